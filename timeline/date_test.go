@@ -1,0 +1,72 @@
+package timeline
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseDateSpans(t *testing.T) {
+	cases := []struct {
+		value      string
+		gran       Granularity
+		start, end string
+	}{
+		{"2020", GranYear, "2020-01-01T00:00", "2021-01-01T00:00"},
+		{"2023-09", GranMonth, "2023-09-01T00:00", "2023-10-01T00:00"},
+		{"2024-06-12", GranDay, "2024-06-12T00:00", "2024-06-13T00:00"},
+		{"2024-W24", GranWeek, "2024-06-10T00:00", "2024-06-17T00:00"},
+		{"2020-W53", GranWeek, "2020-12-28T00:00", "2021-01-04T00:00"},
+		{"2012-Q3", GranQuarter, "2012-07-01T00:00", "2012-10-01T00:00"},
+		{"2012-H2", GranHalf, "2012-07-01T00:00", "2013-01-01T00:00"},
+		{"199", GranDecade, "1990-01-01T00:00", "2000-01-01T00:00"},
+		{"19", GranCentury, "1900-01-01T00:00", "2000-01-01T00:00"},
+		{"2019-SU", GranSeason, "2019-06-01T00:00", "2019-09-01T00:00"},
+		{"2019-WI", GranSeason, "2019-12-01T00:00", "2020-03-01T00:00"},
+		{"2024-06-12T14", GranTime, "2024-06-12T14:00", "2024-06-12T15:00"},
+		{"2024-06-12T14:30", GranTime, "2024-06-12T14:30", "2024-06-12T14:31"},
+		{"2024-06-12TEV", GranTime, "2024-06-12T18:00", "2024-06-13T00:00"},
+	}
+	for _, c := range cases {
+		d, err := ParseDate(c.value)
+		if err != nil {
+			t.Errorf("ParseDate(%q): %v", c.value, err)
+			continue
+		}
+		got := [2]string{d.Start.Format("2006-01-02T15:04"), d.End.Format("2006-01-02T15:04")}
+		if d.Gran != c.gran || got != [2]string{c.start, c.end} {
+			t.Errorf("ParseDate(%q) = %v %v, want %v [%s, %s)", c.value, d.Gran, got, c.gran, c.start, c.end)
+		}
+	}
+}
+
+func TestParseDateRejects(t *testing.T) {
+	for _, v := range []string{"", "XXXX-XX-XX", "PRESENT_REF", "P3D", "2023-13", "2023-02-30", "0000-00-00",
+		"9999-99-99", "2024-W54", "2024-Q5", "2024-06-12T25", "20245", "2024-06-12-01", "abcd"} {
+		if d, err := ParseDate(v); err == nil {
+			t.Errorf("ParseDate(%q) = %+v, want an error", v, d)
+		}
+	}
+}
+
+func TestDateRelations(t *testing.T) {
+	must := func(v string) Date {
+		d, err := ParseDate(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	year, day, month := must("2020"), must("2020-09-27"), must("2023-09")
+	if !year.Contains(day) || day.Contains(year) {
+		t.Error("a year must contain its days, not the other way")
+	}
+	if year.Overlaps(month) {
+		t.Error("2020 and 2023-09 do not overlap")
+	}
+	if year.Compare(day) >= 0 {
+		t.Error("a year sorts before the days it contains")
+	}
+	if got := DateOf(time.Date(2024, 6, 14, 15, 0, 0, 0, time.UTC)); got.Value != "2024-06-14" || got.Gran != GranDay {
+		t.Errorf("DateOf = %+v", got)
+	}
+}
