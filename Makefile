@@ -2,7 +2,11 @@
 GO ?= go
 SHARED ?= ../shared
 
-.PHONY: site test eval eval-events bench fuzz e2e serve clean
+## build: the binary at bin/timeline (`go build .` alone cannot write ./timeline: that name is the timeline/ package folder)
+build:
+	$(GO) build -o bin/timeline .
+
+.PHONY: build site test eval eval-events bench fuzz e2e serve clean
 
 ## site: build the demo site (content/ + the seed article in seeds/) into public/
 site:
