@@ -1,0 +1,224 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// lineKind tells what a line of raw text is.
+type lineKind int
+
+const (
+	kindBody     lineKind = iota
+	kindBlank             // empty or whitespace only
+	kindURL               // a bare URL (author pages, share links)
+	kindCaption           // a photo caption ending in a credit, or "Photo: ..."
+	kindRelated           // "Related article: ..." and its wrapped continuation
+	kindHeadline          // title-like lines at the very top (often a truncated headline)
+	kindNoise             // page numbers, "Advertisement", "Share this article"
+)
+
+// rawLine is one line of the raw text; start/end bound its content with
+// surrounding whitespace and the line terminator trimmed.
+type rawLine struct {
+	start, end int
+	kind       lineKind
+}
+
+var (
+	bareURL = regexp.MustCompile(`^<?(?:https?://|www\.)\S+>?$`)
+	// A credit at the end of a caption: "Alexander Patrin / TASS",
+	// "Jane Doe/Reuters", "Photo: John Smith / kremlin.ru".
+	creditEnd = regexp.MustCompile(`(?:^|\s)\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s+/\s*|\s*/\s+)(?:\p{Lu}[\p{L}\d.&'’-]*(?:\s+\p{Lu}[\p{L}\d.&'’-]*){0,2}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`)
+	captionLead = regexp.MustCompile(`(?i)^\(?(?:photo|photograph|image|picture|illustration|credit|video)(?:\s+by)?\s*[:/]`)
+	relatedLead = regexp.MustCompile(`(?i)^(?:related(?:\s+(?:article|story|content|news|reading))?|read\s+(?:also|more)|see\s+also|also\s+read|more\s+on\s+this)\s*[:|–—-]`)
+	pageNumber  = regexp.MustCompile(`(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$`)
+	noiseLines  = map[string]bool{
+		"advertisement": true, "share": true, "share this article": true, "subscribe": true,
+		"read more": true, "listen to this article": true, "print": true, "continue reading": true,
+	}
+)
+
+// functionWords may stay lowercase in a title-cased line.
+var functionWords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "in": true, "on": true, "at": true, "to": true,
+	"for": true, "from": true, "with": true, "by": true, "and": true, "or": true, "but": true,
+	"as": true, "vs": true, "vs.": true, "nor": true, "into": true, "over": true, "per": true,
+}
+
+// splitLines cuts raw into lines at \n, \r\n, \r and form feed (a PDF page
+// break), trimming each line's surrounding whitespace.
+func splitLines(raw []byte, from int) []rawLine {
+	var lines []rawLine
+	start := from
+	for i := from; i <= len(raw); i++ {
+		if i < len(raw) && raw[i] != '\n' && raw[i] != '\r' && raw[i] != '\f' {
+			continue
+		}
+		s, e := trimSpace(raw, start, i)
+		lines = append(lines, rawLine{start: s, end: e})
+		if i < len(raw) && raw[i] == '\r' && i+1 < len(raw) && raw[i+1] == '\n' {
+			i++
+		}
+		start = i + 1
+	}
+	return lines
+}
+
+// trimSpace narrows [s, e) past leading and trailing (Unicode) spaces.
+func trimSpace(raw []byte, s, e int) (int, int) {
+	for s < e {
+		r, n := utf8.DecodeRune(raw[s:e])
+		if !isSpace(r) {
+			break
+		}
+		s += n
+	}
+	for e > s {
+		r, n := utf8.DecodeLastRune(raw[s:e])
+		if !isSpace(r) {
+			break
+		}
+		e -= n
+	}
+	return s, e
+}
+
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\uFEFF' || r == '\u200B'
+}
+
+// classify marks every line that is not body text. Order matters: the
+// headline pass runs first so that a caption glued under it does not swallow it.
+func classify(raw []byte, lines []rawLine) {
+	for i := range lines {
+		if lines[i].start == lines[i].end {
+			lines[i].kind = kindBlank
+		}
+	}
+	markHeadline(raw, lines)
+	for i := range lines {
+		if lines[i].kind != kindBody {
+			continue
+		}
+		text := string(raw[lines[i].start:lines[i].end])
+		switch {
+		case bareURL.MatchString(text):
+			lines[i].kind = kindURL
+		case noiseLines[strings.ToLower(strings.Trim(text, " .:"))]:
+			lines[i].kind = kindNoise
+		case pageNumber.MatchString(text) && isolated(lines, i):
+			lines[i].kind = kindNoise
+		case relatedLead.MatchString(text):
+			markRelated(raw, lines, i)
+		case captionLead.MatchString(text) || (creditEnd.MatchString(text) && endsBlock(lines, i)):
+			markCaption(raw, lines, i)
+		}
+	}
+}
+
+// markHeadline sets aside title-like lines before the first body line: PDF
+// and web copy often start with (part of) the headline, which is not a
+// statement of the article. It needs a following blank line or a following
+// line that starts a new sentence, so a wrapped first sentence is kept.
+func markHeadline(raw []byte, lines []rawLine) {
+	i := 0
+	for i < len(lines) && lines[i].kind == kindBlank {
+		i++
+	}
+	for n := 0; n < 2 && i < len(lines) && lines[i].kind == kindBody; n, i = n+1, i+1 {
+		text := string(raw[lines[i].start:lines[i].end])
+		if !titleLike(text) || !nextStartsAfresh(raw, lines, i) {
+			return
+		}
+		lines[i].kind = kindHeadline
+	}
+}
+
+// nextStartsAfresh reports whether the line after i is blank, missing, or
+// begins with something other than a lowercase letter.
+func nextStartsAfresh(raw []byte, lines []rawLine, i int) bool {
+	if i+1 >= len(lines) || lines[i+1].kind == kindBlank {
+		return true
+	}
+	r, _ := utf8.DecodeRune(raw[lines[i+1].start:lines[i+1].end])
+	return !unicode.IsLower(r)
+}
+
+// titleLike reports whether a line reads as a title: short, every word
+// capitalised except function words, not ending like a sentence or a wrap.
+func titleLike(text string) bool {
+	words := strings.Fields(text)
+	if len(words) == 0 || len(words) > 16 || strings.ContainsAny(text[len(text)-1:], ".,;:") {
+		return false
+	}
+	capped := 0
+	for _, w := range words {
+		core := strings.TrimLeft(w, "\"'“‘([")
+		r, _ := utf8.DecodeRuneInString(core)
+		switch {
+		case unicode.IsUpper(r) || unicode.IsDigit(r):
+			capped++
+		case functionWords[strings.ToLower(core)]:
+		case !unicode.IsLetter(r):
+		default:
+			return false
+		}
+	}
+	last := strings.ToLower(strings.TrimRight(words[len(words)-1], "\"'”’)]"))
+	return capped > 0 && !functionWords[last]
+}
+
+// markRelated sets aside a "Related article:" line and the title-cased lines
+// that continue it before the next blank line.
+func markRelated(raw []byte, lines []rawLine, i int) {
+	lines[i].kind = kindRelated
+	for j := i + 1; j < len(lines) && j <= i+2 && lines[j].kind == kindBody; j++ {
+		if !titleLike(string(raw[lines[j].start:lines[j].end])) {
+			return
+		}
+		lines[j].kind = kindRelated
+	}
+}
+
+// markCaption sets aside a caption's last line and the lines of the same
+// block above it (at most three), stopping at a line that ends a sentence:
+// that is body text the caption was glued to.
+func markCaption(raw []byte, lines []rawLine, i int) {
+	lines[i].kind = kindCaption
+	for j := i - 1; j >= 0 && j >= i-3 && lines[j].kind == kindBody; j-- {
+		if endsSentence(raw[lines[j].start:lines[j].end]) {
+			return
+		}
+		lines[j].kind = kindCaption
+	}
+}
+
+// endsBlock reports whether line i is the last of its block.
+func endsBlock(lines []rawLine, i int) bool {
+	return i+1 >= len(lines) || lines[i+1].kind == kindBlank
+}
+
+// isolated reports whether line i stands alone between blank lines.
+func isolated(lines []rawLine, i int) bool {
+	return (i == 0 || lines[i-1].kind == kindBlank) && endsBlock(lines, i)
+}
+
+// endsSentence reports whether text ends with . ! ? … or : possibly
+// followed by closing quotes or brackets.
+func endsSentence(text []byte) bool {
+	for len(text) > 0 {
+		r, n := utf8.DecodeLastRune(text)
+		switch r {
+		case '"', '\'', '”', '’', '»', ')', ']':
+			text = text[:len(text)-n]
+			continue
+		case '.', '!', '?', '…', ':':
+			return true
+		}
+		return false
+	}
+	return false
+}

@@ -1,0 +1,134 @@
+// Package ingest reads articles: Markdown with YAML front matter, or raw text
+// (PDF or web copy) with a sidecar NAME.yaml, cleaned for the extractors with a
+// map from the cleaned text back to the original byte offsets.
+//
+// Every error is an *Error naming the file and, where one is known, the line.
+// No input makes ingest panic (see the fuzz targets).
+package ingest
+
+import (
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Options tune Parse and Load.
+type Options struct {
+	// Date is the publication date for articles that carry none of their own
+	// (a .txt without sidecar date, `--date` on the command line). A date in
+	// front matter or a sidecar wins over it.
+	Date time.Time
+	// IncludeDrafts keeps articles whose front matter says draft: true.
+	IncludeDrafts bool
+	// MaxBytes refuses larger files; 0 means DefaultMaxBytes.
+	MaxBytes int64
+	// OptionalDateDirs lists directories (as passed to Load) where a .txt
+	// with neither sidecar nor Options.Date is skipped silently instead of
+	// being an error: `build` reads seeds/ "where a sidecar gives the date".
+	OptionalDateDirs []string
+}
+
+func (o Options) maxBytes() int64 {
+	if o.MaxBytes > 0 {
+		return o.MaxBytes
+	}
+	return DefaultMaxBytes
+}
+
+// Parse reads one article from its path (for errors, the format and the
+// default slug), its bytes, and for raw text the bytes of its sidecar
+// NAME.yaml (nil if none). Formats: .md/.markdown (front matter required),
+// .txt, and a path without extension (as "-" for standard input) read as text.
+func Parse(path string, raw, sidecar []byte, opts Options) (timeline.Article, error) {
+	a := timeline.Article{Path: path, Raw: raw}
+	if err := checkBytes(path, raw, opts.maxBytes()); err != nil {
+		return a, err
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".md", ".markdown":
+		return parseMarkdown(a, opts)
+	case ".txt", "":
+		return parseText(a, sidecar, opts)
+	default:
+		return a, errorAt(path, 0, ErrFormat, "%q: want .md (Markdown with front matter) or .txt (raw text)", ext)
+	}
+}
+
+func parseMarkdown(a timeline.Article, opts Options) (timeline.Article, error) {
+	fm, bodyStart, err := splitFrontMatter(a.Path, a.Raw)
+	if err != nil {
+		return a, err
+	}
+	meta, hasDate, err := decodeMeta(a.Path, fm, 2)
+	if err != nil {
+		return a, err
+	}
+	if !hasDate && opts.Date.IsZero() {
+		return a, errorAt(a.Path, 1, ErrNoDate, "front matter needs date: YYYY-MM-DD (the publication date)")
+	}
+	a.Meta = withDate(meta, hasDate, opts)
+	a.Format = "markdown"
+	a.Body = string(a.Raw[bodyStart:])
+	c, headline := markdownText(a.Raw, bodyStart, true)
+	a.Text, a.Offsets, a.SetAside, a.Headline = string(c.text), c.offsets, c.setAside, headline
+	a.Slug, err = slugFor(a.Path, meta.Slug)
+	return a, err
+}
+
+func parseText(a timeline.Article, sidecar []byte, opts Options) (timeline.Article, error) {
+	var meta timeline.Meta
+	hasDate := false
+	if sidecar != nil {
+		sp := SidecarPath(a.Path)
+		if err := checkBytes(sp, sidecar, maxFrontMatter); err != nil {
+			return a, err
+		}
+		var err error
+		if meta, hasDate, err = decodeMeta(sp, sidecar, 1); err != nil {
+			return a, err
+		}
+	}
+	if !hasDate && opts.Date.IsZero() {
+		return a, errorAt(a.Path, 0, ErrNoDate, "add %s with date: YYYY-MM-DD, or pass --date", filepath.Base(SidecarPath(a.Path)))
+	}
+	a.Meta = withDate(meta, hasDate, opts)
+	a.Format = "text"
+	a.Body = string(a.Raw)
+	c := cleanText(a.Raw, 0, true)
+	a.Text, a.Offsets, a.SetAside = string(c.text), c.offsets, c.setAside
+	var err error
+	a.Slug, err = slugFor(a.Path, meta.Slug)
+	return a, err
+}
+
+// withDate fills the date from Options when the file gave none.
+func withDate(m timeline.Meta, hasDate bool, opts Options) timeline.Meta {
+	if !hasDate {
+		m.Date = opts.Date
+		m.DateText = opts.Date.Format(time.RFC3339)
+		if opts.Date.Equal(opts.Date.Truncate(24 * time.Hour)) {
+			m.DateText = opts.Date.Format("2006-01-02")
+		}
+	}
+	return m
+}
+
+// slugFor returns the front matter slug (already validated) or one made
+// from the file name.
+func slugFor(path, fromMeta string) (string, error) {
+	if fromMeta != "" {
+		return fromMeta, nil
+	}
+	base := filepath.Base(path)
+	if s := Slugify(strings.TrimSuffix(base, filepath.Ext(base)), maxSlug); s != "" {
+		return s, nil
+	}
+	return "", errorAt(path, 0, ErrUnsafeSlug, "no slug can be made from the file name; add slug: to the front matter or sidecar")
+}
+
+// SidecarPath is where the metadata of a raw text file lives: NAME.yaml.
+func SidecarPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".yaml"
+}
