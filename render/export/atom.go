@@ -1,0 +1,128 @@
+package export
+
+import (
+	"crypto/sha1"
+	"encoding/xml"
+	"fmt"
+	"html"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gorilla/feeds"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Atom writes an Atom 1.0 feed of the events, newest report first (feed.atom).
+// An entry's updated time is when the event was first reported, so a rebuild
+// after a new article surfaces its new events at the top for subscribers.
+func Atom(tl timeline.Timeline, s Site) ([]byte, error) {
+	p, err := prepare(s, tl)
+	if err != nil {
+		return nil, fmt.Errorf("feed.atom: %w", err)
+	}
+	type entry struct {
+		ev       timeline.Event
+		reported time.Time
+	}
+	var entries []entry
+	updated := p.feedUpdated()
+	for _, ev := range orderedEvents(tl.Events, false) {
+		reported := p.firstReported(ev)
+		if reported.IsZero() {
+			reported = updated
+		}
+		if reported.After(updated) {
+			updated = reported
+		}
+		entries = append(entries, entry{ev, reported})
+	}
+	// Newest report first; within one report, timeline order (stable sort).
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].reported.After(entries[j].reported) })
+
+	title := firstNonEmpty(oneLine(s.Title), "Timeline")
+	feed := &feeds.Feed{
+		Title:       title,
+		Link:        &feeds.Link{Href: p.rootURL(), Rel: "alternate"},
+		Description: oneLine(s.Description),
+		Author:      &feeds.Author{Name: title},
+		Updated:     updated,
+	}
+	for _, e := range entries {
+		feed.Add(&feeds.Item{
+			Id:          p.entryID(e.ev),
+			Title:       oneLine(e.ev.Title),
+			Link:        &feeds.Link{Href: p.eventURL(e.ev)},
+			Description: p.atomSummary(e.ev),
+			Updated:     e.reported,
+		})
+	}
+	atom := (&feeds.Atom{Feed: feed}).AtomFeed()
+	atom.Id = p.feedID()
+	var b strings.Builder
+	b.WriteString(xml.Header)
+	enc := xml.NewEncoder(&b)
+	enc.Indent("", "  ")
+	if err := enc.Encode(atom); err != nil {
+		return nil, fmt.Errorf("feed.atom: %w", err)
+	}
+	b.WriteString("\n")
+	return []byte(b.String()), nil
+}
+
+// feedUpdated is the build date, never zero (Atom and iCalendar require one):
+// the Unix epoch stands for "no dated content".
+func (p *site) feedUpdated() time.Time {
+	if p.updated.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return p.updated
+}
+
+func (p *site) feedID() string {
+	if p.base != nil {
+		return p.base.String()
+	}
+	return nameUUID("feed:" + p.Title)
+}
+
+// entryID is stable across rebuilds: the event's absolute URL, or a name-based
+// UUID of its ID when the site has no base URL (an Atom id must be absolute).
+func (p *site) entryID(ev timeline.Event) string {
+	if u := p.eventURL(ev); absolute(u) {
+		return u
+	}
+	return nameUUID("event:" + ev.ID)
+}
+
+// nameUUID is an RFC 4122 version 5 (SHA-1, name-based) UUID URN in the URL namespace.
+func nameUUID(name string) string {
+	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+	h := sha1.New()
+	h.Write(ns)
+	h.Write([]byte(name))
+	u := h.Sum(nil)[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+}
+
+// atomSummary is the entry's HTML summary; every piece of source text is escaped
+// here, and encoding/xml escapes the HTML once more as the format requires.
+func (p *site) atomSummary(ev timeline.Event) string {
+	var b strings.Builder
+	b.WriteString("<p>" + html.EscapeString(displayEvent(ev)) + "</p>")
+	b.WriteString(escapeParagraph(firstSentence(ev)))
+	if srcs := p.sources(ev); len(srcs) > 0 {
+		b.WriteString("<p>Sources: ")
+		for i, src := range srcs {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(htmlLink(src.URL, src.Title))
+		}
+		b.WriteString("</p>")
+	}
+	return b.String()
+}

@@ -1,0 +1,70 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strings"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// csvHeader names the columns of events.csv; see the package doc for their meaning.
+var csvHeader = []string{"id", "date", "start", "end", "precision", "title", "sources", "url"}
+
+// CSV writes one row per event (events.csv), RFC 4180 with CRLF line ends.
+func CSV(tl timeline.Timeline, s Site) ([]byte, error) {
+	p, err := prepare(s, tl)
+	if err != nil {
+		return nil, fmt.Errorf("events.csv: %w", err)
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	if err := w.Write(csvHeader); err != nil {
+		return nil, fmt.Errorf("events.csv: %w", err)
+	}
+	for _, ev := range orderedEvents(tl.Events, true) {
+		if err := w.Write(safeCells(p.csvRow(ev))); err != nil {
+			return nil, fmt.Errorf("events.csv: event %s: %w", ev.ID, err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("events.csv: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (p *site) csvRow(ev timeline.Event) []string {
+	value, first, last := ev.Start.Value, "", ""
+	end, ranged := eventLast(ev)
+	if ranged {
+		value += "/" + end.Value
+	}
+	if !ev.Start.IsZero() {
+		first = ev.Start.Start.Format("2006-01-02")
+		last = lastInstant(end).Format("2006-01-02")
+	}
+	var titles []string
+	for _, src := range p.sources(ev) {
+		titles = append(titles, oneLine(src.Title))
+	}
+	return []string{
+		ev.ID, value, first, last, ev.Start.Gran.String(),
+		oneLine(ev.Title), strings.Join(titles, "; "), p.eventURL(ev),
+	}
+}
+
+// safeCells keeps spreadsheets from reading a cell as a formula: a leading
+// = + - @ (or tab/CR, which some spreadsheets skip before one) gets a ' in front.
+func safeCells(cells []string) []string {
+	for i, c := range cells {
+		c = cleanText(c)
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			c = "'" + c
+		}
+		cells[i] = c
+	}
+	return cells
+}

@@ -1,0 +1,223 @@
+package export
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Site is what the exports need to know about the site besides the timeline.
+type Site struct {
+	Title       string
+	BaseURL     string // "https://school.example/history/armenia/"; empty for relative URLs
+	Description string
+	// EventURL and ArticleURL give a page's path relative to the site root
+	// ("events/ID/"); nil means the default layout. An absolute URL is kept as is.
+	EventURL   func(timeline.Event) string
+	ArticleURL func(timeline.Article) string
+	// Updated is the build's "now", derived from content (never time.Now);
+	// zero means the latest article publication date.
+	Updated time.Time
+}
+
+// site is a Site checked and prepared once per export call.
+type site struct {
+	Site
+	base     *url.URL // nil when BaseURL is empty
+	articles map[string]*timeline.Article
+	updated  time.Time
+}
+
+func prepare(s Site, tl timeline.Timeline) (*site, error) {
+	p := &site{Site: s, articles: map[string]*timeline.Article{}}
+	if strings.TrimSpace(s.BaseURL) != "" {
+		u, err := url.Parse(strings.TrimSpace(s.BaseURL))
+		if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			return nil, fmt.Errorf("base URL %q: want an absolute http(s) URL", s.BaseURL)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/" // so "events/x/" resolves inside a sub-path, not beside it
+		}
+		u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+		p.base = u
+	}
+	for i := range tl.Articles {
+		a := &tl.Articles[i]
+		if _, dup := p.articles[a.Slug]; !dup {
+			p.articles[a.Slug] = a
+		}
+	}
+	p.updated = s.Updated.UTC()
+	if p.updated.IsZero() {
+		p.updated = latestArticleDate(tl.Articles)
+	}
+	return p, nil
+}
+
+func latestArticleDate(articles []timeline.Article) time.Time {
+	var latest time.Time
+	for _, a := range articles {
+		if a.Meta.Date.After(latest) {
+			latest = a.Meta.Date
+		}
+	}
+	return latest.UTC()
+}
+
+// host names the site in UIDs and tag-like identifiers.
+func (p *site) host() string {
+	if p.base != nil {
+		return p.base.Host
+	}
+	return "timeline"
+}
+
+// resolve makes a site-root-relative path absolute when a base URL is set.
+func (p *site) resolve(path string) string {
+	if p.base == nil || path == "" {
+		return path
+	}
+	ref, err := url.Parse(path)
+	if err != nil {
+		return path
+	}
+	return p.base.ResolveReference(ref).String()
+}
+
+// absolute reports whether u is an absolute http(s) URL.
+func absolute(u string) bool {
+	parsed, err := url.Parse(u)
+	return err == nil && parsed.IsAbs() && parsed.Host != "" && (parsed.Scheme == "http" || parsed.Scheme == "https")
+}
+
+func (p *site) eventURL(ev timeline.Event) string {
+	if p.EventURL != nil {
+		return p.resolve(p.EventURL(ev))
+	}
+	return p.resolve("events/" + url.PathEscape(ev.ID) + "/")
+}
+
+func (p *site) articleURL(a timeline.Article) string {
+	if p.ArticleURL != nil {
+		return p.resolve(p.ArticleURL(a))
+	}
+	return p.resolve("articles/" + url.PathEscape(a.Slug) + "/")
+}
+
+func (p *site) rootURL() string {
+	if p.base == nil {
+		return "./"
+	}
+	return p.base.String()
+}
+
+// source is one article that reports an event.
+type source struct {
+	Title string
+	URL   string // empty when the article is not in the timeline
+	Date  time.Time
+}
+
+// sources lists the articles an event's mentions come from, in mention order, once each.
+func (p *site) sources(ev timeline.Event) []source {
+	var out []source
+	seen := map[string]bool{}
+	for _, m := range ev.Mentions {
+		if seen[m.Article] {
+			continue
+		}
+		seen[m.Article] = true
+		a, ok := p.articles[m.Article]
+		if !ok {
+			out = append(out, source{Title: firstNonEmpty(m.Source, m.Article)})
+			continue
+		}
+		out = append(out, source{Title: articleTitle(*a), URL: p.articleURL(*a), Date: a.Meta.Date.UTC()})
+	}
+	return out
+}
+
+// firstReported is the publication date of the earliest article reporting ev,
+// or the build date for an event no article reports (an editor's manual event).
+func (p *site) firstReported(ev timeline.Event) time.Time {
+	var first time.Time
+	for _, src := range p.sources(ev) {
+		if !src.Date.IsZero() && (first.IsZero() || src.Date.Before(first)) {
+			first = src.Date
+		}
+	}
+	if first.IsZero() {
+		return p.updated
+	}
+	return first
+}
+
+// firstSentence is the cleaned sentence of the event's first mention.
+func firstSentence(ev timeline.Event) string {
+	for _, m := range ev.Mentions {
+		if t := strings.TrimSpace(m.Text); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// articleTitle follows the model: the headline found in the text, else the front matter title.
+func articleTitle(a timeline.Article) string {
+	return cleanText(firstNonEmpty(a.Headline, a.Meta.Title, a.Slug))
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// orderedEvents returns the events with a known span in timeline order; the
+// sort is repeated here so output never depends on how the caller sorted.
+func orderedEvents(events []timeline.Event, keepUndated bool) []timeline.Event {
+	out := make([]timeline.Event, 0, len(events))
+	for _, ev := range events {
+		if keepUndated || !ev.Start.IsZero() {
+			out = append(out, ev)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if c := out[i].Start.Compare(out[j].Start); c != 0 {
+			return c < 0
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// cleanText makes source text safe for every format: valid UTF-8, newlines as
+// "\n", and no control characters except newline and tab (XML, iCalendar TEXT
+// and most CSV readers reject or mangle them).
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\t' {
+			return r
+		}
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// oneLine collapses all whitespace runs to single spaces, for titles.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(cleanText(s)), " ")
+}

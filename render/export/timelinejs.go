@@ -1,0 +1,195 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// tljsDate is a TimelineJS3 date object: only the components the date knows.
+type tljsDate struct {
+	Year   int  `json:"year"`
+	Month  *int `json:"month,omitempty"`
+	Day    *int `json:"day,omitempty"`
+	Hour   *int `json:"hour,omitempty"`
+	Minute *int `json:"minute,omitempty"`
+	Second *int `json:"second,omitempty"`
+}
+
+type tljsText struct {
+	Headline string `json:"headline"`
+	Text     string `json:"text"`
+}
+
+type tljsSlide struct {
+	StartDate   *tljsDate `json:"start_date,omitempty"`
+	EndDate     *tljsDate `json:"end_date,omitempty"`
+	DisplayDate string    `json:"display_date,omitempty"`
+	Text        tljsText  `json:"text"`
+	UniqueID    string    `json:"unique_id"`
+}
+
+type tljsTimeline struct {
+	Title  *tljsSlide  `json:"title,omitempty"`
+	Events []tljsSlide `json:"events"`
+}
+
+// TimelineJS writes the timeline in TimelineJS3's JSON format (timeline.json).
+func TimelineJS(tl timeline.Timeline, s Site) ([]byte, error) {
+	p, err := prepare(s, tl)
+	if err != nil {
+		return nil, fmt.Errorf("timeline.json: %w", err)
+	}
+	out := tljsTimeline{Events: []tljsSlide{}}
+	if title := oneLine(s.Title); title != "" {
+		out.Title = &tljsSlide{
+			Text:     tljsText{Headline: html.EscapeString(title), Text: escapeParagraph(s.Description)},
+			UniqueID: "timeline-title",
+		}
+	}
+	used := map[string]bool{"timeline-title": true}
+	for _, ev := range orderedEvents(tl.Events, false) {
+		out.Events = append(out.Events, p.tljsSlide(ev, used))
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("timeline.json: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+func (p *site) tljsSlide(ev timeline.Event, used map[string]bool) tljsSlide {
+	slide := tljsSlide{
+		StartDate: firstParts(ev.Start),
+		Text:      tljsText{Headline: html.EscapeString(oneLine(ev.Title)), Text: p.tljsBody(ev)},
+		UniqueID:  uniqueSlug("ev-"+tljsSlug(ev.ID), used),
+	}
+	last, ranged := eventLast(ev)
+	if ranged || !tljsNative(ev.Start) {
+		// An end equal to the start (a morning) says nothing; TimelineJS drops it too.
+		if end := lastParts(last); !reflect.DeepEqual(end, slide.StartDate) {
+			slide.EndDate = end
+		}
+	}
+	if !tljsNative(ev.Start) || !tljsNative(last) {
+		slide.DisplayDate = displayEvent(ev)
+	}
+	return slide
+}
+
+// tljsBody is the slide's HTML text: the first sentence, the sources, the event page.
+func (p *site) tljsBody(ev timeline.Event) string {
+	var b strings.Builder
+	if sentence := firstSentence(ev); sentence != "" {
+		b.WriteString(escapeParagraph(sentence))
+	}
+	if srcs := p.sources(ev); len(srcs) > 0 {
+		b.WriteString("<p>Sources: ")
+		for i, src := range srcs {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(htmlLink(src.URL, src.Title))
+		}
+		b.WriteString("</p>")
+	}
+	b.WriteString("<p>" + htmlLink(p.eventURL(ev), "Event page") + "</p>")
+	return b.String()
+}
+
+func escapeParagraph(s string) string {
+	s = oneLine(s)
+	if s == "" {
+		return ""
+	}
+	return "<p>" + html.EscapeString(s) + "</p>"
+}
+
+func htmlLink(href, text string) string {
+	text = html.EscapeString(oneLine(text))
+	if href == "" {
+		return text
+	}
+	return `<a href="` + html.EscapeString(href) + `">` + text + "</a>"
+}
+
+// tljsNative reports whether TimelineJS can show the date at its own precision
+// from its components alone.
+func tljsNative(d timeline.Date) bool {
+	switch d.Gran {
+	case timeline.GranYear, timeline.GranMonth, timeline.GranDay:
+		return true
+	case timeline.GranTime:
+		return partOfDay(d) == ""
+	}
+	return false
+}
+
+// firstParts gives the components of the first unit the date covers.
+func firstParts(d timeline.Date) *tljsDate {
+	return parts(d, d.Start)
+}
+
+// lastParts gives the components of the last unit the date covers (inclusive),
+// so a range's end_date is "2020", not "2021".
+func lastParts(d timeline.Date) *tljsDate {
+	if d.Gran == timeline.GranTime && partOfDay(d) == "" {
+		return parts(d, d.Start)
+	}
+	return parts(d, lastInstant(d))
+}
+
+func parts(d timeline.Date, t time.Time) *tljsDate {
+	out := &tljsDate{Year: t.Year()}
+	month, day := int(t.Month()), t.Day()
+	switch d.Gran {
+	case timeline.GranMillennium, timeline.GranCentury, timeline.GranDecade, timeline.GranYear:
+		return out
+	case timeline.GranHalf, timeline.GranQuarter, timeline.GranSeason, timeline.GranMonth:
+		out.Month = &month
+		return out
+	}
+	out.Month, out.Day = &month, &day
+	if d.Gran != timeline.GranTime || partOfDay(d) != "" {
+		return out
+	}
+	hour, minute, second := t.Hour(), t.Minute(), t.Second()
+	out.Hour = &hour
+	if n := timeFields(d); n >= 2 {
+		out.Minute = &minute
+		if n >= 3 {
+			out.Second = &second
+		}
+	}
+	return out
+}
+
+// tljsSlug reduces an ID to TimelineJS's slug alphabet so TimelineJS keeps it as is.
+func tljsSlug(id string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(id) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+func uniqueSlug(slug string, used map[string]bool) string {
+	candidate := slug
+	for n := 2; used[candidate]; n++ {
+		candidate = fmt.Sprintf("%s-%d", slug, n)
+	}
+	used[candidate] = true
+	return candidate
+}
