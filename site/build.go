@@ -1,0 +1,230 @@
+package site
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Build runs the whole pipeline and publishes the site into opts.OutDir.
+//
+// Every error of the run is collected and returned together in a *BuildError.
+// By default a build with errors publishes nothing; with KeepGoing it publishes
+// what could be built and still returns the errors. The previous site stays whole
+// until the new one is complete. Build never panics.
+func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			err = &BuildError{Errs: []error{fmt.Errorf("internal error: %v", p)}}
+		}
+		sum.Elapsed = time.Since(start)
+	}()
+	opts = opts.withDefaults()
+	b := &builder{fs: fs, opts: opts}
+	return b.run()
+}
+
+type builder struct {
+	fs   afero.Fs
+	opts Options
+	sum  Summary
+	errs []error
+}
+
+func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...) }
+
+func (b *builder) warn(ws ...string) { b.sum.Warnings = append(b.sum.Warnings, ws...) }
+
+func (b *builder) result() (Summary, error) {
+	b.sum.Errors = len(b.errs)
+	if len(b.errs) == 0 {
+		return b.sum, nil
+	}
+	return b.sum, &BuildError{Errs: b.errs, Published: b.sum.Published}
+}
+
+func (b *builder) run() (Summary, error) {
+	o := b.opts
+	if err := checkOutDir(o.OutDir, o.ContentDir, o.CacheDir); err != nil {
+		b.fail(err)
+		return b.result()
+	}
+	dirs, err := b.inputDirs()
+	if err != nil {
+		b.fail(err)
+		return b.result()
+	}
+	tl, ok := b.timeline(dirs)
+	if !ok {
+		return b.result()
+	}
+	pages, ok := b.plan(tl)
+	if !ok {
+		return b.result()
+	}
+	b.sum.Events = len(tl.Events)
+	if len(b.errs) > 0 && !o.KeepGoing {
+		// Nothing will be published, but render anyway (to nowhere) so the
+		// editor sees every error of the run at once, template errors included.
+		b.fail(dryRender(pages, o.Workers)...)
+		return b.result()
+	}
+	b.publish(pages)
+	return b.result()
+}
+
+// inputDirs lists the folders to ingest: the content folder (required) and the
+// seeds folder when it exists.
+func (b *builder) inputDirs() ([]string, error) {
+	o := b.opts
+	if ok, _ := afero.DirExists(b.fs, o.ContentDir); !ok {
+		return nil, fmt.Errorf("%s: content folder not found", o.ContentDir)
+	}
+	dirs := []string{o.ContentDir}
+	if o.SeedsDir != "-" {
+		if ok, _ := afero.DirExists(b.fs, o.SeedsDir); ok {
+			dirs = append(dirs, o.SeedsDir)
+		}
+	}
+	return dirs, nil
+}
+
+// timeline ingests, extracts, merges and applies the overrides.
+func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
+	o := b.opts
+	arts, loadErrs := safeLoad(o.Stages.Load, b.fs, dirs, o.Date)
+	b.fail(loadErrs...)
+	cache := &extractCache{fs: b.fs, dir: filepath.Join(o.CacheDir, "extract"), version: o.Version, read: !o.NoCache}
+	x := extractAll(arts, o, cache)
+	b.fail(x.errs...)
+	b.warn(x.warnings...)
+	b.sum.Articles = len(x.articles)
+	b.sum.Extracted, b.sum.CacheHits = x.fresh, x.hits
+
+	var tl timeline.Timeline
+	if err := guard("merging events", func() { tl = o.Stages.Merge(x.articles, x.events) }); err != nil {
+		b.fail(err)
+		return tl, false
+	}
+	var ovErrs []error
+	if err := guard("applying overrides", func() { ovErrs = o.Stages.Overrides(b.fs, o.ContentDir, &tl) }); err != nil {
+		b.fail(err)
+		return tl, false
+	}
+	b.fail(ovErrs...)
+	return tl, true
+}
+
+// plan lists the pages and checks their paths and uniqueness. Pages with a bad
+// path are dropped (and reported), never written.
+func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
+	var pages []Page
+	var err error
+	if perr := guard("planning pages", func() { pages, err = b.opts.Stages.Plan(b.fs, b.opts.ContentDir, tl) }); perr != nil {
+		err = perr
+	}
+	if err != nil {
+		b.fail(fmt.Errorf("planning pages: %w", err))
+		return nil, false
+	}
+	seen := make(map[string]bool, len(pages))
+	kept := pages[:0]
+	for _, pg := range pages {
+		if err := checkPagePath(pg.Path); err != nil {
+			b.fail(err)
+			continue
+		}
+		if seen[pg.Path] {
+			b.fail(fmt.Errorf("page path %q: planned twice", pg.Path))
+			continue
+		}
+		seen[pg.Path] = true
+		kept = append(kept, pg)
+	}
+	return kept, true
+}
+
+// publish writes the pages into a temporary folder beside the output and swaps
+// it in when the build succeeded (or, with KeepGoing, whatever was built).
+func (b *builder) publish(pages []Page) {
+	o := b.opts
+	warns, err := cleanStale(b.fs, o.OutDir)
+	b.warn(warns...)
+	if err != nil {
+		b.fail(err)
+		return
+	}
+	tmp, err := makeTemp(b.fs, o.OutDir)
+	if err != nil {
+		b.fail(err)
+		return
+	}
+	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: loadManifest(b.fs, o)}
+	results := w.writeAll(pages, o.Workers, newProgress(o.Progress, "render", len(pages)))
+	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]manifestEntry, len(pages))}
+	for i, r := range results {
+		if r.err != nil {
+			b.fail(r.err)
+			continue
+		}
+		next.Pages[pages[i].Path] = r.entry
+		if r.reused {
+			b.sum.Reused++
+		} else {
+			b.sum.Rendered++
+		}
+	}
+	if len(b.errs) > 0 && !o.KeepGoing {
+		b.discard(tmp)
+		return
+	}
+	if err := forgetManifest(b.fs, o.CacheDir); err != nil {
+		b.warn(fmt.Sprintf("removing the page manifest: %v", err))
+	}
+	warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock)
+	b.warn(warns...)
+	if err != nil {
+		b.fail(err)
+		b.discard(tmp)
+		return
+	}
+	b.sum.Published = true
+	b.sum.Pages = len(next.Pages)
+	if err := saveManifest(b.fs, o.CacheDir, next); err != nil {
+		b.warn(fmt.Sprintf("saving the page manifest: %v (the next build renders every page)", err))
+	}
+}
+
+func (b *builder) discard(tmp string) {
+	if err := b.fs.RemoveAll(tmp); err != nil {
+		b.warn(fmt.Sprintf("removing %s: %v (it will be removed by the next build)", tmp, err))
+	}
+	b.sum.Rendered, b.sum.Reused = 0, 0
+}
+
+// safeLoad runs the ingest stage, turning a panic into an error and sorting the
+// errors by their text so the report is stable.
+func safeLoad(load func(afero.Fs, []string, time.Time) ([]timeline.Article, []error), fs afero.Fs, dirs []string, date time.Time) (arts []timeline.Article, errs []error) {
+	if err := guard("reading articles", func() { arts, errs = load(fs, dirs, date) }); err != nil {
+		return nil, []error{err}
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Error() < errs[j].Error() })
+	return arts, errs
+}
+
+// guard runs f, turning a panic into an error naming the stage.
+func guard(stage string, f func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: internal error: %v", stage, p)
+		}
+	}()
+	f()
+	return nil
+}

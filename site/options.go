@@ -1,0 +1,136 @@
+// Package site orchestrates a build: ingest -> per-article extraction (cached) ->
+// merge -> overrides -> render plan -> pages written into a temporary folder beside
+// the output, swapped in whole only when the build succeeded.
+package site
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Options configure one build. Zero values get sensible defaults (see withDefaults).
+type Options struct {
+	ContentDir string    // articles, overrides.yaml, timeline.yaml; default "content"
+	SeedsDir   string    // raw source documents with sidecars; default "seeds", "-" for none
+	OutDir     string    // published site; default "public"
+	CacheDir   string    // extraction cache and page manifest; default ".timeline-cache"
+	NoCache    bool      // ignore the caches (full build); they are still rewritten
+	KeepGoing  bool      // publish what could be built even when there are errors
+	Date       time.Time // publication date for raw text without a sidecar date (zero: none)
+	Workers    int       // parallel extraction/render workers; default GOMAXPROCS
+
+	// Version identifies the tool build for cache invalidation; default toolVersion().
+	Version string
+	// Progress, when set, is called as work advances (from one goroutine at a time).
+	Progress func(Progress)
+	// SwapLock, when set, is held while the output folder is swapped, so a server
+	// reading the output never sees it half-replaced.
+	SwapLock sync.Locker
+	// Stages are the pipeline steps; nil fields get the real packages (DefaultStages).
+	Stages Stages
+}
+
+// Progress reports how far a stage got.
+type Progress struct {
+	Stage string // "extract" or "render"
+	Done  int
+	Total int
+}
+
+// Page is one output file: render.Page seen through the orchestrator.
+type Page struct {
+	Path   string // slash-separated, relative to the output root
+	Key    string // hash of everything the bytes depend on
+	Render func(io.Writer) error
+}
+
+// Stages are the pipeline steps. Tests replace them with fakes; Build fills nil
+// fields from DefaultStages.
+type Stages struct {
+	// Load reads every article under dirs; every error names its file (and line).
+	Load func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error)
+	// Extract returns one article's candidate events. It may panic; Build recovers.
+	Extract func(a timeline.Article) []timeline.Event
+	// Merge merges per-article events into the timeline.
+	Merge func(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline
+	// Overrides reads the editor's overrides from contentDir (if any) and applies them.
+	Overrides func(fs afero.Fs, contentDir string, tl *timeline.Timeline) []error
+	// Plan reads the site configuration from contentDir and lists the pages.
+	Plan func(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error)
+}
+
+// Summary tells what a build did.
+type Summary struct {
+	Articles  int           // articles ingested without error
+	Events    int           // events in the merged timeline
+	Pages     int           // pages published (rendered + reused)
+	Rendered  int           // pages rendered this time
+	Reused    int           // pages whose Key did not change, copied from the previous site
+	Extracted int           // articles whose events were extracted this time
+	CacheHits int           // articles whose events came from the cache
+	Warnings  []string      // things worth telling that did not fail the build
+	Errors    int           // errors found (the returned error lists them)
+	Published bool          // the output folder was replaced by this build
+	Elapsed   time.Duration // wall time
+}
+
+// String is the one-line summary printed after a build.
+func (s Summary) String() string {
+	return fmt.Sprintf("%d articles, %d events, %d pages (%d rendered, %d reused), %d warnings, %d errors, %.2fs",
+		s.Articles, s.Events, s.Pages, s.Rendered, s.Reused, len(s.Warnings), s.Errors, s.Elapsed.Seconds())
+}
+
+// BuildError lists every error of a build.
+type BuildError struct {
+	Errs      []error
+	Published bool // with KeepGoing, what could be built was published anyway
+}
+
+func (e *BuildError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d error(s)", len(e.Errs))
+	if e.Published {
+		b.WriteString(" (published what could be built)")
+	} else {
+		b.WriteString(" (nothing published)")
+	}
+	b.WriteString(":")
+	for _, err := range e.Errs {
+		b.WriteString("\n  ")
+		b.WriteString(err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap exposes every error to errors.Is / errors.As.
+func (e *BuildError) Unwrap() []error { return e.Errs }
+
+func (o Options) withDefaults() Options {
+	if o.ContentDir == "" {
+		o.ContentDir = "content"
+	}
+	if o.SeedsDir == "" {
+		o.SeedsDir = "seeds"
+	}
+	if o.OutDir == "" {
+		o.OutDir = "public"
+	}
+	if o.CacheDir == "" {
+		o.CacheDir = ".timeline-cache"
+	}
+	if o.Workers <= 0 {
+		o.Workers = defaultWorkers()
+	}
+	if o.Version == "" {
+		o.Version = toolVersion()
+	}
+	o.Stages = o.Stages.withDefaults()
+	return o
+}

@@ -1,0 +1,306 @@
+package site
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/spf13/afero"
+)
+
+// Temporary and retired output folders live beside the output, named from it:
+// public.tmp-<random> while building, public.old-<random> during the swap.
+const (
+	tmpInfix = ".tmp-"
+	oldInfix = ".old-"
+)
+
+// cleanStale removes the temporary folders a killed build left beside out. If a
+// build was killed in the middle of the swap (out gone, out.old-* present), the
+// previous site is put back first.
+func cleanStale(fs afero.Fs, out string) (warnings []string, err error) {
+	parent, base := filepath.Dir(out), filepath.Base(out)
+	entries, err := afero.ReadDir(fs, parent)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("%s: %w", parent, err)
+	}
+	var tmps, olds []string
+	for _, e := range entries {
+		switch name := e.Name(); {
+		case e.IsDir() && strings.HasPrefix(name, base+tmpInfix):
+			tmps = append(tmps, filepath.Join(parent, name))
+		case e.IsDir() && strings.HasPrefix(name, base+oldInfix):
+			olds = append(olds, filepath.Join(parent, name))
+		}
+	}
+	if len(olds) > 0 {
+		if exists, _ := afero.DirExists(fs, out); !exists {
+			// Only one swap runs at a time, so at most one old folder is a whole
+			// previous site; take the newest if a crash left several.
+			sort.Slice(olds, func(i, j int) bool { return modTime(fs, olds[i]) > modTime(fs, olds[j]) })
+			if err := fs.Rename(olds[0], out); err != nil {
+				return warnings, fmt.Errorf("restoring %s from %s: %w", out, olds[0], err)
+			}
+			warnings = append(warnings, fmt.Sprintf("restored %s from %s left by an interrupted build", out, olds[0]))
+			olds = olds[1:]
+		}
+	}
+	for _, dir := range append(tmps, olds...) {
+		if err := fs.RemoveAll(dir); err != nil {
+			return warnings, fmt.Errorf("removing stale %s: %w", dir, err)
+		}
+		warnings = append(warnings, fmt.Sprintf("removed %s left by an interrupted build", dir))
+	}
+	return warnings, nil
+}
+
+func modTime(fs afero.Fs, p string) int64 {
+	if fi, err := fs.Stat(p); err == nil {
+		return fi.ModTime().UnixNano()
+	}
+	return 0
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+	return hex.EncodeToString(b[:])
+}
+
+// makeTemp creates the folder the new site is written into.
+func makeTemp(fs afero.Fs, out string) (string, error) {
+	tmp := out + tmpInfix + randomSuffix()
+	if err := fs.MkdirAll(tmp, 0o755); err != nil {
+		return "", fmt.Errorf("creating %s: %w", tmp, err)
+	}
+	return tmp, nil
+}
+
+// swap replaces out by tmp: out -> out.old-*, tmp -> out, then removes the old
+// folder. Each step is a rename, so at every instant either the old or the new
+// site is whole, and cleanStale repairs the one gap a crash can leave.
+func swap(fs afero.Fs, out, tmp string, lock sync.Locker) (warnings []string, err error) {
+	if lock != nil {
+		lock.Lock()
+	}
+	old := ""
+	if exists, _ := afero.DirExists(fs, out); exists {
+		old = out + oldInfix + randomSuffix()
+		if err := fs.Rename(out, old); err != nil {
+			if lock != nil {
+				lock.Unlock()
+			}
+			return nil, fmt.Errorf("moving the previous site aside: %w", err)
+		}
+	} else if exists, _ := afero.Exists(fs, out); exists {
+		if lock != nil {
+			lock.Unlock()
+		}
+		return nil, fmt.Errorf("%s exists and is not a folder: refusing to replace it", out)
+	}
+	err = fs.Rename(tmp, out)
+	if err != nil && old != "" {
+		_ = fs.Rename(old, out) // put the previous site back; cleanStale retries if this fails
+	}
+	if lock != nil {
+		lock.Unlock()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publishing %s: %w", out, err)
+	}
+	if old != "" {
+		if err := fs.RemoveAll(old); err != nil {
+			warnings = append(warnings, fmt.Sprintf("removing %s: %v (it will be removed by the next build)", old, err))
+		}
+	}
+	return warnings, nil
+}
+
+// writer writes pages into the temporary folder, reusing unchanged pages of the
+// previous site.
+type writer struct {
+	fs   afero.Fs
+	out  string // the previous site
+	tmp  string // the new one
+	prev manifest
+	dirs sync.Map
+}
+
+type pageResult struct {
+	entry  manifestEntry
+	reused bool
+	err    error
+}
+
+// writeAll writes every page on workers goroutines; results are indexed like pages.
+func (w *writer) writeAll(pages []Page, workers int, prog *progress) []pageResult {
+	results := make([]pageResult, len(pages))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = w.writePage(pages[i])
+				prog.step()
+			}
+		}()
+	}
+	for i := range pages {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results
+}
+
+func (w *writer) writePage(pg Page) pageResult {
+	if prev, ok := w.prev.Pages[pg.Path]; ok && prev.Key == pg.Key && pg.Key != "" {
+		if w.reuse(pg.Path, prev) {
+			return pageResult{entry: prev, reused: true}
+		}
+	}
+	entry, err := w.render(pg)
+	return pageResult{entry: entry, err: err}
+}
+
+func (w *writer) mkdirFor(name string) error {
+	dir := filepath.Dir(name)
+	if _, done := w.dirs.Load(dir); done {
+		return nil
+	}
+	if err := w.fs.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	w.dirs.Store(dir, true)
+	return nil
+}
+
+// reuse puts the previous site's copy of the page in the new site: a hard link
+// on the OS filesystem (cheap, and the old folder is deleted after the swap),
+// a verified copy elsewhere. Any failure just means the page is rendered.
+func (w *writer) reuse(p string, prev manifestEntry) bool {
+	src := filepath.Join(w.out, filepath.FromSlash(p))
+	dst := filepath.Join(w.tmp, filepath.FromSlash(p))
+	if w.mkdirFor(dst) != nil {
+		return false
+	}
+	if _, isOS := w.fs.(*afero.OsFs); isOS {
+		if os.Link(src, dst) != nil {
+			return false
+		}
+		if fi, err := os.Stat(dst); err != nil || fi.Size() != prev.Size {
+			_ = os.Remove(dst)
+			return false
+		}
+		return true
+	}
+	data, err := afero.ReadFile(w.fs, src)
+	if err != nil || hashOf(data) != prev.Hash {
+		return false
+	}
+	return afero.WriteFile(w.fs, dst, data, 0o644) == nil
+}
+
+func hashOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// render writes one page, hashing it on the way for the manifest. A page that
+// fails is removed, so a --keep-going site never publishes half a page.
+func (w *writer) render(pg Page) (manifestEntry, error) {
+	name := filepath.Join(w.tmp, filepath.FromSlash(pg.Path))
+	if err := w.mkdirFor(name); err != nil {
+		return manifestEntry{}, fmt.Errorf("%s: %w", pg.Path, err)
+	}
+	f, err := w.fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return manifestEntry{}, fmt.Errorf("%s: %w", pg.Path, err)
+	}
+	h := sha256.New()
+	counter := &countingWriter{}
+	buf := bufio.NewWriterSize(io.MultiWriter(f, h, counter), 32<<10)
+	err = safeRender(pg, buf)
+	if err == nil {
+		err = buf.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = w.fs.Remove(name)
+		return manifestEntry{}, fmt.Errorf("%s: %w", pg.Path, err)
+	}
+	return manifestEntry{Key: pg.Key, Hash: hex.EncodeToString(h.Sum(nil)), Size: counter.n}, nil
+}
+
+type countingWriter struct{ n int64 }
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+// safeRender turns a panicking page renderer into an error.
+func safeRender(pg Page, out io.Writer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("rendering failed: %v", p)
+		}
+	}()
+	if pg.Render == nil {
+		return fmt.Errorf("no renderer")
+	}
+	return pg.Render(out)
+}
+
+// dryRender renders every page to nowhere, to report every render error of a
+// build that will not be published anyway.
+func dryRender(pages []Page, workers int) []error {
+	errs := make([]error, len(pages))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			for i := range jobs {
+				buf.Reset()
+				if err := safeRender(pages[i], &buf); err != nil {
+					errs[i] = fmt.Errorf("%s: %w", pages[i].Path, err)
+				}
+			}
+		}()
+	}
+	for i := range pages {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return compact(errs)
+}
+
+func compact(errs []error) []error {
+	out := errs[:0]
+	for _, e := range errs {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+package site
+
+import (
+	"errors"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+func TestFailedWriteLeavesThePreviousSiteAndNoTemporaryFolder(t *testing.T) {
+	mem, _, opts := newSite(t)
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, mem, "public")
+	writeFiles(t, mem, map[string]string{"content/c.txt": "gamma\n", "content/template.tmpl": "<html>v2"})
+	// One cache entry is written for the new article, then pages: fail the 3rd page.
+	fs := &failFs{Fs: mem, failAt: 4}
+	_, err := Build(fs, opts)
+	if err == nil || !errors.Is(err, errDiskFull) {
+		t.Fatalf("err = %v, want the simulated write failure", err)
+	}
+	if after := tree(t, mem, "public"); !reflect.DeepEqual(before, after) {
+		t.Errorf("the previous site changed:\nbefore %v\nafter  %v", before, after)
+	}
+	if got := siblings(t, mem); len(got) != 4 {
+		t.Errorf("working folder = %v, want no temporary folder", got)
+	}
+}
+
+func TestKilledBuildLeavesThePreviousSiteAndTheNextBuildCleansUp(t *testing.T) {
+	mem, _, opts := newSite(t)
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	before := tree(t, mem, "public")
+	writeFiles(t, mem, map[string]string{"content/template.tmpl": "<html>v2"})
+	// The process "dies" at the 2nd page write: nothing after it runs, not even cleanup.
+	if _, err := Build(&failFs{Fs: mem, failAt: 2, crash: true}, opts); err == nil {
+		t.Fatal("a build that died reported success")
+	}
+	if after := tree(t, mem, "public"); !reflect.DeepEqual(before, after) {
+		t.Errorf("the previous site changed")
+	}
+	var leftovers []string
+	for _, name := range siblings(t, mem) {
+		if strings.HasPrefix(name, "public.tmp-") {
+			leftovers = append(leftovers, name)
+		}
+	}
+	if len(leftovers) != 1 {
+		t.Fatalf("working folder = %v, want the dead build's temporary folder", siblings(t, mem))
+	}
+	sum, err := Build(mem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := siblings(t, mem); len(got) != 4 {
+		t.Errorf("working folder = %v, want the stale folder removed", got)
+	}
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "removed public.tmp-") {
+		t.Errorf("warnings = %v", sum.Warnings)
+	}
+	if got := readFile(t, mem, "public/index.html"); !strings.HasPrefix(got, "<html>v2") {
+		t.Errorf("index = %q", got)
+	}
+}
+
+func TestBuildKilledDuringTheSwapIsRepaired(t *testing.T) {
+	mem, _, opts := newSite(t)
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	// The old site was moved aside, then the process died before the new one moved in.
+	before := tree(t, mem, "public")
+	if err := mem.Rename("public", "public.old-dead"); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.MkdirAll("public.tmp-dead/half", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	warns, err := cleanStale(mem, "public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after := tree(t, mem, "public"); !reflect.DeepEqual(before, after) {
+		t.Errorf("the previous site was not restored: %v", after)
+	}
+	if len(warns) != 2 || len(siblings(t, mem)) != 4 {
+		t.Errorf("warnings %v, folder %v", warns, siblings(t, mem))
+	}
+}
+
+func TestCheckPagePath(t *testing.T) {
+	for _, ok := range []string{"index.html", "events/abc/index.html", "a.b/c..d.html"} {
+		if err := checkPagePath(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "../x", "a/../b", "/etc/passwd", "a/", "./a", "a\\b", "c:x", "a\x00b"} {
+		if err := checkPagePath(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestReusedPagesAreHardLinkedOnTheOSFilesystem(t *testing.T) {
+	dir := t.TempDir()
+	fs := afero.NewBasePathFs(afero.NewOsFs(), dir) // copy path
+	osfs := afero.NewOsFs()                         // link path
+	for _, tc := range []struct {
+		name string
+		fs   afero.Fs
+		root string
+	}{{"copy", fs, ""}, {"link", osfs, dir + "/link"}} {
+		f := &fakePipeline{}
+		opts := Options{Stages: f.stages(), Version: "v", SeedsDir: "-",
+			ContentDir: filepath.Join(tc.root, "content"), OutDir: filepath.Join(tc.root, "public"), CacheDir: filepath.Join(tc.root, "cache")}
+		writeFiles(t, tc.fs, map[string]string{opts.ContentDir + "/a.txt": "alpha\n", opts.ContentDir + "/b.txt": "beta\n"})
+		if _, err := Build(tc.fs, opts); err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, tc.fs, map[string]string{opts.ContentDir + "/b.txt": "beta two\n"})
+		sum, err := Build(tc.fs, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Reused != 1 || sum.Rendered != 2 {
+			t.Errorf("%s: summary %+v, want a/ reused", tc.name, sum)
+		}
+		if got := readFile(t, tc.fs, opts.OutDir+"/articles/a/index.html"); got != "\nalpha\n" {
+			t.Errorf("%s: reused page = %q", tc.name, got)
+		}
+		if got := readFile(t, tc.fs, opts.OutDir+"/articles/b/index.html"); got != "\nbeta two\n" {
+			t.Errorf("%s: changed page = %q", tc.name, got)
+		}
+	}
+}
