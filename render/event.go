@@ -1,0 +1,168 @@
+package render
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+type eventView struct {
+	ID, Title       string
+	Date            dateView
+	Entities        []timeline.Entity
+	MentionsHeading string
+	Mentions        []mentionView
+	Manual          bool
+	Prev, Next      *eventLink
+}
+
+type eventLink struct {
+	ID, Title string
+	Date      dateView
+}
+
+// mentionView is one quoted sentence, split around its date expression.
+type mentionView struct {
+	Before, Mark, After                   string
+	Slug, Anchor, ArticleTitle, Publisher string
+	Published                             *timeView
+}
+
+func (s *site) eventPage(i int) Page {
+	ev := s.tl.Events[i]
+	p := "events/" + ev.ID + "/index.html"
+	var prev, next *eventLink
+	if i > 0 {
+		prev = linkTo(s.tl.Events[i-1])
+	}
+	if i+1 < len(s.tl.Events) {
+		next = linkTo(s.tl.Events[i+1])
+	}
+	var arts []articleDigest
+	for _, slug := range mentionSlugs(ev) {
+		if a, ok := s.article(slug); ok {
+			d := digestArticle(a)
+			d.Content = "" // the event page shows only the article's metadata
+			arts = append(arts, d)
+		}
+	}
+	key := hashOf(s.cfgKey, "event", ev, prev, next, arts)
+	return htmlPage(p, key, func() (pageData, error) {
+		d := s.page("event", p, displayTitle(ev))
+		d.Description = firstSentence(ev)
+		v := s.eventView(ev)
+		v.Prev, v.Next = prev, next
+		d.Event = v
+		ld, err := s.eventJSONLD(ev)
+		if err != nil {
+			return d, err
+		}
+		d.JSONLD = ld
+		return d, nil
+	})
+}
+
+func linkTo(ev timeline.Event) *eventLink {
+	return &eventLink{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
+}
+
+func mentionSlugs(ev timeline.Event) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range ev.Mentions {
+		if !seen[m.Article] {
+			seen[m.Article] = true
+			out = append(out, m.Article)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func firstSentence(ev timeline.Event) string {
+	for _, m := range ev.Mentions {
+		if t := strings.Join(strings.Fields(m.Text), " "); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+func (s *site) eventView(ev timeline.Event) *eventView {
+	v := &eventView{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End),
+		Entities: uniqueEntities(ev.Entities), Manual: ev.Manual}
+	for _, m := range ev.Mentions {
+		v.Mentions = append(v.Mentions, s.mentionView(m))
+	}
+	switch len(v.Mentions) {
+	case 0:
+		v.MentionsHeading = "Source"
+	case 1:
+		v.MentionsHeading = "Source sentence"
+	default:
+		v.MentionsHeading = plural(len(v.Mentions), "source sentence")
+	}
+	return v
+}
+
+func (s *site) mentionView(m timeline.Mention) mentionView {
+	mv := mentionView{ArticleTitle: m.Source}
+	if mv.ArticleTitle == "" {
+		mv.ArticleTitle = m.Article
+	}
+	if a, ok := s.article(m.Article); ok {
+		mv.Slug = a.Slug
+		mv.ArticleTitle = articleTitle(a)
+		mv.Publisher = strings.TrimSpace(a.Meta.Publisher)
+		if !a.Meta.Date.IsZero() {
+			pub := timeline.DateOf(a.Meta.Date)
+			mv.Published = &timeView{Text: FormatDate(pub), Attr: datetimeAttr(pub)}
+		}
+		if m.Timex != nil {
+			mv.Anchor = timexAnchor(*m.Timex)
+		}
+	}
+	mv.Before, mv.Mark, mv.After = splitAtTimex(m)
+	return mv
+}
+
+// splitAtTimex cuts the cleaned sentence around its date expression. The
+// sentence is cleaned text while the spans are original-file offsets, so the
+// expression is found by its text, at the occurrence nearest where the spans put it.
+func splitAtTimex(m timeline.Mention) (before, mark, after string) {
+	text := m.Text
+	expr := m.TimexText
+	if expr == "" || !strings.Contains(text, expr) {
+		return text, "", ""
+	}
+	want := 0
+	if m.Timex != nil {
+		want = m.Timex.Start - m.Sentence.Start
+	}
+	best := -1
+	for from := 0; from <= len(text); {
+		i := strings.Index(text[from:], expr)
+		if i < 0 {
+			break
+		}
+		at := from + i
+		if best < 0 || abs(at-want) < abs(best-want) {
+			best = at
+		}
+		from = at + 1
+	}
+	return text[:best], expr, text[best+len(expr):]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// timexAnchor is the id an article page gives a highlighted expression.
+func timexAnchor(sp timeline.Span) string {
+	return "t" + itoa(sp.Start)
+}

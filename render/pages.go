@@ -1,0 +1,329 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/newsline/timeline/templates"
+	"github.com/newsline/timeline/timeline"
+)
+
+// pageData is what every template receives; the kind-specific part is in one
+// of the pointer fields.
+type pageData struct {
+	Site        siteView
+	Kind        string // index, event, article, about, notfound, embed
+	Root        string // relative path to the site root: "", "../", "../../"
+	Title       string // page title ("" on the timeline page: the site title is used)
+	Description string
+	Canonical   string // absolute URL, only when the base URL is known
+	OEmbedHref  string
+	HasSitemap  bool
+	JSONLD      template.JS // schema.org JSON-LD, already safe inside <script>
+	Embed       bool
+	Index       *indexView
+	Event       *eventView
+	Article     *articleView
+	About       template.HTML
+}
+
+type siteView struct{ Title, Lang, BaseURL string }
+
+func (s *site) page(kind, pagePath, title string) pageData {
+	depth := strings.Count(pagePath, "/")
+	d := pageData{
+		Site:        siteView{Title: s.cfg.Title, Lang: s.cfg.Language, BaseURL: s.cfg.BaseURL},
+		Kind:        kind,
+		Root:        strings.Repeat("../", depth),
+		Title:       title,
+		Description: s.cfg.Description,
+		HasSitemap:  s.cfg.BaseURL != "",
+	}
+	d.OEmbedHref = d.Root + "oembed.json"
+	if s.cfg.BaseURL != "" {
+		d.Canonical = s.cfg.BaseURL + strings.TrimSuffix(pagePath, "index.html")
+		d.OEmbedHref = s.cfg.BaseURL + "oembed.json"
+	}
+	return d
+}
+
+// --- templates ---
+
+var parsed struct {
+	once sync.Once
+	set  map[string]*template.Template
+	err  error
+}
+
+// pageKinds maps a page kind to its template file and the template it executes.
+var pageKinds = map[string][2]string{
+	"index":    {"index.html", "layout"},
+	"event":    {"event.html", "layout"},
+	"article":  {"article.html", "layout"},
+	"about":    {"about.html", "layout"},
+	"notfound": {"notfound.html", "layout"},
+	"embed":    {"embed.html", "embed"},
+}
+
+func tmpl(kind string) (*template.Template, error) {
+	parsed.once.Do(func() {
+		parsed.set = map[string]*template.Template{}
+		for k, files := range pageKinds {
+			t, err := template.New(k).ParseFS(templates.FS, "layout.html", "list.html", files[0])
+			if err != nil {
+				parsed.err = fmt.Errorf("templates: %w", err)
+				return
+			}
+			parsed.set[k] = t
+		}
+	})
+	if parsed.err != nil {
+		return nil, parsed.err
+	}
+	return parsed.set[kind], nil
+}
+
+func execute(w io.Writer, d pageData) error {
+	t, err := tmpl(d.Kind)
+	if err != nil {
+		return err
+	}
+	return t.ExecuteTemplate(w, pageKinds[d.Kind][1], d)
+}
+
+// htmlPage makes a Page whose data is built only when it is rendered.
+func htmlPage(p, key string, data func() (pageData, error)) Page {
+	return Page{Path: p, Key: key, Render: func(w io.Writer) error {
+		d, err := data()
+		if err != nil {
+			return err
+		}
+		return execute(w, d)
+	}}
+}
+
+// --- assets ---
+
+func (s *site) assetPages() []Page {
+	var pages []Page
+	for _, name := range []string{"site.css", "site.js"} {
+		data, err := fs.ReadFile(templates.FS, name)
+		pages = append(pages, Page{Path: "assets/" + name, Key: hashOf(data), Render: func(w io.Writer) error {
+			if err != nil {
+				return err
+			}
+			_, werr := w.Write(data)
+			return werr
+		}})
+	}
+	return pages
+}
+
+// --- timeline, embed, search ---
+
+type indexView struct {
+	Summary             string
+	Strip               *stripView
+	Years               []yearView
+	FirstYear, LastYear int
+	Entities            []entityRef
+	EmbedSnippet        string
+}
+
+type yearView struct {
+	Anchor, Label, CountText string
+	Events                   []eventRow
+}
+
+type eventRow struct {
+	ID, Title, Year, EntityRefs string
+	Date                        dateView
+	Sources                     []sourceRef
+}
+
+type sourceRef struct{ Slug, Label string }
+
+func (s *site) indexPage() Page {
+	return htmlPage("index.html", hashOf(s.tlKey, "index"), func() (pageData, error) {
+		d := s.page("index", "index.html", "")
+		d.Index = s.indexView()
+		return d, nil
+	})
+}
+
+func (s *site) embedPage() Page {
+	return htmlPage("embed/index.html", hashOf(s.tlKey, "embed"), func() (pageData, error) {
+		d := s.page("embed", "embed/index.html", "Embedded timeline")
+		d.Embed = true
+		d.Canonical = ""
+		d.Index = s.indexView()
+		return d, nil
+	})
+}
+
+func (s *site) indexView() *indexView {
+	v := &indexView{Entities: s.entities}
+	var cur *yearView
+	for _, ev := range s.tl.Events {
+		row := s.eventRow(ev)
+		if cur == nil || cur.Label != yearLabel(ev.Start) {
+			v.Years = append(v.Years, yearView{Label: yearLabel(ev.Start), Anchor: yearAnchor(ev.Start)})
+			cur = &v.Years[len(v.Years)-1]
+		}
+		cur.Events = append(cur.Events, row)
+	}
+	for i := range v.Years {
+		v.Years[i].CountText = plural(len(v.Years[i].Events), "event")
+	}
+	v.Strip = stripOf(v.Years)
+	if v.Strip != nil {
+		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
+	}
+	v.Summary = s.summary(v)
+	embedSrc := "embed/index.html"
+	if s.cfg.BaseURL != "" {
+		embedSrc = s.cfg.BaseURL + embedSrc
+	}
+	v.EmbedSnippet = fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="600" style="border:0" loading="lazy"></iframe>`,
+		template.HTMLEscapeString(embedSrc), template.HTMLEscapeString(s.cfg.Title))
+	return v
+}
+
+func (s *site) summary(v *indexView) string {
+	text := plural(len(s.tl.Events), "event") + " from " + plural(len(s.tl.Articles), "article")
+	if v.FirstYear != 0 && v.LastYear != v.FirstYear {
+		text += fmt.Sprintf(", %s–%s", yearText(v.FirstYear), yearText(v.LastYear))
+	} else if v.FirstYear != 0 {
+		text += ", " + yearText(v.FirstYear)
+	}
+	return text + "."
+}
+
+func (s *site) eventRow(ev timeline.Event) eventRow {
+	row := eventRow{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
+	if !ev.Start.IsZero() {
+		row.Year = strconv.Itoa(ev.Start.Start.Year())
+	}
+	var refs []string
+	for _, en := range uniqueEntities(ev.Entities) {
+		refs = append(refs, strconv.Itoa(s.entityIdx[en]))
+	}
+	row.EntityRefs = strings.Join(refs, " ")
+	seen := map[string]bool{}
+	for _, m := range ev.Mentions {
+		a, ok := s.article(m.Article)
+		if !ok || seen[m.Article] {
+			continue
+		}
+		seen[m.Article] = true
+		row.Sources = append(row.Sources, sourceRef{Slug: a.Slug, Label: sourceLabel(a)})
+	}
+	return row
+}
+
+func displayTitle(ev timeline.Event) string {
+	if t := strings.TrimSpace(ev.Title); t != "" {
+		return t
+	}
+	return "Untitled event"
+}
+
+func yearLabel(d timeline.Date) string {
+	if d.IsZero() {
+		return "Undated"
+	}
+	return yearText(d.Start.Year())
+}
+
+func yearAnchor(d timeline.Date) string {
+	if d.IsZero() {
+		return "undated"
+	}
+	return "y" + strconv.Itoa(d.Start.Year())
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
+
+// searchPage writes search.js: the sentences of every event, by event ID, which
+// the script loads on the first search (a <script> works under file://, fetch does not).
+func (s *site) searchPage() Page {
+	return Page{Path: "search.js", Key: hashOf(s.tlKey, "search"), Render: func(w io.Writer) error {
+		// A slice of pairs, not a map, keeps the bytes in timeline order.
+		var b strings.Builder
+		b.WriteString("window.timelineSearch={")
+		for i, ev := range s.tl.Events {
+			var text []string
+			for _, m := range ev.Mentions {
+				text = append(text, strings.Join(strings.Fields(m.Text), " "))
+			}
+			k, _ := json.Marshal(ev.ID)
+			v, _ := json.Marshal(strings.Join(text, " "))
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(v)
+		}
+		b.WriteString("};\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}}
+}
+
+// --- about, 404 ---
+
+func (s *site) aboutPage() Page {
+	return htmlPage("about/index.html", hashOf(s.cfgKey, "about", s.cfg.About), func() (pageData, error) {
+		d := s.page("about", "about/index.html", "About")
+		body, err := markdownHTML(s.cfg.About, nil, "")
+		if err != nil {
+			return d, fmt.Errorf("about text: %w", err)
+		}
+		if strings.TrimSpace(s.cfg.About) == "" {
+			body = "<p>This timeline was built from news articles by finding the events they date.</p>"
+		}
+		d.About = body
+		return d, nil
+	})
+}
+
+func (s *site) notFoundPage() Page {
+	return htmlPage("404.html", hashOf(s.cfgKey, "404"), func() (pageData, error) {
+		d := s.page("notfound", "404.html", "Page not found")
+		d.Canonical = ""
+		if s.cfg.BaseURL != "" {
+			// A host serves 404.html at any depth; absolute links keep working there.
+			d.Root = s.cfg.BaseURL
+		}
+		return d, nil
+	})
+}
+
+// absURL resolves a root-relative path against the base URL, if any.
+func (s *site) absURL(p string) string {
+	if s.cfg.BaseURL == "" {
+		return p
+	}
+	base, err := url.Parse(s.cfg.BaseURL)
+	if err != nil {
+		return p
+	}
+	ref, err := url.Parse(p)
+	if err != nil {
+		return p
+	}
+	return base.ResolveReference(ref).String()
+}

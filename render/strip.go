@@ -1,0 +1,66 @@
+package render
+
+import (
+	"strconv"
+)
+
+// stripView is the overview strip: one bar per year from the first to the
+// last dated year, as tall as that year has events, linking to its section.
+type stripView struct {
+	Width, Height       int
+	Bars                []barView
+	First, Last         string
+	firstYear, lastYear int
+}
+
+type barView struct {
+	Anchor, Label string
+	X, Y, W, H    int
+}
+
+const (
+	stripHeight = 40 // viewBox units
+	barWidth    = 10 // viewBox units per year, gaps included
+)
+
+func stripOf(years []yearView) *stripView {
+	counts := map[int]int{}
+	first, last, max := 0, 0, 0
+	for _, y := range years {
+		n, err := strconv.Atoi(y.Anchor[1:])
+		if y.Anchor == "undated" || err != nil {
+			continue
+		}
+		counts[n] = len(y.Events)
+		if first == 0 || n < first {
+			first = n
+		}
+		if n > last {
+			last = n
+		}
+		if len(y.Events) > max {
+			max = len(y.Events)
+		}
+	}
+	if max == 0 {
+		return nil
+	}
+	v := &stripView{Width: (last - first + 1) * barWidth, Height: stripHeight,
+		First: yearText(first), Last: yearText(last), firstYear: first, lastYear: last}
+	for y := first; y <= last; y++ {
+		n := counts[y]
+		if n == 0 {
+			continue
+		}
+		h := n * stripHeight / max
+		if h < 3 {
+			h = 3
+		}
+		v.Bars = append(v.Bars, barView{
+			Anchor: "y" + strconv.Itoa(y),
+			Label:  yearText(y) + ": " + plural(n, "event"),
+			X:      (y-first)*barWidth + 1, Y: stripHeight - h, W: barWidth - 2, H: h,
+		})
+	}
+	return v
+}

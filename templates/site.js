@@ -1,0 +1,202 @@
+/* Timeline site script: filters, search, keyboard navigation, shareable state,
+   the embed snippet and the embed frame's height. Plain ES5-level DOM code, no
+   framework, nothing fetched from another origin. Everything it adds is optional:
+   the pages are complete without it. */
+(function () {
+  'use strict';
+  var doc = document, root = doc.documentElement;
+  var embedded = root.hasAttribute('data-embed');
+  var query = new URLSearchParams(location.search);
+
+  var theme = query.get('theme');
+  if (theme === 'dark' || theme === 'light') root.setAttribute('data-theme', theme);
+
+  setupEmbedBox();
+  if (embedded) reportHeight();
+
+  var list = doc.getElementById('events');
+  if (!list) return;
+  var items = [].slice.call(list.querySelectorAll('li.ev'));
+  var sections = [].slice.call(list.querySelectorAll('section.year'));
+  var entities = readEntities();
+  var form = doc.getElementById('filters');
+  var status = doc.getElementById('status');
+  var fields = form ? {
+    q: form.elements.q, person: form.elements.person, place: form.elements.place,
+    org: form.elements.org, from: form.elements.from, to: form.elements.to
+  } : null;
+  var searchText = null, searchLoading = false;
+
+  if (fields) fillSelects();
+  var state = readState();
+  if (fields) {
+    writeFields(state);
+    form.hidden = false;
+    form.addEventListener('input', onFormChange);
+    form.addEventListener('change', onFormChange);
+    form.addEventListener('submit', function (e) { e.preventDefault(); });
+    form.addEventListener('reset', function () { setTimeout(onFormChange, 0); });
+  }
+  apply(state);
+  doc.addEventListener('keydown', onKey);
+
+  function readEntities() {
+    var el = doc.getElementById('tl-entities');
+    try { return JSON.parse(el.textContent) || []; } catch (e) { return []; }
+  }
+
+  function fillSelects() {
+    ['person', 'place', 'org'].forEach(function (name) {
+      var sel = fields[name], kind = sel.getAttribute('data-kind'), n = 0;
+      entities.forEach(function (ent) {
+        if (ent.kind !== kind) return;
+        var o = doc.createElement('option');
+        o.value = ent.name; o.textContent = ent.name + ' (' + ent.count + ')';
+        sel.appendChild(o); n++;
+      });
+      if (!n) sel.parentNode.hidden = true;
+    });
+  }
+
+  /* State lives in the query string for the embed (its options) and in the
+     hash for the main page, so sharing the address shares the view and it works
+     under file:// too. An event anchor (#e-ID) is left alone. */
+  function readState() {
+    var p = query, h = location.hash.slice(1);
+    if (!embedded && h.indexOf('=') > 0) p = new URLSearchParams(h);
+    var s = {};
+    ['q', 'person', 'place', 'org', 'filter', 'from', 'to'].forEach(function (k) {
+      var v = p.get(k); if (v) s[k] = v;
+    });
+    return s;
+  }
+
+  function writeFields(s) {
+    Object.keys(fields).forEach(function (k) { if (s[k]) fields[k].value = s[k]; });
+  }
+
+  function onFormChange() {
+    var s = {};
+    Object.keys(fields).forEach(function (k) {
+      var v = fields[k].value.trim(); if (v) s[k] = v;
+    });
+    apply(s);
+    var p = new URLSearchParams(s).toString();
+    try {
+      history.replaceState(null, '', p ? '#' + p : location.pathname + location.search);
+    } catch (e) { /* some file:// browsers refuse; the view still filters */ }
+  }
+
+  function entityIndex(name, kind) {
+    for (var i = 0; i < entities.length; i++) {
+      if (entities[i].name === name && (!kind || entities[i].kind === kind)) return i;
+    }
+    return -2;
+  }
+
+  function apply(s) {
+    var want = [];
+    if (s.person) want.push(entityIndex(s.person, 'person'));
+    if (s.place) want.push(entityIndex(s.place, 'place'));
+    if (s.org) want.push(entityIndex(s.org, 'organisation'));
+    if (s.filter) want.push(entityIndex(s.filter));
+    var from = parseInt(s.from, 10), to = parseInt(s.to, 10);
+    var words = (s.q || '').toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length && !searchText) loadSearch(s);
+    var shown = 0;
+    items.forEach(function (li) {
+      var ok = true, y = parseInt(li.getAttribute('data-y'), 10);
+      if (!isNaN(from) && !(y >= from)) ok = false;
+      if (!isNaN(to) && !(y <= to)) ok = false;
+      if (ok && want.length) {
+        var refs = ' ' + (li.getAttribute('data-e') || '') + ' ';
+        ok = want.every(function (i) { return refs.indexOf(' ' + i + ' ') >= 0; });
+      }
+      if (ok && words.length) {
+        var text = textOf(li);
+        ok = words.every(function (w) { return text.indexOf(w) >= 0; });
+      }
+      li.hidden = !ok;
+      if (ok) shown++;
+    });
+    sections.forEach(function (sec) {
+      sec.hidden = !sec.querySelector('li.ev:not([hidden])');
+    });
+    var filtered = shown !== items.length;
+    if (status) status.textContent = filtered ? shown + ' of ' + items.length + ' events shown.' : '';
+    if (embedded) reportHeight();
+  }
+
+  function textOf(li) {
+    var id = li.id.slice(2);
+    return (li.textContent + ' ' + (searchText && searchText[id] || '')).toLowerCase();
+  }
+
+  /* Sentences are searched too; they live in search.js, loaded on the first
+     search so the timeline page stays small. A script tag works under file://. */
+  function loadSearch(s) {
+    if (searchLoading) return;
+    searchLoading = true;
+    var el = doc.createElement('script');
+    el.src = (root.getAttribute('data-root') || '') + 'search.js';
+    el.onload = function () { searchText = window.timelineSearch || {}; apply(fields ? currentFields() : s); };
+    doc.head.appendChild(el);
+  }
+
+  function currentFields() {
+    var s = {};
+    Object.keys(fields).forEach(function (k) { var v = fields[k].value.trim(); if (v) s[k] = v; });
+    return s;
+  }
+
+  function onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    var t = e.target, tag = t && t.tagName;
+    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || (t && t.isContentEditable)) return;
+    var here = t && t.closest ? t.closest('li.ev') : null, dir = 0;
+    if (e.key === 'j') dir = 1;
+    else if (e.key === 'k') dir = -1;
+    else if (here && e.key === 'ArrowDown') dir = 1;
+    else if (here && e.key === 'ArrowUp') dir = -1;
+    if (!dir) return;
+    var visible = items.filter(function (li) { return !li.hidden && !li.parentNode.parentNode.hidden; });
+    if (!visible.length) return;
+    if (!here && location.hash.indexOf('#e-') === 0) here = doc.getElementById(location.hash.slice(1));
+    var i = visible.indexOf(here), next = i < 0 ? (dir > 0 ? 0 : visible.length - 1) : i + dir;
+    if (next < 0 || next >= visible.length) return;
+    e.preventDefault();
+    if (here) here.classList.remove('current');
+    visible[next].classList.add('current');
+    visible[next].querySelector('a.title').focus();
+  }
+
+  function setupEmbedBox() {
+    var box = doc.getElementById('embed-code'), btn = doc.getElementById('copy-embed');
+    if (!box || !btn) return;
+    if (/^https?:/.test(location.protocol) && box.value.indexOf('src="http') < 0) {
+      var url = new URL(box.getAttribute('data-embed-path'), location.href).href;
+      box.value = box.value.replace(/src="[^"]*"/, 'src="' + url + '"');
+    }
+    btn.addEventListener('click', function () {
+      var done = function () { doc.getElementById('copy-status').textContent = 'Copied.'; };
+      box.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(box.value).then(done, function () { if (doc.execCommand('copy')) done(); });
+      } else if (doc.execCommand('copy')) done();
+    });
+  }
+
+  /* The host page resizes the frame on {type: "timeline-height"} messages. */
+  function reportHeight() {
+    if (window.parent === window) return;
+    var send = function () {
+      window.parent.postMessage({ type: 'timeline-height', height: Math.ceil(doc.documentElement.scrollHeight) }, '*');
+    };
+    if (!reportHeight.watching) {
+      reportHeight.watching = true;
+      window.addEventListener('load', send);
+      if (window.ResizeObserver) new ResizeObserver(send).observe(doc.body);
+    }
+    send();
+  }
+})();
