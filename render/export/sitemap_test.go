@@ -1,0 +1,68 @@
+package export
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+	"time"
+)
+
+type sitemapOut struct {
+	XMLName xml.Name `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
+	URLs    []struct {
+		Loc     string `xml:"loc"`
+		LastMod string `xml:"lastmod"`
+	} `xml:"url"`
+}
+
+func TestSitemapSortedEscapedDeduplicated(t *testing.T) {
+	urls := []string{
+		"https://school.example/history/armenia/events/b/",
+		"https://school.example/history/armenia/?q=1&r=<2>",
+		"https://school.example/history/armenia/articles/é x/",
+		"https://school.example/history/armenia/events/b/",
+	}
+	mod := map[string]time.Time{
+		urls[0]: day("2024-06-14"),
+		urls[1]: time.Date(2024, 6, 20, 12, 30, 0, 0, time.UTC),
+	}
+	b, err := Sitemap(urls, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), xml.Header) || !strings.Contains(string(b), "&amp;") {
+		t.Errorf("missing XML declaration or entity escaping:\n%s", b)
+	}
+	var out sitemapOut
+	if err := xml.Unmarshal(b, &out); err != nil {
+		t.Fatalf("not a sitemap: %v\n%s", err, b)
+	}
+	var got []string
+	for _, u := range out.URLs {
+		got = append(got, u.Loc+" "+u.LastMod)
+	}
+	want := []string{
+		"https://school.example/history/armenia/?q=1&r=<2> 2024-06-20T12:30:00Z",
+		"https://school.example/history/armenia/articles/%C3%A9%20x/ ",
+		"https://school.example/history/armenia/events/b/ 2024-06-14",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("urls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestSitemapRefusesRelativeAndOtherSchemes(t *testing.T) {
+	for _, bad := range []string{"events/a/", "/events/a/", "javascript:alert(1)", "ftp://x.example/a", "https://x.example/" + strings.Repeat("a", 2100)} {
+		if _, err := Sitemap([]string{bad}, nil); err == nil {
+			t.Errorf("Sitemap accepted %.40q", bad)
+		}
+	}
+	b, err := Sitemap(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out sitemapOut
+	if err := xml.Unmarshal(b, &out); err != nil || len(out.URLs) != 0 {
+		t.Errorf("empty sitemap: %v %s", err, b)
+	}
+}
