@@ -1,0 +1,186 @@
+package merge
+
+import (
+	"sort"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// edge is a scored pair of candidates (indices in canonical order, i < j).
+type edge struct {
+	i, j  int
+	score float64
+}
+
+// cluster groups the candidates: pairs scoring at least Threshold are joined
+// strongest first (ties in canonical order), and a join is refused when any
+// two members of the joined group break a hard rule. It returns groups of
+// candidates, each in canonical order.
+func cluster(cands []*candidate) [][]*candidate {
+	edges := scoredPairs(cands)
+	sort.Slice(edges, func(a, b int) bool {
+		if edges[a].score != edges[b].score {
+			return edges[a].score > edges[b].score
+		}
+		if edges[a].i != edges[b].i {
+			return edges[a].i < edges[b].i
+		}
+		return edges[a].j < edges[b].j
+	})
+	root := make([]int, len(cands))
+	members := make([][]int, len(cands))
+	for i := range cands {
+		root[i] = i
+		members[i] = []int{i}
+	}
+	for _, e := range edges {
+		ri, rj := root[e.i], root[e.j]
+		if ri == rj || !groupsCompatible(cands, members[ri], members[rj]) {
+			continue
+		}
+		if ri > rj {
+			ri, rj = rj, ri // keep the smaller root: independent of join order
+		}
+		for _, m := range members[rj] {
+			root[m] = ri
+		}
+		members[ri] = append(members[ri], members[rj]...)
+		members[rj] = nil
+	}
+	var groups [][]*candidate
+	for i := range cands {
+		if root[i] != i {
+			continue
+		}
+		idx := members[i]
+		sort.Ints(idx)
+		g := make([]*candidate, len(idx))
+		for k, m := range idx {
+			g[k] = cands[m]
+		}
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+func groupsCompatible(cands []*candidate, a, b []int) bool {
+	for _, i := range a {
+		for _, j := range b {
+			if !compatible(cands[i], cands[j]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// postingKey blocks candidates by start date value and one context stem:
+// only pairs with compatible dates and at least one shared stem are scored,
+// which keeps merging near-linear in the number of articles.
+type postingKey struct {
+	value string
+	stem  int32
+}
+
+// scoredPairs returns the candidate pairs that pass the hard rules and score
+// at least Threshold.
+func scoredPairs(cands []*candidate) []edge {
+	postings := map[postingKey][]int{}
+	byValue := map[string]timeline.Date{}
+	for i, c := range cands {
+		if c.ev.Start.IsZero() {
+			continue
+		}
+		byValue[c.ev.Start.Value] = c.ev.Start
+		for _, s := range c.context {
+			k := postingKey{c.ev.Start.Value, s}
+			postings[k] = append(postings[k], i)
+		}
+	}
+	ancestors := ancestorValues(byValue)
+	seen := make([]int, len(cands)) // seen[j] == i+1: pair (j, i) already considered
+	var edges []edge
+	for i, c := range cands {
+		if c.ev.Start.IsZero() {
+			continue
+		}
+		values := append([]string{c.ev.Start.Value}, ancestors[c.ev.Start.Value]...)
+		for _, s := range c.context {
+			for vi, v := range values {
+				for _, j := range postings[postingKey{v, s}] {
+					if (vi == 0 && j >= i) || seen[j] == i+1 {
+						continue
+					}
+					seen[j] = i + 1
+					if e, ok := scorePair(cands, i, j); ok {
+						edges = append(edges, e)
+					}
+				}
+			}
+		}
+	}
+	return edges
+}
+
+func scorePair(cands []*candidate, i, j int) (edge, bool) {
+	if i > j {
+		i, j = j, i
+	}
+	a, b := cands[i], cands[j]
+	if !compatible(a, b) {
+		return edge{}, false
+	}
+	s := score(a, b)
+	return edge{i, j, s}, s >= Threshold
+}
+
+// ancestorValues maps each date value to the other values whose span
+// contains it (coarser, or equal span with a smaller value so each pair is
+// listed once). Values are grouped by the years they touch, so a day only
+// looks at the values of its own year plus the few spans longer than a year.
+func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
+	byYear := map[int][]timeline.Date{}
+	var long []timeline.Date
+	for _, d := range byValue {
+		if d.End.Sub(d.Start) > 370*24*time.Hour {
+			long = append(long, d)
+			continue
+		}
+		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
+			byYear[y] = append(byYear[y], d)
+		}
+	}
+	out := map[string][]string{}
+	for v, d := range byValue {
+		seen := map[string]bool{}
+		consider := func(u timeline.Date) {
+			if u.Value == v || seen[u.Value] || !isAncestor(u, d) {
+				return
+			}
+			seen[u.Value] = true
+			out[v] = append(out[v], u.Value)
+		}
+		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
+			for _, u := range byYear[y] {
+				consider(u)
+			}
+		}
+		for _, u := range long {
+			consider(u)
+		}
+		sort.Strings(out[v])
+	}
+	return out
+}
+
+// isAncestor: u contains d, and is strictly longer or (same span) has the smaller value.
+func isAncestor(u, d timeline.Date) bool {
+	if !u.Contains(d) {
+		return false
+	}
+	if u.Start.Equal(d.Start) && u.End.Equal(d.End) {
+		return u.Value < d.Value
+	}
+	return true
+}

@@ -1,0 +1,92 @@
+package merge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// IDLength is the number of hex characters of an event ID.
+const IDLength = 10
+
+// assignIDs gives each event a stable ID: the first IDLength hex characters of
+// the SHA-256 of its earliest mention's source path, sentence text and date
+// expression. "Earliest" is by publication date of the mention's article, then
+// source path, then offset, so adding an unrelated article, or a newer article
+// that tells the same event again, leaves existing IDs alone; editing other
+// sentences of the file does not move it either (the text is hashed, not the
+// offsets). An event without mentions hashes its article, title and date.
+//
+// Two events hashing alike (two events told by one sentence with one date
+// expression) are told apart deterministically: in the order of their
+// canonical keys the first keeps the hash, the next get "-2", "-3"...
+func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]time.Time) {
+	type slot struct {
+		hash, key string
+		index     int
+	}
+	slots := make([]slot, len(events))
+	for i, ev := range events {
+		slots[i] = slot{hash: IDFor(idBase(ev, groups[i], pub)), key: eventKey(groups[i]), index: i}
+	}
+	sort.Slice(slots, func(a, b int) bool {
+		if slots[a].hash != slots[b].hash {
+			return slots[a].hash < slots[b].hash
+		}
+		return slots[a].key < slots[b].key
+	})
+	for k, s := range slots {
+		n := 1
+		for k-n >= 0 && slots[k-n].hash == s.hash {
+			n++
+		}
+		id := s.hash
+		if n > 1 {
+			id += "-" + strconv.Itoa(n)
+		}
+		events[s.index].ID = id
+	}
+}
+
+// IDFor hashes any text into an ID of IDLength lower-case hex characters.
+func IDFor(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])[:IDLength]
+}
+
+func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) string {
+	if len(ev.Mentions) == 0 {
+		c := group[0]
+		return "article\x00" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value
+	}
+	first := ev.Mentions[0]
+	for _, m := range ev.Mentions[1:] {
+		if earlier(m, first, pub) {
+			first = m
+		}
+	}
+	return first.Source + "\x00" + first.Text + "\x00" + first.TimexText
+}
+
+func earlier(a, b timeline.Mention, pub map[string]time.Time) bool {
+	if c := pub[a.Article].Compare(pub[b.Article]); c != 0 {
+		return c < 0
+	}
+	if a.Source != b.Source {
+		return a.Source < b.Source
+	}
+	return mentionKey(a) < mentionKey(b)
+}
+
+func eventKey(group []*candidate) string {
+	keys := make([]string, len(group))
+	for i, c := range group {
+		keys[i] = c.key
+	}
+	return strings.Join(keys, "\x03")
+}

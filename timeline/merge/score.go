@@ -1,0 +1,143 @@
+package merge
+
+import "github.com/newsline/timeline/timeline"
+
+// Scoring. Two candidate events that passed the hard rules (see compatible)
+// are one event when
+//
+//	score = 0.40*class + 0.30*dice(title stems) + 0.30*dice(context stems)
+//	      + 0.20*class*sameArticle                                  >= Threshold (0.60)
+//
+// Title stems are the content stems of the titles with event words taken out;
+// event words are folded into a few classes (war/attack/conflict/fighting,
+// capture/seizure/takeover/offensive, ...) and class is 1 when both titles name
+// the same class and their names do not conflict (see namesConflict: "2020
+// Varnia war" and "2020 Quellmark war" share a class, not a war). Context stems
+// are those of the titles, the mention sentences and the entity names. Dice is
+// 2|A∩B|/(|A|+|B|).
+//
+// Why these weights: a shared class alone (0.40) never suffices across
+// articles; with it, some shared title words or context carry the pair over
+// ("Armenia and Azerbaijan fought a war over Nagorno-Karabakh" and "the 2020
+// Nagorno-Karabakh war"). Inside one article, the same kind of happening on
+// compatible dates with no conflicting names is one happening ("the 2020
+// Nagorno-Karabakh war", "the 44-day war [in 2020]" and "Baku's 2020 attack on
+// Armenia"): an article that told two would name them apart. Without a shared
+// class only strongly overlapping titles and sentences merge, so three
+// different things done on one day stay three events.
+//
+// Near-identical titles (title Dice >= 0.90 over at least two stems, same
+// event classes) merge outright; they are also the only way two articles'
+// lead events merge.
+const (
+	Threshold     = 0.60
+	NearIdentical = 0.90
+
+	weightClass       = 0.40
+	weightTitle       = 0.30
+	weightContext     = 0.30
+	weightSameArticle = 0.20
+)
+
+// score rates how likely a and b tell the same happening, in [0, 1.3]; pairs are joined highest first.
+func score(a, b *candidate) float64 {
+	if nearIdentical(a, b) {
+		return 1 + weightContext*dice(a.context, b.context) // context ranks rival near-identical pairs
+	}
+	shared := a.classes&b.classes != 0
+	if a.classes != 0 && b.classes != 0 && !shared {
+		return 0 // "war" and "capture" on compatible dates are still two happenings
+	}
+	s := weightTitle*dice(a.title, b.title) + weightContext*dice(a.context, b.context)
+	if shared && !namesConflict(a, b) {
+		s += weightClass
+		if a.article == b.article {
+			s += weightSameArticle
+		}
+	}
+	return s
+}
+
+// namesConflict: both titles name something beside the event word, and
+// neither names anything the other's title, sentences or entities mention.
+// A bare "44-day war" names nothing and conflicts with nobody.
+func namesConflict(a, b *candidate) bool {
+	if len(a.title) == 0 || len(b.title) == 0 {
+		return false
+	}
+	return common(a.title, b.context) == 0 && common(b.title, a.context) == 0
+}
+
+// nearIdentical: the titles share nearly all their content stems (at least
+// two) and name the same kinds of happening.
+func nearIdentical(a, b *candidate) bool {
+	return a.classes == b.classes && len(a.title) >= 2 && len(b.title) >= 2 && dice(a.title, b.title) >= NearIdentical
+}
+
+// compatible holds the hard rules no score can override.
+func compatible(a, b *candidate) bool {
+	if !datesCompatible(a.ev.Start, b.ev.Start) {
+		return false
+	}
+	if (a.ev.End == nil) != (b.ev.End == nil) {
+		return false // a range and a single date are different kinds of statement
+	}
+	if a.ev.End != nil && !datesCompatible(*a.ev.End, *b.ev.End) {
+		return false
+	}
+	if a.article == b.article && a.lead != b.lead {
+		return false // the extractor already decided what is the article's own news
+	}
+	if a.lead && b.lead && a.article != b.article && !nearIdentical(a, b) {
+		return false // two articles' own news are one story only under one headline
+	}
+	for _, s := range a.sentences {
+		if containsString(b.sentences, s) {
+			return false // events told by one sentence were extracted apart on purpose
+		}
+	}
+	return true
+}
+
+// datesCompatible: equal, or one contains the other. Unresolved dates merge with nothing.
+func datesCompatible(a, b timeline.Date) bool {
+	if a.IsZero() || b.IsZero() {
+		return false
+	}
+	return a.Contains(b) || b.Contains(a)
+}
+
+// dice is 2|A∩B|/(|A|+|B|) over sorted, duplicate-free slices.
+func dice(a, b []int32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return 2 * float64(common(a, b)) / float64(len(a)+len(b))
+}
+
+// common is |A∩B| over sorted, duplicate-free slices.
+func common(a, b []int32) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
