@@ -1,0 +1,303 @@
+package timex
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Anchors of a point: the text itself, the publication date, or the narrative.
+const (
+	anchorNone = iota // absolute: carries its own year
+	anchorDCT         // relative to the publication date
+	anchorNarr        // relative to the last resolved date of the narrative
+)
+
+// point is a calendar expression as the text states it. Components the text
+// did not state stay zero (or -1 for weekday and hour), so the value never
+// claims more precision than the words.
+type point struct {
+	year      int // stated year (or decade/century digits, see yearDigits)
+	yearDig   int // 4 = year, 3 = decade ("199"), 2 = century ("19")
+	month     int
+	day       int
+	weekday   int // -1 when not stated
+	quarter   int
+	half      int
+	season    int
+	week      bool // the expression names a week ("this week")
+	weekend   bool
+	hour      int // -1 when not stated
+	minute    int // -1 when not stated
+	part      int // part of day (partCodes)
+	anchor    int
+	unit      uint8 // unit of a relative shift ("last year": year, -1)
+	shift     int
+	relative  bool // shift/unit apply
+	dir       int  // -1 past, +1 future, 0 from the sentence's tense
+	strictDir bool // "last July" excludes the current July
+}
+
+func newPoint() point { return point{weekday: -1, hour: -1, minute: -1} }
+
+// underspecified reports whether the point needs an anchor for its year.
+func (p point) underspecified() bool { return p.yearDig == 0 }
+
+// resolved is the outcome of anchoring a point.
+type resolved struct {
+	value string
+	gran  timeline.Granularity
+	known []string
+	ok    bool
+}
+
+// resolvePoint computes the TIMEX3 value of p against anchor a, reading the
+// direction of underspecified parts from dir (tense when p.dir is 0).
+func resolvePoint(p point, a time.Time, tenseDir int) resolved {
+	known := p.knownParts()
+	dir := p.dir
+	if dir == 0 {
+		dir = tenseDir
+	}
+	y := p.year
+	switch {
+	case p.yearDig == 3:
+		return resolved{value: fmt.Sprintf("%03d", y), gran: timeline.GranDecade, known: known, ok: true}
+	case p.yearDig == 2:
+		return resolved{value: fmt.Sprintf("%02d", y), gran: timeline.GranCentury, known: known, ok: true}
+	}
+	if a.IsZero() && p.underspecified() {
+		return resolved{value: p.unresolvedValue(), known: known, ok: true}
+	}
+	if p.relative {
+		return p.shifted(a, known)
+	}
+	if p.underspecified() {
+		y = p.chooseYear(a, dir)
+	}
+	if p.weekday >= 0 && p.month == 0 && p.yearDig == 0 {
+		t := nearestWeekday(a, time.Weekday(p.weekday), dir, p.strictDir)
+		return p.withTime(dayValue(t), known)
+	}
+	return p.format(y, known)
+}
+
+// format writes the value of a point whose year is known.
+func (p point) format(y int, known []string) resolved {
+	switch {
+	case p.month > 0 && p.day > 0:
+		t := time.Date(y, time.Month(p.month), p.day, 0, 0, 0, 0, time.UTC)
+		if t.Day() != p.day {
+			return resolved{}
+		}
+		return p.withTime(dayValue(t), known)
+	case p.month > 0:
+		return resolved{value: fmt.Sprintf("%04d-%02d", y, p.month), gran: timeline.GranMonth, known: known, ok: true}
+	case p.quarter > 0:
+		return resolved{value: fmt.Sprintf("%04d-Q%d", y, p.quarter), gran: timeline.GranQuarter, known: known, ok: true}
+	case p.half > 0:
+		return resolved{value: fmt.Sprintf("%04d-H%d", y, p.half), gran: timeline.GranHalf, known: known, ok: true}
+	case p.season > 0:
+		return resolved{value: fmt.Sprintf("%04d-%s", y, seasonCodes[p.season]), gran: timeline.GranSeason, known: known, ok: true}
+	}
+	return resolved{value: fmt.Sprintf("%04d", y), gran: timeline.GranYear, known: known, ok: true}
+}
+
+// withTime narrows a day value to the clock time or part of day stated.
+func (p point) withTime(day string, known []string) resolved {
+	switch {
+	case p.hour >= 0 && p.minute >= 0:
+		return resolved{value: fmt.Sprintf("%sT%02d:%02d", day, p.hour, p.minute), gran: timeline.GranTime, known: known, ok: true}
+	case p.hour >= 0:
+		return resolved{value: fmt.Sprintf("%sT%02d:00", day, p.hour), gran: timeline.GranTime, known: known, ok: true}
+	case p.part > 0:
+		return resolved{value: day + "T" + partCodes[p.part], gran: timeline.GranTime, known: known, ok: true}
+	}
+	return resolved{value: day, gran: timeline.GranDay, known: known, ok: true}
+}
+
+// shifted resolves "last year", "this week", "the next day", "three months ago".
+func (p point) shifted(a time.Time, known []string) resolved {
+	switch p.unit {
+	case uDay:
+		return p.withTime(dayValue(a.AddDate(0, 0, p.shift)), known)
+	case uWeek:
+		t := a.AddDate(0, 0, 7*p.shift)
+		y, w := t.ISOWeek()
+		v := fmt.Sprintf("%04d-W%02d", y, w)
+		if p.weekend {
+			v += "-WE"
+		}
+		return resolved{value: v, gran: timeline.GranWeek, known: known, ok: true}
+	case uMonth:
+		t := time.Date(a.Year(), a.Month()+time.Month(p.shift), 1, 0, 0, 0, 0, time.UTC)
+		if p.day > 0 {
+			q := p
+			q.month = int(t.Month())
+			return q.format(t.Year(), known)
+		}
+		return resolved{value: fmt.Sprintf("%04d-%02d", t.Year(), t.Month()), gran: timeline.GranMonth, known: known, ok: true}
+	case uQuarter:
+		q := (int(a.Month())-1)/3 + p.shift
+		y := a.Year() + floorDiv(q, 4)
+		q = q - 4*floorDiv(q, 4) + 1
+		return resolved{value: fmt.Sprintf("%04d-Q%d", y, q), gran: timeline.GranQuarter, known: known, ok: true}
+	case uYear:
+		return p.format(a.Year()+p.shift, known)
+	case uDecade:
+		return resolved{value: fmt.Sprintf("%03d", a.Year()/10+p.shift), gran: timeline.GranDecade, known: known, ok: true}
+	case uCentury:
+		return resolved{value: fmt.Sprintf("%02d", a.Year()/100+p.shift), gran: timeline.GranCentury, known: known, ok: true}
+	}
+	return resolved{}
+}
+
+// chooseYear picks the year of an expression that states no year ("June 12",
+// "in March", "the third quarter"): the closest one in the direction given.
+func (p point) chooseYear(a time.Time, dir int) int {
+	pos := func(y int) time.Time {
+		m, d := p.month, p.day
+		switch {
+		case m == 0 && p.quarter > 0:
+			m = 3*p.quarter - 2
+		case m == 0 && p.half > 0:
+			m = 6*p.half - 5
+		case m == 0 && p.season > 0:
+			m = int(seasonStart(p.season))
+		}
+		if m == 0 {
+			return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		if d == 0 {
+			d = 1
+		}
+		return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	}
+	start := func(y int) time.Time { return pos(y) }
+	end := func(y int) time.Time {
+		t := pos(y)
+		switch {
+		case p.day > 0:
+			return t.AddDate(0, 0, 1)
+		case p.month > 0:
+			return t.AddDate(0, 1, 0)
+		case p.quarter > 0 || p.season > 0:
+			return t.AddDate(0, 3, 0)
+		case p.half > 0:
+			return t.AddDate(0, 6, 0)
+		}
+		return t.AddDate(1, 0, 0)
+	}
+	y := a.Year()
+	contains := !a.Before(start(y)) && a.Before(end(y))
+	switch {
+	case contains && !p.strictDir:
+		return y
+	case dir < 0:
+		if start(y).After(a) || (contains && p.strictDir) {
+			return y - 1
+		}
+		return y
+	case dir > 0:
+		if end(y).Before(a) || !end(y).After(a) || (contains && p.strictDir) {
+			return y + 1
+		}
+		return y
+	}
+	// no direction: the nearest occurrence
+	best, bestDist := y, time.Duration(1<<62)
+	for _, c := range []int{y - 1, y, y + 1} {
+		dist := absDur(start(c).Sub(a))
+		if e := absDur(end(c).Sub(a)); e < dist {
+			dist = e
+		}
+		if dist < bestDist {
+			best, bestDist = c, dist
+		}
+	}
+	return best
+}
+
+func seasonStart(s int) time.Month {
+	return [...]time.Month{0, time.March, time.June, time.September, time.December}[s]
+}
+
+// nearestWeekday finds the weekday wd closest to a in direction dir
+// (-1: on or before a, +1: on or after a, 0: nearest either way).
+func nearestWeekday(a time.Time, wd time.Weekday, dir int, strict bool) time.Time {
+	back := (int(a.Weekday()) - int(wd) + 7) % 7
+	fwd := (int(wd) - int(a.Weekday()) + 7) % 7
+	if strict {
+		if back == 0 {
+			back = 7
+		}
+		if fwd == 0 {
+			fwd = 7
+		}
+	}
+	switch {
+	case dir < 0:
+		return a.AddDate(0, 0, -back)
+	case dir > 0:
+		return a.AddDate(0, 0, fwd)
+	case back <= fwd:
+		return a.AddDate(0, 0, -back)
+	}
+	return a.AddDate(0, 0, fwd)
+}
+
+// unresolvedValue is the value of an underspecified point without an anchor.
+func (p point) unresolvedValue() string {
+	switch {
+	case p.month > 0 && p.day > 0:
+		return fmt.Sprintf("XXXX-%02d-%02d", p.month, p.day)
+	case p.month > 0:
+		return fmt.Sprintf("XXXX-%02d", p.month)
+	}
+	return "XXXX-XX-XX"
+}
+
+// knownParts lists the components the text stated.
+func (p point) knownParts() []string {
+	var k []string
+	add := func(ok bool, s string) {
+		if ok {
+			k = append(k, s)
+		}
+	}
+	add(p.yearDig == 4, "year")
+	add(p.yearDig == 3, "decade")
+	add(p.yearDig == 2, "century")
+	add(p.season > 0, "season")
+	add(p.quarter > 0, "quarter")
+	add(p.half > 0, "half")
+	add(p.month > 0, "month")
+	add(p.week, "week")
+	add(p.day > 0, "day")
+	add(p.weekday >= 0, "weekday")
+	add(p.part > 0, "part")
+	add(p.hour >= 0, "hour")
+	add(p.minute >= 0, "minute")
+	if p.relative {
+		k = append(k, "offset")
+	}
+	return k
+}
+
+func dayValue(t time.Time) string { return t.Format("2006-01-02") }
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}

@@ -1,0 +1,126 @@
+// Package timex finds temporal expressions in text and normalises them like
+// TimeML's TIMEX3, on top of github.com/olebedev/when extended with our own
+// rules: every rule is a when rules.Rule (see Rules and NewWhen), and Resolve
+// runs them through trigger dispatch so that every expression of a long text
+// is found in one linear pass, not only when's first cluster.
+package timex
+
+import (
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Resolve finds every temporal expression in text and resolves it against the
+// publication date dct (relative expressions) and the narrative (anaphoric ones).
+// Offsets in the result are byte offsets into text. The result is sorted by offset.
+// A zero dct leaves relative expressions unresolved ("XXXX-XX-XX").
+func Resolve(text string, dct time.Time) []timeline.Timex {
+	d := &doc{text: text, toks: tokenize(text, make([]tok, 0, len(text)/6+8))}
+	r := &resolver{d: d}
+	if !dct.IsZero() {
+		r.dct = time.Date(dct.Year(), dct.Month(), dct.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	var out []timeline.Timex
+	for i := 0; i < d.n(); {
+		m, ok := dispatch.longest(d, i)
+		if !ok {
+			i++
+			continue
+		}
+		out = r.emit(out, m)
+		i = m.end
+	}
+	return out
+}
+
+// resolver anchors expressions and remembers the narrative's last dates.
+type resolver struct {
+	d   *doc
+	dct time.Time
+	// the last resolved date of the narrative at day, month and year precision
+	lastDay, lastMonth, lastYear time.Time
+}
+
+func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
+	base := len(out)
+	for _, e := range m.exprs {
+		tx, ok := r.resolveExpr(e)
+		if !ok {
+			return out[:base]
+		}
+		out = append(out, tx)
+	}
+	for k, e := range m.exprs {
+		if e.rangeTo >= 0 && base+e.rangeTo < len(out) {
+			end := out[base+e.rangeTo].Date
+			if !end.IsZero() {
+				out[base+k].RangeEnd = &end
+			}
+		}
+	}
+	return out
+}
+
+func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
+	d := r.d
+	start, end := int(d.toks[e.i].start), int(d.toks[e.j-1].end)
+	tx := timeline.Timex{Span: timeline.Span{Start: start, End: end}, Text: d.text[start:end], Type: e.typ}
+	if !e.isPoint {
+		tx.Value = e.value
+		tx.Anchor = timeline.AnchorPublication
+		if e.typ == timeline.TypeDuration || e.typ == timeline.TypeSet {
+			tx.Anchor = timeline.AnchorAbsolute
+		}
+		return tx, true
+	}
+	anchor, kind := r.anchorFor(e.pt)
+	res := resolvePoint(e.pt, anchor, r.tenseDir(e))
+	if !res.ok {
+		return tx, false
+	}
+	tx.Value, tx.Known = res.value, res.known
+	tx.Anchor = kind
+	if dt, err := timeline.ParseDate(res.value); err == nil {
+		tx.Date = dt
+		r.remember(dt)
+	}
+	return tx, true
+}
+
+// anchorFor picks what a point is resolved against.
+func (r *resolver) anchorFor(p point) (time.Time, timeline.Anchor) {
+	if !p.underspecified() && !p.relative {
+		return r.dct, timeline.AnchorAbsolute
+	}
+	if p.anchor != anchorNarr {
+		return r.dct, timeline.AnchorPublication
+	}
+	ref := r.lastYear
+	switch {
+	case p.unit == uDay || p.unit == uWeek || p.weekday >= 0 || p.part > 0:
+		ref = r.lastDay
+	case p.unit == uMonth || p.unit == uQuarter:
+		ref = r.lastMonth
+	}
+	if ref.IsZero() {
+		return r.dct, timeline.AnchorPublication
+	}
+	return ref, timeline.AnchorNarrative
+}
+
+// remember records a resolved date as the narrative's latest at its precision.
+func (r *resolver) remember(dt timeline.Date) {
+	if dt.IsZero() {
+		return
+	}
+	if dt.Gran >= timeline.GranDay {
+		r.lastDay = dt.Start
+	}
+	if dt.Gran >= timeline.GranMonth {
+		r.lastMonth = dt.Start
+	}
+	if dt.Gran >= timeline.GranYear {
+		r.lastYear = dt.Start
+	}
+}

@@ -1,0 +1,214 @@
+package timex
+
+import (
+	"github.com/newsline/timeline/timeline"
+)
+
+// Counting rules: durations ("three years", "the past two months",
+// "30-day"), distances in time ("two weeks ago", "a year earlier") and
+// sets ("every day", "each Thursday").
+
+// count reads a number of units at i: "3", "three", "twenty-four", "a",
+// "a couple of", "several" (n = -1 when vague).
+func count(d *doc, i int) (n, j int, ok bool) {
+	if v, isNum := d.num(i); isNum {
+		if d.toks[i].ndig > 4 || !d.isolatedNumber(i) {
+			return 0, 0, false
+		}
+		return v, i + 1, true
+	}
+	if d.is(i, cNumWord) {
+		n, j = int(d.toks[i].val), i+1
+		if n >= 20 && n < 100 {
+			k := j
+			if d.dash(k) && d.glued(k) {
+				k++
+			}
+			if d.is(k, cNumWord) && d.toks[k].val < 10 && d.toks[k].val > 0 {
+				n, j = n+int(d.toks[k].val), k+1
+			}
+		}
+		if d.is(j, cNumWord) && (d.toks[j].val == 100 || d.toks[j].val == 1000) {
+			n, j = n*int(d.toks[j].val), j+1
+		}
+		return n, j, true
+	}
+	switch d.modOf(i) {
+	case mA:
+		switch {
+		case d.mod(i+1, mFew):
+			return -1, i + 2, true
+		case d.mod(i+1, mCouple) && d.mod(i+2, mOf):
+			return 2, i + 3, true
+		case d.is(i+1, cNumWord) && (d.toks[i+1].val == 100 || d.toks[i+1].val == 1000):
+			return int(d.toks[i+1].val), i + 2, true
+		}
+		return 1, i + 1, true
+	case mSeveral, mFew, mMany, mSome:
+		return -1, i + 1, true
+	case mCouple:
+		if d.mod(i+1, mOf) {
+			return 2, i + 2, true
+		}
+	}
+	return 0, 0, false
+}
+
+// approxPrefix skips "nearly", "about", "more than", "at least", "up to", "over".
+func approxPrefix(d *doc, i int) int {
+	switch d.modOf(i) {
+	case mNearly, mAbout, mOver:
+		return i + 1
+	case mMoreThan, mLessThan:
+		if d.mod(i+1, mThan) {
+			return i + 2
+		}
+	case mAt:
+		if d.mod(i+1, mAtLeast) {
+			return i + 2
+		}
+	case mUpTo:
+		if d.mod(i+1, mTo) {
+			return i + 2
+		}
+	}
+	return i
+}
+
+var countRule = &rule{
+	name: "count",
+	triggers: []int{keyNum, keyClass + int(cNumWord), keyMod + mA, keyMod + mThe, keyMod + mSeveral, keyMod + mFew,
+		keyMod + mMany, keyMod + mSome, keyMod + mCouple, keyMod + mNearly, keyMod + mAbout, keyMod + mOver,
+		keyMod + mMoreThan, keyMod + mLessThan, keyMod + mAt, keyMod + mUpTo, keyMod + mPast, keyMod + mLast,
+		keyMod + mNext, keyMod + mRecent, keyMod + mComing, keyUnit},
+	match: func(d *doc, i int) (match, bool) {
+		j := approxPrefix(d, i)
+		the := false
+		if d.mod(j, mThe) {
+			the = true
+			j++
+		}
+		lead := false
+		switch d.modOf(j) {
+		case mPast, mLast, mNext, mComing, mPrevious, mFollowing, mRecent:
+			lead = true
+			j++
+		default:
+			if d.lowerIs(j, "first") && the {
+				lead = true
+				j++
+			}
+		}
+		n, k, okc := count(d, j)
+		if !okc {
+			// bare plural: "years", "recent weeks", "the past few days"
+			u, plural := d.unit(j)
+			if !plural || u == uNone || u == uSecond || u == uWeekend {
+				return match{}, false
+			}
+			if d.mod(j+1, mAgo) {
+				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
+			}
+			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
+		}
+		adjective := false
+		if d.dash(k) && d.glued(k) && d.glued(k+1) {
+			k, adjective = k+1, true
+		}
+		if n == 0 {
+			return match{}, false
+		}
+		if adjective && the && !lead {
+			i = j // "the 44-day war": "the" belongs to the noun
+		}
+		u, plural := d.unit(k)
+		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) {
+			return match{}, false
+		}
+		end := k + 1
+		if !the && !lead {
+			if m, ok := distance(d, i, end, n, u); ok {
+				return m, true
+			}
+		}
+		if d.mod(j, mA) && n == 1 && (d.mod(i-1, mPer) || d.lowerIs(i-1, "times")) {
+			return match{}, false
+		}
+		return fixed(i, end, timeline.TypeDuration, durationValue(n, u))
+	},
+}
+
+// distance reads "two weeks ago" (from the publication date) and "a year
+// earlier", "three days later" (from the narrative).
+func distance(d *doc, i, k, n int, u uint8) (match, bool) {
+	var anchor, sign int
+	switch d.modOf(k) {
+	case mAgo:
+		anchor, sign = anchorDCT, -1
+	case mEarlier, mBefore:
+		anchor, sign = anchorNarr, -1
+	case mLater, mAfter:
+		anchor, sign = anchorNarr, 1
+	default:
+		return match{}, false
+	}
+	if d.modOf(k) == mBefore || d.modOf(k) == mAfter {
+		// "two days before the vote": the distance is a duration with a signal
+		if !(k+1 >= d.n() || d.toks[k+1].kind == tPunct) {
+			return match{}, false
+		}
+	}
+	if n < 0 {
+		ref := "PAST_REF"
+		if sign > 0 {
+			ref = "FUTURE_REF"
+		}
+		return fixed(i, k+1, timeline.TypeDate, ref)
+	}
+	switch u {
+	case uDecade:
+		u, n = uYear, n*10
+	case uCentury:
+		u, n = uYear, n*100
+	case uFortnight:
+		u, n = uWeek, n*2
+	case uHour, uMinute, uSecond, uWeekend, uHalf, uMillennium:
+		return match{}, false
+	}
+	return one(i, k+1, timeline.TypeDate, relPoint(anchor, u, sign*n))
+}
+
+// setRule: "every day", "each year", "each Thursday", "every other week".
+var setRule = &rule{
+	name:     "set",
+	triggers: []int{keyMod + mEvery, keyMod + mEach},
+	match: func(d *doc, i int) (match, bool) {
+		j := i + 1
+		if d.mod(j, mOther) {
+			j++
+		}
+		if u, plural := d.unit(j); u != uNone && !plural {
+			return fixed(i, j+1, timeline.TypeSet, durationValue(1, u))
+		}
+		switch {
+		case d.is(j, cWeekday):
+			return fixed(i, j+1, timeline.TypeSet, "XXXX-WXX-"+string(rune('0'+isoWeekday(int(d.toks[j].val)))))
+		case d.is(j, cMonth) && d.toks[j].upper:
+			return fixed(i, j+1, timeline.TypeSet, "XXXX-"+twoDigits(int(d.toks[j].val)))
+		case d.is(j, cPart):
+			return fixed(i, j+1, timeline.TypeSet, "XXXX-XX-XXT"+partCodes[d.toks[j].val])
+		case d.is(j, cSeason):
+			return fixed(i, j+1, timeline.TypeSet, "XXXX-"+seasonCodes[d.toks[j].val])
+		}
+		return match{}, false
+	},
+}
+
+func isoWeekday(wd int) int {
+	if wd == 0 {
+		return 7
+	}
+	return wd
+}
+
+func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }

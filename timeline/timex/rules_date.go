@@ -1,0 +1,367 @@
+package timex
+
+import (
+	"github.com/newsline/timeline/timeline"
+)
+
+// Calendar rules: absolute and underspecified dates ("12 June 2024",
+// "June 2024", "2024-06-12", "in 2020", "the 1990s", "summer 2019", "Q3").
+
+// matchPoint reads a calendar expression starting at token i.
+func matchPoint(d *doc, i int) (point, int, bool) {
+	if p, j, ok := matchISO(d, i); ok {
+		return p, j, true
+	}
+	if p, j, ok := matchSlash(d, i); ok {
+		return p, j, true
+	}
+	if d.is(i, cWeekday) {
+		// "Wednesday, June 12" / "Wednesday 12 June"
+		k := i + 1
+		if d.punct(k, ',') {
+			k++
+		}
+		if p, j, ok := matchMonthDate(d, k); ok && p.day > 0 {
+			p.weekday = int(d.toks[i].val)
+			return p, j, true
+		}
+		return point{}, 0, false
+	}
+	if p, j, ok := matchMonthDate(d, i); ok {
+		return p, j, true
+	}
+	if p, j, ok := matchDayMonth(d, i); ok {
+		return p, j, true
+	}
+	if p, j, ok := matchSeason(d, i); ok {
+		return p, j, true
+	}
+	if p, j, ok := matchDecade(d, i); ok {
+		return p, j, true
+	}
+	if y, j, ok := matchYear(d, i, false); ok {
+		p := newPoint()
+		p.year, p.yearDig = y, 4
+		return p, j, true
+	}
+	return point{}, 0, false
+}
+
+// matchISO reads 2024-06-12 (and 2024/06/12).
+func matchISO(d *doc, i int) (point, int, bool) {
+	y, ok := d.num(i)
+	if !ok || d.toks[i].ndig != 4 || !d.glued(i+1) || !d.glued(i+2) || !d.glued(i+3) || !d.glued(i+4) {
+		return point{}, 0, false
+	}
+	sep := d.toks[i+1].ch
+	if d.toks[i+1].kind != tPunct || (sep != '-' && sep != '/') || !d.punct(i+3, sep) {
+		return point{}, 0, false
+	}
+	m, ok1 := d.num(i + 2)
+	day, ok2 := d.num(i + 4)
+	if !ok1 || !ok2 || d.toks[i+2].ndig > 2 || d.toks[i+4].ndig > 2 || !validMD(m, day) {
+		return point{}, 0, false
+	}
+	if i+5 < d.n() && d.glued(i+5) && (d.toks[i+5].kind == tNum || d.punct(i+5, sep)) {
+		return point{}, 0, false
+	}
+	p := newPoint()
+	p.year, p.yearDig, p.month, p.day = y, 4, m, day
+	return p, i + 5, true
+}
+
+// matchSlash reads US numeric dates: 6/12/2024, 6/12/24.
+func matchSlash(d *doc, i int) (point, int, bool) {
+	m, ok := d.num(i)
+	if !ok || d.toks[i].ndig > 2 || !d.punct(i+1, '/') || !d.glued(i+1) || !d.glued(i+2) || !d.punct(i+3, '/') || !d.glued(i+3) || !d.glued(i+4) {
+		return point{}, 0, false
+	}
+	day, ok1 := d.num(i + 2)
+	y, ok2 := d.num(i + 4)
+	if !ok1 || !ok2 || d.toks[i+2].ndig > 2 || !validMD(m, day) {
+		return point{}, 0, false
+	}
+	switch d.toks[i+4].ndig {
+	case 2:
+		if y < 50 {
+			y += 2000
+		} else {
+			y += 1900
+		}
+	case 4:
+	default:
+		return point{}, 0, false
+	}
+	if i > 0 && d.glued(i) && (d.toks[i-1].kind == tNum || d.punct(i-1, '/')) {
+		return point{}, 0, false
+	}
+	p := newPoint()
+	p.year, p.yearDig, p.month, p.day = y, 4, m, day
+	return p, i + 5, true
+}
+
+func validMD(m, d int) bool { return m >= 1 && m <= 12 && d >= 1 && d <= 31 }
+
+// monthAt reads a month name (with an optional abbreviation dot) at i.
+// Weak months ("May", "March") must be capitalised; strict asks for more
+// evidence, given by the caller (a day or a year next to it).
+func monthAt(d *doc, i int) (int, int, bool) {
+	e, ok := d.word(i)
+	if !ok || e.class != cMonth || !d.toks[i].upper {
+		return 0, 0, false
+	}
+	j := i + 1
+	full := len(d.textOf(i)) > 3 || lexiconFullMonth(d.textOf(i))
+	if d.punct(j, '.') && d.glued(j) && !full {
+		j++
+	}
+	return int(e.val), j, true
+}
+
+func lexiconFullMonth(s string) bool {
+	switch lower(s) {
+	case "may", "june", "july":
+		return true
+	}
+	return false
+}
+
+// isAbbrevMonth reports whether the month word at i is an abbreviation.
+func isAbbrevMonth(d *doc, i int) bool {
+	s := d.textOf(i)
+	return len(s) <= 4 && !lexiconFullMonth(s)
+}
+
+// matchMonthDate reads "June 12", "June 12, 2024", "June 2024", "June" and
+// "Sept. 30".
+func matchMonthDate(d *doc, i int) (point, int, bool) {
+	m, j, ok := monthAt(d, i)
+	if !ok {
+		return point{}, 0, false
+	}
+	p := newPoint()
+	p.month = m
+	if day, ok := d.num(j); ok || (j < d.n() && d.toks[j].kind == tNum && d.toks[j].ord) {
+		if !ok {
+			day = int(d.toks[j].val)
+		}
+		if d.toks[j].ndig <= 2 && day >= 1 && day <= 31 && d.isolatedNumber(j) && !d.unitAfter(j+1) {
+			p.day = day
+			j++
+			k := j
+			if d.punct(k, ',') {
+				k++
+			}
+			if y, e, ok := matchYear(d, k, true); ok {
+				p.year, p.yearDig, j = y, 4, e
+			}
+			return p, j, true
+		}
+		if y, e, ok := matchYear(d, j, true); ok {
+			p.year, p.yearDig = y, 4
+			return p, e, true
+		}
+		return point{}, 0, false
+	}
+	k := j
+	if d.punct(k, ',') || d.mod(k, mOf) {
+		k++
+	}
+	if y, e, ok := matchYear(d, k, true); ok {
+		p.year, p.yearDig = y, 4
+		return p, e, true
+	}
+	// a month on its own: abbreviations and weak names need a temporal cue before
+	if isAbbrevMonth(d, i) && j == i+1 {
+		return point{}, 0, false
+	}
+	if lexicon[lower(d.textOf(i))].weak && !temporalCueBefore(d, i) {
+		return point{}, 0, false
+	}
+	if d.glued(j) && j < d.n() && d.toks[j].kind != tPunct {
+		return point{}, 0, false
+	}
+	return p, j, true
+}
+
+// matchDayMonth reads "12 June", "12 June 2024", "12th of June".
+func matchDayMonth(d *doc, i int) (point, int, bool) {
+	if i >= d.n() || d.toks[i].kind != tNum || d.toks[i].ndig > 2 {
+		return point{}, 0, false
+	}
+	day := int(d.toks[i].val)
+	j := i + 1
+	if d.mod(j, mOf) {
+		j++
+	}
+	m, k, ok := monthAt(d, j)
+	if !ok || day < 1 || day > 31 || (i > 0 && d.glued(i) && d.toks[i-1].kind != tPunct) {
+		return point{}, 0, false
+	}
+	p := newPoint()
+	p.month, p.day = m, day
+	e := k
+	if d.punct(e, ',') {
+		e++
+	}
+	if y, end, ok := matchYear(d, e, true); ok {
+		p.year, p.yearDig, k = y, 4, end
+	}
+	return p, k, true
+}
+
+// unitAfter reports whether token i is a unit word (so "May 5 years" is no date).
+func (d *doc) unitAfter(i int) bool {
+	_, ok := d.unit(i)
+	return ok
+}
+
+// matchYear reads a four-digit year. Years outside 1900..2099 need a
+// temporal cue before them ("in 1848"), or cue=true from the caller.
+func matchYear(d *doc, i int, cue bool) (int, int, bool) {
+	y, ok := d.num(i)
+	if !ok || d.toks[i].ndig != 4 || !d.isolatedNumber(i) {
+		return 0, 0, false
+	}
+	if d.glued(i+1) && d.lowerIs(i+1, "s") {
+		return 0, 0, false // a decade
+	}
+	if y < 1000 || y > 2199 {
+		return 0, 0, false
+	}
+	if !cue && (y < 1900 || y > 2099) && !temporalCueBefore(d, i) {
+		return 0, 0, false
+	}
+	if !cue && nameBefore(d, i) {
+		return 0, 0, false
+	}
+	if _, isUnit := d.unit(i + 1); isUnit && !d.glued(i+1) {
+		return 0, 0, false // "2000 years" is a count
+	}
+	return y, i + 1, true
+}
+
+// temporalCueBefore reports whether the word before i introduces a time.
+func temporalCueBefore(d *doc, i int) bool {
+	k := i - 1
+	if k < 0 {
+		return false
+	}
+	if e, ok := d.word(k); ok && e.class == cMod {
+		switch e.val {
+		case mIn, mSince, mUntil, mThrough, mFrom, mTo, mBetween, mAnd, mOf, mEarly, mMid, mLate,
+			mLast, mNext, mThis, mBefore, mAfter, mFiscal, mThe, mEnd, mBeginning, mOn, mThat, mEach, mEvery, mPast, mComing:
+			return true
+		}
+	}
+	for _, w := range []string{"by", "during", "late", "early", "mid", "around", "throughout"} {
+		if d.lowerIs(k, w) {
+			return true
+		}
+	}
+	return d.dash(k) && d.glued(i) && k > 0 && (d.lowerIs(k-1, "mid") || d.lowerIs(k-1, "late") || d.lowerIs(k-1, "early"))
+}
+
+// namesBeforeNumbers are words after which a number is a name, not a year.
+var namesBeforeNumbers = map[string]bool{
+	"route": true, "flight": true, "highway": true, "interstate": true, "boeing": true, "airbus": true,
+	"model": true, "room": true, "page": true, "no": true, "number": true, "apollo": true, "windows": true,
+	"iphone": true, "galaxy": true, "vol": true, "chapter": true, "article": true, "section": true,
+	"resolution": true, "gate": true, "platform": true, "bus": true, "channel": true, "version": true,
+	"level": true, "act": true, "amendment": true, "bill": true, "rule": true, "code": true, "phone": true,
+	"suite": true, "box": true, "unit": true, "exit": true, "road": true, "street": true, "avenue": true,
+	"psalm": true, "verse": true, "figure": true, "table": true, "item": true, "lot": true, "pier": true,
+}
+
+func nameBefore(d *doc, i int) bool {
+	k := i - 1
+	if k < 0 || d.toks[k].kind != tWord {
+		return false
+	}
+	s := d.textOf(k)
+	return len(s) <= 12 && namesBeforeNumbers[lower(s)]
+}
+
+// matchDecade reads "the 1990s", "1990s", "the '90s".
+func matchDecade(d *doc, i int) (point, int, bool) {
+	p := newPoint()
+	if y, ok := d.num(i); ok && d.toks[i].ndig == 4 && y%10 == 0 && d.glued(i+1) && d.lowerIs(i+1, "s") {
+		if y%100 == 0 && d.glued(i+1) && false {
+			return point{}, 0, false
+		}
+		p.year, p.yearDig = y/10, 3
+		return p, i + 2, true
+	}
+	if i < d.n() && d.toks[i].kind == tPunct && (d.toks[i].ch == '\'' || d.toks[i].ch == '\u2019') {
+		if y, ok := d.num(i + 1); ok && d.glued(i+1) && d.toks[i+1].ndig == 2 {
+			if d.glued(i+2) && d.lowerIs(i+2, "s") && y%10 == 0 {
+				p.year, p.yearDig = (1900+y)/10, 3
+				return p, i + 3, true
+			}
+			if !d.glued(i+2) || d.toks[i+2].kind == tPunct {
+				// '95: a two-digit year
+				p.year, p.yearDig = 1900+y, 4
+				if y < 30 {
+					p.year = 2000 + y
+				}
+				if temporalCueBefore(d, i) {
+					return p, i + 2, true
+				}
+			}
+		}
+	}
+	return point{}, 0, false
+}
+
+// matchSeason reads "summer 2019", "the summer of 2019", "summer".
+func matchSeason(d *doc, i int) (point, int, bool) {
+	if !d.is(i, cSeason) {
+		return point{}, 0, false
+	}
+	p := newPoint()
+	p.season = int(d.toks[i].val)
+	j := i + 1
+	k := j
+	if d.mod(k, mOf) || d.punct(k, ',') {
+		k++
+	}
+	if y, e, ok := matchYear(d, k, true); ok {
+		p.year, p.yearDig = y, 4
+		return p, e, true
+	}
+	// "fall" is also a verb: a bare season needs a determiner before it
+	if d.lowerIs(i, "fall") || d.lowerIs(i, "spring") {
+		if !(d.mod(i-1, mThe) || d.mod(i-1, mThis) || d.mod(i-1, mLast) || d.mod(i-1, mNext) || d.mod(i-1, mIn) || d.mod(i-1, mEarly) || d.mod(i-1, mLate)) {
+			return point{}, 0, false
+		}
+	}
+	return p, j, true
+}
+
+// dateRule wraps matchPoint as a rule: "the" may precede decades and seasons.
+var dateRule = &rule{
+	name:     "date",
+	triggers: []int{keyNum, keyApos, keyClass + int(cMonth), keyClass + int(cWeekday), keyClass + int(cSeason), keyMod + mThe, keyMod + mFiscal},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if d.mod(j, mThe) || d.mod(j, mFiscal) {
+			j++
+			if d.lowerIs(j, "year") && !d.mod(i, mFiscal) {
+				j++
+			}
+		}
+		p, end, ok := matchPoint(d, j)
+		if !ok {
+			return match{}, false
+		}
+		if j > i && p.yearDig == 4 && p.month == 0 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
+			i = j // "the 2020 election": "the" belongs to the noun phrase
+		}
+		p.anchor = anchorDCT
+		typ := timeline.TypeDate
+		if p.hour >= 0 || p.part > 0 {
+			typ = timeline.TypeTime
+		}
+		return match{end: end, exprs: []expr{{i: i, j: end, typ: typ, pt: p, isPoint: true, rangeTo: -1}}}, true
+	},
+}

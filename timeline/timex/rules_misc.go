@@ -1,0 +1,280 @@
+package timex
+
+import (
+	"github.com/newsline/timeline/timeline"
+)
+
+// allRules lists the rules in priority order (the first wins a tie).
+var allRules = []*rule{dateRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule}
+
+// quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
+// "the fiscal first quarter", "Q3 2012", "1989's third quarter".
+var quarterRule = &rule{
+	name:     "quarter",
+	triggers: []int{keyMod + mThe, keyMod + mFiscal, keyClass + int(cOrdinal), keyNum, keyNone, keyMod + mThis, keyMod + mLast, keyMod + mNext},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		p := newPoint()
+		p.anchor = anchorDCT
+		if d.mod(j, mThe) {
+			j++
+		}
+		if d.mod(j, mFiscal) {
+			j++
+		}
+		// "this year's", "last year's", "1989's"
+		if y, e, ok := matchYear(d, j, true); ok && (d.punct(e, '\'') || d.punct(e, '\u2019')) && d.lowerIs(e+1, "s") {
+			p.year, p.yearDig, j = y, 4, e+2
+		} else if m := d.modOf(j); (m == mThis || m == mLast || m == mNext) && d.lowerIs(j+1, "year") && (d.punct(j+2, '\'') || d.punct(j+2, '\u2019')) && d.lowerIs(j+3, "s") {
+			p.relative, p.unit = true, uYear
+			p.shift = map[int32]int{mThis: 0, mLast: -1, mNext: 1}[m]
+			j += 4
+		}
+		if d.mod(j, mFiscal) {
+			j++
+		}
+		var part int
+		var unit uint8
+		if d.lowerIs(j, "q") && d.glued(j+1) {
+			if q, ok := d.num(j + 1); ok && q >= 1 && q <= 4 {
+				part, unit, j = q, uQuarter, j+2
+			}
+		} else if d.is(j, cOrdinal) {
+			part = int(d.toks[j].val)
+			k := j + 1
+			if d.dash(k) && d.glued(k) {
+				k++
+			}
+			if u, plural := d.unit(k); !plural && (u == uQuarter || u == uHalf) {
+				unit, j = u, k+1
+			} else if d.lowerIs(k, "half") {
+				unit, j = uHalf, k+1
+			}
+		}
+		if unit == uNone || part < 1 || (unit == uQuarter && part > 4) || (unit == uHalf && part > 2) {
+			return match{}, false
+		}
+		if p.yearDig == 0 && !p.relative {
+			k := j
+			if d.mod(k, mOf) {
+				k++
+			}
+			if d.mod(k, mFiscal) {
+				k++
+			}
+			if y, e, ok := matchYear(d, k, true); ok {
+				p.year, p.yearDig, j = y, 4, e
+			} else if d.mod(k-1, mOf) && (d.mod(k, mThis) || d.mod(k, mLast) || d.mod(k, mNext)) && d.lowerIs(k+1, "year") {
+				p.relative, p.unit = true, uYear
+				p.shift = map[int32]int{mThis: 0, mLast: -1, mNext: 1}[d.modOf(k)]
+				j = k + 2
+			}
+		}
+		if unit == uQuarter {
+			p.quarter = part
+		} else {
+			p.half = part
+		}
+		return one(i, j, timeline.TypeDate, p)
+	},
+}
+
+// timeRule: "3 p.m.", "10:35 a.m. EST", "6 a.m. Thursday", "9 o'clock".
+var timeRule = &rule{
+	name:     "time",
+	triggers: []int{keyNum},
+	match: func(d *doc, i int) (match, bool) {
+		h, ok := d.num(i)
+		if !ok || d.toks[i].ndig > 2 || h > 24 || !d.isolatedNumberForTime(i) {
+			return match{}, false
+		}
+		p := relPoint(anchorDCT, uDay, 0)
+		p.hour, p.minute = h, 0
+		j := i + 1
+		colon := false
+		if d.punct(j, ':') && d.glued(j) && d.glued(j+1) {
+			mm, ok := d.num(j + 1)
+			if !ok || d.toks[j+1].ndig != 2 || mm > 59 {
+				return match{}, false
+			}
+			p.minute, j, colon = mm, j+2, true
+		}
+		ampm, k := meridiem(d, j)
+		switch {
+		case ampm != 0:
+			if h > 12 || h == 0 {
+				return match{}, false
+			}
+			if ampm == 2 && h < 12 {
+				p.hour = h + 12
+			} else if ampm == 1 && h == 12 {
+				p.hour = 0
+			}
+			j = k
+		case d.lowerIs(j, "o") && (d.punct(j+1, '\'') || d.punct(j+1, '\u2019')) && d.lowerIs(j+2, "clock"):
+			j += 3
+		case colon && (timezoneAt(d, j) || d.lowerIs(i-1, "at")):
+		default:
+			return match{}, false
+		}
+		if timezoneAt(d, j) {
+			j++
+		}
+		if d.punct(j, ',') && (d.is(j+1, cWeekday) || d.is(j+1, cMonth)) {
+			j++
+		}
+		// the day it happens on: "Thursday", "today", "Nov. 9"
+		if d.is(j, cWeekday) {
+			p.relative, p.weekday = false, int(d.toks[j].val)
+			j++
+		} else if e, ok := d.word(j); ok && e.class == cDeictic && (e.val == dToday || e.val == dYesterday || e.val == dTomorrow) {
+			p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e.val]
+			j++
+		} else if q, e, ok := matchMonthDate(d, j); ok && q.day > 0 {
+			q.hour, q.minute, q.anchor = p.hour, p.minute, anchorDCT
+			p, j = q, e
+		}
+		if p.minute == 0 && !colon {
+			p.minute = 0
+		}
+		return one(i, j, timeline.TypeTime, p)
+	},
+}
+
+func (d *doc) isolatedNumberForTime(i int) bool {
+	if i > 0 && d.glued(i) && d.toks[i-1].kind != tPunct {
+		return false
+	}
+	return !(i > 0 && d.glued(i) && (d.punct(i-1, '$') || d.punct(i-1, '.') || d.punct(i-1, ',') || d.punct(i-1, ':')))
+}
+
+// meridiem reads "a.m.", "am", "p.m", "PM": 1 for am, 2 for pm.
+func meridiem(d *doc, j int) (int, int) {
+	switch d.modOf(j) {
+	case mAM:
+		return 1, j + 1
+	case mPM:
+		return 2, j + 1
+	}
+	if (d.lowerIs(j, "a") || d.lowerIs(j, "p")) && d.punct(j+1, '.') && d.glued(j+1) && d.lowerIs(j+2, "m") && d.glued(j+2) {
+		v := 1
+		if d.lowerIs(j, "p") {
+			v = 2
+		}
+		k := j + 3
+		if d.punct(k, '.') && d.glued(k) {
+			k++
+		}
+		return v, k
+	}
+	return 0, j
+}
+
+var timezones = map[string]bool{"est": true, "edt": true, "cst": true, "cdt": true, "mst": true, "mdt": true, "pst": true,
+	"pdt": true, "gmt": true, "utc": true, "bst": true, "cet": true, "cest": true, "msk": true, "jst": true, "ist": true}
+
+func timezoneAt(d *doc, j int) bool {
+	return j < d.n() && d.toks[j].kind == tWord && d.toks[j].upper && len(d.textOf(j)) <= 4 && timezones[lower(d.textOf(j))]
+}
+
+// rangeRule: "between 2018 and 2020", "from May to July 2019", "2018–2020",
+// "June 12-14, 2024". It yields the two ends as separate expressions (as
+// TimeML annotates them); the first carries the range end.
+var rangeRule = &rule{
+	name:     "range",
+	triggers: []int{keyMod + mBetween, keyMod + mFrom, keyNum, keyClass + int(cMonth)},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		intro := d.modOf(i)
+		if intro == mBetween || intro == mFrom {
+			j++
+		}
+		p1, e1, ok := matchPoint(d, j)
+		if !ok {
+			return match{}, false
+		}
+		k := e1
+		switch {
+		case intro == mBetween && d.mod(k, mAnd):
+			k++
+		case intro == mFrom && (d.mod(k, mTo) || d.mod(k, mUntil) || d.mod(k, mThrough) || d.dash(k)):
+			k++
+		case intro != mBetween && d.dash(k) && d.glued(k) && d.glued(k+1):
+			k++
+			if p1.day > 0 {
+				if day, ok := d.num(k); ok && d.toks[k].ndig <= 2 && day > p1.day && day <= 31 {
+					p2 := p1
+					p2.day = day
+					end := k + 1
+					if d.punct(end, ',') {
+						if y, e, ok := matchYear(d, end+1, true); ok {
+							p1.year, p1.yearDig, p2.year, p2.yearDig = y, 4, y, 4
+							end = e
+						}
+					}
+					return rangeMatch(d, j, e1, k, end, p1, p2)
+				}
+			}
+		default:
+			return match{}, false
+		}
+		p2, e2, ok := matchPoint(d, k)
+		if !ok {
+			return match{}, false
+		}
+		if intro == 0 && !(p1.yearDig == 4 && p2.yearDig == 4 && p1.month == 0 && p2.month == 0) {
+			return match{}, false
+		}
+		return rangeMatch(d, j, e1, k, e2, p1, p2)
+	},
+}
+
+func rangeMatch(d *doc, i1, j1, i2, j2 int, p1, p2 point) (match, bool) {
+	if p1.yearDig == 0 && p2.yearDig == 4 {
+		p1.year, p1.yearDig = p2.year, 4
+	}
+	p1.anchor, p2.anchor = anchorDCT, anchorDCT
+	return match{end: j2, exprs: []expr{
+		{i: i1, j: j1, typ: timeline.TypeDate, pt: p1, isPoint: true, rangeTo: 1},
+		{i: i2, j: j2, typ: timeline.TypeDate, pt: p2, isPoint: true, rangeTo: -1},
+	}}, true
+}
+
+// modifierRule: "early 2020", "mid-2022", "late last July", "the end of
+// 1990", "the beginning of the year". The value is the modified date's;
+// TimeML marks the part with a MOD attribute we do not output.
+var modifierRule = &rule{
+	name:     "modifier",
+	triggers: []int{keyMod + mEarly, keyMod + mMid, keyMod + mLate, keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		switch d.modOf(j) {
+		case mEarly, mMid, mLate:
+			j++
+			if d.dash(j) && d.glued(j) {
+				j++
+			}
+		case mThe:
+			m := d.modOf(j + 1)
+			if (m != mEnd && m != mBeginning && m != mMiddle) || !d.mod(j+2, mOf) {
+				return match{}, false
+			}
+			j += 3
+		default:
+			return match{}, false
+		}
+		if j < d.n() && d.lowerIs(j, "the") && d.lowerIs(j+1, "year") {
+			return one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, uYear, 0))
+		}
+		if j >= d.n() {
+			return match{}, false
+		}
+		m, ok := dispatch.longest(d, j)
+		if !ok || len(m.exprs) != 1 || !m.exprs[0].isPoint || m.exprs[0].i != j {
+			return match{}, false
+		}
+		e := m.exprs[0]
+		e.i = i
+		return match{end: m.end, exprs: []expr{e}}, true
+	},
+}

@@ -1,0 +1,323 @@
+package timex
+
+import (
+	"strconv"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Relative, anaphoric and deictic rules: "yesterday", "last year", "this
+// week", "the next day", "that month", "on Wednesday", "now", "recently".
+
+func one(i, j int, typ timeline.TimexType, p point) (match, bool) {
+	return match{end: j, exprs: []expr{{i: i, j: j, typ: typ, pt: p, isPoint: true, rangeTo: -1}}}, true
+}
+
+func fixed(i, j int, typ timeline.TimexType, v string) (match, bool) {
+	return match{end: j, exprs: []expr{{i: i, j: j, typ: typ, value: v, rangeTo: -1}}}, true
+}
+
+func relPoint(anchor int, unit uint8, shift int) point {
+	p := newPoint()
+	p.anchor, p.unit, p.shift, p.relative = anchor, unit, shift, true
+	return p
+}
+
+// deicticRule: words that resolve on their own.
+var deicticRule = &rule{
+	name:     "deictic",
+	triggers: []int{keyClass + int(cDeictic), keyMod + mThe, keyMod + mIn},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if d.mod(j, mThe) {
+			j++
+			switch {
+			case d.lowerIs(j, "future"):
+				return fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
+			case d.mod(j, mPast) && !countAhead(d, j+1):
+				return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
+			}
+			return match{}, false
+		}
+		if d.mod(j, mIn) {
+			return match{}, false
+		}
+		e, _ := d.word(j)
+		switch e.val {
+		case dToday:
+			return withDayTime(d, i, j+1, relPoint(anchorDCT, uDay, 0))
+		case dYesterday:
+			return withDayTime(d, i, j+1, relPoint(anchorDCT, uDay, -1))
+		case dTomorrow:
+			return withDayTime(d, i, j+1, relPoint(anchorDCT, uDay, 1))
+		case dTonight:
+			p := relPoint(anchorDCT, uDay, 0)
+			p.part = 4
+			return one(i, j+1, timeline.TypeTime, p)
+		case dOvernight:
+			p := relPoint(anchorDCT, uDay, -1)
+			p.part = 4
+			return one(i, j+1, timeline.TypeTime, p)
+		case dNow, dCurrently, dNowadays:
+			return fixed(i, j+1, timeline.TypeDate, "PRESENT_REF")
+		case dRecently, dLately, dPreviously, dFormerly:
+			return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
+		case dSoon:
+			return fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
+		case dFuture:
+			return match{}, false
+		case dDaily:
+			return fixed(i, j+1, timeline.TypeSet, "P1D")
+		case dWeekly:
+			return fixed(i, j+1, timeline.TypeSet, "P1W")
+		case dMonthly:
+			return fixed(i, j+1, timeline.TypeSet, "P1M")
+		case dQuarterly:
+			return fixed(i, j+1, timeline.TypeSet, "P3M")
+		case dAnnually, dYearly:
+			return fixed(i, j+1, timeline.TypeSet, "P1Y")
+		case dHourly:
+			return fixed(i, j+1, timeline.TypeSet, "PT1H")
+		case dNoon, dMidnight:
+			p := relPoint(anchorDCT, uDay, 0)
+			p.hour, p.minute = 12, 0
+			if e.val == dMidnight {
+				p.hour = 24
+			}
+			k := j + 1
+			if d.is(k, cWeekday) {
+				p.relative, p.weekday = false, int(d.toks[k].val)
+				k++
+			} else if e2, ok := d.word(k); ok && e2.class == cDeictic && (e2.val == dToday || e2.val == dYesterday || e2.val == dTomorrow) {
+				p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e2.val]
+				k++
+			}
+			return one(i, k, timeline.TypeTime, p)
+		}
+		return match{}, false
+	},
+}
+
+// withDayTime extends a day with a following part of day ("yesterday morning").
+func withDayTime(d *doc, i, j int, p point) (match, bool) {
+	if d.is(j, cPart) {
+		p.part = int(d.toks[j].val)
+		return one(i, j+1, timeline.TypeTime, p)
+	}
+	return one(i, j, timeline.TypeDate, p)
+}
+
+// countAhead reports whether a number or count word starts at i ("the past two years").
+func countAhead(d *doc, i int) bool {
+	if _, ok := d.num(i); ok {
+		return true
+	}
+	if _, ok := d.unit(i); ok {
+		return true
+	}
+	if d.is(i, cNumWord) || d.mod(i, mFew) || d.mod(i, mSeveral) || d.mod(i, mCouple) || d.mod(i, mA) || d.mod(i, mMany) {
+		return true
+	}
+	return false
+}
+
+// weekdayRule: "Wednesday", "on Wednesday", "Wednesday night", "Friday morning".
+var weekdayRule = &rule{
+	name:     "weekday",
+	triggers: []int{keyClass + int(cWeekday), keyClass + int(cPart)},
+	match: func(d *doc, i int) (match, bool) {
+		p := newPoint()
+		p.anchor = anchorDCT
+		j := i
+		if d.is(j, cPart) && d.is(j+1, cWeekday) {
+			p.part = int(d.toks[j].val)
+			j++
+		}
+		if !d.is(j, cWeekday) {
+			return match{}, false
+		}
+		p.weekday = int(d.toks[j].val)
+		j++
+		if p.part == 0 && d.is(j, cPart) {
+			p.part = int(d.toks[j].val)
+			j++
+		}
+		typ := timeline.TypeDate
+		if p.part > 0 {
+			typ = timeline.TypeTime
+		}
+		return one(i, j, typ, p)
+	},
+}
+
+// relativeRule: "last year", "this week", "next month", "last July",
+// "this summer", "earlier this year", "the next day", "that month".
+var relativeRule = &rule{
+	name: "relative",
+	triggers: []int{keyMod + mLast, keyMod + mNext, keyMod + mThis, keyMod + mPast, keyMod + mComing,
+		keyMod + mPrevious, keyMod + mFollowing, keyMod + mThe, keyMod + mThat, keyMod + mCurrent,
+		keyMod + mEarlier, keyMod + mLater, keyMod + mEarly, keyMod + mLate, keyMod + mMid, keyMod + mSame},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if m := d.modOf(j); m == mEarlier || m == mLater || m == mEarly || m == mLate || m == mMid {
+			j++
+			if d.dash(j) && d.glued(j) {
+				j++
+			}
+		}
+		the := false
+		if d.mod(j, mThe) {
+			the = true
+			j++
+		}
+		m := d.modOf(j)
+		if m == 0 {
+			return match{}, false
+		}
+		j++
+		anchor, shift, strict := anchorDCT, 0, false
+		switch m {
+		case mLast, mPast:
+			shift, strict = -1, true
+		case mPrevious:
+			shift, strict = -1, true
+			if the {
+				anchor = anchorNarr
+			}
+		case mNext, mComing:
+			shift, strict = 1, true
+			if the && m == mNext {
+				anchor = anchorNarr
+			}
+		case mFollowing:
+			if !the {
+				return match{}, false
+			}
+			shift, strict, anchor = 1, true, anchorNarr
+		case mThis, mCurrent:
+		case mThat, mSame:
+			anchor = anchorNarr
+			if m == mSame && !the {
+				return match{}, false
+			}
+		default:
+			return match{}, false
+		}
+		return relativeTarget(d, i, j, the, m, anchor, shift, strict)
+	},
+}
+
+// relativeTarget reads what "last"/"next"/"this"/"that" apply to.
+func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, strict bool) (match, bool) {
+	p := newPoint()
+	p.anchor = anchor
+	typ := timeline.TypeDate
+	if u, plural := d.unit(j); ok(u) && !plural {
+		if the && (m == mPast || m == mLast) {
+			// "the past year" is a duration in TimeML
+			return fixed(i, j+1, timeline.TypeDuration, durationValue(1, u))
+		}
+		if u == uWeekend {
+			p = relPoint(anchor, uWeek, shift)
+			p.weekend = true
+			return one(i, j+1, typ, p)
+		}
+		if u == uHour || u == uMinute || u == uSecond || u == uMillennium || u == uFortnight || u == uHalf {
+			return match{}, false
+		}
+		p = relPoint(anchor, u, shift)
+		return one(i, j+1, typ, p)
+	}
+	switch {
+	case d.is(j, cWeekday):
+		p.weekday = int(d.toks[j].val)
+		p.dir, p.strictDir = shift, strict
+		if anchor == anchorNarr {
+			p.dir = 0
+		}
+		k := j + 1
+		if d.is(k, cPart) {
+			p.part = int(d.toks[k].val)
+			typ = timeline.TypeTime
+			k++
+		}
+		return one(i, k, typ, p)
+	case d.is(j, cMonth) && d.toks[j].upper:
+		_, k, _ := monthAt(d, j)
+		p.month = int(d.toks[j].val)
+		p.dir, p.strictDir = shift, strict
+		return one(i, k, typ, p)
+	case d.is(j, cSeason):
+		p.season = int(d.toks[j].val)
+		p.dir, p.strictDir = shift, strict
+		return one(i, j+1, typ, p)
+	case d.is(j, cPart):
+		// "this morning", "last night", "that evening", "the next morning"
+		p = relPoint(anchor, uDay, 0)
+		if m == mLast || m == mNext || m == mFollowing || m == mPrevious {
+			p.shift = shift
+		}
+		if m == mLast && d.toks[j].val != 4 {
+			return match{}, false // "last morning" is no expression
+		}
+		p.part = int(d.toks[j].val)
+		return one(i, j+1, timeline.TypeTime, p)
+	}
+	return match{}, false
+}
+
+func ok(u uint8) bool { return u != uNone }
+
+// unitCodes are the TIMEX3 duration designators of each unit.
+func durationValue(n int, u uint8) string {
+	num := "X"
+	if n >= 0 {
+		num = strconv.Itoa(n)
+	}
+	mul := func(k int) string {
+		if n < 0 {
+			return "X"
+		}
+		return strconv.Itoa(n * k)
+	}
+	switch u {
+	case uSecond:
+		return "PT" + num + "S"
+	case uMinute:
+		return "PT" + num + "M"
+	case uHour:
+		return "PT" + num + "H"
+	case uDay:
+		return "P" + num + "D"
+	case uWeek:
+		return "P" + num + "W"
+	case uWeekend:
+		return "P" + mul(2) + "D"
+	case uFortnight:
+		return "P" + mul(2) + "W"
+	case uMonth:
+		return "P" + num + "M"
+	case uQuarter:
+		return "P" + num + "Q"
+	case uHalf:
+		return "P" + mul(6) + "M"
+	case uYear:
+		return "P" + num + "Y"
+	case uDecade:
+		if n < 0 {
+			return "P" + num + "DE"
+		}
+		return "P" + mul(10) + "Y"
+	case uCentury:
+		if n < 0 {
+			return "P" + num + "CE"
+		}
+		return "P" + mul(100) + "Y"
+	case uMillennium:
+		if n < 0 {
+			return "PXML"
+		}
+		return "P" + mul(1000) + "Y"
+	}
+	return "P" + num + "D"
+}

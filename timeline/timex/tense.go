@@ -1,0 +1,91 @@
+package timex
+
+// Tense: which way an underspecified date points ("on Wednesday" in "said on
+// Wednesday" is the last one, in "will meet on Wednesday" the next one).
+
+// tenseDir returns -1 (past), +1 (future) or the default for the expression:
+// the nearest tense marker in its sentence decides.
+func (r *resolver) tenseDir(e expr) int {
+	d := r.d
+	best, bestDist := 0, 1<<30
+	for k := e.i - 1; k >= 0 && e.i-k <= 30; k-- {
+		if sentenceEndAt(d, k) {
+			break
+		}
+		if t := tenseOf(d, k); t != 0 {
+			best, bestDist = t, e.i-k
+			break
+		}
+	}
+	for k := e.j; k < d.n() && k-e.j < 30; k++ {
+		if d.toks[k].gap == gPara || sentenceEndAt(d, k) {
+			break
+		}
+		if t := tenseOf(d, k); t != 0 {
+			if k-e.j+1 < bestDist {
+				best = t
+			}
+			break
+		}
+	}
+	if best == 0 {
+		if e.pt.weekday >= 0 {
+			return -1 // news reports mostly tell what happened
+		}
+		return 0
+	}
+	return best
+}
+
+// sentenceEndAt reports whether token k ends a sentence.
+func sentenceEndAt(d *doc, k int) bool {
+	t := d.toks[k]
+	if t.gap == gPara && k > 0 {
+		return true
+	}
+	if t.kind != tPunct || (t.ch != '.' && t.ch != '!' && t.ch != '?' && t.ch != ';') {
+		return false
+	}
+	if t.ch == '.' && k > 0 && d.toks[k-1].kind == tWord && len(d.textOf(k-1)) <= 2 {
+		return false // "U.S.", "a.m."
+	}
+	if t.ch == '.' && k > 0 && d.is(k-1, cMonth) {
+		return false // "Sept. 30"
+	}
+	return k+1 >= d.n() || d.toks[k+1].gap != gNone
+}
+
+var pastWords = map[string]bool{
+	"said": true, "was": true, "were": true, "had": true, "did": true, "told": true, "went": true, "came": true,
+	"took": true, "gave": true, "made": true, "met": true, "saw": true, "began": true, "left": true, "held": true,
+	"won": true, "lost": true, "fell": true, "rose": true, "sold": true, "bought": true, "spoke": true, "wrote": true,
+	"got": true, "paid": true, "hit": false, "led": true, "ran": true, "sent": true, "spent": true, "struck": true,
+	"found": true, "became": true, "brought": true, "built": true, "chose": true, "drew": true, "flew": true,
+	"grew": true, "knew": true, "meant": true, "put": false, "set": false, "shot": true, "stood": true, "thought": true,
+	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
+}
+
+var futureWords = map[string]bool{
+	"will": true, "shall": true, "ll": true, "tomorrow": true, "upcoming": true, "scheduled": true,
+	"plans": true, "planned": true, "expects": true, "expected": true, "intends": true, "due": true,
+	"next": true, "coming": true, "wo": true,
+}
+
+// tenseOf returns the tense a word marks: -1 past, +1 future, 0 none.
+func tenseOf(d *doc, k int) int {
+	t := d.toks[k]
+	if t.kind != tWord || t.end-t.start > 14 {
+		return 0
+	}
+	w := lower(d.textOf(k))
+	if futureWords[w] {
+		return 1
+	}
+	if pastWords[w] {
+		return -1
+	}
+	if len(w) > 4 && w[len(w)-2:] == "ed" && !t.known {
+		return -1
+	}
+	return 0
+}
