@@ -31,7 +31,7 @@ var (
 	bareURL = regexp.MustCompile(`^<?(?:https?://|www\.)\S+>?$`)
 	// A credit at the end of a caption: "Alexander Patrin / TASS",
 	// "Jane Doe/Reuters", "Photo: John Smith / kremlin.ru".
-	creditEnd = regexp.MustCompile(`(?:^|\s)\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s+/\s*|\s*/\s+)(?:\p{Lu}[\p{L}\d.&'’-]*(?:\s+\p{Lu}[\p{L}\d.&'’-]*){0,2}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`)
+	creditEnd   = regexp.MustCompile(`(?:^|\s)\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s+/\s*|\s*/\s+)(?:\p{Lu}[\p{L}\d.&'’-]*(?:\s+\p{Lu}[\p{L}\d.&'’-]*){0,2}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`)
 	captionLead = regexp.MustCompile(`(?i)^\(?(?:photo|photograph|image|picture|illustration|credit|video)(?:\s+by)?\s*[:/]`)
 	relatedLead = regexp.MustCompile(`(?i)^(?:related(?:\s+(?:article|story|content|news|reading))?|read\s+(?:also|more)|see\s+also|also\s+read|more\s+on\s+this)\s*[:|–—-]`)
 	pageNumber  = regexp.MustCompile(`(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$`)
@@ -183,13 +183,19 @@ func markRelated(raw []byte, lines []rawLine, i int) {
 	}
 }
 
-// markCaption sets aside a caption's last line and the lines of the same
-// block above it (at most three), stopping at a line that ends a sentence:
-// that is body text the caption was glued to.
+// markCaption sets aside a caption's last line and the lines of its block
+// above it. A short block (at most four lines) is all caption, whatever its
+// punctuation; in a longer block the caption was glued under body text, so
+// the walk back stops at a line that ends a sentence.
 func markCaption(raw []byte, lines []rawLine, i int) {
 	lines[i].kind = kindCaption
-	for j := i - 1; j >= 0 && j >= i-3 && lines[j].kind == kindBody; j-- {
-		if endsSentence(raw[lines[j].start:lines[j].end]) {
+	top := i
+	for top > 0 && lines[top-1].kind == kindBody {
+		top--
+	}
+	short := i-top < 4
+	for j := i - 1; j >= top && j >= i-3; j-- {
+		if !short && endsSentence(raw[lines[j].start:lines[j].end]) {
 			return
 		}
 		lines[j].kind = kindCaption

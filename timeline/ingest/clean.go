@@ -58,7 +58,7 @@ type cleaner struct {
 	quotes   bool
 	b        builder
 	evidence map[string]bool // words of the text, built on the first hyphen at a line end
-	lines    []rawLine // classified, for the hyphenation evidence
+	lines    []rawLine       // classified, for the hyphenation evidence
 }
 
 // join writes what separates two body lines: nothing (a rejoined hyphenated
@@ -100,8 +100,8 @@ func continues(p, n []byte) bool {
 	switch {
 	case unicode.IsLower(first):
 		return true
-	case endsSentence(p):
-		return false
+	case endsSentence(p), titleLike(string(p)):
+		return false // a sentence or a heading ended
 	case unicode.IsLower(last) || isHyphen(last):
 		return true
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -62,14 +63,15 @@ func decodeMeta(path string, data []byte, firstLine int) (m timeline.Meta, hasDa
 	if perr != nil {
 		return m, false, yamlError(path, firstLine, perr)
 	}
-	if aliases := ast.FilterFile(ast.AliasType, file); len(aliases) > 0 {
-		return m, false, errorAt(path, nodeLine(aliases[0], firstLine), ErrFrontMatter, "YAML aliases (*name) are not supported")
-	}
 	var docs []*ast.DocumentNode
 	for _, d := range file.Docs {
-		if d.Body != nil {
-			docs = append(docs, d)
+		if d == nil || d.Body == nil {
+			continue
 		}
+		if aliases := ast.Filter(ast.AliasType, d.Body); len(aliases) > 0 {
+			return m, false, errorAt(path, nodeLine(aliases[0], firstLine), ErrFrontMatter, "YAML aliases (*name) are not supported")
+		}
+		docs = append(docs, d)
 	}
 	if len(docs) == 0 {
 		return m, false, nil
@@ -209,11 +211,19 @@ func checkURL(s string) error {
 	return nil
 }
 
+// yamlPos is go-yaml's "[line:column]" inside messages, relative to the YAML.
+var yamlPos = regexp.MustCompile(`\[\d+:\d+\]`)
+
 // yamlError turns a go-yaml error into an *Error on the right file line.
 func yamlError(path string, firstLine int, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) && ye.GetToken() != nil {
-		return errorAt(path, firstLine+ye.GetToken().Position.Line-1, ErrFrontMatter, "%s", ye.GetMessage())
+		msg := yamlPos.ReplaceAllStringFunc(ye.GetMessage(), func(p string) string {
+			var l, c int
+			fmt.Sscanf(p, "[%d:%d]", &l, &c)
+			return fmt.Sprintf("line %d", firstLine+l-1)
+		})
+		return errorAt(path, firstLine+ye.GetToken().Position.Line-1, ErrFrontMatter, "%s", msg)
 	}
 	return errorAt(path, firstLine, ErrFrontMatter, "%v", err)
 }

@@ -41,7 +41,19 @@ func (o Options) maxBytes() int64 {
 // default slug), its bytes, and for raw text the bytes of its sidecar
 // NAME.yaml (nil if none). Formats: .md/.markdown (front matter required),
 // .txt, and a path without extension (as "-" for standard input) read as text.
-func Parse(path string, raw, sidecar []byte, opts Options) (timeline.Article, error) {
+func Parse(path string, raw, sidecar []byte, opts Options) (a timeline.Article, err error) {
+	// The YAML and Markdown parsers are third-party code: should one of them
+	// panic on some input, report it as that file's error and keep the run
+	// going. The fuzz targets call parse directly so such panics are found.
+	defer func() {
+		if r := recover(); r != nil {
+			a, err = timeline.Article{Path: path, Raw: raw}, errorAt(path, 0, ErrFormat, "internal error while parsing (please report): %v", r)
+		}
+	}()
+	return parse(path, raw, sidecar, opts)
+}
+
+func parse(path string, raw, sidecar []byte, opts Options) (timeline.Article, error) {
 	a := timeline.Article{Path: path, Raw: raw}
 	if err := checkBytes(path, raw, opts.maxBytes()); err != nil {
 		return a, err
@@ -122,6 +134,9 @@ func slugFor(path, fromMeta string) (string, error) {
 		return fromMeta, nil
 	}
 	base := filepath.Base(path)
+	if base == "-" {
+		return "stdin", nil
+	}
 	if s := Slugify(strings.TrimSuffix(base, filepath.Ext(base)), maxSlug); s != "" {
 		return s, nil
 	}

@@ -108,17 +108,14 @@ func (l *loader) file(root, path string, info fs.FileInfo, optional bool) {
 	l.articles = append(l.articles, a)
 }
 
-// sidecar reads NAME.yaml (or NAME.yml) beside a text file; nil if absent.
+// sidecar reads NAME.yaml beside a text file; nil if absent.
 func (l *loader) sidecar(root, path string) ([]byte, error) {
-	base := strings.TrimSuffix(path, filepath.Ext(path))
-	for _, ext := range []string{".yaml", ".yml"} {
-		info, err := lstat(l.fs, base+ext)
-		if err != nil {
-			continue
-		}
-		return l.read(root, base+ext, info)
+	sp := SidecarPath(path)
+	info, err := lstat(l.fs, sp)
+	if err != nil {
+		return nil, nil
 	}
-	return nil, nil
+	return l.read(root, sp, info)
 }
 
 // read returns a file's bytes after refusing what must not be read: a
