@@ -1,0 +1,44 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/afero"
+	"github.com/spf13/cobra"
+
+	"github.com/newsline/timeline/timeline/events"
+	"github.com/newsline/timeline/timeline/events/semeval"
+)
+
+func init() {
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "eval-events DIR",
+		Short: "Score event extraction on the SemEval-2015 TimeLine trial corpus",
+		Long: "eval-events reads DIR/articles/*.tml (sentences and publication date) and\n" +
+			"DIR/timelines/*.txt (gold events with dates), extracts the events of every article\n" +
+			"and prints the dated recall (gold mentions found in their sentence at the gold date\n" +
+			"and precision) and the share of events on gold sentences whose date disagrees.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := semeval.Load(afero.NewOsFs(), args[0])
+			if err != nil {
+				return err
+			}
+			r := semeval.Score(c, events.Extract)
+			out := cmd.OutOrStdout()
+			if verbose {
+				for _, m := range r.Misses {
+					fmt.Fprintln(out, "miss", m)
+				}
+			}
+			fmt.Fprintf(out, "documents %d, dated gold mentions %d (not scored: %d undated, %d of absent documents)\n",
+				len(c.Docs), r.Items, c.Undated, c.MissingDoc)
+			fmt.Fprintf(out, "dated recall  %.3f (%d/%d)   target >= 0.65\n", r.Recall, r.Found, r.Items)
+			fmt.Fprintf(out, "disagreement  %.3f (%d/%d)   target <= 0.20\n", r.Disagreement, r.Disagree, r.OnGold)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list the gold mentions missed")
+	rootCmd.AddCommand(cmd)
+}

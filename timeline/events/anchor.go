@@ -1,0 +1,218 @@
+package events
+
+import (
+	"strings"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// anchorKind tells what a date expression dates in its sentence.
+type anchorKind int
+
+const (
+	anchorNone   anchorKind = iota // modifies a noun that names no happening ("its 2024 budget")
+	anchorNoun                     // a noun phrase naming a happening ("the 2020 war")
+	anchorClause                   // the clause around it ("on Wednesday, he said ...")
+)
+
+// anchor is where a date expression attaches, in token indices of its sentence.
+type anchor struct {
+	kind        anchorKind
+	first, last int  // the expression's tokens [first, last)
+	np0, np1    int  // the noun phrase [np0, np1) for anchorNoun
+	possessor   bool // the date is the possessor of the noun phrase ("this year's summit")
+	reported    bool // inside a clause reported by a verb of saying ("reported that ... in 2019")
+}
+
+// anchorOf decides what expression t dates in sentence s.
+func anchorOf(s *sentence, t timeline.Timex) anchor {
+	a := anchor{first: -1}
+	for i, tk := range s.toks {
+		if tk.start >= t.Start && tk.end <= t.End {
+			if a.first < 0 {
+				a.first = i
+			}
+			a.last = i + 1
+		}
+	}
+	if a.first < 0 {
+		return a
+	}
+	if head, ok := premodifiedHead(s.toks, &a); ok {
+		a.kind = anchorNoun
+		a.np1 = extendPhrase(s.toks, head+1)
+		return a
+	}
+	if a.kind == anchorNone && a.np1 < 0 {
+		return anchor{kind: anchorNone}
+	}
+	if np0, np1, ok := postmodifiedNoun(s.toks, a.first); ok {
+		a.kind, a.np0, a.np1 = anchorNoun, np0, np1
+		return a
+	}
+	a.kind = anchorClause
+	a.reported = insideReportedClause(s.toks, a.first)
+	return a
+}
+
+// premodifiedHead finds the event noun a date premodifies: "the 2020 war",
+// "Baku's 2020 attack", "this year's conference". It sets a.np0. When the date
+// premodifies a noun that names no happening it sets a.np1 = -1 and reports false.
+func premodifiedHead(toks []token, a *anchor) (int, bool) {
+	a.np1 = 0
+	i := a.first - 1
+	start := a.last
+	switch {
+	case a.last < len(toks) && toks[a.last].text == "'s":
+		a.possessor = true
+		a.np0 = a.last + 1
+		start = a.last + 1
+	case i >= 0 && toks[i].text == "'s":
+		a.np0 = possessorStart(toks, i)
+	case i >= 0 && toks[i].word && determiners[toks[i].lower()]:
+		a.np0 = i
+	default:
+		return 0, false
+	}
+	head := -1
+	for j := start; j < len(toks) && j < start+5; j++ {
+		tk := toks[j]
+		if !tk.word && tk.text != "'s" && tk.text != "-" {
+			break
+		}
+		w := tk.lower()
+		if stopsNounPhrase(w) {
+			break
+		}
+		if eventNouns[w] {
+			head = j
+		}
+	}
+	if head < 0 {
+		if !a.possessor {
+			a.np1 = -1 // a date modifying a thing, not a happening: dates nothing
+		}
+		return 0, false
+	}
+	return head, true
+}
+
+// possessorStart walks back from a possessive "'s" over the name that owns it.
+func possessorStart(toks []token, apos int) int {
+	j := apos - 1
+	for j > 0 && toks[j-1].word && toks[j-1].capitalised() && !sentenceOpeners[toks[j-1].text] {
+		j--
+	}
+	if j < 0 {
+		return apos
+	}
+	return j
+}
+
+// stopsNounPhrase reports words that cannot sit inside a premodified noun phrase.
+func stopsNounPhrase(w string) bool {
+	return datePrepositions[w] || w == "which" || w == "that" || w == "who" || w == "and" || w == "or" ||
+		w == "to" || w == "for" || w == "with" || pastMarkers[w] || presentMarkers[w] || reportingVerbs[w]
+}
+
+// phrasePrepositions may continue an event noun phrase ("attack on Armenia").
+var phrasePrepositions = set("of", "on", "against", "over", "by", "between", "with", "to", "from", "for", "in", "into")
+
+// extendPhrase extends a noun phrase ending before i over one or two
+// prepositional phrases, stopping at punctuation, clause words and verbs.
+func extendPhrase(toks []token, i int) int {
+	end := i
+	for j := i; j < len(toks) && j < i+9; j++ {
+		tk := toks[j]
+		if !tk.word && tk.text != "'s" && tk.text != "-" {
+			break
+		}
+		w := tk.lower()
+		if j == i && !phrasePrepositions[w] {
+			break
+		}
+		if w == "which" || w == "that" || w == "who" || w == "and" || w == "while" || w == "as" || w == "since" ||
+			w == "when" || pastMarkers[w] || presentMarkers[w] || reportingVerbs[w] {
+			break
+		}
+		if !phrasePrepositions[w] {
+			end = j + 1
+		}
+	}
+	return end
+}
+
+// postmodifiedNoun finds "the 44-day war [in 2020]" and "its launch in 2003":
+// a date after in/on/during/of that follows an event noun with a determiner.
+func postmodifiedNoun(toks []token, first int) (int, int, bool) {
+	p := first - 1
+	if p >= 0 && (toks[p].text == "[" || toks[p].text == "(") {
+		p--
+	}
+	if p < 1 || !toks[p].word {
+		return 0, 0, false
+	}
+	switch toks[p].lower() {
+	case "in", "on", "during", "of":
+	default:
+		return 0, 0, false
+	}
+	k := p - 1
+	if k >= 0 && (toks[k].text == "[" || toks[k].text == "(") {
+		k--
+	}
+	if k < 0 || !toks[k].word || !eventNouns[toks[k].lower()] {
+		return 0, 0, false
+	}
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		tk := toks[j]
+		if tk.text == "'s" {
+			return possessorStart(toks, j), k + 1, true
+		}
+		if !tk.word {
+			break
+		}
+		if determiners[tk.lower()] {
+			return j, k + 1, true
+		}
+		if pastMarkers[tk.lower()] || presentMarkers[tk.lower()] || datePrepositions[tk.lower()] {
+			break
+		}
+	}
+	return 0, 0, false
+}
+
+// insideReportedClause reports whether the token at i sits in a clause
+// introduced by "that" after a verb of saying ("Politico reported, citing
+// leaked documents, that Belarus delivered weapons between 2018 and 2020").
+func insideReportedClause(toks []token, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		tk := toks[j]
+		if tk.text == ";" {
+			return false
+		}
+		if tk.word && tk.lower() == "that" {
+			for k := j - 1; k >= 0 && k >= j-7; k-- {
+				if toks[k].word && reportingVerbs[toks[k].lower()] {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// isIntroWord reports words that open an adverbial phrase set off by a comma
+// before the subject ("Speaking at ...", "Later Thursday", "In 1996, ...").
+func isIntroWord(tk token) bool {
+	w := tk.lower()
+	switch w {
+	case "yesterday", "today", "tonight", "later", "earlier", "then", "meanwhile", "however",
+		"but", "and", "so", "yet", "also", "afterwards", "subsequently", "finally", "since", "amid",
+		"following", "despite", "according", "after", "before", "while", "when", "once", "beyond",
+		"under", "for", "with", "without", "among", "besides", "moreover", "instead", "rather":
+		return true
+	}
+	return datePrepositions[w] || strings.HasSuffix(w, "ing") && len(w) > 5
+}

@@ -1,0 +1,321 @@
+// Package events turns an article's resolved dates into candidate events: dated
+// statements (a clause anchored by a date, or by the narrative date carried on
+// from an earlier sentence), dated noun phrases ("the 2020 war") and one lead
+// event per article at its publication date holding the undated statements.
+package events
+
+import (
+	"strings"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/timex"
+)
+
+// Extract returns the candidate events of one article, in text order with the
+// lead event first. Mentions point at the original file through a.Offsets;
+// IDs are left to the merge.
+func Extract(a timeline.Article) []timeline.Event {
+	return ExtractWith(a, timex.Resolve(a.Text, a.Meta.Date))
+}
+
+// ExtractWith is Extract given the article's already resolved expressions (so
+// a caller that resolved them once, or a test, need not resolve again).
+func ExtractWith(a timeline.Article, timexes []timeline.Timex) []timeline.Event {
+	x := newExtractor(a, timexes)
+	x.run()
+	return x.result()
+}
+
+// extractor holds the state of one pass over an article.
+type extractor struct {
+	a        timeline.Article
+	dct      timeline.Date
+	timexes  []timeline.Timex
+	sents    []sentence
+	events   []*timeline.Event
+	lead     *timeline.Event
+	narr     *timeline.Event // the event the narrative is telling, nil when none
+	names    *nameBook
+	lastName string // the person most recently named, for "he" in titles
+}
+
+// sentence is one sentence of the cleaned text.
+type sentence struct {
+	span    timeline.Span // in Text
+	text    string
+	toks    []token
+	timexes []timeline.Timex // with spans relative to the sentence
+}
+
+func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
+	x := &extractor{a: a, timexes: timexes}
+	if !a.Meta.Date.IsZero() {
+		x.dct = timeline.DateOf(a.Meta.Date)
+	}
+	x.sents = x.splitSentences()
+	x.names = collectNames(x.sents, a.Meta.Publisher)
+	return x
+}
+
+func (x *extractor) splitSentences() []sentence {
+	spans := SplitSentences(x.a.Text)
+	out := make([]sentence, 0, len(spans))
+	quote := false
+	prevEnd := 0
+	k := 0
+	for _, sp := range spans {
+		if strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n") {
+			quote = false // a paragraph end closes any quotation left open
+		}
+		text := x.a.Text[sp.Start:sp.End]
+		s := sentence{span: sp, text: text, toks: tokenize(text, quote)}
+		quote = quoteStateAfter(text, quote)
+		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
+			k++
+		}
+		for j := k; j < len(x.timexes) && x.timexes[j].Start < sp.End; j++ {
+			t := x.timexes[j]
+			if t.End > sp.End {
+				continue
+			}
+			t.Span = timeline.Span{Start: t.Start - sp.Start, End: t.End - sp.Start}
+			s.timexes = append(s.timexes, t)
+		}
+		out = append(out, s)
+		prevEnd = sp.End
+	}
+	return out
+}
+
+func (x *extractor) run() {
+	for i := range x.sents {
+		x.sentence(&x.sents[i])
+		if p := x.names.lastPerson(x.sents[i].toks); p != "" {
+			x.lastName = p
+		}
+	}
+}
+
+// sentence turns one sentence into events or mentions.
+func (x *extractor) sentence(s *sentence) {
+	if isDateline(s) {
+		return
+	}
+	dated := false
+	for i, t := range s.timexes {
+		if !x.usable(s, t) || closesRange(s.timexes, i) {
+			continue
+		}
+		a := anchorOf(s, t)
+		switch a.kind {
+		case anchorNoun:
+			x.add(s, t, nounTitle(s, a), false)
+			dated = true
+		case anchorClause:
+			ev := x.add(s, t, x.clauseTitle(s, a), !a.reported)
+			if !a.reported {
+				x.narr = ev
+			}
+			dated = true
+		}
+	}
+	if dated {
+		return
+	}
+	switch {
+	case x.reportsNow(s):
+		x.narr = nil
+		x.addLead(s)
+	case x.narr != nil && pastTense(s):
+		x.narr.Mentions = append(x.narr.Mentions, x.mention(s, nil))
+		x.narr.Entities = mergeEntities(x.narr.Entities, x.names.entitiesIn(s.toks))
+	default:
+		x.addLead(s)
+	}
+}
+
+// closesRange reports whether expression i is the last part of a range the
+// expression before it opened ("between 2018 and 2020"): the range is one event.
+func closesRange(ts []timeline.Timex, i int) bool {
+	if i == 0 {
+		return false
+	}
+	prev := ts[i-1]
+	return prev.RangeEnd != nil && prev.RangeEnd.Value == ts[i].Value && ts[i].Start-prev.End <= 16
+}
+
+// usable reports whether an expression can date an event: a DATE or TIME naming
+// a span, not after the publication date unless the sentence speaks of the future.
+func (x *extractor) usable(s *sentence, t timeline.Timex) bool {
+	if t.Type != timeline.TypeDate && t.Type != timeline.TypeTime {
+		return false
+	}
+	if t.Date.IsZero() {
+		return false
+	}
+	if !x.dct.IsZero() && !t.Date.Start.Before(x.dct.End) && !speaksOfFuture(s) {
+		return false
+	}
+	return true
+}
+
+// add records a dated event found in sentence s, or adds a mention to an event
+// of the same article with the same date and title.
+func (x *extractor) add(s *sentence, t timeline.Timex, title string, narrative bool) *timeline.Event {
+	m := x.mention(s, &t)
+	for _, ev := range x.events {
+		if ev.Start.Value == t.Date.Value && ev.Title == title && sameEnd(ev.End, t.RangeEnd) {
+			ev.Mentions = append(ev.Mentions, m)
+			ev.Entities = mergeEntities(ev.Entities, x.names.entitiesIn(s.toks))
+			return ev
+		}
+	}
+	ev := &timeline.Event{Title: title, Start: t.Date, Mentions: []timeline.Mention{m}, Entities: x.names.entitiesIn(s.toks)}
+	if t.RangeEnd != nil && !t.RangeEnd.IsZero() {
+		end := *t.RangeEnd
+		ev.End = &end
+	}
+	x.events = append(x.events, ev)
+	return ev
+}
+
+func sameEnd(a, b *timeline.Date) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Value == b.Value
+}
+
+func (x *extractor) addLead(s *sentence) {
+	if x.dct.IsZero() {
+		return
+	}
+	if x.lead == nil {
+		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
+	}
+	x.lead.Mentions = append(x.lead.Mentions, x.mention(s, nil))
+	x.lead.Entities = mergeEntities(x.lead.Entities, x.names.entitiesIn(s.toks))
+}
+
+func (x *extractor) leadTitle(first *sentence) string {
+	for _, t := range []string{x.a.Headline, x.a.Meta.Title} {
+		if t = strings.TrimSpace(t); t != "" {
+			return shortTitle(t)
+		}
+	}
+	return shortTitle(first.text)
+}
+
+// reportsNow reports whether an undated sentence tells the state of things at
+// publication (present tense) or what a source told the publisher itself.
+func (x *extractor) reportsNow(s *sentence) bool {
+	if p := strings.TrimSpace(x.a.Meta.Publisher); p != "" && strings.Contains(strings.ToLower(s.text), strings.ToLower(p)) {
+		return true
+	}
+	return presentTense(s)
+}
+
+// mention builds a Mention of sentence s with its date expression t (nil when
+// the date is carried), in original-file offsets.
+func (x *extractor) mention(s *sentence, t *timeline.Timex) timeline.Mention {
+	m := timeline.Mention{
+		Article:  x.a.Slug,
+		Source:   x.a.Path,
+		Sentence: x.original(s.span),
+		Text:     collapseSpace(s.text),
+	}
+	if t != nil {
+		sp := x.original(timeline.Span{Start: s.span.Start + t.Start, End: s.span.Start + t.End})
+		m.Timex = &sp
+		m.TimexText = t.Text
+	}
+	return m
+}
+
+// endMapper is implemented by offset maps that can map the end of a span
+// exactly (covering the whole of a replaced last character).
+type endMapper interface{ OriginalEnd(end int) int }
+
+func (x *extractor) original(sp timeline.Span) timeline.Span {
+	if x.a.Offsets == nil {
+		return sp
+	}
+	out := timeline.Span{Start: x.a.Offsets.Original(sp.Start), End: x.a.Offsets.Original(sp.End)}
+	if em, ok := x.a.Offsets.(endMapper); ok {
+		out.End = em.OriginalEnd(sp.End)
+	}
+	return out
+}
+
+func (x *extractor) result() []timeline.Event {
+	var out []timeline.Event
+	if x.lead != nil {
+		out = append(out, *x.lead)
+	}
+	for _, ev := range x.events {
+		out = append(out, *ev)
+	}
+	return out
+}
+
+// isDateline reports whether a sentence is nothing but a date ("June 6, 2005").
+func isDateline(s *sentence) bool {
+	for _, tk := range s.toks {
+		if !tk.word {
+			continue
+		}
+		if !insideAny(tk, s.timexes) {
+			return false
+		}
+	}
+	return len(s.timexes) > 0
+}
+
+func insideAny(tk token, ts []timeline.Timex) bool {
+	for _, t := range ts {
+		if tk.start >= t.Start && tk.end <= t.End {
+			return true
+		}
+	}
+	return false
+}
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// speaksOfFuture reports whether a sentence announces something to come.
+func speaksOfFuture(s *sentence) bool {
+	for _, tk := range s.toks {
+		if tk.word && futureMarkers[tk.lower()] {
+			return true
+		}
+	}
+	return false
+}
+
+// finiteTense scans the words outside quotations for the first finite verb
+// and reports +1 for a past tense, -1 for a present tense and 0 when none is seen.
+func finiteTense(s *sentence) int {
+	prev := ""
+	for _, tk := range s.toks {
+		if tk.quoted || !tk.word {
+			if !tk.quoted && tk.text == "'s" && prev != "" {
+				prev = "'s"
+			}
+			continue
+		}
+		w := tk.lower()
+		switch {
+		case pastMarkers[w]:
+			return 1
+		case presentMarkers[w] && w != "'s":
+			return -1
+		case len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised() && !determiners[prev]:
+			return 1
+		}
+		prev = w
+	}
+	return 0
+}
+
+func pastTense(s *sentence) bool    { return finiteTense(s) >= 0 }
+func presentTense(s *sentence) bool { return finiteTense(s) < 0 }

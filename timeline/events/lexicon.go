@@ -1,0 +1,120 @@
+package events
+
+// Word lists the rules read. They describe English news prose in general, never
+// one article: event nouns, tense markers, function words.
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// eventNouns name happenings; a date modifying one of them dates an event
+// ("the 2020 war", "its launch in 2003"). A date modifying any other noun
+// ("its 2024 budget contribution") dates nothing by itself.
+var eventNouns = set(
+	"war", "wars", "attack", "attacks", "capture", "invasion", "offensive", "operation", "conflict",
+	"battle", "siege", "bombing", "shelling", "strike", "strikes", "raid", "massacre", "assassination",
+	"coup", "uprising", "revolution", "protest", "protests", "riot", "riots", "clashes", "ceasefire",
+	"truce", "annexation", "occupation", "withdrawal", "pullout", "takeover", "capitulation", "surrender",
+	"election", "elections", "vote", "referendum", "ballot", "inauguration", "resignation", "appointment",
+	"summit", "meeting", "talks", "negotiations", "visit", "trip", "conference", "convention", "keynote",
+	"debate", "hearing", "trial", "verdict", "ruling", "lawsuit", "suit", "indictment", "arrest",
+	"agreement", "deal", "treaty", "accord", "pact", "merger", "acquisition", "purchase", "sale",
+	"launch", "release", "debut", "unveiling", "announcement", "opening", "closure", "shutdown",
+	"recall", "bankruptcy", "collapse", "crash", "explosion", "fire", "earthquake", "flood", "floods",
+	"storm", "hurricane", "typhoon", "tsunami", "eruption", "outbreak", "epidemic", "pandemic",
+	"recession", "crisis", "default", "blockade", "embargo", "sanctions", "expulsion", "deportation",
+	"independence", "founding", "death", "birth", "funeral", "wedding", "festival", "olympics",
+	"games", "championship", "tournament", "final", "cup", "deliveries", "delivery", "shipment",
+	"shipments", "exodus", "evacuation", "rescue", "defeat", "victory", "win", "loss", "escalation",
+	"crackdown", "reform", "reforms", "dispute", "split", "breakup", "rally", "march", "strike",
+	"killing", "killings", "shooting", "hijacking", "kidnapping", "invasions", "mobilisation",
+	"mobilization", "blackout", "leak", "leaks", "scandal", "audit", "inquiry", "investigation",
+)
+
+// determiners open a noun phrase a date can premodify ("the 2020 war").
+var determiners = set("the", "a", "an", "its", "his", "her", "their", "our", "my", "your")
+
+// prepositions that attach a date to what precedes it.
+var datePrepositions = set("in", "on", "at", "during", "since", "from", "between", "by", "until", "till", "through", "throughout", "of", "before", "after", "around", "about", "early", "late", "mid", "earlier", "later", "as")
+
+// futureMarkers license a date after the publication date.
+var futureMarkers = set("will", "would", "shall", "plans", "plan", "planned", "planning", "scheduled",
+	"slated", "expected", "expects", "due", "upcoming", "intends", "intend", "aims", "set", "next", "forthcoming", "'ll", "going")
+
+// presentMarkers are finite verbs of the present tense: a sentence whose first
+// finite verb is one of them describes the state of things at publication.
+var presentMarkers = set("is", "are", "am", "has", "have", "does", "do", "says", "remains", "remain",
+	"seems", "seem", "appears", "include", "includes", "admit", "admits", "believe", "believes",
+	"understand", "understands", "see", "sees", "want", "wants", "needs", "need", "know", "knows",
+	"think", "thinks", "hope", "hopes", "fear", "fears", "argue", "argues", "insist", "insists",
+	"say", "tell", "tells", "warn", "warns", "expect", "expects", "plan", "plans", "continue",
+	"continues", "account", "accounts", "lasts", "reflect", "reflects", "show", "shows", "can", "may",
+	"must", "will", "could", "should", "'s", "'re", "'ve")
+
+// pastMarkers are finite verbs of the past tense that carry no -ed ending.
+var pastMarkers = set("was", "were", "had", "did", "said", "told", "made", "took", "gave", "began",
+	"came", "went", "got", "saw", "met", "won", "lost", "left", "held", "brought", "bought", "sold",
+	"built", "found", "fought", "ran", "rose", "fell", "led", "sent", "spent", "struck", "stood",
+	"spoke", "wrote", "broke", "chose", "drew", "drove", "flew", "grew", "hit", "kept", "knew",
+	"laid", "meant", "paid", "put", "quit", "read", "set", "shot", "shut", "sought", "taught",
+	"thought", "threw", "understood", "wore", "withdrew", "overtook", "underwent", "became", "felt",
+	"heard", "forbade", "froze", "hid", "let", "lit", "oversaw", "rode", "rang", "sang", "sank",
+	"slid", "stole", "stuck", "swore", "tore", "woke", "wound", "beat", "bid", "cut", "cost", "dealt")
+
+// reportingVerbs introduce speech; a date inside the reported clause dates the
+// reported happening, not the report.
+var reportingVerbs = set("said", "says", "say", "told", "tells", "reported", "reports", "announced",
+	"announces", "claimed", "claims", "stated", "states", "added", "noted", "wrote", "confirmed",
+	"revealed", "admitted", "argued", "insisted", "warned", "alleged", "acknowledged", "explained",
+	"denied", "believes", "believed", "thinks", "thought", "recalled", "learned", "showed", "shows",
+	"indicated", "suggested", "estimated", "accused")
+
+// personTitles precede a person's name ("Prime Minister Nikol Pashinyan").
+var personTitles = set("President", "Minister", "Chancellor", "King", "Queen", "Prince", "Princess",
+	"Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Senator", "Sen", "Governor", "Gov", "Mayor", "General",
+	"Gen", "Colonel", "Captain", "Judge", "Justice", "Pope", "Bishop", "Ambassador", "Secretary",
+	"Chairman", "Chairwoman", "Chair", "CEO", "Director", "Spokesman", "Spokeswoman", "Spokesperson",
+	"Premier", "Commander", "Sheikh", "Emir", "Lord", "Lady", "Professor", "Prof", "Rep",
+	"Representative", "Deputy", "Speaker", "Chief", "Officer", "Founder", "Co-founder")
+
+// lowerPersonTitles precede a name in running text ("spokesman Vladimir Zainetdinov").
+var lowerPersonTitles = set("spokesman", "spokeswoman", "spokesperson", "minister", "president",
+	"diplomat", "official", "leader", "chief", "ceo", "founder", "co-founder", "director", "analyst",
+	"economist", "lawyer", "chairman", "executive", "journalist", "professor", "envoy", "ambassador")
+
+// orgSuffixes end the names of organisations ("Eurasian Economic Union").
+var orgSuffixes = set("Organization", "Organisation", "Ministry", "Bloc", "Union", "Council",
+	"Committee", "Party", "Inc", "Corp", "Corporation", "Corps", "Company", "Co", "Ltd", "Times",
+	"Bank", "Agency", "Association", "Institute", "University", "College", "Court", "Parliament",
+	"Assembly", "Commission", "Group", "Fund", "Service", "Army", "Forces", "Force", "Office",
+	"Department", "League", "Federation", "Alliance", "Network", "News", "Post", "Journal", "Tribune",
+	"Foundation", "Authority", "Board", "Police", "Navy", "Guard", "Front", "Movement", "Institution",
+	"Trust", "Society", "Club", "Team", "Airlines", "Airways", "Holdings", "Industries", "Motors",
+	"Systems", "Technologies", "Labs", "Press", "Herald", "Gazette", "Congress", "Senate", "Cabinet",
+	"Kremlin", "Pentagon", "Secretariat", "Directorate", "Bureau", "Centre", "Center", "Conference")
+
+// placePrepositions put a place name after them ("in Yerevan", "to Minsk").
+var placePrepositions = set("in", "to", "from", "near", "across", "into", "outside", "at", "towards", "toward", "visit", "visited")
+
+// sentenceOpeners are capitalised only because they start a sentence or clause.
+var sentenceOpeners = set("The", "A", "An", "But", "And", "Or", "In", "On", "At", "As", "It", "He",
+	"She", "They", "We", "I", "You", "This", "That", "These", "Those", "There", "Here", "If",
+	"When", "While", "After", "Before", "Since", "Later", "Earlier", "Yesterday", "Today", "Tomorrow",
+	"Last", "Next", "Some", "Many", "Most", "Beyond", "Along", "However", "Meanwhile", "Moving",
+	"Speaking", "Its", "His", "Her", "Their", "Our", "Five", "One", "Two", "Three", "Four", "First",
+	"Then", "During", "Under", "With", "Without", "For", "From", "By", "To", "Of", "Unfortunately",
+	"Everything", "Nothing", "Ultimatums", "Pre-orders", "According", "Rather", "Also", "Former",
+	"Yes", "No", "Not", "What", "Who", "Why", "How", "Where", "Which", "Both", "Each", "All", "Such",
+	"Despite", "Although", "Though", "Because", "Once", "Until", "Over", "About", "Among", "Between",
+	"Following", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+	"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+	"November", "December", "Spring", "Summer", "Autumn", "Winter", "Christmas")
+
+// monthsAndDays are capitalised but name times, not entities.
+var monthsAndDays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+	"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+	"November", "December")

@@ -1,0 +1,226 @@
+package events
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// nameBook classifies the capitalised names of one article as people, places
+// and organisations from their contexts across the whole article: a name
+// after a title is a person, one ending in "Ministry" an organisation, one
+// after "in" or "to" a place. Names seen in no telling context are left out.
+type nameBook struct {
+	kinds map[string]timeline.EntityKind // canonical name -> kind
+	alias map[string]string              // surface form -> canonical name
+}
+
+// nameRun is one capitalised name in a sentence and the kind its context suggests.
+type nameRun struct {
+	name        string
+	first, last int // token range [first, last)
+	kind        timeline.EntityKind
+}
+
+func collectNames(sents []sentence, publisher string) *nameBook {
+	b := &nameBook{kinds: map[string]timeline.EntityKind{}, alias: map[string]string{}}
+	votes := map[string]map[timeline.EntityKind]int{}
+	for i := range sents {
+		for _, r := range runsOf(sents[i].toks) {
+			if votes[r.name] == nil {
+				votes[r.name] = map[timeline.EntityKind]int{}
+			}
+			if r.kind != "" {
+				votes[r.name][r.kind]++
+			}
+		}
+	}
+	if p := strings.TrimPrefix(strings.TrimSpace(publisher), "The "); p != "" {
+		votes[p] = map[timeline.EntityKind]int{timeline.Organisation: 100}
+	}
+	names := make([]string, 0, len(votes))
+	for n := range votes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if k := topKind(votes[n]); k != "" {
+			b.kinds[n] = k
+			b.alias[n] = n
+		}
+	}
+	// A surname alone refers to the person named in full elsewhere ("Pashinyan").
+	for _, n := range names {
+		if b.kinds[n] != timeline.Person || !strings.Contains(n, " ") {
+			continue
+		}
+		last := n[strings.LastIndexByte(n, ' ')+1:]
+		if k, ok := b.kinds[last]; !ok || k == timeline.Person {
+			b.alias[last] = n
+		}
+		if _, ok := votes[last]; ok && b.kinds[last] == "" {
+			b.kinds[last] = timeline.Person
+		}
+	}
+	return b
+}
+
+// topKind picks the kind with most votes; ties go to the more specific
+// evidence: person, then organisation, then place.
+func topKind(v map[timeline.EntityKind]int) timeline.EntityKind {
+	best, bestN := timeline.EntityKind(""), 0
+	for _, k := range []timeline.EntityKind{timeline.Person, timeline.Organisation, timeline.Place} {
+		if v[k] > bestN {
+			best, bestN = k, v[k]
+		}
+	}
+	return best
+}
+
+// runsOf finds the capitalised names of a sentence with their context votes.
+func runsOf(toks []token) []nameRun {
+	var out []nameRun
+	for i := 0; i < len(toks); {
+		if !isNameWord(toks[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(toks) && isNameWord(toks[j]) {
+			j++
+		}
+		out = append(out, splitRun(toks, i, j)...)
+		i = j
+	}
+	return out
+}
+
+// isNameWord reports a capitalised word that can belong to a name: not an
+// adjective like "Moscow-led".
+func isNameWord(tk token) bool {
+	if !tk.word || !tk.capitalised() {
+		return false
+	}
+	if k := strings.IndexByte(tk.text, '-'); k > 0 && k+1 < len(tk.text) {
+		r := []rune(tk.text[k+1:])
+		if unicode.IsLower(r[0]) {
+			return false
+		}
+	}
+	return true
+}
+
+// splitRun turns a run of capitalised words [i, j) into names: openers and
+// dates are dropped, a title marks the person after it, a demonym alone is
+// an adjective.
+func splitRun(toks []token, i, j int) []nameRun {
+	for i < j && (sentenceOpeners[toks[i].text] || monthsAndDays[toks[i].text]) {
+		i++
+	}
+	for j > i && monthsAndDays[toks[j-1].text] {
+		j--
+	}
+	if i >= j {
+		return nil
+	}
+	for k := j - 2; k >= i; k-- {
+		if personTitles[toks[k].text] || personTitles[strings.TrimSuffix(toks[k].text, ".")] {
+			return []nameRun{{name: joinWords(toks, k+1, j), first: k + 1, last: j, kind: timeline.Person}}
+		}
+	}
+	if j-i == 1 && isDemonym(toks[i].text) && j < len(toks) && toks[j].word {
+		return nil
+	}
+	if j-i == 1 && personTitles[toks[i].text] {
+		return nil
+	}
+	r := nameRun{name: joinWords(toks, i, j), first: i, last: j}
+	last := toks[j-1].text
+	switch {
+	case orgSuffixes[last] || isAcronym(last) && !strings.Contains(last, "."):
+		r.kind = timeline.Organisation
+	case strings.Contains(last, ".") && isAcronym(last):
+		r.kind = timeline.Place // "U.S.", "U.K."
+	case i > 0 && toks[i-1].word && lowerPersonTitles[toks[i-1].lower()] && j-i >= 2:
+		r.kind = timeline.Person
+	case i > 0 && toks[i-1].word && placePrepositions[toks[i-1].lower()] && !toks[i-1].capitalised():
+		r.kind = timeline.Place
+	}
+	return []nameRun{r}
+}
+
+func joinWords(toks []token, i, j int) string {
+	parts := make([]string, 0, j-i)
+	for k := i; k < j; k++ {
+		parts = append(parts, toks[k].text)
+	}
+	return strings.Join(parts, " ")
+}
+
+// isDemonym recognises adjectives of origin by their endings ("Russian",
+// "Belarusian", "Japanese", "British", "Azerbaijani").
+func isDemonym(w string) bool {
+	for _, suf := range []string{"ian", "ean", "ese", "ish", "ani", "can", "ic"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+func isAcronym(w string) bool {
+	letters := 0
+	for _, r := range w {
+		switch {
+		case r == '.' || r == '&':
+		case unicode.IsUpper(r):
+			letters++
+		default:
+			return false
+		}
+	}
+	return letters >= 2 && letters <= 6
+}
+
+// entitiesIn returns the classified names of a sentence, in text order.
+func (b *nameBook) entitiesIn(toks []token) []timeline.Entity {
+	var out []timeline.Entity
+	for _, r := range runsOf(toks) {
+		canon, ok := b.alias[r.name]
+		if !ok {
+			continue
+		}
+		out = append(out, timeline.Entity{Name: canon, Kind: b.kinds[canon]})
+	}
+	return out
+}
+
+// lastPerson returns the last person named in a sentence, as written.
+func (b *nameBook) lastPerson(toks []token) string {
+	name := ""
+	for _, r := range runsOf(toks) {
+		if canon, ok := b.alias[r.name]; ok && b.kinds[canon] == timeline.Person {
+			name = r.name
+		}
+	}
+	return name
+}
+
+// mergeEntities appends the entities of more to have, without repeats.
+func mergeEntities(have, more []timeline.Entity) []timeline.Entity {
+	for _, e := range more {
+		dup := false
+		for _, h := range have {
+			if h.Name == e.Name {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			have = append(have, e)
+		}
+	}
+	return have
+}

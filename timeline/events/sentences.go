@@ -1,0 +1,162 @@
+package events
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// abbreviations end with a period that does not end a sentence. Lower-cased,
+// without the final period. Titles and common news abbreviations only: an
+// unknown abbreviation followed by a capital is rare, a missed split is cheap.
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "sen": true,
+	"rep": true, "st": true, "jr": true, "sr": true, "inc": false, "corp": false, "co": true,
+	"ltd": false, "no": true, "vs": true, "etc": false, "e.g": true, "i.e": true, "gov": true,
+	"lt": true, "col": true, "capt": true, "sgt": true, "mt": true, "ft": true, "rev": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
+	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "approx": true, "dept": true,
+	"est": true, "fig": true, "vol": true, "pres": true, "gov't": true, "u.s": true, "u.k": true,
+	"u.n": true, "e.u": true, "a.m": false, "p.m": false,
+}
+
+// SplitSentences cuts text into sentences and returns their byte spans, trimmed
+// of surrounding space. A blank line always ends a sentence (paragraph end).
+// A period ends a sentence only when followed by space and a capital, a digit or
+// an opening quote, and when it does not close an abbreviation, an initial
+// ("J. R. Smith") or a dotted acronym that runs on ("the U.S. Senate").
+func SplitSentences(text string) []timeline.Span {
+	var out []timeline.Span
+	start := 0
+	emit := func(end int) {
+		s, e := trimSpan(text, start, end)
+		if e > s {
+			out = append(out, timeline.Span{Start: s, End: e})
+		}
+		start = end
+	}
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == '\n' && paragraphBreak(text, i) {
+			emit(i)
+			i++
+			continue
+		}
+		if c != '.' && c != '!' && c != '?' {
+			i++
+			continue
+		}
+		end := skipClosers(text, i+1)
+		if end == i+1 && end < len(text) && (text[end] == '.' || text[end] == '!' || text[end] == '?') {
+			i++ // "?!" or "..." : decide at the last mark
+			continue
+		}
+		if !followedBySentenceStart(text, end) {
+			i = end
+			continue
+		}
+		if c == '.' && notSentenceFinalPeriod(text, i) {
+			i = end
+			continue
+		}
+		emit(end)
+		i = end
+	}
+	emit(len(text))
+	return out
+}
+
+// paragraphBreak reports whether the newline at i starts a blank line.
+func paragraphBreak(text string, i int) bool {
+	for j := i + 1; j < len(text); j++ {
+		switch text[j] {
+		case '\n':
+			return true
+		case ' ', '\t', '\r':
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// skipClosers steps over closing quotes and brackets after a terminator.
+func skipClosers(text string, i int) int {
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if r == '"' || r == '\'' || r == ')' || r == ']' || r == '”' || r == '’' || r == '»' {
+			i += n
+			continue
+		}
+		return i
+	}
+	return i
+}
+
+// followedBySentenceStart reports whether whitespace then a plausible sentence
+// opening (capital, digit, opening quote or bracket) follows i.
+func followedBySentenceStart(text string, i int) bool {
+	if i >= len(text) {
+		return true
+	}
+	j := i
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r') {
+		j++
+	}
+	if j == i {
+		return false
+	}
+	if j >= len(text) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(text[j:])
+	return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("\"'“‘«([", r)
+}
+
+// notSentenceFinalPeriod recognises periods of abbreviations and initials.
+func notSentenceFinalPeriod(text string, dot int) bool {
+	w := dot
+	for w > 0 {
+		r, n := utf8.DecodeLastRuneInString(text[:w])
+		if unicode.IsLetter(r) || r == '.' || r == '\'' {
+			w -= n
+			continue
+		}
+		break
+	}
+	word := text[w:dot]
+	if word == "" {
+		return false
+	}
+	if r, n := utf8.DecodeRuneInString(word); n == len(word) && unicode.IsUpper(r) {
+		return true // an initial: "J. Smith"
+	}
+	lw := strings.ToLower(word)
+	if abbreviations[lw] {
+		return true
+	}
+	// A dotted acronym ("U.S.") followed by a capitalised word runs on unless the
+	// next word opens a clause; we cannot know, and news text rarely ends a
+	// sentence on one, so keep the sentence whole.
+	return strings.Contains(word, ".") && !strings.HasSuffix(word, ".")
+}
+
+func trimSpan(text string, s, e int) (int, int) {
+	for s < e {
+		r, n := utf8.DecodeRuneInString(text[s:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		s += n
+	}
+	for e > s {
+		r, n := utf8.DecodeLastRuneInString(text[:e])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		e -= n
+	}
+	return s, e
+}

@@ -1,0 +1,36 @@
+package events
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSplitSentences(t *testing.T) {
+	cases := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"plain", "The council met. It voted no.", []string{"The council met.", "It voted no."}},
+		{"title abbreviation", "Dr. Vell spoke to Mr. Oda on Monday. Then he left.", []string{"Dr. Vell spoke to Mr. Oda on Monday.", "Then he left."}},
+		{"initials", "The report by J. R. Marnow was released. Critics objected.", []string{"The report by J. R. Marnow was released.", "Critics objected."}},
+		{"decimal", "Growth reached 3.5 percent in 2019. Officials cheered.", []string{"Growth reached 3.5 percent in 2019.", "Officials cheered."}},
+		{"dotted acronym runs on", "Users in the U.S. Jobs noted a rise.", []string{"Users in the U.S. Jobs noted a rise."}},
+		{"quote closes sentence", `"We will go," she said. "Soon." The crowd cheered.`, []string{`"We will go," she said.`, `"Soon."`, `The crowd cheered.`}},
+		{"question in quote continues", `"Who will pay?" he asked. Nobody answered.`, []string{`"Who will pay?" he asked.`, "Nobody answered."}},
+		{"paragraph break", "A heading without stop\n\nThe body starts here.", []string{"A heading without stop", "The body starts here."}},
+		{"single newline is space", "The minister\nresigned. Aides wept.", []string{"The minister\nresigned.", "Aides wept."}},
+		{"month abbreviation", "It opened on Sept. 4 in Norvale. Crowds came.", []string{"It opened on Sept. 4 in Norvale.", "Crowds came."}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, sp := range SplitSentences(c.text) {
+				got = append(got, c.text[sp.Start:sp.End])
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("SplitSentences(%q)\n got %q\nwant %q", c.text, got, c.want)
+			}
+		})
+	}
+}

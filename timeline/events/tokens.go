@@ -1,0 +1,123 @@
+package events
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is a word or a punctuation mark of a sentence, with byte offsets
+// relative to the sentence.
+type token struct {
+	text       string
+	start, end int
+	word       bool // letters or digits (a word, number or name)
+	quoted     bool // inside quotation marks
+}
+
+func (t token) lower() string { return strings.ToLower(t.text) }
+
+// capitalised reports whether the token starts with an upper-case letter.
+func (t token) capitalised() bool {
+	r, _ := utf8.DecodeRuneInString(t.text)
+	return unicode.IsUpper(r)
+}
+
+// tokenize splits a sentence into words and punctuation. A possessive "'s" is
+// its own token; hyphens, inner periods and inner apostrophes stay in words.
+// quoteOpen tells whether the sentence starts inside a quotation.
+func tokenize(s string, quoteOpen bool) []token {
+	var toks []token
+	inQuote := quoteOpen
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += n
+		case isWordRune(r):
+			j := i + n
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if isWordRune(r2) {
+					j += n2
+					continue
+				}
+				if (r2 == '-' || r2 == '.' || r2 == '\'' || r2 == '’' || r2 == '&') && j+n2 < len(s) {
+					r3, _ := utf8.DecodeRuneInString(s[j+n2:])
+					if isWordRune(r3) && !isPossessive(s[j:]) {
+						j += n2
+						continue
+					}
+				}
+				break
+			}
+			toks = append(toks, token{text: s[i:j], start: i, end: j, word: true, quoted: inQuote})
+			i = j
+		case (r == '\'' || r == '’') && isPossessive(s[i:]):
+			toks = append(toks, token{text: "'s", start: i, end: i + n + 1, quoted: inQuote})
+			i += n + 1
+		default:
+			opens, closes := quoteEffect(r, inQuote, s, i)
+			if opens {
+				inQuote = true
+			}
+			toks = append(toks, token{text: s[i : i+n], start: i, end: i + n, quoted: inQuote})
+			if closes {
+				inQuote = false
+			}
+			i += n
+		}
+	}
+	return toks
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isPossessive reports whether s starts with an apostrophe and a final "s".
+func isPossessive(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	if r != '\'' && r != '’' {
+		return false
+	}
+	rest := s[n:]
+	if !strings.HasPrefix(rest, "s") && !strings.HasPrefix(rest, "S") {
+		return false
+	}
+	if len(rest) == 1 {
+		return true
+	}
+	r2, _ := utf8.DecodeRuneInString(rest[1:])
+	return !isWordRune(r2)
+}
+
+// quoteEffect decides whether a quotation mark opens or closes a quotation.
+// Curly quotes say which; a straight double quote toggles.
+func quoteEffect(r rune, inQuote bool, s string, i int) (opens, closes bool) {
+	switch r {
+	case '“', '«':
+		return true, false
+	case '”', '»':
+		return false, true
+	case '"':
+		if inQuote {
+			return false, true
+		}
+		return true, false
+	}
+	return false, false
+}
+
+// quoteStateAfter reports whether a quotation is still open at the end of s.
+func quoteStateAfter(s string, open bool) bool {
+	for _, r := range s {
+		switch r {
+		case '“', '«':
+			open = true
+		case '”', '»':
+			open = false
+		case '"':
+			open = !open
+		}
+	}
+	return open
+}
