@@ -74,6 +74,18 @@ func resolvePoint(p point, a time.Time, tenseDir int) resolved {
 		return p.shifted(a, known)
 	}
 	if p.underspecified() {
+		switch {
+		case p.strictDir:
+		case p.quarter > 0 || p.half > 0:
+			// quarters and halves are reported once over: the last one unless the text looks ahead
+			if dir <= 0 {
+				dir = -1
+			}
+		case p.weekday < 0:
+			// a month or day without a year: the nearest one; news tells of the
+			// coming weeks as often as of the past ones
+			dir = 0
+		}
 		y = p.chooseYear(a, dir)
 	}
 	if p.weekday >= 0 && p.month == 0 && p.yearDig == 0 {

@@ -109,6 +109,9 @@ var countRule = &rule{
 			if d.mod(j+1, mAgo) {
 				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
 			}
+			if pm := d.modOf(j - 1); pm == mRecent || (pm == mPast && !the) {
+				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "recent years", "past years"
+			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
 		adjective := false
@@ -118,10 +121,19 @@ var countRule = &rule{
 		if n == 0 {
 			return match{}, false
 		}
+		if adjective && d.dash(k+1) && d.glued(k+1) && d.lowerIs(k+2, "old") {
+			return match{}, false // an age: "a 44-year-old protester"
+		}
+		if d.mod(j, mA) && n == 1 && prevIsAmount(d, j) {
+			return match{}, false // a rate: "$500 million a year", "four flights a week"
+		}
 		if adjective && the && !lead {
 			i = j // "the 44-day war": "the" belongs to the noun
 		}
 		u, plural := d.unit(k)
+		if n < 0 && lead && (d.modOf(j-1) == mLast || d.modOf(j-1) == mPast || d.modOf(j-1) == mRecent) && the && plural {
+			return fixed(i, k+1, timeline.TypeDate, "PAST_REF") // "the last few months"
+		}
 		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) {
 			return match{}, false
 		}
@@ -212,3 +224,26 @@ func isoWeekday(wd int) int {
 }
 
 func twoDigits(n int) string { return string([]byte{byte('0' + n/10), byte('0' + n%10)}) }
+
+// prevIsAmount reports whether the token before i ends an amount ("$5", "700
+// seats", "four flights"), making "a week" after it a rate.
+func prevIsAmount(d *doc, i int) bool {
+	k := i - 1
+	if k < 0 {
+		return false
+	}
+	t := d.toks[k]
+	if t.kind == tNum {
+		return true
+	}
+	if t.kind != tWord || t.known {
+		return d.lowerIs(k, "times") || d.lowerIs(k, "million") || d.lowerIs(k, "billion")
+	}
+	// a plural noun after a number: "700 seats a week"
+	for b := k - 1; b >= 0 && b >= k-3; b-- {
+		if d.toks[b].kind == tNum || d.is(b, cNumWord) {
+			return true
+		}
+	}
+	return false
+}

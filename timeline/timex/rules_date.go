@@ -111,7 +111,7 @@ func monthAt(d *doc, i int) (int, int, bool) {
 		return 0, 0, false
 	}
 	j := i + 1
-	full := len(d.textOf(i)) > 3 || lexiconFullMonth(d.textOf(i))
+	full := len(d.textOf(i)) > 4 || lexiconFullMonth(d.textOf(i))
 	if d.punct(j, '.') && d.glued(j) && !full {
 		j++
 	}

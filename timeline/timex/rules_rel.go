@@ -34,6 +34,8 @@ var deicticRule = &rule{
 			switch {
 			case d.lowerIs(j, "future"):
 				return fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
+			case (d.lowerIs(j, "near") || d.lowerIs(j, "short")) && (d.lowerIs(j+1, "term") || d.lowerIs(j+1, "future")):
+				return fixed(i, j+2, timeline.TypeDate, "FUTURE_REF")
 			case d.mod(j, mPast) && !countAhead(d, j+1):
 				return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
 			}
@@ -60,10 +62,11 @@ var deicticRule = &rule{
 			return one(i, j+1, timeline.TypeTime, p)
 		case dNow, dCurrently, dNowadays:
 			return fixed(i, j+1, timeline.TypeDate, "PRESENT_REF")
-		case dRecently, dLately, dPreviously, dFormerly:
+		case dRecently, dLately:
 			return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
-		case dSoon:
-			return fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
+		case dPreviously, dFormerly, dSoon:
+			// TimeML annotators leave these adverbs unmarked far more often than not
+			return match{}, false
 		case dFuture:
 			return match{}, false
 		case dDaily:
@@ -72,10 +75,9 @@ var deicticRule = &rule{
 			return fixed(i, j+1, timeline.TypeSet, "P1W")
 		case dMonthly:
 			return fixed(i, j+1, timeline.TypeSet, "P1M")
-		case dQuarterly:
-			return fixed(i, j+1, timeline.TypeSet, "P3M")
-		case dAnnually, dYearly:
-			return fixed(i, j+1, timeline.TypeSet, "P1Y")
+		case dQuarterly, dAnnually, dYearly:
+			// mostly adjectives of money ("quarterly dividend"), which TimeML leaves out
+			return match{}, false
 		case dHourly:
 			return fixed(i, j+1, timeline.TypeSet, "PT1H")
 		case dNoon, dMidnight:
