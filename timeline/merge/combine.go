@@ -118,3 +118,20 @@ func sortedEntities(es []timeline.Entity) []timeline.Entity {
 
 // words counts a title's content words: named stems plus event classes.
 func words(c *candidate) int { return len(c.title) + bits.OnesCount32(c.classes) }
+
+// Union folds others into ev: mentions and entities united, de-duplicated and
+// sorted as Merge does, Lead and Manual set if any has them. Title, dates and
+// ID stay those of ev. The inputs' slices are not modified.
+func Union(ev timeline.Event, others ...timeline.Event) timeline.Event {
+	ev.Mentions = slices.Clone(ev.Mentions)
+	ev.Entities = slices.Clone(ev.Entities)
+	for _, o := range others {
+		ev.Mentions = append(ev.Mentions, o.Mentions...)
+		ev.Entities = append(ev.Entities, o.Entities...)
+		ev.Lead = ev.Lead || o.Lead
+		ev.Manual = ev.Manual || o.Manual
+	}
+	ev.Mentions = sortedMentions(ev.Mentions)
+	ev.Entities = sortedEntities(ev.Entities)
+	return ev
+}
