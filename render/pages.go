@@ -135,7 +135,12 @@ type indexView struct {
 	FirstYear, LastYear int
 	Entities            []entityRef
 	EmbedSnippet        string
+	Large               bool // many events: let the browser skip laying out off-screen years
 }
+
+// largeTimeline is the event count from which off-screen years are not laid out
+// (CSS content-visibility), which keeps a 10,000-event page responsive.
+const largeTimeline = 300
 
 type yearView struct {
 	Anchor, Label, CountText string
@@ -169,7 +174,7 @@ func (s *site) embedPage() Page {
 }
 
 func (s *site) indexView() *indexView {
-	v := &indexView{Entities: s.entities}
+	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
 	var cur *yearView
 	for _, ev := range s.tl.Events {
 		row := s.eventRow(ev)
