@@ -37,6 +37,12 @@ type point struct {
 	relative  bool // shift/unit apply
 	dir       int  // -1 past, +1 future, 0 from the sentence's tense
 	strictDir bool // "last July" excludes the current July
+	// yearBack: "a year ago", "the year-earlier period": one year before the
+	// narrative's period, a quarter if the narrative is counting quarters
+	yearBack bool
+	// thatQuarter: "the quarter", "the latest quarter": the narrative's quarter,
+	// else the last one completed before the publication date
+	thatQuarter bool
 }
 
 func newPoint() point { return point{weekday: -1, hour: -1, minute: -1} }
@@ -78,12 +84,14 @@ func resolvePoint(p point, a time.Time, tenseDir int) resolved {
 		case p.strictDir:
 		case p.quarter > 0 || p.half > 0:
 			// quarters and halves are reported once over: the last one unless the text looks ahead
-			if dir <= 0 {
+			if dir < 0 {
 				dir = -1
+			} else {
+				dir = 0
 			}
-		case p.weekday < 0:
-			// a month or day without a year: the nearest one; news tells of the
-			// coming weeks as often as of the past ones
+		case p.weekday < 0 && p.closeTo(a):
+			// a month or day without a year close to the anchor is that one,
+			// whatever the tense ("said the vote is on Dec. 7")
 			dir = 0
 		}
 		y = p.chooseYear(a, dir)
@@ -312,4 +320,20 @@ func absDur(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
+}
+
+// closeTo reports whether the underspecified month or day falls within about
+// two months of a in the anchor's own year or a neighbouring one.
+func (p point) closeTo(a time.Time) bool {
+	if p.month == 0 {
+		return false
+	}
+	day := max(p.day, 1)
+	for _, y := range []int{a.Year() - 1, a.Year(), a.Year() + 1} {
+		t := time.Date(y, time.Month(p.month), day, 0, 0, 0, 0, time.UTC)
+		if absDur(t.Sub(a)) <= 62*24*time.Hour {
+			return true
+		}
+	}
+	return false
 }

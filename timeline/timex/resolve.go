@@ -40,6 +40,8 @@ type resolver struct {
 	dct time.Time
 	// the last resolved date of the narrative at day, month and year precision
 	lastDay, lastMonth, lastYear time.Time
+	lastQuarter                  time.Time            // the last quarter named
+	lastGran                     timeline.Granularity // precision of the last date
 }
 
 func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
@@ -74,8 +76,17 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 		}
 		return tx, true
 	}
-	anchor, kind := r.anchorFor(e.pt)
-	res := resolvePoint(e.pt, anchor, r.tenseDir(e))
+	p := e.pt
+	anchor, kind := r.anchorFor(p)
+	switch {
+	case p.yearBack && r.lastGran == timeline.GranQuarter:
+		p, anchor, kind = relPoint(anchorNarr, uQuarter, -4), r.lastQuarter, timeline.AnchorNarrative
+	case p.thatQuarter && !r.lastQuarter.IsZero():
+		p, anchor, kind = relPoint(anchorNarr, uQuarter, 0), r.lastQuarter, timeline.AnchorNarrative
+	case p.thatQuarter:
+		p = relPoint(anchorDCT, uQuarter, -1)
+	}
+	res := resolvePoint(p, anchor, r.tenseDir(e))
 	if !res.ok {
 		return tx, false
 	}
@@ -83,7 +94,10 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	tx.Anchor = kind
 	if dt, err := timeline.ParseDate(res.value); err == nil {
 		tx.Date = dt
-		r.remember(dt)
+		if !p.yearBack && !e.pt.yearBack {
+			// a comparison ("a year ago") does not move the narrative
+			r.remember(dt)
+		}
 	}
 	return tx, true
 }
@@ -113,6 +127,10 @@ func (r *resolver) anchorFor(p point) (time.Time, timeline.Anchor) {
 func (r *resolver) remember(dt timeline.Date) {
 	if dt.IsZero() {
 		return
+	}
+	r.lastGran = dt.Gran
+	if dt.Gran == timeline.GranQuarter {
+		r.lastQuarter = dt.Start
 	}
 	if dt.Gran >= timeline.GranDay {
 		r.lastDay = dt.Start

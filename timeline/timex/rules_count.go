@@ -187,7 +187,9 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 	case uHour, uMinute, uSecond, uWeekend, uHalf, uMillennium:
 		return match{}, false
 	}
-	return one(i, k+1, timeline.TypeDate, relPoint(anchor, u, sign*n))
+	p := relPoint(anchor, u, sign*n)
+	p.yearBack = u == uYear && n == 1 && sign < 0
+	return one(i, k+1, timeline.TypeDate, p)
 }
 
 // setRule: "every day", "each year", "each Thursday", "every other week".

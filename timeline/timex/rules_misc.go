@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dateRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule}
+var allRules = []*rule{dateRule, yearEarlierRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
@@ -32,6 +32,19 @@ var quarterRule = &rule{
 		}
 		if d.mod(j, mFiscal) {
 			j++
+		}
+		if d.mod(j-1, mThe) || d.mod(j-1, mFiscal) {
+			k := j
+			if d.lowerIs(k, "latest") || d.lowerIs(k, "same") || (d.lowerIs(k, "most") && d.mod(k+1, mRecent)) {
+				k++
+				if d.mod(k, mRecent) {
+					k++
+				}
+			}
+			if u, plural := d.unit(k); u == uQuarter && !plural && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
+				p.thatQuarter = true
+				return one(i, k+1, timeline.TypeDate, p)
+			}
 		}
 		var part int
 		var unit uint8
@@ -276,5 +289,33 @@ var modifierRule = &rule{
 		e := m.exprs[0]
 		e.i = i
 		return match{end: m.end, exprs: []expr{e}}, true
+	},
+}
+
+// yearEarlierRule: "the year-earlier period", "the year-ago quarter",
+// "year-earlier" (as in "year-earlier profit").
+var yearEarlierRule = &rule{
+	name:     "year-earlier",
+	triggers: []int{keyMod + mThe, keyUnit},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if d.mod(j, mThe) {
+			j++
+			if d.lowerIs(j, "comparable") || d.lowerIs(j, "corresponding") {
+				j++
+			}
+		}
+		if !d.lowerIs(j, "year") || !d.dash(j+1) || !d.glued(j+1) || !d.glued(j+2) || !(d.mod(j+2, mEarlier) || d.mod(j+2, mAgo)) {
+			return match{}, false
+		}
+		end := j + 3
+		if u, plural := d.unit(end); (u == uQuarter && !plural) || d.lowerIs(end, "period") {
+			end++
+		} else if j > i {
+			i = j // "the year-earlier results": the article belongs to the noun
+		}
+		p := relPoint(anchorNarr, uYear, -1)
+		p.yearBack = true
+		return one(i, end, timeline.TypeDate, p)
 	},
 }

@@ -26,9 +26,19 @@ func relPoint(anchor int, unit uint8, shift int) point {
 // deicticRule: words that resolve on their own.
 var deicticRule = &rule{
 	name:     "deictic",
-	triggers: []int{keyClass + int(cDeictic), keyMod + mThe, keyMod + mIn},
+	triggers: []int{keyClass + int(cDeictic), keyMod + mThe, keyMod + mIn, keyMod + mCurrent, keyMod + mRecent},
 	match: func(d *doc, i int) (match, bool) {
 		j := i
+		if m := d.modOf(i); m == mCurrent || m == mRecent {
+			// "current" and "recent" on their own ("the current crisis") refer to now and the recent past
+			if _, isUnit := d.unit(i + 1); isUnit || countAhead(d, i+1) || !d.toks[i].upper && false {
+				return match{}, false
+			}
+			if m == mCurrent {
+				return fixed(i, i+1, timeline.TypeDate, "PRESENT_REF")
+			}
+			return fixed(i, i+1, timeline.TypeDate, "PAST_REF")
+		}
 		if d.mod(j, mThe) {
 			j++
 			switch {
