@@ -138,7 +138,7 @@ func datetimeAttr(d timeline.Date) string {
 	case timeline.GranDay:
 		return d.Start.Format("2006-01-02")
 	case timeline.GranTime:
-		if strings.Contains(d.Value, ":") || len(d.Value) == len("2006-01-02T15") {
+		if _, clock, _ := strings.Cut(d.Value, "T"); clock != "" && clock[0] >= '0' && clock[0] <= '9' {
 			return d.Start.Format("2006-01-02T15:04")
 		}
 		return d.Start.Format("2006-01-02")

@@ -17,3 +17,15 @@ func TestDumpFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDumpSeed writes the seed site to $RENDER_DUMP_SEED for a look in a browser.
+func TestDumpSeed(t *testing.T) {
+	dir := os.Getenv("RENDER_DUMP_SEED")
+	if dir == "" {
+		t.Skip("set RENDER_DUMP_SEED=/some/dir to write the seed site there")
+	}
+	tl, cfg := seedTimeline(t)
+	if err := Site(afero.NewOsFs(), dir, tl, cfg); err != nil {
+		t.Fatal(err)
+	}
+}

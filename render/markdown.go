@@ -36,13 +36,30 @@ func markdownHTML(src string, marks []mark, _ string) (template.HTML, error) {
 	return template.HTML(buf.String()), nil
 }
 
+// shiftHeadings renumbers the body's heading levels so the page's title stays
+// its only h1 and no level is skipped: the distinct levels used, in order,
+// become h2, h3, and so on (capped at h6).
 func shiftHeadings(doc ast.Node) {
+	var heads []*ast.Heading
+	used := map[int]bool{}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if h, ok := n.(*ast.Heading); ok && entering {
-			h.Level = min(h.Level+1, 6)
+			heads = append(heads, h)
+			used[h.Level] = true
 		}
 		return ast.WalkContinue, nil
 	})
+	newLevel := map[int]int{}
+	next := 2
+	for level := 1; level <= 6; level++ {
+		if used[level] {
+			newLevel[level] = min(next, 6)
+			next++
+		}
+	}
+	for _, h := range heads {
+		h.Level = newLevel[h.Level]
+	}
 }
 
 // kindMark is the AST node for a highlighted temporal expression.
