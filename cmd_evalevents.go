@@ -31,6 +31,9 @@ func init() {
 				for _, m := range r.Misses {
 					fmt.Fprintln(out, "miss", m)
 				}
+				for _, m := range r.Conflicts {
+					fmt.Fprintln(out, "conflict", m)
+				}
 			}
 			fmt.Fprintf(out, "documents %d, dated gold mentions %d (not scored: %d undated, %d of absent documents)\n",
 				len(c.Docs), r.Items, c.Undated, c.MissingDoc)

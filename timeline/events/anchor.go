@@ -38,6 +38,13 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 	if a.first < 0 {
 		return a
 	}
+	if inSourcing(s.toks, a.first) {
+		return anchor{kind: anchorNone}
+	}
+	if inIntro(s.toks, a.first) {
+		a.kind = anchorClause
+		return a
+	}
 	if head, ok := premodifiedHead(s.toks, &a); ok {
 		a.kind = anchorNoun
 		a.np1 = extendPhrase(s.toks, head+1)
@@ -191,13 +198,13 @@ func insideReportedClause(toks []token, i int) bool {
 		if tk.text == ";" {
 			return false
 		}
-		if tk.word && tk.lower() == "that" {
-			for k := j - 1; k >= 0 && k >= j-7; k-- {
-				if toks[k].word && reportingVerbs[toks[k].lower()] {
-					return true
-				}
+		if !tk.word || tk.lower() != "that" {
+			continue
+		}
+		for k := j - 1; k >= 0 && k >= j-7; k-- {
+			if toks[k].word && reportingVerbs[toks[k].lower()] {
+				return true
 			}
-			return false
 		}
 	}
 	return false
@@ -214,5 +221,37 @@ func isIntroWord(tk token) bool {
 		"under", "for", "with", "without", "among", "besides", "moreover", "instead", "rather":
 		return true
 	}
-	return datePrepositions[w] || strings.HasSuffix(w, "ing") && len(w) > 5
+	return datePrepositions[w] || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "ly") && len(w) > 5
+}
+
+// inSourcing reports whether token i sits in a phrase naming the source of
+// the news ("according to figures released April 3", "citing a May report"):
+// such a date dates the source, not the happening the sentence tells.
+func inSourcing(toks []token, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		w := toks[j].lower()
+		if toks[j].text == "," || toks[j].text == ";" {
+			return false
+		}
+		if w == "citing" || w == "according" && j+1 < len(toks) && toks[j+1].lower() == "to" {
+			return true
+		}
+	}
+	return false
+}
+
+// inIntro reports whether token i lies in an introductory phrase: the words
+// before the first comma of a sentence that opens with a preposition or
+// adverb ("In a July 16 press conference, Jobs said ..."). A dated noun
+// phrase there sets the time of the clause that follows.
+func inIntro(toks []token, i int) bool {
+	if len(toks) == 0 || !isIntroWord(toks[0]) {
+		return false
+	}
+	for j := 0; j < len(toks) && j < 16; j++ {
+		if toks[j].text == "," {
+			return i < j
+		}
+	}
+	return false
 }

@@ -34,7 +34,9 @@ type extractor struct {
 	sents    []sentence
 	events   []*timeline.Event
 	lead     *timeline.Event
-	narr     *timeline.Event // the event the narrative is telling, nil when none
+	narr     *timeline.Event // the event the last sentence dated in its main clause, nil when none
+	narrAt   int             // index of the sentence that set narr
+	news     *timeline.Event // the latest recent event told in a main clause (the news)
 	names    *nameBook
 	lastName string // the person most recently named, for "he" in titles
 }
@@ -89,7 +91,7 @@ func (x *extractor) splitSentences() []sentence {
 
 func (x *extractor) run() {
 	for i := range x.sents {
-		x.sentence(&x.sents[i])
+		x.sentence(i, &x.sents[i])
 		if p := x.names.lastPerson(x.sents[i].toks); p != "" {
 			x.lastName = p
 		}
@@ -97,41 +99,99 @@ func (x *extractor) run() {
 }
 
 // sentence turns one sentence into events or mentions.
-func (x *extractor) sentence(s *sentence) {
-	if isDateline(s) {
+func (x *extractor) sentence(idx int, s *sentence) {
+	if isDateline(s) || !hasWord(s) {
 		return
 	}
-	dated := false
+	mainDated := false
 	for i, t := range s.timexes {
-		if !x.usable(s, t) || closesRange(s.timexes, i) {
+		if !x.usable(s, t) || closesRange(s.timexes, i) || x.refinedInSentence(s, i) {
 			continue
 		}
 		a := anchorOf(s, t)
 		switch a.kind {
 		case anchorNoun:
-			x.add(s, t, nounTitle(s, a), false)
-			dated = true
+			x.add(s, t, nounTitle(s, a))
 		case anchorClause:
-			ev := x.add(s, t, x.clauseTitle(s, a), !a.reported)
-			if !a.reported {
-				x.narr = ev
+			ev := x.add(s, t, x.clauseTitle(s, a))
+			if !a.reported && !x.future(t) {
+				mainDated = true
+				if !presentTense(s) || t.Date.Gran >= timeline.GranDay {
+					x.narr, x.narrAt = ev, idx
+				}
+				if x.recent(t.Date) {
+					x.news = ev
+				}
 			}
-			dated = true
 		}
 	}
-	if dated {
+	if mainDated {
 		return
 	}
-	switch {
-	case x.reportsNow(s):
-		x.narr = nil
+	// The main clause is undated: its date is the narrative's if it goes on
+	// telling past events, else the publication date.
+	switch carry := x.carried(idx); {
+	case x.toldPublisher(s):
+		x.narr, x.news = nil, nil
 		x.addLead(s)
-	case x.narr != nil && pastTense(s):
-		x.narr.Mentions = append(x.narr.Mentions, x.mention(s, nil))
-		x.narr.Entities = mergeEntities(x.narr.Entities, x.names.entitiesIn(s.toks))
+	case carry != nil && pastTense(s):
+		carry.Mentions = append(carry.Mentions, x.mention(s, nil))
+		carry.Entities = mergeEntities(carry.Entities, x.names.entitiesIn(s.toks))
 	default:
 		x.addLead(s)
 	}
+}
+
+// carried returns the event an undated past-tense sentence goes on telling:
+// the day the sentence just before dated, or else the news the article
+// reports (a day at most two weeks before publication). Older dates do not
+// carry further: a flashback ("In April, a blog obtained a prototype") is
+// followed by a return to the news more often than by more of the past.
+func (x *extractor) carried(idx int) *timeline.Event {
+	if x.narr != nil && x.narrAt == idx-1 && x.narr.Start.Gran >= timeline.GranDay {
+		return x.narr
+	}
+	return x.news
+}
+
+// recentDays is how far before publication a day still counts as the news.
+const recentDays = 14
+
+// recent reports whether a date is a day of the news: day precision or finer,
+// within recentDays before the publication date (or on it).
+func (x *extractor) recent(d timeline.Date) bool {
+	if x.dct.IsZero() || d.Gran < timeline.GranDay || !d.Start.Before(x.dct.End) {
+		return false
+	}
+	return !d.Start.Before(x.dct.Start.AddDate(0, 0, -recentDays))
+}
+
+// hasWord reports whether a sentence has any word (not just a stray quote).
+func hasWord(s *sentence) bool {
+	for _, tk := range s.toks {
+		if tk.word {
+			return true
+		}
+	}
+	return false
+}
+
+// future reports whether a date lies after the publication date.
+func (x *extractor) future(t timeline.Timex) bool {
+	return !x.dct.IsZero() && !t.Date.Start.Before(x.dct.End)
+}
+
+// refinedInSentence reports whether expression i is a coarser date that
+// another usable expression of the same sentence refines ("Yesterday, at this
+// year's conference, ..."): the finer date is the one the clause means.
+func (x *extractor) refinedInSentence(s *sentence, i int) bool {
+	t := s.timexes[i]
+	for j, o := range s.timexes {
+		if j != i && x.usable(s, o) && o.Date.Gran > t.Date.Gran && t.Date.Contains(o.Date) && t.RangeEnd == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // closesRange reports whether expression i is the last part of a range the
@@ -161,7 +221,7 @@ func (x *extractor) usable(s *sentence, t timeline.Timex) bool {
 
 // add records a dated event found in sentence s, or adds a mention to an event
 // of the same article with the same date and title.
-func (x *extractor) add(s *sentence, t timeline.Timex, title string, narrative bool) *timeline.Event {
+func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.Event {
 	m := x.mention(s, &t)
 	for _, ev := range x.events {
 		if ev.Start.Value == t.Date.Value && ev.Title == title && sameEnd(ev.End, t.RangeEnd) {
@@ -206,13 +266,11 @@ func (x *extractor) leadTitle(first *sentence) string {
 	return shortTitle(first.text)
 }
 
-// reportsNow reports whether an undated sentence tells the state of things at
-// publication (present tense) or what a source told the publisher itself.
-func (x *extractor) reportsNow(s *sentence) bool {
-	if p := strings.TrimSpace(x.a.Meta.Publisher); p != "" && strings.Contains(strings.ToLower(s.text), strings.ToLower(p)) {
-		return true
-	}
-	return presentTense(s)
+// toldPublisher reports whether an undated sentence tells what a source told
+// the publisher itself ("... told The Moscow Times"): the article's own news.
+func (x *extractor) toldPublisher(s *sentence) bool {
+	p := strings.TrimSpace(x.a.Meta.Publisher)
+	return p != "" && strings.Contains(strings.ToLower(s.text), strings.ToLower(p))
 }
 
 // mention builds a Mention of sentence s with its date expression t (nil when
@@ -295,7 +353,7 @@ func speaksOfFuture(s *sentence) bool {
 // finiteTense scans the words outside quotations for the first finite verb
 // and reports +1 for a past tense, -1 for a present tense and 0 when none is seen.
 func finiteTense(s *sentence) int {
-	prev := ""
+	prev, prevCap := "", false
 	for _, tk := range s.toks {
 		if tk.quoted || !tk.word {
 			if !tk.quoted && tk.text == "'s" && prev != "" {
@@ -309,10 +367,12 @@ func finiteTense(s *sentence) int {
 			return 1
 		case presentMarkers[w] && w != "'s":
 			return -1
+		case presentVerbsS[w] && (subjectPronouns[prev] || prevCap):
+			return -1
 		case len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised() && !determiners[prev]:
 			return 1
 		}
-		prev = w
+		prev, prevCap = w, tk.capitalised() && !sentenceOpeners[tk.text]
 	}
 	return 0
 }

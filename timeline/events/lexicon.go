@@ -55,6 +55,17 @@ var presentMarkers = set("is", "are", "am", "has", "have", "does", "do", "says",
 	"continues", "account", "accounts", "lasts", "reflect", "reflects", "show", "shows", "can", "may",
 	"must", "will", "could", "should", "'s", "'re", "'ve")
 
+// presentVerbsS are present-tense verbs that double as plural nouns ("its
+// design features"): they mark the present only right after a subject
+// pronoun or a capitalised name ("It comes in two colours").
+var presentVerbsS = set("comes", "goes", "uses", "makes", "offers", "costs", "contains", "features",
+	"runs", "supports", "lets", "gives", "takes", "holds", "owns", "sells", "means", "looks", "becomes",
+	"provides", "allows", "requires", "describes", "predicts", "adds", "attributes", "estimates",
+	"considers", "faces", "leads", "plays", "works", "stands", "states", "displays", "calls")
+
+// subjectPronouns precede a finite verb.
+var subjectPronouns = set("it", "he", "she", "this", "that", "which", "who", "one")
+
 // pastMarkers are finite verbs of the past tense that carry no -ed ending.
 var pastMarkers = set("was", "were", "had", "did", "said", "told", "made", "took", "gave", "began",
 	"came", "went", "got", "saw", "met", "won", "lost", "left", "held", "brought", "bought", "sold",

@@ -126,7 +126,10 @@ func splitRun(toks []token, i, j int) []nameRun {
 		return nil
 	}
 	for k := j - 2; k >= i; k-- {
-		if personTitles[toks[k].text] || personTitles[strings.TrimSuffix(toks[k].text, ".")] {
+		if isTitleWord(toks[k].text) {
+			if hasTitleOrSuffix(toks, k+1, j) {
+				return nil // "Chief Operating Officer": a post, not a person
+			}
 			return []nameRun{{name: joinWords(toks, k+1, j), first: k + 1, last: j, kind: timeline.Person}}
 		}
 	}
@@ -149,6 +152,21 @@ func splitRun(toks []token, i, j int) []nameRun {
 		r.kind = timeline.Place
 	}
 	return []nameRun{r}
+}
+
+func isTitleWord(w string) bool {
+	return personTitles[w] || personTitles[strings.TrimSuffix(w, ".")]
+}
+
+// hasTitleOrSuffix reports whether words [i, j) hold a title or an
+// organisation suffix, so they name a post or a body rather than a person.
+func hasTitleOrSuffix(toks []token, i, j int) bool {
+	for k := i; k < j; k++ {
+		if isTitleWord(toks[k].text) || orgSuffixes[toks[k].text] {
+			return true
+		}
+	}
+	return false
 }
 
 func joinWords(toks []token, i, j int) string {

@@ -13,13 +13,13 @@ import (
 // unknown abbreviation followed by a capital is rare, a missed split is cheap.
 var abbreviations = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "sen": true,
-	"rep": true, "st": true, "jr": true, "sr": true, "inc": false, "corp": false, "co": true,
-	"ltd": false, "no": true, "vs": true, "etc": false, "e.g": true, "i.e": true, "gov": true,
+	"rep": true, "st": true, "jr": true, "sr": true, "inc": true, "corp": true, "co": true,
+	"ltd": true, "no": true, "vs": true, "etc": true, "e.g": true, "i.e": true, "gov": true,
 	"lt": true, "col": true, "capt": true, "sgt": true, "mt": true, "ft": true, "rev": true,
 	"jan": true, "feb": true, "mar": true, "apr": true, "jun": true, "jul": true, "aug": true,
 	"sep": true, "sept": true, "oct": true, "nov": true, "dec": true, "approx": true, "dept": true,
 	"est": true, "fig": true, "vol": true, "pres": true, "gov't": true, "u.s": true, "u.k": true,
-	"u.n": true, "e.u": true, "a.m": false, "p.m": false,
+	"u.n": true, "e.u": true,
 }
 
 // SplitSentences cuts text into sentences and returns their byte spans, trimmed

@@ -152,7 +152,7 @@ func cutTail(toks []token, keep []int) []int {
 	for k := 1; k < len(keep); k++ {
 		t := toks[keep[k]].text
 		switch t {
-		case ";", ":", "—", "–", "-", ".", "!", "?":
+		case ";", ":", "—", "–", "-", "!", "?":
 			return keep[:k]
 		case ",":
 			if k+1 < len(keep) && toks[keep[k+1]].word && tailStarters[toks[keep[k+1]].lower()] {
@@ -174,7 +174,8 @@ func dropDates(s *sentence, keep []int) []int {
 		drop[i] = true
 		for j := i - 1; j >= 0 && !insideAny(s.toks[j], s.timexes); j-- {
 			w := s.toks[j].lower()
-			if !s.toks[j].word || !(datePrepositions[w] || w == "this" || w == "last" || w == "next") {
+			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && insideAny(s.toks[j-1], s.timexes)
+			if !between && (!s.toks[j].word || !(datePrepositions[w] || w == "this" || w == "last" || w == "next")) {
 				break
 			}
 			drop[j] = true
@@ -284,6 +285,9 @@ var danglers = set("and", "or", "of", "the", "a", "an", "to", "in", "on", "at", 
 func trimDangling(t string) string {
 	for {
 		t = strings.TrimRight(t, " ,;:-–—")
+		if n := len(t); n >= 2 && t[n-1] == '.' && t[n-2] != '.' && !(n >= 3 && t[n-3] == '.') {
+			t = t[:n-1] // a full stop, not the end of "U.S."
+		}
 		i := strings.LastIndexByte(t, ' ')
 		if i < 0 || !danglers[strings.ToLower(t[i+1:])] {
 			return t

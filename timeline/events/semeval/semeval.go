@@ -164,11 +164,12 @@ func goldValue(v string) (string, bool) {
 
 // Result is the score of one run.
 type Result struct {
-	Items, Found     int     // dated gold mentions, and those found at the gold date
-	Recall           float64 // Found / Items
-	OnGold, Disagree int     // event mentions on gold-dated sentences, and those dated otherwise
-	Disagreement     float64 // Disagree / OnGold
-	Misses           []string
+	Items, Found     int      // dated gold mentions, and those found at the gold date
+	Recall           float64  // Found / Items
+	OnGold, Disagree int      // event mentions on gold-dated sentences, and those dated otherwise
+	Disagreement     float64  // Disagree / OnGold
+	Misses           []string // gold mentions not found, for --verbose
+	Conflicts        []string // event dates disagreeing with the gold, for --verbose
 }
 
 // Score runs extract on every document and compares with the gold.
@@ -215,6 +216,7 @@ func Score(c *Corpus, extract func(timeline.Article) []timeline.Event) Result {
 			r.OnGold++
 			if !contains(goldAt[k], v) {
 				r.Disagree++
+				r.Conflicts = append(r.Conflicts, fmt.Sprintf("%s want %v got %s", k, goldAt[k], v))
 			}
 		}
 	}
