@@ -180,7 +180,9 @@ func (tb *tab) onEvent(ev any) {
 		}
 		tb.addConsole(fmt.Sprintf("exception: %s (%s:%d)", msg, d.URL, d.LineNumber+1))
 	case *log.EventEntryAdded:
-		if e.Entry.Level == log.EntryLevelError {
+		// The browser asks for /favicon.ico by itself; a site without one
+		// is not a page error a reader meets.
+		if e.Entry.Level == log.EntryLevelError && !strings.HasSuffix(e.Entry.URL, "/favicon.ico") {
 			tb.addConsole(fmt.Sprintf("browser log (%s): %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
 		}
 	case *page.EventJavascriptDialogOpening:

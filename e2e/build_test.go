@@ -1,95 +1,87 @@
 package e2e
 
 import (
-	"bytes"
-	"context"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/site"
+	"github.com/newsline/timeline/timeline"
 )
 
-// The CLI is built once per test process and run as a reader or editor would run it.
-var (
-	cliOnce sync.Once
-	cliPath string
-	cliErr  error
-	cliOut  []byte
-)
+// builtSite is what one build left behind, with the timeline the pages were
+// rendered from (captured at the render stage) as the truth to check against.
+type builtSite struct {
+	Root     string // folder holding content/, seeds/, the cache and the output
+	Out      string // the output folder
+	Timeline timeline.Timeline
+	Summary  site.Summary
+	Err      error // *site.BuildError when some input was refused
+}
 
-// timelineCLI compiles the timeline command from the module root.
-func timelineCLI(t testing.TB) string {
+// buildSite runs site.Build on the real disk with every folder inside root
+// (absolute paths, so nothing depends on the test's working directory).
+func buildSite(t testing.TB, root string, keepGoing bool) builtSite {
 	t.Helper()
-	cliOnce.Do(func() {
-		cliPath = filepath.Join(workDir, "bin", "timeline")
-		cmd := exec.Command("go", "build", "-o", cliPath, ".")
-		cmd.Dir = repoRoot()
-		cliOut, cliErr = cmd.CombinedOutput()
+	b := builtSite{Root: root, Out: filepath.Join(root, "public")}
+	stages := site.DefaultStages()
+	plan := stages.Plan
+	stages.Plan = func(fsys afero.Fs, contentDir string, tl timeline.Timeline) ([]site.Page, error) {
+		b.Timeline = tl
+		return plan(fsys, contentDir, tl)
+	}
+	seeds := filepath.Join(root, "seeds")
+	if _, err := os.Stat(seeds); err != nil {
+		seeds = "-"
+	}
+	b.Summary, b.Err = site.Build(afero.NewOsFs(), site.Options{
+		ContentDir: filepath.Join(root, "content"),
+		SeedsDir:   seeds,
+		OutDir:     b.Out,
+		CacheDir:   filepath.Join(root, ".timeline-cache"),
+		KeepGoing:  keepGoing,
+		Stages:     stages,
 	})
-	if cliErr != nil {
-		t.Fatalf("go build of the timeline command failed: %v\n%s", cliErr, cliOut)
-	}
-	return cliPath
-}
-
-// buildResult is what one `timeline build` run left behind.
-type buildResult struct {
-	Out    string // the output folder
-	Stdout string
-	Stderr string
-	Err    error // the command's exit status; keep-going builds may exit non-zero and still write
-}
-
-// runBuild runs `timeline build --content content --out out` in root, with a time limit.
-func runBuild(t testing.TB, root string, limit time.Duration, extra ...string) buildResult {
-	t.Helper()
-	cli := timelineCLI(t)
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	out := filepath.Join(root, "public")
-	args := append([]string{"build", "--content", "content", "--out", out}, extra...)
-	cmd := exec.CommandContext(ctx, cli, args...)
-	cmd.Dir = root
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("timeline %s did not finish within %v\nstderr:\n%s", strings.Join(args, " "), limit, tail(stderr.String(), 4000))
-	}
-	return buildResult{Out: out, Stdout: stdout.String(), Stderr: stderr.String(), Err: err}
+	return b
 }
 
 // The seed site (content/ and seeds/ of the repository) is built once per process.
 var (
 	seedOnce sync.Once
-	seedRes  buildResult
+	seedRes  builtSite
+	seedErr  error
 )
 
-// seedSite builds the demo site from a copy of content/ and seeds/ and returns its folder.
-func seedSite(t testing.TB) string {
+// seedSite builds the demo site from a copy of content/ and seeds/.
+func seedSite(t testing.TB) builtSite {
 	t.Helper()
-	timelineCLI(t)
 	seedOnce.Do(func() {
 		root := filepath.Join(workDir, "seed")
 		for _, dir := range []string{"content", "seeds"} {
 			if err := copyTree(filepath.Join(repoRoot(), dir), filepath.Join(root, dir)); err != nil {
-				seedRes.Err = err
+				seedErr = err
 				return
 			}
 		}
-		seedRes = runBuild(t, root, 3*time.Minute)
+		seedRes = buildSite(t, root, false)
+		seedErr = seedRes.Err
+		t.Logf("seed site built into %s: %s", seedRes.Out, seedRes.Summary)
 	})
-	if seedRes.Err != nil {
-		t.Fatalf("building the seed site failed: %v\nstdout:\n%s\nstderr:\n%s", seedRes.Err, tail(seedRes.Stdout, 2000), tail(seedRes.Stderr, 4000))
+	if seedErr != nil {
+		t.Fatalf("building the seed site failed: %v", seedErr)
 	}
-	return seedRes.Out
+	if len(seedRes.Timeline.Events) == 0 {
+		t.Fatalf("the seed site has no events (summary: %s)", seedRes.Summary)
+	}
+	return seedRes
 }
 
-// copyTree copies regular files of src into dst (symlinks are not followed).
+// copyTree copies the regular files of src into dst (symlinks are not followed).
 func copyTree(src, dst string) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

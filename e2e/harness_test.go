@@ -13,7 +13,7 @@ import (
 func TestHarnessSeesWhatItGuards(t *testing.T) {
 	out := t.TempDir()
 	bad := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bad</title></head><body>
-<img src="http://198.51.100.7/pixel.png" alt="">
+<img src="http://198.51.100.7/pixel.png" alt="" onerror="window.__pwned='img'">
 <script>console.error("boom"); alert("pwned"); window.__ran = 1;</script></body></html>`
 	if err := os.WriteFile(filepath.Join(out, "index.html"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
@@ -36,6 +36,14 @@ func TestHarnessSeesWhatItGuards(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("console errors recorded: %q, want one with boom", tb.console)
+	}
+
+	inert := evalIn[struct {
+		Bad   []string `json:"bad"`
+		Pwned string   `json:"pwned"`
+	}](tb, inertCheck)
+	if len(inert.Bad) < 2 || inert.Pwned != "img" {
+		t.Errorf("the inertness check missed the handler or the inline script: %+v", inert)
 	}
 
 	quiet := newTab(t, srv.URL, tabOptions{noJS: true})

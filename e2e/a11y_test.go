@@ -1,0 +1,53 @@
+package e2e
+
+import (
+	"testing"
+)
+
+// TestAccessibility runs axe-core (WCAG 2.0/2.1 A and AA) on each page type:
+// timeline, event, article, embed and about, with JavaScript on as readers
+// meet them.
+func TestAccessibility(t *testing.T) {
+	s := seedSite(t)
+	srv := serveSite(t, s.Out, nil)
+	pages := map[string]string{
+		"timeline": "/index.html",
+		"embed":    "/embed/index.html",
+		"about":    "/about/index.html",
+		"event":    "/events/" + s.Timeline.Events[0].ID + "/index.html",
+	}
+	if len(s.Timeline.Articles) > 0 {
+		pages["article"] = "/articles/" + s.Timeline.Articles[0].Slug + "/index.html"
+	} else {
+		t.Errorf("the seed timeline has no article, so no article page to check")
+	}
+	for _, kind := range []string{"timeline", "event", "article", "embed", "about"} {
+		path, ok := pages[kind]
+		if !ok {
+			continue
+		}
+		t.Run(kind, func(t *testing.T) {
+			tb := newTab(t, srv.URL, tabOptions{})
+			tb.open(path)
+			reportAxe(t, path, runAxe(tb))
+			if kind == "article" {
+				tb.screenshots("article")
+			}
+		})
+	}
+}
+
+// TestHTMLValidity runs the Nu HTML Checker on every generated page.
+func TestHTMLValidity(t *testing.T) {
+	s := seedSite(t)
+	pages := sitePages(t, s.Out)
+	files := make([]string, len(pages))
+	for i, p := range pages {
+		files[i] = s.Out + "/" + p
+	}
+	errs := runVNU(t, files)
+	for _, m := range errs {
+		t.Errorf("vnu %s: %s\n    %s", vnuPlace(s.Out, m), m.Message, truncate(m.Extract, 200))
+	}
+	t.Logf("vnu checked %d pages: %d errors", len(pages), len(errs))
+}
