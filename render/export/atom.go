@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"crypto/sha1"
 	"encoding/xml"
 	"fmt"
@@ -60,7 +61,7 @@ func Atom(tl timeline.Timeline, s Site) ([]byte, error) {
 	}
 	atom := (&feeds.Atom{Feed: feed}).AtomFeed()
 	atom.Id = p.feedID()
-	var b strings.Builder
+	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")
@@ -68,7 +69,7 @@ func Atom(tl timeline.Timeline, s Site) ([]byte, error) {
 		return nil, fmt.Errorf("feed.atom: %w", err)
 	}
 	b.WriteString("\n")
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // feedUpdated is the build date, never zero (Atom and iCalendar require one):

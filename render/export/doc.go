@@ -70,5 +70,15 @@
 //     written as \u003c \u003e \u0026 so the bytes can sit inside
 //     <script type="application/ld+json"> unchanged. Dates are ISO 8601 at the
 //     precision known ("2020", "2023-09", "2024-06-12", or a UTC date-time); other
-//     precisions give startDate/endDate as first and last day.
+//     precisions give startDate/endDate as first and last day. "url" is written only
+//     when absolute (JSON-LD does not resolve a relative one against the page).
+//     Event places become "location" (Place), people and organisations "about".
+//
+// Text: every piece of source text is first made valid UTF-8 without control
+// characters (newline and tab kept where the format allows; titles are one line).
+//
+// Tests: go test ./render/export/ (hand-made timeline with every precision and
+// hostile text; ICS round-trips through the library's parser, Atom and sitemap
+// through encoding/xml, CSV through encoding/csv); FuzzExportText checks every
+// format parses back for any title; BenchmarkExports10k prints ms per export.
 package export

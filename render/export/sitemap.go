@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
 	"net/url"
@@ -55,7 +56,7 @@ func Sitemap(urls []string, lastmod map[string]time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("sitemap.xml: %d URLs, the protocol allows %d per file", len(set.URLs), sitemapMaxURLs)
 	}
 	sort.Slice(set.URLs, func(i, j int) bool { return set.URLs[i].Loc < set.URLs[j].Loc })
-	var b strings.Builder
+	var b bytes.Buffer
 	b.WriteString(xml.Header)
 	enc := xml.NewEncoder(&b)
 	enc.Indent("", "  ")
@@ -63,7 +64,7 @@ func Sitemap(urls []string, lastmod map[string]time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("sitemap.xml: %w", err)
 	}
 	b.WriteString("\n")
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // sitemapLoc checks a URL and writes it percent-encoded (RFC 3986) as the protocol asks;

@@ -1,0 +1,67 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"testing"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// FuzzExportText feeds arbitrary titles and sentences through every export and
+// checks each one still parses and gives the text back (as cleaned) or keeps it inert.
+func FuzzExportText(f *testing.F) {
+	for _, seed := range []string{hostile, "=1+1", "a,b;c\\d", "\r\n\r\n", "é\u2028\x00\xff", "]]><!--", "  lead space"} {
+		f.Add(seed, seed)
+	}
+	f.Fuzz(func(t *testing.T, title, sentence string) {
+		start, _ := timeline.ParseDate("2024-06-12")
+		a := timeline.Article{Slug: "a", Meta: timeline.Meta{Title: sentence, Date: day("2024-06-14")}}
+		ev := timeline.Event{ID: "e1", Title: title, Start: start, Mentions: []timeline.Mention{{Article: "a", Text: sentence}}}
+		tl := timeline.Timeline{Events: []timeline.Event{ev}, Articles: []timeline.Article{a}}
+		s := Site{Title: title, BaseURL: "https://x.example/sub/"}
+
+		b, err := ICS(tl, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cal, err := ics.ParseCalendar(bytes.NewReader(b))
+		if err != nil || len(cal.Events()) != 1 {
+			t.Fatalf("ICS does not parse back: %v\n%q", err, b)
+		}
+		if got := cal.Events()[0].GetProperty(ics.ComponentPropertySummary).Value; got != oneLine(title) {
+			t.Fatalf("SUMMARY %q, want %q", got, oneLine(title))
+		}
+
+		b, err = CSV(tl, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil || len(rows) != 2 || len(rows[1]) != len(csvHeader) {
+			t.Fatalf("CSV does not parse back: %v %q", err, rows)
+		}
+		if got := rows[1][5]; got != oneLine(title) && got != "'"+oneLine(title) {
+			t.Fatalf("CSV title %q, want %q", got, oneLine(title))
+		}
+
+		b, err = Atom(tl, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var feed atomOut
+		if err := xml.Unmarshal(b, &feed); err != nil || len(feed.Entries) != 1 {
+			t.Fatalf("Atom does not parse back: %v\n%s", err, b)
+		}
+
+		for _, data := range [][]byte{mustBytes(TimelineJS(tl, s)), mustBytes(EventJSONLD(ev, s)), mustBytes(NewsArticleJSONLD(a, s))} {
+			if !json.Valid(data) || bytes.ContainsAny(data, "<>") {
+				t.Fatalf("JSON invalid or carries raw markup: %s", data)
+			}
+		}
+	})
+}
