@@ -2,28 +2,77 @@ package site
 
 import (
 	"errors"
+	"fmt"
+	iofs "io/fs"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/afero"
 
+	"github.com/newsline/timeline/render"
 	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/events"
+	"github.com/newsline/timeline/timeline/ingest"
+	"github.com/newsline/timeline/timeline/merge"
+	"github.com/newsline/timeline/timeline/overrides"
 )
 
-var errNotWired = errors.New("pipeline stage not available in this build")
+// OverridesFile is the editor's corrections file inside the content folder.
+const OverridesFile = "overrides.yaml"
 
 // DefaultStages are the real pipeline packages.
 func DefaultStages() Stages {
 	return Stages{
-		Load: func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-			return nil, []error{errNotWired}
-		},
-		Extract: func(a timeline.Article) []timeline.Event { return nil },
-		Merge: func(arts []timeline.Article, per [][]timeline.Event) timeline.Timeline {
-			return timeline.Timeline{Articles: arts}
-		},
-		Overrides: func(afero.Fs, string, *timeline.Timeline) []error { return nil },
-		Plan:      func(afero.Fs, string, timeline.Timeline) ([]Page, error) { return nil, errNotWired },
+		Load:      loadArticles,
+		Extract:   events.Extract,
+		Merge:     merge.Merge,
+		Overrides: applyOverrides,
+		Plan:      planPages,
 	}
+}
+
+// loadArticles reads content/ and seeds/; a raw text in seeds/ without a date
+// is skipped (seeds are read "where a sidecar gives the date").
+func loadArticles(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
+	opts := ingest.Options{Date: date}
+	if len(dirs) > 1 {
+		opts.OptionalDateDirs = dirs[1:]
+	}
+	return ingest.Load(fs, dirs, opts)
+}
+
+// applyOverrides reads content/overrides.yaml, if there is one, and applies it.
+func applyOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) []error {
+	name := filepath.Join(contentDir, OverridesFile)
+	data, err := afero.ReadFile(fs, name)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return []error{fmt.Errorf("%s: %w", name, err)}
+	}
+	file, err := overrides.Parse(name, data)
+	if err != nil {
+		return []error{err}
+	}
+	return file.Apply(tl)
+}
+
+// planPages reads the site settings and lists the pages.
+func planPages(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error) {
+	cfg, err := render.LoadConfig(fs, contentDir)
+	if err != nil {
+		return nil, err
+	}
+	planned, err := render.Plan(tl, cfg)
+	if err != nil {
+		return nil, err
+	}
+	pages := make([]Page, len(planned))
+	for i, p := range planned {
+		pages[i] = Page{Path: p.Path, Key: p.Key, Render: p.Render}
+	}
+	return pages, nil
 }
 
 func (s Stages) withDefaults() Stages {
