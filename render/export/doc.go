@@ -24,8 +24,10 @@
 // latest article date); when it is zero the latest article publication date is used.
 // Events are written in timeline order (Date.Compare, then ID).
 //
-// Events whose Start has no known span (Date.IsZero) are left out of every export
-// except CSV, where they appear with empty start and end.
+// Exportable events: those whose Start has a known span starting in years 1 to
+// 9999. The others are left out of every export except CSV, where an undated one
+// appears with empty start and end. iCalendar also leaves out an event whose span
+// ends after 9999-12-31 (its exclusive DTEND could not be written).
 //
 // What each format promises (what engineer F's real-client checks can rely on):
 //
@@ -47,8 +49,7 @@
 //     UTC date-time (DTSTART..DTEND = the hour/minute/part of day stated). A range
 //     mixing a time and a day becomes all-day. DTSTAMP is Site.Updated (content-
 //     derived). SUMMARY = title; DESCRIPTION = date as written, first sentence,
-//     sources; URL only when absolute (BaseURL set). Events outside years 1..9999
-//     are left out (the format cannot write them). TRANSP:TRANSPARENT (history does
+//     sources; URL only when absolute (BaseURL set). TRANSP:TRANSPARENT (history does
 //     not make anyone busy). Folding at 75 octets and TEXT escaping by
 //     github.com/arran4/golang-ical; control characters other than newline and tab
 //     are removed first.

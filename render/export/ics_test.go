@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -149,6 +150,14 @@ func TestICSLeavesOutUnwritableYears(t *testing.T) {
 	events := parseICS(t, b)
 	if len(events) != 1 || events["ok@timeline"] == nil {
 		t.Errorf("want only ok@timeline, got %v", keys(events))
+	}
+	// Year 0 and undated events are left out of the other exports too; year 9999 fits them.
+	var tljs tljsOut
+	if err := json.Unmarshal(mustBytes(TimelineJS(tl, Site{})), &tljs); err != nil || len(tljs.Events) != 2 {
+		t.Errorf("timeline.json keeps %d events (%v), want late and ok", len(tljs.Events), err)
+	}
+	if feed := parseAtom(t, mustBytes(Atom(tl, Site{}))); len(feed.Entries) != 2 {
+		t.Errorf("feed.atom keeps %d entries, want late and ok", len(feed.Entries))
 	}
 	// DTSTAMP must still be a valid date-time when there is no dated article.
 	if stamp, _ := prop(events["ok@timeline"], ics.ComponentPropertyDtstamp); stamp != "19700101T000000Z" {

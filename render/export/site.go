@@ -181,12 +181,12 @@ func firstNonEmpty(values ...string) string {
 	return ""
 }
 
-// orderedEvents returns the events with a known span in timeline order; the
-// sort is repeated here so output never depends on how the caller sorted.
-func orderedEvents(events []timeline.Event, keepUndated bool) []timeline.Event {
+// orderedEvents returns the exportable events (see exportable) in timeline
+// order; the sort is repeated here so output never depends on how the caller sorted.
+func orderedEvents(events []timeline.Event, keepAll bool) []timeline.Event {
 	out := make([]timeline.Event, 0, len(events))
 	for _, ev := range events {
-		if keepUndated || !ev.Start.IsZero() {
+		if keepAll || exportable(ev) {
 			out = append(out, ev)
 		}
 	}
@@ -197,6 +197,14 @@ func orderedEvents(events []timeline.Event, keepUndated bool) []timeline.Event {
 		return out[i].ID < out[j].ID
 	})
 	return out
+}
+
+// exportable reports whether an event can be placed on a calendar: its start
+// has a known span in years 1 to 9999 (what ISO 8601 dates, iCalendar and most
+// readers can write without an era or an expanded year).
+func exportable(ev timeline.Event) bool {
+	y := ev.Start.Start.Year()
+	return !ev.Start.IsZero() && y >= 1 && y <= 9999
 }
 
 // cleanText makes source text safe for every format: valid UTF-8, newlines as
