@@ -47,8 +47,8 @@
 //     DTEND;VALUE=DATE, so "2023-09" is 20230901..20231001, "2018".."2020" is
 //     20180101..20210101 and "2024-W24" is 20240610..20240617. TIME precision is a
 //     UTC date-time (DTSTART..DTEND = the hour/minute/part of day stated). A range
-//     mixing a time and a day becomes all-day. DTSTAMP is Site.Updated (content-
-//     derived). SUMMARY = title; DESCRIPTION = date as written, first sentence,
+//     mixing a time and a day becomes all-day. DTSTAMP is Site.Updated (derived
+//     from content). SUMMARY = title; DESCRIPTION = date as written, first sentence,
 //     sources; URL only when absolute (BaseURL set). TRANSP:TRANSPARENT (history does
 //     not make anyone busy). Folding at 75 octets and TEXT escaping by
 //     github.com/arran4/golang-ical; control characters other than newline and tab
@@ -56,8 +56,8 @@
 //   - CSV: header id,date,start,end,precision,title,sources,url; CRLF line ends;
 //     date is the TIMEX3 value ("2018/2020" for a range), start and end the first and
 //     last calendar day covered (YYYY-MM-DD, end inclusive), precision the start's
-//     granularity name, sources the reporting article titles joined by "; ".
-//     A cell starting with = + - @ tab or CR gets a leading ' (formula injection).
+//     granularity name, sources the titles of the reporting articles separated by
+//     a semicolon and a space. A cell starting with = + - @ tab or CR gets a leading ' (formula injection).
 //   - Atom: one entry per event, newest first; entry updated = publication date of
 //     the earliest article that reports the event (an editor's override-added event
 //     without article uses Site.Updated); entry id = the absolute event URL when
