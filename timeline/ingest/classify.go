@@ -104,16 +104,18 @@ func classify(raw []byte, lines []rawLine) {
 			continue
 		}
 		text := string(raw[lines[i].start:lines[i].end])
+		lead := unicode.ToLower(rune(text[0])) // the regexps below only run where they can match
 		switch {
-		case bareURL.MatchString(text):
+		case strings.ContainsRune("hw<", lead) && bareURL.MatchString(text):
 			lines[i].kind = kindURL
-		case noiseLines[strings.ToLower(strings.Trim(text, " .:"))]:
+		case len(text) < 32 && noiseLines[strings.ToLower(strings.Trim(text, " .:"))]:
 			lines[i].kind = kindNoise
-		case pageNumber.MatchString(text) && isolated(lines, i):
+		case len(text) < 16 && isolated(lines, i) && pageNumber.MatchString(text):
 			lines[i].kind = kindNoise
-		case relatedLead.MatchString(text):
+		case strings.ContainsRune("rsam", lead) && relatedLead.MatchString(text):
 			markRelated(raw, lines, i)
-		case captionLead.MatchString(text) || (creditEnd.MatchString(text) && endsBlock(lines, i)):
+		case strings.ContainsRune("(picv", lead) && captionLead.MatchString(text),
+			endsBlock(lines, i) && hasCredit(text):
 			markCaption(raw, lines, i)
 		}
 	}
@@ -200,6 +202,23 @@ func markCaption(raw []byte, lines []rawLine, i int) {
 		}
 		lines[j].kind = kindCaption
 	}
+}
+
+// hasCredit reports whether a line ends in a photo credit. Only the tail is
+// searched: a credit is a few words, and an unanchored regexp over whole
+// 10,000-character lines would dominate ingest time.
+func hasCredit(text string) bool {
+	if !strings.Contains(text, "/") {
+		return false
+	}
+	if len(text) > 120 {
+		cut := len(text) - 120
+		for cut < len(text) && !utf8.RuneStart(text[cut]) {
+			cut++
+		}
+		text = text[cut:]
+	}
+	return creditEnd.MatchString(text)
 }
 
 // endsBlock reports whether line i is the last of its block.

@@ -26,6 +26,7 @@ type cleaned struct {
 //   - quotes are straightened when quotes is set, and spacing is normalised.
 func cleanText(raw []byte, from int, quotes bool) cleaned {
 	c := cleaner{raw: raw, quotes: quotes}
+	c.b.buf = make([]byte, 0, len(raw)-from)
 	lines := splitLines(raw, from)
 	classify(raw, lines)
 	c.lines = lines

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"html"
 	"regexp"
 	"strings"
@@ -26,6 +27,7 @@ func markdownText(raw []byte, from int, quotes bool) (cleaned, string) {
 	body := raw[from:]
 	doc := mdParser.Parse(text.NewReader(body))
 	w := mdWalker{raw: raw, base: from, quotes: quotes}
+	w.b.buf = make([]byte, 0, len(body))
 	_ = ast.Walk(doc, w.visit) // visit never returns an error
 	return cleaned{text: w.b.buf, offsets: w.b.offsets(), setAside: w.setAside}, w.headline
 }
@@ -61,7 +63,7 @@ func (w *mdWalker) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 }
 
 func (w *mdWalker) startBlock() {
-	if len(w.b.buf) > 0 && !strings.HasSuffix(string(w.b.buf), "\n\n") {
+	if len(w.b.buf) > 0 && !bytes.HasSuffix(w.b.buf, []byte("\n\n")) {
 		w.b.truncateSpace()
 		w.b.replace("\n\n", w.lastRaw(), 0)
 	}
