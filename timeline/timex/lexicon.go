@@ -131,6 +131,7 @@ const (
 	mAt
 	mThan
 	mOther
+	mQ // "Q" of "Q3"
 )
 
 type entry struct {
@@ -239,7 +240,7 @@ func init() {
 		"many": mMany, "current": mCurrent, "within": mWithin, "over": mOver, "on": mOn, "in": mIn,
 		"am": mAM, "pm": mPM, "these": mThese, "or": mOr, "per": mPer, "since": mSince,
 		"more": mMoreThan, "less": mLessThan, "least": mAtLeast, "up": mUpTo,
-		"at": mAt, "than": mThan, "other": mOther,
+		"at": mAt, "than": mThan, "other": mOther, "q": mQ,
 	}
 	for w, v := range mods {
 		addWords(cMod, v, w)
@@ -286,3 +287,19 @@ func lookup(w string) (entry, bool) {
 
 // lower is strings.ToLower for the rare paths that need a string.
 func lower(s string) string { return strings.ToLower(s) }
+
+// inSet looks a word up in a set of lower-case words without allocating.
+func inSet(set map[string]bool, w string) bool {
+	if len(w) > 16 {
+		return false
+	}
+	var buf [16]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return set[string(buf[:len(w)])]
+}

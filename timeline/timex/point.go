@@ -2,6 +2,7 @@ package timex
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/newsline/timeline/timeline"
@@ -60,11 +61,11 @@ type resolved struct {
 
 // resolvePoint computes the TIMEX3 value of p against anchor a, reading the
 // direction of underspecified parts from dir (tense when p.dir is 0).
-func resolvePoint(p point, a time.Time, tenseDir int) resolved {
+func resolvePoint(p point, a time.Time, tense func() int) resolved {
 	known := p.knownParts()
 	dir := p.dir
-	if dir == 0 {
-		dir = tenseDir
+	if dir == 0 && p.underspecified() && !p.relative {
+		dir = tense()
 	}
 	y := p.year
 	switch {
@@ -278,8 +279,28 @@ func (p point) unresolvedValue() string {
 	return "XXXX-XX-XX"
 }
 
+// knownCache shares the Known slices between expressions: they are read-only.
+var knownCache sync.Map // map[knownKey][]string
+
+type knownKey struct {
+	yearDig                                     int
+	season, quarter, half, month, week, day, wd bool
+	part, hour, minute, relative                bool
+}
+
 // knownParts lists the components the text stated.
 func (p point) knownParts() []string {
+	key := knownKey{p.yearDig, p.season > 0, p.quarter > 0, p.half > 0, p.month > 0, p.week, p.day > 0, p.weekday >= 0,
+		p.part > 0, p.hour >= 0, p.minute >= 0, p.relative}
+	if v, ok := knownCache.Load(key); ok {
+		return v.([]string)
+	}
+	k := p.buildKnown()
+	knownCache.Store(key, k)
+	return k
+}
+
+func (p point) buildKnown() []string {
 	var k []string
 	add := func(ok bool, s string) {
 		if ok {
@@ -305,7 +326,16 @@ func (p point) knownParts() []string {
 	return k
 }
 
-func dayValue(t time.Time) string { return t.Format("2006-01-02") }
+// dayValue formats a day as YYYY-MM-DD (time.Format is needlessly general here).
+func dayValue(t time.Time) string {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format("2006-01-02")
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
+}
 
 func floorDiv(a, b int) int {
 	q := a / b

@@ -6,6 +6,7 @@
 package timex
 
 import (
+	"strings"
 	"time"
 
 	"github.com/newsline/timeline/timeline"
@@ -16,22 +17,53 @@ import (
 // Offsets in the result are byte offsets into text. The result is sorted by offset.
 // A zero dct leaves relative expressions unresolved ("XXXX-XX-XX").
 func Resolve(text string, dct time.Time) []timeline.Timex {
-	d := &doc{text: text, toks: tokenize(text, make([]tok, 0, len(text)/6+8))}
+	d := &doc{text: text}
 	r := &resolver{d: d}
 	if !dct.IsZero() {
 		r.dct = time.Date(dct.Year(), dct.Month(), dct.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	var out []timeline.Timex
-	for i := 0; i < d.n(); {
-		m, ok := dispatch.longest(d, i)
-		if !ok {
-			i++
-			continue
+	out := make([]timeline.Timex, 0, len(text)/256+4)
+	// Tokenize a block of paragraphs at a time: memory stays small and warm in
+	// cache however long the text; the narrative carries over between blocks.
+	for from := 0; from < len(text); {
+		to := blockEnd(text, from)
+		d.toks = tokenizeRange(text, from, to, d.toks[:0])
+		for i := 0; i < d.n(); {
+			m, ok := dispatch.longest(d, i)
+			if !ok {
+				i++
+				continue
+			}
+			out = r.emit(out, m)
+			i = m.end
 		}
-		out = r.emit(out, m)
-		i = m.end
+		from = to
 	}
 	return out
+}
+
+// blockSize is the text length tokenized at once.
+const blockSize = 32 << 10
+
+// blockEnd returns where the block starting at from ends: at a paragraph
+// break after blockSize bytes, else at a line break, else at a space (an
+// expression never spans a blank line, rarely a line break, never a space
+// inside a word).
+func blockEnd(text string, from int) int {
+	if len(text)-from <= 2*blockSize {
+		return len(text)
+	}
+	lo, hi := from+blockSize, from+2*blockSize
+	if k := strings.Index(text[lo:hi], "\n\n"); k >= 0 {
+		return lo + k + 1
+	}
+	if k := strings.IndexByte(text[lo:hi], '\n'); k >= 0 {
+		return lo + k + 1
+	}
+	if k := strings.IndexByte(text[lo:hi], ' '); k >= 0 {
+		return lo + k + 1
+	}
+	return hi
 }
 
 // resolver anchors expressions and remembers the narrative's last dates.
@@ -86,7 +118,7 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	case p.thatQuarter:
 		p = relPoint(anchorDCT, uQuarter, -1)
 	}
-	res := resolvePoint(p, anchor, r.tenseDir(e))
+	res := resolvePoint(p, anchor, func() int { return r.tenseDir(e) })
 	if !res.ok {
 		return tx, false
 	}

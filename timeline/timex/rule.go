@@ -73,7 +73,7 @@ func applyToContext(e expr, c *rules.Context, ref time.Time) bool {
 	if !e.isPoint {
 		return false
 	}
-	res := resolvePoint(e.pt, ref, -1)
+	res := resolvePoint(e.pt, ref, func() int { return -1 })
 	if !res.ok {
 		return false
 	}

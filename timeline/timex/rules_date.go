@@ -118,12 +118,10 @@ func monthAt(d *doc, i int) (int, int, bool) {
 	return int(e.val), j, true
 }
 
+var fullShortMonths = map[string]bool{"may": true, "june": true, "july": true}
+
 func lexiconFullMonth(s string) bool {
-	switch lower(s) {
-	case "may", "june", "july":
-		return true
-	}
-	return false
+	return inSet(fullShortMonths, s)
 }
 
 // isAbbrevMonth reports whether the month word at i is an abbreviation.
@@ -175,7 +173,7 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if isAbbrevMonth(d, i) && j == i+1 {
 		return point{}, 0, false
 	}
-	if lexicon[lower(d.textOf(i))].weak && !temporalCueBefore(d, i) {
+	if d.toks[i].ent.weak && !temporalCueBefore(d, i) {
 		return point{}, 0, false
 	}
 	if d.glued(j) && j < d.n() && d.toks[j].kind != tPunct {
@@ -279,7 +277,7 @@ func nameBefore(d *doc, i int) bool {
 		return false
 	}
 	s := d.textOf(k)
-	return len(s) <= 12 && namesBeforeNumbers[lower(s)]
+	return len(s) <= 12 && inSet(namesBeforeNumbers, s)
 }
 
 // matchDecade reads "the 1990s", "1990s", "the '90s".

@@ -11,7 +11,7 @@ var allRules = []*rule{dateRule, yearEarlierRule, rangeRule, modifierRule, quart
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
 var quarterRule = &rule{
 	name:     "quarter",
-	triggers: []int{keyMod + mThe, keyMod + mFiscal, keyClass + int(cOrdinal), keyNum, keyNone, keyMod + mThis, keyMod + mLast, keyMod + mNext},
+	triggers: []int{keyMod + mThe, keyMod + mFiscal, keyClass + int(cOrdinal), keyNum, keyMod + mQ, keyMod + mThis, keyMod + mLast, keyMod + mNext},
 	match: func(d *doc, i int) (match, bool) {
 		j := i
 		p := newPoint()
@@ -187,7 +187,7 @@ var timezones = map[string]bool{"est": true, "edt": true, "cst": true, "cdt": tr
 	"pdt": true, "gmt": true, "utc": true, "bst": true, "cet": true, "cest": true, "msk": true, "jst": true, "ist": true}
 
 func timezoneAt(d *doc, j int) bool {
-	return j < d.n() && d.toks[j].kind == tWord && d.toks[j].upper && len(d.textOf(j)) <= 4 && timezones[lower(d.textOf(j))]
+	return j < d.n() && d.toks[j].kind == tWord && d.toks[j].upper && len(d.textOf(j)) <= 4 && inSet(timezones, d.textOf(j))
 }
 
 // rangeRule: "between 2018 and 2020", "from May to July 2019", "2018–2020",

@@ -77,14 +77,14 @@ func tenseOf(d *doc, k int) int {
 	if t.kind != tWord || t.end-t.start > 14 {
 		return 0
 	}
-	w := lower(d.textOf(k))
-	if futureWords[w] {
+	w := d.textOf(k)
+	if inSet(futureWords, w) {
 		return 1
 	}
-	if pastWords[w] {
+	if inSet(pastWords, w) {
 		return -1
 	}
-	if len(w) > 4 && w[len(w)-2:] == "ed" && !t.known {
+	if len(w) > 4 && (w[len(w)-2:] == "ed" || w[len(w)-2:] == "ED") && !t.known {
 		return -1
 	}
 	return 0

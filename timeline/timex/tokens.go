@@ -36,9 +36,13 @@ type tok struct {
 
 // tokenize splits text into words, numbers and punctuation, appending to ts.
 // It is a single pass over the bytes; only words of letters are looked up.
-func tokenize(text string, ts []tok) []tok {
+func tokenize(text string, ts []tok) []tok { return tokenizeRange(text, 0, len(text), ts) }
+
+// tokenizeRange tokenizes text[from:to]; offsets stay offsets into text.
+func tokenizeRange(text string, from, to int, ts []tok) []tok {
 	gap := gPara
-	for i := 0; i < len(text); {
+	text = text[:to]
+	for i := from; i < len(text); {
 		c := text[i]
 		switch {
 		case c == ' ' || c == '\t' || c == '\r':
