@@ -22,6 +22,34 @@ type anchor struct {
 	np0, np1    int  // the noun phrase [np0, np1) for anchorNoun
 	possessor   bool // the date is the possessor of the noun phrase ("this year's summit")
 	reported    bool // inside a clause reported by a verb of saying ("reported that ... in 2019")
+	// rel0, rel1 bound a relative clause set off by commas that holds the
+	// date ("Brandt, who had led the city since 2014, said"): [rel0, rel1)
+	// from "who" to before the closing comma; rel1 == 0 when none.
+	rel0, rel1 int
+}
+
+// relativeAside finds the comma-delimited relative clause around token i.
+func relativeAside(toks []token, i int) (int, int) {
+	start := -1
+	for j := i - 1; j > 0; j-- {
+		if toks[j].text == "," || toks[j].text == ";" {
+			return 0, 0
+		}
+		w := toks[j].lower()
+		if (w == "who" || w == "which" || w == "whose") && toks[j-1].text == "," {
+			start = j
+			break
+		}
+	}
+	if start < 0 {
+		return 0, 0
+	}
+	for j := i + 1; j < len(toks); j++ {
+		if toks[j].text == "," || toks[j].text == ";" || toks[j].text == "." {
+			return start, j
+		}
+	}
+	return start, len(toks)
 }
 
 // anchorOf decides what expression t dates in sentence s.
@@ -37,6 +65,9 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 	}
 	if a.first < 0 {
 		return a
+	}
+	if a.last-a.first > 1 && determiners[s.toks[a.first].lower()] && a.last < len(s.toks) && s.toks[a.last].word && eventNouns[s.toks[a.last].lower()] {
+		a.first++ // "the July 2021 floods": the article belongs to the noun phrase
 	}
 	if inSourcing(s.toks, a.first) {
 		return anchor{kind: anchorNone}
@@ -59,6 +90,7 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 	}
 	a.kind = anchorClause
 	a.reported = insideReportedClause(s.toks, a.first)
+	a.rel0, a.rel1 = relativeAside(s.toks, a.first)
 	return a
 }
 
@@ -171,6 +203,7 @@ func postmodifiedNoun(toks []token, first int) (int, int, bool) {
 	if k < 0 || !toks[k].word || !eventNouns[toks[k].lower()] {
 		return 0, 0, false
 	}
+	bracketed := first > 0 && (toks[first-1].text == "[" || toks[first-1].text == "(")
 	for j := k - 1; j >= 0 && j >= k-3; j-- {
 		tk := toks[j]
 		if tk.text == "'s" {
@@ -180,13 +213,23 @@ func postmodifiedNoun(toks []token, first int) (int, int, bool) {
 			break
 		}
 		if determiners[tk.lower()] {
-			return j, k + 1, true
+			// "suspend the agreement on 3 October" dates the suspending: a
+			// noun phrase that is a verb's object takes the date only when
+			// it is possessed ("its launch in 2003") or the date is set apart.
+			if possessive(tk.lower()) || bracketed || j == 0 || !toks[j-1].word || phrasePrepositions[toks[j-1].lower()] {
+				return j, k + 1, true
+			}
+			break
 		}
 		if pastMarkers[tk.lower()] || presentMarkers[tk.lower()] || datePrepositions[tk.lower()] {
 			break
 		}
 	}
 	return 0, 0, false
+}
+
+func possessive(w string) bool {
+	return w == "its" || w == "his" || w == "her" || w == "their" || w == "our" || w == "my" || w == "your"
 }
 
 // insideReportedClause reports whether the token at i sits in a clause

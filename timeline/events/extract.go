@@ -34,9 +34,9 @@ type extractor struct {
 	sents    []sentence
 	events   []*timeline.Event
 	lead     *timeline.Event
-	narr     *timeline.Event // the event the last sentence dated in its main clause, nil when none
-	narrAt   int             // index of the sentence that set narr
-	news     *timeline.Event // the latest recent event told in a main clause (the news)
+	narr     *timeline.Event   // the event the last sentence dated in its main clause, nil when none
+	narrAt   int               // index of the sentence that set narr
+	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
 	lastName string // the person most recently named, for "he" in titles
 }
@@ -120,7 +120,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 					x.narr, x.narrAt = ev, idx
 				}
 				if x.recent(t.Date) {
-					x.news = ev
+					x.news = append(x.news, ev)
 				}
 			}
 		}
@@ -130,9 +130,9 @@ func (x *extractor) sentence(idx int, s *sentence) {
 	}
 	// The main clause is undated: its date is the narrative's if it goes on
 	// telling past events, else the publication date.
-	switch carry := x.carried(idx); {
+	switch carry := x.carried(idx, s); {
 	case x.toldPublisher(s):
-		x.narr, x.news = nil, nil
+		x.narr, x.news = nil, x.news[:0]
 		x.addLead(s)
 	case carry != nil && pastTense(s):
 		carry.Mentions = append(carry.Mentions, x.mention(s, nil))
@@ -144,14 +144,39 @@ func (x *extractor) sentence(idx int, s *sentence) {
 
 // carried returns the event an undated past-tense sentence goes on telling:
 // the day the sentence just before dated, or else the news the article
-// reports (a day at most two weeks before publication). Older dates do not
-// carry further: a flashback ("In April, a blog obtained a prototype") is
-// followed by a return to the news more often than by more of the past.
-func (x *extractor) carried(idx int) *timeline.Event {
+// reports (a day at most two weeks before publication): the latest news event
+// naming someone or something the sentence names, or when the sentence names
+// nobody, the latest news event. Older dates do not carry further: a
+// flashback ("In April, a blog obtained a prototype") is followed by a return
+// to the news more often than by more of the past.
+func (x *extractor) carried(idx int, s *sentence) *timeline.Event {
 	if x.narr != nil && x.narrAt == idx-1 && x.narr.Start.Gran >= timeline.GranDay {
 		return x.narr
 	}
-	return x.news
+	if len(x.news) == 0 {
+		return nil
+	}
+	names := x.names.entitiesIn(s.toks)
+	if len(names) == 0 {
+		return x.news[len(x.news)-1]
+	}
+	for i := len(x.news) - 1; i >= 0; i-- {
+		if sharesEntity(x.news[i].Entities, names) {
+			return x.news[i]
+		}
+	}
+	return nil
+}
+
+func sharesEntity(a, b []timeline.Entity) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x.Name == y.Name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // recentDays is how far before publication a day still counts as the news.

@@ -51,6 +51,12 @@ func collectNames(sents []sentence, publisher string) *nameBook {
 			b.alias[n] = n
 		}
 	}
+	// A full name whose surname alone was seen as a person is a person too.
+	for _, n := range names {
+		if i := strings.LastIndexByte(n, ' '); i > 0 && b.kinds[n] == "" && b.kinds[n[i+1:]] == timeline.Person && !hasTitleOrSuffixWords(n) {
+			b.kinds[n], b.alias[n] = timeline.Person, n
+		}
+	}
 	// A surname alone refers to the person named in full elsewhere ("Pashinyan").
 	for _, n := range names {
 		if b.kinds[n] != timeline.Person || !strings.Contains(n, " ") {
@@ -150,8 +156,24 @@ func splitRun(toks []token, i, j int) []nameRun {
 		r.kind = timeline.Person
 	case i > 0 && toks[i-1].word && placePrepositions[toks[i-1].lower()] && !toks[i-1].capitalised():
 		r.kind = timeline.Place
+	case j+1 < len(toks) && toks[j].text == "," && toks[j+1].lower() == "who":
+		r.kind = timeline.Person // "Brandt, who ..."
+	case j-i >= 2 && (j < len(toks) && saidWords[toks[j].lower()] || i > 0 && saidWords[toks[i-1].lower()]):
+		r.kind = timeline.Person // "Mike Gikas said", "said Mike Gikas"
 	}
 	return []nameRun{r}
+}
+
+// saidWords follow or precede a speaker's name.
+var saidWords = set("said", "says", "told", "added", "stated", "wrote", "explained", "noted")
+
+func hasTitleOrSuffixWords(name string) bool {
+	for _, w := range strings.Fields(name) {
+		if isTitleWord(w) || orgSuffixes[w] {
+			return true
+		}
+	}
+	return false
 }
 
 func isTitleWord(w string) bool {

@@ -53,8 +53,12 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 		}
 	}
 	var keep []int
-	for i := c0; i < len(s.toks); i++ {
-		keep = append(keep, i)
+	if a.rel1 > 0 {
+		keep = relativeTitle(s.toks, a)
+	} else {
+		for i := c0; i < len(s.toks); i++ {
+			keep = append(keep, i)
+		}
 	}
 	keep = dropBracketed(s.toks, keep)
 	keep = dropIntro(s, keep)
@@ -62,12 +66,42 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	keep = cutTail(s.toks, keep)
 	keep = dropDates(s, keep)
 	keep = trimPunct(s.toks, keep)
+	keep = cutTail(s.toks, keep)
 	if len(keep) < 2 {
 		return shortTitle(s.text)
 	}
 	title := render(s, keep)
 	title = x.namePronoun(title)
 	return shortTitle(title)
+}
+
+// relativeTitle titles a date inside a relative clause by the clause and what
+// it is about: "Brandt, who had led the city since 2014, said" gives "Brandt
+// had led the city since 2014".
+func relativeTitle(toks []token, a anchor) []int {
+	ante := a.rel0 - 1 // the comma before "who"
+	first := ante
+	for first > 0 && toks[first-1].word && (toks[first-1].capitalised() || eventNouns[toks[first-1].lower()]) {
+		first--
+	}
+	if first == ante && ante > 0 && toks[ante-1].word {
+		first = ante - 1
+		for first > 0 && toks[first-1].word && !isArticle(toks[first-1]) && !datePrepositions[toks[first-1].lower()] {
+			first--
+		}
+	}
+	var keep []int
+	for i := first; i < ante; i++ {
+		keep = append(keep, i)
+	}
+	start := a.rel0 + 1
+	if toks[a.rel0].lower() == "whose" {
+		keep = append(keep, a.rel0)
+	}
+	for i := start; i < a.rel1; i++ {
+		keep = append(keep, i)
+	}
+	return keep
 }
 
 // dropBracketed removes (...) and [...] with their contents.
@@ -119,11 +153,23 @@ func dropIntro(s *sentence, keep []int) []int {
 	return keep
 }
 
+// isParticiple reports a lowercase "-ing" word opening a trailing phrase
+// (", escalating a dispute").
+func isParticiple(tk token) bool {
+	return !tk.capitalised() && strings.HasSuffix(tk.text, "ing") && len(tk.text) > 5
+}
+
 // dropParentheticals removes ", who ... ," and ", which ... ," when the
-// sentence goes on after them, and ", citing ..., " style asides.
+// sentence goes on after them, ", citing ..., " style asides and appositive
+// names (", Ilse Brandt,").
 func dropParentheticals(toks []token, keep []int) []int {
 	for k := 0; k+1 < len(keep); k++ {
 		if toks[keep[k]].text != "," {
+			continue
+		}
+		if m := appositiveName(toks, keep, k); m > 0 {
+			keep = append(keep[:k:k], keep[m:]...)
+			k--
 			continue
 		}
 		w := toks[keep[k+1]].lower()
@@ -146,6 +192,22 @@ func dropParentheticals(toks []token, keep []int) []int {
 	return keep
 }
 
+// appositiveName returns the index in keep after ", Name Name," starting at
+// the comma keep[k], or 0 when no appositive name starts there.
+func appositiveName(toks []token, keep []int, k int) int {
+	if k == 0 {
+		return 0
+	}
+	m := k + 1
+	for m < len(keep) && toks[keep[m]].word && toks[keep[m]].capitalised() {
+		m++
+	}
+	if m-k < 3 || m >= len(keep)-1 || toks[keep[m]].text != "," {
+		return 0 // need two or more capitalised words, then a comma, then more
+	}
+	return m + 1
+}
+
 // cutTail ends the title at a trailing phrase or clause: ", with ...",
 // ", saying ...", "; ...", " - ...", ": ...".
 func cutTail(toks []token, keep []int) []int {
@@ -155,7 +217,7 @@ func cutTail(toks []token, keep []int) []int {
 		case ";", ":", "—", "–", "-", "!", "?":
 			return keep[:k]
 		case ",":
-			if k+1 < len(keep) && toks[keep[k+1]].word && tailStarters[toks[keep[k+1]].lower()] {
+			if k+1 < len(keep) && toks[keep[k+1]].word && (tailStarters[toks[keep[k+1]].lower()] || isParticiple(toks[keep[k+1]])) {
 				return keep[:k]
 			}
 		}
