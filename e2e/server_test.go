@@ -1,11 +1,17 @@
 package e2e
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/site"
+	"github.com/newsline/timeline/site/serve"
 )
 
 // testPrefix is where the tests' own pages and the npm tools are served, on
@@ -33,7 +39,8 @@ func serveSite(t testing.TB, out string, extra map[string]string) *httptest.Serv
 	return srv
 }
 
-// siteHandler serves the built output the way a static host does.
+// siteHandler serves the built output with the project's own preview server
+// (site/serve), as an editor sees it: it adds only its live-reload script.
 func siteHandler(out string) http.Handler {
-	return http.FileServer(http.Dir(out))
+	return serve.New(serve.Config{Fs: afero.NewOsFs(), Build: site.Options{OutDir: out}, Log: io.Discard}).Handler()
 }
