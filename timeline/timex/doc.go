@@ -97,8 +97,8 @@ func (d *doc) isolatedNumber(i int) bool {
 			switch p.ch {
 			case '$', '#', '\u20ac', '\u00a3', '\u00a5', '.', ',', '+', '/', ':', '-', '\u2013':
 				if p.ch == '-' || p.ch == '\u2013' {
-					// "mid-2022" is fine; "737-800" is not
-					if i > 1 && d.glued(i-1) && d.toks[i-2].kind == tNum {
+					// "mid-2022" and "2018-2020" are fine; "737-800" is not
+					if i > 1 && d.glued(i-1) && d.toks[i-2].kind == tNum && d.toks[i-2].ndig != 4 {
 						return false
 					}
 					break

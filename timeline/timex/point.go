@@ -84,7 +84,8 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 		switch {
 		case p.strictDir:
 		case p.quarter > 0 || p.half > 0:
-			// quarters and halves are reported once over: the last one unless the text looks ahead
+			// quarters and halves are reported once over: the last one unless the
+			// text looks ahead
 			if dir < 0 {
 				dir = -1
 			} else {

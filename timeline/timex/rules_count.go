@@ -57,8 +57,12 @@ func count(d *doc, i int) (n, j int, ok bool) {
 // approxPrefix skips "nearly", "about", "more than", "at least", "up to", "over".
 func approxPrefix(d *doc, i int) int {
 	switch d.modOf(i) {
-	case mNearly, mAbout, mOver:
+	case mNearly, mAbout:
 		return i + 1
+	case mOver:
+		if !d.mod(i+1, mThe) { // "over the past year": "over" is a signal there
+			return i + 1
+		}
 	case mMoreThan, mLessThan:
 		if d.mod(i+1, mThan) {
 			return i + 2
@@ -138,6 +142,9 @@ var countRule = &rule{
 			return match{}, false
 		}
 		end := k + 1
+		if u == uSecond && n == 1 && end < d.n() && d.toks[end].kind == tWord && !d.mod(end, mAgo) && !d.mod(end, mLater) {
+			return match{}, false // "a second opinion"
+		}
 		if !the && !lead {
 			if m, ok := distance(d, i, end, n, u); ok {
 				return m, true

@@ -25,6 +25,10 @@ func matchPoint(d *doc, i int) (point, int, bool) {
 			p.weekday = int(d.toks[i].val)
 			return p, j, true
 		}
+		if p, j, ok := matchDayMonth(d, k); ok {
+			p.weekday = int(d.toks[i].val)
+			return p, j, true
+		}
 		return point{}, 0, false
 	}
 	if p, j, ok := matchMonthDate(d, i); ok {
@@ -173,7 +177,7 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if isAbbrevMonth(d, i) && j == i+1 {
 		return point{}, 0, false
 	}
-	if d.toks[i].ent.weak && !temporalCueBefore(d, i) {
+	if d.toks[i].ent.weak && (!temporalCueBefore(d, i) || d.mod(i-1, mThe) || d.mod(i-1, mOn) || d.mod(i-1, mThat)) {
 		return point{}, 0, false
 	}
 	if d.glued(j) && j < d.n() && d.toks[j].kind != tPunct {
