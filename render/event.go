@@ -42,9 +42,8 @@ func (s *site) eventPage(i int) Page {
 	var arts []articleDigest
 	for _, slug := range mentionSlugs(ev) {
 		if a, ok := s.article(slug); ok {
-			d := digestArticle(a)
-			d.Content = "" // the event page shows only the article's metadata
-			arts = append(arts, d)
+			// The event page shows only the article's metadata, not its text.
+			arts = append(arts, articleDigest{Path: a.Path, Slug: a.Slug, Headline: a.Headline, Meta: a.Meta})
 		}
 	}
 	key := hashOf(s.cfgKey, "event", ev, prev, next, arts)

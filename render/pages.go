@@ -196,9 +196,19 @@ func (s *site) indexView() *indexView {
 	if s.cfg.BaseURL != "" {
 		embedSrc = s.cfg.BaseURL + embedSrc
 	}
-	v.EmbedSnippet = fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="600" style="border:0" loading="lazy"></iframe>`,
-		template.HTMLEscapeString(embedSrc), template.HTMLEscapeString(s.cfg.Title))
+	v.EmbedSnippet = embedSnippet(embedSrc, s.cfg.Title)
 	return v
+}
+
+// hostScript is the part of the embed snippet that lets the frame take the
+// height its page reports; it resizes only the frame the message came from.
+const hostScript = `<script>addEventListener("message",function(e){var d=e.data,f=document.getElementsByTagName("iframe");` +
+	`if(!d||d.type!=="timeline-height")return;for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source)f[i].style.height=Math.ceil(d.height)+"px"})</script>`
+
+// embedSnippet is the HTML an educator pastes into a course page.
+func embedSnippet(src, title string) string {
+	return fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="%d" style="border:0"></iframe>`+"\n"+hostScript,
+		template.HTMLEscapeString(src), template.HTMLEscapeString(title), embedHeight)
 }
 
 func (s *site) summary(v *indexView) string {

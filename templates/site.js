@@ -122,14 +122,21 @@
     sections.forEach(function (sec) {
       sec.hidden = !sec.querySelector('li.ev:not([hidden])');
     });
-    var filtered = shown !== items.length;
-    if (status) status.textContent = filtered ? shown + ' of ' + items.length + ' events shown.' : '';
+    var active = want.length || words.length || !isNaN(from) || !isNaN(to);
+    if (status) status.textContent = active ? shown + ' of ' + items.length + ' events shown.' : '';
     if (embedded) reportHeight();
   }
 
+  /* Search covers titles and source sentences, lower-cased once per event. */
+  var texts = {};
   function textOf(li) {
-    var id = li.id.slice(2);
-    return (li.textContent + ' ' + (searchText && searchText[id] || '')).toLowerCase();
+    var id = li.id.slice(2), t = texts[id];
+    if (t === undefined) {
+      var title = li.querySelector('a.title');
+      t = ((title ? title.textContent : '') + ' ' + (searchText && searchText[id] || '')).toLowerCase();
+      if (searchText) texts[id] = t;
+    }
+    return t;
   }
 
   /* Sentences are searched too; they live in search.js, loaded on the first
@@ -190,7 +197,10 @@
   function reportHeight() {
     if (window.parent === window) return;
     var send = function () {
-      window.parent.postMessage({ type: 'timeline-height', height: Math.ceil(doc.documentElement.scrollHeight) }, '*');
+      // The content's own height, not scrollHeight, which never drops below the
+      // frame's current height and so would never let the frame shrink.
+      var h = Math.ceil(doc.documentElement.getBoundingClientRect().height);
+      window.parent.postMessage({ type: 'timeline-height', height: h }, '*');
     };
     if (!reportHeight.watching) {
       reportHeight.watching = true;

@@ -1,0 +1,117 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// synthetic builds a timeline of n events reported by n/50 articles, spread
+// over 125 years at mixed precisions, each naming a few of 300 entities.
+func synthetic(tb testing.TB, n int) timeline.Timeline {
+	tb.Helper()
+	kinds := []timeline.EntityKind{timeline.Person, timeline.Place, timeline.Organisation}
+	var tl timeline.Timeline
+	nArticles := max(1, n/50)
+	for a := 0; a < nArticles; a++ {
+		var body strings.Builder
+		for i := 0; i < 50; i++ {
+			fmt.Fprintf(&body, "Sentence %d of article %d happened on 12 June %d in a place.\n\n", i, a, 1900+(a*50+i)%125)
+		}
+		text := body.String()
+		tl.Articles = append(tl.Articles, timeline.Article{
+			Path: fmt.Sprintf("content/a%04d.md", a), Slug: fmt.Sprintf("a%04d", a), Format: "text",
+			Raw: []byte(text), Body: text, Text: text,
+			Meta: timeline.Meta{Title: fmt.Sprintf("Article %d", a), Publisher: "Example News",
+				Date: time.Date(2024, 1, 1+a%28, 0, 0, 0, 0, time.UTC)},
+		})
+	}
+	for i := 0; i < n; i++ {
+		a := &tl.Articles[(i/50)%nArticles]
+		year := 1900 + i%125
+		value := fmt.Sprintf("%d-%02d-%02d", year, 1+i%12, 1+i%28)
+		switch i % 4 {
+		case 1:
+			value = fmt.Sprintf("%d-%02d", year, 1+i%12)
+		case 2:
+			value = fmt.Sprint(year)
+		}
+		sentence := fmt.Sprintf("Sentence %d of article %d happened on 12 June %d in a place.", i%50, (i/50)%nArticles, year)
+		start := strings.Index(string(a.Raw), sentence)
+		tx := strings.Index(sentence, "12 June")
+		ev := timeline.Event{
+			ID: fmt.Sprintf("ev%05d", i), Title: fmt.Sprintf("Event number %d happened somewhere notable", i),
+			Start: mustDate(tb, value),
+			Mentions: []timeline.Mention{{Article: a.Slug, Source: a.Path, Sentence: timeline.Span{Start: start, End: start + len(sentence)},
+				Text: sentence, Timex: &timeline.Span{Start: start + tx, End: start + tx + len("12 June 1900")}, TimexText: sentence[tx : tx+12]}},
+		}
+		for k := 0; k < 3; k++ {
+			e := (i*7 + k*101) % 300
+			ev.Entities = append(ev.Entities, timeline.Entity{Name: fmt.Sprintf("Entity %d", e), Kind: kinds[e%3]})
+		}
+		tl.Events = append(tl.Events, ev)
+	}
+	sortEvents(tl.Events)
+	return tl
+}
+
+func sortEvents(evs []timeline.Event) {
+	less := func(a, b timeline.Event) bool {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c < 0
+		}
+		return a.ID < b.ID
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return less(evs[i], evs[j]) })
+}
+
+// BenchmarkSite10k renders a 10,000-event site (every page, into memory) and
+// reports pages per second and the size of the timeline page.
+func BenchmarkSite10k(b *testing.B) {
+	tl := synthetic(b, 10000)
+	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+	var pages int
+	var indexSize, total int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		plan, err := Plan(tl, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages = len(plan)
+		total = 0
+		for _, p := range plan {
+			var buf bytes.Buffer
+			if err := p.Render(&buf); err != nil {
+				b.Fatal(err)
+			}
+			total += int64(buf.Len())
+			if p.Path == "index.html" {
+				indexSize = int64(buf.Len())
+			}
+		}
+	}
+	b.StopTimer()
+	perBuild := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(pages)/perBuild, "pages/s")
+	b.ReportMetric(float64(indexSize)/1024, "index-KB")
+	b.ReportMetric(float64(total)/(1024*1024), "site-MB")
+	b.ReportMetric(float64(pages), "pages")
+}
+
+// BenchmarkPlan10k measures planning alone (what an incremental build pays to
+// compare Keys before rendering anything).
+func BenchmarkPlan10k(b *testing.B) {
+	tl := synthetic(b, 10000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Plan(tl, Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
