@@ -119,8 +119,12 @@ func (d *doc) isolatedNumber(i int) bool {
 			if !d.lowerIs(i+1, "s") {
 				return false
 			}
-		case nx.kind == tPunct && (nx.ch == '%' || nx.ch == '/' || nx.ch == ':'):
+		case nx.kind == tPunct && nx.ch == '%':
 			return false
+		case nx.kind == tPunct && (nx.ch == '/' || nx.ch == ':'):
+			if i+2 < len(d.toks) && d.glued(i+2) && d.toks[i+2].kind == tNum {
+				return false
+			}
 		case nx.kind == tPunct && (nx.ch == '.' || nx.ch == ','):
 			if i+2 < len(d.toks) && d.glued(i+2) && d.toks[i+2].kind == tNum {
 				return false

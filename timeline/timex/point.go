@@ -44,6 +44,8 @@ type point struct {
 	// thatQuarter: "the quarter", "the latest quarter": the narrative's quarter,
 	// else the last one completed before the publication date
 	thatQuarter bool
+	// bare: "the weekend" with no "this"/"last": the tense picks which one
+	bare bool
 }
 
 func newPoint() point { return point{weekday: -1, hour: -1, minute: -1} }
@@ -64,7 +66,7 @@ type resolved struct {
 func resolvePoint(p point, a time.Time, tense func() int) resolved {
 	known := p.knownParts()
 	dir := p.dir
-	if dir == 0 && p.underspecified() && !p.relative {
+	if dir == 0 && ((p.underspecified() && !p.relative) || p.bare) {
 		dir = tense()
 	}
 	y := p.year
@@ -78,6 +80,9 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 		return resolved{value: p.unresolvedValue(), known: known, ok: true}
 	}
 	if p.relative {
+		if p.bare && p.weekend && dir <= 0 && a.Weekday() >= time.Monday && a.Weekday() <= time.Friday {
+			p.shift = -1
+		}
 		return p.shifted(a, known)
 	}
 	if p.underspecified() {

@@ -48,7 +48,42 @@ func matchPoint(d *doc, i int) (point, int, bool) {
 		p.year, p.yearDig = y, 4
 		return p, j, true
 	}
+	if y, j, ok := matchWordYear(d, i); ok {
+		p := newPoint()
+		p.year, p.yearDig = y, 4
+		return p, j, true
+	}
 	return point{}, 0, false
+}
+
+// matchWordYear reads years spelt out, as transcripts of broadcasts write
+// them: "nineteen ninety-six", "twenty twenty", "(the year) two thousand".
+func matchWordYear(d *doc, i int) (int, int, bool) {
+	if !d.is(i, cNumWord) {
+		return 0, 0, false
+	}
+	hi := int(d.toks[i].val)
+	if (hi == 2 || hi == 1) && d.is(i+1, cNumWord) && d.toks[i+1].val == 1000 {
+		if !d.lowerIs(i-1, "year") {
+			return 0, 0, false // "two thousand people"
+		}
+		y, j := hi*1000, i+2
+		if d.mod(j, mAnd) && d.is(j+1, cNumWord) {
+			j++
+		}
+		if n, e, ok := count(d, j); ok && n > 0 && n < 100 && d.is(j, cNumWord) {
+			y, j = y+n, e
+		}
+		return y, j, true
+	}
+	if hi < 10 || hi > 20 || !d.is(i+1, cNumWord) {
+		return 0, 0, false
+	}
+	lo, j, ok := count(d, i+1)
+	if !ok || lo < 10 || lo > 99 {
+		return 0, 0, false
+	}
+	return hi*100 + lo, j, true
 }
 
 // matchISO reads 2024-06-12 (and 2024/06/12).
@@ -331,6 +366,10 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 		p.year, p.yearDig = y, 4
 		return p, e, true
 	}
+	if y, e, ok := matchWordYear(d, k); ok {
+		p.year, p.yearDig = y, 4
+		return p, e, true
+	}
 	// "fall" is also a verb: a bare season needs a determiner before it
 	if d.lowerIs(i, "fall") || d.lowerIs(i, "spring") {
 		if !(d.mod(i-1, mThe) || d.mod(i-1, mThis) || d.mod(i-1, mLast) || d.mod(i-1, mNext) || d.mod(i-1, mIn) || d.mod(i-1, mEarly) || d.mod(i-1, mLate)) {
@@ -343,7 +382,7 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 // dateRule wraps matchPoint as a rule: "the" may precede decades and seasons.
 var dateRule = &rule{
 	name:     "date",
-	triggers: []int{keyNum, keyApos, keyClass + int(cMonth), keyClass + int(cWeekday), keyClass + int(cSeason), keyMod + mThe, keyMod + mFiscal},
+	triggers: []int{keyNum, keyApos, keyClass + int(cNumWord), keyClass + int(cMonth), keyClass + int(cWeekday), keyClass + int(cSeason), keyMod + mThe, keyMod + mFiscal},
 	match: func(d *doc, i int) (match, bool) {
 		j := i
 		if d.mod(j, mThe) || d.mod(j, mFiscal) {

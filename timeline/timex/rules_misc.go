@@ -46,12 +46,20 @@ var quarterRule = &rule{
 				return one(i, k+1, timeline.TypeDate, p)
 			}
 		}
+		if p.yearDig == 0 && !p.relative && j > i {
+			// "the 1988 third quarter"
+			if y, e, ok := matchYear(d, j, true); ok && d.is(e, cOrdinal) {
+				p.year, p.yearDig, j = y, 4, e
+			}
+		}
 		var part int
 		var unit uint8
 		if d.lowerIs(j, "q") && d.glued(j+1) {
 			if q, ok := d.num(j + 1); ok && q >= 1 && q <= 4 {
 				part, unit, j = q, uQuarter, j+2
 			}
+		} else if d.mod(j, mLast) && d.lowerIs(j+1, "half") && j > i {
+			part, unit, j = 2, uHalf, j+2
 		} else if d.is(j, cOrdinal) {
 			part = int(d.toks[j].val)
 			k := j + 1

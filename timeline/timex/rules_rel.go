@@ -48,6 +48,16 @@ var deicticRule = &rule{
 				return fixed(i, j+2, timeline.TypeDate, "FUTURE_REF")
 			case d.mod(j, mPast) && !countAhead(d, j+1):
 				return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
+			case d.lowerIs(j, "weekend"):
+				p := relPoint(anchorDCT, uWeek, 0)
+				p.weekend, p.bare = true, true
+				return one(i, j+1, timeline.TypeDate, p)
+			case d.lowerIs(j, "year") && !d.glued(j+1):
+				// "the year ended March 31" is a fiscal year's length; "for the year" the current one
+				if d.lowerIs(j+1, "ended") || d.lowerIs(j+1, "ending") || d.lowerIs(j+1, "to") {
+					return fixed(i, j+1, timeline.TypeDuration, "P1Y")
+				}
+				return one(i, j+1, timeline.TypeDate, relPoint(anchorNarr, uYear, 0))
 			}
 			return match{}, false
 		}

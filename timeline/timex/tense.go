@@ -65,7 +65,10 @@ var pastWords = map[string]bool{
 	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
 }
 
+var toFuture = map[string]bool{"set": true, "is": true, "are": true, "going": true, "due": true, "poised": true, "slated": true}
+
 var futureWords = map[string]bool{
+	"would": true, "'d": false,
 	"will": true, "shall": true, "ll": true, "tomorrow": true, "upcoming": true, "scheduled": true,
 	"plans": true, "planned": true, "expects": true, "expected": true, "intends": true, "due": true,
 	"next": true, "coming": true, "wo": true,
@@ -79,6 +82,10 @@ func tenseOf(d *doc, k int) int {
 	}
 	w := d.textOf(k)
 	if inSet(futureWords, w) {
+		return 1
+	}
+	// "set to resume", "is to meet", "as soon as", "as early as"
+	if (inSet(toFuture, w) && d.mod(k+1, mTo)) || (d.lowerIs(k, "as") && k > 1 && (d.lowerIs(k-1, "soon") || d.lowerIs(k-1, "early")) && d.lowerIs(k-2, "as")) {
 		return 1
 	}
 	if inSet(pastWords, w) {
