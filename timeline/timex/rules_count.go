@@ -113,8 +113,8 @@ var countRule = &rule{
 			if d.mod(j+1, mAgo) {
 				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
 			}
-			if pm := d.modOf(j - 1); pm == mRecent || (pm == mPast && !the) {
-				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "recent years", "past years"
+			if pm := d.modOf(j - 1); pm == mPast && !the {
+				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "in past years"
 			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
@@ -135,8 +135,10 @@ var countRule = &rule{
 			i = j // "the 44-day war": "the" belongs to the noun
 		}
 		u, plural := d.unit(k)
-		if n < 0 && lead && (d.modOf(j-1) == mLast || d.modOf(j-1) == mPast || d.modOf(j-1) == mRecent) && the && plural {
-			return fixed(i, k+1, timeline.TypeDate, "PAST_REF") // "the last few months"
+		if d.dash(k+1) && d.glued(k+1) && d.glued(k+2) && (d.mod(k+2, mEarlier) || d.mod(k+2, mAgo) || d.lowerIs(k+2, "old") || d.lowerIs(k+2, "long")) {
+			if !d.lowerIs(k+2, "long") {
+				return match{}, false // "a year-earlier profit", "a 44-year-old": not a count of years
+			}
 		}
 		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) {
 			return match{}, false
