@@ -28,6 +28,7 @@ func FuzzClean(f *testing.F) {
 			return
 		}
 		checkInvariants(t, a)
+		checkWordsMap(t, a)
 	})
 }
 

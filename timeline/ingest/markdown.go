@@ -21,7 +21,7 @@ var (
 // extractors: one paragraph per block (paragraphs, headings, list items,
 // quotes), link text kept, raw HTML, code, images and autolinks dropped,
 // escapes and entities resolved. Offsets point into raw (the whole file,
-// front matter included). A paragraph that is only a URL is set aside.
+// front matter included). Paragraphs that are not body text are set aside.
 // The first level-1 heading is returned as the headline.
 func markdownText(raw []byte, from int, quotes bool) (cleaned, string) {
 	body := raw[from:]
@@ -39,6 +39,7 @@ type mdWalker struct {
 	b        builder
 	setAside []timeline.Span
 	headline string
+	paraSep  int // len(buf) before the separator of the current block
 	paraText int // len(buf) where the current block's text started
 	paraRaw  int // raw offset of the current block's first text
 }
@@ -63,27 +64,36 @@ func (w *mdWalker) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 }
 
 func (w *mdWalker) startBlock() {
+	w.b.truncateSpace()
+	w.paraSep = len(w.b.buf)
 	if len(w.b.buf) > 0 && !bytes.HasSuffix(w.b.buf, []byte("\n\n")) {
-		w.b.truncateSpace()
 		w.b.replace("\n\n", w.lastRaw(), 0)
 	}
 	w.paraText, w.paraRaw = len(w.b.buf), -1
 }
 
-// endBlock takes back a paragraph that is only a URL and keeps the first
-// level-1 heading as the headline.
+// endBlock takes back a paragraph that is not body text (see
+// notBodyParagraph) and keeps the first level-1 heading as the headline.
 func (w *mdWalker) endBlock(n ast.Node) {
 	w.b.truncateSpace()
 	para := string(w.b.buf[w.paraText:])
-	if para != "" && bareURL.MatchString(para) {
+	if para != "" && notBodyParagraph(para) {
 		end := w.b.offsets().Original(len(w.b.buf))
 		w.setAside = append(w.setAside, timeline.Span{Start: w.paraRaw, End: end})
-		w.b.truncate(w.paraText)
+		w.b.truncate(w.paraSep)
 		return
 	}
 	if h, ok := n.(*ast.Heading); ok && h.Level == 1 && w.headline == "" {
 		w.headline = para
 	}
+}
+
+// notBodyParagraph applies the raw-text rules for lines that are not body
+// text to a whole Markdown paragraph: a bare URL, a "Related article:" or
+// "Photo:" paragraph, or a short paragraph ending in a photo credit.
+func notBodyParagraph(p string) bool {
+	return bareURL.MatchString(p) || relatedLead.MatchString(p) || captionLead.MatchString(p) ||
+		(len(p) < 300 && hasCredit(p))
 }
 
 func (w *mdWalker) lastRaw() int { return w.b.offsets().Original(len(w.b.buf)) }

@@ -34,6 +34,11 @@ will leave the [CSTO](https://example.org).
 https://example.org/bare-url
 
 ![a photo](p.jpg) Caption text &rsquo;quoted&rsquo; <b>bold</b>.
+
+Leaders meet in Vilnius. Jane Doe / Reuters
+
+Related article: Envoy Says the
+Bloc Failed
 `
 
 func TestParseMarkdown(t *testing.T) {
@@ -62,7 +67,8 @@ func TestParseMarkdown(t *testing.T) {
 	if a.Text != want {
 		t.Errorf("Text =\n%q\nwant\n%q", a.Text, want)
 	}
-	if got := asides(a); len(got) != 1 || got[0] != "https://example.org/bare-url" {
+	if got := asides(a); len(got) != 3 || got[0] != "https://example.org/bare-url" ||
+		got[1] != "Leaders meet in Vilnius. Jane Doe / Reuters" || got[2] != "Related article: Envoy Says the\nBloc Failed" {
 		t.Errorf("SetAside = %q", got)
 	}
 	// offsets land on the same words in the file, front matter included
@@ -90,6 +96,18 @@ func TestParseMarkdownOffsetsEveryWord(t *testing.T) {
 	if a.Slug != "b" || a.Text != "Talks \"Stall\"\n\nOne line wrapped, with code span and bold text.\n\nA quote over lines.\n\nlisted\n\nitems" {
 		t.Errorf("slug %q Text %q", a.Slug, a.Text)
 	}
+}
+
+func TestParseMarkdownBOMAndCRLF(t *testing.T) {
+	md := "\ufeff---\r\ntitle: T\r\ndate: 2024-06-14\r\n---\r\nLine one\r\nline two.\r\n\r\nNext.\r\n"
+	a, err := Parse("c.md", []byte(md), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Meta.Title != "T" || a.Text != "Line one line two.\n\nNext." {
+		t.Errorf("Title %q Text %q", a.Meta.Title, a.Text)
+	}
+	checkWordsMap(t, a)
 }
 
 func TestParseDates(t *testing.T) {
