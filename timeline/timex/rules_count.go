@@ -128,7 +128,7 @@ var countRule = &rule{
 		if adjective && d.dash(k+1) && d.glued(k+1) && d.lowerIs(k+2, "old") {
 			return match{}, false // an age: "a 44-year-old protester"
 		}
-		if d.mod(j, mA) && n == 1 && prevIsAmount(d, j) {
+		if m := d.modOf(k + 1); d.mod(j, mA) && n == 1 && m != mAgo && m != mEarlier && m != mLater && prevIsAmount(d, j) {
 			return match{}, false // a rate: "$500 million a year", "four flights a week"
 		}
 		if adjective && the && !lead {
@@ -142,6 +142,9 @@ var countRule = &rule{
 		}
 		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) {
 			return match{}, false
+		}
+		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) {
+			return match{}, false // "52 years old"; "three-quarters" is a fraction
 		}
 		end := k + 1
 		if u == uSecond && n == 1 && end < d.n() && d.toks[end].kind == tWord && !d.mod(end, mAgo) && !d.mod(end, mLater) {
