@@ -266,11 +266,39 @@ func init() {
 		}
 		lexicon[pl] = entry{class: cFiller, unit: u, plural: true}
 	}
+	buildFilter()
 }
 
-// lookup returns the lexicon entry of a word, ignoring case, without allocating.
+// lexFilter[first letter][second letter][length] tells whether any lexicon
+// word has that shape: most words of a text are rejected without hashing.
+var lexFilter [26][27][17]bool
+
+func letterIndex(c byte) int { return int((c | 0x20) - 'a') }
+
+func buildFilter() {
+	for w := range lexicon {
+		if len(w) > 16 || w[0] < 'a' || w[0] > 'z' {
+			continue
+		}
+		second := 26
+		if len(w) > 1 {
+			second = letterIndex(w[1])
+		}
+		lexFilter[letterIndex(w[0])][second][len(w)] = true
+	}
+}
+
+// lookup returns the lexicon entry of a word of ASCII letters, ignoring case,
+// without allocating.
 func lookup(w string) (entry, bool) {
-	if len(w) > 16 {
+	if len(w) > 16 || len(w) == 0 {
+		return entry{}, false
+	}
+	second := 26
+	if len(w) > 1 {
+		second = letterIndex(w[1])
+	}
+	if !lexFilter[letterIndex(w[0])][second][len(w)] {
 		return entry{}, false
 	}
 	var buf [16]byte
