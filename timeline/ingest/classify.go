@@ -17,7 +17,7 @@ const (
 	kindCaption           // a photo caption ending in a credit, or "Photo: ..."
 	kindRelated           // "Related article: ..." and its wrapped continuation
 	kindHeadline          // title-like lines at the very top (often a truncated headline)
-	kindNoise             // page numbers, "Advertisement", "Share this article"
+	kindNoise             // page numbers, bylines, "Updated ...", "Advertisement", "Share this article"
 )
 
 // rawLine is one line of the raw text; start/end bound its content with
@@ -34,6 +34,9 @@ var (
 	creditEnd   = regexp.MustCompile(`(?:^|\s)\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}(?:\s+/\s*|\s*/\s+)(?:\p{Lu}[\p{L}\d.&'’-]*(?:\s+\p{Lu}[\p{L}\d.&'’-]*){0,2}|[a-z0-9-]+(?:\.[a-z0-9-]+)+)$`)
 	captionLead = regexp.MustCompile(`(?i)^\(?(?:photo|photograph|image|picture|illustration|credit|video)(?:\s+by)?\s*[:/]`)
 	relatedLead = regexp.MustCompile(`(?i)^(?:related(?:\s+(?:article|story|content|news|reading))?|read\s+(?:also|more)|see\s+also|also\s+read|more\s+on\s+this)\s*[:|–—-]`)
+	// Bylines and page metadata of web copy: "By Jane Doe", "Updated 14:32 GMT, 3 March 2023".
+	byline      = regexp.MustCompile(`^(?:By|BY|From|Words by)\s+\p{Lu}[\p{L}.'’-]*(?:(?:\s+|\s*,\s*|\s+and\s+)\p{Lu}[\p{L}.'’-]*){0,5}(?:\s*[,|–—-]\s*.{0,40})?$`)
+	dateline    = regexp.MustCompile(`(?i)^(?:updated|published|posted|last updated|first published)(?:\s+on)?\s*:?\s+\S`)
 	pageNumber  = regexp.MustCompile(`(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$`)
 	noiseLines  = map[string]bool{
 		"advertisement": true, "share": true, "share this article": true, "subscribe": true,
@@ -112,10 +115,13 @@ func classify(raw []byte, lines []rawLine) {
 			lines[i].kind = kindNoise
 		case len(text) < 16 && isolated(lines, i) && pageNumber.MatchString(text):
 			lines[i].kind = kindNoise
+		case len(text) < 100 && strings.ContainsRune("bfwuplu", lead) && (byline.MatchString(text) || dateline.MatchString(text)):
+			lines[i].kind = kindNoise
 		case strings.ContainsRune("rsam", lead) && relatedLead.MatchString(text):
 			markRelated(raw, lines, i)
-		case strings.ContainsRune("(picv", lead) && captionLead.MatchString(text),
-			endsBlock(lines, i) && hasCredit(text):
+		case strings.ContainsRune("(picv", lead) && captionLead.MatchString(text):
+			lines[i].kind = kindCaption // "Photo: ..." starts a caption: nothing above it belongs
+		case endsBlock(lines, i) && hasCredit(text):
 			markCaption(raw, lines, i)
 		}
 	}
@@ -132,11 +138,38 @@ func markHeadline(raw []byte, lines []rawLine) {
 	}
 	for n := 0; n < 2 && i < len(lines) && lines[i].kind == kindBody; n, i = n+1, i+1 {
 		text := string(raw[lines[i].start:lines[i].end])
-		if !titleLike(text) || !nextStartsAfresh(raw, lines, i) {
+		title := titleLike(text) && nextStartsAfresh(raw, lines, i)
+		if !title && !(n == 0 && sentenceCaseHeadline(text) && endsBlock(lines, i) && !nextBodyLower(raw, lines, i)) {
 			return
 		}
 		lines[i].kind = kindHeadline
 	}
+}
+
+// sentenceCaseHeadline reports whether the first line of a text reads as a
+// headline written in sentence case ("Ukraine and Russia swap prisoners"):
+// short, with no sentence-ending or mid-phrase punctuation at its end, not
+// ending on a function word. It is only trusted when a blank line follows.
+func sentenceCaseHeadline(text string) bool {
+	words := strings.Fields(text)
+	if len(words) < 2 || len(words) > 15 || endsSentence([]byte(text)) || strings.ContainsAny(text[len(text)-1:], ",;-") {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text)
+	last := strings.ToLower(strings.TrimRight(words[len(words)-1], "\"'”’)]"))
+	return unicode.IsUpper(r) && !functionWords[last]
+}
+
+// nextBodyLower reports whether the next non-blank line after i starts in
+// lowercase, i.e. line i is a sentence cut by a page break, not a headline.
+func nextBodyLower(raw []byte, lines []rawLine, i int) bool {
+	for j := i + 1; j < len(lines); j++ {
+		if lines[j].kind != kindBlank {
+			r, _ := utf8.DecodeRune(raw[lines[j].start:lines[j].end])
+			return unicode.IsLower(r)
+		}
+	}
+	return false
 }
 
 // nextStartsAfresh reports whether the line after i is blank, missing, or
@@ -185,19 +218,20 @@ func markRelated(raw []byte, lines []rawLine, i int) {
 	}
 }
 
-// markCaption sets aside a caption's last line and the lines of its block
-// above it. A short block (at most four lines) is all caption, whatever its
-// punctuation; in a longer block the caption was glued under body text, so
-// the walk back stops at a line that ends a sentence.
+// markCaption sets aside a line ending in a photo credit and the caption
+// lines above it in its block: those that do not end a sentence (the caption
+// wrapped onto the credit line), at most three. A block of two lines
+// between blank lines is a caption and its credit, whatever the punctuation.
+// Above a sentence end is body text the caption was glued under.
 func markCaption(raw []byte, lines []rawLine, i int) {
 	lines[i].kind = kindCaption
 	top := i
 	for top > 0 && lines[top-1].kind == kindBody {
 		top--
 	}
-	short := i-top < 4
+	alone := i-top == 1 && (top == 0 || lines[top-1].kind == kindBlank)
 	for j := i - 1; j >= top && j >= i-3; j-- {
-		if !short && endsSentence(raw[lines[j].start:lines[j].end]) {
+		if !alone && endsSentence(raw[lines[j].start:lines[j].end]) {
 			return
 		}
 		lines[j].kind = kindCaption

@@ -61,7 +61,7 @@ func TestCleanParagraphEnds(t *testing.T) {
 		{"lowercase continuation", "He said that\n\nthe vote failed.", "He said that the vote failed."},
 		{"comma continuation", "In May 2021,\n\nTurkey objected.", "In May 2021, Turkey objected."},
 		{"heading mid text", "It ended.\n\nBackground Of The War\n\nThe war began in 2014.", "It ended.\n\nBackground Of The War\n\nThe war began in 2014."},
-		{"digit before capital", "Sales peaked in 2020\n\nThe next year fell.", "Sales peaked in 2020\n\nThe next year fell."},
+		{"digit before capital", "Sales rose.\nThey peaked in 2020\n\nThe next year fell.", "Sales rose. They peaked in 2020\n\nThe next year fell."},
 		{"crlf and tabs", "One  line\r\nwrapped\there.\r\n\r\nTwo.", "One line wrapped here.\n\nTwo."},
 	}
 	for _, tc := range tests {
@@ -134,6 +134,31 @@ func TestCleanSetsAsideNonBody(t *testing.T) {
 	}
 }
 
+func TestCleanWebCopy(t *testing.T) {
+	raw := strings.Join([]string{
+		"Ukraine and Russia swap prisoners",
+		"",
+		"By Jane Roe and Max Mustermann",
+		"Updated 14:32 GMT, 3 March 2023",
+		"Share",
+		"",
+		"KYIV, March 3 (Reuters) - Ukraine and Russia exchanged 130 prisoners of war on Friday, officials said.",
+		"The swap was the first since January.",
+		"Image: A released soldier hugs his mother. Reuters / Valentyn Ogirenko",
+		"\u201cWe are home,\u201d one soldier said.",
+		"Advertisement",
+		"By the end of the day, buses had left Sumy.",
+	}, "\n")
+	a := mustText(t, raw)
+	want := "KYIV, March 3 (Reuters) - Ukraine and Russia exchanged 130 prisoners of war on Friday, officials said. The swap was the first since January.\n\n\"We are home,\" one soldier said.\n\nBy the end of the day, buses had left Sumy."
+	if a.Text != want {
+		t.Errorf("Text =\n%q\nwant\n%q\naside %q", a.Text, want, asides(a))
+	}
+	if got := len(a.SetAside); got != 6 {
+		t.Errorf("SetAside = %q, want 6 lines", asides(a))
+	}
+}
+
 func TestCleanKeepsBodyThatLooksLikeNonBody(t *testing.T) {
 	tests := []string{
 		// a wrapped first sentence is not a headline
@@ -144,6 +169,10 @@ func TestCleanKeepsBodyThatLooksLikeNonBody(t *testing.T) {
 		"Revenue grew in the 2023 / 2024 season.",
 		// a number inside a paragraph is not a page number
 		"Turnout was\n42\npercent.",
+		// a one-line first paragraph cut by a page break is not a headline
+		"The envoy said on Monday that\n\nthe talks would resume.",
+		// a sentence starting with "By" is not a byline
+		"By the end of 2023 the bloc had lost two members.",
 	}
 	for _, raw := range tests {
 		a := mustText(t, raw)
