@@ -24,8 +24,9 @@ SNIPPET
 var snippetRE = regexp.MustCompile(`(?s)<textarea[^>]*id="embed-code"[^>]*>(.*?)</textarea>`)
 
 // embedSnippet reads the snippet the timeline page offers, with its frame
-// address made absolute as the page's script makes it for a reader.
-func embedSnippet(t *testing.T, out, origin string) string {
+// address pointed at the test server's embed page (root-relative: the host
+// page is served from the same server).
+func embedSnippet(t *testing.T, out string) string {
 	t.Helper()
 	index, err := os.ReadFile(filepath.Join(out, "index.html"))
 	if err != nil {
@@ -40,16 +41,15 @@ func embedSnippet(t *testing.T, out, origin string) string {
 	if !src.MatchString(snippet) {
 		t.Fatalf("embed snippet has no src: %s", snippet)
 	}
-	return src.ReplaceAllString(snippet, `src="`+origin+`/embed/index.html"`)
+	return src.ReplaceAllString(snippet, `src="/embed/index.html"`)
 }
 
 // TestEmbedReportsHeightAndHostResizes: inside an iframe on a host page the
 // embed reports its height, and the frame takes that height.
 func TestEmbedReportsHeightAndHostResizes(t *testing.T) {
 	s := seedSite(t)
-	srv := serveSite(t, s.Out, nil)
-	snippet := embedSnippet(t, s.Out, srv.URL)
-	srv = serveSite(t, s.Out, map[string]string{"host.html": strings.Replace(hostPage, "SNIPPET", snippet, 1)})
+	snippet := embedSnippet(t, s.Out)
+	srv := serveSite(t, s.Out, map[string]string{"host.html": strings.Replace(hostPage, "SNIPPET", snippet, 1)})
 	tb := newTab(t, srv.URL, tabOptions{width: 800, height: 900})
 	tb.open(testPrefix + "host.html")
 

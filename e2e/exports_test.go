@@ -249,7 +249,7 @@ func TestAtomFeedReadByFeedparser(t *testing.T) {
 		t.Fatalf("feedparser: %v", err)
 	}
 	var feed struct {
-		Bozo    int    `json:"bozo"`
+		Bozo    bool   `json:"bozo"`
 		Error   string `json:"error"`
 		Version string `json:"version"`
 		Title   string `json:"title"`
@@ -263,7 +263,7 @@ func TestAtomFeedReadByFeedparser(t *testing.T) {
 	if err := json.Unmarshal(out, &feed); err != nil {
 		t.Fatal(err)
 	}
-	if feed.Bozo != 0 {
+	if feed.Bozo {
 		t.Errorf("feedparser found feed.atom malformed: %s", feed.Error)
 	}
 	if feed.Version != "atom10" {
