@@ -22,6 +22,7 @@ type anchor struct {
 	np0, np1    int  // the noun phrase [np0, np1) for anchorNoun
 	possessor   bool // the date is the possessor of the noun phrase ("this year's summit")
 	reported    bool // inside a clause reported by a verb of saying ("reported that ... in 2019")
+	rep0        int  // first token of the reported clause
 	// rel0, rel1 bound a relative clause set off by commas that holds the
 	// date ("Brandt, who had led the city since 2014, said"): [rel0, rel1)
 	// from "who" to before the closing comma; rel1 == 0 when none.
@@ -89,7 +90,8 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 		return a
 	}
 	a.kind = anchorClause
-	a.reported = insideReportedClause(s.toks, a.first)
+	a.rep0 = insideReportedClause(s.toks, a.first)
+	a.reported = a.rep0 > 0
 	a.rel0, a.rel1 = relativeAside(s.toks, a.first)
 	return a
 }
@@ -235,23 +237,38 @@ func possessive(w string) bool {
 // insideReportedClause reports whether the token at i sits in a clause
 // introduced by "that" after a verb of saying ("Politico reported, citing
 // leaked documents, that Belarus delivered weapons between 2018 and 2020").
-func insideReportedClause(toks []token, i int) bool {
+func insideReportedClause(toks []token, i int) int {
 	for j := i - 1; j >= 0; j-- {
 		tk := toks[j]
 		if tk.text == ";" {
-			return false
+			return 0
 		}
-		if !tk.word || tk.lower() != "that" {
+		if !tk.word {
 			continue
 		}
-		for k := j - 1; k >= 0 && k >= j-7; k-- {
-			if toks[k].word && reportingVerbs[toks[k].lower()] {
-				return true
+		w := tk.lower()
+		if w == "that" {
+			for k := j - 1; k >= 0 && k >= j-7; k-- {
+				if toks[k].word && reportingVerbs[toks[k].lower()] {
+					return j + 1
+				}
 			}
+			continue
+		}
+		// "Auditors said the port lost money in 2019": a verb of saying
+		// followed directly by its clause; "said yesterday" is not one.
+		if reportingVerbs[w] && j+1 < i && toks[j+1].word && !insideSpan(toks, j+1, i) && !isIntroWord(toks[j+1]) {
+			return j + 1
+		}
+		if tk.text == "," {
+			return 0
 		}
 	}
-	return false
+	return 0
 }
+
+// insideSpan reports whether token k is the first token of the date at i.
+func insideSpan(toks []token, k, i int) bool { return k == i }
 
 // isIntroWord reports words that open an adverbial phrase set off by a comma
 // before the subject ("Speaking at ...", "Later Thursday", "In 1996, ...").

@@ -47,6 +47,7 @@ type sentence struct {
 	text    string
 	toks    []token
 	timexes []timeline.Timex // with spans relative to the sentence
+	runs    []nameRun        // capitalised names, filled by collectNames
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
@@ -92,7 +93,7 @@ func (x *extractor) splitSentences() []sentence {
 func (x *extractor) run() {
 	for i := range x.sents {
 		x.sentence(i, &x.sents[i])
-		if p := x.names.lastPerson(x.sents[i].toks); p != "" {
+		if p := x.names.lastPerson(&x.sents[i]); p != "" {
 			x.lastName = p
 		}
 	}
@@ -136,7 +137,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 		x.addLead(s)
 	case carry != nil && pastTense(s):
 		carry.Mentions = append(carry.Mentions, x.mention(s, nil))
-		carry.Entities = mergeEntities(carry.Entities, x.names.entitiesIn(s.toks))
+		carry.Entities = mergeEntities(carry.Entities, x.names.entitiesIn(s))
 	default:
 		x.addLead(s)
 	}
@@ -156,7 +157,7 @@ func (x *extractor) carried(idx int, s *sentence) *timeline.Event {
 	if len(x.news) == 0 {
 		return nil
 	}
-	names := x.names.entitiesIn(s.toks)
+	names := x.names.entitiesIn(s)
 	if len(names) == 0 {
 		return x.news[len(x.news)-1]
 	}
@@ -251,11 +252,11 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 	for _, ev := range x.events {
 		if ev.Start.Value == t.Date.Value && ev.Title == title && sameEnd(ev.End, t.RangeEnd) {
 			ev.Mentions = append(ev.Mentions, m)
-			ev.Entities = mergeEntities(ev.Entities, x.names.entitiesIn(s.toks))
+			ev.Entities = mergeEntities(ev.Entities, x.names.entitiesIn(s))
 			return ev
 		}
 	}
-	ev := &timeline.Event{Title: title, Start: t.Date, Mentions: []timeline.Mention{m}, Entities: x.names.entitiesIn(s.toks)}
+	ev := &timeline.Event{Title: title, Start: t.Date, Mentions: []timeline.Mention{m}, Entities: x.names.entitiesIn(s)}
 	if t.RangeEnd != nil && !t.RangeEnd.IsZero() {
 		end := *t.RangeEnd
 		ev.End = &end
@@ -279,7 +280,7 @@ func (x *extractor) addLead(s *sentence) {
 		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
 	}
 	x.lead.Mentions = append(x.lead.Mentions, x.mention(s, nil))
-	x.lead.Entities = mergeEntities(x.lead.Entities, x.names.entitiesIn(s.toks))
+	x.lead.Entities = mergeEntities(x.lead.Entities, x.names.entitiesIn(s))
 }
 
 func (x *extractor) leadTitle(first *sentence) string {
@@ -363,7 +364,22 @@ func insideAny(tk token, ts []timeline.Timex) bool {
 	return false
 }
 
-func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+// collapseSpace turns every run of white space into one space and trims the
+// ends; text that needs no change is returned as is, without copying.
+func collapseSpace(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\n' || c == '\t' || c == '\r' || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
 
 // speaksOfFuture reports whether a sentence announces something to come.
 func speaksOfFuture(s *sentence) bool {

@@ -81,8 +81,7 @@ var pastMarkers = set("was", "were", "had", "did", "said", "told", "made", "took
 var reportingVerbs = set("said", "says", "say", "told", "tells", "reported", "reports", "announced",
 	"announces", "claimed", "claims", "stated", "states", "added", "noted", "wrote", "confirmed",
 	"revealed", "admitted", "argued", "insisted", "warned", "alleged", "acknowledged", "explained",
-	"denied", "believes", "believed", "thinks", "thought", "recalled", "learned", "showed", "shows",
-	"indicated", "suggested", "estimated", "accused")
+	"denied", "believes", "believed", "thinks", "thought", "indicated", "suggested", "estimated")
 
 // personTitles precede a person's name ("Prime Minister Nikol Pashinyan").
 var personTitles = set("President", "Minister", "Chancellor", "King", "Queen", "Prince", "Princess",

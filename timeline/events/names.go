@@ -28,7 +28,8 @@ func collectNames(sents []sentence, publisher string) *nameBook {
 	b := &nameBook{kinds: map[string]timeline.EntityKind{}, alias: map[string]string{}}
 	votes := map[string]map[timeline.EntityKind]int{}
 	for i := range sents {
-		for _, r := range runsOf(sents[i].toks) {
+		sents[i].runs = runsOf(sents[i].toks)
+		for _, r := range sents[i].runs {
 			if votes[r.name] == nil {
 				votes[r.name] = map[timeline.EntityKind]int{}
 			}
@@ -158,7 +159,7 @@ func splitRun(toks []token, i, j int) []nameRun {
 		r.kind = timeline.Place
 	case j+1 < len(toks) && toks[j].text == "," && toks[j+1].lower() == "who":
 		r.kind = timeline.Person // "Brandt, who ..."
-	case j-i >= 2 && (j < len(toks) && saidWords[toks[j].lower()] || i > 0 && saidWords[toks[i-1].lower()]):
+	case j-i >= 2 && (i == 0 || toks[i-1].lower() != "of") && (j < len(toks) && saidWords[toks[j].lower()] || i > 0 && saidWords[toks[i-1].lower()]):
 		r.kind = timeline.Person // "Mike Gikas said", "said Mike Gikas"
 	}
 	return []nameRun{r}
@@ -225,9 +226,9 @@ func isAcronym(w string) bool {
 }
 
 // entitiesIn returns the classified names of a sentence, in text order.
-func (b *nameBook) entitiesIn(toks []token) []timeline.Entity {
+func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 	var out []timeline.Entity
-	for _, r := range runsOf(toks) {
+	for _, r := range s.runs {
 		canon, ok := b.alias[r.name]
 		if !ok {
 			continue
@@ -238,9 +239,9 @@ func (b *nameBook) entitiesIn(toks []token) []timeline.Entity {
 }
 
 // lastPerson returns the last person named in a sentence, as written.
-func (b *nameBook) lastPerson(toks []token) string {
+func (b *nameBook) lastPerson(s *sentence) string {
 	name := ""
-	for _, r := range runsOf(toks) {
+	for _, r := range s.runs {
 		if canon, ok := b.alias[r.name]; ok && b.kinds[canon] == timeline.Person {
 			name = r.name
 		}

@@ -45,12 +45,7 @@ func isArticle(tk token) bool {
 func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	c0 := 0
 	if a.reported {
-		for j := a.first - 1; j >= 0; j-- {
-			if s.toks[j].word && s.toks[j].lower() == "that" {
-				c0 = j + 1
-				break
-			}
-		}
+		c0 = a.rep0
 	}
 	var keep []int
 	if a.rel1 > 0 {
@@ -228,7 +223,7 @@ func cutTail(toks []token, keep []int) []int {
 // dropDates removes every date expression of the sentence from a title, with
 // the preposition that introduced it ("on Wednesday", "between 2018 and 2020").
 func dropDates(s *sentence, keep []int) []int {
-	drop := make(map[int]bool)
+	drop := make([]bool, len(s.toks))
 	for i, tk := range s.toks {
 		if !insideAny(tk, s.timexes) {
 			continue

@@ -10,12 +10,13 @@ import (
 // relative to the sentence.
 type token struct {
 	text       string
+	low        string // text in lower case
 	start, end int
 	word       bool // letters or digits (a word, number or name)
 	quoted     bool // inside quotation marks
 }
 
-func (t token) lower() string { return strings.ToLower(t.text) }
+func (t token) lower() string { return t.low }
 
 // capitalised reports whether the token starts with an upper-case letter.
 func (t token) capitalised() bool {
@@ -27,7 +28,7 @@ func (t token) capitalised() bool {
 // its own token; hyphens, inner periods and inner apostrophes stay in words.
 // quoteOpen tells whether the sentence starts inside a quotation.
 func tokenize(s string, quoteOpen bool) []token {
-	var toks []token
+	toks := make([]token, 0, len(s)/5+4)
 	inQuote := quoteOpen
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
@@ -51,17 +52,17 @@ func tokenize(s string, quoteOpen bool) []token {
 				}
 				break
 			}
-			toks = append(toks, token{text: s[i:j], start: i, end: j, word: true, quoted: inQuote})
+			toks = append(toks, token{text: s[i:j], low: strings.ToLower(s[i:j]), start: i, end: j, word: true, quoted: inQuote})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
-			toks = append(toks, token{text: "'s", start: i, end: i + n + 1, quoted: inQuote})
+			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote})
 			i += n + 1
 		default:
 			opens, closes := quoteEffect(r, inQuote, s, i)
 			if opens {
 				inQuote = true
 			}
-			toks = append(toks, token{text: s[i : i+n], start: i, end: i + n, quoted: inQuote})
+			toks = append(toks, token{text: s[i : i+n], low: s[i : i+n], start: i, end: i + n, quoted: inQuote})
 			if closes {
 				inQuote = false
 			}

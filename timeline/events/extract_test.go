@@ -1,0 +1,180 @@
+package events
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// shiftMap is an OffsetMap for tests: the cleaned text starts n bytes into
+// the original file (as if a header had been set aside).
+type shiftMap int
+
+func (s shiftMap) Original(i int) int { return i + int(s) }
+
+var pub = time.Date(2021, 3, 5, 0, 0, 0, 0, time.UTC)
+
+// timexAt builds a resolved DATE expression for the first occurrence of expr.
+func timexAt(t *testing.T, text, expr, value string) timeline.Timex {
+	t.Helper()
+	i := strings.Index(text, expr)
+	if i < 0 {
+		t.Fatalf("%q not in text", expr)
+	}
+	d, err := timeline.ParseDate(value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return timeline.Timex{Span: timeline.Span{Start: i, End: i + len(expr)}, Text: expr, Type: timeline.TypeDate, Value: value, Date: d}
+}
+
+func article(text string) timeline.Article {
+	a := timeline.Article{Path: "a.txt", Slug: "a", Text: text, Offsets: shiftMap(10)}
+	a.Meta.Date = pub
+	a.Meta.Title = "Harbour board votes on new quay"
+	return a
+}
+
+func TestDurationAndSetDateNothing(t *testing.T) {
+	text := "Dockers protested for weeks. The board meets every year."
+	a := article(text)
+	weeks := timeline.Timex{Span: timeline.Span{Start: 22, End: 27}, Text: "weeks", Type: timeline.TypeDuration, Value: "PXW"}
+	every := timeline.Timex{Span: timeline.Span{Start: 45, End: 55}, Text: "every year", Type: timeline.TypeSet, Value: "P1Y"}
+	evs := ExtractWith(a, []timeline.Timex{weeks, every})
+	if len(evs) != 1 || !evs[0].Lead {
+		t.Fatalf("want only the lead event, got %+v", evs)
+	}
+	if evs[0].Start.Value != "2021-03-05" || len(evs[0].Mentions) != 2 {
+		t.Errorf("lead event %s with %d mentions, want 2021-03-05 with 2", evs[0].Start.Value, len(evs[0].Mentions))
+	}
+}
+
+func TestNothingAfterPublicationUnlessFuture(t *testing.T) {
+	text := "The quay opened on 9 March. The board will vote on 12 March."
+	a := article(text)
+	evs := ExtractWith(a, []timeline.Timex{
+		timexAt(t, text, "9 March", "2021-03-09"), // past tense: a mis-resolved date
+		timexAt(t, text, "12 March", "2021-03-12"),
+	})
+	var got []string
+	for _, ev := range evs {
+		if !ev.Lead {
+			got = append(got, ev.Start.Value+" "+ev.Title)
+		}
+	}
+	if len(got) != 1 || got[0] != "2021-03-12 The board will vote" {
+		t.Errorf("got %q, want only the announced vote on 2021-03-12", got)
+	}
+}
+
+func TestMentionOffsetsMapToOriginal(t *testing.T) {
+	text := "The board approved the quay on 2 March."
+	a := article(text)
+	tx := timexAt(t, text, "2 March", "2021-03-02")
+	evs := ExtractWith(a, []timeline.Timex{tx})
+	if len(evs) != 1 {
+		t.Fatalf("got %d events, want 1", len(evs))
+	}
+	m := evs[0].Mentions[0]
+	if m.Sentence != (timeline.Span{Start: 10, End: 10 + len(text)}) {
+		t.Errorf("sentence span %v, want [10,%d)", m.Sentence, 10+len(text))
+	}
+	if m.Timex == nil || *m.Timex != (timeline.Span{Start: 10 + tx.Start, End: 10 + tx.End}) {
+		t.Errorf("timex span %v, want [%d,%d)", m.Timex, 10+tx.Start, 10+tx.End)
+	}
+	if evs[0].Title != "The board approved the quay" {
+		t.Errorf("title %q", evs[0].Title)
+	}
+}
+
+func TestRangeIsOneEvent(t *testing.T) {
+	text := "Auditors said the port lost money between 2016 and 2019."
+	a := article(text)
+	from := timexAt(t, text, "2016", "2016")
+	to := timexAt(t, text, "2019", "2019")
+	end := to.Date
+	from.RangeEnd = &end
+	evs := ExtractWith(a, []timeline.Timex{from, to})
+	var dated []timeline.Event
+	for _, ev := range evs {
+		if !ev.Lead {
+			dated = append(dated, ev)
+		}
+	}
+	if len(dated) != 1 || dated[0].Start.Value != "2016" || dated[0].End == nil || dated[0].End.Value != "2019" {
+		t.Fatalf("want one 2016..2019 event, got %+v", dated)
+	}
+	if dated[0].Title != "The port lost money" {
+		t.Errorf("title %q, want the reported clause", dated[0].Title)
+	}
+}
+
+func TestNounPhraseAndClauseInOneSentence(t *testing.T) {
+	text := "On 1 March the mayor blamed the 2019 strike on the board."
+	a := article(text)
+	evs := ExtractWith(a, []timeline.Timex{
+		timexAt(t, text, "1 March", "2021-03-01"),
+		timexAt(t, text, "2019", "2019"),
+	})
+	titles := map[string]string{}
+	for _, ev := range evs {
+		titles[ev.Start.Value] = ev.Title
+	}
+	if titles["2019"] != "Strike on the board" {
+		t.Errorf("2019: %q, want the dated noun phrase", titles["2019"])
+	}
+	if !strings.HasPrefix(titles["2021-03-01"], "The mayor blamed") {
+		t.Errorf("2021-03-01: %q, want the clause", titles["2021-03-01"])
+	}
+}
+
+func TestNarrativeCarriesToNextSentence(t *testing.T) {
+	text := "Port director Ana Rell resigned on 3 March. She thanked the staff. The quay is busy."
+	a := article(text)
+	evs := ExtractWith(a, []timeline.Timex{timexAt(t, text, "3 March", "2021-03-03")})
+	for _, ev := range evs {
+		switch ev.Start.Value {
+		case "2021-03-03":
+			if len(ev.Mentions) != 2 || !strings.Contains(ev.Mentions[1].Text, "thanked") || ev.Mentions[1].Timex != nil {
+				t.Errorf("resignation mentions %+v, want the carried 'thanked' sentence without timex", ev.Mentions)
+			}
+		case "2021-03-05":
+			if len(ev.Mentions) != 1 || !strings.Contains(ev.Mentions[0].Text, "busy") {
+				t.Errorf("lead mentions %+v, want the present-tense sentence", ev.Mentions)
+			}
+		}
+	}
+}
+
+func TestTitlesAreShortAndBalanced(t *testing.T) {
+	long := `"The harbour board, which has met in secret for years, approved a plan to rebuild every quay and warehouse along the northern shore`
+	got := shortTitle(long)
+	if len(got) > maxTitle+len("…") || strings.Contains(got, `"`) || !strings.HasSuffix(got, "…") {
+		t.Errorf("shortTitle = %q", got)
+	}
+	if got := shortTitle("the council (which met late voted"); strings.ContainsAny(got, "()") || got[0] != 'T' {
+		t.Errorf("shortTitle = %q", got)
+	}
+}
+
+func TestEntities(t *testing.T) {
+	text := "Prime Minister Lio Varne met the Harbour Workers Union in Tessaly on 2 March. Varne said talks went well."
+	a := article(text)
+	evs := ExtractWith(a, []timeline.Timex{timexAt(t, text, "2 March", "2021-03-02")})
+	want := map[string]timeline.EntityKind{"Lio Varne": timeline.Person, "Harbour Workers Union": timeline.Organisation, "Tessaly": timeline.Place}
+	for _, ev := range evs {
+		if ev.Start.Value != "2021-03-02" {
+			continue
+		}
+		for _, e := range ev.Entities {
+			if want[e.Name] == e.Kind {
+				delete(want, e.Name)
+			}
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing entities %v", want)
+	}
+}
