@@ -35,10 +35,10 @@ var (
 	captionLead = regexp.MustCompile(`(?i)^\(?(?:photo|photograph|image|picture|illustration|credit|video)(?:\s+by)?\s*[:/]`)
 	relatedLead = regexp.MustCompile(`(?i)^(?:related(?:\s+(?:article|story|content|news|reading))?|read\s+(?:also|more)|see\s+also|also\s+read|more\s+on\s+this)\s*[:|–—-]`)
 	// Bylines and page metadata of web copy: "By Jane Doe", "Updated 14:32 GMT, 3 March 2023".
-	byline      = regexp.MustCompile(`^(?:By|BY|From|Words by)\s+\p{Lu}[\p{L}.'’-]*(?:(?:\s+|\s*,\s*|\s+and\s+)\p{Lu}[\p{L}.'’-]*){0,5}(?:\s*[,|–—-]\s*.{0,40})?$`)
-	dateline    = regexp.MustCompile(`(?i)^(?:updated|published|posted|last updated|first published)(?:\s+on)?\s*:?\s+\S`)
-	pageNumber  = regexp.MustCompile(`(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$`)
-	noiseLines  = map[string]bool{
+	byline     = regexp.MustCompile(`^(?:By|BY|From|Words by)\s+\p{Lu}[\p{L}.'’-]*(?:(?:\s+|\s*,\s*|\s+and\s+)\p{Lu}[\p{L}.'’-]*){0,5}(?:\s*[,|–—-]\s*.{0,40})?$`)
+	dateline   = regexp.MustCompile(`(?i)^(?:updated|published|posted|last updated|first published)(?:\s+on)?\s*:?\s+\S`)
+	pageNumber = regexp.MustCompile(`(?i)^(?:page\s*)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$`)
+	noiseLines = map[string]bool{
 		"advertisement": true, "share": true, "share this article": true, "subscribe": true,
 		"read more": true, "listen to this article": true, "print": true, "continue reading": true,
 	}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"sort"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -152,6 +153,9 @@ func normalForm(r rune, quotes bool) (string, bool) {
 		return "ffl", true
 	case '\uFB05', '\uFB06':
 		return "st", true
+	}
+	if unicode.IsSpace(r) && r != '\n' {
+		return " ", true // en, em, thin, ideographic... spaces
 	}
 	if quotes {
 		switch r {
