@@ -20,7 +20,8 @@ func init() {
 			"and compares the expressions found with the gold <TIMEX3> tags: strict and relaxed\n" +
 			"span precision/recall/F1, type accuracy, and value F1 (relaxed matches with the exact\n" +
 			"value, over system and gold counts), per argument and for all together; then every\n" +
-			"miss with its gold value (WRONG: wrong value, MISSED: not found, SPURIOUS: not annotated).",
+			"miss with its gold value (WRONG: wrong value, MISSED: not found, SPURIOUS: not annotated,\n" +
+			"SPAN: right value but not the same span).",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runEval(afero.NewOsFs(), args, !noMisses, cmd.OutOrStdout())

@@ -76,6 +76,7 @@ type Miss struct {
 	Gold     Gold
 	Got      *timeline.Timex // the overlapping system expression, if any
 	Spurious bool            // a system expression overlapping no gold one
+	SpanOnly bool            // right value, but not the very same span
 	Context  string          // the text around it
 }
 
@@ -131,6 +132,9 @@ func ScoreDoc(doc Doc, resolve Resolver) (Counts, []Miss) {
 		}
 		if s.Value == g.Value {
 			c.ValueOK++
+			if s.Span != g.Span {
+				misses = append(misses, Miss{Path: doc.Path, Gold: g, Got: &sys[best], SpanOnly: true, Context: context(doc.Text, g.Span)})
+			}
 		} else {
 			misses = append(misses, Miss{Path: doc.Path, Gold: g, Got: &sys[best], Context: context(doc.Text, g.Span)})
 		}
@@ -184,6 +188,8 @@ func WriteMisses(w io.Writer, misses []Miss) error {
 		switch {
 		case m.Spurious:
 			_, err = fmt.Fprintf(w, "SPURIOUS %s %q %s %s | %s\n", m.Path, m.Got.Text, m.Got.Type, m.Got.Value, m.Context)
+		case m.SpanOnly:
+			_, err = fmt.Fprintf(w, "SPAN     %s %q gold %s %s got %q | %s\n", m.Path, m.Gold.Text, m.Gold.Type, m.Gold.Value, m.Got.Text, m.Context)
 		case m.Got == nil:
 			_, err = fmt.Fprintf(w, "MISSED   %s %q gold %s %s | %s\n", m.Path, m.Gold.Text, m.Gold.Type, m.Gold.Value, m.Context)
 		default:

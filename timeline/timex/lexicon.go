@@ -132,6 +132,7 @@ const (
 	mThan
 	mOther
 	mQ // "Q" of "Q3"
+	mNone
 )
 
 type entry struct {
@@ -240,7 +241,7 @@ func init() {
 		"many": mMany, "current": mCurrent, "within": mWithin, "over": mOver, "on": mOn, "in": mIn,
 		"am": mAM, "pm": mPM, "these": mThese, "or": mOr, "per": mPer, "since": mSince,
 		"more": mMoreThan, "less": mLessThan, "least": mAtLeast, "up": mUpTo,
-		"at": mAt, "than": mThan, "other": mOther, "q": mQ,
+		"at": mAt, "than": mThan, "other": mOther, "q": mQ, "no": mNone,
 	}
 	for w, v := range mods {
 		addWords(cMod, v, w)

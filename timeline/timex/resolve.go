@@ -28,18 +28,34 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 	for from := 0; from < len(text); {
 		to := blockEnd(text, from)
 		d.toks = tokenizeRange(text, from, to, d.toks[:0])
+		last := 0 // token after the last match: rules may reach back, never over it
 		for i := 0; i < d.n(); {
 			m, ok := dispatch.longest(d, i)
 			if !ok {
 				i++
 				continue
 			}
+			settle(d, &m, last)
 			out = r.emit(out, m)
-			i = m.end
+			i, last = m.end, m.end
 		}
 		from = to
 	}
 	return out
+}
+
+// settle keeps a match clear of the previous one and lets an approximating
+// word before a date join it ("around Nov. 1", "about 7:15 p.m."), as TimeML does.
+func settle(d *doc, m *match, last int) {
+	e := &m.exprs[0]
+	if e.isPoint && e.i-1 >= last {
+		if k := d.modOf(e.i - 1); k == mAbout || k == mNearly {
+			e.i--
+		}
+	}
+	if e.i < last {
+		e.i = min(last, e.j-1)
+	}
 }
 
 // blockSize is the text length tokenized at once.

@@ -60,12 +60,14 @@ func approxPrefix(d *doc, i int) int {
 	case mNearly, mAbout:
 		return i + 1
 	case mOver:
-		if !d.mod(i+1, mThe) { // "over the past year": "over" is a signal there
-			return i + 1
-		}
+		// "over three years" reads as a signal ("during"), which TimeML leaves out
 	case mMoreThan, mLessThan:
 		if d.mod(i+1, mThan) {
 			return i + 2
+		}
+	case mNone:
+		if d.mod(i+1, mMoreThan) && d.mod(i+2, mThan) {
+			return i + 3 // "no more than sixty days"
 		}
 	case mAt:
 		if d.mod(i+1, mAtLeast) {
@@ -83,7 +85,7 @@ var countRule = &rule{
 	name: "count",
 	triggers: []int{keyNum, keyClass + int(cNumWord), keyMod + mA, keyMod + mThe, keyMod + mSeveral, keyMod + mFew,
 		keyMod + mMany, keyMod + mSome, keyMod + mCouple, keyMod + mNearly, keyMod + mAbout, keyMod + mOver,
-		keyMod + mMoreThan, keyMod + mLessThan, keyMod + mAt, keyMod + mUpTo, keyMod + mPast, keyMod + mLast,
+		keyMod + mMoreThan, keyMod + mLessThan, keyMod + mNone, keyMod + mAt, keyMod + mUpTo, keyMod + mPast, keyMod + mLast,
 		keyMod + mNext, keyMod + mRecent, keyMod + mComing, keyUnit},
 	match: func(d *doc, i int) (match, bool) {
 		j := approxPrefix(d, i)
@@ -145,6 +147,12 @@ var countRule = &rule{
 		}
 		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) {
 			return match{}, false // "52 years old"; "three-quarters" is a fraction
+		}
+		if adjective && (d.lowerIs(k+1, "period") || d.lowerIs(k+1, "term") || d.lowerIs(k+1, "span") || d.lowerIs(k+1, "stretch")) {
+			if d.mod(i-1, mA) {
+				i-- // "a three-year period" names the duration itself
+			}
+			return fixed(i, k+2, timeline.TypeDuration, durationValue(n, u))
 		}
 		end := k + 1
 		if u == uSecond && n == 1 && end < d.n() && d.toks[end].kind == tWord && !d.mod(end, mAgo) && !d.mod(end, mLater) {

@@ -395,8 +395,16 @@ var dateRule = &rule{
 		if !ok {
 			return match{}, false
 		}
-		if j > i && p.yearDig == 4 && p.month == 0 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
-			i = j // "the 2020 election": "the" belongs to the noun phrase
+		if j > i && p.yearDig == 4 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
+			i = j // "the 2020 election", "the Nov. 1 deadline": "the" belongs to the noun phrase
+		}
+		// "June last year", "January this year"
+		if p.yearDig == 0 && p.month > 0 && p.weekday < 0 {
+			if m := d.modOf(end); (m == mLast || m == mThis || m == mNext) && d.lowerIs(end+1, "year") {
+				p.relative, p.unit = true, uYear
+				p.shift = map[int32]int{mThis: 0, mLast: -1, mNext: 1}[m]
+				end += 2
+			}
 		}
 		p.anchor = anchorDCT
 		typ := timeline.TypeDate

@@ -67,6 +67,9 @@ var quarterRule = &rule{
 				k++
 			}
 			if u, plural := d.unit(k); !plural && (u == uQuarter || u == uHalf) {
+				if k > j+1 && d.mod(i, mThe) {
+					i++ // "the third-quarter results": an adjective; "the" belongs to the noun
+				}
 				unit, j = u, k+1
 			} else if d.lowerIs(k, "half") {
 				unit, j = uHalf, k+1

@@ -65,6 +65,15 @@ var deicticRule = &rule{
 			return match{}, false
 		}
 		e, _ := d.word(j)
+		if i > 0 && !d.toks[i].upper || i > 0 {
+			// "later yesterday", "earlier today", "right now", "more recently": TimeML keeps the modifier
+			switch {
+			case (d.mod(i-1, mLater) || d.mod(i-1, mEarlier)) && (e.val == dYesterday || e.val == dToday || e.val == dTomorrow):
+				i--
+			case d.lowerIs(i-1, "right") && e.val == dNow, d.mod(i-1, mMoreThan) && e.val == dRecently:
+				i--
+			}
+		}
 		switch e.val {
 		case dToday:
 			return withDayTime(d, i, j+1, relPoint(anchorDCT, uDay, 0))
