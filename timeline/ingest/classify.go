@@ -152,7 +152,7 @@ func markHeadline(raw []byte, lines []rawLine) {
 // ending on a function word. It is only trusted when a blank line follows.
 func sentenceCaseHeadline(text string) bool {
 	words := strings.Fields(text)
-	if len(words) < 2 || len(words) > 15 || endsSentence([]byte(text)) || strings.ContainsAny(text[len(text)-1:], ",;-") {
+	if len(words) < 2 || len(words) > 15 || endsSentence([]byte(text)) || strings.ContainsAny(lastChar(text), ",;:-–—_") {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(text)
@@ -186,7 +186,7 @@ func nextStartsAfresh(raw []byte, lines []rawLine, i int) bool {
 // capitalised except function words, not ending like a sentence or a wrap.
 func titleLike(text string) bool {
 	words := strings.Fields(text)
-	if len(words) == 0 || len(words) > 16 || strings.ContainsAny(text[len(text)-1:], ".,;:") {
+	if len(words) == 0 || len(words) > 16 || strings.ContainsAny(lastChar(text), ".,;:-–—_") {
 		return false
 	}
 	capped := 0
@@ -280,4 +280,10 @@ func endsSentence(text []byte) bool {
 		return false
 	}
 	return false
+}
+
+// lastChar is the last character of s ("" for "").
+func lastChar(s string) string {
+	_, n := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-n:]
 }

@@ -106,7 +106,7 @@ func continues(p, n []byte) bool {
 	case unicode.IsLower(last) || isHyphen(last):
 		return true
 	}
-	return strings.ContainsRune(",;(“‘\"—–&", last)
+	return strings.ContainsRune(",;(“‘\"—–&_", last)
 }
 
 // dropHyphen decides whether a hyphen at a line end was a syllable break
