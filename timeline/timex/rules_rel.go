@@ -133,7 +133,7 @@ var deicticRule = &rule{
 func withDayTime(d *doc, i, j int, p point) (match, bool) {
 	if d.is(j, cPart) {
 		p.part = int(d.toks[j].val)
-		return one(i, j+1, timeline.TypeTime, p)
+		return one(i, j+1, timeline.TypeDate, p)
 	}
 	return one(i, j, timeline.TypeDate, p)
 }
@@ -173,11 +173,8 @@ var weekdayRule = &rule{
 			p.part = int(d.toks[j].val)
 			j++
 		}
-		typ := timeline.TypeDate
-		if p.part > 0 {
-			typ = timeline.TypeTime
-		}
-		return one(i, j, typ, p)
+		// "Wednesday night" stays a DATE (with a part-of-day value), as TimeML annotators mostly type it
+		return one(i, j, timeline.TypeDate, p)
 	},
 }
 
