@@ -115,6 +115,9 @@ func (x *extractor) sentence(idx int, s *sentence) {
 			x.add(s, t, nounTitle(s, a))
 		case anchorClause:
 			ev := x.add(s, t, x.clauseTitle(s, a))
+			if !a.reported && x.future(t) && !hasReportingVerb(s) {
+				mainDated = true // "It will open in 2027": the clause is the future event
+			}
 			if !a.reported && !x.future(t) {
 				mainDated = true
 				if !presentTense(s) || t.Date.Gran >= timeline.GranDay {
@@ -146,8 +149,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 // carried returns the event an undated past-tense sentence goes on telling:
 // the day the sentence just before dated, or else the news the article
 // reports (a day at most two weeks before publication): the latest news event
-// naming someone or something the sentence names, or when the sentence names
-// nobody, the latest news event. Older dates do not carry further: a
+// naming someone or something the sentence names, else the latest news event. Older dates do not carry further: a
 // flashback ("In April, a blog obtained a prototype") is followed by a return
 // to the news more often than by more of the past.
 func (x *extractor) carried(idx int, s *sentence) *timeline.Event {
@@ -166,7 +168,7 @@ func (x *extractor) carried(idx int, s *sentence) *timeline.Event {
 			return x.news[i]
 		}
 	}
-	return nil
+	return x.news[len(x.news)-1]
 }
 
 func sharesEntity(a, b []timeline.Entity) bool {
@@ -283,13 +285,27 @@ func (x *extractor) addLead(s *sentence) {
 	x.lead.Entities = mergeEntities(x.lead.Entities, x.names.entitiesIn(s))
 }
 
+// leadTitle is the headline, else the title, else the article's first sentence.
 func (x *extractor) leadTitle(first *sentence) string {
 	for _, t := range []string{x.a.Headline, x.a.Meta.Title} {
 		if t = strings.TrimSpace(t); t != "" {
 			return shortTitle(t)
 		}
 	}
+	if len(x.sents) > 0 {
+		first = &x.sents[0]
+	}
 	return shortTitle(first.text)
+}
+
+// hasReportingVerb reports whether a sentence reports speech ("he said").
+func hasReportingVerb(s *sentence) bool {
+	for _, tk := range s.toks {
+		if tk.word && !tk.quoted && reportingVerbs[tk.lower()] {
+			return true
+		}
+	}
+	return false
 }
 
 // toldPublisher reports whether an undated sentence tells what a source told
