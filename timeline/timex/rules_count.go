@@ -115,6 +115,9 @@ var countRule = &rule{
 			if d.mod(j+1, mAgo) {
 				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
 			}
+			if d.lowerIs(j+1, "old") || (j > 0 && d.toks[j-1].kind == tNum) {
+				return match{}, false // "52 years old", "1.5 years"
+			}
 			if pm := d.modOf(j - 1); pm == mPast && !the {
 				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "in past years"
 			}

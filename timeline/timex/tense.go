@@ -91,7 +91,8 @@ func tenseOf(d *doc, k int) int {
 	if inSet(pastWords, w) {
 		return -1
 	}
-	if len(w) > 4 && (w[len(w)-2:] == "ed" || w[len(w)-2:] == "ED") && !t.known {
+	// a regular past: "-ed", but not "succeed" or "United"
+	if len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known {
 		return -1
 	}
 	return 0
