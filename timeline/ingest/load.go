@@ -52,19 +52,33 @@ func (l *loader) dir(root string) {
 	for _, d := range l.opts.OptionalDateDirs {
 		optional = optional || filepath.Clean(d) == filepath.Clean(root)
 	}
-	_ = afero.Walk(l.fs, root, func(path string, info fs.FileInfo, err error) error {
+	walkRoot := root
+	if info, err := lstat(l.fs, root); err == nil && info.Mode()&os.ModeSymlink != 0 {
+		// the folder itself may be a link (content -> /srv/articles): walk
+		// through it; links inside are still checked against it
+		walkRoot = root + string(filepath.Separator) + "."
+	}
+	_ = afero.Walk(l.fs, walkRoot, func(path string, info fs.FileInfo, err error) error {
 		if err != nil {
 			l.fail(&Error{Path: path, Err: fmt.Errorf("cannot read: %w", unwrapPath(err))})
 			return nil
 		}
 		name := info.Name()
-		if path != root && strings.HasPrefix(name, ".") {
+		if path != walkRoot && strings.HasPrefix(name, ".") {
 			if info.IsDir() {
 				return filepath.SkipDir
 			}
 			return nil
 		}
 		ext := strings.ToLower(filepath.Ext(name))
+		if info.Mode()&os.ModeSymlink != 0 && !articleExts[ext] {
+			// not an article, but a link out of the folder (say, to a
+			// directory) is still worth refusing loudly
+			if _, err := l.resolve(root, path); err != nil {
+				l.fail(err)
+			}
+			return nil
+		}
 		if info.IsDir() || skippedNames[name] || !articleExts[ext] {
 			return nil
 		}

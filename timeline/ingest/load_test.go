@@ -132,6 +132,7 @@ func TestLoadSymlinks(t *testing.T) {
 		"chain.md":         "sub/chain-hop.md",
 		"sub/chain-hop.md": "../../secret.md",
 		"subdir":           "sub",
+		"outdir":           dir,
 	}
 	for name, target := range links {
 		if err := os.Symlink(target, filepath.Join(root, name)); err != nil {
@@ -150,8 +151,26 @@ func TestLoadSymlinks(t *testing.T) {
 		}
 		outside = append(outside, filepath.Base(err.(*Error).Path))
 	}
-	if got := strings.Join(outside, ","); got != "chain.md,out-abs.md,out-rel.md,chain-hop.md" {
+	if got := strings.Join(outside, ","); got != "chain.md,out-abs.md,out-rel.md,outdir,chain-hop.md" {
 		t.Errorf("refused %s", got)
+	}
+}
+
+func TestLoadThroughLinkedFolder(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "articles")
+	if err := os.MkdirAll(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(real, "a.md"), []byte("---\ndate: 2024-06-14\n---\nA.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "content")); err != nil {
+		t.Skip("symlinks unsupported here:", err)
+	}
+	arts, errs := Load(afero.NewOsFs(), []string{filepath.Join(dir, "content")}, Options{})
+	if slugs(arts) != "a" || len(errs) != 0 {
+		t.Errorf("arts %s errs %v", slugs(arts), errs)
 	}
 }
 
