@@ -35,13 +35,8 @@ func (s *site) articlePage(i int) Page {
 	a := &s.tl.Articles[i]
 	p := "articles/" + a.Slug + "/index.html"
 	var events []eventLink
-	for _, ev := range s.tl.Events {
-		for _, m := range ev.Mentions {
-			if m.Article == a.Slug {
-				events = append(events, *linkTo(ev))
-				break
-			}
-		}
+	for _, i := range s.articleEvents[a.Slug] {
+		events = append(events, *linkTo(s.tl.Events[i]))
 	}
 	key := hashOf(s.cfgKey, "article", digestArticle(a), s.highlights[a.Slug], events)
 	return htmlPage(p, key, func() (pageData, error) {

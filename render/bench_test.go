@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"sort"
 	"strings"
@@ -76,7 +77,7 @@ func BenchmarkSite10k(b *testing.B) {
 	tl := synthetic(b, 10000)
 	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
 	var pages int
-	var indexSize, total int64
+	var indexSize, indexGz, total int64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		plan, err := Plan(tl, cfg)
@@ -93,6 +94,11 @@ func BenchmarkSite10k(b *testing.B) {
 			total += int64(buf.Len())
 			if p.Path == "index.html" {
 				indexSize = int64(buf.Len())
+				var gz bytes.Buffer
+				zw := gzip.NewWriter(&gz)
+				zw.Write(buf.Bytes())
+				zw.Close()
+				indexGz = int64(gz.Len())
 			}
 		}
 	}
@@ -100,6 +106,7 @@ func BenchmarkSite10k(b *testing.B) {
 	perBuild := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(pages)/perBuild, "pages/s")
 	b.ReportMetric(float64(indexSize)/1024, "index-KB")
+	b.ReportMetric(float64(indexGz)/1024, "index-gzip-KB")
 	b.ReportMetric(float64(total)/(1024*1024), "site-MB")
 	b.ReportMetric(float64(pages), "pages")
 }

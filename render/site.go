@@ -23,14 +23,15 @@ const Version = "render-1"
 
 // site is a timeline prepared for rendering: lookups built once, shared by pages.
 type site struct {
-	tl         timeline.Timeline
-	cfg        Config
-	articles   map[string]int          // slug -> index in tl.Articles
-	entities   []entityRef             // every entity, sorted by kind then name
-	entityIdx  map[timeline.Entity]int // entity -> index in entities
-	highlights map[string][]highlight  // article slug -> dated expressions to mark
-	cfgKey     string                  // hash of the settings and templates
-	tlKey      string                  // hash of the whole timeline
+	tl            timeline.Timeline
+	cfg           Config
+	articles      map[string]int          // slug -> index in tl.Articles
+	entities      []entityRef             // every entity, sorted by kind then name
+	entityIdx     map[timeline.Entity]int // entity -> index in entities
+	highlights    map[string][]highlight  // article slug -> dated expressions to mark
+	articleEvents map[string][]int        // article slug -> indexes of the events it reports, in order
+	cfgKey        string                  // hash of the settings and templates
+	tlKey         string                  // hash of the whole timeline
 }
 
 // entityRef is an entity in the filter table the script reads.
@@ -146,9 +147,13 @@ func uniqueEntities(in []timeline.Entity) []timeline.Entity {
 // event. An expression dating several events links to the first in timeline order.
 func (s *site) indexHighlights() {
 	s.highlights = map[string][]highlight{}
+	s.articleEvents = map[string][]int{}
 	seen := map[string]map[timeline.Span]bool{}
-	for _, ev := range s.tl.Events {
+	for i, ev := range s.tl.Events {
 		for _, m := range ev.Mentions {
+			if list := s.articleEvents[m.Article]; len(list) == 0 || list[len(list)-1] != i {
+				s.articleEvents[m.Article] = append(list, i)
+			}
 			if m.Timex == nil || m.Timex.Len() <= 0 {
 				continue
 			}
