@@ -109,6 +109,10 @@ func (x *extractor) sentence(idx int, s *sentence) {
 		if !x.usable(s, t) || closesRange(s.timexes, i) || x.refinedInSentence(s, i) {
 			continue
 		}
+		if i+1 < len(s.timexes) && closesRange(s.timexes, i+1) {
+			// The mention points at the whole range, "2018 and 2020".
+			t.End, t.Text = s.timexes[i+1].End, s.text[t.Start:s.timexes[i+1].End]
+		}
 		a := anchorOf(s, t)
 		switch a.kind {
 		case anchorNoun:
