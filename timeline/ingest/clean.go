@@ -116,8 +116,8 @@ func continues(p, n []byte) bool {
 //  2. the text elsewhere spells the word with a hyphen mid-line: keep;
 //  3. the text elsewhere spells it closed up: drop;
 //  4. the first part already holds a hyphen ("state-of-the-"): keep;
-//  5. the first part is a capitalised word the text uses on its own
-//     ("Moscow-" + "led"): keep;
+//  5. the first part is a capitalised word of four letters or more that the
+//     text uses on its own ("Moscow-" + "led"): keep;
 //  6. otherwise drop: in typeset copy a line-end hyphen is far more often a
 //     syllable break. So an unattested "military-" + "political" becomes
 //     "militarypolitical" unless the text spells "military-political" elsewhere.
@@ -136,8 +136,10 @@ func (c *cleaner) dropHyphen(p, n []byte) bool {
 	case strings.Contains(prefix, "-"):
 		return false
 	}
+	// rule 5 wants a name-like word: "The-" would pass on any sentence start
 	r, _ := utf8.DecodeRuneInString(prefix)
-	return !(unicode.IsUpper(r) && ev[strings.ToLower(prefix)])
+	named := unicode.IsUpper(r) && len(prefix) >= 4 && !functionWords[strings.ToLower(prefix)]
+	return !(named && ev[strings.ToLower(prefix)])
 }
 
 // words collects the words of the body lines, lowercased, leaving out the

@@ -82,6 +82,7 @@ func TestCleanHyphenation(t *testing.T) {
 		{"capital after hyphen", "The post-\nSoviet states.", "The post-Soviet states."},
 		{"multi-hyphen compound", "A state-of-the-\nart system.", "A state-of-the-art system."},
 		{"capitalised word used alone", "The Kremlin-\nbacked group, which the Kremlin funds.", "The Kremlin-backed group, which the Kremlin funds."},
+		{"short capitalised syllable", "The-\nodore left. The end.", "Theodore left. The end."},
 		{"mid-line hyphen untouched", "The Moscow-led bloc met.", "The Moscow-led bloc met."},
 		{"dash with space kept as word", "It ended -\nfinally.", "It ended - finally."},
 		{"soft hyphen", "The nego\u00ad\ntiations began.", "The negotiations began."},

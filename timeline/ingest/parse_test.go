@@ -250,3 +250,25 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+// TestParseConcurrently: a build may parse articles in parallel (run with -race).
+func TestParseConcurrently(t *testing.T) {
+	done := make(chan string)
+	for i := 0; i < 8; i++ {
+		go func() {
+			a, err := Parse("content/a.md", []byte(goodMD), nil, Options{})
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			b, _ := Parse("x.txt", []byte("A long-\nterm plan.\n\nhttps://x.org\n\nMore."), nil, Options{Date: day})
+			done <- a.Text + b.Text
+		}()
+	}
+	first := <-done
+	for i := 1; i < 8; i++ {
+		if got := <-done; got != first {
+			t.Errorf("concurrent parses differ:\n%q\n%q", got, first)
+		}
+	}
+}
