@@ -15,6 +15,7 @@ const (
 	cDeictic       // val = deictic constant
 	cMod           // val = modifier constant
 	cFiller        // articles and prepositions rules may step over
+	cDecade        // val = decade of a century ("nineties" = 9)
 )
 
 // Units of time (entry.unit).
@@ -196,6 +197,9 @@ func init() {
 		}
 	}
 	addWords(cOrdinal, 30, "thirtieth")
+	for i, w := range []string{"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"} {
+		addWords(cDecade, int32(i+2), w)
+	}
 	addWords(cSeason, 1, "spring")
 	addWords(cSeason, 2, "summer")
 	addWords(cSeason, 3, "fall", "autumn")

@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dateRule, yearEarlierRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule}
+var allRules = []*rule{dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
@@ -41,7 +41,8 @@ var quarterRule = &rule{
 					k++
 				}
 			}
-			if u, plural := d.unit(k); u == uQuarter && !plural && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
+			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
+			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
 				p.thatQuarter = true
 				return one(i, k+1, timeline.TypeDate, p)
 			}
@@ -287,8 +288,10 @@ var modifierRule = &rule{
 		default:
 			return match{}, false
 		}
-		if j < d.n() && d.lowerIs(j, "the") && d.lowerIs(j+1, "year") {
-			return one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, uYear, 0))
+		if j < d.n() && d.lowerIs(j, "the") {
+			if u, plural := d.unit(j + 1); !plural && (u == uYear || u == uMonth || u == uWeek || u == uQuarter || u == uDecade || u == uCentury) {
+				return one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, u, 0))
+			}
 		}
 		if j >= d.n() {
 			return match{}, false
@@ -328,5 +331,63 @@ var yearEarlierRule = &rule{
 		p := relPoint(anchorNarr, uYear, -1)
 		p.yearBack = true
 		return one(i, end, timeline.TypeDate, p)
+	},
+}
+
+// yearEndRule: "year-end", "year end", "year's end": the end of the current year.
+var yearEndRule = &rule{
+	name:     "year-end",
+	triggers: []int{keyUnit, keyMod + mAbout},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if d.mod(j, mAbout) {
+			j++
+		}
+		if !d.lowerIs(j, "year") {
+			return match{}, false
+		}
+		k := j + 1
+		switch {
+		case d.dash(k) && d.glued(k) && d.glued(k+1) && d.mod(k+1, mEnd):
+			k += 2
+		case d.mod(k, mEnd) && !d.glued(k):
+			k++
+		case (d.punct(k, '\'') || d.punct(k, '\u2019')) && d.lowerIs(k+1, "s") && d.mod(k+2, mEnd):
+			k += 3
+		default:
+			return match{}, false
+		}
+		return one(i, k, timeline.TypeDate, relPoint(anchorNarr, uYear, 0))
+	},
+}
+
+// centuryRule: "the 20th century", "the nineteenth century", and decades in
+// words: "the nineties".
+var centuryRule = &rule{
+	name:     "century",
+	triggers: []int{keyMod + mThe, keyNum, keyClass + int(cOrdinal)},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if d.mod(j, mThe) {
+			j++
+		}
+		if d.is(j, cDecade) && j > i {
+			p := newPoint()
+			p.year, p.yearDig = 190+int(d.toks[j].val), 3
+			return one(i, j+1, timeline.TypeDate, p)
+		}
+		n := 0
+		switch {
+		case j < d.n() && d.toks[j].kind == tNum && d.toks[j].ord && d.toks[j].ndig <= 2:
+			n = int(d.toks[j].val)
+		case d.is(j, cOrdinal):
+			n = int(d.toks[j].val)
+		}
+		if u, plural := d.unit(j + 1); n < 1 || n > 30 || u != uCentury || plural {
+			return match{}, false
+		}
+		p := newPoint()
+		p.year, p.yearDig = n-1, 2
+		return one(i, j+2, timeline.TypeDate, p)
 	},
 }
