@@ -200,6 +200,8 @@ func init() {
 	for i, w := range []string{"twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"} {
 		addWords(cDecade, int32(i+2), w)
 	}
+	// words that only ever follow "the" inside an expression ("the latest quarter")
+	addWords(cFiller, 0, "latest", "comparable", "corresponding", "most", "full", "period", "term", "near", "short")
 	addWords(cSeason, 1, "spring")
 	addWords(cSeason, 2, "summer")
 	addWords(cSeason, 3, "fall", "autumn")

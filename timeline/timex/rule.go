@@ -151,7 +151,11 @@ func newDispatcher(rs []*rule) *dispatcher {
 func (dp *dispatcher) longest(d *doc, i int) (match, bool) {
 	var best match
 	found := false
-	for _, r := range dp[keyOf(&d.toks[i])] {
+	k := keyOf(&d.toks[i])
+	if (k == keyMod+mThe || k == keyMod+mA) && !mayFollowArticle(d, i+1) {
+		return best, false // "the company", "a man": the commonest words end here
+	}
+	for _, r := range dp[k] {
 		m, ok := r.match(d, i)
 		if ok && len(m.exprs) > 0 && (!found || m.end > best.end) {
 			best, found = m, true
@@ -181,3 +185,13 @@ func NewWhen() *when.Parser {
 var dispatch *dispatcher
 
 func init() { dispatch = newDispatcher(allRules) }
+
+// mayFollowArticle reports whether token i can continue an expression that
+// starts with "the" or "a": a number, a known word or an apostrophe ("the '90s").
+func mayFollowArticle(d *doc, i int) bool {
+	if i >= d.n() {
+		return false
+	}
+	t := &d.toks[i]
+	return t.kind == tNum || (t.kind == tWord && t.known) || (t.kind == tPunct && (t.ch == '\'' || t.ch == '\u2019'))
+}
