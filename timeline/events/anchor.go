@@ -89,6 +89,11 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 		a.kind, a.np0, a.np1 = anchorNoun, np0, np1
 		return a
 	}
+	if s.toks[a.first].quoted && !bracketedDate(s.toks, a.first) {
+		// A date quoted without an event noun is a label ("Steve Jobs
+		// 1955-2011") or someone's words; it does not date the sentence.
+		return anchor{kind: anchorNone}
+	}
 	a.kind = anchorClause
 	a.rep0 = insideReportedClause(s.toks, a.first)
 	a.reported = a.rep0 > 0
@@ -228,6 +233,16 @@ func postmodifiedNoun(toks []token, first int) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// bracketedDate reports an editor's insertion inside a quotation ("[in 2020]").
+func bracketedDate(toks []token, first int) bool {
+	for j := first - 1; j >= 0 && j >= first-3; j-- {
+		if toks[j].text == "[" {
+			return true
+		}
+	}
+	return false
 }
 
 func possessive(w string) bool {

@@ -67,8 +67,9 @@ func (x *extractor) splitSentences() []sentence {
 	prevEnd := 0
 	k := 0
 	for _, sp := range spans {
-		if strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n") {
-			quote = false // a paragraph end closes any quotation left open
+		if strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n") && opensWithQuote(x.a.Text[sp.Start:sp.End]) {
+			// A quotation running over paragraphs reopens each with a mark.
+			quote = false
 		}
 		text := x.a.Text[sp.Start:sp.End]
 		s := sentence{span: sp, text: text, toks: tokenize(text, quote)}
@@ -88,6 +89,10 @@ func (x *extractor) splitSentences() []sentence {
 		prevEnd = sp.End
 	}
 	return out
+}
+
+func opensWithQuote(s string) bool {
+	return strings.HasPrefix(s, "\"") || strings.HasPrefix(s, "“") || strings.HasPrefix(s, "«")
 }
 
 func (x *extractor) run() {
