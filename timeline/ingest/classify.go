@@ -115,7 +115,7 @@ func classify(raw []byte, lines []rawLine) {
 			lines[i].kind = kindNoise
 		case len(text) < 16 && isolated(lines, i) && pageNumber.MatchString(text):
 			lines[i].kind = kindNoise
-		case len(text) < 100 && strings.ContainsRune("bfwuplu", lead) && (byline.MatchString(text) || dateline.MatchString(text)):
+		case len(text) < 100 && strings.ContainsRune("bfwupl", lead) && (byline.MatchString(text) || dateline.MatchString(text)):
 			lines[i].kind = kindNoise
 		case strings.ContainsRune("rsam", lead) && relatedLead.MatchString(text):
 			markRelated(raw, lines, i)
@@ -206,13 +206,22 @@ func titleLike(text string) bool {
 	return capped > 0 && !functionWords[last]
 }
 
-// markRelated sets aside a "Related article:" line and the title-cased lines
-// that continue it before the next blank line.
+// markRelated sets aside a "Related article:" line and what continues it:
+// in a block of at most three lines between blank lines, the lines that do
+// not end with a period (a wrapped link title, whatever its case; headlines
+// carry no final period); in a longer block, only title-cased lines right
+// after it (web copy with no blank lines between paragraphs).
 func markRelated(raw []byte, lines []rawLine, i int) {
 	lines[i].kind = kindRelated
-	for j := i + 1; j < len(lines) && j <= i+2 && lines[j].kind == kindBody; j++ {
-		if !titleLike(string(raw[lines[j].start:lines[j].end])) {
-			return
+	end := i + 1
+	for end < len(lines) && lines[end].kind == kindBody {
+		end++
+	}
+	short := end-i <= 3 && (i == 0 || lines[i-1].kind == kindBlank)
+	for j := i + 1; j < end && j <= i+2; j++ {
+		text := string(raw[lines[j].start:lines[j].end])
+		if !titleLike(text) && (!short || strings.HasSuffix(strings.TrimRight(text, "\"'”’)]"), ".")) {
+			return // a sentence: body text under the link
 		}
 		lines[j].kind = kindRelated
 	}

@@ -122,14 +122,19 @@ func TestCleanSetsAsideNonBody(t *testing.T) {
 		"Related: Earlier coverage",
 		"The envoy said talks would resume.",
 		"",
+		"Related article: Armenia says it will leave",
+		"the bloc by 2025",
+		"",
+		"Talks resumed.",
 	}, "\n")
 	a := mustText(t, raw)
-	want := "Negotiators left Geneva on Friday after the talks collapsed.\n\nThe talks continued on Tuesday.\n\nThe envoy said talks would resume."
+	want := "Negotiators left Geneva on Friday after the talks collapsed.\n\nThe talks continued on Tuesday.\n\nThe envoy said talks would resume.\n\nTalks resumed."
 	if a.Text != want {
 		t.Errorf("Text =\n%q\nwant\n%q", a.Text, want)
 	}
 	wantAside := []string{"Talks Collapse in Geneva", "Leaders pose for a photo in Vilnius before the talks.", "John Smith / Reuters",
-		"Photo: Associated Press", "Read more: How the Bloc", "Was Built", "Advertisement", "Related: Earlier coverage"}
+		"Photo: Associated Press", "Read more: How the Bloc", "Was Built", "Advertisement", "Related: Earlier coverage",
+		"Related article: Armenia says it will leave", "the bloc by 2025"}
 	if got := asides(a); strings.Join(got, "|") != strings.Join(wantAside, "|") {
 		t.Errorf("SetAside =\n%q\nwant\n%q", got, wantAside)
 	}
