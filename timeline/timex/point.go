@@ -40,7 +40,8 @@ type point struct {
 	strictDir bool // "last July" excludes the current July
 	// yearBack: "a year ago", "the year-earlier period": one year before the
 	// narrative's period, a quarter if the narrative is counting quarters
-	yearBack bool
+	yearBack    bool
+	quarterNoun bool // the expression itself says "quarter" or "period"
 	// thatQuarter: "the quarter", "the latest quarter": the narrative's quarter,
 	// else the last one completed before the publication date
 	thatQuarter bool

@@ -127,8 +127,10 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	p := e.pt
 	anchor, kind := r.anchorFor(p)
 	switch {
-	case p.yearBack && r.lastGran == timeline.GranQuarter:
+	case p.yearBack && (r.lastGran == timeline.GranQuarter || (p.quarterNoun && !r.lastQuarter.IsZero())):
 		p, anchor, kind = relPoint(anchorNarr, uQuarter, -4), r.lastQuarter, timeline.AnchorNarrative
+	case p.yearBack && p.quarterNoun:
+		p = relPoint(anchorDCT, uQuarter, -5) // the last completed quarter, a year before
 	case p.thatQuarter && !r.lastQuarter.IsZero():
 		p, anchor, kind = relPoint(anchorNarr, uQuarter, 0), r.lastQuarter, timeline.AnchorNarrative
 	case p.thatQuarter:

@@ -25,6 +25,11 @@ var quarterRule = &rule{
 		// "this year's", "last year's", "1989's"
 		if y, e, ok := matchYear(d, j, true); ok && (d.punct(e, '\'') || d.punct(e, '\u2019')) && d.lowerIs(e+1, "s") {
 			p.year, p.yearDig, j = y, 4, e+2
+		} else if d.mod(j, mLast) && d.lowerIs(j+1, "year") && (d.punct(j+2, '\'') || d.punct(j+2, '\u2019')) && d.lowerIs(j+3, "s") && (d.lowerIs(j+4, "quarter") || d.lowerIs(j+4, "period")) {
+			// "last year's quarter": the narrative's quarter, a year before
+			p = relPoint(anchorNarr, uYear, -1)
+			p.yearBack, p.quarterNoun = true, true
+			return one(i, j+5, timeline.TypeDate, p)
 		} else if m := d.modOf(j); (m == mThis || m == mLast || m == mNext) && d.lowerIs(j+1, "year") && (d.punct(j+2, '\'') || d.punct(j+2, '\u2019')) && d.lowerIs(j+3, "s") {
 			p.relative, p.unit = true, uYear
 			p.shift = map[int32]int{mThis: 0, mLast: -1, mNext: 1}[m]
@@ -40,6 +45,12 @@ var quarterRule = &rule{
 				if d.mod(k, mRecent) {
 					k++
 				}
+			}
+			if (d.lowerIs(k, "corresponding") || d.lowerIs(k, "comparable") || d.lowerIs(k, "same")) && (d.lowerIs(k+1, "period") || d.lowerIs(k+1, "quarter")) && d.mod(k+2, mLast) && d.lowerIs(k+3, "year") {
+				// "the corresponding period last year"
+				p = relPoint(anchorNarr, uYear, -1)
+				p.yearBack, p.quarterNoun = true, true
+				return one(i, k+4, timeline.TypeDate, p)
 			}
 			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
 			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
@@ -323,13 +334,14 @@ var yearEarlierRule = &rule{
 			return match{}, false
 		}
 		end := j + 3
+		p := relPoint(anchorNarr, uYear, -1)
+		p.yearBack = true
 		if u, plural := d.unit(end); (u == uQuarter && !plural) || d.lowerIs(end, "period") {
 			end++
+			p.quarterNoun = true // "the year-ago quarter": a quarter, whatever came just before
 		} else if j > i {
 			i = j // "the year-earlier results": the article belongs to the noun
 		}
-		p := relPoint(anchorNarr, uYear, -1)
-		p.yearBack = true
 		return one(i, end, timeline.TypeDate, p)
 	},
 }
