@@ -109,8 +109,8 @@ var countRule = &rule{
 		if !okc {
 			// bare plural: "years", "recent weeks", "the past few days"
 			u, plural := d.unit(j)
-			if !plural || u == uNone || u == uSecond || u == uWeekend {
-				return match{}, false
+			if !plural || u == uNone || u == uSecond || u == uWeekend || u == uQuarter || d.glued(j) {
+				return match{}, false // bare "quarters" are mostly fractions or lodgings
 			}
 			if d.mod(j+1, mAgo) {
 				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
@@ -148,7 +148,7 @@ var countRule = &rule{
 		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) {
 			return match{}, false
 		}
-		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) {
+		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) || (u == uQuarter && d.mod(k+1, mOf)) {
 			return match{}, false // "52 years old"; "three-quarters" is a fraction
 		}
 		if adjective && (d.lowerIs(k+1, "period") || d.lowerIs(k+1, "term") || d.lowerIs(k+1, "span") || d.lowerIs(k+1, "stretch")) {

@@ -316,7 +316,12 @@ func nameBefore(d *doc, i int) bool {
 		return false
 	}
 	s := d.textOf(k)
-	return len(s) <= 12 && inSet(namesBeforeNumbers, s)
+	if inSet(namesBeforeNumbers, s) {
+		return true
+	}
+	// a capitalised unknown word inside a sentence is a name: "Orion 1980", "Windows 2000"
+	t := d.toks[k]
+	return t.upper && !t.known && k > 0 && d.toks[k-1].kind == tWord && !sentenceEndAt(d, k-1) && t.gap < gLine
 }
 
 // matchDecade reads "the 1990s", "1990s", "the '90s".
