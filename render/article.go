@@ -79,7 +79,7 @@ func (s *site) articleBody(a *timeline.Article, root string) (template.HTML, err
 				marks = append(marks, toMark(h, h.Span.Start-off, h.Span.End-off))
 			}
 		}
-		return markdownHTML(a.Body, validMarks(a.Body, marks), "")
+		return markdownHTML(a.Body, validMarks(a.Body, marks))
 	}
 	var marks []mark
 	for _, h := range hs {

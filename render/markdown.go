@@ -18,7 +18,7 @@ import (
 // (the page's title is its only h1), images become links (nothing is fetched
 // from another origin), and the marks (byte offsets into src) wrap the text
 // they cover.
-func markdownHTML(src string, marks []mark, _ string) (template.HTML, error) {
+func markdownHTML(src string, marks []mark) (template.HTML, error) {
 	md := goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
 		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(extraRenderer{}, 100))),

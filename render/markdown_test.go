@@ -17,7 +17,7 @@ func TestMarkdownIsSafeAndFitsThePage(t *testing.T) {
 		{"text escaped", "5 < 6 & \"q\"", "5 &lt; 6 &amp; &quot;q&quot;", "5 < 6"},
 	}
 	for _, c := range cases {
-		got, err := markdownHTML(c.src, nil, "")
+		got, err := markdownHTML(c.src, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +34,7 @@ func TestMarksSplitAcrossMarkdownNodes(t *testing.T) {
 	src := "It began on *12 June* 2024 and ended later."
 	start := strings.Index(src, "12 June")
 	end := strings.Index(src, "2024") + len("2024")
-	got, err := markdownHTML(src, []mark{{start: start, end: end, id: "t1", href: "../../events/e1/index.html"}}, "")
+	got, err := markdownHTML(src, []mark{{start: start, end: end, id: "t1", href: "../../events/e1/index.html"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -303,7 +303,7 @@ func (s *site) searchPage() Page {
 func (s *site) aboutPage() Page {
 	return htmlPage("about/index.html", hashOf(s.cfgKey, "about", s.cfg.About), func() (pageData, error) {
 		d := s.page("about", "about/index.html", "About")
-		body, err := markdownHTML(s.cfg.About, nil, "")
+		body, err := markdownHTML(s.cfg.About, nil)
 		if err != nil {
 			return d, fmt.Errorf("about text: %w", err)
 		}

@@ -25,7 +25,7 @@
     q: form.elements.q, person: form.elements.person, place: form.elements.place,
     org: form.elements.org, from: form.elements.from, to: form.elements.to
   } : null;
-  var searchText = null, searchLoading = false;
+  var searchText = null, searchLoading = false, texts = {};
 
   if (fields) fillSelects();
   var state = readState();
@@ -128,7 +128,6 @@
   }
 
   /* Search covers titles and source sentences, lower-cased once per event. */
-  var texts = {};
   function textOf(li) {
     var id = li.id.slice(2), t = texts[id];
     if (t === undefined) {
