@@ -103,6 +103,7 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 			dir = 0
 		}
 		y = p.chooseYear(a, dir)
+		y = p.weekdayYear(y)
 	}
 	if p.weekday >= 0 && p.month == 0 && p.yearDig == 0 {
 		t := nearestWeekday(a, time.Weekday(p.weekday), dir, p.strictDir)
@@ -373,4 +374,20 @@ func (p point) closeTo(a time.Time) bool {
 		}
 	}
 	return false
+}
+
+// weekdayYear checks a day stated with its weekday ("Saturday, April 25")
+// against the chosen year, and takes the neighbouring year where the weekday
+// fits if the chosen one does not.
+func (p point) weekdayYear(y int) int {
+	if p.weekday < 0 || p.month == 0 || p.day == 0 {
+		return y
+	}
+	for _, c := range []int{y, y - 1, y + 1} {
+		t := time.Date(c, time.Month(p.month), p.day, 0, 0, 0, 0, time.UTC)
+		if t.Day() == p.day && int(t.Weekday()) == p.weekday {
+			return c
+		}
+	}
+	return y
 }
