@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -54,7 +55,7 @@ var functionWords = map[string]bool{
 // splitLines cuts raw into lines at \n, \r\n, \r and form feed (a PDF page
 // break), trimming each line's surrounding whitespace.
 func splitLines(raw []byte, from int) []rawLine {
-	var lines []rawLine
+	lines := make([]rawLine, 0, bytes.Count(raw[from:], []byte{'\n'})+1)
 	start := from
 	for i := from; i <= len(raw); i++ {
 		if i < len(raw) && raw[i] != '\n' && raw[i] != '\r' && raw[i] != '\f' {

@@ -27,6 +27,7 @@ type cleaned struct {
 func cleanText(raw []byte, from int, quotes bool) cleaned {
 	c := cleaner{raw: raw, quotes: quotes}
 	c.b.buf = make([]byte, 0, len(raw)-from)
+	c.b.segs = make([]segment, 0, (len(raw)-from)/32+1)
 	lines := splitLines(raw, from)
 	classify(raw, lines)
 	c.lines = lines

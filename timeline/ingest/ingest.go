@@ -22,7 +22,7 @@ type Options struct {
 	Date time.Time
 	// IncludeDrafts keeps articles whose front matter says draft: true.
 	IncludeDrafts bool
-	// MaxBytes refuses larger files; 0 means DefaultMaxBytes.
+	// MaxBytes refuses larger files; 0 means DefaultMaxBytes (at most 1 GB).
 	MaxBytes int64
 	// OptionalDateDirs lists directories (as passed to Load) where a .txt
 	// with neither sidecar nor Options.Date is skipped silently instead of
@@ -30,9 +30,12 @@ type Options struct {
 	OptionalDateDirs []string
 }
 
+// hardMaxBytes caps MaxBytes: offset maps hold 32-bit offsets.
+const hardMaxBytes = 1 << 30
+
 func (o Options) maxBytes() int64 {
 	if o.MaxBytes > 0 {
-		return o.MaxBytes
+		return min(o.MaxBytes, hardMaxBytes)
 	}
 	return DefaultMaxBytes
 }

@@ -16,11 +16,14 @@ type Offsets struct {
 	textLen int
 }
 
+// segment offsets are int32: files are limited to DefaultMaxBytes (and
+// MaxBytes is meant to stay far below 2 GB), and half-size segments halve
+// the map's memory.
 type segment struct {
-	text, raw int // where the segment starts in Text and in Raw
-	textLen   int
-	rawLen    int  // bytes of Raw the segment stands for
-	copied    bool // byte-for-byte copy (textLen == rawLen)
+	text, raw int32 // where the segment starts in Text and in Raw
+	textLen   int32
+	rawLen    int32 // bytes of Raw the segment stands for
+	copied    bool  // byte-for-byte copy (textLen == rawLen)
 }
 
 // Original returns the Raw offset of Text offset i. Offsets inside a replaced
@@ -32,17 +35,22 @@ func (o *Offsets) Original(i int) int {
 	}
 	if i >= o.textLen {
 		last := o.segs[len(o.segs)-1]
-		return last.raw + last.rawLen
+		return int(last.raw + last.rawLen)
 	}
 	if i < 0 {
 		i = 0
 	}
-	k := sort.Search(len(o.segs), func(k int) bool { return o.segs[k].text > i }) - 1
-	s := o.segs[k]
+	s := o.find(i)
 	if s.copied {
-		return s.raw + (i - s.text)
+		return int(s.raw) + i - int(s.text)
 	}
-	return s.raw
+	return int(s.raw)
+}
+
+// find returns the segment holding Text offset i (0 <= i < textLen).
+func (o *Offsets) find(i int) segment {
+	k := sort.Search(len(o.segs), func(k int) bool { return int(o.segs[k].text) > i }) - 1
+	return o.segs[k]
 }
 
 // OriginalEnd returns the Raw offset just past the Text byte end-1: the end
@@ -56,12 +64,11 @@ func (o *Offsets) OriginalEnd(end int) int {
 		return o.Original(o.textLen)
 	}
 	i := end - 1
-	k := sort.Search(len(o.segs), func(k int) bool { return o.segs[k].text > i }) - 1
-	s := o.segs[k]
+	s := o.find(i)
 	if s.copied {
-		return s.raw + (i - s.text) + 1
+		return int(s.raw) + i - int(s.text) + 1
 	}
-	return s.raw + s.rawLen
+	return int(s.raw + s.rawLen)
 }
 
 // builder accumulates cleaned text together with its Offsets.
@@ -77,14 +84,15 @@ func (b *builder) copyRaw(raw []byte, start, end int) {
 	}
 	if n := len(b.segs); n > 0 {
 		last := &b.segs[n-1]
-		if last.copied && last.raw+last.rawLen == start && last.text+last.textLen == len(b.buf) {
-			last.textLen += end - start
-			last.rawLen += end - start
+		if last.copied && int(last.raw+last.rawLen) == start && int(last.text+last.textLen) == len(b.buf) {
+			last.textLen += int32(end - start)
+			last.rawLen += int32(end - start)
 			b.buf = append(b.buf, raw[start:end]...)
 			return
 		}
 	}
-	b.segs = append(b.segs, segment{text: len(b.buf), raw: start, textLen: end - start, rawLen: end - start, copied: true})
+	n := int32(end - start)
+	b.segs = append(b.segs, segment{text: int32(len(b.buf)), raw: int32(start), textLen: n, rawLen: n, copied: true})
 	b.buf = append(b.buf, raw[start:end]...)
 }
 
@@ -93,7 +101,7 @@ func (b *builder) replace(s string, rawStart, rawLen int) {
 	if s == "" {
 		return
 	}
-	b.segs = append(b.segs, segment{text: len(b.buf), raw: rawStart, textLen: len(s), rawLen: rawLen})
+	b.segs = append(b.segs, segment{text: int32(len(b.buf)), raw: int32(rawStart), textLen: int32(len(s)), rawLen: int32(rawLen)})
 	b.buf = append(b.buf, s...)
 }
 
@@ -112,11 +120,11 @@ func (b *builder) truncate(n int) {
 	for len(b.segs) > 0 {
 		last := &b.segs[len(b.segs)-1]
 		switch {
-		case last.text >= n:
+		case int(last.text) >= n:
 			b.segs = b.segs[:len(b.segs)-1]
 			continue
-		case last.text+last.textLen > n:
-			cut := last.text + last.textLen - n
+		case int(last.text+last.textLen) > n:
+			cut := last.text + last.textLen - int32(n)
 			last.textLen -= cut
 			if last.copied {
 				last.rawLen -= cut
@@ -178,8 +186,8 @@ func (b *builder) appendNormal(raw []byte, start, end int, quotes bool) {
 	flush := func(i int) { b.copyRaw(raw, run, i) }
 	for i := start; i < end; {
 		c := raw[i]
-		if c >= 0x20 && c < 0x7F && c != ' ' {
-			i++
+		if c > 0x20 && c < 0x7F || c == ' ' && i > run && raw[i-1] != ' ' {
+			i++ // the common case: printable ASCII, or a single space inside a run
 			continue
 		}
 		r, n := rune(c), 1
