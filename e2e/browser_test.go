@@ -259,6 +259,23 @@ func evalIn[T any](tb *tab, script string) T {
 	return v
 }
 
+// waitFor polls a boolean script until it holds or the time runs out, and
+// reports whether it held: page scripts load and react asynchronously, and a
+// loaded CI machine is slow.
+func waitFor(tb *tab, script string, limit time.Duration) bool {
+	tb.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		if evalIn[bool](tb, script) {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // do runs actions in the tab with a time limit.
 func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) error {
 	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)

@@ -67,7 +67,7 @@ func TestEmbedReportsHeightAndHostResizes(t *testing.T) {
 		          events: d ? d.querySelectorAll('li.ev').length : 0}; })()`)
 	}
 	var st frameState
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for {
 		st = read()
 		settled := len(st.Reported) > 0 && math.Abs(st.Frame-st.Reported[len(st.Reported)-1]) <= 2

@@ -109,11 +109,7 @@ func TestTimelineJSLoadsEveryEvent(t *testing.T) {
 	srv := serveSite(t, s.Out, map[string]string{"tljs.html": tljsPage})
 	tb := newTab(t, srv.URL, tabOptions{width: 1100, height: 700})
 	tb.open(testPrefix + "tljs.html")
-	deadline := time.Now().Add(10 * time.Second)
-	for !evalIn[bool](tb, `window.__tlReady`) && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if !evalIn[bool](tb, `window.__tlReady`) {
+	if !waitFor(tb, `window.__tlReady`, 15*time.Second) {
 		t.Fatalf("TimelineJS3 never fired 'loaded' for timeline.json")
 	}
 	slides := evalIn[[]string](tb, `[...document.querySelectorAll('.tl-slide:not(.tl-slide-titleslide) .tl-headline')].map(h => h.textContent.trim())`)

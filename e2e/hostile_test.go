@@ -66,14 +66,72 @@ func TestHostileCorpus(t *testing.T) {
 				t.Logf("%s (a symlink out of content/) was skipped without an error naming it", in.name)
 			}
 		case len(rendered[in.marker]) > 0:
-			t.Logf("%s: rendered (%d files), checked inert below", in.name, len(rendered[in.marker]))
+			t.Logf("%s (%s): rendered (%d files), checked inert below", in.name, in.marker, len(rendered[in.marker]))
 		case named:
-			t.Logf("%s: refused with an error naming it", in.name)
+			t.Logf("%s (%s): refused with an error naming it", in.name, in.marker)
 		default:
-			t.Errorf("%s was neither rendered nor refused with an error naming it (silently dropped)", in.name)
+			t.Errorf("%s (%s) was neither rendered nor refused with an error naming it (silently dropped)", in.name, in.marker)
 		}
 	}
 	checkInert(t, b.Out, rendered)
+}
+
+// TestHostileOverridesRefused builds the control article with invalid hostile
+// overrides: every entry is refused by an error naming overrides.yaml and the
+// entry's line, the article still builds, and no refused entry is rendered.
+func TestHostileOverridesRefused(t *testing.T) {
+	root := t.TempDir()
+	content := filepath.Join(root, "content")
+	if err := os.MkdirAll(content, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hostile := filepath.Join(repoRoot(), "testdata", "hostile")
+	overrides, err := os.ReadFile(filepath.Join(hostile, "overrides-invalid.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	control, err := os.ReadFile(filepath.Join(hostile, "content", "control.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"overrides.yaml": overrides, "control.md": control} {
+		if err := os.WriteFile(filepath.Join(content, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := buildSite(t, root, true)
+	errText := buildErrors(b.Err)
+	t.Logf("errors:\n%s", errText)
+	// Each entry (from its "- " line to the next) must be named by one of its lines.
+	lines := strings.Split(string(overrides), "\n")
+	var starts []int
+	for i, line := range lines {
+		if strings.HasPrefix(line, "- ") {
+			starts = append(starts, i+1)
+		}
+	}
+	for k, first := range starts {
+		last := len(lines)
+		if k+1 < len(starts) {
+			last = starts[k+1] - 1
+		}
+		named := false
+		for n := first; n <= last; n++ {
+			named = named || strings.Contains(errText, fmt.Sprintf("overrides.yaml:%d:", n))
+		}
+		if !named {
+			t.Errorf("no error names overrides.yaml at lines %d-%d (entry %q)", first, last, lines[first-1])
+		}
+	}
+	rendered := markersInOutput(t, b.Out)
+	if len(rendered["HOSTILEcontrol"]) == 0 {
+		t.Errorf("the control article was not published next to the refused overrides")
+	}
+	for marker, files := range rendered {
+		if strings.HasPrefix(marker, "HOSTILEoverride") {
+			t.Errorf("refused override %s was rendered into %v", marker, files)
+		}
+	}
 }
 
 // corpusInputs lists the committed corpus files with their markers.
@@ -89,8 +147,12 @@ func corpusInputs(t *testing.T, content string) []hostileInput {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := markerRE.Find(data); m != nil {
-			inputs = append(inputs, hostileInput{e.Name(), string(m)})
+		seen := map[string]bool{}
+		for _, m := range markerRE.FindAll(data, -1) {
+			if !seen[string(m)] {
+				seen[string(m)] = true
+				inputs = append(inputs, hostileInput{e.Name(), string(m)})
+			}
 		}
 	}
 	return inputs
@@ -155,7 +217,7 @@ func buildErrors(err error) string {
 		lines = append(lines, err.Error())
 	}
 	for i, l := range lines {
-		lines[i] = truncate(l, 300)
+		lines[i] = truncate(l, 600)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -172,7 +172,11 @@ func TestFiltersAndSearch(t *testing.T) {
 	// Search: a word from the source sentences of one event only.
 	if word, id, ok := distinctiveWord(events); ok {
 		setField(tb, "f-q", word)
-		time.Sleep(300 * time.Millisecond) // search.js loads on the first search
+		// search.js loads on the first search; the list is filtered again then.
+		if !waitFor(tb, `!!window.timelineSearch`, 5*time.Second) {
+			t.Errorf("search.js did not load after a search")
+		}
+		time.Sleep(100 * time.Millisecond)
 		shown := visibleIDs(evalIn[[]shownEvent](tb, readShownEvents))
 		if !contains(shown, id) {
 			t.Errorf("search %q hides event %s, whose sentence has it", word, id)
