@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
@@ -105,8 +107,41 @@ func htmlPage(p, key string, data func() (pageData, error)) Page {
 		if err != nil {
 			return err
 		}
-		return execute(w, d)
+		var buf bytes.Buffer
+		if err := execute(&buf, d); err != nil {
+			return err
+		}
+		_, err = w.Write(cleanHTMLText(buf.Bytes()))
+		return err
 	}}
+}
+
+// cleanHTMLText replaces what HTML forbids in a document and escaping does
+// not remove: invalid UTF-8, NUL and other control characters (tab, newline,
+// form feed and carriage return stay), and Unicode noncharacters.
+func cleanHTMLText(b []byte) []byte {
+	if utf8.Valid(b) && !bytes.ContainsFunc(b, forbiddenInHTML) {
+		return b
+	}
+	b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	return bytes.Map(func(r rune) rune {
+		if forbiddenInHTML(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, b)
+}
+
+func forbiddenInHTML(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\f' || r == '\r':
+		return false
+	case r < 0x20 || (r >= 0x7f && r <= 0x9f):
+		return true
+	case r >= 0xfdd0 && r <= 0xfdef, r&0xfffe == 0xfffe:
+		return true
+	}
+	return false
 }
 
 // --- assets ---

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/spf13/afero"
 
@@ -429,4 +430,25 @@ func ExampleFormatRange() {
 	// 12 May – 3 June 2024
 	// May–July 2019
 	// 2018 – 12 June 2024
+}
+
+func TestControlCharactersAndInvalidUTF8AreReplaced(t *testing.T) {
+	tl := fixture(t)
+	tl.Events[0].Title = "NUL\x00 bell\x07 bad\xff\xfe byte \u0085 nonchar \uFFFF end"
+	tl.Articles[0].Meta.Title = "Title\x00with NUL"
+	files := build(t, tl, Config{})
+	for _, p := range htmlFiles(files) {
+		page := files[p]
+		if !utf8.ValidString(page) {
+			t.Errorf("%s: invalid UTF-8", p)
+		}
+		for _, bad := range []string{"\x00", "\x07", "\u0085", "\uFFFF"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("%s: contains %q", p, bad)
+			}
+		}
+	}
+	if !strings.Contains(files["events/fighting-2018/index.html"], "<h1>NUL\uFFFD bell\uFFFD bad\uFFFD") {
+		t.Error("replaced characters should show as U+FFFD in the title")
+	}
 }
