@@ -123,6 +123,11 @@ var countRule = &rule{
 			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
+		if _, isUnit := d.unit(k); !isUnit && k < d.n() && d.toks[k].kind == tWord && inSet(countFillers, d.textOf(k)) {
+			if _, next := d.unit(k + 1); next {
+				k++ // "20 more years", "eight trading days"
+			}
+		}
 		adjective := false
 		if d.dash(k) && d.glued(k) && d.glued(k+1) {
 			k, adjective = k+1, true
@@ -272,3 +277,7 @@ func prevIsAmount(d *doc, i int) bool {
 	}
 	return false
 }
+
+// countFillers may stand between a number and its unit.
+var countFillers = map[string]bool{"more": true, "additional": true, "further": true, "trading": true,
+	"business": true, "working": true, "consecutive": true, "straight": true, "full": true, "calendar": true}

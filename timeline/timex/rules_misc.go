@@ -53,6 +53,9 @@ var quarterRule = &rule{
 				return one(i, k+4, timeline.TypeDate, p)
 			}
 			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
+			if u, plural := d.unit(k); u == uQuarter && !plural && (d.lowerIs(k+1, "ended") || d.lowerIs(k+1, "ending")) {
+				return fixed(i, k+1, timeline.TypeDuration, "P1Q") // "the quarter ended Sept. 30": a fiscal quarter's length
+			}
 			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
 				p.thatQuarter = true
 				return one(i, k+1, timeline.TypeDate, p)
