@@ -31,10 +31,22 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 }
 
 type builder struct {
-	fs   afero.Fs
-	opts Options
-	sum  Summary
-	errs []error
+	fs    afero.Fs
+	opts  Options
+	sum   Summary
+	errs  []error
+	clock time.Time // start of the current stage
+}
+
+// lap records the time since the previous lap as the named stage's.
+func (b *builder) lap(stage string) {
+	now := time.Now()
+	if b.clock.IsZero() {
+		b.clock = now
+		return
+	}
+	b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock)})
+	b.clock = now
 }
 
 func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...) }
@@ -51,6 +63,7 @@ func (b *builder) result() (Summary, error) {
 
 func (b *builder) run() (Summary, error) {
 	o := b.opts
+	b.lap("")
 	if err := checkOutDir(o.OutDir, o.ContentDir, o.CacheDir); err != nil {
 		b.fail(err)
 		return b.result()
@@ -100,24 +113,28 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
 	arts, loadErrs := safeLoad(o.Stages.Load, b.fs, dirs, o.Date)
 	b.fail(loadErrs...)
+	b.lap("load")
 	cache := &extractCache{fs: b.fs, dir: filepath.Join(o.CacheDir, "extract"), version: o.Version, read: !o.NoCache}
 	x := extractAll(arts, o, cache)
 	b.fail(x.errs...)
 	b.warn(x.warnings...)
 	b.sum.Articles = len(x.articles)
 	b.sum.Extracted, b.sum.CacheHits = x.fresh, x.hits
+	b.lap("extract")
 
 	var tl timeline.Timeline
 	if err := guard("merging events", func() { tl = o.Stages.Merge(x.articles, x.events) }); err != nil {
 		b.fail(err)
 		return tl, false
 	}
+	b.lap("merge")
 	var ovErrs []error
 	if err := guard("applying overrides", func() { ovErrs = o.Stages.Overrides(b.fs, o.ContentDir, &tl) }); err != nil {
 		b.fail(err)
 		return tl, false
 	}
 	b.fail(ovErrs...)
+	b.lap("overrides")
 	return tl, true
 }
 
@@ -133,6 +150,7 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 		b.fail(fmt.Errorf("planning pages: %w", err))
 		return nil, false
 	}
+	b.lap("plan")
 	seen := make(map[string]bool, len(pages))
 	kept := pages[:0]
 	for _, pg := range pages {
@@ -166,7 +184,9 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: loadManifest(b.fs, o)}
-	results := w.writeAll(pages, o.Workers, newProgress(o.Progress, "render", len(pages)))
+	b.lap("clean")
+	results := w.writeAll(pages, ioWorkers(o.Workers), newProgress(o.Progress, "render", len(pages)))
+	b.lap("write")
 	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]manifestEntry, len(pages))}
 	for i, r := range results {
 		if r.err != nil {
@@ -187,7 +207,7 @@ func (b *builder) publish(pages []Page) {
 	if err := forgetManifest(b.fs, o.CacheDir); err != nil {
 		b.warn(fmt.Sprintf("removing the page manifest: %v", err))
 	}
-	warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock)
+	warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
 	b.warn(warns...)
 	if err != nil {
 		b.fail(err)
@@ -196,9 +216,11 @@ func (b *builder) publish(pages []Page) {
 	}
 	b.sum.Published = true
 	b.sum.Pages = len(next.Pages)
+	b.lap("swap")
 	if err := saveManifest(b.fs, o.CacheDir, next); err != nil {
 		b.warn(fmt.Sprintf("saving the page manifest: %v (the next build renders every page)", err))
 	}
+	b.lap("manifest")
 }
 
 func (b *builder) discard(tmp string) {

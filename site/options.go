@@ -79,6 +79,22 @@ type Summary struct {
 	Errors    int           // errors found (the returned error lists them)
 	Published bool          // the output folder was replaced by this build
 	Elapsed   time.Duration // wall time
+	Timings   []Timing      // wall time per stage, in pipeline order
+}
+
+// Timing is the wall time of one pipeline stage.
+type Timing struct {
+	Stage   string
+	Elapsed time.Duration
+}
+
+// TimingString lists the stage timings: "load 0.41s, extract 2.10s, ...".
+func (s Summary) TimingString() string {
+	parts := make([]string, len(s.Timings))
+	for i, t := range s.Timings {
+		parts[i] = fmt.Sprintf("%s %.2fs", t.Stage, t.Elapsed.Seconds())
+	}
+	return strings.Join(parts, ", ")
 }
 
 // String is the one-line summary printed after a build.

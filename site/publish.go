@@ -91,7 +91,7 @@ func makeTemp(fs afero.Fs, out string) (string, error) {
 // swap replaces out by tmp: out -> out.old-*, tmp -> out, then removes the old
 // folder. Each step is a rename, so at every instant either the old or the new
 // site is whole, and cleanStale repairs the one gap a crash can leave.
-func swap(fs afero.Fs, out, tmp string, lock sync.Locker) (warnings []string, err error) {
+func swap(fs afero.Fs, out, tmp string, lock sync.Locker, workers int) (warnings []string, err error) {
 	if lock != nil {
 		lock.Lock()
 	}
@@ -121,7 +121,7 @@ func swap(fs afero.Fs, out, tmp string, lock sync.Locker) (warnings []string, er
 		return nil, fmt.Errorf("publishing %s: %w", out, err)
 	}
 	if old != "" {
-		if err := fs.RemoveAll(old); err != nil {
+		if err := removeTree(fs, old, workers); err != nil {
 			warnings = append(warnings, fmt.Sprintf("removing %s: %v (it will be removed by the next build)", old, err))
 		}
 	}
@@ -182,8 +182,12 @@ func (w *writer) mkdirFor(name string) error {
 	if _, done := w.dirs.Load(dir); done {
 		return nil
 	}
-	if err := w.fs.MkdirAll(dir, 0o755); err != nil {
-		return err
+	// Most pages have a folder of their own whose parent exists: one Mkdir
+	// instead of MkdirAll's Stat-then-Mkdir walk.
+	if err := w.fs.Mkdir(dir, 0o755); err != nil && !os.IsExist(err) {
+		if err := w.fs.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
 	}
 	w.dirs.Store(dir, true)
 	return nil
@@ -199,14 +203,7 @@ func (w *writer) reuse(p string, prev manifestEntry) bool {
 		return false
 	}
 	if _, isOS := w.fs.(*afero.OsFs); isOS {
-		if os.Link(src, dst) != nil {
-			return false
-		}
-		if fi, err := os.Stat(dst); err != nil || fi.Size() != prev.Size {
-			_ = os.Remove(dst)
-			return false
-		}
-		return true
+		return os.Link(src, dst) == nil
 	}
 	data, err := afero.ReadFile(w.fs, src)
 	if err != nil || hashOf(data) != prev.Hash {
@@ -304,3 +301,47 @@ func compact(errs []error) []error {
 	}
 	return out
 }
+
+// removeTree removes dir like RemoveAll, but on the OS filesystem removes the
+// folders two levels down in parallel: a site has one folder per event, and
+// removing a previous site one file at a time dominated incremental builds.
+func removeTree(fs afero.Fs, dir string, workers int) error {
+	if _, isOS := fs.(*afero.OsFs); !isOS {
+		return fs.RemoveAll(dir)
+	}
+	var subdirs []string
+	top, _ := os.ReadDir(dir)
+	for _, e := range top {
+		if !e.IsDir() {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		inner, _ := os.ReadDir(p)
+		for _, f := range inner {
+			if f.IsDir() {
+				subdirs = append(subdirs, filepath.Join(p, f.Name()))
+			}
+		}
+	}
+	jobs := make(chan string)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range jobs {
+				_ = os.RemoveAll(p) // what fails here fails again below, and is reported there
+			}
+		}()
+	}
+	for _, p := range subdirs {
+		jobs <- p
+	}
+	close(jobs)
+	wg.Wait()
+	return os.RemoveAll(dir)
+}
+
+// ioWorkers is the concurrency of file-system-bound stages: more than the cores,
+// because the workers mostly wait on system calls.
+func ioWorkers(cpu int) int { return max(4*cpu, 8) }

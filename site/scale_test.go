@@ -1,0 +1,130 @@
+package site
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+)
+
+const scaleSeed = 20240614
+
+// scaleArticles is 10,000 unless TIMELINE_BENCH_ARTICLES says otherwise (for profiling).
+var scaleArticles = func() int {
+	if n, err := strconv.Atoi(os.Getenv("TIMELINE_BENCH_ARTICLES")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}()
+
+// BenchmarkScale10k builds a generated 10,000-article site (about 30 MB) on the
+// real filesystem: a full build with empty caches, then an incremental build after
+// adding one article. It reports the figures as metrics; the targets (full build
+// no slower than Hugo's ~2.9 s here, incremental <= 0.3 s, peak RSS <= 512 MB) are
+// for the reader to compare, not asserted.
+func BenchmarkScale10k(b *testing.B) {
+	dir := b.TempDir()
+	content := filepath.Join(dir, "content")
+	size, err := writeCorpus(content, scaleSeed, scaleArticles)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("corpus: %d articles, %.1f MB in %s", scaleArticles, float64(size)/1e6, content)
+	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache")}
+	fs := afero.NewOsFs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		full, incr := scaleRun(b, fs, opts, content, i)
+		b.ReportMetric(full.Elapsed.Seconds(), "full-s")
+		b.ReportMetric(incr.Elapsed.Seconds(), "incr-s")
+		b.ReportMetric(float64(full.Pages)/full.Elapsed.Seconds(), "pages/s")
+		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	}
+	b.StopTimer()
+	hugoBuild(b, content)
+}
+
+func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) (full, incr Summary) {
+	cold := opts
+	cold.NoCache = true
+	full, err := Build(fs, cold)
+	if err != nil {
+		b.Fatalf("full build: %v", err)
+	}
+	b.Logf("full build:        %s\n\t%s", full, full.TimingString())
+	extra := newCorpus(scaleSeed + 1 + uint64(run)).article(scaleArticles + run)
+	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	incr, err = Build(fs, opts)
+	if err != nil {
+		b.Fatalf("incremental build: %v", err)
+	}
+	b.Logf("incremental build: %s\n\t%s", incr, incr.TimingString())
+	if incr.Extracted != 1 {
+		b.Errorf("incremental build extracted %d articles, want 1", incr.Extracted)
+	}
+	return full, incr
+}
+
+// peakRSSMB reads the process's high-water resident set size (Linux).
+func peakRSSMB() float64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+// hugoBuild builds the same articles with Hugo and minimal layouts, when hugo is
+// installed, for comparison.
+func hugoBuild(b *testing.B, content string) {
+	hugo, err := exec.LookPath("hugo")
+	if err != nil {
+		b.Log("hugo: not on PATH, comparison skipped (apt-get install hugo to compare)")
+		return
+	}
+	root := filepath.Join(filepath.Dir(content), "hugo")
+	files := map[string]string{
+		"hugo.toml":                    "baseURL = 'http://example.org/'\ntitle = 'bench'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap']\n",
+		"layouts/_default/single.html": "<!doctype html><title>{{ .Title }}</title><h1>{{ .Title }}</h1><time>{{ .Date.Format \"2006-01-02\" }}</time>{{ .Content }}\n",
+		"layouts/_default/list.html":   "<!doctype html><title>{{ .Title }}</title><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>\n",
+		"layouts/index.html":           "<!doctype html><title>{{ .Site.Title }}</title><ul>{{ range .Site.RegularPages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := os.Symlink(content, filepath.Join(root, "content")); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	out, err := exec.Command(hugo, "--quiet", "-s", root, "-d", filepath.Join(root, "public")).CombinedOutput()
+	if err != nil {
+		b.Logf("hugo failed: %v\n%s", err, out)
+		return
+	}
+	secs := time.Since(start).Seconds()
+	b.ReportMetric(secs, "hugo-s")
+	b.Logf("hugo: full build %.2fs (minimal layouts, no date extraction)", secs)
+}
