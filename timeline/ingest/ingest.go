@@ -106,6 +106,9 @@ func parseText(a timeline.Article, sidecar []byte, opts Options) (timeline.Artic
 		}
 	}
 	if !hasDate && opts.Date.IsZero() {
+		if sidecar != nil {
+			return a, errorAt(SidecarPath(a.Path), 1, ErrNoDate, "the sidecar needs date: YYYY-MM-DD (or pass --date)")
+		}
 		return a, errorAt(a.Path, 0, ErrNoDate, "add %s with date: YYYY-MM-DD, or pass --date", filepath.Base(SidecarPath(a.Path)))
 	}
 	a.Meta = withDate(meta, hasDate, opts)

@@ -213,6 +213,13 @@ func TestParseSidecar(t *testing.T) {
 	}
 }
 
+func TestParseSidecarWithoutDate(t *testing.T) {
+	_, err := Parse("seeds/x.txt", []byte("Body."), []byte("title: a\n"), Options{})
+	if !errors.Is(err, ErrNoDate) || !strings.HasPrefix(err.Error(), "seeds/x.yaml:1: no publication date: the sidecar needs date:") {
+		t.Errorf("err = %v", err)
+	}
+}
+
 func TestParseDateFromOptions(t *testing.T) {
 	a, err := Parse("-", []byte("Pasted text."), nil, Options{Date: day})
 	if err != nil || !a.Meta.Date.Equal(day) || a.Meta.DateText != "2024-06-14" {
