@@ -1,8 +1,9 @@
-package e2e
+package extractfuzz
 
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // unique non-empty IDs, events in date order.
 //
 // Seeds: the demo articles, the hostile corpus, and testdata/fuzz/FuzzExtract/.
-// Run: go test -run '^$' -fuzz '^FuzzExtract$' -fuzztime 20s ./e2e
+// Run: go test -run '^$' -fuzz '^FuzzExtract$' -fuzztime 20s ./e2e/extractfuzz
 func FuzzExtract(f *testing.F) {
 	for _, pattern := range []string{"seeds/*.txt", "content/*.md", "testdata/hostile/content/*.md", "timeline/events/testdata/*.md"} {
 		files, _ := filepath.Glob(filepath.Join(repoRoot(), pattern))
@@ -60,6 +61,12 @@ func FuzzExtract(f *testing.F) {
 			checkEvent(t, a, e, i)
 		}
 	})
+}
+
+// repoRoot is the module root, two levels above this folder.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
 }
 
 // checkEvent checks one event against the article it came from.
