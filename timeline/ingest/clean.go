@@ -18,7 +18,8 @@ type cleaned struct {
 // cleanText turns raw PDF or web copy (from byte offset `from` on) into
 // paragraphs separated by a blank line:
 //   - lines that are not body text (see classify) are set aside;
-//   - hard-wrapped lines are joined with one space;
+//   - hard-wrapped lines are joined with one space; a bulleted line ("• ",
+//     "- ", "* ") starts a paragraph;
 //   - a blank line (or a set-aside line) ends a paragraph only where the text
 //     before it could end one: after . ! ? : (and closing quotes), or before
 //     a capitalised line when the previous line did not stop mid-phrase;
@@ -70,7 +71,7 @@ func (c *cleaner) join(prev, next rawLine, gap bool) {
 	last, _ := utf8.DecodeLastRune(p)
 	first, _ := utf8.DecodeRune(n)
 	switch {
-	case gap && !continues(p, n):
+	case gap && !continues(p, n), startsBullet(n):
 		c.b.replace("\n\n", prev.end, 0)
 	case last == '\u00AD':
 		// a soft hyphen marks a syllable break: already dropped, join tight
@@ -83,6 +84,20 @@ func (c *cleaner) join(prev, next rawLine, gap bool) {
 	default:
 		c.b.replace(" ", prev.end, 0)
 	}
+}
+
+// startsBullet reports whether a line starts a list item ("• ", "- ",
+// "* "): each item is its own paragraph even without blank lines. Numbered
+// items are not recognised: "12. The" may be a wrapped date.
+func startsBullet(line []byte) bool {
+	r, n := utf8.DecodeRune(line)
+	switch r {
+	case '•', '◦', '▪', '●', '‣':
+		return true
+	case '-', '*':
+		return n < len(line) && line[n] == ' '
+	}
+	return false
 }
 
 func isHyphen(r rune) bool { return r == '-' || r == '\u2010' }

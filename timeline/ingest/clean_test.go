@@ -62,6 +62,7 @@ func TestCleanParagraphEnds(t *testing.T) {
 		{"comma continuation", "In May 2021,\n\nTurkey objected.", "In May 2021, Turkey objected."},
 		{"heading mid text", "It ended.\n\nBackground Of The War\n\nThe war began in 2014.", "It ended.\n\nBackground Of The War\n\nThe war began in 2014."},
 		{"digit before capital", "Sales rose.\nThey peaked in 2020\n\nThe next year fell.", "Sales rose. They peaked in 2020\n\nThe next year fell."},
+		{"bullets", "Key facts:\n- Armenia joined in 1992\n- It froze its role\nin 2024\n\u2022 Talks\nA last line.", "Key facts:\n\n- Armenia joined in 1992\n\n- It froze its role in 2024\n\n\u2022 Talks A last line."},
 		{"crlf and tabs", "One  line\r\nwrapped\there.\r\n\r\nTwo.", "One line wrapped here.\n\nTwo."},
 	}
 	for _, tc := range tests {
