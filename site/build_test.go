@@ -422,3 +422,17 @@ func TestSummaryLine(t *testing.T) {
 }
 
 type fileInfo = os.FileInfo
+
+func TestTrailingSlashOnTheOutputStillBuildsBesideIt(t *testing.T) {
+	fs, _, opts := newSite(t)
+	opts.OutDir = "public/"
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := siblings(t, fs), []string{".timeline-cache", "content", "public", "seeds"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("working folder = %v, want %v", got, want)
+	}
+	if got := readFile(t, fs, "public/index.html"); !strings.Contains(got, "alpha one") {
+		t.Errorf("index = %q", got)
+	}
+}

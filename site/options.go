@@ -6,6 +6,7 @@ package site
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -140,6 +141,11 @@ func (o Options) withDefaults() Options {
 	}
 	if o.CacheDir == "" {
 		o.CacheDir = ".timeline-cache"
+	}
+	// "public/" must become "public": the temporary folder is named from it.
+	o.ContentDir, o.OutDir, o.CacheDir = filepath.Clean(o.ContentDir), filepath.Clean(o.OutDir), filepath.Clean(o.CacheDir)
+	if o.SeedsDir != "-" {
+		o.SeedsDir = filepath.Clean(o.SeedsDir)
 	}
 	if o.Workers <= 0 {
 		o.Workers = defaultWorkers()
