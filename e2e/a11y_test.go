@@ -21,20 +21,25 @@ func TestAccessibility(t *testing.T) {
 	} else {
 		t.Errorf("the seed timeline has no article, so no article page to check")
 	}
+	tb := newTab(t, srv.URL, tabOptions{}) // one tab: a new one per page costs more than the check
 	for _, kind := range []string{"timeline", "event", "article", "embed", "about"} {
 		path, ok := pages[kind]
 		if !ok {
 			continue
 		}
 		t.Run(kind, func(t *testing.T) {
-			tb := newTab(t, srv.URL, tabOptions{})
+			parent := tb.t
+			tb.t = t // failures belong to the subtest's goroutine
+			defer func() { tb.t = parent }()
 			tb.open(path)
 			reportAxe(t, path, runAxe(tb))
-			if kind == "article" {
-				tb.screenshots("article")
-			}
 		})
 	}
+	if path, ok := pages["article"]; ok {
+		tb.open(path)
+		tb.screenshots("article")
+	}
+	tb.assertClean()
 }
 
 // TestHTMLValidity runs the Nu HTML Checker on every generated page.
