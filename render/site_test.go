@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -450,5 +451,41 @@ func TestControlCharactersAndInvalidUTF8AreReplaced(t *testing.T) {
 	}
 	if !strings.Contains(files["events/fighting-2018/index.html"], "<h1>NUL\uFFFD bell\uFFFD bad\uFFFD") {
 		t.Error("replaced characters should show as U+FFFD in the title")
+	}
+}
+
+// TestPagesRenderConcurrently: a build may render pages in parallel; each
+// Render must give the same bytes as a sequential one.
+func TestPagesRenderConcurrently(t *testing.T) {
+	pages, err := Plan(fixture(t), Config{Title: "Armenia"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]string, len(pages))
+	for i, p := range pages {
+		var b bytes.Buffer
+		if err := p.Render(&b); err != nil {
+			t.Fatal(err)
+		}
+		want[i] = b.String()
+	}
+	got := make([]string, len(pages))
+	var wg sync.WaitGroup
+	for i, p := range pages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var b bytes.Buffer
+			if err := p.Render(&b); err != nil {
+				t.Error(err)
+			}
+			got[i] = b.String()
+		}()
+	}
+	wg.Wait()
+	for i := range pages {
+		if got[i] != want[i] {
+			t.Errorf("%s: concurrent render differs", pages[i].Path)
+		}
 	}
 }
