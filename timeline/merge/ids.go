@@ -15,16 +15,18 @@ import (
 const IDLength = 10
 
 // assignIDs gives each event a stable ID: the first IDLength hex characters of
-// the SHA-256 of its earliest mention's source path, sentence text and date
-// expression. "Earliest" is by publication date of the mention's article, then
+// the SHA-256 of its earliest mention's source path and sentence text.
+// "Earliest" is by publication date of the mention's article, then
 // source path, then offset, so adding an unrelated article, or a newer article
 // that tells the same event again, leaves existing IDs alone; editing other
 // sentences of the file does not move it either (the text is hashed, not the
 // offsets). An event without mentions hashes its article, title and date.
 //
-// Two events hashing alike (two events told by one sentence with one date
-// expression) are told apart deterministically: in the order of their
-// canonical keys the first keeps the hash, the next get "-2", "-3"...
+// The date expression is left out on purpose: a better resolver that moves a
+// date's span must not move permalinks. Two events hashing alike (two events
+// told by one sentence) are told apart deterministically: in the order of
+// their date expressions in that sentence (then of their other mentions) the
+// first keeps the hash, the next get "-2", "-3"...
 func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]time.Time) {
 	type slot struct {
 		hash, key string
@@ -32,7 +34,8 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 	}
 	slots := make([]slot, len(events))
 	for i, ev := range events {
-		slots[i] = slot{hash: IDFor(idBase(ev, groups[i], pub)), key: eventKey(groups[i]), index: i}
+		base, first := idBase(ev, groups[i], pub)
+		slots[i] = slot{hash: IDFor(base), key: first + "\x03" + eventKey(groups[i]), index: i}
 	}
 	sort.Slice(slots, func(a, b int) bool {
 		if slots[a].hash != slots[b].hash {
@@ -59,10 +62,11 @@ func IDFor(text string) string {
 	return hex.EncodeToString(sum[:])[:IDLength]
 }
 
-func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) string {
+// idBase returns the text to hash and the key of the mention it came from.
+func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) (string, string) {
 	if len(ev.Mentions) == 0 {
 		c := group[0]
-		return "article\x00" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value
+		return "article\x00" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value, ""
 	}
 	first := ev.Mentions[0]
 	for _, m := range ev.Mentions[1:] {
@@ -70,7 +74,7 @@ func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) str
 			first = m
 		}
 	}
-	return first.Source + "\x00" + first.Text + "\x00" + first.TimexText
+	return first.Source + "\x00" + first.Text, mentionKey(first)
 }
 
 func earlier(a, b timeline.Mention, pub map[string]time.Time) bool {

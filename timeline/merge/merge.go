@@ -32,7 +32,9 @@ type candidate struct {
 	title     []int32   // sorted unique title stems, event words excluded (interned)
 	context   []int32   // sorted unique stems of title, sentences and entities
 	classes   uint32    // event classes named by the title, as a bit set
-	sentences []string  // "source\x00start" of every mention, for the same-sentence rule
+	articleID int32     // article, interned for fast comparison
+	dateID    int32     // start date value, interned
+	sentences []int32   // every mention's sentence (source and offset), interned
 	pub       time.Time // publication date of its article
 }
 
@@ -126,12 +128,14 @@ func newCandidate(ev timeline.Event, art timeline.Article, interner map[string]i
 	ctx := titleStems
 	for _, m := range ev.Mentions {
 		ctx = contentStems(m.Text, ctx)
-		c.sentences = append(c.sentences, m.Source+"\x00"+strconv.Itoa(m.Sentence.Start))
+		c.sentences = append(c.sentences, internOne("sentence\x00"+m.Source+"\x00"+strconv.Itoa(m.Sentence.Start), interner))
 	}
 	for _, e := range ev.Entities {
 		ctx = contentStems(e.Name, ctx)
 	}
 	c.context = intern(ctx, interner)
+	c.articleID = internOne("article\x00"+c.article, interner)
+	c.dateID = internOne("date\x00"+ev.Start.Value, interner)
 	c.key = candidateKey(c)
 	return c
 }
@@ -168,6 +172,15 @@ func sortedMentions(ms []timeline.Mention) []timeline.Mention {
 	return slices.CompactFunc(out, func(a, b timeline.Mention) bool { return mentionKey(a) == mentionKey(b) })
 }
 
+func internOne(w string, interner map[string]int32) int32 {
+	id, ok := interner[w]
+	if !ok {
+		id = int32(len(interner))
+		interner[w] = id
+	}
+	return id
+}
+
 func classBitIndex() map[string]uint32 {
 	names := make([]string, 0, len(eventClasses))
 	for name := range eventClasses {
@@ -181,15 +194,12 @@ func classBitIndex() map[string]uint32 {
 	return bits
 }
 
+// intern maps words to small integers (one table per Merge call) and
+// returns them sorted and de-duplicated, so sets compare by merging slices.
 func intern(words []string, interner map[string]int32) []int32 {
 	out := make([]int32, 0, len(words))
 	for _, w := range words {
-		id, ok := interner[w]
-		if !ok {
-			id = int32(len(interner))
-			interner[w] = id
-		}
-		out = append(out, id)
+		out = append(out, internOne(w, interner))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -431,3 +431,37 @@ func TestContentStems(t *testing.T) {
 		}
 	}
 }
+
+func TestIDsIgnoreOffsetsAndDateExpressionSpans(t *testing.T) {
+	articles, per := build(t, seedLike(t)...)
+	want := idsByTitle(Merge(articles, per))
+	// An edit earlier in the file shifts every offset; a better resolver
+	// widens a date expression. Neither may move a permalink.
+	for _, evs := range per {
+		for i := range evs {
+			ms := slices.Clone(evs[i].Mentions)
+			for k := range ms {
+				ms[k].Sentence.Start += 57
+				ms[k].Sentence.End += 57
+				ms[k].TimexText = "in " + ms[k].TimexText
+			}
+			evs[i].Mentions = ms
+		}
+	}
+	got := idsByTitle(Merge(articles, per))
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("IDs moved:\n%v\nvs\n%v", got, want)
+	}
+}
+
+func TestCollidingIDsFollowPositionInTheSentence(t *testing.T) {
+	s := "Varnia's 2019 attack on Osterholm followed the 2018 fighting in Osterholm's port."
+	first := cand{title: "Varnia attack on Osterholm", start: "2019", sentence: s, timex: "2019"}
+	second := cand{title: "fighting in Osterholm's port", start: "2018", sentence: s, timex: "2018"}
+	for _, order := range [][]cand{{first, second}, {second, first}} {
+		ids := idsByTitle(Merge(build(t, art{"a", "2024-05-02", order})))
+		if strings.HasSuffix(ids[first.title], "-2") || !strings.HasSuffix(ids[second.title], "-2") {
+			t.Errorf("want the earlier date expression to keep the plain hash: %v", ids)
+		}
+	}
+}

@@ -1,6 +1,10 @@
 package merge
 
-import "github.com/newsline/timeline/timeline"
+import (
+	"slices"
+
+	"github.com/newsline/timeline/timeline"
+)
 
 // Scoring. Two candidate events that passed the hard rules (see compatible)
 // are one event when
@@ -51,7 +55,7 @@ func score(a, b *candidate) float64 {
 	s := weightTitle*dice(a.title, b.title) + weightContext*dice(a.context, b.context)
 	if shared && !namesConflict(a, b) {
 		s += weightClass
-		if a.article == b.article {
+		if a.articleID == b.articleID {
 			s += weightSameArticle
 		}
 	}
@@ -85,14 +89,14 @@ func compatible(a, b *candidate) bool {
 	if a.ev.End != nil && !datesCompatible(*a.ev.End, *b.ev.End) {
 		return false
 	}
-	if a.article == b.article && a.lead != b.lead {
+	if a.articleID == b.articleID && a.lead != b.lead {
 		return false // the extractor already decided what is the article's own news
 	}
-	if a.lead && b.lead && a.article != b.article && !nearIdentical(a, b) {
+	if a.lead && b.lead && a.articleID != b.articleID && !nearIdentical(a, b) {
 		return false // two articles' own news are one story only under one headline
 	}
 	for _, s := range a.sentences {
-		if containsString(b.sentences, s) {
+		if slices.Contains(b.sentences, s) {
 			return false // events told by one sentence were extracted apart on purpose
 		}
 	}
@@ -131,13 +135,4 @@ func common(a, b []int32) int {
 		}
 	}
 	return n
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
