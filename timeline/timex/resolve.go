@@ -131,6 +131,17 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 		p, anchor, kind = relPoint(anchorNarr, uQuarter, -4), r.lastQuarter, timeline.AnchorNarrative
 	case p.yearBack && p.quarterNoun:
 		p = relPoint(anchorDCT, uQuarter, -5) // the last completed quarter, a year before
+	case p.thatQuarter && p.yearDig == 4:
+		// "the 1988 quarter": that year's quarter of the same number as the narrative's
+		ref := r.lastQuarter
+		if ref.IsZero() {
+			ref = r.dct.AddDate(0, -3, 0) // the last completed quarter
+		}
+		if !ref.IsZero() {
+			year := p.year
+			p = relPoint(anchorNarr, uQuarter, 0)
+			anchor = time.Date(year, ref.Month(), 1, 0, 0, 0, 0, time.UTC)
+		}
 	case p.thatQuarter && !r.lastQuarter.IsZero():
 		p, anchor, kind = relPoint(anchorNarr, uQuarter, 0), r.lastQuarter, timeline.AnchorNarrative
 	case p.thatQuarter:
@@ -164,6 +175,8 @@ func (r *resolver) anchorFor(p point) (time.Time, timeline.Anchor) {
 	switch {
 	case p.unit == uDay || p.unit == uWeek || p.weekday >= 0 || p.part > 0:
 		ref = r.lastDay
+	case p.unit == uQuarter && !r.lastQuarter.IsZero():
+		ref = r.lastQuarter
 	case p.unit == uMonth || p.unit == uQuarter:
 		ref = r.lastMonth
 	}

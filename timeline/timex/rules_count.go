@@ -150,8 +150,8 @@ var countRule = &rule{
 				return match{}, false // "a year-earlier profit", "a 44-year-old": not a count of years
 			}
 		}
-		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) {
-			return match{}, false
+		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) || (n >= 1000 && !plural) {
+			return match{}, false // "a years", "the 1988 quarter" (a year, not a count)
 		}
 		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) || (u == uQuarter && d.mod(k+1, mOf)) {
 			return match{}, false // "52 years old"; "three-quarters" is a fraction

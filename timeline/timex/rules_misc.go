@@ -53,18 +53,18 @@ var quarterRule = &rule{
 				return one(i, k+4, timeline.TypeDate, p)
 			}
 			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
-			if u, plural := d.unit(k); u == uQuarter && !plural && (d.lowerIs(k+1, "ended") || d.lowerIs(k+1, "ending")) {
-				return fixed(i, k+1, timeline.TypeDuration, "P1Q") // "the quarter ended Sept. 30": a fiscal quarter's length
-			}
 			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
 				p.thatQuarter = true
 				return one(i, k+1, timeline.TypeDate, p)
 			}
 		}
 		if p.yearDig == 0 && !p.relative && j > i {
-			// "the 1988 third quarter"
+			// "the 1988 third quarter"; "the 1988 quarter": the narrative's quarter of that year
 			if y, e, ok := matchYear(d, j, true); ok && d.is(e, cOrdinal) {
 				p.year, p.yearDig, j = y, 4, e
+			} else if ok && d.lowerIs(e, "quarter") && !(d.dash(e+1) && d.glued(e+1)) && !d.mod(e+1, mOf) {
+				p.year, p.yearDig, p.thatQuarter = y, 4, true
+				return one(i, e+1, timeline.TypeDate, p)
 			}
 		}
 		var part int

@@ -240,6 +240,11 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 	p := newPoint()
 	p.anchor = anchor
 	typ := timeline.TypeDate
+	if d.mod(j, mFiscal) {
+		if u, _ := d.unit(j + 1); u == uYear || u == uQuarter {
+			j++ // "the current fiscal year"
+		}
+	}
 	if u, plural := d.unit(j); ok(u) && !plural {
 		if the && (m == mPast || m == mLast) {
 			// "the past year" is a duration in TimeML
