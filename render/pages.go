@@ -184,6 +184,7 @@ type yearView struct {
 
 type eventRow struct {
 	ID, Title, Year, EntityRefs string
+	EndYear                     string // last year of a range that ends in a later year
 	Date                        dateView
 	Sources                     []sourceRef
 }
@@ -260,6 +261,9 @@ func (s *site) eventRow(ev timeline.Event) eventRow {
 	row := eventRow{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
 	if !ev.Start.IsZero() {
 		row.Year = strconv.Itoa(ev.Start.Start.Year())
+		if ev.End != nil && !ev.End.IsZero() && ev.End.Start.Year() > ev.Start.Start.Year() {
+			row.EndYear = strconv.Itoa(ev.End.Start.Year())
+		}
 	}
 	var refs []string
 	for _, en := range uniqueEntities(ev.Entities) {

@@ -87,6 +87,9 @@ func TestDatesAtTheirPrecision(t *testing.T) {
 			t.Errorf("index lacks %s", want)
 		}
 	}
+	if !strings.Contains(index, `id="e-fighting-2018" data-y="2018" data-y2="2020"`) {
+		t.Error("a range should carry its last year for the year filter")
+	}
 	for _, bad := range []string{"1 January", "1 September", "2018-01-01"} {
 		if strings.Contains(index, bad) {
 			t.Errorf("index claims more precision than known: %q", bad)

@@ -105,8 +105,11 @@
     if (words.length && !searchText) loadSearch(s);
     var shown = 0;
     items.forEach(function (li) {
+      // A range (data-y..data-y2) is shown when it overlaps the chosen years.
       var ok = true, y = parseInt(li.getAttribute('data-y'), 10);
-      if (!isNaN(from) && !(y >= from)) ok = false;
+      var y2 = parseInt(li.getAttribute('data-y2'), 10);
+      if (isNaN(y2)) y2 = y;
+      if (!isNaN(from) && !(y2 >= from)) ok = false;
       if (!isNaN(to) && !(y <= to)) ok = false;
       if (ok && want.length) {
         var refs = ' ' + (li.getAttribute('data-e') || '') + ' ';
