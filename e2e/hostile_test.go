@@ -74,6 +74,15 @@ func TestHostileCorpus(t *testing.T) {
 		}
 	}
 	checkInert(t, b.Out, rendered)
+
+	// Broken markup in the input must not break the pages' own markup.
+	files := make([]string, len(pages))
+	for i, p := range pages {
+		files[i] = filepath.Join(b.Out, filepath.FromSlash(p))
+	}
+	for _, m := range runVNU(t, files) {
+		t.Errorf("vnu %s: %s\n    %s", vnuPlace(b.Out, m), m.Message, truncate(m.Extract, 200))
+	}
 }
 
 // TestHostileOverridesRefused builds the control article with invalid hostile
