@@ -45,6 +45,8 @@ type point struct {
 	// thatQuarter: "the quarter", "the latest quarter": the narrative's quarter,
 	// else the last one completed before the publication date
 	thatQuarter bool
+	// sameYear: "this summer", "this September": the one of the anchor's year
+	sameYear bool
 	// bare: "the weekend" with no "this"/"last": the tense picks which one
 	bare bool
 }
@@ -104,6 +106,9 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 		}
 		y = p.chooseYear(a, dir)
 		y = p.weekdayYear(y)
+		if p.sameYear {
+			y = a.Year()
+		}
 	}
 	if p.weekday >= 0 && p.month == 0 && p.yearDig == 0 {
 		t := nearestWeekday(a, time.Weekday(p.weekday), dir, p.strictDir)

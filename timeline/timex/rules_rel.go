@@ -279,10 +279,12 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		_, k, _ := monthAt(d, j)
 		p.month = int(d.toks[j].val)
 		p.dir, p.strictDir = shift, strict
+		p.sameYear = m == mThis
 		return one(i, k, typ, p)
 	case d.is(j, cSeason):
 		p.season = int(d.toks[j].val)
 		p.dir, p.strictDir = shift, strict
+		p.sameYear = m == mThis
 		return one(i, j+1, typ, p)
 	case d.is(j, cPart):
 		// "this morning", "last night", "that evening", "the next morning"
