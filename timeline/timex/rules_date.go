@@ -400,7 +400,7 @@ var dateRule = &rule{
 		if !ok {
 			return match{}, false
 		}
-		if j > i && p.yearDig == 4 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
+		if j > i && p.yearDig != 3 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
 			i = j // "the 2020 election", "the Nov. 1 deadline": "the" belongs to the noun phrase
 		}
 		// "June last year", "January this year"

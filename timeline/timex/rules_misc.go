@@ -295,10 +295,17 @@ var modifierRule = &rule{
 			}
 		case mThe:
 			m := d.modOf(j + 1)
-			if (m != mEnd && m != mBeginning && m != mMiddle) || !d.mod(j+2, mOf) {
+			switch {
+			case (m == mEarly || m == mMid || m == mLate) && j+2 < d.n():
+				j += 2 // "the late 1970s"
+				if d.dash(j) && d.glued(j) {
+					j++
+				}
+			case (m == mEnd || m == mBeginning || m == mMiddle) && d.mod(j+2, mOf):
+				j += 3
+			default:
 				return match{}, false
 			}
-			j += 3
 		default:
 			return match{}, false
 		}
@@ -339,6 +346,12 @@ var yearEarlierRule = &rule{
 		end := j + 3
 		p := relPoint(anchorNarr, uYear, -1)
 		p.yearBack = true
+		if d.is(end, cOrdinal) && d.lowerIs(end+1, "quarter") && d.toks[end].val <= 4 {
+			// "the year-earlier third quarter"
+			p.yearBack = false
+			p.quarter = int(d.toks[end].val)
+			return one(i, end+2, timeline.TypeDate, p)
+		}
 		if u, plural := d.unit(end); (u == uQuarter && !plural) || d.lowerIs(end, "period") {
 			end++
 			p.quarterNoun = true // "the year-ago quarter": a quarter, whatever came just before
