@@ -15,7 +15,9 @@ import (
 const IDLength = 10
 
 // assignIDs gives each event a stable ID: the first IDLength hex characters of
-// the SHA-256 of its earliest mention's source path and sentence text.
+// the SHA-256 of its earliest mention's article slug (its source path when it
+// has none) and sentence text. The slug, not the path, so that building from
+// "content" or from "/srv/site/content" gives the same permalinks.
 // "Earliest" is by publication date of the mention's article, then
 // source path, then offset, so adding an unrelated article, or a newer article
 // that tells the same event again, leaves existing IDs alone; editing other
@@ -74,7 +76,11 @@ func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) (st
 			first = m
 		}
 	}
-	return first.Source + "\x00" + first.Text, mentionKey(first)
+	where := first.Article
+	if where == "" {
+		where = first.Source
+	}
+	return where + "\x00" + first.Text, mentionKey(first)
 }
 
 func earlier(a, b timeline.Mention, pub map[string]time.Time) bool {
