@@ -467,3 +467,22 @@ func TestCollidingIDsFollowPositionInTheSentence(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeOddInputDoesNotPanic(t *testing.T) {
+	if tl := Merge(nil, nil); len(tl.Events) != 0 || len(tl.Articles) != 0 {
+		t.Errorf("empty input gave %+v", tl)
+	}
+	undated := timeline.Event{Title: "Something undated"} // zero date, no mentions
+	twice := []timeline.Event{undated, undated}
+	tl := Merge(nil, [][]timeline.Event{twice, {undated}}) // more event lists than articles
+	if len(tl.Events) != 3 {
+		t.Fatalf("undated events must stay apart, got %d", len(tl.Events))
+	}
+	seen := map[string]bool{}
+	for _, e := range tl.Events {
+		if e.ID == "" || seen[e.ID] {
+			t.Errorf("missing or duplicate ID %q", e.ID)
+		}
+		seen[e.ID] = true
+	}
+}
