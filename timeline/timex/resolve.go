@@ -56,6 +56,16 @@ func settle(d *doc, m *match, last int) {
 	if e.i < last {
 		e.i = min(last, e.j-1)
 	}
+	// "the next two years or so", "the weeks ahead"
+	if e.typ == timeline.TypeDuration && len(m.exprs) == 1 {
+		switch {
+		case d.mod(e.j, mOr) && d.lowerIs(e.j+1, "so"):
+			e.j += 2
+		case d.lowerIs(e.j, "ahead"):
+			e.j++
+		}
+		m.end = max(m.end, e.j)
+	}
 }
 
 // blockSize is the text length tokenized at once.

@@ -100,7 +100,7 @@ var countRule = &rule{
 			lead = true
 			j++
 		default:
-			if d.lowerIs(j, "first") && the {
+			if (d.lowerIs(j, "first") || d.lowerIs(j, "latest")) && the {
 				lead = true
 				j++
 			}

@@ -198,6 +198,9 @@ var relativeRule = &rule{
 			the = true
 			j++
 		}
+		if d.mod(j, mThis) && (d.mod(j+1, mPast) || d.mod(j+1, mComing)) {
+			j++ // "this past spring", "this coming Sunday"
+		}
 		m := d.modOf(j)
 		if m == 0 {
 			return match{}, false
