@@ -16,6 +16,9 @@ import (
 // that matches nothing, or cannot be applied, is skipped and reported as an
 // *Error naming the file, the entry's line and the entry; the others still apply.
 func (f *File) Apply(tl *timeline.Timeline) []error {
+	// Edit a copy of the event list: a caller may still hold the merged
+	// timeline (say, to compare builds), and it must not change under it.
+	tl.Events = slices.Clone(tl.Events)
 	var errs []error
 	for _, e := range f.Entries {
 		if err := apply(e, tl); err != nil {

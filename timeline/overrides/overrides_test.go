@@ -333,3 +333,15 @@ func TestExampleOverridesFileParses(t *testing.T) {
 func readRepoFile(name string) ([]byte, error) {
 	return afero.ReadFile(afero.NewOsFs(), name)
 }
+
+func TestApplyLeavesTheCallersEventsAlone(t *testing.T) {
+	tl := sample(t)
+	before := titles(tl)
+	held := tl.Events // another holder of the merged events
+	if errs := parse(t, "- id: aaaa000001\n  title: Renamed\n- id: aaaa000002\n  hide: true\n").Apply(&tl); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if got := titles(timeline.Timeline{Events: held}); strings.Join(got, "|") != strings.Join(before, "|") {
+		t.Errorf("Apply changed the events another holder sees:\n%v", got)
+	}
+}
