@@ -27,8 +27,11 @@ import (
 // compatible dates with no conflicting names is one happening ("the 2020
 // Nagorno-Karabakh war", "the 44-day war [in 2020]" and "Baku's 2020 attack on
 // Armenia"): an article that told two would name them apart. Without a shared
-// class only strongly overlapping titles and sentences merge, so three
-// different things done on one day stay three events.
+// class the score reaches the threshold only when titles and sentences are
+// the same, so such events merge only through near-identical titles (below):
+// deliberately cautious, as an editor can merge two events with an override
+// but cannot split one, and three different things done on one day must stay
+// three events ("approves" and "rejects" the same budget differ by one word).
 //
 // Near-identical titles (title Dice >= 0.90 over at least two stems, same
 // event classes) merge outright; they are also the only way two articles'
