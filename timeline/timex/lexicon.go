@@ -49,7 +49,6 @@ const (
 	dSoon
 	dPreviously
 	dFuture
-	dPast
 	dNoon
 	dMidnight
 	dOvernight
@@ -112,8 +111,6 @@ const (
 	mIn
 	mAM
 	mPM
-	mOClock
-	mHalf
 	mThese
 	mOr
 	mAbout
@@ -122,18 +119,13 @@ const (
 	mCurrent
 	mWithin
 	mOver
-	mThe20
-	mFirst
 	mPer
-	mNight // for "last night"
-	mYearEarlier
 	mSince
-	mYearAgo
 	mAt
 	mThan
 	mOther
 	mQ // "Q" of "Q3"
-	mNone
+	mNo
 )
 
 type entry struct {
@@ -247,7 +239,7 @@ func init() {
 		"many": mMany, "current": mCurrent, "within": mWithin, "over": mOver, "on": mOn, "in": mIn,
 		"am": mAM, "pm": mPM, "these": mThese, "or": mOr, "per": mPer, "since": mSince,
 		"more": mMoreThan, "less": mLessThan, "least": mAtLeast, "up": mUpTo,
-		"at": mAt, "than": mThan, "other": mOther, "q": mQ, "no": mNone,
+		"at": mAt, "than": mThan, "other": mOther, "q": mQ, "no": mNo,
 	}
 	for w, v := range mods {
 		addWords(cMod, v, w)

@@ -65,7 +65,7 @@ func approxPrefix(d *doc, i int) int {
 		if d.mod(i+1, mThan) {
 			return i + 2
 		}
-	case mNone:
+	case mNo:
 		if d.mod(i+1, mMoreThan) && d.mod(i+2, mThan) {
 			return i + 3 // "no more than sixty days"
 		}
@@ -85,7 +85,7 @@ var countRule = &rule{
 	name: "count",
 	triggers: []int{keyNum, keyClass + int(cNumWord), keyMod + mA, keyMod + mThe, keyMod + mSeveral, keyMod + mFew,
 		keyMod + mMany, keyMod + mSome, keyMod + mCouple, keyMod + mNearly, keyMod + mAbout, keyMod + mOver,
-		keyMod + mMoreThan, keyMod + mLessThan, keyMod + mNone, keyMod + mAt, keyMod + mUpTo, keyMod + mPast, keyMod + mLast,
+		keyMod + mMoreThan, keyMod + mLessThan, keyMod + mNo, keyMod + mAt, keyMod + mUpTo, keyMod + mPast, keyMod + mLast,
 		keyMod + mNext, keyMod + mRecent, keyMod + mComing, keyUnit},
 	match: func(d *doc, i int) (match, bool) {
 		j := approxPrefix(d, i)
