@@ -71,7 +71,7 @@ func syntheticCorpus(n, perArticle int) ([]timeline.Article, [][]timeline.Event)
 // BenchmarkMerge10k merges 10,000 articles of 10 candidate events each and
 // reports the time per build and the number of merged events.
 func BenchmarkMerge10k(b *testing.B) {
-	articles, per := syntheticCorpus(benchArticles, 10)
+	articles, per := syntheticCorpus(10000, 10)
 	b.ResetTimer()
 	var events int
 	for i := 0; i < b.N; i++ {
@@ -80,5 +80,3 @@ func BenchmarkMerge10k(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/10k-articles")
 	b.ReportMetric(float64(events), "events")
 }
-
-var benchArticles = 10000
