@@ -109,7 +109,7 @@ var countRule = &rule{
 		if !okc {
 			// bare plural: "years", "recent weeks", "the past few days"
 			u, plural := d.unit(j)
-			if !plural || u == uNone || u == uSecond || u == uWeekend || u == uQuarter || d.glued(j) {
+			if !plural || u == uNone || u == uSecond || u == uWeekend || (u == uQuarter && !lead) || d.glued(j) {
 				return match{}, false // bare "quarters" are mostly fractions or lodgings
 			}
 			if d.mod(j+1, mAgo) {

@@ -41,6 +41,9 @@ var deicticRule = &rule{
 		}
 		if d.mod(j, mThe) {
 			j++
+			if (d.mod(j, mFiscal) || d.lowerIs(j, "full")) && d.lowerIs(j+1, "year") {
+				j++ // "the fiscal year", "the full year"
+			}
 			switch {
 			case d.lowerIs(j, "future"):
 				return fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
@@ -52,7 +55,7 @@ var deicticRule = &rule{
 				p := relPoint(anchorDCT, uWeek, 0)
 				p.weekend, p.bare = true, true
 				return one(i, j+1, timeline.TypeDate, p)
-			case d.lowerIs(j, "year") && !d.glued(j+1):
+			case d.lowerIs(j, "year") && !(d.dash(j+1) && d.glued(j+1)):
 				// "the year ended March 31" is a fiscal year's length; "for the year" the current one
 				if d.lowerIs(j+1, "ended") || d.lowerIs(j+1, "ending") || d.lowerIs(j+1, "to") {
 					return fixed(i, j+1, timeline.TypeDuration, "P1Y")
