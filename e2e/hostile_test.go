@@ -75,6 +75,9 @@ func TestHostileCorpus(t *testing.T) {
 	}
 	checkInert(t, b.Out, rendered)
 
+	// Hostile slugs and titles must not break the site's own links.
+	brokenLinks(t, b.Out, t.Errorf)
+
 	// Broken markup in the input must not break the pages' own markup.
 	files := make([]string, len(pages))
 	for i, p := range pages {

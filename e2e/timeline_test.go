@@ -156,6 +156,7 @@ func TestFiltersAndSearch(t *testing.T) {
 	want := filterIDs(events, func(e timeline.Event) bool { return e.Start.Start.Year() >= year })
 	setField(tb, "f-from", fmt.Sprint(year))
 	checkShown(t, tb, fmt.Sprintf("from %d", year), want)
+	t.Logf("year filter from %d: %d of %d events", year, len(want), len(events))
 	setField(tb, "f-from", "")
 
 	// Entity filter: the entity named by the fewest events.
@@ -164,6 +165,7 @@ func TestFiltersAndSearch(t *testing.T) {
 		want := filterIDs(events, func(e timeline.Event) bool { return hasEntity(e, name, kind) })
 		setField(tb, field, name)
 		checkShown(t, tb, fmt.Sprintf("%s = %s", kind, name), want)
+		t.Logf("%s filter %q: %d of %d events", kind, name, len(want), len(events))
 		setField(tb, field, "")
 	} else {
 		t.Logf("no entity in the seed timeline: entity filters not exercised")
@@ -186,10 +188,13 @@ func TestFiltersAndSearch(t *testing.T) {
 				t.Errorf("search %q shows event %s, which lacks the word", word, got)
 			}
 		}
+		t.Logf("search %q: event %s among %d shown", word, id, len(shown))
 		status := evalIn[string](tb, `document.getElementById('status').textContent`)
 		if !strings.Contains(status, fmt.Sprint(len(shown))) {
 			t.Errorf("status %q does not announce %d shown events", status, len(shown))
 		}
+	} else {
+		t.Logf("no word unique to one event's sentences: search not exercised")
 	}
 	tb.screenshots("filtered")
 	tb.assertClean()
