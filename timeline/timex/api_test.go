@@ -103,3 +103,30 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Resolve is safe for concurrent use (the site build resolves articles in parallel).
+func TestConcurrentResolve(t *testing.T) {
+	text := newsText(t, 30000)
+	want := Resolve(text, friday)
+	done := make(chan []string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var vals []string
+			for _, tx := range Resolve(text, friday) {
+				vals = append(vals, tx.Value+strings.Join(tx.Known, ","))
+			}
+			done <- vals
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		vals := <-done
+		if len(vals) != len(want) {
+			t.Fatalf("goroutine got %d expressions, want %d", len(vals), len(want))
+		}
+		for i, v := range vals {
+			if w := want[i].Value + strings.Join(want[i].Known, ","); v != w {
+				t.Fatalf("expression %d: %q, want %q", i, v, w)
+			}
+		}
+	}
+}
