@@ -38,7 +38,9 @@ type extractor struct {
 	narrAt   int               // index of the sentence that set narr
 	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
-	lastName string // the person most recently named, for "he" in titles
+	lastName string                              // the person most recently named, for "he" in titles
+	byKey    map[string]*timeline.Event          // date, title and end -> event, to merge repeats
+	named    map[*timeline.Event]map[string]bool // names already listed per event
 }
 
 // sentence is one sentence of the cleaned text.
@@ -48,10 +50,13 @@ type sentence struct {
 	toks    []token
 	timexes []timeline.Timex // with spans relative to the sentence
 	runs    []nameRun        // capitalised names, filled by collectNames
+	inDate  []bool           // per token: inside a date expression
+	tense   int              // finiteTense, computed once
+	clean   string           // text with white space collapsed, for mentions
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
-	x := &extractor{a: a, timexes: timexes}
+	x := &extractor{a: a, timexes: timexes, byKey: map[string]*timeline.Event{}, named: map[*timeline.Event]map[string]bool{}}
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
 	}
@@ -85,6 +90,9 @@ func (x *extractor) splitSentences() []sentence {
 			t.Span = timeline.Span{Start: t.Start - sp.Start, End: t.End - sp.Start}
 			s.timexes = append(s.timexes, t)
 		}
+		markDates(&s)
+		s.tense = finiteTense(&s)
+		s.clean = collapseSpace(text)
 		out = append(out, s)
 		prevEnd = sp.End
 	}
@@ -134,6 +142,9 @@ func (x *extractor) sentence(idx int, s *sentence) {
 				}
 				if x.recent(t.Date) {
 					x.news = append(x.news, ev)
+					if len(x.news) > maxNews {
+						x.news = x.news[1:]
+					}
 				}
 			}
 		}
@@ -148,8 +159,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 		x.narr, x.news = nil, x.news[:0]
 		x.addLead(s)
 	case carry != nil && pastTense(s):
-		carry.Mentions = append(carry.Mentions, x.mention(s, nil))
-		carry.Entities = mergeEntities(carry.Entities, x.names.entitiesIn(s))
+		x.addMention(carry, s, x.mention(s, nil))
 	default:
 		x.addLead(s)
 	}
@@ -190,6 +200,9 @@ func sharesEntity(a, b []timeline.Entity) bool {
 	}
 	return false
 }
+
+// maxNews bounds the news events a carried sentence is matched against.
+const maxNews = 8
 
 // recentDays is how far before publication a day still counts as the news.
 const recentDays = 14
@@ -260,27 +273,39 @@ func (x *extractor) usable(s *sentence, t timeline.Timex) bool {
 // of the same article with the same date and title.
 func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.Event {
 	m := x.mention(s, &t)
-	for _, ev := range x.events {
-		if ev.Start.Value == t.Date.Value && ev.Title == title && sameEnd(ev.End, t.RangeEnd) {
-			ev.Mentions = append(ev.Mentions, m)
-			ev.Entities = mergeEntities(ev.Entities, x.names.entitiesIn(s))
-			return ev
-		}
+	key := t.Date.Value + "\x00" + title
+	if t.RangeEnd != nil {
+		key += "\x00" + t.RangeEnd.Value
 	}
-	ev := &timeline.Event{Title: title, Start: t.Date, Mentions: []timeline.Mention{m}, Entities: x.names.entitiesIn(s)}
+	if ev := x.byKey[key]; ev != nil {
+		x.addMention(ev, s, m)
+		return ev
+	}
+	ev := &timeline.Event{Title: title, Start: t.Date}
 	if t.RangeEnd != nil && !t.RangeEnd.IsZero() {
 		end := *t.RangeEnd
 		ev.End = &end
 	}
+	x.addMention(ev, s, m)
+	x.byKey[key] = ev
 	x.events = append(x.events, ev)
 	return ev
 }
 
-func sameEnd(a, b *timeline.Date) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
+// addMention adds a mention of sentence s to ev with the names it holds.
+func (x *extractor) addMention(ev *timeline.Event, s *sentence, m timeline.Mention) {
+	ev.Mentions = append(ev.Mentions, m)
+	seen := x.named[ev]
+	if seen == nil {
+		seen = map[string]bool{}
+		x.named[ev] = seen
 	}
-	return a.Value == b.Value
+	for _, e := range x.names.entitiesIn(s) {
+		if !seen[e.Name] {
+			seen[e.Name] = true
+			ev.Entities = append(ev.Entities, e)
+		}
+	}
 }
 
 func (x *extractor) addLead(s *sentence) {
@@ -290,8 +315,7 @@ func (x *extractor) addLead(s *sentence) {
 	if x.lead == nil {
 		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
 	}
-	x.lead.Mentions = append(x.lead.Mentions, x.mention(s, nil))
-	x.lead.Entities = mergeEntities(x.lead.Entities, x.names.entitiesIn(s))
+	x.addMention(x.lead, s, x.mention(s, nil))
 }
 
 // leadTitle is the headline, else the title, else the article's first sentence.
@@ -331,7 +355,7 @@ func (x *extractor) mention(s *sentence, t *timeline.Timex) timeline.Mention {
 		Article:  x.a.Slug,
 		Source:   x.a.Path,
 		Sentence: x.original(s.span),
-		Text:     collapseSpace(s.text),
+		Text:     s.clean,
 	}
 	if t != nil {
 		sp := x.original(timeline.Span{Start: s.span.Start + t.Start, End: s.span.Start + t.End})
@@ -369,24 +393,30 @@ func (x *extractor) result() []timeline.Event {
 
 // isDateline reports whether a sentence is nothing but a date ("June 6, 2005").
 func isDateline(s *sentence) bool {
-	for _, tk := range s.toks {
-		if !tk.word {
-			continue
-		}
-		if !insideAny(tk, s.timexes) {
+	for i, tk := range s.toks {
+		if tk.word && !s.inDate[i] {
 			return false
 		}
 	}
 	return len(s.timexes) > 0
 }
 
-func insideAny(tk token, ts []timeline.Timex) bool {
-	for _, t := range ts {
-		if tk.start >= t.Start && tk.end <= t.End {
-			return true
+// markDates sets s.inDate: which tokens lie inside a date expression.
+// Expressions and tokens are both in text order, so one merge pass does it.
+func markDates(s *sentence) {
+	s.inDate = make([]bool, len(s.toks))
+	k := 0
+	for i, tk := range s.toks {
+		for k < len(s.timexes) && s.timexes[k].End <= tk.start {
+			k++
+		}
+		for j := k; j < len(s.timexes) && s.timexes[j].Start <= tk.start; j++ {
+			if tk.end <= s.timexes[j].End {
+				s.inDate[i] = true
+				break
+			}
 		}
 	}
-	return false
 }
 
 // collapseSpace turns every run of white space into one space and trims the
@@ -443,5 +473,5 @@ func finiteTense(s *sentence) int {
 	return 0
 }
 
-func pastTense(s *sentence) bool    { return finiteTense(s) >= 0 }
-func presentTense(s *sentence) bool { return finiteTense(s) < 0 }
+func pastTense(s *sentence) bool    { return s.tense >= 0 }
+func presentTense(s *sentence) bool { return s.tense < 0 }

@@ -248,20 +248,3 @@ func (b *nameBook) lastPerson(s *sentence) string {
 	}
 	return name
 }
-
-// mergeEntities appends the entities of more to have, without repeats.
-func mergeEntities(have, more []timeline.Entity) []timeline.Entity {
-	for _, e := range more {
-		dup := false
-		for _, h := range have {
-			if h.Name == e.Name {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			have = append(have, e)
-		}
-	}
-	return have
-}

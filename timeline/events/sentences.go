@@ -22,6 +22,9 @@ var abbreviations = map[string]bool{
 	"u.n": true, "e.u": true,
 }
 
+// maxSentence is the longest sentence in bytes; longer runs are cut at a space.
+const maxSentence = 2048
+
 // SplitSentences cuts text into sentences and returns their byte spans, trimmed
 // of surrounding space. A blank line always ends a sentence (paragraph end).
 // A period ends a sentence only when followed by space and a capital, a digit or
@@ -32,6 +35,22 @@ func SplitSentences(text string) []timeline.Span {
 	start := 0
 	emit := func(end int) {
 		s, e := trimSpan(text, start, end)
+		for e-s > maxSentence {
+			// Text without sentence ends (a list, hostile input) is cut at a
+			// space so the work per sentence stays bounded.
+			cut := s + maxSentence
+			if k := strings.LastIndexByte(text[s:cut], ' '); k > 0 {
+				cut = s + k
+			}
+			for cut > s && !utf8.RuneStart(text[cut]) {
+				cut--
+			}
+			if cut == s {
+				cut = s + maxSentence
+			}
+			out = append(out, timeline.Span{Start: s, End: cut})
+			s, e = trimSpan(text, cut, e)
+		}
 		if e > s {
 			out = append(out, timeline.Span{Start: s, End: e})
 		}

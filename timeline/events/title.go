@@ -9,6 +9,9 @@ import (
 // maxTitle is the longest title in bytes; longer ones are cut at a word.
 const maxTitle = 80
 
+// maxTitleTokens bounds the tokens a clause title is cut from.
+const maxTitleTokens = 80
+
 // tailStarters open a trailing phrase that a headline drops after a comma.
 var tailStarters = set("which", "who", "whose", "where", "with", "saying", "according", "but", "while",
 	"and", "as", "a", "an", "the", "prompting", "citing", "including", "after", "before", "although",
@@ -51,7 +54,9 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	if a.rel1 > 0 {
 		keep = relativeTitle(s.toks, a)
 	} else {
-		for i := c0; i < len(s.toks); i++ {
+		// A headline needs the first few dozen words at most; the cap keeps
+		// the work per title bounded on sentences without end.
+		for i := c0; i < len(s.toks) && i < c0+maxTitleTokens; i++ {
 			keep = append(keep, i)
 		}
 	}
@@ -140,7 +145,7 @@ func dropIntro(s *sentence, keep []int) []int {
 		if comma <= 0 || comma == len(keep)-1 {
 			return keep
 		}
-		if !isIntroWord(first) && !insideAny(first, s.timexes) {
+		if !isIntroWord(first) && !s.inDate[keep[0]] {
 			return keep
 		}
 		keep = keep[comma+1:]
@@ -224,14 +229,15 @@ func cutTail(toks []token, keep []int) []int {
 // the preposition that introduced it ("on Wednesday", "between 2018 and 2020").
 func dropDates(s *sentence, keep []int) []int {
 	drop := make([]bool, len(s.toks))
-	for i, tk := range s.toks {
-		if !insideAny(tk, s.timexes) {
+	for i := range s.toks {
+		if !s.inDate[i] || i > 0 && s.inDate[i-1] {
+			drop[i] = s.inDate[i]
 			continue
 		}
 		drop[i] = true
-		for j := i - 1; j >= 0 && !insideAny(s.toks[j], s.timexes); j-- {
+		for j := i - 1; j >= 0 && !s.inDate[j]; j-- {
 			w := s.toks[j].lower()
-			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && insideAny(s.toks[j-1], s.timexes)
+			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && s.inDate[j-1]
 			if !between && (!s.toks[j].word || !(datePrepositions[w] || w == "this" || w == "last" || w == "next")) {
 				break
 			}
