@@ -26,20 +26,21 @@ type nameRun struct {
 
 func collectNames(sents []sentence, publisher string) *nameBook {
 	b := &nameBook{kinds: map[string]timeline.EntityKind{}, alias: map[string]string{}}
-	votes := map[string]map[timeline.EntityKind]int{}
+	votes := map[string]*kindVotes{}
 	for i := range sents {
 		sents[i].runs = runsOf(sents[i].toks)
 		for _, r := range sents[i].runs {
-			if votes[r.name] == nil {
-				votes[r.name] = map[timeline.EntityKind]int{}
+			v := votes[r.name]
+			if v == nil {
+				v = &kindVotes{}
+				votes[r.name] = v
 			}
-			if r.kind != "" {
-				votes[r.name][r.kind]++
-			}
+			v.add(r.kind, 1)
 		}
 	}
 	if p := strings.TrimPrefix(strings.TrimSpace(publisher), "The "); p != "" {
-		votes[p] = map[timeline.EntityKind]int{timeline.Organisation: 100}
+		votes[p] = &kindVotes{}
+		votes[p].add(timeline.Organisation, 100)
 	}
 	names := make([]string, 0, len(votes))
 	for n := range votes {
@@ -74,13 +75,27 @@ func collectNames(sents []sentence, publisher string) *nameBook {
 	return b
 }
 
+// kindVotes counts the contexts that call a name a person, an organisation
+// or a place, in that order (the order ties are broken in).
+type kindVotes [3]int
+
+var voteKinds = [3]timeline.EntityKind{timeline.Person, timeline.Organisation, timeline.Place}
+
+func (v *kindVotes) add(k timeline.EntityKind, n int) {
+	for i, vk := range voteKinds {
+		if vk == k {
+			v[i] += n
+		}
+	}
+}
+
 // topKind picks the kind with most votes; ties go to the more specific
 // evidence: person, then organisation, then place.
-func topKind(v map[timeline.EntityKind]int) timeline.EntityKind {
+func topKind(v *kindVotes) timeline.EntityKind {
 	best, bestN := timeline.EntityKind(""), 0
-	for _, k := range []timeline.EntityKind{timeline.Person, timeline.Organisation, timeline.Place} {
-		if v[k] > bestN {
-			best, bestN = k, v[k]
+	for i, k := range voteKinds {
+		if v[i] > bestN {
+			best, bestN = k, v[i]
 		}
 	}
 	return best
