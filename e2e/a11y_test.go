@@ -33,6 +33,7 @@ func TestAccessibility(t *testing.T) {
 			defer func() { tb.t = parent }()
 			tb.open(path)
 			reportAxe(t, path, runAxe(tb))
+			tb.checkFitsPhone(path)
 		})
 	}
 	if path, ok := pages["article"]; ok {

@@ -226,7 +226,16 @@ func (tb *tab) sameOrigin(raw string) bool {
 // open navigates to a path on the origin and waits until the page has loaded and settled.
 func (tb *tab) open(path string) {
 	tb.t.Helper()
-	if err := tb.do(chromedp.Navigate(tb.origin+path), chromedp.WaitReady(chromedp.CSS("body")), chromedp.Sleep(300*time.Millisecond)); err != nil {
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(tb.origin+path))
+	if err != nil {
+		tb.t.Fatalf("opening %s: %v", path, err)
+	}
+	if resp != nil && resp.Status != 200 {
+		tb.t.Fatalf("opening %s: HTTP %d", path, resp.Status)
+	}
+	if err := tb.do(chromedp.WaitReady(chromedp.CSS("body")), chromedp.Sleep(300*time.Millisecond)); err != nil {
 		tb.t.Fatalf("opening %s: %v", path, err)
 	}
 }
@@ -313,6 +322,23 @@ func (tb *tab) screenshots(name string) {
 		tb.t.Logf("screenshot: %s", file)
 	}
 	tb.do(chromedp.EmulateViewport(1280, 900))
+}
+
+// checkFitsPhone fails when the open page scrolls sideways at 375 px: a
+// reader on a phone would have to pan to read each line.
+func (tb *tab) checkFitsPhone(what string) {
+	tb.t.Helper()
+	if err := tb.do(chromedp.EmulateViewport(375, 812, chromedp.EmulateMobile), chromedp.Sleep(150*time.Millisecond)); err != nil {
+		tb.t.Fatal(err)
+	}
+	defer tb.do(chromedp.EmulateViewport(1280, 900))
+	widths := evalIn[[]int](tb, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`)
+	if widths[0] > widths[1]+1 {
+		wide := evalIn[string](tb, `(() => { const w = document.documentElement.clientWidth;
+		  const el = [...document.querySelectorAll('body *')].find(e => e.getBoundingClientRect().right > w + 1);
+		  return el ? el.tagName.toLowerCase() + (el.className ? '.' + el.className : '') : ''; })()`)
+		tb.t.Errorf("%s scrolls sideways on a 375 px phone: %d px wide (first element past the edge: %s)", what, widths[0], wide)
+	}
 }
 
 // artifactDir is where screenshots go: $TIMELINE_E2E_ARTIFACTS/<test> when

@@ -70,6 +70,7 @@ func TestTimelineShowsEveryEventInDateOrder(t *testing.T) {
 			t.Errorf("event %s: <time datetime=%q> disagrees with its date %s", e.ID, got.Datetime, e.Start.Value)
 		}
 	}
+	tb.checkFitsPhone("the timeline page")
 	tb.screenshots("timeline")
 	tb.assertClean()
 }
@@ -83,6 +84,7 @@ func TestPermalinkOpensTheRightEvent(t *testing.T) {
 	for _, i := range sampleIndexes(len(s.Timeline.Events), 4) {
 		e := s.Timeline.Events[i]
 		tb.open("/events/" + e.ID + "/index.html")
+		tb.checkFitsPhone("the page of event " + e.ID)
 		h1 := evalIn[string](tb, `(document.querySelector('main h1')||{}).textContent||''`)
 		if strings.TrimSpace(h1) != strings.TrimSpace(e.Title) {
 			t.Errorf("permalink of %s shows %q, want %q", e.ID, h1, e.Title)
