@@ -22,7 +22,9 @@ func demoFs(t *testing.T) afero.Fs {
 // cached events survive their JSON round trip unchanged).
 func TestDemoSiteWarmRebuildMatchesAFullBuild(t *testing.T) {
 	fs := demoFs(t)
-	opts := Options{Version: "demo-test"}
+	// Output and cache names the repository does not have: a `make site` output
+	// in the read-only layer could not be swapped.
+	opts := Options{Version: "demo-test", OutDir: "site-test-public", CacheDir: "site-test-cache"}
 	first, err := Build(fs, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +32,7 @@ func TestDemoSiteWarmRebuildMatchesAFullBuild(t *testing.T) {
 	if first.Articles < 2 || first.Events == 0 || first.Pages < 10 || first.Extracted != first.Articles {
 		t.Fatalf("first build: %s", first)
 	}
-	fullSite := tree(t, fs, "public")
+	fullSite := tree(t, fs, opts.OutDir)
 
 	warm, err := Build(fs, opts)
 	if err != nil {
@@ -39,12 +41,12 @@ func TestDemoSiteWarmRebuildMatchesAFullBuild(t *testing.T) {
 	if warm.Extracted != 0 || warm.CacheHits != first.Articles || warm.Rendered != 0 || warm.Reused != first.Pages {
 		t.Errorf("warm rebuild: %s (extracted %d, cache hits %d)", warm, warm.Extracted, warm.CacheHits)
 	}
-	if got := tree(t, fs, "public"); !reflect.DeepEqual(got, fullSite) {
+	if got := tree(t, fs, opts.OutDir); !reflect.DeepEqual(got, fullSite) {
 		t.Error("warm rebuild differs from the full build")
 	}
 
 	// Render everything again from cached events only (manifest gone).
-	if err := fs.Remove(".timeline-cache/manifest.json"); err != nil {
+	if err := fs.Remove(opts.CacheDir + "/manifest.json"); err != nil {
 		t.Fatal(err)
 	}
 	cached, err := Build(fs, opts)
@@ -54,7 +56,7 @@ func TestDemoSiteWarmRebuildMatchesAFullBuild(t *testing.T) {
 	if cached.Extracted != 0 || cached.Rendered != first.Pages {
 		t.Errorf("render from cache: %s", cached)
 	}
-	if got := tree(t, fs, "public"); !reflect.DeepEqual(got, fullSite) {
+	if got := tree(t, fs, opts.OutDir); !reflect.DeepEqual(got, fullSite) {
 		for name, body := range got {
 			if fullSite[name] != body {
 				t.Errorf("%s differs when rendered from cached events", name)

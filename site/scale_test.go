@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -60,6 +61,9 @@ func BenchmarkScale10k(b *testing.B) {
 func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) (full, incr Summary, fullCPU, incrCPU time.Duration) {
 	cold := opts
 	cold.NoCache = true
+	if name := os.Getenv("TIMELINE_BENCH_HEAPPROFILE"); name != "" {
+		cold.Progress = heapProfileMidRender(name)
+	}
 	cpu0 := cpuTime()
 	full, err := Build(fs, cold)
 	fullCPU = cpuTime() - cpu0
@@ -146,4 +150,20 @@ func hugoBuild(b *testing.B, content string) {
 	secs := time.Since(start).Seconds()
 	b.ReportMetric(secs, "hugo-s")
 	b.Logf("hugo: full build %.2fs (minimal layouts, no date extraction)", secs)
+}
+
+// heapProfileMidRender writes a heap profile halfway through writing pages,
+// where the build holds the most (for finding what drives peak RSS).
+func heapProfileMidRender(name string) func(Progress) {
+	done := false
+	return func(p Progress) {
+		if done || p.Stage != "render" || p.Done < p.Total/2 || p.Total == 0 {
+			return
+		}
+		done = true
+		if f, err := os.Create(name); err == nil {
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 }
