@@ -53,6 +53,7 @@ type sentence struct {
 	inDate  []bool           // per token: inside a date expression
 	tense   int              // finiteTense, computed once
 	clean   string           // text with white space collapsed, for mentions
+	newPara bool             // the sentence opens a paragraph
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
@@ -72,12 +73,13 @@ func (x *extractor) splitSentences() []sentence {
 	prevEnd := 0
 	k := 0
 	for _, sp := range spans {
-		if strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n") && opensWithQuote(x.a.Text[sp.Start:sp.End]) {
+		text := x.a.Text[sp.Start:sp.End]
+		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
+		if s.newPara && opensWithQuote(text) {
 			// A quotation running over paragraphs reopens each with a mark.
 			quote = false
 		}
-		text := x.a.Text[sp.Start:sp.End]
-		s := sentence{span: sp, text: text, toks: tokenize(text, quote)}
+		s.toks = tokenize(text, quote)
 		quote = quoteStateAfter(text, quote)
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++
@@ -166,13 +168,13 @@ func (x *extractor) sentence(idx int, s *sentence) {
 }
 
 // carried returns the event an undated past-tense sentence goes on telling:
-// the day the sentence just before dated, or else the news the article
+// the day the sentence just before (in the same paragraph) dated, or else the news the article
 // reports (a day at most two weeks before publication): the latest news event
 // naming someone or something the sentence names, else the latest news event. Older dates do not carry further: a
 // flashback ("In April, a blog obtained a prototype") is followed by a return
 // to the news more often than by more of the past.
 func (x *extractor) carried(idx int, s *sentence) *timeline.Event {
-	if x.narr != nil && x.narrAt == idx-1 && x.narr.Start.Gran >= timeline.GranDay {
+	if x.narr != nil && x.narrAt == idx-1 && !s.newPara && x.narr.Start.Gran >= timeline.GranDay {
 		return x.narr
 	}
 	if len(x.news) == 0 {

@@ -208,6 +208,9 @@ func hasTitleOrSuffix(toks []token, i, j int) bool {
 }
 
 func joinWords(toks []token, i, j int) string {
+	if j-i == 1 {
+		return toks[i].text
+	}
 	parts := make([]string, 0, j-i)
 	for k := i; k < j; k++ {
 		parts = append(parts, toks[k].text)

@@ -35,6 +35,15 @@ func nounTitle(s *sentence, a anchor) string {
 	if len(keep) > 0 && isArticle(s.toks[keep[0]]) {
 		keep = keep[1:]
 	}
+	if len(keep) < 2 {
+		// "the July 2021 floods": a bare noun says too little; keep the date.
+		keep = keep[:0]
+		for i := a.np0; i < a.np1 && i < len(s.toks); i++ {
+			if !isArticle(s.toks[i]) && !(a.possessor && i == a.last) {
+				keep = append(keep, i)
+			}
+		}
+	}
 	return shortTitle(render(s, keep))
 }
 
@@ -153,6 +162,25 @@ func dropIntro(s *sentence, keep []int) []int {
 	return keep
 }
 
+// speechTag reports whether the tokens are a short closing "she said",
+// "the ministry added" after the words reported.
+func speechTag(toks []token, rest []int) bool {
+	words := 0
+	for _, i := range rest {
+		if !toks[i].word {
+			continue
+		}
+		words++
+		if reportingVerbs[toks[i].lower()] {
+			return true
+		}
+		if words > 5 {
+			return false
+		}
+	}
+	return false
+}
+
 // isParticiple reports a lowercase "-ing" word opening a trailing phrase
 // (", escalating a dispute").
 func isParticiple(tk token) bool {
@@ -219,6 +247,9 @@ func cutTail(toks []token, keep []int) []int {
 		case ",":
 			if k+1 < len(keep) && toks[keep[k+1]].word && (tailStarters[toks[keep[k+1]].lower()] || isParticiple(toks[keep[k+1]])) {
 				return keep[:k]
+			}
+			if speechTag(toks, keep[k+1:]) {
+				return keep[:k] // "Production will start, she said"
 			}
 		}
 	}
