@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/afero"
@@ -24,29 +24,35 @@ func init() {
 			"--date gives the publication date of files that carry none.",
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var opts ingest.Options
-			if date != "" {
-				d, err := time.Parse("2006-01-02", date)
-				if err != nil {
-					return fmt.Errorf("--date %q: want YYYY-MM-DD", date)
-				}
-				opts.Date = d
-			}
-			tl, errs := events.ExtractFiles(afero.NewOsFs(), args, opts)
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(events.ToJSON(tl.Events)); err != nil {
-				return err
-			}
-			for _, err := range errs {
-				fmt.Fprintln(cmd.ErrOrStderr(), err)
-			}
-			if len(errs) > 0 {
-				return errors.New(fmt.Sprint(len(errs), " file(s) could not be read"))
-			}
-			return nil
+			return runExtract(afero.NewOsFs(), cmd.OutOrStdout(), cmd.ErrOrStderr(), args, date)
 		},
 	}
 	cmd.Flags().StringVar(&date, "date", "", "publication date (YYYY-MM-DD) for files that carry none")
 	rootCmd.AddCommand(cmd)
+}
+
+// runExtract prints the merged events of the files as one JSON array; every
+// file that cannot be read is reported on errOut and makes the result an error.
+func runExtract(fs afero.Fs, out, errOut io.Writer, paths []string, date string) error {
+	var opts ingest.Options
+	if date != "" {
+		d, err := time.Parse("2006-01-02", date)
+		if err != nil {
+			return fmt.Errorf("--date %q: want YYYY-MM-DD", date)
+		}
+		opts.Date = d
+	}
+	tl, errs := events.ExtractFiles(fs, paths, opts)
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(events.ToJSON(tl.Events)); err != nil {
+		return err
+	}
+	for _, err := range errs {
+		fmt.Fprintln(errOut, err)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%d of %d file(s) could not be read", len(errs), len(paths))
+	}
+	return nil
 }
