@@ -70,7 +70,7 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 	if a.last-a.first > 1 && determiners[s.toks[a.first].lower()] && a.last < len(s.toks) && s.toks[a.last].word && eventNouns[s.toks[a.last].lower()] {
 		a.first++ // "the July 2021 floods": the article belongs to the noun phrase
 	}
-	if inSourcing(s.toks, a.first) {
+	if inSourcing(s.toks, a.first) || isBaseline(s.toks, a.first) {
 		return anchor{kind: anchorNone}
 	}
 	if inIntro(s.toks, a.first) {
@@ -310,6 +310,21 @@ func inSourcing(toks []token, i int) bool {
 		}
 		if w == "citing" || w == "according" && j+1 < len(toks) && toks[j+1].lower() == "to" {
 			return true
+		}
+	}
+	return false
+}
+
+// isBaseline reports a date a comparison measures against ("3.2 percent
+// less than in 2019", "compared with 2019", "up 82% from 9 months ago"):
+// it dates no happening of its own.
+func isBaseline(toks []token, i int) bool {
+	for j := i - 1; j >= 0 && j >= i-3; j-- {
+		switch toks[j].lower() {
+		case "than", "compared", "versus", "vs":
+			return true
+		case "from":
+			return j > 0 && (toks[j-1].text == "%" || toks[j-1].lower() == "percent")
 		}
 	}
 	return false

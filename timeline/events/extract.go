@@ -383,6 +383,11 @@ func (x *extractor) original(sp timeline.Span) timeline.Span {
 }
 
 func (x *extractor) result() []timeline.Event {
+	if x.lead == nil && len(x.sents) > 0 && (x.a.Headline != "" || x.a.Meta.Title != "") {
+		// Every statement is dated, but the headline still reports the
+		// article's news: the lead event points at the opening sentence.
+		x.addLead(&x.sents[0])
+	}
 	var out []timeline.Event
 	if x.lead != nil {
 		out = append(out, *x.lead)

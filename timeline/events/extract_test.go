@@ -74,9 +74,10 @@ func TestMentionOffsetsMapToOriginal(t *testing.T) {
 	a := article(text)
 	tx := timexAt(t, text, "2 March", "2021-03-02")
 	evs := ExtractWith(a, []timeline.Timex{tx})
-	if len(evs) != 1 {
-		t.Fatalf("got %d events, want 1", len(evs))
+	if len(evs) != 2 || !evs[0].Lead || evs[0].Mentions[0].Timex != nil {
+		t.Fatalf("got %+v, want the lead event (on the opening sentence, every statement being dated) and the approval", evs)
 	}
+	evs = evs[1:]
 	m := evs[0].Mentions[0]
 	if m.Sentence != (timeline.Span{Start: 10, End: 10 + len(text)}) {
 		t.Errorf("sentence span %v, want [10,%d)", m.Sentence, 10+len(text))

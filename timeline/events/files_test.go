@@ -26,7 +26,7 @@ func TestExtractFilesReadsSidecarsAndReportsEveryBadFile(t *testing.T) {
 			t.Errorf("event %+v lacks id, source or mentions", j)
 		}
 	}
-	if strings.Join(got, "|") != "2022-05-02 The Vell harbour board approved the new quay" {
+	if strings.Join(got, "|") != "2022-05-02 The Vell harbour board approved the new quay|2022-05-06 Vell approves quay" {
 		t.Errorf("events %q", got)
 	}
 }

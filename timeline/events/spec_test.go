@@ -15,7 +15,7 @@ import (
 	"github.com/newsline/timeline/timeline/merge"
 )
 
-// TestSpecs runs every testdata/NAME.md through ingest, extraction and the
+// TestSpecs runs every testdata/NAME.md (or NAME.txt with NAME.yaml) through ingest, extraction and the
 // merge, and checks the events against testdata/NAME.events (format in the
 // header of kestria_envoy.events).
 func TestSpecs(t *testing.T) {
@@ -26,6 +26,9 @@ func TestSpecs(t *testing.T) {
 	for _, spec := range specs {
 		t.Run(filepath.Base(spec), func(t *testing.T) {
 			article := strings.TrimSuffix(spec, ".events") + ".md"
+			if _, err := os.Stat(article); err != nil {
+				article = strings.TrimSuffix(article, ".md") + ".txt" // raw text with a sidecar
+			}
 			tl := extractFile(t, article)
 			checkSpec(t, spec, tl)
 		})

@@ -261,6 +261,9 @@ func cutTail(toks []token, keep []int) []int {
 func dropDates(s *sentence, keep []int) []int {
 	drop := make([]bool, len(s.toks))
 	for i := range s.toks {
+		if s.toks[i].quoted {
+			continue // words quoted are kept whole: "another summer of chaos"
+		}
 		if !s.inDate[i] || i > 0 && s.inDate[i-1] {
 			drop[i] = s.inDate[i]
 			continue
