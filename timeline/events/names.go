@@ -158,8 +158,8 @@ func splitRun(toks []token, i, j int) []nameRun {
 	if j-i == 1 && isDemonym(toks[i].text) && j < len(toks) && toks[j].word {
 		return nil
 	}
-	if j-i == 1 && personTitles[toks[i].text] {
-		return nil
+	if j-i == 1 && (personTitles[toks[i].text] || orgSuffixes[toks[i].text]) {
+		return nil // "Union leader ...": a common noun capitalised, not a name
 	}
 	r := nameRun{name: joinWords(toks, i, j), first: i, last: j}
 	last := toks[j-1].text
@@ -168,6 +168,9 @@ func splitRun(toks []token, i, j int) []nameRun {
 		r.kind = timeline.Organisation
 	case strings.Contains(last, ".") && isAcronym(last):
 		r.kind = timeline.Place // "U.S.", "U.K."
+		if !strings.HasSuffix(r.name, ".") {
+			r.name += "." // the tokenizer left the final period to the sentence
+		}
 	case i > 0 && toks[i-1].word && lowerPersonTitles[toks[i-1].lower()] && j-i >= 2:
 		r.kind = timeline.Person
 	case i > 0 && toks[i-1].word && placePrepositions[toks[i-1].lower()] && !toks[i-1].capitalised():

@@ -382,6 +382,9 @@ var danglers = set("and", "or", "of", "the", "a", "an", "to", "in", "on", "at", 
 func trimDangling(t string) string {
 	for {
 		t = strings.TrimRight(t, " ,;:-–—")
+		if strings.HasSuffix(t, ".\"") || strings.HasSuffix(t, ",\"") {
+			t = t[:len(t)-2] + "\"" // the quotation's own stop: chaos." -> chaos"
+		}
 		if n := len(t); n >= 2 && t[n-1] == '.' && t[n-2] != '.' && !(n >= 3 && t[n-3] == '.') {
 			t = t[:n-1] // a full stop, not the end of "U.S."
 		}
