@@ -183,7 +183,7 @@ func (b *builder) publish(pages []Page) {
 		b.fail(err)
 		return
 	}
-	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: loadManifest(b.fs, o)}
+	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: loadManifest(b.fs, o), siteWide: make(chan struct{}, 1)}
 	b.lap("clean")
 	results := w.writeAll(pages, ioWorkers(o.Workers), newProgress(o.Progress, "render", len(pages)))
 	b.lap("write")

@@ -131,11 +131,15 @@ func swap(fs afero.Fs, out, tmp string, lock sync.Locker, workers int) (warnings
 // writer writes pages into the temporary folder, reusing unchanged pages of the
 // previous site.
 type writer struct {
-	fs   afero.Fs
-	out  string // the previous site
-	tmp  string // the new one
-	prev manifest
-	dirs sync.Map
+	// siteWide admits one root-level page at a time: those (the timeline page,
+	// the exports, the search data) each hold the whole timeline in memory while
+	// they render, and rendering them side by side set the peak memory.
+	siteWide chan struct{}
+	fs       afero.Fs
+	out      string // the previous site
+	tmp      string // the new one
+	prev     manifest
+	dirs     sync.Map
 }
 
 type pageResult struct {
@@ -172,6 +176,10 @@ func (w *writer) writePage(pg Page) pageResult {
 		if w.reuse(pg.Path, prev) {
 			return pageResult{entry: prev, reused: true}
 		}
+	}
+	if !strings.Contains(pg.Path, "/") && w.siteWide != nil {
+		w.siteWide <- struct{}{}
+		defer func() { <-w.siteWide }()
 	}
 	entry, err := w.render(pg)
 	return pageResult{entry: entry, err: err}

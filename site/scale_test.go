@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -62,7 +63,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 	cold := opts
 	cold.NoCache = true
 	if name := os.Getenv("TIMELINE_BENCH_HEAPPROFILE"); name != "" {
-		cold.Progress = heapProfileMidRender(name)
+		defer heapProfileAtPeak(name)()
 	}
 	cpu0 := cpuTime()
 	full, err := Build(fs, cold)
@@ -152,18 +153,31 @@ func hugoBuild(b *testing.B, content string) {
 	b.Logf("hugo: full build %.2fs (minimal layouts, no date extraction)", secs)
 }
 
-// heapProfileMidRender writes a heap profile halfway through writing pages,
-// where the build holds the most (for finding what drives peak RSS).
-func heapProfileMidRender(name string) func(Progress) {
-	done := false
-	return func(p Progress) {
-		if done || p.Stage != "render" || p.Done < p.Total/2 || p.Total == 0 {
-			return
+// heapProfileAtPeak samples the live heap every 20 ms during a build and writes
+// a heap profile each time it grows past the last maximum by a tenth, so the
+// file ends up describing the peak (for finding what drives peak RSS).
+func heapProfileAtPeak(name string) (stop func()) {
+	quit := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		var peak uint64
+		var ms runtime.MemStats
+		for {
+			select {
+			case <-quit:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak+peak/10 {
+				peak = ms.HeapAlloc
+				if f, err := os.Create(name); err == nil {
+					_ = pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+			}
 		}
-		done = true
-		if f, err := os.Create(name); err == nil {
-			_ = pprof.WriteHeapProfile(f)
-			f.Close()
-		}
-	}
+	}()
+	return func() { close(quit); <-finished }
 }
