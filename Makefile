@@ -29,7 +29,7 @@ eval-events:
 
 ## bench: print resolver MB/s, extraction vs resolution time, and the 10,000-article build figures
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 90m ./...
 
 ## serve: live preview on http://127.0.0.1:1313/
 serve:
