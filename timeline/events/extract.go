@@ -71,6 +71,7 @@ func (x *extractor) splitSentences() []sentence {
 	out := make([]sentence, 0, len(spans))
 	quote := false
 	prevEnd := 0
+	buf := make([]token, 0, len(x.a.Text)/5+16)
 	k := 0
 	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
@@ -79,7 +80,9 @@ func (x *extractor) splitSentences() []sentence {
 			// A quotation running over paragraphs reopens each with a mark.
 			quote = false
 		}
-		s.toks = tokenize(text, quote)
+		start := len(buf)
+		buf = tokenizeInto(buf, text, quote)
+		s.toks = buf[start:len(buf):len(buf)]
 		quote = quoteStateAfter(text, quote)
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++

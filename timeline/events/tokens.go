@@ -28,7 +28,12 @@ func (t token) capitalised() bool {
 // its own token; hyphens, inner periods and inner apostrophes stay in words.
 // quoteOpen tells whether the sentence starts inside a quotation.
 func tokenize(s string, quoteOpen bool) []token {
-	toks := make([]token, 0, len(s)/5+4)
+	return tokenizeInto(make([]token, 0, len(s)/5+4), s, quoteOpen)
+}
+
+// tokenizeInto appends the tokens of s to toks: an article's sentences share
+// one backing array instead of growing one slice each.
+func tokenizeInto(toks []token, s string, quoteOpen bool) []token {
 	inQuote := quoteOpen
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
