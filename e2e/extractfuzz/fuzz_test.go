@@ -13,16 +13,16 @@ import (
 	"github.com/newsline/timeline/timeline/merge"
 )
 
-// FuzzExtract drives the whole extract path on one article: ingest.Parse
+// FuzzExtractPipeline drives the whole extract path on one article: ingest.Parse
 // (front matter or raw text), date resolution and events.Extract (which the
 // build runs under a recover, so a panic here would only be hidden there),
 // then merge.Merge. It checks the contracts later stages rely on: offsets
 // inside the file, mentions naming their article, dates with a sane span,
 // unique non-empty IDs, events in date order.
 //
-// Seeds: the demo articles, the hostile corpus, and testdata/fuzz/FuzzExtract/.
-// Run: go test -run '^$' -fuzz '^FuzzExtract$' -fuzztime 20s ./e2e/extractfuzz
-func FuzzExtract(f *testing.F) {
+// Seeds: the demo articles, the hostile corpus, and testdata/fuzz/FuzzExtractPipeline/.
+// Run: go test -run '^$' -fuzz '^FuzzExtractPipeline$' -fuzztime 20s ./e2e/extractfuzz
+func FuzzExtractPipeline(f *testing.F) {
 	for _, pattern := range []string{"seeds/*.txt", "content/*.md", "testdata/hostile/content/*.md", "timeline/events/testdata/*.md"} {
 		files, _ := filepath.Glob(filepath.Join(repoRoot(), pattern))
 		for _, file := range files {
