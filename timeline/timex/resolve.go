@@ -114,7 +114,8 @@ func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
 	for k, e := range m.exprs {
 		if e.rangeTo >= 0 && base+e.rangeTo < len(out) {
 			end := out[base+e.rangeTo].Date
-			if !end.IsZero() {
+			// "between 2020 and 2018" names no span: a range never ends before it starts.
+			if !end.IsZero() && !end.Start.Before(out[base+k].Date.Start) {
 				out[base+k].RangeEnd = &end
 			}
 		}
