@@ -99,7 +99,7 @@ const MaxPosting = 200
 // at least Threshold: every pair inside an article, and across articles the
 // pairs the blocking proposes.
 func scoredPairs(cands []*candidate) []edge {
-	postings := map[postingKey][]int{}
+	postings := map[postingKey][]posting{}
 	byValue := map[string]timeline.Date{}
 	dateIDs := map[string]int32{}
 	byArticle := map[int32][]int{}
@@ -112,7 +112,7 @@ func scoredPairs(cands []*candidate) []edge {
 		dateIDs[c.ev.Start.Value] = c.dateID
 		for _, s := range c.title {
 			k := postingKey{c.dateID, s}
-			postings[k] = append(postings[k], i)
+			postings[k] = append(postings[k], posting{int32(i), c.articleID, c.classes})
 		}
 	}
 	ancestors := map[int32][]int32{}
@@ -121,32 +121,35 @@ func scoredPairs(cands []*candidate) []edge {
 			ancestors[dateIDs[v]] = append(ancestors[dateIDs[v]], dateIDs[u])
 		}
 	}
-	seen := make([]int, len(cands)) // seen[j] == i+1: pair (j, i) already considered
+	seen := make([]int32, len(cands)) // seen[j] == i+1: pair (j, i) already considered
 	var edges []edge
 	consider := func(i, j int) {
-		seen[j] = i + 1
+		seen[j] = int32(i + 1)
 		if e, ok := scorePair(cands, i, j); ok {
 			edges = append(edges, e)
 		}
 	}
+	var values []int32
 	for i, c := range cands {
 		if c.ev.Start.IsZero() {
 			continue
 		}
 		for _, j := range byArticle[c.articleID] {
-			if j < i {
+			if j < i && !kindsDiffer(c.classes, cands[j].classes) {
 				consider(i, j)
 			}
 		}
-		values := append([]int32{c.dateID}, ancestors[c.dateID]...)
+		values = append(append(values[:0], c.dateID), ancestors[c.dateID]...)
+		mark := int32(i + 1)
 		for _, s := range c.title {
 			for vi, v := range values {
 				list := postings[postingKey{v, s}]
 				if len(list) > MaxPosting {
 					continue
 				}
-				for _, j := range list {
-					if (vi == 0 && j >= i) || seen[j] == i+1 || cands[j].articleID == c.articleID {
+				for _, p := range list {
+					j := int(p.index)
+					if (vi == 0 && j >= i) || p.article == c.articleID || kindsDiffer(c.classes, p.classes) || seen[j] == mark {
 						continue
 					}
 					consider(i, j)
@@ -155,6 +158,21 @@ func scoredPairs(cands []*candidate) []edge {
 		}
 	}
 	return edges
+}
+
+// posting is one blocking-list entry, carrying what the cheap filters read so
+// that scanning a list touches one contiguous slice, not every candidate.
+type posting struct {
+	index   int32
+	article int32
+	classes uint32
+}
+
+// kindsDiffer: both titles name kinds of happening (event class bit sets), and no kind is shared.
+// Such a pair scores 0 (nearIdentical needs the same kinds), so it is never
+// joined; checking two bit sets first spares most cross-article pairs.
+func kindsDiffer(a, b uint32) bool {
+	return a != 0 && b != 0 && a&b == 0
 }
 
 func scorePair(cands []*candidate, i, j int) (edge, bool) {

@@ -32,7 +32,9 @@ func combine(group []*candidate) timeline.Event {
 		ev.Mentions = append(ev.Mentions, c.ev.Mentions...)
 		ev.Entities = append(ev.Entities, c.ev.Entities...)
 	}
-	ev.Mentions = sortedMentions(ev.Mentions)
+	if len(group) > 1 { // a lone candidate's mentions are already sorted and unique
+		ev.Mentions = sortedMentions(ev.Mentions)
+	}
 	ev.Entities = sortedEntities(ev.Entities)
 	return ev
 }

@@ -25,17 +25,22 @@ import (
 
 // candidate is one per-article event with what scoring needs precomputed.
 type candidate struct {
-	ev        timeline.Event
-	article   string    // slug of the article it was extracted from
-	lead      bool      // the article's own news
-	key       string    // canonical sort key
-	title     []int32   // sorted unique title stems, event words excluded (interned)
-	context   []int32   // sorted unique stems of title, sentences and entities
-	classes   uint32    // event classes named by the title, as a bit set
-	articleID int32     // article, interned for fast comparison
-	dateID    int32     // start date value, interned
-	sentences []int32   // every mention's sentence (source and offset), interned
-	pub       time.Time // publication date of its article
+	// Read for every scored pair, so kept together at the front.
+	start     span    // ev.Start as comparable instants
+	end       span    // ev.End, when hasEnd
+	hasEnd    bool    // ev.End != nil
+	lead      bool    // the article's own news
+	articleID int32   // article, interned for fast comparison
+	dateID    int32   // start date value, interned
+	classes   uint32  // event classes named by the title, as a bit set
+	title     []int32 // sorted unique title stems, event words excluded (interned)
+	context   []int32 // sorted unique stems of title, sentences and entities
+	sentences []int32 // every mention's sentence (source and offset), interned
+
+	ev      timeline.Event
+	article string    // slug of the article it was extracted from
+	key     string    // canonical sort key
+	pub     time.Time // publication date of its article
 }
 
 // Merge merges perArticle[i], the candidate events extracted from articles[i],
@@ -93,7 +98,8 @@ func SortEvents(events []timeline.Event) { sortEvents(events) }
 // stay untouched), precomputes its stems and sorts all of them canonically.
 func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) []*candidate {
 	interner := map[string]int32{}
-	classBits := classBitIndex()
+	st := newStemmer(interner)
+	classBits := classBitIndex(interner)
 	var cands []*candidate
 	for i, evs := range perArticle {
 		var art timeline.Article
@@ -101,50 +107,68 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 			art = articles[i]
 		}
 		for _, ev := range evs {
-			cands = append(cands, newCandidate(ev, art, interner, classBits))
+			cands = append(cands, newCandidate(ev, art, st, classBits))
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].key < cands[j].key })
+	// One contiguous array in canonical order: pair scoring reads candidates
+	// at random, and this keeps each one's hot fields in one cache line.
+	flat := make([]candidate, len(cands))
+	for i, c := range cands {
+		flat[i] = *c
+		cands[i] = &flat[i]
+	}
 	return cands
 }
 
-func newCandidate(ev timeline.Event, art timeline.Article, interner map[string]int32, classBits map[string]uint32) *candidate {
-	ev.Mentions = sortedMentions(ev.Mentions)
+func newCandidate(ev timeline.Event, art timeline.Article, st *stemmer, classBits map[int32]uint32) *candidate {
+	var keys []string
+	ev.Mentions, keys = sortedMentionsKeyed(ev.Mentions)
 	ev.Entities = slices.Clone(ev.Entities)
 	c := &candidate{ev: ev, article: art.Slug, lead: ev.Lead, pub: art.Meta.Date}
 	if c.article == "" && len(ev.Mentions) > 0 {
 		c.article = ev.Mentions[0].Article
 	}
-	titleStems := contentStems(ev.Title, nil)
-	var named []string // title stems other than event words
-	for _, s := range titleStems {
+	ctx := st.appendIDs(ev.Title, nil)
+	var named []int32 // title stems other than event words
+	for _, s := range ctx {
 		if bit, ok := classBits[s]; ok {
 			c.classes |= bit
 		} else {
 			named = append(named, s)
 		}
 	}
-	c.title = intern(named, interner)
-	ctx := titleStems
+	c.title = sortedSet(named)
 	for _, m := range ev.Mentions {
-		ctx = contentStems(m.Text, ctx)
-		c.sentences = append(c.sentences, internOne("sentence\x00"+m.Source+"\x00"+strconv.Itoa(m.Sentence.Start), interner))
+		ctx = st.appendIDs(m.Text, ctx)
+		c.sentences = append(c.sentences, internOne("sentence\x00"+m.Source+"\x00"+strconv.Itoa(m.Sentence.Start), st.interner))
 	}
 	for _, e := range ev.Entities {
-		ctx = contentStems(e.Name, ctx)
+		ctx = st.appendIDs(e.Name, ctx)
 	}
-	c.context = intern(ctx, interner)
-	c.articleID = internOne("article\x00"+c.article, interner)
-	c.dateID = internOne("date\x00"+ev.Start.Value, interner)
-	c.key = candidateKey(c)
+	c.context = sortedSet(ctx)
+	c.articleID = internOne("article\x00"+c.article, st.interner)
+	c.dateID = internOne("date\x00"+ev.Start.Value, st.interner)
+	c.key = candidateKey(c, keys)
+	c.start = spanOf(ev.Start)
+	if ev.End != nil {
+		c.hasEnd, c.end = true, spanOf(*ev.End)
+	}
 	return c
 }
 
-// candidateKey is the canonical order: where the event is told, then what it says.
-func candidateKey(c *candidate) string {
+// sortedSet sorts and de-duplicates ids in place, so sets compare by merging slices.
+func sortedSet(ids []int32) []int32 {
+	slices.Sort(ids)
+	return slices.Clip(slices.Compact(ids))
+}
+
+// candidateKey is the canonical order: where the event is told, then what it
+// says. mentionKeys are the keys of c's (sorted) mentions.
+func candidateKey(c *candidate, mentionKeys []string) string {
 	var b strings.Builder
-	for _, m := range c.ev.Mentions {
-		b.WriteString(mentionKey(m))
+	for _, k := range mentionKeys {
+		b.WriteString(k)
 		b.WriteByte('\x01')
 	}
 	b.WriteString("\x02" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value)
@@ -162,14 +186,46 @@ func mentionKey(m timeline.Mention) string {
 	if m.Timex != nil {
 		timex = m.Timex.Start
 	}
-	return m.Article + "\x00" + m.Source + "\x00" + pad(m.Sentence.Start) + "\x00" + pad(m.Sentence.End) + "\x00" + pad(timex) + "\x00" + m.Text
+	b := make([]byte, 0, len(m.Article)+len(m.Source)+len(m.Text)+4*14)
+	b = append(b, m.Article...)
+	b = append(b, 0)
+	b = append(b, m.Source...)
+	b = append(b, 0)
+	b = appendPadded(b, m.Sentence.Start)
+	b = append(b, 0)
+	b = appendPadded(b, m.Sentence.End)
+	b = append(b, 0)
+	b = appendPadded(b, timex)
+	b = append(b, 0)
+	b = append(b, m.Text...)
+	return string(b)
 }
 
 // sortedMentions copies, sorts (article, then offset) and de-duplicates mentions.
 func sortedMentions(ms []timeline.Mention) []timeline.Mention {
-	out := slices.Clone(ms)
-	sort.SliceStable(out, func(i, j int) bool { return mentionKey(out[i]) < mentionKey(out[j]) })
-	return slices.CompactFunc(out, func(a, b timeline.Mention) bool { return mentionKey(a) == mentionKey(b) })
+	out, _ := sortedMentionsKeyed(ms)
+	return out
+}
+
+// sortedMentionsKeyed is sortedMentions that also returns the mentions' keys
+// (each key is computed once, not at every comparison).
+func sortedMentionsKeyed(ms []timeline.Mention) ([]timeline.Mention, []string) {
+	type keyed struct {
+		key string
+		m   timeline.Mention
+	}
+	tmp := make([]keyed, len(ms))
+	for i, m := range ms {
+		tmp[i] = keyed{mentionKey(m), m}
+	}
+	slices.SortStableFunc(tmp, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
+	tmp = slices.CompactFunc(tmp, func(a, b keyed) bool { return a.key == b.key })
+	out := make([]timeline.Mention, len(tmp))
+	keys := make([]string, len(tmp))
+	for i, k := range tmp {
+		out[i], keys[i] = k.m, k.key
+	}
+	return out, keys
 }
 
 func internOne(w string, interner map[string]int32) int32 {
@@ -181,35 +237,30 @@ func internOne(w string, interner map[string]int32) int32 {
 	return id
 }
 
-func classBitIndex() map[string]uint32 {
+// classBitIndex gives each event class a bit, keyed by the interned class token.
+func classBitIndex(interner map[string]int32) map[int32]uint32 {
 	names := make([]string, 0, len(eventClasses))
 	for name := range eventClasses {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	bits := make(map[string]uint32, len(names))
+	bits := make(map[int32]uint32, len(names))
 	for i, name := range names {
-		bits["#"+name] = 1 << uint(i)
+		bits[internOne("#"+name, interner)] = 1 << uint(i)
 	}
 	return bits
 }
 
-// intern maps words to small integers (one table per Merge call) and
-// returns them sorted and de-duplicated, so sets compare by merging slices.
-func intern(words []string, interner map[string]int32) []int32 {
-	out := make([]int32, 0, len(words))
-	for _, w := range words {
-		out = append(out, internOne(w, interner))
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// pad writes n with a fixed width so that string order is numeric order.
-func pad(n int) string {
+// appendPadded appends n zero-padded to 12 digits (a minus sign first when negative).
+func appendPadded(b []byte, n int) []byte {
 	if n < 0 {
-		return "-" + pad(-n)
+		b = append(b, '-')
+		n = -n
 	}
-	s := strconv.Itoa(n)
-	return strings.Repeat("0", max(0, 12-len(s))) + s
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(n), 10)
+	for k := len(d); k < 12; k++ {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"slices"
+	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -83,13 +84,13 @@ func nearIdentical(a, b *candidate) bool {
 
 // compatible holds the hard rules no score can override.
 func compatible(a, b *candidate) bool {
-	if !datesCompatible(a.ev.Start, b.ev.Start) {
+	if !a.start.compatible(b.start) {
 		return false
 	}
-	if (a.ev.End == nil) != (b.ev.End == nil) {
+	if a.hasEnd != b.hasEnd {
 		return false // a range and a single date are different kinds of statement
 	}
-	if a.ev.End != nil && !datesCompatible(*a.ev.End, *b.ev.End) {
+	if a.hasEnd && !a.end.compatible(b.end) {
 		return false
 	}
 	if a.articleID == b.articleID && a.lead != b.lead {
@@ -106,13 +107,40 @@ func compatible(a, b *candidate) bool {
 	return true
 }
 
-// datesCompatible: equal, or one contains the other. Unresolved dates merge with nothing.
-func datesCompatible(a, b timeline.Date) bool {
-	if a.IsZero() || b.IsZero() {
-		return false
-	}
-	return a.Contains(b) || b.Contains(a)
+// span is a date's covered span [from, to) as plain numbers, so the hard
+// rules compare dates without touching timeline.Date's time.Time values.
+type span struct {
+	from, to instant
+	known    bool // the date resolved to a span
 }
+
+// instant is a time.Time reduced to Unix seconds and nanoseconds: it orders
+// the same way (time.Time's Before/After compare instants, not locations).
+type instant struct {
+	sec  int64
+	nsec int32
+}
+
+func spanOf(d timeline.Date) span {
+	if d.IsZero() {
+		return span{}
+	}
+	return span{from: instantOf(d.Start), to: instantOf(d.End), known: true}
+}
+
+func instantOf(t time.Time) instant { return instant{t.Unix(), int32(t.Nanosecond())} }
+
+func (x instant) before(y instant) bool {
+	return x.sec < y.sec || (x.sec == y.sec && x.nsec < y.nsec)
+}
+
+// contains is timeline.Date.Contains: o lies wholly inside s.
+func (s span) contains(o span) bool {
+	return s.known && o.known && !o.from.before(s.from) && !s.to.before(o.to)
+}
+
+// compatible: equal, or one contains the other. Unresolved dates merge with nothing.
+func (s span) compatible(o span) bool { return s.contains(o) || o.contains(s) }
 
 // dice is 2|A∩B|/(|A|+|B|) over sorted, duplicate-free slices.
 func dice(a, b []int32) float64 {

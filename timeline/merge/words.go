@@ -3,6 +3,7 @@ package merge
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // words.go turns titles and sentences into the content stems the similarity
@@ -75,21 +76,81 @@ const prefixLength = 6
 // duplicates included (the caller builds sets).
 func contentStems(text string, out []string) []string {
 	for _, w := range splitWords(text) {
-		if stopWords[w] || hasDigit(w) || len(w) < 2 {
-			continue
+		if s, ok := contentStem(w); ok {
+			out = append(out, s)
 		}
-		s := stem(w)
-		if stopWords[s] {
-			continue
-		}
-		if c, ok := classOf[s]; ok {
-			s = c
-		} else {
-			s = truncateRunes(s, prefixLength)
-		}
-		out = append(out, s)
 	}
 	return out
+}
+
+// contentStem is the stem a split word compares by, or false when the word is
+// dropped (function, reporting or calendar word, number, single letter).
+func contentStem(w string) (string, bool) {
+	if stopWords[w] || hasDigit(w) || len(w) < 2 {
+		return "", false
+	}
+	s := stem(w)
+	if stopWords[s] {
+		return "", false
+	}
+	if c, ok := classOf[s]; ok {
+		return c, true
+	}
+	return truncateRunes(s, prefixLength), true
+}
+
+// stemmer computes contentStems for many texts as interned IDs. News repeats
+// its words, so each distinct word is stemmed once and cached; the scan
+// reuses one buffer and allocates only for words it has not seen.
+type stemmer struct {
+	interner map[string]int32
+	cache    map[string]int32 // split word -> interned stem, or -1 when dropped
+	buf      []byte
+}
+
+func newStemmer(interner map[string]int32) *stemmer {
+	return &stemmer{interner: interner, cache: map[string]int32{}}
+}
+
+// appendIDs appends the interned content stems of text to out, in order of
+// appearance, duplicates included (the same words as contentStems).
+func (st *stemmer) appendIDs(text string, out []int32) []int32 {
+	st.buf = st.buf[:0]
+	for _, r := range text {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			st.buf = append(st.buf, byte(r))
+		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':
+			st.buf = append(st.buf, byte(r)+'a'-'A')
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			st.buf = utf8.AppendRune(st.buf, unicode.ToLower(r))
+		case (r == '\'' || r == '’') && len(st.buf) > 0:
+			st.buf = append(st.buf, '\'')
+		default:
+			out = st.flush(out)
+		}
+	}
+	return st.flush(out)
+}
+
+func (st *stemmer) flush(out []int32) []int32 {
+	if len(st.buf) == 0 {
+		return out
+	}
+	id, ok := st.cache[string(st.buf)]
+	if !ok {
+		word := string(st.buf)
+		id = -1
+		if s, keep := contentStem(stripPossessive(word)); keep {
+			id = internOne(s, st.interner)
+		}
+		st.cache[word] = id
+	}
+	st.buf = st.buf[:0]
+	if id < 0 {
+		return out
+	}
+	return append(out, id)
 }
 
 // splitWords lower-cases text and splits it into words at anything that is
