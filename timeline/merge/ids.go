@@ -31,19 +31,28 @@ const IDLength = 10
 // first keeps the hash, the next get "-2", "-3"...
 func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]time.Time) {
 	type slot struct {
-		hash, key string
-		index     int
+		hash  string
+		first timeline.Mention // the mention hashed (zero when none)
+		index int
 	}
 	slots := make([]slot, len(events))
 	for i, ev := range events {
 		base, first := idBase(ev, groups[i], pub)
-		slots[i] = slot{hash: IDFor(base), key: first + "\x03" + eventKey(groups[i]), index: i}
+		slots[i] = slot{hash: IDFor(base), first: first, index: i}
+	}
+	// The tie-break key is built only for equal hashes, which are rare.
+	tieKey := func(s slot) string {
+		first := ""
+		if len(events[s.index].Mentions) > 0 {
+			first = mentionKey(s.first)
+		}
+		return first + "\x03" + eventKey(groups[s.index])
 	}
 	sort.Slice(slots, func(a, b int) bool {
 		if slots[a].hash != slots[b].hash {
 			return slots[a].hash < slots[b].hash
 		}
-		return slots[a].key < slots[b].key
+		return tieKey(slots[a]) < tieKey(slots[b])
 	})
 	for k, s := range slots {
 		n := 1
@@ -64,11 +73,11 @@ func IDFor(text string) string {
 	return hex.EncodeToString(sum[:])[:IDLength]
 }
 
-// idBase returns the text to hash and the key of the mention it came from.
-func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) (string, string) {
+// idBase returns the text to hash and the mention it came from.
+func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) (string, timeline.Mention) {
 	if len(ev.Mentions) == 0 {
 		c := group[0]
-		return "article\x00" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value, ""
+		return "article\x00" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value, timeline.Mention{}
 	}
 	first := ev.Mentions[0]
 	for _, m := range ev.Mentions[1:] {
@@ -80,7 +89,7 @@ func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) (st
 	if where == "" {
 		where = first.Source
 	}
-	return where + "\x00" + first.Text, mentionKey(first)
+	return where + "\x00" + first.Text, first
 }
 
 func earlier(a, b timeline.Mention, pub map[string]time.Time) bool {
@@ -96,7 +105,7 @@ func earlier(a, b timeline.Mention, pub map[string]time.Time) bool {
 func eventKey(group []*candidate) string {
 	keys := make([]string, len(group))
 	for i, c := range group {
-		keys[i] = c.key
+		keys[i] = candidateKey(c)
 	}
 	return strings.Join(keys, "\x03")
 }

@@ -14,6 +14,7 @@
 package merge
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -37,10 +38,10 @@ type candidate struct {
 	context   []int32 // sorted unique stems of title, sentences and entities
 	sentences []int32 // every mention's sentence (source and offset), interned
 
-	ev      timeline.Event
-	article string    // slug of the article it was extracted from
-	key     string    // canonical sort key
-	pub     time.Time // publication date of its article
+	ev       timeline.Event
+	article  string    // slug of the article it was extracted from
+	prefixes []string  // mentionPrefix of each of ev.Mentions (sorted), for the canonical order
+	pub      time.Time // publication date of its article
 }
 
 // Merge merges perArticle[i], the candidate events extracted from articles[i],
@@ -110,7 +111,7 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 			cands = append(cands, newCandidate(ev, art, st, classBits))
 		}
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].key < cands[j].key })
+	slices.SortStableFunc(cands, compareCandidates)
 	// One contiguous array in canonical order: pair scoring reads candidates
 	// at random, and this keeps each one's hot fields in one cache line.
 	flat := make([]candidate, len(cands))
@@ -122,10 +123,10 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 }
 
 func newCandidate(ev timeline.Event, art timeline.Article, st *stemmer, classBits map[int32]uint32) *candidate {
-	var keys []string
-	ev.Mentions, keys = sortedMentionsKeyed(ev.Mentions)
+	var prefixes []string
+	ev.Mentions, prefixes = sortedMentionsKeyed(ev.Mentions)
 	ev.Entities = slices.Clone(ev.Entities)
-	c := &candidate{ev: ev, article: art.Slug, lead: ev.Lead, pub: art.Meta.Date}
+	c := &candidate{ev: ev, article: art.Slug, lead: ev.Lead, pub: art.Meta.Date, prefixes: prefixes}
 	if c.article == "" && len(ev.Mentions) > 0 {
 		c.article = ev.Mentions[0].Article
 	}
@@ -149,7 +150,6 @@ func newCandidate(ev timeline.Event, art timeline.Article, st *stemmer, classBit
 	c.context = sortedSet(ctx)
 	c.articleID = internOne("article\x00"+c.article, st.interner)
 	c.dateID = internOne("date\x00"+ev.Start.Value, st.interner)
-	c.key = candidateKey(c, keys)
 	c.start = spanOf(ev.Start)
 	if ev.End != nil {
 		c.hasEnd, c.end = true, spanOf(*ev.End)
@@ -163,30 +163,60 @@ func sortedSet(ids []int32) []int32 {
 	return slices.Clip(slices.Compact(ids))
 }
 
-// candidateKey is the canonical order: where the event is told, then what it
-// says. mentionKeys are the keys of c's (sorted) mentions.
-func candidateKey(c *candidate, mentionKeys []string) string {
-	var b strings.Builder
-	for _, k := range mentionKeys {
-		b.WriteString(k)
-		b.WriteByte('\x01')
+// compareCandidates is the canonical order: where the event is told (its
+// sorted mentions, fewer first on a tie), then what it says.
+func compareCandidates(a, b *candidate) int {
+	for k := 0; k < len(a.prefixes) && k < len(b.prefixes); k++ {
+		if c := strings.Compare(a.prefixes[k], b.prefixes[k]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.ev.Mentions[k].Text, b.ev.Mentions[k].Text); c != 0 {
+			return c
+		}
 	}
-	b.WriteString("\x02" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value)
+	if c := cmp.Compare(len(a.prefixes), len(b.prefixes)); c != 0 {
+		return c
+	}
+	return strings.Compare(candidateTail(a), candidateTail(b))
+}
+
+// candidateTail is what a candidate says, as one comparable string; it is
+// only built for candidates told by the same mentions.
+func candidateTail(c *candidate) string {
+	s := c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value
 	if c.ev.End != nil {
-		b.WriteString("\x00" + c.ev.End.Value)
+		s += "\x00" + c.ev.End.Value
 	}
 	if c.lead {
-		b.WriteString("\x00lead")
+		s += "\x00lead"
 	}
+	return s
+}
+
+// candidateKey spells the canonical order as one string (for the rare ID
+// tie-breaks that need a key, see assignIDs).
+func candidateKey(c *candidate) string {
+	var b strings.Builder
+	for _, m := range c.ev.Mentions {
+		b.WriteString(mentionKey(m))
+		b.WriteByte('\x01')
+	}
+	b.WriteString("\x02" + candidateTail(c))
 	return b.String()
 }
 
-func mentionKey(m timeline.Mention) string {
+// mentionKey orders mentions: article, source, sentence offsets, date
+// expression offset, then text.
+func mentionKey(m timeline.Mention) string { return mentionPrefix(m) + m.Text }
+
+// mentionPrefix is mentionKey without the text: separators and fixed-width
+// numbers make comparing prefixes, then texts, the same as comparing keys.
+func mentionPrefix(m timeline.Mention) string {
 	timex := -1
 	if m.Timex != nil {
 		timex = m.Timex.Start
 	}
-	b := make([]byte, 0, len(m.Article)+len(m.Source)+len(m.Text)+4*14)
+	b := make([]byte, 0, len(m.Article)+len(m.Source)+4*14)
 	b = append(b, m.Article...)
 	b = append(b, 0)
 	b = append(b, m.Source...)
@@ -197,7 +227,6 @@ func mentionKey(m timeline.Mention) string {
 	b = append(b, 0)
 	b = appendPadded(b, timex)
 	b = append(b, 0)
-	b = append(b, m.Text...)
 	return string(b)
 }
 
@@ -207,25 +236,32 @@ func sortedMentions(ms []timeline.Mention) []timeline.Mention {
 	return out
 }
 
-// sortedMentionsKeyed is sortedMentions that also returns the mentions' keys
-// (each key is computed once, not at every comparison).
+// sortedMentionsKeyed is sortedMentions that also returns the mentions'
+// prefixes (each computed once, not at every comparison; texts are compared
+// in place, never copied).
 func sortedMentionsKeyed(ms []timeline.Mention) ([]timeline.Mention, []string) {
 	type keyed struct {
-		key string
-		m   timeline.Mention
+		prefix string
+		m      timeline.Mention
 	}
 	tmp := make([]keyed, len(ms))
 	for i, m := range ms {
-		tmp[i] = keyed{mentionKey(m), m}
+		tmp[i] = keyed{mentionPrefix(m), m}
 	}
-	slices.SortStableFunc(tmp, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
-	tmp = slices.CompactFunc(tmp, func(a, b keyed) bool { return a.key == b.key })
+	compare := func(a, b keyed) int {
+		if c := strings.Compare(a.prefix, b.prefix); c != 0 {
+			return c
+		}
+		return strings.Compare(a.m.Text, b.m.Text)
+	}
+	slices.SortStableFunc(tmp, compare)
+	tmp = slices.CompactFunc(tmp, func(a, b keyed) bool { return compare(a, b) == 0 })
 	out := make([]timeline.Mention, len(tmp))
-	keys := make([]string, len(tmp))
+	prefixes := make([]string, len(tmp))
 	for i, k := range tmp {
-		out[i], keys[i] = k.m, k.key
+		out[i], prefixes[i] = k.m, k.prefix
 	}
-	return out, keys
+	return out, prefixes
 }
 
 func internOne(w string, interner map[string]int32) int32 {
