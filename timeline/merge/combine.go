@@ -26,14 +26,21 @@ func combine(group []*candidate) timeline.Event {
 		ev.End = &end
 	}
 	ev.Title = bestTitle(group)
+	n := 0
+	for _, c := range group {
+		n += len(c.ev.Mentions)
+	}
+	ev.Mentions = make([]timeline.Mention, 0, n)
+	prefixes := make([]string, 0, n)
 	for _, c := range group {
 		ev.Lead = ev.Lead || c.ev.Lead
 		ev.Manual = ev.Manual || c.ev.Manual
 		ev.Mentions = append(ev.Mentions, c.ev.Mentions...)
+		prefixes = append(prefixes, c.prefixes...)
 		ev.Entities = append(ev.Entities, c.ev.Entities...)
 	}
 	if len(group) > 1 { // a lone candidate's mentions are already sorted and unique
-		ev.Mentions = sortedMentions(ev.Mentions)
+		ev.Mentions, _ = sortMentions(ev.Mentions, prefixes)
 	}
 	ev.Entities = sortedEntities(ev.Entities)
 	return ev

@@ -142,7 +142,7 @@ func newCandidate(ev timeline.Event, art timeline.Article, st *stemmer, classBit
 	c.title = sortedSet(named)
 	for _, m := range ev.Mentions {
 		ctx = st.appendIDs(m.Text, ctx)
-		c.sentences = append(c.sentences, internOne("sentence\x00"+m.Source+"\x00"+strconv.Itoa(m.Sentence.Start), st.interner))
+		c.sentences = append(c.sentences, st.sentenceID(m.Source, m.Sentence.Start))
 	}
 	for _, e := range ev.Entities {
 		ctx = st.appendIDs(e.Name, ctx)
@@ -240,28 +240,35 @@ func sortedMentions(ms []timeline.Mention) []timeline.Mention {
 // prefixes (each computed once, not at every comparison; texts are compared
 // in place, never copied).
 func sortedMentionsKeyed(ms []timeline.Mention) ([]timeline.Mention, []string) {
-	type keyed struct {
-		prefix string
-		m      timeline.Mention
-	}
-	tmp := make([]keyed, len(ms))
+	prefixes := make([]string, len(ms))
 	for i, m := range ms {
-		tmp[i] = keyed{mentionPrefix(m), m}
+		prefixes[i] = mentionPrefix(m)
 	}
-	compare := func(a, b keyed) int {
-		if c := strings.Compare(a.prefix, b.prefix); c != 0 {
+	return sortMentions(ms, prefixes)
+}
+
+// sortMentions returns new slices of ms sorted and de-duplicated by
+// (prefix, text), with their prefixes; prefixes[i] is mentionPrefix(ms[i]).
+// It sorts indices, so the large Mention values are moved once.
+func sortMentions(ms []timeline.Mention, prefixes []string) ([]timeline.Mention, []string) {
+	order := make([]int32, len(ms))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	compare := func(a, b int32) int {
+		if c := strings.Compare(prefixes[a], prefixes[b]); c != 0 {
 			return c
 		}
-		return strings.Compare(a.m.Text, b.m.Text)
+		return strings.Compare(ms[a].Text, ms[b].Text)
 	}
-	slices.SortStableFunc(tmp, compare)
-	tmp = slices.CompactFunc(tmp, func(a, b keyed) bool { return compare(a, b) == 0 })
-	out := make([]timeline.Mention, len(tmp))
-	prefixes := make([]string, len(tmp))
-	for i, k := range tmp {
-		out[i], prefixes[i] = k.m, k.prefix
+	slices.SortStableFunc(order, compare)
+	order = slices.CompactFunc(order, func(a, b int32) bool { return compare(a, b) == 0 })
+	out := make([]timeline.Mention, len(order))
+	outPrefixes := make([]string, len(order))
+	for i, k := range order {
+		out[i], outPrefixes[i] = ms[k], prefixes[k]
 	}
-	return out, prefixes
+	return out, outPrefixes
 }
 
 func internOne(w string, interner map[string]int32) int32 {
