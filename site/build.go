@@ -169,10 +169,12 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 }
 
 // publish writes the pages into a temporary folder beside the output and swaps
-// it in when the build succeeded (or, with KeepGoing, whatever was built).
+// it in when the build succeeded (or, with KeepGoing, whatever was built). When
+// the output holds the site the previous manifest describes, only the changed
+// pages are staged and committed in place (see commit.go).
 func (b *builder) publish(pages []Page) {
 	o := b.opts
-	warns, err := cleanStale(b.fs, o.OutDir)
+	warns, err := cleanStale(b.fs, o.OutDir, ioWorkers(o.Workers))
 	b.warn(warns...)
 	if err != nil {
 		b.fail(err)
@@ -183,7 +185,11 @@ func (b *builder) publish(pages []Page) {
 		b.fail(err)
 		return
 	}
-	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: loadManifest(b.fs, o), siteWide: make(chan struct{}, 1)}
+	prev := loadManifest(b.fs, o)
+	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: prev, siteWide: make(chan struct{}, 1)}
+	if w.inPlace = canCommitInPlace(b.fs, o.OutDir, prev); w.inPlace {
+		w.tmp = filepath.Join(tmp, stagedDir)
+	}
 	b.lap("clean")
 	results := w.writeAll(pages, ioWorkers(o.Workers), newProgress(o.Progress, "render", len(pages)))
 	b.lap("write")
@@ -207,8 +213,12 @@ func (b *builder) publish(pages []Page) {
 	if err := forgetManifest(b.fs, o.CacheDir); err != nil {
 		b.warn(fmt.Sprintf("removing the page manifest: %v", err))
 	}
-	warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
-	b.warn(warns...)
+	if w.inPlace {
+		err = commitInPlace(b.fs, o.OutDir, tmp, deletedPages(prev, next), o.SwapLock, ioWorkers(o.Workers))
+	} else {
+		warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
+		b.warn(warns...)
+	}
 	if err != nil {
 		b.fail(err)
 		b.discard(tmp)

@@ -20,6 +20,10 @@ type failFs struct {
 	failAt int
 	crash  bool
 	dead   bool
+	// renames counts renames; with crashRenameAt set, the process "dies" at that
+	// rename (which does not happen).
+	renames       int
+	crashRenameAt int
 }
 
 func (f *failFs) tick() error {
@@ -58,7 +62,14 @@ func (f *failFs) Create(name string) (afero.File, error) {
 }
 
 func (f *failFs) Rename(o, n string) error {
-	if f.isDead() {
+	f.mu.Lock()
+	f.renames++
+	if f.renames == f.crashRenameAt {
+		f.dead = true
+	}
+	dead := f.dead
+	f.mu.Unlock()
+	if dead {
 		return errDiskFull
 	}
 	return f.Fs.Rename(o, n)

@@ -27,7 +27,7 @@ const (
 // cleanStale removes the temporary folders a killed build left beside out. If a
 // build was killed in the middle of the swap (out gone, out.old-* present), the
 // previous site is put back first.
-func cleanStale(fs afero.Fs, out string) (warnings []string, err error) {
+func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err error) {
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	entries, err := afero.ReadDir(fs, parent)
 	if err != nil {
@@ -36,14 +36,25 @@ func cleanStale(fs afero.Fs, out string) (warnings []string, err error) {
 		}
 		return nil, fmt.Errorf("%s: %w", parent, err)
 	}
-	var tmps, olds []string
+	var tmps, olds, commits []string
 	for _, e := range entries {
 		switch name := e.Name(); {
+		case e.IsDir() && strings.HasPrefix(name, base+commitInfix):
+			commits = append(commits, filepath.Join(parent, name))
 		case e.IsDir() && strings.HasPrefix(name, base+tmpInfix):
 			tmps = append(tmps, filepath.Join(parent, name))
 		case e.IsDir() && strings.HasPrefix(name, base+oldInfix):
 			olds = append(olds, filepath.Join(parent, name))
 		}
+	}
+	// A commit folder is a change the killed build had already decided to
+	// publish: finish it (in name order; two can only exist if finishing one failed).
+	sort.Strings(commits)
+	for _, c := range commits {
+		if err := rollForward(fs, out, c, workers); err != nil {
+			return warnings, err
+		}
+		warnings = append(warnings, fmt.Sprintf("finished publishing %s left by an interrupted build", c))
 	}
 	if len(olds) > 0 {
 		if exists, _ := afero.DirExists(fs, out); !exists {
@@ -140,6 +151,9 @@ type writer struct {
 	tmp      string // the new one
 	prev     manifest
 	dirs     sync.Map
+	// inPlace: out is updated in place (commit.go), so an unchanged page needs
+	// no file operation at all and tmp holds only the changed pages.
+	inPlace bool
 }
 
 type pageResult struct {
@@ -173,7 +187,10 @@ func (w *writer) writeAll(pages []Page, workers int, prog *progress) []pageResul
 
 func (w *writer) writePage(pg Page) pageResult {
 	if prev, ok := w.prev.Pages[pg.Path]; ok && prev.Key == pg.Key && pg.Key != "" {
-		if w.reuse(pg.Path, prev) {
+		if w.inPlace && stillPublished(w.fs, w.out, pg.Path, prev) {
+			return pageResult{entry: prev, reused: true}
+		}
+		if !w.inPlace && w.reuse(pg.Path, prev) {
 			return pageResult{entry: prev, reused: true}
 		}
 	}

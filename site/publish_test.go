@@ -82,7 +82,7 @@ func TestBuildKilledDuringTheSwapIsRepaired(t *testing.T) {
 	if err := mem.MkdirAll("public.tmp-dead/half", 0o755); err != nil {
 		t.Fatal(err)
 	}
-	warns, err := cleanStale(mem, "public")
+	warns, err := cleanStale(mem, "public", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,4 +138,125 @@ func TestReusedPagesAreHardLinkedOnTheOSFilesystem(t *testing.T) {
 			t.Errorf("%s: changed page = %q", tc.name, got)
 		}
 	}
+}
+
+// An incremental build killed at the nth rename: the 1st is the commit point
+// (tmp -> commit folder), the later ones move staged pages into the output.
+func killIncrementalAtRename(t *testing.T, n int) (mem afero.Fs, opts Options, before map[string]string) {
+	t.Helper()
+	mem, _, opts = newSite(t)
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	before = tree(t, mem, "public")
+	// Every page changes (template), and article b's page goes away.
+	if err := mem.Remove("content/b.txt"); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, mem, map[string]string{"content/template.tmpl": "<html>v2"})
+	if _, err := Build(&failFs{Fs: mem, crashRenameAt: n}, opts); err == nil {
+		t.Fatal("a build that died reported success")
+	}
+	return mem, opts, before
+}
+
+// wantFullBuildResult checks that the output equals a clean full build's.
+func wantFullBuildResult(t *testing.T, mem afero.Fs, opts Options) {
+	t.Helper()
+	full := opts
+	full.NoCache, full.OutDir, full.CacheDir = true, "fresh", "fresh-cache"
+	if _, err := Build(mem, full); err != nil {
+		t.Fatal(err)
+	}
+	got, want := tree(t, mem, "public"), tree(t, mem, "fresh")
+	if len(got) != len(want) {
+		t.Fatalf("output has %d files, a full build %d:\n%v\n%v", len(got), len(want), got, want)
+	}
+	for name, body := range want {
+		if g := got["public"+strings.TrimPrefix(name, "fresh")]; g != body {
+			t.Errorf("%s = %q, a full build wrote %q", name, g, body)
+		}
+	}
+}
+
+func wantNoFolder(t *testing.T, fs afero.Fs, dir string) {
+	t.Helper()
+	if _, err := fs.Stat(dir); err == nil {
+		t.Errorf("%s is still published", dir)
+	}
+}
+
+func TestIncrementalBuildKilledBeforeTheCommitLeavesThePreviousSite(t *testing.T) {
+	mem, opts, before := killIncrementalAtRename(t, 1)
+	if after := tree(t, mem, "public"); !reflect.DeepEqual(before, after) {
+		t.Errorf("the previous site changed:\nbefore %v\nafter  %v", before, after)
+	}
+	sum, err := Build(mem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "removed public.tmp-") {
+		t.Errorf("warnings = %v", sum.Warnings)
+	}
+	wantFullBuildResult(t, mem, opts)
+	wantNoFolder(t, mem, "public/articles/b")
+	if got := siblings(t, mem); len(got) != 6 { // + fresh, fresh-cache
+		t.Errorf("working folder = %v", got)
+	}
+}
+
+func TestIncrementalBuildKilledDuringTheCommitIsFinishedByTheNextBuild(t *testing.T) {
+	mem, opts, _ := killIncrementalAtRename(t, 3)
+	var commits []string
+	for _, name := range siblings(t, mem) {
+		if strings.HasPrefix(name, "public.commit-") {
+			commits = append(commits, name)
+		}
+	}
+	if len(commits) != 1 {
+		t.Fatalf("working folder = %v, want the dead build's commit folder", siblings(t, mem))
+	}
+	// The killed build forgot the manifest, so the next one renders everything.
+	sum, err := Build(mem, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "finished publishing public.commit-") {
+		t.Errorf("warnings = %v", sum.Warnings)
+	}
+	wantFullBuildResult(t, mem, opts)
+	wantNoFolder(t, mem, "public/articles/b")
+}
+
+func TestRollForwardAloneFinishesAKilledCommit(t *testing.T) {
+	mem, _, _ := killIncrementalAtRename(t, 3)
+	if _, err := cleanStale(mem, "public", 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, mem, "public/index.html"); !strings.HasPrefix(got, "<html>v2") {
+		t.Errorf("index = %q, want the committed page", got)
+	}
+	wantNoFolder(t, mem, "public/articles/b")
+	if got := siblings(t, mem); len(got) != 4 {
+		t.Errorf("working folder = %v", got)
+	}
+}
+
+func TestIncrementalBuildWritesOnlyChangedPages(t *testing.T) {
+	mem, _, opts := newSite(t)
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, mem, map[string]string{"content/c.txt": "gamma\n"})
+	fs := &failFs{Fs: mem}
+	sum, err := Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Renames: the new cache entry, the commit, index.html and
+	// articles/c/index.html moved in, the manifest.
+	if sum.Rendered != 2 || fs.renames != 5 {
+		t.Errorf("rendered %d, renames %d; want 2 and 5", sum.Rendered, fs.renames)
+	}
+	wantFullBuildResult(t, mem, opts)
 }
