@@ -80,3 +80,19 @@ func BenchmarkMerge10k(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/10k-articles")
 	b.ReportMetric(float64(events), "events")
 }
+
+// BenchmarkMergeScaling merges 2,000 and 10,000 synthetic articles and
+// reports the time per article: near-linear merging keeps it roughly flat
+// (blocking bounds the pairs each candidate is compared with).
+func BenchmarkMergeScaling(b *testing.B) {
+	for _, n := range []int{2000, 10000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			articles, per := syntheticCorpus(n, 10)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				Merge(articles, per)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/article")
+		})
+	}
+}
