@@ -82,6 +82,9 @@ func tenseOf(d *doc, k int) int {
 	}
 	w := d.textOf(k)
 	if inSet(futureWords, w) {
+		if d.mod(k+1, mTo) && d.lowerIs(k, "next") {
+			return 0 // "next to the embassy" is a place
+		}
 		return 1
 	}
 	// "set to resume", "is to meet", "as soon as", "as early as"
