@@ -284,6 +284,10 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 	case d.is(j, cMonth) && d.toks[j].upper:
 		_, k, _ := monthAt(d, j)
 		p.month = int(d.toks[j].val)
+		if n, isNum := d.num(k); isNum && d.toks[k].ndig <= 2 && n >= 1 && n <= 31 {
+			p.day = n // "last Oct. 23": the day goes with the month
+			k++
+		}
 		p.dir, p.strictDir = shift, strict
 		p.sameYear = m == mThis
 		return one(i, k, typ, p)
