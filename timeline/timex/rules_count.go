@@ -1,6 +1,8 @@
 package timex
 
 import (
+	"fmt"
+
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -123,6 +125,10 @@ var countRule = &rule{
 			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
+		half := false
+		if n > 0 && n < 1000 {
+			k, half = halfFraction(d, k) // "2 1/2 years"
+		}
 		if _, isUnit := d.unit(k); !isUnit && k < d.n() && d.toks[k].kind == tWord && inSet(countFillers, d.textOf(k)) {
 			if _, next := d.unit(k + 1); next {
 				k++ // "20 more years", "eight trading days"
@@ -163,6 +169,15 @@ var countRule = &rule{
 			return fixed(i, k+2, timeline.TypeDuration, durationValue(n, u))
 		}
 		end := k + 1
+		if !adjective && !plural && n == 1 && d.mod(end, mAnd) && d.mod(end+1, mA) && d.lowerIs(end+2, "half") {
+			end, half = end+3, true // "a minute and a half"
+		}
+		if half {
+			if v, ok := halfDuration(n, u); ok {
+				return fixed(i, end, timeline.TypeDuration, v)
+			}
+			return match{}, false
+		}
 		if u == uSecond && n == 1 && end < d.n() && d.toks[end].kind == tWord && !d.mod(end, mAgo) && !d.mod(end, mLater) {
 			return match{}, false // "a second opinion"
 		}
@@ -271,6 +286,9 @@ func prevIsAmount(d *doc, i int) bool {
 	}
 	// a plural noun after a number: "700 seats a week"
 	for b := k - 1; b >= 0 && b >= k-3; b-- {
+		if d.toks[b].kind == tPunct {
+			break // "three thousand. But a minute": the amount is in another clause
+		}
 		if d.toks[b].kind == tNum || d.is(b, cNumWord) {
 			return true
 		}
@@ -281,3 +299,29 @@ func prevIsAmount(d *doc, i int) bool {
 // countFillers may stand between a number and its unit.
 var countFillers = map[string]bool{"more": true, "additional": true, "further": true, "trading": true,
 	"business": true, "working": true, "consecutive": true, "straight": true, "full": true, "calendar": true}
+
+// halfFraction skips a glued "1/2" after a count ("2 1/2 years").
+func halfFraction(d *doc, k int) (int, bool) {
+	one, ok1 := d.num(k)
+	two, ok2 := d.num(k + 2)
+	if ok1 && ok2 && one == 1 && two == 2 && !d.glued(k) && d.punct(k+1, '/') && d.glued(k+1) && d.glued(k+2) {
+		return k + 3, true
+	}
+	return k, false
+}
+
+// halfDuration writes n and a half units in the next smaller unit, as
+// TimeML does ("2 1/2 years" is P2Y6M, "a minute and a half" PT1M30S).
+func halfDuration(n int, u uint8) (string, bool) {
+	switch u {
+	case uYear:
+		return fmt.Sprintf("P%dY6M", n), true
+	case uDay:
+		return fmt.Sprintf("P%dDT12H", n), true
+	case uHour:
+		return fmt.Sprintf("PT%dH30M", n), true
+	case uMinute:
+		return fmt.Sprintf("PT%dM30S", n), true
+	}
+	return "", false
+}
