@@ -40,7 +40,9 @@ var quarterRule = &rule{
 		}
 		if d.mod(j-1, mThe) || d.mod(j-1, mFiscal) {
 			k := j
+			latest := false
 			if d.lowerIs(k, "latest") || d.lowerIs(k, "same") || (d.lowerIs(k, "most") && d.mod(k+1, mRecent)) {
+				latest = !d.lowerIs(k, "same")
 				k++
 				if d.mod(k, mRecent) {
 					k++
@@ -54,6 +56,10 @@ var quarterRule = &rule{
 			}
 			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
 			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
+				if latest && u == uQuarter {
+					// "the latest quarter" is the last one reported: completed before publication
+					return one(i, k+1, timeline.TypeDate, relPoint(anchorDCT, uQuarter, -1))
+				}
 				p.thatQuarter = true
 				return one(i, k+1, timeline.TypeDate, p)
 			}
