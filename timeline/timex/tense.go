@@ -7,6 +7,15 @@ package timex
 // the nearest tense marker in its sentence decides.
 func (r *resolver) tenseDir(e expr) int {
 	d := r.d
+	// the preposition outweighs the verb: "postponed until Tuesday" looks
+	// ahead, "closed since March" back; a fronted "Until Tuesday, they had"
+	// tells what held up to then, so the verb decides
+	switch {
+	case (d.lowerIs(e.i-1, "until") || d.lowerIs(e.i-1, "till")) && !d.toks[e.i-1].upper && !d.lowerIs(e.i-2, "up"):
+		return 1
+	case d.lowerIs(e.i-1, "since"):
+		return -1
+	}
 	best, bestDist := 0, 1<<30
 	for k := e.i - 1; k >= 0 && e.i-k <= 30; k-- {
 		if sentenceEndAt(d, k) {
