@@ -16,6 +16,7 @@ const (
 	cMod           // val = modifier constant
 	cFiller        // articles and prepositions rules may step over
 	cDecade        // val = decade of a century ("nineties" = 9)
+	cHoliday       // val = holiday (see holidays)
 )
 
 // Units of time (entry.unit).
@@ -194,6 +195,11 @@ func init() {
 	}
 	// words that only ever follow "the" inside an expression ("the latest quarter")
 	addWords(cFiller, 0, "latest", "comparable", "corresponding", "most", "full", "period", "term", "near", "short")
+	for k, h := range holidays {
+		if k > 0 {
+			addWords(cHoliday, int32(k), h.word)
+		}
+	}
 	addWords(cSeason, 1, "spring")
 	addWords(cSeason, 2, "summer")
 	addWords(cSeason, 3, "fall", "autumn")

@@ -49,6 +49,9 @@ type point struct {
 	sameYear bool
 	// bare: "the weekend" with no "this"/"last": the tense picks which one
 	bare bool
+	// holiday: index into holidays; month and day then hold its usual date
+	// and format computes the day of a floating one ("Thanksgiving") per year
+	holiday int
 }
 
 func newPoint() point { return point{weekday: -1, hour: -1, minute: -1} }
@@ -119,6 +122,9 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 
 // format writes the value of a point whose year is known.
 func (p point) format(y int, known []string) resolved {
+	if p.holiday > 0 {
+		p.month, p.day = holidays[p.holiday].date(y)
+	}
 	switch {
 	case p.month > 0 && p.day > 0:
 		t := time.Date(y, time.Month(p.month), p.day, 0, 0, 0, 0, time.UTC)

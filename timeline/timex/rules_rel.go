@@ -291,6 +291,16 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		p.dir, p.strictDir = shift, strict
 		p.sameYear = m == mThis
 		return one(i, k, typ, p)
+	case d.is(j, cHoliday):
+		// "last Thanksgiving", "this Christmas"
+		hp, k, okh := holidayAt(d, j)
+		if !okh {
+			return match{}, false
+		}
+		hp.anchor = p.anchor
+		hp.dir, hp.strictDir = shift, strict
+		hp.sameYear = m == mThis
+		return one(i, k, typ, hp)
 	case d.is(j, cSeason):
 		p.season = int(d.toks[j].val)
 		p.dir, p.strictDir = shift, strict

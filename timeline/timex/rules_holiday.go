@@ -1,0 +1,87 @@
+package timex
+
+import (
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Holidays: "Christmas", "Thanksgiving Day", "last Thanksgiving", "Election
+// Day". Fixed ones have a month and day; floating ones are the nth (or last)
+// weekday of a month, computed for the year the date resolves to.
+
+type holiday struct {
+	word       string // the lexicon word (lower case)
+	needsDay   bool   // "Election" alone is no date: it takes "Day"
+	month, day int    // fixed date, or the usual one of a floating holiday
+	weekday    time.Weekday
+	nth        int // floating: nth weekday of the month (-1: the last); 0: fixed
+	offset     int // days after that weekday ("Election Day": Tuesday after the first Monday)
+}
+
+var holidays = []holiday{
+	{},
+	{word: "christmas", month: 12, day: 25},
+	{word: "thanksgiving", month: 11, day: 25, weekday: time.Thursday, nth: 4},
+	{word: "halloween", month: 10, day: 31},
+	{word: "election", needsDay: true, month: 11, day: 5, weekday: time.Monday, nth: 1, offset: 1},
+	{word: "independence", needsDay: true, month: 7, day: 4},
+	{word: "labor", needsDay: true, month: 9, day: 4, weekday: time.Monday, nth: 1},
+	{word: "memorial", needsDay: true, month: 5, day: 28, weekday: time.Monday, nth: -1},
+}
+
+// date returns the month and day of the holiday in year y.
+func (h holiday) date(y int) (int, int) {
+	if h.nth == 0 {
+		return h.month, h.day
+	}
+	var t time.Time
+	if h.nth > 0 {
+		t = time.Date(y, time.Month(h.month), 1, 0, 0, 0, 0, time.UTC)
+		t = t.AddDate(0, 0, (int(h.weekday)-int(t.Weekday())+7)%7+7*(h.nth-1))
+	} else {
+		t = time.Date(y, time.Month(h.month)+1, 0, 0, 0, 0, 0, time.UTC) // last day of the month
+		t = t.AddDate(0, 0, -((int(t.Weekday()) - int(h.weekday) + 7) % 7))
+	}
+	t = t.AddDate(0, 0, h.offset)
+	return int(t.Month()), t.Day()
+}
+
+// holidayAt reads a capitalised holiday name at i ("Thanksgiving",
+// "Thanksgiving Day", "Christmas Eve", "Election Day") and returns its point
+// and end.
+func holidayAt(d *doc, i int) (point, int, bool) {
+	if !d.is(i, cHoliday) || !d.toks[i].upper {
+		return point{}, 0, false
+	}
+	h := holidays[d.toks[i].val]
+	p := newPoint()
+	p.holiday, p.month, p.day = int(d.toks[i].val), h.month, h.day
+	j := i + 1
+	switch {
+	case d.toks[min(j, d.n()-1)].upper && d.lowerIs(j, "day"):
+		j++
+	case h.word == "christmas" && d.toks[min(j, d.n()-1)].upper && d.lowerIs(j, "eve"):
+		p.holiday, p.day = 0, 24 // a fixed date: no recomputation
+		j++
+	case h.needsDay:
+		return point{}, 0, false
+	}
+	return p, j, true
+}
+
+// holidayRule: "Christmas", "on Thanksgiving Day".
+var holidayRule = &rule{
+	name:     "holiday",
+	triggers: []int{keyClass + int(cHoliday)},
+	match: func(d *doc, i int) (match, bool) {
+		p, j, ok := holidayAt(d, i)
+		if !ok {
+			return match{}, false
+		}
+		if y, e, okYear := matchYear(d, j, true); okYear {
+			p.year, p.yearDig, j = y, 4, e // "Christmas 2023"
+		}
+		return one(i, j, timeline.TypeDate, p)
+	},
+}
