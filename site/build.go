@@ -186,7 +186,7 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	prev := loadManifest(b.fs, o)
-	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: prev, siteWide: make(chan struct{}, 1)}
+	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: prev}
 	if w.inPlace = canCommitInPlace(b.fs, o.OutDir, prev); w.inPlace {
 		w.tmp = filepath.Join(tmp, stagedDir)
 	}

@@ -142,15 +142,11 @@ func swap(fs afero.Fs, out, tmp string, lock sync.Locker, workers int) (warnings
 // writer writes pages into the temporary folder, reusing unchanged pages of the
 // previous site.
 type writer struct {
-	// siteWide admits one root-level page at a time: those (the timeline page,
-	// the exports, the search data) each hold the whole timeline in memory while
-	// they render, and rendering them side by side set the peak memory.
-	siteWide chan struct{}
-	fs       afero.Fs
-	out      string // the previous site
-	tmp      string // the new one
-	prev     manifest
-	dirs     sync.Map
+	fs   afero.Fs
+	out  string // the previous site
+	tmp  string // the new one
+	prev manifest
+	dirs sync.Map
 	// inPlace: out is updated in place (commit.go), so an unchanged page needs
 	// no file operation at all and tmp holds only the changed pages.
 	inPlace bool
@@ -162,11 +158,32 @@ type pageResult struct {
 	err    error
 }
 
-// writeAll writes every page on workers goroutines; results are indexed like pages.
+// writeAll writes every page; results are indexed like pages. Root-level pages
+// (the timeline page, the exports, the search data) each hold the whole timeline
+// in memory while they render, and rendering them side by side set the peak
+// memory: one goroutine renders them one after another, from the start of the
+// stage, while workers goroutines write the other pages. Started last (plan
+// order puts the exports at the end), they were the stage's single-core tail.
 func (w *writer) writeAll(pages []Page, workers int, prog *progress) []pageResult {
 	results := make([]pageResult, len(pages))
+	var siteWide, rest []int
+	for i, pg := range pages {
+		if strings.Contains(pg.Path, "/") {
+			rest = append(rest, i)
+		} else {
+			siteWide = append(siteWide, i)
+		}
+	}
 	jobs := make(chan int)
 	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for _, i := range siteWide {
+			results[i] = w.writePage(pages[i])
+			prog.step()
+		}
+	}()
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
 		go func() {
@@ -177,7 +194,7 @@ func (w *writer) writeAll(pages []Page, workers int, prog *progress) []pageResul
 			}
 		}()
 	}
-	for i := range pages {
+	for _, i := range rest {
 		jobs <- i
 	}
 	close(jobs)
@@ -193,10 +210,6 @@ func (w *writer) writePage(pg Page) pageResult {
 		if !w.inPlace && w.reuse(pg.Path, prev) {
 			return pageResult{entry: prev, reused: true}
 		}
-	}
-	if !strings.Contains(pg.Path, "/") && w.siteWide != nil {
-		w.siteWide <- struct{}{}
-		defer func() { <-w.siteWide }()
 	}
 	entry, err := w.render(pg)
 	return pageResult{entry: entry, err: err}
