@@ -55,6 +55,10 @@ var deicticRule = &rule{
 				p := relPoint(anchorDCT, uWeek, 0)
 				p.weekend, p.bare = true, true
 				return one(i, j+1, timeline.TypeDate, p)
+			case d.lowerIs(j, "week") && !(d.dash(j+1) && d.glued(j+1)) && !weekQualified(d, j+1):
+				// "For the week, the index fell": the narrative's week
+				p := relPoint(anchorNarr, uWeek, 0)
+				return one(i, j+1, timeline.TypeDate, p)
 			case d.lowerIs(j, "year") && !(d.dash(j+1) && d.glued(j+1)):
 				// "the year ended March 31" is a fiscal year's length; "for the year" the current one
 				if d.lowerIs(j+1, "ended") || d.lowerIs(j+1, "ending") || d.lowerIs(j+1, "to") {
@@ -375,4 +379,15 @@ func durationValue(n int, u uint8) string {
 		return "P" + mul(1000) + "Y"
 	}
 	return "P" + num + "D"
+}
+
+// weekQualified reports whether the word at k restricts a preceding "the
+// week" to some other week ("the week of March 6", "the week before the
+// vote"), which the bare rule must not resolve as the narrative's.
+func weekQualified(d *doc, k int) bool {
+	switch m := d.modOf(k); m {
+	case mOf, mBefore, mAfter, mTo:
+		return true
+	}
+	return d.lowerIs(k, "following") || d.lowerIs(k, "ended") || d.lowerIs(k, "ending") || d.lowerIs(k, "ahead")
 }
