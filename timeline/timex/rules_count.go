@@ -125,6 +125,14 @@ var countRule = &rule{
 			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
+		if n > 0 && d.mod(k, mTo) {
+			// "two to three weeks": a span of counts, read from its lower bound
+			if m, e, okm := count(d, k+1); okm && m > n {
+				if _, isUnit := d.unit(e); isUnit {
+					k = e
+				}
+			}
+		}
 		half := false
 		if n > 0 && n < 1000 {
 			k, half = halfFraction(d, k) // "2 1/2 years"
