@@ -195,6 +195,8 @@ func init() {
 	}
 	// words that only ever follow "the" inside an expression ("the latest quarter")
 	addWords(cFiller, 0, "latest", "comparable", "corresponding", "most", "full", "period", "term", "near", "short")
+	// words between an article and a unit: "an additional year", "an extra week"
+	addWords(cFiller, 0, "additional", "extra")
 	for k, h := range holidays {
 		if k > 0 {
 			addWords(cHoliday, int32(k), h.word)

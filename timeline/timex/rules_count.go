@@ -128,7 +128,7 @@ var countRule = &rule{
 		if n > 0 && d.mod(k, mTo) {
 			// "two to three weeks": a span of counts, read from its lower bound
 			if m, e, okm := count(d, k+1); okm && m > n {
-				if _, isUnit := d.unit(e); isUnit {
+				if u, _ := d.unit(e); u != uNone {
 					k = e
 				}
 			}
@@ -137,8 +137,8 @@ var countRule = &rule{
 		if n > 0 && n < 1000 {
 			k, half = halfFraction(d, k) // "2 1/2 years"
 		}
-		if _, isUnit := d.unit(k); !isUnit && k < d.n() && d.toks[k].kind == tWord && inSet(countFillers, d.textOf(k)) {
-			if _, next := d.unit(k + 1); next {
+		if u, _ := d.unit(k); u == uNone && k < d.n() && d.toks[k].kind == tWord && inSet(countFillers, d.textOf(k)) {
+			if next, _ := d.unit(k + 1); next != uNone {
 				k++ // "20 more years", "eight trading days"
 			}
 		}
@@ -305,7 +305,7 @@ func prevIsAmount(d *doc, i int) bool {
 }
 
 // countFillers may stand between a number and its unit.
-var countFillers = map[string]bool{"more": true, "additional": true, "further": true, "trading": true,
+var countFillers = map[string]bool{"more": true, "additional": true, "extra": true, "further": true, "trading": true,
 	"business": true, "working": true, "consecutive": true, "straight": true, "full": true, "calendar": true}
 
 // halfFraction skips a glued "1/2" after a count ("2 1/2 years").
