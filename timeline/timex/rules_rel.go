@@ -31,7 +31,7 @@ var deicticRule = &rule{
 		j := i
 		if m := d.modOf(i); m == mCurrent || m == mRecent {
 			// "current" and "recent" on their own ("the current crisis") refer to now and the recent past
-			if _, isUnit := d.unit(i + 1); isUnit || countAhead(d, i+1) || !d.toks[i].upper && false {
+			if u, _ := d.unit(i + 1); u != uNone || countAhead(d, i+1) {
 				return match{}, false
 			}
 			if m == mCurrent {
