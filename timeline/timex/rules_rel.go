@@ -199,6 +199,9 @@ var relativeRule = &rule{
 			if d.dash(j) && d.glued(j) {
 				j++
 			}
+			if m == mMid && d.is(j, cPart) {
+				return midPart(d, i, j)
+			}
 		}
 		the := false
 		if d.mod(j, mThe) {
@@ -390,4 +393,20 @@ func weekQualified(d *doc, k int) bool {
 		return true
 	}
 	return d.lowerIs(k, "following") || d.lowerIs(k, "ended") || d.lowerIs(k, "ending") || d.lowerIs(k, "ahead")
+}
+
+// midPart reads "mid-afternoon", "mid afternoon yesterday", "mid-morning
+// Friday": a part of the publication day unless a day follows.
+func midPart(d *doc, i, j int) (match, bool) {
+	p := relPoint(anchorDCT, uDay, 0)
+	p.part = int(d.toks[j].val)
+	k := j + 1
+	if e, ok := d.word(k); ok && e.class == cDeictic && (e.val == dToday || e.val == dYesterday || e.val == dTomorrow) {
+		p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e.val]
+		k++
+	} else if d.is(k, cWeekday) {
+		p.relative, p.weekday = false, int(d.toks[k].val)
+		k++
+	}
+	return one(i, k, timeline.TypeTime, p)
 }
