@@ -15,8 +15,8 @@ func (r *resolver) tenseDir(e expr) int {
 		return 1
 	case d.lowerIs(e.i-1, "since"):
 		return -1
-	case d.lowerIs(e.i-1, "by") && e.pt.month > 0 && e.pt.weekday < 0:
-		return 1 // a deadline: "finish the work by August"
+	case (d.lowerIs(e.i-1, "by") || d.lowerIs(e.i-1, "effective")) && e.pt.month > 0 && e.pt.weekday < 0:
+		return 1 // a deadline or a start: "finish the work by August", "effective Feb. 1"
 	}
 	best, bestDist := 0, 1<<30
 	for k := e.i - 1; k >= 0 && e.i-k <= 30; k-- {
