@@ -102,11 +102,13 @@ func tenseOf(d *doc, k int) int {
 	if (inSet(toFuture, w) && d.mod(k+1, mTo)) || (d.lowerIs(k, "as") && k > 1 && (d.lowerIs(k-1, "soon") || d.lowerIs(k-1, "early")) && d.lowerIs(k-2, "as")) {
 		return 1
 	}
-	if inSet(pastWords, w) {
-		return -1
+	past := inSet(pastWords, w) ||
+		// a regular past: "-ed", but not "succeed" or "United"
+		(len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known)
+	if past && d.lowerIs(k-1, "be") {
+		return 0 // a passive infinitive ("will be paid", "to be held") tells no tense
 	}
-	// a regular past: "-ed", but not "succeed" or "United"
-	if len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known {
+	if past {
 		return -1
 	}
 	return 0
