@@ -96,6 +96,12 @@ func tenseOf(d *doc, k int) int {
 		if d.mod(k+1, mTo) && d.lowerIs(k, "next") {
 			return 0 // "next to the embassy" is a place
 		}
+		if d.lowerIs(k, "plans") && !d.mod(k+1, mTo) {
+			return 0 // "vacation plans" is a noun
+		}
+		if d.lowerIs(k-1, "had") || d.lowerIs(k-2, "had") || d.lowerIs(k-1, "previously") {
+			return -1 // "had been due to expire", "as previously planned": a plan of the past
+		}
 		return 1
 	}
 	// "set to resume", "is to meet", "as soon as", "as early as"
