@@ -208,6 +208,10 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 		p.year, p.yearDig = y, 4
 		return p, e, true
 	}
+	if y, e, ok := matchWordYear(d, k); ok && !isAbbrevMonth(d, i) {
+		p.year, p.yearDig = y, 4 // spoken news: "January nineteen ninety-seven"
+		return p, e, true
+	}
 	// a month on its own: abbreviations and weak names need a temporal cue before
 	if isAbbrevMonth(d, i) && j == i+1 {
 		return point{}, 0, false
