@@ -177,6 +177,9 @@ var countRule = &rule{
 			return fixed(i, k+2, timeline.TypeDuration, durationValue(n, u))
 		}
 		end := k + 1
+		if !adjective && d.mod(end, mOr) && d.lowerIs(end+1, "so") {
+			end += 2 // "a week or so (ago)": the hedge belongs to the count
+		}
 		if !adjective && !plural && n == 1 && d.mod(end, mAnd) && d.mod(end+1, mA) && d.lowerIs(end+2, "half") {
 			end, half = end+3, true // "a minute and a half"
 		}

@@ -272,6 +272,9 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 			return match{}, false
 		}
 		p = relPoint(anchor, u, shift)
+		if d.mod(j+1, mOr) && d.lowerIs(j+2, "so") {
+			return one(i, j+3, typ, p) // "the next year or so"
+		}
 		return one(i, j+1, typ, p)
 	}
 	switch {
