@@ -26,7 +26,8 @@ const (
 
 // cleanStale removes the temporary folders a killed build left beside out. If a
 // build was killed in the middle of the swap (out gone, out.old-* present), the
-// previous site is put back first.
+// previous site is put back first; then the in-place commits a killed build
+// left (out.commit-*, see commit.go) are finished.
 func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err error) {
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	entries, err := afero.ReadDir(fs, parent)
@@ -47,15 +48,6 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 			olds = append(olds, filepath.Join(parent, name))
 		}
 	}
-	// A commit folder is a change the killed build had already decided to
-	// publish: finish it (in name order; two can only exist if finishing one failed).
-	sort.Strings(commits)
-	for _, c := range commits {
-		if err := rollForward(fs, out, c, workers); err != nil {
-			return warnings, err
-		}
-		warnings = append(warnings, fmt.Sprintf("finished publishing %s left by an interrupted build", c))
-	}
 	if len(olds) > 0 {
 		if exists, _ := afero.DirExists(fs, out); !exists {
 			// Only one swap runs at a time, so at most one old folder is a whole
@@ -67,6 +59,16 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 			warnings = append(warnings, fmt.Sprintf("restored %s from %s left by an interrupted build", out, olds[0]))
 			olds = olds[1:]
 		}
+	}
+	// A commit folder is a change a killed build had already decided to
+	// publish: finish it (into the restored site, if a swap was interrupted
+	// too), in name order; two can only exist if finishing one failed.
+	sort.Strings(commits)
+	for _, c := range commits {
+		if err := rollForward(fs, out, c, workers); err != nil {
+			return warnings, err
+		}
+		warnings = append(warnings, fmt.Sprintf("finished publishing %s left by an interrupted build", c))
 	}
 	for _, dir := range append(tmps, olds...) {
 		if err := fs.RemoveAll(dir); err != nil {
