@@ -26,9 +26,16 @@ func relPoint(anchor int, unit uint8, shift int) point {
 // deicticRule: words that resolve on their own.
 var deicticRule = &rule{
 	name:     "deictic",
-	triggers: []int{keyClass + int(cDeictic), keyMod + mThe, keyMod + mIn, keyMod + mCurrent, keyMod + mRecent},
+	triggers: []int{keyClass + int(cDeictic), keyMod + mThe, keyMod + mIn, keyMod + mCurrent, keyMod + mRecent, keyMod + mThese},
 	match: func(d *doc, i int) (match, bool) {
 		j := i
+		if d.mod(i, mThese) {
+			// "these days" is an idiom for now
+			if d.lowerIs(i+1, "days") {
+				return fixed(i, i+2, timeline.TypeDate, "PRESENT_REF")
+			}
+			return match{}, false
+		}
 		if m := d.modOf(i); m == mCurrent || m == mRecent {
 			// "current" and "recent" on their own ("the current crisis") refer to now and the recent past
 			if u, _ := d.unit(i + 1); u != uNone || countAhead(d, i+1) {
