@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -45,7 +46,7 @@ func (s *site) articlePage(i int) Page {
 			Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample, Events: events}
 		if !a.Meta.Date.IsZero() {
 			pub := timeline.DateOf(a.Meta.Date)
-			v.Published = &timeView{Text: FormatDate(pub), Attr: datetimeAttr(pub)}
+			v.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
 		}
 		v.Source = strings.TrimSpace(a.Meta.Source)
 		if u, err := url.Parse(v.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -116,7 +117,7 @@ func (s *site) mentionView(m timeline.Mention) mentionView {
 		mv.Publisher = strings.TrimSpace(a.Meta.Publisher)
 		if !a.Meta.Date.IsZero() {
 			pub := timeline.DateOf(a.Meta.Date)
-			mv.Published = &timeView{Text: FormatDate(pub), Attr: datetimeAttr(pub)}
+			mv.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
 		}
 		if m.Timex != nil {
 			mv.Anchor = timexAnchor(*m.Timex)

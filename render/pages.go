@@ -13,6 +13,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
 )
@@ -250,9 +251,9 @@ func embedSnippet(src, title string) string {
 func (s *site) summary(v *indexView) string {
 	text := plural(len(s.tl.Events), "event") + " from " + plural(len(s.tl.Articles), "article")
 	if v.FirstYear != 0 && v.LastYear != v.FirstYear {
-		text += fmt.Sprintf(", %s–%s", yearText(v.FirstYear), yearText(v.LastYear))
+		text += fmt.Sprintf(", %s–%s", datefmt.Year(v.FirstYear), datefmt.Year(v.LastYear))
 	} else if v.FirstYear != 0 {
-		text += ", " + yearText(v.FirstYear)
+		text += ", " + datefmt.Year(v.FirstYear)
 	}
 	return text + "."
 }
@@ -293,7 +294,7 @@ func yearLabel(d timeline.Date) string {
 	if d.IsZero() {
 		return "Undated"
 	}
-	return yearText(d.Start.Year())
+	return datefmt.Year(d.Start.Year())
 }
 
 func yearAnchor(d timeline.Date) string {

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"fmt"
 	"io/fs"
 	"path"
 	"regexp"
@@ -418,22 +417,6 @@ func TestSeedBudget(t *testing.T) {
 	if total > 50*1024 {
 		t.Errorf("timeline page with CSS and JS weighs %d bytes, budget 50 KB", total)
 	}
-}
-
-func ExampleFormatRange() {
-	d := func(v string) timeline.Date { x, _ := timeline.ParseDate(v); return x }
-	end := func(v string) *timeline.Date { x := d(v); return &x }
-	fmt.Println(FormatRange(d("2018"), end("2020")))
-	fmt.Println(FormatRange(d("2024-06-12"), end("2024-06-14")))
-	fmt.Println(FormatRange(d("2024-05-12"), end("2024-06-03")))
-	fmt.Println(FormatRange(d("2019-05"), end("2019-07")))
-	fmt.Println(FormatRange(d("2018"), end("2024-06-12")))
-	// Output:
-	// 2018–2020
-	// 12–14 June 2024
-	// 12 May – 3 June 2024
-	// May–July 2019
-	// 2018 – 12 June 2024
 }
 
 func TestControlCharactersAndInvalidUTF8AreReplaced(t *testing.T) {

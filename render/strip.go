@@ -2,6 +2,8 @@ package render
 
 import (
 	"strconv"
+
+	"github.com/newsline/timeline/render/datefmt"
 )
 
 // stripView is the overview strip: one bar per year from the first to the
@@ -46,7 +48,7 @@ func stripOf(years []yearView) *stripView {
 		return nil
 	}
 	v := &stripView{Width: (last - first + 1) * barWidth, Height: stripHeight,
-		First: yearText(first), Last: yearText(last), firstYear: first, lastYear: last}
+		First: datefmt.Year(first), Last: datefmt.Year(last), firstYear: first, lastYear: last}
 	for y := first; y <= last; y++ {
 		n := counts[y]
 		if n == 0 {
@@ -58,7 +60,7 @@ func stripOf(years []yearView) *stripView {
 		}
 		v.Bars = append(v.Bars, barView{
 			Anchor: "y" + strconv.Itoa(y),
-			Label:  yearText(y) + ": " + plural(n, "event"),
+			Label:  datefmt.Year(y) + ": " + plural(n, "event"),
 			X:      (y-first)*barWidth + 1, Y: stripHeight - h, W: barWidth - 2, H: h,
 		})
 	}

@@ -1,10 +1,10 @@
 package export
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
+	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -43,77 +43,24 @@ func timeFields(d timeline.Date) int {
 	return strings.Count(t, ":") + 1
 }
 
-func dayText(t time.Time) string { return fmt.Sprintf("%d %s %d", t.Day(), t.Month(), t.Year()) }
-
-// displayDate writes a date at its own precision, never finer: "2020",
-// "September 2023", "12 June 2024", "week of 10 June 2024".
+// displayDate writes a date in the wording the pages use (package datefmt).
 func displayDate(d timeline.Date) string {
 	if d.IsZero() {
 		return cleanText(d.Value)
 	}
-	s := d.Start
-	switch d.Gran {
-	case timeline.GranMillennium, timeline.GranCentury:
-		return fmt.Sprintf("%d–%d", s.Year(), lastInstant(d).Year())
-	case timeline.GranDecade:
-		return fmt.Sprintf("%ds", s.Year())
-	case timeline.GranYear:
-		return fmt.Sprintf("%d", s.Year())
-	case timeline.GranHalf:
-		if s.Month() == time.January {
-			return fmt.Sprintf("first half of %d", s.Year())
-		}
-		return fmt.Sprintf("second half of %d", s.Year())
-	case timeline.GranQuarter:
-		return fmt.Sprintf("Q%d %d", (int(s.Month())-1)/3+1, s.Year())
-	case timeline.GranSeason:
-		return seasonText(s)
-	case timeline.GranMonth:
-		return fmt.Sprintf("%s %d", s.Month(), s.Year())
-	case timeline.GranWeek:
-		return "week of " + dayText(s)
-	case timeline.GranDay:
-		return dayText(s)
-	case timeline.GranTime:
-		if part := partOfDay(d); part != "" {
-			return dayText(s) + ", " + part
-		}
-		layout := "15:04"
-		if timeFields(d) == 3 {
-			layout = "15:04:05"
-		}
-		return dayText(s) + ", " + s.Format(layout) + " UTC"
-	}
-	return cleanText(d.Value)
+	return datefmt.Date(d)
 }
 
-func seasonText(s time.Time) string {
-	switch s.Month() {
-	case time.March:
-		return fmt.Sprintf("spring %d", s.Year())
-	case time.June:
-		return fmt.Sprintf("summer %d", s.Year())
-	case time.September:
-		return fmt.Sprintf("autumn %d", s.Year())
-	}
-	return fmt.Sprintf("winter %d–%d", s.Year(), s.Year()+1)
-}
-
-// displayEvent writes the event's date or range: "2018–2020", "12 June 2024 – 3 July 2024".
+// displayEvent writes the event's date or range as the pages do: "2018–2020",
+// "12 June 2024 – 3 July 2024".
 func displayEvent(ev timeline.Event) string {
-	start := displayDate(ev.Start)
-	last, ranged := eventLast(ev)
-	if !ranged {
-		return start
+	if ev.Start.IsZero() {
+		return displayDate(ev.Start)
 	}
-	end := displayDate(last)
-	if end == start {
-		return start
+	if last, ranged := eventLast(ev); ranged {
+		return datefmt.Range(ev.Start, &last)
 	}
-	if strings.Contains(start, " ") || strings.Contains(end, " ") {
-		return start + " – " + end
-	}
-	return start + "–" + end
+	return datefmt.Date(ev.Start)
 }
 
 // isoDate writes d as an ISO 8601 date at the precision it has, or "" when ISO

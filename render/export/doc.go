@@ -38,7 +38,7 @@
 //     of the range's end, inclusive). Precisions TimelineJS cannot express (week,
 //     quarter, half, season, decade, century, millennium, parts of a day) become the
 //     span they cover (start_date..end_date) with a slide-level "display_date" such as
-//     "week of 10 June 2024" or "Q2 2024". unique_id is "ev-" + the event ID reduced
+//     "week 24 of 2024" or "second quarter of 2024" (the pages' wording, package datefmt). unique_id is "ev-" + the event ID reduced
 //     to TimelineJS's slug alphabet [a-z0-9-] (so TimelineJS keeps it unchanged).
 //     headline and text are HTML (TimelineJS renders them as HTML): every piece of
 //     source text in them is HTML-escaped.
