@@ -115,15 +115,24 @@ func (p *site) atomSummary(ev timeline.Event) string {
 	var b strings.Builder
 	b.WriteString("<p>" + html.EscapeString(displayEvent(ev)) + "</p>")
 	b.WriteString(escapeParagraph(firstSentence(ev)))
-	if srcs := p.sources(ev); len(srcs) > 0 {
-		b.WriteString("<p>Sources: ")
-		for i, src := range srcs {
-			if i > 0 {
-				b.WriteString("; ")
-			}
-			b.WriteString(htmlLink(src.URL, src.Title))
-		}
-		b.WriteString("</p>")
+	b.WriteString(p.sourcesHTML(ev))
+	return b.String()
+}
+
+// sourcesHTML is the "Sources: a; b" paragraph of a feed entry or slide, or "".
+func (p *site) sourcesHTML(ev timeline.Event) string {
+	srcs := p.sources(ev)
+	if len(srcs) == 0 {
+		return ""
 	}
+	var b strings.Builder
+	b.WriteString("<p>Sources: ")
+	for i, src := range srcs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(htmlLink(src.URL, src.Title))
+	}
+	b.WriteString("</p>")
 	return b.String()
 }

@@ -88,16 +88,7 @@ func (p *site) tljsBody(ev timeline.Event) string {
 	if sentence := firstSentence(ev); sentence != "" {
 		b.WriteString(escapeParagraph(sentence))
 	}
-	if srcs := p.sources(ev); len(srcs) > 0 {
-		b.WriteString("<p>Sources: ")
-		for i, src := range srcs {
-			if i > 0 {
-				b.WriteString("; ")
-			}
-			b.WriteString(htmlLink(src.URL, src.Title))
-		}
-		b.WriteString("</p>")
-	}
+	b.WriteString(p.sourcesHTML(ev))
 	b.WriteString("<p>" + htmlLink(p.eventURL(ev), "Event page") + "</p>")
 	return b.String()
 }
