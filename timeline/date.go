@@ -103,33 +103,21 @@ func ParseDate(value string) (Date, error) {
 	}
 	yearText := parts[0]
 	n, _ := strconv.Atoi(yearText)
-	switch len(yearText) {
-	case 1:
-		if len(parts) != 1 {
+	if len(yearText) < 4 {
+		// One, two or three digits name a millennium, a century or a decade ("199").
+		if len(parts) != 1 || hasTime {
 			return bad()
 		}
-		d.Gran = GranMillennium
-		d.Start = ymd(n*1000, 1, 1)
-		d.End = d.Start.AddDate(1000, 0, 0)
+		coarse := [...]struct {
+			gran  Granularity
+			years int
+		}{{GranMillennium, 1000}, {GranCentury, 100}, {GranDecade, 10}}[len(yearText)-1]
+		d.Gran = coarse.gran
+		d.Start = ymd(n*coarse.years, 1, 1)
+		d.End = d.Start.AddDate(coarse.years, 0, 0)
 		return d, nil
-	case 2:
-		if len(parts) != 1 {
-			return bad()
-		}
-		d.Gran = GranCentury
-		d.Start = ymd(n*100, 1, 1)
-		d.End = d.Start.AddDate(100, 0, 0)
-		return d, nil
-	case 3:
-		if len(parts) != 1 {
-			return bad()
-		}
-		d.Gran = GranDecade
-		d.Start = ymd(n*10, 1, 1)
-		d.End = d.Start.AddDate(10, 0, 0)
-		return d, nil
-	case 4:
-	default:
+	}
+	if len(yearText) != 4 {
 		return bad()
 	}
 	year := n

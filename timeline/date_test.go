@@ -41,7 +41,7 @@ func TestParseDateSpans(t *testing.T) {
 
 func TestParseDateRejects(t *testing.T) {
 	for _, v := range []string{"", "XXXX-XX-XX", "PRESENT_REF", "P3D", "2023-13", "2023-02-30", "0000-00-00",
-		"9999-99-99", "2024-W54", "2024-Q5", "2024-06-12T25", "20245", "2024-06-12-01", "abcd"} {
+		"9999-99-99", "19T10", "2024-W54", "2024-Q5", "2024-06-12T25", "20245", "2024-06-12-01", "abcd"} {
 		if d, err := ParseDate(v); err == nil {
 			t.Errorf("ParseDate(%q) = %+v, want an error", v, d)
 		}

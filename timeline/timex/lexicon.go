@@ -309,14 +309,7 @@ func lookup(w string) (entry, bool) {
 		return entry{}, false
 	}
 	var buf [16]byte
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	e, ok := lexicon[string(buf[:len(w)])]
+	e, ok := lexicon[string(lowerASCII(buf[:0], w))]
 	return e, ok
 }
 
@@ -329,12 +322,19 @@ func inSet(set map[string]bool, w string) bool {
 		return false
 	}
 	var buf [16]byte
+	return set[string(lowerASCII(buf[:0], w))]
+}
+
+// lowerASCII appends w to dst with ASCII letters lower-cased. Callers pass a
+// stack buffer and index a map with string(result), which Go does without
+// allocating: this runs for every candidate word of the text.
+func lowerASCII(dst []byte, w string) []byte {
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		buf[i] = c
+		dst = append(dst, c)
 	}
-	return set[string(buf[:len(w)])]
+	return dst
 }
