@@ -133,3 +133,8 @@ func (d *doc) isolatedNumber(i int) bool {
 	}
 	return true
 }
+
+// possessiveAt reports whether a glued "'s" starts at token i ("Friday's vote").
+func possessiveAt(d *doc, i int) bool {
+	return (d.punct(i, '\'') || d.punct(i, '\u2019')) && d.glued(i) && d.glued(i+1) && d.lowerIs(i+1, "s")
+}

@@ -48,7 +48,9 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 // word before a date join it ("around Nov. 1", "about 7:15 p.m."), as TimeML does.
 func settle(d *doc, m *match, last int) {
 	e := &m.exprs[0]
-	if e.isPoint && e.i-1 >= last {
+	// not "get around Wednesday's ruling": a possessive day is a determiner,
+	// and the word before it belongs to the verb
+	if e.isPoint && e.i-1 >= last && !possessiveAt(d, e.j) {
 		if k := d.modOf(e.i - 1); k == mAbout || k == mNearly {
 			e.i--
 		}
@@ -166,7 +168,12 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	tx.Anchor = kind
 	if dt, err := timeline.ParseDate(res.value); err == nil {
 		tx.Date = dt
-		if !p.yearBack && !e.pt.yearBack {
+		switch {
+		case e.pt.thatQuarter:
+			// "the 1988 period" compares with the narrative's quarter without
+			// moving it, but tells that the narrative counts quarters
+			r.lastGran = dt.Gran
+		case !p.yearBack && !e.pt.yearBack:
 			// a comparison ("a year ago") does not move the narrative
 			r.remember(dt)
 		}

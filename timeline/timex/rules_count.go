@@ -56,11 +56,14 @@ func count(d *doc, i int) (n, j int, ok bool) {
 	return 0, 0, false
 }
 
-// approxPrefix skips "nearly", "about", "more than", "at least", "up to", "over".
+// approxPrefix skips "nearly", "almost", "more than", "at least", "up to".
 func approxPrefix(d *doc, i int) int {
 	switch d.modOf(i) {
-	case mNearly, mAbout:
+	case mNearly:
 		return i + 1
+	case mAbout:
+		// "about five hours": TimeBank leaves "about", "around" out of a
+		// duration (as it does "over"), while it keeps "nearly", "almost"
 	case mOver:
 		// "over three years" reads as a signal ("during"), which TimeML leaves out
 	case mMoreThan, mLessThan:
@@ -122,6 +125,9 @@ var countRule = &rule{
 			}
 			if pm := d.modOf(j - 1); pm == mPast && !the {
 				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "in past years"
+			}
+			if the && !lead && (d.mod(j+1, mBefore) || d.mod(j+1, mAfter)) {
+				i = j // "the weeks before the vote": the article goes with the event clause
 			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}

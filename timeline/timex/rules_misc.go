@@ -65,10 +65,11 @@ var quarterRule = &rule{
 			}
 		}
 		if p.yearDig == 0 && !p.relative && j > i {
-			// "the 1988 third quarter"; "the 1988 quarter": the narrative's quarter of that year
+			// "the 1988 third quarter"; "the 1988 quarter", "the 1988 period" (in a
+			// report of results): the narrative's quarter of that year
 			if y, e, ok := matchYear(d, j, true); ok && d.is(e, cOrdinal) {
 				p.year, p.yearDig, j = y, 4, e
-			} else if ok && d.lowerIs(e, "quarter") && !(d.dash(e+1) && d.glued(e+1)) && !d.mod(e+1, mOf) {
+			} else if ok && (d.lowerIs(e, "quarter") || d.lowerIs(e, "period")) && !(d.dash(e+1) && d.glued(e+1)) && !d.mod(e+1, mOf) {
 				p.year, p.yearDig, p.thatQuarter = y, 4, true
 				return one(i, e+1, timeline.TypeDate, p)
 			}

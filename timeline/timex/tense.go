@@ -7,6 +7,12 @@ package timex
 // the nearest tense marker in its sentence decides.
 func (r *resolver) tenseDir(e expr) int {
 	d := r.d
+	if e.pt.weekday >= 0 && e.pt.month == 0 && possessiveAt(d, e.j) {
+		// "Wednesday's ruling" names the day of a thing, not of the clause's
+		// verb ("ways to get around Wednesday's ruling"); a thing reported by
+		// its day is mostly done ("Thursday's closing price")
+		return -1
+	}
 	// the preposition outweighs the verb: "postponed until Tuesday" looks
 	// ahead, "closed since March" back; a fronted "Until Tuesday, they had"
 	// tells what held up to then, so the verb decides
@@ -76,12 +82,15 @@ var pastWords = map[string]bool{
 	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
 }
 
-var toFuture = map[string]bool{"set": true, "is": true, "are": true, "going": true, "due": true, "poised": true, "slated": true}
+// planWords look ahead only before "to" (see tenseOf).
+var planWords = map[string]bool{"plan": true, "plans": true, "planned": true, "planning": true, "going": true}
+
+var toFuture = map[string]bool{"set": true, "is": true, "are": true, "due": true, "poised": true, "slated": true}
 
 var futureWords = map[string]bool{
 	"would": true, "'d": false,
 	"will": true, "shall": true, "ll": true, "tomorrow": true, "upcoming": true, "scheduled": true,
-	"plans": true, "planned": true, "expects": true, "expected": true, "intends": true, "due": true,
+	"expects": true, "expected": true, "intends": true, "due": true,
 	"next": true, "coming": true, "wo": true,
 }
 
@@ -92,12 +101,23 @@ func tenseOf(d *doc, k int) int {
 		return 0
 	}
 	w := d.textOf(k)
+	if inSet(planWords, w) {
+		// "plans to", "planning to", "planned to": an intention looks ahead; the
+		// noun ("vacation plans") and the adjective ("the planned trip") do not
+		switch {
+		case d.lowerIs(k-1, "had") || d.lowerIs(k-1, "previously"):
+			return -1 // "had planned to", "as previously planned": a plan of the past
+		case !d.mod(k+1, mTo):
+			return 0
+		}
+		return 1
+	}
+	if (d.lowerIs(k, "was") || d.lowerIs(k, "were")) && inSet(planWords, d.textOf(min(k+1, d.n()-1))) && d.mod(k+2, mTo) {
+		return 1 // "were planning to drive": the plan, not the past, sets the direction
+	}
 	if inSet(futureWords, w) {
 		if d.mod(k+1, mTo) && d.lowerIs(k, "next") {
 			return 0 // "next to the embassy" is a place
-		}
-		if d.lowerIs(k, "plans") && !d.mod(k+1, mTo) {
-			return 0 // "vacation plans" is a noun
 		}
 		if d.lowerIs(k-1, "had") || d.lowerIs(k-2, "had") || d.lowerIs(k-1, "previously") {
 			return -1 // "had been due to expire", "as previously planned": a plan of the past
