@@ -35,12 +35,11 @@ type mark struct {
 func (s *site) articlePage(i int) Page {
 	a := &s.tl.Articles[i]
 	p := "articles/" + a.Slug + "/index.html"
-	var events []eventLink
-	for _, i := range s.articleEvents[a.Slug] {
-		events = append(events, *linkTo(s.tl.Events[i]))
-	}
-	key := hashOf(s.cfgKey, "article", digestArticle(a), s.highlights[a.Slug], events)
-	return htmlPage(p, key, func() (pageData, error) {
+	return htmlPage(p, s.articleKey(i), func() (pageData, error) {
+		var events []eventLink
+		for _, e := range s.articleEvents[i] {
+			events = append(events, *linkTo(s.tl.Events[e]))
+		}
 		d := s.page("article", p, articleTitle(a))
 		v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),
 			Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample, Events: events}
@@ -52,7 +51,7 @@ func (s *site) articlePage(i int) Page {
 		if u, err := url.Parse(v.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 			v.SourceIsURL = true
 		}
-		body, err := s.articleBody(a, d.Root)
+		body, err := s.articleBody(i, d.Root)
 		if err != nil {
 			return d, err
 		}
@@ -65,10 +64,35 @@ func (s *site) articlePage(i int) Page {
 	})
 }
 
+// articleKey hashes what an article page shows: the article, the expressions
+// it marks and the events it lists.
+func (s *site) articleKey(i int) string {
+	k := s.keys
+	k.reset()
+	k.str(s.cfgKey)
+	k.str("article")
+	k.articleHead(&s.tl.Articles[i])
+	k.str(s.contents[i])
+	hs := s.highlights[i]
+	k.list(len(hs))
+	for _, h := range hs {
+		k.span(h.Span)
+		k.str(h.EventID)
+		k.str(h.Title)
+	}
+	evs := s.articleEvents[i]
+	k.list(len(evs))
+	for _, e := range evs {
+		k.link(&s.tl.Events[e])
+	}
+	return k.sum()
+}
+
 // articleBody renders Markdown with goldmark (no raw HTML) and raw text as its
 // cleaned paragraphs; either way every dated expression is marked and linked.
-func (s *site) articleBody(a *timeline.Article, root string) (template.HTML, error) {
-	hs := s.highlights[a.Slug]
+func (s *site) articleBody(i int, root string) (template.HTML, error) {
+	a := &s.tl.Articles[i]
+	hs := s.highlights[i]
 	toMark := func(h highlight, start, end int) mark {
 		return mark{start: start, end: end, id: timexAnchor(h.Span),
 			href: root + "events/" + h.EventID + "/index.html", title: h.Title}

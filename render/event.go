@@ -1,7 +1,6 @@
 package render
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/newsline/timeline/render/datefmt"
@@ -11,7 +10,7 @@ import (
 type eventView struct {
 	ID, Title       string
 	Date            dateView
-	Entities        []timeline.Entity
+	Entities        []entityRef
 	MentionsHeading string
 	Mentions        []mentionView
 	Manual          bool
@@ -31,30 +30,27 @@ type mentionView struct {
 }
 
 func (s *site) eventPage(i int) Page {
-	ev := s.tl.Events[i]
+	ev := &s.tl.Events[i]
 	p := "events/" + ev.ID + "/index.html"
-	var prev, next *eventLink
+	var prev, next *timeline.Event
 	if i > 0 {
-		prev = linkTo(s.tl.Events[i-1])
+		prev = &s.tl.Events[i-1]
 	}
 	if i+1 < len(s.tl.Events) {
-		next = linkTo(s.tl.Events[i+1])
+		next = &s.tl.Events[i+1]
 	}
-	var arts []articleDigest
-	for _, slug := range mentionSlugs(ev) {
-		if a, ok := s.article(slug); ok {
-			// The event page shows only the article's metadata, not its text.
-			arts = append(arts, articleDigest{Path: a.Path, Slug: a.Slug, Headline: a.Headline, Meta: a.Meta})
+	return htmlPage(p, s.eventKey(ev, prev, next), func() (pageData, error) {
+		d := s.page("event", p, displayTitle(*ev))
+		d.Description = firstSentence(*ev)
+		v := s.eventView(i)
+		if prev != nil {
+			v.Prev = linkTo(*prev)
 		}
-	}
-	key := hashOf(s.cfgKey, "event", ev, prev, next, arts)
-	return htmlPage(p, key, func() (pageData, error) {
-		d := s.page("event", p, displayTitle(ev))
-		d.Description = firstSentence(ev)
-		v := s.eventView(ev)
-		v.Prev, v.Next = prev, next
+		if next != nil {
+			v.Next = linkTo(*next)
+		}
 		d.Event = v
-		ld, err := s.eventJSONLD(ev)
+		ld, err := s.eventJSONLD(*ev)
 		if err != nil {
 			return d, err
 		}
@@ -63,21 +59,42 @@ func (s *site) eventPage(i int) Page {
 	})
 }
 
-func linkTo(ev timeline.Event) *eventLink {
-	return &eventLink{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
-}
-
-func mentionSlugs(ev timeline.Event) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, m := range ev.Mentions {
-		if !seen[m.Article] {
-			seen[m.Article] = true
-			out = append(out, m.Article)
+// eventKey hashes what an event page shows: the event, its neighbours' links
+// and the metadata (not the text) of the articles quoted.
+func (s *site) eventKey(ev, prev, next *timeline.Event) string {
+	k := s.keys
+	k.reset()
+	k.str(s.cfgKey)
+	k.str("event")
+	k.event(ev)
+	for _, n := range []*timeline.Event{prev, next} {
+		if n == nil {
+			k.list(-1)
+			continue
+		}
+		k.list(1)
+		k.link(n)
+	}
+	for j, m := range ev.Mentions {
+		if a, ok := s.articles[m.Article]; ok && !reportedBefore(ev.Mentions[:j], m.Article) {
+			k.articleHead(&s.tl.Articles[a])
 		}
 	}
-	sort.Strings(out)
-	return out
+	return k.sum()
+}
+
+// reportedBefore reports whether one of the mentions comes from the article.
+func reportedBefore(ms []timeline.Mention, slug string) bool {
+	for _, m := range ms {
+		if m.Article == slug {
+			return true
+		}
+	}
+	return false
+}
+
+func linkTo(ev timeline.Event) *eventLink {
+	return &eventLink{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
 }
 
 func firstSentence(ev timeline.Event) string {
@@ -89,9 +106,10 @@ func firstSentence(ev timeline.Event) string {
 	return ""
 }
 
-func (s *site) eventView(ev timeline.Event) *eventView {
-	v := &eventView{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End),
-		Entities: uniqueEntities(ev.Entities), Manual: ev.Manual}
+func (s *site) eventView(i int) *eventView {
+	ev := &s.tl.Events[i]
+	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: dateViewOf(ev.Start, ev.End),
+		Entities: s.entitiesOf(i), Manual: ev.Manual}
 	for _, m := range ev.Mentions {
 		v.Mentions = append(v.Mentions, s.mentionView(m))
 	}

@@ -41,7 +41,7 @@ func (s *site) pageURL(p string) string {
 
 // exportPages lists the machine-readable files; their bytes come from render/export.
 func (s *site) exportPages() []Page {
-	key := func(name string) string { return hashOf(s.tlKey, "export", name) }
+	key := func(name string) string { return s.pageKey(s.tlKey, "export", name) }
 	bytesPage := func(p string, make func() ([]byte, error)) Page {
 		return Page{Path: p, Key: key(p), Render: func(w io.Writer) error {
 			data, err := make()

@@ -193,7 +193,7 @@ type eventRow struct {
 type sourceRef struct{ Slug, Label string }
 
 func (s *site) indexPage() Page {
-	return htmlPage("index.html", hashOf(s.tlKey, "index"), func() (pageData, error) {
+	return htmlPage("index.html", s.pageKey(s.tlKey, "index"), func() (pageData, error) {
 		d := s.page("index", "index.html", "")
 		d.Index = s.indexView()
 		return d, nil
@@ -201,7 +201,7 @@ func (s *site) indexPage() Page {
 }
 
 func (s *site) embedPage() Page {
-	return htmlPage("embed/index.html", hashOf(s.tlKey, "embed"), func() (pageData, error) {
+	return htmlPage("embed/index.html", s.pageKey(s.tlKey, "embed"), func() (pageData, error) {
 		d := s.page("embed", "embed/index.html", "Embedded timeline")
 		d.Embed = true
 		d.Canonical = ""
@@ -213,8 +213,8 @@ func (s *site) embedPage() Page {
 func (s *site) indexView() *indexView {
 	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
 	var cur *yearView
-	for _, ev := range s.tl.Events {
-		row := s.eventRow(ev)
+	for i, ev := range s.tl.Events {
+		row := s.eventRow(i)
 		if cur == nil || cur.Label != yearLabel(ev.Start) {
 			v.Years = append(v.Years, yearView{Label: yearLabel(ev.Start), Anchor: yearAnchor(ev.Start)})
 			cur = &v.Years[len(v.Years)-1]
@@ -258,7 +258,20 @@ func (s *site) summary(v *indexView) string {
 	return text + "."
 }
 
-func (s *site) eventRow(ev timeline.Event) eventRow {
+// entityRefs lists event i's entities as indexes into the filter table.
+func (s *site) entityRefs(i int) string {
+	var b []byte
+	for j, id := range s.eventEntities[i] {
+		if j > 0 {
+			b = append(b, ' ')
+		}
+		b = strconv.AppendInt(b, int64(id), 10)
+	}
+	return string(b)
+}
+
+func (s *site) eventRow(i int) eventRow {
+	ev := s.tl.Events[i]
 	row := eventRow{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
 	if !ev.Start.IsZero() {
 		row.Year = strconv.Itoa(ev.Start.Start.Year())
@@ -266,11 +279,7 @@ func (s *site) eventRow(ev timeline.Event) eventRow {
 			row.EndYear = strconv.Itoa(ev.End.Start.Year())
 		}
 	}
-	var refs []string
-	for _, en := range uniqueEntities(ev.Entities) {
-		refs = append(refs, strconv.Itoa(s.entityIdx[en]))
-	}
-	row.EntityRefs = strings.Join(refs, " ")
+	row.EntityRefs = s.entityRefs(i)
 	seen := map[string]bool{}
 	for _, m := range ev.Mentions {
 		a, ok := s.article(m.Article)
@@ -314,7 +323,7 @@ func plural(n int, word string) string {
 // searchPage writes search.js: the sentences of every event, by event ID, which
 // the script loads on the first search (a <script> works under file://, fetch does not).
 func (s *site) searchPage() Page {
-	return Page{Path: "search.js", Key: hashOf(s.tlKey, "search"), Render: func(w io.Writer) error {
+	return Page{Path: "search.js", Key: s.pageKey(s.tlKey, "search"), Render: func(w io.Writer) error {
 		// A slice of pairs, not a map, keeps the bytes in timeline order.
 		var b strings.Builder
 		b.WriteString("window.timelineSearch={")
@@ -341,7 +350,7 @@ func (s *site) searchPage() Page {
 // --- about, 404 ---
 
 func (s *site) aboutPage() Page {
-	return htmlPage("about/index.html", hashOf(s.cfgKey, "about", s.cfg.About), func() (pageData, error) {
+	return htmlPage("about/index.html", s.pageKey(s.cfgKey, "about", s.cfg.About), func() (pageData, error) {
 		d := s.page("about", "about/index.html", "About")
 		body, err := markdownHTML(s.cfg.About, nil)
 		if err != nil {
@@ -356,7 +365,7 @@ func (s *site) aboutPage() Page {
 }
 
 func (s *site) notFoundPage() Page {
-	return htmlPage("404.html", hashOf(s.cfgKey, "404"), func() (pageData, error) {
+	return htmlPage("404.html", s.pageKey(s.cfgKey, "404"), func() (pageData, error) {
 		d := s.page("notfound", "404.html", "Page not found")
 		d.Canonical = ""
 		if s.cfg.BaseURL != "" {

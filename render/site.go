@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,7 +9,7 @@ import (
 	"hash"
 	"io"
 	"io/fs"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,19 +20,21 @@ import (
 
 // Version is part of every page Key. Bump it when a change to this package's Go
 // code changes output bytes (template and asset changes are hashed on their own).
-const Version = "render-1"
+const Version = "render-2"
 
 // site is a timeline prepared for rendering: lookups built once, shared by pages.
 type site struct {
 	tl            timeline.Timeline
 	cfg           Config
-	articles      map[string]int          // slug -> index in tl.Articles
-	entities      []entityRef             // every entity, sorted by kind then name
-	entityIdx     map[timeline.Entity]int // entity -> index in entities
-	highlights    map[string][]highlight  // article slug -> dated expressions to mark
-	articleEvents map[string][]int        // article slug -> indexes of the events it reports, in order
-	cfgKey        string                  // hash of the settings and templates
-	tlKey         string                  // hash of the whole timeline
+	articles      map[string]int // slug -> index in tl.Articles
+	entities      []entityRef    // every entity, sorted by kind then name
+	eventEntities [][]int32      // per event: its distinct entities, as sorted indexes into entities
+	highlights    [][]highlight  // per article: dated expressions to mark, by start offset
+	articleEvents [][]int32      // per article: indexes of the events it reports, in order
+	contents      []string       // per article: digest of its text (contentDigest)
+	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
+	cfgKey        string         // hash of the settings and templates
+	tlKey         string         // hash of the whole timeline
 }
 
 // entityRef is an entity in the filter table the script reads.
@@ -46,6 +49,7 @@ type highlight struct {
 	Span    timeline.Span // original-file byte offsets
 	EventID string
 	Title   string
+	seq     int // position in timeline order, which breaks ties
 }
 
 func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
@@ -57,7 +61,7 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 		}
 		cfg.BaseURL = base
 	}
-	s := &site{tl: tl, cfg: cfg, articles: make(map[string]int, len(tl.Articles))}
+	s := &site{tl: tl, cfg: cfg, articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter()}
 	if err := s.checkNames(); err != nil {
 		return nil, err
 	}
@@ -68,7 +72,11 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 		return nil, err
 	}
 	s.cfgKey = hashOf(Version, ver, cfg)
-	s.tlKey = hashOf(s.cfgKey, timelineDigest(tl))
+	s.contents = make([]string, len(tl.Articles))
+	for i := range tl.Articles {
+		s.contents[i] = contentDigest(&tl.Articles[i])
+	}
+	s.tlKey = s.timelineKey()
 	return s, nil
 }
 
@@ -98,78 +106,115 @@ func (s *site) checkNames() error {
 	return nil
 }
 
+// indexEntities numbers the distinct entities (blank names dropped, names
+// trimmed), counts the events naming each, and lists each event's entities as
+// indexes into the sorted table: one map lookup per entity mention.
 func (s *site) indexEntities() {
-	counts := map[timeline.Entity]int{}
-	for _, ev := range s.tl.Events {
-		for _, en := range uniqueEntities(ev.Entities) {
-			counts[en]++
+	ids := map[timeline.Entity]int32{}
+	var found []timeline.Entity
+	var counts []int
+	per := make([][]int32, len(s.tl.Events))
+	total := 0
+	for i := range s.tl.Events {
+		total += len(s.tl.Events[i].Entities)
+	}
+	flat := make([]int32, 0, total)
+	for i := range s.tl.Events {
+		start := len(flat)
+		for _, en := range s.tl.Events[i].Entities {
+			en.Name = strings.TrimSpace(en.Name)
+			if en.Name == "" {
+				continue
+			}
+			id, ok := ids[en]
+			if !ok {
+				id = int32(len(found))
+				ids[en] = id
+				found = append(found, en)
+				counts = append(counts, 0)
+			}
+			if slices.Contains(flat[start:], id) {
+				continue
+			}
+			flat = append(flat, id)
+			counts[id]++
 		}
+		per[i] = flat[start:len(flat):len(flat)]
 	}
-	s.entities = make([]entityRef, 0, len(counts))
-	for en, n := range counts {
-		s.entities = append(s.entities, entityRef{Name: en.Name, Kind: string(en.Kind), Count: n})
+	order := make([]int32, len(found))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	sort.Slice(s.entities, func(i, j int) bool {
-		a, b := s.entities[i], s.entities[j]
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.Name < b.Name
-	})
-	s.entityIdx = make(map[timeline.Entity]int, len(s.entities))
-	for i, e := range s.entities {
-		s.entityIdx[timeline.Entity{Name: e.Name, Kind: timeline.EntityKind(e.Kind)}] = i
+	slices.SortFunc(order, func(a, b int32) int { return compareEntities(found[a], found[b]) })
+	rank := make([]int32, len(found))
+	s.entities = make([]entityRef, len(found))
+	for r, id := range order {
+		rank[id] = int32(r)
+		s.entities[r] = entityRef{Name: found[id].Name, Kind: string(found[id].Kind), Count: counts[id]}
 	}
+	for j := range flat {
+		flat[j] = rank[flat[j]]
+	}
+	for i := range per {
+		slices.Sort(per[i])
+	}
+	s.eventEntities = per
 }
 
-// uniqueEntities drops duplicates and blank names, sorted by kind then name.
-func uniqueEntities(in []timeline.Entity) []timeline.Entity {
-	seen := map[timeline.Entity]bool{}
-	var out []timeline.Entity
-	for _, en := range in {
-		en.Name = strings.TrimSpace(en.Name)
-		if en.Name == "" || seen[en] {
-			continue
-		}
-		seen[en] = true
-		out = append(out, en)
+func compareEntities(a, b timeline.Entity) int {
+	if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+		return c
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Kind != out[j].Kind {
-			return out[i].Kind < out[j].Kind
-		}
-		return out[i].Name < out[j].Name
-	})
+	return strings.Compare(a.Name, b.Name)
+}
+
+// entitiesOf lists event i's distinct entities, sorted by kind then name.
+func (s *site) entitiesOf(i int) []entityRef {
+	ids := s.eventEntities[i]
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]entityRef, len(ids))
+	for j, id := range ids {
+		out[j] = s.entities[id]
+	}
 	return out
 }
 
 // indexHighlights collects, per article, the temporal expressions that date an
-// event. An expression dating several events links to the first in timeline order.
+// event, and the events each article reports. An expression dating several
+// events links to the first in timeline order.
 func (s *site) indexHighlights() {
-	s.highlights = map[string][]highlight{}
-	s.articleEvents = map[string][]int{}
-	seen := map[string]map[timeline.Span]bool{}
-	for i, ev := range s.tl.Events {
+	s.highlights = make([][]highlight, len(s.tl.Articles))
+	s.articleEvents = make([][]int32, len(s.tl.Articles))
+	seq := 0
+	for i := range s.tl.Events {
+		ev := &s.tl.Events[i]
 		for _, m := range ev.Mentions {
-			if list := s.articleEvents[m.Article]; len(list) == 0 || list[len(list)-1] != i {
-				s.articleEvents[m.Article] = append(list, i)
+			a, ok := s.articles[m.Article]
+			if !ok {
+				continue
+			}
+			if list := s.articleEvents[a]; len(list) == 0 || list[len(list)-1] != int32(i) {
+				s.articleEvents[a] = append(list, int32(i))
 			}
 			if m.Timex == nil || m.Timex.Len() <= 0 {
 				continue
 			}
-			if seen[m.Article] == nil {
-				seen[m.Article] = map[timeline.Span]bool{}
-			}
-			if seen[m.Article][*m.Timex] {
-				continue
-			}
-			seen[m.Article][*m.Timex] = true
-			s.highlights[m.Article] = append(s.highlights[m.Article], highlight{Span: *m.Timex, EventID: ev.ID, Title: ev.Title})
+			s.highlights[a] = append(s.highlights[a], highlight{Span: *m.Timex, EventID: ev.ID, Title: ev.Title, seq: seq})
+			seq++
 		}
 	}
-	for slug := range s.highlights {
-		h := s.highlights[slug]
-		sort.SliceStable(h, func(i, j int) bool { return h[i].Span.Start < h[j].Span.Start })
+	for a, hs := range s.highlights {
+		// Equal spans side by side, the first in timeline order first; keep it.
+		slices.SortFunc(hs, func(x, y highlight) int {
+			return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.Span.End, y.Span.End), cmp.Compare(x.seq, y.seq))
+		})
+		hs = slices.CompactFunc(hs, func(x, y highlight) bool { return x.Span == y.Span })
+		slices.SortFunc(hs, func(x, y highlight) int {
+			return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.seq, y.seq))
+		})
+		s.highlights[a] = hs
 	}
 }
 
@@ -257,22 +302,30 @@ func writeHashPart(h hash.Hash, p any) {
 	h.Write([]byte{0})
 }
 
-// articleDigest is what an article contributes to the bytes of any page.
-type articleDigest struct {
-	Path, Slug, Format, Headline string
-	Meta                         timeline.Meta
-	Content                      string // hash of Raw, Body and Text
-}
-
-func digestArticle(a *timeline.Article) articleDigest {
-	return articleDigest{Path: a.Path, Slug: a.Slug, Format: a.Format, Headline: a.Headline, Meta: a.Meta,
-		Content: hashOf(a.Raw, a.Body, a.Text, a.SetAside)}
-}
-
-func timelineDigest(tl timeline.Timeline) string {
-	arts := make([]articleDigest, len(tl.Articles))
-	for i := range tl.Articles {
-		arts[i] = digestArticle(&tl.Articles[i])
+// timelineKey hashes the settings and everything in the timeline that any
+// page can show: the site-wide pages and exports depend on all of it.
+func (s *site) timelineKey() string {
+	k := s.keys
+	k.reset()
+	k.str(s.cfgKey)
+	k.list(len(s.tl.Events))
+	for i := range s.tl.Events {
+		k.event(&s.tl.Events[i])
 	}
-	return hashOf(tl.Events, arts)
+	k.list(len(s.tl.Articles))
+	for i := range s.tl.Articles {
+		k.articleHead(&s.tl.Articles[i])
+		k.str(s.contents[i])
+	}
+	return k.sum()
+}
+
+// pageKey hashes a few strings: the Key of a page that depends on nothing else.
+func (s *site) pageKey(parts ...string) string {
+	k := s.keys
+	k.reset()
+	for _, p := range parts {
+		k.str(p)
+	}
+	return k.sum()
 }

@@ -1,0 +1,217 @@
+package render
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// keyWriter hashes typed fields for page Keys. Each field is written with a
+// tag byte and, for strings and lists, its length, so two different field
+// sequences never produce the same byte stream. It replaces hashing JSON
+// encodings: a 10,000-article plan spent most of its time in json.Marshal's
+// reflection. Fields are buffered and handed to SHA-256 in large blocks.
+type keyWriter struct {
+	h   hash.Hash
+	buf []byte
+}
+
+const keyFlushAt = 2 << 10
+
+func newKeyWriter() *keyWriter {
+	return &keyWriter{h: sha256.New(), buf: make([]byte, 0, keyFlushAt+512)}
+}
+
+// Field tags: a field of one type can never be read as one of another.
+const (
+	tagStr byte = iota + 1
+	tagBytes
+	tagInt
+	tagBool
+	tagTime
+	tagList
+	tagNil
+)
+
+// reset starts a new Key, keeping the buffer.
+func (k *keyWriter) reset() {
+	k.h.Reset()
+	k.buf = k.buf[:0]
+}
+
+func (k *keyWriter) flush() {
+	if len(k.buf) > 0 {
+		k.h.Write(k.buf)
+		k.buf = k.buf[:0]
+	}
+}
+
+func (k *keyWriter) head(tag byte, n int) {
+	if len(k.buf) >= keyFlushAt {
+		k.flush()
+	}
+	k.buf = append(k.buf, tag)
+	k.buf = binary.AppendVarint(k.buf, int64(n))
+}
+
+func (k *keyWriter) str(s string) {
+	k.head(tagStr, len(s))
+	if len(s) > keyFlushAt {
+		k.flush()
+		k.h.Write([]byte(s))
+		return
+	}
+	k.buf = append(k.buf, s...)
+}
+
+func (k *keyWriter) bytes(b []byte) {
+	k.head(tagBytes, len(b))
+	if len(b) > keyFlushAt {
+		k.flush()
+		k.h.Write(b)
+		return
+	}
+	k.buf = append(k.buf, b...)
+}
+
+func (k *keyWriter) int(n int) { k.head(tagInt, n) }
+
+func (k *keyWriter) bool(b bool) {
+	n := 0
+	if b {
+		n = 1
+	}
+	k.head(tagBool, n)
+}
+
+// list starts a list of n items (or marks a nil pointer with n < 0).
+func (k *keyWriter) list(n int) {
+	if n < 0 {
+		k.head(tagNil, 0)
+		return
+	}
+	k.head(tagList, n)
+}
+
+func (k *keyWriter) time(t time.Time) {
+	_, offset := t.Zone()
+	k.head(tagTime, offset)
+	k.buf = binary.AppendVarint(k.buf, t.Unix())
+	k.buf = binary.AppendVarint(k.buf, int64(t.Nanosecond()))
+}
+
+func (k *keyWriter) span(s timeline.Span) {
+	k.int(s.Start)
+	k.int(s.End)
+}
+
+func (k *keyWriter) date(d timeline.Date) {
+	k.str(d.Value)
+	k.int(int(d.Gran))
+	k.time(d.Start)
+	k.time(d.End)
+}
+
+func (k *keyWriter) datePtr(d *timeline.Date) {
+	if d == nil {
+		k.list(-1)
+		return
+	}
+	k.list(1)
+	k.date(*d)
+}
+
+func (k *keyWriter) strs(list []string) {
+	k.list(len(list))
+	for _, s := range list {
+		k.str(s)
+	}
+}
+
+// event writes every field of an event.
+func (k *keyWriter) event(ev *timeline.Event) {
+	k.str(ev.ID)
+	k.str(ev.Title)
+	k.date(ev.Start)
+	k.datePtr(ev.End)
+	k.bool(ev.Lead)
+	k.bool(ev.Manual)
+	k.list(len(ev.Mentions))
+	for i := range ev.Mentions {
+		m := &ev.Mentions[i]
+		k.str(m.Article)
+		k.str(m.Source)
+		k.span(m.Sentence)
+		k.str(m.Text)
+		if m.Timex == nil {
+			k.list(-1)
+		} else {
+			k.list(1)
+			k.span(*m.Timex)
+		}
+		k.str(m.TimexText)
+	}
+	k.list(len(ev.Entities))
+	for _, en := range ev.Entities {
+		k.str(en.Name)
+		k.str(string(en.Kind))
+	}
+}
+
+// link writes what a link to an event shows: its title and dates.
+func (k *keyWriter) link(ev *timeline.Event) {
+	k.str(ev.ID)
+	k.str(ev.Title)
+	k.date(ev.Start)
+	k.datePtr(ev.End)
+}
+
+// meta writes the front matter fields a page can show (Extra, unknown keys
+// kept for other tools, appears on no page).
+func (k *keyWriter) meta(m *timeline.Meta) {
+	k.str(m.Title)
+	k.time(m.Date)
+	k.str(m.DateText)
+	k.str(m.Source)
+	k.str(m.Author)
+	k.str(m.Publisher)
+	k.strs(m.Tags)
+	k.bool(m.Draft)
+	k.str(m.Slug)
+	k.bool(m.Sample)
+}
+
+// articleHead writes what an article contributes to pages that show only its
+// metadata (event pages, lists).
+func (k *keyWriter) articleHead(a *timeline.Article) {
+	k.str(a.Path)
+	k.str(a.Slug)
+	k.str(a.Format)
+	k.str(a.Headline)
+	k.meta(&a.Meta)
+}
+
+// sum returns the Key: the first 12 bytes of the hash, in hex.
+func (k *keyWriter) sum() string {
+	k.flush()
+	var out [sha256.Size]byte
+	return hex.EncodeToString(k.h.Sum(out[:0])[:12])
+}
+
+// contentDigest hashes an article's text (raw file, body, cleaned text and the
+// spans set aside), the part of it only its own page shows.
+func contentDigest(a *timeline.Article) string {
+	k := newKeyWriter()
+	k.bytes(a.Raw)
+	k.str(a.Body)
+	k.str(a.Text)
+	k.list(len(a.SetAside))
+	for _, sp := range a.SetAside {
+		k.span(sp)
+	}
+	return k.sum()
+}
