@@ -88,6 +88,9 @@ var deicticRule = &rule{
 				i--
 			}
 		}
+		if genericDay(d, i, j, e.val) {
+			return match{}, false
+		}
 		switch e.val {
 		case dToday:
 			return withDayTime(d, i, j+1, relPoint(anchorDCT, uDay, 0))
@@ -112,18 +115,20 @@ var deicticRule = &rule{
 			return match{}, false
 		case dFuture:
 			return match{}, false
-		case dDaily:
-			return fixed(i, j+1, timeline.TypeSet, "P1D")
-		case dWeekly:
-			return fixed(i, j+1, timeline.TypeSet, "P1W")
-		case dMonthly:
-			return fixed(i, j+1, timeline.TypeSet, "P1M")
+		case dDaily, dWeekly, dMonthly:
+			if averageRate(d, j) {
+				return match{}, false
+			}
+			return fixed(i, j+1, timeline.TypeSet, map[int32]string{dDaily: "P1D", dWeekly: "P1W", dMonthly: "P1M"}[e.val])
 		case dQuarterly, dAnnually, dYearly:
 			// mostly adjectives of money ("quarterly dividend"), which TimeML leaves out
 			return match{}, false
 		case dHourly:
 			return fixed(i, j+1, timeline.TypeSet, "PT1H")
 		case dNoon, dMidnight:
+			if d.lowerIs(i-1, "high") {
+				return match{}, false // "high noon" is a showdown, not a time
+			}
 			p := relPoint(anchorDCT, uDay, 0)
 			p.hour, p.minute = 12, 0
 			if e.val == dMidnight {
@@ -419,4 +424,26 @@ func midPart(d *doc, i, j int) (match, bool) {
 		k++
 	}
 	return one(i, k, timeline.TypeTime, p)
+}
+
+// averageRate reports whether "daily", "weekly" or "monthly" at j measures
+// an average ("average daily volume"): a rate, not a recurring time.
+func averageRate(d *doc, j int) bool { return d.lowerIs(j-1, "average") }
+
+// genericWords after "today's" make it "nowadays", which TimeML leaves
+// unmarked ("today's youth", "in today's world").
+var genericWords = map[string]bool{"world": true, "youth": true, "society": true, "generation": true, "children": true,
+	"kids": true, "young": true, "standards": true, "culture": true}
+
+// genericDay reports whether "today" or "tomorrow" at i..j stands for an era
+// rather than a day: "today's world", "the people of tomorrow".
+func genericDay(d *doc, i, j int, val int32) bool {
+	if val != dToday && val != dTomorrow {
+		return false
+	}
+	if possessiveAt(d, j+1) && j+3 < d.n() && d.toks[j+3].kind == tWord && inSet(genericWords, d.textOf(j+3)) {
+		return true
+	}
+	// "the people of tomorrow": a noun of tomorrow (but not "the events of today")
+	return val == dTomorrow && d.mod(i-1, mOf) && i > 1 && d.toks[i-2].kind == tWord && !d.toks[i-2].known
 }
