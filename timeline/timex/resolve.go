@@ -36,6 +36,10 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 				continue
 			}
 			settle(d, &m, last)
+			if isTitle(d, m) {
+				i = m.end
+				continue
+			}
 			out = r.emit(out, m)
 			i, last = m.end, m.end
 		}
@@ -222,4 +226,24 @@ func (r *resolver) remember(dt timeline.Date) {
 	if dt.Gran >= timeline.GranYear {
 		r.lastYear = dt.Start
 	}
+}
+
+// isTitle reports whether a match is part of a name: a unit or a deictic word
+// capitalised after another word is a title ("ABC's \"This Week\"", "CBS's
+// \"60 Minutes\"", "VOA Today"), as a holiday's "Day" is not ("Election Day").
+func isTitle(d *doc, m match) bool {
+	for k := m.exprs[0].i; k < m.end; k++ {
+		t := &d.toks[k]
+		if !t.upper || !t.known || k == 0 || t.gap >= gLine {
+			continue
+		}
+		prev := &d.toks[k-1]
+		if prev.kind == tPunct || (prev.kind == tWord && prev.known && prev.ent.class == cHoliday) {
+			continue
+		}
+		if t.ent.unit != uNone || (t.ent.class == cDeictic && prev.kind == tWord) {
+			return true
+		}
+	}
+	return false
 }
