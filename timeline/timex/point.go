@@ -49,6 +49,10 @@ type point struct {
 	sameYear bool
 	// bare: "the weekend" with no "this"/"last": the tense picks which one
 	bare bool
+	// weekOf: "the week of March 6" names the ISO week of the day
+	weekOf bool
+	// dayShift: "the day before ...": days from the day the rest names
+	dayShift int
 	// holiday: index into holidays; month and day then hold its usual date
 	// and format computes the day of a floating one ("Thanksgiving") per year
 	holiday int
@@ -70,6 +74,11 @@ type resolved struct {
 // resolvePoint computes the TIMEX3 value of p against anchor a, reading the
 // direction of underspecified parts from dir (tense when p.dir is 0).
 func resolvePoint(p point, a time.Time, tense func() int) resolved {
+	if p.weekOf || p.dayShift != 0 {
+		q := p
+		q.weekOf, q.dayShift = false, 0
+		return p.moveDay(resolvePoint(q, a, tense))
+	}
 	known := p.knownParts()
 	dir := p.dir
 	if dir == 0 && ((p.underspecified() && !p.relative) || p.bare) {
@@ -401,4 +410,23 @@ func (p point) weekdayYear(y int) int {
 		}
 	}
 	return y
+}
+
+// moveDay applies dayShift and weekOf to the resolved day ("the day before
+// Tuesday", "the week of March 6"); a value that is no day stays unresolved.
+func (p point) moveDay(r resolved) resolved {
+	if !r.ok || r.gran != timeline.GranDay {
+		return resolved{}
+	}
+	t, err := time.Parse("2006-01-02", r.value)
+	if err != nil {
+		return resolved{}
+	}
+	t = t.AddDate(0, 0, p.dayShift)
+	if p.weekOf {
+		y, w := t.ISOWeek()
+		return resolved{value: fmt.Sprintf("%04d-W%02d", y, w), gran: timeline.GranWeek, known: r.known, ok: true}
+	}
+	r.value = dayValue(t)
+	return r
 }

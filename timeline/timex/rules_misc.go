@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+var allRules = []*rule{dayAroundRule, weekOfRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
@@ -59,6 +59,12 @@ var quarterRule = &rule{
 				if latest && u == uQuarter {
 					// "the latest quarter" is the last one reported: completed before publication
 					return one(i, k+1, timeline.TypeDate, relPoint(anchorDCT, uQuarter, -1))
+				}
+				if !latest && u == uQuarter && d.mod(k+1, mA) && d.lowerIs(k+2, "year") && (d.mod(k+3, mAgo) || d.mod(k+3, mEarlier)) {
+					// "the quarter a year ago": the narrative's quarter, a year before
+					p = relPoint(anchorNarr, uYear, -1)
+					p.yearBack, p.quarterNoun = true, true
+					return one(i, k+4, timeline.TypeDate, p)
 				}
 				p.thatQuarter = true
 				return one(i, k+1, timeline.TypeDate, p)
@@ -424,5 +430,61 @@ var centuryRule = &rule{
 		p := newPoint()
 		p.year, p.yearDig = n-1, 2
 		return one(i, j+2, timeline.TypeDate, p)
+	},
+}
+
+// weekOfRule: "the week of March 6": the ISO week holding that day.
+var weekOfRule = &rule{
+	name:     "week-of",
+	triggers: []int{keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		if !d.lowerIs(i+1, "week") || !d.mod(i+2, mOf) {
+			return match{}, false
+		}
+		p, end, ok := matchPoint(d, i+3)
+		if !ok || p.month == 0 || p.day == 0 || p.hour >= 0 {
+			return match{}, false
+		}
+		p.anchor, p.weekOf = anchorDCT, true
+		return one(i, end, timeline.TypeDate, p)
+	},
+}
+
+// dayAroundRule: "the day before yesterday", "the day after Christmas", "the
+// day before last Tuesday": a day's distance from a date the text names.
+// TimeBank leaves the article out, as the expression names the day by the
+// other one.
+var dayAroundRule = &rule{
+	name:     "day-around",
+	triggers: []int{keyMod + mThe, keyUnit},
+	match: func(d *doc, i int) (match, bool) {
+		j := i
+		if d.mod(j, mThe) {
+			j++
+		}
+		if !d.lowerIs(j, "day") {
+			return match{}, false
+		}
+		shift := -1
+		switch d.modOf(j + 1) {
+		case mBefore:
+		case mAfter:
+			shift = 1
+		default:
+			return match{}, false
+		}
+		if j+2 >= d.n() {
+			return match{}, false
+		}
+		m, ok := dispatch.longest(d, j+2)
+		if !ok || len(m.exprs) != 1 || !m.exprs[0].isPoint || m.exprs[0].i != j+2 {
+			return match{}, false
+		}
+		e := m.exprs[0]
+		if e.pt.hour >= 0 || e.pt.part > 0 {
+			return match{}, false
+		}
+		e.i, e.pt.dayShift = j, shift
+		return match{end: m.end, exprs: []expr{e}}, true
 	},
 }

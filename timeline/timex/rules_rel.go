@@ -41,6 +41,9 @@ var deicticRule = &rule{
 			if u, _ := d.unit(i + 1); u != uNone || countAhead(d, i+1) {
 				return match{}, false
 			}
+			if m == mCurrent && d.lowerIs(i-1, "then") && !d.toks[i-1].upper {
+				return fixed(i-1, i+1, timeline.TypeDate, "PAST_REF") // "the then current price"
+			}
 			if m == mCurrent {
 				return fixed(i, i+1, timeline.TypeDate, "PRESENT_REF")
 			}
