@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"time"
+	"strconv"
 
 	"github.com/newsline/timeline/render/export"
 	"github.com/newsline/timeline/timeline"
@@ -39,50 +39,103 @@ func (s *site) pageURL(p string) string {
 	return p
 }
 
-// exportPages lists the machine-readable files; their bytes come from render/export.
+// exportPages lists the machine-readable files; their bytes come from
+// render/export, streamed to the page's writer.
 func (s *site) exportPages() []Page {
 	key := func(name string) string { return s.pageKey(s.tlKey, "export", name) }
-	bytesPage := func(p string, make func() ([]byte, error)) Page {
-		return Page{Path: p, Key: key(p), Render: func(w io.Writer) error {
-			data, err := make()
-			if err != nil {
-				return err
-			}
-			_, err = w.Write(data)
-			return err
-		}}
+	stream := func(p string, write func(io.Writer) error) Page {
+		return Page{Path: p, Key: key(p), Render: write}
 	}
 	es := s.exportSite()
 	pages := []Page{
-		bytesPage("timeline.json", func() ([]byte, error) { return export.TimelineJS(s.tl, es) }),
-		bytesPage("events.ics", func() ([]byte, error) { return export.ICS(s.tl, es) }),
-		bytesPage("events.csv", func() ([]byte, error) { return export.CSV(s.tl, es) }),
-		bytesPage("feed.atom", func() ([]byte, error) { return export.Atom(s.tl, es) }),
-		bytesPage("oembed.json", func() ([]byte, error) {
-			return export.OEmbed(es, "embed/index.html", embedWidth, embedHeight)
+		stream("timeline.json", func(w io.Writer) error { return export.WriteTimelineJS(w, s.tl, es) }),
+		stream("events.ics", func(w io.Writer) error { return export.WriteICS(w, s.tl, es) }),
+		stream("events.csv", func(w io.Writer) error { return export.WriteCSV(w, s.tl, es) }),
+		stream("feed.atom", func(w io.Writer) error { return export.WriteAtom(w, s.tl, es) }),
+		stream("oembed.json", func(w io.Writer) error {
+			data, err := export.OEmbed(es, "embed/index.html", embedWidth, embedHeight)
+			if err == nil {
+				_, err = w.Write(data)
+			}
+			return err
 		}),
 	}
-	if s.cfg.BaseURL != "" {
-		// The sitemap protocol needs absolute URLs: no base URL, no sitemap.
-		pages = append(pages, bytesPage("sitemap.xml", s.sitemap))
+	if s.cfg.BaseURL == "" {
+		return pages // the sitemap protocol needs absolute URLs: no base URL, no sitemap
+	}
+	n := s.sitemapCount()
+	if n <= sitemapLimit {
+		return append(pages, stream("sitemap.xml", func(w io.Writer) error {
+			urls, err := s.sitemapURLs()
+			if err != nil {
+				return err
+			}
+			return export.WriteSitemap(w, urls)
+		}))
+	}
+	// Over the protocol's limit: sitemap.xml is an index of numbered sitemaps.
+	files := (n + sitemapLimit - 1) / sitemapLimit
+	pages = append(pages, stream("sitemap.xml", func(w io.Writer) error { return s.sitemapIndex(w, files) }))
+	for f := 1; f <= files; f++ {
+		pages = append(pages, stream(sitemapFile(f), func(w io.Writer) error {
+			urls, err := s.sitemapURLs()
+			if err != nil {
+				return err
+			}
+			return export.WriteSitemap(w, sitemapChunk(urls, f))
+		}))
 	}
 	return pages
 }
 
-func (s *site) sitemap() ([]byte, error) {
-	urls := []string{s.cfg.BaseURL, s.absURL("about/")}
-	lastmod := map[string]time.Time{}
-	for _, ev := range s.tl.Events {
-		urls = append(urls, s.absURL(s.pageURL("events/"+ev.ID+"/index.html")))
+// sitemapLimit is the most URLs one sitemap file lists (a variable so a test
+// can split a small site).
+var sitemapLimit = export.SitemapMaxURLs
+
+func sitemapFile(n int) string { return "sitemap-" + strconv.Itoa(n) + ".xml" }
+
+// sitemapCount is how many URLs the sitemap lists: the timeline page, the
+// about page, and every event and article page (all distinct by checkNames).
+func (s *site) sitemapCount() int { return 2 + len(s.tl.Events) + len(s.tl.Articles) }
+
+// sitemapURLs lists every page URL, checked and sorted; an article page's
+// lastmod is the article's publication date.
+func (s *site) sitemapURLs() ([]export.SitemapURL, error) {
+	urls := make([]export.SitemapURL, 0, s.sitemapCount())
+	urls = append(urls, export.SitemapURL{Loc: s.cfg.BaseURL}, export.SitemapURL{Loc: s.absURL("about/")})
+	for i := range s.tl.Events {
+		urls = append(urls, export.SitemapURL{Loc: s.absURL(s.pageURL("events/" + s.tl.Events[i].ID + "/index.html"))})
 	}
-	for _, a := range s.tl.Articles {
-		u := s.absURL(s.pageURL("articles/" + a.Slug + "/index.html"))
-		urls = append(urls, u)
-		if !a.Meta.Date.IsZero() {
-			lastmod[u] = a.Meta.Date
+	for i := range s.tl.Articles {
+		a := &s.tl.Articles[i]
+		urls = append(urls, export.SitemapURL{Loc: s.absURL(s.pageURL("articles/" + a.Slug + "/index.html")), LastMod: a.Meta.Date})
+	}
+	return export.SortSitemap(urls)
+}
+
+// sitemapChunk is the part of the sorted URLs that numbered sitemap n lists.
+func sitemapChunk(urls []export.SitemapURL, n int) []export.SitemapURL {
+	from := min((n-1)*sitemapLimit, len(urls))
+	return urls[from:min(from+sitemapLimit, len(urls))]
+}
+
+// sitemapIndex writes sitemap.xml as an index of the numbered sitemaps, each
+// dated by the latest lastmod it lists.
+func (s *site) sitemapIndex(w io.Writer, files int) error {
+	urls, err := s.sitemapURLs()
+	if err != nil {
+		return err
+	}
+	index := make([]export.SitemapURL, files)
+	for f := 1; f <= files; f++ {
+		index[f-1].Loc = s.absURL(sitemapFile(f))
+		for _, u := range sitemapChunk(urls, f) {
+			if u.LastMod.After(index[f-1].LastMod) {
+				index[f-1].LastMod = u.LastMod
+			}
 		}
 	}
-	return export.Sitemap(urls, lastmod)
+	return export.WriteSitemapIndex(w, index)
 }
 
 func (s *site) eventJSONLD(ev timeline.Event) (template.JS, error) {

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -324,27 +323,42 @@ func plural(n int, word string) string {
 // the script loads on the first search (a <script> works under file://, fetch does not).
 func (s *site) searchPage() Page {
 	return Page{Path: "search.js", Key: s.pageKey(s.tlKey, "search"), Render: func(w io.Writer) error {
-		// A slice of pairs, not a map, keeps the bytes in timeline order.
-		var b strings.Builder
-		b.WriteString("window.timelineSearch={")
-		for i, ev := range s.tl.Events {
-			var text []string
-			for _, m := range ev.Mentions {
-				text = append(text, strings.Join(strings.Fields(m.Text), " "))
+		// A list of pairs written in timeline order, not a map, keeps the bytes
+		// stable; one event at a time keeps a second copy of the timeline out of memory.
+		out := &jsonStream{w: w}
+		out.raw("window.timelineSearch={")
+		var text []byte
+		for i := range s.tl.Events {
+			ev := &s.tl.Events[i]
+			text = text[:0]
+			for j, m := range ev.Mentions {
+				if j > 0 {
+					text = append(text, ' ')
+				}
+				text = appendFields(text, m.Text)
 			}
-			k, _ := json.Marshal(ev.ID)
-			v, _ := json.Marshal(strings.Join(text, " "))
 			if i > 0 {
-				b.WriteByte(',')
+				out.raw(",")
 			}
-			b.Write(k)
-			b.WriteByte(':')
-			b.Write(v)
+			out.value(ev.ID)
+			out.raw(":")
+			out.value(string(text))
 		}
-		b.WriteString("};\n")
-		_, err := io.WriteString(w, b.String())
-		return err
+		out.raw("};\n")
+		return out.err
 	}}
+}
+
+// appendFields appends s with its whitespace runs collapsed to single spaces
+// and trimmed, as strings.Join(strings.Fields(s), " ") would.
+func appendFields(b []byte, s string) []byte {
+	for i, f := range strings.Fields(s) {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, f...)
+	}
+	return b
 }
 
 // --- about, 404 ---

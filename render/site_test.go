@@ -475,3 +475,46 @@ func TestPagesRenderConcurrently(t *testing.T) {
 		}
 	}
 }
+
+// TestSitemapSplitsOverTheLimit: a site with more URLs than one sitemap may
+// list gets sitemap.xml as an index of numbered sitemaps that together list
+// every page once, each within the limit.
+func TestSitemapSplitsOverTheLimit(t *testing.T) {
+	cfg := Config{Title: "Armenia", BaseURL: "https://school.example/a/"}
+	single := build(t, fixture(t), cfg)["sitemap.xml"]
+	if !strings.Contains(single, "<urlset") || strings.Count(single, "<url>") != 10 {
+		t.Fatalf("small site: want one urlset of 10 URLs:\n%s", single)
+	}
+	defer func(n int) { sitemapLimit = n }(sitemapLimit)
+	sitemapLimit = 4
+	files := build(t, fixture(t), cfg)
+	index := files["sitemap.xml"]
+	if !strings.Contains(index, "<sitemapindex") || strings.Count(index, "<sitemap>") != 3 {
+		t.Fatalf("want an index of 3 sitemaps:\n%s", index)
+	}
+	var all []string
+	for n := 1; n <= 3; n++ {
+		name := sitemapFile(n)
+		if !strings.Contains(index, "<loc>https://school.example/a/"+name+"</loc>") {
+			t.Errorf("index does not name %s", name)
+		}
+		part := files[name]
+		locs := regexp.MustCompile(`<loc>([^<]*)</loc>`).FindAllStringSubmatch(part, -1)
+		if len(locs) == 0 || len(locs) > 4 {
+			t.Errorf("%s lists %d URLs, want 1 to 4", name, len(locs))
+		}
+		for _, l := range locs {
+			all = append(all, l[1])
+		}
+	}
+	var want []string
+	for _, l := range regexp.MustCompile(`<loc>([^<]*)</loc>`).FindAllStringSubmatch(single, -1) {
+		want = append(want, l[1])
+	}
+	if strings.Join(all, "\n") != strings.Join(want, "\n") {
+		t.Errorf("numbered sitemaps list:\n%s\nwant:\n%s", strings.Join(all, "\n"), strings.Join(want, "\n"))
+	}
+	if _, ok := files[sitemapFile(4)]; ok {
+		t.Error("an empty fourth sitemap was written")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -19,18 +20,25 @@ import (
 // An entry's updated time is when the event was first reported, so a rebuild
 // after a new article surfaces its new events at the top for subscribers.
 func Atom(tl timeline.Timeline, s Site) ([]byte, error) {
+	return bytesOf(func(w io.Writer) error { return WriteAtom(w, tl, s) })
+}
+
+// WriteAtom streams feed.atom to w one entry at a time. Only the order of the
+// entries (event and report date) is held in memory; the bytes are those of
+// encoding/xml on the whole feed, indented by two spaces.
+func WriteAtom(w io.Writer, tl timeline.Timeline, s Site) error {
 	p, err := prepare(s, tl)
 	if err != nil {
-		return nil, fmt.Errorf("feed.atom: %w", err)
+		return fmt.Errorf("feed.atom: %w", err)
 	}
 	type entry struct {
-		ev       timeline.Event
+		ev       *timeline.Event
 		reported time.Time
 	}
 	var entries []entry
 	updated := p.feedUpdated()
 	for _, ev := range orderedEvents(tl.Events, false) {
-		reported := p.firstReported(ev)
+		reported := p.firstReported(*ev)
 		if reported.IsZero() {
 			reported = updated
 		}
@@ -50,26 +58,51 @@ func Atom(tl timeline.Timeline, s Site) ([]byte, error) {
 		Author:      &feeds.Author{Name: title},
 		Updated:     updated,
 	}
-	for _, e := range entries {
-		feed.Add(&feeds.Item{
-			Id:          p.entryID(e.ev),
-			Title:       oneLine(e.ev.Title),
-			Link:        &feeds.Link{Href: p.eventURL(e.ev)},
-			Description: p.atomSummary(e.ev),
-			Updated:     e.reported,
-		})
-	}
 	atom := (&feeds.Atom{Feed: feed}).AtomFeed()
 	atom.Id = p.feedID()
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
+	// The feed without entries, less its end tag; then the entries at depth 1.
+	var head bytes.Buffer
+	head.WriteString(xml.Header)
+	enc := xml.NewEncoder(&head)
 	enc.Indent("", "  ")
 	if err := enc.Encode(atom); err != nil {
-		return nil, fmt.Errorf("feed.atom: %w", err)
+		return fmt.Errorf("feed.atom: %w", err)
 	}
-	b.WriteString("\n")
-	return b.Bytes(), nil
+	const end = "\n</feed>"
+	if _, err := w.Write(bytes.TrimSuffix(head.Bytes(), []byte(end))); err != nil {
+		return fmt.Errorf("feed.atom: %w", err)
+	}
+	if len(entries) > 0 {
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return fmt.Errorf("feed.atom: %w", err)
+		}
+	}
+	enc = xml.NewEncoder(w)
+	enc.Indent("  ", "  ")
+	for _, e := range entries {
+		if err := enc.Encode(p.atomEntry(*e.ev, e.reported)); err != nil {
+			return fmt.Errorf("feed.atom: event %s: %w", e.ev.ID, err)
+		}
+	}
+	if _, err := io.WriteString(w, end+"\n"); err != nil {
+		return fmt.Errorf("feed.atom: %w", err)
+	}
+	return nil
+}
+
+// atomEntry is the entry gorilla/feeds makes of an item with an id, a title,
+// a link, an HTML description and an updated time.
+func (p *site) atomEntry(ev timeline.Event, reported time.Time) *feeds.AtomEntry {
+	e := &feeds.AtomEntry{
+		Title:   oneLine(ev.Title),
+		Links:   []feeds.AtomLink{{Href: p.eventURL(ev), Rel: "alternate"}},
+		Id:      p.entryID(ev),
+		Updated: reported.Format(time.RFC3339),
+	}
+	if summary := p.atomSummary(ev); summary != "" {
+		e.Summary = &feeds.AtomSummary{Content: summary, Type: "html"}
+	}
+	return e
 }
 
 // feedUpdated is the build date, never zero (Atom and iCalendar require one):

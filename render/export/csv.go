@@ -1,9 +1,9 @@
 package export
 
 import (
-	"bytes"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/newsline/timeline/timeline"
@@ -14,26 +14,30 @@ var csvHeader = []string{"id", "date", "start", "end", "precision", "title", "so
 
 // CSV writes one row per event (events.csv), RFC 4180 with CRLF line ends.
 func CSV(tl timeline.Timeline, s Site) ([]byte, error) {
+	return bytesOf(func(w io.Writer) error { return WriteCSV(w, tl, s) })
+}
+
+// WriteCSV streams events.csv to w row by row.
+func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	p, err := prepare(s, tl)
 	if err != nil {
-		return nil, fmt.Errorf("events.csv: %w", err)
+		return fmt.Errorf("events.csv: %w", err)
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := csv.NewWriter(out)
 	w.UseCRLF = true
 	if err := w.Write(csvHeader); err != nil {
-		return nil, fmt.Errorf("events.csv: %w", err)
+		return fmt.Errorf("events.csv: %w", err)
 	}
 	for _, ev := range orderedEvents(tl.Events, true) {
-		if err := w.Write(safeCells(p.csvRow(ev))); err != nil {
-			return nil, fmt.Errorf("events.csv: event %s: %w", ev.ID, err)
+		if err := w.Write(safeCells(p.csvRow(*ev))); err != nil {
+			return fmt.Errorf("events.csv: event %s: %w", ev.ID, err)
 		}
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return nil, fmt.Errorf("events.csv: %w", err)
+		return fmt.Errorf("events.csv: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 func (p *site) csvRow(ev timeline.Event) []string {

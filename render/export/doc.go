@@ -13,6 +13,11 @@
 //	OEmbed(site, embedURL, w, h) -> oembed.json (oEmbed 1.0, type "rich")
 //	NewsArticleJSONLD(article, site), EventJSONLD(event, site) -> schema.org JSON-LD
 //
+// Streaming forms (what render uses, so a site-wide file is never held whole in
+// memory; same bytes): WriteTimelineJS, WriteICS, WriteCSV, WriteAtom(w, tl, site);
+// SortSitemap(urls) then WriteSitemap(w, sorted) for one <urlset> of at most
+// SitemapMaxURLs (50,000) URLs, WriteSitemapIndex(w, files) for a <sitemapindex>.
+//
 // URLs: EventURL and ArticleURL return paths relative to the site root (nil means
 // "events/ID/" and "articles/SLUG/"). When Site.BaseURL is set every URL in the
 // output is resolved against it and is absolute; when it is empty the URLs stay

@@ -1,8 +1,8 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -13,9 +13,21 @@ import (
 
 // ICS writes the events as an iCalendar (RFC 5545) calendar (events.ics).
 func ICS(tl timeline.Timeline, s Site) ([]byte, error) {
+	return bytesOf(func(w io.Writer) error { return WriteICS(w, tl, s) })
+}
+
+// icsConfig is the library's serialisation: lines folded at 75 octets, CRLF
+// line ends (RFC 5545 3.1).
+var icsConfig = ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}
+
+const icsEnd = "END:VCALENDAR\r\n"
+
+// WriteICS streams events.ics to w one VEVENT at a time: the calendar's
+// properties, each event as it is built, then the end line.
+func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	p, err := prepare(s, tl)
 	if err != nil {
-		return nil, fmt.Errorf("events.ics: %w", err)
+		return fmt.Errorf("events.ics: %w", err)
 	}
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//newsline//timeline//EN")
@@ -28,16 +40,25 @@ func ICS(tl timeline.Timeline, s Site) ([]byte, error) {
 	if desc := cleanText(s.Description); strings.TrimSpace(desc) != "" {
 		cal.SetXWRCalDesc(desc)
 	}
+	var head strings.Builder
+	cfg := icsConfig
+	if err := cal.SerializeTo(&head, &cfg); err != nil {
+		return fmt.Errorf("events.ics: %w", err)
+	}
+	if _, err := io.WriteString(w, strings.TrimSuffix(head.String(), icsEnd)); err != nil {
+		return fmt.Errorf("events.ics: %w", err)
+	}
 	for _, ev := range orderedEvents(tl.Events, false) {
-		if vevent := p.vevent(ev); vevent != nil {
-			cal.AddVEvent(vevent)
+		if vevent := p.vevent(*ev); vevent != nil {
+			if err := vevent.SerializeTo(w, &cfg); err != nil {
+				return fmt.Errorf("events.ics: event %s: %w", ev.ID, err)
+			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := cal.SerializeTo(&buf, ics.WithNewLine("\r\n")); err != nil { // RFC 5545 3.1: CRLF
-		return nil, fmt.Errorf("events.ics: %w", err)
+	if _, err := io.WriteString(w, icsEnd); err != nil {
+		return fmt.Errorf("events.ics: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // vevent builds one VEVENT, or nil when the event lies outside what the format

@@ -1,7 +1,9 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -182,12 +184,14 @@ func firstNonEmpty(values ...string) string {
 }
 
 // orderedEvents returns the exportable events (see exportable) in timeline
-// order; the sort is repeated here so output never depends on how the caller sorted.
-func orderedEvents(events []timeline.Event, keepAll bool) []timeline.Event {
-	out := make([]timeline.Event, 0, len(events))
-	for _, ev := range events {
-		if keepAll || exportable(ev) {
-			out = append(out, ev)
+// order; the sort is repeated here so output never depends on how the caller
+// sorted. It returns pointers into events: the exports stream a timeline of a
+// hundred thousand events without a second copy of it.
+func orderedEvents(events []timeline.Event, keepAll bool) []*timeline.Event {
+	out := make([]*timeline.Event, 0, len(events))
+	for i := range events {
+		if keepAll || exportable(events[i]) {
+			out = append(out, &events[i])
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -197,6 +201,15 @@ func orderedEvents(events []timeline.Event, keepAll bool) []timeline.Event {
 		return out[i].ID < out[j].ID
 	})
 	return out
+}
+
+// bytesOf runs a streaming writer into memory, for the []byte forms of the API.
+func bytesOf(write func(io.Writer) error) ([]byte, error) {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // exportable reports whether an event can be placed on a calendar: its start

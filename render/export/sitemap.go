@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -16,6 +17,16 @@ const (
 	sitemapMaxURLLen = 2048
 )
 
+// SitemapMaxURLs is how many URLs one sitemap file may list; a larger site
+// needs a sitemap index pointing at several files (WriteSitemapIndex).
+const SitemapMaxURLs = sitemapMaxURLs
+
+// SitemapURL is one page of a sitemap, or one sitemap file of a sitemap index.
+type SitemapURL struct {
+	Loc     string    // absolute http(s) URL
+	LastMod time.Time // zero when unknown
+}
+
 type sitemapURL struct {
 	Loc     string `xml:"loc"`
 	LastMod string `xml:"lastmod,omitempty"`
@@ -27,44 +38,127 @@ type sitemapSet struct {
 	URLs    []sitemapURL `xml:"url"`
 }
 
+type sitemapIndex struct {
+	XMLName  xml.Name     `xml:"sitemapindex"`
+	Xmlns    string       `xml:"xmlns,attr"`
+	Sitemaps []sitemapURL `xml:"sitemap"`
+}
+
+const sitemapNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
 // Sitemap writes sitemap.xml for the given absolute page URLs, sorted and
 // de-duplicated; lastmod (keyed by the URL as given) adds <lastmod> where known.
 // A relative or non-http(s) URL is an error: the protocol requires absolute ones,
-// so a site without a base URL has no sitemap.
+// so a site without a base URL has no sitemap. More than SitemapMaxURLs
+// distinct URLs is an error: split them with SortSitemap and WriteSitemapIndex.
 func Sitemap(urls []string, lastmod map[string]time.Time) ([]byte, error) {
-	set := sitemapSet{Xmlns: "http://www.sitemaps.org/schemas/sitemap/0.9", URLs: []sitemapURL{}}
-	seen := map[string]int{} // normalised URL -> index in set.URLs
-	for _, raw := range urls {
-		loc, err := sitemapLoc(raw)
+	list := make([]SitemapURL, len(urls))
+	for i, u := range urls {
+		list[i] = SitemapURL{Loc: u, LastMod: lastmod[u]}
+	}
+	sorted, err := SortSitemap(list)
+	if err != nil {
+		return nil, err
+	}
+	return bytesOf(func(w io.Writer) error { return WriteSitemap(w, sorted) })
+}
+
+// SortSitemap checks and percent-encodes every URL, merges duplicates
+// (keeping the latest lastmod) and sorts them by URL: the order of the
+// entries in a sitemap, and of the URLs across numbered sitemap files.
+func SortSitemap(urls []SitemapURL) ([]SitemapURL, error) {
+	out := make([]SitemapURL, 0, len(urls))
+	for _, u := range urls {
+		loc, err := sitemapLoc(u.Loc)
 		if err != nil {
 			return nil, fmt.Errorf("sitemap.xml: %w", err)
 		}
-		mod := ""
-		if t, ok := lastmod[raw]; ok && !t.IsZero() {
-			mod = w3cDate(t)
-		}
-		if i, dup := seen[loc]; dup {
-			if mod > set.URLs[i].LastMod { // keep the latest of duplicate entries
-				set.URLs[i].LastMod = mod
+		out = append(out, SitemapURL{Loc: loc, LastMod: u.LastMod})
+	}
+	// Stable: of duplicates, the first given comes first and absorbs the others.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Loc < out[j].Loc })
+	merged := out[:0]
+	for _, u := range out {
+		if n := len(merged); n > 0 && merged[n-1].Loc == u.Loc {
+			if w3cMod(u.LastMod) > w3cMod(merged[n-1].LastMod) { // keep the latest of duplicate entries
+				merged[n-1].LastMod = u.LastMod
 			}
 			continue
 		}
-		seen[loc] = len(set.URLs)
-		set.URLs = append(set.URLs, sitemapURL{Loc: loc, LastMod: mod})
+		merged = append(merged, u)
 	}
-	if len(set.URLs) > sitemapMaxURLs {
-		return nil, fmt.Errorf("sitemap.xml: %d URLs, the protocol allows %d per file", len(set.URLs), sitemapMaxURLs)
+	return merged, nil
+}
+
+func w3cMod(t time.Time) string {
+	if t.IsZero() {
+		return ""
 	}
-	sort.Slice(set.URLs, func(i, j int) bool { return set.URLs[i].Loc < set.URLs[j].Loc })
-	var b bytes.Buffer
-	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
+	return w3cDate(t)
+}
+
+// WriteSitemap streams one <urlset> of URLs already checked and sorted by
+// SortSitemap, one <url> at a time.
+func WriteSitemap(w io.Writer, urls []SitemapURL) error {
+	if len(urls) > sitemapMaxURLs {
+		return fmt.Errorf("sitemap.xml: %d URLs, the protocol allows %d per file", len(urls), sitemapMaxURLs)
+	}
+	return writeSitemapXML(w, sitemapSet{Xmlns: sitemapNS}, "urlset", urls)
+}
+
+// WriteSitemapIndex streams a <sitemapindex> naming the sitemap files, for a
+// site with more URLs than one sitemap may list.
+func WriteSitemapIndex(w io.Writer, sitemaps []SitemapURL) error {
+	if len(sitemaps) > sitemapMaxURLs {
+		return fmt.Errorf("sitemap.xml: %d sitemaps, the protocol allows %d per index", len(sitemaps), sitemapMaxURLs)
+	}
+	for _, sm := range sitemaps {
+		if _, err := sitemapLoc(sm.Loc); err != nil {
+			return fmt.Errorf("sitemap.xml: %w", err)
+		}
+	}
+	return writeSitemapXML(w, sitemapIndex{Xmlns: sitemapNS}, "sitemapindex", sitemaps)
+}
+
+// writeSitemapXML writes the document element without children (less its end
+// tag), each entry at depth 1, then the end tag: the bytes encoding/xml would
+// write for the whole document, indented by two spaces.
+func writeSitemapXML(w io.Writer, empty any, root string, entries []SitemapURL) error {
+	var head bytes.Buffer
+	head.WriteString(xml.Header)
+	enc := xml.NewEncoder(&head)
 	enc.Indent("", "  ")
-	if err := enc.Encode(set); err != nil {
-		return nil, fmt.Errorf("sitemap.xml: %w", err)
+	if err := enc.Encode(empty); err != nil {
+		return fmt.Errorf("sitemap.xml: %w", err)
 	}
-	b.WriteString("\n")
-	return b.Bytes(), nil
+	end := "</" + root + ">"
+	if _, err := w.Write(bytes.TrimSuffix(head.Bytes(), []byte(end))); err != nil {
+		return fmt.Errorf("sitemap.xml: %w", err)
+	}
+	child := "url"
+	if root == "sitemapindex" {
+		child = "sitemap"
+	}
+	enc = xml.NewEncoder(w)
+	enc.Indent("  ", "  ")
+	start := xml.StartElement{Name: xml.Name{Local: child}}
+	for i, u := range entries {
+		if i == 0 { // the encoder starts every later entry on a new line itself
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return fmt.Errorf("sitemap.xml: %w", err)
+			}
+		}
+		if err := enc.EncodeElement(sitemapURL{Loc: u.Loc, LastMod: w3cMod(u.LastMod)}, start); err != nil {
+			return fmt.Errorf("sitemap.xml: %w", err)
+		}
+	}
+	if len(entries) > 0 {
+		end = "\n" + end
+	}
+	if _, err := io.WriteString(w, end+"\n"); err != nil {
+		return fmt.Errorf("sitemap.xml: %w", err)
+	}
+	return nil
 }
 
 // sitemapLoc checks a URL and writes it percent-encoded (RFC 3986) as the protocol asks;

@@ -1,9 +1,11 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html"
+	"io"
 	"reflect"
 	"strings"
 	"time"
@@ -34,33 +36,72 @@ type tljsSlide struct {
 	UniqueID    string    `json:"unique_id"`
 }
 
-type tljsTimeline struct {
-	Title  *tljsSlide  `json:"title,omitempty"`
-	Events []tljsSlide `json:"events"`
-}
-
 // TimelineJS writes the timeline in TimelineJS3's JSON format (timeline.json).
 func TimelineJS(tl timeline.Timeline, s Site) ([]byte, error) {
+	return bytesOf(func(w io.Writer) error { return WriteTimelineJS(w, tl, s) })
+}
+
+// WriteTimelineJS streams timeline.json to w one slide at a time; the bytes
+// are those of json.Marshal on the whole document.
+func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	p, err := prepare(s, tl)
 	if err != nil {
-		return nil, fmt.Errorf("timeline.json: %w", err)
+		return fmt.Errorf("timeline.json: %w", err)
 	}
-	out := tljsTimeline{Events: []tljsSlide{}}
+	out := &jsonStream{w: w}
+	out.raw("{")
 	if title := oneLine(s.Title); title != "" {
-		out.Title = &tljsSlide{
+		out.raw(`"title":`)
+		out.value(&tljsSlide{
 			Text:     tljsText{Headline: html.EscapeString(title), Text: escapeParagraph(s.Description)},
 			UniqueID: "timeline-title",
-		}
+		})
+		out.raw(",")
 	}
+	out.raw(`"events":[`)
 	used := map[string]bool{"timeline-title": true}
-	for _, ev := range orderedEvents(tl.Events, false) {
-		out.Events = append(out.Events, p.tljsSlide(ev, used))
+	for i, ev := range orderedEvents(tl.Events, false) {
+		if i > 0 {
+			out.raw(",")
+		}
+		slide := p.tljsSlide(*ev, used)
+		out.value(&slide)
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("timeline.json: %w", err)
+	out.raw("]}\n")
+	if out.err != nil {
+		return fmt.Errorf("timeline.json: %w", out.err)
 	}
-	return append(b, '\n'), nil
+	return nil
+}
+
+// jsonStream writes JSON values one by one, each encoded as json.Marshal
+// would (HTML-safe escaping), keeping the first error.
+type jsonStream struct {
+	w   io.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	err error
+}
+
+func (j *jsonStream) raw(s string) {
+	if j.err == nil {
+		_, j.err = io.WriteString(j.w, s)
+	}
+}
+
+func (j *jsonStream) value(v any) {
+	if j.err != nil {
+		return
+	}
+	if j.enc == nil {
+		j.enc = json.NewEncoder(&j.buf)
+	}
+	j.buf.Reset()
+	if j.err = j.enc.Encode(v); j.err != nil {
+		return
+	}
+	// Encode ends each value with a newline that Marshal does not write.
+	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
 
 func (p *site) tljsSlide(ev timeline.Event, used map[string]bool) tljsSlide {
