@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dayAroundRule, weekOfRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+var allRules = []*rule{dayAroundRule, weekOfRule, lastingRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
@@ -152,6 +152,9 @@ var timeRule = &rule{
 			p.minute, j, colon = mm, j+2, true
 		}
 		ampm, k := meridiem(d, j)
+		if ampm == 0 && !colon && clockPrepBefore(d, i) {
+			ampm, k = partMeridiem(d, j, h)
+		}
 		switch {
 		case ampm != 0:
 			if h > 12 || h == 0 {
@@ -486,5 +489,56 @@ var dayAroundRule = &rule{
 		}
 		e.i, e.pt.dayShift = j, shift
 		return match{end: m.end, exprs: []expr{e}}, true
+	},
+}
+
+// clockPrepBefore reports whether a preposition that takes a clock time
+// comes before token i ("at 4 in the morning", "until 9 at night").
+func clockPrepBefore(d *doc, i int) bool {
+	switch d.modOf(i - 1) {
+	case mAt, mUntil, mBefore, mAfter, mAbout, mFrom, mTo:
+		return true
+	}
+	return d.lowerIs(i-1, "by")
+}
+
+// partMeridiem reads a part of day after an hour ("4 in the morning", "9 at
+// night") as its meridiem: 1 for am, 2 for pm.
+func partMeridiem(d *doc, j, h int) (int, int) {
+	if d.mod(j, mIn) && d.mod(j+1, mThe) && d.is(j+2, cPart) {
+		switch d.toks[j+2].val {
+		case 1: // morning
+			return 1, j + 3
+		case 2, 3: // afternoon, evening
+			return 2, j + 3
+		}
+	}
+	if d.mod(j, mAt) && d.lowerIs(j+1, "night") {
+		if h >= 6 && h < 12 {
+			return 2, j + 2
+		}
+		return 1, j + 2
+	}
+	return 0, j
+}
+
+// lastingRule: "a day-long meeting", "a decades-long feud": an adjective of
+// length (with a count, "a three-day-long strike", the count rule reads it).
+var lastingRule = &rule{
+	name:     "lasting",
+	triggers: []int{keyUnit},
+	match: func(d *doc, i int) (match, bool) {
+		u, plural := d.unit(i)
+		if u == uNone || !d.dash(i+1) || !d.glued(i+1) || !d.glued(i+2) || !d.lowerIs(i+2, "long") {
+			return match{}, false
+		}
+		if i > 0 && d.glued(i) {
+			return match{}, false // "three-day-long": a count
+		}
+		n := 1
+		if plural {
+			n = -1
+		}
+		return fixed(i, i+3, timeline.TypeDuration, durationValue(n, u))
 	},
 }
