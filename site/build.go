@@ -158,6 +158,10 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 			b.fail(err)
 			continue
 		}
+		if isReservedPath(pg.Path) {
+			b.fail(fmt.Errorf("page path %q: reserved for the build's own marker file", pg.Path))
+			continue
+		}
 		if seen[pg.Path] {
 			b.fail(fmt.Errorf("page path %q: planned twice", pg.Path))
 			continue
@@ -186,25 +190,31 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	prev := loadManifest(b.fs, o)
-	w := &writer{fs: b.fs, out: o.OutDir, tmp: tmp, prev: prev}
-	if w.inPlace = canCommitInPlace(b.fs, o.OutDir, prev); w.inPlace {
+	w := &writer{fs: b.fs, tmp: tmp, prev: prev, inPlace: len(prev.Pages) > 0}
+	if w.inPlace {
 		w.tmp = filepath.Join(tmp, stagedDir)
 	}
 	b.lap("clean")
-	results := w.writeAll(pages, ioWorkers(o.Workers), newProgress(o.Progress, "render", len(pages)))
+	results := w.writeAll(pages, ioWorkers(o.Workers), o.Workers, newProgress(o.Progress, "render", len(pages)))
 	b.lap("write")
-	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]manifestEntry, len(pages))}
+	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]string, len(pages))}
 	for i, r := range results {
 		if r.err != nil {
 			b.fail(r.err)
 			continue
 		}
-		next.Pages[pages[i].Path] = r.entry
+		next.Pages[pages[i].Path] = r.key
 		if r.reused {
 			b.sum.Reused++
 		} else {
 			b.sum.Rendered++
 		}
+	}
+	next.seal()
+	if err := b.fs.MkdirAll(w.tmp, 0o755); err != nil {
+		b.fail(fmt.Errorf("creating %s: %w", w.tmp, err))
+	} else if err := writeMarker(b.fs, w.tmp, next); err != nil {
+		b.fail(err)
 	}
 	if len(b.errs) > 0 && !o.KeepGoing {
 		b.discard(tmp)

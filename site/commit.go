@@ -33,16 +33,6 @@ const (
 	deletedFile = "deleted"
 )
 
-// canCommitInPlace reports whether out holds the site the previous manifest
-// describes, so only changed pages need writing.
-func canCommitInPlace(fs afero.Fs, out string, prev manifest) bool {
-	if len(prev.Pages) == 0 {
-		return false
-	}
-	ok, _ := afero.DirExists(fs, out)
-	return ok
-}
-
 // commitInPlace writes the journal of deletions into tmp, renames tmp to the
 // commit folder and rolls it forward into out.
 func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, lock sync.Locker, workers int) error {
@@ -192,11 +182,4 @@ func deletedPages(prev, next manifest) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// stillPublished reports whether out still holds prev's copy of page p (same
-// size): the cheap check that lets an in-place build skip an unchanged page.
-func stillPublished(fs afero.Fs, out, p string, prev manifestEntry) bool {
-	fi, err := fs.Stat(filepath.Join(out, filepath.FromSlash(p)))
-	return err == nil && fi.Mode().IsRegular() && fi.Size() == prev.Size
 }

@@ -46,7 +46,7 @@ func TestDemoSiteWarmRebuildMatchesAFullBuild(t *testing.T) {
 	}
 
 	// Render everything again from cached events only (manifest gone).
-	if err := fs.Remove(opts.CacheDir + "/manifest.json"); err != nil {
+	if err := fs.Remove(manifestPath(opts.CacheDir)); err != nil {
 		t.Fatal(err)
 	}
 	cached, err := Build(fs, opts)

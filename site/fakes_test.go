@@ -22,8 +22,9 @@ import (
 // index, keyed on the data and a "template" file. It counts the work done so
 // tests can tell what was extracted and rendered.
 type fakePipeline struct {
-	extracted atomic.Int64
-	rendered  atomic.Int64
+	extracted  atomic.Int64
+	rendered   atomic.Int64
+	extraPages []Page // planned after the others
 }
 
 func (f *fakePipeline) stages() Stages {
@@ -118,7 +119,7 @@ func (f *fakePipeline) plan(fs afero.Fs, content string, tl timeline.Timeline) (
 	for _, a := range tl.Articles {
 		pages = append(pages, f.page("articles/"+a.Slug+"/index.html", string(tmpl), byArticle[a.Slug]))
 	}
-	return pages, nil
+	return append(pages, f.extraPages...), nil
 }
 
 func (f *fakePipeline) page(path, tmpl string, lines []string) Page {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -141,80 +140,66 @@ func swap(fs afero.Fs, out, tmp string, lock sync.Locker, workers int) (warnings
 	return warnings, nil
 }
 
-// writer writes pages into the temporary folder, reusing unchanged pages of the
-// previous site.
+// writer writes pages into the temporary folder. With inPlace, the output
+// holds the site prev describes (see manifest), so a page whose Key did not
+// change is left where it is without any file operation, and tmp receives only
+// the changed pages.
 type writer struct {
-	fs   afero.Fs
-	out  string // the previous site
-	tmp  string // the new one
-	prev manifest
-	dirs sync.Map
-	// inPlace: out is updated in place (commit.go), so an unchanged page needs
-	// no file operation at all and tmp holds only the changed pages.
+	fs      afero.Fs
+	tmp     string // where rendered pages go
+	prev    manifest
 	inPlace bool
+	dirs    sync.Map // folders already created under tmp
 }
 
 type pageResult struct {
-	entry  manifestEntry
+	key    string
 	reused bool
 	err    error
 }
 
 // writeAll writes every page; results are indexed like pages. Root-level pages
 // (the timeline page, the exports, the search data) each hold the whole timeline
-// in memory while they render, and rendering them side by side set the peak
-// memory: one goroutine renders them one after another, from the start of the
-// stage, while workers goroutines write the other pages. Started last (plan
-// order puts the exports at the end), they were the stage's single-core tail.
-func (w *writer) writeAll(pages []Page, workers int, prog *progress) []pageResult {
+// in memory while they render and take far longer than the others: heavy
+// goroutines render them from the start of the stage, at most heavy at a time to
+// bound the peak memory, while workers goroutines write the other pages.
+func (w *writer) writeAll(pages []Page, workers, heavy int, prog *progress) []pageResult {
 	results := make([]pageResult, len(pages))
-	var siteWide, rest []int
+	siteWide, rest := make(chan int, len(pages)), make(chan int, len(pages))
 	for i, pg := range pages {
 		if strings.Contains(pg.Path, "/") {
-			rest = append(rest, i)
+			rest <- i
 		} else {
-			siteWide = append(siteWide, i)
+			siteWide <- i
 		}
 	}
-	jobs := make(chan int)
+	close(siteWide)
+	close(rest)
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
+	run := func(jobs <-chan int) {
 		defer wg.Done()
-		for _, i := range siteWide {
+		for i := range jobs {
 			results[i] = w.writePage(pages[i])
 			prog.step()
 		}
-	}()
+	}
+	for i := 0; i < heavy; i++ {
+		wg.Add(1)
+		go run(siteWide)
+	}
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = w.writePage(pages[i])
-				prog.step()
-			}
-		}()
+		go run(rest)
 	}
-	for _, i := range rest {
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	return results
 }
 
 func (w *writer) writePage(pg Page) pageResult {
-	if prev, ok := w.prev.Pages[pg.Path]; ok && prev.Key == pg.Key && pg.Key != "" {
-		if w.inPlace && stillPublished(w.fs, w.out, pg.Path, prev) {
-			return pageResult{entry: prev, reused: true}
-		}
-		if !w.inPlace && w.reuse(pg.Path, prev) {
-			return pageResult{entry: prev, reused: true}
-		}
+	if key, ok := w.prev.Pages[pg.Path]; ok && w.inPlace && key == pg.Key && pg.Key != "" {
+		return pageResult{key: key, reused: true}
 	}
-	entry, err := w.render(pg)
-	return pageResult{entry: entry, err: err}
+	return pageResult{key: pg.Key, err: w.render(pg)}
 }
 
 func (w *writer) mkdirFor(name string) error {
@@ -233,45 +218,19 @@ func (w *writer) mkdirFor(name string) error {
 	return nil
 }
 
-// reuse puts the previous site's copy of the page in the new site: a hard link
-// on the OS filesystem (cheap, and the old folder is deleted after the swap),
-// a verified copy elsewhere. Any failure just means the page is rendered.
-func (w *writer) reuse(p string, prev manifestEntry) bool {
-	src := filepath.Join(w.out, filepath.FromSlash(p))
-	dst := filepath.Join(w.tmp, filepath.FromSlash(p))
-	if w.mkdirFor(dst) != nil {
-		return false
-	}
-	if _, isOS := w.fs.(*afero.OsFs); isOS {
-		return os.Link(src, dst) == nil
-	}
-	data, err := afero.ReadFile(w.fs, src)
-	if err != nil || hashOf(data) != prev.Hash {
-		return false
-	}
-	return afero.WriteFile(w.fs, dst, data, 0o644) == nil
-}
-
-func hashOf(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
-}
-
-// render writes one page, hashing it on the way for the manifest. A page that
-// fails is removed, so a --keep-going site never publishes half a page.
-func (w *writer) render(pg Page) (manifestEntry, error) {
+// render writes one page. A page that fails is removed, so a --keep-going site
+// never publishes half a page.
+func (w *writer) render(pg Page) error {
 	name := filepath.Join(w.tmp, filepath.FromSlash(pg.Path))
 	if err := w.mkdirFor(name); err != nil {
-		return manifestEntry{}, fmt.Errorf("%s: %w", pg.Path, err)
+		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
 	f, err := w.fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
-		return manifestEntry{}, fmt.Errorf("%s: %w", pg.Path, err)
+		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
-	h := sha256.New()
-	counter := &countingWriter{}
 	buf := bufPool.Get().(*bufio.Writer)
-	buf.Reset(io.MultiWriter(f, h, counter))
+	buf.Reset(f)
 	err = safeRender(pg, buf)
 	if err == nil {
 		err = buf.Flush()
@@ -283,20 +242,13 @@ func (w *writer) render(pg Page) (manifestEntry, error) {
 	}
 	if err != nil {
 		_ = w.fs.Remove(name)
-		return manifestEntry{}, fmt.Errorf("%s: %w", pg.Path, err)
+		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
-	return manifestEntry{Key: pg.Key, Hash: hex.EncodeToString(h.Sum(nil)), Size: counter.n}, nil
+	return nil
 }
 
 // bufPool recycles page write buffers: one per page was a sixth of all allocation.
 var bufPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
-
-type countingWriter struct{ n int64 }
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	c.n += int64(len(p))
-	return len(p), nil
-}
 
 // safeRender turns a panicking page renderer into an error.
 func safeRender(pg Page, out io.Writer) (err error) {

@@ -2,6 +2,8 @@ package site
 
 import (
 	"errors"
+	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -107,36 +109,92 @@ func TestCheckPagePath(t *testing.T) {
 	}
 }
 
-func TestReusedPagesAreHardLinkedOnTheOSFilesystem(t *testing.T) {
-	dir := t.TempDir()
-	fs := afero.NewBasePathFs(afero.NewOsFs(), dir) // copy path
-	osfs := afero.NewOsFs()                         // link path
+func TestUnchangedPagesAreLeftInPlaceOnTheOSFilesystem(t *testing.T) {
+	root := t.TempDir()
+	fs := afero.NewOsFs()
+	f := &fakePipeline{}
+	opts := Options{Stages: f.stages(), Version: "v", SeedsDir: "-",
+		ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "public"), CacheDir: filepath.Join(root, "cache")}
+	writeFiles(t, fs, map[string]string{opts.ContentDir + "/a.txt": "alpha\n", opts.ContentDir + "/b.txt": "beta\n"})
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	unchanged := filepath.Join(opts.OutDir, "articles/a/index.html")
+	before, err := os.Stat(unchanged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, fs, map[string]string{opts.ContentDir + "/b.txt": "beta two\n"})
+	sum, err := Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Reused != 1 || sum.Rendered != 2 {
+		t.Errorf("summary %+v, want a/ reused", sum)
+	}
+	after, err := os.Stat(unchanged)
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("the unchanged page was touched (stat %v, err %v)", after, err)
+	}
+	if got := readFile(t, fs, opts.OutDir+"/articles/b/index.html"); got != "\nbeta two\n" {
+		t.Errorf("changed page = %q", got)
+	}
+}
+
+// The manifest is trusted only for the output whose marker it wrote: an output
+// replaced, rebuilt from another cache, or without its marker renders whole.
+func TestOutputNotMatchingTheManifestIsRenderedWhole(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		fs   afero.Fs
-		root string
-	}{{"copy", fs, ""}, {"link", osfs, dir + "/link"}} {
-		f := &fakePipeline{}
-		opts := Options{Stages: f.stages(), Version: "v", SeedsDir: "-",
-			ContentDir: filepath.Join(tc.root, "content"), OutDir: filepath.Join(tc.root, "public"), CacheDir: filepath.Join(tc.root, "cache")}
-		writeFiles(t, tc.fs, map[string]string{opts.ContentDir + "/a.txt": "alpha\n", opts.ContentDir + "/b.txt": "beta\n"})
-		if _, err := Build(tc.fs, opts); err != nil {
-			t.Fatal(err)
-		}
-		writeFiles(t, tc.fs, map[string]string{opts.ContentDir + "/b.txt": "beta two\n"})
-		sum, err := Build(tc.fs, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sum.Reused != 1 || sum.Rendered != 2 {
-			t.Errorf("%s: summary %+v, want a/ reused", tc.name, sum)
-		}
-		if got := readFile(t, tc.fs, opts.OutDir+"/articles/a/index.html"); got != "\nalpha\n" {
-			t.Errorf("%s: reused page = %q", tc.name, got)
-		}
-		if got := readFile(t, tc.fs, opts.OutDir+"/articles/b/index.html"); got != "\nbeta two\n" {
-			t.Errorf("%s: changed page = %q", tc.name, got)
-		}
+		name   string
+		change func(t *testing.T, fs afero.Fs, opts Options)
+	}{
+		{"output removed", func(t *testing.T, fs afero.Fs, opts Options) { mustDo(t, fs.RemoveAll(opts.OutDir)) }},
+		{"marker removed", func(t *testing.T, fs afero.Fs, opts Options) {
+			mustDo(t, fs.Remove(filepath.Join(opts.OutDir, markerFile)))
+		}},
+		{"built from another cache", func(t *testing.T, fs afero.Fs, opts Options) {
+			other := opts
+			other.CacheDir = "other-cache"
+			writeFiles(t, fs, map[string]string{"content/c.txt": "gamma\n"})
+			if _, err := Build(fs, other); err != nil {
+				t.Fatal(err)
+			}
+			mustDo(t, fs.Remove("content/c.txt"))
+		}},
+		{"corrupt manifest", func(t *testing.T, fs afero.Fs, opts Options) {
+			writeFiles(t, fs, map[string]string{manifestPath(opts.CacheDir): "garbage"})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem, _, opts := newSite(t)
+			if _, err := Build(mem, opts); err != nil {
+				t.Fatal(err)
+			}
+			tc.change(t, mem, opts.withDefaults())
+			sum, err := Build(mem, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Reused != 0 || sum.Rendered != 4 {
+				t.Errorf("summary %+v, want every page rendered", sum)
+			}
+			wantFullBuildResult(t, mem, opts)
+		})
+	}
+}
+
+func TestMarkerPathIsReserved(t *testing.T) {
+	mem, f, opts := newSite(t)
+	f.extraPages = []Page{{Path: markerFile, Key: "k", Render: func(w io.Writer) error { return nil }}}
+	if _, err := Build(mem, opts); err == nil || !strings.Contains(err.Error(), "reserved") {
+		t.Errorf("err = %v, want the marker path refused", err)
+	}
+}
+
+func mustDo(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -253,10 +311,10 @@ func TestIncrementalBuildWritesOnlyChangedPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Renames: the new cache entry, the commit, index.html and
-	// articles/c/index.html moved in, the manifest.
-	if sum.Rendered != 2 || fs.renames != 5 {
-		t.Errorf("rendered %d, renames %d; want 2 and 5", sum.Rendered, fs.renames)
+	// Renames: the new cache entry, the commit, index.html,
+	// articles/c/index.html and the marker moved in, the manifest.
+	if sum.Rendered != 2 || fs.renames != 6 {
+		t.Errorf("rendered %d, renames %d; want 2 and 6", sum.Rendered, fs.renames)
 	}
 	wantFullBuildResult(t, mem, opts)
 }

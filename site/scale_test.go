@@ -76,9 +76,11 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
+	stopProfile := cpuProfile(b, os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"))
 	cpu0 = cpuTime()
 	incr, err = Build(fs, opts)
 	incrCPU = cpuTime() - cpu0
+	stopProfile()
 	if err != nil {
 		b.Fatalf("incremental build: %v", err)
 	}
@@ -87,6 +89,22 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		b.Errorf("incremental build extracted %d articles, want 1", incr.Extracted)
 	}
 	return full, incr, fullCPU, incrCPU
+}
+
+// cpuProfile starts a CPU profile into name (none when name is empty) and
+// returns the function that stops it: for profiling the incremental build alone.
+func cpuProfile(b *testing.B, name string) (stop func()) {
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // cpuTime is the process's user + system CPU time so far.
