@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"iter"
 	"fmt"
 	"html/template"
 	"io"
@@ -107,12 +108,11 @@ func htmlPage(p, key string, data func() (pageData, error)) Page {
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		if err := execute(&buf, d); err != nil {
+		cw := &cleanWriter{w: w}
+		if err := execute(cw, d); err != nil {
 			return err
 		}
-		_, err = w.Write(cleanHTMLText(buf.Bytes()))
-		return err
+		return cw.Close()
 	}}
 }
 
@@ -166,7 +166,7 @@ func (s *site) assetPages() []Page {
 type indexView struct {
 	Summary             string
 	Strip               *stripView
-	Years               []yearView
+	Years               iter.Seq[yearView] // built one at a time as the page is written
 	FirstYear, LastYear int
 	Entities            []entityRef
 	EmbedSnippet        string
@@ -179,7 +179,8 @@ const largeTimeline = 300
 
 type yearView struct {
 	Anchor, Label, CountText string
-	Events                   []eventRow
+	Events                   iter.Seq[eventRow] // its rows, built as they are written
+	from, to                 int                // its events: s.tl.Events[from:to]
 }
 
 type eventRow struct {
@@ -209,21 +210,21 @@ func (s *site) embedPage() Page {
 	})
 }
 
+// indexView describes the timeline page. The rows of a large timeline are
+// not held in memory: Years and each year's Events are iterators the template
+// ranges over, so a row is built just before it is written.
 func (s *site) indexView() *indexView {
 	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
-	var cur *yearView
-	for i, ev := range s.tl.Events {
-		row := s.eventRow(i)
-		if cur == nil || cur.Label != yearLabel(ev.Start) {
-			v.Years = append(v.Years, yearView{Label: yearLabel(ev.Start), Anchor: yearAnchor(ev.Start)})
-			cur = &v.Years[len(v.Years)-1]
+	years := s.yearGroups()
+	v.Years = func(yield func(yearView) bool) {
+		for _, y := range years {
+			y.Events = s.rows(y.from, y.to)
+			if !yield(y) {
+				return
+			}
 		}
-		cur.Events = append(cur.Events, row)
 	}
-	for i := range v.Years {
-		v.Years[i].CountText = plural(len(v.Years[i].Events), "event")
-	}
-	v.Strip = stripOf(v.Years)
+	v.Strip = stripOf(years)
 	if v.Strip != nil {
 		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
 	}
@@ -234,6 +235,34 @@ func (s *site) indexView() *indexView {
 	}
 	v.EmbedSnippet = embedSnippet(embedSrc, s.cfg.Title)
 	return v
+}
+
+// yearGroups splits the (sorted) events into runs of one year label.
+func (s *site) yearGroups() []yearView {
+	var years []yearView
+	for i := range s.tl.Events {
+		start := s.tl.Events[i].Start
+		if n := len(years); n > 0 && years[n-1].Label == yearLabel(start) {
+			years[n-1].to = i + 1
+			continue
+		}
+		years = append(years, yearView{Label: yearLabel(start), Anchor: yearAnchor(start), from: i, to: i + 1})
+	}
+	for i := range years {
+		years[i].CountText = plural(years[i].to-years[i].from, "event")
+	}
+	return years
+}
+
+// rows yields the timeline rows of events from..to-1.
+func (s *site) rows(from, to int) iter.Seq[eventRow] {
+	return func(yield func(eventRow) bool) {
+		for i := from; i < to; i++ {
+			if !yield(s.eventRow(i)) {
+				return
+			}
+		}
+	}
 }
 
 // hostScript is the part of the embed snippet that lets the frame take the

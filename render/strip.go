@@ -33,15 +33,16 @@ func stripOf(years []yearView) *stripView {
 		if y.Anchor == "undated" || err != nil {
 			continue
 		}
-		counts[n] = len(y.Events)
+		count := y.to - y.from
+		counts[n] = count
 		if first == 0 || n < first {
 			first = n
 		}
 		if n > last {
 			last = n
 		}
-		if len(y.Events) > max {
-			max = len(y.Events)
+		if count > max {
+			max = count
 		}
 	}
 	if max == 0 {

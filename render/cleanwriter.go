@@ -1,0 +1,91 @@
+package render
+
+import (
+	"io"
+	"unicode/utf8"
+)
+
+// cleanWriter passes a page through to w, replacing what HTML forbids in a
+// document and escaping does not remove: each run of invalid UTF-8 becomes one
+// U+FFFD, and so does each NUL, other control character (tab, newline, form
+// feed and carriage return stay) and Unicode noncharacter. The bytes are those
+// of cleanHTMLText on the whole page, without holding the page in memory: a
+// rune split across two writes is carried over to the next.
+type cleanWriter struct {
+	w       io.Writer
+	carry   []byte // the start of a rune the next write may complete
+	invalid bool   // the last thing written replaced an invalid run
+	err     error
+}
+
+var replacement = []byte("\uFFFD")
+
+func (c *cleanWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if c.err != nil {
+		return 0, c.err
+	}
+	if len(c.carry) > 0 {
+		p = append(c.carry, p...)
+		c.carry = nil
+	}
+	start := 0
+	for i := 0; i < len(p); {
+		b := p[i]
+		if b < utf8.RuneSelf {
+			c.invalid = false
+			if b >= 0x20 && b != 0x7f || b == '\t' || b == '\n' || b == '\f' || b == '\r' {
+				i++
+				continue
+			}
+			c.put(p[start:i], replacement)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRune(p[i:])
+		if r == utf8.RuneError && size == 1 {
+			if !utf8.FullRune(p[i:]) {
+				c.put(p[start:i], nil)
+				c.carry = append([]byte(nil), p[i:]...)
+				return n, c.err
+			}
+			if c.invalid {
+				c.put(p[start:i], nil)
+			} else {
+				c.put(p[start:i], replacement)
+			}
+			c.invalid = true
+			i++
+			start = i
+			continue
+		}
+		c.invalid = false
+		if forbiddenInHTML(r) {
+			c.put(p[start:i], replacement)
+			start = i + size
+		}
+		i += size
+	}
+	c.put(p[start:], nil)
+	return n, c.err
+}
+
+// put writes clean bytes and then a replacement, if any.
+func (c *cleanWriter) put(clean, repl []byte) {
+	if c.err == nil && len(clean) > 0 {
+		_, c.err = c.w.Write(clean)
+	}
+	if c.err == nil && len(repl) > 0 {
+		_, c.err = c.w.Write(repl)
+	}
+}
+
+// Close ends the page: a rune left unfinished is an invalid run.
+func (c *cleanWriter) Close() error {
+	if len(c.carry) > 0 && !c.invalid {
+		c.put(nil, replacement)
+	}
+	c.carry = nil
+	return c.err
+}
