@@ -129,8 +129,9 @@ func tenseOf(d *doc, k int) int {
 		return 1
 	}
 	past := inSet(pastWords, w) ||
-		// a regular past: "-ed", but not "succeed" or "United"
-		(len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known)
+		// a regular past: "-ed", but not "succeed" or "United", nor an
+		// adjective ("a still unspecified date", "its revised plan")
+		(len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known && !adjectiveSlot(d, k))
 	if past && d.lowerIs(k-1, "be") {
 		return 0 // a passive infinitive ("will be paid", "to be held") tells no tense
 	}
@@ -138,4 +139,28 @@ func tenseOf(d *doc, k int) int {
 		return -1
 	}
 	return 0
+}
+
+// determiners before which an "-ed" word is an adjective, not a verb.
+var determiners = map[string]bool{"a": true, "an": true, "the": true, "this": true, "that": true, "these": true,
+	"those": true, "its": true, "his": true, "her": true, "their": true, "our": true, "my": true, "your": true,
+	"no": true, "any": true, "every": true, "each": true, "still": true, "very": true, "newly": true, "most": true}
+
+// adjectiveSlot reports whether the word at k follows a determiner or an
+// "-ly" adverb after one ("a hastily arranged meeting").
+func adjectiveSlot(d *doc, k int) bool {
+	for b := k - 1; b >= 0 && b >= k-2; b-- {
+		t := d.toks[b]
+		if t.kind != tWord || t.end-t.start > 16 {
+			return false
+		}
+		w := d.textOf(b)
+		if inSet(determiners, w) {
+			return true
+		}
+		if !(len(w) > 3 && w[len(w)-2:] == "ly") {
+			return false
+		}
+	}
+	return false
 }
