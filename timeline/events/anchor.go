@@ -264,7 +264,7 @@ func insideReportedClause(toks []token, i int) int {
 		w := tk.lower()
 		if w == "that" {
 			for k := j - 1; k >= 0 && k >= j-7; k-- {
-				if toks[k].word && reportingVerbs[toks[k].lower()] {
+				if saysAt(toks, k) {
 					return j + 1
 				}
 			}
@@ -272,7 +272,7 @@ func insideReportedClause(toks []token, i int) int {
 		}
 		// "Auditors said the port lost money in 2019": a verb of saying
 		// followed directly by its clause; "said yesterday" is not one.
-		if reportingVerbs[w] && j+1 < i && toks[j+1].word && !insideSpan(toks, j+1, i) && !isIntroWord(toks[j+1]) {
+		if saysAt(toks, j) && j+1 < i && toks[j+1].word && !insideSpan(toks, j+1, i) && !isIntroWord(toks[j+1]) {
 			return j + 1
 		}
 		if tk.text == "," {
@@ -280,6 +280,25 @@ func insideReportedClause(toks []token, i int) int {
 		}
 	}
 	return 0
+}
+
+// saysAt reports whether token i is a verb of saying: a reporting verb that
+// is neither a word of a name ("the United States", "Consumer Reports") nor a
+// participle used as an adjective ("the recently announced phone", "its
+// stated aim"), which report nothing.
+func saysAt(toks []token, i int) bool {
+	tk := toks[i]
+	if !tk.word || !reportingVerbs[tk.lower()] {
+		return false
+	}
+	if i > 0 && tk.capitalised() && toks[i-1].word {
+		return false
+	}
+	j := i - 1
+	if j >= 0 && toks[j].word && strings.HasSuffix(toks[j].lower(), "ly") {
+		j--
+	}
+	return j < 0 || !toks[j].word || !determiners[toks[j].lower()]
 }
 
 // insideSpan reports whether token k is the first token of the date at i.

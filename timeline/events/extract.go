@@ -338,8 +338,8 @@ func (x *extractor) leadTitle(first *sentence) string {
 
 // hasReportingVerb reports whether a sentence reports speech ("he said").
 func hasReportingVerb(s *sentence) bool {
-	for _, tk := range s.toks {
-		if tk.word && !tk.quoted && reportingVerbs[tk.lower()] {
+	for i, tk := range s.toks {
+		if !tk.quoted && saysAt(s.toks, i) {
 			return true
 		}
 	}

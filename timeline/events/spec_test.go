@@ -128,6 +128,21 @@ func checkLine(line string, tl timeline.Timeline, future map[int]bool) error {
 			}
 		}
 		return fmt.Errorf("no such event")
+	case "nomention":
+		if len(fields) != 2 {
+			return fmt.Errorf("want nomention DATE | text")
+		}
+		for _, ev := range tl.Events {
+			if ev.Start.Value != fields[1] {
+				continue
+			}
+			for _, m := range ev.Mentions {
+				if strings.Contains(strings.ToLower(m.Text), text) {
+					return fmt.Errorf("event %q has the mention %q", ev.Title, m.Text)
+				}
+			}
+		}
+		return nil
 	case "none":
 		for _, ev := range tl.Events {
 			if !ev.Lead && strings.Contains(strings.ToLower(ev.Title), text) {

@@ -175,6 +175,7 @@ type Result struct {
 // Score runs extract on every document and compares with the gold.
 func Score(c *Corpus, extract func(timeline.Article) []timeline.Event) Result {
 	dated := map[string][]string{} // "doc-sent" -> event values found there
+	why := map[string][]string{}   // "doc-sent" -> per value, the event title and date expression
 	ids := make([]string, 0, len(c.Docs))
 	for id := range c.Docs {
 		ids = append(ids, id)
@@ -187,6 +188,7 @@ func Score(c *Corpus, extract func(timeline.Article) []timeline.Event) Result {
 				if n, ok := d.sentenceAt(m.Sentence.Start); ok {
 					k := id + "-" + strconv.Itoa(n)
 					dated[k] = append(dated[k], dayValue(ev.Start.Value))
+					why[k] = append(why[k], fmt.Sprintf("%q timex %q", ev.Title, m.TimexText))
 				}
 			}
 		}
@@ -212,11 +214,11 @@ func Score(c *Corpus, extract func(timeline.Article) []timeline.Event) Result {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		for _, v := range dated[k] {
+		for i, v := range dated[k] {
 			r.OnGold++
 			if !contains(goldAt[k], v) {
 				r.Disagree++
-				r.Conflicts = append(r.Conflicts, fmt.Sprintf("%s want %v got %s", k, goldAt[k], v))
+				r.Conflicts = append(r.Conflicts, fmt.Sprintf("%s want %v got %s: %s", k, goldAt[k], v, why[k][i]))
 			}
 		}
 	}
