@@ -126,13 +126,19 @@ var countRule = &rule{
 			if pm := d.modOf(j - 1); pm == mPast && !the {
 				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "in past years"
 			}
+			if m := d.modOf(j + 1); m == mOr || m == mAnd {
+				if u2, pl2 := d.unit(j + 2); pl2 && u2 != uNone && u2 != u {
+					// "weeks or months", "recent weeks and months": one vague stretch
+					return fixed(i, j+3, timeline.TypeDuration, durationValue(-1, u))
+				}
+			}
 			if the && !lead && (d.mod(j+1, mBefore) || d.mod(j+1, mAfter)) {
 				i = j // "the weeks before the vote": the article goes with the event clause
 			}
 			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
-		if n > 0 && d.mod(k, mTo) {
-			// "two to three weeks": a span of counts, read from its lower bound
+		if n > 0 && (d.mod(k, mTo) || d.mod(k, mOr)) {
+			// "two to three weeks", "two or three weeks": a span of counts, read from its lower bound
 			if m, e, okm := count(d, k+1); okm && m > n {
 				if u, _ := d.unit(e); u != uNone {
 					k = e
@@ -185,6 +191,11 @@ var countRule = &rule{
 		end := k + 1
 		if !adjective && d.mod(end, mOr) && d.lowerIs(end+1, "so") {
 			end += 2 // "a week or so (ago)": the hedge belongs to the count
+		}
+		if !adjective && n > 0 && d.mod(end, mOr) {
+			if m, e, okm := count(d, end+1); okm && m > n && e == end+2 && !d.unitAfter(e) {
+				end = e // "a year or two": the second count shares the unit
+			}
 		}
 		if !adjective && !plural && n == 1 && d.mod(end, mAnd) && d.mod(end+1, mA) && d.lowerIs(end+2, "half") {
 			end, half = end+3, true // "a minute and a half"

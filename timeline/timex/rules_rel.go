@@ -82,14 +82,13 @@ var deicticRule = &rule{
 			return match{}, false
 		}
 		e, _ := d.word(j)
-		if i > 0 && !d.toks[i].upper || i > 0 {
-			// "later yesterday", "earlier today", "right now", "more recently": TimeML keeps the modifier
-			switch {
-			case (d.mod(i-1, mLater) || d.mod(i-1, mEarlier)) && (e.val == dYesterday || e.val == dToday || e.val == dTomorrow):
-				i--
-			case d.lowerIs(i-1, "right") && e.val == dNow, d.mod(i-1, mMoreThan) && e.val == dRecently:
-				i--
-			}
+		// "later yesterday", "earlier today", "more recently": TimeML keeps the
+		// modifier; it leaves the intensifier of "right now" out
+		switch {
+		case (d.mod(i-1, mLater) || d.mod(i-1, mEarlier)) && (e.val == dYesterday || e.val == dToday || e.val == dTomorrow):
+			i--
+		case d.mod(i-1, mMoreThan) && e.val == dRecently:
+			i--
 		}
 		if genericDay(d, i, j, e.val) {
 			return match{}, false
