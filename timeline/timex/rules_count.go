@@ -102,6 +102,9 @@ var countRule = &rule{
 		lead := false
 		switch d.modOf(j) {
 		case mPast, mLast, mNext, mComing, mPrevious, mFollowing, mRecent:
+			if lastIsVerb(d, j) {
+				return match{}, false // "the ban could last weeks": the count starts after the verb
+			}
 			lead = true
 			j++
 		default:
@@ -352,4 +355,13 @@ func halfDuration(n int, u uint8) (string, bool) {
 		return fmt.Sprintf("PT%dM30S", n), true
 	}
 	return "", false
+}
+
+// verbLeaders are words after which "last" is the verb ("could last weeks").
+var verbLeaders = map[string]bool{"will": true, "would": true, "could": true, "can": true, "may": true, "might": true,
+	"should": true, "must": true, "to": true, "not": true, "did": true, "does": true, "do": true, "shall": true}
+
+// lastIsVerb reports whether "last" at k is the verb "to last".
+func lastIsVerb(d *doc, k int) bool {
+	return d.mod(k, mLast) && k > 0 && d.toks[k-1].kind == tWord && inSet(verbLeaders, d.textOf(k-1))
 }
