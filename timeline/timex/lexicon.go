@@ -206,6 +206,12 @@ func init() {
 	addWords(cSeason, 2, "summer")
 	addWords(cSeason, 3, "fall", "autumn")
 	addWords(cSeason, 4, "winter")
+	for i, d := range []string{"sundays", "mondays", "tuesdays", "wednesdays", "thursdays", "fridays", "saturdays"} {
+		lexicon[d] = entry{class: cWeekday, val: int32(i), plural: true}
+	}
+	for i, w := range []string{"mornings", "afternoons", "evenings", "nights"} {
+		lexicon[w] = entry{class: cPart, val: int32(i + 1), plural: true}
+	}
 	addWords(cPart, 1, "morning")
 	addWords(cPart, 2, "afternoon")
 	addWords(cPart, 3, "evening")

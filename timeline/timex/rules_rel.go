@@ -194,6 +194,18 @@ var weekdayRule = &rule{
 			p.part = int(d.toks[j].val)
 			j++
 		}
+		if d.toks[j-1].ent.plural || d.toks[i].ent.plural {
+			// "on Mondays", "Tuesday nights": every such day
+			return fixed(i, j, timeline.TypeSet, weekdaySet(p.weekday, p.part))
+		}
+		if m := d.modOf(j); p.part == 0 && (m == mAnd || m == mOr) && d.is(j+1, cWeekday) && d.is(j+2, cPart) && d.toks[j+2].ent.plural {
+			// "Monday and Tuesday nights": the plural part goes with both days
+			part := int(d.toks[j+2].val)
+			return match{end: j + 3, exprs: []expr{
+				{i: i, j: j, typ: timeline.TypeSet, value: weekdaySet(p.weekday, part), rangeTo: -1},
+				{i: j + 1, j: j + 3, typ: timeline.TypeSet, value: weekdaySet(int(d.toks[j+1].val), part), rangeTo: -1},
+			}}, true
+		}
 		// "Wednesday night" stays a DATE (with a part-of-day value), as TimeML annotators mostly type it
 		return one(i, j, timeline.TypeDate, p)
 	},
@@ -448,4 +460,13 @@ func genericDay(d *doc, i, j int, val int32) bool {
 	}
 	// "the people of tomorrow": a noun of tomorrow (but not "the events of today")
 	return val == dTomorrow && d.mod(i-1, mOf) && i > 1 && d.toks[i-2].kind == tWord && !d.toks[i-2].known
+}
+
+// weekdaySet is the TIMEX3 value of every such weekday (and part of day).
+func weekdaySet(wd, part int) string {
+	v := "XXXX-WXX-" + string(rune('0'+isoWeekday(wd)))
+	if part > 0 {
+		v += "T" + partCodes[part]
+	}
+	return v
 }
