@@ -35,7 +35,7 @@ type mark struct {
 func (s *site) articlePage(i int) Page {
 	a := &s.tl.Articles[i]
 	p := "articles/" + a.Slug + "/index.html"
-	return htmlPage(p, s.articleKey(i), func() (pageData, error) {
+	return s.htmlPage(p, s.articleKey(i), func() (pageData, error) {
 		var events []eventLink
 		for _, e := range s.articleEvents[i] {
 			events = append(events, *linkTo(s.tl.Events[e]))

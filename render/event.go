@@ -39,7 +39,7 @@ func (s *site) eventPage(i int) Page {
 	if i+1 < len(s.tl.Events) {
 		next = &s.tl.Events[i+1]
 	}
-	return htmlPage(p, s.eventKey(ev, prev, next), func() (pageData, error) {
+	return s.htmlPage(p, s.eventKey(ev, prev, next), func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
 		d.Description = firstSentence(*ev)
 		v := s.eventView(i)

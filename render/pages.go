@@ -35,6 +35,7 @@ type pageData struct {
 	Event       *eventView
 	Article     *articleView
 	About       template.HTML
+	Chrome      chrome // filled by execute
 }
 
 type siteView struct{ Title, Lang, BaseURL string }
@@ -93,23 +94,54 @@ func tmpl(kind string) (*template.Template, error) {
 	return parsed.set[kind], nil
 }
 
-func execute(w io.Writer, d pageData) error {
+func (s *site) execute(w io.Writer, d pageData) error {
 	t, err := tmpl(d.Kind)
 	if err != nil {
+		return err
+	}
+	if d.Chrome, err = s.chrome(t, d); err != nil {
 		return err
 	}
 	return t.ExecuteTemplate(w, pageKinds[d.Kind][1], d)
 }
 
+// chrome is the HTML every page of one kind and depth shares (head links,
+// header, footer), rendered by html/template once and reused: it made up most
+// of the template actions of an event page.
+type chrome struct{ Head, Top, Bottom template.HTML }
+
+// chromeKey is everything the chrome templates read besides the site settings.
+func chromeKey(d pageData) string { return d.Kind + "\x00" + d.Root + "\x00" + d.OEmbedHref }
+
+func (s *site) chrome(t *template.Template, d pageData) (chrome, error) {
+	key := chromeKey(d)
+	if c, ok := s.chromes.Load(key); ok {
+		return c.(chrome), nil
+	}
+	var c chrome
+	for _, part := range []struct {
+		name string
+		out  *template.HTML
+	}{{"chrome-head", &c.Head}, {"chrome-top", &c.Top}, {"chrome-bottom", &c.Bottom}} {
+		var b strings.Builder
+		if err := t.ExecuteTemplate(&b, part.name, d); err != nil {
+			return c, err
+		}
+		*part.out = template.HTML(b.String())
+	}
+	s.chromes.Store(key, c)
+	return c, nil
+}
+
 // htmlPage makes a Page whose data is built only when it is rendered.
-func htmlPage(p, key string, data func() (pageData, error)) Page {
+func (s *site) htmlPage(p, key string, data func() (pageData, error)) Page {
 	return Page{Path: p, Key: key, Render: func(w io.Writer) error {
 		d, err := data()
 		if err != nil {
 			return err
 		}
 		cw := &cleanWriter{w: w}
-		if err := execute(cw, d); err != nil {
+		if err := s.execute(cw, d); err != nil {
 			return err
 		}
 		return cw.Close()
@@ -193,7 +225,7 @@ type eventRow struct {
 type sourceRef struct{ Slug, Label string }
 
 func (s *site) indexPage() Page {
-	return htmlPage("index.html", s.pageKey(s.tlKey, "index"), func() (pageData, error) {
+	return s.htmlPage("index.html", s.pageKey(s.tlKey, "index"), func() (pageData, error) {
 		d := s.page("index", "index.html", "")
 		d.Index = s.indexView()
 		return d, nil
@@ -201,7 +233,7 @@ func (s *site) indexPage() Page {
 }
 
 func (s *site) embedPage() Page {
-	return htmlPage("embed/index.html", s.pageKey(s.tlKey, "embed"), func() (pageData, error) {
+	return s.htmlPage("embed/index.html", s.pageKey(s.tlKey, "embed"), func() (pageData, error) {
 		d := s.page("embed", "embed/index.html", "Embedded timeline")
 		d.Embed = true
 		d.Canonical = ""
@@ -393,7 +425,7 @@ func appendFields(b []byte, s string) []byte {
 // --- about, 404 ---
 
 func (s *site) aboutPage() Page {
-	return htmlPage("about/index.html", s.pageKey(s.cfgKey, "about", s.cfg.About), func() (pageData, error) {
+	return s.htmlPage("about/index.html", s.pageKey(s.cfgKey, "about", s.cfg.About), func() (pageData, error) {
 		d := s.page("about", "about/index.html", "About")
 		body, err := markdownHTML(s.cfg.About, nil)
 		if err != nil {
@@ -408,7 +440,7 @@ func (s *site) aboutPage() Page {
 }
 
 func (s *site) notFoundPage() Page {
-	return htmlPage("404.html", s.pageKey(s.cfgKey, "404"), func() (pageData, error) {
+	return s.htmlPage("404.html", s.pageKey(s.cfgKey, "404"), func() (pageData, error) {
 		d := s.page("notfound", "404.html", "Page not found")
 		d.Canonical = ""
 		if s.cfg.BaseURL != "" {

@@ -33,6 +33,7 @@ type site struct {
 	articleEvents [][]int32      // per article: indexes of the events it reports, in order
 	contents      []string       // per article: digest of its text (contentDigest)
 	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
+	chromes       sync.Map       // chromeKey -> chrome
 	cfgKey        string         // hash of the settings and templates
 	tlKey         string         // hash of the whole timeline
 }
