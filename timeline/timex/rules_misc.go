@@ -140,7 +140,10 @@ var timeRule = &rule{
 		if !ok || d.toks[i].ndig > 2 || h > 24 || !d.isolatedNumberForTime(i) {
 			return match{}, false
 		}
-		p := relPoint(anchorDCT, uDay, 0)
+		// a clock time with no day is on the day the narrative is telling
+		// about ("He was shot on Oct. 23. Police came at 10 p.m."), else on
+		// the publication day
+		p := relPoint(anchorNarr, uDay, 0)
 		p.hour, p.minute = h, 0
 		j := i + 1
 		colon := false
@@ -180,10 +183,11 @@ var timeRule = &rule{
 		}
 		// the day it happens on: "Thursday", "today", "Nov. 9"
 		if d.is(j, cWeekday) {
-			p.relative, p.weekday = false, int(d.toks[j].val)
+			p.relative, p.weekday, p.anchor = false, int(d.toks[j].val), anchorDCT
 			j++
 		} else if e, ok := d.word(j); ok && e.class == cDeictic && (e.val == dToday || e.val == dYesterday || e.val == dTomorrow) {
 			p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e.val]
+			p.anchor = anchorDCT
 			j++
 		} else if q, e, ok := matchMonthDate(d, j); ok && q.day > 0 {
 			q.hour, q.minute, q.anchor = p.hour, p.minute, anchorDCT
