@@ -151,9 +151,27 @@ func TestNarrativeCarriesToNextSentence(t *testing.T) {
 
 func TestTitlesAreShortAndBalanced(t *testing.T) {
 	long := `"The harbour board, which has met in secret for years, approved a plan to rebuild every quay and warehouse along the northern shore`
-	got := shortTitle(long)
-	if len(got) > maxTitle+len("…") || strings.Contains(got, `"`) || !strings.HasSuffix(got, "…") {
+	// Cut where a phrase begins, on a word a headline can end on.
+	if got := shortTitle(long); got != "The harbour board, which has met in secret for years, approved a plan" {
 		t.Errorf("shortTitle = %q", got)
+	}
+	for long, want := range map[string]string{
+		"Officials of the Verran port authority said the ferry operator had intended to resume crossings":   "Officials of the Verran port authority said the ferry operator had intended…",
+		"The Selm council voted to close the old tram depot, located in the harbour district of the city":   "The Selm council voted to close the old tram depot",
+		"Engineers traced the outage at the Dunmore plant to a faulty valve relating to the cooling system": "Engineers traced the outage at the Dunmore plant to a faulty valve",
+		"The Kell Institute filed a complaint against shipping and logistics giant Marrow Freight in court": "The Kell Institute filed a complaint",
+	} {
+		if got := shortTitle(long); got != want {
+			t.Errorf("shortTitle(%q) = %q, want %q", long, got, want)
+		}
+	}
+	// With no phrase to end at, a word cut is marked as a cut.
+	got := shortTitle(strings.Repeat("Verran ", 20))
+	if len(got) > maxTitle+len("…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("shortTitle = %q", got)
+	}
+	if got := shortTitle("iPhone sales rose"); got != "iPhone sales rose" {
+		t.Errorf("shortTitle kept no small first letter of a name: %q", got)
 	}
 	if got := shortTitle("the council (which met late voted"); strings.ContainsAny(got, "()") || got[0] != 'T' {
 		t.Errorf("shortTitle = %q", got)

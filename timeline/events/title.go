@@ -80,8 +80,68 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 		return shortTitle(s.text)
 	}
 	title := render(s, keep)
+	if len(title) > maxTitle {
+		if t, ok := byGerund(s, keep); ok {
+			title = t
+		}
+	}
 	title = x.namePronoun(title)
 	return shortTitle(title)
+}
+
+// byGerund retells "he poured oil on the fire by issuing an appeal to ..." as
+// "he issued an appeal to ...": in news prose the phrase after "by" + -ing
+// names the concrete act that the main verb only sums up, so an over-long
+// headline keeps the act. It reports false when the clause has no such phrase
+// after a past-tense main verb.
+func byGerund(s *sentence, keep []int) (string, bool) {
+	verb := -1
+	for k, i := range keep {
+		tk := s.toks[i]
+		if !tk.word || tk.quoted {
+			continue
+		}
+		w := tk.lower()
+		if verb < 0 && k > 0 && (pastMarkers[w] || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
+			verb = k
+			continue
+		}
+		if verb >= 0 && w == "by" && k+2 < len(keep) && isParticiple(s.toks[keep[k+1]]) {
+			past := pastOfGerund(s.toks[keep[k+1]].lower())
+			return render(s, keep[:verb]) + " " + past + " " + render(s, keep[k+2:]), true
+		}
+	}
+	return "", false
+}
+
+// irregularPast maps the -ing form of common irregular verbs to their past.
+var irregularPast = map[string]string{
+	"making": "made", "taking": "took", "giving": "gave", "sending": "sent", "holding": "held",
+	"bringing": "brought", "telling": "told", "saying": "said", "writing": "wrote", "leaving": "left",
+	"meeting": "met", "putting": "put", "setting": "set", "cutting": "cut", "selling": "sold",
+	"buying": "bought", "paying": "paid", "keeping": "kept", "seeking": "sought", "choosing": "chose",
+	"speaking": "spoke", "breaking": "broke", "winning": "won", "running": "ran", "getting": "got",
+	"becoming": "became", "beginning": "began", "building": "built", "spending": "spent", "leading": "led",
+	"striking": "struck", "throwing": "threw", "drawing": "drew", "driving": "drove", "hitting": "hit",
+	"letting": "let", "shutting": "shut", "finding": "found", "fighting": "fought", "standing": "stood",
+	"losing": "lost", "lending": "lent", "feeding": "fed", "sitting": "sat", "going": "went", "doing": "did",
+	"seeing": "saw", "coming": "came", "knowing": "knew", "showing": "showed", "thinking": "thought",
+}
+
+// pastOfGerund gives the simple past of an -ing form: "issuing" -> "issued",
+// "summoning" -> "summoned", "stopping" -> "stopped", "carrying" -> "carried".
+func pastOfGerund(g string) string {
+	if p, ok := irregularPast[g]; ok {
+		return p
+	}
+	stem := strings.TrimSuffix(g, "ing")
+	switch {
+	case strings.HasSuffix(stem, "ee"):
+		return stem + "d"
+	case len(stem) > 1 && strings.HasSuffix(stem, "y") && !strings.ContainsRune("aeiou", rune(stem[len(stem)-2])):
+		return stem[:len(stem)-1] + "ied"
+	}
+	return stem + "ed"
 }
 
 // relativeTitle titles a date inside a relative clause by the clause and what
@@ -357,6 +417,11 @@ func (x *extractor) namePronoun(title string) string {
 func shortTitle(t string) string {
 	t = tidySpacing(t)
 	if len(t) > maxTitle {
+		if p, ok := cutAtPhrase(balance(t)); ok {
+			t = p
+		}
+	}
+	if len(t) > maxTitle {
 		cut := strings.LastIndexByte(t[:maxTitle-1], ' ')
 		if cut <= 0 {
 			cut = maxTitle
@@ -369,15 +434,144 @@ func shortTitle(t string) string {
 	t = balance(t)
 	t = trimDangling(t)
 	r, n := utf8.DecodeRuneInString(t)
-	if unicode.IsLower(r) {
+	if unicode.IsLower(r) && !innerCapital(t[n:]) {
 		t = string(unicode.ToUpper(r)) + t[n:]
 	}
 	return t
 }
 
+// innerCapital reports whether the rest of a first word holds a capital: a
+// name spelled with a small first letter ("iPhone", "eBay") keeps it.
+func innerCapital(rest string) bool {
+	for _, r := range rest {
+		if r == ' ' {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// phraseStarters open a phrase or clause: an over-long title may end before one.
+var phraseStarters = set("in", "on", "at", "of", "for", "with", "from", "to", "by", "into", "over", "under",
+	"after", "before", "during", "since", "until", "between", "against", "about", "through", "across",
+	"within", "without", "amid", "despite", "near", "toward", "towards", "via", "as", "than",
+	"but", "while", "when", "where", "because", "although", "though", "which", "who", "whose", "that",
+	"including", "according", "following", "along", "alongside", "among", "like", "even")
+
+// weakEnds are words a headline cannot end on: function words, auxiliaries
+// and verbs of saying still waiting for what they govern.
+var weakEnds = set("and", "or", "but", "of", "the", "a", "an", "to", "in", "on", "at", "with", "for", "by",
+	"from", "into", "over", "under", "about", "after", "before", "during", "since", "until", "between",
+	"against", "through", "within", "without", "than", "as", "that", "which", "who", "whose", "its", "his",
+	"her", "their", "our", "my", "your", "this", "these", "those", "is", "was", "were", "are", "be", "been",
+	"being", "has", "have", "had", "will", "would", "shall", "should", "can", "could", "may", "might",
+	"must", "do", "does", "did", "not", "also", "very", "more", "most", "such", "both", "either", "every",
+	"even", "just", "only", "so")
+
+// minPhraseTitle is the shortest prefix a phrase cut may leave: a shorter one
+// says less than a cut mid-phrase.
+const minPhraseTitle = 36
+
+// cutAtPhrase shortens an over-long title to its longest prefix of at most
+// maxTitle bytes that ends where a phrase or clause begins (before "in",
+// "to", "which", after a comma) on a word a headline can end on. It reports
+// false when no such prefix is long enough.
+func cutAtPhrase(t string) (string, bool) {
+	words := strings.Fields(t)
+	n := 0 // bytes of words[:b] joined
+	best := ""
+	for b := 1; b < len(words); b++ {
+		if b > 1 {
+			n++
+		}
+		n += len(words[b-1])
+		if n > maxTitle {
+			break
+		}
+		prev, next := words[b-1], strings.ToLower(words[b])
+		comma := strings.HasSuffix(prev, ",") || strings.HasSuffix(prev, ";")
+		if !comma && !phraseStarters[next] && !joinsClauses(words, b) && !isParticipleWord(words[b]) {
+			continue
+		}
+		if n < minPhraseTitle || !endsWell(words[:b]) || needsComplement(words, b) {
+			continue
+		}
+		best = strings.Join(words[:b], " ")
+	}
+	if best == "" {
+		return "", false
+	}
+	best = balance(strings.TrimRight(best, ",;:"))
+	return best, len(best) >= minPhraseTitle
+}
+
+// joinsClauses reports an "and"/"or" at words[b] that opens a new phrase
+// ("laptops and the version of ...", "and said ...") rather than joining two
+// nouns ("computer and electronics maker").
+func joinsClauses(words []string, b int) bool {
+	w := strings.ToLower(words[b])
+	if (w != "and" && w != "or") || b+1 >= len(words) {
+		return false
+	}
+	next := strings.ToLower(words[b+1])
+	return determiners[next] || pastMarkers[next] || presentMarkers[next] || reportingVerbs[next] ||
+		len(next) > 4 && strings.HasSuffix(next, "ed")
+}
+
+// isParticipleWord reports a lower-case -ing word, which may open a phrase
+// after a noun ("a software bug relating to ...").
+func isParticipleWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLower(r) && len(w) > 5 && strings.HasSuffix(w, "ing")
+}
+
+// needsComplement reports a last word that governs what follows the cut at b:
+// a verb before its infinitive ("intended | to open"), an -ing form before its
+// preposition ("relating | to"), a participle opening an aside (", located |
+// in"), a title cannot end there.
+func needsComplement(words []string, b int) bool {
+	last := words[len(words[:b])-1]
+	lw := strings.ToLower(last)
+	if r, _ := utf8.DecodeRuneInString(last); unicode.IsUpper(r) {
+		return false
+	}
+	participle := len(lw) > 4 && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing"))
+	next := strings.ToLower(words[b])
+	if participle && next == "to" && b+1 < len(words) {
+		r, _ := utf8.DecodeRuneInString(words[b+1])
+		return unicode.IsLower(r)
+	}
+	if strings.HasSuffix(lw, "ing") && len(lw) > 5 && phraseStarters[next] {
+		return true
+	}
+	return participle && b >= 2 && strings.HasSuffix(words[b-2], ",")
+}
+
+// endsWell reports whether a headline may end on the last of words: not on a
+// function word or auxiliary, a verb of saying, or an infinitive ("to expel").
+func endsWell(words []string) bool {
+	last := strings.ToLower(strings.TrimRight(words[len(words)-1], ",;:"))
+	if weakEnds[last] || reportingVerbs[last] || strings.HasSuffix(last, "'s") {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(last); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	if len(words) >= 2 && strings.ToLower(words[len(words)-2]) == "to" {
+		r, _ := utf8.DecodeRuneInString(words[len(words)-1])
+		return unicode.IsUpper(r) || unicode.IsDigit(r) // "to Moscow", not "to expel"
+	}
+	return true
+}
+
 // danglers are words a headline does not end on.
 var danglers = set("and", "or", "of", "the", "a", "an", "to", "in", "on", "at", "with", "for", "by",
-	"from", "that", "which", "who", "as", "but", "its", "his", "her", "their", "is", "was", "were", "are")
+	"from", "that", "which", "who", "as", "but", "its", "his", "her", "their", "is", "was", "were", "are",
+	"within", "into", "over", "under", "about", "after", "before", "during", "since", "until", "between",
+	"against", "through", "without", "than", "via", "amid")
 
 func trimDangling(t string) string {
 	for {
