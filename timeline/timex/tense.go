@@ -19,7 +19,7 @@ func (r *resolver) tenseDir(e expr) int {
 	switch {
 	case (d.lowerIs(e.i-1, "until") || d.lowerIs(e.i-1, "till")) && !d.toks[e.i-1].upper && !d.lowerIs(e.i-2, "up"):
 		return 1
-	case d.lowerIs(e.i-1, "since"):
+	case d.lowerIs(e.i-1, "since") || sinceBefore(d, e.i):
 		return -1
 	case (d.lowerIs(e.i-1, "by") || d.lowerIs(e.i-1, "effective")) && e.pt.month > 0 && e.pt.weekday < 0:
 		return 1 // a deadline or a start: "finish the work by August", "effective Feb. 1"
@@ -160,6 +160,20 @@ func adjectiveSlot(d *doc, k int) bool {
 		}
 		if !(len(w) > 3 && w[len(w)-2:] == "ly") {
 			return false
+		}
+	}
+	return false
+}
+
+// sinceBefore reports whether "since" opens the phrase holding token i
+// ("since shortly after the Oct. 23 attack"): what it dates lies behind.
+func sinceBefore(d *doc, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-5; k-- {
+		if d.toks[k].kind != tWord {
+			return false
+		}
+		if d.lowerIs(k, "since") {
+			return true
 		}
 	}
 	return false
