@@ -114,10 +114,14 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	arts, loadErrs := safeLoad(o.Stages.Load, b.fs, dirs, o.Date)
 	b.fail(loadErrs...)
 	b.lap("load")
-	cache := &extractCache{fs: b.fs, dir: filepath.Join(o.CacheDir, "extract"), version: o.Version, read: !o.NoCache}
+	cache := openExtractCache(b.fs, o.CacheDir, o.Version, !o.NoCache)
+	b.warn(cache.warnings...)
 	x := extractAll(arts, o, cache)
 	b.fail(x.errs...)
 	b.warn(x.warnings...)
+	if err := cache.flush(); err != nil {
+		b.warn(err.Error()) // a cache we cannot write only costs time next build
+	}
 	b.sum.Articles = len(x.articles)
 	b.sum.Extracted, b.sum.CacheHits = x.fresh, x.hits
 	b.lap("extract")

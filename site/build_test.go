@@ -288,50 +288,6 @@ func TestToolVersionAndNoCacheForceAFullBuild(t *testing.T) {
 	}
 }
 
-func TestCorruptCacheEntryIsExtractedAgain(t *testing.T) {
-	fs, f, opts := newSite(t)
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
-	var entries []string
-	_ = afero.Walk(fs, ".timeline-cache/extract", func(p string, info fileInfo, err error) error {
-		if err == nil && !info.IsDir() {
-			entries = append(entries, p)
-		}
-		return nil
-	})
-	if len(entries) != 3 {
-		t.Fatalf("cache entries = %v, want 3", entries)
-	}
-	writeFiles(t, fs, map[string]string{entries[0]: "{truncated"})
-	f.extracted.Store(0)
-	sum, err := Build(fs, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.extracted.Load() != 1 || len(sum.Warnings) != 1 {
-		t.Errorf("extracted %d, warnings %v; want 1 and one warning", f.extracted.Load(), sum.Warnings)
-	}
-}
-
-func TestCacheEntryRoundTripsEvents(t *testing.T) {
-	start, _ := timeline.ParseDate("2023-09")
-	end, _ := timeline.ParseDate("2024-06-12T10:30")
-	events := []timeline.Event{{
-		Title: "Armenia froze its participation", Start: start, End: &end, Lead: true,
-		Mentions: []timeline.Mention{{Article: "a", Source: "seeds/a.txt", Sentence: timeline.Span{Start: 3, End: 40}, Text: "t", Timex: &timeline.Span{Start: 5, End: 9}, TimexText: "2023"}},
-		Entities: []timeline.Entity{{Name: "Armenia", Kind: timeline.Place}},
-	}}
-	c := &extractCache{fs: afero.NewMemMapFs(), dir: "cache", version: "v", read: true}
-	if err := c.put("abcdef", "seeds/a.txt", events); err != nil {
-		t.Fatal(err)
-	}
-	got, ok, warn := c.get("abcdef")
-	if !ok || warn != "" || !reflect.DeepEqual(got, events) {
-		t.Errorf("round trip: ok=%v warn=%q\n got %#v\nwant %#v", ok, warn, got, events)
-	}
-}
-
 func TestArticleKeyCoversEverythingExtractionReads(t *testing.T) {
 	base := timeline.Article{Path: "a.txt", Slug: "a", Raw: []byte("text"), Meta: timeline.Meta{Title: "T"}}
 	variants := []func(*timeline.Article){

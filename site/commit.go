@@ -3,6 +3,7 @@ package site
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -121,12 +122,23 @@ func applyDeletions(fs afero.Fs, out, commit string) error {
 // they are empty; a folder that is not empty just stays.
 func removeEmptyParents(fs afero.Fs, out, dir string) {
 	for within(out, dir) && filepath.Clean(dir) != filepath.Clean(out) {
-		entries, err := afero.ReadDir(fs, dir)
-		if err != nil || len(entries) > 0 || fs.Remove(dir) != nil {
+		if !isEmptyDir(fs, dir) || fs.Remove(dir) != nil {
 			return
 		}
 		dir = filepath.Dir(dir)
 	}
+}
+
+// isEmptyDir reads at most one entry of dir: listing the 30,000-entry events
+// folder after each deleted event page dominated the commit.
+func isEmptyDir(fs afero.Fs, dir string) bool {
+	f, err := fs.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	return len(names) == 0 && err == io.EOF
 }
 
 // moveAll renames every staged file to the same place under out, creating folders.

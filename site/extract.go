@@ -70,7 +70,7 @@ func extractAll(arts []timeline.Article, opts Options, cache *extractCache) extr
 
 func extractOne(a timeline.Article, opts Options, cache *extractCache) (r extractResult) {
 	key := articleKey(opts.Version, a)
-	if events, ok, warn := cache.get(key); ok {
+	if events, ok, warn := cache.get(key, a.Path); ok {
 		return extractResult{events: events, hit: true}
 	} else {
 		r.warn = warn
@@ -81,9 +81,7 @@ func extractOne(a timeline.Article, opts Options, cache *extractCache) (r extrac
 		return r
 	}
 	r.events = events
-	if err := cache.put(key, a.Path, events); err != nil && r.warn == "" {
-		r.warn = err.Error() // a cache we cannot write only costs time next build
-	}
+	cache.put(key, events)
 	return r
 }
 

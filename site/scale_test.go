@@ -65,9 +65,11 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 	if name := os.Getenv("TIMELINE_BENCH_HEAPPROFILE"); name != "" {
 		defer heapProfileAtPeak(name)()
 	}
+	stopProfile := cpuProfile(b, os.Getenv("TIMELINE_BENCH_FULL_CPUPROFILE"))
 	cpu0 := cpuTime()
 	full, err := Build(fs, cold)
 	fullCPU = cpuTime() - cpu0
+	stopProfile()
 	if err != nil {
 		b.Fatalf("full build: %v", err)
 	}
@@ -76,7 +78,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	stopProfile := cpuProfile(b, os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"))
+	stopProfile = cpuProfile(b, os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"))
 	cpu0 = cpuTime()
 	incr, err = Build(fs, opts)
 	incrCPU = cpuTime() - cpu0
@@ -92,7 +94,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 }
 
 // cpuProfile starts a CPU profile into name (none when name is empty) and
-// returns the function that stops it: for profiling the incremental build alone.
+// returns the function that stops it: for profiling one of the two builds alone.
 func cpuProfile(b *testing.B, name string) (stop func()) {
 	if name == "" {
 		return func() {}

@@ -1,0 +1,186 @@
+package site
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+func TestCorruptPackIsAMissWithAWarning(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		corrupt func(pack []byte) []byte
+		misses  int64
+	}{
+		{"truncated last record", func(p []byte) []byte { return p[:len(p)-3] }, 1},
+		{"flipped byte in the last record", func(p []byte) []byte { p[len(p)-10] ^= 0xff; return p }, 1},
+		{"garbage after the header", func(p []byte) []byte {
+			return append(p[:len(packMagic)+strings.IndexByte(string(p[len(packMagic):]), '\n')+1], "garbage"...)
+		}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, f, opts := newSite(t)
+			if _, err := Build(fs, opts); err != nil {
+				t.Fatal(err)
+			}
+			pack := ".timeline-cache/extract.pack"
+			data, err := afero.ReadFile(fs, pack)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFiles(t, fs, map[string]string{pack: string(tc.corrupt(data))})
+			f.extracted.Store(0)
+			sum, err := Build(fs, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.extracted.Load() != tc.misses || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "extract.pack") {
+				t.Errorf("extracted %d, warnings %v; want %d and one warning", f.extracted.Load(), sum.Warnings, tc.misses)
+			}
+			// The pack was rewritten whole: the next build is all hits, no warning.
+			f.extracted.Store(0)
+			if sum, err = Build(fs, opts); err != nil || f.extracted.Load() != 0 || len(sum.Warnings) != 0 {
+				t.Errorf("after repair: extracted %d, warnings %v, err %v", f.extracted.Load(), sum.Warnings, err)
+			}
+		})
+	}
+}
+
+func TestPackGrowsByAppendingAndIsRewrittenWhenMostlyDead(t *testing.T) {
+	fs, f, opts := newSite(t)
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	size := func() int64 {
+		fi, err := fs.Stat(".timeline-cache/extract.pack")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	first := size()
+	writeFiles(t, fs, map[string]string{"content/c.txt": "gamma one\n"})
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	appended := size()
+	if appended <= first {
+		t.Fatalf("pack %d bytes after adding an article, was %d", appended, first)
+	}
+	// Change every article: the old records are dead and outnumber the live.
+	for i := 0; i < 2; i++ {
+		writeFiles(t, fs, map[string]string{
+			"content/a.txt": "alpha " + strings.Repeat("x", i) + "\n", "content/b.txt": "beta " + strings.Repeat("y", i) + "\n",
+			"content/c.txt": "gamma " + strings.Repeat("z", i) + "\n", "seeds/s.txt": "seed " + strings.Repeat("w", i) + "\n"})
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := size(); got > appended+appended/2 {
+		t.Errorf("pack %d bytes after replacing every article, want it compacted (was %d)", got, appended)
+	}
+	f.extracted.Store(0)
+	if _, err := Build(fs, opts); err != nil || f.extracted.Load() != 0 {
+		t.Errorf("after compaction: extracted %d, err %v; want all hits", f.extracted.Load(), err)
+	}
+}
+
+func TestPackOfAnotherToolVersionIsIgnored(t *testing.T) {
+	fs, f, opts := newSite(t)
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	opts.Version = "test-2"
+	f.extracted.Store(0)
+	sum, err := Build(fs, opts)
+	if err != nil || f.extracted.Load() != 3 || len(sum.Warnings) != 0 {
+		t.Errorf("extracted %d, warnings %v, err %v; want 3, none, nil", f.extracted.Load(), sum.Warnings, err)
+	}
+}
+
+func TestCacheRoundTripsEvents(t *testing.T) {
+	start, _ := timeline.ParseDate("2023-09")
+	end, _ := timeline.ParseDate("2024-06-12T10:30")
+	events := []timeline.Event{{
+		Title: "Armenia froze its participation", Start: start, End: &end, Lead: true,
+		Mentions: []timeline.Mention{{Article: "a", Source: "seeds/a.txt", Sentence: timeline.Span{Start: 3, End: 40}, Text: "t", Timex: &timeline.Span{Start: 5, End: 9}, TimexText: "2023"}},
+		Entities: []timeline.Entity{{Name: "Armenia", Kind: timeline.Place}},
+	}, {Title: "no dates"}}
+	fs := afero.NewMemMapFs()
+	c := openExtractCache(fs, "cache", "v", true)
+	key := articleKey("v", timeline.Article{Path: "a"})
+	c.put(key, events)
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	got, ok, warn := openExtractCache(fs, "cache", "v", true).get(key, "a")
+	if !ok || warn != "" || !reflect.DeepEqual(got, events) {
+		t.Errorf("round trip: ok=%v warn=%q\n got %#v\nwant %#v", ok, warn, got, events)
+	}
+}
+
+// TestEventCodecCoversEveryField fills every field of an Event (recursively, by
+// reflection) with a distinct non-zero value and round-trips it: a field added
+// to the model but not to the codec fails here.
+func TestEventCodecCoversEveryField(t *testing.T) {
+	var e timeline.Event
+	n := 0
+	fill(reflect.ValueOf(&e).Elem(), &n)
+	events := []timeline.Event{e, e}
+	got, err := decodeEvents(string(appendEvents(nil, events)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, events) {
+		t.Errorf("round trip lost data:\n got %#v\nwant %#v", got, events)
+	}
+}
+
+func fill(v reflect.Value, n *int) {
+	*n++
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(strings.Repeat("s", *n))
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(int64(*n))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), n)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := 0; i < 2; i++ {
+			fill(v.Index(i), n)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			v.Set(reflect.ValueOf(time.Date(2000+*n, 1, 2, 3, 4, 5, 6, time.UTC)))
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			fill(v.Field(i), n)
+		}
+	default:
+		panic("fill: add a case for " + v.Type().String())
+	}
+}
+
+func TestDecodingGarbageNeverPanics(t *testing.T) {
+	valid := string(appendEvents(nil, []timeline.Event{{Title: "t", Mentions: []timeline.Mention{{Text: "x"}}}}))
+	for i := 0; i < len(valid); i++ {
+		for _, b := range []byte{0, 0x7f, 0xff} {
+			bad := []byte(valid)
+			bad[i] = b
+			_, _ = decodeEvents(string(bad)) // must not panic, whatever it returns
+		}
+		if _, err := decodeEvents(valid[:i]); err == nil {
+			t.Errorf("truncated at %d: no error", i)
+		}
+	}
+}
