@@ -6,6 +6,7 @@ package events
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/timex"
@@ -157,6 +158,10 @@ func (x *extractor) sentence(idx int, s *sentence) {
 	if mainDated {
 		return
 	}
+	if ev := x.sinceEvent(s); ev != nil {
+		x.addMention(ev, s, x.mention(s, nil))
+		return
+	}
 	// The main clause is undated: its date is the narrative's if it goes on
 	// telling past events, else the publication date.
 	switch carry := x.carried(idx, s); {
@@ -168,6 +173,68 @@ func (x *extractor) sentence(idx int, s *sentence) {
 	default:
 		x.addLead(s)
 	}
+}
+
+// sinceEvent returns the earlier event an undated sentence counts from with
+// "since" and an event noun of no date of its own ("Since its launch, the
+// store has sold 3 billion songs"): the latest event of the article dated in
+// a sentence that told that happening by the noun or its verb ("launched the
+// store on April 28, 2003"). A state "since" an event starts with it.
+func (x *extractor) sinceEvent(s *sentence) *timeline.Event {
+	for i, tk := range s.toks {
+		if tk.quoted || tk.lower() != "since" || i+2 >= len(s.toks) {
+			continue
+		}
+		det, noun := s.toks[i+1], s.toks[i+2]
+		if !determiners[det.lower()] || !eventNouns[noun.lower()] || s.inDate[i+2] {
+			continue
+		}
+		if i+4 < len(s.toks) && (s.inDate[i+3] || s.inDate[i+4]) {
+			continue // "since its launch in 2003" is dated by its own expression
+		}
+		if ev := x.eventTelling(noun.lower()); ev != nil {
+			return ev
+		}
+	}
+	return nil
+}
+
+// eventTelling returns the latest past event whose dated mention holds the
+// event noun or a form of its verb ("launch": "launched"; "opening": "opened").
+func (x *extractor) eventTelling(noun string) *timeline.Event {
+	base := noun
+	if len(noun) > 6 {
+		base = strings.TrimSuffix(noun, "ing")
+	}
+	for i := len(x.events) - 1; i >= 0; i-- {
+		ev := x.events[i]
+		if x.dct.IsZero() || !ev.Start.Start.Before(x.dct.Start) {
+			continue
+		}
+		for _, m := range ev.Mentions {
+			if m.Timex != nil && tellsWord(m.Text, noun, base) {
+				return ev
+			}
+		}
+	}
+	return nil
+}
+
+// tellsWord reports whether text holds noun, or base with a verb ending.
+func tellsWord(text, noun, base string) bool {
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
+		if w == noun {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(w, base); ok {
+			switch rest {
+			case "", "s", "es", "d", "ed", "ing":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // carried returns the event an undated past-tense sentence goes on telling:
