@@ -24,32 +24,26 @@ import (
 	"github.com/newsline/timeline/timeline"
 )
 
-// candidate is one per-article event with what scoring needs precomputed.
+// candidate is one per-article event with what merging needs precomputed.
+// What pair checks read is in a pairCand (pairs.go), laid out apart from
+// this cold data so that checking millions of pairs stays in cache.
 type candidate struct {
-	// Read for every scored pair, so kept together at the front.
-	start     span    // ev.Start as comparable instants
-	end       span    // ev.End, when hasEnd
-	hasEnd    bool    // ev.End != nil
-	lead      bool    // the article's own news
-	articleID int32   // article, interned for fast comparison
-	dateID    int32   // start date value, interned
-	classes   uint32  // event classes named by the title, as a bit set
-	title     []int32 // sorted unique title stems, event words excluded (interned)
-	context   []int32 // sorted unique stems of title, sentences and entities
-	sentences []int32 // every mention's sentence (source and offset), interned
-
 	ev       timeline.Event
 	article  string    // slug of the article it was extracted from
 	prefixes []string  // mentionPrefix of each of ev.Mentions (sorted), for the canonical order
 	pub      time.Time // publication date of its article
+	lead     bool      // the article's own news
+	classes  uint32    // event classes named by the title, as a bit set
+	title    []int32   // sorted unique title stems, event words excluded (interned)
+	pair     int32     // index of its pairCand
 }
 
 // Merge merges perArticle[i], the candidate events extracted from articles[i],
 // into a sorted timeline with stable IDs. Articles are returned sorted by
 // publication date, then slug. The inputs are not modified.
 func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
-	cands := buildCandidates(articles, perArticle)
-	groups := cluster(cands)
+	cands, index := buildCandidates(articles, perArticle)
+	groups := cluster(cands, index)
 	events := make([]timeline.Event, len(groups))
 	for i, g := range groups {
 		events[i] = combine(g)
@@ -97,70 +91,28 @@ func SortEvents(events []timeline.Event) { sortEvents(events) }
 
 // buildCandidates copies every event (mentions sorted, so the caller's slices
 // stay untouched), precomputes its stems and sorts all of them canonically.
-func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) []*candidate {
-	interner := map[string]int32{}
-	st := newStemmer(interner)
-	classBits := classBitIndex(interner)
-	var cands []*candidate
+// It returns them with the index pair checks read.
+func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) ([]*candidate, *pairIndex) {
+	total := 0
+	for _, evs := range perArticle {
+		total += len(evs)
+	}
+	b := newIndexBuilder(total)
+	cands := make([]*candidate, 0, total)
+	flat := make([]candidate, total) // one allocation, not one per event
 	for i, evs := range perArticle {
 		var art timeline.Article
 		if i < len(articles) {
 			art = articles[i]
 		}
 		for _, ev := range evs {
-			cands = append(cands, newCandidate(ev, art, st, classBits))
+			c := &flat[len(cands)]
+			b.add(c, ev, art)
+			cands = append(cands, c)
 		}
 	}
 	slices.SortStableFunc(cands, compareCandidates)
-	// One contiguous array in canonical order: pair scoring reads candidates
-	// at random, and this keeps each one's hot fields in one cache line.
-	flat := make([]candidate, len(cands))
-	for i, c := range cands {
-		flat[i] = *c
-		cands[i] = &flat[i]
-	}
-	return cands
-}
-
-func newCandidate(ev timeline.Event, art timeline.Article, st *stemmer, classBits map[int32]uint32) *candidate {
-	var prefixes []string
-	ev.Mentions, prefixes = sortedMentionsKeyed(ev.Mentions)
-	ev.Entities = slices.Clone(ev.Entities)
-	c := &candidate{ev: ev, article: art.Slug, lead: ev.Lead, pub: art.Meta.Date, prefixes: prefixes}
-	if c.article == "" && len(ev.Mentions) > 0 {
-		c.article = ev.Mentions[0].Article
-	}
-	ctx := st.appendIDs(ev.Title, nil)
-	var named []int32 // title stems other than event words
-	for _, s := range ctx {
-		if bit, ok := classBits[s]; ok {
-			c.classes |= bit
-		} else {
-			named = append(named, s)
-		}
-	}
-	c.title = sortedSet(named)
-	for _, m := range ev.Mentions {
-		ctx = st.appendIDs(m.Text, ctx)
-		c.sentences = append(c.sentences, st.sentenceID(m.Source, m.Sentence.Start))
-	}
-	for _, e := range ev.Entities {
-		ctx = st.appendIDs(e.Name, ctx)
-	}
-	c.context = sortedSet(ctx)
-	c.articleID = internOne("article\x00"+c.article, st.interner)
-	c.dateID = internOne("date\x00"+ev.Start.Value, st.interner)
-	c.start = spanOf(ev.Start)
-	if ev.End != nil {
-		c.hasEnd, c.end = true, spanOf(*ev.End)
-	}
-	return c
-}
-
-// sortedSet sorts and de-duplicates ids in place, so sets compare by merging slices.
-func sortedSet(ids []int32) []int32 {
-	slices.Sort(ids)
-	return slices.Clip(slices.Compact(ids))
+	return cands, b.finish(cands)
 }
 
 // compareCandidates is the canonical order: where the event is told (its

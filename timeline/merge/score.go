@@ -48,18 +48,18 @@ const (
 )
 
 // score rates how likely a and b tell the same happening, in [0, 1.3]; pairs are joined highest first.
-func score(a, b *candidate) float64 {
-	if nearIdentical(a, b) {
-		return 1 + weightContext*dice(a.context, b.context) // context ranks rival near-identical pairs
+func (x *pairIndex) score(a, b *pairCand) float64 {
+	if x.nearIdentical(a, b) {
+		return 1 + weightContext*dice(x.context(a), x.context(b)) // context ranks rival near-identical pairs
 	}
 	shared := a.classes&b.classes != 0
 	if a.classes != 0 && b.classes != 0 && !shared {
 		return 0 // "war" and "capture" on compatible dates are still two happenings
 	}
-	s := weightTitle*dice(a.title, b.title) + weightContext*dice(a.context, b.context)
-	if shared && !namesConflict(a, b) {
+	s := weightTitle*dice(x.title(a), x.title(b)) + weightContext*dice(x.context(a), x.context(b))
+	if shared && !x.namesConflict(a, b) {
 		s += weightClass
-		if a.articleID == b.articleID {
+		if a.article == b.article {
 			s += weightSameArticle
 		}
 	}
@@ -69,38 +69,42 @@ func score(a, b *candidate) float64 {
 // namesConflict: both titles name something beside the event word, and
 // neither names anything the other's title, sentences or entities mention.
 // A bare "44-day war" names nothing and conflicts with nobody.
-func namesConflict(a, b *candidate) bool {
-	if len(a.title) == 0 || len(b.title) == 0 {
+func (x *pairIndex) namesConflict(a, b *pairCand) bool {
+	if a.nTitle == 0 || b.nTitle == 0 {
 		return false
 	}
-	return common(a.title, b.context) == 0 && common(b.title, a.context) == 0
+	return common(x.title(a), x.context(b)) == 0 && common(x.title(b), x.context(a)) == 0
 }
 
 // nearIdentical: the titles share nearly all their content stems (at least
 // two) and name the same kinds of happening.
-func nearIdentical(a, b *candidate) bool {
-	return a.classes == b.classes && len(a.title) >= 2 && len(b.title) >= 2 && dice(a.title, b.title) >= NearIdentical
+func (x *pairIndex) nearIdentical(a, b *pairCand) bool {
+	return a.classes == b.classes && a.nTitle >= 2 && b.nTitle >= 2 && dice(x.title(a), x.title(b)) >= NearIdentical
 }
 
 // compatible holds the hard rules no score can override.
-func compatible(a, b *candidate) bool {
-	if !a.start.compatible(b.start) {
+func (x *pairIndex) compatible(a, b *pairCand) bool {
+	if !x.dates[a.start].compatible(x.dates[b.start]) {
 		return false
 	}
-	if a.hasEnd != b.hasEnd {
+	if (a.end >= 0) != (b.end >= 0) {
 		return false // a range and a single date are different kinds of statement
 	}
-	if a.hasEnd && !a.end.compatible(b.end) {
+	if a.end >= 0 && !x.dates[a.end].compatible(x.dates[b.end]) {
 		return false
 	}
-	if a.articleID == b.articleID && a.lead != b.lead {
+	if a.article == b.article && a.lead != b.lead {
 		return false // the extractor already decided what is the article's own news
 	}
-	if a.lead && b.lead && a.articleID != b.articleID && !nearIdentical(a, b) {
+	if a.lead && b.lead && a.article != b.article && !x.nearIdentical(a, b) {
 		return false // two articles' own news are one story only under one headline
 	}
-	for _, s := range a.sentences {
-		if slices.Contains(b.sentences, s) {
+	if a.source >= 0 && b.source >= 0 && a.source != b.source {
+		return true // sentences are told apart by source: none can be shared
+	}
+	sb := x.sentences(b)
+	for _, s := range x.sentences(a) {
+		if slices.Contains(sb, s) {
 			return false // events told by one sentence were extracted apart on purpose
 		}
 	}
