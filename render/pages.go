@@ -331,8 +331,8 @@ func (s *site) entityRefs(i int) string {
 }
 
 func (s *site) eventRow(i int) eventRow {
-	ev := s.tl.Events[i]
-	row := eventRow{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
+	ev := &s.tl.Events[i]
+	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: dateViewOf(ev.Start, ev.End)}
 	if !ev.Start.IsZero() {
 		row.Year = strconv.Itoa(ev.Start.Start.Year())
 		if ev.End != nil && !ev.End.IsZero() && ev.End.Start.Year() > ev.Start.Start.Year() {
@@ -340,13 +340,11 @@ func (s *site) eventRow(i int) eventRow {
 		}
 	}
 	row.EntityRefs = s.entityRefs(i)
-	seen := map[string]bool{}
-	for _, m := range ev.Mentions {
+	for j, m := range ev.Mentions {
 		a, ok := s.article(m.Article)
-		if !ok || seen[m.Article] {
+		if !ok || reportedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		seen[m.Article] = true
 		row.Sources = append(row.Sources, sourceRef{Slug: a.Slug, Label: sourceLabel(a)})
 	}
 	return row

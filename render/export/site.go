@@ -128,12 +128,10 @@ type source struct {
 // sources lists the articles an event's mentions come from, in mention order, once each.
 func (p *site) sources(ev timeline.Event) []source {
 	var out []source
-	seen := map[string]bool{}
-	for _, m := range ev.Mentions {
-		if seen[m.Article] {
+	for j, m := range ev.Mentions {
+		if mentionedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		seen[m.Article] = true
 		a, ok := p.articles[m.Article]
 		if !ok {
 			out = append(out, source{Title: firstNonEmpty(m.Source, m.Article)})
@@ -144,13 +142,28 @@ func (p *site) sources(ev timeline.Event) []source {
 	return out
 }
 
+// mentionedBefore reports whether one of the mentions comes from the article
+// (events have a few mentions: a scan beats a set).
+func mentionedBefore(ms []timeline.Mention, slug string) bool {
+	for _, m := range ms {
+		if m.Article == slug {
+			return true
+		}
+	}
+	return false
+}
+
 // firstReported is the publication date of the earliest article reporting ev,
 // or the build date for an event no article reports (an editor's manual event).
 func (p *site) firstReported(ev timeline.Event) time.Time {
 	var first time.Time
-	for _, src := range p.sources(ev) {
-		if !src.Date.IsZero() && (first.IsZero() || src.Date.Before(first)) {
-			first = src.Date
+	for _, m := range ev.Mentions {
+		a, ok := p.articles[m.Article]
+		if !ok {
+			continue
+		}
+		if d := a.Meta.Date.UTC(); !d.IsZero() && (first.IsZero() || d.Before(first)) {
+			first = d
 		}
 	}
 	if first.IsZero() {
