@@ -2,11 +2,11 @@ package render
 
 import (
 	"bytes"
-	"iter"
 	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
+	"iter"
 	"net/url"
 	"strconv"
 	"strings"
