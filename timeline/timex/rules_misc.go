@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dayAroundRule, weekOfRule, lastingRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+var allRules = []*rule{dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
@@ -544,5 +544,57 @@ var lastingRule = &rule{
 			n = -1
 		}
 		return fixed(i, i+3, timeline.TypeDuration, durationValue(n, u))
+	},
+}
+
+// dayPartRule: "in the morning", "during the evening": a part of the day the
+// narrative is telling about.
+var dayPartRule = &rule{
+	name:     "day-part",
+	triggers: []int{keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		if !(d.mod(i-1, mIn) || d.lowerIs(i-1, "during")) || d.mod(i+2, mOf) {
+			return match{}, false // "the morning of the vote" is dated by the vote
+		}
+		if !d.is(i+1, cPart) || d.toks[i+1].ent.plural {
+			return match{}, false
+		}
+		if k := i + 2; k < d.n() && d.toks[k].kind == tWord && !d.toks[k].known && d.toks[k].gap == gSpace {
+			return match{}, false // "in the morning session": a noun's modifier
+		}
+		p := relPoint(anchorNarr, uDay, 0)
+		p.part = int(d.toks[i+1].val)
+		return one(i, i+2, timeline.TypeTime, p)
+	},
+}
+
+// dayListRule: "April 24 and 25", "June 3, 4 or 5": days sharing a month
+// (and a year), each its own expression as TimeML marks them.
+var dayListRule = &rule{
+	name:     "day-list",
+	triggers: []int{keyClass + int(cMonth)},
+	match: func(d *doc, i int) (match, bool) {
+		p1, e1, ok := matchMonthDate(d, i)
+		if !ok || p1.day == 0 || p1.yearDig != 0 || !(d.mod(e1, mAnd) || d.mod(e1, mOr)) {
+			return match{}, false
+		}
+		day, ok := d.num(e1 + 1)
+		if !ok || d.toks[e1+1].ndig > 2 || day < 1 || day > 31 || day == p1.day || !d.isolatedNumber(e1+1) || d.unitAfter(e1+2) {
+			return match{}, false
+		}
+		p2 := p1
+		p2.day = day
+		end := e1 + 2
+		if d.punct(end, ',') {
+			if y, e, ok := matchYear(d, end+1, true); ok {
+				p1.year, p1.yearDig, p2.year, p2.yearDig = y, 4, y, 4
+				end = e
+			}
+		}
+		p1.anchor, p2.anchor = anchorDCT, anchorDCT
+		return match{end: end, exprs: []expr{
+			{i: i, j: e1, typ: timeline.TypeDate, pt: p1, isPoint: true, rangeTo: -1},
+			{i: e1 + 1, j: end, typ: timeline.TypeDate, pt: p2, isPoint: true, rangeTo: -1},
+		}}, true
 	},
 }
