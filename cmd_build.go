@@ -18,6 +18,7 @@ import (
 type buildFlags struct {
 	content, seeds, out, cache, date string
 	noCache, keepGoing               bool
+	memoryMiB                        int64
 }
 
 func (f *buildFlags) register(cmd *cobra.Command) {
@@ -27,13 +28,18 @@ func (f *buildFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.cache, "cache", ".timeline-cache", "cache folder for extraction results and the page manifest")
 	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "ignore the caches and rebuild everything")
 	cmd.Flags().BoolVar(&f.keepGoing, "keep-going", false, "publish the articles that are fine even when others have errors (still exits non-zero)")
+	cmd.Flags().Int64Var(&f.memoryMiB, "memory-limit", site.DefaultMemoryLimit>>20,
+		"soft memory limit of a build in MiB (the garbage collector works harder near it; 0 for none; the GOMEMLIMIT environment variable wins)")
 	cmd.Flags().StringVar(&f.date, "date", "", "publication date (YYYY-MM-DD or RFC 3339) for raw text without a sidecar date")
 }
 
 func (f *buildFlags) options() (site.Options, error) {
 	opts := site.Options{
 		ContentDir: f.content, SeedsDir: f.seeds, OutDir: f.out, CacheDir: f.cache,
-		NoCache: f.noCache, KeepGoing: f.keepGoing,
+		NoCache: f.noCache, KeepGoing: f.keepGoing, MemoryLimit: f.memoryMiB << 20,
+	}
+	if f.memoryMiB <= 0 {
+		opts.MemoryLimit = -1 // none
 	}
 	if f.date != "" {
 		d, err := parseDateFlag(f.date)

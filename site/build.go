@@ -26,6 +26,7 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 		sum.Elapsed = time.Since(start)
 	}()
 	opts = opts.withDefaults()
+	defer applyMemoryLimit(opts.MemoryLimit)()
 	b := &builder{fs: fs, opts: opts}
 	return b.run()
 }

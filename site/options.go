@@ -26,6 +26,11 @@ type Options struct {
 	KeepGoing  bool      // publish what could be built even when there are errors
 	Date       time.Time // publication date for raw text without a sidecar date (zero: none)
 	Workers    int       // parallel extraction/render workers; default GOMAXPROCS
+	// MemoryLimit is the soft memory limit in bytes while the build runs
+	// (runtime/debug.SetMemoryLimit): near it the garbage collector runs more
+	// often instead of letting the heap double. 0 means DefaultMemoryLimit,
+	// negative means none; the GOMEMLIMIT environment variable overrides it.
+	MemoryLimit int64
 
 	// Version identifies the tool build for cache invalidation; default toolVersion().
 	Version string

@@ -1,0 +1,34 @@
+package site
+
+import (
+	"os"
+	"runtime/debug"
+	"testing"
+)
+
+func TestMemoryLimitIsSetForTheBuildAndRestored(t *testing.T) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
+	}
+	before := debug.SetMemoryLimit(-1) // -1 reads without changing
+	for _, tc := range []struct{ opt, want int64 }{{0, DefaultMemoryLimit}, {300 << 20, 300 << 20}, {-1, before}} {
+		restore := applyMemoryLimit(tc.opt)
+		if got := debug.SetMemoryLimit(-1); got != tc.want {
+			t.Errorf("option %d: limit %d during the build, want %d", tc.opt, got, tc.want)
+		}
+		restore()
+		if got := debug.SetMemoryLimit(-1); got != before {
+			t.Errorf("option %d: limit %d after the build, want %d restored", tc.opt, got, before)
+		}
+	}
+}
+
+func TestGOMEMLIMITOverridesTheOption(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	before := debug.SetMemoryLimit(-1)
+	restore := applyMemoryLimit(100 << 20)
+	defer restore()
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d with GOMEMLIMIT set, want it left at %d", got, before)
+	}
+}
