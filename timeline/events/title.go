@@ -69,6 +69,9 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 			keep = append(keep, i)
 		}
 	}
+	if a.rel1 == 0 {
+		keep = datedConjunct(s.toks, keep, a)
+	}
 	keep = dropBracketed(s.toks, keep)
 	keep = dropIntro(s, keep)
 	keep = dropParentheticals(s.toks, keep)
@@ -142,6 +145,79 @@ func pastOfGerund(g string) string {
 		return stem[:len(stem)-1] + "ied"
 	}
 	return stem + "ed"
+}
+
+// datedConjunct keeps, of verb phrases joined by "and"/"but", the one the
+// date is in, with the subject: "Apple was founded in 1976, and launched the
+// store in 2003" titles the 2003 date "Apple launched the store".
+func datedConjunct(toks []token, keep []int, a anchor) []int {
+	v0 := -1
+	for k, i := range keep {
+		if finiteVerb(toks[i]) {
+			v0 = k
+			break
+		}
+	}
+	if v0 <= 0 {
+		return keep
+	}
+	for k := len(keep) - 2; k > v0; k-- {
+		if keep[k] >= a.first {
+			continue
+		}
+		if joinsVerbPhrase(toks, keep, k) {
+			keep = append(keep[:v0:v0], keep[k+1:]...)
+			break
+		}
+		if joinsClause(toks, keep, k) {
+			keep = keep[k+1:] // ", and in 1984 the first Macintosh was released"
+			if toks[keep[0]].lower() == "that" {
+				keep = keep[1:] // "..., and that applications can be sent"
+			}
+			break
+		}
+	}
+	for k := v0 + 1; k+1 < len(keep); k++ {
+		if keep[k] >= a.last && joinsVerbPhrase(toks, keep, k) {
+			return keep[:k]
+		}
+	}
+	return keep
+}
+
+// joinsVerbPhrase reports an "and"/"but" at keep[k] followed by a finite verb.
+func joinsVerbPhrase(toks []token, keep []int, k int) bool {
+	w := toks[keep[k]].lower()
+	return (w == "and" || w == "but") && !toks[keep[k]].quoted && k+1 < len(keep) && finiteVerb(toks[keep[k+1]])
+}
+
+// joinsClause reports a ", and"/", but" at keep[k] opening a clause with its
+// own subject and finite verb.
+func joinsClause(toks []token, keep []int, k int) bool {
+	w := toks[keep[k]].lower()
+	if (w != "and" && w != "but") || toks[keep[k]].quoted || k == 0 || toks[keep[k-1]].text != "," {
+		return false
+	}
+	for _, i := range keep[k+2:] {
+		if finiteVerb(toks[i]) {
+			return true
+		}
+		if toks[i].text == "," {
+			return false
+		}
+	}
+	return false
+}
+
+// finiteVerb reports a word that is most likely a finite verb outside quotes:
+// a past or present marker, a modal, or a lower-case -ed form.
+func finiteVerb(tk token) bool {
+	if !tk.word || tk.quoted || tk.capitalised() {
+		return false
+	}
+	w := tk.lower()
+	return pastMarkers[w] || presentMarkers[w] && w != "'s" || w == "will" || w == "would" ||
+		len(w) > 4 && strings.HasSuffix(w, "ed")
 }
 
 // relativeTitle titles a date inside a relative clause by the clause and what
@@ -332,7 +408,8 @@ func dropDates(s *sentence, keep []int) []int {
 		for j := i - 1; j >= 0 && !s.inDate[j]; j-- {
 			w := s.toks[j].lower()
 			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && s.inDate[j-1]
-			if !between && (!s.toks[j].word || !(datePrepositions[w] || w == "this" || w == "last" || w == "next")) {
+			opens := w == "this" || w == "last" || w == "next" || w == "starting" || w == "beginning" || w == "effective"
+			if !between && (!s.toks[j].word || !(datePrepositions[w] || opens)) {
 				break
 			}
 			drop[j] = true
