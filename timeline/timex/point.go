@@ -49,6 +49,9 @@ type point struct {
 	sameYear bool
 	// bare: "the weekend" with no "this"/"last": the tense picks which one
 	bare bool
+	// nearNarr: the narrative's day only if it lies within a week before
+	// publication, else the publication day ("overnight")
+	nearNarr bool
 	// weekOf: "the week of March 6" names the ISO week of the day
 	weekOf bool
 	// dayShift: "the day before ...": days from the day the rest names

@@ -202,7 +202,7 @@ func (r *resolver) anchorFor(p point) (time.Time, timeline.Anchor) {
 	case p.unit == uMonth || p.unit == uQuarter:
 		ref = r.lastMonth
 	}
-	if ref.IsZero() {
+	if ref.IsZero() || (p.nearNarr && !r.dct.IsZero() && (ref.After(r.dct) || r.dct.Sub(ref) > 7*24*time.Hour)) {
 		return r.dct, timeline.AnchorPublication
 	}
 	return ref, timeline.AnchorNarrative

@@ -74,6 +74,10 @@ var deicticRule = &rule{
 				if d.lowerIs(j+1, "ended") || d.lowerIs(j+1, "ending") || d.lowerIs(j+1, "to") {
 					return fixed(i, j+1, timeline.TypeDuration, "P1Y")
 				}
+				if d.lowerIs(j-1, "full") {
+					// "forecast a rise for the full year": the year under way at publication
+					return one(i, j+1, timeline.TypeDate, relPoint(anchorDCT, uYear, 0))
+				}
 				return one(i, j+1, timeline.TypeDate, relPoint(anchorNarr, uYear, 0))
 			}
 			return match{}, false
@@ -105,7 +109,10 @@ var deicticRule = &rule{
 			p.part = 4
 			return one(i, j+1, timeline.TypeTime, p)
 		case dOvernight:
-			p := relPoint(anchorDCT, uDay, -1)
+			// the night before the day the narrative tells about, if that is
+			// this week's news; else the night before publication
+			p := relPoint(anchorNarr, uDay, -1)
+			p.nearNarr = true
 			p.part = 4
 			return one(i, j+1, timeline.TypeTime, p)
 		case dNow, dCurrently, dNowadays:
@@ -307,8 +314,8 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 	case d.is(j, cWeekday):
 		p.weekday = int(d.toks[j].val)
 		p.dir, p.strictDir = shift, strict
-		if anchor == anchorNarr {
-			p.dir = 0
+		if anchor == anchorNarr && shift == 0 {
+			p.dir = 0 // "that Friday", "the same Friday"; "the previous Friday" stays strict
 		}
 		k := j + 1
 		if d.is(k, cPart) {
