@@ -38,7 +38,7 @@ func (s *site) articlePage(i int) Page {
 	return s.htmlPage(p, s.articleKey(i), func() (pageData, error) {
 		var events []eventLink
 		for _, e := range s.articleEvents[i] {
-			events = append(events, *linkTo(s.tl.Events[e]))
+			events = append(events, *s.linkTo(int(e)))
 		}
 		d := s.page("article", p, articleTitle(a))
 		v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),

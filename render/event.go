@@ -9,7 +9,7 @@ import (
 
 type eventView struct {
 	ID, Title       string
-	Date            dateView
+	Date            eventDate
 	Entities        []entityRef
 	MentionsHeading string
 	Mentions        []mentionView
@@ -19,7 +19,7 @@ type eventView struct {
 
 type eventLink struct {
 	ID, Title string
-	Date      dateView
+	Date      eventDate
 }
 
 // mentionView is one quoted sentence, split around its date expression.
@@ -44,10 +44,10 @@ func (s *site) eventPage(i int) Page {
 		d.Description = firstSentence(*ev)
 		v := s.eventView(i)
 		if prev != nil {
-			v.Prev = linkTo(*prev)
+			v.Prev = s.linkTo(i - 1)
 		}
 		if next != nil {
-			v.Next = linkTo(*next)
+			v.Next = s.linkTo(i + 1)
 		}
 		d.Event = v
 		ld, err := s.eventJSONLD(*ev)
@@ -93,8 +93,9 @@ func reportedBefore(ms []timeline.Mention, slug string) bool {
 	return false
 }
 
-func linkTo(ev timeline.Event) *eventLink {
-	return &eventLink{ID: ev.ID, Title: displayTitle(ev), Date: dateViewOf(ev.Start, ev.End)}
+func (s *site) linkTo(i int) *eventLink {
+	ev := &s.tl.Events[i]
+	return &eventLink{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}}
 }
 
 func firstSentence(ev timeline.Event) string {
@@ -108,7 +109,7 @@ func firstSentence(ev timeline.Event) string {
 
 func (s *site) eventView(i int) *eventView {
 	ev := &s.tl.Events[i]
-	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: dateViewOf(ev.Start, ev.End),
+	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i},
 		Entities: s.entitiesOf(i), Manual: ev.Manual}
 	for _, m := range ev.Mentions {
 		v.Mentions = append(v.Mentions, s.mentionView(m))

@@ -218,7 +218,7 @@ type yearView struct {
 type eventRow struct {
 	ID, Title, Year, EntityRefs string
 	EndYear                     string // last year of a range that ends in a later year
-	Date                        dateView
+	Date                        eventDate
 	Sources                     []sourceRef
 }
 
@@ -332,7 +332,7 @@ func (s *site) entityRefs(i int) string {
 
 func (s *site) eventRow(i int) eventRow {
 	ev := &s.tl.Events[i]
-	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: dateViewOf(ev.Start, ev.End)}
+	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}}
 	if !ev.Start.IsZero() {
 		row.Year = strconv.Itoa(ev.Start.Start.Year())
 		if ev.End != nil && !ev.End.IsZero() && ev.End.Start.Year() > ev.Start.Start.Year() {

@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"html/template"
 	"io"
 	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
@@ -26,16 +28,17 @@ const Version = "render-2"
 type site struct {
 	tl            timeline.Timeline
 	cfg           Config
-	articles      map[string]int // slug -> index in tl.Articles
-	entities      []entityRef    // every entity, sorted by kind then name
-	eventEntities [][]int32      // per event: its distinct entities, as sorted indexes into entities
-	highlights    [][]highlight  // per article: dated expressions to mark, by start offset
-	articleEvents [][]int32      // per article: indexes of the events it reports, in order
-	contents      []string       // per article: digest of its text (contentDigest)
-	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
-	chromes       sync.Map       // chromeKey -> chrome
-	cfgKey        string         // hash of the settings and templates
-	tlKey         string         // hash of the whole timeline
+	articles      map[string]int                  // slug -> index in tl.Articles
+	entities      []entityRef                     // every entity, sorted by kind then name
+	eventEntities [][]int32                       // per event: its distinct entities, as sorted indexes into entities
+	highlights    [][]highlight                   // per article: dated expressions to mark, by start offset
+	articleEvents [][]int32                       // per article: indexes of the events it reports, in order
+	contents      []string                        // per article: digest of its text (contentDigest)
+	keys          *keyWriter                      // reused for every Key (Plan runs on one goroutine)
+	chromes       sync.Map                        // chromeKey -> chrome
+	dates         []atomic.Pointer[template.HTML] // per event: its date as HTML, once rendered (eventDate)
+	cfgKey        string                          // hash of the settings and templates
+	tlKey         string                          // hash of the whole timeline
 }
 
 // entityRef is an entity in the filter table the script reads.
@@ -62,7 +65,8 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 		}
 		cfg.BaseURL = base
 	}
-	s := &site{tl: tl, cfg: cfg, articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter()}
+	s := &site{tl: tl, cfg: cfg, articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter(),
+		dates: make([]atomic.Pointer[template.HTML], len(tl.Events))}
 	if err := s.checkNames(); err != nil {
 		return nil, err
 	}
