@@ -5,6 +5,7 @@
 package events
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -23,6 +24,7 @@ func Extract(a timeline.Article) []timeline.Event {
 // a caller that resolved them once, or a test, need not resolve again).
 func ExtractWith(a timeline.Article, timexes []timeline.Timex) []timeline.Event {
 	x := newExtractor(a, timexes)
+	defer putScratch(x.scratch)
 	x.run()
 	return x.result()
 }
@@ -39,41 +41,46 @@ type extractor struct {
 	narrAt   int               // index of the sentence that set narr
 	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
-	lastName string                              // the person most recently named, for "he" in titles
-	byKey    map[string]*timeline.Event          // date, title and end -> event, to merge repeats
-	named    map[*timeline.Event]map[string]bool // names already listed per event
+	lastName string                     // the person most recently named, for "he" in titles
+	scratch  *scratch                   // pooled buffers the sentences live in
+	byKey    map[string]*timeline.Event // date, title and end -> event, to merge repeats
 }
 
 // sentence is one sentence of the cleaned text.
 type sentence struct {
-	span    timeline.Span // in Text
-	text    string
-	toks    []token
-	timexes []timeline.Timex // with spans relative to the sentence
-	runs    []nameRun        // capitalised names, filled by collectNames
-	inDate  []bool           // per token: inside a date expression
-	tense   int              // finiteTense, computed once
-	clean   string           // text with white space collapsed, for mentions
-	newPara bool             // the sentence opens a paragraph
+	span     timeline.Span // in Text
+	text     string
+	toks     []token
+	timexes  []timeline.Timex  // with spans relative to the sentence
+	runs     []nameRun         // capitalised names, filled by collectNames
+	ents     []timeline.Entity // the classified names, once entsDone is set
+	entsDone bool
+	inDate   []bool // per token: inside a date expression
+	tense    int    // finiteTense, computed once
+	clean    string // text with white space collapsed, for mentions
+	newPara  bool   // the sentence opens a paragraph
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
-	x := &extractor{a: a, timexes: timexes, byKey: map[string]*timeline.Event{}, named: map[*timeline.Event]map[string]bool{}}
+	x := &extractor{a: a, timexes: timexes, byKey: map[string]*timeline.Event{}, scratch: getScratch()}
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
 	}
 	x.sents = x.splitSentences()
-	x.names = collectNames(x.sents, a.Meta.Publisher)
+	x.names = collectNames(x.sents, a.Meta.Publisher, x.scratch)
 	return x
 }
 
 func (x *extractor) splitSentences() []sentence {
-	spans := SplitSentences(x.a.Text)
-	out := make([]sentence, 0, len(spans))
+	sc := x.scratch
+	sc.spans = splitSentencesInto(sc.spans[:0], x.a.Text)
+	spans := sc.spans
+	out := sc.sents[:0]
 	quote := false
 	prevEnd := 0
-	buf := make([]token, 0, len(x.a.Text)/5+16)
+	buf, tx, dates := sc.toks[:0], sc.timexes[:0], sc.inDate[:0]
 	k := 0
+	low := asciiLower(x.a.Text)
 	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
 		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
@@ -82,26 +89,34 @@ func (x *extractor) splitSentences() []sentence {
 			quote = false
 		}
 		start := len(buf)
-		buf = tokenizeInto(buf, text, quote)
+		buf = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
 		s.toks = buf[start:len(buf):len(buf)]
 		quote = quoteStateAfter(text, quote)
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++
 		}
+		from := len(tx)
 		for j := k; j < len(x.timexes) && x.timexes[j].Start < sp.End; j++ {
 			t := x.timexes[j]
 			if t.End > sp.End {
 				continue
 			}
 			t.Span = timeline.Span{Start: t.Start - sp.Start, End: t.End - sp.Start}
-			s.timexes = append(s.timexes, t)
+			tx = append(tx, t)
 		}
-		markDates(&s)
+		if len(tx) > from {
+			s.timexes = tx[from:len(tx):len(tx)]
+		}
+		from = len(dates)
+		dates = slices.Grow(dates, len(s.toks))[:from+len(s.toks)]
+		clear(dates[from:])
+		markDates(&s, dates[from:len(dates):len(dates)])
 		s.tense = finiteTense(&s)
 		s.clean = collapseSpace(text)
 		out = append(out, s)
 		prevEnd = sp.End
 	}
+	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, tx, dates
 	return out
 }
 
@@ -367,17 +382,22 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 // addMention adds a mention of sentence s to ev with the names it holds.
 func (x *extractor) addMention(ev *timeline.Event, s *sentence, m timeline.Mention) {
 	ev.Mentions = append(ev.Mentions, m)
-	seen := x.named[ev]
-	if seen == nil {
-		seen = map[string]bool{}
-		x.named[ev] = seen
-	}
 	for _, e := range x.names.entitiesIn(s) {
-		if !seen[e.Name] {
-			seen[e.Name] = true
+		if !hasEntity(ev.Entities, e.Name) {
 			ev.Entities = append(ev.Entities, e)
 		}
 	}
+}
+
+// hasEntity reports whether a name is listed already: a scan, as an event
+// lists a few names, cheaper than a set per event.
+func hasEntity(ents []timeline.Entity, name string) bool {
+	for _, e := range ents {
+		if e.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (x *extractor) addLead(s *sentence) {
@@ -478,10 +498,11 @@ func isDateline(s *sentence) bool {
 	return len(s.timexes) > 0
 }
 
-// markDates sets s.inDate: which tokens lie inside a date expression.
+// markDates sets s.inDate to inDate (all false, one per token) marking which
+// tokens lie inside a date expression.
 // Expressions and tokens are both in text order, so one merge pass does it.
-func markDates(s *sentence) {
-	s.inDate = make([]bool, len(s.toks))
+func markDates(s *sentence, inDate []bool) {
+	s.inDate = inDate
 	k := 0
 	for i, tk := range s.toks {
 		for k < len(s.timexes) && s.timexes[k].End <= tk.start {

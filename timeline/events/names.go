@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -24,31 +25,40 @@ type nameRun struct {
 	kind        timeline.EntityKind
 }
 
-func collectNames(sents []sentence, publisher string) *nameBook {
+func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 	b := &nameBook{kinds: map[string]timeline.EntityKind{}, alias: map[string]string{}}
-	votes := map[string]*kindVotes{}
+	// votes[voteOf[name]] counts the contexts of a name: one table of
+	// counters and a map to its rows, not one allocation per name.
+	voteOf := map[string]int{}
+	var votes []kindVotes
+	runs := sc.runs[:0] // the runs of all sentences, sliced per sentence
 	for i := range sents {
-		sents[i].runs = runsOf(sents[i].toks)
+		from := len(runs)
+		runs = runsOf(runs, sents[i].text, sents[i].toks)
+		sents[i].runs = runs[from:len(runs):len(runs)]
 		for _, r := range sents[i].runs {
-			v := votes[r.name]
-			if v == nil {
-				v = &kindVotes{}
-				votes[r.name] = v
+			v, ok := voteOf[r.name]
+			if !ok {
+				v = len(votes)
+				voteOf[r.name] = v
+				votes = append(votes, kindVotes{})
 			}
-			v.add(r.kind, 1)
+			votes[v].add(r.kind, 1)
 		}
 	}
+	sc.runs = runs
 	if p := strings.TrimPrefix(strings.TrimSpace(publisher), "The "); p != "" {
-		votes[p] = &kindVotes{}
-		votes[p].add(timeline.Organisation, 100)
+		voteOf[p] = len(votes)
+		votes = append(votes, kindVotes{})
+		votes[len(votes)-1].add(timeline.Organisation, 100)
 	}
-	names := make([]string, 0, len(votes))
-	for n := range votes {
+	names := make([]string, 0, len(voteOf))
+	for n := range voteOf {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if k := topKind(votes[n]); k != "" {
+		if k := topKind(&votes[voteOf[n]]); k != "" {
 			b.kinds[n] = k
 			b.alias[n] = n
 		}
@@ -68,7 +78,7 @@ func collectNames(sents []sentence, publisher string) *nameBook {
 		if k, ok := b.kinds[last]; !ok || k == timeline.Person {
 			b.alias[last] = n
 		}
-		if _, ok := votes[last]; ok && b.kinds[last] == "" {
+		if _, ok := voteOf[last]; ok && b.kinds[last] == "" {
 			b.kinds[last] = timeline.Person
 		}
 	}
@@ -101,9 +111,9 @@ func topKind(v *kindVotes) timeline.EntityKind {
 	return best
 }
 
-// runsOf finds the capitalised names of a sentence with their context votes.
-func runsOf(toks []token) []nameRun {
-	var out []nameRun
+// runsOf appends to out the capitalised names of a sentence (its text and
+// tokens) with their context votes.
+func runsOf(out []nameRun, text string, toks []token) []nameRun {
 	for i := 0; i < len(toks); {
 		if !isNameWord(toks[i]) {
 			i++
@@ -113,7 +123,9 @@ func runsOf(toks []token) []nameRun {
 		for j < len(toks) && isNameWord(toks[j]) {
 			j++
 		}
-		out = append(out, splitRun(toks, i, j)...)
+		if r, ok := splitRun(text, toks, i, j); ok {
+			out = append(out, r)
+		}
 		i = j
 	}
 	return out
@@ -126,8 +138,8 @@ func isNameWord(tk token) bool {
 		return false
 	}
 	if k := strings.IndexByte(tk.text, '-'); k > 0 && k+1 < len(tk.text) {
-		r := []rune(tk.text[k+1:])
-		if unicode.IsLower(r[0]) {
+		r, _ := utf8.DecodeRuneInString(tk.text[k+1:])
+		if unicode.IsLower(r) {
 			return false
 		}
 	}
@@ -136,8 +148,8 @@ func isNameWord(tk token) bool {
 
 // splitRun turns a run of capitalised words [i, j) into names: openers and
 // dates are dropped, a title marks the person after it, a demonym alone is
-// an adjective.
-func splitRun(toks []token, i, j int) []nameRun {
+// an adjective. ok is false when the run names nothing.
+func splitRun(text string, toks []token, i, j int) (r nameRun, ok bool) {
 	for i < j && (sentenceOpeners[toks[i].text] || monthsAndDays[toks[i].text]) {
 		i++
 	}
@@ -145,23 +157,23 @@ func splitRun(toks []token, i, j int) []nameRun {
 		j--
 	}
 	if i >= j {
-		return nil
+		return nameRun{}, false
 	}
 	for k := j - 2; k >= i; k-- {
 		if isTitleWord(toks[k].text) {
 			if hasTitleOrSuffix(toks, k+1, j) {
-				return nil // "Chief Operating Officer": a post, not a person
+				return nameRun{}, false // "Chief Operating Officer": a post, not a person
 			}
-			return []nameRun{{name: joinWords(toks, k+1, j), first: k + 1, last: j, kind: timeline.Person}}
+			return nameRun{name: joinWords(text, toks, k+1, j), first: k + 1, last: j, kind: timeline.Person}, true
 		}
 	}
 	if j-i == 1 && isDemonym(toks[i].text) && j < len(toks) && toks[j].word {
-		return nil
+		return nameRun{}, false
 	}
 	if j-i == 1 && (personTitles[toks[i].text] || orgSuffixes[toks[i].text]) {
-		return nil // "Union leader ...": a common noun capitalised, not a name
+		return nameRun{}, false // "Union leader ...": a common noun capitalised, not a name
 	}
-	r := nameRun{name: joinWords(toks, i, j), first: i, last: j}
+	r = nameRun{name: joinWords(text, toks, i, j), first: i, last: j}
 	last := toks[j-1].text
 	switch {
 	case orgSuffixes[last] || isAcronym(last) && !strings.Contains(last, "."):
@@ -180,7 +192,7 @@ func splitRun(toks []token, i, j int) []nameRun {
 	case j-i >= 2 && (i == 0 || toks[i-1].lower() != "of") && (j < len(toks) && saidWords[toks[j].lower()] || i > 0 && saidWords[toks[i-1].lower()]):
 		r.kind = timeline.Person // "Mike Gikas said", "said Mike Gikas"
 	}
-	return []nameRun{r}
+	return r, true
 }
 
 // saidWords follow or precede a speaker's name.
@@ -210,15 +222,30 @@ func hasTitleOrSuffix(toks []token, i, j int) bool {
 	return false
 }
 
-func joinWords(toks []token, i, j int) string {
+// joinWords joins words [i, j) of a sentence with single spaces: a slice of
+// the sentence's text when they stand so there, else a new string.
+func joinWords(text string, toks []token, i, j int) string {
 	if j-i == 1 {
 		return toks[i].text
+	}
+	if singleSpaced(text, toks, i, j) {
+		return text[toks[i].start:toks[j-1].end]
 	}
 	parts := make([]string, 0, j-i)
 	for k := i; k < j; k++ {
 		parts = append(parts, toks[k].text)
 	}
 	return strings.Join(parts, " ")
+}
+
+// singleSpaced reports whether tokens [i, j) are separated by one space each.
+func singleSpaced(text string, toks []token, i, j int) bool {
+	for k := i; k+1 < j; k++ {
+		if toks[k+1].start != toks[k].end+1 || text[toks[k].end] != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // isDemonym recognises adjectives of origin by their endings ("Russian",
@@ -246,8 +273,12 @@ func isAcronym(w string) bool {
 	return letters >= 2 && letters <= 6
 }
 
-// entitiesIn returns the classified names of a sentence, in text order.
+// entitiesIn returns the classified names of a sentence, in text order. They
+// are worked out once per sentence; callers must not modify the slice.
 func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
+	if s.entsDone {
+		return s.ents
+	}
 	var out []timeline.Entity
 	for _, r := range s.runs {
 		canon, ok := b.alias[r.name]
@@ -256,7 +287,8 @@ func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 		}
 		out = append(out, timeline.Entity{Name: canon, Kind: b.kinds[canon]})
 	}
-	return out
+	s.ents, s.entsDone = out[:len(out):len(out)], true
+	return s.ents
 }
 
 // lastPerson returns the last person named in a sentence, as written.

@@ -2,6 +2,7 @@ package events
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -31,7 +32,12 @@ const maxSentence = 2048
 // an opening quote, and when it does not close an abbreviation, an initial
 // ("J. R. Smith") or a dotted acronym that runs on ("the U.S. Senate").
 func SplitSentences(text string) []timeline.Span {
-	var out []timeline.Span
+	return splitSentencesInto(nil, text)
+}
+
+// splitSentencesInto is SplitSentences appending to out, so an extraction
+// can reuse the slice of the article before.
+func splitSentencesInto(out []timeline.Span, text string) []timeline.Span {
 	start := 0
 	emit := func(end int) {
 		s, e := trimSpan(text, start, end)
@@ -85,6 +91,33 @@ func SplitSentences(text string) []timeline.Span {
 	}
 	emit(len(text))
 	return out
+}
+
+// scratch is the working memory of one extraction that no event refers to
+// afterwards: the article's sentences and their tokens, expressions and
+// date marks. It is pooled, so a run over many articles reuses it instead
+// of allocating and collecting it again for each one.
+type scratch struct {
+	spans   []timeline.Span
+	sents   []sentence
+	toks    []token
+	timexes []timeline.Timex
+	inDate  []bool
+	runs    []nameRun
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+// putScratch returns sc to the pool, first dropping its references to the
+// article's strings so the pool holds no text alive.
+func putScratch(sc *scratch) {
+	clear(sc.sents[:cap(sc.sents)])
+	clear(sc.toks[:cap(sc.toks)])
+	clear(sc.timexes[:cap(sc.timexes)])
+	clear(sc.runs[:cap(sc.runs)])
+	scratchPool.Put(sc)
 }
 
 // paragraphBreak reports whether the newline at i starts a blank line.

@@ -20,6 +20,9 @@ func (t token) lower() string { return t.low }
 
 // capitalised reports whether the token starts with an upper-case letter.
 func (t token) capitalised() bool {
+	if t.text != "" && t.text[0] < utf8.RuneSelf {
+		return 'A' <= t.text[0] && t.text[0] <= 'Z'
+	}
 	r, _ := utf8.DecodeRuneInString(t.text)
 	return unicode.IsUpper(r)
 }
@@ -28,36 +31,44 @@ func (t token) capitalised() bool {
 // its own token; hyphens, inner periods and inner apostrophes stay in words.
 // quoteOpen tells whether the sentence starts inside a quotation.
 func tokenize(s string, quoteOpen bool) []token {
-	return tokenizeInto(make([]token, 0, len(s)/5+4), s, quoteOpen)
+	return tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
 }
 
 // tokenizeInto appends the tokens of s to toks: an article's sentences share
-// one backing array instead of growing one slice each.
-func tokenizeInto(toks []token, s string, quoteOpen bool) []token {
+// one backing array instead of growing one slice each. low is s with its ASCII
+// letters lower-cased (asciiLower), so the lower-case form of an ASCII word is
+// a slice of it rather than a new string per token.
+func tokenizeInto(toks []token, s, low string, quoteOpen bool) []token {
 	inQuote := quoteOpen
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := runeAt(s, i)
 		switch {
-		case unicode.IsSpace(r):
+		case isSpaceRune(r):
 			i += n
 		case isWordRune(r):
-			j := i + n
+			j, ascii := i+n, n == 1
 			for j < len(s) {
-				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				r2, n2 := runeAt(s, j)
 				if isWordRune(r2) {
 					j += n2
+					ascii = ascii && n2 == 1
 					continue
 				}
 				if (r2 == '-' || r2 == '.' || r2 == '\'' || r2 == '’' || r2 == '&') && j+n2 < len(s) {
-					r3, _ := utf8.DecodeRuneInString(s[j+n2:])
+					r3, _ := runeAt(s, j+n2)
 					if isWordRune(r3) && !isPossessive(s[j:]) {
 						j += n2
+						ascii = ascii && n2 == 1
 						continue
 					}
 				}
 				break
 			}
-			toks = append(toks, token{text: s[i:j], low: strings.ToLower(s[i:j]), start: i, end: j, word: true, quoted: inQuote})
+			lw := low[i:j]
+			if !ascii {
+				lw = strings.ToLower(s[i:j])
+			}
+			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote})
@@ -77,7 +88,51 @@ func tokenizeInto(toks []token, s string, quoteOpen bool) []token {
 	return toks
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// runeAt decodes the rune at s[i], without the decoder's call for ASCII.
+func runeAt(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other byte
+// as it is, so offsets into s are offsets into the result. For ASCII text it
+// equals strings.ToLower.
+func asciiLower(s string) string {
+	var b strings.Builder
+	from := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			if from == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[from:i])
+			b.WriteByte(c + 'a' - 'A')
+			from = i + 1
+		}
+	}
+	if from == 0 {
+		return s
+	}
+	b.WriteString(s[from:])
+	return b.String()
+}
+
+// isSpaceRune is unicode.IsSpace with the ASCII case decided inline.
+func isSpaceRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || '\t' <= r && r <= '\r'
+	}
+	return unicode.IsSpace(r)
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 // isPossessive reports whether s starts with an apostrophe and a final "s".
 func isPossessive(s string) bool {
