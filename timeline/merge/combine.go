@@ -3,7 +3,7 @@ package merge
 import (
 	"math/bits"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -19,7 +19,19 @@ import (
 //     with more content words, then the shorter, then the alphabetically first.
 //   - Mentions and entities are the union, de-duplicated and sorted.
 //   - Lead and Manual are set when any member has them.
-func combine(group []*candidate) timeline.Event {
+//
+// It also returns the mentions' prefixes (see mentionPrefix), which IDs compare.
+func combine(group []*candidate) (timeline.Event, []string) {
+	if len(group) == 1 { // the common case: built as below, with nothing to fold
+		c := group[0]
+		ev := c.ev // its mentions are already a sorted, unique copy
+		if ev.End != nil {
+			end := *ev.End
+			ev.End = &end
+		}
+		ev.Entities = sortedEntities(append([]timeline.Entity(nil), ev.Entities...))
+		return ev, c.prefixes
+	}
 	ev := timeline.Event{Start: finest(group, func(c *candidate) *timeline.Date { return &c.ev.Start })}
 	if group[0].ev.End != nil {
 		end := finest(group, func(c *candidate) *timeline.Date { return c.ev.End })
@@ -39,11 +51,9 @@ func combine(group []*candidate) timeline.Event {
 		prefixes = append(prefixes, c.prefixes...)
 		ev.Entities = append(ev.Entities, c.ev.Entities...)
 	}
-	if len(group) > 1 { // a lone candidate's mentions are already sorted and unique
-		ev.Mentions, _ = sortMentions(ev.Mentions, prefixes)
-	}
+	ev.Mentions, prefixes = sortMentions(ev.Mentions, prefixes)
 	ev.Entities = sortedEntities(ev.Entities)
-	return ev
+	return ev, prefixes
 }
 
 // finest returns the date with the shortest span (ties: smaller value).
@@ -116,11 +126,11 @@ func centrality(group []*candidate, c *candidate) float64 {
 }
 
 func sortedEntities(es []timeline.Entity) []timeline.Entity {
-	sort.SliceStable(es, func(i, j int) bool {
-		if es[i].Name != es[j].Name {
-			return es[i].Name < es[j].Name
+	slices.SortStableFunc(es, func(a, b timeline.Entity) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
 		}
-		return es[i].Kind < es[j].Kind
+		return strings.Compare(string(a.Kind), string(b.Kind))
 	})
 	return slices.Compact(es)
 }

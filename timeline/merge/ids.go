@@ -29,24 +29,32 @@ const IDLength = 10
 // told by one sentence) are told apart deterministically: in the order of
 // their date expressions in that sentence (then of their other mentions) the
 // first keeps the hash, the next get "-2", "-3"...
-func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]time.Time) {
+func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candidate, pub map[string]time.Time) {
 	type slot struct {
 		hash  string
-		first timeline.Mention // the mention hashed (zero when none)
+		first int // index in the event's mentions of the mention hashed (-1 when none)
 		index int
 	}
 	slots := make([]slot, len(events))
+	var buf []byte
 	for i, ev := range events {
-		base, first := idBase(ev, groups[i], pub)
-		slots[i] = slot{hash: IDFor(base), first: first, index: i}
+		var first int
+		buf, first = idBase(buf[:0], ev, prefixes[i], groups[i], pub)
+		slots[i] = slot{hash: idOf(buf), first: first, index: i}
 	}
-	// The tie-break key is built only for equal hashes, which are rare.
+	// The tie-break key is built only for equal hashes (events told by one
+	// sentence), once per event.
+	tieKeys := make([]string, len(events))
 	tieKey := func(s slot) string {
-		first := ""
-		if len(events[s.index].Mentions) > 0 {
-			first = mentionKey(s.first)
+		if k := tieKeys[s.index]; k != "" {
+			return k
 		}
-		return first + "\x03" + eventKey(groups[s.index])
+		first := ""
+		if s.first >= 0 {
+			first = prefixes[s.index][s.first] + events[s.index].Mentions[s.first].Text // mentionKey
+		}
+		tieKeys[s.index] = first + "\x03" + eventKey(groups[s.index])
+		return tieKeys[s.index]
 	}
 	sort.Slice(slots, func(a, b int) bool {
 		if slots[a].hash != slots[b].hash {
@@ -68,38 +76,68 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 }
 
 // IDFor hashes any text into an ID of IDLength lower-case hex characters.
-func IDFor(text string) string {
-	sum := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:])[:IDLength]
+func IDFor(text string) string { return idOf([]byte(text)) }
+
+func idOf(text []byte) string {
+	sum := sha256.Sum256(text)
+	return hex.EncodeToString(sum[:(IDLength+1)/2])[:IDLength]
 }
 
-// idBase returns the text to hash and the mention it came from.
-func idBase(ev timeline.Event, group []*candidate, pub map[string]time.Time) (string, timeline.Mention) {
+// idBase appends the text to hash to buf, and returns the index of the
+// mention it came from (-1 when the event has none). mentionPrefixes are
+// those of ev.Mentions.
+func idBase(buf []byte, ev timeline.Event, mentionPrefixes []string, group []*candidate, pub map[string]time.Time) ([]byte, int) {
 	if len(ev.Mentions) == 0 {
 		c := group[0]
-		return "article\x00" + c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value, timeline.Mention{}
+		buf = append(buf, "article\x00"+c.article+"\x00"+c.ev.Title+"\x00"+c.ev.Start.Value...)
+		return buf, -1
 	}
-	first := ev.Mentions[0]
-	for _, m := range ev.Mentions[1:] {
-		if earlier(m, first, pub) {
-			first = m
+	first, firstPub := 0, pub[ev.Mentions[0].Article]
+	mPub := firstPub
+	for k := 1; k < len(ev.Mentions); k++ {
+		m := &ev.Mentions[k]
+		if m.Article != ev.Mentions[k-1].Article { // mentions come sorted by article
+			mPub = pub[m.Article]
+		}
+		if earlier(m, mPub, mentionPrefixes[k], &ev.Mentions[first], firstPub, mentionPrefixes[first]) {
+			first, firstPub = k, mPub
 		}
 	}
-	where := first.Article
+	m := &ev.Mentions[first]
+	where := m.Article
 	if where == "" {
-		where = first.Source
+		where = m.Source
 	}
-	return where + "\x00" + first.Text, first
+	buf = append(buf, where...)
+	buf = append(buf, 0)
+	return append(buf, m.Text...), first
 }
 
-func earlier(a, b timeline.Mention, pub map[string]time.Time) bool {
-	if c := pub[a.Article].Compare(pub[b.Article]); c != 0 {
+// earlier: a's article was published first, else a's source path sorts
+// first, else a's mentionKey (prefix and text) does.
+func earlier(a *timeline.Mention, aPub time.Time, aPrefix string, b *timeline.Mention, bPub time.Time, bPrefix string) bool {
+	if c := aPub.Compare(bPub); c != 0 {
 		return c < 0
 	}
 	if a.Source != b.Source {
 		return a.Source < b.Source
 	}
-	return mentionKey(a) < mentionKey(b)
+	return compareJoined(aPrefix, a.Text, bPrefix, b.Text) < 0
+}
+
+// compareJoined compares a1+a2 with b1+b2 without joining them.
+func compareJoined(a1, a2, b1, b2 string) int {
+	n := min(len(a1), len(b1))
+	if c := strings.Compare(a1[:n], b1[:n]); c != 0 {
+		return c
+	}
+	switch {
+	case len(a1) > n: // b1 is used up: b2 goes on against the rest of a1
+		return compareJoined(a1[n:], a2, b2, "")
+	case len(b1) > n:
+		return compareJoined(a2, "", b1[n:], b2)
+	}
+	return strings.Compare(a2, b2)
 }
 
 func eventKey(group []*candidate) string {

@@ -23,6 +23,7 @@ type pairCand struct {
 	nTitle   int32
 	nContext int32
 	nSent    int32
+	hash     uint32 // setHash of the title stems
 	lead     bool
 	hasStart bool // Start is not zero: it takes part in blocking
 }
@@ -65,7 +66,6 @@ type indexBuilder struct {
 	dateIDs   map[string]int32
 	spans     map[dateKey]int32
 	dates     []span
-	values    []timeline.Date // start date of each candidate, input order
 	pcs       []pairCand      // input order; sets index scratch
 	scratch   []int32
 	work      []int32
@@ -87,7 +87,6 @@ func newIndexBuilder(n int) *indexBuilder {
 		dateIDs:   map[string]int32{},
 		spans:     map[dateKey]int32{},
 		pcs:       make([]pairCand, 0, n),
-		values:    make([]timeline.Date, 0, n),
 	}
 }
 
@@ -138,7 +137,6 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 		pc.end = b.span(*ev.End)
 	}
 	b.pcs = append(b.pcs, pc)
-	b.values = append(b.values, ev.Start)
 	c.pair = int32(len(b.pcs) - 1)
 }
 
@@ -195,6 +193,7 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		from := int32(len(x.arena))
 		x.arena = append(x.arena, b.scratch[pc.sets:pc.sets+n]...)
 		pc.sets = from
+		pc.hash = setHash(x.arena[from : from+pc.nTitle])
 		x.cands[p] = pc
 		x.pos[i] = int32(p)
 		c.title = x.title(&x.cands[p])

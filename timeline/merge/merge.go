@@ -45,10 +45,11 @@ func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.
 	cands, index := buildCandidates(articles, perArticle)
 	groups := cluster(cands, index)
 	events := make([]timeline.Event, len(groups))
+	prefixes := make([][]string, len(groups))
 	for i, g := range groups {
-		events[i] = combine(g)
+		events[i], prefixes[i] = combine(g)
 	}
-	assignIDs(events, groups, publicationDates(articles))
+	assignIDs(events, prefixes, groups, publicationDates(articles))
 	sortEvents(events)
 	return timeline.Timeline{Events: events, Articles: sortedArticles(articles)}
 }

@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"cmp"
 	"slices"
 )
 
@@ -50,7 +51,7 @@ type blocking struct {
 
 func postingOf(x *pairIndex, p int) posting {
 	c := &x.cands[p]
-	return posting{pos: int32(p), article: c.article, classes: c.classes, hash: setHash(x.title(c)),
+	return posting{pos: int32(p), article: c.article, classes: c.classes, hash: c.hash,
 		nTitle: c.nTitle, lead: c.lead, hasEnd: c.end >= 0}
 }
 
@@ -70,13 +71,20 @@ func newBlocking(x *pairIndex) *blocking {
 	for i := range bl.groupOf {
 		bl.groupOf[i] = -1
 	}
-	type keyed struct{ stem, pos int32 }
-	var run []keyed
+	total, widest := 0, 0 // postings, and the most in one group
 	for from := 0; from < len(x.cands); {
-		to := from + 1
-		for to < len(x.cands) && x.cands[to].dateID == x.cands[from].dateID {
-			to++
-		}
+		to, n := x.valueRun(from)
+		total += n
+		widest = max(widest, n)
+		from = to
+	}
+	bl.postings = make([]posting, 0, total)
+	bl.listFrom = make([]int32, 0, total+1)
+	bl.listStem = make([]int32, 0, total)
+	type keyed struct{ stem, pos int32 }
+	run := make([]keyed, 0, widest)
+	for from := 0; from < len(x.cands); {
+		to, _ := x.valueRun(from)
 		run = run[:0]
 		for p := from; p < to; p++ {
 			c := &x.cands[p]
@@ -87,22 +95,21 @@ func newBlocking(x *pairIndex) *blocking {
 				run = append(run, keyed{s, int32(p)})
 			}
 		}
-		if len(run) > 0 || x.cands[from].hasStart {
-			bl.groupOf[x.cands[from].dateID] = int32(len(bl.groupFrom))
-			bl.groupFrom = append(bl.groupFrom, int32(len(bl.listStem)))
-			slices.SortFunc(run, func(a, b keyed) int {
-				if a.stem != b.stem {
-					return int(a.stem - b.stem)
-				}
-				return int(a.pos - b.pos)
-			})
-			for k, e := range run {
-				if k == 0 || e.stem != run[k-1].stem {
-					bl.listStem = append(bl.listStem, e.stem)
-					bl.listFrom = append(bl.listFrom, int32(len(bl.postings)))
-				}
-				bl.postings = append(bl.postings, postingOf(x, int(e.pos)))
+		// One group per start date value.
+		bl.groupOf[x.cands[from].dateID] = int32(len(bl.groupFrom))
+		bl.groupFrom = append(bl.groupFrom, int32(len(bl.listStem)))
+		slices.SortFunc(run, func(a, b keyed) int {
+			if a.stem != b.stem {
+				return cmp.Compare(a.stem, b.stem)
 			}
+			return cmp.Compare(a.pos, b.pos)
+		})
+		for k, e := range run {
+			if k == 0 || e.stem != run[k-1].stem {
+				bl.listStem = append(bl.listStem, e.stem)
+				bl.listFrom = append(bl.listFrom, int32(len(bl.postings)))
+			}
+			bl.postings = append(bl.postings, postingOf(x, int(e.pos)))
 		}
 		from = to
 	}
@@ -116,6 +123,18 @@ func newBlocking(x *pairIndex) *blocking {
 		}
 	}
 	return bl
+}
+
+// valueRun returns the end of the run of candidates from "from" on that
+// share its start date value, and how many title stems those with a known
+// start have.
+func (x *pairIndex) valueRun(from int) (to, stems int) {
+	for to = from; to < len(x.cands) && x.cands[to].dateID == x.cands[from].dateID; to++ {
+		if x.cands[to].hasStart {
+			stems += int(x.cands[to].nTitle)
+		}
+	}
+	return to, stems
 }
 
 // list returns the posting list of stem in group g (nil when there is none).
@@ -134,13 +153,41 @@ func (bl *blocking) list(g, stem int32) []posting {
 // pairs the blocking proposes. Which pairs those are does not depend on the
 // order they are found in; the caller sorts them.
 func scoredPairs(x *pairIndex) []edge {
-	edges := sameArticlePairs(x, nil)
-	return crossArticlePairs(x, newBlocking(x), edges)
+	var edges edgeList
+	sameArticlePairs(x, &edges)
+	crossArticlePairs(x, newBlocking(x), &edges)
+	return edges.all()
+}
+
+// edgeList collects edges in fixed-size chunks: there are millions on large
+// corpora, and growing one slice by doubling copies them over and over.
+type edgeList struct {
+	chunks [][]edge
+	n      int
+}
+
+const edgeChunk = 1 << 14
+
+func (l *edgeList) add(e edge) {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == edgeChunk {
+		l.chunks = append(l.chunks, make([]edge, 0, edgeChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, e)
+	l.n++
+}
+
+func (l *edgeList) all() []edge {
+	out := make([]edge, 0, l.n)
+	for _, c := range l.chunks {
+		out = append(out, c...)
+	}
+	return out
 }
 
 // sameArticlePairs scores every pair of one article whose titles do not name
 // different kinds of happening.
-func sameArticlePairs(x *pairIndex, edges []edge) []edge {
+func sameArticlePairs(x *pairIndex, edges *edgeList) {
 	n := len(x.pos)
 	// Canonical indices grouped by article, by counting.
 	count := make([]int32, len(x.cands)+1)
@@ -170,19 +217,18 @@ func sameArticlePairs(x *pairIndex, edges []edge) []edge {
 					continue
 				}
 				if e, ok := x.edge(ci, cj); ok {
-					edges = append(edges, e)
+					edges.add(e)
 				}
 			}
 		}
 	}
-	return edges
 }
 
 // crossArticlePairs scores the pairs of different articles that the
 // blocking proposes: for each candidate, those sharing a title stem with it
 // whose start value is its own (the earlier ones in canonical order) or a
 // coarser one that contains it. Posting lists longer than MaxPosting are skipped.
-func crossArticlePairs(x *pairIndex, bl *blocking, edges []edge) []edge {
+func crossArticlePairs(x *pairIndex, bl *blocking, edges *edgeList) {
 	seen := make([]int32, len(x.cands)) // seen[q] == p+1: pair (p, q) already proposed
 	var groups []int32
 	for p := range x.cands {
@@ -213,13 +259,12 @@ func crossArticlePairs(x *pairIndex, bl *blocking, edges []edge) []edge {
 						continue
 					}
 					if e, ok := x.edge(c, &x.cands[q.pos]); ok {
-						edges = append(edges, e)
+						edges.add(e)
 					}
 				}
 			}
 		}
 	}
-	return edges
 }
 
 // edge checks and scores a pair.
