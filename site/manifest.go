@@ -6,6 +6,7 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -36,6 +37,7 @@ type manifest struct {
 	Out     string // the output folder it describes
 	Digest  string // hash of Pages, also the content of the output's marker file
 	Pages   map[string]string
+	sorted  []string // Pages' paths in order, set by seal
 }
 
 // markerFile is the output file naming the manifest that describes the output.
@@ -88,10 +90,12 @@ func loadManifest(fs afero.Fs, opts Options) manifest {
 // seal computes the manifest's Digest from its pages.
 func (m *manifest) seal() {
 	paths := m.sortedPaths()
+	m.sorted = paths
 	h := sha256.New()
 	for _, p := range paths {
 		// Paths hold no NUL (checkPagePath), so the encoding is unambiguous.
-		fmt.Fprintf(h, "%s\x00%s\x00", p, m.Pages[p])
+		io.WriteString(h, p)
+		io.WriteString(h, "\x00"+m.Pages[p]+"\x00")
 	}
 	m.Digest = manifestFormat + " " + hex.EncodeToString(h.Sum(nil))
 }
@@ -115,7 +119,10 @@ func writeMarker(fs afero.Fs, dir string, m manifest) error {
 
 func saveManifest(fs afero.Fs, cacheDir string, m manifest) error {
 	f := manifestFile{Format: manifestFormat, Version: m.Version, Out: m.Out, Digest: m.Digest}
-	f.Paths = m.sortedPaths()
+	f.Paths = m.sorted
+	if len(f.Paths) != len(m.Pages) {
+		f.Paths = m.sortedPaths()
+	}
 	f.Keys = make([]string, len(f.Paths))
 	for i, p := range f.Paths {
 		f.Keys[i] = m.Pages[p]
