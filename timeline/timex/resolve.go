@@ -144,6 +144,11 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	p := e.pt
 	anchor, kind := r.anchorFor(p)
 	switch {
+	case p.thatQuarter && p.quarter > 0 && !r.lastQuarter.IsZero():
+		// "the quarter ended July 31" after the report named its quarter
+		p, anchor, kind = relPoint(anchorNarr, uQuarter, 0), r.lastQuarter, timeline.AnchorNarrative
+	case p.thatQuarter && p.quarter > 0:
+		p.thatQuarter = false // the quarter its end date tells
 	case p.yearBack && (r.lastGran == timeline.GranQuarter || (p.quarterNoun && !r.lastQuarter.IsZero())):
 		p, anchor, kind = relPoint(anchorNarr, uQuarter, -4), r.lastQuarter, timeline.AnchorNarrative
 	case p.yearBack && p.quarterNoun:
@@ -173,7 +178,7 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	if dt, err := timeline.ParseDate(res.value); err == nil {
 		tx.Date = dt
 		switch {
-		case e.pt.thatQuarter:
+		case e.pt.thatQuarter && e.pt.yearDig == 4 && e.pt.quarter == 0:
 			// "the 1988 period" compares with the narrative's quarter without
 			// moving it, but tells that the narrative counts quarters
 			r.lastGran = dt.Gran

@@ -66,6 +66,9 @@ var quarterRule = &rule{
 					p.yearBack, p.quarterNoun = true, true
 					return one(i, k+4, timeline.TypeDate, p)
 				}
+				if q, ok := quarterEnded(d, k+1); ok && u == uQuarter {
+					p = q // used when the narrative has named no quarter (see resolveExpr)
+				}
 				p.thatQuarter = true
 				return one(i, k+1, timeline.TypeDate, p)
 			}
@@ -597,4 +600,29 @@ var dayListRule = &rule{
 			{i: e1 + 1, j: end, typ: timeline.TypeDate, pt: p2, isPoint: true, rangeTo: -1},
 		}}, true
 	},
+}
+
+// quarterEnded reads "ended Sept. 30" after "the quarter": the calendar
+// quarter holding most of the three months that end there (a fiscal quarter
+// ended July 31 is mostly the second quarter). A report that has named its
+// fiscal quarter ("the fiscal first quarter") keeps that one.
+func quarterEnded(d *doc, k int) (point, bool) {
+	if !d.lowerIs(k, "ended") && !d.lowerIs(k, "ending") {
+		return point{}, false
+	}
+	end, _, ok := matchPoint(d, k+1)
+	if !ok || end.month == 0 {
+		return point{}, false
+	}
+	p := newPoint()
+	p.anchor = anchorDCT
+	mid, y := end.month-1, end.year
+	if mid == 0 {
+		mid, y = 12, y-1
+	}
+	p.quarter = (mid-1)/3 + 1
+	if end.yearDig == 4 {
+		p.year, p.yearDig = y, 4
+	}
+	return p, true
 }
