@@ -36,11 +36,11 @@ func (s *site) articlePage(i int) Page {
 	a := &s.tl.Articles[i]
 	p := "articles/" + a.Slug + "/index.html"
 	return s.htmlPage(p, s.articleKey(i), func() (pageData, error) {
+		d := s.page("article", p, articleTitle(a))
 		var events []eventLink
 		for _, e := range s.articleEvents[i] {
-			events = append(events, *s.linkTo(int(e)))
+			events = append(events, *s.linkTo(int(e), d.Root))
 		}
-		d := s.page("article", p, articleTitle(a))
 		v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),
 			Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample, Events: events}
 		if !a.Meta.Date.IsZero() {

@@ -9,6 +9,7 @@ import (
 
 type eventView struct {
 	ID, Title       string
+	UpHref          string // the event's row on the timeline page
 	Date            eventDate
 	Entities        []entityRef
 	MentionsHeading string
@@ -19,14 +20,16 @@ type eventView struct {
 
 type eventLink struct {
 	ID, Title string
+	Href      string // the event's page, from the linking page
 	Date      eventDate
 }
 
 // mentionView is one quoted sentence, split around its date expression.
 type mentionView struct {
-	Before, Mark, After                   string
-	Slug, Anchor, ArticleTitle, Publisher string
-	Published                             *timeView
+	Before, Mark, After           string
+	Slug, ArticleTitle, Publisher string
+	Href                          string // the article page at the expression, when Slug is set
+	Published                     *timeView
 }
 
 func (s *site) eventPage(i int) Page {
@@ -42,12 +45,12 @@ func (s *site) eventPage(i int) Page {
 	return s.htmlPage(p, s.eventKey(ev, prev, next), func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
 		d.Description = firstSentence(*ev)
-		v := s.eventView(i)
+		v := s.eventView(i, d.Root)
 		if prev != nil {
-			v.Prev = s.linkTo(i - 1)
+			v.Prev = s.linkTo(i-1, d.Root)
 		}
 		if next != nil {
-			v.Next = s.linkTo(i + 1)
+			v.Next = s.linkTo(i+1, d.Root)
 		}
 		d.Event = v
 		ld, err := s.eventJSONLD(*ev)
@@ -93,9 +96,11 @@ func reportedBefore(ms []timeline.Mention, slug string) bool {
 	return false
 }
 
-func (s *site) linkTo(i int) *eventLink {
+// linkTo links to event i from a page at root (hrefs are built whole, so the
+// template escapes one value instead of three).
+func (s *site) linkTo(i int, root string) *eventLink {
 	ev := &s.tl.Events[i]
-	return &eventLink{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}}
+	return &eventLink{ID: ev.ID, Title: displayTitle(*ev), Href: root + "events/" + ev.ID + "/index.html", Date: eventDate{s, i}}
 }
 
 func firstSentence(ev timeline.Event) string {
@@ -107,12 +112,12 @@ func firstSentence(ev timeline.Event) string {
 	return ""
 }
 
-func (s *site) eventView(i int) *eventView {
+func (s *site) eventView(i int, root string) *eventView {
 	ev := &s.tl.Events[i]
 	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i},
-		Entities: s.entitiesOf(i), Manual: ev.Manual}
+		Entities: s.entitiesOf(i), Manual: ev.Manual, UpHref: root + "index.html#e-" + ev.ID}
 	for _, m := range ev.Mentions {
-		v.Mentions = append(v.Mentions, s.mentionView(m))
+		v.Mentions = append(v.Mentions, s.mentionView(m, root))
 	}
 	switch len(v.Mentions) {
 	case 0:
@@ -125,7 +130,7 @@ func (s *site) eventView(i int) *eventView {
 	return v
 }
 
-func (s *site) mentionView(m timeline.Mention) mentionView {
+func (s *site) mentionView(m timeline.Mention, root string) mentionView {
 	mv := mentionView{ArticleTitle: m.Source}
 	if mv.ArticleTitle == "" {
 		mv.ArticleTitle = m.Article
@@ -138,8 +143,9 @@ func (s *site) mentionView(m timeline.Mention) mentionView {
 			pub := timeline.DateOf(a.Meta.Date)
 			mv.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
 		}
+		mv.Href = root + "articles/" + a.Slug + "/index.html"
 		if m.Timex != nil {
-			mv.Anchor = timexAnchor(*m.Timex)
+			mv.Href += "#" + timexAnchor(*m.Timex)
 		}
 	}
 	mv.Before, mv.Mark, mv.After = splitAtTimex(m)

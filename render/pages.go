@@ -217,17 +217,18 @@ type yearView struct {
 
 type eventRow struct {
 	ID, Title, Year, EntityRefs string
+	Href                        string // the event's page, from the timeline page
 	EndYear                     string // last year of a range that ends in a later year
 	Date                        eventDate
 	Sources                     []sourceRef
 }
 
-type sourceRef struct{ Slug, Label string }
+type sourceRef struct{ Slug, Label, Href string }
 
 func (s *site) indexPage() Page {
 	return s.htmlPage("index.html", s.pageKey(s.tlKey, "index"), func() (pageData, error) {
 		d := s.page("index", "index.html", "")
-		d.Index = s.indexView()
+		d.Index = s.indexView(d.Root)
 		return d, nil
 	})
 }
@@ -237,7 +238,7 @@ func (s *site) embedPage() Page {
 		d := s.page("embed", "embed/index.html", "Embedded timeline")
 		d.Embed = true
 		d.Canonical = ""
-		d.Index = s.indexView()
+		d.Index = s.indexView(d.Root)
 		return d, nil
 	})
 }
@@ -245,12 +246,12 @@ func (s *site) embedPage() Page {
 // indexView describes the timeline page. The rows of a large timeline are
 // not held in memory: Years and each year's Events are iterators the template
 // ranges over, so a row is built just before it is written.
-func (s *site) indexView() *indexView {
+func (s *site) indexView(root string) *indexView {
 	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
 	years := s.yearGroups()
 	v.Years = func(yield func(yearView) bool) {
 		for _, y := range years {
-			y.Events = s.rows(y.from, y.to)
+			y.Events = s.rows(y.from, y.to, root)
 			if !yield(y) {
 				return
 			}
@@ -286,11 +287,11 @@ func (s *site) yearGroups() []yearView {
 	return years
 }
 
-// rows yields the timeline rows of events from..to-1.
-func (s *site) rows(from, to int) iter.Seq[eventRow] {
+// rows yields the timeline rows of events from..to-1 for a page at root.
+func (s *site) rows(from, to int, root string) iter.Seq[eventRow] {
 	return func(yield func(eventRow) bool) {
 		for i := from; i < to; i++ {
-			if !yield(s.eventRow(i)) {
+			if !yield(s.eventRow(i, root)) {
 				return
 			}
 		}
@@ -330,9 +331,9 @@ func (s *site) entityRefs(i int) string {
 	return string(b)
 }
 
-func (s *site) eventRow(i int) eventRow {
+func (s *site) eventRow(i int, root string) eventRow {
 	ev := &s.tl.Events[i]
-	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}}
+	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}, Href: root + "events/" + ev.ID + "/index.html"}
 	if !ev.Start.IsZero() {
 		row.Year = strconv.Itoa(ev.Start.Start.Year())
 		if ev.End != nil && !ev.End.IsZero() && ev.End.Start.Year() > ev.Start.Start.Year() {
@@ -345,7 +346,7 @@ func (s *site) eventRow(i int) eventRow {
 		if !ok || reportedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		row.Sources = append(row.Sources, sourceRef{Slug: a.Slug, Label: sourceLabel(a)})
+		row.Sources = append(row.Sources, sourceRef{Slug: a.Slug, Label: sourceLabel(a), Href: root + "articles/" + a.Slug + "/index.html"})
 	}
 	return row
 }
