@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/newsline/timeline/timeline"
@@ -66,9 +65,15 @@ type indexBuilder struct {
 	dateIDs   map[string]int32
 	spans     map[dateKey]int32
 	dates     []span
-	pcs       []pairCand      // input order; sets index scratch
-	scratch   []int32
-	work      []int32
+	sentences map[sentenceRef]int32
+	pcs       []pairCand // input order; sets index chunks[where[k]]
+	chunks    [][]int32  // scratch arena
+	where     []int32
+	size      int // IDs in the scratch arena
+	// Reused buffers.
+	work, title, sent []int32
+	lastSource        string
+	lastSourceID      int32
 }
 
 // dateKey identifies a date span (value included, so distinct values stay distinct).
@@ -80,13 +85,16 @@ type dateKey struct {
 func newIndexBuilder(n int) *indexBuilder {
 	interner := map[string]int32{}
 	return &indexBuilder{
-		st:        newStemmer(interner),
-		classBits: classBitIndex(interner),
-		articles:  map[string]int32{},
-		sources:   map[string]int32{},
-		dateIDs:   map[string]int32{},
-		spans:     map[dateKey]int32{},
-		pcs:       make([]pairCand, 0, n),
+		st:           newStemmer(interner),
+		classBits:    classBitIndex(interner),
+		articles:     map[string]int32{},
+		sources:      map[string]int32{},
+		dateIDs:      map[string]int32{},
+		spans:        map[dateKey]int32{},
+		sentences:    make(map[sentenceRef]int32, n),
+		pcs:          make([]pairCand, 0, n),
+		where:        make([]int32, 0, n),
+		lastSourceID: -1,
 	}
 }
 
@@ -98,9 +106,9 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	if c.article == "" && len(ev.Mentions) > 0 {
 		c.article = ev.Mentions[0].Article
 	}
-	pc := pairCand{lead: ev.Lead, end: -1, source: -1, sets: int32(len(b.scratch)), hasStart: !ev.Start.IsZero()}
+	pc := pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero()}
 	ctx := b.st.appendIDs(ev.Title, b.work[:0])
-	title := b.scratch
+	title := b.title[:0]
 	for _, s := range ctx {
 		if bit, ok := b.classBits[s]; ok {
 			pc.classes |= bit
@@ -108,28 +116,29 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 			title = append(title, s)
 		}
 	}
-	title = sortedSetTail(title, len(b.scratch))
-	pc.nTitle = int32(len(title) - len(b.scratch))
-	c.classes, c.title = pc.classes, title[len(b.scratch):len(title):len(title)]
+	title = sortedSet(title)
 	for _, m := range ev.Mentions {
 		ctx = b.st.appendIDs(m.Text, ctx)
 	}
 	for _, e := range ev.Entities {
 		ctx = b.st.appendIDs(e.Name, ctx)
 	}
-	all := sortedSetTail(append(title, ctx...), len(title))
-	pc.nContext = int32(len(all) - len(title))
-	for k, m := range ev.Mentions {
-		all = append(all, b.st.sentenceID(m.Source, m.Sentence.Start))
-		src := internOne(m.Source, b.sources)
+	ctx = sortedSet(ctx)
+	sent := b.sent[:0]
+	for k := range ev.Mentions {
+		m := &ev.Mentions[k]
+		src := b.sourceID(m.Source)
+		sent = append(sent, internOne(sentenceRef{src, m.Sentence.Start}, b.sentences))
 		if k == 0 {
 			pc.source = src
 		} else if src != pc.source {
 			pc.source = -1
 		}
 	}
-	pc.nSent = int32(len(all)) - pc.sets - pc.nTitle - pc.nContext
-	b.scratch, b.work = all, ctx
+	pc.nTitle, pc.nContext, pc.nSent = int32(len(title)), int32(len(ctx)), int32(len(sent))
+	pc.sets = b.store(title, ctx, sent)
+	c.classes = pc.classes
+	b.title, b.work, b.sent = title, ctx, sent
 	pc.article = internOne(c.article, b.articles)
 	pc.dateID = internOne(ev.Start.Value, b.dateIDs)
 	pc.start = b.span(ev.Start)
@@ -138,6 +147,44 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	}
 	b.pcs = append(b.pcs, pc)
 	c.pair = int32(len(b.pcs) - 1)
+}
+
+// sentenceRef names a sentence: its source file (interned) and start offset.
+type sentenceRef struct {
+	source int32
+	start  int
+}
+
+// sourceID interns a source path; a candidate's mentions mostly share one.
+func (b *indexBuilder) sourceID(path string) int32 {
+	if path != b.lastSource || b.lastSourceID < 0 {
+		b.lastSource, b.lastSourceID = path, internOne(path, b.sources)
+	}
+	return b.lastSourceID
+}
+
+// scratchChunk is the size of the scratch arena's chunks (in IDs): the
+// scratch grows by whole chunks instead of being copied as it doubles.
+const scratchChunk = 1 << 18
+
+// store copies a candidate's sets into the scratch arena and returns where
+// they start; finish moves them to their final place.
+func (b *indexBuilder) store(sets ...[]int32) int32 {
+	n := 0
+	for _, s := range sets {
+		n += len(s)
+	}
+	if len(b.chunks) == 0 || cap(b.chunks[len(b.chunks)-1])-len(b.chunks[len(b.chunks)-1]) < n {
+		b.chunks = append(b.chunks, make([]int32, 0, max(scratchChunk, n)))
+	}
+	chunk := &b.chunks[len(b.chunks)-1]
+	b.where = append(b.where, int32(len(b.chunks)-1))
+	from := len(*chunk)
+	for _, s := range sets {
+		*chunk = append(*chunk, s...)
+	}
+	b.size += n
+	return int32(from)
 }
 
 func (b *indexBuilder) span(d timeline.Date) int32 {
@@ -151,11 +198,10 @@ func (b *indexBuilder) span(d timeline.Date) int32 {
 	return id
 }
 
-// sortedSetTail sorts and de-duplicates s[from:] in place and returns s cut
-// after the set, so sets compare by merging slices.
-func sortedSetTail(s []int32, from int) []int32 {
-	slices.Sort(s[from:])
-	return s[:from+len(slices.Compact(s[from:]))]
+// sortedSet sorts and de-duplicates ids in place, so sets compare by merging slices.
+func sortedSet(ids []int32) []int32 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // finish lays the candidates (now in canonical order) out by start date value,
@@ -164,34 +210,30 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 	x := &pairIndex{
 		cands:   make([]pairCand, len(cands)),
 		pos:     make([]int32, len(cands)),
-		arena:   make([]int32, 0, len(b.scratch)),
+		arena:   make([]int32, 0, b.size),
 		dates:   b.dates,
 		byValue: map[string]timeline.Date{},
 		dateIDs: b.dateIDs,
 	}
-	order := make([]int32, len(cands)) // canonical indices in date order
+	// Date order: value rank in the high half, canonical index in the low.
+	rank := b.valueRanks()
+	order := make([]uint64, len(cands))
 	for i, c := range cands {
-		order[i] = int32(i)
 		pc := &b.pcs[c.pair]
 		pc.canon = int32(i)
 		if pc.hasStart {
 			x.byValue[c.ev.Start.Value] = c.ev.Start
 		}
+		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
 	}
-	rank := b.valueRanks()
-	slices.SortFunc(order, func(i, j int32) int {
-		a, c := cands[i].pair, cands[j].pair
-		if v := cmp.Compare(rank[b.pcs[a].dateID], rank[b.pcs[c].dateID]); v != 0 {
-			return v
-		}
-		return cmp.Compare(i, j)
-	})
-	for p, i := range order {
+	slices.Sort(order)
+	for p, key := range order {
+		i := uint32(key)
 		c := cands[i]
 		pc := b.pcs[c.pair]
 		n := pc.nTitle + pc.nContext + pc.nSent
 		from := int32(len(x.arena))
-		x.arena = append(x.arena, b.scratch[pc.sets:pc.sets+n]...)
+		x.arena = append(x.arena, b.chunks[b.where[c.pair]][pc.sets:pc.sets+n]...)
 		pc.sets = from
 		pc.hash = setHash(x.arena[from : from+pc.nTitle])
 		x.cands[p] = pc

@@ -224,7 +224,7 @@ func sortMentions(ms []timeline.Mention, prefixes []string) ([]timeline.Mention,
 	return out, outPrefixes
 }
 
-func internOne(w string, interner map[string]int32) int32 {
+func internOne[K comparable](w K, interner map[K]int32) int32 {
 	id, ok := interner[w]
 	if !ok {
 		id = int32(len(interner))

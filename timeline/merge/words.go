@@ -103,31 +103,13 @@ func contentStem(w string) (string, bool) {
 // its words, so each distinct word is stemmed once and cached; the scan
 // reuses one buffer and allocates only for words it has not seen.
 type stemmer struct {
-	interner  map[string]int32
-	cache     map[string]int32 // split word -> interned stem, or -1 when dropped
-	sentences map[sentenceRef]int32
-	buf       []byte
-}
-
-// sentenceRef names a sentence: its source file and start offset.
-type sentenceRef struct {
-	source string
-	start  int
+	interner map[string]int32
+	cache    map[string]int32 // split word -> interned stem, or -1 when dropped
+	buf      []byte
 }
 
 func newStemmer(interner map[string]int32) *stemmer {
-	return &stemmer{interner: interner, cache: map[string]int32{}, sentences: map[sentenceRef]int32{}}
-}
-
-// sentenceID interns a sentence (IDs of their own: only compared with each other).
-func (st *stemmer) sentenceID(source string, start int) int32 {
-	ref := sentenceRef{source, start}
-	id, ok := st.sentences[ref]
-	if !ok {
-		id = int32(len(st.sentences))
-		st.sentences[ref] = id
-	}
-	return id
+	return &stemmer{interner: interner, cache: map[string]int32{}}
 }
 
 // appendIDs appends the interned content stems of text to out, in order of
