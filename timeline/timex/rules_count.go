@@ -220,6 +220,9 @@ var countRule = &rule{
 		if d.mod(j, mA) && n == 1 && (d.mod(i-1, mPer) || d.lowerIs(i-1, "times")) {
 			return match{}, false
 		}
+		if someDay(d, i, j, end, u) {
+			return fixed(i, end, timeline.TypeDate, "FUTURE_REF")
+		}
 		return fixed(i, end, timeline.TypeDuration, durationValue(n, u))
 	},
 }
@@ -364,4 +367,18 @@ var verbLeaders = map[string]bool{"will": true, "would": true, "could": true, "c
 // lastIsVerb reports whether "last" at k is the verb "to last".
 func lastIsVerb(d *doc, k int) bool {
 	return d.mod(k, mLast) && k > 0 && d.toks[k-1].kind == tWord && inSet(verbLeaders, d.textOf(k-1))
+}
+
+// someDay reports whether "one day" at i..end is the adverb "some day" ("Islam
+// will one day be ...", "hopes to one day fly"): after a modal or "to" and
+// before a verb, it points to an unnamed future, not a length.
+func someDay(d *doc, i, j, end int, u uint8) bool {
+	if u != uDay || j != i || !d.lowerIs(i, "one") || end != i+2 {
+		return false
+	}
+	if !(d.lowerIs(i-1, "will") || d.lowerIs(i-1, "would") || d.lowerIs(i-1, "could") || d.lowerIs(i-1, "might") ||
+		d.lowerIs(i-1, "may") || d.lowerIs(i-1, "can") || d.mod(i-1, mTo)) {
+		return false
+	}
+	return end < d.n() && d.toks[end].kind == tWord && !d.toks[end].known
 }
