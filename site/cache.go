@@ -1,6 +1,7 @@
 package site
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -27,11 +28,13 @@ import (
 //
 // Pack layout: packMagic, the tool version, then records
 // [uvarint length][32-byte key][events (eventcodec.go)][CRC-32 of key+events].
-// A build appends the records it extracted; when the pack holds as many dead
-// records (articles changed or gone) as live ones, or anything in it was
-// unreadable, it is rewritten whole (write then rename). A truncated or corrupt
-// record, from a killed build or a bad disk, is a miss and a warning, never an
-// error: the cache only ever saves time.
+// Fresh records are written as they are extracted (never all held in memory):
+// appended to the pack when it is sound, or into a new pack that replaces it
+// (write then rename) when there is none, it is of another tool version or
+// --no-cache, or anything in it was unreadable. When the pack ends up holding
+// more dead records (articles changed or gone) than live ones it is compacted.
+// A truncated or corrupt record, from a killed build or a bad disk, is a miss
+// and a warning, never an error: the cache only ever saves time.
 type extractCache struct {
 	fs      afero.Fs
 	file    string
@@ -39,18 +42,27 @@ type extractCache struct {
 	read    bool // false with NoCache: always extract, still write
 
 	records  map[[32]byte]string // key -> encoded events, from the pack
-	dead     int                 // records in the pack no article of this build needs
-	rewrite  bool                // the pack must be written whole
+	dead     int                 // duplicate records in the pack
+	rewrite  bool                // the pack is replaced, not appended to; set before any put
 	warnings []string            // what was wrong with the pack
 
-	mu    sync.Mutex
-	used  map[[32]byte]bool
-	added []packRecord
+	undecodable bool // a record passed its CRC but did not decode: compact the pack
+
+	mu   sync.Mutex
+	used map[[32]byte]bool
+	sink *packSink // where fresh records go; opened by the first put
+	err  error     // the first error writing records
 }
 
 type packRecord struct {
 	key    [32]byte
 	events string // encoded
+}
+
+// packSink buffers records on their way to a file.
+type packSink struct {
+	f   afero.File
+	buf *bufio.Writer
 }
 
 const packMagic = "timeline-extract-pack-1\n"
@@ -143,80 +155,105 @@ func (c *extractCache) get(key [32]byte, path string) (events []timeline.Event, 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err != nil {
-		c.rewrite = true
+		c.undecodable = true
 		return nil, false, fmt.Sprintf("%s: unreadable cache record for %s (%v), extracting again", c.file, path, err)
 	}
 	c.used[key] = true
 	return events, true, ""
 }
 
-// put records freshly extracted events; flush writes them. Safe for concurrent use.
+// put writes freshly extracted events to the pack. Safe for concurrent use.
 func (c *extractCache) put(key [32]byte, events []timeline.Event) {
-	enc := string(appendEvents(nil, events))
+	rec := appendRecords(nil, []packRecord{{key: key, events: string(appendEvents(nil, events))}})
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.added = append(c.added, packRecord{key: key, events: enc})
 	c.used[key] = true
-}
-
-// flush saves what this build extracted: appended to the pack, or the pack
-// rewritten with the records this build used when it holds too many others.
-func (c *extractCache) flush() error {
-	c.dead += len(c.records) - c.usedFromPack()
-	if !c.rewrite && c.dead <= len(c.used) {
-		return c.appendRecords(c.added)
+	if c.err != nil {
+		return
 	}
-	return c.writeAll()
-}
-
-func (c *extractCache) usedFromPack() int {
-	n := 0
-	for key := range c.used {
-		if _, ok := c.records[key]; ok {
-			n++
+	if c.sink == nil {
+		c.sink, c.err = c.openSink()
+		if c.err != nil {
+			return
 		}
 	}
-	return n
+	_, c.err = c.sink.buf.Write(rec)
 }
 
-func (c *extractCache) appendRecords(recs []packRecord) error {
-	if len(recs) == 0 {
-		return nil
+// openSink opens the pack for appending, or starts the new pack.
+func (c *extractCache) openSink() (*packSink, error) {
+	if err := c.fs.MkdirAll(filepath.Dir(c.file), 0o755); err != nil {
+		return nil, err
 	}
-	f, err := c.fs.OpenFile(c.file, os.O_WRONLY|os.O_APPEND, 0o644)
+	var f afero.File
+	var err error
+	if c.rewrite {
+		f, err = c.fs.OpenFile(c.tmpFile(), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	} else {
+		f, err = c.fs.OpenFile(c.file, os.O_WRONLY|os.O_APPEND, 0o644)
+	}
 	if err != nil {
-		return fmt.Errorf("cache: %w", err)
+		return nil, err
 	}
-	_, err = f.Write(appendRecords(nil, recs)) // one write: a killed build leaves at most one torn record
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	sink := &packSink{f: f, buf: bufio.NewWriterSize(f, 1<<20)}
+	if c.rewrite {
+		_, err = sink.buf.WriteString(c.header())
 	}
-	if err != nil {
-		return fmt.Errorf("cache: %w", err)
+	return sink, err
+}
+
+func (c *extractCache) header() string  { return packMagic + c.version + "\n" }
+func (c *extractCache) tmpFile() string { return c.file + ".tmp" }
+
+// flush finishes the pack: the records this build read from the old pack are
+// carried into a new one, and a pack grown mostly dead is compacted.
+func (c *extractCache) flush() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rewrite && c.sink == nil && c.err == nil {
+		c.sink, c.err = c.openSink() // nothing extracted, but the old pack must go
+	}
+	if c.rewrite && c.err == nil {
+		_, c.err = c.sink.buf.Write(appendRecords(nil, c.liveOldRecords()))
+	}
+	if c.sink != nil {
+		if err := c.sink.buf.Flush(); c.err == nil {
+			c.err = err
+		}
+		if err := c.sink.f.Close(); c.err == nil {
+			c.err = err
+		}
+	}
+	if c.err != nil {
+		if c.rewrite {
+			_ = c.fs.Remove(c.tmpFile())
+		}
+		return fmt.Errorf("cache: %w", c.err)
+	}
+	if c.rewrite {
+		return c.replace()
+	}
+	if dead := c.dead + len(c.records) - len(c.liveOldRecords()); dead > len(c.used) || c.undecodable {
+		return c.compact()
 	}
 	return nil
 }
 
-// writeAll writes a new pack of the records this build used, in key order so
-// the file does not depend on scheduling, then renames it over the old one.
-func (c *extractCache) writeAll() error {
-	live := make([]packRecord, 0, len(c.used))
+// liveOldRecords lists the records of the old pack this build used, by key.
+func (c *extractCache) liveOldRecords() []packRecord {
+	var live []packRecord
 	for key := range c.used {
 		if enc, ok := c.records[key]; ok {
 			live = append(live, packRecord{key: key, events: enc})
 		}
 	}
-	live = append(live, c.added...)
-	sortRecords(live)
-	buf := appendRecords([]byte(packMagic+c.version+"\n"), live)
-	if err := c.fs.MkdirAll(filepath.Dir(c.file), 0o755); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	tmp := c.file + ".tmp"
-	if err := afero.WriteFile(c.fs, tmp, buf, 0o644); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	if err := c.fs.Rename(tmp, c.file); err != nil {
+	slices.SortFunc(live, func(a, b packRecord) int { return bytes.Compare(a.key[:], b.key[:]) })
+	return live
+}
+
+// replace renames the new pack over the old one.
+func (c *extractCache) replace() error {
+	if err := c.fs.Rename(c.tmpFile(), c.file); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	// The one-file-per-article cache of earlier versions is dead weight now.
@@ -224,8 +261,18 @@ func (c *extractCache) writeAll() error {
 	return nil
 }
 
-func sortRecords(recs []packRecord) {
-	slices.SortFunc(recs, func(a, b packRecord) int { return bytes.Compare(a.key[:], b.key[:]) })
+// compact rewrites the pack with only the records this build used: it reads
+// the pack again, since this build's records went straight to the file.
+func (c *extractCache) compact() error {
+	again := &extractCache{fs: c.fs, file: c.file, version: c.version, read: true,
+		records: map[[32]byte]string{}, used: c.used, rewrite: true}
+	data, err := afero.ReadFile(c.fs, c.file)
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	again.parse(data)
+	again.rewrite = true
+	return again.flush()
 }
 
 func appendRecords(buf []byte, recs []packRecord) []byte {

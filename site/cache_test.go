@@ -184,3 +184,27 @@ func TestDecodingGarbageNeverPanics(t *testing.T) {
 		}
 	}
 }
+
+func TestUndecodableRecordIsExtractedAgainAndCompactedAway(t *testing.T) {
+	fs, f, opts := newSite(t)
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	o := opts.withDefaults()
+	old := openExtractCache(fs, o.CacheDir, o.Version, true)
+	var recs []packRecord
+	for key, enc := range old.records {
+		recs = append(recs, packRecord{key: key, events: enc})
+	}
+	recs[0].events = "\x05garbage" // a sound CRC around events that do not decode
+	writeFiles(t, fs, map[string]string{old.file: string(appendRecords([]byte(old.header()), recs))})
+	f.extracted.Store(0)
+	sum, err := Build(fs, opts)
+	if err != nil || f.extracted.Load() != 1 || len(sum.Warnings) != 1 {
+		t.Fatalf("extracted %d, warnings %v, err %v; want 1 and one warning", f.extracted.Load(), sum.Warnings, err)
+	}
+	again := openExtractCache(fs, o.CacheDir, o.Version, true)
+	if len(again.records) != 3 || again.dead != 0 {
+		t.Errorf("pack after the repair: %d records, %d dead; want 3 and 0", len(again.records), again.dead)
+	}
+}

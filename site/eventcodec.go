@@ -15,64 +15,84 @@ import (
 // fills every field by reflection, so a field added to the model and forgotten
 // here fails the tests instead of silently vanishing from warm builds.
 
-// appendEvents encodes events after buf.
+// eventEncoder writes events. A string already written in the same record is
+// written as a back-reference: every mention repeats its article's slug and
+// path, and an article's events share their entities.
+type eventEncoder struct {
+	seen map[string]int // string -> index among the literals written so far
+}
+
+// appendEvents encodes events after buf, as one self-contained record.
 func appendEvents(buf []byte, events []timeline.Event) []byte {
+	enc := eventEncoder{seen: map[string]int{}}
+	return enc.events(buf, events)
+}
+
+func (enc *eventEncoder) events(buf []byte, events []timeline.Event) []byte {
 	buf = binary.AppendUvarint(buf, uint64(len(events)))
 	for _, e := range events {
-		buf = appendString(buf, e.ID)
-		buf = appendString(buf, e.Title)
-		buf = appendDate(buf, e.Start)
+		buf = enc.string(buf, e.ID)
+		buf = enc.string(buf, e.Title)
+		buf = enc.date(buf, e.Start)
 		buf = appendBool(buf, e.End != nil)
 		if e.End != nil {
-			buf = appendDate(buf, *e.End)
+			buf = enc.date(buf, *e.End)
 		}
 		buf = appendBool(buf, e.Lead)
 		buf = appendBool(buf, e.Manual)
 		buf = binary.AppendUvarint(buf, uint64(len(e.Mentions)))
 		for _, m := range e.Mentions {
-			buf = appendMention(buf, m)
+			buf = enc.mention(buf, m)
 		}
 		buf = binary.AppendUvarint(buf, uint64(len(e.Entities)))
 		for _, en := range e.Entities {
-			buf = appendString(buf, en.Name)
-			buf = appendString(buf, string(en.Kind))
+			buf = enc.string(buf, en.Name)
+			buf = enc.string(buf, string(en.Kind))
 		}
 	}
 	return buf
 }
 
-func appendMention(buf []byte, m timeline.Mention) []byte {
-	buf = appendString(buf, m.Article)
-	buf = appendString(buf, m.Source)
+func (enc *eventEncoder) mention(buf []byte, m timeline.Mention) []byte {
+	buf = enc.string(buf, m.Article)
+	buf = enc.string(buf, m.Source)
 	buf = appendSpan(buf, m.Sentence)
-	buf = appendString(buf, m.Text)
+	buf = enc.string(buf, m.Text)
 	buf = appendBool(buf, m.Timex != nil)
 	if m.Timex != nil {
 		buf = appendSpan(buf, *m.Timex)
 	}
-	return appendString(buf, m.TimexText)
+	return enc.string(buf, m.TimexText)
 }
 
-func appendDate(buf []byte, d timeline.Date) []byte {
-	buf = appendString(buf, d.Value)
+func (enc *eventEncoder) date(buf []byte, d timeline.Date) []byte {
+	buf = enc.string(buf, d.Value)
 	buf = binary.AppendVarint(buf, int64(d.Gran))
 	buf = appendTime(buf, d.Start)
 	return appendTime(buf, d.End)
 }
 
-// appendTime writes time.Time's own binary form (instant and zone offset),
-// length-prefixed.
+// Times: a tag byte, then nothing for the zero time, the Unix seconds for a
+// whole second in UTC (nearly every date), else time.Time's own binary form.
+const (
+	timeZero byte = iota
+	timeUTCSeconds
+	timeBinary
+)
+
 func appendTime(buf []byte, t time.Time) []byte {
-	mark := len(buf)
-	buf = append(buf, 0)
-	buf, err := t.AppendBinary(buf)
-	if err != nil || len(buf)-mark-1 > 255 {
-		// Only a zone offset that is not a whole minute fails: keep the instant.
-		buf = buf[:mark+1]
-		buf, _ = t.UTC().AppendBinary(buf)
+	switch {
+	case t.IsZero() && t.Location() == time.UTC:
+		return append(buf, timeZero)
+	case t.Location() == time.UTC && t.Nanosecond() == 0:
+		return binary.AppendVarint(append(buf, timeUTCSeconds), t.Unix())
 	}
-	buf[mark] = byte(len(buf) - mark - 1)
-	return buf
+	bin, err := t.MarshalBinary()
+	if err != nil { // only a zone offset that is not a whole minute: keep the instant
+		bin, _ = t.UTC().MarshalBinary()
+	}
+	buf = append(buf, timeBinary, byte(len(bin)))
+	return append(buf, bin...)
 }
 
 func appendSpan(buf []byte, s timeline.Span) []byte {
@@ -80,8 +100,16 @@ func appendSpan(buf []byte, s timeline.Span) []byte {
 	return binary.AppendVarint(buf, int64(s.End))
 }
 
-func appendString(buf []byte, s string) []byte {
-	buf = binary.AppendUvarint(buf, uint64(len(s)))
+// string writes a literal as uvarint(len<<1) and its bytes, or a string
+// already written as uvarint(index<<1 | 1).
+func (enc *eventEncoder) string(buf []byte, s string) []byte {
+	if i, ok := enc.seen[s]; ok && s != "" {
+		return binary.AppendUvarint(buf, uint64(i)<<1|1)
+	}
+	if s != "" {
+		enc.seen[s] = len(enc.seen)
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(s))<<1)
 	return append(buf, s...)
 }
 
@@ -97,9 +125,10 @@ var errCorrupt = errors.New("corrupt event encoding")
 // eventDecoder reads what appendEvents wrote. It decodes from a string so the
 // decoded strings share its memory instead of each being copied.
 type eventDecoder struct {
-	data string
-	pos  int
-	err  error
+	data     string
+	pos      int
+	err      error
+	literals []string // the strings read so far, for back-references
 }
 
 func decodeEvents(data string) (events []timeline.Event, err error) {
@@ -163,15 +192,24 @@ func (d *eventDecoder) date() timeline.Date {
 }
 
 func (d *eventDecoder) time() (t time.Time) {
-	n := int(d.byte())
-	if d.err != nil || n > len(d.data)-d.pos {
-		d.fail()
+	switch d.byte() {
+	case timeZero:
+		return t
+	case timeUTCSeconds:
+		return time.Unix(d.varint(), 0).UTC()
+	case timeBinary:
+		n := int(d.byte())
+		if d.err != nil || n > len(d.data)-d.pos {
+			d.fail()
+			return t
+		}
+		if err := t.UnmarshalBinary([]byte(d.data[d.pos : d.pos+n])); err != nil {
+			d.fail()
+		}
+		d.pos += n
 		return t
 	}
-	if err := t.UnmarshalBinary([]byte(d.data[d.pos : d.pos+n])); err != nil {
-		d.fail()
-	}
-	d.pos += n
+	d.fail()
 	return t
 }
 
@@ -180,12 +218,27 @@ func (d *eventDecoder) span() timeline.Span {
 }
 
 func (d *eventDecoder) string() string {
-	n := d.count()
+	v := d.uvarint()
 	if d.err != nil {
 		return ""
 	}
+	if v&1 == 1 {
+		if v>>1 >= uint64(len(d.literals)) {
+			d.fail()
+			return ""
+		}
+		return d.literals[v>>1]
+	}
+	if v>>1 > uint64(len(d.data)-d.pos) {
+		d.fail()
+		return ""
+	}
+	n := int(v >> 1)
 	s := d.data[d.pos : d.pos+n]
 	d.pos += n
+	if n > 0 {
+		d.literals = append(d.literals, s)
+	}
 	return s
 }
 
