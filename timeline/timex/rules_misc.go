@@ -54,6 +54,10 @@ var quarterRule = &rule{
 				p.yearBack, p.quarterNoun = true, true
 				return one(i, k+4, timeline.TypeDate, p)
 			}
+			if latest && d.mod(k, mFiscal) && d.lowerIs(k+1, "year") {
+				// "the latest fiscal year": the last one completed before publication
+				return one(i, k+2, timeline.TypeDate, relPoint(anchorDCT, uYear, -1))
+			}
 			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
 			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
 				if latest && u == uQuarter {
@@ -108,6 +112,17 @@ var quarterRule = &rule{
 		}
 		if unit == uNone || part < 1 || (unit == uQuarter && part > 4) || (unit == uHalf && part > 2) {
 			return match{}, false
+		}
+		if p.yearDig == 0 && !p.relative && d.mod(j, mOf) {
+			// "the last half of the '80s": a part of a decade or century is
+			// valued as the whole, as "the late 1980s" is
+			k := j + 1
+			if d.mod(k, mThe) {
+				k++
+			}
+			if q, e, ok := matchDecade(d, k); ok && q.yearDig == 3 {
+				return one(i, e, timeline.TypeDate, q)
+			}
 		}
 		if p.yearDig == 0 && !p.relative {
 			k := j
