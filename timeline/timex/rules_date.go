@@ -178,6 +178,19 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	}
 	p := newPoint()
 	p.month = m
+	if d.is(j, cOrdinal) && d.toks[j].val <= 31 && !d.unitAfter(j+1) && !d.dash(j+1) && !d.lowerIs(j+1, "half") {
+		// "March eighth", as broadcasts say it
+		p.day = int(d.toks[j].val)
+		j++
+		k := j
+		if d.punct(k, ',') {
+			k++
+		}
+		if y, e, ok := matchYear(d, k, true); ok {
+			p.year, p.yearDig, j = y, 4, e
+		}
+		return p, j, true
+	}
 	if day, ok := d.num(j); ok || (j < d.n() && d.toks[j].kind == tNum && d.toks[j].ord) {
 		if !ok {
 			day = int(d.toks[j].val)

@@ -322,6 +322,12 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 			p.part = int(d.toks[k].val)
 			typ = timeline.TypeTime
 			k++
+		} else if d.punct(k, ',') {
+			// "this coming Sunday, March 8": the date says which Sunday
+			if q, e, okd := matchMonthDate(d, k+1); okd && q.day > 0 {
+				q.weekday, q.anchor = p.weekday, anchorDCT
+				return one(i, e, typ, q)
+			}
 		}
 		return one(i, k, typ, p)
 	case d.is(j, cMonth) && d.toks[j].upper:
