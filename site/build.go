@@ -36,18 +36,17 @@ type builder struct {
 	opts  Options
 	sum   Summary
 	errs  []error
-	clock time.Time // start of the current stage
+	clock time.Time     // start of the current stage
+	cpu   time.Duration // process CPU time at the start of the current stage
 }
 
 // lap records the time since the previous lap as the named stage's.
 func (b *builder) lap(stage string) {
-	now := time.Now()
-	if b.clock.IsZero() {
-		b.clock = now
-		return
+	now, cpu := time.Now(), processCPU()
+	if !b.clock.IsZero() {
+		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu})
 	}
-	b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock)})
-	b.clock = now
+	b.clock, b.cpu = now, cpu
 }
 
 func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...) }

@@ -10,7 +10,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -66,27 +65,27 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		defer heapProfileAtPeak(name)()
 	}
 	stopProfile := cpuProfile(b, os.Getenv("TIMELINE_BENCH_FULL_CPUPROFILE"))
-	cpu0 := cpuTime()
+	cpu0 := processCPU()
 	full, err := Build(fs, cold)
-	fullCPU = cpuTime() - cpu0
+	fullCPU = processCPU() - cpu0
 	stopProfile()
 	if err != nil {
 		b.Fatalf("full build: %v", err)
 	}
-	b.Logf("full build:        %s\n\t%s", full, full.TimingString())
+	b.Logf("full build:        %s\n\tstages (wall/CPU): %s", full, full.TimingString())
 	extra := newCorpus(scaleSeed + 1 + uint64(run)).article(scaleArticles + run)
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	stopProfile = cpuProfile(b, os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"))
-	cpu0 = cpuTime()
+	cpu0 = processCPU()
 	incr, err = Build(fs, opts)
-	incrCPU = cpuTime() - cpu0
+	incrCPU = processCPU() - cpu0
 	stopProfile()
 	if err != nil {
 		b.Fatalf("incremental build: %v", err)
 	}
-	b.Logf("incremental build: %s\n\t%s", incr, incr.TimingString())
+	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s", incr, incr.TimingString())
 	if incr.Extracted != 1 {
 		b.Errorf("incremental build extracted %d articles, want 1", incr.Extracted)
 	}
@@ -107,15 +106,6 @@ func cpuProfile(b *testing.B, name string) (stop func()) {
 		b.Fatal(err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
-}
-
-// cpuTime is the process's user + system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // peakRSSMB reads the process's high-water resident set size (Linux).
