@@ -1,6 +1,7 @@
 package export
 
 import (
+	"net/url"
 	"testing"
 	"time"
 
@@ -88,4 +89,26 @@ func eventByID(t *testing.T, tl timeline.Timeline, id string) timeline.Event {
 	}
 	t.Fatalf("fixture has no event %q", id)
 	return timeline.Event{}
+}
+
+// TestResolvePlainPathsAsURLDoes: the shortcut for plain paths gives what
+// url.ResolveReference gives, under bases with a sub-path, spaces and non-ASCII.
+func TestResolvePlainPathsAsURLDoes(t *testing.T) {
+	paths := []string{"events/a1/", "events/a1/index.html", "articles/x_y-z.2/", "a", "events/a~b/", "./a", "../a", "a//b", "/abs", "a/../b", "a b/", "é/", "a?q", "a#f", "a:b"}
+	for _, base := range []string{"https://x.example/", "https://x.example/history/armenia/", "http://x.example:8080/a b/é/", "https://user@x.example/%41/"} {
+		p, err := prepare(Site{BaseURL: base}, timeline.Timeline{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range paths {
+			ref, err := url.Parse(path)
+			if err != nil {
+				continue
+			}
+			want := p.base.ResolveReference(ref).String()
+			if got := p.resolve(path); got != want {
+				t.Errorf("base %q, path %q: got %q, want %q", base, path, got, want)
+			}
+		}
+	}
 }

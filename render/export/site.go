@@ -30,9 +30,10 @@ type Site struct {
 // site is a Site checked and prepared once per export call.
 type site struct {
 	Site
-	base     *url.URL // nil when BaseURL is empty
-	articles map[string]*timeline.Article
-	updated  time.Time
+	base       *url.URL // nil when BaseURL is empty; its path ends in "/"
+	baseString string   // base.String(), once needed
+	articles   map[string]*timeline.Article
+	updated    time.Time
 }
 
 func prepare(s Site, tl timeline.Timeline) (*site, error) {
@@ -84,11 +85,37 @@ func (p *site) resolve(path string) string {
 	if p.base == nil || path == "" {
 		return path
 	}
+	if plainPath(path) {
+		// What ResolveReference gives for such a path, without parsing it
+		// (a third of an export's time at 100,000 events).
+		if p.baseString == "" {
+			p.baseString = p.base.String()
+		}
+		return p.baseString + path
+	}
 	ref, err := url.Parse(path)
 	if err != nil {
 		return path
 	}
 	return p.base.ResolveReference(ref).String()
+}
+
+// plainPath reports whether a relative path needs no parsing to be resolved
+// against a base ending in "/": letters, digits and "_-.~/" only, no empty,
+// "." or ".." segment, not starting with "/".
+func plainPath(path string) bool {
+	for i := 0; i < len(path); i++ {
+		c := path[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_-.~/", c) >= 0) {
+			return false
+		}
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(path, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
 }
 
 // absolute reports whether u is an absolute http(s) URL.
