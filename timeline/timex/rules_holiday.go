@@ -15,8 +15,9 @@ type holiday struct {
 	needsDay   bool   // "Election" alone is no date: it takes "Day"
 	month, day int    // fixed date, or the usual one of a floating holiday
 	weekday    time.Weekday
-	nth        int // floating: nth weekday of the month (-1: the last); 0: fixed
-	offset     int // days after that weekday ("Election Day": Tuesday after the first Monday)
+	nth        int  // floating: nth weekday of the month (-1: the last); 0: fixed
+	offset     int  // days after that weekday ("Election Day": Tuesday after the first Monday)
+	easter     bool // Easter Sunday, by the Gregorian computus
 }
 
 var holidays = []holiday{
@@ -28,10 +29,14 @@ var holidays = []holiday{
 	{word: "independence", needsDay: true, month: 7, day: 4},
 	{word: "labor", needsDay: true, month: 9, day: 4, weekday: time.Monday, nth: 1},
 	{word: "memorial", needsDay: true, month: 5, day: 28, weekday: time.Monday, nth: -1},
+	{word: "easter", month: 4, day: 8, easter: true},
 }
 
 // date returns the month and day of the holiday in year y.
 func (h holiday) date(y int) (int, int) {
+	if h.easter {
+		return easterSunday(y)
+	}
 	if h.nth == 0 {
 		return h.month, h.day
 	}
@@ -64,6 +69,11 @@ func holidayAt(d *doc, i int) (point, int, bool) {
 	case h.word == "christmas" && d.toks[min(j, d.n()-1)].upper && d.lowerIs(j, "eve"):
 		p.holiday, p.day = 0, 24 // a fixed date: no recomputation
 		j++
+	case h.easter && d.lowerIs(j, "sunday"):
+		j++
+	case h.easter && d.lowerIs(j, "week"):
+		p.weekOf = true // "Easter week": the ISO week ending on Easter Sunday
+		j++
 	case h.needsDay:
 		return point{}, 0, false
 	}
@@ -84,4 +94,20 @@ var holidayRule = &rule{
 		}
 		return one(i, j, timeline.TypeDate, p)
 	},
+}
+
+// easterSunday returns the month and day of Easter Sunday in year y (the
+// anonymous Gregorian algorithm).
+func easterSunday(y int) (int, int) {
+	a, b, c := y%19, y/100, y%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return month, day
 }
