@@ -111,26 +111,36 @@ func (g *groups) collect(cands []*candidate) [][]*candidate {
 // listed once). Values are grouped by the years they touch, so a day only
 // looks at the values of its own year plus the few spans longer than a year.
 func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
-	byYear := map[int][]timeline.Date{}
-	var long []timeline.Date
-	for _, d := range byValue {
+	values := make([]string, 0, len(byValue))
+	for v := range byValue {
+		values = append(values, v)
+	}
+	sort.Strings(values)
+	dates := make([]timeline.Date, len(values))
+	byYear := map[int][]int32{} // value indices
+	var long []int32
+	for k, v := range values {
+		d := byValue[v]
+		dates[k] = d
 		if d.End.Sub(d.Start) > 370*24*time.Hour {
-			long = append(long, d)
+			long = append(long, int32(k))
 			continue
 		}
 		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
-			byYear[y] = append(byYear[y], d)
+			byYear[y] = append(byYear[y], int32(k))
 		}
 	}
-	out := map[string][]string{}
-	for v, d := range byValue {
-		seen := map[string]bool{}
-		consider := func(u timeline.Date) {
-			if u.Value == v || seen[u.Value] || !isAncestor(u, d) {
+	out := make(map[string][]string, len(values))
+	seen := make([]int, len(values)) // seen[u] == k+1: u already listed for value k
+	for k, v := range values {
+		d := dates[k]
+		var us []string
+		consider := func(u int32) {
+			if int(u) == k || seen[u] == k+1 || !isAncestor(dates[u], d) {
 				return
 			}
-			seen[u.Value] = true
-			out[v] = append(out[v], u.Value)
+			seen[u] = k + 1
+			us = append(us, values[u])
 		}
 		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
 			for _, u := range byYear[y] {
@@ -140,7 +150,10 @@ func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
 		for _, u := range long {
 			consider(u)
 		}
-		sort.Strings(out[v])
+		if us != nil {
+			sort.Strings(us)
+			out[v] = us
+		}
 	}
 	return out
 }

@@ -140,10 +140,14 @@ func compareJoined(a1, a2, b1, b2 string) int {
 	return strings.Compare(a2, b2)
 }
 
+// eventKey joins its candidates' keys with \x03.
 func eventKey(group []*candidate) string {
-	keys := make([]string, len(group))
+	var b strings.Builder
 	for i, c := range group {
-		keys[i] = candidateKey(c)
+		if i > 0 {
+			b.WriteByte('\x03')
+		}
+		writeCandidateKey(&b, c)
 	}
-	return strings.Join(keys, "\x03")
+	return b.String()
 }

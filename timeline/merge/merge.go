@@ -146,16 +146,17 @@ func candidateTail(c *candidate) string {
 	return s
 }
 
-// candidateKey spells the canonical order as one string (for the rare ID
-// tie-breaks that need a key, see assignIDs).
-func candidateKey(c *candidate) string {
-	var b strings.Builder
-	for _, m := range c.ev.Mentions {
-		b.WriteString(mentionKey(m))
+// writeCandidateKey spells the canonical order as one string (for the ID
+// tie-breaks that need a key, see assignIDs): each mention's key (its prefix
+// and text) followed by \x01, then \x02 and candidateTail.
+func writeCandidateKey(b *strings.Builder, c *candidate) {
+	for k, m := range c.ev.Mentions {
+		b.WriteString(c.prefixes[k])
+		b.WriteString(m.Text)
 		b.WriteByte('\x01')
 	}
-	b.WriteString("\x02" + candidateTail(c))
-	return b.String()
+	b.WriteString("\x02")
+	b.WriteString(candidateTail(c))
 }
 
 // mentionKey orders mentions: article, source, sentence offsets, date
