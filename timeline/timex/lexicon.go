@@ -197,6 +197,8 @@ func init() {
 	addWords(cFiller, 0, "latest", "comparable", "corresponding", "most", "full", "period", "term", "near", "short")
 	// words between an article and a unit: "an additional year", "an extra week"
 	addWords(cFiller, 0, "additional", "extra")
+	// "a while": a vague length (see whileRule)
+	addWords(cFiller, 0, "while")
 	for k, h := range holidays {
 		if k > 0 {
 			addWords(cHoliday, int32(k), h.word)

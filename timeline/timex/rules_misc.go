@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+var allRules = []*rule{dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
@@ -640,4 +640,20 @@ func quarterEnded(d *doc, k int) (point, bool) {
 		p.year, p.yearDig = y, 4
 	}
 	return p, true
+}
+
+// whileRule: "for a while" is a length of time nobody measured; "a while
+// ago" the recent past.
+var whileRule = &rule{
+	name:     "while",
+	triggers: []int{keyMod + mA},
+	match: func(d *doc, i int) (match, bool) {
+		if !d.lowerIs(i+1, "while") {
+			return match{}, false
+		}
+		if d.mod(i+2, mAgo) || d.lowerIs(i+2, "back") {
+			return fixed(i, i+3, timeline.TypeDate, "PAST_REF")
+		}
+		return fixed(i, i+2, timeline.TypeDuration, "PXX")
+	},
 }
