@@ -478,7 +478,10 @@ func (x *extractor) result() []timeline.Event {
 		// article's news: the lead event points at the opening sentence.
 		x.addLead(&x.sents[0])
 	}
-	var out []timeline.Event
+	if x.lead == nil && len(x.events) == 0 {
+		return nil
+	}
+	out := make([]timeline.Event, 0, len(x.events)+1)
 	if x.lead != nil {
 		out = append(out, *x.lead)
 	}

@@ -16,6 +16,7 @@ import (
 type nameBook struct {
 	kinds map[string]timeline.EntityKind // canonical name -> kind
 	alias map[string]string              // surface form -> canonical name
+	ents  []timeline.Entity              // backing array of the sentences' entitiesIn
 }
 
 // nameRun is one capitalised name in a sentence and the kind its context suggests.
@@ -26,11 +27,15 @@ type nameRun struct {
 }
 
 func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
-	b := &nameBook{kinds: map[string]timeline.EntityKind{}, alias: map[string]string{}}
+	// The book and the vote table live in the pooled scratch (putScratch
+	// empties them), so an article reuses the maps of the one before.
+	b := &sc.book
+	if b.kinds == nil {
+		b.kinds, b.alias, sc.voteOf = map[string]timeline.EntityKind{}, map[string]string{}, map[string]int{}
+	}
 	// votes[voteOf[name]] counts the contexts of a name: one table of
 	// counters and a map to its rows, not one allocation per name.
-	voteOf := map[string]int{}
-	var votes []kindVotes
+	voteOf, votes := sc.voteOf, sc.votes[:0]
 	runs := sc.runs[:0] // the runs of all sentences, sliced per sentence
 	for i := range sents {
 		from := len(runs)
@@ -52,11 +57,12 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 		votes = append(votes, kindVotes{})
 		votes[len(votes)-1].add(timeline.Organisation, 100)
 	}
-	names := make([]string, 0, len(voteOf))
+	names := sc.names[:0]
 	for n := range voteOf {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	sc.votes, sc.names = votes, names
 	for _, n := range names {
 		if k := topKind(&votes[voteOf[n]]); k != "" {
 			b.kinds[n] = k
@@ -279,15 +285,18 @@ func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 	if s.entsDone {
 		return s.ents
 	}
-	var out []timeline.Entity
+	from := len(b.ents)
 	for _, r := range s.runs {
 		canon, ok := b.alias[r.name]
 		if !ok {
 			continue
 		}
-		out = append(out, timeline.Entity{Name: canon, Kind: b.kinds[canon]})
+		b.ents = append(b.ents, timeline.Entity{Name: canon, Kind: b.kinds[canon]})
 	}
-	s.ents, s.entsDone = out[:len(out):len(out)], true
+	if len(b.ents) > from {
+		s.ents = b.ents[from:len(b.ents):len(b.ents)]
+	}
+	s.entsDone = true
 	return s.ents
 }
 

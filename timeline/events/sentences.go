@@ -104,6 +104,10 @@ type scratch struct {
 	timexes []timeline.Timex
 	inDate  []bool
 	runs    []nameRun
+	book    nameBook // the article's names, with its entity buffer
+	voteOf  map[string]int
+	votes   []kindVotes
+	names   []string
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -117,6 +121,12 @@ func putScratch(sc *scratch) {
 	clear(sc.toks[:cap(sc.toks)])
 	clear(sc.timexes[:cap(sc.timexes)])
 	clear(sc.runs[:cap(sc.runs)])
+	clear(sc.book.kinds)
+	clear(sc.book.alias)
+	clear(sc.book.ents[:cap(sc.book.ents)])
+	sc.book.ents = sc.book.ents[:0]
+	clear(sc.voteOf)
+	clear(sc.names[:cap(sc.names)])
 	scratchPool.Put(sc)
 }
 
