@@ -109,6 +109,13 @@ type resolver struct {
 }
 
 func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
+	if len(out)+len(m.exprs) > cap(out) {
+		// double: append grows a long slice by a quarter, which copies a
+		// 10 MB text's expressions several times over
+		grown := make([]timeline.Timex, len(out), 2*cap(out)+len(m.exprs))
+		copy(grown, out)
+		out = grown
+	}
 	base := len(out)
 	for _, e := range m.exprs {
 		tx, ok := r.resolveExpr(e)
