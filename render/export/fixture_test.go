@@ -2,7 +2,9 @@ package export
 
 import (
 	"net/url"
+	"strings"
 	"testing"
+	"unicode"
 	"time"
 
 	"github.com/newsline/timeline/timeline"
@@ -111,4 +113,40 @@ func TestResolvePlainPathsAsURLDoes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCleanShortcutAgrees: cleanText and oneLine return the same with and
+// without their shortcut for already clean text.
+func TestCleanShortcutAgrees(t *testing.T) {
+	parts := []string{"a", " ", "  ", "\n", "\t", "\r", "\x00", "\x7f", "\u0085", "\u00a0", "\u2028", "\u3000", "é", "’", "\xff", "\ufffd", "x y"}
+	slowClean := func(s string) string {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+		s = strings.ReplaceAll(s, "\r", "\n")
+		return strings.Map(func(r rune) rune {
+			if r == '\n' || r == '\t' {
+				return r
+			}
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	var walk func(prefix string, depth int)
+	walk = func(s string, depth int) {
+		if got, want := cleanText(s), slowClean(s); got != want {
+			t.Errorf("cleanText(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := oneLine(s), strings.Join(strings.Fields(slowClean(s)), " "); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", s, got, want)
+		}
+		if depth == 3 {
+			return
+		}
+		for _, p := range parts {
+			walk(s+p, depth+1)
+		}
+	}
+	walk("", 0)
 }

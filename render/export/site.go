@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -264,6 +265,9 @@ func exportable(ev timeline.Event) bool {
 // "\n", and no control characters except newline and tab (XML, iCalendar TEXT
 // and most CSV readers reject or mangle them).
 func cleanText(s string) string {
+	if isClean(s, false) {
+		return s // most text is: skip the four copies below
+	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
@@ -280,5 +284,40 @@ func cleanText(s string) string {
 
 // oneLine collapses all whitespace runs to single spaces, for titles.
 func oneLine(s string) string {
+	if isClean(s, true) {
+		return s
+	}
 	return strings.Join(strings.Fields(cleanText(s)), " ")
+}
+
+// isClean reports whether cleanText (oneLine when line is true) would return
+// s unchanged: valid UTF-8 without control characters other than newline and
+// tab (and, for one line, without those, nor leading, trailing or doubled spaces).
+func isClean(s string, line bool) bool {
+	if line && s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') {
+		return false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\n' || c == '\t':
+				if line {
+					return false
+				}
+			case c < 0x20 || c == 0x7f:
+				return false
+			case line && c == ' ' && i+1 < len(s) && s[i+1] == ' ':
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || unicode.IsControl(r) || line && unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
 }
