@@ -4,8 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"unicode"
 	"time"
+	"unicode"
 
 	"github.com/newsline/timeline/timeline"
 )
