@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"sort"
@@ -127,17 +128,22 @@ func earlier(a *timeline.Mention, aPub time.Time, aPrefix string, b *timeline.Me
 
 // compareJoined compares a1+a2 with b1+b2 without joining them.
 func compareJoined(a1, a2, b1, b2 string) int {
-	n := min(len(a1), len(b1))
-	if c := strings.Compare(a1[:n], b1[:n]); c != 0 {
-		return c
+	for {
+		if a1 == "" {
+			a1, a2 = a2, ""
+		}
+		if b1 == "" {
+			b1, b2 = b2, ""
+		}
+		if a1 == "" || b1 == "" { // one side is used up
+			return cmp.Compare(len(a1), len(b1))
+		}
+		n := min(len(a1), len(b1))
+		if c := strings.Compare(a1[:n], b1[:n]); c != 0 {
+			return c
+		}
+		a1, b1 = a1[n:], b1[n:]
 	}
-	switch {
-	case len(a1) > n: // b1 is used up: b2 goes on against the rest of a1
-		return compareJoined(a1[n:], a2, b2, "")
-	case len(b1) > n:
-		return compareJoined(a2, "", b1[n:], b2)
-	}
-	return strings.Compare(a2, b2)
 }
 
 // eventKey joins its candidates' keys with \x03.
