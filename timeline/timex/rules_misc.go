@@ -600,6 +600,9 @@ var dayListRule = &rule{
 		if !ok || d.toks[e1+1].ndig > 2 || day < 1 || day > 31 || day == p1.day || !d.isolatedNumber(e1+1) || d.unitAfter(e1+2) {
 			return match{}, false
 		}
+		if k := e1 + 2; k < d.n() && d.toks[k].kind == tWord && !d.toks[k].known && d.toks[k].gap != gPara {
+			return match{}, false // "on June 3 and 4 people died": a count, not a day
+		}
 		p2 := p1
 		p2.day = day
 		end := e1 + 2
