@@ -651,8 +651,8 @@ var whileRule = &rule{
 	name:     "while",
 	triggers: []int{keyMod + mA},
 	match: func(d *doc, i int) (match, bool) {
-		if !d.lowerIs(i+1, "while") {
-			return match{}, false
+		if !d.lowerIs(i+1, "while") || (d.mod(i-1, mIn) && d.lowerIs(i-2, "once")) {
+			return match{}, false // "once in a while" means now and then
 		}
 		if d.mod(i+2, mAgo) || d.lowerIs(i+2, "back") {
 			return fixed(i, i+3, timeline.TypeDate, "PAST_REF")
