@@ -34,9 +34,22 @@ func cluster(cands []*candidate, x *pairIndex) [][]*candidate {
 		return cmp.Compare(a.j, b.j)
 	})
 	g := newGroups(len(cands))
+	// refused remembers, per pair of roots, two members found incompatible:
+	// groups only grow, so while both members still have those roots the
+	// groups stay incompatible, and the many edges between two large groups
+	// that were refused once are refused without comparing them all again.
+	refused := map[[2]int32][2]int32{}
 	for _, e := range edges {
 		ri, rj := g.root[e.i], g.root[e.j]
-		if ri == rj || !g.compatible(x, ri, rj) {
+		if ri == rj {
+			continue
+		}
+		key := [2]int32{min(ri, rj), max(ri, rj)}
+		if w, ok := refused[key]; ok && g.root[w[0]] == key[0] && g.root[w[1]] == key[1] {
+			continue
+		}
+		if a, b, ok := g.compatible(x, key[0], key[1]); !ok {
+			refused[key] = [2]int32{a, b}
 			continue
 		}
 		g.join(ri, rj)
@@ -59,17 +72,17 @@ func newGroups(n int) *groups {
 }
 
 // compatible: no member of the group rooted at ri breaks a hard rule with
-// any member of the group rooted at rj.
-func (g *groups) compatible(x *pairIndex, ri, rj int32) bool {
+// any member of the group rooted at rj. When one does, it returns the two.
+func (g *groups) compatible(x *pairIndex, ri, rj int32) (int32, int32, bool) {
 	for i := ri; i >= 0; i = g.next[i] {
 		a := x.of(int(i))
 		for j := rj; j >= 0; j = g.next[j] {
 			if !x.compatible(a, x.of(int(j))) {
-				return false
+				return i, j, false
 			}
 		}
 	}
-	return true
+	return 0, 0, true
 }
 
 // join merges two groups under the smaller root: independent of join order.
