@@ -89,9 +89,8 @@ func (x *extractor) splitSentences() []sentence {
 			quote = false
 		}
 		start := len(buf)
-		buf = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
+		buf, quote = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
 		s.toks = buf[start:len(buf):len(buf)]
-		quote = quoteStateAfter(text, quote)
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++
 		}

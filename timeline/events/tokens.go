@@ -31,16 +31,22 @@ func (t token) capitalised() bool {
 // its own token; hyphens, inner periods and inner apostrophes stay in words.
 // quoteOpen tells whether the sentence starts inside a quotation.
 func tokenize(s string, quoteOpen bool) []token {
-	return tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
+	toks, _ := tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
+	return toks
 }
 
 // tokenizeInto appends the tokens of s to toks: an article's sentences share
 // one backing array instead of growing one slice each. low is s with its ASCII
 // letters lower-cased (asciiLower), so the lower-case form of an ASCII word is
-// a slice of it rather than a new string per token.
-func tokenizeInto(toks []token, s, low string, quoteOpen bool) []token {
+// a slice of it rather than a new string per token. It also returns whether
+// a quotation is still open at the end of s.
+func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
 	inQuote := quoteOpen
 	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			i++
+			continue
+		}
 		r, n := runeAt(s, i)
 		switch {
 		case isSpaceRune(r):
@@ -48,6 +54,10 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) []token {
 		case isWordRune(r):
 			j, ascii := i+n, n == 1
 			for j < len(s) {
+				if c := s[j]; c < utf8.RuneSelf && asciiWord[c] {
+					j++ // the common case, decided by one table look-up
+					continue
+				}
 				r2, n2 := runeAt(s, j)
 				if isWordRune(r2) {
 					j += n2
@@ -85,7 +95,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) []token {
 			i += n
 		}
 	}
-	return toks
+	return toks, inQuote
 }
 
 // runeAt decodes the rune at s[i], without the decoder's call for ASCII.
@@ -129,10 +139,18 @@ func isSpaceRune(r rune) bool {
 
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return asciiWord[r]
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 // isPossessive reports whether s starts with an apostrophe and a final "s".
 func isPossessive(s string) bool {
@@ -166,19 +184,4 @@ func quoteEffect(r rune, inQuote bool, s string, i int) (opens, closes bool) {
 		return true, false
 	}
 	return false, false
-}
-
-// quoteStateAfter reports whether a quotation is still open at the end of s.
-func quoteStateAfter(s string, open bool) bool {
-	for _, r := range s {
-		switch r {
-		case '“', '«':
-			open = true
-		case '”', '»':
-			open = false
-		case '"':
-			open = !open
-		}
-	}
-	return open
 }
