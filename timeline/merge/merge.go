@@ -166,11 +166,14 @@ func mentionKey(m timeline.Mention) string { return mentionPrefix(m) + m.Text }
 // mentionPrefix is mentionKey without the text: separators and fixed-width
 // numbers make comparing prefixes, then texts, the same as comparing keys.
 func mentionPrefix(m timeline.Mention) string {
+	return string(appendMentionPrefix(make([]byte, 0, len(m.Article)+len(m.Source)+4*14), &m))
+}
+
+func appendMentionPrefix(b []byte, m *timeline.Mention) []byte {
 	timex := -1
 	if m.Timex != nil {
 		timex = m.Timex.Start
 	}
-	b := make([]byte, 0, len(m.Article)+len(m.Source)+4*14)
 	b = append(b, m.Article...)
 	b = append(b, 0)
 	b = append(b, m.Source...)
@@ -180,8 +183,7 @@ func mentionPrefix(m timeline.Mention) string {
 	b = appendPadded(b, m.Sentence.End)
 	b = append(b, 0)
 	b = appendPadded(b, timex)
-	b = append(b, 0)
-	return string(b)
+	return append(b, 0)
 }
 
 // sortedMentions copies, sorts (article, then offset) and de-duplicates mentions.
@@ -194,9 +196,25 @@ func sortedMentions(ms []timeline.Mention) []timeline.Mention {
 // prefixes (each computed once, not at every comparison; texts are compared
 // in place, never copied).
 func sortedMentionsKeyed(ms []timeline.Mention) ([]timeline.Mention, []string) {
+	// All prefixes are spelled into one string, then cut: one allocation.
+	size := 0
+	for i := range ms {
+		size += len(ms[i].Article) + len(ms[i].Source) + 3*14 + 2
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(ms))
+	for i := range ms {
+		buf = appendMentionPrefix(buf, &ms[i])
+		ends[i] = len(buf)
+	}
+	all := string(buf)
 	prefixes := make([]string, len(ms))
-	for i, m := range ms {
-		prefixes[i] = mentionPrefix(m)
+	from := 0
+	for i, end := range ends {
+		prefixes[i], from = all[from:end], end
+	}
+	if len(ms) == 1 { // nothing to sort or de-duplicate
+		return []timeline.Mention{ms[0]}, prefixes
 	}
 	return sortMentions(ms, prefixes)
 }

@@ -112,4 +112,3 @@ func TestCompareJoined(t *testing.T) {
 		}
 	}
 }
-
