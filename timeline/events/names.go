@@ -214,7 +214,10 @@ func hasTitleOrSuffixWords(name string) bool {
 }
 
 func isTitleWord(w string) bool {
-	return personTitles[w] || personTitles[strings.TrimSuffix(w, ".")]
+	if personTitles[w] {
+		return true
+	}
+	return strings.HasSuffix(w, ".") && personTitles[w[:len(w)-1]]
 }
 
 // hasTitleOrSuffix reports whether words [i, j) hold a title or an

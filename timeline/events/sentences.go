@@ -195,14 +195,33 @@ func notSentenceFinalPeriod(text string, dot int) bool {
 	if r, n := utf8.DecodeRuneInString(word); n == len(word) && unicode.IsUpper(r) {
 		return true // an initial: "J. Smith"
 	}
-	lw := strings.ToLower(word)
-	if abbreviations[lw] {
+	if isAbbreviation(word) {
 		return true
 	}
 	// A dotted acronym ("U.S.") followed by a capitalised word runs on unless the
 	// next word opens a clause; we cannot know, and news text rarely ends a
 	// sentence on one, so keep the sentence whole.
 	return strings.Contains(word, ".") && !strings.HasSuffix(word, ".")
+}
+
+// isAbbreviation looks word up in abbreviations, lower-casing short ASCII
+// words on the stack rather than allocating a string for each.
+func isAbbreviation(word string) bool {
+	var buf [8]byte
+	if len(word) > len(buf) {
+		return abbreviations[strings.ToLower(word)]
+	}
+	for i := 0; i < len(word); i++ {
+		c := word[i]
+		if c >= utf8.RuneSelf {
+			return abbreviations[strings.ToLower(word)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return abbreviations[string(buf[:len(word)])]
 }
 
 func trimSpan(text string, s, e int) (int, int) {
