@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"html/template"
 	"strings"
 
 	"github.com/newsline/timeline/render/datefmt"
@@ -60,33 +59,4 @@ func dateViewOf(start timeline.Date, end *timeline.Date) dateView {
 		v.End = &timeView{last, datetimeAttr(*end)}
 	}
 	return v
-}
-
-// eventDate is event i's date or range on a page. Every page that shows it
-// (the timeline, the embed, the event's page, its articles' pages) shows the
-// same HTML, so the "date" template runs once per event and the result is kept.
-type eventDate struct {
-	s *site
-	i int
-}
-
-// HTML is the "date" template's output for the event, rendered on first use.
-func (d eventDate) HTML() (template.HTML, error) {
-	slot := &d.s.dates[d.i]
-	if h := slot.Load(); h != nil {
-		return *h, nil
-	}
-	t, err := tmpl("index")
-	if err != nil {
-		return "", err
-	}
-	ev := &d.s.tl.Events[d.i]
-	var b strings.Builder
-	// "date" is always called in HTML text context, where it starts here too.
-	if err := t.ExecuteTemplate(&b, "date", dateViewOf(ev.Start, ev.End)); err != nil {
-		return "", err
-	}
-	h := template.HTML(b.String())
-	slot.Store(&h)
-	return h, nil
 }

@@ -3,7 +3,6 @@ package render
 import (
 	"strings"
 
-	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -11,7 +10,7 @@ type eventView struct {
 	ID, Title       string
 	UpHref          string // the event's row on the timeline page
 	Date            eventDate
-	Entities        []entityRef
+	Entities        []entityItem
 	MentionsHeading string
 	Mentions        []mentionView
 	Manual          bool
@@ -26,10 +25,10 @@ type eventLink struct {
 
 // mentionView is one quoted sentence, split around its date expression.
 type mentionView struct {
-	Before, Mark, After           string
-	Slug, ArticleTitle, Publisher string
-	Href                          string // the article page at the expression, when Slug is set
-	Published                     *timeView
+	Before, Mark, After string
+	Slug, ArticleTitle  string
+	Href                string    // the article page at the expression, when Slug is set
+	Tail                *citeTail // the article's publisher and date, when Slug is set
 }
 
 func (s *site) eventPage(i int) Page {
@@ -115,7 +114,7 @@ func firstSentence(ev timeline.Event) string {
 func (s *site) eventView(i int, root string) *eventView {
 	ev := &s.tl.Events[i]
 	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i},
-		Entities: s.entitiesOf(i), Manual: ev.Manual, UpHref: root + "index.html#e-" + ev.ID}
+		Entities: s.entityItemsOf(i), Manual: ev.Manual, UpHref: root + "index.html#e-" + ev.ID}
 	for _, m := range ev.Mentions {
 		v.Mentions = append(v.Mentions, s.mentionView(m, root))
 	}
@@ -135,14 +134,11 @@ func (s *site) mentionView(m timeline.Mention, root string) mentionView {
 	if mv.ArticleTitle == "" {
 		mv.ArticleTitle = m.Article
 	}
-	if a, ok := s.article(m.Article); ok {
+	if i, ok := s.articles[m.Article]; ok {
+		a := &s.tl.Articles[i]
 		mv.Slug = a.Slug
 		mv.ArticleTitle = articleTitle(a)
-		mv.Publisher = strings.TrimSpace(a.Meta.Publisher)
-		if !a.Meta.Date.IsZero() {
-			pub := timeline.DateOf(a.Meta.Date)
-			mv.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
-		}
+		mv.Tail = &citeTail{s, i}
 		mv.Href = root + "articles/" + a.Slug + "/index.html"
 		if m.Timex != nil {
 			mv.Href += "#" + timexAnchor(*m.Timex)

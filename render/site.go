@@ -7,14 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"html/template"
 	"io"
 	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
@@ -28,17 +26,19 @@ const Version = "render-2"
 type site struct {
 	tl            timeline.Timeline
 	cfg           Config
-	articles      map[string]int                  // slug -> index in tl.Articles
-	entities      []entityRef                     // every entity, sorted by kind then name
-	eventEntities [][]int32                       // per event: its distinct entities, as sorted indexes into entities
-	highlights    [][]highlight                   // per article: dated expressions to mark, by start offset
-	articleEvents [][]int32                       // per article: indexes of the events it reports, in order
-	contents      []string                        // per article: digest of its text (contentDigest)
-	keys          *keyWriter                      // reused for every Key (Plan runs on one goroutine)
-	chromes       sync.Map                        // chromeKey -> chrome
-	dates         []atomic.Pointer[template.HTML] // per event: its date as HTML, once rendered (eventDate)
-	cfgKey        string                          // hash of the settings and templates
-	tlKey         string                          // hash of the whole timeline
+	articles      map[string]int // slug -> index in tl.Articles
+	entities      []entityRef    // every entity, sorted by kind then name
+	eventEntities [][]int32      // per event: its distinct entities, as sorted indexes into entities
+	highlights    [][]highlight  // per article: dated expressions to mark, by start offset
+	articleEvents [][]int32      // per article: indexes of the events it reports, in order
+	contents      []string       // per article: digest of its text (contentDigest)
+	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
+	chromes       sync.Map       // chromeKey -> chrome
+	dates         fragments      // per event: its date (eventDate)
+	entityItems   fragments      // per entity: its item in an event page's list (entityItem)
+	citeTails     fragments      // per article: publisher and date after its title in a citation (citeTail)
+	cfgKey        string         // hash of the settings and templates
+	tlKey         string         // hash of the whole timeline
 }
 
 // entityRef is an entity in the filter table the script reads.
@@ -66,11 +66,12 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 		cfg.BaseURL = base
 	}
 	s := &site{tl: tl, cfg: cfg, articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter(),
-		dates: make([]atomic.Pointer[template.HTML], len(tl.Events))}
+		dates: newFragments("date", len(tl.Events)), citeTails: newFragments("cite-tail", len(tl.Articles))}
 	if err := s.checkNames(); err != nil {
 		return nil, err
 	}
 	s.indexEntities()
+	s.entityItems = newFragments("entity", len(s.entities))
 	s.indexHighlights()
 	ver, err := templateVersion()
 	if err != nil {
@@ -173,15 +174,15 @@ func compareEntities(a, b timeline.Entity) int {
 	return strings.Compare(a.Name, b.Name)
 }
 
-// entitiesOf lists event i's distinct entities, sorted by kind then name.
-func (s *site) entitiesOf(i int) []entityRef {
+// entityItemsOf lists event i's distinct entities, sorted by kind then name.
+func (s *site) entityItemsOf(i int) []entityItem {
 	ids := s.eventEntities[i]
 	if len(ids) == 0 {
 		return nil
 	}
-	out := make([]entityRef, len(ids))
+	out := make([]entityItem, len(ids))
 	for j, id := range ids {
-		out[j] = s.entities[id]
+		out[j] = entityItem{s, id}
 	}
 	return out
 }

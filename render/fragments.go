@@ -1,0 +1,95 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"sync/atomic"
+
+	"github.com/newsline/timeline/render/datefmt"
+	"github.com/newsline/timeline/timeline"
+)
+
+// fragments keeps the output of one named template per item (event, entity,
+// article): HTML that many pages show identically is rendered by html/template
+// once, on first use, and reused as template.HTML. The named templates are
+// only ever called in HTML text context, where a direct execution starts too,
+// so the bytes are those the calling template would have written.
+type fragments struct {
+	name  string
+	slots []atomic.Pointer[template.HTML]
+}
+
+func newFragments(name string, n int) fragments {
+	return fragments{name: name, slots: make([]atomic.Pointer[template.HTML], n)}
+}
+
+// get returns item i's fragment, rendering data() the first time.
+func (f *fragments) get(i int, data func() any) (template.HTML, error) {
+	slot := &f.slots[i]
+	if h := slot.Load(); h != nil {
+		return *h, nil
+	}
+	t, err := tmpl("index") // every template set holds list.html's fragment templates
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, f.name, data()); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	slot.Store(&h)
+	return h, nil
+}
+
+// eventDate is event i's date or range on a page. Every page that shows it
+// (the timeline, the embed, the event's page, its articles' pages) shows the
+// same HTML.
+type eventDate struct {
+	s *site
+	i int
+}
+
+// HTML is the "date" template's output for the event.
+func (d eventDate) HTML() (template.HTML, error) {
+	return d.s.dates.get(d.i, func() any {
+		ev := &d.s.tl.Events[d.i]
+		return dateViewOf(ev.Start, ev.End)
+	})
+}
+
+// entityItem is one entity in an event page's list, by index into the table.
+type entityItem struct {
+	s  *site
+	id int32
+}
+
+// HTML is the "entity" template's output for the entity.
+func (e entityItem) HTML() (template.HTML, error) {
+	return e.s.entityItems.get(int(e.id), func() any { return e.s.entities[e.id] })
+}
+
+// citeTail is what follows an article's title where a sentence is quoted:
+// its publisher and publication date.
+type citeTail struct {
+	s *site
+	a int // index in tl.Articles
+}
+
+type citeTailView struct {
+	Publisher string
+	Published *timeView
+}
+
+// HTML is the "cite-tail" template's output for the article.
+func (c citeTail) HTML() (template.HTML, error) {
+	return c.s.citeTails.get(c.a, func() any {
+		a := &c.s.tl.Articles[c.a]
+		v := citeTailView{Publisher: strings.TrimSpace(a.Meta.Publisher)}
+		if !a.Meta.Date.IsZero() {
+			pub := timeline.DateOf(a.Meta.Date)
+			v.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
+		}
+		return v
+	})
+}
