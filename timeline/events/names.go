@@ -120,16 +120,24 @@ func topKind(v *kindVotes) timeline.EntityKind {
 // runsOf appends to out the capitalised names of a sentence (its text and
 // tokens) with their context votes.
 func runsOf(out []nameRun, text string, toks []token) []nameRun {
+	var flags [16]uint8
 	for i := 0; i < len(toks); {
-		if !isNameWord(toks[i]) {
+		if !isNameWord(&toks[i]) {
 			i++
 			continue
 		}
-		j := i
-		for j < len(toks) && isNameWord(toks[j]) {
+		j := i + 1
+		for j < len(toks) && isNameWord(&toks[j]) {
 			j++
 		}
-		if r, ok := splitRun(text, toks, i, j); ok {
+		fl := flags[:0]
+		if j-i > len(flags) {
+			fl = make([]uint8, 0, j-i)
+		}
+		for k := i; k < j; k++ {
+			fl = append(fl, capFlags[toks[k].text])
+		}
+		if r, ok := splitRun(text, toks, i, j, fl); ok {
 			out = append(out, r)
 		}
 		i = j
@@ -137,9 +145,46 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 	return out
 }
 
+// Classes of capitalised words, from the word lists splitRun reads.
+const (
+	capOpener   uint8 = 1 << iota // in sentenceOpeners
+	capMonth                      // in monthsAndDays
+	capTitle                      // in personTitles
+	capTitleDot                   // a person title and a period ("Dr.")
+	capOrg                        // in orgSuffixes
+)
+
+// capFlags gives the classes of a capitalised word, so a word of a name costs
+// one look-up rather than one per list. It is built from the lists.
+var capFlags = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for w, ok := range sentenceOpeners {
+		if ok {
+			m[w] |= capOpener
+		}
+	}
+	for w, ok := range monthsAndDays {
+		if ok {
+			m[w] |= capMonth
+		}
+	}
+	for w, ok := range personTitles {
+		if ok {
+			m[w] |= capTitle
+			m[w+"."] |= capTitleDot
+		}
+	}
+	for w, ok := range orgSuffixes {
+		if ok {
+			m[w] |= capOrg
+		}
+	}
+	return m
+}()
+
 // isNameWord reports a capitalised word that can belong to a name: not an
 // adjective like "Moscow-led".
-func isNameWord(tk token) bool {
+func isNameWord(tk *token) bool {
 	if !tk.word || !tk.capitalised() {
 		return false
 	}
@@ -154,20 +199,22 @@ func isNameWord(tk token) bool {
 
 // splitRun turns a run of capitalised words [i, j) into names: openers and
 // dates are dropped, a title marks the person after it, a demonym alone is
-// an adjective. ok is false when the run names nothing.
-func splitRun(text string, toks []token, i, j int) (r nameRun, ok bool) {
-	for i < j && (sentenceOpeners[toks[i].text] || monthsAndDays[toks[i].text]) {
+// an adjective. ok is false when the run names nothing. fl holds the
+// capFlags of words [i, j).
+func splitRun(text string, toks []token, i, j int, fl []uint8) (r nameRun, ok bool) {
+	i0 := i
+	for i < j && fl[i-i0]&(capOpener|capMonth) != 0 {
 		i++
 	}
-	for j > i && monthsAndDays[toks[j-1].text] {
+	for j > i && fl[j-1-i0]&capMonth != 0 {
 		j--
 	}
 	if i >= j {
 		return nameRun{}, false
 	}
 	for k := j - 2; k >= i; k-- {
-		if isTitleWord(toks[k].text) {
-			if hasTitleOrSuffix(toks, k+1, j) {
+		if fl[k-i0]&(capTitle|capTitleDot) != 0 {
+			if hasTitleOrSuffix(fl[k+1-i0 : j-i0]) {
 				return nameRun{}, false // "Chief Operating Officer": a post, not a person
 			}
 			return nameRun{name: joinWords(text, toks, k+1, j), first: k + 1, last: j, kind: timeline.Person}, true
@@ -176,13 +223,13 @@ func splitRun(text string, toks []token, i, j int) (r nameRun, ok bool) {
 	if j-i == 1 && isDemonym(toks[i].text) && j < len(toks) && toks[j].word {
 		return nameRun{}, false
 	}
-	if j-i == 1 && (personTitles[toks[i].text] || orgSuffixes[toks[i].text]) {
+	if j-i == 1 && fl[i-i0]&(capTitle|capOrg) != 0 {
 		return nameRun{}, false // "Union leader ...": a common noun capitalised, not a name
 	}
 	r = nameRun{name: joinWords(text, toks, i, j), first: i, last: j}
 	last := toks[j-1].text
 	switch {
-	case orgSuffixes[last] || isAcronym(last) && !strings.Contains(last, "."):
+	case fl[j-1-i0]&capOrg != 0 || isAcronym(last) && !strings.Contains(last, "."):
 		r.kind = timeline.Organisation
 	case strings.Contains(last, ".") && isAcronym(last):
 		r.kind = timeline.Place // "U.S.", "U.K."
@@ -220,11 +267,12 @@ func isTitleWord(w string) bool {
 	return strings.HasSuffix(w, ".") && personTitles[w[:len(w)-1]]
 }
 
-// hasTitleOrSuffix reports whether words [i, j) hold a title or an
-// organisation suffix, so they name a post or a body rather than a person.
-func hasTitleOrSuffix(toks []token, i, j int) bool {
-	for k := i; k < j; k++ {
-		if isTitleWord(toks[k].text) || orgSuffixes[toks[k].text] {
+// hasTitleOrSuffix reports whether words, given by their capFlags, hold a
+// title or an organisation suffix, so they name a post or a body rather than
+// a person.
+func hasTitleOrSuffix(fl []uint8) bool {
+	for _, f := range fl {
+		if f&(capTitle|capTitleDot|capOrg) != 0 {
 			return true
 		}
 	}
