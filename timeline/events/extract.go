@@ -525,6 +525,9 @@ func collapseSpace(s string) string {
 	clean := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c > ' ' {
+			continue // most bytes: one comparison
+		}
 		if c == '\n' || c == '\t' || c == '\r' || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') {
 			clean = false
 			break
@@ -558,12 +561,13 @@ func finiteTense(s *sentence) int {
 			continue
 		}
 		w := tk.lower()
+		f := verbClasses[w]
 		switch {
-		case pastMarkers[w]:
+		case f&pastVerb != 0:
 			return 1
-		case presentMarkers[w] && w != "'s":
+		case f&presentVerb != 0 && w != "'s":
 			return -1
-		case presentVerbsS[w] && (subjectPronouns[prev] || prevCap):
+		case f&presentVerbS != 0 && (subjectPronouns[prev] || prevCap):
 			return -1
 		case len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised() && !determiners[prev]:
 			return 1

@@ -185,3 +185,27 @@ func quoteEffect(r rune, inQuote bool, s string, i int) (opens, closes bool) {
 	}
 	return false, false
 }
+
+// Classes of lower-case words for finiteTense.
+const (
+	pastVerb     uint8 = 1 << iota // in pastMarkers
+	presentVerb                    // in presentMarkers
+	presentVerbS                   // in presentVerbsS
+)
+
+// verbClasses gives the classes of a lower-case word: one look-up per word
+// where the tense scan made one per list. It is built from the lists.
+var verbClasses = func() map[string]uint8 {
+	m := map[string]uint8{}
+	for _, l := range []struct {
+		words map[string]bool
+		class uint8
+	}{{pastMarkers, pastVerb}, {presentMarkers, presentVerb}, {presentVerbsS, presentVerbS}} {
+		for w, ok := range l.words {
+			if ok {
+				m[w] |= l.class
+			}
+		}
+	}
+	return m
+}()
