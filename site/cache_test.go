@@ -208,3 +208,20 @@ func TestUndecodableRecordIsExtractedAgainAndCompactedAway(t *testing.T) {
 		t.Errorf("pack after the repair: %d records, %d dead; want 3 and 0", len(again.records), again.dead)
 	}
 }
+
+func TestPackThatCannotBeWrittenOnlyWarns(t *testing.T) {
+	mem, f, opts := newSite(t)
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, mem, map[string]string{"content/c.txt": "gamma\n"})
+	// The first file write of the build is the new pack record.
+	sum, err := Build(&failFs{Fs: mem, failAt: 1}, opts)
+	if err != nil || !sum.Published || len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "cache") {
+		t.Fatalf("published %v, warnings %v, err %v; want published with one cache warning", sum.Published, sum.Warnings, err)
+	}
+	f.extracted.Store(0)
+	if sum, err = Build(mem, opts); err != nil || f.extracted.Load() != 1 || len(sum.Warnings) != 0 {
+		t.Errorf("next build: extracted %d, warnings %v, err %v; want the lost record extracted again, quietly", f.extracted.Load(), sum.Warnings, err)
+	}
+}
