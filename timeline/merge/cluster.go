@@ -21,25 +21,13 @@ type edge struct {
 // candidates, each in canonical order.
 func cluster(cands []*candidate, x *pairIndex) [][]*candidate {
 	edges := scoredPairs(x)
-	slices.SortFunc(edges, func(a, b edge) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
-		}
-		if a.i != b.i {
-			return cmp.Compare(a.i, b.i)
-		}
-		return cmp.Compare(a.j, b.j)
-	})
 	g := newGroups(len(cands))
 	// refused remembers, per pair of roots, two members found incompatible:
 	// groups only grow, so while both members still have those roots the
 	// groups stay incompatible, and the many edges between two large groups
 	// that were refused once are refused without comparing them all again.
 	refused := map[[2]int32][2]int32{}
-	for _, e := range edges {
+	for e, ok := edges.next(); ok; e, ok = edges.next() {
 		ri, rj := g.root[e.i], g.root[e.j]
 		if ri == rj {
 			continue
@@ -55,6 +43,21 @@ func cluster(cands []*candidate, x *pairIndex) [][]*candidate {
 		g.join(ri, rj)
 	}
 	return g.collect(cands)
+}
+
+// compareEdges is the join order: strongest first, ties in canonical order.
+// No two edges compare equal (a pair is scored once).
+func compareEdges(a, b edge) int {
+	if a.score != b.score {
+		if a.score > b.score {
+			return -1
+		}
+		return 1
+	}
+	if a.i != b.i {
+		return cmp.Compare(a.i, b.i)
+	}
+	return cmp.Compare(a.j, b.j)
 }
 
 // groups is a union of disjoint groups of canonical indices: each group's
