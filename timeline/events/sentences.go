@@ -119,18 +119,20 @@ var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
 // putScratch returns sc to the pool, first dropping its references to the
-// article's strings so the pool holds no text alive.
+// article's strings so the pool holds no text alive. Only the used lengths
+// need clearing: appends never write past them, and the rest of each buffer
+// was cleared when it was last returned (or is new).
 func putScratch(sc *scratch) {
-	clear(sc.sents[:cap(sc.sents)])
-	clear(sc.toks[:cap(sc.toks)])
-	clear(sc.timexes[:cap(sc.timexes)])
-	clear(sc.runs[:cap(sc.runs)])
+	clear(sc.sents)
+	clear(sc.toks)
+	clear(sc.timexes)
+	clear(sc.runs)
 	clear(sc.book.kinds)
 	clear(sc.book.alias)
-	clear(sc.book.ents[:cap(sc.book.ents)])
+	clear(sc.book.ents)
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.voteOf)
-	clear(sc.names[:cap(sc.names)])
+	clear(sc.names)
 	scratchPool.Put(sc)
 }
 
