@@ -41,9 +41,9 @@ type extractor struct {
 	narrAt   int               // index of the sentence that set narr
 	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
-	lastName string                     // the person most recently named, for "he" in titles
-	scratch  *scratch                   // pooled buffers the sentences live in
-	byKey    map[string]*timeline.Event // date, title and end -> event, to merge repeats
+	lastName string                       // the person most recently named, for "he" in titles
+	scratch  *scratch                     // pooled buffers the sentences live in
+	byKey    map[eventKey]*timeline.Event // date, title and end -> event, to merge repeats
 }
 
 // sentence is one sentence of the cleaned text.
@@ -62,7 +62,8 @@ type sentence struct {
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
-	x := &extractor{a: a, timexes: timexes, byKey: map[string]*timeline.Event{}, scratch: getScratch()}
+	x := &extractor{a: a, timexes: timexes, scratch: getScratch()}
+	x.byKey = x.scratch.byKey
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
 	}
@@ -355,13 +356,19 @@ func (x *extractor) usable(s *sentence, t timeline.Timex) bool {
 	return true
 }
 
+// eventKey identifies an event of one article: repeats of it are merged.
+type eventKey struct {
+	start, title, end string
+	ranged            bool
+}
+
 // add records a dated event found in sentence s, or adds a mention to an event
 // of the same article with the same date and title.
 func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.Event {
 	m := x.mention(s, &t)
-	key := t.Date.Value + "\x00" + title
+	key := eventKey{start: t.Date.Value, title: title}
 	if t.RangeEnd != nil {
-		key += "\x00" + t.RangeEnd.Value
+		key.end, key.ranged = t.RangeEnd.Value, true
 	}
 	if ev := x.byKey[key]; ev != nil {
 		x.addMention(ev, s, m)

@@ -112,9 +112,10 @@ type scratch struct {
 	voteOf  map[string]int
 	votes   []kindVotes
 	names   []string
+	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
 }
 
-var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+var scratchPool = sync.Pool{New: func() any { return &scratch{byKey: map[eventKey]*timeline.Event{}} }}
 
 func getScratch() *scratch { return scratchPool.Get().(*scratch) }
 
@@ -133,6 +134,7 @@ func putScratch(sc *scratch) {
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.voteOf)
 	clear(sc.names)
+	clear(sc.byKey)
 	scratchPool.Put(sc)
 }
 
