@@ -312,7 +312,7 @@ func isIntroWord(tk token) bool {
 	case "yesterday", "today", "tonight", "later", "earlier", "then", "meanwhile", "however",
 		"but", "and", "so", "yet", "also", "afterwards", "subsequently", "finally", "since", "amid",
 		"following", "despite", "according", "after", "before", "while", "when", "once", "beyond",
-		"under", "for", "with", "without", "among", "besides", "moreover", "instead", "rather":
+		"under", "for", "with", "without", "within", "among", "besides", "moreover", "instead", "rather":
 		return true
 	}
 	return datePrepositions[w] || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "ly") && len(w) > 5

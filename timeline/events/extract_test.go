@@ -165,6 +165,14 @@ func TestTitlesAreShortAndBalanced(t *testing.T) {
 			t.Errorf("shortTitle(%q) = %q, want %q", long, got, want)
 		}
 	}
+	// A cut keeps the verb; a word cut ends on no auxiliary.
+	verbLate := "The founder and longtime chair of the board of trustees of the Osk Harbour Trust Ilse Marren has retired"
+	if got := shortTitle(verbLate); !strings.HasSuffix(got, "…") || strings.HasSuffix(got, "of…") {
+		t.Errorf("shortTitle(%q) = %q, want a word cut (no verbless phrase), on no function word", verbLate, got)
+	}
+	if got := shortTitle("The founder and chair of the harbour board of Osk Trust Ilse Marren has quietly retired"); !strings.HasSuffix(got, "Marren…") {
+		t.Errorf("shortTitle = %q, want the cut before the auxiliary 'has'", got)
+	}
 	// With no phrase to end at, a word cut is marked as a cut.
 	got := shortTitle(strings.Repeat("Verran ", 20))
 	if len(got) > maxTitle+len("…") || !strings.HasSuffix(got, "…") {

@@ -226,6 +226,9 @@ func finiteVerb(tk token) bool {
 func relativeTitle(toks []token, a anchor) []int {
 	ante := a.rel0 - 1 // the comma before "who"
 	first := ante
+	if first > 1 && abbreviationStop(toks, first-1) {
+		first-- // "Infogear Technology Corp., which": the name ends with its period
+	}
 	for first > 0 && toks[first-1].word && (toks[first-1].capitalised() || eventNouns[toks[first-1].lower()]) {
 		first--
 	}
@@ -247,6 +250,12 @@ func relativeTitle(toks []token, a anchor) []int {
 		keep = append(keep, i)
 	}
 	return keep
+}
+
+// abbreviationStop reports a period at i written against a capitalised word
+// ("Corp.", "Inc."): part of the name, not the end of a sentence.
+func abbreviationStop(toks []token, i int) bool {
+	return toks[i].text == "." && i > 0 && toks[i-1].word && toks[i-1].capitalised() && toks[i-1].end == toks[i].start
 }
 
 // dropBracketed removes (...) and [...] with their contents.
@@ -408,7 +417,7 @@ func dropDates(s *sentence, keep []int) []int {
 		for j := i - 1; j >= 0 && !s.inDate[j]; j-- {
 			w := s.toks[j].lower()
 			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && s.inDate[j-1]
-			opens := w == "this" || w == "last" || w == "next" || w == "starting" || w == "beginning" || w == "effective"
+			opens := w == "this" || w == "last" || w == "next" || w == "starting" || w == "beginning" || w == "effective" || w == "within"
 			if !between && (!s.toks[j].word || !(datePrepositions[w] || opens)) {
 				break
 			}
@@ -506,7 +515,7 @@ func shortTitle(t string) string {
 				cut--
 			}
 		}
-		t = trimDangling(balance(t[:cut])) + "…"
+		t = trimWeakEnd(balance(t[:cut])) + "…"
 	}
 	t = balance(t)
 	t = trimDangling(t)
@@ -560,6 +569,7 @@ func cutAtPhrase(t string) (string, bool) {
 	words := strings.Fields(t)
 	n := 0 // bytes of words[:b] joined
 	best := ""
+	verb := firstVerbWord(words) // a headline keeps its verb: no cut before it
 	for b := 1; b < len(words); b++ {
 		if b > 1 {
 			n++
@@ -567,6 +577,9 @@ func cutAtPhrase(t string) (string, bool) {
 		n += len(words[b-1])
 		if n > maxTitle {
 			break
+		}
+		if b <= verb {
+			continue
 		}
 		prev, next := words[b-1], strings.ToLower(words[b])
 		comma := strings.HasSuffix(prev, ",") || strings.HasSuffix(prev, ";")
@@ -583,6 +596,21 @@ func cutAtPhrase(t string) (string, bool) {
 	}
 	best = balance(strings.TrimRight(best, ",;:"))
 	return best, len(best) >= minPhraseTitle
+}
+
+// firstVerbWord returns the index of the first word that looks like a finite
+// verb (as finiteVerb does for tokens), or -1 when none does.
+func firstVerbWord(words []string) int {
+	for i, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsLower(r) {
+			continue
+		}
+		w = strings.ToLower(strings.TrimRight(w, ",;:"))
+		if pastMarkers[w] || presentMarkers[w] || w == "will" || w == "would" || len(w) > 4 && strings.HasSuffix(w, "ed") {
+			return i
+		}
+	}
+	return -1
 }
 
 // joinsClauses reports an "and"/"or" at words[b] that opens a new phrase
@@ -661,6 +689,19 @@ func trimDangling(t string) string {
 		}
 		i := strings.LastIndexByte(t, ' ')
 		if i < 0 || !danglers[strings.ToLower(t[i+1:])] {
+			return t
+		}
+		t = t[:i]
+	}
+}
+
+// trimWeakEnd trims a title cut mid-phrase back to a word it can end on:
+// no function word, auxiliary or verb of saying before the "…".
+func trimWeakEnd(t string) string {
+	for {
+		t = trimDangling(t)
+		i := strings.LastIndexByte(t, ' ')
+		if i < 0 || endsWell(strings.Fields(t[i+1:])) {
 			return t
 		}
 		t = t[:i]
