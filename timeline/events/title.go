@@ -65,6 +65,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	} else {
 		// A headline needs the first few dozen words at most; the cap keeps
 		// the work per title bounded on sentences without end.
+		keep = make([]int, 0, max(0, min(len(s.toks)-c0, maxTitleTokens)))
 		for i := c0; i < len(s.toks) && i < c0+maxTitleTokens; i++ {
 			keep = append(keep, i)
 		}
@@ -457,6 +458,13 @@ func trimPunct(toks []token, keep []int) []int {
 // render joins kept tokens, keeping the original spacing between neighbours.
 func render(s *sentence, keep []int) string {
 	var b strings.Builder
+	if len(keep) > 0 {
+		// The kept words' span bounds the result but for the spaces that
+		// join words not adjacent: one growth instead of several.
+		if n := s.toks[keep[len(keep)-1]].end - s.toks[keep[0]].start + len(keep); n > 0 {
+			b.Grow(n)
+		}
+	}
 	for k, i := range keep {
 		if k > 0 {
 			prev := keep[k-1]
@@ -479,10 +487,30 @@ func render(s *sentence, keep []int) string {
 // tidySpacing undoes tokenised spacing (" , ", " 's", "( x )") and collapses space.
 func tidySpacing(t string) string {
 	t = collapseSpace(t)
+	if !spacedMark(t) {
+		return t // most titles: no rule applies, so skip the eleven scans
+	}
 	for _, r := range [][2]string{{" ,", ","}, {" .", "."}, {" 's", "'s"}, {" ' s ", "'s "}, {"( ", "("}, {" )", ")"}, {" ;", ";"}, {" :", ":"}, {" ?", "?"}, {" !", "!"}, {" n't", "n't"}} {
 		t = strings.ReplaceAll(t, r[0], r[1])
 	}
 	return t
+}
+
+// spacedMark reports whether t may hold a space tidySpacing removes: a space
+// before a mark or "n't", or after an opening bracket.
+func spacedMark(t string) bool {
+	for i := 0; i+1 < len(t); i++ {
+		switch {
+		case t[i] == '(' && t[i+1] == ' ':
+			return true
+		case t[i] != ' ':
+		case strings.IndexByte(",.';:?!)", t[i+1]) >= 0:
+			return true
+		case strings.HasPrefix(t[i+1:], "n't"):
+			return true
+		}
+	}
+	return false
 }
 
 // namePronoun replaces an opening "He"/"She" with the person last named.
@@ -708,8 +736,23 @@ func trimWeakEnd(t string) string {
 	}
 }
 
+// hasPairedMark reports whether t may hold a quotation mark or bracket
+// (0xE2 leads the UTF-8 of “ and ”).
+func hasPairedMark(t string) bool {
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '"', '(', ')', '[', ']', 0xE2:
+			return true
+		}
+	}
+	return false
+}
+
 // balance removes quotation marks and brackets that are not closed in t.
 func balance(t string) string {
+	if !hasPairedMark(t) {
+		return collapseSpace(t) // nothing to balance: skip the counting
+	}
 	if strings.Count(t, "\"")%2 == 1 {
 		t = strings.ReplaceAll(t, "\"", "")
 	}
