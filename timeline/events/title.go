@@ -686,6 +686,9 @@ func needsComplement(words []string, b int) bool {
 // endsWell reports whether a headline may end on the last of words: not on a
 // function word or auxiliary, a verb of saying, or an infinitive ("to expel").
 func endsWell(words []string) bool {
+	if len(words) == 0 {
+		return false // only spaces after the cut: trim further
+	}
 	last := strings.ToLower(strings.TrimRight(words[len(words)-1], ",;:"))
 	if weakEnds[last] || reportingVerbs[last] || strings.HasSuffix(last, "'s") {
 		return false
