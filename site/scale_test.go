@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
 )
 
 const scaleSeed = 20240614
@@ -73,7 +75,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		b.Fatalf("full build: %v", err)
 	}
 	b.Logf("full build:        %s\n\tstages (wall/CPU): %s", full, full.TimingString())
-	extra := newCorpus(scaleSeed + 1 + uint64(run)).article(scaleArticles + run)
+	extra := newscorpus.New(scaleSeed + 1 + uint64(run)).Article(scaleArticles + run)
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
