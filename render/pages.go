@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newsline/timeline/render/datefmt"
+	"github.com/newsline/timeline/render/export"
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
 )
@@ -385,8 +386,8 @@ func (s *site) searchPage() Page {
 	return Page{Path: "search.js", Key: s.pageKey(s.tlKey, "search"), Render: func(w io.Writer) error {
 		// A list of pairs written in timeline order, not a map, keeps the bytes
 		// stable; one event at a time keeps a second copy of the timeline out of memory.
-		out := &jsonStream{w: w}
-		out.raw("window.timelineSearch={")
+		out := export.NewJSONStream(w)
+		out.Raw("window.timelineSearch={")
 		var text []byte
 		for i := range s.tl.Events {
 			ev := &s.tl.Events[i]
@@ -398,14 +399,14 @@ func (s *site) searchPage() Page {
 				text = appendFields(text, m.Text)
 			}
 			if i > 0 {
-				out.raw(",")
+				out.Raw(",")
 			}
-			out.value(ev.ID)
-			out.raw(":")
-			out.value(string(text))
+			out.Value(ev.ID)
+			out.Raw(":")
+			out.Value(string(text))
 		}
-		out.raw("};\n")
-		return out.err
+		out.Raw("};\n")
+		return out.Err()
 	}}
 }
 

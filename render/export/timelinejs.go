@@ -1,8 +1,6 @@
 package export
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -48,60 +46,30 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("timeline.json: %w", err)
 	}
-	out := &jsonStream{w: w}
-	out.raw("{")
+	out := NewJSONStream(w)
+	out.Raw("{")
 	if title := oneLine(s.Title); title != "" {
-		out.raw(`"title":`)
-		out.value(&tljsSlide{
+		out.Raw(`"title":`)
+		out.Value(&tljsSlide{
 			Text:     tljsText{Headline: html.EscapeString(title), Text: escapeParagraph(s.Description)},
 			UniqueID: "timeline-title",
 		})
-		out.raw(",")
+		out.Raw(",")
 	}
-	out.raw(`"events":[`)
+	out.Raw(`"events":[`)
 	used := map[string]bool{"timeline-title": true}
 	for i, ev := range orderedEvents(tl.Events, false) {
 		if i > 0 {
-			out.raw(",")
+			out.Raw(",")
 		}
 		slide := p.tljsSlide(*ev, used)
-		out.value(&slide)
+		out.Value(&slide)
 	}
-	out.raw("]}\n")
-	if out.err != nil {
-		return fmt.Errorf("timeline.json: %w", out.err)
+	out.Raw("]}\n")
+	if out.Err() != nil {
+		return fmt.Errorf("timeline.json: %w", out.Err())
 	}
 	return nil
-}
-
-// jsonStream writes JSON values one by one, each encoded as json.Marshal
-// would (HTML-safe escaping), keeping the first error.
-type jsonStream struct {
-	w   io.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
-	err error
-}
-
-func (j *jsonStream) raw(s string) {
-	if j.err == nil {
-		_, j.err = io.WriteString(j.w, s)
-	}
-}
-
-func (j *jsonStream) value(v any) {
-	if j.err != nil {
-		return
-	}
-	if j.enc == nil {
-		j.enc = json.NewEncoder(&j.buf)
-	}
-	j.buf.Reset()
-	if j.err = j.enc.Encode(v); j.err != nil {
-		return
-	}
-	// Encode ends each value with a newline that Marshal does not write.
-	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
 
 func (p *site) tljsSlide(ev timeline.Event, used map[string]bool) tljsSlide {

@@ -1,4 +1,4 @@
-package render
+package export
 
 import (
 	"bytes"
@@ -6,23 +6,23 @@ import (
 	"io"
 )
 
-// jsonStream writes JSON values one by one, each encoded as json.Marshal
+// JSONStream writes JSON values one by one, each encoded as json.Marshal
 // would (HTML-safe escaping), keeping the first error: a site-wide file is
 // written piece by piece instead of built whole in memory.
-type jsonStream struct {
+type JSONStream struct {
 	w   io.Writer
 	buf bytes.Buffer
 	enc *json.Encoder
 	err error
 }
 
-func (j *jsonStream) raw(s string) {
+func (j *JSONStream) Raw(s string) {
 	if j.err == nil {
 		_, j.err = io.WriteString(j.w, s)
 	}
 }
 
-func (j *jsonStream) value(v any) {
+func (j *JSONStream) Value(v any) {
 	if j.err != nil {
 		return
 	}
@@ -36,3 +36,9 @@ func (j *jsonStream) value(v any) {
 	// Encode ends each value with a newline that Marshal does not write.
 	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
+
+// NewJSONStream returns a stream writing to w.
+func NewJSONStream(w io.Writer) *JSONStream { return &JSONStream{w: w} }
+
+// Err is the first error a write met, if any.
+func (j *JSONStream) Err() error { return j.err }
