@@ -163,6 +163,19 @@ func lexiconFullMonth(s string) bool {
 	return inSet(fullShortMonths, s)
 }
 
+// yearAfterDay reads the year that may follow a month and day at j ("June 12,
+// 2024", "March eighth 2020") into p, and returns where the date ends.
+func yearAfterDay(d *doc, p point, j int) (point, int) {
+	k := j
+	if d.punct(k, ',') {
+		k++
+	}
+	if y, e, ok := matchYear(d, k, true); ok {
+		p.year, p.yearDig, j = y, 4, e
+	}
+	return p, j
+}
+
 // isAbbrevMonth reports whether the month word at i is an abbreviation.
 func isAbbrevMonth(d *doc, i int) bool {
 	s := d.textOf(i)
@@ -181,14 +194,7 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if d.is(j, cOrdinal) && d.toks[j].val <= 31 && !d.unitAfter(j+1) && !d.dash(j+1) && !d.lowerIs(j+1, "half") {
 		// "March eighth", as broadcasts say it
 		p.day = int(d.toks[j].val)
-		j++
-		k := j
-		if d.punct(k, ',') {
-			k++
-		}
-		if y, e, ok := matchYear(d, k, true); ok {
-			p.year, p.yearDig, j = y, 4, e
-		}
+		p, j = yearAfterDay(d, p, j+1)
 		return p, j, true
 	}
 	if day, ok := d.num(j); ok || (j < d.n() && d.toks[j].kind == tNum && d.toks[j].ord) {
@@ -197,14 +203,7 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 		}
 		if d.toks[j].ndig <= 2 && day >= 1 && day <= 31 && d.isolatedNumber(j) && !d.unitAfter(j+1) {
 			p.day = day
-			j++
-			k := j
-			if d.punct(k, ',') {
-				k++
-			}
-			if y, e, ok := matchYear(d, k, true); ok {
-				p.year, p.yearDig, j = y, 4, e
-			}
+			p, j = yearAfterDay(d, p, j+1)
 			return p, j, true
 		}
 		if y, e, ok := matchYear(d, j, true); ok {
