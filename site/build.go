@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"github.com/newsline/timeline/internal/cputime"
 	"path/filepath"
 	"sort"
 	"time"
@@ -42,7 +43,8 @@ type builder struct {
 
 // lap records the time since the previous lap as the named stage's.
 func (b *builder) lap(stage string) {
-	now, cpu := time.Now(), processCPU()
+	now := time.Now()
+	cpu, _ := cputime.Process()
 	if !b.clock.IsZero() {
 		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu})
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
 )
 
@@ -67,9 +68,9 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		defer heapProfileAtPeak(name)()
 	}
 	stopProfile := cpuProfile(b, os.Getenv("TIMELINE_BENCH_FULL_CPUPROFILE"))
-	cpu0 := processCPU()
+	cpu0 := processCPU(b)
 	full, err := Build(fs, cold)
-	fullCPU = processCPU() - cpu0
+	fullCPU = processCPU(b) - cpu0
 	stopProfile()
 	if err != nil {
 		b.Fatalf("full build: %v", err)
@@ -80,9 +81,9 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		b.Fatal(err)
 	}
 	stopProfile = cpuProfile(b, os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"))
-	cpu0 = processCPU()
+	cpu0 = processCPU(b)
 	incr, err = Build(fs, opts)
-	incrCPU = processCPU() - cpu0
+	incrCPU = processCPU(b) - cpu0
 	stopProfile()
 	if err != nil {
 		b.Fatalf("incremental build: %v", err)
@@ -108,6 +109,15 @@ func cpuProfile(b *testing.B, name string) (stop func()) {
 		b.Fatal(err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// processCPU is the process's CPU time so far; the figures need it.
+func processCPU(b *testing.B) time.Duration {
+	cpu, ok := cputime.Process()
+	if !ok {
+		b.Skip("process CPU time is not measured on this platform")
+	}
+	return cpu
 }
 
 // peakRSSMB reads the process's high-water resident set size (Linux).

@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"fmt"
+	"github.com/newsline/timeline/internal/cputime"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -92,11 +93,11 @@ func BenchmarkExtractionVsResolution(b *testing.B) {
 	okCPU := true
 	stage := func(k int, run func()) {
 		runtime.GC()
-		c0, ok0 := processCPU()
+		c0, ok0 := cputime.Process()
 		t0 := time.Now()
 		run()
 		wall[k] += time.Since(t0)
-		c1, ok1 := processCPU()
+		c1, ok1 := cputime.Process()
 		okCPU = okCPU && ok0 && ok1
 		cpu[k] += c1 - c0
 	}
@@ -149,13 +150,13 @@ func BenchmarkExtractWith(b *testing.B) {
 	b.ReportAllocs()
 	runtime.GC()
 	b.ResetTimer()
-	c0, ok0 := processCPU()
+	c0, ok0 := cputime.Process()
 	for n := 0; n < b.N; n++ {
 		for i, a := range arts {
 			events.ExtractWith(a, resolved[i])
 		}
 	}
-	if c1, ok1 := processCPU(); ok0 && ok1 {
+	if c1, ok1 := cputime.Process(); ok0 && ok1 {
 		// Process CPU time per article, steadier than ns/op on a loaded machine.
 		b.ReportMetric(float64((c1-c0).Microseconds())/float64(b.N*len(arts)), "cpu-µs/article")
 	}

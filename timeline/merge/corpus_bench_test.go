@@ -2,6 +2,7 @@ package merge_test
 
 import (
 	"fmt"
+	"github.com/newsline/timeline/internal/cputime"
 	"runtime"
 	"sync"
 	"testing"
@@ -25,11 +26,11 @@ func BenchmarkMergeEvents(b *testing.B) {
 			articles, per, total := extractedCorpus(b, n)
 			runtime.GC()
 			b.ResetTimer()
-			cpu0, ok0 := processCPU()
+			cpu0, ok0 := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				merge.Merge(articles, per)
 			}
-			cpu1, ok1 := processCPU()
+			cpu1, ok1 := cputime.Process()
 			events := float64(b.N * total)
 			perEvent := float64(b.Elapsed().Nanoseconds()) / events
 			b.ReportMetric(perEvent, "ns/event")

@@ -1,6 +1,7 @@
 package timex
 
 import (
+	"github.com/newsline/timeline/internal/cputime"
 	"os"
 	"strings"
 	"testing"
@@ -39,11 +40,11 @@ func BenchmarkResolve(b *testing.B) {
 			// or three passes, and the first one's heap growth (tens of thousands of
 			// results) halved the figure; steady state is what a build sees.
 			found := len(Resolve(text, dct))
-			cpu0, okCPU := processCPU()
+			cpu0, okCPU := cputime.Process()
 			for b.Loop() {
 				found = len(Resolve(text, dct))
 			}
-			if cpu1, ok := processCPU(); ok && okCPU && cpu1 > cpu0 {
+			if cpu1, ok := cputime.Process(); ok && okCPU && cpu1 > cpu0 {
 				// MB/s per CPU-second: what one core does, whatever the machine's load
 				mb := float64(len(text)) * float64(b.N) / 1e6
 				b.ReportMetric(mb/(cpu1-cpu0).Seconds(), "cpu-MB/s")

@@ -1,15 +1,15 @@
 //go:build unix
 
-package merge_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the user+system CPU time of the process so far: on a
-// loaded machine it compares the stages better than the wall clock.
-func processCPU() (time.Duration, bool) {
+// Process returns the user + system CPU time of the process so far, and false
+// where it cannot be measured.
+func Process() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false
