@@ -35,8 +35,8 @@ func (r *resolver) tenseDir(e expr) int {
 		}
 	}
 	for k := e.j; k < d.n() && k-e.j < 30; k++ {
-		if d.toks[k].gap == gPara || sentenceEndAt(d, k) {
-			break
+		if d.toks[k].gap == gPara || sentenceEndAt(d, k) || clauseMarkAt(d, k) {
+			break // what follows a closing quote or parenthesis is another clause ("(4 a.m. Thursday),'' he said")
 		}
 		if t := tenseOf(d, k); t != 0 {
 			if k-e.j+1 < bestDist {
@@ -52,6 +52,25 @@ func (r *resolver) tenseDir(e expr) int {
 		return 0
 	}
 	return best
+}
+
+// clauseMarkAt reports whether token k is a quotation mark or a parenthesis:
+// the words beyond it belong to another clause (the attribution after a quote,
+// the sentence around an aside), whose tense is not the expression's.
+func clauseMarkAt(d *doc, k int) bool {
+	t := d.toks[k]
+	if t.kind != tPunct {
+		return false
+	}
+	switch t.ch {
+	case '"', '\u201c', '\u201d', '(', ')', '`':
+		return true
+	case '\'', '\u2019':
+		// a doubled apostrophe is a quotation mark (''); a single one is a
+		// possessive or an elision
+		return d.punct(k+1, t.ch) && d.glued(k+1) || d.punct(k-1, t.ch) && d.glued(k)
+	}
+	return false
 }
 
 // sentenceEndAt reports whether token k ends a sentence.
