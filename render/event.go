@@ -41,7 +41,7 @@ func (s *site) eventPage(i int) Page {
 	if i+1 < len(s.tl.Events) {
 		next = &s.tl.Events[i+1]
 	}
-	return s.htmlPage(p, s.eventKey(ev, prev, next), func() (pageData, error) {
+	return s.htmlPage(p, s.eventKey(ev, prev, next, s.upPath(i)), func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
 		d.Description = firstSentence(*ev)
 		v := s.eventView(i, d.Root)
@@ -61,13 +61,15 @@ func (s *site) eventPage(i int) Page {
 	})
 }
 
-// eventKey hashes what an event page shows: the event, its neighbours' links
+// eventKey hashes what an event page shows: the event, the listing page it
+// links back to, its neighbours' links
 // and the metadata (not the text) of the articles quoted.
-func (s *site) eventKey(ev, prev, next *timeline.Event) string {
+func (s *site) eventKey(ev, prev, next *timeline.Event, up string) string {
 	k := s.keys
 	k.reset()
 	k.str(s.cfgKey)
 	k.str("event")
+	k.str(up)
 	k.event(ev)
 	for _, n := range []*timeline.Event{prev, next} {
 		if n == nil {
@@ -114,7 +116,7 @@ func firstSentence(ev timeline.Event) string {
 func (s *site) eventView(i int, root string) *eventView {
 	ev := &s.tl.Events[i]
 	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i},
-		Entities: s.entityItemsOf(i), Manual: ev.Manual, UpHref: root + "index.html#e-" + ev.ID}
+		Entities: s.entityItemsOf(i), Manual: ev.Manual, UpHref: root + s.upPath(i) + "#e-" + ev.ID}
 	for _, m := range ev.Mentions {
 		v.Mentions = append(v.Mentions, s.mentionView(m, root))
 	}

@@ -75,6 +75,7 @@ var pageKinds = map[string][2]string{
 	"about":    {"about.html", "layout"},
 	"notfound": {"notfound.html", "layout"},
 	"embed":    {"embed.html", "embed"},
+	"year":     {"year.html", "layout"},
 }
 
 func tmpl(kind string) (*template.Template, error) {
@@ -203,7 +204,8 @@ type indexView struct {
 	FirstYear, LastYear int
 	Entities            []entityRef
 	EmbedSnippet        string
-	Large               bool // many events: let the browser skip laying out off-screen years
+	Large               bool       // many events: let the browser skip laying out off-screen years
+	Paged               *pagedView // set on the pages of a paginated (large) timeline
 }
 
 // largeTimeline is the event count from which off-screen years are not laid out
@@ -213,7 +215,8 @@ const largeTimeline = 300
 type yearView struct {
 	Anchor, Label, CountText string
 	Events                   iter.Seq[eventRow] // its rows, built as they are written
-	from, to                 int                // its events: s.tl.Events[from:to]
+	events                   []int32            // its events, as indexes into s.tl.Events
+	count                    int                // how many events the year has
 }
 
 type eventRow struct {
@@ -249,50 +252,70 @@ func (s *site) embedPage() Page {
 // ranges over, so a row is built just before it is written.
 func (s *site) indexView(root string) *indexView {
 	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
-	years := s.yearGroups()
-	v.Years = func(yield func(yearView) bool) {
+	years := s.yearGroups(nil)
+	v.Years = s.yearSeq(years, root, s.entityRefs)
+	v.Strip = stripOf(years, nil)
+	if v.Strip != nil {
+		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
+	}
+	v.Summary = s.summary(v)
+	v.EmbedSnippet = s.embedSnippet()
+	return v
+}
+
+func (s *site) embedSnippet() string {
+	embedSrc := "embed/index.html"
+	if s.cfg.BaseURL != "" {
+		embedSrc = s.cfg.BaseURL + embedSrc
+	}
+	return embedSnippet(embedSrc, s.cfg.Title)
+}
+
+// yearSeq yields the year groups with their rows, built as they are written;
+// refs gives an event's entity references on the page.
+func (s *site) yearSeq(years []yearView, root string, refs func(int) string) iter.Seq[yearView] {
+	return func(yield func(yearView) bool) {
 		for _, y := range years {
-			y.Events = s.rows(y.from, y.to, root)
+			y.Events = s.rows(y.events, root, refs)
 			if !yield(y) {
 				return
 			}
 		}
 	}
-	v.Strip = stripOf(years)
-	if v.Strip != nil {
-		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
-	}
-	v.Summary = s.summary(v)
-	embedSrc := "embed/index.html"
-	if s.cfg.BaseURL != "" {
-		embedSrc = s.cfg.BaseURL + embedSrc
-	}
-	v.EmbedSnippet = embedSnippet(embedSrc, s.cfg.Title)
-	return v
 }
 
-// yearGroups splits the (sorted) events into runs of one year label.
-func (s *site) yearGroups() []yearView {
+// yearGroups splits the events (all of them when list is nil; else the
+// listed ones, in timeline order) into runs of one year label.
+func (s *site) yearGroups(list []int32) []yearView {
 	var years []yearView
-	for i := range s.tl.Events {
+	add := func(i int) {
 		start := s.tl.Events[i].Start
 		if n := len(years); n > 0 && years[n-1].Label == yearLabel(start) {
-			years[n-1].to = i + 1
-			continue
+			years[n-1].events = append(years[n-1].events, int32(i))
+			return
 		}
-		years = append(years, yearView{Label: yearLabel(start), Anchor: yearAnchor(start), from: i, to: i + 1})
+		years = append(years, yearView{Label: yearLabel(start), Anchor: yearAnchor(start), events: []int32{int32(i)}})
+	}
+	if list == nil {
+		for i := range s.tl.Events {
+			add(i)
+		}
+	}
+	for _, i := range list {
+		add(int(i))
 	}
 	for i := range years {
-		years[i].CountText = plural(years[i].to-years[i].from, "event")
+		years[i].count = len(years[i].events)
+		years[i].CountText = plural(years[i].count, "event")
 	}
 	return years
 }
 
-// rows yields the timeline rows of events from..to-1 for a page at root.
-func (s *site) rows(from, to int, root string) iter.Seq[eventRow] {
+// rows yields the timeline rows of the listed events for a page at root.
+func (s *site) rows(list []int32, root string, refs func(int) string) iter.Seq[eventRow] {
 	return func(yield func(eventRow) bool) {
-		for i := from; i < to; i++ {
-			if !yield(s.eventRow(i, root)) {
+		for _, i := range list {
+			if !yield(s.eventRow(int(i), root, refs)) {
 				return
 			}
 		}
@@ -332,7 +355,7 @@ func (s *site) entityRefs(i int) string {
 	return string(b)
 }
 
-func (s *site) eventRow(i int, root string) eventRow {
+func (s *site) eventRow(i int, root string, refs func(int) string) eventRow {
 	ev := &s.tl.Events[i]
 	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}, Href: root + "events/" + ev.ID + "/index.html"}
 	if !ev.Start.IsZero() {
@@ -341,7 +364,7 @@ func (s *site) eventRow(i int, root string) eventRow {
 			row.EndYear = strconv.Itoa(ev.End.Start.Year())
 		}
 	}
-	row.EntityRefs = s.entityRefs(i)
+	row.EntityRefs = refs(i)
 	for j, m := range ev.Mentions {
 		a, ok := s.article(m.Article)
 		if !ok || reportedBefore(ev.Mentions[:j], m.Article) {
@@ -384,30 +407,44 @@ func plural(n int, word string) string {
 // the script loads on the first search (a <script> works under file://, fetch does not).
 func (s *site) searchPage() Page {
 	return Page{Path: "search.js", Key: s.pageKey(s.tlKey, "search"), Render: func(w io.Writer) error {
-		// A list of pairs written in timeline order, not a map, keeps the bytes
-		// stable; one event at a time keeps a second copy of the timeline out of memory.
-		out := export.NewJSONStream(w)
-		out.Raw("window.timelineSearch={")
-		var text []byte
-		for i := range s.tl.Events {
-			ev := &s.tl.Events[i]
-			text = text[:0]
-			for j, m := range ev.Mentions {
-				if j > 0 {
-					text = append(text, ' ')
-				}
-				text = appendFields(text, m.Text)
-			}
-			if i > 0 {
-				out.Raw(",")
-			}
-			out.Value(ev.ID)
-			out.Raw(":")
-			out.Value(string(text))
-		}
-		out.Raw("};\n")
-		return out.Err()
+		return s.writeSearch(w, nil)
 	}}
+}
+
+// writeSearch writes the search data of the listed events (every event when
+// list is nil).
+func (s *site) writeSearch(w io.Writer, list []int32) error {
+	// A list of pairs written in timeline order, not a map, keeps the bytes
+	// stable; one event at a time keeps a second copy of the timeline out of memory.
+	out := export.NewJSONStream(w)
+	out.Raw("window.timelineSearch={")
+	var text []byte
+	n := len(list)
+	if list == nil {
+		n = len(s.tl.Events)
+	}
+	for j := 0; j < n; j++ {
+		i := j
+		if list != nil {
+			i = int(list[j])
+		}
+		ev := &s.tl.Events[i]
+		text = text[:0]
+		for k, m := range ev.Mentions {
+			if k > 0 {
+				text = append(text, ' ')
+			}
+			text = appendFields(text, m.Text)
+		}
+		if j > 0 {
+			out.Raw(",")
+		}
+		out.Value(ev.ID)
+		out.Raw(":")
+		out.Value(string(text))
+	}
+	out.Raw("};\n")
+	return out.Err()
 }
 
 // appendFields appends s with its whitespace runs collapsed to single spaces

@@ -39,7 +39,13 @@ func Plan(tl timeline.Timeline, cfg Config) ([]Page, error) {
 	}
 	var pages []Page
 	pages = append(pages, s.assetPages()...)
-	pages = append(pages, s.indexPage(), s.embedPage(), s.aboutPage(), s.notFoundPage(), s.searchPage())
+	if s.paged == nil {
+		pages = append(pages, s.indexPage(), s.embedPage(), s.aboutPage(), s.notFoundPage(), s.searchPage())
+	} else {
+		pages = append(pages, s.aboutPage(), s.notFoundPage())
+		pages = append(pages, s.listingPages()...)
+		pages = append(pages, s.searchShards()...)
+	}
 	for i := range s.tl.Events {
 		pages = append(pages, s.eventPage(i))
 	}

@@ -37,6 +37,7 @@ type site struct {
 	dates         fragments      // per event: its date (eventDate)
 	entityItems   fragments      // per entity: its item in an event page's list (entityItem)
 	citeTails     fragments      // per article: publisher and date after its title in a citation (citeTail)
+	paged         *pagination    // the listing pages of a large timeline; nil for a small one
 	cfgKey        string         // hash of the settings and templates
 	tlKey         string         // hash of the whole timeline
 }
@@ -73,6 +74,7 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 	s.indexEntities()
 	s.entityItems = newFragments("entity", len(s.entities))
 	s.indexHighlights()
+	s.paged = s.paginate()
 	ver, err := templateVersion()
 	if err != nil {
 		return nil, err

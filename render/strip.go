@@ -16,8 +16,8 @@ type stripView struct {
 }
 
 type barView struct {
-	Anchor, Label string
-	X, Y, W, H    int
+	Href, Label string
+	X, Y, W, H  int
 }
 
 const (
@@ -25,7 +25,12 @@ const (
 	barWidth    = 10 // viewBox units per year, gaps included
 )
 
-func stripOf(years []yearView) *stripView {
+// stripOf draws the strip; href gives a bar's link (nil: the year's section
+// on the same page).
+func stripOf(years []yearView, href func(year int) string) *stripView {
+	if href == nil {
+		href = func(y int) string { return "#y" + strconv.Itoa(y) }
+	}
 	counts := map[int]int{}
 	first, last, max := 0, 0, 0
 	for _, y := range years {
@@ -33,7 +38,7 @@ func stripOf(years []yearView) *stripView {
 		if y.Anchor == "undated" || err != nil {
 			continue
 		}
-		count := y.to - y.from
+		count := y.count
 		counts[n] = count
 		if first == 0 || n < first {
 			first = n
@@ -60,9 +65,9 @@ func stripOf(years []yearView) *stripView {
 			h = 3
 		}
 		v.Bars = append(v.Bars, barView{
-			Anchor: "y" + strconv.Itoa(y),
-			Label:  datefmt.Year(y) + ": " + plural(n, "event"),
-			X:      (y-first)*barWidth + 1, Y: stripHeight - h, W: barWidth - 2, H: h,
+			Href:  href(y),
+			Label: datefmt.Year(y) + ": " + plural(n, "event"),
+			X:     (y-first)*barWidth + 1, Y: stripHeight - h, W: barWidth - 2, H: h,
 		})
 	}
 	return v

@@ -147,7 +147,8 @@
     if (searchLoading) return;
     searchLoading = true;
     var el = doc.createElement('script');
-    el.src = (root.getAttribute('data-root') || '') + 'search.js';
+    // A large timeline's pages each load the shard of their own events.
+    el.src = (root.getAttribute('data-root') || '') + (list.getAttribute('data-search') || 'search.js');
     el.onload = function () { searchText = window.timelineSearch || {}; apply(fields ? currentFields() : s); };
     doc.head.appendChild(el);
   }

@@ -1,0 +1,435 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/newsline/timeline/render/datefmt"
+	"github.com/newsline/timeline/timeline"
+)
+
+// A timeline of more than paginateAbove events is paginated: the timeline
+// page (and the embed page) show the year navigation and the latest events,
+// and every year gets its own page, years/YYYY/index.html (with an embed
+// counterpart under embed/). A year of more than paginateAbove events is split
+// further: its events dated to a month or finer go to month pages
+// (years/YYYY/MM/index.html) and its year page keeps the coarser ones (a
+// season, a quarter, the whole year) and lists the months. A small site keeps
+// one timeline page with every event, as before.
+//
+// Every listing page shows only its own events and links only to its
+// neighbours, so a new article re-renders the pages its events fall in, the
+// timeline page and their search shards; nothing else.
+//
+// A variable so a test can paginate a small timeline.
+var paginateAbove = 1000
+
+// latestCount is how many of the latest dated events the timeline page of a
+// paginated site shows.
+var latestCount = 100
+
+// listing is one page of a paginated timeline listing some of its events.
+type listing struct {
+	Slug   string  // "2020", "2024-06", "undated", "latest": names the search shard
+	Path   string  // "years/2020/index.html"; the embed counterpart is "embed/" + Path
+	Label  string  // "2020", "June 2024", "Undated"
+	events []int32 // indexes into s.tl.Events, in timeline order
+	months []*listing
+	year   *listing // a month page's year page
+	prev   *listing // the neighbouring year (or month of the same year)
+	next   *listing
+}
+
+// pagination is the page layout of a large timeline.
+type pagination struct {
+	years   []*listing // in timeline order
+	pages   []*listing // every year and month page: years, each followed by its months
+	byEvent []*listing // the page each event is listed on
+	latest  *listing   // the latest dated events, shown on the timeline page
+}
+
+// paginate lays out the listing pages, or returns nil for a small timeline.
+func (s *site) paginate() *pagination {
+	if len(s.tl.Events) <= paginateAbove {
+		return nil
+	}
+	p := &pagination{byEvent: make([]*listing, len(s.tl.Events))}
+	bySlug := map[string]*listing{}
+	for i := range s.tl.Events {
+		start := s.tl.Events[i].Start
+		slug := yearSlug(start)
+		y := bySlug[slug]
+		if y == nil {
+			y = &listing{Slug: slug, Path: "years/" + slug + "/index.html", Label: yearLabel(start)}
+			bySlug[slug] = y
+			p.years = append(p.years, y)
+		}
+		y.events = append(y.events, int32(i))
+	}
+	for i, y := range p.years {
+		if i > 0 {
+			y.prev, p.years[i-1].next = p.years[i-1], y
+		}
+		if len(y.events) > paginateAbove && y.Slug != "undated" {
+			s.splitByMonth(y)
+		}
+		p.pages = append(p.pages, y)
+		p.pages = append(p.pages, y.months...)
+	}
+	for _, l := range p.pages {
+		for _, e := range l.events {
+			p.byEvent[e] = l
+		}
+	}
+	p.latest = &listing{Slug: "latest", Path: "index.html", Label: "Latest events"}
+	for i := len(s.tl.Events) - 1; i >= 0 && len(p.latest.events) < latestCount; i-- {
+		if !s.tl.Events[i].Start.IsZero() {
+			p.latest.events = append(p.latest.events, int32(i))
+		}
+	}
+	for i, j := 0, len(p.latest.events)-1; i < j; i, j = i+1, j-1 {
+		p.latest.events[i], p.latest.events[j] = p.latest.events[j], p.latest.events[i]
+	}
+	return p
+}
+
+// splitByMonth moves a year's events dated to a month or finer onto month
+// pages; the year page keeps the coarser ones.
+func (s *site) splitByMonth(y *listing) {
+	var keep []int32
+	byMonth := map[time.Month]*listing{}
+	for _, e := range y.events {
+		start := s.tl.Events[e].Start
+		if start.Gran < timeline.GranMonth {
+			keep = append(keep, e)
+			continue
+		}
+		m := start.Start.Month()
+		l := byMonth[m]
+		if l == nil {
+			slug := fmt.Sprintf("%02d", int(m))
+			l = &listing{Slug: y.Slug + "-" + slug, Path: "years/" + y.Slug + "/" + slug + "/index.html",
+				Label: monthLabel(start.Start.Year(), m), year: y}
+			byMonth[m] = l
+			y.months = append(y.months, l)
+		}
+		l.events = append(l.events, e)
+	}
+	y.events = keep
+	for i := 1; i < len(y.months); i++ {
+		y.months[i].prev, y.months[i-1].next = y.months[i-1], y.months[i]
+	}
+}
+
+// yearSlug names a year's page folder: the year's digits, or "undated".
+func yearSlug(d timeline.Date) string {
+	if d.IsZero() {
+		return "undated"
+	}
+	return strconv.Itoa(d.Start.Year())
+}
+
+func monthLabel(year int, m time.Month) string {
+	d, err := timeline.ParseDate(fmt.Sprintf("%04d-%02d", year, int(m)))
+	if err != nil || year < 1 || year > 9999 {
+		return m.String() + " " + datefmt.Year(year)
+	}
+	return datefmt.Date(d)
+}
+
+// upPath is the page an event's "Back to the timeline" link leads to.
+func (s *site) upPath(i int) string {
+	if s.paged == nil {
+		return "index.html"
+	}
+	return s.paged.byEvent[i].Path
+}
+
+// pageEntities numbers the entities of the listed events for one page: the
+// filter table of a listing page holds only its own events' entities, counted
+// on the page, so a new article elsewhere never changes it. The table keeps
+// the site table's order (kind, then name).
+func (s *site) pageEntities(list []int32) ([]entityRef, func(int) string) {
+	local := map[int32]int32{}
+	var ids []int32
+	for _, e := range list {
+		for _, id := range s.eventEntities[e] {
+			if _, ok := local[id]; !ok {
+				local[id] = 0
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	table := make([]entityRef, len(ids))
+	for j, id := range ids {
+		local[id] = int32(j)
+		table[j] = entityRef{Name: s.entities[id].Name, Kind: s.entities[id].Kind}
+	}
+	for _, e := range list {
+		for _, id := range s.eventEntities[e] {
+			table[local[id]].Count++
+		}
+	}
+	refs := func(i int) string {
+		var b []byte
+		for j, id := range s.eventEntities[i] {
+			if j > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendInt(b, int64(local[id]), 10)
+		}
+		return string(b)
+	}
+	return table, refs
+}
+
+// pagedView is what the pages of a paginated timeline add to the timeline view.
+type pagedView struct {
+	Heading string    // h1 of a year or month page
+	Search  string    // the page's search shard, from the site root
+	NavName string    // "Years" or "Months": what the pager steps through
+	NavHead string    // heading of the list of pages ("Browse by year", "Months")
+	Nav     []navLink // the timeline page's years, or a split year's months
+	Up      *navLink  // the page above (the timeline page, or a month's year)
+	Prev    *navLink
+	Next    *navLink
+	Note    string // what the page lists, when it is not obvious
+	Events  bool   // the page lists events itself (a split year may only list months)
+}
+
+type navLink struct{ Label, Href, CountText string }
+
+// searchShard is the path of a listing's search data.
+func searchShard(l *listing) string { return "search/" + l.Slug + ".js" }
+
+// listingHref links to listing l from a page at root; on embed pages the
+// links stay inside the frame.
+func listingHref(l *listing, root string, embed bool) string {
+	if embed {
+		return root + "embed/" + l.Path
+	}
+	return root + l.Path
+}
+
+func (s *site) navTo(l *listing, root string, embed bool) *navLink {
+	if l == nil {
+		return nil
+	}
+	return &navLink{Label: l.Label, Href: listingHref(l, root, embed), CountText: plural(s.listed(l), "event")}
+}
+
+// listed counts the events a listing shows, its months' included.
+func (s *site) listed(l *listing) int {
+	n := len(l.events)
+	for _, m := range l.months {
+		n += len(m.events)
+	}
+	return n
+}
+
+// latestView is the timeline page (or embed page) of a paginated site: the
+// summary and strip of the whole timeline, the years, the latest events.
+func (s *site) latestView(root string, embed bool) *indexView {
+	p := s.paged
+	v := s.listingRows(p.latest, root)
+	years := make([]yearView, len(p.years))
+	for i, y := range p.years {
+		years[i] = yearView{Label: y.Label, Anchor: "y" + y.Slug, count: s.listed(y)}
+		if y.Slug == "undated" {
+			years[i].Anchor = "undated"
+		}
+	}
+	v.Strip = stripOf(years, func(year int) string {
+		return listingHref(&listing{Path: "years/" + strconv.Itoa(year) + "/index.html"}, root, embed)
+	})
+	if v.Strip != nil {
+		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
+	}
+	v.Summary = s.summary(v)
+	v.EmbedSnippet = s.embedSnippet()
+	v.Paged.NavHead = "Browse by year"
+	for _, y := range p.years {
+		v.Paged.Nav = append(v.Paged.Nav, *s.navTo(y, root, embed))
+	}
+	v.Paged.Note = fmt.Sprintf("The latest %s by date; every event is on the page of its year.", plural(len(p.latest.events), "event"))
+	return v
+}
+
+// listingView is a year or month page.
+func (s *site) listingView(l *listing, root string, embed bool) *indexView {
+	v := s.listingRows(l, root)
+	pv := v.Paged
+	pv.Heading = l.Label
+	v.Summary = plural(s.listed(l), "event") + " in " + l.Label + "."
+	if n, err := strconv.Atoi(l.Slug[:min(4, len(l.Slug))]); err == nil && l.Slug != "undated" {
+		v.FirstYear, v.LastYear = n, n
+	}
+	if l.Slug == "undated" {
+		v.Summary = plural(len(l.events), "event") + " without a date."
+	}
+	pv.NavName = "Years"
+	pv.Up = &navLink{Label: "All years", Href: root + pick(embed, "embed/", "") + "index.html"}
+	if l.year != nil {
+		pv.NavName = "Months"
+		pv.Up = s.navTo(l.year, root, embed)
+	}
+	pv.Prev, pv.Next = s.navTo(l.prev, root, embed), s.navTo(l.next, root, embed)
+	if len(l.months) > 0 {
+		pv.NavHead = "Months"
+		for _, m := range l.months {
+			pv.Nav = append(pv.Nav, *s.navTo(m, root, embed))
+		}
+		pv.Note = "Events dated to a month or a day are on the month pages; this page lists those dated only to " + l.Label + " or a part of it."
+	}
+	return v
+}
+
+// listingRows is the part of a listing page's view that its events make.
+func (s *site) listingRows(l *listing, root string) *indexView {
+	table, refs := s.pageEntities(l.events)
+	v := &indexView{Entities: table, Large: len(l.events) >= largeTimeline,
+		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}}
+	var years []yearView
+	if len(l.events) > 0 {
+		years = s.yearGroups(l.events)
+	}
+	v.Years = s.yearSeq(years, root, refs)
+	return v
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// listingPages are the pages of a paginated timeline: the timeline and embed
+// pages, every year and month page and its embed counterpart.
+func (s *site) listingPages() []Page {
+	p := s.paged
+	pages := []Page{
+		s.htmlPage("index.html", s.listingKey(p.latest, "index"), func() (pageData, error) {
+			d := s.page("index", "index.html", "")
+			d.Index = s.latestView(d.Root, false)
+			return d, nil
+		}),
+		s.htmlPage("embed/index.html", s.listingKey(p.latest, "embed"), func() (pageData, error) {
+			d := s.page("embed", "embed/index.html", "Embedded timeline")
+			d.Embed, d.Canonical = true, ""
+			d.Index = s.latestView(d.Root, true)
+			return d, nil
+		}),
+	}
+	for _, l := range p.pages {
+		pages = append(pages,
+			s.htmlPage(l.Path, s.listingKey(l, "year"), func() (pageData, error) {
+				d := s.page("year", l.Path, l.Label)
+				d.Index = s.listingView(l, d.Root, false)
+				return d, nil
+			}),
+			s.htmlPage("embed/"+l.Path, s.listingKey(l, "embed"), func() (pageData, error) {
+				d := s.page("embed", "embed/"+l.Path, l.Label+" · Embedded timeline")
+				d.Embed, d.Canonical = true, ""
+				d.Index = s.listingView(l, d.Root, true)
+				return d, nil
+			}))
+	}
+	return pages
+}
+
+// searchShards are the search data of a paginated timeline: one file per
+// listing page with its own events' sentences, loaded by that page only.
+// A shard's events are its page's, so a new article changes the shards of
+// the pages it changes and no other.
+func (s *site) searchShards() []Page {
+	var pages []Page
+	for _, l := range append([]*listing{s.paged.latest}, s.paged.pages...) {
+		pages = append(pages, Page{Path: searchShard(l), Key: s.shardKey(l), Render: func(w io.Writer) error {
+			return s.writeSearch(w, l.events)
+		}})
+	}
+	return pages
+}
+
+// listingKey hashes what a listing page shows: its settings, its place in
+// the layout, its rows, and for the timeline page the years and their counts.
+func (s *site) listingKey(l *listing, kind string) string {
+	k := s.keys
+	k.reset()
+	k.str(s.cfgKey)
+	k.str(kind)
+	k.str(l.Path)
+	k.str(l.Label)
+	for _, n := range []*listing{l.year, l.prev, l.next} {
+		if n == nil {
+			k.list(-1)
+			continue
+		}
+		k.list(1)
+		k.str(n.Path)
+		k.str(n.Label)
+	}
+	k.list(len(l.months))
+	for _, m := range l.months {
+		k.str(m.Path)
+		k.str(m.Label)
+		k.int(len(m.events))
+	}
+	if l == s.paged.latest {
+		// The summary, the strip and the year list cover the whole timeline.
+		k.int(len(s.tl.Events))
+		k.int(len(s.tl.Articles))
+		k.list(len(s.paged.years))
+		for _, y := range s.paged.years {
+			k.str(y.Path)
+			k.str(y.Label)
+			k.int(s.listed(y))
+		}
+	}
+	k.list(len(l.events))
+	for _, e := range l.events {
+		s.rowKey(k, int(e))
+	}
+	return k.sum()
+}
+
+// rowKey writes what an event's row shows: its link, its entities and the
+// articles it cites.
+func (s *site) rowKey(k *keyWriter, i int) {
+	ev := &s.tl.Events[i]
+	k.link(ev)
+	k.list(len(s.eventEntities[i]))
+	for _, id := range s.eventEntities[i] {
+		k.str(s.entities[id].Name)
+		k.str(s.entities[id].Kind)
+	}
+	for j, m := range ev.Mentions {
+		if a, ok := s.article(m.Article); ok && !reportedBefore(ev.Mentions[:j], m.Article) {
+			k.str(a.Slug)
+			k.str(sourceLabel(a))
+		}
+	}
+}
+
+// shardKey hashes a search shard: its events' IDs and sentences.
+func (s *site) shardKey(l *listing) string {
+	k := s.keys
+	k.reset()
+	k.str(Version)
+	k.str("search")
+	k.list(len(l.events))
+	for _, e := range l.events {
+		ev := &s.tl.Events[e]
+		k.str(ev.ID)
+		k.list(len(ev.Mentions))
+		for _, m := range ev.Mentions {
+			k.str(m.Text)
+		}
+	}
+	return k.sum()
+}
