@@ -423,7 +423,13 @@ var yearEndRule = &rule{
 		default:
 			return match{}, false
 		}
-		return one(i, k, timeline.TypeDate, relPoint(anchorNarr, uYear, 0))
+		p := relPoint(anchorNarr, uYear, 0)
+		if d.lowerIs(i-1, "since") {
+			// what holds since a year's end counts from the last one before
+			// publication, not from a year the narrative named ("the close of 1969")
+			p = relPoint(anchorDCT, uYear, -1)
+		}
+		return one(i, k, timeline.TypeDate, p)
 	},
 }
 
