@@ -11,6 +11,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/render/export"
 )
 
 // Config holds the site settings.
@@ -26,7 +28,19 @@ type Config struct {
 	About       string // Markdown body of content/_index.md, rendered on about/index.html
 	Language    string // BCP 47 language of the content; "en" when unset
 	Description string // one-line description for <meta name="description"> and exports
+
+	// Fragments, when set, keeps each event's part of the whole-file exports
+	// (events.ics, events.csv, timeline.json) between builds, so a rebuild
+	// renders only the events that changed and splices the rest; see
+	// FragmentCache for the key format and the concurrency it must allow.
+	// Not a setting: it never changes a byte of the output or a page Key.
+	Fragments FragmentCache `json:"-"`
 }
+
+// FragmentCache keeps byte fragments of the export files between builds:
+// Get and Put are called concurrently, keys are "<export>/<48 hex digits>"
+// and equal keys always mean equal bytes (details on export.FragmentCache).
+type FragmentCache = export.FragmentCache
 
 // settings is the YAML shape of the site settings.
 type settings struct {

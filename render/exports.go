@@ -23,6 +23,7 @@ func (s *site) exportSite() export.Site {
 		Description: s.cfg.Description,
 		EventURL:    func(ev timeline.Event) string { return s.pageURL("events/" + ev.ID + "/index.html") },
 		ArticleURL:  func(a timeline.Article) string { return s.pageURL("articles/" + a.Slug + "/index.html") },
+		Fragments:   s.cfg.Fragments,
 	}
 }
 

@@ -23,6 +23,13 @@ func Atom(tl timeline.Timeline, s Site) ([]byte, error) {
 	return bytesOf(func(w io.Writer) error { return WriteAtom(w, tl, s) })
 }
 
+// AtomEntries is how many entries feed.atom holds: the newest reports, as
+// feeds do. A subscriber polls often enough to see each rebuild's new events,
+// and a feed of a 100,000-event site would otherwise weigh tens of megabytes
+// and be rewritten whole by every rebuild. The whole timeline is in
+// timeline.json, events.ics and events.csv.
+const AtomEntries = 200
+
 // WriteAtom streams feed.atom to w one entry at a time. Only the order of the
 // entries (event and report date) is held in memory; the bytes are those of
 // encoding/xml on the whole feed, indented by two spaces.
@@ -49,6 +56,9 @@ func WriteAtom(w io.Writer, tl timeline.Timeline, s Site) error {
 	}
 	// Newest report first; within one report, timeline order (stable sort).
 	sort.SliceStable(entries, func(i, j int) bool { return entries[i].reported.After(entries[j].reported) })
+	if len(entries) > AtomEntries {
+		entries = entries[:AtomEntries]
+	}
 
 	title := firstNonEmpty(oneLine(s.Title), "Timeline")
 	feed := &feeds.Feed{

@@ -167,3 +167,36 @@ func mustBytes(b []byte, err error) []byte {
 	}
 	return b
 }
+
+// TestAtomHoldsTheNewestReports: past AtomEntries events, the feed keeps the
+// entries of the newest reports and drops the oldest.
+func TestAtomHoldsTheNewestReports(t *testing.T) {
+	var tl timeline.Timeline
+	n := AtomEntries + 30
+	for i := 0; i < n; i++ {
+		slug := "a" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + string(rune('a'+i/26))
+		tl.Articles = append(tl.Articles, timeline.Article{Slug: slug, Meta: timeline.Meta{Title: slug,
+			Date: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)}})
+		start, err := timeline.ParseDate("2019-05-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tl.Events = append(tl.Events, timeline.Event{ID: "e-" + slug, Title: "Event " + slug, Start: start,
+			Mentions: []timeline.Mention{{Article: slug}}})
+	}
+	b, err := Atom(tl, absoluteSite())
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := parseAtom(t, b)
+	if len(feed.Entries) != AtomEntries {
+		t.Fatalf("%d entries, want %d", len(feed.Entries), AtomEntries)
+	}
+	oldestKept := tl.Articles[n-AtomEntries].Meta.Date.Format(time.RFC3339)
+	if last := feed.Entries[len(feed.Entries)-1].Updated; last != oldestKept {
+		t.Errorf("the oldest entry kept is from %s, want %s", last, oldestKept)
+	}
+	if first := feed.Entries[0].Updated; first != tl.Articles[n-1].Meta.Date.Format(time.RFC3339) {
+		t.Errorf("the newest entry is from %s", first)
+	}
+}

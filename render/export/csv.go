@@ -28,8 +28,23 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	if err := w.Write(csvHeader); err != nil {
 		return fmt.Errorf("events.csv: %w", err)
 	}
+	if p.Fragments != nil {
+		w.Flush() // the header; the rows go to out one by one
+	}
 	for _, ev := range orderedEvents(tl.Events, true) {
-		if err := w.Write(safeCells(p.csvRow(*ev))); err != nil {
+		err := p.fragment(out, "csv", ev, "", func(dst io.Writer) error {
+			if p.Fragments == nil { // rows go through the one writer
+				return w.Write(safeCells(p.csvRow(*ev)))
+			}
+			row := csv.NewWriter(dst)
+			row.UseCRLF = true
+			if err := row.Write(safeCells(p.csvRow(*ev))); err != nil {
+				return err
+			}
+			row.Flush()
+			return row.Error()
+		}, nil)
+		if err != nil {
 			return fmt.Errorf("events.csv: event %s: %w", ev.ID, err)
 		}
 	}

@@ -63,7 +63,7 @@
 //     last calendar day covered (YYYY-MM-DD, end inclusive), precision the start's
 //     granularity name, sources the titles of the reporting articles separated by
 //     a semicolon and a space. A cell starting with = + - @ tab or CR gets a leading ' (formula injection).
-//   - Atom: one entry per event, newest first; entry updated = publication date of
+//   - Atom: one entry per event, newest first, the newest AtomEntries only; entry updated = publication date of
 //     the earliest article that reports the event (an editor's override-added event
 //     without article uses Site.Updated); entry id = the absolute event URL when
 //     BaseURL is set, else a urn:uuid (name-based, SHA-1) of the event ID: both stable

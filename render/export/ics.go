@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -21,6 +22,33 @@ func ICS(tl timeline.Timeline, s Site) ([]byte, error) {
 var icsConfig = ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}
 
 const icsEnd = "END:VCALENDAR\r\n"
+
+// stampPlaceholder is the DTSTAMP of a cached VEVENT; icsStampLine is how it
+// appears in the VEVENT's bytes (a property line is never folded this short).
+var (
+	stampPlaceholder = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
+	icsStampLine     = []byte("\r\nDTSTAMP:" + stampPlaceholder.Format(icsStampFormat) + "\r\n")
+)
+
+const icsStampFormat = "20060102T150405Z" // the library's UTC timestamp format
+
+// writeStamped writes a cached VEVENT with this build's DTSTAMP.
+func (p *site) writeStamped(w io.Writer, vevent []byte) error {
+	i := bytes.Index(vevent, icsStampLine)
+	if i < 0 { // an event outside what the format can write: no VEVENT
+		_, err := w.Write(vevent)
+		return err
+	}
+	stamp := "\r\nDTSTAMP:" + p.feedUpdated().UTC().Format(icsStampFormat) + "\r\n"
+	if _, err := w.Write(vevent[:i]); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, stamp); err != nil {
+		return err
+	}
+	_, err := w.Write(vevent[i+len(icsStampLine):])
+	return err
+}
 
 // WriteICS streams events.ics to w one VEVENT at a time: the calendar's
 // properties, each event as it is built, then the end line.
@@ -48,11 +76,21 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if _, err := io.WriteString(w, strings.TrimSuffix(head.String(), icsEnd)); err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
+	// With a fragment cache, a VEVENT is stored with a placeholder DTSTAMP
+	// (the build date, on its own short line) that writeStamped fills in.
+	stamp := p.feedUpdated()
+	if p.Fragments != nil {
+		stamp = stampPlaceholder
+	}
 	for _, ev := range orderedEvents(tl.Events, false) {
-		if vevent := p.vevent(*ev); vevent != nil {
-			if err := vevent.SerializeTo(w, &cfg); err != nil {
-				return fmt.Errorf("events.ics: event %s: %w", ev.ID, err)
+		err := p.fragment(w, "ics", ev, p.host(), func(w io.Writer) error {
+			if vevent := p.vevent(*ev, stamp); vevent != nil {
+				return vevent.SerializeTo(w, &cfg)
 			}
+			return nil
+		}, p.writeStamped)
+		if err != nil {
+			return fmt.Errorf("events.ics: event %s: %w", ev.ID, err)
 		}
 	}
 	if _, err := io.WriteString(w, icsEnd); err != nil {
@@ -63,13 +101,13 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 
 // vevent builds one VEVENT, or nil when the event lies outside what the format
 // can write (years 1 to 9999).
-func (p *site) vevent(ev timeline.Event) *ics.VEvent {
+func (p *site) vevent(ev timeline.Event, stamp time.Time) *ics.VEvent {
 	start, end, allDay := icsSpan(ev)
 	if start.Year() < 1 || end.Year() > 9999 {
 		return nil
 	}
 	v := ics.NewEvent(cleanText(ev.ID) + "@" + p.host())
-	v.SetDtStampTime(p.feedUpdated())
+	v.SetDtStampTime(stamp)
 	if allDay {
 		v.SetAllDayStartAt(start)
 		v.SetAllDayEndAt(end)

@@ -26,6 +26,9 @@ type Site struct {
 	// Updated is the build's "now", derived from content (never time.Now);
 	// zero means the latest article publication date.
 	Updated time.Time
+	// Fragments, when set, keeps each event's part of events.ics, events.csv
+	// and timeline.json between builds (see FragmentCache); nil renders all.
+	Fragments FragmentCache
 }
 
 // site is a Site checked and prepared once per export call.

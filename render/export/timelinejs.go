@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -62,8 +63,22 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 		if i > 0 {
 			out.Raw(",")
 		}
-		slide := p.tljsSlide(*ev, used)
-		out.Value(&slide)
+		id := uniqueSlug("ev-"+tljsSlug(ev.ID), used)
+		err := p.fragment(w, "tljs", ev, id, func(dst io.Writer) error {
+			if p.Fragments == nil { // straight into the stream
+				slide := p.tljsSlide(*ev, id)
+				out.Value(&slide)
+				return out.Err()
+			}
+			data, err := json.Marshal(p.tljsSlide(*ev, id))
+			if err == nil {
+				_, err = dst.Write(data)
+			}
+			return err
+		}, nil)
+		if err != nil {
+			return fmt.Errorf("timeline.json: event %s: %w", ev.ID, err)
+		}
 	}
 	out.Raw("]}\n")
 	if out.Err() != nil {
@@ -72,11 +87,11 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	return nil
 }
 
-func (p *site) tljsSlide(ev timeline.Event, used map[string]bool) tljsSlide {
+func (p *site) tljsSlide(ev timeline.Event, uniqueID string) tljsSlide {
 	slide := tljsSlide{
 		StartDate: firstParts(ev.Start),
 		Text:      tljsText{Headline: html.EscapeString(oneLine(ev.Title)), Text: p.tljsBody(ev)},
-		UniqueID:  uniqueSlug("ev-"+tljsSlug(ev.ID), used),
+		UniqueID:  uniqueID,
 	}
 	last, ranged := eventLast(ev)
 	if ranged || !tljsNative(ev.Start) {
