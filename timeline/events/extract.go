@@ -44,6 +44,10 @@ type extractor struct {
 	lastName string                       // the person most recently named, for "he" in titles
 	scratch  *scratch                     // pooled buffers the sentences live in
 	byKey    map[eventKey]*timeline.Event // date, title and end -> event, to merge repeats
+	// newsMonth: the article gives its news no day (see news.go); leadMonth:
+	// and its lede is in the simple past, so the lead event is at the month.
+	newsMonth, leadMonth bool
+	recentPast           *timeline.Event // undated past happenings of the publication month
 }
 
 // sentence is one sentence of the cleaned text.
@@ -69,6 +73,8 @@ func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
 	}
 	x.sents = x.splitSentences()
 	x.names = collectNames(x.sents, a.Meta.Publisher, x.scratch)
+	x.newsMonth = x.newsUndated()
+	x.leadMonth = x.newsMonth && x.ledeInSimplePast()
 	return x
 }
 
@@ -112,6 +118,9 @@ func (x *extractor) splitSentences() []sentence {
 		clear(dates[from:])
 		markDates(&s, dates[from:len(dates):len(dates)])
 		s.tense = finiteTense(&s)
+		if s.tense < 0 && reportsInPast(&s) {
+			s.tense = 1
+		}
 		s.clean = collapseSpace(text)
 		out = append(out, s)
 		prevEnd = sp.End
@@ -185,6 +194,11 @@ func (x *extractor) sentence(idx int, s *sentence) {
 		x.addLead(s)
 	case carry != nil && pastTense(s):
 		x.addMention(carry, s, x.mention(s, nil))
+	case flashback(s):
+		// The first occasion of something, told as background: not the
+		// article's news, and no narrative date to carry.
+	case x.undatedPast(s):
+		x.addRecentPast(s)
 	default:
 		x.addLead(s)
 	}
@@ -411,7 +425,7 @@ func (x *extractor) addLead(s *sentence) {
 		return
 	}
 	if x.lead == nil {
-		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
+		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.leadDate(), Lead: true}
 	}
 	x.addMention(x.lead, s, x.mention(s, nil))
 }

@@ -46,8 +46,10 @@ func TestDurationAndSetDateNothing(t *testing.T) {
 	if len(evs) != 1 || !evs[0].Lead {
 		t.Fatalf("want only the lead event, got %+v", evs)
 	}
-	if evs[0].Start.Value != "2021-03-05" || len(evs[0].Mentions) != 2 {
-		t.Errorf("lead event %s with %d mentions, want 2021-03-05 with 2", evs[0].Start.Value, len(evs[0].Mentions))
+	// The article gives its news no day and its lede is in the simple past,
+	// so the lead event is at the publication month (news.go).
+	if evs[0].Start.Value != "2021-03" || len(evs[0].Mentions) != 2 {
+		t.Errorf("lead event %s with %d mentions, want 2021-03 with 2", evs[0].Start.Value, len(evs[0].Mentions))
 	}
 }
 

@@ -1,0 +1,212 @@
+package events
+
+import "github.com/newsline/timeline/timeline"
+
+// When did the article's own news happen, as far as the article tells?
+//
+// An article that dates its news to a day ("today", "on Tuesday", "June 3")
+// lets every undated statement of the news take that day: the lead event sits
+// at the publication date and undated past-tense sentences carry the news day.
+// An article that never does so tells the reader only that its news happened
+// by the time it was published. Then a statement in the present tense ("the
+// store currently sells", "the update works with") is true on the
+// publication day, but a happening told in the simple past with no date
+// ("Apple released the kit", "Jobs also announced") happened at some day of
+// that time the article does not give: it is dated to the publication month,
+// not to a day nobody stated. News style backs the distinction: a lede in the
+// present perfect ("has released") reports what has just happened, while a
+// lede in the simple past normally carries its day, and one that does not
+// leaves the day unknown.
+
+// newsUndated reports whether the article gives its news no day: no date
+// expression outside quotations and datelines names a day or time within
+// recentDays before publication (or the publication day itself).
+func (x *extractor) newsUndated() bool {
+	if x.dct.IsZero() {
+		return false
+	}
+	for i := range x.sents {
+		s := &x.sents[i]
+		if isDateline(s) {
+			continue
+		}
+		for _, t := range s.timexes {
+			if x.recent(t.Date) && !quotedAt(s, t.Start) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// quotedAt reports whether the token starting at byte off of s is quoted.
+func quotedAt(s *sentence, off int) bool {
+	for _, tk := range s.toks {
+		if tk.end > off {
+			return tk.quoted
+		}
+	}
+	return false
+}
+
+// ledeInSimplePast reports whether the article's opening statement (its
+// first sentence that is not a dateline) is told in the simple past.
+func (x *extractor) ledeInSimplePast() bool {
+	for i := range x.sents {
+		s := &x.sents[i]
+		if isDateline(s) || !hasWord(s) {
+			continue
+		}
+		return simplePast(s)
+	}
+	return false
+}
+
+// simplePast reports a sentence told in the simple past: its first finite
+// verb is past and its main clause holds no present-tense verb ("iPods sold
+// in France already have the volume limited" reads "sold" as a participle;
+// "Apple Corps claims that ..." is present). Verbs inside a clause reported
+// by a verb of saying ("announced that the price will be cut") keep the
+// report in the past.
+func simplePast(s *sentence) bool {
+	if s.tense <= 0 {
+		return false
+	}
+	prev, prev2 := "", ""
+	prevName := false
+	for i, tk := range s.toks {
+		if tk.quoted || !tk.word {
+			continue
+		}
+		w := tk.lower()
+		// An -s form is a verb after its subject: a pronoun, a name or a
+		// noun with its determiner ("the union claims"), not after a
+		// determiner ("the claims") or a possessive.
+		subject := subjectPronouns[prev] || prevName || determiners[prev2] && !determiners[prev]
+		present := presentMarkers[w] && w != "'s" && !modals[w] ||
+			(presentVerbsS[w] || reportingVerbs[w] && w[len(w)-1] == 's') && subject
+		if present && insideReportedClause(s.toks, i) == 0 {
+			return false
+		}
+		prev, prev2, prevName = w, prev, tk.capitalised() && !sentenceOpeners[tk.text]
+	}
+	return true
+}
+
+// modals mark no tense of their own.
+var modals = set("will", "would", "can", "could", "may", "might", "must", "should", "shall")
+
+// monthOf is the calendar month of a day-precision date.
+func monthOf(d timeline.Date) timeline.Date {
+	m, err := timeline.ParseDate(d.Start.Format("2006-01"))
+	if err != nil {
+		return d
+	}
+	return m
+}
+
+// leadDate is the date of the lead event: the publication day, or its month
+// when the article gives its news no day and tells it in the simple past.
+func (x *extractor) leadDate() timeline.Date {
+	if x.leadMonth {
+		return monthOf(x.dct)
+	}
+	return x.dct
+}
+
+// undatedPast reports whether an undated sentence that carries no narrative
+// date is a statement made at an unknown day of the news: the article gives
+// its news no day and the sentence reports, in the simple past, what someone
+// announced, said or described. (When the lede itself is in the simple past,
+// the lead event is already at the month and holds it.) Other undated past
+// sentences are background whose date the article does not give ("The war
+// lasted 44 days"); they stay with the lead event as before.
+func (x *extractor) undatedPast(s *sentence) bool {
+	return x.newsMonth && !x.leadMonth && simplePast(s) && toldInPast(s)
+}
+
+// addRecentPast adds an undated past-tense sentence to the article's one
+// event of the publication month, titled by the first such sentence.
+func (x *extractor) addRecentPast(s *sentence) {
+	if x.recentPast == nil {
+		title := x.clauseTitle(s, anchor{kind: anchorClause})
+		x.recentPast = &timeline.Event{Title: title, Start: monthOf(x.dct)}
+		x.events = append(x.events, x.recentPast)
+	}
+	x.addMention(x.recentPast, s, x.mention(s, nil))
+}
+
+// flashback reports an undated sentence that tells the first occasion of
+// something as the background of the news ("When the minister first
+// presented the plan, she praised ..."): it happened before the news, at a
+// time the article does not give, so it dates no event. Only a subordinate
+// "when" clause opening the sentence counts; "first" elsewhere often means
+// "at first" on the news day ("Police first denied the reports").
+func flashback(s *sentence) bool {
+	if len(s.toks) == 0 || s.toks[0].quoted || s.toks[0].lower() != "when" {
+		return false
+	}
+	for _, tk := range s.toks[1:] {
+		if tk.text == "," || tk.quoted {
+			return false
+		}
+		switch tk.lower() {
+		case "first", "originally", "initially":
+			return true
+		}
+	}
+	return false
+}
+
+// reportsInPast reports a sentence whose main clause reports, in the past
+// tense, what someone said ("Sales are rising, the minister said"; "Prices
+// fell. The firm also noted that ..."): the speech act is a past happening
+// even when a present-tense verb comes first. A participle after an
+// auxiliary ("has announced", "is believed") and a verb inside a reported
+// clause ("Analysts say the firm announced") do not count.
+func reportsInPast(s *sentence) bool {
+	for i, tk := range s.toks {
+		if tk.quoted || !saysAt(s.toks, i) {
+			continue
+		}
+		w := tk.lower()
+		if !pastMarkers[w] && !(len(w) > 4 && w[len(w)-2:] == "ed") {
+			continue
+		}
+		if i > 0 && auxiliaries[s.toks[i-1].lower()] || i > 1 && auxiliaries[s.toks[i-2].lower()] && s.toks[i-1].lower() != "and" {
+			continue
+		}
+		if insideReportedClause(s.toks, i) > 0 {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// toldInPast reports a sentence whose main clause tells, in the past tense,
+// what someone said, announced or described: reportsInPast, or one of the
+// verbs of speech that introduce no reported clause ("He described the
+// range as ...", "She called the plan a mistake").
+func toldInPast(s *sentence) bool {
+	if reportsInPast(s) {
+		return true
+	}
+	for i, tk := range s.toks {
+		if tk.quoted || !tk.word || !speechActs[tk.lower()] || i > 0 && auxiliaries[s.toks[i-1].lower()] {
+			continue
+		}
+		if insideReportedClause(s.toks, i) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// speechActs are past-tense verbs of speech beside the reporting verbs.
+var speechActs = set("described", "called", "declared", "promised", "pledged", "vowed", "urged",
+	"predicted", "praised", "criticised", "criticized", "demanded", "replied", "answered",
+	"commented", "remarked", "stressed", "emphasised", "emphasized")
+
+// auxiliaries precede a participle: the verb form after them is not a past tense.
+var auxiliaries = set("has", "have", "had", "having", "is", "are", "was", "were", "be", "been", "being", "'s", "'ve", "will", "would")
