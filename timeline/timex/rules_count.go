@@ -220,11 +220,57 @@ var countRule = &rule{
 		if d.mod(j, mA) && n == 1 && (d.mod(i-1, mPer) || d.lowerIs(i-1, "times")) {
 			return match{}, false
 		}
+		if !the && !lead && !adjective && aheadIn(d, i, end) {
+			if m, ok := pointAhead(i, end, n, u, end != k+1); ok {
+				return m, true
+			}
+		}
 		if someDay(d, i, j, end, u) {
 			return fixed(i, end, timeline.TypeDate, "FUTURE_REF")
 		}
 		return fixed(i, end, timeline.TypeDuration, durationValue(n, u))
 	},
+}
+
+// aheadIn reports whether the count at [i, end) follows "in" in a clause that
+// looks ahead ("will be redeemed in five years", "may, in a year or two,
+// save"): then it names the point that far from publication, which TimeML
+// marks as a DATE. Not after a superlative or "first" ("the first rise in
+// five years", "the biggest gain in a year"): that measures a stretch.
+func aheadIn(d *doc, i, end int) bool {
+	if !d.lowerIs(i-1, "in") || d.toks[i-1].upper {
+		return false
+	}
+	if d.lowerIs(end, "that") || d.lowerIs(end, "which") || d.lowerIs(end, "when") || d.mod(end, mOf) {
+		return false // "minimal in a quarter that lost money": some stretch, described
+	}
+	for k := i - 2; k >= 0 && k >= i-4; k-- {
+		if d.toks[k].kind != tWord {
+			break
+		}
+		w := d.textOf(k)
+		if d.lowerIs(k, "first") || d.lowerIs(k, "time") || d.lowerIs(k, "once") || (len(w) > 4 && w[len(w)-3:] == "est") {
+			return false
+		}
+	}
+	t := clauseTense(d, i, end)
+	return t > 0 || (t == 0 && modalBefore(d, i))
+}
+
+// pointAhead is the date n units after publication ("in five years"), or
+// FUTURE_REF when the count is hedged ("in a year or two").
+func pointAhead(i, end, n int, u uint8, hedged bool) (match, bool) {
+	switch u {
+	case uDay, uWeek, uMonth, uQuarter, uYear:
+	case uDecade:
+		u, n = uYear, n*10
+	default:
+		return match{}, false // hours and minutes ahead are clock times; centuries are no point
+	}
+	if hedged || n <= 0 {
+		return fixed(i, end, timeline.TypeDate, "FUTURE_REF")
+	}
+	return one(i, end, timeline.TypeDate, relPoint(anchorDCT, u, n))
 }
 
 // distance reads "two weeks ago" (from the publication date) and "a year

@@ -24,27 +24,7 @@ func (r *resolver) tenseDir(e expr) int {
 	case (d.lowerIs(e.i-1, "by") || d.lowerIs(e.i-1, "effective")) && e.pt.month > 0 && e.pt.weekday < 0:
 		return 1 // a deadline or a start: "finish the work by August", "effective Feb. 1"
 	}
-	best, bestDist := 0, 1<<30
-	for k := e.i - 1; k >= 0 && e.i-k <= 30; k-- {
-		if sentenceEndAt(d, k) {
-			break
-		}
-		if t := tenseOf(d, k); t != 0 {
-			best, bestDist = t, e.i-k
-			break
-		}
-	}
-	for k := e.j; k < d.n() && k-e.j < 30; k++ {
-		if d.toks[k].gap == gPara || sentenceEndAt(d, k) || clauseMarkAt(d, k) {
-			break // what follows a closing quote or parenthesis is another clause ("(4 a.m. Thursday),'' he said")
-		}
-		if t := tenseOf(d, k); t != 0 {
-			if k-e.j+1 < bestDist {
-				best = t
-			}
-			break
-		}
-	}
+	best := clauseTense(d, e.i, e.j)
 	if best == 0 {
 		if e.pt.weekday >= 0 {
 			return -1 // news reports mostly tell what happened
@@ -53,6 +33,50 @@ func (r *resolver) tenseDir(e expr) int {
 	}
 	return best
 }
+
+// clauseTense returns the tense of the clause holding tokens [i, j): the
+// nearest tense marker before or after them in the sentence (-1, +1 or 0).
+func clauseTense(d *doc, i, j int) int {
+	best, bestDist := 0, 1<<30
+	for k := i - 1; k >= 0 && i-k <= 30; k-- {
+		if sentenceEndAt(d, k) {
+			break
+		}
+		if t := tenseOf(d, k); t != 0 {
+			best, bestDist = t, i-k
+			break
+		}
+	}
+	for k := j; k < d.n() && k-j < 30; k++ {
+		if d.toks[k].gap == gPara || sentenceEndAt(d, k) || clauseMarkAt(d, k) {
+			break // what follows a closing quote or parenthesis is another clause ("(4 a.m. Thursday),'' he said")
+		}
+		if t := tenseOf(d, k); t != 0 {
+			if k-j+1 < bestDist {
+				best = t
+			}
+			break
+		}
+	}
+	return best
+}
+
+// modalBefore reports whether a modal of possibility ("may", "could") comes
+// shortly before token i in its sentence, not as "may have" (a past guess):
+// what it says lies ahead.
+func modalBefore(d *doc, i int) bool {
+	for k := i - 1; k >= 0 && i-k <= 6; k-- {
+		if sentenceEndAt(d, k) {
+			return false
+		}
+		if k+1 < d.n() && d.toks[k].kind == tWord && inSet(modals, d.textOf(k)) && !d.lowerIs(k+1, "have") {
+			return true
+		}
+	}
+	return false
+}
+
+var modals = map[string]bool{"may": true, "might": true, "could": true, "can": true, "should": true, "must": true}
 
 // clauseMarkAt reports whether token k is a quotation mark or a parenthesis:
 // the words beyond it belong to another clause (the attribution after a quote,
