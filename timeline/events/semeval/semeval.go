@@ -243,6 +243,31 @@ func Score(c *Corpus, extract func(timeline.Article) []timeline.Event) Result {
 	return r
 }
 
+// ByArticle splits a timeline merged across the corpus back into each
+// article's events, keyed by article slug: an event several articles tell
+// appears once per article, with that article's mentions and the merged
+// date (refined by the more precise article), as the site shows it. Scoring
+// these measures the dates readers see rather than one article's guesses.
+func ByArticle(tl timeline.Timeline) map[string][]timeline.Event {
+	out := map[string][]timeline.Event{}
+	for _, ev := range tl.Events {
+		var slugs []string
+		own := map[string][]timeline.Mention{}
+		for _, m := range ev.Mentions {
+			if own[m.Article] == nil {
+				slugs = append(slugs, m.Article)
+			}
+			own[m.Article] = append(own[m.Article], m)
+		}
+		for _, slug := range slugs {
+			e := ev
+			e.Mentions = own[slug]
+			out[slug] = append(out[slug], e)
+		}
+	}
+	return out
+}
+
 func (d *Doc) sentenceAt(off int) (int, bool) {
 	for n, sp := range d.Sentences {
 		if off >= sp.Start && off < sp.End {

@@ -61,3 +61,22 @@ func TestScoreCountsRecallAndDisagreement(t *testing.T) {
 		t.Errorf("disagree %d of %d %v, want the month-precise 2001-06 only", r.Disagree, r.OnGold, r.Conflicts)
 	}
 }
+
+func TestByArticleKeepsEachArticlesMentionsWithTheMergedDate(t *testing.T) {
+	day, _ := timeline.ParseDate("2001-06-02")
+	year, _ := timeline.ParseDate("2001")
+	tl := timeline.Timeline{Events: []timeline.Event{
+		{Title: "port built", Start: day, Mentions: []timeline.Mention{{Article: "a"}, {Article: "b"}, {Article: "a"}}},
+		{Title: "port sold", Start: year, Mentions: []timeline.Mention{{Article: "b"}}},
+	}}
+	got := ByArticle(tl)
+	if len(got["a"]) != 1 || len(got["a"][0].Mentions) != 2 || got["a"][0].Start.Value != "2001-06-02" {
+		t.Errorf("article a: %+v", got["a"])
+	}
+	if len(got["b"]) != 2 || len(got["b"][0].Mentions) != 1 || got["b"][1].Title != "port sold" {
+		t.Errorf("article b: %+v", got["b"])
+	}
+	if len(tl.Events[0].Mentions) != 3 {
+		t.Errorf("the timeline was changed: %+v", tl.Events[0])
+	}
+}
