@@ -212,3 +212,43 @@ func benchIncremental(b *testing.B, warm bool) {
 	b.ReportMetric(float64(changed), "pages-rendered")
 	b.ReportMetric(float64(written)/(1024*1024), "MB-rendered")
 }
+
+// BenchmarkPageKinds renders every page of one kind of a 10,000-event site
+// and reports CPU microseconds and allocations per page: where a full
+// build's render time goes.
+func BenchmarkPageKinds(b *testing.B) {
+	tl := synthetic(b, 10000)
+	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+	plan, err := Plan(tl, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kinds := map[string][]Page{}
+	for _, p := range plan {
+		kind := strings.SplitN(p.Path, "/", 2)[0]
+		if !strings.Contains(p.Path, "/") {
+			kind = "site-wide"
+		}
+		kinds[kind] = append(kinds[kind], p)
+	}
+	for _, kind := range []string{"events", "articles", "years", "embed", "search", "site-wide"} {
+		pages := kinds[kind]
+		b.Run(kind, func(b *testing.B) {
+			var buf bytes.Buffer
+			b.ReportAllocs()
+			cpu0, _ := cputime.Process()
+			for i := 0; i < b.N; i++ {
+				for _, p := range pages {
+					buf.Reset()
+					if err := p.Render(&buf); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			if cpu1, ok := cputime.Process(); ok {
+				b.ReportMetric((cpu1-cpu0).Seconds()*1e6/float64(b.N*len(pages)), "cpu-µs/page")
+			}
+			b.ReportMetric(float64(len(pages)), "pages")
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"html/template"
 	"strings"
 
 	"github.com/newsline/timeline/timeline"
@@ -15,6 +16,7 @@ type eventView struct {
 	Mentions        []mentionView
 	Manual          bool
 	Prev, Next      *eventLink
+	Main            template.HTML // the page's content, written by eventMain
 }
 
 type eventLink struct {
@@ -51,6 +53,11 @@ func (s *site) eventPage(i int) Page {
 		if next != nil {
 			v.Next = s.linkTo(i+1, d.Root)
 		}
+		main, err := eventMain(v)
+		if err != nil {
+			return d, err
+		}
+		v.Main = main
 		d.Event = v
 		ld, err := s.eventJSONLD(*ev)
 		if err != nil {

@@ -225,6 +225,7 @@ type eventRow struct {
 	EndYear                     string // last year of a range that ends in a later year
 	Date                        eventDate
 	Sources                     []sourceRef
+	embed                       bool // links open in the host page (target="_top")
 }
 
 type sourceRef struct{ Slug, Label, Href string }
@@ -232,7 +233,7 @@ type sourceRef struct{ Slug, Label, Href string }
 func (s *site) indexPage() Page {
 	return s.htmlPage("index.html", s.pageKey(s.tlKey, "index"), func() (pageData, error) {
 		d := s.page("index", "index.html", "")
-		d.Index = s.indexView(d.Root)
+		d.Index = s.indexView(d.Root, false)
 		return d, nil
 	})
 }
@@ -242,7 +243,7 @@ func (s *site) embedPage() Page {
 		d := s.page("embed", "embed/index.html", "Embedded timeline")
 		d.Embed = true
 		d.Canonical = ""
-		d.Index = s.indexView(d.Root)
+		d.Index = s.indexView(d.Root, true)
 		return d, nil
 	})
 }
@@ -250,10 +251,10 @@ func (s *site) embedPage() Page {
 // indexView describes the timeline page. The rows of a large timeline are
 // not held in memory: Years and each year's Events are iterators the template
 // ranges over, so a row is built just before it is written.
-func (s *site) indexView(root string) *indexView {
+func (s *site) indexView(root string, embed bool) *indexView {
 	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
 	years := s.yearGroups(nil)
-	v.Years = s.yearSeq(years, root, s.entityRefs)
+	v.Years = s.yearSeq(years, root, embed, s.entityRefs)
 	v.Strip = stripOf(years, nil)
 	if v.Strip != nil {
 		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
@@ -273,10 +274,10 @@ func (s *site) embedSnippet() string {
 
 // yearSeq yields the year groups with their rows, built as they are written;
 // refs gives an event's entity references on the page.
-func (s *site) yearSeq(years []yearView, root string, refs func(int) string) iter.Seq[yearView] {
+func (s *site) yearSeq(years []yearView, root string, embed bool, refs func(int) string) iter.Seq[yearView] {
 	return func(yield func(yearView) bool) {
 		for _, y := range years {
-			y.Events = s.rows(y.events, root, refs)
+			y.Events = s.rows(y.events, root, embed, refs)
 			if !yield(y) {
 				return
 			}
@@ -312,10 +313,10 @@ func (s *site) yearGroups(list []int32) []yearView {
 }
 
 // rows yields the timeline rows of the listed events for a page at root.
-func (s *site) rows(list []int32, root string, refs func(int) string) iter.Seq[eventRow] {
+func (s *site) rows(list []int32, root string, embed bool, refs func(int) string) iter.Seq[eventRow] {
 	return func(yield func(eventRow) bool) {
 		for _, i := range list {
-			if !yield(s.eventRow(int(i), root, refs)) {
+			if !yield(s.eventRow(int(i), root, embed, refs)) {
 				return
 			}
 		}
@@ -355,9 +356,9 @@ func (s *site) entityRefs(i int) string {
 	return string(b)
 }
 
-func (s *site) eventRow(i int, root string, refs func(int) string) eventRow {
+func (s *site) eventRow(i int, root string, embed bool, refs func(int) string) eventRow {
 	ev := &s.tl.Events[i]
-	row := eventRow{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}, Href: root + "events/" + ev.ID + "/index.html"}
+	row := eventRow{embed: embed, ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i}, Href: root + "events/" + ev.ID + "/index.html"}
 	if !ev.Start.IsZero() {
 		row.Year = strconv.Itoa(ev.Start.Start.Year())
 		if ev.End != nil && !ev.End.IsZero() && ev.End.Start.Year() > ev.Start.Start.Year() {

@@ -235,7 +235,7 @@ func (s *site) listed(l *listing) int {
 // summary and strip of the whole timeline, the years, the latest events.
 func (s *site) latestView(root string, embed bool) *indexView {
 	p := s.paged
-	v := s.listingRows(p.latest, root)
+	v := s.listingRows(p.latest, root, embed)
 	years := make([]yearView, len(p.years))
 	for i, y := range p.years {
 		years[i] = yearView{Label: y.Label, Anchor: "y" + y.Slug, count: s.listed(y)}
@@ -261,7 +261,7 @@ func (s *site) latestView(root string, embed bool) *indexView {
 
 // listingView is a year or month page.
 func (s *site) listingView(l *listing, root string, embed bool) *indexView {
-	v := s.listingRows(l, root)
+	v := s.listingRows(l, root, embed)
 	pv := v.Paged
 	pv.Heading = l.Label
 	v.Summary = plural(s.listed(l), "event") + " in " + l.Label + "."
@@ -289,7 +289,7 @@ func (s *site) listingView(l *listing, root string, embed bool) *indexView {
 }
 
 // listingRows is the part of a listing page's view that its events make.
-func (s *site) listingRows(l *listing, root string) *indexView {
+func (s *site) listingRows(l *listing, root string, embed bool) *indexView {
 	table, refs := s.pageEntities(l.events)
 	v := &indexView{Entities: table, Large: len(l.events) >= largeTimeline,
 		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}}
@@ -297,7 +297,7 @@ func (s *site) listingRows(l *listing, root string) *indexView {
 	if len(l.events) > 0 {
 		years = s.yearGroups(l.events)
 	}
-	v.Years = s.yearSeq(years, root, refs)
+	v.Years = s.yearSeq(years, root, embed, refs)
 	return v
 }
 

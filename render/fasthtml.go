@@ -1,0 +1,237 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"sync"
+)
+
+// The two pieces of HTML a site has most of, an event page's content (one per
+// event) and a timeline row (two per event: the year page and its embed
+// counterpart), are written by the Go code below instead of html/template,
+// whose reflection made up most of their cost. The bytes are those the
+// templates wrote: fasthtml_test.go executes the former templates on hostile
+// and generated events and compares. Escaping follows html/template's rules
+// for text and quoted attributes; an href that is not made of the characters
+// site paths use goes through html/template itself.
+
+// appendText appends s escaped as html/template escapes a string in text or
+// in a quoted attribute value (its htmlReplacementTable).
+func appendText(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var repl string
+		switch s[i] {
+		case 0:
+			repl = "\uFFFD"
+		case '"':
+			repl = "&#34;"
+		case '&':
+			repl = "&amp;"
+		case '\'':
+			repl = "&#39;"
+		case '+':
+			repl = "&#43;"
+		case '<':
+			repl = "&lt;"
+		case '>':
+			repl = "&gt;"
+		default:
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = append(b, repl...)
+		start = i + 1
+	}
+	return append(b, s[start:]...)
+}
+
+// appendHref appends a URL for a quoted href attribute, as html/template
+// writes it between href=" and ". Site paths (folder names checked by
+// segmentOK, "../", "#" anchors) pass its URL filter, normaliser and
+// attribute escaper unchanged; anything else is escaped by html/template itself.
+func appendHref(b []byte, u string) []byte {
+	if plainHref(u) {
+		return append(b, u...)
+	}
+	var out strings.Builder
+	if err := hrefTemplate().Execute(&out, u); err != nil {
+		return append(b, "#ZgotmplZ"...)
+	}
+	s := strings.TrimSuffix(strings.TrimPrefix(out.String(), `<a href="`), `">`)
+	return append(b, s...)
+}
+
+func plainHref(u string) bool {
+	if u == "" {
+		return false
+	}
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '/' || c == '#' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+var hrefTmpl struct {
+	once sync.Once
+	t    *template.Template
+}
+
+// hrefTemplate escapes a value as html/template does inside href="...".
+func hrefTemplate() *template.Template {
+	hrefTmpl.once.Do(func() {
+		hrefTmpl.t = template.Must(template.New("href").Parse(`<a href="{{.}}">`))
+	})
+	return hrefTmpl.t
+}
+
+// HTML writes the row as the "timeline" template's row did.
+func (r eventRow) HTML() (template.HTML, error) {
+	b := make([]byte, 0, 512)
+	b = append(b, `<li class="ev" id="e-`...)
+	b = appendText(b, r.ID)
+	b = append(b, `" data-y="`...)
+	b = appendText(b, r.Year)
+	b = append(b, '"')
+	if r.EndYear != "" {
+		b = append(b, ` data-y2="`...)
+		b = appendText(b, r.EndYear)
+		b = append(b, '"')
+	}
+	if r.EntityRefs != "" {
+		b = append(b, ` data-e="`...)
+		b = appendText(b, r.EntityRefs)
+		b = append(b, '"')
+	}
+	date, err := r.Date.HTML()
+	if err != nil {
+		return "", err
+	}
+	b = append(b, `><span class="when">`...)
+	b = append(b, date...)
+	b = append(b, `</span> <a class="title" href="`...)
+	b = appendHref(b, r.Href)
+	b = append(b, '"')
+	b = r.appendTarget(b)
+	b = append(b, '>')
+	b = appendText(b, r.Title)
+	b = append(b, "</a>"...)
+	if len(r.Sources) > 0 {
+		b = append(b, ` <span class="src">`...)
+		for i, s := range r.Sources {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, `<a href="`...)
+			b = appendHref(b, s.Href)
+			b = append(b, '"')
+			b = r.appendTarget(b)
+			b = append(b, '>')
+			b = appendText(b, s.Label)
+			b = append(b, "</a>"...)
+		}
+		b = append(b, "</span>"...)
+	}
+	b = append(b, "</li>\n"...)
+	return template.HTML(b), nil
+}
+
+func (r eventRow) appendTarget(b []byte) []byte {
+	if r.embed {
+		return append(b, ` target="_top"`...)
+	}
+	return b
+}
+
+// eventMain writes an event page's content as event.html's "main" did.
+func eventMain(v *eventView) (template.HTML, error) {
+	b := make([]byte, 0, 4096)
+	date, err := v.Date.HTML()
+	if err != nil {
+		return "", err
+	}
+	b = append(b, "<article class=\"event\">\n<p class=\"when\">"...)
+	b = append(b, date...)
+	b = append(b, "</p>\n<h1>"...)
+	b = appendText(b, v.Title)
+	b = append(b, "</h1>\n"...)
+	if len(v.Entities) > 0 {
+		b = append(b, "<ul class=\"entities\" aria-label=\"People, places and organisations\">\n"...)
+		for _, e := range v.Entities {
+			h, err := e.HTML()
+			if err != nil {
+				return "", err
+			}
+			b = append(b, h...)
+			b = append(b, '\n')
+		}
+		b = append(b, "</ul>\n"...)
+	}
+	b = append(b, "<h2>"...)
+	b = appendText(b, v.MentionsHeading)
+	b = append(b, "</h2>\n"...)
+	if len(v.Mentions) > 0 {
+		b = append(b, "<ol class=\"mentions\">\n"...)
+		for i := range v.Mentions {
+			if b, err = appendMention(b, &v.Mentions[i]); err != nil {
+				return "", err
+			}
+		}
+		b = append(b, "</ol>\n"...)
+	} else if v.Manual {
+		b = append(b, "<p>Added by the editors of this timeline.</p>\n"...)
+	} else {
+		b = append(b, "<p>No source sentence recorded.</p>\n"...)
+	}
+	b = append(b, "</article>\n<nav class=\"prevnext\" aria-label=\"Previous and next event\">\n<ul>\n"...)
+	if p := v.Prev; p != nil {
+		b = append(b, `<li class="prev"><a rel="prev" href="`...)
+		b = appendHref(b, p.Href)
+		b = append(b, `"><span class="sr-only">Previous event: </span><span aria-hidden="true">← </span>`...)
+		b = appendText(b, p.Title)
+		b = append(b, "</a></li>\n"...)
+	}
+	if n := v.Next; n != nil {
+		b = append(b, `<li class="next"><a rel="next" href="`...)
+		b = appendHref(b, n.Href)
+		b = append(b, `"><span class="sr-only">Next event: </span>`...)
+		b = appendText(b, n.Title)
+		b = append(b, "<span aria-hidden=\"true\"> →</span></a></li>\n"...)
+	}
+	b = append(b, `<li class="up"><a href="`...)
+	b = appendHref(b, v.UpHref)
+	b = append(b, "\">Back to the timeline</a></li>\n</ul>\n</nav>\n"...)
+	return template.HTML(b), nil
+}
+
+func appendMention(b []byte, m *mentionView) ([]byte, error) {
+	b = append(b, "<li>\n<blockquote><p>"...)
+	b = appendText(b, m.Before)
+	if m.Mark != "" {
+		b = append(b, "<mark>"...)
+		b = appendText(b, m.Mark)
+		b = append(b, "</mark>"...)
+	}
+	b = appendText(b, m.After)
+	b = append(b, "</p></blockquote>\n<p class=\"cite\">"...)
+	if m.Slug != "" {
+		b = append(b, `<a href="`...)
+		b = appendHref(b, m.Href)
+		b = append(b, `">`...)
+		b = appendText(b, m.ArticleTitle)
+		b = append(b, "</a>"...)
+	} else {
+		b = appendText(b, m.ArticleTitle)
+	}
+	if m.Tail != nil {
+		h, err := m.Tail.HTML()
+		if err != nil {
+			return b, err
+		}
+		b = append(b, h...)
+	}
+	return append(b, "</p>\n</li>\n"...), nil
+}

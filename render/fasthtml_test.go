@@ -1,0 +1,120 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// The templates eventMain and eventRow.HTML replace, verbatim: the reference
+// their bytes are checked against.
+const (
+	refEventMain = `{{define "main"}}{{with .Event}}<article class="event">
+<p class="when">{{.Date.HTML}}</p>
+<h1>{{.Title}}</h1>
+{{if .Entities}}<ul class="entities" aria-label="People, places and organisations">
+{{range .Entities}}{{.HTML}}
+{{end}}</ul>
+{{end}}<h2>{{.MentionsHeading}}</h2>
+{{if .Mentions}}<ol class="mentions">
+{{range .Mentions}}<li>
+<blockquote><p>{{.Before}}{{if .Mark}}<mark>{{.Mark}}</mark>{{end}}{{.After}}</p></blockquote>
+<p class="cite">{{if .Slug}}<a href="{{.Href}}">{{.ArticleTitle}}</a>{{else}}{{.ArticleTitle}}{{end}}{{with .Tail}}{{.HTML}}{{end}}</p>
+</li>
+{{end}}</ol>
+{{else}}<p>{{if .Manual}}Added by the editors of this timeline.{{else}}No source sentence recorded.{{end}}</p>
+{{end}}</article>
+<nav class="prevnext" aria-label="Previous and next event">
+<ul>
+{{with .Prev}}<li class="prev"><a rel="prev" href="{{.Href}}"><span class="sr-only">Previous event: </span><span aria-hidden="true">← </span>{{.Title}}</a></li>
+{{end}}{{with .Next}}<li class="next"><a rel="next" href="{{.Href}}"><span class="sr-only">Next event: </span>{{.Title}}<span aria-hidden="true"> →</span></a></li>
+{{end}}<li class="up"><a href="{{.UpHref}}">Back to the timeline</a></li>
+</ul>
+</nav>
+{{end}}{{end}}`
+	refRow = `{{define "rows"}}{{range .Rows}}<li class="ev" id="e-{{.ID}}" data-y="{{.Year}}"{{with .EndYear}} data-y2="{{.}}"{{end}}{{with .EntityRefs}} data-e="{{.}}"{{end}}><span class="when">{{.Date.HTML}}</span> <a class="title" href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Title}}</a>{{with .Sources}} <span class="src">{{range $i, $s := .}}{{if $i}}, {{end}}<a href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Label}}</a>{{end}}</span>{{end}}</li>
+{{end}}{{end}}`
+)
+
+func refTemplates(t *testing.T) *template.Template {
+	t.Helper()
+	return template.Must(template.New("ref").Parse(refEventMain + refRow))
+}
+
+// TestFastHTMLMatchesTheTemplates renders every event page's content and
+// every timeline row (page and embed) of several timelines, hostile text
+// included, both ways, and compares the bytes.
+func TestFastHTMLMatchesTheTemplates(t *testing.T) {
+	ref := refTemplates(t)
+	seed, _ := seedTimeline(t)
+	hostile := fixture(t)
+	for i := range hostile.Events {
+		hostile.Events[i].Title += " + \x00 \xff\xfe \ufdd0 'q' \"dq\" <b>&amp;</b>"
+	}
+	hostile.Events[0].Mentions[0].Text = "A <sentence> with + and ' and \x00 and \xc3"
+	for name, tl := range map[string]timeline.Timeline{"fixture": fixture(t), "hostile": hostile, "seed": seed, "synthetic": synthetic(t, 300), "crowded": crowded(t, 120)} {
+		s, err := newSite(tl, Config{Title: "Ref", BaseURL: "https://school.example/x/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range tl.Events {
+			for _, root := range []string{"", "../../"} {
+				v := s.eventView(i, root)
+				if i > 0 {
+					v.Prev = s.linkTo(i-1, root)
+				}
+				if i+1 < len(tl.Events) {
+					v.Next = s.linkTo(i+1, root)
+				}
+				var want strings.Builder
+				if err := ref.ExecuteTemplate(&want, "main", pageData{Event: v}); err != nil {
+					t.Fatal(err)
+				}
+				got, err := eventMain(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(got) != want.String() {
+					t.Fatalf("%s: event %s content differs:\n got %q\nwant %q", name, tl.Events[i].ID, got, want.String())
+				}
+				for _, embed := range []bool{false, true} {
+					row := s.eventRow(i, root, embed, s.entityRefs)
+					want.Reset()
+					data := struct {
+						Rows  []eventRow
+						Embed bool
+					}{[]eventRow{row}, embed}
+					if err := ref.ExecuteTemplate(&want, "rows", data); err != nil {
+						t.Fatal(err)
+					}
+					got, err := row.HTML()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if string(got) != want.String() {
+						t.Fatalf("%s: row of %s (embed %v) differs:\n got %q\nwant %q", name, tl.Events[i].ID, embed, got, want.String())
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEscapersMatchHTMLTemplate: text, attribute and href escaping agree
+// with html/template on hostile strings, the href fallback included.
+func TestEscapersMatchHTMLTemplate(t *testing.T) {
+	tmpl := template.Must(template.New("e").Parse(`{{.}}|<p title="{{.}}">|<a href="{{.}}">`))
+	for _, s := range []string{"", "plain", "a+b", "<x> & \"y\" 'z'", "\x00nul", "bad \xff\xfe utf8", "\ufdd0\ufffe", "é ü 日本",
+		"../../events/a_b-c.d/index.html#e-x", "javascript:alert(1)", "https://example.org/a b?c=d&e=f", "#frag ment", "/root", "a\tb\nc", "%41%zz"} {
+		var want strings.Builder
+		if err := tmpl.Execute(&want, s); err != nil {
+			t.Fatal(err)
+		}
+		got := string(appendText(nil, s)) + `|<p title="` + string(appendText(nil, s)) + `">|<a href="` + string(appendHref(nil, s)) + `">`
+		if got != want.String() {
+			t.Errorf("%q:\n got %q\nwant %q", s, got, want.String())
+		}
+	}
+}
