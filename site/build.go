@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/newsline/timeline/internal/cputime"
 	"path/filepath"
+	"runtime/metrics"
 	"sort"
 	"time"
 
@@ -39,16 +40,30 @@ type builder struct {
 	errs  []error
 	clock time.Time     // start of the current stage
 	cpu   time.Duration // process CPU time at the start of the current stage
+	gc    time.Duration // garbage collector CPU time at the start of the current stage
 }
 
 // lap records the time since the previous lap as the named stage's.
 func (b *builder) lap(stage string) {
 	now := time.Now()
 	cpu, _ := cputime.Process()
+	gc := gcCPU()
 	if !b.clock.IsZero() {
-		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu})
+		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GC: gc - b.gc})
 	}
-	b.clock, b.cpu = now, cpu
+	b.clock, b.cpu, b.gc = now, cpu, gc
+}
+
+// gcCPU is the runtime's estimate of the CPU time spent collecting garbage so
+// far: the stage timings show it because at scale it grows faster than the
+// work (a larger live heap is marked on every cycle).
+func gcCPU() time.Duration {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return time.Duration(s[0].Value.Float64() * float64(time.Second))
 }
 
 func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...) }
@@ -113,11 +128,18 @@ func (b *builder) inputDirs() ([]string, error) {
 // timeline ingests, extracts, merges and applies the overrides.
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
-	arts, loadErrs := safeLoad(o.Stages.Load, b.fs, dirs, o.Date)
-	b.fail(loadErrs...)
-	b.lap("load")
 	cache := openExtractCache(b.fs, o.CacheDir, o.Version, !o.NoCache)
 	b.warn(cache.warnings...)
+	b.lap("cache")
+	load := o.Stages.Load
+	if o.Stages.parseCache {
+		load = func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
+			return loadArticlesWith(fs, dirs, date, cachedParse(cache, o.Version, &b.sum.Parsed))
+		}
+	}
+	arts, loadErrs := safeLoad(load, b.fs, dirs, o.Date)
+	b.fail(loadErrs...)
+	b.lap("load")
 	x := extractAll(arts, o, cache)
 	b.fail(x.errs...)
 	b.warn(x.warnings...)

@@ -144,27 +144,51 @@ func articleKey(version string, a timeline.Article) [32]byte {
 // get returns the cached events for key; ok is false on a miss. An entry that
 // does not decode is a miss plus a warning. Safe for concurrent use.
 func (c *extractCache) get(key [32]byte, path string) (events []timeline.Event, ok bool, warn string) {
-	if !c.read {
-		return nil, false, ""
-	}
-	enc, found := c.records[key]
+	enc, found := c.record(key)
 	if !found {
 		return nil, false, ""
 	}
 	events, err := decodeEvents(enc)
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if err != nil {
-		c.undecodable = true
+		c.markUndecodable(key)
 		return nil, false, fmt.Sprintf("%s: unreadable cache record for %s (%v), extracting again", c.file, path, err)
 	}
-	c.used[key] = true
 	return events, true, ""
+}
+
+// record returns the encoded record for key and marks it used (kept in the
+// pack); ok is false on a miss or with NoCache. Safe for concurrent use.
+func (c *extractCache) record(key [32]byte) (enc string, ok bool) {
+	if !c.read {
+		return "", false
+	}
+	enc, ok = c.records[key]
+	if ok {
+		c.mu.Lock()
+		c.used[key] = true
+		c.mu.Unlock()
+	}
+	return enc, ok
+}
+
+// markUndecodable notes that the record for key passed its CRC but did not
+// decode: it is no longer used, and the pack is compacted at the end of the
+// build, which drops it.
+func (c *extractCache) markUndecodable(key [32]byte) {
+	c.mu.Lock()
+	c.undecodable = true
+	delete(c.used, key)
+	c.mu.Unlock()
 }
 
 // put writes freshly extracted events to the pack. Safe for concurrent use.
 func (c *extractCache) put(key [32]byte, events []timeline.Event) {
-	rec := appendRecords(nil, []packRecord{{key: key, events: string(appendEvents(nil, events))}})
+	c.putRecord(key, string(appendEvents(nil, events)))
+}
+
+// putRecord writes one fresh record to the pack. Safe for concurrent use.
+func (c *extractCache) putRecord(key [32]byte, enc string) {
+	rec := appendRecords(nil, []packRecord{{key: key, events: enc}})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = true

@@ -70,6 +70,10 @@ type Stages struct {
 	Overrides func(fs afero.Fs, contentDir string, tl *timeline.Timeline) []error
 	// Plan reads the site configuration from contentDir and lists the pages.
 	Plan func(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error)
+
+	// parseCache is set when Load is the real ingest (left nil): Build then
+	// parses only the articles whose bytes changed (articlecodec.go).
+	parseCache bool
 }
 
 // Summary tells what a build did.
@@ -79,6 +83,7 @@ type Summary struct {
 	Pages     int           // pages published (rendered + reused)
 	Rendered  int           // pages rendered this time
 	Reused    int           // pages whose Key did not change, copied from the previous site
+	Parsed    int           // articles parsed this time (the others came from the cache); with fake stages, 0
 	Extracted int           // articles whose events were extracted this time
 	CacheHits int           // articles whose events came from the cache
 	Warnings  []string      // things worth telling that did not fail the build
@@ -88,12 +93,14 @@ type Summary struct {
 	Timings   []Timing      // wall time per stage, in pipeline order
 }
 
-// Timing is the wall time of one pipeline stage, and the CPU time the whole
-// process spent meanwhile (zero where it is not measured).
+// Timing is the wall time of one pipeline stage, the CPU time the whole
+// process spent meanwhile (zero where it is not measured), and the part of it
+// the garbage collector took (the runtime's estimate).
 type Timing struct {
 	Stage   string
 	Elapsed time.Duration
 	CPU     time.Duration
+	GC      time.Duration
 }
 
 // TimingString lists the stage timings, wall/CPU: "load 0.41/0.30s, extract 2.10/3.90s, ...".
@@ -101,6 +108,15 @@ func (s Summary) TimingString() string {
 	parts := make([]string, len(s.Timings))
 	for i, t := range s.Timings {
 		parts[i] = fmt.Sprintf("%s %.2f/%.2fs", t.Stage, t.Elapsed.Seconds(), t.CPU.Seconds())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// GCString lists the garbage collector's CPU time per stage: "load 0.05s, extract 0.40s, ...".
+func (s Summary) GCString() string {
+	parts := make([]string, len(s.Timings))
+	for i, t := range s.Timings {
+		parts[i] = fmt.Sprintf("%s %.2fs", t.Stage, t.GC.Seconds())
 	}
 	return strings.Join(parts, ", ")
 }

@@ -149,7 +149,6 @@ type writer struct {
 	tmp     string // where rendered pages go
 	prev    manifest
 	inPlace bool
-	dirs    sync.Map // folders already created under tmp
 }
 
 type pageResult struct {
@@ -202,19 +201,16 @@ func (w *writer) writePage(pg Page) pageResult {
 	return pageResult{key: pg.Key, err: w.render(pg)}
 }
 
+// mkdirFor creates the folder of name. Nearly every page has a folder of its
+// own whose parent exists, so one Mkdir does it, without MkdirAll's
+// Stat-then-Mkdir walk; remembering the folders made saved nothing (no two
+// pages share one but the handful at the root) and held a 126,000-entry map
+// the collector marked on every cycle of the 10,000-article build.
 func (w *writer) mkdirFor(name string) error {
 	dir := filepath.Dir(name)
-	if _, done := w.dirs.Load(dir); done {
-		return nil
-	}
-	// Most pages have a folder of their own whose parent exists: one Mkdir
-	// instead of MkdirAll's Stat-then-Mkdir walk.
 	if err := w.fs.Mkdir(dir, 0o755); err != nil && !os.IsExist(err) {
-		if err := w.fs.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
+		return w.fs.MkdirAll(dir, 0o755)
 	}
-	w.dirs.Store(dir, true)
 	return nil
 }
 

@@ -34,7 +34,13 @@ func DefaultStages() Stages {
 // loadArticles reads content/ and seeds/; a raw text in seeds/ without a date
 // is skipped (seeds are read "where a sidecar gives the date").
 func loadArticles(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-	opts := ingest.Options{Date: date}
+	return loadArticlesWith(fs, dirs, date, nil)
+}
+
+// loadArticlesWith is loadArticles with parse in place of ingest.Parse (nil:
+// ingest.Parse); Build passes the parse cache (articlecodec.go).
+func loadArticlesWith(fs afero.Fs, dirs []string, date time.Time, parse func(string, []byte, []byte, ingest.Options) (timeline.Article, error)) ([]timeline.Article, []error) {
+	opts := ingest.Options{Date: date, ParseFile: parse}
 	if len(dirs) > 1 {
 		opts.OptionalDateDirs = dirs[1:]
 	}
@@ -79,6 +85,7 @@ func (s Stages) withDefaults() Stages {
 	d := DefaultStages()
 	if s.Load == nil {
 		s.Load = d.Load
+		s.parseCache = true
 	}
 	if s.Extract == nil {
 		s.Extract = d.Extract

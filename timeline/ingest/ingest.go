@@ -28,6 +28,9 @@ type Options struct {
 	// with neither sidecar nor Options.Date is skipped silently instead of
 	// being an error: `build` reads seeds/ "where a sidecar gives the date".
 	OptionalDateDirs []string
+	// ParseFile, when set, replaces Parse for each file Load reads: a build
+	// wraps Parse in a cache so unchanged articles are not parsed again.
+	ParseFile func(path string, raw, sidecar []byte, opts Options) (timeline.Article, error)
 }
 
 // hardMaxBytes caps MaxBytes: offset maps hold 32-bit offsets.

@@ -104,7 +104,11 @@ func (l *loader) file(root, path string, info fs.FileInfo, optional bool) {
 			return
 		}
 	}
-	a, err := Parse(path, raw, sidecar, l.opts)
+	parse := Parse
+	if l.opts.ParseFile != nil {
+		parse = l.opts.ParseFile
+	}
+	a, err := parse(path, raw, sidecar, l.opts)
 	switch {
 	case err != nil && optional && sidecar == nil && errors.Is(err, ErrNoDate):
 		return // seeds/ without a sidecar: not meant to be built

@@ -1,0 +1,212 @@
+package site
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/ingest"
+)
+
+// fieldNames lists a struct type's field names.
+func fieldNames(v any) []string {
+	t := reflect.TypeOf(v)
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i] = t.Field(i).Name
+	}
+	return names
+}
+
+// A field added to Article, Meta or ingest.Options must be added to the
+// article codec (or to parseKey) too; this test names the ones it knows.
+func TestArticleCodecCoversEveryField(t *testing.T) {
+	known := map[string]string{
+		"Article": "Path Slug Meta Format Raw Body Text Offsets SetAside Headline",
+		"Meta":    "Title Date DateText Source Author Publisher Tags Draft Slug Sample Extra",
+		"Options": "Date IncludeDrafts MaxBytes OptionalDateDirs ParseFile",
+	}
+	for name, v := range map[string]any{"Article": timeline.Article{}, "Meta": timeline.Meta{}, "Options": ingest.Options{}} {
+		if got := strings.Join(fieldNames(v), " "); got != known[name] {
+			t.Errorf("%s fields are now %q: encode the new ones in articlecodec.go (appendArticle, or parseKey for options), then update this list", name, got)
+		}
+	}
+
+	var m timeline.Meta
+	n := 0
+	v := reflect.ValueOf(&m).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		if v.Type().Field(i).Name != "Extra" { // an article with Extra is never cached
+			fill(v.Field(i), &n)
+		}
+	}
+	raw := []byte("---\nfront matter\n---\nthe body")
+	offsets := parsed(t, "x.md", "---\ntitle: T\ndate: 2024-01-02\n---\nAn \u201cofficial\u201d said.\n").Offsets
+	for _, body := range []string{"the body", "not a suffix"} {
+		a := timeline.Article{Path: "content/x.md", Slug: "x", Meta: m, Format: "markdown", Raw: raw, Body: body,
+			Text: "the text", Offsets: offsets, SetAside: []timeline.Span{{Start: 1, End: 2}, {Start: 3, End: 4}}, Headline: "H"}
+		enc, ok := appendArticle(nil, a)
+		if !ok {
+			t.Fatal("article not encodable")
+		}
+		got, err := decodeArticle(string(enc), a.Path, a.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, a) {
+			t.Errorf("round trip lost data:\n got %#v\nwant %#v", got, a)
+		}
+	}
+	if _, ok := appendArticle(nil, timeline.Article{Meta: timeline.Meta{Extra: map[string]any{"k": 1}}}); ok {
+		t.Error("an article with unknown front matter keys was encoded: their YAML values cannot round-trip exactly")
+	}
+}
+
+func parsed(t *testing.T, path, raw string) timeline.Article {
+	t.Helper()
+	a, err := ingest.Parse(path, []byte(raw), nil, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// Real articles (the generated corpus, Markdown and raw text with nil and empty
+// lists) decode to exactly what ingest.Parse returns.
+func TestParsedArticlesRoundTrip(t *testing.T) {
+	c := newscorpus.New(7)
+	var arts []timeline.Article
+	for i := 0; i < 20; i++ {
+		arts = append(arts, parsed(t, "content/a.md", string(c.Article(i))))
+	}
+	arts = append(arts,
+		parsed(t, "content/tags.md", "---\ntitle: T\ndate: 2024-01-02\ntags: []\nslug: s\n---\nText.\n"),
+		parsed(t, "content/empty.md", "---\ntitle: T\ndate: 2024-01-02T10:30:00+02:00\n---\n"),
+	)
+	txt, err := ingest.Parse("seeds/r.txt", []byte("RELATED ARTICLE: x\nA ﬁrst line, hy-\nphenated.\n"), []byte("date: 2024-06-14\ntitle: R\n"), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arts = append(arts, txt)
+	for _, a := range arts {
+		enc, ok := appendArticle(nil, a)
+		if !ok {
+			t.Fatalf("%s: not encodable", a.Path)
+		}
+		got, err := decodeArticle(string(enc), a.Path, a.Raw)
+		if err != nil {
+			t.Fatalf("%s: %v", a.Path, err)
+		}
+		if !reflect.DeepEqual(got, a) {
+			t.Errorf("%s: round trip differs:\n got %#v\nwant %#v", a.Path, got, a)
+		}
+	}
+}
+
+func TestDecodingGarbageArticleNeverPanics(t *testing.T) {
+	a := parsed(t, "content/a.md", string(newscorpus.New(3).Article(0)))
+	enc, _ := appendArticle(nil, a)
+	for n := 0; n < len(enc); n += 1 + n/50 {
+		if _, err := decodeArticle(string(enc[:n]), a.Path, a.Raw); err == nil {
+			t.Errorf("truncated to %d bytes: no error", n)
+		}
+	}
+	for i := 0; i < len(enc); i += 7 {
+		bad := []byte(string(enc))
+		bad[i] ^= 0xff
+		_, _ = decodeArticle(string(bad), a.Path, a.Raw) // must not panic
+	}
+}
+
+func TestParseKeyChangesWithWhatParseReads(t *testing.T) {
+	base := parseKey("v", "p.txt", []byte("raw"), nil, ingest.Options{})
+	for name, k := range map[string][32]byte{
+		"version":       parseKey("w", "p.txt", []byte("raw"), nil, ingest.Options{}),
+		"path":          parseKey("v", "q.txt", []byte("raw"), nil, ingest.Options{}),
+		"bytes":         parseKey("v", "p.txt", []byte("raw!"), nil, ingest.Options{}),
+		"empty sidecar": parseKey("v", "p.txt", []byte("raw"), []byte{}, ingest.Options{}),
+		"date option":   parseKey("v", "p.txt", []byte("raw"), nil, ingest.Options{Date: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)}),
+		"size limit":    parseKey("v", "p.txt", []byte("raw"), nil, ingest.Options{MaxBytes: 10}),
+	} {
+		if k == base {
+			t.Errorf("changing the %s keeps the parse key", name)
+		}
+	}
+	if parseKey("v", "p.txt", []byte("ab"), []byte("c"), ingest.Options{}) == parseKey("v", "p.txt", []byte("a"), []byte("bc"), ingest.Options{}) {
+		t.Error("bytes moved between the file and its sidecar keep the key")
+	}
+}
+
+// The real pipeline on a generated corpus: after adding, changing and deleting
+// articles, each cached incremental build publishes exactly what a --no-cache
+// build of the same content publishes, and parses and extracts only the
+// articles whose bytes changed.
+func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 30-article site six times")
+	}
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(11)
+	files := map[string]string{}
+	for i := 0; i < 30; i++ {
+		files["content/article-"+string(rune('a'+i/10))+string(rune('0'+i%10))+".md"] = string(corpus.Article(i))
+	}
+	writeFiles(t, fs, files)
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "incr-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name   string
+		change func()
+		parsed int
+	}{
+		{"add", func() { writeFiles(t, fs, map[string]string{"content/added.md": string(corpus.Article(100))}) }, 1},
+		{"change", func() {
+			writeFiles(t, fs, map[string]string{"content/article-a3.md": string(corpus.Article(101))})
+		}, 1},
+		{"delete", func() {
+			if err := fs.Remove("content/article-b7.md"); err != nil {
+				t.Fatal(err)
+			}
+		}, 0},
+	}
+	for _, step := range steps {
+		step.change()
+		incr, err := Build(fs, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if incr.Parsed != step.parsed || incr.Extracted != step.parsed || incr.Reused == 0 {
+			t.Errorf("%s: parsed %d, extracted %d, reused %d pages; want %d, %d, some", step.name, incr.Parsed, incr.Extracted, incr.Reused, step.parsed, step.parsed)
+		}
+		full := opts
+		full.NoCache, full.OutDir, full.CacheDir = true, "public-full", "cache-full"
+		if _, err := Build(fs, full); err != nil {
+			t.Fatalf("%s, full build: %v", step.name, err)
+		}
+		want, got := relTree(t, fs, full.OutDir), relTree(t, fs, opts.OutDir)
+		if len(got) != len(want) {
+			t.Errorf("%s: incremental site has %d files, full build %d", step.name, len(got), len(want))
+		}
+		for name, body := range want {
+			if got[name] != body {
+				t.Errorf("%s: %s differs from the full build", step.name, name)
+			}
+		}
+	}
+}
+
+// relTree is tree with the paths made relative to root.
+func relTree(t *testing.T, fs afero.Fs, root string) map[string]string {
+	out := map[string]string{}
+	for name, body := range tree(t, fs, root) {
+		out[strings.TrimPrefix(name, root+"/")] = body
+	}
+	return out
+}
