@@ -254,8 +254,39 @@ func isTitle(d *doc, m match) bool {
 			continue
 		}
 		if t.ent.unit != uNone || (t.ent.class == cDeictic && prev.kind == tWord) {
-			return true
+			// in a headline every word is capitalised, so capitals tell nothing
+			// ("Ferry Talks Resume This Week")
+			return !titleCaseLine(d, k)
 		}
 	}
 	return false
 }
+
+// titleCaseLine reports whether the line holding token k (up to 24 tokens
+// either way) capitalises all its words but short function words: a headline.
+func titleCaseLine(d *doc, k int) bool {
+	from, to := k, k+1
+	for from > 0 && k-from < 24 && d.toks[from].gap < gLine {
+		from--
+	}
+	for to < d.n() && to-k < 24 && d.toks[to].gap < gLine {
+		to++
+	}
+	words := 0
+	for i := from; i < to; i++ {
+		t := &d.toks[i]
+		if t.kind != tWord {
+			continue
+		}
+		if !t.upper && !inSet(headlineLower, d.textOf(i)) {
+			return false
+		}
+		words++
+	}
+	return words >= 3
+}
+
+// headlineLower are the words a Title Case headline leaves in lower case.
+var headlineLower = map[string]bool{"a": true, "an": true, "the": true, "of": true, "in": true, "on": true, "at": true,
+	"to": true, "for": true, "and": true, "or": true, "but": true, "by": true, "with": true, "as": true, "from": true,
+	"s": true}
