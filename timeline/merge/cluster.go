@@ -26,22 +26,25 @@ func cluster(cands []*candidate, x *pairIndex) [][]*candidate {
 	// groups only grow, so while both members still have those roots the
 	// groups stay incompatible, and the many edges between two large groups
 	// that were refused once are refused without comparing them all again.
-	refused := map[[2]int32][2]int32{}
-	for e, ok := edges.next(); ok; e, ok = edges.next() {
-		ri, rj := g.root[e.i], g.root[e.j]
+	refused := map[uint64]uint64{} // packed roots -> packed members
+	edges.each(func(i, j int32) {
+		ri, rj := g.root[i], g.root[j]
 		if ri == rj {
-			continue
+			return
 		}
-		key := [2]int32{min(ri, rj), max(ri, rj)}
-		if w, ok := refused[key]; ok && g.root[w[0]] == key[0] && g.root[w[1]] == key[1] {
-			continue
+		lo, hi := min(ri, rj), max(ri, rj)
+		key := packPair(lo, hi)
+		if w, ok := refused[key]; ok {
+			if a, b := unpackPair(w); g.root[a] == lo && g.root[b] == hi {
+				return
+			}
 		}
-		if a, b, ok := g.compatible(x, key[0], key[1]); !ok {
-			refused[key] = [2]int32{a, b}
-			continue
+		if a, b, ok := g.compatible(x, lo, hi); !ok {
+			refused[key] = packPair(a, b)
+			return
 		}
 		g.join(ri, rj)
-	}
+	})
 	return g.collect(cands)
 }
 

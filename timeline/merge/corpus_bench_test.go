@@ -72,3 +72,28 @@ func extractedCorpus(b *testing.B, n int) ([]timeline.Article, [][]timeline.Even
 	})
 	return c.articles, c.per, c.total
 }
+
+// BenchmarkMergeScale10k merges the candidates of the site scale benchmark's
+// 10,000 generated articles (about 190,000 candidates) and reports the
+// process CPU time per event and per build.
+func BenchmarkMergeScale10k(b *testing.B) {
+	articles, per := scaleCorpus(b)
+	total := 0
+	for _, evs := range per {
+		total += len(evs)
+	}
+	merge.Merge(articles, per) // untimed: the first pass grows the heap
+	runtime.GC()
+	b.ResetTimer()
+	cpu0, ok0 := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		merge.Merge(articles, per)
+	}
+	cpu1, ok1 := cputime.Process()
+	if ok0 && ok1 {
+		cpu := float64((cpu1 - cpu0).Nanoseconds()) / float64(b.N)
+		b.ReportMetric(cpu/float64(total), "cpu-ns/event")
+		b.ReportMetric(cpu/1e6, "cpu-ms/build")
+	}
+	b.ReportMetric(float64(total), "candidates")
+}

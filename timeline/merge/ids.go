@@ -2,9 +2,9 @@ package merge
 
 import (
 	"cmp"
+	"slices"
 	"crypto/sha256"
 	"encoding/hex"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -32,7 +32,7 @@ const IDLength = 10
 // first keeps the hash, the next get "-2", "-3"...
 func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candidate, pub map[string]time.Time) {
 	type slot struct {
-		hash  string
+		hash  uint64 // the ID's bytes, big-endian: orders as the ID's hex does
 		first int // index in the event's mentions of the mention hashed (-1 when none)
 		index int
 	}
@@ -41,7 +41,7 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 	for i, ev := range events {
 		var first int
 		buf, first = idBase(buf[:0], ev, prefixes[i], groups[i], pub)
-		slots[i] = slot{hash: idOf(buf), first: first, index: i}
+		slots[i] = slot{hash: idBits(buf), first: first, index: i}
 	}
 	// The tie-break key is built only for equal hashes (events told by one
 	// sentence), once per event.
@@ -57,18 +57,18 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 		tieKeys[s.index] = first + "\x03" + eventKey(groups[s.index])
 		return tieKeys[s.index]
 	}
-	sort.Slice(slots, func(a, b int) bool {
-		if slots[a].hash != slots[b].hash {
-			return slots[a].hash < slots[b].hash
+	slices.SortStableFunc(slots, func(a, b slot) int {
+		if a.hash != b.hash {
+			return cmp.Compare(a.hash, b.hash)
 		}
-		return tieKey(slots[a]) < tieKey(slots[b])
+		return strings.Compare(tieKey(a), tieKey(b))
 	})
 	for k, s := range slots {
 		n := 1
 		for k-n >= 0 && slots[k-n].hash == s.hash {
 			n++
 		}
-		id := s.hash
+		id := idHex(s.hash)
 		if n > 1 {
 			id += "-" + strconv.Itoa(n)
 		}
@@ -78,6 +78,27 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 
 // IDFor hashes any text into an ID of IDLength lower-case hex characters.
 func IDFor(text string) string { return idOf([]byte(text)) }
+
+// idBits is the ID of text as a number: its first IDLength/2 bytes.
+func idBits(text []byte) uint64 {
+	sum := sha256.Sum256(text)
+	var v uint64
+	for _, b := range sum[:IDLength/2] {
+		v = v<<8 | uint64(b)
+	}
+	return v
+}
+
+// idHex spells idBits's number as the ID: IDLength lower-case hex characters.
+func idHex(v uint64) string {
+	var b [IDLength]byte
+	const digits = "0123456789abcdef"
+	for k := IDLength - 1; k >= 0; k-- {
+		b[k] = digits[v&15]
+		v >>= 4
+	}
+	return string(b[:])
+}
 
 func idOf(text []byte) string {
 	sum := sha256.Sum256(text)

@@ -175,7 +175,13 @@ func (b *indexBuilder) store(sets ...[]int32) int32 {
 		n += len(s)
 	}
 	if len(b.chunks) == 0 || cap(b.chunks[len(b.chunks)-1])-len(b.chunks[len(b.chunks)-1]) < n {
-		b.chunks = append(b.chunks, make([]int32, 0, max(scratchChunk, n)))
+		// Chunks double from a small first one, so merging a few events
+		// does not pay for a large scratch.
+		size := scratchChunk
+		if k := len(b.chunks); k < 8 {
+			size >>= 8 - k
+		}
+		b.chunks = append(b.chunks, make([]int32, 0, max(size, n)))
 	}
 	chunk := &b.chunks[len(b.chunks)-1]
 	b.where = append(b.where, int32(len(b.chunks)-1))

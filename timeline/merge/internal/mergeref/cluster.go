@@ -1,0 +1,186 @@
+package mergeref
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// edge is a scored pair of candidates (indices in canonical order, i < j).
+type edge struct {
+	score float64
+	i, j  int32
+}
+
+// cluster groups the candidates: pairs scoring at least Threshold are joined
+// strongest first (ties in canonical order), and a join is refused when any
+// two members of the joined group break a hard rule. It returns groups of
+// candidates, each in canonical order.
+func cluster(cands []*candidate, x *pairIndex) [][]*candidate {
+	edges := scoredPairs(x)
+	g := newGroups(len(cands))
+	// refused remembers, per pair of roots, two members found incompatible:
+	// groups only grow, so while both members still have those roots the
+	// groups stay incompatible, and the many edges between two large groups
+	// that were refused once are refused without comparing them all again.
+	refused := map[[2]int32][2]int32{}
+	for e, ok := edges.next(); ok; e, ok = edges.next() {
+		ri, rj := g.root[e.i], g.root[e.j]
+		if ri == rj {
+			continue
+		}
+		key := [2]int32{min(ri, rj), max(ri, rj)}
+		if w, ok := refused[key]; ok && g.root[w[0]] == key[0] && g.root[w[1]] == key[1] {
+			continue
+		}
+		if a, b, ok := g.compatible(x, key[0], key[1]); !ok {
+			refused[key] = [2]int32{a, b}
+			continue
+		}
+		g.join(ri, rj)
+	}
+	return g.collect(cands)
+}
+
+// compareEdges is the join order: strongest first, ties in canonical order.
+// No two edges compare equal (a pair is scored once).
+func compareEdges(a, b edge) int {
+	if a.score != b.score {
+		if a.score > b.score {
+			return -1
+		}
+		return 1
+	}
+	if a.i != b.i {
+		return cmp.Compare(a.i, b.i)
+	}
+	return cmp.Compare(a.j, b.j)
+}
+
+// groups is a union of disjoint groups of canonical indices: each group's
+// root is its smallest member, and its members are chained through next.
+type groups struct {
+	root, next, last []int32
+}
+
+func newGroups(n int) *groups {
+	g := &groups{root: make([]int32, n), next: make([]int32, n), last: make([]int32, n)}
+	for i := range g.root {
+		g.root[i], g.next[i], g.last[i] = int32(i), -1, int32(i)
+	}
+	return g
+}
+
+// compatible: no member of the group rooted at ri breaks a hard rule with
+// any member of the group rooted at rj. When one does, it returns the two.
+func (g *groups) compatible(x *pairIndex, ri, rj int32) (int32, int32, bool) {
+	for i := ri; i >= 0; i = g.next[i] {
+		a := x.of(int(i))
+		for j := rj; j >= 0; j = g.next[j] {
+			if !x.compatible(a, x.of(int(j))) {
+				return i, j, false
+			}
+		}
+	}
+	return 0, 0, true
+}
+
+// join merges two groups under the smaller root: independent of join order.
+func (g *groups) join(ri, rj int32) {
+	if ri > rj {
+		ri, rj = rj, ri
+	}
+	for m := rj; m >= 0; m = g.next[m] {
+		g.root[m] = ri
+	}
+	g.next[g.last[ri]] = rj
+	g.last[ri] = g.last[rj]
+}
+
+// collect returns the groups in order of their smallest member, members in canonical order.
+func (g *groups) collect(cands []*candidate) [][]*candidate {
+	var out [][]*candidate
+	var idx []int32
+	for i := range cands {
+		if g.root[i] != int32(i) {
+			continue
+		}
+		idx = idx[:0]
+		for m := int32(i); m >= 0; m = g.next[m] {
+			idx = append(idx, m)
+		}
+		slices.Sort(idx)
+		group := make([]*candidate, len(idx))
+		for k, m := range idx {
+			group[k] = cands[m]
+		}
+		out = append(out, group)
+	}
+	return out
+}
+
+// ancestorValues maps each date value to the other values whose span
+// contains it (coarser, or equal span with a smaller value so each pair is
+// listed once). Values are grouped by the years they touch, so a day only
+// looks at the values of its own year plus the few spans longer than a year.
+func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
+	values := make([]string, 0, len(byValue))
+	for v := range byValue {
+		values = append(values, v)
+	}
+	sort.Strings(values)
+	dates := make([]timeline.Date, len(values))
+	byYear := map[int][]int32{} // value indices
+	var long []int32
+	for k, v := range values {
+		d := byValue[v]
+		dates[k] = d
+		if d.End.Sub(d.Start) > 370*24*time.Hour {
+			long = append(long, int32(k))
+			continue
+		}
+		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
+			byYear[y] = append(byYear[y], int32(k))
+		}
+	}
+	out := make(map[string][]string, len(values))
+	seen := make([]int, len(values)) // seen[u] == k+1: u already listed for value k
+	for k, v := range values {
+		d := dates[k]
+		var us []string
+		consider := func(u int32) {
+			if int(u) == k || seen[u] == k+1 || !isAncestor(dates[u], d) {
+				return
+			}
+			seen[u] = k + 1
+			us = append(us, values[u])
+		}
+		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
+			for _, u := range byYear[y] {
+				consider(u)
+			}
+		}
+		for _, u := range long {
+			consider(u)
+		}
+		if us != nil {
+			sort.Strings(us)
+			out[v] = us
+		}
+	}
+	return out
+}
+
+// isAncestor: u contains d, and is strictly longer or (same span) has the smaller value.
+func isAncestor(u, d timeline.Date) bool {
+	if !u.Contains(d) {
+		return false
+	}
+	if u.Start.Equal(d.Start) && u.End.Equal(d.End) {
+		return u.Value < d.Value
+	}
+	return true
+}

@@ -1,0 +1,159 @@
+package mergeref
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// IDLength is the number of hex characters of an event ID.
+const IDLength = 10
+
+// assignIDs gives each event a stable ID: the first IDLength hex characters of
+// the SHA-256 of its earliest mention's article slug (its source path when it
+// has none) and sentence text. The slug, not the path, so that building from
+// "content" or from "/srv/site/content" gives the same permalinks.
+// "Earliest" is by publication date of the mention's article, then
+// source path, then offset, so adding an unrelated article, or a newer article
+// that tells the same event again, leaves existing IDs alone; editing other
+// sentences of the file does not move it either (the text is hashed, not the
+// offsets). An event without mentions hashes its article, title and date.
+//
+// The date expression is left out on purpose: a better resolver that moves a
+// date's span must not move permalinks. Two events hashing alike (two events
+// told by one sentence) are told apart deterministically: in the order of
+// their date expressions in that sentence (then of their other mentions) the
+// first keeps the hash, the next get "-2", "-3"...
+func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candidate, pub map[string]time.Time) {
+	type slot struct {
+		hash  string
+		first int // index in the event's mentions of the mention hashed (-1 when none)
+		index int
+	}
+	slots := make([]slot, len(events))
+	var buf []byte
+	for i, ev := range events {
+		var first int
+		buf, first = idBase(buf[:0], ev, prefixes[i], groups[i], pub)
+		slots[i] = slot{hash: idOf(buf), first: first, index: i}
+	}
+	// The tie-break key is built only for equal hashes (events told by one
+	// sentence), once per event.
+	tieKeys := make([]string, len(events))
+	tieKey := func(s slot) string {
+		if k := tieKeys[s.index]; k != "" {
+			return k
+		}
+		first := ""
+		if s.first >= 0 {
+			first = prefixes[s.index][s.first] + events[s.index].Mentions[s.first].Text // mentionKey
+		}
+		tieKeys[s.index] = first + "\x03" + eventKey(groups[s.index])
+		return tieKeys[s.index]
+	}
+	sort.Slice(slots, func(a, b int) bool {
+		if slots[a].hash != slots[b].hash {
+			return slots[a].hash < slots[b].hash
+		}
+		return tieKey(slots[a]) < tieKey(slots[b])
+	})
+	for k, s := range slots {
+		n := 1
+		for k-n >= 0 && slots[k-n].hash == s.hash {
+			n++
+		}
+		id := s.hash
+		if n > 1 {
+			id += "-" + strconv.Itoa(n)
+		}
+		events[s.index].ID = id
+	}
+}
+
+// IDFor hashes any text into an ID of IDLength lower-case hex characters.
+func IDFor(text string) string { return idOf([]byte(text)) }
+
+func idOf(text []byte) string {
+	sum := sha256.Sum256(text)
+	return hex.EncodeToString(sum[:(IDLength+1)/2])[:IDLength]
+}
+
+// idBase appends the text to hash to buf, and returns the index of the
+// mention it came from (-1 when the event has none). mentionPrefixes are
+// those of ev.Mentions.
+func idBase(buf []byte, ev timeline.Event, mentionPrefixes []string, group []*candidate, pub map[string]time.Time) ([]byte, int) {
+	if len(ev.Mentions) == 0 {
+		c := group[0]
+		buf = append(buf, "article\x00"+c.article+"\x00"+c.ev.Title+"\x00"+c.ev.Start.Value...)
+		return buf, -1
+	}
+	first, firstPub := 0, pub[ev.Mentions[0].Article]
+	mPub := firstPub
+	for k := 1; k < len(ev.Mentions); k++ {
+		m := &ev.Mentions[k]
+		if m.Article != ev.Mentions[k-1].Article { // mentions come sorted by article
+			mPub = pub[m.Article]
+		}
+		if earlier(m, mPub, mentionPrefixes[k], &ev.Mentions[first], firstPub, mentionPrefixes[first]) {
+			first, firstPub = k, mPub
+		}
+	}
+	m := &ev.Mentions[first]
+	where := m.Article
+	if where == "" {
+		where = m.Source
+	}
+	buf = append(buf, where...)
+	buf = append(buf, 0)
+	return append(buf, m.Text...), first
+}
+
+// earlier: a's article was published first, else a's source path sorts
+// first, else a's mentionKey (prefix and text) does.
+func earlier(a *timeline.Mention, aPub time.Time, aPrefix string, b *timeline.Mention, bPub time.Time, bPrefix string) bool {
+	if c := aPub.Compare(bPub); c != 0 {
+		return c < 0
+	}
+	if a.Source != b.Source {
+		return a.Source < b.Source
+	}
+	return compareJoined(aPrefix, a.Text, bPrefix, b.Text) < 0
+}
+
+// compareJoined compares a1+a2 with b1+b2 without joining them.
+func compareJoined(a1, a2, b1, b2 string) int {
+	for {
+		if a1 == "" {
+			a1, a2 = a2, ""
+		}
+		if b1 == "" {
+			b1, b2 = b2, ""
+		}
+		if a1 == "" || b1 == "" { // one side is used up
+			return cmp.Compare(len(a1), len(b1))
+		}
+		n := min(len(a1), len(b1))
+		if c := strings.Compare(a1[:n], b1[:n]); c != 0 {
+			return c
+		}
+		a1, b1 = a1[n:], b1[n:]
+	}
+}
+
+// eventKey joins its candidates' keys with \x03.
+func eventKey(group []*candidate) string {
+	var b strings.Builder
+	for i, c := range group {
+		if i > 0 {
+			b.WriteByte('\x03')
+		}
+		writeCandidateKey(&b, c)
+	}
+	return b.String()
+}

@@ -1,0 +1,261 @@
+package mergeref
+
+import (
+	"slices"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// pairCand is what checking a pair reads of a candidate. Pair checks touch
+// millions of pairs in random order, so this is kept small, and the
+// candidates are laid out by start date: the ones a candidate is compared
+// with across articles have its date or a coarser one, and sit together.
+type pairCand struct {
+	canon    int32  // index in canonical order
+	article  int32  // article, interned
+	dateID   int32  // start date value, interned (the blocking key)
+	start    int32  // start date's span, index into pairIndex.dates
+	end      int32  // end date's span, or -1 when the event has no end
+	source   int32  // the one source file all its mentions are in, -1 when none or several
+	classes  uint32 // event classes named by the title, as a bit set
+	sets     int32  // offset in pairIndex.arena of its title, context and sentence IDs
+	nTitle   int32
+	nContext int32
+	nSent    int32
+	hash     uint32 // setHash of the title stems
+	lead     bool
+	hasStart bool // Start is not zero: it takes part in blocking
+}
+
+// pairIndex holds every candidate's pair data in date order, with their
+// sorted stem sets and sentence IDs in one arena in the same order.
+type pairIndex struct {
+	cands []pairCand // in date order
+	pos   []int32    // pos[canonical index] = index in cands
+	arena []int32
+	dates []span // distinct date spans, indexed by pairCand.start/end
+	// byValue is, for each start date value, its last Date in canonical
+	// order (the one blocking's ancestor lists are computed from).
+	byValue map[string]timeline.Date
+	dateIDs map[string]int32
+}
+
+func (x *pairIndex) title(c *pairCand) []int32 { return x.arena[c.sets : c.sets+c.nTitle] }
+
+func (x *pairIndex) context(c *pairCand) []int32 {
+	from := c.sets + c.nTitle
+	return x.arena[from : from+c.nContext]
+}
+
+func (x *pairIndex) sentences(c *pairCand) []int32 {
+	from := c.sets + c.nTitle + c.nContext
+	return x.arena[from : from+c.nSent]
+}
+
+// of returns the pair data of the candidate at canonical index i.
+func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
+
+// indexBuilder computes each candidate's stems once, in input order, into a
+// scratch arena; finish lays them out in date order.
+type indexBuilder struct {
+	st        *stemmer
+	classBits map[int32]uint32
+	articles  map[string]int32
+	sources   map[string]int32
+	dateIDs   map[string]int32
+	spans     map[dateKey]int32
+	dates     []span
+	sentences map[sentenceRef]int32
+	pcs       []pairCand // input order; sets index chunks[where[k]]
+	chunks    [][]int32  // scratch arena
+	where     []int32
+	size      int // IDs in the scratch arena
+	// Reused buffers.
+	work, title, sent []int32
+	lastSource        string
+	lastSourceID      int32
+}
+
+// dateKey identifies a date span (value included, so distinct values stay distinct).
+type dateKey struct {
+	value string
+	span  span
+}
+
+func newIndexBuilder(n int) *indexBuilder {
+	interner := map[string]int32{}
+	return &indexBuilder{
+		st:           newStemmer(interner),
+		classBits:    classBitIndex(interner),
+		articles:     map[string]int32{},
+		sources:      map[string]int32{},
+		dateIDs:      map[string]int32{},
+		spans:        map[dateKey]int32{},
+		sentences:    make(map[sentenceRef]int32, n),
+		pcs:          make([]pairCand, 0, n),
+		where:        make([]int32, 0, n),
+		lastSourceID: -1,
+	}
+}
+
+// add fills c from ev (extracted from art) and records its pair data.
+func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article) {
+	ev.Mentions, c.prefixes = sortedMentionsKeyed(ev.Mentions)
+	ev.Entities = slices.Clone(ev.Entities)
+	c.ev, c.article, c.lead, c.pub = ev, art.Slug, ev.Lead, art.Meta.Date
+	if c.article == "" && len(ev.Mentions) > 0 {
+		c.article = ev.Mentions[0].Article
+	}
+	pc := pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero()}
+	ctx := b.st.appendIDs(ev.Title, b.work[:0])
+	title := b.title[:0]
+	for _, s := range ctx {
+		if bit, ok := b.classBits[s]; ok {
+			pc.classes |= bit
+		} else {
+			title = append(title, s)
+		}
+	}
+	title = sortedSet(title)
+	for _, m := range ev.Mentions {
+		ctx = b.st.appendIDs(m.Text, ctx)
+	}
+	for _, e := range ev.Entities {
+		ctx = b.st.appendIDs(e.Name, ctx)
+	}
+	ctx = sortedSet(ctx)
+	sent := b.sent[:0]
+	for k := range ev.Mentions {
+		m := &ev.Mentions[k]
+		src := b.sourceID(m.Source)
+		sent = append(sent, internOne(sentenceRef{src, m.Sentence.Start}, b.sentences))
+		if k == 0 {
+			pc.source = src
+		} else if src != pc.source {
+			pc.source = -1
+		}
+	}
+	pc.nTitle, pc.nContext, pc.nSent = int32(len(title)), int32(len(ctx)), int32(len(sent))
+	pc.sets = b.store(title, ctx, sent)
+	c.classes = pc.classes
+	b.title, b.work, b.sent = title, ctx, sent
+	pc.article = internOne(c.article, b.articles)
+	pc.dateID = internOne(ev.Start.Value, b.dateIDs)
+	pc.start = b.span(ev.Start)
+	if ev.End != nil {
+		pc.end = b.span(*ev.End)
+	}
+	b.pcs = append(b.pcs, pc)
+	c.pair = int32(len(b.pcs) - 1)
+}
+
+// sentenceRef names a sentence: its source file (interned) and start offset.
+type sentenceRef struct {
+	source int32
+	start  int
+}
+
+// sourceID interns a source path; a candidate's mentions mostly share one.
+func (b *indexBuilder) sourceID(path string) int32 {
+	if path != b.lastSource || b.lastSourceID < 0 {
+		b.lastSource, b.lastSourceID = path, internOne(path, b.sources)
+	}
+	return b.lastSourceID
+}
+
+// scratchChunk is the size of the scratch arena's chunks (in IDs): the
+// scratch grows by whole chunks instead of being copied as it doubles.
+const scratchChunk = 1 << 10
+
+// store copies a candidate's sets into the scratch arena and returns where
+// they start; finish moves them to their final place.
+func (b *indexBuilder) store(sets ...[]int32) int32 {
+	n := 0
+	for _, s := range sets {
+		n += len(s)
+	}
+	if len(b.chunks) == 0 || cap(b.chunks[len(b.chunks)-1])-len(b.chunks[len(b.chunks)-1]) < n {
+		b.chunks = append(b.chunks, make([]int32, 0, max(scratchChunk, n)))
+	}
+	chunk := &b.chunks[len(b.chunks)-1]
+	b.where = append(b.where, int32(len(b.chunks)-1))
+	from := len(*chunk)
+	for _, s := range sets {
+		*chunk = append(*chunk, s...)
+	}
+	b.size += n
+	return int32(from)
+}
+
+func (b *indexBuilder) span(d timeline.Date) int32 {
+	k := dateKey{d.Value, spanOf(d)}
+	id, ok := b.spans[k]
+	if !ok {
+		id = int32(len(b.dates))
+		b.spans[k] = id
+		b.dates = append(b.dates, k.span)
+	}
+	return id
+}
+
+// sortedSet sorts and de-duplicates ids in place, so sets compare by merging slices.
+func sortedSet(ids []int32) []int32 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// finish lays the candidates (now in canonical order) out by start date value,
+// then canonical order, and copies their sets into one arena in that order.
+func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
+	x := &pairIndex{
+		cands:   make([]pairCand, len(cands)),
+		pos:     make([]int32, len(cands)),
+		arena:   make([]int32, 0, b.size),
+		dates:   b.dates,
+		byValue: map[string]timeline.Date{},
+		dateIDs: b.dateIDs,
+	}
+	// Date order: value rank in the high half, canonical index in the low.
+	rank := b.valueRanks()
+	order := make([]uint64, len(cands))
+	for i, c := range cands {
+		pc := &b.pcs[c.pair]
+		pc.canon = int32(i)
+		if pc.hasStart {
+			x.byValue[c.ev.Start.Value] = c.ev.Start
+		}
+		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
+	}
+	slices.Sort(order)
+	for p, key := range order {
+		i := uint32(key)
+		c := cands[i]
+		pc := b.pcs[c.pair]
+		n := pc.nTitle + pc.nContext + pc.nSent
+		from := int32(len(x.arena))
+		x.arena = append(x.arena, b.chunks[b.where[c.pair]][pc.sets:pc.sets+n]...)
+		pc.sets = from
+		pc.hash = setHash(x.arena[from : from+pc.nTitle])
+		x.cands[p] = pc
+		x.pos[i] = int32(p)
+		c.title = x.title(&x.cands[p])
+		c.pair = int32(p)
+	}
+	return x
+}
+
+// valueRanks ranks the start date values alphabetically: a year sorts just
+// before its months and days, so a day's candidates and those of the coarser
+// dates it is compared with sit close together.
+func (b *indexBuilder) valueRanks() []int32 {
+	values := make([]string, 0, len(b.dateIDs))
+	for v := range b.dateIDs {
+		values = append(values, v)
+	}
+	slices.Sort(values)
+	rank := make([]int32, len(values))
+	for r, v := range values {
+		rank[b.dateIDs[v]] = int32(r)
+	}
+	return rank
+}

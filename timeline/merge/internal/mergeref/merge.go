@@ -1,0 +1,281 @@
+// mergeref (like merge) turns the per-article candidate events into one timeline:
+// mentions of one happening, inside an article and across articles, become one
+// event with several mentions; each event gets a stable ID; events are sorted.
+//
+// The decision is made pair by pair (see score.go for the score and threshold,
+// compatible for the rules no score overrides), then pairs are joined
+// strongest first, and a join is refused when any two members of the joined
+// group would break a hard rule (so 2020 may absorb 2020-09-27 and 2020-03-01
+// only one at a time: the two days never end up in one event).
+//
+// Everything is computed from a canonical order of the candidates (by source
+// path and offsets, never by slice position), so reordering the input gives
+// byte-identical output.
+package mergeref
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// candidate is one per-article event with what merging needs precomputed.
+// What pair checks read is in a pairCand (pairs.go), laid out apart from
+// this cold data so that checking millions of pairs stays in cache.
+type candidate struct {
+	ev       timeline.Event
+	article  string    // slug of the article it was extracted from
+	prefixes []string  // mentionPrefix of each of ev.Mentions (sorted), for the canonical order
+	pub      time.Time // publication date of its article
+	lead     bool      // the article's own news
+	classes  uint32    // event classes named by the title, as a bit set
+	title    []int32   // sorted unique title stems, event words excluded (interned)
+	pair     int32     // index of its pairCand
+}
+
+// Merge merges perArticle[i], the candidate events extracted from articles[i],
+// into a sorted timeline with stable IDs. Articles are returned sorted by
+// publication date, then slug. The inputs are not modified.
+func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
+	cands, index := buildCandidates(articles, perArticle)
+	groups := cluster(cands, index)
+	events := make([]timeline.Event, len(groups))
+	prefixes := make([][]string, len(groups))
+	for i, g := range groups {
+		events[i], prefixes[i] = combine(g)
+	}
+	assignIDs(events, prefixes, groups, publicationDates(articles))
+	sortEvents(events)
+	return timeline.Timeline{Events: events, Articles: sortedArticles(articles)}
+}
+
+func sortedArticles(articles []timeline.Article) []timeline.Article {
+	out := slices.Clone(articles)
+	sort.SliceStable(out, func(i, j int) bool {
+		if c := out[i].Meta.Date.Compare(out[j].Meta.Date); c != 0 {
+			return c < 0
+		}
+		return out[i].Slug < out[j].Slug
+	})
+	return out
+}
+
+func publicationDates(articles []timeline.Article) map[string]time.Time {
+	m := make(map[string]time.Time, len(articles))
+	for _, a := range articles {
+		m[a.Slug] = a.Meta.Date
+	}
+	return m
+}
+
+// sortEvents orders by Start, then Title, then ID (the model's documented order).
+func sortEvents(events []timeline.Event) {
+	sort.Slice(events, func(i, j int) bool {
+		a, b := events[i], events[j]
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c < 0
+		}
+		if a.Title != b.Title {
+			return a.Title < b.Title
+		}
+		return a.ID < b.ID
+	})
+}
+
+// SortEvents sorts events in the timeline's order; overrides use it after editing.
+func SortEvents(events []timeline.Event) { sortEvents(events) }
+
+// buildCandidates copies every event (mentions sorted, so the caller's slices
+// stay untouched), precomputes its stems and sorts all of them canonically.
+// It returns them with the index pair checks read.
+func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) ([]*candidate, *pairIndex) {
+	total := 0
+	for _, evs := range perArticle {
+		total += len(evs)
+	}
+	b := newIndexBuilder(total)
+	cands := make([]*candidate, 0, total)
+	flat := make([]candidate, total) // one allocation, not one per event
+	for i, evs := range perArticle {
+		var art timeline.Article
+		if i < len(articles) {
+			art = articles[i]
+		}
+		for _, ev := range evs {
+			c := &flat[len(cands)]
+			b.add(c, ev, art)
+			cands = append(cands, c)
+		}
+	}
+	slices.SortStableFunc(cands, compareCandidates)
+	return cands, b.finish(cands)
+}
+
+// compareCandidates is the canonical order: where the event is told (its
+// sorted mentions, fewer first on a tie), then what it says.
+func compareCandidates(a, b *candidate) int {
+	for k := 0; k < len(a.prefixes) && k < len(b.prefixes); k++ {
+		if c := strings.Compare(a.prefixes[k], b.prefixes[k]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.ev.Mentions[k].Text, b.ev.Mentions[k].Text); c != 0 {
+			return c
+		}
+	}
+	if c := cmp.Compare(len(a.prefixes), len(b.prefixes)); c != 0 {
+		return c
+	}
+	return strings.Compare(candidateTail(a), candidateTail(b))
+}
+
+// candidateTail is what a candidate says, as one comparable string; it is
+// only built for candidates told by the same mentions.
+func candidateTail(c *candidate) string {
+	s := c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value
+	if c.ev.End != nil {
+		s += "\x00" + c.ev.End.Value
+	}
+	if c.lead {
+		s += "\x00lead"
+	}
+	return s
+}
+
+// writeCandidateKey spells the canonical order as one string (for the ID
+// tie-breaks that need a key, see assignIDs): each mention's key (its prefix
+// and text) followed by \x01, then \x02 and candidateTail.
+func writeCandidateKey(b *strings.Builder, c *candidate) {
+	for k, m := range c.ev.Mentions {
+		b.WriteString(c.prefixes[k])
+		b.WriteString(m.Text)
+		b.WriteByte('\x01')
+	}
+	b.WriteString("\x02")
+	b.WriteString(candidateTail(c))
+}
+
+// mentionKey orders mentions: article, source, sentence offsets, date
+// expression offset, then text.
+func mentionKey(m timeline.Mention) string { return mentionPrefix(m) + m.Text }
+
+// mentionPrefix is mentionKey without the text: separators and fixed-width
+// numbers make comparing prefixes, then texts, the same as comparing keys.
+func mentionPrefix(m timeline.Mention) string {
+	return string(appendMentionPrefix(make([]byte, 0, len(m.Article)+len(m.Source)+4*14), &m))
+}
+
+func appendMentionPrefix(b []byte, m *timeline.Mention) []byte {
+	timex := -1
+	if m.Timex != nil {
+		timex = m.Timex.Start
+	}
+	b = append(b, m.Article...)
+	b = append(b, 0)
+	b = append(b, m.Source...)
+	b = append(b, 0)
+	b = appendPadded(b, m.Sentence.Start)
+	b = append(b, 0)
+	b = appendPadded(b, m.Sentence.End)
+	b = append(b, 0)
+	b = appendPadded(b, timex)
+	return append(b, 0)
+}
+
+// sortedMentions copies, sorts (article, then offset) and de-duplicates mentions.
+func sortedMentions(ms []timeline.Mention) []timeline.Mention {
+	out, _ := sortedMentionsKeyed(ms)
+	return out
+}
+
+// sortedMentionsKeyed is sortedMentions that also returns the mentions'
+// prefixes (each computed once, not at every comparison; texts are compared
+// in place, never copied).
+func sortedMentionsKeyed(ms []timeline.Mention) ([]timeline.Mention, []string) {
+	// All prefixes are spelled into one string, then cut: one allocation.
+	size := 0
+	for i := range ms {
+		size += len(ms[i].Article) + len(ms[i].Source) + 3*14 + 2
+	}
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(ms))
+	for i := range ms {
+		buf = appendMentionPrefix(buf, &ms[i])
+		ends[i] = len(buf)
+	}
+	all := string(buf)
+	prefixes := make([]string, len(ms))
+	from := 0
+	for i, end := range ends {
+		prefixes[i], from = all[from:end], end
+	}
+	if len(ms) == 1 { // nothing to sort or de-duplicate
+		return []timeline.Mention{ms[0]}, prefixes
+	}
+	return sortMentions(ms, prefixes)
+}
+
+// sortMentions returns new slices of ms sorted and de-duplicated by
+// (prefix, text), with their prefixes; prefixes[i] is mentionPrefix(ms[i]).
+// It sorts indices, so the large Mention values are moved once.
+func sortMentions(ms []timeline.Mention, prefixes []string) ([]timeline.Mention, []string) {
+	order := make([]int32, len(ms))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	compare := func(a, b int32) int {
+		if c := strings.Compare(prefixes[a], prefixes[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(ms[a].Text, ms[b].Text)
+	}
+	slices.SortStableFunc(order, compare)
+	order = slices.CompactFunc(order, func(a, b int32) bool { return compare(a, b) == 0 })
+	out := make([]timeline.Mention, len(order))
+	outPrefixes := make([]string, len(order))
+	for i, k := range order {
+		out[i], outPrefixes[i] = ms[k], prefixes[k]
+	}
+	return out, outPrefixes
+}
+
+func internOne[K comparable](w K, interner map[K]int32) int32 {
+	id, ok := interner[w]
+	if !ok {
+		id = int32(len(interner))
+		interner[w] = id
+	}
+	return id
+}
+
+// classBitIndex gives each event class a bit, keyed by the interned class token.
+func classBitIndex(interner map[string]int32) map[int32]uint32 {
+	names := make([]string, 0, len(eventClasses))
+	for name := range eventClasses {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	bits := make(map[int32]uint32, len(names))
+	for i, name := range names {
+		bits[internOne("#"+name, interner)] = 1 << uint(i)
+	}
+	return bits
+}
+
+// appendPadded appends n zero-padded to 12 digits (a minus sign first when negative).
+func appendPadded(b []byte, n int) []byte {
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], int64(n), 10)
+	for k := len(d); k < 12; k++ {
+		b = append(b, '0')
+	}
+	return append(b, d...)
+}

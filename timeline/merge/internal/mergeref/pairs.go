@@ -1,0 +1,364 @@
+package mergeref
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Blocking: which pairs are scored at all.
+//
+// Inside an article every pair is scored. Across articles, candidates are
+// blocked by start date value and one title stem (event words excluded): only
+// pairs with compatible dates that share a title stem are scored. What this
+// can miss is bounded: without a shared title stem a cross-article pair
+// scores at most 0.40 + 0.30*context, so only pairs whose sentences are
+// two-thirds the same are lost. Blocking on title stems rather than sentence
+// words or event classes keeps the buckets small when many articles look back
+// on the same war in the same year.
+
+// MaxPosting bounds a blocking bucket: a key shared by more candidates than
+// this on one date value (say a country's name in a year many articles look
+// back on) is too common to propose pairs across articles by itself, and such
+// pairs are found through their rarer shared words or not at all. It keeps
+// merging near-linear on large corpora; inside one article every pair is
+// still scored.
+const MaxPosting = 200
+
+// posting is one blocking-list entry. It carries what the exact pre-filters
+// (mayJoinAcross) read, so that scanning a list touches one contiguous slice
+// and most proposed pairs are dismissed without reading either candidate.
+type posting struct {
+	pos     int32  // index in pairIndex.cands
+	article int32  // article, interned
+	classes uint32 // event classes of the title
+	hash    uint32 // hash of the title stem set: equal sets hash alike
+	nTitle  int32  // number of title stems
+	lead    bool
+	hasEnd  bool
+}
+
+// blocking holds the posting lists, grouped by start date value: group g's
+// lists are lists[groupFrom[g]:groupFrom[g+1]], sorted by stem, and list k's
+// entries are postings[listFrom[k]:listFrom[k+1]], in pairIndex order.
+type blocking struct {
+	groupOf   []int32 // start date value (interned) -> group, -1 when none
+	groupFrom []int32
+	listStem  []int32
+	listFrom  []int32
+	postings  []posting
+	ancestors [][]int32 // group -> groups of the other values whose span contains its value
+}
+
+func postingOf(x *pairIndex, p int) posting {
+	c := &x.cands[p]
+	return posting{pos: int32(p), article: c.article, classes: c.classes, hash: c.hash,
+		nTitle: c.nTitle, lead: c.lead, hasEnd: c.end >= 0}
+}
+
+// setHash is FNV-1a over a set's sorted IDs.
+func setHash(ids []int32) uint32 {
+	h := uint32(2166136261)
+	for _, id := range ids {
+		h = (h ^ uint32(id)) * 16777619
+	}
+	return h
+}
+
+// newBlocking builds the posting lists of the candidates with a known start,
+// which pairIndex lays out grouped by start date value.
+func newBlocking(x *pairIndex) *blocking {
+	bl := &blocking{groupOf: make([]int32, len(x.dateIDs))}
+	for i := range bl.groupOf {
+		bl.groupOf[i] = -1
+	}
+	total, widest := 0, 0 // postings, and the most in one group
+	for from := 0; from < len(x.cands); {
+		to, n := x.valueRun(from)
+		total += n
+		widest = max(widest, n)
+		from = to
+	}
+	bl.postings = make([]posting, 0, total)
+	bl.listFrom = make([]int32, 0, total+1)
+	bl.listStem = make([]int32, 0, total)
+	type keyed struct{ stem, pos int32 }
+	run := make([]keyed, 0, widest)
+	for from := 0; from < len(x.cands); {
+		to, _ := x.valueRun(from)
+		run = run[:0]
+		for p := from; p < to; p++ {
+			c := &x.cands[p]
+			if !c.hasStart {
+				continue
+			}
+			for _, s := range x.title(c) {
+				run = append(run, keyed{s, int32(p)})
+			}
+		}
+		// One group per start date value.
+		bl.groupOf[x.cands[from].dateID] = int32(len(bl.groupFrom))
+		bl.groupFrom = append(bl.groupFrom, int32(len(bl.listStem)))
+		slices.SortFunc(run, func(a, b keyed) int {
+			if a.stem != b.stem {
+				return cmp.Compare(a.stem, b.stem)
+			}
+			return cmp.Compare(a.pos, b.pos)
+		})
+		for k, e := range run {
+			if k == 0 || e.stem != run[k-1].stem {
+				bl.listStem = append(bl.listStem, e.stem)
+				bl.listFrom = append(bl.listFrom, int32(len(bl.postings)))
+			}
+			bl.postings = append(bl.postings, postingOf(x, int(e.pos)))
+		}
+		from = to
+	}
+	bl.groupFrom = append(bl.groupFrom, int32(len(bl.listStem)))
+	bl.listFrom = append(bl.listFrom, int32(len(bl.postings)))
+	bl.ancestors = make([][]int32, len(bl.groupFrom)-1)
+	for v, us := range ancestorValues(x.byValue) {
+		g := bl.groupOf[x.dateIDs[v]]
+		for _, u := range us {
+			bl.ancestors[g] = append(bl.ancestors[g], bl.groupOf[x.dateIDs[u]])
+		}
+	}
+	return bl
+}
+
+// valueRun returns the end of the run of candidates from "from" on that
+// share its start date value, and how many title stems those with a known
+// start have.
+func (x *pairIndex) valueRun(from int) (to, stems int) {
+	for to = from; to < len(x.cands) && x.cands[to].dateID == x.cands[from].dateID; to++ {
+		if x.cands[to].hasStart {
+			stems += int(x.cands[to].nTitle)
+		}
+	}
+	return to, stems
+}
+
+// list returns the posting list of stem in group g (nil when there is none).
+func (bl *blocking) list(g, stem int32) []posting {
+	stems := bl.listStem[bl.groupFrom[g]:bl.groupFrom[g+1]]
+	k, ok := slices.BinarySearch(stems, stem)
+	if !ok {
+		return nil
+	}
+	k += int(bl.groupFrom[g])
+	return bl.postings[bl.listFrom[k]:bl.listFrom[k+1]]
+}
+
+// scoredPairs returns the candidate pairs that pass the hard rules and score
+// at least Threshold: every pair inside an article, and across articles the
+// pairs the blocking proposes. Which pairs those are does not depend on the
+// order they are found in; the caller sorts them.
+func scoredPairs(x *pairIndex) *edgeList {
+	var edges edgeList
+	sameArticlePairs(x, &edges)
+	crossArticlePairs(x, newBlocking(x), &edges)
+	edges.sort()
+	return &edges
+}
+
+// edgeList collects edges in fixed-size chunks: there are millions on large
+// corpora, and growing one slice by doubling copies them over and over. Once
+// collected, each chunk is sorted and next merges the chunks: fewer
+// comparisons than sorting one slice, each chunk sorted while in cache, and
+// no copy of them all.
+type edgeList struct {
+	chunks [][]edge
+	n      int
+	heads  []int32 // chunk indices, a heap ordered by each chunk's first edge
+}
+
+const edgeChunk = 1 << 8
+
+func (l *edgeList) add(e edge) {
+	if k := len(l.chunks); k == 0 || len(l.chunks[k-1]) == edgeChunk {
+		l.chunks = append(l.chunks, make([]edge, 0, edgeChunk))
+	}
+	last := &l.chunks[len(l.chunks)-1]
+	*last = append(*last, e)
+	l.n++
+}
+
+// sort sorts every chunk and builds the heap of chunks.
+func (l *edgeList) sort() {
+	for k, c := range l.chunks {
+		slices.SortFunc(c, compareEdges)
+		l.heads = append(l.heads, int32(k))
+	}
+	for k := len(l.heads)/2 - 1; k >= 0; k-- {
+		l.down(k)
+	}
+}
+
+// next returns the edges in compareEdges order, then false.
+func (l *edgeList) next() (edge, bool) {
+	if len(l.heads) == 0 {
+		return edge{}, false
+	}
+	top := &l.chunks[l.heads[0]]
+	e := (*top)[0]
+	if *top = (*top)[1:]; len(*top) == 0 {
+		l.heads[0] = l.heads[len(l.heads)-1]
+		l.heads = l.heads[:len(l.heads)-1]
+	}
+	l.down(0)
+	return e, true
+}
+
+func (l *edgeList) less(a, b int) bool {
+	return compareEdges(l.chunks[l.heads[a]][0], l.chunks[l.heads[b]][0]) < 0
+}
+
+func (l *edgeList) down(k int) {
+	for {
+		c := 2*k + 1
+		if c >= len(l.heads) {
+			return
+		}
+		if c+1 < len(l.heads) && l.less(c+1, c) {
+			c++
+		}
+		if !l.less(c, k) {
+			return
+		}
+		l.heads[k], l.heads[c] = l.heads[c], l.heads[k]
+		k = c
+	}
+}
+
+// sameArticlePairs scores every pair of one article whose titles do not name
+// different kinds of happening.
+func sameArticlePairs(x *pairIndex, edges *edgeList) {
+	n := len(x.pos)
+	// Canonical indices grouped by article, by counting.
+	count := make([]int32, len(x.cands)+1)
+	for _, c := range x.cands {
+		count[c.article+1]++
+	}
+	for k := 1; k < len(count); k++ {
+		count[k] += count[k-1]
+	}
+	byArticle := make([]int32, n)
+	fill := slices.Clone(count)
+	for i := 0; i < n; i++ {
+		a := x.of(i).article
+		byArticle[fill[a]] = int32(i)
+		fill[a]++
+	}
+	for a := 0; a+1 < len(count); a++ {
+		members := byArticle[count[a]:count[a+1]]
+		for k, i := range members {
+			ci := x.of(int(i))
+			if !ci.hasStart {
+				continue
+			}
+			for _, j := range members[:k] {
+				cj := x.of(int(j))
+				if kindsDiffer(ci.classes, cj.classes) || !x.dates[ci.start].compatible(x.dates[cj.start]) {
+					continue
+				}
+				if e, ok := x.edge(ci, cj); ok {
+					edges.add(e)
+				}
+			}
+		}
+	}
+}
+
+// crossArticlePairs scores the pairs of different articles that the
+// blocking proposes: for each candidate, those sharing a title stem with it
+// whose start value is its own (the earlier ones in canonical order) or a
+// coarser one that contains it. Posting lists longer than MaxPosting are skipped.
+func crossArticlePairs(x *pairIndex, bl *blocking, edges *edgeList) {
+	seen := make([]int32, len(x.cands)) // seen[q] == p+1: pair (p, q) already proposed
+	var groups []int32
+	for p := range x.cands {
+		c := &x.cands[p]
+		if !c.hasStart {
+			continue
+		}
+		own := postingOf(x, p)
+		g := bl.groupOf[c.dateID]
+		groups = append(append(groups[:0], g), bl.ancestors[g]...)
+		mark := int32(p + 1)
+		for _, s := range x.title(c) {
+			for gi, h := range groups {
+				list := bl.list(h, s)
+				if len(list) > MaxPosting {
+					continue
+				}
+				for k := range list {
+					q := &list[k]
+					if gi == 0 && q.pos >= int32(p) {
+						break // same value: each pair once, from its later member
+					}
+					if q.article == c.article || kindsDiffer(c.classes, q.classes) || seen[q.pos] == mark {
+						continue
+					}
+					seen[q.pos] = mark
+					if !mayJoinAcross(&own, q) {
+						continue
+					}
+					if e, ok := x.edge(c, &x.cands[q.pos]); ok {
+						edges.add(e)
+					}
+				}
+			}
+		}
+	}
+}
+
+// edge checks and scores a pair.
+func (x *pairIndex) edge(a, b *pairCand) (edge, bool) {
+	if a.canon > b.canon {
+		a, b = b, a
+	}
+	if !x.compatible(a, b) {
+		return edge{}, false
+	}
+	s := x.score(a, b)
+	return edge{s, a.canon, b.canon}, s >= Threshold
+}
+
+// mayJoinAcross is false only for pairs of different articles that cannot
+// pass compatible and reach Threshold, judged from their postings alone:
+//   - a range and a single date never join;
+//   - two articles' lead events join only when their titles are near-identical;
+//   - without a shared event class and near-identical titles, the score is at
+//     most 0.30*dice(titles) + 0.30, below Threshold unless the title sets are equal.
+func mayJoinAcross(a, b *posting) bool {
+	if a.hasEnd != b.hasEnd {
+		return false
+	}
+	near := a.classes == b.classes && mayBeNearIdentical(a, b)
+	if a.lead && b.lead && !near {
+		return false
+	}
+	sameTitle := a.nTitle > 0 && a.nTitle == b.nTitle && a.hash == b.hash
+	return a.classes&b.classes != 0 || near || sameTitle
+}
+
+// mayBeNearIdentical bounds the title Dice from the set sizes (and, for equal
+// sizes, the hashes): false only when nearIdentical must be false. The bound
+// is computed as dice computes the real value, so rounding cannot differ.
+func mayBeNearIdentical(a, b *posting) bool {
+	m, n := a.nTitle, b.nTitle
+	if m < 2 || n < 2 {
+		return false
+	}
+	most := min(m, n)
+	if m == n && a.hash != b.hash {
+		most-- // equal sizes, different sets: at least one stem is not shared
+	}
+	return 2*float64(most)/float64(m+n) >= NearIdentical
+}
+
+// kindsDiffer: both titles name kinds of happening (event class bit sets), and no kind is shared.
+// Such a pair scores 0 (nearIdentical needs the same kinds), so it is never
+// joined; checking two bit sets first spares most cross-article pairs.
+func kindsDiffer(a, b uint32) bool {
+	return a != 0 && b != 0 && a&b == 0
+}

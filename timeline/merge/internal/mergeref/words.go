@@ -1,0 +1,249 @@
+package mergeref
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// words.go turns titles and sentences into the content stems the similarity
+// score compares: lower-cased, possessives and common inflections stripped,
+// function words, reporting verbs, calendar words and numbers dropped, and
+// event nouns folded into a few synonym classes.
+
+// eventClasses groups event nouns (and their verbs) that name the same kind of
+// happening. Kept small and general on purpose: every class widens what may
+// merge, so only near-synonyms belong together.
+var eventClasses = map[string][]string{
+	"war":         {"war", "wars", "warfare", "attack", "attacks", "attacked", "assault", "conflict", "fighting", "fight", "fought", "battle", "clash", "clashes", "hostilities", "invasion", "invaded"},
+	"capture":     {"capture", "captured", "seizure", "seize", "seized", "takeover", "offensive", "conquest", "conquered"},
+	"withdrawal":  {"withdrawal", "withdraw", "withdrew", "withdrawn", "exit", "pullout", "leave", "leaving", "quit", "quits"},
+	"delivery":    {"delivery", "deliveries", "deliver", "delivered", "supply", "supplied", "supplies", "shipment", "shipments"},
+	"election":    {"election", "elections", "elected", "vote", "voted", "ballot", "poll", "polls"},
+	"agreement":   {"agreement", "deal", "accord", "treaty", "pact", "agreed"},
+	"ceasefire":   {"ceasefire", "truce", "armistice"},
+	"protest":     {"protest", "protests", "protested", "demonstration", "demonstrations", "rally", "rallies"},
+	"resignation": {"resignation", "resign", "resigned"},
+	"meeting":     {"meeting", "summit", "talks", "met"},
+	"quake":       {"earthquake", "quake", "tremor"},
+}
+
+// classOf maps the stem of every class word to its class token. Class tokens
+// start with '#' so they can never collide with a stem.
+var classOf = func() map[string]string {
+	m := map[string]string{}
+	for class, ws := range eventClasses {
+		for _, w := range ws {
+			m[stem(w)] = "#" + class
+		}
+	}
+	return m
+}()
+
+// stopWords are dropped before comparing: function words, reporting verbs
+// (every article "says"), and calendar words (the date is compared separately).
+var stopWords = func() map[string]bool {
+	const list = `a an the and or but nor of in on at to for from by with without into onto over under
+	about after before during since until ahead as than then that this these those there here which who whom
+	whose what when where why how it its it's he she they them their his her him we our us you your i me my
+	is are was were be been being has have had do does did will would shall should can could may might must
+	not no yes also only just even still yet very more most less least much many some any all each every both
+	either neither other another such same own so too if whether while because though although first second
+	later earlier next last ago now today yesterday tomorrow tonight recently previously eventually
+	day days week weeks month months year years decade decades century time times
+	january february march april may june july august september october november december
+	jan feb mar apr jun jul aug sep sept oct nov dec
+	monday tuesday wednesday thursday friday saturday sunday
+	morning afternoon evening night spring summer autumn fall winter
+	said say says saying told tell tells added adding according reported reports report claimed claims
+	mr mrs ms dr one two three new`
+	m := map[string]bool{}
+	for _, w := range strings.Fields(list) {
+		m[w] = true
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// prefixLength truncates stems (after suffix stripping) so that a place and
+// its adjective meet: "Belarus"/"Belarusian", "Armenia"/"Armenian",
+// "Azerbaijan"/"Azerbaijani" all become the same 6-letter prefix. Truncation
+// is a crude, well-known stemmer; the cost ("govern" for both "government"
+// and "governor") is acceptable because no merge rests on one word.
+const prefixLength = 6
+
+// contentStems returns the content stems of text in order of appearance,
+// duplicates included (the caller builds sets).
+func contentStems(text string, out []string) []string {
+	for _, w := range splitWords(text) {
+		if s, ok := contentStem(w); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// contentStem is the stem a split word compares by, or false when the word is
+// dropped (function, reporting or calendar word, number, single letter).
+func contentStem(w string) (string, bool) {
+	if stopWords[w] || hasDigit(w) || len(w) < 2 {
+		return "", false
+	}
+	s := stem(w)
+	if stopWords[s] {
+		return "", false
+	}
+	if c, ok := classOf[s]; ok {
+		return c, true
+	}
+	return truncateRunes(s, prefixLength), true
+}
+
+// stemmer computes contentStems for many texts as interned IDs. News repeats
+// its words, so each distinct word is stemmed once and cached; the scan
+// reuses one buffer and allocates only for words it has not seen.
+type stemmer struct {
+	interner map[string]int32
+	cache    map[string]int32 // split word -> interned stem, or -1 when dropped
+	buf      []byte
+}
+
+func newStemmer(interner map[string]int32) *stemmer {
+	return &stemmer{interner: interner, cache: map[string]int32{}}
+}
+
+// appendIDs appends the interned content stems of text to out, in order of
+// appearance, duplicates included (the same words as contentStems).
+func (st *stemmer) appendIDs(text string, out []int32) []int32 {
+	st.buf = st.buf[:0]
+	for _, r := range text {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			st.buf = append(st.buf, byte(r))
+		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':
+			st.buf = append(st.buf, byte(r)+'a'-'A')
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			st.buf = utf8.AppendRune(st.buf, unicode.ToLower(r))
+		case (r == '\'' || r == '’') && len(st.buf) > 0:
+			st.buf = append(st.buf, '\'')
+		default:
+			out = st.flush(out)
+		}
+	}
+	return st.flush(out)
+}
+
+func (st *stemmer) flush(out []int32) []int32 {
+	if len(st.buf) == 0 {
+		return out
+	}
+	id, ok := st.cache[string(st.buf)]
+	if !ok {
+		word := string(st.buf)
+		id = -1
+		if s, keep := contentStem(stripPossessive(word)); keep {
+			id = internOne(s, st.interner)
+		}
+		st.cache[word] = id
+	}
+	st.buf = st.buf[:0]
+	if id < 0 {
+		return out
+	}
+	return append(out, id)
+}
+
+// splitWords lower-cases text and splits it into words at anything that is
+// not a letter, digit or word-internal apostrophe; hyphens split too, so
+// "Nagorno-Karabakh" and "Nagorno Karabakh" compare equal.
+func splitWords(text string) []string {
+	var words []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			words = append(words, stripPossessive(b.String()))
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		case (r == '\'' || r == '’') && b.Len() > 0:
+			b.WriteByte('\'')
+		default:
+			flush()
+		}
+	}
+	flush()
+	return words
+}
+
+func stripPossessive(w string) string {
+	w = strings.TrimSuffix(w, "'s")
+	return strings.TrimRight(w, "'")
+}
+
+func hasDigit(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// stem is a light English suffix stripper: enough to make "captured",
+// "capturing" and "capture" (or "allies" and "ally") meet, without the
+// dictionary a full stemmer would need. Words of up to three letters are kept.
+func stem(w string) string {
+	if len(w) <= 3 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "sses"):
+		w = w[:len(w)-2]
+	case strings.HasSuffix(w, "ies") || strings.HasSuffix(w, "ied"):
+		w = w[:len(w)-3] + "i"
+	case strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") || strings.HasSuffix(w, "is"):
+	case strings.HasSuffix(w, "s"):
+		w = w[:len(w)-1]
+	}
+	for _, suf := range []string{"ing", "ed", "ly"} {
+		if strings.HasSuffix(w, suf) && hasVowel(w[:len(w)-len(suf)]) && len(w)-len(suf) >= 3 {
+			w = w[:len(w)-len(suf)]
+			w = undouble(w)
+			break
+		}
+	}
+	if strings.HasSuffix(w, "y") && len(w) > 3 {
+		w = w[:len(w)-1] + "i"
+	}
+	if strings.HasSuffix(w, "e") && len(w) > 3 {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+func hasVowel(s string) bool { return strings.ContainsAny(s, "aeiouy") }
+
+// undouble turns "shipp" into "ship" and "stopp" into "stop", but keeps
+// "ll", "ss" and "zz" ("called" -> "call").
+func undouble(w string) string {
+	n := len(w)
+	if n >= 2 && w[n-1] == w[n-2] && !strings.ContainsRune("lsz", rune(w[n-1])) && !strings.ContainsRune("aeiou", rune(w[n-1])) {
+		return w[:n-1]
+	}
+	return w
+}
+
+// truncateRunes keeps the first n runes of s (never cutting a UTF-8 sequence).
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
