@@ -2,9 +2,9 @@ package merge
 
 import (
 	"cmp"
-	"slices"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +33,7 @@ const IDLength = 10
 func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candidate, pub map[string]time.Time) {
 	type slot struct {
 		hash  uint64 // the ID's bytes, big-endian: orders as the ID's hex does
-		first int // index in the event's mentions of the mention hashed (-1 when none)
+		first int    // index in the event's mentions of the mention hashed (-1 when none)
 		index int
 	}
 	slots := make([]slot, len(events))
