@@ -48,6 +48,8 @@ type extractor struct {
 	// and its lede is in the simple past, so the lead event is at the month.
 	newsMonth, leadMonth bool
 	recentPast           *timeline.Event // undated past happenings of the publication month
+	lastTold             *timeline.Event // the event the last main clause dated, any precision
+	lastToldAt           int             // index of its sentence
 }
 
 // sentence is one sentence of the cleaned text.
@@ -167,6 +169,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 			}
 			if !a.reported && !x.future(t) {
 				mainDated = true
+				x.lastTold, x.lastToldAt = ev, idx
 				if !presentTense(s) || t.Date.Gran >= timeline.GranDay {
 					x.narr, x.narrAt = ev, idx
 				}
@@ -183,6 +186,10 @@ func (x *extractor) sentence(idx int, s *sentence) {
 		return
 	}
 	if ev := x.sinceEvent(s); ev != nil {
+		x.addMention(ev, s, x.mention(s, nil))
+		return
+	}
+	if ev := x.refersBack(idx, s); ev != nil {
 		x.addMention(ev, s, x.mention(s, nil))
 		return
 	}

@@ -210,3 +210,27 @@ var speechActs = set("described", "called", "declared", "promised", "pledged", "
 
 // auxiliaries precede a participle: the verb form after them is not a past tense.
 var auxiliaries = set("has", "have", "had", "having", "is", "are", "was", "were", "be", "been", "being", "'s", "'ve", "will", "would")
+
+// refersBack returns the event the sentence just before dated in its main
+// clause, when this undated past-tense sentence points back at it: it opens
+// with a demonstrative and a verb ("This was his third leave", "That marked
+// the end of ...") or with the definite event noun that sentence told ("...
+// fought a war in 2020. The war lasted 44 days"). The reference is explicit,
+// so the date carries at any precision and across a paragraph break.
+func (x *extractor) refersBack(idx int, s *sentence) *timeline.Event {
+	if x.lastTold == nil || x.lastToldAt != idx-1 || !pastTense(s) || len(s.toks) < 3 || s.toks[0].quoted {
+		return nil
+	}
+	first, second := s.toks[0].lower(), s.toks[1]
+	switch {
+	case (first == "this" || first == "that") && second.word && (pastMarkers[second.lower()] || finiteVerb(second)):
+		return x.lastTold
+	case first == "the" && second.word && eventNouns[second.lower()] && !second.quoted:
+		for _, m := range x.lastTold.Mentions {
+			if m.Sentence == x.original(x.sents[idx-1].span) && tellsWord(m.Text, second.lower(), second.lower()) {
+				return x.lastTold
+			}
+		}
+	}
+	return nil
+}
