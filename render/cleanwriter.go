@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"io"
 	"unicode/utf8"
 )
@@ -31,6 +32,12 @@ func (c *cleanWriter) Write(p []byte) (int, error) {
 	}
 	start := 0
 	for i := 0; i < len(p); {
+		if j := skipPlainASCII(p, i); j > i { // most of a page: eight bytes at a time
+			c.invalid = false
+			if i = j; i >= len(p) {
+				break
+			}
+		}
 		b := p[i]
 		if b < utf8.RuneSelf {
 			c.invalid = false
@@ -69,6 +76,22 @@ func (c *cleanWriter) Write(p []byte) (int, error) {
 	}
 	c.put(p[start:], nil)
 	return n, c.err
+}
+
+// skipPlainASCII returns the index after the whole 8-byte words from p[i:]
+// made only of printable ASCII (0x20-0x7e), which need no cleaning.
+func skipPlainASCII(p []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for i+8 <= len(p) {
+		v := binary.LittleEndian.Uint64(p[i:])
+		del := v ^ (0x7f * ones)
+		// a byte >= 0x80, a byte < 0x20, a byte == 0x7f (a zero byte of del)
+		if v&highs != 0 || (v-0x20*ones)&^v&highs != 0 || (del-ones)&^del&highs != 0 {
+			break
+		}
+		i += 8
+	}
+	return i
 }
 
 // put writes clean bytes and then a replacement, if any.
