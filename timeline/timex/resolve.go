@@ -106,6 +106,7 @@ type resolver struct {
 	lastDay, lastMonth, lastYear time.Time
 	lastQuarter                  time.Time            // the last quarter named
 	lastGran                     timeline.Granularity // precision of the last date
+	partYear                     bool                 // the last period named is a run of months ("the nine months")
 }
 
 func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
@@ -146,6 +147,11 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 		if e.typ == timeline.TypeDuration || e.typ == timeline.TypeSet {
 			tx.Anchor = timeline.AnchorAbsolute
 		}
+		if e.typ == timeline.TypeDuration && d.mod(e.i, mThe) && yearToDate(e.value) {
+			// "for the nine months": the report now counts a part of the year,
+			// so "a year earlier" and "the 1988 period" are that year, not a quarter
+			r.lastGran, r.partYear = timeline.GranYear, true
+		}
 		return tx, true
 	}
 	p := e.pt
@@ -160,6 +166,8 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 		p, anchor, kind = relPoint(anchorNarr, uQuarter, -4), r.lastQuarter, timeline.AnchorNarrative
 	case p.yearBack && p.quarterNoun:
 		p = relPoint(anchorDCT, uQuarter, -5) // the last completed quarter, a year before
+	case p.thatQuarter && p.yearDig == 4 && r.partYear:
+		p.thatQuarter = false // "the nine months ... the 1988 period": that year's
 	case p.thatQuarter && p.yearDig == 4:
 		// "the 1988 quarter": that year's quarter of the same number as the narrative's
 		ref := r.lastQuarter
@@ -220,12 +228,28 @@ func (r *resolver) anchorFor(p point) (time.Time, timeline.Anchor) {
 	return ref, timeline.AnchorNarrative
 }
 
+// yearToDate reports whether a duration value is a run of months that is no
+// quarter and no year ("P9M", "P6M"): the span an interim report covers.
+func yearToDate(v string) bool {
+	if len(v) < 3 || v[0] != 'P' || v[len(v)-1] != 'M' || strings.IndexByte(v, 'T') >= 0 {
+		return false
+	}
+	n := 0
+	for _, c := range v[1 : len(v)-1] {
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = 10*n + int(c-'0')
+	}
+	return n >= 2 && n <= 11 && n != 3
+}
+
 // remember records a resolved date as the narrative's latest at its precision.
 func (r *resolver) remember(dt timeline.Date) {
 	if dt.IsZero() {
 		return
 	}
-	r.lastGran = dt.Gran
+	r.lastGran, r.partYear = dt.Gran, false
 	if dt.Gran == timeline.GranQuarter {
 		r.lastQuarter = dt.Start
 	}
