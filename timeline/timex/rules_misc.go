@@ -382,7 +382,11 @@ var yearEarlierRule = &rule{
 			return match{}, false
 		}
 		end := j + 3
-		p := relPoint(anchorNarr, uYear, -1)
+		// the compound names a report's comparison period, a year before the
+		// report's own: counted from publication, never chained off a year the
+		// narrative reached by comparing ("Last year losses were $5 million.
+		// The year-earlier results..." is last year, not the year before)
+		p := relPoint(anchorDCT, uYear, -1)
 		p.yearBack = true
 		if d.is(end, cOrdinal) && d.lowerIs(end+1, "quarter") && d.toks[end].val <= 4 {
 			// "the year-earlier third quarter"
