@@ -19,8 +19,7 @@ type edge struct {
 // strongest first (ties in canonical order), and a join is refused when any
 // two members of the joined group break a hard rule. It returns groups of
 // candidates, each in canonical order.
-func cluster(cands []*candidate, x *pairIndex) [][]*candidate {
-	edges := scoredPairs(x)
+func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	g := newGroups(len(cands))
 	// refused remembers, per pair of roots, two members found incompatible:
 	// groups only grow, so while both members still have those roots the

@@ -38,6 +38,18 @@ type pairIndex struct {
 	// order (the one blocking's ancestor lists are computed from).
 	byValue map[string]timeline.Date
 	dateIDs map[string]int32
+	// For Cache: how many articles are interned, and the stem interner.
+	articles int
+	interner map[string]int32
+}
+
+// stemNames lists the interned stems by ID.
+func (x *pairIndex) stemNames() []string {
+	names := make([]string, len(x.interner))
+	for s, id := range x.interner {
+		names[id] = s
+	}
+	return names
 }
 
 func (x *pairIndex) title(c *pairCand) []int32 { return x.arena[c.sets : c.sets+c.nTitle] }
@@ -214,12 +226,14 @@ func sortedSet(ids []int32) []int32 {
 // then canonical order, and copies their sets into one arena in that order.
 func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 	x := &pairIndex{
-		cands:   make([]pairCand, len(cands)),
-		pos:     make([]int32, len(cands)),
-		arena:   make([]int32, 0, b.size),
-		dates:   b.dates,
-		byValue: map[string]timeline.Date{},
-		dateIDs: b.dateIDs,
+		cands:    make([]pairCand, len(cands)),
+		pos:      make([]int32, len(cands)),
+		arena:    make([]int32, 0, b.size),
+		dates:    b.dates,
+		byValue:  map[string]timeline.Date{},
+		dateIDs:  b.dateIDs,
+		articles: len(b.articles),
+		interner: b.st.interner,
 	}
 	// Date order: value rank in the high half, canonical index in the low.
 	rank := b.valueRanks()

@@ -42,8 +42,14 @@ type candidate struct {
 // into a sorted timeline with stable IDs. Articles are returned sorted by
 // publication date, then slug. The inputs are not modified.
 func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
+	return mergeWith(articles, perArticle, func(_ []*candidate, x *pairIndex) *edgeList { return scoredPairs(x) })
+}
+
+// mergeWith is Merge with the scored pairs found by pairs (scoredPairs, or a
+// Cache reusing the pairs of an earlier build).
+func mergeWith(articles []timeline.Article, perArticle [][]timeline.Event, pairs func([]*candidate, *pairIndex) *edgeList) timeline.Timeline {
 	cands, index := buildCandidates(articles, perArticle)
-	groups := cluster(cands, index)
+	groups := cluster(cands, index, pairs(cands, index))
 	events := make([]timeline.Event, len(groups))
 	prefixes := make([][]string, len(groups))
 	for i, g := range groups {
