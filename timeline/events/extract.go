@@ -47,9 +47,10 @@ type extractor struct {
 	// newsMonth: the article gives its news no day (see news.go); leadMonth:
 	// and its lede is in the simple past, so the lead event is at the month.
 	newsMonth, leadMonth bool
-	recentPast           *timeline.Event // undated past happenings of the publication month
-	lastTold             *timeline.Event // the event the last main clause dated, any precision
-	lastToldAt           int             // index of its sentence
+	recentPast           *timeline.Event   // undated past happenings of the publication month
+	lastTold             *timeline.Event   // the event the last main clause dated, any precision
+	lastToldAt           int               // index of its sentence
+	plans                []*timeline.Event // recent events told in the future in main clauses, latest last
 }
 
 // sentence is one sentence of the cleaned text.
@@ -166,6 +167,9 @@ func (x *extractor) sentence(idx int, s *sentence) {
 			ev := x.add(s, t, x.clauseTitle(s, a))
 			if !a.reported && x.future(t) && !hasReportingVerb(s) {
 				mainDated = true // "It will open in 2027": the clause is the future event
+				if a.rel1 == 0 {
+					x.plans = appendRecent(x.plans, ev)
+				}
 			}
 			if !a.reported && !x.future(t) {
 				mainDated = true
@@ -195,12 +199,14 @@ func (x *extractor) sentence(idx int, s *sentence) {
 	}
 	// The main clause is undated: its date is the narrative's if it goes on
 	// telling past events, else the publication date.
-	switch carry := x.carried(idx, s); {
+	switch carry, plan := x.carried(idx, s), x.plan(s); {
 	case x.toldPublisher(s):
 		x.narr, x.news = nil, x.news[:0]
 		x.addLead(s)
 	case carry != nil && pastTense(s):
 		x.addMention(carry, s, x.mention(s, nil))
+	case plan != nil:
+		x.addMention(plan, s, x.mention(s, nil))
 	case flashback(s):
 		// The first occasion of something, told as background: not the
 		// article's news, and no narrative date to carry.

@@ -234,3 +234,57 @@ func (x *extractor) refersBack(idx int, s *sentence) *timeline.Event {
 	}
 	return nil
 }
+
+// plan returns the future event an undated sentence in the future tense goes
+// on telling ("The line will open on 2 May. Trains will run every ten
+// minutes."): the latest event the article told in the future in a main
+// clause, preferring one that names someone or something the sentence
+// names. A future statement someone is reported to make ("will", she said)
+// is a statement of the news and stays with it; and with no plan told yet
+// the sentence stays with the lead event as before.
+func (x *extractor) plan(s *sentence) *timeline.Event {
+	if len(x.plans) == 0 || !futureTense(s) || hasReportingVerb(s) {
+		return nil
+	}
+	return x.latestNaming(x.plans, s)
+}
+
+// futureTense reports whether the first finite verb outside quotations is
+// the future "will" or "shall".
+func futureTense(s *sentence) bool {
+	for _, tk := range s.toks {
+		if tk.quoted || !tk.word {
+			continue
+		}
+		switch w := tk.lower(); {
+		case w == "will" || w == "'ll" || w == "shall":
+			return true
+		case finiteVerb(tk):
+			return false
+		}
+	}
+	return false
+}
+
+// latestNaming returns the latest of evs naming a name s names, else the latest.
+func (x *extractor) latestNaming(evs []*timeline.Event, s *sentence) *timeline.Event {
+	names := x.names.entitiesIn(s)
+	for i := len(evs) - 1; i >= 0 && len(names) > 0; i-- {
+		if sharesEntity(evs[i].Entities, names) {
+			return evs[i]
+		}
+	}
+	return evs[len(evs)-1]
+}
+
+// appendRecent appends ev to a list of at most maxNews recent events.
+func appendRecent(evs []*timeline.Event, ev *timeline.Event) []*timeline.Event {
+	if len(evs) > 0 && evs[len(evs)-1] == ev {
+		return evs
+	}
+	evs = append(evs, ev)
+	if len(evs) > maxNews {
+		evs = evs[1:]
+	}
+	return evs
+}
