@@ -125,10 +125,14 @@ func BenchmarkSite10k(b *testing.B) {
 func BenchmarkPlan10k(b *testing.B) {
 	tl := synthetic(b, 10000)
 	b.ResetTimer()
+	cpu0, _ := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		if _, err := Plan(tl, Config{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+	if cpu1, ok := cputime.Process(); ok {
+		b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/plan")
 	}
 }
 

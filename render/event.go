@@ -43,7 +43,7 @@ func (s *site) eventPage(i int) Page {
 	if i+1 < len(s.tl.Events) {
 		next = &s.tl.Events[i+1]
 	}
-	return s.htmlPage(p, s.eventKey(ev, prev, next, s.upPath(i)), func() (pageData, error) {
+	return s.htmlPage(p, s.eventKey(i, prev, next, s.upPath(i)), func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
 		d.Description = firstSentence(*ev)
 		v := s.eventView(i, d.Root)
@@ -68,16 +68,16 @@ func (s *site) eventPage(i int) Page {
 	})
 }
 
-// eventKey hashes what an event page shows: the event, the listing page it
-// links back to, its neighbours' links
-// and the metadata (not the text) of the articles quoted.
-func (s *site) eventKey(ev, prev, next *timeline.Event, up string) string {
+// eventKey hashes what an event page shows: the event and the metadata (not
+// the text) of the articles quoted (its digest), the listing page it links
+// back to, and its neighbours' links.
+func (s *site) eventKey(i int, prev, next *timeline.Event, up string) string {
 	k := s.keys
 	k.reset()
 	k.str(s.cfgKey)
 	k.str("event")
 	k.str(up)
-	k.event(ev)
+	k.bytes(s.eventDigests[i][:])
 	for _, n := range []*timeline.Event{prev, next} {
 		if n == nil {
 			k.list(-1)
@@ -85,11 +85,6 @@ func (s *site) eventKey(ev, prev, next *timeline.Event, up string) string {
 		}
 		k.list(1)
 		k.link(n)
-	}
-	for j, m := range ev.Mentions {
-		if a, ok := s.articles[m.Article]; ok && !reportedBefore(ev.Mentions[:j], m.Article) {
-			k.articleHead(&s.tl.Articles[a])
-		}
 	}
 	return k.sum()
 }

@@ -202,6 +202,16 @@ func (k *keyWriter) sum() string {
 	return hex.EncodeToString(k.h.Sum(out[:0])[:12])
 }
 
+// digest returns the first 16 bytes of the hash, for digests that are
+// hashed again into Keys.
+func (k *keyWriter) digest() [16]byte {
+	k.flush()
+	var out [sha256.Size]byte
+	var d [16]byte
+	copy(d[:], k.h.Sum(out[:0]))
+	return d
+}
+
 // contentDigest hashes an article's text (raw file, body, cleaned text and the
 // spans set aside), the part of it only its own page shows.
 func contentDigest(a *timeline.Article) string {

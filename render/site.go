@@ -32,6 +32,7 @@ type site struct {
 	highlights    [][]highlight  // per article: dated expressions to mark, by start offset
 	articleEvents [][]int32      // per article: indexes of the events it reports, in order
 	contents      []string       // per article: digest of its text (contentDigest)
+	eventDigests  [][16]byte     // per event: digest of the event and the metadata of the articles it cites
 	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
 	chromes       sync.Map       // chromeKey -> chrome
 	dates         fragments      // per event: its date (eventDate)
@@ -84,6 +85,7 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 	for i := range tl.Articles {
 		s.contents[i] = contentDigest(&tl.Articles[i])
 	}
+	s.eventDigests = s.digestEvents()
 	s.tlKey = s.timelineKey()
 	return s, nil
 }
@@ -310,6 +312,26 @@ func writeHashPart(h hash.Hash, p any) {
 	h.Write([]byte{0})
 }
 
+// digestEvents hashes every event once, with the metadata (not the text) of
+// the articles it cites: the part of an event's page Key, the timeline's
+// Key and the export fragments' keys that the event makes.
+func (s *site) digestEvents() [][16]byte {
+	out := make([][16]byte, len(s.tl.Events))
+	k := s.keys
+	for i := range s.tl.Events {
+		ev := &s.tl.Events[i]
+		k.reset()
+		k.event(ev)
+		for j, m := range ev.Mentions {
+			if a, ok := s.articles[m.Article]; ok && !reportedBefore(ev.Mentions[:j], m.Article) {
+				k.articleHead(&s.tl.Articles[a])
+			}
+		}
+		out[i] = k.digest()
+	}
+	return out
+}
+
 // timelineKey hashes the settings and everything in the timeline that any
 // page can show: the site-wide pages and exports depend on all of it.
 func (s *site) timelineKey() string {
@@ -317,8 +339,8 @@ func (s *site) timelineKey() string {
 	k.reset()
 	k.str(s.cfgKey)
 	k.list(len(s.tl.Events))
-	for i := range s.tl.Events {
-		k.event(&s.tl.Events[i])
+	for i := range s.eventDigests {
+		k.bytes(s.eventDigests[i][:])
 	}
 	k.list(len(s.tl.Articles))
 	for i := range s.tl.Articles {

@@ -44,7 +44,8 @@ func WriteAtom(w io.Writer, tl timeline.Timeline, s Site) error {
 	}
 	var entries []entry
 	updated := p.feedUpdated()
-	for _, ev := range orderedEvents(tl.Events, false) {
+	for _, i := range orderedEvents(tl.Events, false) {
+		ev := &tl.Events[i]
 		reported := p.firstReported(*ev)
 		if reported.IsZero() {
 			reported = updated

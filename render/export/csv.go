@@ -31,8 +31,9 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	if p.Fragments != nil {
 		w.Flush() // the header; the rows go to out one by one
 	}
-	for _, ev := range orderedEvents(tl.Events, true) {
-		err := p.fragment(out, "csv", ev, "", func(dst io.Writer) error {
+	for _, i := range orderedEvents(tl.Events, true) {
+		ev := &tl.Events[i]
+		err := p.fragment(out, "csv", i, ev, "", func(dst io.Writer) error {
 			if p.Fragments == nil { // rows go through the one writer
 				return w.Write(safeCells(p.csvRow(*ev)))
 			}

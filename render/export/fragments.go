@@ -19,8 +19,9 @@ import (
 // Keys look like "ics/3f2a…" (the export's name, a slash, 48 hex digits): a
 // SHA-256 over the fragment format's version and everything the fragment's
 // bytes are made of (the event's ID, title and dates, its first sentence, the
-// title, URL and date of every article it cites, its page URL, and for ICS the
-// site's host, for TimelineJS the slide's unique id). Equal key, equal bytes,
+// title, URL and date of every article it cites, or the digest of those that
+// Site.EventDigest gives; its page URL; for ICS the site's host, for
+// TimelineJS the slide's unique id). Equal key, equal bytes,
 // so a cache never needs invalidating for content; only a change of this
 // package's code (FragmentVersion) or of the libraries that serialise the
 // formats changes bytes under an unchanged key, which is why the build drops
@@ -43,11 +44,18 @@ type FragmentCache interface {
 const FragmentVersion = "fragments-1"
 
 // fragmentKey hashes what an event's fragment of one export is made of.
-func (p *site) fragmentKey(kind string, ev *timeline.Event, extra string) string {
+func (p *site) fragmentKey(kind string, i int, ev *timeline.Event, extra string) string {
 	h := keyBuf{b: make([]byte, 0, 512)}
 	h.str(FragmentVersion)
 	h.str(kind)
 	h.str(extra)
+	h.str(p.eventURL(*ev))
+	if p.EventDigest != nil {
+		h.str("digest")
+		h.str(string(p.EventDigest(i)))
+		sum := sha256.Sum256(h.b)
+		return kind + "/" + hex.EncodeToString(sum[:24])
+	}
 	h.str(ev.ID)
 	h.str(ev.Title)
 	h.date(ev.Start)
@@ -61,7 +69,6 @@ func (p *site) fragmentKey(kind string, ev *timeline.Event, extra string) string
 		h.str(src.URL)
 		h.time(src.Date)
 	}
-	h.str(p.eventURL(*ev))
 	sum := sha256.Sum256(h.b)
 	return kind + "/" + hex.EncodeToString(sum[:24])
 }
@@ -92,12 +99,12 @@ func (k *keyBuf) date(d timeline.Date) {
 // fragment writes one event's fragment to w: straight from render when there
 // is no cache, else from the cache, rendering and storing it on a miss.
 // write puts stored bytes into this build's file (nil: as they are).
-func (p *site) fragment(w io.Writer, kind string, ev *timeline.Event, extra string,
+func (p *site) fragment(w io.Writer, kind string, i int, ev *timeline.Event, extra string,
 	render func(io.Writer) error, write func(io.Writer, []byte) error) error {
 	if p.Fragments == nil {
 		return render(w)
 	}
-	key := p.fragmentKey(kind, ev, extra)
+	key := p.fragmentKey(kind, i, ev, extra)
 	data, ok := p.Fragments.Get(key)
 	if !ok {
 		var buf bytes.Buffer

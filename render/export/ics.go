@@ -82,8 +82,9 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if p.Fragments != nil {
 		stamp = stampPlaceholder
 	}
-	for _, ev := range orderedEvents(tl.Events, false) {
-		err := p.fragment(w, "ics", ev, p.host(), func(w io.Writer) error {
+	for _, i := range orderedEvents(tl.Events, false) {
+		ev := &tl.Events[i]
+		err := p.fragment(w, "ics", i, ev, p.host(), func(w io.Writer) error {
 			if vevent := p.vevent(*ev, stamp); vevent != nil {
 				return vevent.SerializeTo(w, &cfg)
 			}

@@ -29,6 +29,11 @@ type Site struct {
 	// Fragments, when set, keeps each event's part of events.ics, events.csv
 	// and timeline.json between builds (see FragmentCache); nil renders all.
 	Fragments FragmentCache
+	// EventDigest, when set, returns a digest of everything about
+	// tl.Events[i] and the articles it cites (their titles, slugs and dates)
+	// that an export may show; fragment keys then hash it instead of those
+	// fields. nil: the keys hash the fields themselves.
+	EventDigest func(i int) []byte
 }
 
 // site is a Site checked and prepared once per export call.
@@ -228,21 +233,22 @@ func firstNonEmpty(values ...string) string {
 }
 
 // orderedEvents returns the exportable events (see exportable) in timeline
-// order; the sort is repeated here so output never depends on how the caller
-// sorted. It returns pointers into events: the exports stream a timeline of a
+// order, as indexes into events; the sort is repeated here so output never
+// depends on how the caller sorted. The exports stream a timeline of a
 // hundred thousand events without a second copy of it.
-func orderedEvents(events []timeline.Event, keepAll bool) []*timeline.Event {
-	out := make([]*timeline.Event, 0, len(events))
+func orderedEvents(events []timeline.Event, keepAll bool) []int {
+	out := make([]int, 0, len(events))
 	for i := range events {
 		if keepAll || exportable(events[i]) {
-			out = append(out, &events[i])
+			out = append(out, i)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if c := out[i].Start.Compare(out[j].Start); c != 0 {
+		a, b := &events[out[i]], &events[out[j]]
+		if c := a.Start.Compare(b.Start); c != 0 {
 			return c < 0
 		}
-		return out[i].ID < out[j].ID
+		return a.ID < b.ID
 	})
 	return out
 }

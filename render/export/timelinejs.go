@@ -59,12 +59,13 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	}
 	out.Raw(`"events":[`)
 	used := map[string]bool{"timeline-title": true}
-	for i, ev := range orderedEvents(tl.Events, false) {
-		if i > 0 {
+	for n, i := range orderedEvents(tl.Events, false) {
+		ev := &tl.Events[i]
+		if n > 0 {
 			out.Raw(",")
 		}
 		id := uniqueSlug("ev-"+tljsSlug(ev.ID), used)
-		err := p.fragment(w, "tljs", ev, id, func(dst io.Writer) error {
+		err := p.fragment(w, "tljs", i, ev, id, func(dst io.Writer) error {
 			if p.Fragments == nil { // straight into the stream
 				slide := p.tljsSlide(*ev, id)
 				out.Value(&slide)
