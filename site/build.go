@@ -40,30 +40,35 @@ type builder struct {
 	errs  []error
 	clock time.Time     // start of the current stage
 	cpu   time.Duration // process CPU time at the start of the current stage
-	gc    time.Duration // garbage collector CPU time at the start of the current stage
+	gcs   uint64        // garbage collections before the current stage
 }
 
 // lap records the time since the previous lap as the named stage's.
 func (b *builder) lap(stage string) {
 	now := time.Now()
 	cpu, _ := cputime.Process()
-	gc := gcCPU()
+	gcs, live := gcStats()
 	if !b.clock.IsZero() {
-		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GC: gc - b.gc})
+		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GCs: gcs - b.gcs, LiveMB: live})
 	}
-	b.clock, b.cpu, b.gc = now, cpu, gc
+	b.clock, b.cpu, b.gcs = now, cpu, gcs
 }
 
-// gcCPU is the runtime's estimate of the CPU time spent collecting garbage so
-// far: the stage timings show it because at scale it grows faster than the
-// work (a larger live heap is marked on every cycle).
-func gcCPU() time.Duration {
-	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+// gcStats reads the number of garbage collections so far and the heap the
+// last one found live: the stage timings show them because at scale the
+// collector's work grows faster than the build's (every cycle marks the whole
+// live heap). The runtime's own estimate of GC CPU time is not used: it counts
+// wall time, which on a loaded machine says little.
+func gcStats() (cycles uint64, liveMB float64) {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindFloat64 {
-		return 0
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		cycles = s[0].Value.Uint64()
 	}
-	return time.Duration(s[0].Value.Float64() * float64(time.Second))
+	if s[1].Value.Kind() == metrics.KindUint64 {
+		liveMB = float64(s[1].Value.Uint64()) / (1 << 20)
+	}
+	return cycles, liveMB
 }
 
 func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...) }

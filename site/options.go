@@ -94,13 +94,14 @@ type Summary struct {
 }
 
 // Timing is the wall time of one pipeline stage, the CPU time the whole
-// process spent meanwhile (zero where it is not measured), and the part of it
-// the garbage collector took (the runtime's estimate).
+// process spent meanwhile (zero where it is not measured), the garbage
+// collections it ran and the live heap the last one found.
 type Timing struct {
 	Stage   string
 	Elapsed time.Duration
 	CPU     time.Duration
-	GC      time.Duration
+	GCs     uint64
+	LiveMB  float64
 }
 
 // TimingString lists the stage timings, wall/CPU: "load 0.41/0.30s, extract 2.10/3.90s, ...".
@@ -112,11 +113,12 @@ func (s Summary) TimingString() string {
 	return strings.Join(parts, ", ")
 }
 
-// GCString lists the garbage collector's CPU time per stage: "load 0.05s, extract 0.40s, ...".
+// GCString lists the garbage collections per stage and the live heap after
+// it: "load 3/41MB, extract 12/180MB, ...".
 func (s Summary) GCString() string {
 	parts := make([]string, len(s.Timings))
 	for i, t := range s.Timings {
-		parts[i] = fmt.Sprintf("%s %.2fs", t.Stage, t.GC.Seconds())
+		parts[i] = fmt.Sprintf("%s %d/%.0fMB", t.Stage, t.GCs, t.LiveMB)
 	}
 	return strings.Join(parts, ", ")
 }
