@@ -20,11 +20,15 @@ import (
 // header of kestria_envoy.events).
 func TestSpecs(t *testing.T) {
 	specs, _ := filepath.Glob("testdata/*.events")
+	// testdata/rules holds short articles pinning one rule each; kept apart
+	// so that the benchmarks' corpus (built from testdata/*.md) stays the same.
+	rules, _ := filepath.Glob("testdata/rules/*.events")
+	specs = append(specs, rules...)
 	if len(specs) == 0 {
 		t.Fatal("no testdata/*.events")
 	}
 	for _, spec := range specs {
-		t.Run(filepath.Base(spec), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(spec, "testdata/"), func(t *testing.T) {
 			article := strings.TrimSuffix(spec, ".events") + ".md"
 			if _, err := os.Stat(article); err != nil {
 				article = strings.TrimSuffix(article, ".md") + ".txt" // raw text with a sidecar
