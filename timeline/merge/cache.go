@@ -33,6 +33,7 @@ import (
 // MaxPosting or a date value's span changes, which the reuse cannot follow
 // exactly (see Stats). A Cache is not safe for concurrent use.
 type Cache struct {
+	stems stemCache
 	units map[unitKey]int32 // article hash -> index in unitList
 	list  []cachedUnit
 	cross []crossEdge
@@ -80,7 +81,7 @@ func (c *Cache) Stats() CacheStats { return c.stats }
 
 // Merge is merge.Merge, reusing and then updating the cache.
 func (c *Cache) Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
-	return mergeWith(articles, perArticle, c.pairs)
+	return mergeWith(articles, perArticle, &c.stems, c.pairs)
 }
 
 // units groups the canonical indices of the candidates by article (interned
@@ -365,7 +366,7 @@ func spansChanged(now, before map[string]span) bool {
 }
 
 // cacheMagic starts an encoded cache; the last byte is the codec version.
-var cacheMagic = []byte("tlmerge\x01")
+var cacheMagic = []byte("tlmerge\x02")
 
 // Encode returns the cache as bytes for DecodeCache.
 func (c *Cache) Encode() []byte {
@@ -403,6 +404,7 @@ func (c *Cache) Encode() []byte {
 		values = append(values, v)
 	}
 	slices.Sort(values)
+	b = c.stems.encode(b)
 	b = binary.AppendUvarint(b, uint64(len(values)))
 	for _, v := range values {
 		s := c.spans[v]
@@ -455,6 +457,7 @@ func DecodeCache(data []byte) (*Cache, error) {
 	for k := r.count(1); k > 0; k-- {
 		c.long[r.string()] = true
 	}
+	c.stems.decode(r)
 	for k := r.count(6); k > 0; k-- {
 		v := r.string()
 		s := span{known: r.bytes(1)[0] == 1}
@@ -538,6 +541,18 @@ func (r *cacheReader) bytes(n int) []byte {
 
 func (r *cacheReader) float() float64 {
 	return math.Float64frombits(binary.LittleEndian.Uint64(r.bytes(8)))
+}
+
+// ids reads a sorted set of IDs below limit.
+func (r *cacheReader) ids(limit int32) []int32 {
+	ids := make([]int32, r.count(1))
+	for k := range ids {
+		ids[k] = r.int32(limit)
+		if k > 0 && ids[k] <= ids[k-1] {
+			r.fail("set not sorted")
+		}
+	}
+	return ids
 }
 
 func (r *cacheReader) string() string { return string(r.bytes(r.count(1))) }

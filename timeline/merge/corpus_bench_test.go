@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
@@ -96,4 +97,49 @@ func BenchmarkMergeScale10k(b *testing.B) {
 		b.ReportMetric(cpu/1e6, "cpu-ms/build")
 	}
 	b.ReportMetric(float64(total), "candidates")
+}
+
+// BenchmarkCacheAddOne is the incremental build's merge: a Cache holds the
+// 10,000 scale articles, one generated article is added, and the merge is
+// redone. It reports the process CPU time of decoding the cache, of the
+// cached merge, of encoding, and (once) of a full Merge of the same
+// articles, with the cache's size.
+func BenchmarkCacheAddOne(b *testing.B) {
+	articles, per := scaleCorpus(b)
+	extra, err := ingest.Parse("content/article-10000.md", newscorpus.New(20240615).Article(10000), nil, ingest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cache := merge.NewCache()
+	cache.Merge(articles, per)
+	data := cache.Encode()
+	articles, per = append(articles, extra), append(per, events.Extract(extra))
+	cpuOf := func(run func()) time.Duration {
+		runtime.GC()
+		c0, _ := cputime.Process()
+		run()
+		c1, _ := cputime.Process()
+		return c1 - c0
+	}
+	full := cpuOf(func() { merge.Merge(articles, per) })
+	var decode, merged, encode time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var c *merge.Cache
+		decode += cpuOf(func() { c, err = merge.DecodeCache(data) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		merged += cpuOf(func() { c.Merge(articles, per) })
+		encode += cpuOf(func() { c.Encode() })
+		if st := c.Stats(); st.Full || st.Reused != len(articles)-1 {
+			b.Fatalf("the cache was not reused: %+v", st)
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(decode.Milliseconds())/n, "cpu-ms-decode")
+	b.ReportMetric(float64(merged.Milliseconds())/n, "cpu-ms-cached-merge")
+	b.ReportMetric(float64(encode.Milliseconds())/n, "cpu-ms-encode")
+	b.ReportMetric(float64(full.Milliseconds()), "cpu-ms-full-merge")
+	b.ReportMetric(float64(len(data))/(1<<20), "cache-MiB")
 }

@@ -57,11 +57,14 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 		tieKeys[s.index] = first + "\x03" + eventKey(groups[s.index])
 		return tieKeys[s.index]
 	}
-	slices.SortStableFunc(slots, func(a, b slot) int {
+	slices.SortFunc(slots, func(a, b slot) int {
 		if a.hash != b.hash {
 			return cmp.Compare(a.hash, b.hash)
 		}
-		return strings.Compare(tieKey(a), tieKey(b))
+		if c := strings.Compare(tieKey(a), tieKey(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.index, b.index) // alike events: any fixed order
 	})
 	for k, s := range slots {
 		n := 1

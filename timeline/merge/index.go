@@ -72,6 +72,7 @@ func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 type indexBuilder struct {
 	st        *stemmer
 	classBits map[int32]uint32
+	stems     *stemCache // stem sets kept between builds, or nil
 	articles  map[string]int32
 	sources   map[string]int32
 	dateIDs   map[string]int32
@@ -94,11 +95,12 @@ type dateKey struct {
 	span  span
 }
 
-func newIndexBuilder(n int) *indexBuilder {
-	interner := map[string]int32{}
+func newIndexBuilder(n int, stems *stemCache) *indexBuilder {
+	st, classBits := stems.stemmer()
 	return &indexBuilder{
-		st:           newStemmer(interner),
-		classBits:    classBitIndex(interner),
+		st:           st,
+		classBits:    classBits,
+		stems:        stems,
 		articles:     map[string]int32{},
 		sources:      map[string]int32{},
 		dateIDs:      map[string]int32{},
@@ -110,8 +112,9 @@ func newIndexBuilder(n int) *indexBuilder {
 	}
 }
 
-// add fills c from ev (extracted from art) and records its pair data.
-func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article) {
+// add fills c from ev (extracted from art) and records its pair data. known
+// is ev's stem sets from an earlier build, or nil.
+func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article, known *stemSets) {
 	ev.Mentions, c.prefixes = sortedMentionsKeyed(ev.Mentions)
 	ev.Entities = slices.Clone(ev.Entities)
 	c.ev, c.article, c.lead, c.pub = ev, art.Slug, ev.Lead, art.Meta.Date
@@ -119,23 +122,15 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 		c.article = ev.Mentions[0].Article
 	}
 	pc := pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero()}
-	ctx := b.st.appendIDs(ev.Title, b.work[:0])
-	title := b.title[:0]
-	for _, s := range ctx {
-		if bit, ok := b.classBits[s]; ok {
-			pc.classes |= bit
-		} else {
-			title = append(title, s)
+	var title, ctx []int32
+	if known != nil {
+		pc.classes, title, ctx = known.classes, known.title, known.context
+	} else {
+		pc.classes, title, ctx = b.stemSets(ev)
+		if b.stems != nil {
+			b.stems.keep(stemSets{pc.classes, slices.Clone(title), slices.Clone(ctx)})
 		}
 	}
-	title = sortedSet(title)
-	for _, m := range ev.Mentions {
-		ctx = b.st.appendIDs(m.Text, ctx)
-	}
-	for _, e := range ev.Entities {
-		ctx = b.st.appendIDs(e.Name, ctx)
-	}
-	ctx = sortedSet(ctx)
 	sent := b.sent[:0]
 	for k := range ev.Mentions {
 		m := &ev.Mentions[k]
@@ -150,7 +145,7 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	pc.nTitle, pc.nContext, pc.nSent = int32(len(title)), int32(len(ctx)), int32(len(sent))
 	pc.sets = b.store(title, ctx, sent)
 	c.classes = pc.classes
-	b.title, b.work, b.sent = title, ctx, sent
+	b.sent = sent
 	pc.article = internOne(c.article, b.articles)
 	pc.dateID = internOne(ev.Start.Value, b.dateIDs)
 	pc.start = b.span(ev.Start)
@@ -159,6 +154,31 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	}
 	b.pcs = append(b.pcs, pc)
 	c.pair = int32(len(b.pcs) - 1)
+}
+
+// stemSets computes ev's event classes, title stems and context stems (in
+// the builder's reused buffers).
+func (b *indexBuilder) stemSets(ev timeline.Event) (uint32, []int32, []int32) {
+	var classes uint32
+	ctx := b.st.appendIDs(ev.Title, b.work[:0])
+	title := b.title[:0]
+	for _, s := range ctx {
+		if bit, ok := b.classBits[s]; ok {
+			classes |= bit
+		} else {
+			title = append(title, s)
+		}
+	}
+	title = sortedSet(title)
+	for _, m := range ev.Mentions {
+		ctx = b.st.appendIDs(m.Text, ctx)
+	}
+	for _, e := range ev.Entities {
+		ctx = b.st.appendIDs(e.Name, ctx)
+	}
+	ctx = sortedSet(ctx)
+	b.title, b.work = title, ctx
+	return classes, title, ctx
 }
 
 // sentenceRef names a sentence: its source file (interned) and start offset.

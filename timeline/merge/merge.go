@@ -42,13 +42,14 @@ type candidate struct {
 // into a sorted timeline with stable IDs. Articles are returned sorted by
 // publication date, then slug. The inputs are not modified.
 func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
-	return mergeWith(articles, perArticle, func(_ []*candidate, x *pairIndex) *edgeList { return scoredPairs(x) })
+	return mergeWith(articles, perArticle, nil, func(_ []*candidate, x *pairIndex) *edgeList { return scoredPairs(x) })
 }
 
 // mergeWith is Merge with the scored pairs found by pairs (scoredPairs, or a
 // Cache reusing the pairs of an earlier build).
-func mergeWith(articles []timeline.Article, perArticle [][]timeline.Event, pairs func([]*candidate, *pairIndex) *edgeList) timeline.Timeline {
-	cands, index := buildCandidates(articles, perArticle)
+// stems, when not nil, keeps the candidates' stem sets between builds.
+func mergeWith(articles []timeline.Article, perArticle [][]timeline.Event, stems *stemCache, pairs func([]*candidate, *pairIndex) *edgeList) timeline.Timeline {
+	cands, index := buildCandidates(articles, perArticle, stems)
 	groups := cluster(cands, index, pairs(cands, index))
 	events := make([]timeline.Event, len(groups))
 	prefixes := make([][]string, len(groups))
@@ -99,12 +100,12 @@ func SortEvents(events []timeline.Event) { sortEvents(events) }
 // buildCandidates copies every event (mentions sorted, so the caller's slices
 // stay untouched), precomputes its stems and sorts all of them canonically.
 // It returns them with the index pair checks read.
-func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) ([]*candidate, *pairIndex) {
+func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event, stems *stemCache) ([]*candidate, *pairIndex) {
 	total := 0
 	for _, evs := range perArticle {
 		total += len(evs)
 	}
-	b := newIndexBuilder(total)
+	b := newIndexBuilder(total, stems)
 	cands := make([]*candidate, 0, total)
 	flat := make([]candidate, total) // one allocation, not one per event
 	for i, evs := range perArticle {
@@ -112,12 +113,18 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 		if i < len(articles) {
 			art = articles[i]
 		}
-		for _, ev := range evs {
+		known := stems.lookup(art.Slug, evs)
+		for k, ev := range evs {
 			c := &flat[len(cands)]
-			b.add(c, ev, art)
+			if known != nil {
+				b.add(c, ev, art, &known[k])
+			} else {
+				b.add(c, ev, art, nil)
+			}
 			cands = append(cands, c)
 		}
 	}
+	stems.finish()
 	slices.SortStableFunc(cands, compareCandidates)
 	return cands, b.finish(cands)
 }
