@@ -185,20 +185,7 @@ func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
 		if incr.Parsed != step.parsed || incr.Extracted != step.parsed || incr.Reused == 0 {
 			t.Errorf("%s: parsed %d, extracted %d, reused %d pages; want %d, %d, some", step.name, incr.Parsed, incr.Extracted, incr.Reused, step.parsed, step.parsed)
 		}
-		full := opts
-		full.NoCache, full.OutDir, full.CacheDir = true, "public-full", "cache-full"
-		if _, err := Build(fs, full); err != nil {
-			t.Fatalf("%s, full build: %v", step.name, err)
-		}
-		want, got := relTree(t, fs, full.OutDir), relTree(t, fs, opts.OutDir)
-		if len(got) != len(want) {
-			t.Errorf("%s: incremental site has %d files, full build %d", step.name, len(got), len(want))
-		}
-		for name, body := range want {
-			if got[name] != body {
-				t.Errorf("%s: %s differs from the full build", step.name, name)
-			}
-		}
+		checkSameAsFullBuild(t, fs, opts, step.name)
 	}
 }
 

@@ -156,7 +156,11 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.lap("extract")
 
 	var tl timeline.Timeline
-	if err := guard("merging events", func() { tl = o.Stages.Merge(x.articles, x.events) }); err != nil {
+	mergeAll := o.Stages.Merge
+	if o.Stages.mergeCache {
+		mergeAll = b.cachedMerge
+	}
+	if err := guard("merging events", func() { tl = mergeAll(x.articles, x.events) }); err != nil {
 		b.fail(err)
 		return tl, false
 	}

@@ -74,6 +74,9 @@ type Stages struct {
 	// parseCache is set when Load is the real ingest (left nil): Build then
 	// parses only the articles whose bytes changed (articlecodec.go).
 	parseCache bool
+	// mergeCache is set when Merge is the real merge (left nil): Build then
+	// keeps merge.Cache between builds (mergecache.go).
+	mergeCache bool
 }
 
 // Summary tells what a build did.

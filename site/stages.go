@@ -92,6 +92,7 @@ func (s Stages) withDefaults() Stages {
 	}
 	if s.Merge == nil {
 		s.Merge = d.Merge
+		s.mergeCache = true
 	}
 	if s.Overrides == nil {
 		s.Overrides = d.Overrides
