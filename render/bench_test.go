@@ -256,3 +256,30 @@ func BenchmarkPageKinds(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSplitSitemap renders the sitemap of a 10,000-event site split into
+// files of 2,600 URLs (as 126,000 URLs split into files of 50,000): the index
+// and the numbered files share one sorted list.
+func BenchmarkSplitSitemap(b *testing.B) {
+	old := sitemapLimit
+	sitemapLimit = 2600
+	defer func() { sitemapLimit = old }()
+	plan, err := Plan(synthetic(b, 10000), Config{BaseURL: "https://school.example/"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0, _ := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		for _, p := range plan {
+			if strings.HasPrefix(p.Path, "sitemap") {
+				if err := p.Render(io.Discard); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	if cpu1, ok := cputime.Process(); ok {
+		b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/sitemap")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/newsline/timeline/render/export"
 	"github.com/newsline/timeline/timeline"
@@ -75,12 +76,15 @@ func (s *site) exportPages() []Page {
 			return export.WriteSitemap(w, urls)
 		}))
 	}
-	// Over the protocol's limit: sitemap.xml is an index of numbered sitemaps.
+	// Over the protocol's limit: sitemap.xml is an index of numbered sitemaps,
+	// which share one sorted list of URLs.
 	files := (n + sitemapLimit - 1) / sitemapLimit
-	pages = append(pages, stream("sitemap.xml", func(w io.Writer) error { return s.sitemapIndex(w, files) }))
+	shared := &sharedURLs{s: s, total: files + 1, users: files + 1}
+	pages = append(pages, stream("sitemap.xml", func(w io.Writer) error { return s.sitemapIndex(w, files, shared) }))
 	for f := 1; f <= files; f++ {
 		pages = append(pages, stream(sitemapFile(f), func(w io.Writer) error {
-			urls, err := s.sitemapURLs()
+			urls, err := shared.get()
+			defer shared.release()
 			if err != nil {
 				return err
 			}
@@ -88,6 +92,39 @@ func (s *site) exportPages() []Page {
 		}))
 	}
 	return pages
+}
+
+// sharedURLs is the sorted URL list the files of a split sitemap share: built
+// by the first of them to render (they may render concurrently), dropped when
+// the last is done, so a 100,000-page site sorts and checks its URLs once and
+// does not keep them.
+type sharedURLs struct {
+	s     *site
+	mu    sync.Mutex
+	urls  []export.SitemapURL
+	err   error
+	built bool
+	total int // the files that share the list
+	users int // renders still to come before it is dropped
+}
+
+func (u *sharedURLs) get() ([]export.SitemapURL, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !u.built {
+		u.urls, u.err = u.s.sitemapURLs()
+		u.built = true
+	}
+	return u.urls, u.err
+}
+
+func (u *sharedURLs) release() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.users--; u.users <= 0 {
+		u.urls, u.built = nil, false // rendering the files again builds it again
+		u.users = u.total
+	}
 }
 
 // sitemapLimit is the most URLs one sitemap file lists (a variable so a test
@@ -123,8 +160,9 @@ func sitemapChunk(urls []export.SitemapURL, n int) []export.SitemapURL {
 
 // sitemapIndex writes sitemap.xml as an index of the numbered sitemaps, each
 // dated by the latest lastmod it lists.
-func (s *site) sitemapIndex(w io.Writer, files int) error {
-	urls, err := s.sitemapURLs()
+func (s *site) sitemapIndex(w io.Writer, files int, shared *sharedURLs) error {
+	urls, err := shared.get()
+	defer shared.release()
 	if err != nil {
 		return err
 	}

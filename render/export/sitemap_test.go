@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/xml"
 	"strings"
 	"testing"
@@ -64,5 +65,28 @@ func TestSitemapRefusesRelativeAndOtherSchemes(t *testing.T) {
 	var out sitemapOut
 	if err := xml.Unmarshal(b, &out); err != nil || len(out.URLs) != 0 {
 		t.Errorf("empty sitemap: %v %s", err, b)
+	}
+}
+
+// TestSitemapEntriesAsEncodingXML: the hand-written entries are the bytes
+// encoding/xml's Encoder writes for them (the former implementation), hostile
+// text included.
+func TestSitemapEntriesAsEncodingXML(t *testing.T) {
+	for _, loc := range []string{"https://school.example/a/events/x1/", "https://e.example/?a=1&b='2'", "https://e.example/<\">",
+		"https://e.example/\t\n\r", "https://e.example/\x00\x01", "https://e.example/\xff\xfe", "https://e.example/日本/é", "https://e.example/\ufffe\U0001fffe"} {
+		for _, lastmod := range []string{"", "2024-06-14", "2024-06-14T10:00:00+02:00"} {
+			for _, child := range []string{"url", "sitemap"} {
+				var want bytes.Buffer
+				enc := xml.NewEncoder(&want)
+				enc.Indent("  ", "  ")
+				if err := enc.EncodeElement(sitemapURL{Loc: loc, LastMod: lastmod}, xml.StartElement{Name: xml.Name{Local: child}}); err != nil {
+					t.Fatal(err)
+				}
+				got := appendSitemapEntry(nil, child, loc, lastmod)
+				if string(got) != "\n"+want.String() {
+					t.Errorf("%q %q:\n got %q\nwant %q", loc, lastmod, got, "\n"+want.String())
+				}
+			}
+		}
 	}
 }
