@@ -213,7 +213,11 @@ func TestCacheMergeEqualsMerge(t *testing.T) {
 		var per [][]timeline.Event
 		cache := merge.NewCache()
 		for step := 0; step < 10; step++ {
-			switch k := rng.IntN(10); {
+			switch k := rng.IntN(13); {
+			case k >= 10 && len(arts) > 1 && len(per[0]) > 0 && len(per[1]) > 0:
+				// One new word in the first two articles (so it can join them).
+				how, word := rng.IntN(3), "Kelmarsh"+string(rune('a'+rng.IntN(3)))
+				per[0], per[1] = tweak(rng, per[0], how, word), tweak(rng, per[1], how, word)
 			case k < 5 || len(arts) == 0: // add
 				a, evs := randomArticle(rng, fmt.Sprintf("s%d-%d", step, rng.IntN(1000)), title, date)
 				arts, per = append(arts, a), append(per, evs)
@@ -244,6 +248,23 @@ func TestCacheMergeEqualsMerge(t *testing.T) {
 	if reused == 0 {
 		t.Fatal("no article was ever reused: the test does not exercise the cache")
 	}
+}
+
+// tweak returns evs with word added to one event: as an entity (how 0), to
+// one mention's sentence (1) or to the title (2).
+func tweak(rng *rand.Rand, evs []timeline.Event, how int, word string) []timeline.Event {
+	evs = slices.Clone(evs)
+	ev := &evs[rng.IntN(len(evs))]
+	switch how {
+	case 0:
+		ev.Entities = append(slices.Clone(ev.Entities), timeline.Entity{Name: word, Kind: timeline.Place})
+	case 1:
+		ev.Mentions = slices.Clone(ev.Mentions)
+		ev.Mentions[0].Text += " " + word
+	default:
+		ev.Title += " " + word
+	}
+	return evs
 }
 
 // TestCacheFollowsBlockingLimit adds, then removes, articles that all tell
@@ -314,5 +335,61 @@ func TestDecodeCacheRejectsDamage(t *testing.T) {
 		b := slices.Clone(data)
 		b[rng.IntN(len(b))] ^= byte(1 + rng.IntN(255))
 		try(b)
+	}
+}
+
+// TestCacheSeesEditedWords edits one word of an article between two builds
+// (in a title, a sentence or an entity) so that it now merges with another
+// article's event: the cached merge must see the new word.
+func TestCacheSeesEditedWords(t *testing.T) {
+	day, _ := timeline.ParseDate("2020-09-27")
+	event := func(slug, title, text string, entities ...string) []timeline.Event {
+		ev := timeline.Event{Title: title, Start: day, Mentions: []timeline.Mention{{Article: slug, Source: slug + ".md", Text: text}}}
+		for _, e := range entities {
+			ev.Entities = append(ev.Entities, timeline.Entity{Name: e, Kind: timeline.Place})
+		}
+		return []timeline.Event{ev}
+	}
+	// pair is a second event of article a, told by its next sentence.
+	pair := func(slug, title, text string, entities ...string) []timeline.Event {
+		evs := event(slug, title, text, entities...)
+		evs[0].Mentions[0].Sentence = timeline.Span{Start: 100, End: 100 + len(text)}
+		return evs
+	}
+	arts := []timeline.Article{{Slug: "a"}, {Slug: "b"}}
+	const troops = "Troops crossed the river near Osterholm"
+	for name, edit := range map[string][2][][]timeline.Event{
+		"title": {
+			{event("a", "Varnia harbour", "A storm hit."), event("b", "Varnia bridge", "A storm hit.")},
+			{event("a", "Varnia harbour bridge", "A storm hit."), event("b", "Varnia bridge harbour", "A storm hit.")},
+		},
+		// Inside one article, where every pair is scored: "Quellmark war"
+		// names nothing the other event tells until its sentence (or
+		// entities) mention Varnia.
+		"sentence": {
+			{event("a", "Varnia war", troops+" in Varnia."), pair("a", "Quellmark war", troops+".")},
+			{event("a", "Varnia war", troops+" in Varnia."), pair("a", "Quellmark war", troops+" in Varnia.")},
+		},
+		"entity": {
+			{event("a", "Varnia war", troops+" in Varnia."), pair("a", "Quellmark war", troops+".")},
+			{event("a", "Varnia war", troops+" in Varnia."), pair("a", "Quellmark war", troops+".", "Varnia")},
+		},
+	} {
+		cache := merge.NewCache()
+		input := func(per [][]timeline.Event) ([]timeline.Article, [][]timeline.Event) {
+			if per[1][0].Mentions[0].Article == "a" { // one article, two events
+				return arts[:1], [][]timeline.Event{append(slices.Clone(per[0]), per[1]...)}
+			}
+			return arts, per
+		}
+		before := cache.Merge(input(edit[0]))
+		got := cache.Merge(input(edit[1]))
+		want := merge.Merge(input(edit[1]))
+		if len(before.Events) != 2 || len(want.Events) != 1 {
+			t.Fatalf("%s: the fixture should merge only after the edit (%d, then %d events)", name, len(before.Events), len(want.Events))
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the cached merge missed the edit: %d events", name, len(got.Events))
+		}
 	}
 }
