@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"unsafe"
 
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/ingest"
@@ -103,7 +104,7 @@ func (enc *eventEncoder) meta(buf []byte, m timeline.Meta) []byte {
 }
 
 // decodeArticle rebuilds the article parsed from path and raw. Its strings
-// share data's memory, except Body, which is copied from raw as ingest does.
+// share data's memory, and Body shares raw's (see bodyOf).
 func decodeArticle(data, path string, raw []byte) (a timeline.Article, err error) {
 	d := &eventDecoder{data: data}
 	a.Path, a.Raw = path, raw
@@ -113,7 +114,7 @@ func decodeArticle(data, path string, raw []byte) (a timeline.Article, err error
 	switch d.byte() {
 	case bodySuffix:
 		if start := d.uvarint(); start <= uint64(len(raw)) {
-			a.Body = string(raw[start:])
+			a.Body = bodyOf(raw, int(start))
 		} else {
 			d.fail()
 		}
@@ -198,6 +199,22 @@ func cachedParse(cache *extractCache, version string, parsed *int) func(string, 
 		if enc, ok := appendArticle(nil, a); ok {
 			cache.putRecord(key, string(enc))
 		}
+		if start := len(a.Raw) - len(a.Body); start >= 0 && string(a.Raw[start:]) == a.Body {
+			a.Body = bodyOf(a.Raw, start)
+		}
 		return a, nil
 	}
+}
+
+// bodyOf returns raw[start:] as a string sharing raw's memory, without a copy.
+// Every article keeps Raw, Body and Text until the pages are written, and Body
+// is nearly all of Raw again: sharing it takes a tenth off the live heap the
+// garbage collector marks on each of the write stage's many cycles (28 MB of
+// about 270 MB at 10,000 articles). Sound because nothing writes to an
+// article's Raw: it is the file as read, and nothing else holds that slice.
+func bodyOf(raw []byte, start int) string {
+	if start >= len(raw) {
+		return ""
+	}
+	return unsafe.String(&raw[start], len(raw)-start)
 }
