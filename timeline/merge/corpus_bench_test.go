@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"github.com/newsline/timeline/internal/cputime"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -113,7 +114,7 @@ func BenchmarkCacheAddOne(b *testing.B) {
 	cache := merge.NewCache()
 	cache.Merge(articles, per)
 	data := cache.Encode()
-	articles, per = append(articles, extra), append(per, events.Extract(extra))
+	articles, per = append(slices.Clip(articles), extra), append(slices.Clip(per), events.Extract(extra))
 	cpuOf := func(run func()) time.Duration {
 		runtime.GC()
 		c0, _ := cputime.Process()

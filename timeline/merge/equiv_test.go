@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -134,8 +135,20 @@ func TestMergeEqualsReferenceOnCorpora(t *testing.T) {
 	}
 }
 
-// scaleCorpus is the site scale benchmark's corpus: 10,000 generated articles.
+var scale struct {
+	once sync.Once
+	arts []timeline.Article
+	per  [][]timeline.Event
+}
+
+// scaleCorpus is the site scale benchmark's corpus: 10,000 generated
+// articles, extracted once per process (callers must not modify it).
 func scaleCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
+	scale.once.Do(func() { scale.arts, scale.per = extractScaleCorpus(tb) })
+	return scale.arts, scale.per
+}
+
+func extractScaleCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
 	gen := newscorpus.New(20240614)
 	var arts []timeline.Article
 	var per [][]timeline.Event

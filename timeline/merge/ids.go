@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,23 +46,39 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 	}
 	// The tie-break key is built only for equal hashes (events told by one
 	// sentence), once per event.
-	tieKeys := make([]string, len(events))
-	tieKey := func(s slot) string {
+	// Tie keys are built only for equal hashes, each at most once cut to
+	// shortTieKey and once whole.
+	shortKeys, fullKeys := make([]string, len(events)), make([]string, len(events))
+	tieKey := func(s slot, limit int) string {
+		tieKeys := fullKeys
+		if limit == shortTieKey {
+			tieKeys = shortKeys
+		}
 		if k := tieKeys[s.index]; k != "" {
 			return k
 		}
-		first := ""
+		var b strings.Builder
 		if s.first >= 0 {
-			first = prefixes[s.index][s.first] + events[s.index].Mentions[s.first].Text // mentionKey
+			b.WriteString(prefixes[s.index][s.first]) // mentionKey
+			b.WriteString(events[s.index].Mentions[s.first].Text)
 		}
-		tieKeys[s.index] = first + "\x03" + eventKey(groups[s.index])
-		return tieKeys[s.index]
+		b.WriteString("\x03")
+		writeEventKey(&b, groups[s.index], limit)
+		k := b.String()
+		if len(k) > limit {
+			k = k[:limit+1] // limit+1 bytes: the key is longer than limit
+		}
+		tieKeys[s.index] = k
+		return k
 	}
 	slices.SortFunc(slots, func(a, b slot) int {
 		if a.hash != b.hash {
 			return cmp.Compare(a.hash, b.hash)
 		}
-		if c := strings.Compare(tieKey(a), tieKey(b)); c != 0 {
+		if c := compareTieKeys(tieKey(a, shortTieKey), tieKey(b, shortTieKey)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(tieKey(a, math.MaxInt), tieKey(b, math.MaxInt)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.index, b.index) // alike events: any fixed order
@@ -170,14 +187,39 @@ func compareJoined(a1, a2, b1, b2 string) int {
 	}
 }
 
-// eventKey joins its candidates' keys with \x03.
-func eventKey(group []*candidate) string {
-	var b strings.Builder
+// shortTieKey is the length of the tie keys compared first: events told by
+// one sentence mostly differ within it, and their full keys (all mentions of
+// every member) can be long.
+const shortTieKey = 1024
+
+// compareTieKeys compares two tie keys cut to shortTieKey bytes (a key cut
+// short keeps one byte more, see assignIDs): 0 when the cut keys cannot
+// tell, so the full keys must.
+func compareTieKeys(a, b string) int {
+	n := min(len(a), len(b))
+	if c := strings.Compare(a[:n], b[:n]); c != 0 {
+		return c
+	}
+	aCut, bCut := len(a) > shortTieKey, len(b) > shortTieKey
+	switch {
+	case aCut && bCut:
+		return 0
+	case aCut || bCut: // the whole of one key is a prefix of the other
+		return cmp.Compare(len(a), len(b))
+	}
+	return strings.Compare(a, b)
+}
+
+// writeEventKey writes its candidates' keys joined with \x03, stopping once
+// the builder holds more than limit bytes.
+func writeEventKey(b *strings.Builder, group []*candidate, limit int) {
 	for i, c := range group {
+		if b.Len() > limit {
+			return
+		}
 		if i > 0 {
 			b.WriteByte('\x03')
 		}
-		writeCandidateKey(&b, c)
+		writeCandidateKey(b, c)
 	}
-	return b.String()
 }

@@ -112,3 +112,24 @@ func TestCompareJoined(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareTieKeys checks the comparison of cut tie keys against comparing
+// the whole keys: it agrees, or says it cannot tell (0).
+func TestCompareTieKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cut := func(k string) string {
+		if len(k) > shortTieKey {
+			return k[:shortTieKey+1]
+		}
+		return k
+	}
+	for round := 0; round < 20000; round++ {
+		common := strings.Repeat("x", rng.IntN(shortTieKey+10))
+		a := common + strings.Repeat("ab"[rng.IntN(2):][:1], rng.IntN(4))
+		b := common + strings.Repeat("ab"[rng.IntN(2):][:1], rng.IntN(4))
+		want := strings.Compare(a, b)
+		if got := compareTieKeys(cut(a), cut(b)); got != 0 && got != want {
+			t.Fatalf("len %d vs %d: got %d, want %d", len(a), len(b), got, want)
+		}
+	}
+}
