@@ -185,6 +185,9 @@ func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
 		if incr.Parsed != step.parsed || incr.Extracted != step.parsed || incr.Reused == 0 {
 			t.Errorf("%s: parsed %d, extracted %d, reused %d pages; want %d, %d, some", step.name, incr.Parsed, incr.Extracted, incr.Reused, step.parsed, step.parsed)
 		}
+		if incr.MergeFull || incr.MergeReused == 0 {
+			t.Errorf("%s: the merge cache was not used (reused %d articles, full %v)", step.name, incr.MergeReused, incr.MergeFull)
+		}
 		checkSameAsFullBuild(t, fs, opts, step.name)
 	}
 }

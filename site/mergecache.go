@@ -54,8 +54,7 @@ func saveMergeCache(fs afero.Fs, opts Options, c *merge.Cache) error {
 	if err := fs.MkdirAll(opts.CacheDir, 0o755); err != nil {
 		return fmt.Errorf("saving the merge cache: %w", err)
 	}
-	data := append([]byte(mergeCacheMagic+opts.Version+"\n"), c.Encode()...)
-	if err := afero.WriteFile(fs, name+".tmp", data, 0o644); err != nil {
+	if err := writeParts(fs, name+".tmp", []byte(mergeCacheMagic+opts.Version+"\n"), c.Encode()); err != nil {
 		return fmt.Errorf("saving the merge cache: %w", err)
 	}
 	if err := fs.Rename(name+".tmp", name); err != nil {
@@ -72,8 +71,26 @@ func (b *builder) cachedMerge(articles []timeline.Article, perArticle [][]timeli
 		b.warn(warning)
 	}
 	tl := c.Merge(articles, perArticle)
+	stats := c.Stats()
+	b.sum.MergeReused, b.sum.MergeFull = stats.Reused, stats.Full
 	if err := saveMergeCache(b.fs, b.opts, c); err != nil {
 		b.warn(err.Error())
 	}
 	return tl
+}
+
+// writeParts writes the parts one after the other into a new file name: the
+// encoded cache is large, and joining it to its header would copy it whole.
+func writeParts(fs afero.Fs, name string, parts ...[]byte) error {
+	f, err := fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		if _, err := f.Write(p); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }

@@ -81,19 +81,24 @@ type Stages struct {
 
 // Summary tells what a build did.
 type Summary struct {
-	Articles  int           // articles ingested without error
-	Events    int           // events in the merged timeline
-	Pages     int           // pages published (rendered + reused)
-	Rendered  int           // pages rendered this time
-	Reused    int           // pages whose Key did not change, copied from the previous site
-	Parsed    int           // articles parsed this time (the others came from the cache); with fake stages, 0
-	Extracted int           // articles whose events were extracted this time
-	CacheHits int           // articles whose events came from the cache
-	Warnings  []string      // things worth telling that did not fail the build
-	Errors    int           // errors found (the returned error lists them)
-	Published bool          // the output folder was replaced by this build
-	Elapsed   time.Duration // wall time
-	Timings   []Timing      // wall time per stage, in pipeline order
+	Articles  int // articles ingested without error
+	Events    int // events in the merged timeline
+	Pages     int // pages published (rendered + reused)
+	Rendered  int // pages rendered this time
+	Reused    int // pages whose Key did not change, copied from the previous site
+	Parsed    int // articles parsed this time (the others came from the cache); with fake stages, 0
+	Extracted int // articles whose events were extracted this time
+	CacheHits int // articles whose events came from the cache
+	// MergeReused counts the articles whose scored pairs came from the merge
+	// cache; MergeFull is set when every pair was scored (empty or stale
+	// cache, or a blocking list crossed merge.MaxPosting). Zero with a fake Merge.
+	MergeReused int
+	MergeFull   bool
+	Warnings    []string      // things worth telling that did not fail the build
+	Errors      int           // errors found (the returned error lists them)
+	Published   bool          // the output folder was replaced by this build
+	Elapsed     time.Duration // wall time
+	Timings     []Timing      // wall time per stage, in pipeline order
 }
 
 // Timing is the wall time of one pipeline stage, the CPU time the whole

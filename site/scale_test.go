@@ -89,6 +89,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		b.Fatalf("incremental build: %v", err)
 	}
 	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s", incr, incr.TimingString(), incr.GCString())
+	b.Logf("incremental build: parsed %d, extracted %d, merge pairs reused for %d articles (full rescoring: %v)", incr.Parsed, incr.Extracted, incr.MergeReused, incr.MergeFull)
 	if incr.Extracted != 1 || incr.Parsed != 1 {
 		b.Errorf("incremental build parsed %d and extracted %d articles, want 1 and 1", incr.Parsed, incr.Extracted)
 	}
