@@ -113,6 +113,13 @@ type scratch struct {
 	votes   []kindVotes
 	names   []string
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
+	// See slab.go: events and the extractor's list of them are reused;
+	// mentions, entities and spans1 are blocks handed out, never reused.
+	events    []timeline.Event
+	eventList []*timeline.Event
+	mentions  []timeline.Mention
+	entities  []timeline.Entity
+	spans1    []timeline.Span
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{byKey: map[eventKey]*timeline.Event{}} }}
