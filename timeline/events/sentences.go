@@ -112,6 +112,7 @@ type scratch struct {
 	voteOf  map[string]int
 	votes   []kindVotes
 	names   []string
+	nameOf  []string
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
 	// See slab.go: events and the extractor's list of them are reused;
 	// mentions, entities and spans1 are blocks handed out, never reused.
@@ -141,6 +142,8 @@ func putScratch(sc *scratch) {
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.voteOf)
 	clear(sc.names)
+	clear(sc.nameOf)
+	clear(sc.book.rows)
 	clear(sc.byKey)
 	scratchPool.Put(sc)
 }
