@@ -573,7 +573,7 @@ func finiteTense(s *sentence) int {
 			continue
 		}
 		w := tk.lower()
-		f := verbClasses[w]
+		f := verbClasses.get(w)
 		switch {
 		case f&pastVerb != 0:
 			return 1

@@ -178,7 +178,7 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 			fl = make([]uint8, 0, j-i)
 		}
 		for k := i; k < j; k++ {
-			fl = append(fl, capFlags[toks[k].text])
+			fl = append(fl, capFlags.get(toks[k].text))
 		}
 		if r, ok := splitRun(text, toks, i, j, fl); ok {
 			out = append(out, r)
@@ -199,7 +199,7 @@ const (
 
 // capFlags gives the classes of a capitalised word, so a word of a name costs
 // one look-up rather than one per list. It is built from the lists.
-var capFlags = func() map[string]uint8 {
+var capFlags = func() *classTable {
 	m := map[string]uint8{}
 	for w, ok := range sentenceOpeners {
 		if ok {
@@ -222,7 +222,7 @@ var capFlags = func() map[string]uint8 {
 			m[w] |= capOrg
 		}
 	}
-	return m
+	return newClassTable(m)
 }()
 
 // isNameWord reports a capitalised word that can belong to a name: not an

@@ -201,7 +201,7 @@ const (
 
 // verbClasses gives the classes of a lower-case word: one look-up per word
 // where the tense scan made one per list. It is built from the lists.
-var verbClasses = func() map[string]uint8 {
+var verbClasses = func() *classTable {
 	m := map[string]uint8{}
 	for _, l := range []struct {
 		words map[string]bool
@@ -213,5 +213,5 @@ var verbClasses = func() map[string]uint8 {
 			}
 		}
 	}
-	return m
+	return newClassTable(m)
 }()
