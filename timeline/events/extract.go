@@ -62,7 +62,9 @@ type sentence struct {
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
-	x := &extractor{a: a, timexes: timexes, scratch: getScratch()}
+	sc := getScratch()
+	x := &sc.extractor // pooled too: see slab.go
+	*x = extractor{a: a, timexes: timexes, scratch: sc}
 	x.byKey, x.events = x.scratch.byKey, x.scratch.eventList
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
@@ -416,7 +418,8 @@ func (x *extractor) addLead(s *sentence) {
 		return
 	}
 	if x.lead == nil {
-		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
+		x.lead = x.scratch.newEvent()
+		*x.lead = timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
 	}
 	x.addMention(x.lead, s, x.mention(s, nil))
 }
@@ -492,6 +495,7 @@ func (x *extractor) result() []timeline.Event {
 	if x.lead == nil && len(x.events) == 0 {
 		return nil
 	}
+	x.finishMentions()
 	out := make([]timeline.Event, 0, len(x.events)+1)
 	if x.lead != nil {
 		out = append(out, *x.lead)

@@ -121,6 +121,8 @@ type scratch struct {
 	mentions  []timeline.Mention
 	entities  []timeline.Entity
 	spans1    []timeline.Span
+	grown     []timeline.Mention // pooled: see appendMention
+	extractor extractor          // the article's extractor, emptied on return
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{byKey: map[eventKey]*timeline.Event{}} }}

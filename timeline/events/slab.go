@@ -27,10 +27,16 @@ func (sc *scratch) newEvent() *timeline.Event {
 	return &sc.events[len(sc.events)-1]
 }
 
-// appendMention is append(ms, m), the first mention of an event taken from a
-// shared block rather than a one-item allocation.
+// appendMention is append(ms, m). The first mention of an event is taken
+// from a shared block rather than a one-item allocation. Later ones grow in
+// the pooled arena sc.grown, so the lead event's dozens of mentions do not
+// double their way up through fresh arrays; finishMentions copies every
+// list held there out to memory of its own before the events are returned.
 func (sc *scratch) appendMention(ms []timeline.Mention, m timeline.Mention) []timeline.Mention {
 	if len(ms) > 0 {
+		if len(ms) == cap(ms) {
+			ms = sc.growMentions(ms)
+		}
 		return append(ms, m)
 	}
 	if len(sc.mentions) == 0 {
@@ -40,6 +46,51 @@ func (sc *scratch) appendMention(ms []timeline.Mention, m timeline.Mention) []ti
 	sc.mentions = sc.mentions[1:]
 	out[0] = m
 	return out
+}
+
+// growMentions moves ms to a region of twice its length in the arena. A
+// full arena is replaced, not grown: regions already handed out stay where
+// they are, so the lists pointing at them remain valid.
+func (sc *scratch) growMentions(ms []timeline.Mention) []timeline.Mention {
+	need := 2 * len(ms)
+	if cap(sc.grown)-len(sc.grown) < need {
+		sc.grown = make([]timeline.Mention, 0, max(need, 256, 2*cap(sc.grown)))
+	}
+	n := len(sc.grown)
+	sc.grown = sc.grown[:n+need]
+	region := sc.grown[n : n : n+need]
+	return append(region, ms...)
+}
+
+// finishMentions gives every event whose mentions grew in the arena (all
+// with more than one) a copy of exactly their length, in one block for the
+// article, so no returned event points into pooled memory.
+func (x *extractor) finishMentions() {
+	total := 0
+	x.eachEvent(func(ev *timeline.Event) {
+		if len(ev.Mentions) > 1 {
+			total += len(ev.Mentions)
+		}
+	})
+	if total == 0 {
+		return
+	}
+	block := make([]timeline.Mention, total)
+	x.eachEvent(func(ev *timeline.Event) {
+		if n := len(ev.Mentions); n > 1 {
+			copy(block, ev.Mentions)
+			ev.Mentions, block = block[:n:n], block[n:]
+		}
+	})
+}
+
+func (x *extractor) eachEvent(f func(*timeline.Event)) {
+	if x.lead != nil {
+		f(x.lead)
+	}
+	for _, ev := range x.events {
+		f(ev)
+	}
 }
 
 // entitiesFor returns an empty slice with room for n names (nil when n is 0,
@@ -77,5 +128,9 @@ func (x *extractor) release() {
 	x.scratch.eventList = x.events[:0]
 	clear(x.scratch.events)
 	x.scratch.events = x.scratch.events[:0]
-	putScratch(x.scratch)
+	clear(x.scratch.grown)
+	x.scratch.grown = x.scratch.grown[:0]
+	sc := x.scratch
+	*x = extractor{} // x is sc.extractor: drop its references to the article
+	putScratch(sc)
 }
