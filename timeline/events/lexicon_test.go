@@ -37,6 +37,13 @@ func TestClassTableAgreesWithItsMap(t *testing.T) {
 				}
 			}
 		}
+		if name == "verbClasses" {
+			for _, w := range words {
+				if isPastMarker(w) != pastMarkers[w] || isPresentMarker(w) != presentMarkers[w] {
+					t.Errorf("isPastMarker/isPresentMarker(%q) disagree with the lists", w)
+				}
+			}
+		}
 		if rejected == 0 {
 			t.Errorf("%s: the filter rejected no word", name)
 		}

@@ -109,7 +109,7 @@ func byGerund(s *sentence, keep []int) (string, bool) {
 			continue
 		}
 		w := tk.lower()
-		if verb < 0 && k > 0 && (pastMarkers[w] || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
+		if verb < 0 && k > 0 && (isPastMarker(w) || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
 			verb = k
 			continue
 		}
@@ -220,7 +220,7 @@ func finiteVerb(tk token) bool {
 		return false
 	}
 	w := tk.lower()
-	return pastMarkers[w] || presentMarkers[w] && w != "'s" || w == "will" || w == "would" ||
+	return isPastMarker(w) || isPresentMarker(w) && w != "'s" || w == "will" || w == "would" ||
 		len(w) > 4 && strings.HasSuffix(w, "ed")
 }
 
@@ -513,7 +513,7 @@ func spacedMark(t string) bool {
 		case t[i] == '(' && t[i+1] == ' ':
 			return true
 		case t[i] != ' ':
-		case strings.IndexByte(",.';:?!)", t[i+1]) >= 0:
+		case markAfterSpace[t[i+1]]:
 			return true
 		case strings.HasPrefix(t[i+1:], "n't"):
 			return true
@@ -521,6 +521,10 @@ func spacedMark(t string) bool {
 	}
 	return false
 }
+
+// markAfterSpace marks the bytes tidySpacing joins to the word before:
+// ",.';:?!)". A table, as spacedMark asks it after every space of a title.
+var markAfterSpace = [256]bool{',': true, '.': true, '\'': true, ';': true, ':': true, '?': true, '!': true, ')': true}
 
 // namePronoun replaces an opening "He"/"She" with the person last named.
 func (x *extractor) namePronoun(title string) string {
@@ -643,7 +647,7 @@ func firstVerbWord(words []string) int {
 			continue
 		}
 		w = strings.ToLower(strings.TrimRight(w, ",;:"))
-		if pastMarkers[w] || presentMarkers[w] || w == "will" || w == "would" || len(w) > 4 && strings.HasSuffix(w, "ed") {
+		if isPastMarker(w) || isPresentMarker(w) || w == "will" || w == "would" || len(w) > 4 && strings.HasSuffix(w, "ed") {
 			return i
 		}
 	}
@@ -659,7 +663,7 @@ func joinsClauses(words []string, b int) bool {
 		return false
 	}
 	next := strings.ToLower(words[b+1])
-	return determiners[next] || pastMarkers[next] || presentMarkers[next] || reportingVerbs[next] ||
+	return determiners[next] || isPastMarker(next) || isPresentMarker(next) || reportingVerbs[next] ||
 		len(next) > 4 && strings.HasSuffix(next, "ed")
 }
 

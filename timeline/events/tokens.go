@@ -215,3 +215,8 @@ var verbClasses = func() *classTable {
 	}
 	return newClassTable(m)
 }()
+
+// isPastMarker is pastMarkers[w] and isPresentMarker presentMarkers[w],
+// answered by the filtered verbClasses table the lists are built into.
+func isPastMarker(w string) bool    { return verbClasses.get(w)&pastVerb != 0 }
+func isPresentMarker(w string) bool { return verbClasses.get(w)&presentVerb != 0 }
