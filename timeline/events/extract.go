@@ -479,9 +479,11 @@ func (x *extractor) original(sp timeline.Span) timeline.Span {
 	if x.a.Offsets == nil {
 		return sp
 	}
-	out := timeline.Span{Start: x.a.Offsets.Original(sp.Start), End: x.a.Offsets.Original(sp.End)}
+	out := timeline.Span{Start: x.a.Offsets.Original(sp.Start)}
 	if em, ok := x.a.Offsets.(endMapper); ok {
 		out.End = em.OriginalEnd(sp.End)
+	} else {
+		out.End = x.a.Offsets.Original(sp.End)
 	}
 	return out
 }
