@@ -418,8 +418,7 @@ func (x *extractor) addLead(s *sentence) {
 		return
 	}
 	if x.lead == nil {
-		x.lead = x.scratch.newEvent()
-		*x.lead = timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
+		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.dct, Lead: true}
 	}
 	x.addMention(x.lead, s, x.mention(s, nil))
 }
