@@ -24,7 +24,7 @@ func Extract(a timeline.Article) []timeline.Event {
 // a caller that resolved them once, or a test, need not resolve again).
 func ExtractWith(a timeline.Article, timexes []timeline.Timex) []timeline.Event {
 	x := newExtractor(a, timexes)
-	defer putScratch(x.scratch)
+	defer x.release()
 	x.run()
 	return x.result()
 }
@@ -69,8 +69,10 @@ type sentence struct {
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
-	x := &extractor{a: a, timexes: timexes, scratch: getScratch()}
-	x.byKey = x.scratch.byKey
+	sc := getScratch()
+	x := &sc.extractor // pooled too: see slab.go
+	*x = extractor{a: a, timexes: timexes, scratch: sc}
+	x.byKey, x.events = x.scratch.byKey, x.scratch.eventList
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
 	}
@@ -401,7 +403,8 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 		x.addMention(ev, s, m)
 		return ev
 	}
-	ev := &timeline.Event{Title: title, Start: t.Date}
+	ev := x.scratch.newEvent()
+	ev.Title, ev.Start = title, t.Date
 	if t.RangeEnd != nil && !t.RangeEnd.IsZero() {
 		end := *t.RangeEnd
 		ev.End = &end
@@ -414,8 +417,12 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 
 // addMention adds a mention of sentence s to ev with the names it holds.
 func (x *extractor) addMention(ev *timeline.Event, s *sentence, m timeline.Mention) {
-	ev.Mentions = append(ev.Mentions, m)
-	for _, e := range x.names.entitiesIn(s) {
+	ev.Mentions = x.scratch.appendMention(ev.Mentions, m)
+	ents := x.names.entitiesIn(s)
+	if ev.Entities == nil {
+		ev.Entities = x.scratch.entitiesFor(len(ents))
+	}
+	for _, e := range ents {
 		if !hasEntity(ev.Entities, e.Name) {
 			ev.Entities = append(ev.Entities, e)
 		}
@@ -484,7 +491,7 @@ func (x *extractor) mention(s *sentence, t *timeline.Timex) timeline.Mention {
 	}
 	if t != nil {
 		sp := x.original(timeline.Span{Start: s.span.Start + t.Start, End: s.span.Start + t.End})
-		m.Timex = &sp
+		m.Timex = x.scratch.span(sp)
 		m.TimexText = t.Text
 	}
 	return m
@@ -498,9 +505,11 @@ func (x *extractor) original(sp timeline.Span) timeline.Span {
 	if x.a.Offsets == nil {
 		return sp
 	}
-	out := timeline.Span{Start: x.a.Offsets.Original(sp.Start), End: x.a.Offsets.Original(sp.End)}
+	out := timeline.Span{Start: x.a.Offsets.Original(sp.Start)}
 	if em, ok := x.a.Offsets.(endMapper); ok {
 		out.End = em.OriginalEnd(sp.End)
+	} else {
+		out.End = x.a.Offsets.Original(sp.End)
 	}
 	return out
 }
@@ -514,6 +523,7 @@ func (x *extractor) result() []timeline.Event {
 	if x.lead == nil && len(x.events) == 0 {
 		return nil
 	}
+	x.finishMentions()
 	out := make([]timeline.Event, 0, len(x.events)+1)
 	if x.lead != nil {
 		out = append(out, *x.lead)
@@ -595,7 +605,7 @@ func finiteTense(s *sentence) int {
 			continue
 		}
 		w := tk.lower()
-		f := verbClasses[w]
+		f := verbClasses.get(w)
 		switch {
 		case f&pastVerb != 0:
 			return 1

@@ -128,3 +128,43 @@ var sentenceOpeners = set("The", "A", "An", "But", "And", "Or", "In", "On", "At"
 var monthsAndDays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 	"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
 	"November", "December")
+
+// classTable maps the words of some lists to class bits, with a filter in
+// front of the map: a word the filter rejects is surely in no list, so the
+// many words of a text that are listed nowhere (most names, most words) cost
+// a multiplication and a bit test instead of a hash look-up.
+type classTable struct {
+	classes map[string]uint8
+	filter  [filterBits / 64]uint64
+}
+
+// filterBits sizes the filter: a few hundred words set about 2% of its bits.
+const filterBits = 1 << 14
+
+func newClassTable(classes map[string]uint8) *classTable {
+	t := &classTable{classes: classes}
+	for w := range classes {
+		if w != "" {
+			h := filterSlot(w)
+			t.filter[h/64] |= 1 << (h % 64)
+		}
+	}
+	return t
+}
+
+// filterSlot hashes a word's first and last bytes and its length.
+func filterSlot(w string) uint32 {
+	h := uint32(w[0]) | uint32(w[len(w)-1])<<8 | uint32(len(w)&0xff)<<16
+	return (h * 0x9E3779B1) >> (32 - 14)
+}
+
+// get returns the classes of w, 0 when it is in no list.
+func (t *classTable) get(w string) uint8 {
+	if w == "" {
+		return t.classes[w]
+	}
+	if h := filterSlot(w); t.filter[h/64]&(1<<(h%64)) == 0 {
+		return 0
+	}
+	return t.classes[w]
+}

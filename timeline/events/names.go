@@ -17,6 +17,7 @@ type nameBook struct {
 	kinds map[string]timeline.EntityKind // canonical name -> kind
 	alias map[string]string              // surface form -> canonical name
 	ents  []timeline.Entity              // backing array of the sentences' entitiesIn
+	rows  []resolvedName                 // per vote row, filled by resolveRuns
 }
 
 // nameRun is one capitalised name in a sentence and the kind its context suggests.
@@ -24,6 +25,11 @@ type nameRun struct {
 	name        string
 	first, last int // token range [first, last)
 	kind        timeline.EntityKind
+	// Filled once the book is complete, so the sentences' look-ups need no map:
+	row   int                 // the name's row in the vote table
+	known bool                // the book classified the name
+	canon string              // its canonical name, when known
+	class timeline.EntityKind // the canonical name's kind, when known
 }
 
 func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
@@ -35,28 +41,34 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 	}
 	// votes[voteOf[name]] counts the contexts of a name: one table of
 	// counters and a map to its rows, not one allocation per name.
-	voteOf, votes := sc.voteOf, sc.votes[:0]
+	// nameOf[row] is the name a row counts.
+	voteOf, votes, nameOf := sc.voteOf, sc.votes[:0], sc.nameOf[:0]
 	runs := sc.runs[:0] // the runs of all sentences, sliced per sentence
 	for i := range sents {
 		from := len(runs)
 		runs = runsOf(runs, sents[i].text, sents[i].toks)
 		sents[i].runs = runs[from:len(runs):len(runs)]
-		for _, r := range sents[i].runs {
+		for k := range sents[i].runs {
+			r := &sents[i].runs[k]
 			v, ok := voteOf[r.name]
 			if !ok {
 				v = len(votes)
 				voteOf[r.name] = v
 				votes = append(votes, kindVotes{})
+				nameOf = append(nameOf, r.name)
 			}
 			votes[v].add(r.kind, 1)
+			r.row = v
 		}
 	}
 	sc.runs = runs
 	if p := strings.TrimPrefix(strings.TrimSpace(publisher), "The "); p != "" {
 		voteOf[p] = len(votes)
 		votes = append(votes, kindVotes{})
+		nameOf = append(nameOf, p)
 		votes[len(votes)-1].add(timeline.Organisation, 100)
 	}
+	sc.nameOf = nameOf
 	names := sc.names[:0]
 	for n := range voteOf {
 		names = append(names, n)
@@ -88,7 +100,38 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 			b.kinds[last] = timeline.Person
 		}
 	}
+	b.resolveRuns(sents, nameOf)
 	return b
+}
+
+// resolveRuns gives every run its canonical name and kind, looked up once
+// per distinct name (row) rather than once per run and per question.
+// A sentence's runs are resolved through the sentence: its slice may point
+// into an earlier backing array of the shared buffer.
+func (b *nameBook) resolveRuns(sents []sentence, nameOf []string) {
+	b.rows = b.rows[:0]
+	for _, n := range nameOf {
+		canon, ok := b.alias[n]
+		var kind timeline.EntityKind
+		if ok {
+			kind = b.kinds[canon]
+		}
+		b.rows = append(b.rows, resolvedName{known: ok, canon: canon, class: kind})
+	}
+	for i := range sents {
+		for k := range sents[i].runs {
+			r := &sents[i].runs[k]
+			rr := b.rows[r.row]
+			r.known, r.canon, r.class = rr.known, rr.canon, rr.class
+		}
+	}
+}
+
+// resolvedName is what the book says of one distinct name.
+type resolvedName struct {
+	known bool
+	canon string
+	class timeline.EntityKind
 }
 
 // kindVotes counts the contexts that call a name a person, an organisation
@@ -135,7 +178,7 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 			fl = make([]uint8, 0, j-i)
 		}
 		for k := i; k < j; k++ {
-			fl = append(fl, capFlags[toks[k].text])
+			fl = append(fl, capFlags.get(toks[k].text))
 		}
 		if r, ok := splitRun(text, toks, i, j, fl); ok {
 			out = append(out, r)
@@ -156,7 +199,7 @@ const (
 
 // capFlags gives the classes of a capitalised word, so a word of a name costs
 // one look-up rather than one per list. It is built from the lists.
-var capFlags = func() map[string]uint8 {
+var capFlags = func() *classTable {
 	m := map[string]uint8{}
 	for w, ok := range sentenceOpeners {
 		if ok {
@@ -179,7 +222,7 @@ var capFlags = func() map[string]uint8 {
 			m[w] |= capOrg
 		}
 	}
-	return m
+	return newClassTable(m)
 }()
 
 // isNameWord reports a capitalised word that can belong to a name: not an
@@ -338,11 +381,9 @@ func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 	}
 	from := len(b.ents)
 	for _, r := range s.runs {
-		canon, ok := b.alias[r.name]
-		if !ok {
-			continue
+		if r.known {
+			b.ents = append(b.ents, timeline.Entity{Name: r.canon, Kind: r.class})
 		}
-		b.ents = append(b.ents, timeline.Entity{Name: canon, Kind: b.kinds[canon]})
 	}
 	if len(b.ents) > from {
 		s.ents = b.ents[from:len(b.ents):len(b.ents)]
@@ -355,7 +396,7 @@ func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 func (b *nameBook) lastPerson(s *sentence) string {
 	name := ""
 	for _, r := range s.runs {
-		if canon, ok := b.alias[r.name]; ok && b.kinds[canon] == timeline.Person {
+		if r.known && r.class == timeline.Person {
 			name = r.name
 		}
 	}

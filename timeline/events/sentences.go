@@ -112,7 +112,17 @@ type scratch struct {
 	voteOf  map[string]int
 	votes   []kindVotes
 	names   []string
+	nameOf  []string
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
+	// See slab.go: events and the extractor's list of them are reused;
+	// mentions, entities and spans1 are blocks handed out, never reused.
+	events    []timeline.Event
+	eventList []*timeline.Event
+	mentions  []timeline.Mention
+	entities  []timeline.Entity
+	spans1    []timeline.Span
+	grown     []timeline.Mention // pooled: see appendMention
+	extractor extractor          // the article's extractor, emptied on return
 }
 
 var scratchPool = sync.Pool{New: func() any { return &scratch{byKey: map[eventKey]*timeline.Event{}} }}
@@ -134,6 +144,8 @@ func putScratch(sc *scratch) {
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.voteOf)
 	clear(sc.names)
+	clear(sc.nameOf)
+	clear(sc.book.rows)
 	clear(sc.byKey)
 	scratchPool.Put(sc)
 }

@@ -21,7 +21,8 @@ var tailStarters = set("which", "who", "whose", "where", "with", "saying", "acco
 // nounTitle titles a dated noun phrase without its date: "Baku's 2020 attack on
 // Armenia" becomes "Baku's attack on Armenia".
 func nounTitle(s *sentence, a anchor) string {
-	var keep []int
+	var buf [maxTitleTokens]int // most phrases fit: no allocation
+	keep := buf[:0]
 	for i := a.np0; i < a.np1 && i < len(s.toks); i++ {
 		if i >= a.first && i < a.last {
 			continue
@@ -59,13 +60,15 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	if a.reported {
 		c0 = a.rep0
 	}
-	var keep []int
+	// The kept token indices live on the stack: every step below filters
+	// them in place, so a title costs no allocation until it is rendered.
+	var buf [maxTitleTokens]int
+	keep := buf[:0]
 	if a.rel1 > 0 {
-		keep = relativeTitle(s.toks, a)
+		keep = relativeTitle(s.toks, a, keep)
 	} else {
 		// A headline needs the first few dozen words at most; the cap keeps
 		// the work per title bounded on sentences without end.
-		keep = make([]int, 0, max(0, min(len(s.toks)-c0, maxTitleTokens)))
 		for i := c0; i < len(s.toks) && i < c0+maxTitleTokens; i++ {
 			keep = append(keep, i)
 		}
@@ -106,7 +109,7 @@ func byGerund(s *sentence, keep []int) (string, bool) {
 			continue
 		}
 		w := tk.lower()
-		if verb < 0 && k > 0 && (pastMarkers[w] || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
+		if verb < 0 && k > 0 && (isPastMarker(w) || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
 			verb = k
 			continue
 		}
@@ -167,7 +170,7 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 			continue
 		}
 		if joinsVerbPhrase(toks, keep, k) {
-			keep = append(keep[:v0:v0], keep[k+1:]...)
+			keep = append(keep[:v0], keep[k+1:]...)
 			break
 		}
 		if joinsClause(toks, keep, k) {
@@ -217,14 +220,14 @@ func finiteVerb(tk token) bool {
 		return false
 	}
 	w := tk.lower()
-	return pastMarkers[w] || presentMarkers[w] && w != "'s" || w == "will" || w == "would" ||
+	return isPastMarker(w) || isPresentMarker(w) && w != "'s" || w == "will" || w == "would" ||
 		len(w) > 4 && strings.HasSuffix(w, "ed")
 }
 
 // relativeTitle titles a date inside a relative clause by the clause and what
 // it is about: "Brandt, who had led the city since 2014, said" gives "Brandt
-// had led the city since 2014".
-func relativeTitle(toks []token, a anchor) []int {
+// had led the city since 2014". It appends the indices to keep.
+func relativeTitle(toks []token, a anchor, keep []int) []int {
 	ante := a.rel0 - 1 // the comma before "who"
 	first := ante
 	if first > 1 && abbreviationStop(toks, first-1) {
@@ -239,7 +242,6 @@ func relativeTitle(toks []token, a anchor) []int {
 			first--
 		}
 	}
-	var keep []int
 	for i := first; i < ante; i++ {
 		keep = append(keep, i)
 	}
@@ -259,9 +261,10 @@ func abbreviationStop(toks []token, i int) bool {
 	return toks[i].text == "." && i > 0 && toks[i-1].word && toks[i-1].capitalised() && toks[i-1].end == toks[i].start
 }
 
-// dropBracketed removes (...) and [...] with their contents.
+// dropBracketed removes (...) and [...] with their contents. Like every
+// filter of a title's token indices, it works in place.
 func dropBracketed(toks []token, keep []int) []int {
-	out := keep[:0:0]
+	out := keep[:0]
 	depth := 0
 	for _, i := range keep {
 		switch toks[i].text {
@@ -342,7 +345,7 @@ func dropParentheticals(toks []token, keep []int) []int {
 			continue
 		}
 		if m := appositiveName(toks, keep, k); m > 0 {
-			keep = append(keep[:k:k], keep[m:]...)
+			keep = append(keep[:k], keep[m:]...)
 			k--
 			continue
 		}
@@ -360,7 +363,7 @@ func dropParentheticals(toks []token, keep []int) []int {
 		if end < 0 || end == len(keep)-1 {
 			continue
 		}
-		keep = append(keep[:k:k], keep[end+1:]...)
+		keep = append(keep[:k], keep[end+1:]...)
 		k--
 	}
 	return keep
@@ -405,7 +408,13 @@ func cutTail(toks []token, keep []int) []int {
 // dropDates removes every date expression of the sentence from a title, with
 // the preposition that introduced it ("on Wednesday", "between 2018 and 2020").
 func dropDates(s *sentence, keep []int) []int {
-	drop := make([]bool, len(s.toks))
+	var buf [256]bool
+	drop := buf[:0]
+	if len(s.toks) > len(buf) {
+		drop = make([]bool, len(s.toks))
+	} else {
+		drop = buf[:len(s.toks)]
+	}
 	for i := range s.toks {
 		if s.toks[i].quoted {
 			continue // words quoted are kept whole: "another summer of chaos"
@@ -425,7 +434,7 @@ func dropDates(s *sentence, keep []int) []int {
 			drop[j] = true
 		}
 	}
-	out := keep[:0:0]
+	out := keep[:0]
 	for _, i := range keep {
 		if !drop[i] {
 			out = append(out, i)
@@ -436,7 +445,7 @@ func dropDates(s *sentence, keep []int) []int {
 
 // trimPunct removes commas and stray marks left at either end or doubled.
 func trimPunct(toks []token, keep []int) []int {
-	out := keep[:0:0]
+	out := keep[:0]
 	for _, i := range keep {
 		t := toks[i].text
 		if t == "," && (len(out) == 0 || toks[out[len(out)-1]].text == ",") {
@@ -504,7 +513,7 @@ func spacedMark(t string) bool {
 		case t[i] == '(' && t[i+1] == ' ':
 			return true
 		case t[i] != ' ':
-		case strings.IndexByte(",.';:?!)", t[i+1]) >= 0:
+		case markAfterSpace[t[i+1]]:
 			return true
 		case strings.HasPrefix(t[i+1:], "n't"):
 			return true
@@ -512,6 +521,10 @@ func spacedMark(t string) bool {
 	}
 	return false
 }
+
+// markAfterSpace marks the bytes tidySpacing joins to the word before:
+// ",.';:?!)". A table, as spacedMark asks it after every space of a title.
+var markAfterSpace = [256]bool{',': true, '.': true, '\'': true, ';': true, ':': true, '?': true, '!': true, ')': true}
 
 // namePronoun replaces an opening "He"/"She" with the person last named.
 func (x *extractor) namePronoun(title string) string {
@@ -634,7 +647,7 @@ func firstVerbWord(words []string) int {
 			continue
 		}
 		w = strings.ToLower(strings.TrimRight(w, ",;:"))
-		if pastMarkers[w] || presentMarkers[w] || w == "will" || w == "would" || len(w) > 4 && strings.HasSuffix(w, "ed") {
+		if isPastMarker(w) || isPresentMarker(w) || w == "will" || w == "would" || len(w) > 4 && strings.HasSuffix(w, "ed") {
 			return i
 		}
 	}
@@ -650,7 +663,7 @@ func joinsClauses(words []string, b int) bool {
 		return false
 	}
 	next := strings.ToLower(words[b+1])
-	return determiners[next] || pastMarkers[next] || presentMarkers[next] || reportingVerbs[next] ||
+	return determiners[next] || isPastMarker(next) || isPresentMarker(next) || reportingVerbs[next] ||
 		len(next) > 4 && strings.HasSuffix(next, "ed")
 }
 

@@ -14,16 +14,20 @@ type token struct {
 	start, end int
 	word       bool // letters or digits (a word, number or name)
 	quoted     bool // inside quotation marks
+	upper      bool // starts with an upper-case letter, decided once here
 }
 
 func (t token) lower() string { return t.low }
 
-// capitalised reports whether the token starts with an upper-case letter.
-func (t token) capitalised() bool {
-	if t.text != "" && t.text[0] < utf8.RuneSelf {
-		return 'A' <= t.text[0] && t.text[0] <= 'Z'
+// capitalised reports whether the token starts with an upper-case letter:
+// asked of most tokens several times, so tokenizeInto works it out once.
+func (t token) capitalised() bool { return t.upper }
+
+// isUpperRune is unicode.IsUpper with the ASCII case decided inline.
+func isUpperRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'A' <= r && r <= 'Z'
 	}
-	r, _ := utf8.DecodeRuneInString(t.text)
 	return unicode.IsUpper(r)
 }
 
@@ -78,7 +82,9 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
 			if !ascii {
 				lw = strings.ToLower(s[i:j])
 			}
-			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote})
+			// Only a word can start with a capital: an upper-case rune is a
+			// letter, so the other tokens keep upper false.
+			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote, upper: isUpperRune(r)})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote})
@@ -195,7 +201,7 @@ const (
 
 // verbClasses gives the classes of a lower-case word: one look-up per word
 // where the tense scan made one per list. It is built from the lists.
-var verbClasses = func() map[string]uint8 {
+var verbClasses = func() *classTable {
 	m := map[string]uint8{}
 	for _, l := range []struct {
 		words map[string]bool
@@ -207,5 +213,10 @@ var verbClasses = func() map[string]uint8 {
 			}
 		}
 	}
-	return m
+	return newClassTable(m)
 }()
+
+// isPastMarker is pastMarkers[w] and isPresentMarker presentMarkers[w],
+// answered by the filtered verbClasses table the lists are built into.
+func isPastMarker(w string) bool    { return verbClasses.get(w)&pastVerb != 0 }
+func isPresentMarker(w string) bool { return verbClasses.get(w)&presentVerb != 0 }

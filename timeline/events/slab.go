@@ -1,0 +1,136 @@
+package events
+
+import "github.com/newsline/timeline/timeline"
+
+// An article yields a few events, each with a mention or two, a few names
+// and a date span: allocated one by one they were most of extraction's
+// allocations. The helpers below carve them from blocks instead.
+//
+// Parts that end up in the returned events (mentions, names, spans) come
+// from blocks that are handed out once and never reused, so no two events
+// ever share memory: every slice is returned with its capacity equal to its
+// length, and appending to it later copies it. The events themselves are
+// copied out by result, so they come from a pooled block that the next
+// article reuses.
+
+// blockSize is the number of items per block: enough for a typical article.
+const blockSize = 32
+
+// newEvent returns a zeroed event from the pooled block. Pointers to earlier
+// events stay valid: a full block is left to the garbage collector, not
+// overwritten.
+func (sc *scratch) newEvent() *timeline.Event {
+	if len(sc.events) == cap(sc.events) {
+		sc.events = make([]timeline.Event, 0, max(blockSize, 2*cap(sc.events)))
+	}
+	sc.events = sc.events[:len(sc.events)+1]
+	return &sc.events[len(sc.events)-1]
+}
+
+// appendMention is append(ms, m). The first mention of an event is taken
+// from a shared block rather than a one-item allocation. Later ones grow in
+// the pooled arena sc.grown, so the lead event's dozens of mentions do not
+// double their way up through fresh arrays; finishMentions copies every
+// list held there out to memory of its own before the events are returned.
+func (sc *scratch) appendMention(ms []timeline.Mention, m timeline.Mention) []timeline.Mention {
+	if len(ms) > 0 {
+		if len(ms) == cap(ms) {
+			ms = sc.growMentions(ms)
+		}
+		return append(ms, m)
+	}
+	if len(sc.mentions) == 0 {
+		sc.mentions = make([]timeline.Mention, blockSize)
+	}
+	out := sc.mentions[:1:1]
+	sc.mentions = sc.mentions[1:]
+	out[0] = m
+	return out
+}
+
+// growMentions moves ms to a region of twice its length in the arena. A
+// full arena is replaced, not grown: regions already handed out stay where
+// they are, so the lists pointing at them remain valid.
+func (sc *scratch) growMentions(ms []timeline.Mention) []timeline.Mention {
+	need := 2 * len(ms)
+	if cap(sc.grown)-len(sc.grown) < need {
+		sc.grown = make([]timeline.Mention, 0, max(need, 256, 2*cap(sc.grown)))
+	}
+	n := len(sc.grown)
+	sc.grown = sc.grown[:n+need]
+	region := sc.grown[n : n : n+need]
+	return append(region, ms...)
+}
+
+// finishMentions gives every event whose mentions grew in the arena (all
+// with more than one) a copy of exactly their length, in one block for the
+// article, so no returned event points into pooled memory.
+func (x *extractor) finishMentions() {
+	total := 0
+	x.eachEvent(func(ev *timeline.Event) {
+		if len(ev.Mentions) > 1 {
+			total += len(ev.Mentions)
+		}
+	})
+	if total == 0 {
+		return
+	}
+	block := make([]timeline.Mention, total)
+	x.eachEvent(func(ev *timeline.Event) {
+		if n := len(ev.Mentions); n > 1 {
+			copy(block, ev.Mentions)
+			ev.Mentions, block = block[:n:n], block[n:]
+		}
+	})
+}
+
+func (x *extractor) eachEvent(f func(*timeline.Event)) {
+	if x.lead != nil {
+		f(x.lead)
+	}
+	for _, ev := range x.events {
+		f(ev)
+	}
+}
+
+// entitiesFor returns an empty slice with room for n names (nil when n is 0,
+// as an event naming nobody has always had).
+func (sc *scratch) entitiesFor(n int) []timeline.Entity {
+	if n == 0 {
+		return nil
+	}
+	if n > blockSize {
+		return make([]timeline.Entity, 0, n)
+	}
+	if len(sc.entities) < n {
+		sc.entities = make([]timeline.Entity, blockSize)
+	}
+	out := sc.entities[:0:n]
+	sc.entities = sc.entities[n:]
+	return out
+}
+
+// span returns a pointer to a copy of sp.
+func (sc *scratch) span(sp timeline.Span) *timeline.Span {
+	if len(sc.spans1) == 0 {
+		sc.spans1 = make([]timeline.Span, blockSize)
+	}
+	p := &sc.spans1[0]
+	sc.spans1 = sc.spans1[1:]
+	*p = sp
+	return p
+}
+
+// release returns the extractor's scratch to the pool, with its list of
+// events, so the next article reuses both.
+func (x *extractor) release() {
+	clear(x.events)
+	x.scratch.eventList = x.events[:0]
+	clear(x.scratch.events)
+	x.scratch.events = x.scratch.events[:0]
+	clear(x.scratch.grown)
+	x.scratch.grown = x.scratch.grown[:0]
+	sc := x.scratch
+	*x = extractor{} // x is sc.extractor: drop its references to the article
+	putScratch(sc)
+}

@@ -1,0 +1,65 @@
+package events
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/ingest"
+)
+
+// TestEventsOutliveTheNextExtraction checks that no returned event shares
+// pooled memory: an article's events are the same after the pool's buffers
+// have served other articles, and appending to one event's lists leaves the
+// others alone.
+func TestEventsOutliveTheNextExtraction(t *testing.T) {
+	paths, _ := filepath.Glob("testdata/*.md")
+	if len(paths) < 2 {
+		t.Skip("no testdata articles")
+	}
+	var arts []timeline.Article
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ingest.Parse(p, raw, nil, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, a)
+	}
+	first := Extract(arts[0])
+	for _, ev := range first {
+		for _, m := range ev.Mentions {
+			if m.Source != arts[0].Path || m.Text == "" {
+				t.Fatalf("event %q: mention %+v was cleared or overwritten when the pool took its buffers back", ev.Title, m)
+			}
+		}
+	}
+	want, _ := json.Marshal(first)
+	for round := 0; round < 3; round++ {
+		for _, a := range arts[1:] {
+			Extract(a)
+		}
+	}
+	if got, _ := json.Marshal(first); string(got) != string(want) {
+		t.Fatalf("events changed after later extractions:\n got %s\nwant %s", got, want)
+	}
+	for i := range first {
+		first[i].Mentions = append(first[i].Mentions, timeline.Mention{Text: "appended"})
+		first[i].Entities = append(first[i].Entities, timeline.Entity{Name: "appended"})
+	}
+	for i := range first {
+		var orig []timeline.Event
+		_ = json.Unmarshal(want, &orig)
+		if n := len(first[i].Mentions) - 1; n != len(orig[i].Mentions) || first[i].Mentions[n-1].Text != orig[i].Mentions[n-1].Text {
+			t.Fatalf("event %d: appending to another event's lists changed its mentions", i)
+		}
+		if n := len(first[i].Entities) - 1; n != len(orig[i].Entities) || n > 0 && first[i].Entities[n-1].Name != orig[i].Entities[n-1].Name {
+			t.Fatalf("event %d: appending to another event's lists changed its names", i)
+		}
+	}
+}
