@@ -7,6 +7,7 @@ package timex
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/newsline/timeline/timeline"
@@ -17,7 +18,16 @@ import (
 // Offsets in the result are byte offsets into text. The result is sorted by offset.
 // A zero dct leaves relative expressions unresolved ("XXXX-XX-XX").
 func Resolve(text string, dct time.Time) []timeline.Timex {
-	d := &doc{text: text}
+	buf := tokPool.Get().(*[]tok)
+	d := &doc{text: text, toks: (*buf)[:0]}
+	defer func() {
+		// The tokens are the resolver's scratch: nothing returned points into
+		// them. Keep the buffer for the next call unless one huge block grew it.
+		if cap(d.toks) <= maxPooledToks {
+			*buf = d.toks[:0]
+			tokPool.Put(buf)
+		}
+	}()
 	r := &resolver{d: d}
 	if !dct.IsZero() {
 		r.dct = time.Date(dct.Year(), dct.Month(), dct.Day(), 0, 0, 0, 0, time.UTC)
@@ -81,6 +91,14 @@ const blockSize = 32 << 10
 // break after blockSize bytes, else at a line break, else at a space (an
 // expression never spans a blank line, rarely a line break, never a space
 // inside a word).
+// tokPool recycles token buffers between calls: growing a fresh buffer for
+// every article was most of Resolve's allocation, and the garbage made the
+// collector run while callers (extraction) hold a corpus's events.
+var tokPool = sync.Pool{New: func() any { return new([]tok) }}
+
+// maxPooledToks bounds a recycled buffer (a block is at most 2*blockSize bytes).
+const maxPooledToks = 1 << 16
+
 func blockEnd(text string, from int) int {
 	if len(text)-from <= 2*blockSize {
 		return len(text)
