@@ -163,26 +163,34 @@ func extractScaleCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) 
 	return arts, per
 }
 
-// testdataCorpus is 3,000 copies of the events package's invented articles,
-// each with its own date and names (as its extraction benchmark builds them).
+// testdataCorpus is 10,000 copies of the events package's invented articles
+// and the seed article, each with its own date and names (close to how the
+// events package's extraction benchmark builds them).
 func testdataCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
 	paths, _ := filepath.Glob("../events/testdata/*.md")
 	if len(paths) == 0 {
 		tb.Skip("no ../events/testdata/*.md")
 	}
-	names := []string{"Kestria", "Norvale", "Orvik", "Tarsk", "Brandt", "Orbis", "Velden", "Lindqvist", "Aldmere", "Morrow"}
-	var arts []timeline.Article
-	var per [][]timeline.Event
-	for i := 0; i < 3000; i++ {
-		raw, err := os.ReadFile(paths[i%len(paths)])
+	var bases []string
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		src := string(raw)
+		bases = append(bases, string(raw))
+	}
+	if seed, err := os.ReadFile("../../seeds/000_3439a67832322a1f.txt"); err == nil {
+		bases = append(bases, "---\ntitle: Seed copy\ndate: 2024-06-14\n---\n"+string(seed))
+	}
+	names := []string{"Kestria", "Norvale", "Orvik", "Tarsk", "Brandt", "Orbis", "Velden", "Lindqvist", "Aldmere", "Morrow"}
+	var arts []timeline.Article
+	var per [][]timeline.Event
+	for i := 0; i < 10000; i++ {
+		src := bases[i%len(bases)]
 		for _, n := range names {
 			src = strings.ReplaceAll(src, n, fmt.Sprintf("%s%c", n, 'a'+i%7))
 		}
-		day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%700)
+		day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%3000)
 		src = strings.Replace(src, "\ndate:", "\ndate: "+day.Format("2006-01-02")+"\nolddate:", 1)
 		a, err := ingest.Parse(fmt.Sprintf("content/a%05d.md", i), []byte(src), nil, ingest.Options{})
 		if err != nil {
@@ -197,21 +205,28 @@ func testdataCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
 // BenchmarkMergeVsReference alternates Merge and the reference on the scale
 // corpus and reports the process CPU time of each: both see the same load.
 func BenchmarkMergeVsReference(b *testing.B) {
-	arts, per := scaleCorpus(b)
-	var cpu [2]time.Duration
-	for i := 0; i < b.N+1; i++ {
-		for k, run := range []func(){func() { mergeref.Merge(arts, per) }, func() { merge.Merge(arts, per) }} {
-			runtime.GC()
-			c0, _ := cputime.Process()
-			run()
-			c1, _ := cputime.Process()
-			if i > 0 { // the first round warms the heap
-				cpu[k] += c1 - c0
+	for _, corpus := range []struct {
+		name string
+		load func(testing.TB) ([]timeline.Article, [][]timeline.Event)
+	}{{"scale", scaleCorpus}, {"testdata", testdataCorpus}} {
+		b.Run(corpus.name, func(b *testing.B) {
+			arts, per := corpus.load(b)
+			var cpu [2]time.Duration
+			for i := 0; i < b.N+1; i++ {
+				for k, run := range []func(){func() { mergeref.Merge(arts, per) }, func() { merge.Merge(arts, per) }} {
+					runtime.GC()
+					c0, _ := cputime.Process()
+					run()
+					c1, _ := cputime.Process()
+					if i > 0 { // the first round warms the heap
+						cpu[k] += c1 - c0
+					}
+				}
 			}
-		}
+			b.ReportMetric(float64(cpu[0].Milliseconds())/float64(b.N), "ref-cpu-ms")
+			b.ReportMetric(float64(cpu[1].Milliseconds())/float64(b.N), "new-cpu-ms")
+		})
 	}
-	b.ReportMetric(float64(cpu[0].Milliseconds())/float64(b.N), "ref-cpu-ms")
-	b.ReportMetric(float64(cpu[1].Milliseconds())/float64(b.N), "new-cpu-ms")
 }
 
 // TestCacheMergeEqualsMerge runs random sequences of builds (articles added,
