@@ -157,7 +157,7 @@ func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
 		files["content/article-"+string(rune('a'+i/10))+string(rune('0'+i%10))+".md"] = string(corpus.Article(i))
 	}
 	writeFiles(t, fs, files)
-	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "incr-test", Workers: 2}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "incr-test", Workers: 2, MergeCache: true}
 	if _, err := Build(fs, opts); err != nil {
 		t.Fatal(err)
 	}

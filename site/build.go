@@ -157,7 +157,7 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 
 	var tl timeline.Timeline
 	mergeAll := o.Stages.Merge
-	if o.Stages.mergeCache {
+	if o.Stages.mergeCache && o.MergeCache {
 		mergeAll = b.cachedMerge
 	}
 	if err := guard("merging events", func() { tl = mergeAll(x.articles, x.events) }); err != nil {

@@ -18,7 +18,7 @@ func TestMergeCacheDamagedOrStaleStillBuildsTheSameSite(t *testing.T) {
 	for i := 0; i < 12; i++ {
 		writeFiles(t, fs, map[string]string{"content/a" + string(rune('a'+i)) + ".md": string(corpus.Article(i))})
 	}
-	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "v1", Workers: 2}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "v1", Workers: 2, MergeCache: true}
 	if _, err := Build(fs, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,11 @@ type Options struct {
 	// often instead of letting the heap double. 0 means DefaultMemoryLimit,
 	// negative means none; the GOMEMLIMIT environment variable overrides it.
 	MemoryLimit int64
+	// MergeCache keeps merge.Cache between builds (mergecache.go). Off by
+	// default: at 10,000 articles saving and loading it cost more CPU than the
+	// pair scoring it saves, and it added to the peak memory (README, Build at
+	// scale); the scale benchmark measures it with TIMELINE_BENCH_MERGE_CACHE=1.
+	MergeCache bool
 
 	// Version identifies the tool build for cache invalidation; default toolVersion().
 	Version string
@@ -74,8 +79,8 @@ type Stages struct {
 	// parseCache is set when Load is the real ingest (left nil): Build then
 	// parses only the articles whose bytes changed (articlecodec.go).
 	parseCache bool
-	// mergeCache is set when Merge is the real merge (left nil): Build then
-	// keeps merge.Cache between builds (mergecache.go).
+	// mergeCache is set when Merge is the real merge (left nil): with
+	// Options.MergeCache, Build then keeps merge.Cache between builds.
 	mergeCache bool
 }
 
