@@ -3,23 +3,18 @@ package merge_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/events"
 	"github.com/newsline/timeline/timeline/ingest"
 	"github.com/newsline/timeline/timeline/merge"
-	"github.com/newsline/timeline/timeline/merge/internal/mergeref"
 )
 
 // randomInput makes a small random input that exercises every rule: few
@@ -99,42 +94,6 @@ func randomArticle(rng *rand.Rand, slug string, title func() string, date func()
 	return art, evs
 }
 
-// TestMergeEqualsReference merges many random small inputs with Merge and
-// with the frozen reference implementation: the timelines are equal.
-func TestMergeEqualsReference(t *testing.T) {
-	rounds := 20000
-	if testing.Short() {
-		rounds = 2000
-	}
-	rng := rand.New(rand.NewPCG(11, 12))
-	for round := 0; round < rounds; round++ {
-		arts, per := randomInput(rng)
-		want := mergeref.Merge(arts, per)
-		if got := merge.Merge(arts, per); !reflect.DeepEqual(got, want) {
-			t.Fatalf("round %d: Merge differs from the reference\n got: %v\nwant: %v", round, got.Events, want.Events)
-		}
-	}
-}
-
-// TestMergeEqualsReferenceOnCorpora compares Merge with the reference on the
-// scale corpus (10,000 generated articles) and on copies of the events
-// package's invented articles.
-func TestMergeEqualsReferenceOnCorpora(t *testing.T) {
-	if testing.Short() {
-		t.Skip("extracts 10,000 articles")
-	}
-	for name, corpus := range map[string]func(testing.TB) ([]timeline.Article, [][]timeline.Event){
-		"newscorpus": scaleCorpus, "events-testdata": testdataCorpus,
-	} {
-		arts, per := corpus(t)
-		want := mergeref.Merge(arts, per)
-		got := merge.Merge(arts, per)
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: Merge differs from the reference (%d vs %d events)", name, len(got.Events), len(want.Events))
-		}
-	}
-}
-
 var scale struct {
 	once sync.Once
 	arts []timeline.Article
@@ -161,72 +120,6 @@ func extractScaleCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) 
 		per = append(per, events.Extract(a))
 	}
 	return arts, per
-}
-
-// testdataCorpus is 10,000 copies of the events package's invented articles
-// and the seed article, each with its own date and names (close to how the
-// events package's extraction benchmark builds them).
-func testdataCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
-	paths, _ := filepath.Glob("../events/testdata/*.md")
-	if len(paths) == 0 {
-		tb.Skip("no ../events/testdata/*.md")
-	}
-	var bases []string
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		bases = append(bases, string(raw))
-	}
-	if seed, err := os.ReadFile("../../seeds/000_3439a67832322a1f.txt"); err == nil {
-		bases = append(bases, "---\ntitle: Seed copy\ndate: 2024-06-14\n---\n"+string(seed))
-	}
-	names := []string{"Kestria", "Norvale", "Orvik", "Tarsk", "Brandt", "Orbis", "Velden", "Lindqvist", "Aldmere", "Morrow"}
-	var arts []timeline.Article
-	var per [][]timeline.Event
-	for i := 0; i < 10000; i++ {
-		src := bases[i%len(bases)]
-		for _, n := range names {
-			src = strings.ReplaceAll(src, n, fmt.Sprintf("%s%c", n, 'a'+i%7))
-		}
-		day := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%3000)
-		src = strings.Replace(src, "\ndate:", "\ndate: "+day.Format("2006-01-02")+"\nolddate:", 1)
-		a, err := ingest.Parse(fmt.Sprintf("content/a%05d.md", i), []byte(src), nil, ingest.Options{})
-		if err != nil {
-			tb.Fatal(err)
-		}
-		arts = append(arts, a)
-		per = append(per, events.Extract(a))
-	}
-	return arts, per
-}
-
-// BenchmarkMergeVsReference alternates Merge and the reference on the scale
-// corpus and reports the process CPU time of each: both see the same load.
-func BenchmarkMergeVsReference(b *testing.B) {
-	for _, corpus := range []struct {
-		name string
-		load func(testing.TB) ([]timeline.Article, [][]timeline.Event)
-	}{{"scale", scaleCorpus}, {"testdata", testdataCorpus}} {
-		b.Run(corpus.name, func(b *testing.B) {
-			arts, per := corpus.load(b)
-			var cpu [2]time.Duration
-			for i := 0; i < b.N+1; i++ {
-				for k, run := range []func(){func() { mergeref.Merge(arts, per) }, func() { merge.Merge(arts, per) }} {
-					runtime.GC()
-					c0, _ := cputime.Process()
-					run()
-					c1, _ := cputime.Process()
-					if i > 0 { // the first round warms the heap
-						cpu[k] += c1 - c0
-					}
-				}
-			}
-			b.ReportMetric(float64(cpu[0].Milliseconds())/float64(b.N), "ref-cpu-ms")
-			b.ReportMetric(float64(cpu[1].Milliseconds())/float64(b.N), "new-cpu-ms")
-		})
-	}
 }
 
 // TestCacheMergeEqualsMerge runs random sequences of builds (articles added,
