@@ -213,9 +213,10 @@ func (k *keyWriter) digest() [16]byte {
 }
 
 // contentDigest hashes an article's text (raw file, body, cleaned text and the
-// spans set aside), the part of it only its own page shows.
-func contentDigest(a *timeline.Article) string {
-	k := newKeyWriter()
+// spans set aside), the part of it only its own page shows. k is reused for
+// every article: a fresh hash and buffer each was an allocation per article.
+func contentDigest(k *keyWriter, a *timeline.Article) string {
+	k.reset()
 	k.bytes(a.Raw)
 	k.str(a.Body)
 	k.str(a.Text)

@@ -83,7 +83,7 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 	s.cfgKey = hashOf(Version, ver, cfg)
 	s.contents = make([]string, len(tl.Articles))
 	for i := range tl.Articles {
-		s.contents[i] = contentDigest(&tl.Articles[i])
+		s.contents[i] = contentDigest(s.keys, &tl.Articles[i])
 	}
 	s.eventDigests = s.digestEvents()
 	s.tlKey = s.timelineKey()
@@ -95,7 +95,7 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 // name becomes a path.
 func (s *site) checkNames() error {
 	for i, a := range s.tl.Articles {
-		if !segmentOK.MatchString(a.Slug) {
+		if !safeSegment(a.Slug) {
 			return fmt.Errorf("render: %s: article slug %q is not a safe folder name", a.Path, a.Slug)
 		}
 		if j, dup := s.articles[a.Slug]; dup {
@@ -105,7 +105,7 @@ func (s *site) checkNames() error {
 	}
 	ids := make(map[string]bool, len(s.tl.Events))
 	for _, ev := range s.tl.Events {
-		if !segmentOK.MatchString(ev.ID) {
+		if !safeSegment(ev.ID) {
 			return fmt.Errorf("render: event %q (%q) has an ID that is not a safe folder name", ev.ID, ev.Title)
 		}
 		if ids[ev.ID] {
