@@ -104,12 +104,12 @@ func contentStem(w string) (string, bool) {
 // reuses one buffer and allocates only for words it has not seen.
 type stemmer struct {
 	interner map[string]int32
-	cache    map[string]int32 // split word -> interned stem, or -1 when dropped
+	cache    wordTable // split word -> interned stem, or -1 when dropped
 	buf      []byte
 }
 
 func newStemmer(interner map[string]int32) *stemmer {
-	return &stemmer{interner: interner, cache: map[string]int32{}}
+	return &stemmer{interner: interner}
 }
 
 // appendIDs appends the interned content stems of text to out, in order of
@@ -137,15 +137,16 @@ func (st *stemmer) flush(out []int32) []int32 {
 	if len(st.buf) == 0 {
 		return out
 	}
-	id, ok := st.cache[string(st.buf)]
-	if !ok {
+	slot := st.cache.find(st.buf)
+	if slot.word == "" {
 		word := string(st.buf)
-		id = -1
+		id := int32(-1)
 		if s, keep := contentStem(stripPossessive(word)); keep {
 			id = internOne(s, st.interner)
 		}
-		st.cache[word] = id
+		st.cache.insert(slot, word, id)
 	}
+	id := slot.id
 	st.buf = st.buf[:0]
 	if id < 0 {
 		return out
@@ -246,4 +247,71 @@ func truncateRunes(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// wordTable maps split words to their stem IDs. It is the stemmer's hot
+// lookup (one per word of every sentence, a third of building candidates with
+// a Go map): an open-addressing table probed with the word's bytes, so the
+// lookup neither converts nor hashes a string, and compares the word only
+// when the stored hash matches.
+type wordTable struct {
+	slots []wordSlot // power-of-two length; an empty word marks a free slot
+	used  int
+}
+
+type wordSlot struct {
+	hash uint32
+	id   int32
+	word string
+}
+
+// find returns the slot holding w, or the free slot where w belongs.
+func (t *wordTable) find(w []byte) *wordSlot {
+	if 2*(t.used+1) > len(t.slots) {
+		t.grow()
+	}
+	h := wordHash(w)
+	mask := uint32(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.word == "" {
+			s.hash = h
+			return s
+		}
+		if s.hash == h && s.word == string(w) {
+			return s
+		}
+	}
+}
+
+// insert fills the free slot find returned (word is not empty).
+func (t *wordTable) insert(s *wordSlot, word string, id int32) {
+	s.word, s.id = word, id
+	t.used++
+}
+
+// grow doubles the table (keeping it at most half full, so probes stay short).
+func (t *wordTable) grow() {
+	old := t.slots
+	t.slots = make([]wordSlot, max(2*len(old), 1024))
+	mask := uint32(len(t.slots) - 1)
+	for _, s := range old {
+		if s.word == "" {
+			continue
+		}
+		i := s.hash & mask
+		for t.slots[i].word != "" {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+}
+
+// wordHash is 32-bit FNV-1a: words are short, so a byte loop is cheap.
+func wordHash(w []byte) uint32 {
+	h := uint32(2166136261)
+	for _, c := range w {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return h
 }
