@@ -115,43 +115,53 @@ func newStemmer(interner map[string]int32) *stemmer {
 // appendIDs appends the interned content stems of text to out, in order of
 // appearance, duplicates included (the same words as contentStems).
 func (st *stemmer) appendIDs(text string, out []int32) []int32 {
-	st.buf = st.buf[:0]
+	// The word and its hash are built together, in locals: this loop runs
+	// over every byte of every sentence.
+	buf, h := st.buf[:0], uint32(fnvOffset)
 	for _, r := range text {
 		switch {
 		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
-			st.buf = append(st.buf, byte(r))
+			buf, h = append(buf, byte(r)), hashByte(h, byte(r))
 		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':
-			st.buf = append(st.buf, byte(r)+'a'-'A')
+			c := byte(r) + 'a' - 'A'
+			buf, h = append(buf, c), hashByte(h, c)
 		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			st.buf = utf8.AppendRune(st.buf, unicode.ToLower(r))
-		case (r == '\'' || r == '’') && len(st.buf) > 0:
-			st.buf = append(st.buf, '\'')
+			from := len(buf)
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			for _, c := range buf[from:] {
+				h = hashByte(h, c)
+			}
+		case (r == '\'' || r == '’') && len(buf) > 0:
+			buf, h = append(buf, '\''), hashByte(h, '\'')
 		default:
-			out = st.flush(out)
+			if len(buf) > 0 {
+				out = st.flush(out, buf, h)
+				buf, h = buf[:0], fnvOffset
+			}
 		}
 	}
-	return st.flush(out)
+	if len(buf) > 0 {
+		out = st.flush(out, buf, h)
+	}
+	st.buf = buf
+	return out
 }
 
-func (st *stemmer) flush(out []int32) []int32 {
-	if len(st.buf) == 0 {
-		return out
-	}
-	slot := st.cache.find(st.buf)
+// flush appends the stem ID of the word w (not empty, hashed h), if it has one.
+func (st *stemmer) flush(out []int32, w []byte, h uint32) []int32 {
+	slot := st.cache.find(w, h)
 	if slot.word == "" {
-		word := string(st.buf)
+		word := string(w)
 		id := int32(-1)
 		if s, keep := contentStem(stripPossessive(word)); keep {
 			id = internOne(s, st.interner)
 		}
 		st.cache.insert(slot, word, id)
 	}
-	id := slot.id
-	st.buf = st.buf[:0]
-	if id < 0 {
+	if slot.id < 0 {
 		return out
 	}
-	return append(out, id)
+	return append(out, slot.id)
 }
 
 // splitWords lower-cases text and splits it into words at anything that is
@@ -265,12 +275,12 @@ type wordSlot struct {
 	word string
 }
 
-// find returns the slot holding w, or the free slot where w belongs.
-func (t *wordTable) find(w []byte) *wordSlot {
+// find returns the slot holding w (whose hash is h), or the free slot
+// where w belongs.
+func (t *wordTable) find(w []byte, h uint32) *wordSlot {
 	if 2*(t.used+1) > len(t.slots) {
 		t.grow()
 	}
-	h := wordHash(w)
 	mask := uint32(len(t.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
@@ -307,11 +317,7 @@ func (t *wordTable) grow() {
 	}
 }
 
-// wordHash is 32-bit FNV-1a: words are short, so a byte loop is cheap.
-func wordHash(w []byte) uint32 {
-	h := uint32(2166136261)
-	for _, c := range w {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	return h
-}
+// A word's hash is 32-bit FNV-1a of its bytes, built as they are appended.
+const fnvOffset, fnvPrime = 2166136261, 16777619
+
+func hashByte(h uint32, c byte) uint32 { return (h ^ uint32(c)) * fnvPrime }
