@@ -2,13 +2,13 @@ package merge_test
 
 import (
 	"fmt"
-	"github.com/newsline/timeline/internal/cputime"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/events"
@@ -25,24 +25,39 @@ import (
 func BenchmarkMergeEvents(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
-			articles, per, total := extractedCorpus(b, n)
-			runtime.GC()
-			b.ResetTimer()
-			cpu0, ok0 := cputime.Process()
-			for i := 0; i < b.N; i++ {
-				merge.Merge(articles, per)
-			}
-			cpu1, ok1 := cputime.Process()
-			events := float64(b.N * total)
-			perEvent := float64(b.Elapsed().Nanoseconds()) / events
-			b.ReportMetric(perEvent, "ns/event")
-			b.ReportMetric(1e9/perEvent, "events/s")
-			if ok0 && ok1 { // the fairer figure on a shared, loaded machine
-				b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/events, "cpu-ns/event")
-			}
-			b.ReportMetric(float64(total), "candidates")
+			articles, per, _ := extractedCorpus(b, n)
+			benchMerge(b, articles, per)
 		})
 	}
+}
+
+// benchMerge times merge.Merge on one corpus after an untimed pass (the first
+// pass grows the heap) and reports wall and process CPU time per event (CPU
+// is the fairer figure on a shared, loaded machine), CPU per build, and the
+// number of candidates.
+func benchMerge(b *testing.B, articles []timeline.Article, per [][]timeline.Event) {
+	total := 0
+	for _, evs := range per {
+		total += len(evs)
+	}
+	merge.Merge(articles, per)
+	runtime.GC()
+	b.ResetTimer()
+	cpu0, ok0 := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		merge.Merge(articles, per)
+	}
+	cpu1, ok1 := cputime.Process()
+	events := float64(b.N * total)
+	perEvent := float64(b.Elapsed().Nanoseconds()) / events
+	b.ReportMetric(perEvent, "ns/event")
+	b.ReportMetric(1e9/perEvent, "events/s")
+	if ok0 && ok1 {
+		cpu := float64((cpu1 - cpu0).Nanoseconds())
+		b.ReportMetric(cpu/events, "cpu-ns/event")
+		b.ReportMetric(cpu/float64(b.N)/1e6, "cpu-ms/build")
+	}
+	b.ReportMetric(float64(total), "candidates")
 }
 
 var corpora sync.Map // int -> *extracted
@@ -80,24 +95,7 @@ func extractedCorpus(b *testing.B, n int) ([]timeline.Article, [][]timeline.Even
 // process CPU time per event and per build.
 func BenchmarkMergeScale10k(b *testing.B) {
 	articles, per := scaleCorpus(b)
-	total := 0
-	for _, evs := range per {
-		total += len(evs)
-	}
-	merge.Merge(articles, per) // untimed: the first pass grows the heap
-	runtime.GC()
-	b.ResetTimer()
-	cpu0, ok0 := cputime.Process()
-	for i := 0; i < b.N; i++ {
-		merge.Merge(articles, per)
-	}
-	cpu1, ok1 := cputime.Process()
-	if ok0 && ok1 {
-		cpu := float64((cpu1 - cpu0).Nanoseconds()) / float64(b.N)
-		b.ReportMetric(cpu/float64(total), "cpu-ns/event")
-		b.ReportMetric(cpu/1e6, "cpu-ms/build")
-	}
-	b.ReportMetric(float64(total), "candidates")
+	benchMerge(b, articles, per)
 }
 
 // BenchmarkCacheAddOne is the incremental build's merge: a Cache holds the
