@@ -25,7 +25,7 @@ const benchArticles = 10000
 // (and the seed article, when present, for a long real-world text):
 // each copy gets its own publication date and its own place and person names,
 // so the merge sees many articles, not one article many times.
-func benchCorpus(b *testing.B, n int) []timeline.Article {
+func benchCorpus(b testing.TB, n int) []timeline.Article {
 	b.Helper()
 	paths, _ := filepath.Glob("testdata/*.md")
 	var bases [][]byte
