@@ -215,12 +215,24 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 			// "the 1988 period" compares with the narrative's quarter without
 			// moving it, but tells that the narrative counts quarters
 			r.lastGran = dt.Gran
+		case periodBoundary(d, e.i) && (r.lastGran == timeline.GranQuarter || r.partYear):
+			// "the quarter ended Sept. 30": the date only bounds the period the
+			// report counts, so "a year ago" still compares that period
+			gran, part := r.lastGran, r.partYear
+			r.remember(dt)
+			r.lastGran, r.partYear = gran, part
 		case !p.yearBack && !e.pt.yearBack:
 			// a comparison ("a year ago") does not move the narrative
 			r.remember(dt)
 		}
 	}
 	return tx, true
+}
+
+// periodBoundary reports whether the expression at token i closes a period
+// named just before it ("the quarter ended Sept. 30", "nine months ending June 30").
+func periodBoundary(d *doc, i int) bool {
+	return d.lowerIs(i-1, "ended") || d.lowerIs(i-1, "ending")
 }
 
 // anchorFor picks what a point is resolved against.
