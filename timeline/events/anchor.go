@@ -67,7 +67,7 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 	if a.first < 0 {
 		return a
 	}
-	if a.last-a.first > 1 && determiners[s.toks[a.first].lower()] && a.last < len(s.toks) && s.toks[a.last].word && eventNouns[s.toks[a.last].lower()] {
+	if a.last-a.first > 1 && s.toks[a.first].is(cDeterminer) && a.last < len(s.toks) && s.toks[a.last].word && s.toks[a.last].is(cEventNoun) {
 		a.first++ // "the July 2021 floods": the article belongs to the noun phrase
 	}
 	if inSourcing(s.toks, a.first) || isBaseline(s.toks, a.first) {
@@ -115,7 +115,7 @@ func premodifiedHead(toks []token, a *anchor) (int, bool) {
 		start = a.last + 1
 	case i >= 0 && toks[i].text == "'s":
 		a.np0 = possessorStart(toks, i)
-	case i >= 0 && toks[i].word && determiners[toks[i].lower()]:
+	case i >= 0 && toks[i].word && toks[i].is(cDeterminer):
 		a.np0 = i
 	default:
 		return 0, false
@@ -126,11 +126,10 @@ func premodifiedHead(toks []token, a *anchor) (int, bool) {
 		if !tk.word && tk.text != "'s" && tk.text != "-" {
 			break
 		}
-		w := tk.lower()
-		if stopsNounPhrase(w) {
+		if stopsNounPhrase(&toks[j]) {
 			break
 		}
-		if eventNouns[w] {
+		if tk.is(cEventNoun) {
 			head = j
 		}
 	}
@@ -156,9 +155,15 @@ func possessorStart(toks []token, apos int) int {
 }
 
 // stopsNounPhrase reports words that cannot sit inside a premodified noun phrase.
-func stopsNounPhrase(w string) bool {
-	return datePrepositions[w] || w == "which" || w == "that" || w == "who" || w == "and" || w == "or" ||
-		w == "to" || w == "for" || w == "with" || pastMarkers[w] || presentMarkers[w] || reportingVerbs[w]
+func stopsNounPhrase(tk *token) bool {
+	if tk.is(cDatePrep | cPast | cPresent | cReporting) {
+		return true
+	}
+	switch tk.low {
+	case "which", "that", "who", "and", "or", "to", "for", "with":
+		return true
+	}
+	return false
 }
 
 // phrasePrepositions may continue an event noun phrase ("attack on Armenia").
@@ -174,14 +179,14 @@ func extendPhrase(toks []token, i int) int {
 			break
 		}
 		w := tk.lower()
-		if j == i && !phrasePrepositions[w] {
+		if j == i && !tk.is(cPhrasePrep) {
 			break
 		}
 		if w == "which" || w == "that" || w == "who" || w == "and" || w == "while" || w == "as" || w == "since" ||
-			w == "when" || pastMarkers[w] || presentMarkers[w] || reportingVerbs[w] {
+			w == "when" || tk.is(cPast|cPresent|cReporting) {
 			break
 		}
-		if !phrasePrepositions[w] {
+		if !tk.is(cPhrasePrep) {
 			end = j + 1
 		}
 	}
@@ -207,7 +212,7 @@ func postmodifiedNoun(toks []token, first int) (int, int, bool) {
 	if k >= 0 && (toks[k].text == "[" || toks[k].text == "(") {
 		k--
 	}
-	if k < 0 || !toks[k].word || !eventNouns[toks[k].lower()] {
+	if k < 0 || !toks[k].word || !toks[k].is(cEventNoun) {
 		return 0, 0, false
 	}
 	bracketed := first > 0 && (toks[first-1].text == "[" || toks[first-1].text == "(")
@@ -219,16 +224,16 @@ func postmodifiedNoun(toks []token, first int) (int, int, bool) {
 		if !tk.word {
 			break
 		}
-		if determiners[tk.lower()] {
+		if tk.is(cDeterminer) {
 			// "suspend the agreement on 3 October" dates the suspending: a
 			// noun phrase that is a verb's object takes the date only when
 			// it is possessed ("its launch in 2003") or the date is set apart.
-			if possessive(tk.lower()) || bracketed || j == 0 || !toks[j-1].word || phrasePrepositions[toks[j-1].lower()] {
+			if possessive(tk.lower()) || bracketed || j == 0 || !toks[j-1].word || toks[j-1].is(cPhrasePrep) {
 				return j, k + 1, true
 			}
 			break
 		}
-		if pastMarkers[tk.lower()] || presentMarkers[tk.lower()] || datePrepositions[tk.lower()] {
+		if tk.is(cPast | cPresent | cDatePrep) {
 			break
 		}
 	}
@@ -287,8 +292,8 @@ func insideReportedClause(toks []token, i int) int {
 // participle used as an adjective ("the recently announced phone", "its
 // stated aim"), which report nothing.
 func saysAt(toks []token, i int) bool {
-	tk := toks[i]
-	if !tk.word || !reportingVerbs[tk.lower()] {
+	tk := &toks[i]
+	if !tk.word || !tk.is(cReporting) {
 		return false
 	}
 	if i > 0 && tk.capitalised() && toks[i-1].word {
@@ -298,7 +303,7 @@ func saysAt(toks []token, i int) bool {
 	if j >= 0 && toks[j].word && strings.HasSuffix(toks[j].lower(), "ly") {
 		j--
 	}
-	return j < 0 || !toks[j].word || !determiners[toks[j].lower()]
+	return j < 0 || !toks[j].word || !toks[j].is(cDeterminer)
 }
 
 // insideSpan reports whether token k is the first token of the date at i.
@@ -315,7 +320,7 @@ func isIntroWord(tk token) bool {
 		"under", "for", "with", "without", "within", "among", "besides", "moreover", "instead", "rather":
 		return true
 	}
-	return datePrepositions[w] || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "ly") && len(w) > 5
+	return tk.is(cDatePrep) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "ly") && len(w) > 5
 }
 
 // inSourcing reports whether token i sits in a phrase naming the source of

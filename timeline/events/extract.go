@@ -230,7 +230,7 @@ func (x *extractor) sinceEvent(s *sentence) *timeline.Event {
 			continue
 		}
 		det, noun := s.toks[i+1], s.toks[i+2]
-		if !determiners[det.lower()] || !eventNouns[noun.lower()] || s.inDate[i+2] {
+		if !det.is(cDeterminer) || !noun.is(cEventNoun) || s.inDate[i+2] {
 			continue
 		}
 		if i+4 < len(s.toks) && (s.inDate[i+3] || s.inDate[i+4]) {
@@ -586,7 +586,7 @@ func collapseSpace(s string) string {
 // speaksOfFuture reports whether a sentence announces something to come.
 func speaksOfFuture(s *sentence) bool {
 	for _, tk := range s.toks {
-		if tk.word && futureMarkers[tk.lower()] {
+		if tk.word && tk.is(cFuture) {
 			return true
 		}
 	}
@@ -596,30 +596,33 @@ func speaksOfFuture(s *sentence) bool {
 // finiteTense scans the words outside quotations for the first finite verb
 // and reports +1 for a past tense, -1 for a present tense and 0 when none is seen.
 func finiteTense(s *sentence) int {
-	prev, prevCap := "", false
-	for _, tk := range s.toks {
+	var prev uint32 // the classes of the word before ("it", "the"), 0 after a possessive
+	prevCap := false
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.quoted || !tk.word {
-			if !tk.quoted && tk.text == "'s" && prev != "" {
-				prev = "'s"
+			if !tk.quoted && tk.text == "'s" {
+				prev = 0
 			}
 			continue
 		}
-		w := tk.lower()
-		f := verbClasses.get(w)
 		switch {
-		case f&pastVerb != 0:
+		case tk.is(cPast):
 			return 1
-		case f&presentVerb != 0 && w != "'s":
+		case tk.is(cPresent):
 			return -1
-		case f&presentVerbS != 0 && (subjectPronouns[prev] || prevCap):
+		case tk.is(cPresentS) && (prev&cSubject != 0 || prevCap):
 			return -1
-		case len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised() && !determiners[prev]:
+		case len(tk.low) > 4 && strings.HasSuffix(tk.low, "ed") && !tk.capitalised() && prev&cDeterminer == 0:
 			return 1
 		}
-		prev, prevCap = w, tk.capitalised() && !sentenceOpeners[tk.text]
+		prev, prevCap = tk.cls, tk.capitalised() && !isOpener(tk.text)
 	}
 	return 0
 }
+
+// isOpener is sentenceOpeners[w], answered by the filtered capFlags table.
+func isOpener(w string) bool { return capFlags.get(w)&capOpener != 0 }
 
 func pastTense(s *sentence) bool    { return s.tense >= 0 }
 func presentTense(s *sentence) bool { return s.tense < 0 }

@@ -134,14 +134,14 @@ var monthsAndDays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 // many words of a text that are listed nowhere (most names, most words) cost
 // a multiplication and a bit test instead of a hash look-up.
 type classTable struct {
-	classes map[string]uint8
+	classes map[string]uint32
 	filter  [filterBits / 64]uint64
 }
 
 // filterBits sizes the filter: a few hundred words set about 2% of its bits.
 const filterBits = 1 << 14
 
-func newClassTable(classes map[string]uint8) *classTable {
+func newClassTable(classes map[string]uint32) *classTable {
 	t := &classTable{classes: classes}
 	for w := range classes {
 		if w != "" {
@@ -159,7 +159,7 @@ func filterSlot(w string) uint32 {
 }
 
 // get returns the classes of w, 0 when it is in no list.
-func (t *classTable) get(w string) uint8 {
+func (t *classTable) get(w string) uint32 {
 	if w == "" {
 		return t.classes[w]
 	}
@@ -168,3 +168,57 @@ func (t *classTable) get(w string) uint8 {
 	}
 	return t.classes[w]
 }
+
+// Word classes: the lower-case lists a word belongs to, as bits. A token
+// carries the classes of its lower-case form (token.cls), looked up once
+// when the sentence is tokenised, so the rules, which ask the same few lists
+// of the same words many times over, test a bit instead of hashing the word
+// again for each question.
+const (
+	cEventNoun   uint32 = 1 << iota // eventNouns
+	cDeterminer                     // determiners
+	cDatePrep                       // datePrepositions
+	cFuture                         // futureMarkers
+	cPresent                        // presentMarkers
+	cPresentS                       // presentVerbsS
+	cSubject                        // subjectPronouns
+	cPast                           // pastMarkers
+	cReporting                      // reportingVerbs
+	cLowerTitle                     // lowerPersonTitles
+	cPlacePrep                      // placePrepositions
+	cSaid                           // saidWords
+	cModal                          // modals
+	cSpeechAct                      // speechActs
+	cAux                            // auxiliaries
+	cTailStarter                    // tailStarters
+	cPhrasePrep                     // phrasePrepositions
+)
+
+// classLists pairs each lower-case list with its class bit.
+var classLists = []struct {
+	words map[string]bool
+	class uint32
+}{
+	{eventNouns, cEventNoun}, {determiners, cDeterminer}, {datePrepositions, cDatePrep},
+	{futureMarkers, cFuture}, {presentMarkers, cPresent}, {presentVerbsS, cPresentS},
+	{subjectPronouns, cSubject}, {pastMarkers, cPast}, {reportingVerbs, cReporting},
+	{lowerPersonTitles, cLowerTitle}, {placePrepositions, cPlacePrep}, {saidWords, cSaid},
+	{modals, cModal}, {speechActs, cSpeechAct}, {auxiliaries, cAux}, {tailStarters, cTailStarter},
+	{phrasePrepositions, cPhrasePrep},
+}
+
+// wordClasses gives the classes of a lower-case word; it is built from the lists.
+var wordClasses = func() *classTable {
+	m := map[string]uint32{}
+	for _, l := range classLists {
+		for w, ok := range l.words {
+			if ok {
+				m[w] |= l.class
+			}
+		}
+	}
+	return newClassTable(m)
+}()
+
+// classOf returns the classes of a lower-case word that is not a token's.
+func classOf(w string) uint32 { return wordClasses.get(w) }

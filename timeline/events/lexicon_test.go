@@ -22,7 +22,7 @@ func TestClassTableAgreesWithItsMap(t *testing.T) {
 			words = append(words, tk.text, tk.lower())
 		}
 	}
-	for name, table := range map[string]*classTable{"capFlags": capFlags, "verbClasses": verbClasses} {
+	for name, table := range map[string]*classTable{"capFlags": capFlags, "wordClasses": wordClasses} {
 		for w := range table.classes {
 			words = append(words, w)
 		}
@@ -37,7 +37,7 @@ func TestClassTableAgreesWithItsMap(t *testing.T) {
 				}
 			}
 		}
-		if name == "verbClasses" {
+		if name == "wordClasses" {
 			for _, w := range words {
 				if isPastMarker(w) != pastMarkers[w] || isPresentMarker(w) != presentMarkers[w] {
 					t.Errorf("isPastMarker/isPresentMarker(%q) disagree with the lists", w)
@@ -47,5 +47,40 @@ func TestClassTableAgreesWithItsMap(t *testing.T) {
 		if rejected == 0 {
 			t.Errorf("%s: the filter rejected no word", name)
 		}
+	}
+}
+
+// TestTokenClassesAgreeWithTheLists checks that the classes a token carries
+// are exactly the lists its lower-case form is in, for every list, over the
+// words of the testdata articles and the lists' own words.
+func TestTokenClassesAgreeWithTheLists(t *testing.T) {
+	var text strings.Builder
+	for _, l := range classLists {
+		for w := range l.words {
+			text.WriteString(w + " " + strings.ToUpper(w) + " ")
+		}
+	}
+	paths, _ := filepath.Glob("testdata/*.md")
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.Write(raw)
+	}
+	toks := tokenize(text.String()+" John's car, 'S", false)
+	seen := map[uint32]bool{}
+	for _, tk := range toks {
+		for _, l := range classLists {
+			if got, want := tk.is(l.class), l.words[tk.lower()]; got != want {
+				t.Fatalf("token %q: class %b is %v, its list says %v", tk.text, l.class, got, want)
+			}
+			if tk.is(l.class) {
+				seen[l.class] = true
+			}
+		}
+	}
+	if len(seen) != len(classLists) {
+		t.Errorf("only %d of %d classes seen on tokens", len(seen), len(classLists))
 	}
 }

@@ -178,7 +178,7 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 			fl = make([]uint8, 0, j-i)
 		}
 		for k := i; k < j; k++ {
-			fl = append(fl, capFlags.get(toks[k].text))
+			fl = append(fl, uint8(capFlags.get(toks[k].text)))
 		}
 		if r, ok := splitRun(text, toks, i, j, fl); ok {
 			out = append(out, r)
@@ -190,7 +190,7 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 
 // Classes of capitalised words, from the word lists splitRun reads.
 const (
-	capOpener   uint8 = 1 << iota // in sentenceOpeners
+	capOpener   = 1 << iota // in sentenceOpeners
 	capMonth                      // in monthsAndDays
 	capTitle                      // in personTitles
 	capTitleDot                   // a person title and a period ("Dr.")
@@ -200,7 +200,7 @@ const (
 // capFlags gives the classes of a capitalised word, so a word of a name costs
 // one look-up rather than one per list. It is built from the lists.
 var capFlags = func() *classTable {
-	m := map[string]uint8{}
+	m := map[string]uint32{}
 	for w, ok := range sentenceOpeners {
 		if ok {
 			m[w] |= capOpener
@@ -279,13 +279,13 @@ func splitRun(text string, toks []token, i, j int, fl []uint8) (r nameRun, ok bo
 		if !strings.HasSuffix(r.name, ".") {
 			r.name += "." // the tokenizer left the final period to the sentence
 		}
-	case i > 0 && toks[i-1].word && lowerPersonTitles[toks[i-1].lower()] && j-i >= 2:
+	case i > 0 && toks[i-1].word && toks[i-1].is(cLowerTitle) && j-i >= 2:
 		r.kind = timeline.Person
-	case i > 0 && toks[i-1].word && placePrepositions[toks[i-1].lower()] && !toks[i-1].capitalised():
+	case i > 0 && toks[i-1].word && toks[i-1].is(cPlacePrep) && !toks[i-1].capitalised():
 		r.kind = timeline.Place
 	case j+1 < len(toks) && toks[j].text == "," && toks[j+1].lower() == "who":
 		r.kind = timeline.Person // "Brandt, who ..."
-	case j-i >= 2 && (i == 0 || toks[i-1].lower() != "of") && (j < len(toks) && saidWords[toks[j].lower()] || i > 0 && saidWords[toks[i-1].lower()]):
+	case j-i >= 2 && (i == 0 || toks[i-1].lower() != "of") && (j < len(toks) && toks[j].is(cSaid) || i > 0 && toks[i-1].is(cSaid)):
 		r.kind = timeline.Person // "Mike Gikas said", "said Mike Gikas"
 	}
 	return r, true

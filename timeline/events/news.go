@@ -72,9 +72,10 @@ func simplePast(s *sentence) bool {
 	if s.tense <= 0 {
 		return false
 	}
-	prev, prev2 := "", ""
+	var prev, prev2 uint32 // the classes of the two words before
 	prevName := false
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.quoted || !tk.word {
 			continue
 		}
@@ -82,13 +83,13 @@ func simplePast(s *sentence) bool {
 		// An -s form is a verb after its subject: a pronoun, a name or a
 		// noun with its determiner ("the union claims"), not after a
 		// determiner ("the claims") or a possessive.
-		subject := subjectPronouns[prev] || prevName || determiners[prev2] && !determiners[prev]
-		present := presentMarkers[w] && w != "'s" && !modals[w] ||
-			(presentVerbsS[w] || reportingVerbs[w] && w[len(w)-1] == 's') && subject
+		subject := prev&cSubject != 0 || prevName || prev2&cDeterminer != 0 && prev&cDeterminer == 0
+		present := tk.is(cPresent) && w != "'s" && !tk.is(cModal) ||
+			(tk.is(cPresentS) || tk.is(cReporting) && w[len(w)-1] == 's') && subject
 		if present && insideReportedClause(s.toks, i) == 0 {
 			return false
 		}
-		prev, prev2, prevName = w, prev, tk.capitalised() && !sentenceOpeners[tk.text]
+		prev, prev2, prevName = tk.cls, prev, tk.capitalised() && !isOpener(tk.text)
 	}
 	return true
 }
@@ -170,10 +171,10 @@ func reportsInPast(s *sentence) bool {
 			continue
 		}
 		w := tk.lower()
-		if !pastMarkers[w] && !(len(w) > 4 && w[len(w)-2:] == "ed") {
+		if !tk.is(cPast) && !(len(w) > 4 && w[len(w)-2:] == "ed") {
 			continue
 		}
-		if i > 0 && auxiliaries[s.toks[i-1].lower()] || i > 1 && auxiliaries[s.toks[i-2].lower()] && s.toks[i-1].lower() != "and" {
+		if i > 0 && s.toks[i-1].is(cAux) || i > 1 && s.toks[i-2].is(cAux) && s.toks[i-1].lower() != "and" {
 			continue
 		}
 		if insideReportedClause(s.toks, i) > 0 {
@@ -193,7 +194,7 @@ func toldInPast(s *sentence) bool {
 		return true
 	}
 	for i, tk := range s.toks {
-		if tk.quoted || !tk.word || !speechActs[tk.lower()] || i > 0 && auxiliaries[s.toks[i-1].lower()] {
+		if tk.quoted || !tk.word || !tk.is(cSpeechAct) || i > 0 && s.toks[i-1].is(cAux) {
 			continue
 		}
 		if insideReportedClause(s.toks, i) == 0 {
@@ -223,9 +224,9 @@ func (x *extractor) refersBack(idx int, s *sentence) *timeline.Event {
 	}
 	first, second := s.toks[0].lower(), s.toks[1]
 	switch {
-	case (first == "this" || first == "that") && second.word && (pastMarkers[second.lower()] || finiteVerb(second)):
+	case (first == "this" || first == "that") && second.word && (second.is(cPast) || finiteVerb(second)):
 		return x.lastTold
-	case first == "the" && second.word && eventNouns[second.lower()] && !second.quoted:
+	case first == "the" && second.word && second.is(cEventNoun) && !second.quoted:
 		for _, m := range x.lastTold.Mentions {
 			if m.Sentence == x.original(x.sents[idx-1].span) && tellsWord(m.Text, second.lower(), second.lower()) {
 				return x.lastTold

@@ -233,12 +233,12 @@ func relativeTitle(toks []token, a anchor, keep []int) []int {
 	if first > 1 && abbreviationStop(toks, first-1) {
 		first-- // "Infogear Technology Corp., which": the name ends with its period
 	}
-	for first > 0 && toks[first-1].word && (toks[first-1].capitalised() || eventNouns[toks[first-1].lower()]) {
+	for first > 0 && toks[first-1].word && (toks[first-1].capitalised() || toks[first-1].is(cEventNoun)) {
 		first--
 	}
 	if first == ante && ante > 0 && toks[ante-1].word {
 		first = ante - 1
-		for first > 0 && toks[first-1].word && !isArticle(toks[first-1]) && !datePrepositions[toks[first-1].lower()] {
+		for first > 0 && toks[first-1].word && !isArticle(toks[first-1]) && !toks[first-1].is(cDatePrep) {
 			first--
 		}
 	}
@@ -320,7 +320,7 @@ func speechTag(toks []token, rest []int) bool {
 			continue
 		}
 		words++
-		if reportingVerbs[toks[i].lower()] {
+		if toks[i].is(cReporting) {
 			return true
 		}
 		if words > 5 {
@@ -394,7 +394,7 @@ func cutTail(toks []token, keep []int) []int {
 		case ";", ":", "—", "–", "-", "!", "?":
 			return keep[:k]
 		case ",":
-			if k+1 < len(keep) && toks[keep[k+1]].word && (tailStarters[toks[keep[k+1]].lower()] || isParticiple(toks[keep[k+1]])) {
+			if k+1 < len(keep) && toks[keep[k+1]].word && (toks[keep[k+1]].is(cTailStarter) || isParticiple(toks[keep[k+1]])) {
 				return keep[:k]
 			}
 			if speechTag(toks, keep[k+1:]) {
@@ -428,7 +428,7 @@ func dropDates(s *sentence, keep []int) []int {
 			w := s.toks[j].lower()
 			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && s.inDate[j-1]
 			opens := w == "this" || w == "last" || w == "next" || w == "starting" || w == "beginning" || w == "effective" || w == "within"
-			if !between && (!s.toks[j].word || !(datePrepositions[w] || opens)) {
+			if !between && (!s.toks[j].word || !(s.toks[j].is(cDatePrep) || opens)) {
 				break
 			}
 			drop[j] = true

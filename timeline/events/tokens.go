@@ -15,7 +15,11 @@ type token struct {
 	word       bool // letters or digits (a word, number or name)
 	quoted     bool // inside quotation marks
 	upper      bool // starts with an upper-case letter, decided once here
+	cls        uint32 // the word classes of low (see wordClasses)
 }
+
+// is reports whether the token's lower-case form is in a list of class c.
+func (t *token) is(c uint32) bool { return t.cls&c != 0 }
 
 func (t token) lower() string { return t.low }
 
@@ -84,17 +88,17 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
 			}
 			// Only a word can start with a capital: an upper-case rune is a
 			// letter, so the other tokens keep upper false.
-			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote, upper: isUpperRune(r)})
+			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote, upper: isUpperRune(r), cls: classOf(lw)})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
-			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote})
+			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote, cls: possessiveClass})
 			i += n + 1
 		default:
 			opens, closes := quoteEffect(r, inQuote, s, i)
 			if opens {
 				inQuote = true
 			}
-			toks = append(toks, token{text: s[i : i+n], low: s[i : i+n], start: i, end: i + n, quoted: inQuote})
+			toks = append(toks, token{text: s[i : i+n], low: s[i : i+n], start: i, end: i + n, quoted: inQuote, cls: classOf(s[i : i+n])})
 			if closes {
 				inQuote = false
 			}
@@ -103,6 +107,9 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
 	}
 	return toks, inQuote
 }
+
+// possessiveClass is the classes of "'s" (a present verb and an auxiliary).
+var possessiveClass = classOf("'s")
 
 // runeAt decodes the rune at s[i], without the decoder's call for ASCII.
 func runeAt(s string, i int) (rune, int) {
@@ -192,31 +199,7 @@ func quoteEffect(r rune, inQuote bool, s string, i int) (opens, closes bool) {
 	return false, false
 }
 
-// Classes of lower-case words for finiteTense.
-const (
-	pastVerb     uint8 = 1 << iota // in pastMarkers
-	presentVerb                    // in presentMarkers
-	presentVerbS                   // in presentVerbsS
-)
-
-// verbClasses gives the classes of a lower-case word: one look-up per word
-// where the tense scan made one per list. It is built from the lists.
-var verbClasses = func() *classTable {
-	m := map[string]uint8{}
-	for _, l := range []struct {
-		words map[string]bool
-		class uint8
-	}{{pastMarkers, pastVerb}, {presentMarkers, presentVerb}, {presentVerbsS, presentVerbS}} {
-		for w, ok := range l.words {
-			if ok {
-				m[w] |= l.class
-			}
-		}
-	}
-	return newClassTable(m)
-}()
-
 // isPastMarker is pastMarkers[w] and isPresentMarker presentMarkers[w],
-// answered by the filtered verbClasses table the lists are built into.
-func isPastMarker(w string) bool    { return verbClasses.get(w)&pastVerb != 0 }
-func isPresentMarker(w string) bool { return verbClasses.get(w)&presentVerb != 0 }
+// answered by the filtered wordClasses table the lists are built into.
+func isPastMarker(w string) bool    { return classOf(w)&cPast != 0 }
+func isPresentMarker(w string) bool { return classOf(w)&cPresent != 0 }
