@@ -191,10 +191,10 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 // Classes of capitalised words, from the word lists splitRun reads.
 const (
 	capOpener   = 1 << iota // in sentenceOpeners
-	capMonth                      // in monthsAndDays
-	capTitle                      // in personTitles
-	capTitleDot                   // a person title and a period ("Dr.")
-	capOrg                        // in orgSuffixes
+	capMonth                // in monthsAndDays
+	capTitle                // in personTitles
+	capTitleDot             // a person title and a period ("Dr.")
+	capOrg                  // in orgSuffixes
 )
 
 // capFlags gives the classes of a capitalised word, so a word of a name costs

@@ -12,9 +12,9 @@ type token struct {
 	text       string
 	low        string // text in lower case
 	start, end int
-	word       bool // letters or digits (a word, number or name)
-	quoted     bool // inside quotation marks
-	upper      bool // starts with an upper-case letter, decided once here
+	word       bool   // letters or digits (a word, number or name)
+	quoted     bool   // inside quotation marks
+	upper      bool   // starts with an upper-case letter, decided once here
 	cls        uint32 // the word classes of low (see wordClasses)
 }
 
