@@ -156,11 +156,7 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.lap("extract")
 
 	var tl timeline.Timeline
-	mergeAll := o.Stages.Merge
-	if o.Stages.mergeCache && o.MergeCache {
-		mergeAll = b.cachedMerge
-	}
-	if err := guard("merging events", func() { tl = mergeAll(x.articles, x.events) }); err != nil {
+	if err := guard("merging events", func() { tl = o.Stages.Merge(x.articles, x.events) }); err != nil {
 		b.fail(err)
 		return tl, false
 	}

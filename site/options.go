@@ -31,11 +31,6 @@ type Options struct {
 	// often instead of letting the heap double. 0 means DefaultMemoryLimit,
 	// negative means none; the GOMEMLIMIT environment variable overrides it.
 	MemoryLimit int64
-	// MergeCache keeps merge.Cache between builds (mergecache.go). Off by
-	// default: at 10,000 articles saving and loading it cost more CPU than the
-	// pair scoring it saves, and it added to the peak memory (README, Build at
-	// scale); the scale benchmark measures it with TIMELINE_BENCH_MERGE_CACHE=1.
-	MergeCache bool
 
 	// Version identifies the tool build for cache invalidation; default toolVersion().
 	Version string
@@ -79,31 +74,23 @@ type Stages struct {
 	// parseCache is set when Load is the real ingest (left nil): Build then
 	// parses only the articles whose bytes changed (articlecodec.go).
 	parseCache bool
-	// mergeCache is set when Merge is the real merge (left nil): with
-	// Options.MergeCache, Build then keeps merge.Cache between builds.
-	mergeCache bool
 }
 
 // Summary tells what a build did.
 type Summary struct {
-	Articles  int // articles ingested without error
-	Events    int // events in the merged timeline
-	Pages     int // pages published (rendered + reused)
-	Rendered  int // pages rendered this time
-	Reused    int // pages whose Key did not change, copied from the previous site
-	Parsed    int // articles parsed this time (the others came from the cache); with fake stages, 0
-	Extracted int // articles whose events were extracted this time
-	CacheHits int // articles whose events came from the cache
-	// MergeReused counts the articles whose scored pairs came from the merge
-	// cache; MergeFull is set when every pair was scored (empty or stale
-	// cache, or a blocking list crossed merge.MaxPosting). Zero with a fake Merge.
-	MergeReused int
-	MergeFull   bool
-	Warnings    []string      // things worth telling that did not fail the build
-	Errors      int           // errors found (the returned error lists them)
-	Published   bool          // the output folder was replaced by this build
-	Elapsed     time.Duration // wall time
-	Timings     []Timing      // wall time per stage, in pipeline order
+	Articles  int           // articles ingested without error
+	Events    int           // events in the merged timeline
+	Pages     int           // pages published (rendered + reused)
+	Rendered  int           // pages rendered this time
+	Reused    int           // pages whose Key did not change, copied from the previous site
+	Parsed    int           // articles parsed this time (the others came from the cache); with fake stages, 0
+	Extracted int           // articles whose events were extracted this time
+	CacheHits int           // articles whose events came from the cache
+	Warnings  []string      // things worth telling that did not fail the build
+	Errors    int           // errors found (the returned error lists them)
+	Published bool          // the output folder was replaced by this build
+	Elapsed   time.Duration // wall time
+	Timings   []Timing      // wall time per stage, in pipeline order
 }
 
 // Timing is the wall time of one pipeline stage, the CPU time the whole

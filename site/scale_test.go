@@ -42,8 +42,7 @@ func BenchmarkScale10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("corpus: %d articles, %.1f MB in %s", scaleArticles, float64(size)/1e6, content)
-	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache"),
-		MergeCache: os.Getenv("TIMELINE_BENCH_MERGE_CACHE") == "1"}
+	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache")}
 	fs := afero.NewOsFs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -90,7 +89,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 		b.Fatalf("incremental build: %v", err)
 	}
 	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s", incr, incr.TimingString(), incr.GCString())
-	b.Logf("incremental build: parsed %d, extracted %d, merge pairs reused for %d articles (full rescoring: %v)", incr.Parsed, incr.Extracted, incr.MergeReused, incr.MergeFull)
+	b.Logf("incremental build: parsed %d, extracted %d", incr.Parsed, incr.Extracted)
 	if incr.Extracted != 1 || incr.Parsed != 1 {
 		b.Errorf("incremental build parsed %d and extracted %d articles, want 1 and 1", incr.Parsed, incr.Extracted)
 	}

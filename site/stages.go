@@ -92,7 +92,6 @@ func (s Stages) withDefaults() Stages {
 	}
 	if s.Merge == nil {
 		s.Merge = d.Merge
-		s.mergeCache = true
 	}
 	if s.Overrides == nil {
 		s.Overrides = d.Overrides

@@ -3,10 +3,8 @@ package merge_test
 import (
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
@@ -98,47 +96,3 @@ func BenchmarkMergeScale10k(b *testing.B) {
 	benchMerge(b, articles, per)
 }
 
-// BenchmarkCacheAddOne is the incremental build's merge: a Cache holds the
-// 10,000 scale articles, one generated article is added, and the merge is
-// redone. It reports the process CPU time of decoding the cache, of the
-// cached merge, of encoding, and (once) of a full Merge of the same
-// articles, with the cache's size.
-func BenchmarkCacheAddOne(b *testing.B) {
-	articles, per := scaleCorpus(b)
-	extra, err := ingest.Parse("content/article-10000.md", newscorpus.New(20240615).Article(10000), nil, ingest.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	cache := merge.NewCache()
-	cache.Merge(articles, per)
-	data := cache.Encode()
-	articles, per = append(slices.Clip(articles), extra), append(slices.Clip(per), events.Extract(extra))
-	cpuOf := func(run func()) time.Duration {
-		runtime.GC()
-		c0, _ := cputime.Process()
-		run()
-		c1, _ := cputime.Process()
-		return c1 - c0
-	}
-	full := cpuOf(func() { merge.Merge(articles, per) })
-	var decode, merged, encode time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		var c *merge.Cache
-		decode += cpuOf(func() { c, err = merge.DecodeCache(data) })
-		if err != nil {
-			b.Fatal(err)
-		}
-		merged += cpuOf(func() { c.Merge(articles, per) })
-		encode += cpuOf(func() { c.Encode() })
-		if st := c.Stats(); st.Full || st.Reused != len(articles)-1 {
-			b.Fatalf("the cache was not reused: %+v", st)
-		}
-	}
-	n := float64(b.N)
-	b.ReportMetric(float64(decode.Milliseconds())/n, "cpu-ms-decode")
-	b.ReportMetric(float64(merged.Milliseconds())/n, "cpu-ms-cached-merge")
-	b.ReportMetric(float64(encode.Milliseconds())/n, "cpu-ms-encode")
-	b.ReportMetric(float64(full.Milliseconds()), "cpu-ms-full-merge")
-	b.ReportMetric(float64(len(data))/(1<<20), "cache-MiB")
-}

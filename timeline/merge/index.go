@@ -38,18 +38,6 @@ type pairIndex struct {
 	// order (the one blocking's ancestor lists are computed from).
 	byValue map[string]timeline.Date
 	dateIDs map[string]int32
-	// For Cache: how many articles are interned, and the stem interner.
-	articles int
-	interner map[string]int32
-}
-
-// stemNames lists the interned stems by ID.
-func (x *pairIndex) stemNames() []string {
-	names := make([]string, len(x.interner))
-	for s, id := range x.interner {
-		names[id] = s
-	}
-	return names
 }
 
 func (x *pairIndex) title(c *pairCand) []int32 { return x.arena[c.sets : c.sets+c.nTitle] }
@@ -72,7 +60,6 @@ func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 type indexBuilder struct {
 	st        *stemmer
 	classBits map[int32]uint32
-	stems     *stemCache // stem sets kept between builds, or nil
 	articles  map[string]int32
 	sources   map[string]int32
 	dateIDs   map[string]int32
@@ -95,12 +82,12 @@ type dateKey struct {
 	span  span
 }
 
-func newIndexBuilder(n int, stems *stemCache) *indexBuilder {
-	st, classBits := stems.stemmer()
+func newIndexBuilder(n int) *indexBuilder {
+	interner := map[string]int32{}
+	classBits := classBitIndex(interner)
 	return &indexBuilder{
-		st:           st,
+		st:           newStemmer(interner),
 		classBits:    classBits,
-		stems:        stems,
 		articles:     map[string]int32{},
 		sources:      map[string]int32{},
 		dateIDs:      map[string]int32{},
@@ -112,9 +99,8 @@ func newIndexBuilder(n int, stems *stemCache) *indexBuilder {
 	}
 }
 
-// add fills c from ev (extracted from art) and records its pair data. known
-// is ev's stem sets from an earlier build, or nil.
-func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article, known *stemSets) {
+// add fills c from ev (extracted from art) and records its pair data.
+func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article) {
 	ev.Mentions, c.prefixes = sortedMentionsKeyed(ev.Mentions)
 	ev.Entities = slices.Clone(ev.Entities)
 	c.ev, c.article, c.lead, c.pub = ev, art.Slug, ev.Lead, art.Meta.Date
@@ -123,14 +109,7 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	}
 	pc := pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero()}
 	var title, ctx []int32
-	if known != nil {
-		pc.classes, title, ctx = known.classes, known.title, known.context
-	} else {
-		pc.classes, title, ctx = b.stemSets(ev)
-		if b.stems != nil {
-			b.stems.keep(stemSets{pc.classes, slices.Clone(title), slices.Clone(ctx)})
-		}
-	}
+	pc.classes, title, ctx = b.stemSets(ev)
 	sent := b.sent[:0]
 	for k := range ev.Mentions {
 		m := &ev.Mentions[k]
@@ -252,8 +231,6 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		dates:    b.dates,
 		byValue:  map[string]timeline.Date{},
 		dateIDs:  b.dateIDs,
-		articles: len(b.articles),
-		interner: b.st.interner,
 	}
 	// Date order: value rank in the high half, canonical index in the low.
 	rank := b.valueRanks()

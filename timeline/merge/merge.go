@@ -42,15 +42,8 @@ type candidate struct {
 // into a sorted timeline with stable IDs. Articles are returned sorted by
 // publication date, then slug. The inputs are not modified.
 func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
-	return mergeWith(articles, perArticle, nil, func(_ []*candidate, x *pairIndex) *edgeList { return scoredPairs(x) })
-}
-
-// mergeWith is Merge with the scored pairs found by pairs (scoredPairs, or a
-// Cache reusing the pairs of an earlier build).
-// stems, when not nil, keeps the candidates' stem sets between builds.
-func mergeWith(articles []timeline.Article, perArticle [][]timeline.Event, stems *stemCache, pairs func([]*candidate, *pairIndex) *edgeList) timeline.Timeline {
-	cands, index := buildCandidates(articles, perArticle, stems)
-	groups := cluster(cands, index, pairs(cands, index))
+	cands, index := buildCandidates(articles, perArticle)
+	groups := cluster(cands, index, scoredPairs(index))
 	events := make([]timeline.Event, len(groups))
 	prefixes := make([][]string, len(groups))
 	for i, g := range groups {
@@ -100,12 +93,12 @@ func SortEvents(events []timeline.Event) { sortEvents(events) }
 // buildCandidates copies every event (mentions sorted, so the caller's slices
 // stay untouched), precomputes its stems and sorts all of them canonically.
 // It returns them with the index pair checks read.
-func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event, stems *stemCache) ([]*candidate, *pairIndex) {
+func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) ([]*candidate, *pairIndex) {
 	total := 0
 	for _, evs := range perArticle {
 		total += len(evs)
 	}
-	b := newIndexBuilder(total, stems)
+	b := newIndexBuilder(total)
 	cands := make([]*candidate, 0, total)
 	flat := make([]candidate, total) // one allocation, not one per event
 	for i, evs := range perArticle {
@@ -113,18 +106,12 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event,
 		if i < len(articles) {
 			art = articles[i]
 		}
-		known := stems.lookup(art.Slug, evs)
-		for k, ev := range evs {
+		for _, ev := range evs {
 			c := &flat[len(cands)]
-			if known != nil {
-				b.add(c, ev, art, &known[k])
-			} else {
-				b.add(c, ev, art, nil)
-			}
+			b.add(c, ev, art)
 			cands = append(cands, c)
 		}
 	}
-	stems.finish()
 	slices.SortStableFunc(cands, compareCandidates)
 	return cands, b.finish(cands)
 }

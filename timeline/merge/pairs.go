@@ -154,7 +154,7 @@ func (bl *blocking) list(g, stem int32) []posting {
 // order they are found in; the caller sorts them.
 func scoredPairs(x *pairIndex) *edgeList {
 	var edges edgeList
-	sameArticlePairs(x, &edges, nil)
+	sameArticlePairs(x, &edges)
 	crossArticlePairs(x, newBlocking(x), &edges)
 	edges.sort()
 	return &edges
@@ -238,9 +238,8 @@ func (l *edgeList) each(visit func(i, j int32)) {
 }
 
 // sameArticlePairs scores every pair of one article whose titles do not name
-// different kinds of happening; of the articles only[article ID] when only is
-// not nil.
-func sameArticlePairs(x *pairIndex, edges *edgeList, only []bool) {
+// different kinds of happening.
+func sameArticlePairs(x *pairIndex, edges *edgeList) {
 	n := len(x.pos)
 	// Canonical indices grouped by article, by counting.
 	count := make([]int32, len(x.cands)+1)
@@ -258,9 +257,6 @@ func sameArticlePairs(x *pairIndex, edges *edgeList, only []bool) {
 		fill[a]++
 	}
 	for a := 0; a+1 < len(count); a++ {
-		if only != nil && (a >= len(only) || !only[a]) {
-			continue
-		}
 		members := byArticle[count[a]:count[a+1]]
 		for k, i := range members {
 			ci := x.of(int(i))
