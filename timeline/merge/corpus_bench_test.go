@@ -95,4 +95,3 @@ func BenchmarkMergeScale10k(b *testing.B) {
 	articles, per := scaleCorpus(b)
 	benchMerge(b, articles, per)
 }
-

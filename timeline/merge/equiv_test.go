@@ -123,7 +123,6 @@ func extractScaleCorpus(tb testing.TB) ([]timeline.Article, [][]timeline.Event) 
 	return arts, per
 }
 
-
 // TestMergeRandomOutputPinned pins the merged output of 3,000 random inputs
 // (every rule, odd input included) by one SHA-256 over their JSON, so a
 // faster implementation can be shown to give byte-identical output; and

@@ -225,12 +225,12 @@ func sortedSet(ids []int32) []int32 {
 // then canonical order, and copies their sets into one arena in that order.
 func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 	x := &pairIndex{
-		cands:    make([]pairCand, len(cands)),
-		pos:      make([]int32, len(cands)),
-		arena:    make([]int32, 0, b.size),
-		dates:    b.dates,
-		byValue:  map[string]timeline.Date{},
-		dateIDs:  b.dateIDs,
+		cands:   make([]pairCand, len(cands)),
+		pos:     make([]int32, len(cands)),
+		arena:   make([]int32, 0, b.size),
+		dates:   b.dates,
+		byValue: map[string]timeline.Date{},
+		dateIDs: b.dateIDs,
 	}
 	// Date order: value rank in the high half, canonical index in the low.
 	rank := b.valueRanks()
