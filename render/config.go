@@ -35,6 +35,10 @@ type Config struct {
 	// FragmentCache for the key format and the concurrency it must allow.
 	// Not a setting: it never changes a byte of the output or a page Key.
 	Fragments FragmentCache `json:"-"`
+	// Splices, when set, gives the whole-file exports the previously
+	// published copy of their file to copy unchanged events from (see
+	// export.SpliceStore). Not a setting either: output and Keys are the same.
+	Splices export.SpliceStore `json:"-"`
 }
 
 // FragmentCache keeps byte fragments of the export files between builds:

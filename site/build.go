@@ -27,9 +27,13 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 		}
 		sum.Elapsed = time.Since(start)
 	}()
+	defaultPlan := opts.Stages.Plan == nil
 	opts = opts.withDefaults()
 	defer applyMemoryLimit(opts.MemoryLimit)()
 	b := &builder{fs: fs, opts: opts}
+	if defaultPlan { // the real render: its exports splice the published files (exportsplice.go)
+		b.opts.Stages.Plan = b.splicedPlan
+	}
 	return b.run()
 }
 

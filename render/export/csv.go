@@ -23,28 +23,44 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("events.csv: %w", err)
 	}
+	sp := p.newSplicer(out, "events.csv", nil)
+	defer sp.close()
+	if sp != nil {
+		out = sp
+	}
 	w := csv.NewWriter(out)
 	w.UseCRLF = true
 	if err := w.Write(csvHeader); err != nil {
 		return fmt.Errorf("events.csv: %w", err)
 	}
-	if p.Fragments != nil {
+	if p.Fragments != nil || sp != nil {
 		w.Flush() // the header; the rows go to out one by one
 	}
 	for _, i := range orderedEvents(tl.Events, true) {
 		ev := &tl.Events[i]
-		err := p.fragment(out, "csv", i, ev, "", func(dst io.Writer) error {
-			if p.Fragments == nil { // rows go through the one writer
-				return w.Write(safeCells(p.csvRow(*ev)))
-			}
-			row := csv.NewWriter(dst)
-			row.UseCRLF = true
-			if err := row.Write(safeCells(p.csvRow(*ev))); err != nil {
-				return err
-			}
-			row.Flush()
-			return row.Error()
-		}, nil)
+		write := func(dst io.Writer) error {
+			return p.fragment(dst, "csv", i, ev, "", func(dst io.Writer) error {
+				if p.Fragments == nil { // rows go through the one writer
+					if err := w.Write(safeCells(p.csvRow(*ev))); err != nil || sp == nil {
+						return err
+					}
+					w.Flush() // a spliced fragment ends with its row
+					return w.Error()
+				}
+				row := csv.NewWriter(dst)
+				row.UseCRLF = true
+				if err := row.Write(safeCells(p.csvRow(*ev))); err != nil {
+					return err
+				}
+				row.Flush()
+				return row.Error()
+			}, nil)
+		}
+		if sp != nil {
+			err = sp.fragment(p.spliceKey("csv", i, ev, ""), write)
+		} else {
+			err = write(out)
+		}
 		if err != nil {
 			return fmt.Errorf("events.csv: event %s: %w", ev.ID, err)
 		}
@@ -52,6 +68,9 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return fmt.Errorf("events.csv: %w", err)
+	}
+	if sp != nil {
+		sp.finish()
 	}
 	return nil
 }

@@ -45,6 +45,12 @@ const FragmentVersion = "fragments-1"
 
 // fragmentKey hashes what an event's fragment of one export is made of.
 func (p *site) fragmentKey(kind string, i int, ev *timeline.Event, extra string) string {
+	sum := p.fragmentSum(kind, i, ev, extra)
+	return kind + "/" + hex.EncodeToString(sum[:24])
+}
+
+// fragmentSum is the SHA-256 behind fragmentKey and spliceKey.
+func (p *site) fragmentSum(kind string, i int, ev *timeline.Event, extra string) [32]byte {
 	h := keyBuf{b: make([]byte, 0, 512)}
 	h.str(FragmentVersion)
 	h.str(kind)
@@ -53,8 +59,7 @@ func (p *site) fragmentKey(kind string, i int, ev *timeline.Event, extra string)
 	if p.EventDigest != nil {
 		h.str("digest")
 		h.str(string(p.EventDigest(i)))
-		sum := sha256.Sum256(h.b)
-		return kind + "/" + hex.EncodeToString(sum[:24])
+		return sha256.Sum256(h.b)
 	}
 	h.str(ev.ID)
 	h.str(ev.Title)
@@ -69,8 +74,7 @@ func (p *site) fragmentKey(kind string, i int, ev *timeline.Event, extra string)
 		h.str(src.URL)
 		h.time(src.Date)
 	}
-	sum := sha256.Sum256(h.b)
-	return kind + "/" + hex.EncodeToString(sum[:24])
+	return sha256.Sum256(h.b)
 }
 
 // keyBuf collects length-prefixed fields, so distinct field lists never

@@ -57,6 +57,11 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
+	sp := p.newSplicer(w, "events.ics", []byte("\r\nDTSTAMP:"+p.feedUpdated().UTC().Format(icsStampFormat)+"\r\n"))
+	defer sp.close()
+	if sp != nil {
+		w = sp
+	}
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//newsline//timeline//EN")
 	cal.SetCalscale("GREGORIAN")
@@ -84,18 +89,28 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	}
 	for _, i := range orderedEvents(tl.Events, false) {
 		ev := &tl.Events[i]
-		err := p.fragment(w, "ics", i, ev, p.host(), func(w io.Writer) error {
-			if vevent := p.vevent(*ev, stamp); vevent != nil {
-				return vevent.SerializeTo(w, &cfg)
-			}
-			return nil
-		}, p.writeStamped)
+		write := func(w io.Writer) error {
+			return p.fragment(w, "ics", i, ev, p.host(), func(w io.Writer) error {
+				if vevent := p.vevent(*ev, stamp); vevent != nil {
+					return vevent.SerializeTo(w, &cfg)
+				}
+				return nil
+			}, p.writeStamped)
+		}
+		if sp != nil {
+			err = sp.fragment(p.spliceKey("ics", i, ev, p.host()), write)
+		} else {
+			err = write(w)
+		}
 		if err != nil {
 			return fmt.Errorf("events.ics: event %s: %w", ev.ID, err)
 		}
 	}
 	if _, err := io.WriteString(w, icsEnd); err != nil {
 		return fmt.Errorf("events.ics: %w", err)
+	}
+	if sp != nil {
+		sp.finish()
 	}
 	return nil
 }

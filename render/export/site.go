@@ -34,6 +34,11 @@ type Site struct {
 	// that an export may show; fragment keys then hash it instead of those
 	// fields. nil: the keys hash the fields themselves.
 	EventDigest func(i int) []byte
+	// Splices, when set, gives events.ics, events.csv and timeline.json the
+	// previously published copy of their file, whose unchanged fragments they
+	// copy instead of rendering, and receives the index of the new copy (see
+	// SpliceStore). Output is byte-identical with and without it.
+	Splices SpliceStore
 }
 
 // site is a Site checked and prepared once per export call.

@@ -47,6 +47,11 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("timeline.json: %w", err)
 	}
+	sp := p.newSplicer(w, "timeline.json", nil)
+	defer sp.close()
+	if sp != nil {
+		w = sp
+	}
 	out := NewJSONStream(w)
 	out.Raw("{")
 	if title := oneLine(s.Title); title != "" {
@@ -61,22 +66,36 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	used := map[string]bool{"timeline-title": true}
 	for n, i := range orderedEvents(tl.Events, false) {
 		ev := &tl.Events[i]
+		sep := ""
 		if n > 0 {
-			out.Raw(",")
+			sep = ","
 		}
 		id := uniqueSlug("ev-"+tljsSlug(ev.ID), used)
-		err := p.fragment(w, "tljs", i, ev, id, func(dst io.Writer) error {
-			if p.Fragments == nil { // straight into the stream
-				slide := p.tljsSlide(*ev, id)
-				out.Value(&slide)
+		// A spliced fragment is the slide with the comma before it, so the
+		// fragments lie back to back.
+		write := func(dst io.Writer) error {
+			out.Raw(sep)
+			if out.Err() != nil {
 				return out.Err()
 			}
-			data, err := json.Marshal(p.tljsSlide(*ev, id))
-			if err == nil {
-				_, err = dst.Write(data)
-			}
-			return err
-		}, nil)
+			return p.fragment(dst, "tljs", i, ev, id, func(dst io.Writer) error {
+				if p.Fragments == nil { // straight into the stream
+					slide := p.tljsSlide(*ev, id)
+					out.Value(&slide)
+					return out.Err()
+				}
+				data, err := json.Marshal(p.tljsSlide(*ev, id))
+				if err == nil {
+					_, err = dst.Write(data)
+				}
+				return err
+			}, nil)
+		}
+		if sp != nil {
+			err = sp.fragment(p.spliceKey("tljs", i, ev, id+sep), write)
+		} else {
+			err = write(w)
+		}
 		if err != nil {
 			return fmt.Errorf("timeline.json: event %s: %w", ev.ID, err)
 		}
@@ -84,6 +103,9 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	out.Raw("]}\n")
 	if out.Err() != nil {
 		return fmt.Errorf("timeline.json: %w", out.Err())
+	}
+	if sp != nil {
+		sp.finish()
 	}
 	return nil
 }

@@ -1,0 +1,361 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// SpliceStore lets the whole-file exports (events.ics, events.csv,
+// timeline.json) reuse the previously published copy of their file: each is a
+// header, one fragment per event in timeline order (its VEVENT, row or slide)
+// and a footer, and a rebuild copies the fragments of unchanged events from
+// the old file instead of rendering them again.
+//
+// The index saved with a file lists, for each fragment, a digest of
+// everything its bytes are made of (the FragmentCache key), its length and a
+// CRC-32C of its bytes. A fragment is copied only when its digest is in the
+// old index and the bytes read back from the old file have the recorded CRC;
+// anything else (no previous file, an index of another file or format, a
+// size that differs, a damaged index, a fragment whose bytes changed on disk)
+// renders that fragment or the whole file, so the output is byte-identical to
+// a full render whatever the store returns.
+//
+// Methods may be called from several goroutines at once (the exports render
+// concurrently), each call naming its file.
+type SpliceStore interface {
+	// Previous returns the published copy of file, its size and the index
+	// Written saved with it; ok is false when there is none to trust.
+	Previous(file string) (prev io.ReaderAt, size int64, index []byte, ok bool)
+	// Written receives the index of the file just written in full. The
+	// caller keeps it only if the file is published.
+	Written(file string, index []byte, stats SpliceStats)
+}
+
+// SpliceStats counts what one export did with its fragments.
+type SpliceStats struct {
+	Reused   int // fragments copied from the previous file
+	Rendered int // fragments rendered
+}
+
+// spliceFormat heads every index; bump it when the index layout or the
+// fragment structure of a file changes. FragmentVersion, part of every
+// digest, covers the fragments' bytes.
+const spliceFormat = "timeline-splice-1\n"
+
+// recordSize is one fragment's entry: 16 bytes of digest, its length and the
+// CRC-32C of its bytes, both little-endian uint32.
+const recordSize = 16 + 4 + 4
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// splicer is the writer an export streams through when a SpliceStore is set:
+// it counts and checksums what passes, records the index, and copies reusable
+// fragments from the previous file.
+type splicer struct {
+	file  string
+	out   io.Writer
+	store SpliceStore
+	prev  io.ReaderAt
+	old   *oldFile // nil: nothing to reuse
+	stamp []byte   // this build's stamp line (ICS DTSTAMP), nil for none
+
+	n       int64  // bytes written so far
+	fileCRC uint32 // of the bytes written so far
+	head    int64  // offset of the first fragment
+	count   int    // fragments recorded
+	idx     []byte // records so far
+	inFrag  bool
+	start   int64  // offset of the fragment being written
+	crc     uint32 // of the fragment being written
+	broken  bool   // something was written between two fragments: no index
+	stats   SpliceStats
+	scratch []byte
+}
+
+// newSplicer returns the splicer for file, or nil when the site has no store.
+// stamp is the file's build stamp line as it appears in each fragment (nil:
+// the fragments hold none); a fragment copied from a file written with
+// another stamp gets this one.
+func (p *site) newSplicer(w io.Writer, file string, stamp []byte) *splicer {
+	if p.Splices == nil {
+		return nil
+	}
+	sp := &splicer{file: file, out: w, store: p.Splices, stamp: stamp}
+	if prev, size, index, ok := p.Splices.Previous(file); ok {
+		sp.prev = prev
+		sp.old = decodeIndex(file, index, prev, size)
+	}
+	return sp
+}
+
+// close releases the previous file, if the store opened one.
+func (sp *splicer) close() {
+	if sp == nil {
+		return
+	}
+	if c, ok := sp.prev.(io.Closer); ok {
+		_ = c.Close()
+	}
+}
+
+// Write passes b on, counting it and, inside a fragment, checksumming it.
+func (sp *splicer) Write(b []byte) (int, error) {
+	if sp.inFrag {
+		sp.crc = crc32.Update(sp.crc, castagnoli, b)
+	}
+	sp.fileCRC = crc32.Update(sp.fileCRC, castagnoli, b)
+	n, err := sp.out.Write(b)
+	sp.n += int64(n)
+	return n, err
+}
+
+// fragment writes one event's fragment: copied from the previous file when
+// its digest is there with intact bytes, else rendered through sp.
+func (sp *splicer) fragment(key [16]byte, render func(io.Writer) error) error {
+	sp.begin()
+	if ok, err := sp.copyOld(key); err != nil || ok {
+		if err == nil {
+			sp.stats.Reused++
+			sp.end(key)
+		}
+		return err
+	}
+	if err := render(sp); err != nil {
+		return err
+	}
+	sp.stats.Rendered++
+	sp.end(key)
+	return nil
+}
+
+func (sp *splicer) begin() {
+	if sp.count == 0 {
+		sp.head = sp.n
+	} else if sp.n != sp.start+int64(binary.LittleEndian.Uint32(sp.idx[len(sp.idx)-8:])) {
+		sp.broken = true // the fragments are not back to back: offsets cannot be derived
+	}
+	sp.inFrag, sp.start, sp.crc = true, sp.n, 0
+}
+
+func (sp *splicer) end(key [16]byte) {
+	sp.inFrag = false
+	sp.idx = append(sp.idx, key[:]...)
+	sp.idx = binary.LittleEndian.AppendUint32(sp.idx, uint32(sp.n-sp.start))
+	sp.idx = binary.LittleEndian.AppendUint32(sp.idx, sp.crc)
+	sp.count++
+	if sp.n-sp.start > 1<<31 {
+		sp.broken = true
+	}
+}
+
+// copyOld writes the old file's fragment with this digest, if it has one
+// whose bytes still match their CRC. ok false means: render it. An error is
+// a failed write (a failed read only stops the reuse).
+func (sp *splicer) copyOld(key [16]byte) (ok bool, err error) {
+	if sp.old == nil {
+		return false, nil
+	}
+	j, found := sp.old.byKey[key]
+	if !found {
+		return false, nil
+	}
+	data, err := sp.old.read(int(j), &sp.scratch)
+	if err != nil {
+		sp.old = nil // the old file cannot be read: render the rest
+		return false, nil
+	}
+	if crc32.Checksum(data, castagnoli) != sp.old.crc(int(j)) {
+		return false, nil
+	}
+	if len(data) > 0 && !bytes.Equal(sp.old.stamp, sp.stamp) {
+		i := bytes.Index(data, sp.old.stamp)
+		if i < 0 {
+			return false, nil
+		}
+		if _, err := sp.Write(data[:i]); err != nil {
+			return false, err
+		}
+		if _, err := sp.Write(sp.stamp); err != nil {
+			return false, err
+		}
+		data = data[i+len(sp.old.stamp):]
+	}
+	_, err = sp.Write(data)
+	return true, err
+}
+
+// finish hands the index of the complete file to the store.
+func (sp *splicer) finish() {
+	if sp.broken {
+		return
+	}
+	sp.store.Written(sp.file, sp.encodeIndex(), sp.stats)
+}
+
+// encodeIndex lays the index out as: format, file name, stamp line, offset of
+// the first fragment, fragment count, the fixed-size records, file size, the
+// file's CRC-32C, and a CRC-32C of all that.
+func (sp *splicer) encodeIndex() []byte {
+	b := make([]byte, 0, len(spliceFormat)+len(sp.file)+len(sp.stamp)+40+len(sp.idx))
+	b = append(b, spliceFormat...)
+	b = appendString(b, sp.file)
+	b = appendString(b, string(sp.stamp))
+	b = binary.AppendUvarint(b, uint64(sp.head))
+	b = binary.AppendUvarint(b, uint64(sp.count))
+	b = append(b, sp.idx...)
+	b = binary.AppendUvarint(b, uint64(sp.n))
+	b = binary.LittleEndian.AppendUint32(b, sp.fileCRC)
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// oldFile is the previously published copy of an export and its index.
+type oldFile struct {
+	r       io.ReaderAt
+	size    int64
+	fileCRC uint32
+	stamp   []byte
+	recs    []byte  // the index's records
+	offs    []int64 // offset of each fragment in r
+	byKey   map[[16]byte]int32
+	rd      *bufio.Reader // reads r sequentially from pos
+	pos     int64
+}
+
+var errIndex = errors.New("malformed splice index")
+
+// decodeIndex checks index against the file it says it describes (name,
+// size, CRC of the whole file) and returns it ready for lookups, or nil when
+// it cannot be trusted.
+func decodeIndex(file string, index []byte, r io.ReaderAt, size int64) *oldFile {
+	old, err := parseIndex(file, index, size)
+	if err != nil {
+		return nil
+	}
+	if sum, err := fileCRC(r, size); err != nil || sum != old.fileCRC {
+		return nil
+	}
+	old.r = r
+	return old
+}
+
+// fileCRC reads the whole file: the copies come from it, in the page cache.
+func fileCRC(r io.ReaderAt, size int64) (uint32, error) {
+	buf := make([]byte, min(size, 1<<20))
+	var sum uint32
+	for off := int64(0); off < size; {
+		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
+		sum = crc32.Update(sum, castagnoli, buf[:n])
+		off += int64(n)
+		if err != nil && !(err == io.EOF && off == size) {
+			return 0, err
+		}
+	}
+	return sum, nil
+}
+
+func parseIndex(file string, b []byte, size int64) (*oldFile, error) {
+	if len(b) < len(spliceFormat)+4 || string(b[:len(spliceFormat)]) != spliceFormat {
+		return nil, errIndex
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return nil, errIndex
+	}
+	rd := indexReader{b: body[len(spliceFormat):]}
+	name, stamp := rd.str(), rd.str()
+	head, count := rd.uvarint(), rd.uvarint()
+	if rd.err != nil || name != file || count > uint64(len(rd.b))/recordSize {
+		return nil, errIndex
+	}
+	old := &oldFile{stamp: []byte(stamp), recs: rd.b[:count*recordSize], size: size,
+		offs: make([]int64, count), byKey: make(map[[16]byte]int32, count)}
+	rd.b = rd.b[count*recordSize:]
+	if total := rd.uvarint(); rd.err != nil || len(rd.b) != 4 || int64(total) != size {
+		return nil, errIndex
+	}
+	old.fileCRC = binary.LittleEndian.Uint32(rd.b)
+	off := int64(head)
+	for j := range old.offs {
+		rec := old.recs[j*recordSize:]
+		old.offs[j] = off
+		off += int64(binary.LittleEndian.Uint32(rec[16:]))
+		old.byKey[[16]byte(rec[:16])] = int32(j)
+	}
+	if off > size {
+		return nil, errIndex
+	}
+	return old, nil
+}
+
+func (o *oldFile) crc(j int) uint32 {
+	return binary.LittleEndian.Uint32(o.recs[j*recordSize+20:])
+}
+
+// read returns fragment j's bytes in *scratch (grown as needed). Fragments
+// are mostly read in file order, so one buffered reader serves a run of them.
+func (o *oldFile) read(j int, scratch *[]byte) ([]byte, error) {
+	n := int(binary.LittleEndian.Uint32(o.recs[j*recordSize+16:]))
+	if o.rd == nil || o.pos != o.offs[j] {
+		sec := io.NewSectionReader(o.r, o.offs[j], o.size-o.offs[j])
+		if o.rd == nil {
+			o.rd = bufio.NewReaderSize(sec, 256<<10)
+		} else {
+			o.rd.Reset(sec)
+		}
+		o.pos = o.offs[j]
+	}
+	if cap(*scratch) < n {
+		*scratch = make([]byte, n, 2*n)
+	}
+	data := (*scratch)[:n]
+	if _, err := io.ReadFull(o.rd, data); err != nil {
+		o.rd = nil
+		return nil, err
+	}
+	o.pos += int64(n)
+	return data, nil
+}
+
+// indexReader reads the variable-length head of an index, keeping the first error.
+type indexReader struct {
+	b   []byte
+	err error
+}
+
+func (r *indexReader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errIndex
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *indexReader) str() string {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errIndex
+		return ""
+	}
+	s := string(r.b[:n])
+	r.b = r.b[n:]
+	return s
+}
+
+// spliceKey is the digest an event's fragment is indexed by.
+func (p *site) spliceKey(kind string, i int, ev *timeline.Event, extra string) [16]byte {
+	sum := p.fragmentSum(kind, i, ev, extra)
+	return [16]byte(sum[:16])
+}

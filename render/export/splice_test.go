@@ -1,0 +1,319 @@
+package export
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math/rand"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// memSplices is a SpliceStore in memory: the "published" copy of each file
+// and the index saved with it.
+type memSplices struct {
+	mu      sync.Mutex
+	files   map[string][]byte
+	indexes map[string][]byte
+	stats   map[string]SpliceStats
+	pending map[string][]byte
+}
+
+func newMemSplices() *memSplices {
+	return &memSplices{files: map[string][]byte{}, indexes: map[string][]byte{}, stats: map[string]SpliceStats{}, pending: map[string][]byte{}}
+}
+
+func (m *memSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	data, ok := m.files[file]
+	if !ok {
+		return nil, 0, nil, false
+	}
+	return bytes.NewReader(data), int64(len(data)), m.indexes[file], true
+}
+
+func (m *memSplices) Written(file string, index []byte, stats SpliceStats) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.pending[file] = index
+	m.stats[file] = stats
+}
+
+// publish makes data the published copy of file, with the index its render gave.
+func (m *memSplices) publish(file string, data []byte) {
+	m.files[file] = data
+	m.indexes[file] = m.pending[file]
+}
+
+type spliceExport struct {
+	file  string
+	write func(io.Writer, timeline.Timeline, Site) error
+}
+
+var splicedExports = []spliceExport{{"events.ics", WriteICS}, {"events.csv", WriteCSV}, {"timeline.json", WriteTimelineJS}}
+
+// render writes one export with s, failing the test on an error.
+func renderExport(t *testing.T, e spliceExport, tl timeline.Timeline, s Site) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := e.write(&b, tl, s); err != nil {
+		t.Fatalf("%s: %v", e.file, err)
+	}
+	return b.Bytes()
+}
+
+// randomTimeline is a timeline of n events told by a few articles, with the
+// dates, ranges, hostile text, colliding TimelineJS ids and unexportable
+// years the exports treat specially.
+func randomTimeline(r *rand.Rand, n int) timeline.Timeline {
+	var tl timeline.Timeline
+	for i := 0; i < 1+n/5; i++ {
+		tl.Articles = append(tl.Articles, randomArticle(r, i))
+	}
+	for i := 0; i < n; i++ {
+		tl.Events = append(tl.Events, randomEvent(r, fmt.Sprintf("e%d", i), tl.Articles))
+	}
+	return tl
+}
+
+func randomArticle(r *rand.Rand, i int) timeline.Article {
+	return timeline.Article{Slug: fmt.Sprintf("a%d", i), Path: fmt.Sprintf("content/a%d.md", i),
+		Meta: timeline.Meta{Title: randomText(r), Date: time.Date(2024, 1, 1+r.Intn(300), 0, 0, 0, 0, time.UTC)}}
+}
+
+var spliceDates = []string{"2020", "2023-09", "2024-06-12", "2024-06-12T14:30", "2024-06-13TMO", "2024-W24",
+	"2012-Q3", "2019-SU", "199", "20", "0000", "9999", "2024-06-10", "2024-06-14"}
+
+var spliceTexts = []string{"Talks resume", hostile, "a, b; c", "=SUM(A1)", "Ünïcode — text", "", "  spaced  out  ",
+	"A long sentence that goes on and on so that the iCalendar lines fold at seventy-five octets, twice over."}
+
+func randomText(r *rand.Rand) string { return spliceTexts[r.Intn(len(spliceTexts))] }
+
+func randomEvent(r *rand.Rand, id string, articles []timeline.Article) timeline.Event {
+	if r.Intn(8) == 0 {
+		id += ".x" // "e1.x" and "e1-x" share a TimelineJS slug
+	} else if r.Intn(8) == 0 {
+		id += "-x"
+	}
+	start, _ := timeline.ParseDate(spliceDates[r.Intn(len(spliceDates))])
+	ev := timeline.Event{ID: id, Title: randomText(r), Start: start}
+	if r.Intn(5) == 0 {
+		end, _ := timeline.ParseDate(spliceDates[r.Intn(len(spliceDates))])
+		ev.End = &end
+	}
+	for k := r.Intn(3); k > 0; k-- {
+		a := articles[r.Intn(len(articles))]
+		ev.Mentions = append(ev.Mentions, timeline.Mention{Article: a.Slug, Source: a.Path, Text: randomText(r)})
+	}
+	if r.Intn(10) == 0 {
+		ev.Mentions = append(ev.Mentions, timeline.Mention{Article: "gone", Source: "content/gone.md", Text: "Not in the timeline."})
+	}
+	return ev
+}
+
+// mutate makes one editor-sized change: events added, removed, retitled or
+// redated, an article added (usually the newest, so a new build stamp) or
+// retitled (every event it reports changes).
+func mutate(r *rand.Rand, tl timeline.Timeline) timeline.Timeline {
+	tl.Events = append([]timeline.Event(nil), tl.Events...)
+	tl.Articles = append([]timeline.Article(nil), tl.Articles...)
+	switch r.Intn(6) {
+	case 0:
+		for k := 1 + r.Intn(4); k > 0; k-- {
+			tl.Events = append(tl.Events, randomEvent(r, fmt.Sprintf("n%d", r.Intn(1e6)), tl.Articles))
+		}
+	case 1:
+		for k := 1 + r.Intn(4); k > 0 && len(tl.Events) > 0; k-- {
+			i := r.Intn(len(tl.Events))
+			tl.Events = append(tl.Events[:i], tl.Events[i+1:]...)
+		}
+	case 2:
+		if len(tl.Events) > 0 {
+			tl.Events[r.Intn(len(tl.Events))].Title = fmt.Sprintf("Retitled %d", r.Intn(100))
+		}
+	case 3:
+		if len(tl.Events) > 0 {
+			i := r.Intn(len(tl.Events))
+			tl.Events[i].Start, _ = timeline.ParseDate(spliceDates[r.Intn(len(spliceDates))])
+		}
+	case 4:
+		a := randomArticle(r, len(tl.Articles)+r.Intn(1e6))
+		a.Meta.Date = time.Date(2025, 1, 1+r.Intn(60), 0, 0, 0, 0, time.UTC)
+		tl.Articles = append(tl.Articles, a)
+		tl.Events = append(tl.Events, randomEvent(r, fmt.Sprintf("n%d", r.Intn(1e6)), tl.Articles[len(tl.Articles)-1:]))
+	case 5:
+		i := r.Intn(len(tl.Articles))
+		tl.Articles[i].Meta.Title = fmt.Sprintf("Renamed %d", r.Intn(100))
+	}
+	return tl
+}
+
+// TestSpliceEqualsFullRender: over random sequences of edits, each export
+// written with the previous copy and its index is byte-identical to a full
+// render, with and without a base URL and a fragment cache, and most
+// fragments are copied rather than rendered.
+func TestSpliceEqualsFullRender(t *testing.T) {
+	sites := map[string]Site{"relative": relativeSite(), "absolute": absoluteSite()}
+	for seed := int64(1); seed <= 12; seed++ {
+		for name, base := range sites {
+			r := rand.New(rand.NewSource(seed))
+			store := newMemSplices()
+			spliced := base
+			spliced.Splices = store
+			if seed%3 == 0 {
+				spliced.Fragments = &mapFragments{m: map[string][]byte{}}
+			}
+			tl := randomTimeline(r, 20+r.Intn(60))
+			var reused, rendered int
+			for step := 0; step < 15; step++ {
+				if step > 0 {
+					tl = mutate(r, tl)
+				}
+				for _, e := range splicedExports {
+					want := renderExport(t, e, tl, base)
+					got := renderExport(t, e, tl, spliced)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("seed %d, %s site, step %d: spliced %s differs from a full render:\n%s", seed, name, step, e.file, firstDiff(got, want))
+					}
+					store.publish(e.file, got)
+					if step > 0 {
+						reused += store.stats[e.file].Reused
+						rendered += store.stats[e.file].Rendered
+					}
+				}
+			}
+			if reused < 5*rendered {
+				t.Errorf("seed %d, %s site: %d fragments copied, %d rendered: the splice hardly reuses", seed, name, reused, rendered)
+			}
+		}
+	}
+}
+
+// TestSpliceSurvivesDamage: a previous copy or index that does not match
+// (bytes changed on disk, truncated, another file's index, a damaged index)
+// never changes the output: the file is rendered in full, or, if only the
+// fragment's own CRC can tell, that fragment is.
+func TestSpliceSurvivesDamage(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	tl := randomTimeline(r, 60)
+	s := absoluteSite()
+	for _, e := range splicedExports {
+		store := newMemSplices()
+		s.Splices = store
+		good := renderExport(t, e, tl, s)
+		store.publish(e.file, good)
+		index := store.indexes[e.file]
+		want := renderExport(t, e, tl, Site{Title: s.Title, BaseURL: s.BaseURL, EventURL: s.EventURL, Updated: s.Updated})
+		damages := map[string]func(){
+			"a byte changed": func() {
+				store.files[e.file] = bytes.Clone(good)
+				store.files[e.file][len(good)/2] ^= 0x20
+			},
+			// The index's whole-file CRC made to match: only the fragment's
+			// own CRC can tell.
+			"a byte changed, file CRC forged": func() {
+				changed := bytes.Clone(good)
+				changed[len(good)/2] ^= 0x20
+				store.files[e.file] = changed
+				forged := bytes.Clone(index)
+				binary.LittleEndian.PutUint32(forged[len(forged)-8:], crc32.Checksum(changed, castagnoli))
+				binary.LittleEndian.PutUint32(forged[len(forged)-4:], crc32.Checksum(forged[:len(forged)-4], castagnoli))
+				store.indexes[e.file] = forged
+			},
+			"truncated": func() { store.files[e.file] = good[:len(good)-7] },
+			"index of another file": func() {
+				other := splicedExports[0].file
+				if other == e.file {
+					other = splicedExports[1].file
+				}
+				s2 := s
+				s2.Splices = store
+				renderExport(t, spliceExport{other, map[string]func(io.Writer, timeline.Timeline, Site) error{
+					"events.ics": WriteICS, "events.csv": WriteCSV}[other]}, tl, s2)
+				store.indexes[e.file] = store.pending[other]
+			},
+			"index bit flipped": func() {
+				store.indexes[e.file] = bytes.Clone(index)
+				store.indexes[e.file][len(index)/2] ^= 1
+			},
+			"index cut": func() { store.indexes[e.file] = index[:len(index)/2] },
+			"no index":  func() { store.indexes[e.file] = nil },
+		}
+		for name, damage := range damages {
+			store.files[e.file], store.indexes[e.file] = good, index
+			damage()
+			got := renderExport(t, e, tl, s)
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s, %s: output differs from a full render:\n%s", e.file, name, firstDiff(got, want))
+			}
+			st := store.stats[e.file]
+			forged := strings.HasSuffix(name, "forged")
+			if forged && (st.Rendered != 1 || st.Reused == 0) {
+				t.Errorf("%s, %s: %d fragments rendered, %d copied; want 1 rendered", e.file, name, st.Rendered, st.Reused)
+			}
+			if !forged && st.Reused != 0 {
+				t.Errorf("%s, %s: %d fragments copied from a file that does not match its index", e.file, name, st.Reused)
+			}
+		}
+	}
+}
+
+// TestSpliceNewStamp: when a newer article moves the build date, copied
+// VEVENTs get the new DTSTAMP and nothing else changes.
+func TestSpliceNewStamp(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	tl := randomTimeline(r, 40)
+	store := newMemSplices()
+	s := relativeSite()
+	s.Splices = store
+	store.publish("events.ics", renderExport(t, splicedExports[0], tl, s))
+	tl.Articles = append(tl.Articles, timeline.Article{Slug: "newest", Meta: timeline.Meta{Title: "Newest", Date: time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)}})
+	got := renderExport(t, splicedExports[0], tl, s)
+	want := renderExport(t, splicedExports[0], tl, relativeSite())
+	if !bytes.Equal(got, want) {
+		t.Fatalf("spliced events.ics differs:\n%s", firstDiff(got, want))
+	}
+	if st := store.stats["events.ics"]; st.Rendered != 0 || st.Reused == 0 {
+		t.Errorf("new stamp: %d rendered, %d copied; want every VEVENT copied", st.Rendered, st.Reused)
+	}
+	if !bytes.Contains(got, []byte("DTSTAMP:20300506T000000Z")) || bytes.Contains(got, []byte("DTSTAMP:2024")) {
+		t.Error("copied VEVENTs do not carry the new DTSTAMP")
+	}
+}
+
+// mapFragments is a FragmentCache in a map.
+type mapFragments struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (c *mapFragments) Get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[key]
+	return b, ok
+}
+
+func (c *mapFragments) Put(key string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[key] = b
+}
+
+// firstDiff shows where two outputs part.
+func firstDiff(got, want []byte) string {
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(0, i-60)
+	return fmt.Sprintf("at byte %d (sizes %d, %d):\ngot  %q\nwant %q", i, len(got), len(want),
+		got[from:min(len(got), i+60)], want[from:min(len(want), i+60)])
+}

@@ -1,0 +1,133 @@
+package site
+
+import (
+	"fmt"
+	"math/rand"
+	"sort"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+)
+
+var splicedFiles = []string{"events.ics", "events.csv", "timeline.json"}
+
+// The real pipeline: over random sequences of articles added, changed and
+// deleted and of settings changes, every incremental build publishes what a
+// --no-cache build publishes, file by file, and its exports copy most of
+// their fragments from the published files instead of rendering them.
+func TestSplicedExportsMatchAFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 25-article site a dozen times")
+	}
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(23)
+	r := rand.New(rand.NewSource(5))
+	live := map[string]bool{}
+	next := 0
+	add := func() {
+		name := fmt.Sprintf("content/article-%03d.md", next)
+		writeFiles(t, fs, map[string]string{name: string(corpus.Article(next))})
+		live[name] = true
+		next++
+	}
+	for i := 0; i < 25; i++ {
+		add()
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "splice-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	var reused, rendered int
+	for step := 0; step < 6; step++ {
+		names := make([]string, 0, len(live))
+		for n := range live {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		what := ""
+		switch r.Intn(4) {
+		case 0:
+			add()
+			what = "add"
+		case 1:
+			name := names[r.Intn(len(names))]
+			writeFiles(t, fs, map[string]string{name: string(corpus.Article(1000 + step))})
+			what = "change " + name
+		case 2:
+			name := names[r.Intn(len(names))]
+			if err := fs.Remove(name); err != nil {
+				t.Fatal(err)
+			}
+			delete(live, name)
+			what = "delete " + name
+		case 3:
+			writeFiles(t, fs, map[string]string{"content/_index.md": fmt.Sprintf("---\ntitle: Step %d\nbase_url: https://s%d.example/news/\n---\nAbout.\n", step, step%2)})
+			what = "settings"
+		}
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatalf("step %d (%s): %v", step, what, err)
+		}
+		for _, f := range splicedFiles {
+			st, ok := readSpliceStats(fs, opts.CacheDir, f)
+			if !ok {
+				t.Fatalf("step %d (%s): no index for %s", step, what, f)
+			}
+			reused += st.Reused
+			rendered += st.Rendered
+		}
+		checkSameAsFullBuild(t, fs, opts, fmt.Sprintf("step %d (%s)", step, what))
+	}
+	if reused < 3*rendered {
+		t.Errorf("the exports copied %d fragments and rendered %d: the splice hardly reuses", reused, rendered)
+	}
+}
+
+// A published export edited by hand (same size) or removed, and --no-cache,
+// all mean a full render of that file, never its stale bytes.
+func TestSplicedExportsDistrustChangedFiles(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(29)
+	files := map[string]string{}
+	for i := 0; i < 6; i++ {
+		files[fmt.Sprintf("content/a%d.md", i)] = string(corpus.Article(i))
+	}
+	writeFiles(t, fs, files)
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "splice-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	step := 0
+	rebuild := func(what string, opts Options) {
+		t.Helper()
+		step++
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/new%d.md", step): string(corpus.Article(100 + step))})
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		for _, f := range splicedFiles {
+			if st, _ := readSpliceStats(fs, opts.CacheDir, f); st.Reused != 0 {
+				t.Errorf("%s: %s copied %d fragments", what, f, st.Reused)
+			}
+		}
+		checkSameAsFullBuild(t, fs, opts, what)
+	}
+	// Same size, one letter changed in every published export.
+	for _, f := range splicedFiles {
+		data := []byte(readFile(t, fs, "public/"+f))
+		data[len(data)/2] ^= 0x01
+		writeFiles(t, fs, map[string]string{"public/" + f: string(data)})
+	}
+	rebuild("hand edits", opts)
+	for _, f := range splicedFiles {
+		if err := fs.Remove("public/" + f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rebuild("removed files", opts)
+	noCache := opts
+	noCache.NoCache = true
+	rebuild("--no-cache", noCache)
+	rebuild("other tool version", Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "splice-test-2", Workers: 2})
+}
