@@ -114,6 +114,8 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 			} else {
 				dir = 0
 			}
+		case dir == pastDone:
+			dir = -1
 		case p.weekday < 0 && p.closeTo(a):
 			// a month or day without a year close to the anchor is that one,
 			// whatever the tense ("said the vote is on Dec. 7")

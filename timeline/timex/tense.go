@@ -1,5 +1,7 @@
 package timex
 
+import "strings"
+
 // Tense: which way an underspecified date points ("on Wednesday" in "said on
 // Wednesday" is the last one, in "will meet on Wednesday" the next one).
 
@@ -24,7 +26,10 @@ func (r *resolver) tenseDir(e expr) int {
 	case (d.lowerIs(e.i-1, "by") || d.lowerIs(e.i-1, "effective")) && e.pt.month > 0 && e.pt.weekday < 0:
 		return 1 // a deadline or a start: "finish the work by August", "effective Feb. 1"
 	}
-	best := clauseTense(d, e.i, e.j)
+	best, at := clauseMarker(d, e.i, e.j)
+	if best < 0 && donePast(d, at, e.i) {
+		return pastDone
+	}
 	if best == 0 {
 		if e.pt.weekday >= 0 {
 			return -1 // news reports mostly tell what happened
@@ -34,16 +39,27 @@ func (r *resolver) tenseDir(e expr) int {
 	return best
 }
 
+// pastDone is tenseDir's answer for a date told by a finished action of its
+// own clause ("changed to a calendar year in December"): it lies behind even
+// when a month so near the publication date would otherwise be taken as is.
+const pastDone = -2
+
 // clauseTense returns the tense of the clause holding tokens [i, j): the
 // nearest tense marker before or after them in the sentence (-1, +1 or 0).
 func clauseTense(d *doc, i, j int) int {
-	best, bestDist := 0, 1<<30
+	t, _ := clauseMarker(d, i, j)
+	return t
+}
+
+// clauseMarker is clauseTense that also returns the marker's token (-1 if none).
+func clauseMarker(d *doc, i, j int) (int, int) {
+	best, bestDist, at := 0, 1<<30, -1
 	for k := i - 1; k >= 0 && i-k <= 30; k-- {
 		if sentenceEndAt(d, k) {
 			break
 		}
 		if t := tenseOf(d, k); t != 0 {
-			best, bestDist = t, i-k
+			best, bestDist, at = t, i-k, k
 			break
 		}
 	}
@@ -53,13 +69,51 @@ func clauseTense(d *doc, i, j int) int {
 		}
 		if t := tenseOf(d, k); t != 0 {
 			if k-j+1 < bestDist {
-				best = t
+				best, at = t, k
 			}
 			break
 		}
 	}
-	return best
+	return best, at
 }
+
+// donePast reports whether the past marker at token at, before the date at
+// token i, is an action verb whose own clause holds the date: not a verb of
+// saying (what is said may lie ahead: "said the vote is in December"), not an
+// auxiliary, and with no infinitive or new clause between ("agreed to buy it
+// in February" looks ahead).
+func donePast(d *doc, at, i int) bool {
+	if at < 0 || at >= i || i-at > 12 || d.toks[at].kind != tWord || inSet(notDone, d.textOf(at)) {
+		return false
+	}
+	for k := at - 1; k >= 0 && at-k <= 12 && !sentenceEndAt(d, k); k-- {
+		if t := tenseOf(d, k); t != 0 {
+			if t > 0 {
+				return false // "will redeem its preferred shares on Oct. 31": an adjective, not the verb
+			}
+			break
+		}
+	}
+	if inSet(determiners, d.textOf(i-1)) {
+		return false // "gave no reason for the Jan. 14 deadline": the date names a thing
+	}
+	for k := at + 1; k < i; k++ {
+		t := &d.toks[k]
+		infinitive := d.mod(k, mTo) && !inSet(determiners, d.textOf(k+1)) && d.toks[k+1].kind == tWord
+		if t.kind == tPunct || infinitive || d.lowerIs(k, "that") || d.lowerIs(k, "would") {
+			return false
+		}
+	}
+	return true
+}
+
+// notDone are past forms that do not fix a date in the past: verbs of saying
+// and thinking, auxiliaries, and adverbs that tenseOf reads as past.
+var notDone = map[string]bool{"said": true, "told": true, "was": true, "were": true, "had": true, "did": true,
+	"reported": true, "announced": true, "disclosed": true, "added": true, "noted": true, "stated": true,
+	"indicated": true, "predicted": true, "estimated": true, "expected": true, "thought": true, "knew": true,
+	"meant": true, "ago": true, "reportedly": true, "confirmed": true, "warned": true, "agreed": true,
+	"decided": true, "planned": true, "scheduled": true, "hoped": true, "wanted": true, "promised": true}
 
 // modalBefore reports whether a modal of possibility ("may", "could") comes
 // shortly before token i in its sentence, not as "may have" (a past guess):
@@ -109,8 +163,8 @@ func sentenceEndAt(d *doc, k int) bool {
 	if t.ch == '.' && k > 0 && d.toks[k-1].kind == tWord && len(d.textOf(k-1)) <= 2 {
 		return false // "U.S.", "a.m."
 	}
-	if t.ch == '.' && k > 0 && d.is(k-1, cMonth) {
-		return false // "Sept. 30"
+	if t.ch == '.' && k > 0 && d.is(k-1, cMonth) && monthAbbrev(d.textOf(k-1)) {
+		return false // "Sept. 30", but "results in mid-November." ends its sentence
 	}
 	return k+1 >= d.n() || d.toks[k+1].gap != gNone
 }
@@ -220,4 +274,14 @@ func sinceBefore(d *doc, i int) bool {
 		}
 	}
 	return false
+}
+
+// monthAbbrev reports whether a month word is a shortened name that takes a
+// period ("Sept.", "Nov."), not a full one that a period after ends a sentence.
+func monthAbbrev(w string) bool {
+	switch strings.ToLower(w) {
+	case "may", "june", "july":
+		return false
+	}
+	return len(w) <= 4
 }
