@@ -61,6 +61,9 @@ var deicticRule = &rule{
 				return fixed(i, j+2, timeline.TypeDate, "FUTURE_REF")
 			case d.mod(j, mPast) && !countAhead(d, j+1):
 				return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
+			case ordinalDayOf(d, i, j):
+				// "today is the eighth day of the strike": the day it is told on
+				return one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, uDay, 0))
 			case d.lowerIs(j, "weekend"):
 				p := relPoint(anchorDCT, uWeek, 0)
 				p.weekend, p.bare = true, true
@@ -482,4 +485,19 @@ func weekdaySet(wd, part int) string {
 		v += "T" + partCodes[part]
 	}
 	return v
+}
+
+// ordinalDayOf reports whether "the" at i opens "the Nth day of ..." said in
+// the present of "to be" ("today is the eighth day of the blockade", "it's
+// the second day of the offensive"): a count of days that ends on the day of
+// writing. In the past ("it was the third day of") the day is not known.
+func ordinalDayOf(d *doc, i, j int) bool {
+	if !d.is(j, cOrdinal) || !d.lowerIs(j+1, "day") || !d.mod(j+2, mOf) {
+		return false
+	}
+	if d.lowerIs(i-1, "is") {
+		return true
+	}
+	// "it's": an apostrophe glued between "it" and "s"
+	return d.lowerIs(i-1, "s") && d.glued(i-1) && (d.punct(i-2, '\'') || d.punct(i-2, '\u2019')) && d.lowerIs(i-3, "it")
 }
