@@ -280,7 +280,7 @@ func (r *resolver) remember(dt timeline.Date) {
 		return
 	}
 	r.lastGran, r.partYear = dt.Gran, false
-	if dt.Gran == timeline.GranQuarter {
+	if dt.Gran == timeline.GranQuarter && r.reportQuarter(dt.Start) {
 		r.lastQuarter = dt.Start
 	}
 	if dt.Gran >= timeline.GranDay {
@@ -292,6 +292,16 @@ func (r *resolver) remember(dt timeline.Date) {
 	if dt.Gran >= timeline.GranYear {
 		r.lastYear = dt.Start
 	}
+}
+
+// reportQuarter reports whether a quarter named becomes the one the narrative
+// counts.
+func (r *resolver) reportQuarter(q time.Time) bool {
+	last := r.lastQuarter
+	if last.IsZero() || q.Year() != last.Year() || r.dct.IsZero() {
+		return true
+	}
+	return q.After(last) && !q.AddDate(0, 3, 0).After(r.dct)
 }
 
 // isTitle reports whether a match is part of a name: a unit or a deictic word
