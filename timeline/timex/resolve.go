@@ -298,10 +298,17 @@ func (r *resolver) remember(dt timeline.Date) {
 // counts.
 func (r *resolver) reportQuarter(q time.Time) bool {
 	last := r.lastQuarter
-	if last.IsZero() || q.Year() != last.Year() || r.dct.IsZero() {
+	if last.IsZero() || r.dct.IsZero() {
 		return true
 	}
-	return q.After(last) && !q.AddDate(0, 3, 0).After(r.dct)
+	done := func(t time.Time) bool { return !t.AddDate(0, 3, 0).After(r.dct) }
+	switch {
+	case done(last) && !done(q):
+		return false // a forecast ("losses through the third quarter of 1990")
+	case q.Year() != last.Year():
+		return true
+	}
+	return q.After(last) && done(q)
 }
 
 // isTitle reports whether a match is part of a name: a unit or a deictic word
