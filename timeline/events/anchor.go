@@ -56,7 +56,8 @@ func relativeAside(toks []token, i int) (int, int) {
 // anchorOf decides what expression t dates in sentence s.
 func anchorOf(s *sentence, t timeline.Timex) anchor {
 	a := anchor{first: -1}
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.start >= t.Start && tk.end <= t.End {
 			if a.first < 0 {
 				a.first = i

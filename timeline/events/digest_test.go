@@ -48,6 +48,7 @@ func TestOutputDigest(t *testing.T) {
 	for _, g := range digestGroups(t) {
 		h := sha256.New()
 		count := 0
+		var all [][]timeline.Event
 		for _, a := range g.arts {
 			key := a.Path + "\x00" + fmt.Sprintf("%x", sha256.Sum256([]byte(a.Text))) + a.Meta.Date.String()
 			tx, ok := saved[key]
@@ -58,7 +59,11 @@ func TestOutputDigest(t *testing.T) {
 				tx = timex.Resolve(a.Text, a.Meta.Date)
 				saved[key] = tx
 			}
-			evs := events.ExtractWith(a, tx)
+			all = append(all, events.ExtractWith(a, tx))
+		}
+		// Encoded only once the whole group is extracted, so an event that
+		// kept pointing into pooled memory a later article reused would show.
+		for _, evs := range all {
 			count += len(evs)
 			out, err := json.Marshal(evs)
 			if err != nil {

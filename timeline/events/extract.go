@@ -225,7 +225,8 @@ func (x *extractor) sentence(idx int, s *sentence) {
 // a sentence that told that happening by the noun or its verb ("launched the
 // store on April 28, 2003"). A state "since" an event starts with it.
 func (x *extractor) sinceEvent(s *sentence) *timeline.Event {
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.quoted || tk.lower() != "since" || i+2 >= len(s.toks) {
 			continue
 		}
@@ -334,7 +335,8 @@ func (x *extractor) recent(d timeline.Date) bool {
 
 // hasWord reports whether a sentence has any word (not just a stray quote).
 func hasWord(s *sentence) bool {
-	for _, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.word {
 			return true
 		}
@@ -465,7 +467,8 @@ func (x *extractor) leadTitle(first *sentence) string {
 
 // hasReportingVerb reports whether a sentence reports speech ("he said").
 func hasReportingVerb(s *sentence) bool {
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if !tk.quoted && saysAt(s.toks, i) {
 			return true
 		}
@@ -536,7 +539,8 @@ func (x *extractor) result() []timeline.Event {
 
 // isDateline reports whether a sentence is nothing but a date ("June 6, 2005").
 func isDateline(s *sentence) bool {
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.word && !s.inDate[i] {
 			return false
 		}
@@ -550,7 +554,8 @@ func isDateline(s *sentence) bool {
 func markDates(s *sentence, inDate []bool) {
 	s.inDate = inDate
 	k := 0
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		for k < len(s.timexes) && s.timexes[k].End <= tk.start {
 			k++
 		}
@@ -585,7 +590,8 @@ func collapseSpace(s string) string {
 
 // speaksOfFuture reports whether a sentence announces something to come.
 func speaksOfFuture(s *sentence) bool {
-	for _, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.word && tk.is(cFuture) {
 			return true
 		}

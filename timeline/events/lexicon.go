@@ -1,5 +1,7 @@
 package events
 
+import "sort"
+
 // Word lists the rules read. They describe English news prose in general, never
 // one article: event nouns, tense markers, function words.
 
@@ -130,12 +132,21 @@ var monthsAndDays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 	"November", "December")
 
 // classTable maps the words of some lists to class bits, with a filter in
-// front of the map: a word the filter rejects is surely in no list, so the
-// many words of a text that are listed nowhere (most names, most words) cost
-// a multiplication and a bit test instead of a hash look-up.
+// front: a word the filter rejects is surely in no list, so the many words of
+// a text that are listed nowhere (most names, most words) cost a
+// multiplication and a bit test. A word the filter lets through is found in
+// an open-addressing table of the listed words, hashed with FNV-1a: words
+// are short, and this costs a fraction of a Go map's look-up.
 type classTable struct {
-	classes map[string]uint32
+	classes map[string]uint32 // the lists' words, as built (tests read it)
 	filter  [filterBits / 64]uint64
+	slots   []classSlot // the words of classes at their hash, or after it
+	mask    uint32      // len(slots) - 1
+}
+
+type classSlot struct {
+	word  string // "" for an empty slot
+	class uint32
 }
 
 // filterBits sizes the filter: a few hundred words set about 2% of its bits.
@@ -143,11 +154,27 @@ const filterBits = 1 << 14
 
 func newClassTable(classes map[string]uint32) *classTable {
 	t := &classTable{classes: classes}
+	size := 16
+	for size < 4*len(classes) {
+		size *= 2 // at most a quarter full: probes stay short
+	}
+	t.slots, t.mask = make([]classSlot, size), uint32(size-1)
+	words := make([]string, 0, len(classes))
 	for w := range classes {
-		if w != "" {
-			h := filterSlot(w)
-			t.filter[h/64] |= 1 << (h % 64)
+		words = append(words, w)
+	}
+	sort.Strings(words) // a fixed layout, whatever the map's order
+	for _, w := range words {
+		if w == "" {
+			continue
 		}
+		h := filterSlot(w)
+		t.filter[h/64] |= 1 << (h % 64)
+		i := wordHash(w) & t.mask
+		for t.slots[i].word != "" {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = classSlot{w, classes[w]}
 	}
 	return t
 }
@@ -158,6 +185,15 @@ func filterSlot(w string) uint32 {
 	return (h * 0x9E3779B1) >> (32 - 14)
 }
 
+// wordHash is FNV-1a over the bytes of w.
+func wordHash(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return h
+}
+
 // get returns the classes of w, 0 when it is in no list.
 func (t *classTable) get(w string) uint32 {
 	if w == "" {
@@ -166,7 +202,14 @@ func (t *classTable) get(w string) uint32 {
 	if h := filterSlot(w); t.filter[h/64]&(1<<(h%64)) == 0 {
 		return 0
 	}
-	return t.classes[w]
+	for i := wordHash(w) & t.mask; ; i = (i + 1) & t.mask {
+		switch sl := &t.slots[i]; sl.word {
+		case w:
+			return sl.class
+		case "":
+			return 0
+		}
+	}
 }
 
 // Word classes: the lower-case lists a word belongs to, as bits. A token

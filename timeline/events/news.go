@@ -41,7 +41,8 @@ func (x *extractor) newsUndated() bool {
 
 // quotedAt reports whether the token starting at byte off of s is quoted.
 func quotedAt(s *sentence, off int) bool {
-	for _, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.end > off {
 			return tk.quoted
 		}
@@ -166,7 +167,8 @@ func flashback(s *sentence) bool {
 // auxiliary ("has announced", "is believed") and a verb inside a reported
 // clause ("Analysts say the firm announced") do not count.
 func reportsInPast(s *sentence) bool {
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.quoted || !saysAt(s.toks, i) {
 			continue
 		}
@@ -193,7 +195,8 @@ func toldInPast(s *sentence) bool {
 	if reportsInPast(s) {
 		return true
 	}
-	for i, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.quoted || !tk.word || !tk.is(cSpeechAct) || i > 0 && s.toks[i-1].is(cAux) {
 			continue
 		}
@@ -253,14 +256,15 @@ func (x *extractor) plan(s *sentence) *timeline.Event {
 // futureTense reports whether the first finite verb outside quotations is
 // the future "will" or "shall".
 func futureTense(s *sentence) bool {
-	for _, tk := range s.toks {
+	for i := range s.toks {
+		tk := &s.toks[i]
 		if tk.quoted || !tk.word {
 			continue
 		}
 		switch w := tk.lower(); {
 		case w == "will" || w == "'ll" || w == "shall":
 			return true
-		case finiteVerb(tk):
+		case finiteVerb(*tk):
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // token is a word or a punctuation mark of a sentence, with byte offsets
@@ -123,23 +124,21 @@ func runeAt(s string, i int) (rune, int) {
 // as it is, so offsets into s are offsets into the result. For ASCII text it
 // equals strings.ToLower.
 func asciiLower(s string) string {
-	var b strings.Builder
-	from := 0
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			if from == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[from:i])
-			b.WriteByte(c + 'a' - 'A')
-			from = i + 1
-		}
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
 	}
-	if from == 0 {
+	if i == len(s) {
 		return s
 	}
-	b.WriteString(s[from:])
-	return b.String()
+	b := []byte(s) // one copy, then the capitals are changed in place
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	// b is not written again, so it may back a string, as in strings.Builder.
+	return unsafe.String(&b[0], len(b))
 }
 
 // isSpaceRune is unicode.IsSpace with the ASCII case decided inline.
