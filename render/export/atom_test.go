@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
+	"math/rand"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -198,5 +200,53 @@ func TestAtomHoldsTheNewestReports(t *testing.T) {
 	}
 	if first := feed.Entries[0].Updated; first != tl.Articles[n-1].Meta.Date.Format(time.RFC3339) {
 		t.Errorf("the newest entry is from %s", first)
+	}
+}
+
+// TestNewestReportsAsASortDoes: picking the feed's entries without sorting
+// every event gives the entries, order and updated time of the former code,
+// which sorted the timeline and then all its reports, on random timelines with
+// many ties (shared dates, IDs and report days) and more than AtomEntries events.
+func TestNewestReportsAsASortDoes(t *testing.T) {
+	for seed := int64(1); seed <= 40; seed++ {
+		r := rand.New(rand.NewSource(seed))
+		tl := randomTimeline(r, 50+r.Intn(400))
+		for i := range tl.Events {
+			if r.Intn(3) == 0 {
+				tl.Events[i].ID = tl.Events[r.Intn(len(tl.Events))].ID // duplicate IDs tie on everything
+			}
+		}
+		s := absoluteSite()
+		if seed%2 == 0 {
+			s.Updated = time.Time{}
+		}
+		p, err := prepare(s, tl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotUpdated := p.newestReports(tl.Events)
+		// The former selection: timeline order, then a stable sort by report.
+		updated := p.feedUpdated()
+		var want []atomCandidate
+		for _, i := range orderedEvents(tl.Events, false) {
+			reported := p.firstReported(tl.Events[i])
+			if reported.IsZero() {
+				reported = updated
+			}
+			if reported.After(updated) {
+				updated = reported
+			}
+			want = append(want, atomCandidate{ev: &tl.Events[i], idx: i, reported: reported})
+		}
+		sort.SliceStable(want, func(i, j int) bool { return want[i].reported.After(want[j].reported) })
+		want = want[:min(len(want), AtomEntries)]
+		if !gotUpdated.Equal(updated) || len(got) != len(want) {
+			t.Fatalf("seed %d: updated %v, %d entries; want %v, %d", seed, gotUpdated, len(got), updated, len(want))
+		}
+		for k := range want {
+			if got[k].idx != want[k].idx || !got[k].reported.Equal(want[k].reported) {
+				t.Fatalf("seed %d: entry %d is event %d (%v), want event %d (%v)", seed, k, got[k].idx, got[k].reported, want[k].idx, want[k].reported)
+			}
+		}
 	}
 }

@@ -51,7 +51,8 @@ func (p *site) fragmentKey(kind string, i int, ev *timeline.Event, extra string)
 
 // fragmentSum is the SHA-256 behind fragmentKey and spliceKey.
 func (p *site) fragmentSum(kind string, i int, ev *timeline.Event, extra string) [32]byte {
-	h := keyBuf{b: make([]byte, 0, 512)}
+	h := keyBuf{b: p.keyScratch[:0]} // an export writes its file from one goroutine
+	defer func() { p.keyScratch = h.b }()
 	h.str(FragmentVersion)
 	h.str(kind)
 	h.str(extra)

@@ -48,6 +48,7 @@ type site struct {
 	baseString string   // base.String(), once needed
 	articles   map[string]*timeline.Article
 	updated    time.Time
+	keyScratch []byte // fragmentSum's buffer, reused
 }
 
 func prepare(s Site, tl timeline.Timeline) (*site, error) {

@@ -60,7 +60,7 @@ type spliceExport struct {
 var splicedExports = []spliceExport{{"events.ics", WriteICS}, {"events.csv", WriteCSV}, {"timeline.json", WriteTimelineJS}}
 
 // render writes one export with s, failing the test on an error.
-func renderExport(t *testing.T, e spliceExport, tl timeline.Timeline, s Site) []byte {
+func renderExport(t testing.TB, e spliceExport, tl timeline.Timeline, s Site) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := e.write(&b, tl, s); err != nil {
