@@ -41,6 +41,7 @@ type listing struct {
 	year   *listing // a month page's year page
 	prev   *listing // the neighbouring year (or month of the same year)
 	next   *listing
+	digest *[16]byte // what the page shows besides its kind (listingDigest), once computed
 }
 
 // pagination is the page layout of a large timeline.
@@ -356,13 +357,27 @@ func (s *site) searchShards() []Page {
 	return pages
 }
 
-// listingKey hashes what a listing page shows: its settings, its place in
-// the layout, its rows, and for the timeline page the years and their counts.
+// listingKey hashes what a listing page shows: its settings, its kind and
+// its digest (listingDigest), which the page and its embed counterpart share,
+// so the rows of a listing are hashed once per plan, not once per page.
 func (s *site) listingKey(l *listing, kind string) string {
+	if l.digest == nil {
+		d := s.listingDigest(l)
+		l.digest = &d
+	}
 	k := s.keys
 	k.reset()
 	k.str(s.cfgKey)
 	k.str(kind)
+	k.bytes(l.digest[:])
+	return k.sum()
+}
+
+// listingDigest hashes a listing's place in the layout, its rows, and for
+// the timeline page the years and their counts.
+func (s *site) listingDigest(l *listing) [16]byte {
+	k := s.keys
+	k.reset()
 	k.str(l.Path)
 	k.str(l.Label)
 	for _, n := range []*listing{l.year, l.prev, l.next} {
@@ -395,7 +410,7 @@ func (s *site) listingKey(l *listing, kind string) string {
 	for _, e := range l.events {
 		s.rowKey(k, int(e))
 	}
-	return k.sum()
+	return k.digest()
 }
 
 // rowKey writes what an event's row shows: its link, its entities and the

@@ -32,6 +32,7 @@ type site struct {
 	highlights    [][]highlight  // per article: dated expressions to mark, by start offset
 	articleEvents [][]int32      // per article: indexes of the events it reports, in order
 	contents      []string       // per article: digest of its text (contentDigest)
+	heads         [][16]byte     // per article: digest of its metadata (headDigest)
 	eventDigests  [][16]byte     // per event: digest of the event and the metadata of the articles it cites
 	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
 	chromes       sync.Map       // chromeKey -> chrome
@@ -82,8 +83,10 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 	}
 	s.cfgKey = hashOf(Version, ver, cfg)
 	s.contents = make([]string, len(tl.Articles))
+	s.heads = make([][16]byte, len(tl.Articles))
 	for i := range tl.Articles {
 		s.contents[i] = contentDigest(s.keys, &tl.Articles[i])
+		s.heads[i] = headDigest(s.keys, &tl.Articles[i])
 	}
 	s.eventDigests = s.digestEvents()
 	s.tlKey = s.timelineKey()
@@ -197,6 +200,7 @@ func (s *site) entityItemsOf(i int) []entityItem {
 func (s *site) indexHighlights() {
 	s.highlights = make([][]highlight, len(s.tl.Articles))
 	s.articleEvents = make([][]int32, len(s.tl.Articles))
+	s.presizeHighlights()
 	seq := 0
 	for i := range s.tl.Events {
 		ev := &s.tl.Events[i]
@@ -225,6 +229,33 @@ func (s *site) indexHighlights() {
 			return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.seq, y.seq))
 		})
 		s.highlights[a] = hs
+	}
+}
+
+// presizeHighlights gives every article's highlight and event lists their
+// final capacity, carved from two shared arrays: growing 10,000 lists by
+// appending copied them repeatedly and was half of indexHighlights.
+func (s *site) presizeHighlights() {
+	nh, ne := make([]int32, len(s.tl.Articles)), make([]int32, len(s.tl.Articles))
+	totalH, totalE := 0, 0
+	for i := range s.tl.Events {
+		for _, m := range s.tl.Events[i].Mentions {
+			if a, ok := s.articles[m.Article]; ok {
+				ne[a]++ // an upper bound: an event counts once per article
+				totalE++
+				if m.Timex != nil && m.Timex.Len() > 0 {
+					nh[a]++
+					totalH++
+				}
+			}
+		}
+	}
+	hs, es := make([]highlight, 0, totalH), make([]int32, 0, totalE)
+	for a := range s.tl.Articles {
+		s.highlights[a] = hs[len(hs) : len(hs) : len(hs)+int(nh[a])]
+		hs = hs[:len(hs)+int(nh[a])]
+		s.articleEvents[a] = es[len(es) : len(es) : len(es)+int(ne[a])]
+		es = es[:len(es)+int(ne[a])]
 	}
 }
 
@@ -324,7 +355,7 @@ func (s *site) digestEvents() [][16]byte {
 		k.event(ev)
 		for j, m := range ev.Mentions {
 			if a, ok := s.articles[m.Article]; ok && !reportedBefore(ev.Mentions[:j], m.Article) {
-				k.articleHead(&s.tl.Articles[a])
+				k.bytes(s.heads[a][:])
 			}
 		}
 		out[i] = k.digest()
@@ -344,7 +375,7 @@ func (s *site) timelineKey() string {
 	}
 	k.list(len(s.tl.Articles))
 	for i := range s.tl.Articles {
-		k.articleHead(&s.tl.Articles[i])
+		k.bytes(s.heads[i][:])
 		k.str(s.contents[i])
 	}
 	return k.sum()
