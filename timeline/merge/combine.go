@@ -19,9 +19,7 @@ import (
 //     with more content words, then the shorter, then the alphabetically first.
 //   - Mentions and entities are the union, de-duplicated and sorted.
 //   - Lead and Manual are set when any member has them.
-//
-// It also returns the mentions' prefixes (see mentionPrefix), which IDs compare.
-func combine(group []*candidate) (timeline.Event, []string) {
+func combine(group []*candidate) timeline.Event {
 	if len(group) == 1 { // the common case: built as below, with nothing to fold
 		c := group[0]
 		ev := c.ev // its mentions are already a sorted, unique copy
@@ -29,8 +27,8 @@ func combine(group []*candidate) (timeline.Event, []string) {
 			end := *ev.End
 			ev.End = &end
 		}
-		ev.Entities = sortedEntities(append([]timeline.Entity(nil), ev.Entities...))
-		return ev, c.prefixes
+		ev.Entities = sortedEntities(ev.Entities) // a copy of the input's, made in add
+		return ev
 	}
 	ev := timeline.Event{Start: finest(group, func(c *candidate) *timeline.Date { return &c.ev.Start })}
 	if group[0].ev.End != nil {
@@ -42,18 +40,16 @@ func combine(group []*candidate) (timeline.Event, []string) {
 	for _, c := range group {
 		n += len(c.ev.Mentions)
 	}
-	ev.Mentions = make([]timeline.Mention, 0, n)
-	prefixes := make([]string, 0, n)
+	all := make([]timeline.Mention, 0, n)
 	for _, c := range group {
 		ev.Lead = ev.Lead || c.ev.Lead
 		ev.Manual = ev.Manual || c.ev.Manual
-		ev.Mentions = append(ev.Mentions, c.ev.Mentions...)
-		prefixes = append(prefixes, c.prefixes...)
+		all = append(all, c.ev.Mentions...)
 		ev.Entities = append(ev.Entities, c.ev.Entities...)
 	}
-	ev.Mentions, prefixes = sortMentions(ev.Mentions, prefixes)
+	ev.Mentions = sortedMentions(all)
 	ev.Entities = sortedEntities(ev.Entities)
-	return ev, prefixes
+	return ev
 }
 
 // finest returns the date with the shortest span (ties: smaller value).

@@ -31,7 +31,7 @@ const IDLength = 10
 // told by one sentence) are told apart deterministically: in the order of
 // their date expressions in that sentence (then of their other mentions) the
 // first keeps the hash, the next get "-2", "-3"...
-func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candidate, pub map[string]time.Time) {
+func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]time.Time) {
 	type slot struct {
 		hash  uint64 // the ID's bytes, big-endian: orders as the ID's hex does
 		first int    // index in the event's mentions of the mention hashed (-1 when none)
@@ -41,7 +41,7 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 	var buf []byte
 	for i, ev := range events {
 		var first int
-		buf, first = idBase(buf[:0], ev, prefixes[i], groups[i], pub)
+		buf, first = idBase(buf[:0], ev, groups[i], pub)
 		slots[i] = slot{hash: idBits(buf), first: first, index: i}
 	}
 	// The tie-break key is built only for equal hashes (events told by one
@@ -59,8 +59,8 @@ func assignIDs(events []timeline.Event, prefixes [][]string, groups [][]*candida
 		}
 		var b strings.Builder
 		if s.first >= 0 {
-			b.WriteString(prefixes[s.index][s.first]) // mentionKey
-			b.WriteString(events[s.index].Mentions[s.first].Text)
+			m := &events[s.index].Mentions[s.first]
+			b.WriteString(mentionKey(*m))
 		}
 		b.WriteString("\x03")
 		writeEventKey(&b, groups[s.index], limit)
@@ -126,9 +126,8 @@ func idOf(text []byte) string {
 }
 
 // idBase appends the text to hash to buf, and returns the index of the
-// mention it came from (-1 when the event has none). mentionPrefixes are
-// those of ev.Mentions.
-func idBase(buf []byte, ev timeline.Event, mentionPrefixes []string, group []*candidate, pub map[string]time.Time) ([]byte, int) {
+// mention it came from (-1 when the event has none).
+func idBase(buf []byte, ev timeline.Event, group []*candidate, pub map[string]time.Time) ([]byte, int) {
 	if len(ev.Mentions) == 0 {
 		c := group[0]
 		buf = append(buf, "article\x00"+c.article+"\x00"+c.ev.Title+"\x00"+c.ev.Start.Value...)
@@ -141,7 +140,7 @@ func idBase(buf []byte, ev timeline.Event, mentionPrefixes []string, group []*ca
 		if m.Article != ev.Mentions[k-1].Article { // mentions come sorted by article
 			mPub = pub[m.Article]
 		}
-		if earlier(m, mPub, mentionPrefixes[k], &ev.Mentions[first], firstPub, mentionPrefixes[first]) {
+		if earlier(m, mPub, &ev.Mentions[first], firstPub) {
 			first, firstPub = k, mPub
 		}
 	}
@@ -157,14 +156,21 @@ func idBase(buf []byte, ev timeline.Event, mentionPrefixes []string, group []*ca
 
 // earlier: a's article was published first, else a's source path sorts
 // first, else a's mentionKey (prefix and text) does.
-func earlier(a *timeline.Mention, aPub time.Time, aPrefix string, b *timeline.Mention, bPub time.Time, bPrefix string) bool {
+func earlier(a *timeline.Mention, aPub time.Time, b *timeline.Mention, bPub time.Time) bool {
 	if c := aPub.Compare(bPub); c != 0 {
 		return c < 0
 	}
 	if a.Source != b.Source {
 		return a.Source < b.Source
 	}
-	return compareJoined(aPrefix, a.Text, bPrefix, b.Text) < 0
+	c, ok := comparePrefixes(a, b)
+	if !ok {
+		return compareJoined(mentionPrefix(*a), a.Text, mentionPrefix(*b), b.Text) < 0
+	}
+	if c == 0 {
+		c = strings.Compare(a.Text, b.Text)
+	}
+	return c < 0
 }
 
 // compareJoined compares a1+a2 with b1+b2 without joining them.

@@ -60,6 +60,7 @@ func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 type indexBuilder struct {
 	st        *stemmer
 	classBits map[int32]uint32
+	copies    copies
 	articles  map[string]int32
 	sources   map[string]int32
 	dateIDs   map[string]int32
@@ -82,12 +83,13 @@ type dateKey struct {
 	span  span
 }
 
-func newIndexBuilder(n int) *indexBuilder {
+func newIndexBuilder(n int, copies copies) *indexBuilder {
 	interner := map[string]int32{}
 	classBits := classBitIndex(interner)
 	return &indexBuilder{
 		st:           newStemmer(interner),
 		classBits:    classBits,
+		copies:       copies,
 		articles:     map[string]int32{},
 		sources:      map[string]int32{},
 		dateIDs:      map[string]int32{},
@@ -101,8 +103,8 @@ func newIndexBuilder(n int) *indexBuilder {
 
 // add fills c from ev (extracted from art) and records its pair data.
 func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article) {
-	ev.Mentions, c.prefixes = sortedMentionsKeyed(ev.Mentions)
-	ev.Entities = slices.Clone(ev.Entities)
+	ev.Mentions = b.copies.sortedMentions(ev.Mentions)
+	ev.Entities = b.copies.entities(ev.Entities)
 	c.ev, c.article, c.lead, c.pub = ev, art.Slug, ev.Lead, art.Meta.Date
 	if c.article == "" && len(ev.Mentions) > 0 {
 		c.article = ev.Mentions[0].Article

@@ -17,7 +17,6 @@ import (
 	"cmp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,14 +27,13 @@ import (
 // What pair checks read is in a pairCand (pairs.go), laid out apart from
 // this cold data so that checking millions of pairs stays in cache.
 type candidate struct {
-	ev       timeline.Event
-	article  string    // slug of the article it was extracted from
-	prefixes []string  // mentionPrefix of each of ev.Mentions (sorted), for the canonical order
-	pub      time.Time // publication date of its article
-	lead     bool      // the article's own news
-	classes  uint32    // event classes named by the title, as a bit set
-	title    []int32   // sorted unique title stems, event words excluded (interned)
-	pair     int32     // index of its pairCand
+	ev      timeline.Event
+	article string    // slug of the article it was extracted from
+	pub     time.Time // publication date of its article
+	lead    bool      // the article's own news
+	classes uint32    // event classes named by the title, as a bit set
+	title   []int32   // sorted unique title stems, event words excluded (interned)
+	pair    int32     // index of its pairCand
 }
 
 // Merge merges perArticle[i], the candidate events extracted from articles[i],
@@ -45,11 +43,10 @@ func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.
 	cands, index := buildCandidates(articles, perArticle)
 	groups := cluster(cands, index, scoredPairs(index))
 	events := make([]timeline.Event, len(groups))
-	prefixes := make([][]string, len(groups))
 	for i, g := range groups {
-		events[i], prefixes[i] = combine(g)
+		events[i] = combine(g)
 	}
-	assignIDs(events, prefixes, groups, publicationDates(articles))
+	assignIDs(events, groups, publicationDates(articles))
 	sortEvents(events)
 	return timeline.Timeline{Events: events, Articles: sortedArticles(articles)}
 }
@@ -98,7 +95,7 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 	for _, evs := range perArticle {
 		total += len(evs)
 	}
-	b := newIndexBuilder(total)
+	b := newIndexBuilder(total, newCopies(perArticle))
 	cands := make([]*candidate, 0, total)
 	flat := make([]candidate, total) // one allocation, not one per event
 	for i, evs := range perArticle {
@@ -119,15 +116,13 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 // compareCandidates is the canonical order: where the event is told (its
 // sorted mentions, fewer first on a tie), then what it says.
 func compareCandidates(a, b *candidate) int {
-	for k := 0; k < len(a.prefixes) && k < len(b.prefixes); k++ {
-		if c := strings.Compare(a.prefixes[k], b.prefixes[k]); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.ev.Mentions[k].Text, b.ev.Mentions[k].Text); c != 0 {
+	am, bm := a.ev.Mentions, b.ev.Mentions
+	for k := 0; k < len(am) && k < len(bm); k++ {
+		if c := compareMentions(&am[k], &bm[k]); c != 0 {
 			return c
 		}
 	}
-	if c := cmp.Compare(len(a.prefixes), len(b.prefixes)); c != 0 {
+	if c := cmp.Compare(len(am), len(bm)); c != 0 {
 		return c
 	}
 	return strings.Compare(candidateTail(a), candidateTail(b))
@@ -150,97 +145,16 @@ func candidateTail(c *candidate) string {
 // tie-breaks that need a key, see assignIDs): each mention's key (its prefix
 // and text) followed by \x01, then \x02 and candidateTail.
 func writeCandidateKey(b *strings.Builder, c *candidate) {
-	for k, m := range c.ev.Mentions {
-		b.WriteString(c.prefixes[k])
+	var buf []byte
+	for k := range c.ev.Mentions {
+		m := &c.ev.Mentions[k]
+		buf = appendMentionPrefix(buf[:0], m)
+		b.Write(buf)
 		b.WriteString(m.Text)
 		b.WriteByte('\x01')
 	}
 	b.WriteString("\x02")
 	b.WriteString(candidateTail(c))
-}
-
-// mentionKey orders mentions: article, source, sentence offsets, date
-// expression offset, then text.
-func mentionKey(m timeline.Mention) string { return mentionPrefix(m) + m.Text }
-
-// mentionPrefix is mentionKey without the text: separators and fixed-width
-// numbers make comparing prefixes, then texts, the same as comparing keys.
-func mentionPrefix(m timeline.Mention) string {
-	return string(appendMentionPrefix(make([]byte, 0, len(m.Article)+len(m.Source)+4*14), &m))
-}
-
-func appendMentionPrefix(b []byte, m *timeline.Mention) []byte {
-	timex := -1
-	if m.Timex != nil {
-		timex = m.Timex.Start
-	}
-	b = append(b, m.Article...)
-	b = append(b, 0)
-	b = append(b, m.Source...)
-	b = append(b, 0)
-	b = appendPadded(b, m.Sentence.Start)
-	b = append(b, 0)
-	b = appendPadded(b, m.Sentence.End)
-	b = append(b, 0)
-	b = appendPadded(b, timex)
-	return append(b, 0)
-}
-
-// sortedMentions copies, sorts (article, then offset) and de-duplicates mentions.
-func sortedMentions(ms []timeline.Mention) []timeline.Mention {
-	out, _ := sortedMentionsKeyed(ms)
-	return out
-}
-
-// sortedMentionsKeyed is sortedMentions that also returns the mentions'
-// prefixes (each computed once, not at every comparison; texts are compared
-// in place, never copied).
-func sortedMentionsKeyed(ms []timeline.Mention) ([]timeline.Mention, []string) {
-	// All prefixes are spelled into one string, then cut: one allocation.
-	size := 0
-	for i := range ms {
-		size += len(ms[i].Article) + len(ms[i].Source) + 3*14 + 2
-	}
-	buf := make([]byte, 0, size)
-	ends := make([]int, len(ms))
-	for i := range ms {
-		buf = appendMentionPrefix(buf, &ms[i])
-		ends[i] = len(buf)
-	}
-	all := string(buf)
-	prefixes := make([]string, len(ms))
-	from := 0
-	for i, end := range ends {
-		prefixes[i], from = all[from:end], end
-	}
-	if len(ms) == 1 { // nothing to sort or de-duplicate
-		return []timeline.Mention{ms[0]}, prefixes
-	}
-	return sortMentions(ms, prefixes)
-}
-
-// sortMentions returns new slices of ms sorted and de-duplicated by
-// (prefix, text), with their prefixes; prefixes[i] is mentionPrefix(ms[i]).
-// It sorts indices, so the large Mention values are moved once.
-func sortMentions(ms []timeline.Mention, prefixes []string) ([]timeline.Mention, []string) {
-	order := make([]int32, len(ms))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	compare := func(a, b int32) int {
-		if c := strings.Compare(prefixes[a], prefixes[b]); c != 0 {
-			return c
-		}
-		return strings.Compare(ms[a].Text, ms[b].Text)
-	}
-	slices.SortStableFunc(order, compare)
-	order = slices.CompactFunc(order, func(a, b int32) bool { return compare(a, b) == 0 })
-	out := make([]timeline.Mention, len(order))
-	outPrefixes := make([]string, len(order))
-	for i, k := range order {
-		out[i], outPrefixes[i] = ms[k], prefixes[k]
-	}
-	return out, outPrefixes
 }
 
 func internOne[K comparable](w K, interner map[K]int32) int32 {
@@ -264,18 +178,4 @@ func classBitIndex(interner map[string]int32) map[int32]uint32 {
 		bits[internOne("#"+name, interner)] = 1 << uint(i)
 	}
 	return bits
-}
-
-// appendPadded appends n zero-padded to 12 digits (a minus sign first when negative).
-func appendPadded(b []byte, n int) []byte {
-	if n < 0 {
-		b = append(b, '-')
-		n = -n
-	}
-	var digits [20]byte
-	d := strconv.AppendInt(digits[:0], int64(n), 10)
-	for k := len(d); k < 12; k++ {
-		b = append(b, '0')
-	}
-	return append(b, d...)
 }
