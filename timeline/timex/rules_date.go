@@ -354,6 +354,12 @@ func matchDecade(d *doc, i int) (point, int, bool) {
 		p.year, p.yearDig = y/10, 3 // "the 1980's"
 		return p, i + 3, true
 	}
+	if y, ok := d.num(i); ok && d.toks[i].ndig == 4 && y%10 == 0 && (d.punct(i+1, '\'') || d.punct(i+1, '\u2019')) && !d.glued(i+1) && d.glued(i+2) && d.lowerIs(i+2, "s") && (d.mod(i-1, mThe) || d.mod(i-2, mThe)) {
+		// "the late 1980 's": text tokenized with a space before the clitic;
+		// "the" tells a decade from a year's possessive ("1980 's election")
+		p.year, p.yearDig = y/10, 3
+		return p, i + 3, true
+	}
 	if i < d.n() && d.toks[i].kind == tPunct && (d.toks[i].ch == '\'' || d.toks[i].ch == '\u2019') {
 		if y, ok := d.num(i + 1); ok && d.glued(i+1) && d.toks[i+1].ndig == 2 {
 			if d.glued(i+2) && d.lowerIs(i+2, "s") && y%10 == 0 {
