@@ -184,7 +184,7 @@ func (p *site) feedID() string {
 // entryID is stable across rebuilds: the event's absolute URL, or a name-based
 // UUID of its ID when the site has no base URL (an Atom id must be absolute).
 func (p *site) entryID(ev timeline.Event) string {
-	if u := p.eventURL(ev); absolute(u) {
+	if u := p.eventURL(ev); p.absoluteURL(u) {
 		return u
 	}
 	return nameUUID("event:" + ev.ID)

@@ -87,12 +87,14 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if p.Fragments != nil {
 		stamp = stampPlaceholder
 	}
+	var vw veventWriter
 	for _, i := range orderedEvents(tl.Events, false) {
 		ev := &tl.Events[i]
 		write := func(w io.Writer) error {
 			return p.fragment(w, "ics", i, ev, p.host(), func(w io.Writer) error {
-				if vevent := p.vevent(*ev, stamp); vevent != nil {
-					return vevent.SerializeTo(w, &cfg)
+				if vevent := vw.vevent(p, ev, stamp); vevent != nil {
+					_, err := w.Write(vevent)
+					return err
 				}
 				return nil
 			}, p.writeStamped)
@@ -113,31 +115,6 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 		sp.finish()
 	}
 	return nil
-}
-
-// vevent builds one VEVENT, or nil when the event lies outside what the format
-// can write (years 1 to 9999).
-func (p *site) vevent(ev timeline.Event, stamp time.Time) *ics.VEvent {
-	start, end, allDay := icsSpan(ev)
-	if start.Year() < 1 || end.Year() > 9999 {
-		return nil
-	}
-	v := ics.NewEvent(cleanText(ev.ID) + "@" + p.host())
-	v.SetDtStampTime(stamp)
-	if allDay {
-		v.SetAllDayStartAt(start)
-		v.SetAllDayEndAt(end)
-	} else {
-		v.SetStartAt(start)
-		v.SetEndAt(end)
-	}
-	v.SetSummary(oneLine(ev.Title))
-	v.SetDescription(p.icsDescription(ev))
-	if u := p.eventURL(ev); absolute(u) {
-		v.SetURL(u)
-	}
-	v.SetTimeTransparency(ics.TransparencyTransparent)
-	return v
 }
 
 // icsSpan is the interval to write, end exclusive. A date without a time of day

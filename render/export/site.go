@@ -125,12 +125,25 @@ func plainPath(path string) bool {
 			return false
 		}
 	}
-	for _, seg := range strings.Split(strings.TrimSuffix(path, "/"), "/") {
+	for rest := strings.TrimSuffix(path, "/"); ; {
+		seg, after, more := strings.Cut(rest, "/")
 		if seg == "" || seg == "." || seg == ".." {
 			return false
 		}
+		if !more {
+			return true
+		}
+		rest = after
 	}
-	return true
+}
+
+// absoluteURL is absolute for the URLs resolve makes: one that starts with
+// the base URL (an absolute http(s) URL ending in "/") needs no parsing.
+func (p *site) absoluteURL(u string) bool {
+	if p.baseString != "" && strings.HasPrefix(u, p.baseString) {
+		return true
+	}
+	return absolute(u)
 }
 
 // absolute reports whether u is an absolute http(s) URL.

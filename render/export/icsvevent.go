@@ -1,0 +1,113 @@
+package export
+
+import (
+	"time"
+	"unicode/utf8"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// veventWriter writes one VEVENT with the bytes golang-ical's VEvent.SerializeTo
+// gives under icsConfig (the property order of vevent in ics_test.go, TEXT
+// escaping, folding at 75 octets), without the library's per-event property
+// list, parameter maps and string copies: those made the calendar the
+// costliest export (about 7 µs an event against under 1 µs now).
+// TestVEventWriterAsTheLibrary compares the two on hostile and random events.
+type veventWriter struct {
+	line []byte // the property being written, unfolded
+	out  []byte // the VEVENT so far
+}
+
+// vevent returns event ev's VEVENT, or nil when the event lies outside what
+// the format can write (years 1 to 9999). The slice is reused by the next call.
+func (v *veventWriter) vevent(p *site, ev *timeline.Event, stamp time.Time) []byte {
+	start, end, allDay := icsSpan(*ev)
+	if start.Year() < 1 || end.Year() > 9999 {
+		return nil
+	}
+	v.out = append(v.out[:0], "BEGIN:VEVENT\r\n"...)
+	v.text("UID", cleanText(ev.ID)+"@"+p.host())
+	v.time("DTSTAMP", "", stamp.UTC(), icsStampFormat)
+	if allDay {
+		v.time("DTSTART", ";VALUE=DATE", start, "20060102")
+		v.time("DTEND", ";VALUE=DATE", end, "20060102")
+	} else {
+		v.time("DTSTART", "", start.UTC(), icsStampFormat)
+		v.time("DTEND", "", end.UTC(), icsStampFormat)
+	}
+	v.text("SUMMARY", oneLine(ev.Title))
+	v.text("DESCRIPTION", p.icsDescription(*ev))
+	if u := p.eventURL(*ev); p.absoluteURL(u) {
+		v.line = append(append(v.line[:0], "URL:"...), u...) // a URI: not escaped
+		v.fold()
+	}
+	v.text("TRANSP", "TRANSPARENT")
+	v.out = append(v.out, "END:VEVENT\r\n"...)
+	return v.out
+}
+
+func (v *veventWriter) time(name, params string, t time.Time, layout string) {
+	v.line = append(append(append(v.line[:0], name...), params...), ':')
+	v.line = t.AppendFormat(v.line, layout)
+	v.fold()
+}
+
+// text writes a TEXT property: \ ; , and newline escaped as golang-ical's ToText does.
+func (v *veventWriter) text(name, value string) {
+	v.line = append(append(v.line[:0], name...), ':')
+	for i := 0; i < len(value); i++ {
+		switch c := value[i]; c {
+		case '\\', ';', ',':
+			v.line = append(v.line, '\\', c)
+		case '\n':
+			v.line = append(v.line, '\\', 'n')
+		default:
+			v.line = append(v.line, c)
+		}
+	}
+	v.fold()
+}
+
+// fold appends v.line to the VEVENT as BaseProperty.SerializeTo folds it:
+// a first piece of at most 75 octets, then pieces of at most 74 after a
+// space, each cut at the library's word boundary, each line ended by CRLF.
+func (v *veventWriter) fold() {
+	const maxLength = 75
+	r := v.line
+	if len(r) > maxLength {
+		l := foldPoint(maxLength, r)
+		v.out = append(append(v.out, r[:l]...), '\r', '\n')
+		r = r[l:]
+		for len(r) > maxLength-1 {
+			l := foldPoint(maxLength-1, r)
+			v.out = append(append(append(v.out, ' '), r[:l]...), '\r', '\n')
+			r = r[l:]
+		}
+		v.out = append(v.out, ' ')
+	}
+	v.out = append(append(v.out, r...), '\r', '\n')
+}
+
+// foldPoint is golang-ical's trimUT8StringUpTo as a length: the last word
+// boundary (before a space or "<", or after ">") seen up to the first rune
+// that would pass maxLength octets, else as many whole runes as fit.
+func foldPoint(maxLength int, s []byte) int {
+	length, boundary := 0, -1
+	var last rune
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRune(s[i:])
+		if r == ' ' || r == '<' || last == '>' {
+			boundary = i
+		}
+		last = r
+		if length+utf8.RuneLen(r) > maxLength {
+			break
+		}
+		length += utf8.RuneLen(r)
+		i += size
+	}
+	if boundary > 0 {
+		return boundary
+	}
+	return length
+}
