@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/timex"
@@ -51,6 +52,8 @@ type extractor struct {
 	lastTold             *timeline.Event   // the event the last main clause dated, any precision
 	lastToldAt           int               // index of its sentence
 	plans                []*timeline.Event // recent events told in the future in main clauses, latest last
+	low                  string            // the text with its ASCII capitals lower-cased (asciiLower)
+	publisher            string            // the publisher's name, trimmed and lower-cased; "" when none
 }
 
 // sentence is one sentence of the cleaned text.
@@ -76,6 +79,7 @@ func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
 	}
+	x.publisher = strings.ToLower(strings.TrimSpace(a.Meta.Publisher))
 	x.sents = x.splitSentences()
 	x.names = collectNames(x.sents, a.Meta.Publisher, x.scratch)
 	x.newsMonth = x.newsUndated()
@@ -93,6 +97,7 @@ func (x *extractor) splitSentences() []sentence {
 	buf, tx, dates := sc.toks[:0], sc.timexes[:0], sc.inDate[:0]
 	k := 0
 	low := asciiLower(x.a.Text)
+	x.low = low
 	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
 		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
@@ -101,7 +106,8 @@ func (x *extractor) splitSentences() []sentence {
 			quote = false
 		}
 		start := len(buf)
-		buf, quote = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
+		var spaced bool
+		buf, quote, spaced = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
 		s.toks = buf[start:len(buf):len(buf)]
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++
@@ -126,7 +132,10 @@ func (x *extractor) splitSentences() []sentence {
 		if s.tense < 0 && reportsInPast(&s) {
 			s.tense = 1
 		}
-		s.clean = collapseSpace(text)
+		s.clean = text
+		if spaced {
+			s.clean = strings.Join(strings.Fields(text), " ") // collapseSpace, the test done
+		}
 		out = append(out, s)
 		prevEnd = sp.End
 	}
@@ -479,8 +488,25 @@ func hasReportingVerb(s *sentence) bool {
 // toldPublisher reports whether an undated sentence tells what a source told
 // the publisher itself ("... told The Moscow Times"): the article's own news.
 func (x *extractor) toldPublisher(s *sentence) bool {
-	p := strings.TrimSpace(x.a.Meta.Publisher)
-	return p != "" && strings.Contains(strings.ToLower(s.text), strings.ToLower(p))
+	if x.publisher == "" {
+		return false
+	}
+	if isASCII(s.text) {
+		// The article's lower-cased text (asciiLower) is strings.ToLower
+		// of an ASCII sentence, without a copy per question.
+		return strings.Contains(x.low[s.span.Start:s.span.End], x.publisher)
+	}
+	return strings.Contains(strings.ToLower(s.text), x.publisher)
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // mention builds a Mention of sentence s with its date expression t (nil when
@@ -571,21 +597,27 @@ func markDates(s *sentence, inDate []bool) {
 // collapseSpace turns every run of white space into one space and trims the
 // ends; text that needs no change is returned as is, without copying.
 func collapseSpace(s string) string {
-	clean := true
+	if !needsCollapse(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// needsCollapse reports whether s holds a newline, tab or carriage return,
+// two spaces in a row, or a space at either end: the white space
+// collapseSpace changes (other white space it changes only alongside these).
+// tokenizeInto finds the same of a sentence while it reads it.
+func needsCollapse(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c > ' ' {
 			continue // most bytes: one comparison
 		}
 		if c == '\n' || c == '\t' || c == '\r' || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') {
-			clean = false
-			break
+			return true
 		}
 	}
-	if clean {
-		return s
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return false
 }
 
 // speaksOfFuture reports whether a sentence announces something to come.

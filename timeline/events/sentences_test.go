@@ -1,6 +1,7 @@
 package events
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -32,5 +33,24 @@ func TestSplitSentences(t *testing.T) {
 				t.Errorf("SplitSentences(%q)\n got %q\nwant %q", c.text, got, c.want)
 			}
 		})
+	}
+}
+
+// TestTokenizerFindsSpacing checks that the white space tokenizeInto notes
+// on the way is exactly what collapseSpace would change, on random strings
+// of spaces, line ends, tabs, other white space, quotes and letters.
+func TestTokenizerFindsSpacing(t *testing.T) {
+	alphabet := []string{" ", " ", "\n", "\t", "\r", "\v", "\u00a0", "\u2009", "a", "B", "'s", "’", "\"", ".", "-", "é"}
+	r := rand.New(rand.NewPCG(7, 11))
+	for n := 0; n < 20000; n++ {
+		var b strings.Builder
+		for k := r.IntN(12); k > 0; k-- {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		s := b.String()
+		_, _, spaced := tokenizeInto(nil, s, asciiLower(s), false)
+		if spaced != needsCollapse(s) {
+			t.Fatalf("%q: tokenizer says spaced=%v, needsCollapse says %v", s, spaced, needsCollapse(s))
+		}
 	}
 }

@@ -31,16 +31,22 @@ func (t token) capitalised() bool { return t.upper }
 // isUpperRune is unicode.IsUpper with the ASCII case decided inline.
 func isUpperRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'A' <= r && r <= 'Z'
+		return asciiUpper[r]
 	}
-	return unicode.IsUpper(r)
+	return isUpperSlow(r)
 }
+
+// The slow paths of the rune tests are functions of their own, so that the
+// ASCII tests, asked of every byte of a text, are small enough to inline.
+func isUpperSlow(r rune) bool                { return unicode.IsUpper(r) }
+func isWordSlow(r rune) bool                 { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+func decodeRune(s string, i int) (rune, int) { return utf8.DecodeRuneInString(s[i:]) }
 
 // tokenize splits a sentence into words and punctuation. A possessive "'s" is
 // its own token; hyphens, inner periods and inner apostrophes stay in words.
 // quoteOpen tells whether the sentence starts inside a quotation.
 func tokenize(s string, quoteOpen bool) []token {
-	toks, _ := tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
+	toks, _, _ := tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
 	return toks
 }
 
@@ -48,26 +54,41 @@ func tokenize(s string, quoteOpen bool) []token {
 // one backing array instead of growing one slice each. low is s with its ASCII
 // letters lower-cased (asciiLower), so the lower-case form of an ASCII word is
 // a slice of it rather than a new string per token. It also returns whether
-// a quotation is still open at the end of s.
-func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
-	inQuote := quoteOpen
+// a quotation is still open at the end of s, and spaced, whether s holds
+// the white space collapseSpace changes (needsCollapse), found on the way.
+func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuote, spaced bool) {
+	inQuote = quoteOpen
 	for i := 0; i < len(s); {
-		if s[i] == ' ' {
+		c := s[i]
+		if c == ' ' {
+			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
+				spaced = true
+			}
 			i++
 			continue
 		}
-		r, n := runeAt(s, i)
+		r, n := rune(c), 1 // runeAt, written out: the call costs more than ASCII's test
+		if c >= utf8.RuneSelf {
+			r, n = decodeRune(s, i)
+		}
 		switch {
 		case isSpaceRune(r):
+			if c == '\n' || c == '\t' || c == '\r' {
+				spaced = true
+			}
 			i += n
 		case isWordRune(r):
 			j, ascii := i+n, n == 1
 			for j < len(s) {
-				if c := s[j]; c < utf8.RuneSelf && asciiWord[c] {
+				c := s[j]
+				if c < utf8.RuneSelf && asciiWord[c] {
 					j++ // the common case, decided by one table look-up
 					continue
 				}
-				r2, n2 := runeAt(s, j)
+				r2, n2 := rune(c), 1
+				if c >= utf8.RuneSelf {
+					r2, n2 = decodeRune(s, j)
+				}
 				if isWordRune(r2) {
 					j += n2
 					ascii = ascii && n2 == 1
@@ -89,7 +110,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
 			}
 			// Only a word can start with a capital: an upper-case rune is a
 			// letter, so the other tokens keep upper false.
-			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote, upper: isUpperRune(r), cls: classOf(lw)})
+			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote, upper: c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r), cls: classOf(lw)})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote, cls: possessiveClass})
@@ -106,18 +127,18 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) ([]token, bool) {
 			i += n
 		}
 	}
-	return toks, inQuote
+	return toks, inQuote, spaced
 }
 
 // possessiveClass is the classes of "'s" (a present verb and an auxiliary).
 var possessiveClass = classOf("'s")
 
 // runeAt decodes the rune at s[i], without the decoder's call for ASCII.
-func runeAt(s string, i int) (rune, int) {
-	if c := s[i]; c < utf8.RuneSelf {
-		return rune(c), 1
+func runeAt(s string, i int) (r rune, n int) {
+	if r = rune(s[i]); r < utf8.RuneSelf {
+		return r, 1
 	}
-	return utf8.DecodeRuneInString(s[i:])
+	return decodeRune(s, i)
 }
 
 // asciiLower lower-cases the ASCII letters of s and leaves every other byte
@@ -153,13 +174,21 @@ func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
 		return asciiWord[r]
 	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
+	return isWordSlow(r)
 }
 
 // asciiWord marks the ASCII letters and digits.
 var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	for c := range t {
 		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
+
+// asciiUpper marks the ASCII capitals.
+var asciiUpper = func() (t [utf8.RuneSelf]bool) {
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
 	}
 	return t
 }()
