@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -111,18 +112,29 @@ func (e *exportSplices) Written(file string, index []byte, st export.SpliceStats
 	if strings.ContainsAny(file, `/\`) || e.fs.MkdirAll(e.dir, 0o755) != nil {
 		return
 	}
-	var b bytes.Buffer
-	b.Grow(len(indexHeader) + len(e.version) + 40 + len(index))
-	b.WriteString(indexHeader)
-	b.WriteString(e.version + "\n")
-	b.WriteString(statsLine(st) + "\n")
-	b.Write(index)
 	tmp := e.indexPath(file) + ".tmp"
-	if afero.WriteFile(e.fs, tmp, b.Bytes(), 0o644) != nil {
+	if e.writeIndex(tmp, index, st) != nil {
 		_ = e.fs.Remove(tmp)
 		return
 	}
 	_ = e.fs.Rename(tmp, e.indexPath(file))
+}
+
+// writeIndex writes the header and the index without joining them (an index
+// of 100,000 events is a few megabytes).
+func (e *exportSplices) writeIndex(name string, index []byte, st export.SpliceStats) error {
+	f, err := e.fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(f, indexHeader+e.version+"\n"+statsLine(st)+"\n")
+	if err == nil {
+		_, err = f.Write(index)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func statsLine(st export.SpliceStats) string {

@@ -214,18 +214,22 @@ func (p *site) atomSummary(ev timeline.Event) string {
 
 // sourcesHTML is the "Sources: a; b" paragraph of a feed entry or slide, or "".
 func (p *site) sourcesHTML(ev timeline.Event) string {
+	var b strings.Builder
+	p.writeSourcesHTML(&b, ev)
+	return b.String()
+}
+
+func (p *site) writeSourcesHTML(b *strings.Builder, ev timeline.Event) {
 	srcs := p.sources(ev)
 	if len(srcs) == 0 {
-		return ""
+		return
 	}
-	var b strings.Builder
 	b.WriteString("<p>Sources: ")
 	for i, src := range srcs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(htmlLink(src.URL, src.Title))
+		writeLink(b, src.URL, src.Title)
 	}
 	b.WriteString("</p>")
-	return b.String()
 }

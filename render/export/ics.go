@@ -57,7 +57,7 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
-	sp := p.newSplicer(w, "events.ics", []byte("\r\nDTSTAMP:"+p.feedUpdated().UTC().Format(icsStampFormat)+"\r\n"))
+	sp := p.newSplicer(w, "events.ics", []byte("\r\nDTSTAMP:"+p.feedUpdated().UTC().Format(icsStampFormat)+"\r\n"), len(tl.Events))
 	defer sp.close()
 	if sp != nil {
 		w = sp

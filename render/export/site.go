@@ -2,10 +2,11 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -262,12 +263,17 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 			out = append(out, i)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &events[out[i]], &events[out[j]]
+	// A stable sort by start and ID is a sort by start, ID and position; the
+	// timeline mostly comes in date order, which pdqsort walks quickly.
+	slices.SortFunc(out, func(i, j int) int {
+		a, b := &events[i], &events[j]
 		if c := a.Start.Compare(b.Start); c != 0 {
-			return c < 0
+			return c
 		}
-		return a.ID < b.ID
+		if c := strings.Compare(a.ID, b.ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
 	})
 	return out
 }

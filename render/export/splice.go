@@ -3,10 +3,12 @@ package export
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"io"
+	"slices"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -82,11 +84,12 @@ type splicer struct {
 // stamp is the file's build stamp line as it appears in each fragment (nil:
 // the fragments hold none); a fragment copied from a file written with
 // another stamp gets this one.
-func (p *site) newSplicer(w io.Writer, file string, stamp []byte) *splicer {
+func (p *site) newSplicer(w io.Writer, file string, stamp []byte, fragments int) *splicer {
 	if p.Splices == nil {
 		return nil
 	}
-	sp := &splicer{file: file, out: w, store: p.Splices, stamp: stamp}
+	sp := &splicer{file: file, out: w, store: p.Splices, stamp: stamp,
+		idx: make([]byte, 0, fragments*recordSize+len(spliceFormat)+len(file)+len(stamp)+64)}
 	if prev, size, index, ok := p.Splices.Previous(file); ok {
 		sp.prev = prev
 		sp.old = decodeIndex(file, index, prev, size)
@@ -161,7 +164,7 @@ func (sp *splicer) copyOld(key [16]byte) (ok bool, err error) {
 	if sp.old == nil {
 		return false, nil
 	}
-	j, found := sp.old.byKey[key]
+	j, found := sp.old.find(key)
 	if !found {
 		return false, nil
 	}
@@ -198,19 +201,21 @@ func (sp *splicer) finish() {
 	sp.store.Written(sp.file, sp.encodeIndex(), sp.stats)
 }
 
-// encodeIndex lays the index out as: format, file name, stamp line, offset of
-// the first fragment, fragment count, the fixed-size records, file size, the
-// file's CRC-32C, and a CRC-32C of all that.
+// encodeIndex appends to the records, in place (no copy of a
+// 100,000-record index), a trailer: format, file name, stamp line, offset of
+// the first fragment, fragment count, file size, the file's CRC-32C, the
+// trailer's length; then a CRC-32C of everything before.
 func (sp *splicer) encodeIndex() []byte {
-	b := make([]byte, 0, len(spliceFormat)+len(sp.file)+len(sp.stamp)+40+len(sp.idx))
+	b := sp.idx
+	start := len(b)
 	b = append(b, spliceFormat...)
 	b = appendString(b, sp.file)
 	b = appendString(b, string(sp.stamp))
 	b = binary.AppendUvarint(b, uint64(sp.head))
 	b = binary.AppendUvarint(b, uint64(sp.count))
-	b = append(b, sp.idx...)
 	b = binary.AppendUvarint(b, uint64(sp.n))
 	b = binary.LittleEndian.AppendUint32(b, sp.fileCRC)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(b)-start))
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
@@ -225,11 +230,18 @@ type oldFile struct {
 	size    int64
 	fileCRC uint32
 	stamp   []byte
-	recs    []byte  // the index's records
-	offs    []int64 // offset of each fragment in r
-	byKey   map[[16]byte]int32
+	recs    []byte        // the index's records
+	offs    []int64       // offset of each fragment in r
+	next    int           // the record after the last one found
+	byKey   []keyRef      // sorted, made on the first record not found in order
 	rd      *bufio.Reader // reads r sequentially from pos
 	pos     int64
+}
+
+// keyRef finds a record by the first 8 bytes of its digest.
+type keyRef struct {
+	prefix uint64
+	j      int32
 }
 
 var errIndex = errors.New("malformed splice index")
@@ -265,38 +277,65 @@ func fileCRC(r io.ReaderAt, size int64) (uint32, error) {
 }
 
 func parseIndex(file string, b []byte, size int64) (*oldFile, error) {
-	if len(b) < len(spliceFormat)+4 || string(b[:len(spliceFormat)]) != spliceFormat {
+	if len(b) < 8 || crc32.Checksum(b[:len(b)-4], castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return nil, errIndex
 	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+	b = b[:len(b)-4]
+	n := int(binary.LittleEndian.Uint32(b[len(b)-4:]))
+	b = b[:len(b)-4]
+	if n > len(b) || n < len(spliceFormat) || string(b[len(b)-n:][:len(spliceFormat)]) != spliceFormat {
 		return nil, errIndex
 	}
-	rd := indexReader{b: body[len(spliceFormat):]}
+	recs, trailer := b[:len(b)-n], b[len(b)-n+len(spliceFormat):]
+	rd := indexReader{b: trailer}
 	name, stamp := rd.str(), rd.str()
-	head, count := rd.uvarint(), rd.uvarint()
-	if rd.err != nil || name != file || count > uint64(len(rd.b))/recordSize {
+	head, count, total := rd.uvarint(), rd.uvarint(), rd.uvarint()
+	if rd.err != nil || name != file || len(rd.b) != 4 || len(recs)%recordSize != 0 ||
+		count != uint64(len(recs)/recordSize) || int64(total) != size {
 		return nil, errIndex
 	}
-	old := &oldFile{stamp: []byte(stamp), recs: rd.b[:count*recordSize], size: size,
-		offs: make([]int64, count), byKey: make(map[[16]byte]int32, count)}
-	rd.b = rd.b[count*recordSize:]
-	if total := rd.uvarint(); rd.err != nil || len(rd.b) != 4 || int64(total) != size {
-		return nil, errIndex
-	}
-	old.fileCRC = binary.LittleEndian.Uint32(rd.b)
+	old := &oldFile{stamp: []byte(stamp), recs: recs, size: size, offs: make([]int64, count),
+		fileCRC: binary.LittleEndian.Uint32(rd.b)}
 	off := int64(head)
 	for j := range old.offs {
-		rec := old.recs[j*recordSize:]
 		old.offs[j] = off
-		off += int64(binary.LittleEndian.Uint32(rec[16:]))
-		old.byKey[[16]byte(rec[:16])] = int32(j)
+		off += int64(binary.LittleEndian.Uint32(recs[j*recordSize+16:]))
 	}
 	if off > size {
 		return nil, errIndex
 	}
 	return old, nil
 }
+
+// find returns the record with this digest. An incremental build meets the
+// old fragments mostly in their order, so the records just after the last
+// one found are tried first; the others are searched by digest.
+func (o *oldFile) find(key [16]byte) (int, bool) {
+	for j := o.next; j < min(len(o.offs), o.next+4); j++ {
+		if o.key(j) == key {
+			o.next = j + 1
+			return j, true
+		}
+	}
+	if o.byKey == nil {
+		o.byKey = make([]keyRef, len(o.offs))
+		for j := range o.byKey {
+			o.byKey[j] = keyRef{binary.BigEndian.Uint64(o.recs[j*recordSize:]), int32(j)}
+		}
+		slices.SortFunc(o.byKey, func(a, b keyRef) int { return cmp.Compare(a.prefix, b.prefix) })
+	}
+	prefix := binary.BigEndian.Uint64(key[:8])
+	i, _ := slices.BinarySearchFunc(o.byKey, prefix, func(r keyRef, p uint64) int { return cmp.Compare(r.prefix, p) })
+	for ; i < len(o.byKey) && o.byKey[i].prefix == prefix; i++ {
+		if j := int(o.byKey[i].j); o.key(j) == key {
+			o.next = j + 1
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+func (o *oldFile) key(j int) [16]byte { return [16]byte(o.recs[j*recordSize:]) }
 
 func (o *oldFile) crc(j int) uint32 {
 	return binary.LittleEndian.Uint32(o.recs[j*recordSize+20:])

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math/rand"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -223,7 +224,7 @@ func TestSpliceSurvivesDamage(t *testing.T) {
 				changed[len(good)/2] ^= 0x20
 				store.files[e.file] = changed
 				forged := bytes.Clone(index)
-				binary.LittleEndian.PutUint32(forged[len(forged)-8:], crc32.Checksum(changed, castagnoli))
+				binary.LittleEndian.PutUint32(forged[len(forged)-12:], crc32.Checksum(changed, castagnoli))
 				binary.LittleEndian.PutUint32(forged[len(forged)-4:], crc32.Checksum(forged[:len(forged)-4], castagnoli))
 				store.indexes[e.file] = forged
 			},
@@ -316,4 +317,33 @@ func firstDiff(got, want []byte) string {
 	from := max(0, i-60)
 	return fmt.Sprintf("at byte %d (sizes %d, %d):\ngot  %q\nwant %q", i, len(got), len(want),
 		got[from:min(len(got), i+60)], want[from:min(len(want), i+60)])
+}
+
+// TestFindOldRecords: records are found in order, out of order and after
+// gaps, and a digest the index lacks is not found, even one that shares its
+// first eight bytes with a record.
+func TestFindOldRecords(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	const n = 500
+	old := &oldFile{recs: make([]byte, n*recordSize), offs: make([]int64, n)}
+	for j := 0; j < n; j++ {
+		r.Read(old.recs[j*recordSize : j*recordSize+16])
+		if j%50 == 1 { // same prefix as the record before
+			copy(old.recs[j*recordSize:j*recordSize+8], old.recs[(j-1)*recordSize:])
+		}
+	}
+	order := r.Perm(n)
+	copy(order[:200], slices.Sorted(slices.Values(order[:200]))) // a run in file order, then random
+	for _, j := range order {
+		if got, ok := old.find(old.key(j)); !ok || got != j {
+			t.Fatalf("record %d: found %d, %v", j, got, ok)
+		}
+	}
+	for k := 0; k < 100; k++ {
+		missing := old.key(r.Intn(n))
+		missing[8+r.Intn(8)] ^= 1
+		if j, ok := old.find(missing); ok {
+			t.Fatalf("a digest not in the index found record %d", j)
+		}
+	}
 }
