@@ -134,13 +134,16 @@ func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
 		values = append(values, v)
 	}
 	sort.Strings(values)
-	dates := make([]timeline.Date, len(values))
+	spans := make([]span, len(values)) // compared as numbers, not time.Time values
+	lengths := make([]time.Duration, len(values))
+	sameSpan := map[span][]int32{}
 	byYear := map[int][]int32{} // value indices
 	var long []int32
 	for k, v := range values {
 		d := byValue[v]
-		dates[k] = d
-		if d.End.Sub(d.Start) > 370*24*time.Hour {
+		spans[k], lengths[k] = spanOf(d), d.End.Sub(d.Start)
+		sameSpan[spans[k]] = append(sameSpan[spans[k]], int32(k))
+		if lengths[k] > 370*24*time.Hour {
 			long = append(long, int32(k))
 			continue
 		}
@@ -148,13 +151,19 @@ func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
 			byYear[y] = append(byYear[y], int32(k))
 		}
 	}
+	// Longest first: a value containing another is longer or has the same
+	// span, so each value scans only the longer values of its years (and
+	// those of its own span), not all the days of a year.
+	for _, us := range byYear {
+		slices.SortFunc(us, func(a, b int32) int { return cmp.Compare(lengths[b], lengths[a]) })
+	}
 	out := make(map[string][]string, len(values))
 	seen := make([]int, len(values)) // seen[u] == k+1: u already listed for value k
 	for k, v := range values {
-		d := dates[k]
+		d := byValue[v]
 		var us []string
 		consider := func(u int32) {
-			if int(u) == k || seen[u] == k+1 || !isAncestor(dates[u], d) {
+			if int(u) == k || seen[u] == k+1 || !isAncestor(spans[u], spans[k], values[u], v) {
 				return
 			}
 			seen[u] = k + 1
@@ -162,8 +171,14 @@ func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
 		}
 		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
 			for _, u := range byYear[y] {
+				if lengths[u] <= lengths[k] {
+					break
+				}
 				consider(u)
 			}
+		}
+		for _, u := range sameSpan[spans[k]] {
+			consider(u)
 		}
 		for _, u := range long {
 			consider(u)
@@ -176,13 +191,14 @@ func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
 	return out
 }
 
-// isAncestor: u contains d, and is strictly longer or (same span) has the smaller value.
-func isAncestor(u, d timeline.Date) bool {
-	if !u.Contains(d) {
+// isAncestor: u (whose value is uValue) contains d, and is strictly longer
+// or (same span) has the smaller value.
+func isAncestor(u, d span, uValue, dValue string) bool {
+	if !u.contains(d) {
 		return false
 	}
-	if u.Start.Equal(d.Start) && u.End.Equal(d.End) {
-		return u.Value < d.Value
+	if u.from == d.from && u.to == d.to {
+		return uValue < dValue
 	}
 	return true
 }

@@ -47,8 +47,7 @@ func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.
 		events[i] = combine(g)
 	}
 	assignIDs(events, groups, publicationDates(articles))
-	sortEvents(events)
-	return timeline.Timeline{Events: events, Articles: sortedArticles(articles)}
+	return timeline.Timeline{Events: sortedByKey(events), Articles: sortedArticles(articles)}
 }
 
 func sortedArticles(articles []timeline.Article) []timeline.Article {
@@ -72,16 +71,47 @@ func publicationDates(articles []timeline.Article) map[string]time.Time {
 
 // sortEvents orders by Start, then Title, then ID (the model's documented order).
 func sortEvents(events []timeline.Event) {
-	sort.Slice(events, func(i, j int) bool {
-		a, b := events[i], events[j]
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c < 0
+	sort.Slice(events, func(i, j int) bool { return compareEvents(&events[i], &events[j]) < 0 })
+}
+
+// compareEvents is the timeline's order: Start, then Title, then ID.
+func compareEvents(a, b *timeline.Event) int {
+	if c := a.Start.Compare(b.Start); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Title, b.Title); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// sortedByKey sorts merged events in sortEvents' order and returns them. Their IDs are
+// unique, so the order is total and any sort gives sortEvents' result; this
+// one sorts indices, so each large Event value is moved once.
+func sortedByKey(events []timeline.Event) []timeline.Event {
+	order := make([]int32, len(events))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int { return compareEvents(&events[i], &events[j]) })
+	// Move events[order[k]] to k in place, one cycle of the permutation at
+	// a time (each visited place marked by order[j] = j).
+	for k := range order {
+		if order[k] == int32(k) {
+			continue
 		}
-		if a.Title != b.Title {
-			return a.Title < b.Title
+		held, j := events[k], k
+		for {
+			next := int(order[j])
+			order[j] = int32(j)
+			if next == k {
+				events[j] = held
+				break
+			}
+			events[j], j = events[next], next
 		}
-		return a.ID < b.ID
-	})
+	}
+	return events
 }
 
 // SortEvents sorts events in the timeline's order; overrides use it after editing.
