@@ -18,6 +18,12 @@
 // SortSitemap(urls) then WriteSitemap(w, sorted) for one <urlset> of at most
 // SitemapMaxURLs (50,000) URLs, WriteSitemapIndex(w, files) for a <sitemapindex>.
 //
+// Incremental rewrites: with Site.Splices (a SpliceStore) set, events.ics,
+// events.csv and timeline.json copy the fragments (VEVENT, row, slide) of
+// unchanged events from the previously published copy of the file, guided by
+// an index the store keeps, and render only the others; the bytes are those
+// of a full render (see SpliceStore).
+//
 // URLs: EventURL and ArticleURL return paths relative to the site root (nil means
 // "events/ID/" and "articles/SLUG/"). When Site.BaseURL is set every URL in the
 // output is resolved against it and is absolute; when it is empty the URLs stay
@@ -55,8 +61,10 @@
 //     mixing a time and a day becomes all-day. DTSTAMP is Site.Updated (derived
 //     from content). SUMMARY = title; DESCRIPTION = date as written, first sentence,
 //     sources; URL only when absolute (BaseURL set). TRANSP:TRANSPARENT (history does
-//     not make anyone busy). Folding at 75 octets and TEXT escaping by
-//     github.com/arran4/golang-ical; control characters other than newline and tab
+//     not make anyone busy). Folding at 75 octets and TEXT escaping as
+//     github.com/arran4/golang-ical serialises them (the calendar's header is the
+//     library's; each VEVENT is written by veventWriter, tested byte-identical to
+//     the library's serialisation); control characters other than newline and tab
 //     are removed first.
 //   - CSV: header id,date,start,end,precision,title,sources,url; CRLF line ends;
 //     date is the TIMEX3 value ("2018/2020" for a range), start and end the first and
@@ -86,5 +94,7 @@
 // Tests: go test ./render/export/ (hand-made timeline with every precision and
 // hostile text; ICS round-trips through the library's parser, Atom and sitemap
 // through encoding/xml, CSV through encoding/csv); FuzzExportText checks every
-// format parses back for any title; BenchmarkExports10k prints ms per export.
+// format parses back for any title; TestSpliceEqualsFullRender compares spliced
+// and full renders over random edit sequences; BenchmarkExports10k prints CPU
+// and wall ms per export, full and spliced.
 package export
