@@ -62,10 +62,10 @@ func splitSentencesInto(out []timeline.Span, text string) []timeline.Span {
 		}
 		start = end
 	}
+	ends := endFinder{text: text, next: [4]int{-1, -1, -1, -1}}
 	for i := 0; i < len(text); {
-		if !sentenceByte[text[i]] {
-			i++ // most bytes: one table look-up
-			continue
+		if i = ends.from(i); i == len(text) {
+			break
 		}
 		c := text[i]
 		if c == '\n' && paragraphBreak(text, i) {
@@ -150,8 +150,33 @@ func putScratch(sc *scratch) {
 	scratchPool.Put(sc)
 }
 
-// sentenceByte marks the bytes that may end a sentence or a paragraph.
-var sentenceByte = [256]bool{'\n': true, '.': true, '!': true, '?': true}
+// endBytes are the bytes that may end a sentence or a paragraph.
+var endBytes = [4]byte{'\n', '.', '!', '?'}
+
+// endFinder finds the next byte of text that may end a sentence. It keeps
+// the next position of each such byte, found by the strings package's
+// vectorised IndexByte, and searches again only past the ones passed: a
+// sentence's bytes are then skipped many at a time rather than one by one.
+type endFinder struct {
+	text string
+	next [len(endBytes)]int // position of each end byte at or after the last search; len(text) when none; -1 before the first
+}
+
+// from returns the position of the first end byte at or after i, or
+// len(text) when there is none.
+func (f *endFinder) from(i int) int {
+	first := len(f.text)
+	for k, c := range endBytes {
+		if f.next[k] < i {
+			f.next[k] = len(f.text)
+			if j := strings.IndexByte(f.text[i:], c); j >= 0 {
+				f.next[k] = i + j
+			}
+		}
+		first = min(first, f.next[k])
+	}
+	return first
+}
 
 // paragraphBreak reports whether the newline at i starts a blank line.
 func paragraphBreak(text string, i int) bool {
