@@ -25,7 +25,7 @@ func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	// groups only grow, so while both members still have those roots the
 	// groups stay incompatible, and the many edges between two large groups
 	// that were refused once are refused without comparing them all again.
-	refused := map[uint64]uint64{} // packed roots -> packed members
+	refused := newTable[uint64](64) // packed roots -> packed members
 	edges.each(func(i, j int32) {
 		ri, rj := g.root[i], g.root[j]
 		if ri == rj {
@@ -33,13 +33,13 @@ func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 		}
 		lo, hi := min(ri, rj), max(ri, rj)
 		key := packPair(lo, hi)
-		if w, ok := refused[key]; ok {
+		if w, ok := refused.get(key); ok {
 			if a, b := unpackPair(w); g.root[a] == lo && g.root[b] == hi {
 				return
 			}
 		}
 		if a, b, ok := g.compatible(x, lo, hi); !ok {
-			refused[key] = packPair(a, b)
+			refused.put(key, packPair(a, b))
 			return
 		}
 		g.join(ri, rj)

@@ -66,9 +66,10 @@ type indexBuilder struct {
 	dateIDs   map[string]int32
 	spans     map[dateKey]int32
 	dates     []span
-	sentences map[sentenceRef]int32
-	pcs       []pairCand // input order; sets index chunks[where[k]]
-	chunks    [][]int32  // scratch arena
+	sentences *table[int32]         // packed sentenceRef -> ID
+	oddRefs   map[sentenceRef]int32 // refs whose start does not pack (IDs -1, -2, ...)
+	pcs       []pairCand            // input order; sets index chunks[where[k]]
+	chunks    [][]int32             // scratch arena
 	where     []int32
 	size      int // IDs in the scratch arena
 	// Reused buffers.
@@ -94,7 +95,8 @@ func newIndexBuilder(n int, copies copies) *indexBuilder {
 		sources:      map[string]int32{},
 		dateIDs:      map[string]int32{},
 		spans:        map[dateKey]int32{},
-		sentences:    make(map[sentenceRef]int32, n),
+		sentences:    newTable[int32](n),
+		oddRefs:      map[sentenceRef]int32{},
 		pcs:          make([]pairCand, 0, n),
 		where:        make([]int32, 0, n),
 		lastSourceID: -1,
@@ -116,7 +118,7 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	for k := range ev.Mentions {
 		m := &ev.Mentions[k]
 		src := b.sourceID(m.Source)
-		sent = append(sent, internOne(sentenceRef{src, m.Sentence.Start}, b.sentences))
+		sent = append(sent, b.sentenceID(sentenceRef{src, m.Sentence.Start}))
 		if k == 0 {
 			pc.source = src
 		} else if src != pc.source {
@@ -166,6 +168,25 @@ func (b *indexBuilder) stemSets(ev timeline.Event) (uint32, []int32, []int32) {
 type sentenceRef struct {
 	source int32
 	start  int
+}
+
+// sentenceID interns a sentence: IDs are only compared for equality.
+func (b *indexBuilder) sentenceID(ref sentenceRef) int32 {
+	if ref.start < 0 || ref.start >= 1<<32-1 { // does not pack into 32 bits
+		id, ok := b.oddRefs[ref]
+		if !ok {
+			id = -int32(len(b.oddRefs)) - 1
+			b.oddRefs[ref] = id
+		}
+		return id
+	}
+	key := uint64(uint32(ref.source))<<32 | uint64(ref.start)
+	id, ok := b.sentences.get(key)
+	if !ok {
+		id = int32(b.sentences.used)
+		b.sentences.put(key, id)
+	}
+	return id
 }
 
 // sourceID interns a source path; a candidate's mentions mostly share one.
