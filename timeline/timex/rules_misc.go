@@ -101,7 +101,10 @@ var quarterRule = &rule{
 			if d.dash(k) && d.glued(k) {
 				k++
 			}
-			if u, plural := d.unit(k); !plural && (u == uQuarter || u == uHalf) {
+			if u, plural := d.unit(k + 1); part == 1 && d.is(k, cNumWord) && d.toks[k].val == 2 && plural && u == uQuarter && d.mod(k+2, mOf) {
+				// "the first two quarters of 1990" is the year's first half
+				part, unit, j = 1, uHalf, k+2
+			} else if u, plural := d.unit(k); !plural && (u == uQuarter || u == uHalf) {
 				if k > j+1 && d.mod(i, mThe) {
 					i++ // "the third-quarter results": an adjective; "the" belongs to the noun
 				}
