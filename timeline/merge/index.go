@@ -76,6 +76,8 @@ type indexBuilder struct {
 	work, title, sent []int32
 	lastSource        string
 	lastSourceID      int32
+	lastStart         dateKey  // the last start date interned
+	lastStartIDs      [2]int32 // its value and span IDs ({-1, -1} before the first)
 }
 
 // dateKey identifies a date span (value included, so distinct values stay distinct).
@@ -100,14 +102,17 @@ func newIndexBuilder(n int, copies copies) *indexBuilder {
 		pcs:          make([]pairCand, 0, n),
 		where:        make([]int32, 0, n),
 		lastSourceID: -1,
+		lastStartIDs: [2]int32{-1, -1},
 	}
 }
 
-// add fills c from ev (extracted from art) and records its pair data.
-func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article) {
-	ev.Mentions = b.copies.sortedMentions(ev.Mentions)
-	ev.Entities = b.copies.entities(ev.Entities)
-	c.ev, c.article, c.lead, c.pub = ev, art.Slug, ev.Lead, art.Meta.Date
+// add fills c from in (extracted from art) and records its pair data.
+func (b *indexBuilder) add(c *candidate, in *timeline.Event, art *timeline.Article) {
+	c.ev = *in
+	ev := &c.ev
+	ev.Mentions = b.copies.sortedMentions(in.Mentions)
+	ev.Entities = b.copies.entities(in.Entities)
+	c.article, c.lead, c.pub = art.Slug, ev.Lead, art.Meta.Date
 	if c.article == "" && len(ev.Mentions) > 0 {
 		c.article = ev.Mentions[0].Article
 	}
@@ -130,8 +135,7 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	c.classes = pc.classes
 	b.sent = sent
 	pc.article = internOne(c.article, b.articles)
-	pc.dateID = internOne(ev.Start.Value, b.dateIDs)
-	pc.start = b.span(ev.Start)
+	pc.dateID, pc.start = b.startDate(&ev.Start)
 	if ev.End != nil {
 		pc.end = b.span(*ev.End)
 	}
@@ -139,9 +143,22 @@ func (b *indexBuilder) add(c *candidate, ev timeline.Event, art timeline.Article
 	c.pair = int32(len(b.pcs) - 1)
 }
 
+// startDate interns a start date's value and span. An article's events
+// share a few dates, so the last date's IDs are kept and reused when the
+// next date is the same.
+func (b *indexBuilder) startDate(d *timeline.Date) (valueID, spanID int32) {
+	s := spanOf(*d)
+	if b.lastStart.value == d.Value && b.lastStart.span == s && b.lastStartIDs[1] >= 0 {
+		return b.lastStartIDs[0], b.lastStartIDs[1]
+	}
+	valueID, spanID = internOne(d.Value, b.dateIDs), b.span(*d)
+	b.lastStart, b.lastStartIDs = dateKey{d.Value, s}, [2]int32{valueID, spanID}
+	return valueID, spanID
+}
+
 // stemSets computes ev's event classes, title stems and context stems (in
 // the builder's reused buffers).
-func (b *indexBuilder) stemSets(ev timeline.Event) (uint32, []int32, []int32) {
+func (b *indexBuilder) stemSets(ev *timeline.Event) (uint32, []int32, []int32) {
 	var classes uint32
 	ctx := b.st.appendIDs(ev.Title, b.work[:0])
 	title := b.title[:0]

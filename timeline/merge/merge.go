@@ -128,14 +128,15 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 	b := newIndexBuilder(total, newCopies(perArticle))
 	cands := make([]*candidate, 0, total)
 	flat := make([]candidate, total) // one allocation, not one per event
+	var none timeline.Article // for events beyond the articles given
 	for i, evs := range perArticle {
-		var art timeline.Article
+		art := &none
 		if i < len(articles) {
-			art = articles[i]
+			art = &articles[i]
 		}
-		for _, ev := range evs {
+		for k := range evs {
 			c := &flat[len(cands)]
-			b.add(c, ev, art)
+			b.add(c, &evs[k], art)
 			cands = append(cands, c)
 		}
 	}

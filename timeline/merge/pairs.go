@@ -2,6 +2,7 @@ package merge
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -166,7 +167,7 @@ func scoredPairs(x *pairIndex) *edgeList {
 // integers gives compareEdges order far faster than comparing edges, at half
 // the memory.
 type edgeList struct {
-	bucketOf map[float64]int32
+	bucketOf *table[int32] // math.Float64bits(score) -> bucket (scores are never -0 or NaN)
 	scores   []float64
 	chunks   [][][]uint64 // per bucket, fixed-size chunks: no copy as they grow
 	sizes    []int
@@ -178,13 +179,13 @@ type edgeList struct {
 const edgeChunk = 1 << 12
 
 func (l *edgeList) add(e edge) {
-	k, ok := l.bucketOf[e.score]
+	if l.bucketOf == nil {
+		l.bucketOf = newTable[int32](64)
+	}
+	k, ok := l.bucketOf.get(math.Float64bits(e.score))
 	if !ok {
-		if l.bucketOf == nil {
-			l.bucketOf = map[float64]int32{}
-		}
 		k = int32(len(l.scores))
-		l.bucketOf[e.score] = k
+		l.bucketOf.put(math.Float64bits(e.score), k)
 		l.scores = append(l.scores, e.score)
 		l.chunks = append(l.chunks, nil)
 		l.sizes = append(l.sizes, 0)

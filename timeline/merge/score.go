@@ -49,14 +49,15 @@ const (
 
 // score rates how likely a and b tell the same happening, in [0, 1.3]; pairs are joined highest first.
 func (x *pairIndex) score(a, b *pairCand) float64 {
-	if x.nearIdentical(a, b) {
+	titles := dice(x.title(a), x.title(b)) // computed once for both uses below
+	if a.classes == b.classes && a.nTitle >= 2 && b.nTitle >= 2 && titles >= NearIdentical { // nearIdentical
 		return 1 + weightContext*dice(x.context(a), x.context(b)) // context ranks rival near-identical pairs
 	}
 	shared := a.classes&b.classes != 0
 	if a.classes != 0 && b.classes != 0 && !shared {
 		return 0 // "war" and "capture" on compatible dates are still two happenings
 	}
-	s := weightTitle*dice(x.title(a), x.title(b)) + weightContext*dice(x.context(a), x.context(b))
+	s := weightTitle*titles + weightContext*dice(x.context(a), x.context(b))
 	if shared && !x.namesConflict(a, b) {
 		s += weightClass
 		if a.article == b.article {
