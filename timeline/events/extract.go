@@ -236,7 +236,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 func (x *extractor) sinceEvent(s *sentence) *timeline.Event {
 	for i := range s.toks {
 		tk := &s.toks[i]
-		if tk.quoted || tk.lower() != "since" || i+2 >= len(s.toks) {
+		if tk.quoted || !tk.is(cDatePrep) || tk.lower() != "since" || i+2 >= len(s.toks) {
 			continue
 		}
 		det, noun := s.toks[i+1], s.toks[i+2]

@@ -80,11 +80,13 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 		case isWordRune(r):
 			j, ascii := i+n, n == 1
 			for j < len(s) {
-				c := s[j]
-				if c < utf8.RuneSelf && asciiWord[c] {
-					j++ // the common case, decided by one table look-up
-					continue
+				for j < len(s) && wordByte[s[j]] {
+					j++ // the common case: ASCII letters and digits, one table look-up each
 				}
+				if j == len(s) {
+					break
+				}
+				c := s[j]
 				r2, n2 := rune(c), 1
 				if c >= utf8.RuneSelf {
 					r2, n2 = decodeRune(s, j)
@@ -176,6 +178,14 @@ func isWordRune(r rune) bool {
 	}
 	return isWordSlow(r)
 }
+
+// wordByte marks the bytes that are ASCII letters and digits.
+var wordByte = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = asciiWord[c]
+	}
+	return t
+}()
 
 // asciiWord marks the ASCII letters and digits.
 var asciiWord = func() (t [utf8.RuneSelf]bool) {
