@@ -225,7 +225,7 @@ func tenseOf(d *doc, k int) int {
 	if (inSet(toFuture, w) && d.mod(k+1, mTo)) || (d.lowerIs(k, "as") && k > 1 && (d.lowerIs(k-1, "soon") || d.lowerIs(k-1, "early")) && d.lowerIs(k-2, "as")) {
 		return 1
 	}
-	past := inSet(pastWords, w) ||
+	past := inSet(pastWords, w) || (inSet(samePast, w) && participleSlot(d, k)) ||
 		// a regular past: "-ed", but not "succeed" or "United", nor an
 		// adjective ("a still unspecified date", "its revised plan")
 		(len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known && !adjectiveSlot(d, k))
@@ -285,3 +285,26 @@ func monthAbbrev(w string) bool {
 	}
 	return len(w) <= 4
 }
+
+// samePast are verbs whose past and present forms are one word. After a noun
+// and before "on", "in" or "at" they are a past participle ("its record high
+// set on Aug. 6", "the plant shut in March"); elsewhere they tell no tense.
+var samePast = map[string]bool{"set": true, "hit": true, "put": true, "cut": true, "shut": true}
+
+func participleSlot(d *doc, k int) bool {
+	if !(d.mod(k+1, mOn) || d.mod(k+1, mIn) || d.lowerIs(k+1, "at")) {
+		return false
+	}
+	if k == 0 {
+		return false
+	}
+	prev := &d.toks[k-1]
+	return prev.kind == tWord && !prev.known && !inSet(notSubject, d.textOf(k-1))
+}
+
+// notSubject are words after which a verb is not a participle: "to set",
+// "will set", "they set", "is set".
+var notSubject = map[string]bool{"to": true, "will": true, "would": true, "can": true, "could": true, "may": true,
+	"might": true, "must": true, "should": true, "shall": true, "do": true, "does": true, "not": true, "they": true,
+	"we": true, "you": true, "i": true, "is": true, "are": true, "be": true, "been": true, "being": true, "was": true,
+	"were": true, "has": true, "have": true, "had": true}
