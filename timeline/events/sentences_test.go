@@ -54,3 +54,29 @@ func TestTokenizerFindsSpacing(t *testing.T) {
 		}
 	}
 }
+
+// TestASCIILowerAgreesWithABytewiseLoop checks the eight-bytes-at-a-time
+// lower-casing against the plain loop, on random strings over every byte.
+func TestASCIILowerAgreesWithABytewiseLoop(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for n := 0; n < 50000; n++ {
+		b := make([]byte, r.IntN(40))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+			if r.IntN(2) == 0 {
+				const edges = "AZaz@[`{ \xc3\x80\xff"
+				b[i] = edges[r.IntN(len(edges))]
+			}
+		}
+		want := make([]byte, len(b))
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			want[i] = c
+		}
+		if got := asciiLower(string(b)); got != string(want) {
+			t.Fatalf("asciiLower(%q) = %q, want %q", b, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"encoding/binary"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -155,6 +156,14 @@ func asciiLower(s string) string {
 		return s
 	}
 	b := []byte(s) // one copy, then the capitals are changed in place
+	// Eight bytes at a time: the bytes of the word holding a capital get
+	// their lower-case bit, with the same test for all eight (capitalMask).
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		if m := capitalMask(w); m != 0 {
+			binary.LittleEndian.PutUint64(b[i:], w|m>>2)
+		}
+	}
 	for ; i < len(b); i++ {
 		if c := b[i]; 'A' <= c && c <= 'Z' {
 			b[i] = c + 'a' - 'A'
@@ -162,6 +171,17 @@ func asciiLower(s string) string {
 	}
 	// b is not written again, so it may back a string, as in strings.Builder.
 	return unsafe.String(&b[0], len(b))
+}
+
+// capitalMask returns the top bit (0x80) of every byte of w that is an
+// ASCII capital, 'A' to 'Z'. On the low seven bits of each byte (so no sum
+// carries into the next byte), adding 0x80-'A' sets the top bit from 'A' up
+// and adding 0x80-'Z'-1 from past 'Z': the bytes where the two differ are
+// capitals, unless the byte was not ASCII at all.
+func capitalMask(w uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	low := w &^ high
+	return ((low + (0x80-'A')*ones) ^ (low + (0x80-'Z'-1)*ones)) &^ w & high
 }
 
 // isSpaceRune is unicode.IsSpace with the ASCII case decided inline.
