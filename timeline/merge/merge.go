@@ -128,7 +128,8 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 	b := newIndexBuilder(total, newCopies(perArticle))
 	cands := make([]*candidate, 0, total)
 	flat := make([]candidate, total) // one allocation, not one per event
-	var none timeline.Article // for events beyond the articles given
+	// Events beyond the articles given belong to no article.
+	var none timeline.Article
 	for i, evs := range perArticle {
 		art := &none
 		if i < len(articles) {

@@ -49,8 +49,9 @@ const (
 
 // score rates how likely a and b tell the same happening, in [0, 1.3]; pairs are joined highest first.
 func (x *pairIndex) score(a, b *pairCand) float64 {
-	titles := dice(x.title(a), x.title(b)) // computed once for both uses below
-	if a.classes == b.classes && a.nTitle >= 2 && b.nTitle >= 2 && titles >= NearIdentical { // nearIdentical
+	// The title Dice, computed once for nearIdentical's test and the score.
+	titles := dice(x.title(a), x.title(b))
+	if a.classes == b.classes && a.nTitle >= 2 && b.nTitle >= 2 && titles >= NearIdentical {
 		return 1 + weightContext*dice(x.context(a), x.context(b)) // context ranks rival near-identical pairs
 	}
 	shared := a.classes&b.classes != 0
