@@ -263,7 +263,7 @@ func decodeIndex(file string, index []byte, r io.ReaderAt, size int64) *oldFile 
 
 // fileCRC reads the whole file: the copies come from it, in the page cache.
 func fileCRC(r io.ReaderAt, size int64) (uint32, error) {
-	buf := make([]byte, min(size, 1<<20))
+	buf := make([]byte, min(size, 64<<10))
 	var sum uint32
 	for off := int64(0); off < size; {
 		n, err := r.ReadAt(buf[:min(int64(len(buf)), size-off)], off)
@@ -348,7 +348,7 @@ func (o *oldFile) read(j int, scratch *[]byte) ([]byte, error) {
 	if o.rd == nil || o.pos != o.offs[j] {
 		sec := io.NewSectionReader(o.r, o.offs[j], o.size-o.offs[j])
 		if o.rd == nil {
-			o.rd = bufio.NewReaderSize(sec, 256<<10)
+			o.rd = bufio.NewReaderSize(sec, 64<<10)
 		} else {
 			o.rd.Reset(sec)
 		}
