@@ -63,7 +63,8 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 		out.Raw(",")
 	}
 	out.Raw(`"events":[`)
-	used := map[string]bool{"timeline-title": true}
+	used := make(map[string]bool, len(tl.Events)+1)
+	used["timeline-title"] = true
 	for n, i := range orderedEvents(tl.Events, false) {
 		ev := &tl.Events[i]
 		sep := ""
@@ -237,6 +238,9 @@ func parts(d timeline.Date, t time.Time) *tljsDate {
 
 // tljsSlug reduces an ID to TimelineJS's slug alphabet so TimelineJS keeps it as is.
 func tljsSlug(id string) string {
+	if isSlug(id) {
+		return id // most IDs already are: no copy
+	}
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(id) {
@@ -249,6 +253,24 @@ func tljsSlug(id string) string {
 		}
 	}
 	return strings.Trim(b.String(), "-")
+}
+
+// isSlug reports whether tljsSlug would return s unchanged: lower-case
+// letters and digits in runs joined by single dashes.
+func isSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func uniqueSlug(slug string, used map[string]bool) string {

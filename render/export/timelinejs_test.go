@@ -181,3 +181,40 @@ func TestTimelineJSDeterministic(t *testing.T) {
 		t.Error("output depends on input order")
 	}
 }
+
+// TestSlugShortcut: isSlug accepts exactly the IDs tljsSlug leaves unchanged.
+func TestSlugShortcut(t *testing.T) {
+	parts := []string{"a", "z", "0", "9", "-", "--", "A", "_", " ", "é", ".", ""}
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		if isSlug(s) {
+			if got := tljsSlug(s); got != s {
+				t.Errorf("isSlug(%q) but tljsSlug gives %q", s, got)
+			}
+		} else if s != "" && tljsSlugSlow(s) == s {
+			t.Errorf("tljsSlug(%q) is unchanged but isSlug says no", s)
+		}
+		if depth < 4 {
+			for _, p := range parts {
+				walk(s+p, depth+1)
+			}
+		}
+	}
+	walk("", 0)
+}
+
+// tljsSlugSlow is tljsSlug without its shortcut.
+func tljsSlugSlow(id string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(id) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
