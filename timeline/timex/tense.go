@@ -1,7 +1,5 @@
 package timex
 
-import "strings"
-
 // Tense: which way an underspecified date points ("on Wednesday" in "said on
 // Wednesday" is the last one, in "will meet on Wednesday" the next one).
 
@@ -163,7 +161,7 @@ func sentenceEndAt(d *doc, k int) bool {
 	if t.ch == '.' && k > 0 && d.toks[k-1].kind == tWord && len(d.textOf(k-1)) <= 2 {
 		return false // "U.S.", "a.m."
 	}
-	if t.ch == '.' && k > 0 && d.is(k-1, cMonth) && monthAbbrev(d.textOf(k-1)) {
+	if t.ch == '.' && k > 0 && d.is(k-1, cMonth) && isAbbrevMonth(d, k-1) {
 		return false // "Sept. 30", but "results in mid-November." ends its sentence
 	}
 	return k+1 >= d.n() || d.toks[k+1].gap != gNone
@@ -276,21 +274,13 @@ func sinceBefore(d *doc, i int) bool {
 	return false
 }
 
-// monthAbbrev reports whether a month word is a shortened name that takes a
-// period ("Sept.", "Nov."), not a full one that a period after ends a sentence.
-func monthAbbrev(w string) bool {
-	switch strings.ToLower(w) {
-	case "may", "june", "july":
-		return false
-	}
-	return len(w) <= 4
-}
-
-// samePast are verbs whose past and present forms are one word. After a noun
-// and before "on", "in" or "at" they are a past participle ("its record high
-// set on Aug. 6", "the plant shut in March"); elsewhere they tell no tense.
+// samePast are verbs whose past and present forms are one word: they tell a
+// tense only as a participle (see participleSlot).
 var samePast = map[string]bool{"set": true, "hit": true, "put": true, "cut": true, "shut": true}
 
+// participleSlot reports whether the word at k stands between a noun and
+// "on", "in" or "at", where a samePast verb is a past participle ("its record
+// high set on Aug. 6", "the plant shut in March").
 func participleSlot(d *doc, k int) bool {
 	if !(d.mod(k+1, mOn) || d.mod(k+1, mIn) || d.lowerIs(k+1, "at")) {
 		return false
