@@ -59,7 +59,7 @@ func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 // scratch arena; finish lays them out in date order.
 type indexBuilder struct {
 	st        *stemmer
-	classBits map[int32]uint32
+	classBits []uint32 // stem ID -> its event class bit, 0 for other stems
 	copies    copies
 	articles  map[string]int32
 	sources   map[string]int32
@@ -76,6 +76,8 @@ type indexBuilder struct {
 	work, title, sent []int32
 	lastSource        string
 	lastSourceID      int32
+	lastText          string   // the last mention sentence stemmed
+	lastTextIDs       []int32  // its stem IDs (nil before the first)
 	lastStart         dateKey  // the last start date interned
 	lastStartIDs      [2]int32 // its value and span IDs ({-1, -1} before the first)
 }
@@ -88,7 +90,13 @@ type dateKey struct {
 
 func newIndexBuilder(n int, copies copies) *indexBuilder {
 	interner := map[string]int32{}
-	classBits := classBitIndex(interner)
+	var classBits []uint32
+	for id, bit := range classBitIndex(interner) {
+		for int(id) >= len(classBits) {
+			classBits = append(classBits, 0)
+		}
+		classBits[id] = bit
+	}
 	return &indexBuilder{
 		st:           newStemmer(interner),
 		classBits:    classBits,
@@ -163,15 +171,23 @@ func (b *indexBuilder) stemSets(ev *timeline.Event) (uint32, []int32, []int32) {
 	ctx := b.st.appendIDs(ev.Title, b.work[:0])
 	title := b.title[:0]
 	for _, s := range ctx {
-		if bit, ok := b.classBits[s]; ok {
-			classes |= bit
+		if int(s) < len(b.classBits) && b.classBits[s] != 0 {
+			classes |= b.classBits[s]
 		} else {
 			title = append(title, s)
 		}
 	}
 	title = sortedSet(title)
-	for _, m := range ev.Mentions {
-		ctx = b.st.appendIDs(m.Text, ctx)
+	for k := range ev.Mentions {
+		// Events told by one sentence come one after the other: the
+		// last sentence's stems are kept and reused.
+		if text := ev.Mentions[k].Text; text == b.lastText && b.lastTextIDs != nil {
+			ctx = append(ctx, b.lastTextIDs...)
+		} else {
+			from := len(ctx)
+			ctx = b.st.appendIDs(text, ctx)
+			b.lastText, b.lastTextIDs = text, append(b.lastTextIDs[:0], ctx[from:]...)
+		}
 	}
 	for _, e := range ev.Entities {
 		ctx = b.st.appendIDs(e.Name, ctx)
