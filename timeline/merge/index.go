@@ -76,10 +76,11 @@ type indexBuilder struct {
 	work, title, sent []int32
 	lastSource        string
 	lastSourceID      int32
-	lastText          string   // the last mention sentence stemmed
-	lastTextIDs       []int32  // its stem IDs (nil before the first)
-	lastStart         dateKey  // the last start date interned
-	lastStartIDs      [2]int32 // its value and span IDs ({-1, -1} before the first)
+	lastText          string               // the last mention sentence stemmed
+	lastTextIDs       []int32              // its stem IDs (nil before the first)
+	startIDs          map[dateKey][2]int32 // start dates seen: value and span IDs
+	lastStart         dateKey              // the last start date interned
+	lastStartIDs      [2]int32             // its value and span IDs ({-1, -1} before the first)
 }
 
 // dateKey identifies a date span (value included, so distinct values stay distinct).
@@ -110,6 +111,7 @@ func newIndexBuilder(n int, copies copies) *indexBuilder {
 		pcs:          make([]pairCand, 0, n),
 		where:        make([]int32, 0, n),
 		lastSourceID: -1,
+		startIDs:     map[dateKey][2]int32{},
 		lastStartIDs: [2]int32{-1, -1},
 	}
 }
@@ -159,9 +161,14 @@ func (b *indexBuilder) startDate(d *timeline.Date) (valueID, spanID int32) {
 	if b.lastStart.value == d.Value && b.lastStart.span == s && b.lastStartIDs[1] >= 0 {
 		return b.lastStartIDs[0], b.lastStartIDs[1]
 	}
-	valueID, spanID = internOne(d.Value, b.dateIDs), b.span(*d)
-	b.lastStart, b.lastStartIDs = dateKey{d.Value, s}, [2]int32{valueID, spanID}
-	return valueID, spanID
+	k := dateKey{d.Value, s}
+	ids, ok := b.startIDs[k]
+	if !ok {
+		ids = [2]int32{internOne(d.Value, b.dateIDs), b.span(*d)}
+		b.startIDs[k] = ids
+	}
+	b.lastStart, b.lastStartIDs = k, ids
+	return ids[0], ids[1]
 }
 
 // stemSets computes ev's event classes, title stems and context stems (in
