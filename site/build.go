@@ -234,13 +234,15 @@ func (b *builder) publish(pages []Page) {
 	b.lap("clean")
 	results := w.writeAll(pages, ioWorkers(o.Workers), o.Workers, newProgress(o.Progress, "render", len(pages)))
 	b.lap("write")
-	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]string, len(pages))}
+	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]string, len(pages)),
+		order: make([]string, 0, len(pages))}
 	for i, r := range results {
 		if r.err != nil {
 			b.fail(r.err)
 			continue
 		}
 		next.Pages[pages[i].Path] = r.key
+		next.order = append(next.order, pages[i].Path)
 		if r.reused {
 			b.sum.Reused++
 		} else {

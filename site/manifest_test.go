@@ -12,7 +12,7 @@ func TestManifestCodecRoundTripsAndRefusesDamage(t *testing.T) {
 	}
 	m.Pages["index.html"] = ""
 	m.seal()
-	data := encodeManifest(m, m.sorted)
+	data := encodeManifest(m, m.order)
 	got, err := decodeManifest(data)
 	if err != nil {
 		t.Fatal(err)
