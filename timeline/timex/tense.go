@@ -84,14 +84,6 @@ func donePast(d *doc, at, i int) bool {
 	if at < 0 || at >= i || i-at > 12 || d.toks[at].kind != tWord || inSet(notDone, d.textOf(at)) {
 		return false
 	}
-	for k := at - 1; k >= 0 && at-k <= 12 && !sentenceEndAt(d, k); k-- {
-		if t := tenseOf(d, k); t != 0 {
-			if t > 0 {
-				return false // "will redeem its preferred shares on Oct. 31": an adjective, not the verb
-			}
-			break
-		}
-	}
 	if inSet(determiners, d.textOf(i-1)) {
 		return false // "gave no reason for the Jan. 14 deadline": the date names a thing
 	}
@@ -100,6 +92,12 @@ func donePast(d *doc, at, i int) bool {
 		infinitive := d.mod(k, mTo) && !inSet(determiners, d.textOf(k+1)) && d.toks[k+1].kind == tWord
 		if t.kind == tPunct || infinitive || d.lowerIs(k, "that") || d.lowerIs(k, "would") {
 			return false
+		}
+	}
+	for k := at - 1; k >= 0 && at-k <= 12 && !sentenceEndAt(d, k); k-- {
+		if t := tenseOf(d, k); t != 0 {
+			// "will redeem its preferred shares on Oct. 31": an adjective, not the verb
+			return t < 0
 		}
 	}
 	return true
@@ -223,7 +221,7 @@ func tenseOf(d *doc, k int) int {
 	if (inSet(toFuture, w) && d.mod(k+1, mTo)) || (d.lowerIs(k, "as") && k > 1 && (d.lowerIs(k-1, "soon") || d.lowerIs(k-1, "early")) && d.lowerIs(k-2, "as")) {
 		return 1
 	}
-	past := inSet(pastWords, w) || (inSet(samePast, w) && participleSlot(d, k)) ||
+	past := inSet(pastWords, w) || (len(w) <= 4 && inSet(samePast, w) && participleSlot(d, k)) ||
 		// a regular past: "-ed", but not "succeed" or "United", nor an
 		// adjective ("a still unspecified date", "its revised plan")
 		(len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known && !adjectiveSlot(d, k))
