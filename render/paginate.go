@@ -431,7 +431,10 @@ func (s *site) rowKey(k *keyWriter, i int) {
 	}
 }
 
-// shardKey hashes a search shard: its events' IDs and sentences.
+// shardKey hashes a search shard: its events' digests, which cover the IDs
+// and sentences it holds (and more, so a shard may be rewritten with the same
+// bytes when an event's title changes; its page changes then anyway). The
+// sentences were hashed a second time here before.
 func (s *site) shardKey(l *listing) string {
 	k := s.keys
 	k.reset()
@@ -439,12 +442,7 @@ func (s *site) shardKey(l *listing) string {
 	k.str("search")
 	k.list(len(l.events))
 	for _, e := range l.events {
-		ev := &s.tl.Events[e]
-		k.str(ev.ID)
-		k.list(len(ev.Mentions))
-		for _, m := range ev.Mentions {
-			k.str(m.Text)
-		}
+		k.bytes(s.eventDigests[e][:])
 	}
 	return k.sum()
 }
