@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -63,6 +62,7 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 		out.Raw(",")
 	}
 	out.Raw(`"events":[`)
+	var buf []byte // one slide's bytes, reused
 	used := make(map[string]bool, len(tl.Events)+1)
 	used["timeline-title"] = true
 	for n, i := range orderedEvents(tl.Events, false) {
@@ -80,15 +80,13 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 				return out.Err()
 			}
 			return p.fragment(dst, "tljs", i, ev, id, func(dst io.Writer) error {
-				if p.Fragments == nil { // straight into the stream
-					slide := p.tljsSlide(*ev, id)
-					out.Value(&slide)
-					return out.Err()
+				slide := p.tljsSlide(*ev, id)
+				if p.Fragments != nil { // the cache keeps the bytes: a slice of their own
+					_, err := dst.Write(appendSlide(nil, &slide))
+					return err
 				}
-				data, err := json.Marshal(p.tljsSlide(*ev, id))
-				if err == nil {
-					_, err = dst.Write(data)
-				}
+				buf = appendSlide(buf[:0], &slide)
+				_, err := dst.Write(buf)
 				return err
 			}, nil)
 		}

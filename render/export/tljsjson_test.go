@@ -1,0 +1,55 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand"
+	"strings"
+	"testing"
+)
+
+// TestAppendSlideAsMarshal: appendSlide writes what json.Marshal writes, on
+// random slides (every optional field present or not) whose strings mix
+// every ASCII byte, invalid UTF-8, multi-byte runes and U+2028/U+2029.
+func TestAppendSlideAsMarshal(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	pieces := []string{"\u2028", "\u2029", "é", "日本", "\U0001F600", "\xff", "\xe2\x80", "\xed\xa0\x80", "<p>", "&amp;", `"q"`, `\`, "plain text "}
+	for c := 0; c < 128; c++ {
+		pieces = append(pieces, string(rune(c)))
+	}
+	text := func() string {
+		var b strings.Builder
+		for k := r.Intn(12); k > 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		return b.String()
+	}
+	num := func() *int {
+		if r.Intn(2) == 0 {
+			return nil
+		}
+		v := r.Intn(20000) - 10000
+		return &v
+	}
+	date := func() *tljsDate {
+		if r.Intn(3) == 0 {
+			return nil
+		}
+		return &tljsDate{Year: r.Intn(20000) - 10000, Month: num(), Day: num(), Hour: num(), Minute: num(), Second: num()}
+	}
+	var buf []byte
+	for n := 0; n < 20000; n++ {
+		s := tljsSlide{StartDate: date(), EndDate: date(), Text: tljsText{Headline: text(), Text: text()}, UniqueID: text()}
+		if r.Intn(2) == 0 {
+			s.DisplayDate = text()
+		}
+		want, err := json.Marshal(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf = appendSlide(buf[:0], &s)
+		if !bytes.Equal(buf, want) {
+			t.Fatalf("slide %d:\n%s", n, firstDiff(buf, want))
+		}
+	}
+}
