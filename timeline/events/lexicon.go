@@ -135,8 +135,9 @@ var monthsAndDays = set("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 // front: a word the filter rejects is surely in no list, so the many words of
 // a text that are listed nowhere (most names, most words) cost a
 // multiplication and a bit test. A word the filter lets through is found in
-// an open-addressing table of the listed words, hashed with FNV-1a: words
-// are short, and this costs a fraction of a Go map's look-up.
+// an open-addressing table of the listed words. Most words are at most eight
+// bytes long: those are packed into an integer, hashed and compared as one,
+// with no string comparison; longer ones are hashed with FNV-1a.
 type classTable struct {
 	classes map[string]uint32 // the lists' words, as built (tests read it)
 	filter  [filterBits / 64]uint64
@@ -145,8 +146,10 @@ type classTable struct {
 }
 
 type classSlot struct {
-	word  string // "" for an empty slot
+	key   uint64 // the word packed (packWord), when it has at most eight bytes
+	n     uint32 // the word's length; 0 for an empty slot
 	class uint32
+	word  string
 }
 
 // filterBits sizes the filter: a few hundred words set about 2% of its bits.
@@ -170,11 +173,15 @@ func newClassTable(classes map[string]uint32) *classTable {
 		}
 		h := filterSlot(w)
 		t.filter[h/64] |= 1 << (h % 64)
-		i := wordHash(w) & t.mask
-		for t.slots[i].word != "" {
-			i = (i + 1) & t.mask
+		sl := classSlot{n: uint32(len(w)), class: classes[w], word: w}
+		i := wordHash(w)
+		if len(w) <= 8 {
+			sl.key = packWord(w)
+			i = packedHash(sl.key, len(w))
 		}
-		t.slots[i] = classSlot{w, classes[w]}
+		for i &= t.mask; t.slots[i].n != 0; i = (i + 1) & t.mask {
+		}
+		t.slots[i] = sl
 	}
 	return t
 }
@@ -194,6 +201,21 @@ func wordHash(w string) uint32 {
 	return h
 }
 
+// packWord packs the bytes of a word of at most eight bytes into an integer,
+// the first byte lowest. With its length it identifies the word.
+func packWord(w string) uint64 {
+	var k uint64
+	for i := len(w) - 1; i >= 0; i-- {
+		k = k<<8 | uint64(w[i])
+	}
+	return k
+}
+
+// packedHash hashes a packed word and its length.
+func packedHash(k uint64, n int) uint32 {
+	return uint32(((k ^ uint64(n)<<59) * 0x9E3779B97F4A7C15) >> 32)
+}
+
 // get returns the classes of w, 0 when it is in no list.
 func (t *classTable) get(w string) uint32 {
 	if w == "" {
@@ -202,12 +224,26 @@ func (t *classTable) get(w string) uint32 {
 	if h := filterSlot(w); t.filter[h/64]&(1<<(h%64)) == 0 {
 		return 0
 	}
+	n := uint32(len(w))
+	if n <= 8 {
+		k := packWord(w)
+		for i := packedHash(k, len(w)) & t.mask; ; i = (i + 1) & t.mask {
+			sl := &t.slots[i]
+			if sl.n == 0 {
+				return 0
+			}
+			if sl.key == k && sl.n == n {
+				return sl.class
+			}
+		}
+	}
 	for i := wordHash(w) & t.mask; ; i = (i + 1) & t.mask {
-		switch sl := &t.slots[i]; sl.word {
-		case w:
-			return sl.class
-		case "":
+		sl := &t.slots[i]
+		if sl.n == 0 {
 			return 0
+		}
+		if sl.n == n && sl.word == w {
+			return sl.class
 		}
 	}
 }
