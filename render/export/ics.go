@@ -135,20 +135,3 @@ func icsSpan(ev timeline.Event) (start, end time.Time, allDay bool) {
 	}
 	return start, end, true
 }
-
-// icsDescription is the date as the site shows it, the first sentence, the
-// sources and the event page; the library escapes and folds it.
-func (p *site) icsDescription(ev timeline.Event) string {
-	lines := []string{displayEvent(ev)}
-	if sentence := firstSentence(ev); sentence != "" {
-		lines = append(lines, oneLine(sentence))
-	}
-	for _, src := range p.sources(ev) {
-		line := "Source: " + oneLine(src.Title)
-		if src.URL != "" {
-			line += " <" + src.URL + ">"
-		}
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
-}

@@ -36,7 +36,7 @@ func (v *veventWriter) vevent(p *site, ev *timeline.Event, stamp time.Time) []by
 		v.time("DTEND", "", end.UTC(), icsStampFormat)
 	}
 	v.text("SUMMARY", oneLine(ev.Title))
-	v.text("DESCRIPTION", p.icsDescription(*ev))
+	v.description(p, ev)
 	if u := p.eventURL(*ev); p.absoluteURL(u) {
 		v.line = append(append(v.line[:0], "URL:"...), u...) // a URI: not escaped
 		v.fold()
@@ -52,9 +52,37 @@ func (v *veventWriter) time(name, params string, t time.Time, layout string) {
 	v.fold()
 }
 
+// description writes icsDescription's text (the date as the site shows it,
+// the first sentence, the sources) piece by piece: escaping the pieces and
+// the newlines between them is escaping the joined text.
+func (v *veventWriter) description(p *site, ev *timeline.Event) {
+	v.line = append(v.line[:0], "DESCRIPTION:"...)
+	v.escape(displayEvent(*ev))
+	if sentence := firstSentence(*ev); sentence != "" {
+		v.escape("\n")
+		v.escape(oneLine(sentence))
+	}
+	for _, src := range p.sources(*ev) {
+		v.escape("\nSource: ")
+		v.escape(oneLine(src.Title))
+		if src.URL != "" {
+			v.escape(" <")
+			v.escape(src.URL)
+			v.escape(">")
+		}
+	}
+	v.fold()
+}
+
 // text writes a TEXT property: \ ; , and newline escaped as golang-ical's ToText does.
 func (v *veventWriter) text(name, value string) {
 	v.line = append(append(v.line[:0], name...), ':')
+	v.escape(value)
+	v.fold()
+}
+
+// escape appends TEXT-escaped value to the property being written.
+func (v *veventWriter) escape(value string) {
 	for i := 0; i < len(value); i++ {
 		switch c := value[i]; c {
 		case '\\', ';', ',':
@@ -65,7 +93,6 @@ func (v *veventWriter) text(name, value string) {
 			v.line = append(v.line, c)
 		}
 	}
-	v.fold()
 }
 
 // fold appends v.line to the VEVENT as BaseProperty.SerializeTo folds it:

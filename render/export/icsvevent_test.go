@@ -123,3 +123,21 @@ func TestFoldPointAsTheLibrary(t *testing.T) {
 		}
 	}
 }
+
+// icsDescription is how the VEVENT's description was built before
+// veventWriter.description: the date as the site shows it, the first sentence, the
+// sources and the event page; the library escapes and folds it.
+func (p *site) icsDescription(ev timeline.Event) string {
+	lines := []string{displayEvent(ev)}
+	if sentence := firstSentence(ev); sentence != "" {
+		lines = append(lines, oneLine(sentence))
+	}
+	for _, src := range p.sources(ev) {
+		line := "Source: " + oneLine(src.Title)
+		if src.URL != "" {
+			line += " <" + src.URL + ">"
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -139,10 +139,14 @@ func plainPath(path string) bool {
 }
 
 // absoluteURL is absolute for the URLs resolve makes: one that starts with
-// the base URL (an absolute http(s) URL ending in "/") needs no parsing.
+// the base URL (an absolute http(s) URL ending in "/"), or has no colon and
+// so no scheme, needs no parsing.
 func (p *site) absoluteURL(u string) bool {
 	if p.baseString != "" && strings.HasPrefix(u, p.baseString) {
 		return true
+	}
+	if !strings.Contains(u, ":") {
+		return false // no scheme: a site without a base URL has only these
 	}
 	return absolute(u)
 }
