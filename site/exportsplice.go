@@ -48,20 +48,9 @@ func newExportSplices(fs afero.Fs, o Options) *exportSplices {
 // splicedPlan is the default Plan stage with the build's store in the render
 // settings (Build installs it when Stages.Plan is left to the default).
 func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error) {
-	cfg, err := render.LoadConfig(fs, contentDir)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Splices = newExportSplices(fs, b.opts)
-	planned, err := render.Plan(tl, cfg)
-	if err != nil {
-		return nil, err
-	}
-	pages := make([]Page, len(planned))
-	for i, p := range planned {
-		pages[i] = Page{Path: p.Path, Key: p.Key, Render: p.Render}
-	}
-	return pages, nil
+	return planPagesWith(fs, contentDir, tl, func(cfg *render.Config) {
+		cfg.Splices = newExportSplices(fs, b.opts)
+	})
 }
 
 func (e *exportSplices) indexPath(file string) string { return filepath.Join(e.dir, file+".idx") }

@@ -66,9 +66,18 @@ func applyOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) []err
 
 // planPages reads the site settings and lists the pages.
 func planPages(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error) {
+	return planPagesWith(fs, contentDir, tl, nil)
+}
+
+// planPagesWith is planPages with configure, when not nil, applied to the
+// settings before planning (the build's export splice store, say).
+func planPagesWith(fs afero.Fs, contentDir string, tl timeline.Timeline, configure func(*render.Config)) ([]Page, error) {
 	cfg, err := render.LoadConfig(fs, contentDir)
 	if err != nil {
 		return nil, err
+	}
+	if configure != nil {
+		configure(&cfg)
 	}
 	planned, err := render.Plan(tl, cfg)
 	if err != nil {
