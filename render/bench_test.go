@@ -155,24 +155,11 @@ func withNewArticle(tb testing.TB, tl timeline.Timeline) timeline.Timeline {
 
 // BenchmarkIncremental10k is render's share of an editor's rebuild after one
 // new article on a 10,000-event site: plan, then render only the pages whose
-// Key changed. It reports the CPU time, the pages and the bytes re-rendered,
-// without and with a fragment cache warmed by the previous build.
+// Key changed. It reports the CPU time, the pages and the bytes re-rendered
+// (the whole-file exports in full: no SpliceStore is set).
 func BenchmarkIncremental10k(b *testing.B) {
-	for _, warm := range []bool{false, true} {
-		name := "no-fragments"
-		if warm {
-			name = "fragments"
-		}
-		b.Run(name, func(b *testing.B) { benchIncremental(b, warm) })
-	}
-}
-
-func benchIncremental(b *testing.B, warm bool) {
 	base := synthetic(b, 10000)
 	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
-	if warm {
-		cfg.Fragments = &memFragments{}
-	}
 	old, err := Plan(base, cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -180,11 +167,6 @@ func benchIncremental(b *testing.B, warm bool) {
 	keys := make(map[string]string, len(old))
 	for _, p := range old {
 		keys[p.Path] = p.Key
-		if warm && !strings.Contains(p.Path, "/") { // the site-wide files fill the cache
-			if err := p.Render(io.Discard); err != nil {
-				b.Fatal(err)
-			}
-		}
 	}
 	tl := withNewArticle(b, base)
 	var changed int

@@ -29,22 +29,13 @@ type Config struct {
 	Language    string // BCP 47 language of the content; "en" when unset
 	Description string // one-line description for <meta name="description"> and exports
 
-	// Fragments, when set, keeps each event's part of the whole-file exports
-	// (events.ics, events.csv, timeline.json) between builds, so a rebuild
-	// renders only the events that changed and splices the rest; see
-	// FragmentCache for the key format and the concurrency it must allow.
+	// Splices, when set, gives the whole-file exports (events.ics,
+	// events.csv, timeline.json) the previously published copy of their file
+	// to copy unchanged events from, so a rebuild renders only the events
+	// that changed and splices the rest (see export.SpliceStore).
 	// Not a setting: it never changes a byte of the output or a page Key.
-	Fragments FragmentCache `json:"-"`
-	// Splices, when set, gives the whole-file exports the previously
-	// published copy of their file to copy unchanged events from (see
-	// export.SpliceStore). Not a setting either: output and Keys are the same.
 	Splices export.SpliceStore `json:"-"`
 }
-
-// FragmentCache keeps byte fragments of the export files between builds:
-// Get and Put are called concurrently, keys are "<export>/<48 hex digits>"
-// and equal keys always mean equal bytes (details on export.FragmentCache).
-type FragmentCache = export.FragmentCache
 
 // settings is the YAML shape of the site settings.
 type settings struct {

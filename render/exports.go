@@ -24,7 +24,6 @@ func (s *site) exportSite() export.Site {
 		Description: s.cfg.Description,
 		EventURL:    func(ev timeline.Event) string { return s.pageURL("events/" + ev.ID + "/index.html") },
 		ArticleURL:  func(a timeline.Article) string { return s.pageURL("articles/" + a.Slug + "/index.html") },
-		Fragments:   s.cfg.Fragments,
 		Splices:     s.cfg.Splices,
 		EventDigest: func(i int) []byte { return s.eventDigests[i][:] },
 	}

@@ -33,28 +33,17 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	if err := w.Write(csvHeader); err != nil {
 		return fmt.Errorf("events.csv: %w", err)
 	}
-	if p.Fragments != nil || sp != nil {
+	if sp != nil {
 		w.Flush() // the header; the rows go to out one by one
 	}
 	for _, i := range orderedEvents(tl.Events, true) {
 		ev := &tl.Events[i]
-		write := func(dst io.Writer) error {
-			return p.fragment(dst, "csv", i, ev, "", func(dst io.Writer) error {
-				if p.Fragments == nil { // rows go through the one writer
-					if err := w.Write(safeCells(p.csvRow(*ev))); err != nil || sp == nil {
-						return err
-					}
-					w.Flush() // a spliced fragment ends with its row
-					return w.Error()
-				}
-				row := csv.NewWriter(dst)
-				row.UseCRLF = true
-				if err := row.Write(safeCells(p.csvRow(*ev))); err != nil {
-					return err
-				}
-				row.Flush()
-				return row.Error()
-			}, nil)
+		write := func(io.Writer) error { // rows go through the one writer
+			if err := w.Write(safeCells(p.csvRow(*ev))); err != nil || sp == nil {
+				return err
+			}
+			w.Flush() // a spliced fragment ends with its row
+			return w.Error()
 		}
 		if sp != nil {
 			err = sp.fragment(p.spliceKey("csv", i, ev, ""), write)

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -23,32 +22,7 @@ var icsConfig = ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength:
 
 const icsEnd = "END:VCALENDAR\r\n"
 
-// stampPlaceholder is the DTSTAMP of a cached VEVENT; icsStampLine is how it
-// appears in the VEVENT's bytes (a property line is never folded this short).
-var (
-	stampPlaceholder = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	icsStampLine     = []byte("\r\nDTSTAMP:" + stampPlaceholder.Format(icsStampFormat) + "\r\n")
-)
-
 const icsStampFormat = "20060102T150405Z" // the library's UTC timestamp format
-
-// writeStamped writes a cached VEVENT with this build's DTSTAMP.
-func (p *site) writeStamped(w io.Writer, vevent []byte) error {
-	i := bytes.Index(vevent, icsStampLine)
-	if i < 0 { // an event outside what the format can write: no VEVENT
-		_, err := w.Write(vevent)
-		return err
-	}
-	stamp := "\r\nDTSTAMP:" + p.feedUpdated().UTC().Format(icsStampFormat) + "\r\n"
-	if _, err := w.Write(vevent[:i]); err != nil {
-		return err
-	}
-	if _, err := io.WriteString(w, stamp); err != nil {
-		return err
-	}
-	_, err := w.Write(vevent[i+len(icsStampLine):])
-	return err
-}
 
 // WriteICS streams events.ics to w one VEVENT at a time: the calendar's
 // properties, each event as it is built, then the end line.
@@ -81,23 +55,16 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if _, err := io.WriteString(w, strings.TrimSuffix(head.String(), icsEnd)); err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
-	// With a fragment cache, a VEVENT is stored with a placeholder DTSTAMP
-	// (the build date, on its own short line) that writeStamped fills in.
 	stamp := p.feedUpdated()
-	if p.Fragments != nil {
-		stamp = stampPlaceholder
-	}
 	var vw veventWriter
 	for _, i := range orderedEvents(tl.Events, false) {
 		ev := &tl.Events[i]
 		write := func(w io.Writer) error {
-			return p.fragment(w, "ics", i, ev, p.host(), func(w io.Writer) error {
-				if vevent := vw.vevent(p, ev, stamp); vevent != nil {
-					_, err := w.Write(vevent)
-					return err
-				}
-				return nil
-			}, p.writeStamped)
+			if vevent := vw.vevent(p, ev, stamp); vevent != nil {
+				_, err := w.Write(vevent)
+				return err
+			}
+			return nil
 		}
 		if sp != nil {
 			err = sp.fragment(p.spliceKey("ics", i, ev, p.host()), write)

@@ -27,12 +27,9 @@ type Site struct {
 	// Updated is the build's "now", derived from content (never time.Now);
 	// zero means the latest article publication date.
 	Updated time.Time
-	// Fragments, when set, keeps each event's part of events.ics, events.csv
-	// and timeline.json between builds (see FragmentCache); nil renders all.
-	Fragments FragmentCache
 	// EventDigest, when set, returns a digest of everything about
 	// tl.Events[i] and the articles it cites (their titles, slugs and dates)
-	// that an export may show; fragment keys then hash it instead of those
+	// that an export may show; splice digests then hash it instead of those
 	// fields. nil: the keys hash the fields themselves.
 	EventDigest func(i int) []byte
 	// Splices, when set, gives events.ics, events.csv and timeline.json the

@@ -20,7 +20,7 @@ import (
 // the old file instead of rendering them again.
 //
 // The index saved with a file lists, for each fragment, a digest of
-// everything its bytes are made of (the FragmentCache key), its length and a
+// everything its bytes are made of (see fragmentSum), its length and a
 // CRC-32C of its bytes. A fragment is copied only when its digest is in the
 // old index and the bytes read back from the old file have the recorded CRC;
 // anything else (no previous file, an index of another file or format, a

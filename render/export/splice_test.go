@@ -158,7 +158,7 @@ func mutate(r *rand.Rand, tl timeline.Timeline) timeline.Timeline {
 
 // TestSpliceEqualsFullRender: over random sequences of edits, each export
 // written with the previous copy and its index is byte-identical to a full
-// render, with and without a base URL and a fragment cache, and most
+// render, with and without a base URL, and most
 // fragments are copied rather than rendered.
 func TestSpliceEqualsFullRender(t *testing.T) {
 	sites := map[string]Site{"relative": relativeSite(), "absolute": absoluteSite()}
@@ -168,9 +168,6 @@ func TestSpliceEqualsFullRender(t *testing.T) {
 			store := newMemSplices()
 			spliced := base
 			spliced.Splices = store
-			if seed%3 == 0 {
-				spliced.Fragments = &mapFragments{m: map[string][]byte{}}
-			}
 			tl := randomTimeline(r, 20+r.Intn(60))
 			var reused, rendered int
 			for step := 0; step < 15; step++ {
@@ -287,25 +284,6 @@ func TestSpliceNewStamp(t *testing.T) {
 	if !bytes.Contains(got, []byte("DTSTAMP:20300506T000000Z")) || bytes.Contains(got, []byte("DTSTAMP:2024")) {
 		t.Error("copied VEVENTs do not carry the new DTSTAMP")
 	}
-}
-
-// mapFragments is a FragmentCache in a map.
-type mapFragments struct {
-	mu sync.Mutex
-	m  map[string][]byte
-}
-
-func (c *mapFragments) Get(key string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.m[key]
-	return b, ok
-}
-
-func (c *mapFragments) Put(key string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m[key] = b
 }
 
 // firstDiff shows where two outputs part.

@@ -79,16 +79,10 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 			if out.Err() != nil {
 				return out.Err()
 			}
-			return p.fragment(dst, "tljs", i, ev, id, func(dst io.Writer) error {
-				slide := p.tljsSlide(*ev, id)
-				if p.Fragments != nil { // the cache keeps the bytes: a slice of their own
-					_, err := dst.Write(appendSlide(nil, &slide))
-					return err
-				}
-				buf = appendSlide(buf[:0], &slide)
-				_, err := dst.Write(buf)
-				return err
-			}, nil)
+			slide := p.tljsSlide(*ev, id)
+			buf = appendSlide(buf[:0], &slide)
+			_, err := dst.Write(buf)
+			return err
 		}
 		if sp != nil {
 			err = sp.fragment(p.spliceKey("tljs", i, ev, id+sep), write)
