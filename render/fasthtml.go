@@ -113,12 +113,7 @@ func (r eventRow) HTML() (template.HTML, error) {
 	b = append(b, `><span class="when">`...)
 	b = append(b, date...)
 	b = append(b, `</span> <a class="title" href="`...)
-	b = appendHref(b, r.Href)
-	b = append(b, '"')
-	b = r.appendTarget(b)
-	b = append(b, '>')
-	b = appendText(b, r.Title)
-	b = append(b, "</a>"...)
+	b = r.appendLinkRest(b, r.Href, r.Title)
 	if len(r.Sources) > 0 {
 		b = append(b, ` <span class="src">`...)
 		for i, s := range r.Sources {
@@ -126,17 +121,23 @@ func (r eventRow) HTML() (template.HTML, error) {
 				b = append(b, ", "...)
 			}
 			b = append(b, `<a href="`...)
-			b = appendHref(b, s.Href)
-			b = append(b, '"')
-			b = r.appendTarget(b)
-			b = append(b, '>')
-			b = appendText(b, s.Label)
-			b = append(b, "</a>"...)
+			b = r.appendLinkRest(b, s.Href, s.Label)
 		}
 		b = append(b, "</span>"...)
 	}
 	b = append(b, "</li>\n"...)
 	return template.HTML(b), nil
+}
+
+// appendLinkRest finishes a link whose opening `<a ... href="` is written:
+// the address, the row's target, the text and the closing tag.
+func (r eventRow) appendLinkRest(b []byte, href, text string) []byte {
+	b = appendHref(b, href)
+	b = append(b, '"')
+	b = r.appendTarget(b)
+	b = append(b, '>')
+	b = appendText(b, text)
+	return append(b, "</a>"...)
 }
 
 func (r eventRow) appendTarget(b []byte) []byte {
