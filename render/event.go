@@ -53,12 +53,7 @@ func (s *site) eventPage(i int) Page {
 		if next != nil {
 			v.Next = s.linkTo(i+1, d.Root)
 		}
-		main, err := eventMain(v)
-		if err != nil {
-			return d, err
-		}
-		v.Main = main
-		d.Event = v
+		d.Event = v // its Main is written straight into the page (writeMain)
 		ld, err := s.eventJSONLD(*ev)
 		if err != nil {
 			return d, err

@@ -149,10 +149,18 @@ func (r eventRow) appendTarget(b []byte) []byte {
 
 // eventMain writes an event page's content as event.html's "main" did.
 func eventMain(v *eventView) (template.HTML, error) {
-	b := make([]byte, 0, 4096)
-	date, err := v.Date.HTML()
+	b, err := appendEventMain(make([]byte, 0, 4096), v)
 	if err != nil {
 		return "", err
+	}
+	return template.HTML(b), nil
+}
+
+// appendEventMain appends an event page's content to b.
+func appendEventMain(b []byte, v *eventView) ([]byte, error) {
+	date, err := v.Date.HTML()
+	if err != nil {
+		return b, err
 	}
 	b = append(b, "<article class=\"event\">\n<p class=\"when\">"...)
 	b = append(b, date...)
@@ -164,7 +172,7 @@ func eventMain(v *eventView) (template.HTML, error) {
 		for _, e := range v.Entities {
 			h, err := e.HTML()
 			if err != nil {
-				return "", err
+				return b, err
 			}
 			b = append(b, h...)
 			b = append(b, '\n')
@@ -178,7 +186,7 @@ func eventMain(v *eventView) (template.HTML, error) {
 		b = append(b, "<ol class=\"mentions\">\n"...)
 		for i := range v.Mentions {
 			if b, err = appendMention(b, &v.Mentions[i]); err != nil {
-				return "", err
+				return b, err
 			}
 		}
 		b = append(b, "</ol>\n"...)
@@ -205,7 +213,7 @@ func eventMain(v *eventView) (template.HTML, error) {
 	b = append(b, `<li class="up"><a href="`...)
 	b = appendHref(b, v.UpHref)
 	b = append(b, "\">Back to the timeline</a></li>\n</ul>\n</nav>\n"...)
-	return template.HTML(b), nil
+	return b, nil
 }
 
 func appendMention(b []byte, m *mentionView) ([]byte, error) {

@@ -104,6 +104,13 @@ func (s *site) execute(w io.Writer, d pageData) error {
 	if d.Chrome, err = s.chrome(t, d); err != nil {
 		return err
 	}
+	if d.Event != nil && d.Event.Main == "" { // left to the shell's writer (writeMain)
+		ev := *d.Event
+		if ev.Main, err = eventMain(&ev); err != nil {
+			return err
+		}
+		d.Event = &ev
+	}
 	return t.ExecuteTemplate(w, pageKinds[d.Kind][1], d)
 }
 
@@ -142,11 +149,7 @@ func (s *site) htmlPage(p, key string, data func() (pageData, error)) Page {
 		if err != nil {
 			return err
 		}
-		cw := &cleanWriter{w: w}
-		if err := s.execute(cw, d); err != nil {
-			return err
-		}
-		return cw.Close()
+		return s.writePage(w, &d)
 	}}
 }
 

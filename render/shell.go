@@ -1,0 +1,363 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/newsline/timeline/templates"
+)
+
+// A page executed through html/template walks the whole layout (head, meta
+// tags, chrome) by reflection, once per page: with 127,000 pages that walk
+// cost more than the pages' own content. A shell is the layout rendered by
+// html/template once per kind, depth and set of non-empty fields, with
+// sentinels in place of the fields that differ from page to page (title,
+// description, canonical URL, JSON-LD) and of the "main" template, then split
+// at the sentinels. A page is its shell's literal parts with its own fields
+// escaped in between, as html/template would escape them there.
+//
+// Which escaper each hole needs is not written down here: it is learnt from
+// the template, by rendering hostile probe values and finding the one of
+// appendText, appendHref or verbatim that gives the template's bytes. A shell
+// is then checked once against the real template on other hostile values; a
+// shell that fails (a template edit moved a field into a context none of the
+// escapers covers) is not used, and its pages go through html/template.
+
+// holeField names a page field a shell leaves open.
+type holeField uint8
+
+const (
+	holeTitle holeField = iota
+	holeDescription
+	holeCanonical
+	holeJSONLD
+	holeMain // the kind's "main" template
+	nHoleFields
+)
+
+// holeEscape is how a hole's value is written.
+type holeEscape uint8
+
+const (
+	escText holeEscape = iota // text, RCDATA or a quoted attribute (appendText)
+	escHref                   // a quoted URL attribute (appendHref)
+	escRaw                    // verbatim: a typed value (template.JS) the context passes through
+)
+
+type hole struct {
+	field holeField
+	esc   holeEscape
+}
+
+// shell is a layout split at its holes: parts[i] comes before holes[i].
+type shell struct {
+	parts []string
+	holes []hole
+}
+
+// shellKey is everything besides the holes that the layout reads from a
+// page's data (the site settings are the same for every page of a site).
+type shellKey struct {
+	kind, root, oembed string
+	filled             uint8 // bit f: field f is non-empty (its {{if}} and {{with}} branches run)
+	article            bool
+}
+
+// shellsOff sends every page through the template: tests compare both ways.
+var shellsOff bool
+
+// noShell marks a key whose shell failed its check: its pages use the template.
+var noShell = &shell{}
+
+// sentinel is the text a shell is rendered with in place of field f: plain
+// letters and digits, which every escaper leaves as they are.
+func sentinel(f holeField) string { return "tlShellHole" + string(rune('0'+f)) + "z" }
+
+const sentinelPrefix = "tlShellHole"
+
+// fieldsOf reads the hole fields of a page (main excluded).
+func fieldsOf(d *pageData) [holeMain]string {
+	return [holeMain]string{d.Title, d.Description, d.Canonical, string(d.JSONLD)}
+}
+
+// setFields writes the hole fields into a page's data.
+func setFields(d *pageData, v [holeMain]string) {
+	d.Title, d.Description, d.Canonical, d.JSONLD = v[holeTitle], v[holeDescription], v[holeCanonical], template.JS(v[holeJSONLD])
+}
+
+func keyOf(d *pageData) shellKey {
+	k := shellKey{kind: d.Kind, root: d.Root, oembed: d.OEmbedHref, article: d.Article != nil}
+	for f, v := range fieldsOf(d) {
+		if v != "" {
+			k.filled |= 1 << f
+		}
+	}
+	return k
+}
+
+// shellFor returns the shell of a page, building it on first use, or nil when
+// the page must go through the template.
+func (s *site) shellFor(d *pageData) *shell {
+	if shellsOff || pageKinds[d.Kind][1] != "layout" {
+		return nil
+	}
+	k := keyOf(d)
+	if sh, ok := s.chromes.Load(k); ok {
+		return usable(sh.(*shell))
+	}
+	sh, err := s.buildShell(*d)
+	if err != nil {
+		sh = noShell
+	}
+	got, _ := s.chromes.LoadOrStore(k, sh)
+	return usable(got.(*shell))
+}
+
+func usable(sh *shell) *shell {
+	if sh == noShell {
+		return nil
+	}
+	return sh
+}
+
+// Probe values: every character the escapers treat differently.
+var probes = [2][holeMain]string{
+	{`P1 <b>"&amp;'+</b> é ` + "\x00\t\u2028" + ` a:b/c?d=e#f %zz`, `D1 <i> "x" & 'y' + é`, `https://probe.example/a b/"c"?d=<e>&f#g`, `{"a":"<\/script>é"}`},
+	{`T2 ' " < > & + ü`, "D2 \x00 <>&\"'+ \u00a0", `../rel/path "q" <>#frag`, `{"b":"x"}`},
+}
+
+// mainProbe is the main content of an event page during the check.
+const mainProbe = template.HTML("<article class=\"probe\">\n<h1>P &amp; Q</h1>\n</article>\n")
+
+func (s *site) buildShell(d pageData) (*shell, error) {
+	t, err := shellTemplate()
+	if err != nil {
+		return nil, err
+	}
+	real, err := tmpl(d.Kind)
+	if err != nil {
+		return nil, err
+	}
+	if d.Chrome, err = s.chrome(real, d); err != nil {
+		return nil, err
+	}
+	have := fieldsOf(&d)
+	fill := func(v [holeMain]string) pageData {
+		p := d
+		for f := range v {
+			if have[f] == "" {
+				v[f] = ""
+			}
+		}
+		setFields(&p, v)
+		return p
+	}
+	var sentinels [holeMain]string
+	for f := range sentinels {
+		sentinels[f] = sentinel(holeField(f))
+	}
+	var out strings.Builder
+	if err := t.ExecuteTemplate(&out, "layout", fill(sentinels)); err != nil {
+		return nil, err
+	}
+	sh, err := splitShell(out.String())
+	if err != nil {
+		return nil, err
+	}
+	out.Reset()
+	if err := t.ExecuteTemplate(&out, "layout", fill(probes[0])); err != nil {
+		return nil, err
+	}
+	if err := sh.learnEscapes(out.String(), probes[0]); err != nil {
+		return nil, err
+	}
+	return sh, s.checkShell(sh, real, fill(probes[1]))
+}
+
+// splitShell cuts a layout rendered with sentinels at them.
+func splitShell(out string) (*shell, error) {
+	sh := &shell{}
+	for {
+		i := strings.Index(out, sentinelPrefix)
+		if i < 0 {
+			sh.parts = append(sh.parts, out)
+			return sh, nil
+		}
+		rest := out[i+len(sentinelPrefix):]
+		if len(rest) < 2 || rest[0] < '0' || rest[0] >= '0'+byte(nHoleFields) || rest[1] != 'z' {
+			return nil, fmt.Errorf("shell: stray sentinel text")
+		}
+		sh.parts = append(sh.parts, out[:i])
+		sh.holes = append(sh.holes, hole{field: holeField(rest[0] - '0')})
+		out = rest[2:]
+	}
+}
+
+// learnEscapes finds each hole's escaper from the layout rendered with the
+// probe values (main still a sentinel).
+func (sh *shell) learnEscapes(out string, probe [holeMain]string) error {
+	if !strings.HasPrefix(out, sh.parts[0]) {
+		return fmt.Errorf("shell: probe output differs before the first hole")
+	}
+	out = out[len(sh.parts[0]):]
+	for i := range sh.holes {
+		h := &sh.holes[i]
+		next := sh.parts[i+1]
+		end := strings.Index(out, next)
+		if i+1 == len(sh.holes) {
+			end = len(out) - len(next) // the last part ends the page
+		}
+		if end < 0 || !strings.HasPrefix(out[end:], next) {
+			return fmt.Errorf("shell: probe output differs after hole %d", i)
+		}
+		got := out[:end]
+		out = out[end+len(next):]
+		if h.field == holeMain {
+			if got != sentinel(holeMain) {
+				return fmt.Errorf("shell: main is not written as it is")
+			}
+			continue
+		}
+		found := false
+		for _, esc := range []holeEscape{escText, escHref, escRaw} {
+			if string(appendEscaped(nil, esc, probe[h.field])) == got {
+				h.esc, found = esc, true
+				break
+			}
+		}
+		if !found {
+			return fmt.Errorf("shell: no escaper gives the template's bytes for field %d", h.field)
+		}
+	}
+	return nil
+}
+
+func appendEscaped(b []byte, esc holeEscape, v string) []byte {
+	switch esc {
+	case escText:
+		return appendText(b, v)
+	case escHref:
+		return appendHref(b, v)
+	}
+	return append(b, v...)
+}
+
+// checkShell renders a page both ways on hostile values and compares.
+func (s *site) checkShell(sh *shell, real *template.Template, d pageData) error {
+	if d.Event != nil {
+		ev := *d.Event
+		ev.Main = mainProbe
+		d.Event = &ev
+	}
+	var want strings.Builder
+	if err := s.execute(&want, d); err != nil {
+		return err
+	}
+	var got pageBuf
+	if err := s.fillShell(&got, sh, &d); err != nil {
+		return err
+	}
+	if string(got.b) != want.String() {
+		return fmt.Errorf("shell: differs from the template for a %s page", d.Kind)
+	}
+	return nil
+}
+
+// fillShell writes a page: the shell's parts with the page's fields between.
+func (s *site) fillShell(w *pageBuf, sh *shell, d *pageData) error {
+	v := fieldsOf(d)
+	for i, h := range sh.holes {
+		w.b = append(w.b, sh.parts[i]...)
+		if h.field != holeMain {
+			w.b = appendEscaped(w.b, h.esc, v[h.field])
+			continue
+		}
+		if err := s.writeMain(w, d); err != nil {
+			return err
+		}
+	}
+	w.b = append(w.b, sh.parts[len(sh.parts)-1]...)
+	return nil
+}
+
+// writeMain writes the kind's "main" template. An event page's is its
+// content alone ({{.Event.Main}}), written by eventMain: the check above
+// compares it with the template's.
+func (s *site) writeMain(w *pageBuf, d *pageData) error {
+	if d.Kind == "event" && d.Event != nil {
+		if d.Event.Main != "" {
+			w.b = append(w.b, d.Event.Main...)
+			return nil
+		}
+		var err error
+		w.b, err = appendEventMain(w.b, d.Event)
+		return err
+	}
+	t, err := tmpl(d.Kind)
+	if err != nil {
+		return err
+	}
+	return t.ExecuteTemplate(w, "main", d)
+}
+
+var shellTmpl struct {
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// shellTemplate is the layout with "main" replaced by its sentinel.
+func shellTemplate() (*template.Template, error) {
+	shellTmpl.once.Do(func() {
+		t, err := template.New("shell").ParseFS(templates.FS, "layout.html", "list.html")
+		if err == nil {
+			t, err = t.Parse(`{{define "main"}}` + sentinel(holeMain) + `{{end}}`)
+		}
+		shellTmpl.t, shellTmpl.err = t, err
+	})
+	return shellTmpl.t, shellTmpl.err
+}
+
+// pageBuf collects a page before it is cleaned and written.
+type pageBuf struct{ b []byte }
+
+func (p *pageBuf) Write(b []byte) (int, error) {
+	p.b = append(p.b, b...)
+	return len(b), nil
+}
+
+// pageBufs recycles page buffers; a buffer grown past maxPooledPage by a
+// large page is dropped rather than kept.
+var pageBufs = sync.Pool{New: func() any { return &pageBuf{b: make([]byte, 0, 16<<10)} }}
+
+const maxPooledPage = 1 << 20
+
+// writePage renders a page through its shell into a pooled buffer, then
+// cleans and writes it; pages without a usable shell use the template.
+func (s *site) writePage(w io.Writer, d *pageData) error {
+	sh := s.shellFor(d)
+	cw := cleanWriter{w: w}
+	if sh == nil {
+		if err := s.execute(&cw, *d); err != nil {
+			return err
+		}
+		return cw.Close()
+	}
+	buf := pageBufs.Get().(*pageBuf)
+	defer func() {
+		if cap(buf.b) <= maxPooledPage {
+			buf.b = buf.b[:0]
+			pageBufs.Put(buf)
+		}
+	}()
+	if err := s.fillShell(buf, sh, d); err != nil {
+		return err
+	}
+	if _, err := cw.Write(buf.b); err != nil {
+		return err
+	}
+	return cw.Close()
+}

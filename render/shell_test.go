@@ -1,0 +1,108 @@
+package render
+
+import (
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// renderAll renders every HTML page of a plan, by path.
+func renderAll(t *testing.T, tl timeline.Timeline, cfg Config) map[string]string {
+	t.Helper()
+	plan, err := Plan(tl, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, p := range plan {
+		var b pageBuf
+		if err := p.Render(&b); err != nil {
+			t.Fatalf("%s: %v", p.Path, err)
+		}
+		out[p.Path] = string(b.b)
+	}
+	return out
+}
+
+// TestShellsMatchTheTemplates renders every page of several sites (hostile
+// settings and text included, small and paginated) through the shells and
+// through html/template, and compares the bytes; it also checks the shells
+// are in use for every kind the layout renders.
+func TestShellsMatchTheTemplates(t *testing.T) {
+	smallPages(t, 60, 15)
+	seed, seedCfg := seedTimeline(t)
+	hostile := fixture(t)
+	for i := range hostile.Events {
+		hostile.Events[i].Title += " + \x00 \xff\xfe \ufdd0 'q' \"dq\" <b>&amp;</b> tlShellHole1z"
+	}
+	hostileCfg := Config{Title: `<script>"T" & 'x' + tlShellHole0z</script>`, Description: "D \x00 \"<&>\" ü",
+		BaseURL: "https://school.example/a%20b/", About: "Hi <b>x</b> [y](javascript:alert(1))"}
+	cases := []struct {
+		name string
+		tl   timeline.Timeline
+		cfg  Config
+	}{
+		{"fixture", fixture(t), Config{Title: "Armenia"}},
+		{"fixture-base", fixture(t), Config{Title: "Armenia", BaseURL: "https://school.example/history/"}},
+		{"hostile", hostile, hostileCfg},
+		{"seed", seed, seedCfg},
+		{"crowded", crowded(t, 200), Config{Title: "Crowded", BaseURL: "https://school.example/x/"}},
+		{"synthetic", synthetic(t, 150), Config{Title: "Synthetic"}},
+	}
+	for _, c := range cases {
+		shellsOff = true
+		want := renderAll(t, c.tl, c.cfg)
+		shellsOff = false
+		got := renderAll(t, c.tl, c.cfg)
+		for p, w := range want {
+			if got[p] != w {
+				t.Errorf("%s: %s differs from the template's bytes:\n got %.300q\nwant %.300q", c.name, p, got[p], w)
+			}
+		}
+	}
+}
+
+// TestShellsAreUsed: every layout kind of an ordinary site gets a shell
+// (none falls back to the template), so the speed-up is not lost silently.
+func TestShellsAreUsed(t *testing.T) {
+	smallPages(t, 60, 15)
+	for _, cfg := range []Config{{Title: "Armenia"}, {Title: "Armenia", BaseURL: "https://school.example/history/", Description: "About Armenia"}} {
+		for _, tl := range []timeline.Timeline{fixture(t), crowded(t, 200)} {
+			s, err := newSite(tl, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := []Page{s.aboutPage(), s.notFoundPage(), s.eventPage(0), s.articlePage(0)}
+			if s.paged == nil {
+				pages = append(pages, s.indexPage())
+			} else {
+				pages = append(pages, s.listingPages()...)
+			}
+			for _, p := range pages {
+				var b pageBuf
+				if err := p.Render(&b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			kinds := map[string]bool{}
+			s.chromes.Range(func(k, v any) bool {
+				if k, ok := k.(shellKey); ok {
+					if v.(*shell) == noShell {
+						t.Errorf("%+v: shell failed its check", k)
+					}
+					kinds[k.kind] = true
+				}
+				return true
+			})
+			want := []string{"index", "event", "article", "about", "notfound"}
+			if s.paged != nil {
+				want = append(want, "year")
+			}
+			for _, kind := range want {
+				if !kinds[kind] {
+					t.Errorf("no shell for %s pages", kind)
+				}
+			}
+		}
+	}
+}
