@@ -79,6 +79,7 @@ func init() {
 			}
 			stderr := cmd.ErrOrStderr()
 			opts.Progress = progressReporter(stderr)
+			opts.MapCache = true // one build per process (serve leaves it off)
 			sum, err := site.Build(afero.NewOsFs(), opts)
 			reportBuild(stderr, sum)
 			return err

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,18 +147,28 @@ func TestParseKeyChangesWithWhatParseReads(t *testing.T) {
 // articles, each cached incremental build publishes exactly what a --no-cache
 // build of the same content publishes, and parses and extracts only the
 // articles whose bytes changed.
+//
+// On the operating system's file system the same runs with the pack mapped
+// into memory (Options.MapCache), which each build also appends to or renames
+// a new pack over while the mapping is in use.
 func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 30-article site six times")
 	}
-	fs := afero.NewMemMapFs()
+	t.Run("memory", func(t *testing.T) { checkIncrementalSteps(t, afero.NewMemMapFs(), "", false) })
+	t.Run("os-mapped", func(t *testing.T) { checkIncrementalSteps(t, afero.NewOsFs(), t.TempDir(), true) })
+}
+
+func checkIncrementalSteps(t *testing.T, fs afero.Fs, root string, mapped bool) {
+	at := func(name string) string { return filepath.Join(root, name) }
 	corpus := newscorpus.New(11)
 	files := map[string]string{}
 	for i := 0; i < 30; i++ {
-		files["content/article-"+string(rune('a'+i/10))+string(rune('0'+i%10))+".md"] = string(corpus.Article(i))
+		files[at("content/article-"+string(rune('a'+i/10))+string(rune('0'+i%10))+".md")] = string(corpus.Article(i))
 	}
 	writeFiles(t, fs, files)
-	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "incr-test", Workers: 2}
+	opts := Options{ContentDir: at("content"), SeedsDir: "-", OutDir: at("public"), CacheDir: at("cache"),
+		Version: "incr-test", Workers: 2, MapCache: mapped}
 	if _, err := Build(fs, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -166,12 +177,12 @@ func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
 		change func()
 		parsed int
 	}{
-		{"add", func() { writeFiles(t, fs, map[string]string{"content/added.md": string(corpus.Article(100))}) }, 1},
+		{"add", func() { writeFiles(t, fs, map[string]string{at("content/added.md"): string(corpus.Article(100))}) }, 1},
 		{"change", func() {
-			writeFiles(t, fs, map[string]string{"content/article-a3.md": string(corpus.Article(101))})
+			writeFiles(t, fs, map[string]string{at("content/article-a3.md"): string(corpus.Article(101))})
 		}, 1},
 		{"delete", func() {
-			if err := fs.Remove("content/article-b7.md"); err != nil {
+			if err := fs.Remove(at("content/article-b7.md")); err != nil {
 				t.Fatal(err)
 			}
 		}, 0},
@@ -194,7 +205,8 @@ func TestIncrementalBuildMatchesAFullBuild(t *testing.T) {
 func checkSameAsFullBuild(t *testing.T, fs afero.Fs, opts Options, step string) {
 	t.Helper()
 	full := opts
-	full.NoCache, full.OutDir, full.CacheDir = true, "public-full", "cache-full"
+	beside := filepath.Dir(opts.OutDir)
+	full.NoCache, full.OutDir, full.CacheDir = true, filepath.Join(beside, "public-full"), filepath.Join(beside, "cache-full")
 	if _, err := Build(fs, full); err != nil {
 		t.Fatalf("%s, full build: %v", step, err)
 	}

@@ -137,7 +137,7 @@ func (b *builder) inputDirs() ([]string, error) {
 // timeline ingests, extracts, merges and applies the overrides.
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
-	cache := openExtractCache(b.fs, o.CacheDir, o.Version, !o.NoCache)
+	cache := openExtractCache(b.fs, o.CacheDir, o.Version, !o.NoCache, o.MapCache)
 	b.warn(cache.warnings...)
 	b.lap("cache")
 	load := o.Stages.Load

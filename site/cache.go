@@ -67,14 +67,16 @@ type packSink struct {
 
 const packMagic = "timeline-extract-pack-1\n"
 
-func openExtractCache(fs afero.Fs, cacheDir, version string, read bool) *extractCache {
+// openExtractCache reads the pack in cacheDir (unless read is false); mapped
+// maps it instead of copying it (readPack).
+func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) *extractCache {
 	c := &extractCache{fs: fs, file: filepath.Join(cacheDir, "extract.pack"), version: version, read: read,
 		records: map[[32]byte]string{}, used: map[[32]byte]bool{}}
 	if !read {
 		c.rewrite = true
 		return c
 	}
-	data, err := afero.ReadFile(fs, c.file)
+	data, err := readPack(fs, c.file, mapped)
 	if err != nil {
 		c.rewrite = true
 		if !os.IsNotExist(err) {

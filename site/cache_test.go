@@ -112,13 +112,13 @@ func TestCacheRoundTripsEvents(t *testing.T) {
 		Entities: []timeline.Entity{{Name: "Armenia", Kind: timeline.Place}},
 	}, {Title: "no dates"}}
 	fs := afero.NewMemMapFs()
-	c := openExtractCache(fs, "cache", "v", true)
+	c := openExtractCache(fs, "cache", "v", true, false)
 	key := articleKey("v", timeline.Article{Path: "a"})
 	c.put(key, events)
 	if err := c.flush(); err != nil {
 		t.Fatal(err)
 	}
-	got, ok, warn := openExtractCache(fs, "cache", "v", true).get(key, "a")
+	got, ok, warn := openExtractCache(fs, "cache", "v", true, false).get(key, "a")
 	if !ok || warn != "" || !reflect.DeepEqual(got, events) {
 		t.Errorf("round trip: ok=%v warn=%q\n got %#v\nwant %#v", ok, warn, got, events)
 	}
@@ -191,7 +191,7 @@ func TestUndecodableRecordIsExtractedAgainAndCompactedAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := opts.withDefaults()
-	old := openExtractCache(fs, o.CacheDir, o.Version, true)
+	old := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	var recs []packRecord
 	for key, enc := range old.records {
 		recs = append(recs, packRecord{key: key, events: enc})
@@ -203,7 +203,7 @@ func TestUndecodableRecordIsExtractedAgainAndCompactedAway(t *testing.T) {
 	if err != nil || f.extracted.Load() != 1 || len(sum.Warnings) != 1 {
 		t.Fatalf("extracted %d, warnings %v, err %v; want 1 and one warning", f.extracted.Load(), sum.Warnings, err)
 	}
-	again := openExtractCache(fs, o.CacheDir, o.Version, true)
+	again := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	if len(again.records) != 3 || again.dead != 0 {
 		t.Errorf("pack after the repair: %d records, %d dead; want 3 and 0", len(again.records), again.dead)
 	}

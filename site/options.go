@@ -31,6 +31,12 @@ type Options struct {
 	// often instead of letting the heap double. 0 means DefaultMemoryLimit,
 	// negative means none; the GOMEMLIMIT environment variable overrides it.
 	MemoryLimit int64
+	// MapCache maps the extraction cache's pack file into memory instead of
+	// reading it (on the operating system's file system; elsewhere it is read).
+	// The mapping is never released, because the cached events' strings point
+	// into it: for a process that builds once (the build command), not for a
+	// server that rebuilds all day.
+	MapCache bool
 
 	// Version identifies the tool build for cache invalidation; default toolVersion().
 	Version string

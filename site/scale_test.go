@@ -42,7 +42,8 @@ func BenchmarkScale10k(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("corpus: %d articles, %.1f MB in %s", scaleArticles, float64(size)/1e6, content)
-	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache")}
+	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache"),
+		MapCache: true} // as the build command
 	fs := afero.NewOsFs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
