@@ -62,18 +62,33 @@ func appendHref(b []byte, u string) []byte {
 	return append(b, s...)
 }
 
+//
+// An absolute http(s) address made of the same characters (plus the colon of
+// a port and valid %XX escapes) passes unchanged too: its scheme is allowed by
+// the filter, and the normaliser keeps reserved characters and valid escapes.
+// Canonical links are such addresses.
 func plainHref(u string) bool {
 	if u == "" {
 		return false
 	}
-	for i := 0; i < len(u); i++ {
-		c := u[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '/' || c == '#' || c == '-') {
+	rest, abs := strings.CutPrefix(u, "https://")
+	if !abs {
+		rest, abs = strings.CutPrefix(u, "http://")
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '/' || c == '#' || c == '-':
+		case abs && c == ':':
+		case abs && c == '%' && i+2 < len(rest) && isHex(rest[i+1]) && isHex(rest[i+2]):
+		default:
 			return false
 		}
 	}
 	return true
 }
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 var hrefTmpl struct {
 	once sync.Once

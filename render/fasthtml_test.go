@@ -107,7 +107,10 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 func TestEscapersMatchHTMLTemplate(t *testing.T) {
 	tmpl := template.Must(template.New("e").Parse(`{{.}}|<p title="{{.}}">|<a href="{{.}}">`))
 	for _, s := range []string{"", "plain", "a+b", "<x> & \"y\" 'z'", "\x00nul", "bad \xff\xfe utf8", "\ufdd0\ufffe", "é ü 日本",
-		"../../events/a_b-c.d/index.html#e-x", "javascript:alert(1)", "https://example.org/a b?c=d&e=f", "#frag ment", "/root", "a\tb\nc", "%41%zz"} {
+		"../../events/a_b-c.d/index.html#e-x", "javascript:alert(1)", "https://example.org/a b?c=d&e=f", "#frag ment", "/root", "a\tb\nc", "%41%zz",
+		"https://school.example/history/events/a_b/index.html", "http://h.example:8080/a%20b/c%2Fd#x", "https://x.example/%zz",
+		"https://x.example/%4", "https://x.example/%", "HTTPS://x.example/", "https://x.example/a:b", "http://", "https:x/y",
+		"https://x.example/a+b", "javascript://x", "https://x.example/a?b=c", "https://x.example/é"} {
 		var want strings.Builder
 		if err := tmpl.Execute(&want, s); err != nil {
 			t.Fatal(err)
