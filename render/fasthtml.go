@@ -105,7 +105,15 @@ func hrefTemplate() *template.Template {
 
 // HTML writes the row as the "timeline" template's row did.
 func (r eventRow) HTML() (template.HTML, error) {
-	b := make([]byte, 0, 512)
+	b, err := r.appendHTML(make([]byte, 0, 512))
+	if err != nil {
+		return "", err
+	}
+	return template.HTML(b), nil
+}
+
+// appendHTML appends the row's HTML to b.
+func (r eventRow) appendHTML(b []byte) ([]byte, error) {
 	b = append(b, `<li class="ev" id="e-`...)
 	b = appendText(b, r.ID)
 	b = append(b, `" data-y="`...)
@@ -123,7 +131,7 @@ func (r eventRow) HTML() (template.HTML, error) {
 	}
 	date, err := r.Date.HTML()
 	if err != nil {
-		return "", err
+		return b, err
 	}
 	b = append(b, `><span class="when">`...)
 	b = append(b, date...)
@@ -140,8 +148,7 @@ func (r eventRow) HTML() (template.HTML, error) {
 		}
 		b = append(b, "</span>"...)
 	}
-	b = append(b, "</li>\n"...)
-	return template.HTML(b), nil
+	return append(b, "</li>\n"...), nil
 }
 
 // appendLinkRest finishes a link whose opening `<a ... href="` is written:

@@ -335,6 +335,13 @@ var pageBufs = sync.Pool{New: func() any { return &pageBuf{b: make([]byte, 0, 16
 
 const maxPooledPage = 1 << 20
 
+func putPageBuf(buf *pageBuf) {
+	if cap(buf.b) <= maxPooledPage {
+		buf.b = buf.b[:0]
+		pageBufs.Put(buf)
+	}
+}
+
 // writePage renders a page through its shell into a pooled buffer, then
 // cleans and writes it; pages without a usable shell use the template.
 func (s *site) writePage(w io.Writer, d *pageData) error {
@@ -347,12 +354,7 @@ func (s *site) writePage(w io.Writer, d *pageData) error {
 		return cw.Close()
 	}
 	buf := pageBufs.Get().(*pageBuf)
-	defer func() {
-		if cap(buf.b) <= maxPooledPage {
-			buf.b = buf.b[:0]
-			pageBufs.Put(buf)
-		}
-	}()
+	defer putPageBuf(buf)
 	if err := s.fillShell(buf, sh, d); err != nil {
 		return err
 	}
