@@ -62,8 +62,8 @@ func appendHref(b []byte, u string) []byte {
 	return append(b, s...)
 }
 
-//
-// An absolute http(s) address made of the same characters (plus the colon of
+// plainHref reports whether html/template writes u unchanged in an href:
+// a site path (see appendHref), or an absolute http(s) address made of the same characters (plus the colon of
 // a port and valid %XX escapes) passes unchanged too: its scheme is allowed by
 // the filter, and the normaliser keeps reserved characters and valid escapes.
 // Canonical links are such addresses.
