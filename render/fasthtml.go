@@ -62,11 +62,11 @@ func appendHref(b []byte, u string) []byte {
 	return append(b, s...)
 }
 
-// plainHref reports whether html/template writes u unchanged in an href:
-// a site path (see appendHref), or an absolute http(s) address made of the same characters (plus the colon of
-// a port and valid %XX escapes) passes unchanged too: its scheme is allowed by
-// the filter, and the normaliser keeps reserved characters and valid escapes.
-// Canonical links are such addresses.
+// plainHref reports whether html/template writes u unchanged in an href: a
+// site path (see appendHref), or an absolute http(s) address of the same
+// characters plus a port's colon and valid %XX escapes (canonical links):
+// its scheme passes the filter, and the normaliser keeps reserved characters
+// and valid escapes.
 func plainHref(u string) bool {
 	if u == "" {
 		return false
