@@ -69,7 +69,7 @@ type extracted struct {
 
 // extractedCorpus returns generated articles and their extracted candidate
 // events, whole articles until there are at least n candidates.
-func extractedCorpus(b *testing.B, n int) ([]timeline.Article, [][]timeline.Event, int) {
+func extractedCorpus(b testing.TB, n int) ([]timeline.Article, [][]timeline.Event, int) {
 	v, _ := corpora.LoadOrStore(n, &extracted{})
 	c := v.(*extracted)
 	c.once.Do(func() {

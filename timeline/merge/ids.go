@@ -38,12 +38,14 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 		index int
 	}
 	slots := make([]slot, len(events))
-	var buf []byte
-	for i, ev := range events {
-		var first int
-		buf, first = idBase(buf[:0], ev, groups[i], pub)
-		slots[i] = slot{hash: idBits(buf), first: first, index: i}
-	}
+	parallel(len(events), groupGrain, func(_, from, to int) {
+		var buf []byte
+		for i := from; i < to; i++ {
+			var first int
+			buf, first = idBase(buf[:0], events[i], groups[i], pub)
+			slots[i] = slot{hash: idBits(buf), first: first, index: i}
+		}
+	})
 	// The tie-break key is built only for equal hashes (events told by one
 	// sentence), once per event.
 	// Tie keys are built only for equal hashes, each at most once cut to

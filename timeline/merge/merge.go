@@ -43,12 +43,17 @@ func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.
 	cands, index := buildCandidates(articles, perArticle)
 	groups := cluster(cands, index, scoredPairs(index))
 	events := make([]timeline.Event, len(groups))
-	for i, g := range groups {
-		events[i] = combine(g)
-	}
+	parallel(len(groups), groupGrain, func(_, from, to int) {
+		for i := from; i < to; i++ {
+			events[i] = combine(groups[i])
+		}
+	})
 	assignIDs(events, groups, publicationDates(articles))
 	return timeline.Timeline{Events: sortedByKey(events), Articles: sortedArticles(articles)}
 }
+
+// groupGrain is how many groups (or events) one worker takes at a time.
+var groupGrain = 1024
 
 func sortedArticles(articles []timeline.Article) []timeline.Article {
 	out := slices.Clone(articles)

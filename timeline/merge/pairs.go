@@ -153,12 +153,54 @@ func (bl *blocking) list(g, stem int32) []posting {
 // at least Threshold: every pair inside an article, and across articles the
 // pairs the blocking proposes. Which pairs those are does not depend on the
 // order they are found in; the caller sorts them.
+//
+// Both kinds are scored in parallel, each worker into its own edge list; the
+// lists are then joined and sorted, so the result is the same whichever
+// worker found which pair.
 func scoredPairs(x *pairIndex) *edgeList {
-	var edges edgeList
-	sameArticlePairs(x, &edges)
-	crossArticlePairs(x, newBlocking(x), &edges)
+	bl := newBlocking(x)
+	byArticle, articleFrom := candidatesByArticle(x)
+	nArticles := len(articleFrom) - 1
+	lists := make([]edgeList, max(workerCount(nArticles, articleGrain), workerCount(len(x.cands), pairGrain)))
+	parallel(nArticles, articleGrain, func(w, from, to int) {
+		for a := from; a < to; a++ {
+			sameArticlePairs(x, byArticle[articleFrom[a]:articleFrom[a+1]], &lists[w])
+		}
+	})
+	seen := make([][]int32, len(lists))
+	parallel(len(x.cands), pairGrain, func(w, from, to int) {
+		if seen[w] == nil {
+			seen[w] = make([]int32, len(x.cands))
+		}
+		crossArticlePairs(x, bl, from, to, seen[w], &lists[w])
+	})
+	edges := joinEdges(lists)
 	edges.sort()
-	return &edges
+	return edges
+}
+
+// Pieces of work handed to one worker at a time: small enough to balance
+// two workers whatever the dates' skew, large enough that taking a piece
+// costs nothing in comparison.
+// (Variables so that tests can cut the work into pieces of one item.)
+var (
+	articleGrain = 256
+	pairGrain    = 2048
+)
+
+// joinEdges moves the edges of several lists into one (before sorting).
+func joinEdges(lists []edgeList) *edgeList {
+	out := &lists[0]
+	for k := 1; k < len(lists); k++ {
+		l := &lists[k]
+		for b, score := range l.scores {
+			to := out.bucket(score)
+			out.chunks[to] = append(out.chunks[to], l.chunks[b]...)
+			out.sizes[to] += l.sizes[b]
+			out.n += l.sizes[b]
+		}
+	}
+	return out
 }
 
 // edgeList collects the edges by score: one bucket of packed pairs
@@ -179,17 +221,7 @@ type edgeList struct {
 const edgeChunk = 1 << 12
 
 func (l *edgeList) add(e edge) {
-	if l.bucketOf == nil {
-		l.bucketOf = newTable[int32](64)
-	}
-	k, ok := l.bucketOf.get(math.Float64bits(e.score))
-	if !ok {
-		k = int32(len(l.scores))
-		l.bucketOf.put(math.Float64bits(e.score), k)
-		l.scores = append(l.scores, e.score)
-		l.chunks = append(l.chunks, nil)
-		l.sizes = append(l.sizes, 0)
-	}
+	k := l.bucket(e.score)
 	cs := l.chunks[k]
 	if len(cs) == 0 || len(cs[len(cs)-1]) == cap(cs[len(cs)-1]) {
 		size := edgeChunk
@@ -205,6 +237,22 @@ func (l *edgeList) add(e edge) {
 	l.n++
 }
 
+// bucket returns the index of score's bucket, adding an empty one if needed.
+func (l *edgeList) bucket(score float64) int32 {
+	if l.bucketOf == nil {
+		l.bucketOf = newTable[int32](64)
+	}
+	k, ok := l.bucketOf.get(math.Float64bits(score))
+	if !ok {
+		k = int32(len(l.scores))
+		l.bucketOf.put(math.Float64bits(score), k)
+		l.scores = append(l.scores, score)
+		l.chunks = append(l.chunks, nil)
+		l.sizes = append(l.sizes, 0)
+	}
+	return k
+}
+
 func packPair(i, j int32) uint64 { return uint64(uint32(i))<<32 | uint64(uint32(j)) }
 
 func unpackPair(p uint64) (int32, int32) { return int32(uint32(p >> 32)), int32(uint32(p)) }
@@ -218,14 +266,14 @@ func (l *edgeList) sort() {
 	}
 	slices.SortFunc(l.order, func(a, b int32) int { return cmp.Compare(l.scores[b], l.scores[a]) })
 	l.buckets = make([][]uint64, len(l.chunks))
-	for k, cs := range l.chunks {
+	parallel(len(l.chunks), 1, func(_, k, _ int) {
 		b := make([]uint64, 0, l.sizes[k])
-		for _, c := range cs {
+		for _, c := range l.chunks[k] {
 			b = append(b, c...)
 		}
 		slices.Sort(b)
 		l.buckets[k] = b
-	}
+	})
 	l.chunks = nil
 }
 
@@ -238,40 +286,42 @@ func (l *edgeList) each(visit func(i, j int32)) {
 	}
 }
 
-// sameArticlePairs scores every pair of one article whose titles do not name
-// different kinds of happening.
-func sameArticlePairs(x *pairIndex, edges *edgeList) {
+// candidatesByArticle groups the canonical indices by article (by
+// counting): article a's are byArticle[from[a]:from[a+1]], in canonical order.
+func candidatesByArticle(x *pairIndex) (byArticle, from []int32) {
 	n := len(x.pos)
-	// Canonical indices grouped by article, by counting.
-	count := make([]int32, len(x.cands)+1)
+	from = make([]int32, len(x.cands)+1)
 	for _, c := range x.cands {
-		count[c.article+1]++
+		from[c.article+1]++
 	}
-	for k := 1; k < len(count); k++ {
-		count[k] += count[k-1]
+	for k := 1; k < len(from); k++ {
+		from[k] += from[k-1]
 	}
-	byArticle := make([]int32, n)
-	fill := slices.Clone(count)
+	byArticle = make([]int32, n)
+	fill := slices.Clone(from)
 	for i := 0; i < n; i++ {
 		a := x.of(i).article
 		byArticle[fill[a]] = int32(i)
 		fill[a]++
 	}
-	for a := 0; a+1 < len(count); a++ {
-		members := byArticle[count[a]:count[a+1]]
-		for k, i := range members {
-			ci := x.of(int(i))
-			if !ci.hasStart {
+	return byArticle, from
+}
+
+// sameArticlePairs scores every pair of one article's candidates (canonical
+// indices) whose titles do not name different kinds of happening.
+func sameArticlePairs(x *pairIndex, members []int32, edges *edgeList) {
+	for k, i := range members {
+		ci := x.of(int(i))
+		if !ci.hasStart {
+			continue
+		}
+		for _, j := range members[:k] {
+			cj := x.of(int(j))
+			if kindsDiffer(ci.classes, cj.classes) || !x.dates[ci.start].compatible(x.dates[cj.start]) {
 				continue
 			}
-			for _, j := range members[:k] {
-				cj := x.of(int(j))
-				if kindsDiffer(ci.classes, cj.classes) || !x.dates[ci.start].compatible(x.dates[cj.start]) {
-					continue
-				}
-				if e, ok := x.edge(ci, cj); ok {
-					edges.add(e)
-				}
+			if e, ok := x.edge(ci, cj); ok {
+				edges.add(e)
 			}
 		}
 	}
@@ -280,11 +330,13 @@ func sameArticlePairs(x *pairIndex, edges *edgeList) {
 // crossArticlePairs scores the pairs of different articles that the
 // blocking proposes: for each candidate, those sharing a title stem with it
 // whose start value is its own (the earlier ones in canonical order) or a
-// coarser one that contains it. Posting lists longer than MaxPosting are skipped.
-func crossArticlePairs(x *pairIndex, bl *blocking, edges *edgeList) {
-	seen := make([]int32, len(x.cands)) // seen[q] == p+1: pair (p, q) already proposed
+// coarser one that contains it. Posting lists longer than MaxPosting are
+// skipped. It proposes the pairs of the candidates from..to-1 (in date
+// order); seen is scratch of len(x.cands), seen[q] == p+1 when pair (p, q) was
+// already proposed.
+func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, edges *edgeList) {
 	var groups []int32
-	for p := range x.cands {
+	for p := from; p < to; p++ {
 		c := &x.cands[p]
 		if !c.hasStart {
 			continue

@@ -1,0 +1,16 @@
+package merge
+
+// SetParallelism makes the parallel stages use n goroutines and hand out
+// pieces of grain items (grain 0 keeps the usual sizes), so tests can show
+// the output depends on neither. The returned function restores the defaults.
+func SetParallelism(n, grain int) (restore func()) {
+	oldWorkers, oldGrains := workers, [3]int{articleGrain, pairGrain, groupGrain}
+	workers = func() int { return n }
+	if grain > 0 {
+		articleGrain, pairGrain, groupGrain = grain, grain, grain
+	}
+	return func() {
+		workers = oldWorkers
+		articleGrain, pairGrain, groupGrain = oldGrains[0], oldGrains[1], oldGrains[2]
+	}
+}

@@ -1,0 +1,47 @@
+package merge_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// TestWorkersDoNotChangeOutput merges the same inputs with one worker and
+// with several (pieces of one item, so the workers interleave as finely as
+// they can, and of the usual sizes) and wants byte-identical JSON: random
+// inputs that exercise every rule, and a corpus of real extracted events
+// large enough to be split into several pieces at the usual sizes.
+func TestWorkersDoNotChangeOutput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 27))
+	type input struct {
+		name string
+		arts []timeline.Article
+		per  [][]timeline.Event
+	}
+	var inputs []input
+	for k := 0; k < 300; k++ {
+		arts, per := randomInput(rng)
+		inputs = append(inputs, input{fmt.Sprintf("random %d", k), arts, per})
+	}
+	arts, per, _ := extractedCorpus(t, 10_000)
+	inputs = append(inputs, input{"10k-candidate corpus", arts, per})
+	want := make([][]byte, len(inputs))
+	restore := merge.SetParallelism(1, 0)
+	for k, in := range inputs {
+		want[k] = mergedJSON(t, in.arts, in.per)
+	}
+	restore()
+	for _, setting := range [][2]int{{2, 1}, {3, 1}, {4, 0}} {
+		restore := merge.SetParallelism(setting[0], setting[1])
+		for k, in := range inputs {
+			if got := mergedJSON(t, in.arts, in.per); !bytes.Equal(got, want[k]) {
+				t.Errorf("%s: %d workers, pieces of %d: output differs from one worker's", in.name, setting[0], setting[1])
+			}
+		}
+		restore()
+	}
+}
