@@ -6,10 +6,11 @@ import (
 	"sync"
 )
 
-// The two pieces of HTML a site has most of, an event page's content (one per
-// event) and a timeline row (two per event: the year page and its embed
-// counterpart), are written by the Go code below instead of html/template,
-// whose reflection made up most of their cost. The bytes are those the
+// The pieces of HTML a site has most of, an event page's content (one per
+// event), a timeline row (two per event: the year page and its embed
+// counterpart) and an article's list of the events it dates (one item per
+// event and article), are written by the Go code below instead of
+// html/template, whose reflection made up most of their cost. The bytes are those the
 // templates wrote: fasthtml_test.go executes the former templates on hostile
 // and generated events and compares. Escaping follows html/template's rules
 // for text and quoted attributes; an href that is not made of the characters
@@ -265,4 +266,25 @@ func appendMention(b []byte, m *mentionView) ([]byte, error) {
 		b = append(b, h...)
 	}
 	return append(b, "</p>\n</li>\n"...), nil
+}
+
+// EventItems writes the items of an article page's list of the events it
+// dates, as article.html's range over them did.
+func (v *articleView) EventItems() (template.HTML, error) {
+	b := make([]byte, 0, 200*len(v.Events))
+	for i := range v.Events {
+		e := &v.Events[i]
+		date, err := e.Date.HTML()
+		if err != nil {
+			return "", err
+		}
+		b = append(b, `<li><span class="when">`...)
+		b = append(b, date...)
+		b = append(b, `</span> <a href="`...)
+		b = appendHref(b, e.Href)
+		b = append(b, `">`...)
+		b = appendText(b, e.Title)
+		b = append(b, "</a></li>\n"...)
+	}
+	return template.HTML(b), nil
 }

@@ -36,11 +36,13 @@ const (
 {{end}}{{end}}`
 	refRow = `{{define "rows"}}{{range .Rows}}<li class="ev" id="e-{{.ID}}" data-y="{{.Year}}"{{with .EndYear}} data-y2="{{.}}"{{end}}{{with .EntityRefs}} data-e="{{.}}"{{end}}><span class="when">{{.Date.HTML}}</span> <a class="title" href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Title}}</a>{{with .Sources}} <span class="src">{{range $i, $s := .}}{{if $i}}, {{end}}<a href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Label}}</a>{{end}}</span>{{end}}</li>
 {{end}}{{end}}`
+	refArticleItems = `{{define "items"}}{{range .Events}}<li><span class="when">{{.Date.HTML}}</span> <a href="{{.Href}}">{{.Title}}</a></li>
+{{end}}{{end}}`
 )
 
 func refTemplates(t *testing.T) *template.Template {
 	t.Helper()
-	return template.Must(template.New("ref").Parse(refEventMain + refRow))
+	return template.Must(template.New("ref").Parse(refEventMain + refRow + refArticleItems))
 }
 
 // TestFastHTMLMatchesTheTemplates renders every event page's content and
@@ -79,6 +81,9 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 				if string(got) != want.String() {
 					t.Fatalf("%s: event %s content differs:\n got %q\nwant %q", name, tl.Events[i].ID, got, want.String())
 				}
+				if i < len(tl.Articles) {
+					checkArticleItems(t, ref, s, name, i, root)
+				}
 				for _, embed := range []bool{false, true} {
 					row := s.eventRow(i, root, embed, s.entityRefs)
 					want.Reset()
@@ -99,6 +104,26 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// checkArticleItems compares article i's list of dated events both ways.
+func checkArticleItems(t *testing.T, ref *template.Template, s *site, name string, i int, root string) {
+	t.Helper()
+	v := &articleView{}
+	for _, e := range s.articleEvents[i] {
+		v.Events = append(v.Events, *s.linkTo(int(e), root))
+	}
+	var want strings.Builder
+	if err := ref.ExecuteTemplate(&want, "items", v); err != nil {
+		t.Fatal(err)
+	}
+	got, err := v.EventItems()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want.String() {
+		t.Fatalf("%s: dated events of article %s differ:\n got %q\nwant %q", name, s.tl.Articles[i].Slug, got, want.String())
 	}
 }
 
