@@ -67,8 +67,8 @@ func (s *site) articlePage(i int) Page {
 // articleKey hashes what an article page shows: the article, the expressions
 // it marks and the events it lists.
 func (s *site) articleKey(i int) string {
-	k := s.keys
-	k.reset()
+	k := borrowKeyWriter()
+	defer returnKeyWriter(k)
 	k.str(s.cfgKey)
 	k.str("article")
 	k.articleHead(&s.tl.Articles[i])
@@ -83,7 +83,7 @@ func (s *site) articleKey(i int) string {
 	evs := s.articleEvents[i]
 	k.list(len(evs))
 	for _, e := range evs {
-		k.link(&s.tl.Events[e])
+		k.linkTo(s, int(e))
 	}
 	return k.sum()
 }

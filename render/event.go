@@ -67,19 +67,23 @@ func (s *site) eventPage(i int) Page {
 // the text) of the articles quoted (its digest), the listing page it links
 // back to, and its neighbours' links.
 func (s *site) eventKey(i int, prev, next *timeline.Event, up string) string {
-	k := s.keys
-	k.reset()
+	k := borrowKeyWriter()
+	defer returnKeyWriter(k)
 	k.str(s.cfgKey)
 	k.str("event")
 	k.str(up)
 	k.bytes(s.eventDigests[i][:])
-	for _, n := range []*timeline.Event{prev, next} {
-		if n == nil {
+	for j, n := range []*timeline.Event{prev, next} {
+		switch at := i - 1 + 2*j; {
+		case n == nil:
 			k.list(-1)
-			continue
+		case at >= 0 && at < len(s.tl.Events) && n == &s.tl.Events[at]:
+			k.list(1)
+			k.linkTo(s, at) // the neighbour's link, hashed once per plan
+		default:
+			k.list(2)
+			k.link(n)
 		}
-		k.list(1)
-		k.link(n)
 	}
 	return k.sum()
 }

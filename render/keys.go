@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -19,6 +20,7 @@ import (
 type keyWriter struct {
 	h   hash.Hash
 	buf []byte
+	out [sha256.Size]byte // where sums land: a local array escaped to the heap, one allocation per Key
 }
 
 const keyFlushAt = 2 << 10
@@ -26,6 +28,20 @@ const keyFlushAt = 2 << 10
 func newKeyWriter() *keyWriter {
 	return &keyWriter{h: sha256.New(), buf: make([]byte, 0, keyFlushAt+512)}
 }
+
+// keyWriters lends key writers to the Keys computed on several goroutines
+// (event and article pages, digests; see inParallel). A site's own s.keys
+// serves the rest, on the planning goroutine only.
+var keyWriters = sync.Pool{New: func() any { return newKeyWriter() }}
+
+// borrowKeyWriter returns a reset writer; give it back with returnKeyWriter.
+func borrowKeyWriter() *keyWriter {
+	k := keyWriters.Get().(*keyWriter)
+	k.reset()
+	return k
+}
+
+func returnKeyWriter(k *keyWriter) { keyWriters.Put(k) }
 
 // Field tags: a field of one type can never be read as one of another.
 const (
@@ -166,6 +182,9 @@ func (k *keyWriter) event(ev *timeline.Event) {
 	}
 }
 
+// linkTo writes what a link to event i shows, as its digest (site.linkDigests).
+func (k *keyWriter) linkTo(s *site, i int) { k.bytes(s.linkDigests[i][:]) }
+
 // link writes what a link to an event shows: its title and dates.
 func (k *keyWriter) link(ev *timeline.Event) {
 	k.str(ev.ID)
@@ -211,17 +230,15 @@ func (k *keyWriter) articleHead(a *timeline.Article) {
 // sum returns the Key: the first 12 bytes of the hash, in hex.
 func (k *keyWriter) sum() string {
 	k.flush()
-	var out [sha256.Size]byte
-	return hex.EncodeToString(k.h.Sum(out[:0])[:12])
+	return hex.EncodeToString(k.h.Sum(k.out[:0])[:12])
 }
 
 // digest returns the first 16 bytes of the hash, for digests that are
 // hashed again into Keys.
 func (k *keyWriter) digest() [16]byte {
 	k.flush()
-	var out [sha256.Size]byte
 	var d [16]byte
-	copy(d[:], k.h.Sum(out[:0]))
+	copy(d[:], k.h.Sum(k.out[:0]))
 	return d
 }
 

@@ -417,7 +417,7 @@ func (s *site) listingDigest(l *listing) [16]byte {
 // articles it cites.
 func (s *site) rowKey(k *keyWriter, i int) {
 	ev := &s.tl.Events[i]
-	k.link(ev)
+	k.linkTo(s, i)
 	k.list(len(s.eventEntities[i]))
 	for _, id := range s.eventEntities[i] {
 		k.str(s.entities[id].Name)

@@ -15,7 +15,9 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 
@@ -48,14 +50,23 @@ func Plan(tl timeline.Timeline, cfg Config) ([]Page, error) {
 	exports := s.exportPages()
 	// Sized once: growing a 127,000-page list by appending copied it about
 	// twenty times and left the copies to the collector.
-	pages := make([]Page, 0, len(head)+len(s.tl.Events)+len(s.tl.Articles)+len(exports))
-	pages = append(pages, head...)
-	for i := range s.tl.Events {
-		pages = append(pages, s.eventPage(i))
-	}
-	for i := range s.tl.Articles {
-		pages = append(pages, s.articlePage(i))
-	}
+	nev, nart := len(s.tl.Events), len(s.tl.Articles)
+	pages := make([]Page, len(head)+nev+nart, len(head)+nev+nart+len(exports))
+	copy(pages, head)
+	// The event and article pages (their Keys: most of a plan's hashing) are
+	// listed on every CPU, each page at its own index: eventPage and articlePage
+	// must stay safe for concurrent use outside their Render functions.
+	events, articles := pages[len(head):len(head)+nev], pages[len(head)+nev:]
+	inParallel(nev, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			events[i] = s.eventPage(i)
+		}
+	})
+	inParallel(nart, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			articles[i] = s.articlePage(i)
+		}
+	})
 	pages = append(pages, exports...)
 	seen := make(map[string]bool, len(pages))
 	for _, p := range pages {
@@ -65,6 +76,42 @@ func Plan(tl timeline.Timeline, cfg Config) ([]Page, error) {
 		seen[p.Path] = true
 	}
 	return pages, nil
+}
+
+// minParallel is the fewest items worth splitting across goroutines: below
+// it starting them costs more than it saves.
+const minParallel = 512
+
+// inParallel calls f on contiguous chunks covering [0, n), one per CPU, and
+// waits for them. f must write only at its own chunk's indexes, so the result
+// does not depend on scheduling. A panic in a chunk is raised again on the
+// calling goroutine, where the build's guard turns it into an error.
+func inParallel(n int, f func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/minParallel)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
+	for w := 0; w < workers; w++ {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					once.Do(func() { panicked = p })
+				}
+			}()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 // Site plans the site and writes every page under outDir.

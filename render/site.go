@@ -34,7 +34,8 @@ type site struct {
 	contents      []string       // per article: digest of its text (contentDigest)
 	heads         [][16]byte     // per article: digest of its metadata (headDigest)
 	eventDigests  [][16]byte     // per event: digest of the event and the metadata of the articles it cites
-	keys          *keyWriter     // reused for every Key (Plan runs on one goroutine)
+	linkDigests   [][16]byte     // per event: digest of what a link to it shows (keyWriter.link)
+	keys          *keyWriter     // reused for the Keys made on the planning goroutine (the parallel ones borrow keyWriters)
 	chromes       sync.Map       // chromeKey -> chrome
 	dates         fragments      // per event: its date (eventDate)
 	entityItems   fragments      // per entity: its item in an event page's list (entityItem)
@@ -84,11 +85,15 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 	s.cfgKey = hashOf(Version, ver, cfg)
 	s.contents = make([]string, len(tl.Articles))
 	s.heads = make([][16]byte, len(tl.Articles))
-	for i := range tl.Articles {
-		s.contents[i] = contentDigest(s.keys, &tl.Articles[i])
-		s.heads[i] = headDigest(s.keys, &tl.Articles[i])
-	}
-	s.eventDigests = s.digestEvents()
+	inParallel(len(tl.Articles), func(lo, hi int) {
+		k := borrowKeyWriter()
+		defer returnKeyWriter(k)
+		for i := lo; i < hi; i++ {
+			s.contents[i] = contentDigest(k, &tl.Articles[i])
+			s.heads[i] = headDigest(k, &tl.Articles[i])
+		}
+	})
+	s.eventDigests, s.linkDigests = s.digestEvents()
 	s.tlKey = s.timelineKey()
 	return s, nil
 }
@@ -345,22 +350,31 @@ func writeHashPart(h hash.Hash, p any) {
 
 // digestEvents hashes every event once, with the metadata (not the text) of
 // the articles it cites: the part of an event's page Key, the timeline's
-// Key and the export fragments' keys that the event makes.
-func (s *site) digestEvents() [][16]byte {
-	out := make([][16]byte, len(s.tl.Events))
-	k := s.keys
-	for i := range s.tl.Events {
-		ev := &s.tl.Events[i]
-		k.reset()
-		k.event(ev)
-		for j, m := range ev.Mentions {
-			if a, ok := s.articles[m.Article]; ok && !reportedBefore(ev.Mentions[:j], m.Article) {
-				k.bytes(s.heads[a][:])
+// Key and the export fragments' keys that the event makes. It also hashes
+// each event's link once (links): the pages linking to an event (its
+// neighbours, listings, articles) hash those 16 bytes instead of its fields.
+func (s *site) digestEvents() (out, links [][16]byte) {
+	out = make([][16]byte, len(s.tl.Events))
+	links = make([][16]byte, len(s.tl.Events))
+	inParallel(len(s.tl.Events), func(lo, hi int) {
+		k := borrowKeyWriter()
+		defer returnKeyWriter(k)
+		for i := lo; i < hi; i++ {
+			ev := &s.tl.Events[i]
+			k.reset()
+			k.event(ev)
+			for j, m := range ev.Mentions {
+				if a, ok := s.articles[m.Article]; ok && !reportedBefore(ev.Mentions[:j], m.Article) {
+					k.bytes(s.heads[a][:])
+				}
 			}
+			out[i] = k.digest()
+			k.reset()
+			k.link(ev)
+			links[i] = k.digest()
 		}
-		out[i] = k.digest()
-	}
-	return out
+	})
+	return out, links
 }
 
 // timelineKey hashes the settings and everything in the timeline that any
