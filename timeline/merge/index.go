@@ -55,12 +55,13 @@ func (x *pairIndex) sentences(c *pairCand) []int32 {
 // of returns the pair data of the candidate at canonical index i.
 func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 
-// indexBuilder computes each candidate's stems once, in input order, into a
-// scratch arena; finish lays them out in date order.
+// indexBuilder builds the pair index in three steps (see buildCandidates):
+// stemming on workers (stemShare, build.go), one pass in input order for
+// what must be numbered globally (intern), and the layout in date order
+// (finish, on workers again).
 type indexBuilder struct {
-	st        *stemmer
-	classBits []uint32 // stem ID -> its event class bit, 0 for other stems
 	copies    copies
+	interner  map[string]int32 // stem -> global stem ID
 	articles  map[string]int32
 	sources   map[string]int32
 	dateIDs   map[string]int32
@@ -68,19 +69,20 @@ type indexBuilder struct {
 	dates     []span
 	sentences *table[int32]         // packed sentenceRef -> ID
 	oddRefs   map[sentenceRef]int32 // refs whose start does not pack (IDs -1, -2, ...)
-	pcs       []pairCand            // input order; sets index chunks[where[k]]
-	chunks    [][]int32             // scratch arena
-	where     []int32
-	size      int // IDs in the scratch arena
-	// Reused buffers.
-	work, title, sent []int32
-	lastSource        string
-	lastSourceID      int32
-	lastText          string               // the last mention sentence stemmed
-	lastTextIDs       []int32              // its stem IDs (nil before the first)
-	startIDs          map[dateKey][2]int32 // start dates seen: value and span IDs
-	lastStart         dateKey              // the last start date interned
-	lastStartIDs      [2]int32             // its value and span IDs ({-1, -1} before the first)
+	pcs       []pairCand            // input order; sets index shares[where[k]].sets until finish
+	where     []int32               // input order: the share that stemmed the candidate
+	shares    []*stemShare
+	sents     []int32 // every candidate's sentence IDs, in input order
+	sentAt    []int32 // input order: where its sentence IDs start in sents
+	size      int     // IDs of all sets: the arena's length
+	// What consecutive candidates share, kept to skip lookups.
+	lastSource   string
+	lastSourceID int32
+	lastArticle  string
+	lastArtID    int32
+	startIDs     map[dateKey][2]int32 // start dates seen: value and span IDs
+	lastStart    dateKey              // the last start date interned
+	lastStartIDs [2]int32             // its value and span IDs ({-1, -1} before the first)
 }
 
 // dateKey identifies a date span (value included, so distinct values stay distinct).
@@ -91,66 +93,59 @@ type dateKey struct {
 
 func newIndexBuilder(n int, copies copies) *indexBuilder {
 	interner := map[string]int32{}
-	var classBits []uint32
-	for id, bit := range classBitIndex(interner) {
-		for int(id) >= len(classBits) {
-			classBits = append(classBits, 0)
-		}
-		classBits[id] = bit
-	}
+	classBitIndex(interner) // class tokens first, with the IDs every share gives them
 	return &indexBuilder{
-		st:           newStemmer(interner),
-		classBits:    classBits,
 		copies:       copies,
+		interner:     interner,
 		articles:     map[string]int32{},
 		sources:      map[string]int32{},
 		dateIDs:      map[string]int32{},
 		spans:        map[dateKey]int32{},
 		sentences:    newTable[int32](n),
 		oddRefs:      map[sentenceRef]int32{},
-		pcs:          make([]pairCand, 0, n),
-		where:        make([]int32, 0, n),
+		pcs:          make([]pairCand, n),
+		where:        make([]int32, n),
+		sents:        make([]int32, 0, n),
+		sentAt:       make([]int32, n),
 		lastSourceID: -1,
+		lastArtID:    -1,
 		startIDs:     map[dateKey][2]int32{},
 		lastStartIDs: [2]int32{-1, -1},
 	}
 }
 
-// add fills c from in (extracted from art) and records its pair data.
-func (b *indexBuilder) add(c *candidate, in *timeline.Event, art *timeline.Article) {
-	c.ev = *in
-	ev := &c.ev
-	ev.Mentions = b.copies.sortedMentions(in.Mentions)
-	ev.Entities = b.copies.entities(in.Entities)
-	c.article, c.lead, c.pub = art.Slug, ev.Lead, art.Meta.Date
-	if c.article == "" && len(ev.Mentions) > 0 {
-		c.article = ev.Mentions[0].Article
+// intern numbers, in input order, what pair checks compare across shares:
+// stems (each share's IDs mapped to global ones), articles, sources,
+// sentences and dates. flat holds the candidates in input order, stemmed.
+func (b *indexBuilder) intern(flat []candidate) {
+	for _, sh := range b.shares {
+		sh.mapStems(b.interner)
 	}
-	pc := pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero()}
-	var title, ctx []int32
-	pc.classes, title, ctx = b.stemSets(ev)
-	sent := b.sent[:0]
-	for k := range ev.Mentions {
-		m := &ev.Mentions[k]
-		src := b.sourceID(m.Source)
-		sent = append(sent, b.sentenceID(sentenceRef{src, m.Sentence.Start}))
-		if k == 0 {
-			pc.source = src
-		} else if src != pc.source {
-			pc.source = -1
+	for k := range flat {
+		c, pc := &flat[k], &b.pcs[k]
+		ev := &c.ev
+		b.sentAt[k] = int32(len(b.sents))
+		for m := range ev.Mentions {
+			men := &ev.Mentions[m]
+			src := b.sourceID(men.Source)
+			b.sents = append(b.sents, b.sentenceID(sentenceRef{src, men.Sentence.Start}))
+			if m == 0 {
+				pc.source = src
+			} else if src != pc.source {
+				pc.source = -1
+			}
+		}
+		pc.nSent = int32(len(ev.Mentions))
+		b.size += int(pc.nTitle + pc.nContext + pc.nSent)
+		if c.article != b.lastArticle || b.lastArtID < 0 {
+			b.lastArticle, b.lastArtID = c.article, internOne(c.article, b.articles)
+		}
+		pc.article = b.lastArtID
+		pc.dateID, pc.start = b.startDate(&ev.Start)
+		if ev.End != nil {
+			pc.end = b.span(*ev.End)
 		}
 	}
-	pc.nTitle, pc.nContext, pc.nSent = int32(len(title)), int32(len(ctx)), int32(len(sent))
-	pc.sets = b.store(title, ctx, sent)
-	c.classes = pc.classes
-	b.sent = sent
-	pc.article = internOne(c.article, b.articles)
-	pc.dateID, pc.start = b.startDate(&ev.Start)
-	if ev.End != nil {
-		pc.end = b.span(*ev.End)
-	}
-	b.pcs = append(b.pcs, pc)
-	c.pair = int32(len(b.pcs) - 1)
 }
 
 // startDate interns a start date's value and span. An article's events
@@ -169,39 +164,6 @@ func (b *indexBuilder) startDate(d *timeline.Date) (valueID, spanID int32) {
 	}
 	b.lastStart, b.lastStartIDs = k, ids
 	return ids[0], ids[1]
-}
-
-// stemSets computes ev's event classes, title stems and context stems (in
-// the builder's reused buffers).
-func (b *indexBuilder) stemSets(ev *timeline.Event) (uint32, []int32, []int32) {
-	var classes uint32
-	ctx := b.st.appendIDs(ev.Title, b.work[:0])
-	title := b.title[:0]
-	for _, s := range ctx {
-		if int(s) < len(b.classBits) && b.classBits[s] != 0 {
-			classes |= b.classBits[s]
-		} else {
-			title = append(title, s)
-		}
-	}
-	title = sortedSet(title)
-	for k := range ev.Mentions {
-		// Events told by one sentence come one after the other: the
-		// last sentence's stems are kept and reused.
-		if text := ev.Mentions[k].Text; text == b.lastText && b.lastTextIDs != nil {
-			ctx = append(ctx, b.lastTextIDs...)
-		} else {
-			from := len(ctx)
-			ctx = b.st.appendIDs(text, ctx)
-			b.lastText, b.lastTextIDs = text, append(b.lastTextIDs[:0], ctx[from:]...)
-		}
-	}
-	for _, e := range ev.Entities {
-		ctx = b.st.appendIDs(e.Name, ctx)
-	}
-	ctx = sortedSet(ctx)
-	b.title, b.work = title, ctx
-	return classes, title, ctx
 }
 
 // sentenceRef names a sentence: its source file (interned) and start offset.
@@ -237,36 +199,6 @@ func (b *indexBuilder) sourceID(path string) int32 {
 	return b.lastSourceID
 }
 
-// scratchChunk is the size of the scratch arena's chunks (in IDs): the
-// scratch grows by whole chunks instead of being copied as it doubles.
-const scratchChunk = 1 << 18
-
-// store copies a candidate's sets into the scratch arena and returns where
-// they start; finish moves them to their final place.
-func (b *indexBuilder) store(sets ...[]int32) int32 {
-	n := 0
-	for _, s := range sets {
-		n += len(s)
-	}
-	if len(b.chunks) == 0 || cap(b.chunks[len(b.chunks)-1])-len(b.chunks[len(b.chunks)-1]) < n {
-		// Chunks double from a small first one, so merging a few events
-		// does not pay for a large scratch.
-		size := scratchChunk
-		if k := len(b.chunks); k < 8 {
-			size >>= 8 - k
-		}
-		b.chunks = append(b.chunks, make([]int32, 0, max(size, n)))
-	}
-	chunk := &b.chunks[len(b.chunks)-1]
-	b.where = append(b.where, int32(len(b.chunks)-1))
-	from := len(*chunk)
-	for _, s := range sets {
-		*chunk = append(*chunk, s...)
-	}
-	b.size += n
-	return int32(from)
-}
-
 func (b *indexBuilder) span(d timeline.Date) int32 {
 	k := dateKey{d.Value, spanOf(d)}
 	id, ok := b.spans[k]
@@ -285,12 +217,13 @@ func sortedSet(ids []int32) []int32 {
 }
 
 // finish lays the candidates (now in canonical order) out by start date value,
-// then canonical order, and copies their sets into one arena in that order.
+// then canonical order, and copies their sets into one arena in that order,
+// stems mapped to global IDs.
 func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 	x := &pairIndex{
 		cands:   make([]pairCand, len(cands)),
 		pos:     make([]int32, len(cands)),
-		arena:   make([]int32, 0, b.size),
+		arena:   make([]int32, b.size),
 		dates:   b.dates,
 		byValue: map[string]timeline.Date{},
 		dateIDs: b.dateIDs,
@@ -307,20 +240,33 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
 	}
 	slices.Sort(order)
+	at := make([]int32, len(order)) // where each one's sets start in the arena
+	next := int32(0)
 	for p, key := range order {
-		i := uint32(key)
-		c := cands[i]
-		pc := b.pcs[c.pair]
-		n := pc.nTitle + pc.nContext + pc.nSent
-		from := int32(len(x.arena))
-		x.arena = append(x.arena, b.chunks[b.where[c.pair]][pc.sets:pc.sets+n]...)
-		pc.sets = from
-		pc.hash = setHash(x.arena[from : from+pc.nTitle])
-		x.cands[p] = pc
-		x.pos[i] = int32(p)
-		c.title = x.title(&x.cands[p])
-		c.pair = int32(p)
+		pc := &b.pcs[cands[uint32(key)].pair]
+		at[p] = next
+		next += pc.nTitle + pc.nContext + pc.nSent
 	}
+	parallel(len(order), pairGrain, func(_, from, to int) {
+		for p := from; p < to; p++ {
+			i := uint32(order[p])
+			c := cands[i]
+			pc := b.pcs[c.pair]
+			sh := b.shares[b.where[c.pair]]
+			local := sh.sets[pc.sets : pc.sets+pc.nTitle+pc.nContext]
+			dst := x.arena[at[p] : at[p]+pc.nTitle+pc.nContext+pc.nSent]
+			sh.copyMapped(dst[:pc.nTitle], local[:pc.nTitle])
+			sh.copyMapped(dst[pc.nTitle:pc.nTitle+pc.nContext], local[pc.nTitle:])
+			from := b.sentAt[c.pair]
+			copy(dst[pc.nTitle+pc.nContext:], b.sents[from:from+pc.nSent])
+			pc.sets = at[p]
+			pc.hash = setHash(dst[:pc.nTitle])
+			x.cands[p] = pc
+			x.pos[i] = int32(p)
+			c.title = dst[:pc.nTitle]
+			c.pair = int32(p)
+		}
+	})
 	return x
 }
 

@@ -181,20 +181,34 @@ func appendSortedMentions(out, ms []timeline.Mention) []timeline.Mention {
 // entities from two blocks sized up front: two allocations per merge instead
 // of two per candidate. Each copy is capped at its own length, so appending
 // to an event's slices later reallocates instead of overwriting a neighbour.
+// Each article's copies have their own part of the blocks (forArticle), so
+// articles can be copied concurrently.
 type copies struct {
 	mentionBlock []timeline.Mention
 	entityBlock  []timeline.Entity
+	// Article i's part of the blocks starts at mentionFrom[i], entityFrom[i].
+	mentionFrom, entityFrom []int
 }
 
 func newCopies(perArticle [][]timeline.Event) copies {
-	nm, ne := 0, 0
-	for _, evs := range perArticle {
+	c := copies{mentionFrom: make([]int, len(perArticle)+1), entityFrom: make([]int, len(perArticle)+1)}
+	for a, evs := range perArticle {
+		nm, ne := 0, 0
 		for i := range evs {
 			nm += len(evs[i].Mentions)
 			ne += len(evs[i].Entities)
 		}
+		c.mentionFrom[a+1], c.entityFrom[a+1] = c.mentionFrom[a]+nm, c.entityFrom[a]+ne
 	}
-	return copies{make([]timeline.Mention, 0, nm), make([]timeline.Entity, 0, ne)}
+	c.mentionBlock = make([]timeline.Mention, 0, c.mentionFrom[len(perArticle)])
+	c.entityBlock = make([]timeline.Entity, 0, c.entityFrom[len(perArticle)])
+	return c
+}
+
+// forArticle returns the copies of article a, cut from a's part of the blocks.
+func (c *copies) forArticle(a int) copies {
+	m0, m1, e0, e1 := c.mentionFrom[a], c.mentionFrom[a+1], c.entityFrom[a], c.entityFrom[a+1]
+	return copies{mentionBlock: c.mentionBlock[m0:m0:m1], entityBlock: c.entityBlock[e0:e0:e1]}
 }
 
 // sortedMentions returns ms sorted and de-duplicated (as sortedMentions), in

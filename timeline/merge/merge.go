@@ -126,25 +126,18 @@ func SortEvents(events []timeline.Event) { sortEvents(events) }
 // stay untouched), precomputes its stems and sorts all of them canonically.
 // It returns them with the index pair checks read.
 func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event) ([]*candidate, *pairIndex) {
-	total := 0
-	for _, evs := range perArticle {
-		total += len(evs)
-	}
-	b := newIndexBuilder(total, newCopies(perArticle))
-	cands := make([]*candidate, 0, total)
-	flat := make([]candidate, total) // one allocation, not one per event
-	// Events beyond the articles given belong to no article.
-	var none timeline.Article
+	firsts := make([]int, len(perArticle)+1) // firsts[i]: input index of article i's first event
 	for i, evs := range perArticle {
-		art := &none
-		if i < len(articles) {
-			art = &articles[i]
-		}
-		for k := range evs {
-			c := &flat[len(cands)]
-			b.add(c, &evs[k], art)
-			cands = append(cands, c)
-		}
+		firsts[i+1] = firsts[i] + len(evs)
+	}
+	total := firsts[len(perArticle)]
+	flat := make([]candidate, total) // one allocation, not one per event
+	b := newIndexBuilder(total, newCopies(perArticle))
+	b.stem(articles, perArticle, firsts, flat)
+	b.intern(flat)
+	cands := make([]*candidate, total)
+	for k := range flat {
+		cands[k] = &flat[k]
 	}
 	slices.SortStableFunc(cands, compareCandidates)
 	return cands, b.finish(cands)

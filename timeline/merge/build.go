@@ -1,0 +1,152 @@
+package merge
+
+import (
+	"slices"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// stemShare is one worker's part of stemming: a contiguous run of articles,
+// stemmed with the share's own stemmer and interner, so shares never wait on
+// each other. Stem IDs are local to the share until intern maps them to
+// global ones (mapStems); the class tokens are interned first everywhere, so
+// they have the same IDs in every share.
+type stemShare struct {
+	st        *stemmer
+	interner  map[string]int32
+	classBits []uint32 // stem ID -> its event class bit, 0 for other stems
+	sets      []int32  // title then context stems of each candidate, local IDs
+	toGlobal  []int32  // local stem ID -> global stem ID
+	identity  bool     // every local ID is its global ID: sets are copied as they are
+	// Reused buffers.
+	work, title []int32
+	lastText    string  // the last mention sentence stemmed
+	lastTextIDs []int32 // its stem IDs (nil before the first)
+}
+
+func newStemShare() *stemShare {
+	interner := map[string]int32{}
+	var classBits []uint32
+	for id, bit := range classBitIndex(interner) {
+		for int(id) >= len(classBits) {
+			classBits = append(classBits, 0)
+		}
+		classBits[id] = bit
+	}
+	return &stemShare{st: newStemmer(interner), interner: interner, classBits: classBits}
+}
+
+// stemGrain is the fewest candidates worth a share of their own.
+const stemGrain = 4096
+
+// stem fills flat (input order) from perArticle: each event copied with its
+// mentions sorted, its article, and its stem sets, by one share per worker
+// over contiguous runs of articles (so which share stems what, and hence the
+// global stem IDs, depend only on the number of workers).
+func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline.Event, firsts []int, flat []candidate) {
+	n := workerCount(len(flat), stemGrain)
+	b.shares = make([]*stemShare, n)
+	parallel(n, 1, func(_, s, _ int) {
+		sh := newStemShare()
+		b.shares[s] = sh
+		// Share s takes the articles whose first event falls in its n-th of the events.
+		from, _ := slices.BinarySearch(firsts[:len(perArticle)], s*len(flat)/n)
+		to, _ := slices.BinarySearch(firsts[:len(perArticle)], (s+1)*len(flat)/n)
+		if s == n-1 {
+			to = len(perArticle)
+		}
+		var none timeline.Article // events beyond the articles given belong to no article
+		for i := from; i < to; i++ {
+			art := &none
+			if i < len(articles) {
+				art = &articles[i]
+			}
+			cp := b.copies.forArticle(i)
+			for k := range perArticle[i] {
+				at := firsts[i] + k
+				sh.add(&flat[at], &b.pcs[at], &perArticle[i][k], art, &cp)
+				flat[at].pair = int32(at)
+				b.where[at] = int32(s)
+			}
+		}
+	})
+}
+
+// add fills c from in (extracted from art) and the share's part of its pair data.
+func (sh *stemShare) add(c *candidate, pc *pairCand, in *timeline.Event, art *timeline.Article, cp *copies) {
+	c.ev = *in
+	ev := &c.ev
+	ev.Mentions = cp.sortedMentions(in.Mentions)
+	ev.Entities = cp.entities(in.Entities)
+	c.article, c.lead, c.pub = art.Slug, ev.Lead, art.Meta.Date
+	if c.article == "" && len(ev.Mentions) > 0 {
+		c.article = ev.Mentions[0].Article
+	}
+	classes, title, ctx := sh.stemSets(ev)
+	c.classes = classes
+	*pc = pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero(), classes: classes,
+		sets: int32(len(sh.sets)), nTitle: int32(len(title)), nContext: int32(len(ctx))}
+	sh.sets = append(append(sh.sets, title...), ctx...)
+}
+
+// stemSets computes ev's event classes, title stems and context stems (in
+// the share's reused buffers).
+func (sh *stemShare) stemSets(ev *timeline.Event) (uint32, []int32, []int32) {
+	var classes uint32
+	ctx := sh.st.appendIDs(ev.Title, sh.work[:0])
+	title := sh.title[:0]
+	for _, s := range ctx {
+		if int(s) < len(sh.classBits) && sh.classBits[s] != 0 {
+			classes |= sh.classBits[s]
+		} else {
+			title = append(title, s)
+		}
+	}
+	title = sortedSet(title)
+	for k := range ev.Mentions {
+		// Events told by one sentence come one after the other: the
+		// last sentence's stems are kept and reused.
+		if text := ev.Mentions[k].Text; text == sh.lastText && sh.lastTextIDs != nil {
+			ctx = append(ctx, sh.lastTextIDs...)
+		} else {
+			from := len(ctx)
+			ctx = sh.st.appendIDs(text, ctx)
+			sh.lastText, sh.lastTextIDs = text, append(sh.lastTextIDs[:0], ctx[from:]...)
+		}
+	}
+	for _, e := range ev.Entities {
+		ctx = sh.st.appendIDs(e.Name, ctx)
+	}
+	ctx = sortedSet(ctx)
+	sh.title, sh.work = title, ctx
+	return classes, title, ctx
+}
+
+// mapStems interns the share's stems into the global interner, in local ID
+// order, and records the mapping. Shares are mapped in order, so the first
+// share's IDs are the global ones.
+func (sh *stemShare) mapStems(global map[string]int32) {
+	words := make([]string, len(sh.interner))
+	for w, id := range sh.interner {
+		words[id] = w
+	}
+	sh.toGlobal = make([]int32, len(words))
+	sh.identity = true
+	for id, w := range words {
+		sh.toGlobal[id] = internOne(w, global)
+		sh.identity = sh.identity && sh.toGlobal[id] == int32(id)
+	}
+}
+
+// copyMapped copies the sorted set local (local IDs) into dst as global IDs,
+// sorted again when the mapping changed them.
+func (sh *stemShare) copyMapped(dst, local []int32) {
+	if sh.identity {
+		copy(dst, local)
+		return
+	}
+	for k, id := range local {
+		dst[k] = sh.toGlobal[id]
+	}
+	slices.Sort(dst)
+}
