@@ -36,8 +36,9 @@ func newStemShare() *stemShare {
 	return &stemShare{st: newStemmer(interner), interner: interner, classBits: classBits}
 }
 
-// stemGrain is the fewest candidates worth a share of their own.
-const stemGrain = 4096
+// stemGrain is the fewest candidates worth a share of their own (a
+// variable so that tests can cut shares of one candidate).
+var stemGrain = 4096
 
 // stem fills flat (input order) from perArticle: each event copied with its
 // mentions sorted, its article, and its stem sets, by one share per worker
