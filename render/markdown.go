@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"html/template"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -19,10 +20,7 @@ import (
 // from another origin), and the marks (byte offsets into src) wrap the text
 // they cover.
 func markdownHTML(src string, marks []mark) (template.HTML, error) {
-	md := goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
-		goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(extraRenderer{}, 100))),
-	)
+	md := markdown()
 	source := []byte(src)
 	doc := md.Parser().Parse(text.NewReader(source))
 	shiftHeadings(doc)
@@ -34,6 +32,26 @@ func markdownHTML(src string, marks []mark) (template.HTML, error) {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil
+}
+
+var sharedMarkdown struct {
+	once sync.Once
+	md   goldmark.Markdown
+}
+
+// markdown is the one goldmark instance every page shares: its parser and
+// renderer set themselves up once (sync.Once) and keep a document's state in
+// a per-parse context, so concurrent pages may share it
+// (TestMarkdownConcurrently; run it with -race after a goldmark upgrade).
+// Building one per article allocated more than parsing the article.
+func markdown() goldmark.Markdown {
+	sharedMarkdown.once.Do(func() {
+		sharedMarkdown.md = goldmark.New(
+			goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+			goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(extraRenderer{}, 100))),
+		)
+	})
+	return sharedMarkdown.md
 }
 
 // shiftHeadings renumbers the body's heading levels so the page's title stays

@@ -1,7 +1,10 @@
 package render
 
 import (
+	"fmt"
+	"html/template"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -67,5 +70,47 @@ func TestValidMarksDropsBadSpans(t *testing.T) {
 	})
 	if len(marks) != 1 || marks[0].start != 10 {
 		t.Errorf("got %+v", marks)
+	}
+}
+
+// TestMarkdownConcurrently renders different documents (tables, links,
+// headings, marks) on several goroutines through the shared goldmark instance
+// and compares each with its rendering alone.
+func TestMarkdownConcurrently(t *testing.T) {
+	var docs []string
+	for i := 0; i < 24; i++ {
+		docs = append(docs, fmt.Sprintf("# Doc %d\n\n| a | b |\n|---|---|\n| %d | ~~x~~ |\n\nSee https://example.org/%d and [link](https://x.example/%d) on 12 June %d.\n\n## Tail\n\n![img](https://i.example/%d.png)\n", i, i, i, i, 2000+i, i))
+	}
+	markOf := func(doc string) []mark {
+		at := strings.Index(doc, "12 June")
+		return []mark{{start: at, end: at + len("12 June"), id: "t1", href: "../e/index.html", title: "E"}}
+	}
+	want := make([]template.HTML, len(docs))
+	for i, d := range docs {
+		h, err := markdownHTML(d, markOf(d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = h
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(docs))
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for k := range docs {
+				i := (k + g*5) % len(docs)
+				got, err := markdownHTML(docs[i], markOf(docs[i]))
+				if err != nil || got != want[i] {
+					errs <- fmt.Sprintf("doc %d on goroutine %d differs (err %v)", i, g, err)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
