@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"html/template"
 	"sync"
 
@@ -27,11 +26,12 @@ func markdownHTML(src string, marks []mark) (template.HTML, error) {
 	if len(marks) > 0 {
 		markText(doc, marks)
 	}
-	var buf bytes.Buffer
-	if err := md.Renderer().Render(&buf, source, doc); err != nil {
+	buf := pageBufs.Get().(*pageBuf)
+	defer putPageBuf(buf)
+	if err := md.Renderer().Render(buf, source, doc); err != nil {
 		return "", err
 	}
-	return template.HTML(buf.String()), nil
+	return template.HTML(buf.b), nil
 }
 
 var sharedMarkdown struct {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/newsline/timeline/templates"
 )
@@ -328,6 +329,29 @@ func (p *pageBuf) Write(b []byte) (int, error) {
 	p.b = append(p.b, b...)
 	return len(b), nil
 }
+
+// The methods below make a pageBuf a goldmark util.BufWriter, so Markdown
+// renders into it without a bufio.Writer of its own.
+
+func (p *pageBuf) WriteString(s string) (int, error) {
+	p.b = append(p.b, s...)
+	return len(s), nil
+}
+
+func (p *pageBuf) WriteByte(c byte) error {
+	p.b = append(p.b, c)
+	return nil
+}
+
+func (p *pageBuf) WriteRune(r rune) (int, error) {
+	n := len(p.b)
+	p.b = utf8.AppendRune(p.b, r)
+	return len(p.b) - n, nil
+}
+
+func (p *pageBuf) Available() int { return cap(p.b) - len(p.b) }
+func (p *pageBuf) Buffered() int  { return len(p.b) }
+func (p *pageBuf) Flush() error   { return nil }
 
 // pageBufs recycles page buffers; a buffer grown past maxPooledPage by a
 // large page is dropped rather than kept.
