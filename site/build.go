@@ -142,8 +142,9 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.lap("cache")
 	load := o.Stages.Load
 	if o.Stages.parseCache {
+		start := time.Now()
 		load = func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-			return loadArticlesWith(fs, dirs, date, cachedParse(cache, o.Version, &b.sum.Parsed))
+			return loadArticlesWith(fs, dirs, date, cachedParse(cache, o.Version, &b.sum.Parsed), cachedRead(fs, cache, o.Version, start))
 		}
 	}
 	arts, loadErrs := safeLoad(load, b.fs, dirs, o.Date)

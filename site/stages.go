@@ -34,13 +34,15 @@ func DefaultStages() Stages {
 // loadArticles reads content/ and seeds/; a raw text in seeds/ without a date
 // is skipped (seeds are read "where a sidecar gives the date").
 func loadArticles(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-	return loadArticlesWith(fs, dirs, date, nil)
+	return loadArticlesWith(fs, dirs, date, nil, nil)
 }
 
-// loadArticlesWith is loadArticles with parse in place of ingest.Parse (nil:
-// ingest.Parse); Build passes the parse cache (articlecodec.go).
-func loadArticlesWith(fs afero.Fs, dirs []string, date time.Time, parse func(string, []byte, []byte, ingest.Options) (timeline.Article, error)) ([]timeline.Article, []error) {
-	opts := ingest.Options{Date: date, ParseFile: parse}
+// loadArticlesWith is loadArticles with parse in place of ingest.Parse and read
+// in place of reading each file (nil: ingest's own); Build passes the parse
+// cache (articlecodec.go) and the file cache (rawcache.go).
+func loadArticlesWith(fs afero.Fs, dirs []string, date time.Time, parse func(string, []byte, []byte, ingest.Options) (timeline.Article, error),
+	read func(string, iofs.FileInfo) ([]byte, error)) ([]timeline.Article, []error) {
+	opts := ingest.Options{Date: date, ParseFile: parse, ReadFile: read}
 	if len(dirs) > 1 {
 		opts.OptionalDateDirs = dirs[1:]
 	}

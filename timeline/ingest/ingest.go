@@ -7,6 +7,7 @@
 package ingest
 
 import (
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,6 +32,12 @@ type Options struct {
 	// ParseFile, when set, replaces Parse for each file Load reads: a build
 	// wraps Parse in a cache so unchanged articles are not parsed again.
 	ParseFile func(path string, raw, sidecar []byte, opts Options) (timeline.Article, error)
+	// ReadFile, when set, reads the regular files Load admits (not those
+	// reached through a symlink) in place of afero.ReadFile, given what the
+	// walk found of each (size, modification time): a build serves files
+	// whose path, size and time are unchanged from its cache without opening
+	// them. It returns the file's bytes, never nil.
+	ReadFile func(path string, info fs.FileInfo) ([]byte, error)
 }
 
 // hardMaxBytes caps MaxBytes: offset maps hold 32-bit offsets.

@@ -141,7 +141,8 @@ func (l *loader) sidecar(root, path string) ([]byte, error) {
 // reading, so a 50 MB file is never loaded). A symlink to a directory
 // returns nil, nil.
 func (l *loader) read(root, path string, info fs.FileInfo) ([]byte, error) {
-	if info.Mode()&os.ModeSymlink != 0 {
+	linked := info.Mode()&os.ModeSymlink != 0
+	if linked {
 		target, err := l.resolve(root, path)
 		if err != nil {
 			return nil, err
@@ -159,7 +160,13 @@ func (l *loader) read(root, path string, info fs.FileInfo) ([]byte, error) {
 	if max := l.opts.maxBytes(); info.Size() > max {
 		return nil, errorAt(path, 0, ErrTooLarge, "%d bytes, limit %d", info.Size(), max)
 	}
-	raw, err := afero.ReadFile(l.fs, path)
+	var raw []byte
+	var err error
+	if l.opts.ReadFile != nil && !linked {
+		raw, err = l.opts.ReadFile(path, info)
+	} else {
+		raw, err = afero.ReadFile(l.fs, path)
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: fmt.Errorf("cannot read: %w", unwrapPath(err))}
 	}
