@@ -14,10 +14,10 @@ import (
 type stemShare struct {
 	st        *stemmer
 	interner  map[string]int32
-	classBits []uint32 // stem ID -> its event class bit, 0 for other stems
-	sets      []int32  // title then context stems of each candidate, local IDs
-	toGlobal  []int32  // local stem ID -> global stem ID
-	identity  bool     // every local ID is its global ID: sets are copied as they are
+	classBits []uint32  // stem ID -> its event class bit, 0 for other stems
+	chunks    [][]int32 // title then context stems of each candidate, local IDs
+	toGlobal  []int32   // local stem ID -> global stem ID
+	identity  bool      // every local ID is its global ID: sets are copied as they are
 	// Reused buffers.
 	work, title []int32
 	lastText    string  // the last mention sentence stemmed
@@ -65,7 +65,7 @@ func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline
 			cp := b.copies.forArticle(i)
 			for k := range perArticle[i] {
 				at := firsts[i] + k
-				sh.add(&flat[at], &b.pcs[at], &perArticle[i][k], art, &cp)
+				b.chunkOf[at] = sh.add(&flat[at], &b.pcs[at], &perArticle[i][k], art, &cp)
 				flat[at].pair = int32(at)
 				b.where[at] = int32(s)
 			}
@@ -73,8 +73,9 @@ func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline
 	})
 }
 
-// add fills c from in (extracted from art) and the share's part of its pair data.
-func (sh *stemShare) add(c *candidate, pc *pairCand, in *timeline.Event, art *timeline.Article, cp *copies) {
+// add fills c from in (extracted from art) and the share's part of its pair
+// data, and returns the chunk its sets were stored in.
+func (sh *stemShare) add(c *candidate, pc *pairCand, in *timeline.Event, art *timeline.Article, cp *copies) int32 {
 	c.ev = *in
 	ev := &c.ev
 	ev.Mentions = cp.sortedMentions(in.Mentions)
@@ -85,9 +86,30 @@ func (sh *stemShare) add(c *candidate, pc *pairCand, in *timeline.Event, art *ti
 	}
 	classes, title, ctx := sh.stemSets(ev)
 	c.classes = classes
+	chunk, at := sh.store(title, ctx)
 	*pc = pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero(), classes: classes,
-		sets: int32(len(sh.sets)), nTitle: int32(len(title)), nContext: int32(len(ctx))}
-	sh.sets = append(append(sh.sets, title...), ctx...)
+		sets: at, nTitle: int32(len(title)), nContext: int32(len(ctx))}
+	return chunk
+}
+
+// shareChunk is the size of a share's scratch chunks (in IDs): the scratch
+// grows by whole chunks instead of being copied as it doubles.
+const shareChunk = 1 << 16
+
+// store appends a candidate's title and context sets to the share's last
+// chunk (a new one when they do not fit) and returns the chunk and where in
+// it they start.
+func (sh *stemShare) store(title, ctx []int32) (chunk, at int32) {
+	n := len(title) + len(ctx)
+	last := len(sh.chunks) - 1
+	if last < 0 || cap(sh.chunks[last])-len(sh.chunks[last]) < n {
+		sh.chunks = append(sh.chunks, make([]int32, 0, max(shareChunk, n)))
+		last++
+	}
+	c := &sh.chunks[last]
+	at = int32(len(*c))
+	*c = append(append(*c, title...), ctx...)
+	return int32(last), at
 }
 
 // stemSets computes ev's event classes, title stems and context stems (in

@@ -103,8 +103,16 @@ func (g *groups) join(ri, rj int32) {
 }
 
 // collect returns the groups in order of their smallest member, members in canonical order.
+// All groups share one backing array (each capped at its own length).
 func (g *groups) collect(cands []*candidate) [][]*candidate {
-	var out [][]*candidate
+	n := 0
+	for i := range cands {
+		if g.root[i] == int32(i) {
+			n++
+		}
+	}
+	out := make([][]*candidate, 0, n)
+	all := make([]*candidate, len(cands))
 	var idx []int32
 	for i := range cands {
 		if g.root[i] != int32(i) {
@@ -115,7 +123,8 @@ func (g *groups) collect(cands []*candidate) [][]*candidate {
 			idx = append(idx, m)
 		}
 		slices.Sort(idx)
-		group := make([]*candidate, len(idx))
+		group := all[:len(idx):len(idx)]
+		all = all[len(idx):]
 		for k, m := range idx {
 			group[k] = cands[m]
 		}

@@ -69,8 +69,9 @@ type indexBuilder struct {
 	dates     []span
 	sentences *table[int32]         // packed sentenceRef -> ID
 	oddRefs   map[sentenceRef]int32 // refs whose start does not pack (IDs -1, -2, ...)
-	pcs       []pairCand            // input order; sets index shares[where[k]].sets until finish
+	pcs       []pairCand            // input order; until finish, sets index shares[where[k]].chunks[chunkOf[k]]
 	where     []int32               // input order: the share that stemmed the candidate
+	chunkOf   []int32               // input order: the share's chunk holding its sets
 	shares    []*stemShare
 	sents     []int32 // every candidate's sentence IDs, in input order
 	sentAt    []int32 // input order: where its sentence IDs start in sents
@@ -105,6 +106,7 @@ func newIndexBuilder(n int, copies copies) *indexBuilder {
 		oddRefs:      map[sentenceRef]int32{},
 		pcs:          make([]pairCand, n),
 		where:        make([]int32, n),
+		chunkOf:      make([]int32, n),
 		sents:        make([]int32, 0, n),
 		sentAt:       make([]int32, n),
 		lastSourceID: -1,
@@ -253,7 +255,7 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 			c := cands[i]
 			pc := b.pcs[c.pair]
 			sh := b.shares[b.where[c.pair]]
-			local := sh.sets[pc.sets : pc.sets+pc.nTitle+pc.nContext]
+			local := sh.chunks[b.chunkOf[c.pair]][pc.sets : pc.sets+pc.nTitle+pc.nContext]
 			dst := x.arena[at[p] : at[p]+pc.nTitle+pc.nContext+pc.nSent]
 			sh.copyMapped(dst[:pc.nTitle], local[:pc.nTitle])
 			sh.copyMapped(dst[pc.nTitle:pc.nTitle+pc.nContext], local[pc.nTitle:])
