@@ -45,6 +45,7 @@ type builder struct {
 	clock time.Time     // start of the current stage
 	cpu   time.Duration // process CPU time at the start of the current stage
 	gcs   uint64        // garbage collections before the current stage
+	flts  int64         // page faults before the current stage
 }
 
 // lap records the time since the previous lap as the named stage's.
@@ -52,10 +53,12 @@ func (b *builder) lap(stage string) {
 	now := time.Now()
 	cpu, _ := cputime.Process()
 	gcs, live := gcStats()
+	flts := pageFaults()
 	if !b.clock.IsZero() {
-		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GCs: gcs - b.gcs, LiveMB: live})
+		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GCs: gcs - b.gcs, LiveMB: live,
+			Faults: flts - b.flts})
 	}
-	b.clock, b.cpu, b.gcs = now, cpu, gcs
+	b.clock, b.cpu, b.gcs, b.flts = now, cpu, gcs, flts
 }
 
 // gcStats reads the number of garbage collections so far and the heap the

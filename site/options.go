@@ -108,6 +108,7 @@ type Timing struct {
 	CPU     time.Duration
 	GCs     uint64
 	LiveMB  float64
+	Faults  int64 // page faults meanwhile (zero where not measured)
 }
 
 // TimingString lists the stage timings, wall/CPU: "load 0.41/0.30s, extract 2.10/3.90s, ...".
@@ -125,6 +126,16 @@ func (s Summary) GCString() string {
 	parts := make([]string, len(s.Timings))
 	for i, t := range s.Timings {
 		parts[i] = fmt.Sprintf("%s %d/%.0fMB", t.Stage, t.GCs, t.LiveMB)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// FaultString lists the page faults per stage, in thousands: "load 3.1k,
+// extract 12.0k, ...". Memory touched for the first time faults once a page.
+func (s Summary) FaultString() string {
+	parts := make([]string, len(s.Timings))
+	for i, t := range s.Timings {
+		parts[i] = fmt.Sprintf("%s %.1fk", t.Stage, float64(t.Faults)/1000)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -1,0 +1,30 @@
+//go:build linux
+
+package site
+
+import (
+	"syscall"
+	"testing"
+)
+
+// pageFaults counts the faults of memory touched for the first time, and the
+// summary lists them per stage.
+func TestPageFaultsCountFreshMemory(t *testing.T) {
+	const size = 8 << 20
+	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		t.Skip("cannot map memory:", err)
+	}
+	defer syscall.Munmap(mem)
+	before := pageFaults()
+	for i := 0; i < size; i += 4096 {
+		mem[i] = 1
+	}
+	if got := pageFaults() - before; got < size/(2<<20) { // at least one per huge page
+		t.Errorf("touching %d fresh bytes took %d page faults", size, got)
+	}
+	s := Summary{Timings: []Timing{{Stage: "load", Faults: 3100}, {Stage: "plan", Faults: 40}}}
+	if got := s.FaultString(); got != "load 3.1k, plan 0.0k" {
+		t.Errorf("FaultString = %q", got)
+	}
+}
