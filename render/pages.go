@@ -209,6 +209,7 @@ type indexView struct {
 	EmbedSnippet        string
 	Large               bool       // many events: let the browser skip laying out off-screen years
 	Paged               *pagedView // set on the pages of a paginated (large) timeline
+	slots               *rowSlots  // the years' rows, left by the template for the page writer
 }
 
 // largeTimeline is the event count from which off-screen years are not laid out
@@ -220,21 +221,27 @@ type yearView struct {
 	Events                   iter.Seq[eventRow] // its rows, built as they are written
 	events                   []int32            // its events, as indexes into s.tl.Events
 	count                    int                // how many events the year has
+	slots                    *rowSlots          // where Rows leaves the rows, if anywhere
 }
 
-// Rows is the year's rows as one piece of HTML, built as it is written:
-// ranging over the rows in the template called each row's HTML by
-// reflection, which was most of a listing page's cost.
+// Rows is the year's rows as one piece of HTML. Ranging over the rows in the
+// template called each row's HTML by reflection, which was most of a listing
+// page's cost; and a year's rows as one string were copied twice more by the
+// template (into the string, then through fmt). So on a page being written
+// Rows leaves a placeholder and the rows to its slots, and the page writer
+// (expandRows) writes the rows in the placeholder's place.
 func (y yearView) Rows() (template.HTML, error) {
-	buf := pageBufs.Get().(*pageBuf)
-	defer putPageBuf(buf)
+	if y.slots != nil && !shellsOff {
+		return y.slots.add(y.Events), nil
+	}
+	var b []byte
 	var err error
 	for row := range y.Events {
-		if buf.b, err = row.appendHTML(buf.b); err != nil {
+		if b, err = row.appendHTML(b); err != nil {
 			return "", err
 		}
 	}
-	return template.HTML(buf.b), nil
+	return template.HTML(b), nil
 }
 
 type eventRow struct {
@@ -270,9 +277,9 @@ func (s *site) embedPage() Page {
 // not held in memory: Years and each year's Events are iterators the template
 // ranges over, so a row is built just before it is written.
 func (s *site) indexView(root string, embed bool) *indexView {
-	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline}
+	v := &indexView{Entities: s.entities, Large: len(s.tl.Events) >= largeTimeline, slots: &rowSlots{}}
 	years := s.yearGroups(nil)
-	v.Years = s.yearSeq(years, root, embed, s.entityRefs)
+	v.Years = s.yearSeq(years, root, embed, s.entityRefs, v.slots)
 	v.Strip = stripOf(years, nil)
 	if v.Strip != nil {
 		v.FirstYear, v.LastYear = v.Strip.firstYear, v.Strip.lastYear
@@ -291,11 +298,13 @@ func (s *site) embedSnippet() string {
 }
 
 // yearSeq yields the year groups with their rows, built as they are written;
-// refs gives an event's entity references on the page.
-func (s *site) yearSeq(years []yearView, root string, embed bool, refs func(int) string) iter.Seq[yearView] {
+// refs gives an event's entity references on the page, slots the page's
+// deferred rows.
+func (s *site) yearSeq(years []yearView, root string, embed bool, refs func(int) string, slots *rowSlots) iter.Seq[yearView] {
 	return func(yield func(yearView) bool) {
 		for _, y := range years {
 			y.Events = s.rows(y.events, root, embed, refs)
+			y.slots = slots
 			if !yield(y) {
 				return
 			}

@@ -293,12 +293,12 @@ func (s *site) listingView(l *listing, root string, embed bool) *indexView {
 func (s *site) listingRows(l *listing, root string, embed bool) *indexView {
 	table, refs := s.pageEntities(l.events)
 	v := &indexView{Entities: table, Large: len(l.events) >= largeTimeline,
-		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}}
+		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}, slots: &rowSlots{}}
 	var years []yearView
 	if len(l.events) > 0 {
 		years = s.yearGroups(l.events)
 	}
-	v.Years = s.yearSeq(years, root, embed, refs)
+	v.Years = s.yearSeq(years, root, embed, refs, v.slots)
 	return v
 }
 

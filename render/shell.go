@@ -1,9 +1,12 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"io"
+	"iter"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -67,7 +70,8 @@ type shellKey struct {
 	article            bool
 }
 
-// shellsOff sends every page through the template: tests compare both ways.
+// shellsOff sends every page through the template alone (no shells, no
+// deferred rows): tests compare both ways.
 var shellsOff bool
 
 // noShell marks a key whose shell failed its check: its pages use the template.
@@ -253,15 +257,14 @@ func (s *site) checkShell(sh *shell, real *template.Template, d pageData) error 
 		ev.Main = mainProbe
 		d.Event = &ev
 	}
-	var want strings.Builder
-	if err := s.execute(&want, d); err != nil {
+	var want, got pageBuf
+	if err := s.templatePage(&want, &d); err != nil {
 		return err
 	}
-	var got pageBuf
 	if err := s.fillShell(&got, sh, &d); err != nil {
 		return err
 	}
-	if string(got.b) != want.String() {
+	if string(got.b) != string(want.b) {
 		return fmt.Errorf("shell: differs from the template for a %s page", d.Kind)
 	}
 	return nil
@@ -301,7 +304,11 @@ func (s *site) writeMain(w *pageBuf, d *pageData) error {
 	if err != nil {
 		return err
 	}
-	return t.ExecuteTemplate(w, "main", d)
+	start := len(w.b)
+	if err := t.ExecuteTemplate(w, "main", d); err != nil {
+		return err
+	}
+	return expandRows(w, start, d)
 }
 
 var shellTmpl struct {
@@ -366,24 +373,82 @@ func putPageBuf(buf *pageBuf) {
 	}
 }
 
-// writePage renders a page through its shell into a pooled buffer, then
-// cleans and writes it; pages without a usable shell use the template.
+// writePage renders a page into a pooled buffer, then cleans and writes it.
 func (s *site) writePage(w io.Writer, d *pageData) error {
-	sh := s.shellFor(d)
-	cw := cleanWriter{w: w}
-	if sh == nil {
-		if err := s.execute(&cw, *d); err != nil {
-			return err
-		}
-		return cw.Close()
-	}
 	buf := pageBufs.Get().(*pageBuf)
 	defer putPageBuf(buf)
-	if err := s.fillShell(buf, sh, d); err != nil {
+	if err := s.renderPage(buf, d); err != nil {
 		return err
 	}
+	cw := cleanWriter{w: w}
 	if _, err := cw.Write(buf.b); err != nil {
 		return err
 	}
 	return cw.Close()
+}
+
+// renderPage appends a page's HTML (not yet cleaned) to buf: through its
+// shell, or through html/template when it has no usable shell.
+func (s *site) renderPage(buf *pageBuf, d *pageData) error {
+	if d.Index != nil && d.Index.slots != nil {
+		d.Index.slots.pending = d.Index.slots.pending[:0]
+	}
+	if sh := s.shellFor(d); sh != nil {
+		return s.fillShell(buf, sh, d)
+	}
+	return s.templatePage(buf, d)
+}
+
+// templatePage appends a page's HTML as html/template writes it.
+func (s *site) templatePage(buf *pageBuf, d *pageData) error {
+	start := len(buf.b)
+	if err := s.execute(buf, *d); err != nil {
+		return err
+	}
+	return expandRows(buf, start, d)
+}
+
+// rowSlots holds the rows a page's template left placeholders for (yearView.Rows).
+type rowSlots struct{ pending []iter.Seq[eventRow] }
+
+// rowsMark starts a placeholder; the template cannot write it otherwise: every
+// value it prints in a listing page's text is escaped ("<" as "&lt;") and the
+// JSON in its scripts has "<" as "\u003c".
+const rowsMark = "<!--tl-rows "
+
+func (r *rowSlots) add(rows iter.Seq[eventRow]) template.HTML {
+	r.pending = append(r.pending, rows)
+	return template.HTML(rowsMark + strconv.Itoa(len(r.pending)-1) + "-->")
+}
+
+// expandRows replaces the placeholders written into buf since start by the
+// rows they stand for.
+func expandRows(buf *pageBuf, start int, d *pageData) error {
+	if d.Index == nil || d.Index.slots == nil || len(d.Index.slots.pending) == 0 {
+		return nil
+	}
+	slots := d.Index.slots
+	tmp := pageBufs.Get().(*pageBuf)
+	defer putPageBuf(tmp)
+	tmp.b = append(tmp.b, buf.b[start:]...)
+	buf.b = buf.b[:start]
+	rest := tmp.b
+	var err error
+	for k, rows := range slots.pending {
+		mark := rowsMark + strconv.Itoa(k) + "-->"
+		i := bytes.Index(rest, []byte(mark))
+		if i < 0 {
+			return fmt.Errorf("render: the rows of year %d lost their place in the page", k)
+		}
+		buf.b = append(buf.b, rest[:i]...)
+		for row := range rows {
+			if buf.b, err = row.appendHTML(buf.b); err != nil {
+				return err
+			}
+		}
+		rest = rest[i+len(mark):]
+	}
+	buf.b = append(buf.b, rest...)
+	slots.pending = slots.pending[:0]
+	return nil
 }
