@@ -59,7 +59,9 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 		return fmt.Errorf("events.csv: %w", err)
 	}
 	if sp != nil {
-		sp.finish()
+		if err := sp.finish(); err != nil {
+			return fmt.Errorf("events.csv: %w", err)
+		}
 	}
 	return nil
 }

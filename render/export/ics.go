@@ -79,7 +79,9 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 		return fmt.Errorf("events.ics: %w", err)
 	}
 	if sp != nil {
-		sp.finish()
+		if err := sp.finish(); err != nil {
+			return fmt.Errorf("events.ics: %w", err)
+		}
 	}
 	return nil
 }

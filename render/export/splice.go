@@ -1,14 +1,11 @@
 package export
 
 import (
-	"bufio"
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"io"
-	"slices"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -77,8 +74,15 @@ type splicer struct {
 	crc     uint32 // of the fragment being written
 	broken  bool   // something was written between two fragments: no index
 	stats   SpliceStats
-	scratch []byte
+	// pend holds copied bytes not yet passed on: a run of copied fragments
+	// goes out in writes of up to copyChunk bytes instead of one per
+	// fragment, and is checksummed into fileCRC once, when passed on.
+	pend []byte
 }
+
+// copyChunk is the most copied bytes the splicer holds before passing them
+// on, and the size of its reads of the previous file.
+var copyChunk = 1 << 20 // a variable so tests can cross chunk boundaries in small files
 
 // newSplicer returns the splicer for file, or nil when the site has no store.
 // stamp is the file's build stamp line as it appears in each fragment (nil:
@@ -109,6 +113,9 @@ func (sp *splicer) close() {
 
 // Write passes b on, counting it and, inside a fragment, checksumming it.
 func (sp *splicer) Write(b []byte) (int, error) {
+	if err := sp.flush(); err != nil {
+		return 0, err
+	}
 	if sp.inFrag {
 		sp.crc = crc32.Update(sp.crc, castagnoli, b)
 	}
@@ -168,12 +175,13 @@ func (sp *splicer) copyOld(key [16]byte) (ok bool, err error) {
 	if !found {
 		return false, nil
 	}
-	data, err := sp.old.read(int(j), &sp.scratch)
+	data, err := sp.old.read(j)
 	if err != nil {
 		sp.old = nil // the old file cannot be read: render the rest
 		return false, nil
 	}
-	if crc32.Checksum(data, castagnoli) != sp.old.crc(int(j)) {
+	crc := sp.old.crc(j)
+	if crc32.Checksum(data, castagnoli) != crc {
 		return false, nil
 	}
 	if len(data) > 0 && !bytes.Equal(sp.old.stamp, sp.stamp) {
@@ -181,24 +189,62 @@ func (sp *splicer) copyOld(key [16]byte) (ok bool, err error) {
 		if i < 0 {
 			return false, nil
 		}
-		if _, err := sp.Write(data[:i]); err != nil {
+		rest := data[i+len(sp.old.stamp):]
+		crc = crc32.Update(crc32.Update(crc32.Checksum(data[:i], castagnoli), castagnoli, sp.stamp), castagnoli, rest)
+		if err := sp.emit(data[:i]); err != nil {
 			return false, err
 		}
-		if _, err := sp.Write(sp.stamp); err != nil {
+		if err := sp.emit(sp.stamp); err != nil {
 			return false, err
 		}
-		data = data[i+len(sp.old.stamp):]
+		data = rest
 	}
-	_, err = sp.Write(data)
-	return true, err
+	sp.crc = crc // the bytes emitted are checksummed
+	return true, sp.emit(data)
 }
 
-// finish hands the index of the complete file to the store.
-func (sp *splicer) finish() {
-	if sp.broken {
-		return
+// emit queues copied bytes (they may live in the old file's read window,
+// so they are copied into pend or passed on at once).
+func (sp *splicer) emit(b []byte) error {
+	if len(sp.pend)+len(b) > copyChunk {
+		if err := sp.flush(); err != nil {
+			return err
+		}
 	}
-	sp.store.Written(sp.file, sp.encodeIndex(), sp.stats)
+	sp.n += int64(len(b))
+	if len(b) >= copyChunk {
+		sp.fileCRC = crc32.Update(sp.fileCRC, castagnoli, b)
+		_, err := sp.out.Write(b)
+		return err
+	}
+	if sp.pend == nil {
+		sp.pend = make([]byte, 0, copyChunk)
+	}
+	sp.pend = append(sp.pend, b...)
+	return nil
+}
+
+// flush passes the queued copied bytes on, in one write.
+func (sp *splicer) flush() error {
+	if len(sp.pend) == 0 {
+		return nil
+	}
+	sp.fileCRC = crc32.Update(sp.fileCRC, castagnoli, sp.pend)
+	_, err := sp.out.Write(sp.pend)
+	sp.pend = sp.pend[:0]
+	return err
+}
+
+// finish passes on the copied bytes still queued and hands the index of the
+// complete file to the store.
+func (sp *splicer) finish() error {
+	if err := sp.flush(); err != nil {
+		return err
+	}
+	if !sp.broken {
+		sp.store.Written(sp.file, sp.encodeIndex(), sp.stats)
+	}
+	return nil
 }
 
 // encodeIndex appends to the records, in place (no copy of a
@@ -230,18 +276,12 @@ type oldFile struct {
 	size    int64
 	fileCRC uint32
 	stamp   []byte
-	recs    []byte        // the index's records
-	offs    []int64       // offset of each fragment in r
-	next    int           // the record after the last one found
-	byKey   []keyRef      // sorted, made on the first record not found in order
-	rd      *bufio.Reader // reads r sequentially from pos
-	pos     int64
-}
-
-// keyRef finds a record by the first 8 bytes of its digest.
-type keyRef struct {
-	prefix uint64
-	j      int32
+	recs    []byte  // the index's records
+	offs    []int64 // offset of each fragment in r
+	next    int     // the record after the last one found
+	byKey   []int32 // hash table of record numbers + 1, made on the first record not found in order
+	win     []byte  // bytes of r read ahead, from offset winOff
+	winOff  int64
 }
 
 var errIndex = errors.New("malformed splice index")
@@ -309,7 +349,7 @@ func parseIndex(file string, b []byte, size int64) (*oldFile, error) {
 
 // find returns the record with this digest. An incremental build meets the
 // old fragments mostly in their order, so the records just after the last
-// one found are tried first; the others are searched by digest.
+// one found are tried first; the others are looked up in a hash table.
 func (o *oldFile) find(key [16]byte) (int, bool) {
 	for j := o.next; j < min(len(o.offs), o.next+4); j++ {
 		if o.key(j) == key {
@@ -318,21 +358,50 @@ func (o *oldFile) find(key [16]byte) (int, bool) {
 		}
 	}
 	if o.byKey == nil {
-		o.byKey = make([]keyRef, len(o.offs))
-		for j := range o.byKey {
-			o.byKey[j] = keyRef{binary.BigEndian.Uint64(o.recs[j*recordSize:]), int32(j)}
-		}
-		slices.SortFunc(o.byKey, func(a, b keyRef) int { return cmp.Compare(a.prefix, b.prefix) })
+		o.buildTable()
 	}
-	prefix := binary.BigEndian.Uint64(key[:8])
-	i, _ := slices.BinarySearchFunc(o.byKey, prefix, func(r keyRef, p uint64) int { return cmp.Compare(r.prefix, p) })
-	for ; i < len(o.byKey) && o.byKey[i].prefix == prefix; i++ {
-		if j := int(o.byKey[i].j); o.key(j) == key {
+	mask := uint64(len(o.byKey) - 1)
+	for i := o.slot(key[:]); o.byKey[i] != 0; i = (i + 1) & mask {
+		if j := int(o.byKey[i] - 1); o.key(j) == key {
 			o.next = j + 1
 			return j, true
 		}
 	}
 	return 0, false
+}
+
+// buildTable indexes the records by digest: open addressing at most half
+// full, the slot taken from the digest's first bytes (a digest is uniformly
+// distributed, so it needs no further hashing). Building it costs one pass,
+// where sorting the digests cost a sixth of an incremental export. An index
+// whose digests crowd a few slots (forged: real ones do not) gets an empty
+// table, so its fragments are rendered rather than searched for in
+// quadratic time.
+func (o *oldFile) buildTable() {
+	size := 16
+	for size < 2*len(o.offs) {
+		size *= 2
+	}
+	o.byKey = make([]int32, size)
+	mask := uint64(size - 1)
+	for j := range o.offs {
+		i, probes := o.slot(o.recs[j*recordSize:]), 0
+		for ; o.byKey[i] != 0; i = (i + 1) & mask {
+			if probes++; probes > maxProbes {
+				o.byKey = make([]int32, 1)
+				return
+			}
+		}
+		o.byKey[i] = int32(j + 1)
+	}
+}
+
+// maxProbes bounds a search in the digest table; at half load, uniform
+// digests need a few.
+const maxProbes = 256
+
+func (o *oldFile) slot(digest []byte) uint64 {
+	return binary.BigEndian.Uint64(digest) & uint64(len(o.byKey)-1)
 }
 
 func (o *oldFile) key(j int) [16]byte { return [16]byte(o.recs[j*recordSize:]) }
@@ -341,29 +410,28 @@ func (o *oldFile) crc(j int) uint32 {
 	return binary.LittleEndian.Uint32(o.recs[j*recordSize+20:])
 }
 
-// read returns fragment j's bytes in *scratch (grown as needed). Fragments
-// are mostly read in file order, so one buffered reader serves a run of them.
-func (o *oldFile) read(j int, scratch *[]byte) ([]byte, error) {
-	n := int(binary.LittleEndian.Uint32(o.recs[j*recordSize+16:]))
-	if o.rd == nil || o.pos != o.offs[j] {
-		sec := io.NewSectionReader(o.r, o.offs[j], o.size-o.offs[j])
-		if o.rd == nil {
-			o.rd = bufio.NewReaderSize(sec, 64<<10)
-		} else {
-			o.rd.Reset(sec)
+// read returns fragment j's bytes, valid until the next read. Fragments are
+// mostly read in file order, so one read of copyChunk bytes serves a run of
+// them.
+func (o *oldFile) read(j int) ([]byte, error) {
+	n := int64(binary.LittleEndian.Uint32(o.recs[j*recordSize+16:]))
+	off := o.offs[j]
+	if off >= o.winOff && off+n <= o.winOff+int64(len(o.win)) {
+		return o.win[off-o.winOff:][:n], nil
+	}
+	size := min(max(n, int64(copyChunk)), o.size-off) // parseIndex checked off+n <= size
+	if int64(cap(o.win)) < size {
+		o.win = make([]byte, size)
+	}
+	o.win, o.winOff = o.win[:size], off
+	if m, err := o.r.ReadAt(o.win, off); int64(m) < size {
+		o.win = o.win[:0]
+		if err == nil {
+			err = io.ErrUnexpectedEOF
 		}
-		o.pos = o.offs[j]
-	}
-	if cap(*scratch) < n {
-		*scratch = make([]byte, n, 2*n)
-	}
-	data := (*scratch)[:n]
-	if _, err := io.ReadFull(o.rd, data); err != nil {
-		o.rd = nil
 		return nil, err
 	}
-	o.pos += int64(n)
-	return data, nil
+	return o.win[:n], nil
 }
 
 // indexReader reads the variable-length head of an index, keeping the first error.

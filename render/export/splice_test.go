@@ -161,8 +161,32 @@ func mutate(r *rand.Rand, tl timeline.Timeline) timeline.Timeline {
 // render, with and without a base URL, and most
 // fragments are copied rather than rendered.
 func TestSpliceEqualsFullRender(t *testing.T) {
+	checkSpliceEqualsFullRender(t, 12)
+}
+
+// TestSpliceSmallChunks: the same with the splicer's copy chunk (its read
+// window and the most copied bytes it queues) cut to sizes that put chunk
+// boundaries inside fragments, between them, and every byte.
+func TestSpliceSmallChunks(t *testing.T) {
+	for _, chunk := range []int{1, 7, 97, 4096} {
+		t.Run(fmt.Sprint(chunk), func(t *testing.T) {
+			withCopyChunk(t, chunk)
+			checkSpliceEqualsFullRender(t, 3)
+		})
+	}
+}
+
+// withCopyChunk sets copyChunk for one test.
+func withCopyChunk(t *testing.T, n int) {
+	saved := copyChunk
+	copyChunk = n
+	t.Cleanup(func() { copyChunk = saved })
+}
+
+func checkSpliceEqualsFullRender(t *testing.T, seeds int64) {
+	t.Helper()
 	sites := map[string]Site{"relative": relativeSite(), "absolute": absoluteSite()}
-	for seed := int64(1); seed <= 12; seed++ {
+	for seed := int64(1); seed <= seeds; seed++ {
 		for name, base := range sites {
 			r := rand.New(rand.NewSource(seed))
 			store := newMemSplices()
@@ -286,6 +310,111 @@ func TestSpliceNewStamp(t *testing.T) {
 	}
 }
 
+// flakyReader fails every read that reaches past limit.
+type flakyReader struct {
+	r     io.ReaderAt
+	limit int64
+}
+
+func (f flakyReader) ReadAt(b []byte, off int64) (int, error) {
+	if off+int64(len(b)) > f.limit {
+		return 0, fmt.Errorf("read at %d: device error", off)
+	}
+	return f.r.ReadAt(b, off)
+}
+
+// flakyStore hands out the published copy behind a flakyReader, after
+// its whole-file check has read it once.
+type flakyStore struct {
+	*memSplices
+	limit int64
+}
+
+func (f *flakyStore) Previous(file string) (io.ReaderAt, int64, []byte, bool) {
+	r, size, index, ok := f.memSplices.Previous(file)
+	return &checkedOnce{r: r, later: flakyReader{r, f.limit}}, size, index, ok
+}
+
+// checkedOnce serves the reads of the whole-file check, then fails as later does.
+type checkedOnce struct {
+	r, later io.ReaderAt
+	checked  int64
+}
+
+func (c *checkedOnce) ReadAt(b []byte, off int64) (int, error) {
+	if off == c.checked { // the check reads the file front to back
+		n, err := c.r.ReadAt(b, off)
+		c.checked += int64(n)
+		return n, err
+	}
+	c.checked = -1
+	return c.later.ReadAt(b, off)
+}
+
+// TestSpliceReadFailure: the previous file failing part-way through the
+// copies (after its whole-file check passed) costs renders, never a wrong
+// byte, whatever the chunk size.
+func TestSpliceReadFailure(t *testing.T) {
+	r := rand.New(rand.NewSource(11))
+	tl := randomTimeline(r, 80)
+	edited := mutate(r, tl)
+	for _, chunk := range []int{copyChunk, 64} {
+		withCopyChunk(t, chunk)
+		for _, e := range splicedExports {
+			mem := newMemSplices()
+			s := absoluteSite()
+			s.Splices = mem
+			good := renderExport(t, e, tl, s)
+			mem.publish(e.file, good)
+			store := &flakyStore{memSplices: mem, limit: int64(len(good) / 2)}
+			s.Splices = store
+			got := renderExport(t, e, edited, s)
+			if want := renderExport(t, e, edited, absoluteSite()); !bytes.Equal(got, want) {
+				t.Fatalf("chunk %d, %s: output differs from a full render:\n%s", chunk, e.file, firstDiff(got, want))
+			}
+			// A small window reads the first half before the failure.
+			if st := mem.stats[e.file]; chunk < len(good)/4 && st.Reused == 0 || st.Rendered < len(tl.Events)/4 {
+				t.Errorf("chunk %d, %s: %d copied, %d rendered; want copies before the failure and renders after", chunk, e.file, st.Reused, st.Rendered)
+			}
+		}
+	}
+}
+
+// failingWriter accepts n bytes, then fails.
+type failingWriter struct{ n int }
+
+func (f *failingWriter) Write(b []byte) (int, error) {
+	if len(b) > f.n {
+		k := f.n
+		f.n = 0
+		return k, fmt.Errorf("disk full")
+	}
+	f.n -= len(b)
+	return len(b), nil
+}
+
+// TestSpliceWriteFailure: a write that fails while copied bytes are queued
+// or passed on is reported, at any point of the file.
+func TestSpliceWriteFailure(t *testing.T) {
+	r := rand.New(rand.NewSource(12))
+	tl := randomTimeline(r, 60)
+	edited := mutate(r, tl)
+	withCopyChunk(t, 256)
+	for _, e := range splicedExports {
+		store := newMemSplices()
+		s := absoluteSite()
+		s.Splices = store
+		good := renderExport(t, e, tl, s)
+		store.publish(e.file, good)
+		size := len(renderExport(t, e, edited, absoluteSite()))
+		for _, at := range []int{0, 10, size / 3, size - 5} {
+			if err := e.write(&failingWriter{n: at}, edited, s); err == nil || !strings.Contains(err.Error(), "disk full") {
+				t.Errorf("%s, write failing after %d bytes: error %v, want disk full", e.file, at, err)
+			}
+		}
+	}
+}
+
 // firstDiff shows where two outputs part.
 func firstDiff(got, want []byte) string {
 	i := 0
@@ -323,6 +452,27 @@ func TestFindOldRecords(t *testing.T) {
 		if j, ok := old.find(missing); ok {
 			t.Fatalf("a digest not in the index found record %d", j)
 		}
+	}
+}
+
+// TestFindCrowdedDigests: an index whose digests all share their first
+// bytes (forged) gets no table to search, rather than one whose searches
+// take quadratic time, and never yields another record's fragment.
+func TestFindCrowdedDigests(t *testing.T) {
+	r := rand.New(rand.NewSource(10))
+	const n = 5000
+	old := &oldFile{recs: make([]byte, n*recordSize), offs: make([]int64, n)}
+	for j := 0; j < n; j++ {
+		r.Read(old.recs[j*recordSize+8 : j*recordSize+16])
+	}
+	for k := 0; k < 1000; k++ {
+		j := r.Intn(n)
+		if got, ok := old.find(old.key(j)); ok && got != j {
+			t.Fatalf("record %d: found record %d", j, got)
+		}
+	}
+	if len(old.byKey) != 1 {
+		t.Errorf("crowded digests were put in a table of %d slots", len(old.byKey))
 	}
 }
 

@@ -98,7 +98,9 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 		return fmt.Errorf("timeline.json: %w", out.Err())
 	}
 	if sp != nil {
-		sp.finish()
+		if err := sp.finish(); err != nil {
+			return fmt.Errorf("timeline.json: %w", err)
+		}
 	}
 	return nil
 }

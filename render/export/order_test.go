@@ -1,0 +1,57 @@
+package export
+
+import (
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// TestOrderedEventsIsAStableSort: whatever order the timeline comes in (by
+// date as merge gives it, by date with titles and IDs crossing, shuffled),
+// the export order is the stable sort by start and ID, with duplicate IDs,
+// shared dates and unexportable events.
+func TestOrderedEventsIsAStableSort(t *testing.T) {
+	r := rand.New(rand.NewSource(8))
+	for round := 0; round < 300; round++ {
+		n := r.Intn(60)
+		events := make([]timeline.Event, n)
+		for i := range events {
+			d, _ := timeline.ParseDate(spliceDates[r.Intn(5+r.Intn(len(spliceDates)-4))])
+			events[i] = timeline.Event{ID: string(rune('a' + r.Intn(6))), Title: randomText(r), Start: d}
+		}
+		switch round % 3 {
+		case 0: // as merge sorts: date, title, ID
+			slices.SortStableFunc(events, func(a, b timeline.Event) int {
+				if c := a.Start.Compare(b.Start); c != 0 {
+					return c
+				}
+				if c := strings.Compare(a.Title, b.Title); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ID, b.ID)
+			})
+		case 1:
+			slices.SortStableFunc(events, func(a, b timeline.Event) int { return a.Start.Compare(b.Start) })
+		}
+		for _, keepAll := range []bool{true, false} {
+			var want []int
+			for i := range events {
+				if keepAll || exportable(events[i]) {
+					want = append(want, i)
+				}
+			}
+			slices.SortStableFunc(want, func(i, j int) int {
+				if c := events[i].Start.Compare(events[j].Start); c != 0 {
+					return c
+				}
+				return strings.Compare(events[i].ID, events[j].ID)
+			})
+			if got := orderedEvents(events, keepAll); !slices.Equal(got, want) {
+				t.Fatalf("round %d, keepAll %v: order %v, want %v", round, keepAll, got, want)
+			}
+		}
+	}
+}
