@@ -16,6 +16,7 @@ type eventView struct {
 	Mentions        []mentionView
 	Manual          bool
 	Prev, Next      *eventLink
+	links           [2]eventLink  // what Prev and Next point to: one allocation with the view
 	Main            template.HTML // the page's content, written by eventMain
 }
 
@@ -48,10 +49,12 @@ func (s *site) eventPage(i int) Page {
 		d.Description = firstSentence(*ev)
 		v := s.eventView(i, d.Root)
 		if prev != nil {
-			v.Prev = s.linkTo(i-1, d.Root)
+			v.links[0] = s.link(i-1, d.Root)
+			v.Prev = &v.links[0]
 		}
 		if next != nil {
-			v.Next = s.linkTo(i+1, d.Root)
+			v.links[1] = s.link(i+1, d.Root)
+			v.Next = &v.links[1]
 		}
 		d.Event = v // its Main is written straight into the page (writeMain)
 		ld, err := s.eventJSONLD(*ev)
@@ -101,23 +104,48 @@ func reportedBefore(ms []timeline.Mention, slug string) bool {
 // linkTo links to event i from a page at root (hrefs are built whole, so the
 // template escapes one value instead of three).
 func (s *site) linkTo(i int, root string) *eventLink {
-	ev := &s.tl.Events[i]
-	return &eventLink{ID: ev.ID, Title: displayTitle(*ev), Href: root + "events/" + ev.ID + "/index.html", Date: eventDate{s, i}}
+	l := s.link(i, root)
+	return &l
 }
 
+func (s *site) link(i int, root string) eventLink {
+	ev := &s.tl.Events[i]
+	return eventLink{ID: ev.ID, Title: displayTitle(*ev), Href: root + "events/" + ev.ID + "/index.html", Date: eventDate{s, i}}
+}
+
+// firstSentence is the first mention's text with its whitespace collapsed.
 func firstSentence(ev timeline.Event) string {
 	for _, m := range ev.Mentions {
-		if t := strings.Join(strings.Fields(m.Text), " "); t != "" {
-			return t
+		if collapsed(m.Text) {
+			if m.Text != "" {
+				return m.Text
+			}
+			continue
+		}
+		if b := appendFields(make([]byte, 0, len(m.Text)), m.Text); len(b) > 0 {
+			return string(b)
 		}
 	}
 	return ""
+}
+
+// collapsed reports whether s is printable ASCII with no leading, trailing or
+// double spaces: whitespace collapsing would leave it as it is.
+func collapsed(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < ' ' || c >= 0x7f || c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *site) eventView(i int, root string) *eventView {
 	ev := &s.tl.Events[i]
 	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i},
 		Entities: s.entityItemsOf(i), Manual: ev.Manual, UpHref: root + s.upPath(i) + "#e-" + ev.ID}
+	v.Mentions = make([]mentionView, 0, len(ev.Mentions))
 	for _, m := range ev.Mentions {
 		v.Mentions = append(v.Mentions, s.mentionView(m, root))
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsline/timeline/render/datefmt"
@@ -42,11 +43,10 @@ type pageData struct {
 type siteView struct{ Title, Lang, BaseURL string }
 
 func (s *site) page(kind, pagePath, title string) pageData {
-	depth := strings.Count(pagePath, "/")
 	d := pageData{
 		Site:        siteView{Title: s.cfg.Title, Lang: s.cfg.Language, BaseURL: s.cfg.BaseURL},
 		Kind:        kind,
-		Root:        strings.Repeat("../", depth),
+		Root:        rootOf(pagePath),
 		Title:       title,
 		Description: s.cfg.Description,
 		HasSitemap:  s.cfg.BaseURL != "",
@@ -57,6 +57,18 @@ func (s *site) page(kind, pagePath, title string) pageData {
 		d.OEmbedHref = s.cfg.BaseURL + "oembed.json"
 	}
 	return d
+}
+
+// ups holds the roots of the usual page depths, so most pages need no new string.
+const ups = "../../../../../../"
+
+// rootOf is the relative path from a page to the site root.
+func rootOf(pagePath string) string {
+	depth := strings.Count(pagePath, "/")
+	if 3*depth <= len(ups) {
+		return ups[:3*depth]
+	}
+	return strings.Repeat("../", depth)
 }
 
 // --- templates ---
@@ -476,13 +488,26 @@ func (s *site) writeSearch(w io.Writer, list []int32) error {
 }
 
 // appendFields appends s with its whitespace runs collapsed to single spaces
-// and trimmed, as strings.Join(strings.Fields(s), " ") would.
+// and trimmed, as strings.Join(strings.Fields(s), " ") would, without
+// allocating the list of fields.
 func appendFields(b []byte, s string) []byte {
-	for i, f := range strings.Fields(s) {
-		if i > 0 {
-			b = append(b, ' ')
+	start, inSpace := len(b), true
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
 		}
-		b = append(b, f...)
+		switch {
+		case unicode.IsSpace(r):
+			inSpace = true
+		case inSpace && len(b) > start:
+			b = append(b, ' ')
+			fallthrough
+		default:
+			inSpace = false
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
 	}
 	return b
 }

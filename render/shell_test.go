@@ -1,6 +1,7 @@
 package render
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/newsline/timeline/timeline"
@@ -103,6 +104,35 @@ func TestShellsAreUsed(t *testing.T) {
 					t.Errorf("no shell for %s pages", kind)
 				}
 			}
+		}
+	}
+}
+
+// TestAppendFieldsMatchesStringsFields: the search data and an event page's
+// description collapse whitespace exactly as strings.Fields does, on Unicode
+// spaces, invalid UTF-8 and generated strings.
+func TestAppendFieldsMatchesStringsFields(t *testing.T) {
+	cases := []string{"", " ", "a", "  a  b\t\nc  ", "x\u00a0y\u2003z\u0085w\u3000", "\xff \xfe\xc3 é", "a\x00 b\v\fc\r"}
+	alphabet := []string{"a", "b", " ", " ", "é", "\t", "\n", "\u00a0", "\u2028", "\xff", "\xc3", "\x00", "日", "\u0085"}
+	seed := uint32(1)
+	for n := 0; n < 2000; n++ {
+		var b strings.Builder
+		for k := 0; k < n%17; k++ {
+			seed = seed*1664525 + 1013904223
+			b.WriteString(alphabet[int(seed>>16)%len(alphabet)])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, c := range cases {
+		want := strings.Join(strings.Fields(c), " ")
+		if got := string(appendFields([]byte("prefix"), c)); got != "prefix"+want {
+			t.Fatalf("%q: got %q, want %q", c, got, "prefix"+want)
+		}
+		if collapsed(c) && c != want {
+			t.Fatalf("%q is not collapsed", c)
+		}
+		if got := firstSentence(timeline.Event{Mentions: []timeline.Mention{{Text: " \t"}, {Text: c}}}); got != want {
+			t.Fatalf("first sentence of %q: got %q, want %q", c, got, want)
 		}
 	}
 }
