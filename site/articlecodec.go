@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/newsline/timeline/timeline"
@@ -182,7 +183,7 @@ func (d *eventDecoder) offsets() timeline.OffsetMap {
 // cachedParse returns ingest's ParseFile hook: parsed articles come from the
 // pack when their bytes and options are unchanged, and are stored there when
 // they are parsed.
-func cachedParse(cache *extractCache, version string, parsed *int) func(string, []byte, []byte, ingest.Options) (timeline.Article, error) {
+func cachedParse(cache *extractCache, version string, parsed *atomic.Int64) func(string, []byte, []byte, ingest.Options) (timeline.Article, error) {
 	return func(path string, raw, sidecar []byte, opts ingest.Options) (timeline.Article, error) {
 		key := parseKey(version, path, raw, sidecar, opts)
 		if enc, ok := cache.record(key); ok {
@@ -191,7 +192,7 @@ func cachedParse(cache *extractCache, version string, parsed *int) func(string, 
 			}
 			cache.markUndecodable(key)
 		}
-		*parsed++ // ingest.Load calls this from one goroutine
+		parsed.Add(1) // ingest.Load calls this from its workers
 		a, err := ingest.Parse(path, raw, sidecar, opts)
 		if err != nil {
 			return a, err

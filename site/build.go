@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime/metrics"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/afero"
@@ -144,13 +145,15 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.warn(cache.warnings...)
 	b.lap("cache")
 	load := o.Stages.Load
+	var parsed atomic.Int64
 	if o.Stages.parseCache {
 		start := time.Now()
 		load = func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-			return loadArticlesWith(fs, dirs, date, cachedParse(cache, o.Version, &b.sum.Parsed), cachedRead(fs, cache, o.Version, start))
+			return loadArticlesWith(fs, dirs, date, cachedParse(cache, o.Version, &parsed), cachedRead(fs, cache, o.Version, start), o.Workers)
 		}
 	}
 	arts, loadErrs := safeLoad(load, b.fs, dirs, o.Date)
+	b.sum.Parsed = int(parsed.Load())
 	b.fail(loadErrs...)
 	b.lap("load")
 	x := extractAll(arts, o, cache)

@@ -34,15 +34,16 @@ func DefaultStages() Stages {
 // loadArticles reads content/ and seeds/; a raw text in seeds/ without a date
 // is skipped (seeds are read "where a sidecar gives the date").
 func loadArticles(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-	return loadArticlesWith(fs, dirs, date, nil, nil)
+	return loadArticlesWith(fs, dirs, date, nil, nil, 1)
 }
 
 // loadArticlesWith is loadArticles with parse in place of ingest.Parse and read
-// in place of reading each file (nil: ingest's own); Build passes the parse
-// cache (articlecodec.go) and the file cache (rawcache.go).
+// in place of reading each file (nil: ingest's own), on workers goroutines;
+// Build passes the parse cache (articlecodec.go) and the file cache
+// (rawcache.go), both safe for concurrent use.
 func loadArticlesWith(fs afero.Fs, dirs []string, date time.Time, parse func(string, []byte, []byte, ingest.Options) (timeline.Article, error),
-	read func(string, iofs.FileInfo) ([]byte, error)) ([]timeline.Article, []error) {
-	opts := ingest.Options{Date: date, ParseFile: parse, ReadFile: read}
+	read func(string, iofs.FileInfo) ([]byte, error), workers int) ([]timeline.Article, []error) {
+	opts := ingest.Options{Date: date, ParseFile: parse, ReadFile: read, Workers: workers}
 	if len(dirs) > 1 {
 		opts.OptionalDateDirs = dirs[1:]
 	}

@@ -38,6 +38,10 @@ type Options struct {
 	// whose path, size and time are unchanged from its cache without opening
 	// them. It returns the file's bytes, never nil.
 	ReadFile func(path string, info fs.FileInfo) ([]byte, error)
+	// Workers is how many files Load reads and parses at once (0 or 1: one).
+	// The result does not depend on it; ParseFile and ReadFile must be safe
+	// for concurrent use when it is above one.
+	Workers int
 }
 
 // hardMaxBytes caps MaxBytes: offset maps hold 32-bit offsets.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/newsline/timeline/timeline"
 	"github.com/spf13/afero"
@@ -34,15 +35,63 @@ func Load(fsys afero.Fs, dirs []string, opts Options) ([]timeline.Article, []err
 	for _, dir := range dirs {
 		l.dir(dir)
 	}
+	l.run()
 	return l.articles, l.errs
 }
 
 type loader struct {
 	fs       afero.Fs
 	opts     Options
+	steps    []step // what the walks met, in walk order
 	articles []timeline.Article
 	errs     []error
 	slugs    map[string]string // slug -> path that took it
+}
+
+// step is one entry of the walk, in walk order: an error the walk met, or a
+// file to read and parse (on opts.Workers goroutines), then admit in order.
+type step struct {
+	err        error
+	root, path string
+	info       fs.FileInfo
+	optional   bool
+	article    timeline.Article
+	keep       bool // the file is an article to admit
+}
+
+// run reads and parses the walked files, on opts.Workers goroutines, each
+// result at its own step, then reports and admits them in walk order: the
+// outcome does not depend on scheduling.
+func (l *loader) run() {
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(1, l.opts.Workers); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				s := &l.steps[i]
+				s.article, s.keep, s.err = l.prepare(s.root, s.path, s.info, s.optional)
+			}
+		}()
+	}
+	for i := range l.steps {
+		if l.steps[i].err == nil {
+			jobs <- i
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for i := range l.steps {
+		s := &l.steps[i]
+		switch {
+		case s.err != nil:
+			l.fail(s.err)
+		case s.keep:
+			l.admit(s.path, s.article)
+		}
+		l.steps[i] = step{} // the article now lives in l.articles only
+	}
 }
 
 func (l *loader) fail(err error) { l.errs = append(l.errs, err) }
@@ -60,7 +109,7 @@ func (l *loader) dir(root string) {
 	}
 	_ = afero.Walk(l.fs, walkRoot, func(path string, info fs.FileInfo, err error) error {
 		if err != nil {
-			l.fail(&Error{Path: path, Err: fmt.Errorf("cannot read: %w", unwrapPath(err))})
+			l.steps = append(l.steps, step{err: &Error{Path: path, Err: fmt.Errorf("cannot read: %w", unwrapPath(err))}})
 			return nil
 		}
 		name := info.Name()
@@ -75,49 +124,48 @@ func (l *loader) dir(root string) {
 			// not an article, but a link out of the folder (say, to a
 			// directory) is still worth refusing loudly
 			if _, err := l.resolve(root, path); err != nil {
-				l.fail(err)
+				l.steps = append(l.steps, step{err: err})
 			}
 			return nil
 		}
 		if info.IsDir() || skippedNames[name] || !articleExts[ext] {
 			return nil
 		}
-		l.file(root, path, info, optional)
+		l.steps = append(l.steps, step{root: root, path: path, info: info, optional: optional})
 		return nil
 	})
 }
 
-// file reads, parses and admits one article.
-func (l *loader) file(root, path string, info fs.FileInfo, optional bool) {
+// prepare reads and parses one file; keep is false for what is not to be built
+// (a symlink to a directory, a seed without a date, a draft). Safe for
+// concurrent use, as the hooks in opts must be when opts.Workers > 1.
+func (l *loader) prepare(root, path string, info fs.FileInfo, optional bool) (a timeline.Article, keep bool, err error) {
 	raw, err := l.read(root, path, info)
-	if err != nil {
-		l.fail(err)
-		return
-	}
-	if raw == nil {
-		return // a symlink to a directory
+	if err != nil || raw == nil {
+		return a, false, err // raw == nil: a symlink to a directory
 	}
 	var sidecar []byte
 	if strings.EqualFold(filepath.Ext(path), ".txt") {
 		if sidecar, err = l.sidecar(root, path); err != nil {
-			l.fail(err)
-			return
+			return a, false, err
 		}
 	}
 	parse := Parse
 	if l.opts.ParseFile != nil {
 		parse = l.opts.ParseFile
 	}
-	a, err := parse(path, raw, sidecar, l.opts)
+	a, err = parse(path, raw, sidecar, l.opts)
 	switch {
 	case err != nil && optional && sidecar == nil && errors.Is(err, ErrNoDate):
-		return // seeds/ without a sidecar: not meant to be built
+		return a, false, nil // seeds/ without a sidecar: not meant to be built
 	case err != nil:
-		l.fail(err)
-		return
-	case a.Meta.Draft && !l.opts.IncludeDrafts:
-		return
+		return a, false, err
 	}
+	return a, !a.Meta.Draft || l.opts.IncludeDrafts, nil
+}
+
+// admit adds a parsed article unless an earlier file took its slug.
+func (l *loader) admit(path string, a timeline.Article) {
 	if first, taken := l.slugs[a.Slug]; taken {
 		l.fail(errorAt(path, 0, ErrDuplicateSlug, "%q is already the slug of %s; set slug: to another value", a.Slug, first))
 		return
