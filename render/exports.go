@@ -200,6 +200,8 @@ func (s *site) articleJSONLD(a *timeline.Article) (template.JS, error) {
 // scriptSafe makes JSON bytes safe inside <script>: a "<" can only occur
 // inside a JSON string, where \u003c means the same.
 func scriptSafe(data []byte) template.JS {
-	data = bytes.ReplaceAll(data, []byte("<"), []byte(`\u003c`))
+	if bytes.IndexByte(data, '<') >= 0 { // ReplaceAll copies even when there is nothing to replace
+		data = bytes.ReplaceAll(data, []byte("<"), []byte(`\u003c`))
+	}
 	return template.JS(bytes.TrimSpace(data))
 }
