@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/newsline/timeline/timeline"
@@ -241,7 +242,7 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		}
 		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
 	}
-	slices.Sort(order)
+	sortInParts(order, cmp.Compare[uint64], func(part []uint64, _ func(a, b uint64) int) { slices.Sort(part) })
 	at := make([]int32, len(order)) // where each one's sets start in the arena
 	next := int32(0)
 	for p, key := range order {

@@ -98,7 +98,7 @@ func sortedByKey(events []timeline.Event) []timeline.Event {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(i, j int32) int { return compareEvents(&events[i], &events[j]) })
+	sortInParts(order, func(i, j int32) int { return compareEvents(&events[i], &events[j]) }, slices.SortFunc[[]int32])
 	// Move events[order[k]] to k in place, one cycle of the permutation at
 	// a time (each visited place marked by order[j] = j).
 	for k := range order {
@@ -139,7 +139,7 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 	for k := range flat {
 		cands[k] = &flat[k]
 	}
-	slices.SortStableFunc(cands, compareCandidates)
+	sortInParts(cands, compareCandidates, slices.SortStableFunc[[]*candidate])
 	return cands, b.finish(cands)
 }
 

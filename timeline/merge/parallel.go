@@ -57,3 +57,60 @@ func workerCount(n, grain int) int {
 	pieces := (n + grain - 1) / grain
 	return max(1, min(workers(), pieces))
 }
+
+// sortGrain is the fewest elements worth sorting as a part of their own.
+const sortGrain = 1 << 14
+
+// sortInParts sorts s by cmp: one part per worker is sorted concurrently by
+// sortPart, then neighbouring parts are merged until one is left. A merge
+// takes from the left part on ties, so a stable sortPart gives a stable sort
+// (and any sortPart gives the one result a total order allows).
+func sortInParts[T any](s []T, cmp func(a, b T) int, sortPart func([]T, func(a, b T) int)) {
+	parts := workerCount(len(s), sortGrain)
+	if parts == 1 {
+		sortPart(s, cmp)
+		return
+	}
+	bounds := make([]int, parts+1)
+	for p := range bounds {
+		bounds[p] = p * len(s) / parts
+	}
+	parallel(parts, 1, func(_, p, _ int) { sortPart(s[bounds[p]:bounds[p+1]], cmp) })
+	buf := make([]T, len(s))
+	src, dst := s, buf
+	for len(bounds) > 2 {
+		merged := []int{0}
+		pairs := (len(bounds) - 1) / 2
+		parallel(pairs, 1, func(_, k, _ int) {
+			lo, mid, hi := bounds[2*k], bounds[2*k+1], bounds[2*k+2]
+			mergeParts(dst[lo:hi], src[lo:mid], src[mid:hi], cmp)
+		})
+		for k := 0; k < pairs; k++ {
+			merged = append(merged, bounds[2*k+2])
+		}
+		if (len(bounds)-1)%2 == 1 { // an odd part out is carried over as it is
+			lo, hi := bounds[len(bounds)-2], bounds[len(bounds)-1]
+			copy(dst[lo:hi], src[lo:hi])
+			merged = append(merged, hi)
+		}
+		bounds, src, dst = merged, dst, src
+	}
+	if &src[0] != &s[0] {
+		copy(s, src)
+	}
+}
+
+// mergeParts merges the sorted a and b into out (len(a)+len(b)), taking
+// from a on ties.
+func mergeParts[T any](out, a, b []T, cmp func(x, y T) int) {
+	i, j := 0, 0
+	for k := range out {
+		if j == len(b) || (i < len(a) && cmp(a[i], b[j]) <= 0) {
+			out[k] = a[i]
+			i++
+		} else {
+			out[k] = b[j]
+			j++
+		}
+	}
+}
