@@ -136,3 +136,37 @@ func TestAppendFieldsMatchesStringsFields(t *testing.T) {
 		}
 	}
 }
+
+// TestShellFallsBackToTheTemplate: a site title holding a sentinel's text
+// makes the split shell disagree with the template on the probes; such a
+// shell is refused and its pages still come out as the template writes them.
+func TestShellFallsBackToTheTemplate(t *testing.T) {
+	cfg := Config{Title: "Site " + sentinel(holeTitle)}
+	s, err := newSite(fixture(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got pageBuf
+	if err := s.eventPage(0).Render(&got); err != nil {
+		t.Fatal(err)
+	}
+	refused := false
+	s.chromes.Range(func(k, v any) bool {
+		if _, ok := k.(shellKey); ok && v.(*shell) == noShell {
+			refused = true
+		}
+		return true
+	})
+	if !refused {
+		t.Fatal("a shell split at the site title's sentinel text was not refused")
+	}
+	shellsOff = true
+	defer func() { shellsOff = false }()
+	var want pageBuf
+	if err := s.eventPage(0).Render(&want); err != nil {
+		t.Fatal(err)
+	}
+	if string(got.b) != string(want.b) {
+		t.Fatalf("fallback page differs from the template's:\n got %.200q\nwant %.200q", got.b, want.b)
+	}
+}
