@@ -102,7 +102,7 @@ func EventJSONLD(ev timeline.Event, s Site) ([]byte, error) {
 		Name:        oneLine(ev.Title),
 		Description: oneLine(firstSentence(ev)),
 	}
-	if u := p.eventURL(ev); absolute(u) {
+	if u := p.eventURL(ev); p.absoluteURL(u) {
 		out.URL = u
 	}
 	out.StartDate, out.EndDate = ldDates(ev)
@@ -118,7 +118,7 @@ func EventJSONLD(ev timeline.Event, s Site) ([]byte, error) {
 			out.About = append(out.About, ldThing{Type: "Organization", Name: name})
 		}
 	}
-	return marshalLD(out)
+	return appendEventLD(make([]byte, 0, 512), &out), nil
 }
 
 // ldDates gives ISO 8601 dates at the known precision; a precision ISO 8601

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -50,16 +51,15 @@ type site struct {
 }
 
 func prepare(s Site, tl timeline.Timeline) (*site, error) {
-	p := &site{Site: s, articles: map[string]*timeline.Article{}}
+	p := &site{Site: s}
+	if len(tl.Articles) > 0 { // a JSON-LD snippet has none: no map to make per page
+		p.articles = make(map[string]*timeline.Article, len(tl.Articles))
+	}
 	if strings.TrimSpace(s.BaseURL) != "" {
-		u, err := url.Parse(strings.TrimSpace(s.BaseURL))
-		if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			return nil, fmt.Errorf("base URL %q: want an absolute http(s) URL", s.BaseURL)
+		u, err := parseBase(s.BaseURL)
+		if err != nil {
+			return nil, err
 		}
-		if !strings.HasSuffix(u.Path, "/") {
-			u.Path += "/" // so "events/x/" resolves inside a sub-path, not beside it
-		}
-		u.RawPath, u.RawQuery, u.Fragment = "", "", ""
 		p.base = u
 	}
 	for i := range tl.Articles {
@@ -74,6 +74,32 @@ func prepare(s Site, tl timeline.Timeline) (*site, error) {
 	}
 	return p, nil
 }
+
+// parseBase checks and parses a base URL. The result is shared, never
+// modified: the last one parsed is kept, since the JSON-LD of every page
+// of a build prepares the same site.
+func parseBase(raw string) (*url.URL, error) {
+	if last := lastBase.Load(); last != nil && last.raw == raw {
+		return last.u, nil
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("base URL %q: want an absolute http(s) URL", raw)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/" // so "events/x/" resolves inside a sub-path, not beside it
+	}
+	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+	lastBase.Store(&parsedBase{raw: raw, u: u})
+	return u, nil
+}
+
+type parsedBase struct {
+	raw string
+	u   *url.URL
+}
+
+var lastBase atomic.Pointer[parsedBase]
 
 func latestArticleDate(articles []timeline.Article) time.Time {
 	var latest time.Time

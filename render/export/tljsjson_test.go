@@ -53,3 +53,47 @@ func TestAppendSlideAsMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendEventLDAsMarshal: appendEventLD writes what json.Marshal writes,
+// on random events (every optional field present or not, empty and nil
+// lists) whose strings mix every ASCII byte, invalid UTF-8 and U+2028.
+func TestAppendEventLDAsMarshal(t *testing.T) {
+	r := rand.New(rand.NewSource(6))
+	pieces := []string{"\u2028", "\u2029", "é", "日本", "\U0001F600", "\xff", "\xe2\x80", "<p>", "&amp;", `"q"`, `\`, "https://x.example/a?b=1&c=2"}
+	for c := 0; c < 128; c++ {
+		pieces = append(pieces, string(rune(c)))
+	}
+	text := func() string {
+		var b strings.Builder
+		for k := r.Intn(6); k > 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		return b.String()
+	}
+	things := func() []ldThing {
+		switch r.Intn(4) {
+		case 0:
+			return nil
+		case 1:
+			return []ldThing{}
+		}
+		out := make([]ldThing, 1+r.Intn(3))
+		for i := range out {
+			out[i] = ldThing{Type: text(), Name: text(), URL: text()}
+		}
+		return out
+	}
+	var buf []byte
+	for n := 0; n < 20000; n++ {
+		ev := ldEvent{Context: text(), Type: text(), Name: text(), StartDate: text(), EndDate: text(),
+			Description: text(), URL: text(), Location: things(), About: things()}
+		want, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf = appendEventLD(buf[:0], &ev)
+		if !bytes.Equal(buf, want) {
+			t.Fatalf("event %d:\n%s", n, firstDiff(buf, want))
+		}
+	}
+}
