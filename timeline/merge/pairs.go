@@ -66,53 +66,69 @@ func setHash(ids []int32) uint32 {
 }
 
 // newBlocking builds the posting lists of the candidates with a known start,
-// which pairIndex lays out grouped by start date value.
+// which pairIndex lays out grouped by start date value. Each value's lists
+// are built on a worker, into their own part of the postings, and joined
+// in value order.
 func newBlocking(x *pairIndex) *blocking {
 	bl := &blocking{groupOf: make([]int32, len(x.dateIDs))}
 	for i := range bl.groupOf {
 		bl.groupOf[i] = -1
 	}
-	total, widest := 0, 0 // postings, and the most in one group
+	// Run r, the candidates of one start date value, is
+	// x.cands[runFrom[r]:runFrom[r+1]]; its postings start at postFrom[r].
+	runFrom, postFrom := []int{}, []int{0}
 	for from := 0; from < len(x.cands); {
 		to, n := x.valueRun(from)
-		total += n
-		widest = max(widest, n)
+		runFrom, postFrom = append(runFrom, from), append(postFrom, postFrom[len(postFrom)-1]+n)
 		from = to
 	}
-	bl.postings = make([]posting, 0, total)
-	bl.listFrom = make([]int32, 0, total+1)
-	bl.listStem = make([]int32, 0, total)
+	runFrom = append(runFrom, len(x.cands))
+	nRuns := len(runFrom) - 1
+	bl.postings = make([]posting, postFrom[nRuns])
+	stems, starts := make([][]int32, nRuns), make([][]int32, nRuns) // each run's lists: stem, first posting
 	type keyed struct{ stem, pos int32 }
-	run := make([]keyed, 0, widest)
-	for from := 0; from < len(x.cands); {
-		to, _ := x.valueRun(from)
-		run = run[:0]
-		for p := from; p < to; p++ {
-			c := &x.cands[p]
-			if !c.hasStart {
-				continue
+	scratch := make([][]keyed, workerCount(nRuns, runGrain))
+	parallel(nRuns, runGrain, func(w, lo, hi int) {
+		for r := lo; r < hi; r++ {
+			run := scratch[w][:0]
+			for p := runFrom[r]; p < runFrom[r+1]; p++ {
+				c := &x.cands[p]
+				if !c.hasStart {
+					continue
+				}
+				for _, s := range x.title(c) {
+					run = append(run, keyed{s, int32(p)})
+				}
 			}
-			for _, s := range x.title(c) {
-				run = append(run, keyed{s, int32(p)})
+			slices.SortFunc(run, func(a, b keyed) int {
+				if a.stem != b.stem {
+					return cmp.Compare(a.stem, b.stem)
+				}
+				return cmp.Compare(a.pos, b.pos)
+			})
+			at := postFrom[r]
+			for k, e := range run {
+				if k == 0 || e.stem != run[k-1].stem {
+					stems[r] = append(stems[r], e.stem)
+					starts[r] = append(starts[r], int32(at+k))
+				}
+				bl.postings[at+k] = postingOf(x, int(e.pos))
 			}
+			scratch[w] = run
 		}
-		// One group per start date value.
-		bl.groupOf[x.cands[from].dateID] = int32(len(bl.groupFrom))
+	})
+	lists := 0
+	for _, st := range stems {
+		lists += len(st)
+	}
+	bl.groupFrom = make([]int32, 0, nRuns+1)
+	bl.listStem = make([]int32, 0, lists)
+	bl.listFrom = make([]int32, 0, lists+1)
+	for r := 0; r < nRuns; r++ { // one group per start date value
+		bl.groupOf[x.cands[runFrom[r]].dateID] = int32(r)
 		bl.groupFrom = append(bl.groupFrom, int32(len(bl.listStem)))
-		slices.SortFunc(run, func(a, b keyed) int {
-			if a.stem != b.stem {
-				return cmp.Compare(a.stem, b.stem)
-			}
-			return cmp.Compare(a.pos, b.pos)
-		})
-		for k, e := range run {
-			if k == 0 || e.stem != run[k-1].stem {
-				bl.listStem = append(bl.listStem, e.stem)
-				bl.listFrom = append(bl.listFrom, int32(len(bl.postings)))
-			}
-			bl.postings = append(bl.postings, postingOf(x, int(e.pos)))
-		}
-		from = to
+		bl.listStem = append(bl.listStem, stems[r]...)
+		bl.listFrom = append(bl.listFrom, starts[r]...)
 	}
 	bl.groupFrom = append(bl.groupFrom, int32(len(bl.listStem)))
 	bl.listFrom = append(bl.listFrom, int32(len(bl.postings)))
@@ -125,6 +141,9 @@ func newBlocking(x *pairIndex) *blocking {
 	}
 	return bl
 }
+
+// runGrain is how many start date values one worker takes at a time.
+var runGrain = 16
 
 // valueRun returns the end of the run of candidates from "from" on that
 // share its start date value, and how many title stems those with a known
