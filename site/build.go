@@ -142,6 +142,7 @@ func (b *builder) inputDirs() ([]string, error) {
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
 	cache := openExtractCache(b.fs, o.CacheDir, o.Version, !o.NoCache, o.MapCache)
+	reserveOutsideHeap(o.MemoryLimit, cache.mapped)
 	b.warn(cache.warnings...)
 	b.lap("cache")
 	load := o.Stages.Load

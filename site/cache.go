@@ -46,7 +46,8 @@ type extractCache struct {
 	rewrite  bool                // the pack is replaced, not appended to; set before any put
 	warnings []string            // what was wrong with the pack
 
-	undecodable bool // a record passed its CRC but did not decode: compact the pack
+	undecodable bool  // a record passed its CRC but did not decode: compact the pack
+	mapped      int64 // bytes of the pack mapped into memory (0: read into the heap, or none)
 
 	mu   sync.Mutex
 	used map[[32]byte]bool
@@ -76,7 +77,10 @@ func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) 
 		c.rewrite = true
 		return c
 	}
-	data, err := readPack(fs, c.file, mapped)
+	data, isMapped, err := readPack(fs, c.file, mapped)
+	if isMapped {
+		c.mapped = int64(len(data))
+	}
 	if err != nil {
 		c.rewrite = true
 		if !os.IsNotExist(err) {

@@ -24,3 +24,16 @@ func applyMemoryLimit(limit int64) (restore func()) {
 	prev := debug.SetMemoryLimit(limit)
 	return func() { debug.SetMemoryLimit(prev) }
 }
+
+// reserveOutsideHeap lowers the soft memory limit the build set (not one from
+// GOMEMLIMIT, nor none) by n bytes the build holds outside the Go heap: the
+// mapped extraction pack is resident too, and the limit exists to bound the
+// process's memory, not only its heap. Build's restore puts the previous
+// limit back afterwards. The limit is never lowered below a quarter of itself.
+func reserveOutsideHeap(limit, n int64) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set || limit < 0 || n <= 0 {
+		return
+	}
+	current := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(max(current-n, current/4))
+}

@@ -32,3 +32,25 @@ func TestGOMEMLIMITOverridesTheOption(t *testing.T) {
 		t.Errorf("limit %d with GOMEMLIMIT set, want it left at %d", got, before)
 	}
 }
+
+// Memory the build holds outside the heap (the mapped pack) comes off the
+// limit the build set, never below a quarter of it; GOMEMLIMIT is left alone.
+func TestMappedPackComesOffTheLimit(t *testing.T) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
+	}
+	for _, tc := range []struct{ mapped, want int64 }{{100 << 20, 300 << 20}, {0, 400 << 20}, {390 << 20, 100 << 20}} {
+		restore := applyMemoryLimit(400 << 20)
+		reserveOutsideHeap(400<<20, tc.mapped)
+		if got := debug.SetMemoryLimit(-1); got != tc.want {
+			t.Errorf("%d bytes mapped: limit %d, want %d", tc.mapped, got, tc.want)
+		}
+		restore()
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	before := debug.SetMemoryLimit(-1)
+	reserveOutsideHeap(400<<20, 100<<20)
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d with GOMEMLIMIT set, want it left at %d", got, before)
+	}
+}

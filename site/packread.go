@@ -6,7 +6,8 @@ import (
 	"github.com/spf13/afero"
 )
 
-// readPack returns the extraction pack's bytes. With mapped set, a pack on the
+// readPack returns the extraction pack's bytes, and whether they are mapped.
+// With mapped set, a pack on the
 // operating system's file system is mapped into memory read-only instead of
 // being copied into the heap (see mapFile); any other file system, and any
 // failure to map, falls back to reading the file.
@@ -15,13 +16,14 @@ import (
 // first time costs about 5 ms of CPU per MB (page faults in a virtual
 // machine), so copying an 80 MB pack into fresh heap cost about 0.5 s, while
 // mapping the file's pages, already in the page cache, costs a few ms.
-func readPack(fs afero.Fs, name string, mapped bool) ([]byte, error) {
+func readPack(fs afero.Fs, name string, mapped bool) (data []byte, isMapped bool, err error) {
 	if mapped {
 		if data, ok := mapPack(fs, name); ok {
-			return data, nil
+			return data, true, nil
 		}
 	}
-	return afero.ReadFile(fs, name)
+	data, err = afero.ReadFile(fs, name)
+	return data, false, err
 }
 
 // mapPack maps name when fs opens it as an *os.File; ok is false when it is not

@@ -24,24 +24,24 @@ func TestReadPackMapsOrReadsTheSameBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name   string
-		fs     afero.Fs
-		file   string
-		mapped bool
+		name         string
+		fs           afero.Fs
+		file         string
+		mapped, want bool
 	}{
-		{"os, mapped", afero.NewOsFs(), name, true},
-		{"os, read", afero.NewOsFs(), name, false},
-		{"memory, mapping asked", mem, "extract.pack", true},
-		{"read-only os layer, mapped", afero.NewReadOnlyFs(afero.NewOsFs()), name, true},
+		{"os, mapped", afero.NewOsFs(), name, true, true},
+		{"os, read", afero.NewOsFs(), name, false, false},
+		{"memory, mapping asked", mem, "extract.pack", true, false},
+		{"read-only os layer, mapped", afero.NewReadOnlyFs(afero.NewOsFs()), name, true, true},
 	} {
-		got, err := readPack(c.fs, c.file, c.mapped)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s: %d bytes, %v; want the %d bytes written", c.name, len(got), err, len(want))
+		got, isMapped, err := readPack(c.fs, c.file, c.mapped)
+		if err != nil || !bytes.Equal(got, want) || isMapped != c.want {
+			t.Errorf("%s: %d bytes, mapped %v, %v; want the %d bytes written, mapped %v", c.name, len(got), isMapped, err, len(want), c.want)
 		}
 	}
 	// Appending to and renaming over a mapped pack, as a build does, leaves
 	// the mapped bytes as they were.
-	got, _ := readPack(afero.NewOsFs(), name, true)
+	got, _, _ := readPack(afero.NewOsFs(), name, true)
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)
@@ -62,10 +62,10 @@ func TestReadPackMapsOrReadsTheSameBytes(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := readPack(afero.NewOsFs(), empty, true); err != nil || len(got) != 0 {
+	if got, _, err := readPack(afero.NewOsFs(), empty, true); err != nil || len(got) != 0 {
 		t.Errorf("empty pack: %q, %v", got, err)
 	}
-	if _, err := readPack(afero.NewOsFs(), filepath.Join(dir, "missing.pack"), true); !os.IsNotExist(err) {
+	if _, _, err := readPack(afero.NewOsFs(), filepath.Join(dir, "missing.pack"), true); !os.IsNotExist(err) {
 		t.Errorf("missing pack: %v, want a not-exist error", err)
 	}
 }
