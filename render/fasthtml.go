@@ -8,10 +8,10 @@ import (
 
 // The pieces of HTML a site has most of, an event page's content (one per
 // event), a timeline row (two per event: the year page and its embed
-// counterpart) and an article's list of the events it dates (one item per
-// event and article), are written by the Go code below instead of
-// html/template, whose reflection made up most of their cost. The bytes are those the
-// templates wrote: fasthtml_test.go executes the former templates on hostile
+// counterpart), an article's list of the events it dates (one item per
+// event and article) and an event's date (once per event, shown by all of
+// those), are written by the Go code below instead of html/template, whose
+// reflection made up most of their cost. The bytes are those the templates wrote: fasthtml_test.go executes the former templates on hostile
 // and generated events and compares. Escaping follows html/template's rules
 // for text and quoted attributes; an href that is not made of the characters
 // site paths use goes through html/template itself.
@@ -287,4 +287,35 @@ func (v *articleView) EventItems() (template.HTML, error) {
 		b = append(b, "</a></li>\n"...)
 	}
 	return template.HTML(b), nil
+}
+
+// dateHTML writes a date or range as the former "date" template did, its
+// parts as list.html's "time" template writes them.
+func dateHTML(v dateView) template.HTML {
+	b := make([]byte, 0, 160)
+	if v.End == nil {
+		return template.HTML(appendTime(b, v.Start))
+	}
+	b = append(b, `<span class="sr-only">from </span>`...)
+	b = appendTime(b, v.Start)
+	if v.Spaced {
+		b = append(b, `<span aria-hidden="true"> – </span>`...)
+	} else {
+		b = append(b, `<span aria-hidden="true">–</span>`...)
+	}
+	b = append(b, `<span class="sr-only"> to </span>`...)
+	return template.HTML(appendTime(b, *v.End))
+}
+
+func appendTime(b []byte, t timeView) []byte {
+	if t.Attr == "" {
+		b = append(b, "<span>"...)
+		b = appendText(b, t.Text)
+		return append(b, "</span>"...)
+	}
+	b = append(b, `<time datetime="`...)
+	b = appendText(b, t.Attr)
+	b = append(b, `">`...)
+	b = appendText(b, t.Text)
+	return append(b, "</time>"...)
 }

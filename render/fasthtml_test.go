@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -36,6 +37,7 @@ const (
 {{end}}{{end}}`
 	refRow = `{{define "rows"}}{{range .Rows}}<li class="ev" id="e-{{.ID}}" data-y="{{.Year}}"{{with .EndYear}} data-y2="{{.}}"{{end}}{{with .EntityRefs}} data-e="{{.}}"{{end}}><span class="when">{{.Date.HTML}}</span> <a class="title" href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Title}}</a>{{with .Sources}} <span class="src">{{range $i, $s := .}}{{if $i}}, {{end}}<a href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Label}}</a>{{end}}</span>{{end}}</li>
 {{end}}{{end}}`
+	refDate         = `{{define "date"}}{{if .End}}<span class="sr-only">from </span>{{template "time" .Start}}<span aria-hidden="true">{{if .Spaced}} – {{else}}–{{end}}</span><span class="sr-only"> to </span>{{template "time" .End}}{{else}}{{template "time" .Start}}{{end}}{{end}}`
 	refArticleItems = `{{define "items"}}{{range .Events}}<li><span class="when">{{.Date.HTML}}</span> <a href="{{.Href}}">{{.Title}}</a></li>
 {{end}}{{end}}`
 )
@@ -144,5 +146,36 @@ func TestEscapersMatchHTMLTemplate(t *testing.T) {
 		if got != want.String() {
 			t.Errorf("%q:\n got %q\nwant %q", s, got, want.String())
 		}
+	}
+}
+
+// TestDateHTMLMatchesTheTemplate writes every event's date of several
+// timelines, and hostile dates, with dateHTML and with the former "date"
+// template (calling list.html's "time"), and compares.
+func TestDateHTMLMatchesTheTemplate(t *testing.T) {
+	ref := template.Must(template.Must(template.New("list").ParseFS(templates.FS, "list.html")).Parse(refDate))
+	check := func(name string, v dateView) {
+		t.Helper()
+		var want strings.Builder
+		if err := ref.ExecuteTemplate(&want, "date", v); err != nil {
+			t.Fatal(err)
+		}
+		if got := dateHTML(v); string(got) != want.String() {
+			t.Fatalf("%s: got %q, want %q", name, got, want.String())
+		}
+	}
+	seed, _ := seedTimeline(t)
+	for name, tl := range map[string]timeline.Timeline{"fixture": fixture(t), "seed": seed, "synthetic": synthetic(t, 300), "crowded": crowded(t, 120)} {
+		for _, ev := range tl.Events {
+			check(name+"/"+ev.ID, dateViewOf(ev.Start, ev.End))
+		}
+	}
+	hostile := timeView{Text: "<b>\"1\" & '2' + \x00 \xff</b>", Attr: "2024\"><x>+&'"}
+	for _, v := range []dateView{
+		{Start: hostile}, {Start: timeView{Text: hostile.Text}}, {Start: hostile, End: &hostile},
+		{Start: timeView{Text: "a"}, End: &timeView{Text: "b", Attr: "2020"}, Spaced: true},
+		{Start: timeView{Text: "a", Attr: "2019"}, End: &timeView{Text: "b"}},
+	} {
+		check("hostile", v)
 	}
 }
