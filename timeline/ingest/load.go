@@ -82,6 +82,7 @@ func (l *loader) run() {
 	}
 	close(jobs)
 	wg.Wait()
+	l.articles = make([]timeline.Article, 0, len(l.steps)) // sized once: an Article is large
 	for i := range l.steps {
 		s := &l.steps[i]
 		switch {
