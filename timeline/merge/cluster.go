@@ -19,32 +19,98 @@ type edge struct {
 // strongest first (ties in canonical order), and a join is refused when any
 // two members of the joined group break a hard rule. It returns groups of
 // candidates, each in canonical order.
+//
+// A join only ever involves groups of one connected component of the edges,
+// so the components are clustered on workers, each with its edges in the
+// global order: the same joins as one pass over all edges.
 func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	g := newGroups(len(cands))
+	byComponent, from := edgesByComponent(len(cands), edges)
+	nComponents := len(from) - 1
 	// refused remembers, per pair of roots, two members found incompatible:
 	// groups only grow, so while both members still have those roots the
 	// groups stay incompatible, and the many edges between two large groups
 	// that were refused once are refused without comparing them all again.
-	refused := newTable[uint64](64) // packed roots -> packed members
-	edges.each(func(i, j int32) {
-		ri, rj := g.root[i], g.root[j]
-		if ri == rj {
-			return
+	// Roots of different components differ, so a worker keeps one table.
+	refused := make([]*table[uint64], workerCount(nComponents, componentGrain)) // packed roots -> packed members
+	parallel(nComponents, componentGrain, func(w, lo, hi int) {
+		if refused[w] == nil {
+			refused[w] = newTable[uint64](64)
 		}
-		lo, hi := min(ri, rj), max(ri, rj)
-		key := packPair(lo, hi)
-		if w, ok := refused.get(key); ok {
-			if a, b := unpackPair(w); g.root[a] == lo && g.root[b] == hi {
-				return
-			}
+		for _, p := range byComponent[from[lo]:from[hi]] {
+			i, j := unpackPair(p)
+			g.consider(x, refused[w], i, j)
 		}
-		if a, b, ok := g.compatible(x, lo, hi); !ok {
-			refused.put(key, packPair(a, b))
-			return
-		}
-		g.join(ri, rj)
 	})
 	return g.collect(cands)
+}
+
+// componentGrain is how many components one worker takes at a time.
+var componentGrain = 64
+
+// consider joins the groups of i and j unless they are one already or a
+// hard rule between their members forbids it.
+func (g *groups) consider(x *pairIndex, refused *table[uint64], i, j int32) {
+	ri, rj := g.root[i], g.root[j]
+	if ri == rj {
+		return
+	}
+	lo, hi := min(ri, rj), max(ri, rj)
+	key := packPair(lo, hi)
+	if w, ok := refused.get(key); ok {
+		if a, b := unpackPair(w); g.root[a] == lo && g.root[b] == hi {
+			return
+		}
+	}
+	if a, b, ok := g.compatible(x, lo, hi); !ok {
+		refused.put(key, packPair(a, b))
+		return
+	}
+	g.join(ri, rj)
+}
+
+// edgesByComponent returns the edges (packed pairs) grouped by connected
+// component, each component's in compareEdges order: component c's are
+// byComponent[from[c]:from[c+1]].
+func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int) {
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(i int32) int32 {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	edges.each(func(i, j int32) {
+		if a, b := find(i), find(j); a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	})
+	component := make([]int32, n) // of each candidate, numbered in order of smallest member
+	count := []int{0}
+	for i := range component {
+		if r := find(int32(i)); r == int32(i) {
+			component[i] = int32(len(count) - 1)
+			count = append(count, 0)
+		} else {
+			component[i] = component[r] // r < i: numbered already
+		}
+	}
+	edges.each(func(i, _ int32) { count[component[i]+1]++ })
+	for c := 1; c < len(count); c++ {
+		count[c] += count[c-1]
+	}
+	from = slices.Clone(count)
+	byComponent = make([]uint64, edges.n)
+	edges.each(func(i, j int32) {
+		c := component[i]
+		byComponent[count[c]] = packPair(i, j)
+		count[c]++
+	})
+	return byComponent, from
 }
 
 // compareEdges is the join order: strongest first, ties in canonical order.
