@@ -45,15 +45,25 @@ type site struct {
 	Site
 	base       *url.URL // nil when BaseURL is empty; its path ends in "/"
 	baseString string   // base.String(), once needed
-	articles   map[string]*timeline.Article
+	articles   map[string]*articleRef
 	updated    time.Time
-	keyScratch []byte // fragmentSum's buffer, reused
+	keyScratch []byte   // fragmentSum's buffer, reused
+	srcScratch []source // sources' result, reused
+}
+
+// articleRef is an article of the timeline and, once an event cites it, its
+// entry in source lists: an export cites each article for about a dozen
+// events, and its title and URL were a fifth of a full export's cost.
+type articleRef struct {
+	a    *timeline.Article
+	src  source
+	made bool
 }
 
 func prepare(s Site, tl timeline.Timeline) (*site, error) {
 	p := &site{Site: s}
 	if len(tl.Articles) > 0 { // a JSON-LD snippet has none: no map to make per page
-		p.articles = make(map[string]*timeline.Article, len(tl.Articles))
+		p.articles = make(map[string]*articleRef, len(tl.Articles))
 	}
 	if strings.TrimSpace(s.BaseURL) != "" {
 		u, err := parseBase(s.BaseURL)
@@ -62,10 +72,12 @@ func prepare(s Site, tl timeline.Timeline) (*site, error) {
 		}
 		p.base = u
 	}
+	refs := make([]articleRef, len(tl.Articles))
 	for i := range tl.Articles {
 		a := &tl.Articles[i]
 		if _, dup := p.articles[a.Slug]; !dup {
-			p.articles[a.Slug] = a
+			refs[i].a = a
+			p.articles[a.Slug] = &refs[i]
 		}
 	}
 	p.updated = s.Updated.UTC()
@@ -208,20 +220,28 @@ type source struct {
 	Date  time.Time
 }
 
-// sources lists the articles an event's mentions come from, in mention order, once each.
+// sources lists the articles an event's mentions come from, in mention
+// order, once each. The list is valid until the next call (an export
+// writes its file from one goroutine, using each list at once).
 func (p *site) sources(ev timeline.Event) []source {
-	var out []source
+	out := p.srcScratch[:0]
 	for j, m := range ev.Mentions {
 		if mentionedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		a, ok := p.articles[m.Article]
+		ref, ok := p.articles[m.Article]
 		if !ok {
 			out = append(out, source{Title: firstNonEmpty(m.Source, m.Article)})
 			continue
 		}
-		out = append(out, source{Title: articleTitle(*a), URL: p.articleURL(*a), Date: a.Meta.Date.UTC()})
+		if !ref.made {
+			a := ref.a
+			ref.src = source{Title: articleTitle(*a), URL: p.articleURL(*a), Date: a.Meta.Date.UTC()}
+			ref.made = true
+		}
+		out = append(out, ref.src)
 	}
+	p.srcScratch = out
 	return out
 }
 
@@ -241,11 +261,11 @@ func mentionedBefore(ms []timeline.Mention, slug string) bool {
 func (p *site) firstReported(ev timeline.Event) time.Time {
 	var first time.Time
 	for _, m := range ev.Mentions {
-		a, ok := p.articles[m.Article]
+		ref, ok := p.articles[m.Article]
 		if !ok {
 			continue
 		}
-		if d := a.Meta.Date.UTC(); !d.IsZero() && (first.IsZero() || d.Before(first)) {
+		if d := ref.a.Meta.Date.UTC(); !d.IsZero() && (first.IsZero() || d.Before(first)) {
 			first = d
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"sync"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -108,6 +109,12 @@ func (sp *splicer) close() {
 	}
 	if c, ok := sp.prev.(io.Closer); ok {
 		_ = c.Close()
+	}
+	putChunk(sp.pend)
+	sp.pend = nil
+	if sp.old != nil {
+		putChunk(sp.old.win)
+		sp.old.win = nil
 	}
 }
 
@@ -218,7 +225,7 @@ func (sp *splicer) emit(b []byte) error {
 		return err
 	}
 	if sp.pend == nil {
-		sp.pend = make([]byte, 0, copyChunk)
+		sp.pend = getChunk(0)
 	}
 	sp.pend = append(sp.pend, b...)
 	return nil
@@ -421,7 +428,8 @@ func (o *oldFile) read(j int) ([]byte, error) {
 	}
 	size := min(max(n, int64(copyChunk)), o.size-off) // parseIndex checked off+n <= size
 	if int64(cap(o.win)) < size {
-		o.win = make([]byte, size)
+		putChunk(o.win)
+		o.win = getChunk(int(size))
 	}
 	o.win, o.winOff = o.win[:size], off
 	if m, err := o.r.ReadAt(o.win, off); int64(m) < size {
@@ -432,6 +440,25 @@ func (o *oldFile) read(j int) ([]byte, error) {
 		return nil, err
 	}
 	return o.win[:n], nil
+}
+
+// chunks recycles the splicer's buffers of copyChunk bytes (its read window
+// and its queue of copied bytes): the exports of a build, and of the builds
+// a server runs, reuse them instead of clearing fresh megabytes.
+var chunks sync.Pool
+
+// getChunk returns a buffer of length n and capacity at least copyChunk.
+func getChunk(n int) []byte {
+	if b, ok := chunks.Get().(*[]byte); ok && cap(*b) >= max(n, copyChunk) {
+		return (*b)[:n]
+	}
+	return make([]byte, n, max(n, copyChunk))
+}
+
+func putChunk(b []byte) {
+	if cap(b) == copyChunk {
+		chunks.Put(&b)
+	}
 }
 
 // indexReader reads the variable-length head of an index, keeping the first error.
