@@ -2,11 +2,12 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,17 +69,30 @@ func Sitemap(urls []string, lastmod map[string]time.Time) ([]byte, error) {
 // entries in a sitemap, and of the URLs across numbered sitemap files.
 func SortSitemap(urls []SitemapURL) ([]SitemapURL, error) {
 	out := make([]SitemapURL, 0, len(urls))
+	var locs locChecker
 	for _, u := range urls {
-		loc, err := sitemapLoc(u.Loc)
+		loc, err := locs.check(u.Loc)
 		if err != nil {
 			return nil, fmt.Errorf("sitemap.xml: %w", err)
 		}
 		out = append(out, SitemapURL{Loc: loc, LastMod: u.LastMod})
 	}
-	// Stable: of duplicates, the first given comes first and absorbs the others.
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Loc < out[j].Loc })
-	merged := out[:0]
-	for _, u := range out {
+	// Of duplicates, the first given comes first and absorbs the others: a
+	// sort by URL and position, of positions (a stable sort of the entries
+	// moved them a hundred thousand times log² over).
+	order := make([]int32, len(out))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		if c := strings.Compare(out[i].Loc, out[j].Loc); c != 0 {
+			return c
+		}
+		return cmp.Compare(i, j)
+	})
+	merged := make([]SitemapURL, 0, len(out))
+	for _, i := range order {
+		u := out[i]
 		if n := len(merged); n > 0 && merged[n-1].Loc == u.Loc {
 			if w3cMod(u.LastMod) > w3cMod(merged[n-1].LastMod) { // keep the latest of duplicate entries
 				merged[n-1].LastMod = u.LastMod
@@ -207,6 +221,43 @@ func sitemapLoc(raw string) (string, error) {
 		return "", fmt.Errorf("URL %q: %d characters, the protocol allows fewer than %d", raw, len(loc), sitemapMaxURLLen)
 	}
 	return loc, nil
+}
+
+// locChecker is sitemapLoc for many URLs of one site: a URL made of an
+// origin ("https://host/") it has seen sitemapLoc keep as it is, and a
+// path of unreserved characters without empty or dot segments, is one
+// sitemapLoc would keep as it is too (the path needs no escaping, and the
+// origin ends where url.Parse ends the host). url.Parse and String were
+// two thirds of a 127,000-URL sitemap's cost.
+type locChecker struct{ origin string }
+
+func (c *locChecker) check(raw string) (string, error) {
+	if origin, path, ok := splitOrigin(raw); ok && (path == "" || plainPath(path)) && len(raw) < sitemapMaxURLLen {
+		if origin == c.origin {
+			return raw, nil
+		}
+		if loc, err := sitemapLoc(origin); err == nil && loc == origin {
+			c.origin = origin
+			return raw, nil
+		}
+	}
+	return sitemapLoc(raw)
+}
+
+// splitOrigin cuts an http(s) URL after the "/" that ends its host.
+func splitOrigin(raw string) (origin, path string, ok bool) {
+	rest, found := strings.CutPrefix(raw, "https://")
+	if !found {
+		if rest, found = strings.CutPrefix(raw, "http://"); !found {
+			return "", "", false
+		}
+	}
+	i := strings.IndexAny(rest, "/?#")
+	if i < 0 || rest[i] != '/' {
+		return "", "", false
+	}
+	n := len(raw) - len(rest) + i + 1
+	return raw[:n], raw[n:], true
 }
 
 // w3cDate writes a W3C Datetime: the day alone when the time is midnight UTC.

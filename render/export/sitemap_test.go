@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/xml"
+	"math/rand"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,29 @@ func TestSitemapEntriesAsEncodingXML(t *testing.T) {
 					t.Errorf("%q %q:\n got %q\nwant %q", loc, lastmod, got, "\n"+want.String())
 				}
 			}
+		}
+	}
+}
+
+// TestLocCheckerAsSitemapLoc: the fast path gives what sitemapLoc gives
+// (the same URL, or an error) on random URLs of a few sites whose origins
+// and paths mix safe characters with ones url.Parse escapes or refuses.
+func TestLocCheckerAsSitemapLoc(t *testing.T) {
+	r := rand.New(rand.NewSource(13))
+	origins := []string{"https://x.example/", "http://x.example/", "https://X.Example:8080/", "https://u@x.example/",
+		"https://[::1]/", "https://x.example", "https://x ex/", "https://x%41.example/", "ftp://x.example/", "https:///",
+		"https://x.example?q/", "https://x.example#f/", "HTTPS://x.example/", " https://x.example/", "https://x.example:bad/"}
+	pieces := []string{"events", "a1", "b-c", "d_e", "f.g", "~h", "/", "/", "/", "", ".", "..", "%20", "%zz", " ", "?", "#", "é", ":", "@", "\x00", "\\", "[", "A"}
+	var c locChecker
+	for n := 0; n < 20000; n++ {
+		raw := origins[r.Intn(len(origins))]
+		for k := r.Intn(6); k > 0; k-- {
+			raw += pieces[r.Intn(len(pieces))]
+		}
+		got, gotErr := c.check(raw)
+		want, wantErr := sitemapLoc(raw)
+		if got != want || (gotErr == nil) != (wantErr == nil) {
+			t.Fatalf("%q: check gives %q, %v; sitemapLoc %q, %v", raw, got, gotErr, want, wantErr)
 		}
 	}
 }
