@@ -26,6 +26,7 @@ type edge struct {
 func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	g := newGroups(len(cands))
 	byComponent, from := edgesByComponent(len(cands), edges)
+	edges.buckets = nil // the edges now live in byComponent: let the GC have these
 	nComponents := len(from) - 1
 	// refused remembers, per pair of roots, two members found incompatible:
 	// groups only grow, so while both members still have those roots the
