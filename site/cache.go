@@ -200,7 +200,6 @@ func (c *extractCache) put(key [32]byte, events []timeline.Event) {
 
 // putRecord writes one fresh record to the pack. Safe for concurrent use.
 func (c *extractCache) putRecord(key [32]byte, enc string) {
-	rec := appendRecords(nil, []packRecord{{key: key, events: enc}})
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = true
@@ -213,7 +212,20 @@ func (c *extractCache) putRecord(key [32]byte, enc string) {
 			return
 		}
 	}
-	_, c.err = c.sink.buf.Write(rec)
+	c.err = writeRecord(c.sink.buf, key, enc)
+}
+
+// writeRecord writes one record as appendRecords lays it out, straight into w:
+// a full build puts every article's bytes, parsed form and events, and building
+// each record in a buffer of its own first allocated them all again.
+func writeRecord(w *bufio.Writer, key [32]byte, enc string) error {
+	var head [binary.MaxVarintLen64]byte
+	w.Write(head[:binary.PutUvarint(head[:], uint64(32+len(enc)+4))])
+	w.Write(key[:])
+	w.WriteString(enc)
+	crc := crc32.Update(crc32.ChecksumIEEE(key[:]), crc32.IEEETable, unsafe.Slice(unsafe.StringData(enc), len(enc)))
+	_, err := w.Write(binary.LittleEndian.AppendUint32(head[:0], crc))
+	return err // a bufio.Writer keeps its first error
 }
 
 // openSink opens the pack for appending, or starts the new pack.

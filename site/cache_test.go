@@ -1,6 +1,9 @@
 package site
 
 import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
 	"reflect"
 	"strings"
 	"testing"
@@ -223,5 +226,21 @@ func TestPackThatCannotBeWrittenOnlyWarns(t *testing.T) {
 	f.extracted.Store(0)
 	if sum, err = Build(mem, opts); err != nil || f.extracted.Load() != 1 || len(sum.Warnings) != 0 {
 		t.Errorf("next build: extracted %d, warnings %v, err %v; want the lost record extracted again, quietly", f.extracted.Load(), sum.Warnings, err)
+	}
+}
+
+// writeRecord writes the bytes appendRecords lays out, which parse reads.
+func TestWriteRecordMatchesAppendRecords(t *testing.T) {
+	for _, enc := range []string{"", "x", strings.Repeat("events\x00", 300)} {
+		key := sha256.Sum256([]byte(enc))
+		var got bytes.Buffer
+		w := bufio.NewWriter(&got)
+		if err := writeRecord(w, key, enc); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		if want := appendRecords(nil, []packRecord{{key: key, events: enc}}); !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("%d-byte record: wrote %x, want %x", len(enc), got.Bytes(), want)
+		}
 	}
 }
