@@ -198,7 +198,7 @@ func cachedParse(cache *extractCache, version string, parsed *atomic.Int64) func
 			return a, err
 		}
 		if enc, ok := appendArticle(nil, a); ok {
-			cache.putRecord(key, string(enc))
+			cache.putRecord(key, unsafe.String(unsafe.SliceData(enc), len(enc))) // written out, not kept: no copy
 		}
 		if start := len(a.Raw) - len(a.Body); start >= 0 && string(a.Raw[start:]) == a.Body {
 			a.Body = bodyOf(a.Raw, start)

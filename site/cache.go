@@ -195,7 +195,8 @@ func (c *extractCache) markUndecodable(key [32]byte) {
 
 // put writes freshly extracted events to the pack. Safe for concurrent use.
 func (c *extractCache) put(key [32]byte, events []timeline.Event) {
-	c.putRecord(key, string(appendEvents(nil, events)))
+	enc := appendEvents(nil, events)
+	c.putRecord(key, unsafe.String(unsafe.SliceData(enc), len(enc))) // written out, not kept: no copy
 }
 
 // putRecord writes one fresh record to the pack. Safe for concurrent use.
