@@ -122,14 +122,14 @@ func (s *site) articleBody(i int, root string) (template.HTML, error) {
 
 // bodyOffset is where Body starts in Raw (after the front matter), or -1.
 func bodyOffset(a *timeline.Article) int {
-	raw := string(a.Raw)
 	if a.Body == "" {
 		return -1
 	}
-	if strings.HasSuffix(raw, a.Body) {
-		return len(raw) - len(a.Body)
+	// The usual case, compared without copying Raw into a string.
+	if n := len(a.Raw) - len(a.Body); n >= 0 && string(a.Raw[n:]) == a.Body {
+		return n
 	}
-	return strings.Index(raw, a.Body)
+	return strings.Index(string(a.Raw), a.Body)
 }
 
 // cleanedSpan maps an original-file span into the cleaned Text through the

@@ -170,3 +170,21 @@ func TestShellFallsBackToTheTemplate(t *testing.T) {
 		t.Fatalf("fallback page differs from the template's:\n got %.200q\nwant %.200q", got.b, want.b)
 	}
 }
+
+// TestBodyOffsetWithoutCopy: where the body starts in the raw file, found
+// without copying the file when the body ends it.
+func TestBodyOffsetWithoutCopy(t *testing.T) {
+	for _, c := range []struct {
+		raw, body string
+		want      int
+	}{{"---\ntitle: x\n---\nBody text.", "Body text.", 17}, {"Body text.\nsig", "Body text.", 0}, {"abc", "", -1}, {"abc", "abcd", -1}, {"abc", "abc", 0}} {
+		a := &timeline.Article{Raw: []byte(c.raw), Body: c.body}
+		if got := bodyOffset(a); got != c.want {
+			t.Errorf("bodyOffset(%q, %q) = %d, want %d", c.raw, c.body, got, c.want)
+		}
+	}
+	a := &timeline.Article{Raw: []byte(strings.Repeat("x", 4096) + "body"), Body: "body"}
+	if n := testing.AllocsPerRun(10, func() { bodyOffset(a) }); n != 0 {
+		t.Errorf("bodyOffset allocates %v times", n)
+	}
+}
