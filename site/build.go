@@ -61,10 +61,10 @@ func (b *builder) lap(stage string) {
 	now := time.Now()
 	cpu, _ := cputime.Process()
 	gcs, live := gcStats()
-	flts := pageFaults()
+	flts, peak := memoryStats()
 	if !b.clock.IsZero() {
 		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GCs: gcs - b.gcs, LiveMB: live,
-			Faults: flts - b.flts})
+			Faults: flts - b.flts, PeakRSSMB: peak})
 	}
 	b.clock, b.cpu, b.gcs, b.flts = now, cpu, gcs, flts
 }

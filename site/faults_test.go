@@ -23,8 +23,11 @@ func TestPageFaultsCountFreshMemory(t *testing.T) {
 	if got := pageFaults() - before; got < size/(2<<20) { // at least one per huge page
 		t.Errorf("touching %d fresh bytes took %d page faults", size, got)
 	}
-	s := Summary{Timings: []Timing{{Stage: "load", Faults: 3100}, {Stage: "plan", Faults: 40}}}
-	if got := s.FaultString(); got != "load 3.1k, plan 0.0k" {
+	if _, peak := memoryStats(); peak <= 0 {
+		t.Errorf("peak RSS %.1f MB", peak)
+	}
+	s := Summary{Timings: []Timing{{Stage: "load", Faults: 3100, PeakRSSMB: 150.2}, {Stage: "plan", Faults: 40, PeakRSSMB: 151}}}
+	if got := s.FaultString(); got != "load 3.1k/150MB, plan 0.0k/151MB" {
 		t.Errorf("FaultString = %q", got)
 	}
 }

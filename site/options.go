@@ -103,12 +103,13 @@ type Summary struct {
 // process spent meanwhile (zero where it is not measured), the garbage
 // collections it ran and the live heap the last one found.
 type Timing struct {
-	Stage   string
-	Elapsed time.Duration
-	CPU     time.Duration
-	GCs     uint64
-	LiveMB  float64
-	Faults  int64 // page faults meanwhile (zero where not measured)
+	Stage     string
+	Elapsed   time.Duration
+	CPU       time.Duration
+	GCs       uint64
+	LiveMB    float64
+	Faults    int64   // page faults meanwhile (zero where not measured)
+	PeakRSSMB float64 // the process's peak resident set size so far, at the stage's end
 }
 
 // TimingString lists the stage timings, wall/CPU: "load 0.41/0.30s, extract 2.10/3.90s, ...".
@@ -130,12 +131,14 @@ func (s Summary) GCString() string {
 	return strings.Join(parts, ", ")
 }
 
-// FaultString lists the page faults per stage, in thousands: "load 3.1k,
-// extract 12.0k, ...". Memory touched for the first time faults once a page.
+// FaultString lists the page faults per stage, in thousands, and the peak RSS
+// at its end: "load 3.1k/150MB, extract 12.0k/210MB, ...". Memory touched for
+// the first time faults once a page; the stage where the peak last grew is the
+// process's peak.
 func (s Summary) FaultString() string {
 	parts := make([]string, len(s.Timings))
 	for i, t := range s.Timings {
-		parts[i] = fmt.Sprintf("%s %.1fk", t.Stage, float64(t.Faults)/1000)
+		parts[i] = fmt.Sprintf("%s %.1fk/%.0fMB", t.Stage, float64(t.Faults)/1000, t.PeakRSSMB)
 	}
 	return strings.Join(parts, ", ")
 }
