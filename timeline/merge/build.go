@@ -40,33 +40,38 @@ func newStemShare() *stemShare {
 // variable so that tests can cut shares of one candidate).
 var stemGrain = 4096
 
-// stem fills flat (input order) from perArticle: each event copied with its
+// stem fills cands (input order) from perArticle: each event copied with its
 // mentions sorted, its article, and its stem sets, by one share per worker
 // over contiguous runs of articles (so which share stems what, and hence the
-// global stem IDs, depend only on the number of workers).
-func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline.Event, firsts []int, flat []candidate) {
-	n := workerCount(len(flat), stemGrain)
+// global stem IDs, depend only on the number of workers). Each share
+// allocates (and so clears) its own candidates and copy blocks.
+func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline.Event, firsts []int, cands []*candidate) {
+	n := workerCount(len(cands), stemGrain)
 	b.shares = make([]*stemShare, n)
+	counts := countCopies(perArticle)
 	parallel(n, 1, func(_, s, _ int) {
 		sh := newStemShare()
 		b.shares[s] = sh
 		// Share s takes the articles whose first event falls in its n-th of the events.
-		from, _ := slices.BinarySearch(firsts[:len(perArticle)], s*len(flat)/n)
-		to, _ := slices.BinarySearch(firsts[:len(perArticle)], (s+1)*len(flat)/n)
+		from, _ := slices.BinarySearch(firsts[:len(perArticle)], s*len(cands)/n)
+		to, _ := slices.BinarySearch(firsts[:len(perArticle)], (s+1)*len(cands)/n)
 		if s == n-1 {
 			to = len(perArticle)
 		}
+		own := make([]candidate, firsts[to]-firsts[from])
+		cp := counts.newCopies(from, to)
 		var none timeline.Article // events beyond the articles given belong to no article
 		for i := from; i < to; i++ {
 			art := &none
 			if i < len(articles) {
 				art = &articles[i]
 			}
-			cp := b.copies.forArticle(i)
 			for k := range perArticle[i] {
 				at := firsts[i] + k
-				b.chunkOf[at] = sh.add(&flat[at], &b.pcs[at], &perArticle[i][k], art, &cp)
-				flat[at].pair = int32(at)
+				c := &own[at-firsts[from]]
+				b.chunkOf[at] = sh.add(c, &b.pcs[at], &perArticle[i][k], art, &cp)
+				c.pair = int32(at)
+				cands[at] = c
 				b.where[at] = int32(s)
 			}
 		}

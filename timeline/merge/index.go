@@ -61,7 +61,6 @@ func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 // what must be numbered globally (intern), and the layout in date order
 // (finish, on workers again).
 type indexBuilder struct {
-	copies    copies
 	interner  map[string]int32 // stem -> global stem ID
 	articles  map[string]int32
 	sources   map[string]int32
@@ -93,11 +92,10 @@ type dateKey struct {
 	span  span
 }
 
-func newIndexBuilder(n int, copies copies) *indexBuilder {
+func newIndexBuilder(n int) *indexBuilder {
 	interner := map[string]int32{}
 	classBitIndex(interner) // class tokens first, with the IDs every share gives them
 	return &indexBuilder{
-		copies:       copies,
 		interner:     interner,
 		articles:     map[string]int32{},
 		sources:      map[string]int32{},
@@ -119,13 +117,13 @@ func newIndexBuilder(n int, copies copies) *indexBuilder {
 
 // intern numbers, in input order, what pair checks compare across shares:
 // stems (each share's IDs mapped to global ones), articles, sources,
-// sentences and dates. flat holds the candidates in input order, stemmed.
-func (b *indexBuilder) intern(flat []candidate) {
+// sentences and dates. cands holds the candidates in input order, stemmed.
+func (b *indexBuilder) intern(cands []*candidate) {
 	for _, sh := range b.shares {
 		sh.mapStems(b.interner)
 	}
-	for k := range flat {
-		c, pc := &flat[k], &b.pcs[k]
+	for k, c := range cands {
+		pc := &b.pcs[k]
 		ev := &c.ev
 		b.sentAt[k] = int32(len(b.sents))
 		for m := range ev.Mentions {

@@ -178,37 +178,39 @@ func appendSortedMentions(out, ms []timeline.Mention) []timeline.Mention {
 }
 
 // copies hands out the candidates' private copies of their mentions and
-// entities from two blocks sized up front: two allocations per merge instead
-// of two per candidate. Each copy is capped at its own length, so appending
-// to an event's slices later reallocates instead of overwriting a neighbour.
-// Each article's copies have their own part of the blocks (forArticle), so
-// articles can be copied concurrently.
+// entities from two blocks sized up front: two allocations per run of
+// articles instead of two per candidate. Each copy is capped at its own
+// length, so appending to an event's slices later reallocates instead of
+// overwriting a neighbour.
 type copies struct {
 	mentionBlock []timeline.Mention
 	entityBlock  []timeline.Entity
-	// Article i's part of the blocks starts at mentionFrom[i], entityFrom[i].
-	mentionFrom, entityFrom []int
 }
 
-func newCopies(perArticle [][]timeline.Event) copies {
-	c := copies{mentionFrom: make([]int, len(perArticle)+1), entityFrom: make([]int, len(perArticle)+1)}
+// copyCounts says how many mentions and entities the articles before each
+// article have: the articles from..to-1 need blocks of
+// mentionsBefore[to]-mentionsBefore[from] mentions (and so for entities).
+type copyCounts struct{ mentionsBefore, entitiesBefore []int }
+
+func countCopies(perArticle [][]timeline.Event) copyCounts {
+	c := copyCounts{make([]int, len(perArticle)+1), make([]int, len(perArticle)+1)}
 	for a, evs := range perArticle {
 		nm, ne := 0, 0
 		for i := range evs {
 			nm += len(evs[i].Mentions)
 			ne += len(evs[i].Entities)
 		}
-		c.mentionFrom[a+1], c.entityFrom[a+1] = c.mentionFrom[a]+nm, c.entityFrom[a]+ne
+		c.mentionsBefore[a+1], c.entitiesBefore[a+1] = c.mentionsBefore[a]+nm, c.entitiesBefore[a]+ne
 	}
-	c.mentionBlock = make([]timeline.Mention, 0, c.mentionFrom[len(perArticle)])
-	c.entityBlock = make([]timeline.Entity, 0, c.entityFrom[len(perArticle)])
 	return c
 }
 
-// forArticle returns the copies of article a, cut from a's part of the blocks.
-func (c *copies) forArticle(a int) copies {
-	m0, m1, e0, e1 := c.mentionFrom[a], c.mentionFrom[a+1], c.entityFrom[a], c.entityFrom[a+1]
-	return copies{mentionBlock: c.mentionBlock[m0:m0:m1], entityBlock: c.entityBlock[e0:e0:e1]}
+// newCopies returns the blocks for the articles from..to-1.
+func (n *copyCounts) newCopies(from, to int) copies {
+	return copies{
+		make([]timeline.Mention, 0, n.mentionsBefore[to]-n.mentionsBefore[from]),
+		make([]timeline.Entity, 0, n.entitiesBefore[to]-n.entitiesBefore[from]),
+	}
 }
 
 // sortedMentions returns ms sorted and de-duplicated (as sortedMentions), in

@@ -131,14 +131,10 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 		firsts[i+1] = firsts[i] + len(evs)
 	}
 	total := firsts[len(perArticle)]
-	flat := make([]candidate, total) // one allocation, not one per event
-	b := newIndexBuilder(total, newCopies(perArticle))
-	b.stem(articles, perArticle, firsts, flat)
-	b.intern(flat)
-	cands := make([]*candidate, total)
-	for k := range flat {
-		cands[k] = &flat[k]
-	}
+	b := newIndexBuilder(total)
+	cands := make([]*candidate, total) // input order until sorted
+	b.stem(articles, perArticle, firsts, cands)
+	b.intern(cands)
 	sortInParts(cands, compareCandidates, slices.SortStableFunc[[]*candidate])
 	return cands, b.finish(cands)
 }
