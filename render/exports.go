@@ -50,6 +50,7 @@ func (s *site) exportPages() []Page {
 		return Page{Path: p, Key: key(p), Render: write}
 	}
 	es := s.exportSite()
+	es.Order = new(export.EventOrder) // the exports sort the events once
 	pages := []Page{
 		stream("timeline.json", func(w io.Writer) error { return export.WriteTimelineJS(w, s.tl, es) }),
 		stream("events.ics", func(w io.Writer) error { return export.WriteICS(w, s.tl, es) }),

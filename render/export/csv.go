@@ -36,7 +36,7 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	if sp != nil {
 		w.Flush() // the header; the rows go to out one by one
 	}
-	for _, i := range orderedEvents(tl.Events, true) {
+	for _, i := range p.order(tl.Events, true) {
 		ev := &tl.Events[i]
 		write := func(io.Writer) error { // rows go through the one writer
 			if err := w.Write(safeCells(p.csvRow(*ev))); err != nil || sp == nil {

@@ -57,7 +57,7 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	}
 	stamp := p.feedUpdated()
 	var vw veventWriter
-	for _, i := range orderedEvents(tl.Events, false) {
+	for _, i := range p.order(tl.Events, false) {
 		ev := &tl.Events[i]
 		write := func(w io.Writer) error {
 			if vevent := vw.vevent(p, ev, stamp); vevent != nil {

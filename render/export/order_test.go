@@ -55,3 +55,26 @@ func TestOrderedEventsIsAStableSort(t *testing.T) {
 		}
 	}
 }
+
+// TestEventOrderShared: exports sharing an EventOrder get the order each
+// would sort, whichever asks first; a call with another timeline (another
+// slice, or the same one cut shorter) sorts its own.
+func TestEventOrderShared(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	for round := 0; round < 50; round++ {
+		tl := randomTimeline(r, 1+r.Intn(80))
+		p := &site{Site: Site{Order: new(EventOrder)}}
+		for _, keepAll := range []bool{r.Intn(2) == 0, true, false} {
+			if got, want := p.order(tl.Events, keepAll), orderedEvents(tl.Events, keepAll); !slices.Equal(got, want) {
+				t.Fatalf("round %d, keepAll %v: shared order %v, want %v", round, keepAll, got, want)
+			}
+		}
+		other := mutate(r, tl)
+		shorter := tl.Events[:len(tl.Events)/2]
+		for _, events := range [][]timeline.Event{other.Events, shorter} {
+			if got, want := p.order(events, true), orderedEvents(events, true); !slices.Equal(got, want) {
+				t.Fatalf("round %d: order of another timeline %v, want %v", round, got, want)
+			}
+		}
+	}
+}

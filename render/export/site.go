@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -33,6 +34,9 @@ type Site struct {
 	// that an export may show; splice digests then hash it instead of those
 	// fields. nil: the keys hash the fields themselves.
 	EventDigest func(i int) []byte
+	// Order, when set, shares the events' order between the exports of
+	// one timeline (see EventOrder).
+	Order *EventOrder
 	// Splices, when set, gives events.ics, events.csv and timeline.json the
 	// previously published copy of their file, whose unchanged fragments they
 	// copy instead of rendering, and receives the index of the new copy (see
@@ -310,22 +314,26 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 			out = append(out, i)
 		}
 	}
-	if !sortedByDate(events, out) {
-		slices.SortFunc(out, func(i, j int) int { return compareEvents(events, i, j) })
-		return out
-	}
 	// A timeline comes sorted by date (merge orders each date's events by
-	// title): only the runs of one date need sorting, a few events each
-	// where a sort of the whole was a tenth of an incremental export.
-	for start := 0; start < len(out); {
-		end := start + 1
-		for end < len(out) && events[out[end]].Start.Compare(events[out[start]].Start) == 0 {
-			end++
+	// title): then only the runs of one date need sorting, a few events
+	// each, where a sort of the whole was a tenth of an incremental export.
+	// One pass checks the order and sorts the runs it finds.
+	start := 0
+	for k := 1; k <= len(out); k++ {
+		if k < len(out) {
+			c := events[out[k-1]].Start.Compare(events[out[k]].Start)
+			if c > 0 { // not sorted by date: sort the whole
+				slices.SortFunc(out, func(i, j int) int { return compareEvents(events, i, j) })
+				return out
+			}
+			if c == 0 {
+				continue
+			}
 		}
-		if end-start > 1 {
-			slices.SortFunc(out[start:end], func(i, j int) int { return compareEvents(events, i, j) })
+		if k-start > 1 {
+			slices.SortFunc(out[start:k], func(i, j int) int { return compareEvents(events, i, j) })
 		}
-		start = end
+		start = k
 	}
 	return out
 }
@@ -343,14 +351,39 @@ func compareEvents(events []timeline.Event, i, j int) int {
 	return cmp.Compare(i, j)
 }
 
-// sortedByDate reports whether the listed events are in date order.
-func sortedByDate(events []timeline.Event, order []int) bool {
-	for k := 1; k < len(order); k++ {
-		if events[order[k-1]].Start.Compare(events[order[k]].Start) > 0 {
-			return false
+// EventOrder lets the exports of one build share the order of its
+// timeline's events: the first export to need it sorts, the others wait
+// for it. Give the exports of one timeline a new EventOrder in Site.Order;
+// they trust that its events do not change in the meantime (a call with
+// another timeline, a different slice or length, sorts its own).
+type EventOrder struct {
+	once  sync.Once
+	all   []int // every event, in export order
+	first *timeline.Event
+	n     int
+}
+
+// order is orderedEvents through the site's shared EventOrder, if any.
+// The result is read only.
+func (p *site) order(events []timeline.Event, keepAll bool) []int {
+	o := p.Order
+	if o == nil || len(events) == 0 {
+		return orderedEvents(events, keepAll)
+	}
+	o.once.Do(func() { o.all, o.first, o.n = orderedEvents(events, true), &events[0], len(events) })
+	if o.first != &events[0] || o.n != len(events) {
+		return orderedEvents(events, keepAll)
+	}
+	if keepAll {
+		return o.all
+	}
+	out := make([]int, 0, len(o.all)) // a subsequence of a sorted list is sorted
+	for _, i := range o.all {
+		if exportable(events[i]) {
+			out = append(out, i)
 		}
 	}
-	return true
+	return out
 }
 
 // bytesOf runs a streaming writer into memory, for the []byte forms of the API.

@@ -65,7 +65,7 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	var buf []byte // one slide's bytes, reused
 	used := make(map[string]bool, len(tl.Events)+1)
 	used["timeline-title"] = true
-	for n, i := range orderedEvents(tl.Events, false) {
+	for n, i := range p.order(tl.Events, false) {
 		ev := &tl.Events[i]
 		sep := ""
 		if n > 0 {
