@@ -244,3 +244,23 @@ func TestWriteRecordMatchesAppendRecords(t *testing.T) {
 		}
 	}
 }
+
+// Decoded events share slabs, but appending to one event's mentions or
+// entities never writes over the next event's.
+func TestDecodedEventsDoNotShareRoomToGrow(t *testing.T) {
+	span := timeline.Span{Start: 1, End: 2}
+	evs := []timeline.Event{
+		{ID: "a", Mentions: []timeline.Mention{{Article: "x", Timex: &span}}, Entities: []timeline.Entity{{Name: "P", Kind: timeline.Person}}},
+		{ID: "b", Mentions: []timeline.Mention{{Article: "y", Timex: &span}}, Entities: []timeline.Entity{{Name: "Q", Kind: timeline.Place}}},
+	}
+	got, err := decodeEvents(string(appendEvents(nil, evs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got[0].Mentions = append(got[0].Mentions, timeline.Mention{Article: "z"})
+	got[0].Entities = append(got[0].Entities, timeline.Entity{Name: "R"})
+	*got[0].Mentions[0].Timex = timeline.Span{Start: 7, End: 8}
+	if got[1].Mentions[0].Article != "y" || got[1].Entities[0].Name != "Q" || *got[1].Mentions[0].Timex != span {
+		t.Errorf("changing the first event changed the second: %+v", got[1])
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/newsline/timeline/timeline"
@@ -129,15 +130,33 @@ type eventDecoder struct {
 	pos      int
 	err      error
 	literals []string // the strings read so far, for back-references
+	left     int      // events still to decode: how much to carve slabs for
+	// Slabs the events' mentions, entities and pointed-to spans and dates are
+	// carved from (slab): an incremental build decodes every article's
+	// events, and one allocation each was most of the stage's cost.
+	mentions []timeline.Mention
+	entities []timeline.Entity
+	spans    []timeline.Span
+	dates    []timeline.Date
 }
 
+// literalPool recycles the decoders' back-reference tables.
+var literalPool = sync.Pool{New: func() any { return new([]string) }}
+
 func decodeEvents(data string) (events []timeline.Event, err error) {
-	d := &eventDecoder{data: data}
+	lits := literalPool.Get().(*[]string)
+	d := &eventDecoder{data: data, literals: (*lits)[:0]}
+	defer func() {
+		clear(d.literals) // the pool must not keep the pack's strings alive
+		*lits = d.literals[:0]
+		literalPool.Put(lits)
+	}()
 	n := d.count()
 	if d.err == nil {
 		events = make([]timeline.Event, n)
 	}
 	for i := 0; i < n && d.err == nil; i++ {
+		d.left = n - i
 		events[i] = d.event()
 	}
 	if d.err == nil && d.pos != len(d.data) {
@@ -154,24 +173,36 @@ func (d *eventDecoder) event() (e timeline.Event) {
 	e.Title = d.string()
 	e.Start = d.date()
 	if d.bool() {
-		end := d.date()
-		e.End = &end
+		e.End = &slab(&d.dates, 1, d.left)[0]
+		*e.End = d.date()
 	}
 	e.Lead = d.bool()
 	e.Manual = d.bool()
 	if n := d.count(); n > 0 {
-		e.Mentions = make([]timeline.Mention, n)
+		e.Mentions = slab(&d.mentions, n, d.left)
 		for i := range e.Mentions {
 			e.Mentions[i] = d.mention()
 		}
 	}
 	if n := d.count(); n > 0 {
-		e.Entities = make([]timeline.Entity, n)
+		e.Entities = slab(&d.entities, n, 2*d.left)
 		for i := range e.Entities {
 			e.Entities[i] = timeline.Entity{Name: d.string(), Kind: timeline.EntityKind(d.string())}
 		}
 	}
 	return e
+}
+
+// slab carves n elements from *pool, refilling it with room for at least hint
+// when it runs short. The piece's capacity is its length, so appending to one
+// event's list reallocates it instead of writing over the next event's.
+func slab[T any](pool *[]T, n, hint int) []T {
+	if cap(*pool)-len(*pool) < n {
+		*pool = make([]T, 0, max(n, hint))
+	}
+	start := len(*pool)
+	*pool = (*pool)[:start+n]
+	return (*pool)[start : start+n : start+n]
 }
 
 func (d *eventDecoder) mention() (m timeline.Mention) {
@@ -180,8 +211,8 @@ func (d *eventDecoder) mention() (m timeline.Mention) {
 	m.Sentence = d.span()
 	m.Text = d.string()
 	if d.bool() {
-		sp := d.span()
-		m.Timex = &sp
+		m.Timex = &slab(&d.spans, 1, d.left)[0]
+		*m.Timex = d.span()
 	}
 	m.TimexText = d.string()
 	return m
