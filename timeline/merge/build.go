@@ -18,6 +18,10 @@ type stemShare struct {
 	chunks    [][]int32 // title then context stems of each candidate, local IDs
 	toGlobal  []int32   // local stem ID -> global stem ID
 	identity  bool      // every local ID is its global ID: sets are copied as they are
+	// Dates, interned locally (pairCand's dateID, start and end hold local
+	// IDs until intern maps them).
+	dates                       dateTable
+	valueToGlobal, spanToGlobal []int32
 	// Reused buffers.
 	work, title []int32
 	lastText    string  // the last mention sentence stemmed
@@ -33,7 +37,7 @@ func newStemShare() *stemShare {
 		}
 		classBits[id] = bit
 	}
-	return &stemShare{st: newStemmer(interner), interner: interner, classBits: classBits}
+	return &stemShare{st: newStemmer(interner), interner: interner, classBits: classBits, dates: newDateTable()}
 }
 
 // stemGrain is the fewest candidates worth a share of their own (a
@@ -94,6 +98,10 @@ func (sh *stemShare) add(c *candidate, pc *pairCand, in *timeline.Event, art *ti
 	chunk, at := sh.store(title, ctx)
 	*pc = pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero(), classes: classes,
 		sets: at, nTitle: int32(len(title)), nContext: int32(len(ctx))}
+	pc.dateID, pc.start = sh.dates.startDate(&ev.Start)
+	if ev.End != nil {
+		pc.end = sh.dates.span(*ev.End)
+	}
 	return chunk
 }
 
@@ -177,4 +185,83 @@ func (sh *stemShare) copyMapped(dst, local []int32) {
 		dst[k] = sh.toGlobal[id]
 	}
 	slices.Sort(dst)
+}
+
+// mapDates interns the share's date values and spans into the global table,
+// in local ID order, and records the mappings.
+func (sh *stemShare) mapDates(global *dateTable) {
+	sh.valueToGlobal = make([]int32, len(sh.dates.names))
+	for id, v := range sh.dates.names {
+		sh.valueToGlobal[id] = global.value(v)
+	}
+	sh.spanToGlobal = make([]int32, len(sh.dates.keys))
+	for id, k := range sh.dates.keys {
+		sh.spanToGlobal[id] = global.spanKey(k)
+	}
+}
+
+// dateTable interns date values, and spans with their value (so distinct
+// values stay distinct).
+type dateTable struct {
+	values       map[string]int32
+	names        []string // value ID -> value
+	spans        map[dateKey]int32
+	keys         []dateKey            // span ID -> its value and span
+	startIDs     map[dateKey][2]int32 // start dates seen: value and span IDs
+	lastStart    dateKey              // the last start date interned
+	lastStartIDs [2]int32             // its value and span IDs ({-1, -1} before the first)
+}
+
+func newDateTable() dateTable {
+	return dateTable{values: map[string]int32{}, spans: map[dateKey]int32{},
+		startIDs: map[dateKey][2]int32{}, lastStartIDs: [2]int32{-1, -1}}
+}
+
+func (t *dateTable) value(v string) int32 {
+	id, ok := t.values[v]
+	if !ok {
+		id = int32(len(t.names))
+		t.values[v] = id
+		t.names = append(t.names, v)
+	}
+	return id
+}
+
+func (t *dateTable) span(d timeline.Date) int32 { return t.spanKey(dateKey{d.Value, spanOf(d)}) }
+
+func (t *dateTable) spanKey(k dateKey) int32 {
+	id, ok := t.spans[k]
+	if !ok {
+		id = int32(len(t.keys))
+		t.spans[k] = id
+		t.keys = append(t.keys, k)
+	}
+	return id
+}
+
+// spanList returns the spans by ID.
+func (t *dateTable) spanList() []span {
+	out := make([]span, len(t.keys))
+	for id, k := range t.keys {
+		out[id] = k.span
+	}
+	return out
+}
+
+// startDate interns a start date's value and span. An article's events
+// share a few dates, so the last date's IDs are kept and reused when the
+// next date is the same.
+func (t *dateTable) startDate(d *timeline.Date) (valueID, spanID int32) {
+	s := spanOf(*d)
+	if t.lastStart.value == d.Value && t.lastStart.span == s && t.lastStartIDs[1] >= 0 {
+		return t.lastStartIDs[0], t.lastStartIDs[1]
+	}
+	k := dateKey{d.Value, s}
+	ids, ok := t.startIDs[k]
+	if !ok {
+		ids = [2]int32{t.value(d.Value), t.spanKey(k)}
+		t.startIDs[k] = ids
+	}
+	t.lastStart, t.lastStartIDs = k, ids
+	return ids[0], ids[1]
 }

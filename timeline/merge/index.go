@@ -64,9 +64,7 @@ type indexBuilder struct {
 	interner  map[string]int32 // stem -> global stem ID
 	articles  map[string]int32
 	sources   map[string]int32
-	dateIDs   map[string]int32
-	spans     map[dateKey]int32
-	dates     []span
+	dates     dateTable
 	sentences *table[int32]         // packed sentenceRef -> ID
 	oddRefs   map[sentenceRef]int32 // refs whose start does not pack (IDs -1, -2, ...)
 	pcs       []pairCand            // input order; until finish, sets index shares[where[k]].chunks[chunkOf[k]]
@@ -81,9 +79,6 @@ type indexBuilder struct {
 	lastSourceID int32
 	lastArticle  string
 	lastArtID    int32
-	startIDs     map[dateKey][2]int32 // start dates seen: value and span IDs
-	lastStart    dateKey              // the last start date interned
-	lastStartIDs [2]int32             // its value and span IDs ({-1, -1} before the first)
 }
 
 // dateKey identifies a date span (value included, so distinct values stay distinct).
@@ -99,8 +94,7 @@ func newIndexBuilder(n int) *indexBuilder {
 		interner:     interner,
 		articles:     map[string]int32{},
 		sources:      map[string]int32{},
-		dateIDs:      map[string]int32{},
-		spans:        map[dateKey]int32{},
+		dates:        newDateTable(),
 		sentences:    newTable[int32](n),
 		oddRefs:      map[sentenceRef]int32{},
 		pcs:          make([]pairCand, n),
@@ -110,8 +104,6 @@ func newIndexBuilder(n int) *indexBuilder {
 		sentAt:       make([]int32, n),
 		lastSourceID: -1,
 		lastArtID:    -1,
-		startIDs:     map[dateKey][2]int32{},
-		lastStartIDs: [2]int32{-1, -1},
 	}
 }
 
@@ -121,6 +113,7 @@ func newIndexBuilder(n int) *indexBuilder {
 func (b *indexBuilder) intern(cands []*candidate) {
 	for _, sh := range b.shares {
 		sh.mapStems(b.interner)
+		sh.mapDates(&b.dates)
 	}
 	for k, c := range cands {
 		pc := &b.pcs[k]
@@ -142,29 +135,12 @@ func (b *indexBuilder) intern(cands []*candidate) {
 			b.lastArticle, b.lastArtID = c.article, internOne(c.article, b.articles)
 		}
 		pc.article = b.lastArtID
-		pc.dateID, pc.start = b.startDate(&ev.Start)
-		if ev.End != nil {
-			pc.end = b.span(*ev.End)
+		sh := b.shares[b.where[k]]
+		pc.dateID, pc.start = sh.valueToGlobal[pc.dateID], sh.spanToGlobal[pc.start]
+		if pc.end >= 0 {
+			pc.end = sh.spanToGlobal[pc.end]
 		}
 	}
-}
-
-// startDate interns a start date's value and span. An article's events
-// share a few dates, so the last date's IDs are kept and reused when the
-// next date is the same.
-func (b *indexBuilder) startDate(d *timeline.Date) (valueID, spanID int32) {
-	s := spanOf(*d)
-	if b.lastStart.value == d.Value && b.lastStart.span == s && b.lastStartIDs[1] >= 0 {
-		return b.lastStartIDs[0], b.lastStartIDs[1]
-	}
-	k := dateKey{d.Value, s}
-	ids, ok := b.startIDs[k]
-	if !ok {
-		ids = [2]int32{internOne(d.Value, b.dateIDs), b.span(*d)}
-		b.startIDs[k] = ids
-	}
-	b.lastStart, b.lastStartIDs = k, ids
-	return ids[0], ids[1]
 }
 
 // sentenceRef names a sentence: its source file (interned) and start offset.
@@ -200,17 +176,6 @@ func (b *indexBuilder) sourceID(path string) int32 {
 	return b.lastSourceID
 }
 
-func (b *indexBuilder) span(d timeline.Date) int32 {
-	k := dateKey{d.Value, spanOf(d)}
-	id, ok := b.spans[k]
-	if !ok {
-		id = int32(len(b.dates))
-		b.spans[k] = id
-		b.dates = append(b.dates, k.span)
-	}
-	return id
-}
-
 // sortedSet sorts and de-duplicates ids in place, so sets compare by merging slices.
 func sortedSet(ids []int32) []int32 {
 	slices.Sort(ids)
@@ -225,9 +190,9 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		cands:   make([]pairCand, len(cands)),
 		pos:     make([]int32, len(cands)),
 		arena:   make([]int32, b.size),
-		dates:   b.dates,
+		dates:   b.dates.spanList(),
 		byValue: map[string]timeline.Date{},
-		dateIDs: b.dateIDs,
+		dateIDs: b.dates.values,
 	}
 	// Date order: value rank in the high half, canonical index in the low.
 	rank := b.valueRanks()
@@ -275,14 +240,14 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 // before its months and days, so a day's candidates and those of the coarser
 // dates it is compared with sit close together.
 func (b *indexBuilder) valueRanks() []int32 {
-	values := make([]string, 0, len(b.dateIDs))
-	for v := range b.dateIDs {
+	values := make([]string, 0, len(b.dates.values))
+	for v := range b.dates.values {
 		values = append(values, v)
 	}
 	slices.Sort(values)
 	rank := make([]int32, len(values))
 	for r, v := range values {
-		rank[b.dateIDs[v]] = int32(r)
+		rank[b.dates.values[v]] = int32(r)
 	}
 	return rank
 }
