@@ -493,23 +493,35 @@ func (s *site) writeSearch(w io.Writer, list []int32) error {
 func appendFields(b []byte, s string) []byte {
 	start, inSpace := len(b), true
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
+		size := 1
+		if c := s[i]; c < utf8.RuneSelf {
+			if asciiSpace(c) {
+				inSpace, i = true, i+1
+				continue
+			}
+			for i+size < len(s) && s[i+size] < utf8.RuneSelf && !asciiSpace(s[i+size]) {
+				size++ // a run of ASCII without spaces, copied at once
+			}
+		} else {
+			var r rune
+			if r, size = utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
+				inSpace, i = true, i+size
+				continue
+			}
 		}
-		switch {
-		case unicode.IsSpace(r):
-			inSpace = true
-		case inSpace && len(b) > start:
+		if inSpace && len(b) > start {
 			b = append(b, ' ')
-			fallthrough
-		default:
-			inSpace = false
-			b = append(b, s[i:i+size]...)
 		}
+		inSpace = false
+		b = append(b, s[i:i+size]...)
 		i += size
 	}
 	return b
+}
+
+// asciiSpace reports the ASCII bytes unicode.IsSpace reports.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // --- about, 404 ---
