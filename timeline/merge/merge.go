@@ -55,14 +55,26 @@ func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.
 // groupGrain is how many groups (or events) one worker takes at a time.
 var groupGrain = 1024
 
+// sortedArticles returns the articles stably sorted by publication date,
+// then slug. It sorts indices, so each large Article value is copied once.
 func sortedArticles(articles []timeline.Article) []timeline.Article {
-	out := slices.Clone(articles)
-	sort.SliceStable(out, func(i, j int) bool {
-		if c := out[i].Meta.Date.Compare(out[j].Meta.Date); c != 0 {
-			return c < 0
+	if len(articles) == 0 {
+		return slices.Clone(articles) // nil stays nil, as before
+	}
+	order := make([]int32, len(articles))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
+		if c := articles[i].Meta.Date.Compare(articles[j].Meta.Date); c != 0 {
+			return c
 		}
-		return out[i].Slug < out[j].Slug
+		return strings.Compare(articles[i].Slug, articles[j].Slug)
 	})
+	out := make([]timeline.Article, len(articles))
+	for k, i := range order {
+		out[k] = articles[i]
+	}
 	return out
 }
 
