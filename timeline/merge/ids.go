@@ -73,9 +73,8 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 		tieKeys[s.index] = k
 		return k
 	}
-	// Sorted in parts on workers: the tie keys cached per event are only
-	// touched by the worker sorting or merging the part that holds it.
-	sortInParts(slots, func(a, b slot) int {
+	// Sorted on one goroutine: the comparison caches tie keys per event.
+	slices.SortFunc(slots, func(a, b slot) int {
 		if a.hash != b.hash {
 			return cmp.Compare(a.hash, b.hash)
 		}
@@ -86,7 +85,7 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 			return c
 		}
 		return cmp.Compare(a.index, b.index) // alike events: any fixed order
-	}, slices.SortFunc[[]slot])
+	})
 	for k, s := range slots {
 		n := 1
 		for k-n >= 0 && slots[k-n].hash == s.hash {

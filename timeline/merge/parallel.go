@@ -81,10 +81,10 @@ func sortInParts[T any](s []T, cmp func(a, b T) int, sortPart func([]T, func(a, 
 	for len(bounds) > 2 {
 		merged := []int{0}
 		pairs := (len(bounds) - 1) / 2
-		parallel(pairs, 1, func(_, k, _ int) {
+		for k := 0; k < pairs; k++ { // each merge is itself cut among the workers
 			lo, mid, hi := bounds[2*k], bounds[2*k+1], bounds[2*k+2]
-			mergeParts(dst[lo:hi], src[lo:mid], src[mid:hi], cmp)
-		})
+			mergeInPieces(dst[lo:hi], src[lo:mid], src[mid:hi], cmp)
+		}
 		for k := 0; k < pairs; k++ {
 			merged = append(merged, bounds[2*k+2])
 		}
@@ -98,6 +98,34 @@ func sortInParts[T any](s []T, cmp func(a, b T) int, sortPart func([]T, func(a, 
 	if &src[0] != &s[0] {
 		copy(s, src)
 	}
+}
+
+// mergeInPieces merges the sorted a and b into out (len(a)+len(b)), taking
+// from a on ties, as mergeParts does, but cut into one piece per worker:
+// piece p fills out[p*n/pieces:(p+1)*n/pieces] from the parts of a and b
+// that coRank says go there.
+func mergeInPieces[T any](out, a, b []T, cmp func(x, y T) int) {
+	pieces := workerCount(len(out), sortGrain)
+	parallel(pieces, 1, func(_, p, _ int) {
+		from, to := p*len(out)/pieces, (p+1)*len(out)/pieces
+		i0, i1 := coRank(from, a, b, cmp), coRank(to, a, b, cmp)
+		mergeParts(out[from:to], a[i0:i1], b[from-i0:to-i1], cmp)
+	})
+}
+
+// coRank returns how many of the first k merged elements come from a (the
+// rest come from b), with ties taken from a first.
+func coRank[T any](k int, a, b []T, cmp func(x, y T) int) int {
+	lo, hi := max(0, k-len(b)), min(k, len(a))
+	for lo < hi {
+		i := (lo + hi) / 2 // a[i] is among the first k when it goes before b[k-i-1]
+		if cmp(a[i], b[k-i-1]) <= 0 {
+			lo = i + 1
+		} else {
+			hi = i
+		}
+	}
+	return lo
 }
 
 // mergeParts merges the sorted a and b into out (len(a)+len(b)), taking
