@@ -22,6 +22,7 @@ type articleView struct {
 	Sample                    bool
 	Body                      template.HTML
 	Events                    []eventLink
+	Main                      template.HTML // the page's content; written straight into the page when empty (writeMain)
 }
 
 // mark is a highlighted range of the text being rendered (body or cleaned
@@ -35,33 +36,37 @@ type mark struct {
 func (s *site) articlePage(i int) Page {
 	a := &s.tl.Articles[i]
 	p := "articles/" + a.Slug + "/index.html"
-	return s.htmlPage(p, s.articleKey(i), func() (pageData, error) {
-		d := s.page("article", p, articleTitle(a))
-		var events []eventLink
-		for _, e := range s.articleEvents[i] {
-			events = append(events, *s.linkTo(int(e), d.Root))
-		}
-		v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),
-			Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample, Events: events}
-		if !a.Meta.Date.IsZero() {
-			pub := timeline.DateOf(a.Meta.Date)
-			v.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
-		}
-		v.Source = strings.TrimSpace(a.Meta.Source)
-		if u, err := url.Parse(v.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
-			v.SourceIsURL = true
-		}
-		body, err := s.articleBody(i, d.Root)
-		if err != nil {
-			return d, err
-		}
-		v.Body = body
-		d.Article = v
-		if d.JSONLD, err = s.articleJSONLD(a); err != nil {
-			return d, err
-		}
-		return d, nil
-	})
+	return s.htmlPage(p, s.articleKey(i), func() (pageData, error) { return s.articleData(i) })
+}
+
+// articleData is what article i's page shows.
+func (s *site) articleData(i int) (pageData, error) {
+	a := &s.tl.Articles[i]
+	d := s.page("article", "articles/"+a.Slug+"/index.html", articleTitle(a))
+	events := make([]eventLink, 0, len(s.articleEvents[i]))
+	for _, e := range s.articleEvents[i] {
+		events = append(events, s.link(int(e), d.Root))
+	}
+	v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),
+		Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample, Events: events}
+	if !a.Meta.Date.IsZero() {
+		pub := timeline.DateOf(a.Meta.Date)
+		v.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}
+	}
+	v.Source = strings.TrimSpace(a.Meta.Source)
+	if u, err := url.Parse(v.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		v.SourceIsURL = true
+	}
+	body, err := s.articleBody(i, d.Root)
+	if err != nil {
+		return d, err
+	}
+	v.Body = body
+	d.Article = v
+	if d.JSONLD, err = s.articleJSONLD(a); err != nil {
+		return d, err
+	}
+	return d, nil
 }
 
 // articleKey hashes what an article page shows: the article, the expressions

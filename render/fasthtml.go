@@ -7,7 +7,7 @@ import (
 )
 
 // The pieces of HTML a site has most of, an event page's content (one per
-// event), a timeline row (two per event: the year page and its embed
+// event) and an article page's (one per article), a timeline row (two per event: the year page and its embed
 // counterpart), an article's list of the events it dates (one item per
 // event and article) and an event's date (once per event, shown by all of
 // those), are written by the Go code below instead of html/template, whose
@@ -318,4 +318,67 @@ func appendTime(b []byte, t timeView) []byte {
 	b = append(b, `">`...)
 	b = appendText(b, t.Text)
 	return append(b, "</time>"...)
+}
+
+// appendArticleMain appends an article page's content as article.html's
+// "main" did.
+func appendArticleMain(b []byte, v *articleView) ([]byte, error) {
+	b = append(b, "<article class=\"source\">\n<h1>"...)
+	b = appendText(b, v.Headline)
+	b = append(b, "</h1>\n<dl class=\"pub\">\n"...)
+	if v.Published != nil {
+		b = append(b, "<dt>Published</dt><dd>"...)
+		b = appendTime(b, *v.Published)
+		b = append(b, "</dd>\n"...)
+	}
+	if v.Author != "" {
+		b = append(b, "<dt>Author</dt><dd>"...)
+		b = appendText(b, v.Author)
+		b = append(b, "</dd>\n"...)
+	}
+	if v.Publisher != "" {
+		b = append(b, "<dt>Publisher</dt><dd>"...)
+		b = appendText(b, v.Publisher)
+		b = append(b, "</dd>\n"...)
+	}
+	if v.Source != "" {
+		b = append(b, "<dt>Source</dt><dd>"...)
+		if v.SourceIsURL {
+			b = append(b, `<a href="`...)
+			b = appendHref(b, v.Source)
+			b = append(b, `" rel="nofollow noopener">`...)
+			b = appendText(b, v.Source)
+			b = append(b, "</a>"...)
+		} else {
+			b = appendText(b, v.Source)
+		}
+		b = append(b, "</dd>\n"...)
+	}
+	if len(v.Tags) > 0 {
+		b = append(b, "<dt>Tags</dt><dd>"...)
+		for i, t := range v.Tags {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendText(b, t)
+		}
+		b = append(b, "</dd>\n"...)
+	}
+	b = append(b, "</dl>\n"...)
+	if v.Sample {
+		b = append(b, "<p class=\"note\">This is sample content written for the demonstration site.</p>\n"...)
+	}
+	b = append(b, "<div class=\"body\">\n"...)
+	b = append(b, v.Body...)
+	b = append(b, "\n</div>\n</article>\n"...)
+	if len(v.Events) > 0 {
+		b = append(b, "<section class=\"dated\" aria-labelledby=\"dated-h\">\n<h2 id=\"dated-h\">Events dated in this article</h2>\n<ol>\n"...)
+		items, err := v.EventItems()
+		if err != nil {
+			return b, err
+		}
+		b = append(b, items...)
+		b = append(b, "</ol>\n</section>\n"...)
+	}
+	return b, nil
 }

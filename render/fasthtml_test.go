@@ -37,7 +37,27 @@ const (
 {{end}}{{end}}`
 	refRow = `{{define "rows"}}{{range .Rows}}<li class="ev" id="e-{{.ID}}" data-y="{{.Year}}"{{with .EndYear}} data-y2="{{.}}"{{end}}{{with .EntityRefs}} data-e="{{.}}"{{end}}><span class="when">{{.Date.HTML}}</span> <a class="title" href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Title}}</a>{{with .Sources}} <span class="src">{{range $i, $s := .}}{{if $i}}, {{end}}<a href="{{.Href}}"{{if $.Embed}} target="_top"{{end}}>{{.Label}}</a>{{end}}</span>{{end}}</li>
 {{end}}{{end}}`
-	refDate         = `{{define "date"}}{{if .End}}<span class="sr-only">from </span>{{template "time" .Start}}<span aria-hidden="true">{{if .Spaced}} – {{else}}–{{end}}</span><span class="sr-only"> to </span>{{template "time" .End}}{{else}}{{template "time" .Start}}{{end}}{{end}}`
+	refDate        = `{{define "date"}}{{if .End}}<span class="sr-only">from </span>{{template "time" .Start}}<span aria-hidden="true">{{if .Spaced}} – {{else}}–{{end}}</span><span class="sr-only"> to </span>{{template "time" .End}}{{else}}{{template "time" .Start}}{{end}}{{end}}`
+	refArticleMain = `{{define "main"}}{{with .Article}}<article class="source">
+<h1>{{.Headline}}</h1>
+<dl class="pub">
+{{with .Published}}<dt>Published</dt><dd>{{template "time" .}}</dd>
+{{end}}{{with .Author}}<dt>Author</dt><dd>{{.}}</dd>
+{{end}}{{with .Publisher}}<dt>Publisher</dt><dd>{{.}}</dd>
+{{end}}{{if .Source}}<dt>Source</dt><dd>{{if .SourceIsURL}}<a href="{{.Source}}" rel="nofollow noopener">{{.Source}}</a>{{else}}{{.Source}}{{end}}</dd>
+{{end}}{{with .Tags}}<dt>Tags</dt><dd>{{range $i, $t := .}}{{if $i}}, {{end}}{{$t}}{{end}}</dd>
+{{end}}</dl>
+{{if .Sample}}<p class="note">This is sample content written for the demonstration site.</p>
+{{end}}<div class="body">
+{{.Body}}
+</div>
+</article>
+{{if .Events}}<section class="dated" aria-labelledby="dated-h">
+<h2 id="dated-h">Events dated in this article</h2>
+<ol>
+{{.EventItems}}</ol>
+</section>
+{{end}}{{end}}{{end}}`
 	refArticleItems = `{{define "items"}}{{range .Events}}<li><span class="when">{{.Date.HTML}}</span> <a href="{{.Href}}">{{.Title}}</a></li>
 {{end}}{{end}}`
 )
@@ -178,4 +198,49 @@ func TestDateHTMLMatchesTheTemplate(t *testing.T) {
 	} {
 		check("hostile", v)
 	}
+}
+
+// TestArticleMainMatchesTheTemplate writes every article page's content of
+// several timelines, and hostile articles, with appendArticleMain and with
+// the former article.html (calling list.html's real "time" template).
+func TestArticleMainMatchesTheTemplate(t *testing.T) {
+	ref := template.Must(template.Must(template.New("list").ParseFS(templates.FS, "list.html")).Parse(refArticleMain))
+	check := func(name string, v *articleView) {
+		t.Helper()
+		var want strings.Builder
+		if err := ref.ExecuteTemplate(&want, "main", pageData{Article: v}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := appendArticleMain(nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Fatalf("%s: got %q\nwant %q", name, got, want.String())
+		}
+	}
+	seed, _ := seedTimeline(t)
+	hostile := fixture(t)
+	for i := range hostile.Articles {
+		a := &hostile.Articles[i]
+		a.Meta.Author, a.Meta.Publisher = "A <b>\"x\"</b> & 'y' + \x00", "P\xff\xfe <i>"
+		a.Meta.Tags = []string{"t<1>", "", "t&2"}
+		a.Meta.Source = []string{"https://news.example/a b?c=<d>&e", "not a URL <x>", "javascript:alert(1)", "https://x.example/ok"}[i%4]
+		a.Meta.Sample = i%2 == 0
+	}
+	for name, tl := range map[string]timeline.Timeline{"fixture": fixture(t), "hostile": hostile, "seed": seed, "synthetic": synthetic(t, 300)} {
+		s, err := newSite(tl, Config{Title: "Ref"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range tl.Articles {
+			d, err := s.articleData(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(name+"/"+tl.Articles[i].Slug, d.Article)
+		}
+	}
+	check("empty", &articleView{Headline: "H"})
+	check("no attr", &articleView{Headline: "H", Published: &timeView{Text: "the 1990s"}, Tags: []string{"one"}})
 }

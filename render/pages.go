@@ -123,6 +123,15 @@ func (s *site) execute(w io.Writer, d pageData) error {
 		}
 		d.Event = &ev
 	}
+	if d.Article != nil && d.Article.Main == "" { // the same
+		av := *d.Article
+		main, err := appendArticleMain(nil, &av)
+		if err != nil {
+			return err
+		}
+		av.Main = template.HTML(main)
+		d.Article = &av
+	}
 	return t.ExecuteTemplate(w, pageKinds[d.Kind][1], d)
 }
 

@@ -257,6 +257,11 @@ func (s *site) checkShell(sh *shell, real *template.Template, d pageData) error 
 		ev.Main = mainProbe
 		d.Event = &ev
 	}
+	if d.Article != nil {
+		av := *d.Article
+		av.Main = mainProbe
+		d.Article = &av
+	}
 	var want, got pageBuf
 	if err := s.templatePage(&want, &d); err != nil {
 		return err
@@ -287,17 +292,24 @@ func (s *site) fillShell(w *pageBuf, sh *shell, d *pageData) error {
 	return nil
 }
 
-// writeMain writes the kind's "main" template. An event page's is its
-// content alone ({{.Event.Main}}), written by eventMain: the check above
-// compares it with the template's.
+// writeMain writes the kind's "main" template. An event or article page's is
+// its content alone ({{.Event.Main}}, {{.Article.Main}}), written by Go code
+// (fasthtml.go) straight into the page: the check above compares it with
+// the template's.
 func (s *site) writeMain(w *pageBuf, d *pageData) error {
-	if d.Kind == "event" && d.Event != nil {
-		if d.Event.Main != "" {
-			w.b = append(w.b, d.Event.Main...)
-			return nil
-		}
-		var err error
+	var err error
+	switch {
+	case d.Kind == "event" && d.Event != nil && d.Event.Main != "":
+		w.b = append(w.b, d.Event.Main...)
+		return nil
+	case d.Kind == "event" && d.Event != nil:
 		w.b, err = appendEventMain(w.b, d.Event)
+		return err
+	case d.Kind == "article" && d.Article != nil && d.Article.Main != "":
+		w.b = append(w.b, d.Article.Main...)
+		return nil
+	case d.Kind == "article" && d.Article != nil:
+		w.b, err = appendArticleMain(w.b, d.Article)
 		return err
 	}
 	t, err := tmpl(d.Kind)
