@@ -13,8 +13,9 @@ import (
 // over the fragment format's version and everything the fragment's bytes are
 // made of (the event's ID, title and dates, its first sentence, the title,
 // URL and date of every article it cites, or the digest of those that
-// Site.EventDigest gives; its page URL; for ICS the site's host, for
-// TimelineJS the slide's unique id). Equal digest, equal bytes (for the same
+// Site.EventDigest gives; its page URL, as the base URL and the path it
+// resolves; for ICS the site's host, for TimelineJS the slide's unique id).
+// Equal digest, equal bytes (for the same
 // code of this package, FragmentVersion, and of the libraries that serialise
 // the formats), which is what lets a rebuild splice the fragments of
 // unchanged events from the previously published file (see SpliceStore).
@@ -30,7 +31,7 @@ func (p *site) fragmentSum(kind string, i int, ev *timeline.Event, extra string)
 	h.str(FragmentVersion)
 	h.str(kind)
 	h.str(extra)
-	h.str(p.eventURL(*ev))
+	p.hashEventURL(&h, ev)
 	if p.EventDigest != nil {
 		h.str("digest")
 		h.str(string(p.EventDigest(i)))
@@ -50,6 +51,23 @@ func (p *site) fragmentSum(kind string, i int, ev *timeline.Event, extra string)
 		h.time(src.Date)
 	}
 	return sha256.Sum256(h.b)
+}
+
+// hashEventURL adds what the event's page URL is made of: the base URL and
+// the path it resolves (the same pair always resolves to the same URL),
+// which spares resolving and concatenating it for every copied fragment.
+func (p *site) hashEventURL(h *keyBuf, ev *timeline.Event) {
+	if p.base != nil && p.baseString == "" {
+		p.baseString = p.base.String()
+	}
+	h.str(p.baseString) // empty without a base URL
+	if p.EventURL != nil {
+		h.str("path")
+		h.str(p.EventURL(*ev))
+		return
+	}
+	h.str("default path of ID") // eventURL's default layout, a function of the ID
+	h.str(ev.ID)
 }
 
 // keyBuf collects length-prefixed fields, so distinct field lists never

@@ -288,6 +288,29 @@ func TestSpliceSurvivesDamage(t *testing.T) {
 	}
 }
 
+// TestSpliceNewBaseURL: a site moved to another base URL (or given one, or
+// losing it) gets every URL right in copied fragments, even when the
+// events' digests (Site.EventDigest, which render makes without the base
+// URL) are unchanged.
+func TestSpliceNewBaseURL(t *testing.T) {
+	r := rand.New(rand.NewSource(14))
+	tl := randomTimeline(r, 50)
+	digests := eventDigests(tl, tl)
+	bases := []string{"https://a.example/x/", "https://b.example/x/", "", "https://a.example/x/"}
+	for _, e := range splicedExports {
+		store := newMemSplices()
+		for k, base := range bases {
+			s := Site{Title: "T", BaseURL: base, Updated: day("2024-06-20"), EventDigest: digests, Splices: store}
+			got := renderExport(t, e, tl, s)
+			want := renderExport(t, e, tl, Site{Title: "T", BaseURL: base, Updated: day("2024-06-20")})
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s, base %q after %q: spliced output differs:\n%s", e.file, base, bases[max(k-1, 0)], firstDiff(got, want))
+			}
+			store.publish(e.file, got)
+		}
+	}
+}
+
 // TestSpliceNewStamp: when a newer article moves the build date, copied
 // VEVENTs get the new DTSTAMP and nothing else changes.
 func TestSpliceNewStamp(t *testing.T) {
