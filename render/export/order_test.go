@@ -3,6 +3,7 @@ package export
 import (
 	"math/rand"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -74,6 +75,31 @@ func TestEventOrderShared(t *testing.T) {
 		for _, events := range [][]timeline.Event{other.Events, shorter} {
 			if got, want := p.order(events, true), orderedEvents(events, true); !slices.Equal(got, want) {
 				t.Fatalf("round %d: order of another timeline %v, want %v", round, got, want)
+			}
+		}
+	}
+}
+
+// TestUniqueSlugAsBefore: uniqueSlug names slides as the two-lookup loop
+// it replaced did, on sequences full of repeats and of names that collide
+// with the suffixes it makes ("a", "a", "a-2").
+func TestUniqueSlugAsBefore(t *testing.T) {
+	reference := func(slug string, used map[string]bool) string {
+		candidate := slug
+		for n := 2; used[candidate]; n++ {
+			candidate = slug + "-" + strconv.Itoa(n)
+		}
+		used[candidate] = true
+		return candidate
+	}
+	r := rand.New(rand.NewSource(15))
+	names := []string{"a", "a-2", "a-3", "a-2-2", "b", "timeline-title", "ev-a"}
+	for round := 0; round < 500; round++ {
+		got, want := map[string]bool{"timeline-title": true}, map[string]bool{"timeline-title": true}
+		for k := r.Intn(30); k > 0; k-- {
+			slug := names[r.Intn(len(names))]
+			if g, w := uniqueSlug(slug, got), reference(slug, want); g != w {
+				t.Fatalf("round %d: %q named %q, want %q", round, slug, g, w)
 			}
 		}
 	}
