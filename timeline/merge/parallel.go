@@ -13,9 +13,13 @@ import (
 // combined in a way that does not depend on which worker found what (edges
 // are sorted into one canonical order before clustering).
 
-// workers is how many goroutines the parallel stages use. Tests set it to
-// show that 1 and N workers give the same output.
-var workers = func() int { return runtime.GOMAXPROCS(0) }
+// workers is how many goroutines the parallel stages use: GOMAXPROCS, at
+// most maxWorkers (each worker keeps scratch as long as the candidates, and
+// its own stem vocabulary). Tests set it to show that 1 and N workers give
+// the same output.
+var workers = func() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+
+const maxWorkers = 8
 
 // parallel cuts [0, n) into pieces of grain items (the last may be shorter)
 // and calls do(w, from, to) for each piece on up to workers() goroutines,
