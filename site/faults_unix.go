@@ -2,7 +2,12 @@
 
 package site
 
-import "syscall"
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+)
 
 // pageFaults is the number of page faults the process has taken so far (minor
 // and major). On the virtual machines this project builds on, touching memory
@@ -21,5 +26,30 @@ func memoryStats() (faults int64, peakMB float64) {
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, 0
 	}
-	return int64(ru.Minflt) + int64(ru.Majflt), float64(ru.Maxrss) / 1024 // Maxrss is in KB on Linux
+	peakMB = float64(ru.Maxrss) / 1024 // KB on Linux
+	if mb, ok := highWaterMB(); ok {
+		peakMB = mb
+	}
+	return int64(ru.Minflt) + int64(ru.Majflt), peakMB
+}
+
+// highWaterMB reads VmHWM from /proc/self/status (Linux). It is preferred to
+// getrusage's maxrss, which Linux carries across execve: a process started by
+// os/exec from a large parent (the scale benchmark's child build) would report
+// the parent's peak as its own.
+func highWaterMB() (float64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	_, rest, found := bytes.Cut(data, []byte("VmHWM:"))
+	if !found {
+		return 0, false
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	kb, err := strconv.Atoi(string(bytes.TrimSuffix(bytes.TrimSpace(line), []byte(" kB"))))
+	if err != nil {
+		return 0, false
+	}
+	return float64(kb) / 1024, true
 }

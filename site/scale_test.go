@@ -36,33 +36,35 @@ var scaleArticles = func() int {
 // for the reader to compare, not asserted.
 func BenchmarkScale10k(b *testing.B) {
 	dir := b.TempDir()
-	content := filepath.Join(dir, "content")
+	opts := scaleOptions(dir)
+	content := opts.ContentDir
 	size, err := writeCorpus(content, scaleSeed, scaleArticles)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("corpus: %d articles, %.1f MB in %s", scaleArticles, float64(size)/1e6, content)
-	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"), CacheDir: filepath.Join(dir, "cache"),
-		MapCache: true} // as the build command
 	fs := afero.NewOsFs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		full, incr, fullCPU, incrCPU := scaleRun(b, fs, opts, content, i)
+		full, incr, fullCPU, incrCPU, fullPeak, incrPeak := scaleRun(b, fs, opts, dir, i)
 		b.ReportMetric(full.Elapsed.Seconds(), "full-s")
 		b.ReportMetric(incr.Elapsed.Seconds(), "incr-s")
 		b.ReportMetric(fullCPU.Seconds(), "full-cpu-s")
 		b.ReportMetric(incrCPU.Seconds(), "incr-cpu-s")
 		b.ReportMetric(float64(full.Pages)/full.Elapsed.Seconds(), "pages/s")
-		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+		b.ReportMetric(max(fullPeak, incrPeak), "peak-RSS-MB")
+		b.ReportMetric(incrPeak, "incr-peak-RSS-MB")
 	}
 	b.StopTimer()
 	hugoBuild(b, content)
 }
 
-// scaleRun returns the two builds' summaries and the process CPU time each took
-// (user + system): on a shared, loaded machine the wall clock mostly measures
-// the other tenants.
-func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) (full, incr Summary, fullCPU, incrCPU time.Duration) {
+// scaleRun returns the two builds' summaries, the process CPU time each took
+// (user + system: on a shared, loaded machine the wall clock mostly measures
+// the other tenants) and each one's peak RSS. The full build runs in this
+// process, the incremental one in a fresh process (see buildInChild).
+func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (full, incr Summary, fullCPU, incrCPU time.Duration, fullPeak, incrPeak float64) {
+	content := opts.ContentDir
 	cold := opts
 	cold.NoCache = true
 	if name := os.Getenv("TIMELINE_BENCH_HEAPPROFILE"); name != "" {
@@ -72,6 +74,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 	cpu0 := processCPU(b)
 	full, err := Build(fs, cold)
 	fullCPU = processCPU(b) - cpu0
+	fullPeak = peakRSSMB()
 	stopProfile()
 	if err != nil {
 		b.Fatalf("full build: %v", err)
@@ -81,20 +84,14 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, content string, run int) 
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	stopProfile = cpuProfile(b, os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"))
-	cpu0 = processCPU(b)
-	incr, err = Build(fs, opts)
-	incrCPU = processCPU(b) - cpu0
-	stopProfile()
-	if err != nil {
-		b.Fatalf("incremental build: %v", err)
-	}
+	child := buildInChild(b, dir) // profiled there when TIMELINE_BENCH_INCR_CPUPROFILE is set
+	incr, incrCPU, incrPeak = child.Summary, child.CPU, child.PeakRSSMB
 	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s", incr, incr.TimingString(), incr.GCString(), incr.FaultString())
 	b.Logf("incremental build: parsed %d, extracted %d", incr.Parsed, incr.Extracted)
 	if incr.Extracted != 1 || incr.Parsed != 1 {
 		b.Errorf("incremental build parsed %d and extracted %d articles, want 1 and 1", incr.Parsed, incr.Extracted)
 	}
-	return full, incr, fullCPU, incrCPU
+	return full, incr, fullCPU, incrCPU, fullPeak, incrPeak
 }
 
 // cpuProfile starts a CPU profile into name (none when name is empty) and
@@ -109,6 +106,20 @@ func cpuProfile(b *testing.B, name string) (stop func()) {
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+// startProfile is cpuProfile for the child process, which has no *testing.B:
+// a profile that cannot be written is left out.
+func startProfile(name string) (stop func()) {
+	f, err := os.Create(name)
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
 }
