@@ -217,24 +217,20 @@ func newDateTable() dateTable {
 		startIDs: map[dateKey][2]int32{}, lastStartIDs: [2]int32{-1, -1}}
 }
 
-func (t *dateTable) value(v string) int32 {
-	id, ok := t.values[v]
-	if !ok {
-		id = int32(len(t.names))
-		t.values[v] = id
-		t.names = append(t.names, v)
-	}
-	return id
-}
+func (t *dateTable) value(v string) int32 { return internListed(t.values, &t.names, v) }
 
 func (t *dateTable) span(d timeline.Date) int32 { return t.spanKey(dateKey{d.Value, spanOf(d)}) }
 
-func (t *dateTable) spanKey(k dateKey) int32 {
-	id, ok := t.spans[k]
+func (t *dateTable) spanKey(k dateKey) int32 { return internListed(t.spans, &t.keys, k) }
+
+// internListed returns k's ID in ids, giving it the next one (and listing it
+// in byID) the first time.
+func internListed[K comparable](ids map[K]int32, byID *[]K, k K) int32 {
+	id, ok := ids[k]
 	if !ok {
-		id = int32(len(t.keys))
-		t.spans[k] = id
-		t.keys = append(t.keys, k)
+		id = int32(len(*byID))
+		ids[k] = id
+		*byID = append(*byID, k)
 	}
 	return id
 }
