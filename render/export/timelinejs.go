@@ -160,12 +160,6 @@ func writeParagraph(b *strings.Builder, s string) {
 // htmlEscaper escapes as html.EscapeString does, into a writer.
 var htmlEscaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
 
-func htmlLink(href, text string) string {
-	var b strings.Builder
-	writeLink(&b, href, text)
-	return b.String()
-}
-
 // writeLink writes text on one line, escaped, as a link to href (plain text without href).
 func writeLink(b *strings.Builder, href, text string) {
 	if href != "" {
@@ -235,6 +229,12 @@ func tljsSlug(id string) string {
 	if isSlug(id) {
 		return id // most IDs already are: no copy
 	}
+	return slugify(id)
+}
+
+// slugify is tljsSlug without its shortcut: lower-case letters and digits,
+// every other run of characters one dash, no dash at either end.
+func slugify(id string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range strings.ToLower(id) {

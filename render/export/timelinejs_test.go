@@ -188,10 +188,10 @@ func TestSlugShortcut(t *testing.T) {
 	var walk func(s string, depth int)
 	walk = func(s string, depth int) {
 		if isSlug(s) {
-			if got := tljsSlug(s); got != s {
-				t.Errorf("isSlug(%q) but tljsSlug gives %q", s, got)
+			if got := slugify(s); got != s {
+				t.Errorf("isSlug(%q) but slugify gives %q", s, got)
 			}
-		} else if s != "" && tljsSlugSlow(s) == s {
+		} else if s != "" && slugify(s) == s {
 			t.Errorf("tljsSlug(%q) is unchanged but isSlug says no", s)
 		}
 		if depth < 4 {
@@ -201,20 +201,4 @@ func TestSlugShortcut(t *testing.T) {
 		}
 	}
 	walk("", 0)
-}
-
-// tljsSlugSlow is tljsSlug without its shortcut.
-func tljsSlugSlow(id string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(id) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.Trim(b.String(), "-")
 }

@@ -29,14 +29,6 @@ func (t token) lower() string { return t.low }
 // asked of most tokens several times, so tokenizeInto works it out once.
 func (t token) capitalised() bool { return t.upper }
 
-// isUpperRune is unicode.IsUpper with the ASCII case decided inline.
-func isUpperRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return asciiUpper[r]
-	}
-	return isUpperSlow(r)
-}
-
 // The slow paths of the rune tests are functions of their own, so that the
 // ASCII tests, asked of every byte of a text, are small enough to inline.
 func isUpperSlow(r rune) bool                { return unicode.IsUpper(r) }

@@ -71,7 +71,7 @@ func (g *groups) consider(x *pairIndex, refused *table[uint64], i, j int32) {
 }
 
 // edgesByComponent returns the edges (packed pairs) grouped by connected
-// component, each component's in compareEdges order: component c's are
+// component, each component's in join order: component c's are
 // byComponent[from[c]:from[c+1]].
 func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int) {
 	parent := make([]int32, n)
@@ -112,21 +112,6 @@ func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int)
 		count[c]++
 	})
 	return byComponent, from
-}
-
-// compareEdges is the join order: strongest first, ties in canonical order.
-// No two edges compare equal (a pair is scored once).
-func compareEdges(a, b edge) int {
-	if a.score != b.score {
-		if a.score > b.score {
-			return -1
-		}
-		return 1
-	}
-	if a.i != b.i {
-		return cmp.Compare(a.i, b.i)
-	}
-	return cmp.Compare(a.j, b.j)
 }
 
 // groups is a union of disjoint groups of canonical indices: each group's

@@ -225,7 +225,8 @@ func joinEdges(lists []edgeList) *edgeList {
 // edgeList collects the edges by score: one bucket of packed pairs
 // (i<<32 | j) per distinct score. Scores are ratios of small counts, so there
 // are few distinct ones; ordering the buckets and sorting each bucket's plain
-// integers gives compareEdges order far faster than comparing edges, at half
+// integers gives the join order (strongest score first, ties by i, then j:
+// no two edges tie on all three, as a pair is scored once) far faster than comparing edges, at half
 // the memory.
 type edgeList struct {
 	bucketOf *table[int32] // math.Float64bits(score) -> bucket (scores are never -0 or NaN)
@@ -277,7 +278,7 @@ func packPair(i, j int32) uint64 { return uint64(uint32(i))<<32 | uint64(uint32(
 func unpackPair(p uint64) (int32, int32) { return int32(uint32(p >> 32)), int32(uint32(p)) }
 
 // sort orders the buckets by score, strongest first, and each bucket's pairs
-// in canonical order: together, compareEdges order.
+// in canonical order: together, the join order.
 func (l *edgeList) sort() {
 	l.order = make([]int32, len(l.scores))
 	for k := range l.order {
@@ -296,7 +297,7 @@ func (l *edgeList) sort() {
 	l.chunks = nil
 }
 
-// each calls visit with the edges in compareEdges order.
+// each calls visit with the edges in join order.
 func (l *edgeList) each(visit func(i, j int32)) {
 	for _, k := range l.order {
 		for _, p := range l.buckets[k] {

@@ -1,7 +1,5 @@
 package timex
 
-import "strings"
-
 // Word classes of the lexicon. A word has one class; units are a separate
 // attribute because "second" is both an ordinal and a unit.
 const (
@@ -320,9 +318,6 @@ func lookup(w string) (entry, bool) {
 	e, ok := lexicon[string(lowerASCII(buf[:0], w))]
 	return e, ok
 }
-
-// lower is strings.ToLower for the rare paths that need a string.
-func lower(s string) string { return strings.ToLower(s) }
 
 // inSet looks a word up in a set of lower-case words without allocating.
 func inSet(set map[string]bool, w string) bool {
