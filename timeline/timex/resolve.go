@@ -32,7 +32,8 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 	if !dct.IsZero() {
 		r.dct = time.Date(dct.Year(), dct.Month(), dct.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	out := make([]timeline.Timex, 0, len(text)/256+4)
+	var out collector
+	defer out.release()
 	// Tokenize a block of paragraphs at a time: memory stays small and warm in
 	// cache however long the text; the narrative carries over between blocks.
 	for from := 0; from < len(text); {
@@ -50,12 +51,13 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 				i = m.end
 				continue
 			}
-			out = r.emit(out, m)
+			chunk := out.room(len(m.exprs))
+			*chunk = r.emit(*chunk, m)
 			i, last = m.end, m.end
 		}
 		from = to
 	}
-	return out
+	return out.result()
 }
 
 // settle keeps a match clear of the previous one and lets an approximating
@@ -127,14 +129,8 @@ type resolver struct {
 	partYear                     bool                 // the last period named is a run of months ("the nine months")
 }
 
+// emit resolves a match's expressions onto out, which has room for them.
 func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
-	if len(out)+len(m.exprs) > cap(out) {
-		// double: append grows a long slice by a quarter, which copies a
-		// 10 MB text's expressions several times over
-		grown := make([]timeline.Timex, len(out), 2*cap(out)+len(m.exprs))
-		copy(grown, out)
-		out = grown
-	}
 	base := len(out)
 	for _, e := range m.exprs {
 		tx, ok := r.resolveExpr(e)
