@@ -97,7 +97,8 @@ func ParseDate(value string) (Date, error) {
 	d := Date{Value: value}
 	bad := func() (Date, error) { return Date{Value: value}, fmt.Errorf("not a calendar date value: %q", value) }
 	datePart, timePart, hasTime := strings.Cut(value, "T")
-	parts := strings.Split(datePart, "-")
+	var partsBuf [4]string
+	parts := splitAtMost(datePart, '-', &partsBuf)
 	if len(parts) == 0 || !allDigits(parts[0]) {
 		return bad()
 	}
@@ -192,6 +193,24 @@ func ParseDate(value string) (Date, error) {
 	return bad()
 }
 
+// splitAtMost splits s at sep into buf, as strings.Split does for up to three
+// separators; a fourth part holds the rest. Values are parsed for every
+// expression the resolver finds, and Split's allocation was a sixth of its.
+func splitAtMost(s string, sep byte, buf *[4]string) []string {
+	n := 0
+	for n < len(buf)-1 {
+		k := strings.IndexByte(s, sep)
+		if k < 0 {
+			buf[n] = s
+			return buf[:n+1]
+		}
+		buf[n], s = s[:k], s[k+1:]
+		n++
+	}
+	buf[n] = s
+	return buf[:n+1]
+}
+
 var seasonStart = map[string]time.Month{"SP": time.March, "SU": time.June, "FA": time.September, "WI": time.December}
 
 // withTime narrows a day to the hour or minute given after the "T".
@@ -211,7 +230,8 @@ func withTime(d Date, timePart string) (Date, error) {
 		d.Start, d.End = d.Start.Add(21*time.Hour), d.Start.Add(30*time.Hour)
 		return d, nil
 	}
-	fields := strings.Split(timePart, ":")
+	var fieldsBuf [4]string
+	fields := splitAtMost(timePart, ':', &fieldsBuf)
 	if len(fields) > 3 {
 		return Date{Value: d.Value}, fmt.Errorf("not a calendar date value: %q", d.Value)
 	}

@@ -1,6 +1,8 @@
 package timeline
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,5 +70,21 @@ func TestDateRelations(t *testing.T) {
 	}
 	if got := DateOf(time.Date(2024, 6, 14, 15, 0, 0, 0, time.UTC)); got.Value != "2024-06-14" || got.Gran != GranDay {
 		t.Errorf("DateOf = %+v", got)
+	}
+}
+
+// TestSplitAtMostMatchesSplit pins splitAtMost to strings.Split up to three
+// separators, and a fourth part holding the rest beyond.
+func TestSplitAtMostMatchesSplit(t *testing.T) {
+	for _, s := range []string{"", "2020", "2020-06", "2020-06-12", "-", "--", "a-b-c-d", "a-b-c-d-e", "2020-"} {
+		var buf [4]string
+		got := splitAtMost(s, '-', &buf)
+		want := strings.Split(s, "-")
+		if len(want) > 4 {
+			want = append(want[:3], strings.Join(want[3:], "-"))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("splitAtMost(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
