@@ -96,8 +96,8 @@ func (x *extractor) splitSentences() []sentence {
 	prevEnd := 0
 	buf, tx, dates := sc.toks[:0], sc.timexes[:0], sc.inDate[:0]
 	k := 0
-	low := asciiLower(x.a.Text)
-	x.low = low
+	low, lowBuf := asciiLowerInto(sc.low, x.a.Text)
+	x.low, sc.low = low, lowBuf
 	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
 		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}

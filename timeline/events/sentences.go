@@ -122,6 +122,7 @@ type scratch struct {
 	entities  []timeline.Entity
 	spans1    []timeline.Span
 	grown     []timeline.Mention // pooled: see appendMention
+	low       []byte             // backs the extractor's lower-cased text (asciiLowerInto)
 	extractor extractor          // the article's extractor, emptied on return
 }
 
@@ -147,8 +148,14 @@ func putScratch(sc *scratch) {
 	clear(sc.nameOf)
 	clear(sc.book.rows)
 	clear(sc.byKey)
+	if cap(sc.low) > maxPooledText {
+		sc.low = nil // one huge article should not keep its copy alive in the pool
+	}
 	scratchPool.Put(sc)
 }
+
+// maxPooledText bounds the lower-cased copy of a text the pool keeps.
+const maxPooledText = 1 << 20
 
 // endBytes are the bytes that may end a sentence or a paragraph.
 var endBytes = [4]byte{'\n', '.', '!', '?'}

@@ -140,14 +140,24 @@ func runeAt(s string, i int) (r rune, n int) {
 // as it is, so offsets into s are offsets into the result. For ASCII text it
 // equals strings.ToLower.
 func asciiLower(s string) string {
+	low, _ := asciiLowerInto(nil, s)
+	return low
+}
+
+// asciiLowerInto is asciiLower writing into buf (grown when too small) rather
+// than a new copy; it returns the buffer for reuse. The result aliases buf,
+// so it must not outlive the next use of buf: the extractor keeps it in its
+// pooled scratch, and only compares and slices it while extracting (titles,
+// names and mentions are built from the original text or copied).
+func asciiLowerInto(buf []byte, s string) (string, []byte) {
 	i := 0
 	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
 		i++
 	}
 	if i == len(s) {
-		return s
+		return s, buf
 	}
-	b := []byte(s) // one copy, then the capitals are changed in place
+	b := append(buf[:0], s...) // one copy, then the capitals are changed in place
 	// Eight bytes at a time: the bytes of the word holding a capital get
 	// their lower-case bit, with the same test for all eight (capitalMask).
 	for ; i+8 <= len(b); i += 8 {
@@ -161,8 +171,9 @@ func asciiLower(s string) string {
 			b[i] = c + 'a' - 'A'
 		}
 	}
-	// b is not written again, so it may back a string, as in strings.Builder.
-	return unsafe.String(&b[0], len(b))
+	// b is not written again while the string is in use, so it may back
+	// a string, as in strings.Builder.
+	return unsafe.String(&b[0], len(b)), b
 }
 
 // capitalMask returns the top bit (0x80) of every byte of w that is an
