@@ -85,22 +85,21 @@ func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline
 // add fills c from in (extracted from art) and the share's part of its pair
 // data, and returns the chunk its sets were stored in.
 func (sh *stemShare) add(c *candidate, pc *pairCand, in *timeline.Event, art *timeline.Article, cp *copies) int32 {
-	c.ev = *in
-	ev := &c.ev
-	ev.Mentions = cp.sortedMentions(in.Mentions)
-	ev.Entities = cp.entities(in.Entities)
-	c.article, c.lead, c.pub = art.Slug, ev.Lead, art.Meta.Date
-	if c.article == "" && len(ev.Mentions) > 0 {
-		c.article = ev.Mentions[0].Article
+	c.in = in
+	c.mentions = cp.sortedMentions(in.Mentions)
+	c.entities = cp.entities(in.Entities)
+	c.article = art.Slug
+	if c.article == "" && len(c.mentions) > 0 {
+		c.article = c.mentions[0].Article
 	}
-	classes, title, ctx := sh.stemSets(ev)
+	classes, title, ctx := sh.stemSets(in, c.mentions)
 	c.classes = classes
 	chunk, at := sh.store(title, ctx)
-	*pc = pairCand{lead: ev.Lead, end: -1, source: -1, hasStart: !ev.Start.IsZero(), classes: classes,
+	*pc = pairCand{lead: in.Lead, end: -1, source: -1, hasStart: !in.Start.IsZero(), classes: classes,
 		sets: at, nTitle: int32(len(title)), nContext: int32(len(ctx))}
-	pc.dateID, pc.start = sh.dates.startDate(&ev.Start)
-	if ev.End != nil {
-		pc.end = sh.dates.span(*ev.End)
+	pc.dateID, pc.start = sh.dates.startDate(&in.Start)
+	if in.End != nil {
+		pc.end = sh.dates.span(*in.End)
 	}
 	return chunk
 }
@@ -125,9 +124,9 @@ func (sh *stemShare) store(title, ctx []int32) (chunk, at int32) {
 	return int32(last), at
 }
 
-// stemSets computes ev's event classes, title stems and context stems (in
-// the share's reused buffers).
-func (sh *stemShare) stemSets(ev *timeline.Event) (uint32, []int32, []int32) {
+// stemSets computes ev's event classes, title stems and context stems
+// (mentions are ev's, sorted; the results are in the share's reused buffers).
+func (sh *stemShare) stemSets(ev *timeline.Event, mentions []timeline.Mention) (uint32, []int32, []int32) {
 	var classes uint32
 	ctx := sh.st.appendIDs(ev.Title, sh.work[:0])
 	title := sh.title[:0]
@@ -139,10 +138,10 @@ func (sh *stemShare) stemSets(ev *timeline.Event) (uint32, []int32, []int32) {
 		}
 	}
 	title = sortedSet(title)
-	for k := range ev.Mentions {
+	for k := range mentions {
 		// Events told by one sentence come one after the other: the
 		// last sentence's stems are kept and reused.
-		if text := ev.Mentions[k].Text; text == sh.lastText && sh.lastTextIDs != nil {
+		if text := mentions[k].Text; text == sh.lastText && sh.lastTextIDs != nil {
 			ctx = append(ctx, sh.lastTextIDs...)
 		} else {
 			from := len(ctx)

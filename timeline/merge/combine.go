@@ -19,35 +19,37 @@ import (
 //     with more content words, then the shorter, then the alphabetically first.
 //   - Mentions and entities are the union, de-duplicated and sorted.
 //   - Lead and Manual are set when any member has them.
-func combine(group []*candidate) timeline.Event {
+func combine(x *pairIndex, group []*candidate) timeline.Event {
 	if len(group) == 1 { // the common case: built as below, with nothing to fold
 		c := group[0]
-		ev := c.ev // its mentions are already a sorted, unique copy
+		ev := *c.in
+		ev.Mentions = c.mentions // already a sorted, unique copy
 		if ev.End != nil {
 			end := *ev.End
 			ev.End = &end
 		}
-		ev.Entities = sortedEntities(ev.Entities) // a copy of the input's, made in add
+		ev.Entities = sortedEntities(c.entities) // a copy of the input's, made in add
 		return ev
 	}
-	ev := timeline.Event{Start: finest(group, func(c *candidate) *timeline.Date { return &c.ev.Start })}
-	if group[0].ev.End != nil {
-		end := finest(group, func(c *candidate) *timeline.Date { return c.ev.End })
+	ev := timeline.Event{Start: finest(group, func(c *candidate) *timeline.Date { return &c.in.Start })}
+	if group[0].in.End != nil {
+		end := finest(group, func(c *candidate) *timeline.Date { return c.in.End })
 		ev.End = &end
 	}
-	ev.Title = bestTitle(group)
-	n := 0
+	ev.Title = bestTitle(x, group)
+	entities := 0
 	for _, c := range group {
-		n += len(c.ev.Mentions)
+		ev.Lead = ev.Lead || c.in.Lead
+		ev.Manual = ev.Manual || c.in.Manual
+		entities += len(c.entities)
 	}
-	all := make([]timeline.Mention, 0, n)
-	for _, c := range group {
-		ev.Lead = ev.Lead || c.ev.Lead
-		ev.Manual = ev.Manual || c.ev.Manual
-		all = append(all, c.ev.Mentions...)
-		ev.Entities = append(ev.Entities, c.ev.Entities...)
+	ev.Mentions = mergedMentions(group)
+	if entities > 0 { // exactly sized: no copies left behind as it grows
+		ev.Entities = make([]timeline.Entity, 0, entities)
+		for _, c := range group {
+			ev.Entities = append(ev.Entities, c.entities...)
+		}
 	}
-	ev.Mentions = sortedMentions(all)
 	ev.Entities = sortedEntities(ev.Entities)
 	return ev
 }
@@ -81,41 +83,42 @@ func moreprecise(a, b timeline.Date) bool {
 	return a.Value < b.Value
 }
 
-func bestTitle(group []*candidate) string {
+func bestTitle(x *pairIndex, group []*candidate) string {
 	best := group[0]
-	bestCentrality := centrality(group, best)
+	bestCentrality := centrality(x, group, best)
 	for _, c := range group[1:] {
-		cc := centrality(group, c)
-		if betterTitle(c, cc, best, bestCentrality) {
+		cc := centrality(x, group, c)
+		if betterTitle(x, c, cc, best, bestCentrality) {
 			best, bestCentrality = c, cc
 		}
 	}
-	return best.ev.Title
+	return best.in.Title
 }
 
-func betterTitle(a *candidate, ca float64, b *candidate, cb float64) bool {
-	sa, sb := a.ev.Start.End.Sub(a.ev.Start.Start), b.ev.Start.End.Sub(b.ev.Start.Start)
+func betterTitle(x *pairIndex, a *candidate, ca float64, b *candidate, cb float64) bool {
+	sa, sb := a.in.Start.End.Sub(a.in.Start.Start), b.in.Start.End.Sub(b.in.Start.Start)
 	switch {
 	case sa != sb:
 		return sa < sb
 	case ca != cb:
 		return ca > cb
-	case words(a) != words(b):
-		return words(a) > words(b)
-	case len(a.ev.Title) != len(b.ev.Title):
-		return len(a.ev.Title) < len(b.ev.Title)
+	case words(x, a) != words(x, b):
+		return words(x, a) > words(x, b)
+	case len(a.in.Title) != len(b.in.Title):
+		return len(a.in.Title) < len(b.in.Title)
 	}
-	return a.ev.Title < b.ev.Title
+	return a.in.Title < b.in.Title
 }
 
 // centrality counts the title stems c shares with the other members' titles
 // (a count, not a ratio, so a bare "44-day war" does not beat a title that
 // also names the place).
-func centrality(group []*candidate, c *candidate) float64 {
+func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
 	sum := 0
+	title := x.titleOf(c)
 	for _, o := range group {
 		if o != c {
-			sum += common(c.title, o.title)
+			sum += common(title, x.titleOf(o))
 		}
 	}
 	return float64(sum)
@@ -132,7 +135,9 @@ func sortedEntities(es []timeline.Entity) []timeline.Entity {
 }
 
 // words counts a title's content words: named stems plus event classes.
-func words(c *candidate) int { return len(c.title) + bits.OnesCount32(c.classes) }
+func words(x *pairIndex, c *candidate) int {
+	return int(x.cands[c.pair].nTitle) + bits.OnesCount32(c.classes)
+}
 
 // Union folds others into ev: mentions and entities united, de-duplicated and
 // sorted as Merge does, Lead and Manual set if any has them. Title, dates and
@@ -149,4 +154,52 @@ func Union(ev timeline.Event, others ...timeline.Event) timeline.Event {
 	ev.Mentions = sortedMentions(ev.Mentions)
 	ev.Entities = sortedEntities(ev.Entities)
 	return ev
+}
+
+// mergeWays is the most members whose mentions mergedMentions merges
+// directly; larger groups (rare) are sorted as one slice.
+const mergeWays = 16
+
+// mergedMentions returns the union of the group's mentions, sorted and
+// de-duplicated as sortedMentions would sort all of them in group order.
+// Each member's are sorted and unique already, so they are merged into one
+// exactly sized slice (sorting a joined copy cost a second copy), taking
+// from the earliest member on ties: the one a stable sort keeps.
+func mergedMentions(group []*candidate) []timeline.Mention {
+	n := 0
+	for _, c := range group {
+		n += len(c.mentions)
+	}
+	out := make([]timeline.Mention, 0, n)
+	if len(group) > mergeWays {
+		all := out
+		for _, c := range group {
+			all = append(all, c.mentions...)
+		}
+		return sortedMentions(all)
+	}
+	var heads [mergeWays][]timeline.Mention // members with mentions left, in group order
+	k := 0
+	for _, c := range group {
+		if len(c.mentions) > 0 {
+			heads[k] = c.mentions
+			k++
+		}
+	}
+	for k > 0 {
+		best := 0
+		for h := 1; h < k; h++ {
+			if compareMentions(&heads[h][0], &heads[best][0]) < 0 {
+				best = h
+			}
+		}
+		if m := &heads[best][0]; len(out) == 0 || compareMentions(&out[len(out)-1], m) != 0 {
+			out = append(out, *m)
+		}
+		if heads[best] = heads[best][1:]; len(heads[best]) == 0 {
+			copy(heads[best:k], heads[best+1:k]) // keeps the group order
+			k--
+		}
+	}
+	return out
 }

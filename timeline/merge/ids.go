@@ -133,7 +133,7 @@ func idOf(text []byte) string {
 func idBase(buf []byte, ev timeline.Event, group []*candidate, pub map[string]time.Time) ([]byte, int) {
 	if len(ev.Mentions) == 0 {
 		c := group[0]
-		buf = append(buf, "article\x00"+c.article+"\x00"+c.ev.Title+"\x00"+c.ev.Start.Value...)
+		buf = append(buf, "article\x00"+c.article+"\x00"+c.in.Title+"\x00"+c.in.Start.Value...)
 		return buf, -1
 	}
 	first, firstPub := 0, pub[ev.Mentions[0].Article]

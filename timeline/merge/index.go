@@ -53,6 +53,9 @@ func (x *pairIndex) sentences(c *pairCand) []int32 {
 	return x.arena[from : from+c.nSent]
 }
 
+// titleOf returns c's sorted unique title stems, event words excluded.
+func (x *pairIndex) titleOf(c *candidate) []int32 { return x.title(&x.cands[c.pair]) }
+
 // of returns the pair data of the candidate at canonical index i.
 func (x *pairIndex) of(i int) *pairCand { return &x.cands[x.pos[i]] }
 
@@ -117,10 +120,9 @@ func (b *indexBuilder) intern(cands []*candidate) {
 	}
 	for k, c := range cands {
 		pc := &b.pcs[k]
-		ev := &c.ev
 		b.sentAt[k] = int32(len(b.sents))
-		for m := range ev.Mentions {
-			men := &ev.Mentions[m]
+		for m := range c.mentions {
+			men := &c.mentions[m]
 			src := b.sourceID(men.Source)
 			b.sents = append(b.sents, b.sentenceID(sentenceRef{src, men.Sentence.Start}))
 			if m == 0 {
@@ -129,7 +131,7 @@ func (b *indexBuilder) intern(cands []*candidate) {
 				pc.source = -1
 			}
 		}
-		pc.nSent = int32(len(ev.Mentions))
+		pc.nSent = int32(len(c.mentions))
 		b.size += int(pc.nTitle + pc.nContext + pc.nSent)
 		if c.article != b.lastArticle || b.lastArtID < 0 {
 			b.lastArticle, b.lastArtID = c.article, internOne(c.article, b.articles)
@@ -201,7 +203,7 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		pc := &b.pcs[c.pair]
 		pc.canon = int32(i)
 		if pc.hasStart {
-			x.byValue[c.ev.Start.Value] = c.ev.Start
+			x.byValue[c.in.Start.Value] = c.in.Start
 		}
 		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
 	}
@@ -229,7 +231,6 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 			pc.hash = setHash(dst[:pc.nTitle])
 			x.cands[p] = pc
 			x.pos[i] = int32(p)
-			c.title = dst[:pc.nTitle]
 			c.pair = int32(p)
 		}
 	})

@@ -26,14 +26,17 @@ import (
 // candidate is one per-article event with what merging needs precomputed.
 // What pair checks read is in a pairCand (pairs.go), laid out apart from
 // this cold data so that checking millions of pairs stays in cache.
+//
+// It points at the caller's event instead of copying it (a copy is 168
+// bytes, fresh memory for each of hundreds of thousands of candidates), and
+// holds its own copies of only what merging sorts: mentions and entities.
 type candidate struct {
-	ev      timeline.Event
-	article string    // slug of the article it was extracted from
-	pub     time.Time // publication date of its article
-	lead    bool      // the article's own news
-	classes uint32    // event classes named by the title, as a bit set
-	title   []int32   // sorted unique title stems, event words excluded (interned)
-	pair    int32     // index of its pairCand
+	in       *timeline.Event    // the input event, never modified
+	mentions []timeline.Mention // in's mentions, sorted and de-duplicated (a copy)
+	entities []timeline.Entity  // a copy of in's entities (sorted in place when folded)
+	article  string             // slug of the article it was extracted from
+	classes  uint32             // event classes named by the title, as a bit set
+	pair     int32              // index of its pairCand (its title stems are there)
 }
 
 // Merge merges perArticle[i], the candidate events extracted from articles[i],
@@ -45,7 +48,7 @@ func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.
 	events := make([]timeline.Event, len(groups))
 	parallel(len(groups), groupGrain, func(_, from, to int) {
 		for i := from; i < to; i++ {
-			events[i] = combine(groups[i])
+			events[i] = combine(index, groups[i])
 		}
 	})
 	assignIDs(events, groups, publicationDates(articles))
@@ -154,7 +157,7 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 // compareCandidates is the canonical order: where the event is told (its
 // sorted mentions, fewer first on a tie), then what it says.
 func compareCandidates(a, b *candidate) int {
-	am, bm := a.ev.Mentions, b.ev.Mentions
+	am, bm := a.mentions, b.mentions
 	for k := 0; k < len(am) && k < len(bm); k++ {
 		if c := compareMentions(&am[k], &bm[k]); c != 0 {
 			return c
@@ -169,11 +172,11 @@ func compareCandidates(a, b *candidate) int {
 // candidateTail is what a candidate says, as one comparable string; it is
 // only built for candidates told by the same mentions.
 func candidateTail(c *candidate) string {
-	s := c.article + "\x00" + c.ev.Title + "\x00" + c.ev.Start.Value
-	if c.ev.End != nil {
-		s += "\x00" + c.ev.End.Value
+	s := c.article + "\x00" + c.in.Title + "\x00" + c.in.Start.Value
+	if c.in.End != nil {
+		s += "\x00" + c.in.End.Value
 	}
-	if c.lead {
+	if c.in.Lead {
 		s += "\x00lead"
 	}
 	return s
@@ -184,8 +187,8 @@ func candidateTail(c *candidate) string {
 // and text) followed by \x01, then \x02 and candidateTail.
 func writeCandidateKey(b *strings.Builder, c *candidate) {
 	var buf []byte
-	for k := range c.ev.Mentions {
-		m := &c.ev.Mentions[k]
+	for k := range c.mentions {
+		m := &c.mentions[k]
 		buf = appendMentionPrefix(buf[:0], m)
 		b.Write(buf)
 		b.WriteString(m.Text)

@@ -244,9 +244,13 @@ func (l *edgeList) add(e edge) {
 	k := l.bucket(e.score)
 	cs := l.chunks[k]
 	if len(cs) == 0 || len(cs[len(cs)-1]) == cap(cs[len(cs)-1]) {
-		size := edgeChunk
-		if len(cs) == 0 {
-			size = 16 // most scores are rare
+		// Chunks double from 16 up to edgeChunk: most scores are rare, and
+		// a bucket's last chunk is then at most half empty (a thousand
+		// buckets of a few dozen edges each left 16 MB unused in full-size
+		// chunks).
+		size := 16
+		if len(cs) > 0 {
+			size = min(2*cap(cs[len(cs)-1]), edgeChunk)
 		}
 		cs = append(cs, make([]uint64, 0, size))
 		l.chunks[k] = cs
