@@ -2,6 +2,7 @@ package timex
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -113,6 +114,9 @@ var countRule = &rule{
 				j++
 			}
 		}
+		if m, ok := halfOf(d, i); ok {
+			return m, true
+		}
 		n, k, okc := count(d, j)
 		if !okc {
 			// bare plural: "years", "recent weeks", "the past few days"
@@ -150,7 +154,7 @@ var countRule = &rule{
 		}
 		half := false
 		if n > 0 && n < 1000 {
-			k, half = halfFraction(d, k) // "2 1/2 years"
+			k, half = halfFraction(d, k) // "2 1/2 years", "two and a half years"
 		}
 		if u, _ := d.unit(k); u == uNone && k < d.n() && d.toks[k].kind == tWord && inSet(countFillers, d.textOf(k)) {
 			if next, _ := d.unit(k + 1); next != uNone {
@@ -380,30 +384,73 @@ func prevIsAmount(d *doc, i int) bool {
 var countFillers = map[string]bool{"more": true, "additional": true, "extra": true, "further": true, "trading": true,
 	"business": true, "working": true, "consecutive": true, "straight": true, "full": true, "calendar": true}
 
-// halfFraction skips a glued "1/2" after a count ("2 1/2 years").
+// halfFraction skips the half after a count: a glued "1/2" ("2 1/2 years")
+// or "and a half" before the unit ("two and a half years").
 func halfFraction(d *doc, k int) (int, bool) {
 	one, ok1 := d.num(k)
 	two, ok2 := d.num(k + 2)
 	if ok1 && ok2 && one == 1 && two == 2 && !d.glued(k) && d.punct(k+1, '/') && d.glued(k+1) && d.glued(k+2) {
 		return k + 3, true
 	}
+	if d.mod(k, mAnd) && d.mod(k+1, mA) && d.lowerIs(k+2, "half") {
+		if u, plural := d.unit(k + 3); u != uNone && plural {
+			return k + 3, true
+		}
+	}
 	return k, false
 }
 
-// halfDuration writes n and a half units in the next smaller unit, as
-// TimeML does ("2 1/2 years" is P2Y6M, "a minute and a half" PT1M30S).
+// halfOf reads "half a day", "half an hour" from its article at i (the
+// rule reaches back to "half"): a half of one unit, written like the half
+// of "2 1/2 years". "half" before anything else ("half the staff", "half a
+// point") is a share.
+func halfOf(d *doc, i int) (match, bool) {
+	if !d.mod(i, mA) || !d.lowerIs(i-1, "half") {
+		return match{}, false
+	}
+	u, plural := d.unit(i + 1)
+	if u == uNone || plural {
+		return match{}, false
+	}
+	v, ok := halfDuration(0, u)
+	if !ok {
+		return match{}, false
+	}
+	return fixed(i-1, i+2, timeline.TypeDuration, v)
+}
+
+// halfDuration writes n and a half units in smaller units, as TimeML does
+// ("2 1/2 years" is P2Y6M, "a minute and a half" PT1M30S, "half an hour"
+// PT30M); a half month is taken as 15 days, a half week as 3 1/2 days.
 func halfDuration(n int, u uint8) (string, bool) {
 	switch u {
 	case uYear:
-		return fmt.Sprintf("P%dY6M", n), true
+		return period("P", n, "Y") + "6M", true
+	case uMonth:
+		return period("P", n, "M") + "15D", true
+	case uWeek:
+		return fmt.Sprintf("P%dDT12H", 7*n+3), true
 	case uDay:
-		return fmt.Sprintf("P%dDT12H", n), true
+		return period("P", n, "D") + "T12H", true
 	case uHour:
-		return fmt.Sprintf("PT%dH30M", n), true
+		return period("PT", n, "H") + "30M", true
 	case uMinute:
-		return fmt.Sprintf("PT%dM30S", n), true
+		return period("PT", n, "M") + "30S", true
+	case uDecade:
+		return fmt.Sprintf("P%dY", 10*n+5), true
+	case uCentury:
+		return fmt.Sprintf("P%dY", 100*n+50), true
 	}
 	return "", false
+}
+
+// period writes the whole units of a duration, or only its designator
+// ("P", "PT") when there are none.
+func period(designator string, n int, unit string) string {
+	if n == 0 {
+		return designator
+	}
+	return designator + strconv.Itoa(n) + unit
 }
 
 // verbLeaders are words after which "last" is the verb ("could last weeks").
