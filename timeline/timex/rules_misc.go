@@ -176,8 +176,8 @@ var timeRule = &rule{
 			p.minute, j, colon = mm, j+2, true
 		}
 		ampm, k := meridiem(d, j)
-		if ampm == 0 && !colon && clockPrepBefore(d, i) {
-			ampm, k = partMeridiem(d, j, h)
+		if ampm == 0 && (colon || clockPrepBefore(d, i)) {
+			ampm, k = partMeridiem(d, j, h) // "3:30 in the afternoon", "at 4 in the morning"
 		}
 		switch {
 		case ampm != 0:
@@ -192,7 +192,7 @@ var timeRule = &rule{
 			j = k
 		case d.lowerIs(j, "o") && (d.punct(j+1, '\'') || d.punct(j+1, '\u2019')) && d.lowerIs(j+2, "clock"):
 			j += 3
-		case colon && (timezoneAt(d, j) || d.lowerIs(i-1, "at")):
+		case colon && (timezoneAt(d, j) || colonPrepBefore(d, i)):
 		default:
 			return match{}, false
 		}
@@ -202,23 +202,33 @@ var timeRule = &rule{
 		if d.punct(j, ',') && (d.is(j+1, cWeekday) || d.is(j+1, cMonth)) {
 			j++
 		}
-		// the day it happens on: "Thursday", "today", "Nov. 9"
-		if d.is(j, cWeekday) {
-			p.relative, p.weekday, p.anchor = false, int(d.toks[j].val), anchorDCT
-			j++
-		} else if e, ok := d.word(j); ok && e.class == cDeictic && (e.val == dToday || e.val == dYesterday || e.val == dTomorrow) {
-			p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e.val]
-			p.anchor = anchorDCT
-			j++
-		} else if q, e, ok := matchMonthDate(d, j); ok && q.day > 0 {
-			q.hour, q.minute, q.anchor = p.hour, p.minute, anchorDCT
-			p, j = q, e
-		}
-		if p.minute == 0 && !colon {
-			p.minute = 0
-		}
+		p, j = clockDay(d, j, p)
 		return one(i, j, timeline.TypeTime, p)
 	},
+}
+
+// clockDay reads the day a clock time at p falls on, from token j: "Thursday",
+// "today", "Nov. 9", each also after "on" ("8 p.m. on Tuesday"). Without one
+// p is returned as it is (the narrative's day).
+func clockDay(d *doc, j int, p point) (point, int) {
+	k := j
+	if d.mod(k, mOn) {
+		k++
+	}
+	if d.is(k, cWeekday) {
+		p.relative, p.weekday, p.anchor = false, int(d.toks[k].val), anchorDCT
+		return p, k + 1
+	}
+	if e, ok := d.word(k); ok && e.class == cDeictic && (e.val == dToday || e.val == dYesterday || e.val == dTomorrow) {
+		p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e.val]
+		p.anchor = anchorDCT
+		return p, k + 1
+	}
+	if q, e, ok := matchMonthDate(d, k); ok && q.day > 0 {
+		q.hour, q.minute, q.anchor = p.hour, p.minute, anchorDCT
+		return q, e
+	}
+	return p, j
 }
 
 func (d *doc) isolatedNumberForTime(i int) bool {
@@ -529,6 +539,12 @@ var dayAroundRule = &rule{
 
 // clockPrepBefore reports whether a preposition that takes a clock time
 // comes before token i ("at 4 in the morning", "until 9 at night").
+// colonPrepBefore tells whether "h:mm" at i follows a preposition of clock
+// time. Not "to": "fell to 3:15" is more often a ratio or a score.
+func colonPrepBefore(d *doc, i int) bool {
+	return !d.mod(i-1, mTo) && clockPrepBefore(d, i)
+}
+
 func clockPrepBefore(d *doc, i int) bool {
 	switch d.modOf(i - 1) {
 	case mAt, mUntil, mBefore, mAfter, mAbout, mFrom, mTo:

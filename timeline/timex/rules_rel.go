@@ -146,14 +146,7 @@ var deicticRule = &rule{
 			if e.val == dMidnight {
 				p.hour = 24
 			}
-			k := j + 1
-			if d.is(k, cWeekday) {
-				p.relative, p.weekday = false, int(d.toks[k].val)
-				k++
-			} else if e2, ok := d.word(k); ok && e2.class == cDeictic && (e2.val == dToday || e2.val == dYesterday || e2.val == dTomorrow) {
-				p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e2.val]
-				k++
-			}
+			p, k := clockDay(d, j+1, p) // "midnight Friday", "noon on Monday"
 			return one(i, k, timeline.TypeTime, p)
 		}
 		return match{}, false
