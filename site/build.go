@@ -54,28 +54,31 @@ type builder struct {
 	cpu   time.Duration // process CPU time at the start of the current stage
 	gcs   uint64        // garbage collections before the current stage
 	flts  int64         // page faults before the current stage
+	alloc uint64        // bytes allocated on the heap before the current stage
 }
 
 // lap records the time since the previous lap as the named stage's.
 func (b *builder) lap(stage string) {
 	now := time.Now()
 	cpu, _ := cputime.Process()
-	gcs, live := gcStats()
+	gcs, live, alloc := gcStats()
 	flts, peak := memoryStats()
 	if !b.clock.IsZero() {
 		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GCs: gcs - b.gcs, LiveMB: live,
-			Faults: flts - b.flts, PeakRSSMB: peak})
+			Faults: flts - b.flts, PeakRSSMB: peak, AllocMB: float64(alloc-b.alloc) / (1 << 20)})
 	}
-	b.clock, b.cpu, b.gcs, b.flts = now, cpu, gcs, flts
+	b.clock, b.cpu, b.gcs, b.flts, b.alloc = now, cpu, gcs, flts, alloc
 }
 
-// gcStats reads the number of garbage collections so far and the heap the
-// last one found live: the stage timings show them because at scale the
-// collector's work grows faster than the build's (every cycle marks the whole
-// live heap). The runtime's own estimate of GC CPU time is not used: it counts
-// wall time, which on a loaded machine says little.
-func gcStats() (cycles uint64, liveMB float64) {
-	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/live:bytes"}}
+// gcStats reads the number of garbage collections so far, the heap the last
+// one found live and the bytes allocated so far: the stage timings show them
+// because at scale the collector's work grows faster than the build's (every
+// cycle marks the whole live heap), and because the bytes a stage allocates
+// are, unlike its CPU time on a shared machine, the same from run to run. The
+// runtime's own estimate of GC CPU time is not used: it counts wall time,
+// which on a loaded machine says little.
+func gcStats() (cycles uint64, liveMB float64, allocated uint64) {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
 	metrics.Read(s)
 	if s[0].Value.Kind() == metrics.KindUint64 {
 		cycles = s[0].Value.Uint64()
@@ -83,7 +86,10 @@ func gcStats() (cycles uint64, liveMB float64) {
 	if s[1].Value.Kind() == metrics.KindUint64 {
 		liveMB = float64(s[1].Value.Uint64()) / (1 << 20)
 	}
-	return cycles, liveMB
+	if s[2].Value.Kind() == metrics.KindUint64 {
+		allocated = s[2].Value.Uint64()
+	}
+	return cycles, liveMB, allocated
 }
 
 func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...) }

@@ -31,3 +31,23 @@ func TestPageFaultsCountFreshMemory(t *testing.T) {
 		t.Errorf("FaultString = %q", got)
 	}
 }
+
+func TestAllocStringListsEveryStage(t *testing.T) {
+	s := Summary{Timings: []Timing{{Stage: "load", AllocMB: 41.26}, {Stage: "plan", AllocMB: 0}}}
+	if got := s.AllocString(); got != "load 41.3MB, plan 0.0MB" {
+		t.Errorf("AllocString = %q", got)
+	}
+}
+
+// The build's timings count the bytes each stage allocates.
+func TestTimingsCountAllocatedBytes(t *testing.T) {
+	b := &builder{}
+	b.lap("")
+	sink = make([]byte, 4<<20)
+	b.lap("alloc")
+	if got := b.sum.Timings[0].AllocMB; got < 4 {
+		t.Errorf("a stage allocating 4 MiB reports %.2f MiB", got)
+	}
+}
+
+var sink []byte

@@ -79,14 +79,14 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (ful
 	if err != nil {
 		b.Fatalf("full build: %v", err)
 	}
-	b.Logf("full build:        %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s", full, full.TimingString(), full.GCString(), full.FaultString())
+	b.Logf("full build:        %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s", full, full.TimingString(), full.GCString(), full.FaultString(), full.AllocString())
 	extra := newscorpus.New(scaleSeed + 1 + uint64(run)).Article(scaleArticles + run)
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
 	child := buildInChild(b, dir) // profiled there when TIMELINE_BENCH_INCR_CPUPROFILE is set
 	incr, incrCPU, incrPeak = child.Summary, child.CPU, child.PeakRSSMB
-	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s", incr, incr.TimingString(), incr.GCString(), incr.FaultString())
+	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s", incr, incr.TimingString(), incr.GCString(), incr.FaultString(), incr.AllocString())
 	b.Logf("incremental build: parsed %d, extracted %d", incr.Parsed, incr.Extracted)
 	if incr.Extracted != 1 || incr.Parsed != 1 {
 		b.Errorf("incremental build parsed %d and extracted %d articles, want 1 and 1", incr.Parsed, incr.Extracted)

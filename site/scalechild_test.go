@@ -29,9 +29,10 @@ func TestMain(m *testing.M) {
 }
 
 // scaleOptions are the options of both scale builds (as the build command sets them).
+// TIMELINE_BENCH_VERSION, when set, is their tool version (BenchmarkIncremental).
 func scaleOptions(dir string) Options {
 	return Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
-		CacheDir: filepath.Join(dir, "cache"), MapCache: true}
+		CacheDir: filepath.Join(dir, "cache"), MapCache: true, Version: os.Getenv(benchVersionEnv)}
 }
 
 // childReport is what the child process hands back.

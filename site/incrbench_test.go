@@ -1,0 +1,75 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+)
+
+// BenchmarkIncremental measures incremental builds alone, each in a fresh
+// process (as BenchmarkScale10k's second build): one article added, then
+// removed again, alternately. The site is kept in TIMELINE_BENCH_DIR when that
+// is set, so the costly full build that prepares it runs once across runs of
+// the benchmark (delete the folder to start afresh); otherwise in a temporary
+// folder. Its builds' tool version is TIMELINE_BENCH_VERSION, fixed by default
+// ("incremental-bench+" and the cache format): set another one after changing
+// what the caches hold. TIMELINE_BENCH_ARTICLES sets the site's size (10,000 by default).
+//
+//	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench Incremental -benchtime 4x ./site
+func BenchmarkIncremental(b *testing.B) {
+	dir := os.Getenv("TIMELINE_BENCH_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	}
+	if os.Getenv(benchVersionEnv) == "" {
+		// A kept site must stay warm across recompiled test binaries, whose
+		// own version (the executable's hash) changes with every edit.
+		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
+	}
+	prepareIncremental(b, dir)
+	added := filepath.Join(dir, "content", "added-incremental.md")
+	extra := newscorpus.New(scaleSeed + 7).Article(scaleArticles)
+	b.ResetTimer()
+	var cpu, peak float64
+	for i := 0; i < b.N; i++ {
+		var err error
+		if _, statErr := os.Stat(added); statErr == nil {
+			err = os.Remove(added)
+		} else {
+			err = os.WriteFile(added, extra, 0o644)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep := buildInChild(b, dir)
+		cpu += rep.CPU.Seconds()
+		peak = max(peak, rep.PeakRSSMB)
+		s := rep.Summary
+		b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s",
+			s, s.TimingString(), s.GCString(), s.FaultString(), s.AllocString())
+	}
+	b.ReportMetric(cpu/float64(b.N), "incr-cpu-s")
+	b.ReportMetric(peak, "incr-peak-RSS-MB")
+}
+
+// benchVersionEnv pins the scale builds' tool version (scaleOptions).
+const benchVersionEnv = "TIMELINE_BENCH_VERSION"
+
+// prepareIncremental writes the scale corpus into dir and builds it once,
+// unless dir already holds a published build of it.
+func prepareIncremental(b *testing.B, dir string) {
+	opts := scaleOptions(dir)
+	if _, err := os.Stat(filepath.Join(opts.OutDir, "index.html")); err == nil {
+		return
+	}
+	if _, err := writeCorpus(opts.ContentDir, scaleSeed, scaleArticles); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := Build(afero.NewOsFs(), opts); err != nil {
+		b.Fatalf("preparing %s: %v", dir, err)
+	}
+}
