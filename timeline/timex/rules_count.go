@@ -281,6 +281,7 @@ func pointAhead(i, end, n int, u uint8, hedged bool) (match, bool) {
 // earlier", "three days later" (from the narrative).
 func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 	var anchor, sign int
+	end := k + 1
 	switch d.modOf(k) {
 	case mAgo:
 		anchor, sign = anchorDCT, -1
@@ -288,6 +289,13 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 		anchor, sign = anchorNarr, -1
 	case mLater, mAfter:
 		anchor, sign = anchorNarr, 1
+	case mFrom:
+		// "two years from now", "three months from today": ahead of publication
+		e, ok := d.word(k + 1)
+		if !ok || e.class != cDeictic || (e.val != dNow && e.val != dToday) || d.lowerIs(k+2, "on") {
+			return match{}, false
+		}
+		anchor, sign, end = anchorDCT, 1, k+2
 	default:
 		return match{}, false
 	}
@@ -302,7 +310,7 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 		if sign > 0 {
 			ref = "FUTURE_REF"
 		}
-		return fixed(i, k+1, timeline.TypeDate, ref)
+		return fixed(i, end, timeline.TypeDate, ref)
 	}
 	switch u {
 	case uDecade:
@@ -316,7 +324,7 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 	}
 	p := relPoint(anchor, u, sign*n)
 	p.yearBack = u == uYear && n == 1 && sign < 0
-	return one(i, k+1, timeline.TypeDate, p)
+	return one(i, end, timeline.TypeDate, p)
 }
 
 // setRule: "every day", "each year", "each Thursday", "every other week".
