@@ -127,6 +127,9 @@ var countRule = &rule{
 			if d.mod(j+1, mAgo) {
 				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
 			}
+			if u == uHour && d.mod(j+1, mOf) && (d.lowerIs(j-1, "early") || d.lowerIs(j-1, "small") || d.lowerIs(j-1, "wee")) {
+				return match{}, false // "the early hours of Sunday" is a part of the night, not a length
+			}
 			if d.lowerIs(j+1, "old") || (j > 0 && d.toks[j-1].kind == tNum) {
 				return match{}, false // "52 years old", "1.5 years"
 			}
