@@ -276,6 +276,9 @@ func (x *extractor) eventTelling(noun string) *timeline.Event {
 
 // tellsWord reports whether text holds noun, or base with a verb ending.
 func tellsWord(text, noun, base string) bool {
+	if isASCII(text) && isASCII(noun) {
+		return tellsWordASCII(text, noun, base)
+	}
 	for _, w := range strings.Fields(strings.ToLower(text)) {
 		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
 		if w == noun {
@@ -290,6 +293,55 @@ func tellsWord(text, noun, base string) bool {
 	}
 	return false
 }
+
+// tellsWordASCII is tellsWord for ASCII text and noun, reading the words in
+// place instead of lower-casing and splitting a copy of the text: it is asked
+// of every dated mention of the article, for each "since" sentence.
+func tellsWordASCII(text, noun, base string) bool {
+	for i := 0; i < len(text); {
+		for i < len(text) && asciiSpace[text[i]] {
+			i++
+		}
+		j := i
+		for j < len(text) && !asciiSpace[text[j]] {
+			j++
+		}
+		if j == i {
+			break
+		}
+		w := trimNonLetters(text[i:j])
+		i = j
+		if len(w) < len(base) || !strings.EqualFold(w[:len(base)], base) {
+			continue // every match starts with base, a prefix of noun
+		}
+		if strings.EqualFold(w, noun) {
+			return true
+		}
+		switch rest := w[len(base):]; {
+		case rest == "", strings.EqualFold(rest, "s"), strings.EqualFold(rest, "es"), strings.EqualFold(rest, "d"),
+			strings.EqualFold(rest, "ed"), strings.EqualFold(rest, "ing"):
+			return true
+		}
+	}
+	return false
+}
+
+// asciiSpace marks the ASCII bytes strings.Fields splits at.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// trimNonLetters trims the bytes that are not ASCII letters from both ends
+// of an ASCII word.
+func trimNonLetters(w string) string {
+	for len(w) > 0 && !isASCIILetter(w[0]) {
+		w = w[1:]
+	}
+	for len(w) > 0 && !isASCIILetter(w[len(w)-1]) {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+func isASCIILetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // carried returns the event an undated past-tense sentence goes on telling:
 // the day the sentence just before (in the same paragraph) dated, or else the news the article

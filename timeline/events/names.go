@@ -1,7 +1,6 @@
 package events
 
 import (
-	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,39 +61,54 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 		}
 	}
 	sc.runs = runs
-	if p := strings.TrimPrefix(strings.TrimSpace(publisher), "The "); p != "" {
-		voteOf[p] = len(votes)
+	pub := strings.TrimPrefix(strings.TrimSpace(publisher), "The ")
+	if pub != "" {
+		voteOf[pub] = len(votes)
 		votes = append(votes, kindVotes{})
-		nameOf = append(nameOf, p)
+		nameOf = append(nameOf, pub)
 		votes[len(votes)-1].add(timeline.Organisation, 100)
 	}
-	sc.nameOf = nameOf
-	names := sc.names[:0]
-	for n := range voteOf {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	sc.votes, sc.names = votes, names
-	for _, n := range names {
-		if k := topKind(&votes[voteOf[n]]); k != "" {
+	sc.nameOf, sc.votes = nameOf, votes
+	// Each distinct name once, by its row (nameOf holds them in order of
+	// first appearance): the publisher's row replaces the one its name may
+	// have had as a run. No step below depends on the order of the names
+	// except the surname's alias, which goes to the greatest full name.
+	distinct := func(row int) bool { return pub == "" || row == len(nameOf)-1 || nameOf[row] != pub }
+	for row, n := range nameOf {
+		if !distinct(row) {
+			continue
+		}
+		if k := topKind(&votes[row]); k != "" {
 			b.kinds[n] = k
 			b.alias[n] = n
 		}
 	}
 	// A full name whose surname alone was seen as a person is a person too.
-	for _, n := range names {
+	// (It reads the kinds of single words, which this loop never sets.)
+	for row, n := range nameOf {
+		if !distinct(row) {
+			continue
+		}
 		if i := strings.LastIndexByte(n, ' '); i > 0 && b.kinds[n] == "" && b.kinds[n[i+1:]] == timeline.Person && !hasTitleOrSuffixWords(n) {
 			b.kinds[n], b.alias[n] = timeline.Person, n
 		}
 	}
-	// A surname alone refers to the person named in full elsewhere ("Pashinyan").
-	for _, n := range names {
-		if b.kinds[n] != timeline.Person || !strings.Contains(n, " ") {
+	// A surname alone refers to the person named in full elsewhere
+	// ("Pashinyan"); of two full names with one surname, the greatest
+	// (as when the names were visited in sorted order, the last one won).
+	// Whether a surname may alias does not depend on the order: its kind
+	// only ever changes from none to a person here.
+	for row, n := range nameOf {
+		if !distinct(row) || b.kinds[n] != timeline.Person || !strings.Contains(n, " ") {
 			continue
 		}
 		last := n[strings.LastIndexByte(n, ' ')+1:]
 		if k, ok := b.kinds[last]; !ok || k == timeline.Person {
-			b.alias[last] = n
+			// An alias set by this loop holds a space; one set above is the
+			// surname itself.
+			if cur, had := b.alias[last]; !had || !strings.Contains(cur, " ") || n > cur {
+				b.alias[last] = n
+			}
 		}
 		if _, ok := voteOf[last]; ok && b.kinds[last] == "" {
 			b.kinds[last] = timeline.Person

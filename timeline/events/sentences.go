@@ -111,7 +111,6 @@ type scratch struct {
 	book    nameBook // the article's names, with its entity buffer
 	voteOf  map[string]int
 	votes   []kindVotes
-	names   []string
 	nameOf  []string
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
 	// See slab.go: events and the extractor's list of them are reused;
@@ -144,7 +143,6 @@ func putScratch(sc *scratch) {
 	clear(sc.book.ents)
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.voteOf)
-	clear(sc.names)
 	clear(sc.nameOf)
 	clear(sc.book.rows)
 	clear(sc.byKey)
