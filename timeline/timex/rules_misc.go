@@ -279,6 +279,9 @@ var rangeRule = &rule{
 		if intro == mBetween || intro == mFrom {
 			j++
 		}
+		if m, ok := dayFirstRange(d, j, intro); ok {
+			return m, true
+		}
 		p1, e1, ok := matchPoint(d, j)
 		if !ok {
 			return match{}, false
@@ -317,6 +320,30 @@ var rangeRule = &rule{
 		}
 		return rangeMatch(d, j, e1, k, e2, p1, p2)
 	},
+}
+
+// dayFirstRange reads a run of days written before the month they share:
+// "24-25 June 2024", "from 3 to 5 May", "between 3 and 5 May".
+func dayFirstRange(d *doc, j int, intro int32) (match, bool) {
+	day1, ok := d.num(j)
+	if !ok || d.toks[j].ndig > 2 || day1 < 1 || !d.isolatedNumber(j) {
+		return match{}, false
+	}
+	k := j + 1
+	switch {
+	case d.dash(k) && d.glued(k) && d.glued(k+1):
+	case intro == mFrom && (d.mod(k, mTo) || d.mod(k, mUntil)):
+	case intro == mBetween && d.mod(k, mAnd):
+	default:
+		return match{}, false
+	}
+	p2, e2, ok := matchDayMonth(d, k+1)
+	if !ok || p2.day <= day1 {
+		return match{}, false
+	}
+	p1 := p2
+	p1.day = day1
+	return rangeMatch(d, j, j+1, k+1, e2, p1, p2)
 }
 
 func rangeMatch(d *doc, i1, j1, i2, j2 int, p1, p2 point) (match, bool) {
