@@ -389,6 +389,13 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 	p := newPoint()
 	p.season = int(d.toks[i].val)
 	j := i + 1
+	if d.mod(j, mOf) {
+		// "the summer of last year", "the spring of the following year"
+		if q, e, ok := relativeYearAt(d, j+1); ok {
+			q.season = p.season
+			return q, e, true
+		}
+	}
 	k := j
 	if d.mod(k, mOf) || d.punct(k, ',') {
 		k++
@@ -410,6 +417,20 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 	return p, j, true
 }
 
+// relativeYearAt reads a year told against another date at i ("last year",
+// "that year", "the following year") as a point a season or month can take.
+func relativeYearAt(d *doc, i int) (point, int, bool) {
+	m, ok := relativeRule.match(d, i)
+	if !ok || len(m.exprs) != 1 {
+		return point{}, 0, false
+	}
+	e := m.exprs[0]
+	if e.i != i || !e.pt.relative || e.pt.unit != uYear || e.typ != timeline.TypeDate {
+		return point{}, 0, false
+	}
+	return e.pt, e.j, true
+}
+
 // dateRule wraps matchPoint as a rule: "the" may precede decades and seasons.
 var dateRule = &rule{
 	name:     "date",
@@ -429,15 +450,20 @@ var dateRule = &rule{
 		if j > i && p.yearDig != 3 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
 			i = j // "the 2020 election", "the Nov. 1 deadline": "the" belongs to the noun phrase
 		}
-		// "June last year", "January this year"
+		// "June last year", "January this year", "March of that year"
 		if p.yearDig == 0 && p.month > 0 && p.weekday < 0 {
-			if m := d.modOf(end); (m == mLast || m == mThis || m == mNext) && d.lowerIs(end+1, "year") {
-				p.relative, p.unit = true, uYear
-				p.shift = map[int32]int{mThis: 0, mLast: -1, mNext: 1}[m]
-				end += 2
+			k := end
+			if d.mod(k, mOf) {
+				k++
+			}
+			if q, e, ok := relativeYearAt(d, k); ok {
+				q.month, q.day = p.month, p.day
+				p, end = q, e
 			}
 		}
-		p.anchor = anchorDCT
+		if !p.relative {
+			p.anchor = anchorDCT // a year told against another date keeps that date as its anchor
+		}
 		typ := timeline.TypeDate
 		if p.hour >= 0 || p.part > 0 {
 			typ = timeline.TypeTime

@@ -334,7 +334,7 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 			k++
 		}
 		p.dir, p.strictDir = shift, strict
-		p.sameYear = m == mThis
+		p.sameYear = m == mThis || m == mThat || m == mSame // "that summer": the one of the narrative's year
 		return one(i, k, typ, p)
 	case d.is(j, cHoliday):
 		// "last Thanksgiving", "this Christmas"
@@ -344,12 +344,12 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		}
 		hp.anchor = p.anchor
 		hp.dir, hp.strictDir = shift, strict
-		hp.sameYear = m == mThis
+		hp.sameYear = m == mThis || m == mThat || m == mSame // "that summer": the one of the narrative's year
 		return one(i, k, typ, hp)
 	case d.is(j, cSeason):
 		p.season = int(d.toks[j].val)
 		p.dir, p.strictDir = shift, strict
-		p.sameYear = m == mThis
+		p.sameYear = m == mThis || m == mThat || m == mSame // "that summer": the one of the narrative's year
 		return one(i, j+1, typ, p)
 	case d.is(j, cPart):
 		// "this morning", "last night", "that evening", "the next morning"
