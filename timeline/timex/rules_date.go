@@ -391,7 +391,7 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 	j := i + 1
 	if d.mod(j, mOf) {
 		// "the summer of last year", "the spring of the following year"
-		if q, e, ok := relativeYearAt(d, j+1); ok {
+		if q, e, ok := relativeAt(d, j+1, uYear); ok {
 			q.season = p.season
 			return q, e, true
 		}
@@ -417,15 +417,16 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 	return p, j, true
 }
 
-// relativeYearAt reads a year told against another date at i ("last year",
-// "that year", "the following year") as a point a season or month can take.
-func relativeYearAt(d *doc, i int) (point, int, bool) {
+// relativeAt reads a year or day told against another date at i ("last
+// year", "that year", "the following year", "the next day") as a point a
+// season, a month or a clock time can take.
+func relativeAt(d *doc, i int, u uint8) (point, int, bool) {
 	m, ok := relativeRule.match(d, i)
 	if !ok || len(m.exprs) != 1 {
 		return point{}, 0, false
 	}
 	e := m.exprs[0]
-	if e.i != i || !e.pt.relative || e.pt.unit != uYear || e.typ != timeline.TypeDate {
+	if e.i != i || !e.pt.relative || e.pt.unit != u || e.typ != timeline.TypeDate {
 		return point{}, 0, false
 	}
 	return e.pt, e.j, true
@@ -456,7 +457,7 @@ var dateRule = &rule{
 			if d.mod(k, mOf) {
 				k++
 			}
-			if q, e, ok := relativeYearAt(d, k); ok {
+			if q, e, ok := relativeAt(d, k, uYear); ok {
 				q.month, q.day = p.month, p.day
 				p, end = q, e
 			}

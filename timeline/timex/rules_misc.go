@@ -208,8 +208,9 @@ var timeRule = &rule{
 }
 
 // clockDay reads the day a clock time at p falls on, from token j: "Thursday",
-// "today", "Nov. 9", each also after "on" ("8 p.m. on Tuesday"). Without one
-// p is returned as it is (the narrative's day).
+// "today", "Nov. 9", each also after "on" ("8 p.m. on Tuesday"), or a day
+// told against the narrative ("the next day"). Without one p is returned as
+// it is (the narrative's day).
 func clockDay(d *doc, j int, p point) (point, int) {
 	k := j
 	if d.mod(k, mOn) {
@@ -226,6 +227,10 @@ func clockDay(d *doc, j int, p point) (point, int) {
 	}
 	if q, e, ok := matchMonthDate(d, k); ok && q.day > 0 {
 		q.hour, q.minute, q.anchor = p.hour, p.minute, anchorDCT
+		return q, e
+	}
+	if q, e, ok := relativeAt(d, k, uDay); ok {
+		q.hour, q.minute = p.hour, p.minute // "3 a.m. the next day"
 		return q, e
 	}
 	return p, j
