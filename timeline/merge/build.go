@@ -44,15 +44,14 @@ func newStemShare() *stemShare {
 // variable so that tests can cut shares of one candidate).
 var stemGrain = 4096
 
-// stem fills cands (input order) from perArticle: each event copied with its
-// mentions sorted, its article, and its stem sets, by one share per worker
-// over contiguous runs of articles (so which share stems what, and hence the
-// global stem IDs, depend only on the number of workers). Each share
-// allocates (and so clears) its own candidates and copy blocks.
+// stem fills cands (input order) from perArticle: each event with its
+// mentions and entities sorted, its article, and its stem sets, by one share
+// per worker over contiguous runs of articles (so which share stems what,
+// and hence the global stem IDs, depend only on the number of workers).
+// Each share allocates (and so clears) its own candidates and copy blocks.
 func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline.Event, firsts []int, cands []*candidate) {
 	n := workerCount(len(cands), stemGrain)
 	b.shares = make([]*stemShare, n)
-	counts := countCopies(perArticle)
 	parallel(n, 1, func(_, s, _ int) {
 		sh := newStemShare()
 		b.shares[s] = sh
@@ -63,7 +62,7 @@ func (b *indexBuilder) stem(articles []timeline.Article, perArticle [][]timeline
 			to = len(perArticle)
 		}
 		own := make([]candidate, firsts[to]-firsts[from])
-		cp := counts.newCopies(from, to)
+		var cp copies
 		var none timeline.Article // events beyond the articles given belong to no article
 		for i := from; i < to; i++ {
 			art := &none

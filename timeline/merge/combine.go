@@ -23,12 +23,12 @@ func combine(x *pairIndex, group []*candidate) timeline.Event {
 	if len(group) == 1 { // the common case: built as below, with nothing to fold
 		c := group[0]
 		ev := *c.in
-		ev.Mentions = c.mentions // already a sorted, unique copy
+		ev.Mentions = c.mentions // sorted and unique already
 		if ev.End != nil {
 			end := *ev.End
 			ev.End = &end
 		}
-		ev.Entities = sortedEntities(c.entities) // a copy of the input's, made in add
+		ev.Entities = c.entities // sorted and unique already (see add)
 		return ev
 	}
 	ev := timeline.Event{Start: finest(group, func(c *candidate) *timeline.Date { return &c.in.Start })}
@@ -124,14 +124,17 @@ func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
 	return float64(sum)
 }
 
+// sortedEntities sorts es in place by name, then kind, and drops duplicates.
 func sortedEntities(es []timeline.Entity) []timeline.Entity {
-	slices.SortStableFunc(es, func(a, b timeline.Entity) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return strings.Compare(string(a.Kind), string(b.Kind))
-	})
+	slices.SortStableFunc(es, compareEntities)
 	return slices.Compact(es)
+}
+
+func compareEntities(a, b timeline.Entity) int {
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return strings.Compare(string(a.Kind), string(b.Kind))
 }
 
 // words counts a title's content words: named stems plus event classes.

@@ -51,6 +51,7 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 	// Tie keys are built only for equal hashes, each at most once cut to
 	// shortTieKey and once whole.
 	shortKeys, fullKeys := make([]string, len(events)), make([]string, len(events))
+	var keyBuf []byte
 	tieKey := func(s slot, limit int) string {
 		tieKeys := fullKeys
 		if limit == shortTieKey {
@@ -59,17 +60,18 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 		if k := tieKeys[s.index]; k != "" {
 			return k
 		}
-		var b strings.Builder
+		// Spelled in one reused buffer and copied once: a builder grown by
+		// doubling left each key's smaller copies behind.
+		keyBuf = keyBuf[:0]
 		if s.first >= 0 {
 			m := &events[s.index].Mentions[s.first]
-			b.WriteString(mentionKey(*m))
+			keyBuf = append(appendMentionPrefix(keyBuf, m), m.Text...)
 		}
-		b.WriteString("\x03")
-		writeEventKey(&b, groups[s.index], limit)
-		k := b.String()
-		if len(k) > limit {
-			k = k[:limit+1] // limit+1 bytes: the key is longer than limit
+		keyBuf = appendEventKey(append(keyBuf, '\x03'), groups[s.index], limit)
+		if len(keyBuf) > limit {
+			keyBuf = keyBuf[:limit+1] // limit+1 bytes: the key is longer than limit
 		}
+		k := string(keyBuf)
 		tieKeys[s.index] = k
 		return k
 	}
@@ -219,16 +221,17 @@ func compareTieKeys(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// writeEventKey writes its candidates' keys joined with \x03, stopping once
-// the builder holds more than limit bytes.
-func writeEventKey(b *strings.Builder, group []*candidate, limit int) {
+// appendEventKey appends its candidates' keys joined with \x03, stopping
+// once b holds more than limit bytes.
+func appendEventKey(b []byte, group []*candidate, limit int) []byte {
 	for i, c := range group {
-		if b.Len() > limit {
-			return
+		if len(b) > limit {
+			return b
 		}
 		if i > 0 {
-			b.WriteByte('\x03')
+			b = append(b, '\x03')
 		}
-		writeCandidateKey(b, c)
+		b = appendCandidateKey(b, c)
 	}
+	return b
 }

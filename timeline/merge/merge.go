@@ -28,12 +28,13 @@ import (
 // this cold data so that checking millions of pairs stays in cache.
 //
 // It points at the caller's event instead of copying it (a copy is 168
-// bytes, fresh memory for each of hundreds of thousands of candidates), and
-// holds its own copies of only what merging sorts: mentions and entities.
+// bytes, fresh memory for each of hundreds of thousands of candidates); its
+// mentions and entities are the input's when these are sorted already, else
+// sorted copies (see copies). Merging never writes into either.
 type candidate struct {
 	in       *timeline.Event    // the input event, never modified
-	mentions []timeline.Mention // in's mentions, sorted and de-duplicated (a copy)
-	entities []timeline.Entity  // a copy of in's entities (sorted in place when folded)
+	mentions []timeline.Mention // in's mentions, sorted and de-duplicated
+	entities []timeline.Entity  // in's entities, sorted and de-duplicated
 	article  string             // slug of the article it was extracted from
 	classes  uint32             // event classes named by the title, as a bit set
 	pair     int32              // index of its pairCand (its title stems are there)
@@ -41,7 +42,10 @@ type candidate struct {
 
 // Merge merges perArticle[i], the candidate events extracted from articles[i],
 // into a sorted timeline with stable IDs. Articles are returned sorted by
-// publication date, then slug. The inputs are not modified.
+// publication date, then slug. The inputs are not modified; an event's
+// Mentions and Entities may be the input's own slices (capped at their
+// length), so neither the caller nor later stages may write into them in
+// place (appending is safe).
 func Merge(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline {
 	cands, index := buildCandidates(articles, perArticle)
 	groups := cluster(cands, index, scoredPairs(index))
@@ -182,20 +186,18 @@ func candidateTail(c *candidate) string {
 	return s
 }
 
-// writeCandidateKey spells the canonical order as one string (for the ID
-// tie-breaks that need a key, see assignIDs): each mention's key (its prefix
-// and text) followed by \x01, then \x02 and candidateTail.
-func writeCandidateKey(b *strings.Builder, c *candidate) {
-	var buf []byte
+// appendCandidateKey appends the canonical order spelled as one string (for
+// the ID tie-breaks that need a key, see assignIDs): each mention's key (its
+// prefix and text) followed by \x01, then \x02 and candidateTail.
+func appendCandidateKey(b []byte, c *candidate) []byte {
 	for k := range c.mentions {
 		m := &c.mentions[k]
-		buf = appendMentionPrefix(buf[:0], m)
-		b.Write(buf)
-		b.WriteString(m.Text)
-		b.WriteByte('\x01')
+		b = appendMentionPrefix(b, m)
+		b = append(b, m.Text...)
+		b = append(b, '\x01')
 	}
-	b.WriteString("\x02")
-	b.WriteString(candidateTail(c))
+	b = append(b, '\x02')
+	return append(b, candidateTail(c)...)
 }
 
 func internOne[K comparable](w K, interner map[K]int32) int32 {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -485,4 +486,43 @@ func TestMergeOddInputDoesNotPanic(t *testing.T) {
 		}
 		seen[e.ID] = true
 	}
+}
+
+// TestSharedSlicesStayTheInputs: Merge may hand out the input's own mention
+// and entity slices when they are sorted already; it must neither sort the
+// input's in place nor leave room after them that an append to the output
+// would write into.
+func TestSharedSlicesStayTheInputs(t *testing.T) {
+	art := timeline.Article{Slug: "a", Path: "content/a.md", Meta: timeline.Meta{Date: time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)}}
+	day, _ := timeline.ParseDate("2024-06-12")
+	mention := func(off int) timeline.Mention {
+		return timeline.Mention{Article: "a", Source: "content/a.md", Sentence: timeline.Span{Start: off, End: off + 40}, Text: "Sentence " + strconv.Itoa(off)}
+	}
+	sorted := []timeline.Entity{{Name: "Quellmark", Kind: timeline.Place}, {Name: "Varnia", Kind: timeline.Place}}
+	unsorted := []timeline.Entity{{Name: "Varnia", Kind: timeline.Place}, {Name: "Quellmark", Kind: timeline.Place}}
+	per := [][]timeline.Event{{
+		{Title: "Varnia budget vote", Start: day, Mentions: []timeline.Mention{mention(0), mention(100)}, Entities: slices.Clip(sorted)},
+		{Title: "Storvik harbour opening", Start: day, Mentions: []timeline.Mention{mention(300), mention(200)}, Entities: slices.Clip(unsorted)},
+	}}
+	// Backing arrays longer than the slices: an output append must not reach them.
+	backing := append(slices.Clone(per[0][0].Mentions), mention(999))
+	per[0][0].Mentions = backing[:2]
+	want := [][]timeline.Event{{cloneEvent(per[0][0]), cloneEvent(per[0][1])}}
+	tl := Merge([]timeline.Article{art}, per)
+	for i := range tl.Events {
+		ev := &tl.Events[i]
+		ev.Mentions = append(ev.Mentions, mention(777))
+		ev.Entities = append(ev.Entities, timeline.Entity{Name: "Osterholm", Kind: timeline.Place})
+	}
+	if !reflect.DeepEqual(per, want) {
+		t.Errorf("Merge or appends to its output changed the input:\n got %+v\nwant %+v", per, want)
+	}
+	if backing[2].Sentence.Start != 999 {
+		t.Errorf("an append to an output event's mentions wrote past the input slice")
+	}
+}
+
+func cloneEvent(e timeline.Event) timeline.Event {
+	e.Mentions, e.Entities = slices.Clone(e.Mentions), slices.Clone(e.Entities)
+	return e
 }
