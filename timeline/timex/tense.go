@@ -178,7 +178,10 @@ var pastWords = map[string]bool{
 // planWords look ahead only before "to" (see tenseOf).
 var planWords = map[string]bool{"plan": true, "plans": true, "planned": true, "planning": true, "going": true}
 
-var toFuture = map[string]bool{"set": true, "is": true, "are": true, "due": true, "poised": true, "slated": true}
+// toFuture look ahead before "to": "set to resume", "is to meet", "forecast
+// to hit", "likely to rule".
+var toFuture = map[string]bool{"set": true, "is": true, "are": true, "due": true, "poised": true, "slated": true,
+	"forecast": true, "projected": true, "likely": true}
 
 var futureWords = map[string]bool{
 	"would": true, "'d": false,
