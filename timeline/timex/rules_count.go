@@ -174,6 +174,9 @@ var countRule = &rule{
 		if adjective && d.dash(k+1) && d.glued(k+1) && d.lowerIs(k+2, "old") {
 			return match{}, false // an age: "a 44-year-old protester"
 		}
+		if m, ok := frequency(d, i, j, k, n); ok {
+			return m, true
+		}
 		if m := d.modOf(k + 1); d.mod(j, mA) && n == 1 && m != mAgo && m != mEarlier && m != mLater && prevIsAmount(d, j) {
 			return match{}, false // a rate: "$500 million a year", "four flights a week"
 		}
@@ -237,6 +240,25 @@ var countRule = &rule{
 		}
 		return fixed(i, end, timeline.TypeDuration, durationValue(n, u))
 	},
+}
+
+// frequency reads "once a year", "twice a week", "three times a day": a
+// recurrence, whose TIMEX3 value is the period (P1Y) and spans the count.
+func frequency(d *doc, i, j, k, n int) (match, bool) {
+	u, plural := d.unit(k)
+	if !d.mod(j, mA) || n != 1 || i != j || u == uNone || plural {
+		return match{}, false
+	}
+	end := k + 1
+	switch {
+	case d.lowerIs(i-1, "once") || d.lowerIs(i-1, "twice") || d.lowerIs(i-1, "thrice"):
+		return fixed(i-1, end, timeline.TypeSet, durationValue(1, u))
+	case d.lowerIs(i-1, "times"):
+		if _, k, ok := count(d, i-2); ok && k == i-1 && !d.mod(i-2, mA) {
+			return fixed(i-2, end, timeline.TypeSet, durationValue(1, u))
+		}
+	}
+	return match{}, false
 }
 
 // aheadIn reports whether the count at [i, end) follows "in" in a clause that
@@ -336,11 +358,17 @@ var setRule = &rule{
 	triggers: []int{keyMod + mEvery, keyMod + mEach},
 	match: func(d *doc, i int) (match, bool) {
 		j := i + 1
+		every := 1
 		if d.mod(j, mOther) {
-			j++
+			j, every = j+1, 2 // "every other week" recurs each two weeks
 		}
 		if u, plural := d.unit(j); u != uNone && !plural {
-			return fixed(i, j+1, timeline.TypeSet, durationValue(1, u))
+			return fixed(i, j+1, timeline.TypeSet, durationValue(every, u))
+		}
+		if n, k, ok := count(d, j); ok && n > 1 && every == 1 && d.mod(i, mEvery) {
+			if u, plural := d.unit(k); u != uNone && plural {
+				return fixed(i, k+1, timeline.TypeSet, durationValue(n, u)) // "every three months"
+			}
 		}
 		switch {
 		case d.is(j, cWeekday):
