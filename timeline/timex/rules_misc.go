@@ -287,6 +287,9 @@ var rangeRule = &rule{
 		if m, ok := dayFirstRange(d, j, intro); ok {
 			return m, true
 		}
+		if m, ok := yearSpan(d, j); ok {
+			return m, true
+		}
 		p1, e1, ok := matchPoint(d, j)
 		if !ok {
 			return match{}, false
@@ -325,6 +328,29 @@ var rangeRule = &rule{
 		}
 		return rangeMatch(d, j, e1, k, e2, p1, p2)
 	},
+}
+
+// yearSpan reads a year with the next one's last two digits: a season or a
+// fiscal year ("2023-24", "the 2019/20 season"). Any other two digits are
+// no year ("1998-99" is, "2023-25" and "1989-12" are not read as one).
+func yearSpan(d *doc, j int) (match, bool) {
+	y, ok := d.num(j)
+	if !ok || d.toks[j].ndig != 4 || y < 1000 || (j > 0 && d.glued(j) && d.toks[j-1].kind != tPunct) {
+		return match{}, false
+	}
+	e1 := j + 1
+	if !(d.dash(e1) || d.punct(e1, '/')) || !d.glued(e1) || !d.glued(e1+1) {
+		return match{}, false
+	}
+	n, ok := d.num(e1 + 1)
+	if !ok || d.toks[e1+1].ndig != 2 || n != (y+1)%100 || (e1+2 < d.n() && d.glued(e1+2)) {
+		return match{}, false
+	}
+	p1 := newPoint()
+	p1.year, p1.yearDig = y, 4
+	p2 := p1
+	p2.year = y + 1
+	return rangeMatch(d, j, e1, e1+1, e1+2, p1, p2)
 }
 
 // dayFirstRange reads a run of days written before the month they share:
