@@ -64,7 +64,13 @@ func (g *groups) consider(x *pairIndex, refused *table[uint64], i, j int32) {
 		}
 	}
 	if a, b, ok := g.compatible(x, lo, hi); !ok {
-		refused.put(key, packPair(a, b))
+		// A refusal found at the roots themselves (most are: two single
+		// candidates) costs one check to find again, no more than the
+		// table would; only deeper ones are worth remembering. (Caching
+		// them all grew the table to 16 MB on 190,000 candidates.)
+		if a != lo || b != hi {
+			refused.put(key, packPair(a, b))
+		}
 		return
 	}
 	g.join(ri, rj)

@@ -189,7 +189,6 @@ func sortedSet(ids []int32) []int32 {
 // stems mapped to global IDs.
 func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 	x := &pairIndex{
-		cands:   make([]pairCand, len(cands)),
 		pos:     make([]int32, len(cands)),
 		arena:   make([]int32, b.size),
 		dates:   b.dates.spanList(),
@@ -215,11 +214,12 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		at[p] = next
 		next += pc.nTitle + pc.nContext + pc.nSent
 	}
+	dest := make([]int32, len(order)) // input index -> index in date order
 	parallel(len(order), pairGrain, func(_, from, to int) {
 		for p := from; p < to; p++ {
 			i := uint32(order[p])
 			c := cands[i]
-			pc := b.pcs[c.pair]
+			pc := &b.pcs[c.pair]
 			sh := b.shares[b.where[c.pair]]
 			local := sh.chunks[b.chunkOf[c.pair]][pc.sets : pc.sets+pc.nTitle+pc.nContext]
 			dst := x.arena[at[p] : at[p]+pc.nTitle+pc.nContext+pc.nSent]
@@ -229,12 +229,26 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 			copy(dst[pc.nTitle+pc.nContext:], b.sents[from:from+pc.nSent])
 			pc.sets = at[p]
 			pc.hash = setHash(dst[:pc.nTitle])
-			x.cands[p] = pc
 			x.pos[i] = int32(p)
+			dest[c.pair] = int32(p)
 			c.pair = int32(p)
 		}
 	})
+	x.cands = permuteInPlace(b.pcs, dest)
 	return x
+}
+
+// permuteInPlace moves s[k] to dest[k] for every k (dest is a permutation,
+// used up as scratch) and returns s: reordering the pair data where it lies
+// spares a second array of it.
+func permuteInPlace[T any](s []T, dest []int32) []T {
+	for k := range s {
+		for d := dest[k]; d != int32(k); d = dest[k] {
+			s[k], s[d] = s[d], s[k]
+			dest[k], dest[d] = dest[d], d
+		}
+	}
+	return s
 }
 
 // valueRanks ranks the start date values alphabetically: a year sorts just
