@@ -481,13 +481,9 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 // addMention adds a mention of sentence s to ev with the names it holds.
 func (x *extractor) addMention(ev *timeline.Event, s *sentence, m timeline.Mention) {
 	ev.Mentions = x.scratch.appendMention(ev.Mentions, m)
-	ents := x.names.entitiesIn(s)
-	if ev.Entities == nil {
-		ev.Entities = x.scratch.entitiesFor(len(ents))
-	}
-	for _, e := range ents {
+	for _, e := range x.names.entitiesIn(s) {
 		if !hasEntity(ev.Entities, e.Name) {
-			ev.Entities = append(ev.Entities, e)
+			ev.Entities = x.scratch.appendEntity(ev.Entities, e)
 		}
 	}
 }
@@ -605,6 +601,7 @@ func (x *extractor) result() []timeline.Event {
 		return nil
 	}
 	x.finishMentions()
+	x.finishEntities()
 	out := make([]timeline.Event, 0, len(x.events)+1)
 	if x.lead != nil {
 		out = append(out, *x.lead)

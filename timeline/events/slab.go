@@ -6,12 +6,16 @@ import "github.com/newsline/timeline/timeline"
 // and a date span: allocated one by one they were most of extraction's
 // allocations. The helpers below carve them from blocks instead.
 //
-// Parts that end up in the returned events (mentions, names, spans) come
+// Parts that end up in the returned events (mentions, spans) come
 // from blocks that are handed out once and never reused, so no two events
 // ever share memory: every slice is returned with its capacity equal to its
 // length, and appending to it later copies it. The events themselves are
 // copied out by result, so they come from a pooled block that the next
-// article reuses.
+// article reuses; the names grow in a pooled arena too and are copied out
+// once, all of an article's into one block (finishEntities).
+
+// maxPooledEntities bounds the arena of names the pool keeps.
+const maxPooledEntities = 1 << 14
 
 // blockSize is the number of items per block: enough for a typical article.
 const blockSize = 32
@@ -93,21 +97,43 @@ func (x *extractor) eachEvent(f func(*timeline.Event)) {
 	}
 }
 
-// entitiesFor returns an empty slice with room for n names (nil when n is 0,
-// as an event naming nobody has always had).
-func (sc *scratch) entitiesFor(n int) []timeline.Entity {
-	if n == 0 {
-		return nil
+// appendEntity is append(ents, e) in the pooled arena sc.entArena: an
+// event's names grow there as its mentions come, instead of doubling their
+// way up through fresh arrays; finishEntities copies them all out to one
+// block of the article's own. A list that is full moves to a region of twice
+// its size; a full arena is replaced, not grown, so regions handed out stay
+// valid.
+func (sc *scratch) appendEntity(ents []timeline.Entity, e timeline.Entity) []timeline.Entity {
+	if len(ents) < cap(ents) {
+		return append(ents, e)
 	}
-	if n > blockSize {
-		return make([]timeline.Entity, 0, n)
+	need := max(2*len(ents), 4)
+	if cap(sc.entArena)-len(sc.entArena) < need {
+		sc.entArena = make([]timeline.Entity, 0, max(need, 256, 2*cap(sc.entArena)))
 	}
-	if len(sc.entities) < n {
-		sc.entities = make([]timeline.Entity, blockSize)
+	n := len(sc.entArena)
+	sc.entArena = sc.entArena[:n+need]
+	region := sc.entArena[n : n : n+need]
+	return append(append(region, ents...), e)
+}
+
+// finishEntities gives every event naming someone a copy of its names of
+// exactly their length, in one block for the article, so no returned event
+// points into pooled memory and appending to one event's names copies them.
+// An event naming nobody keeps nil.
+func (x *extractor) finishEntities() {
+	total := 0
+	x.eachEvent(func(ev *timeline.Event) { total += len(ev.Entities) })
+	if total == 0 {
+		return
 	}
-	out := sc.entities[:0:n]
-	sc.entities = sc.entities[n:]
-	return out
+	block := make([]timeline.Entity, total)
+	x.eachEvent(func(ev *timeline.Event) {
+		if n := len(ev.Entities); n > 0 {
+			copy(block, ev.Entities)
+			ev.Entities, block = block[:n:n], block[n:]
+		}
+	})
 }
 
 // span returns a pointer to a copy of sp.
@@ -130,6 +156,11 @@ func (x *extractor) release() {
 	x.scratch.events = x.scratch.events[:0]
 	clear(x.scratch.grown)
 	x.scratch.grown = x.scratch.grown[:0]
+	clear(x.scratch.entArena)
+	x.scratch.entArena = x.scratch.entArena[:0]
+	if cap(x.scratch.entArena) > maxPooledEntities {
+		x.scratch.entArena = nil // an article naming thousands should not keep its arena pooled
+	}
 	sc := x.scratch
 	*x = extractor{} // x is sc.extractor: drop its references to the article
 	putScratch(sc)
