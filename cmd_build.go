@@ -79,7 +79,8 @@ func init() {
 			}
 			stderr := cmd.ErrOrStderr()
 			opts.Progress = progressReporter(stderr)
-			opts.MapCache = true // one build per process (serve leaves it off)
+			opts.MapCache = true  // one build per process (serve leaves it off)
+			opts.HugePages = true // likewise
 			sum, err := site.Build(afero.NewOsFs(), opts)
 			reportBuild(stderr, sum)
 			return err

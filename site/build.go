@@ -32,6 +32,9 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 	defaultPlan := opts.Stages.Plan == nil
 	opts = opts.withDefaults()
 	defer applyMemoryLimit(opts.MemoryLimit)()
+	if opts.HugePages {
+		prepareHugeHeap(hugeHeapSize(opts.MemoryLimit))
+	}
 	// Start from a collected heap: what an earlier build in this process left
 	// (serve, the scale bench) is garbage, and near the soft memory limit the
 	// runtime would otherwise release free pages to the OS to make room and

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -32,7 +34,7 @@ func TestMain(m *testing.M) {
 // TIMELINE_BENCH_VERSION, when set, is their tool version (BenchmarkIncremental).
 func scaleOptions(dir string) Options {
 	return Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
-		CacheDir: filepath.Join(dir, "cache"), MapCache: true, Version: os.Getenv(benchVersionEnv)}
+		CacheDir: filepath.Join(dir, "cache"), MapCache: true, HugePages: true, Version: os.Getenv(benchVersionEnv)}
 }
 
 // childReport is what the child process hands back.
@@ -49,10 +51,17 @@ func runScaleChild(dir string) int {
 	if name := os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"); name != "" {
 		stop = startProfile(name)
 	}
+	memProfile := os.Getenv("TIMELINE_BENCH_INCR_MEMPROFILE")
+	if memProfile != "" {
+		runtime.MemProfileRate = 16 << 10 // finer than the default 512 KiB: most allocations are small
+	}
 	cpu0, _ := cputime.Process()
 	sum, err := Build(afero.NewOsFs(), scaleOptions(dir))
 	cpu1, _ := cputime.Process()
 	stop()
+	if memProfile != "" {
+		writeAllocsProfile(memProfile) // what the build allocated, for `go tool pprof -sample_index=alloc_space`
+	}
 	rep.Summary, rep.CPU, rep.PeakRSSMB = sum, cpu1-cpu0, peakRSSMB()
 	if err != nil {
 		rep.Err = err.Error()
@@ -88,4 +97,16 @@ func buildInChild(b *testing.B, dir string) childReport {
 		b.Fatalf("incremental build: %s", rep.Err)
 	}
 	return rep
+}
+
+// writeAllocsProfile writes the process's allocation profile to name; a
+// profile that cannot be written is left out.
+func writeAllocsProfile(name string) {
+	f, err := os.Create(name)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	runtime.GC() // the profile counts allocations up to the last collection
+	_ = pprof.Lookup("allocs").WriteTo(f, 0)
 }
