@@ -5,7 +5,68 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+var allRules = []*rule{periodCodeRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+
+// periodCodeRule: the codes business news writes periods in: "H1 2024",
+// "FY2024", and a calendar quarter told by its months ("the April-June
+// quarter").
+var periodCodeRule = &rule{
+	name:     "period code",
+	triggers: []int{keyNum, keyClass + int(cMonth), keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		if d.mod(i, mThe) {
+			return monthsQuarter(d, i+1)
+		}
+		if d.is(i, cMonth) {
+			return monthsQuarter(d, i)
+		}
+		n, ok := d.num(i)
+		if !ok || i == 0 || !d.glued(i) || d.toks[i-1].kind != tWord || !d.toks[i-1].upper || (i > 1 && d.glued(i-1)) {
+			return match{}, false
+		}
+		if i+1 < d.n() && d.glued(i+1) && d.toks[i+1].kind != tPunct {
+			return match{}, false
+		}
+		p := newPoint()
+		p.anchor = anchorDCT
+		switch {
+		case d.lowerIs(i-1, "h") && (n == 1 || n == 2) && d.toks[i].ndig == 1:
+			// "H1 2024": only with its year ("H1" alone is as often a road or a visa)
+			y, e, ok := matchYear(d, i+1, true)
+			if !ok {
+				return match{}, false
+			}
+			p.half, p.year, p.yearDig = n, y, 4
+			return one(i-1, e, timeline.TypeDate, p)
+		case d.lowerIs(i-1, "fy") && d.toks[i].ndig == 4 && n >= 1900 && n <= 2199:
+			p.year, p.yearDig = n, 4 // "fiscal 2024" is valued as its year, so is "FY2024"
+			return one(i-1, i+1, timeline.TypeDate, p)
+		}
+		return match{}, false
+	},
+}
+
+// monthsQuarter reads a calendar quarter told by its first and last months:
+// "the April-June quarter", "the July-September quarter". Months that are no
+// calendar quarter ("the February-April quarter", a fiscal one) are left to
+// the range rule.
+func monthsQuarter(d *doc, i int) (match, bool) {
+	m1, k, ok := monthAt(d, i)
+	if !ok || !d.dash(k) || !d.glued(k) || !d.glued(k+1) {
+		return match{}, false
+	}
+	m2, e, ok := monthAt(d, k+1)
+	if !ok || m2 != m1+2 || (m1-1)%3 != 0 || !d.lowerIs(e, "quarter") {
+		return match{}, false
+	}
+	p := newPoint()
+	p.anchor, p.quarter = anchorDCT, (m1+2)/3
+	start := i
+	if d.mod(i-1, mThe) {
+		start = i - 1
+	}
+	return one(start, e+1, timeline.TypeDate, p)
+}
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
 // "the fiscal first quarter", "Q3 2012", "1989's third quarter".
