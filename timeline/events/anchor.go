@@ -58,7 +58,7 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 	a := anchor{first: -1}
 	for i := range s.toks {
 		tk := &s.toks[i]
-		if tk.start >= t.Start && tk.end <= t.End {
+		if int(tk.start) >= t.Start && int(tk.end) <= t.End {
 			if a.first < 0 {
 				a.first = i
 			}

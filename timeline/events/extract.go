@@ -631,11 +631,11 @@ func markDates(s *sentence, inDate []bool) {
 	k := 0
 	for i := range s.toks {
 		tk := &s.toks[i]
-		for k < len(s.timexes) && s.timexes[k].End <= tk.start {
+		for k < len(s.timexes) && s.timexes[k].End <= int(tk.start) {
 			k++
 		}
-		for j := k; j < len(s.timexes) && s.timexes[j].Start <= tk.start; j++ {
-			if tk.end <= s.timexes[j].End {
+		for j := k; j < len(s.timexes) && s.timexes[j].Start <= int(tk.start); j++ {
+			if int(tk.end) <= s.timexes[j].End {
 				s.inDate[i] = true
 				break
 			}

@@ -245,6 +245,9 @@ func isNameWord(tk *token) bool {
 	if !tk.word || !tk.capitalised() {
 		return false
 	}
+	if !tk.hyphen {
+		return true
+	}
 	if k := strings.IndexByte(tk.text, '-'); k > 0 && k+1 < len(tk.text) {
 		r, _ := utf8.DecodeRuneInString(tk.text[k+1:])
 		if unicode.IsLower(r) {

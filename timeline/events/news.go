@@ -43,7 +43,7 @@ func (x *extractor) newsUndated() bool {
 func quotedAt(s *sentence, off int) bool {
 	for i := range s.toks {
 		tk := &s.toks[i]
-		if tk.end > off {
+		if int(tk.end) > off {
 			return tk.quoted
 		}
 	}

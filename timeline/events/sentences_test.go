@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestSplitSentences(t *testing.T) {
@@ -78,5 +79,14 @@ func TestASCIILowerAgreesWithABytewiseLoop(t *testing.T) {
 		if got := asciiLower(string(b)); got != string(want) {
 			t.Fatalf("asciiLower(%q) = %q, want %q", b, got, want)
 		}
+	}
+}
+
+// TestTokenSize pins the token's size: an article's tokens are written one
+// after another into a pooled array, and their stores are among the hottest
+// of extraction (start and end are int32 for this).
+func TestTokenSize(t *testing.T) {
+	if n := unsafe.Sizeof(token{}); n > 48 {
+		t.Errorf("a token takes %d bytes, want at most 48", n)
 	}
 }

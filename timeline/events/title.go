@@ -470,7 +470,7 @@ func render(s *sentence, keep []int) string {
 	if len(keep) > 0 {
 		// The kept words' span bounds the result but for the spaces that
 		// join words not adjacent: one growth instead of several.
-		if n := s.toks[keep[len(keep)-1]].end - s.toks[keep[0]].start + len(keep); n > 0 {
+		if n := int(s.toks[keep[len(keep)-1]].end-s.toks[keep[0]].start) + len(keep); n > 0 {
 			b.Grow(n)
 		}
 	}

@@ -13,10 +13,11 @@ import (
 type token struct {
 	text       string
 	low        string // text in lower case
-	start, end int
+	start, end int32 // int32 keeps a token at 48 bytes: a sentence is at most maxSentence bytes
 	word       bool   // letters or digits (a word, number or name)
 	quoted     bool   // inside quotation marks
 	upper      bool   // starts with an upper-case letter, decided once here
+	hyphen     bool   // a word with an inner hyphen ("Moscow-led"), so others skip the search
 	cls        uint32 // the word classes of low (see wordClasses)
 }
 
@@ -71,7 +72,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			}
 			i += n
 		case isWordRune(r):
-			j, ascii := i+n, n == 1
+			j, ascii, hyphen := i+n, n == 1, false
 			for j < len(s) {
 				for j < len(s) && wordByte[s[j]] {
 					j++ // the common case: ASCII letters and digits, one table look-up each
@@ -92,6 +93,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 				if (r2 == '-' || r2 == '.' || r2 == '\'' || r2 == '’' || r2 == '&') && j+n2 < len(s) {
 					r3, _ := runeAt(s, j+n2)
 					if isWordRune(r3) && !isPossessive(s[j:]) {
+						hyphen = hyphen || r2 == '-'
 						j += n2
 						ascii = ascii && n2 == 1
 						continue
@@ -105,17 +107,17 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			}
 			// Only a word can start with a capital: an upper-case rune is a
 			// letter, so the other tokens keep upper false.
-			toks = append(toks, token{text: s[i:j], low: lw, start: i, end: j, word: true, quoted: inQuote, upper: c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r), cls: classOf(lw)})
+			toks = append(toks, token{text: s[i:j], low: lw, start: int32(i), end: int32(j), word: true, hyphen: hyphen, quoted: inQuote, upper: c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r), cls: classOf(lw)})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
-			toks = append(toks, token{text: "'s", low: "'s", start: i, end: i + n + 1, quoted: inQuote, cls: possessiveClass})
+			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
 			i += n + 1
 		default:
 			opens, closes := quoteEffect(r, inQuote, s, i)
 			if opens {
 				inQuote = true
 			}
-			toks = append(toks, token{text: s[i : i+n], low: s[i : i+n], start: i, end: i + n, quoted: inQuote, cls: classOf(s[i : i+n])})
+			toks = append(toks, token{text: s[i : i+n], low: s[i : i+n], start: int32(i), end: int32(i + n), quoted: inQuote, cls: classOf(s[i : i+n])})
 			if closes {
 				inQuote = false
 			}
