@@ -5,7 +5,49 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{periodCodeRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+var allRules = []*rule{periodCodeRule, ordinalDayRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule}
+
+// ordinalDayRule: "on the 15th", "by the 3rd,": a day of the month the
+// narrative is in. Only after a preposition of time and before the end of
+// a clause: "the 15th floor", "the 3rd Division" name other things.
+var ordinalDayRule = &rule{
+	name:     "ordinal day",
+	triggers: []int{keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		j := i + 1
+		day, ok := int(0), j < d.n() && d.toks[j].kind == tNum && d.toks[j].ord && d.toks[j].ndig <= 2
+		if ok {
+			day = int(d.toks[j].val)
+		}
+		if !ok || day < 1 || day > 31 || !dayPrepBefore(d, i) || !clauseEndAt(d, j+1) {
+			return match{}, false
+		}
+		p := relPoint(anchorNarr, uMonth, 0)
+		p.day = day
+		return one(i, j+1, timeline.TypeDate, p)
+	},
+}
+
+// dayPrepBefore tells whether a preposition that takes a day comes before i.
+func dayPrepBefore(d *doc, i int) bool {
+	switch d.modOf(i - 1) {
+	case mOn, mUntil, mSince, mBefore, mAfter, mFrom, mThrough:
+		return true
+	}
+	return d.lowerIs(i-1, "by")
+}
+
+// clauseEndAt tells whether a clause ends at token k: punctuation, the end
+// of the text, or a conjunction.
+func clauseEndAt(d *doc, k int) bool {
+	if k >= d.n() {
+		return true
+	}
+	if d.toks[k].kind == tPunct {
+		return d.toks[k].ch != '-' && d.toks[k].ch != '/'
+	}
+	return d.lowerIs(k, "and") || d.lowerIs(k, "but") || d.lowerIs(k, "when") || d.lowerIs(k, "as")
+}
 
 // periodCodeRule: the codes business news writes periods in: "H1 2024",
 // "FY2024", and a calendar quarter told by its months ("the April-June
