@@ -324,6 +324,9 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 	default:
 		return match{}, false
 	}
+	if (d.modOf(k) == mEarlier || d.modOf(k) == mLater) && d.mod(k+1, mThan) {
+		return match{}, false // "a day earlier than planned" compares two dates: a length
+	}
 	if d.modOf(k) == mBefore || d.modOf(k) == mAfter {
 		// "two days before the vote": the distance is a duration with a signal
 		if !(k+1 >= d.n() || d.toks[k+1].kind == tPunct) {
