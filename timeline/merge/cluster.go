@@ -2,6 +2,7 @@ package merge
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"sort"
 	"time"
@@ -25,8 +26,7 @@ type edge struct {
 // global order: the same joins as one pass over all edges.
 func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	g := newGroups(len(cands))
-	byComponent, from := edgesByComponent(len(cands), edges)
-	edges.buckets = nil // the edges now live in byComponent: let the GC have these
+	byComponent, from, keys := edgesByComponent(len(cands), edges)
 	nComponents := len(from) - 1
 	// refused remembers, per pair of roots, two members found incompatible:
 	// groups only grow, so while both members still have those roots the
@@ -38,8 +38,8 @@ func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 		if refused[w] == nil {
 			refused[w] = newTable[uint64](64)
 		}
-		for _, p := range byComponent[from[lo]:from[hi]] {
-			i, j := unpackPair(p)
+		for _, key := range byComponent[from[lo]:from[hi]] {
+			i, j := keys.pair(key)
 			g.consider(x, refused[w], i, j)
 		}
 	})
@@ -76,10 +76,19 @@ func (g *groups) consider(x *pairIndex, refused *table[uint64], i, j int32) {
 	g.join(ri, rj)
 }
 
-// edgesByComponent returns the edges (packed pairs) grouped by connected
-// component, each component's in join order: component c's are
-// byComponent[from[c]:from[c+1]].
-func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int) {
+// edgesByComponent returns the edges grouped by connected component, each
+// component's in join order (strongest score first, then i, then j):
+// component c's are byComponent[from[c]:from[c+1]], as keys that keys.pair
+// unpacks.
+//
+// Components do not depend on the order of the edges, so they are found
+// from the unsorted edge chunks. When a score's rank and both indices fit
+// in 64 bits (up to 2^24 candidates and 2^16 distinct scores, say), each
+// edge's key is its rank and pair, scattered to its component unsorted
+// and sorted there, components on workers: no sorted copy of all edges is
+// made, and each chunk is let go once scattered. Otherwise the edges are
+// sorted whole (edgeList.sort) and scattered in join order.
+func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int, keys edgeKeys) {
 	parent := make([]int32, n)
 	for i := range parent {
 		parent[i] = int32(i)
@@ -91,7 +100,7 @@ func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int)
 		}
 		return i
 	}
-	edges.each(func(i, j int32) {
+	edges.eachUnordered(func(i, j int32) {
 		if a, b := find(i), find(j); a != b {
 			parent[max(a, b)] = min(a, b)
 		}
@@ -106,18 +115,66 @@ func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int)
 			component[i] = component[r] // r < i: numbered already
 		}
 	}
-	edges.each(func(i, _ int32) { count[component[i]+1]++ })
+	parent = nil
+	edges.eachUnordered(func(i, _ int32) { count[component[i]+1]++ })
 	for c := 1; c < len(count); c++ {
 		count[c] += count[c-1]
 	}
 	from = slices.Clone(count)
 	byComponent = make([]uint64, edges.n)
-	edges.each(func(i, j int32) {
-		c := component[i]
-		byComponent[count[c]] = packPair(i, j)
-		count[c]++
+	keys, ok := newEdgeKeys(n, len(edges.scores))
+	if !ok || !packRanks {
+		keys = edgeKeys{jBits: 32, iBits: 32}
+		edges.sort()
+		edges.each(func(i, j int32) {
+			c := component[i]
+			byComponent[count[c]] = keys.key(0, i, j)
+			count[c]++
+		})
+		edges.buckets = nil
+		return byComponent, from, keys
+	}
+	for k, rank := range edges.ranks() {
+		for _, chunk := range edges.chunks[k] {
+			for _, p := range chunk {
+				i, j := unpackPair(p)
+				c := component[i]
+				byComponent[count[c]] = keys.key(rank, i, j)
+				count[c]++
+			}
+		}
+		edges.chunks[k] = nil // scattered: the GC may have it
+	}
+	parallel(len(from)-1, componentGrain, func(_, lo, hi int) {
+		for c := lo; c < hi; c++ {
+			slices.Sort(byComponent[from[c]:from[c+1]])
+		}
 	})
-	return byComponent, from
+	return byComponent, from, keys
+}
+
+// packRanks is false only in tests, to check that sorting all edges at once
+// gives the same groups.
+var packRanks = true
+
+// edgeKeys packs an edge into a key that sorts in join order: the rank of
+// its score (0 for the strongest), then i, then j, in that many bits.
+type edgeKeys struct{ iBits, jBits uint }
+
+// newEdgeKeys returns the packing for n candidates and scores distinct
+// scores, false when the three do not fit in 64 bits.
+func newEdgeKeys(n, scores int) (edgeKeys, bool) {
+	index := uint(bits.Len(uint(max(n-1, 1))))
+	rank := uint(bits.Len(uint(max(scores-1, 1))))
+	return edgeKeys{iBits: index, jBits: index}, rank+2*index <= 64
+}
+
+func (k edgeKeys) key(rank, i, j int32) uint64 {
+	return uint64(rank)<<(k.iBits+k.jBits) | uint64(uint32(i))<<k.jBits | uint64(uint32(j))
+}
+
+func (k edgeKeys) pair(key uint64) (i, j int32) {
+	return int32(key >> k.jBits & (1<<k.iBits - 1)), int32(key & (1<<k.jBits - 1))
 }
 
 // groups is a union of disjoint groups of canonical indices: each group's

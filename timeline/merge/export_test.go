@@ -14,3 +14,12 @@ func SetParallelism(n, grain int) (restore func()) {
 		articleGrain, pairGrain, groupGrain, stemGrain, runGrain, componentGrain = oldGrains[0], oldGrains[1], oldGrains[2], oldGrains[3], oldGrains[4], oldGrains[5]
 	}
 }
+
+// SetPackedRanks chooses how clustering puts edges in join order: ranks
+// packed into keys and sorted per component (true, the default) or all edges
+// sorted at once. The returned function restores the default.
+func SetPackedRanks(on bool) (restore func()) {
+	old := packRanks
+	packRanks = on
+	return func() { packRanks = old }
+}

@@ -171,11 +171,12 @@ func (bl *blocking) list(g, stem int32) []posting {
 // scoredPairs returns the candidate pairs that pass the hard rules and score
 // at least Threshold: every pair inside an article, and across articles the
 // pairs the blocking proposes. Which pairs those are does not depend on the
-// order they are found in; the caller sorts them.
+// order they are found in; the caller puts them in join order
+// (edgesByComponent).
 //
 // Both kinds are scored in parallel, each worker into its own edge list; the
-// lists are then joined and sorted, so the result is the same whichever
-// worker found which pair.
+// lists are then joined, and sorting them later makes the result the same
+// whichever worker found which pair.
 func scoredPairs(x *pairIndex) *edgeList {
 	bl := newBlocking(x)
 	byArticle, articleFrom := candidatesByArticle(x)
@@ -193,9 +194,7 @@ func scoredPairs(x *pairIndex) *edgeList {
 		}
 		crossArticlePairs(x, bl, from, to, seen[w], &lists[w])
 	})
-	edges := joinEdges(lists)
-	edges.sort()
-	return edges
+	return joinEdges(lists)
 }
 
 // Pieces of work handed to one worker at a time: small enough to balance
@@ -301,7 +300,32 @@ func (l *edgeList) sort() {
 	l.chunks = nil
 }
 
-// each calls visit with the edges in join order.
+// ranks returns each bucket's rank in join order (0 for the strongest score).
+func (l *edgeList) ranks() []int32 {
+	order := make([]int32, len(l.scores))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(l.scores[b], l.scores[a]) })
+	rank := make([]int32, len(order))
+	for r, k := range order {
+		rank[k] = int32(r)
+	}
+	return rank
+}
+
+// eachUnordered calls visit with the edges in no particular order (before sort).
+func (l *edgeList) eachUnordered(visit func(i, j int32)) {
+	for _, cs := range l.chunks {
+		for _, c := range cs {
+			for _, p := range c {
+				visit(unpackPair(p))
+			}
+		}
+	}
+}
+
+// each calls visit with the edges in join order (after sort).
 func (l *edgeList) each(visit func(i, j int32)) {
 	for _, k := range l.order {
 		for _, p := range l.buckets[k] {

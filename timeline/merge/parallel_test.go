@@ -14,7 +14,8 @@ import (
 // with several (pieces of one item, so the workers interleave as finely as
 // they can, and of the usual sizes) and wants byte-identical JSON: random
 // inputs that exercise every rule, and a corpus of real extracted events
-// large enough to be split into several pieces at the usual sizes.
+// large enough to be split into several pieces at the usual sizes. It also
+// compares the two ways of putting edges in join order (see SetPackedRanks).
 func TestWorkersDoNotChangeOutput(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 27))
 	type input struct {
@@ -33,6 +34,13 @@ func TestWorkersDoNotChangeOutput(t *testing.T) {
 	restore := merge.SetParallelism(1, 0)
 	for k, in := range inputs {
 		want[k] = mergedJSON(t, in.arts, in.per)
+	}
+	restore()
+	restore = merge.SetPackedRanks(false)
+	for k, in := range inputs {
+		if got := mergedJSON(t, in.arts, in.per); !bytes.Equal(got, want[k]) {
+			t.Errorf("%s: edges sorted at once: output differs from edges sorted per component", in.name)
+		}
 	}
 	restore()
 	for _, setting := range [][2]int{{2, 1}, {3, 1}, {4, 0}} {
