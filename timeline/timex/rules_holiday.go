@@ -96,6 +96,49 @@ var holidayRule = &rule{
 	},
 }
 
+// newYearRule: "New Year's Day", "New Year's Eve", "on New Year's". It
+// starts at "Year" (a unit word) and reaches back to "New", which is too
+// common a word to look up.
+var newYearRule = &rule{
+	name:     "new year",
+	triggers: []int{keyUnit},
+	match: func(d *doc, i int) (match, bool) {
+		if !d.lowerIs(i, "year") || !d.toks[i].upper || !d.lowerIs(i-1, "new") || !d.toks[i-1].upper || !possessiveAt(d, i+1) {
+			return match{}, false
+		}
+		p := newPoint()
+		p.month, p.day = 1, 1
+		j := i + 3
+		if j < d.n() && d.toks[j].upper {
+			switch {
+			case d.lowerIs(j, "day"):
+				j++
+			case d.lowerIs(j, "eve"):
+				p.month, p.day = 12, 31
+				j++
+			}
+		}
+		if y, e, ok := matchYear(d, j, true); ok {
+			p.year, p.yearDig, j = y, 4, e
+		}
+		p.anchor = anchorDCT
+		return one(i-1, j, timeline.TypeDate, p)
+	},
+}
+
+// inNewYear reports whether token k is a capitalised word of "New Year's
+// Day" or "New Year's Eve" after "New" (which the title check would
+// otherwise take for a headline's capitals).
+func inNewYear(d *doc, k int) bool {
+	switch {
+	case d.lowerIs(k, "year"):
+		return d.lowerIs(k-1, "new")
+	case d.lowerIs(k, "day") || d.lowerIs(k, "eve"):
+		return possessiveAt(d, k-2) && d.lowerIs(k-3, "year") && d.lowerIs(k-4, "new")
+	}
+	return false
+}
+
 // easterSunday returns the month and day of Easter Sunday in year y (the
 // anonymous Gregorian algorithm).
 func easterSunday(y int) (int, int) {
