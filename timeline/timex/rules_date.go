@@ -344,8 +344,11 @@ func nameBefore(d *doc, i int) bool {
 func matchDecade(d *doc, i int) (point, int, bool) {
 	p := newPoint()
 	if y, ok := d.num(i); ok && d.toks[i].ndig == 4 && y%10 == 0 && d.glued(i+1) && d.lowerIs(i+1, "s") {
-		if y%100 == 0 && d.glued(i+1) && false {
-			return point{}, 0, false
+		if y%100 == 0 && y < 2000 {
+			// "the 1800s", "the early 1900s" are read as the century: the
+			// decade would be "the 1800s' first decade", rarely written so
+			p.year, p.yearDig = y/100, 2
+			return p, i + 2, true
 		}
 		p.year, p.yearDig = y/10, 3
 		return p, i + 2, true
@@ -448,7 +451,7 @@ var dateRule = &rule{
 		if !ok {
 			return match{}, false
 		}
-		if j > i && p.yearDig != 3 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
+		if j > i && p.yearDig != 3 && p.yearDig != 2 && p.season == 0 && !d.mod(i, mFiscal) && !d.lowerIs(i+1, "year") {
 			i = j // "the 2020 election", "the Nov. 1 deadline": "the" belongs to the noun phrase
 		}
 		// "June last year", "January this year", "March of that year"
