@@ -495,9 +495,12 @@ func render(s *sentence, keep []int) string {
 
 // tidySpacing undoes tokenised spacing (" , ", " 's", "( x )") and collapses space.
 func tidySpacing(t string) string {
+	if tidy(t) {
+		return t // most titles: no rule applies, so skip the scans and copies
+	}
 	t = collapseSpace(t)
 	if !spacedMark(t) {
-		return t // most titles: no rule applies, so skip the eleven scans
+		return t
 	}
 	for _, r := range [][2]string{{" ,", ","}, {" .", "."}, {" 's", "'s"}, {" ' s ", "'s "}, {"( ", "("}, {" )", ")"}, {" ;", ";"}, {" :", ":"}, {" ?", "?"}, {" !", "!"}, {" n't", "n't"}} {
 		t = strings.ReplaceAll(t, r[0], r[1])
@@ -520,6 +523,28 @@ func spacedMark(t string) bool {
 		}
 	}
 	return false
+}
+
+// tidy reports whether tidySpacing leaves t as it is: neither the white
+// space collapseSpace changes (needsCollapse) nor a space spacedMark finds,
+// asked in one pass over t instead of two.
+func tidy(t string) bool {
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c > ' ' {
+			if c == '(' && i+1 < len(t) && t[i+1] == ' ' {
+				return false
+			}
+			continue
+		}
+		if c == '\n' || c == '\t' || c == '\r' {
+			return false
+		}
+		if c == ' ' && (i == 0 || i == len(t)-1 || t[i+1] == ' ' || markAfterSpace[t[i+1]] || strings.HasPrefix(t[i+1:], "n't")) {
+			return false
+		}
+	}
+	return true
 }
 
 // markAfterSpace marks the bytes tidySpacing joins to the word before:
