@@ -224,6 +224,10 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 		p.year, p.yearDig = y, 4 // spoken news: "January nineteen ninety-seven"
 		return p, e, true
 	}
+	if y, e, ok := shortYearAt(d, k); ok && k > j {
+		p.year, p.yearDig = y, 4 // "June of '69"
+		return p, e, true
+	}
 	// a month on its own: abbreviations and weak names need a temporal cue before
 	if isAbbrevMonth(d, i) && j == i+1 {
 		return point{}, 0, false
@@ -384,6 +388,16 @@ func matchDecade(d *doc, i int) (point, int, bool) {
 	return point{}, 0, false
 }
 
+// shortYearAt reads a year written with an apostrophe and two digits at i
+// ("'69", "'05"), as matchDecade does after a temporal cue.
+func shortYearAt(d *doc, i int) (int, int, bool) {
+	p, e, ok := matchDecade(d, i)
+	if !ok || p.yearDig != 4 {
+		return 0, 0, false
+	}
+	return p.year, e, true
+}
+
 // matchSeason reads "summer 2019", "the summer of 2019", "summer".
 func matchSeason(d *doc, i int) (point, int, bool) {
 	if !d.is(i, cSeason) {
@@ -409,6 +423,10 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 	}
 	if y, e, ok := matchWordYear(d, k); ok {
 		p.year, p.yearDig = y, 4
+		return p, e, true
+	}
+	if y, e, ok := shortYearAt(d, k); ok && k > j {
+		p.year, p.yearDig = y, 4 // "the summer of '69"
 		return p, e, true
 	}
 	// "fall" is also a verb: a bare season needs a determiner before it
