@@ -54,7 +54,7 @@ func hugeHeapSize(memoryLimit int64) int {
 // backed by huge pages, and returns how many bytes it advised (0 when the
 // platform has no such advice or the frontier was not found).
 func prepareHugeHeap(size int) int {
-	if !hugePagesSupported || size < 2*hugePageSize {
+	if !hugePagesSupported || size < 2*hugePageSize || strictOvercommit() {
 		return 0
 	}
 	// The probes stay allocated until the block is: freed, the runtime

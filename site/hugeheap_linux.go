@@ -1,6 +1,8 @@
 package site
 
 import (
+	"bytes"
+	"os"
 	"syscall"
 	"unsafe"
 )
@@ -44,4 +46,13 @@ func anyResident(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// strictOvercommit reports whether the kernel charges every writable mapping
+// against a commit limit (vm.overcommit_memory = 2): there the block, though
+// never touched, could exhaust it and make the runtime abort. The setting is
+// read with the os package: it is the machine's, not site data.
+func strictOvercommit() bool {
+	mode, err := os.ReadFile("/proc/sys/vm/overcommit_memory")
+	return err == nil && string(bytes.TrimSpace(mode)) == "2"
 }

@@ -10,3 +10,5 @@ const (
 func adviseHugePages([]byte) int { return 0 }
 
 func anyResident([]byte) bool { return true }
+
+func strictOvercommit() bool { return false }
