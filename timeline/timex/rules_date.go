@@ -112,13 +112,26 @@ func matchISO(d *doc, i int) (point, int, bool) {
 // matchSlash reads US numeric dates: 6/12/2024, 6/12/24.
 func matchSlash(d *doc, i int) (point, int, bool) {
 	m, ok := d.num(i)
-	if !ok || d.toks[i].ndig > 2 || !d.punct(i+1, '/') || !d.glued(i+1) || !d.glued(i+2) || !d.punct(i+3, '/') || !d.glued(i+3) || !d.glued(i+4) {
+	if !ok || d.toks[i].ndig > 2 || !d.glued(i+1) || !d.glued(i+2) || !d.glued(i+3) || !d.glued(i+4) {
+		return point{}, 0, false
+	}
+	sep := rune('/')
+	if d.punct(i+1, '.') && d.toks[min(i+4, d.n()-1)].ndig == 4 {
+		sep = '.' // "14.06.2024" is written day first
+	}
+	if !d.punct(i+1, sep) || !d.punct(i+3, sep) {
 		return point{}, 0, false
 	}
 	day, ok1 := d.num(i + 2)
 	y, ok2 := d.num(i + 4)
+	if sep == '.' || (m > 12 && day <= 12) {
+		m, day = day, m // "25/06/2024" can only be day first
+	}
 	if !ok1 || !ok2 || d.toks[i+2].ndig > 2 || !validMD(m, day) {
 		return point{}, 0, false
+	}
+	if i+5 < d.n() && d.glued(i+5) && (d.punct(i+5, sep) || d.toks[i+5].kind == tNum) && d.toks[min(i+6, d.n()-1)].kind == tNum {
+		return point{}, 0, false // "1.2.2024.7": a version or an address, not a date
 	}
 	switch d.toks[i+4].ndig {
 	case 2:
