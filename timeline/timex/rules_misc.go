@@ -380,8 +380,11 @@ func timezoneAt(d *doc, j int) bool {
 // TimeML annotates them); the first carries the range end.
 var rangeRule = &rule{
 	name:     "range",
-	triggers: []int{keyMod + mBetween, keyMod + mFrom, keyNum, keyClass + int(cMonth)},
+	triggers: []int{keyMod + mBetween, keyMod + mFrom, keyNum, keyClass + int(cMonth), keyMod + mThe},
 	match: func(d *doc, i int) (match, bool) {
+		if d.mod(i, mThe) {
+			return yearSpan(d, i+1) // "the 2014-15 season"
+		}
 		j := i
 		intro := d.modOf(i)
 		if intro == mBetween || intro == mFrom {
@@ -433,9 +436,10 @@ var rangeRule = &rule{
 	},
 }
 
-// yearSpan reads a year with the next one's last two digits: a season or a
-// fiscal year ("2023-24", "the 2019/20 season"). Any other two digits are
-// no year ("1998-99" is, "2023-25" and "1989-12" are not read as one).
+// yearSpan reads a year with a later one's last two digits: a season or a
+// fiscal year ("2023-24", "the 2019/20 season"), or a span after a
+// temporal cue or with a typographic dash ("in 1914-18", "(1914–18)").
+// Other two digits are no year: "Route 2023-25", "Form 1989-12".
 func yearSpan(d *doc, j int) (match, bool) {
 	y, ok := d.num(j)
 	if !ok || d.toks[j].ndig != 4 || y < 1000 || (j > 0 && d.glued(j) && d.toks[j-1].kind != tPunct) {
@@ -446,13 +450,21 @@ func yearSpan(d *doc, j int) (match, bool) {
 		return match{}, false
 	}
 	n, ok := d.num(e1 + 1)
-	if !ok || d.toks[e1+1].ndig != 2 || n != (y+1)%100 || (e1+2 < d.n() && d.glued(e1+2)) {
+	if !ok || d.toks[e1+1].ndig != 2 || (e1+2 < d.n() && d.glued(e1+2) && d.toks[e1+2].kind != tPunct) {
+		return match{}, false
+	}
+	end := y - y%100 + n
+	if n == (y+1)%100 {
+		end = y + 1 // "1999-00"
+	}
+	cued := (d.dash(e1) && d.toks[e1].ch != '-') || temporalCueBefore(d, j) || d.punct(j-1, '(')
+	if end != y+1 && !(cued && end > y) {
 		return match{}, false
 	}
 	p1 := newPoint()
 	p1.year, p1.yearDig = y, 4
 	p2 := p1
-	p2.year = y + 1
+	p2.year = end
 	return rangeMatch(d, j, e1, e1+1, e1+2, p1, p2)
 }
 
