@@ -86,14 +86,16 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	if len(keep) < 2 {
 		return shortTitle(s.text)
 	}
-	title := render(s, keep)
+	title, isTidy := renderTidy(s, keep)
 	if len(title) > maxTitle {
 		if t, ok := byGerund(s, keep); ok {
-			title = t
+			title, isTidy = t, false
 		}
 	}
-	title = x.namePronoun(title)
-	return shortTitle(title)
+	if t, named := x.namePronoun(title); named {
+		title, isTidy = t, false
+	}
+	return shortTitleFrom(title, isTidy)
 }
 
 // byGerund retells "he poured oil on the fire by issuing an appeal to ..." as
@@ -466,6 +468,14 @@ func trimPunct(toks []token, keep []int) []int {
 
 // render joins kept tokens, keeping the original spacing between neighbours.
 func render(s *sentence, keep []int) string {
+	t, _ := renderTidy(s, keep)
+	return t
+}
+
+// renderTidy is render, also reporting whether the joined tokens were tidy
+// already (tidy), so a caller that keeps the title as it is need not scan it
+// again (shortTitleFrom).
+func renderTidy(s *sentence, keep []int) (string, bool) {
 	var b strings.Builder
 	if len(keep) > 0 {
 		// The kept words' span bounds the result but for the spaces that
@@ -490,7 +500,10 @@ func render(s *sentence, keep []int) string {
 		}
 		b.WriteString(s.toks[i].text)
 	}
-	return tidySpacing(b.String())
+	if t := b.String(); tidy(t) {
+		return t, true
+	}
+	return respace(b.String()), false
 }
 
 // tidySpacing undoes tokenised spacing (" , ", " 's", "( x )") and collapses space.
@@ -498,6 +511,11 @@ func tidySpacing(t string) string {
 	if tidy(t) {
 		return t // most titles: no rule applies, so skip the scans and copies
 	}
+	return respace(t)
+}
+
+// respace is tidySpacing's work on a title that is not tidy.
+func respace(t string) string {
 	t = collapseSpace(t)
 	if !spacedMark(t) {
 		return t
@@ -552,22 +570,29 @@ func tidy(t string) bool {
 var markAfterSpace = [256]bool{',': true, '.': true, '\'': true, ';': true, ':': true, '?': true, '!': true, ')': true}
 
 // namePronoun replaces an opening "He"/"She" with the person last named.
-func (x *extractor) namePronoun(title string) string {
+// It reports whether it did.
+func (x *extractor) namePronoun(title string) (string, bool) {
 	if x.lastName == "" {
-		return title
+		return title, false
 	}
 	for _, p := range []string{"He ", "he ", "She ", "she "} {
 		if strings.HasPrefix(title, p) {
-			return x.lastName + " " + title[len(p):]
+			return x.lastName + " " + title[len(p):], true
 		}
 	}
-	return title
+	return title, false
 }
 
 // shortTitle makes a headline: one line, capitalised, at most maxTitle bytes
 // cut at a word, no dangling quote, bracket or function word at the end.
-func shortTitle(t string) string {
-	t = tidySpacing(t)
+func shortTitle(t string) string { return shortTitleFrom(t, false) }
+
+// shortTitleFrom is shortTitle given whether t is known to be tidy (see
+// tidy), so its spacing needs no second look.
+func shortTitleFrom(t string, isTidy bool) string {
+	if !isTidy {
+		t = tidySpacing(t)
+	}
 	if len(t) > maxTitle {
 		if p, ok := cutAtPhrase(balance(t)); ok {
 			t = p
