@@ -9,7 +9,11 @@ import (
 // machines (virtual machines with transparent huge pages in "madvise" mode),
 // about 6 ms of CPU per MiB in 4 KiB page faults: ~80,000 faults were a third
 // of a 10,000-article incremental build's CPU time. Backed by 2 MiB pages it
-// costs about 0.1 ms per MiB (BenchmarkFreshMemory, 27 Nov: 6.18 and 0.094). The
+// costs 512 times fewer faults: about 0.1 ms per MiB when the virtual machine
+// hands out memory it used before, and still 4-5 ms when the memory is new to
+// the virtual machine itself, whose host then backs it page by page
+// (BenchmarkFreshMemory, 27 Nov: 4 KiB 6.18, huge 0.094 over four rounds in
+// one process; 5.9-7.0 and 4.0-4.9 for a first round in a fresh one). The
 // Go runtime no longer asks for huge pages, and the kernel gives them only to
 // memory advised with MADV_HUGEPAGE, so a build that sets Options.HugePages
 // prepares its heap (prepareHugeHeap) before it starts:

@@ -11,6 +11,9 @@ import (
 // BenchmarkFreshMemory prints the CPU time of touching memory for the first
 // time, per MiB, in 4 KiB pages and in huge pages (MADV_HUGEPAGE): the cost
 // prepareHugeHeap exists to cut. Each iteration maps, touches and unmaps 256 MiB.
+// Later iterations reuse memory the first one made the machine back, so
+// -benchtime 1x shows the cost on memory new to a virtual machine, and more
+// iterations the cost of the faults alone.
 //
 //	go test -run '^$' -bench FreshMemory -benchtime 4x ./site
 func BenchmarkFreshMemory(b *testing.B) {
