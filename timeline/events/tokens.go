@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -9,11 +10,12 @@ import (
 )
 
 // token is a word or a punctuation mark of a sentence, with byte offsets
-// relative to the sentence.
+// relative to the sentence. tokenizeInto sets every field in place (see
+// appendToken): a field added here must be set there too.
 type token struct {
 	text       string
 	low        string // text in lower case
-	start, end int32 // int32 keeps a token at 48 bytes: a sentence is at most maxSentence bytes
+	start, end int32  // int32 keeps a token at 48 bytes: a sentence is at most maxSentence bytes
 	word       bool   // letters or digits (a word, number or name)
 	quoted     bool   // inside quotation marks
 	upper      bool   // starts with an upper-case letter, decided once here
@@ -107,7 +109,12 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			}
 			// Only a word can start with a capital: an upper-case rune is a
 			// letter, so the other tokens keep upper false.
-			toks = append(toks, token{text: s[i:j], low: lw, start: int32(i), end: int32(j), word: true, hyphen: hyphen, quoted: inQuote, upper: c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r), cls: classOf(lw)})
+			var tk *token
+			toks, tk = appendToken(toks)
+			tk.text, tk.low, tk.start, tk.end = s[i:j], lw, int32(i), int32(j)
+			tk.word, tk.hyphen, tk.quoted = true, hyphen, inQuote
+			tk.upper = c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r)
+			tk.cls = classOf(lw)
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
@@ -117,7 +124,11 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			if opens {
 				inQuote = true
 			}
-			toks = append(toks, token{text: s[i : i+n], low: s[i : i+n], start: int32(i), end: int32(i + n), quoted: inQuote, cls: classOf(s[i : i+n])})
+			var tk *token
+			toks, tk = appendToken(toks)
+			tk.text, tk.low, tk.start, tk.end = s[i:i+n], s[i:i+n], int32(i), int32(i+n)
+			tk.word, tk.hyphen, tk.quoted, tk.upper = false, false, inQuote, false
+			tk.cls = classOf(s[i : i+n])
 			if closes {
 				inQuote = false
 			}
@@ -125,6 +136,20 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 		}
 	}
 	return toks, inQuote, spaced
+}
+
+// appendToken extends toks by one token and returns a pointer to it, for
+// the caller to set every field in place: a token built as a value was
+// assembled on the stack and then copied in, about a third of the
+// tokenizer's instructions per word. The caller sets all fields, so
+// whatever the slot held before does not matter.
+func appendToken(toks []token) ([]token, *token) {
+	n := len(toks)
+	if n == cap(toks) {
+		toks = slices.Grow(toks, 1)
+	}
+	toks = toks[:n+1]
+	return toks, &toks[n]
 }
 
 // possessiveClass is the classes of "'s" (a present verb and an auxiliary).
