@@ -166,6 +166,7 @@ func sentenceEndAt(d *doc, k int) bool {
 }
 
 var pastWords = map[string]bool{
+	"born": true, // "was born on July 4": a finished event ("will be born" is a passive infinitive)
 	"said": true, "was": true, "were": true, "had": true, "did": true, "told": true, "went": true, "came": true,
 	"took": true, "gave": true, "made": true, "met": true, "saw": true, "began": true, "left": true, "held": true,
 	"won": true, "lost": true, "fell": true, "rose": true, "sold": true, "bought": true, "spoke": true, "wrote": true,
