@@ -713,9 +713,30 @@ var dayAroundRule = &rule{
 // clockPrepBefore reports whether a preposition that takes a clock time
 // comes before token i ("at 4 in the morning", "until 9 at night").
 // colonPrepBefore tells whether "h:mm" at i follows a preposition of clock
-// time. Not "to": "fell to 3:15" is more often a ratio or a score.
+// time. Not "to" or "and" unless they end a span of clock times ("from 9:30
+// to 11:45", "between 9:30 and 11:45"): "fell to 3:15" is more often a ratio.
 func colonPrepBefore(d *doc, i int) bool {
-	return !d.mod(i-1, mTo) && clockPrepBefore(d, i)
+	if d.mod(i-1, mTo) || d.mod(i-1, mAnd) {
+		return colonTimeEndsAt(d, i-1)
+	}
+	return d.mod(i-1, mBetween) || clockPrepBefore(d, i)
+}
+
+// colonTimeEndsAt reports whether a clock time "h:mm" (with an optional
+// "a.m."/"p.m.") ends just before token k.
+func colonTimeEndsAt(d *doc, k int) bool {
+	for _, back := range []int{1, 2, 4, 5} { // "9:30", "9:30 am", "9:30 a.m", "9:30 a.m."
+		e := k - back
+		if e-2 >= 0 && d.punct(e-1, ':') && d.toks[e].kind == tNum && d.toks[e-2].kind == tNum {
+			if back == 1 {
+				return true
+			}
+			if ampm, end := meridiem(d, e+1); ampm != 0 && end == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func clockPrepBefore(d *doc, i int) bool {
