@@ -282,10 +282,22 @@ func (c *extractCache) flush() error {
 	if c.rewrite {
 		return c.replace()
 	}
-	if dead := c.dead + len(c.records) - len(c.liveOldRecords()); dead > len(c.used) || c.undecodable {
+	if dead := c.dead + len(c.records) - c.liveOldCount(); dead > len(c.used) || c.undecodable {
 		return c.compact()
 	}
 	return nil
+}
+
+// liveOldCount counts the records of the old pack this build used, without
+// listing and sorting them as liveOldRecords does (every build asks).
+func (c *extractCache) liveOldCount() int {
+	n := 0
+	for key := range c.used {
+		if _, ok := c.records[key]; ok {
+			n++
+		}
+	}
+	return n
 }
 
 // liveOldRecords lists the records of the old pack this build used, by key.
