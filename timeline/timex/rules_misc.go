@@ -19,13 +19,25 @@ var ordinalDayRule = &rule{
 		if ok {
 			day = int(d.toks[j].val)
 		}
-		if !ok || day < 1 || day > 31 || !dayPrepBefore(d, i) || !clauseEndAt(d, j+1) {
+		if !ok || day < 1 || day > 31 || !dayPrepBefore(d, i) || !clauseEndAt(d, j+1) || !monthNamedBefore(d, i) {
 			return match{}, false
 		}
 		p := relPoint(anchorNarr, uMonth, 0)
 		p.day = day
 		return one(i, j+1, timeline.TypeDate, p)
 	},
+}
+
+// monthNamedBefore reports whether a month name comes in the 60 tokens
+// before i: "on the 18th" in a report that named no month is more often a
+// hole, a floor or a ward than a day.
+func monthNamedBefore(d *doc, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-60; k-- {
+		if d.is(k, cMonth) && d.toks[k].upper {
+			return true
+		}
+	}
+	return false
 }
 
 // dayPrepBefore tells whether a preposition that takes a day comes before i.
