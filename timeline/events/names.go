@@ -1,6 +1,7 @@
 package events
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,10 +14,14 @@ import (
 // after a title is a person, one ending in "Ministry" an organisation, one
 // after "in" or "to" a place. Names seen in no telling context are left out.
 type nameBook struct {
-	kinds map[string]timeline.EntityKind // canonical name -> kind
-	alias map[string]string              // surface form -> canonical name
-	ents  []timeline.Entity              // backing array of the sentences' entitiesIn
-	rows  []resolvedName                 // per vote row, filled by resolveRuns
+	// Per vote row (one per distinct name, see collectNames): the name's
+	// kind, "" when none, and the row of its canonical name, -1 when it has
+	// none. Slices by row rather than maps by name: the names are rows
+	// already, and a surname is found through the vote table's map.
+	kind  []timeline.EntityKind
+	alias []int32
+	ents  []timeline.Entity // backing array of the sentences' entitiesIn
+	rows  []resolvedName    // per vote row, filled by resolveRuns
 }
 
 // nameRun is one capitalised name in a sentence and the kind its context suggests.
@@ -35,8 +40,8 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 	// The book and the vote table live in the pooled scratch (putScratch
 	// empties them), so an article reuses the maps of the one before.
 	b := &sc.book
-	if b.kinds == nil {
-		b.kinds, b.alias, sc.voteOf = map[string]timeline.EntityKind{}, map[string]string{}, map[string]int{}
+	if sc.voteOf == nil {
+		sc.voteOf = map[string]int{}
 	}
 	// votes[voteOf[name]] counts the contexts of a name: one table of
 	// counters and a map to its rows, not one allocation per name.
@@ -74,14 +79,24 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 	// have had as a run. No step below depends on the order of the names
 	// except the surname's alias, which goes to the greatest full name.
 	distinct := func(row int) bool { return pub == "" || row == len(nameOf)-1 || nameOf[row] != pub }
-	for row, n := range nameOf {
+	b.kind = slices.Grow(b.kind[:0], len(nameOf))[:len(nameOf)]
+	b.alias = slices.Grow(b.alias[:0], len(nameOf))[:len(nameOf)]
+	for row := range nameOf {
+		b.kind[row], b.alias[row] = "", -1
 		if !distinct(row) {
 			continue
 		}
 		if k := topKind(&votes[row]); k != "" {
-			b.kinds[n] = k
-			b.alias[n] = n
+			b.kind[row], b.alias[row] = k, int32(row)
 		}
+	}
+	// kindOf is the kind of a name, "" when it has none (or is no name of
+	// the article: every kind belongs to a row).
+	kindOf := func(name string) timeline.EntityKind {
+		if row, ok := voteOf[name]; ok {
+			return b.kind[row]
+		}
+		return ""
 	}
 	// A full name whose surname alone was seen as a person is a person too.
 	// (It reads the kinds of single words, which this loop never sets.)
@@ -89,29 +104,33 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 		if !distinct(row) {
 			continue
 		}
-		if i := strings.LastIndexByte(n, ' '); i > 0 && b.kinds[n] == "" && b.kinds[n[i+1:]] == timeline.Person && !hasTitleOrSuffixWords(n) {
-			b.kinds[n], b.alias[n] = timeline.Person, n
+		if i := strings.LastIndexByte(n, ' '); i > 0 && b.kind[row] == "" && kindOf(n[i+1:]) == timeline.Person && !hasTitleOrSuffixWords(n) {
+			b.kind[row], b.alias[row] = timeline.Person, int32(row)
 		}
 	}
 	// A surname alone refers to the person named in full elsewhere
 	// ("Pashinyan"); of two full names with one surname, the greatest
 	// (as when the names were visited in sorted order, the last one won).
 	// Whether a surname may alias does not depend on the order: its kind
-	// only ever changes from none to a person here.
+	// only ever changes from none to a person here. A surname that is no
+	// name of the article on its own is never looked up, so needs no alias.
 	for row, n := range nameOf {
-		if !distinct(row) || b.kinds[n] != timeline.Person || !strings.Contains(n, " ") {
+		if !distinct(row) || b.kind[row] != timeline.Person || !strings.Contains(n, " ") {
 			continue
 		}
-		last := n[strings.LastIndexByte(n, ' ')+1:]
-		if k, ok := b.kinds[last]; !ok || k == timeline.Person {
-			// An alias set by this loop holds a space; one set above is the
-			// surname itself.
-			if cur, had := b.alias[last]; !had || !strings.Contains(cur, " ") || n > cur {
-				b.alias[last] = n
+		last, ok := voteOf[n[strings.LastIndexByte(n, ' ')+1:]]
+		if !ok {
+			continue
+		}
+		if k := b.kind[last]; k == "" || k == timeline.Person {
+			// An alias set by this loop is a full name, holding a space;
+			// one set above is the surname's own row.
+			if cur := b.alias[last]; cur < 0 || int(cur) == last || n > nameOf[cur] {
+				b.alias[last] = int32(row)
 			}
 		}
-		if _, ok := voteOf[last]; ok && b.kinds[last] == "" {
-			b.kinds[last] = timeline.Person
+		if b.kind[last] == "" {
+			b.kind[last] = timeline.Person
 		}
 	}
 	b.resolveRuns(sents, nameOf)
@@ -124,13 +143,15 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 // into an earlier backing array of the shared buffer.
 func (b *nameBook) resolveRuns(sents []sentence, nameOf []string) {
 	b.rows = b.rows[:0]
-	for _, n := range nameOf {
-		canon, ok := b.alias[n]
-		var kind timeline.EntityKind
-		if ok {
-			kind = b.kinds[canon]
+	for row := range nameOf {
+		if b.alias[row] < 0 && row < len(nameOf)-1 && nameOf[row] == nameOf[len(nameOf)-1] {
+			row = len(nameOf) - 1 // a run's row the publisher's row replaced
 		}
-		b.rows = append(b.rows, resolvedName{known: ok, canon: canon, class: kind})
+		var rn resolvedName
+		if a := b.alias[row]; a >= 0 {
+			rn = resolvedName{known: true, canon: nameOf[a], class: b.kind[a]}
+		}
+		b.rows = append(b.rows, rn)
 	}
 	for i := range sents {
 		for k := range sents[i].runs {

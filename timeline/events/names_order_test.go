@@ -20,10 +20,43 @@ func TestSurnameAliasIgnoresOrder(t *testing.T) {
 		a := timeline.Article{Path: "a.md", Slug: "a", Text: text}
 		a.Meta.Date = time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)
 		x := newExtractor(a, timex.Resolve(a.Text, a.Meta.Date))
-		got, kind := x.names.alias["Brandt"], x.names.kinds["Ilse Brandt"]
+		got, kind := "", timeline.EntityKind("")
+		for row, n := range x.scratch.nameOf {
+			switch n {
+			case "Brandt":
+				got = x.names.rows[row].canon
+			case "Ilse Brandt":
+				kind = x.names.rows[row].class
+			}
+		}
 		x.release()
 		if got != "Ilse Brandt" || kind != timeline.Person {
 			t.Errorf("%q: Brandt -> %q (Ilse Brandt a %q), want the greater full name, Ilse Brandt, a person", text, got, kind)
 		}
+	}
+}
+
+// TestPublisherNamedInText checks a publisher the text names as a run of
+// capitalised words: the name book counts the publisher once more, with
+// the weight of an organisation, on a row of its own that replaces the
+// run's, and the run's events name it as an organisation.
+func TestPublisherNamedInText(t *testing.T) {
+	a := timeline.Article{Path: "a.md", Slug: "a", Text: "Mayor Ilse Brandt spoke to Velden Courier on Monday. " +
+		"Velden Courier said the bridge would open on Tuesday."}
+	a.Meta.Date = time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)
+	a.Meta.Publisher = "The Velden Courier"
+	found := false
+	for _, ev := range ExtractWith(a, timex.Resolve(a.Text, a.Meta.Date)) {
+		for _, e := range ev.Entities {
+			if e.Name == "Velden Courier" {
+				found = true
+				if e.Kind != timeline.Organisation {
+					t.Errorf("%q: Velden Courier is a %q, want an organisation", ev.Title, e.Kind)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("no event names Velden Courier")
 	}
 }

@@ -138,8 +138,7 @@ func putScratch(sc *scratch) {
 	clear(sc.toks)
 	clear(sc.timexes)
 	clear(sc.runs)
-	clear(sc.book.kinds)
-	clear(sc.book.alias)
+	clear(sc.book.kind)
 	clear(sc.book.ents)
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.voteOf)
