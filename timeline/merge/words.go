@@ -116,28 +116,37 @@ func newStemmer(interner map[string]int32) *stemmer {
 // appearance, duplicates included (the same words as contentStems).
 func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 	// The word and its hash are built together, in locals: this loop runs
-	// over every byte of every sentence.
+	// over every byte of every sentence. ASCII bytes are classified by a
+	// table, without decoding runes (most text is ASCII).
 	buf, h := st.buf[:0], uint32(fnvOffset)
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			i++
+			switch l := asciiWordByte[c]; {
+			case l != 0:
+				buf, h = append(buf, l), hashByte(h, l)
+			case c == '\'' && len(buf) > 0:
+				buf, h = append(buf, '\''), hashByte(h, '\'')
+			case len(buf) > 0:
+				out = st.flush(out, buf, h)
+				buf, h = buf[:0], fnvOffset
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
 		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
-			buf, h = append(buf, byte(r)), hashByte(h, byte(r))
-		case r < utf8.RuneSelf && r >= 'A' && r <= 'Z':
-			c := byte(r) + 'a' - 'A'
-			buf, h = append(buf, c), hashByte(h, c)
-		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			from := len(buf)
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
 			for _, c := range buf[from:] {
 				h = hashByte(h, c)
 			}
-		case (r == '\'' || r == '’') && len(buf) > 0:
+		case r == '’' && len(buf) > 0:
 			buf, h = append(buf, '\''), hashByte(h, '\'')
-		default:
-			if len(buf) > 0 {
-				out = st.flush(out, buf, h)
-				buf, h = buf[:0], fnvOffset
-			}
+		case len(buf) > 0:
+			out = st.flush(out, buf, h)
+			buf, h = buf[:0], fnvOffset
 		}
 	}
 	if len(buf) > 0 {
@@ -146,6 +155,18 @@ func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 	st.buf = buf
 	return out
 }
+
+// asciiWordByte maps an ASCII letter or digit to its lower-case form, and
+// every other ASCII byte to 0.
+var asciiWordByte = func() (t [utf8.RuneSelf]byte) {
+	for c := byte('0'); c <= '9'; c++ {
+		t[c] = c
+	}
+	for c := byte('a'); c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = c, c
+	}
+	return t
+}()
 
 // flush appends the stem ID of the word w (not empty, hashed h), if it has one.
 func (st *stemmer) flush(out []int32, w []byte, h uint32) []int32 {

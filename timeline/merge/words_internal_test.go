@@ -1,0 +1,41 @@
+package merge
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestStemmerMatchesContentStems: the stemmer's IDs spell the same stems as
+// contentStems, on random text mixing ASCII of every class, apostrophes
+// (straight and curly), non-ASCII letters, digits and marks, and invalid UTF-8.
+func TestStemmerMatchesContentStems(t *testing.T) {
+	pieces := []string{"a", "e", "k", "s", "ing", "ed", "ies", "Z", "Q", "War", "7", "0", " ", "  ", ",", ".", "-", "'", "’",
+		"'s", "é", "É", "ß", "İ", "Σ", "ж", "٣", "\u0301", "\xff", "\xe2\x80", "—", "\t", "\n", "said", "the", "Belarus", "x"}
+	rng := rand.New(rand.NewPCG(8, 9))
+	interner := map[string]int32{}
+	st := newStemmer(interner)
+	var names []string // stem ID -> stem
+	for trial := 0; trial < 5000; trial++ {
+		var b strings.Builder
+		for k := rng.IntN(30); k > 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		ids := st.appendIDs(text, nil)
+		if len(names) < len(interner) {
+			names = make([]string, len(interner))
+			for w, id := range interner {
+				names[id] = w
+			}
+		}
+		var got []string
+		for _, id := range ids {
+			got = append(got, names[id])
+		}
+		if want := contentStems(text, nil); !slices.Equal(got, want) {
+			t.Fatalf("%q: stemmer gives %q, contentStems %q", text, got, want)
+		}
+	}
+}
