@@ -31,10 +31,12 @@ func TestMain(m *testing.M) {
 }
 
 // scaleOptions are the options of both scale builds (as the build command sets them).
-// TIMELINE_BENCH_VERSION, when set, is their tool version (BenchmarkIncremental).
+// TIMELINE_BENCH_VERSION, when set, is their tool version (BenchmarkIncremental);
+// TIMELINE_BENCH_HUGEPAGES=0 turns huge pages off, for comparison.
 func scaleOptions(dir string) Options {
 	return Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
-		CacheDir: filepath.Join(dir, "cache"), MapCache: true, HugePages: true, Version: os.Getenv(benchVersionEnv)}
+		CacheDir: filepath.Join(dir, "cache"), MapCache: true, HugePages: os.Getenv("TIMELINE_BENCH_HUGEPAGES") != "0",
+		Version: os.Getenv(benchVersionEnv)}
 }
 
 // childReport is what the child process hands back.
