@@ -595,7 +595,7 @@ func shortTitleFrom(t string, isTidy bool) string {
 	}
 	if len(t) > maxTitle {
 		if p, ok := cutAtPhrase(balance(t)); ok {
-			t = p
+			t, isTidy = p, false
 		}
 	}
 	if len(t) > maxTitle {
@@ -607,8 +607,11 @@ func shortTitleFrom(t string, isTidy bool) string {
 			}
 		}
 		t = trimWeakEnd(balance(t[:cut])) + "…"
+		isTidy = false
 	}
-	t = balance(t)
+	if !isTidy || hasPairedMark(t) {
+		t = balance(t) // else balance would only find t needs no collapsing, as tidy did
+	}
 	t = trimDangling(t)
 	r, n := utf8.DecodeRuneInString(t)
 	if unicode.IsLower(r) && !innerCapital(t[n:]) {
