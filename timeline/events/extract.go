@@ -628,6 +628,9 @@ func isDateline(s *sentence) bool {
 // Expressions and tokens are both in text order, so one merge pass does it.
 func markDates(s *sentence, inDate []bool) {
 	s.inDate = inDate
+	if len(s.timexes) == 0 {
+		return // most sentences: no token to mark
+	}
 	k := 0
 	for i := range s.toks {
 		tk := &s.toks[i]

@@ -200,8 +200,8 @@ func topKind(v *kindVotes) timeline.EntityKind {
 func runsOf(out []nameRun, text string, toks []token) []nameRun {
 	var flags [16]uint8
 	for i := 0; i < len(toks); {
-		if !isNameWord(&toks[i]) {
-			i++
+		if tk := &toks[i]; !tk.upper || !isNameWord(tk) {
+			i++ // most tokens: not capitalised, decided without a call
 			continue
 		}
 		j := i + 1
