@@ -4,6 +4,18 @@ package timex
 type doc struct {
 	text string
 	toks []tok
+	// exprs is the arena the expressions of matches are carved from; Resolve
+	// empties it before each top-level dispatch, once the match before has
+	// been emitted (nothing keeps a match longer)
+	exprs []expr
+}
+
+// single returns a match of the one expression e, its slice carved from the
+// arena (capped at one, so nothing appends into a neighbour).
+func (d *doc) single(e expr) match {
+	d.exprs = append(d.exprs, e)
+	k := len(d.exprs)
+	return match{end: e.j, exprs: d.exprs[k-1 : k : k]}
 }
 
 func (d *doc) n() int { return len(d.toks) }

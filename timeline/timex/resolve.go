@@ -19,7 +19,7 @@ import (
 // A zero dct leaves relative expressions unresolved ("XXXX-XX-XX").
 func Resolve(text string, dct time.Time) []timeline.Timex {
 	buf := tokPool.Get().(*[]tok)
-	d := &doc{text: text, toks: (*buf)[:0]}
+	d := &doc{text: text, toks: (*buf)[:0], exprs: make([]expr, 0, 8)}
 	defer func() {
 		// The tokens are the resolver's scratch: nothing returned points into
 		// them. Keep the buffer for the next call unless one huge block grew it.
@@ -41,6 +41,7 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 		d.toks = tokenizeRange(text, from, to, d.toks[:0])
 		last := 0 // token after the last match: rules may reach back, never over it
 		for i := 0; i < d.n(); {
+			d.exprs = d.exprs[:0]
 			m, ok := dispatch.longest(d, i)
 			if !ok {
 				i++

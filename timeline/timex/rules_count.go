@@ -125,7 +125,7 @@ var countRule = &rule{
 				return match{}, false // bare "quarters" are mostly fractions or lodgings
 			}
 			if d.mod(j+1, mAgo) {
-				return fixed(i, j+2, timeline.TypeDate, "PAST_REF")
+				return d.fixed(i, j+2, timeline.TypeDate, "PAST_REF")
 			}
 			if u == uHour && d.mod(j+1, mOf) && (d.lowerIs(j-1, "early") || d.lowerIs(j-1, "small") || d.lowerIs(j-1, "wee")) {
 				return match{}, false // "the early hours of Sunday" is a part of the night, not a length
@@ -134,18 +134,18 @@ var countRule = &rule{
 				return match{}, false // "52 years old", "1.5 years"
 			}
 			if pm := d.modOf(j - 1); pm == mPast && !the {
-				return fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "in past years"
+				return d.fixed(i, j+1, timeline.TypeDate, "PAST_REF") // "in past years"
 			}
 			if m := d.modOf(j + 1); m == mOr || m == mAnd {
 				if u2, pl2 := d.unit(j + 2); pl2 && u2 != uNone && u2 != u {
 					// "weeks or months", "recent weeks and months": one vague stretch
-					return fixed(i, j+3, timeline.TypeDuration, durationValue(-1, u))
+					return d.fixed(i, j+3, timeline.TypeDuration, durationValue(-1, u))
 				}
 			}
 			if the && !lead && (d.mod(j+1, mBefore) || d.mod(j+1, mAfter)) {
 				i = j // "the weeks before the vote": the article goes with the event clause
 			}
-			return fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
+			return d.fixed(i, j+1, timeline.TypeDuration, durationValue(-1, u))
 		}
 		if n > 0 && (d.mod(k, mTo) || d.mod(k, mOr)) {
 			// "two to three weeks", "two or three weeks": a span of counts, read from its lower bound
@@ -199,7 +199,7 @@ var countRule = &rule{
 			if d.mod(i-1, mA) {
 				i-- // "a three-year period" names the duration itself
 			}
-			return fixed(i, k+2, timeline.TypeDuration, durationValue(n, u))
+			return d.fixed(i, k+2, timeline.TypeDuration, durationValue(n, u))
 		}
 		end := k + 1
 		if !adjective && d.mod(end, mOr) && d.lowerIs(end+1, "so") {
@@ -215,7 +215,7 @@ var countRule = &rule{
 		}
 		if half {
 			if v, ok := halfDuration(n, u); ok {
-				return fixed(i, end, timeline.TypeDuration, v)
+				return d.fixed(i, end, timeline.TypeDuration, v)
 			}
 			return match{}, false
 		}
@@ -231,14 +231,14 @@ var countRule = &rule{
 			return match{}, false
 		}
 		if !the && !lead && !adjective && aheadIn(d, i, end) {
-			if m, ok := pointAhead(i, end, n, u, end != k+1); ok {
+			if m, ok := pointAhead(d, i, end, n, u, end != k+1); ok {
 				return m, true
 			}
 		}
 		if someDay(d, i, j, end, u) {
-			return fixed(i, end, timeline.TypeDate, "FUTURE_REF")
+			return d.fixed(i, end, timeline.TypeDate, "FUTURE_REF")
 		}
-		return fixed(i, end, timeline.TypeDuration, durationValue(n, u))
+		return d.fixed(i, end, timeline.TypeDuration, durationValue(n, u))
 	},
 }
 
@@ -252,10 +252,10 @@ func frequency(d *doc, i, j, k, n int) (match, bool) {
 	end := k + 1
 	switch {
 	case d.lowerIs(i-1, "once") || d.lowerIs(i-1, "twice") || d.lowerIs(i-1, "thrice"):
-		return fixed(i-1, end, timeline.TypeSet, durationValue(1, u))
+		return d.fixed(i-1, end, timeline.TypeSet, durationValue(1, u))
 	case d.lowerIs(i-1, "times"):
 		if _, k, ok := count(d, i-2); ok && k == i-1 && !d.mod(i-2, mA) {
-			return fixed(i-2, end, timeline.TypeSet, durationValue(1, u))
+			return d.fixed(i-2, end, timeline.TypeSet, durationValue(1, u))
 		}
 	}
 	return match{}, false
@@ -288,7 +288,7 @@ func aheadIn(d *doc, i, end int) bool {
 
 // pointAhead is the date n units after publication ("in five years"), or
 // FUTURE_REF when the count is hedged ("in a year or two").
-func pointAhead(i, end, n int, u uint8, hedged bool) (match, bool) {
+func pointAhead(d *doc, i, end, n int, u uint8, hedged bool) (match, bool) {
 	switch u {
 	case uDay, uWeek, uMonth, uQuarter, uYear:
 	case uDecade:
@@ -297,9 +297,9 @@ func pointAhead(i, end, n int, u uint8, hedged bool) (match, bool) {
 		return match{}, false // hours and minutes ahead are clock times; centuries are no point
 	}
 	if hedged || n <= 0 {
-		return fixed(i, end, timeline.TypeDate, "FUTURE_REF")
+		return d.fixed(i, end, timeline.TypeDate, "FUTURE_REF")
 	}
-	return one(i, end, timeline.TypeDate, relPoint(anchorDCT, u, n))
+	return d.one(i, end, timeline.TypeDate, relPoint(anchorDCT, u, n))
 }
 
 // distance reads "two weeks ago" (from the publication date) and "a year
@@ -338,7 +338,7 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 		if sign > 0 {
 			ref = "FUTURE_REF"
 		}
-		return fixed(i, end, timeline.TypeDate, ref)
+		return d.fixed(i, end, timeline.TypeDate, ref)
 	}
 	switch u {
 	case uDecade:
@@ -352,7 +352,7 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 	}
 	p := relPoint(anchor, u, sign*n)
 	p.yearBack = u == uYear && n == 1 && sign < 0
-	return one(i, end, timeline.TypeDate, p)
+	return d.one(i, end, timeline.TypeDate, p)
 }
 
 // setRule: "every day", "each year", "each Thursday", "every other week".
@@ -366,22 +366,22 @@ var setRule = &rule{
 			j, every = j+1, 2 // "every other week" recurs each two weeks
 		}
 		if u, plural := d.unit(j); u != uNone && !plural {
-			return fixed(i, j+1, timeline.TypeSet, durationValue(every, u))
+			return d.fixed(i, j+1, timeline.TypeSet, durationValue(every, u))
 		}
 		if n, k, ok := count(d, j); ok && n > 1 && every == 1 && d.mod(i, mEvery) {
 			if u, plural := d.unit(k); u != uNone && plural {
-				return fixed(i, k+1, timeline.TypeSet, durationValue(n, u)) // "every three months"
+				return d.fixed(i, k+1, timeline.TypeSet, durationValue(n, u)) // "every three months"
 			}
 		}
 		switch {
 		case d.is(j, cWeekday):
-			return fixed(i, j+1, timeline.TypeSet, "XXXX-WXX-"+string(rune('0'+isoWeekday(int(d.toks[j].val)))))
+			return d.fixed(i, j+1, timeline.TypeSet, "XXXX-WXX-"+string(rune('0'+isoWeekday(int(d.toks[j].val)))))
 		case d.is(j, cMonth) && d.toks[j].upper:
-			return fixed(i, j+1, timeline.TypeSet, "XXXX-"+twoDigits(int(d.toks[j].val)))
+			return d.fixed(i, j+1, timeline.TypeSet, "XXXX-"+twoDigits(int(d.toks[j].val)))
 		case d.is(j, cPart):
-			return fixed(i, j+1, timeline.TypeSet, "XXXX-XX-XXT"+partCodes[d.toks[j].val])
+			return d.fixed(i, j+1, timeline.TypeSet, "XXXX-XX-XXT"+partCodes[d.toks[j].val])
 		case d.is(j, cSeason):
-			return fixed(i, j+1, timeline.TypeSet, "XXXX-"+seasonCodes[d.toks[j].val])
+			return d.fixed(i, j+1, timeline.TypeSet, "XXXX-"+seasonCodes[d.toks[j].val])
 		}
 		return match{}, false
 	},
@@ -458,7 +458,7 @@ func halfOf(d *doc, i int) (match, bool) {
 	if !ok {
 		return match{}, false
 	}
-	return fixed(i-1, i+2, timeline.TypeDuration, v)
+	return d.fixed(i-1, i+2, timeline.TypeDuration, v)
 }
 
 // halfDuration writes n and a half units in smaller units, as TimeML does

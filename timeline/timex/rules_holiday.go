@@ -92,7 +92,7 @@ var holidayRule = &rule{
 		if y, e, okYear := matchYear(d, j, true); okYear {
 			p.year, p.yearDig, j = y, 4, e // "Christmas 2023"
 		}
-		return one(i, j, timeline.TypeDate, p)
+		return d.one(i, j, timeline.TypeDate, p)
 	},
 }
 
@@ -122,7 +122,7 @@ var newYearRule = &rule{
 			p.year, p.yearDig, j = y, 4, e
 		}
 		p.anchor = anchorDCT
-		return one(i-1, j, timeline.TypeDate, p)
+		return d.one(i-1, j, timeline.TypeDate, p)
 	},
 }
 

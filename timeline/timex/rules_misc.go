@@ -24,7 +24,7 @@ var ordinalDayRule = &rule{
 		}
 		p := relPoint(anchorNarr, uMonth, 0)
 		p.day = day
-		return one(i, j+1, timeline.TypeDate, p)
+		return d.one(i, j+1, timeline.TypeDate, p)
 	},
 }
 
@@ -91,10 +91,10 @@ var periodCodeRule = &rule{
 				return match{}, false
 			}
 			p.half, p.year, p.yearDig = n, y, 4
-			return one(i-1, e, timeline.TypeDate, p)
+			return d.one(i-1, e, timeline.TypeDate, p)
 		case d.lowerIs(i-1, "fy") && d.toks[i].ndig == 4 && n >= 1900 && n <= 2199:
 			p.year, p.yearDig = n, 4 // "fiscal 2024" is valued as its year, so is "FY2024"
-			return one(i-1, i+1, timeline.TypeDate, p)
+			return d.one(i-1, i+1, timeline.TypeDate, p)
 		}
 		return match{}, false
 	},
@@ -119,7 +119,7 @@ func monthsQuarter(d *doc, i int) (match, bool) {
 	if d.mod(i-1, mThe) {
 		start = i - 1
 	}
-	return one(start, e+1, timeline.TypeDate, p)
+	return d.one(start, e+1, timeline.TypeDate, p)
 }
 
 // quarterRule: "the third quarter", "third-quarter", "the first half of 2019",
@@ -144,7 +144,7 @@ var quarterRule = &rule{
 			// "last year's quarter": the narrative's quarter, a year before
 			p = relPoint(anchorNarr, uYear, -1)
 			p.yearBack, p.quarterNoun = true, true
-			return one(i, j+5, timeline.TypeDate, p)
+			return d.one(i, j+5, timeline.TypeDate, p)
 		} else if m := d.modOf(j); (m == mThis || m == mLast || m == mNext) && d.lowerIs(j+1, "year") && (d.punct(j+2, '\'') || d.punct(j+2, '\u2019')) && d.lowerIs(j+3, "s") {
 			p.relative, p.unit = true, uYear
 			p.shift = map[int32]int{mThis: 0, mLast: -1, mNext: 1}[m]
@@ -167,29 +167,29 @@ var quarterRule = &rule{
 				// "the corresponding period last year"
 				p = relPoint(anchorNarr, uYear, -1)
 				p.yearBack, p.quarterNoun = true, true
-				return one(i, k+4, timeline.TypeDate, p)
+				return d.one(i, k+4, timeline.TypeDate, p)
 			}
 			if latest && d.mod(k, mFiscal) && d.lowerIs(k+1, "year") {
 				// "the latest fiscal year": the last one completed before publication
-				return one(i, k+2, timeline.TypeDate, relPoint(anchorDCT, uYear, -1))
+				return d.one(i, k+2, timeline.TypeDate, relPoint(anchorDCT, uYear, -1))
 			}
 			isPeriod := k > j && d.lowerIs(k, "period") // "the latest period"
 			if u, plural := d.unit(k); (isPeriod || (u == uQuarter && !plural)) && !d.mod(k+1, mOf) && !(d.dash(k+1) && d.glued(k+1)) {
 				if latest && u == uQuarter {
 					// "the latest quarter" is the last one reported: completed before publication
-					return one(i, k+1, timeline.TypeDate, relPoint(anchorDCT, uQuarter, -1))
+					return d.one(i, k+1, timeline.TypeDate, relPoint(anchorDCT, uQuarter, -1))
 				}
 				if !latest && u == uQuarter && d.mod(k+1, mA) && d.lowerIs(k+2, "year") && (d.mod(k+3, mAgo) || d.mod(k+3, mEarlier)) {
 					// "the quarter a year ago": the narrative's quarter, a year before
 					p = relPoint(anchorNarr, uYear, -1)
 					p.yearBack, p.quarterNoun = true, true
-					return one(i, k+4, timeline.TypeDate, p)
+					return d.one(i, k+4, timeline.TypeDate, p)
 				}
 				if q, ok := quarterEnded(d, k+1); ok && u == uQuarter {
 					p = q // used when the narrative has named no quarter (see resolveExpr)
 				}
 				p.thatQuarter = true
-				return one(i, k+1, timeline.TypeDate, p)
+				return d.one(i, k+1, timeline.TypeDate, p)
 			}
 		}
 		if p.yearDig == 0 && !p.relative && j > i {
@@ -199,7 +199,7 @@ var quarterRule = &rule{
 				p.year, p.yearDig, j = y, 4, e
 			} else if ok && (d.lowerIs(e, "quarter") || d.lowerIs(e, "period")) && !(d.dash(e+1) && d.glued(e+1)) && !d.mod(e+1, mOf) {
 				p.year, p.yearDig, p.thatQuarter = y, 4, true
-				return one(i, e+1, timeline.TypeDate, p)
+				return d.one(i, e+1, timeline.TypeDate, p)
 			}
 		}
 		var part int
@@ -239,7 +239,7 @@ var quarterRule = &rule{
 				k++
 			}
 			if q, e, ok := matchDecade(d, k); ok && q.yearDig == 3 {
-				return one(i, e, timeline.TypeDate, q)
+				return d.one(i, e, timeline.TypeDate, q)
 			}
 		}
 		if p.yearDig == 0 && !p.relative {
@@ -263,7 +263,7 @@ var quarterRule = &rule{
 		} else {
 			p.half = part
 		}
-		return one(i, j, timeline.TypeDate, p)
+		return d.one(i, j, timeline.TypeDate, p)
 	},
 }
 
@@ -318,7 +318,7 @@ var timeRule = &rule{
 			j++
 		}
 		p, j = clockDay(d, j, p)
-		return one(i, j, timeline.TypeTime, p)
+		return d.one(i, j, timeline.TypeTime, p)
 	},
 }
 
@@ -547,7 +547,7 @@ var modifierRule = &rule{
 		}
 		if j < d.n() && d.lowerIs(j, "the") {
 			if u, plural := d.unit(j + 1); !plural && (u == uYear || u == uMonth || u == uWeek || u == uQuarter || u == uDecade || u == uCentury) {
-				return one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, u, 0))
+				return d.one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, u, 0))
 			}
 		}
 		if j >= d.n() {
@@ -590,7 +590,7 @@ var yearEarlierRule = &rule{
 			// "the year-earlier third quarter"
 			p.yearBack = false
 			p.quarter = int(d.toks[end].val)
-			return one(i, end+2, timeline.TypeDate, p)
+			return d.one(i, end+2, timeline.TypeDate, p)
 		}
 		if u, plural := d.unit(end); (u == uQuarter && !plural) || d.lowerIs(end, "period") {
 			end++
@@ -598,7 +598,7 @@ var yearEarlierRule = &rule{
 		} else if j > i {
 			i = j // "the year-earlier results": the article belongs to the noun
 		}
-		return one(i, end, timeline.TypeDate, p)
+		return d.one(i, end, timeline.TypeDate, p)
 	},
 }
 
@@ -631,7 +631,7 @@ var yearEndRule = &rule{
 			// publication, not from a year the narrative named ("the close of 1969")
 			p = relPoint(anchorDCT, uYear, -1)
 		}
-		return one(i, k, timeline.TypeDate, p)
+		return d.one(i, k, timeline.TypeDate, p)
 	},
 }
 
@@ -648,7 +648,7 @@ var centuryRule = &rule{
 		if d.is(j, cDecade) && j > i {
 			p := newPoint()
 			p.year, p.yearDig = 190+int(d.toks[j].val), 3
-			return one(i, j+1, timeline.TypeDate, p)
+			return d.one(i, j+1, timeline.TypeDate, p)
 		}
 		n := 0
 		switch {
@@ -662,7 +662,7 @@ var centuryRule = &rule{
 		}
 		p := newPoint()
 		p.year, p.yearDig = n-1, 2
-		return one(i, j+2, timeline.TypeDate, p)
+		return d.one(i, j+2, timeline.TypeDate, p)
 	},
 }
 
@@ -679,7 +679,7 @@ var weekOfRule = &rule{
 			return match{}, false
 		}
 		p.anchor, p.weekOf = anchorDCT, true
-		return one(i, end, timeline.TypeDate, p)
+		return d.one(i, end, timeline.TypeDate, p)
 	},
 }
 
@@ -796,7 +796,7 @@ var lastingRule = &rule{
 		if plural {
 			n = -1
 		}
-		return fixed(i, i+3, timeline.TypeDuration, durationValue(n, u))
+		return d.fixed(i, i+3, timeline.TypeDuration, durationValue(n, u))
 	},
 }
 
@@ -817,7 +817,7 @@ var dayPartRule = &rule{
 		}
 		p := relPoint(anchorNarr, uDay, 0)
 		p.part = int(d.toks[i+1].val)
-		return one(i, i+2, timeline.TypeTime, p)
+		return d.one(i, i+2, timeline.TypeTime, p)
 	},
 }
 
@@ -890,8 +890,8 @@ var whileRule = &rule{
 			return match{}, false // "once in a while" means now and then
 		}
 		if d.mod(i+2, mAgo) || d.lowerIs(i+2, "back") {
-			return fixed(i, i+3, timeline.TypeDate, "PAST_REF")
+			return d.fixed(i, i+3, timeline.TypeDate, "PAST_REF")
 		}
-		return fixed(i, i+2, timeline.TypeDuration, "PXX")
+		return d.fixed(i, i+2, timeline.TypeDuration, "PXX")
 	},
 }

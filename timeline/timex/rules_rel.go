@@ -9,12 +9,16 @@ import (
 // Relative, anaphoric and deictic rules: "yesterday", "last year", "this
 // week", "the next day", "that month", "on Wednesday", "now", "recently".
 
-func one(i, j int, typ timeline.TimexType, p point) (match, bool) {
-	return match{end: j, exprs: []expr{{i: i, j: j, typ: typ, pt: p, isPoint: true, rangeTo: -1}}}, true
+// one is a match of the single point expression [i, j). Its expression
+// slice is carved from the doc's arena: a slice of one allocated for every
+// match any rule found was a third of the resolver's allocations.
+func (d *doc) one(i, j int, typ timeline.TimexType, p point) (match, bool) {
+	return d.single(expr{i: i, j: j, typ: typ, pt: p, isPoint: true, rangeTo: -1}), true
 }
 
-func fixed(i, j int, typ timeline.TimexType, v string) (match, bool) {
-	return match{end: j, exprs: []expr{{i: i, j: j, typ: typ, value: v, rangeTo: -1}}}, true
+// fixed is a match of the single expression [i, j) with a fixed value.
+func (d *doc) fixed(i, j int, typ timeline.TimexType, v string) (match, bool) {
+	return d.single(expr{i: i, j: j, typ: typ, value: v, rangeTo: -1}), true
 }
 
 func relPoint(anchor int, unit uint8, shift int) point {
@@ -32,7 +36,7 @@ var deicticRule = &rule{
 		if d.mod(i, mThese) {
 			// "these days" is an idiom for now
 			if d.lowerIs(i+1, "days") {
-				return fixed(i, i+2, timeline.TypeDate, "PRESENT_REF")
+				return d.fixed(i, i+2, timeline.TypeDate, "PRESENT_REF")
 			}
 			return match{}, false
 		}
@@ -42,12 +46,12 @@ var deicticRule = &rule{
 				return match{}, false
 			}
 			if m == mCurrent && d.lowerIs(i-1, "then") && !d.toks[i-1].upper {
-				return fixed(i-1, i+1, timeline.TypeDate, "PAST_REF") // "the then current price"
+				return d.fixed(i-1, i+1, timeline.TypeDate, "PAST_REF") // "the then current price"
 			}
 			if m == mCurrent {
-				return fixed(i, i+1, timeline.TypeDate, "PRESENT_REF")
+				return d.fixed(i, i+1, timeline.TypeDate, "PRESENT_REF")
 			}
-			return fixed(i, i+1, timeline.TypeDate, "PAST_REF")
+			return d.fixed(i, i+1, timeline.TypeDate, "PAST_REF")
 		}
 		if d.mod(j, mThe) {
 			j++
@@ -56,32 +60,32 @@ var deicticRule = &rule{
 			}
 			switch {
 			case d.lowerIs(j, "future"):
-				return fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
+				return d.fixed(i, j+1, timeline.TypeDate, "FUTURE_REF")
 			case (d.lowerIs(j, "near") || d.lowerIs(j, "short")) && (d.lowerIs(j+1, "term") || d.lowerIs(j+1, "future")):
-				return fixed(i, j+2, timeline.TypeDate, "FUTURE_REF")
+				return d.fixed(i, j+2, timeline.TypeDate, "FUTURE_REF")
 			case d.mod(j, mPast) && !countAhead(d, j+1):
-				return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
+				return d.fixed(i, j+1, timeline.TypeDate, "PAST_REF")
 			case ordinalDayOf(d, i, j):
 				// "today is the eighth day of the strike": the day it is told on
-				return one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, uDay, 0))
+				return d.one(i, j+2, timeline.TypeDate, relPoint(anchorDCT, uDay, 0))
 			case d.lowerIs(j, "weekend"):
 				p := relPoint(anchorDCT, uWeek, 0)
 				p.weekend, p.bare = true, true
-				return one(i, j+1, timeline.TypeDate, p)
+				return d.one(i, j+1, timeline.TypeDate, p)
 			case d.lowerIs(j, "week") && !(d.dash(j+1) && d.glued(j+1)) && !weekQualified(d, j+1):
 				// "For the week, the index fell": the narrative's week
 				p := relPoint(anchorNarr, uWeek, 0)
-				return one(i, j+1, timeline.TypeDate, p)
+				return d.one(i, j+1, timeline.TypeDate, p)
 			case d.lowerIs(j, "year") && !(d.dash(j+1) && d.glued(j+1)):
 				// "the year ended March 31" is a fiscal year's length; "for the year" the current one
 				if d.lowerIs(j+1, "ended") || d.lowerIs(j+1, "ending") || d.lowerIs(j+1, "to") {
-					return fixed(i, j+1, timeline.TypeDuration, "P1Y")
+					return d.fixed(i, j+1, timeline.TypeDuration, "P1Y")
 				}
 				if d.lowerIs(j-1, "full") {
 					// "forecast a rise for the full year": the year under way at publication
-					return one(i, j+1, timeline.TypeDate, relPoint(anchorDCT, uYear, 0))
+					return d.one(i, j+1, timeline.TypeDate, relPoint(anchorDCT, uYear, 0))
 				}
-				return one(i, j+1, timeline.TypeDate, relPoint(anchorNarr, uYear, 0))
+				return d.one(i, j+1, timeline.TypeDate, relPoint(anchorNarr, uYear, 0))
 			}
 			return match{}, false
 		}
@@ -110,18 +114,18 @@ var deicticRule = &rule{
 		case dTonight:
 			p := relPoint(anchorDCT, uDay, 0)
 			p.part = 4
-			return one(i, j+1, timeline.TypeTime, p)
+			return d.one(i, j+1, timeline.TypeTime, p)
 		case dOvernight:
 			// the night before the day the narrative tells about, if that is
 			// this week's news; else the night before publication
 			p := relPoint(anchorNarr, uDay, -1)
 			p.nearNarr = true
 			p.part = 4
-			return one(i, j+1, timeline.TypeTime, p)
+			return d.one(i, j+1, timeline.TypeTime, p)
 		case dNow, dCurrently, dNowadays:
-			return fixed(i, j+1, timeline.TypeDate, "PRESENT_REF")
+			return d.fixed(i, j+1, timeline.TypeDate, "PRESENT_REF")
 		case dRecently, dLately:
-			return fixed(i, j+1, timeline.TypeDate, "PAST_REF")
+			return d.fixed(i, j+1, timeline.TypeDate, "PAST_REF")
 		case dPreviously, dFormerly, dSoon:
 			// TimeML annotators leave these adverbs unmarked far more often than not
 			return match{}, false
@@ -131,12 +135,12 @@ var deicticRule = &rule{
 			if averageRate(d, j) {
 				return match{}, false
 			}
-			return fixed(i, j+1, timeline.TypeSet, map[int32]string{dDaily: "P1D", dWeekly: "P1W", dMonthly: "P1M"}[e.val])
+			return d.fixed(i, j+1, timeline.TypeSet, map[int32]string{dDaily: "P1D", dWeekly: "P1W", dMonthly: "P1M"}[e.val])
 		case dQuarterly, dAnnually, dYearly:
 			// mostly adjectives of money ("quarterly dividend"), which TimeML leaves out
 			return match{}, false
 		case dHourly:
-			return fixed(i, j+1, timeline.TypeSet, "PT1H")
+			return d.fixed(i, j+1, timeline.TypeSet, "PT1H")
 		case dNoon, dMidnight:
 			if d.lowerIs(i-1, "high") {
 				return match{}, false // "high noon" is a showdown, not a time
@@ -147,7 +151,7 @@ var deicticRule = &rule{
 				p.hour = 24
 			}
 			p, k := clockDay(d, j+1, p) // "midnight Friday", "noon on Monday"
-			return one(i, k, timeline.TypeTime, p)
+			return d.one(i, k, timeline.TypeTime, p)
 		}
 		return match{}, false
 	},
@@ -157,9 +161,9 @@ var deicticRule = &rule{
 func withDayTime(d *doc, i, j int, p point) (match, bool) {
 	if d.is(j, cPart) {
 		p.part = int(d.toks[j].val)
-		return one(i, j+1, timeline.TypeDate, p)
+		return d.one(i, j+1, timeline.TypeDate, p)
 	}
-	return one(i, j, timeline.TypeDate, p)
+	return d.one(i, j, timeline.TypeDate, p)
 }
 
 // countAhead reports whether a number or count word starts at i ("the past two years").
@@ -199,7 +203,7 @@ var weekdayRule = &rule{
 		}
 		if d.toks[j-1].ent.plural || d.toks[i].ent.plural {
 			// "on Mondays", "Tuesday nights": every such day
-			return fixed(i, j, timeline.TypeSet, weekdaySet(p.weekday, p.part))
+			return d.fixed(i, j, timeline.TypeSet, weekdaySet(p.weekday, p.part))
 		}
 		if m := d.modOf(j); p.part == 0 && (m == mAnd || m == mOr) && d.is(j+1, cWeekday) && d.is(j+2, cPart) && d.toks[j+2].ent.plural {
 			// "Monday and Tuesday nights": the plural part goes with both days
@@ -210,7 +214,7 @@ var weekdayRule = &rule{
 			}}, true
 		}
 		// "Wednesday night" stays a DATE (with a part-of-day value), as TimeML annotators mostly type it
-		return one(i, j, timeline.TypeDate, p)
+		return d.one(i, j, timeline.TypeDate, p)
 	},
 }
 
@@ -290,21 +294,21 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 	if u, plural := d.unit(j); ok(u) && !plural {
 		if the && (m == mPast || m == mLast) {
 			// "the past year" is a duration in TimeML
-			return fixed(i, j+1, timeline.TypeDuration, durationValue(1, u))
+			return d.fixed(i, j+1, timeline.TypeDuration, durationValue(1, u))
 		}
 		if u == uWeekend {
 			p = relPoint(anchor, uWeek, shift)
 			p.weekend = true
-			return one(i, j+1, typ, p)
+			return d.one(i, j+1, typ, p)
 		}
 		if u == uHour || u == uMinute || u == uSecond || u == uMillennium || u == uFortnight || u == uHalf {
 			return match{}, false
 		}
 		p = relPoint(anchor, u, shift)
 		if d.mod(j+1, mOr) && d.lowerIs(j+2, "so") {
-			return one(i, j+3, typ, p) // "the next year or so"
+			return d.one(i, j+3, typ, p) // "the next year or so"
 		}
-		return one(i, j+1, typ, p)
+		return d.one(i, j+1, typ, p)
 	}
 	switch {
 	case d.is(j, cWeekday):
@@ -322,10 +326,10 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 			// "this coming Sunday, March 8": the date says which Sunday
 			if q, e, okd := matchMonthDate(d, k+1); okd && q.day > 0 {
 				q.weekday, q.anchor = p.weekday, anchorDCT
-				return one(i, e, typ, q)
+				return d.one(i, e, typ, q)
 			}
 		}
-		return one(i, k, typ, p)
+		return d.one(i, k, typ, p)
 	case d.is(j, cMonth) && d.toks[j].upper:
 		_, k, _ := monthAt(d, j)
 		p.month = int(d.toks[j].val)
@@ -335,7 +339,7 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		}
 		p.dir, p.strictDir = shift, strict
 		p.sameYear = m == mThis || m == mThat || m == mSame // "that summer": the one of the narrative's year
-		return one(i, k, typ, p)
+		return d.one(i, k, typ, p)
 	case d.is(j, cHoliday):
 		// "last Thanksgiving", "this Christmas"
 		hp, k, okh := holidayAt(d, j)
@@ -345,12 +349,12 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		hp.anchor = p.anchor
 		hp.dir, hp.strictDir = shift, strict
 		hp.sameYear = m == mThis || m == mThat || m == mSame // "that summer": the one of the narrative's year
-		return one(i, k, typ, hp)
+		return d.one(i, k, typ, hp)
 	case d.is(j, cSeason):
 		p.season = int(d.toks[j].val)
 		p.dir, p.strictDir = shift, strict
 		p.sameYear = m == mThis || m == mThat || m == mSame // "that summer": the one of the narrative's year
-		return one(i, j+1, typ, p)
+		return d.one(i, j+1, typ, p)
 	case d.is(j, cPart):
 		// "this morning", "last night", "that evening", "the next morning"
 		p = relPoint(anchor, uDay, 0)
@@ -361,7 +365,7 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 			return match{}, false // "last morning" is no expression
 		}
 		p.part = int(d.toks[j].val)
-		return one(i, j+1, timeline.TypeTime, p)
+		return d.one(i, j+1, timeline.TypeTime, p)
 	}
 	return match{}, false
 }
@@ -446,7 +450,7 @@ func midPart(d *doc, i, j int) (match, bool) {
 		p.relative, p.weekday = false, int(d.toks[k].val)
 		k++
 	}
-	return one(i, k, timeline.TypeTime, p)
+	return d.one(i, k, timeline.TypeTime, p)
 }
 
 // averageRate reports whether "daily", "weekly" or "monthly" at j measures
