@@ -389,13 +389,17 @@ func singleSpaced(text string, toks []token, i, j int) bool {
 // isDemonym recognises adjectives of origin by their endings ("Russian",
 // "Belarusian", "Japanese", "British", "Azerbaijani").
 func isDemonym(w string) bool {
-	for _, suf := range []string{"ian", "ean", "ese", "ish", "ani", "can", "ic"} {
+	for _, suf := range &demonymEndings {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
 			return true
 		}
 	}
 	return false
 }
+
+// demonymEndings are isDemonym's endings, a package array so a call does
+// not build the list again.
+var demonymEndings = [...]string{"ian", "ean", "ese", "ish", "ani", "can", "ic"}
 
 func isAcronym(w string) bool {
 	letters := 0
