@@ -79,8 +79,8 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 				for j < len(s) && wordByte[s[j]] {
 					j++ // the common case: ASCII letters and digits, one table look-up each
 				}
-				if j == len(s) {
-					break
+				if j == len(s) || s[j] == ' ' || s[j] == ',' {
+					break // the usual ends of a word, decided before the rune tests
 				}
 				c := s[j]
 				r2, n2 := rune(c), 1
