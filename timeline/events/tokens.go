@@ -67,12 +67,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 		if c >= utf8.RuneSelf {
 			r, n = decodeRune(s, i)
 		}
-		switch {
-		case isSpaceRune(r):
-			if c == '\n' || c == '\t' || c == '\r' {
-				spaced = true
-			}
-			i += n
+		switch { // words first: the commonest token (a space was skipped above)
 		case isWordRune(r):
 			j, ascii, hyphen := i+n, n == 1, false
 			for j < len(s) {
@@ -116,6 +111,11 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			tk.upper = c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r)
 			tk.cls = classOf(lw)
 			i = j
+		case isSpaceRune(r):
+			if c == '\n' || c == '\t' || c == '\r' {
+				spaced = true
+			}
+			i += n
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
 			i += n + 1
