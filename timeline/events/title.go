@@ -662,7 +662,7 @@ const minPhraseTitle = 36
 func cutAtPhrase(t string) (string, bool) {
 	words := strings.Fields(t)
 	n := 0 // bytes of words[:b] joined
-	best := ""
+	bestB := 0 // the longest good prefix, words[:bestB], joined once at the end
 	verb := firstVerbWord(words) // a headline keeps its verb: no cut before it
 	for b := 1; b < len(words); b++ {
 		if b > 1 {
@@ -683,12 +683,12 @@ func cutAtPhrase(t string) (string, bool) {
 		if n < minPhraseTitle || !endsWell(words[:b]) || needsComplement(words, b) {
 			continue
 		}
-		best = strings.Join(words[:b], " ")
+		bestB = b
 	}
-	if best == "" {
+	if bestB == 0 {
 		return "", false
 	}
-	best = balance(strings.TrimRight(best, ",;:"))
+	best := balance(strings.TrimRight(strings.Join(words[:bestB], " "), ",;:"))
 	return best, len(best) >= minPhraseTitle
 }
 
