@@ -661,8 +661,8 @@ const minPhraseTitle = 36
 // false when no such prefix is long enough.
 func cutAtPhrase(t string) (string, bool) {
 	words := strings.Fields(t)
-	n := 0 // bytes of words[:b] joined
-	bestB := 0 // the longest good prefix, words[:bestB], joined once at the end
+	n := 0                       // bytes of words[:b] joined
+	bestB := 0                   // the longest good prefix, words[:bestB], joined once at the end
 	verb := firstVerbWord(words) // a headline keeps its verb: no cut before it
 	for b := 1; b < len(words); b++ {
 		if b > 1 {
