@@ -33,7 +33,10 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 	opts = opts.withDefaults()
 	defer applyMemoryLimit(opts.MemoryLimit)()
 	if opts.HugePages {
-		prepareHugeHeap(hugeHeapSize(opts.MemoryLimit))
+		// Once per process: the advice stays on the address range, and a
+		// second preparation would only find the first one's block freed
+		// below the frontier (see prepareHugeHeap).
+		hugeHeapOnce.Do(func() { prepareHugeHeap(hugeHeapSize(opts.MemoryLimit)) })
 	}
 	// Start from a collected heap: what an earlier build in this process left
 	// (serve, the scale bench) is garbage, and near the soft memory limit the

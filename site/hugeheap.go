@@ -3,6 +3,7 @@ package site
 import (
 	"runtime"
 	"runtime/debug"
+	"sync"
 )
 
 // Memory a process touches for the first time costs, on this project's build
@@ -35,6 +36,9 @@ import (
 // The cost: the resident set grows 2 MiB at a time, so a heap with sparse
 // huge pages is somewhat larger; the scale benchmark reports the peak. What
 // the build allocates beyond the block falls back to 4 KiB pages.
+
+// hugeHeapOnce makes Build prepare the heap once per process.
+var hugeHeapOnce sync.Once
 
 // hugeProbeSize is the size of a probe block: small, so a probe that lands in
 // freed memory below the frontier costs little to zero.
