@@ -423,10 +423,10 @@ func (s *site) rowKey(k *keyWriter, i int) {
 		k.str(s.entities[id].Name)
 		k.str(s.entities[id].Kind)
 	}
-	for j, m := range ev.Mentions {
-		if a, ok := s.article(m.Article); ok && !reportedBefore(ev.Mentions[:j], m.Article) {
-			k.str(a.Slug)
-			k.str(sourceLabel(a))
+	for j := range ev.Mentions {
+		if a := s.cites.first(i, j); a >= 0 {
+			k.str(s.tl.Articles[a].Slug)
+			k.str(sourceLabel(&s.tl.Articles[a]))
 		}
 	}
 }
