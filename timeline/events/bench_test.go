@@ -171,3 +171,32 @@ func BenchmarkExtractWith(b *testing.B) {
 		b.ReportMetric(float64((c1-c0).Microseconds())/float64(b.N*len(arts)), "cpu-µs/article")
 	}
 }
+
+// TestExtractWithForCallgrind runs ExtractWith twice over 1,000 bench
+// articles when EVENTS_CALLGRIND is set, to be counted under valgrind: the
+// number of instructions is the same run to run (within 0.1%), where CPU time
+// on this shared machine moves by a quarter. From the repository root:
+//
+//	go test -c -o /tmp/events.test ./timeline/events/ && cd timeline/events &&
+//	EVENTS_CALLGRIND=1 GOGC=off GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind \
+//	  --toggle-collect='github.com/newsline/timeline/timeline/events.ExtractWith' \
+//	  /tmp/events.test -test.run TestExtractWithForCallgrind
+//
+// and read "Collected" (callgrind_annotate lists it by function and line).
+// GOGC=off because with the collector running the runtime executes RDTSCP,
+// which valgrind 3.19 cannot run; it also leaves the collector out of the count.
+func TestExtractWithForCallgrind(t *testing.T) {
+	if os.Getenv("EVENTS_CALLGRIND") == "" {
+		t.Skip("set EVENTS_CALLGRIND=1 and run under valgrind (see the comment)")
+	}
+	arts := benchCorpus(t, 1000)
+	dates := make([][]timeline.Timex, len(arts))
+	for i, a := range arts {
+		dates[i] = timex.Resolve(a.Text, a.Meta.Date)
+	}
+	for pass := 0; pass < 2; pass++ {
+		for i, a := range arts {
+			events.ExtractWith(a, dates[i])
+		}
+	}
+}
