@@ -233,6 +233,14 @@ func followedBySentenceStart(text string, i int) bool {
 func notSentenceFinalPeriod(text string, dot int) bool {
 	w := dot
 	for w > 0 {
+		if c := text[w-1]; c < utf8.RuneSelf {
+			// ASCII, decided without decoding: unicode.IsLetter is a-z, A-Z.
+			if 'a' <= c|0x20 && c|0x20 <= 'z' || c == '.' || c == '\'' {
+				w--
+				continue
+			}
+			break
+		}
 		r, n := utf8.DecodeLastRuneInString(text[:w])
 		if unicode.IsLetter(r) || r == '.' || r == '\'' {
 			w -= n
@@ -261,6 +269,9 @@ func notSentenceFinalPeriod(text string, dot int) bool {
 func isAbbreviation(word string) bool {
 	var buf [8]byte
 	if len(word) > len(buf) {
+		if isASCII(word) {
+			return false // longer than any abbreviation, and lower-casing keeps its length
+		}
 		return abbreviations[strings.ToLower(word)]
 	}
 	for i := 0; i < len(word); i++ {

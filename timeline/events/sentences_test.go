@@ -90,3 +90,13 @@ func TestTokenSize(t *testing.T) {
 		t.Errorf("a token takes %d bytes, want at most 48", n)
 	}
 }
+
+// TestAbbreviationsAreShort backs isAbbreviation's shortcut: an ASCII word
+// longer than its eight-byte buffer is no abbreviation without a look-up.
+func TestAbbreviationsAreShort(t *testing.T) {
+	for w := range abbreviations {
+		if len(w) > 8 {
+			t.Errorf("abbreviation %q is longer than eight bytes: isAbbreviation would miss it", w)
+		}
+	}
+}
