@@ -488,10 +488,11 @@ func renderTidy(s *sentence, keep []int) (string, bool) {
 		if k > 0 {
 			prev := keep[k-1]
 			if prev == i-1 {
-				gap := s.text[s.toks[prev].end:s.toks[i].start]
-				if strings.TrimSpace(gap) == "" && gap != "" {
+				switch gap := s.text[s.toks[prev].end:s.toks[i].start]; {
+				case gap == "": // "word," and the like: nothing between
+				case gap == " " || strings.TrimSpace(gap) == "":
 					b.WriteByte(' ')
-				} else {
+				default:
 					b.WriteString(gap)
 				}
 			} else {
