@@ -200,8 +200,14 @@ func topKind(v *kindVotes) timeline.EntityKind {
 func runsOf(out []nameRun, text string, toks []token) []nameRun {
 	var flags [16]uint8
 	for i := 0; i < len(toks); {
-		if tk := &toks[i]; !tk.upper || !isNameWord(tk) {
-			i++ // most tokens: not capitalised, decided without a call
+		for i < len(toks) && !toks[i].upper {
+			i++ // most tokens: not capitalised, skipped in a tight loop
+		}
+		if i == len(toks) {
+			break
+		}
+		if !isNameWord(&toks[i]) {
+			i++
 			continue
 		}
 		j := i + 1
