@@ -279,6 +279,12 @@ func tellsWord(text, noun, base string) bool {
 	if isASCII(text) && isASCII(noun) {
 		return tellsWordASCII(text, noun, base)
 	}
+	return tellsWordGeneral(text, noun, base)
+}
+
+// tellsWordGeneral is tellsWord for any text: its words lower-cased, split
+// and trimmed of what is not a letter.
+func tellsWordGeneral(text, noun, base string) bool {
 	for _, w := range strings.Fields(strings.ToLower(text)) {
 		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
 		if w == noun {

@@ -70,20 +70,27 @@ func (sc *scratch) growMentions(ms []timeline.Mention) []timeline.Mention {
 // with more than one) a copy of exactly their length, in one block for the
 // article, so no returned event points into pooled memory.
 func (x *extractor) finishMentions() {
+	packLists(x, func(ev *timeline.Event) *[]timeline.Mention { return &ev.Mentions }, 1)
+}
+
+// packLists gives each event whose list (as list returns it) is longer than
+// keep a copy of exactly its length, all in one block for the article.
+func packLists[T any](x *extractor, list func(*timeline.Event) *[]T, keep int) {
 	total := 0
 	x.eachEvent(func(ev *timeline.Event) {
-		if len(ev.Mentions) > 1 {
-			total += len(ev.Mentions)
+		if n := len(*list(ev)); n > keep {
+			total += n
 		}
 	})
 	if total == 0 {
 		return
 	}
-	block := make([]timeline.Mention, total)
+	block := make([]T, total)
 	x.eachEvent(func(ev *timeline.Event) {
-		if n := len(ev.Mentions); n > 1 {
-			copy(block, ev.Mentions)
-			ev.Mentions, block = block[:n:n], block[n:]
+		l := list(ev)
+		if n := len(*l); n > keep {
+			copy(block, *l)
+			*l, block = block[:n:n], block[n:]
 		}
 	})
 }
@@ -122,18 +129,7 @@ func (sc *scratch) appendEntity(ents []timeline.Entity, e timeline.Entity) []tim
 // points into pooled memory and appending to one event's names copies them.
 // An event naming nobody keeps nil.
 func (x *extractor) finishEntities() {
-	total := 0
-	x.eachEvent(func(ev *timeline.Event) { total += len(ev.Entities) })
-	if total == 0 {
-		return
-	}
-	block := make([]timeline.Entity, total)
-	x.eachEvent(func(ev *timeline.Event) {
-		if n := len(ev.Entities); n > 0 {
-			copy(block, ev.Entities)
-			ev.Entities, block = block[:n:n], block[n:]
-		}
-	})
+	packLists(x, func(ev *timeline.Event) *[]timeline.Entity { return &ev.Entities }, 0)
 }
 
 // span returns a pointer to a copy of sp.

@@ -1,9 +1,7 @@
 package events
 
 import (
-	"strings"
 	"testing"
-	"unicode"
 )
 
 // TestTellsWordASCIIMatchesGeneral checks the in-place ASCII path of
@@ -24,21 +22,4 @@ func TestTellsWordASCIIMatchesGeneral(t *testing.T) {
 			}
 		}
 	}
-}
-
-// tellsWordGeneral is tellsWord's general path, kept here as the reference.
-func tellsWordGeneral(text, noun, base string) bool {
-	for _, w := range strings.Fields(strings.ToLower(text)) {
-		w = strings.TrimFunc(w, func(r rune) bool { return !unicode.IsLetter(r) })
-		if w == noun {
-			return true
-		}
-		if rest, ok := strings.CutPrefix(w, base); ok {
-			switch rest {
-			case "", "s", "es", "d", "ed", "ing":
-				return true
-			}
-		}
-	}
-	return false
 }
