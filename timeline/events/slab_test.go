@@ -18,22 +18,7 @@ import (
 // have served other articles, and appending to one event's lists leaves the
 // others alone.
 func TestEventsOutliveTheNextExtraction(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/*.md")
-	if len(paths) < 2 {
-		t.Skip("no testdata articles")
-	}
-	var arts []timeline.Article
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ingest.Parse(p, raw, nil, ingest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		arts = append(arts, a)
-	}
+	arts := testdataArticles(t)
 	first := Extract(arts[0])
 	for _, ev := range first {
 		for _, m := range ev.Mentions {
@@ -73,23 +58,11 @@ func TestEventsOutliveTheNextExtraction(t *testing.T) {
 // text, the names' arena) must never be shared by two extractions. Run with
 // -race, it also reports any access the comparison would miss.
 func TestConcurrentExtractionsAgree(t *testing.T) {
-	paths, _ := filepath.Glob("testdata/*.md")
-	if len(paths) < 2 {
-		t.Skip("no testdata articles")
-	}
-	var arts []timeline.Article
+	arts := testdataArticles(t)
 	var want []string
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ingest.Parse(p, raw, nil, ingest.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range arts {
 		out, _ := json.Marshal(Extract(a))
-		arts, want = append(arts, a), append(want, string(out))
+		want = append(want, string(out))
 	}
 	const workers = 4
 	got := make([][]string, workers)
@@ -119,4 +92,27 @@ func TestConcurrentExtractionsAgree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testdataArticles parses the articles in testdata/, skipping the test when
+// there are fewer than two.
+func testdataArticles(t *testing.T) []timeline.Article {
+	t.Helper()
+	paths, _ := filepath.Glob("testdata/*.md")
+	if len(paths) < 2 {
+		t.Skip("no testdata articles")
+	}
+	var arts []timeline.Article
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ingest.Parse(p, raw, nil, ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		arts = append(arts, a)
+	}
+	return arts
 }
