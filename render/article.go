@@ -1,9 +1,10 @@
 package render
 
 import (
-	"bytes"
+	"cmp"
 	"html/template"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,24 @@ type articleView struct {
 	Body                      template.HTML
 	Events                    []eventLink
 	Main                      template.HTML // the page's content; written straight into the page when empty (writeMain)
+	// body, when set and Body is empty, appends the body's HTML: the page
+	// writer renders it straight into the page instead of into a string
+	// that is then copied there (an article's body is most of its page).
+	body func(b []byte) ([]byte, error)
+}
+
+// fillBody renders the deferred body into Body (for html/template, which
+// reads the field).
+func (v *articleView) fillBody() error {
+	if v.Body != "" || v.body == nil {
+		return nil
+	}
+	b, err := v.body(nil)
+	if err != nil {
+		return err
+	}
+	v.Body = template.HTML(b)
+	return nil
 }
 
 // mark is a highlighted range of the text being rendered (body or cleaned
@@ -57,12 +76,10 @@ func (s *site) articleData(i int) (pageData, error) {
 	if u, err := url.Parse(v.Source); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		v.SourceIsURL = true
 	}
-	body, err := s.articleBody(i, d.Root)
-	if err != nil {
-		return d, err
-	}
-	v.Body = body
+	root := d.Root
+	v.body = func(b []byte) ([]byte, error) { return s.appendArticleBody(b, i, root) }
 	d.Article = v
+	var err error
 	if d.JSONLD, err = s.articleJSONLD(a); err != nil {
 		return d, err
 	}
@@ -96,22 +113,27 @@ func (s *site) articleKey(i int) string {
 // articleBody renders Markdown with goldmark (no raw HTML) and raw text as its
 // cleaned paragraphs; either way every dated expression is marked and linked.
 func (s *site) articleBody(i int, root string) (template.HTML, error) {
+	b, err := s.appendArticleBody(nil, i, root)
+	return template.HTML(b), err
+}
+
+// appendArticleBody appends article i's body (see articleBody) to b.
+func (s *site) appendArticleBody(b []byte, i int, root string) ([]byte, error) {
 	a := &s.tl.Articles[i]
 	hs := s.highlights[i]
+	marks := make([]mark, 0, len(hs))
 	toMark := func(h highlight, start, end int) mark {
 		return mark{start: start, end: end, id: timexAnchor(h.Span),
 			href: root + "events/" + h.EventID + "/index.html", title: h.Title}
 	}
 	if a.Format == "markdown" {
-		var marks []mark
 		if off := bodyOffset(a); off >= 0 {
 			for _, h := range hs {
 				marks = append(marks, toMark(h, h.Span.Start-off, h.Span.End-off))
 			}
 		}
-		return markdownHTML(a.Body, validMarks(a.Body, marks))
+		return appendMarkdown(b, a.Body, validMarks(a.Body, marks))
 	}
-	var marks []mark
 	for _, h := range hs {
 		start, end, ok := cleanedSpan(a, h.Span)
 		if ok {
@@ -122,7 +144,7 @@ func (s *site) articleBody(i int, root string) (template.HTML, error) {
 	if text == "" {
 		text = a.Body
 	}
-	return paragraphsHTML(text, validMarks(text, marks)), nil
+	return appendParagraphs(b, text, validMarks(text, marks)), nil
 }
 
 // bodyOffset is where Body starts in Raw (after the front matter), or -1.
@@ -156,10 +178,11 @@ func cleanedSpan(a *timeline.Article, sp timeline.Span) (int, int, bool) {
 }
 
 // validMarks keeps marks that lie inside text on character boundaries, in
-// order, without overlaps (the first of two overlapping marks wins).
+// order, without overlaps (the first of two overlapping marks wins). It
+// reorders and reuses the marks' slice.
 func validMarks(text string, marks []mark) []mark {
-	sort.SliceStable(marks, func(i, j int) bool { return marks[i].start < marks[j].start })
-	var out []mark
+	slices.SortStableFunc(marks, func(x, y mark) int { return cmp.Compare(x.start, y.start) })
+	out := marks[:0]
 	last := 0
 	for _, m := range marks {
 		if m.start < last || m.start >= m.end || m.end > len(text) ||
@@ -169,6 +192,9 @@ func validMarks(text string, marks []mark) []mark {
 		out = append(out, m)
 		last = m.end
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 
@@ -177,9 +203,17 @@ func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i])
 // paragraphsHTML writes cleaned plain text as paragraphs (blank-line separated),
 // escaping everything and inserting the marks.
 func paragraphsHTML(text string, marks []mark) template.HTML {
-	var b bytes.Buffer
+	return template.HTML(appendParagraphs(nil, text, marks))
+}
+
+// appendParagraphs appends paragraphsHTML's output to b.
+func appendParagraphs(b []byte, text string, marks []mark) []byte {
 	pos := 0
-	for _, para := range strings.SplitAfter(text, "\n\n") {
+	for len(text[pos:]) > 0 {
+		para := text[pos:]
+		if i := strings.Index(para, "\n\n"); i >= 0 {
+			para = para[:i+2]
+		}
 		start := pos
 		pos += len(para)
 		trimmed := strings.TrimSpace(para)
@@ -187,52 +221,90 @@ func paragraphsHTML(text string, marks []mark) template.HTML {
 			continue
 		}
 		lead := strings.Index(para, trimmed)
-		b.WriteString("<p>")
-		writeMarked(&b, text, start+lead, start+lead+len(trimmed), marks)
-		b.WriteString("</p>\n")
+		b = append(b, "<p>"...)
+		b = appendMarked(b, text, start+lead, start+lead+len(trimmed), marks)
+		b = append(b, "</p>\n"...)
 	}
-	return template.HTML(b.String())
+	return b
 }
 
-// writeMarked escapes text[from:to] with the marks that fall in it.
-func writeMarked(b *bytes.Buffer, text string, from, to int, marks []mark) {
+// appendMarked escapes text[from:to] with the marks that fall in it.
+func appendMarked(b []byte, text string, from, to int, marks []mark) []byte {
 	at := from
 	for _, m := range marks {
 		if m.end <= from || m.start >= to {
 			continue
 		}
 		s, e := max(m.start, from), min(m.end, to)
-		template.HTMLEscape(b, []byte(text[at:s]))
-		b.WriteString(openMark(m, s == m.start))
-		template.HTMLEscape(b, []byte(text[s:e]))
-		b.WriteString(closeMark(m))
+		b = appendHTMLEscaped(b, text[at:s])
+		b = appendOpenMark(b, m, s == m.start)
+		b = appendHTMLEscaped(b, text[s:e])
+		b = appendCloseMark(b, m)
 		at = e
 	}
-	template.HTMLEscape(b, []byte(text[at:to]))
+	return appendHTMLEscaped(b, text[at:to])
 }
 
-func openMark(m mark, withID bool) string {
-	var b strings.Builder
-	b.WriteString("<mark")
-	if withID && m.id != "" {
-		b.WriteString(` id="` + template.HTMLEscapeString(m.id) + `"`)
-	}
-	b.WriteString(">")
-	if m.href != "" {
-		b.WriteString(`<a href="` + template.HTMLEscapeString(m.href) + `"`)
-		if m.title != "" {
-			b.WriteString(` title="` + template.HTMLEscapeString(m.title) + `"`)
+// appendHTMLEscaped appends s escaped as template.HTMLEscape escapes it
+// (which, unlike html/template's text escaper, leaves "+" and NUL alone).
+func appendHTMLEscaped(b []byte, s string) []byte {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var repl string
+		switch s[i] {
+		case '"':
+			repl = "&#34;"
+		case '\'':
+			repl = "&#39;"
+		case '&':
+			repl = "&amp;"
+		case '<':
+			repl = "&lt;"
+		case '>':
+			repl = "&gt;"
+		case 0:
+			repl = "\uFFFD"
+		default:
+			continue
 		}
-		b.WriteString(">")
+		b = append(b, s[start:i]...)
+		b = append(b, repl...)
+		start = i + 1
 	}
-	return b.String()
+	return append(b, s[start:]...)
 }
 
-func closeMark(m mark) string {
-	if m.href != "" {
-		return "</a></mark>"
+func openMark(m mark, withID bool) string { return string(appendOpenMark(nil, m, withID)) }
+
+func appendOpenMark(b []byte, m mark, withID bool) []byte {
+	b = append(b, "<mark"...)
+	if withID && m.id != "" {
+		b = append(b, ` id="`...)
+		b = appendHTMLEscaped(b, m.id)
+		b = append(b, '"')
 	}
-	return "</mark>"
+	b = append(b, '>')
+	if m.href != "" {
+		b = append(b, `<a href="`...)
+		b = appendHTMLEscaped(b, m.href)
+		b = append(b, '"')
+		if m.title != "" {
+			b = append(b, ` title="`...)
+			b = appendHTMLEscaped(b, m.title)
+			b = append(b, '"')
+		}
+		b = append(b, '>')
+	}
+	return b
+}
+
+func closeMark(m mark) string { return string(appendCloseMark(nil, m)) }
+
+func appendCloseMark(b []byte, m mark) []byte {
+	if m.href != "" {
+		return append(b, "</a></mark>"...)
+	}
+	return append(b, "</mark>"...)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -271,12 +271,17 @@ func appendMention(b []byte, m *mentionView) ([]byte, error) {
 // EventItems writes the items of an article page's list of the events it
 // dates, as article.html's range over them did.
 func (v *articleView) EventItems() (template.HTML, error) {
-	b := make([]byte, 0, 200*len(v.Events))
+	b, err := v.appendEventItems(make([]byte, 0, 200*len(v.Events)))
+	return template.HTML(b), err
+}
+
+// appendEventItems appends EventItems' output to b.
+func (v *articleView) appendEventItems(b []byte) ([]byte, error) {
 	for i := range v.Events {
 		e := &v.Events[i]
 		date, err := e.Date.HTML()
 		if err != nil {
-			return "", err
+			return b, err
 		}
 		b = append(b, `<li><span class="when">`...)
 		b = append(b, date...)
@@ -286,7 +291,7 @@ func (v *articleView) EventItems() (template.HTML, error) {
 		b = appendText(b, e.Title)
 		b = append(b, "</a></li>\n"...)
 	}
-	return template.HTML(b), nil
+	return b, nil
 }
 
 // dateHTML writes a date or range as the former "date" template did, its
@@ -369,15 +374,21 @@ func appendArticleMain(b []byte, v *articleView) ([]byte, error) {
 		b = append(b, "<p class=\"note\">This is sample content written for the demonstration site.</p>\n"...)
 	}
 	b = append(b, "<div class=\"body\">\n"...)
-	b = append(b, v.Body...)
+	if v.Body == "" && v.body != nil {
+		var err error
+		if b, err = v.body(b); err != nil {
+			return b, err
+		}
+	} else {
+		b = append(b, v.Body...)
+	}
 	b = append(b, "\n</div>\n</article>\n"...)
 	if len(v.Events) > 0 {
 		b = append(b, "<section class=\"dated\" aria-labelledby=\"dated-h\">\n<h2 id=\"dated-h\">Events dated in this article</h2>\n<ol>\n"...)
-		items, err := v.EventItems()
-		if err != nil {
+		var err error
+		if b, err = v.appendEventItems(b); err != nil {
 			return b, err
 		}
-		b = append(b, items...)
 		b = append(b, "</ol>\n</section>\n"...)
 	}
 	return b, nil

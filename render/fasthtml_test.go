@@ -238,7 +238,18 @@ func TestArticleMainMatchesTheTemplate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			deferred := *d.Article
+			want, err := appendArticleMain(nil, &deferred) // the body written straight in
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Article.fillBody(); err != nil { // the template reads .Body
+				t.Fatal(err)
+			}
 			check(name+"/"+tl.Articles[i].Slug, d.Article)
+			if got, _ := appendArticleMain(nil, d.Article); string(got) != string(want) {
+				t.Fatalf("%s: the deferred body differs:\n got %q\nwant %q", tl.Articles[i].Slug, want, got)
+			}
 		}
 	}
 	check("empty", &articleView{Headline: "H"})

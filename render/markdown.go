@@ -19,19 +19,28 @@ import (
 // from another origin), and the marks (byte offsets into src) wrap the text
 // they cover.
 func markdownHTML(src string, marks []mark) (template.HTML, error) {
+	b, err := appendMarkdown(nil, src, marks)
+	return template.HTML(b), err
+}
+
+// appendMarkdown appends markdownHTML's output to b.
+func appendMarkdown(b []byte, src string, marks []mark) ([]byte, error) {
 	md := markdown()
-	source := []byte(src)
-	doc := md.Parser().Parse(text.NewReader(source))
+	// goldmark reads the source as bytes; a pooled copy is enough, as the
+	// document refers to it only until it is rendered below.
+	source := pageBufs.Get().(*pageBuf)
+	defer putPageBuf(source)
+	source.b = append(source.b[:0], src...)
+	doc := md.Parser().Parse(text.NewReader(source.b))
 	shiftHeadings(doc)
 	if len(marks) > 0 {
 		markText(doc, marks)
 	}
-	buf := pageBufs.Get().(*pageBuf)
-	defer putPageBuf(buf)
-	if err := md.Renderer().Render(buf, source, doc); err != nil {
-		return "", err
+	out := pageBuf{b: b}
+	if err := md.Renderer().Render(&out, source.b, doc); err != nil {
+		return b, err
 	}
-	return template.HTML(buf.b), nil
+	return out.b, nil
 }
 
 var sharedMarkdown struct {
@@ -172,9 +181,16 @@ func (r extraRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 
 func (extraRenderer) renderMark(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
 	n := node.(*markNode)
+	if pb, ok := w.(*pageBuf); ok { // the usual writer: append in place
+		if entering {
+			pb.b = appendOpenMark(pb.b, n.mark, n.first)
+		} else {
+			pb.b = appendCloseMark(pb.b, n.mark)
+		}
+		return ast.WalkContinue, nil
+	}
 	if entering {
-		m := n.mark
-		_, _ = w.WriteString(openMark(m, n.first))
+		_, _ = w.WriteString(openMark(n.mark, n.first))
 	} else {
 		_, _ = w.WriteString(closeMark(n.mark))
 	}

@@ -1,0 +1,190 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/newsline/timeline/internal/cputime"
+	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/events"
+	"github.com/newsline/timeline/timeline/ingest"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// The synthetic site of bench_test.go has one short mention per event and
+// plain-text articles; a real build's pages quote several sentences and its
+// articles are Markdown. corpusTimeline runs the real pipeline over the
+// scale benchmark's generated news corpus (the same generator and seed), so
+// the page costs measured here are those of a real build's write stage,
+// without the file system.
+
+const corpusSeed = 20240614 // site/scale_test.go's scaleSeed
+
+// corpusArticles is 2,000 unless RENDER_CORPUS_ARTICLES says otherwise.
+var corpusArticles = func() int {
+	if n, err := strconv.Atoi(os.Getenv("RENDER_CORPUS_ARTICLES")); err == nil && n > 0 {
+		return n
+	}
+	return 2000
+}()
+
+var corpusCache struct {
+	once sync.Once
+	tl   timeline.Timeline
+	err  error
+}
+
+func corpusTimeline(tb testing.TB) timeline.Timeline {
+	tb.Helper()
+	corpusCache.once.Do(func() {
+		c := newscorpus.New(corpusSeed)
+		articles := make([]timeline.Article, 0, corpusArticles)
+		per := make([][]timeline.Event, 0, corpusArticles)
+		for i := 0; i < corpusArticles; i++ {
+			path := fmt.Sprintf("content/article-%05d.md", i)
+			a, err := ingest.Parse(path, c.Article(i), nil, ingest.Options{})
+			if err != nil {
+				corpusCache.err = err
+				return
+			}
+			articles = append(articles, a)
+			per = append(per, events.Extract(a))
+		}
+		corpusCache.tl = merge.Merge(articles, per)
+	})
+	if corpusCache.err != nil {
+		tb.Fatal(corpusCache.err)
+	}
+	return corpusCache.tl
+}
+
+var benchCfg = Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+
+// pageKind groups pages for the figures: the first folder of the path, or
+// "site-wide" for the files at the root.
+func pageKind(p string) string {
+	if i := strings.IndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "site-wide"
+}
+
+// HTML kinds this file's benchmarks measure (exports and search data are not
+// rendered by the code these figures are for).
+var htmlKinds = []string{"events", "articles", "years", "embed", "site-wide"}
+
+// BenchmarkCorpusPageKinds renders every page of one kind of the generated
+// news corpus's site and reports CPU microseconds, bytes allocated and
+// allocations per page.
+func BenchmarkCorpusPageKinds(b *testing.B) {
+	tl := corpusTimeline(b)
+	plan, err := Plan(tl, benchCfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	kinds := map[string][]Page{}
+	for _, p := range plan {
+		k := pageKind(p.Path)
+		if k == "site-wide" && !strings.HasSuffix(p.Path, ".html") {
+			continue
+		}
+		kinds[k] = append(kinds[k], p)
+	}
+	for _, kind := range htmlKinds {
+		pages := kinds[kind]
+		b.Run(kind, func(b *testing.B) { benchPages(b, pages) })
+	}
+}
+
+func benchPages(b *testing.B, pages []Page) {
+	var buf bytes.Buffer
+	for _, p := range pages { // warm the shells and fragment caches
+		buf.Reset()
+		if err := p.Render(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0, _ := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		for _, p := range pages {
+			buf.Reset()
+			if err := p.Render(&buf); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.StopTimer()
+	n := float64(b.N * len(pages))
+	if cpu1, ok := cputime.Process(); ok {
+		b.ReportMetric((cpu1-cpu0).Seconds()*1e6/n, "cpu-µs/page")
+	}
+	b.ReportMetric(float64(len(pages)), "pages")
+}
+
+// TestPrintPageDigests (RENDER_DIGEST=1) prints the SHA-256 of every page of
+// the synthetic 10,000-event site and of the generated corpus's site, by
+// kind and in total, so that two implementations can be shown to write the
+// same bytes: run it in both trees and compare the lines.
+func TestPrintPageDigests(t *testing.T) {
+	if os.Getenv("RENDER_DIGEST") == "" {
+		t.Skip("set RENDER_DIGEST=1 to print the page digests")
+	}
+	for _, c := range []struct {
+		name string
+		tl   timeline.Timeline
+	}{{"synthetic10k", synthetic(t, 10000)}, {"corpus" + strconv.Itoa(corpusArticles), corpusTimeline(t)}} {
+		for _, cfg := range []Config{benchCfg, {Title: "No base <URL>"}} {
+			plan, err := Plan(c.tl, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sort.Slice(plan, func(i, j int) bool { return plan[i].Path < plan[j].Path })
+			total := sha256.New()
+			byKind := map[string]*kindSum{}
+			for _, p := range plan {
+				var buf bytes.Buffer
+				if err := p.Render(&buf); err != nil {
+					t.Fatalf("%s: %v", p.Path, err)
+				}
+				page := sha256.Sum256(buf.Bytes())
+				fmt.Fprintf(total, "%s %x\n", p.Path, page)
+				k := byKind[pageKind(p.Path)]
+				if k == nil {
+					k = &kindSum{h: sha256.New()}
+					byKind[pageKind(p.Path)] = k
+				}
+				k.pages++
+				k.bytes += buf.Len()
+				fmt.Fprintf(k.h, "%s %x\n", p.Path, page)
+			}
+			names := make([]string, 0, len(byKind))
+			for k := range byKind {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			base := cfg.BaseURL != ""
+			for _, k := range names {
+				s := byKind[k]
+				fmt.Printf("digest %s base=%v %-10s %7d pages %11d bytes %x\n", c.name, base, k, s.pages, s.bytes, s.h.Sum(nil))
+			}
+			fmt.Printf("digest %s base=%v %-10s %7d pages %x\n", c.name, base, "TOTAL", len(plan), total.Sum(nil))
+		}
+	}
+}
+
+type kindSum struct {
+	h     hash.Hash
+	pages int
+	bytes int
+}
