@@ -1,13 +1,12 @@
 package render
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"hash"
 	"sync"
 	"time"
-	"unsafe"
+
+	"github.com/zeebo/xxh3"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -16,17 +15,34 @@ import (
 // tag byte and, for strings and lists, its length, so two different field
 // sequences never produce the same byte stream. It replaces hashing JSON
 // encodings: a 10,000-article plan spent most of its time in json.Marshal's
-// reflection. Fields are buffered and handed to SHA-256 in large blocks.
+// reflection.
+//
+// The fields are collected in a buffer and hashed with XXH3-128: in one call
+// at the end for the small Keys (nearly all), streamed in blocks for the
+// site-wide ones (same result: XXH3's streaming form is the one-shot
+// hash of the whole input). A Key only detects change (equal Key, equal bytes, for inputs
+// this program made itself); it needs no resistance to forgery, and SHA-256
+// cost an incremental 10,000-article plan a third of its CPU. XXH3's output is
+// fixed by its specification, so Keys stay comparable across processes and
+// machines. A string longer than bigField is written as its own XXH3-128
+// instead of its bytes (its length says which form follows), so an article's
+// text is read once, in place, and not copied into the buffer.
 type keyWriter struct {
-	h   hash.Hash
-	buf []byte
-	out [sha256.Size]byte // where sums land: a local array escaped to the heap, one allocation per Key
+	buf       []byte
+	h         *xxh3.Hasher // made on the first Key that outgrows keyFlushAt
+	streaming bool         // this Key's first bytes are in h
 }
 
-const keyFlushAt = 2 << 10
+// bigField is the length above which a string or byte field is hashed on
+// its own and only its digest written.
+const bigField = 1 << 10
+
+// keyFlushAt is the buffered length above which a Key streams into h, so the
+// buffer stays small and is reused whatever the Key's size.
+var keyFlushAt = 16 << 10 // a variable so a test can stream every Key
 
 func newKeyWriter() *keyWriter {
-	return &keyWriter{h: sha256.New(), buf: make([]byte, 0, keyFlushAt+512)}
+	return &keyWriter{buf: make([]byte, 0, keyFlushAt+2*bigField)}
 }
 
 // keyWriters lends key writers to the Keys computed on several goroutines
@@ -56,15 +72,21 @@ const (
 
 // reset starts a new Key, keeping the buffer.
 func (k *keyWriter) reset() {
-	k.h.Reset()
 	k.buf = k.buf[:0]
+	k.streaming = false
 }
 
+// flush passes the buffered bytes to the streaming hash.
 func (k *keyWriter) flush() {
-	if len(k.buf) > 0 {
-		k.h.Write(k.buf)
-		k.buf = k.buf[:0]
+	if k.h == nil {
+		k.h = xxh3.New()
 	}
+	if !k.streaming {
+		k.h.Reset()
+		k.streaming = true
+	}
+	k.h.Write(k.buf)
+	k.buf = k.buf[:0]
 }
 
 func (k *keyWriter) head(tag byte, n int) {
@@ -77,12 +99,8 @@ func (k *keyWriter) head(tag byte, n int) {
 
 func (k *keyWriter) str(s string) {
 	k.head(tagStr, len(s))
-	if len(s) > keyFlushAt {
-		k.flush()
-		// Viewed, not copied: an article's text is hashed on every plan, and
-		// converting it copied 56 MB per plan at 10,000 articles. The hash
-		// only reads its input.
-		k.h.Write(unsafe.Slice(unsafe.StringData(s), len(s)))
+	if len(s) > bigField {
+		k.sub(xxh3.HashString128(s))
 		return
 	}
 	k.buf = append(k.buf, s...)
@@ -90,12 +108,17 @@ func (k *keyWriter) str(s string) {
 
 func (k *keyWriter) bytes(b []byte) {
 	k.head(tagBytes, len(b))
-	if len(b) > keyFlushAt {
-		k.flush()
-		k.h.Write(b)
+	if len(b) > bigField {
+		k.sub(xxh3.Hash128(b))
 		return
 	}
 	k.buf = append(k.buf, b...)
+}
+
+// sub writes the digest of a big field in place of its bytes.
+func (k *keyWriter) sub(d xxh3.Uint128) {
+	k.buf = binary.LittleEndian.AppendUint64(k.buf, d.Lo)
+	k.buf = binary.LittleEndian.AppendUint64(k.buf, d.Hi)
 }
 
 func (k *keyWriter) int(n int) { k.head(tagInt, n) }
@@ -229,17 +252,19 @@ func (k *keyWriter) articleHead(a *timeline.Article) {
 
 // sum returns the Key: the first 12 bytes of the hash, in hex.
 func (k *keyWriter) sum() string {
-	k.flush()
-	return hex.EncodeToString(k.h.Sum(k.out[:0])[:12])
+	d := k.digest()
+	return hex.EncodeToString(d[:12])
 }
 
-// digest returns the first 16 bytes of the hash, for digests that are
-// hashed again into Keys.
+// digest returns the 16 bytes of the hash, for digests that are hashed again
+// into Keys.
 func (k *keyWriter) digest() [16]byte {
-	k.flush()
-	var d [16]byte
-	copy(d[:], k.h.Sum(k.out[:0]))
-	return d
+	if !k.streaming {
+		return xxh3.Hash128(k.buf).Bytes()
+	}
+	k.h.Write(k.buf)
+	k.buf = k.buf[:0]
+	return k.h.Sum128().Bytes()
 }
 
 // contentDigest hashes an article's text (raw file, body, cleaned text and the

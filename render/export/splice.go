@@ -493,6 +493,5 @@ func (r *indexReader) str() string {
 
 // spliceKey is the digest an event's fragment is indexed by.
 func (p *site) spliceKey(kind string, i int, ev *timeline.Event, extra string) [16]byte {
-	sum := p.fragmentSum(kind, i, ev, extra)
-	return [16]byte(sum[:16])
+	return p.fragmentSum(kind, i, ev, extra)
 }
