@@ -148,7 +148,24 @@ type writer struct {
 	fs      afero.Fs
 	tmp     string // where rendered pages go
 	prev    manifest
+	same    []bool // per page: prev lists it with the same Key (unchangedPages)
 	inPlace bool
+}
+
+// unchangedPages reports, per page, whether prev lists it with the same
+// (non-empty) Key, and how many do.
+func unchangedPages(prev manifest, pages []Page) (same []bool, n int) {
+	same = make([]bool, len(pages))
+	if len(prev.Pages) == 0 {
+		return same, 0
+	}
+	for i, pg := range pages {
+		if key, ok := prev.Pages[pg.Path]; ok && key == pg.Key && pg.Key != "" {
+			same[i] = true
+			n++
+		}
+	}
+	return same, n
 }
 
 type pageResult struct {
@@ -178,7 +195,7 @@ func (w *writer) writeAll(pages []Page, workers, heavy int, prog *progress) []pa
 	run := func(jobs <-chan int) {
 		defer wg.Done()
 		for i := range jobs {
-			results[i] = w.writePage(pages[i])
+			results[i] = w.writePage(i, pages[i])
 			prog.step()
 		}
 	}
@@ -194,9 +211,9 @@ func (w *writer) writeAll(pages []Page, workers, heavy int, prog *progress) []pa
 	return results
 }
 
-func (w *writer) writePage(pg Page) pageResult {
-	if key, ok := w.prev.Pages[pg.Path]; ok && w.inPlace && key == pg.Key && pg.Key != "" {
-		return pageResult{key: key, reused: true}
+func (w *writer) writePage(i int, pg Page) pageResult {
+	if w.inPlace && w.same[i] {
+		return pageResult{key: pg.Key, reused: true}
 	}
 	return pageResult{key: pg.Key, err: w.render(pg)}
 }
