@@ -202,13 +202,19 @@ func wordHash(w string) uint32 {
 }
 
 // packWord packs the bytes of a word of at most eight bytes into an integer,
-// the first byte lowest. With its length it identifies the word.
+// the first byte lowest. With its length it identifies the word. It reads
+// the word in at most two loads that may overlap (a byte read twice lands in
+// the same place both times) rather than byte by byte.
 func packWord(w string) uint64 {
-	var k uint64
-	for i := len(w) - 1; i >= 0; i-- {
-		k = k<<8 | uint64(w[i])
+	switch n := len(w); {
+	case n >= 4:
+		lo := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24
+		hi := uint64(w[n-4]) | uint64(w[n-3])<<8 | uint64(w[n-2])<<16 | uint64(w[n-1])<<24
+		return lo | hi<<(8*(n-4))
+	case n > 0:
+		return uint64(w[0]) | uint64(w[n/2])<<(8*(n/2)) | uint64(w[n-1])<<(8*(n-1))
 	}
-	return k
+	return 0
 }
 
 // packedHash hashes a packed word and its length.
@@ -218,11 +224,27 @@ func packedHash(k uint64, n int) uint32 {
 
 // get returns the classes of w, 0 when it is in no list.
 func (t *classTable) get(w string) uint32 {
+	if !t.mayHold(w) {
+		return 0
+	}
+	return t.lookup(w)
+}
+
+// mayHold is get's filter: false when w is surely in no list. It is small
+// enough to be inlined, so the tokenizer, which looks up every word and
+// finds most in no list, tests it before calling lookup.
+func (t *classTable) mayHold(w string) bool {
+	if len(w) == 0 {
+		return true // the empty word is looked up in the map
+	}
+	h := filterSlot(w)
+	return t.filter[h>>6]>>(h&63)&1 != 0
+}
+
+// lookup is get past the filter: the word's slot in the table.
+func (t *classTable) lookup(w string) uint32 {
 	if w == "" {
 		return t.classes[w]
-	}
-	if h := filterSlot(w); t.filter[h/64]&(1<<(h%64)) == 0 {
-		return 0
 	}
 	n := uint32(len(w))
 	if n <= 8 {

@@ -84,3 +84,21 @@ func TestTokenClassesAgreeWithTheLists(t *testing.T) {
 		t.Errorf("only %d of %d classes seen on tokens", len(seen), len(classLists))
 	}
 }
+
+// TestPackWordPacksEveryByte checks packWord's overlapping loads against
+// packing byte by byte, first byte lowest, for every length it takes.
+func TestPackWordPacksEveryByte(t *testing.T) {
+	const src = "\x01abcdefg\xff"
+	for n := 0; n <= 8; n++ {
+		for from := 0; from+n <= len(src); from++ {
+			w := src[from : from+n]
+			var want uint64
+			for i := len(w) - 1; i >= 0; i-- {
+				want = want<<8 | uint64(w[i])
+			}
+			if got := packWord(w); got != want {
+				t.Errorf("packWord(%q) = %#x, want %#x", w, got, want)
+			}
+		}
+	}
+}

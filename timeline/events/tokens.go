@@ -2,6 +2,7 @@ package events
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -71,8 +72,17 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 		case isWordRune(r):
 			j, ascii, hyphen := i+n, n == 1, false
 			for j < len(s) {
-				for j < len(s) && wordByte[s[j]] {
-					j++ // the common case: ASCII letters and digits, one table look-up each
+				for j+8 <= len(s) { // the common case: ASCII letters and digits
+					k := wordBytes8(s[j : j+8])
+					j += k
+					if k < 8 {
+						break
+					}
+				}
+				if j+8 > len(s) {
+					for j < len(s) && wordByte[s[j]] {
+						j++ // the last few bytes of the text
+					}
 				}
 				if j == len(s) || s[j] == ' ' || s[j] == ',' {
 					break // the usual ends of a word, decided before the rune tests
@@ -109,7 +119,10 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			tk.text, tk.low, tk.start, tk.end = s[i:j], lw, int32(i), int32(j)
 			tk.word, tk.hyphen, tk.quoted = true, hyphen, inQuote
 			tk.upper = c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r)
-			tk.cls = classOf(lw)
+			tk.cls = 0 // most words are in no list: the filter, inlined, says so without a call
+			if wordClasses.mayHold(lw) {
+				tk.cls = wordClasses.lookup(lw)
+			}
 			i = j
 		case isSpaceRune(r):
 			if c == '\n' || c == '\t' || c == '\r' {
@@ -128,7 +141,10 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			toks, tk = appendToken(toks)
 			tk.text, tk.low, tk.start, tk.end = s[i:i+n], s[i:i+n], int32(i), int32(i+n)
 			tk.word, tk.hyphen, tk.quoted, tk.upper = false, false, inQuote, false
-			tk.cls = classOf(s[i : i+n])
+			tk.cls = 0
+			if wordClasses.mayHold(s[i : i+n]) {
+				tk.cls = wordClasses.lookup(s[i : i+n])
+			}
 			if closes {
 				inQuote = false
 			}
@@ -227,6 +243,32 @@ func isWordRune(r rune) bool {
 		return asciiWord[r]
 	}
 	return isWordSlow(r)
+}
+
+// wordBytes8 returns how many of the eight bytes of b (at least eight
+// long), from the first, are ASCII letters and digits: the tokenizer reads a
+// word's letters eight at a time, with a few operations per eight rather
+// than a look-up and a bounds test each.
+func wordBytes8(b string) int {
+	// A shorter b panics here rather than being read past its end.
+	_ = b[7]
+	w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(b), 8)) // read, never written
+	// All eight are word bytes when no top bit is left: 64/8.
+	return bits.TrailingZeros64(^asciiWordMask(w)&0x8080808080808080) / 8
+}
+
+// asciiWordMask returns the top bit (0x80) of every byte of w that is an
+// ASCII letter or digit. As in capitalMask, sums on the low seven bits of
+// each byte carry into its top bit and never into the next byte: a letter
+// is a byte that, with its case bit (0x20) set, lies in 'a'..'z'; a digit
+// lies in '0'..'9'; a byte with its top bit set is no ASCII at all.
+func asciiWordMask(w uint64) uint64 {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	low := w &^ high
+	folded := low | 0x20*ones
+	letter := (folded + (0x80-'a')*ones) &^ (folded + (0x80-'z'-1)*ones)
+	digit := (low + (0x80-'0')*ones) &^ (low + (0x80-'9'-1)*ones)
+	return (letter | digit) &^ w & high
 }
 
 // wordByte marks the bytes that are ASCII letters and digits.
