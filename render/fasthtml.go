@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -68,13 +69,16 @@ func appendHref(b []byte, u string) []byte {
 // characters plus a port's colon and valid %XX escapes (canonical links):
 // its scheme passes the filter, and the normaliser keeps reserved characters
 // and valid escapes.
-func plainHref(u string) bool {
-	if u == "" {
+func plainHref[T string | []byte](u T) bool {
+	if len(u) == 0 {
 		return false
 	}
-	rest, abs := strings.CutPrefix(u, "https://")
-	if !abs {
-		rest, abs = strings.CutPrefix(u, "http://")
+	rest, abs := u, false
+	for _, scheme := range [...]string{"https://", "http://"} {
+		if len(u) >= len(scheme) && string(u[:len(scheme)]) == scheme {
+			rest, abs = u[len(scheme):], true
+			break
+		}
 	}
 	for i := 0; i < len(rest); i++ {
 		c := rest[i]
@@ -392,4 +396,90 @@ func appendArticleMain(b []byte, v *articleView) ([]byte, error) {
 		b = append(b, "</ol>\n</section>\n"...)
 	}
 	return b, nil
+}
+
+// appendRow appends event i's timeline row on a page at root, as
+// s.eventRow(i, root, embed, refs).appendHTML would, without building the
+// row's strings first: a listing page is mostly rows.
+func (s *site) appendRow(b []byte, i int, root string, embed bool, refs refsFunc) ([]byte, error) {
+	ev := &s.tl.Events[i]
+	b = append(b, `<li class="ev" id="e-`...)
+	b = appendText(b, ev.ID)
+	b = append(b, `" data-y="`...)
+	if !ev.Start.IsZero() {
+		year := ev.Start.Start.Year()
+		b = strconv.AppendInt(b, int64(year), 10) // digits and a sign: nothing to escape
+		b = append(b, '"')
+		if ev.End != nil && !ev.End.IsZero() && ev.End.Start.Year() > year {
+			b = append(b, ` data-y2="`...)
+			b = strconv.AppendInt(b, int64(ev.End.Start.Year()), 10)
+			b = append(b, '"')
+		}
+	} else {
+		b = append(b, '"')
+	}
+	n := len(b)
+	b = append(b, ` data-e="`...)
+	m := len(b)
+	if b = refs(b, i); len(b) == m {
+		b = b[:n] // no entities
+	} else {
+		b = append(b, '"') // digits and spaces: nothing to escape
+	}
+	date, err := eventDate{s, i}.HTML()
+	if err != nil {
+		return b, err
+	}
+	b = append(b, `><span class="when">`...)
+	b = append(b, date...)
+	b = append(b, `</span> <a class="title" href="`...)
+	b = appendSitePath(b, root, "events/", ev.ID)
+	b = appendLinkTail(b, embed, displayTitle(*ev))
+	first := true
+	for j := range ev.Mentions {
+		a := s.cites.first(i, j)
+		if a < 0 {
+			continue
+		}
+		if first {
+			b = append(b, ` <span class="src">`...)
+			first = false
+		} else {
+			b = append(b, ", "...)
+		}
+		art := &s.tl.Articles[a]
+		b = append(b, `<a href="`...)
+		b = appendSitePath(b, root, "articles/", art.Slug)
+		b = appendLinkTail(b, embed, sourceLabel(art))
+	}
+	if !first {
+		b = append(b, "</span>"...)
+	}
+	return append(b, "</li>\n"...), nil
+}
+
+// appendSitePath appends the href root + dir + name + "/index.html" as
+// appendHref would write it, without building the string when it is plain.
+func appendSitePath(b []byte, root, dir, name string) []byte {
+	start := len(b)
+	b = append(b, root...)
+	b = append(b, dir...)
+	b = append(b, name...)
+	b = append(b, "/index.html"...)
+	if plainHref(b[start:]) {
+		return b
+	}
+	return appendHref(b[:start], root+dir+name+"/index.html")
+}
+
+// appendLinkTail finishes a link whose address is written: the closing
+// quote, the target of an embed page's links, the text and the closing tag.
+func appendLinkTail(b []byte, embed bool, text string) []byte {
+	b = append(b, '"')
+	if embed {
+		b = append(b, ` target="_top"`...)
+	}
+	b = append(b, '>')
+	b = appendText(b, text)
+	return append(b, "</a>"...)
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/json"
 	"html/template"
 	"strings"
 	"testing"
@@ -84,7 +85,7 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range tl.Events {
-			for _, root := range []string{"", "../../"} {
+			for _, root := range []string{"", "../../", "https://h.example/a b/<x>/"} { // the last one takes the slow href path
 				v := s.eventView(i, root)
 				if i > 0 {
 					v.Prev = s.linkTo(i-1, root)
@@ -107,7 +108,7 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 					checkArticleItems(t, ref, s, name, i, root)
 				}
 				for _, embed := range []bool{false, true} {
-					row := s.eventRow(i, root, embed, s.entityRefs)
+					row := s.eventRow(i, root, embed, s.appendEntityRefs)
 					want.Reset()
 					data := struct {
 						Rows  []eventRow
@@ -122,6 +123,13 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 					}
 					if string(got) != want.String() {
 						t.Fatalf("%s: row of %s (embed %v) differs:\n got %q\nwant %q", name, tl.Events[i].ID, embed, got, want.String())
+					}
+					direct, err := s.appendRow(nil, i, root, embed, s.appendEntityRefs)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if string(direct) != want.String() {
+						t.Fatalf("%s: appendRow of %s (embed %v) differs:\n got %q\nwant %q", name, tl.Events[i].ID, embed, direct, want.String())
 					}
 				}
 			}
@@ -254,4 +262,24 @@ func TestArticleMainMatchesTheTemplate(t *testing.T) {
 	}
 	check("empty", &articleView{Headline: "H"})
 	check("no attr", &articleView{Headline: "H", Published: &timeView{Text: "the 1990s"}, Tags: []string{"one"}})
+}
+
+// TestEntitiesJSONMatchesMarshal: the filter table is written as
+// json.Marshal writes it, hostile names included.
+func TestEntitiesJSONMatchesMarshal(t *testing.T) {
+	names := []string{"", "plain", `q"b\s/`, "<script>&amp;</script>", "\x00\x01\b\f\n\r\t\x1f\x7f", "bad \xff\xfe \xc3", "é ü 日本 😀",
+		"\u2028\u2029", "\ufdd0\ufffe", "a+b='c'"}
+	tables := [][]entityRef{nil, {}}
+	for i, n := range names {
+		tables = append(tables, []entityRef{{Name: n, Kind: names[(i+3)%len(names)], Count: i - 2}, {Name: "x", Kind: "person", Count: 1 << 40}})
+	}
+	for _, table := range tables {
+		want, err := json.Marshal(table)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := (&indexView{Entities: table}).EntitiesJSON(); string(got) != string(want) {
+			t.Errorf("got %q\nwant %q", got, want)
+		}
+	}
 }

@@ -153,7 +153,7 @@ func (s *site) upPath(i int) string {
 // filter table of a listing page holds only its own events' entities, counted
 // on the page, so a new article elsewhere never changes it. The table keeps
 // the site table's order (kind, then name).
-func (s *site) pageEntities(list []int32) ([]entityRef, func(int) string) {
+func (s *site) pageEntities(list []int32) ([]entityRef, refsFunc) {
 	local := map[int32]int32{}
 	var ids []int32
 	for _, e := range list {
@@ -175,15 +175,14 @@ func (s *site) pageEntities(list []int32) ([]entityRef, func(int) string) {
 			table[local[id]].Count++
 		}
 	}
-	refs := func(i int) string {
-		var b []byte
+	refs := func(b []byte, i int) []byte {
 		for j, id := range s.eventEntities[i] {
 			if j > 0 {
 				b = append(b, ' ')
 			}
 			b = strconv.AppendInt(b, int64(local[id]), 10)
 		}
-		return string(b)
+		return b
 	}
 	return table, refs
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"iter"
 	"strconv"
 	"strings"
 	"sync"
@@ -421,14 +420,23 @@ func (s *site) templatePage(buf *pageBuf, d *pageData) error {
 }
 
 // rowSlots holds the rows a page's template left placeholders for (yearView.Rows).
-type rowSlots struct{ pending []iter.Seq[eventRow] }
+type rowSlots struct{ pending []rowList }
+
+// rowList is the rows of some events on a page, written by appendRow.
+type rowList struct {
+	s      *site
+	events []int32
+	root   string
+	embed  bool
+	refs   refsFunc
+}
 
 // rowsMark starts a placeholder; the template cannot write it otherwise: every
 // value it prints in a listing page's text is escaped ("<" as "&lt;") and the
 // JSON in its scripts has "<" as "\u003c".
 const rowsMark = "<!--tl-rows "
 
-func (r *rowSlots) add(rows iter.Seq[eventRow]) template.HTML {
+func (r *rowSlots) add(rows rowList) template.HTML {
 	r.pending = append(r.pending, rows)
 	return template.HTML(rowsMark + strconv.Itoa(len(r.pending)-1) + "-->")
 }
@@ -453,8 +461,8 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 			return fmt.Errorf("render: the rows of year %d lost their place in the page", k)
 		}
 		buf.b = append(buf.b, rest[:i]...)
-		for row := range rows {
-			if buf.b, err = row.appendHTML(buf.b); err != nil {
+		for _, e := range rows.events {
+			if buf.b, err = rows.s.appendRow(buf.b, int(e), rows.root, rows.embed, rows.refs); err != nil {
 				return err
 			}
 		}
