@@ -2,6 +2,7 @@ package merge_test
 
 import (
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/newsline/timeline/timeline/merge"
@@ -16,11 +17,22 @@ import (
 //	  --toggle-collect='github.com/newsline/timeline/timeline/merge.Merge' /tmp/merge.test -test.run MergeOnceForCallgrind
 //
 // (valgrind may stop on an instruction it does not know, RDTSCP, when the
-// runtime happens to spin on a lock: run it again.)
+// runtime happens to spin on a lock: run it again.) MERGE_ONCE=40000 merges
+// the 40k-candidate corpus instead, where pairs across articles weigh more;
+// add --branch-sim=yes to count mispredicted branches.
 func TestMergeOnceForCallgrind(t *testing.T) {
-	if os.Getenv("MERGE_ONCE") == "" {
+	size := 10_000
+	switch v := os.Getenv("MERGE_ONCE"); v {
+	case "":
 		t.Skip("set MERGE_ONCE=1 to merge the 10k-candidate corpus once (for callgrind)")
+	case "1":
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("MERGE_ONCE=%q: want 1 or a number of candidates", v)
+		}
+		size = n
 	}
-	arts, per, _ := extractedCorpus(t, 10_000)
+	arts, per, _ := extractedCorpus(t, size)
 	merge.Merge(arts, per)
 }

@@ -39,6 +39,7 @@ type pairIndex struct {
 	// order (the one blocking's ancestor lists are computed from).
 	byValue map[string]timeline.Date
 	dateIDs map[string]int32
+	stems   int // number of distinct stems: stem IDs are below it
 }
 
 func (x *pairIndex) title(c *pairCand) []int32 { return x.arena[c.sets : c.sets+c.nTitle] }
@@ -194,6 +195,7 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		dates:   b.dates.spanList(),
 		byValue: map[string]timeline.Date{},
 		dateIDs: b.dates.values,
+		stems:   len(b.interner),
 	}
 	// Date order: value rank in the high half, canonical index in the low.
 	rank := b.valueRanks()

@@ -182,9 +182,16 @@ func scoredPairs(x *pairIndex) *edgeList {
 	byArticle, articleFrom := candidatesByArticle(x)
 	nArticles := len(articleFrom) - 1
 	lists := make([]edgeList, max(workerCount(nArticles, articleGrain), workerCount(len(x.cands), pairGrain)))
+	scorers := make([]*marks, len(lists))
+	scorer := func(w int) *marks {
+		if scorers[w] == nil {
+			scorers[w] = newMarks(x)
+		}
+		return scorers[w]
+	}
 	parallel(nArticles, articleGrain, func(w, from, to int) {
 		for a := from; a < to; a++ {
-			sameArticlePairs(x, byArticle[articleFrom[a]:articleFrom[a+1]], &lists[w])
+			sameArticlePairs(x, byArticle[articleFrom[a]:articleFrom[a+1]], scorer(w), &lists[w])
 		}
 	})
 	seen := make([][]int32, len(lists))
@@ -192,7 +199,7 @@ func scoredPairs(x *pairIndex) *edgeList {
 		if seen[w] == nil {
 			seen[w] = make([]int32, len(x.cands))
 		}
-		crossArticlePairs(x, bl, from, to, seen[w], &lists[w])
+		crossArticlePairs(x, bl, from, to, seen[w], scorer(w), &lists[w])
 	})
 	return joinEdges(lists)
 }
@@ -357,18 +364,19 @@ func candidatesByArticle(x *pairIndex) (byArticle, from []int32) {
 
 // sameArticlePairs scores every pair of one article's candidates (canonical
 // indices) whose titles do not name different kinds of happening.
-func sameArticlePairs(x *pairIndex, members []int32, edges *edgeList) {
+func sameArticlePairs(x *pairIndex, members []int32, m *marks, edges *edgeList) {
 	for k, i := range members {
 		ci := x.of(int(i))
-		if !ci.hasStart {
+		if !ci.hasStart || k == 0 {
 			continue
 		}
+		m.set(ci)
 		for _, j := range members[:k] {
 			cj := x.of(int(j))
 			if kindsDiffer(ci.classes, cj.classes) || !x.dates[ci.start].compatible(x.dates[cj.start]) {
 				continue
 			}
-			if e, ok := x.edge(ci, cj); ok {
+			if e, ok := m.edge(cj); ok {
 				edges.add(e)
 			}
 		}
@@ -382,7 +390,7 @@ func sameArticlePairs(x *pairIndex, members []int32, edges *edgeList) {
 // skipped. It proposes the pairs of the candidates from..to-1 (in date
 // order); seen is scratch of len(x.cands), seen[q] == p+1 when pair (p, q) was
 // already proposed.
-func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, edges *edgeList) {
+func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, m *marks, edges *edgeList) {
 	var groups []int32
 	for p := from; p < to; p++ {
 		c := &x.cands[p]
@@ -393,6 +401,7 @@ func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, e
 		g := bl.groupOf[c.dateID]
 		groups = append(append(groups[:0], g), bl.ancestors[g]...)
 		mark := int32(p + 1)
+		marked := false // c's stems are marked when its first pair is scored
 		for _, s := range x.title(c) {
 			for gi, h := range groups {
 				list := bl.list(h, s)
@@ -411,7 +420,11 @@ func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, e
 					if !mayJoinAcross(&own, q) {
 						continue
 					}
-					if e, ok := x.edge(c, &x.cands[q.pos]); ok {
+					if !marked {
+						m.set(c)
+						marked = true
+					}
+					if e, ok := m.edge(&x.cands[q.pos]); ok {
 						edges.add(e)
 					}
 				}
