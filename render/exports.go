@@ -23,9 +23,12 @@ func (s *site) exportSite() export.Site {
 		BaseURL:     s.cfg.BaseURL,
 		Description: s.cfg.Description,
 		EventURL:    func(ev timeline.Event) string { return s.pageURL("events/" + ev.ID + "/index.html") },
-		ArticleURL:  func(a timeline.Article) string { return s.pageURL("articles/" + a.Slug + "/index.html") },
-		Splices:     s.cfg.Splices,
-		EventDigest: func(i int) []byte { return s.eventDigests[i][:] },
+		// pageURL only cuts "index.html" off the end, so the pattern is the URL
+		// of an ID (TestEventURLPatternMatchesEventURL).
+		EventURLPattern: s.pageURL("events/{ID}/index.html"),
+		ArticleURL:      func(a timeline.Article) string { return s.pageURL("articles/" + a.Slug + "/index.html") },
+		Splices:         s.cfg.Splices,
+		EventDigest:     func(i int) []byte { return s.eventDigests[i][:] },
 	}
 }
 

@@ -69,6 +69,12 @@ func (p *site) hashEventURL(h *keyBuf, ev *timeline.Event) {
 		p.baseString = p.base.String()
 	}
 	h.str(p.baseString) // empty without a base URL
+	if p.EventURL != nil && p.EventURLPattern != "" {
+		h.str("pattern")
+		h.str(p.EventURLPattern)
+		h.str(ev.ID)
+		return
+	}
 	if p.EventURL != nil {
 		h.str("path")
 		h.str(p.EventURL(*ev))

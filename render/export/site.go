@@ -26,6 +26,11 @@ type Site struct {
 	// ("events/ID/"); nil means the default layout. An absolute URL is kept as is.
 	EventURL   func(timeline.Event) string
 	ArticleURL func(timeline.Article) string
+	// EventURLPattern, when set, says that EventURL returns this string
+	// with every "{ID}" replaced by the event's ID: the fragment keys then
+	// hash the pattern and the ID instead of calling EventURL for every
+	// event of every export (most of the keys' cost at 100,000 events).
+	EventURLPattern string
 	// Updated is the build's "now", derived from content (never time.Now);
 	// zero means the latest article publication date.
 	Updated time.Time

@@ -1,0 +1,39 @@
+package export
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// With EventURLPattern set, a fragment key still changes with everything the
+// event's URL is made of: the pattern, the ID and the base URL.
+func TestFragmentKeysFollowTheEventURLPattern(t *testing.T) {
+	ev := timeline.Event{ID: "abc", Title: "An event"}
+	digest := []byte("0123456789abcdef")
+	key := func(base, pattern, id string) [16]byte {
+		s := Site{BaseURL: base, EventURLPattern: pattern, EventDigest: func(int) []byte { return digest },
+			EventURL: func(e timeline.Event) string { return strings.ReplaceAll(pattern, "{ID}", e.ID) }}
+		p, err := prepare(s, timeline.Timeline{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := ev
+		e.ID = id
+		return p.spliceKey("ics", 0, &e, "")
+	}
+	base := key("", "events/{ID}/index.html", "abc")
+	for name, other := range map[string][16]byte{
+		"another pattern":  key("", "events/{ID}/", "abc"),
+		"another ID":       key("", "events/{ID}/index.html", "abd"),
+		"another base URL": key("https://x.example/", "events/{ID}/index.html", "abc"),
+	} {
+		if other == base {
+			t.Errorf("%s: same fragment key", name)
+		}
+	}
+	if key("", "events/{ID}/index.html", "abc") != base {
+		t.Error("the same inputs gave two keys")
+	}
+}
