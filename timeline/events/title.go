@@ -45,7 +45,8 @@ func nounTitle(s *sentence, a anchor) string {
 			}
 		}
 	}
-	return shortTitle(render(s, keep))
+	// Rendered as clauseTitle does, so a tidy phrase is not scanned again.
+	return shortTitleFrom(renderTidy(s, keep))
 }
 
 func isArticle(tk token) bool {
@@ -476,6 +477,24 @@ func render(s *sentence, keep []int) string {
 // already (tidy), so a caller that keeps the title as it is need not scan it
 // again (shortTitleFrom).
 func renderTidy(s *sentence, keep []int) (string, bool) {
+	t, isTidy, known := joinKept(s, keep)
+	if !known {
+		isTidy = tidy(t)
+	}
+	if isTidy {
+		return t, true
+	}
+	return respace(t), false
+}
+
+// joinKept joins the kept tokens as render does, before respacing, and
+// works out on the way whether the result is tidy (known reports it did).
+// A token holds no white space, so the only spaces of the result are the
+// ones joining two tokens; they are what tidy would look at, and each is
+// judged here by the tokens around it. It gives up (known false) when the
+// text between two neighbours is not white space, or a token after a space
+// is too short to tell whether "n't" follows: the caller scans instead.
+func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
 	var b strings.Builder
 	if len(keep) > 0 {
 		// The kept words' span bounds the result but for the spaces that
@@ -484,27 +503,36 @@ func renderTidy(s *sentence, keep []int) (string, bool) {
 			b.Grow(n)
 		}
 	}
+	isTidy, known = true, true
 	for k, i := range keep {
 		if k > 0 {
-			prev := keep[k-1]
+			prev, space := keep[k-1], true
 			if prev == i-1 {
 				switch gap := s.text[s.toks[prev].end:s.toks[i].start]; {
 				case gap == "": // "word," and the like: nothing between
+					space = false
 				case gap == " " || strings.TrimSpace(gap) == "":
 					b.WriteByte(' ')
 				default:
 					b.WriteString(gap)
+					space, known = false, false
 				}
 			} else {
 				b.WriteByte(' ')
 			}
+			if space {
+				before, after := s.toks[prev].text, s.toks[i].text
+				switch {
+				case before[len(before)-1] == '(' || markAfterSpace[after[0]] || strings.HasPrefix(after, "n't"):
+					isTidy = false
+				case after[0] == 'n' && len(after) < 3:
+					known = false
+				}
+			}
 		}
 		b.WriteString(s.toks[i].text)
 	}
-	if t := b.String(); tidy(t) {
-		return t, true
-	}
-	return respace(b.String()), false
+	return b.String(), isTidy, known
 }
 
 // tidySpacing undoes tokenised spacing (" , ", " 's", "( x )") and collapses space.

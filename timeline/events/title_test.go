@@ -1,0 +1,56 @@
+package events
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestJoinKeptJudgesTidyAsTidyDoes checks the tidiness joinKept works out
+// while joining tokens against tidy's scan of the joined text, whenever
+// joinKept claims to know it: over the sentences of the testdata articles
+// and the seed, with odd spacing and marks added, joining all tokens, every
+// other one and random subsets.
+func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
+	paths, _ := filepath.Glob("testdata/*.md")
+	paths = append(paths, "../../seeds/000_3439a67832322a1f.txt") // the seed, when present
+	var texts []string
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue // the seed may be absent
+		}
+		texts = append(texts, string(raw))
+	}
+	texts = append(texts, "He said ( in June ) that they do n't , and ' s ; : ? ! ) no .", "Go (  now)\t\tand\n n  't n ' t stop.\u00a0Then ( x", "a ,b",
+		"They met ( in June and left", "They met [ in June and left", "Ann said n and n't and no", "They do n't know", "It is Kestria 's")
+	r := rand.New(rand.NewPCG(7, 2026))
+	known, checked := 0, 0
+	for _, text := range texts {
+		for _, sp := range splitSentencesInto(nil, text) {
+			s := sentence{text: text[sp.Start:sp.End]}
+			s.toks = tokenize(s.text, false)
+			for round := 0; round < 12; round++ {
+				var keep []int
+				for i := range s.toks {
+					if round == 0 || round == 1 && i%2 == 0 || round > 1 && r.IntN(3) > 0 {
+						keep = append(keep, i)
+					}
+				}
+				got, isTidy, ok := joinKept(&s, keep)
+				checked++
+				if !ok {
+					continue
+				}
+				known++
+				if want := tidy(got); isTidy != want {
+					t.Fatalf("joinKept(%q, %v) = %q judged tidy %v, tidy says %v", s.text, keep, got, isTidy, want)
+				}
+			}
+		}
+	}
+	if known < checked/2 {
+		t.Errorf("joinKept knew the tidiness of only %d of %d joins", known, checked)
+	}
+}
