@@ -47,16 +47,10 @@ func (s *site) eventPage(i int) Page {
 	return s.htmlPage(p, s.eventKey(i, prev, next, s.upPath(i)), func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
 		d.Description = firstSentence(*ev)
-		v := s.eventView(i, d.Root)
-		if prev != nil {
-			v.links[0] = s.link(i-1, d.Root)
-			v.Prev = &v.links[0]
-		}
-		if next != nil {
-			v.links[1] = s.link(i+1, d.Root)
-			v.Next = &v.links[1]
-		}
-		d.Event = v // its Main is written straight into the page (writeMain)
+		root := d.Root
+		// The content is written straight into the page (writeMain) as
+		// appendEventMain would write s.fullEventView(i, root).
+		d.main = func(b []byte) ([]byte, error) { return s.appendEventPage(b, i, root) }
 		ld, err := s.eventJSONLD(*ev)
 		if err != nil {
 			return d, err
@@ -64,6 +58,22 @@ func (s *site) eventPage(i int) Page {
 		d.JSONLD = ld
 		return d, nil
 	})
+}
+
+// fullEventView is event i's view on its page at root, its neighbours'
+// links included: what the page's content shows (appendEventPage writes
+// the same bytes without building it).
+func (s *site) fullEventView(i int, root string) *eventView {
+	v := s.eventView(i, root)
+	if i > 0 {
+		v.links[0] = s.link(i-1, root)
+		v.Prev = &v.links[0]
+	}
+	if i+1 < len(s.tl.Events) {
+		v.links[1] = s.link(i+1, root)
+		v.Next = &v.links[1]
+	}
+	return v
 }
 
 // eventKey hashes what an event page shows: the event and the metadata (not

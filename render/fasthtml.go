@@ -459,17 +459,9 @@ func (s *site) appendRow(b []byte, i int, root string, embed bool, refs refsFunc
 }
 
 // appendSitePath appends the href root + dir + name + "/index.html" as
-// appendHref would write it, without building the string when it is plain.
+// appendHref would write it.
 func appendSitePath(b []byte, root, dir, name string) []byte {
-	start := len(b)
-	b = append(b, root...)
-	b = append(b, dir...)
-	b = append(b, name...)
-	b = append(b, "/index.html"...)
-	if plainHref(b[start:]) {
-		return b
-	}
-	return appendHref(b[:start], root+dir+name+"/index.html")
+	return appendHrefParts(b, root, dir, name, "/index.html")
 }
 
 // appendLinkTail finishes a link whose address is written: the closing
@@ -482,4 +474,137 @@ func appendLinkTail(b []byte, embed bool, text string) []byte {
 	b = append(b, '>')
 	b = appendText(b, text)
 	return append(b, "</a>"...)
+}
+
+// appendEventPage appends event i's page content for a page at root, as
+// appendEventMain writes the view eventPage built (s.eventView with its
+// neighbours' links), without building the view: its strings (the quoted
+// sentences' links, the neighbours' addresses) were most of an event page's
+// allocations.
+func (s *site) appendEventPage(b []byte, i int, root string) ([]byte, error) {
+	ev := &s.tl.Events[i]
+	date, err := eventDate{s, i}.HTML()
+	if err != nil {
+		return b, err
+	}
+	b = append(b, "<article class=\"event\">\n<p class=\"when\">"...)
+	b = append(b, date...)
+	b = append(b, "</p>\n<h1>"...)
+	b = appendText(b, displayTitle(*ev))
+	b = append(b, "</h1>\n"...)
+	if ids := s.eventEntities[i]; len(ids) > 0 {
+		b = append(b, "<ul class=\"entities\" aria-label=\"People, places and organisations\">\n"...)
+		for _, id := range ids {
+			h, err := entityItem{s, id}.HTML()
+			if err != nil {
+				return b, err
+			}
+			b = append(b, h...)
+			b = append(b, '\n')
+		}
+		b = append(b, "</ul>\n"...)
+	}
+	b = append(b, "<h2>"...)
+	switch n := len(ev.Mentions); n { // eventView's MentionsHeading: ASCII, nothing to escape
+	case 0:
+		b = append(b, "Source"...)
+	case 1:
+		b = append(b, "Source sentence"...)
+	default:
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, " source sentences"...)
+	}
+	b = append(b, "</h2>\n"...)
+	if len(ev.Mentions) > 0 {
+		b = append(b, "<ol class=\"mentions\">\n"...)
+		for j := range ev.Mentions {
+			if b, err = s.appendMentionAt(b, i, j, root); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, "</ol>\n"...)
+	} else if ev.Manual {
+		b = append(b, "<p>Added by the editors of this timeline.</p>\n"...)
+	} else {
+		b = append(b, "<p>No source sentence recorded.</p>\n"...)
+	}
+	b = append(b, "</article>\n<nav class=\"prevnext\" aria-label=\"Previous and next event\">\n<ul>\n"...)
+	if i > 0 {
+		p := &s.tl.Events[i-1]
+		b = append(b, `<li class="prev"><a rel="prev" href="`...)
+		b = appendHrefParts(b, root, "events/", p.ID, "/index.html")
+		b = append(b, `"><span class="sr-only">Previous event: </span><span aria-hidden="true">← </span>`...)
+		b = appendText(b, displayTitle(*p))
+		b = append(b, "</a></li>\n"...)
+	}
+	if i+1 < len(s.tl.Events) {
+		n := &s.tl.Events[i+1]
+		b = append(b, `<li class="next"><a rel="next" href="`...)
+		b = appendHrefParts(b, root, "events/", n.ID, "/index.html")
+		b = append(b, `"><span class="sr-only">Next event: </span>`...)
+		b = appendText(b, displayTitle(*n))
+		b = append(b, "<span aria-hidden=\"true\"> →</span></a></li>\n"...)
+	}
+	b = append(b, `<li class="up"><a href="`...)
+	b = appendHrefParts(b, root, s.upPath(i), "#e-", ev.ID)
+	b = append(b, "\">Back to the timeline</a></li>\n</ul>\n</nav>\n"...)
+	return b, nil
+}
+
+// appendMentionAt appends mention j of event i as appendMention writes
+// s.mentionView of it.
+func (s *site) appendMentionAt(b []byte, i, j int, root string) ([]byte, error) {
+	m := &s.tl.Events[i].Mentions[j]
+	before, mark, after := splitAtTimex(*m)
+	b = append(b, "<li>\n<blockquote><p>"...)
+	b = appendText(b, before)
+	if mark != "" {
+		b = append(b, "<mark>"...)
+		b = appendText(b, mark)
+		b = append(b, "</mark>"...)
+	}
+	b = appendText(b, after)
+	b = append(b, "</p></blockquote>\n<p class=\"cite\">"...)
+	a := s.cites.of(i, j)
+	if a < 0 {
+		title := m.Source
+		if title == "" {
+			title = m.Article
+		}
+		b = appendText(b, title)
+		return append(b, "</p>\n</li>\n"...), nil
+	}
+	art := &s.tl.Articles[a]
+	if art.Slug == "" { // mentionView's Slug: no link, the tail all the same
+		b = appendText(b, articleTitle(art))
+	} else {
+		b = append(b, `<a href="`...)
+		if m.Timex != nil {
+			b = appendHrefParts(b, root, "articles/", art.Slug, "/index.html#t", itoa(m.Timex.Start))
+		} else {
+			b = appendHrefParts(b, root, "articles/", art.Slug, "/index.html")
+		}
+		b = append(b, `">`...)
+		b = appendText(b, articleTitle(art))
+		b = append(b, "</a>"...)
+	}
+	h, err := citeTail{s, a}.HTML()
+	if err != nil {
+		return b, err
+	}
+	b = append(b, h...)
+	return append(b, "</p>\n</li>\n"...), nil
+}
+
+// appendHrefParts appends the href that is the parts joined, as appendHref
+// writes it, without building the string when it is plain.
+func appendHrefParts(b []byte, parts ...string) []byte {
+	start := len(b)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	if plainHref(b[start:]) {
+		return b
+	}
+	return appendHref(b[:start], strings.Join(parts, ""))
 }

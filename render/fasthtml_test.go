@@ -79,6 +79,9 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 		hostile.Events[i].Title += " + \x00 \xff\xfe \ufdd0 'q' \"dq\" <b>&amp;</b>"
 	}
 	hostile.Events[0].Mentions[0].Text = "A <sentence> with + and ' and \x00 and \xc3"
+	// Mentions of articles the timeline lacks: the cited title is the source, else the slug.
+	hostile.Events[1].Mentions = append(hostile.Events[1].Mentions, timeline.Mention{Article: "nowhere", Source: "Elsewhere <b>", Text: "x"},
+		timeline.Mention{Article: "nowhere & 2", Text: "y", TimexText: "y", Timex: &timeline.Span{Start: 3, End: 4}})
 	for name, tl := range map[string]timeline.Timeline{"fixture": fixture(t), "hostile": hostile, "seed": seed, "synthetic": synthetic(t, 300), "crowded": crowded(t, 120)} {
 		s, err := newSite(tl, Config{Title: "Ref", BaseURL: "https://school.example/x/"})
 		if err != nil {
@@ -103,6 +106,13 @@ func TestFastHTMLMatchesTheTemplates(t *testing.T) {
 				}
 				if string(got) != want.String() {
 					t.Fatalf("%s: event %s content differs:\n got %q\nwant %q", name, tl.Events[i].ID, got, want.String())
+				}
+				direct, err := s.appendEventPage(nil, i, root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if string(direct) != want.String() {
+					t.Fatalf("%s: appendEventPage of %s differs:\n got %q\nwant %q", name, tl.Events[i].ID, direct, want.String())
 				}
 				if i < len(tl.Articles) {
 					checkArticleItems(t, ref, s, name, i, root)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
@@ -187,4 +188,52 @@ type kindSum struct {
 	h     hash.Hash
 	pages int
 	bytes int
+}
+
+// BenchmarkFragmentsAB compares, on the corpus site, the content written
+// from views (the former way: fullEventView + appendEventMain, eventRow +
+// appendHTML) with the content written straight from the timeline
+// (appendEventPage, appendRow). The two run interleaved, 256 items at a
+// time, so a shared machine's load weighs on both alike; each reports its
+// own CPU time per item.
+func BenchmarkFragmentsAB(b *testing.B) {
+	tl := corpusTimeline(b)
+	s, err := newSite(tl, benchCfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := len(tl.Events)
+	const root = "../../"
+	variants := []struct {
+		name string
+		run  func(buf []byte, i int) ([]byte, error)
+	}{
+		{"event-view", func(buf []byte, i int) ([]byte, error) { return appendEventMain(buf, s.fullEventView(i, root)) }},
+		{"event-direct", func(buf []byte, i int) ([]byte, error) { return s.appendEventPage(buf, i, root) }},
+		{"row-view", func(buf []byte, i int) ([]byte, error) {
+			return s.eventRow(i, root, false, s.appendEntityRefs).appendHTML(buf)
+		}},
+		{"row-direct", func(buf []byte, i int) ([]byte, error) { return s.appendRow(buf, i, root, false, s.appendEntityRefs) }},
+	}
+	cpu := make([]time.Duration, len(variants))
+	var buf []byte
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		for lo := 0; lo < n; lo += 256 {
+			hi := min(n, lo+256)
+			for v, variant := range variants {
+				t0, _ := cputime.Process()
+				for i := lo; i < hi; i++ {
+					if buf, err = variant.run(buf[:0], i); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t1, _ := cputime.Process()
+				cpu[v] += t1 - t0
+			}
+		}
+	}
+	for v, variant := range variants {
+		b.ReportMetric(float64(cpu[v].Nanoseconds())/1e3/float64(b.N*n), variant.name+"-cpu-µs")
+	}
 }

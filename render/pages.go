@@ -38,6 +38,29 @@ type pageData struct {
 	Article     *articleView
 	About       template.HTML
 	Chrome      chrome // filled by execute
+	// main, when set, appends the page's content (its "main" template) in
+	// place of Event.Main: an event page's content is written straight from
+	// the timeline into the page (appendEventPage), with no view built.
+	main func(b []byte) ([]byte, error)
+}
+
+// mainAsView turns a page whose content is written by d.main into one whose
+// Event holds it, for html/template: the template path reads the field.
+func (d *pageData) mainAsView() error {
+	if d.main == nil {
+		return nil
+	}
+	b, err := d.main(nil)
+	if err != nil {
+		return err
+	}
+	ev := eventView{Main: template.HTML(b)}
+	if d.Event != nil {
+		ev = *d.Event
+		ev.Main = template.HTML(b)
+	}
+	d.Event, d.main = &ev, nil
+	return nil
 }
 
 type siteView struct{ Title, Lang, BaseURL string }
@@ -111,6 +134,9 @@ func tmpl(kind string) (*template.Template, error) {
 func (s *site) execute(w io.Writer, d pageData) error {
 	t, err := tmpl(d.Kind)
 	if err != nil {
+		return err
+	}
+	if err := d.mainAsView(); err != nil {
 		return err
 	}
 	if d.Chrome, err = s.chrome(t, d); err != nil {

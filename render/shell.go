@@ -251,6 +251,10 @@ func appendEscaped(b []byte, esc holeEscape, v string) []byte {
 
 // checkShell renders a page both ways on hostile values and compares.
 func (s *site) checkShell(sh *shell, real *template.Template, d pageData) error {
+	if d.main != nil {
+		d.main = nil
+		d.Event = &eventView{}
+	}
 	if d.Event != nil {
 		ev := *d.Event
 		ev.Main = mainProbe
@@ -298,6 +302,9 @@ func (s *site) fillShell(w *pageBuf, sh *shell, d *pageData) error {
 func (s *site) writeMain(w *pageBuf, d *pageData) error {
 	var err error
 	switch {
+	case d.main != nil:
+		w.b, err = d.main(w.b)
+		return err
 	case d.Kind == "event" && d.Event != nil && d.Event.Main != "":
 		w.b = append(w.b, d.Event.Main...)
 		return nil
