@@ -494,40 +494,69 @@ func renderTidy(s *sentence, keep []int) (string, bool) {
 // judged here by the tokens around it. It gives up (known false) when the
 // text between two neighbours is not white space, or a token after a space
 // is too short to tell whether "n't" follows: the caller scans instead.
+//
+// When the kept tokens follow one another in the text, single-spaced or
+// touching, each as written (about half the titles), the result is that
+// stretch of the sentence's text itself, not a copy.
 func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
-	var b strings.Builder
-	if len(keep) > 0 {
-		// The kept words' span bounds the result but for the spaces that
-		// join words not adjacent: one growth instead of several.
-		if n := int(s.toks[keep[len(keep)-1]].end-s.toks[keep[0]].start) + len(keep); n > 0 {
-			b.Grow(n)
-		}
+	if len(keep) == 0 {
+		return "", true, true
 	}
 	isTidy, known = true, true
+	// inPlace: the kept tokens stand in the text as they are to be joined,
+	// each as written (a possessive written "’s" is the token "'s").
+	first := &s.toks[keep[0]]
+	inPlace := int(first.end-first.start) == len(first.text)
+	for k := 1; k < len(keep); k++ {
+		prev, i, space := keep[k-1], keep[k], true
+		if tk := &s.toks[i]; int(tk.end-tk.start) != len(tk.text) {
+			inPlace = false
+		}
+		if prev == i-1 {
+			switch gap := s.text[s.toks[prev].end:s.toks[i].start]; {
+			case gap == "": // "word," and the like: nothing between
+				space = false
+			case gap == " ":
+			case strings.TrimSpace(gap) == "":
+				inPlace = false // joined by one space
+			default:
+				space, known, inPlace = false, false, false
+			}
+		} else {
+			inPlace = false
+		}
+		if space {
+			before, after := s.toks[prev].text, s.toks[i].text
+			switch {
+			case before[len(before)-1] == '(' || markAfterSpace[after[0]] || strings.HasPrefix(after, "n't"):
+				isTidy = false
+			case after[0] == 'n' && len(after) < 3:
+				known = false
+			}
+		}
+	}
+	if inPlace {
+		return s.text[s.toks[keep[0]].start:s.toks[keep[len(keep)-1]].end], isTidy, known
+	}
+	var b strings.Builder
+	// The kept words' span bounds the result but for the spaces that
+	// join words not adjacent: one growth instead of several.
+	if n := int(s.toks[keep[len(keep)-1]].end-s.toks[keep[0]].start) + len(keep); n > 0 {
+		b.Grow(n)
+	}
 	for k, i := range keep {
 		if k > 0 {
-			prev, space := keep[k-1], true
+			prev := keep[k-1]
 			if prev == i-1 {
 				switch gap := s.text[s.toks[prev].end:s.toks[i].start]; {
-				case gap == "": // "word," and the like: nothing between
-					space = false
+				case gap == "":
 				case gap == " " || strings.TrimSpace(gap) == "":
 					b.WriteByte(' ')
 				default:
 					b.WriteString(gap)
-					space, known = false, false
 				}
 			} else {
 				b.WriteByte(' ')
-			}
-			if space {
-				before, after := s.toks[prev].text, s.toks[i].text
-				switch {
-				case before[len(before)-1] == '(' || markAfterSpace[after[0]] || strings.HasPrefix(after, "n't"):
-					isTidy = false
-				case after[0] == 'n' && len(after) < 3:
-					known = false
-				}
 			}
 		}
 		b.WriteString(s.toks[i].text)

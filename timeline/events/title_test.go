@@ -4,10 +4,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-// TestJoinKeptJudgesTidyAsTidyDoes checks the tidiness joinKept works out
+// TestJoinKeptJudgesTidyAsTidyDoes checks that joinKept joins as joining
+// the tokens one by one does (joinByToken), and checks the tidiness joinKept works out
 // while joining tokens against tidy's scan of the joined text, whenever
 // joinKept claims to know it: over the sentences of the testdata articles
 // and the seed, with odd spacing and marks added, joining all tokens, every
@@ -39,6 +41,9 @@ func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
 					}
 				}
 				got, isTidy, ok := joinKept(&s, keep)
+				if want := joinByToken(&s, keep); got != want {
+					t.Fatalf("joinKept(%q, %v) = %q, joining token by token gives %q", s.text, keep, got, want)
+				}
 				checked++
 				if !ok {
 					continue
@@ -53,4 +58,25 @@ func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
 	if known < checked/2 {
 		t.Errorf("joinKept knew the tidiness of only %d of %d joins", known, checked)
 	}
+}
+
+// joinByToken joins kept tokens one by one, with the text between two
+// neighbours (one space when it is white space) and one space between
+// tokens not neighbours: what joinKept must give, in place or copied.
+func joinByToken(s *sentence, keep []int) string {
+	out := ""
+	for k, i := range keep {
+		if k > 0 {
+			switch gap := s.text[s.toks[keep[k-1]].end:s.toks[i].start]; {
+			case keep[k-1] != i-1:
+				out += " "
+			case strings.TrimSpace(gap) == "" && gap != "":
+				out += " "
+			default:
+				out += gap
+			}
+		}
+		out += s.toks[i].text
+	}
+	return out
 }
