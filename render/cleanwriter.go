@@ -112,3 +112,62 @@ func (c *cleanWriter) Close() error {
 	c.carry = nil
 	return c.err
 }
+
+// needsNoCleaning reports whether cleanHTMLText would leave p as it is:
+// valid UTF-8 without forbidden characters, which most pages are. It looks
+// at eight bytes at a time, newlines and tabs included (the streaming
+// cleaner went back to its byte loop at every newline); only a word with a
+// byte >= 0x80 is looked at character by character.
+func needsNoCleaning(p []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	// zero marks the zero bytes of x, whose bytes are all < 0x80: exactly,
+	// as adding 0x7f to a byte below 0x80 never carries into the next one.
+	zero := func(x uint64) uint64 { return ^((x + 0x7f*ones) | x) & highs }
+	i := 0
+	for i+8 <= len(p) {
+		v := binary.LittleEndian.Uint64(p[i:])
+		if v&highs != 0 {
+			ok := true
+			if i, ok = cleanRunes(p, i, i+8); !ok {
+				return false
+			}
+			continue
+		}
+		// The bytes below 0x20 and DEL, exactly: adding 0x60 or 1 to a byte
+		// below 0x80 carries into no other byte.
+		ctl := ^((v + 0x60*ones) | v) & highs
+		if (v+ones)&highs != 0 {
+			return false
+		}
+		if ctl != 0 {
+			allowed := zero(v^'\n'*ones) | zero(v^'\t'*ones) | zero(v^'\r'*ones) | zero(v^'\f'*ones)
+			if ctl&^allowed != 0 {
+				return false
+			}
+		}
+		i += 8
+	}
+	_, ok := cleanRunes(p, i, len(p))
+	return ok
+}
+
+// cleanRunes checks the characters that start in p[i:end] (the last may end
+// past it) and returns where the next one starts.
+func cleanRunes(p []byte, i, end int) (int, bool) {
+	for i < end {
+		c := p[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\f' && c != '\r' || c == 0x7f {
+				return i, false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(p[i:])
+		if r == utf8.RuneError && size == 1 || forbiddenInHTML(r) {
+			return i, false
+		}
+		i += size
+	}
+	return i, true
+}

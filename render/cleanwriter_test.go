@@ -31,8 +31,35 @@ func TestCleanWriterMatchesWholePageCleaning(t *testing.T) {
 		if err := cw.Close(); err != nil {
 			t.Fatal(err)
 		}
-		if want := cleanHTMLText(bytes.Clone(doc)); !bytes.Equal(got.Bytes(), want) {
+		want := cleanHTMLText(bytes.Clone(doc))
+		if !bytes.Equal(got.Bytes(), want) {
 			t.Fatalf("%q: got %q, want %q", doc, got.Bytes(), want)
+		}
+		if clean := bytes.Equal(doc, want); needsNoCleaning(doc) != clean {
+			t.Fatalf("%q: needsNoCleaning = %v, but cleaning it changes it: %v", doc, !clean, !clean)
+		}
+	}
+}
+
+// TestNeedsNoCleaningAtEveryPosition puts every byte value and a few
+// characters at every position of an ASCII text (every place in an 8-byte
+// word, and the tail) and compares needsNoCleaning with cleanHTMLText.
+func TestNeedsNoCleaningAtEveryPosition(t *testing.T) {
+	base := []byte("<p class=\"x\">Plain text ~ of forty bytes.</p>")
+	var inserts [][]byte
+	for c := 0; c < 256; c++ {
+		inserts = append(inserts, []byte{byte(c)})
+	}
+	for _, s := range []string{"é", "\u0085", "\ufdd0", "\uffff", "\U0001fffe", "€", "\xe2\x82", "\xed\xa0\x80", "\n\t\r\f"} {
+		inserts = append(inserts, []byte(s))
+	}
+	for _, ins := range inserts {
+		for at := 0; at <= len(base); at++ {
+			doc := append(append(append([]byte(nil), base[:at]...), ins...), base[at:]...)
+			clean := bytes.Equal(cleanHTMLText(bytes.Clone(doc)), doc)
+			if got := needsNoCleaning(doc); got != clean {
+				t.Fatalf("%q: needsNoCleaning = %v, want %v", doc, got, clean)
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -235,5 +236,67 @@ func BenchmarkFragmentsAB(b *testing.B) {
 	}
 	for v, variant := range variants {
 		b.ReportMetric(float64(cpu[v].Nanoseconds())/1e3/float64(b.N*n), variant.name+"-cpu-µs")
+	}
+}
+
+// BenchmarkCleanAB compares, on every HTML page of the corpus site, the
+// streaming cleaner alone with the check that lets a clean page through
+// whole (interleaved as in BenchmarkFragmentsAB), in CPU ns per KB.
+func BenchmarkCleanAB(b *testing.B) {
+	plan, err := Plan(corpusTimeline(b), benchCfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pages [][]byte
+	var total int
+	for _, p := range plan {
+		if !strings.HasSuffix(p.Path, ".html") {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := p.Render(&buf); err != nil {
+			b.Fatal(err)
+		}
+		pages = append(pages, buf.Bytes())
+		total += buf.Len()
+	}
+	variants := []struct {
+		name string
+		run  func(p []byte) error
+	}{
+		{"stream", func(p []byte) error {
+			cw := cleanWriter{w: io.Discard}
+			cw.Write(p)
+			return cw.Close()
+		}},
+		{"check", func(p []byte) error {
+			if needsNoCleaning(p) {
+				_, err := io.Discard.Write(p)
+				return err
+			}
+			cw := cleanWriter{w: io.Discard}
+			cw.Write(p)
+			return cw.Close()
+		}},
+	}
+	cpu := make([]time.Duration, len(variants))
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		for lo := 0; lo < len(pages); lo += 64 {
+			hi := min(len(pages), lo+64)
+			for v, variant := range variants {
+				t0, _ := cputime.Process()
+				for _, p := range pages[lo:hi] {
+					if err := variant.run(p); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t1, _ := cputime.Process()
+				cpu[v] += t1 - t0
+			}
+		}
+	}
+	for v, variant := range variants {
+		b.ReportMetric(float64(cpu[v].Nanoseconds())/float64(b.N)/(float64(total)/1024), variant.name+"-cpu-ns/KB")
 	}
 }

@@ -398,6 +398,10 @@ func (s *site) writePage(w io.Writer, d *pageData) error {
 	if err := s.renderPage(buf, d); err != nil {
 		return err
 	}
+	if needsNoCleaning(buf.b) {
+		_, err := w.Write(buf.b)
+		return err
+	}
 	cw := cleanWriter{w: w}
 	if _, err := cw.Write(buf.b); err != nil {
 		return err
