@@ -96,7 +96,9 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 		return anchor{kind: anchorNone}
 	}
 	a.kind = anchorClause
-	a.rep0 = insideReportedClause(s.toks, a.first)
+	if s.cls&cReporting != 0 { // else no clause is reported: saysAt needs a reporting verb
+		a.rep0 = insideReportedClause(s.toks, a.first)
+	}
 	a.reported = a.rep0 > 0
 	a.rel0, a.rel1 = relativeAside(s.toks, a.first)
 	return a
@@ -260,7 +262,7 @@ func possessive(w string) bool {
 // leaked documents, that Belarus delivered weapons between 2018 and 2020").
 func insideReportedClause(toks []token, i int) int {
 	for j := i - 1; j >= 0; j-- {
-		tk := toks[j]
+		tk := &toks[j]
 		if tk.text == ";" {
 			return 0
 		}

@@ -69,6 +69,11 @@ type sentence struct {
 	tense    int    // finiteTense, computed once
 	clean    string // text with white space collapsed, for mentions
 	newPara  bool   // the sentence opens a paragraph
+
+	// cls is the classes of all its tokens, OR'ed: a rule that looks for a
+	// word of some class (a verb of saying, a future marker) skips at once
+	// the many sentences holding none.
+	cls uint32
 }
 
 func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
@@ -109,6 +114,9 @@ func (x *extractor) splitSentences() []sentence {
 		var spaced bool
 		buf, quote, spaced = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
 		s.toks = buf[start:len(buf):len(buf)]
+		for i := range s.toks {
+			s.cls |= s.toks[i].cls
+		}
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++
 		}
@@ -234,6 +242,9 @@ func (x *extractor) sentence(idx int, s *sentence) {
 // a sentence that told that happening by the noun or its verb ("launched the
 // store on April 28, 2003"). A state "since" an event starts with it.
 func (x *extractor) sinceEvent(s *sentence) *timeline.Event {
+	if s.cls&cSince == 0 {
+		return nil // most sentences: no "since"
+	}
 	for i := range s.toks {
 		tk := &s.toks[i]
 		if tk.quoted || !tk.is(cDatePrep) || tk.lower() != "since" || i+2 >= len(s.toks) {
@@ -530,6 +541,9 @@ func (x *extractor) leadTitle(first *sentence) string {
 
 // hasReportingVerb reports whether a sentence reports speech ("he said").
 func hasReportingVerb(s *sentence) bool {
+	if s.cls&cReporting == 0 {
+		return false // saysAt needs a reporting verb
+	}
 	for i := range s.toks {
 		tk := &s.toks[i]
 		if !tk.quoted && saysAt(s.toks, i) {
@@ -680,6 +694,9 @@ func needsCollapse(s string) bool {
 
 // speaksOfFuture reports whether a sentence announces something to come.
 func speaksOfFuture(s *sentence) bool {
+	if s.cls&cFuture == 0 {
+		return false
+	}
 	for i := range s.toks {
 		tk := &s.toks[i]
 		if tk.word && tk.is(cFuture) {

@@ -293,6 +293,7 @@ const (
 	cAux                            // auxiliaries
 	cTailStarter                    // tailStarters
 	cPhrasePrep                     // phrasePrepositions
+	cSince                          // sinceWords
 )
 
 // classLists pairs each lower-case list with its class bit.
@@ -305,8 +306,12 @@ var classLists = []struct {
 	{subjectPronouns, cSubject}, {pastMarkers, cPast}, {reportingVerbs, cReporting},
 	{lowerPersonTitles, cLowerTitle}, {placePrepositions, cPlacePrep}, {saidWords, cSaid},
 	{modals, cModal}, {speechActs, cSpeechAct}, {auxiliaries, cAux}, {tailStarters, cTailStarter},
-	{phrasePrepositions, cPhrasePrep},
+	{phrasePrepositions, cPhrasePrep}, {sinceWords, cSince},
 }
+
+// sinceWords is "since" alone: a sentence holding no token of its class
+// (sentence.cls) has none to count from, and sinceEvent skips it.
+var sinceWords = set("since")
 
 // wordClasses gives the classes of a lower-case word; it is built from the lists.
 var wordClasses = func() *classTable {

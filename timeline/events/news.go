@@ -167,6 +167,9 @@ func flashback(s *sentence) bool {
 // auxiliary ("has announced", "is believed") and a verb inside a reported
 // clause ("Analysts say the firm announced") do not count.
 func reportsInPast(s *sentence) bool {
+	if s.cls&cReporting == 0 {
+		return false // saysAt needs a reporting verb
+	}
 	for i := range s.toks {
 		tk := &s.toks[i]
 		if tk.quoted || !saysAt(s.toks, i) {
