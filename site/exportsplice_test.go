@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"math/rand"
+	"runtime"
 	"sort"
 	"testing"
 
@@ -21,7 +22,24 @@ func TestSplicedExportsMatchAFullBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 25-article site a dozen times")
 	}
-	fs := afero.NewMemMapFs()
+	checkSplicedExportsMatchAFullBuild(t, afero.NewMemMapFs())
+}
+
+// The same on the operating system's files, where the unchanged fragments
+// are copied between the files by the kernel (copy_file_range on Linux).
+func TestSplicedExportsMatchAFullBuildOnTheOSFilesystem(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 25-article site a dozen times")
+	}
+	t.Chdir(t.TempDir())
+	before := kernelCopies.Load()
+	checkSplicedExportsMatchAFullBuild(t, afero.NewOsFs())
+	if runtime.GOOS == "linux" && kernelCopies.Load() == before {
+		t.Error("no fragment was copied by the kernel")
+	}
+}
+
+func checkSplicedExportsMatchAFullBuild(t *testing.T, fs afero.Fs) {
 	corpus := newscorpus.New(23)
 	r := rand.New(rand.NewSource(5))
 	live := map[string]bool{}

@@ -244,7 +244,7 @@ func (w *writer) render(pg Page) error {
 	}
 	buf := bufPool.Get().(*bufio.Writer)
 	buf.Reset(f)
-	err = safeRender(pg, buf)
+	err = safeRender(pg, &pageFile{Writer: buf, f: f})
 	if err == nil {
 		err = buf.Flush()
 	}

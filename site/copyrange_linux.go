@@ -1,0 +1,55 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync/atomic"
+
+	"github.com/spf13/afero"
+	"golang.org/x/sys/unix"
+)
+
+// copyFileRange copies n bytes at off of src to dst's current offset with
+// copy_file_range(2) and returns how many it copied. It copies nothing,
+// without an error, when either is not an operating system file or the
+// kernel cannot copy between them (another file system, an old kernel): the
+// caller then copies through a buffer.
+func copyFileRange(dst afero.File, src io.ReaderAt, off, n int64) (int64, error) {
+	out, ok1 := dst.(*os.File)
+	in, ok2 := src.(*os.File)
+	if !ok1 || !ok2 {
+		return 0, nil
+	}
+	var done int64
+	for done < n {
+		roff := off + done
+		m, err := unix.CopyFileRange(int(in.Fd()), &roff, int(out.Fd()), nil, int(min(n-done, 1<<30)), 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil && done == 0 && isUnsupportedCopy(err) {
+			return 0, nil
+		}
+		if err != nil {
+			return done, fmt.Errorf("copying from %s: %w", in.Name(), err)
+		}
+		if m == 0 {
+			return done, fmt.Errorf("copying %d bytes at offset %d of %s: it ends at %d", n, off, in.Name(), off+done)
+		}
+		done += int64(m)
+	}
+	kernelCopies.Add(1)
+	return done, nil
+}
+
+// kernelCopies counts the ranges copied by copy_file_range (for the tests).
+var kernelCopies atomic.Int64
+
+// isUnsupportedCopy reports the errors by which copy_file_range declines
+// a pair of files it cannot copy between.
+func isUnsupportedCopy(err error) bool {
+	return errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EXDEV) || errors.Is(err, unix.EOPNOTSUPP) ||
+		errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EPERM) || errors.Is(err, unix.EBADF)
+}
