@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"sort"
 	"sync"
 
 	"github.com/yuin/goldmark"
@@ -89,112 +90,136 @@ func shiftHeadings(doc ast.Node) {
 	}
 }
 
-// kindMark is the AST node for a highlighted temporal expression.
-var kindMark = ast.NewNodeKind("TimexMark")
+// kindMarkedText is the AST node for a text node that marks cover.
+var kindMarkedText = ast.NewNodeKind("TimexMarkedText")
 
-type markNode struct {
+// markedText stands in for a text node that marks cover: it is written as
+// the text with the covered parts wrapped (renderMarkedText), the bytes the
+// text split into pieces and mark nodes made, without the nodes (those
+// were a fifth of an article page's allocations).
+type markedText struct {
 	ast.BaseInline
-	mark
-	first bool // carries the id (a mark split across nodes has it once)
+	text   *ast.Text
+	marks  []mark // the marks that overlap it, in order
+	inLink bool   // marks inside a link do not link
 }
 
-func (n *markNode) Kind() ast.NodeKind { return kindMark }
+func (n *markedText) Kind() ast.NodeKind { return kindMarkedText }
 
-func (n *markNode) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
+func (n *markedText) Dump(source []byte, level int) { ast.DumpHelper(n, source, level, nil, nil) }
 
-// markText splits the text nodes the marks cover and wraps the covered parts.
+// markText puts a markedText in place of each text node the marks (sorted,
+// not overlapping) cover.
 func markText(doc ast.Node, marks []mark) {
-	var texts []*ast.Text
+	var covered []*markedText
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if t, ok := n.(*ast.Text); ok && entering {
-			texts = append(texts, t)
+		t, ok := n.(*ast.Text)
+		if !ok || !entering || t.Parent() == nil || t.Parent().Kind() == ast.KindCodeSpan {
+			// goldmark's code span writes its children as text nodes
+			// (anything else made it panic): code stays unmarked.
+			return ast.WalkContinue, nil
+		}
+		seg := t.Segment
+		// The first mark ending after the text starts, then those starting before it ends.
+		lo := sort.Search(len(marks), func(k int) bool { return marks[k].end > seg.Start })
+		hi := lo
+		for hi < len(marks) && marks[hi].start < seg.Stop {
+			hi++
+		}
+		if hi > lo {
+			covered = append(covered, &markedText{text: t, marks: marks[lo:hi], inLink: inLink(t)})
 		}
 		return ast.WalkContinue, nil
 	})
-	for _, t := range texts {
-		splitTextNode(t, marks)
+	for _, mt := range covered {
+		parent := mt.text.Parent()
+		parent.ReplaceChild(parent, mt.text, mt)
 	}
 }
 
-func splitTextNode(t *ast.Text, marks []mark) {
-	seg := t.Segment
-	parent := t.Parent()
-	if parent == nil {
-		return
-	}
-	inLink := false
-	for p := parent; p != nil; p = p.Parent() {
+// inLink reports whether n is inside a link or an image.
+func inLink(n ast.Node) bool {
+	for p := n.Parent(); p != nil; p = p.Parent() {
 		if p.Kind() == ast.KindLink || p.Kind() == ast.KindAutoLink || p.Kind() == ast.KindImage {
-			inLink = true
+			return true
 		}
 	}
-	var pieces []ast.Node
-	var last *ast.Text
-	plain := func(a, b int) *ast.Text {
-		n := ast.NewTextSegment(text.NewSegment(a, b))
-		n.SetRaw(t.IsRaw())
-		return n
-	}
-	pos := seg.Start
-	for _, m := range marks {
-		if m.end <= seg.Start || m.start >= seg.Stop {
-			continue
-		}
-		a, b := max(m.start, seg.Start), min(m.end, seg.Stop)
-		if a > pos {
-			pieces = append(pieces, plain(pos, a))
-		}
-		mn := &markNode{mark: m, first: a == m.start}
-		if inLink {
-			mn.href = ""
-		}
-		last = plain(a, b)
-		mn.AppendChild(mn, last)
-		pieces = append(pieces, mn)
-		pos = b
-	}
-	if len(pieces) == 0 {
-		return
-	}
-	last = nil
-	if pos < seg.Stop {
-		last = plain(pos, seg.Stop)
-		pieces = append(pieces, last)
-	} else {
-		last = pieces[len(pieces)-1].LastChild().(*ast.Text)
-	}
-	last.SetSoftLineBreak(t.SoftLineBreak())
-	last.SetHardLineBreak(t.HardLineBreak())
-	for _, p := range pieces {
-		parent.InsertBefore(parent, t, p)
-	}
-	parent.RemoveChild(parent, t)
+	return false
 }
 
 // extraRenderer renders marks, and images as links to them.
 type extraRenderer struct{}
 
 func (r extraRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
-	reg.Register(kindMark, r.renderMark)
+	reg.Register(kindMarkedText, r.renderMarkedText)
 	reg.Register(ast.KindImage, r.renderImage)
 }
 
-func (extraRenderer) renderMark(w util.BufWriter, _ []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
-	n := node.(*markNode)
-	if pb, ok := w.(*pageBuf); ok { // the usual writer: append in place
-		if entering {
-			pb.b = appendOpenMark(pb.b, n.mark, n.first)
-		} else {
-			pb.b = appendCloseMark(pb.b, n.mark)
-		}
+// renderMarkedText writes a covered text node as goldmark's text renderer
+// (default settings) writes the pieces it was split into before: each piece
+// escaped (or raw) by itself, each covered piece in its mark, and the node's
+// line break after the last piece, inside the mark if a mark ends the text.
+func (extraRenderer) renderMarkedText(w util.BufWriter, source []byte, node ast.Node, entering bool) (ast.WalkStatus, error) {
+	if !entering {
 		return ast.WalkContinue, nil
 	}
-	if entering {
-		_, _ = w.WriteString(openMark(n.mark, n.first))
-	} else {
-		_, _ = w.WriteString(closeMark(n.mark))
+	n := node.(*markedText)
+	t := n.text
+	write := func(a, b int) {
+		if t.IsRaw() {
+			html.DefaultWriter.RawWrite(w, source[a:b])
+		} else {
+			html.DefaultWriter.Write(w, source[a:b])
+		}
+	}
+	lineBreak := func() {
+		switch {
+		case t.IsRaw():
+		case t.HardLineBreak():
+			_, _ = w.WriteString("<br>\n")
+		case t.SoftLineBreak():
+			_ = w.WriteByte('\n')
+		}
+	}
+	seg := t.Segment
+	pos := seg.Start
+	for _, m := range n.marks {
+		a, b := max(m.start, seg.Start), min(m.end, seg.Stop)
+		if a > pos {
+			write(pos, a)
+		}
+		if n.inLink {
+			m.href = ""
+		}
+		writeMark(w, m, a == m.start, true)
+		write(a, b)
+		if b == seg.Stop {
+			lineBreak()
+		}
+		writeMark(w, m, false, false)
+		pos = b
+	}
+	if pos < seg.Stop {
+		write(pos, seg.Stop)
+		lineBreak()
 	}
 	return ast.WalkContinue, nil
+}
+
+// writeMark writes a mark's opening tags (with its id when first) or its
+// closing tags.
+func writeMark(w util.BufWriter, m mark, first, open bool) {
+	pb, ok := w.(*pageBuf)
+	switch {
+	case ok && open: // the usual writer: append in place
+		pb.b = appendOpenMark(pb.b, m, first)
+	case ok:
+		pb.b = appendCloseMark(pb.b, m)
+	case open:
+		_, _ = w.WriteString(openMark(m, first))
+	default:
+		_, _ = w.WriteString(closeMark(m))
+	}
 }
 
 // renderImage writes "Image: alt text" linking to the image instead of loading it.

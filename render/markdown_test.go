@@ -114,3 +114,17 @@ func TestMarkdownConcurrently(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestMarkInCodeSpan: a dated expression inside `code` is left unmarked
+// (goldmark's code span renderer takes only text nodes; a mark made it panic).
+func TestMarkInCodeSpan(t *testing.T) {
+	src := "Filed as `2024-06-14` on 12 June."
+	at := strings.Index(src, "2024")
+	got, err := markdownHTML(src, []mark{{start: at, end: at + 10, id: "t1", href: "e.html"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "<p>Filed as <code>2024-06-14</code> on 12 June.</p>\n"; string(got) != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
