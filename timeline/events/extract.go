@@ -112,11 +112,8 @@ func (x *extractor) splitSentences() []sentence {
 		}
 		start := len(buf)
 		var spaced bool
-		buf, quote, spaced = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
+		buf, quote, spaced, s.cls = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
 		s.toks = buf[start:len(buf):len(buf)]
-		for i := range s.toks {
-			s.cls |= s.toks[i].cls
-		}
 		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
 			k++
 		}

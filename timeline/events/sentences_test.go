@@ -38,10 +38,11 @@ func TestSplitSentences(t *testing.T) {
 }
 
 // TestTokenizerFindsSpacing checks that the white space tokenizeInto notes
-// on the way is exactly what collapseSpace would change, on random strings
-// of spaces, line ends, tabs, other white space, quotes and letters.
+// on the way is exactly what collapseSpace would change, and the classes it
+// reports those of its tokens, on random strings of spaces, line ends, tabs,
+// other white space, quotes, letters and listed words.
 func TestTokenizerFindsSpacing(t *testing.T) {
-	alphabet := []string{" ", " ", "\n", "\t", "\r", "\v", "\u00a0", "\u2009", "a", "B", "'s", "’", "\"", ".", "-", "é"}
+	alphabet := []string{" ", " ", "\n", "\t", "\r", "\v", "\u00a0", "\u2009", "a", "B", "'s", "’", "\"", ".", "-", "é", "said", "Since", "will"}
 	r := rand.New(rand.NewPCG(7, 11))
 	for n := 0; n < 20000; n++ {
 		var b strings.Builder
@@ -49,9 +50,16 @@ func TestTokenizerFindsSpacing(t *testing.T) {
 			b.WriteString(alphabet[r.IntN(len(alphabet))])
 		}
 		s := b.String()
-		_, _, spaced := tokenizeInto(nil, s, asciiLower(s), false)
+		toks, _, spaced, cls := tokenizeInto(nil, s, asciiLower(s), false)
 		if spaced != needsCollapse(s) {
 			t.Fatalf("%q: tokenizer says spaced=%v, needsCollapse says %v", s, spaced, needsCollapse(s))
+		}
+		var want uint32
+		for _, tk := range toks {
+			want |= tk.cls
+		}
+		if cls != want {
+			t.Fatalf("%q: tokenizer says classes %b, its tokens have %b", s, cls, want)
 		}
 	}
 }

@@ -43,7 +43,7 @@ func decodeRune(s string, i int) (rune, int) { return utf8.DecodeRuneInString(s[
 // its own token; hyphens, inner periods and inner apostrophes stay in words.
 // quoteOpen tells whether the sentence starts inside a quotation.
 func tokenize(s string, quoteOpen bool) []token {
-	toks, _, _ := tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
+	toks, _, _, _ := tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
 	return toks
 }
 
@@ -52,8 +52,9 @@ func tokenize(s string, quoteOpen bool) []token {
 // letters lower-cased (asciiLower), so the lower-case form of an ASCII word is
 // a slice of it rather than a new string per token. It also returns whether
 // a quotation is still open at the end of s, and spaced, whether s holds
-// the white space collapseSpace changes (needsCollapse), found on the way.
-func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuote, spaced bool) {
+// the white space collapseSpace changes (needsCollapse), found on the way,
+// and cls, the classes of all the tokens OR'ed (sentence.cls).
+func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuote, spaced bool, cls uint32) {
 	inQuote = quoteOpen
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -122,6 +123,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			tk.cls = 0 // most words are in no list: the filter, inlined, says so without a call
 			if wordClasses.mayHold(lw) {
 				tk.cls = wordClasses.lookup(lw)
+				cls |= tk.cls
 			}
 			i = j
 		case isSpaceRune(r):
@@ -131,6 +133,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			i += n
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
+			cls |= possessiveClass
 			i += n + 1
 		default:
 			opens, closes := quoteEffect(r, inQuote, s, i)
@@ -144,6 +147,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			tk.cls = 0
 			if wordClasses.mayHold(s[i : i+n]) {
 				tk.cls = wordClasses.lookup(s[i : i+n])
+				cls |= tk.cls
 			}
 			if closes {
 				inQuote = false
@@ -151,7 +155,7 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			i += n
 		}
 	}
-	return toks, inQuote, spaced
+	return toks, inQuote, spaced, cls
 }
 
 // appendToken extends toks by one token and returns a pointer to it, for
