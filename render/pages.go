@@ -264,6 +264,10 @@ type indexView struct {
 // passes them through, as they escape U+2028 and U+2029 already), written
 // without reflection, which made up a fifth of a listing page's cost.
 func (v *indexView) EntitiesJSON() template.JS {
+	if v.slots != nil && !shellsOff { // the page writer appends it in place (expandRows)
+		v.slots.entities, v.slots.haveEntities = v.Entities, true
+		return entitiesMark
+	}
 	buf := pageBufs.Get().(*pageBuf)
 	defer putPageBuf(buf)
 	buf.b = appendEntitiesJSON(buf.b, v.Entities)

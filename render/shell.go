@@ -414,6 +414,7 @@ func (s *site) writePage(w io.Writer, d *pageData) error {
 func (s *site) renderPage(buf *pageBuf, d *pageData) error {
 	if d.Index != nil && d.Index.slots != nil {
 		d.Index.slots.pending = d.Index.slots.pending[:0]
+		d.Index.slots.entities, d.Index.slots.haveEntities = nil, false
 	}
 	if sh := s.shellFor(d); sh != nil {
 		return s.fillShell(buf, sh, d)
@@ -430,8 +431,18 @@ func (s *site) templatePage(buf *pageBuf, d *pageData) error {
 	return expandRows(buf, start, d)
 }
 
-// rowSlots holds the rows a page's template left placeholders for (yearView.Rows).
-type rowSlots struct{ pending []rowList }
+// rowSlots holds the rows a page's template left placeholders for
+// (yearView.Rows), and its filter table when it left one for that
+// (indexView.EntitiesJSON): the page writer appends them in place.
+type rowSlots struct {
+	pending      []rowList
+	entities     []entityRef
+	haveEntities bool
+}
+
+// entitiesMark is the filter table's placeholder, in the page's JSON script,
+// where the template writes no "<" of its own (see rowsMark).
+const entitiesMark = "<!--tl-entities-->"
 
 // rowList is the rows of some events on a page, written by appendRow.
 type rowList struct {
@@ -455,7 +466,7 @@ func (r *rowSlots) add(rows rowList) template.HTML {
 // expandRows replaces the placeholders written into buf since start by the
 // rows they stand for.
 func expandRows(buf *pageBuf, start int, d *pageData) error {
-	if d.Index == nil || d.Index.slots == nil || len(d.Index.slots.pending) == 0 {
+	if d.Index == nil || d.Index.slots == nil || len(d.Index.slots.pending) == 0 && !d.Index.slots.haveEntities {
 		return nil
 	}
 	slots := d.Index.slots
@@ -479,7 +490,17 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 		}
 		rest = rest[i+len(mark):]
 	}
+	if slots.haveEntities {
+		i := bytes.Index(rest, []byte(entitiesMark))
+		if i < 0 {
+			return fmt.Errorf("render: the filter table lost its place in the page")
+		}
+		buf.b = append(buf.b, rest[:i]...)
+		buf.b = appendEntitiesJSON(buf.b, slots.entities)
+		rest = rest[i+len(entitiesMark):]
+	}
 	buf.b = append(buf.b, rest...)
 	slots.pending = slots.pending[:0]
+	slots.entities, slots.haveEntities = nil, false
 	return nil
 }
