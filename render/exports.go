@@ -29,6 +29,7 @@ func (s *site) exportSite() export.Site {
 		ArticleURL:      func(a timeline.Article) string { return s.pageURL("articles/" + a.Slug + "/index.html") },
 		Splices:         s.cfg.Splices,
 		EventDigest:     func(i int) []byte { return s.eventDigests[i][:] },
+		CitedArticle:    s.cites.of,
 	}
 }
 

@@ -118,7 +118,7 @@ func (p *site) newestReports(events []timeline.Event) ([]atomCandidate, time.Tim
 		if !exportable(*ev) {
 			continue
 		}
-		c := atomCandidate{ev: ev, idx: i, reported: p.firstReported(*ev)}
+		c := atomCandidate{ev: ev, idx: i, reported: p.firstReported(i, ev)}
 		if c.reported.IsZero() {
 			c.reported = updated
 		}

@@ -229,7 +229,7 @@ func TestNewestReportsAsASortDoes(t *testing.T) {
 		updated := p.feedUpdated()
 		var want []atomCandidate
 		for _, i := range orderedEvents(tl.Events, false) {
-			reported := p.firstReported(tl.Events[i])
+			reported := p.firstReported(i, &tl.Events[i])
 			if reported.IsZero() {
 				reported = updated
 			}

@@ -39,6 +39,12 @@ type Site struct {
 	// that an export may show; splice digests then hash it instead of those
 	// fields. nil: the keys hash the fields themselves.
 	EventDigest func(i int) []byte
+	// CitedArticle, when set, returns the index in tl.Articles of the
+	// article that mention j of tl.Events[i] cites, or -1 when the timeline
+	// has none (articles' slugs being unique); nil: mentions are looked up
+	// by slug. The feed reads every mention's article to find the newest
+	// reports, and the slug lookups were most of its cost.
+	CitedArticle func(i, j int) int
 	// Order, when set, shares the events' order between the exports of
 	// one timeline (see EventOrder).
 	Order *EventOrder
@@ -55,6 +61,7 @@ type site struct {
 	base       *url.URL // nil when BaseURL is empty; its path ends in "/"
 	baseString string   // base.String(), once needed
 	articles   map[string]*articleRef
+	all        []timeline.Article // tl.Articles, for CitedArticle's indexes
 	updated    time.Time
 	keyScratch []byte   // fragmentSum's buffer, reused
 	srcScratch []source // sources' result, reused
@@ -70,7 +77,7 @@ type articleRef struct {
 }
 
 func prepare(s Site, tl timeline.Timeline) (*site, error) {
-	p := &site{Site: s}
+	p := &site{Site: s, all: tl.Articles}
 	if len(tl.Articles) > 0 { // a JSON-LD snippet has none: no map to make per page
 		p.articles = make(map[string]*articleRef, len(tl.Articles))
 	}
@@ -265,16 +272,24 @@ func mentionedBefore(ms []timeline.Mention, slug string) bool {
 	return false
 }
 
-// firstReported is the publication date of the earliest article reporting ev,
-// or the build date for an event no article reports (an editor's manual event).
-func (p *site) firstReported(ev timeline.Event) time.Time {
+// firstReported is the publication date of the earliest article reporting
+// ev, tl.Events[i], or the build date for an event no article reports (an
+// editor's manual event).
+func (p *site) firstReported(i int, ev *timeline.Event) time.Time {
 	var first time.Time
-	for _, m := range ev.Mentions {
-		ref, ok := p.articles[m.Article]
-		if !ok {
+	for j, m := range ev.Mentions {
+		var a *timeline.Article
+		if p.CitedArticle != nil {
+			if k := p.CitedArticle(i, j); k >= 0 && k < len(p.all) {
+				a = &p.all[k]
+			}
+		} else if ref, ok := p.articles[m.Article]; ok {
+			a = ref.a
+		}
+		if a == nil {
 			continue
 		}
-		if d := ref.a.Meta.Date.UTC(); !d.IsZero() && (first.IsZero() || d.Before(first)) {
+		if d := a.Meta.Date.UTC(); !d.IsZero() && (first.IsZero() || d.Before(first)) {
 			first = d
 		}
 	}

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"bytes"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -35,5 +37,36 @@ func TestFragmentKeysFollowTheEventURLPattern(t *testing.T) {
 	}
 	if key("", "events/{ID}/index.html", "abc") != base {
 		t.Error("the same inputs gave two keys")
+	}
+}
+
+// The feed picks the same entries, with the same dates, when the cited
+// articles come from CitedArticle instead of slug lookups.
+func TestFeedWithCitedArticleIndexes(t *testing.T) {
+	for seed := int64(1); seed <= 20; seed++ {
+		r := rand.New(rand.NewSource(seed))
+		tl := randomTimeline(r, 30+r.Intn(300))
+		bySlug := map[string]int{}
+		for k, a := range tl.Articles {
+			bySlug[a.Slug] = k
+		}
+		s := absoluteSite()
+		want, err := Atom(tl, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.CitedArticle = func(i, j int) int {
+			if k, ok := bySlug[tl.Events[i].Mentions[j].Article]; ok {
+				return k
+			}
+			return -1
+		}
+		got, err := Atom(tl, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("seed %d: feed differs with CitedArticle:\n%s", seed, firstDiff(got, want))
+		}
 	}
 }
