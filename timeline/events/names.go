@@ -426,10 +426,10 @@ func isAcronym(w string) bool {
 	for _, r := range w {
 		switch {
 		case r == '.' || r == '&':
-		case unicode.IsUpper(r):
+		case 'A' <= r && r <= 'Z' || r >= utf8.RuneSelf && unicode.IsUpper(r): // IsUpper, ASCII inline
 			letters++
 		default:
-			return false
+			return false // most names: at their second letter
 		}
 	}
 	return letters >= 2 && letters <= 6

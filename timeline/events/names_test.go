@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestIsDemonymMatchesItsEndings checks isDemonym's byte tests against the
@@ -38,6 +39,30 @@ func TestIsDemonymMatchesItsEndings(t *testing.T) {
 	for _, w := range words {
 		if got, want := isDemonym(w), byList(w); got != want {
 			t.Errorf("isDemonym(%q) = %v, the endings say %v", w, got, want)
+		}
+	}
+}
+
+// TestIsAcronymMatchesUnicode checks isAcronym's ASCII test of capitals
+// against unicode.IsUpper on every rune, on acronyms, names and odd marks.
+func TestIsAcronymMatchesUnicode(t *testing.T) {
+	byUnicode := func(w string) bool {
+		letters := 0
+		for _, r := range w {
+			switch {
+			case r == '.' || r == '&':
+			case unicode.IsUpper(r):
+				letters++
+			default:
+				return false
+			}
+		}
+		return letters >= 2 && letters <= 6
+	}
+	words := []string{"", "A", "AB", "U.S.", "U.K", "AT&T", "NATO", "ABCDEFG", "ABCDEF", "Ab", "aB", "ÉU", "ÉÜ", "É.U.", "A-B", "A1", "ΑΒ", "İŞ", "Kestria", "..", "&&A"}
+	for _, w := range words {
+		if got, want := isAcronym(w), byUnicode(w); got != want {
+			t.Errorf("isAcronym(%q) = %v, want %v", w, got, want)
 		}
 	}
 }

@@ -835,7 +835,7 @@ var danglers = set("and", "or", "of", "the", "a", "an", "to", "in", "on", "at", 
 
 func trimDangling(t string) string {
 	for {
-		t = strings.TrimRight(t, " ,;:-–—")
+		t = trimEndMarks(t)
 		if strings.HasSuffix(t, ".\"") || strings.HasSuffix(t, ",\"") {
 			t = t[:len(t)-2] + "\"" // the quotation's own stop: chaos." -> chaos"
 		}
@@ -843,12 +843,50 @@ func trimDangling(t string) string {
 			t = t[:n-1] // a full stop, not the end of "U.S."
 		}
 		i := strings.LastIndexByte(t, ' ')
-		if i < 0 || !danglers[strings.ToLower(t[i+1:])] {
+		if i < 0 || !isDangler(t[i+1:]) {
 			return t
 		}
 		t = t[:i]
 	}
 }
+
+// endMarks are the marks trimDangling trims from the end of a title.
+const endMarks = " ,;:-–—"
+
+// trimEndMarks is strings.TrimRight(t, endMarks), answered at once for the
+// usual title that ends in none: its last byte is neither an ASCII mark of
+// the set nor the last byte of a dash.
+func trimEndMarks(t string) string {
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case ' ', ',', ';', ':', '-', 0x93, 0x94: // 0x93, 0x94: the last bytes of "–" and "—"
+		default:
+			return t
+		}
+	}
+	return strings.TrimRight(t, endMarks)
+}
+
+// isDangler is danglers[strings.ToLower(w)], without the lower-case copy of
+// an ASCII word: the listed words are ASCII and short, so a longer ASCII
+// word is none, and a shorter one is lower-cased on the stack.
+func isDangler(w string) bool {
+	var buf [maxDangler]byte
+	if len(w) > maxDangler || !isASCII(w) {
+		return !isASCII(w) && danglers[strings.ToLower(w)]
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return danglers[string(buf[:len(w)])]
+}
+
+// maxDangler is the length of the longest word of danglers.
+const maxDangler = 7
 
 // trimWeakEnd trims a title cut mid-phrase back to a word it can end on:
 // no function word, auxiliary or verb of saying before the "…".

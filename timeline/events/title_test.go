@@ -80,3 +80,30 @@ func joinByToken(s *sentence, keep []int) string {
 	}
 	return out
 }
+
+// TestTitleEndHelpersMatchTheirDefinitions checks trimEndMarks against
+// strings.TrimRight with endMarks, isDangler against the danglers list
+// lower-cased, and maxDangler against the list, on words and endings of
+// every kind.
+func TestTitleEndHelpersMatchTheirDefinitions(t *testing.T) {
+	longest := 0
+	for w := range danglers {
+		longest = max(longest, len(w))
+	}
+	if longest != maxDangler {
+		t.Fatalf("maxDangler = %d, the longest dangler has %d bytes", maxDangler, longest)
+	}
+	words := []string{"", " ", "a", "A", "The", "THE", "Between", "betweenx", "BETWEEN", "Amid", "amid—", "x –", "x—", "x-",
+		"x ,;:", "x\u2013", "x\u2012", "x\u2015", "é", "Ünder", "İn", "\u212Aeep", "Armenia", "Armenia.", "war,", "to;", "x\x93", "x\xe2\x80"}
+	for w := range danglers {
+		words = append(words, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:]+" ")
+	}
+	for _, w := range words {
+		if got, want := trimEndMarks(w), strings.TrimRight(w, endMarks); got != want {
+			t.Errorf("trimEndMarks(%q) = %q, want %q", w, got, want)
+		}
+		if got, want := isDangler(w), danglers[strings.ToLower(w)]; got != want {
+			t.Errorf("isDangler(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
