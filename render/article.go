@@ -28,11 +28,23 @@ type articleView struct {
 	// writer renders it straight into the page instead of into a string
 	// that is then copied there (an article's body is most of its page).
 	body func(b []byte) ([]byte, error)
+	// dated, when set and Events is empty, lists the events the article
+	// dates (indexes into the timeline), linked from a page at datedRoot:
+	// their items are written straight from the timeline (appendEventItems).
+	dated     []int32
+	datedSite *site
+	datedRoot string
 }
 
-// fillBody renders the deferred body into Body (for html/template, which
-// reads the field).
+// fillBody renders the deferred body into Body and the deferred list into
+// Events (for html/template, which reads the fields).
 func (v *articleView) fillBody() error {
+	if len(v.Events) == 0 && len(v.dated) > 0 {
+		for _, e := range v.dated {
+			v.Events = append(v.Events, v.datedSite.link(int(e), v.datedRoot))
+		}
+		v.dated = nil
+	}
 	if v.Body != "" || v.body == nil {
 		return nil
 	}
@@ -62,12 +74,9 @@ func (s *site) articlePage(i int) Page {
 func (s *site) articleData(i int) (pageData, error) {
 	a := &s.tl.Articles[i]
 	d := s.page("article", "articles/"+a.Slug+"/index.html", articleTitle(a))
-	events := make([]eventLink, 0, len(s.articleEvents[i]))
-	for _, e := range s.articleEvents[i] {
-		events = append(events, s.link(int(e), d.Root))
-	}
 	v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),
-		Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample, Events: events}
+		Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample,
+		dated: s.articleEvents[i], datedSite: s, datedRoot: d.Root}
 	if !a.Meta.Date.IsZero() {
 		pub := timeline.DateOf(a.Meta.Date)
 		v.Published = &timeView{Text: datefmt.Date(pub), Attr: datetimeAttr(pub)}

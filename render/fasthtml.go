@@ -281,6 +281,23 @@ func (v *articleView) EventItems() (template.HTML, error) {
 
 // appendEventItems appends EventItems' output to b.
 func (v *articleView) appendEventItems(b []byte) ([]byte, error) {
+	if len(v.Events) == 0 {
+		for _, e := range v.dated { // the items s.link would make, written as they are made
+			ev := &v.datedSite.tl.Events[e]
+			date, err := eventDate{v.datedSite, int(e)}.HTML()
+			if err != nil {
+				return b, err
+			}
+			b = append(b, `<li><span class="when">`...)
+			b = append(b, date...)
+			b = append(b, `</span> <a href="`...)
+			b = appendSitePath(b, v.datedRoot, "events/", ev.ID)
+			b = append(b, `">`...)
+			b = appendText(b, displayTitle(*ev))
+			b = append(b, "</a></li>\n"...)
+		}
+		return b, nil
+	}
 	for i := range v.Events {
 		e := &v.Events[i]
 		date, err := e.Date.HTML()
@@ -387,7 +404,7 @@ func appendArticleMain(b []byte, v *articleView) ([]byte, error) {
 		b = append(b, v.Body...)
 	}
 	b = append(b, "\n</div>\n</article>\n"...)
-	if len(v.Events) > 0 {
+	if len(v.Events) > 0 || len(v.dated) > 0 {
 		b = append(b, "<section class=\"dated\" aria-labelledby=\"dated-h\">\n<h2 id=\"dated-h\">Events dated in this article</h2>\n<ol>\n"...)
 		var err error
 		if b, err = v.appendEventItems(b); err != nil {
