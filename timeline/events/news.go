@@ -230,7 +230,7 @@ func (x *extractor) refersBack(idx int, s *sentence) *timeline.Event {
 	}
 	first, second := s.toks[0].lower(), s.toks[1]
 	switch {
-	case (first == "this" || first == "that") && second.word && (second.is(cPast) || finiteVerb(second)):
+	case (first == "this" || first == "that") && second.word && (second.is(cPast) || finiteVerb(&second)):
 		return x.lastTold
 	case first == "the" && second.word && second.is(cEventNoun) && !second.quoted:
 		for _, m := range x.lastTold.Mentions {
@@ -267,7 +267,7 @@ func futureTense(s *sentence) bool {
 		switch w := tk.lower(); {
 		case w == "will" || w == "'ll" || w == "shall":
 			return true
-		case finiteVerb(*tk):
+		case finiteVerb(tk):
 			return false
 		}
 	}

@@ -107,12 +107,12 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 func byGerund(s *sentence, keep []int) (string, bool) {
 	verb := -1
 	for k, i := range keep {
-		tk := s.toks[i]
+		tk := &s.toks[i]
 		if !tk.word || tk.quoted {
 			continue
 		}
 		w := tk.lower()
-		if verb < 0 && k > 0 && (isPastMarker(w) || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
+		if verb < 0 && k > 0 && (tk.is(cPast) || len(w) > 4 && strings.HasSuffix(w, "ed") && !tk.capitalised()) {
 			verb = k
 			continue
 		}
@@ -160,7 +160,7 @@ func pastOfGerund(g string) string {
 func datedConjunct(toks []token, keep []int, a anchor) []int {
 	v0 := -1
 	for k, i := range keep {
-		if finiteVerb(toks[i]) {
+		if finiteVerb(&toks[i]) {
 			v0 = k
 			break
 		}
@@ -195,7 +195,7 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 // joinsVerbPhrase reports an "and"/"but" at keep[k] followed by a finite verb.
 func joinsVerbPhrase(toks []token, keep []int, k int) bool {
 	w := toks[keep[k]].lower()
-	return (w == "and" || w == "but") && !toks[keep[k]].quoted && k+1 < len(keep) && finiteVerb(toks[keep[k+1]])
+	return (w == "and" || w == "but") && !toks[keep[k]].quoted && k+1 < len(keep) && finiteVerb(&toks[keep[k+1]])
 }
 
 // joinsClause reports a ", and"/", but" at keep[k] opening a clause with its
@@ -206,7 +206,7 @@ func joinsClause(toks []token, keep []int, k int) bool {
 		return false
 	}
 	for _, i := range keep[k+2:] {
-		if finiteVerb(toks[i]) {
+		if finiteVerb(&toks[i]) {
 			return true
 		}
 		if toks[i].text == "," {
@@ -217,13 +217,14 @@ func joinsClause(toks []token, keep []int, k int) bool {
 }
 
 // finiteVerb reports a word that is most likely a finite verb outside quotes:
-// a past or present marker, a modal, or a lower-case -ed form.
-func finiteVerb(tk token) bool {
+// a past or present marker, a modal, or a lower-case -ed form. The markers
+// are the token's classes, looked up when it was read.
+func finiteVerb(tk *token) bool {
 	if !tk.word || tk.quoted || tk.capitalised() {
 		return false
 	}
 	w := tk.lower()
-	return isPastMarker(w) || isPresentMarker(w) && w != "'s" || w == "will" || w == "would" ||
+	return tk.is(cPast) || tk.is(cPresent) && w != "'s" || w == "will" || w == "would" ||
 		len(w) > 4 && strings.HasSuffix(w, "ed")
 }
 
