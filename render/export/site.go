@@ -351,11 +351,54 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 			}
 		}
 		if k-start > 1 {
-			slices.SortFunc(out[start:k], func(i, j int) int { return compareEvents(events, i, j) })
+			sortByID(events, out[start:k])
 		}
 		start = k
 	}
 	return out
+}
+
+// sortByID sorts a run of events with equal starts as compareEvents does:
+// by ID, then position. The IDs' first eight bytes are compared as one
+// integer, from a list beside the run, and the events themselves are read
+// only on a tie: comparing through the events (170 bytes apart, their IDs
+// elsewhere again) was most of an incremental export's ordering.
+func sortByID(events []timeline.Event, run []int) {
+	keys := make([]idKey, len(run))
+	for n, i := range run {
+		keys[n] = idKey{prefix: idPrefix(events[i].ID), i: i}
+	}
+	slices.SortFunc(keys, func(a, b idKey) int {
+		if c := cmp.Compare(a.prefix, b.prefix); c != 0 {
+			return c
+		}
+		if c := strings.Compare(events[a.i].ID, events[b.i].ID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	for n := range keys {
+		run[n] = keys[n].i
+	}
+}
+
+type idKey struct {
+	prefix uint64
+	i      int
+}
+
+// idPrefix is the first eight bytes of id as a big-endian integer, zero
+// padded: a < b as integers means a < b as strings (equal prefixes say
+// nothing).
+func idPrefix(id string) uint64 {
+	var p uint64
+	for n := 0; n < 8; n++ {
+		p <<= 8
+		if n < len(id) {
+			p |= uint64(id[n])
+		}
+	}
+	return p
 }
 
 // compareEvents is the export order: start, ID, then position (a stable
