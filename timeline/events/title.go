@@ -906,13 +906,16 @@ func trimWeakEnd(t string) string {
 // (0xE2 leads the UTF-8 of “ and ”).
 func hasPairedMark(t string) bool {
 	for i := 0; i < len(t); i++ {
-		switch t[i] {
-		case '"', '(', ')', '[', ']', 0xE2:
+		if pairedMarkByte[t[i]] {
 			return true
 		}
 	}
 	return false
 }
+
+// pairedMarkByte marks the bytes hasPairedMark looks for: a table, as it is
+// asked of every byte of most titles.
+var pairedMarkByte = [256]bool{'"': true, '(': true, ')': true, '[': true, ']': true, 0xE2: true}
 
 // balance removes quotation marks and brackets that are not closed in t.
 func balance(t string) string {
