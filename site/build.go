@@ -254,8 +254,8 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	prev := loadManifest(b.fs, o)
-	same, unchanged := unchangedPages(prev, pages)
-	w := &writer{fs: b.fs, tmp: tmp, prev: prev, same: same, inPlace: len(prev.Pages) > 0 && commitsInPlace(len(pages), unchanged)}
+	at, same, unchanged := unchangedPages(prev, pages)
+	w := &writer{fs: b.fs, tmp: tmp, prev: prev, same: same, inPlace: prev.size() > 0 && commitsInPlace(len(pages), unchanged)}
 	if w.inPlace {
 		w.tmp = filepath.Join(tmp, stagedDir)
 	}
@@ -269,15 +269,18 @@ func (b *builder) publish(pages []Page) {
 	// one writer was worse still (29.0/38.8, 44.2/54.1).
 	results := w.writeAll(pages, pageWriters, o.Workers, newProgress(o.Progress, "render", len(pages)))
 	b.lap("write")
-	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), Pages: make(map[string]string, len(pages)),
-		order: make([]string, 0, len(pages))}
+	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), paths: make([]string, 0, len(pages)),
+		keys: make([]string, 0, len(pages))}
+	kept := make([]bool, prev.size()) // prev's pages the next site has
 	for i, r := range results {
 		if r.err != nil {
 			b.fail(r.err)
 			continue
 		}
-		next.Pages[pages[i].Path] = r.key
-		next.order = append(next.order, pages[i].Path)
+		next.add(pages[i].Path, r.key)
+		if at[i] >= 0 {
+			kept[at[i]] = true
+		}
 		if r.reused {
 			b.sum.Reused++
 		} else {
@@ -298,7 +301,7 @@ func (b *builder) publish(pages []Page) {
 		b.warn(fmt.Sprintf("removing the page manifest: %v", err))
 	}
 	if w.inPlace {
-		err = commitInPlace(b.fs, o.OutDir, tmp, deletedPages(prev, next), o.SwapLock, ioWorkers(o.Workers))
+		err = commitInPlace(b.fs, o.OutDir, tmp, deletedPages(prev, kept), o.SwapLock, ioWorkers(o.Workers))
 	} else {
 		warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
 		b.warn(warns...)
@@ -309,7 +312,7 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	b.sum.Published = true
-	b.sum.Pages = len(next.Pages)
+	b.sum.Pages = next.size()
 	b.lap("swap")
 	if err := saveManifest(b.fs, o.CacheDir, next); err != nil {
 		b.warn(fmt.Sprintf("saving the page manifest: %v (the next build renders every page)", err))

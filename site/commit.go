@@ -184,11 +184,12 @@ func moveOne(fs afero.Fs, staged, out, file string, made *sync.Map) error {
 	return fs.Rename(file, dst)
 }
 
-// deletedPages lists the pages of prev that next no longer has, sorted.
-func deletedPages(prev, next manifest) []string {
+// deletedPages lists the pages of prev that the next site no longer has
+// (kept[i] is false for prev's page i), sorted.
+func deletedPages(prev manifest, kept []bool) []string {
 	var out []string
-	for p := range prev.Pages {
-		if _, ok := next.Pages[p]; !ok {
+	for i, p := range prev.paths {
+		if !kept[i] {
 			out = append(out, p)
 		}
 	}

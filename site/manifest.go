@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"hash/crc32"
 	"path/filepath"
-	"sort"
 	"strings"
 	"unsafe"
 
 	"github.com/spf13/afero"
+	"github.com/zeebo/xxh3"
 )
 
 // manifest records what the published site holds (each page's Key), so the next
@@ -36,9 +36,64 @@ import (
 type manifest struct {
 	Version string // tool version that wrote it
 	Out     string // the output folder it describes
-	Digest  string // hash of Pages, also the content of the output's marker file
-	Pages   map[string]string
-	order   []string // Pages' paths in the order the Digest hashes them (plan order; sorted when unset)
+	Digest  string // hash of the pages, also the content of the output's marker file
+	// The pages, in the order the Digest hashes them and the file lists
+	// them (a build's plan order, which the same pages always have): paths[i]
+	// has the Key keys[i]. Two slices and an index of int32 slots, not a map
+	// of 127,000 strings to strings: building and filling that map for the
+	// previous and the next manifest were most of an incremental build's
+	// "clean" and "swap" allocations.
+	paths []string
+	keys  []string
+	index pathIndex // positions of paths, for lookups (decodeManifest builds it)
+}
+
+// add appends a page.
+func (m *manifest) add(path, key string) {
+	m.paths = append(m.paths, path)
+	m.keys = append(m.keys, key)
+}
+
+// size is the number of pages.
+func (m *manifest) size() int { return len(m.paths) }
+
+// lookup returns the position of path, or -1.
+func (m *manifest) lookup(path string) int { return m.index.find(m.paths, path) }
+
+// pathIndex finds a path's position: open addressing over XXH3 hashes of
+// the paths, at most half full.
+type pathIndex struct {
+	slots []int32 // position + 1; 0 is empty
+}
+
+func newPathIndex(paths []string) pathIndex {
+	size := 16
+	for size < 2*len(paths) {
+		size *= 2
+	}
+	x := pathIndex{slots: make([]int32, size)}
+	mask := uint64(size - 1)
+	for i, p := range paths {
+		j := xxh3.HashString(p) & mask
+		for x.slots[j] != 0 {
+			j = (j + 1) & mask
+		}
+		x.slots[j] = int32(i + 1)
+	}
+	return x
+}
+
+func (x pathIndex) find(paths []string, path string) int {
+	if len(x.slots) == 0 {
+		return -1
+	}
+	mask := uint64(len(x.slots) - 1)
+	for j := xxh3.HashString(path) & mask; x.slots[j] != 0; j = (j + 1) & mask {
+		if i := int(x.slots[j] - 1); paths[i] == path {
+			return i
+		}
+	}
+	return -1
 }
 
 // markerFile is the output file naming the manifest that describes the output.
@@ -55,7 +110,7 @@ const manifestFormat = "timeline-manifest-3"
 func manifestPath(cacheDir string) string { return filepath.Join(cacheDir, "manifest.bin") }
 
 func emptyManifest(opts Options) manifest {
-	return manifest{Version: opts.Version, Out: filepath.Clean(opts.OutDir), Pages: map[string]string{}}
+	return manifest{Version: opts.Version, Out: filepath.Clean(opts.OutDir)}
 }
 
 // loadManifest returns the previous manifest when it describes this output folder
@@ -71,7 +126,7 @@ func loadManifest(fs afero.Fs, opts Options) manifest {
 		return empty
 	}
 	m, err := decodeManifest(data)
-	if err != nil || m.Version != empty.Version || m.Out != empty.Out || len(m.Pages) == 0 {
+	if err != nil || m.Version != empty.Version || m.Out != empty.Out || m.size() == 0 {
 		return empty
 	}
 	marker, err := afero.ReadFile(fs, filepath.Join(opts.OutDir, markerFile))
@@ -83,15 +138,15 @@ func loadManifest(fs afero.Fs, opts Options) manifest {
 
 var errBadManifest = errors.New("not a readable page manifest")
 
-func encodeManifest(m manifest, paths []string) []byte {
-	buf := make([]byte, 0, 64+len(paths)*64)
+func encodeManifest(m manifest) []byte {
+	buf := make([]byte, 0, 64+len(m.paths)*64)
 	buf = append(buf, manifestFormat+"\n"...)
 	for _, s := range []string{m.Version, m.Out, m.Digest} {
 		buf = appendString(buf, s)
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(paths)))
-	for _, p := range paths {
-		buf = appendString(appendString(buf, p), m.Pages[p])
+	buf = binary.AppendUvarint(buf, uint64(len(m.paths)))
+	for i, p := range m.paths {
+		buf = appendString(appendString(buf, p), m.keys[i])
 	}
 	return binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
 }
@@ -131,29 +186,31 @@ func decodeManifest(data []byte) (manifest, error) {
 		return manifest{}, errBadManifest
 	}
 	pos += w
-	m.Pages = make(map[string]string, count)
+	m.paths, m.keys = make([]string, 0, count), make([]string, 0, count)
 	for i := uint64(0); i < count && !bad; i++ {
 		p := next()
-		m.Pages[p] = next()
+		m.add(p, next())
 	}
-	if bad || pos != len(body) || len(m.Pages) != int(count) {
+	if bad || pos != len(body) || m.size() != int(count) {
 		return manifest{}, errBadManifest
+	}
+	m.index = newPathIndex(m.paths)
+	for i, p := range m.paths {
+		if m.lookup(p) != i {
+			return manifest{}, errBadManifest // a path listed twice
+		}
 	}
 	return m, nil
 }
 
-// seal computes the manifest's Digest from its pages, in m.order when it
-// lists every page (the build sets the plan's order, which the same pages
-// always have, sparing a sort of 127,000 paths), else in path order.
+// seal computes the manifest's Digest from its pages, in their order (a
+// build's plan order, which the same pages always have).
 func (m *manifest) seal() {
-	if len(m.order) != len(m.Pages) {
-		m.order = m.sortedPaths()
-	}
 	h := sha256.New()
 	buf := make([]byte, 0, 64<<10)
-	for _, p := range m.order {
+	for i, p := range m.paths {
 		// Paths hold no NUL (checkPagePath), so the encoding is unambiguous.
-		buf = append(append(append(append(buf, p...), 0), m.Pages[p]...), 0)
+		buf = append(append(append(append(buf, p...), 0), m.keys[i]...), 0)
 		if len(buf) > 60<<10 {
 			h.Write(buf)
 			buf = buf[:0]
@@ -161,15 +218,6 @@ func (m *manifest) seal() {
 	}
 	h.Write(buf)
 	m.Digest = manifestFormat + " " + hex.EncodeToString(h.Sum(nil))
-}
-
-func (m manifest) sortedPaths() []string {
-	paths := make([]string, 0, len(m.Pages))
-	for p := range m.Pages {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	return paths
 }
 
 // writeMarker writes the marker file for m into the folder about to be published.
@@ -181,15 +229,11 @@ func writeMarker(fs afero.Fs, dir string, m manifest) error {
 }
 
 func saveManifest(fs afero.Fs, cacheDir string, m manifest) error {
-	paths := m.order
-	if len(paths) != len(m.Pages) {
-		paths = m.sortedPaths()
-	}
 	if err := fs.MkdirAll(cacheDir, 0o755); err != nil {
 		return err
 	}
 	tmp := manifestPath(cacheDir) + ".tmp"
-	if err := afero.WriteFile(fs, tmp, encodeManifest(m, paths), 0o644); err != nil {
+	if err := afero.WriteFile(fs, tmp, encodeManifest(m), 0o644); err != nil {
 		return err
 	}
 	return fs.Rename(tmp, manifestPath(cacheDir))

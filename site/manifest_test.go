@@ -6,24 +6,27 @@ import (
 )
 
 func TestManifestCodecRoundTripsAndRefusesDamage(t *testing.T) {
-	m := manifest{Version: "v1", Out: "public", Pages: map[string]string{}}
+	m := manifest{Version: "v1", Out: "public"}
 	for i := 0; i < 300; i++ {
-		m.Pages[fmt.Sprintf("events/e%03d/index.html", i)] = fmt.Sprintf("key%03d", i*7)
+		m.add(fmt.Sprintf("events/e%03d/index.html", (i*37)%300), fmt.Sprintf("key%03d", i*7))
 	}
-	m.Pages["index.html"] = ""
+	m.add("index.html", "")
 	m.seal()
-	data := encodeManifest(m, m.order)
+	data := encodeManifest(m)
 	got, err := decodeManifest(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != m.Version || got.Out != m.Out || got.Digest != m.Digest || len(got.Pages) != len(m.Pages) {
-		t.Fatalf("decoded %+v, want the header and %d pages of %+v", got, len(m.Pages), m)
+	if got.Version != m.Version || got.Out != m.Out || got.Digest != m.Digest || got.size() != m.size() {
+		t.Fatalf("decoded %+v, want the header and %d pages of %+v", got, m.size(), m)
 	}
-	for p, k := range m.Pages {
-		if got.Pages[p] != k {
-			t.Errorf("%s: key %q, want %q", p, got.Pages[p], k)
+	for i, p := range m.paths {
+		if j := got.lookup(p); j != i || got.keys[j] != m.keys[i] {
+			t.Errorf("%s: found at %d with key %q, want %d and %q", p, j, got.keys[max(j, 0)], i, m.keys[i])
 		}
+	}
+	if j := got.lookup("events/e300/index.html"); j != -1 {
+		t.Errorf("a path not listed was found at %d", j)
 	}
 	// Every truncation and every flipped byte is refused, never half-read.
 	for n := 0; n < len(data); n += 97 {
@@ -36,6 +39,35 @@ func TestManifestCodecRoundTripsAndRefusesDamage(t *testing.T) {
 		bad[i] ^= 0x40
 		if _, err := decodeManifest(bad); err == nil {
 			t.Errorf("a manifest with byte %d flipped was accepted", i)
+		}
+	}
+	// A path listed twice (the CRC made to match) is refused too.
+	twice := manifest{Version: "v1", Out: "public"}
+	twice.add("a/index.html", "k1")
+	twice.add("a/index.html", "k2")
+	if _, err := decodeManifest(encodeManifest(twice)); err == nil {
+		t.Error("a manifest listing a path twice was accepted")
+	}
+}
+
+// The digest depends on the pages and their Keys, in order, as the marker
+// in the output records them: equal pages, equal digest.
+func TestManifestDigest(t *testing.T) {
+	digest := func(pairs ...string) string {
+		m := manifest{}
+		for i := 0; i < len(pairs); i += 2 {
+			m.add(pairs[i], pairs[i+1])
+		}
+		m.seal()
+		return m.Digest
+	}
+	base := digest("a", "1", "b", "2")
+	if digest("a", "1", "b", "2") != base {
+		t.Error("the same pages gave two digests")
+	}
+	for _, other := range []string{digest("a", "1", "b", "3"), digest("a", "1"), digest("a", "1", "c", "2"), digest("a", "1b", "", "2")} {
+		if other == base {
+			t.Errorf("different pages share the digest %s", base)
 		}
 	}
 }

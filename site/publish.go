@@ -152,20 +152,20 @@ type writer struct {
 	inPlace bool
 }
 
-// unchangedPages reports, per page, whether prev lists it with the same
-// (non-empty) Key, and how many do.
-func unchangedPages(prev manifest, pages []Page) (same []bool, n int) {
-	same = make([]bool, len(pages))
-	if len(prev.Pages) == 0 {
-		return same, 0
-	}
+// unchangedPages finds each page in prev: at[i] is page i's position in
+// prev or -1, same[i] reports whether prev lists it with the same
+// (non-empty) Key, and n counts those.
+func unchangedPages(prev manifest, pages []Page) (at []int32, same []bool, n int) {
+	at, same = make([]int32, len(pages)), make([]bool, len(pages))
 	for i, pg := range pages {
-		if key, ok := prev.Pages[pg.Path]; ok && key == pg.Key && pg.Key != "" {
+		j := prev.lookup(pg.Path)
+		at[i] = int32(j)
+		if j >= 0 && prev.keys[j] == pg.Key && pg.Key != "" {
 			same[i] = true
 			n++
 		}
 	}
-	return same, n
+	return at, same, n
 }
 
 type pageResult struct {
