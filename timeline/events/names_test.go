@@ -66,3 +66,37 @@ func TestIsAcronymMatchesUnicode(t *testing.T) {
 		}
 	}
 }
+
+// TestRowIndexActsAsAMap checks rowIndex against a map from name to row
+// over names that share beginnings and endings, with rows set again (as the
+// publisher's is), across resets that reuse the table.
+func TestRowIndexActsAsAMap(t *testing.T) {
+	var x rowIndex
+	for round := 0; round < 3; round++ {
+		x.reset()
+		want := map[string]int{}
+		var nameOf []string
+		for i := 0; i < 300; i++ {
+			name := []string{"Kestria", "Kestria Orvik", "Orvik", "Minister Brandt of Kestria", "A", "The Velden Post"}[i%6] + strings.Repeat("x", i%7) + string(rune('a'+i%26))
+			if round == 1 {
+				name = name[:1+i%len(name)]
+			}
+			if _, ok := x.row(name, nameOf); ok != (want[name] > 0) {
+				t.Fatalf("round %d: %q found=%v, the map says %v", round, name, ok, want[name] > 0)
+			}
+			if want[name] == 0 || i%5 == 0 {
+				nameOf = append(nameOf, name)
+				x.set(name, len(nameOf)-1, nameOf)
+				want[name] = len(nameOf) // row+1
+			}
+		}
+		for name, r := range want {
+			if got, ok := x.row(name, nameOf); !ok || got != r-1 {
+				t.Fatalf("round %d: row(%q) = %d, %v, want %d", round, name, got, ok, r-1)
+			}
+		}
+		if _, ok := x.row("Nobody", nameOf); ok {
+			t.Fatal("a name never set has a row")
+		}
+	}
+}

@@ -109,7 +109,7 @@ type scratch struct {
 	inDate  []bool
 	runs    []nameRun
 	book    nameBook // the article's names, with its entity buffer
-	voteOf  map[string]int
+	voteOf  rowIndex
 	votes   []kindVotes
 	nameOf  []string
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
@@ -141,7 +141,6 @@ func putScratch(sc *scratch) {
 	clear(sc.book.kind)
 	clear(sc.book.ents)
 	sc.book.ents = sc.book.ents[:0]
-	clear(sc.voteOf)
 	clear(sc.nameOf)
 	clear(sc.book.rows)
 	clear(sc.byKey)
@@ -287,8 +286,18 @@ func isAbbreviation(word string) bool {
 	return abbreviations[string(buf[:len(word)])]
 }
 
+// trimSpan trims the white space (unicode.IsSpace) from both ends of
+// text[s:e], deciding an ASCII byte by the asciiSpace table, without
+// decoding it.
 func trimSpan(text string, s, e int) (int, int) {
 	for s < e {
+		if c := text[s]; c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				break
+			}
+			s++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(text[s:])
 		if !unicode.IsSpace(r) {
 			break
@@ -296,6 +305,13 @@ func trimSpan(text string, s, e int) (int, int) {
 		s += n
 	}
 	for e > s {
+		if c := text[e-1]; c < utf8.RuneSelf { // a whole rune: no UTF-8 sequence ends below 0x80
+			if !asciiSpace[c] {
+				break
+			}
+			e--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(text[:e])
 		if !unicode.IsSpace(r) {
 			break

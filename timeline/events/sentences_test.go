@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode"
 	"unsafe"
 )
 
@@ -105,6 +106,26 @@ func TestAbbreviationsAreShort(t *testing.T) {
 	for w := range abbreviations {
 		if len(w) > 8 {
 			t.Errorf("abbreviation %q is longer than eight bytes: isAbbreviation would miss it", w)
+		}
+	}
+}
+
+// TestTrimSpanMatchesUnicode checks trimSpan's ASCII table against
+// unicode.IsSpace on every rune, from both ends of random strings of white
+// space of every kind, letters and multi-byte runes.
+func TestTrimSpanMatchesUnicode(t *testing.T) {
+	alphabet := []string{" ", "\t", "\n", "\v", "\f", "\r", "\u0085", "\u00a0", "\u2009", "\u3000", "a", "é", "\x1c", "\x7f", "\xff"}
+	r := rand.New(rand.NewPCG(5, 8))
+	for n := 0; n < 20000; n++ {
+		var b strings.Builder
+		for k := r.IntN(8); k > 0; k-- {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		s := b.String()
+		gs, ge := trimSpan(s, 0, len(s))
+		trimmed := strings.TrimFunc(s, unicode.IsSpace)
+		if s[gs:ge] != trimmed {
+			t.Fatalf("trimSpan(%q) = %q, want %q", s, s[gs:ge], trimmed)
 		}
 	}
 }
