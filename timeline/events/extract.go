@@ -641,24 +641,25 @@ func isDateline(s *sentence) bool {
 }
 
 // markDates sets s.inDate to inDate (all false, one per token) marking which
-// tokens lie inside a date expression.
-// Expressions and tokens are both in text order, so one merge pass does it.
+// tokens lie inside a date expression. The tokens are in text order and do
+// not overlap, so those inside an expression are a run: the first starting
+// at or after it, found by binary search, and the ones after it that end
+// within it. A sentence's few expressions cost a few steps each, not a pass
+// over its tokens.
 func markDates(s *sentence, inDate []bool) {
 	s.inDate = inDate
-	if len(s.timexes) == 0 {
-		return // most sentences: no token to mark
-	}
-	k := 0
-	for i := range s.toks {
-		tk := &s.toks[i]
-		for k < len(s.timexes) && s.timexes[k].End <= int(tk.start) {
-			k++
-		}
-		for j := k; j < len(s.timexes) && s.timexes[j].Start <= int(tk.start); j++ {
-			if int(tk.end) <= s.timexes[j].End {
-				s.inDate[i] = true
-				break
+	for _, t := range s.timexes {
+		lo, hi := 0, len(s.toks)
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if int(s.toks[mid].start) < t.Start {
+				lo = mid + 1
+			} else {
+				hi = mid
 			}
+		}
+		for i := lo; i < len(s.toks) && int(s.toks[i].end) <= t.End; i++ {
+			inDate[i] = true
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package events
 
 import (
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -205,5 +207,42 @@ func TestEntities(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("missing entities %v", want)
+	}
+}
+
+// TestMarkDatesMarksTokensInsideExpressions checks markDates's binary
+// search against its definition, a token inside some expression, on
+// sentences of words and marks with random expressions, overlapping,
+// touching or cutting through tokens, in text order or not.
+func TestMarkDatesMarksTokensInsideExpressions(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 2026))
+	words := []string{"In", "June", "2020", ",", "the", "war", "ended", "(", "on", "3", "March", ")", "."}
+	for n := 0; n < 3000; n++ {
+		var b strings.Builder
+		for k := r.IntN(20); k >= 0; k-- {
+			b.WriteString(words[r.IntN(len(words))])
+			if r.IntN(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		s := sentence{text: b.String()}
+		s.toks = tokenize(s.text, false)
+		for k := r.IntN(4); k > 0; k-- {
+			start := r.IntN(len(s.text) + 1)
+			s.timexes = append(s.timexes, timeline.Timex{Span: timeline.Span{Start: start, End: start + r.IntN(len(s.text)-start+1)}})
+		}
+		if r.IntN(2) == 0 {
+			sort.Slice(s.timexes, func(i, j int) bool { return s.timexes[i].Start < s.timexes[j].Start })
+		}
+		markDates(&s, make([]bool, len(s.toks)))
+		for i, tk := range s.toks {
+			want := false
+			for _, tx := range s.timexes {
+				want = want || tx.Start <= int(tk.start) && int(tk.end) <= tx.End
+			}
+			if s.inDate[i] != want {
+				t.Fatalf("%q, expressions %v: token %d %q inDate=%v, want %v", s.text, s.timexes, i, tk.text, s.inDate[i], want)
+			}
+		}
 	}
 }
