@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"math"
 	"slices"
 
 	"github.com/newsline/timeline/timeline"
@@ -26,6 +27,8 @@ type stemShare struct {
 	work, title []int32
 	lastText    string  // the last mention sentence stemmed
 	lastTextIDs []int32 // its stem IDs (nil before the first)
+	inSet       []int32 // local stem ID -> setSerial when in the set unique is building
+	setSerial   int32
 }
 
 func newStemShare() *stemShare {
@@ -151,9 +154,32 @@ func (sh *stemShare) stemSets(ev *timeline.Event, mentions []timeline.Mention) (
 	for _, e := range ev.Entities {
 		ctx = sh.st.appendIDs(e.Name, ctx)
 	}
-	ctx = sortedSet(ctx)
+	ctx = sh.unique(ctx)
+	slices.Sort(ctx)
 	sh.title, sh.work = title, ctx
 	return classes, title, ctx
+}
+
+// unique drops repeated IDs from ids in place, keeping first occurrences:
+// a title's words come again in its sentence and entities, so sorting the
+// unique ones sorts about half as many.
+func (sh *stemShare) unique(ids []int32) []int32 {
+	if n := len(sh.interner); len(sh.inSet) < n {
+		sh.inSet = append(sh.inSet, make([]int32, n-len(sh.inSet)+n/2)...)
+	}
+	sh.setSerial++
+	if sh.setSerial == math.MaxInt32 { // serials would come back: start afresh
+		clear(sh.inSet)
+		sh.setSerial = 1
+	}
+	out := ids[:0]
+	for _, id := range ids {
+		if sh.inSet[id] != sh.setSerial {
+			sh.inSet[id] = sh.setSerial
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // mapStems interns the share's stems into the global interner, in local ID
@@ -206,13 +232,20 @@ type dateTable struct {
 	spans        map[dateKey]int32
 	keys         []dateKey            // span ID -> its value and span
 	startIDs     map[dateKey][2]int32 // start dates seen: value and span IDs
+	firstSpan    map[string]startSeen // value -> its first span seen, with IDs
 	lastStart    dateKey              // the last start date interned
 	lastStartIDs [2]int32             // its value and span IDs ({-1, -1} before the first)
 }
 
 func newDateTable() dateTable {
 	return dateTable{values: map[string]int32{}, spans: map[dateKey]int32{},
-		startIDs: map[dateKey][2]int32{}, lastStartIDs: [2]int32{-1, -1}}
+		startIDs: map[dateKey][2]int32{}, firstSpan: map[string]startSeen{}, lastStartIDs: [2]int32{-1, -1}}
+}
+
+// startSeen is a start date's span and IDs (value, span).
+type startSeen struct {
+	span span
+	ids  [2]int32
 }
 
 func (t *dateTable) value(v string) int32 { return internListed(t.values, &t.names, v) }
@@ -251,10 +284,20 @@ func (t *dateTable) startDate(d *timeline.Date) (valueID, spanID int32) {
 		return t.lastStartIDs[0], t.lastStartIDs[1]
 	}
 	k := dateKey{d.Value, s}
-	ids, ok := t.startIDs[k]
-	if !ok {
-		ids = [2]int32{t.value(d.Value), t.spanKey(k)}
-		t.startIDs[k] = ids
+	// A value almost always has one span: looked up by the value alone
+	// (hashing a string, not a string and a span), and by both only when
+	// the span is another.
+	first, seen := t.firstSpan[d.Value]
+	ids := first.ids
+	if !seen || first.span != s {
+		var ok bool
+		if ids, ok = t.startIDs[k]; !ok {
+			ids = [2]int32{t.value(d.Value), t.spanKey(k)}
+			t.startIDs[k] = ids
+		}
+		if !seen {
+			t.firstSpan[d.Value] = startSeen{s, ids}
+		}
 	}
 	t.lastStart, t.lastStartIDs = k, ids
 	return ids[0], ids[1]
