@@ -114,27 +114,65 @@ func newStemmer(interner map[string]int32) *stemmer {
 
 // appendIDs appends the interned content stems of text to out, in order of
 // appearance, duplicates included (the same words as contentStems).
+//
+// This loop runs over every byte of every sentence. A word of ASCII letters
+// and digits (most words) is hashed where it lies, lower-cased on the fly,
+// and looked up without being copied; a word with an apostrophe or a
+// non-ASCII rune is spelled in a buffer (spellWord).
 func (st *stemmer) appendIDs(text string, out []int32) []int32 {
-	// The word and its hash are built together, in locals: this loop runs
-	// over every byte of every sentence. ASCII bytes are classified by a
-	// table, without decoding runes (most text is ASCII).
-	buf, h := st.buf[:0], uint32(fnvOffset)
 	for i := 0; i < len(text); {
-		if c := text[i]; c < utf8.RuneSelf {
-			i++
+		if c := text[i]; c < utf8.RuneSelf && asciiWordByte[c] == 0 {
+			i++ // a separator (an apostrophe is one before a word)
+			continue
+		}
+		h, j := uint32(fnvOffset), i
+		for j < len(text) {
+			c := text[j]
+			if c >= utf8.RuneSelf || asciiWordByte[c] == 0 {
+				break
+			}
+			h = hashByte(h, c) // as written: the cache holds "War" apart from "war"
+			j++
+		}
+		if j == len(text) || (text[j] < utf8.RuneSelf && text[j] != '\'') {
+			out = st.flushASCII(out, text[i:j], h)
+			i = j
+			continue
+		}
+		out, i = st.spellWord(text, i, j, out)
+	}
+	return out
+}
+
+// spellWord finishes the word text[i:...] whose ASCII start is text[i:j],
+// lower-cased in the stemmer's buffer: apostrophes inside it and non-ASCII
+// letters and digits (lower-cased) are part of it. It returns out with the
+// word's stem appended, if it has one, and where the scan goes on.
+func (st *stemmer) spellWord(text string, i, j int, out []int32) ([]int32, int) {
+	buf, h := st.buf[:0], uint32(fnvOffset)
+	for k := i; k < j; k++ {
+		l := asciiWordByte[text[k]]
+		buf, h = append(buf, l), hashByte(h, l)
+	}
+	for j < len(text) {
+		if c := text[j]; c < utf8.RuneSelf {
+			j++
 			switch l := asciiWordByte[c]; {
 			case l != 0:
 				buf, h = append(buf, l), hashByte(h, l)
 			case c == '\'' && len(buf) > 0:
 				buf, h = append(buf, '\''), hashByte(h, '\'')
-			case len(buf) > 0:
-				out = st.flush(out, buf, h)
-				buf, h = buf[:0], fnvOffset
+			default: // a separator ends the word
+				st.buf = buf
+				if len(buf) > 0 {
+					out = st.flush(out, buf, h)
+				}
+				return out, j
 			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		i += size
+		r, size := utf8.DecodeRuneInString(text[j:])
+		j += size
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			from := len(buf)
@@ -144,16 +182,19 @@ func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 			}
 		case r == '’' && len(buf) > 0:
 			buf, h = append(buf, '\''), hashByte(h, '\'')
-		case len(buf) > 0:
-			out = st.flush(out, buf, h)
-			buf, h = buf[:0], fnvOffset
+		default:
+			st.buf = buf
+			if len(buf) > 0 {
+				out = st.flush(out, buf, h)
+			}
+			return out, j
 		}
 	}
+	st.buf = buf
 	if len(buf) > 0 {
 		out = st.flush(out, buf, h)
 	}
-	st.buf = buf
-	return out
+	return out, j
 }
 
 // asciiWordByte maps an ASCII letter or digit to its lower-case form, and
@@ -168,21 +209,51 @@ var asciiWordByte = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// flush appends the stem ID of the word w (not empty, hashed h), if it has one.
-func (st *stemmer) flush(out []int32, w []byte, h uint32) []int32 {
-	slot := st.cache.find(w, h)
+// flushASCII is flush for a word of ASCII letters and digits as written
+// in the text (h is the hash of those bytes). The cache keys such words as
+// written, so that most are found without being lower-cased: "War" and
+// "war" are two keys with one stem.
+func (st *stemmer) flushASCII(out []int32, w string, h uint32) []int32 {
+	slot := st.cache.findString(w, h)
 	if slot.word == "" {
-		word := string(w)
-		id := int32(-1)
-		if s, keep := contentStem(stripPossessive(word)); keep {
-			id = internOne(s, st.interner)
+		buf := st.buf[:0]
+		for k := 0; k < len(w); k++ {
+			buf = append(buf, asciiWordByte[w[k]])
 		}
-		st.cache.insert(slot, word, id)
+		st.buf = buf
+		return st.fill(out, slot, strings.Clone(w), buf)
 	}
 	if slot.id < 0 {
 		return out
 	}
 	return append(out, slot.id)
+}
+
+// flush appends the stem ID of the word w (not empty, hashed h), if it has one.
+func (st *stemmer) flush(out []int32, w []byte, h uint32) []int32 {
+	slot := st.cache.find(w, h)
+	if slot.word == "" {
+		return st.fill(out, slot, string(w), w)
+	}
+	if slot.id < 0 {
+		return out
+	}
+	return append(out, slot.id)
+}
+
+// fill stems the word lower (lower case) that the free slot is for, caches
+// its stem ID there under key (the word as looked up), and appends it to out
+// if it has one.
+func (st *stemmer) fill(out []int32, slot *wordSlot, key string, lower []byte) []int32 {
+	id := int32(-1)
+	if s, keep := contentStem(stripPossessive(string(lower))); keep {
+		id = internOne(s, st.interner)
+	}
+	st.cache.insert(slot, key, id)
+	if id < 0 {
+		return out
+	}
+	return append(out, id)
 }
 
 // splitWords lower-cases text and splits it into words at anything that is
@@ -280,7 +351,8 @@ func truncateRunes(s string, n int) string {
 	return s
 }
 
-// wordTable maps split words to their stem IDs. It is the stemmer's hot
+// wordTable maps split words (lower case, or ASCII words as written; see
+// flushASCII) to their stem IDs. It is the stemmer's hot
 // lookup (one per word of every sentence, a third of building candidates with
 // a Go map): an open-addressing table probed with the word's bytes, so the
 // lookup neither converts nor hashes a string, and compares the word only
@@ -310,6 +382,24 @@ func (t *wordTable) find(w []byte, h uint32) *wordSlot {
 			return s
 		}
 		if s.hash == h && s.word == string(w) {
+			return s
+		}
+	}
+}
+
+// findString is find for a word held in a string.
+func (t *wordTable) findString(w string, h uint32) *wordSlot {
+	if 2*(t.used+1) > len(t.slots) {
+		t.grow()
+	}
+	mask := uint32(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.word == "" {
+			s.hash = h
+			return s
+		}
+		if s.hash == h && s.word == w {
 			return s
 		}
 	}
