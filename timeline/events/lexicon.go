@@ -248,16 +248,7 @@ func (t *classTable) lookup(w string) uint32 {
 	}
 	n := uint32(len(w))
 	if n <= 8 {
-		k := packWord(w)
-		for i := packedHash(k, len(w)) & t.mask; ; i = (i + 1) & t.mask {
-			sl := &t.slots[i]
-			if sl.n == 0 {
-				return 0
-			}
-			if sl.key == k && sl.n == n {
-				return sl.class
-			}
-		}
+		return t.lookupPacked(packWord(w), len(w))
 	}
 	for i := wordHash(w) & t.mask; ; i = (i + 1) & t.mask {
 		sl := &t.slots[i]
@@ -265,6 +256,20 @@ func (t *classTable) lookup(w string) uint32 {
 			return 0
 		}
 		if sl.n == n && sl.word == w {
+			return sl.class
+		}
+	}
+}
+
+// lookupPacked is lookup of a word of n bytes, 1 to 8, given packed (packWord):
+// the tokenizer packs a word in one load from the text around it.
+func (t *classTable) lookupPacked(k uint64, n int) uint32 {
+	for i := packedHash(k, n) & t.mask; ; i = (i + 1) & t.mask {
+		sl := &t.slots[i]
+		if sl.n == 0 {
+			return 0
+		}
+		if sl.key == k && sl.n == uint32(n) {
 			return sl.class
 		}
 	}

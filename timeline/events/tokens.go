@@ -122,7 +122,14 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			tk.upper = c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r)
 			tk.cls = 0 // most words are in no list: the filter, inlined, says so without a call
 			if wordClasses.mayHold(lw) {
-				tk.cls = wordClasses.lookup(lw)
+				if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
+					// lw is low[i:j]: its bytes, packed, are the word's
+					// eight bytes in one load, cut to its length.
+					k := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(low[i:i+8]), 8))
+					tk.cls = wordClasses.lookupPacked(k&(1<<(8*n)-1), n)
+				} else {
+					tk.cls = wordClasses.lookup(lw)
+				}
 				cls |= tk.cls
 			}
 			i = j
