@@ -3,11 +3,13 @@ package render
 import (
 	"html/template"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
@@ -27,6 +29,9 @@ func markdownHTML(src string, marks []mark) (template.HTML, error) {
 // appendMarkdown appends markdownHTML's output to b.
 func appendMarkdown(b []byte, src string, marks []mark) ([]byte, error) {
 	md := markdown()
+	if !mayLinkify(src) {
+		md = markdownNoLinks()
+	}
 	// goldmark reads the source as bytes; a pooled copy is enough, as the
 	// document refers to it only until it is rendered below.
 	source := pageBufs.Get().(*pageBuf)
@@ -63,6 +68,45 @@ func markdown() goldmark.Markdown {
 	})
 	return sharedMarkdown.md
 }
+
+// mayLinkify reports whether goldmark's Linkify extension could find a bare
+// address in src: it links only text that starts with "http:", "https:",
+// "ftp:" or "www.", or an e-mail address (which has an "@"). Most articles
+// have none, and the extension's search at every space and parenthesis was
+// a sixth of an article page's cost.
+func mayLinkify(src string) bool {
+	return strings.IndexByte(src, '@') >= 0 || strings.Contains(src, "http:") || strings.Contains(src, "https:") ||
+		strings.Contains(src, "ftp:") || strings.Contains(src, "www.")
+}
+
+var sharedNoLinks struct {
+	once sync.Once
+	md   goldmark.Markdown
+}
+
+// markdownNoLinks is markdown() for a source mayLinkify rules out: Linkify's
+// parser replaced by one with the same triggers that finds nothing. The
+// triggers stay because they shape the document: the text before a trigger
+// character is cut off into its own node (which is where a mark splits),
+// so the nodes, and the bytes, are those markdown() makes of such a source.
+func markdownNoLinks() goldmark.Markdown {
+	sharedNoLinks.once.Do(func() {
+		sharedNoLinks.md = goldmark.New(
+			goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+			goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(linkifyTriggers{}, 999))),
+			goldmark.WithRendererOptions(renderer.WithNodeRenderers(util.Prioritized(extraRenderer{}, 100))),
+		)
+	})
+	return sharedNoLinks.md
+}
+
+// linkifyTriggers is an inline parser with the triggers (and priority) of
+// goldmark's Linkify parser that never parses anything.
+type linkifyTriggers struct{}
+
+func (linkifyTriggers) Trigger() []byte { return []byte{' ', '*', '_', '~', '('} }
+
+func (linkifyTriggers) Parse(ast.Node, text.Reader, parser.Context) ast.Node { return nil }
 
 // shiftHeadings renumbers the body's heading levels so the page's title stays
 // its only h1 and no level is skipped: the distinct levels used, in order,

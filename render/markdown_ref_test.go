@@ -162,3 +162,52 @@ func TestMarkedTextMatchesSplitNodes(t *testing.T) {
 		}
 	}
 }
+
+// TestNoLinkifyMatchesLinkify renders random Markdown without bare
+// addresses (spaces, parentheses, emphasis, strikethrough and line heads
+// everywhere: the Linkify triggers) with random marks through the instance
+// without Linkify and through the one with it, and compares the bytes.
+func TestNoLinkifyMatchesLinkify(t *testing.T) {
+	pieces := []string{"On 12 June 2024 ", "*the* ", "_council_ ", "~~struck~~ ", "(in parentheses 2019) ", "a_b*c~d(e ", "  two spaces ",
+		"[a link](rel/path.html) ", "`code (x)` ", "soft\nbreak ", "hard  \nbreak ", "\n\n", "# Head (1999)\n\n", "- item *2002*\n\n",
+		"| a | b |\n|---|---|\n| (1) | ~x~ |\n\n", "wwwx www ", "http ftp https ", "mail at example.org ", "é (ü) 日本 ", "\\(escaped\\) ", "tab\t( "}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 0; n < 3000; n++ {
+		var b strings.Builder
+		for k := rng.IntN(12); k >= 0; k-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		src := b.String()
+		if mayLinkify(src) {
+			t.Fatalf("%q: the pieces should hold no address", src)
+		}
+		var marks []mark
+		for k := rng.IntN(6); k > 0; k-- {
+			s := rng.IntN(len(src) + 1)
+			marks = append(marks, mark{start: s, end: s + rng.IntN(25), id: "t" + itoa(s), href: "../e/index.html"})
+		}
+		marks = validMarks(src, marks)
+		got, err := appendMarkdown(nil, src, marks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		md := markdown() // with Linkify
+		doc := md.Parser().Parse(text.NewReader([]byte(src)))
+		shiftHeadings(doc)
+		if len(marks) > 0 {
+			markText(doc, marks)
+		}
+		var want strings.Builder
+		if err := md.Renderer().Render(&want, []byte(src), doc); err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want.String() {
+			t.Fatalf("%q with marks %+v:\n got %q\nwant %q", src, marks, got, want.String())
+		}
+	}
+	for _, s := range []string{"a@b", "see http://x", "https:", "ftp:", "www.x"} {
+		if !mayLinkify(s) {
+			t.Errorf("mayLinkify(%q) = false", s)
+		}
+	}
+}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuin/goldmark/text"
+
 	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
@@ -299,4 +301,58 @@ func BenchmarkCleanAB(b *testing.B) {
 	for v, variant := range variants {
 		b.ReportMetric(float64(cpu[v].Nanoseconds())/float64(b.N)/(float64(total)/1024), variant.name+"-cpu-ns/KB")
 	}
+}
+
+// BenchmarkMarkdownAB renders the corpus articles' Markdown bodies through
+// the goldmark instance with Linkify and through appendMarkdown (which
+// takes the one without when no address can be linked), interleaved.
+func BenchmarkMarkdownAB(b *testing.B) {
+	tl := corpusTimeline(b)
+	var bodies []string
+	plain := 0
+	for _, a := range tl.Articles {
+		if a.Format == "markdown" {
+			bodies = append(bodies, a.Body)
+			if !mayLinkify(a.Body) {
+				plain++
+			}
+		}
+	}
+	variants := []struct {
+		name string
+		run  func(buf []byte, src string) ([]byte, error)
+	}{
+		{"linkify", func(buf []byte, src string) ([]byte, error) {
+			md := markdown()
+			doc := md.Parser().Parse(text.NewReader([]byte(src)))
+			shiftHeadings(doc)
+			out := pageBuf{b: buf}
+			err := md.Renderer().Render(&out, []byte(src), doc)
+			return out.b, err
+		}},
+		{"chosen", func(buf []byte, src string) ([]byte, error) { return appendMarkdown(buf, src, nil) }},
+	}
+	cpu := make([]time.Duration, len(variants))
+	var buf []byte
+	var err error
+	b.ResetTimer()
+	for it := 0; it < b.N; it++ {
+		for lo := 0; lo < len(bodies); lo += 32 {
+			hi := min(len(bodies), lo+32)
+			for v, variant := range variants {
+				t0, _ := cputime.Process()
+				for _, src := range bodies[lo:hi] {
+					if buf, err = variant.run(buf[:0], src); err != nil {
+						b.Fatal(err)
+					}
+				}
+				t1, _ := cputime.Process()
+				cpu[v] += t1 - t0
+			}
+		}
+	}
+	for v, variant := range variants {
+		b.ReportMetric(float64(cpu[v].Nanoseconds())/1e3/float64(b.N*len(bodies)), variant.name+"-cpu-µs")
+	}
+	b.ReportMetric(float64(plain)/float64(len(bodies)), "share-without-links")
 }
