@@ -305,6 +305,13 @@ func (d *eventDecoder) byte() byte {
 }
 
 func (d *eventDecoder) uvarint() uint64 {
+	// Most values (lengths, flags, back-references) fit in one byte: read
+	// it without the checks of the general loop. After an error nothing
+	// decoded is used, so reading on does no harm.
+	if d.pos < len(d.data) && d.data[d.pos] < 0x80 {
+		d.pos++
+		return uint64(d.data[d.pos-1])
+	}
 	var v uint64
 	for shift := 0; shift < 64; shift += 7 {
 		b := d.byte()
