@@ -215,9 +215,10 @@ func asciiLowerInto(buf []byte, s string) (string, []byte) {
 	// Eight bytes at a time: the bytes of the word holding a capital get
 	// their lower-case bit, with the same test for all eight (capitalMask).
 	for ; i+8 <= len(b); i += 8 {
-		w := binary.LittleEndian.Uint64(b[i:])
+		word := (*[8]byte)(b[i : i+8]) // one bounds test for the load and the store
+		w := binary.LittleEndian.Uint64(word[:])
 		if m := capitalMask(w); m != 0 {
-			binary.LittleEndian.PutUint64(b[i:], w|m>>2)
+			binary.LittleEndian.PutUint64(word[:], w|m>>2)
 		}
 	}
 	for ; i < len(b); i++ {
