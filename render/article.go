@@ -259,6 +259,9 @@ func appendMarked(b []byte, text string, from, to int, marks []mark) []byte {
 func appendHTMLEscaped(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		if !htmlEscaped[s[i]] { // most bytes: one table lookup
+			continue
+		}
 		var repl string
 		switch s[i] {
 		case '"':
@@ -273,8 +276,6 @@ func appendHTMLEscaped(b []byte, s string) []byte {
 			repl = "&gt;"
 		case 0:
 			repl = "\uFFFD"
-		default:
-			continue
 		}
 		b = append(b, s[start:i]...)
 		b = append(b, repl...)
@@ -282,6 +283,9 @@ func appendHTMLEscaped(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// htmlEscaped marks the bytes appendHTMLEscaped replaces.
+var htmlEscaped = [256]bool{0: true, '"': true, '\'': true, '&': true, '<': true, '>': true}
 
 func openMark(m mark, withID bool) string { return string(appendOpenMark(nil, m, withID)) }
 

@@ -22,6 +22,9 @@ import (
 func appendText(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); i++ {
+		if !textEscaped[s[i]] { // most bytes: one table lookup
+			continue
+		}
 		var repl string
 		switch s[i] {
 		case 0:
@@ -38,8 +41,6 @@ func appendText(b []byte, s string) []byte {
 			repl = "&lt;"
 		case '>':
 			repl = "&gt;"
-		default:
-			continue
 		}
 		b = append(b, s[start:i]...)
 		b = append(b, repl...)
@@ -47,6 +48,9 @@ func appendText(b []byte, s string) []byte {
 	}
 	return append(b, s[start:]...)
 }
+
+// textEscaped marks the bytes appendText replaces.
+var textEscaped = [256]bool{0: true, '"': true, '&': true, '\'': true, '+': true, '<': true, '>': true}
 
 // appendHref appends a URL for a quoted href attribute, as html/template
 // writes it between href=" and ". Site paths (folder names checked by

@@ -184,6 +184,9 @@ func TestEscapersMatchHTMLTemplate(t *testing.T) {
 		if got != want.String() {
 			t.Errorf("%q:\n got %q\nwant %q", s, got, want.String())
 		}
+		if got, want := string(appendHTMLEscaped(nil, s)), template.HTMLEscapeString(s); got != want { // the marks' and plain articles' escaper
+			t.Errorf("appendHTMLEscaped(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
 
