@@ -115,10 +115,10 @@ func newBlocking(x *pairIndex) *blocking {
 	runFrom = append(runFrom, len(x.cands))
 	nRuns := len(runFrom) - 1
 	bl.groups = make([]postingGroup, nRuns)
-	scratch := make([][]uint64, workerCount(nRuns, runGrain))
+	scratch := make([]fillScratch, workerCount(nRuns, runGrain))
 	parallel(nRuns, runGrain, func(w, lo, hi int) {
 		for r := lo; r < hi; r++ {
-			scratch[w] = bl.groups[r].fill(x, runFrom[r], runFrom[r+1], scratch[w][:0])
+			bl.groups[r].fill(x, runFrom[r], runFrom[r+1], &scratch[w])
 		}
 	})
 	for r := 0; r < nRuns; r++ {
@@ -145,9 +145,16 @@ func (x *pairIndex) valueRun(from int) (to int) {
 	return to
 }
 
+// fillScratch is a worker's scratch for building groups.
+type fillScratch struct {
+	keys    []uint64 // stem<<32 | position, of one group
+	entries []posting
+}
+
 // fill builds the group of the candidates x.cands[from:to] (one start date
-// value), with keys as scratch, and returns the scratch.
-func (g *postingGroup) fill(x *pairIndex, from, to int, keys []uint64) []uint64 {
+// value).
+func (g *postingGroup) fill(x *pairIndex, from, to int, scratch *fillScratch) {
+	keys := scratch.keys[:0]
 	for p := from; p < to; p++ {
 		c := &x.cands[p]
 		if !c.hasStart {
@@ -172,11 +179,11 @@ func (g *postingGroup) fill(x *pairIndex, from, to int, keys []uint64) []uint64 
 		g.stems = append(g.stems, int32(run[0]>>32))
 		l := postingList{from: int32(len(g.postings)), long: len(run) > MaxPosting}
 		if !l.long {
-			g.addList(x, &l, run)
+			g.addList(x, &l, run, scratch)
 		}
 		g.lists = append(g.lists, l)
 	})
-	return keys
+	scratch.keys = keys
 }
 
 // eachRun calls do with each run of keys of one stem.
@@ -192,17 +199,32 @@ func eachRun(keys []uint64, do func(run []uint64)) {
 }
 
 // addList appends one list's entries (keys in pairIndex order) segment by
-// segment, and sorts its unclassed segments by title size and hash.
-func (g *postingGroup) addList(x *pairIndex, l *postingList, keys []uint64) {
+// segment, and sorts its unclassed segments by title size and hash. The
+// entries are read once into scratch, then placed.
+func (g *postingGroup) addList(x *pairIndex, l *postingList, keys []uint64, scratch *fillScratch) {
+	entries := scratch.entries[:0]
+	var count [segments]int
+	for _, key := range keys {
+		entries = append(entries, postingOf(x, int(uint32(key))))
+		count[segmentOf(&entries[len(entries)-1])]++
+	}
+	scratch.entries = entries
+	var at [segments]int // where each segment's next entry goes
+	n := len(g.postings)
 	for s := 0; s < segments; s++ {
-		for _, k := range keys {
-			if q := postingOf(x, int(uint32(k))); segmentOf(&q) == s {
-				g.postings = append(g.postings, q)
-			}
-		}
-		l.ends[s] = uint8(len(g.postings) - int(l.from))
-		if s == segUnclassed || s == segUnclassed+2 {
-			slices.SortFunc(g.segment(l, s), compareTitleKeys)
+		at[s] = n
+		n += count[s]
+		l.ends[s] = uint8(n - int(l.from))
+	}
+	g.postings = g.postings[:n]
+	for k := range keys {
+		s := segmentOf(&entries[k])
+		g.postings[at[s]] = entries[k]
+		at[s]++
+	}
+	for _, s := range [...]int{segUnclassed, segUnclassed + 2} {
+		if seg := g.segment(l, s); len(seg) > 1 {
+			slices.SortFunc(seg, compareTitleKeys)
 		}
 	}
 }

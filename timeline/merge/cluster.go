@@ -32,15 +32,20 @@ func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	// groups only grow, so while both members still have those roots the
 	// groups stay incompatible, and the many edges between two large groups
 	// that were refused once are refused without comparing them all again.
-	// Roots of different components differ, so a worker keeps one table.
+	// Roots of different components differ, so a worker empties its table
+	// after each component: it stays as small as the largest component
+	// needs instead of growing with all of them.
 	refused := make([]*table[uint64], workerCount(nComponents, componentGrain)) // packed roots -> packed members
 	parallel(nComponents, componentGrain, func(w, lo, hi int) {
 		if refused[w] == nil {
-			refused[w] = newTable[uint64](64)
+			refused[w] = newResettable[uint64](64)
 		}
-		for _, key := range byComponent[from[lo]:from[hi]] {
-			i, j := keys.pair(key)
-			g.consider(x, refused[w], i, j)
+		for c := lo; c < hi; c++ {
+			for _, key := range byComponent[from[c]:from[c+1]] {
+				i, j := keys.pair(key)
+				g.consider(x, refused[w], i, j)
+			}
+			refused[w].reset()
 		}
 	})
 	return g.collect(cands)

@@ -8,6 +8,12 @@ type table[V any] struct {
 	keys []uint64 // key+1, or 0 when free; power-of-two length
 	vals []V
 	used int
+	// For reset (tables made by newResettable): the slots put filled,
+	// while they are few (many once they are more than a quarter of the
+	// slots: reset then clears all).
+	resettable bool
+	filled     []int32
+	many       bool
 }
 
 // newTable returns a table sized for about n keys.
@@ -45,18 +51,53 @@ func (t *table[V]) put(key uint64, v V) {
 		}
 		t.keys[i] = key + 1
 		t.used++
+		t.noteFilled(i)
 	}
 	t.vals[i] = v
+}
+
+func (t *table[V]) noteFilled(i int) {
+	if t.resettable && !t.many {
+		t.filled = append(t.filled, int32(i))
+		t.many = len(t.filled) > len(t.keys)/4
+	}
+}
+
+// newResettable returns a table sized for about n keys that reset can
+// empty in time proportional to the keys put since (when they are few).
+func newResettable[V any](n int) *table[V] {
+	t := newTable[V](n)
+	t.resettable = true
+	return t
+}
+
+// reset empties a resettable table, keeping its size: slot by slot when
+// few were filled, else all at once. (Values stay behind in free slots:
+// get reports them absent, and put overwrites them.)
+func (t *table[V]) reset() {
+	if t.used == 0 {
+		return
+	}
+	if t.many || !t.resettable {
+		clear(t.keys)
+	} else {
+		for _, i := range t.filled {
+			t.keys[i] = 0
+		}
+	}
+	t.used, t.filled, t.many = 0, t.filled[:0], false
 }
 
 // grow doubles the table (keeping it at most half full, so probes stay short).
 func (t *table[V]) grow() {
 	keys, vals := t.keys, t.vals
 	t.keys, t.vals = make([]uint64, 2*len(keys)), make([]V, 2*len(keys))
+	t.filled, t.many = t.filled[:0], false
 	for i, k := range keys {
 		if k != 0 {
 			j := t.slot(k - 1)
 			t.keys[j], t.vals[j] = k, vals[i]
+			t.noteFilled(j)
 		}
 	}
 }

@@ -35,3 +35,37 @@ func TestTableMatchesMap(t *testing.T) {
 		t.Errorf("table holds %d keys, want %d", tab.used, len(want))
 	}
 }
+
+// TestResettableTableEmpties fills a resettable table with rounds of few
+// and of many keys (the two ways reset clears, growth in between) and wants
+// it empty after each reset, then behaving as a fresh table.
+func TestResettableTableEmpties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	tab := newResettable[uint64](4)
+	for round := 0; round < 200; round++ {
+		want := map[uint64]uint64{}
+		n := rng.IntN(8)
+		if round%5 == 0 {
+			n = rng.IntN(3000)
+		}
+		for k := 0; k < n; k++ {
+			x, v := uint64(rng.IntN(5000)), rng.Uint64()
+			tab.put(x, v)
+			want[x] = v
+		}
+		for x, v := range want {
+			if got, ok := tab.get(x); !ok || got != v {
+				t.Fatalf("round %d: key %d: got %d, %v; want %d", round, x, got, ok, v)
+			}
+		}
+		tab.reset()
+		if tab.used != 0 {
+			t.Fatalf("round %d: %d keys left after reset", round, tab.used)
+		}
+		for x := uint64(0); x < 5000; x++ {
+			if _, ok := tab.get(x); ok {
+				t.Fatalf("round %d: key %d still there after reset", round, x)
+			}
+		}
+	}
+}
