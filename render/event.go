@@ -142,14 +142,27 @@ func firstSentence(ev timeline.Event) string {
 // collapsed reports whether s is printable ASCII with no leading, trailing or
 // double spaces: whitespace collapsing would leave it as it is.
 func collapsed(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < ' ' || c >= 0x7f || c == ' ' && (i == 0 || i == len(s)-1 || s[i-1] == ' ') {
+		if !printableASCII[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// printableASCII marks the bytes 0x20-0x7e.
+var printableASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 func (s *site) eventView(i int, root string) *eventView {
 	ev := &s.tl.Events[i]
