@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +62,39 @@ func TestNeedsNoCleaningAtEveryPosition(t *testing.T) {
 				t.Fatalf("%q: needsNoCleaning = %v, want %v", doc, got, clean)
 			}
 		}
+	}
+}
+
+// TestShellPagesWithForbiddenFieldsAreCleaned: a shell page whose fields or
+// content hold invalid UTF-8 and forbidden characters is cleaned whole (the
+// page writer skips the check only when every piece passed it).
+func TestShellPagesWithForbiddenFieldsAreCleaned(t *testing.T) {
+	tl := fixture(t)
+	for i := range tl.Events {
+		tl.Events[i].Title += " \xff\x00\x7f\u0085\ufdd0 end"
+	}
+	plan, err := Plan(tl, Config{Title: "T \x01", BaseURL: "https://school.example/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, p := range plan {
+		if !strings.HasSuffix(p.Path, ".html") {
+			continue
+		}
+		var got bytes.Buffer
+		if err := p.Render(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !needsNoCleaning(got.Bytes()) {
+			t.Errorf("%s: written with characters cleaning replaces", p.Path)
+		}
+		if strings.HasPrefix(p.Path, "events/") && !strings.Contains(got.String(), "\uFFFD end") {
+			t.Errorf("%s: the title's forbidden characters were not replaced", p.Path)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no HTML page")
 	}
 }

@@ -59,6 +59,7 @@ type hole struct {
 type shell struct {
 	parts []string
 	holes []hole
+	clean bool // every part needs no cleaning (needsNoCleaning)
 }
 
 // shellKey is everything besides the holes that the layout reads from a
@@ -188,6 +189,10 @@ func splitShell(out string) (*shell, error) {
 		i := strings.Index(out, sentinelPrefix)
 		if i < 0 {
 			sh.parts = append(sh.parts, out)
+			sh.clean = true
+			for _, p := range sh.parts {
+				sh.clean = sh.clean && needsNoCleaning([]byte(p))
+			}
 			return sh, nil
 		}
 		rest := out[i+len(sentinelPrefix):]
@@ -279,19 +284,24 @@ func (s *site) checkShell(sh *shell, real *template.Template, d pageData) error 
 }
 
 // fillShell writes a page: the shell's parts with the page's fields between.
+// It sets w.clean when the parts and every field written need no cleaning,
+// so the page writer checks only the fields: valid UTF-8 pieces without
+// forbidden characters make a whole without them.
 func (s *site) fillShell(w *pageBuf, sh *shell, d *pageData) error {
 	v := fieldsOf(d)
+	clean := sh.clean
 	for i, h := range sh.holes {
 		w.b = append(w.b, sh.parts[i]...)
+		start := len(w.b)
 		if h.field != holeMain {
 			w.b = appendEscaped(w.b, h.esc, v[h.field])
-			continue
-		}
-		if err := s.writeMain(w, d); err != nil {
+		} else if err := s.writeMain(w, d); err != nil {
 			return err
 		}
+		clean = clean && needsNoCleaning(w.b[start:])
 	}
 	w.b = append(w.b, sh.parts[len(sh.parts)-1]...)
+	w.clean = clean
 	return nil
 }
 
@@ -348,7 +358,10 @@ func shellTemplate() (*template.Template, error) {
 }
 
 // pageBuf collects a page before it is cleaned and written.
-type pageBuf struct{ b []byte }
+type pageBuf struct {
+	b     []byte
+	clean bool // fillShell found the page needs no cleaning
+}
 
 func (p *pageBuf) Write(b []byte) (int, error) {
 	p.b = append(p.b, b...)
@@ -386,7 +399,7 @@ const maxPooledPage = 1 << 20
 
 func putPageBuf(buf *pageBuf) {
 	if cap(buf.b) <= maxPooledPage {
-		buf.b = buf.b[:0]
+		buf.b, buf.clean = buf.b[:0], false
 		pageBufs.Put(buf)
 	}
 }
@@ -398,7 +411,7 @@ func (s *site) writePage(w io.Writer, d *pageData) error {
 	if err := s.renderPage(buf, d); err != nil {
 		return err
 	}
-	if needsNoCleaning(buf.b) {
+	if buf.clean || needsNoCleaning(buf.b) {
 		_, err := w.Write(buf.b)
 		return err
 	}
@@ -412,6 +425,7 @@ func (s *site) writePage(w io.Writer, d *pageData) error {
 // renderPage appends a page's HTML (not yet cleaned) to buf: through its
 // shell, or through html/template when it has no usable shell.
 func (s *site) renderPage(buf *pageBuf, d *pageData) error {
+	buf.clean = false
 	if d.Index != nil && d.Index.slots != nil {
 		d.Index.slots.pending = d.Index.slots.pending[:0]
 		d.Index.slots.entities, d.Index.slots.haveEntities = nil, false
