@@ -518,7 +518,8 @@ func (x *extractor) addLead(s *sentence) {
 		return
 	}
 	if x.lead == nil {
-		x.lead = &timeline.Event{Title: x.leadTitle(s), Start: x.leadDate(), Lead: true}
+		x.lead = x.scratch.newEvent() // pooled, copied out by result
+		x.lead.Title, x.lead.Start, x.lead.Lead = x.leadTitle(s), x.leadDate(), true
 	}
 	x.addMention(x.lead, s, x.mention(s, nil))
 }

@@ -132,7 +132,8 @@ func (x *extractor) undatedPast(s *sentence) bool {
 func (x *extractor) addRecentPast(s *sentence) {
 	if x.recentPast == nil {
 		title := x.clauseTitle(s, anchor{kind: anchorClause})
-		x.recentPast = &timeline.Event{Title: title, Start: monthOf(x.dct)}
+		x.recentPast = x.scratch.newEvent() // pooled, copied out by result
+		x.recentPast.Title, x.recentPast.Start = title, monthOf(x.dct)
 		x.events = append(x.events, x.recentPast)
 	}
 	x.addMention(x.recentPast, s, x.mention(s, nil))

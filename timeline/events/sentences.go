@@ -114,10 +114,9 @@ type scratch struct {
 	nameOf  []string
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
 	// See slab.go: events and the extractor's list of them are reused;
-	// mentions and spans1 are blocks handed out, never reused.
+	// spans1 is a block handed out, never reused.
 	events    []timeline.Event
 	eventList []*timeline.Event
-	mentions  []timeline.Mention
 	entArena  []timeline.Entity // pooled: see appendEntity
 	spans1    []timeline.Span
 	grown     []timeline.Mention // pooled: see appendMention

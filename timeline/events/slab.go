@@ -6,13 +6,13 @@ import "github.com/newsline/timeline/timeline"
 // and a date span: allocated one by one they were most of extraction's
 // allocations. The helpers below carve them from blocks instead.
 //
-// Parts that end up in the returned events (mentions, spans) come
-// from blocks that are handed out once and never reused, so no two events
-// ever share memory: every slice is returned with its capacity equal to its
-// length, and appending to it later copies it. The events themselves are
-// copied out by result, so they come from a pooled block that the next
-// article reuses; the names grow in a pooled arena too and are copied out
-// once, all of an article's into one block (finishEntities).
+// Parts that end up in the returned events (spans) come from blocks that
+// are handed out once and never reused, so no two events ever share
+// memory: every slice is returned with its capacity equal to its length,
+// and appending to it later copies it. The events themselves are copied out
+// by result, so they come from a pooled block that the next article reuses;
+// the mentions and names grow in pooled arenas too and are copied out once,
+// all of an article's into one block each (finishMentions, finishEntities).
 
 // maxPooledEntities bounds the arena of names the pool keeps.
 const maxPooledEntities = 1 << 14
@@ -31,32 +31,24 @@ func (sc *scratch) newEvent() *timeline.Event {
 	return &sc.events[len(sc.events)-1]
 }
 
-// appendMention is append(ms, m). The first mention of an event is taken
-// from a shared block rather than a one-item allocation. Later ones grow in
-// the pooled arena sc.grown, so the lead event's dozens of mentions do not
-// double their way up through fresh arrays; finishMentions copies every
-// list held there out to memory of its own before the events are returned.
+// appendMention is append(ms, m). Every event's mentions grow in the pooled
+// arena sc.grown, so the lead event's dozens of mentions do not double their
+// way up through fresh arrays, and an event's first mention costs no block
+// of its own that a second one would abandon; finishMentions copies every
+// list out to one block of the article's own before the events are
+// returned: the only memory for mentions an article allocates.
 func (sc *scratch) appendMention(ms []timeline.Mention, m timeline.Mention) []timeline.Mention {
-	if len(ms) > 0 {
-		if len(ms) == cap(ms) {
-			ms = sc.growMentions(ms)
-		}
-		return append(ms, m)
+	if len(ms) == cap(ms) {
+		ms = sc.growMentions(ms)
 	}
-	if len(sc.mentions) == 0 {
-		sc.mentions = make([]timeline.Mention, blockSize)
-	}
-	out := sc.mentions[:1:1]
-	sc.mentions = sc.mentions[1:]
-	out[0] = m
-	return out
+	return append(ms, m)
 }
 
-// growMentions moves ms to a region of twice its length in the arena. A
-// full arena is replaced, not grown: regions already handed out stay where
-// they are, so the lists pointing at them remain valid.
+// growMentions moves ms to a region of twice its length (two at first) in
+// the arena. A full arena is replaced, not grown: regions already handed out
+// stay where they are, so the lists pointing at them remain valid.
 func (sc *scratch) growMentions(ms []timeline.Mention) []timeline.Mention {
-	need := 2 * len(ms)
+	need := max(2*len(ms), 2)
 	if cap(sc.grown)-len(sc.grown) < need {
 		sc.grown = make([]timeline.Mention, 0, max(need, 256, 2*cap(sc.grown)))
 	}
@@ -66,11 +58,11 @@ func (sc *scratch) growMentions(ms []timeline.Mention) []timeline.Mention {
 	return append(region, ms...)
 }
 
-// finishMentions gives every event whose mentions grew in the arena (all
-// with more than one) a copy of exactly their length, in one block for the
-// article, so no returned event points into pooled memory.
+// finishMentions gives every event (its mentions all grew in the arena) a
+// copy of exactly their length, in one block for the article, so no
+// returned event points into pooled memory.
 func (x *extractor) finishMentions() {
-	packLists(x, func(ev *timeline.Event) *[]timeline.Mention { return &ev.Mentions }, 1)
+	packLists(x, func(ev *timeline.Event) *[]timeline.Mention { return &ev.Mentions }, 0)
 }
 
 // packLists gives each event whose list (as list returns it) is longer than
