@@ -81,6 +81,7 @@ func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
 	x := &sc.extractor // pooled too: see slab.go
 	*x = extractor{a: a, timexes: timexes, scratch: sc}
 	x.byKey, x.events = x.scratch.byKey, x.scratch.eventList
+	x.news, x.plans = x.scratch.news[:0], x.scratch.plans[:0]
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
 	}
@@ -194,10 +195,7 @@ func (x *extractor) sentence(idx int, s *sentence) {
 					x.narr, x.narrAt = ev, idx
 				}
 				if x.recent(t.Date) {
-					x.news = append(x.news, ev)
-					if len(x.news) > maxNews {
-						x.news = x.news[1:]
-					}
+					x.news = keepLatest(append(x.news, ev))
 				}
 			}
 		}

@@ -291,9 +291,15 @@ func appendRecent(evs []*timeline.Event, ev *timeline.Event) []*timeline.Event {
 	if len(evs) > 0 && evs[len(evs)-1] == ev {
 		return evs
 	}
-	evs = append(evs, ev)
+	return keepLatest(append(evs, ev))
+}
+
+// keepLatest drops the oldest of evs beyond maxNews, moving the others
+// down rather than slicing past the oldest: the list keeps its (pooled)
+// backing array instead of walking off its end into a new one.
+func keepLatest(evs []*timeline.Event) []*timeline.Event {
 	if len(evs) > maxNews {
-		evs = evs[1:]
+		evs = evs[:copy(evs, evs[len(evs)-maxNews:])]
 	}
 	return evs
 }

@@ -117,6 +117,8 @@ type scratch struct {
 	// spans1 is a block handed out, never reused.
 	events    []timeline.Event
 	eventList []*timeline.Event
+	news      []*timeline.Event // the extractor's news and plans, at most maxNews+1 each
+	plans     []*timeline.Event
 	entArena  []timeline.Entity // pooled: see appendEntity
 	spans1    []timeline.Span
 	grown     []timeline.Mention // pooled: see appendMention
