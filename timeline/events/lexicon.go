@@ -299,6 +299,7 @@ const (
 	cTailStarter                    // tailStarters
 	cPhrasePrep                     // phrasePrepositions
 	cSince                          // sinceWords
+	cJoin                           // conjunctions
 )
 
 // classLists pairs each lower-case list with its class bit.
@@ -311,8 +312,12 @@ var classLists = []struct {
 	{subjectPronouns, cSubject}, {pastMarkers, cPast}, {reportingVerbs, cReporting},
 	{lowerPersonTitles, cLowerTitle}, {placePrepositions, cPlacePrep}, {saidWords, cSaid},
 	{modals, cModal}, {speechActs, cSpeechAct}, {auxiliaries, cAux}, {tailStarters, cTailStarter},
-	{phrasePrepositions, cPhrasePrep}, {sinceWords, cSince},
+	{phrasePrepositions, cPhrasePrep}, {sinceWords, cSince}, {conjunctions, cJoin},
 }
+
+// conjunctions join two verb phrases or clauses of a dated sentence, which a
+// title keeps only the dated one of (datedConjunct).
+var conjunctions = set("and", "but")
 
 // sinceWords is "since" alone: a sentence holding no token of its class
 // (sentence.cls) has none to count from, and sinceEvent skips it.

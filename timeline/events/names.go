@@ -174,10 +174,13 @@ type kindVotes [3]int
 var voteKinds = [3]timeline.EntityKind{timeline.Person, timeline.Organisation, timeline.Place}
 
 func (v *kindVotes) add(k timeline.EntityKind, n int) {
-	for i, vk := range voteKinds {
-		if vk == k {
-			v[i] += n
-		}
+	switch k { // the order of voteKinds
+	case timeline.Person:
+		v[0] += n
+	case timeline.Organisation:
+		v[1] += n
+	case timeline.Place:
+		v[2] += n
 	}
 }
 

@@ -192,17 +192,18 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 	return keep
 }
 
-// joinsVerbPhrase reports an "and"/"but" at keep[k] followed by a finite verb.
+// joinsVerbPhrase reports an "and"/"but" at keep[k] followed by a finite
+// verb. It is asked of most words of a title: the word's classes answer
+// for most, without comparing strings.
 func joinsVerbPhrase(toks []token, keep []int, k int) bool {
-	w := toks[keep[k]].lower()
-	return (w == "and" || w == "but") && !toks[keep[k]].quoted && k+1 < len(keep) && finiteVerb(&toks[keep[k+1]])
+	tk := &toks[keep[k]]
+	return tk.is(cJoin) && !tk.quoted && k+1 < len(keep) && finiteVerb(&toks[keep[k+1]])
 }
 
 // joinsClause reports a ", and"/", but" at keep[k] opening a clause with its
 // own subject and finite verb.
 func joinsClause(toks []token, keep []int, k int) bool {
-	w := toks[keep[k]].lower()
-	if (w != "and" && w != "but") || toks[keep[k]].quoted || k == 0 || toks[keep[k-1]].text != "," {
+	if !toks[keep[k]].is(cJoin) || toks[keep[k]].quoted || k == 0 || toks[keep[k-1]].text != "," {
 		return false
 	}
 	for _, i := range keep[k+2:] {
