@@ -62,7 +62,7 @@ func finest(group []*candidate, get func(*candidate) *timeline.Date) timeline.Da
 		if d == nil {
 			continue
 		}
-		if best == nil || moreprecise(*d, *best) {
+		if best == nil || moreprecise(d, best) {
 			best = d
 		}
 	}
@@ -72,7 +72,7 @@ func finest(group []*candidate, get func(*candidate) *timeline.Date) timeline.Da
 	return *best
 }
 
-func moreprecise(a, b timeline.Date) bool {
+func moreprecise(a, b *timeline.Date) bool {
 	sa, sb := a.End.Sub(a.Start), b.End.Sub(b.Start)
 	if a.IsZero() != b.IsZero() {
 		return !a.IsZero()
