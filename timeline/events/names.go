@@ -1,10 +1,12 @@
 package events
 
 import (
+	"encoding/binary"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -541,8 +543,12 @@ func (x *rowIndex) grow(nameOf []string) {
 // (names of one article tend to differ at one end or the other).
 func nameHash(name string) uint32 {
 	n := len(name)
-	if n <= 8 {
+	if n < 8 {
 		return packedHash(packWord(name), n)
 	}
-	return packedHash(packWord(name[:8])^packWord(name[n-8:])*0x9E3779B97F4A7C15, n)
+	// Two loads of eight bytes, read and never written, that may overlap.
+	p := unsafe.StringData(name)
+	first := binary.LittleEndian.Uint64(unsafe.Slice(p, 8))
+	last := binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(unsafe.Pointer(p), n-8)), 8))
+	return packedHash(first^last*0x9E3779B97F4A7C15, n)
 }
