@@ -114,10 +114,17 @@ func compareEvents(a, b *timeline.Event) int {
 // one sorts indices, so each large Event value is moved once.
 func sortedByKey(events []timeline.Event) []timeline.Event {
 	order := make([]int32, len(events))
+	starts := make([]int64, len(events)) // Start's Unix second: most comparisons end there
 	for i := range order {
 		order[i] = int32(i)
+		starts[i] = events[i].Start.Start.Unix()
 	}
-	sortInParts(order, func(i, j int32) int { return compareEvents(&events[i], &events[j]) }, slices.SortFunc[[]int32])
+	sortInParts(order, func(i, j int32) int {
+		if c := cmp.Compare(starts[i], starts[j]); c != 0 {
+			return c // as Start.Compare: Date.Compare orders by the first instant first
+		}
+		return compareEvents(&events[i], &events[j])
+	}, slices.SortFunc[[]int32])
 	// Move events[order[k]] to k in place, one cycle of the permutation at
 	// a time (each visited place marked by order[j] = j).
 	for k := range order {
