@@ -296,3 +296,37 @@ func TestEntitiesJSONMatchesMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestCiteTailMatchesTheTemplate writes every article's cite tail of
+// several timelines, and hostile tails, with appendCiteTail and with
+// list.html's "cite-tail" template, and compares.
+func TestCiteTailMatchesTheTemplate(t *testing.T) {
+	ref := template.Must(template.New("list").ParseFS(templates.FS, "list.html"))
+	check := func(name string, v citeTailView) {
+		t.Helper()
+		var want strings.Builder
+		if err := ref.ExecuteTemplate(&want, "cite-tail", v); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendCiteTail(nil, v)); got != want.String() {
+			t.Fatalf("%s: got %q, want %q", name, got, want.String())
+		}
+	}
+	seed, _ := seedTimeline(t)
+	hostile := fixture(t)
+	for i := range hostile.Articles {
+		hostile.Articles[i].Meta.Publisher = " P <b>\"x\"</b> & 'y' + \x00 \xff "
+	}
+	for name, tl := range map[string]timeline.Timeline{"fixture": fixture(t), "hostile": hostile, "seed": seed, "synthetic": synthetic(t, 300)} {
+		s, err := newSite(tl, Config{Title: "Ref"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range tl.Articles {
+			check(name+"/"+tl.Articles[i].Slug, citeTail{s, i}.view())
+		}
+	}
+	check("empty", citeTailView{})
+	check("no date", citeTailView{Publisher: "P"})
+	check("no attr", citeTailView{Published: &timeView{Text: "the <1990s>"}})
+}
