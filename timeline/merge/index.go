@@ -163,11 +163,7 @@ func (b *indexBuilder) sentenceID(ref sentenceRef) int32 {
 		return id
 	}
 	key := uint64(uint32(ref.source))<<32 | uint64(ref.start)
-	id, ok := b.sentences.get(key)
-	if !ok {
-		id = int32(b.sentences.used)
-		b.sentences.put(key, id)
-	}
+	id, _ := b.sentences.getOrPut(key, int32(b.sentences.used))
 	return id
 }
 

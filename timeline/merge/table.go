@@ -41,6 +41,23 @@ func (t *table[V]) get(key uint64) (V, bool) {
 	return t.vals[i], t.keys[i] != 0
 }
 
+// getOrPut returns key's value, or puts v as its value and returns it
+// (false) when key is absent: one probe where get then put take two.
+func (t *table[V]) getOrPut(key uint64, v V) (V, bool) {
+	if 2*(t.used+1) > len(t.keys) {
+		t.grow()
+	}
+	i := t.slot(key)
+	if t.keys[i] != 0 {
+		return t.vals[i], true
+	}
+	t.keys[i] = key + 1
+	t.used++
+	t.noteFilled(i)
+	t.vals[i] = v
+	return v, false
+}
+
 // put sets key's value.
 func (t *table[V]) put(key uint64, v V) {
 	i := t.slot(key)

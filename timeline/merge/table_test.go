@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// TestTableMatchesMap puts and gets random keys (dense, sparse, zero, the
+// TestTableMatchesMap puts, gets and getOrPuts random keys (dense, sparse, zero, the
 // largest allowed) in a table grown from its smallest size, against a Go map.
 func TestTableMatchesMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
@@ -21,10 +21,21 @@ func TestTableMatchesMap(t *testing.T) {
 	}
 	for k := 0; k < 100_000; k++ {
 		x := key()
-		if rng.IntN(2) == 0 {
+		switch rng.IntN(3) {
+		case 0:
 			v := int32(rng.IntN(1000))
 			tab.put(x, v)
 			want[x] = v
+		case 1:
+			v := int32(rng.IntN(1000))
+			got, ok := tab.getOrPut(x, v)
+			w, wok := want[x]
+			if !wok {
+				want[x], w = v, v
+			}
+			if ok != wok || got != w {
+				t.Fatalf("getOrPut(%d, %d) = %d, %v; want %d, %v", x, v, got, ok, w, wok)
+			}
 		}
 		got, ok := tab.get(x)
 		if w, wok := want[x]; ok != wok || got != w {
