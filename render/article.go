@@ -36,26 +36,6 @@ type articleView struct {
 	datedRoot string
 }
 
-// fillBody renders the deferred body into Body and the deferred list into
-// Events (for html/template, which reads the fields).
-func (v *articleView) fillBody() error {
-	if len(v.Events) == 0 && len(v.dated) > 0 {
-		for _, e := range v.dated {
-			v.Events = append(v.Events, v.datedSite.link(int(e), v.datedRoot))
-		}
-		v.dated = nil
-	}
-	if v.Body != "" || v.body == nil {
-		return nil
-	}
-	b, err := v.body(nil)
-	if err != nil {
-		return err
-	}
-	v.Body = template.HTML(b)
-	return nil
-}
-
 // mark is a highlighted range of the text being rendered (body or cleaned
 // text offsets, depending on the format) and the event it links to.
 type mark struct {
@@ -117,13 +97,6 @@ func (s *site) articleKey(i int) string {
 		k.linkTo(s, int(e))
 	}
 	return k.sum()
-}
-
-// articleBody renders Markdown with goldmark (no raw HTML) and raw text as its
-// cleaned paragraphs; either way every dated expression is marked and linked.
-func (s *site) articleBody(i int, root string) (template.HTML, error) {
-	b, err := s.appendArticleBody(nil, i, root)
-	return template.HTML(b), err
 }
 
 // appendArticleBody appends article i's body (see articleBody) to b.
@@ -208,12 +181,6 @@ func validMarks(text string, marks []mark) []mark {
 }
 
 func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }
-
-// paragraphsHTML writes cleaned plain text as paragraphs (blank-line separated),
-// escaping everything and inserting the marks.
-func paragraphsHTML(text string, marks []mark) template.HTML {
-	return template.HTML(appendParagraphs(nil, text, marks))
-}
 
 // appendParagraphs appends paragraphsHTML's output to b.
 func appendParagraphs(b []byte, text string, marks []mark) []byte {

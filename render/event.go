@@ -60,22 +60,6 @@ func (s *site) eventPage(i int) Page {
 	})
 }
 
-// fullEventView is event i's view on its page at root, its neighbours'
-// links included: what the page's content shows (appendEventPage writes
-// the same bytes without building it).
-func (s *site) fullEventView(i int, root string) *eventView {
-	v := s.eventView(i, root)
-	if i > 0 {
-		v.links[0] = s.link(i-1, root)
-		v.Prev = &v.links[0]
-	}
-	if i+1 < len(s.tl.Events) {
-		v.links[1] = s.link(i+1, root)
-		v.Next = &v.links[1]
-	}
-	return v
-}
-
 // eventKey hashes what an event page shows: the event and the metadata (not
 // the text) of the articles quoted (its digest), the listing page it links
 // back to, and its neighbours' links.
@@ -109,18 +93,6 @@ func reportedBefore(ms []timeline.Mention, slug string) bool {
 		}
 	}
 	return false
-}
-
-// linkTo links to event i from a page at root (hrefs are built whole, so the
-// template escapes one value instead of three).
-func (s *site) linkTo(i int, root string) *eventLink {
-	l := s.link(i, root)
-	return &l
-}
-
-func (s *site) link(i int, root string) eventLink {
-	ev := &s.tl.Events[i]
-	return eventLink{ID: ev.ID, Title: displayTitle(*ev), Href: root + "events/" + ev.ID + "/index.html", Date: eventDate{s, i}}
 }
 
 // firstSentence is the first mention's text with its whitespace collapsed.
@@ -163,44 +135,6 @@ var printableASCII = func() (t [256]bool) {
 	}
 	return t
 }()
-
-func (s *site) eventView(i int, root string) *eventView {
-	ev := &s.tl.Events[i]
-	v := &eventView{ID: ev.ID, Title: displayTitle(*ev), Date: eventDate{s, i},
-		Entities: s.entityItemsOf(i), Manual: ev.Manual, UpHref: root + s.upPath(i) + "#e-" + ev.ID}
-	v.Mentions = make([]mentionView, 0, len(ev.Mentions))
-	for _, m := range ev.Mentions {
-		v.Mentions = append(v.Mentions, s.mentionView(m, root))
-	}
-	switch len(v.Mentions) {
-	case 0:
-		v.MentionsHeading = "Source"
-	case 1:
-		v.MentionsHeading = "Source sentence"
-	default:
-		v.MentionsHeading = plural(len(v.Mentions), "source sentence")
-	}
-	return v
-}
-
-func (s *site) mentionView(m timeline.Mention, root string) mentionView {
-	mv := mentionView{ArticleTitle: m.Source}
-	if mv.ArticleTitle == "" {
-		mv.ArticleTitle = m.Article
-	}
-	if i, ok := s.articles[m.Article]; ok {
-		a := &s.tl.Articles[i]
-		mv.Slug = a.Slug
-		mv.ArticleTitle = articleTitle(a)
-		mv.Tail = &citeTail{s, i}
-		mv.Href = root + "articles/" + a.Slug + "/index.html"
-		if m.Timex != nil {
-			mv.Href += "#" + timexAnchor(*m.Timex)
-		}
-	}
-	mv.Before, mv.Mark, mv.After = splitAtTimex(m)
-	return mv
-}
 
 // splitAtTimex cuts the cleaned sentence around its date expression. The
 // sentence is cleaned text while the spans are original-file offsets, so the

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"io"
@@ -211,22 +210,6 @@ func putPageData(d *pageData) {
 	pageDatas.Put(d)
 }
 
-// cleanHTMLText replaces what HTML forbids in a document and escaping does
-// not remove: invalid UTF-8, NUL and other control characters (tab, newline,
-// form feed and carriage return stay), and Unicode noncharacters.
-func cleanHTMLText(b []byte) []byte {
-	if utf8.Valid(b) && !bytes.ContainsFunc(b, forbiddenInHTML) {
-		return b
-	}
-	b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
-	return bytes.Map(func(r rune) rune {
-		if forbiddenInHTML(r) {
-			return '\uFFFD'
-		}
-		return r
-	}, b)
-}
-
 func forbiddenInHTML(r rune) bool {
 	switch {
 	case r == '\t' || r == '\n' || r == '\f' || r == '\r':
@@ -295,66 +278,14 @@ func appendEntitiesJSON(b []byte, table []entityRef) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"name":`...)
-		b = appendJSONString(b, e.Name)
+		b = export.AppendJSONString(b, e.Name)
 		b = append(b, `,"kind":`...)
-		b = appendJSONString(b, e.Kind)
+		b = export.AppendJSONString(b, e.Kind)
 		b = append(b, `,"count":`...)
 		b = strconv.AppendInt(b, int64(e.Count), 10)
 		b = append(b, '}')
 	}
 	return append(b, ']')
-}
-
-// appendJSONString quotes s as encoding/json does with HTML escaping on.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // largeTimeline is the event count from which off-screen years are not laid out

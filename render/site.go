@@ -188,19 +188,6 @@ func compareEntities(a, b timeline.Entity) int {
 	return strings.Compare(a.Name, b.Name)
 }
 
-// entityItemsOf lists event i's distinct entities, sorted by kind then name.
-func (s *site) entityItemsOf(i int) []entityItem {
-	ids := s.eventEntities[i]
-	if len(ids) == 0 {
-		return nil
-	}
-	out := make([]entityItem, len(ids))
-	for j, id := range ids {
-		out[j] = entityItem{s, id}
-	}
-	return out
-}
-
 // indexHighlights collects, per article, the temporal expressions that date an
 // event, and the events each article reports. An expression dating several
 // events links to the first in timeline order.

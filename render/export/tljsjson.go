@@ -44,6 +44,10 @@ func appendTLJSDate(b []byte, d *tljsDate) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendJSONString is appendJSONString for render, whose pages embed JSON
+// (the listing pages' filter table) in the same encoding as the exports.
+func AppendJSONString(b []byte, s string) []byte { return appendJSONString(b, s) }
+
 // appendJSONString quotes s as encoding/json does with HTML escaping on:
 // \" \\ and \b \f \n \r \t, other control characters and < > & as \u00XX,
 // U+2028 and U+2029 escaped, invalid UTF-8 as \ufffd.
