@@ -51,11 +51,11 @@ func (s *site) eventPage(i int) Page {
 		// The content is written straight into the page (writeMain) as
 		// appendEventMain would write s.fullEventView(i, root).
 		d.main = func(b []byte) ([]byte, error) { return s.appendEventPage(b, i, root) }
-		ld, err := s.eventJSONLD(*ev)
+		ld, err := s.eventJSONLD(ev)
 		if err != nil {
 			return d, err
 		}
-		d.JSONLD = ld
+		d.jsonld = ld
 		return d, nil
 	})
 }

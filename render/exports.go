@@ -183,15 +183,27 @@ func (s *site) sitemapIndex(w io.Writer, files int, shared *sharedURLs) error {
 	return export.WriteSitemapIndex(w, index)
 }
 
-func (s *site) eventJSONLD(ev timeline.Event) (template.JS, error) {
+// eventLDWriter is the site's export.EventLD, made once for all event pages.
+type eventLDWriter struct {
+	once sync.Once
+	w    *export.EventLD
+	err  error
+}
+
+// eventJSONLD returns the function that appends an event page's JSON-LD
+// straight into the page, or nil when the event has none. It writes what
+// scriptSafe(export.EventJSONLD(...)) gives: the JSON has no "<" (its strings
+// escape it) and no space around it (TestEventPageJSONLDAsExport).
+func (s *site) eventJSONLD(ev *timeline.Event) (func(b []byte) ([]byte, error), error) {
 	if ev.Start.IsZero() {
-		return "", nil // schema.org Event needs a date
+		return nil, nil // schema.org Event needs a date
 	}
-	data, err := export.EventJSONLD(ev, s.exportSite())
-	if err != nil {
-		return "", err
+	s.ld.once.Do(func() { s.ld.w, s.ld.err = export.NewEventLD(s.exportSite()) })
+	if s.ld.err != nil {
+		return nil, fmt.Errorf("event %s: JSON-LD: %w", ev.ID, s.ld.err)
 	}
-	return scriptSafe(data), nil
+	w := s.ld.w
+	return func(b []byte) ([]byte, error) { return w.Append(b, ev) }, nil
 }
 
 func (s *site) articleJSONLD(a *timeline.Article) (template.JS, error) {

@@ -41,6 +41,23 @@ type pageData struct {
 	// place of Event.Main: an event page's content is written straight from
 	// the timeline into the page (appendEventPage), with no view built.
 	main func(b []byte) ([]byte, error)
+	// jsonld, when set, appends the page's JSON-LD in place of JSONLD: an
+	// event page's is written straight into the page (site.eventJSONLD).
+	jsonld func(b []byte) ([]byte, error)
+}
+
+// jsonLDAsField turns a page whose JSON-LD is written by d.jsonld into one
+// whose JSONLD holds it, for html/template and the shell's probes.
+func (d *pageData) jsonLDAsField() error {
+	if d.jsonld == nil {
+		return nil
+	}
+	b, err := d.jsonld(nil)
+	if err != nil {
+		return err
+	}
+	d.JSONLD, d.jsonld = template.JS(b), nil
+	return nil
 }
 
 // mainAsView turns a page whose content is written by d.main into one whose
@@ -136,6 +153,9 @@ func (s *site) execute(w io.Writer, d pageData) error {
 		return err
 	}
 	if err := d.mainAsView(); err != nil {
+		return err
+	}
+	if err := d.jsonLDAsField(); err != nil {
 		return err
 	}
 	if d.Chrome, err = s.chrome(t, d); err != nil {

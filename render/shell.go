@@ -100,6 +100,9 @@ func keyOf(d *pageData) shellKey {
 			k.filled |= 1 << f
 		}
 	}
+	if d.jsonld != nil { // written by d.jsonld, never empty (a page without JSON-LD leaves it nil)
+		k.filled |= 1 << holeJSONLD
+	}
 	return k
 }
 
@@ -144,6 +147,9 @@ func (s *site) buildShell(d pageData) (*shell, error) {
 	}
 	real, err := tmpl(d.Kind)
 	if err != nil {
+		return nil, err
+	}
+	if err := d.jsonLDAsField(); err != nil {
 		return nil, err
 	}
 	if d.Chrome, err = s.chrome(real, d); err != nil {
@@ -293,9 +299,21 @@ func (s *site) fillShell(w *pageBuf, sh *shell, d *pageData) error {
 	for i, h := range sh.holes {
 		w.b = append(w.b, sh.parts[i]...)
 		start := len(w.b)
-		if h.field != holeMain {
+		var err error
+		switch {
+		case h.field == holeMain:
+			err = s.writeMain(w, d)
+		case h.field == holeJSONLD && d.jsonld != nil && h.esc == escRaw:
+			w.b, err = d.jsonld(w.b) // verbatim: straight into the page
+		case h.field == holeJSONLD && d.jsonld != nil:
+			var ld []byte
+			if ld, err = d.jsonld(nil); err == nil {
+				w.b = appendEscaped(w.b, h.esc, string(ld))
+			}
+		default:
 			w.b = appendEscaped(w.b, h.esc, v[h.field])
-		} else if err := s.writeMain(w, d); err != nil {
+		}
+		if err != nil {
 			return err
 		}
 		clean = clean && needsNoCleaning(w.b[start:])

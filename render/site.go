@@ -38,6 +38,7 @@ type site struct {
 	linkDigests   [][16]byte     // per event: digest of what a link to it shows (keyWriter.link)
 	keys          *keyWriter     // reused for the Keys made on the planning goroutine (the parallel ones borrow keyWriters)
 	chromes       sync.Map       // chromeKey -> chrome
+	ld            eventLDWriter  // the event pages' JSON-LD writer, made on first use (exports.go)
 	dates         fragments      // per event: its date (eventDate)
 	entityItems   fragments      // per entity: its item in an event page's list (entityItem)
 	citeTails     fragments      // per article: publisher and date after its title in a citation (citeTail)
