@@ -1,7 +1,9 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/newsline/timeline/timeline"
@@ -15,6 +17,9 @@ import (
 // It is safe for concurrent use: Append only reads it.
 type EventLD struct {
 	p *site
+	// pattern is Site.EventURLPattern cut at its "{ID}"s, when an event's
+	// URL can be written from it with no string made (appendEventURL).
+	pattern []string
 }
 
 // NewEventLD prepares the site for Append.
@@ -26,7 +31,11 @@ func NewEventLD(s Site) (*EventLD, error) {
 	if p.base != nil {
 		p.baseString = p.base.String() // set now: resolve would set it lazily, racing between pages
 	}
-	return &EventLD{p: p}, nil
+	w := &EventLD{p: p}
+	if s.EventURL != nil && strings.Contains(s.EventURLPattern, "{ID}") {
+		w.pattern = strings.Split(s.EventURLPattern, "{ID}")
+	}
+	return w, nil
 }
 
 // Append appends the event's JSON-LD, as EventJSONLD returns it, to b.
@@ -40,12 +49,58 @@ func (w *EventLD) Append(b []byte, ev *timeline.Event) ([]byte, error) {
 	if d := oneLine(firstSentence(*ev)); d != "" {
 		b = appendJSONString(append(b, `,"description":`...), d)
 	}
-	if u := w.p.eventURL(*ev); w.p.absoluteURL(u) {
-		b = appendJSONString(append(b, `,"url":`...), u)
-	}
+	b = w.appendEventURL(b, ev)
 	b = appendLDEntities(b, `,"location":`, ev.Entities, placeType)
 	b = appendLDEntities(b, `,"about":`, ev.Entities, aboutType)
 	return append(b, '}'), nil
+}
+
+// appendEventURL appends the "url" of the event when it is absolute. The
+// page URLs of a site with a base URL are the base and a plain path from the
+// pattern; a site without one has no absolute URLs unless the pattern or the
+// ID has a scheme. Other cases make the URL as EventJSONLD does.
+func (w *EventLD) appendEventURL(b []byte, ev *timeline.Event) []byte {
+	if w.pattern != nil {
+		var scratch [128]byte
+		path := scratch[:0]
+		for i, piece := range w.pattern {
+			if i > 0 {
+				path = append(path, ev.ID...)
+			}
+			path = append(path, piece...)
+		}
+		switch {
+		case w.p.base == nil && bytes.IndexByte(path, ':') < 0:
+			return b // resolve leaves it relative
+		case w.p.base != nil && plainPathBytes(path):
+			b = appendJSONString(append(b, `,"url":`...), w.p.baseString)
+			b = append(b[:len(b)-1], path...) // a plain path needs no escaping
+			return append(b, '"')
+		}
+	}
+	if u := w.p.eventURL(*ev); w.p.absoluteURL(u) {
+		b = appendJSONString(append(b, `,"url":`...), u)
+	}
+	return b
+}
+
+// plainPathBytes is plainPath on bytes (TestPlainPathBytesAsPlainPath).
+func plainPathBytes(path []byte) bool {
+	for _, c := range path {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("_-.~/", c) >= 0) {
+			return false
+		}
+	}
+	for rest := bytes.TrimSuffix(path, []byte("/")); ; {
+		seg, after, more := bytes.Cut(rest, []byte("/"))
+		if len(seg) == 0 || string(seg) == "." || string(seg) == ".." {
+			return false
+		}
+		if !more {
+			return true
+		}
+		rest = after
+	}
 }
 
 // appendLDDates appends "startDate" and, when it differs, "endDate", as

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -45,6 +46,8 @@ func hostileLDEvents(t *testing.T) []timeline.Event {
 	events = append(events,
 		timeline.Event{ID: "ev/with space?", Title: "odd ID", Start: mustDate(t, "2024-SU"), End: datePtr(t, "2025-06-01T10:15")},
 		timeline.Event{ID: "mo", Title: "part of day range", Start: mustDate(t, "2024-06-13TMO"), End: datePtr(t, "2024-06-13TEV")},
+		timeline.Event{ID: "a:b", Title: "colon ID", Start: mustDate(t, "2024")},
+		timeline.Event{ID: "..", Title: "dot-dot ID", Start: mustDate(t, "2024")},
 		timeline.Event{ID: "t", Title: "time range", Start: mustDate(t, "2024-06-13T09:00"), End: datePtr(t, "2024-06-14T17:30")})
 	return events
 }
@@ -54,10 +57,14 @@ func hostileLDEvents(t *testing.T) []timeline.Event {
 // base URL, with an absolute event URL and with the default layout.
 func TestAppendEventJSONLDAsOld(t *testing.T) {
 	sites := map[string]Site{
-		"relative": relativeSite(),
-		"absolute": absoluteSite(),
-		"default":  {Title: "T", BaseURL: "https://x.example/a b/é/"},
-		"external": {BaseURL: "https://x.example/", EventURL: func(ev timeline.Event) string { return "https://other.example/e?id=" + ev.ID + "&x=<y>" }},
+		"relative":         relativeSite(),
+		"absolute":         absoluteSite(),
+		"default":          {Title: "T", BaseURL: "https://x.example/a b/é/"},
+		"external":         {BaseURL: "https://x.example/", EventURL: func(ev timeline.Event) string { return "https://other.example/e?id=" + ev.ID + "&x=<y>" }},
+		"pattern":          patternSite("https://x.example/a%20b/", "events/{ID}/"),
+		"pattern2":         patternSite("https://x.example/", "e/{ID}/{ID}.html"),
+		"pattern-relative": patternSite("", "events/{ID}/index.html"),
+		"pattern-scheme":   patternSite("", "https://other.example/{ID}"),
 	}
 	for name, s := range sites {
 		w, err := NewEventLD(s)
@@ -79,6 +86,28 @@ func TestAppendEventJSONLDAsOld(t *testing.T) {
 			if bytes.Contains(got, []byte("<")) || strings.Contains(string(got), "\u2028") {
 				t.Errorf("%s: event %q: unsafe inside <script>: %s", name, ev.ID, got)
 			}
+		}
+	}
+}
+
+// patternSite is a site whose EventURL keeps the EventURLPattern contract.
+func patternSite(base, pattern string) Site {
+	return Site{Title: "P", BaseURL: base, EventURLPattern: pattern,
+		EventURL: func(ev timeline.Event) string { return strings.ReplaceAll(pattern, "{ID}", ev.ID) }}
+}
+
+// TestPlainPathBytesAsPlainPath: the two agree on paths made of the
+// characters that decide them.
+func TestPlainPathBytesAsPlainPath(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	alphabet := []string{"a", "Z", "0", "_", "-", ".", "..", "~", "/", "//", " ", "%", ":", "é", "?"}
+	for n := 0; n < 20000; n++ {
+		var b strings.Builder
+		for k := r.Intn(8); k > 0; k-- {
+			b.WriteString(alphabet[r.Intn(len(alphabet))])
+		}
+		if p := b.String(); plainPathBytes([]byte(p)) != plainPath(p) {
+			t.Fatalf("%q: plainPathBytes %v, plainPath %v", p, plainPathBytes([]byte(p)), plainPath(p))
 		}
 	}
 }
