@@ -32,11 +32,6 @@ const IDLength = 10
 // their date expressions in that sentence (then of their other mentions) the
 // first keeps the hash, the next get "-2", "-3"...
 func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]time.Time) {
-	type slot struct {
-		hash  uint64 // the ID's bytes, big-endian: orders as the ID's hex does
-		first int    // index in the event's mentions of the mention hashed (-1 when none)
-		index int
-	}
 	slots := make([]slot, len(events))
 	parallel(len(events), groupGrain, func(_, from, to int) {
 		var buf []byte
@@ -46,59 +41,167 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 			slots[i] = slot{hash: idBits(buf), first: first, index: i}
 		}
 	})
-	// The tie-break key is built only for equal hashes (events told by one
-	// sentence), once per event.
-	// Tie keys are built only for equal hashes, each at most once cut to
-	// shortTieKey and once whole.
-	shortKeys, fullKeys := make([]string, len(events)), make([]string, len(events))
-	var keyBuf []byte
-	tieKey := func(s slot, limit int) string {
-		tieKeys := fullKeys
-		if limit == shortTieKey {
-			tieKeys = shortKeys
+	slots = sortByHash(slots)
+	ties := tieSorter{events: events, groups: groups}
+	for from := 0; from < len(slots); {
+		to := from + 1
+		for to < len(slots) && slots[to].hash == slots[from].hash {
+			to++
 		}
-		if k := tieKeys[s.index]; k != "" {
-			return k
+		run := slots[from:to]
+		if len(run) > 1 {
+			ties.sort(run)
 		}
-		// Spelled in one reused buffer and copied once: a builder grown by
-		// doubling left each key's smaller copies behind.
-		keyBuf = keyBuf[:0]
-		if s.first >= 0 {
-			m := &events[s.index].Mentions[s.first]
-			keyBuf = append(appendMentionPrefix(keyBuf, m), m.Text...)
+		for n, s := range run {
+			id := idHex(s.hash)
+			if n > 0 {
+				id += "-" + strconv.Itoa(n+1)
+			}
+			events[s.index].ID = id
 		}
-		keyBuf = appendEventKey(append(keyBuf, '\x03'), groups[s.index], limit)
-		if len(keyBuf) > limit {
-			keyBuf = keyBuf[:limit+1] // limit+1 bytes: the key is longer than limit
-		}
-		k := string(keyBuf)
-		tieKeys[s.index] = k
-		return k
+		from = to
 	}
-	// Sorted on one goroutine: the comparison caches tie keys per event.
-	slices.SortFunc(slots, func(a, b slot) int {
-		if a.hash != b.hash {
-			return cmp.Compare(a.hash, b.hash)
-		}
-		if c := compareTieKeys(tieKey(a, shortTieKey), tieKey(b, shortTieKey)); c != 0 {
-			return c
-		}
-		if c := strings.Compare(tieKey(a, math.MaxInt), tieKey(b, math.MaxInt)); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.index, b.index) // alike events: any fixed order
-	})
-	for k, s := range slots {
-		n := 1
-		for k-n >= 0 && slots[k-n].hash == s.hash {
-			n++
-		}
-		id := idHex(s.hash)
-		if n > 1 {
-			id += "-" + strconv.Itoa(n)
-		}
-		events[s.index].ID = id
+}
+
+// slot is one event to name: its hash, the index in its mentions of the
+// mention hashed (-1 when none), and its index in the events.
+type slot struct {
+	hash  uint64 // the ID's bytes, big-endian: orders as the ID's hex does
+	first int
+	index int
+}
+
+// sortByHash sorts slots by hash, keeping equal hashes in the order they came
+// (by index), with a stable radix sort on the IDLength/2 bytes of the hash:
+// no comparison calls, and ties are left to tieSorter run by run. It returns
+// the sorted slots, which may be a new slice.
+func sortByHash(slots []slot) []slot {
+	if len(slots) < 2 {
+		return slots
 	}
+	tmp := make([]slot, len(slots))
+	var count [256]int
+	for shift := 0; shift < IDLength/2*8; shift += 8 {
+		clear(count[:])
+		for _, s := range slots {
+			count[byte(s.hash>>shift)]++
+		}
+		if count[byte(slots[0].hash>>shift)] == len(slots) {
+			continue // every slot has this digit: the pass would not move one
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for _, s := range slots {
+			d := byte(s.hash >> shift)
+			tmp[count[d]] = s
+			count[d]++
+		}
+		slots, tmp = tmp, slots
+	}
+	return slots
+}
+
+// tieSorter orders slots of equal hash (events told by one sentence) as
+// their tie keys do: the hashed mention's prefix and text, then \x03 and
+// the event's candidates' keys (then the index). Most ties differ in the
+// hashed mention (the date expression's offset), which is compared in place;
+// only the rest spell the keys, cut to shortTieKey first, whole when the cut
+// keys cannot tell.
+type tieSorter struct {
+	events []timeline.Event
+	groups [][]*candidate
+	tied   []tiedSlot
+	order  []int
+}
+
+type tiedSlot struct {
+	slot
+	short, full string // built on demand; "" until then (a key is never empty)
+}
+
+// sort reorders run, whose slots share one hash and come by index.
+func (t *tieSorter) sort(run []slot) {
+	t.tied, t.order = t.tied[:0], t.order[:0]
+	for k, s := range run {
+		t.tied = append(t.tied, tiedSlot{slot: s})
+		t.order = append(t.order, k)
+	}
+	slices.SortFunc(t.order, func(a, b int) int { return t.compare(&t.tied[a], &t.tied[b]) })
+	for k, o := range t.order {
+		run[k] = t.tied[o].slot
+	}
+}
+
+func (t *tieSorter) compare(x, y *tiedSlot) int {
+	if c := t.compareHashed(x.slot, y.slot); c != 0 {
+		return c
+	}
+	if x.short == "" {
+		x.short = string(t.appendKey(nil, x.slot, shortTieKey))
+	}
+	if y.short == "" {
+		y.short = string(t.appendKey(nil, y.slot, shortTieKey))
+	}
+	if c := compareTieKeys(x.short, y.short); c != 0 {
+		return c
+	}
+	if x.full == "" {
+		x.full = string(t.appendKey(nil, x.slot, math.MaxInt))
+	}
+	if y.full == "" {
+		y.full = string(t.appendKey(nil, y.slot, math.MaxInt))
+	}
+	if c := strings.Compare(x.full, y.full); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.index, y.index) // alike events: any fixed order
+}
+
+// compareHashed compares the keys' heads, the hashed mentions' prefixes and
+// texts followed by \x03, without spelling them, when that surely orders
+// the keys as comparing them would; 0 when the keys must tell.
+func (t *tieSorter) compareHashed(x, y slot) int {
+	if x.first < 0 || y.first < 0 {
+		return 0
+	}
+	a, b := &t.events[x.index].Mentions[x.first], &t.events[y.index].Mentions[y.first]
+	c, ok := comparePrefixes(a, b)
+	if !ok {
+		return 0
+	}
+	if c != 0 {
+		return c // the first difference lies inside both prefixes
+	}
+	n := min(len(a.Text), len(b.Text))
+	if c := strings.Compare(a.Text[:n], b.Text[:n]); c != 0 {
+		return c
+	}
+	switch { // one text is a prefix of the other: its \x03 meets the other's next byte
+	case len(a.Text) > n && a.Text[n] != '\x03':
+		return cmp.Compare(a.Text[n], '\x03')
+	case len(b.Text) > n && b.Text[n] != '\x03':
+		return cmp.Compare('\x03', b.Text[n])
+	}
+	return 0
+}
+
+// appendKey appends s's tie key to b: the hashed mention's prefix and text,
+// then its candidates' keys, cut to limit+1 bytes when longer than limit
+// (limit+1: the key is longer than limit).
+func (t *tieSorter) appendKey(b []byte, s slot, limit int) []byte {
+	start := len(b)
+	if s.first >= 0 {
+		m := &t.events[s.index].Mentions[s.first]
+		b = append(appendMentionPrefix(b, m), m.Text...)
+	}
+	b = appendEventKey(append(b, '\x03'), t.groups[s.index], start, limit)
+	if len(b)-start > limit {
+		b = b[:start+limit+1]
+	}
+	return b
 }
 
 // IDFor hashes any text into an ID of IDLength lower-case hex characters.
@@ -222,10 +325,10 @@ func compareTieKeys(a, b string) int {
 }
 
 // appendEventKey appends its candidates' keys joined with \x03, stopping
-// once b holds more than limit bytes.
-func appendEventKey(b []byte, group []*candidate, limit int) []byte {
+// once b[start:] holds more than limit bytes.
+func appendEventKey(b []byte, group []*candidate, start, limit int) []byte {
 	for i, c := range group {
-		if len(b) > limit {
+		if len(b)-start > limit {
 			return b
 		}
 		if i > 0 {
