@@ -1,6 +1,9 @@
 package timeline
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Meta is an article's front matter (or its sidecar NAME.yaml for raw text).
 type Meta struct {
@@ -126,4 +129,32 @@ type Event struct {
 type Timeline struct {
 	Events   []Event   // sorted by Start, then Title, then ID
 	Articles []Article // sorted by publication date, then slug
+}
+
+// Changes tells the stages after merging which events of a timeline are the
+// same as in the previous build, so an incremental build can reuse what it
+// derived from them (page keys, export fragments) instead of recomputing it
+// for the whole site.
+type Changes struct {
+	// Known is false when there is no previous build to compare with (a first
+	// build, --no-cache, a new tool version): every event counts as changed.
+	Known bool
+	// Changed holds, sorted, the IDs of the events that are new or differ in
+	// any field from the previous build's event with the same ID.
+	Changed []string
+	// Removed holds, sorted, the IDs of the previous build's events that are gone.
+	Removed []string
+}
+
+// Same reports whether the event with this ID is unchanged since the previous
+// build: known, and neither changed nor removed.
+func (c *Changes) Same(id string) bool {
+	if c == nil || !c.Known {
+		return false
+	}
+	if _, found := slices.BinarySearch(c.Changed, id); found {
+		return false
+	}
+	_, found := slices.BinarySearch(c.Removed, id)
+	return !found
 }
