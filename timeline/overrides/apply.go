@@ -16,39 +16,56 @@ import (
 // that matches nothing, or cannot be applied, is skipped and reported as an
 // *Error naming the file, the entry's line and the entry; the others still apply.
 func (f *File) Apply(tl *timeline.Timeline) []error {
+	_, errs := f.ApplyTracked(tl)
+	return errs
+}
+
+// ApplyTracked is Apply that also returns, sorted and without repeats, the IDs
+// of the events the entries touched: changed, hidden, added, or merged (the
+// event kept and those folded into it). An incremental build counts them as
+// changed, since the merge that reports what changed runs before overrides.
+func (f *File) ApplyTracked(tl *timeline.Timeline) (touched []string, errs []error) {
 	// Edit a copy of the event list: a caller may still hold the merged
 	// timeline (say, to compare builds), and it must not change under it.
 	tl.Events = slices.Clone(tl.Events)
-	var errs []error
 	for _, e := range f.Entries {
-		if err := apply(e, tl); err != nil {
+		ids, err := apply(e, tl)
+		touched = append(touched, ids...)
+		if err != nil {
 			errs = append(errs, &Error{f.Path, e.Line, fmt.Errorf("override %s: %w", describe(e), err)})
 		}
 	}
 	merge.SortEvents(tl.Events)
-	return errs
+	slices.Sort(touched)
+	return slices.Compact(touched), errs
 }
 
-func apply(e Entry, tl *timeline.Timeline) error {
+// apply applies one entry and returns the IDs of the events it touched.
+func apply(e Entry, tl *timeline.Timeline) ([]string, error) {
 	switch {
 	case e.Add != nil:
-		return add(*e.Add, tl)
+		id, err := add(*e.Add, tl)
+		if err != nil {
+			return nil, err
+		}
+		return []string{id}, nil
 	case e.Merge != nil:
 		i, err := mergeEvents(e.Merge, tl)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return change(e, &tl.Events[i])
+		return e.Merge, change(e, &tl.Events[i])
 	}
 	i, err := find(e, tl.Events)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	touched := []string{tl.Events[i].ID}
 	if e.Hide {
 		tl.Events = slices.Delete(tl.Events, i, i+1)
-		return nil
+		return touched, nil
 	}
-	return change(e, &tl.Events[i])
+	return touched, change(e, &tl.Events[i])
 }
 
 // find returns the index of the one event the entry selects.
@@ -155,13 +172,14 @@ func mergeEvents(ids []string, tl *timeline.Timeline) (int, error) {
 	return at, nil
 }
 
-// add appends a manual event; its source is an article slug of the build or a URL.
-func add(m Manual, tl *timeline.Timeline) error {
+// add appends a manual event and returns its ID; its source is an article
+// slug of the build or a URL.
+func add(m Manual, tl *timeline.Timeline) (string, error) {
 	mention := timeline.Mention{Source: m.Source, Text: m.Text}
 	if validSlug.MatchString(m.Source) {
 		i := slices.IndexFunc(tl.Articles, func(a timeline.Article) bool { return a.Slug == m.Source })
 		if i < 0 {
-			return fmt.Errorf("source %q: no article has this slug", m.Source)
+			return "", fmt.Errorf("source %q: no article has this slug", m.Source)
 		}
 		mention.Article, mention.Source = tl.Articles[i].Slug, tl.Articles[i].Path
 	}
@@ -171,7 +189,7 @@ func add(m Manual, tl *timeline.Timeline) error {
 	}
 	id := m.ID
 	if id != "" && used[id] {
-		return fmt.Errorf("id %q is already used by another event", id)
+		return "", fmt.Errorf("id %q is already used by another event", id)
 	}
 	if id == "" {
 		id = freeID(merge.IDFor("manual\x00"+m.Source+"\x00"+m.Title), used)
@@ -182,7 +200,7 @@ func add(m Manual, tl *timeline.Timeline) error {
 		ev.End = &end
 	}
 	tl.Events = append(tl.Events, ev)
-	return nil
+	return id, nil
 }
 
 // freeID returns base, or base-2, base-3... whichever is free first.

@@ -2,6 +2,7 @@ package overrides
 
 import (
 	"errors"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -343,5 +344,52 @@ func TestApplyLeavesTheCallersEventsAlone(t *testing.T) {
 	}
 	if got := titles(timeline.Timeline{Events: held}); strings.Join(got, "|") != strings.Join(before, "|") {
 		t.Errorf("Apply changed the events another holder sees:\n%v", got)
+	}
+}
+
+// TestApplyTrackedNamesEveryEventItChanged checks what an incremental build
+// relies on: every event that differs after the overrides, or is gone or new,
+// is among the touched IDs (and nothing the entries did not touch is).
+func TestApplyTrackedNamesEveryEventItChanged(t *testing.T) {
+	cases := map[string]struct {
+		src  string
+		want []string
+	}{
+		"pin":                {"- id: aaaa000001\n  date: 2020-09-27\n", []string{"aaaa000001"}},
+		"retitle by match":   {"- match: storvik flood\n  on: 2020-09\n  title: Bridge falls\n", []string{"aaaa000003"}},
+		"hide":               {"- id: aaaa000004\n  hide: true\n", []string{"aaaa000004"}},
+		"merge":              {"- merge: [aaaa000003, aaaa000001]\n", []string{"aaaa000001", "aaaa000003"}},
+		"add":                {"- add:\n    id: manual-1\n    date: 2021\n    title: Harbour reopens\n    source: harbour\n", []string{"manual-1"}},
+		"failed entry":       {"- id: nosuchevent\n  title: X\n", nil},
+		"two entries, twice": {"- id: aaaa000005\n  title: A\n- id: aaaa000005\n  title: B\n", []string{"aaaa000005"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			before := sample(t)
+			after := sample(t)
+			touched, _ := parse(t, tc.src).ApplyTracked(&after)
+			if strings.Join(touched, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("touched %v, want %v", touched, tc.want)
+			}
+			old := map[string]timeline.Event{}
+			for _, e := range before.Events {
+				old[e.ID] = e
+			}
+			isTouched := map[string]bool{}
+			for _, id := range touched {
+				isTouched[id] = true
+			}
+			for _, e := range after.Events {
+				if o, ok := old[e.ID]; (!ok || !reflect.DeepEqual(o, e)) && !isTouched[e.ID] {
+					t.Errorf("event %s changed but is not reported", e.ID)
+				}
+				delete(old, e.ID)
+			}
+			for id := range old {
+				if !isTouched[id] {
+					t.Errorf("event %s is gone but not reported", id)
+				}
+			}
+		})
 	}
 }
