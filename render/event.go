@@ -44,7 +44,13 @@ func (s *site) eventPage(i int) Page {
 	if i+1 < len(s.tl.Events) {
 		next = &s.tl.Events[i+1]
 	}
-	return s.htmlPage(p, s.eventKey(i, prev, next, s.upPath(i)), func() (pageData, error) {
+	key, ok := s.memoKey(i)
+	if ok {
+		s.keysReused.Add(1)
+	} else {
+		key = s.eventKey(i, prev, next, s.upPath(i))
+	}
+	return s.htmlPage(p, key, func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
 		d.Description = firstSentence(*ev)
 		root := d.Root

@@ -35,7 +35,21 @@ type Page struct {
 // data and exports, in a fixed order. Rendering happens only when a Page's
 // Render is called, so an incremental build can compare Keys first.
 func Plan(tl timeline.Timeline, cfg Config) ([]Page, error) {
-	s, err := newSite(tl, cfg)
+	r, err := PlanIncremental(tl, cfg, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return r.Pages, nil
+}
+
+// PlanIncremental is Plan reusing, for the events ch says are unchanged
+// since the plan that wrote prev (its AppendMemo), what that plan derived
+// from them (see Memo). The pages are Plan's, path for path, Key for Key and
+// byte for byte, whatever prev and ch are, as long as ch tells the truth
+// about the timeline prev was made from; nil prev or ch plans in full. The
+// result's AppendMemo writes the memo for the next plan.
+func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Changes) (*Incremental, error) {
+	s, err := newSiteFrom(tl, cfg, prev, ch)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +89,8 @@ func Plan(tl timeline.Timeline, cfg Config) ([]Page, error) {
 		}
 		seen[p.Path] = true
 	}
-	return pages, nil
+	s.stats.Keys = int(s.keysReused.Load())
+	return &Incremental{Pages: pages, Stats: s.stats, s: s, evs: events}, nil
 }
 
 // minParallel is the fewest items worth splitting across goroutines: below

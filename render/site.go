@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
@@ -45,6 +46,10 @@ type site struct {
 	paged         *pagination    // the listing pages of a large timeline; nil for a small one
 	cfgKey        string         // hash of the settings and templates
 	tlKey         string         // hash of the whole timeline
+	memo          *Memo          // the previous plan's, when Changes allow reusing it
+	memoAt        []int32        // per event: its record in memo, whose digests it reused; -1 none (nil: no memo)
+	stats         PlanStats
+	keysReused    atomic.Int64 // event pages whose Key came from the memo
 }
 
 // entityRef is an entity in the filter table the script reads.
@@ -63,6 +68,12 @@ type highlight struct {
 }
 
 func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
+	return newSiteFrom(tl, cfg, nil, nil)
+}
+
+// newSiteFrom is newSite reusing prev's digests for the events ch says are
+// unchanged (see Memo).
+func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Changes) (*site, error) {
 	cfg = cfg.withDefaults()
 	if cfg.BaseURL != "" {
 		base, err := normaliseBaseURL(cfg.BaseURL)
@@ -96,6 +107,11 @@ func newSite(tl timeline.Timeline, cfg Config) (*site, error) {
 			s.heads[i] = headDigest(k, &tl.Articles[i])
 		}
 	})
+	s.memoAt, s.stats.MemoRefuse = s.matchMemo(prev, ch)
+	if s.memoAt != nil {
+		s.memo, s.stats.MemoUsed = prev, true
+	}
+	s.stats.Events = len(tl.Events)
 	s.eventDigests, s.linkDigests = s.digestEvents()
 	s.tlKey = s.timelineKey()
 	return s, nil
@@ -343,28 +359,44 @@ func writeHashPart(h hash.Hash, p any) {
 // Key and the export fragments' keys that the event makes. It also hashes
 // each event's link once (links): the pages linking to an event (its
 // neighbours, listings, articles) hash those 16 bytes instead of its fields.
+// An event the memo has (memoAt) takes both from there.
 func (s *site) digestEvents() (out, links [][16]byte) {
 	out = make([][16]byte, len(s.tl.Events))
 	links = make([][16]byte, len(s.tl.Events))
+	if s.memoAt != nil {
+		for i, j := range s.memoAt {
+			if j >= 0 {
+				out[i], links[i] = s.memo.digest(int(j)), s.memo.link(int(j))
+				s.stats.Digests++
+			}
+		}
+	}
 	inParallel(len(s.tl.Events), func(lo, hi int) {
 		k := borrowKeyWriter()
 		defer returnKeyWriter(k)
 		for i := lo; i < hi; i++ {
-			ev := &s.tl.Events[i]
-			k.reset()
-			k.event(ev)
-			for j := range ev.Mentions {
-				if a := s.cites.first(i, j); a >= 0 {
-					k.bytes(s.heads[a][:])
-				}
+			if s.memoAt == nil || s.memoAt[i] < 0 {
+				out[i], links[i] = s.digestEvent(k, i)
 			}
-			out[i] = k.digest()
-			k.reset()
-			k.link(ev)
-			links[i] = k.digest()
 		}
 	})
 	return out, links
+}
+
+// digestEvent hashes event i (see digestEvents).
+func (s *site) digestEvent(k *keyWriter, i int) (digest, link [16]byte) {
+	ev := &s.tl.Events[i]
+	k.reset()
+	k.event(ev)
+	for j := range ev.Mentions {
+		if a := s.cites.first(i, j); a >= 0 {
+			k.bytes(s.heads[a][:])
+		}
+	}
+	digest = k.digest()
+	k.reset()
+	k.link(ev)
+	return digest, k.digest()
 }
 
 // timelineKey hashes the settings and everything in the timeline that any

@@ -1,0 +1,365 @@
+package render
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"strings"
+
+	"github.com/zeebo/xxh3"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// An incremental build adds one article to a site of 100,000 events; hashing
+// every event again for its digest was most of such a plan's CPU. A Memo is
+// what the previous plan derived from each event (its digest, its link's
+// digest, its page Key, with what that Key also depends on) and from each
+// article (the digest of its metadata), so that a plan told by a
+// timeline.Changes which events are unchanged copies those instead of
+// hashing the events again.
+//
+// The memo is only ever a shortcut: a plan with it returns the paths, Keys
+// and bytes a full plan would. What it cannot check for itself is that
+// Changes describes the timeline the memo was made from; it checks what is
+// cheap (every reused event's mention count and start, a sample of reused
+// digests recomputed) and plans in full when any of it disagrees.
+
+// Memo is a previous plan's memo, read with ParseMemo.
+type Memo struct {
+	cfgKey string
+	data   string              // the encoded memo: records, keys and IDs are read from it in place
+	recs   int                 // offset of the records in data
+	keys   int                 // offset of the page Keys in data
+	idSpan []uint32            // per event: start and end of its ID in data
+	heads  map[string][16]byte // article slug -> digest of its metadata
+	next   int                 // the record after the last one found
+	table  []int32             // hash table of record numbers + 1, made on the first ID not found in order
+}
+
+// PlanStats says what a plan reused from the memo it was given.
+type PlanStats struct {
+	Events     int  // events in the timeline
+	Digests    int  // events whose digests came from the memo
+	Keys       int  // event pages whose Key came from the memo
+	MemoUsed   bool // a memo and known Changes were given and passed the checks
+	MemoRefuse bool // a memo was given but its checks failed: full plan
+}
+
+// Incremental is the result of PlanIncremental.
+type Incremental struct {
+	Pages []Page
+	Stats PlanStats
+	s     *site
+	evs   []Page // the event pages, in timeline order (their Keys go into the memo)
+}
+
+const memoFormat = "timeline-plan-memo-1\n"
+
+// memoRecord is one event's fixed-size record: digest, link digest, hash of
+// the listing page its page links up to, mention count, start (Unix seconds).
+const memoRecord = 16 + 16 + 8 + 4 + 8
+
+// keyLen is a page Key's length: 12 bytes in hex (keyWriter.sum).
+const keyLen = 24
+
+var errMemo = errors.New("malformed plan memo")
+
+// AppendMemo appends the memo of this plan, for the next one, to b.
+func (r *Incremental) AppendMemo(b []byte) []byte {
+	s := r.s
+	b = append(b, memoFormat...)
+	b = appendUvarintString(b, s.cfgKey)
+	b = binary.AppendUvarint(b, uint64(len(s.tl.Articles)))
+	for i := range s.tl.Articles {
+		b = appendUvarintString(b, s.tl.Articles[i].Slug)
+		b = append(b, s.heads[i][:]...)
+	}
+	n := len(s.tl.Events)
+	b = binary.AppendUvarint(b, uint64(n))
+	b = growBytes(b, n*(memoRecord+keyLen+8))
+	for i := range s.tl.Events {
+		ev := &s.tl.Events[i]
+		b = append(b, s.eventDigests[i][:]...)
+		b = append(b, s.linkDigests[i][:]...)
+		b = binary.LittleEndian.AppendUint64(b, xxh3.HashString(s.upPath(i)))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(ev.Mentions)))
+		b = binary.LittleEndian.AppendUint64(b, uint64(ev.Start.Start.Unix()))
+	}
+	for i := range r.evs {
+		k := r.evs[i].Key
+		if len(k) != keyLen { // cannot happen (keyWriter.sum); a memo without this key would be wrong
+			k = strings.Repeat("-", keyLen)
+		}
+		b = append(b, k...)
+	}
+	for i := range s.tl.Events {
+		b = appendUvarintString(b, s.tl.Events[i].ID)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, memoCRC))
+}
+
+var memoCRC = crc32.MakeTable(crc32.Castagnoli)
+
+func appendUvarintString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func growBytes(b []byte, n int) []byte {
+	if cap(b)-len(b) < n {
+		nb := make([]byte, len(b), len(b)+n)
+		copy(nb, b)
+		return nb
+	}
+	return b
+}
+
+// ParseMemo reads a memo AppendMemo wrote. A damaged or foreign memo is an
+// error; the caller then plans in full.
+func ParseMemo(data []byte) (*Memo, error) {
+	if len(data) < len(memoFormat)+4 || string(data[:len(memoFormat)]) != memoFormat {
+		return nil, errMemo
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, memoCRC) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+		return nil, errMemo
+	}
+	m := &Memo{data: string(body)}
+	rd := memoReader{s: m.data, off: len(memoFormat)}
+	m.cfgKey = rd.str()
+	arts := rd.count(1 + 16)
+	m.heads = make(map[string][16]byte, arts)
+	for a := 0; a < arts && rd.err == nil; a++ {
+		slug := rd.str()
+		m.heads[slug] = [16]byte([]byte(rd.take(16)))
+	}
+	n := rd.count(memoRecord + keyLen + 1)
+	m.recs = rd.off
+	rd.take(n * memoRecord)
+	m.keys = rd.off
+	rd.take(n * keyLen)
+	m.idSpan = make([]uint32, 2*n)
+	for i := 0; i < n && rd.err == nil; i++ {
+		l := rd.count(1)
+		m.idSpan[2*i] = uint32(rd.off)
+		rd.take(l)
+		m.idSpan[2*i+1] = uint32(rd.off)
+	}
+	if rd.err != nil || rd.off != len(m.data) || len(m.data) > 1<<32-1 {
+		return nil, errMemo
+	}
+	return m, nil
+}
+
+// memoReader reads a memo, keeping the first error.
+type memoReader struct {
+	s   string
+	off int
+	err error
+}
+
+func (r *memoReader) uvarint() uint64 {
+	var v uint64
+	for shift := 0; shift < 64; shift += 7 {
+		if r.off >= len(r.s) {
+			break
+		}
+		c := r.s[r.off]
+		r.off++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+	r.err = errMemo
+	return 0
+}
+
+// count reads a length whose items take at least min bytes each, so a
+// damaged length cannot ask for more memory than the memo could describe.
+func (r *memoReader) count(minBytes int) int {
+	v := r.uvarint()
+	if r.err != nil || v > uint64(len(r.s)-r.off)/uint64(minBytes) {
+		r.err = errMemo
+		return 0
+	}
+	return int(v)
+}
+
+func (r *memoReader) take(n int) string {
+	if r.err != nil || n < 0 || n > len(r.s)-r.off {
+		r.err = errMemo
+		return strings.Repeat("\x00", max(n, 0)&15)
+	}
+	s := r.s[r.off : r.off+n]
+	r.off += n
+	return s
+}
+
+func (r *memoReader) str() string { return r.take(r.count(1)) }
+
+// size is the number of events the memo holds.
+func (m *Memo) size() int { return len(m.idSpan) / 2 }
+
+func (m *Memo) id(j int) string { return m.data[m.idSpan[2*j]:m.idSpan[2*j+1]] }
+
+func (m *Memo) rec(j int) string { return m.data[m.recs+j*memoRecord:][:memoRecord] }
+
+func (m *Memo) digest(j int) [16]byte { return [16]byte([]byte(m.rec(j)[:16])) }
+
+func (m *Memo) link(j int) [16]byte { return [16]byte([]byte(m.rec(j)[16:32])) }
+
+func (m *Memo) up(j int) uint64 { return le64(m.rec(j)[32:40]) }
+
+func (m *Memo) mentions(j int) int {
+	r := m.rec(j)[40:44]
+	return int(uint32(r[0]) | uint32(r[1])<<8 | uint32(r[2])<<16 | uint32(r[3])<<24)
+}
+
+func (m *Memo) start(j int) int64 { return int64(le64(m.rec(j)[44:52])) }
+
+func (m *Memo) key(j int) string { return m.data[m.keys+j*keyLen:][:keyLen] }
+
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// find returns the record of the event with this ID. A plan meets the
+// memo's events mostly in their order, so the records just after the last
+// one found are tried first; the others are looked up in a hash table.
+func (m *Memo) find(id string) (int, bool) {
+	for j := m.next; j < min(m.size(), m.next+4); j++ {
+		if m.id(j) == id {
+			m.next = j + 1
+			return j, true
+		}
+	}
+	if m.table == nil {
+		m.buildTable()
+	}
+	mask := uint64(len(m.table) - 1)
+	for i, probes := xxh3.HashString(id)&mask, 0; m.table[i] != 0 && probes <= maxMemoProbes; i, probes = (i+1)&mask, probes+1 {
+		if j := int(m.table[i] - 1); m.id(j) == id {
+			m.next = j + 1
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// maxMemoProbes bounds a search (and an insertion) in the ID table: at half
+// load a good hash needs a few probes, and a memo whose IDs crowd one place
+// is answered "not found", which only costs recomputing.
+const maxMemoProbes = 256
+
+func (m *Memo) buildTable() {
+	size := 16
+	for size < 2*m.size() {
+		size *= 2
+	}
+	m.table = make([]int32, size)
+	mask := uint64(size - 1)
+	for j := 0; j < m.size(); j++ {
+		i, probes := xxh3.HashString(m.id(j))&mask, 0
+		for ; m.table[i] != 0 && probes <= maxMemoProbes; i = (i + 1) & mask {
+			probes++
+		}
+		if m.table[i] == 0 {
+			m.table[i] = int32(j + 1)
+		}
+	}
+}
+
+// memoChecks is how many reused digests a plan recomputes to catch a memo
+// that does not describe the timeline Changes was computed against.
+const memoChecks = 64
+
+// matchMemo returns, per event, the memo record whose digests it may reuse
+// (-1: compute them), or nil when nothing may be reused. An event reuses
+// its record when Changes says it is unchanged, the memo has it, and every
+// article it cites has the same metadata as when the memo was made (an
+// article's title shows on the pages of the events citing it, though the
+// events themselves did not change).
+func (s *site) matchMemo(prev *Memo, ch *timeline.Changes) ([]int32, bool) {
+	if prev == nil || ch == nil || !ch.Known || prev.cfgKey != s.cfgKey {
+		return nil, prev != nil && ch != nil && ch.Known
+	}
+	headSame := make([]bool, len(s.tl.Articles))
+	for a := range s.tl.Articles {
+		h, ok := prev.heads[s.tl.Articles[a].Slug]
+		headSame[a] = ok && h == s.heads[a]
+	}
+	at := make([]int32, len(s.tl.Events))
+	for i := range s.tl.Events {
+		at[i] = -1
+		ev := &s.tl.Events[i]
+		if !ch.Same(ev.ID) {
+			continue
+		}
+		j, ok := prev.find(ev.ID)
+		if !ok || !s.citedSame(i, headSame, prev) {
+			continue
+		}
+		if prev.mentions(j) != len(ev.Mentions) || prev.start(j) != ev.Start.Start.Unix() {
+			return nil, true // Changes and memo describe different timelines
+		}
+		at[i] = int32(j)
+	}
+	if !s.spotCheck(prev, at) {
+		return nil, true
+	}
+	return at, false
+}
+
+// citedSame reports whether every article event i cites has the metadata
+// it had in the memo, and no citation that found no article then finds one now
+// or the reverse.
+func (s *site) citedSame(i int, headSame []bool, prev *Memo) bool {
+	for j := range s.tl.Events[i].Mentions {
+		if a := s.cites.of(i, j); a >= 0 {
+			if !headSame[a] {
+				return false
+			}
+		} else if _, had := prev.heads[s.tl.Events[i].Mentions[j].Article]; had {
+			return false
+		}
+	}
+	return true
+}
+
+// spotCheck recomputes the digests of up to memoChecks reused events, spread
+// over the timeline, and compares them with the memo's.
+func (s *site) spotCheck(prev *Memo, at []int32) bool {
+	k := borrowKeyWriter()
+	defer returnKeyWriter(k)
+	step := max(1, len(at)/memoChecks)
+	for i := 0; i < len(at); i += step {
+		if at[i] < 0 {
+			continue
+		}
+		d, l := s.digestEvent(k, i)
+		if d != prev.digest(int(at[i])) || l != prev.link(int(at[i])) {
+			return false
+		}
+	}
+	return true
+}
+
+// memoKey returns event i's page Key from the memo when everything the Key
+// hashes is as it was: the event's digest (reused), its neighbours (the
+// memo's neighbours of its record, themselves reused) and its listing page.
+func (s *site) memoKey(i int) (string, bool) {
+	if s.memoAt == nil || s.memoAt[i] < 0 {
+		return "", false
+	}
+	j, n, last := int(s.memoAt[i]), len(s.tl.Events), s.memo.size()-1
+	prevOK := (i == 0 && j == 0) || (i > 0 && j > 0 && s.memoAt[i-1] == int32(j-1))
+	nextOK := (i == n-1 && j == last) || (i < n-1 && j < last && s.memoAt[i+1] == int32(j+1))
+	if !prevOK || !nextOK || s.memo.up(j) != xxh3.HashString(s.upPath(i)) {
+		return "", false
+	}
+	return s.memo.key(j), true
+}

@@ -1,0 +1,269 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// diffTimelines is the reference Changes between two timelines: an event is
+// changed when the previous timeline has no event with its ID or one that
+// differs in any field.
+func diffTimelines(prev, next timeline.Timeline) *timeline.Changes {
+	old := make(map[string]*timeline.Event, len(prev.Events))
+	for i := range prev.Events {
+		old[prev.Events[i].ID] = &prev.Events[i]
+	}
+	ch := &timeline.Changes{Known: true}
+	seen := map[string]bool{}
+	for i := range next.Events {
+		ev := &next.Events[i]
+		seen[ev.ID] = true
+		if o, ok := old[ev.ID]; !ok || !reflect.DeepEqual(*o, *ev) {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+	}
+	for id := range old {
+		if !seen[id] {
+			ch.Removed = append(ch.Removed, id)
+		}
+	}
+	slices.Sort(ch.Changed)
+	slices.Sort(ch.Removed)
+	return ch
+}
+
+// editTimeline returns a copy of tl with a few random edits of the kinds an
+// editor's new article or correction makes: events retitled, redated, given
+// a mention, added, removed; an article's metadata changed, an article
+// added or removed. tl itself is not modified.
+func editTimeline(rng *rand.Rand, tl timeline.Timeline, edits int, serial *int) timeline.Timeline {
+	out := timeline.Timeline{Events: slices.Clone(tl.Events), Articles: slices.Clone(tl.Articles)}
+	for e := 0; e < edits && len(out.Events) > 2; e++ {
+		i := rng.IntN(len(out.Events))
+		ev := out.Events[i] // a copy: its slices are cloned before editing
+		*serial++
+		switch rng.IntN(8) {
+		case 0:
+			ev.Title = fmt.Sprintf("Retitled %d", *serial)
+		case 1:
+			d, _ := timeline.ParseDate(fmt.Sprintf("%d-%02d", 1850+rng.IntN(200), 1+rng.IntN(12)))
+			ev.Start = d
+		case 2:
+			m := ev.Mentions[0]
+			m.Text = fmt.Sprintf("Another report %d.", *serial)
+			m.Article = out.Articles[rng.IntN(len(out.Articles))].Slug
+			ev.Mentions = append(slices.Clone(ev.Mentions), m)
+		case 3:
+			ev.ID = fmt.Sprintf("new%05d", *serial)
+			out.Events = append(out.Events, ev)
+			continue
+		case 4:
+			out.Events = slices.Delete(out.Events, i, i+1)
+			continue
+		case 5:
+			a := rng.IntN(len(out.Articles))
+			out.Articles[a].Meta.Title = fmt.Sprintf("Renamed article %d", *serial)
+		case 6:
+			a := out.Articles[rng.IntN(len(out.Articles))]
+			a.Slug = fmt.Sprintf("added%05d", *serial)
+			a.Path = "content/" + a.Slug + ".md"
+			out.Articles = append(out.Articles, a)
+			m := ev.Mentions[0]
+			m.Article = a.Slug // an event now cites the new article
+			ev.Mentions = append(slices.Clone(ev.Mentions), m)
+		case 7:
+			if len(out.Articles) > 2 {
+				a := rng.IntN(len(out.Articles))
+				out.Articles = slices.Delete(out.Articles, a, a+1) // its citations now find nothing
+			}
+			continue
+		}
+		out.Events[i] = ev
+	}
+	merge.SortEvents(out.Events)
+	slices.SortFunc(out.Articles, func(a, b timeline.Article) int {
+		if c := a.Meta.Date.Compare(b.Meta.Date); c != 0 {
+			return c
+		}
+		return bytes.Compare([]byte(a.Slug), []byte(b.Slug))
+	})
+	return out
+}
+
+// samePlan fails unless the two plans list the same pages with the same
+// Keys, and (when render is set) the same bytes.
+func samePlan(t *testing.T, what string, got, want []Page, render bool) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d pages, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Path != want[i].Path || got[i].Key != want[i].Key {
+			t.Fatalf("%s: page %d is %s %s, want %s %s", what, i, got[i].Path, got[i].Key, want[i].Path, want[i].Key)
+		}
+		if !render {
+			continue
+		}
+		var g, w bytes.Buffer
+		if err := got[i].Render(&g); err != nil {
+			t.Fatal(err)
+		}
+		if err := want[i].Render(&w); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(g.Bytes(), w.Bytes()) {
+			t.Fatalf("%s: %s differs from a full plan's", what, want[i].Path)
+		}
+	}
+}
+
+// roundTrip encodes the memo of a plan and reads it back, as a build does
+// between two runs.
+func roundTrip(t *testing.T, r *Incremental) *Memo {
+	t.Helper()
+	m, err := ParseMemo(r.AppendMemo(nil))
+	if err != nil {
+		t.Fatalf("reading back a memo: %v", err)
+	}
+	return m
+}
+
+// TestPlanIncrementalMatchesFullPlan chains randomized edits: each plan gets
+// the previous plan's memo and the reference Changes, and must list the
+// pages, Keys and bytes of a full plan, while reusing most digests.
+func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
+	for _, paged := range []bool{false, true} {
+		t.Run(fmt.Sprintf("paged=%v", paged), func(t *testing.T) {
+			if paged {
+				defer func(n int) { paginateAbove = n }(paginateAbove)
+				paginateAbove = 2 // years split, and an added event moves others to another part
+			}
+			rng := rand.New(rand.NewPCG(8, uint64(len(fmt.Sprint(paged)))))
+			cfg := Config{Title: "Memo", BaseURL: "https://example.org/t/"}
+			tl := synthetic(t, 300)
+			first, err := PlanIncremental(tl, cfg, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			memo, serial, reused := roundTrip(t, first), 0, 0
+			for round := 0; round < 40; round++ {
+				next := editTimeline(rng, tl, 1+rng.IntN(4), &serial)
+				inc, err := PlanIncremental(next, cfg, memo, diffTimelines(tl, next))
+				if err != nil {
+					t.Fatal(err)
+				}
+				full, err := Plan(next, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				samePlan(t, fmt.Sprintf("round %d", round), inc.Pages, full, round%8 == 0)
+				if !inc.Stats.MemoUsed || inc.Stats.MemoRefuse {
+					t.Fatalf("round %d: memo not used (%+v)", round, inc.Stats)
+				}
+				reused += inc.Stats.Digests
+				if inc.Stats.Keys > inc.Stats.Digests {
+					t.Fatalf("round %d: %d Keys reused from %d digests", round, inc.Stats.Keys, inc.Stats.Digests)
+				}
+				tl, memo = next, roundTrip(t, inc)
+			}
+			if reused < 40*250 {
+				t.Errorf("reused %d digests over 40 rounds of a 300-event timeline with a few edits each: the memo is hardly used", reused)
+			}
+		})
+	}
+}
+
+// TestPlanIncrementalRefusesWhatItCanCatch gives plans memos and Changes
+// that do not fit the timeline in ways cheap checks catch; each must plan
+// as a full plan does.
+func TestPlanIncrementalRefusesWhatItCanCatch(t *testing.T) {
+	cfg := Config{Title: "Memo"}
+	tl := synthetic(t, 300)
+	first, err := PlanIncremental(tl, cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := first.AppendMemo(nil)
+	allSame := &timeline.Changes{Known: true}
+
+	moved := timeline.Timeline{Articles: tl.Articles, Events: slices.Clone(tl.Events)}
+	for i := range moved.Events {
+		moved.Events[i].Start.Start = moved.Events[i].Start.Start.AddDate(0, 0, 1)
+	}
+	retitled := timeline.Timeline{Articles: tl.Articles, Events: slices.Clone(tl.Events)}
+	for i := range retitled.Events {
+		if i%3 == 0 {
+			retitled.Events[i].Title += " (corrected)"
+		}
+	}
+	for _, c := range []struct {
+		name string
+		tl   timeline.Timeline
+		cfg  Config
+		ch   *timeline.Changes
+	}{
+		{"every date moved, Changes says none", moved, cfg, allSame},
+		{"a third retitled, Changes says none", retitled, cfg, allSame},
+		{"other settings", tl, Config{Title: "Other"}, allSame},
+		{"Changes unknown", tl, cfg, &timeline.Changes{}},
+		{"no Changes", tl, cfg, nil},
+	} {
+		memo, err := ParseMemo(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc, err := PlanIncremental(c.tl, c.cfg, memo, c.ch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := Plan(c.tl, c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePlan(t, c.name, inc.Pages, full, false)
+		if inc.Stats.Digests != 0 || inc.Stats.Keys != 0 {
+			t.Errorf("%s: reused %+v", c.name, inc.Stats)
+		}
+	}
+	// The honest case reuses everything.
+	memo, _ := ParseMemo(data)
+	inc, err := PlanIncremental(tl, cfg, memo, allSame)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inc.Stats.Digests != len(tl.Events) || inc.Stats.Keys != len(tl.Events) {
+		t.Errorf("an unchanged timeline reused %+v of %d events", inc.Stats, len(tl.Events))
+	}
+}
+
+// TestParseMemoRejectsDamage flips, cuts and extends a memo: every damaged
+// copy is refused, never read as another memo.
+func TestParseMemoRejectsDamage(t *testing.T) {
+	r, err := PlanIncremental(synthetic(t, 120), Config{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := r.AppendMemo(nil)
+	if _, err := ParseMemo(data); err != nil {
+		t.Fatalf("intact memo: %v", err)
+	}
+	for _, at := range []int{0, 5, len(memoFormat) + 3, len(data) / 2, len(data) - 5, len(data) - 1} {
+		bad := slices.Clone(data)
+		bad[at] ^= 0x20
+		if _, err := ParseMemo(bad); err == nil {
+			t.Errorf("a memo with byte %d flipped was accepted", at)
+		}
+	}
+	for _, bad := range [][]byte{nil, data[:len(data)/2], data[:len(data)-1], append(slices.Clone(data), 0)} {
+		if _, err := ParseMemo(bad); err == nil {
+			t.Errorf("a memo of %d bytes (of %d) was accepted", len(bad), len(data))
+		}
+	}
+}
