@@ -68,6 +68,7 @@ var errMemo = errors.New("malformed plan memo")
 // AppendMemo appends the memo of this plan, for the next one, to b.
 func (r *Incremental) AppendMemo(b []byte) []byte {
 	s := r.s
+	start := len(b)
 	b = append(b, memoFormat...)
 	b = appendUvarintString(b, s.cfgKey)
 	b = binary.AppendUvarint(b, uint64(len(s.tl.Articles)))
@@ -96,7 +97,7 @@ func (r *Incremental) AppendMemo(b []byte) []byte {
 	for i := range s.tl.Events {
 		b = appendUvarintString(b, s.tl.Events[i].ID)
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, memoCRC))
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], memoCRC))
 }
 
 var memoCRC = crc32.MakeTable(crc32.Castagnoli)

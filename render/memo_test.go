@@ -128,7 +128,12 @@ func samePlan(t *testing.T, what string, got, want []Page, render bool) {
 // between two runs.
 func roundTrip(t *testing.T, r *Incremental) *Memo {
 	t.Helper()
-	m, err := ParseMemo(r.AppendMemo(nil))
+	prefix := []byte("what a caller writes before\n")
+	data := r.AppendMemo(prefix)
+	if string(data[:len(prefix)]) != string(prefix) {
+		t.Fatal("AppendMemo changed the bytes before it")
+	}
+	m, err := ParseMemo(data[len(prefix):])
 	if err != nil {
 		t.Fatalf("reading back a memo: %v", err)
 	}

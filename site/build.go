@@ -61,6 +61,10 @@ type builder struct {
 	gcs   uint64        // garbage collections before the current stage
 	flts  int64         // page faults before the current stage
 	alloc uint64        // bytes allocated on the heap before the current stage
+
+	prevMemo *planMemo         // the previous build's plan memo (planmemo.go); nil: none
+	applied  appliedOverrides  // what the overrides did
+	changes  *timeline.Changes // the events the plan may take as unchanged since prevMemo; nil: none
 }
 
 // lap records the time since the previous lap as the named stage's.
@@ -186,20 +190,47 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.sum.Extracted, b.sum.CacheHits = x.fresh, x.hits
 	b.lap("extract")
 
+	// Taken before merging: see planmemo.go.
+	memo, err := takePlanMemo(b.fs, o)
+	if err != nil {
+		b.warn(err.Error())
+	}
+	b.prevMemo = memo
 	var tl timeline.Timeline
-	if err := guard("merging events", func() { tl = o.Stages.Merge(x.articles, x.events) }); err != nil {
+	var merged *timeline.Changes
+	if err := guard("merging events", func() { tl, merged = b.merge(x.articles, x.events) }); err != nil {
 		b.fail(err)
 		return tl, false
 	}
 	b.lap("merge")
-	var ovErrs []error
-	if err := guard("applying overrides", func() { ovErrs = o.Stages.Overrides(b.fs, o.ContentDir, &tl) }); err != nil {
+	if err := guard("applying overrides", func() { b.applyOverrides(&tl) }); err != nil {
 		b.fail(err)
 		return tl, false
 	}
-	b.fail(ovErrs...)
+	b.fail(b.applied.errs...)
+	b.changes = planChanges(merged, b.prevMemo, b.applied, o.Stages.trackedOverrides)
 	b.lap("overrides")
 	return tl, true
+}
+
+// merge merges the events, and says which are unchanged since the previous
+// build's merge when the merge stage can tell (nil: it cannot).
+func (b *builder) merge(arts []timeline.Article, events [][]timeline.Event) (timeline.Timeline, *timeline.Changes) {
+	if m := b.opts.Stages.MergeChanges; m != nil {
+		return m(arts, events)
+	}
+	return b.opts.Stages.Merge(arts, events), nil
+}
+
+// applyOverrides applies the overrides stage, recording which events the
+// real one touched.
+func (b *builder) applyOverrides(tl *timeline.Timeline) {
+	o := b.opts
+	if o.Stages.trackedOverrides {
+		b.applied = trackOverrides(b.fs, o.ContentDir, tl)
+		return
+	}
+	b.applied = appliedOverrides{errs: o.Stages.Overrides(b.fs, o.ContentDir, tl)}
 }
 
 // plan lists the pages and checks their paths and uniqueness. Pages with a bad

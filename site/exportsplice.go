@@ -46,11 +46,28 @@ func newExportSplices(fs afero.Fs, o Options) *exportSplices {
 }
 
 // splicedPlan is the default Plan stage with the build's store in the render
-// settings (Build installs it when Stages.Plan is left to the default).
+// settings, reusing the previous build's plan memo for the events b.changes
+// says are unchanged and saving this plan's (planmemo.go). Build installs it
+// when Stages.Plan is left to the default.
 func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error) {
-	return planPagesWith(fs, contentDir, tl, func(cfg *render.Config) {
-		cfg.Splices = newExportSplices(fs, b.opts)
-	})
+	cfg, err := render.LoadConfig(fs, contentDir)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Splices = newExportSplices(fs, b.opts)
+	var prev *render.Memo
+	if b.prevMemo != nil {
+		prev = b.prevMemo.render
+	}
+	r, err := render.PlanIncremental(tl, cfg, prev, b.changes)
+	if err != nil {
+		return nil, err
+	}
+	b.sum.Replanned = r.Stats.Events - r.Stats.Digests
+	if err := savePlanMemo(fs, b.opts, b.applied, r); err != nil {
+		b.warn(fmt.Sprintf("saving the plan memo: %v (the next build plans in full)", err))
+	}
+	return sitePages(r.Pages), nil
 }
 
 func (e *exportSplices) indexPath(file string) string { return filepath.Join(e.dir, file+".idx") }

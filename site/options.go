@@ -78,6 +78,12 @@ type Stages struct {
 	Extract func(a timeline.Article) []timeline.Event
 	// Merge merges per-article events into the timeline.
 	Merge func(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline
+	// MergeChanges, when set, merges instead of Merge and also says which
+	// events are the same as in the previous build's merge (nil or not
+	// Known: none), so that the plan reuses what it derived from them (see
+	// planmemo.go). It must describe the timeline it returned the previous
+	// time it ran in this cache folder.
+	MergeChanges func(articles []timeline.Article, perArticle [][]timeline.Event) (timeline.Timeline, *timeline.Changes)
 	// Overrides reads the editor's overrides from contentDir (if any) and applies them.
 	Overrides func(fs afero.Fs, contentDir string, tl *timeline.Timeline) []error
 	// Plan reads the site configuration from contentDir and lists the pages.
@@ -86,6 +92,10 @@ type Stages struct {
 	// parseCache is set when Load is the real ingest (left nil): Build then
 	// parses only the articles whose bytes changed (articlecodec.go).
 	parseCache bool
+	// trackedOverrides is set when Overrides is the real one (left nil):
+	// Build then learns which events the overrides touched, which an
+	// incremental plan must count as changed.
+	trackedOverrides bool
 }
 
 // Summary tells what a build did.
@@ -98,6 +108,7 @@ type Summary struct {
 	Parsed    int           // articles parsed this time (the others came from the cache); with fake stages, 0
 	Extracted int           // articles whose events were extracted this time
 	CacheHits int           // articles whose events came from the cache
+	Replanned int           // events the plan digested afresh (the others came from the plan memo); with a custom Plan stage, 0
 	Warnings  []string      // things worth telling that did not fail the build
 	Errors    int           // errors found (the returned error lists them)
 	Published bool          // the output folder was replaced by this build

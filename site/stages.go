@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/afero"
+	"github.com/zeebo/xxh3"
 
 	"github.com/newsline/timeline/render"
 	"github.com/newsline/timeline/timeline"
@@ -52,45 +53,56 @@ func loadArticlesWith(fs afero.Fs, dirs []string, date time.Time, parse func(str
 
 // applyOverrides reads content/overrides.yaml, if there is one, and applies it.
 func applyOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) []error {
+	return trackOverrides(fs, contentDir, tl).errs
+}
+
+// appliedOverrides is what applying the overrides did, for an incremental plan.
+type appliedOverrides struct {
+	digest  string   // of the overrides file's bytes; "" when there is none, "?" when unreadable
+	touched []string // sorted IDs of the events the entries touched
+	errs    []error
+}
+
+// trackOverrides is applyOverrides telling which events the overrides
+// touched and which file it applied.
+func trackOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) appliedOverrides {
 	name := filepath.Join(contentDir, OverridesFile)
 	data, err := afero.ReadFile(fs, name)
 	if errors.Is(err, iofs.ErrNotExist) {
-		return nil
+		return appliedOverrides{}
 	}
 	if err != nil {
-		return []error{fmt.Errorf("%s: %w", name, err)}
+		return appliedOverrides{digest: "?", errs: []error{fmt.Errorf("%s: %w", name, err)}}
 	}
+	digest := fmt.Sprintf("%x", xxh3.Hash128(data).Bytes())
 	file, err := overrides.Parse(name, data)
 	if err != nil {
-		return []error{err}
+		return appliedOverrides{digest: digest, errs: []error{err}}
 	}
-	return file.Apply(tl)
+	touched, errs := file.ApplyTracked(tl)
+	return appliedOverrides{digest: digest, touched: touched, errs: errs}
 }
 
 // planPages reads the site settings and lists the pages.
 func planPages(fs afero.Fs, contentDir string, tl timeline.Timeline) ([]Page, error) {
-	return planPagesWith(fs, contentDir, tl, nil)
-}
-
-// planPagesWith is planPages with configure, when not nil, applied to the
-// settings before planning (the build's export splice store, say).
-func planPagesWith(fs afero.Fs, contentDir string, tl timeline.Timeline, configure func(*render.Config)) ([]Page, error) {
 	cfg, err := render.LoadConfig(fs, contentDir)
 	if err != nil {
 		return nil, err
-	}
-	if configure != nil {
-		configure(&cfg)
 	}
 	planned, err := render.Plan(tl, cfg)
 	if err != nil {
 		return nil, err
 	}
+	return sitePages(planned), nil
+}
+
+// sitePages converts render's pages to the build's.
+func sitePages(planned []render.Page) []Page {
 	pages := make([]Page, len(planned))
 	for i, p := range planned {
 		pages[i] = Page{Path: p.Path, Key: p.Key, Render: p.Render}
 	}
-	return pages, nil
+	return pages
 }
 
 func (s Stages) withDefaults() Stages {
@@ -107,6 +119,7 @@ func (s Stages) withDefaults() Stages {
 	}
 	if s.Overrides == nil {
 		s.Overrides = d.Overrides
+		s.trackedOverrides = true
 	}
 	if s.Plan == nil {
 		s.Plan = d.Plan

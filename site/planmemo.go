@@ -1,0 +1,134 @@
+package site
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/render"
+	"github.com/newsline/timeline/timeline"
+)
+
+// The plan memo (render.Memo) lets a build whose merge says which events are
+// unchanged (timeline.Changes) reuse what the previous plan derived from
+// them. It lives in the cache folder beside what the site adds to it: the
+// tool version, and the overrides the previous build applied, since the
+// merge that reports the changes runs before the overrides.
+//
+// A memo is only right for the timeline its plan saw, and Changes describe
+// what changed since the previous merge. Build therefore takes the memo out
+// of the cache folder before merging and writes the new one right after
+// planning: a build that stops anywhere in between (an error, a kill) leaves
+// no memo, and the next build plans in full. Missing, damaged or foreign
+// memos are the same: a full plan, never a wrong site.
+
+// planMemoFile is the memo's name in the cache folder.
+const planMemoFile = "plan.memo"
+
+// planMemoHeader starts the file, followed by the tool version line, the
+// overrides digest line, the touched IDs, then render's memo.
+const planMemoHeader = "timeline plan memo 1\n"
+
+// planMemo is a previous build's memo.
+type planMemo struct {
+	overrides string   // appliedOverrides.digest
+	touched   []string // appliedOverrides.touched
+	render    *render.Memo
+}
+
+// takePlanMemo reads the previous build's memo, unless --no-cache, and
+// removes it from the cache folder. nil: none to use.
+func takePlanMemo(fs afero.Fs, o Options) (*planMemo, error) {
+	name := filepath.Join(o.CacheDir, planMemoFile)
+	var data []byte
+	var err error
+	if !o.NoCache {
+		data, err = afero.ReadFile(fs, name)
+	}
+	if rerr := fs.Remove(name); rerr != nil && !errors.Is(rerr, iofs.ErrNotExist) {
+		return nil, fmt.Errorf("removing the plan memo %s: %w (the next build plans in full)", name, rerr)
+	}
+	if o.NoCache || err != nil {
+		return nil, nil
+	}
+	return parsePlanMemo(data, o.Version), nil
+}
+
+// parsePlanMemo reads the file's content; nil when it is not a memo of this
+// tool version.
+func parsePlanMemo(data []byte, version string) *planMemo {
+	rest, ok := bytes.CutPrefix(data, []byte(planMemoHeader))
+	if !ok {
+		return nil
+	}
+	ver, rest, ok := bytes.Cut(rest, []byte("\n"))
+	if !ok || string(ver) != version {
+		return nil
+	}
+	ov, rest, ok := bytes.Cut(rest, []byte("\n"))
+	if !ok {
+		return nil
+	}
+	m := &planMemo{overrides: string(ov)}
+	n, k := binary.Uvarint(rest)
+	if k <= 0 || n > uint64(len(rest)) {
+		return nil
+	}
+	rest = rest[k:]
+	for i := uint64(0); i < n; i++ {
+		l, k := binary.Uvarint(rest)
+		if k <= 0 || l > uint64(len(rest)-k) {
+			return nil
+		}
+		m.touched = append(m.touched, string(rest[k:k+int(l)]))
+		rest = rest[k+int(l):]
+	}
+	r, err := render.ParseMemo(rest)
+	if err != nil {
+		return nil
+	}
+	m.render = r
+	return m
+}
+
+// savePlanMemo writes this build's memo (to a temporary name, then renamed).
+func savePlanMemo(fs afero.Fs, o Options, ov appliedOverrides, r *render.Incremental) error {
+	b := make([]byte, 0, 64<<10)
+	b = append(b, planMemoHeader...)
+	b = append(b, o.Version+"\n"+ov.digest+"\n"...)
+	b = binary.AppendUvarint(b, uint64(len(ov.touched)))
+	for _, id := range ov.touched {
+		b = binary.AppendUvarint(b, uint64(len(id)))
+		b = append(b, id...)
+	}
+	b = r.AppendMemo(b)
+	if err := fs.MkdirAll(o.CacheDir, 0o755); err != nil {
+		return err
+	}
+	name := filepath.Join(o.CacheDir, planMemoFile)
+	if err := afero.WriteFile(fs, name+".tmp", b, 0o644); err != nil {
+		_ = fs.Remove(name + ".tmp")
+		return err
+	}
+	return fs.Rename(name+".tmp", name)
+}
+
+// planChanges turns what the merge says changed into what the plan may
+// trust: nothing without a previous memo, merge changes, or the real
+// overrides (whose effect a custom stage does not tell), or when the
+// overrides file differs from the previous build's; otherwise the merge's
+// changes plus every event the overrides touched this time or last time.
+func planChanges(merged *timeline.Changes, prev *planMemo, ov appliedOverrides, tracked bool) *timeline.Changes {
+	if merged == nil || !merged.Known || prev == nil || !tracked || ov.digest != prev.overrides || ov.digest == "?" {
+		return nil
+	}
+	changed := slices.Concat(merged.Changed, ov.touched, prev.touched)
+	slices.Sort(changed)
+	return &timeline.Changes{Known: true, Changed: slices.Compact(changed), Removed: merged.Removed}
+}

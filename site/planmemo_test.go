@@ -1,0 +1,183 @@
+package site
+
+import (
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// referenceChanges is the reference diff of two timelines: an event is
+// changed when the previous timeline has no event with its ID or one that
+// differs in any field.
+func referenceChanges(prev, next timeline.Timeline) *timeline.Changes {
+	old := make(map[string]*timeline.Event, len(prev.Events))
+	for i := range prev.Events {
+		old[prev.Events[i].ID] = &prev.Events[i]
+	}
+	ch := &timeline.Changes{Known: true}
+	for i := range next.Events {
+		ev := &next.Events[i]
+		if o, ok := old[ev.ID]; !ok || !reflect.DeepEqual(*o, *ev) {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+		delete(old, ev.ID)
+	}
+	for id := range old {
+		ch.Removed = append(ch.Removed, id)
+	}
+	slices.Sort(ch.Changed)
+	slices.Sort(ch.Removed)
+	return ch
+}
+
+// diffingMerge is a stateful merge for tests: merge.Merge, and Changes by
+// the reference diff against the timeline it returned the previous time.
+type diffingMerge struct {
+	prev *timeline.Timeline
+	last timeline.Timeline
+}
+
+func (d *diffingMerge) merge(arts []timeline.Article, per [][]timeline.Event) (timeline.Timeline, *timeline.Changes) {
+	tl := merge.Merge(arts, per)
+	var ch *timeline.Changes
+	if d.prev != nil {
+		ch = referenceChanges(*d.prev, tl)
+	}
+	d.prev, d.last = &tl, tl
+	return tl, ch
+}
+
+// Over articles added, changed and deleted, overrides and settings edited,
+// a build whose merge reports Changes publishes what a --no-cache build
+// does, file by file, and re-plans only a few events when an article comes
+// or goes; an overrides or settings edit re-plans everything.
+func TestPlanMemoBuildsMatchAFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 20-article site a dozen times")
+	}
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(31)
+	for i := 0; i < 20; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+	}
+	dm := &diffingMerge{}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test", Workers: 2,
+		Stages: Stages{MergeChanges: dm.merge}}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	someID := func() string { return dm.last.Events[len(dm.last.Events)/2].ID }
+	steps := []struct {
+		name   string
+		edit   func()
+		replan string // "few": under a fifth of the events; "all"
+	}{
+		{"add", func() { writeFiles(t, fs, map[string]string{"content/b00.md": string(corpus.Article(100))}) }, "few"},
+		{"change", func() { writeFiles(t, fs, map[string]string{"content/a03.md": string(corpus.Article(101))}) }, "few"},
+		{"delete", func() { fs.Remove("content/a07.md") }, "few"},
+		{"overrides", func() {
+			writeFiles(t, fs, map[string]string{"content/overrides.yaml": "- id: " + someID() + "\n  title: Corrected by the editor\n"})
+		}, "all"},
+		{"add with overrides", func() { writeFiles(t, fs, map[string]string{"content/b01.md": string(corpus.Article(102))}) }, "few"},
+		{"settings", func() { writeFiles(t, fs, map[string]string{"content/_index.md": "---\ntitle: Other\n---\nAbout.\n"}) }, "all"},
+		{"add after settings", func() { writeFiles(t, fs, map[string]string{"content/b02.md": string(corpus.Article(103))}) }, "few"},
+	}
+	for _, st := range steps {
+		st.edit()
+		sum, err := Build(fs, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		switch {
+		case st.replan == "all" && sum.Replanned != sum.Events:
+			t.Errorf("%s: re-planned %d of %d events, want all", st.name, sum.Replanned, sum.Events)
+		case st.replan == "few" && (sum.Replanned == 0 || sum.Replanned*5 > sum.Events):
+			t.Errorf("%s: re-planned %d of %d events, want a few", st.name, sum.Replanned, sum.Events)
+		}
+		checkSameAsFullBuild(t, fs, opts, st.name)
+	}
+}
+
+// A build that stops after the memo was taken (here, a merge that panics)
+// leaves none behind: the next build's Changes may describe the failed
+// build's merge, which no memo describes.
+func TestPlanMemoIsGoneAfterAFailedBuild(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(37)
+	writeFiles(t, fs, map[string]string{"content/a.md": string(corpus.Article(0)), "content/b.md": string(corpus.Article(1))})
+	dm := &diffingMerge{}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
+		Stages: Stages{MergeChanges: dm.merge}}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	memo := filepath.Join("cache", planMemoFile)
+	if ok, _ := afero.Exists(fs, memo); !ok {
+		t.Fatal("a successful build saved no plan memo")
+	}
+	failing := opts
+	failing.Stages.MergeChanges = func([]timeline.Article, [][]timeline.Event) (timeline.Timeline, *timeline.Changes) {
+		panic("merge state written, then killed")
+	}
+	if _, err := Build(fs, failing); err == nil {
+		t.Fatal("a panicking merge did not fail the build")
+	}
+	if ok, _ := afero.Exists(fs, memo); ok {
+		t.Error("a failed build left the previous plan memo")
+	}
+}
+
+// A damaged memo, another tool version's, or --no-cache: a full plan and
+// the full build's site.
+func TestPlanMemoDistrustsDamageAndVersions(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(41)
+	for i := 0; i < 6; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%d.md", i): string(corpus.Article(i))})
+	}
+	dm := &diffingMerge{}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
+		Stages: Stages{MergeChanges: dm.merge}}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	memo := filepath.Join("cache", planMemoFile)
+	for step, c := range []struct {
+		name   string
+		spoil  func(o *Options)
+		reused bool
+	}{
+		{"intact", func(*Options) {}, true},
+		{"one byte flipped", func(*Options) {
+			data := []byte(readFile(t, fs, memo))
+			data[len(data)*2/3] ^= 0x04
+			writeFiles(t, fs, map[string]string{memo: string(data)})
+		}, false},
+		{"cut short", func(*Options) {
+			data := readFile(t, fs, memo)
+			writeFiles(t, fs, map[string]string{memo: data[:len(data)-9]})
+		}, false},
+		{"other version", func(o *Options) { o.Version = "memo-test-2" }, false},
+		{"--no-cache", func(o *Options) { o.NoCache = true }, false},
+	} {
+		o := opts
+		c.spoil(&o)
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/new%d.md", step): string(corpus.Article(50 + step))})
+		sum, err := Build(fs, o)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if reused := sum.Replanned < sum.Events; reused != c.reused {
+			t.Errorf("%s: re-planned %d of %d events", c.name, sum.Replanned, sum.Events)
+		}
+		checkSameAsFullBuild(t, fs, o, c.name)
+	}
+}
