@@ -49,10 +49,12 @@ type extractCache struct {
 	undecodable bool  // a record passed its CRC but did not decode: compact the pack
 	mapped      int64 // bytes of the pack mapped into memory (0: read into the heap, or none)
 
-	mu   sync.Mutex
-	used map[[32]byte]bool
-	sink *packSink // where fresh records go; opened by the first put
-	err  error     // the first error writing records
+	mu    sync.Mutex
+	used  map[[32]byte]bool
+	fresh map[[32]byte]bool   // written this build: the old record of that key, if any, is stale
+	known map[string][32]byte // article path -> extraction key, from the file records (fileMemo)
+	sink  *packSink           // where fresh records go; opened by the first put
+	err   error               // the first error writing records
 }
 
 type packRecord struct {
@@ -72,7 +74,7 @@ const packMagic = "timeline-extract-pack-1\n"
 // maps it instead of copying it (readPack).
 func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) *extractCache {
 	c := &extractCache{fs: fs, file: filepath.Join(cacheDir, "extract.pack"), version: version, read: read,
-		records: map[[32]byte]string{}, used: map[[32]byte]bool{}}
+		records: map[[32]byte]string{}, used: map[[32]byte]bool{}, fresh: map[[32]byte]bool{}, known: map[string][32]byte{}}
 	if !read {
 		c.rewrite = true
 		return c
@@ -171,16 +173,49 @@ func (c *extractCache) get(key [32]byte, path string) (events []timeline.Event, 
 // record returns the encoded record for key and marks it used (kept in the
 // pack); ok is false on a miss or with NoCache. Safe for concurrent use.
 func (c *extractCache) record(key [32]byte) (enc string, ok bool) {
+	enc, ok = c.peek(key)
+	if ok {
+		c.use(key)
+	}
+	return enc, ok
+}
+
+// peek is record without marking the record used: for a record that may turn
+// out stale (a file record whose stamps no longer match).
+func (c *extractCache) peek(key [32]byte) (enc string, ok bool) {
 	if !c.read {
 		return "", false
 	}
 	enc, ok = c.records[key]
-	if ok {
-		c.mu.Lock()
-		c.used[key] = true
-		c.mu.Unlock()
-	}
 	return enc, ok
+}
+
+// use marks the record of key used: it is kept in the pack.
+func (c *extractCache) use(key [32]byte) {
+	c.mu.Lock()
+	c.used[key] = true
+	c.mu.Unlock()
+}
+
+// knowKey notes the extraction key of the article read from path, so the
+// extract stage need not hash the article again (fileMemo). Safe for
+// concurrent use.
+func (c *extractCache) knowKey(path string, key [32]byte) {
+	c.mu.Lock()
+	c.known[path] = key
+	c.mu.Unlock()
+}
+
+// articleKey is the package's articleKey, taken from what the load stage
+// noted of the article's file when it could. Safe for concurrent use.
+func (c *extractCache) articleKey(version string, a timeline.Article) [32]byte {
+	c.mu.Lock()
+	key, ok := c.known[a.Path]
+	c.mu.Unlock()
+	if ok {
+		return key
+	}
+	return articleKey(version, a)
 }
 
 // markUndecodable notes that the record for key passed its CRC but did not
@@ -204,6 +239,7 @@ func (c *extractCache) putRecord(key [32]byte, enc string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = true
+	c.fresh[key] = true
 	if c.err != nil {
 		return
 	}
@@ -293,7 +329,7 @@ func (c *extractCache) flush() error {
 func (c *extractCache) liveOldCount() int {
 	n := 0
 	for key := range c.used {
-		if _, ok := c.records[key]; ok {
+		if _, ok := c.records[key]; ok && !c.fresh[key] {
 			n++
 		}
 	}
@@ -304,7 +340,7 @@ func (c *extractCache) liveOldCount() int {
 func (c *extractCache) liveOldRecords() []packRecord {
 	var live []packRecord
 	for key := range c.used {
-		if enc, ok := c.records[key]; ok {
+		if enc, ok := c.records[key]; ok && !c.fresh[key] {
 			live = append(live, packRecord{key: key, events: enc})
 		}
 	}
@@ -326,7 +362,7 @@ func (c *extractCache) replace() error {
 // the pack again, since this build's records went straight to the file.
 func (c *extractCache) compact() error {
 	again := &extractCache{fs: c.fs, file: c.file, version: c.version, read: true,
-		records: map[[32]byte]string{}, used: c.used, rewrite: true}
+		records: map[[32]byte]string{}, used: c.used, fresh: map[[32]byte]bool{}, rewrite: true}
 	data, err := afero.ReadFile(c.fs, c.file)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)

@@ -38,10 +38,31 @@ type Options struct {
 	// whose path, size and time are unchanged from its cache without opening
 	// them. It returns the file's bytes, never nil.
 	ReadFile func(path string, info fs.FileInfo) ([]byte, error)
+	// Recall, when set, is asked first for each article file Load admits that
+	// is a regular file (not a symlink) with, for raw text, a regular sidecar
+	// or none: given what the walk found of the file and of its sidecar
+	// (File.Raw and File.Sidecar are nil), it returns the article an earlier
+	// run parsed from the same bytes, and ok. Load then takes that article
+	// without opening the file or its sidecar. A build answers from a record
+	// of each file's metadata (size, times, inode) as git's index does.
+	Recall func(f File) (a timeline.Article, ok bool)
+	// Remember, when set, is told of each article Load parsed from files
+	// Recall could have been asked about, with the bytes read: what a later
+	// Recall answers from.
+	Remember func(f File, a timeline.Article)
 	// Workers is how many files Load reads and parses at once (0 or 1: one).
-	// The result does not depend on it; ParseFile and ReadFile must be safe
-	// for concurrent use when it is above one.
+	// The result does not depend on it; ParseFile, ReadFile, Recall and
+	// Remember must be safe for concurrent use when it is above one.
 	Workers int
+}
+
+// File is one article file as Load met it.
+type File struct {
+	Path        string
+	Info        fs.FileInfo // what the walk found of it (its Lstat)
+	SidecarInfo fs.FileInfo // the sidecar's (raw text only); nil when there is none
+	Raw         []byte      // the bytes read (nil when asking Recall)
+	Sidecar     []byte      // the sidecar's bytes read; nil when there is none
 }
 
 // hardMaxBytes caps MaxBytes: offset maps hold 32-bit offsets.

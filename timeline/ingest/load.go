@@ -149,13 +149,20 @@ func (l *loader) dir(root string) {
 // (a symlink to a directory, a seed without a date, a draft). Safe for
 // concurrent use, as the hooks in opts must be when opts.Workers > 1.
 func (l *loader) prepare(root, path string, info fs.FileInfo, optional bool) (a timeline.Article, keep bool, err error) {
+	f, recallable := l.recallable(path, info)
+	if recallable && l.opts.Recall != nil {
+		if a, ok := l.opts.Recall(f); ok {
+			return a, !a.Meta.Draft || l.opts.IncludeDrafts, nil
+		}
+	}
 	raw, err := l.read(root, path, info)
 	if err != nil || raw == nil {
 		return a, false, err // raw == nil: a symlink to a directory
 	}
 	var sidecar []byte
-	if strings.EqualFold(filepath.Ext(path), ".txt") {
-		if sidecar, err = l.sidecar(root, path); err != nil {
+	var sideInfo fs.FileInfo
+	if isText(path) {
+		if sideInfo, sidecar, err = l.sidecar(root, path); err != nil {
 			return a, false, err
 		}
 	}
@@ -170,7 +177,48 @@ func (l *loader) prepare(root, path string, info fs.FileInfo, optional bool) (a 
 	case err != nil:
 		return a, false, err
 	}
+	// Remembered only under the infos Recall was (or would have been) asked
+	// with: the sidecar read must be the one the walk found then.
+	if recallable && l.opts.Remember != nil && sameFile(f.SidecarInfo, sideInfo) {
+		f.Raw, f.Sidecar = raw, sidecar
+		l.opts.Remember(f, a)
+	}
 	return a, !a.Meta.Draft || l.opts.IncludeDrafts, nil
+}
+
+func isText(path string) bool { return strings.EqualFold(filepath.Ext(path), ".txt") }
+
+// recallable says whether Recall may be asked about path: a regular file
+// within the size limit whose sidecar, for raw text, is a regular file or
+// absent. A symlink's bytes depend on its target, which its Lstat does not
+// describe; so do a sidecar link's.
+func (l *loader) recallable(path string, info fs.FileInfo) (File, bool) {
+	f := File{Path: path, Info: info}
+	if l.opts.Recall == nil && l.opts.Remember == nil {
+		return f, false
+	}
+	if !info.Mode().IsRegular() || info.Size() > l.opts.maxBytes() {
+		return f, false
+	}
+	if isText(path) {
+		side, err := lstat(l.fs, SidecarPath(path))
+		if err == nil {
+			if !side.Mode().IsRegular() {
+				return f, false
+			}
+			f.SidecarInfo = side
+		}
+	}
+	return f, true
+}
+
+// sameFile reports whether two infos of a sidecar (nil: none) describe the
+// same file as far as size and modification time tell.
+func sameFile(a, b fs.FileInfo) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Size() == b.Size() && a.ModTime().Equal(b.ModTime()) && a.Mode() == b.Mode()
 }
 
 // admit adds a parsed article unless an earlier file took its slug.
@@ -183,14 +231,16 @@ func (l *loader) admit(path string, a timeline.Article) {
 	l.articles = append(l.articles, a)
 }
 
-// sidecar reads NAME.yaml beside a text file; nil if absent.
-func (l *loader) sidecar(root, path string) ([]byte, error) {
+// sidecar reads NAME.yaml beside a text file, and returns what its Lstat
+// found; nil, nil if absent.
+func (l *loader) sidecar(root, path string) (fs.FileInfo, []byte, error) {
 	sp := SidecarPath(path)
 	info, err := lstat(l.fs, sp)
 	if err != nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return l.read(root, sp, info)
+	raw, err := l.read(root, sp, info)
+	return info, raw, err
 }
 
 // read returns a file's bytes after refusing what must not be read: a

@@ -1,0 +1,178 @@
+package site
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/events"
+)
+
+// front is what the stages before the merge give (runFront).
+type front struct {
+	x      extraction
+	errs   []error
+	parsed int
+	cache  *extractCache
+}
+
+// runFront runs the cache, load and extract stages as a build does with the
+// caches (loadRecalling, extractLazily), the pack flushed after every event
+// was asked for.
+func runFront(t *testing.T, fs afero.Fs, opts Options) front {
+	t.Helper()
+	o := opts.withDefaults()
+	start := time.Now()
+	cache := openExtractCache(fs, o.CacheDir, o.Version, !o.NoCache, o.MapCache)
+	dirs := []string{o.ContentDir}
+	if ok, _ := afero.DirExists(fs, o.SeedsDir); ok && o.SeedsDir != "-" {
+		dirs = append(dirs, o.SeedsDir)
+	}
+	var parsed atomic.Int64
+	arts, errs := loadRecalling(fs, dirs, o.Date, cache, o.Version, start, o.Workers, &parsed)
+	x := extractLazily(arts, o, cache)
+	x.allEvents(o.Workers)
+	late, _ := x.lateIssues()
+	if err := cache.flush(); err != nil {
+		t.Fatal(err)
+	}
+	return front{x: x, errs: append(append(errs, x.errs...), late...), parsed: int(parsed.Load()), cache: cache}
+}
+
+// corpusSite writes n generated articles, modified an hour ago.
+func corpusSite(t *testing.T, fs afero.Fs, root string, n int) Options {
+	t.Helper()
+	c := newscorpus.New(8)
+	old := time.Now().Add(-time.Hour)
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("%scontent/a%02d.md", root, i)
+		writeFiles(t, fs, map[string]string{name: string(c.Article(i))})
+		if err := fs.Chtimes(name, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return Options{ContentDir: root + "content", SeedsDir: "-", OutDir: root + "public", CacheDir: root + "cache", Version: "front-test", Workers: 3}
+}
+
+// The lazy extraction gives, article by article, the events the eager one
+// gives, whether they were extracted this build or come from the cache, and
+// the keys are the articles' extraction keys.
+func TestLazyAndEagerExtractionGiveTheSameEvents(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	opts := corpusSite(t, fs, "", 12).withDefaults()
+	arts, errs := loadArticles(fs, []string{opts.ContentDir}, time.Time{})
+	if len(errs) > 0 || len(arts) != 12 {
+		t.Fatalf("%d articles, %v", len(arts), errs)
+	}
+	var want [][]timeline.Event
+	for _, a := range arts {
+		want = append(want, events.Extract(a))
+	}
+	for _, pass := range []string{"fresh", "cached"} {
+		for _, lazy := range []bool{false, true} {
+			cache := openExtractCache(fs, opts.CacheDir, opts.Version, true, false)
+			var x extraction
+			if lazy {
+				x = extractLazily(arts, opts, cache)
+			} else {
+				x = extractAll(arts, opts, cache)
+			}
+			if pass == "cached" && (x.hits != 12 || x.fresh != 0) {
+				t.Errorf("%s, lazy %v: %d hits, %d fresh; want all hits", pass, lazy, x.hits, x.fresh)
+			}
+			for i := range arts {
+				if x.keys[i] != articleKey(opts.Version, arts[i]) {
+					t.Errorf("%s, lazy %v: article %d has a wrong key", pass, lazy, i)
+				}
+				if got := x.eventsOf(i); !reflect.DeepEqual(got, want[i]) && !(len(got) == 0 && len(want[i]) == 0) {
+					t.Errorf("%s, lazy %v: article %d: events differ from the extractor's", pass, lazy, i)
+				}
+			}
+			if all := x.allEvents(2); len(all) != 12 || !reflect.DeepEqual(all[5], x.eventsOf(5)) {
+				t.Errorf("%s, lazy %v: allEvents differs from eventsOf", pass, lazy)
+			}
+			if err := cache.flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// A cached article's events are decoded once, on the first ask, however many
+// goroutines ask at once; those nobody asks for stay encoded.
+func TestLazyEventsAreDecodedOnceOnDemand(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	opts := corpusSite(t, fs, "", 6)
+	runFront(t, fs, opts)
+	o := opts.withDefaults()
+	arts, _ := loadArticles(fs, []string{o.ContentDir}, time.Time{})
+	x := extractLazily(arts, o, openExtractCache(fs, o.CacheDir, o.Version, true, false))
+	if x.hits != 6 {
+		t.Fatalf("%d hits, want 6", x.hits)
+	}
+	got := make([][]timeline.Event, 16)
+	var wg sync.WaitGroup
+	for g := range got {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[g] = x.eventsOf(2) }()
+	}
+	wg.Wait()
+	for g := range got {
+		if len(got[g]) == 0 || &got[g][0] != &got[0][0] {
+			t.Fatalf("goroutine %d got another decoding of article 2's events (or none)", g)
+		}
+	}
+	for i := range x.lazy.slots {
+		s := &x.lazy.slots[i]
+		if decoded := !s.cached || s.enc == ""; decoded != (i == 2) {
+			t.Errorf("article %d: decoded %v, want only article 2 decoded", i, decoded)
+		}
+	}
+}
+
+// A cached record that passes its checksum but does not decode is found only
+// when its events are asked for: the article is extracted again, a warning
+// says so, and the pack, flushed afterwards, holds the good record.
+func TestLazyUndecodableRecordIsExtractedAgain(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	opts := corpusSite(t, fs, "", 3)
+	o := opts.withDefaults()
+	arts, _ := loadArticles(fs, []string{o.ContentDir}, time.Time{})
+	cache := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	x := extractLazily(arts, o, cache)
+	want := x.eventsOf(1)
+	cache.putRecord(x.keys[1], "\xff\xff\xff") // appended after the good one: it wins
+	if err := cache.flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	cache = openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	x = extractLazily(arts, o, cache)
+	if x.hits != 3 || len(x.warnings) != 0 {
+		t.Fatalf("%d hits, warnings %v; want 3 and none before decoding", x.hits, x.warnings)
+	}
+	if got := x.eventsOf(1); !reflect.DeepEqual(got, want) {
+		t.Error("the article extracted again has other events")
+	}
+	errs, warns := x.lateIssues()
+	if len(errs) != 0 || len(warns) != 1 {
+		t.Errorf("late errors %v, warnings %v; want one warning", errs, warns)
+	}
+	if err := cache.flush(); err != nil {
+		t.Fatal(err)
+	}
+	x = extractLazily(arts, o, openExtractCache(fs, o.CacheDir, o.Version, true, false))
+	if got := x.eventsOf(1); !reflect.DeepEqual(got, want) || x.hits != 3 {
+		t.Errorf("after the flush: %d hits, events equal %v", x.hits, reflect.DeepEqual(got, want))
+	}
+	if _, warns := x.lateIssues(); len(warns) != 0 {
+		t.Errorf("after the flush: warnings %v", warns)
+	}
+}
