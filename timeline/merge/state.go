@@ -1,0 +1,492 @@
+package merge
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// State is an incremental merge: what a Merge found (every candidate's pair
+// data, the scored edges, the groups and their events), kept so that the
+// next build's merge redoes only the part of the work its changes touch.
+//
+// Exactness: Update(articles N) on the state of a previous input P gives
+// the Timeline Merge(N) gives, deeply equal. It rests on what Merge's result
+// depends on:
+//   - edges are pairwise (score.go), except for the blocking's MaxPosting
+//     cut, whose lists are counted here as Merge counts them;
+//   - a group depends only on its connected component's edges and the
+//     members' relative canonical order, which for articles with distinct
+//     slugs whose mentions all name their own article is (no mentions first,
+//     slug, order inside the article);
+//   - an event depends on its group's members; its ID on its mentions, the
+//     publication dates of their articles, and the other events of its hash.
+//
+// So an update re-merges the union S of the connected components (of the
+// new edge graph) that hold an added candidate or an end of an edge that
+// came or went, and recombines only the groups of S that are not an old
+// group, plus the events whose ID suffix may move. Inputs outside these
+// assumptions (repeated or empty slugs, a mention naming another article, a
+// date value with two spans) make the state fall back to whole merges.
+//
+// An article is identified by its slug and judged unchanged when its key
+// (the caller's content hash of everything its events depend on) and its
+// publication date are unchanged: its events are then not read at all unless
+// a group to recombine holds one of them.
+type State struct {
+	exact bool // false: Update merges from scratch (see NewState)
+
+	names     *indexBuilder // interners: stems, articles, sources, sentences
+	sh        *stemShare    // stems new candidates with names' interner; holds the global date table
+	pc        []pairCand    // by candidate ID (sid); sets index arena
+	arena     []int32
+	dates     []span    // span ID -> span
+	valueSpan []span    // start value ID -> its span (known false until seen)
+	anc, desc [][]int32 // start value ID -> ancestor / descendant value IDs (see ancestorValues)
+	postings  map[uint64][]int32
+
+	sidArt     []int32 // sid -> article record, -1 once removed
+	sidK       []int32 // sid -> index of its event among its article's events
+	rank       []int32 // sid -> rank among its article's candidates in canonical order
+	noMentions []bool
+	adj        [][]uint64 // sid -> neighbour<<32 | score ID
+	scores     []float64
+	scoreIDs   map[uint64]uint32 // math.Float64bits(score) -> score ID
+	sidEvent   []int32           // sid -> event handle, -1 when none yet
+
+	arts   []artRec
+	bySlug map[string]int32
+
+	evs    []evRec // by handle
+	freeEv []int32
+	order  []int32 // live handles in timeline order
+	byHash map[uint64][]int32
+
+	// scratch, sized to the candidates
+	mark    []int32
+	markGen int32
+
+	// Stats describes the last Update, for tests and benchmarks.
+	Stats UpdateStats
+}
+
+// UpdateStats tells how much of the merge an Update redid.
+type UpdateStats struct {
+	Full         bool // merged from scratch
+	Removed      int  // candidates of changed or removed articles
+	Added        int  // candidates of changed or new articles
+	Flipped      int  // blocking lists that crossed MaxPosting
+	Reclustered  int  // candidates of the components clustered again
+	Recombined   int  // events combined again
+	ArticlesRead int  // articles whose events were read
+}
+
+type artRec struct {
+	slug string
+	key  [32]byte
+	pub  time.Time
+	sids []int32 // by event index; nil once removed
+	live bool
+}
+
+type evRec struct {
+	ev   timeline.Event
+	sids []int32 // members, canonical order
+	hash uint64
+	live bool
+}
+
+// NewState merges the articles from scratch (events(i) gives article i's
+// candidate events, keys[i] its content key) and returns the timeline, as
+// Merge does, with the state a later Update starts from.
+func NewState(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, *State) {
+	per := make([][]timeline.Event, len(articles))
+	for i := range articles {
+		per[i] = events(i)
+	}
+	if len(keys) != len(articles) || !usableArticles(articles) || !ownMentions(articles, per) {
+		return Merge(articles, per), &State{Stats: UpdateStats{Full: true}}
+	}
+	s, tl := newState(articles, per, keys)
+	return tl, s
+}
+
+// usableArticles: slugs are non-empty, distinct and free of NUL bytes (so
+// comparing slugs orders candidates of different articles as Merge does).
+func usableArticles(articles []timeline.Article) bool {
+	seen := make(map[string]bool, len(articles))
+	for i := range articles {
+		slug := articles[i].Slug
+		if slug == "" || seen[slug] || strings.IndexByte(slug, 0) >= 0 {
+			return false
+		}
+		seen[slug] = true
+	}
+	return true
+}
+
+// ownMentions: every mention names the article it was extracted from.
+func ownMentions(articles []timeline.Article, per [][]timeline.Event) bool {
+	for i := range per {
+		if !mentionsOwn(articles[i].Slug, per[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func mentionsOwn(slug string, evs []timeline.Event) bool {
+	for k := range evs {
+		for m := range evs[k].Mentions {
+			if evs[k].Mentions[m].Article != slug {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func newState(articles []timeline.Article, per [][]timeline.Event, keys [][32]byte) (*State, timeline.Timeline) {
+	firsts := make([]int, len(per)+1)
+	for i, evs := range per {
+		firsts[i+1] = firsts[i] + len(evs)
+	}
+	total := firsts[len(per)]
+	b := newIndexBuilder(total)
+	cands := make([]*candidate, total)
+	b.stem(articles, per, firsts, cands)
+	b.intern(cands)
+	sortInParts(cands, compareCandidates, slices.SortStableFunc[[]*candidate])
+	input := make([]int32, total) // canonical index -> input index (c.pair until finish)
+	for i, c := range cands {
+		input[i] = c.pair
+	}
+	x := b.finish(cands)
+
+	s := &State{exact: true, scoreIDs: map[uint64]uint32{}, bySlug: make(map[string]int32, len(articles)),
+		byHash: make(map[uint64][]int32, total)}
+	s.adoptNames(b, x)
+	s.adoptCandidates(articles, cands, x, input, firsts, keys)
+	edges := scoredPairs(x)
+	s.adoptEdges(edges)
+	groups := cluster(cands, x, edges)
+	events := make([]timeline.Event, len(groups))
+	parallel(len(groups), groupGrain, func(_, from, to int) {
+		for i := from; i < to; i++ {
+			events[i] = combine(x, groups[i])
+		}
+	})
+	assignIDs(events, groups, publicationDates(articles))
+	s.evs = make([]evRec, len(events))
+	s.order = make([]int32, len(events))
+	for h := range events {
+		sids := make([]int32, len(groups[h]))
+		for k, c := range groups[h] {
+			sids[k] = x.cands[c.pair].canon
+			s.sidEvent[sids[k]] = int32(h)
+		}
+		hash := hashOfID(events[h].ID)
+		s.evs[h] = evRec{ev: events[h], sids: sids, hash: hash, live: true}
+		s.byHash[hash] = append(s.byHash[hash], int32(h))
+		s.order[h] = int32(h)
+	}
+	s.sortOrder(s.order)
+	return s, s.timeline(articles)
+}
+
+// adoptNames keeps the builder's interners and date table for new candidates.
+func (s *State) adoptNames(b *indexBuilder, x *pairIndex) {
+	b.pcs, b.where, b.chunkOf, b.shares, b.sents, b.sentAt = nil, nil, nil, nil, nil, nil
+	s.names = b
+	s.sh = stemShareWith(b.interner, b.dates)
+	s.arena = x.arena
+	s.dates = x.dates
+	s.valueSpan = make([]span, len(b.dates.names))
+	s.anc = make([][]int32, len(b.dates.names))
+	s.desc = make([][]int32, len(b.dates.names))
+	for v, d := range x.byValue {
+		s.valueSpan[x.dateIDs[v]] = spanOf(d)
+	}
+	for v, us := range ancestorValues(x.byValue) {
+		id := x.dateIDs[v]
+		for _, u := range us {
+			uid := x.dateIDs[u]
+			s.anc[id] = append(s.anc[id], uid)
+			s.desc[uid] = append(s.desc[uid], id)
+		}
+	}
+}
+
+// stemShareWith is a share that interns into the global interner and date
+// table, so its IDs are global ones.
+func stemShareWith(interner map[string]int32, dates dateTable) *stemShare {
+	var classBits []uint32
+	for id, bit := range classBitIndex(interner) {
+		for int(id) >= len(classBits) {
+			classBits = append(classBits, 0)
+		}
+		classBits[id] = bit
+	}
+	return &stemShare{st: newStemmer(interner), interner: interner, classBits: classBits, dates: dates}
+}
+
+// adoptCandidates records every candidate by its canonical index (its sid).
+func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate, x *pairIndex, input []int32, firsts []int, keys [][32]byte) {
+	n := len(cands)
+	s.pc = make([]pairCand, n)
+	s.sidArt, s.sidK, s.rank = make([]int32, n), make([]int32, n), make([]int32, n)
+	s.noMentions, s.sidEvent = make([]bool, n), make([]int32, n)
+	s.arts = make([]artRec, len(articles))
+	for i := range articles {
+		s.arts[i] = artRec{slug: articles[i].Slug, key: keys[i], pub: articles[i].Meta.Date,
+			sids: make([]int32, firsts[i+1]-firsts[i]), live: true}
+		s.bySlug[articles[i].Slug] = int32(i)
+	}
+	ranks := make([]int32, len(articles))
+	s.postings = make(map[uint64][]int32, n)
+	for sid, c := range cands {
+		in := int(input[sid])
+		a, _ := slices.BinarySearch(firsts, in+1)
+		a-- // the article whose events hold input index in
+		k := in - firsts[a]
+		s.pc[sid] = x.cands[c.pair]
+		s.sidArt[sid], s.sidK[sid], s.rank[sid] = int32(a), int32(k), ranks[a]
+		ranks[a]++
+		s.noMentions[sid] = len(c.mentions) == 0
+		s.arts[a].sids[k] = int32(sid)
+		s.addPostings(int32(sid), nil)
+		if pc := &s.pc[sid]; pc.hasStart && s.dates[pc.start] != s.valueSpan[pc.dateID] {
+			s.exact = false // a value with two spans: blocking's ancestors depend on which comes last
+		}
+	}
+}
+
+// adoptEdges records the scored edges as adjacency lists.
+func (s *State) adoptEdges(edges *edgeList) {
+	degree := make([]int32, len(s.pc))
+	edges.eachUnordered(func(i, j int32) { degree[i]++; degree[j]++ })
+	total := 0
+	for _, d := range degree {
+		total += int(d)
+	}
+	backing := make([]uint64, total)
+	s.adj = make([][]uint64, len(s.pc))
+	for sid, d := range degree {
+		s.adj[sid] = backing[:0:d]
+		backing = backing[d:]
+	}
+	for k, chunks := range edges.chunks {
+		id := s.scoreID(edges.scores[k])
+		for _, c := range chunks {
+			for _, p := range c {
+				i, j := unpackPair(p)
+				s.adj[i] = append(s.adj[i], uint64(j)<<32|uint64(id))
+				s.adj[j] = append(s.adj[j], uint64(i)<<32|uint64(id))
+			}
+		}
+	}
+}
+
+func (s *State) scoreID(score float64) uint32 {
+	bits := math.Float64bits(score)
+	id, ok := s.scoreIDs[bits]
+	if !ok {
+		id = uint32(len(s.scores))
+		s.scoreIDs[bits] = id
+		s.scores = append(s.scores, score)
+	}
+	return id
+}
+
+// hashOfID reads the hash back from an ID (its first IDLength hex digits).
+func hashOfID(id string) uint64 {
+	var v uint64
+	for k := 0; k < IDLength; k++ {
+		c := id[k]
+		d := uint64(c - '0')
+		if c >= 'a' {
+			d = uint64(c-'a') + 10
+		}
+		v = v<<4 | d
+	}
+	return v
+}
+
+// view is a pairIndex over the state's candidates (by sid; pos maps
+// canonical indices of a subset to sids).
+func (s *State) view(pos []int32) *pairIndex {
+	return &pairIndex{cands: s.pc, arena: s.arena, dates: s.dates, pos: pos}
+}
+
+func postingKey(value, stem int32) uint64 { return uint64(uint32(value))<<32 | uint64(uint32(stem)) }
+
+// addPostings lists sid under its start value and each title stem, noting
+// in before each list's length before its first change.
+func (s *State) addPostings(sid int32, before map[uint64]int) {
+	pc := &s.pc[sid]
+	if !pc.hasStart {
+		return
+	}
+	for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
+		key := postingKey(pc.dateID, t)
+		if before != nil {
+			if _, ok := before[key]; !ok {
+				before[key] = len(s.postings[key])
+			}
+		}
+		s.postings[key] = append(s.postings[key], sid)
+	}
+}
+
+func (s *State) removePostings(sid int32, before map[uint64]int) {
+	pc := &s.pc[sid]
+	if !pc.hasStart {
+		return
+	}
+	for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
+		key := postingKey(pc.dateID, t)
+		list := s.postings[key]
+		if _, ok := before[key]; !ok {
+			before[key] = len(list)
+		}
+		if k := slices.Index(list, sid); k >= 0 {
+			list[k] = list[len(list)-1]
+			list = list[:len(list)-1]
+		}
+		if len(list) == 0 {
+			delete(s.postings, key)
+		} else {
+			s.postings[key] = list
+		}
+	}
+}
+
+func (s *State) long(value, stem int32) bool {
+	return len(s.postings[postingKey(value, stem)]) > MaxPosting
+}
+
+// nextMark returns a fresh mark for s.mark, sized to the candidates.
+func (s *State) nextMark() int32 {
+	if len(s.mark) < len(s.pc) {
+		s.mark = append(s.mark, make([]int32, len(s.pc)-len(s.mark))...)
+	}
+	if s.markGen == math.MaxInt32 {
+		clear(s.mark)
+		s.markGen = 0
+	}
+	s.markGen++
+	return s.markGen
+}
+
+// edgesOf returns p's edges in the current state, as neighbour<<32 | score
+// ID: the pairs Merge would score and keep (same article: every pair; other
+// articles: those the blocking proposes, see crossArticlePairs).
+func (s *State) edgesOf(p int32, out []uint64) []uint64 {
+	x := s.view(nil)
+	a := &s.pc[p]
+	for _, q := range s.arts[s.sidArt[p]].sids {
+		if q != p {
+			out = s.appendEdge(x, a, q, out)
+		}
+	}
+	if !a.hasStart || a.nTitle == 0 {
+		return out
+	}
+	gen := s.nextMark()
+	own := postingOf(x, int(p))
+	v := a.dateID
+	consider := func(list []int32) {
+		for _, q := range list {
+			b := &s.pc[q]
+			if b.article == a.article || kindsDiffer(a.classes, b.classes) || s.mark[q] == gen {
+				continue
+			}
+			s.mark[q] = gen
+			if qp := postingOf(x, int(q)); mayJoinAcross(&own, &qp) {
+				out = s.appendEdge(x, a, q, out)
+			}
+		}
+	}
+	for _, t := range x.title(a) {
+		if !s.long(v, t) {
+			consider(s.postings[postingKey(v, t)])
+			for _, w := range s.desc[v] { // finer values scan v's list
+				consider(s.postings[postingKey(w, t)])
+			}
+		}
+		for _, w := range s.anc[v] {
+			if !s.long(w, t) {
+				consider(s.postings[postingKey(w, t)])
+			}
+		}
+	}
+	return out
+}
+
+// appendEdge appends the edge of a with q when the pair passes the hard
+// rules and scores at least Threshold.
+func (s *State) appendEdge(x *pairIndex, a *pairCand, q int32, out []uint64) []uint64 {
+	b := &s.pc[q]
+	if kindsDiffer(a.classes, b.classes) || !x.compatible(a, b) {
+		return out
+	}
+	if score := x.score(a, b); score >= Threshold {
+		out = append(out, uint64(q)<<32|uint64(s.scoreID(score)))
+	}
+	return out
+}
+
+// newValue records the ancestry of a start value seen for the first time.
+func (s *State) newValue(v int32, sp span) {
+	for int(v) >= len(s.valueSpan) {
+		s.valueSpan = append(s.valueSpan, span{})
+		s.anc = append(s.anc, nil)
+		s.desc = append(s.desc, nil)
+	}
+	s.valueSpan[v] = sp
+	name := s.sh.dates.names[v]
+	for u, us := range s.valueSpan {
+		if int32(u) == v || !us.known {
+			continue
+		}
+		uname := s.sh.dates.names[u]
+		if isAncestor(us, sp, uname, name) {
+			s.anc[v] = append(s.anc[v], int32(u))
+			s.desc[u] = append(s.desc[u], v)
+		}
+		if isAncestor(sp, us, name, uname) {
+			s.anc[u] = append(s.anc[u], v)
+			s.desc[v] = append(s.desc[v], int32(u))
+		}
+	}
+}
+
+// compareSids is the canonical order of two live candidates.
+func (s *State) compareSids(a, b int32) int {
+	if s.noMentions[a] != s.noMentions[b] {
+		if s.noMentions[a] {
+			return -1
+		}
+		return 1
+	}
+	if aa, ba := s.sidArt[a], s.sidArt[b]; aa != ba {
+		return strings.Compare(s.arts[aa].slug, s.arts[ba].slug)
+	}
+	return cmp.Compare(s.rank[a], s.rank[b])
+}
+
+func (s *State) sortOrder(order []int32) {
+	slices.SortFunc(order, func(a, b int32) int { return compareEvents(&s.evs[a].ev, &s.evs[b].ev) })
+}
+
+func (s *State) timeline(articles []timeline.Article) timeline.Timeline {
+	events := make([]timeline.Event, len(s.order))
+	for k, h := range s.order {
+		events[k] = s.evs[h].ev
+	}
+	return timeline.Timeline{Events: events, Articles: sortedArticles(articles)}
+}

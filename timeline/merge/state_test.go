@@ -1,0 +1,337 @@
+package merge_test
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// world is a site that changes from build to build: articles by slug.
+type world struct {
+	rng   *rand.Rand
+	title func() string
+	date  func() timeline.Date
+	arts  map[string]timeline.Article
+	evs   map[string][]timeline.Event
+	next  int
+}
+
+func newWorld(rng *rand.Rand, n int) *world {
+	title, date := randomWords(rng)
+	w := &world{rng: rng, title: title, date: date, arts: map[string]timeline.Article{}, evs: map[string][]timeline.Event{}}
+	for k := 0; k < n; k++ {
+		w.add()
+	}
+	return w
+}
+
+func (w *world) add() {
+	slug := fmt.Sprintf("art%05d", w.next)
+	w.next++
+	w.arts[slug], w.evs[slug] = randomArticle(w.rng, slug, w.title, w.date)
+}
+
+func (w *world) pick() string {
+	slugs := w.slugs()
+	if len(slugs) == 0 {
+		return ""
+	}
+	return slugs[w.rng.IntN(len(slugs))]
+}
+
+func (w *world) slugs() []string {
+	var out []string
+	for s := range w.arts {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// change makes one random change: add, remove, re-extract (new events),
+// move the publication date, rename the slug, duplicate an event (a tie in
+// canonical order) or drop one.
+func (w *world) change() string {
+	slug := w.pick()
+	op := w.rng.IntN(8)
+	if slug == "" {
+		op = 0
+	}
+	switch op {
+	case 0:
+		w.add()
+		return "add"
+	case 1:
+		delete(w.arts, slug)
+		delete(w.evs, slug)
+		return "remove"
+	case 2:
+		art := w.arts[slug]
+		_, evs := randomArticle(w.rng, slug, w.title, w.date)
+		w.evs[slug] = evs
+		w.arts[slug] = art
+		return "edit"
+	case 3:
+		art := w.arts[slug]
+		art.Meta.Date = art.Meta.Date.AddDate(0, 0, w.rng.IntN(600)-300)
+		w.arts[slug] = art
+		return "pub"
+	case 4:
+		to := fmt.Sprintf("ren%05d", w.next)
+		w.next++
+		art := w.arts[slug]
+		art.Slug = to
+		evs := slices.Clone(w.evs[slug])
+		for k := range evs {
+			evs[k].Mentions = slices.Clone(evs[k].Mentions)
+			for m := range evs[k].Mentions {
+				evs[k].Mentions[m].Article = to
+			}
+		}
+		delete(w.arts, slug)
+		delete(w.evs, slug)
+		w.arts[to], w.evs[to] = art, evs
+		return "rename"
+	case 5:
+		if evs := w.evs[slug]; len(evs) > 0 {
+			w.evs[slug] = append(slices.Clone(evs), evs[w.rng.IntN(len(evs))])
+		}
+		return "duplicate"
+	case 6:
+		if evs := w.evs[slug]; len(evs) > 0 {
+			k := w.rng.IntN(len(evs))
+			w.evs[slug] = slices.Delete(slices.Clone(evs), k, k+1)
+		}
+		return "drop"
+	}
+	return "none"
+}
+
+// input returns the articles in a random order, their events and keys (a
+// hash of the slug and the events: what a content key covers).
+func (w *world) input() ([]timeline.Article, [][]timeline.Event, [][32]byte) {
+	slugs := w.slugs()
+	w.rng.Shuffle(len(slugs), func(a, b int) { slugs[a], slugs[b] = slugs[b], slugs[a] })
+	arts := make([]timeline.Article, len(slugs))
+	per := make([][]timeline.Event, len(slugs))
+	keys := make([][32]byte, len(slugs))
+	for i, s := range slugs {
+		arts[i], per[i] = w.arts[s], w.evs[s]
+		b, _ := json.Marshal(per[i])
+		keys[i] = sha256.Sum256(append([]byte(s+"\x00"), b...))
+	}
+	return arts, per, keys
+}
+
+// referenceChanges diffs two timelines by event ID.
+func referenceChanges(prev, next timeline.Timeline) timeline.Changes {
+	old := map[string]timeline.Event{}
+	for _, ev := range prev.Events {
+		old[ev.ID] = ev
+	}
+	ch := timeline.Changes{Known: true}
+	seen := map[string]bool{}
+	for _, ev := range next.Events {
+		seen[ev.ID] = true
+		if o, ok := old[ev.ID]; !ok || !reflect.DeepEqual(o, ev) {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+	}
+	for id := range old {
+		if !seen[id] {
+			ch.Removed = append(ch.Removed, id)
+		}
+	}
+	slices.Sort(ch.Changed)
+	slices.Sort(ch.Removed)
+	return ch
+}
+
+func digest(t *testing.T, tl timeline.Timeline) [32]byte {
+	t.Helper()
+	b, err := json.Marshal(tl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// checkSequence runs steps builds of a changing world, each merged by
+// Update from the previous build's state and by Merge from scratch, and
+// requires the same timeline and exact changes.
+func checkSequence(t *testing.T, w *world, steps, maxChanges int) merge.UpdateStats {
+	t.Helper()
+	arts, per, keys := w.input()
+	prev, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	if want := merge.Merge(arts, per); !reflect.DeepEqual(prev, want) {
+		t.Fatalf("NewState's timeline differs from Merge's")
+	}
+	var total merge.UpdateStats
+	for step := 0; step < steps; step++ {
+		var ops []string
+		for k := 0; k < 1+w.rng.IntN(maxChanges); k++ {
+			ops = append(ops, w.change())
+		}
+		arts, per, keys = w.input()
+		got, changes := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		want := merge.Merge(arts, per)
+		if !reflect.DeepEqual(got, want) || digest(t, got) != digest(t, want) {
+			t.Fatalf("step %d (%v): Update's timeline differs from Merge's (%d vs %d events)", step, ops, len(got.Events), len(want.Events))
+		}
+		if st.Stats.Full {
+			t.Fatalf("step %d (%v): Update fell back to a whole merge", step, ops)
+		}
+		if ref := referenceChanges(prev, want); !reflect.DeepEqual(changes, ref) {
+			t.Fatalf("step %d (%v): changes %+v, want %+v", step, ops, changes, ref)
+		}
+		total.Removed += st.Stats.Removed
+		total.Added += st.Stats.Added
+		total.Flipped += st.Stats.Flipped
+		total.Reclustered += st.Stats.Reclustered
+		total.Recombined += st.Stats.Recombined
+		prev = want
+	}
+	return total
+}
+
+// TestUpdateEqualsMerge: random sequences of changes on small worlds, where
+// every rule fires (shared sentences give equal ID hashes and -2 suffixes).
+func TestUpdateEqualsMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 2026))
+	var total merge.UpdateStats
+	for seq := 0; seq < 150; seq++ {
+		w := newWorld(rng, 1+rng.IntN(12))
+		st := checkSequence(t, w, 12, 3)
+		total.Added += st.Added
+		total.Removed += st.Removed
+		total.Reclustered += st.Reclustered
+		total.Recombined += st.Recombined
+	}
+	t.Logf("candidates added %d, removed %d; reclustered %d; events recombined %d",
+		total.Added, total.Removed, total.Reclustered, total.Recombined)
+}
+
+// TestUpdateCrossesMaxPosting: worlds large enough that blocking lists grow
+// past MaxPosting and shrink back under it as articles come and go.
+func TestUpdateCrossesMaxPosting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large worlds")
+	}
+	rng := rand.New(rand.NewPCG(9, 2026))
+	flips := 0
+	for seq := 0; seq < 3; seq++ {
+		w := newWorld(rng, 0)
+		// Three nested values only, so lists of one value and stem hold
+		// about MaxPosting candidates.
+		values := []string{"2020", "2020-09", "2020-09-27", "2020-09-27"}
+		w.date = func() timeline.Date {
+			d, _ := timeline.ParseDate(values[rng.IntN(len(values))])
+			return d
+		}
+		vocab := []string{"Varnia", "Quellmark", "Storvik", "harbour", "war", "attack", "flood", "the"}
+		w.title = func() string {
+			t := vocab[rng.IntN(len(vocab))]
+			for k := rng.IntN(3); k > 0; k-- {
+				t += " " + vocab[rng.IntN(len(vocab))]
+			}
+			return t
+		}
+		for k := 0; k < 900+rng.IntN(200); k++ {
+			w.add()
+		}
+		st := checkSequence(t, w, 25, 40)
+		flips += st.Flipped
+	}
+	if flips == 0 {
+		t.Errorf("no blocking list crossed MaxPosting: the test does not test that")
+	}
+	t.Logf("%d lists crossed MaxPosting", flips)
+}
+
+// TestUpdateReadsOnlyWhatChanged: adding an unrelated article reads its own
+// events only, and the changes name its events only.
+func TestUpdateReadsOnlyWhatChanged(t *testing.T) {
+	arts, per := syntheticArticles(200)
+	keys := keysOf(arts, per)
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	extra := timeline.Article{Slug: "zzz-new", Meta: timeline.Meta{Date: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	d, _ := timeline.ParseDate("2030-01-01")
+	evs := []timeline.Event{{Title: "Unheard-of quux ceremony", Start: d, Lead: true, Mentions: []timeline.Mention{{
+		Article: "zzz-new", Source: "content/zzz-new.md", Sentence: timeline.Span{Start: 0, End: 20}, Text: "Unheard-of quux ceremony."}}}}
+	arts2, per2 := append(slices.Clone(arts), extra), append(slices.Clone(per), evs)
+	read := map[int]bool{}
+	got, changes := st.Update(arts2, func(i int) []timeline.Event { read[i] = true; return per2[i] }, keysOf(arts2, per2))
+	if !reflect.DeepEqual(got, merge.Merge(arts2, per2)) {
+		t.Fatal("Update's timeline differs from Merge's")
+	}
+	if len(read) != 1 || !read[len(arts2)-1] {
+		t.Errorf("read the events of articles %v, want only the new one", read)
+	}
+	if len(changes.Changed) != 1 || len(changes.Removed) != 0 || !changes.Known {
+		t.Errorf("changes %+v, want one changed event", changes)
+	}
+}
+
+// TestUpdateFallsBack: input the state cannot follow (a mention naming
+// another article, a repeated slug) is merged from scratch, exactly.
+func TestUpdateFallsBack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	w := newWorld(rng, 6)
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	arts = append(arts, arts[0])
+	per = append(per, per[0])
+	keys = append(keys, keys[0])
+	got, changes := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	if !reflect.DeepEqual(got, merge.Merge(arts, per)) || changes.Known || !st.Stats.Full {
+		t.Fatalf("repeated slug: want an exact whole merge with unknown changes, got known=%v full=%v", changes.Known, st.Stats.Full)
+	}
+	arts, per, keys = w.input()
+	got, _ = st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	if !reflect.DeepEqual(got, merge.Merge(arts, per)) {
+		t.Fatal("after a fallback: timeline differs")
+	}
+	for i := range per {
+		if len(per[i]) > 0 && len(per[i][0].Mentions) > 0 {
+			per[i] = slices.Clone(per[i])
+			per[i][0].Mentions = slices.Clone(per[i][0].Mentions)
+			per[i][0].Mentions[0].Article = "elsewhere"
+			keys[i][0]++
+			break
+		}
+	}
+	got, changes = st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	if !reflect.DeepEqual(got, merge.Merge(arts, per)) || changes.Known {
+		t.Fatal("foreign mention: want an exact whole merge with unknown changes")
+	}
+}
+
+func keysOf(arts []timeline.Article, per [][]timeline.Event) [][32]byte {
+	keys := make([][32]byte, len(arts))
+	for i := range arts {
+		b, _ := json.Marshal(per[i])
+		keys[i] = sha256.Sum256(append([]byte(arts[i].Slug+"\x00"), b...))
+	}
+	return keys
+}
+
+// syntheticArticles makes n articles of distinct made-up stories.
+func syntheticArticles(n int) ([]timeline.Article, [][]timeline.Event) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	title, date := randomWords(rng)
+	var arts []timeline.Article
+	var per [][]timeline.Event
+	for a := 0; a < n; a++ {
+		art, evs := randomArticle(rng, fmt.Sprintf("s%04d", a), title, date)
+		arts, per = append(arts, art), append(per, evs)
+	}
+	return arts, per
+}

@@ -1,0 +1,576 @@
+package merge
+
+import (
+	"cmp"
+	"reflect"
+	"slices"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// Update merges the next build's articles (events(i) gives article i's
+// candidate events; keys[i] its content key) starting from the state of the
+// previous build, and moves the state on to this build. It returns the
+// timeline Merge would return for these articles and which events changed
+// since the previous build. events is called only for new or changed
+// articles and for the articles holding a member of a group merged again.
+//
+// When the state cannot follow the input exactly (see State) it merges from
+// scratch and returns Changes{Known: false}.
+func (s *State) Update(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
+	s.Stats = UpdateStats{}
+	if !s.exact || len(keys) != len(articles) || !usableArticles(articles) {
+		return s.restart(articles, events, keys)
+	}
+	u := &update{s: s, articles: articles, events: events, index: make(map[string]int, len(articles)),
+		loaded: map[int][]timeline.Event{}, before: map[uint64]int{}, dissolved: map[int32]bool{},
+		firstNew: int32(len(s.pc))}
+	changed := u.diff(keys)
+	for _, i := range changed {
+		evs := events(i)
+		if !mentionsOwn(articles[i].Slug, evs) {
+			return s.restart(articles, events, keys)
+		}
+		u.loaded[i] = evs
+		s.Stats.ArticlesRead++
+	}
+	u.removeArticles()
+	for _, i := range changed {
+		if !u.addArticle(i, keys[i]) {
+			return s.restart(articles, events, keys)
+		}
+	}
+	s.sh.chunks = nil // the new candidates' sets are copied into the arena
+	u.linkAdded()
+	u.refreshFlipped()
+	groups, ok := u.recluster(u.affected())
+	if !ok {
+		return s.restart(articles, events, keys)
+	}
+	changes := u.apply(groups)
+	return s.timeline(articles), changes
+}
+
+func (s *State) restart(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
+	tl, ns := NewState(articles, events, keys)
+	*s = *ns
+	s.Stats.Full = true
+	return tl, timeline.Changes{}
+}
+
+// update is one Update's work.
+type update struct {
+	s         *State
+	articles  []timeline.Article
+	events    func(int) []timeline.Event
+	index     map[string]int           // slug -> position in articles
+	loaded    map[int][]timeline.Event // by position in articles
+	before    map[uint64]int           // blocking list -> its length before this update
+	dissolved map[int32]bool           // old events to drop
+	firstNew  int32                    // sids from here on were added by this update
+	dirty     []int32                  // ends of edges that came or went
+	gone      []int32                  // article records removed
+}
+
+// diff returns the positions of the new or changed articles, and lists the
+// records of the removed or changed ones.
+func (u *update) diff(keys [][32]byte) []int {
+	s := u.s
+	var changed []int
+	for i := range u.articles {
+		a := &u.articles[i]
+		u.index[a.Slug] = i
+		r, ok := s.bySlug[a.Slug]
+		if !ok || s.arts[r].key != keys[i] || !s.arts[r].pub.Equal(a.Meta.Date) {
+			changed = append(changed, i)
+			if ok {
+				u.gone = append(u.gone, r)
+			}
+		}
+	}
+	for r := range s.arts {
+		if rec := &s.arts[r]; rec.live {
+			if _, ok := u.index[rec.slug]; !ok {
+				u.gone = append(u.gone, int32(r))
+			}
+		}
+	}
+	return changed
+}
+
+// removeArticles drops the candidates of the removed or changed articles:
+// their edges (the other ends become dirty), postings and events.
+func (u *update) removeArticles() {
+	s := u.s
+	for _, r := range u.gone {
+		rec := &s.arts[r]
+		for _, sid := range rec.sids {
+			if h := s.sidEvent[sid]; h >= 0 {
+				u.dissolved[h] = true
+			}
+			for _, e := range s.adj[sid] {
+				nb := int32(e >> 32)
+				u.dirty = append(u.dirty, nb)
+				if k := slices.IndexFunc(s.adj[nb], func(f uint64) bool { return int32(f>>32) == sid }); k >= 0 {
+					l := s.adj[nb]
+					l[k] = l[len(l)-1]
+					s.adj[nb] = l[:len(l)-1]
+				}
+			}
+			s.adj[sid] = nil
+			s.removePostings(sid, u.before)
+			s.sidArt[sid], s.sidEvent[sid] = -1, -1
+			s.Stats.Removed++
+		}
+		delete(s.bySlug, rec.slug)
+		rec.live, rec.sids = false, nil
+	}
+}
+
+// addArticle stems article i's events into new candidates; false when a
+// start value turns out to have two spans (the state cannot follow that).
+func (u *update) addArticle(i int, key [32]byte) bool {
+	s := u.s
+	art := &u.articles[i]
+	evs := u.loaded[i]
+	r := int32(len(s.arts))
+	s.arts = append(s.arts, artRec{slug: art.Slug, key: key, pub: art.Meta.Date, sids: make([]int32, len(evs)), live: true})
+	s.bySlug[art.Slug] = r
+	artID := internOne(art.Slug, s.names.articles)
+	tmp := make([]candidate, len(evs))
+	var cp copies
+	for k := range evs {
+		sid := int32(len(s.pc))
+		s.pc = append(s.pc, pairCand{})
+		pc := &s.pc[sid]
+		c := &tmp[k]
+		chunk := s.sh.add(c, pc, &evs[k], art, &cp)
+		at := int32(len(s.arena))
+		s.arena = append(s.arena, s.sh.chunks[chunk][pc.sets:pc.sets+pc.nTitle+pc.nContext]...)
+		for m := range c.mentions {
+			men := &c.mentions[m]
+			src := s.names.sourceID(men.Source)
+			s.arena = append(s.arena, s.names.sentenceID(sentenceRef{src, men.Sentence.Start}))
+			if m == 0 {
+				pc.source = src
+			} else if src != pc.source {
+				pc.source = -1
+			}
+		}
+		pc.nSent = int32(len(c.mentions))
+		pc.sets, pc.article = at, artID
+		pc.hash = setHash(s.arena[at : at+pc.nTitle])
+		s.arts[r].sids[k] = sid
+		s.sidArt = append(s.sidArt, r)
+		s.sidK = append(s.sidK, int32(k))
+		s.rank = append(s.rank, 0)
+		s.noMentions = append(s.noMentions, len(c.mentions) == 0)
+		s.sidEvent = append(s.sidEvent, -1)
+		s.adj = append(s.adj, nil)
+		s.Stats.Added++
+	}
+	for id := len(s.dates); id < len(s.sh.dates.keys); id++ {
+		s.dates = append(s.dates, s.sh.dates.keys[id].span)
+	}
+	order := make([]int, len(evs))
+	for k := range order {
+		order[k] = k
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return compareCandidates(&tmp[a], &tmp[b]) })
+	for rank, k := range order {
+		s.rank[s.arts[r].sids[k]] = int32(rank)
+	}
+	for _, sid := range s.arts[r].sids {
+		pc := &s.pc[sid]
+		if pc.hasStart {
+			v := pc.dateID
+			switch {
+			case int(v) >= len(s.valueSpan) || !s.valueSpan[v].known:
+				s.newValue(v, s.dates[pc.start])
+			case s.valueSpan[v] != s.dates[pc.start]:
+				return false
+			}
+		}
+		s.addPostings(sid, u.before)
+	}
+	return true
+}
+
+// linkAdded computes the new candidates' edges; their other ends are dirty.
+func (u *update) linkAdded() {
+	s := u.s
+	for sid := u.firstNew; sid < int32(len(s.pc)); sid++ {
+		s.adj[sid] = s.edgesOf(sid, nil)
+		for _, e := range s.adj[sid] {
+			if nb := int32(e >> 32); nb < u.firstNew {
+				s.adj[nb] = append(s.adj[nb], uint64(sid)<<32|e&0xffffffff)
+				u.dirty = append(u.dirty, nb)
+			}
+		}
+	}
+}
+
+// refreshFlipped recomputes the edges of the old candidates that a blocking
+// list crossing MaxPosting (either way) may have given or taken an edge:
+// the list's members and those of the same stem on finer values, which scan
+// it. The ends of every edge that came or went are dirty.
+func (u *update) refreshFlipped() {
+	s := u.s
+	var affected []int32
+	gen := s.nextMark()
+	for key, n0 := range u.before {
+		n1 := len(s.postings[key])
+		if (n0 > MaxPosting) == (n1 > MaxPosting) {
+			continue
+		}
+		s.Stats.Flipped++
+		v, t := int32(key>>32), int32(uint32(key))
+		lists := [][]int32{s.postings[key]}
+		for _, w := range s.desc[v] {
+			lists = append(lists, s.postings[postingKey(w, t)])
+		}
+		for _, l := range lists {
+			for _, sid := range l {
+				if sid < u.firstNew && s.mark[sid] != gen {
+					s.mark[sid] = gen
+					affected = append(affected, sid)
+				}
+			}
+		}
+	}
+	slices.Sort(affected) // the order edges are refreshed in changes nothing, but keep it fixed
+	for _, f := range affected {
+		u.refresh(f)
+	}
+}
+
+// refresh replaces f's edges by those of the current state, mending the
+// other ends' lists.
+func (u *update) refresh(f int32) {
+	s := u.s
+	fresh := s.edgesOf(f, nil)
+	has := func(l []uint64, nb int32) bool {
+		return slices.ContainsFunc(l, func(e uint64) bool { return int32(e>>32) == nb })
+	}
+	for _, e := range s.adj[f] {
+		if nb := int32(e >> 32); !has(fresh, nb) {
+			if k := slices.IndexFunc(s.adj[nb], func(g uint64) bool { return int32(g>>32) == f }); k >= 0 {
+				l := s.adj[nb]
+				l[k] = l[len(l)-1]
+				s.adj[nb] = l[:len(l)-1]
+			}
+			u.dirty = append(u.dirty, nb, f)
+		}
+	}
+	for _, e := range fresh {
+		if nb := int32(e >> 32); !has(s.adj[f], nb) {
+			if nb < u.firstNew {
+				s.adj[nb] = append(s.adj[nb], uint64(f)<<32|e&0xffffffff)
+			}
+			u.dirty = append(u.dirty, nb, f)
+		}
+	}
+	s.adj[f] = fresh
+}
+
+// affected returns the live candidates of the connected components that
+// hold a new or dirty candidate: every component that is not an old
+// component with its old edges.
+func (u *update) affected() []int32 {
+	s := u.s
+	gen := s.nextMark()
+	var queue []int32
+	push := func(sid int32) {
+		if s.sidArt[sid] >= 0 && s.mark[sid] != gen {
+			s.mark[sid] = gen
+			queue = append(queue, sid)
+		}
+	}
+	for sid := u.firstNew; sid < int32(len(s.pc)); sid++ {
+		push(sid)
+	}
+	for _, sid := range u.dirty {
+		push(sid)
+	}
+	for k := 0; k < len(queue); k++ {
+		for _, e := range s.adj[queue[k]] {
+			push(int32(e >> 32))
+		}
+	}
+	return queue
+}
+
+// scoredEdge is an edge between two candidates of the subset being
+// clustered (local canonical indices, i < j).
+type scoredEdge struct {
+	score float64
+	i, j  int32
+}
+
+// recluster clusters the candidates of whole components exactly as cluster
+// does, and returns their groups as sids in canonical order (false when an
+// edge leaves the subset: the state is inconsistent).
+func (u *update) recluster(sub []int32) ([][]int32, bool) {
+	s := u.s
+	s.Stats.Reclustered = len(sub)
+	slices.SortFunc(sub, s.compareSids)
+	local := make(map[int32]int32, len(sub))
+	for i, sid := range sub {
+		local[sid] = int32(i)
+	}
+	var edges []scoredEdge
+	for i, sid := range sub {
+		for _, e := range s.adj[sid] {
+			j, ok := local[int32(e>>32)]
+			if !ok {
+				return nil, false
+			}
+			if int32(i) < j {
+				edges = append(edges, scoredEdge{s.scores[uint32(e)], int32(i), j})
+			}
+		}
+	}
+	slices.SortFunc(edges, func(a, b scoredEdge) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.i, b.i); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.j, b.j)
+	})
+	g := newGroups(len(sub))
+	refused := newResettable[uint64](64)
+	x := s.view(sub)
+	for _, e := range edges {
+		g.consider(x, refused, e.i, e.j)
+	}
+	var out [][]int32
+	for i := range sub {
+		if g.root[i] != int32(i) {
+			continue
+		}
+		var members []int32
+		for m := int32(i); m >= 0; m = g.next[m] {
+			members = append(members, m)
+		}
+		slices.Sort(members)
+		for k, m := range members {
+			members[k] = sub[m]
+		}
+		out = append(out, members)
+	}
+	return out, true
+}
+
+// apply turns the new groups into events: a group that is an old group
+// keeps its event; the others are combined, and get IDs together with every
+// event whose ID suffix they may move. It returns the changes.
+func (u *update) apply(groups [][]int32) timeline.Changes {
+	s := u.s
+	keep := map[int32]bool{}
+	var fresh [][]int32
+	for _, g := range groups {
+		if h := s.sidEvent[g[0]]; h >= 0 && u.sameGroup(h, g) {
+			keep[h] = true
+			continue
+		}
+		fresh = append(fresh, g)
+	}
+	for _, g := range groups {
+		for _, sid := range g {
+			if h := s.sidEvent[sid]; h >= 0 && !keep[h] {
+				u.dissolved[h] = true
+			}
+		}
+	}
+	pub := publicationDates(u.articles)
+	events, cands := u.combineGroups(fresh)
+	touched := map[uint64]bool{}
+	for k := range events {
+		buf, _ := idBase(nil, events[k], cands[k], pub)
+		touched[idBits(buf)] = true
+	}
+	for h := range u.dissolved {
+		touched[s.evs[h].hash] = true
+	}
+	var extra [][]int32 // live events whose run of equal hashes changes
+	for hash := range touched {
+		for _, h := range s.byHash[hash] {
+			if !u.dissolved[h] {
+				u.dissolved[h] = true
+				extra = append(extra, s.evs[h].sids)
+			}
+		}
+	}
+	moreEvents, moreCands := u.combineGroups(extra)
+	events, cands = append(events, moreEvents...), append(cands, moreCands...)
+	fresh = append(fresh, extra...)
+	// Merge's groups come in order of their first member: alike events
+	// (equal tie keys) take their suffixes in that order.
+	perm := make([]int, len(fresh))
+	for k := range perm {
+		perm[k] = k
+	}
+	slices.SortFunc(perm, func(a, b int) int { return s.compareSids(fresh[a][0], fresh[b][0]) })
+	events, cands, fresh = permuted(events, perm), permuted(cands, perm), permuted(fresh, perm)
+	assignIDs(events, cands, pub)
+	s.Stats.Recombined = len(events)
+	return u.replace(events, fresh)
+}
+
+// sameGroup: the old event h has exactly the members g, all of them old.
+func (u *update) sameGroup(h int32, g []int32) bool {
+	s := u.s
+	if len(s.evs[h].sids) != len(g) {
+		return false
+	}
+	for _, sid := range g {
+		if sid >= u.firstNew || s.sidEvent[sid] != h {
+			return false
+		}
+	}
+	return true
+}
+
+// eventOf returns candidate sid's input event, reading its article's events
+// on first need.
+func (u *update) eventOf(sid int32) timeline.Event {
+	s := u.s
+	i := u.index[s.arts[s.sidArt[sid]].slug]
+	evs, ok := u.loaded[i]
+	if !ok {
+		evs = u.events(i)
+		u.loaded[i] = evs
+		s.Stats.ArticlesRead++
+	}
+	return evs[s.sidK[sid]]
+}
+
+// combineGroups folds each group (sids in canonical order) into its event,
+// as Merge does, from the members' input events; it returns the events and
+// the candidates of each group (for the IDs).
+func (u *update) combineGroups(groups [][]int32) ([]timeline.Event, [][]*candidate) {
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	s := u.s
+	at := map[int32]int{} // article record -> index in arts
+	var arts []timeline.Article
+	var members [][]int32
+	for _, g := range groups {
+		for _, sid := range g {
+			r := s.sidArt[sid]
+			p, ok := at[r]
+			if !ok {
+				p = len(arts)
+				at[r] = p
+				arts = append(arts, u.articles[u.index[s.arts[r].slug]])
+				members = append(members, nil)
+			}
+			members[p] = append(members[p], sid)
+		}
+	}
+	per := make([][]timeline.Event, len(arts))
+	sidOf := map[*timeline.Event]int32{}
+	for p, ms := range members {
+		per[p] = make([]timeline.Event, len(ms))
+		for k, sid := range ms {
+			per[p][k] = u.eventOf(sid)
+			sidOf[&per[p][k]] = sid
+		}
+	}
+	cands, x := buildCandidates(arts, per)
+	candOf := make(map[int32]*candidate, len(cands))
+	for _, c := range cands {
+		candOf[sidOf[c.in]] = c
+	}
+	events := make([]timeline.Event, len(groups))
+	out := make([][]*candidate, len(groups))
+	for k, g := range groups {
+		out[k] = make([]*candidate, len(g))
+		for m, sid := range g {
+			out[k][m] = candOf[sid]
+		}
+		events[k] = combine(x, out[k])
+	}
+	return events, out
+}
+
+// replace drops the dissolved events, records the new ones (groups[k] is
+// events[k]'s members) and returns what changed.
+func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Changes {
+	s := u.s
+	old := make(map[string]timeline.Event, len(u.dissolved))
+	for h := range u.dissolved {
+		rec := &s.evs[h]
+		old[rec.ev.ID] = rec.ev
+		list := s.byHash[rec.hash]
+		if k := slices.Index(list, h); k >= 0 {
+			list = slices.Delete(list, k, k+1)
+		}
+		if len(list) == 0 {
+			delete(s.byHash, rec.hash)
+		} else {
+			s.byHash[rec.hash] = list
+		}
+		*rec = evRec{}
+		s.freeEv = append(s.freeEv, h)
+	}
+	order := s.order[:0]
+	for _, h := range s.order {
+		if s.evs[h].live {
+			order = append(order, h)
+		}
+	}
+	slices.Sort(s.freeEv) // reuse handles in a fixed order
+	added := make([]int32, len(events))
+	ch := timeline.Changes{Known: true}
+	seen := make(map[string]bool, len(events))
+	for k := range events {
+		var h int32
+		if n := len(s.freeEv); n > 0 {
+			h, s.freeEv = s.freeEv[0], s.freeEv[1:]
+		} else {
+			h = int32(len(s.evs))
+			s.evs = append(s.evs, evRec{})
+		}
+		ev := events[k]
+		s.evs[h] = evRec{ev: ev, sids: groups[k], hash: hashOfID(ev.ID), live: true}
+		s.byHash[s.evs[h].hash] = append(s.byHash[s.evs[h].hash], h)
+		for _, sid := range groups[k] {
+			s.sidEvent[sid] = h
+		}
+		added[k] = h
+		seen[ev.ID] = true
+		if prev, ok := old[ev.ID]; !ok || !reflect.DeepEqual(prev, ev) {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+	}
+	for id := range old {
+		if !seen[id] {
+			ch.Removed = append(ch.Removed, id)
+		}
+	}
+	slices.Sort(ch.Changed)
+	slices.Sort(ch.Removed)
+	s.sortOrder(added)
+	s.order = mergeOrders(order, added, func(a, b int32) int { return compareEvents(&s.evs[a].ev, &s.evs[b].ev) })
+	return ch
+}
+
+// mergeOrders merges two sorted lists of handles into a new one.
+func mergeOrders(a, b []int32, compare func(a, b int32) int) []int32 {
+	out := make([]int32, len(a)+len(b))
+	mergeParts(out, a, b, compare)
+	return out
+}
+
+// permuted returns s reordered: element k of the result is s[perm[k]].
+func permuted[T any](s []T, perm []int) []T {
+	out := make([]T, len(perm))
+	for k, p := range perm {
+		out[k] = s[p]
+	}
+	return out
+}
