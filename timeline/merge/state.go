@@ -61,10 +61,11 @@ type State struct {
 	arts   []artRec
 	bySlug map[string]int32
 
-	evs    []evRec // by handle
-	freeEv []int32
-	order  []int32 // live handles in timeline order
-	byHash map[uint64][]int32
+	evs     []evRec // by handle
+	freeEv  []int32
+	order   []int32 // live handles in timeline order
+	byHash  map[uint64][]int32
+	unbuilt int // live events not built yet (decoded state)
 
 	// scratch, sized to the candidates
 	mark    []int32
@@ -83,6 +84,8 @@ type UpdateStats struct {
 	Reclustered  int  // candidates of the components clustered again
 	Recombined   int  // events combined again
 	ArticlesRead int  // articles whose events were read
+	Materialized int  // events of a decoded state built from their members
+	Recovered    bool // the state proved inconsistent: merged from scratch
 }
 
 type artRec struct {
@@ -94,10 +97,11 @@ type artRec struct {
 }
 
 type evRec struct {
-	ev   timeline.Event
-	sids []int32 // members, canonical order
+	ev   timeline.Event // only ev.ID until have (a decoded state)
+	sids []int32        // members, canonical order
 	hash uint64
 	live bool
+	have bool // ev is built
 }
 
 // NewState merges the articles from scratch (events(i) gives article i's
@@ -190,7 +194,7 @@ func newState(articles []timeline.Article, per [][]timeline.Event, keys [][32]by
 			s.sidEvent[sids[k]] = int32(h)
 		}
 		hash := hashOfID(events[h].ID)
-		s.evs[h] = evRec{ev: events[h], sids: sids, hash: hash, live: true}
+		s.evs[h] = evRec{ev: events[h], sids: sids, hash: hash, live: true, have: true}
 		s.byHash[hash] = append(s.byHash[hash], int32(h))
 		s.order[h] = int32(h)
 	}
@@ -314,6 +318,14 @@ func hashOfID(id string) uint64 {
 		v = v<<4 | d
 	}
 	return v
+}
+
+// candidateOf is sid's candidate for combining and naming, from its input
+// event: the state's pair data stands in for stemming (combine reads the
+// title stems through c.pair, here the sid, of the view).
+func (s *State) candidateOf(sid int32, in *timeline.Event, cp *copies) *candidate {
+	return &candidate{in: in, mentions: cp.sortedMentions(in.Mentions), entities: cp.entities(in.Entities),
+		article: s.arts[s.sidArt[sid]].slug, classes: s.pc[sid].classes, pair: sid}
 }
 
 // view is a pairIndex over the state's candidates (by sid; pos maps

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"reflect"
 	"slices"
+	"sort"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -17,8 +18,17 @@ import (
 //
 // When the state cannot follow the input exactly (see State) it merges from
 // scratch and returns Changes{Known: false}.
-func (s *State) Update(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
+func (s *State) Update(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (tl timeline.Timeline, ch timeline.Changes) {
 	s.Stats = UpdateStats{}
+	defer func() {
+		// A state that does not match its input (a decoded state whose
+		// article lost events under an unchanged key, say) cannot be
+		// followed: the whole merge is still exact.
+		if r := recover(); r != nil {
+			tl, ch = s.restart(articles, events, keys)
+			s.Stats.Recovered = true
+		}
+	}()
 	if !s.exact || len(keys) != len(articles) || !usableArticles(articles) {
 		return s.restart(articles, events, keys)
 	}
@@ -416,7 +426,36 @@ func (u *update) apply(groups [][]int32) timeline.Changes {
 	events, cands, fresh = permuted(events, perm), permuted(cands, perm), permuted(fresh, perm)
 	assignIDs(events, cands, pub)
 	s.Stats.Recombined = len(events)
+	u.materialize()
 	return u.replace(events, fresh)
+}
+
+// materialize builds, from their members' input events, the kept events
+// that a decoded state holds by members and ID only.
+func (u *update) materialize() {
+	s := u.s
+	if s.unbuilt == 0 {
+		return
+	}
+	var cp copies
+	var group []*candidate
+	x := s.view(nil)
+	for h := range s.evs {
+		rec := &s.evs[h]
+		if !rec.live || rec.have || u.dissolved[int32(h)] {
+			continue
+		}
+		group = group[:0]
+		for _, sid := range rec.sids {
+			group = append(group, s.candidateOf(sid, u.eventOf(sid), &cp))
+		}
+		id := rec.ev.ID
+		rec.ev = combine(x, group)
+		rec.ev.ID = id
+		rec.have = true
+		s.Stats.Materialized++
+	}
+	s.unbuilt = 0
 }
 
 // sameGroup: the old event h has exactly the members g, all of them old.
@@ -435,7 +474,7 @@ func (u *update) sameGroup(h int32, g []int32) bool {
 
 // eventOf returns candidate sid's input event, reading its article's events
 // on first need.
-func (u *update) eventOf(sid int32) timeline.Event {
+func (u *update) eventOf(sid int32) *timeline.Event {
 	s := u.s
 	i := u.index[s.arts[s.sidArt[sid]].slug]
 	evs, ok := u.loaded[i]
@@ -444,55 +483,25 @@ func (u *update) eventOf(sid int32) timeline.Event {
 		u.loaded[i] = evs
 		s.Stats.ArticlesRead++
 	}
-	return evs[s.sidK[sid]]
+	if int(s.sidK[sid]) >= len(evs) {
+		panic("merge: state has more events for " + s.arts[s.sidArt[sid]].slug + " than its input")
+	}
+	return &evs[s.sidK[sid]]
 }
 
 // combineGroups folds each group (sids in canonical order) into its event,
 // as Merge does, from the members' input events; it returns the events and
 // the candidates of each group (for the IDs).
 func (u *update) combineGroups(groups [][]int32) ([]timeline.Event, [][]*candidate) {
-	if len(groups) == 0 {
-		return nil, nil
-	}
-	s := u.s
-	at := map[int32]int{} // article record -> index in arts
-	var arts []timeline.Article
-	var members [][]int32
-	for _, g := range groups {
-		for _, sid := range g {
-			r := s.sidArt[sid]
-			p, ok := at[r]
-			if !ok {
-				p = len(arts)
-				at[r] = p
-				arts = append(arts, u.articles[u.index[s.arts[r].slug]])
-				members = append(members, nil)
-			}
-			members[p] = append(members[p], sid)
-		}
-	}
-	per := make([][]timeline.Event, len(arts))
-	sidOf := map[*timeline.Event]int32{}
-	for p, ms := range members {
-		per[p] = make([]timeline.Event, len(ms))
-		for k, sid := range ms {
-			per[p][k] = u.eventOf(sid)
-			sidOf[&per[p][k]] = sid
-		}
-	}
-	cands, x := buildCandidates(arts, per)
-	candOf := make(map[int32]*candidate, len(cands))
-	for _, c := range cands {
-		candOf[sidOf[c.in]] = c
-	}
 	events := make([]timeline.Event, len(groups))
 	out := make([][]*candidate, len(groups))
+	var cp copies
 	for k, g := range groups {
 		out[k] = make([]*candidate, len(g))
 		for m, sid := range g {
-			out[k][m] = candOf[sid]
+			out[k][m] = u.s.candidateOf(sid, u.eventOf(sid), &cp)
 		}
-		events[k] = combine(x, out[k])
+		events[k] = combine(u.s.view(nil), out[k])
 	}
 	return events, out
 }
@@ -536,7 +545,7 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 			s.evs = append(s.evs, evRec{})
 		}
 		ev := events[k]
-		s.evs[h] = evRec{ev: ev, sids: groups[k], hash: hashOfID(ev.ID), live: true}
+		s.evs[h] = evRec{ev: ev, sids: groups[k], hash: hashOfID(ev.ID), live: true, have: true}
 		s.byHash[s.evs[h].hash] = append(s.byHash[s.evs[h].hash], h)
 		for _, sid := range groups[k] {
 			s.sidEvent[sid] = h
@@ -555,15 +564,21 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 	slices.Sort(ch.Changed)
 	slices.Sort(ch.Removed)
 	s.sortOrder(added)
-	s.order = mergeOrders(order, added, func(a, b int32) int { return compareEvents(&s.evs[a].ev, &s.evs[b].ev) })
+	s.order = insertSorted(order, added, func(a, b int32) int { return compareEvents(&s.evs[a].ev, &s.evs[b].ev) })
 	return ch
 }
 
-// mergeOrders merges two sorted lists of handles into a new one.
-func mergeOrders(a, b []int32, compare func(a, b int32) int) []int32 {
-	out := make([]int32, len(a)+len(b))
-	mergeParts(out, a, b, compare)
-	return out
+// insertSorted returns the sorted order with the sorted added handles put
+// in place, each found by binary search (few are added to many).
+func insertSorted(order, added []int32, compare func(a, b int32) int) []int32 {
+	out := make([]int32, 0, len(order)+len(added))
+	from := 0
+	for _, h := range added {
+		at := from + sort.Search(len(order)-from, func(k int) bool { return compare(order[from+k], h) > 0 })
+		out = append(append(out, order[from:at]...), h)
+		from = at
+	}
+	return append(out, order[from:]...)
 }
 
 // permuted returns s reordered: element k of the result is s[perm[k]].

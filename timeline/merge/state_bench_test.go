@@ -1,0 +1,80 @@
+package merge_test
+
+import (
+	"crypto/sha256"
+	"reflect"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/newsline/timeline/internal/cputime"
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// BenchmarkStateUpdate times State.Update after adding one article (the
+// corpus's last) to a state of all the others, on the 10k-candidate corpus
+// and the site scale benchmark's 191k-candidate one, and a whole Merge of
+// the same input for comparison. It reports process CPU per update and per
+// Merge, bytes allocated per update (B/op), and how much the update redid:
+//
+//	go test -run '^$' -bench StateUpdate -benchtime 20x ./timeline/merge
+func BenchmarkStateUpdate(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		corpus func(testing.TB) ([]timeline.Article, [][]timeline.Event)
+	}{
+		{"10k", func(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
+			arts, per, _ := extractedCorpus(tb, 10_000)
+			return arts, per
+		}},
+		{"191k", scaleCorpus},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			arts, per := c.corpus(b)
+			benchUpdate(b, arts, per)
+		})
+	}
+}
+
+func benchUpdate(b *testing.B, arts []timeline.Article, per [][]timeline.Event) {
+	keys := make([][32]byte, len(arts))
+	for i := range arts {
+		keys[i] = sha256.Sum256([]byte(arts[i].Slug))
+	}
+	events := func(i int) []timeline.Event { return per[i] }
+	n := len(arts) - 1
+	_, st := merge.NewState(arts[:n], events, keys[:n])
+	want := merge.Merge(arts, per)
+	if got, _ := st.Update(arts, events, keys); !reflect.DeepEqual(got, want) {
+		b.Fatal("Update's timeline differs from Merge's")
+	}
+	st.Update(arts[:n], events, keys[:n])
+	runtime.GC()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var cpu time.Duration
+	var stats merge.UpdateStats
+	for i := 0; i < b.N; i++ {
+		c0, _ := cputime.Process()
+		st.Update(arts, events, keys)
+		c1, _ := cputime.Process()
+		cpu += c1 - c0
+		stats = st.Stats
+		b.StopTimer()
+		st.Update(arts[:n], events, keys[:n])
+		b.StartTimer()
+	}
+	b.StopTimer()
+	c0, _ := cputime.Process()
+	merge.Merge(arts, per)
+	c1, _ := cputime.Process()
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/update")
+	b.ReportMetric(float64((c1-c0).Microseconds())/1e3, "cpu-ms/merge")
+	b.ReportMetric(float64(stats.Reclustered), "reclustered")
+	b.ReportMetric(float64(stats.Recombined), "recombined")
+	b.ReportMetric(float64(stats.ArticlesRead), "articles-read")
+	if stats.Full {
+		b.Fatal("the update fell back to a whole merge")
+	}
+}
