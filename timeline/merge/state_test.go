@@ -3,6 +3,7 @@ package merge_test
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -169,6 +170,15 @@ func digest(t *testing.T, tl timeline.Timeline) [32]byte {
 // requires the same timeline and exact changes.
 func checkSequence(t *testing.T, w *world, steps, maxChanges int) merge.UpdateStats {
 	t.Helper()
+	return checkSequenceVia(t, w, steps, maxChanges, false)
+}
+
+// checkSequenceVia is checkSequence; viaBytes encodes the state after each
+// build and updates a decoded copy, as a fresh process does. A decoded state
+// does not hold the old events, so it may count more events as changed, but
+// never fewer.
+func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, viaBytes bool) merge.UpdateStats {
+	t.Helper()
 	arts, per, keys := w.input()
 	prev, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
 	if want := merge.Merge(arts, per); !reflect.DeepEqual(prev, want) {
@@ -181,6 +191,12 @@ func checkSequence(t *testing.T, w *world, steps, maxChanges int) merge.UpdateSt
 			ops = append(ops, w.change())
 		}
 		arts, per, keys = w.input()
+		if viaBytes {
+			var err error
+			if st, err = merge.DecodeState(st.Encode(nil)); err != nil {
+				t.Fatalf("step %d: decoding the state: %v", step, err)
+			}
+		}
 		got, changes := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
 		want := merge.Merge(arts, per)
 		if !reflect.DeepEqual(got, want) || digest(t, got) != digest(t, want) {
@@ -189,8 +205,10 @@ func checkSequence(t *testing.T, w *world, steps, maxChanges int) merge.UpdateSt
 		if st.Stats.Full {
 			t.Fatalf("step %d (%v): Update fell back to a whole merge", step, ops)
 		}
-		if ref := referenceChanges(prev, want); !reflect.DeepEqual(changes, ref) {
+		if ref := referenceChanges(prev, want); !viaBytes && !reflect.DeepEqual(changes, ref) {
 			t.Fatalf("step %d (%v): changes %+v, want %+v", step, ops, changes, ref)
+		} else if viaBytes && !coversChanges(changes, ref, want) {
+			t.Fatalf("step %d (%v): changes %+v do not cover %+v", step, ops, changes, ref)
 		}
 		total.Removed += st.Stats.Removed
 		total.Added += st.Stats.Added
@@ -334,4 +352,84 @@ func syntheticArticles(n int) ([]timeline.Article, [][]timeline.Event) {
 		arts, per = append(arts, art), append(per, evs)
 	}
 	return arts, per
+}
+
+// coversChanges: got is known, removes exactly what ref removes, and counts
+// as changed every event ref does, and otherwise only events of next.
+func coversChanges(got, ref timeline.Changes, next timeline.Timeline) bool {
+	if !got.Known || !slices.Equal(got.Removed, ref.Removed) {
+		return false
+	}
+	for _, id := range ref.Changed {
+		if _, ok := slices.BinarySearch(got.Changed, id); !ok {
+			return false
+		}
+	}
+	ids := map[string]bool{}
+	for _, ev := range next.Events {
+		ids[ev.ID] = true
+	}
+	for _, id := range got.Changed {
+		if !ids[id] {
+			return false
+		}
+	}
+	return slices.IsSorted(got.Changed)
+}
+
+// TestDecodedStateUpdates: each build starts from the previous state
+// encoded and decoded, as in a fresh process.
+func TestDecodedStateUpdates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 2026))
+	for seq := 0; seq < 60; seq++ {
+		checkSequenceVia(t, newWorld(rng, 1+rng.IntN(12)), 8, 3, true)
+	}
+	checkSequenceVia(t, newWorld(rng, 300), 10, 10, true)
+}
+
+// TestDecodeStateRefusesDamage: truncated, flipped or foreign bytes give
+// ErrCorruptState, never a panic or a state.
+func TestDecodeStateRefusesDamage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 2026))
+	w := newWorld(rng, 20)
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	good := st.Encode(nil)
+	if _, err := merge.DecodeState(good); err != nil {
+		t.Fatalf("decoding a good state: %v", err)
+	}
+	cases := map[string][]byte{"empty": nil, "foreign": []byte("hello, world, this is not a state")}
+	for _, n := range []int{1, 10, len(good) / 2, len(good) - 1} {
+		cases[fmt.Sprintf("cut to %d", n)] = good[:n]
+	}
+	for k := 0; k < 50; k++ {
+		b := slices.Clone(good)
+		b[rng.IntN(len(b))] ^= byte(1 + rng.IntN(255))
+		cases[fmt.Sprintf("flip %d", k)] = b
+	}
+	for name, b := range cases {
+		if s, err := merge.DecodeState(b); err == nil || s != nil || !errors.Is(err, merge.ErrCorruptState) {
+			t.Errorf("%s: got state %v, error %v; want ErrCorruptState", name, s != nil, err)
+		}
+	}
+}
+
+// FuzzDecodeState: no bytes make DecodeState, or an Update of what it
+// accepts, panic; an accepted state still merges exactly.
+func FuzzDecodeState(f *testing.F) {
+	rng := rand.New(rand.NewPCG(12, 2026))
+	w := newWorld(rng, 4)
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	f.Add(st.Encode(nil))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := merge.DecodeState(b)
+		if err != nil {
+			return
+		}
+		got, _ := s.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		if !reflect.DeepEqual(got, merge.Merge(arts, per)) {
+			t.Fatal("an accepted state merged wrongly")
+		}
+	})
 }

@@ -1,0 +1,523 @@
+package merge
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"time"
+)
+
+// The state's file format: a magic line, the format version, the sections
+// below in this order (little-endian fixed-width numbers, uvarint counts and
+// lengths), then a CRC-32C of everything before it. The merged events are
+// not stored, only their members and IDs: the first Update after decoding
+// builds the kept ones from their members' input events (materialize).
+// Maps (postings, hash runs, interners) are rebuilt from the lists.
+const (
+	stateMagic   = "newsline merge state\n"
+	stateVersion = 1
+)
+
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// ErrCorruptState is wrapped by every DecodeState error about the bytes.
+var ErrCorruptState = errors.New("merge state is corrupt")
+
+// Encode appends the state to buf.
+func (s *State) Encode(buf []byte) []byte {
+	w := stateWriter{b: append(buf, stateMagic...)}
+	start := len(w.b)
+	w.u32(stateVersion)
+	w.bool(s.exact)
+	if s.exact {
+		s.encodeNames(&w)
+		s.encodeCandidates(&w)
+		s.encodeArticles(&w)
+		s.encodeEvents(&w)
+	}
+	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[start:], crcTable))
+}
+
+func (s *State) encodeNames(w *stateWriter) {
+	w.strings(byID(s.names.interner))
+	w.strings(byID(s.names.articles))
+	w.strings(byID(s.names.sources))
+	t := s.names.sentences
+	w.count(t.used)
+	for i, k := range t.keys {
+		if k != 0 {
+			w.u64(k - 1)
+			w.u32(uint32(t.vals[i]))
+		}
+	}
+	w.count(len(s.names.oddRefs))
+	for ref, id := range s.names.oddRefs {
+		w.u32(uint32(ref.source))
+		w.u64(uint64(ref.start))
+		w.u32(uint32(id))
+	}
+	d := &s.sh.dates
+	w.strings(d.names)
+	w.count(len(d.keys))
+	for _, k := range d.keys {
+		w.string(k.value)
+		w.span(k.span)
+	}
+}
+
+func (s *State) encodeCandidates(w *stateWriter) {
+	w.count(len(s.pc))
+	for k := range s.pc {
+		p := &s.pc[k]
+		for _, v := range [...]int32{p.canon, p.article, p.dateID, p.start, p.end, p.source, int32(p.classes), p.sets, p.nTitle, p.nContext, p.nSent, int32(p.hash)} {
+			w.u32(uint32(v))
+		}
+		w.bool(p.lead)
+		w.bool(p.hasStart)
+		w.u32(uint32(s.sidArt[k]))
+		w.u32(uint32(s.sidK[k]))
+		w.u32(uint32(s.rank[k]))
+		w.bool(s.noMentions[k])
+		w.u32(uint32(s.sidEvent[k]))
+		w.count(len(s.adj[k]))
+		for _, e := range s.adj[k] {
+			w.u64(e)
+		}
+	}
+	w.int32s(s.arena)
+	w.count(len(s.valueSpan))
+	for v := range s.valueSpan {
+		w.span(s.valueSpan[v])
+		w.int32s(s.anc[v])
+		w.int32s(s.desc[v])
+	}
+	w.count(len(s.scores))
+	for _, f := range s.scores {
+		w.u64(math.Float64bits(f))
+	}
+}
+
+func (s *State) encodeArticles(w *stateWriter) {
+	w.count(len(s.arts))
+	for k := range s.arts {
+		a := &s.arts[k]
+		w.string(a.slug)
+		w.b = append(w.b, a.key[:]...)
+		w.u64(uint64(a.pub.Unix()))
+		w.u32(uint32(a.pub.Nanosecond()))
+		w.bool(a.live)
+		w.int32s(a.sids)
+	}
+}
+
+func (s *State) encodeEvents(w *stateWriter) {
+	w.count(len(s.evs))
+	for k := range s.evs {
+		e := &s.evs[k]
+		w.bool(e.live)
+		if e.live {
+			w.string(e.ev.ID)
+			w.int32s(e.sids)
+		}
+	}
+	w.int32s(s.order)
+}
+
+// byID lists an interner's keys by ID (IDs are 0..len-1).
+func byID(m map[string]int32) []string {
+	out := make([]string, len(m))
+	for k, id := range m {
+		out[id] = k
+	}
+	return out
+}
+
+type stateWriter struct{ b []byte }
+
+func (w *stateWriter) u32(v uint32) { w.b = binary.LittleEndian.AppendUint32(w.b, v) }
+func (w *stateWriter) u64(v uint64) { w.b = binary.LittleEndian.AppendUint64(w.b, v) }
+func (w *stateWriter) count(n int)  { w.b = binary.AppendUvarint(w.b, uint64(n)) }
+func (w *stateWriter) bool(v bool) {
+	if v {
+		w.b = append(w.b, 1)
+	} else {
+		w.b = append(w.b, 0)
+	}
+}
+func (w *stateWriter) string(s string) { w.count(len(s)); w.b = append(w.b, s...) }
+func (w *stateWriter) strings(ss []string) {
+	w.count(len(ss))
+	for _, s := range ss {
+		w.string(s)
+	}
+}
+func (w *stateWriter) int32s(v []int32) {
+	w.count(len(v))
+	for _, x := range v {
+		w.u32(uint32(x))
+	}
+}
+func (w *stateWriter) span(s span) {
+	w.u64(uint64(s.from.sec))
+	w.u32(uint32(s.from.nsec))
+	w.u64(uint64(s.to.sec))
+	w.u32(uint32(s.to.nsec))
+	w.bool(s.known)
+}
+
+// DecodeState reads a state Encode wrote. It never panics: damaged or
+// foreign bytes give an error wrapping ErrCorruptState, and the caller
+// merges from scratch instead.
+func DecodeState(data []byte) (*State, error) {
+	if len(data) < len(stateMagic)+8 || string(data[:len(stateMagic)]) != stateMagic {
+		return nil, fmt.Errorf("%w: not a merge state", ErrCorruptState)
+	}
+	body, sum := data[len(stateMagic):len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, crcTable) != sum {
+		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorruptState)
+	}
+	r := &stateReader{b: body}
+	if v := r.u32(); v != stateVersion {
+		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorruptState, v, stateVersion)
+	}
+	if !r.bool() {
+		return &State{}, r.end()
+	}
+	s := &State{exact: true}
+	s.decodeNames(r)
+	s.decodeCandidates(r)
+	s.decodeArticles(r)
+	s.decodeEvents(r)
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrCorruptState, err)
+	}
+	s.rebuildMaps()
+	return s, nil
+}
+
+func (s *State) decodeNames(r *stateReader) {
+	b := &indexBuilder{interner: r.interner(), articles: r.interner(), sources: r.interner(),
+		oddRefs: map[sentenceRef]int32{}, lastSourceID: -1, lastArtID: -1}
+	n := r.count(12)
+	b.sentences = newTable[int32](n)
+	for k := 0; k < n && r.err == nil; k++ {
+		key, id := r.u64(), int32(r.u32())
+		if key == math.MaxUint64 {
+			r.fail("sentence key")
+		}
+		b.sentences.put(key, id)
+	}
+	for k, n := 0, r.count(16); k < n && r.err == nil; k++ {
+		b.oddRefs[sentenceRef{int32(r.u32()), int(int64(r.u64()))}] = int32(r.u32())
+	}
+	d := newDateTable()
+	d.names = r.strings()
+	for id, v := range d.names {
+		d.values[v] = int32(id)
+	}
+	n = r.count(26)
+	d.keys = make([]dateKey, 0, n)
+	for k := 0; k < n && r.err == nil; k++ {
+		key := dateKey{r.string(), r.span()}
+		d.spans[key] = int32(len(d.keys))
+		d.keys = append(d.keys, key)
+	}
+	s.names = b
+	s.sh = stemShareWith(b.interner, d)
+	s.dates = d.spanList()
+}
+
+func (s *State) decodeCandidates(r *stateReader) {
+	n := r.count(66)
+	s.pc = make([]pairCand, n)
+	s.sidArt, s.sidK, s.rank, s.sidEvent = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
+	s.noMentions, s.adj = make([]bool, n), make([][]uint64, n)
+	for k := 0; k < n && r.err == nil; k++ {
+		p := &s.pc[k]
+		var v [12]int32
+		for f := range v {
+			v[f] = int32(r.u32())
+		}
+		*p = pairCand{canon: v[0], article: v[1], dateID: v[2], start: v[3], end: v[4], source: v[5], classes: uint32(v[6]),
+			sets: v[7], nTitle: v[8], nContext: v[9], nSent: v[10], hash: uint32(v[11]), lead: r.bool(), hasStart: r.bool()}
+		s.sidArt[k], s.sidK[k], s.rank[k] = int32(r.u32()), int32(r.u32()), int32(r.u32())
+		s.noMentions[k] = r.bool()
+		s.sidEvent[k] = int32(r.u32())
+		m := r.count(8)
+		if m > 0 {
+			s.adj[k] = make([]uint64, m)
+			for e := range s.adj[k] {
+				s.adj[k][e] = r.u64()
+			}
+		}
+	}
+	s.arena = r.int32s()
+	n = r.count(27)
+	s.valueSpan, s.anc, s.desc = make([]span, n), make([][]int32, n), make([][]int32, n)
+	for v := 0; v < n && r.err == nil; v++ {
+		s.valueSpan[v], s.anc[v], s.desc[v] = r.span(), r.int32s(), r.int32s()
+	}
+	n = r.count(8)
+	s.scores = make([]float64, n)
+	for k := range s.scores {
+		s.scores[k] = math.Float64frombits(r.u64())
+	}
+}
+
+func (s *State) decodeArticles(r *stateReader) {
+	n := r.count(47)
+	s.arts = make([]artRec, n)
+	for k := 0; k < n && r.err == nil; k++ {
+		a := &s.arts[k]
+		a.slug = r.string()
+		copy(a.key[:], r.bytes(32))
+		sec, nsec := int64(r.u64()), int64(r.u32())
+		a.pub = time.Unix(sec, nsec).UTC()
+		a.live = r.bool()
+		a.sids = r.int32s()
+	}
+}
+
+func (s *State) decodeEvents(r *stateReader) {
+	n := r.count(1)
+	s.evs = make([]evRec, n)
+	for k := 0; k < n && r.err == nil; k++ {
+		e := &s.evs[k]
+		if e.live = r.bool(); e.live {
+			e.ev.ID = r.string()
+			e.sids = r.int32s()
+		}
+	}
+	s.order = r.int32s()
+}
+
+// check verifies what Update indexes with, so a state that passed the
+// checksum but is inconsistent is refused instead of failing later.
+func (s *State) check() error {
+	n := int32(len(s.pc))
+	inRange := func(what string, v, lo, hi int32) error {
+		if v < lo || v >= hi {
+			return fmt.Errorf("%s %d out of range [%d, %d)", what, v, lo, hi)
+		}
+		return nil
+	}
+	nValues, nSpans := int32(len(s.valueSpan)), int32(len(s.dates))
+	for k := range s.pc {
+		p := &s.pc[k]
+		if p.sets < 0 || p.nTitle < 0 || p.nContext < 0 || p.nSent < 0 || int64(p.sets)+int64(p.nTitle)+int64(p.nContext)+int64(p.nSent) > int64(len(s.arena)) {
+			return fmt.Errorf("candidate %d: sets out of the arena", k)
+		}
+		for _, err := range []error{
+			inRange("start span", p.start, 0, nSpans), inRange("end span", p.end, -1, nSpans),
+			inRange("article", s.sidArt[k], -1, int32(len(s.arts))), inRange("event", s.sidEvent[k], -1, int32(len(s.evs))),
+		} {
+			if err != nil {
+				return fmt.Errorf("candidate %d: %w", k, err)
+			}
+		}
+		if p.hasStart {
+			if err := inRange("start value", p.dateID, 0, nValues); err != nil {
+				return fmt.Errorf("candidate %d: %w", k, err)
+			}
+		}
+		for _, e := range s.adj[k] {
+			if err := inRange("neighbour", int32(e>>32), 0, n); err != nil {
+				return err
+			}
+			if uint32(e) >= uint32(len(s.scores)) {
+				return fmt.Errorf("candidate %d: score %d out of range", k, uint32(e))
+			}
+		}
+		for _, id := range s.arena[p.sets : p.sets+p.nTitle+p.nContext] {
+			if err := inRange("stem", id, 0, int32(len(s.names.interner))); err != nil {
+				return err
+			}
+		}
+	}
+	for v := range s.anc {
+		for _, u := range append(append([]int32(nil), s.anc[v]...), s.desc[v]...) {
+			if err := inRange("value", u, 0, nValues); err != nil {
+				return err
+			}
+		}
+	}
+	if len(s.sh.dates.names) < len(s.valueSpan) {
+		return errors.New("fewer date values than value spans")
+	}
+	for k := range s.arts {
+		for _, sid := range s.arts[k].sids {
+			if err := inRange("article member", sid, 0, n); err != nil {
+				return err
+			}
+		}
+	}
+	live := 0
+	for k := range s.evs {
+		if !s.evs[k].live {
+			continue
+		}
+		live++
+		if len(s.evs[k].sids) == 0 || len(s.evs[k].ev.ID) < IDLength {
+			return fmt.Errorf("event %d: no members or a short ID", k)
+		}
+		for _, sid := range s.evs[k].sids {
+			if err := inRange("event member", sid, 0, n); err != nil {
+				return err
+			}
+		}
+	}
+	if len(s.order) != live {
+		return fmt.Errorf("%d events in order, %d live", len(s.order), live)
+	}
+	for _, h := range s.order {
+		if err := inRange("ordered event", h, 0, int32(len(s.evs))); err != nil {
+			return err
+		}
+		if !s.evs[h].live {
+			return fmt.Errorf("ordered event %d is not live", h)
+		}
+	}
+	return nil
+}
+
+// rebuildMaps makes the maps the lists stand for: postings, hash runs,
+// slugs, score IDs, free handles.
+func (s *State) rebuildMaps() {
+	s.postings = make(map[uint64][]int32, len(s.pc))
+	for sid := range s.pc {
+		if s.sidArt[sid] >= 0 {
+			s.addPostings(int32(sid), nil)
+		}
+	}
+	s.bySlug = make(map[string]int32, len(s.arts))
+	for k := range s.arts {
+		if s.arts[k].live {
+			s.bySlug[s.arts[k].slug] = int32(k)
+		}
+	}
+	s.scoreIDs = make(map[uint64]uint32, len(s.scores))
+	for k, f := range s.scores {
+		s.scoreIDs[math.Float64bits(f)] = uint32(k)
+	}
+	s.byHash = make(map[uint64][]int32, len(s.evs))
+	for h := range s.evs {
+		e := &s.evs[h]
+		if !e.live {
+			s.freeEv = append(s.freeEv, int32(h))
+			continue
+		}
+		e.hash = hashOfID(e.ev.ID)
+		s.byHash[e.hash] = append(s.byHash[e.hash], int32(h))
+		s.unbuilt++
+	}
+}
+
+// stateReader reads what stateWriter wrote; after the first error every
+// read returns zero values and err stays set.
+type stateReader struct {
+	b   []byte
+	err error
+}
+
+func (r *stateReader) fail(what string) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: bad %s", ErrCorruptState, what)
+	}
+	r.b = nil
+}
+
+func (r *stateReader) bytes(n int) []byte {
+	if r.err != nil || n < 0 || n > len(r.b) {
+		r.fail("length")
+		return nil
+	}
+	out := r.b[:n]
+	r.b = r.b[n:]
+	return out
+}
+
+func (r *stateReader) u32() uint32 {
+	b := r.bytes(4)
+	if len(b) < 4 {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(b)
+}
+
+func (r *stateReader) u64() uint64 {
+	b := r.bytes(8)
+	if len(b) < 8 {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(b)
+}
+
+func (r *stateReader) bool() bool {
+	b := r.bytes(1)
+	return len(b) == 1 && b[0] == 1
+}
+
+// count reads a count of items of at least minSize bytes each, refusing one
+// the remaining bytes cannot hold (so corrupt counts never allocate much).
+func (r *stateReader) count(minSize int) int {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 || v > uint64(len(r.b)-n)/uint64(max(minSize, 1)) {
+		r.fail("count")
+		return 0
+	}
+	r.b = r.b[n:]
+	return int(v)
+}
+
+func (r *stateReader) string() string { return string(r.bytes(r.count(1))) }
+
+func (r *stateReader) strings() []string {
+	n := r.count(1)
+	out := make([]string, 0, n)
+	for k := 0; k < n && r.err == nil; k++ {
+		out = append(out, r.string())
+	}
+	return out
+}
+
+func (r *stateReader) interner() map[string]int32 {
+	words := r.strings()
+	m := make(map[string]int32, len(words))
+	for id, w := range words {
+		if _, dup := m[w]; dup {
+			r.fail("interner")
+		}
+		m[w] = int32(id)
+	}
+	return m
+}
+
+func (r *stateReader) int32s() []int32 {
+	n := r.count(4)
+	out := make([]int32, n)
+	for k := range out {
+		out[k] = int32(r.u32())
+	}
+	return out
+}
+
+func (r *stateReader) span() span {
+	s := span{from: instant{int64(r.u64()), int32(r.u32())}, to: instant{int64(r.u64()), int32(r.u32())}}
+	s.known = r.bool()
+	return s
+}
+
+func (r *stateReader) end() error {
+	if r.err == nil && len(r.b) != 0 {
+		r.fail("trailing bytes")
+	}
+	return r.err
+}
