@@ -1,0 +1,91 @@
+package ingest
+
+import (
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/spf13/afero"
+)
+
+// walk is afero.Walk (same order, same calls to fn, same handling of errors
+// and filepath.SkipDir) except that the entries of each folder are Lstat'ed
+// on up to workers goroutines before fn visits them in order. An incremental
+// build reads almost no file, so the walk's one Lstat per file is most of
+// the load stage: about 7 µs each on this project's machines (a virtual
+// machine's system calls), 70 ms for 10,000 articles on one goroutine.
+func walk(fsys afero.Fs, root string, workers int, fn filepath.WalkFunc) error {
+	info, err := lstat(fsys, root)
+	if err != nil {
+		return fn(root, nil, err)
+	}
+	return walkFrom(fsys, root, info, workers, fn)
+}
+
+func walkFrom(fsys afero.Fs, path string, info fs.FileInfo, workers int, fn filepath.WalkFunc) error {
+	if err := fn(path, info, nil); err != nil {
+		if info.IsDir() && err == filepath.SkipDir {
+			return nil
+		}
+		return err
+	}
+	if !info.IsDir() {
+		return nil
+	}
+	names, err := readDirNames(fsys, path)
+	if err != nil {
+		return fn(path, info, err)
+	}
+	infos, errs := lstatAll(fsys, path, names, workers)
+	for i, name := range names {
+		filename := filepath.Join(path, name)
+		if errs[i] != nil {
+			if err := fn(filename, infos[i], errs[i]); err != nil && err != filepath.SkipDir {
+				return err
+			}
+			continue
+		}
+		if err := walkFrom(fsys, filename, infos[i], workers, fn); err != nil {
+			if !infos[i].IsDir() || err != filepath.SkipDir {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func readDirNames(fsys afero.Fs, dir string) ([]string, error) {
+	f, err := fsys.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	names, err := f.Readdirnames(-1)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// lstatAll Lstats dir's entries, each result at its name's index, on up to
+// workers goroutines taking contiguous runs of names.
+func lstatAll(fsys afero.Fs, dir string, names []string, workers int) ([]fs.FileInfo, []error) {
+	infos, errs := make([]fs.FileInfo, len(names)), make([]error, len(names))
+	const minRun = 64 // below this a goroutine costs more than it saves
+	runs := min(max(1, workers), max(1, len(names)/minRun))
+	var wg sync.WaitGroup
+	for r := 0; r < runs; r++ {
+		lo, hi := r*len(names)/runs, (r+1)*len(names)/runs
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				infos[i], errs[i] = lstat(fsys, filepath.Join(dir, names[i]))
+			}
+		}()
+	}
+	wg.Wait()
+	return infos, errs
+}
