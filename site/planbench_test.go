@@ -1,15 +1,25 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"maps"
+	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/render"
+	"github.com/newsline/timeline/render/export"
 	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
 )
 
 // BenchmarkPlanScale plans the pages of the scale benchmark's timeline
@@ -48,4 +58,236 @@ func BenchmarkPlanScale(b *testing.B) {
 	b.ReportMetric((processCPU(b)-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/plan")
 	b.ReportMetric(float64(pages), "pages")
 	b.ReportMetric(float64(len(tl.Events)), "events")
+}
+
+// BenchmarkPlanIncremental measures what the incremental plan saves when
+// one article is added to the scale benchmark's site (TIMELINE_BENCH_ARTICLES
+// articles, 10,000 by default): the new timeline planned in full against
+// planned with the previous plan's memo and the Changes (reading the memo
+// included), and the spliced exports (timeline.json, events.ics, events.csv)
+// each plan then writes from the previous build's files. The two run
+// alternately, each iteration in the other order, so a shared machine's
+// load weighs on both alike; the figures are process CPU time. The Changes
+// come from the reference diff of the two timelines (referenceChanges),
+// whose cost is reported too (diff-cpu-ms): a site without a stateful merge
+// would pay it on every build.
+//
+//	TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench PlanIncremental -benchtime 6x ./site
+//
+// TIMELINE_BENCH_ONLY=incr (or full) runs one side only, for a profile.
+func BenchmarkPlanIncremental(b *testing.B) {
+	before, after, cfg := twoTimelines(b)
+	cpu0 := processCPU(b)
+	changes := referenceChanges(before, after)
+	diffCPU := processCPU(b) - cpu0
+	first, err := planAndExport(b, before, cfg, nil, nil, &memSplices{}, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	memo := first.result.AppendMemo(nil)
+	previous := first.store
+	// Only the memo and the files are kept from the previous build, as in a
+	// build: the previous timeline would otherwise add to every collection.
+	before, first = timeline.Timeline{}, planRun{}
+	runtime.GC()
+	run := func(withMemo, keep bool) planRun {
+		var m *render.Memo
+		var ch *timeline.Changes
+		c0 := processCPU(b)
+		if withMemo {
+			if m, err = render.ParseMemo(memo); err != nil {
+				b.Fatal(err)
+			}
+			ch = changes
+		}
+		r, err := planAndExport(b, after, cfg, m, ch, previous.clone(), keep)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.plan += r.start - c0 // reading the memo
+		return r
+	}
+	checkSameRun(b, run(false, true), run(true, true))
+	b.ResetTimer()
+	var full, incr planRun
+	for i := 0; i < b.N; i++ {
+		for _, withMemo := range []bool{i%2 == 1, i%2 == 0} {
+			if only := os.Getenv("TIMELINE_BENCH_ONLY"); only != "" && (only == "incr") != withMemo {
+				continue // profiling one side
+			}
+			r := run(withMemo, false)
+			if withMemo {
+				incr.add(r)
+			} else {
+				full.add(r)
+			}
+		}
+	}
+	ms := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(b.N) }
+	b.ReportMetric(ms(full.plan), "full-plan-cpu-ms")
+	b.ReportMetric(ms(incr.plan), "incr-plan-cpu-ms")
+	b.ReportMetric(ms(full.exports), "full-exports-cpu-ms")
+	b.ReportMetric(ms(incr.exports), "incr-exports-cpu-ms")
+	b.ReportMetric(diffCPU.Seconds()*1000, "diff-cpu-ms")
+	b.ReportMetric(float64(incr.stats.Events-incr.stats.Digests), "replanned-events")
+	b.ReportMetric(float64(incr.stats.Events-incr.stats.Keys), "event-keys-made")
+	b.ReportMetric(float64(len(memo))/(1<<20), "memo-MB")
+}
+
+// checkSameRun fails unless the plans list the same pages and Keys and the
+// exports have the same bytes.
+func checkSameRun(b *testing.B, full, incr planRun) {
+	fp, ip := full.result.Pages, incr.result.Pages
+	if len(fp) != len(ip) {
+		b.Fatalf("with the memo %d pages, in full %d", len(ip), len(fp))
+	}
+	for i := range fp {
+		if fp[i].Path != ip[i].Path || fp[i].Key != ip[i].Key {
+			b.Fatalf("page %d: with the memo %s %s, in full %s %s", i, ip[i].Path, ip[i].Key, fp[i].Path, fp[i].Key)
+		}
+	}
+	for _, f := range splicedFiles {
+		if !bytes.Equal(full.store.files[f], incr.store.files[f]) || len(full.store.files[f]) == 0 {
+			b.Fatalf("%s differs with the memo", f)
+		}
+	}
+}
+
+// planRun is one plan and its exports, or the sum of several.
+type planRun struct {
+	start         time.Duration // process CPU time when planning began
+	plan, exports time.Duration
+	stats         render.PlanStats
+	result        *render.Incremental
+	store         *memSplices
+}
+
+func (r *planRun) add(o planRun) {
+	r.plan += o.plan
+	r.exports += o.exports
+	r.stats = o.stats
+}
+
+// planAndExport plans tl (with the memo and Changes when given) and writes
+// the spliced exports through store: into store's files when keep is set,
+// else into a sink that, like a file on Linux, copies ranges of the previous
+// file without this process touching their bytes (so only the exports' own
+// work is measured).
+func planAndExport(b *testing.B, tl timeline.Timeline, cfg render.Config, m *render.Memo, ch *timeline.Changes, store *memSplices, keep bool) (planRun, error) {
+	run := planRun{start: processCPU(b), store: store}
+	if store.files == nil {
+		store.files = map[string][]byte{}
+	}
+	cfg.Splices = store
+	r, err := render.PlanIncremental(tl, cfg, m, ch)
+	if err != nil {
+		return run, err
+	}
+	c1 := processCPU(b)
+	run.plan, run.stats, run.result = c1-run.start, r.Stats, r
+	for _, p := range r.Pages {
+		if !slices.Contains(splicedFiles, p.Path) {
+			continue
+		}
+		if !keep {
+			if err := p.Render(discardCopier{}); err != nil {
+				return run, err
+			}
+			continue
+		}
+		var buf bytes.Buffer
+		if err := p.Render(&buf); err != nil {
+			return run, err
+		}
+		store.files[p.Path] = buf.Bytes()
+	}
+	run.exports = processCPU(b) - c1
+	return run, nil
+}
+
+// discardCopier is an export destination that drops what it gets.
+type discardCopier struct{}
+
+func (discardCopier) Write(b []byte) (int, error) { return len(b), nil }
+
+func (discardCopier) CopyRange(io.ReaderAt, int64, int64) error { return nil }
+
+// memSplices is an export.SpliceStore in memory: the previous files and
+// their indexes, and the indexes written.
+type memSplices struct {
+	mu      sync.Mutex
+	files   map[string][]byte
+	indexes map[string][]byte
+}
+
+func (s *memSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data, ok := s.files[file]
+	index, ok2 := s.indexes[file]
+	if !ok || !ok2 {
+		return nil, 0, nil, false
+	}
+	return bytes.NewReader(data), int64(len(data)), index, true
+}
+
+func (s *memSplices) Written(file string, index []byte, _ export.SpliceStats) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.indexes == nil {
+		s.indexes = map[string][]byte{}
+	}
+	s.indexes[file] = slices.Clone(index)
+}
+
+// clone is a store holding the same files and indexes, to write new ones into.
+func (s *memSplices) clone() *memSplices {
+	return &memSplices{files: maps.Clone(s.files), indexes: maps.Clone(s.indexes)}
+}
+
+// twoTimelines merges the scale corpus without and with one added article
+// (the incremental benchmark's), and reads the corpus site's settings.
+func twoTimelines(b *testing.B) (before, after timeline.Timeline, cfg render.Config) {
+	fs := afero.NewMemMapFs()
+	c := newscorpus.New(scaleSeed)
+	for i := 0; i < scaleArticles; i++ {
+		if err := afero.WriteFile(fs, filepath.Join("content", fmt.Sprintf("article-%05d.md", i)), c.Article(i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	added := filepath.Join("content", "added-incremental.md")
+	if err := afero.WriteFile(fs, added, newscorpus.New(scaleSeed+7).Article(scaleArticles), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	var arts []timeline.Article
+	var per [][]timeline.Event
+	capture := func(a []timeline.Article, p [][]timeline.Event) timeline.Timeline {
+		arts, per = a, p
+		return merge.Merge(a, p)
+	}
+	plan := func(_ afero.Fs, _ string, t timeline.Timeline) ([]Page, error) {
+		after = t
+		return []Page{{Path: "index.html", Key: "k", Render: func(w io.Writer) error { return nil }}}, nil
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", NoCache: true, Stages: Stages{Merge: capture, Plan: plan}}
+	if _, err := Build(fs, opts); err != nil {
+		b.Fatal(err)
+	}
+	var fewerArts []timeline.Article
+	var fewerEvents [][]timeline.Event
+	for i := range arts {
+		if arts[i].Path != added {
+			fewerArts, fewerEvents = append(fewerArts, arts[i]), append(fewerEvents, per[i])
+		}
+	}
+	if len(fewerArts) != len(arts)-1 {
+		b.Fatalf("the added article is not among the %d merged", len(arts))
+	}
+	before = merge.Merge(fewerArts, fewerEvents)
+	cfg, err := render.LoadConfig(fs, "content")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.BaseURL = "https://school.example/timeline/" // the exports' URLs and the sitemap, as a published site has
+	return before, after, cfg
 }
