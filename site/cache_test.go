@@ -196,8 +196,8 @@ func TestUndecodableRecordIsExtractedAgainAndCompactedAway(t *testing.T) {
 	o := opts.withDefaults()
 	old := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	var recs []packRecord
-	for key, enc := range old.records {
-		recs = append(recs, packRecord{key: key, events: enc})
+	for key, e := range old.records {
+		recs = append(recs, packRecord{key: key, events: e.enc})
 	}
 	recs[0].events = "\x05garbage" // a sound CRC around events that do not decode
 	writeFiles(t, fs, map[string]string{old.file: string(appendRecords([]byte(old.header()), recs))})

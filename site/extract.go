@@ -53,9 +53,10 @@ func (x extraction) lateIssues() ([]error, []string) {
 	if x.lazy == nil {
 		return nil, nil
 	}
+	warnings := x.lazy.cache.damageWarnings()
 	x.lazy.mu.Lock()
 	defer x.lazy.mu.Unlock()
-	return x.lazy.errs, x.lazy.warnings
+	return x.lazy.errs, append(x.lazy.warnings, warnings...)
 }
 
 // lazyEvents holds the articles' events, each decoded at most once.
@@ -73,8 +74,8 @@ type lazyEvents struct {
 
 type lazySlot struct {
 	once   sync.Once
-	cached bool   // events are to be decoded from enc
-	enc    string // the cached record; dropped once decoded
+	cached bool      // events are to be decoded from rec
+	rec    packEntry // the cached record, its CRC not checked yet; dropped once decoded
 	events []timeline.Event
 }
 
@@ -82,31 +83,36 @@ func (l *lazyEvents) get(i int) []timeline.Event {
 	s := &l.slots[i]
 	s.once.Do(func() {
 		if s.cached {
-			s.events = l.decode(i, s.enc)
-			s.enc = ""
+			s.events = l.decode(i, s.rec)
+			s.rec = packEntry{}
 		}
 	})
 	return s.events
 }
 
-// decode decodes article i's cached record; one that does not decode is
-// dropped from the pack and the article extracted again, as the extract stage
-// does when it decodes eagerly.
-func (l *lazyEvents) decode(i int, enc string) []timeline.Event {
-	events, err := decodeEvents(enc)
-	if err == nil {
+// decode checks and decodes article i's cached record; one that fails its
+// CRC or does not decode is dropped from the pack and the article extracted
+// again, as the extract stage does when it decodes eagerly.
+func (l *lazyEvents) decode(i int, rec packEntry) []timeline.Event {
+	a, key := l.arts[i], l.keys[i]
+	warn := ""
+	if !rec.sound(key) {
+		l.cache.markDamaged(key) // reported by damageWarnings
+	} else if events, err := decodeEvents(rec.enc); err == nil {
 		return events
+	} else {
+		l.cache.markUndecodable(key)
+		warn = fmt.Sprintf("%s: unreadable cache record for %s (%v), extracting again", l.cache.file, a.Path, err)
 	}
-	a := l.arts[i]
-	l.cache.markUndecodable(l.keys[i])
-	warn := fmt.Sprintf("%s: unreadable cache record for %s (%v), extracting again", l.cache.file, a.Path, err)
-	events, err = safeExtract(l.extract, a)
+	events, err := safeExtract(l.extract, a)
 	if err == nil {
 		l.cache.put(l.keys[i], events)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.warnings = append(l.warnings, warn)
+	if warn != "" {
+		l.warnings = append(l.warnings, warn)
+	}
 	if err != nil {
 		l.errs = append(l.errs, err)
 	}
@@ -116,7 +122,7 @@ func (l *lazyEvents) decode(i int, enc string) []timeline.Event {
 type extractResult struct {
 	key    [32]byte
 	events []timeline.Event
-	enc    string // a cache hit not decoded yet
+	rec    packEntry // a cache hit not checked nor decoded yet
 	err    error
 	warn   string
 	hit    bool
@@ -177,12 +183,14 @@ func extractWith(arts []timeline.Article, opts Options, cache *extractCache, eag
 		n := 0
 		for _, r := range results {
 			if r.err == nil {
-				l.slots[n].events, l.slots[n].enc, l.slots[n].cached = r.events, r.enc, r.hit
+				l.slots[n].events, l.slots[n].rec, l.slots[n].cached = r.events, r.rec, r.hit
 				n++
 			}
 		}
 		x.lazy = l
 	}
+	// Records found damaged so far, by the load stage's recall too.
+	x.warnings = append(x.warnings, cache.damageWarnings()...)
 	return x
 }
 
@@ -217,8 +225,9 @@ func extractOne(a timeline.Article, opts Options, cache *extractCache, decode bo
 		} else {
 			r.warn = warn
 		}
-	} else if enc, ok := cache.record(r.key); ok {
-		r.enc, r.hit = enc, true
+	} else if rec, ok := cache.entry(r.key); ok {
+		cache.use(r.key)
+		r.rec, r.hit = rec, true
 		return r
 	}
 	events, err := safeExtract(opts.Stages.Extract, a)

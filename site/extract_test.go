@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -131,7 +132,7 @@ func TestLazyEventsAreDecodedOnceOnDemand(t *testing.T) {
 	}
 	for i := range x.lazy.slots {
 		s := &x.lazy.slots[i]
-		if decoded := !s.cached || s.enc == ""; decoded != (i == 2) {
+		if decoded := !s.cached || s.rec.enc == ""; decoded != (i == 2) {
 			t.Errorf("article %d: decoded %v, want only article 2 decoded", i, decoded)
 		}
 	}
@@ -175,4 +176,66 @@ func TestLazyUndecodableRecordIsExtractedAgain(t *testing.T) {
 	if _, warns := x.lateIssues(); len(warns) != 0 {
 		t.Errorf("after the flush: warnings %v", warns)
 	}
+}
+
+// damageRecord flips a byte in the payload of key's record in the pack file.
+func damageRecord(t *testing.T, fs afero.Fs, o Options, key [32]byte) {
+	t.Helper()
+	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	e, ok := c.entry(key)
+	if !ok || len(e.enc) == 0 {
+		t.Fatal("no record to damage")
+	}
+	data, err := afero.ReadFile(fs, c.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(string(data), e.enc) + len(e.enc)/2
+	data[at] ^= 0x5a
+	if err := afero.WriteFile(fs, c.file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CRCs are checked when a record is used: a damaged events record is a hit
+// until its events are asked for, then the article is extracted again with a
+// warning; a damaged parsed form is read again. A record used but never
+// checked is not copied into a compacted pack with a new, sound CRC.
+func TestDamagedRecordsAreFoundWhenUsed(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	opts := corpusSite(t, fs, "", 5)
+	first := runFront(t, fs, opts)
+	o := opts.withDefaults()
+	damageRecord(t, fs, o, first.x.keys[1]) // events, decoded below
+	damageRecord(t, fs, o, first.x.keys[3]) // events, never decoded
+	damageRecord(t, fs, o, (&fileMemo{version: o.Version}).fileKey("content/a02.md"))
+
+	cache := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	if len(cache.warnings) != 0 {
+		t.Fatalf("opening warned %v: CRCs are checked on use", cache.warnings)
+	}
+	var parsed atomic.Int64
+	arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &parsed)
+	x := extractLazily(arts, o, cache)
+	if len(errs) != 0 || parsed.Load() != 0 || x.hits != 5 || len(x.warnings) != 1 || !strings.Contains(x.warnings[0], "1 record(s) failed their checksum") {
+		t.Fatalf("errors %v, parsed %d, %d hits, warnings %v; want a02 read again (parsed form cached), 5 hits, one warning", errs, parsed.Load(), x.hits, x.warnings)
+	}
+	if got := x.eventsOf(1); !reflect.DeepEqual(got, first.x.eventsOf(1)) {
+		t.Error("article 1's events differ after extracting it again")
+	}
+	if _, warns := x.lateIssues(); len(warns) != 1 || !strings.Contains(warns[0], "1 record(s) failed") {
+		t.Errorf("late warnings %v, want one for article 1's record", warns)
+	}
+	if err := cache.flush(); err != nil { // compacts: records were damaged
+		t.Fatal(err)
+	}
+	again := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	if e, ok := again.entry(first.x.keys[3]); ok && e.sound(first.x.keys[3]) {
+		t.Error("the damaged record nobody decoded was copied with a sound CRC")
+	}
+	if e, ok := again.entry(first.x.keys[1]); !ok || !e.sound(first.x.keys[1]) {
+		t.Error("article 1's record was not replaced")
+	}
+	got := runFront(t, fs, opts)
+	checkFrontAsNoCache(t, fs, opts, got, "after damage")
 }
