@@ -37,18 +37,11 @@ type mentionView struct {
 func (s *site) eventPage(i int) Page {
 	ev := &s.tl.Events[i]
 	p := "events/" + ev.ID + "/index.html"
-	var prev, next *timeline.Event
-	if i > 0 {
-		prev = &s.tl.Events[i-1]
-	}
-	if i+1 < len(s.tl.Events) {
-		next = &s.tl.Events[i+1]
-	}
 	key, ok := s.memoKey(i)
 	if ok {
 		s.keysReused.Add(1)
 	} else {
-		key = s.eventKey(i, prev, next, s.upPath(i))
+		key = s.eventKey(i, s.upPath(i))
 	}
 	return s.htmlPage(p, key, func() (pageData, error) {
 		d := s.page("event", p, displayTitle(*ev))
@@ -68,25 +61,22 @@ func (s *site) eventPage(i int) Page {
 
 // eventKey hashes what an event page shows: the event and the metadata (not
 // the text) of the articles quoted (its digest), the listing page it links
-// back to, and its neighbours' links.
-func (s *site) eventKey(i int, prev, next *timeline.Event, up string) string {
+// back to, and its neighbours' links (memoKey reuses it while all of those
+// are as they were).
+func (s *site) eventKey(i int, up string) string {
 	k := borrowKeyWriter()
 	defer returnKeyWriter(k)
 	k.str(s.cfgKey)
 	k.str("event")
 	k.str(up)
 	k.bytes(s.eventDigests[i][:])
-	for j, n := range []*timeline.Event{prev, next} {
-		switch at := i - 1 + 2*j; {
-		case n == nil:
+	for _, at := range []int{i - 1, i + 1} {
+		if at < 0 || at >= len(s.tl.Events) {
 			k.list(-1)
-		case at >= 0 && at < len(s.tl.Events) && n == &s.tl.Events[at]:
-			k.list(1)
-			k.linkTo(s, at) // the neighbour's link, hashed once per plan
-		default:
-			k.list(2)
-			k.link(n)
+			continue
 		}
+		k.list(1)
+		k.linkTo(s, at) // the neighbour's link, hashed once per plan
 	}
 	return k.sum()
 }
