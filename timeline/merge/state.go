@@ -48,6 +48,10 @@ type State struct {
 	valueSpan []span    // start value ID -> its span (known false until seen)
 	anc, desc [][]int32 // start value ID -> ancestor / descendant value IDs (see ancestorValues)
 	postings  map[uint64][]int32
+	// A decoded state loads the lists of a title stem on first need:
+	// building them all cost more than the rest of decoding.
+	allStems   bool
+	stemLoaded []bool // by stem ID, when !allStems
 
 	sidArt     []int32 // sid -> article record, -1 once removed
 	sidK       []int32 // sid -> index of its event among its article's events
@@ -171,7 +175,7 @@ func newState(articles []timeline.Article, per [][]timeline.Event, keys [][32]by
 	}
 	x := b.finish(cands)
 
-	s := &State{exact: true, scoreIDs: map[uint64]uint32{}, bySlug: make(map[string]int32, len(articles)),
+	s := &State{exact: true, allStems: true, scoreIDs: map[uint64]uint32{}, bySlug: make(map[string]int32, len(articles)),
 		byHash: make(map[uint64][]int32, total)}
 	s.adoptNames(b, x)
 	s.adoptCandidates(articles, cands, x, input, firsts, keys)
@@ -324,7 +328,12 @@ func hashOfID(id string) uint64 {
 // event: the state's pair data stands in for stemming (combine reads the
 // title stems through c.pair, here the sid, of the view).
 func (s *State) candidateOf(sid int32, in *timeline.Event, cp *copies) *candidate {
-	return &candidate{in: in, mentions: cp.sortedMentions(in.Mentions), entities: cp.entities(in.Entities),
+	c := s.candidateValue(sid, in, cp)
+	return &c
+}
+
+func (s *State) candidateValue(sid int32, in *timeline.Event, cp *copies) candidate {
+	return candidate{in: in, mentions: cp.sortedMentions(in.Mentions), entities: cp.entities(in.Entities),
 		article: s.arts[s.sidArt[sid]].slug, classes: s.pc[sid].classes, pair: sid}
 }
 
@@ -373,6 +382,41 @@ func (s *State) removePostings(sid int32, before map[uint64]int) {
 			delete(s.postings, key)
 		} else {
 			s.postings[key] = list
+		}
+	}
+}
+
+// loadStems loads the blocking lists of the stems not loaded yet, from the
+// live candidates below sid "below" (those above are listed by the caller).
+func (s *State) loadStems(stems []int32, below int32) {
+	if s.allStems {
+		return
+	}
+	if n := len(s.names.interner); len(s.stemLoaded) < n {
+		s.stemLoaded = append(s.stemLoaded, make([]bool, n-len(s.stemLoaded))...)
+	}
+	want := make([]bool, len(s.stemLoaded))
+	wanted := false
+	for _, t := range stems {
+		if !s.stemLoaded[t] {
+			s.stemLoaded[t] = true
+			want[t] = true
+			wanted = true
+		}
+	}
+	if !wanted {
+		return
+	}
+	for sid := int32(0); sid < below; sid++ {
+		pc := &s.pc[sid]
+		if !pc.hasStart || s.sidArt[sid] < 0 {
+			continue
+		}
+		for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
+			if want[t] {
+				key := postingKey(pc.dateID, t)
+				s.postings[key] = append(s.postings[key], sid)
+			}
 		}
 	}
 }

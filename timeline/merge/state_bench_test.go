@@ -78,3 +78,65 @@ func benchUpdate(b *testing.B, arts []timeline.Article, per [][]timeline.Event) 
 		b.Fatal("the update fell back to a whole merge")
 	}
 }
+
+// BenchmarkStateCodec encodes the state of all but the last article, then
+// per iteration decodes it and updates the decoded state with the last
+// article added, as a fresh build process would. It reports the encoded
+// size, CPU to encode, to decode, and for the first Update of a decoded
+// state (which builds every kept event from its members' input events):
+//
+//	go test -run '^$' -bench StateCodec -benchtime 5x ./timeline/merge
+func BenchmarkStateCodec(b *testing.B) {
+	for _, c := range []struct {
+		name   string
+		corpus func(testing.TB) ([]timeline.Article, [][]timeline.Event)
+	}{
+		{"10k", func(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
+			arts, per, _ := extractedCorpus(tb, 10_000)
+			return arts, per
+		}},
+		{"191k", scaleCorpus},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			arts, per := c.corpus(b)
+			keys := make([][32]byte, len(arts))
+			for i := range arts {
+				keys[i] = sha256.Sum256([]byte(arts[i].Slug))
+			}
+			events := func(i int) []timeline.Event { return per[i] }
+			n := len(arts) - 1
+			_, st := merge.NewState(arts[:n], events, keys[:n])
+			want := merge.Merge(arts, per)
+			runtime.GC()
+			b.ResetTimer()
+			var enc, dec, upd time.Duration
+			var size int
+			for i := 0; i < b.N; i++ {
+				c0, _ := cputime.Process()
+				data := st.Encode(nil)
+				c1, _ := cputime.Process()
+				st2, err := merge.DecodeState(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c2, _ := cputime.Process()
+				got, _ := st2.Update(arts, events, keys)
+				c3, _ := cputime.Process()
+				enc, dec, upd, size = enc+c1-c0, dec+c2-c1, upd+c3-c2, len(data)
+				b.StopTimer()
+				if i == 0 && !reflect.DeepEqual(got, want) {
+					b.Fatal("decoded state's Update differs from Merge")
+				}
+				if st2.Stats.Full {
+					b.Fatal("the update fell back to a whole merge")
+				}
+				b.StartTimer()
+			}
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(b.N) }
+			b.ReportMetric(float64(size)/1e6, "MB-encoded")
+			b.ReportMetric(ms(enc), "cpu-ms/encode")
+			b.ReportMetric(ms(dec), "cpu-ms/decode")
+			b.ReportMetric(ms(upd), "cpu-ms/first-update")
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -27,7 +28,7 @@ var ErrCorruptState = errors.New("merge state is corrupt")
 
 // Encode appends the state to buf.
 func (s *State) Encode(buf []byte) []byte {
-	w := stateWriter{b: append(buf, stateMagic...)}
+	w := stateWriter{b: append(slices.Grow(buf, s.encodedSizeHint()), stateMagic...)}
 	start := len(w.b)
 	w.u32(stateVersion)
 	w.bool(s.exact)
@@ -38,6 +39,25 @@ func (s *State) Encode(buf []byte) []byte {
 		s.encodeEvents(&w)
 	}
 	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[start:], crcTable))
+}
+
+// encodedSizeHint is about the encoded size (a little more), so the
+// buffer is allocated once instead of grown by copies.
+func (s *State) encodedSizeHint() int {
+	if !s.exact {
+		return 64
+	}
+	n := 4*len(s.arena) + 80*len(s.pc) + 64*len(s.arts) + 32*len(s.evs) + 60*len(s.sh.dates.keys) + 16*len(s.names.interner)
+	for _, l := range s.adj {
+		n += 8 * len(l)
+	}
+	for _, l := range s.anc {
+		n += 4 * len(l)
+	}
+	for _, l := range s.desc {
+		n += 4 * len(l)
+	}
+	return n + 24*s.names.sentences.used + 4096
 }
 
 func (s *State) encodeNames(w *stateWriter) {
@@ -233,30 +253,47 @@ func (s *State) decodeNames(r *stateReader) {
 }
 
 func (s *State) decodeCandidates(r *stateReader) {
-	n := r.count(66)
-	s.pc = make([]pairCand, n)
-	s.sidArt, s.sidK, s.rank, s.sidEvent = make([]int32, n), make([]int32, n), make([]int32, n), make([]int32, n)
-	s.noMentions, s.adj = make([]bool, n), make([][]uint64, n)
+	const fixed = 12*4 + 2 + 3*4 + 1 + 4 // a candidate's fixed-width fields
+	n := r.count(fixed + 1)
+	spare := n/8 + 64 // room for the next builds' new candidates without copying all
+	s.pc = make([]pairCand, n, n+spare)
+	s.sidArt, s.sidK, s.rank, s.sidEvent = spared[int32](n, spare), spared[int32](n, spare), spared[int32](n, spare), spared[int32](n, spare)
+	s.noMentions, s.adj = spared[bool](n, spare), spared[[]uint64](n, spare)
+	var backing []uint64
 	for k := 0; k < n && r.err == nil; k++ {
-		p := &s.pc[k]
-		var v [12]int32
-		for f := range v {
-			v[f] = int32(r.u32())
+		raw := r.bytes(fixed)
+		if len(raw) < fixed {
+			break
 		}
-		*p = pairCand{canon: v[0], article: v[1], dateID: v[2], start: v[3], end: v[4], source: v[5], classes: uint32(v[6]),
-			sets: v[7], nTitle: v[8], nContext: v[9], nSent: v[10], hash: uint32(v[11]), lead: r.bool(), hasStart: r.bool()}
-		s.sidArt[k], s.sidK[k], s.rank[k] = int32(r.u32()), int32(r.u32()), int32(r.u32())
-		s.noMentions[k] = r.bool()
-		s.sidEvent[k] = int32(r.u32())
-		m := r.count(8)
-		if m > 0 {
-			s.adj[k] = make([]uint64, m)
-			for e := range s.adj[k] {
-				s.adj[k][e] = r.u64()
+		var v [16]int32
+		for f := 0; f < 12; f++ {
+			v[f] = int32(binary.LittleEndian.Uint32(raw[4*f:]))
+		}
+		for f := 12; f < 16; f++ { // after the two flags
+			v[f] = int32(binary.LittleEndian.Uint32(raw[2+4*f:]))
+		}
+		s.pc[k] = pairCand{canon: v[0], article: v[1], dateID: v[2], start: v[3], end: v[4], source: v[5], classes: uint32(v[6]),
+			sets: v[7], nTitle: v[8], nContext: v[9], nSent: v[10], hash: uint32(v[11]), lead: raw[48] == 1, hasStart: raw[49] == 1}
+		s.sidArt[k], s.sidK[k], s.rank[k] = v[12], v[13], v[14]
+		s.noMentions[k] = raw[62] == 1
+		s.sidEvent[k] = int32(binary.LittleEndian.Uint32(raw[63:]))
+		if m := r.count(8); m > 0 {
+			raw := r.bytes(8 * m)
+			if len(raw) == 8*m {
+				if len(backing) < m { // one allocation for many lists
+					backing = make([]uint64, max(m, 1<<16))
+				}
+				l := backing[:m:m]
+				backing = backing[m:]
+				for e := range l {
+					l[e] = binary.LittleEndian.Uint64(raw[8*e:])
+				}
+				s.adj[k] = l
 			}
 		}
 	}
 	s.arena = r.int32s()
+	s.arena = slices.Grow(s.arena, len(s.arena)/8)
 	n = r.count(27)
 	s.valueSpan, s.anc, s.desc = make([]span, n), make([][]int32, n), make([][]int32, n)
 	for v := 0; v < n && r.err == nil; v++ {
@@ -285,16 +322,31 @@ func (s *State) decodeArticles(r *stateReader) {
 
 func (s *State) decodeEvents(r *stateReader) {
 	n := r.count(1)
-	s.evs = make([]evRec, n)
+	s.evs = make([]evRec, n, n+n/8)
+	var backing []int32
 	for k := 0; k < n && r.err == nil; k++ {
 		e := &s.evs[k]
 		if e.live = r.bool(); e.live {
 			e.ev.ID = r.string()
-			e.sids = r.int32s()
+			m := r.count(4)
+			raw := r.bytes(4 * m)
+			if len(raw) != 4*m {
+				break
+			}
+			if len(backing) < m { // one allocation for many lists
+				backing = make([]int32, max(m, 1<<16))
+			}
+			e.sids, backing = backing[:m:m], backing[m:]
+			for i := range e.sids {
+				e.sids[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+			}
 		}
 	}
 	s.order = r.int32s()
 }
+
+// spared makes a slice of length n with room for spare more.
+func spared[T any](n, spare int) []T { return make([]T, n, n+spare) }
 
 // check verifies what Update indexes with, so a state that passed the
 // checksum but is inconsistent is refused instead of failing later.
@@ -388,12 +440,7 @@ func (s *State) check() error {
 // rebuildMaps makes the maps the lists stand for: postings, hash runs,
 // slugs, score IDs, free handles.
 func (s *State) rebuildMaps() {
-	s.postings = make(map[uint64][]int32, len(s.pc))
-	for sid := range s.pc {
-		if s.sidArt[sid] >= 0 {
-			s.addPostings(int32(sid), nil)
-		}
-	}
+	s.postings = map[uint64][]int32{} // loaded on demand (loadStems)
 	s.bySlug = make(map[string]int32, len(s.arts))
 	for k := range s.arts {
 		if s.arts[k].live {
@@ -502,9 +549,13 @@ func (r *stateReader) interner() map[string]int32 {
 
 func (r *stateReader) int32s() []int32 {
 	n := r.count(4)
+	raw := r.bytes(4 * n)
+	if len(raw) != 4*n {
+		return nil
+	}
 	out := make([]int32, n)
 	for k := range out {
-		out[k] = int32(r.u32())
+		out[k] = int32(binary.LittleEndian.Uint32(raw[4*k:]))
 	}
 	return out
 }

@@ -44,13 +44,18 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 		u.loaded[i] = evs
 		s.Stats.ArticlesRead++
 	}
-	u.removeArticles()
+	var added []int32 // article records
 	for _, i := range changed {
-		if !u.addArticle(i, keys[i]) {
+		added = append(added, u.addArticle(i, keys[i]))
+	}
+	s.sh.chunks = nil // the new candidates' sets are copied into the arena
+	u.loadListsOf(u.gone, added)
+	u.removeArticles()
+	for _, r := range added {
+		if !u.postArticle(r) {
 			return s.restart(articles, events, keys)
 		}
 	}
-	s.sh.chunks = nil // the new candidates' sets are copied into the arena
 	u.linkAdded()
 	u.refreshFlipped()
 	groups, ok := u.recluster(u.affected())
@@ -80,6 +85,7 @@ type update struct {
 	firstNew  int32                    // sids from here on were added by this update
 	dirty     []int32                  // ends of edges that came or went
 	gone      []int32                  // article records removed
+	byRec     [][]timeline.Event       // article record -> its events, once read
 }
 
 // diff returns the positions of the new or changed articles, and lists the
@@ -132,14 +138,32 @@ func (u *update) removeArticles() {
 			s.sidArt[sid], s.sidEvent[sid] = -1, -1
 			s.Stats.Removed++
 		}
-		delete(s.bySlug, rec.slug)
+		if s.bySlug[rec.slug] == r { // a changed article's new record has it already
+			delete(s.bySlug, rec.slug)
+		}
 		rec.live, rec.sids = false, nil
 	}
 }
 
-// addArticle stems article i's events into new candidates; false when a
-// start value turns out to have two spans (the state cannot follow that).
-func (u *update) addArticle(i int, key [32]byte) bool {
+// loadListsOf makes sure the blocking lists of every title stem of the
+// articles' candidates are loaded (a decoded state loads them on demand).
+func (u *update) loadListsOf(recs ...[]int32) {
+	s := u.s
+	var stems []int32
+	for _, rs := range recs {
+		for _, r := range rs {
+			for _, sid := range s.arts[r].sids {
+				pc := &s.pc[sid]
+				stems = append(stems, s.arena[pc.sets:pc.sets+pc.nTitle]...)
+			}
+		}
+	}
+	s.loadStems(stems, u.firstNew)
+}
+
+// addArticle stems article i's events into new candidates and returns the
+// new article record (postArticle lists them).
+func (u *update) addArticle(i int, key [32]byte) int32 {
 	s := u.s
 	art := &u.articles[i]
 	evs := u.loaded[i]
@@ -190,6 +214,13 @@ func (u *update) addArticle(i int, key [32]byte) bool {
 	for rank, k := range order {
 		s.rank[s.arts[r].sids[k]] = int32(rank)
 	}
+	return r
+}
+
+// postArticle lists a new article's candidates in the blocking; false when
+// a start value turns out to have two spans (the state cannot follow that).
+func (u *update) postArticle(r int32) bool {
+	s := u.s
 	for _, sid := range s.arts[r].sids {
 		pc := &s.pc[sid]
 		if pc.hasStart {
@@ -249,6 +280,12 @@ func (u *update) refreshFlipped() {
 		}
 	}
 	slices.Sort(affected) // the order edges are refreshed in changes nothing, but keep it fixed
+	var stems []int32
+	for _, f := range affected {
+		pc := &s.pc[f]
+		stems = append(stems, s.arena[pc.sets:pc.sets+pc.nTitle]...)
+	}
+	s.loadStems(stems, int32(len(s.pc)))
 	for _, f := range affected {
 		u.refresh(f)
 	}
@@ -439,6 +476,7 @@ func (u *update) materialize() {
 	}
 	var cp copies
 	var group []*candidate
+	var slab []candidate
 	x := s.view(nil)
 	for h := range s.evs {
 		rec := &s.evs[h]
@@ -446,8 +484,12 @@ func (u *update) materialize() {
 			continue
 		}
 		group = group[:0]
+		slab = slab[:0]
 		for _, sid := range rec.sids {
-			group = append(group, s.candidateOf(sid, u.eventOf(sid), &cp))
+			slab = append(slab, s.candidateValue(sid, u.eventOf(sid), &cp))
+		}
+		for k := range slab {
+			group = append(group, &slab[k])
 		}
 		id := rec.ev.ID
 		rec.ev = combine(x, group)
@@ -476,12 +518,20 @@ func (u *update) sameGroup(h int32, g []int32) bool {
 // on first need.
 func (u *update) eventOf(sid int32) *timeline.Event {
 	s := u.s
-	i := u.index[s.arts[s.sidArt[sid]].slug]
-	evs, ok := u.loaded[i]
-	if !ok {
-		evs = u.events(i)
-		u.loaded[i] = evs
-		s.Stats.ArticlesRead++
+	r := s.sidArt[sid]
+	if len(u.byRec) < len(s.arts) {
+		u.byRec = append(u.byRec, make([][]timeline.Event, len(s.arts)-len(u.byRec))...)
+	}
+	evs := u.byRec[r]
+	if evs == nil {
+		i := u.index[s.arts[r].slug]
+		var ok bool
+		if evs, ok = u.loaded[i]; !ok {
+			evs = u.events(i)
+			u.loaded[i] = evs
+			s.Stats.ArticlesRead++
+		}
+		u.byRec[r] = evs
 	}
 	if int(s.sidK[sid]) >= len(evs) {
 		panic("merge: state has more events for " + s.arts[s.sidArt[sid]].slug + " than its input")
