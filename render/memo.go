@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"slices"
 	"strings"
 
 	"github.com/zeebo/xxh3"
@@ -33,6 +34,8 @@ type Memo struct {
 	keys   int                 // offset of the page Keys in data
 	idSpan []uint32            // per event: start and end of its ID in data
 	heads  map[string][16]byte // article slug -> digest of its metadata
+	ents   []memoEntity        // the entity table, sorted as site.entities
+	entAt  []uint32            // per event: offset in data of its entity list; one more entry at the end
 	next   int                 // the record after the last one found
 	table  []int32             // hash table of record numbers + 1, made on the first ID not found in order
 }
@@ -54,7 +57,10 @@ type Incremental struct {
 	evs   []Page // the event pages, in timeline order (their Keys go into the memo)
 }
 
-const memoFormat = "timeline-plan-memo-1\n"
+const memoFormat = "timeline-plan-memo-2\n"
+
+// memoEntity is an entity of the memo's table.
+type memoEntity struct{ kind, name string }
 
 // memoRecord is one event's fixed-size record: digest, link digest, hash of
 // the listing page its page links up to, mention count, start (Unix seconds).
@@ -96,6 +102,17 @@ func (r *Incremental) AppendMemo(b []byte) []byte {
 	}
 	for i := range s.tl.Events {
 		b = appendUvarintString(b, s.tl.Events[i].ID)
+	}
+	b = binary.AppendUvarint(b, uint64(len(s.entities)))
+	for _, e := range s.entities {
+		b = appendUvarintString(b, e.Kind)
+		b = appendUvarintString(b, e.Name)
+	}
+	for _, list := range s.eventEntities {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, id := range list {
+			b = binary.AppendUvarint(b, uint64(id))
+		}
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], memoCRC))
 }
@@ -147,10 +164,64 @@ func ParseMemo(data []byte) (*Memo, error) {
 		rd.take(l)
 		m.idSpan[2*i+1] = uint32(rd.off)
 	}
+	m.readEntities(&rd, n)
 	if rd.err != nil || rd.off != len(m.data) || len(m.data) > 1<<32-1 {
 		return nil, errMemo
 	}
 	return m, nil
+}
+
+// readEntities reads the entity table and finds each event's list, checking
+// that every list is sorted and within the table (a plan uses them as they are).
+func (m *Memo) readEntities(rd *memoReader, events int) {
+	n := rd.count(2)
+	m.ents = make([]memoEntity, n)
+	for i := range m.ents {
+		m.ents[i] = memoEntity{kind: rd.str(), name: rd.str()}
+		if i > 0 && compareMemoEntities(m.ents[i-1], m.ents[i]) >= 0 {
+			rd.err = errMemo
+		}
+	}
+	m.entAt = make([]uint32, events+1)
+	for i := 0; i < events && rd.err == nil; i++ {
+		m.entAt[i] = uint32(rd.off)
+		last := int64(-1)
+		for k := rd.count(1); k > 0; k-- {
+			id := int64(rd.uvarint())
+			if id <= last || id >= int64(n) {
+				rd.err = errMemo
+			}
+			last = id
+		}
+	}
+	m.entAt[events] = uint32(rd.off)
+}
+
+func compareMemoEntities(a, b memoEntity) int {
+	if c := strings.Compare(a.kind, b.kind); c != 0 {
+		return c
+	}
+	return strings.Compare(a.name, b.name)
+}
+
+// appendEntities appends event j's entities, as indexes into m.ents.
+func (m *Memo) appendEntities(dst []int32, j int) []int32 {
+	rd := memoReader{s: m.data[:m.entAt[j+1]], off: int(m.entAt[j])}
+	for k := rd.uvarint(); k > 0; k-- {
+		dst = append(dst, int32(rd.uvarint()))
+	}
+	return dst
+}
+
+// entityCount is how many entities event j has.
+func (m *Memo) entityCount(j int) int {
+	rd := memoReader{s: m.data[:m.entAt[j+1]], off: int(m.entAt[j])}
+	return int(rd.uvarint())
+}
+
+// findEntity returns the index of an entity in m.ents.
+func (m *Memo) findEntity(kind, name string) (int, bool) {
+	return slices.BinarySearchFunc(m.ents, memoEntity{kind, name}, compareMemoEntities)
 }
 
 // memoReader reads a memo, keeping the first error.
@@ -363,4 +434,97 @@ func (s *site) memoKey(i int) (string, bool) {
 		return "", false
 	}
 	return s.memo.key(j), true
+}
+
+// indexEntitiesFrom is indexEntities for a plan with a memo: an event that
+// reuses its memo record (memoAt) names the entities the memo lists for it,
+// read as numbers, so the entity names of the unchanged events (scattered
+// over the heap: reading them was most of indexEntities) are not touched.
+// The other events' entities are found in the memo's table or added to it;
+// the entities no event names any more drop out. The table, counts and
+// lists are those indexEntities makes.
+func (s *site) indexEntitiesFrom(prev *Memo) {
+	base := len(prev.ents)
+	counts := make([]int, base)
+	var added []timeline.Entity
+	addedID := map[timeline.Entity]int32{}
+	total := 0
+	for i, j := range s.memoAt {
+		if j >= 0 {
+			total += prev.entityCount(int(j))
+		} else {
+			total += len(s.tl.Events[i].Entities)
+		}
+	}
+	per := make([][]int32, len(s.tl.Events))
+	flat := make([]int32, 0, total)
+	for i, j := range s.memoAt {
+		start := len(flat)
+		if j >= 0 {
+			flat = prev.appendEntities(flat, int(j))
+		} else {
+			for _, en := range s.tl.Events[i].Entities {
+				en.Name = strings.TrimSpace(en.Name)
+				if en.Name == "" {
+					continue
+				}
+				id, ok := int32(0), false
+				if at, found := prev.findEntity(string(en.Kind), en.Name); found {
+					id, ok = int32(at), true
+				} else if id, ok = addedID[en]; !ok {
+					id = int32(base + len(added))
+					addedID[en] = id
+					added = append(added, en)
+					counts = append(counts, 0)
+				}
+				if slices.Contains(flat[start:], id) {
+					continue
+				}
+				flat = append(flat, id)
+			}
+		}
+		for _, id := range flat[start:] {
+			counts[id]++
+		}
+		per[i] = flat[start:len(flat):len(flat)]
+	}
+	rank := s.rankEntities(prev, added, counts)
+	for j := range flat {
+		flat[j] = rank[flat[j]]
+	}
+	for i := range per {
+		slices.Sort(per[i])
+	}
+	s.eventEntities = per
+}
+
+// rankEntities makes the site's entity table from the memo's (ids below
+// len(prev.ents), already sorted) and the added entities (the ids after),
+// dropping those no event names, and returns each id's place in it.
+func (s *site) rankEntities(prev *Memo, added []timeline.Entity, counts []int) []int32 {
+	base := len(prev.ents)
+	order := make([]int32, len(added))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return compareEntities(added[a], added[b]) })
+	rank := make([]int32, len(counts))
+	s.entities = s.entities[:0]
+	put := func(id int, name, kind string) {
+		if counts[id] > 0 {
+			rank[id] = int32(len(s.entities))
+			s.entities = append(s.entities, entityRef{Name: name, Kind: kind, Count: counts[id]})
+		}
+	}
+	a := 0
+	for m := 0; m < base; m++ {
+		for ; a < len(order) && compareMemoEntities(memoEntity{string(added[order[a]].Kind), added[order[a]].Name}, prev.ents[m]) < 0; a++ {
+			put(base+int(order[a]), added[order[a]].Name, string(added[order[a]].Kind))
+		}
+		put(m, prev.ents[m].name, prev.ents[m].kind)
+	}
+	for ; a < len(order); a++ {
+		put(base+int(order[a]), added[order[a]].Name, string(added[order[a]].Kind))
+	}
+	return rank
 }

@@ -88,10 +88,6 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 		return nil, err
 	}
 	s.cites = s.resolveCitations()
-	s.indexEntities()
-	s.entityItems = newFragments("entity", len(s.entities))
-	s.indexHighlights()
-	s.paged = s.paginate()
 	ver, err := templateVersion()
 	if err != nil {
 		return nil, err
@@ -110,7 +106,13 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 	s.memoAt, s.stats.MemoRefuse = s.matchMemo(prev, ch)
 	if s.memoAt != nil {
 		s.memo, s.stats.MemoUsed = prev, true
+		s.indexEntitiesFrom(prev)
+	} else {
+		s.indexEntities()
 	}
+	s.entityItems = newFragments("entity", len(s.entities))
+	s.indexHighlights()
+	s.paged = s.paginate()
 	s.stats.Events = len(tl.Events)
 	s.eventDigests, s.linkDigests = s.digestEvents()
 	s.tlKey = s.timelineKey()
