@@ -1,0 +1,147 @@
+package site
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// stateInput makes n small articles whose events retell a few stories, so
+// that events merge across articles.
+func stateInput(n int) ([]timeline.Article, [][]timeline.Event, [][32]byte) {
+	stories := []string{"Varnia harbour flood", "Quellmark bridge election", "Storvik port strike", "Osterholm arms deal"}
+	var arts []timeline.Article
+	var per [][]timeline.Event
+	var keys [][32]byte
+	for a := 0; a < n; a++ {
+		slug := fmt.Sprintf("article-%03d", a)
+		pub := time.Date(2024, 1, 1+a%28, 0, 0, 0, 0, time.UTC)
+		arts = append(arts, timeline.Article{Slug: slug, Path: "content/" + slug + ".md", Meta: timeline.Meta{Date: pub}})
+		var evs []timeline.Event
+		for k := 0; k < 3; k++ {
+			title := stories[(a+k)%len(stories)]
+			d, _ := timeline.ParseDate(fmt.Sprintf("2023-0%d", 1+(a+k)%len(stories)))
+			text := fmt.Sprintf("In %s the %s happened, officials said.", d.Value, title)
+			evs = append(evs, timeline.Event{Title: title, Start: d, Mentions: []timeline.Mention{{Article: slug,
+				Source: "content/" + slug + ".md", Sentence: timeline.Span{Start: 100 * k, End: 100*k + len(text)}, Text: text}}})
+		}
+		per = append(per, evs)
+		keys = append(keys, sha256.Sum256([]byte(slug+"\x00"+fmt.Sprint(evs))))
+	}
+	return arts, per, keys
+}
+
+func mergeStateBuild(t *testing.T, fs afero.Fs, version string, arts []timeline.Article, per [][]timeline.Event, keys [][32]byte, noCache bool) (timeline.Changes, []string) {
+	t.Helper()
+	tl, ch, warnings := mergeWithState(fs, "cache", version, arts, func(i int) []timeline.Event { return per[i] }, keys, noCache)
+	if want := merge.Merge(arts, per); !reflect.DeepEqual(tl, want) {
+		t.Fatalf("timeline differs from merge.Merge's")
+	}
+	if ok, _ := afero.Exists(fs, filepath.Join("cache", mergeStateFile)); !ok {
+		t.Fatalf("no merge state saved")
+	}
+	if ok, _ := afero.Exists(fs, filepath.Join("cache", mergeStateFile+".tmp")); ok {
+		t.Fatalf("temporary state file left behind")
+	}
+	return ch, warnings
+}
+
+func TestMergeWithStateIncremental(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	arts, per, keys := stateInput(12)
+	if ch, w := mergeStateBuild(t, fs, "v1", arts[:11], per[:11], keys[:11], false); ch.Known || len(w) > 0 {
+		t.Fatalf("first build: changes %+v, warnings %v; want unknown changes, no warnings", ch, w)
+	}
+	ch, w := mergeStateBuild(t, fs, "v1", arts, per, keys, false)
+	if !ch.Known || len(ch.Changed) == 0 || len(w) > 0 {
+		t.Fatalf("after adding an article: changes %+v, warnings %v; want known changes", ch, w)
+	}
+	ch, w = mergeStateBuild(t, fs, "v1", arts, per, keys, false)
+	if !ch.Known || len(ch.Changed)+len(ch.Removed) != 0 || len(w) > 0 {
+		t.Fatalf("unchanged input: changes %+v, warnings %v; want none", ch, w)
+	}
+}
+
+func TestMergeWithStateFallsBack(t *testing.T) {
+	arts, per, keys := stateInput(8)
+	name := filepath.Join("cache", mergeStateFile)
+	for _, c := range []struct {
+		name    string
+		damage  func(fs afero.Fs) // after a first build
+		version string
+		noCache bool
+		warns   bool
+	}{
+		{"missing", func(fs afero.Fs) { _ = fs.Remove(name) }, "v1", false, false},
+		{"other version", nil, "v2", false, false},
+		{"no cache", nil, "v1", true, false},
+		{"foreign", func(fs afero.Fs) { _ = afero.WriteFile(fs, name, []byte("hello"), 0o644) }, "v1", false, true},
+		{"truncated", func(fs afero.Fs) {
+			b, _ := afero.ReadFile(fs, name)
+			_ = afero.WriteFile(fs, name, b[:len(b)/2], 0o644)
+		}, "v1", false, true},
+		{"flipped byte", func(fs afero.Fs) {
+			b, _ := afero.ReadFile(fs, name)
+			b[len(b)-100] ^= 0x5a
+			_ = afero.WriteFile(fs, name, b, 0o644)
+		}, "v1", false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fs := afero.NewMemMapFs()
+			mergeStateBuild(t, fs, "v1", arts, per, keys, false)
+			if c.damage != nil {
+				c.damage(fs)
+			}
+			ch, w := mergeStateBuild(t, fs, c.version, arts, per, keys, c.noCache)
+			if ch.Known {
+				t.Errorf("changes known from a state that should not be used")
+			}
+			if c.warns != (len(w) > 0) {
+				t.Errorf("warnings %v, want some: %v", w, c.warns)
+			}
+			for _, m := range w {
+				if !strings.Contains(m, name) {
+					t.Errorf("warning %q does not name the file", m)
+				}
+			}
+			// The state saved now is sound again.
+			if ch, w := mergeStateBuild(t, fs, c.version, arts, per, keys, false); !ch.Known || len(w) > 0 {
+				t.Errorf("next build: changes known %v, warnings %v", ch.Known, w)
+			}
+		})
+	}
+}
+
+// TestMergeWithStateUnwritable: a state that cannot be saved is a warning;
+// the old one is gone, so the next build cannot take stale changes.
+func TestMergeWithStateUnwritable(t *testing.T) {
+	arts, per, keys := stateInput(6)
+	base := afero.NewMemMapFs()
+	mergeStateBuild(t, base, "v1", arts[:5], per[:5], keys[:5], false)
+	fs := &failRename{Fs: base}
+	tl, ch, w := mergeWithState(fs, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false)
+	if !reflect.DeepEqual(tl, merge.Merge(arts, per)) || !ch.Known || len(w) != 1 {
+		t.Fatalf("changes known %v, warnings %v; want the timeline, known changes and one warning", ch.Known, w)
+	}
+	if ok, _ := afero.Exists(base, filepath.Join("cache", mergeStateFile)); ok {
+		t.Fatalf("the previous state is still there after a failed save")
+	}
+	_, ch, _ = mergeWithState(base, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false)
+	if ch.Known {
+		t.Fatalf("changes known after a failed save")
+	}
+}
+
+// failRename is a file system whose renames fail.
+type failRename struct{ afero.Fs }
+
+func (f *failRename) Rename(string, string) error { return fmt.Errorf("rename refused") }
