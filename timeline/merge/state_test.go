@@ -433,3 +433,66 @@ func FuzzDecodeState(f *testing.F) {
 		}
 	})
 }
+
+// TestUpdateOnCorpus: change sequences on the real candidates of generated
+// news articles (about 10,000 candidates, much merging across articles):
+// articles removed, put back, re-dated, renamed.
+func TestUpdateOnCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("extracts a corpus")
+	}
+	arts, per, _ := extractedCorpus(t, 10_000)
+	rng := rand.New(rand.NewPCG(13, 2026))
+	w := &world{rng: rng, arts: map[string]timeline.Article{}, evs: map[string][]timeline.Event{}}
+	w.title, w.date = randomWords(rng)
+	var spare []string // slugs of corpus articles held back, added by the "add" change
+	for i := range arts {
+		w.arts[arts[i].Slug], w.evs[arts[i].Slug] = arts[i], per[i]
+		if rng.IntN(10) == 0 {
+			spare = append(spare, arts[i].Slug)
+		}
+	}
+	held := map[string]timeline.Article{}
+	heldEvs := map[string][]timeline.Event{}
+	for _, s := range spare {
+		held[s], heldEvs[s] = w.arts[s], w.evs[s]
+		delete(w.arts, s)
+		delete(w.evs, s)
+	}
+	// Changes: put back a held article, hold one back, or re-date or rename one.
+	change := func() string {
+		switch rng.IntN(4) {
+		case 0:
+			for s, a := range held {
+				w.arts[s], w.evs[s] = a, heldEvs[s]
+				delete(held, s)
+				return "add"
+			}
+		case 1:
+			s := w.pick()
+			held[s], heldEvs[s] = w.arts[s], w.evs[s]
+			delete(w.arts, s)
+			delete(w.evs, s)
+			return "remove"
+		}
+		return w.change() // pub, rename and the others on real events
+	}
+	arts2, per2, keys := w.input()
+	prev, st := merge.NewState(arts2, func(i int) []timeline.Event { return per2[i] }, keys)
+	for step := 0; step < 15; step++ {
+		var ops []string
+		for k := 0; k < 1+rng.IntN(4); k++ {
+			ops = append(ops, change())
+		}
+		arts2, per2, keys = w.input()
+		got, changes := st.Update(arts2, func(i int) []timeline.Event { return per2[i] }, keys)
+		want := merge.Merge(arts2, per2)
+		if !reflect.DeepEqual(got, want) || st.Stats.Full {
+			t.Fatalf("step %d (%v): Update differs from Merge (full %v)", step, ops, st.Stats.Full)
+		}
+		if ref := referenceChanges(prev, want); !reflect.DeepEqual(changes, ref) {
+			t.Fatalf("step %d (%v): changes %d/%d, want %d/%d", step, ops, len(changes.Changed), len(changes.Removed), len(ref.Changed), len(ref.Removed))
+		}
+		prev = want
+	}
+}
