@@ -40,7 +40,9 @@ import (
 // is opened: an incremental build uses the records of the few articles that
 // changed plus the parsed form of the others, and checking the whole pack
 // (110 MB at 10,000 articles) cost more than the rest of opening it. Opening
-// reads only each record's length and key.
+// reads the pack's index (packreadindex.go) instead of the pack itself, and
+// each record's length and key only in the part of the pack the index does
+// not cover.
 type extractCache struct {
 	fs      afero.Fs
 	file    string
@@ -64,17 +66,23 @@ type extractCache struct {
 
 	damaged  map[[32]byte]bool // records that failed their CRC this build
 	reported int               // how many of them a warning has told of
+
+	size    int64 // bytes of the pack as opened
+	indexed bool  // the index described the whole pack as opened
 }
 
 // packEntry is one record of the pack as opening found it.
 type packEntry struct {
 	enc string // the payload: encoded events, parsed article or file record
 	crc string // the 4 bytes of its CRC-32 as written, checked on first use
+	key string // the 32 bytes of the key as written before the payload
+	off int64  // where the payload starts in the pack
 }
 
-// sound checks the record's CRC, which covers its key and payload.
+// sound checks the record's key and CRC, which covers key and payload: the
+// index that located the record may be stale.
 func (e packEntry) sound(key [32]byte) bool {
-	if len(e.crc) != 4 {
+	if len(e.crc) != 4 || e.key != string(key[:]) {
 		return false
 	}
 	want := uint32(e.crc[0]) | uint32(e.crc[1])<<8 | uint32(e.crc[2])<<16 | uint32(e.crc[3])<<24
@@ -86,10 +94,14 @@ type packRecord struct {
 	events string // encoded
 }
 
-// packSink buffers records on their way to a file.
+// packSink buffers records on their way to a file, noting where each one
+// lands for the index.
 type packSink struct {
-	f   afero.File
-	buf *bufio.Writer
+	f       afero.File
+	buf     *bufio.Writer
+	pos     int64 // bytes of the file before the next record
+	entries []indexEntry
+	tail    [tailLen]byte // the file's last bytes so far
 }
 
 const packMagic = "timeline-extract-pack-1\n"
@@ -115,21 +127,29 @@ func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) 
 		}
 		return c
 	}
-	c.parse(data)
+	c.size = int64(len(data))
+	from := len(c.header())
+	if covered, ok := c.readIndex(data, mapped); ok {
+		from = covered
+		c.indexed = covered == len(data)
+	}
+	c.parse(data, from)
 	return c
 }
 
-// parse indexes the records of a pack. The decoded events' strings point into
-// the pack's memory instead of each being copied: data is viewed as a string
-// without a copy, which is sound because nothing writes to data after this.
-func (c *extractCache) parse(data []byte) {
-	header := packMagic + c.version + "\n"
+// parse indexes the records of a pack from byte from on (the end of its
+// header, or of the part its index covered). The decoded events' strings
+// point into the pack's memory instead of each being copied: data is viewed
+// as a string without a copy, which is sound because nothing writes to data
+// after this.
+func (c *extractCache) parse(data []byte, from int) {
+	header := c.header()
 	if !bytes.HasPrefix(data, []byte(header)) {
 		c.rewrite = true // another tool version, or not a pack: start afresh
 		return
 	}
 	text := unsafe.String(unsafe.SliceData(data), len(data))
-	for pos := len(header); pos < len(data); {
+	for pos := max(from, len(header)); pos < len(data); {
 		n, w := binary.Uvarint(data[pos:])
 		if w <= 0 || n < 32+4 || n > uint64(len(data)-pos-w) {
 			c.corrupt(pos)
@@ -140,7 +160,7 @@ func (c *extractCache) parse(data []byte) {
 		if _, dup := c.records[key]; dup {
 			c.dead++
 		}
-		c.records[key] = packEntry{enc: text[start+32 : end], crc: text[end : end+4]}
+		c.records[key] = packEntry{enc: text[start+32 : end], crc: text[end : end+4], key: text[start : start+32], off: int64(start + 32)}
 		pos = end + 4
 	}
 }
@@ -308,7 +328,31 @@ func (c *extractCache) putRecord(key [32]byte, enc string) {
 			return
 		}
 	}
-	c.err = writeRecord(c.sink.buf, key, enc)
+	c.err = c.sink.write(key, enc)
+}
+
+// write writes one record and notes where it landed.
+func (s *packSink) write(key [32]byte, enc string) error {
+	head := uvarintLen(uint64(32 + len(enc) + 4))
+	s.entries = append(s.entries, indexEntry{key: key, off: s.pos + int64(head) + 32, n: int64(len(enc))})
+	s.pos += int64(head) + 32 + int64(len(enc)) + 4
+	// The file's last bytes: the end of the key and payload, then the CRC.
+	var last [tailLen - 4]byte
+	if n := len(enc); n >= len(last) {
+		copy(last[:], enc[n-len(last):])
+	} else {
+		copy(last[:], key[32-(len(last)-n):])
+		copy(last[len(last)-n:], enc)
+	}
+	copy(s.tail[:], last[:])
+	crc := crc32.Update(crc32.ChecksumIEEE(key[:]), crc32.IEEETable, unsafe.Slice(unsafe.StringData(enc), len(enc)))
+	binary.LittleEndian.PutUint32(s.tail[len(last):], crc)
+	return writeRecord(s.buf, key, enc)
+}
+
+func uvarintLen(v uint64) int {
+	var b [binary.MaxVarintLen64]byte
+	return binary.PutUvarint(b[:], v)
 }
 
 // writeRecord writes one record as appendRecords lays it out, straight into w:
@@ -339,9 +383,10 @@ func (c *extractCache) openSink() (*packSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	sink := &packSink{f: f, buf: bufio.NewWriterSize(f, 1<<20)}
+	sink := &packSink{f: f, buf: bufio.NewWriterSize(f, 1<<20), pos: c.size}
 	if c.rewrite {
 		_, err = sink.buf.WriteString(c.header())
+		sink.pos = int64(len(c.header()))
 	}
 	return sink, err
 }
@@ -358,7 +403,11 @@ func (c *extractCache) flush() error {
 		c.sink, c.err = c.openSink() // nothing extracted, but the old pack must go
 	}
 	if c.rewrite && c.err == nil {
-		_, c.err = c.sink.buf.Write(appendRecords(nil, c.liveOldRecords()))
+		for _, r := range c.liveOldRecords() {
+			if c.err = c.sink.write(r.key, r.events); c.err != nil {
+				break
+			}
+		}
 	}
 	if c.sink != nil {
 		if err := c.sink.buf.Flush(); c.err == nil {
@@ -375,10 +424,17 @@ func (c *extractCache) flush() error {
 		return fmt.Errorf("cache: %w", c.err)
 	}
 	if c.rewrite {
-		return c.replace()
+		if err := c.replace(); err != nil {
+			return err
+		}
+		c.saveIndex(c.sink.entries, 0, c.sink.pos, c.sink.tail)
+		return nil
 	}
 	if dead := c.dead + len(c.records) - c.liveOldCount(); dead > len(c.used) || c.undecodable {
 		return c.compact()
+	}
+	if c.sink != nil || !c.indexed {
+		c.saveAppendedIndex()
 	}
 	return nil
 }
@@ -428,7 +484,7 @@ func (c *extractCache) compact() error {
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	again.parse(data)
+	again.parse(data, 0)
 	again.rewrite = true
 	return again.flush()
 }

@@ -1,0 +1,183 @@
+package site
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/spf13/afero"
+)
+
+// indexedPack builds a pack of n records through the cache (as a build puts
+// them) and returns its file system and options.
+func indexedPack(t *testing.T, n int) (afero.Fs, Options) {
+	t.Helper()
+	fs := afero.NewMemMapFs()
+	o := Options{CacheDir: "cache", Version: "idx-test"}
+	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	for i := 0; i < n; i++ {
+		c.putRecord(keyOf(i), fmt.Sprintf("payload %d %s", i, make([]byte, i%40)))
+	}
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	return fs, o
+}
+
+func keyOf(i int) (k [32]byte) {
+	copy(k[:], fmt.Sprintf("key-%06d", i))
+	return k
+}
+
+// scanned opens the pack ignoring its index: what the index must reproduce.
+func scanned(t *testing.T, fs afero.Fs, o Options) *extractCache {
+	t.Helper()
+	c := &extractCache{fs: fs, file: o.CacheDir + "/extract.pack", version: o.Version, records: map[[32]byte]packEntry{}}
+	data, err := afero.ReadFile(fs, c.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.parse(data, 0)
+	return c
+}
+
+// Opening a pack through its index finds every record the pack holds, at the
+// same place, with the same dead count, after the pack was written new,
+// appended to (superseding records) and compacted.
+func TestIndexDescribesThePack(t *testing.T) {
+	fs, o := indexedPack(t, 50)
+	check := func(step string) {
+		t.Helper()
+		c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+		want := scanned(t, fs, o)
+		if !c.indexed {
+			t.Errorf("%s: the index was not used", step)
+		}
+		if !reflect.DeepEqual(c.records, want.records) || c.dead != want.dead {
+			t.Errorf("%s: %d records (%d dead) through the index, %d (%d dead) scanned", step, len(c.records), c.dead, len(want.records), want.dead)
+		}
+		for key, e := range c.records {
+			if !e.sound(key) {
+				t.Errorf("%s: record %q located by the index is not sound", step, key[:10])
+			}
+		}
+	}
+	check("new")
+	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	for i := 0; i < 50; i++ {
+		c.use(keyOf(i))
+	}
+	c.putRecord(keyOf(3), "superseded")
+	c.putRecord(keyOf(99), "appended")
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	check("appended")
+	c = openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	for i := 0; i < 5; i++ { // most records dead: compacted
+		c.use(keyOf(i))
+	}
+	if err := c.flush(); err != nil {
+		t.Fatal(err)
+	}
+	check("compacted")
+	if c := openExtractCache(fs, o.CacheDir, o.Version, true, false); len(c.records) != 5 {
+		t.Errorf("compacted pack holds %d records, want 5", len(c.records))
+	}
+}
+
+// An index that does not match its pack is ignored and the pack read whole:
+// damaged, truncated, of another version, or written for a pack since
+// replaced; records appended after it (a build killed before writing its
+// index) are read from the pack.
+func TestIndexThatDoesNotMatchIsIgnored(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(fs afero.Fs, pack, idx string)
+		indexed bool // the index still serves the part it covers
+	}{
+		{"damaged", func(fs afero.Fs, pack, idx string) { flipByte(t, fs, idx, 60) }, false},
+		{"truncated", func(fs afero.Fs, pack, idx string) { truncate(t, fs, idx, 100) }, false},
+		{"pack replaced", func(fs afero.Fs, pack, idx string) {
+			c := scanned(t, fs, Options{CacheDir: "cache", Version: "idx-test"})
+			var recs []packRecord
+			for i := 49; i >= 0; i-- { // same records, other order
+				recs = append(recs, packRecord{key: keyOf(i), events: c.records[keyOf(i)].enc})
+			}
+			writeFiles(t, fs, map[string]string{pack: string(appendRecords([]byte(c.header()), recs))})
+		}, false},
+		{"appended after", func(fs afero.Fs, pack, idx string) {
+			data := readFile(t, fs, pack)
+			writeFiles(t, fs, map[string]string{pack: data + string(appendRecords(nil, []packRecord{{key: keyOf(77), events: "late"}}))})
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, o := indexedPack(t, 50)
+			c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+			tc.change(fs, c.file, c.indexFile())
+			got := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+			want := scanned(t, fs, o)
+			if !reflect.DeepEqual(got.records, want.records) || got.indexed {
+				t.Errorf("%d records through the index, %d scanned; indexed %v", len(got.records), len(want.records), got.indexed)
+			}
+			if covered, ok := got.readIndex([]byte(readFile(t, fs, c.file)), false); ok != tc.indexed {
+				t.Errorf("index used: %v (covering %d bytes), want %v", ok, covered, tc.indexed)
+			}
+			// The build flushing this pack writes an index that matches it.
+			got.use(keyOf(1))
+			for i := 0; i < 50; i++ {
+				got.use(keyOf(i))
+			}
+			if err := got.flush(); err != nil {
+				t.Fatal(err)
+			}
+			if again := openExtractCache(fs, o.CacheDir, o.Version, true, false); !again.indexed {
+				t.Error("the next build did not write a matching index")
+			}
+		})
+	}
+}
+
+// An index that passes its own checks but points at the wrong bytes (a stale
+// one whose pack tail happens to match) cannot serve a wrong record: each is
+// checked, key and CRC, when used.
+func TestIndexPointingAtWrongBytesOnlyMisses(t *testing.T) {
+	fs, o := indexedPack(t, 20)
+	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	var entries []indexEntry
+	for key, e := range c.records {
+		entries = append(entries, indexEntry{key: key, off: e.off, n: int64(len(e.enc))})
+	}
+	// Swap two records' places.
+	entries[0].key, entries[1].key = entries[1].key, entries[0].key
+	swapped := [][32]byte{entries[0].key, entries[1].key}
+	var tail [tailLen]byte
+	if !c.tailOf(&tail) {
+		t.Fatal("no tail")
+	}
+	c.saveIndex(entries, 0, c.size, tail)
+	got := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	if !got.indexed {
+		t.Fatal("the doctored index was not used")
+	}
+	for _, k := range swapped {
+		if enc, ok := got.peek(k); ok {
+			t.Errorf("served %q for a key whose record the index misplaced", enc)
+		}
+	}
+	if ws := got.damageWarnings(); len(ws) != 1 {
+		t.Errorf("warnings %v, want one", ws)
+	}
+}
+
+func flipByte(t *testing.T, fs afero.Fs, name string, at int) {
+	t.Helper()
+	data := []byte(readFile(t, fs, name))
+	data[at] ^= 0x40
+	writeFiles(t, fs, map[string]string{name: string(data)})
+}
+
+func truncate(t *testing.T, fs afero.Fs, name string, n int) {
+	t.Helper()
+	writeFiles(t, fs, map[string]string{name: readFile(t, fs, name)[:n]})
+}
