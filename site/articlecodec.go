@@ -107,7 +107,13 @@ func (enc *eventEncoder) meta(buf []byte, m timeline.Meta) []byte {
 // decodeArticle rebuilds the article parsed from path and raw. Its strings
 // share data's memory, and Body shares raw's (see bodyOf).
 func decodeArticle(data, path string, raw []byte) (a timeline.Article, err error) {
-	d := &eventDecoder{data: data}
+	lits := literalPool.Get().(*[]string)
+	d := &eventDecoder{data: data, literals: (*lits)[:0]}
+	defer func() {
+		clear(d.literals) // the pool must not keep the pack's strings alive
+		*lits = d.literals[:0]
+		literalPool.Put(lits)
+	}()
 	a.Path, a.Raw = path, raw
 	a.Slug = d.string()
 	a.Meta = d.meta()
@@ -172,7 +178,8 @@ func (d *eventDecoder) offsets() timeline.OffsetMap {
 		return nil
 	}
 	o := &ingest.Offsets{}
-	if err := o.UnmarshalBinary([]byte(d.data[d.pos : d.pos+n])); err != nil {
+	// UnmarshalBinary keeps nothing of its input: no copy.
+	if err := o.UnmarshalBinary(unsafe.Slice(unsafe.StringData(d.data[d.pos:]), n)); err != nil {
 		d.fail()
 		return nil
 	}

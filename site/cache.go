@@ -82,11 +82,14 @@ type packEntry struct {
 // sound checks the record's key and CRC, which covers key and payload: the
 // index that located the record may be stale.
 func (e packEntry) sound(key [32]byte) bool {
-	if len(e.crc) != 4 || e.key != string(key[:]) {
+	if len(e.crc) != 4 || len(e.key) != 32 || e.key != unsafe.String(&key[0], 32) {
 		return false
 	}
 	want := uint32(e.crc[0]) | uint32(e.crc[1])<<8 | uint32(e.crc[2])<<16 | uint32(e.crc[3])<<24
-	return crc32.Update(crc32.ChecksumIEEE(key[:]), crc32.IEEETable, unsafe.Slice(unsafe.StringData(e.enc), len(e.enc))) == want
+	// Over the key as the pack holds it (equal to key): passing key[:] would
+	// move key to the heap, an allocation per record.
+	crc := crc32.Update(0, crc32.IEEETable, unsafe.Slice(unsafe.StringData(e.key), 32))
+	return crc32.Update(crc, crc32.IEEETable, unsafe.Slice(unsafe.StringData(e.enc), len(e.enc))) == want
 }
 
 type packRecord struct {
@@ -134,6 +137,10 @@ func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) 
 		c.indexed = covered == len(data)
 	}
 	c.parse(data, from)
+	// Sized once: an incremental build uses about every record, and growing
+	// the maps allocated twice their size in memory touched for the first time.
+	c.used = make(map[[32]byte]bool, len(c.records))
+	c.known = make(map[string][32]byte, len(c.records)/3)
 	return c
 }
 

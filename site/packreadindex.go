@@ -70,12 +70,12 @@ func (c *extractCache) readIndex(data []byte, mapped bool) (covered int, ok bool
 	}
 	text := unsafe.String(unsafe.SliceData(data), len(data))
 	records := make(map[[32]byte]packEntry, count)
-	dups := 0
+	dups, first := 0, uint64(len(c.header())+32)
 	for off, i := uint64(0), uint64(0); i < count; i++ {
 		key := [32]byte(r.bytes(32))
 		off += r.uvarint()
 		n := r.uvarint()
-		if r.bad || off < uint64(len(c.header())+32) || n > cov || off+n+4 > cov {
+		if r.bad || off < first || n > cov || off+n+4 > cov {
 			return 0, false
 		}
 		if _, dup := records[key]; dup {

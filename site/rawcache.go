@@ -100,14 +100,12 @@ func newFileMemo(cache *extractCache, version string, opts ingest.Options, start
 // its stale record. The parse options are in it because the parsed article
 // the record points to depends on them.
 func (m *fileMemo) fileKey(path string) [32]byte {
-	h := sha256.New()
-	io.WriteString(h, "file\x00"+m.version+"\x00"+path+"\x00")
-	h.Write(appendTime(nil, m.opts.Date))
-	var n [binary.MaxVarintLen64]byte
-	h.Write(n[:binary.PutVarint(n[:], m.opts.MaxBytes)])
-	var key [32]byte
-	h.Sum(key[:0])
-	return key
+	var buf [256]byte // on the stack for most paths: this runs for every file
+	b := append(buf[:0], "file\x00"...)
+	b = append(append(append(append(b, m.version...), 0), path...), 0)
+	b = appendTime(b, m.opts.Date)
+	b = binary.AppendVarint(b, m.opts.MaxBytes)
+	return sha256.Sum256(b)
 }
 
 // stamps encodes the stamps of a file and of its sidecar (or its absence):
