@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	iofs "io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/afero"
@@ -91,16 +93,29 @@ func takeMergeState(fs afero.Fs, name, version string, noCache bool) (*merge.Sta
 	return st, ""
 }
 
-// saveMergeState writes the state to a temporary name, then renames it.
+// saveMergeState writes the state to a temporary name (streamed: tens of
+// MB for a large site), then renames it.
 func saveMergeState(fs afero.Fs, cacheDir, name, version string, st *merge.State) error {
-	b := append([]byte(mergeStateHeader), version+"\n"...)
-	b = st.Encode(b)
 	if err := fs.MkdirAll(cacheDir, 0o755); err != nil {
 		return err
 	}
-	if err := afero.WriteFile(fs, name+".tmp", b, 0o644); err != nil {
-		_ = fs.Remove(name + ".tmp")
+	tmp := name + ".tmp"
+	f, err := fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
 		return err
 	}
-	return fs.Rename(name+".tmp", name)
+	_, err = io.WriteString(f, mergeStateHeader+version+"\n")
+	if err == nil {
+		err = st.EncodeTo(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = fs.Rename(tmp, name)
+	}
+	if err != nil {
+		_ = fs.Remove(tmp)
+	}
+	return err
 }

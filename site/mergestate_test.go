@@ -145,3 +145,24 @@ func TestMergeWithStateUnwritable(t *testing.T) {
 type failRename struct{ afero.Fs }
 
 func (f *failRename) Rename(string, string) error { return fmt.Errorf("rename refused") }
+
+// TestMergeWithStateWriteFails: a write failing part-way through the state
+// (a full disk) is a warning and leaves neither the temporary file nor a
+// state behind.
+func TestMergeWithStateWriteFails(t *testing.T) {
+	arts, per, keys := stateInput(6)
+	for _, failAt := range []int{1, 2} {
+		base := afero.NewMemMapFs()
+		mergeStateBuild(t, base, "v1", arts, per, keys, false)
+		fs := &failFs{Fs: base, failAt: failAt}
+		_, _, w := mergeWithState(fs, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false)
+		if len(w) != 1 || !strings.Contains(w[0], errDiskFull.Error()) {
+			t.Errorf("write %d fails: warnings %v, want the failure", failAt, w)
+		}
+		for _, f := range []string{mergeStateFile, mergeStateFile + ".tmp"} {
+			if ok, _ := afero.Exists(base, filepath.Join("cache", f)); ok {
+				t.Errorf("write %d fails: %s left behind", failAt, f)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package merge_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -398,6 +399,10 @@ func TestDecodeStateRefusesDamage(t *testing.T) {
 	if _, err := merge.DecodeState(good); err != nil {
 		t.Fatalf("decoding a good state: %v", err)
 	}
+	var streamed bytes.Buffer
+	if err := st.EncodeTo(&streamed); err != nil || !bytes.Equal(streamed.Bytes(), good) {
+		t.Fatalf("EncodeTo wrote other bytes than Encode (error %v)", err)
+	}
 	cases := map[string][]byte{"empty": nil, "foreign": []byte("hello, world, this is not a state")}
 	for _, n := range []int{1, 10, len(good) / 2, len(good) - 1} {
 		cases[fmt.Sprintf("cut to %d", n)] = good[:n]
@@ -479,6 +484,10 @@ func TestUpdateOnCorpus(t *testing.T) {
 	}
 	arts2, per2, keys := w.input()
 	prev, st := merge.NewState(arts2, func(i int) []timeline.Event { return per2[i] }, keys)
+	var streamed bytes.Buffer // a state of several MB: EncodeTo passes it on in pieces
+	if err := st.EncodeTo(&streamed); err != nil || !bytes.Equal(streamed.Bytes(), st.Encode(nil)) || streamed.Len() <= 1<<20 {
+		t.Fatalf("EncodeTo wrote other bytes than Encode (%d bytes, error %v)", streamed.Len(), err)
+	}
 	for step := 0; step < 15; step++ {
 		var ops []string
 		for k := 0; k < 1+rng.IntN(4); k++ {

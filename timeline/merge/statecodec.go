@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"math"
 	"slices"
 	"time"
@@ -30,15 +31,34 @@ var ErrCorruptState = errors.New("merge state is corrupt")
 func (s *State) Encode(buf []byte) []byte {
 	w := stateWriter{b: append(slices.Grow(buf, s.encodedSizeHint()), stateMagic...)}
 	start := len(w.b)
+	s.encodeBody(&w)
+	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[start:], crcTable))
+}
+
+// EncodeTo writes what Encode appends to out, through a small buffer (the
+// state of a large site is tens of MB: never held whole in memory).
+func (s *State) EncodeTo(out io.Writer) error {
+	w := stateWriter{b: make([]byte, 0, 2*flushAt), out: out}
+	w.b = append(w.b, stateMagic...)
+	w.flushed = len(stateMagic) // the magic is not checksummed
+	s.encodeBody(&w)
+	w.flush()
+	w.b = binary.LittleEndian.AppendUint32(w.b, w.crc)
+	if w.err == nil {
+		_, w.err = out.Write(w.b)
+	}
+	return w.err
+}
+
+func (s *State) encodeBody(w *stateWriter) {
 	w.u32(stateVersion)
 	w.bool(s.exact)
 	if s.exact {
-		s.encodeNames(&w)
-		s.encodeCandidates(&w)
-		s.encodeArticles(&w)
-		s.encodeEvents(&w)
+		s.encodeNames(w)
+		s.encodeCandidates(w)
+		s.encodeArticles(w)
+		s.encodeEvents(w)
 	}
-	return binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b[start:], crcTable))
 }
 
 // encodedSizeHint is about the encoded size (a little more), so the
@@ -154,11 +174,36 @@ func byID(m map[string]int32) []string {
 	return out
 }
 
-type stateWriter struct{ b []byte }
+// stateWriter appends to b; with out set, it passes b on to out whenever
+// b holds flushAt bytes, keeping the CRC of what it passed on (after the
+// first "flushed" bytes, which are not checksummed).
+type stateWriter struct {
+	b       []byte
+	out     io.Writer
+	crc     uint32
+	flushed int
+	err     error
+}
+
+const flushAt = 1 << 20
+
+func (w *stateWriter) flush() {
+	w.crc = crc32.Update(w.crc, crcTable, w.b[w.flushed:])
+	if w.err == nil {
+		_, w.err = w.out.Write(w.b)
+	}
+	w.b, w.flushed = w.b[:0], 0
+}
+
+func (w *stateWriter) maybeFlush() {
+	if w.out != nil && len(w.b) >= flushAt {
+		w.flush()
+	}
+}
 
 func (w *stateWriter) u32(v uint32) { w.b = binary.LittleEndian.AppendUint32(w.b, v) }
 func (w *stateWriter) u64(v uint64) { w.b = binary.LittleEndian.AppendUint64(w.b, v) }
-func (w *stateWriter) count(n int)  { w.b = binary.AppendUvarint(w.b, uint64(n)) }
+func (w *stateWriter) count(n int)  { w.maybeFlush(); w.b = binary.AppendUvarint(w.b, uint64(n)) }
 func (w *stateWriter) bool(v bool) {
 	if v {
 		w.b = append(w.b, 1)
@@ -175,7 +220,10 @@ func (w *stateWriter) strings(ss []string) {
 }
 func (w *stateWriter) int32s(v []int32) {
 	w.count(len(v))
-	for _, x := range v {
+	for k, x := range v {
+		if k&0xffff == 0xffff {
+			w.maybeFlush()
+		}
 		w.u32(uint32(x))
 	}
 }

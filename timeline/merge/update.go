@@ -14,7 +14,9 @@ import (
 // previous build, and moves the state on to this build. It returns the
 // timeline Merge would return for these articles and which events changed
 // since the previous build. events is called only for new or changed
-// articles and for the articles holding a member of a group merged again.
+// articles and for the articles holding a member of a group merged again
+// (and, on the first Update of a decoded state, for every article: see
+// materialize); it may be called from several goroutines at once.
 //
 // When the state cannot follow the input exactly (see State) it merges from
 // scratch and returns Changes{Known: false}.
@@ -474,30 +476,71 @@ func (u *update) materialize() {
 	if s.unbuilt == 0 {
 		return
 	}
-	var cp copies
-	var group []*candidate
-	var slab []candidate
-	x := s.view(nil)
+	var todo []int32
+	need := make([]bool, len(s.arts))
 	for h := range s.evs {
 		rec := &s.evs[h]
-		if !rec.live || rec.have || u.dissolved[int32(h)] {
-			continue
+		if rec.live && !rec.have && !u.dissolved[int32(h)] {
+			todo = append(todo, int32(h))
+			for _, sid := range rec.sids {
+				need[s.sidArt[sid]] = true
+			}
 		}
-		group = group[:0]
-		slab = slab[:0]
-		for _, sid := range rec.sids {
-			slab = append(slab, s.candidateValue(sid, u.eventOf(sid), &cp))
-		}
-		for k := range slab {
-			group = append(group, &slab[k])
-		}
-		id := rec.ev.ID
-		rec.ev = combine(x, group)
-		rec.ev.ID = id
-		rec.have = true
-		s.Stats.Materialized++
 	}
+	u.readArticles(need)
+	x := s.view(nil)
+	parallel(len(todo), groupGrain, func(_, from, to int) {
+		var cp copies
+		var group []*candidate
+		var slab []candidate
+		for _, h := range todo[from:to] {
+			rec := &s.evs[h]
+			group, slab = group[:0], slab[:0]
+			for _, sid := range rec.sids {
+				slab = append(slab, s.candidateValue(sid, &u.byRec[s.sidArt[sid]][s.sidK[sid]], &cp))
+			}
+			for k := range slab {
+				group = append(group, &slab[k])
+			}
+			id := rec.ev.ID
+			rec.ev = combine(x, group)
+			rec.ev.ID = id
+			rec.have = true
+		}
+	})
+	s.Stats.Materialized += len(todo)
 	s.unbuilt = 0
+}
+
+// readArticles reads the events of the article records marked in need that
+// are not read yet, on workers (events may be called concurrently), and
+// checks that each holds the events the state counts.
+func (u *update) readArticles(need []bool) {
+	s := u.s
+	if len(u.byRec) < len(s.arts) {
+		u.byRec = append(u.byRec, make([][]timeline.Event, len(s.arts)-len(u.byRec))...)
+	}
+	var recs []int32
+	for r, ok := range need {
+		if ok && u.byRec[r] == nil {
+			if evs, read := u.loaded[u.index[s.arts[r].slug]]; read {
+				u.byRec[r] = evs
+			} else {
+				recs = append(recs, int32(r))
+			}
+		}
+	}
+	parallel(len(recs), 16, func(_, from, to int) {
+		for _, r := range recs[from:to] {
+			u.byRec[r] = u.events(u.index[s.arts[r].slug])
+		}
+	})
+	s.Stats.ArticlesRead += len(recs)
+	for r, ok := range need {
+		if ok && len(u.byRec[r]) < len(s.arts[r].sids) {
+			panic("merge: state has more events for " + s.arts[r].slug + " than its input")
+		}
+	}
 }
 
 // sameGroup: the old event h has exactly the members g, all of them old.
