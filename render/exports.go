@@ -30,6 +30,7 @@ func (s *site) exportSite() export.Site {
 		Splices:         s.cfg.Splices,
 		EventDigest:     func(i int) []byte { return s.eventDigests[i][:] },
 		CitedArticle:    s.cites.of,
+		UniqueIDs:       true, // checkNames
 	}
 }
 

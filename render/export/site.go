@@ -45,6 +45,9 @@ type Site struct {
 	// by slug. The feed reads every mention's article to find the newest
 	// reports, and the slug lookups were most of its cost.
 	CitedArticle func(i, j int) int
+	// UniqueIDs says that no two events of the timeline share an ID (render
+	// checks it), which spares an export proving it to itself.
+	UniqueIDs bool
 	// Order, when set, shares the events' order between the exports of
 	// one timeline (see EventOrder).
 	Order *EventOrder
@@ -58,13 +61,15 @@ type Site struct {
 // site is a Site checked and prepared once per export call.
 type site struct {
 	Site
-	base       *url.URL // nil when BaseURL is empty; its path ends in "/"
-	baseString string   // base.String(), once needed
-	articles   map[string]*articleRef
-	all        []timeline.Article // tl.Articles, for CitedArticle's indexes
-	updated    time.Time
-	keyScratch []byte   // fragmentSum's buffer, reused
-	srcScratch []source // sources' result, reused
+	base        *url.URL // nil when BaseURL is empty; its path ends in "/"
+	baseString  string   // base.String(), once needed
+	articles    map[string]*articleRef
+	all         []timeline.Article // tl.Articles, for CitedArticle's indexes
+	updated     time.Time
+	keyScratch  []byte // fragmentSum's buffer, reused
+	context     []byte // fragmentContext's digest for contextKind
+	contextKind string
+	srcScratch  []source // sources' result, reused
 }
 
 // articleRef is an article of the timeline and, once an event cites it, its

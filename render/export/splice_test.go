@@ -297,14 +297,54 @@ func TestSpliceNewBaseURL(t *testing.T) {
 	tl := randomTimeline(r, 50)
 	digests := eventDigests(tl, tl)
 	bases := []string{"https://a.example/x/", "https://b.example/x/", "", "https://a.example/x/"}
+	// Without a URL pattern, and with one (as render gives: the keys then
+	// hash what all fragments share once, fragmentContext).
+	shapes := map[string]func(s Site) Site{
+		"default URLs": func(s Site) Site { return s },
+		"URL pattern": func(s Site) Site {
+			s.EventURL = func(ev timeline.Event) string { return "events/" + ev.ID + "/" }
+			s.EventURLPattern = "events/{ID}/"
+			return s
+		},
+	}
+	for shape, with := range shapes {
+		for _, e := range splicedExports {
+			store := newMemSplices()
+			for k, base := range bases {
+				s := with(Site{Title: "T", BaseURL: base, Updated: day("2024-06-20"), EventDigest: digests, Splices: store})
+				got := renderExport(t, e, tl, s)
+				want := renderExport(t, e, tl, with(Site{Title: "T", BaseURL: base, Updated: day("2024-06-20")}))
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s, %s, base %q after %q: spliced output differs:\n%s", shape, e.file, base, bases[max(k-1, 0)], firstDiff(got, want))
+				}
+				store.publish(e.file, got)
+			}
+		}
+	}
+}
+
+// TestSpliceNewURLPattern: a new page layout (another event URL pattern)
+// renders the fragments again.
+func TestSpliceNewURLPattern(t *testing.T) {
+	r := rand.New(rand.NewSource(15))
+	tl := randomTimeline(r, 50)
+	digests := eventDigests(tl, tl)
+	patterns := []string{"events/{ID}/", "e/{ID}.html", "events/{ID}/"}
 	for _, e := range splicedExports {
 		store := newMemSplices()
-		for k, base := range bases {
-			s := Site{Title: "T", BaseURL: base, Updated: day("2024-06-20"), EventDigest: digests, Splices: store}
-			got := renderExport(t, e, tl, s)
-			want := renderExport(t, e, tl, Site{Title: "T", BaseURL: base, Updated: day("2024-06-20")})
+		for k, pattern := range patterns {
+			site := func(s Site) Site {
+				s.EventURL = func(ev timeline.Event) string { return strings.ReplaceAll(pattern, "{ID}", ev.ID) }
+				s.EventURLPattern = pattern
+				return s
+			}
+			base := Site{Title: "T", BaseURL: "https://a.example/x/", Updated: day("2024-06-20")}
+			spliced := base
+			spliced.EventDigest, spliced.Splices = digests, store
+			got := renderExport(t, e, tl, site(spliced))
+			want := renderExport(t, e, tl, site(base))
 			if !bytes.Equal(got, want) {
-				t.Fatalf("%s, base %q after %q: spliced output differs:\n%s", e.file, base, bases[max(k-1, 0)], firstDiff(got, want))
+				t.Fatalf("%s, pattern %q after %q: spliced output differs:\n%s", e.file, pattern, patterns[max(k-1, 0)], firstDiff(got, want))
 			}
 			store.publish(e.file, got)
 		}

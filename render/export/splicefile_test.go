@@ -99,7 +99,9 @@ var benchEvents = func() int {
 func BenchmarkSpliceToFile(b *testing.B) {
 	tl := bigTimeline(b, benchEvents)
 	edited := withOneMoreArticle(tl)
-	s := Site{Title: "Bench", BaseURL: "https://x.example/", EventDigest: eventDigests(tl, edited)}
+	// As render gives it: an event URL pattern, and IDs it checked are distinct.
+	s := Site{Title: "Bench", BaseURL: "https://x.example/", EventDigest: eventDigests(tl, edited),
+		EventURL: func(ev timeline.Event) string { return "events/" + ev.ID + "/" }, EventURLPattern: "events/{ID}/", UniqueIDs: true}
 	for _, e := range splicedExports {
 		b.Run(e.file, func(b *testing.B) {
 			store := newFileSplices(b.TempDir())

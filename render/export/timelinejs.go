@@ -62,16 +62,22 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 		out.Raw(",")
 	}
 	out.Raw(`"events":[`)
-	var buf []byte // one slide's bytes, reused
-	used := make(map[string]bool, len(tl.Events)+1)
-	used["timeline-title"] = true
+	var buf []byte           // one slide's bytes, reused
+	var used map[string]bool // nil: every ID is a slug of its own (slugIDs)
+	if !s.UniqueIDs || !slugIDs(tl.Events) {
+		used = make(map[string]bool, len(tl.Events)+1)
+		used["timeline-title"] = true
+	}
 	for n, i := range p.order(tl.Events, false) {
 		ev := &tl.Events[i]
 		sep := ""
 		if n > 0 {
 			sep = ","
 		}
-		id := uniqueSlug("ev-"+tljsSlug(ev.ID), used)
+		id := "ev-" + ev.ID
+		if used != nil {
+			id = uniqueSlug("ev-"+tljsSlug(ev.ID), used)
+		}
 		// A spliced fragment is the slide with the comma before it, so the
 		// fragments lie back to back.
 		write := func(dst io.Writer) error {
@@ -261,6 +267,19 @@ func isSlug(s string) bool {
 		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
 		case c == '-' && s[i-1] != '-':
 		default:
+			return false
+		}
+	}
+	return true
+}
+
+// slugIDs reports whether every event's ID is a slug (tljsSlug returns it
+// as it is). With IDs known to be distinct (Site.UniqueIDs), their slide
+// ids "ev-ID" then are too, and none is "timeline-title": uniqueSlug would
+// return each as it is, so the map of 100,000 slide ids it needs is not made.
+func slugIDs(events []timeline.Event) bool {
+	for i := range events {
+		if !isSlug(events[i].ID) {
 			return false
 		}
 	}
