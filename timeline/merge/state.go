@@ -48,8 +48,8 @@ type State struct {
 	valueSpan []span    // start value ID -> its span (known false until seen)
 	anc, desc [][]int32 // start value ID -> ancestor / descendant value IDs (see ancestorValues)
 	postings  map[uint64][]int32
-	// A decoded state loads the lists of a title stem on first need:
-	// building them all cost more than the rest of decoding.
+	// The lists of a title stem are loaded on first need: building them
+	// all cost more than the rest of decoding (allStems: all are loaded).
 	allStems   bool
 	stemLoaded []bool // by stem ID, when !allStems
 
@@ -67,9 +67,9 @@ type State struct {
 
 	evs     []evRec // by handle
 	freeEv  []int32
-	order   []int32 // live handles in timeline order
-	byHash  map[uint64][]int32
-	unbuilt int // live events not built yet (decoded state)
+	order   []int32            // live handles in timeline order
+	byHash  map[uint64][]int32 // hash -> live handles; built on first need (runs)
+	unbuilt int                // live events not built yet (decoded state)
 
 	// scratch, sized to the candidates
 	mark    []int32
@@ -175,8 +175,7 @@ func newState(articles []timeline.Article, per [][]timeline.Event, keys [][32]by
 	}
 	x := b.finish(cands)
 
-	s := &State{exact: true, allStems: true, scoreIDs: map[uint64]uint32{}, bySlug: make(map[string]int32, len(articles)),
-		byHash: make(map[uint64][]int32, total)}
+	s := &State{exact: true, scoreIDs: map[uint64]uint32{}, bySlug: make(map[string]int32, len(articles))}
 	s.adoptNames(b, x)
 	s.adoptCandidates(articles, cands, x, input, firsts, keys)
 	edges := scoredPairs(x)
@@ -197,9 +196,7 @@ func newState(articles []timeline.Article, per [][]timeline.Event, keys [][32]by
 			sids[k] = x.cands[c.pair].canon
 			s.sidEvent[sids[k]] = int32(h)
 		}
-		hash := hashOfID(events[h].ID)
-		s.evs[h] = evRec{ev: events[h], sids: sids, hash: hash, live: true, have: true}
-		s.byHash[hash] = append(s.byHash[hash], int32(h))
+		s.evs[h] = evRec{ev: events[h], sids: sids, hash: hashOfID(events[h].ID), live: true, have: true}
 		s.order[h] = int32(h)
 	}
 	s.sortOrder(s.order)
@@ -255,7 +252,7 @@ func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate,
 		s.bySlug[articles[i].Slug] = int32(i)
 	}
 	ranks := make([]int32, len(articles))
-	s.postings = make(map[uint64][]int32, n)
+	s.postings = map[uint64][]int32{} // loaded per title stem on first need (loadStems)
 	for sid, c := range cands {
 		in := int(input[sid])
 		a, _ := slices.BinarySearch(firsts, in+1)
@@ -266,7 +263,6 @@ func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate,
 		ranks[a]++
 		s.noMentions[sid] = len(c.mentions) == 0
 		s.arts[a].sids[k] = int32(sid)
-		s.addPostings(int32(sid), nil)
 		if pc := &s.pc[sid]; pc.hasStart && s.dates[pc.start] != s.valueSpan[pc.dateID] {
 			s.exact = false // a value with two spans: blocking's ancestors depend on which comes last
 		}
@@ -322,6 +318,18 @@ func hashOfID(id string) uint64 {
 		v = v<<4 | d
 	}
 	return v
+}
+
+// runs returns the live events by hash, building the map on first need
+// (most builds never name an event: no cost for them).
+func (s *State) runs() map[uint64][]int32 {
+	if s.byHash == nil {
+		s.byHash = make(map[uint64][]int32, len(s.order))
+		for _, h := range s.order {
+			s.byHash[s.evs[h].hash] = append(s.byHash[s.evs[h].hash], h)
+		}
+	}
+	return s.byHash
 }
 
 // candidateOf is sid's candidate for combining and naming, from its input

@@ -485,8 +485,8 @@ func (s *State) check() error {
 	return nil
 }
 
-// rebuildMaps makes the maps the lists stand for: postings, hash runs,
-// slugs, score IDs, free handles.
+// rebuildMaps makes the maps the lists stand for: slugs, score IDs, free
+// handles (postings and hash runs are built on first need).
 func (s *State) rebuildMaps() {
 	s.postings = map[uint64][]int32{} // loaded on demand (loadStems)
 	s.bySlug = make(map[string]int32, len(s.arts))
@@ -499,7 +499,6 @@ func (s *State) rebuildMaps() {
 	for k, f := range s.scores {
 		s.scoreIDs[math.Float64bits(f)] = uint32(k)
 	}
-	s.byHash = make(map[uint64][]int32, len(s.evs))
 	for h := range s.evs {
 		e := &s.evs[h]
 		if !e.live {
@@ -507,7 +506,6 @@ func (s *State) rebuildMaps() {
 			continue
 		}
 		e.hash = hashOfID(e.ev.ID)
-		s.byHash[e.hash] = append(s.byHash[e.hash], int32(h))
 		s.unbuilt++
 	}
 }

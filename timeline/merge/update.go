@@ -445,7 +445,7 @@ func (u *update) apply(groups [][]int32) timeline.Changes {
 	}
 	var extra [][]int32 // live events whose run of equal hashes changes
 	for hash := range touched {
-		for _, h := range s.byHash[hash] {
+		for _, h := range s.runs()[hash] {
 			if !u.dissolved[h] {
 				u.dissolved[h] = true
 				extra = append(extra, s.evs[h].sids)
@@ -604,6 +604,9 @@ func (u *update) combineGroups(groups [][]int32) ([]timeline.Event, [][]*candida
 func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Changes {
 	s := u.s
 	old := make(map[string]timeline.Event, len(u.dissolved))
+	if len(u.dissolved)+len(events) > 0 {
+		s.runs()
+	}
 	for h := range u.dissolved {
 		rec := &s.evs[h]
 		old[rec.ev.ID] = rec.ev
