@@ -64,8 +64,9 @@ func BenchmarkPlanScale(b *testing.B) {
 // one article is added to the scale benchmark's site (TIMELINE_BENCH_ARTICLES
 // articles, 10,000 by default): the new timeline planned in full against
 // planned with the previous plan's memo and the Changes (reading the memo
-// included), and the spliced exports (timeline.json, events.ics, events.csv)
-// each plan then writes from the previous build's files. The two run
+// and encoding the next one included), and the spliced exports
+// (timeline.json, events.ics, events.csv) each plan then writes from the
+// previous build's files. The two run
 // alternately, each iteration in the other order, so a shared machine's
 // load weighs on both alike; the figures are process CPU time. The Changes
 // come from the reference diff of the two timelines (referenceChanges),
@@ -90,6 +91,7 @@ func BenchmarkPlanIncremental(b *testing.B) {
 	// build: the previous timeline would otherwise add to every collection.
 	before, first = timeline.Timeline{}, planRun{}
 	runtime.GC()
+	var memoBuf []byte
 	run := func(withMemo, keep bool) planRun {
 		var m *render.Memo
 		var ch *timeline.Changes
@@ -105,6 +107,11 @@ func BenchmarkPlanIncremental(b *testing.B) {
 			b.Fatal(err)
 		}
 		r.plan += r.start - c0 // reading the memo
+		if withMemo {          // and writing the next one, as a build does
+			c1 := processCPU(b)
+			memoBuf = r.result.AppendMemo(memoBuf[:0])
+			r.plan += processCPU(b) - c1
+		}
 		return r
 	}
 	checkSameRun(b, run(false, true), run(true, true))
