@@ -69,6 +69,7 @@ type extractCache struct {
 
 	size    int64 // bytes of the pack as opened
 	indexed bool  // the index described the whole pack as opened
+	flushed bool  // records put after flush are dropped (their articles are extracted again next build)
 }
 
 // packEntry is one record of the pack as opening found it.
@@ -326,7 +327,7 @@ func (c *extractCache) putRecord(key [32]byte, enc string) {
 	defer c.mu.Unlock()
 	c.used[key] = true
 	c.fresh[key] = true
-	if c.err != nil {
+	if c.err != nil || c.flushed {
 		return
 	}
 	if c.sink == nil {
@@ -406,6 +407,10 @@ func (c *extractCache) tmpFile() string { return c.file + ".tmp" }
 func (c *extractCache) flush() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.flushed {
+		return nil
+	}
+	c.flushed = true
 	if c.rewrite && c.sink == nil && c.err == nil {
 		c.sink, c.err = c.openSink() // nothing extracted, but the old pack must go
 	}

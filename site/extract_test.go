@@ -239,3 +239,33 @@ func TestDamagedRecordsAreFoundWhenUsed(t *testing.T) {
 	got := runFront(t, fs, opts)
 	checkFrontAsNoCache(t, fs, opts, got, "after damage")
 }
+
+// Events decoded after the cache was flushed (a build that flushes before
+// merging) still come out right; the replacement record is dropped, not
+// written into a closed pack, and the next build extracts the article again.
+func TestLazyDecodingAfterTheFlush(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	opts := corpusSite(t, fs, "", 3)
+	o := opts.withDefaults()
+	arts, _ := loadArticles(fs, []string{o.ContentDir}, time.Time{})
+	cache := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	x := extractLazily(arts, o, cache)
+	want := x.eventsOf(2)
+	cache.putRecord(x.keys[2], "\xff\xff")
+	if err := cache.flush(); err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 2; round++ {
+		cache = openExtractCache(fs, o.CacheDir, o.Version, true, false)
+		x = extractLazily(arts, o, cache)
+		if err := cache.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if got := x.eventsOf(2); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: events differ", round)
+		}
+		if errs, warns := x.lateIssues(); len(errs) != 0 || len(warns) != 1 {
+			t.Errorf("round %d: late errors %v, warnings %v; want one warning", round, errs, warns)
+		}
+	}
+}
