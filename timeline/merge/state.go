@@ -57,6 +57,7 @@ type State struct {
 	sidK       []int32 // sid -> index of its event among its article's events
 	rank       []int32 // sid -> rank among its article's candidates in canonical order
 	noMentions []bool
+	asIs       []bool     // the input event's mentions and entities are sorted and unique already
 	adj        [][]uint64 // sid -> neighbour<<32 | score ID
 	scores     []float64
 	scoreIDs   map[uint64]uint32 // math.Float64bits(score) -> score ID
@@ -244,7 +245,7 @@ func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate,
 	n := len(cands)
 	s.pc = make([]pairCand, n)
 	s.sidArt, s.sidK, s.rank = make([]int32, n), make([]int32, n), make([]int32, n)
-	s.noMentions, s.sidEvent = make([]bool, n), make([]int32, n)
+	s.noMentions, s.sidEvent, s.asIs = make([]bool, n), make([]int32, n), make([]bool, n)
 	s.arts = make([]artRec, len(articles))
 	for i := range articles {
 		s.arts[i] = artRec{slug: articles[i].Slug, key: keys[i], pub: articles[i].Meta.Date,
@@ -262,6 +263,7 @@ func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate,
 		s.sidArt[sid], s.sidK[sid], s.rank[sid] = int32(a), int32(k), ranks[a]
 		ranks[a]++
 		s.noMentions[sid] = len(c.mentions) == 0
+		s.asIs[sid] = takenAsIs(c)
 		s.arts[a].sids[k] = int32(sid)
 		if pc := &s.pc[sid]; pc.hasStart && s.dates[pc.start] != s.valueSpan[pc.dateID] {
 			s.exact = false // a value with two spans: blocking's ancestors depend on which comes last
@@ -341,8 +343,27 @@ func (s *State) candidateOf(sid int32, in *timeline.Event, cp *copies) *candidat
 }
 
 func (s *State) candidateValue(sid int32, in *timeline.Event, cp *copies) candidate {
-	return candidate{in: in, mentions: cp.sortedMentions(in.Mentions), entities: cp.entities(in.Entities),
-		article: s.arts[s.sidArt[sid]].slug, classes: s.pc[sid].classes, pair: sid}
+	c := candidate{in: in, article: s.arts[s.sidArt[sid]].slug, classes: s.pc[sid].classes, pair: sid}
+	if !s.asIs[sid] {
+		c.mentions, c.entities = cp.sortedMentions(in.Mentions), cp.entities(in.Entities)
+		return c
+	}
+	// What copies returns for sorted input, without checking again.
+	c.mentions = []timeline.Mention{}
+	if n := len(in.Mentions); n > 0 {
+		c.mentions = in.Mentions[:n:n]
+	}
+	if n := len(in.Entities); n > 0 {
+		c.entities = in.Entities[:n:n]
+	}
+	return c
+}
+
+// takenAsIs: copies handed c its input's own mentions and entities (they
+// were sorted and unique), or they are empty.
+func takenAsIs(c *candidate) bool {
+	ms, es := c.in.Mentions, c.in.Entities
+	return (len(ms) == 0 || &c.mentions[0] == &ms[0]) && (len(es) == 0 || &c.entities[0] == &es[0])
 }
 
 // view is a pairIndex over the state's candidates (by sid; pos maps

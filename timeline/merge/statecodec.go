@@ -19,7 +19,7 @@ import (
 // Maps (postings, hash runs, interners) are rebuilt from the lists.
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 1
+	stateVersion = 2
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -119,7 +119,7 @@ func (s *State) encodeCandidates(w *stateWriter) {
 		w.u32(uint32(s.sidArt[k]))
 		w.u32(uint32(s.sidK[k]))
 		w.u32(uint32(s.rank[k]))
-		w.bool(s.noMentions[k])
+		w.b = append(w.b, b2u8(s.noMentions[k])|b2u8(s.asIs[k])<<1)
 		w.u32(uint32(s.sidEvent[k]))
 		w.count(len(s.adj[k]))
 		for _, e := range s.adj[k] {
@@ -306,7 +306,7 @@ func (s *State) decodeCandidates(r *stateReader) {
 	spare := n/8 + 64 // room for the next builds' new candidates without copying all
 	s.pc = make([]pairCand, n, n+spare)
 	s.sidArt, s.sidK, s.rank, s.sidEvent = spared[int32](n, spare), spared[int32](n, spare), spared[int32](n, spare), spared[int32](n, spare)
-	s.noMentions, s.adj = spared[bool](n, spare), spared[[]uint64](n, spare)
+	s.noMentions, s.asIs, s.adj = spared[bool](n, spare), spared[bool](n, spare), spared[[]uint64](n, spare)
 	var backing []uint64
 	for k := 0; k < n && r.err == nil; k++ {
 		raw := r.bytes(fixed)
@@ -323,7 +323,7 @@ func (s *State) decodeCandidates(r *stateReader) {
 		s.pc[k] = pairCand{canon: v[0], article: v[1], dateID: v[2], start: v[3], end: v[4], source: v[5], classes: uint32(v[6]),
 			sets: v[7], nTitle: v[8], nContext: v[9], nSent: v[10], hash: uint32(v[11]), lead: raw[48] == 1, hasStart: raw[49] == 1}
 		s.sidArt[k], s.sidK[k], s.rank[k] = v[12], v[13], v[14]
-		s.noMentions[k] = raw[62] == 1
+		s.noMentions[k], s.asIs[k] = raw[62]&1 != 0, raw[62]&2 != 0
 		s.sidEvent[k] = int32(binary.LittleEndian.Uint32(raw[63:]))
 		if m := r.count(8); m > 0 {
 			raw := r.bytes(8 * m)
@@ -617,4 +617,11 @@ func (r *stateReader) end() error {
 		r.fail("trailing bytes")
 	}
 	return r.err
+}
+
+func b2u8(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -201,6 +201,7 @@ func (u *update) addArticle(i int, key [32]byte) int32 {
 		s.sidK = append(s.sidK, int32(k))
 		s.rank = append(s.rank, 0)
 		s.noMentions = append(s.noMentions, len(c.mentions) == 0)
+		s.asIs = append(s.asIs, takenAsIs(c))
 		s.sidEvent = append(s.sidEvent, -1)
 		s.adj = append(s.adj, nil)
 		s.Stats.Added++
