@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -179,5 +180,57 @@ func TestPlanMemoDistrustsDamageAndVersions(t *testing.T) {
 			t.Errorf("%s: re-planned %d of %d events", c.name, sum.Replanned, sum.Events)
 		}
 		checkSameAsFullBuild(t, fs, o, c.name)
+	}
+}
+
+// An override that merges two events makes the kept one change when the
+// folded one does, though the merge reports only the folded one: the plan
+// must count every event the overrides touch as changed.
+func TestPlanMemoCountsEventsTheOverridesTouch(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(43)
+	for i := 0; i < 4; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%d.md", i): string(corpus.Article(i))})
+	}
+	report := "First report of the folded event."
+	var prev *timeline.Timeline
+	// The real merge plus two events of our own; Changes by the reference diff.
+	withPair := func(arts []timeline.Article, per [][]timeline.Event) (timeline.Timeline, *timeline.Changes) {
+		tl := merge.Merge(arts, per)
+		start, _ := timeline.ParseDate("2021-03-04")
+		event := func(id, title, text string) timeline.Event {
+			return timeline.Event{ID: id, Title: title, Start: start,
+				Mentions: []timeline.Mention{{Article: arts[0].Slug, Source: arts[0].Path, Text: text}}}
+		}
+		tl.Events = append(slices.Clone(tl.Events), event("zz-kept", "The kept event", "The kept event's report."),
+			event("zz-folded", "The folded event", report))
+		merge.SortEvents(tl.Events)
+		var ch *timeline.Changes
+		if prev != nil {
+			ch = referenceChanges(*prev, tl)
+		}
+		prev = &tl
+		return tl, ch
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
+		Stages: Stages{MergeChanges: withPair}}
+	build := func(step string) Summary {
+		t.Helper()
+		sum, err := Build(fs, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		checkSameAsFullBuild(t, fs, opts, step)
+		return sum
+	}
+	build("first")
+	writeFiles(t, fs, map[string]string{"content/overrides.yaml": "- merge: [zz-kept, zz-folded]\n"})
+	build("overrides")
+	report = "Second report of the folded event."
+	if sum := build("folded event changed"); sum.Replanned == 0 || sum.Replanned == sum.Events {
+		t.Errorf("re-planned %d of %d events, want the kept one and few others", sum.Replanned, sum.Events)
+	}
+	if !strings.Contains(readFile(t, fs, "public/events/zz-kept/index.html"), "Second report") {
+		t.Error("the kept event's page does not quote the folded event's new report")
 	}
 }
