@@ -68,9 +68,8 @@ type State struct {
 
 	evs     []evRec // by handle
 	freeEv  []int32
-	order   []int32            // live handles in timeline order
-	byHash  map[uint64][]int32 // hash -> live handles; built on first need (runs)
-	unbuilt int                // live events not built yet (decoded state)
+	order   []int32 // live handles in timeline order
+	unbuilt int     // live events not built yet (decoded state)
 
 	// scratch, sized to the candidates
 	mark    []int32
@@ -320,18 +319,6 @@ func hashOfID(id string) uint64 {
 		v = v<<4 | d
 	}
 	return v
-}
-
-// runs returns the live events by hash, building the map on first need
-// (most builds never name an event: no cost for them).
-func (s *State) runs() map[uint64][]int32 {
-	if s.byHash == nil {
-		s.byHash = make(map[uint64][]int32, len(s.order))
-		for _, h := range s.order {
-			s.byHash[s.evs[h].hash] = append(s.byHash[s.evs[h].hash], h)
-		}
-	}
-	return s.byHash
 }
 
 // candidateOf is sid's candidate for combining and naming, from its input

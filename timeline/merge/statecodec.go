@@ -19,7 +19,7 @@ import (
 // Maps (postings, hash runs, interners) are rebuilt from the lists.
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 2
+	stateVersion = 3
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -55,7 +55,7 @@ func (s *State) encodeBody(w *stateWriter) {
 	w.bool(s.exact)
 	if s.exact {
 		s.encodeNames(w)
-		s.encodeCandidates(w)
+		s.encodeCandidates(w, s.eventNumbers())
 		s.encodeArticles(w)
 		s.encodeEvents(w)
 	}
@@ -107,7 +107,21 @@ func (s *State) encodeNames(w *stateWriter) {
 	}
 }
 
-func (s *State) encodeCandidates(w *stateWriter) {
+// eventNumbers maps each event handle h (at h+1, so that -1 maps to -1) to
+// its position in the timeline: events are stored in timeline order, so a
+// decoded state copies them out in memory order.
+func (s *State) eventNumbers() []int32 {
+	out := make([]int32, len(s.evs)+1)
+	for k := range out {
+		out[k] = -1
+	}
+	for pos, h := range s.order {
+		out[h+1] = int32(pos)
+	}
+	return out
+}
+
+func (s *State) encodeCandidates(w *stateWriter, renumber []int32) {
 	w.count(len(s.pc))
 	for k := range s.pc {
 		p := &s.pc[k]
@@ -120,7 +134,7 @@ func (s *State) encodeCandidates(w *stateWriter) {
 		w.u32(uint32(s.sidK[k]))
 		w.u32(uint32(s.rank[k]))
 		w.b = append(w.b, b2u8(s.noMentions[k])|b2u8(s.asIs[k])<<1)
-		w.u32(uint32(s.sidEvent[k]))
+		w.u32(uint32(renumber[s.sidEvent[k]+1]))
 		w.count(len(s.adj[k]))
 		for _, e := range s.adj[k] {
 			w.u64(e)
@@ -152,17 +166,14 @@ func (s *State) encodeArticles(w *stateWriter) {
 	}
 }
 
+// encodeEvents writes the live events in timeline order (see eventNumbers).
 func (s *State) encodeEvents(w *stateWriter) {
-	w.count(len(s.evs))
-	for k := range s.evs {
-		e := &s.evs[k]
-		w.bool(e.live)
-		if e.live {
-			w.string(e.ev.ID)
-			w.int32s(e.sids)
-		}
+	w.count(len(s.order))
+	for _, h := range s.order {
+		e := &s.evs[h]
+		w.string(e.ev.ID)
+		w.int32s(e.sids)
 	}
-	w.int32s(s.order)
 }
 
 // byID lists an interner's keys by ID (IDs are 0..len-1).
@@ -369,28 +380,28 @@ func (s *State) decodeArticles(r *stateReader) {
 }
 
 func (s *State) decodeEvents(r *stateReader) {
-	n := r.count(1)
+	n := r.count(2)
 	s.evs = make([]evRec, n, n+n/8)
+	s.order = make([]int32, n, n+n/8)
 	var backing []int32
 	for k := 0; k < n && r.err == nil; k++ {
 		e := &s.evs[k]
-		if e.live = r.bool(); e.live {
-			e.ev.ID = r.string()
-			m := r.count(4)
-			raw := r.bytes(4 * m)
-			if len(raw) != 4*m {
-				break
-			}
-			if len(backing) < m { // one allocation for many lists
-				backing = make([]int32, max(m, 1<<16))
-			}
-			e.sids, backing = backing[:m:m], backing[m:]
-			for i := range e.sids {
-				e.sids[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
-			}
+		e.live = true
+		e.ev.ID = r.string()
+		m := r.count(4)
+		raw := r.bytes(4 * m)
+		if len(raw) != 4*m {
+			break
 		}
+		if len(backing) < m { // one allocation for many lists
+			backing = make([]int32, max(m, 1<<16))
+		}
+		e.sids, backing = backing[:m:m], backing[m:]
+		for i := range e.sids {
+			e.sids[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+		}
+		s.order[k] = int32(k)
 	}
-	s.order = r.int32s()
 }
 
 // spared makes a slice of length n with room for spare more.
