@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -58,7 +59,9 @@ func appendArticle(buf []byte, a timeline.Article) (_ []byte, ok bool) {
 		return buf, false
 	}
 	var offsets *ingest.Offsets
-	if a.Offsets != nil {
+	if lazy, isLazy := a.Offsets.(*lazyOffsets); isLazy {
+		offsets = lazy.get()
+	} else if a.Offsets != nil {
 		if offsets, ok = a.Offsets.(*ingest.Offsets); !ok || offsets == nil {
 			return buf, false
 		}
@@ -107,8 +110,19 @@ func (enc *eventEncoder) meta(buf []byte, m timeline.Meta) []byte {
 // decodeArticle rebuilds the article parsed from path and raw. Its strings
 // share data's memory, and Body shares raw's (see bodyOf).
 func decodeArticle(data, path string, raw []byte) (a timeline.Article, err error) {
+	return decodeArticleWith(data, path, raw, false)
+}
+
+// decodeArticleLazily is decodeArticle leaving the offset map encoded (but
+// checked) until it is used (lazyOffsets): an unchanged article's map is
+// used only if its page or its events are made again.
+func decodeArticleLazily(data, path string, raw []byte) (a timeline.Article, err error) {
+	return decodeArticleWith(data, path, raw, true)
+}
+
+func decodeArticleWith(data, path string, raw []byte, lazy bool) (a timeline.Article, err error) {
 	lits := literalPool.Get().(*[]string)
-	d := &eventDecoder{data: data, literals: (*lits)[:0]}
+	d := &eventDecoder{data: data, literals: (*lits)[:0], lazyOffsets: lazy}
 	defer func() {
 		clear(d.literals) // the pool must not keep the pack's strings alive
 		*lits = d.literals[:0]
@@ -177,15 +191,48 @@ func (d *eventDecoder) offsets() timeline.OffsetMap {
 	if d.err != nil {
 		return nil
 	}
+	bin := unsafe.Slice(unsafe.StringData(d.data[d.pos:]), n) // read-only: no copy
+	d.pos += n
+	if d.lazyOffsets {
+		if ingest.CheckBinary(bin) != nil {
+			d.fail()
+			return nil
+		}
+		return &lazyOffsets{enc: bin}
+	}
 	o := &ingest.Offsets{}
-	// UnmarshalBinary keeps nothing of its input: no copy.
-	if err := o.UnmarshalBinary(unsafe.Slice(unsafe.StringData(d.data[d.pos:]), n)); err != nil {
+	if err := o.UnmarshalBinary(bin); err != nil {
 		d.fail()
 		return nil
 	}
-	d.pos += n
 	return o
 }
+
+// lazyOffsets is an offset map decoded on first use from its binary form,
+// which was checked (ingest.CheckBinary) so that decoding cannot fail. It
+// answers as the decoded *ingest.Offsets does. Safe for concurrent use.
+// Decoding the maps of every article an incremental build recalls was 4.8 MB
+// of memory touched for the first time at 10,000 articles (about 24 ms of CPU
+// here), for maps that only the pages and events made again read.
+type lazyOffsets struct {
+	once sync.Once
+	enc  []byte // in the pack's memory; dropped once decoded
+	o    *ingest.Offsets
+}
+
+func (l *lazyOffsets) get() *ingest.Offsets {
+	l.once.Do(func() {
+		l.o = &ingest.Offsets{}
+		if err := l.o.UnmarshalBinary(l.enc); err != nil {
+			panic(fmt.Sprintf("a checked offset map did not decode: %v", err)) // CheckBinary's contract broken
+		}
+		l.enc = nil
+	})
+	return l.o
+}
+
+func (l *lazyOffsets) Original(i int) int      { return l.get().Original(i) }
+func (l *lazyOffsets) OriginalEnd(end int) int { return l.get().OriginalEnd(end) }
 
 // cachedParse returns ingest's ParseFile hook: parsed articles come from the
 // pack when their bytes and options are unchanged, and are stored there when

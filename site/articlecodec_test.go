@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/events"
 	"github.com/newsline/timeline/timeline/ingest"
 )
 
@@ -233,4 +235,52 @@ func relTree(t *testing.T, fs afero.Fs, root string) map[string]string {
 		out[strings.TrimPrefix(name, root+"/")] = body
 	}
 	return out
+}
+
+// A recalled article's offset map, left encoded until used, answers as the
+// parsed article's does, from many goroutines at once, and the extractor
+// finds the same events in it (it asks the map for span ends too).
+func TestLazyOffsetsAnswerAsParsed(t *testing.T) {
+	raw := []byte("---\ntitle: T\ndate: 2024-06-14\n---\nAn \u201cofficial\u201d said on Monday\nthe talks would re-\nsume on 3 May 2025.\n\nOn Friday \ufb01ve ministers met.\n")
+	parsed, err := ingest.Parse("content/t.md", raw, nil, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, ok := appendArticle(nil, parsed)
+	if !ok {
+		t.Fatal("not encodable")
+	}
+	lazy, err := decodeArticleLazily(string(enc), parsed.Path, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, isLazy := lazy.Offsets.(*lazyOffsets); !isLazy {
+		t.Fatalf("offsets are %T, want left encoded", lazy.Offsets)
+	}
+	if got, want := events.Extract(lazy), events.Extract(parsed); !reflect.DeepEqual(got, want) {
+		t.Error("events extracted through the lazy map differ")
+	}
+	p := parsed.Offsets.(*ingest.Offsets)
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := lazy.Offsets.(*lazyOffsets)
+			for i := -1; i <= len(parsed.Text)+1; i++ {
+				if l.Original(i) != p.Original(i) || l.OriginalEnd(i) != p.OriginalEnd(i) {
+					t.Errorf("offset %d: lazy %d/%d, parsed %d/%d", i, l.Original(i), l.OriginalEnd(i), p.Original(i), p.OriginalEnd(i))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if again, ok := appendArticle(nil, lazy); !ok || string(again) != string(enc) {
+		t.Error("an article with a lazy map does not encode as the parsed one")
+	}
+	enc[len(enc)-len(parsed.Headline)-3] ^= 0xff // inside the map or what follows: a decode error, never a panic later
+	if a, err := decodeArticleLazily(string(enc), parsed.Path, raw); err == nil {
+		_ = a.Offsets.Original(3)
+	}
 }

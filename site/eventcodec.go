@@ -130,7 +130,9 @@ type eventDecoder struct {
 	pos      int
 	err      error
 	literals []string // the strings read so far, for back-references
-	left     int      // events still to decode: how much to carve slabs for
+	// lazyOffsets leaves an article's offset map encoded (decodeArticleLazily).
+	lazyOffsets bool
+	left        int // events still to decode: how much to carve slabs for
 	// Slabs the events' mentions, entities and pointed-to spans and dates are
 	// carved from (slab): an incremental build decodes every article's
 	// events, and one allocation each was most of the stage's cost.

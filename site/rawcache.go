@@ -145,7 +145,7 @@ func (m *fileMemo) recall(f ingest.File) (timeline.Article, bool) {
 	if !ok {
 		return timeline.Article{}, false
 	}
-	a, err := decodeArticle(enc, f.Path, rawOf(rest[fileRecordKeys:]))
+	a, err := decodeArticleLazily(enc, f.Path, rawOf(rest[fileRecordKeys:]))
 	if err != nil {
 		m.cache.markUndecodable(parseKey)
 		return timeline.Article{}, false

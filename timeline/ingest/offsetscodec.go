@@ -38,13 +38,34 @@ var errBadOffsets = errors.New("ingest: malformed binary offset map")
 // UnmarshalBinary sets o from data written by AppendBinary; malformed data is
 // an error, never a panic.
 func (o *Offsets) UnmarshalBinary(data []byte) error {
+	segs, textLen, err := decodeOffsets(data, true)
+	if err != nil {
+		return err
+	}
+	o.segs, o.textLen = segs, textLen
+	return nil
+}
+
+// CheckBinary reports whether data is an offset map AppendBinary wrote,
+// which UnmarshalBinary will then decode without error, without allocating:
+// a build checks the maps of the articles it takes from its cache and
+// decodes only those it uses.
+func CheckBinary(data []byte) error {
+	_, _, err := decodeOffsets(data, false)
+	return err
+}
+
+// decodeOffsets reads data; keep says whether to build the segments.
+func decodeOffsets(data []byte, keep bool) ([]segment, int, error) {
 	d := offsetsDecoder{data: data}
 	textLen := d.uvarint(math.MaxInt32)
 	hasSegs := d.uvarint(1)
 	var segs []segment
 	if hasSegs == 1 {
 		n := d.uvarint(uint64(len(data))) // every segment takes at least 5 bytes
-		segs = make([]segment, 0, min(n, uint64(len(data))/5))
+		if keep {
+			segs = make([]segment, 0, min(n, uint64(len(data))/5))
+		}
 		for i := uint64(0); i < n && d.err == nil; i++ {
 			var s segment
 			s.text = int32(d.uvarint(math.MaxUint32))
@@ -52,14 +73,15 @@ func (o *Offsets) UnmarshalBinary(data []byte) error {
 			s.textLen = int32(d.uvarint(math.MaxUint32))
 			s.rawLen = int32(d.uvarint(math.MaxUint32))
 			s.copied = d.uvarint(1) == 1
-			segs = append(segs, s)
+			if keep {
+				segs = append(segs, s)
+			}
 		}
 	}
 	if d.err != nil || len(d.data) != 0 {
-		return errBadOffsets
+		return nil, 0, errBadOffsets
 	}
-	o.segs, o.textLen = segs, int(textLen)
-	return nil
+	return segs, int(textLen), nil
 }
 
 type offsetsDecoder struct {

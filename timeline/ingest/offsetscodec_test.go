@@ -46,3 +46,27 @@ func TestOffsetsBinaryRejectsGarbage(t *testing.T) {
 		t.Error("overlong varint: no error")
 	}
 }
+
+// CheckBinary accepts exactly what UnmarshalBinary decodes without error:
+// every truncation and every one-byte change of a good map.
+func TestCheckBinaryAgreesWithUnmarshal(t *testing.T) {
+	good, _ := cleanText([]byte("An \u201cofficial\u201d said\nthe talks would re-\nsume."), 0, true).offsets.AppendBinary(nil)
+	agree := func(data []byte, what string) {
+		var o Offsets
+		if got, want := CheckBinary(data), o.UnmarshalBinary(data); (got == nil) != (want == nil) {
+			t.Errorf("%s: CheckBinary %v, UnmarshalBinary %v", what, got, want)
+		}
+	}
+	agree(good, "good")
+	for n := 0; n < len(good); n++ {
+		agree(good[:n], "truncated")
+		for _, b := range []byte{0, 1, 0x7f, 0x80, 0xff} {
+			bad := append([]byte(nil), good...)
+			bad[n] = b
+			agree(bad, "changed")
+		}
+	}
+	if CheckBinary(good) != nil {
+		t.Error("a good map does not check")
+	}
+}
