@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,10 +167,16 @@ func digest(t *testing.T, tl timeline.Timeline) [32]byte {
 	return sha256.Sum256(b)
 }
 
+// seqStats sums what a sequence of updates did.
+type seqStats struct {
+	merge.UpdateStats
+	Suffixed int // events with an ID suffix ("-2"...) in the merged timelines
+}
+
 // checkSequence runs steps builds of a changing world, each merged by
 // Update from the previous build's state and by Merge from scratch, and
 // requires the same timeline and exact changes.
-func checkSequence(t *testing.T, w *world, steps, maxChanges int) merge.UpdateStats {
+func checkSequence(t *testing.T, w *world, steps, maxChanges int) seqStats {
 	t.Helper()
 	return checkSequenceVia(t, w, steps, maxChanges, false)
 }
@@ -178,14 +185,14 @@ func checkSequence(t *testing.T, w *world, steps, maxChanges int) merge.UpdateSt
 // build and updates a decoded copy, as a fresh process does. A decoded state
 // does not hold the old events, so it may count more events as changed, but
 // never fewer.
-func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, viaBytes bool) merge.UpdateStats {
+func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, viaBytes bool) seqStats {
 	t.Helper()
 	arts, per, keys := w.input()
 	prev, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
 	if want := merge.Merge(arts, per); !reflect.DeepEqual(prev, want) {
 		t.Fatalf("NewState's timeline differs from Merge's")
 	}
-	var total merge.UpdateStats
+	var total seqStats
 	for step := 0; step < steps; step++ {
 		var ops []string
 		for k := 0; k < 1+w.rng.IntN(maxChanges); k++ {
@@ -216,6 +223,11 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, viaBytes bo
 		total.Flipped += st.Stats.Flipped
 		total.Reclustered += st.Stats.Reclustered
 		total.Recombined += st.Stats.Recombined
+		for _, ev := range want.Events {
+			if strings.Contains(ev.ID, "-") {
+				total.Suffixed++
+			}
+		}
 		prev = want
 	}
 	return total
@@ -225,7 +237,7 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, viaBytes bo
 // every rule fires (shared sentences give equal ID hashes and -2 suffixes).
 func TestUpdateEqualsMerge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 2026))
-	var total merge.UpdateStats
+	var total seqStats
 	for seq := 0; seq < 150; seq++ {
 		w := newWorld(rng, 1+rng.IntN(12))
 		st := checkSequence(t, w, 12, 3)
@@ -233,9 +245,13 @@ func TestUpdateEqualsMerge(t *testing.T) {
 		total.Removed += st.Removed
 		total.Reclustered += st.Reclustered
 		total.Recombined += st.Recombined
+		total.Suffixed += st.Suffixed
 	}
-	t.Logf("candidates added %d, removed %d; reclustered %d; events recombined %d",
-		total.Added, total.Removed, total.Reclustered, total.Recombined)
+	t.Logf("candidates added %d, removed %d; reclustered %d; events recombined %d; suffixed IDs seen %d",
+		total.Added, total.Removed, total.Reclustered, total.Recombined, total.Suffixed)
+	if total.Suffixed == 0 {
+		t.Error("no ID with a -N suffix: the sequences do not test hash runs")
+	}
 }
 
 // TestUpdateCrossesMaxPosting: worlds large enough that blocking lists grow
