@@ -47,7 +47,13 @@ type mark struct {
 func (s *site) articlePage(i int) Page {
 	a := &s.tl.Articles[i]
 	p := "articles/" + a.Slug + "/index.html"
-	return s.htmlPage(p, s.articleKey(i), func() (pageData, error) { return s.articleData(i) })
+	key, ok := s.memoArticleKey(i)
+	if ok {
+		s.articleKeysReused.Add(1)
+	} else {
+		key = s.articleKey(i)
+	}
+	return s.htmlPage(p, key, func() (pageData, error) { return s.articleData(i) })
 }
 
 // articleData is what article i's page shows.

@@ -29,15 +29,15 @@ import (
 // Memo is a previous plan's memo, read with ParseMemo.
 type Memo struct {
 	cfgKey string
-	data   string              // the encoded memo: records, keys and IDs are read from it in place
-	recs   int                 // offset of the records in data
-	keys   int                 // offset of the page Keys in data
-	idSpan []uint32            // per event: start and end of its ID in data
-	heads  map[string][16]byte // article slug -> digest of its metadata
-	ents   []memoEntity        // the entity table, sorted as site.entities
-	entAt  []uint32            // per event: offset in data of its entity list; one more entry at the end
-	next   int                 // the record after the last one found
-	table  []int32             // hash table of record numbers + 1, made on the first ID not found in order
+	data   string                 // the encoded memo: records, keys and IDs are read from it in place
+	recs   int                    // offset of the records in data
+	keys   int                    // offset of the page Keys in data
+	idSpan []uint32               // per event: start and end of its ID in data
+	arts   map[string]memoArticle // by slug
+	ents   []memoEntity           // the entity table, sorted as site.entities
+	entAt  []uint32               // per event: offset in data of its entity list; one more entry at the end
+	next   int                    // the record after the last one found
+	table  []int32                // hash table of record numbers + 1, made on the first ID not found in order
 }
 
 // PlanStats says what a plan reused from the memo it was given.
@@ -45,6 +45,7 @@ type PlanStats struct {
 	Events     int  // events in the timeline
 	Digests    int  // events whose digests came from the memo
 	Keys       int  // event pages whose Key came from the memo
+	Articles   int  // article pages whose Key came from the memo
 	MemoUsed   bool // a memo and known Changes were given and passed the checks
 	MemoRefuse bool // a memo was given but its checks failed: full plan
 }
@@ -55,9 +56,19 @@ type Incremental struct {
 	Stats PlanStats
 	s     *site
 	evs   []Page // the event pages, in timeline order (their Keys go into the memo)
+	arts  []Page // the article pages, in timeline order
 }
 
-const memoFormat = "timeline-plan-memo-2\n"
+const memoFormat = "timeline-plan-memo-3\n"
+
+// memoArticle is what the memo keeps of an article: the digests of its
+// metadata and text, the number of events citing it, its page Key.
+type memoArticle struct {
+	head    [16]byte
+	content string
+	events  int
+	key     string
+}
 
 // memoEntity is an entity of the memo's table.
 type memoEntity struct{ kind, name string }
@@ -81,6 +92,9 @@ func (r *Incremental) AppendMemo(b []byte) []byte {
 	for i := range s.tl.Articles {
 		b = appendUvarintString(b, s.tl.Articles[i].Slug)
 		b = append(b, s.heads[i][:]...)
+		b = appendUvarintString(b, s.contents[i])
+		b = binary.AppendUvarint(b, uint64(len(s.articleEvents[i])))
+		b = appendUvarintString(b, r.arts[i].Key)
 	}
 	n := len(s.tl.Events)
 	b = binary.AppendUvarint(b, uint64(n))
@@ -147,10 +161,11 @@ func ParseMemo(data []byte) (*Memo, error) {
 	rd := memoReader{s: m.data, off: len(memoFormat)}
 	m.cfgKey = rd.str()
 	arts := rd.count(1 + 16)
-	m.heads = make(map[string][16]byte, arts)
+	m.arts = make(map[string]memoArticle, arts)
 	for a := 0; a < arts && rd.err == nil; a++ {
 		slug := rd.str()
-		m.heads[slug] = [16]byte([]byte(rd.take(16)))
+		head := [16]byte([]byte(rd.take(16)))
+		m.arts[slug] = memoArticle{head: head, content: rd.str(), events: int(rd.uvarint()), key: rd.str()}
 	}
 	n := rd.count(memoRecord + keyLen + 1)
 	m.recs = rd.off
@@ -361,8 +376,8 @@ func (s *site) matchMemo(prev *Memo, ch *timeline.Changes) ([]int32, bool) {
 	}
 	headSame := make([]bool, len(s.tl.Articles))
 	for a := range s.tl.Articles {
-		h, ok := prev.heads[s.tl.Articles[a].Slug]
-		headSame[a] = ok && h == s.heads[a]
+		h, ok := prev.arts[s.tl.Articles[a].Slug]
+		headSame[a] = ok && h.head == s.heads[a]
 	}
 	at := make([]int32, len(s.tl.Events))
 	for i := range s.tl.Events {
@@ -395,7 +410,7 @@ func (s *site) citedSame(i int, headSame []bool, prev *Memo) bool {
 			if !headSame[a] {
 				return false
 			}
-		} else if _, had := prev.heads[s.tl.Events[i].Mentions[j].Article]; had {
+		} else if _, had := prev.arts[s.tl.Events[i].Mentions[j].Article]; had {
 			return false
 		}
 	}
@@ -527,4 +542,25 @@ func (s *site) rankEntities(prev *Memo, added []timeline.Entity, counts []int) [
 		put(base+int(order[a]), added[order[a]].Name, string(added[order[a]].Kind))
 	}
 	return rank
+}
+
+// memoArticleKey returns article i's page Key from the memo when everything
+// the Key hashes (articleKey) is as it was: its metadata and text, and the
+// events citing it, all reused and as many as then (an event citing it now
+// that did not is not reused, being changed; one that no longer cites it
+// makes them fewer). Those events keep their order, titles and expressions.
+func (s *site) memoArticleKey(i int) (string, bool) {
+	if s.memoAt == nil {
+		return "", false
+	}
+	rec, ok := s.memo.arts[s.tl.Articles[i].Slug]
+	if !ok || rec.head != s.heads[i] || rec.content != s.contents[i] || rec.events != len(s.articleEvents[i]) || len(rec.key) != keyLen {
+		return "", false
+	}
+	for _, e := range s.articleEvents[i] {
+		if s.memoAt[e] < 0 {
+			return "", false
+		}
+	}
+	return rec.key, true
 }

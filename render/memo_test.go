@@ -49,7 +49,7 @@ func editTimeline(rng *rand.Rand, tl timeline.Timeline, edits int, serial *int) 
 		i := rng.IntN(len(out.Events))
 		ev := out.Events[i] // a copy: its slices are cloned before editing
 		*serial++
-		switch rng.IntN(10) {
+		switch rng.IntN(11) {
 		case 0:
 			ev.Title = fmt.Sprintf("Retitled %d", *serial)
 		case 1:
@@ -88,6 +88,13 @@ func editTimeline(rng *rand.Rand, tl timeline.Timeline, edits int, serial *int) 
 			if len(ev.Entities) > 0 {
 				ev.Entities = slices.Clone(ev.Entities[1:])
 			}
+		case 10: // an article's text edited where no event is dated
+			a := &out.Articles[rng.IntN(len(out.Articles))]
+			extra := fmt.Sprintf("\n\nA correction, number %d.\n", *serial)
+			a.Raw = append(slices.Clone(a.Raw), extra...)
+			a.Body += extra
+			a.Text += extra
+			continue
 		case 7:
 			if len(out.Articles) > 2 {
 				a := rng.IntN(len(out.Articles))
@@ -167,7 +174,7 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			memo, serial, reused := roundTrip(t, first), 0, 0
+			memo, serial, reused, articles := roundTrip(t, first), 0, 0, 0
 			for round := 0; round < 40; round++ {
 				next := editTimeline(rng, tl, 1+rng.IntN(4), &serial)
 				inc, err := PlanIncremental(next, cfg, memo, diffTimelines(tl, next))
@@ -183,6 +190,7 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 					t.Fatalf("round %d: memo not used (%+v)", round, inc.Stats)
 				}
 				reused += inc.Stats.Digests
+				articles += inc.Stats.Articles
 				if inc.Stats.Keys > inc.Stats.Digests {
 					t.Fatalf("round %d: %d Keys reused from %d digests", round, inc.Stats.Keys, inc.Stats.Digests)
 				}
@@ -190,6 +198,9 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 			}
 			if reused < 40*250 {
 				t.Errorf("reused %d digests over 40 rounds of a 300-event timeline with a few edits each: the memo is hardly used", reused)
+			}
+			if articles == 0 {
+				t.Error("no article page Key came from the memo")
 			}
 		})
 	}
@@ -243,7 +254,7 @@ func TestPlanIncrementalRefusesWhatItCanCatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		samePlan(t, c.name, inc.Pages, full, false)
-		if inc.Stats.Digests != 0 || inc.Stats.Keys != 0 {
+		if inc.Stats.Digests != 0 || inc.Stats.Keys != 0 || inc.Stats.Articles != 0 {
 			t.Errorf("%s: reused %+v", c.name, inc.Stats)
 		}
 	}
@@ -253,7 +264,7 @@ func TestPlanIncrementalRefusesWhatItCanCatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Stats.Digests != len(tl.Events) || inc.Stats.Keys != len(tl.Events) {
+	if inc.Stats.Digests != len(tl.Events) || inc.Stats.Keys != len(tl.Events) || inc.Stats.Articles != len(tl.Articles) {
 		t.Errorf("an unchanged timeline reused %+v of %d events", inc.Stats, len(tl.Events))
 	}
 }

@@ -90,7 +90,8 @@ func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.
 		seen[p.Path] = true
 	}
 	s.stats.Keys = int(s.keysReused.Load())
-	return &Incremental{Pages: pages, Stats: s.stats, s: s, evs: events}, nil
+	s.stats.Articles = int(s.articleKeysReused.Load())
+	return &Incremental{Pages: pages, Stats: s.stats, s: s, evs: events, arts: articles}, nil
 }
 
 // minParallel is the fewest items worth splitting across goroutines: below

@@ -25,31 +25,32 @@ const Version = "render-2"
 
 // site is a timeline prepared for rendering: lookups built once, shared by pages.
 type site struct {
-	tl            timeline.Timeline
-	cfg           Config
-	articles      map[string]int // slug -> index in tl.Articles
-	cites         citations      // per event and mention: the cited article's index (resolveCitations)
-	entities      []entityRef    // every entity, sorted by kind then name
-	eventEntities [][]int32      // per event: its distinct entities, as sorted indexes into entities
-	highlights    [][]highlight  // per article: dated expressions to mark, by start offset
-	articleEvents [][]int32      // per article: indexes of the events it reports, in order
-	contents      []string       // per article: digest of its text (contentDigest)
-	heads         [][16]byte     // per article: digest of its metadata (headDigest)
-	eventDigests  [][16]byte     // per event: digest of the event and the metadata of the articles it cites
-	linkDigests   [][16]byte     // per event: digest of what a link to it shows (keyWriter.link)
-	keys          *keyWriter     // reused for the Keys made on the planning goroutine (the parallel ones borrow keyWriters)
-	chromes       sync.Map       // chromeKey -> chrome
-	ld            eventLDWriter  // the event pages' JSON-LD writer, made on first use (exports.go)
-	dates         fragments      // per event: its date (eventDate)
-	entityItems   fragments      // per entity: its item in an event page's list (entityItem)
-	citeTails     fragments      // per article: publisher and date after its title in a citation (citeTail)
-	paged         *pagination    // the listing pages of a large timeline; nil for a small one
-	cfgKey        string         // hash of the settings and templates
-	tlKey         string         // hash of the whole timeline
-	memo          *Memo          // the previous plan's, when Changes allow reusing it
-	memoAt        []int32        // per event: its record in memo, whose digests it reused; -1 none (nil: no memo)
-	stats         PlanStats
-	keysReused    atomic.Int64 // event pages whose Key came from the memo
+	tl                timeline.Timeline
+	cfg               Config
+	articles          map[string]int // slug -> index in tl.Articles
+	cites             citations      // per event and mention: the cited article's index (resolveCitations)
+	entities          []entityRef    // every entity, sorted by kind then name
+	eventEntities     [][]int32      // per event: its distinct entities, as sorted indexes into entities
+	highlights        [][]highlight  // per article: dated expressions to mark, by start offset
+	articleEvents     [][]int32      // per article: indexes of the events it reports, in order
+	contents          []string       // per article: digest of its text (contentDigest)
+	heads             [][16]byte     // per article: digest of its metadata (headDigest)
+	eventDigests      [][16]byte     // per event: digest of the event and the metadata of the articles it cites
+	linkDigests       [][16]byte     // per event: digest of what a link to it shows (keyWriter.link)
+	keys              *keyWriter     // reused for the Keys made on the planning goroutine (the parallel ones borrow keyWriters)
+	chromes           sync.Map       // chromeKey -> chrome
+	ld                eventLDWriter  // the event pages' JSON-LD writer, made on first use (exports.go)
+	dates             fragments      // per event: its date (eventDate)
+	entityItems       fragments      // per entity: its item in an event page's list (entityItem)
+	citeTails         fragments      // per article: publisher and date after its title in a citation (citeTail)
+	paged             *pagination    // the listing pages of a large timeline; nil for a small one
+	cfgKey            string         // hash of the settings and templates
+	tlKey             string         // hash of the whole timeline
+	memo              *Memo          // the previous plan's, when Changes allow reusing it
+	memoAt            []int32        // per event: its record in memo, whose digests it reused; -1 none (nil: no memo)
+	stats             PlanStats
+	keysReused        atomic.Int64 // event pages whose Key came from the memo
+	articleKeysReused atomic.Int64 // article pages whose Key came from the memo
 }
 
 // entityRef is an entity in the filter table the script reads.
