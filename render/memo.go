@@ -98,7 +98,7 @@ func (r *Incremental) AppendMemo(b []byte) []byte {
 	}
 	n := len(s.tl.Events)
 	b = binary.AppendUvarint(b, uint64(n))
-	b = growBytes(b, n*(memoRecord+keyLen+8))
+	b = growBytes(b, s.memoSize())
 	for i := range s.tl.Events {
 		ev := &s.tl.Events[i]
 		b = append(b, s.eventDigests[i][:]...)
@@ -132,6 +132,19 @@ func (r *Incremental) AppendMemo(b []byte) []byte {
 }
 
 var memoCRC = crc32.MakeTable(crc32.Castagnoli)
+
+// memoSize is about the bytes AppendMemo writes after the articles (a little
+// more): growing a 10 MB memo by appending copied it several times.
+func (s *site) memoSize() int {
+	size := binary.MaxVarintLen64 + len(s.tl.Events)*(memoRecord+keyLen+binary.MaxVarintLen32) + 4
+	for i := range s.tl.Events {
+		size += len(s.tl.Events[i].ID) + len(s.eventEntities[i])*binary.MaxVarintLen32
+	}
+	for _, e := range s.entities {
+		size += len(e.Kind) + len(e.Name) + 2*binary.MaxVarintLen32
+	}
+	return size
+}
 
 func appendUvarintString(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))

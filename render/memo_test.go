@@ -293,3 +293,19 @@ func TestParseMemoRejectsDamage(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendMemo encodes the memo of a 20,000-event plan, as every build
+// that plans does, and reports its size.
+func BenchmarkAppendMemo(b *testing.B) {
+	r, err := PlanIncremental(synthetic(b, 20000), Config{}, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var n int
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n = len(r.AppendMemo(nil))
+	}
+	b.ReportMetric(float64(n)/(1<<20), "MB")
+}
