@@ -322,7 +322,11 @@ func (c *extractCache) put(key [32]byte, events []timeline.Event) {
 }
 
 // putRecord writes one fresh record to the pack. Safe for concurrent use.
-func (c *extractCache) putRecord(key [32]byte, enc string) {
+func (c *extractCache) putRecord(key [32]byte, enc string) { c.putRecordParts(key, enc, "") }
+
+// putRecordParts writes a fresh record whose payload is head then body,
+// without joining them first (a file record's body is the file's bytes).
+func (c *extractCache) putRecordParts(key [32]byte, head, body string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.used[key] = true
@@ -336,26 +340,33 @@ func (c *extractCache) putRecord(key [32]byte, enc string) {
 			return
 		}
 	}
-	c.err = c.sink.write(key, enc)
+	c.err = c.sink.write(key, head, body)
 }
 
-// write writes one record and notes where it landed.
-func (s *packSink) write(key [32]byte, enc string) error {
-	head := uvarintLen(uint64(32 + len(enc) + 4))
-	s.entries = append(s.entries, indexEntry{key: key, off: s.pos + int64(head) + 32, n: int64(len(enc))})
-	s.pos += int64(head) + 32 + int64(len(enc)) + 4
-	// The file's last bytes: the end of the key and payload, then the CRC.
-	var last [tailLen - 4]byte
-	if n := len(enc); n >= len(last) {
-		copy(last[:], enc[n-len(last):])
-	} else {
-		copy(last[:], key[32-(len(last)-n):])
-		copy(last[len(last)-n:], enc)
+// write writes one record, its payload head then body, and notes where it
+// landed.
+func (s *packSink) write(key [32]byte, head, body string) error {
+	n := len(head) + len(body)
+	h := uvarintLen(uint64(32 + n + 4))
+	s.entries = append(s.entries, indexEntry{key: key, off: s.pos + int64(h) + 32, n: int64(n)})
+	s.pos += int64(h) + 32 + int64(n) + 4
+	// The file's last bytes: the end of key, head and body, then the CRC.
+	last := s.tail[:tailLen-4]
+	fill := len(last)
+	for _, part := range []string{body, head, unsafe.String(&key[0], 32)} {
+		take := min(fill, len(part))
+		copy(last[fill-take:fill], part[len(part)-take:])
+		fill -= take
 	}
-	copy(s.tail[:], last[:])
-	crc := crc32.Update(crc32.ChecksumIEEE(key[:]), crc32.IEEETable, unsafe.Slice(unsafe.StringData(enc), len(enc)))
-	binary.LittleEndian.PutUint32(s.tail[len(last):], crc)
-	return writeRecord(s.buf, key, enc)
+	binary.LittleEndian.PutUint32(s.tail[tailLen-4:], recordCRC(key, head, body))
+	return writeRecordParts(s.buf, key, head, body)
+}
+
+// recordCRC is the CRC-32 of a record's key and payload.
+func recordCRC(key [32]byte, head, body string) uint32 {
+	crc := crc32.Update(0, crc32.IEEETable, unsafe.Slice(&key[0], 32))
+	crc = crc32.Update(crc, crc32.IEEETable, unsafe.Slice(unsafe.StringData(head), len(head)))
+	return crc32.Update(crc, crc32.IEEETable, unsafe.Slice(unsafe.StringData(body), len(body)))
 }
 
 func uvarintLen(v uint64) int {
@@ -367,12 +378,17 @@ func uvarintLen(v uint64) int {
 // a full build puts every article's bytes, parsed form and events, and building
 // each record in a buffer of its own first allocated them all again.
 func writeRecord(w *bufio.Writer, key [32]byte, enc string) error {
-	var head [binary.MaxVarintLen64]byte
-	w.Write(head[:binary.PutUvarint(head[:], uint64(32+len(enc)+4))])
+	return writeRecordParts(w, key, enc, "")
+}
+
+// writeRecordParts is writeRecord for a payload in two parts.
+func writeRecordParts(w *bufio.Writer, key [32]byte, head, body string) error {
+	var n [binary.MaxVarintLen64]byte
+	w.Write(n[:binary.PutUvarint(n[:], uint64(32+len(head)+len(body)+4))])
 	w.Write(key[:])
-	w.WriteString(enc)
-	crc := crc32.Update(crc32.ChecksumIEEE(key[:]), crc32.IEEETable, unsafe.Slice(unsafe.StringData(enc), len(enc)))
-	_, err := w.Write(binary.LittleEndian.AppendUint32(head[:0], crc))
+	w.WriteString(head)
+	w.WriteString(body)
+	_, err := w.Write(binary.LittleEndian.AppendUint32(n[:0], recordCRC(key, head, body)))
 	return err // a bufio.Writer keeps its first error
 }
 
@@ -418,7 +434,7 @@ func (c *extractCache) flush() error {
 	}
 	if c.rewrite && c.err == nil {
 		for _, r := range c.liveOldRecords() {
-			if c.err = c.sink.write(r.key, r.events); c.err != nil {
+			if c.err = c.sink.write(r.key, r.events, ""); c.err != nil {
 				break
 			}
 		}

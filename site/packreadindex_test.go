@@ -18,6 +18,7 @@ func indexedPack(t *testing.T, n int) (afero.Fs, Options) {
 	for i := 0; i < n; i++ {
 		c.putRecord(keyOf(i), fmt.Sprintf("payload %d %s", i, make([]byte, i%40)))
 	}
+	c.putRecordParts(keyOf(1000), "head, then ", "a body") // last: the pack's tail spans both parts
 	if err := c.flush(); err != nil {
 		t.Fatal(err)
 	}

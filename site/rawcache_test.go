@@ -248,6 +248,9 @@ func recallSite(t *testing.T, fs *fileOpens, root string) (Options, time.Time) {
 func TestUnchangedFilesAreRecalled(t *testing.T) {
 	fs := countOpens(afero.NewMemMapFs(), "")
 	opts, _ := recallSite(t, fs, "")
+	if c := openExtractCache(fs, "cache", opts.Version, true, false); !c.indexed || len(c.records) < 30 {
+		t.Errorf("the pack's index was not used (%d records): its tail or offsets are wrong", len(c.records))
+	}
 	got := runFront(t, fs, opts)
 	opened := fs.reset()
 	for name := range opened {
