@@ -15,7 +15,7 @@ import (
 // below in this order (little-endian fixed-width numbers, uvarint counts and
 // lengths), then a CRC-32C of everything before it. The merged events are
 // not stored, only their members and IDs: the first Update after decoding
-// builds the kept ones from their members' input events (materialize).
+// builds the kept ones from their members' input events (update.timeline).
 // Maps (postings, hash runs, interners) are rebuilt from the lists.
 const (
 	stateMagic   = "newsline merge state\n"

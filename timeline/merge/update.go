@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"sync/atomic"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -15,8 +16,8 @@ import (
 // timeline Merge would return for these articles and which events changed
 // since the previous build. events is called only for new or changed
 // articles and for the articles holding a member of a group merged again
-// (and, on the first Update of a decoded state, for every article: see
-// materialize); it may be called from several goroutines at once.
+// (and, on an Update of a decoded state, for every article: see
+// update.timeline); it may be called from several goroutines at once.
 //
 // When the state cannot follow the input exactly (see State) it merges from
 // scratch and returns Changes{Known: false}.
@@ -65,7 +66,7 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 		return s.restart(articles, events, keys)
 	}
 	changes := u.apply(groups)
-	return s.timeline(articles), changes
+	return u.timeline(), changes
 }
 
 func (s *State) restart(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
@@ -468,51 +469,83 @@ func (u *update) apply(groups [][]int32) timeline.Changes {
 	events, cands, fresh = permuted(events, perm), permuted(cands, perm), permuted(fresh, perm)
 	assignIDs(events, cands, pub)
 	s.Stats.Recombined = len(events)
-	u.materialize()
 	return u.replace(events, fresh)
 }
 
-// materialize builds, from their members' input events, the kept events
-// that a decoded state holds by members and ID only.
-func (u *update) materialize() {
+// timeline returns the merged timeline. The kept events a decoded state
+// holds by members and ID only are built from their members' input events
+// straight into the returned slice, on workers, and not kept: the state's
+// next encoding needs only their members and IDs, and building them into
+// the state, then copying them out, cost a second pass over 20 MB.
+func (u *update) timeline() timeline.Timeline {
 	s := u.s
-	if s.unbuilt == 0 {
-		return
-	}
-	var todo []int32
-	need := make([]bool, len(s.arts))
-	for h := range s.evs {
-		rec := &s.evs[h]
-		if rec.live && !rec.have && !u.dissolved[int32(h)] {
-			todo = append(todo, int32(h))
-			for _, sid := range rec.sids {
-				need[s.sidArt[sid]] = true
+	if s.unbuilt > 0 {
+		need := make([]bool, len(s.arts))
+		for _, h := range s.order {
+			if rec := &s.evs[h]; !rec.have {
+				for _, sid := range rec.sids {
+					need[s.sidArt[sid]] = true
+				}
 			}
 		}
+		u.readArticles(need)
 	}
-	u.readArticles(need)
+	out := make([]timeline.Event, len(s.order))
 	x := s.view(nil)
-	parallel(len(todo), groupGrain, func(_, from, to int) {
-		var cp copies
-		var group []*candidate
-		var slab []candidate
-		for _, h := range todo[from:to] {
-			rec := &s.evs[h]
-			group, slab = group[:0], slab[:0]
-			for _, sid := range rec.sids {
-				slab = append(slab, s.candidateValue(sid, &u.byRec[s.sidArt[sid]][s.sidK[sid]], &cp))
+	var built atomic.Int64
+	parallel(len(s.order), groupGrain, func(_, from, to int) {
+		var b eventBuilder
+		for pos := from; pos < to; pos++ {
+			rec := &s.evs[s.order[pos]]
+			if rec.have {
+				out[pos] = rec.ev
+				continue
 			}
-			for k := range slab {
-				group = append(group, &slab[k])
-			}
-			id := rec.ev.ID
-			rec.ev = combine(x, group)
-			rec.ev.ID = id
-			rec.have = true
+			out[pos] = b.build(u, x, rec)
+			built.Add(1)
 		}
 	})
-	s.Stats.Materialized += len(todo)
-	s.unbuilt = 0
+	s.Stats.Materialized += int(built.Load())
+	return timeline.Timeline{Events: out, Articles: sortedArticles(u.articles)}
+}
+
+// eventBuilder builds events of a decoded state from their members' input
+// events (read already: readArticles), with reused scratch.
+type eventBuilder struct {
+	cp    copies
+	group []*candidate
+	slab  []candidate
+}
+
+func (b *eventBuilder) build(u *update, x *pairIndex, rec *evRec) timeline.Event {
+	s := u.s
+	b.group, b.slab = b.group[:0], b.slab[:0]
+	for _, sid := range rec.sids {
+		b.slab = append(b.slab, s.candidateValue(sid, &u.byRec[s.sidArt[sid]][s.sidK[sid]], &b.cp))
+	}
+	for k := range b.slab {
+		b.group = append(b.group, &b.slab[k])
+	}
+	ev := combine(x, b.group)
+	ev.ID = rec.ev.ID
+	return ev
+}
+
+// built returns event h, building it (and keeping it) when a decoded state
+// holds it by members and ID only: placing new events among the kept ones
+// compares a few of them.
+func (u *update) built(h int32) *timeline.Event {
+	s := u.s
+	rec := &s.evs[h]
+	if !rec.have {
+		for _, sid := range rec.sids {
+			u.eventOf(sid) // reads the member's article
+		}
+		var b eventBuilder
+		rec.ev, rec.have = b.build(u, s.view(nil), rec), true
+		s.unbuilt--
+	}
+	return &rec.ev
 }
 
 // readArticles reads the events of the article records marked in need that
@@ -609,7 +642,10 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 	old := make(map[string]timeline.Event, len(u.dissolved))
 	for h := range u.dissolved {
 		rec := &s.evs[h]
-		old[rec.ev.ID] = rec.ev
+		old[rec.ev.ID] = rec.ev // only its ID when not built: then counted as changed
+		if !rec.have {
+			s.unbuilt--
+		}
 		*rec = evRec{}
 		s.freeEv = append(s.freeEv, h)
 	}
@@ -650,7 +686,7 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 	slices.Sort(ch.Changed)
 	slices.Sort(ch.Removed)
 	s.sortOrder(added)
-	s.order = insertSorted(order, added, func(a, b int32) int { return compareEvents(&s.evs[a].ev, &s.evs[b].ev) })
+	s.order = insertSorted(order, added, func(a, b int32) int { return compareEvents(u.built(a), u.built(b)) })
 	return ch
 }
 
