@@ -55,7 +55,7 @@ const (
 // arbitrary YAML, or an offset map of another type): such an article is parsed
 // on every build.
 func appendArticle(buf []byte, a timeline.Article) (_ []byte, ok bool) {
-	if a.Meta.Extra != nil {
+	if !encodable(a) {
 		return buf, false
 	}
 	var offsets *ingest.Offsets
@@ -91,6 +91,20 @@ func appendArticle(buf []byte, a timeline.Article) (_ []byte, ok bool) {
 		buf = appendSpan(buf, sp)
 	}
 	return enc.string(buf, a.Headline), true
+}
+
+// encodable reports whether appendArticle can hold a, without encoding it.
+func encodable(a timeline.Article) bool {
+	switch o := a.Offsets.(type) {
+	case nil, *lazyOffsets:
+	case *ingest.Offsets:
+		if o == nil {
+			return false
+		}
+	default:
+		return false
+	}
+	return a.Meta.Extra == nil
 }
 
 func (enc *eventEncoder) meta(buf []byte, m timeline.Meta) []byte {

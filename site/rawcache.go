@@ -166,7 +166,7 @@ func (m *fileMemo) remember(f ingest.File, a timeline.Article) {
 	if int64(len(f.Raw)) != f.Info.Size() {
 		return // changed while read: its stamp does not describe these bytes
 	}
-	if _, ok := appendArticle(nil, a); !ok {
+	if !encodable(a) {
 		return // cachedParse could not keep its parsed form: nothing to recall
 	}
 	parseKey := parseKey(m.version, f.Path, f.Raw, f.Sidecar, m.opts)
