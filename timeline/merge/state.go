@@ -199,7 +199,17 @@ func newState(articles []timeline.Article, per [][]timeline.Event, keys [][32]by
 		s.evs[h] = evRec{ev: events[h], sids: sids, hash: hashOfID(events[h].ID), live: true, have: true}
 		s.order[h] = int32(h)
 	}
-	s.sortOrder(s.order)
+	// Sorted as sortedByKey sorts: start seconds first, on workers.
+	starts := make([]int64, len(events))
+	for h := range events {
+		starts[h] = events[h].Start.Start.Unix()
+	}
+	sortInParts(s.order, func(a, b int32) int {
+		if c := cmp.Compare(starts[a], starts[b]); c != 0 {
+			return c
+		}
+		return compareEvents(&s.evs[a].ev, &s.evs[b].ev)
+	}, slices.SortFunc[[]int32])
 	return s, s.timeline(articles)
 }
 
