@@ -40,6 +40,9 @@ const mergeStateHeader = "timeline merge state 1\n"
 // state saved by the previous build unless noCache, and saves the new state.
 // It returns the timeline, what changed since the previous build's merge
 // (Known false without a usable state), and warnings about the state file.
+// events may be called from several goroutines at once (extraction.eventsOf
+// may); a decoded state calls it for every article, and for the changed ones
+// only when kept in memory (merge.State.Update).
 func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Article, events func(i int) []timeline.Event,
 	keys [][32]byte, noCache bool) (timeline.Timeline, timeline.Changes, []string) {
 	var warnings []string
