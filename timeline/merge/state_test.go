@@ -560,3 +560,35 @@ func FuzzDecodeStateBody(f *testing.F) {
 		s.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
 	})
 }
+
+// TestEncodedStateStaysSmall: the candidates an update removes are not
+// stored, so a state updated many times encodes to about the size of a
+// fresh state of the same input (the interners keep old words).
+func TestEncodedStateStaysSmall(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 2026))
+	w := newWorld(rng, 10)
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	slug := w.pick()
+	for k := 0; k < 60; k++ {
+		_, w.evs[slug] = randomArticle(rng, slug, w.title, w.date)
+		arts, per, keys = w.input()
+		st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		if st.Stats.Full {
+			t.Fatal("fell back to a whole merge")
+		}
+	}
+	_, fresh := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	got, want := len(st.Encode(nil)), len(fresh.Encode(nil))
+	if got > want+want/4+4096 {
+		t.Errorf("state after 60 updates encodes to %d bytes, a fresh one to %d", got, want)
+	}
+	again, err := merge.DecodeState(st.Encode(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got2, _ := again.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	if !reflect.DeepEqual(got2, merge.Merge(arts, per)) || again.Stats.Full {
+		t.Fatal("the compacted state does not merge exactly")
+	}
+}

@@ -19,7 +19,7 @@ import (
 // Maps (postings, hash runs, interners) are rebuilt from the lists.
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 3
+	stateVersion = 4
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -54,10 +54,11 @@ func (s *State) encodeBody(w *stateWriter) {
 	w.u32(stateVersion)
 	w.bool(s.exact)
 	if s.exact {
+		n := s.numbering()
 		s.encodeNames(w)
-		s.encodeCandidates(w, s.eventNumbers())
-		s.encodeArticles(w)
-		s.encodeEvents(w)
+		s.encodeCandidates(w, n)
+		s.encodeArticles(w, n)
+		s.encodeEvents(w, n)
 	}
 }
 
@@ -107,40 +108,91 @@ func (s *State) encodeNames(w *stateWriter) {
 	}
 }
 
-// eventNumbers maps each event handle h (at h+1, so that -1 maps to -1) to
-// its position in the timeline: events are stored in timeline order, so a
-// decoded state copies them out in memory order.
-func (s *State) eventNumbers() []int32 {
-	out := make([]int32, len(s.evs)+1)
-	for k := range out {
-		out[k] = -1
+// numbering renumbers what is stored: only live candidates, articles and
+// events are written, so a state updated many times does not grow with the
+// candidates its updates removed.
+type numbering struct {
+	sid   []int32 // old sid -> stored sid, -1 when removed
+	art   []int32 // old article record -> stored one, -1 when removed
+	event []int32 // handle+1 -> position in the timeline (events are stored in timeline order), [0] = -1
+}
+
+func (s *State) numbering() numbering {
+	n := numbering{sid: make([]int32, len(s.pc)), art: make([]int32, len(s.arts)), event: make([]int32, len(s.evs)+1)}
+	next := int32(0)
+	for k := range s.pc {
+		n.sid[k] = -1
+		if s.sidArt[k] >= 0 {
+			n.sid[k], next = next, next+1
+		}
+	}
+	next = 0
+	for r := range s.arts {
+		n.art[r] = -1
+		if s.arts[r].live {
+			n.art[r], next = next, next+1
+		}
+	}
+	for k := range n.event {
+		n.event[k] = -1
 	}
 	for pos, h := range s.order {
-		out[h+1] = int32(pos)
+		n.event[h+1] = int32(pos)
+	}
+	return n
+}
+
+// mapped returns ids renumbered by to.
+func mapped(ids, to []int32) []int32 {
+	out := make([]int32, len(ids))
+	for k, id := range ids {
+		out[k] = to[id]
 	}
 	return out
 }
 
-func (s *State) encodeCandidates(w *stateWriter, renumber []int32) {
-	w.count(len(s.pc))
+func (s *State) encodeCandidates(w *stateWriter, n numbering) {
+	live, size := 0, 0
 	for k := range s.pc {
+		if n.sid[k] >= 0 {
+			p := &s.pc[k]
+			live++
+			size += int(p.nTitle + p.nContext + p.nSent)
+		}
+	}
+	w.count(live)
+	at := int32(0) // where the candidate's sets start in the stored arena
+	for k := range s.pc {
+		if n.sid[k] < 0 {
+			continue
+		}
 		p := &s.pc[k]
-		for _, v := range [...]int32{p.canon, p.article, p.dateID, p.start, p.end, p.source, int32(p.classes), p.sets, p.nTitle, p.nContext, p.nSent, int32(p.hash)} {
+		for _, v := range [...]int32{p.canon, p.article, p.dateID, p.start, p.end, p.source, int32(p.classes), at, p.nTitle, p.nContext, p.nSent, int32(p.hash)} {
 			w.u32(uint32(v))
 		}
+		at += p.nTitle + p.nContext + p.nSent
 		w.bool(p.lead)
 		w.bool(p.hasStart)
-		w.u32(uint32(s.sidArt[k]))
+		w.u32(uint32(n.art[s.sidArt[k]]))
 		w.u32(uint32(s.sidK[k]))
 		w.u32(uint32(s.rank[k]))
 		w.b = append(w.b, b2u8(s.noMentions[k])|b2u8(s.asIs[k])<<1)
-		w.u32(uint32(renumber[s.sidEvent[k]+1]))
+		w.u32(uint32(n.event[s.sidEvent[k]+1]))
 		w.count(len(s.adj[k]))
 		for _, e := range s.adj[k] {
-			w.u64(e)
+			w.u64(uint64(n.sid[e>>32])<<32 | e&0xffffffff)
 		}
 	}
-	w.int32s(s.arena)
+	w.count(size)
+	for k := range s.pc {
+		if n.sid[k] >= 0 {
+			p := &s.pc[k]
+			for _, id := range s.arena[p.sets : p.sets+p.nTitle+p.nContext+p.nSent] {
+				w.u32(uint32(id))
+			}
+			w.maybeFlush()
+		}
+	}
 	w.count(len(s.valueSpan))
 	for v := range s.valueSpan {
 		w.span(s.valueSpan[v])
@@ -153,26 +205,29 @@ func (s *State) encodeCandidates(w *stateWriter, renumber []int32) {
 	}
 }
 
-func (s *State) encodeArticles(w *stateWriter) {
-	w.count(len(s.arts))
+func (s *State) encodeArticles(w *stateWriter, n numbering) {
+	w.count(len(s.bySlug))
 	for k := range s.arts {
 		a := &s.arts[k]
+		if n.art[k] < 0 {
+			continue
+		}
 		w.string(a.slug)
 		w.b = append(w.b, a.key[:]...)
 		w.u64(uint64(a.pub.Unix()))
 		w.u32(uint32(a.pub.Nanosecond()))
 		w.bool(a.live)
-		w.int32s(a.sids)
+		w.int32s(mapped(a.sids, n.sid))
 	}
 }
 
 // encodeEvents writes the live events in timeline order (see eventNumbers).
-func (s *State) encodeEvents(w *stateWriter) {
+func (s *State) encodeEvents(w *stateWriter, n numbering) {
 	w.count(len(s.order))
 	for _, h := range s.order {
 		e := &s.evs[h]
 		w.string(e.ev.ID)
-		w.int32s(e.sids)
+		w.int32s(mapped(e.sids, n.sid))
 	}
 }
 

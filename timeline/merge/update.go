@@ -39,6 +39,10 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 		loaded: map[int][]timeline.Event{}, before: map[uint64]int{}, dissolved: map[int32]bool{},
 		firstNew: int32(len(s.pc))}
 	changed := u.diff(keys)
+	churn := 0 // candidates removed or added
+	for _, r := range u.gone {
+		churn += len(s.arts[r].sids)
+	}
 	for _, i := range changed {
 		evs := events(i)
 		if !mentionsOwn(articles[i].Slug, evs) {
@@ -46,6 +50,12 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 		}
 		u.loaded[i] = evs
 		s.Stats.ArticlesRead++
+		churn += len(evs)
+	}
+	if churn > max(minChurn, len(s.pc)/8) {
+		// Much of the site changed: the whole merge is faster than
+		// editing the state piece by piece.
+		return s.restart(articles, events, keys)
 	}
 	var added []int32 // article records
 	for _, i := range changed {
@@ -68,6 +78,11 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 	changes := u.apply(groups)
 	return u.timeline(), changes
 }
+
+// minChurn is the most removed and added candidates an Update always
+// follows; beyond it, and beyond an eighth of the candidates, it merges
+// from scratch.
+const minChurn = 4096
 
 func (s *State) restart(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
 	tl, ns := NewState(articles, events, keys)
