@@ -173,19 +173,16 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	if o.Stages.parseCache {
 		start := time.Now()
 		load = func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-			return loadArticlesWith(fs, dirs, date, cachedParse(cache, o.Version, &parsed), cachedRead(fs, cache, o.Version, start), o.Workers)
+			return loadRecalling(fs, dirs, date, cache, o.Version, start, o.Workers, &parsed)
 		}
 	}
 	arts, loadErrs := safeLoad(load, b.fs, dirs, o.Date)
 	b.sum.Parsed = int(parsed.Load())
 	b.fail(loadErrs...)
 	b.lap("load")
-	x := extractAll(arts, o, cache)
+	x := extractLazily(arts, o, cache)
 	b.fail(x.errs...)
 	b.warn(x.warnings...)
-	if err := cache.flush(); err != nil {
-		b.warn(err.Error()) // a cache we cannot write only costs time next build
-	}
 	b.sum.Articles = len(x.articles)
 	b.sum.Extracted, b.sum.CacheHits = x.fresh, x.hits
 	b.lap("extract")
@@ -198,9 +195,17 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.prevMemo = memo
 	var tl timeline.Timeline
 	var merged *timeline.Changes
-	if err := guard("merging events", func() { tl, merged = b.merge(x.articles, x.events) }); err != nil {
+	if err := guard("merging events", func() { tl, merged = b.merge(x) }); err != nil {
 		b.fail(err)
 		return tl, false
+	}
+	// After the merge: events decoded on demand may find a damaged record,
+	// extracted again and put in the pack, which must still be open.
+	lateErrs, lateWarns := x.lateIssues()
+	b.fail(lateErrs...)
+	b.warn(lateWarns...)
+	if err := cache.flush(); err != nil {
+		b.warn(err.Error()) // a cache we cannot write only costs time next build
 	}
 	b.lap("merge")
 	if err := guard("applying overrides", func() { b.applyOverrides(&tl) }); err != nil {
@@ -215,11 +220,17 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 
 // merge merges the events, and says which are unchanged since the previous
 // build's merge when the merge stage can tell (nil: it cannot).
-func (b *builder) merge(arts []timeline.Article, events [][]timeline.Event) (timeline.Timeline, *timeline.Changes) {
-	if m := b.opts.Stages.MergeChanges; m != nil {
-		return m(arts, events)
+func (b *builder) merge(x extraction) (timeline.Timeline, *timeline.Changes) {
+	o := b.opts
+	if m := o.Stages.MergeChanges; m != nil {
+		return m(x.articles, x.allEvents(o.Workers))
 	}
-	return b.opts.Stages.Merge(arts, events), nil
+	if o.Stages.realMerge {
+		tl, changes, warnings := mergeWithState(b.fs, o.CacheDir, o.Version, x.articles, x.eventsOf, x.keys, o.NoCache)
+		b.warn(warnings...)
+		return tl, &changes
+	}
+	return o.Stages.Merge(x.articles, x.allEvents(o.Workers)), nil
 }
 
 // applyOverrides applies the overrides stage, recording which events the

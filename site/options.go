@@ -96,6 +96,9 @@ type Stages struct {
 	// Build then learns which events the overrides touched, which an
 	// incremental plan must count as changed.
 	trackedOverrides bool
+	// realMerge is set when Merge is the real one (left nil): Build then
+	// merges incrementally from the merge state in the cache folder.
+	realMerge bool
 }
 
 // Summary tells what a build did.

@@ -64,18 +64,35 @@ func TestPlanMemoBuildsMatchAFullBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 20-article site a dozen times")
 	}
+	dm := &diffingMerge{}
+	t.Run("reference diff", func(t *testing.T) {
+		checkPlanMemoSteps(t, Stages{MergeChanges: dm.merge}, func(afero.Fs) string { return dm.last.Events[len(dm.last.Events)/2].ID })
+	})
+	// The build's own merge (merge.State kept in the cache folder) must report
+	// Changes the memo can trust, through the same edits.
+	t.Run("merge state", func(t *testing.T) {
+		checkPlanMemoSteps(t, Stages{}, func(fs afero.Fs) string {
+			dirs, err := afero.ReadDir(fs, "public/events")
+			if err != nil || len(dirs) == 0 {
+				t.Fatalf("no event pages: %v", err)
+			}
+			return dirs[len(dirs)/2].Name()
+		})
+	})
+}
+
+func checkPlanMemoSteps(t *testing.T, stages Stages, pickID func(afero.Fs) string) {
 	fs := afero.NewMemMapFs()
 	corpus := newscorpus.New(31)
 	for i := 0; i < 20; i++ {
 		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
 	}
-	dm := &diffingMerge{}
 	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test", Workers: 2,
-		Stages: Stages{MergeChanges: dm.merge}}
+		Stages: stages}
 	if _, err := Build(fs, opts); err != nil {
 		t.Fatal(err)
 	}
-	someID := func() string { return dm.last.Events[len(dm.last.Events)/2].ID }
+	someID := func() string { return pickID(fs) }
 	steps := []struct {
 		name   string
 		edit   func()

@@ -3,7 +3,6 @@ package site
 import (
 	"crypto/sha256"
 	"encoding/binary"
-	"io"
 	iofs "io/fs"
 	"strings"
 	"sync/atomic"
@@ -191,43 +190,6 @@ func loadRecalling(fs afero.Fs, dirs []string, date time.Time, cache *extractCac
 	opts.ParseFile = cachedParse(cache, version, parsed)
 	opts.Recall, opts.Remember = m.recall, m.remember
 	return ingest.Load(fs, dirs, opts)
-}
-
-// statKey names a file's bytes by what the walk found of it (cachedRead).
-func statKey(version, path string, info iofs.FileInfo) [32]byte {
-	h := sha256.New()
-	io.WriteString(h, "raw\x00"+version+"\x00"+path+"\x00")
-	var buf []byte
-	buf = binary.AppendVarint(buf, info.Size())
-	buf = binary.AppendVarint(buf, info.ModTime().UnixNano())
-	buf = binary.AppendUvarint(buf, uint64(info.Mode()))
-	h.Write(buf)
-	var key [32]byte
-	h.Sum(key[:0])
-	return key
-}
-
-// cachedRead returns ingest's ReadFile hook: a file's bytes come from the pack
-// when its stat is unchanged, and are recorded there when they are read (unless
-// the file is too recent to trust its time, see racyWindow). Superseded by
-// loadRecalling, which also skips hashing and parsing; kept until the build
-// calls that.
-func cachedRead(fs afero.Fs, cache *extractCache, version string, start time.Time) func(string, iofs.FileInfo) ([]byte, error) {
-	trustBefore := start.Add(-racyWindow)
-	return func(path string, info iofs.FileInfo) ([]byte, error) {
-		key := statKey(version, path, info)
-		if enc, ok := cache.record(key); ok && int64(len(enc)) == info.Size() {
-			return rawOf(enc), nil
-		}
-		raw, err := afero.ReadFile(fs, path)
-		if err != nil {
-			return nil, err
-		}
-		if int64(len(raw)) == info.Size() && info.ModTime().Before(trustBefore) {
-			cache.putRecord(key, unsafe.String(unsafe.SliceData(raw), len(raw))) // copied into the record
-		}
-		return raw, nil
-	}
 }
 
 // rawOf views a record as the file's bytes without copying them: nothing

@@ -116,6 +116,7 @@ func (s Stages) withDefaults() Stages {
 	}
 	if s.Merge == nil {
 		s.Merge = d.Merge
+		s.realMerge = true
 	}
 	if s.Overrides == nil {
 		s.Overrides = d.Overrides
