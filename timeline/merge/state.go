@@ -105,7 +105,8 @@ type evRec struct {
 	sids []int32        // members, canonical order
 	hash uint64
 	live bool
-	have bool // ev is built
+	have bool   // ev is built
+	raw  string // ev's encoding (appendEvent) when decoded from it: written again as is
 }
 
 // NewState merges the articles from scratch (events(i) gives article i's

@@ -8,18 +8,20 @@ import (
 	"io"
 	"math"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
 // The state's file format: a magic line, the format version, the sections
 // below in this order (little-endian fixed-width numbers, uvarint counts and
 // lengths), then a CRC-32C of everything before it. The merged events are
-// not stored, only their members and IDs: the first Update after decoding
-// builds the kept ones from their members' input events (update.timeline).
-// Maps (postings, hash runs, interners) are rebuilt from the lists.
+// stored last, in timeline order, each as its ID, its members and its
+// encoding (eventcodec.go; an event that has none is built again from its
+// members' input events by the first Update: update.timeline). Maps
+// (postings, interners) are rebuilt from the lists.
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 4
+	stateVersion = 5
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -68,7 +70,7 @@ func (s *State) encodedSizeHint() int {
 	if !s.exact {
 		return 64
 	}
-	n := 4*len(s.arena) + 80*len(s.pc) + 64*len(s.arts) + 32*len(s.evs) + 60*len(s.sh.dates.keys) + 16*len(s.names.interner)
+	n := 4*len(s.arena) + 80*len(s.pc) + 64*len(s.arts) + 320*len(s.evs) + 60*len(s.sh.dates.keys) + 16*len(s.names.interner)
 	for _, l := range s.adj {
 		n += 8 * len(l)
 	}
@@ -221,13 +223,32 @@ func (s *State) encodeArticles(w *stateWriter, n numbering) {
 	}
 }
 
-// encodeEvents writes the live events in timeline order (see eventNumbers).
+// encodeEvents writes the live events in timeline order (see numbering):
+// ID, members, then the event's encoding's length plus one and the bytes
+// (0 alone: not stored). An event decoded from its encoding and unchanged
+// since is written from those bytes, not encoded again.
 func (s *State) encodeEvents(w *stateWriter, n numbering) {
 	w.count(len(s.order))
+	var scratch []byte
 	for _, h := range s.order {
 		e := &s.evs[h]
 		w.string(e.ev.ID)
 		w.int32s(mapped(e.sids, n.sid))
+		switch {
+		case e.raw != "":
+			w.count(len(e.raw) + 1)
+			w.b = append(w.b, e.raw...)
+		case e.have:
+			var ok bool
+			if scratch, ok = appendEvent(scratch[:0], &e.ev); ok {
+				w.count(len(scratch) + 1)
+				w.b = append(w.b, scratch...)
+				break
+			}
+			w.count(0)
+		default:
+			w.count(0)
+		}
 	}
 }
 
@@ -329,6 +350,9 @@ func DecodeState(data []byte) (*State, error) {
 	}
 	if err := s.check(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCorruptState, err)
+	}
+	if err := s.decodeEventBodies(); err != nil {
+		return nil, err
 	}
 	s.rebuildMaps()
 	return s, nil
@@ -434,29 +458,75 @@ func (s *State) decodeArticles(r *stateReader) {
 	}
 }
 
+// decodeEvents reads the events section (the last): the events' strings
+// are substrings of one copy of it, the section's bytes being the caller's.
+// Their encodings are decoded by decodeEventBodies, on workers.
 func (s *State) decodeEvents(r *stateReader) {
-	n := r.count(2)
+	n := r.count(6)
 	s.evs = make([]evRec, n, n+n/8)
 	s.order = make([]int32, n, n+n/8)
+	text := string(r.b)
+	r.b = nil
+	er := &eventReader{data: text}
 	var backing []int32
-	for k := 0; k < n && r.err == nil; k++ {
+	for k := 0; k < n && er.err == nil; k++ {
 		e := &s.evs[k]
 		e.live = true
-		e.ev.ID = r.string()
-		m := r.count(4)
-		raw := r.bytes(4 * m)
-		if len(raw) != 4*m {
+		e.ev.ID = er.str()
+		m := er.uvarint()
+		if m > uint64(len(text)-er.pos)/4 {
+			er.fail()
 			break
 		}
-		if len(backing) < m { // one allocation for many lists
-			backing = make([]int32, max(m, 1<<16))
+		if len(backing) < int(m) { // one allocation for many lists
+			backing = make([]int32, max(int(m), 1<<16))
 		}
 		e.sids, backing = backing[:m:m], backing[m:]
 		for i := range e.sids {
-			e.sids[i] = int32(binary.LittleEndian.Uint32(raw[4*i:]))
+			p := er.pos + 4*i
+			e.sids[i] = int32(uint32(text[p]) | uint32(text[p+1])<<8 | uint32(text[p+2])<<16 | uint32(text[p+3])<<24)
+		}
+		er.pos += 4 * int(m)
+		if size := er.uvarint(); size > 0 {
+			if size-1 > uint64(len(text)-er.pos) {
+				er.fail()
+				break
+			}
+			e.raw = text[er.pos : er.pos+int(size-1)]
+			er.pos += int(size - 1)
 		}
 		s.order[k] = int32(k)
 	}
+	if er.err == nil && er.pos != len(text) {
+		er.fail()
+	}
+	if er.err != nil {
+		r.fail("events")
+	}
+}
+
+// decodeEventBodies decodes every stored event's encoding, on workers
+// (each with its own slabs); the events are then built (have).
+func (s *State) decodeEventBodies() error {
+	var failed atomic.Bool
+	parallel(len(s.evs), 4096, func(_, from, to int) {
+		var er eventReader
+		for k := from; k < to; k++ {
+			e := &s.evs[k]
+			if e.raw == "" {
+				continue
+			}
+			if er.event(e.raw, &e.ev) != nil {
+				failed.Store(true)
+				return
+			}
+			e.have = true
+		}
+	})
+	if failed.Load() {
+		return fmt.Errorf("%w: bad event encoding", ErrCorruptState)
+	}
+	return nil
 }
 
 // spared makes a slice of length n with room for spare more.
@@ -572,7 +642,9 @@ func (s *State) rebuildMaps() {
 			continue
 		}
 		e.hash = hashOfID(e.ev.ID)
-		s.unbuilt++
+		if !e.have {
+			s.unbuilt++
+		}
 	}
 }
 
