@@ -21,7 +21,10 @@ import (
 // By default a build with errors publishes nothing; with KeepGoing it publishes
 // what could be built and still returns the errors. The previous site stays whole
 // until the new one is complete. Build never panics.
-func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
+func Build(fs afero.Fs, opts Options) (Summary, error) { return build(fs, opts, nil) }
+
+// build is Build, within a Session when warm is not nil.
+func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) {
 	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
@@ -44,7 +47,7 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 	// fault fresh ones in (about 27 µs a page here) instead of reusing them.
 	// In a fresh process this costs nothing.
 	runtime.GC()
-	b := &builder{fs: fs, opts: opts}
+	b := &builder{fs: fs, opts: opts, warm: warm}
 	if defaultPlan { // the real render: its exports splice the published files (exportsplice.go)
 		b.opts.Stages.Plan = b.splicedPlan
 	}
@@ -54,6 +57,7 @@ func Build(fs afero.Fs, opts Options) (sum Summary, err error) {
 type builder struct {
 	fs    afero.Fs
 	opts  Options
+	warm  *warmBuild // the session's part (session.go); nil: a build on its own
 	sum   Summary
 	errs  []error
 	clock time.Time     // start of the current stage
@@ -224,6 +228,11 @@ func (b *builder) merge(x extraction) (timeline.Timeline, *timeline.Changes) {
 	o := b.opts
 	if m := o.Stages.MergeChanges; m != nil {
 		return m(x.articles, x.allEvents(o.Workers))
+	}
+	if o.Stages.realMerge && b.warm != nil {
+		tl, changes, warnings := b.warm.merge(b.fs, o, x.articles, x.eventsOf, x.keys)
+		b.warn(warnings...)
+		return tl, &changes
 	}
 	if o.Stages.realMerge {
 		tl, changes, warnings := mergeWithState(b.fs, o.CacheDir, o.Version, x.articles, x.eventsOf, x.keys, o.NoCache)

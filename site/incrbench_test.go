@@ -12,7 +12,9 @@ import (
 
 // BenchmarkIncremental measures incremental builds alone, each in a fresh
 // process (as BenchmarkScale10k's second build): one article added, then
-// removed again, alternately. The site is kept in TIMELINE_BENCH_DIR (the
+// removed again, alternately; and after each, in the same process and
+// Session, a warm build (another article added or removed), as timeline
+// serve runs its rebuilds (warm-cpu-s). The site is kept in TIMELINE_BENCH_DIR (the
 // benchmark is skipped without it), so the costly full build that prepares it
 // runs once across runs of the benchmark (delete the folder to start afresh).
 // Its builds' tool version is TIMELINE_BENCH_VERSION, fixed by default
@@ -34,9 +36,10 @@ func BenchmarkIncremental(b *testing.B) {
 	}
 	prepareIncremental(b, dir)
 	added := filepath.Join(dir, "content", "added-incremental.md")
+	warmAdded := filepath.Join(dir, "content", "added-warm.md")
 	extra := newscorpus.New(scaleSeed + 7).Article(scaleArticles)
 	b.ResetTimer()
-	var cpu, peak float64
+	var cpu, peak, warmCPU, warmPeak float64
 	for i := 0; i < b.N; i++ {
 		var err error
 		if _, statErr := os.Stat(added); statErr == nil {
@@ -47,15 +50,24 @@ func BenchmarkIncremental(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rep := buildInChild(b, dir)
+		rep := buildInChildEnv(b, dir, scaleWarmEnv+"="+warmAdded)
 		cpu += rep.CPU.Seconds()
 		peak = max(peak, rep.PeakRSSMB)
-		s := rep.Summary
-		b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s",
-			s, s.TimingString(), s.GCString(), s.FaultString(), s.AllocString())
+		logBuild(b, "incremental build", rep.Summary)
+		warmCPU += rep.Warm.CPU.Seconds()
+		warmPeak = max(warmPeak, rep.Warm.PeakRSSMB)
+		logBuild(b, "warm build (same session)", rep.Warm.Summary)
 	}
 	b.ReportMetric(cpu/float64(b.N), "incr-cpu-s")
 	b.ReportMetric(peak, "incr-peak-RSS-MB")
+	b.ReportMetric(warmCPU/float64(b.N), "warm-cpu-s")
+	b.ReportMetric(warmPeak, "warm-peak-RSS-MB")
+}
+
+// logBuild logs a build's summary and stage figures.
+func logBuild(b *testing.B, what string, s Summary) {
+	b.Logf("%s: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s",
+		what, s, s.TimingString(), s.GCString(), s.FaultString(), s.AllocString())
 }
 
 // benchVersionEnv pins the scale builds' tool version (scaleOptions).

@@ -46,7 +46,7 @@ func BenchmarkScale10k(b *testing.B) {
 	fs := afero.NewOsFs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		full, incr, fullCPU, incrCPU, fullPeak, incrPeak := scaleRun(b, fs, opts, dir, i)
+		full, incr, warm, fullCPU, incrCPU, warmCPU, fullPeak, incrPeak := scaleRun(b, fs, opts, dir, i)
 		b.ReportMetric(full.Elapsed.Seconds(), "full-s")
 		b.ReportMetric(incr.Elapsed.Seconds(), "incr-s")
 		b.ReportMetric(fullCPU.Seconds(), "full-cpu-s")
@@ -54,6 +54,8 @@ func BenchmarkScale10k(b *testing.B) {
 		b.ReportMetric(float64(full.Pages)/full.Elapsed.Seconds(), "pages/s")
 		b.ReportMetric(max(fullPeak, incrPeak), "peak-RSS-MB")
 		b.ReportMetric(incrPeak, "incr-peak-RSS-MB")
+		b.ReportMetric(warm.Elapsed.Seconds(), "warm-s")
+		b.ReportMetric(warmCPU.Seconds(), "warm-cpu-s")
 	}
 	b.StopTimer()
 	hugoBuild(b, content)
@@ -62,8 +64,9 @@ func BenchmarkScale10k(b *testing.B) {
 // scaleRun returns the two builds' summaries, the process CPU time each took
 // (user + system: on a shared, loaded machine the wall clock mostly measures
 // the other tenants) and each one's peak RSS. The full build runs in this
-// process, the incremental one in a fresh process (see buildInChild).
-func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (full, incr Summary, fullCPU, incrCPU time.Duration, fullPeak, incrPeak float64) {
+// process, the incremental one in a fresh process (see buildInChild), and a
+// warm one after it in the same process and Session (one more article).
+func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (full, incr, warm Summary, fullCPU, incrCPU, warmCPU time.Duration, fullPeak, incrPeak float64) {
 	content := opts.ContentDir
 	cold := opts
 	cold.NoCache = true
@@ -84,14 +87,22 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (ful
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	child := buildInChild(b, dir) // profiled there when TIMELINE_BENCH_INCR_CPUPROFILE is set
+	// Profiled there when TIMELINE_BENCH_INCR_CPUPROFILE is set (both builds).
+	child := buildInChildEnv(b, dir, scaleWarmEnv+"="+filepath.Join(content, fmt.Sprintf("added-warm-%d.md", run)))
 	incr, incrCPU, incrPeak = child.Summary, child.CPU, child.PeakRSSMB
-	b.Logf("incremental build: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s", incr, incr.TimingString(), incr.GCString(), incr.FaultString(), incr.AllocString())
-	b.Logf("incremental build: parsed %d, extracted %d", incr.Parsed, incr.Extracted)
-	if incr.Extracted != 1 || incr.Parsed != 1 {
-		b.Errorf("incremental build parsed %d and extracted %d articles, want 1 and 1", incr.Parsed, incr.Extracted)
+	warm, warmCPU = child.Warm.Summary, child.Warm.CPU
+	logBuild(b, "incremental build", incr)
+	logBuild(b, "warm build (same session)", warm)
+	for _, s := range []struct {
+		what string
+		sum  Summary
+	}{{"incremental", incr}, {"warm", warm}} {
+		b.Logf("%s build: parsed %d, extracted %d", s.what, s.sum.Parsed, s.sum.Extracted)
+		if s.sum.Extracted != 1 || s.sum.Parsed != 1 {
+			b.Errorf("%s build parsed %d and extracted %d articles, want 1 and 1", s.what, s.sum.Parsed, s.sum.Extracted)
+		}
 	}
-	return full, incr, fullCPU, incrCPU, fullPeak, incrPeak
+	return full, incr, warm, fullCPU, incrCPU, warmCPU, fullPeak, incrPeak
 }
 
 // cpuProfile starts a CPU profile into name (none when name is empty) and

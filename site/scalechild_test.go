@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/internal/cputime"
+	"github.com/newsline/timeline/internal/newscorpus"
 )
 
 // The scale benchmark runs its incremental build in a fresh process, as an
@@ -45,7 +46,16 @@ type childReport struct {
 	CPU       time.Duration
 	PeakRSSMB float64
 	Err       string
+	Warm      *childReport // the warm build, when asked for (scaleWarmEnv)
 }
+
+// scaleWarmEnv, set to an article file's path, asks the child for a warm
+// build too: after its build (run in a Session, as timeline serve runs its
+// builds), it adds that file (or removes it when it exists) and builds again
+// in the same session. TIMELINE_BENCH_WARM_MAPCACHE=0 runs both builds as
+// serve does, without mapping the extraction pack;
+// TIMELINE_BENCH_WARM_CPUPROFILE names a CPU profile of the warm build.
+const scaleWarmEnv = "TIMELINE_SCALE_WARM"
 
 func runScaleChild(dir string) int {
 	var rep childReport
@@ -57,9 +67,18 @@ func runScaleChild(dir string) int {
 	if memProfile != "" {
 		runtime.MemProfileRate = 16 << 10 // finer than the default 512 KiB: most allocations are small
 	}
+	warmFile := os.Getenv(scaleWarmEnv)
+	opts := scaleOptions(dir)
+	if warmFile != "" && os.Getenv("TIMELINE_BENCH_WARM_MAPCACHE") == "0" {
+		opts.MapCache, opts.HugePages = false, false
+	}
+	var session Session
 	cpu0, _ := cputime.Process()
-	sum, err := Build(afero.NewOsFs(), scaleOptions(dir))
+	sum, err := session.Build(afero.NewOsFs(), opts)
 	cpu1, _ := cputime.Process()
+	if warmFile != "" && err == nil {
+		rep.Warm = rebuildInSession(&session, opts, warmFile)
+	}
 	stop()
 	if memProfile != "" {
 		writeAllocsProfile(memProfile) // what the build allocated, for `go tool pprof -sample_index=alloc_space`
@@ -79,11 +98,47 @@ func runScaleChild(dir string) int {
 	return 0
 }
 
+// rebuildInSession adds warmFile (or removes it) and builds again in session.
+func rebuildInSession(session *Session, opts Options, warmFile string) *childReport {
+	rep := &childReport{}
+	var err error
+	if _, statErr := os.Stat(warmFile); statErr == nil {
+		err = os.Remove(warmFile)
+	} else {
+		// Another article than any of the corpus or of the fresh build.
+		err = os.WriteFile(warmFile, newscorpus.New(scaleSeed+99).Article(scaleArticles+99), 0o644)
+	}
+	if err != nil {
+		rep.Err = err.Error()
+		return rep
+	}
+	stop := func() {}
+	if name := os.Getenv("TIMELINE_BENCH_WARM_CPUPROFILE"); name != "" {
+		stop = startProfile(name)
+	}
+	cpu0, _ := cputime.Process()
+	sum, err := session.Build(afero.NewOsFs(), opts)
+	cpu1, _ := cputime.Process()
+	stop()
+	rep.Summary, rep.CPU, rep.PeakRSSMB = sum, cpu1-cpu0, peakRSSMB()
+	if err != nil {
+		rep.Err = err.Error()
+	} else if session.WarmBuilds() != 1 {
+		rep.Err = "the warm build did not merge on the state kept in memory"
+	}
+	return rep
+}
+
 // buildInChild runs one incremental build of dir in a fresh process of this
 // test binary and returns its report.
 func buildInChild(b *testing.B, dir string) childReport {
+	return buildInChildEnv(b, dir)
+}
+
+// buildInChildEnv is buildInChild with more environment for the child.
+func buildInChildEnv(b *testing.B, dir string, env ...string) childReport {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), scaleChildEnv+"="+dir)
+	cmd.Env = append(append(os.Environ(), scaleChildEnv+"="+dir), env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("incremental build in a child process: %v\n%s", err, out)
 	}
@@ -97,6 +152,9 @@ func buildInChild(b *testing.B, dir string) childReport {
 	}
 	if rep.Err != "" {
 		b.Fatalf("incremental build: %s", rep.Err)
+	}
+	if rep.Warm != nil && rep.Warm.Err != "" {
+		b.Fatalf("warm build: %s", rep.Warm.Err)
 	}
 	return rep
 }

@@ -35,9 +35,10 @@ type event struct{ name, data string }
 
 // Server serves the last good site and tells browser tabs about new builds.
 type Server struct {
-	cfg  Config
-	out  sync.RWMutex // held for writing while the output folder is swapped
-	done chan struct{}
+	cfg     Config
+	out     sync.RWMutex // held for writing while the output folder is swapped
+	done    chan struct{}
+	session site.Session // keeps the merge state in memory from one rebuild to the next
 
 	mu      sync.Mutex
 	clients map[chan event]struct{}
@@ -88,7 +89,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 // Rebuild runs the build and tells the tabs: reload on success, the error otherwise.
 func (s *Server) Rebuild() {
-	sum, err := site.Build(s.cfg.Fs, s.cfg.Build)
+	sum, err := s.session.Build(s.cfg.Fs, s.cfg.Build)
 	for _, w := range sum.Warnings {
 		fmt.Fprintln(s.cfg.Log, "warning:", w)
 	}

@@ -1,0 +1,130 @@
+package site
+
+import (
+	"errors"
+	"fmt"
+	iofs "io/fs"
+	"path/filepath"
+	"sync"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// Session is a build that a long-running process (timeline serve) repeats:
+// each Build keeps in memory what the next one would otherwise read back
+// from the cache folder. Today that is the merge state (merge.State): an
+// Update of a state kept in memory redoes only what the change touches,
+// where a state read from its file must first be decoded and its events
+// rebuilt from every article's (about 1 s of a 10,000-article site).
+//
+// The cache folder is still written as by Build, so a later `timeline build`
+// (a fresh process) stays incremental. What is kept is used only when the
+// cache folder still holds the very file this session wrote after it (same
+// file-system stamp: fileStamp), so a build run meanwhile by another process,
+// or a cache folder deleted by hand, sends the session back to the files; a
+// build that fails keeps nothing (its state may describe a merge whose plan
+// never ran). Either way the next build reads the cache folder, exactly as a
+// fresh process would.
+//
+// The zero Session is ready to use. Builds of one Session run one at a time.
+type Session struct {
+	mu   sync.Mutex
+	kept *keptMerge // what the last successful build left; nil: none
+	warm int        // builds that merged on a kept state
+}
+
+// keptMerge is a merge state kept in memory, and what says which state file
+// it is: the cache folder, the tool version and the file's stamp once saved.
+type keptMerge struct {
+	st       *merge.State
+	cacheDir string
+	version  string
+	stamp    fileStamp
+}
+
+// Build runs a build as Build does, starting from what the session's
+// previous build kept, and keeps what this one leaves when it succeeds.
+func (s *Session) Build(fs afero.Fs, opts Options) (Summary, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := &warmBuild{kept: s.kept}
+	s.kept = nil // a build that fails keeps nothing
+	sum, err := build(fs, opts, w)
+	if err == nil {
+		s.kept = w.next
+	}
+	if w.used {
+		s.warm++
+	}
+	return sum, err
+}
+
+// WarmBuilds counts the builds of the session that merged on a state kept in
+// memory (for tests and benchmarks).
+func (s *Session) WarmBuilds() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.warm
+}
+
+// warmBuild is a session's part in one build.
+type warmBuild struct {
+	kept *keptMerge // from the previous build; nil: none
+	next *keptMerge // this build's, once its merge state is saved
+	used bool       // the merge ran on kept
+}
+
+// merge is mergeWithState (mergestate.go) for a session: the same file
+// protocol (the state file is removed before merging and the new one saved
+// after), but the state comes from memory when the file is the one the
+// session saved, and the new state is kept.
+func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, events func(i int) []timeline.Event,
+	keys [][32]byte) (timeline.Timeline, timeline.Changes, []string) {
+	var warnings []string
+	name := filepath.Join(o.CacheDir, mergeStateFile)
+	st := w.takeKept(fs, name, o)
+	if st == nil {
+		var warn string
+		st, warn = takeMergeState(fs, name, o.Version, o.NoCache)
+		if warn != "" {
+			warnings = append(warnings, warn)
+		}
+	}
+	var tl timeline.Timeline
+	var changes timeline.Changes
+	if st != nil {
+		tl, changes = st.Update(arts, events, keys)
+	} else {
+		tl, st = merge.NewState(arts, events, keys)
+	}
+	if err := saveMergeState(fs, o.CacheDir, name, o.Version, st); err != nil {
+		warnings = append(warnings, fmt.Sprintf("saving the merge state %s: %v (the next build merges in full)", name, err))
+		return tl, changes, warnings
+	}
+	if info, err := fs.Stat(name); err == nil {
+		w.next = &keptMerge{st: st, cacheDir: o.CacheDir, version: o.Version, stamp: stampOf(info)}
+	}
+	return tl, changes, warnings
+}
+
+// takeKept returns the kept state and removes its file, when the file is the
+// one the session saved for this cache folder and tool version; nil (and the
+// file left to takeMergeState) otherwise.
+func (w *warmBuild) takeKept(fs afero.Fs, name string, o Options) *merge.State {
+	k := w.kept
+	if k == nil || o.NoCache || k.cacheDir != o.CacheDir || k.version != o.Version {
+		return nil
+	}
+	info, err := fs.Stat(name)
+	if err != nil || stampOf(info) != k.stamp {
+		return nil // another build saved its own state since, or none is left
+	}
+	if err := fs.Remove(name); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return nil // takeMergeState tries again and tells
+	}
+	w.used = true
+	return k.st
+}
