@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
+	"github.com/zeebo/xxh3"
 
 	"github.com/newsline/timeline/render"
 	"github.com/newsline/timeline/render/export"
@@ -34,7 +37,31 @@ type exportSplices struct {
 	dir     string // where the indexes live
 	version string
 	noCache bool
+
+	mu      sync.Mutex
+	saved   map[string][16]byte // file -> digest of the index just saved for it, until stamped
+	vouched map[string]bool     // file -> Previous found it as it was written (see stampWritten)
 }
+
+// A published export is vouched for (export.SpliceVoucher) by a stamp saved
+// beside its index when the build writes it (.timeline-cache/exports/
+// <file>.pub): the digest of the index the export saved, and the identity of
+// the file it wrote, taken once all its bytes are written (size,
+// modification time, and on Linux the device and inode). Publishing renames
+// the file or the folder holding it, which keeps all of these. When Previous
+// opens the published file and finds both as stamped, the file is the one the
+// index describes, and the export copies from it without reading it whole to
+// check its CRCs (170 MB at 10,000 articles). A file written to since has
+// another modification time; one replaced has another inode (or, in memory,
+// time); an index saved by a build that then did not publish is stamped with
+// the identity of a file that never reached the output, which the published
+// one, existing beside it all along, does not share. Either way the file is
+// read and checked as before. The change time, which no one can set back,
+// cannot be part of it: renaming the file changes it. So a file rewritten in
+// place to the same size and then given its old modification time back, to
+// the nanosecond, would pass unseen; the published site is the build's own
+// output, and nothing does that to it.
+const stampHeader = "timeline export published 1\n"
 
 // indexHeader starts every index file, followed by the tool version and a
 // line of statistics (for people and tests), then the export's index.
@@ -42,7 +69,7 @@ const indexHeader = "timeline export index 1\n"
 
 func newExportSplices(fs afero.Fs, o Options) *exportSplices {
 	return &exportSplices{fs: fs, out: o.OutDir, dir: filepath.Join(o.CacheDir, "exports"),
-		version: o.Version, noCache: o.NoCache}
+		version: o.Version, noCache: o.NoCache, saved: map[string][16]byte{}, vouched: map[string]bool{}}
 }
 
 // splicedPlan is the default Plan stage with the build's store in the render
@@ -54,7 +81,8 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	if err != nil {
 		return nil, err
 	}
-	cfg.Splices = newExportSplices(fs, b.opts)
+	store := newExportSplices(fs, b.opts)
+	cfg.Splices = store
 	var prev *render.Memo
 	if b.prevMemo != nil {
 		prev = b.prevMemo.render
@@ -67,7 +95,7 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	if err := savePlanMemo(fs, b.opts, b.applied, r); err != nil {
 		b.warn(fmt.Sprintf("saving the plan memo: %v (the next build plans in full)", err))
 	}
-	return sitePages(r.Pages), nil
+	return store.stampOnWrite(sitePages(r.Pages)), nil
 }
 
 func (e *exportSplices) indexPath(file string) string { return filepath.Join(e.dir, file+".idx") }
@@ -95,7 +123,83 @@ func (e *exportSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool)
 		f.Close()
 		return nil, 0, nil, false
 	}
+	vouched := e.stampMatches(file, index, info)
+	e.mu.Lock()
+	e.vouched[file] = vouched
+	e.mu.Unlock()
 	return f, info.Size(), index, true
+}
+
+// Vouched reports whether the file the last Previous(file) opened is the one
+// published with its index (export.SpliceVoucher).
+func (e *exportSplices) Vouched(file string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.vouched[file]
+}
+
+func (e *exportSplices) stampPath(file string) string { return filepath.Join(e.dir, file+".pub") }
+
+// stamp is the content of file's stamp: the index digest and the file's identity.
+func (e *exportSplices) stamp(digest [16]byte, info iofs.FileInfo) string {
+	return fmt.Sprintf("%s%s\n%x\n%s\n", stampHeader, e.version, digest, fileIdentity(info))
+}
+
+// stampMatches reports whether file's stamp names this index and the
+// identity of the opened file.
+func (e *exportSplices) stampMatches(file string, index []byte, info iofs.FileInfo) bool {
+	data, err := afero.ReadFile(e.fs, e.stampPath(file))
+	return err == nil && string(data) == e.stamp(xxh3.Hash128(index).Bytes(), info)
+}
+
+// stampOnWrite makes the pages at the root of the output (where the
+// spliced exports are) stamp their file once written, when their export
+// saved an index.
+func (e *exportSplices) stampOnWrite(pages []Page) []Page {
+	for i := range pages {
+		path, render := pages[i].Path, pages[i].Render
+		if strings.Contains(path, "/") || render == nil {
+			continue
+		}
+		pages[i].Render = func(w io.Writer) error {
+			if err := render(w); err != nil {
+				return err
+			}
+			if f, ok := w.(*pageFile); ok {
+				e.stampWritten(path, f)
+			}
+			return nil
+		}
+	}
+	return pages
+}
+
+// stampWritten stamps file, whose bytes were all handed to f, if its export
+// saved an index while writing it. A stamp that cannot be written only costs
+// the next build a read of the file; one left from before names another
+// index or another file and is ignored.
+func (e *exportSplices) stampWritten(file string, f *pageFile) {
+	e.mu.Lock()
+	digest, ok := e.saved[file]
+	delete(e.saved, file)
+	e.mu.Unlock()
+	if !ok || f.Flush() != nil {
+		return
+	}
+	info, err := f.f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return
+	}
+	tmp := e.stampPath(file) + ".tmp"
+	if afero.WriteFile(e.fs, tmp, []byte(e.stamp(digest, info)), 0o644) != nil || e.fs.Rename(tmp, e.stampPath(file)) != nil {
+		_ = e.fs.Remove(tmp)
+	}
+}
+
+// fileIdentity is what changes when a file is written to or replaced: its
+// size and modification time, and what the system adds (sysIdentity).
+func fileIdentity(info iofs.FileInfo) string {
+	return fmt.Sprintf("%d %d%s", info.Size(), info.ModTime().UnixNano(), sysIdentity(info))
 }
 
 // unwrap checks an index file's header and returns the export's index.
@@ -123,7 +227,11 @@ func (e *exportSplices) Written(file string, index []byte, st export.SpliceStats
 		_ = e.fs.Remove(tmp)
 		return
 	}
-	_ = e.fs.Rename(tmp, e.indexPath(file))
+	if e.fs.Rename(tmp, e.indexPath(file)) == nil {
+		e.mu.Lock()
+		e.saved[file] = xxh3.Hash128(index).Bytes()
+		e.mu.Unlock()
+	}
 }
 
 // writeIndex writes the header and the index without joining them (an index
@@ -144,7 +252,7 @@ func (e *exportSplices) writeIndex(name string, index []byte, st export.SpliceSt
 }
 
 func statsLine(st export.SpliceStats) string {
-	return fmt.Sprintf("reused %d rendered %d", st.Reused, st.Rendered)
+	return fmt.Sprintf("reused %d rendered %d vouched %t", st.Reused, st.Rendered, st.Vouched)
 }
 
 // readSpliceStats reads what the export last written as file did with its
@@ -159,10 +267,10 @@ func readSpliceStats(fs afero.Fs, cacheDir, file string) (export.SpliceStats, bo
 		return export.SpliceStats{}, false
 	}
 	f := strings.Fields(lines[2])
-	if len(f) != 4 {
+	if len(f) != 6 {
 		return export.SpliceStats{}, false
 	}
 	reused, err1 := strconv.Atoi(f[1])
 	rendered, err2 := strconv.Atoi(f[3])
-	return export.SpliceStats{Reused: reused, Rendered: rendered}, err1 == nil && err2 == nil
+	return export.SpliceStats{Reused: reused, Rendered: rendered, Vouched: f[5] == "true"}, err1 == nil && err2 == nil
 }

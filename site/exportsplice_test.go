@@ -3,6 +3,8 @@ package site
 import (
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"testing"
@@ -148,4 +150,80 @@ func TestSplicedExportsDistrustChangedFiles(t *testing.T) {
 	noCache.NoCache = true
 	rebuild("--no-cache", noCache)
 	rebuild("other tool version", Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "splice-test-2", Workers: 2})
+}
+
+// The exports a build wrote and published are taken on the build's word by
+// the next (no whole-file read), until the published file is written to: an
+// edit in place of the same size, on the operating system's files (where the
+// inode stays), is read, caught and rendered in full; a build that rendered
+// the exports without publishing them (failed) leaves nothing vouched for.
+// Every build matches a --no-cache build file by file.
+func TestPublishedExportsAreVouchedForUntilTouched(t *testing.T) {
+	t.Chdir(t.TempDir())
+	fs := afero.NewOsFs()
+	corpus := newscorpus.New(31)
+	for i := 0; i < 6; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%d.md", i): string(corpus.Article(i))})
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "vouch-test", Workers: 2}
+	step := 0
+	rebuild := func(what string, wantVouched bool, wantErr bool) {
+		t.Helper()
+		step++
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/new%d.md", step): string(corpus.Article(100 + step))})
+		if _, err := Build(fs, opts); (err != nil) != wantErr {
+			t.Fatalf("%s: error %v", what, err)
+		}
+		if wantErr {
+			return
+		}
+		for _, f := range splicedFiles {
+			st, ok := readSpliceStats(fs, opts.CacheDir, f)
+			if !ok || st.Vouched != wantVouched {
+				t.Errorf("%s: %s vouched for: %v, want %v", what, f, st.Vouched, wantVouched)
+			}
+			if wantVouched && st.Reused == 0 {
+				t.Errorf("%s: %s reused nothing", what, f)
+			}
+		}
+		checkSameAsFullBuild(t, fs, opts, what)
+	}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	rebuild("first incremental", true, false)
+	rebuild("second incremental", true, false)
+	for _, f := range splicedFiles { // one byte changed in place: same size, same inode
+		file, err := os.OpenFile(filepath.Join("public", f), os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, _ := file.Stat()
+		old := make([]byte, 1)
+		if r, err := os.ReadFile(filepath.Join("public", f)); err == nil {
+			old[0] = r[info.Size()/2] ^ 0x01
+		}
+		if _, err := file.WriteAt(old, info.Size()/2); err != nil {
+			t.Fatal(err)
+		}
+		file.Close()
+	}
+	rebuild("edited in place", false, false)
+	for _, f := range splicedFiles {
+		if st, _ := readSpliceStats(fs, opts.CacheDir, f); st.Reused != 0 {
+			t.Errorf("edited in place: %s copied %d fragments", f, st.Reused)
+		}
+	}
+	rebuild("after the edit", true, false)
+	writeFiles(t, fs, map[string]string{"content/overrides.yaml": "- id: no-such-event\n  hide: true\n"})
+	rebuild("failed build", false, true)
+	if err := fs.Remove("content/overrides.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	step++
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatalf("after the failed build: %v", err)
+	}
+	checkSameAsFullBuild(t, fs, opts, "after the failed build")
+	rebuild("then", true, false)
 }

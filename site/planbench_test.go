@@ -66,9 +66,11 @@ func BenchmarkPlanScale(b *testing.B) {
 // planned with the previous plan's memo and the Changes (reading the memo
 // and encoding the next one included), and the spliced exports
 // (timeline.json, events.ics, events.csv) each plan then writes from the
-// previous build's files. The two run
-// alternately, each iteration in the other order, so a shared machine's
-// load weighs on both alike; the figures are process CPU time. The Changes
+// previous build's files, those checked by reading them whole (as before the
+// stamps) and, a third run, vouched for by the store (exportsplice.go: what
+// a build does now; vouched-exports-cpu-ms). The runs
+// alternate, each iteration in another order, so a shared machine's
+// load weighs on all alike; the figures are process CPU time. The Changes
 // come from the reference diff of the two timelines (referenceChanges),
 // whose cost is reported too (diff-cpu-ms): a site without a stateful merge
 // would pay it on every build.
@@ -92,7 +94,7 @@ func BenchmarkPlanIncremental(b *testing.B) {
 	before, first = timeline.Timeline{}, planRun{}
 	runtime.GC()
 	var memoBuf []byte
-	run := func(withMemo, keep bool) planRun {
+	run := func(withMemo, vouch, keep bool) planRun {
 		var m *render.Memo
 		var ch *timeline.Changes
 		c0 := processCPU(b)
@@ -102,7 +104,9 @@ func BenchmarkPlanIncremental(b *testing.B) {
 			}
 			ch = changes
 		}
-		r, err := planAndExport(b, after, cfg, m, ch, previous.clone(), keep)
+		store := previous.clone()
+		store.vouch = vouch
+		r, err := planAndExport(b, after, cfg, m, ch, store, keep)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -114,19 +118,25 @@ func BenchmarkPlanIncremental(b *testing.B) {
 		}
 		return r
 	}
-	checkSameRun(b, run(false, true), run(true, true))
+	full0 := run(false, false, true)
+	checkSameRun(b, full0, run(true, false, true))
+	checkSameRun(b, full0, run(true, true, true))
 	b.ResetTimer()
-	var full, incr planRun
+	var full, incr, vouched planRun
 	for i := 0; i < b.N; i++ {
-		for _, withMemo := range []bool{i%2 == 1, i%2 == 0} {
-			if only := os.Getenv("TIMELINE_BENCH_ONLY"); only != "" && (only == "incr") != withMemo {
+		for k := 0; k < 3; k++ {
+			side := (i + k) % 3 // 0 full, 1 incr, 2 incr with vouched files
+			if only := os.Getenv("TIMELINE_BENCH_ONLY"); only != "" && (only == "incr") != (side == 2) {
 				continue // profiling one side
 			}
-			r := run(withMemo, false)
-			if withMemo {
-				incr.add(r)
-			} else {
+			r := run(side > 0, side == 2, false)
+			switch side {
+			case 0:
 				full.add(r)
+			case 1:
+				incr.add(r)
+			default:
+				vouched.add(r)
 			}
 		}
 	}
@@ -135,6 +145,7 @@ func BenchmarkPlanIncremental(b *testing.B) {
 	b.ReportMetric(ms(incr.plan), "incr-plan-cpu-ms")
 	b.ReportMetric(ms(full.exports), "full-exports-cpu-ms")
 	b.ReportMetric(ms(incr.exports), "incr-exports-cpu-ms")
+	b.ReportMetric(ms(vouched.exports), "vouched-exports-cpu-ms")
 	b.ReportMetric(diffCPU.Seconds()*1000, "diff-cpu-ms")
 	b.ReportMetric(float64(incr.stats.Events-incr.stats.Digests), "replanned-events")
 	b.ReportMetric(float64(incr.stats.Events-incr.stats.Keys), "event-keys-made")
@@ -225,7 +236,10 @@ type memSplices struct {
 	mu      sync.Mutex
 	files   map[string][]byte
 	indexes map[string][]byte
+	vouch   bool // vouch for every previous file (export.SpliceVoucher)
 }
+
+func (s *memSplices) Vouched(string) bool { return s.vouch }
 
 func (s *memSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool) {
 	s.mu.Lock()

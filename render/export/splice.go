@@ -21,8 +21,9 @@ import (
 // everything its bytes are made of (see fragmentSum), its length and a
 // CRC-32C of its bytes, and a CRC-32C of the bytes between the fragments (the
 // header and footer). The old file is trusted only when all of those match
-// its bytes, read once when it is opened; a fragment is then copied when its
-// digest is in the old index. Anything else (no previous file, an index of
+// its bytes, read once when it is opened (or when the store vouches for the
+// file, see SpliceVoucher); a fragment is then copied when its digest is in
+// the old index. Anything else (no previous file, an index of
 // another file or format, a size that differs, a damaged index, bytes changed
 // on disk) renders that fragment or the whole file, so the output is
 // byte-identical to a full render whatever the store returns.
@@ -44,6 +45,17 @@ type SpliceStore interface {
 	Written(file string, index []byte, stats SpliceStats)
 }
 
+// SpliceVoucher is an optional method of a SpliceStore. Vouched reports,
+// after Previous(file), that the file it returned is the very file published
+// with that index, unchanged since (the store recorded the file's identity
+// when it was published and found it again), so the export trusts the
+// index's CRCs without reading the whole file to check them: an incremental
+// build then touches only the bytes of the fragments it renders. A store
+// that cannot tell returns false and the file is read and checked.
+type SpliceVoucher interface {
+	Vouched(file string) bool
+}
+
 // RangeCopier is a destination that copies n bytes at offset off of src (the
 // file the store's Previous returned) to its own end, flushing what it holds
 // first; it may use the operating system's copy between files. An error is
@@ -56,6 +68,9 @@ type RangeCopier interface {
 type SpliceStats struct {
 	Reused   int // fragments copied from the previous file
 	Rendered int // fragments rendered
+	// Vouched is set when the previous file was trusted on the store's
+	// word (SpliceVoucher) instead of being read and checked.
+	Vouched bool
 }
 
 // spliceFormat heads every index; bump it when the index layout or the
@@ -118,8 +133,13 @@ func (p *site) newSplicer(w io.Writer, file string, stamp []byte, fragments int)
 	sp := &splicer{file: file, out: w, store: p.Splices, stamp: stamp,
 		idx: make([]byte, 0, fragments*recordSize+len(spliceFormat)+len(file)+len(stamp)+64)}
 	if prev, size, index, ok := p.Splices.Previous(file); ok {
+		vouched := false
+		if v, ok := p.Splices.(SpliceVoucher); ok {
+			vouched = v.Vouched(file)
+		}
 		sp.prev = prev
-		sp.old = decodeIndex(file, index, prev, size)
+		sp.old = decodeIndex(file, index, prev, size, vouched)
+		sp.stats.Vouched = sp.old != nil && vouched
 	}
 	if rc, ok := w.(RangeCopier); ok && sp.old != nil && bytes.Equal(sp.old.stamp, sp.stamp) {
 		sp.copy = rc // a stamp to replace needs the bytes in memory
@@ -240,7 +260,8 @@ func (sp *splicer) copyOld(key [16]byte) (ok bool, err error) {
 }
 
 // queue adds old fragment j to the run of fragments to copy. Its bytes were
-// checked against its CRC when the old file was opened (verifyFile), and the
+// checked against its CRC when the old file was opened (verifyFile), or the
+// store vouched for the file (SpliceVoucher), and the
 // old file is only ever replaced by renaming a new one over it, never
 // rewritten in place, so the descriptor the store opened still holds them.
 func (sp *splicer) queue(j int) error {
@@ -357,14 +378,15 @@ type oldFile struct {
 var errIndex = errors.New("malformed splice index")
 
 // decodeIndex checks index against the file it says it describes (name,
-// size, the CRC of every fragment and of the bytes between) and returns it
-// ready for lookups, or nil when it cannot be trusted.
-func decodeIndex(file string, index []byte, r io.ReaderAt, size int64) *oldFile {
+// size, and unless the store vouched for the file, the CRC of every fragment
+// and of the bytes between) and returns it ready for lookups, or nil when it
+// cannot be trusted.
+func decodeIndex(file string, index []byte, r io.ReaderAt, size int64, vouched bool) *oldFile {
 	old, err := parseIndex(file, index, size)
 	if err != nil {
 		return nil
 	}
-	if !verifyFile(r, old) {
+	if !vouched && !verifyFile(r, old) {
 		return nil
 	}
 	old.r = r
