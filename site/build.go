@@ -168,7 +168,7 @@ func (b *builder) inputDirs() ([]string, error) {
 // timeline ingests, extracts, merges and applies the overrides.
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
-	cache := openExtractCache(b.fs, o.CacheDir, o.Version, !o.NoCache, o.MapCache)
+	cache := b.warm.openCache(b.fs, o)
 	reserveOutsideHeap(o.MemoryLimit, cache.mapped)
 	b.warn(cache.warnings...)
 	b.lap("cache")
@@ -210,6 +210,8 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	b.warn(lateWarns...)
 	if err := cache.flush(); err != nil {
 		b.warn(err.Error()) // a cache we cannot write only costs time next build
+	} else {
+		b.warm.keepCache(cache)
 	}
 	b.lap("merge")
 	if err := guard("applying overrides", func() { b.applyOverrides(&tl) }); err != nil {

@@ -70,6 +70,8 @@ type extractCache struct {
 	size    int64 // bytes of the pack as opened
 	indexed bool  // the index described the whole pack as opened
 	flushed bool  // records put after flush are dropped (their articles are extracted again next build)
+
+	compacted bool // flush rewrote the pack with the live records only
 }
 
 // packEntry is one record of the pack as opening found it.
@@ -113,7 +115,7 @@ const packMagic = "timeline-extract-pack-1\n"
 // openExtractCache reads the pack in cacheDir (unless read is false); mapped
 // maps it instead of copying it (readPack).
 func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) *extractCache {
-	c := &extractCache{fs: fs, file: filepath.Join(cacheDir, "extract.pack"), version: version, read: read,
+	c := &extractCache{fs: fs, file: packFile(cacheDir), version: version, read: read,
 		records: map[[32]byte]packEntry{}, used: map[[32]byte]bool{}, fresh: map[[32]byte]bool{}, known: map[string][32]byte{},
 		damaged: map[[32]byte]bool{}}
 	if !read {
@@ -144,6 +146,9 @@ func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) 
 	c.known = make(map[string][32]byte, len(c.records)/3)
 	return c
 }
+
+// packFile is the pack's name in the cache folder.
+func packFile(cacheDir string) string { return filepath.Join(cacheDir, "extract.pack") }
 
 // parse indexes the records of a pack from byte from on (the end of its
 // header, or of the part its index covered). The decoded events' strings
@@ -461,6 +466,7 @@ func (c *extractCache) flush() error {
 		return nil
 	}
 	if dead := c.dead + len(c.records) - c.liveOldCount(); dead > len(c.used) || c.undecodable {
+		c.compacted = true
 		return c.compact()
 	}
 	if c.sink != nil || !c.indexed {

@@ -15,10 +15,10 @@ import (
 
 // Session is a build that a long-running process (timeline serve) repeats:
 // each Build keeps in memory what the next one would otherwise read back
-// from the cache folder. Today that is the merge state (merge.State): an
-// Update of a state kept in memory redoes only what the change touches,
-// where a state read from its file must first be decoded and its events
-// rebuilt from every article's (about 1 s of a 10,000-article site).
+// from the cache folder: the merge state (merge.State), whose Update in
+// memory redoes only what the change touches where a state read from its
+// file must first be decoded, and the extraction pack's records (keptPack),
+// which a build that does not map the pack (serve) otherwise reads whole.
 //
 // The cache folder is still written as by Build, so a later `timeline build`
 // (a fresh process) stays incremental. What is kept is used only when the
@@ -32,8 +32,10 @@ import (
 // The zero Session is ready to use. Builds of one Session run one at a time.
 type Session struct {
 	mu   sync.Mutex
-	kept *keptMerge // what the last successful build left; nil: none
+	kept *keptMerge // the merge state the last successful build left; nil: none
+	pack *keptPack  // the pack's records the last successful build left; nil: none
 	warm int        // builds that merged on a kept state
+	hits int        // builds that opened the cache from kept records
 }
 
 // keptMerge is a merge state kept in memory, and what says which state file
@@ -50,16 +52,27 @@ type keptMerge struct {
 func (s *Session) Build(fs afero.Fs, opts Options) (Summary, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	w := &warmBuild{kept: s.kept}
-	s.kept = nil // a build that fails keeps nothing
+	w := &warmBuild{kept: s.kept, pack: s.pack}
+	s.kept, s.pack = nil, nil // a build that fails keeps nothing
 	sum, err := build(fs, opts, w)
 	if err == nil {
-		s.kept = w.next
+		s.kept, s.pack = w.next, w.nextPack
 	}
 	if w.used {
 		s.warm++
 	}
+	if w.usedPack {
+		s.hits++
+	}
 	return sum, err
+}
+
+// KeptPacks counts the builds of the session that opened the extraction
+// cache from the records kept in memory (for tests and benchmarks).
+func (s *Session) KeptPacks() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hits
 }
 
 // WarmBuilds counts the builds of the session that merged on a state kept in
@@ -72,9 +85,31 @@ func (s *Session) WarmBuilds() int {
 
 // warmBuild is a session's part in one build.
 type warmBuild struct {
-	kept *keptMerge // from the previous build; nil: none
-	next *keptMerge // this build's, once its merge state is saved
-	used bool       // the merge ran on kept
+	kept     *keptMerge // from the previous build; nil: none
+	next     *keptMerge // this build's, once its merge state is saved
+	used     bool       // the merge ran on kept
+	pack     *keptPack  // from the previous build; nil: none
+	nextPack *keptPack  // this build's, once the pack is flushed
+	usedPack bool       // the cache was opened from pack
+}
+
+// openCache opens the extraction cache from the kept records when they
+// still describe the pack, else from the cache folder (openExtractCache).
+func (w *warmBuild) openCache(fs afero.Fs, o Options) *extractCache {
+	if w != nil {
+		if c := w.pack.reopen(fs, packFile(o.CacheDir), o.Version, !o.NoCache); c != nil {
+			w.usedPack = true
+			return c
+		}
+	}
+	return openExtractCache(fs, o.CacheDir, o.Version, !o.NoCache, o.MapCache)
+}
+
+// keepCache keeps what the next build needs of the flushed cache.
+func (w *warmBuild) keepCache(c *extractCache) {
+	if w != nil {
+		w.nextPack = c.keep()
+	}
 }
 
 // merge is mergeWithState (mergestate.go) for a session: the same file

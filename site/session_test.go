@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -19,6 +20,10 @@ func TestSessionBuildsMatchAFullBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 20-article site a few dozen times")
 	}
+	// Files just written are trusted by their stamps (racyWindow), so that
+	// file records are kept, recalled and superseded as in an editor's day.
+	defer func(w time.Duration) { racyWindow = w }(racyWindow)
+	racyWindow = -time.Hour
 	fs := afero.NewMemMapFs()
 	corpus := newscorpus.New(43)
 	for i := 0; i < 20; i++ {
@@ -39,41 +44,52 @@ func TestSessionBuildsMatchAFullBuild(t *testing.T) {
 		}
 		return dirs[len(dirs)/2].Name()
 	}
+	// pack: the cache opens from the records kept in memory (not after a
+	// build that wrote the pack anew: the first, or one after the cache
+	// folder was deleted).
 	steps := []struct {
 		name  string
 		edit  func()
 		fails bool // the build must fail
 		warm  bool // the build must merge on the kept state
+		pack  bool // the build must open the cache from kept records
 	}{
-		{"add", func() { writeFiles(t, fs, map[string]string{"content/b00.md": string(corpus.Article(100))}) }, false, true},
-		{"change", func() { writeFiles(t, fs, map[string]string{"content/a03.md": string(corpus.Article(101))}) }, false, true},
-		{"same-size edit", func() { sameSizeEdit(t, fs, "content/a05.md") }, false, true},
-		{"delete", func() { fs.Remove("content/a07.md") }, false, true},
+		{"add", func() { writeFiles(t, fs, map[string]string{"content/b00.md": string(corpus.Article(100))}) }, false, true, false},
+		{"change", func() { writeFiles(t, fs, map[string]string{"content/a03.md": string(corpus.Article(101))}) }, false, true, true},
+		{"same-size edit", func() { sameSizeEdit(t, fs, "content/a05.md") }, false, true, true},
+		{"delete", func() { fs.Remove("content/a07.md") }, false, true, true},
 		{"overrides", func() {
 			writeFiles(t, fs, map[string]string{"content/overrides.yaml": "- id: " + someID() + "\n  title: Corrected by the editor\n"})
-		}, false, true},
+		}, false, true, true},
 		{"failing", func() {
 			writeFiles(t, fs, map[string]string{"content/b01.md": string(corpus.Article(102)), "content/bad.txt": "BAD\n"})
-		}, true, true},
-		{"after a failed build", func() { fs.Remove("content/bad.txt") }, false, false},
-		{"add after recovery", func() { writeFiles(t, fs, map[string]string{"content/b02.md": string(corpus.Article(103))}) }, false, true},
+		}, true, true, true},
+		{"after a failed build", func() { fs.Remove("content/bad.txt") }, false, false, false},
+		{"add after recovery", func() { writeFiles(t, fs, map[string]string{"content/b02.md": string(corpus.Article(103))}) }, false, true, true},
 		{"another process built", func() {
 			writeFiles(t, fs, map[string]string{"content/b03.md": string(corpus.Article(104))})
 			if _, err := Build(fs, opts); err != nil {
 				t.Fatal(err)
 			}
 			writeFiles(t, fs, map[string]string{"content/b04.md": string(corpus.Article(105))})
-		}, false, false},
-		{"overrides removed", func() { fs.Remove("content/overrides.yaml") }, false, true},
-		{"cache deleted", func() { fs.RemoveAll("cache") }, false, false},
-		{"add at last", func() { writeFiles(t, fs, map[string]string{"content/b05.md": string(corpus.Article(106))}) }, false, true},
+		}, false, false, false},
+		{"overrides removed", func() { fs.Remove("content/overrides.yaml") }, false, true, true},
+		{"cache deleted", func() { fs.RemoveAll("cache") }, false, false, false},
+		{"add after the cache was deleted", func() { writeFiles(t, fs, map[string]string{"content/b05.md": string(corpus.Article(106))}) }, false, true, false},
+		{"add at last", func() { writeFiles(t, fs, map[string]string{"content/b06.md": string(corpus.Article(107))}) }, false, true, true},
 	}
 	for _, st := range steps {
 		st.edit()
-		before := s.WarmBuilds()
+		before, packs := s.WarmBuilds(), s.KeptPacks()
 		_, err := s.Build(fs, opts)
 		if warm := s.WarmBuilds() > before; warm != st.warm {
 			t.Errorf("%s: merged on a kept state: %v, want %v", st.name, warm, st.warm)
+		}
+		if kept := s.KeptPacks() > packs; kept != st.pack {
+			t.Errorf("%s: opened the cache from kept records: %v, want %v", st.name, kept, st.pack)
+		}
+		if err == nil {
+			checkKeptPack(t, fs, &s, opts, st.name)
 		}
 		if st.fails {
 			if err == nil {
@@ -85,6 +101,30 @@ func TestSessionBuildsMatchAFullBuild(t *testing.T) {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		checkSameAsFullBuild(t, fs, opts, st.name)
+	}
+}
+
+// checkKeptPack checks that the records a session kept are those a build
+// opening the pack would find: same keys, payloads, offsets and dead count.
+func checkKeptPack(t *testing.T, fs afero.Fs, s *Session, opts Options, step string) {
+	t.Helper()
+	k := s.pack
+	if k == nil {
+		return // the build wrote the pack anew (the next step says)
+	}
+	opened := openExtractCache(fs, opts.CacheDir, opts.Version, true, false)
+	if len(opened.warnings) > 0 || !opened.indexed {
+		t.Fatalf("%s: the pack did not open cleanly: %v (indexed %v)", step, opened.warnings, opened.indexed)
+	}
+	if len(k.records) != len(opened.records) || k.dead != opened.dead || k.size != opened.size {
+		t.Errorf("%s: kept %d records, %d dead, %d bytes; the pack has %d, %d, %d", step,
+			len(k.records), k.dead, k.size, len(opened.records), opened.dead, opened.size)
+	}
+	for key, e := range opened.records {
+		if got, ok := k.records[key]; !ok || got != e {
+			t.Errorf("%s: kept record %x differs from the pack's", step, key[:4])
+			return
+		}
 	}
 }
 
