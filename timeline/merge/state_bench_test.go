@@ -94,9 +94,11 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 
 // BenchmarkStateCodec encodes the state of all but the last article, then
 // per iteration decodes it and updates the decoded state with the last
-// article added, as a fresh build process would. It reports the encoded
-// size, CPU to encode, to decode, and for the first Update of a decoded
-// state (which builds every kept event from its members' input events):
+// article added, as a fresh build process would; then encodes that updated
+// state (its kept events are written from their stored bytes), decodes it
+// and removes the article again: the second fresh build. It reports the
+// encoded size, CPU to encode, to decode, for the Update of a decoded state,
+// and MB allocated by decode + Update, for both builds:
 //
 //	go test -run '^$' -bench StateCodec -benchtime 5x ./timeline/merge
 func BenchmarkStateCodec(b *testing.B) {
@@ -120,43 +122,78 @@ func BenchmarkStateCodec(b *testing.B) {
 			n := len(arts) - 1
 			_, st := merge.NewState(arts[:n], events, keys[:n])
 			want := merge.Merge(arts, per)
+			wantBack := merge.Merge(arts[:n], per[:n])
 			runtime.GC()
 			b.ResetTimer()
-			var enc, dec, upd time.Duration
+			var first, second codecCost
 			var size int
 			for i := 0; i < b.N; i++ {
-				c0, _ := cputime.Process()
-				var out countingWriter
-				if err := st.EncodeTo(&out); err != nil {
-					b.Fatal(err)
-				}
-				c1, _ := cputime.Process()
-				b.StopTimer()
-				data := st.Encode(nil)
-				b.StartTimer()
-				c1b, _ := cputime.Process()
-				st2, err := merge.DecodeState(data)
-				if err != nil {
-					b.Fatal(err)
-				}
-				c2, _ := cputime.Process()
-				got, _ := st2.Update(arts, events, keys)
-				c3, _ := cputime.Process()
-				enc, dec, upd, size = enc+c1-c0, dec+c2-c1b, upd+c3-c2, int(out)
+				var got timeline.Timeline
+				var st2 *merge.State
+				size = first.add(b, st, func(s *merge.State) { got, _ = s.Update(arts, events, keys); st2 = s })
 				b.StopTimer()
 				if i == 0 && !reflect.DeepEqual(got, want) {
 					b.Fatal("decoded state's Update differs from Merge")
 				}
-				if st2.Stats.Full {
-					b.Fatal("the update fell back to a whole merge")
+				if st2.Stats.Full || st2.Stats.Materialized != 0 {
+					b.Fatalf("the update fell back to a whole merge or built kept events: %+v", st2.Stats)
+				}
+				b.StartTimer()
+				second.add(b, st2, func(s *merge.State) { got, _ = s.Update(arts[:n], events, keys[:n]); st2 = s })
+				b.StopTimer()
+				if i == 0 && !reflect.DeepEqual(got, wantBack) {
+					b.Fatal("second decoded state's Update differs from Merge")
 				}
 				b.StartTimer()
 			}
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(b.N) }
 			b.ReportMetric(float64(size)/1e6, "MB-encoded")
-			b.ReportMetric(ms(enc), "cpu-ms/encode")
-			b.ReportMetric(ms(dec), "cpu-ms/decode")
-			b.ReportMetric(ms(upd), "cpu-ms/first-update")
+			first.report(b, "")
+			second.report(b, "2nd-")
 		})
 	}
+}
+
+// codecCost adds up one fresh build's merge-state work: encode the
+// previous state, decode it, update.
+type codecCost struct {
+	enc, dec, upd time.Duration
+	alloc         uint64
+	n             int
+}
+
+func (c *codecCost) add(b *testing.B, st *merge.State, update func(*merge.State)) int {
+	c0, _ := cputime.Process()
+	var out countingWriter
+	if err := st.EncodeTo(&out); err != nil {
+		b.Fatal(err)
+	}
+	c1, _ := cputime.Process()
+	b.StopTimer()
+	data := st.Encode(nil)
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	b.StartTimer()
+	c1b, _ := cputime.Process()
+	st2, err := merge.DecodeState(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c2, _ := cputime.Process()
+	update(st2)
+	c3, _ := cputime.Process()
+	b.StopTimer()
+	runtime.ReadMemStats(&m1)
+	b.StartTimer()
+	c.enc, c.dec, c.upd = c.enc+c1-c0, c.dec+c2-c1b, c.upd+c3-c2
+	c.alloc += m1.TotalAlloc - m0.TotalAlloc
+	c.n++
+	return int(out)
+}
+
+func (c *codecCost) report(b *testing.B, prefix string) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(c.n) }
+	b.ReportMetric(ms(c.enc), prefix+"cpu-ms/encode")
+	b.ReportMetric(ms(c.dec), prefix+"cpu-ms/decode")
+	b.ReportMetric(ms(c.upd), prefix+"cpu-ms/update")
+	b.ReportMetric(float64(c.alloc)/1e6/float64(c.n), prefix+"MB-alloc/decode+update")
 }
