@@ -135,8 +135,12 @@ func (e *exportSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool)
 func (e *exportSplices) Vouched(file string) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.vouched[file]
+	return vouchExports && e.vouched[file]
 }
+
+// vouchExports is false only in BenchmarkExportsVouched's runs that measure
+// what reading the files whole would cost.
+var vouchExports = true
 
 func (e *exportSplices) stampPath(file string) string { return filepath.Join(e.dir, file+".pub") }
 

@@ -312,3 +312,73 @@ func twoTimelines(b *testing.B) (before, after timeline.Timeline, cfg render.Con
 	cfg.BaseURL = "https://school.example/timeline/" // the exports' URLs and the sitemap, as a published site has
 	return before, after, cfg
 }
+
+// BenchmarkExportsVouched measures what the export stamps save on the
+// operating system's files: a site of TIMELINE_BENCH_ARTICLES articles
+// (10,000 by default) is built once in a temporary folder, then rebuilt
+// with one article added or removed in turn, each rebuild's exports either
+// taking the published files on the stamps' word or reading them whole to
+// check them (vouchExports off), alternately, so both meet the same
+// changes and the same load. It reports the write stage's process CPU and
+// wall milliseconds per rebuild, each way.
+//
+//	TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench ExportsVouched -benchtime 4x ./site
+func BenchmarkExportsVouched(b *testing.B) {
+	dir := b.TempDir()
+	opts := Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
+		CacheDir: filepath.Join(dir, "cache"), MapCache: true, Version: "vouch-bench"}
+	if _, err := writeCorpus(opts.ContentDir, scaleSeed, scaleArticles); err != nil {
+		b.Fatal(err)
+	}
+	fs := afero.NewOsFs()
+	if _, err := Build(fs, opts); err != nil {
+		b.Fatal(err)
+	}
+	added := filepath.Join(opts.ContentDir, "added-vouch.md")
+	extra := newscorpus.New(scaleSeed + 7).Article(scaleArticles)
+	defer func() { vouchExports = true }()
+	b.ResetTimer()
+	var cpu, wall [2]time.Duration // [0] read and checked, [1] vouched
+	for i := 0; i < b.N; i++ {
+		for k := 0; k < 2; k++ {
+			vouch := (i+k)%2 == 1
+			var err error
+			if _, statErr := os.Stat(added); statErr == nil {
+				err = os.Remove(added)
+			} else {
+				err = os.WriteFile(added, extra, 0o644)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			vouchExports = vouch
+			sum, err := Build(fs, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range splicedFiles {
+				if st, ok := readSpliceStats(fs, opts.CacheDir, f); !ok || st.Vouched != vouch || st.Reused == 0 {
+					b.Fatalf("%s: %+v, want vouched %v and fragments reused", f, st, vouch)
+				}
+			}
+			for _, t := range sum.Timings {
+				if t.Stage == "write" {
+					cpu[btoi(vouch)] += t.CPU
+					wall[btoi(vouch)] += t.Elapsed
+				}
+			}
+		}
+	}
+	ms := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(b.N) }
+	b.ReportMetric(ms(cpu[0]), "checked-write-cpu-ms")
+	b.ReportMetric(ms(cpu[1]), "vouched-write-cpu-ms")
+	b.ReportMetric(ms(wall[0]), "checked-write-ms")
+	b.ReportMetric(ms(wall[1]), "vouched-write-ms")
+}
+
+func btoi(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
+}
