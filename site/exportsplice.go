@@ -39,6 +39,7 @@ type exportSplices struct {
 	noCache bool
 
 	mu      sync.Mutex
+	writing map[string]bool     // file -> being written into the output (stampOnWrite)
 	saved   map[string][16]byte // file -> digest of the index just saved for it, until stamped
 	vouched map[string]bool     // file -> Previous found it as it was written (see stampWritten)
 }
@@ -69,7 +70,7 @@ const indexHeader = "timeline export index 1\n"
 
 func newExportSplices(fs afero.Fs, o Options) *exportSplices {
 	return &exportSplices{fs: fs, out: o.OutDir, dir: filepath.Join(o.CacheDir, "exports"),
-		version: o.Version, noCache: o.NoCache, saved: map[string][16]byte{}, vouched: map[string]bool{}}
+		version: o.Version, noCache: o.NoCache, writing: map[string]bool{}, saved: map[string][16]byte{}, vouched: map[string]bool{}}
 }
 
 // splicedPlan is the default Plan stage with the build's store in the render
@@ -158,7 +159,10 @@ func (e *exportSplices) stampMatches(file string, index []byte, info iofs.FileIn
 
 // stampOnWrite makes the pages at the root of the output (where the
 // spliced exports are) stamp their file once written, when their export
-// saved an index.
+// saved an index. Only a page written into a file of the output saves an
+// index: a build with errors renders its pages to nowhere (dryRender), and
+// an index of those bytes would describe no published file, costing the
+// next build a full render of every export.
 func (e *exportSplices) stampOnWrite(pages []Page) []Page {
 	for i := range pages {
 		path, render := pages[i].Path, pages[i].Render
@@ -166,10 +170,14 @@ func (e *exportSplices) stampOnWrite(pages []Page) []Page {
 			continue
 		}
 		pages[i].Render = func(w io.Writer) error {
+			f, ok := w.(*pageFile)
+			e.mu.Lock()
+			e.writing[path] = ok
+			e.mu.Unlock()
 			if err := render(w); err != nil {
 				return err
 			}
-			if f, ok := w.(*pageFile); ok {
+			if ok {
 				e.stampWritten(path, f)
 			}
 			return nil
@@ -220,10 +228,14 @@ func (e *exportSplices) unwrap(data []byte) ([]byte, bool) {
 	return index, ok
 }
 
-// Written saves the index (write, then rename). A failure only costs the next
-// build a full render of the file, so it is not reported.
+// Written saves the index (write, then rename) of a file being written into
+// the output (see stampOnWrite). A failure only costs the next build a full
+// render of the file, so it is not reported.
 func (e *exportSplices) Written(file string, index []byte, st export.SpliceStats) {
-	if strings.ContainsAny(file, `/\`) || e.fs.MkdirAll(e.dir, 0o755) != nil {
+	e.mu.Lock()
+	writing := e.writing[file]
+	e.mu.Unlock()
+	if !writing || strings.ContainsAny(file, `/\`) || e.fs.MkdirAll(e.dir, 0o755) != nil {
 		return
 	}
 	tmp := e.indexPath(file) + ".tmp"

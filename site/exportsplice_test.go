@@ -155,9 +155,10 @@ func TestSplicedExportsDistrustChangedFiles(t *testing.T) {
 // The exports a build wrote and published are taken on the build's word by
 // the next (no whole-file read), until the published file is written to: an
 // edit in place of the same size, on the operating system's files (where the
-// inode stays), is read, caught and rendered in full; a build that rendered
-// the exports without publishing them (failed) leaves nothing vouched for.
-// Every build matches a --no-cache build file by file.
+// inode stays), is read, caught and rendered in full; a build that failed,
+// rendering its exports to nowhere, leaves the indexes and stamps of the
+// published files as they were, so the next build still splices on their
+// word. Every build matches a --no-cache build file by file.
 func TestPublishedExportsAreVouchedForUntilTouched(t *testing.T) {
 	t.Chdir(t.TempDir())
 	fs := afero.NewOsFs()
@@ -220,10 +221,5 @@ func TestPublishedExportsAreVouchedForUntilTouched(t *testing.T) {
 	if err := fs.Remove("content/overrides.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	step++
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatalf("after the failed build: %v", err)
-	}
-	checkSameAsFullBuild(t, fs, opts, "after the failed build")
-	rebuild("then", true, false)
+	rebuild("after the failed build", true, false)
 }
