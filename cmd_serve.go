@@ -33,6 +33,13 @@ func init() {
 			if err != nil {
 				return err
 			}
+			// The server's builds run in one site.Session, which keeps the
+			// mapped pack's records from one rebuild to the next: the pack is
+			// mapped again only when another build rewrote it. Read into the
+			// heap instead, it counted against the build's memory limit for
+			// as long as the server ran (10k articles: 13 collections per
+			// rebuild instead of 2; README, Warm rebuilds).
+			opts.MapCache = true
 			ln, err := net.Listen("tcp", net.JoinHostPort(bind, strconv.Itoa(port)))
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
