@@ -67,33 +67,71 @@ func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Artic
 // takeMergeState reads and removes the saved state; nil (and why, when
 // something was wrong) when there is none to use.
 func takeMergeState(fs afero.Fs, name, version string, noCache bool) (*merge.State, string) {
-	var data []byte
+	var st *merge.State
 	var err error
 	if !noCache {
-		data, err = afero.ReadFile(fs, name)
+		st, err = readMergeState(fs, name, version)
 	}
 	if rerr := fs.Remove(name); rerr != nil && !errors.Is(rerr, iofs.ErrNotExist) {
 		return nil, fmt.Sprintf("removing the merge state %s: %v (merging in full)", name, rerr)
 	}
 	switch {
-	case noCache || errors.Is(err, iofs.ErrNotExist):
-		return nil, ""
-	case err != nil:
-		return nil, fmt.Sprintf("reading the merge state %s: %v (merging in full)", name, err)
-	}
-	rest, ok := bytes.CutPrefix(data, []byte(mergeStateHeader))
-	if !ok {
-		return nil, fmt.Sprintf("%s: not a merge state (merging in full)", name)
-	}
-	ver, rest, ok := bytes.Cut(rest, []byte("\n"))
-	if !ok || string(ver) != version {
+	case noCache || errors.Is(err, iofs.ErrNotExist) || errors.Is(err, errOtherVersion):
 		return nil, "" // another tool version: its state does not apply, and that is no fault
-	}
-	st, err := merge.DecodeState(rest)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Sprintf("%s: %v (merging in full)", name, err)
 	}
 	return st, ""
+}
+
+var errOtherVersion = errors.New("merge state of another tool version")
+
+// readMergeState decodes the state file, reading its events section into a
+// buffer of its own: the decoded state and timeline keep that one only
+// (their strings are read in place), and the rest, about half of the file,
+// is garbage once decoded instead of held through the build.
+func readMergeState(fs afero.Fs, name, version string) (*merge.State, error) {
+	f, err := fs.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := info.Size()
+	header := mergeStateHeader + version + "\n"
+	tail := make([]byte, merge.StateTailLen)
+	if size < int64(len(header)+len(tail)) {
+		return nil, errors.New("not a merge state")
+	}
+	got := make([]byte, len(header))
+	if _, err := f.ReadAt(got, 0); err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	if !bytes.HasPrefix(got, []byte(mergeStateHeader)) {
+		return nil, errors.New("not a merge state")
+	}
+	if string(got) != header {
+		return nil, errOtherVersion
+	}
+	if _, err := f.ReadAt(tail, size-int64(len(tail))); err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	evLen, ok := merge.StateEventsLength(tail)
+	evAt := size - int64(len(tail)) - evLen
+	if !ok || evAt < int64(len(header)) {
+		return nil, fmt.Errorf("%w: events length %d in a file of %d bytes", merge.ErrCorruptState, evLen, size)
+	}
+	head, events := make([]byte, evAt), make([]byte, evLen)
+	if _, err := f.ReadAt(head, 0); err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	if _, err := f.ReadAt(events, evAt); err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	return merge.DecodeStateParts(head[len(header):], events, tail)
 }
 
 // saveMergeState writes the state to a temporary name (streamed: tens of

@@ -94,6 +94,21 @@ func TestMergeWithStateFallsBack(t *testing.T) {
 			b[len(b)-100] ^= 0x5a
 			_ = afero.WriteFile(fs, name, b, 0o644)
 		}, "v1", false, true},
+		{"flipped byte before the events", func(fs afero.Fs) {
+			b, _ := afero.ReadFile(fs, name)
+			b[len(mergeStateHeader)+40] ^= 0x5a
+			_ = afero.WriteFile(fs, name, b, 0o644)
+		}, "v1", false, true},
+		{"events length damaged", func(fs afero.Fs) { // the tail says where the events start
+			b, _ := afero.ReadFile(fs, name)
+			b[len(b)-12] ^= 0x01
+			_ = afero.WriteFile(fs, name, b, 0o644)
+		}, "v1", false, true},
+		{"events length huge", func(fs afero.Fs) {
+			b, _ := afero.ReadFile(fs, name)
+			b[len(b)-6] = 0xff
+			_ = afero.WriteFile(fs, name, b, 0o644)
+		}, "v1", false, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fs := afero.NewMemMapFs()

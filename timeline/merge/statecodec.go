@@ -18,11 +18,13 @@ import (
 // lengths), then a CRC-32C of everything before it. The merged events are
 // stored last, in timeline order, each as its ID, its members and its
 // encoding (eventcodec.go; an event that has none is built again from its
-// members' input events by the first Update: update.timeline). Maps
-// (postings, interners) are rebuilt from the lists.
+// members' input events by the first Update: update.timeline), followed by
+// the section's length (8 bytes), so a reader can read the events into a
+// buffer of their own (DecodeStateParts). Maps (postings, interners) are
+// rebuilt from the lists.
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 5
+	stateVersion = 6
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -56,13 +58,16 @@ func (s *State) EncodeTo(out io.Writer) error {
 func (s *State) encodeBody(w *stateWriter) {
 	w.u32(stateVersion)
 	w.bool(s.exact)
+	at := w.pos()
 	if s.exact {
 		n := s.numbering()
 		s.encodeNames(w)
 		s.encodeCandidates(w, n)
 		s.encodeArticles(w, n)
+		at = w.pos()
 		s.encodeEvents(w, n)
 	}
+	w.u64(uint64(w.pos() - at)) // the events section's length: see DecodeStateParts
 }
 
 // encodedSizeHint is about the encoded size (a little more), so the
@@ -270,8 +275,12 @@ type stateWriter struct {
 	out     io.Writer
 	crc     uint32
 	flushed int
+	passed  int // bytes passed on to out so far
 	err     error
 }
+
+// pos is how many bytes the writer has taken so far.
+func (w *stateWriter) pos() int { return w.passed + len(w.b) }
 
 const flushAt = 1 << 20
 
@@ -280,6 +289,7 @@ func (w *stateWriter) flush() {
 	if w.err == nil {
 		_, w.err = w.out.Write(w.b)
 	}
+	w.passed += len(w.b)
 	w.b, w.flushed = w.b[:0], 0
 }
 
@@ -327,26 +337,70 @@ func (w *stateWriter) span(s span) {
 // foreign bytes give an error wrapping ErrCorruptState, and the caller
 // merges from scratch instead. The state, and the events of the timelines
 // its Updates return, keep data (their strings are read in place): the
-// caller must not modify data afterwards.
+// caller must not modify data afterwards. DecodeStateParts keeps less.
 func DecodeState(data []byte) (*State, error) {
-	if len(data) < len(stateMagic)+8 || string(data[:len(stateMagic)]) != stateMagic {
+	n := len(data) - StateTailLen
+	if n < len(stateMagic) {
 		return nil, fmt.Errorf("%w: not a merge state", ErrCorruptState)
 	}
-	body, sum := data[len(stateMagic):len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
-	if crc32.Checksum(body, crcTable) != sum {
+	evLen := binary.LittleEndian.Uint64(data[n:])
+	if evLen > uint64(n-len(stateMagic)) {
+		return nil, fmt.Errorf("%w: bad events length", ErrCorruptState)
+	}
+	at := n - int(evLen)
+	return DecodeStateParts(data[:at], data[at:n], data[n:])
+}
+
+// StateTailLen is the length of a state encoding's tail: the events
+// section's length (8 bytes, see StateEventsLength) and the checksum (4).
+const StateTailLen = 12
+
+// StateEventsLength reads, from a state encoding's tail, the length of its
+// events section, which precedes the tail.
+func StateEventsLength(tail []byte) (int64, bool) {
+	if len(tail) != StateTailLen {
+		return 0, false
+	}
+	n := binary.LittleEndian.Uint64(tail)
+	return int64(n), n < 1<<62
+}
+
+// DecodeStateParts is DecodeState of head + events + tail (the encoding
+// cut before the events section and before the tail): the state and the
+// timelines its Updates return keep events only (strings are read in
+// place: the caller must not modify it), so head's buffer (the candidates,
+// half the encoding) is freed once decoded.
+func DecodeStateParts(head, events, tail []byte) (*State, error) {
+	if len(head) < len(stateMagic) || string(head[:len(stateMagic)]) != stateMagic || len(tail) != StateTailLen {
+		return nil, fmt.Errorf("%w: not a merge state", ErrCorruptState)
+	}
+	if n, _ := StateEventsLength(tail); n != int64(len(events)) {
+		return nil, fmt.Errorf("%w: events length mismatch", ErrCorruptState)
+	}
+	sum := crc32.Update(0, crcTable, head[len(stateMagic):])
+	sum = crc32.Update(sum, crcTable, events)
+	sum = crc32.Update(sum, crcTable, tail[:8])
+	if sum != binary.LittleEndian.Uint32(tail[8:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorruptState)
 	}
-	r := &stateReader{b: body}
+	r := &stateReader{b: head[len(stateMagic):]}
 	if v := r.u32(); v != stateVersion {
 		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorruptState, v, stateVersion)
 	}
 	if !r.bool() {
+		if len(events) != 0 {
+			return nil, fmt.Errorf("%w: events in a state that keeps none", ErrCorruptState)
+		}
 		return &State{}, r.end()
 	}
 	s := &State{exact: true}
 	s.decodeNames(r)
 	s.decodeCandidates(r)
 	s.decodeArticles(r)
+	if err := r.end(); err != nil {
+		return nil, err
+	}
+	r = &stateReader{b: events}
 	s.decodeEvents(r)
 	if err := r.end(); err != nil {
 		return nil, err
