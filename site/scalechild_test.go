@@ -123,8 +123,9 @@ func rebuildInSession(session *Session, opts Options, warmFile string) *childRep
 	rep.Summary, rep.CPU, rep.PeakRSSMB = sum, cpu1-cpu0, peakRSSMB()
 	if err != nil {
 		rep.Err = err.Error()
-	} else if session.WarmBuilds() != 1 {
-		rep.Err = "the warm build did not merge on the state kept in memory"
+	} else if session.WarmBuilds() != 1 || session.KeptPacks() != 1 {
+		rep.Err = fmt.Sprintf("the warm build did not start from what the session kept (merge state: %v, pack records: %v)",
+			session.WarmBuilds() == 1, session.KeptPacks() == 1)
 	}
 	return rep
 }
