@@ -76,9 +76,6 @@ func runScaleChild(dir string) int {
 	cpu0, _ := cputime.Process()
 	sum, err := session.Build(afero.NewOsFs(), opts)
 	cpu1, _ := cputime.Process()
-	if warmFile != "" && err == nil {
-		rep.Warm = rebuildInSession(&session, opts, warmFile)
-	}
 	stop()
 	if memProfile != "" {
 		writeAllocsProfile(memProfile) // what the build allocated, for `go tool pprof -sample_index=alloc_space`
@@ -86,6 +83,11 @@ func runScaleChild(dir string) int {
 	rep.Summary, rep.CPU, rep.PeakRSSMB = sum, cpu1-cpu0, peakRSSMB()
 	if err != nil {
 		rep.Err = err.Error()
+	}
+	// After the first build's figures: its peak RSS and profiles are its own.
+	// The warm build's peak RSS is the process's, both builds' high-water mark.
+	if warmFile != "" && err == nil {
+		rep.Warm = rebuildInSession(&session, opts, warmFile)
 	}
 	data, err := json.Marshal(rep)
 	if err == nil {
