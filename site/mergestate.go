@@ -41,8 +41,9 @@ const mergeStateHeader = "timeline merge state 1\n"
 // It returns the timeline, what changed since the previous build's merge
 // (Known false without a usable state), and warnings about the state file.
 // events may be called from several goroutines at once (extraction.eventsOf
-// may); a decoded state calls it for every article, and for the changed ones
-// only when kept in memory (merge.State.Update).
+// may); it is called for the new and changed articles and those holding a
+// member of a group merged again (merge.State.Update): the state stores the
+// merged events, so the others' cached events are never decoded.
 func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Article, events func(i int) []timeline.Event,
 	keys [][32]byte, noCache bool) (timeline.Timeline, timeline.Changes, []string) {
 	var warnings []string
