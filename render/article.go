@@ -90,7 +90,7 @@ func (s *site) articleKey(i int) string {
 	k.str("article")
 	k.articleHead(&s.tl.Articles[i])
 	k.str(s.contents[i])
-	hs := s.highlights[i]
+	hs := s.highlights(i)
 	k.list(len(hs))
 	for _, h := range hs {
 		k.span(h.Span)
@@ -108,7 +108,7 @@ func (s *site) articleKey(i int) string {
 // appendArticleBody appends article i's body (see articleBody) to b.
 func (s *site) appendArticleBody(b []byte, i int, root string) ([]byte, error) {
 	a := &s.tl.Articles[i]
-	hs := s.highlights[i]
+	hs := s.highlights(i)
 	marks := make([]mark, 0, len(hs))
 	toMark := func(h highlight, start, end int) mark {
 		return mark{start: start, end: end, id: timexAnchor(h.Span),

@@ -31,7 +31,6 @@ type site struct {
 	cites             citations      // per event and mention: the cited article's index (resolveCitations)
 	entities          []entityRef    // every entity, sorted by kind then name
 	eventEntities     [][]int32      // per event: its distinct entities, as sorted indexes into entities
-	highlights        [][]highlight  // per article: dated expressions to mark, by start offset
 	articleEvents     [][]int32      // per article: indexes of the events it reports, in order
 	contents          []string       // per article: digest of its text (contentDigest)
 	heads             [][16]byte     // per article: digest of its metadata (headDigest)
@@ -112,7 +111,7 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 		s.indexEntities()
 	}
 	s.entityItems = newFragments("entity", len(s.entities))
-	s.indexHighlights()
+	s.indexArticleEvents()
 	s.paged = s.paginate()
 	s.stats.Events = len(tl.Events)
 	s.eventDigests, s.linkDigests = s.digestEvents()
@@ -208,17 +207,16 @@ func compareEntities(a, b timeline.Entity) int {
 	return strings.Compare(a.Name, b.Name)
 }
 
-// indexHighlights collects, per article, the temporal expressions that date an
-// event, and the events each article reports. An expression dating several
-// events links to the first in timeline order.
-func (s *site) indexHighlights() {
-	s.highlights = make([][]highlight, len(s.tl.Articles))
+// indexArticleEvents lists, per article, the events it reports (in timeline
+// order): every plan needs them for the article pages' Keys and memo
+// checks. The expressions each article marks (highlights) are derived from
+// these lists only for the article pages planned or rendered afresh: sorting
+// them for all 10,000 articles was most of this pass.
+func (s *site) indexArticleEvents() {
 	s.articleEvents = make([][]int32, len(s.tl.Articles))
-	s.presizeHighlights()
-	seq := 0
+	s.presizeArticleEvents()
 	for i := range s.tl.Events {
-		ev := &s.tl.Events[i]
-		for j, m := range ev.Mentions {
+		for j := range s.tl.Events[i].Mentions {
 			a := s.cites.of(i, j)
 			if a < 0 {
 				continue
@@ -226,48 +224,51 @@ func (s *site) indexHighlights() {
 			if list := s.articleEvents[a]; len(list) == 0 || list[len(list)-1] != int32(i) {
 				s.articleEvents[a] = append(list, int32(i))
 			}
-			if m.Timex == nil || m.Timex.Len() <= 0 {
-				continue
-			}
-			s.highlights[a] = append(s.highlights[a], highlight{Span: *m.Timex, EventID: ev.ID, Title: ev.Title, seq: seq})
-			seq++
 		}
-	}
-	for a, hs := range s.highlights {
-		// Equal spans side by side, the first in timeline order first; keep it.
-		slices.SortFunc(hs, func(x, y highlight) int {
-			return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.Span.End, y.Span.End), cmp.Compare(x.seq, y.seq))
-		})
-		hs = slices.CompactFunc(hs, func(x, y highlight) bool { return x.Span == y.Span })
-		slices.SortFunc(hs, func(x, y highlight) int {
-			return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.seq, y.seq))
-		})
-		s.highlights[a] = hs
 	}
 }
 
-// presizeHighlights gives every article's highlight and event lists their
-// final capacity, carved from two shared arrays: growing 10,000 lists by
-// appending copied them repeatedly and was half of indexHighlights.
-func (s *site) presizeHighlights() {
-	nh, ne := make([]int32, len(s.tl.Articles)), make([]int32, len(s.tl.Articles))
-	totalH, totalE := 0, 0
+// highlights collects the temporal expressions of article a that date an
+// event, by start offset. An expression dating several events links to the
+// first in timeline order.
+func (s *site) highlights(a int) []highlight {
+	var hs []highlight
+	for _, e := range s.articleEvents[a] {
+		ev := &s.tl.Events[e]
+		for j, m := range ev.Mentions {
+			if s.cites.of(int(e), j) != a || m.Timex == nil || m.Timex.Len() <= 0 {
+				continue
+			}
+			hs = append(hs, highlight{Span: *m.Timex, EventID: ev.ID, Title: ev.Title, seq: len(hs)})
+		}
+	}
+	// Equal spans side by side, the first in timeline order first; keep it.
+	slices.SortFunc(hs, func(x, y highlight) int {
+		return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.Span.End, y.Span.End), cmp.Compare(x.seq, y.seq))
+	})
+	hs = slices.CompactFunc(hs, func(x, y highlight) bool { return x.Span == y.Span })
+	slices.SortFunc(hs, func(x, y highlight) int {
+		return cmp.Or(cmp.Compare(x.Span.Start, y.Span.Start), cmp.Compare(x.seq, y.seq))
+	})
+	return hs
+}
+
+// presizeArticleEvents gives every article's event list its final capacity,
+// carved from one shared array: growing 10,000 lists by appending copied
+// them repeatedly.
+func (s *site) presizeArticleEvents() {
+	ne := make([]int32, len(s.tl.Articles))
+	total := 0
 	for i := range s.tl.Events {
-		for j, m := range s.tl.Events[i].Mentions {
+		for j := range s.tl.Events[i].Mentions {
 			if a := s.cites.of(i, j); a >= 0 {
 				ne[a]++ // an upper bound: an event counts once per article
-				totalE++
-				if m.Timex != nil && m.Timex.Len() > 0 {
-					nh[a]++
-					totalH++
-				}
+				total++
 			}
 		}
 	}
-	hs, es := make([]highlight, 0, totalH), make([]int32, 0, totalE)
+	es := make([]int32, 0, total)
 	for a := range s.tl.Articles {
-		s.highlights[a] = hs[len(hs) : len(hs) : len(hs)+int(nh[a])]
-		hs = hs[:len(hs)+int(nh[a])]
 		s.articleEvents[a] = es[len(es) : len(es) : len(es)+int(ne[a])]
 		es = es[:len(es)+int(ne[a])]
 	}
