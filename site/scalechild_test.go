@@ -46,7 +46,8 @@ type childReport struct {
 	CPU       time.Duration
 	PeakRSSMB float64
 	Err       string
-	Warm      *childReport // the warm build, when asked for (scaleWarmEnv)
+	Warm      *childReport  // the warm build, when asked for (scaleWarmEnv)
+	SaveCPU   time.Duration // the warm build's merge state save, after it returned
 }
 
 // scaleWarmEnv, set to an article file's path, asks the child for a warm
@@ -75,6 +76,7 @@ func runScaleChild(dir string) int {
 	var session Session
 	cpu0, _ := cputime.Process()
 	sum, err := session.Build(afero.NewOsFs(), opts)
+	session.Wait() // as a timeline build, which saves the merge state before it ends
 	cpu1, _ := cputime.Process()
 	stop()
 	if memProfile != "" {
@@ -120,9 +122,11 @@ func rebuildInSession(session *Session, opts Options, warmFile string) *childRep
 	}
 	cpu0, _ := cputime.Process()
 	sum, err := session.Build(afero.NewOsFs(), opts)
-	cpu1, _ := cputime.Process()
+	cpu1, _ := cputime.Process() // the rebuild as serve's tabs wait for it: the state is saved after
+	session.Wait()
+	cpu2, _ := cputime.Process()
 	stop()
-	rep.Summary, rep.CPU, rep.PeakRSSMB = sum, cpu1-cpu0, peakRSSMB()
+	rep.Summary, rep.CPU, rep.SaveCPU, rep.PeakRSSMB = sum, cpu1-cpu0, cpu2-cpu1, peakRSSMB()
 	if err != nil {
 		rep.Err = err.Error()
 	} else if session.WarmBuilds() != 1 || session.KeptPacks() != 1 {

@@ -68,6 +68,7 @@ func TestSessionBuildsMatchAFullBuild(t *testing.T) {
 		{"add after recovery", func() { writeFiles(t, fs, map[string]string{"content/b02.md": string(corpus.Article(103))}) }, false, true, true},
 		{"another process built", func() {
 			writeFiles(t, fs, map[string]string{"content/b03.md": string(corpus.Article(104))})
+			s.Wait() // the session's state is saved: the builds do not overlap
 			if _, err := Build(fs, opts); err != nil {
 				t.Fatal(err)
 			}
@@ -102,6 +103,17 @@ func TestSessionBuildsMatchAFullBuild(t *testing.T) {
 		}
 		checkSameAsFullBuild(t, fs, opts, st.name)
 	}
+	s.Wait()
+	// A fresh process after the session starts from the state it saved.
+	writeFiles(t, fs, map[string]string{"content/b07.md": string(corpus.Article(108))})
+	sum, err := Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Warnings) > 0 || sum.Replanned*5 > sum.Events {
+		t.Errorf("a build after the session: warnings %q, re-planned %d of %d events (want a few)", sum.Warnings, sum.Replanned, sum.Events)
+	}
+	checkSameAsFullBuild(t, fs, opts, "a build after the session")
 }
 
 // checkKeptPack checks that the records a session kept are those a build
@@ -168,6 +180,7 @@ func TestSessionKeepsNothingAcrossCacheFoldersOrNoCache(t *testing.T) {
 	if n := s.WarmBuilds(); n != 0 {
 		t.Errorf("%d builds merged on a kept state of another cache folder or with --no-cache", n)
 	}
+	s.Wait()
 	checkSameAsFullBuild(t, fs, other, "other cache folder")
 	checkSameAsFullBuild(t, fs, noCache, "no cache")
 	if ok, _ := afero.Exists(fs, filepath.Join("cache", mergeStateFile)); !ok {

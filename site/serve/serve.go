@@ -72,7 +72,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	for {
 		select {
 		case <-ctx.Done():
-			close(s.done) // ends the event streams, so Shutdown need not wait for them
+			close(s.done)          // ends the event streams, so Shutdown need not wait for them
+			defer s.session.Wait() // the last build's merge state reaches the cache folder
 			shutdownCtx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			return srv.Shutdown(shutdownCtx)
