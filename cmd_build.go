@@ -79,7 +79,7 @@ func init() {
 			}
 			stderr := cmd.ErrOrStderr()
 			opts.Progress = progressReporter(stderr)
-			opts.MapCache = true  // one build per process (serve leaves it off)
+			opts.MapCache = true  // serve maps it too (see Options.MapCache)
 			opts.HugePages = true // likewise
 			sum, err := site.Build(afero.NewOsFs(), opts)
 			reportBuild(stderr, sum)

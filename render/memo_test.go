@@ -4,39 +4,18 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
-	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/newsline/timeline/internal/changediff"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
 )
 
-// diffTimelines is the reference Changes between two timelines: an event is
-// changed when the previous timeline has no event with its ID or one that
-// differs in any field.
-func diffTimelines(prev, next timeline.Timeline) *timeline.Changes {
-	old := make(map[string]*timeline.Event, len(prev.Events))
-	for i := range prev.Events {
-		old[prev.Events[i].ID] = &prev.Events[i]
-	}
-	ch := &timeline.Changes{Known: true}
-	seen := map[string]bool{}
-	for i := range next.Events {
-		ev := &next.Events[i]
-		seen[ev.ID] = true
-		if o, ok := old[ev.ID]; !ok || !reflect.DeepEqual(*o, *ev) {
-			ch.Changed = append(ch.Changed, ev.ID)
-		}
-	}
-	for id := range old {
-		if !seen[id] {
-			ch.Removed = append(ch.Removed, id)
-		}
-	}
-	slices.Sort(ch.Changed)
-	slices.Sort(ch.Removed)
-	return ch
+// referenceChanges is changediff.Between as the plan takes it.
+func referenceChanges(prev, next timeline.Timeline) *timeline.Changes {
+	ch := changediff.Between(prev, next)
+	return &ch
 }
 
 // editTimeline returns a copy of tl with a few random edits of the kinds an
@@ -177,7 +156,7 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 			memo, serial, reused, articles := roundTrip(t, first), 0, 0, 0
 			for round := 0; round < 40; round++ {
 				next := editTimeline(rng, tl, 1+rng.IntN(4), &serial)
-				inc, err := PlanIncremental(next, cfg, memo, diffTimelines(tl, next))
+				inc, err := PlanIncremental(next, cfg, memo, referenceChanges(tl, next))
 				if err != nil {
 					t.Fatal(err)
 				}

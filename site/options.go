@@ -34,8 +34,10 @@ type Options struct {
 	// MapCache maps the extraction cache's pack file into memory instead of
 	// reading it (on the operating system's file system; elsewhere it is read).
 	// The mapping is never released, because the cached events' strings point
-	// into it: for a process that builds once (the build command), not for a
-	// server that rebuilds all day.
+	// into it. A server (timeline serve, through a Session) maps the pack once
+	// and keeps using that mapping while the pack is only appended to; a pack
+	// rewritten or compacted is mapped again and the old mapping stays, which
+	// is rare (compaction waits for more dead records than live ones).
 	MapCache bool
 	// HugePages backs the heap the build will use with 2 MiB pages where the
 	// operating system offers them on request (Linux transparent huge pages in

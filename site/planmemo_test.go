@@ -3,40 +3,22 @@ package site
 import (
 	"fmt"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
 
+	"github.com/newsline/timeline/internal/changediff"
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
 )
 
-// referenceChanges is the reference diff of two timelines: an event is
-// changed when the previous timeline has no event with its ID or one that
-// differs in any field.
+// referenceChanges is changediff.Between as the plan takes it.
 func referenceChanges(prev, next timeline.Timeline) *timeline.Changes {
-	old := make(map[string]*timeline.Event, len(prev.Events))
-	for i := range prev.Events {
-		old[prev.Events[i].ID] = &prev.Events[i]
-	}
-	ch := &timeline.Changes{Known: true}
-	for i := range next.Events {
-		ev := &next.Events[i]
-		if o, ok := old[ev.ID]; !ok || !reflect.DeepEqual(*o, *ev) {
-			ch.Changed = append(ch.Changed, ev.ID)
-		}
-		delete(old, ev.ID)
-	}
-	for id := range old {
-		ch.Removed = append(ch.Removed, id)
-	}
-	slices.Sort(ch.Changed)
-	slices.Sort(ch.Removed)
-	return ch
+	ch := changediff.Between(prev, next)
+	return &ch
 }
 
 // diffingMerge is a stateful merge for tests: merge.Merge, and Changes by

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsline/timeline/internal/changediff"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
 )
@@ -137,30 +138,6 @@ func (w *world) input() ([]timeline.Article, [][]timeline.Event, [][32]byte) {
 	return arts, per, keys
 }
 
-// referenceChanges diffs two timelines by event ID.
-func referenceChanges(prev, next timeline.Timeline) timeline.Changes {
-	old := map[string]timeline.Event{}
-	for _, ev := range prev.Events {
-		old[ev.ID] = ev
-	}
-	ch := timeline.Changes{Known: true}
-	seen := map[string]bool{}
-	for _, ev := range next.Events {
-		seen[ev.ID] = true
-		if o, ok := old[ev.ID]; !ok || !reflect.DeepEqual(o, ev) {
-			ch.Changed = append(ch.Changed, ev.ID)
-		}
-	}
-	for id := range old {
-		if !seen[id] {
-			ch.Removed = append(ch.Removed, id)
-		}
-	}
-	slices.Sort(ch.Changed)
-	slices.Sort(ch.Removed)
-	return ch
-}
-
 func digest(t *testing.T, tl timeline.Timeline) [32]byte {
 	t.Helper()
 	b, err := json.Marshal(tl)
@@ -224,7 +201,7 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, mode int) s
 		}
 		// A decoded state holds the old events (stored in the state), so
 		// its changes are exact too.
-		if ref := referenceChanges(prev, want); !reflect.DeepEqual(changes, ref) {
+		if ref := changediff.Between(prev, want); !reflect.DeepEqual(changes, ref) {
 			t.Fatalf("step %d (%v): changes %+v, want %+v", step, ops, changes, ref)
 		}
 		if viaBytes && st.Stats.Materialized != 0 {
@@ -550,7 +527,7 @@ func TestUpdateOnCorpus(t *testing.T) {
 		if !reflect.DeepEqual(got, want) || st.Stats.Full {
 			t.Fatalf("step %d (%v): Update differs from Merge (full %v)", step, ops, st.Stats.Full)
 		}
-		if ref := referenceChanges(prev, want); !reflect.DeepEqual(changes, ref) {
+		if ref := changediff.Between(prev, want); !reflect.DeepEqual(changes, ref) {
 			t.Fatalf("step %d (%v): changes %d/%d, want %d/%d", step, ops, len(changes.Changed), len(changes.Removed), len(ref.Changed), len(ref.Removed))
 		}
 		prev = want
