@@ -223,3 +223,51 @@ func TestPublishedExportsAreVouchedForUntilTouched(t *testing.T) {
 	}
 	rebuild("after the failed build", true, false)
 }
+
+// A full build over an existing site (--no-cache, as after a new tool
+// version) writes a new output folder and swaps it in whole: the old folder
+// is renamed aside and the new one renamed into its place. Renaming a folder
+// keeps its files' size, modification time, device and inode, so the next
+// build still takes the exports on their stamps (no whole-file read) and
+// copies their fragments, and publishes what a --no-cache build publishes.
+func TestExportsSwappedInWholeAreVouchedFor(t *testing.T) {
+	t.Chdir(t.TempDir())
+	fs := afero.NewOsFs()
+	corpus := newscorpus.New(47)
+	for i := 0; i < 6; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%d.md", i): string(corpus.Article(i))})
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "swap-vouch-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat("public")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, fs, map[string]string{"content/b1.md": string(corpus.Article(101))})
+	cold := opts
+	cold.NoCache = true
+	if _, err := Build(fs, cold); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat("public"); err != nil || os.SameFile(before, after) {
+		t.Fatalf("the full build did not swap a new output folder in (err %v)", err)
+	}
+	for _, f := range splicedFiles {
+		if st, ok := readSpliceStats(fs, opts.CacheDir, f); !ok || st.Reused != 0 {
+			t.Fatalf("the --no-cache build spliced %s (%+v, index %v)", f, st, ok)
+		}
+	}
+	writeFiles(t, fs, map[string]string{"content/b2.md": string(corpus.Article(102))})
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range splicedFiles {
+		st, ok := readSpliceStats(fs, opts.CacheDir, f)
+		if !ok || !st.Vouched || st.Reused == 0 {
+			t.Errorf("first build after the swap: %s %+v (index %v), want vouched for and fragments reused", f, st, ok)
+		}
+	}
+	checkSameAsFullBuild(t, fs, opts, "first build after the swap")
+}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/render/export"
 )
 
 const scaleSeed = 20240614
@@ -94,15 +95,44 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (ful
 	logBuild(b, "incremental build", incr)
 	logBuild(b, "warm build (same session)", warm)
 	for _, s := range []struct {
-		what string
-		sum  Summary
-	}{{"incremental", incr}, {"warm", warm}} {
+		what    string
+		sum     Summary
+		exports []export.SpliceStats
+	}{{"incremental", incr, child.Exports}, {"warm", warm, child.Warm.Exports}} {
 		b.Logf("%s build: parsed %d, extracted %d", s.what, s.sum.Parsed, s.sum.Extracted)
+		checkExportsVouched(b, s.what, s.exports)
 		if s.sum.Extracted != 1 || s.sum.Parsed != 1 {
 			b.Errorf("%s build parsed %d and extracted %d articles, want 1 and 1", s.what, s.sum.Parsed, s.sum.Extracted)
 		}
 	}
 	return full, incr, warm, fullCPU, incrCPU, warmCPU, fullPeak, incrPeak
+}
+
+// exportStats reads, per spliced export (splicedFiles order), what the
+// last build did with its fragments and whether it took the published file
+// on its stamp or read it whole; a file without an index has zero stats.
+func exportStats(fs afero.Fs, cacheDir string) []export.SpliceStats {
+	stats := make([]export.SpliceStats, len(splicedFiles))
+	for i, f := range splicedFiles {
+		stats[i], _ = readSpliceStats(fs, cacheDir, f)
+	}
+	return stats
+}
+
+// checkExportsVouched logs what a build's exports did and fails the
+// benchmark unless every one was taken on its stamp and copied fragments:
+// the first build after a full build's whole-site swap must vouch for the
+// exports as the later ones do (the swap renames the folder, which keeps the
+// stamped identity), or its write stage reads 170 MB more.
+func checkExportsVouched(b *testing.B, what string, stats []export.SpliceStats) {
+	var parts []string
+	for i, st := range stats {
+		parts = append(parts, splicedFiles[i]+" "+statsLine(st))
+		if !st.Vouched || st.Reused == 0 {
+			b.Errorf("%s build: %s was not vouched for or copied nothing (%s)", what, splicedFiles[i], statsLine(st))
+		}
+	}
+	b.Logf("%s build's exports: %s", what, strings.Join(parts, "; "))
 }
 
 // cpuProfile starts a CPU profile into name (none when name is empty) and

@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/render/export"
 )
 
 // The scale benchmark runs its incremental build in a fresh process, as an
@@ -46,8 +47,9 @@ type childReport struct {
 	CPU       time.Duration
 	PeakRSSMB float64
 	Err       string
-	Warm      *childReport  // the warm build, when asked for (scaleWarmEnv)
-	SaveCPU   time.Duration // the warm build's merge state save, after it returned
+	Warm      *childReport         // the warm build, when asked for (scaleWarmEnv)
+	SaveCPU   time.Duration        // the warm build's merge state save, after it returned
+	Exports   []export.SpliceStats // what the build's spliced exports did, in splicedFiles order
 }
 
 // scaleWarmEnv, set to an article file's path, asks the child for a warm
@@ -83,6 +85,7 @@ func runScaleChild(dir string) int {
 		writeAllocsProfile(memProfile) // what the build allocated, for `go tool pprof -sample_index=alloc_space`
 	}
 	rep.Summary, rep.CPU, rep.PeakRSSMB = sum, cpu1-cpu0, peakRSSMB()
+	rep.Exports = exportStats(afero.NewOsFs(), opts.CacheDir)
 	if err != nil {
 		rep.Err = err.Error()
 	}
@@ -127,6 +130,7 @@ func rebuildInSession(session *Session, opts Options, warmFile string) *childRep
 	cpu2, _ := cputime.Process()
 	stop()
 	rep.Summary, rep.CPU, rep.SaveCPU, rep.PeakRSSMB = sum, cpu1-cpu0, cpu2-cpu1, peakRSSMB()
+	rep.Exports = exportStats(afero.NewOsFs(), opts.CacheDir)
 	if err != nil {
 		rep.Err = err.Error()
 	} else if session.WarmBuilds() != 1 || session.KeptPacks() != 1 {
