@@ -57,6 +57,8 @@ type extractCache struct {
 	undecodable bool  // a record failed its CRC or did not decode: compact the pack
 	mapped      int64 // bytes of the pack mapped into memory (0: read into the heap, or none)
 
+	mapping []byte // the mapped pack when mapped: a Session releases its resident pages (keepCache)
+
 	mu    sync.Mutex
 	used  map[[32]byte]bool
 	fresh map[[32]byte]bool   // written this build: the old record of that key, if any, is stale
@@ -124,7 +126,7 @@ func openExtractCache(fs afero.Fs, cacheDir, version string, read, mapped bool) 
 	}
 	data, isMapped, err := readPack(fs, c.file, mapped)
 	if isMapped {
-		c.mapped = int64(len(data))
+		c.mapped, c.mapping = int64(len(data)), data
 	}
 	if err != nil {
 		c.rewrite = true

@@ -30,6 +30,7 @@ type keptPack struct {
 	stamp         fileStamp // the pack's
 	index         fileStamp // the index's; indexStale: none or not readable
 	indexStale    bool
+	mapping       []byte // the mapped pack the records point into (nil: read into the heap)
 }
 
 // keep returns what the next build of a session needs of this cache, after
@@ -46,7 +47,8 @@ func (c *extractCache) keep() *keptPack {
 	if err != nil {
 		return nil
 	}
-	k := &keptPack{file: c.file, version: c.version, records: c.records, dead: c.dead, size: c.size, stamp: stampOf(info)}
+	k := &keptPack{file: c.file, version: c.version, records: c.records, dead: c.dead, size: c.size, stamp: stampOf(info),
+		mapping: c.mapping}
 	if c.sink != nil {
 		if err := k.readAppended(c.fs, c.sink); err != nil {
 			return nil
@@ -106,7 +108,7 @@ func (k *keptPack) reopen(fs afero.Fs, file, version string, read bool) *extract
 	// mapped it did. Taken off, a warm 10k build ran 13 collections instead
 	// of 2 over the heap the session keeps (4.7 CPU s instead of 2.1-2.9)
 	// and peaked at 466 MB instead of 501-519 (README, Warm rebuilds).
-	c := &extractCache{fs: fs, file: file, version: version, read: true, records: k.records, dead: k.dead, size: k.size,
+	c := &extractCache{fs: fs, file: file, version: version, read: true, records: k.records, dead: k.dead, size: k.size, mapping: k.mapping,
 		fresh: map[[32]byte]bool{}, damaged: map[[32]byte]bool{},
 		used: make(map[[32]byte]bool, len(k.records)), known: make(map[string][32]byte, len(k.records)/3)}
 	idx, err := fs.Stat(c.indexFile())
