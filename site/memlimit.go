@@ -30,10 +30,13 @@ func applyMemoryLimit(limit int64) (restore func()) {
 // mapped extraction pack is resident too, and the limit exists to bound the
 // process's memory, not only its heap. Build's restore puts the previous
 // limit back afterwards. The limit is never lowered below a quarter of itself.
-func reserveOutsideHeap(limit, n int64) {
+// It returns the function that gives the n bytes back to the heap, once the
+// build no longer holds them (see builder.releasePack).
+func reserveOutsideHeap(limit, n int64) (unreserve func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set || limit < 0 || n <= 0 {
-		return
+		return func() {}
 	}
 	current := debug.SetMemoryLimit(-1)
 	debug.SetMemoryLimit(max(current-n, current/4))
+	return func() { debug.SetMemoryLimit(current) }
 }

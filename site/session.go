@@ -164,19 +164,12 @@ func (w *warmBuild) openCache(fs afero.Fs, o Options) *extractCache {
 	return openExtractCache(fs, o.CacheDir, o.Version, !o.NoCache, o.MapCache)
 }
 
-// keepCache keeps what the next build needs of the flushed cache, and
-// releases the mapped pack's resident pages (releaseResident). Called at the
-// end of the merge stage: by then the build has read the file and parse
-// records of every article (load) and the events it decodes (merge); the
-// stages after it, where the heap grows most, read only the few records of
-// the pages rendered afresh. Kept resident, those pages (61 MB at 10,000
-// articles) stayed on top of the heap through plan and write, where the
-// memory limit, which does not count the mapping (see reopen), lets the heap
-// grow to its peak.
+// keepCache keeps what the next build needs of the flushed cache. (The
+// mapped pack's resident pages are released by every build at the end of
+// the merge stage: see builder.releasePack.)
 func (w *warmBuild) keepCache(c *extractCache) {
 	if w != nil {
 		w.nextPack = c.keep()
-		releaseResident(c.mapping)
 	}
 }
 
