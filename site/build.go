@@ -169,7 +169,7 @@ func (b *builder) inputDirs() ([]string, error) {
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
 	cache := b.warm.openCache(b.fs, o)
-	unreserve := reserveOutsideHeap(o.MemoryLimit, cache.mapped)
+	reserve := reserveOutsideHeap(o.MemoryLimit, cache.mapped)
 	b.warn(cache.warnings...)
 	b.lap("cache")
 	load := o.Stages.Load
@@ -213,7 +213,7 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	} else {
 		b.warm.keepCache(cache)
 	}
-	releasePack(cache, unreserve)
+	releasePack(cache, reserve)
 	b.lap("merge")
 	if err := guard("applying overrides", func() { b.applyOverrides(&tl) }); err != nil {
 		b.fail(err)
@@ -226,17 +226,24 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 }
 
 // releasePack drops the mapped pack's resident pages at the end of the merge
-// stage and gives the heap back the room the memory limit kept for them. By
-// then the build has read the file records of every article (load) and the
-// events it decodes (merge); the stages after it, where the heap grows most,
-// read only the few records of the pages rendered afresh, which fault back
-// in from the page cache. Kept resident, those pages (61-73 MB at 10,000
-// articles) sat on top of the heap through plan and write, and the limit
-// lowered by the whole mapping (110 MB) made a fresh incremental build
-// collect 4-5 times in its write stage (0 with the room given back).
-func releasePack(cache *extractCache, unreserve func()) {
+// stage and shrinks the memory limit's reservation for them (made when the
+// pack was opened) to the file-backed memory still resident. By then the
+// build has read the file records of every article (load) and the events it
+// decodes (merge); the stages after it, where the heap grows most, read
+// only the few records of the pages rendered afresh, which fault back in
+// from the page cache. Kept resident, those pages (61-73 MB at 10,000
+// articles) sat on top of the heap through plan and write, and the limit,
+// lowered by the whole 110 MB mapping, made a fresh incremental build
+// collect 4-5 times in its write stage. Where the resident file memory
+// cannot be read, the reservation stays whole.
+func releasePack(cache *extractCache, reserve func(n int64)) {
+	if len(cache.mapping) == 0 {
+		return
+	}
 	releaseResident(cache.mapping)
-	unreserve()
+	if n, ok := fileResidentBytes(); ok {
+		reserve(n)
+	}
 }
 
 // merge merges the events, and says which are unchanged since the previous

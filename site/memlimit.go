@@ -30,13 +30,14 @@ func applyMemoryLimit(limit int64) (restore func()) {
 // mapped extraction pack is resident too, and the limit exists to bound the
 // process's memory, not only its heap. Build's restore puts the previous
 // limit back afterwards. The limit is never lowered below a quarter of itself.
-// It returns the function that gives the n bytes back to the heap, once the
-// build no longer holds them (see builder.releasePack).
-func reserveOutsideHeap(limit, n int64) (unreserve func()) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set || limit < 0 || n <= 0 {
-		return func() {}
+// It returns the function that sets the reservation to another number of
+// bytes, once the build holds less outside the heap (see releasePack).
+func reserveOutsideHeap(limit, n int64) (reserve func(n int64)) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set || limit < 0 {
+		return func(int64) {}
 	}
-	current := debug.SetMemoryLimit(-1)
-	debug.SetMemoryLimit(max(current-n, current/4))
-	return func() { debug.SetMemoryLimit(current) }
+	base := debug.SetMemoryLimit(-1)
+	reserve = func(n int64) { debug.SetMemoryLimit(max(base-max(n, 0), base/4)) }
+	reserve(n)
+	return reserve
 }

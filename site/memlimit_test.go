@@ -54,3 +54,26 @@ func TestMappedPackComesOffTheLimit(t *testing.T) {
 		t.Errorf("limit %d with GOMEMLIMIT set, want it left at %d", got, before)
 	}
 }
+
+// The reservation can be changed later against the same base (releasePack
+// shrinks it to what stays resident), and does nothing under GOMEMLIMIT.
+func TestReservationIsResetAgainstTheBase(t *testing.T) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
+	}
+	restore := applyMemoryLimit(400 << 20)
+	defer restore()
+	reserve := reserveOutsideHeap(400<<20, 100<<20)
+	for _, tc := range []struct{ n, want int64 }{{20 << 20, 380 << 20}, {0, 400 << 20}, {-5, 400 << 20}, {399 << 20, 100 << 20}} {
+		reserve(tc.n)
+		if got := debug.SetMemoryLimit(-1); got != tc.want {
+			t.Errorf("reserve(%d): limit %d, want %d", tc.n, got, tc.want)
+		}
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	before := debug.SetMemoryLimit(-1)
+	reserveOutsideHeap(400<<20, 0)(50 << 20)
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit %d with GOMEMLIMIT set, want it left at %d", got, before)
+	}
+}
