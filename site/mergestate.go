@@ -52,13 +52,7 @@ func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Artic
 	if warn != "" {
 		warnings = append(warnings, warn)
 	}
-	var tl timeline.Timeline
-	var changes timeline.Changes
-	if st != nil {
-		tl, changes = st.Update(arts, events, keys)
-	} else {
-		tl, st = merge.NewState(arts, events, keys)
-	}
+	tl, changes, st := mergeOn(st, arts, events, keys)
 	if err := saveMergeState(fs, cacheDir, name, version, st); err != nil {
 		warnings = append(warnings, fmt.Sprintf("saving the merge state %s: %v (the next build merges in full)", name, err))
 	}
@@ -160,4 +154,16 @@ func saveMergeState(fs afero.Fs, cacheDir, name, version string, st *merge.State
 		_ = fs.Remove(tmp)
 	}
 	return err
+}
+
+// mergeOn updates st with the articles, or merges them from scratch into a
+// new state when st is nil (Changes not Known), and returns the state to save.
+func mergeOn(st *merge.State, arts []timeline.Article, events func(i int) []timeline.Event,
+	keys [][32]byte) (timeline.Timeline, timeline.Changes, *merge.State) {
+	if st == nil {
+		tl, st := merge.NewState(arts, events, keys)
+		return tl, timeline.Changes{}, st
+	}
+	tl, changes := st.Update(arts, events, keys)
+	return tl, changes, st
 }

@@ -65,7 +65,7 @@ func BenchmarkScale10k(b *testing.B) {
 // scaleRun returns the two builds' summaries, the process CPU time each took
 // (user + system: on a shared, loaded machine the wall clock mostly measures
 // the other tenants) and each one's peak RSS. The full build runs in this
-// process, the incremental one in a fresh process (see buildInChild), and a
+// process, the incremental one in a fresh process (see buildInChildEnv), and a
 // warm one after it in the same process and Session (one more article).
 func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (full, incr, warm Summary, fullCPU, incrCPU, warmCPU time.Duration, fullPeak, incrPeak float64) {
 	content := opts.ContentDir

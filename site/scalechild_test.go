@@ -140,13 +140,8 @@ func rebuildInSession(session *Session, opts Options, warmFile string) *childRep
 	return rep
 }
 
-// buildInChild runs one incremental build of dir in a fresh process of this
-// test binary and returns its report.
-func buildInChild(b *testing.B, dir string) childReport {
-	return buildInChildEnv(b, dir)
-}
-
-// buildInChildEnv is buildInChild with more environment for the child.
+// buildInChildEnv runs one incremental build of dir in a fresh process of
+// this test binary, with env added to its environment, and returns its report.
 func buildInChildEnv(b *testing.B, dir string, env ...string) childReport {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), scaleChildEnv+"="+dir), env...)

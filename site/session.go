@@ -190,13 +190,7 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 			warnings = append(warnings, warn)
 		}
 	}
-	var tl timeline.Timeline
-	var changes timeline.Changes
-	if st != nil {
-		tl, changes = st.Update(arts, events, keys)
-	} else {
-		tl, st = merge.NewState(arts, events, keys)
-	}
+	tl, changes, st := mergeOn(st, arts, events, keys)
 	// Saved by Session.Build once the build has returned: nothing touches
 	// st until the session's next build, which waits for the save.
 	w.save = func() []string {
