@@ -12,6 +12,19 @@ import (
 	"github.com/newsline/timeline/timeline/merge"
 )
 
+// stateCorpora are the inputs the State benchmarks run on: the
+// 10k-candidate corpus and the site scale benchmark's 191k-candidate one.
+var stateCorpora = []struct {
+	name   string
+	corpus func(testing.TB) ([]timeline.Article, [][]timeline.Event)
+}{
+	{"10k", func(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
+		arts, per, _ := extractedCorpus(tb, 10_000)
+		return arts, per
+	}},
+	{"191k", scaleCorpus},
+}
+
 // BenchmarkStateUpdate times State.Update after adding one article (the
 // corpus's last) to a state of all the others, on the 10k-candidate corpus
 // and the site scale benchmark's 191k-candidate one, and a whole Merge of
@@ -20,16 +33,7 @@ import (
 //
 //	go test -run '^$' -bench StateUpdate -benchtime 20x ./timeline/merge
 func BenchmarkStateUpdate(b *testing.B) {
-	for _, c := range []struct {
-		name   string
-		corpus func(testing.TB) ([]timeline.Article, [][]timeline.Event)
-	}{
-		{"10k", func(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
-			arts, per, _ := extractedCorpus(tb, 10_000)
-			return arts, per
-		}},
-		{"191k", scaleCorpus},
-	} {
+	for _, c := range stateCorpora {
 		b.Run(c.name, func(b *testing.B) {
 			arts, per := c.corpus(b)
 			benchUpdate(b, arts, per)
@@ -102,16 +106,7 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 //
 //	go test -run '^$' -bench StateCodec -benchtime 5x ./timeline/merge
 func BenchmarkStateCodec(b *testing.B) {
-	for _, c := range []struct {
-		name   string
-		corpus func(testing.TB) ([]timeline.Article, [][]timeline.Event)
-	}{
-		{"10k", func(tb testing.TB) ([]timeline.Article, [][]timeline.Event) {
-			arts, per, _ := extractedCorpus(tb, 10_000)
-			return arts, per
-		}},
-		{"191k", scaleCorpus},
-	} {
+	for _, c := range stateCorpora {
 		b.Run(c.name, func(b *testing.B) {
 			arts, per := c.corpus(b)
 			keys := make([][32]byte, len(arts))
