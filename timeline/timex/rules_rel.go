@@ -145,7 +145,9 @@ var deicticRule = &rule{
 			if d.lowerIs(i-1, "high") {
 				return match{}, false // "high noon" is a showdown, not a time
 			}
-			p := relPoint(anchorDCT, uDay, 0)
+			// like a clock time ("at 10 p.m."), noon with no day is on the
+			// day the narrative tells about, else on the publication day
+			p := relPoint(anchorNarr, uDay, 0)
 			p.hour, p.minute = 12, 0
 			if e.val == dMidnight {
 				p.hour = 24
