@@ -31,6 +31,7 @@ func (s *site) exportSite() export.Site {
 		EventDigest:     func(i int) []byte { return s.eventDigests[i][:] },
 		CitedArticle:    s.cites.of,
 		UniqueIDs:       true, // checkNames
+		SlugIDs:         s.slugIDs,
 	}
 }
 

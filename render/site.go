@@ -15,6 +15,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/newsline/timeline/render/export"
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
 )
@@ -47,6 +48,7 @@ type site struct {
 	tlKey             string         // hash of the whole timeline
 	memo              *Memo          // the previous plan's, when Changes allow reusing it
 	memoAt            []int32        // per event: its record in memo, whose digests it reused; -1 none (nil: no memo)
+	slugIDs           bool           // every event ID passes export.IsSlugID (checkNames)
 	stats             PlanStats
 	keysReused        atomic.Int64 // event pages whose Key came from the memo
 	articleKeysReused atomic.Int64 // article pages whose Key came from the memo
@@ -133,7 +135,10 @@ func (s *site) checkNames() error {
 		s.articles[a.Slug] = i
 	}
 	ids := make(map[string]bool, len(s.tl.Events))
+	s.slugIDs = true
 	for _, ev := range s.tl.Events {
+		// Checked here, where the IDs are read anyway, for timeline.json.
+		s.slugIDs = s.slugIDs && export.IsSlugID(ev.ID)
 		if !safeSegment(ev.ID) {
 			return fmt.Errorf("render: event %q (%q) has an ID that is not a safe folder name", ev.ID, ev.Title)
 		}

@@ -370,7 +370,8 @@ type oldFile struct {
 	recs   []byte  // the index's records
 	offs   []int64 // offset of each fragment in r
 	next   int     // the record after the last one found
-	byKey  []int32 // hash table of record numbers + 1, made on the first record not found in order
+	byKey  []int32 // hash table of record numbers + 1, made once tableAfterMisses records were not found in order
+	misses int     // keys not found in order before byKey was made
 	win    []byte  // bytes of r read ahead, from offset winOff
 	winOff int64
 }
@@ -471,15 +472,23 @@ func parseIndex(file string, b []byte, size int64) (*oldFile, error) {
 
 // find returns the record with this digest. An incremental build meets the
 // old fragments mostly in their order, so the records just after the last
-// one found are tried first; the others are looked up in a hash table.
+// one found are tried first (findAhead of them: a deleted article leaves a
+// gap of its events); the others are looked up in a hash table.
 func (o *oldFile) find(key [16]byte) (int, bool) {
-	for j := o.next; j < min(len(o.offs), o.next+4); j++ {
+	for j := o.next; j < min(len(o.offs), o.next+findAhead); j++ {
 		if o.key(j) == key {
 			o.next = j + 1
 			return j, true
 		}
 	}
 	if o.byKey == nil {
+		// A rebuild after a small change misses a few keys (its new or
+		// edited events) and finds the rest in order: building the table
+		// (a random write per record) for those few cost more than
+		// rendering them. Only a file met out of order builds it.
+		if o.misses++; o.misses <= tableAfterMisses {
+			return 0, false
+		}
 		o.buildTable()
 	}
 	mask := uint64(len(o.byKey) - 1)
@@ -517,6 +526,15 @@ func (o *oldFile) buildTable() {
 		o.byKey[i] = int32(j + 1)
 	}
 }
+
+// findAhead is how many records after the last one found find compares
+// before it looks further: 16 bytes each, in order in memory.
+const findAhead = 64
+
+// tableAfterMisses is how many keys find answers "not there" from the
+// records after the last one found before it indexes them all: a fragment
+// wrongly answered is rendered, byte for byte what copying gives.
+const tableAfterMisses = 64
 
 // maxProbes bounds a search in the digest table; at half load, uniform
 // digests need a few.

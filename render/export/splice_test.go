@@ -505,6 +505,23 @@ func TestFindOldRecords(t *testing.T) {
 	}
 	order := r.Perm(n)
 	copy(order[:200], slices.Sorted(slices.Values(order[:200]))) // a run in file order, then random
+	// Out of order, the first tableAfterMisses lookups may answer "not
+	// there" (the fragment is then rendered); never another record.
+	missed := 0
+	for _, j := range order {
+		got, ok := old.find(old.key(j))
+		if ok && got != j {
+			t.Fatalf("record %d: found %d", j, got)
+		}
+		if !ok {
+			if missed++; missed > tableAfterMisses || old.byKey != nil {
+				t.Fatalf("record %d not found after %d misses (table made: %v)", j, missed, old.byKey != nil)
+			}
+		}
+	}
+	if old.byKey == nil {
+		t.Fatal("a file met out of order was never indexed")
+	}
 	for _, j := range order {
 		if got, ok := old.find(old.key(j)); !ok || got != j {
 			t.Fatalf("record %d: found %d, %v", j, got, ok)

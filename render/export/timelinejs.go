@@ -64,7 +64,7 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	out.Raw(`"events":[`)
 	var buf []byte           // one slide's bytes, reused
 	var used map[string]bool // nil: every ID is a slug of its own (slugIDs)
-	if !s.UniqueIDs || !slugIDs(tl.Events) {
+	if !s.UniqueIDs || (!s.SlugIDs && !slugIDs(tl.Events)) {
 		used = make(map[string]bool, len(tl.Events)+1)
 		used["timeline-title"] = true
 	}
@@ -74,9 +74,13 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 		if n > 0 {
 			sep = ","
 		}
-		id := "ev-" + ev.ID
+		// Without collisions to resolve, the slide's id is "ev-" and the
+		// ID, which the fragment key covers (see tljsExtra): it is made
+		// only for a slide that is rendered, not for every copied one.
+		id, extra := "", sep
 		if used != nil {
 			id = uniqueSlug("ev-"+tljsSlug(ev.ID), used)
+			extra = id + sep
 		}
 		// A spliced fragment is the slide with the comma before it, so the
 		// fragments lie back to back.
@@ -85,13 +89,16 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 			if out.Err() != nil {
 				return out.Err()
 			}
+			if id == "" {
+				id = "ev-" + ev.ID
+			}
 			slide := p.tljsSlide(*ev, id)
 			buf = appendSlide(buf[:0], &slide)
 			_, err := dst.Write(buf)
 			return err
 		}
 		if sp != nil {
-			err = sp.fragment(p.spliceKey("tljs", i, ev, id+sep), write)
+			err = sp.fragment(p.spliceKey(tljsKind(used == nil), i, ev, extra), write)
 		} else {
 			err = write(w)
 		}
@@ -232,7 +239,7 @@ func parts(d timeline.Date, t time.Time) *tljsDate {
 
 // tljsSlug reduces an ID to TimelineJS's slug alphabet so TimelineJS keeps it as is.
 func tljsSlug(id string) string {
-	if isSlug(id) {
+	if IsSlugID(id) {
 		return id // most IDs already are: no copy
 	}
 	return slugify(id)
@@ -255,9 +262,10 @@ func slugify(id string) string {
 	return strings.Trim(b.String(), "-")
 }
 
-// isSlug reports whether tljsSlug would return s unchanged: lower-case
-// letters and digits in runs joined by single dashes.
-func isSlug(s string) bool {
+// IsSlugID reports whether timeline.json uses the event ID s as it is in a
+// slide's id (tljsSlug returns it unchanged): lower-case letters and digits
+// in runs joined by single dashes. See Site.SlugIDs.
+func IsSlugID(s string) bool {
 	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
 		return false
 	}
@@ -279,7 +287,7 @@ func isSlug(s string) bool {
 // return each as it is, so the map of 100,000 slide ids it needs is not made.
 func slugIDs(events []timeline.Event) bool {
 	for i := range events {
-		if !isSlug(events[i].ID) {
+		if !IsSlugID(events[i].ID) {
 			return false
 		}
 	}
@@ -297,4 +305,14 @@ func uniqueSlug(slug string, used map[string]bool) string {
 	}
 	used[candidate] = true
 	return candidate
+}
+
+// tljsKind names the fragments of timeline.json in their keys: a slide's
+// id is either "ev-" and the event's ID, which the key covers (keyed by the
+// separator alone), or made unique among colliding slugs (keyed by the id).
+func tljsKind(idOfID bool) string {
+	if idOfID {
+		return "tljs-id"
+	}
+	return "tljs"
 }

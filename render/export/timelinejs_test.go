@@ -182,17 +182,17 @@ func TestTimelineJSDeterministic(t *testing.T) {
 	}
 }
 
-// TestSlugShortcut: isSlug accepts exactly the IDs tljsSlug leaves unchanged.
+// TestSlugShortcut: IsSlugID accepts exactly the IDs tljsSlug leaves unchanged.
 func TestSlugShortcut(t *testing.T) {
 	parts := []string{"a", "z", "0", "9", "-", "--", "A", "_", " ", "é", ".", ""}
 	var walk func(s string, depth int)
 	walk = func(s string, depth int) {
-		if isSlug(s) {
+		if IsSlugID(s) {
 			if got := slugify(s); got != s {
-				t.Errorf("isSlug(%q) but slugify gives %q", s, got)
+				t.Errorf("IsSlugID(%q) but slugify gives %q", s, got)
 			}
 		} else if s != "" && slugify(s) == s {
-			t.Errorf("tljsSlug(%q) is unchanged but isSlug says no", s)
+			t.Errorf("tljsSlug(%q) is unchanged but IsSlugID says no", s)
 		}
 		if depth < 4 {
 			for _, p := range parts {

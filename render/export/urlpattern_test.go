@@ -13,8 +13,9 @@ import (
 // event's URL is made of: the pattern, the ID and the base URL.
 func TestFragmentKeysFollowTheEventURLPattern(t *testing.T) {
 	ev := timeline.Event{ID: "abc", Title: "An event"}
-	digest := []byte("0123456789abcdef")
 	key := func(base, pattern, id string) [16]byte {
+		// The digest covers the ID, as Site.EventDigest says.
+		digest := []byte(("0123456789abcdef" + id)[len(id):])
 		s := Site{BaseURL: base, EventURLPattern: pattern, EventDigest: func(int) []byte { return digest },
 			EventURL: func(e timeline.Event) string { return strings.ReplaceAll(pattern, "{ID}", e.ID) }}
 		p, err := prepare(s, timeline.Timeline{})
