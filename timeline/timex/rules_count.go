@@ -159,9 +159,10 @@ var countRule = &rule{
 		if n > 0 && n < 1000 {
 			k, half = halfFraction(d, k) // "2 1/2 years", "two and a half years"
 		}
+		filled := false
 		if u, _ := d.unit(k); u == uNone && k < d.n() && d.toks[k].kind == tWord && inSet(countFillers, d.textOf(k)) {
 			if next, _ := d.unit(k + 1); next != uNone {
-				k++ // "20 more years", "eight trading days"
+				k, filled = k+1, true // "20 more years", "eight trading days"
 			}
 		}
 		adjective := false
@@ -192,8 +193,11 @@ var countRule = &rule{
 		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) || (n >= 1000 && !plural) {
 			return match{}, false // "a years", "the 1988 quarter" (a year, not a count)
 		}
-		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) || (u == uQuarter && d.mod(k+1, mOf)) {
-			return match{}, false // "52 years old"; "three-quarters" is a fraction
+		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) || (u == uQuarter && d.mod(k+1, mOf) && n > 0 && !filled) {
+			// "52 years old"; "three-quarters", "three quarters of the vote" are
+			// fractions, but a vague count ("several quarters of losses") or
+			// one with a filler ("three straight quarters of losses") is no numerator
+			return match{}, false
 		}
 		if adjective && (d.lowerIs(k+1, "period") || d.lowerIs(k+1, "term") || d.lowerIs(k+1, "span") || d.lowerIs(k+1, "stretch")) {
 			if d.mod(i-1, mA) {
