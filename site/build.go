@@ -290,7 +290,7 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 		return nil, false
 	}
 	b.lap("plan")
-	seen := make(map[string]bool, len(pages))
+	seen := newPageSet(len(pages))
 	kept := pages[:0]
 	for _, pg := range pages {
 		if err := checkPagePath(pg.Path); err != nil {
@@ -301,12 +301,11 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 			b.fail(fmt.Errorf("page path %q: reserved for the build's own marker file", pg.Path))
 			continue
 		}
-		if seen[pg.Path] {
-			b.fail(fmt.Errorf("page path %q: planned twice", pg.Path))
-			continue
-		}
-		seen[pg.Path] = true
 		kept = append(kept, pg)
+		if !seen.add(kept, len(kept)-1) {
+			kept = kept[:len(kept)-1]
+			b.fail(fmt.Errorf("page path %q: planned twice", pg.Path))
+		}
 	}
 	return kept, true
 }
@@ -342,42 +341,27 @@ func (b *builder) publish(pages []Page) {
 	// stage 20.9/23.9 and 31.3/34.9 s wall/CPU with one writer, against 24.1/45.1
 	// with eight and 27.2/47.2 with two; rendering in parallel into memory for
 	// one writer was worse still (29.0/38.8, 44.2/54.1).
-	results := w.writeAll(pages, pageWriters, o.Workers, newProgress(o.Progress, "render", len(pages)))
+	siteWide, rest := w.toWrite(pages)
+	results := w.writeAll(pages, siteWide, rest, pageWriters, o.Workers, newProgress(o.Progress, "render", len(siteWide)+len(rest)))
 	b.lap("write")
-	next := manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), paths: make([]string, 0, len(pages)),
-		keys: make([]string, 0, len(pages))}
-	kept := make([]bool, prev.size()) // prev's pages the next site has
-	for i, r := range results {
-		if r.err != nil {
-			b.fail(r.err)
-			continue
-		}
-		next.add(pages[i].Path, r.key)
-		if at[i] >= 0 {
-			kept[at[i]] = true
-		}
-		if r.reused {
-			b.sum.Reused++
-		} else {
-			b.sum.Rendered++
-		}
-	}
-	next.seal()
+	rec := b.recordPages(prev, pages, results, at, w.inPlace)
 	if err := b.fs.MkdirAll(w.tmp, 0o755); err != nil {
 		b.fail(fmt.Errorf("creating %s: %w", w.tmp, err))
-	} else if err := writeMarker(b.fs, w.tmp, next); err != nil {
+	} else if err := writeMarker(b.fs, w.tmp, rec.digest()); err != nil {
 		b.fail(err)
 	}
 	if len(b.errs) > 0 && !o.KeepGoing {
 		b.discard(tmp)
 		return
 	}
-	if err := forgetManifest(b.fs, o.CacheDir); err != nil {
-		b.warn(fmt.Sprintf("removing the page manifest: %v", err))
-	}
 	if w.inPlace {
-		err = commitInPlace(b.fs, o.OutDir, tmp, deletedPages(prev, kept), o.SwapLock, ioWorkers(o.Workers))
+		// The manifest stays: until the log records this commit, its
+		// digest is not the marker's (see manifestlog.go).
+		err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, o.SwapLock, ioWorkers(o.Workers))
 	} else {
+		if err := forgetManifest(b.fs, o.CacheDir); err != nil {
+			b.warn(fmt.Sprintf("removing the page manifest: %v", err))
+		}
 		warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
 		b.warn(warns...)
 	}
@@ -387,12 +371,82 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	b.sum.Published = true
-	b.sum.Pages = next.size()
+	b.sum.Pages = rec.pages
 	b.lap("swap")
-	if err := saveManifest(b.fs, o.CacheDir, next); err != nil {
+	if err := rec.save(b.fs, o.CacheDir, &prev); err != nil {
 		b.warn(fmt.Sprintf("saving the page manifest: %v (the next build renders every page)", err))
 	}
 	b.lap("manifest")
+}
+
+// pageRecord is what a build records of the pages it publishes: the whole
+// next manifest, or for an in-place commit only the delta from the previous
+// one (manifestlog.go).
+type pageRecord struct {
+	inPlace bool
+	next    manifest      // !inPlace
+	delta   manifestDelta // inPlace
+	pages   int
+}
+
+// recordPages counts the written and reused pages, reports the failed ones
+// and records the published ones.
+func (b *builder) recordPages(prev manifest, pages []Page, results *writeResults, at []int32, inPlace bool) pageRecord {
+	o := b.opts
+	rec := pageRecord{inPlace: inPlace, delta: manifestDelta{Before: prev.Digest}}
+	if !inPlace {
+		rec.next = manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), paths: make([]string, 0, len(pages)),
+			keys: make([]string, 0, len(pages))}
+	}
+	kept := make([]bool, len(prev.paths)) // prev's pages the next site has
+	for i, pg := range pages {
+		if err := results.err(i); err != nil {
+			b.fail(err)
+			continue
+		}
+		rec.pages++
+		if at[i] >= 0 {
+			kept[at[i]] = true
+		}
+		reused := results.reused(i)
+		if reused {
+			b.sum.Reused++
+		} else {
+			b.sum.Rendered++
+		}
+		switch {
+		case !inPlace:
+			rec.next.add(pg.Path, pg.Key)
+		case !reused:
+			rec.delta.set(pg.Path, pg.Key)
+		}
+	}
+	if inPlace {
+		rec.delta.deleted = deletedPages(prev, kept)
+		if err := rec.delta.seal(&prev); err != nil {
+			b.fail(fmt.Errorf("sealing the page manifest's delta: %w", err)) // cannot happen: prev lists what was deleted
+		}
+	} else {
+		rec.next.seal()
+	}
+	return rec
+}
+
+// digest is the marker's content for the published pages.
+func (r *pageRecord) digest() string {
+	if r.inPlace {
+		return r.delta.After
+	}
+	return r.next.Digest
+}
+
+// save records the published pages in the cache folder; prev is the
+// manifest the delta applies to, which it becomes.
+func (r *pageRecord) save(fs afero.Fs, cacheDir string, prev *manifest) error {
+	if r.inPlace {
+		return appendManifestLog(fs, cacheDir, prev, r.delta)
+	}
+	return saveManifest(fs, cacheDir, r.next)
 }
 
 // commitsInPlace decides how a build whose previous site is known publishes:

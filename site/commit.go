@@ -189,7 +189,7 @@ func moveOne(fs afero.Fs, staged, out, file string, made *sync.Map) error {
 func deletedPages(prev manifest, kept []bool) []string {
 	var out []string
 	for i, p := range prev.paths {
-		if !kept[i] {
+		if !kept[i] && p != "" { // "": removed by an earlier delta
 			out = append(out, p)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math/bits"
+	"os"
 	"path/filepath"
 	"strings"
 	"unsafe"
@@ -20,9 +22,12 @@ import (
 //
 // Why an unchanged page costs no file operation at all: the manifest is trusted
 // only when the output folder carries the marker file (markerFile) whose content
-// is this manifest's Digest, a hash of every (path, Key) it lists. The marker is
-// written by the same swap or commit that publishes the pages, and the manifest
-// is removed before any output change and saved only after it completed, so:
+// is this manifest's Digest, a hash of every (path, Key) it lists (chained
+// through the deltas of in-place commits: manifestlog.go). The marker is
+// written by the same swap or commit that publishes the pages, and the
+// manifest is removed before a swap, and saved or extended by the delta only
+// after the swap or commit completed (a commit a killed build left is
+// finished by cleanStale before the manifest is read), so:
 //   - a build killed between the two leaves no manifest: the next build renders
 //     everything;
 //   - an output replaced or rebuilt by anything else (another cache folder,
@@ -46,6 +51,9 @@ type manifest struct {
 	paths []string
 	keys  []string
 	index pathIndex // positions of paths, for lookups (decodeManifest builds it)
+	// dead counts the pages a delta removed (manifestDelta.applyTo): their
+	// path and Key are "", which no page has (checkPagePath).
+	dead int
 }
 
 // add appends a page.
@@ -55,7 +63,7 @@ func (m *manifest) add(path, key string) {
 }
 
 // size is the number of pages.
-func (m *manifest) size() int { return len(m.paths) }
+func (m *manifest) size() int { return len(m.paths) - m.dead }
 
 // lookup returns the position of path, or -1.
 func (m *manifest) lookup(path string) int { return m.index.find(m.paths, path) }
@@ -66,21 +74,34 @@ type pathIndex struct {
 	slots []int32 // position + 1; 0 is empty
 }
 
-func newPathIndex(paths []string) pathIndex {
+// newPathIndex indexes paths, skipping removed ones (""); ok is false when
+// a path is listed twice.
+func newPathIndex(paths []string) (x pathIndex, ok bool) {
 	size := 16
 	for size < 2*len(paths) {
 		size *= 2
 	}
-	x := pathIndex{slots: make([]int32, size)}
-	mask := uint64(size - 1)
+	x = pathIndex{slots: make([]int32, size)}
 	for i, p := range paths {
-		j := xxh3.HashString(p) & mask
-		for x.slots[j] != 0 {
-			j = (j + 1) & mask
+		if p != "" && !x.insert(paths, i) {
+			return x, false
 		}
-		x.slots[j] = int32(i + 1)
 	}
-	return x
+	return x, true
+}
+
+// insert adds paths[i], reporting false (and adding nothing) when another
+// position holds the same path. The caller keeps the index at most half full.
+func (x pathIndex) insert(paths []string, i int) bool {
+	mask := uint64(len(x.slots) - 1)
+	j := xxh3.HashString(paths[i]) & mask
+	for ; x.slots[j] != 0; j = (j + 1) & mask {
+		if paths[x.slots[j]-1] == paths[i] {
+			return false
+		}
+	}
+	x.slots[j] = int32(i + 1)
+	return true
 }
 
 func (x pathIndex) find(paths []string, path string) int {
@@ -100,7 +121,7 @@ func (x pathIndex) find(paths []string, path string) int {
 const markerFile = ".timeline-manifest"
 
 // manifestFormat is bumped when the encoding below changes.
-const manifestFormat = "timeline-manifest-3"
+const manifestFormat = "timeline-manifest-4"
 
 // The on-disk form is manifestFormat and a newline, then uvarint-length
 // strings: version, output folder, digest, the page count, and each page's
@@ -121,12 +142,8 @@ func loadManifest(fs afero.Fs, opts Options) manifest {
 	if opts.NoCache {
 		return empty
 	}
-	data, err := afero.ReadFile(fs, manifestPath(opts.CacheDir))
-	if err != nil {
-		return empty
-	}
-	m, err := decodeManifest(data)
-	if err != nil || m.Version != empty.Version || m.Out != empty.Out || m.size() == 0 {
+	m, ok := readManifest(fs, opts.CacheDir)
+	if !ok || m.Version != empty.Version || m.Out != empty.Out || m.size() == 0 {
 		return empty
 	}
 	marker, err := afero.ReadFile(fs, filepath.Join(opts.OutDir, markerFile))
@@ -134,6 +151,32 @@ func loadManifest(fs afero.Fs, opts Options) manifest {
 		return empty
 	}
 	return m
+}
+
+// readManifest returns the manifest the cache folder holds: the one this
+// process kept, or manifest.bin with its log applied (manifestlog.go).
+func readManifest(fs afero.Fs, cacheDir string) (manifest, bool) {
+	if kept := takeKeptManifest(fs, cacheDir); kept != nil {
+		return *kept, true
+	}
+	data, err := afero.ReadFile(fs, manifestPath(cacheDir))
+	if err != nil {
+		return manifest{}, false
+	}
+	m, err := decodeManifest(data)
+	if err != nil {
+		return manifest{}, false
+	}
+	log, err := afero.ReadFile(fs, manifestLogPath(cacheDir))
+	switch {
+	case err == nil:
+		if applyManifestLog(&m, log) != nil {
+			return manifest{}, false
+		}
+	case !os.IsNotExist(err):
+		return manifest{}, false
+	}
+	return m, true
 }
 
 var errBadManifest = errors.New("not a readable page manifest")
@@ -144,9 +187,11 @@ func encodeManifest(m manifest) []byte {
 	for _, s := range []string{m.Version, m.Out, m.Digest} {
 		buf = appendString(buf, s)
 	}
-	buf = binary.AppendUvarint(buf, uint64(len(m.paths)))
+	buf = binary.AppendUvarint(buf, uint64(m.size()))
 	for i, p := range m.paths {
-		buf = appendString(appendString(buf, p), m.keys[i])
+		if p != "" { // not removed by a delta
+			buf = appendString(appendString(buf, p), m.keys[i])
+		}
 	}
 	return binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
 }
@@ -190,39 +235,95 @@ func decodeManifest(data []byte) (manifest, error) {
 	for i := uint64(0); i < count && !bad; i++ {
 		p := next()
 		m.add(p, next())
+		bad = bad || p == ""
 	}
 	if bad || pos != len(body) || m.size() != int(count) {
 		return manifest{}, errBadManifest
 	}
-	m.index = newPathIndex(m.paths)
-	for i, p := range m.paths {
-		if m.lookup(p) != i {
-			return manifest{}, errBadManifest // a path listed twice
-		}
+	index, ok := newPathIndex(m.paths)
+	if !ok {
+		return manifest{}, errBadManifest // a path listed twice
 	}
+	m.index = index
 	return m, nil
 }
 
-// seal computes the manifest's Digest from its pages, in their order (a
-// build's plan order, which the same pages always have).
+// seal computes the manifest's Digest from its pages.
+//
+// The digest is a sum, not a hash of a list: each page's (path, Key) pair is
+// hashed with SHA-256 and the hashes are added modulo 2^256. The pages of a
+// site are a set (no path twice), so equal pages give equal digests in any
+// order, and an in-place commit that changes a few pages derives the next
+// digest from the previous one by subtracting the old pairs and adding the
+// new ones (manifestDelta) instead of hashing 127,000 pages again; a full
+// build of the same pages writes the very same digest.
 func (m *manifest) seal() {
-	h := sha256.New()
-	buf := make([]byte, 0, 64<<10)
+	var sum pageSum
 	for i, p := range m.paths {
-		// Paths hold no NUL (checkPagePath), so the encoding is unambiguous.
-		buf = append(append(append(append(buf, p...), 0), m.keys[i]...), 0)
-		if len(buf) > 60<<10 {
-			h.Write(buf)
-			buf = buf[:0]
+		if p != "" { // not removed by a delta
+			sum.add(p, m.keys[i])
 		}
 	}
-	h.Write(buf)
-	m.Digest = manifestFormat + " " + hex.EncodeToString(h.Sum(nil))
+	m.Digest = sum.digest()
 }
 
-// writeMarker writes the marker file for m into the folder about to be published.
-func writeMarker(fs afero.Fs, dir string, m manifest) error {
-	if err := afero.WriteFile(fs, filepath.Join(dir, markerFile), []byte(m.Digest), 0o644); err != nil {
+// pageSum is the sum of page pairs' SHA-256 hashes, as four 64-bit limbs,
+// least significant first.
+type pageSum [4]uint64
+
+func parsePageSum(digest string) (pageSum, bool) {
+	var s pageSum
+	hexSum, ok := strings.CutPrefix(digest, manifestFormat+" ")
+	raw, err := hex.DecodeString(hexSum)
+	if !ok || err != nil || len(raw) != 32 {
+		return s, false
+	}
+	for i := range s {
+		s[i] = binary.BigEndian.Uint64(raw[32-8*(i+1):])
+	}
+	return s, true
+}
+
+func (s pageSum) digest() string {
+	var raw [32]byte
+	for i, limb := range s {
+		binary.BigEndian.PutUint64(raw[32-8*(i+1):], limb)
+	}
+	return manifestFormat + " " + hex.EncodeToString(raw[:])
+}
+
+// pairHash hashes one page; paths hold no NUL (checkPagePath), so the
+// encoding is unambiguous.
+func pairHash(path, key string) pageSum {
+	var buf [160]byte
+	h := sha256.Sum256(append(append(append(append(buf[:0], path...), 0), key...), 0))
+	var s pageSum
+	for i := range s {
+		s[i] = binary.BigEndian.Uint64(h[32-8*(i+1):])
+	}
+	return s
+}
+
+func (s *pageSum) add(path, key string) {
+	h := pairHash(path, key)
+	var carry uint64
+	for i := range s {
+		s[i], carry = bits.Add64(s[i], h[i], carry)
+	}
+}
+
+func (s *pageSum) sub(path, key string) {
+	h := pairHash(path, key)
+	var borrow uint64
+	for i := range s {
+		s[i], borrow = bits.Sub64(s[i], h[i], borrow)
+	}
+}
+
+// writeMarker writes the marker file naming the digest of the pages about
+// to be published into their folder.
+func writeMarker(fs afero.Fs, dir string, digest string) error {
+	if err := afero.WriteFile(fs, filepath.Join(dir, markerFile), []byte(digest), 0o644); err != nil {
 		return fmt.Errorf("writing the output marker: %w", err)
 	}
 	return nil
@@ -236,19 +337,32 @@ func saveManifest(fs afero.Fs, cacheDir string, m manifest) error {
 	if err := afero.WriteFile(fs, tmp, encodeManifest(m), 0o644); err != nil {
 		return err
 	}
-	return fs.Rename(tmp, manifestPath(cacheDir))
+	if err := fs.Rename(tmp, manifestPath(cacheDir)); err != nil {
+		return err
+	}
+	// The log's records continue an older digest: left, they would only
+	// make the manifest unreadable.
+	return removeIfExists(fs, manifestLogPath(cacheDir))
+}
+
+func removeIfExists(fs afero.Fs, name string) error {
+	if err := fs.Remove(name); err != nil {
+		if ok, _ := afero.Exists(fs, name); ok {
+			return err
+		}
+	}
+	return nil
 }
 
 // forgetManifest removes the manifest before the output changes: if the build is
 // killed between the swap and the new manifest, the next build renders everything
-// rather than trusting a stale record. The manifest.json and manifest.gob of
-// older versions go too.
+// rather than trusting a stale record. Its log, and the manifest.json and
+// manifest.gob of older versions, go too.
 func forgetManifest(fs afero.Fs, cacheDir string) error {
-	for _, name := range []string{manifestPath(cacheDir), filepath.Join(cacheDir, "manifest.json"), filepath.Join(cacheDir, "manifest.gob")} {
-		if err := fs.Remove(name); err != nil {
-			if ok, _ := afero.Exists(fs, name); ok {
-				return err
-			}
+	keepManifest(fs, cacheDir, nil)
+	for _, name := range []string{manifestPath(cacheDir), manifestLogPath(cacheDir), filepath.Join(cacheDir, "manifest.json"), filepath.Join(cacheDir, "manifest.gob")} {
+		if err := removeIfExists(fs, name); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/afero"
 )
@@ -155,10 +156,23 @@ type writer struct {
 // unchangedPages finds each page in prev: at[i] is page i's position in
 // prev or -1, same[i] reports whether prev lists it with the same
 // (non-empty) Key, and n counts those.
+//
+// The pages come in the order the previous build planned them, apart from
+// the few added, removed or moved, so the page after the previous match is
+// tried before the index: a string comparison instead of a hash and probe.
 func unchangedPages(prev manifest, pages []Page) (at []int32, same []bool, n int) {
 	at, same = make([]int32, len(pages)), make([]bool, len(pages))
+	next := 0 // the position after the previous page's
 	for i, pg := range pages {
-		j := prev.lookup(pg.Path)
+		j := -1
+		if next < len(prev.paths) && prev.paths[next] == pg.Path {
+			j = next
+		} else {
+			j = prev.lookup(pg.Path)
+		}
+		if j >= 0 {
+			next = j + 1
+		}
 		at[i] = int32(j)
 		if j >= 0 && prev.keys[j] == pg.Key && pg.Key != "" {
 			same[i] = true
@@ -168,54 +182,74 @@ func unchangedPages(prev manifest, pages []Page) (at []int32, same []bool, n int
 	return at, same, n
 }
 
-type pageResult struct {
-	key    string
-	reused bool
-	err    error
+// writeResults are the outcome of writing the pages: the pages that failed
+// (few), and whether a page was left in place rather than written.
+type writeResults struct {
+	mu     sync.Mutex
+	failed map[int]error // by page index
+	w      *writer
 }
 
-// writeAll writes every page; results are indexed like pages. Root-level pages
-// (the timeline page, the exports, the search data) each hold the whole timeline
-// in memory while they render and take far longer than the others: heavy
-// goroutines render them from the start of the stage, at most heavy at a time to
-// bound the peak memory, while workers goroutines write the other pages.
-func (w *writer) writeAll(pages []Page, workers, heavy int, prog *progress) []pageResult {
-	results := make([]pageResult, len(pages))
-	siteWide, rest := make(chan int, len(pages)), make(chan int, len(pages))
+func (r *writeResults) fail(i int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failed == nil {
+		r.failed = map[int]error{}
+	}
+	r.failed[i] = err
+}
+
+// err is page i's error, nil when it was published.
+func (r *writeResults) err(i int) error { return r.failed[i] }
+
+// reused reports whether page i was left in place.
+func (r *writeResults) reused(i int) bool { return r.w.inPlace && r.w.same[i] }
+
+// toWrite lists the pages to render, the root-level ones (see writeAll)
+// first: in place, only the changed ones, so that nothing in the write
+// stage but unchangedPages walks every page of the site.
+func (w *writer) toWrite(pages []Page) (siteWide, rest []int32) {
 	for i, pg := range pages {
-		if strings.Contains(pg.Path, "/") {
-			rest <- i
-		} else {
-			siteWide <- i
+		switch {
+		case w.inPlace && w.same[i]:
+		case strings.Contains(pg.Path, "/"):
+			rest = append(rest, int32(i))
+		default:
+			siteWide = append(siteWide, int32(i))
 		}
 	}
-	close(siteWide)
-	close(rest)
+	return siteWide, rest
+}
+
+// writeAll writes the pages toWrite lists. Root-level pages (the timeline
+// page, the exports, the search data) each hold the whole timeline in memory
+// while they render and take far longer than the others: heavy goroutines
+// render them from the start of the stage, at most heavy at a time to bound
+// the peak memory, while workers goroutines write the other pages.
+func (w *writer) writeAll(pages []Page, siteWide, rest []int32, workers, heavy int, prog *progress) *writeResults {
+	results := &writeResults{w: w}
 	var wg sync.WaitGroup
-	run := func(jobs <-chan int) {
+	run := func(jobs []int32, next *atomic.Int64) {
 		defer wg.Done()
-		for i := range jobs {
-			results[i] = w.writePage(i, pages[i])
+		for n := next.Add(1) - 1; n < int64(len(jobs)); n = next.Add(1) - 1 {
+			i := int(jobs[n])
+			if err := w.render(pages[i]); err != nil {
+				results.fail(i, err)
+			}
 			prog.step()
 		}
 	}
+	var nextSiteWide, nextRest atomic.Int64
 	for i := 0; i < heavy; i++ {
 		wg.Add(1)
-		go run(siteWide)
+		go run(siteWide, &nextSiteWide)
 	}
 	for i := 0; i < workers; i++ {
 		wg.Add(1)
-		go run(rest)
+		go run(rest, &nextRest)
 	}
 	wg.Wait()
 	return results
-}
-
-func (w *writer) writePage(i int, pg Page) pageResult {
-	if w.inPlace && w.same[i] {
-		return pageResult{key: pg.Key, reused: true}
-	}
-	return pageResult{key: pg.Key, err: w.render(pg)}
 }
 
 // mkdirFor creates the folder of name. Nearly every page has a folder of its
