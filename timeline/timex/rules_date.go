@@ -1,6 +1,8 @@
 package timex
 
 import (
+	"strings"
+
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -245,7 +247,7 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if isAbbrevMonth(d, i) && j == i+1 {
 		return point{}, 0, false
 	}
-	if d.toks[i].ent.weak && (!temporalCueBefore(d, i) || d.mod(i-1, mThe) || d.mod(i-1, mOn) || d.mod(i-1, mThat)) {
+	if d.toks[i].ent.weak && (!temporalCueBefore(d, i) || d.mod(i-1, mThe) || d.mod(i-1, mOn) || d.mod(i-1, mThat)) && !monthBeforeNoun(d, i, j) {
 		return point{}, 0, false
 	}
 	if d.glued(j) && j < d.n() && d.toks[j].kind != tPunct {
@@ -506,3 +508,27 @@ var dateRule = &rule{
 		return match{end: end, exprs: []expr{{i: i, j: end, typ: typ, pt: p, isPoint: true, rangeTo: -1}}}, true
 	},
 }
+
+// monthBeforeNoun reports whether the weak month at i, after "the", modifies
+// the lower-case noun at j ("the March accession", "the May elections"): a
+// march or a name would go on with a preposition or a verb ("the March on
+// Washington", "the March was peaceful") or with a capital ("the May Queen").
+func monthBeforeNoun(d *doc, i, j int) bool {
+	if !d.mod(i-1, mThe) || j != i+1 || j >= d.n() {
+		return false
+	}
+	t := &d.toks[j]
+	if t.kind != tWord || t.upper || t.gap != gSpace || t.known {
+		return false
+	}
+	w := d.textOf(j)
+	return len(w) > 2 && !strings.HasSuffix(w, "ed") && !inSet(notNounAfterMonth, w)
+}
+
+// notNounAfterMonth are words after "the March" that make it a march or a
+// name: prepositions, conjunctions, auxiliaries and common past verbs.
+var notNounAfterMonth = map[string]bool{"for": true, "from": true, "with": true, "against": true, "across": true,
+	"through": true, "toward": true, "towards": true, "into": true, "and": true, "but": true, "was": true,
+	"were": true, "are": true, "will": true, "would": true, "has": true, "had": true, "have": true, "drew": true,
+	"began": true, "took": true, "that": true, "which": true, "who": true, "can": true, "could": true,
+	"may": true, "might": true, "must": true, "should": true, "went": true, "came": true, "made": true}
