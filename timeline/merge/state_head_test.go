@@ -1,0 +1,49 @@
+package merge_test
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// TestDecodedStateKeepsNothingOfTheHead: DecodeStateParts copies what it
+// keeps of the head (the encoding before the events section), so the caller
+// may unmap or reuse it once decoded (site maps it and unmaps it at once).
+// The head is overwritten after decoding; the decoded state must still
+// update exactly, through changes that read the candidates and names.
+func TestDecodedStateKeepsNothingOfTheHead(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 2026))
+	for seq := 0; seq < 20; seq++ {
+		w := newWorld(rng, 3+rng.IntN(20))
+		arts, per, keys := w.input()
+		events := func(i int) []timeline.Event { return per[i] }
+		n := len(arts) - 1
+		_, st := merge.NewState(arts[:n], events, keys[:n])
+		enc := st.Encode(nil)
+		cut := len(enc) - merge.StateTailLen
+		evLen, _ := merge.StateEventsLength(enc[cut:])
+		at := cut - int(evLen)
+		head := slices.Clone(enc[:at])
+		got, err := merge.DecodeStateParts(head, enc[at:cut], enc[cut:])
+		if err != nil {
+			t.Fatalf("sequence %d: %v", seq, err)
+		}
+		for k := range head {
+			head[k] = 0xa5
+		}
+		binary.LittleEndian.PutUint32(head[len(head)-4:], 0xffffffff)
+		tl, ch := got.Update(arts, events, keys)
+		if !reflect.DeepEqual(tl, merge.Merge(arts, per)) || !ch.Known {
+			t.Fatalf("sequence %d: the state decoded from an overwritten head updates wrongly (changes known %v)", seq, ch.Known)
+		}
+		tl, _ = got.Update(arts[1:], func(i int) []timeline.Event { return per[i+1] }, keys[1:])
+		if !reflect.DeepEqual(tl, merge.Merge(arts[1:], per[1:])) {
+			t.Fatalf("sequence %d: second update differs from Merge", seq)
+		}
+	}
+}
