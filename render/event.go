@@ -35,8 +35,13 @@ type mentionView struct {
 }
 
 func (s *site) eventPage(i int) Page {
+	return s.eventPageAt(i, "events/"+s.tl.Events[i].ID+"/index.html")
+}
+
+// eventPageAt is eventPage given the page's path (a plan cuts the paths of
+// many pages from one string: eventPaths).
+func (s *site) eventPageAt(i int, p string) Page {
 	ev := &s.tl.Events[i]
-	p := "events/" + ev.ID + "/index.html"
 	key, ok := s.memoKey(i)
 	if ok {
 		s.keysReused.Add(1)

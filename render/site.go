@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"io"
 	"io/fs"
 	"slices"
@@ -49,6 +50,7 @@ type site struct {
 	memo              *Memo          // the previous plan's, when Changes allow reusing it
 	memoAt            []int32        // per event: its record in memo, whose digests it reused; -1 none (nil: no memo)
 	slugIDs           bool           // every event ID passes export.IsSlugID (checkNames)
+	paths             []string       // per event: its page's path, all cut from one string (checkNames)
 	stats             PlanStats
 	keysReused        atomic.Int64 // event pages whose Key came from the memo
 	articleKeysReused atomic.Int64 // article pages whose Key came from the memo
@@ -134,20 +136,68 @@ func (s *site) checkNames() error {
 		}
 		s.articles[a.Slug] = i
 	}
-	ids := make(map[string]bool, len(s.tl.Events))
+	// The IDs lie scattered over the heap; copied once into the pages'
+	// paths, one string in event order, the passes after this one (here,
+	// matchMemo, the event pages, the memo) read them in order from there.
+	s.paths = s.eventPaths(0, len(s.tl.Events))
+	ids := newIDSet(len(s.tl.Events))
 	s.slugIDs = true
-	for _, ev := range s.tl.Events {
+	for i := range s.tl.Events {
+		id := s.eventID(i)
 		// Checked here, where the IDs are read anyway, for timeline.json.
-		s.slugIDs = s.slugIDs && export.IsSlugID(ev.ID)
-		if !safeSegment(ev.ID) {
-			return fmt.Errorf("render: event %q (%q) has an ID that is not a safe folder name", ev.ID, ev.Title)
+		s.slugIDs = s.slugIDs && export.IsSlugID(id)
+		if !safeSegment(id) {
+			return fmt.Errorf("render: event %q (%q) has an ID that is not a safe folder name", id, s.tl.Events[i].Title)
 		}
-		if ids[ev.ID] {
-			return fmt.Errorf("render: two events share the ID %q", ev.ID)
+		if !ids.add(id, i, s.eventID) {
+			return fmt.Errorf("render: two events share the ID %q", id)
 		}
-		ids[ev.ID] = true
 	}
 	return nil
+}
+
+// eventID is tl.Events[i].ID, read from the event's page path (paths).
+func (s *site) eventID(i int) string {
+	p := s.paths[i]
+	return p[len(eventDir) : len(p)-len(indexFile)]
+}
+
+// idSet finds a repeated event ID: an open-addressing table of the IDs'
+// hashes, comparing two IDs only when their hashes match. A map of 116,000
+// IDs was a sixth of a warm plan; a slot here is 8 bytes, one cache miss.
+// The hash is seeded per process, so no set of IDs can be made to collide.
+type idSet struct {
+	seed  maphash.Seed
+	slots []idSlot
+}
+
+// idSlot is a slot of idSet: 32 bits of the ID's hash and the index of its
+// event + 1 (0: empty).
+type idSlot struct{ tag, at uint32 }
+
+func newIDSet(n int) *idSet {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &idSet{seed: maphash.MakeSeed(), slots: make([]idSlot, size)}
+}
+
+// add adds id, event i's; false when an event added before has it
+// (idOf gives an event's ID).
+func (t *idSet) add(id string, i int, idOf func(int) string) bool {
+	h := maphash.String(t.seed, id)
+	tag, mask := uint32(h>>32), uint64(len(t.slots)-1)
+	for k := h & mask; ; k = (k + 1) & mask {
+		sl := &t.slots[k]
+		if sl.at == 0 {
+			*sl = idSlot{tag: tag, at: uint32(i + 1)}
+			return true
+		}
+		if sl.tag == tag && idOf(int(sl.at-1)) == id {
+			return false
+		}
+	}
 }
 
 // indexEntities numbers the distinct entities (blank names dropped, names

@@ -1,0 +1,60 @@
+package render
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/newsline/timeline/internal/cputime"
+	"github.com/newsline/timeline/timeline"
+)
+
+// BenchmarkPlanMemoScale is a warm rebuild's plan at the scale benchmark's
+// size (116,000 events) after one new article told twelve events: the
+// previous plan's memo read, the plan made with it and the Changes, and the
+// next memo written, as a build does. It reports the process CPU
+// milliseconds of the three together, and of the plan alone.
+//
+//	go test -run '^$' -bench PlanMemoScale -benchtime 10x ./render
+func BenchmarkPlanMemoScale(b *testing.B) {
+	base := synthetic(b, 116000)
+	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+	first, err := PlanIncremental(base, cfg, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	memo := first.AppendMemo(nil)
+	first = nil
+	tl := withNewArticle(b, base)
+	ch := &timeline.Changes{Known: true}
+	for _, ev := range tl.Events {
+		if strings.HasPrefix(ev.ID, "new") {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+	}
+	slices.Sort(ch.Changed)
+	var next []byte
+	var planCPU float64
+	b.ResetTimer()
+	cpu0, _ := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		m, err := ParseMemo(memo)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p0, _ := cputime.Process()
+		r, err := PlanIncremental(tl, cfg, m, ch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p1, _ := cputime.Process()
+		planCPU += (p1 - p0).Seconds()
+		if !r.Stats.MemoUsed || r.Stats.Events-r.Stats.Digests > 12 {
+			b.Fatalf("memo not used: %+v", r.Stats)
+		}
+		next = r.AppendMemo(next[:0])
+	}
+	cpu1, _ := cputime.Process()
+	b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/plan+memo")
+	b.ReportMetric(planCPU*1000/float64(b.N), "cpu-ms/plan")
+}
