@@ -2,6 +2,7 @@ package render
 
 import (
 	"html/template"
+	"io"
 	"strings"
 
 	"github.com/newsline/timeline/timeline"
@@ -35,33 +36,39 @@ type mentionView struct {
 }
 
 func (s *site) eventPage(i int) Page {
-	return s.eventPageAt(i, "events/"+s.tl.Events[i].ID+"/index.html")
+	p, _ := s.eventPageAt(i, "events/"+s.tl.Events[i].ID+"/index.html")
+	return p
 }
 
 // eventPageAt is eventPage given the page's path (a plan cuts the paths of
-// many pages from one string: eventPaths).
-func (s *site) eventPageAt(i int, p string) Page {
-	ev := &s.tl.Events[i]
-	key, ok := s.memoKey(i)
-	if ok {
-		s.keysReused.Add(1)
-	} else {
+// many pages from one string: eventPaths); reused reports that its Key came
+// from the memo. The page costs the plan one allocation, its Render
+// function: what that needs besides i and p is made when it runs.
+func (s *site) eventPageAt(i int, p string) (page Page, reused bool) {
+	key, reused := s.memoKey(i)
+	if !reused {
 		key = s.eventKey(i, s.upPath(i))
 	}
-	return s.htmlPage(p, key, func() (pageData, error) {
-		d := s.page("event", p, displayTitle(*ev))
-		d.Description = firstSentence(*ev)
-		root := d.Root
-		// The content is written straight into the page (writeMain) as
-		// appendEventMain would write s.fullEventView(i, root).
-		d.main = func(b []byte) ([]byte, error) { return s.appendEventPage(b, i, root) }
-		ld, err := s.eventJSONLD(ev)
-		if err != nil {
-			return d, err
-		}
-		d.jsonld = ld
-		return d, nil
-	})
+	return Page{Path: p, Key: key, Render: func(w io.Writer) error {
+		return s.renderHTML(w, func() (pageData, error) { return s.eventData(i, p) })
+	}}, reused
+}
+
+// eventData is what event i's page shows.
+func (s *site) eventData(i int, p string) (pageData, error) {
+	ev := &s.tl.Events[i]
+	d := s.page("event", p, displayTitle(*ev))
+	d.Description = firstSentence(*ev)
+	root := d.Root
+	// The content is written straight into the page (writeMain) as
+	// appendEventMain would write s.fullEventView(i, root).
+	d.main = func(b []byte) ([]byte, error) { return s.appendEventPage(b, i, root) }
+	ld, err := s.eventJSONLD(ev)
+	if err != nil {
+		return d, err
+	}
+	d.jsonld = ld
+	return d, nil
 }
 
 // eventKey hashes what an event page shows: the event and the metadata (not

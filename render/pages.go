@@ -210,15 +210,18 @@ func (s *site) chrome(t *template.Template, d pageData) (chrome, error) {
 
 // htmlPage makes a Page whose data is built only when it is rendered.
 func (s *site) htmlPage(p, key string, data func() (pageData, error)) Page {
-	return Page{Path: p, Key: key, Render: func(w io.Writer) error {
-		d := pageDatas.Get().(*pageData)
-		defer putPageData(d)
-		var err error
-		if *d, err = data(); err != nil {
-			return err
-		}
-		return s.writePage(w, d)
-	}}
+	return Page{Path: p, Key: key, Render: func(w io.Writer) error { return s.renderHTML(w, data) }}
+}
+
+// renderHTML writes the page data gives.
+func (s *site) renderHTML(w io.Writer, data func() (pageData, error)) error {
+	d := pageDatas.Get().(*pageData)
+	defer putPageData(d)
+	var err error
+	if *d, err = data(); err != nil {
+		return err
+	}
+	return s.writePage(w, d)
 }
 
 // pageDatas recycles the page data, which the page writer's callees made

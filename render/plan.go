@@ -72,9 +72,13 @@ func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.
 	// must stay safe for concurrent use outside their Render functions.
 	events, articles := pages[len(head):len(head)+nev], pages[len(head)+nev:]
 	inParallel(nev, func(lo, hi int) {
+		reused := 0 // counted per chunk: one atomic add per event was 6 ms of a warm plan
 		for i := lo; i < hi; i++ {
-			events[i] = s.eventPageAt(i, s.paths[i])
+			var ok bool
+			events[i], ok = s.eventPageAt(i, s.paths[i])
+			reused += btoi(ok)
 		}
+		s.keysReused.Add(int64(reused))
 	})
 	inParallel(nart, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -88,6 +92,13 @@ func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.
 	s.stats.Keys = int(s.keysReused.Load())
 	s.stats.Articles = int(s.articleKeysReused.Load())
 	return &Incremental{Pages: pages, Stats: s.stats, s: s, evs: events, arts: articles}, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // checkPaths fails when two pages share a path. The event and article
