@@ -142,7 +142,9 @@ func (b *builder) run() (Summary, error) {
 	if len(b.errs) > 0 && !o.KeepGoing {
 		// Nothing will be published, but render anyway (to nowhere) so the
 		// editor sees every error of the run at once, template errors included.
-		b.fail(dryRender(pages, o.Workers)...)
+		v, errs := vetPages(manifest{}, pages)
+		b.fail(errs...)
+		b.fail(dryRender(v.pages, o.Workers)...)
 		return b.result()
 	}
 	b.publish(pages)
@@ -290,24 +292,7 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 		return nil, false
 	}
 	b.lap("plan")
-	seen := newPageSet(len(pages))
-	kept := pages[:0]
-	for _, pg := range pages {
-		if err := checkPagePath(pg.Path); err != nil {
-			b.fail(err)
-			continue
-		}
-		if isReservedPath(pg.Path) {
-			b.fail(fmt.Errorf("page path %q: reserved for the build's own marker file", pg.Path))
-			continue
-		}
-		kept = append(kept, pg)
-		if !seen.add(kept, len(kept)-1) {
-			kept = kept[:len(kept)-1]
-			b.fail(fmt.Errorf("page path %q: planned twice", pg.Path))
-		}
-	}
-	return kept, true
+	return pages, true
 }
 
 // publish writes the pages into a temporary folder beside the output and swaps
@@ -328,10 +313,22 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	prev := loadManifest(b.fs, o)
-	at, same, unchanged := unchangedPages(prev, pages)
-	w := &writer{fs: b.fs, tmp: tmp, prev: prev, same: same, inPlace: prev.size() > 0 && commitsInPlace(len(pages), unchanged)}
+	v, errs := vetPages(prev, pages)
+	b.fail(errs...)
+	if len(errs) > 0 && !o.KeepGoing {
+		b.discard(tmp)
+		b.fail(dryRender(v.pages, o.Workers)...) // every error of the run at once, as in run
+		return
+	}
+	pages, at := v.pages, v.at
+	w := &writer{fs: b.fs, tmp: tmp, prev: prev, same: v.same, inPlace: prev.size() > 0 && commitsInPlace(len(pages), v.unchanged)}
 	if w.inPlace {
 		w.tmp = filepath.Join(tmp, stagedDir)
+		if err := b.fs.Mkdir(w.tmp, 0o755); err != nil { // the pages are staged flat in it
+			b.fail(fmt.Errorf("creating %s: %w", w.tmp, err))
+			b.discard(tmp)
+			return
+		}
 	}
 	b.lap("clean")
 	// One goroutine writes the pages below the root (the heavy site-wide ones
@@ -357,7 +354,8 @@ func (b *builder) publish(pages []Page) {
 	if w.inPlace {
 		// The manifest stays: until the log records this commit, its
 		// digest is not the marker's (see manifestlog.go).
-		err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, o.SwapLock, ioWorkers(o.Workers))
+		written := append(rec.staged, stagedPage{Name: markerFile, Path: markerFile})
+		err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers))
 	} else {
 		if err := forgetManifest(b.fs, o.CacheDir); err != nil {
 			b.warn(fmt.Sprintf("removing the page manifest: %v", err))
@@ -386,6 +384,7 @@ type pageRecord struct {
 	inPlace bool
 	next    manifest      // !inPlace
 	delta   manifestDelta // inPlace
+	staged  []stagedPage  // inPlace: the pages written, as staged
 	pages   int
 }
 
@@ -419,6 +418,7 @@ func (b *builder) recordPages(prev manifest, pages []Page, results *writeResults
 			rec.next.add(pg.Path, pg.Key)
 		case !reused:
 			rec.delta.set(pg.Path, pg.Key)
+			rec.staged = append(rec.staged, stagedPage{Name: stagedName(i), Path: pg.Path})
 		}
 	}
 	if inPlace {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -21,6 +22,10 @@ import (
 //
 //	public.tmp-X/site/...   the changed pages (staged; a crash here leaves the
 //	public.tmp-X/deleted    old site untouched and cleanStale removes the folder)
+//	public.tmp-X/written    the staged files' names and page paths: pages are
+//	                        staged flat, named by their index in the plan (an
+//	                        older build's commit had none, and staged the pages
+//	                        at their paths; its staged tree is walked instead)
 //	public.tmp-X -> public.commit-X   the commit point: one folder rename
 //	public.commit-X is rolled forward: listed deletions, then each staged page
 //	renamed over its old copy, then the folder removed.
@@ -32,17 +37,21 @@ const (
 	commitInfix = ".commit-"
 	stagedDir   = "site"
 	deletedFile = "deleted"
+	writtenFile = "written"
 )
 
-// commitInPlace writes the journal of deletions into tmp, renames tmp to the
-// commit folder and rolls it forward into out.
-func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, lock sync.Locker, workers int) error {
-	data, err := json.Marshal(deleted)
-	if err != nil {
-		return err
-	}
-	if err := afero.WriteFile(fs, filepath.Join(tmp, deletedFile), data, 0o644); err != nil {
-		return fmt.Errorf("writing the commit journal: %w", err)
+// commitInPlace writes the journal of deletions and of the staged files (page
+// paths relative to the staged folder) into tmp, renames tmp to the commit
+// folder and rolls it forward into out.
+func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int) error {
+	for name, list := range map[string]any{deletedFile: deleted, writtenFile: written} {
+		data, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		if err := afero.WriteFile(fs, filepath.Join(tmp, name), data, 0o644); err != nil {
+			return fmt.Errorf("writing the commit journal: %w", err)
+		}
 	}
 	if lock != nil {
 		lock.Lock()
@@ -62,17 +71,71 @@ func rollForward(fs afero.Fs, out, commit string, workers int) error {
 		return err
 	}
 	staged := filepath.Join(commit, stagedDir)
-	files, err := stagedFiles(fs, staged)
+	moves, err := journalMoves(fs, out, commit, staged)
 	if err != nil {
 		return fmt.Errorf("rolling %s forward: %w", commit, err)
 	}
-	if err := moveAll(fs, staged, out, files, workers); err != nil {
+	if err := moveAll(fs, moves, workers); err != nil {
 		return fmt.Errorf("rolling %s forward: %w", commit, err)
 	}
 	if err := fs.RemoveAll(commit); err != nil {
 		return fmt.Errorf("removing %s: %w", commit, err)
 	}
 	return nil
+}
+
+// stagedPage is a staged file (its name in the staged folder) and the path
+// of the page it is, both slash-separated.
+type stagedPage struct {
+	Name string `json:"n"`
+	Path string `json:"p"`
+}
+
+// stagedName names page i of the plan in the staged folder.
+func stagedName(i int) string { return "p" + strconv.Itoa(i) }
+
+// move is one rename of the roll-forward.
+type move struct{ src, dst string }
+
+// journalMoves lists the renames from the commit's journal of staged
+// files, or from the staged tree when the journal has no such list (an
+// older build's commit). Files already moved by an earlier attempt are
+// skipped by moveOne.
+func journalMoves(fs afero.Fs, out, commit, staged string) ([]move, error) {
+	data, err := afero.ReadFile(fs, filepath.Join(commit, writtenFile))
+	if os.IsNotExist(err) {
+		return treeMoves(fs, out, staged)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var written []stagedPage
+	if err := json.Unmarshal(data, &written); err != nil {
+		return nil, fmt.Errorf("reading the journal of %s: %w", commit, err)
+	}
+	moves := make([]move, 0, len(written))
+	for _, f := range written {
+		// Never act on a path outside the output, whatever the journal says.
+		if checkPagePath(f.Name) != nil || (f.Path != markerFile && checkPlannedPath(f.Path) != nil) {
+			return nil, fmt.Errorf("journal of %s: bad entry %q -> %q", commit, f.Name, f.Path)
+		}
+		moves = append(moves, move{src: filepath.Join(staged, filepath.FromSlash(f.Name)), dst: filepath.Join(out, filepath.FromSlash(f.Path))})
+	}
+	return moves, nil
+}
+
+// treeMoves renames every file under staged to the same place under out.
+func treeMoves(fs afero.Fs, out, staged string) ([]move, error) {
+	files, err := stagedFiles(fs, staged)
+	moves := make([]move, 0, len(files))
+	for _, f := range files {
+		rel, rerr := filepath.Rel(staged, f)
+		if rerr != nil {
+			return nil, rerr
+		}
+		moves = append(moves, move{src: f, dst: filepath.Join(out, rel)})
+	}
+	return moves, err
 }
 
 // stagedFiles lists the files under staged; none when it is gone (nothing
@@ -141,10 +204,10 @@ func isEmptyDir(fs afero.Fs, dir string) bool {
 	return len(names) == 0 && err == io.EOF
 }
 
-// moveAll renames every staged file to the same place under out, creating folders.
-func moveAll(fs afero.Fs, staged, out string, files []string, workers int) error {
-	sort.Strings(files)
-	errs := make([]error, len(files))
+// moveAll makes the renames, creating folders, in destination order.
+func moveAll(fs afero.Fs, moves []move, workers int) error {
+	sort.Slice(moves, func(i, j int) bool { return moves[i].dst < moves[j].dst })
+	errs := make([]error, len(moves))
 	var made sync.Map // folders already created under out
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -153,11 +216,11 @@ func moveAll(fs afero.Fs, staged, out string, files []string, workers int) error
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				errs[i] = moveOne(fs, staged, out, files[i], &made)
+				errs[i] = moveOne(fs, moves[i], &made)
 			}
 		}()
 	}
-	for i := range files {
+	for i := range moves {
 		jobs <- i
 	}
 	close(jobs)
@@ -168,20 +231,25 @@ func moveAll(fs afero.Fs, staged, out string, files []string, workers int) error
 	return nil
 }
 
-func moveOne(fs afero.Fs, staged, out, file string, made *sync.Map) error {
-	rel, err := filepath.Rel(staged, file)
-	if err != nil {
-		return err
+// moveOne makes one rename. Most changed pages replace a page whose folder
+// exists, so the rename is tried first; when it fails, a staged file that is
+// gone was moved by an earlier attempt, and otherwise the folder is made and
+// the rename tried again.
+func moveOne(fs afero.Fs, m move, made *sync.Map) error {
+	if fs.Rename(m.src, m.dst) == nil {
+		return nil
 	}
-	dst := filepath.Join(out, rel)
-	dir := filepath.Dir(dst)
+	if _, err := fs.Stat(m.src); os.IsNotExist(err) {
+		return nil
+	}
+	dir := filepath.Dir(m.dst)
 	if _, done := made.Load(dir); !done {
 		if err := fs.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 		made.Store(dir, true)
 	}
-	return fs.Rename(file, dst)
+	return fs.Rename(m.src, m.dst)
 }
 
 // deletedPages lists the pages of prev that the next site no longer has

@@ -235,7 +235,8 @@ func decodeManifest(data []byte) (manifest, error) {
 	for i := uint64(0); i < count && !bad; i++ {
 		p := next()
 		m.add(p, next())
-		bad = bad || p == ""
+		// Pages the next build finds unchanged are not checked again (vetPages).
+		bad = bad || checkPlannedPath(p) != nil
 	}
 	if bad || pos != len(body) || m.size() != int(count) {
 		return manifest{}, errBadManifest

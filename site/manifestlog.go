@@ -94,7 +94,7 @@ func (d *manifestDelta) applyTo(m *manifest) error {
 		return errBadManifest
 	}
 	for i, p := range d.paths {
-		if p == "" {
+		if checkPlannedPath(p) != nil { // see decodeManifest
 			return errBadManifest
 		}
 		sum.add(p, d.keys[i])

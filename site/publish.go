@@ -149,37 +149,89 @@ type writer struct {
 	fs      afero.Fs
 	tmp     string // where rendered pages go
 	prev    manifest
-	same    []bool // per page: prev lists it with the same Key (unchangedPages)
+	same    []bool // per page: prev lists it with the same Key (vetPages)
 	inPlace bool
 }
 
-// unchangedPages finds each page in prev: at[i] is page i's position in
-// prev or -1, same[i] reports whether prev lists it with the same
-// (non-empty) Key, and n counts those.
+// vetted are the planned pages fit to publish, each found in the previous
+// manifest: at[i] is pages[i]'s position in it or -1, same[i] reports whether
+// it lists the page with the same (non-empty) Key, and unchanged counts those.
+type vetted struct {
+	pages     []Page
+	at        []int32
+	same      []bool
+	unchanged int
+}
+
+// vetPages drops (and reports) the planned pages whose path is unsafe,
+// reserved or planned twice, and finds the others in prev.
 //
 // The pages come in the order the previous build planned them, apart from
 // the few added, removed or moved, so the page after the previous match is
 // tried before the index: a string comparison instead of a hash and probe.
-func unchangedPages(prev manifest, pages []Page) (at []int32, same []bool, n int) {
-	at, same = make([]int32, len(pages)), make([]bool, len(pages))
-	next := 0 // the position after the previous page's
-	for i, pg := range pages {
-		j := -1
+// A page prev lists with the same Key is not written at all, and its path was
+// checked when prev was recorded (decodeManifest checks them again), so only
+// the others' paths are checked; a path planned twice claims one position of
+// prev twice, or is twice among the few pages prev does not list. With no
+// previous manifest every page is checked.
+func vetPages(prev manifest, pages []Page) (v vetted, errs []error) {
+	claimed := make([]bool, len(prev.paths))
+	var fresh map[string]bool // pages prev does not list
+	var freshSet pageSet      // the same, for a build with no previous manifest
+	if prev.size() == 0 {
+		freshSet = newPageSet(len(pages))
+	}
+	v.at, v.same = make([]int32, 0, len(pages)), make([]bool, 0, len(pages))
+	kept, next := pages[:0], 0
+	for _, pg := range pages {
+		var j int
 		if next < len(prev.paths) && prev.paths[next] == pg.Path {
 			j = next
 		} else {
 			j = prev.lookup(pg.Path)
 		}
-		if j >= 0 {
-			next = j + 1
+		same := j >= 0 && prev.keys[j] == pg.Key && pg.Key != ""
+		if !same {
+			if err := checkPlannedPath(pg.Path); err != nil {
+				errs = append(errs, err)
+				continue
+			}
 		}
-		at[i] = int32(j)
-		if j >= 0 && prev.keys[j] == pg.Key && pg.Key != "" {
-			same[i] = true
-			n++
+		twice := false
+		switch {
+		case j >= 0:
+			twice, claimed[j], next = claimed[j], true, j+1
+		case freshSet.slots != nil:
+			twice = !freshSet.add(append(kept, pg), len(kept))
+		default:
+			if fresh == nil {
+				fresh = map[string]bool{}
+			}
+			twice, fresh[pg.Path] = fresh[pg.Path], true
+		}
+		if twice {
+			errs = append(errs, fmt.Errorf("page path %q: planned twice", pg.Path))
+			continue
+		}
+		kept = append(kept, pg)
+		v.at, v.same = append(v.at, int32(j)), append(v.same, same)
+		if same {
+			v.unchanged++
 		}
 	}
-	return at, same, n
+	v.pages = kept
+	return v, errs
+}
+
+// checkPlannedPath refuses a page path outside the output or the marker's.
+func checkPlannedPath(p string) error {
+	if err := checkPagePath(p); err != nil {
+		return err
+	}
+	if isReservedPath(p) {
+		return fmt.Errorf("page path %q: reserved for the build's own marker file", p)
+	}
+	return nil
 }
 
 // writeResults are the outcome of writing the pages: the pages that failed
@@ -207,7 +259,7 @@ func (r *writeResults) reused(i int) bool { return r.w.inPlace && r.w.same[i] }
 
 // toWrite lists the pages to render, the root-level ones (see writeAll)
 // first: in place, only the changed ones, so that nothing in the write
-// stage but unchangedPages walks every page of the site.
+// stage but vetPages walks every page of the site.
 func (w *writer) toWrite(pages []Page) (siteWide, rest []int32) {
 	for i, pg := range pages {
 		switch {
@@ -233,7 +285,7 @@ func (w *writer) writeAll(pages []Page, siteWide, rest []int32, workers, heavy i
 		defer wg.Done()
 		for n := next.Add(1) - 1; n < int64(len(jobs)); n = next.Add(1) - 1 {
 			i := int(jobs[n])
-			if err := w.render(pages[i]); err != nil {
+			if err := w.render(i, pages[i]); err != nil {
 				results.fail(i, err)
 			}
 			prog.step()
@@ -265,11 +317,16 @@ func (w *writer) mkdirFor(name string) error {
 	return nil
 }
 
-// render writes one page. A page that fails is removed, so a --keep-going site
+// render writes page i. A page that fails is removed, so a --keep-going site
 // never publishes half a page.
-func (w *writer) render(pg Page) error {
+func (w *writer) render(i int, pg Page) error {
 	name := filepath.Join(w.tmp, filepath.FromSlash(pg.Path))
-	if err := w.mkdirFor(name); err != nil {
+	if w.inPlace {
+		// Staged flat, named by the page's index, and moved to its path by
+		// the commit (commit.go): no folder to make per page here, and none
+		// to remove after the commit.
+		name = filepath.Join(w.tmp, stagedName(i))
+	} else if err := w.mkdirFor(name); err != nil {
 		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
 	f, err := w.fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
