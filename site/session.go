@@ -185,7 +185,7 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 	st := w.takeKept(fs, name, o)
 	if st == nil {
 		var warn string
-		st, warn = takeMergeState(fs, name, o.Version, o.NoCache)
+		st, warn = takeMergeState(fs, name, o.Version, o.NoCache, o.MapCache)
 		if warn != "" {
 			warnings = append(warnings, warn)
 		}

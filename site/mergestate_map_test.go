@@ -1,0 +1,115 @@
+package site
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"testing"
+	"unsafe"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// mappedStateFile saves the state of all articles but the last on the
+// operating system's file system and returns the file's name.
+func mappedStateFile(t *testing.T, arts []timeline.Article, per [][]timeline.Event, keys [][32]byte) (fs afero.Fs, cacheDir, name string) {
+	t.Helper()
+	fs, cacheDir = afero.NewOsFs(), filepath.Join(t.TempDir(), "cache")
+	name = filepath.Join(cacheDir, mergeStateFile)
+	n := len(arts) - 1
+	_, st := merge.NewState(arts[:n], func(i int) []timeline.Event { return per[i] }, keys[:n])
+	if err := saveMergeState(fs, cacheDir, name, "v1", st); err != nil {
+		t.Fatal(err)
+	}
+	return fs, cacheDir, name
+}
+
+// TestMappedMergeStateOutlivesItsFile: the events of a state whose events
+// section is mapped point into the mapping, and stay right after the file
+// is removed (takeMergeState), another state is saved under its name
+// (write and rename), and its resident pages are released.
+func TestMappedMergeStateOutlivesItsFile(t *testing.T) {
+	arts, per, keys := stateInput(12)
+	events := func(i int) []timeline.Event { return per[i] }
+	fs, cacheDir, name := mappedStateFile(t, arts, per, keys)
+	st, mapping, err := readMergeState(fs, name, "v1", true)
+	if st == nil || err != nil {
+		t.Fatalf("reading the state: %v", err)
+	}
+	if _, warn := takeMergeState(fs, name, "v1", true, true); warn != "" { // removes the file
+		t.Fatalf("taking the state: %q", warn)
+	}
+	if mapping == nil {
+		if runtime.GOOS == "linux" {
+			t.Fatal("the events section was not mapped")
+		}
+		t.Skip("no file mapping here")
+	}
+	if ok, _ := afero.Exists(fs, name); ok {
+		t.Fatal("the state file is still there after it was taken")
+	}
+	_, other := merge.NewState(arts[:3], events, keys[:3])
+	if err := saveMergeState(fs, cacheDir, name, "v1", other); err != nil {
+		t.Fatal(err)
+	}
+	releaseResident(mapping)
+	tl, ch := st.Update(arts, events, keys)
+	if !reflect.DeepEqual(tl, merge.Merge(arts, per)) || !ch.Known {
+		t.Fatalf("the mapped state's update differs from Merge (changes known %v)", ch.Known)
+	}
+	inMapping := 0
+	lo := uintptr(unsafe.Pointer(&mapping[0]))
+	for _, e := range tl.Events {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(e.Title))); p >= lo && p < lo+uintptr(len(mapping)) {
+			inMapping++
+		}
+	}
+	if inMapping == 0 {
+		t.Fatal("no event's title points into the mapping: the test checks nothing")
+	}
+}
+
+// TestMappedMergeStateRefusesDamage: a truncated, cut or flipped state file,
+// mapped, gives an error and no mapping, never a panic or a state.
+func TestMappedMergeStateRefusesDamage(t *testing.T) {
+	arts, per, keys := stateInput(10)
+	fs, _, name := mappedStateFile(t, arts, per, keys)
+	good, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := len(mergeStateHeader + "v1\n")
+	cases := map[string][]byte{
+		"header only":     good[:header],
+		"cut in the head": good[:header+(len(good)-header)/4],
+		"cut in events":   good[:len(good)-40],
+		"tail lost":       good[:len(good)-merge.StateTailLen],
+	}
+	for _, at := range []int{header + 1, header + 50, len(good) / 2, len(good) - 30, len(good) - 14, len(good) - 2} {
+		b := append([]byte(nil), good...)
+		b[at] ^= 0x5a
+		cases[fmt.Sprintf("flip at %d", at)] = b
+	}
+	for what, b := range cases {
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, mapEvents := range []bool{true, false} {
+			st, mapping, err := readMergeState(fs, name, "v1", mapEvents)
+			if err == nil || st != nil || mapping != nil {
+				t.Errorf("%s (map events %v): state %v, mapping %v, error %v; want an error only", what, mapEvents, st != nil, mapping != nil, err)
+			}
+		}
+	}
+	if err := os.WriteFile(name, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if st, _, err := readMergeState(fs, name, "v1", true); err != nil || st == nil {
+		t.Fatalf("the good file again: %v", err)
+	}
+}
