@@ -129,7 +129,8 @@ func roundTrip(t *testing.T, r *Incremental) *Memo {
 	if string(data[:len(prefix)]) != string(prefix) {
 		t.Fatal("AppendMemo changed the bytes before it")
 	}
-	m, err := ParseMemo(data[len(prefix):])
+	// As a build does: the bytes read from the file are the memo's.
+	m, err := ParseMemoOwned(data[len(prefix):])
 	if err != nil {
 		t.Fatalf("reading back a memo: %v", err)
 	}

@@ -60,8 +60,8 @@ func takePlanMemo(fs afero.Fs, o Options) (*planMemo, error) {
 	return parsePlanMemo(data, o.Version), nil
 }
 
-// parsePlanMemo reads the file's content; nil when it is not a memo of this
-// tool version.
+// parsePlanMemo reads the file's content, which it takes over (the render
+// memo is read in place); nil when it is not a memo of this tool version.
 func parsePlanMemo(data []byte, version string) *planMemo {
 	rest, ok := bytes.CutPrefix(data, []byte(planMemoHeader))
 	if !ok {
@@ -89,7 +89,7 @@ func parsePlanMemo(data []byte, version string) *planMemo {
 		m.touched = append(m.touched, string(rest[k:k+int(l)]))
 		rest = rest[k+int(l):]
 	}
-	r, err := render.ParseMemo(rest)
+	r, err := render.ParseMemoOwned(rest)
 	if err != nil {
 		return nil
 	}
