@@ -7,10 +7,12 @@ import (
 	"reflect"
 	"runtime"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/spf13/afero"
 
+	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
 )
@@ -111,5 +113,59 @@ func TestMappedMergeStateRefusesDamage(t *testing.T) {
 	}
 	if st, _, err := readMergeState(fs, name, "v1", true); err != nil || st == nil {
 		t.Fatalf("the good file again: %v", err)
+	}
+}
+
+// TestMappedStateBuildsMatchAFullBuild: builds on the operating system's
+// file system with MapCache, each in a new Session (a fresh process: the
+// state is read from its mapped file) followed by a second build in the same
+// Session (merging on the kept state, whose events point into the mapping
+// of a file since removed and replaced), give the site a --no-cache build
+// gives, merging incrementally.
+func TestMappedStateBuildsMatchAFullBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 16-article site a dozen times")
+	}
+	defer func(w time.Duration) { racyWindow = w }(racyWindow)
+	racyWindow = -time.Hour
+	root, fs := t.TempDir(), afero.NewOsFs()
+	at := func(name string) string { return filepath.Join(root, name) }
+	corpus := newscorpus.New(44)
+	for i := 0; i < 16; i++ {
+		writeFiles(t, fs, map[string]string{at(fmt.Sprintf("content/a%02d.md", i)): string(corpus.Article(i))})
+	}
+	opts := Options{ContentDir: at("content"), SeedsDir: "-", OutDir: at("public"), CacheDir: at("cache"),
+		Version: "mapped-state-test", Workers: 2, MapCache: true}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	edits := []func(k int){
+		func(k int) {
+			writeFiles(t, fs, map[string]string{at(fmt.Sprintf("content/b%02d.md", k)): string(corpus.Article(100 + k))})
+		},
+		func(k int) {
+			writeFiles(t, fs, map[string]string{at("content/a03.md"): string(corpus.Article(200 + k))})
+		},
+		func(k int) { _ = fs.Remove(at(fmt.Sprintf("content/a%02d.md", 5+k))) },
+	}
+	for k, edit := range edits {
+		var s Session
+		for round := 0; round < 2; round++ {
+			edit(2*k + round)
+			sum, err := s.Build(fs, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			step := fmt.Sprintf("edit %d, build %d of a session", k, round+1)
+			t.Logf("%s: re-planned %d of %d", step, sum.Replanned, sum.Events)
+			if len(sum.Warnings) > 0 || sum.Replanned*4 > sum.Events {
+				t.Errorf("%s: warnings %q, re-planned %d of %d events (want a few: the state was used)", step, sum.Warnings, sum.Replanned, sum.Events)
+			}
+			if warm := s.WarmBuilds() == 1; warm != (round == 1) {
+				t.Errorf("%s: merged on the kept state: %v", step, warm)
+			}
+			checkSameAsFullBuild(t, fs, opts, step)
+		}
+		s.Wait()
 	}
 }
