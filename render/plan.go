@@ -236,10 +236,13 @@ func hasDotDot(p string) bool {
 // would need to escape.
 var segmentOK = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}$`)
 
+// maxSegment is the longest name safeSegment accepts.
+const maxSegment = 200
+
 // safeSegment reports whether name matches segmentOK, without the regexp
 // engine: every plan checks each of a large site's 127,000 names.
 func safeSegment(name string) bool {
-	if len(name) == 0 || len(name) > 200 || name[0] == '.' || name[0] == '-' {
+	if len(name) == 0 || len(name) > maxSegment || name[0] == '.' || name[0] == '-' {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
