@@ -378,10 +378,7 @@ func DecodeStateParts(head, events, tail []byte) (*State, error) {
 	if n, _ := StateEventsLength(tail); n != int64(len(events)) {
 		return nil, fmt.Errorf("%w: events length mismatch", ErrCorruptState)
 	}
-	sum := crc32.Update(0, crcTable, head[len(stateMagic):])
-	sum = crc32.Update(sum, crcTable, events)
-	sum = crc32.Update(sum, crcTable, tail[:8])
-	if sum != binary.LittleEndian.Uint32(tail[8:]) {
+	if stateSum(head[len(stateMagic):], events, tail[:8]) != binary.LittleEndian.Uint32(tail[8:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorruptState)
 	}
 	r := &stateReader{b: head[len(stateMagic):]}
@@ -414,6 +411,17 @@ func DecodeStateParts(head, events, tail []byte) (*State, error) {
 	}
 	s.rebuildMaps()
 	return s, nil
+}
+
+// stateSum is the CRC-32C of head + events + tail, the events' part summed
+// on another goroutine: reading a mapped state's pages the first time is
+// most of what checksumming costs, and each part then takes its own on its
+// own core.
+func stateSum(head, events, tail []byte) uint32 {
+	evSum := make(chan uint32, 1)
+	go func() { evSum <- crc32.Update(crc32.Checksum(events, crcTable), crcTable, tail) }()
+	sum := crc32.Checksum(head, crcTable)
+	return crcCombine(sum, <-evSum, int64(len(events)+len(tail)))
 }
 
 // decodeAllEvents decodes the events section: the events' IDs and members
@@ -546,6 +554,9 @@ func (s *State) decodeEvents(r *stateReader) {
 		e := &s.evs[k]
 		e.live = true
 		e.ev.ID = er.str()
+		if len(e.ev.ID) >= IDLength { // else refused by check
+			e.hash = hashOfID(e.ev.ID) // here, beside the head's decoding, not after it
+		}
 		m := er.uvarint()
 		if m > uint64(len(text)-er.pos)/4 {
 			er.fail()
@@ -714,7 +725,6 @@ func (s *State) rebuildMaps() {
 			s.freeEv = append(s.freeEv, int32(h))
 			continue
 		}
-		e.hash = hashOfID(e.ev.ID)
 		if !e.have {
 			s.unbuilt++
 		}
