@@ -231,7 +231,10 @@ func decodeManifest(data []byte) (manifest, error) {
 		return manifest{}, errBadManifest
 	}
 	pos += w
-	m.paths, m.keys = make([]string, 0, count), make([]string, 0, count)
+	// Room for the pages the next deltas add (manifestDelta.applyTo), which
+	// would otherwise copy both slices at the first one.
+	room := count + count/16 + 16
+	m.paths, m.keys = make([]string, 0, room), make([]string, 0, room)
 	for i := uint64(0); i < count && !bad; i++ {
 		p := next()
 		m.add(p, next())

@@ -199,6 +199,10 @@ func appendManifestLog(fs afero.Fs, cacheDir string, prev *manifest, d manifestD
 		_ = forgetManifest(fs, cacheDir)
 		return fmt.Errorf("the delta does not follow the manifest: %w", err)
 	}
+	if len(d.paths) == 0 && len(d.deleted) == 0 { // nothing changed: the chain stays where it is
+		keepManifest(fs, cacheDir, prev)
+		return nil
+	}
 	name := manifestLogPath(cacheDir)
 	body := d.body()
 	rec := binary.AppendUvarint(nil, uint64(len(body)))

@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -20,14 +19,23 @@ func checkPagePath(p string) error {
 		return fmt.Errorf("page path %q: contains a backslash, colon or NUL", p)
 	case strings.HasPrefix(p, "/"):
 		return fmt.Errorf("page path %q: absolute", p)
-	case path.Clean(p) != p:
-		return fmt.Errorf("page path %q: not clean", p)
 	}
-	// A ".." segment anywhere; no split: this runs for every one of 126,000 pages.
-	if p == ".." || strings.HasPrefix(p, "../") || strings.HasSuffix(p, "/..") || strings.Contains(p, "/../") {
-		return fmt.Errorf("page path %q: leaves the output folder", p)
+	// One pass over the segments instead of path.Clean and four searches:
+	// this runs for every one of 127,000 pages when a manifest is read.
+	// A relative path is clean when no segment is empty, "." or "..".
+	for rest := p; ; {
+		seg, more, found := strings.Cut(rest, "/")
+		switch seg {
+		case "..":
+			return fmt.Errorf("page path %q: leaves the output folder", p)
+		case "", ".":
+			return fmt.Errorf("page path %q: not clean", p)
+		}
+		if !found {
+			return nil
+		}
+		rest = more
 	}
-	return nil
 }
 
 // checkOutDir refuses output folders whose swap would destroy something else:

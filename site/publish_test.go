@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,11 +104,29 @@ func TestCheckPagePath(t *testing.T) {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", ".", "..", "../x", "a/../b", "/etc/passwd", "a/", "./a", "a\\b", "c:x", "a\x00b"} {
+	for _, bad := range []string{"", ".", "..", "../x", "a/../b", "/etc/passwd", "a/", "./a", "a\\b", "c:x", "a\x00b",
+		"a//b", "a/./b", "a/.", "a/.."} {
 		if err := checkPagePath(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+	// The one-pass check agrees with the rule it implements: clean
+	// (path.Clean), relative and with no ".." segment, on every string of
+	// up to six of 'a', '.' and '/'.
+	var all func(p string, n int)
+	all = func(p string, n int) {
+		segs := strings.Split(p, "/")
+		want := p != "" && p != "." && !strings.HasPrefix(p, "/") && path.Clean(p) == p && !slices.Contains(segs, "..")
+		if got := checkPagePath(p) == nil; got != want {
+			t.Errorf("%q: accepted %v, want %v", p, got, want)
+		}
+		if n > 0 {
+			for _, c := range []string{"a", ".", "/"} {
+				all(p+c, n-1)
+			}
+		}
+	}
+	all("", 6)
 }
 
 func TestUnchangedPagesAreLeftInPlaceOnTheOSFilesystem(t *testing.T) {
