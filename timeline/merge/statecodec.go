@@ -369,8 +369,9 @@ func StateEventsLength(tail []byte) (int64, bool) {
 // DecodeStateParts is DecodeState of head + events + tail (the encoding
 // cut before the events section and before the tail): the state and the
 // timelines its Updates return keep events only (strings are read in
-// place: the caller must not modify it), so head's buffer (the candidates,
-// half the encoding) is freed once decoded.
+// place: the caller must not modify it) and nothing of head (the
+// candidates, half the encoding), which the caller may free, reuse or
+// unmap once decoded (TestDecodedStateKeepsNothingOfTheHead).
 func DecodeStateParts(head, events, tail []byte) (*State, error) {
 	if len(head) < len(stateMagic) || string(head[:len(stateMagic)]) != stateMagic || len(tail) != StateTailLen {
 		return nil, fmt.Errorf("%w: not a merge state", ErrCorruptState)
