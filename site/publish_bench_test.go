@@ -23,7 +23,9 @@ import (
 // Keys of 91 event pages and adds or removes one article page, about what
 // adding one article to the 10k site does (92 pages rendered), and reports
 // each stage's CPU milliseconds and MiB allocated. The site is built once into
-// PUBLISH_BENCH_DIR when set (kept across runs), else into a temporary folder.
+// PUBLISH_BENCH_DIR when set (kept across runs), else into a temporary
+// folder. Sub-benchmarks: warm (the manifest kept in memory, as timeline serve
+// does) and fresh (read from the cache folder, as a new process does).
 //
 //	PUBLISH_BENCH_DIR=/tmp/w/pub go test -run '^$' -bench PublishIncremental -benchtime 10x ./site
 func BenchmarkPublishIncremental(b *testing.B) {
@@ -41,11 +43,23 @@ func BenchmarkPublishIncremental(b *testing.B) {
 	if _, err := Build(fs, opts); err != nil { // a no-op when the kept site is current
 		b.Fatal(err)
 	}
+	// warm: the manifest the previous build saved is kept in memory (a
+	// Session, timeline serve); fresh: it is read from the cache folder, as
+	// in a new process.
+	for _, mode := range []string{"warm", "fresh"} {
+		b.Run(mode, func(b *testing.B) { benchPublish(b, fs, opts, site, mode == "fresh") })
+	}
+}
+
+func benchPublish(b *testing.B, fs afero.Fs, opts Options, site *benchSite, fresh bool) {
 	stages := []string{"clean", "write", "swap", "manifest"}
 	cpu, alloc := map[string]time.Duration{}, map[string]float64{}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		site.generation++
+		if fresh {
+			keepManifest(fs, opts.CacheDir, nil)
+		}
 		sum, err := Build(fs, opts)
 		if err != nil {
 			b.Fatal(err)
