@@ -104,7 +104,7 @@ func (r *Incremental) AppendMemo(b []byte) []byte {
 		ev := &s.tl.Events[i]
 		b = append(b, s.eventDigests[i][:]...)
 		b = append(b, s.linkDigests[i][:]...)
-		b = binary.LittleEndian.AppendUint64(b, xxh3.HashString(s.upPath(i)))
+		b = binary.LittleEndian.AppendUint64(b, s.upHash(i))
 		b = binary.LittleEndian.AppendUint32(b, uint32(len(ev.Mentions)))
 		b = binary.LittleEndian.AppendUint64(b, uint64(ev.Start.Start.Unix()))
 	}
@@ -484,7 +484,7 @@ func (s *site) memoKey(i int) (string, bool) {
 	j, n, last := int(s.memoAt[i]), len(s.tl.Events), s.memo.size()-1
 	prevOK := (i == 0 && j == 0) || (i > 0 && j > 0 && s.memoAt[i-1] == int32(j-1))
 	nextOK := (i == n-1 && j == last) || (i < n-1 && j < last && s.memoAt[i+1] == int32(j+1))
-	if !prevOK || !nextOK || s.memo.up(j) != xxh3.HashString(s.upPath(i)) {
+	if !prevOK || !nextOK || s.memo.up(j) != s.upHash(i) {
 		return "", false
 	}
 	return s.memo.key(j), true

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/zeebo/xxh3"
+
 	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/timeline"
 )
@@ -42,6 +44,7 @@ type listing struct {
 	prev   *listing // the neighbouring year (or month of the same year)
 	next   *listing
 	digest *[16]byte // what the page shows besides its kind (listingDigest), once computed
+	upHash uint64    // xxh3 of Path, for the memo records of the events listed here (upHash)
 }
 
 // pagination is the page layout of a large timeline.
@@ -58,17 +61,31 @@ func (s *site) paginate() *pagination {
 		return nil
 	}
 	p := &pagination{byEvent: make([]*listing, len(s.tl.Events))}
-	bySlug := map[string]*listing{}
+	// Keyed by the year itself, not its slug (a string made per event),
+	// and the sorted events mostly continue the year before.
+	type yearKey struct {
+		undated bool
+		year    int
+	}
+	byYear := map[yearKey]*listing{}
+	var last *listing
+	var lastKey yearKey
 	for i := range s.tl.Events {
-		start := s.tl.Events[i].Start
-		slug := yearSlug(start)
-		y := bySlug[slug]
-		if y == nil {
-			y = &listing{Slug: slug, Path: "years/" + slug + "/index.html", Label: yearLabel(start)}
-			bySlug[slug] = y
-			p.years = append(p.years, y)
+		start := &s.tl.Events[i].Start
+		k := yearKey{undated: start.IsZero()}
+		if !k.undated {
+			k.year = start.Start.Year()
 		}
-		y.events = append(y.events, int32(i))
+		if last == nil || k != lastKey {
+			last, lastKey = byYear[k], k
+			if last == nil {
+				slug := yearSlug(*start)
+				last = &listing{Slug: slug, Path: "years/" + slug + "/index.html", Label: yearLabel(*start)}
+				byYear[k] = last
+				p.years = append(p.years, last)
+			}
+		}
+		last.events = append(last.events, int32(i))
 	}
 	for i, y := range p.years {
 		if i > 0 {
@@ -81,6 +98,7 @@ func (s *site) paginate() *pagination {
 		p.pages = append(p.pages, y.months...)
 	}
 	for _, l := range p.pages {
+		l.upHash = xxh3.HashString(l.Path)
 		for _, e := range l.events {
 			p.byEvent[e] = l
 		}
@@ -140,6 +158,17 @@ func monthLabel(year int, m time.Month) string {
 	}
 	return datefmt.Date(d)
 }
+
+// upHash is xxh3 of upPath(i), which the memo keeps per event: hashed
+// once per listing page, not once per event.
+func (s *site) upHash(i int) uint64 {
+	if s.paged == nil {
+		return indexHash
+	}
+	return s.paged.byEvent[i].upHash
+}
+
+var indexHash = xxh3.HashString("index.html")
 
 // upPath is the page an event's "Back to the timeline" link leads to.
 func (s *site) upPath(i int) string {
