@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"slices"
@@ -440,8 +441,10 @@ func (s *site) listingDigest(l *listing) [16]byte {
 		}
 	}
 	k.list(len(l.events))
+	var row [8]byte
 	for _, e := range l.events {
-		s.rowKey(k, int(e))
+		binary.LittleEndian.PutUint64(row[:], s.rowSums[e]) // rowKey's content, hashed (rowHashes)
+		k.bytes(row[:])
 	}
 	return k.digest()
 }

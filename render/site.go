@@ -51,6 +51,7 @@ type site struct {
 	memoAt            []int32        // per event: its record in memo, whose digests it reused; -1 none (nil: no memo)
 	slugIDs           bool           // every event ID passes export.IsSlugID (checkNames)
 	paths             []string       // per event: its page's path, all cut from one string (checkNames)
+	rowSums           []uint64       // per event: hash of its listing row (rowHashes)
 	stats             PlanStats
 	keysReused        atomic.Int64 // event pages whose Key came from the memo
 	articleKeysReused atomic.Int64 // article pages whose Key came from the memo
@@ -119,6 +120,7 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 	s.paged = s.paginate()
 	s.stats.Events = len(tl.Events)
 	s.eventDigests, s.linkDigests = s.digestEvents()
+	s.rowSums = s.rowHashes()
 	s.tlKey = s.timelineKey()
 	return s, nil
 }
