@@ -121,7 +121,7 @@ func TestMappedMergeStateRefusesDamage(t *testing.T) {
 // state is read from its mapped file) followed by a second build in the same
 // Session (merging on the kept state, whose events point into the mapping
 // of a file since removed and replaced), give the site a --no-cache build
-// gives, merging incrementally.
+// gives, merging incrementally; so does a build on its own after them.
 func TestMappedStateBuildsMatchAFullBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a 16-article site a dozen times")
@@ -168,4 +168,14 @@ func TestMappedStateBuildsMatchAFullBuild(t *testing.T) {
 		}
 		s.Wait()
 	}
+	// A build on its own (timeline build) maps the head and reads the events.
+	writeFiles(t, fs, map[string]string{at("content/c00.md"): string(corpus.Article(300))})
+	sum, err := Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Warnings) > 0 || sum.Replanned*4 > sum.Events {
+		t.Errorf("a build on its own: warnings %q, re-planned %d of %d events (want a few)", sum.Warnings, sum.Replanned, sum.Events)
+	}
+	checkSameAsFullBuild(t, fs, opts, "a build on its own")
 }
