@@ -35,6 +35,7 @@ func BenchmarkPlanMemoScale(b *testing.B) {
 	slices.Sort(ch.Changed)
 	var next []byte
 	var planCPU float64
+	var stats PlanStats
 	b.ResetTimer()
 	cpu0, _ := cputime.Process()
 	for i := 0; i < b.N; i++ {
@@ -53,8 +54,11 @@ func BenchmarkPlanMemoScale(b *testing.B) {
 			b.Fatalf("memo not used: %+v", r.Stats)
 		}
 		next = r.AppendMemo(next[:0])
+		stats = r.Stats
 	}
 	cpu1, _ := cputime.Process()
 	b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/plan+memo")
 	b.ReportMetric(planCPU*1000/float64(b.N), "cpu-ms/plan")
+	b.ReportMetric(float64(stats.Events-stats.Keys), "event-keys-made")
+	b.ReportMetric(float64(len(tl.Articles)-stats.Articles), "article-keys-made")
 }
