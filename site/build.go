@@ -261,7 +261,7 @@ func (b *builder) merge(x extraction) (timeline.Timeline, *timeline.Changes) {
 		return tl, &changes
 	}
 	if o.Stages.realMerge {
-		tl, changes, warnings := mergeWithState(b.fs, o.CacheDir, o.Version, x.articles, x.eventsOf, x.keys, o.NoCache)
+		tl, changes, warnings := mergeWithState(b.fs, o.CacheDir, o.Version, x.articles, x.eventsOf, x.keys, o.NoCache, o.MapCache)
 		b.warn(warnings...)
 		return tl, &changes
 	}

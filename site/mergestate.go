@@ -46,13 +46,13 @@ const mergeStateHeader = "timeline merge state 1\n"
 // member of a group merged again (merge.State.Update): the state stores the
 // merged events, so the others' cached events are never decoded.
 func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Article, events func(i int) []timeline.Event,
-	keys [][32]byte, noCache bool) (timeline.Timeline, timeline.Changes, []string) {
+	keys [][32]byte, noCache, mapEvents bool) (timeline.Timeline, timeline.Changes, []string) {
 	var warnings []string
 	name := filepath.Join(cacheDir, mergeStateFile)
-	// The events section is read, not mapped: a mapping is never released
-	// (readMergeState), and this path does not know whether the caller
-	// accepts that (Options.MapCache; a Session's builds map it).
-	st, warn := takeMergeState(fs, name, version, noCache, false)
+	// The events section is mapped only when the caller accepts a mapping
+	// that is never released (mapEvents: Options.MapCache, which `timeline
+	// build` and serve set; see readMergeState); otherwise it is read.
+	st, warn := takeMergeState(fs, name, version, noCache, mapEvents)
 	if warn != "" {
 		warnings = append(warnings, warn)
 	}

@@ -42,7 +42,7 @@ func stateInput(n int) ([]timeline.Article, [][]timeline.Event, [][32]byte) {
 
 func mergeStateBuild(t *testing.T, fs afero.Fs, version string, arts []timeline.Article, per [][]timeline.Event, keys [][32]byte, noCache bool) (timeline.Changes, []string) {
 	t.Helper()
-	tl, ch, warnings := mergeWithState(fs, "cache", version, arts, func(i int) []timeline.Event { return per[i] }, keys, noCache)
+	tl, ch, warnings := mergeWithState(fs, "cache", version, arts, func(i int) []timeline.Event { return per[i] }, keys, noCache, false)
 	if want := merge.Merge(arts, per); !reflect.DeepEqual(tl, want) {
 		t.Fatalf("timeline differs from merge.Merge's")
 	}
@@ -143,14 +143,14 @@ func TestMergeWithStateUnwritable(t *testing.T) {
 	base := afero.NewMemMapFs()
 	mergeStateBuild(t, base, "v1", arts[:5], per[:5], keys[:5], false)
 	fs := &failRename{Fs: base}
-	tl, ch, w := mergeWithState(fs, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false)
+	tl, ch, w := mergeWithState(fs, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false, false)
 	if !reflect.DeepEqual(tl, merge.Merge(arts, per)) || !ch.Known || len(w) != 1 {
 		t.Fatalf("changes known %v, warnings %v; want the timeline, known changes and one warning", ch.Known, w)
 	}
 	if ok, _ := afero.Exists(base, filepath.Join("cache", mergeStateFile)); ok {
 		t.Fatalf("the previous state is still there after a failed save")
 	}
-	_, ch, _ = mergeWithState(base, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false)
+	_, ch, _ = mergeWithState(base, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false, false)
 	if ch.Known {
 		t.Fatalf("changes known after a failed save")
 	}
@@ -170,7 +170,7 @@ func TestMergeWithStateWriteFails(t *testing.T) {
 		base := afero.NewMemMapFs()
 		mergeStateBuild(t, base, "v1", arts, per, keys, false)
 		fs := &failFs{Fs: base, failAt: failAt}
-		_, _, w := mergeWithState(fs, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false)
+		_, _, w := mergeWithState(fs, "cache", "v1", arts, func(i int) []timeline.Event { return per[i] }, keys, false, false)
 		if len(w) != 1 || !strings.Contains(w[0], errDiskFull.Error()) {
 			t.Errorf("write %d fails: warnings %v, want the failure", failAt, w)
 		}
