@@ -168,7 +168,7 @@ func TestMappedStateBuildsMatchAFullBuild(t *testing.T) {
 		}
 		s.Wait()
 	}
-	// A build on its own (timeline build) maps the head and reads the events.
+	// A build on its own (timeline build, MapCache) maps the events section too.
 	writeFiles(t, fs, map[string]string{at("content/c00.md"): string(corpus.Article(300))})
 	sum, err := Build(fs, opts)
 	if err != nil {
