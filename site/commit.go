@@ -43,30 +43,37 @@ const (
 // commitInPlace writes the journal of deletions and of the staged files (page
 // paths relative to the staged folder) into tmp, renames tmp to the commit
 // folder and rolls it forward into out.
-func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int) error {
+//
+// It returns the folder of retired files (retire.go) to remove once the
+// build has published, "" when there is none.
+func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int) (retired string, err error) {
 	for name, list := range map[string]any{deletedFile: deleted, writtenFile: written} {
 		data, err := json.Marshal(list)
 		if err != nil {
-			return err
+			return "", err
 		}
 		if err := afero.WriteFile(fs, filepath.Join(tmp, name), data, 0o644); err != nil {
-			return fmt.Errorf("writing the commit journal: %w", err)
+			return "", fmt.Errorf("writing the commit journal: %w", err)
 		}
 	}
 	if lock != nil {
 		lock.Lock()
 		defer lock.Unlock()
 	}
-	commit := out + commitInfix + strings.TrimPrefix(filepath.Base(tmp), filepath.Base(out)+tmpInfix)
+	suffix := strings.TrimPrefix(filepath.Base(tmp), filepath.Base(out)+tmpInfix)
+	commit := out + commitInfix + suffix
 	if err := fs.Rename(tmp, commit); err != nil {
-		return fmt.Errorf("committing %s: %w", out, err)
+		return "", fmt.Errorf("committing %s: %w", out, err)
 	}
-	return rollForward(fs, out, commit, workers)
+	r := newRetirer(fs, out, suffix)
+	err = rollForward(fs, out, commit, workers, r)
+	return r.folder(), err
 }
 
 // rollForward finishes a committed change: it may be called any number of times
-// on the same commit folder, from any point of a previous attempt.
-func rollForward(fs afero.Fs, out, commit string, workers int) error {
+// on the same commit folder, from any point of a previous attempt. The large
+// files it replaces are linked into r's folder first (nil: none).
+func rollForward(fs afero.Fs, out, commit string, workers int, r *retirer) error {
 	if err := applyDeletions(fs, out, commit); err != nil {
 		return err
 	}
@@ -75,7 +82,7 @@ func rollForward(fs afero.Fs, out, commit string, workers int) error {
 	if err != nil {
 		return fmt.Errorf("rolling %s forward: %w", commit, err)
 	}
-	if err := moveAll(fs, moves, workers); err != nil {
+	if err := moveAll(fs, moves, workers, r); err != nil {
 		return fmt.Errorf("rolling %s forward: %w", commit, err)
 	}
 	if err := fs.RemoveAll(commit); err != nil {
@@ -205,7 +212,7 @@ func isEmptyDir(fs afero.Fs, dir string) bool {
 }
 
 // moveAll makes the renames, creating folders, in destination order.
-func moveAll(fs afero.Fs, moves []move, workers int) error {
+func moveAll(fs afero.Fs, moves []move, workers int, r *retirer) error {
 	sort.Slice(moves, func(i, j int) bool { return moves[i].dst < moves[j].dst })
 	errs := make([]error, len(moves))
 	var made sync.Map // folders already created under out
@@ -216,6 +223,7 @@ func moveAll(fs afero.Fs, moves []move, workers int) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				r.keep(moves[i].dst)
 				errs[i] = moveOne(fs, moves[i], &made)
 			}
 		}()

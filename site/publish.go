@@ -28,7 +28,12 @@ const (
 // build was killed in the middle of the swap (out gone, out.old-* present), the
 // previous site is put back first; then the in-place commits a killed build
 // left (out.commit-*, see commit.go) are finished.
+//
+// Retired folders (retire.go) hold nothing the output needs: the ones this
+// process is removing are waited for, the ones a killed process left are
+// removed without a warning, in the background on the OS file system.
 func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err error) {
+	waitRetired()
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	entries, err := afero.ReadDir(fs, parent)
 	if err != nil {
@@ -46,6 +51,8 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 			tmps = append(tmps, filepath.Join(parent, name))
 		case e.IsDir() && strings.HasPrefix(name, base+oldInfix):
 			olds = append(olds, filepath.Join(parent, name))
+		case e.IsDir() && strings.HasPrefix(name, base+retireInfix):
+			removeRetiredOn(fs, filepath.Join(parent, name))
 		}
 	}
 	if len(olds) > 0 {
@@ -65,7 +72,7 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 	// too), in name order; two can only exist if finishing one failed.
 	sort.Strings(commits)
 	for _, c := range commits {
-		if err := rollForward(fs, out, c, workers); err != nil {
+		if err := rollForward(fs, out, c, workers, nil); err != nil {
 			return warnings, err
 		}
 		warnings = append(warnings, fmt.Sprintf("finished publishing %s left by an interrupted build", c))

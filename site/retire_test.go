@@ -1,0 +1,269 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// A commit links each large file it replaces into a retired folder beside
+// the output before the rename (so the rename does not free it), and only
+// those: the output gets the new files, the folder the old large one.
+func TestCommitRetiresTheLargeFilesItReplaces(t *testing.T) {
+	root := t.TempDir()
+	fs := afero.NewOsFs()
+	out, tmp := filepath.Join(root, "public"), filepath.Join(root, "public"+tmpInfix+"x1")
+	oldBig, newBig := bytes.Repeat([]byte("o"), retireMinSize+1), bytes.Repeat([]byte("n"), retireMinSize+7)
+	writeFiles(t, fs, map[string]string{
+		out + "/big.json": string(oldBig), out + "/events/a/index.html": "old a",
+		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a", tmp + "/site/p2": "new b",
+	})
+	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}, {Name: "p2", Path: "events/b/index.html"}}
+	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]string{"big.json": string(newBig), "events/a/index.html": "new a", "events/b/index.html": "new b"} {
+		if got, _ := os.ReadFile(filepath.Join(out, p)); string(got) != want {
+			t.Errorf("%s: %d bytes %.10q, want %d bytes %.10q", p, len(got), got, len(want), want)
+		}
+	}
+	if want := out + retireInfix + "x1"; retired != want {
+		t.Fatalf("retired folder %q, want %q", retired, want)
+	}
+	entries, err := os.ReadDir(retired)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("retired folder holds %v (%v), want the one large file", entries, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(retired, entries[0].Name())); !bytes.Equal(got, oldBig) {
+		t.Errorf("retired file: %d bytes, want the old big.json's %d", len(got), len(oldBig))
+	}
+	removeRetired(retired, true)
+	waitRetired()
+	wantNoFolder(t, fs, retired)
+	wantNoFolder(t, fs, out+commitInfix+"x1")
+}
+
+// Off the OS file system nothing is linked, and the commit is as before.
+func TestCommitRetiresNothingOffTheOSFileSystem(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	big := strings.Repeat("o", retireMinSize+1)
+	writeFiles(t, fs, map[string]string{"public/big.json": big, "public.tmp-x/site/p0": "new"})
+	retired, err := commitInPlace(fs, "public", "public.tmp-x", nil, []stagedPage{{Name: "p0", Path: "big.json"}}, nil, 2)
+	if err != nil || retired != "" {
+		t.Fatalf("retired %q, err %v; want none", retired, err)
+	}
+	if got, _ := afero.ReadFile(fs, "public/big.json"); string(got) != "new" {
+		t.Errorf("big.json = %.10q, want the staged file", got)
+	}
+}
+
+// A retired folder a killed process left is removed by the next build's
+// cleanStale without a warning, and the output is untouched.
+func TestCleanStaleRemovesRetiredFolders(t *testing.T) {
+	osRoot := t.TempDir()
+	for name, fs := range map[string]afero.Fs{"os": afero.NewOsFs(), "mem": afero.NewMemMapFs()} {
+		root := "/site"
+		if name == "os" {
+			root = osRoot
+		}
+		out := filepath.Join(root, "public")
+		dead := out + retireInfix + "dead"
+		writeFiles(t, fs, map[string]string{out + "/index.html": "page", dead + "/1": "old"})
+		warns, err := cleanStale(fs, out, 2)
+		waitRetired()
+		if err != nil || len(warns) != 0 {
+			t.Errorf("%s: cleanStale: warnings %q, err %v; want none", name, warns, err)
+		}
+		wantNoFolder(t, fs, dead)
+		if got, _ := afero.ReadFile(fs, out+"/index.html"); string(got) != "page" {
+			t.Errorf("%s: index.html = %q, want it untouched", name, got)
+		}
+	}
+}
+
+// Incremental builds on their own and in a Session replace a large page in
+// place, publish the new one, and leave no retired folder once they return
+// (a Session's is removed in the background: waited for here).
+func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
+	root := t.TempDir()
+	fs := afero.NewOsFs()
+	site := &bigPageSite{}
+	opts := Options{Stages: site.stages(), Version: "v", SeedsDir: "-", Workers: 2,
+		ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "public"), CacheDir: filepath.Join(root, "cache")}
+	mustDo(t, os.MkdirAll(opts.ContentDir, 0o755))
+	var session Session
+	builds := []func() (Summary, error){
+		func() (Summary, error) { return Build(fs, opts) },
+		func() (Summary, error) { return Build(fs, opts) },
+		func() (Summary, error) { return session.Build(fs, opts) },
+		func() (Summary, error) { return session.Build(fs, opts) },
+	}
+	for i, build := range builds {
+		site.generation = i
+		sum, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 && sum.Reused == 0 {
+			t.Errorf("build %d: no page reused (%s): not an in-place commit", i, sum)
+		}
+		if i < 2 { // a build on its own removes it before returning
+			wantNoRetired(t, opts.OutDir)
+		}
+		waitRetired()
+		wantNoRetired(t, opts.OutDir)
+		got, _ := os.ReadFile(filepath.Join(opts.OutDir, "big.json"))
+		if want := site.big(); !bytes.Equal(got, want) {
+			t.Errorf("build %d: big.json has %d bytes %.10q, want %d %.10q", i, len(got), got, len(want), want)
+		}
+	}
+	session.Wait()
+}
+
+func wantNoRetired(t *testing.T, out string) {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	for _, e := range entries {
+		if strings.Contains(e.Name(), retireInfix) {
+			t.Errorf("%s left beside the output", e.Name())
+		}
+	}
+}
+
+// bigPageSite plans a large root page that changes every generation and a
+// few small pages that do not.
+type bigPageSite struct{ generation int }
+
+func (s *bigPageSite) big() []byte {
+	return bytes.Repeat([]byte{byte('a' + s.generation)}, retireMinSize+100)
+}
+
+func (s *bigPageSite) stages() Stages {
+	none := func(afero.Fs, []string, time.Time) ([]timeline.Article, []error) { return nil, nil }
+	return Stages{Load: none, Merge: func([]timeline.Article, [][]timeline.Event) timeline.Timeline { return timeline.Timeline{} },
+		Overrides: func(afero.Fs, string, *timeline.Timeline) []error { return nil },
+		Plan: func(afero.Fs, string, timeline.Timeline) ([]Page, error) {
+			big := s.big()
+			pages := []Page{{Path: "big.json", Key: fmt.Sprintf("big%d", s.generation), Render: func(w io.Writer) error {
+				_, err := w.Write(big)
+				return err
+			}}}
+			for i := 0; i < 5; i++ {
+				p := fmt.Sprintf("events/e%d/index.html", i)
+				pages = append(pages, Page{Path: p, Key: "k" + p, Render: func(w io.Writer) error {
+					_, err := io.WriteString(w, p)
+					return err
+				}})
+			}
+			return pages, nil
+		}}
+}
+
+// BenchmarkSwapLargeExports measures the swap and retire stages of in-place
+// builds that replace three large root pages (as the 10k site's exports,
+// 30-60 MB) and a few small ones, with and without retiring the replaced
+// files, as builds on their own and as a Session's builds (retired files
+// removed in the background). It reports wall and CPU milliseconds per build.
+//
+//	go test -run '^$' -bench SwapLargeExports -benchtime 5x ./site
+func BenchmarkSwapLargeExports(b *testing.B) {
+	for _, retire := range []bool{false, true} {
+		for _, warm := range []bool{false, true} {
+			name := map[bool]string{false: "no-retire", true: "retire"}[retire] + map[bool]string{false: "/alone", true: "/session"}[warm]
+			b.Run(name, func(b *testing.B) {
+				defer func(was bool) { retireFiles = was }(retireFiles)
+				retireFiles = retire
+				benchSwapLargeExports(b, warm)
+			})
+		}
+	}
+}
+
+func benchSwapLargeExports(b *testing.B, warm bool) {
+	root := b.TempDir()
+	fs := afero.NewOsFs()
+	site := &exportsSite{mb: 40}
+	opts := Options{Stages: site.stages(), Version: "v", SeedsDir: "-", Workers: 2,
+		ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "public"), CacheDir: filepath.Join(root, "cache")}
+	if err := os.MkdirAll(opts.ContentDir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	var session Session
+	build := func() (Summary, error) {
+		if warm {
+			return session.Build(fs, opts)
+		}
+		return Build(fs, opts)
+	}
+	if _, err := build(); err != nil {
+		b.Fatal(err)
+	}
+	wall, cpu := map[string]time.Duration{}, map[string]time.Duration{}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		site.generation++
+		waitRetired() // the next build would wait for it in cleanStale
+		b.StartTimer()
+		sum, err := build()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if sum.Reused == 0 {
+			b.Fatalf("no page reused: %s", sum)
+		}
+		for _, t := range sum.Timings {
+			wall[t.Stage] += t.Elapsed
+			cpu[t.Stage] += t.CPU
+		}
+	}
+	b.StopTimer()
+	waitRetired()
+	session.Wait()
+	for _, s := range []string{"swap", "retire"} {
+		b.ReportMetric(float64(wall[s].Microseconds())/1000/float64(b.N), s+"-wall-ms")
+		b.ReportMetric(float64(cpu[s].Microseconds())/1000/float64(b.N), s+"-cpu-ms")
+	}
+}
+
+// exportsSite plans three root pages of mb MiB that change every
+// generation and a few small pages that do not.
+type exportsSite struct{ mb, generation int }
+
+func (s *exportsSite) stages() Stages {
+	none := func(afero.Fs, []string, time.Time) ([]timeline.Article, []error) { return nil, nil }
+	return Stages{Load: none, Merge: func([]timeline.Article, [][]timeline.Event) timeline.Timeline { return timeline.Timeline{} },
+		Overrides: func(afero.Fs, string, *timeline.Timeline) []error { return nil },
+		Plan: func(afero.Fs, string, timeline.Timeline) ([]Page, error) {
+			chunk := bytes.Repeat([]byte{byte('a' + s.generation%26)}, 1<<20)
+			var pages []Page
+			for _, name := range []string{"timeline.json", "events.ics", "events.csv"} {
+				pages = append(pages, Page{Path: name, Key: fmt.Sprintf("%s%d", name, s.generation), Render: func(w io.Writer) error {
+					for i := 0; i < s.mb; i++ {
+						if _, err := w.Write(chunk); err != nil {
+							return err
+						}
+					}
+					return nil
+				}})
+			}
+			for i := 0; i < 20; i++ {
+				p := fmt.Sprintf("events/e%d/index.html", i)
+				pages = append(pages, Page{Path: p, Key: "k" + p, Render: func(w io.Writer) error {
+					_, err := io.WriteString(w, p)
+					return err
+				}})
+			}
+			return pages, nil
+		}}
+}
