@@ -44,9 +44,9 @@ const (
 // paths relative to the staged folder) into tmp, renames tmp to the commit
 // folder and rolls it forward into out.
 //
-// It returns the folder of retired files (retire.go) to remove once the
-// build has published, "" when there is none.
-func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int) (retired string, err error) {
+// With retire, it returns the folder of retired files (retire.go) to
+// remove once the build has published, "" when there is none.
+func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int, retire bool) (retired string, err error) {
 	for name, list := range map[string]any{deletedFile: deleted, writtenFile: written} {
 		data, err := json.Marshal(list)
 		if err != nil {
@@ -65,7 +65,10 @@ func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []sta
 	if err := fs.Rename(tmp, commit); err != nil {
 		return "", fmt.Errorf("committing %s: %w", out, err)
 	}
-	r := newRetirer(fs, out, suffix)
+	var r *retirer
+	if retire {
+		r = newRetirer(fs, out, suffix)
+	}
 	err = rollForward(fs, out, commit, workers, r)
 	return r.folder(), err
 }

@@ -53,3 +53,20 @@ func isUnsupportedCopy(err error) bool {
 	return errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EXDEV) || errors.Is(err, unix.EOPNOTSUPP) ||
 		errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EPERM) || errors.Is(err, unix.EBADF)
 }
+
+// startWriteback starts writing a large staged file's dirty pages to disk
+// (sync_file_range(2) SYNC_FILE_RANGE_WRITE: it does not wait for them) when
+// it is an operating system file of at least retireMinSize bytes. See
+// writer.render: renaming it over its published copy would otherwise do
+// this inside rename(2), on the commit's path (ext4's auto_da_alloc).
+func startWriteback(f afero.File) {
+	osf, ok := f.(*os.File)
+	if !ok || !writebackEarly {
+		return
+	}
+	var st unix.Stat_t
+	if unix.Fstat(int(osf.Fd()), &st) != nil || st.Size < retireMinSize {
+		return
+	}
+	_ = unix.SyncFileRange(int(osf.Fd()), 0, 0, unix.SYNC_FILE_RANGE_WRITE) // advice: a failure changes nothing
+}

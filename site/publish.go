@@ -346,6 +346,13 @@ func (w *writer) render(i int, pg Page) error {
 	if err == nil {
 		err = buf.Flush()
 	}
+	if err == nil && w.inPlace {
+		// A large staged file (an export) is renamed over its published
+		// copy by the commit, which on ext4 first writes its delayed
+		// blocks back; started here, that overlaps the rest of the
+		// write stage instead of holding up the commit.
+		startWriteback(f)
+	}
 	buf.Reset(nil)
 	bufPool.Put(buf)
 	if cerr := f.Close(); err == nil {

@@ -12,13 +12,16 @@ import (
 
 // Renaming a staged export over its published copy frees the old file's
 // blocks inside rename(2) when that was its last link: on this machine's ext4
-// about 25 ms of wall time (little CPU: the journal) for each 30-60 MB file,
-// three of them (timeline.json, events.ics, events.csv) in every incremental
-// build of the 10,000-article site, 0.13 s of a warm build's swap stage. A
-// retirer keeps such a file alive across the rename with a hard link in a
-// folder beside the output, public.retired-<suffix>, so the rename only
-// drops one of its links; the folder is removed after the build has
-// published (in a Session, in the background).
+// about 10-25 ms of wall time (little CPU: the journal) for each 30-60 MB
+// file, three of them (timeline.json, events.ics, events.csv) in every
+// incremental build of the 10,000-article site. In a Session's build (timeline
+// serve) a retirer keeps such a file alive across the rename with a hard link
+// in a folder beside the output, public.retired-<suffix>, so the rename only
+// drops one of its links, and the folder is removed in the background after
+// the build has published. A build on its own does not retire: the process
+// would wait for the removal anyway, and removing the files one by one after
+// the commit cost more wall time than the renames freeing them side by side
+// (BenchmarkSwapLargeExports).
 //
 // Safety: the folder holds only extra links to files the output replaced or
 // still has; nothing in it is ever published or read, and removing it (or a
@@ -80,18 +83,18 @@ func (r *retirer) folder() string {
 	return r.dir
 }
 
+// writebackEarly turns on startWriteback for large staged files; off only
+// to measure what it saves (BenchmarkSwapLargeExports).
+var writebackEarly = true
+
 // retiring counts the folders being removed in the background.
 var retiring sync.WaitGroup
 
-// removeRetired removes a retired folder: in the background when later is
-// set (a Session: off the path to the reloaded page; the next build's
-// cleanStale waits for it), else now.
-func removeRetired(dir string, later bool) {
+// removeRetired removes a retired folder in the background (off the path
+// to the reloaded page); the next build's cleanStale waits for it, and a
+// process that ends first leaves the folder to the next build.
+func removeRetired(dir string) {
 	if dir == "" {
-		return
-	}
-	if !later {
-		_ = os.RemoveAll(dir) // what is left is removed by the next build's cleanStale
 		return
 	}
 	retiring.Add(1)
@@ -108,7 +111,7 @@ func waitRetired() { retiring.Wait() }
 // background on the OS file system, now elsewhere.
 func removeRetiredOn(fs afero.Fs, dir string) {
 	if _, ok := fs.(*afero.OsFs); ok {
-		removeRetired(dir, true)
+		removeRetired(dir)
 		return
 	}
 	_ = fs.RemoveAll(dir)

@@ -28,7 +28,7 @@ func TestCommitRetiresTheLargeFilesItReplaces(t *testing.T) {
 		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a", tmp + "/site/p2": "new b",
 	})
 	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}, {Name: "p2", Path: "events/b/index.html"}}
-	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2)
+	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestCommitRetiresTheLargeFilesItReplaces(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(retired, entries[0].Name())); !bytes.Equal(got, oldBig) {
 		t.Errorf("retired file: %d bytes, want the old big.json's %d", len(got), len(oldBig))
 	}
-	removeRetired(retired, true)
+	removeRetired(retired)
 	waitRetired()
 	wantNoFolder(t, fs, retired)
 	wantNoFolder(t, fs, out+commitInfix+"x1")
@@ -58,7 +58,7 @@ func TestCommitRetiresNothingOffTheOSFileSystem(t *testing.T) {
 	fs := afero.NewMemMapFs()
 	big := strings.Repeat("o", retireMinSize+1)
 	writeFiles(t, fs, map[string]string{"public/big.json": big, "public.tmp-x/site/p0": "new"})
-	retired, err := commitInPlace(fs, "public", "public.tmp-x", nil, []stagedPage{{Name: "p0", Path: "big.json"}}, nil, 2)
+	retired, err := commitInPlace(fs, "public", "public.tmp-x", nil, []stagedPage{{Name: "p0", Path: "big.json"}}, nil, 2, true)
 	if err != nil || retired != "" {
 		t.Fatalf("retired %q, err %v; want none", retired, err)
 	}
@@ -92,8 +92,8 @@ func TestCleanStaleRemovesRetiredFolders(t *testing.T) {
 }
 
 // Incremental builds on their own and in a Session replace a large page in
-// place, publish the new one, and leave no retired folder once they return
-// (a Session's is removed in the background: waited for here).
+// place, publish the new one, and leave no retired folder (a Session's is
+// removed in the background: waited for here).
 func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
 	root := t.TempDir()
 	fs := afero.NewOsFs()
@@ -117,7 +117,7 @@ func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
 		if i > 0 && sum.Reused == 0 {
 			t.Errorf("build %d: no page reused (%s): not an in-place commit", i, sum)
 		}
-		if i < 2 { // a build on its own removes it before returning
+		if i < 2 { // a build on its own makes none
 			wantNoRetired(t, opts.OutDir)
 		}
 		waitRetired()
@@ -169,23 +169,28 @@ func (s *bigPageSite) stages() Stages {
 		}}
 }
 
-// BenchmarkSwapLargeExports measures the swap and retire stages of in-place
+// BenchmarkSwapLargeExports measures the write and swap stages of in-place
 // builds that replace three large root pages (as the 10k site's exports,
-// 30-60 MB) and a few small ones, with and without retiring the replaced
-// files, as builds on their own and as a Session's builds (retired files
-// removed in the background). It reports wall and CPU milliseconds per build.
+// 30-60 MB) and a few small ones, with and without the staged files'
+// writeback started in the write stage, as builds on their own and as a
+// Session's builds with and without retiring the replaced files (removed in
+// the background). It reports wall and CPU milliseconds per build.
 //
 //	go test -run '^$' -bench SwapLargeExports -benchtime 5x ./site
 func BenchmarkSwapLargeExports(b *testing.B) {
-	for _, retire := range []bool{false, true} {
-		for _, warm := range []bool{false, true} {
-			name := map[bool]string{false: "no-retire", true: "retire"}[retire] + map[bool]string{false: "/alone", true: "/session"}[warm]
-			b.Run(name, func(b *testing.B) {
-				defer func(was bool) { retireFiles = was }(retireFiles)
-				retireFiles = retire
-				benchSwapLargeExports(b, warm)
-			})
-		}
+	for _, c := range []struct {
+		name             string
+		warm, wb, retire bool
+	}{
+		{"alone/none", false, false, false}, {"alone/writeback", false, true, false},
+		{"session/none", true, false, false}, {"session/writeback", true, true, false},
+		{"session/retire", true, false, true}, {"session/writeback+retire", true, true, true},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			defer func(r, w bool) { retireFiles, writebackEarly = r, w }(retireFiles, writebackEarly)
+			retireFiles, writebackEarly = c.retire, c.wb
+			benchSwapLargeExports(b, c.warm)
+		})
 	}
 }
 
@@ -230,7 +235,7 @@ func benchSwapLargeExports(b *testing.B, warm bool) {
 	b.StopTimer()
 	waitRetired()
 	session.Wait()
-	for _, s := range []string{"swap", "retire"} {
+	for _, s := range []string{"write", "swap"} {
 		b.ReportMetric(float64(wall[s].Microseconds())/1000/float64(b.N), s+"-wall-ms")
 		b.ReportMetric(float64(cpu[s].Microseconds())/1000/float64(b.N), s+"-cpu-ms")
 	}
