@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"io"
 	"slices"
 	"strings"
 	"unsafe"
@@ -37,6 +38,7 @@ type Memo struct {
 	arts   map[string]memoArticle // by slug
 	ents   []memoEntity           // the entity table, sorted as site.entities
 	entAt  []uint32               // per event: offset in data of its entity list; one more entry at the end
+	table0 int                    // offset in data of the entity table (just after the IDs)
 	next   int                    // the record after the last one found
 	table  []int32                // hash table of record numbers + 1, made on the first ID not found in order
 }
@@ -86,52 +88,242 @@ var errMemo = errors.New("malformed plan memo")
 
 // AppendMemo appends the memo of this plan, for the next one, to b.
 func (r *Incremental) AppendMemo(b []byte) []byte {
+	mw := &memoWriter{b: b, from: len(b)}
+	r.encodeMemo(mw)
+	return mw.finish()
+}
+
+// WriteMemo writes the memo AppendMemo appends to w, through a small
+// buffer: the entries copied from the previous memo go from its bytes to w
+// directly, so writing a 12 MB memo touches no 12 MB of fresh memory (about
+// 5 ms per MB the first time on the benchmarks' VM).
+func (r *Incremental) WriteMemo(w io.Writer) error {
+	mw := &memoWriter{b: make([]byte, 0, memoChunk+4<<10), w: w}
+	r.encodeMemo(mw)
+	mw.finish()
+	return mw.err
+}
+
+func (r *Incremental) encodeMemo(mw *memoWriter) {
 	s := r.s
-	start := len(b)
-	b = append(b, memoFormat...)
-	b = appendUvarintString(b, s.cfgKey)
-	b = binary.AppendUvarint(b, uint64(len(s.tl.Articles)))
+	mw.b = append(mw.b, memoFormat...)
+	mw.b = appendUvarintString(mw.b, s.cfgKey)
+	mw.b = binary.AppendUvarint(mw.b, uint64(len(s.tl.Articles)))
 	for i := range s.tl.Articles {
-		b = appendUvarintString(b, s.tl.Articles[i].Slug)
+		b := appendUvarintString(mw.b, s.tl.Articles[i].Slug)
 		b = append(b, s.heads[i][:]...)
 		b = appendUvarintString(b, s.contents[i])
 		b = binary.AppendUvarint(b, uint64(len(s.articleEvents[i])))
-		b = appendUvarintString(b, r.arts[i].Key)
+		mw.b = appendUvarintString(b, r.arts[i].Key)
+		mw.spill()
 	}
 	n := len(s.tl.Events)
-	b = binary.AppendUvarint(b, uint64(n))
-	b = growBytes(b, s.memoSize())
-	for i := range s.tl.Events {
-		ev := &s.tl.Events[i]
-		b = append(b, s.eventDigests[i][:]...)
-		b = append(b, s.linkDigests[i][:]...)
-		b = binary.LittleEndian.AppendUint64(b, s.upHash(i))
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(ev.Mentions)))
-		b = binary.LittleEndian.AppendUint64(b, uint64(ev.Start.Start.Unix()))
-		b = binary.LittleEndian.AppendUint64(b, s.rowSums[i])
+	mw.b = binary.AppendUvarint(mw.b, uint64(n))
+	c := r.memoCopies()
+	if mw.w == nil {
+		mw.b = growBytes(mw.b, c.size(s))
 	}
-	for i := range r.evs {
+	m := s.memo
+	c.each(mw, func(b []byte, i int) []byte { return s.appendRecord(b, i) },
+		func(run memoRun) string { return m.data[m.recs+run.j*memoRecord:][:run.n*memoRecord] })
+	c.each(mw, func(b []byte, i int) []byte {
 		k := r.evs[i].Key
 		if len(k) != keyLen { // cannot happen (keyWriter.sum); a memo without this key would be wrong
 			k = strings.Repeat("-", keyLen)
 		}
-		b = append(b, k...)
-	}
-	for i := range s.tl.Events {
-		b = appendUvarintString(b, s.eventID(i))
-	}
-	b = binary.AppendUvarint(b, uint64(len(s.entities)))
-	for _, e := range s.entities {
-		b = appendUvarintString(b, e.Kind)
-		b = appendUvarintString(b, e.Name)
-	}
-	for _, list := range s.eventEntities {
-		b = binary.AppendUvarint(b, uint64(len(list)))
-		for _, id := range list {
-			b = binary.AppendUvarint(b, uint64(id))
+		return append(b, k...)
+	}, func(run memoRun) string { return m.data[m.keys+run.j*keyLen:][:run.n*keyLen] })
+	c.each(mw, func(b []byte, i int) []byte { return appendUvarintString(b, s.eventID(i)) },
+		func(run memoRun) string { return m.data[m.idsFrom(run.j):m.idSpan[2*(run.j+run.n)-1]] })
+	if c.sameEntities {
+		mw.copy(m.data[m.table0:m.entAt[0]])
+	} else {
+		mw.b = binary.AppendUvarint(mw.b, uint64(len(s.entities)))
+		for _, e := range s.entities {
+			mw.b = appendUvarintString(mw.b, e.Kind)
+			mw.b = appendUvarintString(mw.b, e.Name)
+			mw.spill()
 		}
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], memoCRC))
+	lists := c
+	if !c.sameEntities { // the memo's lists number another table
+		lists = memoCopies{n: n}
+	}
+	lists.each(mw, func(b []byte, i int) []byte {
+		b = binary.AppendUvarint(b, uint64(len(s.eventEntities[i])))
+		for _, id := range s.eventEntities[i] {
+			b = binary.AppendUvarint(b, uint64(id))
+		}
+		return b
+	}, func(run memoRun) string { return m.data[m.entAt[run.j]:m.entAt[run.j+run.n]] })
+}
+
+// memoChunk is how many bytes WriteMemo collects before writing them; a
+// variable so tests can cross many chunk boundaries in a small memo.
+var memoChunk = 64 << 10
+
+// memoWriter collects a memo: in b (after the caller's bytes, from) when w
+// is nil, else in chunks written to w, keeping the first error.
+type memoWriter struct {
+	b    []byte
+	from int
+	w    io.Writer
+	crc  uint32 // of the bytes written to w so far
+	err  error
+}
+
+// spill writes the collected bytes once there are enough of them.
+func (mw *memoWriter) spill() {
+	if mw.w != nil && len(mw.b) >= memoChunk {
+		mw.flush()
+	}
+}
+
+func (mw *memoWriter) flush() {
+	if mw.w == nil {
+		return
+	}
+	mw.write(mw.b)
+	mw.b = mw.b[:0]
+}
+
+func (mw *memoWriter) write(p []byte) {
+	mw.crc = crc32.Update(mw.crc, memoCRC, p)
+	if mw.err == nil {
+		_, mw.err = mw.w.Write(p)
+	}
+}
+
+// copy adds bytes of the previous memo.
+func (mw *memoWriter) copy(s string) {
+	if mw.w == nil {
+		mw.b = append(mw.b, s...)
+		return
+	}
+	mw.flush()
+	if len(s) > 0 {
+		mw.write(unsafe.Slice(unsafe.StringData(s), len(s))) // w may not keep or modify p (io.Writer)
+	}
+}
+
+// finish adds the checksum and returns the collected bytes.
+func (mw *memoWriter) finish() []byte {
+	if mw.w == nil {
+		return binary.LittleEndian.AppendUint32(mw.b, crc32.Checksum(mw.b[mw.from:], memoCRC))
+	}
+	mw.flush()
+	var sum [4]byte
+	binary.LittleEndian.PutUint32(sum[:], mw.crc)
+	if mw.err == nil {
+		_, mw.err = mw.w.Write(sum[:])
+	}
+	return nil
+}
+
+// appendRecord appends event i's fixed-size record (memoRecord).
+func (s *site) appendRecord(b []byte, i int) []byte {
+	ev := &s.tl.Events[i]
+	b = append(b, s.eventDigests[i][:]...)
+	b = append(b, s.linkDigests[i][:]...)
+	b = binary.LittleEndian.AppendUint64(b, s.upHash(i))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(ev.Mentions)))
+	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Start.Start.Unix()))
+	return binary.LittleEndian.AppendUint64(b, s.rowSums[i])
+}
+
+// A memo written after a plan that reused most of the previous memo is
+// mostly that memo again: encoding all 116,000 events afresh was most of a
+// fresh incremental build's memo cost (and the memo is rewritten on every
+// build). So the events whose record, page Key, ID and entity list would be
+// written exactly as the previous memo has them, in runs that keep their
+// order there, are copied from it in byte ranges, section by section; only
+// the others are encoded. The bytes are those a plan without a memo writes.
+
+// memoRun is a run of events i..i+n-1 whose memo entries are the previous
+// memo's j..j+n-1, byte for byte.
+type memoRun struct{ i, j, n int }
+
+// memoCopies is what AppendMemo copies from the previous memo.
+type memoCopies struct {
+	n            int       // events
+	runs         []memoRun // in event order
+	sameEntities bool      // the entity table is the memo's, so are the lists' numbers
+}
+
+// memoCopies finds the runs of events whose entries the previous memo
+// holds as they are to be written. An event reusing its memo record
+// (memoAt) has the memo's ID (found by it), mention count and start
+// (matchMemo checked both) and digests (copied from it); when its page Key
+// is the memo's too (memoKey: which also checks its listing page) and the
+// row hashes were taken from the memo (rowHashes), its record and Key are
+// the memo's, byte for byte. So the events are not read again here: the
+// check is two flags per event. (Comparing every reused event's record with
+// the memo's cost more than encoding it.)
+func (r *Incremental) memoCopies() memoCopies {
+	s := r.s
+	c := memoCopies{n: len(s.tl.Events)}
+	m := s.memo
+	if s.memoAt == nil || m == nil || s.keyFromMemo == nil || !s.rowsFromMemo {
+		return c
+	}
+	for i, j := range s.memoAt {
+		if j < 0 || !s.keyFromMemo[i] {
+			continue
+		}
+		if k := len(c.runs) - 1; k >= 0 && c.runs[k].i+c.runs[k].n == i && c.runs[k].j+c.runs[k].n == int(j) {
+			c.runs[k].n++
+			continue
+		}
+		c.runs = append(c.runs, memoRun{i: i, j: int(j), n: 1})
+	}
+	c.sameEntities = len(s.entities) == len(m.ents)
+	for k := 0; c.sameEntities && k < len(m.ents); k++ {
+		c.sameEntities = s.entities[k].Kind == m.ents[k].kind && s.entities[k].Name == m.ents[k].name
+	}
+	return c
+}
+
+// each adds the entries of all events in order: fresh(b, i) appends event
+// i's, old(run) is a run's in the previous memo.
+func (c memoCopies) each(mw *memoWriter, fresh func([]byte, int) []byte, old func(memoRun) string) {
+	at := 0
+	encode := func(to int) {
+		for ; at < to; at++ {
+			mw.b = fresh(mw.b, at)
+			mw.spill()
+		}
+	}
+	for _, run := range c.runs {
+		encode(run.i)
+		mw.copy(old(run))
+		at = run.i + run.n
+	}
+	encode(c.n)
+}
+
+// size is about the bytes AppendMemo writes after the articles (a little
+// more, see memoSize), counting the copied runs by their length in the memo.
+func (c memoCopies) size(s *site) int {
+	if len(c.runs) == 0 {
+		return s.memoSize()
+	}
+	m := s.memo
+	size := binary.MaxVarintLen64 + c.n*(memoRecord+keyLen) + 4
+	at := 0
+	for _, run := range c.runs {
+		for ; at < run.i; at++ {
+			size += binary.MaxVarintLen32 + len(s.paths[at]) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
+		}
+		size += int(m.idSpan[2*(run.j+run.n)-1]) - m.idsFrom(run.j) + int(m.entAt[run.j+run.n]-m.entAt[run.j])
+		at = run.i + run.n
+	}
+	for ; at < c.n; at++ {
+		size += binary.MaxVarintLen32 + len(s.paths[at]) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
+	}
+	for _, e := range s.entities {
+		size += len(e.Kind) + len(e.Name) + 2*binary.MaxVarintLen32
+	}
+	return size
 }
 
 var memoCRC = crc32.MakeTable(crc32.Castagnoli)
@@ -211,6 +403,7 @@ func parseMemo(data []byte, owned bool) (*Memo, error) {
 		rd.take(l)
 		m.idSpan[2*i+1] = uint32(rd.off)
 	}
+	m.table0 = rd.off
 	m.readEntities(&rd, n)
 	if rd.err != nil || rd.off != len(m.data) || len(m.data) > 1<<32-1 {
 		return nil, errMemo
@@ -322,6 +515,20 @@ func (r *memoReader) str() string { return r.take(r.count(1)) }
 func (m *Memo) size() int { return len(m.idSpan) / 2 }
 
 func (m *Memo) id(j int) string { return m.data[m.idSpan[2*j]:m.idSpan[2*j+1]] }
+
+// idsFrom is the offset of event j's ID entry in data: its length, then the ID.
+func (m *Memo) idsFrom(j int) int {
+	start := int(m.idSpan[2*j])
+	return start - uvarintLen(uint64(int(m.idSpan[2*j+1])-start))
+}
+
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
+}
 
 func (m *Memo) rec(j int) string { return m.data[m.recs+j*memoRecord:][:memoRecord] }
 
@@ -496,6 +703,7 @@ func (s *site) rowHashes() []uint64 {
 		}
 		reuse = s.rowsSpotCheck(rows)
 	}
+	s.rowsFromMemo = reuse
 	inParallel(len(rows), func(lo, hi int) {
 		k := borrowKeyWriter()
 		defer returnKeyWriter(k)

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -120,6 +121,40 @@ func samePlan(t *testing.T, what string, got, want []Page, render bool) {
 	}
 }
 
+// sameMemo fails unless the memo inc writes (copying from the memo it was
+// given) is the one a plan of tl without a memo writes, byte for byte.
+func sameMemo(t *testing.T, what string, inc *Incremental, tl timeline.Timeline, cfg Config) {
+	t.Helper()
+	fresh, err := PlanIncremental(tl, cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fresh.AppendMemo(nil)
+	var w bytes.Buffer
+	if err := inc.WriteMemo(&w); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(w.Bytes(), want) {
+		t.Fatalf("%s: the memo WriteMemo wrote (%d bytes) is not the one a full plan appends (%d bytes)", what, w.Len(), len(want))
+	}
+	if got := inc.AppendMemo(nil); !bytes.Equal(got, want) {
+		n := 0
+		for n < min(len(got), len(want)) && got[n] == want[n] {
+			n++
+		}
+		t.Fatalf("%s: the memo written (%d bytes) differs from a full plan's (%d bytes) at byte %d", what, len(got), len(want), n)
+	}
+}
+
+// copied is how many events' entries AppendMemo copies.
+func (c memoCopies) copied() int {
+	n := 0
+	for _, run := range c.runs {
+		n += run.n
+	}
+	return n
+}
+
 // roundTrip encodes the memo of a plan and reads it back, as a build does
 // between two runs.
 func roundTrip(t *testing.T, r *Incremental) *Memo {
@@ -135,6 +170,56 @@ func roundTrip(t *testing.T, r *Incremental) *Memo {
 		t.Fatalf("reading back a memo: %v", err)
 	}
 	return m
+}
+
+// TestWriteMemoStreams: WriteMemo writes what AppendMemo appends, in
+// chunks (here of a few hundred bytes, so copies and encoded entries
+// alternate across many), and returns the writer's first error.
+func TestWriteMemoStreams(t *testing.T) {
+	defer func(n int) { memoChunk = n }(memoChunk)
+	memoChunk = 300
+	cfg := Config{Title: "Stream"}
+	tl := synthetic(t, 400)
+	first, err := PlanIncremental(tl, cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serial := 0
+	next := editTimeline(rand.New(rand.NewPCG(3, 4)), tl, 6, &serial)
+	inc, err := PlanIncremental(next, cfg, roundTrip(t, first), referenceChanges(tl, next))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := inc.memoCopies(); c.copied() < len(next.Events)/2 || len(c.runs) < 2 {
+		t.Fatalf("copies %d events in %d runs of %d events", c.copied(), len(c.runs), len(next.Events))
+	}
+	sameMemo(t, "small chunks", inc, next, cfg)
+	writes := &countingWriter{}
+	if err := inc.WriteMemo(writes); err != nil {
+		t.Fatal(err)
+	}
+	if writes.calls < 10 {
+		t.Errorf("a %d-byte memo was written in %d writes with chunks of %d bytes", writes.n, writes.calls, memoChunk)
+	}
+	failing := &countingWriter{failAfter: 3}
+	if err := inc.WriteMemo(failing); !errors.Is(err, errFull) {
+		t.Errorf("a failing writer gave %v", err)
+	}
+}
+
+var errFull = errors.New("disk full")
+
+// countingWriter counts writes and bytes; after failAfter writes (0: never)
+// every write fails.
+type countingWriter struct{ calls, n, failAfter int }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.calls++
+	if w.failAfter > 0 && w.calls > w.failAfter {
+		return 0, errFull
+	}
+	w.n += len(p)
+	return len(p), nil
 }
 
 // TestPlanIncrementalMatchesFullPlan chains randomized edits: each plan gets
@@ -154,7 +239,7 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			memo, serial, reused, articles := roundTrip(t, first), 0, 0, 0
+			memo, serial, reused, articles, copied := roundTrip(t, first), 0, 0, 0, 0
 			for round := 0; round < 40; round++ {
 				next := editTimeline(rng, tl, 1+rng.IntN(4), &serial)
 				inc, err := PlanIncremental(next, cfg, memo, referenceChanges(tl, next))
@@ -169,6 +254,8 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 				if !inc.Stats.MemoUsed || inc.Stats.MemoRefuse {
 					t.Fatalf("round %d: memo not used (%+v)", round, inc.Stats)
 				}
+				sameMemo(t, fmt.Sprintf("round %d", round), inc, next, cfg)
+				copied += inc.memoCopies().copied()
 				reused += inc.Stats.Digests
 				articles += inc.Stats.Articles
 				if inc.Stats.Keys > inc.Stats.Digests {
@@ -181,6 +268,9 @@ func TestPlanIncrementalMatchesFullPlan(t *testing.T) {
 			}
 			if articles == 0 {
 				t.Error("no article page Key came from the memo")
+			}
+			if copied < reused/2 {
+				t.Errorf("the memos copied %d events' entries of the previous memos, of %d reused digests", copied, reused)
 			}
 		})
 	}
@@ -317,4 +407,5 @@ func TestPlanIncrementalChecksMemoRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	samePlan(t, "rows off by a bit", inc.Pages, full, false)
+	sameMemo(t, "rows off by a bit", inc, tl, cfg)
 }

@@ -71,12 +71,18 @@ func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.
 	// listed on every CPU, each page at its own index: eventPage and articlePage
 	// must stay safe for concurrent use outside their Render functions.
 	events, articles := pages[len(head):len(head)+nev], pages[len(head)+nev:]
+	if s.memoAt != nil {
+		s.keyFromMemo = make([]bool, nev) // for AppendMemo (memoCopies)
+	}
 	inParallel(nev, func(lo, hi int) {
 		reused := 0 // counted per chunk: one atomic add per event was 6 ms of a warm plan
 		for i := lo; i < hi; i++ {
 			var ok bool
 			events[i], ok = s.eventPageAt(i, s.paths[i])
 			reused += btoi(ok)
+			if s.keyFromMemo != nil {
+				s.keyFromMemo[i] = ok
+			}
 		}
 		s.keysReused.Add(int64(reused))
 	})

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 // size (116,000 events) after one new article told twelve events: the
 // previous plan's memo read, the plan made with it and the Changes, and the
 // next memo written, as a build does. It reports the process CPU
-// milliseconds of the three together, and of the plan alone.
+// milliseconds of the three together, of the plan alone and of writing the
+// next memo (AppendMemo) alone.
 //
 //	go test -run '^$' -bench PlanMemoScale -benchtime 10x ./render
 func BenchmarkPlanMemoScale(b *testing.B) {
@@ -34,7 +36,7 @@ func BenchmarkPlanMemoScale(b *testing.B) {
 	}
 	slices.Sort(ch.Changed)
 	var next []byte
-	var planCPU float64
+	var planCPU, memoCPU float64
 	var stats PlanStats
 	b.ResetTimer()
 	cpu0, _ := cputime.Process()
@@ -53,12 +55,69 @@ func BenchmarkPlanMemoScale(b *testing.B) {
 		if !r.Stats.MemoUsed || r.Stats.Events-r.Stats.Digests > 12 {
 			b.Fatalf("memo not used: %+v", r.Stats)
 		}
+		p2, _ := cputime.Process()
 		next = r.AppendMemo(next[:0])
+		p3, _ := cputime.Process()
+		memoCPU += (p3 - p2).Seconds()
 		stats = r.Stats
 	}
 	cpu1, _ := cputime.Process()
 	b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/plan+memo")
 	b.ReportMetric(planCPU*1000/float64(b.N), "cpu-ms/plan")
+	b.ReportMetric(memoCPU*1000/float64(b.N), "cpu-ms/memo")
 	b.ReportMetric(float64(stats.Events-stats.Keys), "event-keys-made")
 	b.ReportMetric(float64(len(tl.Articles)-stats.Articles), "article-keys-made")
+}
+
+// BenchmarkAppendMemoScale writes the memo of a warm plan at the scale
+// benchmark's size (116,000 events, twelve new) into a reused buffer: the
+// entries the previous memo holds as they are copied from it (memoCopies).
+// It reports the events copied and the CPU milliseconds per memo, appended
+// to a reused buffer (AppendMemo) and streamed (WriteMemo, as a build does,
+// here to io.Discard).
+//
+//	go test -run '^$' -bench AppendMemoScale -benchtime 20x ./render
+func BenchmarkAppendMemoScale(b *testing.B) {
+	base := synthetic(b, 116000)
+	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+	first, err := PlanIncremental(base, cfg, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	memo, err := ParseMemo(first.AppendMemo(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	first = nil
+	tl := withNewArticle(b, base)
+	ch := &timeline.Changes{Known: true}
+	for _, ev := range tl.Events {
+		if strings.HasPrefix(ev.ID, "new") {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+	}
+	slices.Sort(ch.Changed)
+	r, err := PlanIncremental(tl, cfg, memo, ch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	next := r.AppendMemo(nil)
+	b.ResetTimer()
+	var appendCPU, writeCPU float64
+	for i := 0; i < b.N; i++ {
+		cpu0, _ := cputime.Process()
+		next = r.AppendMemo(next[:0])
+		cpu1, _ := cputime.Process()
+		if err := r.WriteMemo(io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		cpu2, _ := cputime.Process()
+		appendCPU += (cpu1 - cpu0).Seconds()
+		writeCPU += (cpu2 - cpu1).Seconds()
+	}
+	b.ReportMetric(appendCPU*1000/float64(b.N), "cpu-ms/append-memo")
+	b.ReportMetric(writeCPU*1000/float64(b.N), "cpu-ms/write-memo")
+	b.ReportMetric(float64(r.memoCopies().copied()), "events-copied")
+	b.ReportMetric(float64(len(r.memoCopies().runs)), "runs")
+	b.ReportMetric(float64(len(next))/(1<<20), "MB")
 }

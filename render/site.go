@@ -52,6 +52,8 @@ type site struct {
 	slugIDs           bool           // every event ID passes export.IsSlugID (checkNames)
 	paths             []string       // per event: its page's path, all cut from one string (checkNames)
 	rowSums           []uint64       // per event: hash of its listing row (rowHashes)
+	rowsFromMemo      bool           // rowSums of the events reusing their memo record are the memo's (rowHashes)
+	keyFromMemo       []bool         // per event: its page Key is the memo's (memoKey); nil without a memo
 	stats             PlanStats
 	keysReused        atomic.Int64 // event pages whose Key came from the memo
 	articleKeysReused atomic.Int64 // article pages whose Key came from the memo

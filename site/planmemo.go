@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -97,9 +98,11 @@ func parsePlanMemo(data []byte, version string) *planMemo {
 	return m
 }
 
-// savePlanMemo writes this build's memo (to a temporary name, then renamed).
+// savePlanMemo writes this build's memo (to a temporary name, then
+// renamed). The render memo is streamed into the file (WriteMemo): built
+// whole in memory it was 12 MB of fresh pages per build at 10,000 articles.
 func savePlanMemo(fs afero.Fs, o Options, ov appliedOverrides, r *render.Incremental) error {
-	b := make([]byte, 0, 64<<10)
+	b := make([]byte, 0, 4<<10)
 	b = append(b, planMemoHeader...)
 	b = append(b, o.Version+"\n"+ov.digest+"\n"...)
 	b = binary.AppendUvarint(b, uint64(len(ov.touched)))
@@ -107,16 +110,31 @@ func savePlanMemo(fs afero.Fs, o Options, ov appliedOverrides, r *render.Increme
 		b = binary.AppendUvarint(b, uint64(len(id)))
 		b = append(b, id...)
 	}
-	b = r.AppendMemo(b)
 	if err := fs.MkdirAll(o.CacheDir, 0o755); err != nil {
 		return err
 	}
 	name := filepath.Join(o.CacheDir, planMemoFile)
-	if err := afero.WriteFile(fs, name+".tmp", b, 0o644); err != nil {
+	if err := writeMemoFile(fs, name+".tmp", b, r); err != nil {
 		_ = fs.Remove(name + ".tmp")
 		return err
 	}
 	return fs.Rename(name+".tmp", name)
+}
+
+// writeMemoFile writes head then r's memo to a new file name.
+func writeMemoFile(fs afero.Fs, name string, head []byte, r *render.Incremental) error {
+	f, err := fs.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(head)
+	if err == nil {
+		err = r.WriteMemo(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // planChanges turns what the merge says changed into what the plan may
