@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/afero"
 
@@ -32,8 +33,19 @@ import (
 const mergeStateFile = "merge.state"
 
 // mergeStateHeader starts the file, followed by the tool version line, then
-// merge.State's encoding.
-const mergeStateHeader = "timeline merge state 1\n"
+// merge.State's encoding (see stateFileHeader).
+const mergeStateHeader = "timeline merge state 2\n"
+
+// stateFileHeader is what precedes merge.State's encoding in the file: the
+// header, the version line, then spaces and a newline up to a multiple of 8
+// bytes, so the encoding's 8-byte aligned parts are aligned in the file,
+// and in a mapping of it, where the decoded state uses its adjacency lists
+// in place (merge.DecodeStateParts; unaligned, they would be copied).
+func stateFileHeader(version string) string {
+	h := mergeStateHeader + version
+	pad := (8 - (len(h)+1)%8) % 8
+	return h + strings.Repeat(" ", pad) + "\n"
+}
 
 // mergeWithState merges the articles (events(i) gives article i's candidate
 // events, keys[i] its extraction key: articleKey, which changes with the
@@ -125,7 +137,7 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 		return nil, nil, err
 	}
 	size := info.Size()
-	header := mergeStateHeader + version + "\n"
+	header := stateFileHeader(version)
 	tail := make([]byte, merge.StateTailLen)
 	if size < int64(len(header)+len(tail)) {
 		return nil, nil, errors.New("not a merge state")
@@ -205,7 +217,7 @@ func saveMergeState(fs afero.Fs, cacheDir, name, version string, st *merge.State
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(f, mergeStateHeader+version+"\n")
+	_, err = io.WriteString(f, stateFileHeader(version))
 	if err == nil {
 		err = st.EncodeTo(f)
 	}

@@ -85,7 +85,7 @@ func TestMappedMergeStateRefusesDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := len(mergeStateHeader + "v1\n")
+	header := len(stateFileHeader("v1"))
 	cases := map[string][]byte{
 		"header only":     good[:header],
 		"cut in the head": good[:header+(len(good)-header)/4],

@@ -1,5 +1,7 @@
 package merge
 
+import "unsafe"
+
 // SetParallelism makes the parallel stages use n goroutines and hand out
 // pieces of grain items (grain 0 keeps the usual sizes), so tests can show
 // the output depends on neither. The returned function restores the defaults.
@@ -22,4 +24,20 @@ func SetPackedRanks(on bool) (restore func()) {
 	old := packRanks
 	packRanks = on
 	return func() { packRanks = old }
+}
+
+// ListsIn counts the state's adjacency lists that lie in mem (a decoded
+// state uses the kept section's lists in place: wordsOf).
+func ListsIn(s *State, mem []byte) int {
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	hi := lo + uintptr(len(mem))
+	n := 0
+	for _, l := range s.adj {
+		if len(l) > 0 {
+			if p := uintptr(unsafe.Pointer(&l[0])); p >= lo && p < hi {
+				n++
+			}
+		}
+	}
+	return n
 }

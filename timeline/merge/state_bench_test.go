@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"reflect"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"testing"
 	"time"
 
@@ -191,4 +193,51 @@ func (c *codecCost) report(b *testing.B, prefix string) {
 	b.ReportMetric(ms(c.dec), prefix+"cpu-ms/decode")
 	b.ReportMetric(ms(c.upd), prefix+"cpu-ms/update")
 	b.ReportMetric(float64(c.alloc)/1e6/float64(c.n), prefix+"MB-alloc/decode+update")
+}
+
+// BenchmarkStateDecode decodes the state of the site scale benchmark's
+// 191k-candidate corpus (DecodeStateParts, as site reads a mapped state:
+// the collector paused) and reports the median process CPU and wall per
+// decode, less noisy than BenchmarkStateCodec's sums on a shared machine:
+//
+//	go test -run '^$' -bench StateDecode -benchtime 15x ./timeline/merge
+func BenchmarkStateDecode(b *testing.B) {
+	arts, per := scaleCorpus(b)
+	keys := make([][32]byte, len(arts))
+	for i := range arts {
+		keys[i] = sha256.Sum256([]byte(arts[i].Slug))
+	}
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	enc := st.Encode(nil)
+	st = nil
+	cut := len(enc) - merge.StateTailLen
+	evLen, _ := merge.StateEventsLength(enc[cut:])
+	at := cut - int(evLen)
+	var cpus, walls []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		runtime.GC()
+		old := debug.SetGCPercent(-1)
+		b.StartTimer()
+		t0 := time.Now()
+		c0, _ := cputime.Process()
+		got, err := merge.DecodeStateParts(enc[:at], enc[at:cut], enc[cut:])
+		c1, _ := cputime.Process()
+		walls, cpus = append(walls, time.Since(t0)), append(cpus, c1-c0)
+		b.StopTimer()
+		debug.SetGCPercent(old)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.KeepAlive(got)
+		b.StartTimer()
+	}
+	median := func(d []time.Duration) float64 {
+		slices.Sort(d)
+		return float64(d[len(d)/2].Microseconds()) / 1e3
+	}
+	b.ReportMetric(median(cpus), "median-cpu-ms/decode")
+	b.ReportMetric(median(walls), "median-wall-ms/decode")
+	b.ReportMetric(float64(len(enc))/1e6, "MB-encoded")
 }

@@ -146,9 +146,7 @@ func (u *update) removeArticles() {
 				nb := int32(e >> 32)
 				u.dirty = append(u.dirty, nb)
 				if k := slices.IndexFunc(s.adj[nb], func(f uint64) bool { return int32(f>>32) == sid }); k >= 0 {
-					l := s.adj[nb]
-					l[k] = l[len(l)-1]
-					s.adj[nb] = l[:len(l)-1]
+					s.adj[nb] = withoutEdge(s.adj[nb], k)
 				}
 			}
 			s.adj[sid] = nil
@@ -310,6 +308,19 @@ func (u *update) refreshFlipped() {
 	}
 }
 
+// withoutEdge is l without its k-th edge, the last one moved into its
+// place, in new memory: a decoded state's lists are the state file's bytes,
+// which may be mapped read-only (wordsOf), so a list is never written in
+// place.
+func withoutEdge(l []uint64, k int) []uint64 {
+	out := make([]uint64, len(l)-1)
+	copy(out, l[:len(l)-1])
+	if k < len(out) {
+		out[k] = l[len(l)-1]
+	}
+	return out
+}
+
 // refresh replaces f's edges by those of the current state, mending the
 // other ends' lists.
 func (u *update) refresh(f int32) {
@@ -321,9 +332,7 @@ func (u *update) refresh(f int32) {
 	for _, e := range s.adj[f] {
 		if nb := int32(e >> 32); !has(fresh, nb) {
 			if k := slices.IndexFunc(s.adj[nb], func(g uint64) bool { return int32(g>>32) == f }); k >= 0 {
-				l := s.adj[nb]
-				l[k] = l[len(l)-1]
-				s.adj[nb] = l[:len(l)-1]
+				s.adj[nb] = withoutEdge(s.adj[nb], k)
 			}
 			u.dirty = append(u.dirty, nb, f)
 		}

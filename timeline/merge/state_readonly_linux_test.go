@@ -1,0 +1,74 @@
+//go:build linux
+
+package merge_test
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"syscall"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+)
+
+// TestDecodedStateNeverWritesItsBytes: a decoded state's adjacency lists
+// are the kept section's bytes in place (site maps that section read-only),
+// so Update must copy a list before changing it. Each build's state is
+// encoded and its kept section put in read-only memory before decoding; a
+// write into it would kill the test with a fault. Random changes remove and
+// re-link candidates (removeArticles, refresh), the paths that edit lists.
+func TestDecodedStateNeverWritesItsBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(77, 2026))
+	inPlace := 0
+	for seq := 0; seq < 30; seq++ {
+		w := newWorld(rng, 4+rng.IntN(16))
+		arts, per, keys := w.input()
+		_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		for step := 0; step < 6; step++ {
+			for k := 0; k < 1+rng.IntN(3); k++ {
+				w.change()
+			}
+			enc := st.Encode(nil)
+			cut := len(enc) - merge.StateTailLen
+			evLen, _ := merge.StateEventsLength(enc[cut:])
+			at := cut - int(evLen)
+			kept := readOnlyCopy(t, enc[at:cut])
+			decoded, err := merge.DecodeStateParts(slices.Clone(enc[:at]), kept, enc[cut:])
+			if err != nil {
+				t.Fatalf("sequence %d step %d: %v", seq, step, err)
+			}
+			inPlace += merge.ListsIn(decoded, kept)
+			arts, per, keys = w.input()
+			got, _ := decoded.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+			if want := merge.Merge(arts, per); !reflect.DeepEqual(got, want) {
+				t.Fatalf("sequence %d step %d: Update of a state decoded from read-only bytes differs from Merge", seq, step)
+			}
+			st = decoded
+		}
+	}
+	if inPlace == 0 {
+		t.Fatal("no decoded adjacency list lay in the kept section: the test proves nothing")
+	}
+	t.Logf("%d adjacency lists used in place", inPlace)
+}
+
+// readOnlyCopy returns b's bytes in a read-only page-aligned mapping,
+// unmapped when the test ends (the decoded states are dropped by then).
+func readOnlyCopy(t *testing.T, b []byte) []byte {
+	t.Helper()
+	if len(b) == 0 {
+		return b
+	}
+	mem, err := syscall.Mmap(-1, 0, len(b), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		t.Skipf("mmap: %v", err)
+	}
+	copy(mem, b)
+	if err := syscall.Mprotect(mem, syscall.PROT_READ); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Munmap(mem) })
+	return mem[:len(b)]
+}
