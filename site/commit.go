@@ -88,6 +88,9 @@ func rollForward(fs afero.Fs, out, commit string, workers int, r *retirer) error
 	if err := moveAll(fs, moves, workers, r); err != nil {
 		return fmt.Errorf("rolling %s forward: %w", commit, err)
 	}
+	if r.take(commit) {
+		return nil // removed with the retired files
+	}
 	if err := fs.RemoveAll(commit); err != nil {
 		return fmt.Errorf("removing %s: %w", commit, err)
 	}

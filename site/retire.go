@@ -74,6 +74,22 @@ func (r *retirer) keep(dst string) {
 	}
 }
 
+// take moves a finished commit folder (its journal and the emptied staged
+// folder) into the retired folder, to be removed with it: one rename where
+// removing it took six calls on the commit's path, each waiting on the
+// journal the renames before it had filled. Renamed, it is no longer a
+// commit folder, so a crash cannot have it rolled forward again. It reports
+// false (the caller removes the folder) when nothing is retired.
+func (r *retirer) take(commit string) bool {
+	if r == nil || !r.used.Load() || !takeCommits {
+		return false
+	}
+	return os.Rename(commit, filepath.Join(r.dir, "commit")) == nil
+}
+
+// takeCommits turns retirer.take on; off only to measure what it saves.
+var takeCommits = true
+
 // folder is the folder to remove once the build has published; "" when
 // nothing was linked.
 func (r *retirer) folder() string {

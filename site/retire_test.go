@@ -17,7 +17,9 @@ import (
 
 // A commit links each large file it replaces into a retired folder beside
 // the output before the rename (so the rename does not free it), and only
-// those: the output gets the new files, the folder the old large one.
+// those: the output gets the new files, the folder the old large one and
+// the finished commit folder; the next build's cleanStale removes it
+// without rolling anything forward.
 func TestCommitRetiresTheLargeFilesItReplaces(t *testing.T) {
 	root := t.TempDir()
 	fs := afero.NewOsFs()
@@ -40,17 +42,25 @@ func TestCommitRetiresTheLargeFilesItReplaces(t *testing.T) {
 	if want := out + retireInfix + "x1"; retired != want {
 		t.Fatalf("retired folder %q, want %q", retired, want)
 	}
+	// The one large file, and the finished commit folder (taken along,
+	// so that it is no longer beside the output to be rolled forward).
 	entries, err := os.ReadDir(retired)
-	if err != nil || len(entries) != 1 {
-		t.Fatalf("retired folder holds %v (%v), want the one large file", entries, err)
+	if err != nil || len(entries) != 2 || entries[0].Name() != "1" || entries[1].Name() != "commit" || !entries[1].IsDir() {
+		t.Fatalf("retired folder holds %v (%v), want the one large file and the commit folder", entries, err)
 	}
-	if got, _ := os.ReadFile(filepath.Join(retired, entries[0].Name())); !bytes.Equal(got, oldBig) {
+	if got, _ := os.ReadFile(filepath.Join(retired, "1")); !bytes.Equal(got, oldBig) {
 		t.Errorf("retired file: %d bytes, want the old big.json's %d", len(got), len(oldBig))
 	}
-	removeRetired(retired)
+	wantNoFolder(t, fs, out+commitInfix+"x1")
+	warns, err := cleanStale(fs, out, 2) // a crash now: nothing is rolled forward again
+	if err != nil || len(warns) != 0 {
+		t.Errorf("cleanStale after the commit: warnings %q, err %v; want none", warns, err)
+	}
 	waitRetired()
 	wantNoFolder(t, fs, retired)
-	wantNoFolder(t, fs, out+commitInfix+"x1")
+	if got, _ := os.ReadFile(filepath.Join(out, "big.json")); !bytes.Equal(got, newBig) {
+		t.Errorf("big.json after cleanStale: %d bytes, want the new %d", len(got), len(newBig))
+	}
 }
 
 // Off the OS file system nothing is linked, and the commit is as before.
