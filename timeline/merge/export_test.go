@@ -1,6 +1,10 @@
 package merge
 
-import "unsafe"
+import (
+	"fmt"
+	"math"
+	"unsafe"
+)
 
 // SetParallelism makes the parallel stages use n goroutines and hand out
 // pieces of grain items (grain 0 keeps the usual sizes), so tests can show
@@ -40,4 +44,58 @@ func ListsIn(s *State, mem []byte) int {
 		}
 	}
 	return n
+}
+
+// FitsDisagrees sets each checked field of each candidate of s, one at a
+// time, to values around the bounds check tests, and returns a description
+// of the first case where check's fast test (candidateFits) and its slow
+// one (checkCandidate) disagree; "" when they never do. s is restored.
+func FitsDisagrees(s *State) string {
+	edges := func(n int) []int32 {
+		return []int32{math.MinInt32, -2, -1, 0, 1, int32(n) - 1, int32(n), int32(n) + 1, math.MaxInt32}
+	}
+	for k := range s.pc {
+		p := &s.pc[k]
+		fields := []struct {
+			name  string
+			field *int32
+			bound int
+		}{
+			{"start", &p.start, len(s.dates)}, {"end", &p.end, len(s.dates)}, {"date", &p.dateID, len(s.valueSpan)},
+			{"sets", &p.sets, len(s.arena)}, {"title", &p.nTitle, len(s.arena)}, {"context", &p.nContext, len(s.arena)},
+			{"sentences", &p.nSent, len(s.arena)}, {"article", &s.sidArt[k], len(s.arts)}, {"event", &s.sidEvent[k], len(s.evs)},
+		}
+		if p.nTitle > 0 {
+			fields = append(fields, struct {
+				name  string
+				field *int32
+				bound int
+			}{"stem", &s.arena[p.sets], len(s.names.interner)})
+		}
+		for _, f := range fields {
+			old := *f.field
+			for _, v := range edges(f.bound) {
+				*f.field = v
+				if fits, err := s.candidateFits(k), s.checkCandidate(k); fits != (err == nil) {
+					*f.field = old
+					return fmt.Sprintf("candidate %d, %s = %d: fast test %v, slow test %v", k, f.name, v, fits, err)
+				}
+			}
+			*f.field = old
+		}
+		if len(s.adj[k]) > 0 {
+			old := s.adj[k]
+			for _, nb := range edges(len(s.pc)) {
+				for _, sc := range edges(len(s.scores)) {
+					s.adj[k] = []uint64{uint64(uint32(nb))<<32 | uint64(uint32(sc))}
+					if fits, err := s.candidateFits(k), s.checkCandidate(k); fits != (err == nil) {
+						s.adj[k] = old
+						return fmt.Sprintf("candidate %d, edge %d/%d: fast test %v, slow test %v", k, nb, sc, fits, err)
+					}
+				}
+			}
+			s.adj[k] = old
+		}
+	}
+	return ""
 }

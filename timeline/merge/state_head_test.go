@@ -47,3 +47,22 @@ func TestDecodedStateKeepsNothingOfTheHead(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckFastTestAgrees: decoding checks every candidate with plain
+// comparisons and explains a failure with the slow test; the two must agree
+// on values around every bound, or damage could pass the fast one.
+func TestCheckFastTestAgrees(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 2026))
+	for seq := 0; seq < 5; seq++ {
+		w := newWorld(rng, 3+rng.IntN(8))
+		arts, per, keys := w.input()
+		_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		decoded, err := merge.DecodeState(st.Encode(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if what := merge.FitsDisagrees(decoded); what != "" {
+			t.Fatalf("sequence %d: %s", seq, what)
+		}
+	}
+}
