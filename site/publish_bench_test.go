@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/afero"
 	"github.com/zeebo/xxh3"
 
+	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -134,4 +135,33 @@ func (s *benchSite) page(path string, gen int) Page {
 		_, err := fmt.Fprintf(w, "<!doctype html><title>%s</title><p>generation %d</p>\n", path, gen)
 		return err
 	}}
+}
+
+// BenchmarkReadManifest reads and decodes the manifest that
+// BenchmarkPublishIncremental keeps in PUBLISH_BENCH_DIR (127,395 pages),
+// mapped and read into the heap, and reports CPU ms per read. Run it with
+// -benchtime 1x, one process per figure: in a fresh process the heap a read
+// fills is memory touched for the first time, which is what a fresh build
+// pays (in one process the runtime reuses the previous read's memory).
+//
+//	PUBLISH_BENCH_DIR=/tmp/w/pub go test -run '^$' -bench 'ReadManifest/mapped' -benchtime 1x ./site
+func BenchmarkReadManifest(b *testing.B) {
+	dir := os.Getenv("PUBLISH_BENCH_DIR")
+	if dir == "" {
+		b.Skip("set PUBLISH_BENCH_DIR to the folder BenchmarkPublishIncremental keeps")
+	}
+	for _, mapped := range []bool{true, false} {
+		b.Run(map[bool]string{true: "mapped", false: "read"}[mapped], func(b *testing.B) {
+			defer func(was bool) { mapManifest = was }(mapManifest)
+			mapManifest = mapped
+			start, _ := cputime.Process()
+			for i := 0; i < b.N; i++ {
+				if m, ok := readManifest(afero.NewOsFs(), filepath.Join(dir, "cache")); !ok || m.size() < 100000 {
+					b.Fatalf("no manifest of the bench site in %s", dir)
+				}
+			}
+			end, _ := cputime.Process()
+			b.ReportMetric(float64((end-start).Microseconds())/1000/float64(b.N), "cpu-ms")
+		})
+	}
 }
