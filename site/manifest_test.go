@@ -2,7 +2,10 @@ package site
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+
+	"github.com/spf13/afero"
 )
 
 func TestManifestCodecRoundTripsAndRefusesDamage(t *testing.T) {
@@ -69,5 +72,46 @@ func TestManifestDigest(t *testing.T) {
 		if other == base {
 			t.Errorf("different pages share the digest %s", base)
 		}
+	}
+}
+
+// A manifest read from the OS file system is mapped: it stays whole when a
+// new manifest is saved over its file and when the file is removed (its
+// strings point into the old file's bytes), and a damaged file is refused.
+func TestMappedManifestOutlivesItsFile(t *testing.T) {
+	fs := afero.NewOsFs()
+	cache := t.TempDir()
+	pages := func(gen int) manifest {
+		m := manifest{Version: "v1", Out: "public"}
+		for i := 0; i < 2000; i++ {
+			m.add(fmt.Sprintf("events/e%04d/index.html", i), fmt.Sprintf("key%d-%d", gen, i))
+		}
+		m.seal()
+		return m
+	}
+	first := pages(1)
+	if err := saveManifest(fs, cache, first); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := readManifest(fs, cache)
+	if !ok {
+		t.Fatal("the saved manifest was not read")
+	}
+	if err := saveManifest(fs, cache, pages(2)); err != nil { // renamed over the mapped file
+		t.Fatal(err)
+	}
+	if err := forgetManifest(fs, cache); err != nil {
+		t.Fatal(err)
+	}
+	if got.Digest != first.Digest || !slices.Equal(got.paths, first.paths) || !slices.Equal(got.keys, first.keys) {
+		t.Fatal("the mapped manifest changed when its file was replaced and removed")
+	}
+	data := encodeManifest(first)
+	data[len(data)/2] ^= 1
+	if err := afero.WriteFile(fs, manifestPath(cache), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := readManifest(fs, cache); ok {
+		t.Error("a damaged mapped manifest was accepted")
 	}
 }
