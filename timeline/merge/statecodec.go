@@ -27,13 +27,14 @@ import (
 // That last section (the kept section: what a decoded state points into)
 // starts 8-byte aligned from the encoding's start (the head ends with 0-7
 // bytes of padding) with the candidates' adjacency lists, all in one array
-// of 8-byte words (their lengths are in the head), then the events. A
+// of 8-byte words (their lengths are in the head), then the events (their
+// encodings, then an index of IDs and members: encodeEvents). A
 // decoded state's lists are that array's words in place, not copies
 // (adjacencyOf): copying them was the largest part of decoding a
 // 10,000-article site's state (24 MB of fresh heap, 0.1 CPU s).
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 7
+	stateVersion = 8
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -260,32 +261,43 @@ func (s *State) encodeArticles(w *stateWriter, n numbering) {
 }
 
 // encodeEvents writes the live events in timeline order (see numbering):
-// ID, members, then the event's encoding's length plus one and the bytes
-// (0 alone: not stored). An event decoded from its encoding and unchanged
-// since is written from those bytes, not encoded again.
+// their encodings (eventcodec.go) one after another, then an index (per
+// event: ID, members, the encoding's length plus one, 0 alone when not
+// stored), then the encodings' total length (8 bytes), by which a reader
+// finds the index: reading IDs and members walks the index's few MB, not
+// every encoding. An event decoded from its encoding and unchanged since
+// is written from those bytes, not encoded again.
 func (s *State) encodeEvents(w *stateWriter, n numbering) {
-	w.count(len(s.order))
+	sizes := make([]int32, len(s.order)) // stored length + 1, 0: not stored
+	bodies := 0
 	var scratch []byte
-	for _, h := range s.order {
+	for k, h := range s.order {
 		e := &s.evs[h]
-		w.string(e.ev.ID)
-		w.int32s(mapped(e.sids, n.sid))
 		switch {
 		case e.raw != "":
-			w.count(len(e.raw) + 1)
 			w.b = append(w.b, e.raw...)
+			sizes[k] = int32(len(e.raw) + 1)
 		case e.have:
 			var ok bool
 			if scratch, ok = appendEvent(scratch[:0], &e.ev); ok {
-				w.count(len(scratch) + 1)
 				w.b = append(w.b, scratch...)
-				break
+				sizes[k] = int32(len(scratch) + 1)
 			}
-			w.count(0)
-		default:
-			w.count(0)
 		}
+		bodies += max(int(sizes[k])-1, 0)
+		w.maybeFlush()
 	}
+	w.count(len(s.order))
+	for k, h := range s.order {
+		e := &s.evs[h]
+		w.string(e.ev.ID)
+		w.count(len(e.sids))
+		for _, sid := range e.sids {
+			w.u32(uint32(n.sid[sid]))
+		}
+		w.count(int(sizes[k]))
+	}
+	w.u64(uint64(bodies))
 }
 
 // byID lists an interner's keys by ID (IDs are 0..len-1).
@@ -471,11 +483,20 @@ func stateSum(head, events, tail []byte) uint32 {
 	return crcCombine(sum, <-evSum, int64(len(events)+len(tail)))
 }
 
-// decodeAllEvents decodes the events section: the events' IDs and members
+// decodeAllEvents decodes the events section (after the adjacency lists:
+// see encodeEvents): the events' IDs and members from the index
 // (decodeEvents), then their encodings (decodeEventBodies).
 func (s *State) decodeAllEvents(events []byte) error {
-	r := &stateReader{b: events}
-	s.decodeEvents(r)
+	if len(events) < 8 {
+		return fmt.Errorf("%w: no events length", ErrCorruptState)
+	}
+	at := len(events) - 8
+	n := binary.LittleEndian.Uint64(events[at:])
+	if n > uint64(at) {
+		return fmt.Errorf("%w: bad events length", ErrCorruptState)
+	}
+	r := &stateReader{b: events[n:at]}
+	s.decodeEvents(r, events[:n])
 	if err := r.end(); err != nil {
 		return err
 	}
@@ -616,21 +637,26 @@ func (s *State) decodeArticles(r *stateReader) {
 	}
 }
 
-// decodeEvents reads the events section (the last). The events' strings
-// are substrings of the caller's bytes, not copies (DecodeState's data must
-// not change afterwards): copying the 57 MB section of a 10,000-article
-// site cost as much memory again, at the build's peak. Their encodings are
-// decoded by decodeEventBodies, on workers.
-func (s *State) decodeEvents(r *stateReader) {
-	n := r.count(6)
+// decodeEvents reads the events' index (r) and points each event at its
+// encoding in bodies. The events' strings are substrings of the caller's
+// bytes, not copies (DecodeState's data must not change afterwards):
+// copying the 57 MB section of a 10,000-article site cost as much memory
+// again, at the build's peak. Their encodings are decoded by
+// decodeEventBodies, on workers.
+func (s *State) decodeEvents(r *stateReader, bodies []byte) {
+	n := r.count(3)
 	s.evs = make([]evRec, n, n+n/8)
 	s.order = make([]int32, n, n+n/8)
-	var text string
+	var text, body string
 	if len(r.b) > 0 {
 		text = unsafe.String(&r.b[0], len(r.b))
 	}
+	if len(bodies) > 0 {
+		body = unsafe.String(&bodies[0], len(bodies))
+	}
 	r.b = nil
 	er := &eventReader{data: text}
+	at := 0 // where the next encoding starts in body
 	var backing []int32
 	for k := 0; k < n && er.err == nil; k++ {
 		e := &s.evs[k]
@@ -654,16 +680,16 @@ func (s *State) decodeEvents(r *stateReader) {
 		}
 		er.pos += 4 * int(m)
 		if size := er.uvarint(); size > 0 {
-			if size-1 > uint64(len(text)-er.pos) {
+			if size-1 > uint64(len(body)-at) {
 				er.fail()
 				break
 			}
-			e.raw = text[er.pos : er.pos+int(size-1)]
-			er.pos += int(size - 1)
+			e.raw = body[at : at+int(size-1)]
+			at += int(size - 1)
 		}
 		s.order[k] = int32(k)
 	}
-	if er.err == nil && er.pos != len(text) {
+	if er.err == nil && (er.pos != len(text) || at != len(body)) {
 		er.fail()
 	}
 	if er.err != nil {
