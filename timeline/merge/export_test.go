@@ -99,3 +99,11 @@ func FitsDisagrees(s *State) string {
 	}
 	return ""
 }
+
+// SetBulkWords switches the encoder's bulk copies of word lists (bulkWords);
+// the returned function restores the default.
+func SetBulkWords(on bool) (restore func()) {
+	old := bulkWords
+	bulkWords = on
+	return func() { bulkWords = old }
+}

@@ -66,3 +66,28 @@ func TestCheckFastTestAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestBulkWordsEncodeAsWordByWord: the encoder copies word lists (stems,
+// adjacency lists) in bulk on a little-endian machine; the bytes must be
+// those it writes word by word, with candidates removed (renumbered lists)
+// and without (lists copied as they are).
+func TestBulkWordsEncodeAsWordByWord(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 2026))
+	for seq := 0; seq < 10; seq++ {
+		w := newWorld(rng, 3+rng.IntN(12))
+		arts, per, keys := w.input()
+		events := func(i int) []timeline.Event { return per[i] }
+		_, st := merge.NewState(arts, events, keys)
+		for step := 0; step < 4; step++ {
+			restore := merge.SetBulkWords(false)
+			slow := st.Encode(nil)
+			restore()
+			if fast := st.Encode(nil); !slices.Equal(fast, slow) {
+				t.Fatalf("sequence %d step %d: bulk encoding differs from word by word", seq, step)
+			}
+			w.change()
+			arts, per, keys = w.input()
+			st.Update(arts, events, keys)
+		}
+	}
+}

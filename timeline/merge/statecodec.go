@@ -132,6 +132,7 @@ func (s *State) encodeNames(w *stateWriter) {
 // events are written, so a state updated many times does not grow with the
 // candidates its updates removed.
 type numbering struct {
+	same  bool    // every candidate is live: sid is the identity
 	sid   []int32 // old sid -> stored sid, -1 when removed
 	art   []int32 // old article record -> stored one, -1 when removed
 	event []int32 // handle+1 -> position in the timeline (events are stored in timeline order), [0] = -1
@@ -146,6 +147,7 @@ func (s *State) numbering() numbering {
 			n.sid[k], next = next, next+1
 		}
 	}
+	n.same = int(next) == len(s.pc)
 	next = 0
 	for r := range s.arts {
 		n.art[r] = -1
@@ -204,9 +206,7 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 	for k := range s.pc {
 		if n.sid[k] >= 0 {
 			p := &s.pc[k]
-			for _, id := range s.arena[p.sets : p.sets+p.nTitle+p.nContext+p.nSent] {
-				w.u32(uint32(id))
-			}
+			w.words32(s.arena[p.sets : p.sets+p.nTitle+p.nContext+p.nSent])
 			w.maybeFlush()
 		}
 	}
@@ -237,8 +237,12 @@ func (s *State) encodeAdjacency(w *stateWriter, n numbering) {
 		if n.sid[k] < 0 {
 			continue
 		}
-		for _, e := range s.adj[k] {
-			w.u64(uint64(n.sid[e>>32])<<32 | e&0xffffffff)
+		if n.same { // nothing to renumber: the words as they are
+			w.words64(s.adj[k])
+		} else {
+			for _, e := range s.adj[k] {
+				w.u64(uint64(n.sid[e>>32])<<32 | e&0xffffffff)
+			}
 		}
 		w.maybeFlush()
 	}
@@ -348,6 +352,39 @@ func (w *stateWriter) align() {
 	pad := (8 - (w.pos()-w.base+1)%8) % 8
 	w.b = append(w.b, byte(pad))
 	w.b = append(w.b, make([]byte, pad)...)
+}
+
+// bulkWords: words32 and words64 copy a list's memory at once (the
+// machine stores words as the encoding does); else word by word. A switch
+// for tests, which compare the two.
+var bulkWords = littleEndian
+
+// words32 appends v's words (4 bytes each, little-endian).
+func (w *stateWriter) words32(v []int32) {
+	if len(v) == 0 {
+		return
+	}
+	if bulkWords {
+		w.b = append(w.b, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))...)
+		return
+	}
+	for _, x := range v {
+		w.u32(uint32(x))
+	}
+}
+
+// words64 appends v's words (8 bytes each, little-endian).
+func (w *stateWriter) words64(v []uint64) {
+	if len(v) == 0 {
+		return
+	}
+	if bulkWords {
+		w.b = append(w.b, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v))...)
+		return
+	}
+	for _, x := range v {
+		w.u64(x)
+	}
 }
 
 func (w *stateWriter) u32(v uint32) { w.b = binary.LittleEndian.AppendUint32(w.b, v) }
