@@ -43,3 +43,48 @@ func TestEventIDsFromPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestIDFilterKeepsEveryAddedID: the filter in front of matchMemo's set of
+// changed IDs says yes to every ID added (short, empty and long ones too),
+// and no to most others: merge's 10-hex-character IDs with "-N" repeats.
+func TestIDFilterKeepsEveryAddedID(t *testing.T) {
+	r := rand.New(rand.NewSource(9))
+	hexID := func() string {
+		id := fmt.Sprintf("%010x", r.Int63n(1<<40))
+		if r.Intn(10) == 0 {
+			id += fmt.Sprintf("-%d", 2+r.Intn(3))
+		}
+		return id
+	}
+	falsePos, tries := 0, 0
+	for round := 0; round < 200; round++ {
+		var f idFilter
+		added := map[string]bool{}
+		for range 1 + r.Intn(30) {
+			id := hexID()
+			switch r.Intn(8) {
+			case 0:
+				id = id[:r.Intn(4)] // "", and IDs shorter than the four bytes read
+			case 1:
+				id = "ev" + id + id
+			}
+			f.add(id)
+			added[id] = true
+		}
+		for id := range added {
+			if !f.has(id) {
+				t.Fatalf("round %d: %q added, has says no", round, id)
+			}
+		}
+		for range 200 {
+			if id := hexID(); !added[id] {
+				tries++
+				falsePos += btoi(f.has(id))
+			}
+		}
+	}
+	// At most 30 bits of 1024 set: about 1.5% on average.
+	if rate := float64(falsePos) / float64(tries); rate > 0.05 {
+		t.Fatalf("filter says yes to %.1f%% of IDs never added", 100*rate)
+	}
+}

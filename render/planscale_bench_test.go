@@ -121,3 +121,70 @@ func BenchmarkAppendMemoScale(b *testing.B) {
 	b.ReportMetric(float64(len(r.memoCopies().runs)), "runs")
 	b.ReportMetric(float64(len(next))/(1<<20), "MB")
 }
+
+// BenchmarkCheckNamesScale is a plan's first pass at the scale benchmark's
+// size (116,000 events): the event pages' paths cut from one string
+// (eventPaths) and the slugs and IDs checked for safety and repeats. It
+// reports the CPU milliseconds of each.
+//
+//	go test -run '^$' -bench CheckNamesScale -benchtime 20x ./render
+func BenchmarkCheckNamesScale(b *testing.B) {
+	tl := synthetic(b, 116000)
+	var pathsCPU, checkCPU float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := &site{tl: tl, articles: make(map[string]int, len(tl.Articles))}
+		cpu0, _ := cputime.Process()
+		s.paths = s.eventPaths(0, len(tl.Events))
+		cpu1, _ := cputime.Process()
+		if err := s.checkNames(); err != nil {
+			b.Fatal(err)
+		}
+		cpu2, _ := cputime.Process()
+		pathsCPU += (cpu1 - cpu0).Seconds()
+		checkCPU += (cpu2 - cpu1).Seconds()
+	}
+	b.ReportMetric(pathsCPU*1000/float64(b.N), "cpu-ms/eventPaths")
+	b.ReportMetric(checkCPU*1000/float64(b.N), "cpu-ms/checkNames")
+}
+
+// BenchmarkMatchMemoScale is the memo matching of a warm plan at the scale
+// benchmark's size (116,000 events, twelve new): which events may take
+// their record from the previous memo. It reports CPU milliseconds per match.
+//
+//	go test -run '^$' -bench MatchMemoScale -benchtime 40x ./render
+func BenchmarkMatchMemoScale(b *testing.B) {
+	base := synthetic(b, 116000)
+	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+	first, err := PlanIncremental(base, cfg, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	memo, err := ParseMemo(first.AppendMemo(nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	first = nil
+	tl := withNewArticle(b, base)
+	ch := &timeline.Changes{Known: true}
+	for _, ev := range tl.Events {
+		if strings.HasPrefix(ev.ID, "new") {
+			ch.Changed = append(ch.Changed, ev.ID)
+		}
+	}
+	slices.Sort(ch.Changed)
+	r, err := PlanIncremental(tl, cfg, memo, ch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := r.s
+	b.ResetTimer()
+	c0, _ := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		if at, refused := s.matchMemo(memo, ch); at == nil || refused {
+			b.Fatal("memo refused")
+		}
+	}
+	c1, _ := cputime.Process()
+	b.ReportMetric((c1-c0).Seconds()*1000/float64(b.N), "cpu-ms/match")
+}
