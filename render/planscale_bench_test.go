@@ -125,7 +125,8 @@ func BenchmarkAppendMemoScale(b *testing.B) {
 // BenchmarkCheckNamesScale is a plan's first pass at the scale benchmark's
 // size (116,000 events): the event pages' paths cut from one string
 // (eventPaths) and the slugs and IDs checked for safety and repeats. It
-// reports the CPU milliseconds of each.
+// reports the CPU milliseconds of eventPaths alone and of checkNames (which
+// calls eventPaths itself: the rest is the checks).
 //
 //	go test -run '^$' -bench CheckNamesScale -benchtime 20x ./render
 func BenchmarkCheckNamesScale(b *testing.B) {
