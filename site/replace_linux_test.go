@@ -37,9 +37,16 @@ import (
 //     retirer does for large files), then rename over it.
 //   - exchange: renameat2(2) RENAME_EXCHANGE of the staged and published
 //     files: atomic like the rename; the old file ends in the staged folder
-//     and is removed with it. (Not used by the commit yet: a roll-forward
-//     run again after a crash must tell an exchanged pair from one still to
-//     exchange, e.g. by the staged file's inode number in the journal.)
+//     and is removed with it. Not used by the commit: tried in session 9
+//     (the journal holding each staged file's inode number, so that a
+//     roll-forward run again after a crash tells an exchanged pair from one
+//     still to exchange), BenchmarkPublishIncremental's swap fell from
+//     14-16 to 9-12 cpu-ms but its write stage rose from 4-5 to 8-10, for
+//     the writeback each staged page then needs (writeback-exchange) so that
+//     its blocks are allocated before the exchange is journaled, as
+//     auto_da_alloc does for a rename over a file: no gain in all. Without
+//     that writeback the two stages cost 9-12 in all, but a power cut could
+//     leave replaced pages empty.
 //   - writeback-exchange: exchange, the staged file's writeback started when
 //     it was written, which allocates its blocks before the exchange is
 //     journaled, as auto_da_alloc does for rename-over.
