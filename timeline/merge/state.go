@@ -127,15 +127,27 @@ func NewState(articles []timeline.Article, events func(i int) []timeline.Event, 
 // usableArticles: slugs are non-empty, distinct and free of NUL bytes (so
 // comparing slugs orders candidates of different articles as Merge does).
 func usableArticles(articles []timeline.Article) bool {
-	seen := make(map[string]bool, len(articles))
+	_, ok := indexArticles(articles)
+	return ok
+}
+
+// indexArticles maps each slug to its article's position, and says whether
+// the articles are usable (usableArticles): Update checks and indexes them
+// with one map of 10,000 slugs instead of two.
+func indexArticles(articles []timeline.Article) (map[string]int, bool) {
+	index := make(map[string]int, len(articles))
 	for i := range articles {
 		slug := articles[i].Slug
-		if slug == "" || seen[slug] || strings.IndexByte(slug, 0) >= 0 {
-			return false
+		if slug == "" || strings.IndexByte(slug, 0) >= 0 {
+			return nil, false
 		}
-		seen[slug] = true
+		n := len(index)
+		index[slug] = i
+		if len(index) == n {
+			return nil, false // a repeated slug
+		}
 	}
-	return true
+	return index, true
 }
 
 // ownMentions: every mention names the article it was extracted from.

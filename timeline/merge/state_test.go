@@ -348,6 +348,31 @@ func TestDecodedUpdateReadsOnlyWhatChanged(t *testing.T) {
 	}
 }
 
+// TestUpdateRefusesUnusableSlugs: an empty slug or one holding a NUL byte
+// (which would break the slug order of candidates) is merged from scratch,
+// exactly, as a repeated one is (TestUpdateFallsBack).
+func TestUpdateRefusesUnusableSlugs(t *testing.T) {
+	for _, slug := range []string{"", "bad\x00slug"} {
+		rng := rand.New(rand.NewPCG(5, 6))
+		w := newWorld(rng, 6)
+		arts, per, keys := w.input()
+		_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		arts[0].Slug = slug
+		per[0] = slices.Clone(per[0])
+		for k := range per[0] {
+			per[0][k].Mentions = slices.Clone(per[0][k].Mentions)
+			for m := range per[0][k].Mentions {
+				per[0][k].Mentions[m].Article = slug
+			}
+		}
+		keys[0][0]++
+		got, changes := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		if !reflect.DeepEqual(got, merge.Merge(arts, per)) || changes.Known || !st.Stats.Full {
+			t.Errorf("slug %q: want an exact whole merge with unknown changes, got known=%v full=%v", slug, changes.Known, st.Stats.Full)
+		}
+	}
+}
+
 // TestUpdateFallsBack: input the state cannot follow (a mention naming
 // another article, a repeated slug) is merged from scratch, exactly.
 func TestUpdateFallsBack(t *testing.T) {

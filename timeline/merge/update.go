@@ -32,10 +32,14 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 			s.Stats.Recovered = true
 		}
 	}()
-	if !s.exact || len(keys) != len(articles) || !usableArticles(articles) {
+	if !s.exact || len(keys) != len(articles) {
 		return s.restart(articles, events, keys)
 	}
-	u := &update{s: s, articles: articles, events: events, index: make(map[string]int, len(articles)),
+	index, usable := indexArticles(articles)
+	if !usable {
+		return s.restart(articles, events, keys)
+	}
+	u := &update{s: s, articles: articles, events: events, index: index,
 		loaded: map[int][]timeline.Event{}, before: map[uint64]int{}, dissolved: map[int32]bool{},
 		firstNew: int32(len(s.pc))}
 	changed := u.diff(keys)
@@ -113,7 +117,6 @@ func (u *update) diff(keys [][32]byte) []int {
 	var changed []int
 	for i := range u.articles {
 		a := &u.articles[i]
-		u.index[a.Slug] = i
 		r, ok := s.bySlug[a.Slug]
 		if !ok || s.arts[r].key != keys[i] || !s.arts[r].pub.Equal(a.Meta.Date) {
 			changed = append(changed, i)
