@@ -10,6 +10,46 @@ import (
 	"github.com/newsline/timeline/timeline"
 )
 
+// warmScale is a warm rebuild at the scale benchmarks' size: the previous
+// plan's memo bytes of 116,000 events, and the timeline after one new
+// article told twelve events with the Changes that say so.
+type warmScale struct {
+	cfg  Config
+	memo []byte
+	tl   timeline.Timeline
+	ch   *timeline.Changes
+}
+
+func newWarmScale(b *testing.B) warmScale {
+	base := synthetic(b, 116000)
+	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
+	first, err := PlanIncremental(base, cfg, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := warmScale{cfg: cfg, memo: first.AppendMemo(nil), tl: withNewArticle(b, base), ch: &timeline.Changes{Known: true}}
+	for _, ev := range w.tl.Events {
+		if strings.HasPrefix(ev.ID, "new") {
+			w.ch.Changed = append(w.ch.Changed, ev.ID)
+		}
+	}
+	slices.Sort(w.ch.Changed)
+	return w
+}
+
+// planned parses the memo and plans the new timeline with it.
+func (w warmScale) planned(b *testing.B) (*Memo, *Incremental) {
+	memo, err := ParseMemo(w.memo)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := PlanIncremental(w.tl, w.cfg, memo, w.ch)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return memo, r
+}
+
 // BenchmarkPlanMemoScale is a warm rebuild's plan at the scale benchmark's
 // size (116,000 events) after one new article told twelve events: the
 // previous plan's memo read, the plan made with it and the Changes, and the
@@ -19,22 +59,8 @@ import (
 //
 //	go test -run '^$' -bench PlanMemoScale -benchtime 10x ./render
 func BenchmarkPlanMemoScale(b *testing.B) {
-	base := synthetic(b, 116000)
-	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
-	first, err := PlanIncremental(base, cfg, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	memo := first.AppendMemo(nil)
-	first = nil
-	tl := withNewArticle(b, base)
-	ch := &timeline.Changes{Known: true}
-	for _, ev := range tl.Events {
-		if strings.HasPrefix(ev.ID, "new") {
-			ch.Changed = append(ch.Changed, ev.ID)
-		}
-	}
-	slices.Sort(ch.Changed)
+	w := newWarmScale(b)
+	memo, cfg, tl, ch := w.memo, w.cfg, w.tl, w.ch
 	var next []byte
 	var planCPU, memoCPU float64
 	var stats PlanStats
@@ -78,29 +104,7 @@ func BenchmarkPlanMemoScale(b *testing.B) {
 //
 //	go test -run '^$' -bench AppendMemoScale -benchtime 20x ./render
 func BenchmarkAppendMemoScale(b *testing.B) {
-	base := synthetic(b, 116000)
-	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
-	first, err := PlanIncremental(base, cfg, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	memo, err := ParseMemo(first.AppendMemo(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	first = nil
-	tl := withNewArticle(b, base)
-	ch := &timeline.Changes{Known: true}
-	for _, ev := range tl.Events {
-		if strings.HasPrefix(ev.ID, "new") {
-			ch.Changed = append(ch.Changed, ev.ID)
-		}
-	}
-	slices.Sort(ch.Changed)
-	r, err := PlanIncremental(tl, cfg, memo, ch)
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, r := newWarmScale(b).planned(b)
 	next := r.AppendMemo(nil)
 	b.ResetTimer()
 	var appendCPU, writeCPU float64
@@ -155,30 +159,9 @@ func BenchmarkCheckNamesScale(b *testing.B) {
 //
 //	go test -run '^$' -bench MatchMemoScale -benchtime 40x ./render
 func BenchmarkMatchMemoScale(b *testing.B) {
-	base := synthetic(b, 116000)
-	cfg := Config{Title: "Benchmark", BaseURL: "https://school.example/history/"}
-	first, err := PlanIncremental(base, cfg, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	memo, err := ParseMemo(first.AppendMemo(nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	first = nil
-	tl := withNewArticle(b, base)
-	ch := &timeline.Changes{Known: true}
-	for _, ev := range tl.Events {
-		if strings.HasPrefix(ev.ID, "new") {
-			ch.Changed = append(ch.Changed, ev.ID)
-		}
-	}
-	slices.Sort(ch.Changed)
-	r, err := PlanIncremental(tl, cfg, memo, ch)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s := r.s
+	w := newWarmScale(b)
+	memo, r := w.planned(b)
+	ch, s := w.ch, r.s
 	b.ResetTimer()
 	c0, _ := cputime.Process()
 	for i := 0; i < b.N; i++ {

@@ -237,6 +237,45 @@ func appendString(buf []byte, s string) []byte {
 	return append(binary.AppendUvarint(buf, uint64(len(s))), s...)
 }
 
+// fieldReader reads the uvarint-prefixed strings and uvarint counts of the
+// manifest and its log; the strings it returns share text's memory. Once a
+// read fails, bad is set and every later read gives nothing.
+type fieldReader struct {
+	text string
+	pos  int
+	bad  bool
+}
+
+func (r *fieldReader) uvarint() (uint64, int) {
+	var buf [binary.MaxVarintLen64]byte
+	return binary.Uvarint(buf[:copy(buf[:], r.text[r.pos:])])
+}
+
+func (r *fieldReader) str() string {
+	n, w := r.uvarint()
+	if w <= 0 || n > uint64(len(r.text)-r.pos-w) {
+		r.bad, r.pos = true, len(r.text)
+		return ""
+	}
+	start := r.pos + w
+	r.pos = start + int(n)
+	return r.text[start:r.pos]
+}
+
+// count reads a number of entries, at most the text's length.
+func (r *fieldReader) count() uint64 {
+	n, w := r.uvarint()
+	if w <= 0 || n > uint64(len(r.text)) {
+		r.bad, r.pos = true, len(r.text)
+		return 0
+	}
+	r.pos += w
+	return n
+}
+
+// done says every read succeeded and the text is used up.
+func (r *fieldReader) done() bool { return !r.bad && r.pos == len(r.text) }
+
 // decodeManifest reads encodeManifest's form. Nothing writes to data
 // afterwards, so its strings may share data's memory.
 func decodeManifest(data []byte) (manifest, error) {
@@ -248,37 +287,25 @@ func decodeManifest(data []byte) (manifest, error) {
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(data[len(body):]) {
 		return manifest{}, errBadManifest
 	}
-	text := unsafe.String(unsafe.SliceData(body), len(body))
-	pos := len(head)
-	bad := false
-	next := func() string {
-		n, w := binary.Uvarint(body[pos:])
-		if w <= 0 || n > uint64(len(body)-pos-w) {
-			bad, pos = true, len(body)
-			return ""
-		}
-		start := pos + w
-		pos = start + int(n)
-		return text[start:pos]
-	}
+	r := fieldReader{text: unsafe.String(unsafe.SliceData(body), len(body)), pos: len(head)}
+	next := r.str
 	var m manifest
 	m.Version, m.Out, m.Digest = next(), next(), next()
-	count, w := binary.Uvarint(body[pos:])
-	if w <= 0 || count > uint64(len(body)) {
+	count := r.count()
+	if r.bad {
 		return manifest{}, errBadManifest
 	}
-	pos += w
 	// Room for the pages the next deltas add (manifestDelta.applyTo), which
 	// would otherwise copy both slices at the first one.
 	room := count + count/16 + 16
 	m.paths, m.keys = make([]string, 0, room), make([]string, 0, room)
-	for i := uint64(0); i < count && !bad; i++ {
+	for i := uint64(0); i < count && !r.bad; i++ {
 		p := next()
 		m.add(p, next())
 		// Pages the next build finds unchanged are not checked again (vetPages).
-		bad = bad || checkPlannedPath(p) != nil
+		r.bad = r.bad || checkPlannedPath(p) != nil
 	}
-	if bad || pos != len(body) || m.size() != int(count) {
+	if !r.done() || m.size() != int(count) {
 		return manifest{}, errBadManifest
 	}
 	index, ok := newPathIndex(m.paths)

@@ -157,35 +157,17 @@ func applyManifestLog(m *manifest, data []byte) error {
 }
 
 func decodeDelta(body []byte) (manifestDelta, error) {
-	pos, bad := 0, false
-	next := func() string {
-		n, w := binary.Uvarint(body[pos:])
-		if w <= 0 || n > uint64(len(body)-pos-w) {
-			bad, pos = true, len(body)
-			return ""
-		}
-		start := pos + w
-		pos = start + int(n)
-		return string(body[start:pos])
-	}
-	count := func() uint64 {
-		n, w := binary.Uvarint(body[pos:])
-		if w <= 0 || n > uint64(len(body)) {
-			bad, pos = true, len(body)
-			return 0
-		}
-		pos += w
-		return n
-	}
+	r := fieldReader{text: string(body)} // the log's bytes are not kept
+	next := r.str
 	d := manifestDelta{Before: next()}
-	for i, n := uint64(0), count(); i < n && !bad; i++ {
+	for i, n := uint64(0), r.count(); i < n && !r.bad; i++ {
 		p := next()
 		d.set(p, next())
 	}
-	for i, n := uint64(0), count(); i < n && !bad; i++ {
+	for i, n := uint64(0), r.count(); i < n && !r.bad; i++ {
 		d.deleted = append(d.deleted, next())
 	}
-	if bad || pos != len(body) {
+	if !r.done() {
 		return manifestDelta{}, errBadManifest
 	}
 	return d, nil
