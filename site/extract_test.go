@@ -138,16 +138,22 @@ func TestLazyEventsAreDecodedOnceOnDemand(t *testing.T) {
 	}
 }
 
-// A cached record that passes its checksum but does not decode is found only
-// when its events are asked for: the article is extracted again, a warning
-// says so, and the pack, flushed afterwards, holds the good record.
-func TestLazyUndecodableRecordIsExtractedAgain(t *testing.T) {
+// lazyCorpus is a three-article site extracted once into its cache, with
+// the lazy extraction of that build.
+func lazyCorpus(t *testing.T) (afero.Fs, Options, []timeline.Article, *extractCache, extraction) {
 	fs := afero.NewMemMapFs()
 	opts := corpusSite(t, fs, "", 3)
 	o := opts.withDefaults()
 	arts, _ := loadArticles(fs, []string{o.ContentDir}, time.Time{})
 	cache := openExtractCache(fs, o.CacheDir, o.Version, true, false)
-	x := extractLazily(arts, o, cache)
+	return fs, o, arts, cache, extractLazily(arts, o, cache)
+}
+
+// A cached record that passes its checksum but does not decode is found only
+// when its events are asked for: the article is extracted again, a warning
+// says so, and the pack, flushed afterwards, holds the good record.
+func TestLazyUndecodableRecordIsExtractedAgain(t *testing.T) {
+	fs, o, arts, cache, x := lazyCorpus(t)
 	want := x.eventsOf(1)
 	cache.putRecord(x.keys[1], "\xff\xff\xff") // appended after the good one: it wins
 	if err := cache.flush(); err != nil {
@@ -244,12 +250,7 @@ func TestDamagedRecordsAreFoundWhenUsed(t *testing.T) {
 // merging) still come out right; the replacement record is dropped, not
 // written into a closed pack, and the next build extracts the article again.
 func TestLazyDecodingAfterTheFlush(t *testing.T) {
-	fs := afero.NewMemMapFs()
-	opts := corpusSite(t, fs, "", 3)
-	o := opts.withDefaults()
-	arts, _ := loadArticles(fs, []string{o.ContentDir}, time.Time{})
-	cache := openExtractCache(fs, o.CacheDir, o.Version, true, false)
-	x := extractLazily(arts, o, cache)
+	fs, o, arts, cache, x := lazyCorpus(t)
 	want := x.eventsOf(2)
 	cache.putRecord(x.keys[2], "\xff\xff")
 	if err := cache.flush(); err != nil {

@@ -41,15 +41,7 @@ func BenchmarkIncremental(b *testing.B) {
 	b.ResetTimer()
 	var cpu, peak, warmCPU, warmSave, warmPeak float64
 	for i := 0; i < b.N; i++ {
-		var err error
-		if _, statErr := os.Stat(added); statErr == nil {
-			err = os.Remove(added)
-		} else {
-			err = os.WriteFile(added, extra, 0o644)
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
+		toggleFile(b, added, extra)
 		rep := buildInChildEnv(b, dir, scaleWarmEnv+"="+warmAdded)
 		cpu += rep.CPU.Seconds()
 		peak = max(peak, rep.PeakRSSMB)
@@ -87,5 +79,19 @@ func prepareIncremental(b *testing.B, dir string) {
 	}
 	if _, err := Build(afero.NewOsFs(), opts); err != nil {
 		b.Fatalf("preparing %s: %v", dir, err)
+	}
+}
+
+// toggleFile adds the file when it is absent and removes it when present, so
+// every build of a benchmark loop sees one article added or removed.
+func toggleFile(b *testing.B, name string, data []byte) {
+	var err error
+	if _, statErr := os.Stat(name); statErr == nil {
+		err = os.Remove(name)
+	} else {
+		err = os.WriteFile(name, data, 0o644)
+	}
+	if err != nil {
+		b.Fatal(err)
 	}
 }

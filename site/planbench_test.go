@@ -343,15 +343,7 @@ func BenchmarkExportsVouched(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for k := 0; k < 2; k++ {
 			vouch := (i+k)%2 == 1
-			var err error
-			if _, statErr := os.Stat(added); statErr == nil {
-				err = os.Remove(added)
-			} else {
-				err = os.WriteFile(added, extra, 0o644)
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
+			toggleFile(b, added, extra)
 			vouchExports = vouch
 			sum, err := Build(fs, opts)
 			if err != nil {
