@@ -35,6 +35,11 @@ type Config struct {
 	// that changed and splices the rest (see export.SpliceStore).
 	// Not a setting: it never changes a byte of the output or a page Key.
 	Splices export.SpliceStore `json:"-"`
+
+	// Buffers, when set, lends the plan the arrays of the previous plan
+	// given the same Buffers (see PlanBuffers: that plan's pages must no
+	// longer be rendered). Not a setting either.
+	Buffers *PlanBuffers `json:"-"`
 }
 
 // settings is the YAML shape of the site settings.

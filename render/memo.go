@@ -631,7 +631,7 @@ func (s *site) matchMemo(prev *Memo, ch *timeline.Changes) ([]int32, bool) {
 			maybe.add(id)
 		}
 	}
-	at := make([]int32, len(s.tl.Events))
+	at := lend(&s.lent().memoAt, len(s.tl.Events))
 	for i := range s.tl.Events {
 		at[i] = -1
 		ev := &s.tl.Events[i]
@@ -718,7 +718,7 @@ func (s *site) spotCheck(prev *Memo, at []int32) bool {
 // over the heap, was the largest part of a warm plan's listing Keys. A
 // sample of the reused hashes is recomputed: one differs, and all are.
 func (s *site) rowHashes() []uint64 {
-	rows := make([]uint64, len(s.tl.Events))
+	rows := lend(&s.lent().rows, len(s.tl.Events))
 	reuse := s.memoAt != nil
 	if reuse {
 		for i, j := range s.memoAt {
@@ -800,7 +800,7 @@ func (s *site) indexEntitiesFrom(prev *Memo) {
 		}
 	}
 	per := make([][]int32, len(s.tl.Events))
-	flat := make([]int32, 0, total)
+	flat := lend(&s.lent().entities, total)[:0]
 	for i, j := range s.memoAt {
 		start := len(flat)
 		if j >= 0 {

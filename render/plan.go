@@ -72,7 +72,7 @@ func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.
 	// must stay safe for concurrent use outside their Render functions.
 	events, articles := pages[len(head):len(head)+nev], pages[len(head)+nev:]
 	if s.memoAt != nil {
-		s.keyFromMemo = make([]bool, nev) // for AppendMemo (memoCopies)
+		s.keyFromMemo = lend(&s.lent().fromMemo, nev) // for AppendMemo (memoCopies); every element set below
 	}
 	inParallel(nev, func(lo, hi int) {
 		reused := 0 // counted per chunk: one atomic add per event was 6 ms of a warm plan

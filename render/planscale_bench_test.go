@@ -55,11 +55,24 @@ func (w warmScale) planned(b *testing.B) (*Memo, *Incremental) {
 // previous plan's memo read, the plan made with it and the Changes, and the
 // next memo written, as a build does. It reports the process CPU
 // milliseconds of the three together, of the plan alone and of writing the
-// next memo (AppendMemo) alone.
+// next memo (AppendMemo) alone. arrays=lent plans with one PlanBuffers, as
+// a site.Session's builds do; arrays=fresh allocates them every plan.
 //
 //	go test -run '^$' -bench PlanMemoScale -benchtime 10x ./render
 func BenchmarkPlanMemoScale(b *testing.B) {
 	w := newWarmScale(b)
+	for _, lent := range []bool{false, true} {
+		name := map[bool]string{false: "arrays=fresh", true: "arrays=lent"}[lent]
+		b.Run(name, func(b *testing.B) {
+			if lent {
+				w.cfg.Buffers = &PlanBuffers{}
+			}
+			planMemoScale(b, w)
+		})
+	}
+}
+
+func planMemoScale(b *testing.B, w warmScale) {
 	memo, cfg, tl, ch := w.memo, w.cfg, w.tl, w.ch
 	var next []byte
 	var planCPU, memoCPU float64

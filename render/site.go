@@ -54,6 +54,7 @@ type site struct {
 	rowSums           []uint64       // per event: hash of its listing row (rowHashes)
 	rowsFromMemo      bool           // rowSums of the events reusing their memo record are the memo's (rowHashes)
 	keyFromMemo       []bool         // per event: its page Key is the memo's (memoKey); nil without a memo
+	bufs              *planArrays    // where the per-event arrays above come from (Config.Buffers); see lent
 	stats             PlanStats
 	keysReused        atomic.Int64 // event pages whose Key came from the memo
 	articleKeysReused atomic.Int64 // article pages whose Key came from the memo
@@ -89,7 +90,7 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 		}
 		cfg.BaseURL = base
 	}
-	s := &site{tl: tl, cfg: cfg, articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter(),
+	s := &site{tl: tl, cfg: cfg, bufs: cfg.Buffers.arrays(), articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter(),
 		dates: newFragments("date", len(tl.Events)), citeTails: newFragments("cite-tail", len(tl.Articles))}
 	if err := s.checkNames(); err != nil {
 		return nil, err
@@ -144,7 +145,7 @@ func (s *site) checkNames() error {
 	// paths, one string in event order, the passes after this one (here,
 	// matchMemo, the event pages, the memo) read them in order from there.
 	s.paths = s.eventPaths(0, len(s.tl.Events))
-	ids := newIDSet(len(s.tl.Events))
+	ids := newIDSetIn(&s.lent().slots, len(s.tl.Events))
 	s.slugIDs = true
 	for i := range s.tl.Events {
 		id := s.eventID(i)
@@ -184,11 +185,19 @@ type idSet struct {
 type idSlot struct{ tag, at uint32 }
 
 func newIDSet(n int) *idSet {
+	var slots []idSlot
+	return newIDSetIn(&slots, n)
+}
+
+// newIDSetIn is newIDSet on the array in *buf (lend), emptied.
+func newIDSetIn(buf *[]idSlot, n int) *idSet {
 	size := 16
 	for size < 2*n {
 		size *= 2
 	}
-	return &idSet{seed: maphash.MakeSeed(), slots: make([]idSlot, size)}
+	slots := lend(buf, size)
+	clear(slots)
+	return &idSet{seed: maphash.MakeSeed(), slots: slots}
 }
 
 // add adds id, event i's; false when an event added before has it
@@ -220,7 +229,7 @@ func (s *site) indexEntities() {
 	for i := range s.tl.Events {
 		total += len(s.tl.Events[i].Entities)
 	}
-	flat := make([]int32, 0, total)
+	flat := lend(&s.lent().entities, total)[:0]
 	for i := range s.tl.Events {
 		start := len(flat)
 		for _, en := range s.tl.Events[i].Entities {
@@ -428,8 +437,8 @@ func writeHashPart(h hash.Hash, p any) {
 // neighbours, listings, articles) hash those 16 bytes instead of its fields.
 // An event the memo has (memoAt) takes both from there.
 func (s *site) digestEvents() (out, links [][16]byte) {
-	out = make([][16]byte, len(s.tl.Events))
-	links = make([][16]byte, len(s.tl.Events))
+	out = lend(&s.lent().digests, len(s.tl.Events))
+	links = lend(&s.lent().links, len(s.tl.Events))
 	if s.memoAt != nil {
 		for i, j := range s.memoAt {
 			if j >= 0 {
@@ -506,11 +515,12 @@ type citations struct {
 
 // resolveCitations looks every mention's article up once, on all CPUs.
 func (s *site) resolveCitations() citations {
-	c := citations{start: make([]int32, len(s.tl.Events)+1)}
+	c := citations{start: lend(&s.lent().citeStart, len(s.tl.Events)+1)}
+	c.start[0] = 0
 	for i := range s.tl.Events {
 		c.start[i+1] = c.start[i] + int32(len(s.tl.Events[i].Mentions))
 	}
-	c.index = make([]int32, c.start[len(s.tl.Events)])
+	c.index = lend(&s.lent().citeIndex, int(c.start[len(s.tl.Events)]))
 	inParallel(len(s.tl.Events), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			for j, m := range s.tl.Events[i].Mentions {
