@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/newsline/timeline/render"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
 )
@@ -45,6 +46,8 @@ type Session struct {
 	saving  *warmBuild // the last build, while its merge state is being saved; nil: none
 	savedOK bool       // that build succeeded: its state is kept once saved
 	late    []string   // warnings of a save that ended after its build returned
+
+	plan render.PlanBuffers // the plan's arrays, lent to the next build's plan (render.PlanBuffers)
 }
 
 // keptMerge is a merge state kept in memory, and what says which state file
@@ -62,7 +65,7 @@ func (s *Session) Build(fs afero.Fs, opts Options) (Summary, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle()
-	w := &warmBuild{kept: s.kept, pack: s.pack}
+	w := &warmBuild{kept: s.kept, pack: s.pack, plan: &s.plan}
 	s.kept, s.pack = nil, nil // a build that fails keeps nothing
 	sum, err := build(fs, opts, w)
 	sum.Warnings = append(s.late, sum.Warnings...)
@@ -134,6 +137,8 @@ type warmBuild struct {
 	pack     *keptPack  // from the previous build; nil: none
 	nextPack *keptPack  // this build's, once the pack is flushed
 	usedPack bool       // the cache was opened from pack
+
+	plan *render.PlanBuffers // the session's: its builds run one at a time, each done with its pages when it returns
 
 	save         func() []string // saves the merge state and sets next; nil: nothing to save
 	saved        chan struct{}   // closed when save has run
