@@ -84,6 +84,9 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	}
 	store := newExportSplices(fs, b.opts)
 	cfg.Splices = store
+	if b.warm != nil {
+		cfg.Buffers = b.warm.plan // a Session's: see render.PlanBuffers
+	}
 	var prev *render.Memo
 	if b.prevMemo != nil {
 		prev = b.prevMemo.render
