@@ -683,6 +683,7 @@ func (s *State) decodeArticles(r *stateReader) {
 func (s *State) decodeEvents(r *stateReader, bodies []byte) {
 	n := r.count(3)
 	s.evs = make([]evRec, n, n+n/8)
+	s.hashes = make([]uint64, n, n+n/8)
 	s.order = make([]int32, n, n+n/8)
 	var text, body string
 	if len(r.b) > 0 {
@@ -700,7 +701,7 @@ func (s *State) decodeEvents(r *stateReader, bodies []byte) {
 		e.live = true
 		e.ev.ID = er.str()
 		if len(e.ev.ID) >= IDLength { // else refused by check
-			e.hash = hashOfID(e.ev.ID) // here, beside the head's decoding, not after it
+			s.hashes[k] = hashOfID(e.ev.ID) // here, beside the head's decoding, not after it
 		}
 		m := er.uvarint()
 		if m > uint64(len(text)-er.pos)/4 {

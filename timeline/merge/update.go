@@ -5,7 +5,9 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -462,28 +464,19 @@ func (u *update) apply(groups [][]int32) timeline.Changes {
 			}
 		}
 	}
-	pub := publicationDates(u.articles)
 	events, cands := u.combineGroups(fresh)
+	pub := u.addPublicationDates(nil, events)
 	touched := map[uint64]bool{}
 	for k := range events {
 		buf, _ := idBase(nil, events[k], cands[k], pub)
 		touched[idBits(buf)] = true
 	}
 	for h := range u.dissolved {
-		touched[s.evs[h].hash] = true
+		touched[s.hashes[h]] = true
 	}
-	var extra [][]int32 // live events whose run of equal hashes changes
-	if len(touched) > 0 {
-		// One pass over the events: cheaper than keeping an index by
-		// hash of every event (a map of 116,000 cost 70 ms to build).
-		for _, h := range s.order {
-			if touched[s.evs[h].hash] && !u.dissolved[h] {
-				u.dissolved[h] = true
-				extra = append(extra, s.evs[h].sids)
-			}
-		}
-	}
+	extra := u.sameHashes(touched) // live events whose run of equal hashes changes
 	moreEvents, moreCands := u.combineGroups(extra)
+	pub = u.addPublicationDates(pub, moreEvents)
 	events, cands = append(events, moreEvents...), append(cands, moreCands...)
 	fresh = append(fresh, extra...)
 	// Merge's groups come in order of their first member: alike events
@@ -497,6 +490,54 @@ func (u *update) apply(groups [][]int32) timeline.Changes {
 	assignIDs(events, cands, pub)
 	s.Stats.Recombined = len(events)
 	return u.replace(events, fresh)
+}
+
+// addPublicationDates adds to pub the publication dates of the articles the
+// events' mentions name: all that naming them (idBase) reads, where
+// publicationDates maps all 10,000 articles of a large site (1.4 ms).
+// Every mention names an input article (Update checked: mentionsOwn).
+func (u *update) addPublicationDates(pub map[string]time.Time, events []timeline.Event) map[string]time.Time {
+	if pub == nil {
+		pub = map[string]time.Time{}
+	}
+	for k := range events {
+		for m := range events[k].Mentions {
+			slug := events[k].Mentions[m].Article
+			if _, ok := pub[slug]; !ok {
+				if i, ok := u.index[slug]; ok {
+					pub[slug] = u.articles[i].Meta.Date
+				}
+			}
+		}
+	}
+	return pub
+}
+
+// sameHashes marks dissolved, and returns the members of, the live events
+// not dissolved yet whose ID hash is touched. One pass over the hashes by
+// handle, cheaper than keeping an index by hash of every event (a map of
+// 116,000 cost 70 ms to build); a 256-bit filter answers most of them
+// without the map. Their order does not matter: apply sorts the groups.
+func (u *update) sameHashes(touched map[uint64]bool) [][]int32 {
+	s := u.s
+	if len(touched) == 0 {
+		return nil
+	}
+	var filter [4]uint64
+	for t := range touched {
+		filter[t>>6&3] |= 1 << (t & 63)
+	}
+	var extra [][]int32
+	for h, t := range s.hashes {
+		if filter[t>>6&3]&(1<<(t&63)) == 0 || !touched[t] {
+			continue
+		}
+		if rec := &s.evs[h]; rec.live && !u.dissolved[int32(h)] {
+			u.dissolved[int32(h)] = true
+			extra = append(extra, rec.sids)
+		}
+	}
+	return extra
 }
 
 // timeline returns the merged timeline. The kept events a decoded state
@@ -533,7 +574,42 @@ func (u *update) timeline() timeline.Timeline {
 		}
 	})
 	s.Stats.Materialized += int(built.Load())
-	return timeline.Timeline{Events: out, Articles: sortedArticles(u.articles)}
+	return timeline.Timeline{Events: out, Articles: articlesByDate(u.articles)}
+}
+
+// articlesByDate is sortedArticles for articles with distinct slugs (Update
+// checked them: indexArticles), whose order is then total, so any sort gives
+// the stable sort's result: sorting on the dates' seconds and nanoseconds
+// read once took 1 ms of 10,000 articles where the stable sort on
+// time.Compare took 5.
+func articlesByDate(articles []timeline.Article) []timeline.Article {
+	if len(articles) == 0 {
+		return sortedArticles(articles)
+	}
+	type key struct {
+		sec  int64
+		nsec int32
+		i    int32
+	}
+	keys := make([]key, len(articles))
+	for i := range articles {
+		d := articles[i].Meta.Date
+		keys[i] = key{d.Unix(), int32(d.Nanosecond()), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.nsec, b.nsec); c != 0 {
+			return c
+		}
+		return strings.Compare(articles[a.i].Slug, articles[b.i].Slug)
+	})
+	out := make([]timeline.Article, len(articles))
+	for k, key := range keys {
+		out[k] = articles[key.i]
+	}
+	return out
 }
 
 // eventBuilder builds events of a decoded state from their members' input
@@ -676,9 +752,13 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 		*rec = evRec{}
 		s.freeEv = append(s.freeEv, h)
 	}
+	gone := make([]bool, len(s.evs)) // by handle: the order's events are live but these
+	for h := range u.dissolved {
+		gone[h] = true
+	}
 	order := s.order[:0]
 	for _, h := range s.order {
-		if s.evs[h].live {
+		if !gone[h] {
 			order = append(order, h)
 		}
 	}
@@ -693,9 +773,11 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 		} else {
 			h = int32(len(s.evs))
 			s.evs = append(s.evs, evRec{})
+			s.hashes = append(s.hashes, 0)
 		}
 		ev := events[k]
-		s.evs[h] = evRec{ev: ev, sids: groups[k], hash: hashOfID(ev.ID), live: true, have: true}
+		s.evs[h] = evRec{ev: ev, sids: groups[k], live: true, have: true}
+		s.hashes[h] = hashOfID(ev.ID)
 		for _, sid := range groups[k] {
 			s.sidEvent[sid] = h
 		}
