@@ -799,7 +799,7 @@ func (s *site) indexEntitiesFrom(prev *Memo) {
 			total += len(s.tl.Events[i].Entities)
 		}
 	}
-	per := make([][]int32, len(s.tl.Events))
+	per := lend(&s.lent().eventLists, len(s.tl.Events)) // every element set below
 	flat := lend(&s.lent().entities, total)[:0]
 	for i, j := range s.memoAt {
 		start := len(flat)

@@ -5,8 +5,9 @@ package render
 // events (timeline serve) otherwise allocated about 12 MB of them afresh on
 // every plan: large allocations the runtime zeroes, or faults in again once
 // the scavenger has returned them, and garbage that brings the next
-// collection closer. Only arrays of numbers are lent, so what a PlanBuffers
-// keeps between builds holds nothing of the timeline, the memo or the pages.
+// collection closer. Only arrays of numbers are lent (and lists cut from
+// those), so what a PlanBuffers keeps between builds holds nothing of the
+// timeline, the memo or the pages.
 //
 // A plan given PlanBuffers overwrites the arrays of the previous plan given
 // the same one, so that plan's pages must no longer be rendered: one plan at
@@ -28,6 +29,10 @@ type planArrays struct {
 	slots                []idSlot   // checkNames' idSet (cleared before use)
 	citeStart, citeIndex []int32    // site.cites
 	entities             []int32    // the events' entity lists, one after another
+	eventLists           [][]int32  // site.eventEntities: each a part of entities
+	articleCounts        []int32    // presizeArticleEvents' counts (cleared before use)
+	articleEvents        []int32    // the articles' event lists, one after another
+	articleLists         [][]int32  // site.articleEvents: each a part of articleEvents
 }
 
 // arrays returns the arrays to lend: fresh ones, never kept, for a nil b.

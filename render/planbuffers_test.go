@@ -28,6 +28,14 @@ func poison(b *PlanBuffers) {
 	fill(unsafe.Pointer(unsafe.SliceData(a.citeStart[:cap(a.citeStart)])), 4*cap(a.citeStart))
 	fill(unsafe.Pointer(unsafe.SliceData(a.citeIndex[:cap(a.citeIndex)])), 4*cap(a.citeIndex))
 	fill(unsafe.Pointer(unsafe.SliceData(a.entities[:cap(a.entities)])), 4*cap(a.entities))
+	fill(unsafe.Pointer(unsafe.SliceData(a.articleCounts[:cap(a.articleCounts)])), 4*cap(a.articleCounts))
+	fill(unsafe.Pointer(unsafe.SliceData(a.articleEvents[:cap(a.articleEvents)])), 4*cap(a.articleEvents))
+	stale := []int32{7, 7, 7}
+	for _, lists := range [][][]int32{a.eventLists[:cap(a.eventLists)], a.articleLists[:cap(a.articleLists)]} {
+		for i := range lists {
+			lists[i] = stale[:i%3]
+		}
+	}
 	for i := range a.fromMemo[:cap(a.fromMemo)] {
 		a.fromMemo[:cap(a.fromMemo)][i] = i%2 == 0 // a bool must stay 0 or 1
 	}

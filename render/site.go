@@ -224,7 +224,7 @@ func (s *site) indexEntities() {
 	ids := map[timeline.Entity]int32{}
 	var found []timeline.Entity
 	var counts []int
-	per := make([][]int32, len(s.tl.Events))
+	per := lend(&s.lent().eventLists, len(s.tl.Events)) // every element set below
 	total := 0
 	for i := range s.tl.Events {
 		total += len(s.tl.Events[i].Entities)
@@ -285,7 +285,7 @@ func compareEntities(a, b timeline.Entity) int {
 // these lists only for the article pages planned or rendered afresh: sorting
 // them for all 10,000 articles was most of this pass.
 func (s *site) indexArticleEvents() {
-	s.articleEvents = make([][]int32, len(s.tl.Articles))
+	s.articleEvents = lend(&s.lent().articleLists, len(s.tl.Articles)) // every element set by presizeArticleEvents
 	s.presizeArticleEvents()
 	for i := range s.tl.Events {
 		for j := range s.tl.Events[i].Mentions {
@@ -329,7 +329,8 @@ func (s *site) highlights(a int) []highlight {
 // carved from one shared array: growing 10,000 lists by appending copied
 // them repeatedly.
 func (s *site) presizeArticleEvents() {
-	ne := make([]int32, len(s.tl.Articles))
+	ne := lend(&s.lent().articleCounts, len(s.tl.Articles))
+	clear(ne)
 	total := 0
 	for i := range s.tl.Events {
 		for j := range s.tl.Events[i].Mentions {
@@ -339,7 +340,7 @@ func (s *site) presizeArticleEvents() {
 			}
 		}
 	}
-	es := make([]int32, 0, total)
+	es := lend(&s.lent().articleEvents, total)[:0]
 	for a := range s.tl.Articles {
 		s.articleEvents[a] = es[len(es) : len(es) : len(es)+int(ne[a])]
 		es = es[:len(es)+int(ne[a])]
