@@ -78,7 +78,7 @@ func PlanIncremental(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.
 		reused := 0 // counted per chunk: one atomic add per event was 6 ms of a warm plan
 		for i := lo; i < hi; i++ {
 			var ok bool
-			events[i], ok = s.eventPageAt(i, s.paths[i])
+			events[i], ok = s.eventPageAt(i)
 			reused += btoi(ok)
 			if s.keyFromMemo != nil {
 				s.keyFromMemo[i] = ok
