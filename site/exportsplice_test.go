@@ -2,16 +2,19 @@ package site
 
 import (
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"testing"
+	"unsafe"
 
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/render"
 )
 
 var splicedFiles = []string{"events.ics", "events.csv", "timeline.json"}
@@ -270,4 +273,34 @@ func TestExportsSwappedInWholeAreVouchedFor(t *testing.T) {
 		}
 	}
 	checkSameAsFullBuild(t, fs, opts, "first build after the swap")
+}
+
+// TestAsSitePagesReadsThePlanInPlace: the plan's pages read as this
+// package's Page keep every path, Key and Render function, and share the
+// plan's memory (no copy).
+func TestAsSitePagesReadsThePlanInPlace(t *testing.T) {
+	var rendered []string
+	planned := make([]render.Page, 3)
+	for i := range planned {
+		name := fmt.Sprintf("p%d", i)
+		planned[i] = render.Page{Path: name + "/index.html", Key: "k" + name, Render: func(io.Writer) error {
+			rendered = append(rendered, name)
+			return nil
+		}}
+	}
+	pages := asSitePages(planned)
+	if len(pages) != len(planned) || &pages[0] != (*Page)(unsafe.Pointer(&planned[0])) {
+		t.Fatalf("%d pages at %p, want %d at %p", len(pages), &pages[0], len(planned), &planned[0])
+	}
+	for i, p := range pages {
+		if p.Path != planned[i].Path || p.Key != planned[i].Key {
+			t.Errorf("page %d is %s %s, want %s %s", i, p.Path, p.Key, planned[i].Path, planned[i].Key)
+		}
+		if err := p.Render(io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(rendered) != "[p0 p1 p2]" {
+		t.Errorf("rendered %v", rendered)
+	}
 }
