@@ -109,7 +109,9 @@ type stemmer struct {
 }
 
 func newStemmer(interner map[string]int32) *stemmer {
-	return &stemmer{interner: interner}
+	st := &stemmer{interner: interner}
+	st.cache.grow() // appendIDs probes it before anything is put
+	return st
 }
 
 // appendIDs appends the interned content stems of text to out, in order of
@@ -135,7 +137,24 @@ func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 			j++
 		}
 		if j == len(text) || (text[j] < utf8.RuneSelf && text[j] != '\'') {
-			out = st.flushASCII(out, text[i:j], h)
+			// The cache lookup, inline: nearly every word is found (a
+			// few thousand misses in millions), and the two calls it
+			// took cost as much as the probe itself.
+			w := st.cache.slots
+			mask := uint32(len(w) - 1)
+			for k := h & mask; ; k = (k + 1) & mask {
+				s := &w[k]
+				if s.word == "" {
+					out = st.fillASCII(out, text[i:j], h)
+					break
+				}
+				if s.hash == h && s.word == text[i:j] {
+					if s.id >= 0 {
+						out = append(out, s.id)
+					}
+					break
+				}
+			}
 			i = j
 			continue
 		}
@@ -209,24 +228,18 @@ var asciiWordByte = func() (t [utf8.RuneSelf]byte) {
 	return t
 }()
 
-// flushASCII is flush for a word of ASCII letters and digits as written
-// in the text (h is the hash of those bytes). The cache keys such words as
-// written, so that most are found without being lower-cased: "War" and
-// "war" are two keys with one stem.
-func (st *stemmer) flushASCII(out []int32, w string, h uint32) []int32 {
-	slot := st.cache.findString(w, h)
-	if slot.word == "" {
-		buf := st.buf[:0]
-		for k := 0; k < len(w); k++ {
-			buf = append(buf, asciiWordByte[w[k]])
-		}
-		st.buf = buf
-		return st.fill(out, slot, strings.Clone(w), buf)
+// fillASCII stems and caches a word of ASCII letters and digits as written
+// in the text (h is the hash of those bytes), which appendIDs did not find
+// in the cache, and appends its stem ID to out if it has one. The cache
+// keys such words as written, so that most are found without being
+// lower-cased: "War" and "war" are two keys with one stem.
+func (st *stemmer) fillASCII(out []int32, w string, h uint32) []int32 {
+	buf := st.buf[:0]
+	for k := 0; k < len(w); k++ {
+		buf = append(buf, asciiWordByte[w[k]])
 	}
-	if slot.id < 0 {
-		return out
-	}
-	return append(out, slot.id)
+	st.buf = buf
+	return st.fill(out, st.cache.findString(w, h), strings.Clone(w), buf)
 }
 
 // flush appends the stem ID of the word w (not empty, hashed h), if it has one.
@@ -352,7 +365,7 @@ func truncateRunes(s string, n int) string {
 }
 
 // wordTable maps split words (lower case, or ASCII words as written; see
-// flushASCII) to their stem IDs. It is the stemmer's hot
+// fillASCII) to their stem IDs. It is the stemmer's hot
 // lookup (one per word of every sentence, a third of building candidates with
 // a Go map): an open-addressing table probed with the word's bytes, so the
 // lookup neither converts nor hashes a string, and compares the word only
