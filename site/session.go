@@ -202,9 +202,18 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 		if err := saveMergeState(fs, o.CacheDir, name, o.Version, st); err != nil {
 			return []string{fmt.Sprintf("saving the merge state %s: %v (the next build merges in full)", name, err)}
 		}
-		if info, err := fs.Stat(name); err == nil {
-			w.next = &keptMerge{st: st, cacheDir: o.CacheDir, version: o.Version, stamp: stampOf(info)}
+		info, err := fs.Stat(name)
+		if err != nil {
+			return nil
 		}
+		// A state read from its file holds its kept events as their
+		// encodings, which its Update decodes straight into the timeline;
+		// kept, it decodes them into itself once, here, so the next
+		// builds' Updates copy them instead of decoding all again.
+		if err := st.BuildEvents(); err != nil {
+			return []string{fmt.Sprintf("keeping the merge state %s: %v (the next build reads it from its file)", name, err)}
+		}
+		w.next = &keptMerge{st: st, cacheDir: o.CacheDir, version: o.Version, stamp: stampOf(info)}
 		return nil
 	}
 	return tl, changes, warnings

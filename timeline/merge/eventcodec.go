@@ -162,6 +162,7 @@ type eventReader struct {
 	entities []timeline.Entity
 	spans    []timeline.Span
 	dates    []timeline.Date
+	single   bool // decodes one event: lists get their own memory, no slabs
 }
 
 // event decodes data (appendEvent's bytes) into e, whose ID is set already.
@@ -171,18 +172,18 @@ func (r *eventReader) event(data string, e *timeline.Event) error {
 	r.date(&e.Start)
 	flags := r.byte()
 	if flags&evHasEnd != 0 {
-		e.End = &carveSlab(&r.dates, 1)[0]
+		e.End = &carveSlab(&r.dates, 1, r.single)[0]
 		r.date(e.End)
 	}
 	e.Lead, e.Manual = flags&evLead != 0, flags&evManual != 0
 	if n, isNil := r.listLen(); !isNil {
-		e.Mentions = carveSlab(&r.mentions, n)
+		e.Mentions = carveSlab(&r.mentions, n, r.single)
 		for k := range e.Mentions {
 			r.mention(e.Mentions, k)
 		}
 	}
 	if n, isNil := r.listLen(); !isNil {
-		e.Entities = carveSlab(&r.entities, n)
+		e.Entities = carveSlab(&r.entities, n, r.single)
 		for k := range e.Entities {
 			r.entity(&e.Entities[k])
 		}
@@ -213,7 +214,7 @@ func (r *eventReader) mention(ms []timeline.Mention, k int) {
 	m.Sentence = r.span()
 	m.Text = r.str()
 	if f&menHasTimex != 0 {
-		m.Timex = &carveSlab(&r.spans, 1)[0]
+		m.Timex = &carveSlab(&r.spans, 1, r.single)[0]
 		*m.Timex = r.span()
 	}
 	m.TimexText = r.str()
@@ -237,13 +238,18 @@ func (r *eventReader) entity(en *timeline.Entity) {
 
 // carveSlab returns n elements cut from *slab (len = cap = n, so appending to
 // one event's list reallocates it instead of overwriting the next one's),
-// refilling the slab when it runs short.
-func carveSlab[T any](slab *[]T, n int) []T {
+// refilling the slab when it runs short (exact: with just n, for a reader
+// of one event, whose 4096-element slabs would be mostly waste).
+func carveSlab[T any](slab *[]T, n int, exact bool) []T {
 	if n == 0 {
 		return []T{} // empty, not nil (allocates nothing)
 	}
 	if len(*slab) < n {
-		*slab = make([]T, max(n, 4096))
+		size := max(n, 4096)
+		if exact {
+			size = n
+		}
+		*slab = make([]T, size)
 	}
 	out := (*slab)[:n:n]
 	*slab = (*slab)[n:]

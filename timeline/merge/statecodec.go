@@ -522,7 +522,9 @@ func stateSum(head, events, tail []byte) uint32 {
 
 // decodeAllEvents decodes the events section (after the adjacency lists:
 // see encodeEvents): the events' IDs and members from the index
-// (decodeEvents), then their encodings (decodeEventBodies).
+// (decodeEvents). Their encodings are decoded by the first Update straight
+// into the timeline it returns (update.timeline), or into the state by
+// BuildEvents.
 func (s *State) decodeAllEvents(events []byte) error {
 	if len(events) < 8 {
 		return fmt.Errorf("%w: no events length", ErrCorruptState)
@@ -534,10 +536,7 @@ func (s *State) decodeAllEvents(events []byte) error {
 	}
 	r := &stateReader{b: events[n:at]}
 	s.decodeEvents(r, events[:n])
-	if err := r.end(); err != nil {
-		return err
-	}
-	return s.decodeEventBodies()
+	return r.end()
 }
 
 func (s *State) decodeNames(r *stateReader) {
@@ -735,15 +734,23 @@ func (s *State) decodeEvents(r *stateReader, bodies []byte) {
 	}
 }
 
-// decodeEventBodies decodes every stored event's encoding, on workers
-// (each with its own slabs); the events are then built (have).
-func (s *State) decodeEventBodies() error {
+// BuildEvents decodes into the state every live event it holds only as its
+// encoding (a decoded state's, until an Update needs one), on workers (each
+// with its own slabs). A process that keeps the state for its next Update
+// (a serve session) calls it between builds: that Update then copies the
+// events out instead of decoding 116,000 of them again (0.24 CPU s at 10k).
+// Not safe to call during an Update.
+func (s *State) BuildEvents() error {
+	if s.unbuilt == 0 {
+		return nil
+	}
 	var failed atomic.Bool
+	var decoded atomic.Int64
 	parallel(len(s.evs), 4096, func(_, from, to int) {
 		var er eventReader
 		for k := from; k < to; k++ {
 			e := &s.evs[k]
-			if e.raw == "" {
+			if !e.live || e.have || e.raw == "" {
 				continue
 			}
 			if er.event(e.raw, &e.ev) != nil {
@@ -751,8 +758,10 @@ func (s *State) decodeEventBodies() error {
 				return
 			}
 			e.have = true
+			decoded.Add(1)
 		}
 	})
+	s.unbuilt -= int(decoded.Load())
 	if failed.Load() {
 		return fmt.Errorf("%w: bad event encoding", ErrCorruptState)
 	}
