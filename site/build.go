@@ -62,6 +62,7 @@ type builder struct {
 	errs  []error
 	clock time.Time     // start of the current stage
 	cpu   time.Duration // process CPU time at the start of the current stage
+	sys   time.Duration // the part of it spent in the kernel
 	gcs   uint64        // garbage collections before the current stage
 	flts  int64         // page faults before the current stage
 	alloc uint64        // bytes allocated on the heap before the current stage
@@ -75,13 +76,14 @@ type builder struct {
 func (b *builder) lap(stage string) {
 	now := time.Now()
 	cpu, _ := cputime.Process()
+	sys := systemCPU()
 	gcs, live, alloc := gcStats()
 	flts, peak := memoryStats()
 	if !b.clock.IsZero() {
-		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, GCs: gcs - b.gcs, LiveMB: live,
+		b.sum.Timings = append(b.sum.Timings, Timing{Stage: stage, Elapsed: now.Sub(b.clock), CPU: cpu - b.cpu, System: sys - b.sys, GCs: gcs - b.gcs, LiveMB: live,
 			Faults: flts - b.flts, PeakRSSMB: peak, AllocMB: float64(alloc-b.alloc) / (1 << 20)})
 	}
-	b.clock, b.cpu, b.gcs, b.flts, b.alloc = now, cpu, gcs, flts, alloc
+	b.clock, b.cpu, b.sys, b.gcs, b.flts, b.alloc = now, cpu, sys, gcs, flts, alloc
 }
 
 // gcStats reads the number of garbage collections so far, the heap the last
@@ -339,7 +341,11 @@ func (b *builder) publish(pages []Page) {
 	// with eight and 27.2/47.2 with two; rendering in parallel into memory for
 	// one writer was worse still (29.0/38.8, 44.2/54.1).
 	siteWide, rest := w.toWrite(pages)
+	if !w.inPlace {
+		w.dir = openPageDir(b.fs, w.tmp)
+	}
 	results := w.writeAll(pages, siteWide, rest, pageWriters, o.Workers, newProgress(o.Progress, "render", len(siteWide)+len(rest)))
+	w.dir.close()
 	b.lap("write")
 	rec := b.recordPages(prev, pages, results, at, w.inPlace)
 	if err := b.fs.MkdirAll(w.tmp, 0o755); err != nil {

@@ -60,8 +60,8 @@ func BenchmarkIncremental(b *testing.B) {
 
 // logBuild logs a build's summary and stage figures.
 func logBuild(b *testing.B, what string, s Summary) {
-	b.Logf("%s: %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s",
-		what, s, s.TimingString(), s.GCString(), s.FaultString(), s.AllocString())
+	b.Logf("%s: %s\n\tstages (wall/CPU): %s\n\tsystem/all CPU: %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s",
+		what, s, s.TimingString(), s.SystemString(), s.GCString(), s.FaultString(), s.AllocString())
 }
 
 // benchVersionEnv pins the scale builds' tool version (scaleOptions).

@@ -158,6 +158,7 @@ type writer struct {
 	prev    manifest
 	same    []bool // per page: prev lists it with the same Key (vetPages)
 	inPlace bool
+	dir     *pageDir // a whole new site on the OS file system: tmp, opened (rawwrite_linux.go); else nil
 }
 
 // vetted are the planned pages fit to publish, each found in the previous
@@ -327,6 +328,9 @@ func (w *writer) mkdirFor(name string) error {
 // render writes page i. A page that fails is removed, so a --keep-going site
 // never publishes half a page.
 func (w *writer) render(i int, pg Page) error {
+	if w.dir != nil && strings.Contains(pg.Path, "/") {
+		return w.renderBelow(pg)
+	}
 	name := filepath.Join(w.tmp, filepath.FromSlash(pg.Path))
 	if w.inPlace {
 		// Staged flat, named by the page's index, and moved to its path by
@@ -340,12 +344,7 @@ func (w *writer) render(i int, pg Page) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
-	buf := bufPool.Get().(*bufio.Writer)
-	buf.Reset(f)
-	err = safeRender(pg, &pageFile{Writer: buf, f: f})
-	if err == nil {
-		err = buf.Flush()
-	}
+	err = renderInto(pg, f, f)
 	if err == nil && w.inPlace {
 		// A large staged file (an export) is renamed over its published
 		// copy by the commit, which on ext4 first writes its delayed
@@ -353,8 +352,6 @@ func (w *writer) render(i int, pg Page) error {
 		// write stage instead of holding up the commit.
 		startWriteback(f)
 	}
-	buf.Reset(nil)
-	bufPool.Put(buf)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -363,6 +360,39 @@ func (w *writer) render(i int, pg Page) error {
 		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
 	return nil
+}
+
+// renderBelow is render for a page below the root of a whole new site
+// (nearly all of them), created with plain system calls (see pageDir).
+// These pages never splice a previous file, so they need no afero.File.
+func (w *writer) renderBelow(pg Page) error {
+	f, err := w.dir.create(pg.Path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", pg.Path, err)
+	}
+	err = renderInto(pg, f, nil)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		w.dir.remove(pg.Path)
+		return fmt.Errorf("%s: %w", pg.Path, err)
+	}
+	return nil
+}
+
+// renderInto renders pg into dst through a pooled buffer; file, when not
+// nil, is dst as a file a spliced export can copy ranges into.
+func renderInto(pg Page, dst io.Writer, file afero.File) error {
+	buf := bufPool.Get().(*bufio.Writer)
+	buf.Reset(dst)
+	err := safeRender(pg, &pageFile{Writer: buf, f: file})
+	if err == nil {
+		err = buf.Flush()
+	}
+	buf.Reset(nil)
+	bufPool.Put(buf)
+	return err
 }
 
 // bufPool recycles page write buffers: one per page was a sixth of all allocation.

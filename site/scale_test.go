@@ -83,7 +83,7 @@ func scaleRun(b *testing.B, fs afero.Fs, opts Options, dir string, run int) (ful
 	if err != nil {
 		b.Fatalf("full build: %v", err)
 	}
-	b.Logf("full build:        %s\n\tstages (wall/CPU): %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s", full, full.TimingString(), full.GCString(), full.FaultString(), full.AllocString())
+	b.Logf("full build:        %s\n\tstages (wall/CPU): %s\n\tsystem/all CPU: %s\n\tGC cycles/live heap after: %s\n\tpage faults/peak RSS: %s\n\theap allocated: %s", full, full.TimingString(), full.SystemString(), full.GCString(), full.FaultString(), full.AllocString())
 	extra := newscorpus.New(scaleSeed + 1 + uint64(run)).Article(scaleArticles + run)
 	if err := os.WriteFile(filepath.Join(content, fmt.Sprintf("added-%d.md", run)), extra, 0o644); err != nil {
 		b.Fatal(err)
