@@ -85,7 +85,7 @@ func takeMergeState(fs afero.Fs, name, version string, noCache, mapEvents bool) 
 	if !noCache {
 		st, mapping, err = readMergeState(fs, name, version, mapEvents)
 	}
-	if rerr := fs.Remove(name); rerr != nil && !errors.Is(rerr, iofs.ErrNotExist) {
+	if rerr := takeStateFile(fs, name); rerr != nil {
 		unmapSection(mapping) // the state is dropped: nothing points into it
 		return nil, fmt.Sprintf("removing the merge state %s: %v (merging in full)", name, rerr)
 	}
@@ -99,6 +99,30 @@ func takeMergeState(fs afero.Fs, name, version string, noCache, mapEvents bool) 
 }
 
 var errOtherVersion = errors.New("merge state of another tool version")
+
+// takenSuffix names a state file taken by a build (takeStateFile) until the
+// build's new state is saved, when it is removed (saveMergeState). It is
+// never read: a build killed in between leaves it and no state, and the next
+// build merges in full.
+const takenSuffix = ".taken"
+
+// takeStateFile moves the state file out of the way, so no later build
+// reads a state the merge running now is about to make stale: renamed to
+// name+takenSuffix rather than removed, because unlinking a 115 MB file frees
+// its blocks inside the call (0.04-0.20 s wall on ext4 here, measured with
+// rm), on the merge's path; the taken file is removed when the new state is
+// saved, after the build returns in a Session. When the rename fails, the
+// file is removed; a file that is not there is no error.
+func takeStateFile(fs afero.Fs, name string) error {
+	err := fs.Rename(name, name+takenSuffix)
+	if err == nil || errors.Is(err, iofs.ErrNotExist) {
+		return nil
+	}
+	if err = fs.Remove(name); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
 
 // readMergeState decodes the state file. On the operating system's file
 // system its sections are mapped rather than read into the heap: memory a
@@ -207,8 +231,10 @@ func sectionOf(f afero.File, off, n int64, mapIt bool) (section, mapping []byte,
 }
 
 // saveMergeState writes the state to a temporary name (streamed: tens of
-// MB for a large site), then renames it.
+// MB for a large site), then renames it, and removes the state file the
+// build took (takeStateFile), saved or not.
 func saveMergeState(fs afero.Fs, cacheDir, name, version string, st *merge.State) error {
+	defer fs.Remove(name + takenSuffix) // saved or not: a taken file is never read, and a later save removes one left
 	if err := fs.MkdirAll(cacheDir, 0o755); err != nil {
 		return err
 	}

@@ -1,9 +1,7 @@
 package site
 
 import (
-	"errors"
 	"fmt"
-	iofs "io/fs"
 	"path/filepath"
 	"sync"
 
@@ -231,7 +229,7 @@ func (w *warmBuild) takeKept(fs afero.Fs, name string, o Options) *merge.State {
 	if err != nil || stampOf(info) != k.stamp {
 		return nil // another build saved its own state since, or none is left
 	}
-	if err := fs.Remove(name); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+	if err := takeStateFile(fs, name); err != nil {
 		return nil // takeMergeState tries again and tells
 	}
 	w.used = true
