@@ -75,6 +75,7 @@ type State struct {
 	// scratch, sized to the candidates
 	mark    []int32
 	markGen int32
+	local   []int32 // sid -> index in the subset recluster clusters (where mark is its generation)
 
 	// Stats describes the last Update, for tests and benchmarks.
 	Stats UpdateStats

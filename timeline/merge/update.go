@@ -395,18 +395,26 @@ func (u *update) recluster(sub []int32) ([][]int32, bool) {
 	s := u.s
 	s.Stats.Reclustered = len(sub)
 	slices.SortFunc(sub, s.compareSids)
-	local := make(map[int32]int32, len(sub))
-	for i, sid := range sub {
-		local[sid] = int32(i)
+	// sid -> local index, in scratch by sid (a map of a large component's
+	// sids, and edges grown by doubling, were most of a fresh 10k build's
+	// recluster: 0.07 of 0.10 CPU s in growslice).
+	gen := s.nextMark()
+	if len(s.local) < len(s.pc) {
+		s.local = append(s.local, make([]int32, len(s.pc)-len(s.local))...)
 	}
-	var edges []scoredEdge
+	degrees := 0
+	for i, sid := range sub {
+		s.mark[sid], s.local[sid] = gen, int32(i)
+		degrees += len(s.adj[sid])
+	}
+	edges := make([]scoredEdge, 0, degrees/2)
 	for i, sid := range sub {
 		for _, e := range s.adj[sid] {
-			j, ok := local[int32(e>>32)]
-			if !ok {
+			nb := int32(e >> 32)
+			if s.mark[nb] != gen {
 				return nil, false
 			}
-			if int32(i) < j {
+			if j := s.local[nb]; int32(i) < j {
 				edges = append(edges, scoredEdge{s.scores[uint32(e)], int32(i), j})
 			}
 		}
