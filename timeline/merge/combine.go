@@ -84,15 +84,15 @@ func moreprecise(a, b *timeline.Date) bool {
 }
 
 func bestTitle(x *pairIndex, group []*candidate) string {
-	best := group[0]
-	bestCentrality := centrality(x, group, best)
-	for _, c := range group[1:] {
-		cc := centrality(x, group, c)
-		if betterTitle(x, c, cc, best, bestCentrality) {
-			best, bestCentrality = c, cc
+	var buf [16]float64
+	central := centralities(x, group, buf[:0])
+	best := 0
+	for k := 1; k < len(group); k++ {
+		if betterTitle(x, group[k], central[k], group[best], central[best]) {
+			best = k
 		}
 	}
-	return best.in.Title
+	return group[best].in.Title
 }
 
 func betterTitle(x *pairIndex, a *candidate, ca float64, b *candidate, cb float64) bool {
@@ -122,6 +122,43 @@ func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
 		}
 	}
 	return float64(sum)
+}
+
+// pairwiseGroup is the largest group whose centralities are counted pair by
+// pair; past it, comparing every two titles (k² merges) costs more than
+// counting each stem's titles once.
+const pairwiseGroup = 8
+
+// centralities appends each member's centrality to dst, in group order.
+// For a large group they are counted at once: a member shares a stem with
+// as many other titles as hold it, less its own, so its centrality is that
+// count summed over its title stems (titles are sets, so the sums are the
+// same integers).
+func centralities(x *pairIndex, group []*candidate, dst []float64) []float64 {
+	if len(group) <= pairwiseGroup {
+		for _, c := range group {
+			dst = append(dst, centrality(x, group, c))
+		}
+		return dst
+	}
+	titles := 0
+	for _, c := range group {
+		titles += len(x.titleOf(c))
+	}
+	holders := make(map[int32]int32, titles) // stem -> titles holding it
+	for _, c := range group {
+		for _, s := range x.titleOf(c) {
+			holders[s]++
+		}
+	}
+	for _, c := range group {
+		sum := 0
+		for _, s := range x.titleOf(c) {
+			sum += int(holders[s]) - 1
+		}
+		dst = append(dst, float64(sum))
+	}
+	return dst
 }
 
 // sortedEntities sorts es in place by name, then kind, and drops duplicates.
