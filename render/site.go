@@ -55,6 +55,9 @@ type site struct {
 	rowsFromMemo      bool           // rowSums of the events reusing their memo record are the memo's (rowHashes)
 	keyFromMemo       []bool         // per event: its page Key is the memo's (memoKey); nil without a memo
 	bufs              *planArrays    // where the per-event arrays above come from (Config.Buffers); see lent
+	absOnce           sync.Once      // computes absPrefix (absBase)
+	absPrefix         string         // the base URL resolved, before a plain path
+	absFast           bool           // absPrefix is usable
 	stats             PlanStats
 	keysReused        atomic.Int64 // event pages whose Key came from the memo
 	articleKeysReused atomic.Int64 // article pages whose Key came from the memo
