@@ -206,10 +206,14 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 		}
 		// A state read from its file holds its kept events as their
 		// encodings, which its Update decodes straight into the timeline;
-		// kept, it decodes them into itself once, here, so the next
-		// builds' Updates copy them instead of decoding all again.
-		if err := st.BuildEvents(); err != nil {
-			return []string{fmt.Sprintf("keeping the merge state %s: %v (the next build reads it from its file)", name, err)}
+		// kept, it takes them from that timeline once, here (the build
+		// is over: nothing edits tl's events, the overrides stage edits a
+		// copy), so the next builds' Updates copy them instead of decoding
+		// all again.
+		if !st.AdoptEvents(tl) {
+			if err := st.BuildEvents(); err != nil {
+				return []string{fmt.Sprintf("keeping the merge state %s: %v (the next build reads it from its file)", name, err)}
+			}
 		}
 		w.next = &keptMerge{st: st, cacheDir: o.CacheDir, version: o.Version, stamp: stampOf(info)}
 		return nil

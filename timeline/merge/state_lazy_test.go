@@ -11,11 +11,12 @@ import (
 
 // TestDecodedStateBuildsEventsOnce: a decoded state's Update decodes the
 // stored events into the timeline it returns, and BuildEvents decodes them
-// into the state (as a serve session does between builds); either way the
-// Updates that follow equal Merge, never building a kept event from its
-// members.
+// into the state, or AdoptEvents takes them from that timeline (as a serve
+// session does between builds); either way the Updates that follow equal
+// Merge, never building a kept event from its members.
 func TestDecodedStateBuildsEventsOnce(t *testing.T) {
-	for _, buildFirst := range []bool{false, true} {
+	for _, mode := range []string{"build first", "build after", "adopt after"} {
+		buildFirst := mode == "build first"
 		rng := rand.New(rand.NewPCG(21, 2026))
 		w := newWorld(rng, 14)
 		arts, per, keys := w.input()
@@ -34,13 +35,22 @@ func TestDecodedStateBuildsEventsOnce(t *testing.T) {
 			arts, per, keys = w.input()
 			got, _ := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
 			if !reflect.DeepEqual(got, merge.Merge(arts, per)) {
-				t.Fatalf("buildFirst %v, step %d: Update's timeline differs from Merge's", buildFirst, step)
+				t.Fatalf("%s, step %d: Update's timeline differs from Merge's", mode, step)
 			}
 			if st.Stats.Full || st.Stats.Materialized != 0 {
-				t.Fatalf("buildFirst %v, step %d: %+v", buildFirst, step, st.Stats)
+				t.Fatalf("%s, step %d: %+v", mode, step, st.Stats)
 			}
 			if step == 0 {
-				if err := st.BuildEvents(); err != nil {
+				if mode == "adopt after" {
+					wrong := got
+					wrong.Events = got.Events[1:]
+					if st.AdoptEvents(wrong) {
+						t.Fatal("AdoptEvents took a timeline that is not the Update's")
+					}
+					if !st.AdoptEvents(got) {
+						t.Fatal("AdoptEvents refused the Update's timeline")
+					}
+				} else if err := st.BuildEvents(); err != nil {
 					t.Fatal(err)
 				}
 				if n := merge.DamageStoredEvents(st); n != 0 {

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/newsline/timeline/timeline"
 )
 
 // The state's file format: a magic line, the format version, the sections
@@ -766,6 +768,36 @@ func (s *State) BuildEvents() error {
 		return fmt.Errorf("%w: bad event encoding", ErrCorruptState)
 	}
 	return nil
+}
+
+// AdoptEvents is BuildEvents from tl, the timeline the state's last Update
+// returned, with its events unchanged (the overrides stage edits a copy of
+// the list): the events a decoded state holds only as their encodings were
+// decoded into tl by that Update (update.timeline), so the state takes them
+// from there, sharing their lists, instead of decoding them again (0.24
+// CPU s of a 10k site; copying them out costs a tenth of it). It returns
+// false, having adopted none or some, when tl does not match the state
+// (another length, an event's ID where the state has another); the caller
+// then calls BuildEvents. Not safe to call during an Update.
+func (s *State) AdoptEvents(tl timeline.Timeline) bool {
+	if s.unbuilt == 0 {
+		return true
+	}
+	if len(tl.Events) != len(s.order) {
+		return false
+	}
+	for pos, h := range s.order {
+		rec := &s.evs[h]
+		if rec.have {
+			continue
+		}
+		if tl.Events[pos].ID != rec.ev.ID {
+			return false
+		}
+		rec.ev, rec.have = tl.Events[pos], true
+		s.unbuilt--
+	}
+	return true
 }
 
 // spared makes a slice of length n with room for spare more.
