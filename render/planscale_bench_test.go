@@ -2,6 +2,7 @@ package render
 
 import (
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -184,4 +185,42 @@ func BenchmarkMatchMemoScale(b *testing.B) {
 	}
 	c1, _ := cputime.Process()
 	b.ReportMetric((c1-c0).Seconds()*1000/float64(b.N), "cpu-ms/match")
+}
+
+// BenchmarkSitemapScale renders the sitemap files of a 116,000-event site
+// with a base URL (an index and three numbered files sharing one sorted list
+// of 127,000 URLs). Their Keys follow the whole timeline, so every build
+// that changes an event renders them again. It reports the process CPU
+// milliseconds and the MB allocated per rendering of all of them.
+//
+//	go test -run '^$' -bench SitemapScale -benchtime 5x ./render
+func BenchmarkSitemapScale(b *testing.B) {
+	tl := synthetic(b, 116000)
+	plan, err := Plan(tl, Config{Title: "Benchmark", BaseURL: "https://school.example/history/"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pages []Page
+	for _, p := range plan {
+		if strings.HasPrefix(p.Path, "sitemap") {
+			pages = append(pages, p)
+		}
+	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	b.ResetTimer()
+	cpu0, _ := cputime.Process()
+	for i := 0; i < b.N; i++ {
+		for _, p := range pages {
+			if err := p.Render(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	cpu1, _ := cputime.Process()
+	b.StopTimer()
+	runtime.ReadMemStats(&m1)
+	b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/sitemap")
+	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/(1<<20)/float64(b.N), "MB/sitemap")
+	b.ReportMetric(float64(len(pages)), "files")
 }
