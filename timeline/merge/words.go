@@ -123,14 +123,14 @@ func newStemmer(interner map[string]int32) *stemmer {
 // non-ASCII rune is spelled in a buffer (spellWord).
 func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 	for i := 0; i < len(text); {
-		if c := text[i]; c < utf8.RuneSelf && asciiWordByte[c] == 0 {
+		if c := text[i]; asciiWordByte[c] == 0 && c < utf8.RuneSelf {
 			i++ // a separator (an apostrophe is one before a word)
 			continue
 		}
 		h, j := uint32(fnvOffset), i
 		for j < len(text) {
 			c := text[j]
-			if c >= utf8.RuneSelf || asciiWordByte[c] == 0 {
+			if asciiWordByte[c] == 0 { // a separator or a non-ASCII byte
 				break
 			}
 			h = hashByte(h, c) // as written: the cache holds "War" apart from "war"
@@ -217,8 +217,10 @@ func (st *stemmer) spellWord(text string, i, j int, out []int32) ([]int32, int) 
 }
 
 // asciiWordByte maps an ASCII letter or digit to its lower-case form, and
-// every other ASCII byte to 0.
-var asciiWordByte = func() (t [utf8.RuneSelf]byte) {
+// every other byte (non-ASCII ones too) to 0: indexed by any byte, one
+// look-up without a bounds check tells a byte that continues an ASCII word
+// from one that ends it.
+var asciiWordByte = func() (t [256]byte) {
 	for c := byte('0'); c <= '9'; c++ {
 		t[c] = c
 	}
