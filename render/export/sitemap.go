@@ -68,31 +68,33 @@ func Sitemap(urls []string, lastmod map[string]time.Time) ([]byte, error) {
 // (keeping the latest lastmod) and sorts them by URL: the order of the
 // entries in a sitemap, and of the URLs across numbered sitemap files.
 func SortSitemap(urls []SitemapURL) ([]SitemapURL, error) {
-	out := make([]SitemapURL, 0, len(urls))
-	var locs locChecker
-	for _, u := range urls {
-		loc, err := locs.check(u.Loc)
+	// The checked URLs alone (not whole entries, 40 bytes each, copied
+	// again into the result): the sort reads them densely.
+	locs := make([]string, len(urls))
+	var checker locChecker
+	for i, u := range urls {
+		loc, err := checker.check(u.Loc)
 		if err != nil {
 			return nil, fmt.Errorf("sitemap.xml: %w", err)
 		}
-		out = append(out, SitemapURL{Loc: loc, LastMod: u.LastMod})
+		locs[i] = loc
 	}
 	// Of duplicates, the first given comes first and absorbs the others: a
 	// sort by URL and position, of positions (a stable sort of the entries
 	// moved them a hundred thousand times log² over).
-	order := make([]int32, len(out))
+	order := make([]int32, len(locs))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(i, j int32) int {
-		if c := strings.Compare(out[i].Loc, out[j].Loc); c != 0 {
+		if c := strings.Compare(locs[i], locs[j]); c != 0 {
 			return c
 		}
 		return cmp.Compare(i, j)
 	})
-	merged := make([]SitemapURL, 0, len(out))
+	merged := make([]SitemapURL, 0, len(locs))
 	for _, i := range order {
-		u := out[i]
+		u := SitemapURL{Loc: locs[i], LastMod: urls[i].LastMod}
 		if n := len(merged); n > 0 && merged[n-1].Loc == u.Loc {
 			if w3cMod(u.LastMod) > w3cMod(merged[n-1].LastMod) { // keep the latest of duplicate entries
 				merged[n-1].LastMod = u.LastMod
