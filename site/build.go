@@ -173,6 +173,9 @@ func (b *builder) inputDirs() ([]string, error) {
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
 	cache := b.warm.openCache(b.fs, o)
+	if b.warm != nil {
+		cache.noteRecalledFiles() // for the session's next build
+	}
 	reserve := reserveOutsideHeap(o.MemoryLimit, cache.mapped)
 	b.warn(cache.warnings...)
 	b.lap("cache")

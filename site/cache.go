@@ -74,6 +74,9 @@ type extractCache struct {
 	flushed bool  // records put after flush are dropped (their articles are extracted again next build)
 
 	compacted bool // flush rewrote the pack with the live records only
+
+	recalled     *recalledFiles // the session's previous build's notes (rawcache_session.go); nil: none
+	nextRecalled *recalledFiles // this build's, for the session's next; nil: not noted
 }
 
 // packEntry is one record of the pack as opening found it.

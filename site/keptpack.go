@@ -30,7 +30,8 @@ type keptPack struct {
 	stamp         fileStamp // the pack's
 	index         fileStamp // the index's; indexStale: none or not readable
 	indexStale    bool
-	mapping       []byte // the mapped pack the records point into (nil: read into the heap)
+	mapping       []byte         // the mapped pack the records point into (nil: read into the heap)
+	recalled      *recalledFiles // the recalled files' notes (rawcache_session.go), trusted as the records are
 }
 
 // keep returns what the next build of a session needs of this cache, after
@@ -48,7 +49,7 @@ func (c *extractCache) keep() *keptPack {
 		return nil
 	}
 	k := &keptPack{file: c.file, version: c.version, records: c.records, dead: c.dead, size: c.size, stamp: stampOf(info),
-		mapping: c.mapping}
+		mapping: c.mapping, recalled: c.nextRecalled}
 	if c.sink != nil {
 		if err := k.readAppended(c.fs, c.sink); err != nil {
 			return nil
@@ -109,7 +110,7 @@ func (k *keptPack) reopen(fs afero.Fs, file, version string, read bool) *extract
 	// of 2 over the heap the session keeps (4.7 CPU s instead of 2.1-2.9)
 	// and peaked at 466 MB instead of 501-519 (README, Warm rebuilds).
 	c := &extractCache{fs: fs, file: file, version: version, read: true, records: k.records, dead: k.dead, size: k.size, mapping: k.mapping,
-		fresh: map[[32]byte]bool{}, damaged: map[[32]byte]bool{},
+		fresh: map[[32]byte]bool{}, damaged: map[[32]byte]bool{}, recalled: k.recalled,
 		used: make(map[[32]byte]bool, len(k.records)), known: make(map[string][32]byte, len(k.records)/3)}
 	idx, err := fs.Stat(c.indexFile())
 	c.indexed = !k.indexStale && err == nil && stampOf(idx) == k.index

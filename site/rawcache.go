@@ -91,6 +91,9 @@ type fileMemo struct {
 }
 
 func newFileMemo(cache *extractCache, version string, opts ingest.Options, start time.Time) *fileMemo {
+	if next := cache.nextRecalled; next != nil {
+		next.version, next.date, next.maxBytes = version, opts.Date, opts.MaxBytes
+	}
 	return &fileMemo{cache: cache, version: version, opts: opts, limit: start.Add(-racyWindow).UnixNano()}
 }
 
@@ -126,13 +129,16 @@ const fileRecordKeys = 2 * 32
 // recorded bytes (in the pack's memory), and its extraction key is noted for
 // the extract stage. Any doubt is a miss: the file is read.
 func (m *fileMemo) recall(f ingest.File) (timeline.Article, bool) {
+	var buf [64]byte
+	head := stamps(buf[:0], f)
+	if a, ok := m.recallNoted(f, unsafe.String(unsafe.SliceData(head), len(head))); ok {
+		return a, true
+	}
 	key := m.fileKey(f.Path)
 	rec, ok := m.cache.peek(key)
 	if !ok {
 		return timeline.Article{}, false
 	}
-	var buf [64]byte
-	head := stamps(buf[:0], f)
 	if !strings.HasPrefix(rec, unsafe.String(unsafe.SliceData(head), len(head))) || len(rec)-len(head)-fileRecordKeys != int(f.Info.Size()) {
 		return timeline.Article{}, false
 	}
@@ -151,6 +157,9 @@ func (m *fileMemo) recall(f ingest.File) (timeline.Article, bool) {
 	}
 	m.cache.use(key)
 	m.cache.knowKey(f.Path, extractKey)
+	if m.cache.nextRecalled != nil {
+		m.note(f.Path, &recalledFile{head: string(head), fileKey: key, parseKey: parseKey, extractKey: extractKey, article: a})
+	}
 	return a, true
 }
 
