@@ -104,7 +104,6 @@ func newIndexBuilder(n int) *indexBuilder {
 		pcs:          make([]pairCand, n),
 		where:        make([]int32, n),
 		chunkOf:      make([]int32, n),
-		sents:        make([]int32, 0, n),
 		sentAt:       make([]int32, n),
 		lastSourceID: -1,
 		lastArtID:    -1,
@@ -119,7 +118,7 @@ func (b *indexBuilder) intern(cands []*candidate) {
 		sh.mapStems(b.interner)
 		sh.mapDates(&b.dates)
 	}
-	b.sizeSentences(cands)
+	b.sizeForMentions(cands)
 	for k, c := range cands {
 		pc := &b.pcs[k]
 		b.sentAt[k] = int32(len(b.sents))
@@ -147,11 +146,12 @@ func (b *indexBuilder) intern(cands []*candidate) {
 	}
 }
 
-// sizeSentences makes the empty sentence table large enough for every
-// mention's sentence, an upper bound of the distinct ones: growing it on the
-// way rehashed all sentences seen so far into fresh memory (a tenth of
-// interning, and 3 MB of garbage, on the 10,000-article benchmark).
-func (b *indexBuilder) sizeSentences(cands []*candidate) {
+// sizeForMentions makes the empty sentence table large enough for every
+// mention's sentence, an upper bound of the distinct ones, and the list of
+// sentence IDs for every mention: growing them on the way rehashed all
+// sentences seen so far into fresh memory (a tenth of interning, and 3 MB
+// of garbage, on the 10,000-article benchmark) and copied the list as it grew.
+func (b *indexBuilder) sizeForMentions(cands []*candidate) {
 	mentions := 0
 	for _, c := range cands {
 		mentions += len(c.mentions)
@@ -159,6 +159,7 @@ func (b *indexBuilder) sizeSentences(cands []*candidate) {
 	if b.sentences.used == 0 && 2*mentions > len(b.sentences.keys) {
 		b.sentences = newTable[int32](mentions)
 	}
+	b.sents = slices.Grow(b.sents, mentions)
 }
 
 // sentenceRef names a sentence: its source file (interned) and start offset.
