@@ -119,7 +119,7 @@ func WriteSitemap(w io.Writer, urls []SitemapURL) error {
 	if len(urls) > sitemapMaxURLs {
 		return fmt.Errorf("sitemap.xml: %d URLs, the protocol allows %d per file", len(urls), sitemapMaxURLs)
 	}
-	return writeSitemapXML(w, sitemapSet{Xmlns: sitemapNS}, "urlset", urls)
+	return writeSitemapXMLUnder(w, sitemapSet{Xmlns: sitemapNS}, "urlset", SitemapList{URLs: urls})
 }
 
 // WriteSitemapIndex streams a <sitemapindex> naming the sitemap files, for a
@@ -133,13 +133,14 @@ func WriteSitemapIndex(w io.Writer, sitemaps []SitemapURL) error {
 			return fmt.Errorf("sitemap.xml: %w", err)
 		}
 	}
-	return writeSitemapXML(w, sitemapIndex{Xmlns: sitemapNS}, "sitemapindex", sitemaps)
+	return writeSitemapXMLUnder(w, sitemapIndex{Xmlns: sitemapNS}, "sitemapindex", SitemapList{URLs: sitemaps})
 }
 
-// writeSitemapXML writes the document element without children (less its end
-// tag), each entry at depth 1, then the end tag: the bytes encoding/xml would
-// write for the whole document, indented by two spaces.
-func writeSitemapXML(w io.Writer, empty any, root string, entries []SitemapURL) error {
+// writeSitemapXMLUnder writes the document element without children (less
+// its end tag), each entry at depth 1, then the end tag: the bytes
+// encoding/xml would write for the whole document, indented by two spaces.
+// The entries are those of list, in its order.
+func writeSitemapXMLUnder(w io.Writer, empty any, root string, list SitemapList) error {
 	var head bytes.Buffer
 	head.WriteString(xml.Header)
 	enc := xml.NewEncoder(&head)
@@ -159,16 +160,18 @@ func writeSitemapXML(w io.Writer, empty any, root string, entries []SitemapURL) 
 	// encoding/xml wrote for them (indented at depth 1), without its reflection:
 	// a 126,000-URL sitemap spent most of its time there.
 	buf := make([]byte, 0, 64<<10)
-	for i, u := range entries {
-		buf = appendSitemapEntry(buf, child, u.Loc, w3cMod(u.LastMod))
-		if len(buf) >= 60<<10 || i == len(entries)-1 {
+	n := list.Len()
+	for i := 0; i < n; i++ {
+		u := list.At(i)
+		buf = appendSitemapEntry(buf, child, list.Prefix, u.Loc, w3cMod(u.LastMod))
+		if len(buf) >= 60<<10 || i == n-1 {
 			if _, err := w.Write(buf); err != nil {
 				return fmt.Errorf("sitemap.xml: %w", err)
 			}
 			buf = buf[:0]
 		}
 	}
-	if len(entries) > 0 {
+	if n > 0 {
 		end = "\n" + end
 	}
 	if _, err := io.WriteString(w, end+"\n"); err != nil {
@@ -178,12 +181,15 @@ func writeSitemapXML(w io.Writer, empty any, root string, entries []SitemapURL) 
 }
 
 // appendSitemapEntry appends one entry as encoding/xml's Encoder, indented
-// by two spaces at depth 1, wrote sitemapURL{loc, lastmod}: a new line, then
-// the element with its children on lines of their own (lastmod omitted when empty).
-func appendSitemapEntry(b []byte, child, loc, lastmod string) []byte {
+// by two spaces at depth 1, wrote sitemapURL{prefix+loc, lastmod}: a new
+// line, then the element with its children on lines of their own (lastmod
+// omitted when empty). A prefix needs no escaping (prefixKeeps), so the
+// escaped URL is the prefix and the escaped loc.
+func appendSitemapEntry(b []byte, child, prefix, loc, lastmod string) []byte {
 	b = append(b, "\n  <"...)
 	b = append(b, child...)
 	b = append(b, ">\n    <loc>"...)
+	b = append(b, prefix...)
 	b = appendXMLText(b, loc)
 	b = append(b, "</loc>"...)
 	if lastmod != "" {

@@ -83,7 +83,7 @@ func TestSitemapEntriesAsEncodingXML(t *testing.T) {
 				if err := enc.EncodeElement(sitemapURL{Loc: loc, LastMod: lastmod}, xml.StartElement{Name: xml.Name{Local: child}}); err != nil {
 					t.Fatal(err)
 				}
-				got := appendSitemapEntry(nil, child, loc, lastmod)
+				got := appendSitemapEntry(nil, child, "", loc, lastmod)
 				if string(got) != "\n"+want.String() {
 					t.Errorf("%q %q:\n got %q\nwant %q", loc, lastmod, got, "\n"+want.String())
 				}
