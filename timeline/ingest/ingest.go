@@ -122,7 +122,7 @@ func parseMarkdown(a timeline.Article, opts Options) (timeline.Article, error) {
 	a.Format = "markdown"
 	a.Body = string(a.Raw[bodyStart:])
 	c, headline := markdownText(a.Raw, bodyStart, true)
-	a.Text, a.Offsets, a.SetAside, a.Headline = string(c.text), c.offsets, c.setAside, headline
+	a.Text, a.Offsets, a.SetAside, a.Headline = ownedString(c.text), c.offsets, c.setAside, headline // c.text is ours alone
 	a.Slug, err = slugFor(a.Path, meta.Slug)
 	return a, err
 }
@@ -150,7 +150,7 @@ func parseText(a timeline.Article, sidecar []byte, opts Options) (timeline.Artic
 	a.Format = "text"
 	a.Body = string(a.Raw)
 	c := cleanText(a.Raw, 0, true)
-	a.Text, a.Offsets, a.SetAside = string(c.text), c.offsets, c.setAside
+	a.Text, a.Offsets, a.SetAside = ownedString(c.text), c.offsets, c.setAside // c.text is ours alone
 	var err error
 	a.Slug, err = slugFor(a.Path, meta.Slug)
 	return a, err

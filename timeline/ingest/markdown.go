@@ -76,7 +76,7 @@ func (w *mdWalker) startBlock() {
 // notBodyParagraph) and keeps the first level-1 heading as the headline.
 func (w *mdWalker) endBlock(n ast.Node) {
 	w.b.truncateSpace()
-	para := string(w.b.buf[w.paraText:])
+	para := viewString(w.b.buf[w.paraText:]) // read here; kept only as a copy (headline)
 	if para != "" && notBodyParagraph(para) {
 		end := w.b.offsets().Original(len(w.b.buf))
 		w.setAside = append(w.setAside, timeline.Span{Start: w.paraRaw, End: end})
@@ -84,7 +84,7 @@ func (w *mdWalker) endBlock(n ast.Node) {
 		return
 	}
 	if h, ok := n.(*ast.Heading); ok && h.Level == 1 && w.headline == "" {
-		w.headline = para
+		w.headline = strings.Clone(para)
 	}
 }
 
