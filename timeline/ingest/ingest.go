@@ -79,6 +79,8 @@ func (o Options) maxBytes() int64 {
 // default slug), its bytes, and for raw text the bytes of its sidecar
 // NAME.yaml (nil if none). Formats: .md/.markdown (front matter required),
 // .txt, and a path without extension (as "-" for standard input) read as text.
+// The article keeps raw as its Raw and its Body shares raw's memory: the
+// caller must not write to raw afterwards.
 func Parse(path string, raw, sidecar []byte, opts Options) (a timeline.Article, err error) {
 	// The YAML and Markdown parsers are third-party code: should one of them
 	// panic on some input, report it as that file's error and keep the run
@@ -120,7 +122,7 @@ func parseMarkdown(a timeline.Article, opts Options) (timeline.Article, error) {
 	}
 	a.Meta = withDate(meta, hasDate, opts)
 	a.Format = "markdown"
-	a.Body = string(a.Raw[bodyStart:])
+	a.Body = bodyOf(a.Raw, bodyStart)
 	c, headline := markdownText(a.Raw, bodyStart, true)
 	a.Text, a.Offsets, a.SetAside, a.Headline = ownedString(c.text), c.offsets, c.setAside, headline // c.text is ours alone
 	a.Slug, err = slugFor(a.Path, meta.Slug)
@@ -148,7 +150,7 @@ func parseText(a timeline.Article, sidecar []byte, opts Options) (timeline.Artic
 	}
 	a.Meta = withDate(meta, hasDate, opts)
 	a.Format = "text"
-	a.Body = string(a.Raw)
+	a.Body = bodyOf(a.Raw, 0)
 	c := cleanText(a.Raw, 0, true)
 	a.Text, a.Offsets, a.SetAside = ownedString(c.text), c.offsets, c.setAside // c.text is ours alone
 	var err error
