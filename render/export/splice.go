@@ -41,8 +41,16 @@ type SpliceStore interface {
 	// Written saved with it; ok is false when there is none to trust.
 	Previous(file string) (prev io.ReaderAt, size int64, index []byte, ok bool)
 	// Written receives the index of the file just written in full. The
-	// caller keeps it only if the file is published.
+	// caller keeps it only if the file is published, and must copy it to
+	// keep it: its memory is reused once Written returns (see recycle).
 	Written(file string, index []byte, stats SpliceStats)
+}
+
+// SpliceReleaser is an optional method of a SpliceStore. Release(file) says
+// that the export is done with what the last Previous(file) returned: the
+// index is no longer read, so the store may reuse its memory.
+type SpliceReleaser interface {
+	Release(file string)
 }
 
 // SpliceVoucher is an optional method of a SpliceStore. Vouched reports,
@@ -109,6 +117,9 @@ type splicer struct {
 	crc    uint32 // of the fragment being written
 	broken bool   // something was written between two fragments: no index
 	stats  SpliceStats
+	// previous is set when the store's Previous returned a file (and so an
+	// index it may want back: SpliceReleaser).
+	previous bool
 	// pend holds copied bytes not yet passed on: a run of copied fragments
 	// goes out in writes of up to copyChunk bytes instead of one per
 	// fragment.
@@ -131,8 +142,9 @@ func (p *site) newSplicer(w io.Writer, file string, stamp []byte, fragments int)
 		return nil
 	}
 	sp := &splicer{file: file, out: w, store: p.Splices, stamp: stamp,
-		idx: make([]byte, 0, fragments*recordSize+len(spliceFormat)+len(file)+len(stamp)+64)}
+		idx: getIndexBuf(fragments*recordSize + len(spliceFormat) + len(file) + len(stamp) + 64)}
 	if prev, size, index, ok := p.Splices.Previous(file); ok {
+		sp.previous = true
 		vouched := false
 		if v, ok := p.Splices.(SpliceVoucher); ok {
 			vouched = v.Vouched(file)
@@ -147,7 +159,8 @@ func (p *site) newSplicer(w io.Writer, file string, stamp []byte, fragments int)
 	return sp
 }
 
-// close releases the previous file, if the store opened one.
+// close releases the previous file, if the store opened one, and hands
+// the buffers back for the next export to reuse.
 func (sp *splicer) close() {
 	if sp == nil {
 		return
@@ -159,8 +172,14 @@ func (sp *splicer) close() {
 	sp.pend = nil
 	if sp.old != nil {
 		putChunk(sp.old.win)
-		sp.old.win = nil
+		putOffsets(sp.old.offs)
+		sp.old = nil
 	}
+	if r, ok := sp.store.(SpliceReleaser); ok && sp.previous {
+		r.Release(sp.file)
+	}
+	putIndexBuf(sp.idx)
+	sp.idx = nil
 }
 
 // Write passes b on, counting it and, inside a fragment, checksumming it.
@@ -330,7 +349,8 @@ func (sp *splicer) finish() error {
 		return err
 	}
 	if !sp.broken {
-		sp.store.Written(sp.file, sp.encodeIndex(), sp.stats)
+		sp.idx = sp.encodeIndex() // the buffer close recycles, grown or not
+		sp.store.Written(sp.file, sp.idx, sp.stats)
 	}
 	return nil
 }
@@ -457,7 +477,7 @@ func parseIndex(file string, b []byte, size int64) (*oldFile, error) {
 		count != uint64(len(recs)/recordSize) || int64(total) != size {
 		return nil, errIndex
 	}
-	old := &oldFile{stamp: []byte(stamp), recs: recs, size: size, offs: make([]int64, count),
+	old := &oldFile{stamp: []byte(stamp), recs: recs, size: size, offs: getOffsets(int(count)),
 		head: int64(head), gapCRC: binary.LittleEndian.Uint32(rd.b)}
 	off := int64(head)
 	for j := range old.offs {

@@ -24,6 +24,9 @@ type memSplices struct {
 	indexes map[string][]byte
 	stats   map[string]SpliceStats
 	pending map[string][]byte
+	// statsOnly drops the indexes written, as a store does once it has
+	// saved them (a benchmark's store, which never publishes again).
+	statsOnly bool
 }
 
 func newMemSplices() *memSplices {
@@ -43,7 +46,9 @@ func (m *memSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool) {
 func (m *memSplices) Written(file string, index []byte, stats SpliceStats) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.pending[file] = index
+	if !m.statsOnly {
+		m.pending[file] = slices.Clone(index) // the export reuses its memory
+	}
 	m.stats[file] = stats
 }
 

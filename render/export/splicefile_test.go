@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -50,7 +51,7 @@ func (f *fileSplices) Previous(file string) (io.ReaderAt, int64, []byte, bool) {
 func (f *fileSplices) Written(file string, index []byte, stats SpliceStats) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.pending[file], f.stats[file] = index, stats
+	f.pending[file], f.stats[file] = slices.Clone(index), stats // the export reuses its memory
 }
 
 // writeFile renders an export into a new file through a 32 KB buffer, as

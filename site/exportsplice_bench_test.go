@@ -1,0 +1,83 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+)
+
+// BenchmarkWarmStages measures warm builds alone, as timeline serve runs
+// them: one Session builds the kept scale site (TIMELINE_BENCH_DIR, as
+// BenchmarkIncremental; skipped without it) once, then each iteration adds
+// or removes one article and builds again in the Session. It reports the
+// plan and write stages' CPU milliseconds and MiB allocated per warm build,
+// and the whole build's CPU. TIMELINE_BENCH_LOOP_CPUPROFILE and
+// TIMELINE_BENCH_LOOP_MEMPROFILE name profiles of the iterations only (the
+// memory one of what they allocated: -sample_index=alloc_space).
+//
+//	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench WarmStages -benchtime 10x ./site
+func BenchmarkWarmStages(b *testing.B) {
+	dir := os.Getenv("TIMELINE_BENCH_DIR")
+	if dir == "" {
+		b.Skip("set TIMELINE_BENCH_DIR to the folder to keep the site in")
+	}
+	if os.Getenv(benchVersionEnv) == "" {
+		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
+	}
+	prepareIncremental(b, dir)
+	opts := scaleOptions(dir)
+	opts.MapCache, opts.HugePages = false, false // as serve builds
+	var session Session
+	fs := afero.NewOsFs()
+	if _, err := session.Build(fs, opts); err != nil {
+		b.Fatal(err)
+	}
+	session.Wait()
+	name := filepath.Join(dir, "content", "added-warm-stages.md")
+	extra := newscorpus.New(scaleSeed + 11).Article(scaleArticles + 11)
+	memProfile := os.Getenv("TIMELINE_BENCH_LOOP_MEMPROFILE")
+	if memProfile != "" {
+		runtime.MemProfileRate = 16 << 10
+	}
+	stop := cpuProfile(b, os.Getenv("TIMELINE_BENCH_LOOP_CPUPROFILE"))
+	cpu, alloc := map[string]float64{}, map[string]float64{}
+	var total float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		toggleFile(b, name, extra)
+		c0 := processCPU(b)
+		sum, err := session.Build(fs, opts)
+		total += (processCPU(b) - c0).Seconds() * 1000
+		session.Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, t := range sum.Timings {
+			cpu[t.Stage] += t.CPU.Seconds() * 1000
+			alloc[t.Stage] += t.AllocMB
+		}
+		if i == b.N-1 {
+			logBuild(b, "warm build", sum)
+		}
+	}
+	b.StopTimer()
+	stop()
+	if memProfile != "" {
+		if f, err := os.Create(memProfile); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
+	}
+	n := float64(b.N)
+	for _, s := range []string{"plan", "write"} {
+		b.ReportMetric(cpu[s]/n, s+"-cpu-ms")
+		b.ReportMetric(alloc[s]/n, s+"-alloc-MB")
+	}
+	b.ReportMetric(total/n, "build-cpu-ms")
+}
