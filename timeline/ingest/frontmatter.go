@@ -59,6 +59,15 @@ func decodeMeta(path string, data []byte, firstLine int) (m timeline.Meta, hasDa
 	if len(data) > maxFrontMatter {
 		return m, false, errorAt(path, firstLine, ErrFrontMatter, "front matter over %d bytes", maxFrontMatter)
 	}
+	if m, hasDate, ok := quickMeta(data); ok {
+		return m, hasDate, nil
+	}
+	return decodeYAMLMeta(path, data, firstLine)
+}
+
+// decodeYAMLMeta is decodeMeta through the YAML parser, for every shape of
+// front matter quickMeta does not read.
+func decodeYAMLMeta(path string, data []byte, firstLine int) (m timeline.Meta, hasDate bool, err error) {
 	file, perr := parser.ParseBytes(data, 0)
 	if perr != nil {
 		return m, false, yamlError(path, firstLine, perr)
