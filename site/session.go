@@ -194,6 +194,9 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 		}
 	}
 	tl, changes, st := mergeOn(st, arts, events, keys)
+	if sessionMerged != nil {
+		sessionMerged(tl)
+	}
 	// Saved by Session.Build once the build has returned: nothing touches
 	// st until the session's next build, which waits for the save.
 	w.save = func() []string {
@@ -220,6 +223,11 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 	}
 	return tl, changes, warnings
 }
+
+// sessionMerged, set by tests only, sees each session build's merged
+// timeline: its event array is the kept state's (merge.State.Update), which
+// the tests poison between builds to prove nothing reads it after its build.
+var sessionMerged func(tl timeline.Timeline)
 
 // takeKept returns the kept state and removes its file, when the file is the
 // one the session saved for this cache folder and tool version; nil (and the

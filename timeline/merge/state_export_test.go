@@ -14,3 +14,13 @@ func DamageStoredEvents(s *State) int {
 	}
 	return n
 }
+
+// ScribbleReused makes every Update (and NewState) overwrite each field of
+// the event array it reuses before writing its timeline into it (see
+// reusedEvents), until the returned function is called: a test still
+// reading a timeline the state returned before reads poison. Tests using it
+// must not run in parallel.
+func ScribbleReused() (restore func()) {
+	scribbleReused = true
+	return func() { scribbleReused = false }
+}

@@ -172,11 +172,13 @@ const (
 // build and updates a decoded copy, as a fresh process does.
 func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, mode int) seqStats {
 	t.Helper()
+	defer merge.ScribbleReused()() // a timeline the state returned lives until its next Update
 	arts, per, keys := w.input()
 	prev, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
 	if want := merge.Merge(arts, per); !reflect.DeepEqual(prev, want) {
 		t.Fatalf("NewState's timeline differs from Merge's")
 	}
+	prev = detached(prev)
 	var total seqStats
 	for step := 0; step < steps; step++ {
 		var ops []string
@@ -407,6 +409,13 @@ func TestUpdateFallsBack(t *testing.T) {
 	}
 }
 
+// detached is tl with its own event array: a timeline the state returned
+// shares the state's, which the next Update overwrites.
+func detached(tl timeline.Timeline) timeline.Timeline {
+	tl.Events = slices.Clone(tl.Events)
+	return tl
+}
+
 func keysOf(arts []timeline.Article, per [][]timeline.Event) [][32]byte {
 	keys := make([][32]byte, len(arts))
 	for i := range arts {
@@ -537,6 +546,7 @@ func TestUpdateOnCorpus(t *testing.T) {
 	}
 	arts2, per2, keys := w.input()
 	prev, st := merge.NewState(arts2, func(i int) []timeline.Event { return per2[i] }, keys)
+	prev = detached(prev)     // the state's array, which its Updates reuse
 	var streamed bytes.Buffer // a state of several MB: EncodeTo passes it on in pieces
 	if err := st.EncodeTo(&streamed); err != nil || !bytes.Equal(streamed.Bytes(), st.Encode(nil)) || streamed.Len() <= 1<<20 {
 		t.Fatalf("EncodeTo wrote other bytes than Encode (%d bytes, error %v)", streamed.Len(), err)

@@ -24,6 +24,18 @@ import (
 //
 // When the state cannot follow the input exactly (see State) it merges from
 // scratch and returns Changes{Known: false}.
+//
+// The returned timeline's event array is the state's (reused from the
+// previous Update's: copying 116,000 events into fresh memory was most of a
+// warm merge stage), so it is valid until the next Update or NewState call
+// on s, and the caller must not write into it, nor into the events' lists,
+// which the state shares. Whoever edits events (the overrides stage) edits a
+// copy of the list (overrides.ApplyTracked clones it); whoever keeps events
+// past the next Update copies them. The site build's users, checked when
+// the array became shared: render's plan and pages (a build's, done before
+// the next build: Session), render.PlanBuffers and Memo (numbers and
+// encoded bytes, no events), the exports (bytes), a Session's background
+// save (AdoptEvents, joined before the next build).
 func (s *State) Update(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (tl timeline.Timeline, ch timeline.Changes) {
 	s.Stats = UpdateStats{}
 	defer func() {
@@ -570,7 +582,7 @@ func (u *update) timeline() timeline.Timeline {
 		}
 		u.readArticles(need)
 	}
-	out := make([]timeline.Event, len(s.order))
+	out := s.reusedEvents(len(s.order))
 	x := s.view(nil)
 	var built atomic.Int64
 	var damaged atomic.Bool
@@ -584,7 +596,7 @@ func (u *update) timeline() timeline.Timeline {
 			case rec.have:
 				out[pos] = rec.ev
 			case rec.raw != "":
-				out[pos].ID = rec.ev.ID
+				out[pos] = timeline.Event{ID: rec.ev.ID} // event writes only the fields set: the array is reused
 				if er.event(rec.raw, &out[pos]) != nil {
 					damaged.Store(true)
 				}
