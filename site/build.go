@@ -48,6 +48,8 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// In a fresh process this costs nothing.
 	runtime.GC()
 	b := &builder{fs: fs, opts: opts, warm: warm}
+	// When run panicked past result: Build never leaves the state's save running.
+	defer b.joinStateSave()
 	if defaultPlan { // the real render: its exports splice the published files (exportsplice.go)
 		b.opts.Stages.Plan = b.splicedPlan
 	}
@@ -70,6 +72,7 @@ type builder struct {
 	prevMemo *planMemo         // the previous build's plan memo (planmemo.go); nil: none
 	applied  appliedOverrides  // what the overrides did
 	changes  *timeline.Changes // the events the plan may take as unchanged since prevMemo; nil: none
+	saving   *stateSave        // the merge state being saved beside the build (statesave.go); nil: none
 }
 
 // lap records the time since the previous lap as the named stage's.
@@ -113,6 +116,7 @@ func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...
 func (b *builder) warn(ws ...string) { b.sum.Warnings = append(b.sum.Warnings, ws...) }
 
 func (b *builder) result() (Summary, error) {
+	b.joinStateSave()
 	b.sum.Errors = len(b.errs)
 	if len(b.errs) == 0 {
 		return b.sum, nil
@@ -263,6 +267,10 @@ func (b *builder) merge(x extraction) (timeline.Timeline, *timeline.Changes) {
 	if o.Stages.realMerge && b.warm != nil {
 		tl, changes, warnings := b.warm.merge(b.fs, o, x.articles, x.eventsOf, x.keys)
 		b.warn(warnings...)
+		return tl, &changes
+	}
+	if o.Stages.realMerge && stateSaveBeside {
+		tl, changes := b.mergeSavingBeside(x)
 		return tl, &changes
 	}
 	if o.Stages.realMerge {

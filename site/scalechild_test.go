@@ -61,6 +61,9 @@ type childReport struct {
 const scaleWarmEnv = "TIMELINE_SCALE_WARM"
 
 func runScaleChild(dir string) int {
+	if way := os.Getenv(aloneChildEnv); way != "" { // statesave_bench_test.go
+		return runAloneChild(dir, way)
+	}
 	var rep childReport
 	stop := func() {}
 	if name := os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"); name != "" {

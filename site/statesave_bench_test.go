@@ -1,0 +1,81 @@
+package site
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/cputime"
+	"github.com/newsline/timeline/internal/newscorpus"
+)
+
+// aloneChildEnv asks the scale child (runScaleChild) for one build on its
+// own, as `timeline build` runs it (Build, no Session, no warm build), with
+// the merge state saved beside the plan and write ("beside") or on the
+// merge's path ("inline").
+const aloneChildEnv = "TIMELINE_BENCH_ALONE"
+
+// BenchmarkBuildAlone measures fresh-process incremental builds as
+// `timeline build` runs them (one article added or removed, alternately),
+// the merge state saved beside the plan and write stages or, every other
+// build, on the merge's path, so both ways see the same machine load. The
+// site is kept in TIMELINE_BENCH_DIR, as for BenchmarkIncremental (whose
+// folder it can share; TIMELINE_BENCH_ARTICLES sets the size).
+//
+//	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench BuildAlone -benchtime 6x ./site
+func BenchmarkBuildAlone(b *testing.B) {
+	dir := os.Getenv("TIMELINE_BENCH_DIR")
+	if dir == "" {
+		b.Skip("set TIMELINE_BENCH_DIR to the folder to keep the site in")
+	}
+	if os.Getenv(benchVersionEnv) == "" {
+		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
+	}
+	prepareIncremental(b, dir)
+	added := filepath.Join(dir, "content", "added-alone.md")
+	extra := newscorpus.New(scaleSeed + 11).Article(scaleArticles + 11)
+	b.ResetTimer()
+	var wall, cpu [2]float64
+	var runs [2]int
+	for i := 0; i < b.N; i++ {
+		way := []string{"beside", "inline"}[i%2]
+		toggleFile(b, added, extra)
+		rep := buildInChildEnv(b, dir, aloneChildEnv+"="+way)
+		wall[i%2] += rep.Summary.Elapsed.Seconds()
+		cpu[i%2] += rep.CPU.Seconds()
+		runs[i%2]++
+		fmt.Fprintf(os.Stderr, "%s: %.3f s, %.3f cpu-s; %s\n", way, rep.Summary.Elapsed.Seconds(), rep.CPU.Seconds(), rep.Summary.TimingString())
+	}
+	for k, way := range []string{"beside", "inline"} {
+		if runs[k] > 0 {
+			b.ReportMetric(wall[k]/float64(runs[k]), way+"-s")
+			b.ReportMetric(cpu[k]/float64(runs[k]), way+"-cpu-s")
+		}
+	}
+}
+
+// runAloneChild is the scale child's build on its own (aloneChildEnv).
+func runAloneChild(dir, way string) int {
+	stateSaveBeside = way != "inline"
+	opts := scaleOptions(dir)
+	cpu0, _ := cputime.Process()
+	sum, err := Build(afero.NewOsFs(), opts)
+	cpu1, _ := cputime.Process()
+	rep := childReport{Summary: sum, CPU: cpu1 - cpu0, PeakRSSMB: peakRSSMB()}
+	if err != nil {
+		rep.Err = err.Error()
+	}
+	data, err := json.Marshal(rep)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "child.json"), data, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
