@@ -24,21 +24,11 @@ var (
 // front matter included). Paragraphs that are not body text are set aside.
 // The first level-1 heading is returned as the headline.
 func markdownText(raw []byte, from int, quotes bool) (cleaned, string) {
-	return walkMarkdown(raw, from, quotes, markupFree(raw[from:]))
-}
-
-// walkMarkdown is markdownText through the parser's syntax tree, or, when
-// plain is set (markupFree), by paragraphs without one.
-func walkMarkdown(raw []byte, from int, quotes, plain bool) (cleaned, string) {
 	body := raw[from:]
+	doc := mdParser.Parse(text.NewReader(body))
 	w := mdWalker{raw: raw, base: from, quotes: quotes}
 	w.b.buf = make([]byte, 0, len(body))
-	if plain {
-		w.paragraphs(body)
-	} else {
-		doc := mdParser.Parse(text.NewReader(body))
-		_ = ast.Walk(doc, w.visit) // visit never returns an error
-	}
+	_ = ast.Walk(doc, w.visit) // visit never returns an error
 	return cleaned{text: w.b.buf, offsets: w.b.offsets(), setAside: w.setAside}, w.headline
 }
 
@@ -120,14 +110,9 @@ func (w *mdWalker) text(t *ast.Text) {
 		w.unescaped(start, end)
 	}
 	if t.SoftLineBreak() || t.HardLineBreak() {
-		w.lineBreak(end)
-	}
-}
-
-// lineBreak appends the space a line break inside a block stands for.
-func (w *mdWalker) lineBreak(end int) {
-	if w.b.lastByte() != ' ' {
-		w.b.replace(" ", end, 0)
+		if w.b.lastByte() != ' ' {
+			w.b.replace(" ", end, 0)
+		}
 	}
 }
 
