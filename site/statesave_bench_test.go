@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -39,18 +40,22 @@ func BenchmarkBuildAlone(b *testing.B) {
 	added := filepath.Join(dir, "content", "added-alone.md")
 	extra := newscorpus.New(scaleSeed + 11).Article(scaleArticles + 11)
 	b.ResetTimer()
-	var wall, cpu [2]float64
-	var runs [2]int
+	ways := []string{"beside", "inline"}
+	if w := os.Getenv("TIMELINE_BENCH_ALONE_WAYS"); w != "" {
+		ways = strings.Split(w, ",")
+	}
+	wall, cpu, runs := make([]float64, len(ways)), make([]float64, len(ways)), make([]int, len(ways))
 	for i := 0; i < b.N; i++ {
-		way := []string{"beside", "inline"}[i%2]
+		k := i % len(ways)
+		way := ways[k]
 		toggleFile(b, added, extra)
 		rep := buildInChildEnv(b, dir, aloneChildEnv+"="+way)
-		wall[i%2] += rep.Summary.Elapsed.Seconds()
-		cpu[i%2] += rep.CPU.Seconds()
-		runs[i%2]++
-		fmt.Fprintf(os.Stderr, "%s: %.3f s, %.3f cpu-s; %s\n", way, rep.Summary.Elapsed.Seconds(), rep.CPU.Seconds(), rep.Summary.TimingString())
+		wall[k] += rep.Summary.Elapsed.Seconds()
+		cpu[k] += rep.CPU.Seconds()
+		runs[k]++
+		fmt.Fprintf(os.Stderr, "%s: %.3f s, %.3f cpu-s; %s\n\tfaults: %s\n\tGC: %s\n", way, rep.Summary.Elapsed.Seconds(), rep.CPU.Seconds(), rep.Summary.TimingString(), rep.Summary.FaultString(), rep.Summary.GCString())
 	}
-	for k, way := range []string{"beside", "inline"} {
+	for k, way := range ways {
 		if runs[k] > 0 {
 			b.ReportMetric(wall[k]/float64(runs[k]), way+"-s")
 			b.ReportMetric(cpu[k]/float64(runs[k]), way+"-cpu-s")
@@ -60,7 +65,7 @@ func BenchmarkBuildAlone(b *testing.B) {
 
 // runAloneChild is the scale child's build on its own (aloneChildEnv).
 func runAloneChild(dir, way string) int {
-	stateSaveBeside = way != "inline"
+	stateSaveBeside = !strings.Contains(way, "inline")
 	opts := scaleOptions(dir)
 	cpu0, _ := cputime.Process()
 	sum, err := Build(afero.NewOsFs(), opts)
