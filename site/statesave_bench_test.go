@@ -67,9 +67,14 @@ func BenchmarkBuildAlone(b *testing.B) {
 func runAloneChild(dir, way string) int {
 	stateSaveBeside = !strings.Contains(way, "inline")
 	opts := scaleOptions(dir)
+	stop := func() {}
+	if name := os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"); name != "" {
+		stop = startProfile(name)
+	}
 	cpu0, _ := cputime.Process()
 	sum, err := Build(afero.NewOsFs(), opts)
 	cpu1, _ := cputime.Process()
+	stop()
 	rep := childReport{Summary: sum, CPU: cpu1 - cpu0, PeakRSSMB: peakRSSMB()}
 	if err != nil {
 		rep.Err = err.Error()
