@@ -86,7 +86,7 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	}
 	store := newExportSplices(fs, b.opts)
 	cfg.Splices = store
-	if b.warm != nil {
+	if b.warm != nil && lendPlanBuffers {
 		cfg.Buffers = b.warm.plan // a Session's: see render.PlanBuffers
 	}
 	var prev *render.Memo
@@ -103,6 +103,10 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	}
 	return store.stampOnWrite(asSitePages(r.Pages)), nil
 }
+
+// lendPlanBuffers is false only in benchmark runs that measure a
+// Session's plans without PlanBuffers (BenchmarkWarmStages).
+var lendPlanBuffers = true
 
 // asSitePages is sitePages without the copy: the plan's pages are read as
 // this package's Page in place (127,000 pages, 5 MB, copied per build

@@ -17,7 +17,9 @@ import (
 // BenchmarkIncremental; skipped without it) once, then each iteration adds
 // or removes one article and builds again in the Session. It reports the
 // plan and write stages' CPU milliseconds and MiB allocated per warm build,
-// and the whole build's CPU. TIMELINE_BENCH_LOOP_CPUPROFILE and
+// and the whole build's CPU. Its options are the scale child's (the pack
+// mapped unless TIMELINE_BENCH_WARM_MAPCACHE=0); TIMELINE_BENCH_PLANBUFFERS=0
+// plans without render.PlanBuffers. TIMELINE_BENCH_LOOP_CPUPROFILE and
 // TIMELINE_BENCH_LOOP_MEMPROFILE name profiles of the iterations only (the
 // memory one of what they allocated: -sample_index=alloc_space).
 //
@@ -32,7 +34,13 @@ func BenchmarkWarmStages(b *testing.B) {
 	}
 	prepareIncremental(b, dir)
 	opts := scaleOptions(dir)
-	opts.MapCache, opts.HugePages = false, false // as serve builds
+	if os.Getenv("TIMELINE_BENCH_WARM_MAPCACHE") == "0" { // as serve builds (see scaleWarmEnv)
+		opts.MapCache, opts.HugePages = false, false
+	}
+	if os.Getenv("TIMELINE_BENCH_PLANBUFFERS") == "0" {
+		lendPlanBuffers = false // the plans allocate their arrays afresh, as before render.PlanBuffers
+		defer func() { lendPlanBuffers = true }()
+	}
 	var session Session
 	fs := afero.NewOsFs()
 	if _, err := session.Build(fs, opts); err != nil {
@@ -64,6 +72,8 @@ func BenchmarkWarmStages(b *testing.B) {
 		}
 		if i == b.N-1 {
 			logBuild(b, "warm build", sum)
+		} else {
+			b.Logf("warm build %d: %.0f cpu-ms; GC cycles/live heap after: %s", i, (processCPU(b)-c0).Seconds()*1000, sum.GCString())
 		}
 	}
 	b.StopTimer()

@@ -45,6 +45,12 @@ func TestSplicedExportsMatchAFullBuildOnTheOSFilesystem(t *testing.T) {
 }
 
 func checkSplicedExportsMatchAFullBuild(t *testing.T, fs afero.Fs) {
+	checkSplicedExportsMatchAFullBuildWith(t, fs, Build)
+}
+
+// checkSplicedExportsMatchAFullBuildWith runs the random edits, each build
+// by build (Build, or a Session's).
+func checkSplicedExportsMatchAFullBuildWith(t *testing.T, fs afero.Fs, build func(afero.Fs, Options) (Summary, error)) {
 	corpus := newscorpus.New(23)
 	r := rand.New(rand.NewSource(5))
 	live := map[string]bool{}
@@ -59,7 +65,7 @@ func checkSplicedExportsMatchAFullBuild(t *testing.T, fs afero.Fs) {
 		add()
 	}
 	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "splice-test", Workers: 2}
-	if _, err := Build(fs, opts); err != nil {
+	if _, err := build(fs, opts); err != nil {
 		t.Fatal(err)
 	}
 	var reused, rendered int
@@ -89,7 +95,7 @@ func checkSplicedExportsMatchAFullBuild(t *testing.T, fs afero.Fs) {
 			writeFiles(t, fs, map[string]string{"content/_index.md": fmt.Sprintf("---\ntitle: Step %d\nbase_url: https://s%d.example/news/\n---\nAbout.\n", step, step%2)})
 			what = "settings"
 		}
-		if _, err := Build(fs, opts); err != nil {
+		if _, err := build(fs, opts); err != nil {
 			t.Fatalf("step %d (%s): %v", step, what, err)
 		}
 		for _, f := range splicedFiles {
@@ -315,4 +321,9 @@ func TestSplicedExportsWithPoisonedBuffers(t *testing.T) {
 	poisonIndexFiles = true
 	t.Cleanup(func() { poisonIndexFiles = false })
 	checkSplicedExportsMatchAFullBuild(t, afero.NewMemMapFs())
+	var session Session // whose builds keep the buffers between them
+	checkSplicedExportsMatchAFullBuildWith(t, afero.NewMemMapFs(), func(fs afero.Fs, o Options) (Summary, error) {
+		defer session.Wait()
+		return session.Build(fs, o)
+	})
 }
