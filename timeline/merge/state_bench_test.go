@@ -241,3 +241,58 @@ func BenchmarkStateDecode(b *testing.B) {
 	b.ReportMetric(median(walls), "median-wall-ms/decode")
 	b.ReportMetric(float64(len(enc))/1e6, "MB-encoded")
 }
+
+// BenchmarkStateDecodedUpdate updates a state decoded from its bytes (as a
+// fresh build process does) with the site scale benchmark's last article
+// added, the collector paused, and reports the median process CPU and wall
+// per Update, and what it allocated: less noisy than BenchmarkStateCodec's
+// sums on a shared machine.
+//
+//	go test -run '^$' -bench StateDecodedUpdate -benchtime 9x ./timeline/merge
+func BenchmarkStateDecodedUpdate(b *testing.B) {
+	arts, per := scaleCorpus(b)
+	keys := make([][32]byte, len(arts))
+	for i := range arts {
+		keys[i] = sha256.Sum256([]byte(arts[i].Slug))
+	}
+	events := func(i int) []timeline.Event { return per[i] }
+	n := len(arts) - 1
+	_, st := merge.NewState(arts[:n], events, keys[:n])
+	enc := st.Encode(nil)
+	st = nil
+	var cpus, walls []time.Duration
+	var alloc uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		got, err := merge.DecodeState(enc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		old := debug.SetGCPercent(-1)
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		b.StartTimer()
+		t0 := time.Now()
+		c0, _ := cputime.Process()
+		got.Update(arts, events, keys)
+		c1, _ := cputime.Process()
+		walls, cpus = append(walls, time.Since(t0)), append(cpus, c1-c0)
+		b.StopTimer()
+		runtime.ReadMemStats(&m1)
+		alloc += m1.TotalAlloc - m0.TotalAlloc
+		debug.SetGCPercent(old)
+		if got.Stats.Full {
+			b.Fatal("the update fell back to a whole merge")
+		}
+		b.StartTimer()
+	}
+	median := func(d []time.Duration) float64 {
+		slices.Sort(d)
+		return float64(d[len(d)/2].Microseconds()) / 1e3
+	}
+	b.ReportMetric(median(cpus), "median-cpu-ms/update")
+	b.ReportMetric(median(walls), "median-wall-ms/update")
+	b.ReportMetric(float64(alloc)/1e6/float64(b.N), "MB-alloc/update")
+}
