@@ -65,9 +65,10 @@ type Site struct {
 // site is a Site checked and prepared once per export call.
 type site struct {
 	Site
-	base        *url.URL // nil when BaseURL is empty; its path ends in "/"
-	baseString  string   // base.String(), once needed
-	articles    map[string]*articleRef
+	base        *url.URL           // nil when BaseURL is empty; its path ends in "/"
+	baseString  string             // base.String(), once needed
+	slugs       map[string]int32   // article index by slug (the first of a slug), once needed: articleIndex
+	made        map[int32]source   // sources' entries of the articles cited so far
 	all         []timeline.Article // tl.Articles, for CitedArticle's indexes
 	updated     time.Time
 	keyScratch  []byte // fragmentSum's buffer, reused
@@ -76,34 +77,14 @@ type site struct {
 	srcScratch  []source // sources' result, reused
 }
 
-// articleRef is an article of the timeline and, once an event cites it, its
-// entry in source lists: an export cites each article for about a dozen
-// events, and its title and URL were a fifth of a full export's cost.
-type articleRef struct {
-	a    *timeline.Article
-	src  source
-	made bool
-}
-
 func prepare(s Site, tl timeline.Timeline) (*site, error) {
 	p := &site{Site: s, all: tl.Articles}
-	if len(tl.Articles) > 0 { // a JSON-LD snippet has none: no map to make per page
-		p.articles = make(map[string]*articleRef, len(tl.Articles))
-	}
 	if strings.TrimSpace(s.BaseURL) != "" {
 		u, err := parseBase(s.BaseURL)
 		if err != nil {
 			return nil, err
 		}
 		p.base = u
-	}
-	refs := make([]articleRef, len(tl.Articles))
-	for i := range tl.Articles {
-		a := &tl.Articles[i]
-		if _, dup := p.articles[a.Slug]; !dup {
-			refs[i].a = a
-			p.articles[a.Slug] = &refs[i]
-		}
 	}
 	p.updated = s.Updated.UTC()
 	if p.updated.IsZero() {
@@ -254,20 +235,54 @@ func (p *site) sources(ev timeline.Event) []source {
 		if mentionedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		ref, ok := p.articles[m.Article]
+		k, ok := p.articleIndex(m.Article)
 		if !ok {
 			out = append(out, source{Title: firstNonEmpty(m.Source, m.Article)})
 			continue
 		}
-		if !ref.made {
-			a := ref.a
-			ref.src = source{Title: articleTitle(*a), URL: p.articleURL(*a), Date: a.Meta.Date.UTC()}
-			ref.made = true
+		// An export cites each article for about a dozen events, and its
+		// title and URL were a fifth of a full export's cost: made once.
+		src, made := p.made[k]
+		if !made {
+			a := &p.all[k]
+			src = source{Title: articleTitle(*a), URL: p.articleURL(*a), Date: a.Meta.Date.UTC()}
+			if p.made == nil {
+				p.made = map[int32]source{}
+			}
+			p.made[k] = src
 		}
-		out = append(out, ref.src)
+		out = append(out, src)
 	}
 	p.srcScratch = out
 	return out
+}
+
+// articleIndex is the index in the timeline's articles of the first with
+// this slug. The index by slug is made on first use, and shared by the
+// exports of a build through their EventOrder: each export made its own
+// map of every article (10,000 at the scale site's size), three or four
+// per build, where a warm build's exports render a few fragments.
+func (p *site) articleIndex(slug string) (int32, bool) {
+	if p.slugs == nil {
+		if p.Order != nil {
+			p.slugs = p.Order.slugIndex(p.all)
+		} else {
+			p.slugs = slugIndex(p.all)
+		}
+	}
+	k, ok := p.slugs[slug]
+	return k, ok
+}
+
+// slugIndex maps each slug to its first article.
+func slugIndex(articles []timeline.Article) map[string]int32 {
+	m := make(map[string]int32, len(articles))
+	for i := range articles {
+		if _, dup := m[articles[i].Slug]; !dup {
+			m[articles[i].Slug] = int32(i)
+		}
+	}
+	return m
 }
 
 // mentionedBefore reports whether one of the mentions comes from the article
@@ -292,8 +307,8 @@ func (p *site) firstReported(i int, ev *timeline.Event) time.Time {
 			if k := p.CitedArticle(i, j); k >= 0 && k < len(p.all) {
 				a = &p.all[k]
 			}
-		} else if ref, ok := p.articles[m.Article]; ok {
-			a = ref.a
+		} else if k, ok := p.articleIndex(m.Article); ok {
+			a = &p.all[k]
 		}
 		if a == nil {
 			continue
@@ -429,12 +444,34 @@ func compareEvents(events []timeline.Event, i, j int) int {
 // they trust that its events do not change in the meantime (a call with
 // another timeline, a different slice or length, sorts its own).
 type EventOrder struct {
+	slugsMu  sync.Mutex
+	slugs    map[string]int32 // slugIndex of articles (first, nArticles)
+	firstArt *timeline.Article
+	nArts    int
 	once     sync.Once
 	all      []int // every event, in export order
 	some     []int // the exportable events of all, in order (someOnce)
 	someOnce sync.Once
 	first    *timeline.Event
 	n        int
+}
+
+// slugIndex is slugIndex(articles), made once for the exports sharing o;
+// articles other than those it was made of get their own. The map is
+// read only.
+func (o *EventOrder) slugIndex(articles []timeline.Article) map[string]int32 {
+	if len(articles) == 0 {
+		return map[string]int32{}
+	}
+	o.slugsMu.Lock()
+	defer o.slugsMu.Unlock()
+	if o.slugs == nil {
+		o.slugs, o.firstArt, o.nArts = slugIndex(articles), &articles[0], len(articles)
+	}
+	if o.firstArt != &articles[0] || o.nArts != len(articles) {
+		return slugIndex(articles)
+	}
+	return o.slugs
 }
 
 // order is orderedEvents through the site's shared EventOrder, if any.
