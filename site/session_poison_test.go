@@ -27,7 +27,8 @@ func TestSessionOutlivesPoisonedTimelines(t *testing.T) {
 	defer func(w time.Duration) { racyWindow = w }(racyWindow)
 	racyWindow = -time.Hour
 	var merged []timeline.Event
-	sessionMerged = func(tl timeline.Timeline) { merged = tl.Events }
+	var articles []timeline.Article
+	sessionMerged = func(tl timeline.Timeline) { merged, articles = tl.Events, tl.Articles }
 	defer func() { sessionMerged = nil }()
 
 	fs := afero.NewMemMapFs()
@@ -74,8 +75,11 @@ func TestSessionOutlivesPoisonedTimelines(t *testing.T) {
 				merged[k].ID = id // a reuse that trusts IDs is caught too
 			}
 		}
+		for k := range articles {
+			articles[k] = timeline.Article{Path: "poison.md", Slug: articles[k].Slug, Text: "poison", Body: "poison", Headline: "poison"}
+		}
 		poisoned += len(merged)
-		merged = nil
+		merged, articles = nil, nil
 	}
 	if warm < 9 || poisoned == 0 {
 		t.Fatalf("%d of 12 builds merged on the kept state, %d events poisoned: the test does not test", warm, poisoned)

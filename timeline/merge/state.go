@@ -76,7 +76,8 @@ type State struct {
 	// Update's contract. Copying 116,000 events into a fresh 20 MB array
 	// was most of a warm build's merge stage (its first touch, then the
 	// collector's work), where rewriting a warm one costs a fraction.
-	out []timeline.Event
+	out         []timeline.Event
+	outArticles []timeline.Article // the same for the timeline's articles (articlesByDate)
 
 	// scratch, sized to the candidates
 	mark    []int32
