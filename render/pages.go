@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/render/export"
@@ -548,8 +549,13 @@ func (s *site) searchPage() Page {
 func (s *site) writeSearch(w io.Writer, list []int32) error {
 	// A list of pairs written in timeline order, not a map, keeps the bytes
 	// stable; one event at a time keeps a second copy of the timeline out of memory.
-	out := export.NewJSONStream(w)
-	out.Raw("window.timelineSearch={")
+	// The strings are quoted as encoding/json quotes them (AppendJSONString),
+	// into a pooled buffer passed on in pieces: through json's Encoder, each
+	// event's two values were boxed, reflected on and the text copied (the
+	// shards a warm build rewrites hold tens of thousands of events).
+	buf := pageBufs.Get().(*pageBuf)
+	defer putPageBuf(buf)
+	b := append(buf.b[:0], "window.timelineSearch={"...)
 	var text []byte
 	n := len(list)
 	if list == nil {
@@ -569,14 +575,23 @@ func (s *site) writeSearch(w io.Writer, list []int32) error {
 			text = appendFields(text, m.Text)
 		}
 		if j > 0 {
-			out.Raw(",")
+			b = append(b, ',')
 		}
-		out.Value(ev.ID)
-		out.Raw(":")
-		out.Value(string(text))
+		b = export.AppendJSONString(b, ev.ID)
+		b = append(b, ':')
+		b = export.AppendJSONString(b, unsafe.String(unsafe.SliceData(text), len(text))) // read, not kept
+		if len(b) >= 60<<10 {
+			if _, err := w.Write(b); err != nil {
+				buf.b = b
+				return err
+			}
+			b = b[:0]
+		}
 	}
-	out.Raw("};\n")
-	return out.Err()
+	b = append(b, "};\n"...)
+	_, err := w.Write(b)
+	buf.b = b
+	return err
 }
 
 // appendFields appends s with its whitespace runs collapsed to single spaces
