@@ -25,13 +25,7 @@ import (
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench WarmStages -benchtime 10x ./site
 func BenchmarkWarmStages(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set TIMELINE_BENCH_DIR to the folder to keep the site in")
-	}
-	if os.Getenv(benchVersionEnv) == "" {
-		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
-	}
+	dir := keptBenchDir(b, "the folder to keep the site in")
 	prepareIncremental(b, dir)
 	opts := scaleOptions(dir)
 	if os.Getenv("TIMELINE_BENCH_WARM_MAPCACHE") == "0" { // as serve builds (see scaleWarmEnv)

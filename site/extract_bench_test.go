@@ -25,13 +25,7 @@ import (
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench FrontStages -benchtime 20x ./site
 func BenchmarkFrontStages(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set TIMELINE_BENCH_DIR to a site BenchmarkIncremental prepared")
-	}
-	if os.Getenv(benchVersionEnv) == "" {
-		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
-	}
+	dir := keptBenchDir(b, "a site BenchmarkIncremental prepared")
 	o := scaleOptions(dir).withDefaults()
 	if _, err := os.Stat(filepath.Join(o.CacheDir, "extract.pack")); err != nil {
 		b.Skip("no extraction pack in ", o.CacheDir, ": run BenchmarkIncremental first")

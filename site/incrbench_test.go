@@ -24,16 +24,8 @@ import (
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench Incremental -benchtime 4x ./site
 func BenchmarkIncremental(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		// Not in `make bench`: BenchmarkScale10k measures the same build once.
-		b.Skip("set TIMELINE_BENCH_DIR to the folder to keep the site in")
-	}
-	if os.Getenv(benchVersionEnv) == "" {
-		// A kept site must stay warm across recompiled test binaries, whose
-		// own version (the executable's hash) changes with every edit.
-		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
-	}
+	// Not in `make bench`: BenchmarkScale10k measures the same build once.
+	dir := keptBenchDir(b, "the folder to keep the site in")
 	prepareIncremental(b, dir)
 	added := filepath.Join(dir, "content", "added-incremental.md")
 	warmAdded := filepath.Join(dir, "content", "added-warm.md")
@@ -65,6 +57,23 @@ func logBuild(b *testing.B, what string, s Summary) {
 }
 
 // benchVersionEnv pins the scale builds' tool version (scaleOptions).
+// keptBenchDir returns the kept site's folder, TIMELINE_BENCH_DIR (b is
+// skipped without it; what names what the folder is for), and fixes the
+// builds' tool version (TIMELINE_BENCH_VERSION) unless it is set: a kept site
+// must stay warm across recompiled test binaries, whose own version (the
+// executable's hash) changes with every edit.
+func keptBenchDir(b *testing.B, what string) string {
+	b.Helper()
+	dir := os.Getenv("TIMELINE_BENCH_DIR")
+	if dir == "" {
+		b.Skip("set TIMELINE_BENCH_DIR to " + what)
+	}
+	if os.Getenv(benchVersionEnv) == "" {
+		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
+	}
+	return dir
+}
+
 const benchVersionEnv = "TIMELINE_BENCH_VERSION"
 
 // prepareIncremental writes the scale corpus into dir and builds it once,

@@ -22,14 +22,8 @@ import (
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr10k go test -run '^$' -bench ReadMergeState -benchtime 5x ./site
 func BenchmarkReadMergeState(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set TIMELINE_BENCH_DIR to a site BenchmarkIncremental prepared")
-	}
+	dir := keptBenchDir(b, "a site BenchmarkIncremental prepared")
 	version := os.Getenv(benchVersionEnv)
-	if version == "" {
-		version = "incremental-bench+" + cacheFormat
-	}
 	name := filepath.Join(dir, "cache", mergeStateFile)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(DefaultMemoryLimit))
 	hugeHeapOnce.Do(func() { prepareHugeHeap(hugeHeapSize(DefaultMemoryLimit)) }) // as the scale builds (HugePages)

@@ -20,14 +20,8 @@ import (
 //
 //	TIMELINE_BENCH_DIR=/tmp/alone10k go test -run '^$' -bench ReleasedPackTouch -benchtime 10x ./site
 func BenchmarkReleasedPackTouch(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set TIMELINE_BENCH_DIR to a folder a scale benchmark built")
-	}
+	dir := keptBenchDir(b, "a folder a scale benchmark built")
 	version := os.Getenv(benchVersionEnv)
-	if version == "" {
-		version = "incremental-bench+" + cacheFormat
-	}
 	c := openExtractCache(afero.NewOsFs(), filepath.Join(dir, "cache"), version, true, true)
 	if len(c.mapping) == 0 || len(c.records) == 0 {
 		b.Skipf("no mapped pack with records in %s (version %q): %v", dir, version, c.warnings)

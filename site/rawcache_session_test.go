@@ -77,13 +77,7 @@ func TestSessionTakesOnlyUnchangedFilesFromItsNotes(t *testing.T) {
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench WarmLoad -benchtime 20x ./site
 func BenchmarkWarmLoad(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set TIMELINE_BENCH_DIR to a site BenchmarkIncremental prepared")
-	}
-	if os.Getenv(benchVersionEnv) == "" {
-		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
-	}
+	dir := keptBenchDir(b, "a site BenchmarkIncremental prepared")
 	o := scaleOptions(dir).withDefaults()
 	fs := afero.NewOsFs()
 	defer func() { recallNotes = true }()

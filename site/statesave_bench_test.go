@@ -29,13 +29,7 @@ const aloneChildEnv = "TIMELINE_BENCH_ALONE"
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench BuildAlone -benchtime 6x ./site
 func BenchmarkBuildAlone(b *testing.B) {
-	dir := os.Getenv("TIMELINE_BENCH_DIR")
-	if dir == "" {
-		b.Skip("set TIMELINE_BENCH_DIR to the folder to keep the site in")
-	}
-	if os.Getenv(benchVersionEnv) == "" {
-		b.Setenv(benchVersionEnv, "incremental-bench+"+cacheFormat)
-	}
+	dir := keptBenchDir(b, "the folder to keep the site in")
 	prepareIncremental(b, dir)
 	added := filepath.Join(dir, "content", "added-alone.md")
 	extra := newscorpus.New(scaleSeed + 11).Article(scaleArticles + 11)
