@@ -97,6 +97,12 @@ func runScaleChild(dir string) int {
 	if warmFile != "" && err == nil {
 		rep.Warm = rebuildInSession(&session, opts, warmFile)
 	}
+	return writeChildReport(dir, rep)
+}
+
+// writeChildReport writes rep to <dir>/child.json for the parent benchmark
+// and returns the child's exit code (1 when it cannot be written).
+func writeChildReport(dir string, rep childReport) int {
 	data, err := json.Marshal(rep)
 	if err == nil {
 		err = os.WriteFile(filepath.Join(dir, "child.json"), data, 0o644)

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -73,13 +72,5 @@ func runAloneChild(dir, way string) int {
 	if err != nil {
 		rep.Err = err.Error()
 	}
-	data, err := json.Marshal(rep)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "child.json"), data, 0o644)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
+	return writeChildReport(dir, rep)
 }
