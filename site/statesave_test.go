@@ -16,15 +16,51 @@ import (
 )
 
 // stateWriteFs calls onWrite (once) at the first write into the merge
-// state's temporary file, before that write happens.
+// state's temporary file, before that write happens. Holding names for
+// writing stops files being created, renamed or removed: the plan and the
+// write go on beside the save, and a copy of the disk must be one moment's
+// names, as a kill would leave them, not a walk racing a rename.
 type stateWriteFs struct {
 	afero.Fs
 	once    sync.Once
 	onWrite func()
 	refuse  bool // refuse to create the temporary file instead
+	names   sync.RWMutex
+}
+
+func (f *stateWriteFs) Rename(oldname, newname string) error {
+	f.names.RLock()
+	defer f.names.RUnlock()
+	return f.Fs.Rename(oldname, newname)
+}
+
+func (f *stateWriteFs) Remove(name string) error {
+	f.names.RLock()
+	defer f.names.RUnlock()
+	return f.Fs.Remove(name)
+}
+
+func (f *stateWriteFs) RemoveAll(path string) error {
+	f.names.RLock()
+	defer f.names.RUnlock()
+	return f.Fs.RemoveAll(path)
+}
+
+func (f *stateWriteFs) Mkdir(name string, perm os.FileMode) error {
+	f.names.RLock()
+	defer f.names.RUnlock()
+	return f.Fs.Mkdir(name, perm)
+}
+
+func (f *stateWriteFs) MkdirAll(path string, perm os.FileMode) error {
+	f.names.RLock()
+	defer f.names.RUnlock()
+	return f.Fs.MkdirAll(path, perm)
 }
 
 func (f *stateWriteFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	f.names.RLock()
+	defer f.names.RUnlock()
 	if filepath.Base(name) != mergeStateFile+".tmp" {
 		return f.Fs.OpenFile(name, flag, perm)
 	}
@@ -152,7 +188,12 @@ func TestBuildKilledWhileSavingTheState(t *testing.T) {
 	corpus := newscorpus.New(55)
 	writeFiles(t, base, map[string]string{"content/b.md": string(corpus.Article(98))})
 	var disk afero.Fs
-	fs := &stateWriteFs{Fs: base, onWrite: func() { disk = copyFs(t, base) }}
+	fs := &stateWriteFs{Fs: base}
+	fs.onWrite = func() {
+		fs.names.Lock()
+		defer fs.names.Unlock()
+		disk = copyFs(t, base)
+	}
 	if _, err := Build(fs, opts); err != nil {
 		t.Fatal(err)
 	}
