@@ -7,7 +7,7 @@ package merge
 func DamageStoredEvents(s *State) int {
 	n := 0
 	for k := range s.evs {
-		if e := &s.evs[k]; e.live && !e.have && e.raw != "" {
+		if e := &s.evs[k]; e.live && !e.have() && e.raw != "" {
 			e.raw = "\xff"
 			n++
 		}

@@ -283,9 +283,9 @@ func (s *State) encodeEvents(w *stateWriter, n numbering) {
 		case e.raw != "":
 			w.b = append(w.b, e.raw...)
 			sizes[k] = int32(len(e.raw) + 1)
-		case e.have:
+		case e.have():
 			var ok bool
-			if scratch, ok = appendEvent(scratch[:0], &e.ev); ok {
+			if scratch, ok = appendEvent(scratch[:0], e.ev); ok {
 				w.b = append(w.b, scratch...)
 				sizes[k] = int32(len(scratch) + 1)
 			}
@@ -296,7 +296,7 @@ func (s *State) encodeEvents(w *stateWriter, n numbering) {
 	w.count(len(s.order))
 	for k, h := range s.order {
 		e := &s.evs[h]
-		w.string(e.ev.ID)
+		w.string(e.id)
 		w.count(len(e.sids))
 		for _, sid := range e.sids {
 			w.u32(uint32(n.sid[sid]))
@@ -700,9 +700,9 @@ func (s *State) decodeEvents(r *stateReader, bodies []byte) {
 	for k := 0; k < n && er.err == nil; k++ {
 		e := &s.evs[k]
 		e.live = true
-		e.ev.ID = er.str()
-		if len(e.ev.ID) >= IDLength { // else refused by check
-			s.hashes[k] = hashOfID(e.ev.ID) // here, beside the head's decoding, not after it
+		e.id = er.str()
+		if len(e.id) >= IDLength { // else refused by check
+			s.hashes[k] = hashOfID(e.id) // here, beside the head's decoding, not after it
 		}
 		m := er.uvarint()
 		if m > uint64(len(text)-er.pos)/4 {
@@ -750,16 +750,19 @@ func (s *State) BuildEvents() error {
 	var decoded atomic.Int64
 	parallel(len(s.evs), 4096, func(_, from, to int) {
 		var er eventReader
+		var slab []timeline.Event
 		for k := from; k < to; k++ {
 			e := &s.evs[k]
-			if !e.live || e.have || e.raw == "" {
+			if !e.live || e.have() || e.raw == "" {
 				continue
 			}
-			if er.event(e.raw, &e.ev) != nil {
+			ev := &carveSlab(&slab, 1, false)[0]
+			ev.ID = e.id
+			if er.event(e.raw, ev) != nil {
 				failed.Store(true)
 				return
 			}
-			e.have = true
+			e.ev = ev
 			decoded.Add(1)
 		}
 	})
@@ -786,15 +789,19 @@ func (s *State) AdoptEvents(tl timeline.Timeline) bool {
 	if len(tl.Events) != len(s.order) {
 		return false
 	}
+	// The events are copied out of tl (its array is the state's, which the
+	// next Update overwrites), into one array for all.
+	slab := make([]timeline.Event, s.unbuilt)
 	for pos, h := range s.order {
 		rec := &s.evs[h]
-		if rec.have {
+		if rec.have() {
 			continue
 		}
-		if tl.Events[pos].ID != rec.ev.ID {
+		if tl.Events[pos].ID != rec.id || len(slab) == 0 {
 			return false
 		}
-		rec.ev, rec.have = tl.Events[pos], true
+		slab[0] = tl.Events[pos]
+		rec.ev, slab = &slab[0], slab[1:]
 		s.unbuilt--
 	}
 	return true
@@ -844,7 +851,7 @@ func (s *State) check() error {
 			continue
 		}
 		live++
-		if len(s.evs[k].sids) == 0 || len(s.evs[k].ev.ID) < IDLength {
+		if len(s.evs[k].sids) == 0 || len(s.evs[k].id) < IDLength {
 			return fmt.Errorf("event %d: no members or a short ID", k)
 		}
 		for _, sid := range s.evs[k].sids {
@@ -958,7 +965,7 @@ func (s *State) rebuildMaps() {
 			s.freeEv = append(s.freeEv, int32(h))
 			continue
 		}
-		if !e.have {
+		if !e.have() {
 			s.unbuilt++
 		}
 	}

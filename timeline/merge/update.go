@@ -574,7 +574,7 @@ func (u *update) timeline() timeline.Timeline {
 	if s.unbuilt > 0 {
 		need := make([]bool, len(s.arts))
 		for _, h := range s.order {
-			if rec := &s.evs[h]; !rec.have && rec.raw == "" {
+			if rec := &s.evs[h]; !rec.have() && rec.raw == "" {
 				for _, sid := range rec.sids {
 					need[s.sidArt[sid]] = true
 				}
@@ -593,10 +593,10 @@ func (u *update) timeline() timeline.Timeline {
 		for pos := from; pos < to; pos++ {
 			rec := &s.evs[s.order[pos]]
 			switch {
-			case rec.have:
-				out[pos] = rec.ev
+			case rec.have():
+				out[pos] = *rec.ev
 			case rec.raw != "":
-				out[pos] = timeline.Event{ID: rec.ev.ID} // event writes only the fields set: the array is reused
+				out[pos] = timeline.Event{ID: rec.id} // event writes only the fields set: the array is reused
 				if er.event(rec.raw, &out[pos]) != nil {
 					damaged.Store(true)
 				}
@@ -680,7 +680,7 @@ func (b *eventBuilder) build(u *update, x *pairIndex, rec *evRec) timeline.Event
 		b.group = append(b.group, &b.slab[k])
 	}
 	ev := combine(x, b.group)
-	ev.ID = rec.ev.ID
+	ev.ID = rec.id
 	return ev
 }
 
@@ -695,23 +695,25 @@ var errDamagedEvent = errors.New("merge: a stored event's encoding does not deco
 func (u *update) built(h int32) *timeline.Event {
 	s := u.s
 	rec := &s.evs[h]
-	if !rec.have && rec.raw != "" {
+	if !rec.have() && rec.raw != "" {
 		er := eventReader{single: true}
-		if er.event(rec.raw, &rec.ev) != nil {
+		ev := &timeline.Event{ID: rec.id}
+		if er.event(rec.raw, ev) != nil {
 			panic(errDamagedEvent)
 		}
-		rec.have = true
+		rec.ev = ev
 		s.unbuilt--
 	}
-	if !rec.have {
+	if !rec.have() {
 		for _, sid := range rec.sids {
 			u.eventOf(sid) // reads the member's article
 		}
 		var b eventBuilder
-		rec.ev, rec.have = b.build(u, s.view(nil), rec), true
+		ev := b.build(u, s.view(nil), rec)
+		rec.ev = &ev
 		s.unbuilt--
 	}
-	return &rec.ev
+	return rec.ev
 }
 
 // readArticles reads the events of the article records marked in need that
@@ -811,8 +813,10 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 		if rec.raw != "" {
 			u.built(h) // decoded, so that an event merged again unchanged is not counted as changed
 		}
-		old[rec.ev.ID] = rec.ev // only its ID when not built: then counted as changed
-		if !rec.have {
+		if rec.have() {
+			old[rec.id] = *rec.ev
+		} else {
+			old[rec.id] = timeline.Event{ID: rec.id} // only its ID: then counted as changed
 			s.unbuilt--
 		}
 		*rec = evRec{}
@@ -842,7 +846,7 @@ func (u *update) replace(events []timeline.Event, groups [][]int32) timeline.Cha
 			s.hashes = append(s.hashes, 0)
 		}
 		ev := events[k]
-		s.evs[h] = evRec{ev: ev, sids: groups[k], live: true, have: true}
+		s.evs[h] = evRec{id: ev.ID, ev: &events[k], sids: groups[k], live: true}
 		s.hashes[h] = hashOfID(ev.ID)
 		for _, sid := range groups[k] {
 			s.sidEvent[sid] = h
