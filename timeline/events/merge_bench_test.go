@@ -33,12 +33,19 @@ func BenchmarkMergeAfterExtraction(b *testing.B) {
 	b.ReportAllocs()
 	runtime.GC()
 	b.ResetTimer()
+	k0, f0, okr0 := rusage()
 	c0, ok0 := cputime.Process()
 	for n := 0; n < b.N; n++ {
 		merge.Merge(arts, per)
 	}
 	if c1, ok1 := cputime.Process(); ok0 && ok1 {
 		b.ReportMetric(float64((c1-c0).Microseconds())/1000/float64(b.N), "cpu-ms/merge")
+	}
+	// The page faults and kernel time of the merges: heap the runtime
+	// returned to the OS between merges (its scavenger) is faulted in again.
+	if k1, f1, okr1 := rusage(); okr0 && okr1 {
+		b.ReportMetric(float64(f1-f0)/float64(b.N), "faults/merge")
+		b.ReportMetric(float64((k1-k0).Microseconds())/1000/float64(b.N), "sys-ms/merge")
 	}
 }
 
