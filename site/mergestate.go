@@ -34,18 +34,24 @@ const mergeStateFile = "merge.state"
 
 // mergeStateHeader starts the file, followed by the tool version line, then
 // merge.State's encoding (see stateFileHeader).
-const mergeStateHeader = "timeline merge state 2\n"
+const mergeStateHeader = "timeline merge state 3\n"
 
 // stateFileHeader is what precedes merge.State's encoding in the file: the
-// header, the version line, then spaces and a newline up to a multiple of 8
-// bytes, so the encoding's 8-byte aligned parts are aligned in the file,
-// and in a mapping of it, where the decoded state uses its adjacency lists
-// in place (merge.DecodeStateParts; unaligned, they would be copied).
+// header, the version line, then spaces and a newline up to a multiple of
+// the page size (4096 bytes, or the next multiple for a version line that
+// long), so the encoding's aligned parts are aligned in the file, and in a
+// mapping of it: the decoded state uses its adjacency lists in place
+// (8-byte aligned; unaligned, they would be copied) and its candidates'
+// arrays mapped privately (page-aligned: stateArrays; else copied).
 func stateFileHeader(version string) string {
 	h := mergeStateHeader + version
-	pad := (8 - (len(h)+1)%8) % 8
+	pad := (stateHeaderAlign - (len(h)+1)%stateHeaderAlign) % stateHeaderAlign
 	return h + strings.Repeat(" ", pad) + "\n"
 }
+
+// stateHeaderAlign is the page size the state's arrays are aligned to
+// (merge's statePage).
+const stateHeaderAlign = 4096
 
 // mergeWithState merges the articles (events(i) gives article i's candidate
 // events, keys[i] its extraction key: articleKey, which changes with the
@@ -193,7 +199,11 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err = decodeUncollected(head[len(header):], events, tail)
+	var arrays merge.ArrayMapper
+	if osf, isOS := f.(*os.File); isOS && mapEvents && os.Getpagesize() == stateHeaderAlign {
+		arrays = stateArrays(osf, int64(len(header)))
+	}
+	st, err = decodeUncollected(head[len(header):], events, tail, arrays)
 	if err != nil {
 		unmapSection(mapping) // nothing decoded is kept
 		return nil, nil, err
@@ -206,9 +216,9 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 // state, all of it live until the state is dropped, so a collection while it
 // is built finds nothing to free and only marks again what it marked before.
 // A fresh 10,000-article build collected 3-5 times while decoding its state.
-func decodeUncollected(head, events, tail []byte) (*merge.State, error) {
+func decodeUncollected(head, events, tail []byte, arrays merge.ArrayMapper) (*merge.State, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return merge.DecodeStateParts(head, events, tail)
+	return merge.DecodeStatePartsMapped(head, events, tail, arrays)
 }
 
 // sectionOf returns the n bytes of f at off: mapped (mapping then non-nil)

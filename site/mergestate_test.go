@@ -96,7 +96,7 @@ func TestMergeWithStateFallsBack(t *testing.T) {
 		}, "v1", false, true},
 		{"flipped byte before the events", func(fs afero.Fs) {
 			b, _ := afero.ReadFile(fs, name)
-			b[len(mergeStateHeader)+40] ^= 0x5a
+			b[len(stateFileHeader("v1"))+40] ^= 0x5a // in the encoding's head, past the padded header
 			_ = afero.WriteFile(fs, name, b, 0o644)
 		}, "v1", false, true},
 		{"events length damaged", func(fs afero.Fs) { // the tail says where the events start

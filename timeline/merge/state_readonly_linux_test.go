@@ -72,3 +72,62 @@ func readOnlyCopy(t *testing.T, b []byte) []byte {
 	t.Cleanup(func() { _ = syscall.Munmap(mem) })
 	return mem[:len(b)]
 }
+
+// TestMappedArraysUpdateAsMerge: a state whose candidates' arrays an
+// ArrayMapper gave (site maps them privately from the state file) updates as
+// Merge merges, build after build, each build's state encoded and decoded
+// again: Update writes those arrays (a removed candidate's article) and
+// appends into their room, and the arrays' source bytes (the file's) are
+// never written.
+func TestMappedArraysUpdateAsMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(78, 2026))
+	mapped := 0
+	for seq := 0; seq < 20; seq++ {
+		w := newWorld(rng, 4+rng.IntN(16))
+		arts, per, keys := w.input()
+		_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		for step := 0; step < 5; step++ {
+			for k := 0; k < 1+rng.IntN(3); k++ {
+				w.change()
+			}
+			enc := st.Encode(nil)
+			cut := len(enc) - merge.StateTailLen
+			evLen, _ := merge.StateEventsLength(enc[cut:])
+			at := cut - int(evLen)
+			head := readOnlyCopy(t, enc[:at]) // as the file's bytes: a write faults
+			decoded, err := merge.DecodeStatePartsMapped(head, enc[at:cut], enc[cut:], privateCopies(t, head))
+			if err != nil {
+				t.Fatalf("sequence %d step %d: %v", seq, step, err)
+			}
+			mapped += decoded.MappedArrays()
+			arts, per, keys = w.input()
+			got, _ := decoded.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+			if want := merge.Merge(arts, per); !reflect.DeepEqual(got, want) {
+				t.Fatalf("sequence %d step %d: Update of a state with mapped arrays differs from Merge", seq, step)
+			}
+			st = decoded
+		}
+	}
+	if mapped == 0 {
+		t.Fatal("no array was taken from the mapper: the test proves nothing")
+	}
+	t.Logf("%d arrays taken from the mapper", mapped)
+}
+
+// privateCopies is an ArrayMapper over head: each array in private memory
+// of its own (page-aligned, zero after the array), unmapped when the test ends.
+func privateCopies(t *testing.T, head []byte) merge.ArrayMapper {
+	return func(off, n, capBytes int) []byte {
+		if off%4096 != 0 || off+n > len(head) {
+			t.Errorf("mapper asked for %d bytes at %d (head of %d)", n, off, len(head))
+			return nil
+		}
+		mem, err := syscall.Mmap(-1, 0, capBytes, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+		if err != nil {
+			return nil
+		}
+		copy(mem, head[off:off+n])
+		t.Cleanup(func() { _ = syscall.Munmap(mem) })
+		return mem
+	}
+}

@@ -36,7 +36,7 @@ import (
 // 10,000-article site's state (24 MB of fresh heap, 0.1 CPU s).
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 8
+	stateVersion = 9
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -185,30 +185,37 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 		}
 	}
 	w.count(live)
+	w.string(candLayout)
+	// The arrays as the machine holds them, each on a page of its own
+	// (statearrays.go), renumbered.
+	isLive := func(k int) bool { return n.sid[k] >= 0 }
 	at := int32(0) // where the candidate's sets start in the stored arena
+	w.pageAlign()
 	for k := range s.pc {
-		if n.sid[k] < 0 {
-			continue
+		if isLive(k) {
+			p := s.pc[k]
+			p.sets, at = at, at+p.nTitle+p.nContext+p.nSent
+			w.b = appendCand(w.b, &p)
+			w.maybeFlush()
 		}
-		p := &s.pc[k]
-		for _, v := range [...]int32{p.canon, p.article, p.dateID, p.start, p.end, p.source, int32(p.classes), at, p.nTitle, p.nContext, p.nSent, int32(p.hash)} {
-			w.u32(uint32(v))
+	}
+	appendNative(w, len(s.pc), isLive, func(k int) int32 { return n.art[s.sidArt[k]] })
+	appendNative(w, len(s.pc), isLive, func(k int) int32 { return s.sidK[k] })
+	appendNative(w, len(s.pc), isLive, func(k int) int32 { return s.rank[k] })
+	appendNative(w, len(s.pc), isLive, func(k int) int32 { return n.event[s.sidEvent[k]+1] })
+	appendNative(w, len(s.pc), isLive, func(k int) bool { return s.noMentions[k] })
+	appendNative(w, len(s.pc), isLive, func(k int) bool { return s.asIs[k] })
+	for k := range s.pc {
+		if isLive(k) {
+			w.count(len(s.adj[k])) // the list itself is in the kept section: encodeAdjacency
 		}
-		at += p.nTitle + p.nContext + p.nSent
-		w.bool(p.lead)
-		w.bool(p.hasStart)
-		w.u32(uint32(n.art[s.sidArt[k]]))
-		w.u32(uint32(s.sidK[k]))
-		w.u32(uint32(s.rank[k]))
-		w.b = append(w.b, b2u8(s.noMentions[k])|b2u8(s.asIs[k])<<1)
-		w.u32(uint32(n.event[s.sidEvent[k]+1]))
-		w.count(len(s.adj[k])) // the list itself is in the kept section: encodeAdjacency
 	}
 	w.count(size)
+	w.pageAlign()
 	for k := range s.pc {
-		if n.sid[k] >= 0 {
+		if isLive(k) {
 			p := &s.pc[k]
-			w.words32(s.arena[p.sets : p.sets+p.nTitle+p.nContext+p.nSent])
+			w.b = append(w.b, sliceBytes(s.arena[p.sets:p.sets+p.nTitle+p.nContext+p.nSent])...)
 			w.maybeFlush()
 		}
 	}
@@ -465,6 +472,14 @@ func StateEventsLength(tail []byte) (int64, bool) {
 // used in place only where it is 8-byte aligned (else its lists are
 // copied): a mapped file's section is when it starts 8-byte aligned in the file.
 func DecodeStateParts(head, events, tail []byte) (*State, error) {
+	return DecodeStatePartsMapped(head, events, tail, nil)
+}
+
+// DecodeStatePartsMapped is DecodeStateParts taking the candidates' arrays
+// (about 40% of the head) from arrays, when not nil, instead of copying them
+// into the heap (see statearrays.go); the state then keeps that memory, and
+// still nothing of head.
+func DecodeStatePartsMapped(head, events, tail []byte, arrays ArrayMapper) (*State, error) {
 	if len(head) < len(stateMagic) || string(head[:len(stateMagic)]) != stateMagic || len(tail) != StateTailLen {
 		return nil, fmt.Errorf("%w: not a merge state", ErrCorruptState)
 	}
@@ -474,7 +489,7 @@ func DecodeStateParts(head, events, tail []byte) (*State, error) {
 	if stateSum(head[len(stateMagic):], events, tail[:8]) != binary.LittleEndian.Uint32(tail[8:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorruptState)
 	}
-	r := &stateReader{b: head[len(stateMagic):]}
+	r := &stateReader{b: head[len(stateMagic):], origin: len(head), arrays: arrays}
 	if v := r.u32(); v != stateVersion {
 		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorruptState, v, stateVersion)
 	}
@@ -501,6 +516,7 @@ func DecodeStateParts(head, events, tail []byte) (*State, error) {
 	s.decodeArticles(r)
 	r.padding()
 	headErr := r.end()
+	s.mappedArrays = r.mapped
 	if err := cmp.Or(headErr, <-evErr); err != nil {
 		return nil, err
 	}
@@ -611,30 +627,18 @@ func wordsOf(raw []byte) []uint64 {
 }
 
 func (s *State) decodeCandidates(r *stateReader, adj []uint64) {
-	const fixed = 12*4 + 2 + 3*4 + 1 + 4 // a candidate's fixed-width fields
-	n := r.count(fixed + 1)
+	n := r.count(int(unsafe.Sizeof(pairCand{})) + 4*4 + 2 + 1)
+	if layout := r.string(); r.err == nil && layout != candLayout {
+		r.fail("candidate layout (another build of the tool)")
+	}
 	spare := n/8 + 64 // room for the next builds' new candidates without copying all
-	s.pc = make([]pairCand, n, n+spare)
-	s.sidArt, s.sidK, s.rank, s.sidEvent = spared[int32](n, spare), spared[int32](n, spare), spared[int32](n, spare), spared[int32](n, spare)
-	s.noMentions, s.asIs, s.adj = spared[bool](n, spare), spared[bool](n, spare), spared[[]uint64](n, spare)
+	s.pc = arrayOf[pairCand](r, n, spare)
+	s.sidArt, s.sidK = arrayOf[int32](r, n, spare), arrayOf[int32](r, n, spare)
+	s.rank, s.sidEvent = arrayOf[int32](r, n, spare), arrayOf[int32](r, n, spare)
+	s.noMentions, s.asIs = arrayOf[bool](r, n, spare), arrayOf[bool](r, n, spare)
+	s.adj = spared[[]uint64](n, spare)
 	at := 0 // where the next list starts in adj
 	for k := 0; k < n && r.err == nil; k++ {
-		raw := r.bytes(fixed)
-		if len(raw) < fixed {
-			break
-		}
-		var v [16]int32
-		for f := 0; f < 12; f++ {
-			v[f] = int32(binary.LittleEndian.Uint32(raw[4*f:]))
-		}
-		for f := 12; f < 16; f++ { // after the two flags
-			v[f] = int32(binary.LittleEndian.Uint32(raw[2+4*f:]))
-		}
-		s.pc[k] = pairCand{canon: v[0], article: v[1], dateID: v[2], start: v[3], end: v[4], source: v[5], classes: uint32(v[6]),
-			sets: v[7], nTitle: v[8], nContext: v[9], nSent: v[10], hash: uint32(v[11]), lead: raw[48] == 1, hasStart: raw[49] == 1}
-		s.sidArt[k], s.sidK[k], s.rank[k] = v[12], v[13], v[14]
-		s.noMentions[k], s.asIs[k] = raw[62]&1 != 0, raw[62]&2 != 0
-		s.sidEvent[k] = int32(binary.LittleEndian.Uint32(raw[63:]))
 		m := r.uvarint()
 		if m > uint64(len(adj)-at) {
 			r.fail("adjacency list")
@@ -648,7 +652,8 @@ func (s *State) decodeCandidates(r *stateReader, adj []uint64) {
 	if r.err == nil && at != len(adj) {
 		r.fail("adjacency lists")
 	}
-	s.arena = r.int32sSpared(8) // room for the next builds' sets without copying all
+	size := r.count(4)
+	s.arena = arrayOf[int32](r, size, size/8) // room for the next builds' sets without copying all
 	n = r.count(27)
 	s.valueSpan, s.anc, s.desc = make([]span, n), make([][]int32, n), make([][]int32, n)
 	for v := 0; v < n && r.err == nil; v++ {
@@ -814,6 +819,9 @@ func spared[T any](n, spare int) []T { return make([]T, n, n+spare) }
 // checksum but is inconsistent is refused instead of failing later.
 func (s *State) check() error {
 	n := int32(len(s.pc))
+	if !boolsValid(s.noMentions) || !boolsValid(s.asIs) { // stored as the machine holds them
+		return errors.New("a candidate's flag is not a bool")
+	}
 	for k := range s.pc {
 		if !s.candidateFits(k) { // the fast test; the slow one says what is wrong
 			if err := s.checkCandidate(k); err != nil {
@@ -879,7 +887,8 @@ func (s *State) check() error {
 // checkCandidate would pass candidate k.
 func (s *State) candidateFits(k int) bool {
 	p := &s.pc[k]
-	if p.sets < 0 || p.nTitle < 0 || p.nContext < 0 || p.nSent < 0 || int64(p.sets)+int64(p.nTitle)+int64(p.nContext)+int64(p.nSent) > int64(len(s.arena)) {
+	if p.sets < 0 || p.nTitle < 0 || p.nContext < 0 || p.nSent < 0 || int64(p.sets)+int64(p.nTitle)+int64(p.nContext)+int64(p.nSent) > int64(len(s.arena)) ||
+		!candBoolsValid(p) {
 		return false
 	}
 	spans := uint32(len(s.dates))
@@ -915,6 +924,9 @@ func (s *State) checkCandidate(k int) error {
 	p := &s.pc[k]
 	if p.sets < 0 || p.nTitle < 0 || p.nContext < 0 || p.nSent < 0 || int64(p.sets)+int64(p.nTitle)+int64(p.nContext)+int64(p.nSent) > int64(len(s.arena)) {
 		return fmt.Errorf("candidate %d: sets out of the arena", k)
+	}
+	if !candBoolsValid(p) {
+		return fmt.Errorf("candidate %d: a flag is not a bool", k)
 	}
 	for _, err := range []error{
 		inRange("start span", p.start, 0, nSpans), inRange("end span", p.end, -1, nSpans),
@@ -974,8 +986,11 @@ func (s *State) rebuildMaps() {
 // stateReader reads what stateWriter wrote; after the first error every
 // read returns zero values and err stays set.
 type stateReader struct {
-	b   []byte
-	err error
+	b      []byte
+	err    error
+	origin int         // b's length plus its offset from the encoding's start (see off)
+	arrays ArrayMapper // maps the candidates' arrays (arrayOf); nil: copied
+	mapped int         // arrays the mapper gave
 }
 
 func (r *stateReader) fail(what string) {

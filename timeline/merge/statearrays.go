@@ -1,0 +1,176 @@
+package merge
+
+import (
+	"encoding/binary"
+	"fmt"
+	"reflect"
+	"slices"
+	"unsafe"
+)
+
+// The candidates' arrays (pair data, article, index, rank, event, flags) and
+// the arena are stored as the machine holds them in memory, each starting on
+// a page boundary of the encoding, so that a reader can hand them out without
+// decoding: mapped privately from the state file (ArrayMapper), their pages
+// come from the page cache, where decoding them into the heap touched about
+// 45 MB of fresh memory in a fresh 10k build (about 5 ms of CPU per MB on
+// this project's machines: /work/notes/s11/baseline.md). A page an Update
+// writes (a removed candidate's article, a new candidate appended in the room
+// after the array) is copied or taken fresh by the kernel, a page at a time.
+//
+// The layout is the running binary's: candLayout names it, and a state of
+// another layout is refused (the caller merges in full). The state file is a
+// cache of one tool version, so this only guards against a change of
+// pairCand under a version string pinned by hand (benchmarks).
+
+// statePage is the boundary the arrays start on, from the encoding's start.
+const statePage = 4096
+
+// ArrayMapper returns capBytes of writable memory whose first n bytes are
+// those of the encoding at offset off (a multiple of statePage) and whose
+// rest is zero, or nil when it cannot; the memory must stay valid and
+// private to the state for the life of the process (the state keeps it).
+// DecodeStatePartsMapped calls it for each large array of the state.
+type ArrayMapper func(off, n, capBytes int) []byte
+
+// candLayout describes pairCand's memory layout and the machine's byte
+// order: part of the encoding, which stores pairCand values as they are.
+var candLayout = layoutOf(reflect.TypeFor[pairCand]())
+
+func layoutOf(t reflect.Type) string {
+	s := fmt.Sprintf("%s/%d/le=%v", t.Name(), t.Size(), littleEndian)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		s += fmt.Sprintf(";%s:%s@%d", f.Name, f.Type, f.Offset)
+	}
+	return s
+}
+
+// candBoolOffsets are the offsets of pairCand's bool fields (checked to be
+// 0 or 1 on decoding: a bool byte of any other value is not a Go bool), and
+// candEnd where its last field ends (the padding after it is written zero).
+var candBoolOffsets, candEnd = func() ([]uintptr, uintptr) {
+	t := reflect.TypeFor[pairCand]()
+	var bools []uintptr
+	var end uintptr
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Type.Kind() == reflect.Bool {
+			bools = append(bools, f.Offset)
+		}
+		end = max(end, f.Offset+f.Type.Size())
+	}
+	return bools, end
+}()
+
+// rawBytes is v's memory.
+func rawBytes[T any](v *T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(v)), unsafe.Sizeof(*v))
+}
+
+// sliceBytes is the memory of s's elements.
+func sliceBytes[T any](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+// appendCand appends p's memory, its padding zeroed (the encoding stays the
+// same for the same state).
+func appendCand(b []byte, p *pairCand) []byte {
+	at := len(b)
+	b = append(b, rawBytes(p)...)
+	clear(b[at+int(candEnd):])
+	return b
+}
+
+// pageAlign pads so that the next byte starts a page of the encoding: two
+// bytes saying how many zero bytes follow, then those.
+func (w *stateWriter) pageAlign() {
+	pad := (statePage - (w.pos()-w.base+2)%statePage) % statePage
+	w.b = binary.LittleEndian.AppendUint16(w.b, uint16(pad))
+	var zeros [statePage]byte
+	w.b = append(w.b, zeros[:pad]...)
+}
+
+// appendNative appends v's memory for each element of vs that keep selects,
+// written through f (which may renumber it).
+func appendNative[T any](w *stateWriter, n int, keep func(k int) bool, f func(k int) T) {
+	w.pageAlign()
+	for k := 0; k < n; k++ {
+		if keep(k) {
+			v := f(k)
+			w.b = append(w.b, rawBytes(&v)...)
+			w.maybeFlush()
+		}
+	}
+}
+
+// off is the reader's position from the encoding's start.
+func (r *stateReader) off() int { return r.origin - len(r.b) }
+
+// pagePadding reads what pageAlign wrote.
+func (r *stateReader) pagePadding() {
+	b := r.bytes(2)
+	if len(b) < 2 {
+		return
+	}
+	pad := int(binary.LittleEndian.Uint16(b))
+	if pad >= statePage || slices.ContainsFunc(r.bytes(pad), func(b byte) bool { return b != 0 }) || r.off()%statePage != 0 {
+		r.fail("page padding")
+	}
+}
+
+// arrayOf reads an array of n elements that pageAlign and appendNative
+// wrote, with room for spare more: the mapper's memory when it gives some,
+// else a copy in the heap. T holds no pointers.
+func arrayOf[T any](r *stateReader, n, spare int) []T {
+	r.pagePadding()
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	off := r.off()
+	if n > len(r.b)/max(size, 1) {
+		r.fail("array length")
+		return nil
+	}
+	raw := r.bytes(n * size)
+	if r.err != nil {
+		return nil
+	}
+	if r.arrays != nil && n > 0 {
+		if mem := r.arrays(off, n*size, (n+spare)*size); len(mem) >= (n+spare)*size &&
+			uintptr(unsafe.Pointer(&mem[0]))%unsafe.Alignof(zero) == 0 {
+			r.mapped++
+			return unsafe.Slice((*T)(unsafe.Pointer(&mem[0])), n+spare)[:n]
+		}
+	}
+	out := make([]T, n, n+spare)
+	copy(sliceBytes(out), raw)
+	return out
+}
+
+// boolsValid: every byte of b is 0 or 1.
+func boolsValid(b []bool) bool {
+	for _, v := range sliceBytes(b) {
+		if v > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// candBoolsValid: p's bool fields hold 0 or 1.
+func candBoolsValid(p *pairCand) bool {
+	raw := rawBytes(p)
+	for _, at := range candBoolOffsets {
+		if raw[at] > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// MappedArrays tells how many of the state's arrays its decoder took from
+// an ArrayMapper (for tests and benchmarks).
+func (s *State) MappedArrays() int { return s.mappedArrays }
