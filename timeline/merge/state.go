@@ -47,7 +47,7 @@ type State struct {
 	dates     []span    // span ID -> span
 	valueSpan []span    // start value ID -> its span (known false until seen)
 	anc, desc [][]int32 // start value ID -> ancestor / descendant value IDs (see ancestorValues)
-	postings  map[uint64][]int32
+	postings  postingLists
 	// The lists of a title stem are loaded on first need: building them
 	// all cost more than the rest of decoding (allStems: all are loaded).
 	allStems   bool
@@ -299,7 +299,7 @@ func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate,
 		s.bySlug[articles[i].Slug] = int32(i)
 	}
 	ranks := make([]int32, len(articles))
-	s.postings = map[uint64][]int32{} // loaded per title stem on first need (loadStems)
+	s.postings = newPostingLists() // loaded per title stem on first need (loadStems)
 	for sid, c := range cands {
 		in := int(input[sid])
 		a, _ := slices.BinarySearch(firsts, in+1)
@@ -417,12 +417,13 @@ func (s *State) addPostings(sid int32, before map[uint64]int) {
 	}
 	for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
 		key := postingKey(pc.dateID, t)
+		list := s.postings.get(key)
 		if before != nil {
 			if _, ok := before[key]; !ok {
-				before[key] = len(s.postings[key])
+				before[key] = len(list)
 			}
 		}
-		s.postings[key] = append(s.postings[key], sid)
+		s.postings.set(key, append(list, sid))
 	}
 }
 
@@ -433,7 +434,7 @@ func (s *State) removePostings(sid int32, before map[uint64]int) {
 	}
 	for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
 		key := postingKey(pc.dateID, t)
-		list := s.postings[key]
+		list := s.postings.get(key)
 		if _, ok := before[key]; !ok {
 			before[key] = len(list)
 		}
@@ -441,11 +442,7 @@ func (s *State) removePostings(sid int32, before map[uint64]int) {
 			list[k] = list[len(list)-1]
 			list = list[:len(list)-1]
 		}
-		if len(list) == 0 {
-			delete(s.postings, key)
-		} else {
-			s.postings[key] = list
-		}
+		s.postings.set(key, list)
 	}
 }
 
@@ -459,8 +456,8 @@ func (s *State) loadStems(stems []int32, below int32) {
 		s.stemLoaded = append(s.stemLoaded, make([]bool, n-len(s.stemLoaded))...)
 	}
 	// Each stem's entries are gathered in sid order, then split into its
-	// lists by value with a counting sort and added a list at a time:
-	// appending each entry to its list in the map was 70 ms of a decoded
+	// lists by value with a counting sort, kept per stem (postingLists):
+	// appending each entry to its list in a map was 70 ms of a decoded
 	// 10k state's first Update (388,000 entries of 70,000 lists for one
 	// article's 40 title stems: a map assignment per entry, the map and
 	// the lists grown as they filled).
@@ -491,7 +488,7 @@ func (s *State) loadStems(stems []int32, below int32) {
 		lists[k], at = flat[at:at:at+2*n], at+2*n
 	}
 	s.eachListed(below, dense, func(d, sid, v int32) { lists[d] = append(lists[d], sid, v) })
-	var found []keyedList
+	loading := make(map[int32]*stemLists, len(lists))
 	var count []int32 // by value: entries, then where the next one goes
 	var values []int32
 	for k, pairs := range lists {
@@ -506,26 +503,27 @@ func (s *State) loadStems(stems []int32, below int32) {
 			}
 			count[v]++
 		}
+		slices.Sort(values) // the lists by value, for get's binary search
+		sl := &stemLists{values: slices.Clone(values), ends: make([]int32, len(values))}
 		at := int32(0)
-		for _, v := range values {
+		for i, v := range values {
 			at, count[v] = at+count[v], at
+			sl.ends[i] = at
 		}
 		n := len(pairs) / 2
-		out := sorted[:n:n]
+		sl.sids = sorted[:n:n]
 		sorted = sorted[n:]
 		for j := 0; j < len(pairs); j += 2 {
 			v := pairs[j+1]
-			out[count[v]] = pairs[j]
+			sl.sids[count[v]] = pairs[j]
 			count[v]++
 		}
-		from := int32(0)
-		for _, v := range values { // each value's list ends where count[v] stopped
-			to := count[v]
-			found = append(found, keyedList{postingKey(v, stemOf[k]), out[from:to:to]})
-			from, count[v] = to, 0
+		for _, v := range values {
+			count[v] = 0
 		}
+		loading[stemOf[k]] = sl
 	}
-	s.addLists(found)
+	s.postings.load(loading)
 }
 
 // eachListed calls f(d-1, sid, start value) for every title stem of a live
@@ -545,30 +543,8 @@ func (s *State) eachListed(below int32, dense []int32, f func(d, sid, v int32)) 
 	}
 }
 
-// keyedList is a blocking list to add, by its key. Lists that share an
-// array are capped at their length, so appending to one moves it out.
-type keyedList struct {
-	key  uint64
-	sids []int32
-}
-
-// addLists adds the lists to the postings (into an empty map made to their
-// number), appending to a list that has entries already.
-func (s *State) addLists(found []keyedList) {
-	if len(s.postings) == 0 {
-		s.postings = make(map[uint64][]int32, len(found))
-	}
-	for _, l := range found {
-		if old := s.postings[l.key]; len(old) > 0 {
-			s.postings[l.key] = append(old, l.sids...)
-		} else {
-			s.postings[l.key] = l.sids
-		}
-	}
-}
-
 func (s *State) long(value, stem int32) bool {
-	return len(s.postings[postingKey(value, stem)]) > MaxPosting
+	return len(s.postings.get(postingKey(value, stem))) > MaxPosting
 }
 
 // nextMark returns a fresh mark for s.mark, sized to the candidates.
@@ -615,14 +591,14 @@ func (s *State) edgesOf(p int32, out []uint64) []uint64 {
 	}
 	for _, t := range x.title(a) {
 		if !s.long(v, t) {
-			consider(s.postings[postingKey(v, t)])
+			consider(s.postings.get(postingKey(v, t)))
 			for _, w := range s.desc[v] { // finer values scan v's list
-				consider(s.postings[postingKey(w, t)])
+				consider(s.postings.get(postingKey(w, t)))
 			}
 		}
 		for _, w := range s.anc[v] {
 			if !s.long(w, t) {
-				consider(s.postings[postingKey(w, t)])
+				consider(s.postings.get(postingKey(w, t)))
 			}
 		}
 	}

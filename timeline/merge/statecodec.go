@@ -960,7 +960,7 @@ func (s *State) checkCandidate(k int) error {
 // rebuildMaps makes the maps the lists stand for: slugs, score IDs, free
 // handles (postings and hash runs are built on first need).
 func (s *State) rebuildMaps() {
-	s.postings = map[uint64][]int32{} // loaded on demand (loadStems)
+	s.postings = newPostingLists() // loaded on demand (loadStems)
 	s.bySlug = make(map[string]int32, len(s.arts))
 	for k := range s.arts {
 		if s.arts[k].live {

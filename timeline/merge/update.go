@@ -295,15 +295,15 @@ func (u *update) refreshFlipped() {
 	var affected []int32
 	gen := s.nextMark()
 	for key, n0 := range u.before {
-		n1 := len(s.postings[key])
+		n1 := len(s.postings.get(key))
 		if (n0 > MaxPosting) == (n1 > MaxPosting) {
 			continue
 		}
 		s.Stats.Flipped++
 		v, t := int32(key>>32), int32(uint32(key))
-		lists := [][]int32{s.postings[key]}
+		lists := [][]int32{s.postings.get(key)}
 		for _, w := range s.desc[v] {
-			lists = append(lists, s.postings[postingKey(w, t)])
+			lists = append(lists, s.postings.get(postingKey(w, t)))
 		}
 		for _, l := range lists {
 			for _, sid := range l {
