@@ -501,7 +501,7 @@ func firstDiff(got, want []byte) string {
 func TestFindOldRecords(t *testing.T) {
 	r := rand.New(rand.NewSource(9))
 	const n = 500
-	old := &oldFile{recs: make([]byte, n*recordSize), offs: make([]int64, n)}
+	old := &oldFile{recs: make([]byte, n*recordSize), count: n}
 	for j := 0; j < n; j++ {
 		r.Read(old.recs[j*recordSize : j*recordSize+16])
 		if j%50 == 1 { // same prefix as the record before
@@ -547,7 +547,7 @@ func TestFindOldRecords(t *testing.T) {
 func TestFindCrowdedDigests(t *testing.T) {
 	r := rand.New(rand.NewSource(10))
 	const n = 5000
-	old := &oldFile{recs: make([]byte, n*recordSize), offs: make([]int64, n)}
+	old := &oldFile{recs: make([]byte, n*recordSize), count: n}
 	for j := 0; j < n; j++ {
 		r.Read(old.recs[j*recordSize+8 : j*recordSize+16])
 	}
