@@ -338,7 +338,10 @@ type stateWriter struct {
 // pos is how many bytes the writer has taken so far.
 func (w *stateWriter) pos() int { return w.passed + len(w.b) }
 
-const flushAt = 1 << 20
+// flushAt is small: the buffer (twice this) is memory a fresh build touches
+// for the first time (about 5 ms of CPU per MB here: 1 MB made it 2 MB), and
+// a write of 128 KB costs the kernel no more per byte than one of 1 MB.
+const flushAt = 128 << 10
 
 func (w *stateWriter) flush() {
 	w.crc = crc32.Update(w.crc, crcTable, w.b[w.flushed:])
