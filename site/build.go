@@ -182,7 +182,10 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	if b.warm != nil {
 		cache.noteRecalledFiles() // for the session's next build
 	}
-	reserve := reserveOutsideHeap(o.MemoryLimit, cache.mapped)
+	reserve := func(int64) {}
+	if !o.HeapOnlyLimit {
+		reserve = reserveOutsideHeap(o.MemoryLimit, cache.mapped)
+	}
 	b.warn(cache.warnings...)
 	b.lap("cache")
 	load := o.Stages.Load

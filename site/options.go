@@ -31,6 +31,16 @@ type Options struct {
 	// often instead of letting the heap double. 0 means DefaultMemoryLimit,
 	// negative means none; the GOMEMLIMIT environment variable overrides it.
 	MemoryLimit int64
+	// HeapOnlyLimit makes MemoryLimit bound the Go heap alone. By default
+	// the mapped caches' resident pages come off it (reserveOutsideHeap), so
+	// that a build's resident set stays within the limit. A server keeps
+	// them mapped from one rebuild to the next (the pack and the merge state
+	// taken from its file, ~240 MB at 10,000 articles): with them off the
+	// limit, its heap had ~250 MB for ~200 MB live, and collected 9-14 times
+	// per rebuild, most of the rebuild's CPU (BenchmarkRebuilds in
+	// site/serve). The server sets it: a larger resident set, for rebuilds
+	// that collect once or twice.
+	HeapOnlyLimit bool
 	// MapCache maps the extraction cache's pack file into memory instead of
 	// reading it (on the operating system's file system; elsewhere it is read).
 	// The mapping is never released, because the cached events' strings point

@@ -55,6 +55,9 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, done: make(chan struct{}), clients: map[chan event]struct{}{}}
 	s.cfg.Build.SwapLock = &s.out
+	// The session keeps the mapped caches from one rebuild to the next: the
+	// memory limit bounds the heap alone (see site.Options.HeapOnlyLimit).
+	s.cfg.Build.HeapOnlyLimit = true
 	return s
 }
 

@@ -1,0 +1,150 @@
+package serve
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/site"
+)
+
+// BenchmarkRebuilds measures what an editor waits for in timeline serve:
+// a Server (options as cmd_serve.go sets them) builds a kept scale site once,
+// then each iteration adds or removes one article and rebuilds, after an idle
+// gap of TIMELINE_BENCH_WARM_IDLE (a Go duration, default none): an editor
+// saves every 30-60 s, and meanwhile the Go runtime may give freed heap back
+// to the operating system, which the next rebuild then touches afresh (on
+// this project's virtual machines ~5 ms per MB). It reports each rebuild's
+// CPU, kernel CPU and page faults, and the heap the runtime released during
+// the gap. The site is BenchmarkIncremental's (site package): the benchmark
+// is skipped unless TIMELINE_BENCH_DIR names a prepared one, and
+// TIMELINE_BENCH_VERSION must be the version it was built with
+// ("incremental-bench+" and the cache format).
+//
+//	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_VERSION=incremental-bench+timeline-cache-1 TIMELINE_BENCH_WARM_IDLE=40s go test -run '^$' -bench Rebuilds -benchtime 3x ./site/serve
+func BenchmarkRebuilds(b *testing.B) {
+	dir, version := os.Getenv("TIMELINE_BENCH_DIR"), os.Getenv("TIMELINE_BENCH_VERSION")
+	if dir == "" || version == "" {
+		b.Skip("set TIMELINE_BENCH_DIR to a site prepared by the site package's BenchmarkIncremental, and TIMELINE_BENCH_VERSION to its version")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "public", "index.html")); err != nil {
+		b.Skipf("%s holds no built site: run the site package's BenchmarkIncremental first", dir)
+	}
+	var idle time.Duration
+	if s := os.Getenv("TIMELINE_BENCH_WARM_IDLE"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			b.Fatalf("TIMELINE_BENCH_WARM_IDLE: %v", err)
+		}
+		idle = d
+	}
+	opts := site.Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
+		CacheDir: filepath.Join(dir, "cache"), Version: version, MapCache: true} // as cmd_serve.go
+	var failed error
+	srv := New(Config{Fs: afero.NewOsFs(), Build: opts, Log: io.Discard, OnBuild: func(_ site.Summary, err error) { failed = err }})
+	if os.Getenv("TIMELINE_BENCH_SERVE_RESERVE") == "1" { // the limit less the mapped caches, as before HeapOnlyLimit
+		srv.cfg.Build.HeapOnlyLimit = false
+	}
+	srv.Rebuild()
+	if failed != nil {
+		b.Fatal(failed)
+	}
+	name := filepath.Join(dir, "content", "added-serve-rebuilds.md")
+	extra := newscorpus.New(20261127).Article(1 << 20)
+	var cpu, sys, flt float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		srv.session.Wait() // the previous build's state is saved: the gap starts after it
+		released0 := heapReleasedMB()
+		time.Sleep(idle)
+		released1 := heapReleasedMB()
+		toggleArticle(b, name, extra)
+		u0, s0, f0 := usage()
+		gc0 := gcCycles()
+		srv.Rebuild()
+		u1, s1, f1 := usage()
+		if failed != nil {
+			b.Fatal(failed)
+		}
+		cpu, sys, flt = cpu+u1+s1-u0-s0, sys+s1-s0, flt+f1-f0
+		b.Logf("rebuild %d after %v idle (released meanwhile %+.0f MB, %.0f MB in all): %.0f cpu-ms, %.0f kernel, %.1fk faults, %d GCs, peak RSS %.0f MB (now anon %.0f, file %.0f)",
+			i, idle, released1-released0, released1, (u1+s1-u0-s0)*1000, (s1-s0)*1000, (f1-f0)/1000, gcCycles()-gc0, statusMB("VmHWM:"), statusMB("RssAnon:"), statusMB("RssFile:"))
+	}
+	b.StopTimer()
+	srv.session.Wait()
+	n := float64(b.N)
+	b.ReportMetric(cpu/n*1000, "rebuild-cpu-ms")
+	b.ReportMetric(sys/n*1000, "rebuild-kernel-ms")
+	b.ReportMetric(flt/n, "rebuild-faults")
+	b.ReportMetric(statusMB("VmHWM:"), "peak-RSS-MB")
+}
+
+// usage returns the process's user and kernel CPU seconds and page faults so far.
+func usage() (user, sys, faults float64) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, 0, 0
+	}
+	return float64(ru.Utime.Nano()) / 1e9, float64(ru.Stime.Nano()) / 1e9, float64(ru.Minflt + ru.Majflt)
+}
+
+// heapReleasedMB is the heap memory the runtime has returned to the
+// operating system (and not taken back) so far.
+func heapReleasedMB() float64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return float64(s[0].Value.Uint64()) / (1 << 20)
+}
+
+// toggleArticle adds the file when it is absent and removes it when present.
+func toggleArticle(b *testing.B, name string, data []byte) {
+	var err error
+	if _, statErr := os.Stat(name); statErr == nil {
+		err = os.Remove(name)
+	} else {
+		err = os.WriteFile(name, data, 0o644)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// gcCycles is the number of garbage collections so far.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// statusMB reads a "VmHWM:"-like line of /proc/self/status in MB (0 where
+// there is none).
+func statusMB(field string) float64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, field); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err == nil {
+				return kb / 1024
+			}
+		}
+	}
+	return 0
+}
