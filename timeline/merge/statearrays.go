@@ -174,3 +174,57 @@ func candBoolsValid(p *pairCand) bool {
 // MappedArrays tells how many of the state's arrays its decoder took from
 // an ArrayMapper (for tests and benchmarks).
 func (s *State) MappedArrays() int { return s.mappedArrays }
+
+// encodeSentences writes the sentence table's slots as they are (keys,
+// then values, each an array on pages of its own), so that a reader maps
+// them (decodeSentences) instead of putting every sentence into a new table:
+// at 10k that table was several MB of fresh heap on a fresh build's merge
+// path. A table much larger than its sentences (a full merge sizes it by
+// mentions) is written compacted.
+func encodeSentences(w *stateWriter, t *table[int32]) {
+	if len(t.keys) > 4*max(t.used, 16) {
+		compact := newTable[int32](t.used)
+		for i, k := range t.keys {
+			if k != 0 {
+				compact.put(k-1, t.vals[i])
+			}
+		}
+		t = compact
+	}
+	w.count(len(t.keys))
+	w.count(t.used)
+	all := func(int) bool { return true }
+	appendNative(w, len(t.keys), all, func(i int) uint64 { return t.keys[i] })
+	appendNative(w, len(t.vals), all, func(i int) int32 { return t.vals[i] })
+}
+
+// decodeSentences reads what encodeSentences wrote, and checks that the
+// table is one (a power-of-two size at most half full, so probes end; each
+// key in the slot its own probe finds, so every lookup finds it).
+func decodeSentences(r *stateReader) *table[int32] {
+	slots, used := r.count(12), r.count(0)
+	t := &table[int32]{keys: arrayOf[uint64](r, slots, 0), vals: arrayOf[int32](r, slots, 0), used: used}
+	if r.err != nil {
+		return newTable[int32](0)
+	}
+	if slots < 16 || slots&(slots-1) != 0 || 2*used > slots || len(t.keys) != slots || len(t.vals) != slots {
+		r.fail("sentence table")
+		return newTable[int32](0)
+	}
+	filled := 0
+	for i, k := range t.keys {
+		if k == 0 {
+			continue
+		}
+		filled++
+		if t.slot(k-1) != i || t.vals[i] < 0 {
+			r.fail("sentence table")
+			return newTable[int32](0)
+		}
+	}
+	if filled != used {
+		r.fail("sentence table")
+		return newTable[int32](0)
+	}
+	return t
+}

@@ -36,7 +36,7 @@ import (
 // 10,000-article site's state (24 MB of fresh heap, 0.1 CPU s).
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 9
+	stateVersion = 10
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -107,14 +107,7 @@ func (s *State) encodeNames(w *stateWriter) {
 	w.strings(byID(s.names.interner))
 	w.strings(byID(s.names.articles))
 	w.strings(byID(s.names.sources))
-	t := s.names.sentences
-	w.count(t.used)
-	for i, k := range t.keys {
-		if k != 0 {
-			w.u64(k - 1)
-			w.u32(uint32(t.vals[i]))
-		}
-	}
+	encodeSentences(w, s.names.sentences)
 	w.count(len(s.names.oddRefs))
 	for ref, id := range s.names.oddRefs {
 		w.u32(uint32(ref.source))
@@ -563,15 +556,7 @@ func (s *State) decodeAllEvents(events []byte) error {
 func (s *State) decodeNames(r *stateReader) {
 	b := &indexBuilder{interner: r.interner(), articles: r.interner(), sources: r.interner(),
 		oddRefs: map[sentenceRef]int32{}, lastSourceID: -1, lastArtID: -1}
-	n := r.count(12)
-	b.sentences = newTable[int32](n)
-	for k := 0; k < n && r.err == nil; k++ {
-		key, id := r.u64(), int32(r.u32())
-		if key == math.MaxUint64 {
-			r.fail("sentence key")
-		}
-		b.sentences.put(key, id)
-	}
+	b.sentences = decodeSentences(r)
 	for k, n := 0, r.count(16); k < n && r.err == nil; k++ {
 		b.oddRefs[sentenceRef{int32(r.u32()), int(int64(r.u64()))}] = int32(r.u32())
 	}
@@ -580,7 +565,7 @@ func (s *State) decodeNames(r *stateReader) {
 	for id, v := range d.names {
 		d.values[v] = int32(id)
 	}
-	n = r.count(26)
+	n := r.count(26)
 	d.keys = make([]dateKey, 0, n)
 	for k := 0; k < n && r.err == nil; k++ {
 		key := dateKey{r.string(), r.span()}
