@@ -78,6 +78,10 @@ type indexBuilder struct {
 	sents     []int32 // every candidate's sentence IDs, in input order
 	sentAt    []int32 // input order: where its sentence IDs start in sents
 	size      int     // IDs of all sets: the arena's length
+	// transient: the names are not kept after the index is built (Merge's
+	// builder, not a State's), so sentences may be numbered without the
+	// table of all of them (runSentenceID).
+	transient bool
 	// What consecutive candidates share, kept to skip lookups.
 	lastSource   string
 	lastSourceID int32
@@ -122,21 +126,13 @@ func (b *indexBuilder) intern(cands []*candidate) {
 		sh.mapStems(b.interner)
 		sh.mapDates(&b.dates)
 	}
-	b.sizeForMentions(cands)
+	mentions := b.sizeForMentions(cands)
+	if !b.transient || !b.numberSentences(cands, b.runSentenceID()) {
+		b.sizeSentences(mentions)
+		b.numberSentences(cands, func(ref sentenceRef) (int32, bool) { return b.sentenceID(ref), true })
+	}
 	for k, c := range cands {
 		pc := &b.pcs[k]
-		b.sentAt[k] = int32(len(b.sents))
-		for m := range c.mentions {
-			men := &c.mentions[m]
-			src := b.sourceID(men.Source)
-			b.sents = append(b.sents, b.sentenceID(sentenceRef{src, men.Sentence.Start}))
-			if m == 0 {
-				pc.source = src
-			} else if src != pc.source {
-				pc.source = -1
-			}
-		}
-		pc.nSent = int32(len(c.mentions))
 		b.size += int(pc.nTitle + pc.nContext + pc.nSent)
 		if c.article != b.lastArticle || b.lastArtID < 0 {
 			b.lastArticle, b.lastArtID = c.article, internOne(c.article, b.articles)
@@ -177,20 +173,87 @@ func identityIDs(n int) []int32 {
 	return ids
 }
 
-// sizeForMentions makes the empty sentence table large enough for every
-// mention's sentence, an upper bound of the distinct ones, and the list of
-// sentence IDs for every mention: growing them on the way rehashed all
-// sentences seen so far into fresh memory (a tenth of interning, and 3 MB
-// of garbage, on the 10,000-article benchmark) and copied the list as it grew.
-func (b *indexBuilder) sizeForMentions(cands []*candidate) {
+// sizeForMentions makes the list of sentence IDs large enough for every
+// mention, and returns their number; sizeSentences makes the empty sentence
+// table large enough for every mention's sentence, an upper bound of the
+// distinct ones. Growing them on the way rehashed all sentences seen so far
+// into fresh memory (a tenth of interning, and 3 MB of garbage, on the
+// 10,000-article benchmark) and copied the list as it grew.
+func (b *indexBuilder) sizeForMentions(cands []*candidate) int {
 	mentions := 0
 	for _, c := range cands {
 		mentions += len(c.mentions)
 	}
+	b.sents = slices.Grow(b.sents, mentions)
+	return mentions
+}
+
+func (b *indexBuilder) sizeSentences(mentions int) {
 	if b.sentences.used == 0 && 2*mentions > len(b.sentences.keys) {
 		b.sentences = newTable[int32](mentions)
 	}
-	b.sents = slices.Grow(b.sents, mentions)
+}
+
+// numberSentences lists every candidate's sentence IDs (b.sents, from
+// b.sentAt[k] for candidate k, input order), each mention's source interned,
+// with the ID id gives its sentence; it sets each candidate's source and
+// number of sentences. It returns false, leaving the list to be made
+// again, when id gives up (an ID below zero that is not an odd ref's).
+func (b *indexBuilder) numberSentences(cands []*candidate, id func(sentenceRef) (int32, bool)) bool {
+	b.sents = b.sents[:0]
+	for k, c := range cands {
+		pc := &b.pcs[k]
+		b.sentAt[k] = int32(len(b.sents))
+		for m := range c.mentions {
+			men := &c.mentions[m]
+			src := b.sourceID(men.Source)
+			sid, ok := id(sentenceRef{src, men.Sentence.Start})
+			if !ok {
+				return false
+			}
+			b.sents = append(b.sents, sid)
+			if m == 0 {
+				pc.source = src
+			} else if src != pc.source {
+				pc.source = -1
+			}
+		}
+		pc.nSent = int32(len(c.mentions))
+	}
+	return true
+}
+
+// runSentenceID numbers sentences as sentenceID does (in order of first
+// appearance) without the table of every sentence, for a builder whose
+// names are not kept (Merge's): while each source's mentions come in one
+// run (an article's candidates come together), a sentence can only come
+// again within its source's run, so one small table, emptied when the
+// source changes, finds it. It gives up (false) when a source comes back
+// after another's run; the caller then numbers them with sentenceID. The
+// table of all sentences was 7 MB of fresh memory per merge of the
+// 10,000-article benchmark (154,000 sentences).
+func (b *indexBuilder) runSentenceID() func(sentenceRef) (int32, bool) {
+	run := newResettable[int32](256)
+	runSource, next := int32(-1), int32(0)
+	return func(ref sentenceRef) (int32, bool) {
+		if ref.start < 0 || ref.start >= 1<<32-1 {
+			return b.sentenceID(ref), true // numbered apart, below zero, either way
+		}
+		if ref.source != runSource {
+			// Sources are interned as they first come: a source
+			// that is not the last interned has had its run.
+			if int(ref.source) != len(b.sources)-1 {
+				return 0, false
+			}
+			runSource = ref.source
+			run.reset()
+		}
+		id, found := run.getOrPut(uint64(ref.start), next)
+		if !found {
+			next++
+		}
+		return id, true
+	}
 }
 
 // sentenceRef names a sentence: its source file (interned) and start offset.

@@ -158,6 +158,7 @@ func buildCandidates(articles []timeline.Article, perArticle [][]timeline.Event)
 	}
 	total := firsts[len(perArticle)]
 	b := newIndexBuilder(total)
+	b.transient = true
 	cands := make([]*candidate, total) // input order until sorted
 	b.stem(articles, perArticle, firsts, cands)
 	b.intern(cands)
