@@ -363,6 +363,7 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 	// each, where a sort of the whole was a tenth of an incremental export.
 	// One pass checks the order and sorts the runs it finds.
 	start := 0
+	var keys []idKey // sortByID's, reused from run to run
 	for k := 1; k <= len(out); k++ {
 		if k < len(out) {
 			c := events[out[k-1]].Start.Compare(events[out[k]].Start)
@@ -375,7 +376,7 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 			}
 		}
 		if k-start > 1 {
-			sortByID(events, out[start:k])
+			keys = sortByID(events, out[start:k], keys)
 		}
 		start = k
 	}
@@ -386,9 +387,11 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 // by ID, then position. The IDs' first eight bytes are compared as one
 // integer, from a list beside the run, and the events themselves are read
 // only on a tie: comparing through the events (170 bytes apart, their IDs
-// elsewhere again) was most of an incremental export's ordering.
-func sortByID(events []timeline.Event, run []int) {
-	keys := make([]idKey, len(run))
+// elsewhere again) was most of an incremental export's ordering. The list
+// is made in keys, returned for the next run: one per run took 1.7 MB per
+// build at 10,000 articles, in thousands of small runs.
+func sortByID(events []timeline.Event, run []int, keys []idKey) []idKey {
+	keys = slices.Grow(keys[:0], len(run))[:len(run)]
 	for n, i := range run {
 		keys[n] = idKey{prefix: idPrefix(events[i].ID), i: i}
 	}
@@ -404,6 +407,7 @@ func sortByID(events []timeline.Event, run []int) {
 	for n := range keys {
 		run[n] = keys[n].i
 	}
+	return keys
 }
 
 type idKey struct {
