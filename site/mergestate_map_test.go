@@ -55,8 +55,8 @@ func TestMappedMergeStateOutlivesItsFile(t *testing.T) {
 	if ok, _ := afero.Exists(fs, name); ok {
 		t.Fatal("the state file is still there after it was taken")
 	}
-	if got := st.MappedArrays(); runtime.GOOS == "linux" && got != 10 {
-		t.Fatalf("%d of the 10 arrays (candidates, arena, sentence table) were mapped from the file", got)
+	if got := st.MappedArrays(); runtime.GOOS == "linux" && got != 11 {
+		t.Fatalf("%d of the 11 arrays (candidates, adjacency ends, arena, sentence table) were mapped from the file", got)
 	}
 	_, other := merge.NewState(arts[:3], events, keys[:3])
 	if err := saveMergeState(fs, cacheDir, name, "v1", other); err != nil {

@@ -36,8 +36,8 @@ func ListsIn(s *State, mem []byte) int {
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
 	hi := lo + uintptr(len(mem))
 	n := 0
-	for _, l := range s.adj {
-		if len(l) > 0 {
+	for sid := range s.pc {
+		if l := s.adj.get(int32(sid)); len(l) > 0 {
 			if p := uintptr(unsafe.Pointer(&l[0])); p >= lo && p < hi {
 				n++
 			}
@@ -83,18 +83,23 @@ func FitsDisagrees(s *State) string {
 			}
 			*f.field = old
 		}
-		if len(s.adj[k]) > 0 {
-			old := s.adj[k]
+		if old := s.adj.get(int32(k)); len(old) > 0 {
+			_, wasChanged := s.adj.changed[int32(k)]
+			restore := func() {
+				if s.adj.set(int32(k), old); !wasChanged {
+					delete(s.adj.changed, int32(k))
+				}
+			}
 			for _, nb := range edges(len(s.pc)) {
 				for _, sc := range edges(len(s.scores)) {
-					s.adj[k] = []uint64{uint64(uint32(nb))<<32 | uint64(uint32(sc))}
+					s.adj.set(int32(k), []uint64{uint64(uint32(nb))<<32 | uint64(uint32(sc))})
 					if fits, err := s.candidateFits(k), s.checkCandidate(k); fits != (err == nil) {
-						s.adj[k] = old
+						restore()
 						return fmt.Sprintf("candidate %d, edge %d/%d: fast test %v, slow test %v", k, nb, sc, fits, err)
 					}
 				}
 			}
-			s.adj[k] = old
+			restore()
 		}
 	}
 	return ""

@@ -74,3 +74,54 @@ func (p *postingLists) load(loading map[int32]*stemLists) {
 		}
 	}
 }
+
+// adjacency are the candidates' adjacency lists (neighbour<<32 | score ID,
+// by sid): stored one after another in words, sid's ending at ends[sid]
+// (starting where sid-1's ends), with the lists changed since, and those of
+// sids past ends, in changed. A decoded state's words are the state file's
+// kept section in place and its ends a mapped array (statearrays.go): a
+// slice header per candidate, made for every candidate before an Update
+// reads a few, was 5 MB of fresh heap at 10k.
+type adjacency struct {
+	words   []uint64 // never written: may be read-only memory
+	ends    []uint32
+	changed map[int32][]uint64 // nil: no list
+}
+
+// get returns sid's list. A stored one has its length as capacity: an
+// append copies it.
+func (a *adjacency) get(sid int32) []uint64 {
+	if len(a.changed) > 0 {
+		if l, ok := a.changed[sid]; ok {
+			return l
+		}
+	}
+	if int(sid) >= len(a.ends) {
+		return nil
+	}
+	from := uint32(0)
+	if sid > 0 {
+		from = a.ends[sid-1]
+	}
+	to := a.ends[sid]
+	return a.words[from:to:to]
+}
+
+func (a *adjacency) set(sid int32, list []uint64) {
+	if a.changed == nil {
+		a.changed = map[int32][]uint64{}
+	}
+	a.changed[sid] = list
+}
+
+// valid: the ends do not decrease and the last is the words' end.
+func (a *adjacency) valid() bool {
+	at := uint32(0)
+	for _, e := range a.ends {
+		if e < at {
+			return false
+		}
+		at = e
+	}
+	return int(at) == len(a.words)
+}

@@ -58,7 +58,7 @@ type State struct {
 	rank       []int32 // sid -> rank among its article's candidates in canonical order
 	noMentions []bool
 	asIs       []bool     // the input event's mentions and entities are sorted and unique already
-	adj        [][]uint64 // sid -> neighbour<<32 | score ID
+	adj        adjacency  // sid -> neighbour<<32 | score ID
 	scores     []float64
 	scoreIDs   map[uint64]uint32 // math.Float64bits(score) -> score ID
 	sidEvent   []int32           // sid -> event handle, -1 when none yet
@@ -319,28 +319,28 @@ func (s *State) adoptCandidates(articles []timeline.Article, cands []*candidate,
 
 // adoptEdges records the scored edges as adjacency lists.
 func (s *State) adoptEdges(edges *edgeList) {
-	degree := make([]int32, len(s.pc))
-	edges.eachUnordered(func(i, j int32) { degree[i]++; degree[j]++ })
-	total := 0
-	for _, d := range degree {
-		total += int(d)
+	next := make([]uint32, len(s.pc)) // by sid: where its next edge goes
+	edges.eachUnordered(func(i, j int32) { next[i]++; next[j]++ })
+	ends := make([]uint32, len(s.pc))
+	total := uint32(0)
+	for sid, d := range next {
+		next[sid] = total
+		total += d
+		ends[sid] = total
 	}
-	backing := make([]uint64, total)
-	s.adj = spared[[]uint64](len(s.pc), cap(s.pc)-len(s.pc))
-	for sid, d := range degree {
-		s.adj[sid] = backing[:0:d]
-		backing = backing[d:]
-	}
+	words := make([]uint64, total)
 	for k, chunks := range edges.chunks {
 		id := s.scoreID(edges.scores[k])
 		for _, c := range chunks {
 			for _, p := range c {
 				i, j := unpackPair(p)
-				s.adj[i] = append(s.adj[i], uint64(j)<<32|uint64(id))
-				s.adj[j] = append(s.adj[j], uint64(i)<<32|uint64(id))
+				words[next[i]], words[next[j]] = uint64(j)<<32|uint64(id), uint64(i)<<32|uint64(id)
+				next[i]++
+				next[j]++
 			}
 		}
 	}
+	s.adj = adjacency{words: words, ends: ends}
 }
 
 func (s *State) scoreID(score float64) uint32 {

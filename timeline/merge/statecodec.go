@@ -36,7 +36,7 @@ import (
 // 10,000-article site's state (24 MB of fresh heap, 0.1 CPU s).
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 10
+	stateVersion = 11
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -91,7 +91,8 @@ func (s *State) encodedSizeHint() int {
 		return 64
 	}
 	n := 4*len(s.arena) + 80*len(s.pc) + 64*len(s.arts) + 320*len(s.evs) + 60*len(s.sh.dates.keys) + 16*len(s.names.interner)
-	for _, l := range s.adj {
+	n += 8*len(s.adj.words) + 4*len(s.adj.ends)
+	for _, l := range s.adj.changed {
 		n += 8 * len(l)
 	}
 	for _, l := range s.anc {
@@ -198,11 +199,8 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 	appendNative(w, len(s.pc), isLive, func(k int) int32 { return n.event[s.sidEvent[k]+1] })
 	appendNative(w, len(s.pc), isLive, func(k int) bool { return s.noMentions[k] })
 	appendNative(w, len(s.pc), isLive, func(k int) bool { return s.asIs[k] })
-	for k := range s.pc {
-		if isLive(k) {
-			w.count(len(s.adj[k])) // the list itself is in the kept section: encodeAdjacency
-		}
-	}
+	end := uint32(0) // the lists themselves are in the kept section: encodeAdjacency
+	appendNative(w, len(s.pc), isLive, func(k int) uint32 { end += uint32(len(s.adj.get(int32(k)))); return end })
 	w.count(size)
 	w.pageAlign()
 	for k := range s.pc {
@@ -231,7 +229,7 @@ func (s *State) encodeAdjacency(w *stateWriter, n numbering) {
 	total := 0
 	for k := range s.pc {
 		if n.sid[k] >= 0 {
-			total += len(s.adj[k])
+			total += len(s.adj.get(int32(k)))
 		}
 	}
 	w.u64(uint64(total))
@@ -240,9 +238,9 @@ func (s *State) encodeAdjacency(w *stateWriter, n numbering) {
 			continue
 		}
 		if n.same { // nothing to renumber: the words as they are
-			w.words64(s.adj[k])
+			w.words64(s.adj.get(int32(k)))
 		} else {
-			for _, e := range s.adj[k] {
+			for _, e := range s.adj.get(int32(k)) {
 				w.u64(uint64(n.sid[e>>32])<<32 | e&0xffffffff)
 			}
 		}
@@ -624,20 +622,8 @@ func (s *State) decodeCandidates(r *stateReader, adj []uint64) {
 	s.sidArt, s.sidK = arrayOf[int32](r, n, spare), arrayOf[int32](r, n, spare)
 	s.rank, s.sidEvent = arrayOf[int32](r, n, spare), arrayOf[int32](r, n, spare)
 	s.noMentions, s.asIs = arrayOf[bool](r, n, spare), arrayOf[bool](r, n, spare)
-	s.adj = spared[[]uint64](n, spare)
-	at := 0 // where the next list starts in adj
-	for k := 0; k < n && r.err == nil; k++ {
-		m := r.uvarint()
-		if m > uint64(len(adj)-at) {
-			r.fail("adjacency list")
-			break
-		}
-		if m > 0 { // capacity m: an append copies the list, never writes past it
-			s.adj[k] = adj[at : at+int(m) : at+int(m)]
-			at += int(m)
-		}
-	}
-	if r.err == nil && at != len(adj) {
+	s.adj = adjacency{words: adj, ends: arrayOf[uint32](r, n, 0)}
+	if r.err == nil && !s.adj.valid() {
 		r.fail("adjacency lists")
 	}
 	size := r.count(4)
@@ -885,7 +871,7 @@ func (s *State) candidateFits(k int) bool {
 		return false
 	}
 	n, scores := uint64(len(s.pc)), uint64(len(s.scores))
-	for _, e := range s.adj[k] {
+	for _, e := range s.adj.get(int32(k)) {
 		if e>>32 >= n || uint64(uint32(e)) >= scores {
 			return false
 		}
@@ -929,7 +915,7 @@ func (s *State) checkCandidate(k int) error {
 			return fmt.Errorf("candidate %d: %w", k, err)
 		}
 	}
-	for _, e := range s.adj[k] {
+	for _, e := range s.adj.get(int32(k)) {
 		if err := inRange("neighbour", int32(e>>32), 0, n); err != nil {
 			return err
 		}

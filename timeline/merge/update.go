@@ -160,14 +160,14 @@ func (u *update) removeArticles() {
 			if h := s.sidEvent[sid]; h >= 0 {
 				u.dissolved[h] = true
 			}
-			for _, e := range s.adj[sid] {
+			for _, e := range s.adj.get(sid) {
 				nb := int32(e >> 32)
 				u.dirty = append(u.dirty, nb)
-				if k := slices.IndexFunc(s.adj[nb], func(f uint64) bool { return int32(f>>32) == sid }); k >= 0 {
-					s.adj[nb] = withoutEdge(s.adj[nb], k)
+				if k := slices.IndexFunc(s.adj.get(nb), func(f uint64) bool { return int32(f>>32) == sid }); k >= 0 {
+					s.adj.set(nb, withoutEdge(s.adj.get(nb), k))
 				}
 			}
-			s.adj[sid] = nil
+			s.adj.set(sid, nil)
 			s.removePostings(sid, u.before)
 			s.sidArt[sid], s.sidEvent[sid] = -1, -1
 			s.Stats.Removed++
@@ -235,7 +235,6 @@ func (u *update) addArticle(i int, key [32]byte) int32 {
 		s.noMentions = append(s.noMentions, len(c.mentions) == 0)
 		s.asIs = append(s.asIs, takenAsIs(c))
 		s.sidEvent = append(s.sidEvent, -1)
-		s.adj = append(s.adj, nil)
 		s.Stats.Added++
 	}
 	for id := len(s.dates); id < len(s.sh.dates.keys); id++ {
@@ -276,10 +275,10 @@ func (u *update) postArticle(r int32) bool {
 func (u *update) linkAdded() {
 	s := u.s
 	for sid := u.firstNew; sid < int32(len(s.pc)); sid++ {
-		s.adj[sid] = s.edgesOf(sid, nil)
-		for _, e := range s.adj[sid] {
+		s.adj.set(sid, s.edgesOf(sid, nil))
+		for _, e := range s.adj.get(sid) {
 			if nb := int32(e >> 32); nb < u.firstNew {
-				s.adj[nb] = append(s.adj[nb], uint64(sid)<<32|e&0xffffffff)
+				s.adj.set(nb, append(s.adj.get(nb), uint64(sid)<<32|e&0xffffffff))
 				u.dirty = append(u.dirty, nb)
 			}
 		}
@@ -347,23 +346,23 @@ func (u *update) refresh(f int32) {
 	has := func(l []uint64, nb int32) bool {
 		return slices.ContainsFunc(l, func(e uint64) bool { return int32(e>>32) == nb })
 	}
-	for _, e := range s.adj[f] {
+	for _, e := range s.adj.get(f) {
 		if nb := int32(e >> 32); !has(fresh, nb) {
-			if k := slices.IndexFunc(s.adj[nb], func(g uint64) bool { return int32(g>>32) == f }); k >= 0 {
-				s.adj[nb] = withoutEdge(s.adj[nb], k)
+			if k := slices.IndexFunc(s.adj.get(nb), func(g uint64) bool { return int32(g>>32) == f }); k >= 0 {
+				s.adj.set(nb, withoutEdge(s.adj.get(nb), k))
 			}
 			u.dirty = append(u.dirty, nb, f)
 		}
 	}
 	for _, e := range fresh {
-		if nb := int32(e >> 32); !has(s.adj[f], nb) {
+		if nb := int32(e >> 32); !has(s.adj.get(f), nb) {
 			if nb < u.firstNew {
-				s.adj[nb] = append(s.adj[nb], uint64(f)<<32|e&0xffffffff)
+				s.adj.set(nb, append(s.adj.get(nb), uint64(f)<<32|e&0xffffffff))
 			}
 			u.dirty = append(u.dirty, nb, f)
 		}
 	}
-	s.adj[f] = fresh
+	s.adj.set(f, fresh)
 }
 
 // affected returns the live candidates of the connected components that
@@ -386,7 +385,7 @@ func (u *update) affected() []int32 {
 		push(sid)
 	}
 	for k := 0; k < len(queue); k++ {
-		for _, e := range s.adj[queue[k]] {
+		for _, e := range s.adj.get(queue[k]) {
 			push(int32(e >> 32))
 		}
 	}
@@ -417,11 +416,11 @@ func (u *update) recluster(sub []int32) ([][]int32, bool) {
 	degrees := 0
 	for i, sid := range sub {
 		s.mark[sid], s.local[sid] = gen, int32(i)
-		degrees += len(s.adj[sid])
+		degrees += len(s.adj.get(sid))
 	}
 	edges := make([]scoredEdge, 0, degrees/2)
 	for i, sid := range sub {
-		for _, e := range s.adj[sid] {
+		for _, e := range s.adj.get(sid) {
 			nb := int32(e >> 32)
 			if s.mark[nb] != gen {
 				return nil, false
