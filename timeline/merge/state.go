@@ -57,8 +57,8 @@ type State struct {
 	sidK       []int32 // sid -> index of its event among its article's events
 	rank       []int32 // sid -> rank among its article's candidates in canonical order
 	noMentions []bool
-	asIs       []bool     // the input event's mentions and entities are sorted and unique already
-	adj        adjacency  // sid -> neighbour<<32 | score ID
+	asIs       []bool    // the input event's mentions and entities are sorted and unique already
+	adj        adjacency // sid -> neighbour<<32 | score ID
 	scores     []float64
 	scoreIDs   map[uint64]uint32 // math.Float64bits(score) -> score ID
 	sidEvent   []int32           // sid -> event handle, -1 when none yet
