@@ -50,6 +50,10 @@ type Options struct {
 	// Recall could have been asked about, with the bytes read: what a later
 	// Recall answers from.
 	Remember func(f File, a timeline.Article)
+	// Listing, when set, answers the walks of the folders from what earlier
+	// Loads found, Lstat-ing again only the paths reported changed (see
+	// Listing: a server with a file watcher). nil: every Load walks.
+	Listing *Listing
 	// Workers is how many files Load reads and parses at once (0 or 1: one).
 	// The result does not depend on it; ParseFile, ReadFile, Recall and
 	// Remember must be safe for concurrent use when it is above one.

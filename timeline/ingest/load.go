@@ -115,7 +115,11 @@ func (l *loader) dir(root string) {
 		// through it; links inside are still checked against it
 		walkRoot = root + string(filepath.Separator) + "."
 	}
-	_ = walk(l.fs, walkRoot, l.opts.Workers, func(path string, info fs.FileInfo, err error) error {
+	walkFn := walk
+	if l.opts.Listing != nil {
+		walkFn = l.opts.Listing.walk
+	}
+	_ = walkFn(l.fs, walkRoot, l.opts.Workers, func(path string, info fs.FileInfo, err error) error {
 		if err != nil {
 			l.steps = append(l.steps, step{err: &Error{Path: path, Err: fmt.Errorf("cannot read: %w", unwrapPath(err))}})
 			return nil
