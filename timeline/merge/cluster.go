@@ -110,17 +110,25 @@ func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int,
 			parent[max(a, b)] = min(a, b)
 		}
 	})
-	component := make([]int32, n) // of each candidate, numbered in order of smallest member
-	count := []int{0}
-	for i := range component {
-		if r := find(int32(i)); r == int32(i) {
-			component[i] = int32(len(count) - 1)
-			count = append(count, 0)
+	// Each candidate's component, numbered in order of smallest member,
+	// is written over its parent: roots first point every candidate at
+	// its root (a root is its component's smallest member, below the
+	// others), then each root's number replaces its index, and the others
+	// take their root's (numbered already: it is below them).
+	for i := range parent {
+		parent[i] = find(int32(i))
+	}
+	components := int32(0)
+	for i, r := range parent {
+		if r == int32(i) {
+			parent[i] = components
+			components++
 		} else {
-			component[i] = component[r] // r < i: numbered already
+			parent[i] = parent[r]
 		}
 	}
-	parent = nil
+	component := parent
+	count := make([]int, components+1)
 	edges.eachUnordered(func(i, _ int32) { count[component[i]+1]++ })
 	for c := 1; c < len(count); c++ {
 		count[c] += count[c-1]
