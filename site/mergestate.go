@@ -138,7 +138,9 @@ func takeStateFile(fs afero.Fs, name string) error {
 //
 //   - The head (everything before the events section: names, candidates,
 //     articles; about half the file) is unmapped as soon as it is decoded:
-//     merge.DecodeStateParts keeps nothing of it.
+//     merge.DecodeStatePartsMapped keeps nothing of it. With mapEvents, the
+//     candidates' arrays in it are mapped again, privately, each with room
+//     for new candidates after it (stateArrays), and kept by the state.
 //   - The events section is mapped too when mapEvents is set (Options.MapCache):
 //     the decoded events' strings point into it, so, like the mapped pack, it
 //     is never unmapped (mapping is returned for tests and benchmarks, which
