@@ -32,7 +32,7 @@ func TestArticleCodecCoversEveryField(t *testing.T) {
 	known := map[string]string{
 		"Article": "Path Slug Meta Format Raw Body Text Offsets SetAside Headline",
 		"Meta":    "Title Date DateText Source Author Publisher Tags Draft Slug Sample Extra",
-		"Options": "Date IncludeDrafts MaxBytes OptionalDateDirs ParseFile ReadFile Recall Remember Workers", // ReadFile, Recall, Remember, Workers: not read by Parse
+		"Options": "Date IncludeDrafts MaxBytes OptionalDateDirs ParseFile ReadFile Recall Remember Listing Workers", // ReadFile, Recall, Remember, Listing, Workers: not read by Parse
 	}
 	for name, v := range map[string]any{"Article": timeline.Article{}, "Meta": timeline.Meta{}, "Options": ingest.Options{}} {
 		if got := strings.Join(fieldNames(v), " "); got != known[name] {

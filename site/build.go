@@ -193,7 +193,11 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	if o.Stages.parseCache {
 		start := time.Now()
 		load = func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error) {
-			return loadRecalling(fs, dirs, date, cache, o.Version, start, o.Workers, &parsed)
+			listing := o.Listing
+			if o.NoCache {
+				listing = nil // the walk's listing is a cache too
+			}
+			return loadRecalling(fs, dirs, date, cache, o.Version, start, o.Workers, &parsed, listing)
 		}
 	}
 	arts, loadErrs := safeLoad(load, b.fs, dirs, o.Date)

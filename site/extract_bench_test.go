@@ -40,7 +40,7 @@ func BenchmarkFrontStages(b *testing.B) {
 		cache := openExtractCache(fs, o.CacheDir, o.Version, true, o.MapCache)
 		t1 := benchCPU(b)
 		var n atomic.Int64
-		arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &n)
+		arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &n, nil)
 		if len(errs) > 0 {
 			b.Fatal(errs[0])
 		}

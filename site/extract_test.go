@@ -37,7 +37,7 @@ func runFront(t *testing.T, fs afero.Fs, opts Options) front {
 		dirs = append(dirs, o.SeedsDir)
 	}
 	var parsed atomic.Int64
-	arts, errs := loadRecalling(fs, dirs, o.Date, cache, o.Version, start, o.Workers, &parsed)
+	arts, errs := loadRecalling(fs, dirs, o.Date, cache, o.Version, start, o.Workers, &parsed, nil)
 	x := extractLazily(arts, o, cache)
 	x.allEvents(o.Workers)
 	late, _ := x.lateIssues()
@@ -221,7 +221,7 @@ func TestDamagedRecordsAreFoundWhenUsed(t *testing.T) {
 		t.Fatalf("opening warned %v: CRCs are checked on use", cache.warnings)
 	}
 	var parsed atomic.Int64
-	arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &parsed)
+	arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &parsed, nil)
 	x := extractLazily(arts, o, cache)
 	if len(errs) != 0 || parsed.Load() != 0 || x.hits != 5 || len(x.warnings) != 1 || !strings.Contains(x.warnings[0], "1 record(s) failed their checksum") {
 		t.Fatalf("errors %v, parsed %d, %d hits, warnings %v; want a02 read again (parsed form cached), 5 hits, one warning", errs, parsed.Load(), x.hits, x.warnings)

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/ingest"
 )
 
 // Options configure one build. Zero values get sensible defaults (see withDefaults).
@@ -41,6 +42,11 @@ type Options struct {
 	// site/serve). The server sets it: a larger resident set, for rebuilds
 	// that collect once or twice.
 	HeapOnlyLimit bool
+	// Listing, when set, answers the load stage's walk of the content and
+	// seeds folders from what the previous builds found, Lstat-ing again only
+	// what it was told changed (ingest.Listing): a server sets it and tells
+	// it what its file watcher sees. Not used with NoCache or a custom Load.
+	Listing *ingest.Listing
 	// MapCache maps the extraction cache's pack file into memory instead of
 	// reading it (on the operating system's file system; elsewhere it is read).
 	// The mapping is never released, because the cached events' strings point

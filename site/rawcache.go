@@ -188,10 +188,11 @@ func (m *fileMemo) remember(f ingest.File, a timeline.Article) {
 // loadRecalling is the load stage of a build with caches: unchanged files
 // are recalled from the pack (fileMemo), the others read, and parsed only
 // when their bytes and options are new (cachedParse). start is when the
-// build started (for the racy rule); parsed counts the articles parsed.
+// build started (for the racy rule); parsed counts the articles parsed;
+// listing, when not nil, answers the walk (Options.Listing).
 func loadRecalling(fs afero.Fs, dirs []string, date time.Time, cache *extractCache, version string, start time.Time, workers int,
-	parsed *atomic.Int64) ([]timeline.Article, []error) {
-	opts := ingest.Options{Date: date, Workers: workers}
+	parsed *atomic.Int64, listing *ingest.Listing) ([]timeline.Article, []error) {
+	opts := ingest.Options{Date: date, Workers: workers, Listing: listing}
 	if len(dirs) > 1 {
 		opts.OptionalDateDirs = dirs[1:]
 	}

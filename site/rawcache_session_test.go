@@ -92,7 +92,7 @@ func BenchmarkWarmLoad(b *testing.B) {
 		releaseResident(cache.mapping)
 		t0 := benchCPU(b)
 		var n atomic.Int64
-		arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &n)
+		arts, errs := loadRecalling(fs, []string{o.ContentDir}, o.Date, cache, o.Version, time.Now(), o.Workers, &n, nil)
 		cpu = benchCPU(b) - t0
 		if len(errs) > 0 || n.Load() != 0 || len(arts) == 0 {
 			b.Fatalf("%d articles, %d parsed, errors %v: the kept site changed", len(arts), n.Load(), errs)

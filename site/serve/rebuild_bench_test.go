@@ -25,10 +25,11 @@ import (
 // to the operating system, which the next rebuild then touches afresh (on
 // this project's virtual machines ~5 ms per MB). It reports each rebuild's
 // CPU, kernel CPU and page faults, and the heap the runtime released during
-// the gap. The site is BenchmarkIncremental's (site package): the benchmark
-// is skipped unless TIMELINE_BENCH_DIR names a prepared one, and
-// TIMELINE_BENCH_VERSION must be the version it was built with
-// ("incremental-bench+" and the cache format).
+// the gap. The server's listing is told of each change, as its watcher tells
+// it (TIMELINE_BENCH_SERVE_WALK=1: every rebuild walks). The site is
+// BenchmarkIncremental's (site package): the benchmark is skipped unless
+// TIMELINE_BENCH_DIR names a prepared one, and TIMELINE_BENCH_VERSION must be
+// the version it was built with ("incremental-bench+" and the cache format).
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_VERSION=incremental-bench+timeline-cache-1 TIMELINE_BENCH_WARM_IDLE=40s go test -run '^$' -bench Rebuilds -benchtime 3x ./site/serve
 func BenchmarkRebuilds(b *testing.B) {
@@ -50,9 +51,16 @@ func BenchmarkRebuilds(b *testing.B) {
 	opts := site.Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
 		CacheDir: filepath.Join(dir, "cache"), Version: version, MapCache: true} // as cmd_serve.go
 	var failed error
-	srv := New(Config{Fs: afero.NewOsFs(), Build: opts, Log: io.Discard, OnBuild: func(_ site.Summary, err error) { failed = err }})
+	var last site.Summary
+	srv := New(Config{Fs: afero.NewOsFs(), Build: opts, Log: io.Discard, OnBuild: func(sum site.Summary, err error) { last, failed = sum, err }})
 	if os.Getenv("TIMELINE_BENCH_SERVE_RESERVE") == "1" { // the limit less the mapped caches, as before HeapOnlyLimit
 		srv.cfg.Build.HeapOnlyLimit = false
+	}
+	// As Run does once its watcher is up, unless TIMELINE_BENCH_SERVE_WALK=1
+	// (every rebuild walks the folders, as before the listing).
+	trust := os.Getenv("TIMELINE_BENCH_SERVE_WALK") != "1"
+	if trust {
+		srv.listing.Arm()
 	}
 	srv.Rebuild()
 	if failed != nil {
@@ -68,6 +76,9 @@ func BenchmarkRebuilds(b *testing.B) {
 		time.Sleep(idle)
 		released1 := heapReleasedMB()
 		toggleArticle(b, name, extra)
+		if trust {
+			srv.listing.Changed(name) // as the watcher tells it
+		}
 		u0, s0, f0 := usage()
 		gc0 := gcCycles()
 		srv.Rebuild()
@@ -78,6 +89,7 @@ func BenchmarkRebuilds(b *testing.B) {
 		cpu, sys, flt = cpu+u1+s1-u0-s0, sys+s1-s0, flt+f1-f0
 		b.Logf("rebuild %d after %v idle (released meanwhile %+.0f MB, %.0f MB in all): %.0f cpu-ms, %.0f kernel, %.1fk faults, %d GCs, peak RSS %.0f MB (now anon %.0f, file %.0f)",
 			i, idle, released1-released0, released1, (u1+s1-u0-s0)*1000, (s1-s0)*1000, (f1-f0)/1000, gcCycles()-gc0, statusMB("VmHWM:"), statusMB("RssAnon:"), statusMB("RssFile:"))
+		b.Logf("\tstages (wall/CPU): %s\n\tkernel/all CPU: %s\n\theap allocated: %s", last.TimingString(), last.SystemString(), last.AllocString())
 	}
 	b.StopTimer()
 	srv.session.Wait()

@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/site"
+	"github.com/newsline/timeline/timeline/ingest"
 )
 
 // Config configures a preview server.
@@ -38,7 +39,8 @@ type Server struct {
 	cfg     Config
 	out     sync.RWMutex // held for writing while the output folder is swapped
 	done    chan struct{}
-	session site.Session // keeps the merge state in memory from one rebuild to the next
+	session site.Session   // keeps the merge state in memory from one rebuild to the next
+	listing ingest.Listing // the load stage's walk, told of changes by the watcher
 
 	mu      sync.Mutex
 	clients map[chan event]struct{}
@@ -58,17 +60,21 @@ func New(cfg Config) *Server {
 	// The session keeps the mapped caches from one rebuild to the next: the
 	// memory limit bounds the heap alone (see site.Options.HeapOnlyLimit).
 	s.cfg.Build.HeapOnlyLimit = true
+	s.cfg.Build.Listing = &s.listing
 	return s
 }
 
 // Run builds once, then serves on ln and rebuilds on changes until ctx ends.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	s.Rebuild()
-	w, err := newWatcher(s.cfg.Watch, s.cfg.Debounce)
+	// The watcher starts first: the listing trusts it only for what
+	// happened after it was watching (Arm), before the first build's walk.
+	w, err := newWatcher(s.cfg.Watch, s.cfg.Debounce, &s.listing)
 	if err != nil {
 		return err
 	}
 	defer w.close()
+	s.listing.Arm()
+	s.Rebuild()
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

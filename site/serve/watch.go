@@ -8,25 +8,30 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/newsline/timeline/timeline/ingest"
 )
 
 // watcher turns file-system events under the watched paths into debounced
-// batches of changed names.
+// batches of changed names, and tells the build's listing (ingest.Listing)
+// of every change under the watched folders as it comes, or that it may have
+// missed some.
 type watcher struct {
 	fsw     *fsnotify.Watcher
 	roots   map[string]bool // watched folders (recursively)
 	files   map[string]bool // single files watched through their folder
+	listing *ingest.Listing // told of every change under roots; nil: none
 	changes chan []string
 	errs    chan error
 	stop    chan struct{}
 }
 
-func newWatcher(paths []string, debounce time.Duration) (*watcher, error) {
+func newWatcher(paths []string, debounce time.Duration, listing *ingest.Listing) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, roots: map[string]bool{}, files: map[string]bool{},
+	w := &watcher{fsw: fsw, roots: map[string]bool{}, files: map[string]bool{}, listing: listing,
 		changes: make(chan []string), errs: make(chan error, 1), stop: make(chan struct{})}
 	for _, p := range paths {
 		fi, err := os.Stat(p)
@@ -47,8 +52,15 @@ func newWatcher(paths []string, debounce time.Duration) (*watcher, error) {
 }
 
 func (w *watcher) addTree(root string) {
-	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+	top := root
+	if info, err := os.Lstat(root); err == nil && info.Mode()&os.ModeSymlink != 0 {
+		top = root + string(filepath.Separator) + "." // a linked folder: WalkDir would not enter it
+	}
+	_ = filepath.WalkDir(top, func(p string, d os.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
+			if p == top {
+				p = root
+			}
 			if p != root && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
@@ -64,15 +76,34 @@ func (w *watcher) relevant(name string) bool {
 	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") {
 		return false
 	}
-	if w.files[filepath.Clean(name)] {
-		return true
-	}
+	return w.files[filepath.Clean(name)] || w.inRoots(name)
+}
+
+// inRoots reports whether name is in a watched folder.
+func (w *watcher) inRoots(name string) bool {
 	for root := range w.roots {
 		if rel, err := filepath.Rel(root, name); err == nil && !strings.HasPrefix(rel, "..") {
 			return true
 		}
 	}
 	return false
+}
+
+// tell tells the listing of a change in a watched folder, editor droppings
+// included (the build's walk sees them too). A new folder is watched first:
+// the listing then reads it whole, and what comes into it later is told.
+func (w *watcher) tell(ev fsnotify.Event) {
+	if !w.inRoots(ev.Name) {
+		return
+	}
+	if ev.Has(fsnotify.Create) && !strings.HasPrefix(filepath.Base(ev.Name), ".") {
+		if fi, err := os.Lstat(ev.Name); err == nil && fi.IsDir() {
+			w.addTree(ev.Name)
+		}
+	}
+	if w.listing != nil {
+		w.listing.Changed(ev.Name)
+	}
 }
 
 func (w *watcher) loop(debounce time.Duration) {
@@ -87,19 +118,18 @@ func (w *watcher) loop(debounce time.Duration) {
 			if !ok {
 				return
 			}
+			w.tell(ev) // a new sub-folder of content/ is watched too
 			if !w.relevant(ev.Name) {
 				continue
-			}
-			if ev.Has(fsnotify.Create) {
-				if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
-					w.addTree(ev.Name) // a new sub-folder of content/
-				}
 			}
 			pending[ev.Name] = true
 			timer.Reset(debounce)
 		case err, ok := <-w.fsw.Errors:
 			if !ok {
 				return
+			}
+			if w.listing != nil {
+				w.listing.Invalidate() // an overflow lost events: the next build walks
 			}
 			select {
 			case w.errs <- err:
