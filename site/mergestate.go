@@ -202,13 +202,18 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 		return nil, nil, err
 	}
 	var arrays merge.ArrayMapper
+	var made [][]byte // the arrays' mappings
 	if osf, isOS := f.(*os.File); isOS && mapEvents && os.Getpagesize() == stateHeaderAlign {
-		arrays = stateArrays(osf, int64(len(header)))
+		arrays = stateArrays(osf, int64(len(header)), &made)
 	}
 	st, err = decodeUncollected(head[len(header):], events, tail, arrays)
 	if err != nil {
 		unmapSection(mapping) // nothing decoded is kept
+		releaseArrays(made)
 		return nil, nil, err
+	}
+	if len(made) > 0 {
+		st.SetRelease(func() { releaseArrays(made) })
 	}
 	return st, mapping, nil
 }

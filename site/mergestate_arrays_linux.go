@@ -2,6 +2,7 @@ package site
 
 import (
 	"os"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -21,7 +22,10 @@ import (
 // writes back. The mappings are never unmapped: the state keeps them for as
 // long as it lives (a fresh build's whole process; a Session's kept state),
 // as the mapped events section is kept (readMergeState).
-func stateArrays(f *os.File, base int64) merge.ArrayMapper {
+//
+// Each mapping made is added to *made, for releaseArrays once the state
+// is dropped (merge.State.SetRelease).
+func stateArrays(f *os.File, base int64, made *[][]byte) merge.ArrayMapper {
 	page := os.Getpagesize()
 	return func(off, n, capBytes int) []byte {
 		at := base + int64(off)
@@ -46,6 +50,19 @@ func stateArrays(f *os.File, base int64) merge.ArrayMapper {
 		// The file's bytes after the array on its last page are not the
 		// zero the room must start with.
 		clear(mem[n:min(roundUp(n), len(mem))])
+		*made = append(*made, mem)
 		return mem[:capBytes]
 	}
 }
+
+// releaseArrays unmaps what stateArrays mapped: nothing may read it after.
+func releaseArrays(made [][]byte) {
+	for _, mem := range made {
+		if syscall.Munmap(mem) == nil {
+			arraysReleased.Add(1)
+		}
+	}
+}
+
+// arraysReleased counts the arrays releaseArrays unmapped (for tests).
+var arraysReleased atomic.Int64

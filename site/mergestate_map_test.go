@@ -182,3 +182,56 @@ func TestMappedStateBuildsMatchAFullBuild(t *testing.T) {
 	}
 	checkSameAsFullBuild(t, fs, opts, "a build on its own")
 }
+
+// TestSessionReleasesAMappedStateItDrops: a Session's kept state whose
+// arrays are mapped from the state file (MapCache) is released (unmapped)
+// when the next build cannot use it, because another build saved its own
+// state since; that build decodes the file again, and the site is a full
+// build's.
+func TestSessionReleasesAMappedStateItDrops(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the arrays are mapped on Linux only")
+	}
+	fs, dir := afero.NewOsFs(), t.TempDir()
+	corpus := newscorpus.New(53)
+	write := func(i int) {
+		name := filepath.Join(dir, "content", fmt.Sprintf("a%02d.md", i))
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, corpus.Article(i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 6; i++ {
+		write(i)
+	}
+	opts := Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
+		CacheDir: filepath.Join(dir, "cache"), Version: "release-test", Workers: 2, MapCache: true}
+	if _, err := Build(fs, opts); err != nil { // saves the state the session's first build maps
+		t.Fatal(err)
+	}
+	var s Session
+	write(6)
+	if _, err := s.Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	s.Wait()
+	write(7)
+	if _, err := Build(fs, opts); err != nil { // another build: the kept state no longer matches the file
+		t.Fatal(err)
+	}
+	before := arraysReleased.Load()
+	write(8)
+	if _, err := s.Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	s.Wait()
+	if arraysReleased.Load() == before {
+		t.Error("the dropped kept state's mapped arrays were not released")
+	}
+	if s.WarmBuilds() != 0 {
+		t.Errorf("%d builds merged on a kept state that no longer matched the file", s.WarmBuilds())
+	}
+	checkSameAsFullBuild(t, fs, opts, "after a dropped mapped state")
+}

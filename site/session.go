@@ -231,17 +231,25 @@ var sessionMerged func(tl timeline.Timeline)
 
 // takeKept returns the kept state and removes its file, when the file is the
 // one the session saved for this cache folder and tool version; nil (and the
-// file left to takeMergeState) otherwise.
+// file left to takeMergeState) otherwise, the kept state released (its
+// mapped arrays unmapped: nothing else holds it, and the timelines it
+// returned point into none of them).
 func (w *warmBuild) takeKept(fs afero.Fs, name string, o Options) *merge.State {
 	k := w.kept
-	if k == nil || o.NoCache || k.cacheDir != o.CacheDir || k.version != o.Version {
+	if k == nil {
+		return nil
+	}
+	if o.NoCache || k.cacheDir != o.CacheDir || k.version != o.Version {
+		k.st.Release()
 		return nil
 	}
 	info, err := fs.Stat(name)
 	if err != nil || stampOf(info) != k.stamp {
+		k.st.Release()
 		return nil // another build saved its own state since, or none is left
 	}
 	if err := takeStateFile(fs, name); err != nil {
+		k.st.Release()
 		return nil // takeMergeState tries again and tells
 	}
 	w.used = true

@@ -84,7 +84,8 @@ type State struct {
 	markGen int32
 	local   []int32 // sid -> index in the subset recluster clusters (where mark is its generation)
 
-	mappedArrays int // arrays an ArrayMapper gave when decoded (MappedArrays)
+	mappedArrays int    // arrays an ArrayMapper gave when decoded (MappedArrays)
+	release      func() // gives back the memory of those arrays (SetRelease)
 
 	// Stats describes the last Update, for tests and benchmarks.
 	Stats UpdateStats

@@ -131,3 +131,43 @@ func privateCopies(t *testing.T, head []byte) merge.ArrayMapper {
 		return mem
 	}
 }
+
+// TestMappedArraysReleasedOnRestart: an Update that merges from scratch
+// gives back the mapped arrays (SetRelease) once, after it stops reading
+// them, and its timeline is Merge's; Release gives them back too.
+func TestMappedArraysReleasedOnRestart(t *testing.T) {
+	rng := rand.New(rand.NewPCG(79, 2026))
+	w := newWorld(rng, 12)
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	decode := func() (*merge.State, *int) {
+		enc := st.Encode(nil)
+		cut := len(enc) - merge.StateTailLen
+		evLen, _ := merge.StateEventsLength(enc[cut:])
+		at := cut - int(evLen)
+		got, err := merge.DecodeStatePartsMapped(enc[:at], enc[at:cut], enc[cut:], privateCopies(t, enc[:at]))
+		if err != nil || got.MappedArrays() == 0 {
+			t.Fatalf("decoding: %v (%d arrays mapped)", err, got.MappedArrays())
+		}
+		released := new(int)
+		got.SetRelease(func() { *released++ })
+		return got, released
+	}
+	decoded, released := decode()
+	dup := append(slices.Clone(arts), arts[0]) // a repeated slug: merged from scratch
+	dupPer := append(slices.Clone(per), per[0])
+	dupKeys := append(slices.Clone(keys), keys[0])
+	got, _ := decoded.Update(dup, func(i int) []timeline.Event { return dupPer[i] }, dupKeys)
+	if !decoded.Stats.Full || *released != 1 {
+		t.Fatalf("full merge %v, arrays released %d times; want a full merge releasing them once", decoded.Stats.Full, *released)
+	}
+	if want := merge.Merge(dup, dupPer); !reflect.DeepEqual(got, want) {
+		t.Fatal("the restarted Update differs from Merge")
+	}
+	decoded, released = decode()
+	decoded.Release()
+	decoded.Release()
+	if *released != 1 {
+		t.Fatalf("Release gave the arrays back %d times, want once", *released)
+	}
+}

@@ -228,3 +228,18 @@ func decodeSentences(r *stateReader) *table[int32] {
 	}
 	return t
 }
+
+// SetRelease tells the state how to give back the memory an ArrayMapper gave
+// its decoder: an Update that merges from scratch calls it once it no longer
+// reads those arrays, and so does Release.
+func (s *State) SetRelease(release func()) { s.release = release }
+
+// Release gives back the memory of the arrays an ArrayMapper gave (see
+// SetRelease). The state must not be used afterwards; the timelines its
+// Updates returned stay valid (they point into none of these arrays).
+func (s *State) Release() {
+	if release := s.release; release != nil {
+		*s = State{}
+		release()
+	}
+}

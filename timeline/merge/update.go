@@ -105,7 +105,11 @@ const minChurn = 4096
 
 func (s *State) restart(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
 	tl, ns := NewState(articles, events, keys)
+	release := s.release
 	*s = *ns
+	if release != nil { // nothing reads the old arrays now: give their memory back
+		release()
+	}
 	s.Stats.Full = true
 	return tl, timeline.Changes{}
 }
