@@ -19,9 +19,10 @@ import (
 //
 // The file's bytes cannot change under the mapping: the state file is
 // never written in place (see readMergeState), and a private mapping never
-// writes back. The mappings are never unmapped: the state keeps them for as
-// long as it lives (a fresh build's whole process; a Session's kept state),
-// as the mapped events section is kept (readMergeState).
+// writes back. The state keeps the mappings for as long as it lives (a
+// fresh build's whole process; a Session's kept state) and releases them
+// when dropped (merge.State.SetRelease: a restarted Update, a kept state a
+// Session cannot use).
 //
 // Each mapping made is added to *made, for releaseArrays once the state
 // is dropped (merge.State.SetRelease).
