@@ -510,10 +510,10 @@ func getPageBuf(d *pageData) (buf *pageBuf, putBuf func(*pageBuf)) {
 func (s *site) writePage(w io.Writer, d *pageData) error {
 	buf, putBuf := getPageBuf(d)
 	defer putBuf(buf)
-	cw := cleanWriter{w: w}
-	if d.Index != nil {
-		buf.spill = &cw
+	if d.Index != nil { // a listing page: its own cleanWriter, which the buffer keeps while it renders
+		buf.spill = &cleanWriter{w: w}
 	}
+	cw := buf.spill
 	err := s.renderPage(buf, d)
 	buf.spill = nil
 	switch {
@@ -522,6 +522,8 @@ func (s *site) writePage(w io.Writer, d *pageData) error {
 	case !buf.spilled && (buf.clean || needsNoCleaning(buf.b)):
 		_, err := w.Write(buf.b)
 		return err
+	case cw == nil:
+		cw = &cleanWriter{w: w}
 	}
 	if _, err := cw.Write(buf.b); err != nil {
 		return err
