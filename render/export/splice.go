@@ -412,13 +412,15 @@ func (sp *splicer) finish() error {
 	}
 	switch {
 	case sp.sink != nil && sp.broken:
-		sp.sink.Abort()
-		sp.sink = nil
+		sink := sp.sink
+		sp.sink = nil // ended: close must not abort it again
+		sink.Abort()
 	case sp.sink != nil:
 		sp.idx = sp.encodeIndex()
 		sp.passIndex()
-		sp.sink.Commit(sp.stats)
+		sink := sp.sink
 		sp.sink = nil
+		sink.Commit(sp.stats)
 	case !sp.broken:
 		sp.idx = sp.encodeIndex() // the buffer close recycles, grown or not
 		sp.store.Written(sp.file, sp.idx, sp.stats)

@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"math/rand"
 	"strings"
 	"sync"
@@ -17,7 +18,8 @@ type streamingSplices struct {
 	open      map[string]*streamedIndex
 	commits   int
 	aborts    int
-	piecewise int // commits whose index came in more writes than it has records
+	piecewise int  // commits whose index came in more writes than it has records
+	failing   bool // every Write fails, as on a full disk
 }
 
 type streamedIndex struct {
@@ -45,13 +47,19 @@ func (w *streamedIndex) Write(b []byte) (int, error) {
 		panic("a write after Commit or Abort")
 	}
 	w.writes++
+	if w.s.failing {
+		return 0, errors.New("index disk full")
+	}
 	return w.buf.Write(b) // a copy: the splicer reuses b
 }
 
 func (w *streamedIndex) Commit(stats SpliceStats) {
 	w.end()
 	b := w.buf.Bytes()
-	records := (len(b) - 8 - int(binary.LittleEndian.Uint32(b[len(b)-8:]))) / recordSize // the trailer's length is before its CRC
+	records := len(b) // none kept: as many as writes, at most
+	if len(b) >= 8 {
+		records = (len(b) - 8 - int(binary.LittleEndian.Uint32(b[len(b)-8:]))) / recordSize // the trailer's length is before its CRC
+	}
 	w.s.mu.Lock()
 	w.s.commits++
 	if w.writes > records {
@@ -147,6 +155,29 @@ func TestStreamedIndexAbortedOnFailure(t *testing.T) {
 		}
 		if store.commits != commits || store.aborts != 3 {
 			t.Errorf("%s: %d commits and %d aborts after 3 failed writes, want none and 3", e.file, store.commits-commits, store.aborts)
+		}
+	}
+}
+
+// TestStreamedIndexWriteFailureIsNotTheExports: an index whose writes fail
+// (the sink's to remember) leaves the export itself whole and successful.
+func TestStreamedIndexWriteFailureIsNotTheExports(t *testing.T) {
+	withIndexPiece(t, 100)
+	r := rand.New(rand.NewSource(14))
+	tl := randomTimeline(r, 60)
+	edited := mutate(r, tl)
+	for _, e := range splicedExports {
+		store := newStreamingSplices()
+		s := absoluteSite()
+		s.Splices = store
+		store.publish(e.file, renderExport(t, e, tl, s))
+		store.failing = true
+		s.Order = new(EventOrder)
+		if got, want := renderExport(t, e, edited, s), renderExport(t, e, edited, absoluteSite()); !bytes.Equal(got, want) {
+			t.Fatalf("%s with a failing index: differs from a full render:\n%s", e.file, firstDiff(got, want))
+		}
+		if store.commits != 2 || store.aborts != 0 {
+			t.Errorf("%s: %d commits, %d aborts; want the store to decide on the failed index (2, 0)", e.file, store.commits, store.aborts)
 		}
 	}
 }
