@@ -1,0 +1,51 @@
+package merge
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// TestMergedMentionsMatchSortingTheJoinedLists: merging the members' sorted
+// mentions (by scanning the heads, or by a heap past mergeWays members)
+// gives what sorting all of them joined in group order gives, the earliest
+// member's copy kept among equal keys (their TimexText tells them apart),
+// and the union of entities what sortedEntities gives.
+func TestMergedMentionsMatchSortingTheJoinedLists(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 2026))
+	for trial := 0; trial < 300; trial++ {
+		members := 1 + rng.IntN(3*mergeWays)
+		group := make([]*candidate, members)
+		var joined []timeline.Mention
+		var entities []timeline.Entity
+		for k := range group {
+			var ms []timeline.Mention
+			for n := rng.IntN(6); n > 0; n-- {
+				start := 10 * rng.IntN(12)
+				ms = append(ms, timeline.Mention{Article: fmt.Sprintf("a%d", rng.IntN(2)), Source: "s.md",
+					Sentence: timeline.Span{Start: start, End: start + 5}, Text: "t", TimexText: fmt.Sprintf("member %d", k)})
+			}
+			var es []timeline.Entity
+			for n := rng.IntN(4); n > 0; n-- {
+				es = append(es, timeline.Entity{Name: fmt.Sprintf("E%d", rng.IntN(8)), Kind: "place"})
+			}
+			c := &candidate{mentions: sortedMentions(ms), entities: sortedEntities(es)}
+			group[k] = c
+			joined = append(joined, c.mentions...)
+			entities = append(entities, c.entities...)
+		}
+		if got, want := mergedMentions(group), sortedMentions(joined); !reflect.DeepEqual(got, want) {
+			t.Fatalf("trial %d (%d members): merged\n%v\nsorted\n%v", trial, members, got, want)
+		}
+		want := sortedEntities(entities)
+		if len(want) == 0 {
+			want = nil
+		}
+		if got := mergedEntities(group); !reflect.DeepEqual(got, want) {
+			t.Fatalf("trial %d (%d members): entities merged %v, sorted %v", trial, members, got, want)
+		}
+	}
+}
