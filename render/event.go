@@ -82,7 +82,7 @@ func (s *site) eventKey(i int, up string) string {
 	k.str(s.cfgKey)
 	k.str("event")
 	k.str(up)
-	k.bytes(s.eventDigests[i][:])
+	k.bytes(s.eventDigest(i))
 	for _, at := range []int{i - 1, i + 1} {
 		if at < 0 || at >= len(s.tl.Events) {
 			k.list(-1)

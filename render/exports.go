@@ -29,7 +29,7 @@ func (s *site) exportSite() export.Site {
 		EventURLPattern: s.pageURL("events/{ID}/index.html"),
 		ArticleURL:      func(a timeline.Article) string { return s.pageURL("articles/" + a.Slug + "/index.html") },
 		Splices:         s.cfg.Splices,
-		EventDigest:     func(i int) []byte { return s.eventDigests[i][:] },
+		EventDigest:     s.eventDigest, // read only: may be the memo's bytes
 		CitedArticle:    s.cites.of,
 		UniqueIDs:       true, // checkNames
 		SlugIDs:         s.slugIDs,

@@ -206,7 +206,7 @@ func (k *keyWriter) event(ev *timeline.Event) {
 }
 
 // linkTo writes what a link to event i shows, as its digest (site.linkDigests).
-func (k *keyWriter) linkTo(s *site, i int) { k.bytes(s.linkDigests[i][:]) }
+func (k *keyWriter) linkTo(s *site, i int) { k.bytes(s.linkDigest(i)) }
 
 // link writes what a link to an event shows: its title and dates.
 func (k *keyWriter) link(ev *timeline.Event) {

@@ -223,8 +223,8 @@ func (mw *memoWriter) finish() []byte {
 // appendRecord appends event i's fixed-size record (memoRecord).
 func (s *site) appendRecord(b []byte, i int) []byte {
 	ev := &s.tl.Events[i]
-	b = append(b, s.eventDigests[i][:]...)
-	b = append(b, s.linkDigests[i][:]...)
+	b = append(b, s.eventDigest(i)...)
+	b = append(b, s.linkDigest(i)...)
 	b = binary.LittleEndian.AppendUint64(b, s.upHash(i))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(ev.Mentions)))
 	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Start.Start.Unix()))
@@ -535,6 +535,17 @@ func (m *Memo) rec(j int) string { return m.data[m.recs+j*memoRecord:][:memoReco
 func (m *Memo) digest(j int) [16]byte { return [16]byte([]byte(m.rec(j)[:16])) }
 
 func (m *Memo) link(j int) [16]byte { return [16]byte([]byte(m.rec(j)[16:32])) }
+
+// digestBytes is digest(j) in the memo's own bytes, which must not be
+// written to: the digests of the events reusing their records are read
+// there (site.eventDigest) rather than copied into a fresh array.
+func (m *Memo) digestBytes(j int) []byte { return stringBytes(m.rec(j)[:16]) }
+
+// linkBytes is link(j) in the memo's own bytes, read only as digestBytes.
+func (m *Memo) linkBytes(j int) []byte { return stringBytes(m.rec(j)[16:32]) }
+
+// stringBytes views s's bytes as a slice, which must not be written to.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func (m *Memo) up(j int) uint64 { return le64(m.rec(j)[32:40]) }
 

@@ -478,7 +478,7 @@ func (s *site) shardKey(l *listing) string {
 	k.str("search")
 	k.list(len(l.events))
 	for _, e := range l.events {
-		k.bytes(s.eventDigests[e][:])
+		k.bytes(s.eventDigest(int(e)))
 	}
 	return k.sum()
 }
