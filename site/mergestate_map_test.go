@@ -235,3 +235,73 @@ func TestSessionReleasesAMappedStateItDrops(t *testing.T) {
 	}
 	checkSameAsFullBuild(t, fs, opts, "after a dropped mapped state")
 }
+
+// TestSessionReleasesTheStateOfAFailedBuild: a Session build that fails
+// keeps no merge state, and gives back the mapped arrays of the state it
+// dropped: one that failed after merging on the kept state (an article
+// that does not parse), and one that stopped before merging (no content
+// folder). The next builds read the state file and publish a full build's
+// site.
+func TestSessionReleasesTheStateOfAFailedBuild(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the arrays are mapped on Linux only")
+	}
+	fs, dir := afero.NewOsFs(), t.TempDir()
+	corpus := newscorpus.New(59)
+	content := filepath.Join(dir, "content")
+	write := func(name string, data []byte) {
+		if err := os.MkdirAll(content, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(content, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 6; i++ {
+		write(fmt.Sprintf("a%02d.md", i), corpus.Article(i))
+	}
+	opts := Options{ContentDir: content, SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
+		CacheDir: filepath.Join(dir, "cache"), Version: "release-test", Workers: 2, MapCache: true}
+	if _, err := Build(fs, opts); err != nil { // saves the state the session's first build maps
+		t.Fatal(err)
+	}
+	var s Session
+	build := func(step string, fails bool, warm int) {
+		t.Helper()
+		before := arraysReleased.Load()
+		_, err := s.Build(fs, opts)
+		s.Wait()
+		if (err != nil) != fails {
+			t.Fatalf("%s: error %v, want one: %v", step, err, fails)
+		}
+		if released := arraysReleased.Load() > before; released != fails {
+			t.Errorf("%s: the mapped arrays were released: %v (want %v)", step, released, fails)
+		}
+		if s.WarmBuilds() != warm {
+			t.Errorf("%s: %d builds merged on a kept state, want %d", step, s.WarmBuilds(), warm)
+		}
+	}
+	write("a06.md", corpus.Article(6))
+	build("first session build", false, 0)
+	write("a07.md", corpus.Article(7))
+	write("bad.txt", []byte("BAD\n"))
+	build("a build failing after its merge", true, 1)
+	if err := os.Remove(filepath.Join(content, "bad.txt")); err != nil {
+		t.Fatal(err)
+	}
+	build("after the failed merge", false, 1)
+	checkSameAsFullBuild(t, fs, opts, "after the failed merge")
+	if err := os.Rename(content, content+".away"); err != nil {
+		t.Fatal(err)
+	}
+	build("a build failing before its merge", true, 1)
+	if err := os.Rename(content+".away", content); err != nil {
+		t.Fatal(err)
+	}
+	write("a08.md", corpus.Article(8))
+	build("after the build that did not merge", false, 1)
+	checkSameAsFullBuild(t, fs, opts, "after the build that did not merge")
+	write("a09.md", corpus.Article(9))
+	build("a build on the kept state again", false, 2)
+	checkSameAsFullBuild(t, fs, opts, "a build on the kept state again")
+}

@@ -236,8 +236,12 @@ func (s *State) SetRelease(release func()) { s.release = release }
 
 // Release gives back the memory of the arrays an ArrayMapper gave (see
 // SetRelease). The state must not be used afterwards; the timelines its
-// Updates returned stay valid (they point into none of these arrays).
+// Updates returned stay valid (they point into none of these arrays). A nil
+// state has nothing to give back.
 func (s *State) Release() {
+	if s == nil {
+		return
+	}
 	if release := s.release; release != nil {
 		*s = State{}
 		release()
