@@ -233,7 +233,9 @@ func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	} else {
 		b.warm.keepCache(cache)
 	}
-	b.release = releaseLater(cache, reserve)
+	if !o.HeapOnlyLimit {
+		b.release = releaseLater(cache, reserve)
+	} // else a server's: the pack stays resident for its next rebuild (HeapOnlyLimit)
 	b.lap("merge")
 	if err := guard("applying overrides", func() { b.applyOverrides(&tl) }); err != nil {
 		b.fail(err)

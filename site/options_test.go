@@ -52,3 +52,40 @@ func TestHeapOnlyLimitLeavesTheMappedPackOffTheLimit(t *testing.T) {
 		t.Errorf("the build left its memory limit set")
 	}
 }
+
+// A server's build (HeapOnlyLimit) leaves the mapped pack resident for its
+// next rebuild; a build on its own drops the pack's pages after writing.
+func TestHeapOnlyLimitKeepsThePackResident(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := writeCorpus(filepath.Join(dir, "content"), 12, 20); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{ContentDir: filepath.Join(dir, "content"), SeedsDir: "-", OutDir: filepath.Join(dir, "public"),
+		CacheDir: filepath.Join(dir, "cache"), Version: "test", MapCache: true}
+	if _, err := Build(afero.NewOsFs(), opts); err != nil { // writes the pack the next builds map
+		t.Fatal(err)
+	}
+	residentAfter := func(heapOnly bool) int64 {
+		var s Session
+		o := opts
+		o.HeapOnlyLimit = heapOnly
+		if _, err := s.Build(afero.NewOsFs(), o); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		if s.pack == nil || len(s.pack.mapping) == 0 {
+			t.Skip("the pack is not mapped here")
+		}
+		n, ok := mappedResidentBytes(s.pack.mapping)
+		if !ok {
+			t.Skip("resident pages cannot be counted here")
+		}
+		return n
+	}
+	if n := residentAfter(false); n != 0 {
+		t.Errorf("a build on its own left %d bytes of the pack resident, want none", n)
+	}
+	if n := residentAfter(true); n == 0 {
+		t.Errorf("a server's build left none of the pack resident")
+	}
+}
