@@ -46,22 +46,72 @@ type listing struct {
 	next   *listing
 	digest *[16]byte // what the page shows besides its kind (listingDigest), once computed
 	upHash uint64    // xxh3 of Path, for the memo records of the events listed here (upHash)
+	at     int32     // index in pagination.listings
 }
 
 // pagination is the page layout of a large timeline.
 type pagination struct {
-	years   []*listing // in timeline order
-	pages   []*listing // every year and month page: years, each followed by its months
-	byEvent []*listing // the page each event is listed on
-	latest  *listing   // the latest dated events, shown on the timeline page
+	years    []*listing // in timeline order
+	pages    []*listing // every year and month page: years, each followed by its months
+	listings []*listing // the same pages in the order paginate met them (numbers in byEvent)
+	byEvent  []int32    // per event: the page it is listed on, an index into listings
+	latest   *listing   // the latest dated events, shown on the timeline page
 }
 
 // paginate lays out the listing pages, or returns nil for a small timeline.
+// It first numbers each event's page (byEvent), then cuts every page's list
+// of events from one array of all of them, sized by those counts: appended
+// to one by one, the lists and their copies were 4-5 MB of fresh memory per
+// plan at 116,000 events, and the pointer per event another 0.9 MB.
 func (s *site) paginate() *pagination {
 	if len(s.tl.Events) <= paginateAbove {
 		return nil
 	}
-	p := &pagination{byEvent: make([]*listing, len(s.tl.Events))}
+	p := &pagination{byEvent: lend(&s.lent().pageOf, len(s.tl.Events))} // every element set below
+	var counts []int32                                                  // per page in p.listings
+	s.placeInYears(p, &counts)
+	s.placeInMonths(p, &counts)
+	for i, y := range p.years {
+		if i > 0 {
+			y.prev, p.years[i-1].next = p.years[i-1], y
+		}
+		for j := 1; j < len(y.months); j++ {
+			y.months[j].prev, y.months[j-1].next = y.months[j-1], y.months[j]
+		}
+		p.pages = append(p.pages, y)
+		p.pages = append(p.pages, y.months...)
+	}
+	listed, at := lend(&s.lent().listed, len(s.tl.Events)), 0 // every element set below
+	for _, l := range p.pages {
+		n := int(counts[l.at])
+		l.events, at = listed[at:at:at+n], at+n // capped: an append can never reach the next page's
+		l.upHash = xxh3.HashString(l.Path)
+	}
+	for i, k := range p.byEvent {
+		l := p.listings[k]
+		l.events = append(l.events, int32(i))
+	}
+	p.latest = &listing{Slug: "latest", Path: "index.html", Label: "Latest events"}
+	for i := len(s.tl.Events) - 1; i >= 0 && len(p.latest.events) < latestCount; i-- {
+		if !s.tl.Events[i].Start.IsZero() {
+			p.latest.events = append(p.latest.events, int32(i))
+		}
+	}
+	for i, j := 0, len(p.latest.events)-1; i < j; i, j = i+1, j-1 {
+		p.latest.events[i], p.latest.events[j] = p.latest.events[j], p.latest.events[i]
+	}
+	return p
+}
+
+// addListing numbers l as the next of p.listings.
+func (p *pagination) addListing(l *listing, counts *[]int32) {
+	l.at = int32(len(p.listings))
+	p.listings = append(p.listings, l)
+	*counts = append(*counts, 0)
+}
+
+// placeInYears puts every event on its year's page (byEvent), counting them.
+func (s *site) placeInYears(p *pagination, counts *[]int32) {
 	// Keyed by the year itself, not its slug (a string made per event),
 	// and the sorted events mostly continue the year before.
 	type yearKey struct {
@@ -84,63 +134,42 @@ func (s *site) paginate() *pagination {
 				last = &listing{Slug: slug, Path: "years/" + slug + "/index.html", Label: yearLabel(*start)}
 				byYear[k] = last
 				p.years = append(p.years, last)
+				p.addListing(last, counts)
 			}
 		}
-		last.events = append(last.events, int32(i))
+		p.byEvent[i] = last.at
+		(*counts)[last.at]++
 	}
-	for i, y := range p.years {
-		if i > 0 {
-			y.prev, p.years[i-1].next = p.years[i-1], y
-		}
-		if len(y.events) > paginateAbove && y.Slug != "undated" {
-			s.splitByMonth(y)
-		}
-		p.pages = append(p.pages, y)
-		p.pages = append(p.pages, y.months...)
-	}
-	for _, l := range p.pages {
-		l.upHash = xxh3.HashString(l.Path)
-		for _, e := range l.events {
-			p.byEvent[e] = l
-		}
-	}
-	p.latest = &listing{Slug: "latest", Path: "index.html", Label: "Latest events"}
-	for i := len(s.tl.Events) - 1; i >= 0 && len(p.latest.events) < latestCount; i-- {
-		if !s.tl.Events[i].Start.IsZero() {
-			p.latest.events = append(p.latest.events, int32(i))
-		}
-	}
-	for i, j := 0, len(p.latest.events)-1; i < j; i, j = i+1, j-1 {
-		p.latest.events[i], p.latest.events[j] = p.latest.events[j], p.latest.events[i]
-	}
-	return p
 }
 
-// splitByMonth moves a year's events dated to a month or finer onto month
-// pages; the year page keeps the coarser ones.
-func (s *site) splitByMonth(y *listing) {
-	var keep []int32
-	byMonth := map[time.Month]*listing{}
-	for _, e := range y.events {
-		start := s.tl.Events[e].Start
-		if start.Gran < timeline.GranMonth {
-			keep = append(keep, e)
-			continue
+// placeInMonths moves the events of every year of more than paginateAbove
+// events dated to a month or finer onto month pages, numbered in the order
+// of their first event; the year page keeps the coarser ones.
+func (s *site) placeInMonths(p *pagination, counts *[]int32) {
+	months := make([]*[13]*listing, len(p.listings)) // per year page that is split: its months
+	for _, y := range p.years {
+		if (*counts)[y.at] > int32(paginateAbove) && y.Slug != "undated" {
+			months[y.at] = new([13]*listing)
 		}
-		m := start.Start.Month()
-		l := byMonth[m]
+	}
+	for i, k := range p.byEvent {
+		start := &s.tl.Events[i].Start
+		if months[k] == nil || start.Gran < timeline.GranMonth {
+			continue // not in a year that is split, or coarser than a month
+		}
+		y, m := p.listings[k], start.Start.Month()
+		l := months[k][m]
 		if l == nil {
 			slug := fmt.Sprintf("%02d", int(m))
 			l = &listing{Slug: y.Slug + "-" + slug, Path: "years/" + y.Slug + "/" + slug + "/index.html",
 				Label: monthLabel(start.Start.Year(), m), year: y}
-			byMonth[m] = l
+			months[k][m] = l
 			y.months = append(y.months, l)
+			p.addListing(l, counts)
 		}
-		l.events = append(l.events, e)
-	}
-	y.events = keep
-	for i := 1; i < len(y.months); i++ {
-		y.months[i].prev, y.months[i-1].next = y.months[i-1], y.months[i]
+		p.byEvent[i] = l.at
+		(*counts)[l.at]++
+		(*counts)[y.at]--
 	}
 }
 
@@ -166,7 +195,7 @@ func (s *site) upHash(i int) uint64 {
 	if s.paged == nil {
 		return indexHash
 	}
-	return s.paged.byEvent[i].upHash
+	return s.paged.listings[s.paged.byEvent[i]].upHash
 }
 
 var indexHash = xxh3.HashString("index.html")
@@ -176,7 +205,7 @@ func (s *site) upPath(i int) string {
 	if s.paged == nil {
 		return "index.html"
 	}
-	return s.paged.byEvent[i].Path
+	return s.paged.listings[s.paged.byEvent[i]].Path
 }
 
 // pageEntities numbers the entities of the listed events for one page: the

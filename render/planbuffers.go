@@ -33,6 +33,8 @@ type planArrays struct {
 	articleCounts        []int32    // presizeArticleEvents' counts (cleared before use)
 	articleEvents        []int32    // the articles' event lists, one after another
 	articleLists         [][]int32  // site.articleEvents: each a part of articleEvents
+	pageOf               []int32    // pagination.byEvent
+	listed               []int32    // the listing pages' events, one page after another
 }
 
 // arrays returns the arrays to lend: fresh ones, never kept, for a nil b.
