@@ -182,7 +182,7 @@ func (s *site) sitemapPaths() (export.SitemapList, bool) {
 	paths := make([]export.SitemapURL, 0, s.sitemapCount())
 	paths = append(paths, export.SitemapURL{Loc: ""}, export.SitemapURL{Loc: "about/"})
 	for i := range s.tl.Events {
-		paths = append(paths, export.SitemapURL{Loc: s.paths[i][:len(s.paths[i])-len("index.html")]})
+		paths = append(paths, export.SitemapURL{Loc: s.path(i)[:len(s.path(i))-len("index.html")]})
 	}
 	for i := range s.tl.Articles {
 		a := &s.tl.Articles[i]
@@ -197,7 +197,7 @@ func (s *site) sitemapPaths() (export.SitemapList, bool) {
 // base and the folders: 116,000 URLs made one by one were as many
 // allocations on every build.
 func (s *site) appendEventLocs(urls []export.SitemapURL) []export.SitemapURL {
-	folder := func(i int) string { return s.paths[i][:len(s.paths[i])-len("index.html")] }
+	folder := func(i int) string { return s.path(i)[:len(s.path(i))-len("index.html")] }
 	prefix, fast := s.absBase()
 	fast = fast && s.cfg.BaseURL != ""
 	n := 0
@@ -207,7 +207,7 @@ func (s *site) appendEventLocs(urls []export.SitemapURL) []export.SitemapURL {
 	}
 	if !fast {
 		for i := range s.tl.Events {
-			urls = append(urls, export.SitemapURL{Loc: s.absURL(s.pageURL(s.paths[i]))})
+			urls = append(urls, export.SitemapURL{Loc: s.absURL(s.pageURL(s.path(i)))})
 		}
 		return urls
 	}

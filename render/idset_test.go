@@ -38,8 +38,8 @@ func TestEventIDsFromPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range s.tl.Events {
-		if s.eventID(i) != s.tl.Events[i].ID || s.paths[i] != "events/"+s.tl.Events[i].ID+"/index.html" {
-			t.Fatalf("event %d: ID %q, path %q, want %q", i, s.eventID(i), s.paths[i], s.tl.Events[i].ID)
+		if s.eventID(i) != s.tl.Events[i].ID || s.path(i) != "events/"+s.tl.Events[i].ID+"/index.html" {
+			t.Fatalf("event %d: ID %q, path %q, want %q", i, s.eventID(i), s.path(i), s.tl.Events[i].ID)
 		}
 	}
 }

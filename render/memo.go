@@ -312,13 +312,13 @@ func (c memoCopies) size(s *site) int {
 	at := 0
 	for _, run := range c.runs {
 		for ; at < run.i; at++ {
-			size += binary.MaxVarintLen32 + len(s.paths[at]) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
+			size += binary.MaxVarintLen32 + len(s.path(at)) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
 		}
 		size += int(m.idSpan[2*(run.j+run.n)-1]) - m.idsFrom(run.j) + int(m.entAt[run.j+run.n]-m.entAt[run.j])
 		at = run.i + run.n
 	}
 	for ; at < c.n; at++ {
-		size += binary.MaxVarintLen32 + len(s.paths[at]) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
+		size += binary.MaxVarintLen32 + len(s.path(at)) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
 	}
 	for _, e := range s.entities {
 		size += len(e.Kind) + len(e.Name) + 2*binary.MaxVarintLen32
@@ -333,7 +333,7 @@ var memoCRC = crc32.MakeTable(crc32.Castagnoli)
 func (s *site) memoSize() int {
 	size := binary.MaxVarintLen64 + len(s.tl.Events)*(memoRecord+keyLen+binary.MaxVarintLen32) + 4
 	for i := range s.tl.Events {
-		size += len(s.paths[i]) + len(s.eventEntities[i])*binary.MaxVarintLen32
+		size += len(s.path(i)) + len(s.eventEntities[i])*binary.MaxVarintLen32
 	}
 	for _, e := range s.entities {
 		size += len(e.Kind) + len(e.Name) + 2*binary.MaxVarintLen32

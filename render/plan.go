@@ -133,26 +133,34 @@ func checkPaths(all, others []Page) error {
 // eventDir and indexFile frame an event's ID in its page's path.
 const eventDir, indexFile = "events/", "/index.html"
 
-// eventPaths returns the paths of the pages of events lo to hi-1, cut
-// from one string: one allocation instead of one per page.
-func (s *site) eventPaths(lo, hi int) []string {
+// eventPaths writes the paths of the pages of all events into one string
+// and their ends into s.pathEnds (lent): s.path(i) cuts event i's from it.
+// One string instead of one per page, and an int32 per event instead of a
+// string header (16 bytes: 1.9 MB of fresh memory per plan at 116,000).
+func (s *site) eventPaths() {
 	n := 0
-	for i := lo; i < hi; i++ {
+	for i := range s.tl.Events {
 		n += len(eventDir) + len(s.tl.Events[i].ID) + len(indexFile)
 	}
 	var b strings.Builder
 	b.Grow(n)
-	for i := lo; i < hi; i++ {
+	ends := lend(&s.lent().pathEnds, len(s.tl.Events)) // every element set below
+	for i := range s.tl.Events {
 		b.WriteString(eventDir)
 		b.WriteString(s.tl.Events[i].ID)
 		b.WriteString(indexFile)
+		ends[i] = int32(b.Len())
 	}
-	all, out, at := b.String(), make([]string, hi-lo), 0
-	for i := lo; i < hi; i++ {
-		end := at + len(eventDir) + len(s.tl.Events[i].ID) + len(indexFile)
-		out[i-lo], at = all[at:end], end
+	s.pathAll, s.pathEnds = b.String(), ends
+}
+
+// path is event i's page path (eventPaths).
+func (s *site) path(i int) string {
+	from := int32(0)
+	if i > 0 {
+		from = s.pathEnds[i-1]
 	}
-	return out
+	return s.pathAll[from:s.pathEnds[i]]
 }
 
 // minParallel is the fewest items worth splitting across goroutines: below

@@ -34,6 +34,7 @@ type planArrays struct {
 	articleEvents        []int32    // the articles' event lists, one after another
 	articleLists         [][]int32  // site.articleEvents: each a part of articleEvents
 	pageOf               []int32    // pagination.byEvent
+	pathEnds             []int32    // site.pathEnds
 	listed               []int32    // the listing pages' events, one page after another
 }
 

@@ -154,7 +154,7 @@ func BenchmarkCheckNamesScale(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		s := &site{tl: tl, articles: make(map[string]int, len(tl.Articles))}
 		cpu0, _ := cputime.Process()
-		s.paths = s.eventPaths(0, len(tl.Events))
+		s.eventPaths()
 		cpu1, _ := cputime.Process()
 		if err := s.checkNames(); err != nil {
 			b.Fatal(err)

@@ -50,7 +50,8 @@ type site struct {
 	memo              *Memo          // the previous plan's, when Changes allow reusing it
 	memoAt            []int32        // per event: its record in memo, whose digests it reused; negative none, -1-slot from digestEvents on (nil: no memo)
 	slugIDs           bool           // every event ID passes export.IsSlugID (checkNames)
-	paths             []string       // per event: its page's path, all cut from one string (checkNames)
+	pathAll           string         // the events' page paths, one after another (eventPaths, path)
+	pathEnds          []int32        // per event: the end of its page's path in pathAll
 	rowSums           []uint64       // per event: hash of its listing row (rowHashes)
 	rowsFromMemo      bool           // rowSums of the events reusing their memo record are the memo's (rowHashes)
 	keyFromMemo       []bool         // per event: its page Key is the memo's (memoKey); nil without a memo
@@ -147,7 +148,7 @@ func (s *site) checkNames() error {
 	// The IDs lie scattered over the heap; copied once into the pages'
 	// paths, one string in event order, the passes after this one (here,
 	// matchMemo, the event pages, the memo) read them in order from there.
-	s.paths = s.eventPaths(0, len(s.tl.Events))
+	s.eventPaths()
 	ids := newIDSetIn(&s.lent().slots, len(s.tl.Events))
 	s.slugIDs = true
 	for i := range s.tl.Events {
@@ -168,9 +169,9 @@ func (s *site) checkNames() error {
 	return nil
 }
 
-// eventID is tl.Events[i].ID, read from the event's page path (paths).
+// eventID is tl.Events[i].ID, read from the event's page path (path).
 func (s *site) eventID(i int) string {
-	p := s.paths[i]
+	p := s.path(i)
 	return p[len(eventDir) : len(p)-len(indexFile)]
 }
 
