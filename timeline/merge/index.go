@@ -299,7 +299,7 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		pos:     make([]int32, len(cands)),
 		arena:   make([]int32, b.size),
 		dates:   b.dates.spanList(),
-		byValue: map[string]timeline.Date{},
+		byValue: make(map[string]timeline.Date, len(b.dates.values)), // at most one per value: no growth
 		dateIDs: b.dates.values,
 		stems:   len(b.interner),
 	}
@@ -315,27 +315,28 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
 	}
 	sortInParts(order, cmp.Compare[uint64], func(part []uint64, _ func(a, b uint64) int) { slices.Sort(part) })
-	at := make([]int32, len(order)) // where each one's sets start in the arena
+	// Sorted, the ranks have done their part: the high half now holds
+	// where each one's sets start in the arena.
 	next := int32(0)
 	for p, key := range order {
 		pc := &b.pcs[cands[uint32(key)].pair]
-		at[p] = next
+		order[p] = uint64(uint32(next))<<32 | uint64(uint32(key))
 		next += pc.nTitle + pc.nContext + pc.nSent
 	}
 	dest := make([]int32, len(order)) // input index -> index in date order
 	parallel(len(order), pairGrain, func(_, from, to int) {
 		for p := from; p < to; p++ {
-			i := uint32(order[p])
+			i, at := uint32(order[p]), int32(order[p]>>32)
 			c := cands[i]
 			pc := &b.pcs[c.pair]
 			sh := b.shares[b.where[c.pair]]
 			local := sh.chunks[b.chunkOf[c.pair]][pc.sets : pc.sets+pc.nTitle+pc.nContext]
-			dst := x.arena[at[p] : at[p]+pc.nTitle+pc.nContext+pc.nSent]
+			dst := x.arena[at : at+pc.nTitle+pc.nContext+pc.nSent]
 			sh.copyMapped(dst[:pc.nTitle], local[:pc.nTitle])
 			sh.copyMapped(dst[pc.nTitle:pc.nTitle+pc.nContext], local[pc.nTitle:])
 			from := b.sentAt[c.pair]
 			copy(dst[pc.nTitle+pc.nContext:], b.sents[from:from+pc.nSent])
-			pc.sets = at[p]
+			pc.sets = at
 			pc.hash = setHash(dst[:pc.nTitle])
 			x.pos[i] = int32(p)
 			dest[c.pair] = int32(p)
