@@ -117,6 +117,7 @@ func writeChildReport(dir string, rep childReport) int {
 // rebuildInSession adds warmFile (or removes it) and builds again in session.
 func rebuildInSession(session *Session, opts Options, warmFile string) *childReport {
 	rep := &childReport{}
+	opts.HeapOnlyLimit = true // as serve.New sets it for a server's builds
 	var err error
 	if _, statErr := os.Stat(warmFile); statErr == nil {
 		err = os.Remove(warmFile)
