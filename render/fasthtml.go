@@ -513,7 +513,7 @@ func (s *site) appendEventPage(b []byte, i int, root string) ([]byte, error) {
 	b = append(b, "</p>\n<h1>"...)
 	b = appendText(b, displayTitle(*ev))
 	b = append(b, "</h1>\n"...)
-	if ids := s.eventEntities[i]; len(ids) > 0 {
+	if ids := s.entitiesOf(i); len(ids) > 0 {
 		b = append(b, "<ul class=\"entities\" aria-label=\"People, places and organisations\">\n"...)
 		for _, id := range ids {
 			h, err := entityItem{s, id}.HTML()

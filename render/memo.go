@@ -150,8 +150,8 @@ func (r *Incremental) encodeMemo(mw *memoWriter) {
 		lists = memoCopies{n: n}
 	}
 	lists.each(mw, func(b []byte, i int) []byte {
-		b = binary.AppendUvarint(b, uint64(len(s.eventEntities[i])))
-		for _, id := range s.eventEntities[i] {
+		b = binary.AppendUvarint(b, uint64(len(s.entitiesOf(i))))
+		for _, id := range s.entitiesOf(i) {
 			b = binary.AppendUvarint(b, uint64(id))
 		}
 		return b
@@ -228,7 +228,7 @@ func (s *site) appendRecord(b []byte, i int) []byte {
 	b = binary.LittleEndian.AppendUint64(b, s.upHash(i))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(ev.Mentions)))
 	b = binary.LittleEndian.AppendUint64(b, uint64(ev.Start.Start.Unix()))
-	return binary.LittleEndian.AppendUint64(b, s.rowSums[i])
+	return binary.LittleEndian.AppendUint64(b, s.rowSum(i))
 }
 
 // A memo written after a plan that reused most of the previous memo is
@@ -312,13 +312,13 @@ func (c memoCopies) size(s *site) int {
 	at := 0
 	for _, run := range c.runs {
 		for ; at < run.i; at++ {
-			size += binary.MaxVarintLen32 + len(s.path(at)) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
+			size += binary.MaxVarintLen32 + len(s.path(at)) + (1+len(s.entitiesOf(at)))*binary.MaxVarintLen32
 		}
 		size += int(m.idSpan[2*(run.j+run.n)-1]) - m.idsFrom(run.j) + int(m.entAt[run.j+run.n]-m.entAt[run.j])
 		at = run.i + run.n
 	}
 	for ; at < c.n; at++ {
-		size += binary.MaxVarintLen32 + len(s.path(at)) + (1+len(s.eventEntities[at]))*binary.MaxVarintLen32
+		size += binary.MaxVarintLen32 + len(s.path(at)) + (1+len(s.entitiesOf(at)))*binary.MaxVarintLen32
 	}
 	for _, e := range s.entities {
 		size += len(e.Kind) + len(e.Name) + 2*binary.MaxVarintLen32
@@ -333,7 +333,7 @@ var memoCRC = crc32.MakeTable(crc32.Castagnoli)
 func (s *site) memoSize() int {
 	size := binary.MaxVarintLen64 + len(s.tl.Events)*(memoRecord+keyLen+binary.MaxVarintLen32) + 4
 	for i := range s.tl.Events {
-		size += len(s.path(i)) + len(s.eventEntities[i])*binary.MaxVarintLen32
+		size += len(s.path(i)) + len(s.entitiesOf(i))*binary.MaxVarintLen32
 	}
 	for _, e := range s.entities {
 		size += len(e.Kind) + len(e.Name) + 2*binary.MaxVarintLen32
@@ -728,38 +728,48 @@ func (s *site) spotCheck(prev *Memo, at []int32) bool {
 // Reading the entity names and article labels of 100,000 rows, scattered
 // over the heap, was the largest part of a warm plan's listing Keys. A
 // sample of the reused hashes is recomputed: one differs, and all are.
+// Reused, they are read in the memo (rowSum), so the array returned holds
+// only the others, by digest slot (digestSlot); else every event's.
 func (s *site) rowHashes() []uint64 {
-	rows := lend(&s.lent().rows, len(s.tl.Events))
-	reuse := s.memoAt != nil
-	if reuse {
-		for i, j := range s.memoAt {
-			if j >= 0 {
-				rows[i] = s.memo.row(int(j))
-			}
-		}
-		reuse = s.rowsSpotCheck(rows)
+	s.rowsFromMemo = s.memoAt != nil && s.rowsSpotCheck()
+	n := len(s.tl.Events)
+	if s.rowsFromMemo {
+		n = len(s.eventDigests) // the events without a memo record, one per slot
 	}
-	s.rowsFromMemo = reuse
-	inParallel(len(rows), func(lo, hi int) {
+	rows := lend(&s.lent().rows, n) // every element set below
+	inParallel(len(s.tl.Events), func(lo, hi int) {
 		k := borrowKeyWriter()
 		defer returnKeyWriter(k)
 		for i := lo; i < hi; i++ {
-			if !reuse || s.memoAt[i] < 0 {
+			if !s.rowsFromMemo {
 				rows[i] = s.rowHash(k, i)
+			} else if slot, fresh := s.digestSlot(i); fresh {
+				rows[slot] = s.rowHash(k, i)
 			}
 		}
 	})
 	return rows
 }
 
-// rowsSpotCheck recomputes up to memoChecks of the row hashes taken from
-// the memo, spread over the timeline.
-func (s *site) rowsSpotCheck(rows []uint64) bool {
+// rowSum is event i's row hash (rowHashes).
+func (s *site) rowSum(i int) uint64 {
+	if !s.rowsFromMemo {
+		return s.rowSums[i]
+	}
+	if slot, fresh := s.digestSlot(i); fresh {
+		return s.rowSums[slot]
+	}
+	return s.memo.row(int(s.memoAt[i]))
+}
+
+// rowsSpotCheck recomputes up to memoChecks of the row hashes the memo
+// has for the events reusing their records, spread over the timeline.
+func (s *site) rowsSpotCheck() bool {
 	k := borrowKeyWriter()
 	defer returnKeyWriter(k)
-	step := max(1, len(rows)/memoChecks)
-	for i := 0; i < len(rows); i += step {
-		if s.memoAt[i] >= 0 && rows[i] != s.rowHash(k, i) {
+	step := max(1, len(s.memoAt)/memoChecks)
+	for i := 0; i < len(s.memoAt); i += step {
+		if j := s.memoAt[i]; j >= 0 && s.memo.row(int(j)) != s.rowHash(k, i) {
 			return false
 		}
 	}
@@ -810,7 +820,7 @@ func (s *site) indexEntitiesFrom(prev *Memo) {
 			total += len(s.tl.Events[i].Entities)
 		}
 	}
-	per := lend(&s.lent().eventLists, len(s.tl.Events)) // every element set below
+	ends := lend(&s.lent().entityEnds, len(s.tl.Events)) // every element set below
 	flat := lend(&s.lent().entities, total)[:0]
 	for i, j := range s.memoAt {
 		start := len(flat)
@@ -840,16 +850,16 @@ func (s *site) indexEntitiesFrom(prev *Memo) {
 		for _, id := range flat[start:] {
 			counts[id]++
 		}
-		per[i] = flat[start:len(flat):len(flat)]
+		ends[i] = int32(len(flat))
 	}
 	rank := s.rankEntities(prev, added, counts)
 	for j := range flat {
 		flat[j] = rank[flat[j]]
 	}
-	for i := range per {
-		slices.Sort(per[i])
+	s.entityFlat, s.entityEnds = flat, ends
+	for i := range ends {
+		slices.Sort(s.entitiesOf(i))
 	}
-	s.eventEntities = per
 }
 
 // rankEntities makes the site's entity table from the memo's (ids below

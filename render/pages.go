@@ -479,7 +479,7 @@ type refsFunc func(b []byte, i int) []byte
 
 // appendEntityRefs lists event i's entities as indexes into the site's filter table.
 func (s *site) appendEntityRefs(b []byte, i int) []byte {
-	for j, id := range s.eventEntities[i] {
+	for j, id := range s.entitiesOf(i) {
 		if j > 0 {
 			b = append(b, ' ')
 		}

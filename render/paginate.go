@@ -218,11 +218,11 @@ func (s *site) pageEntities(list []int32) ([]entityRef, refsFunc) {
 	// search: a map of them was a sixth of the listing pages' allocations).
 	n := 0
 	for _, e := range list {
-		n += len(s.eventEntities[e])
+		n += len(s.entitiesOf(int(e)))
 	}
 	ids := make([]int32, 0, n)
 	for _, e := range list {
-		ids = append(ids, s.eventEntities[e]...)
+		ids = append(ids, s.entitiesOf(int(e))...)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -235,12 +235,12 @@ func (s *site) pageEntities(list []int32) ([]entityRef, refsFunc) {
 		return j
 	}
 	for _, e := range list {
-		for _, id := range s.eventEntities[e] {
+		for _, id := range s.entitiesOf(int(e)) {
 			table[local(id)].Count++
 		}
 	}
 	refs := func(b []byte, i int) []byte {
-		for j, id := range s.eventEntities[i] {
+		for j, id := range s.entitiesOf(i) {
 			if j > 0 {
 				b = append(b, ' ')
 			}
@@ -472,7 +472,7 @@ func (s *site) listingDigest(l *listing) [16]byte {
 	k.list(len(l.events))
 	var row [8]byte
 	for _, e := range l.events {
-		binary.LittleEndian.PutUint64(row[:], s.rowSums[e]) // rowKey's content, hashed (rowHashes)
+		binary.LittleEndian.PutUint64(row[:], s.rowSum(int(e))) // rowKey's content, hashed (rowHashes)
 		k.bytes(row[:])
 	}
 	return k.digest()
@@ -483,8 +483,8 @@ func (s *site) listingDigest(l *listing) [16]byte {
 func (s *site) rowKey(k *keyWriter, i int) {
 	ev := &s.tl.Events[i]
 	k.linkTo(s, i)
-	k.list(len(s.eventEntities[i]))
-	for _, id := range s.eventEntities[i] {
+	k.list(len(s.entitiesOf(i)))
+	for _, id := range s.entitiesOf(i) {
 		k.str(s.entities[id].Name)
 		k.str(s.entities[id].Kind)
 	}

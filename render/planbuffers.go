@@ -29,7 +29,7 @@ type planArrays struct {
 	slots                []idSlot   // checkNames' idSet (cleared before use)
 	citeStart, citeIndex []int32    // site.cites
 	entities             []int32    // the events' entity lists, one after another
-	eventLists           [][]int32  // site.eventEntities: each a part of entities
+	entityEnds           []int32    // site.entityEnds (the ends of the events' lists in entities)
 	articleCounts        []int32    // presizeArticleEvents' counts (cleared before use)
 	articleEvents        []int32    // the articles' event lists, one after another
 	articleLists         [][]int32  // site.articleEvents: each a part of articleEvents

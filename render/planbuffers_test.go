@@ -32,9 +32,10 @@ func poison(b *PlanBuffers) {
 	fill(unsafe.Pointer(unsafe.SliceData(a.articleEvents[:cap(a.articleEvents)])), 4*cap(a.articleEvents))
 	fill(unsafe.Pointer(unsafe.SliceData(a.pageOf[:cap(a.pageOf)])), 4*cap(a.pageOf))
 	fill(unsafe.Pointer(unsafe.SliceData(a.pathEnds[:cap(a.pathEnds)])), 4*cap(a.pathEnds))
+	fill(unsafe.Pointer(unsafe.SliceData(a.entityEnds[:cap(a.entityEnds)])), 4*cap(a.entityEnds))
 	fill(unsafe.Pointer(unsafe.SliceData(a.listed[:cap(a.listed)])), 4*cap(a.listed))
 	stale := []int32{7, 7, 7}
-	for _, lists := range [][][]int32{a.eventLists[:cap(a.eventLists)], a.articleLists[:cap(a.articleLists)]} {
+	for _, lists := range [][][]int32{a.articleLists[:cap(a.articleLists)]} {
 		for i := range lists {
 			lists[i] = stale[:i%3]
 		}

@@ -81,7 +81,7 @@ func (s *site) mentionView(m timeline.Mention, root string) mentionView {
 
 // entityItemsOf lists event i's distinct entities, sorted by kind then name.
 func (s *site) entityItemsOf(i int) []entityItem {
-	ids := s.eventEntities[i]
+	ids := s.entitiesOf(i)
 	if len(ids) == 0 {
 		return nil
 	}
