@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"testing"
 	"time"
 
@@ -56,4 +57,53 @@ func BenchmarkReadMergeState(b *testing.B) {
 	b.ReportMetric(wall.Seconds()*1e3/float64(b.N), "wall-ms/read")
 	b.ReportMetric(cpu.Seconds()*1e3/float64(b.N), "cpu-ms/read")
 	b.ReportMetric(float64(gcs)/float64(b.N), "GCs/read")
+}
+
+// BenchmarkSaveMergeState saves the merge state of the site BenchmarkIncremental
+// keeps in TIMELINE_BENCH_DIR (read once, mapped, as a fresh build reads it)
+// into a folder of its own beside it, as a build's save does (saveMergeState:
+// a temporary file renamed into place), and reports the median process CPU
+// and kernel CPU per save (medians: the machine is shared):
+//
+//	TIMELINE_BENCH_DIR=/tmp/incr10k go test -run '^$' -bench SaveMergeState -benchtime 15x ./site
+func BenchmarkSaveMergeState(b *testing.B) {
+	dir := keptBenchDir(b, "a site BenchmarkIncremental prepared")
+	version := os.Getenv(benchVersionEnv)
+	fs := afero.NewOsFs()
+	st, _, err := readMergeState(fs, filepath.Join(dir, "cache", mergeStateFile), version, true)
+	if err != nil || st == nil {
+		b.Fatalf("reading the kept state: %v", err)
+	}
+	out := filepath.Join(dir, "save-bench")
+	defer os.RemoveAll(out)
+	name := filepath.Join(out, mergeStateFile)
+	cpus, syss := make([]float64, 0, b.N), make([]float64, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c0, s0 := processCPU(b), systemCPU()
+		if err := saveMergeState(fs, out, name, version, st); err != nil {
+			b.Fatal(err)
+		}
+		cpus, syss = append(cpus, (processCPU(b)-c0).Seconds()*1e3), append(syss, (systemCPU()-s0).Seconds()*1e3)
+	}
+	b.StopTimer()
+	if info, err := os.Stat(name); err == nil {
+		b.ReportMetric(float64(info.Size())/1e6, "MB-saved")
+	}
+	b.ReportMetric(median(cpus), "cpu-ms/save")
+	b.ReportMetric(median(syss), "sys-ms/save")
+}
+
+// median returns the middle of xs (the mean of the two middle ones for an
+// even count), sorting xs.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	sort.Float64s(xs)
+	m := len(xs) / 2
+	if len(xs)%2 == 0 {
+		return (xs[m-1] + xs[m]) / 2
+	}
+	return xs[m]
 }

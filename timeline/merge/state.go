@@ -71,6 +71,7 @@ type State struct {
 	freeEv  []int32
 	order   []int32 // live handles in timeline order
 	unbuilt int     // live events not built yet (decoded state)
+	bodies  string  // a decoded state's stored encodings, which its events' raw point into (encodeEvents writes runs of it)
 	// out is the event array of the timeline the last Update (or
 	// NewState) returned, which the next Update writes its own into: see
 	// Update's contract. Copying 116,000 events into a fresh 20 MB array

@@ -94,6 +94,13 @@ func (w *stateWriter) pageAlign() {
 	w.b = append(w.b, zeros[:pad]...)
 }
 
+// appendNativeAll is appendNative of every element of vs as it is: its
+// memory passed on at once (stateWriter.bulk), not element by element.
+func appendNativeAll[T any](w *stateWriter, vs []T) {
+	w.pageAlign()
+	w.bulk(sliceBytes(vs))
+}
+
 // appendNative appends v's memory for each element of vs that keep selects,
 // written through f (which may renumber it).
 func appendNative[T any](w *stateWriter, n int, keep func(k int) bool, f func(k int) T) {
@@ -193,9 +200,8 @@ func encodeSentences(w *stateWriter, t *table[int32]) {
 	}
 	w.count(len(t.keys))
 	w.count(t.used)
-	all := func(int) bool { return true }
-	appendNative(w, len(t.keys), all, func(i int) uint64 { return t.keys[i] })
-	appendNative(w, len(t.vals), all, func(i int) int32 { return t.vals[i] })
+	appendNativeAll(w, t.keys)
+	appendNativeAll(w, t.vals)
 }
 
 // decodeSentences reads what encodeSentences wrote, and checks that the

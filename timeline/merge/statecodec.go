@@ -128,10 +128,11 @@ func (s *State) encodeNames(w *stateWriter) {
 // events are written, so a state updated many times does not grow with the
 // candidates its updates removed.
 type numbering struct {
-	same  bool    // every candidate is live: sid is the identity
-	sid   []int32 // old sid -> stored sid, -1 when removed
-	art   []int32 // old article record -> stored one, -1 when removed
-	event []int32 // handle+1 -> position in the timeline (events are stored in timeline order), [0] = -1
+	same     bool    // every candidate is live: sid is the identity
+	sameArts bool    // every article record is live: art is the identity
+	sid      []int32 // old sid -> stored sid, -1 when removed
+	art      []int32 // old article record -> stored one, -1 when removed
+	event    []int32 // handle+1 -> position in the timeline (events are stored in timeline order), [0] = -1
 }
 
 func (s *State) numbering() numbering {
@@ -151,6 +152,7 @@ func (s *State) numbering() numbering {
 			n.art[r], next = next, next+1
 		}
 	}
+	n.sameArts = int(next) == len(s.arts)
 	for k := range n.event {
 		n.event[k] = -1
 	}
@@ -193,12 +195,23 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 			w.maybeFlush()
 		}
 	}
-	appendNative(w, len(s.pc), isLive, func(k int) int32 { return n.art[s.sidArt[k]] })
-	appendNative(w, len(s.pc), isLive, func(k int) int32 { return s.sidK[k] })
-	appendNative(w, len(s.pc), isLive, func(k int) int32 { return s.rank[k] })
+	if n.same && n.sameArts { // nothing renumbered: the arrays as they are
+		appendNativeAll(w, s.sidArt[:len(s.pc)])
+		appendNativeAll(w, s.sidK[:len(s.pc)])
+		appendNativeAll(w, s.rank[:len(s.pc)])
+	} else {
+		appendNative(w, len(s.pc), isLive, func(k int) int32 { return n.art[s.sidArt[k]] })
+		appendNative(w, len(s.pc), isLive, func(k int) int32 { return s.sidK[k] })
+		appendNative(w, len(s.pc), isLive, func(k int) int32 { return s.rank[k] })
+	}
 	appendNative(w, len(s.pc), isLive, func(k int) int32 { return n.event[s.sidEvent[k]+1] })
-	appendNative(w, len(s.pc), isLive, func(k int) bool { return s.noMentions[k] })
-	appendNative(w, len(s.pc), isLive, func(k int) bool { return s.asIs[k] })
+	if n.same {
+		appendNativeAll(w, s.noMentions[:len(s.pc)])
+		appendNativeAll(w, s.asIs[:len(s.pc)])
+	} else {
+		appendNative(w, len(s.pc), isLive, func(k int) bool { return s.noMentions[k] })
+		appendNative(w, len(s.pc), isLive, func(k int) bool { return s.asIs[k] })
+	}
 	end := uint32(0) // the lists themselves are in the kept section: encodeAdjacency
 	appendNative(w, len(s.pc), isLive, func(k int) uint32 { end += uint32(len(s.adj.get(int32(k)))); return end })
 	w.count(size)
@@ -275,13 +288,22 @@ func (s *State) encodeEvents(w *stateWriter, n numbering) {
 	sizes := make([]int32, len(s.order)) // stored length + 1, 0: not stored
 	bodies := 0
 	var scratch []byte
+	// A decoded state's unchanged events, in timeline order, are mostly
+	// runs of its stored section (s.bodies): such a run is written from it
+	// (stateWriter.bulk) instead of copied through the buffer.
+	var run stringRun
 	for k, h := range s.order {
 		e := &s.evs[h]
 		switch {
 		case e.raw != "":
-			w.b = append(w.b, e.raw...)
+			if !run.extend(s.bodies, e.raw) {
+				w.bulk(run.bytes(s.bodies))
+				run = runOf(s.bodies, e.raw)
+			}
 			sizes[k] = int32(len(e.raw) + 1)
 		case e.have():
+			w.bulk(run.bytes(s.bodies))
+			run = stringRun{}
 			var ok bool
 			if scratch, ok = appendEvent(scratch[:0], e.ev); ok {
 				w.b = append(w.b, scratch...)
@@ -291,6 +313,7 @@ func (s *State) encodeEvents(w *stateWriter, n numbering) {
 		bodies += max(int(sizes[k])-1, 0)
 		w.maybeFlush()
 	}
+	w.bulk(run.bytes(s.bodies))
 	w.count(len(s.order))
 	for k, h := range s.order {
 		e := &s.evs[h]
@@ -302,6 +325,52 @@ func (s *State) encodeEvents(w *stateWriter, n numbering) {
 		w.count(int(sizes[k]))
 	}
 	w.u64(uint64(bodies))
+}
+
+// stringRun is a run of encodings to write: bytes from..to of a state's
+// stored section, or one encoding found elsewhere (raw; from, to 0).
+type stringRun struct {
+	from, to int
+	raw      string
+}
+
+// runOf is the run of raw alone: its place in section when it lies there.
+func runOf(section, raw string) stringRun {
+	if at, ok := offsetIn(section, raw); ok {
+		return stringRun{from: at, to: at + len(raw)}
+	}
+	return stringRun{raw: raw}
+}
+
+// extend adds raw to the run when it starts where the run ends in section.
+func (r *stringRun) extend(section, raw string) bool {
+	if r.raw != "" || r.to == r.from {
+		return false
+	}
+	at, ok := offsetIn(section, raw)
+	if !ok || at != r.to {
+		return false
+	}
+	r.to += len(raw)
+	return true
+}
+
+// bytes is the run's bytes (read-only: they may be a mapped file's).
+func (r *stringRun) bytes(section string) []byte {
+	s := r.raw
+	if r.to > r.from {
+		s = section[r.from:r.to]
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// offsetIn is where raw starts in section, when raw lies within it.
+func offsetIn(section, raw string) (int, bool) {
+	if len(section) == 0 || len(raw) == 0 {
+		return 0, false
+	}
+	at := int(uintptr(unsafe.Pointer(unsafe.StringData(raw))) - uintptr(unsafe.Pointer(unsafe.StringData(section))))
+	return at, at >= 0 && at <= len(section)-len(raw)
 }
 
 // byID lists an interner's keys by ID (IDs are 0..len-1).
@@ -342,6 +411,28 @@ func (w *stateWriter) flush() {
 	w.passed += len(w.b)
 	w.b, w.flushed = w.b[:0], 0
 }
+
+// bulk appends p, which may be large: passed on to out as it is, after
+// what the buffer holds, rather than copied through the buffer.
+func (w *stateWriter) bulk(p []byte) {
+	if w.out == nil || len(p) < bulkMin {
+		w.b = append(w.b, p...)
+		w.maybeFlush()
+		return
+	}
+	if len(w.b) > 0 {
+		w.flush()
+	}
+	w.crc = crc32.Update(w.crc, crcTable, p)
+	if w.err == nil {
+		_, w.err = w.out.Write(p)
+	}
+	w.passed += len(p)
+}
+
+// bulkMin is the least bulk passes on by itself: below it, one write
+// more costs more than the copy it saves.
+const bulkMin = 16 << 10
 
 func (w *stateWriter) maybeFlush() {
 	if w.out != nil && len(w.b) >= flushAt {
@@ -673,6 +764,7 @@ func (s *State) decodeEvents(r *stateReader, bodies []byte) {
 		body = unsafe.String(&bodies[0], len(bodies))
 	}
 	r.b = nil
+	s.bodies = body
 	er := &eventReader{data: text}
 	at := 0 // where the next encoding starts in body
 	var backing []int32
