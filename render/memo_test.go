@@ -409,3 +409,35 @@ func TestPlanIncrementalChecksMemoRows(t *testing.T) {
 	samePlan(t, "rows off by a bit", inc.Pages, full, false)
 	sameMemo(t, "rows off by a bit", inc, tl, cfg)
 }
+
+// TestMemoPlanKeepsOnlyFreshDigests: a plan reusing the memo keeps digests
+// and row hashes only for the events it hashed afresh (the others are read
+// in the memo), and its pages, Keys, bytes and memo are a full plan's.
+func TestMemoPlanKeepsOnlyFreshDigests(t *testing.T) {
+	defer func(n int) { paginateAbove = n }(paginateAbove)
+	paginateAbove = 2
+	cfg := Config{Title: "Fresh digests", BaseURL: "https://example.org/t/"}
+	tl := synthetic(t, 300)
+	first, err := PlanIncremental(tl, cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := []string{tl.Events[3].ID, tl.Events[150].ID, tl.Events[299].ID}
+	inc, err := PlanIncremental(tl, cfg, roundTrip(t, first), &timeline.Changes{Known: true, Changed: changed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inc.Stats.MemoUsed || inc.Stats.Digests != len(tl.Events)-len(changed) {
+		t.Fatalf("stats %+v, want the memo used for all but %d events", inc.Stats, len(changed))
+	}
+	if n := len(inc.s.eventDigests); n != len(changed) || len(inc.s.linkDigests) != n || !inc.s.rowsFromMemo || len(inc.s.rowSums) != n {
+		t.Fatalf("%d digests, %d link digests, %d row hashes (from memo %v), want %d each",
+			n, len(inc.s.linkDigests), len(inc.s.rowSums), inc.s.rowsFromMemo, len(changed))
+	}
+	full, err := Plan(tl, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePlan(t, "three events changed", inc.Pages, full, true)
+	sameMemo(t, "three events changed", inc, tl, cfg)
+}
