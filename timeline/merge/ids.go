@@ -38,7 +38,7 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 		for i := from; i < to; i++ {
 			var first int
 			buf, first = idBase(buf[:0], events[i], groups[i], pub)
-			slots[i] = slot{hash: idBits(buf), first: first, index: i}
+			slots[i] = slot{hash: idBits(buf), first: int32(first), index: int32(i)}
 		}
 	})
 	slots = sortByHash(slots)
@@ -65,10 +65,12 @@ func assignIDs(events []timeline.Event, groups [][]*candidate, pub map[string]ti
 
 // slot is one event to name: its hash, the index in its mentions of the
 // mention hashed (-1 when none), and its index in the events.
+// The indices are 32-bit (as the candidates' are) so that a slot is 16
+// bytes: the slots and the radix sort's second array are made per merge.
 type slot struct {
 	hash  uint64 // the ID's bytes, big-endian: orders as the ID's hex does
-	first int
-	index int
+	first int32
+	index int32
 }
 
 // sortByHash sorts slots by hash, keeping equal hashes in the order they came

@@ -29,7 +29,7 @@ func TestSortByHashMatchesStableSort(t *testing.T) {
 		for _, n := range []int{0, 1, 2, 3, 100, 5000} {
 			slots := make([]slot, n)
 			for i := range slots {
-				slots[i] = slot{hash: hash(), first: rng.IntN(4) - 1, index: i}
+				slots[i] = slot{hash: hash(), first: int32(rng.IntN(4) - 1), index: int32(i)}
 			}
 			want := slices.Clone(slots)
 			slices.SortStableFunc(want, func(a, b slot) int { return cmp.Compare(a.hash, b.hash) })
@@ -82,7 +82,7 @@ func TestTieSorterMatchesKeyOrder(t *testing.T) {
 				}
 				groups[i] = append(groups[i], c)
 			}
-			run[i] = slot{first: rng.IntN(len(events[i].Mentions)+1) - 1, index: i}
+			run[i] = slot{first: int32(rng.IntN(len(events[i].Mentions)+1) - 1), index: int32(i)}
 		}
 		ties := tieSorter{events: events, groups: groups}
 		want := slices.Clone(run)
