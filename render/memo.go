@@ -363,7 +363,10 @@ func ParseMemo(data []byte) (*Memo, error) {
 
 // ParseMemoOwned is ParseMemo taking data over: the memo reads its records
 // and IDs in data itself instead of a copy (12 MB at 116,000 events, copied
-// on every warm build), so the caller must never modify data afterwards.
+// on every warm build), so the caller must never modify data afterwards,
+// nor unmap it while a plan made with the memo is in use: the plan reads
+// the reused events' digests and row hashes there until its pages and
+// exports are rendered.
 func ParseMemoOwned(data []byte) (*Memo, error) {
 	return parseMemo(data, true)
 }
