@@ -53,9 +53,9 @@ type childReport struct {
 }
 
 // scaleWarmEnv, set to an article file's path, asks the child for a warm
-// build too: after its build (run in a Session, as timeline serve runs its
-// builds), it adds that file (or removes it when it exists) and builds again
-// in the same session. TIMELINE_BENCH_WARM_MAPCACHE=0 runs both builds as
+// build too: after its build, a Session (as timeline serve runs its builds)
+// builds once, then adds that file (or removes it when it exists) and
+// builds again; that rebuild is the warm build. TIMELINE_BENCH_WARM_MAPCACHE=0 runs both builds as
 // serve does, without mapping the extraction pack;
 // TIMELINE_BENCH_WARM_CPUPROFILE names a CPU profile of the warm build.
 const scaleWarmEnv = "TIMELINE_SCALE_WARM"
@@ -78,10 +78,10 @@ func runScaleChild(dir string) int {
 	if warmFile != "" && os.Getenv("TIMELINE_BENCH_WARM_MAPCACHE") == "0" {
 		opts.MapCache, opts.HugePages = false, false
 	}
-	var session Session
+	// The measured build is what `timeline build` runs: Build, not a
+	// Session's first build, which also keeps what its next build reuses.
 	cpu0, _ := cputime.Process()
-	sum, err := session.Build(afero.NewOsFs(), opts)
-	session.Wait() // as a timeline build, which saves the merge state before it ends
+	sum, err := Build(afero.NewOsFs(), opts)
 	cpu1, _ := cputime.Process()
 	stop()
 	if memProfile != "" {
@@ -95,7 +95,7 @@ func runScaleChild(dir string) int {
 	// After the first build's figures: its peak RSS and profiles are its own.
 	// The warm build's peak RSS is the process's, both builds' high-water mark.
 	if warmFile != "" && err == nil {
-		rep.Warm = rebuildInSession(&session, opts, warmFile)
+		rep.Warm = warmRebuild(opts, warmFile)
 	}
 	return writeChildReport(dir, rep)
 }
@@ -112,6 +112,19 @@ func writeChildReport(dir string, rep childReport) int {
 		return 1
 	}
 	return 0
+}
+
+// warmRebuild starts a Session as timeline serve does (its first build
+// finds nothing changed since the measured one), then measures its rebuild
+// after warmFile is added or removed.
+func warmRebuild(opts Options, warmFile string) *childReport {
+	var session Session
+	opts.HeapOnlyLimit = true // as serve.New sets it for a server's builds
+	if _, err := session.Build(afero.NewOsFs(), opts); err != nil {
+		return &childReport{Err: "the session's first build: " + err.Error()}
+	}
+	session.Wait()
+	return rebuildInSession(&session, opts, warmFile)
 }
 
 // rebuildInSession adds warmFile (or removes it) and builds again in session.
