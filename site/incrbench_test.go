@@ -91,16 +91,9 @@ func prepareIncremental(b *testing.B, dir string) {
 	}
 }
 
-// toggleFile adds the file when it is absent and removes it when present, so
-// every build of a benchmark loop sees one article added or removed.
+// toggleFile adds or removes one article (newscorpus.Toggle) or fails b.
 func toggleFile(b *testing.B, name string, data []byte) {
-	var err error
-	if _, statErr := os.Stat(name); statErr == nil {
-		err = os.Remove(name)
-	} else {
-		err = os.WriteFile(name, data, 0o644)
-	}
-	if err != nil {
+	if err := newscorpus.Toggle(afero.NewOsFs(), name, data); err != nil {
 		b.Fatal(err)
 	}
 }

@@ -131,13 +131,8 @@ func warmRebuild(opts Options, warmFile string) *childReport {
 func rebuildInSession(session *Session, opts Options, warmFile string) *childReport {
 	rep := &childReport{}
 	opts.HeapOnlyLimit = true // as serve.New sets it for a server's builds
-	var err error
-	if _, statErr := os.Stat(warmFile); statErr == nil {
-		err = os.Remove(warmFile)
-	} else {
-		// Another article than any of the corpus or of the fresh build.
-		err = os.WriteFile(warmFile, newscorpus.New(scaleSeed+99).Article(scaleArticles+99), 0o644)
-	}
+	// Another article than any of the corpus or of the fresh build.
+	err := newscorpus.Toggle(afero.NewOsFs(), warmFile, newscorpus.New(scaleSeed+99).Article(scaleArticles+99))
 	if err != nil {
 		rep.Err = err.Error()
 		return rep

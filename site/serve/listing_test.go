@@ -1,10 +1,8 @@
 package serve
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,19 +43,7 @@ func TestServeRebuildsFromTheWatchersListing(t *testing.T) {
 		Log:      io.Discard,
 		OnBuild:  func(_ site.Summary, err error) { builds <- err },
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
+	startServer(t, srv)
 	// waitFor waits for builds until the published events have (or lack) word.
 	waitFor := func(word string, present bool) {
 		t.Helper()

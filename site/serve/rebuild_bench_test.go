@@ -75,7 +75,9 @@ func BenchmarkRebuilds(b *testing.B) {
 		released0 := heapReleasedMB()
 		time.Sleep(idle)
 		released1 := heapReleasedMB()
-		toggleArticle(b, name, extra)
+		if err := newscorpus.Toggle(afero.NewOsFs(), name, extra); err != nil {
+			b.Fatal(err)
+		}
 		if trust {
 			srv.listing.Changed(name) // as the watcher tells it
 		}
@@ -118,19 +120,6 @@ func heapReleasedMB() float64 {
 		return 0
 	}
 	return float64(s[0].Value.Uint64()) / (1 << 20)
-}
-
-// toggleArticle adds the file when it is absent and removes it when present.
-func toggleArticle(b *testing.B, name string, data []byte) {
-	var err error
-	if _, statErr := os.Stat(name); statErr == nil {
-		err = os.Remove(name)
-	} else {
-		err = os.WriteFile(name, data, 0o644)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
 }
 
 // gcCycles is the number of garbage collections so far.

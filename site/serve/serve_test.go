@@ -131,20 +131,7 @@ func TestServeRebuildsAndReloadsOnChange(t *testing.T) {
 		Debounce: 50 * time.Millisecond,
 		Log:      io.Discard,
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
+	base := startServer(t, srv)
 
 	status, ctype, body := waitForPage(t, base+"/")
 	if status != 200 || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "<p>first article</p>") {
@@ -228,4 +215,24 @@ func TestInjectScript(t *testing.T) {
 			t.Errorf("injectScript(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// startServer runs srv on a loopback port until the test ends, when it is
+// stopped and its Run must have returned no error; it returns the base URL.
+func startServer(t *testing.T, srv *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(ctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	return "http://" + ln.Addr().String()
 }
