@@ -128,7 +128,7 @@ func (s *State) encodeNames(w *stateWriter) {
 // events are written, so a state updated many times does not grow with the
 // candidates its updates removed.
 type numbering struct {
-	same     bool    // every candidate is live: sid is the identity
+	same     bool    // every candidate is live: sid is the identity (and nil)
 	sameArts bool    // every article record is live: art is the identity
 	sid      []int32 // old sid -> stored sid, -1 when removed
 	art      []int32 // old article record -> stored one, -1 when removed
@@ -136,15 +136,26 @@ type numbering struct {
 }
 
 func (s *State) numbering() numbering {
-	n := numbering{sid: make([]int32, len(s.pc)), art: make([]int32, len(s.arts)), event: make([]int32, len(s.evs)+1)}
-	next := int32(0)
+	n := numbering{art: make([]int32, len(s.arts)), event: make([]int32, len(s.evs)+1)}
+	live := 0
 	for k := range s.pc {
-		n.sid[k] = -1
 		if s.sidArt[k] >= 0 {
-			n.sid[k], next = next, next+1
+			live++
 		}
 	}
-	n.same = int(next) == len(s.pc)
+	// Every candidate live (no article removed): sid is the identity,
+	// not an array of it (memory a fresh build would touch first).
+	n.same = live == len(s.pc)
+	next := int32(0)
+	if !n.same {
+		n.sid = make([]int32, len(s.pc))
+		for k := range s.pc {
+			n.sid[k] = -1
+			if s.sidArt[k] >= 0 {
+				n.sid[k], next = next, next+1
+			}
+		}
+	}
 	next = 0
 	for r := range s.arts {
 		n.art[r] = -1
@@ -162,19 +173,21 @@ func (s *State) numbering() numbering {
 	return n
 }
 
-// mapped returns ids renumbered by to.
-func mapped(ids, to []int32) []int32 {
-	out := make([]int32, len(ids))
-	for k, id := range ids {
-		out[k] = to[id]
+// live tells whether old sid k is stored.
+func (n *numbering) live(k int) bool { return n.same || n.sid[k] >= 0 }
+
+// sidOf is the stored sid of old sid k (-1 when removed).
+func (n *numbering) sidOf(k int32) int32 {
+	if n.same {
+		return k
 	}
-	return out
+	return n.sid[k]
 }
 
 func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 	live, size := 0, 0
 	for k := range s.pc {
-		if n.sid[k] >= 0 {
+		if n.live(k) {
 			p := &s.pc[k]
 			live++
 			size += int(p.nTitle + p.nContext + p.nSent)
@@ -184,7 +197,7 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 	w.string(candLayout)
 	// The arrays as the machine holds them, each on a page of its own
 	// (statearrays.go), renumbered.
-	isLive := func(k int) bool { return n.sid[k] >= 0 }
+	isLive := n.live
 	at := int32(0) // where the candidate's sets start in the stored arena
 	w.pageAlign()
 	for k := range s.pc {
@@ -241,13 +254,13 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 func (s *State) encodeAdjacency(w *stateWriter, n numbering) {
 	total := 0
 	for k := range s.pc {
-		if n.sid[k] >= 0 {
+		if n.live(k) {
 			total += len(s.adj.get(int32(k)))
 		}
 	}
 	w.u64(uint64(total))
 	for k := range s.pc {
-		if n.sid[k] < 0 {
+		if !n.live(k) {
 			continue
 		}
 		if n.same { // nothing to renumber: the words as they are
@@ -273,7 +286,13 @@ func (s *State) encodeArticles(w *stateWriter, n numbering) {
 		w.u64(uint64(a.pub.Unix()))
 		w.u32(uint32(a.pub.Nanosecond()))
 		w.bool(a.live)
-		w.int32s(mapped(a.sids, n.sid))
+		w.count(len(a.sids)) // as int32s of the renumbered list, without making it
+		for i, sid := range a.sids {
+			if i&0xffff == 0xffff {
+				w.maybeFlush()
+			}
+			w.u32(uint32(n.sidOf(sid)))
+		}
 	}
 }
 
@@ -320,7 +339,7 @@ func (s *State) encodeEvents(w *stateWriter, n numbering) {
 		w.string(e.id)
 		w.count(len(e.sids))
 		for _, sid := range e.sids {
-			w.u32(uint32(n.sid[sid]))
+			w.u32(uint32(n.sidOf(sid)))
 		}
 		w.count(int(sizes[k]))
 	}
