@@ -472,20 +472,6 @@ func (w *stateWriter) align() {
 // for tests, which compare the two.
 var bulkWords = littleEndian
 
-// words32 appends v's words (4 bytes each, little-endian).
-func (w *stateWriter) words32(v []int32) {
-	if len(v) == 0 {
-		return
-	}
-	if bulkWords {
-		w.b = append(w.b, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))...)
-		return
-	}
-	for _, x := range v {
-		w.u32(uint32(x))
-	}
-}
-
 // words64 appends v's words (8 bytes each, little-endian).
 func (w *stateWriter) words64(v []uint64) {
 	if len(v) == 0 {
@@ -1095,20 +1081,6 @@ func (r *stateReader) bytes(n int) []byte {
 	return out
 }
 
-// uvarint reads a number with no bound (the caller checks it).
-func (r *stateReader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail("number")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
 // padding reads what stateWriter.align wrote.
 func (r *stateReader) padding() {
 	pad := r.bytes(1)
@@ -1208,11 +1180,4 @@ func (r *stateReader) end() error {
 		r.fail("trailing bytes")
 	}
 	return r.err
-}
-
-func b2u8(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
 }
