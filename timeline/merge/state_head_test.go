@@ -24,12 +24,9 @@ func TestDecodedStateKeepsNothingOfTheHead(t *testing.T) {
 		events := func(i int) []timeline.Event { return per[i] }
 		n := len(arts) - 1
 		_, st := merge.NewState(arts[:n], events, keys[:n])
-		enc := st.Encode(nil)
-		cut := len(enc) - merge.StateTailLen
-		evLen, _ := merge.StateEventsLength(enc[cut:])
-		at := cut - int(evLen)
-		head := slices.Clone(enc[:at])
-		got, err := merge.DecodeStateParts(head, enc[at:cut], enc[cut:])
+		head, section, tail := encodedParts(st)
+		head = slices.Clone(head)
+		got, err := merge.DecodeStateParts(head, section, tail)
 		if err != nil {
 			t.Fatalf("sequence %d: %v", seq, err)
 		}
@@ -90,4 +87,14 @@ func TestBulkWordsEncodeAsWordByWord(t *testing.T) {
 			st.Update(arts, events, keys)
 		}
 	}
+}
+
+// encodedParts encodes st and cuts it as a state file is read: the head,
+// the events section and the tail.
+func encodedParts(st *merge.State) (head, events, tail []byte) {
+	enc := st.Encode(nil)
+	cut := len(enc) - merge.StateTailLen
+	evLen, _ := merge.StateEventsLength(enc[cut:])
+	at := cut - int(evLen)
+	return enc[:at], enc[at:cut], enc[cut:]
 }

@@ -30,12 +30,9 @@ func TestDecodedStateNeverWritesItsBytes(t *testing.T) {
 			for k := 0; k < 1+rng.IntN(3); k++ {
 				w.change()
 			}
-			enc := st.Encode(nil)
-			cut := len(enc) - merge.StateTailLen
-			evLen, _ := merge.StateEventsLength(enc[cut:])
-			at := cut - int(evLen)
-			kept := readOnlyCopy(t, enc[at:cut])
-			decoded, err := merge.DecodeStateParts(slices.Clone(enc[:at]), kept, enc[cut:])
+			head, events, tail := encodedParts(st)
+			kept := readOnlyCopy(t, events)
+			decoded, err := merge.DecodeStateParts(slices.Clone(head), kept, tail)
 			if err != nil {
 				t.Fatalf("sequence %d step %d: %v", seq, step, err)
 			}
@@ -90,12 +87,9 @@ func TestMappedArraysUpdateAsMerge(t *testing.T) {
 			for k := 0; k < 1+rng.IntN(3); k++ {
 				w.change()
 			}
-			enc := st.Encode(nil)
-			cut := len(enc) - merge.StateTailLen
-			evLen, _ := merge.StateEventsLength(enc[cut:])
-			at := cut - int(evLen)
-			head := readOnlyCopy(t, enc[:at]) // as the file's bytes: a write faults
-			decoded, err := merge.DecodeStatePartsMapped(head, enc[at:cut], enc[cut:], privateCopies(t, head))
+			head, events, tail := encodedParts(st)
+			head = readOnlyCopy(t, head) // as the file's bytes: a write faults
+			decoded, err := merge.DecodeStatePartsMapped(head, events, tail, privateCopies(t, head))
 			if err != nil {
 				t.Fatalf("sequence %d step %d: %v", seq, step, err)
 			}
@@ -141,11 +135,8 @@ func TestMappedArraysReleasedOnRestart(t *testing.T) {
 	arts, per, keys := w.input()
 	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
 	decode := func() (*merge.State, *int) {
-		enc := st.Encode(nil)
-		cut := len(enc) - merge.StateTailLen
-		evLen, _ := merge.StateEventsLength(enc[cut:])
-		at := cut - int(evLen)
-		got, err := merge.DecodeStatePartsMapped(enc[:at], enc[at:cut], enc[cut:], privateCopies(t, enc[:at]))
+		head, events, tail := encodedParts(st)
+		got, err := merge.DecodeStatePartsMapped(head, events, tail, privateCopies(t, head))
 		if err != nil || got.MappedArrays() == 0 {
 			t.Fatalf("decoding: %v (%d arrays mapped)", err, got.MappedArrays())
 		}
