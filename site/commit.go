@@ -197,8 +197,13 @@ func applyDeletions(fs afero.Fs, out, commit string) error {
 // removeEmptyParents removes dir and its parents up to (not including) out while
 // they are empty; a folder that is not empty just stays.
 func removeEmptyParents(fs afero.Fs, out, dir string) {
+	_, onOS := fs.(*afero.OsFs)
 	for within(out, dir) && filepath.Clean(dir) != filepath.Clean(out) {
-		if !isEmptyDir(fs, dir) || fs.Remove(dir) != nil {
+		// The operating system refuses to remove a folder that is not
+		// empty, and finds out in microseconds; opening the 30,000-entry
+		// events folder to read one entry cost ~0.2 ms a deleted page.
+		// afero's MemMapFs would remove it with its files: look first.
+		if (!onOS && !isEmptyDir(fs, dir)) || fs.Remove(dir) != nil {
 			return
 		}
 		dir = filepath.Dir(dir)
