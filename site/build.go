@@ -48,6 +48,7 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// In a fresh process this costs nothing.
 	runtime.GC()
 	b := &builder{fs: fs, opts: opts, warm: warm}
+	removeRetiredBeside(fs, opts.OutDir) // a build on its own left them (retire.go)
 	// When run panicked past result: Build never leaves the state's save running.
 	defer b.joinStateSave()
 	if defaultPlan { // the real render: its exports splice the published files (exportsplice.go)
@@ -404,13 +405,17 @@ func (b *builder) publish(pages []Page) {
 		// The manifest stays: until the log records this commit, its
 		// digest is not the marker's (see manifestlog.go).
 		written := append(rec.staged, stagedPage{Name: markerFile, Path: markerFile})
-		// A Session's build retires the large files it replaces and removes
-		// them after it returns; a build on its own gains nothing from it
-		// (BenchmarkSwapLargeExports: removing them one by one afterwards
-		// costs more wall time than the renames freeing them side by side).
-		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), b.warm != nil)
-		// Even after a failed roll-forward: nothing in it is needed.
-		defer removeRetired(retired)
+		// Every build retires the large files it replaces (retire.go):
+		// freed inside the renames, they held the kernel's rename lock (one
+		// for the whole file system) while the other renames queued behind
+		// it. A Session removes them in the background after the commit, a
+		// build on its own leaves them to the next build, which removes
+		// them in the background from its start.
+		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true)
+		if b.warm != nil {
+			// Even after a failed roll-forward: nothing in it is needed.
+			defer removeRetired(retired)
+		}
 	} else {
 		if err := forgetManifest(b.fs, o.CacheDir); err != nil {
 			b.warn(fmt.Sprintf("removing the page manifest: %v", err))

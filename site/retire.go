@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -11,17 +12,24 @@ import (
 )
 
 // Renaming a staged export over its published copy frees the old file's
-// blocks inside rename(2) when that was its last link: on this machine's ext4
-// about 10-25 ms of wall time (little CPU: the journal) for each 30-60 MB
-// file, three of them (timeline.json, events.ics, events.csv) in every
-// incremental build of the 10,000-article site. In a Session's build (timeline
-// serve) a retirer keeps such a file alive across the rename with a hard link
-// in a folder beside the output, public.retired-<suffix>, so the rename only
-// drops one of its links, and the folder is removed in the background after
-// the build has published. A build on its own does not retire: the process
-// would wait for the removal anyway, and removing the files one by one after
-// the commit cost more wall time than the renames freeing them side by side
-// (BenchmarkSwapLargeExports).
+// blocks inside rename(2) when that was its last link: its cached pages are
+// dropped and, this ext4 having no journal and being mounted with discard,
+// its blocks discarded synchronously (ext4_free_blocks), for each of the
+// three 30-80 MB files (timeline.json, events.ics, events.csv) in every
+// incremental build of the 10,000-article site. Worse, the rename holds the
+// kernel's lock on cross-folder renames (one per file system; every rename of
+// a commit is one) meanwhile, so all the other renames queue behind it: perf
+// (sched_switch, 27 Nov) showed ~390 ms (summed over threads) blocked on
+// do_renameat2's mutex in one 10k build. So a retirer keeps such a file alive
+// across the rename with a hard link in a folder beside the output,
+// public.retired-<suffix>, so the rename only drops one of its links. A
+// Session (timeline serve) removes the folder in the background after the
+// build has published. A build on its own leaves it (~50-65 ms of wall time
+// to remove the three exports here, mostly waiting on the discards, that
+// `timeline build` would otherwise spend before it exits); the next build
+// removes it in the background from its start, beside its load and merge
+// stages (removeRetiredBeside), and its cleanStale waits for that. So
+// between two builds the replaced exports (~170 MB at 10k) stay on disk.
 //
 // Safety: the folder holds only extra links to files the output replaced or
 // still has; nothing in it is ever published or read, and removing it (or a
@@ -122,6 +130,24 @@ func removeRetired(dir string) {
 
 // waitRetired waits for this process's background removals.
 func waitRetired() { retiring.Wait() }
+
+// removeRetiredBeside starts removing, in the background, the retired
+// folders beside out that earlier builds left (cleanStale waits for it).
+func removeRetiredBeside(fs afero.Fs, out string) {
+	if _, ok := fs.(*afero.OsFs); !ok {
+		return
+	}
+	parent, prefix := filepath.Dir(out), filepath.Base(out)+retireInfix
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return // cleanStale reports it
+	}
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+			removeRetired(filepath.Join(parent, e.Name()))
+		}
+	}
+}
 
 // removeRetiredOn removes a retired folder a killed process left: in the
 // background on the OS file system, now elsewhere.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -102,9 +103,11 @@ func TestCleanStaleRemovesRetiredFolders(t *testing.T) {
 }
 
 // Incremental builds on their own and in a Session replace a large page in
-// place, publish the new one, and leave no retired folder (a Session's is
-// removed in the background: waited for here).
-func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
+// place and publish the new one. A build on its own leaves the replaced
+// page in its retired folder (its removal is not worth waiting for), and the
+// next build removes that folder; a Session removes its own in the
+// background (waited for here).
+func TestIncrementalBuildsRemoveTheirRetiredFolders(t *testing.T) {
 	root := t.TempDir()
 	fs := afero.NewOsFs()
 	site := &bigPageSite{}
@@ -112,14 +115,11 @@ func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
 		ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "public"), CacheDir: filepath.Join(root, "cache")}
 	mustDo(t, os.MkdirAll(opts.ContentDir, 0o755))
 	var session Session
-	builds := []func() (Summary, error){
-		func() (Summary, error) { return Build(fs, opts) },
-		func() (Summary, error) { return Build(fs, opts) },
-		func() (Summary, error) { return session.Build(fs, opts) },
-		func() (Summary, error) { return session.Build(fs, opts) },
-	}
-	for i, build := range builds {
+	alone := func() (Summary, error) { return Build(fs, opts) }
+	warm := func() (Summary, error) { return session.Build(fs, opts) }
+	for i, build := range []func() (Summary, error){alone, alone, alone, warm, warm} {
 		site.generation = i
+		previous := retiredFolders(t, opts.OutDir)
 		sum, err := build()
 		if err != nil {
 			t.Fatal(err)
@@ -127,11 +127,27 @@ func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
 		if i > 0 && sum.Reused == 0 {
 			t.Errorf("build %d: no page reused (%s): not an in-place commit", i, sum)
 		}
-		if i < 2 { // a build on its own makes none
-			wantNoRetired(t, opts.OutDir)
-		}
 		waitRetired()
-		wantNoRetired(t, opts.OutDir)
+		left := retiredFolders(t, opts.OutDir)
+		for _, dir := range previous {
+			if slices.Contains(left, dir) {
+				t.Errorf("build %d: an earlier build's %s is still there", i, dir)
+			}
+		}
+		switch {
+		case i == 0 || i >= 3: // a whole new site; a Session's builds
+			if len(left) != 0 {
+				t.Errorf("build %d: left %v", i, left)
+			}
+		default: // an in-place build on its own: the replaced page, kept
+			if len(left) != 1 {
+				t.Fatalf("build %d: retired folders %v, want one", i, left)
+			}
+			old := bytes.Repeat([]byte{byte('a' + i - 1)}, retireMinSize+100)
+			if got, _ := os.ReadFile(filepath.Join(left[0], "1")); !bytes.Equal(got, old) {
+				t.Errorf("build %d: retired file has %d bytes %.10q, want the replaced page's %d %.10q", i, len(got), got, len(old), old)
+			}
+		}
 		got, _ := os.ReadFile(filepath.Join(opts.OutDir, "big.json"))
 		if want := site.big(); !bytes.Equal(got, want) {
 			t.Errorf("build %d: big.json has %d bytes %.10q, want %d %.10q", i, len(got), got, len(want), want)
@@ -140,14 +156,20 @@ func TestIncrementalBuildsLeaveNoRetiredFolder(t *testing.T) {
 	session.Wait()
 }
 
-func wantNoRetired(t *testing.T, out string) {
+// retiredFolders lists the retired folders beside out.
+func retiredFolders(t *testing.T, out string) []string {
 	t.Helper()
-	entries, _ := os.ReadDir(filepath.Dir(out))
+	entries, err := os.ReadDir(filepath.Dir(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dirs []string
 	for _, e := range entries {
-		if strings.Contains(e.Name(), retireInfix) {
-			t.Errorf("%s left beside the output", e.Name())
+		if strings.HasPrefix(e.Name(), filepath.Base(out)+retireInfix) {
+			dirs = append(dirs, filepath.Join(filepath.Dir(out), e.Name()))
 		}
 	}
+	return dirs
 }
 
 // bigPageSite plans a large root page that changes every generation and a
@@ -192,7 +214,7 @@ func BenchmarkSwapLargeExports(b *testing.B) {
 		name             string
 		warm, wb, retire bool
 	}{
-		{"alone/none", false, false, false}, {"alone/writeback", false, true, false},
+		{"alone/none", false, false, false}, {"alone/writeback", false, true, false}, {"alone/writeback+retire", false, true, true},
 		{"session/none", true, false, false}, {"session/writeback", true, true, false},
 		{"session/retire", true, false, true}, {"session/writeback+retire", true, true, true},
 	} {
