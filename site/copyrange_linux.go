@@ -56,7 +56,7 @@ func isUnsupportedCopy(err error) bool {
 
 // startWriteback starts writing a large staged file's dirty pages to disk
 // (sync_file_range(2) SYNC_FILE_RANGE_WRITE: it does not wait for them) when
-// it is an operating system file of at least retireMinSize bytes. See
+// it is an operating system file of at least largeFileSize bytes. See
 // writer.render: renaming it over its published copy would otherwise do
 // this inside rename(2), on the commit's path (ext4's auto_da_alloc).
 func startWriteback(f afero.File) {
@@ -65,7 +65,7 @@ func startWriteback(f afero.File) {
 		return
 	}
 	var st unix.Stat_t
-	if unix.Fstat(int(osf.Fd()), &st) != nil || st.Size < retireMinSize {
+	if unix.Fstat(int(osf.Fd()), &st) != nil || st.Size < largeFileSize {
 		return
 	}
 	_ = unix.SyncFileRange(int(osf.Fd()), 0, 0, unix.SYNC_FILE_RANGE_WRITE) // advice: a failure changes nothing

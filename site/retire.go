@@ -38,9 +38,13 @@ import (
 // makes the links; elsewhere the rename frees the file as before.
 const retireInfix = ".retired-"
 
-// retireMinSize is the smallest replaced file worth a link: freeing a small
-// file costs less than linking it.
-const retireMinSize = 1 << 20
+// largeFileSize is the size from which a staged file has its writeback
+// started early (startWriteback); the retirer links every replaced file,
+// whatever its size: freeing even a small one inside the rename discards its
+// blocks synchronously while holding the rename mutex (fresh 10k incremental
+// build, linking only files of 1 MiB or more: swap stage 0.02-0.03 s wall,
+// 0.02-0.03 CPU; linking all ~90: 0.01/0.01).
+const largeFileSize = 1 << 20
 
 // retireFiles turns retiring on; off only to measure what it saves
 // (BenchmarkSwapLargeExports).
@@ -63,14 +67,14 @@ func newRetirer(fs afero.Fs, out, suffix string) *retirer {
 	return &retirer{dir: out + retireInfix + suffix}
 }
 
-// keep links dst into the folder when it is a large regular file. A failure
-// only means the rename frees the file itself, as without a retirer.
+// keep links dst into the folder when it is a regular file. A failure only
+// means the rename frees the file itself, as without a retirer.
 func (r *retirer) keep(dst string) {
 	if r == nil {
 		return
 	}
 	fi, err := os.Lstat(dst)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() < retireMinSize {
+	if err != nil || !fi.Mode().IsRegular() {
 		return
 	}
 	r.once.Do(func() { r.err = os.Mkdir(r.dir, 0o755) })
