@@ -405,12 +405,12 @@ func (b *builder) publish(pages []Page) {
 		// The manifest stays: until the log records this commit, its
 		// digest is not the marker's (see manifestlog.go).
 		written := append(rec.staged, stagedPage{Name: markerFile, Path: markerFile})
-		// Every build retires the large files it replaces (retire.go):
-		// freed inside the renames, they held the kernel's rename lock (one
-		// for the whole file system) while the other renames queued behind
-		// it. A Session removes them in the background after the commit, a
-		// build on its own leaves them to the next build, which removes
-		// them in the background from its start.
+		// Every build retires the files it replaces (retire.go): freed
+		// inside the renames, they held the kernel's rename lock (one for
+		// the whole file system) while the other renames queued behind it.
+		// A Session removes them in the background after the commit; a
+		// build on its own removes them before it returns ("retire" stage),
+		// so that no folder is left beside the output.
 		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true)
 		if b.warm != nil {
 			// Even after a failed roll-forward: nothing in it is needed.
@@ -435,6 +435,10 @@ func (b *builder) publish(pages []Page) {
 		b.warn(fmt.Sprintf("saving the page manifest: %v (the next build renders every page)", err))
 	}
 	b.lap("manifest")
+	if retired != "" && b.warm == nil {
+		removeRetiredNow(b.fs, retired)
+		b.lap("retire")
+	}
 }
 
 // pageRecord is what a build records of the pages it publishes: the whole

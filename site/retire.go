@@ -132,6 +132,17 @@ func removeRetired(dir string) {
 	}()
 }
 
+// removeRetiredNow removes a retired folder before returning: a build on its
+// own does, once its commit is done, rather than leave the replaced files
+// beside the output until the next build.
+func removeRetiredNow(fs afero.Fs, dir string) {
+	if _, ok := fs.(*afero.OsFs); ok {
+		_ = os.RemoveAll(dir)
+		return
+	}
+	_ = fs.RemoveAll(dir)
+}
+
 // waitRetired waits for this process's background removals.
 func waitRetired() { retiring.Wait() }
 
