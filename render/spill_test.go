@@ -1,10 +1,10 @@
 package render
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/newsline/timeline/internal/bytediff"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -50,7 +50,7 @@ func TestSpilledListingPagesEqualWholeOnes(t *testing.T) {
 			}
 			for p, page := range want {
 				if got[p] != page {
-					t.Fatalf("shells %v, spill at %d: %s differs from the page held whole:\n%s", shells, at, p, firstDiffString(got[p], page))
+					t.Fatalf("shells %v, spill at %d: %s differs from the page held whole:\n%s", shells, at, p, bytediff.First(got[p], page))
 				}
 			}
 		}
@@ -95,15 +95,4 @@ func (w *writeSizes) Write(p []byte) (int, error) {
 	w.total += len(p)
 	w.largest = max(w.largest, len(p))
 	return len(p), nil
-}
-
-// firstDiffString shows where two pages part.
-func firstDiffString(got, want string) string {
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	from := max(0, i-60)
-	return fmt.Sprintf("at byte %d (sizes %d, %d):\ngot  %q\nwant %q", i, len(got), len(want),
-		got[from:min(len(got), i+60)], want[from:min(len(want), i+60)])
 }

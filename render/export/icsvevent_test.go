@@ -9,6 +9,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
+	"github.com/newsline/timeline/internal/bytediff"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -91,7 +92,7 @@ func TestVEventWriterAsTheLibrary(t *testing.T) {
 		want := p.libraryVEvent(ev, stamp)
 		got := vw.vevent(p, &tl.Events[0], stamp)
 		if !bytes.Equal(got, want) {
-			t.Fatalf("event %q: VEVENT differs from the library's:\n%s", ev.ID, firstDiff(got, want))
+			t.Fatalf("event %q: VEVENT differs from the library's:\n%s", ev.ID, bytediff.First(got, want))
 		}
 		if want != nil {
 			checked++
@@ -118,7 +119,7 @@ func TestFoldPointAsTheLibrary(t *testing.T) {
 			vw.out = vw.out[:0]
 			vw.text("X-T", value)
 			if !bytes.Equal(vw.out, want.Bytes()) {
-				t.Fatalf("%q: folded differently:\n%s", value, firstDiff(vw.out, want.Bytes()))
+				t.Fatalf("%q: folded differently:\n%s", value, bytediff.First(vw.out, want.Bytes()))
 			}
 		}
 	}

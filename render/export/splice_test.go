@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsline/timeline/internal/bytediff"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -208,7 +209,7 @@ func checkSpliceEqualsFullRender(t *testing.T, seeds int64) {
 					want := renderExport(t, e, tl, base)
 					got := renderExport(t, e, tl, spliced)
 					if !bytes.Equal(got, want) {
-						t.Fatalf("seed %d, %s site, step %d: spliced %s differs from a full render:\n%s", seed, name, step, e.file, firstDiff(got, want))
+						t.Fatalf("seed %d, %s site, step %d: spliced %s differs from a full render:\n%s", seed, name, step, e.file, bytediff.First(got, want))
 					}
 					store.publish(e.file, got)
 					if step > 0 {
@@ -283,7 +284,7 @@ func TestSpliceSurvivesDamage(t *testing.T) {
 			damage()
 			got := renderExport(t, e, tl, s)
 			if !bytes.Equal(got, want) {
-				t.Errorf("%s, %s: output differs from a full render:\n%s", e.file, name, firstDiff(got, want))
+				t.Errorf("%s, %s: output differs from a full render:\n%s", e.file, name, bytediff.First(got, want))
 			}
 			st := store.stats[e.file]
 			if st.Reused != 0 {
@@ -320,7 +321,7 @@ func TestSpliceNewBaseURL(t *testing.T) {
 				got := renderExport(t, e, tl, s)
 				want := renderExport(t, e, tl, with(Site{Title: "T", BaseURL: base, Updated: day("2024-06-20")}))
 				if !bytes.Equal(got, want) {
-					t.Fatalf("%s, %s, base %q after %q: spliced output differs:\n%s", shape, e.file, base, bases[max(k-1, 0)], firstDiff(got, want))
+					t.Fatalf("%s, %s, base %q after %q: spliced output differs:\n%s", shape, e.file, base, bases[max(k-1, 0)], bytediff.First(got, want))
 				}
 				store.publish(e.file, got)
 			}
@@ -349,7 +350,7 @@ func TestSpliceNewURLPattern(t *testing.T) {
 			got := renderExport(t, e, tl, site(spliced))
 			want := renderExport(t, e, tl, site(base))
 			if !bytes.Equal(got, want) {
-				t.Fatalf("%s, pattern %q after %q: spliced output differs:\n%s", e.file, pattern, patterns[max(k-1, 0)], firstDiff(got, want))
+				t.Fatalf("%s, pattern %q after %q: spliced output differs:\n%s", e.file, pattern, patterns[max(k-1, 0)], bytediff.First(got, want))
 			}
 			store.publish(e.file, got)
 		}
@@ -369,7 +370,7 @@ func TestSpliceNewStamp(t *testing.T) {
 	got := renderExport(t, splicedExports[0], tl, s)
 	want := renderExport(t, splicedExports[0], tl, relativeSite())
 	if !bytes.Equal(got, want) {
-		t.Fatalf("spliced events.ics differs:\n%s", firstDiff(got, want))
+		t.Fatalf("spliced events.ics differs:\n%s", bytediff.First(got, want))
 	}
 	if st := store.stats["events.ics"]; st.Rendered != 0 || st.Reused == 0 {
 		t.Errorf("new stamp: %d rendered, %d copied; want every VEVENT copied", st.Rendered, st.Reused)
@@ -439,7 +440,7 @@ func TestSpliceReadFailure(t *testing.T) {
 			s.Splices = store
 			got := renderExport(t, e, edited, s)
 			if want := renderExport(t, e, edited, absoluteSite()); !bytes.Equal(got, want) {
-				t.Fatalf("chunk %d, %s: output differs from a full render:\n%s", chunk, e.file, firstDiff(got, want))
+				t.Fatalf("chunk %d, %s: output differs from a full render:\n%s", chunk, e.file, bytediff.First(got, want))
 			}
 			// A small window reads the first half before the failure.
 			if st := mem.stats[e.file]; chunk < len(good)/4 && st.Reused == 0 || st.Rendered < len(tl.Events)/4 {
@@ -482,17 +483,6 @@ func TestSpliceWriteFailure(t *testing.T) {
 			}
 		}
 	}
-}
-
-// firstDiff shows where two outputs part.
-func firstDiff(got, want []byte) string {
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	from := max(0, i-60)
-	return fmt.Sprintf("at byte %d (sizes %d, %d):\ngot  %q\nwant %q", i, len(got), len(want),
-		got[from:min(len(got), i+60)], want[from:min(len(want), i+60)])
 }
 
 // TestFindOldRecords: records are found in order, out of order and after

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/rand"
 	"testing"
+
+	"github.com/newsline/timeline/internal/bytediff"
 )
 
 // rangeBuffer is a destination that copies ranges of the previous file
@@ -58,7 +60,7 @@ func TestSpliceByRangeCopiesEqualsFullRender(t *testing.T) {
 					}
 					where := fmt.Sprintf("seed %d, %s site, step %d, %s", seed, name, step, e.file)
 					if !bytes.Equal(dst.Bytes(), want) || !bytes.Equal(read, want) {
-						t.Fatalf("%s: spliced output differs from a full render:\n%s", where, firstDiff(dst.Bytes(), want))
+						t.Fatalf("%s: spliced output differs from a full render:\n%s", where, bytediff.First(dst.Bytes(), want))
 					}
 					if !bytes.Equal(store.pending[e.file], readIndex) || store.stats[e.file] != readStats {
 						t.Fatalf("%s: copying ranges saved another index or stats (%+v, reading: %+v)", where, store.stats[e.file], readStats)

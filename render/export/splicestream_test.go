@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/newsline/timeline/internal/bytediff"
 )
 
 // streamingSplices is memSplices with its indexes streamed
@@ -111,7 +113,7 @@ func TestStreamedIndexEqualsWhole(t *testing.T) {
 					s := base
 					s.Splices, s.Order = store, new(EventOrder)
 					if got := renderExport(t, e, tl, s); !bytes.Equal(got, want) {
-						t.Fatalf("piece %d, step %d, %T: %s differs from a full render:\n%s", piece, step, store, e.file, firstDiff(got, want))
+						t.Fatalf("piece %d, step %d, %T: %s differs from a full render:\n%s", piece, step, store, e.file, bytediff.First(got, want))
 					}
 				}
 				if got, want := streamed.pending[e.file], whole.pending[e.file]; !bytes.Equal(got, want) {
@@ -174,7 +176,7 @@ func TestStreamedIndexWriteFailureIsNotTheExports(t *testing.T) {
 		store.failing = true
 		s.Order = new(EventOrder)
 		if got, want := renderExport(t, e, edited, s), renderExport(t, e, edited, absoluteSite()); !bytes.Equal(got, want) {
-			t.Fatalf("%s with a failing index: differs from a full render:\n%s", e.file, firstDiff(got, want))
+			t.Fatalf("%s with a failing index: differs from a full render:\n%s", e.file, bytediff.First(got, want))
 		}
 		if store.commits != 2 || store.aborts != 0 {
 			t.Errorf("%s: %d commits, %d aborts; want the store to decide on the failed index (2, 0)", e.file, store.commits, store.aborts)

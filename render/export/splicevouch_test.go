@@ -6,6 +6,8 @@ import (
 	"io"
 	"math/rand"
 	"testing"
+
+	"github.com/newsline/timeline/internal/bytediff"
 )
 
 // vouchingStore is memSplices vouching for every previous file, counting
@@ -62,7 +64,7 @@ func TestVouchedSpliceReadsOnlyWhatItCopies(t *testing.T) {
 				}
 				where := fmt.Sprintf("seed %d, step %d, %s", seed, step, e.file)
 				if !bytes.Equal(dst.Bytes(), want) {
-					t.Fatalf("%s: vouched splice differs from a full render:\n%s", where, firstDiff(dst.Bytes(), want))
+					t.Fatalf("%s: vouched splice differs from a full render:\n%s", where, bytediff.First(dst.Bytes(), want))
 				}
 				st := store.stats[e.file]
 				if step > 0 && !st.Vouched {
@@ -100,7 +102,7 @@ func TestVouchedFileOfAnotherSizeIsNotTrusted(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(dst.Bytes(), want) {
-			t.Fatalf("%s: differs from a full render:\n%s", e.file, firstDiff(dst.Bytes(), want))
+			t.Fatalf("%s: differs from a full render:\n%s", e.file, bytediff.First(dst.Bytes(), want))
 		}
 		if st := store.stats[e.file]; st.Reused != 0 || st.Vouched {
 			t.Errorf("%s: a file of another size was trusted (%+v)", e.file, st)

@@ -6,6 +6,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/newsline/timeline/internal/bytediff"
 )
 
 // TestAppendSlideAsMarshal: appendSlide writes what json.Marshal writes, on
@@ -49,7 +51,7 @@ func TestAppendSlideAsMarshal(t *testing.T) {
 		}
 		buf = appendSlide(buf[:0], &s)
 		if !bytes.Equal(buf, want) {
-			t.Fatalf("slide %d:\n%s", n, firstDiff(buf, want))
+			t.Fatalf("slide %d:\n%s", n, bytediff.First(buf, want))
 		}
 	}
 }
@@ -93,7 +95,7 @@ func TestAppendEventLDAsMarshal(t *testing.T) {
 		}
 		buf = appendEventLD(buf[:0], &ev)
 		if !bytes.Equal(buf, want) {
-			t.Fatalf("event %d:\n%s", n, firstDiff(buf, want))
+			t.Fatalf("event %d:\n%s", n, bytediff.First(buf, want))
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+
+	"github.com/newsline/timeline/internal/bytediff"
 )
 
 // TestUniqueIDsWriteTheSameSlides: telling the TimelineJS export that the IDs
@@ -28,7 +30,7 @@ func TestUniqueIDsWriteTheSameSlides(t *testing.T) {
 			s.UniqueIDs = true
 			got := renderExport(t, spliceExport{"timeline.json", WriteTimelineJS}, tl, s)
 			if !bytes.Equal(got, want) {
-				t.Fatalf("seed %d (slug IDs %v): UniqueIDs changed timeline.json:\n%s", seed, slugsOnly, firstDiff(got, want))
+				t.Fatalf("seed %d (slug IDs %v): UniqueIDs changed timeline.json:\n%s", seed, slugsOnly, bytediff.First(got, want))
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/newsline/timeline/internal/bytediff"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -67,7 +68,7 @@ func TestFeedWithCitedArticleIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Fatalf("seed %d: feed differs with CitedArticle:\n%s", seed, firstDiff(got, want))
+			t.Fatalf("seed %d: feed differs with CitedArticle:\n%s", seed, bytediff.First(got, want))
 		}
 	}
 }
