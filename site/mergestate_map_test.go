@@ -196,12 +196,7 @@ func TestSessionReleasesAMappedStateItDrops(t *testing.T) {
 	corpus := newscorpus.New(53)
 	write := func(i int) {
 		name := filepath.Join(dir, "content", fmt.Sprintf("a%02d.md", i))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, corpus.Article(i), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFiles(t, fs, map[string]string{name: string(corpus.Article(i))})
 	}
 	for i := 0; i < 6; i++ {
 		write(i)
@@ -250,12 +245,7 @@ func TestSessionReleasesTheStateOfAFailedBuild(t *testing.T) {
 	corpus := newscorpus.New(59)
 	content := filepath.Join(dir, "content")
 	write := func(name string, data []byte) {
-		if err := os.MkdirAll(content, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(content, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFiles(t, fs, map[string]string{filepath.Join(content, name): string(data)})
 	}
 	for i := 0; i < 6; i++ {
 		write(fmt.Sprintf("a%02d.md", i), corpus.Article(i))
