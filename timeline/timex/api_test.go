@@ -39,6 +39,9 @@ func TestKnownComponents(t *testing.T) {
 		{"on 12 June", []string{"month", "day"}},
 		{"on Wednesday", []string{"weekday"}},
 		{"in the 1990s", []string{"decade"}},
+		// the words fix the day, though they do not write its number
+		{"on the first Monday of July", []string{"month", "day", "weekday"}},
+		{"on the last day of May 2024", []string{"year", "month", "day"}},
 	} {
 		got := Resolve(c.text, friday)
 		if len(got) != 1 {

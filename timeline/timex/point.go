@@ -19,21 +19,25 @@ const (
 // did not state stay zero (or -1 for weekday and hour), so the value never
 // claims more precision than the words.
 type point struct {
-	year      int // stated year (or decade/century digits, see yearDigits)
-	yearDig   int // 4 = year, 3 = decade ("199"), 2 = century ("19")
-	month     int
-	day       int
-	weekday   int // -1 when not stated
-	quarter   int
-	half      int
-	season    int
-	week      bool // the expression names a week ("this week")
-	weekend   bool
-	hour      int // -1 when not stated
-	minute    int // -1 when not stated
-	part      int // part of day (partCodes)
-	anchor    int
-	unit      uint8 // unit of a relative shift ("last year": year, -1)
+	year    int // stated year (or decade/century digits, see yearDigits)
+	yearDig int // 4 = year, 3 = decade ("199"), 2 = century ("19")
+	month   int
+	day     int
+	weekday int // -1 when not stated
+	quarter int
+	half    int
+	season  int
+	week    bool // the expression names a week ("this week")
+	weekend bool
+	hour    int // -1 when not stated
+	minute  int // -1 when not stated
+	part    int // part of day (partCodes)
+	anchor  int
+	unit    uint8 // unit of a relative shift ("last year": year, -1)
+	// nth: the day is the nth weekday of the month ("the first Monday of
+	// July"; -1 the last), or with no weekday the month's last day ("the
+	// last day of May"); format computes it for the year chosen
+	nth       int8
 	shift     int
 	relative  bool // shift/unit apply
 	dir       int  // -1 past, +1 future, 0 from the sentence's tense
@@ -116,7 +120,7 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 			}
 		case dir == pastDone:
 			dir = -1
-		case p.weekday < 0 && p.closeTo(a):
+		case (p.weekday < 0 || p.nth != 0) && p.closeTo(a):
 			// a month or day without a year close to the anchor is that one,
 			// whatever the tense ("said the vote is on Dec. 7")
 			dir = 0
@@ -138,6 +142,13 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 func (p point) format(y int, known []string) resolved {
 	if p.holiday > 0 {
 		p.month, p.day = holidays[p.holiday].date(y)
+	}
+	if p.nth != 0 && p.month > 0 {
+		t, ok := nthOfMonth(y, p.month, p.weekday, int(p.nth))
+		if !ok {
+			return resolved{} // "the fifth Monday of February 2024": no such day
+		}
+		p.day = t.Day()
 	}
 	switch {
 	case p.month > 0 && p.day > 0:
@@ -186,7 +197,7 @@ func (p point) shifted(a time.Time, known []string) resolved {
 		return resolved{value: v, gran: timeline.GranWeek, known: known, ok: true}
 	case uMonth:
 		t := time.Date(a.Year(), a.Month()+time.Month(p.shift), 1, 0, 0, 0, 0, time.UTC)
-		if p.day > 0 {
+		if p.day > 0 || p.nth != 0 {
 			q := p
 			q.month = int(t.Month())
 			return q.format(t.Year(), known)
@@ -323,7 +334,7 @@ type knownKey struct {
 
 // knownParts lists the components the text stated.
 func (p point) knownParts() []string {
-	key := knownKey{p.yearDig, p.season > 0, p.quarter > 0, p.half > 0, p.month > 0, p.week, p.day > 0, p.weekday >= 0,
+	key := knownKey{p.yearDig, p.season > 0, p.quarter > 0, p.half > 0, p.month > 0, p.week, p.day > 0 || p.nth != 0, p.weekday >= 0,
 		p.part > 0, p.hour >= 0, p.minute >= 0, p.relative}
 	if v, ok := knownCache.Load(key); ok {
 		return v.([]string)
@@ -348,7 +359,7 @@ func (p point) buildKnown() []string {
 	add(p.half > 0, "half")
 	add(p.month > 0, "month")
 	add(p.week, "week")
-	add(p.day > 0, "day")
+	add(p.day > 0 || p.nth != 0, "day")
 	add(p.weekday >= 0, "weekday")
 	add(p.part > 0, "part")
 	add(p.hour >= 0, "hour")

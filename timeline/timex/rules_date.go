@@ -532,3 +532,88 @@ var notNounAfterMonth = map[string]bool{"for": true, "from": true, "with": true,
 	"were": true, "are": true, "will": true, "would": true, "has": true, "had": true, "have": true, "drew": true,
 	"began": true, "took": true, "that": true, "which": true, "who": true, "can": true, "could": true,
 	"may": true, "might": true, "must": true, "should": true, "went": true, "came": true, "made": true}
+
+// nthDayRule: a day told by its place in a month: "the first Monday of
+// July", "the last Friday in May", "the last day of February 2024", "the
+// first of July", "the twenty-first of June", "the second Tuesday of next
+// month" (TIMEX3 values the day itself). The month's year is chosen as for the month alone (tense, or the
+// nearest when it is close to the anchor); the day is computed in that year.
+// A month is required: "the first day of the trial", "the last Friday"
+// are left to the other rules.
+var nthDayRule = &rule{
+	name:     "nth day of month",
+	triggers: []int{keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		p := newPoint()
+		j := i + 1
+		n := 0
+		if d.mod(j, mLast) {
+			n, j = -1, j+1
+		} else if v, e, ok := ordinalAt(d, j); ok {
+			n, j = v, e
+		} else {
+			return match{}, false
+		}
+		switch {
+		case d.is(j, cWeekday) && (d.mod(j+1, mOf) || d.mod(j+1, mIn)) && n <= 5:
+			p.weekday, p.nth = int(d.toks[j].val), int8(n)
+			j += 2
+		case d.lowerIs(j, "day") && d.mod(j+1, mOf):
+			if n < 0 {
+				p.nth = -1
+			} else {
+				p.day = n
+			}
+			j += 2
+		case n > 0 && d.mod(j, mOf):
+			p.day = n // "the first of July"
+			j++
+		default:
+			return match{}, false
+		}
+		if q, e, ok := relativeAt(d, j, uMonth); ok {
+			// "the second Tuesday of next month", "the last day of this month"
+			q.day, q.weekday, q.nth = p.day, p.weekday, p.nth
+			return d.one(i, e, timeline.TypeDate, q)
+		}
+		m, end, ok := monthAt(d, j)
+		if !ok || possessiveAt(d, end) {
+			return match{}, false // not "the first of May's three sons"
+		}
+		p.month = m
+		k := end
+		if d.punct(k, ',') {
+			k++
+		}
+		if y, e, ok := matchYear(d, k, true); ok {
+			p.year, p.yearDig, end = y, 4, e
+		} else if q, e, ok := relativeAt(d, end, uYear); ok {
+			// "the first Monday of July next year"
+			q.month, q.day, q.weekday, q.nth = p.month, p.day, p.weekday, p.nth
+			p, end = q, e
+		}
+		if !p.relative {
+			p.anchor = anchorDCT
+		}
+		return d.one(i, end, timeline.TypeDate, p)
+	},
+}
+
+// ordinalAt reads an ordinal of at most 31 at i: "first", "twentieth",
+// "twenty-first", "21st".
+func ordinalAt(d *doc, i int) (int, int, bool) {
+	if i >= d.n() {
+		return 0, 0, false
+	}
+	t := &d.toks[i]
+	switch {
+	case t.kind == tNum && t.ord && t.ndig <= 2 && t.val >= 1 && t.val <= 31:
+		return int(t.val), i + 1, true
+	case d.is(i, cOrdinal) && t.val <= 31:
+		return int(t.val), i + 1, true
+	case d.is(i, cNumWord) && (t.val == 20 || t.val == 30) && d.dash(i+1) && d.glued(i+1) && d.glued(i+2) &&
+		d.is(i+2, cOrdinal) && d.toks[i+2].val <= 9 && int(t.val)+int(d.toks[i+2].val) <= 31:
+		return int(t.val) + int(d.toks[i+2].val), i + 3, true
+	}
+	return 0, 0, false
+}

@@ -40,16 +40,25 @@ func (h holiday) date(y int) (int, int) {
 	if h.nth == 0 {
 		return h.month, h.day
 	}
-	var t time.Time
-	if h.nth > 0 {
-		t = time.Date(y, time.Month(h.month), 1, 0, 0, 0, 0, time.UTC)
-		t = t.AddDate(0, 0, (int(h.weekday)-int(t.Weekday())+7)%7+7*(h.nth-1))
-	} else {
-		t = time.Date(y, time.Month(h.month)+1, 0, 0, 0, 0, 0, time.UTC) // last day of the month
-		t = t.AddDate(0, 0, -((int(t.Weekday()) - int(h.weekday) + 7) % 7))
-	}
+	t, _ := nthOfMonth(y, h.month, int(h.weekday), h.nth)
 	t = t.AddDate(0, 0, h.offset)
 	return int(t.Month()), t.Day()
+}
+
+// nthOfMonth returns the nth weekday wd of month m in year y (nth -1: the
+// last one), or with wd < 0 the month's last day; ok is false when the
+// month has no such day ("the fifth Monday" of a four-Monday month).
+func nthOfMonth(y, m, wd, nth int) (time.Time, bool) {
+	last := time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC)
+	if wd < 0 {
+		return last, nth == -1
+	}
+	if nth < 0 {
+		return last.AddDate(0, 0, -((int(last.Weekday()) - wd + 7) % 7)), true
+	}
+	t := time.Date(y, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+	t = t.AddDate(0, 0, (wd-int(t.Weekday())+7)%7+7*(nth-1))
+	return t, t.Month() == time.Month(m)
 }
 
 // holidayAt reads a capitalised holiday name at i ("Thanksgiving",

@@ -19,6 +19,8 @@ func (r *resolver) tenseDir(e expr) int {
 	switch {
 	case (d.lowerIs(e.i-1, "until") || d.lowerIs(e.i-1, "till")) && !d.toks[e.i-1].upper && !d.lowerIs(e.i-2, "up"):
 		return 1
+	case (d.lowerIs(e.i-1, "to") || d.lowerIs(e.i-1, "for")) && movedBefore(d, e.i-1):
+		return 1 // "postponed to March", "extended to the end of July", "rescheduled for July 20": the new date
 	case d.lowerIs(e.i-1, "since") || sinceBefore(d, e.i):
 		return -1
 	case (d.lowerIs(e.i-1, "by") || d.lowerIs(e.i-1, "effective")) && e.pt.month > 0 && e.pt.weekday < 0:
@@ -36,6 +38,27 @@ func (r *resolver) tenseDir(e expr) int {
 	}
 	return best
 }
+
+// movedBefore reports whether a verb that moves a date ("postponed",
+// "delayed", "extended", "pushed back") comes right before the preposition
+// at k: the date after it is where the thing was moved to, which lies ahead
+// as after "until".
+func movedBefore(d *doc, k int) bool {
+	v := k - 1
+	if d.lowerIs(v, "back") || d.lowerIs(v, "forward") || d.lowerIs(v, "off") {
+		v--
+	}
+	if v < 0 || d.toks[v].kind != tWord {
+		return false
+	}
+	return inSet(movedVerbs, d.textOf(v))
+}
+
+// movedVerbs move an event to another date.
+var movedVerbs = map[string]bool{"postponed": true, "postpone": true, "postpones": true, "delayed": true,
+	"delay": true, "delays": true, "extended": true, "extend": true, "extends": true, "deferred": true,
+	"defer": true, "defers": true, "adjourned": true, "adjourn": true, "adjourns": true, "rescheduled": true,
+	"reschedule": true, "reschedules": true, "moved": true, "pushed": true, "brought": true}
 
 // pastDone is tenseDir's answer for a date told by a finished action of its
 // own clause ("changed to a calendar year in December"): it lies behind even
