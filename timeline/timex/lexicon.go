@@ -192,7 +192,7 @@ func init() {
 		addWords(cDecade, int32(i+2), w)
 	}
 	// words that only ever follow "the" inside an expression ("the latest quarter")
-	addWords(cFiller, 0, "latest", "comparable", "corresponding", "most", "full", "period", "term", "near", "short")
+	addWords(cFiller, 0, "latest", "comparable", "corresponding", "most", "full", "period", "term", "near", "short", "final")
 	// words between an article and a unit: "an additional year", "an extra week"
 	addWords(cFiller, 0, "additional", "extra")
 	// "a while": a vague length (see whileRule)

@@ -534,7 +534,7 @@ var notNounAfterMonth = map[string]bool{"for": true, "from": true, "with": true,
 	"may": true, "might": true, "must": true, "should": true, "went": true, "came": true, "made": true}
 
 // nthDayRule: a day told by its place in a month: "the first Monday of
-// July", "the last Friday in May", "the last day of February 2024", "the
+// July", "the last Friday in May", "the final day of February 2024", "the
 // first of July", "the twenty-first of June", "the second Tuesday of next
 // month" (TIMEX3 values the day itself). The month's year is chosen as for the month alone (tense, or the
 // nearest when it is close to the anchor); the day is computed in that year.
@@ -547,7 +547,7 @@ var nthDayRule = &rule{
 		p := newPoint()
 		j := i + 1
 		n := 0
-		if d.mod(j, mLast) {
+		if d.mod(j, mLast) || d.lowerIs(j, "final") {
 			n, j = -1, j+1
 		} else if v, e, ok := ordinalAt(d, j); ok {
 			n, j = v, e
@@ -616,4 +616,32 @@ func ordinalAt(d *doc, i int) (int, int, bool) {
 		return int(t.val) + int(d.toks[i+2].val), i + 3, true
 	}
 	return 0, 0, false
+}
+
+// beforeLastRule: "the year before last", "the week before last", "the
+// month after next": two units from the publication date's. "the day
+// before last Tuesday" is a day before a day (dayAroundRule), so "last" or
+// "next" must end the phrase.
+var beforeLastRule = &rule{
+	name:     "before last",
+	triggers: []int{keyMod + mThe},
+	match: func(d *doc, i int) (match, bool) {
+		u, plural := d.unit(i + 1)
+		if plural || (u != uDay && u != uWeek && u != uMonth && u != uQuarter && u != uYear) {
+			return match{}, false
+		}
+		shift := 0
+		switch {
+		case d.mod(i+2, mBefore) && d.mod(i+3, mLast):
+			shift = -2
+		case d.mod(i+2, mAfter) && d.mod(i+3, mNext):
+			shift = 2
+		default:
+			return match{}, false
+		}
+		if k := i + 4; k < d.n() && d.toks[k].kind != tPunct && (d.toks[k].known || d.toks[k].kind == tNum) {
+			return match{}, false // "the day before last Tuesday", "the week before last year's vote"
+		}
+		return d.one(i, i+4, timeline.TypeDate, relPoint(anchorDCT, u, shift))
+	},
 }

@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule}
+var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule}
 
 // ordinalDayRule: "on the 15th", "by the 3rd,": a day of the month the
 // narrative is in. Only after a preposition of time and before the end of
@@ -210,6 +210,11 @@ var quarterRule = &rule{
 			}
 		} else if d.mod(j, mLast) && d.lowerIs(j+1, "half") && j > i {
 			part, unit, j = 2, uHalf, j+2
+		} else if (d.mod(j, mLast) || d.lowerIs(j, "final")) && d.lowerIs(j+1, "quarter") && j > i && yearOfAt(d, j+2) {
+			// "the last quarter of 2023", "the final quarter of this year": the
+			// year's fourth; alone "the last quarter" may be the one before this
+			// and "the final quarter" a game's
+			part, unit, j = 4, uQuarter, j+2
 		} else if d.is(j, cOrdinal) {
 			part = int(d.toks[j].val)
 			k := j + 1
@@ -265,6 +270,23 @@ var quarterRule = &rule{
 		}
 		return d.one(i, j, timeline.TypeDate, p)
 	},
+}
+
+// yearOfAt reports whether "of" and a year follow at k: "of 2023", "of
+// fiscal 2023", "of this year", "of last year", "of next year".
+func yearOfAt(d *doc, k int) bool {
+	if !d.mod(k, mOf) {
+		return false
+	}
+	k++
+	if d.mod(k, mFiscal) {
+		k++
+	}
+	if _, _, ok := matchYear(d, k, true); ok {
+		return true
+	}
+	m := d.modOf(k)
+	return (m == mThis || m == mLast || m == mNext) && d.lowerIs(k+1, "year")
 }
 
 // timeRule: "3 p.m.", "10:35 a.m. EST", "6 a.m. Thursday", "9 o'clock".
