@@ -306,6 +306,34 @@ func pointAhead(d *doc, i, end, n int, u uint8, hedged bool) (match, bool) {
 	return d.one(i, end, timeline.TypeDate, relPoint(anchorDCT, u, n))
 }
 
+// daysFrom reads "a week from Monday", "two weeks from Friday", "30 days
+// from June 1": the day that many days after the day named (k is "from").
+// Not a length that starts then ("for a week from Monday", "a week from
+// Monday to Friday").
+func daysFrom(d *doc, i, k, n int, u uint8) (match, bool) {
+	days := map[uint8]int{uDay: 1, uWeek: 7, uFortnight: 14}[u] * n
+	if days <= 0 || d.lowerIs(i-1, "for") || d.lowerIs(i-1, "lasting") || k+1 >= d.n() {
+		return match{}, false
+	}
+	m, ok := dispatch.longest(d, k+1)
+	if !ok || len(m.exprs) != 1 || !m.exprs[0].isPoint || m.exprs[0].i != k+1 {
+		return match{}, false
+	}
+	e := m.exprs[0]
+	p := e.pt
+	if p.hour >= 0 || p.part > 0 || p.dayShift != 0 || p.relative || (p.weekday < 0 && p.day == 0) {
+		return match{}, false // a day is needed: "a week from June" is no date
+	}
+	if d.mod(m.end, mTo) || d.mod(m.end, mUntil) || d.mod(m.end, mThrough) || d.dash(m.end) {
+		return match{}, false
+	}
+	if p.weekday >= 0 && p.month == 0 && p.dir == 0 {
+		p.dir = 1 // "a week from Monday" counts from the coming Monday
+	}
+	p.dayShift = days
+	return d.one(i, m.end, timeline.TypeDate, p)
+}
+
 // distance reads "two weeks ago" (from the publication date) and "a year
 // earlier", "three days later" (from the narrative).
 func distance(d *doc, i, k, n int, u uint8) (match, bool) {
@@ -322,7 +350,7 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 		// "two years from now", "three months from today": ahead of publication
 		e, ok := d.word(k + 1)
 		if !ok || e.class != cDeictic || (e.val != dNow && e.val != dToday) || d.lowerIs(k+2, "on") {
-			return match{}, false
+			return daysFrom(d, i, k, n, u)
 		}
 		anchor, sign, end = anchorDCT, 1, k+2
 	default:

@@ -252,8 +252,10 @@ func tenseOf(d *doc, k int) int {
 		// a regular past: "-ed", but not "succeed" or "United", nor an
 		// adjective ("a still unspecified date", "its revised plan")
 		(len(w) > 4 && w[len(w)-2:] == "ed" && w[len(w)-3] != 'e' && !t.upper && !t.known && !adjectiveSlot(d, k))
-	if past && d.lowerIs(k-1, "be") {
-		return 0 // a passive infinitive ("will be paid", "to be held") tells no tense
+	if past && (d.lowerIs(k-1, "be") || d.lowerIs(k-1, "is") || d.lowerIs(k-1, "are")) {
+		// a passive infinitive ("will be paid", "to be held") or present ("the
+		// rebate is paid on July 1", "the fair is held in May") tells no tense
+		return 0
 	}
 	if past {
 		return -1
