@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	iofs "io/fs"
 	"os"
@@ -34,7 +35,22 @@ const mergeStateFile = "merge.state"
 
 // mergeStateHeader starts the file, followed by the tool version line, then
 // merge.State's encoding (see stateFileHeader).
-const mergeStateHeader = "timeline merge state 3\n"
+const mergeStateHeader = "timeline merge state 4\n"
+
+// mergeEventsFile is the merge state's events file in the cache folder:
+// the stored events' encodings, which saves append to (merge.EncodeSplit)
+// instead of writing them all again with the state, and which is written
+// anew (compacted) when a quarter of it is encodings no event names any
+// more, or when the state is not the one the file was written with. The
+// state file names its length and checksum, checked when read: a state
+// whose events file was written anew or damaged since is not used.
+const mergeEventsFile = "merge.events"
+
+// mergeEventsHeader starts the events file.
+const mergeEventsHeader = "timeline merge events 1\n"
+
+// eventsFileOf is the events file beside the state file name.
+func eventsFileOf(name string) string { return filepath.Join(filepath.Dir(name), mergeEventsFile) }
 
 // stateFileHeader is what precedes merge.State's encoding in the file: the
 // header, the version line, then spaces and a newline up to a multiple of
@@ -197,8 +213,13 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 		return nil, nil, err
 	}
 	defer unmapSection(headMapping) // decoded: nothing points into it
-	events, mapping, err := sectionOf(f, evAt, evLen, mapEvents)
+	events, eventsMapping, err := sectionOf(f, evAt, evLen, mapEvents)
 	if err != nil {
+		return nil, nil, err
+	}
+	side, mapping, err := readEventsFile(fs, eventsFileOf(name), events, mapEvents)
+	if err != nil {
+		unmapSection(eventsMapping)
 		return nil, nil, err
 	}
 	var arrays merge.ArrayMapper
@@ -206,9 +227,10 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 	if osf, isOS := f.(*os.File); isOS && mapEvents && os.Getpagesize() == stateHeaderAlign {
 		arrays = stateArrays(osf, int64(len(header)), &made)
 	}
-	st, err = decodeUncollected(head[len(header):], events, tail, arrays)
+	st, err = decodeUncollected(head[len(header):], events, tail, side, arrays)
 	if err != nil {
 		unmapSection(mapping) // nothing decoded is kept
+		unmapSection(eventsMapping)
 		releaseArrays(made)
 		return nil, nil, err
 	}
@@ -223,9 +245,34 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 // state, all of it live until the state is dropped, so a collection while it
 // is built finds nothing to free and only marks again what it marked before.
 // A fresh 10,000-article build collected 3-5 times while decoding its state.
-func decodeUncollected(head, events, tail []byte, arrays merge.ArrayMapper) (*merge.State, error) {
+func decodeUncollected(head, events, tail, side []byte, arrays merge.ArrayMapper) (*merge.State, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return merge.DecodeStatePartsMapped(head, events, tail, arrays)
+	return merge.DecodeStateSplit(head, events, tail, side, arrays)
+}
+
+// readEventsFile returns the first bytes of the events file the state's
+// events section names (merge.StateSideLength), mapped (mapping non-nil) as
+// readMergeState maps the events section, or read. Its checksum is the
+// decoder's to check. The file is never written in place (appended to, or
+// replaced by rename: saveMergeState), so a mapping of it cannot change.
+func readEventsFile(fs afero.Fs, name string, events []byte, mapIt bool) (side, mapping []byte, err error) {
+	n, ok := merge.StateSideLength(events)
+	if !ok || n < int64(len(mergeEventsHeader)) {
+		return nil, nil, fmt.Errorf("%w: no events file length", merge.ErrCorruptState)
+	}
+	f, err := fs.Open(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the events file: %v", err) // not ErrNotExist: a state without its events file is a fault
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if info.Size() < n {
+		return nil, nil, fmt.Errorf("%w: events file %s of %d bytes, the state names %d", merge.ErrCorruptState, name, info.Size(), n)
+	}
+	return sectionOf(f, 0, n, mapIt)
 }
 
 // sectionOf returns the n bytes of f at off: mapped (mapping then non-nil)
@@ -249,31 +296,151 @@ func sectionOf(f afero.File, off, n int64, mapIt bool) (section, mapping []byte,
 
 // saveMergeState writes the state to a temporary name (streamed: tens of
 // MB for a large site), then renames it, and removes the state file the
-// build took (takeStateFile), saved or not.
+// build took (takeStateFile), saved or not. The events' encodings go to the
+// events file (mergeEventsFile; see savedState).
 func saveMergeState(fs afero.Fs, cacheDir, name, version string, st *merge.State) error {
+	_, err := saveMergeStateSplit(fs, cacheDir, name, version, st)
+	return err
+}
+
+// savedState is what a save did to the events file.
+type savedState struct {
+	side      merge.SideWritten
+	start     int64  // the file's length before the save (its header's, when written anew)
+	appended  []byte // the encodings appended, when it appended
+	compacted bool   // the file was written anew (renamed into place)
+}
+
+// saveMergeStateSplit is saveMergeState; it tells what it wrote to the
+// events file, for merge.State.SideSaved (a Session keeps the state).
+//
+// The events file is appended to when the state knows it
+// (merge.State.SideAppendable: it was read with the state, or written by
+// this state's last save) and it has the length the state knows: the new
+// encodings (a few KB after one article) in one write with O_APPEND, which
+// can only add bytes, checked to have landed where the state names them
+// (the file's length after the write); otherwise it is written anew under a
+// temporary name and renamed into place before the state is. Either way the
+// bytes a saved state names never change. A build killed in between leaves
+// no state file (taken): the next build merges in full and writes the
+// events file anew; a killed append only leaves bytes no state names.
+func saveMergeStateSplit(fs afero.Fs, cacheDir, name, version string, st *merge.State) (saved savedState, err error) {
 	defer fs.Remove(name + takenSuffix) // saved or not: a taken file is never read, and a later save removes one left
 	if err := fs.MkdirAll(cacheDir, 0o755); err != nil {
-		return err
+		return saved, err
 	}
-	tmp := name + ".tmp"
-	f, err := fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
+	eventsName := eventsFileOf(name)
+	var side merge.EventsSide
+	var appendTo afero.File
+	var added bytes.Buffer
+	if at, sum, ok := st.SideAppendable(); ok {
+		if ef, err := fs.OpenFile(eventsName, os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
+			if info, err := ef.Stat(); err == nil && info.Size() == at {
+				appendTo, side = ef, merge.EventsSide{Out: &added, At: at, Sum: sum, Append: true}
+			} else {
+				_ = ef.Close()
+			}
+		}
 	}
-	_, err = io.WriteString(f, stateFileHeader(version))
+	tmp, eventsTmp := name+".tmp", eventsName+".tmp"
+	var newEvents afero.File
+	if appendTo == nil {
+		if newEvents, err = fs.OpenFile(eventsTmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+			return saved, err
+		}
+		side = merge.EventsSide{Out: newEvents, At: int64(len(mergeEventsHeader)),
+			Sum: crc32.Checksum([]byte(mergeEventsHeader), crc32.MakeTable(crc32.Castagnoli))}
+		_, err = io.WriteString(newEvents, mergeEventsHeader)
+	}
+	var f afero.File
 	if err == nil {
-		err = st.EncodeTo(f)
+		f, err = fs.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		_, err = io.WriteString(f, stateFileHeader(version))
+		if err == nil {
+			saved.side, err = st.EncodeSplit(f, side)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	saved.start = side.At
+	if appendTo != nil {
+		if err == nil {
+			err = appendEncodings(appendTo, added.Bytes(), saved.side.Len)
+		}
+		if cerr := appendTo.Close(); err == nil {
+			err = cerr
+		}
+		saved.appended = added.Bytes()
+	} else {
+		if cerr := newEvents.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = fs.Rename(eventsTmp, eventsName)
+		}
+		if err != nil {
+			_ = fs.Remove(eventsTmp)
+		}
+		saved.compacted = true
 	}
 	if err == nil {
 		err = fs.Rename(tmp, name)
 	}
 	if err != nil {
 		_ = fs.Remove(tmp)
+		return savedState{}, err
 	}
-	return err
+	return saved, nil
+}
+
+// appendEncodings appends p to the events file f (opened with O_APPEND)
+// and checks that the file then has length want: p landed where the state
+// names it, no other process having appended meanwhile.
+func appendEncodings(f afero.File, p []byte, want int64) error {
+	if len(p) > 0 {
+		if _, err := f.Write(p); err != nil {
+			return err
+		}
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if info.Size() != want {
+		return fmt.Errorf("the events file is %d bytes after appending, want %d (written to by another build)", info.Size(), want)
+	}
+	return nil
+}
+
+// keepSaved tells st, which a Session keeps, where its save put the
+// events' encodings (merge.State.SideSaved), so that its next save appends
+// to the events file: the bytes appended, or those of the file written anew
+// (mapped, or read, and checked against the checksum the save computed: a
+// file another build replaced meanwhile is not taken for it).
+func keepSaved(fs afero.Fs, name string, st *merge.State, saved savedState) {
+	if !saved.compacted {
+		st.SideSaved(saved.appended)
+		return
+	}
+	f, err := fs.Open(eventsFileOf(name))
+	if err != nil {
+		st.SideSaved(nil) // the state knows no events file: its next save writes one anew
+		return
+	}
+	defer f.Close()
+	data, mapping, err := sectionOf(f, 0, saved.side.Len, true)
+	if err != nil || int64(len(data)) != saved.side.Len || crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)) != saved.side.Sum {
+		unmapSection(mapping)
+		st.SideSaved(nil)
+		return
+	}
+	if !st.SideSaved(data[saved.start:]) {
+		unmapSection(mapping) // nothing points into it
+	}
+	// Otherwise mapped for the state's life, as a read state's events file.
 }
 
 // mergeOn updates st with the articles, or merges them from scratch into a

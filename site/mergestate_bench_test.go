@@ -61,9 +61,12 @@ func BenchmarkReadMergeState(b *testing.B) {
 
 // BenchmarkSaveMergeState saves the merge state of the site BenchmarkIncremental
 // keeps in TIMELINE_BENCH_DIR (read once, mapped, as a fresh build reads it)
-// into a folder of its own beside it, as a build's save does (saveMergeState:
-// a temporary file renamed into place), and reports the median process CPU
-// and kernel CPU per save (medians: the machine is shared):
+// into a folder of its own beside it, as a Session's save does
+// (saveMergeStateSplit: a temporary file renamed into place, the events
+// file appended to, then keepSaved), and reports the median process CPU
+// and kernel CPU per save (medians: the machine is shared; the first save
+// writes the events file whole, as in a folder without one), the state
+// file's size, and the bytes the saves appended to the events file:
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr10k go test -run '^$' -bench SaveMergeState -benchtime 15x ./site
 func BenchmarkSaveMergeState(b *testing.B) {
@@ -78,18 +81,30 @@ func BenchmarkSaveMergeState(b *testing.B) {
 	defer os.RemoveAll(out)
 	name := filepath.Join(out, mergeStateFile)
 	cpus, syss := make([]float64, 0, b.N), make([]float64, 0, b.N)
+	appended, compacted := 0, 0
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c0, s0 := processCPU(b), systemCPU()
-		if err := saveMergeState(fs, out, name, version, st); err != nil {
+		saved, err := saveMergeStateSplit(fs, out, name, version, st)
+		if err != nil {
 			b.Fatal(err)
 		}
+		keepSaved(fs, name, st, saved)
 		cpus, syss = append(cpus, (processCPU(b)-c0).Seconds()*1e3), append(syss, (systemCPU()-s0).Seconds()*1e3)
+		appended += len(saved.appended)
+		if saved.compacted {
+			compacted++
+		}
 	}
 	b.StopTimer()
 	if info, err := os.Stat(name); err == nil {
 		b.ReportMetric(float64(info.Size())/1e6, "MB-saved")
 	}
+	if info, err := os.Stat(eventsFileOf(name)); err == nil {
+		b.ReportMetric(float64(info.Size())/1e6, "MB-events-file")
+	}
+	b.ReportMetric(float64(appended)/1e3/float64(b.N), "KB-appended/save")
+	b.ReportMetric(float64(compacted), "events-files-written")
 	b.ReportMetric(median(cpus), "cpu-ms/save")
 	b.ReportMetric(median(syss), "sys-ms/save")
 }

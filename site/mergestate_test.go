@@ -1,10 +1,12 @@
 package site
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +76,7 @@ func TestMergeWithStateIncremental(t *testing.T) {
 func TestMergeWithStateFallsBack(t *testing.T) {
 	arts, per, keys := stateInput(8)
 	name := filepath.Join("cache", mergeStateFile)
+	events := filepath.Join("cache", mergeEventsFile)
 	for _, c := range []struct {
 		name    string
 		damage  func(fs afero.Fs) // after a first build
@@ -107,6 +110,23 @@ func TestMergeWithStateFallsBack(t *testing.T) {
 		{"events length huge", func(fs afero.Fs) {
 			b, _ := afero.ReadFile(fs, name)
 			b[len(b)-6] = 0xff
+			_ = afero.WriteFile(fs, name, b, 0o644)
+		}, "v1", false, true},
+		{"events file missing", func(fs afero.Fs) { _ = fs.Remove(events) }, "v1", false, true},
+		{"events file cut", func(fs afero.Fs) {
+			b, _ := afero.ReadFile(fs, events)
+			_ = afero.WriteFile(fs, events, b[:len(b)-1], 0o644)
+		}, "v1", false, true},
+		{"events file flipped byte", func(fs afero.Fs) {
+			b, _ := afero.ReadFile(fs, events)
+			b[len(b)/2] ^= 0x5a
+			_ = afero.WriteFile(fs, events, b, 0o644)
+		}, "v1", false, true},
+		{"events file written anew by another state", func(fs afero.Fs) {
+			// Another state's save (of other articles) wrote the events
+			// file anew and died before renaming its state into place.
+			b, _ := afero.ReadFile(fs, name)
+			mergeStateBuild(t, fs, "v1", arts[:3], per[:3], keys[:3], true)
 			_ = afero.WriteFile(fs, name, b, 0o644)
 		}, "v1", false, true},
 	} {
@@ -179,5 +199,64 @@ func TestMergeWithStateWriteFails(t *testing.T) {
 				t.Errorf("write %d fails: %s left behind", failAt, f)
 			}
 		}
+	}
+}
+
+// TestMergeStateAppendsItsEvents: a save after a small change appends the
+// few encodings it changed to the events file (never changing the bytes
+// already there, which a state read before points into) instead of writing
+// every event again; bytes a killed save appended, which no state names, do
+// not keep the state from being used, and the next save writes the events
+// file anew; so does a save once most of the file is encodings no event
+// names.
+func TestMergeStateAppendsItsEvents(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	arts, per, keys := stateInput(40)
+	events := filepath.Join("cache", mergeEventsFile)
+	mergeStateBuild(t, fs, "v1", arts[:39], per[:39], keys[:39], false)
+	first, _ := afero.ReadFile(fs, events)
+	ch, w := mergeStateBuild(t, fs, "v1", arts, per, keys, false)
+	if !ch.Known || len(w) > 0 {
+		t.Fatalf("after adding an article: changes known %v, warnings %v", ch.Known, w)
+	}
+	second, _ := afero.ReadFile(fs, events)
+	if !bytes.HasPrefix(second, first) || len(second) == len(first) {
+		t.Fatalf("events file %d -> %d bytes (prefix kept %v): want the changed events appended",
+			len(first), len(second), bytes.HasPrefix(second, first))
+	}
+	if ch, w := mergeStateBuild(t, fs, "v1", arts, per, keys, false); !ch.Known || len(w) > 0 {
+		t.Fatalf("unchanged: changes known %v, warnings %v", ch.Known, w)
+	}
+	if again, _ := afero.ReadFile(fs, events); !bytes.Equal(again, second) {
+		t.Fatalf("events file %d -> %d bytes with nothing changed: want it as it was", len(second), len(again))
+	}
+	// Bytes of a save that died appending: the state names the bytes
+	// before them, and is used.
+	_ = afero.WriteFile(fs, events, append(second, "half an encoding"...), 0o644)
+	ch, w = mergeStateBuild(t, fs, "v1", arts[:39], per[:39], keys[:39], false)
+	if !ch.Known || len(w) > 0 {
+		t.Fatalf("with bytes no state names after the events: changes known %v, warnings %v", ch.Known, w)
+	}
+	third, _ := afero.ReadFile(fs, events)
+	if bytes.HasPrefix(third, second) || !bytes.HasPrefix(third, []byte(mergeEventsHeader)) {
+		t.Fatal("the save after them did not write the events file anew")
+	}
+	// Removing and adding articles back and forth appends their events
+	// each time, until the file is written anew.
+	sizes := []int{len(third)}
+	for k := 0; k < 40; k++ {
+		n := 39 + k%2
+		if ch, w := mergeStateBuild(t, fs, "v1", arts[:n], per[:n], keys[:n], false); !ch.Known || len(w) > 0 {
+			t.Fatalf("round %d: changes known %v, warnings %v", k, ch.Known, w)
+		}
+		b, _ := afero.ReadFile(fs, events)
+		sizes = append(sizes, len(b))
+	}
+	shrank := false
+	for k := 1; k < len(sizes); k++ {
+		shrank = shrank || sizes[k] < sizes[k-1]
+	}
+	if !shrank || slices.Max(sizes) > 2*(sizes[0]+64<<10) { // merge's sideSlack: 64 KB of garbage is always let be
+		t.Fatalf("events file sizes %v: want appends, then a file written anew before it doubles (past 64 KB)", sizes)
 	}
 }

@@ -217,9 +217,11 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 	// Saved by Session.Build once the build has returned: nothing touches
 	// st until the session's next build, which waits for the save.
 	w.save = func() []string {
-		if err := saveMergeState(fs, o.CacheDir, name, o.Version, st); err != nil {
+		saved, err := saveMergeStateSplit(fs, o.CacheDir, name, o.Version, st)
+		if err != nil {
 			return []string{fmt.Sprintf("saving the merge state %s: %v (the next build merges in full)", name, err)}
 		}
+		keepSaved(fs, name, st, saved) // the next save appends to the events file
 		info, err := fs.Stat(name)
 		if err != nil {
 			return nil

@@ -69,9 +69,10 @@ type State struct {
 	evs     []evRec  // by handle
 	hashes  []uint64 // by handle: the event's ID hash (hashOfID), apart so apply's scan of every event reads 1 MB, not evs' 27
 	freeEv  []int32
-	order   []int32 // live handles in timeline order
-	unbuilt int     // live events not built yet (decoded state)
-	bodies  string  // a decoded state's stored encodings, which its events' raw point into (encodeEvents writes runs of it)
+	order   []int32   // live handles in timeline order
+	unbuilt int       // live events not built yet (decoded state)
+	bodies  string    // a decoded state's stored encodings, which its events' raw point into (encodeEvents writes runs of it)
+	side    sideState // the events file of a split state (EncodeSplit), which raw may point into
 	// out is the event array of the timeline the last Update (or
 	// NewState) returned, which the next Update writes its own into: see
 	// Update's contract. Copying 116,000 events into a fresh 20 MB array

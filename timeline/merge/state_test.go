@@ -151,6 +151,77 @@ func digest(t *testing.T, tl timeline.Timeline) [32]byte {
 type seqStats struct {
 	merge.UpdateStats
 	Suffixed int // events with an ID suffix ("-2"...) in the merged timelines
+
+	Appends, Compactions int // split saves that appended to the events file, or wrote it anew
+}
+
+// splitFiles are a split state's two files in memory: the state's bytes and
+// the events file, which saves append to (never changing its bytes in
+// place: a state decoded before reads them) or write anew.
+type splitFiles struct {
+	events               []byte
+	appends, compactions int
+	appendedBytes        int64 // by the appending saves
+}
+
+type splitSaved struct {
+	state    []byte
+	appended []byte // what the save wrote to the events file
+}
+
+// eventsHeader stands for the site's events file header: the state's
+// offsets count from the file's start, whatever precedes the encodings.
+const eventsHeader = "events file\n"
+
+func (f *splitFiles) save(t *testing.T, st *merge.State) splitSaved {
+	t.Helper()
+	var out, added bytes.Buffer
+	side := merge.EventsSide{Out: &added, At: int64(len(eventsHeader)), Sum: crc32.Checksum([]byte(eventsHeader), crc32.MakeTable(crc32.Castagnoli))}
+	at, sum, ok := st.SideAppendable()
+	if ok && at == int64(len(f.events)) {
+		side = merge.EventsSide{Out: &added, At: at, Sum: sum, Append: true}
+	}
+	got, err := st.EncodeSplit(&out, side)
+	if err != nil {
+		t.Fatalf("EncodeSplit: %v", err)
+	}
+	if side.Append {
+		f.events = append(f.events, added.Bytes()...) // past the old length: the old bytes stay
+		f.appends++
+		f.appendedBytes += got.Written
+	} else {
+		f.events = append([]byte(eventsHeader), added.Bytes()...) // a new file
+		f.compactions++
+	}
+	if got.Len != int64(len(f.events)) || got.Written != int64(added.Len()) ||
+		got.Sum != crc32.Checksum(f.events, crc32.MakeTable(crc32.Castagnoli)) {
+		t.Fatalf("EncodeSplit says the events file is %d bytes (CRC %08x, %d written); it is %d", got.Len, got.Sum, got.Written, len(f.events))
+	}
+	return splitSaved{state: out.Bytes(), appended: added.Bytes()}
+}
+
+// decode reads the saved state as a fresh process does, with the events
+// file's first bytes it names.
+func (f *splitFiles) decode(t *testing.T, saved splitSaved) *merge.State {
+	t.Helper()
+	head, events, tail := cutState(saved.state)
+	n, ok := merge.StateSideLength(events)
+	if !ok || n > int64(len(f.events)) {
+		t.Fatalf("the state names an events file of %d bytes (ok %v); it has %d", n, ok, len(f.events))
+	}
+	st, err := merge.DecodeStateSplit(head, events, tail, f.events[:n:n], nil)
+	if err != nil {
+		t.Fatalf("decoding the split state: %v", err)
+	}
+	return st
+}
+
+// cutState cuts an encoding into head, events section and tail.
+func cutState(enc []byte) (head, events, tail []byte) {
+	cut := len(enc) - merge.StateTailLen
+	evLen, _ := merge.StateEventsLength(enc[cut:])
+	at := cut - int(evLen)
+	return enc[:at], enc[at:cut], enc[cut:]
 }
 
 // checkSequence runs steps builds of a changing world, each merged by
@@ -166,6 +237,8 @@ const (
 	inMemory     = iota
 	decodedEach  // encoded and decoded before every build (fresh processes)
 	decodedFirst // decoded once, then updated in memory (a decoded state reused)
+	splitEach    // saved split (EncodeSplit, appending to an events file) and decoded before every build
+	splitKept    // saved split after every build and kept (SideSaved, a Session), decoded every third build
 )
 
 // checkSequenceVia is checkSequence; viaBytes encodes the state after each
@@ -180,14 +253,24 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, mode int) s
 	}
 	prev = detached(prev)
 	var total seqStats
+	files := &splitFiles{}
 	for step := 0; step < steps; step++ {
 		var ops []string
 		for k := 0; k < 1+w.rng.IntN(maxChanges); k++ {
 			ops = append(ops, w.change())
 		}
 		arts, per, keys = w.input()
-		viaBytes := mode == decodedEach || (mode == decodedFirst && step == 0)
-		if viaBytes {
+		viaBytes := mode == decodedEach || (mode == decodedFirst && step == 0) || mode == splitEach || mode == splitKept && step%3 == 2
+		switch {
+		case mode == splitEach || mode == splitKept:
+			saved := files.save(t, st)
+			if !st.SideSaved(saved.appended) {
+				t.Fatalf("step %d: the state refused what its save appended", step)
+			}
+			if viaBytes {
+				st = files.decode(t, saved)
+			}
+		case viaBytes:
 			var err error
 			if st, err = merge.DecodeState(st.Encode(nil)); err != nil {
 				t.Fatalf("step %d: decoding the state: %v", step, err)
@@ -221,6 +304,7 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, mode int) s
 		}
 		prev = want
 	}
+	total.Appends, total.Compactions = files.appends, files.compactions
 	return total
 }
 
@@ -450,6 +534,29 @@ func TestDecodedStateUpdates(t *testing.T) {
 	checkSequenceVia(t, newWorld(rng, 300), 10, 10, decodedFirst)
 }
 
+// TestSplitStateUpdates: each build starts from the previous state saved
+// split (its events' encodings in an events file that saves append to) and
+// decoded, or kept after its save as a Session keeps it; the timelines and
+// changes are Merge's, and saves append rather than write every encoding.
+func TestSplitStateUpdates(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 2026))
+	var appends, compactions int
+	for seq := 0; seq < 40; seq++ {
+		for _, mode := range []int{splitEach, splitKept} {
+			got := checkSequenceVia(t, newWorld(rng, 1+rng.IntN(12)), 8, 3, mode)
+			appends, compactions = appends+got.Appends, compactions+got.Compactions
+		}
+	}
+	for _, mode := range []int{splitEach, splitKept} {
+		got := checkSequenceVia(t, newWorld(rng, 300), 10, 10, mode)
+		appends, compactions = appends+got.Appends, compactions+got.Compactions
+	}
+	t.Logf("%d saves appended, %d wrote the events file anew", appends, compactions)
+	if appends < 4*compactions {
+		t.Errorf("%d saves appended, %d wrote the events file anew: saves should mostly append", appends, compactions)
+	}
+}
+
 // TestDecodeStateRefusesDamage: truncated, flipped or foreign bytes give
 // ErrCorruptState, never a panic or a state.
 func TestDecodeStateRefusesDamage(t *testing.T) {
@@ -657,4 +764,41 @@ func TestDecodeStateRefusesDamagedEvents(t *testing.T) {
 		t.Error("no damaged event section was refused: the test does not reach the event decoder")
 	}
 	t.Logf("%d of 1000 damaged states refused", refused)
+}
+
+// TestSplitStateRefusesAnotherEventsFile: a split state decoded with
+// events file bytes other than those it was saved with (one flipped, cut,
+// longer, or another save's file) is refused, never used.
+func TestSplitStateRefusesAnotherEventsFile(t *testing.T) {
+	arts, per := syntheticArticles(30)
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keysOf(arts, per))
+	files := &splitFiles{}
+	saved := files.save(t, st)
+	head, events, tail := cutState(saved.state)
+	good := files.events
+	if _, err := merge.DecodeStateSplit(head, events, tail, good, nil); err != nil {
+		t.Fatalf("the events file it was saved with: %v", err)
+	}
+	_, other := merge.NewState(arts[:20], func(i int) []timeline.Event { return per[i] }, keysOf(arts[:20], per[:20]))
+	otherFiles := &splitFiles{}
+	otherFiles.save(t, other)
+	cases := map[string][]byte{
+		"cut":     good[:len(good)-1],
+		"longer":  append(append([]byte(nil), good...), 0),
+		"another": otherFiles.events,
+		"none":    nil,
+	}
+	for _, at := range []int{0, len(eventsHeader), len(good) / 2, len(good) - 1} {
+		b := append([]byte(nil), good...)
+		b[at] ^= 0x5a
+		cases[fmt.Sprintf("flip at %d", at)] = b
+	}
+	for what, side := range cases {
+		if s, err := merge.DecodeStateSplit(head, events, tail, side, nil); err == nil || s != nil || !errors.Is(err, merge.ErrCorruptState) {
+			t.Errorf("%s: state %v, error %v; want ErrCorruptState", what, s != nil, err)
+		}
+	}
+	if s, err := merge.DecodeState(saved.state); err == nil || s != nil {
+		t.Errorf("a split state decoded without its events file: error %v", err)
+	}
 }
