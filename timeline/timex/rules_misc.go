@@ -230,6 +230,9 @@ var quarterRule = &rule{
 				}
 				unit, j = u, k+1
 			} else if d.lowerIs(k, "half") {
+				if k > j+1 && d.mod(i, mThe) {
+					i++ // "the first-half profit", as "the third-quarter results"
+				}
 				unit, j = uHalf, k+1
 			}
 		}
@@ -311,6 +314,13 @@ var timeRule = &rule{
 				return match{}, false
 			}
 			p.minute, j, colon = mm, j+2, true
+		} else if d.punct(j, '.') && d.glued(j) && d.glued(j+1) && h >= 1 && h <= 12 {
+			// British "9.30am": only with the meridiem, else it is a decimal ("fell 4.30 points")
+			if mm, ok := d.num(j + 1); ok && d.toks[j+1].ndig == 2 && mm <= 59 {
+				if ampm, _ := meridiem(d, j+2); ampm != 0 {
+					p.minute, j = mm, j+2
+				}
+			}
 		}
 		ampm, k := meridiem(d, j)
 		if ampm == 0 && (colon || clockPrepBefore(d, i)) {
