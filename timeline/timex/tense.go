@@ -199,6 +199,12 @@ var pastWords = map[string]bool{
 	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
 }
 
+// timetableVerbs are the present forms of verbs that tell a scheduled event
+// ("the polls open at 7 a.m.", "voting begins Tuesday", "the offer expires
+// Friday"): English uses the present simple for a timetabled future.
+var timetableVerbs = map[string]bool{"begins": true, "starts": true, "opens": true, "closes": true, "ends": true,
+	"resumes": true, "expires": true, "reconvenes": true, "convenes": true, "adjourns": true}
+
 // planWords look ahead only before "to" (see tenseOf).
 var planWords = map[string]bool{"plan": true, "plans": true, "planned": true, "planning": true, "going": true}
 
@@ -247,6 +253,9 @@ func tenseOf(d *doc, k int) int {
 	// "set to resume", "is to meet", "as soon as", "as early as"
 	if (inSet(toFuture, w) && d.mod(k+1, mTo)) || (d.lowerIs(k, "as") && k > 1 && (d.lowerIs(k-1, "soon") || d.lowerIs(k-1, "early")) && d.lowerIs(k-2, "as")) {
 		return 1
+	}
+	if inSet(timetableVerbs, w) && !t.upper {
+		return 1 // "voting begins at 7 a.m. Tuesday": a present of the timetable looks ahead
 	}
 	past := inSet(pastWords, w) || (len(w) <= 4 && inSet(samePast, w) && participleSlot(d, k)) ||
 		// a regular past: "-ed", but not "succeed" or "United", nor an
