@@ -307,10 +307,37 @@ func matchYear(d *doc, i int, cue bool) (int, int, bool) {
 	if !cue && nameBefore(d, i) {
 		return 0, 0, false
 	}
+	if !cue && countNounAt(d, i+1) && !yearPrepBefore(d, i) {
+		return 0, 0, false // "about 2000 people", "at 1950 metres": a count
+	}
 	if _, isUnit := d.unit(i + 1); isUnit && !d.glued(i+1) {
 		return 0, 0, false // "2000 years" is a count
 	}
 	return y, i + 1, true
+}
+
+// countNounAt reports whether token i is a noun that a number counts or
+// measures ("2000 people", "1950 metres") and a year does not modify.
+func countNounAt(d *doc, i int) bool {
+	return i < d.n() && d.toks[i].kind == tWord && !d.toks[i].upper && !d.glued(i) && inSet(countNouns, d.textOf(i))
+}
+
+var countNouns = map[string]bool{"people": true, "persons": true, "men": true, "women": true, "children": true,
+	"troops": true, "soldiers": true, "workers": true, "employees": true, "jobs": true, "residents": true,
+	"students": true, "passengers": true, "refugees": true, "protesters": true, "demonstrators": true,
+	"officers": true, "policemen": true, "delegates": true, "fans": true, "spectators": true, "visitors": true,
+	"tourists": true, "families": true, "households": true, "vehicles": true, "copies": true, "signatures": true,
+	"inmates": true, "prisoners": true, "feet": true, "metres": true, "meters": true, "miles": true,
+	"kilometres": true, "kilometers": true, "acres": true, "tonnes": true, "tons": true, "barrels": true}
+
+// yearPrepBefore reports whether a preposition that takes a year comes
+// before i ("in 2000 people lived there" is still the year).
+func yearPrepBefore(d *doc, i int) bool {
+	switch d.modOf(i - 1) {
+	case mIn, mSince, mUntil, mBefore, mAfter, mFrom, mThrough:
+		return true
+	}
+	return d.lowerIs(i-1, "by") || d.lowerIs(i-1, "during")
 }
 
 // temporalCueBefore reports whether the word before i introduces a time.
