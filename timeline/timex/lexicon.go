@@ -198,7 +198,7 @@ func init() {
 	// "a while": a vague length (see whileRule)
 	addWords(cFiller, 0, "while")
 	for k, h := range holidays {
-		if k > 0 {
+		if k > 0 && !h.before {
 			addWords(cHoliday, int32(k), h.word)
 		}
 	}

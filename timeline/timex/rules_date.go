@@ -253,7 +253,21 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if d.glued(j) && j < d.n() && d.toks[j].kind != tPunct {
 		return point{}, 0, false
 	}
+	if nameAfter(d, j) && !temporalCueBefore(d, i) {
+		return point{}, 0, false // "April Smith, a spokeswoman": a first name
+	}
 	return p, j, true
+}
+
+// nameAfter reports whether token j is a capitalised word the lexicon does
+// not know, on the same line: the word before it is then part of a name
+// ("April Smith", "Summer Johnson", "the Winter Olympics").
+func nameAfter(d *doc, j int) bool {
+	if j >= d.n() {
+		return false
+	}
+	t := &d.toks[j]
+	return t.kind == tWord && t.upper && !t.known && t.gap == gSpace
 }
 
 // matchDayMonth reads "12 June", "12 June 2024", "12th of June".
@@ -470,6 +484,9 @@ func matchSeason(d *doc, i int) (point, int, bool) {
 	if y, e, ok := shortYearAt(d, k); ok && k > j {
 		p.year, p.yearDig = y, 4 // "the summer of '69"
 		return p, e, true
+	}
+	if d.toks[i].upper && nameAfter(d, j) {
+		return point{}, 0, false // "the Winter Olympics", "Summer Johnson"
 	}
 	// "fall" is also a verb: a bare season needs a determiner before it
 	if d.lowerIs(i, "fall") || d.lowerIs(i, "spring") {

@@ -17,7 +17,12 @@ type holiday struct {
 	weekday    time.Weekday
 	nth        int  // floating: nth weekday of the month (-1: the last); 0: fixed
 	offset     int  // days after that weekday ("Election Day": Tuesday after the first Monday)
-	easter     bool // Easter Sunday, by the Gregorian computus
+	easter     bool // Easter Sunday, by the Gregorian computus (offset: days from it)
+	// before: the word is a capitalised modifier of the weekday named that
+	// follows it ("Good Friday", "Black Friday"), read by namedDayRule, not a
+	// lexicon word
+	before bool
+	named  time.Weekday
 }
 
 var holidays = []holiday{
@@ -30,12 +35,63 @@ var holidays = []holiday{
 	{word: "labor", needsDay: true, month: 9, day: 4, weekday: time.Monday, nth: 1},
 	{word: "memorial", needsDay: true, month: 5, day: 28, weekday: time.Monday, nth: -1},
 	{word: "easter", month: 4, day: 8, easter: true},
+	{word: "boxing", needsDay: true, month: 12, day: 26},
+	// named weekdays: the weekday follows the word
+	{word: "good", before: true, named: time.Friday, easter: true, offset: -2},
+	{word: "maundy", before: true, named: time.Thursday, easter: true, offset: -3},
+	{word: "holy", before: true, named: time.Saturday, easter: true, offset: -1},
+	{word: "palm", before: true, named: time.Sunday, easter: true, offset: -7},
+	{word: "ash", before: true, named: time.Wednesday, easter: true, offset: -46},
+	{word: "black", before: true, named: time.Friday, month: 11, weekday: time.Thursday, nth: 4, offset: 1},
+	{word: "cyber", before: true, named: time.Monday, month: 11, weekday: time.Thursday, nth: 4, offset: 4},
+}
+
+// namedWeekday returns the holiday named by the capitalised word before the
+// weekday at i ("Good Friday"), and whether that word names a day of its own
+// that is no date ("Super Tuesday", "Bloody Sunday", "Black Monday").
+func namedWeekday(d *doc, i int) (int, bool) {
+	k := i - 1
+	if k < 0 || d.toks[k].kind != tWord || !d.toks[k].upper || d.toks[i].gap != gSpace || !d.is(i, cWeekday) {
+		return 0, false
+	}
+	for h := range holidays {
+		if holidays[h].before && d.lowerIs(k, holidays[h].word) {
+			if int(holidays[h].named) == int(d.toks[i].val) {
+				return h, true
+			}
+			return 0, true // "Black Monday": a name
+		}
+	}
+	return 0, d.lowerIs(k, "super") || d.lowerIs(k, "bloody")
+}
+
+// namedDayRule: "Good Friday", "Black Friday", "Ash Wednesday": days named
+// by a word before the weekday, computed for the year the date resolves to.
+var namedDayRule = &rule{
+	name:     "named day",
+	triggers: []int{keyClass + int(cWeekday)},
+	match: func(d *doc, i int) (match, bool) {
+		h, named := namedWeekday(d, i)
+		if !named || h == 0 || d.toks[i].ent.plural {
+			return match{}, false
+		}
+		p := newPoint()
+		p.holiday, p.anchor = h, anchorDCT
+		p.month, p.day = holidays[h].date(2000) // the usual date, for choosing the year
+		j := i + 1
+		if y, e, ok := matchYear(d, j, true); ok {
+			p.year, p.yearDig, j = y, 4, e // "Good Friday 2023"
+		}
+		return d.one(i-1, j, timeline.TypeDate, p)
+	},
 }
 
 // date returns the month and day of the holiday in year y.
 func (h holiday) date(y int) (int, int) {
 	if h.easter {
-		return easterSunday(y)
+		m, day := easterSunday(y)
+		t := time.Date(y, time.Month(m), day+h.offset, 0, 0, 0, 0, time.UTC)
+		return int(t.Month()), t.Day()
 	}
 	if h.nth == 0 {
 		return h.month, h.day
@@ -79,6 +135,9 @@ func holidayAt(d *doc, i int) (point, int, bool) {
 		p.holiday, p.day = 0, 24 // a fixed date: no recomputation
 		j++
 	case h.easter && d.lowerIs(j, "sunday"):
+		j++
+	case h.easter && d.lowerIs(j, "monday") && d.toks[j].upper:
+		p.dayShift = 1 // "Easter Monday"
 		j++
 	case h.easter && d.lowerIs(j, "week"):
 		p.weekOf = true // "Easter week": the ISO week ending on Easter Sunday

@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule}
+var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule, namedDayRule}
 
 // ordinalDayRule: "on the 15th", "by the 3rd,": a day of the month the
 // narrative is in. Only after a preposition of time and before the end of

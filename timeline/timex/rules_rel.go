@@ -197,6 +197,9 @@ var weekdayRule = &rule{
 		if !d.is(j, cWeekday) {
 			return match{}, false
 		}
+		if _, named := namedWeekday(d, j); named && j == i {
+			return match{}, false // "Good Friday" is namedDayRule's; "Super Tuesday" no date
+		}
 		p.weekday = int(d.toks[j].val)
 		j++
 		if p.part == 0 && d.is(j, cPart) {
