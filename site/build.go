@@ -157,6 +157,7 @@ func (b *builder) run() (Summary, error) {
 		return b.result()
 	}
 	b.publish(pages)
+	b.prevMemo.release() // the pages are written: nothing reads the memo now (planmemo.go)
 	return b.result()
 }
 

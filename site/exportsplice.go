@@ -162,7 +162,7 @@ func (e *exportSplices) readIndexFile(name string) (data []byte, giveBack func()
 	if data, unmap, ok := mapIndexFile(e.fs, name); ok {
 		return data, unmap, true
 	}
-	data, ok = readRecycled(e.fs, name)
+	data, ok = readRecycled(e.fs, name, takeIndexFile, putIndexFile)
 	return data, func() { putIndexFile(data) }, ok
 }
 
@@ -187,20 +187,34 @@ var indexFiles sync.Pool // *[]byte
 // poisonIndexFiles, set by tests, fills a buffer handed back with garbage.
 var poisonIndexFiles = false
 
-func putIndexFile(b []byte) {
-	if poisonIndexFiles {
+func putIndexFile(b []byte) { indexFiles.Put(poisoned(b, poisonIndexFiles)) }
+
+// takeIndexFile returns a buffer putIndexFile handed back, or nil.
+func takeIndexFile() []byte {
+	if p, ok := indexFiles.Get().(*[]byte); ok {
+		return *p
+	}
+	return nil
+}
+
+// poisoned empties b for recycling, filled with garbage first when poison
+// is set (tests: anything still reading it then fails).
+func poisoned(b []byte, poison bool) *[]byte {
+	if poison {
 		b = b[:cap(b)]
 		for i := range b {
 			b[i] = 0xA5
 		}
 	}
 	b = b[:0]
-	indexFiles.Put(&b)
+	return &b
 }
 
-// readRecycled reads the whole of a file into a recycled buffer; ok is
-// false when it cannot be read or does not keep the size it had when opened.
-func readRecycled(fs afero.Fs, name string) ([]byte, bool) {
+// readRecycled reads the whole of a file into a buffer take returns (nil
+// or too small: a new one), which giveBack takes back when the read fails;
+// ok is false when the file cannot be read or does not keep the size it
+// had when opened.
+func readRecycled(fs afero.Fs, name string, take func() []byte, giveBack func([]byte)) ([]byte, bool) {
 	f, err := fs.Open(name)
 	if err != nil {
 		return nil, false
@@ -211,15 +225,17 @@ func readRecycled(fs afero.Fs, name string) ([]byte, bool) {
 		return nil, false
 	}
 	size := int(info.Size())
-	var buf []byte
-	if p, ok := indexFiles.Get().(*[]byte); ok && cap(*p) > size {
-		buf = (*p)[:size+1]
+	buf := take()
+	if cap(buf) > size {
+		buf = buf[:size+1]
 	} else {
-		buf = make([]byte, size+1)
+		// With room to spare: the next build's file (an article added)
+		// is a little larger, and would not fit in a buffer of this size.
+		buf = make([]byte, size+1, size+size/32+4<<10)
 	}
 	// One byte more than the size: a file grown since reads it, and is refused.
 	if n, err := io.ReadFull(f, buf); n != size || err != io.ErrUnexpectedEOF && !(size == 0 && err == io.EOF) {
-		putIndexFile(buf)
+		giveBack(buf)
 		return nil, false
 	}
 	return buf[:size], true
