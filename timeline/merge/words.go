@@ -1,9 +1,12 @@
 package merge
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // words.go turns titles and sentences into the content stems the similarity
@@ -118,49 +121,126 @@ func newStemmer(interner map[string]int32) *stemmer {
 // appearance, duplicates included (the same words as contentStems).
 //
 // This loop runs over every byte of every sentence. A word of ASCII letters
-// and digits (most words) is hashed where it lies, lower-cased on the fly,
-// and looked up without being copied; a word with an apostrophe or a
-// non-ASCII rune is spelled in a buffer (spellWord).
+// and digits (most words) is read eight bytes at a time where it lies
+// (asciiWordMask tells where it ends), hashed a chunk at a time, and looked
+// up without being copied or lower-cased: the cache keys such words as
+// written, and a slot holds the first eight bytes of its word, so a word of
+// up to eight bytes (most) is compared as one number. A word with an
+// apostrophe or a non-ASCII rune is spelled in a buffer (spellWord).
 func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 	for i := 0; i < len(text); {
-		if c := text[i]; asciiWordByte[c] == 0 && c < utf8.RuneSelf {
-			i++ // a separator (an apostrophe is one before a word)
+		c := text[i]
+		if asciiWordByte[c] == 0 {
+			if c < utf8.RuneSelf {
+				i++ // a separator (an apostrophe is one before a word)
+				continue
+			}
+			out, i = st.spellWord(text, i, i, out) // a word starting with a non-ASCII rune
 			continue
 		}
-		h, j := uint32(fnvOffset), i
-		for j < len(text) {
-			c := text[j]
-			if asciiWordByte[c] == 0 { // a separator or a non-ASCII byte
+		// The word's first eight bytes (fewer: zero-padded), then its
+		// further chunks mixed into the hash; ends marks the top bit of
+		// each byte of a chunk that is not a word byte.
+		var head, ends uint64
+		j := i
+		if j+8 <= len(text) {
+			head = load8(text, j)
+			ends = ^asciiWordMask(head) & highBits
+		} else {
+			head, ends = loadTail(text, j)
+		}
+		acc := uint64(wordSeed)
+		if ends != 0 {
+			// Most words: shorter than eight bytes. The lowest end
+			// bit, shifted down by seven, is the first byte past
+			// the word; less one, the mask of the word's bytes.
+			head &= (ends&-ends)>>7 - 1
+			j += bits.TrailingZeros64(ends) >> 3
+			acc = mixChunk(acc, head)
+		} else {
+			acc = mixChunk(acc, head)
+			j += 8
+			for {
+				var chunk uint64
+				if j+8 <= len(text) {
+					chunk = load8(text, j)
+					ends = ^asciiWordMask(chunk) & highBits
+				} else {
+					chunk, ends = loadTail(text, j)
+				}
+				if ends == 0 {
+					acc = mixChunk(acc, chunk)
+					j += 8
+					continue
+				}
+				if n := bits.TrailingZeros64(ends) >> 3; n > 0 { // else the length is a multiple of eight
+					acc = mixChunk(acc, chunk&((ends&-ends)>>7-1))
+					j += n
+				}
 				break
 			}
-			h = hashByte(h, c) // as written: the cache holds "War" apart from "war"
-			j++
 		}
-		if j == len(text) || (text[j] < utf8.RuneSelf && text[j] != '\'') {
-			// The cache lookup, inline: nearly every word is found (a
-			// few thousand misses in millions), and the two calls it
-			// took cost as much as the probe itself.
-			w := st.cache.slots
-			mask := uint32(len(w) - 1)
-			for k := h & mask; ; k = (k + 1) & mask {
-				s := &w[k]
-				if s.word == "" {
-					out = st.fillASCII(out, text[i:j], h)
-					break
-				}
-				if s.hash == h && s.word == text[i:j] {
-					if s.id >= 0 {
-						out = append(out, s.id)
-					}
-					break
-				}
-			}
-			i = j
+		if j < len(text) && (text[j] >= utf8.RuneSelf || text[j] == '\'') {
+			out, i = st.spellWord(text, i, j, out)
 			continue
 		}
-		out, i = st.spellWord(text, i, j, out)
+		// The cache lookup, inline: nearly every word is found (a few
+		// thousand misses in millions), and the two calls it took cost
+		// as much as the probe itself.
+		h := wordHash(acc)
+		w := st.cache.slots
+		mask := uint32(len(w) - 1)
+		for k := h & mask; ; k = (k + 1) & mask {
+			s := &w[k]
+			if s.word == "" {
+				out = st.fillASCII(out, text[i:j], h, head)
+				break
+			}
+			if s.head == head && len(s.word) == j-i && (j-i <= 8 || s.word[8:] == text[i+8:j]) {
+				if s.id >= 0 {
+					out = append(out, s.id)
+				}
+				break
+			}
+		}
+		i = j
 	}
 	return out
+}
+
+// load8 reads the eight bytes of s from i (i+8 <= len(s)), little-endian.
+func load8(s string, i int) uint64 {
+	_ = s[i+7] // one bounds test for the eight
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(unsafe.Pointer(unsafe.StringData(s)), i))[:])
+}
+
+// loadTail is load8 and the ends of asciiWordMask for the last few bytes of
+// s (i+8 > len(s)): the bytes past the end count as ends.
+func loadTail(s string, i int) (w, ends uint64) {
+	if len(s) >= 8 { // the last eight bytes, shifted down to start at i
+		w = load8(s, len(s)-8) >> (8 * (i + 8 - len(s)))
+	} else {
+		for k := len(s) - 1; k >= i; k-- {
+			w = w<<8 | uint64(s[k])
+		}
+	}
+	return w, ^asciiWordMask(w) & highBits
+}
+
+const highBits = 0x8080808080808080
+
+// asciiWordMask returns the top bit (0x80) of every byte of w that is an
+// ASCII letter or digit (the same test as asciiWordByte). On the low seven
+// bits of each byte (so no sum carries into the next byte): a letter is a
+// byte that, with its case bit (0x20) set, lies in 'a'..'z'; a digit lies in
+// '0'..'9'; a byte with its top bit set is no ASCII at all.
+func asciiWordMask(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	low := w &^ highBits
+	folded := low | 0x20*ones
+	letter := (folded + (0x80-'a')*ones) &^ (folded + (0x80-'z'-1)*ones)
+	digit := (low + (0x80-'0')*ones) &^ (low + (0x80-'9'-1)*ones)
+	return (letter | digit) &^ w & highBits
 }
 
 // spellWord finishes the word text[i:...] whose ASCII start is text[i:j],
@@ -168,23 +248,22 @@ func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 // letters and digits (lower-cased) are part of it. It returns out with the
 // word's stem appended, if it has one, and where the scan goes on.
 func (st *stemmer) spellWord(text string, i, j int, out []int32) ([]int32, int) {
-	buf, h := st.buf[:0], uint32(fnvOffset)
+	buf := st.buf[:0]
 	for k := i; k < j; k++ {
-		l := asciiWordByte[text[k]]
-		buf, h = append(buf, l), hashByte(h, l)
+		buf = append(buf, asciiWordByte[text[k]])
 	}
 	for j < len(text) {
 		if c := text[j]; c < utf8.RuneSelf {
 			j++
 			switch l := asciiWordByte[c]; {
 			case l != 0:
-				buf, h = append(buf, l), hashByte(h, l)
+				buf = append(buf, l)
 			case c == '\'' && len(buf) > 0:
-				buf, h = append(buf, '\''), hashByte(h, '\'')
+				buf = append(buf, '\'')
 			default: // a separator ends the word
 				st.buf = buf
 				if len(buf) > 0 {
-					out = st.flush(out, buf, h)
+					out = st.flush(out, buf)
 				}
 				return out, j
 			}
@@ -194,24 +273,20 @@ func (st *stemmer) spellWord(text string, i, j int, out []int32) ([]int32, int) 
 		j += size
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			from := len(buf)
 			buf = utf8.AppendRune(buf, unicode.ToLower(r))
-			for _, c := range buf[from:] {
-				h = hashByte(h, c)
-			}
 		case r == '’' && len(buf) > 0:
-			buf, h = append(buf, '\''), hashByte(h, '\'')
+			buf = append(buf, '\'')
 		default:
 			st.buf = buf
 			if len(buf) > 0 {
-				out = st.flush(out, buf, h)
+				out = st.flush(out, buf)
 			}
 			return out, j
 		}
 	}
 	st.buf = buf
 	if len(buf) > 0 {
-		out = st.flush(out, buf, h)
+		out = st.flush(out, buf)
 	}
 	return out, j
 }
@@ -231,22 +306,24 @@ var asciiWordByte = func() (t [256]byte) {
 }()
 
 // fillASCII stems and caches a word of ASCII letters and digits as written
-// in the text (h is the hash of those bytes), which appendIDs did not find
-// in the cache, and appends its stem ID to out if it has one. The cache
-// keys such words as written, so that most are found without being
-// lower-cased: "War" and "war" are two keys with one stem.
-func (st *stemmer) fillASCII(out []int32, w string, h uint32) []int32 {
+// in the text (h is its hash and head its first eight bytes, as wordKey
+// gives them), which appendIDs did not find in the cache, and appends its
+// stem ID to out if it has one. The cache keys such words as written, so
+// that most are found without being lower-cased: "War" and "war" are two
+// keys with one stem.
+func (st *stemmer) fillASCII(out []int32, w string, h uint32, head uint64) []int32 {
 	buf := st.buf[:0]
 	for k := 0; k < len(w); k++ {
 		buf = append(buf, asciiWordByte[w[k]])
 	}
 	st.buf = buf
-	return st.fill(out, st.cache.findString(w, h), strings.Clone(w), buf)
+	return st.fill(out, st.cache.find(w, h, head), strings.Clone(w), buf)
 }
 
-// flush appends the stem ID of the word w (not empty, hashed h), if it has one.
-func (st *stemmer) flush(out []int32, w []byte, h uint32) []int32 {
-	slot := st.cache.find(w, h)
+// flush appends the stem ID of the word w (not empty), if it has one.
+func (st *stemmer) flush(out []int32, w []byte) []int32 {
+	h, head := wordKey(w)
+	slot := st.cache.find(unsafe.String(&w[0], len(w)), h, head) // only compared
 	if slot.word == "" {
 		return st.fill(out, slot, string(w), w)
 	}
@@ -370,22 +447,23 @@ func truncateRunes(s string, n int) string {
 // fillASCII) to their stem IDs. It is the stemmer's hot
 // lookup (one per word of every sentence, a third of building candidates with
 // a Go map): an open-addressing table probed with the word's bytes, so the
-// lookup neither converts nor hashes a string, and compares the word only
-// when the stored hash matches.
+// lookup neither converts nor hashes a string, and compares the word's first
+// eight bytes as one number (and the rest, for a longer word, as a string).
 type wordTable struct {
 	slots []wordSlot // power-of-two length; an empty word marks a free slot
 	used  int
 }
 
 type wordSlot struct {
+	head uint64 // the word's first eight bytes, little-endian (zeros past a shorter word's end)
+	word string
 	hash uint32
 	id   int32
-	word string
 }
 
-// find returns the slot holding w (whose hash is h), or the free slot
-// where w belongs.
-func (t *wordTable) find(w []byte, h uint32) *wordSlot {
+// find returns the slot holding w (whose hash and head wordKey gives), or
+// the free slot where w belongs.
+func (t *wordTable) find(w string, h uint32, head uint64) *wordSlot {
 	if 2*(t.used+1) > len(t.slots) {
 		t.grow()
 	}
@@ -393,28 +471,10 @@ func (t *wordTable) find(w []byte, h uint32) *wordSlot {
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.word == "" {
-			s.hash = h
+			s.hash, s.head = h, head
 			return s
 		}
-		if s.hash == h && s.word == string(w) {
-			return s
-		}
-	}
-}
-
-// findString is find for a word held in a string.
-func (t *wordTable) findString(w string, h uint32) *wordSlot {
-	if 2*(t.used+1) > len(t.slots) {
-		t.grow()
-	}
-	mask := uint32(len(t.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		s := &t.slots[i]
-		if s.word == "" {
-			s.hash = h
-			return s
-		}
-		if s.hash == h && s.word == w {
+		if s.head == head && s.word == w {
 			return s
 		}
 	}
@@ -443,7 +503,30 @@ func (t *wordTable) grow() {
 	}
 }
 
-// A word's hash is 32-bit FNV-1a of its bytes, built as they are appended.
-const fnvOffset, fnvPrime = 2166136261, 16777619
+// A word's hash is taken eight bytes at a time: each chunk (the last one
+// zero-padded) is mixed into an accumulator, which is folded and mixed once
+// more for the hash (a product's high bits depend on all of a chunk's bits,
+// its low ones only on the chunk's low bits; the fold lets both count).
+// appendIDs mixes the chunks as it reads them; wordKey takes a whole word.
+const wordSeed = 0x243f6a8885a308d3
 
-func hashByte(h uint32, c byte) uint32 { return (h ^ uint32(c)) * fnvPrime }
+func mixChunk(acc, chunk uint64) uint64 { return (acc ^ chunk) * 0x9e3779b97f4a7c15 }
+
+func wordHash(acc uint64) uint32 { return uint32((acc ^ acc>>32) * 0xff51afd7ed558ccd >> 32) }
+
+// wordKey returns the hash of w and its first eight bytes (zero-padded), as
+// appendIDs computes them for a word it reads in place.
+func wordKey[S string | []byte](w S) (h uint32, head uint64) {
+	acc := uint64(wordSeed)
+	for k := 0; k < len(w); k += 8 {
+		var chunk uint64
+		for b := min(len(w), k+8) - 1; b >= k; b-- {
+			chunk = chunk<<8 | uint64(w[b])
+		}
+		if k == 0 {
+			head = chunk
+		}
+		acc = mixChunk(acc, chunk)
+	}
+	return wordHash(acc), head
+}

@@ -9,10 +9,12 @@ import (
 
 // TestStemmerMatchesContentStems: the stemmer's IDs spell the same stems as
 // contentStems, on random text mixing ASCII of every class, apostrophes
-// (straight and curly), non-ASCII letters, digits and marks, and invalid UTF-8.
+// (straight and curly), non-ASCII letters, digits and marks, invalid UTF-8,
+// and words of eight bytes and longer (read eight bytes at a time).
 func TestStemmerMatchesContentStems(t *testing.T) {
 	pieces := []string{"a", "e", "k", "s", "ing", "ed", "ies", "Z", "Q", "War", "7", "0", " ", "  ", ",", ".", "-", "'", "’",
-		"'s", "é", "É", "ß", "İ", "Σ", "ж", "٣", "\u0301", "\xff", "\xe2\x80", "—", "\t", "\n", "said", "the", "Belarus", "x"}
+		"'s", "é", "É", "ß", "İ", "Σ", "ж", "٣", "\u0301", "\xff", "\xe2\x80", "—", "\t", "\n", "said", "the", "Belarus", "x",
+		"Governments", "INTERNATIONALLY", "abcdefgh", "Nagorno-Karabakh"}
 	rng := rand.New(rand.NewPCG(8, 9))
 	interner := map[string]int32{}
 	st := newStemmer(interner)
@@ -36,6 +38,17 @@ func TestStemmerMatchesContentStems(t *testing.T) {
 		}
 		if want := contentStems(text, nil); !slices.Equal(got, want) {
 			t.Fatalf("%q: stemmer gives %q, contentStems %q", text, got, want)
+		}
+	}
+	// Words read in place and words spelled in the buffer are keyed alike:
+	// every slot holds the hash and head wordKey gives its word, so a word
+	// is found whichever way it is read (and the table grows consistently).
+	for _, s := range st.cache.slots {
+		if s.word == "" {
+			continue
+		}
+		if h, head := wordKey(s.word); s.hash != h || s.head != head {
+			t.Fatalf("%q cached with hash %#x head %#x, wordKey gives %#x %#x", s.word, s.hash, s.head, h, head)
 		}
 	}
 }
