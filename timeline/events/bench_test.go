@@ -90,13 +90,13 @@ func replaceDate(src, date string) string {
 func BenchmarkExtractionVsResolution(b *testing.B) {
 	arts := benchCorpus(b, benchArticles)
 	var wall, cpu, kernel [4]time.Duration // resolve, extract, merge, extractwith
-	var faults, allocated [4]int64
+	var faults, allocated, gcs [4]int64
 	okCPU, okRusage := true, true
 	var ms runtime.MemStats
 	stage := func(k int, run func()) {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
-		a0 := ms.TotalAlloc
+		a0, g0 := ms.TotalAlloc, ms.NumGC
 		k0, f0, okr0 := rusage()
 		c0, ok0 := cputime.Process()
 		t0 := time.Now()
@@ -111,6 +111,7 @@ func BenchmarkExtractionVsResolution(b *testing.B) {
 		kernel[k] += k1 - k0
 		faults[k] += f1 - f0
 		allocated[k] += int64(ms.TotalAlloc - a0)
+		gcs[k] += int64(ms.NumGC - g0)
 	}
 	// One untimed pass first: the first pass over a fresh heap pays for
 	// growing it, and that cost (twice the steady time of resolution on a
@@ -158,12 +159,15 @@ func BenchmarkExtractionVsResolution(b *testing.B) {
 		report(cpu, "cpu-")
 	}
 	// Where the time goes besides instructions: the heap each stage
-	// allocates, and the page faults and kernel time it pays. Between stages
-	// the runtime may hand freed heap back to the OS (its scavenger), and a
-	// stage then faults it in again; these figures show how much, under
-	// whatever GODEBUG/GOGC the run was given (the benchmark sets none).
+	// allocates, the garbage collections that started while it ran (gcs-*;
+	// each marks the whole live corpus), and the page faults and kernel
+	// time it pays. Between stages the runtime may hand freed heap back to
+	// the OS (its scavenger), and a stage then faults it in again; these
+	// figures show how much, under whatever GODEBUG/GOGC the run was given
+	// (the benchmark sets none).
 	for k, name := range []string{"resolve", "extract", "merge", "extractwith"} {
 		b.ReportMetric(float64(allocated[k])/1e6/float64(b.N), "MB-"+name)
+		b.ReportMetric(float64(gcs[k])/float64(b.N), "gcs-"+name)
 		if okRusage {
 			b.ReportMetric(float64(faults[k])/float64(b.N), "faults-"+name)
 			b.ReportMetric(float64(kernel[k].Milliseconds())/float64(b.N), "sys-ms-"+name)
