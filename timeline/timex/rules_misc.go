@@ -476,6 +476,22 @@ var rangeRule = &rule{
 		if intro == 0 && !(p1.yearDig == 4 && p2.yearDig == 4 && p1.month == 0 && p2.month == 0) {
 			return match{}, false
 		}
+		if p1.yearDig == 0 && p2.yearDig == 0 && p1.month > 0 && p2.month > 0 && p1.weekday < 0 && p2.weekday < 0 {
+			// "between July and September next year": the year told after the
+			// second end is both ends', as a stated year is
+			k2 := e2
+			if d.mod(k2, mOf) {
+				k2++
+			}
+			if q, e, ok := relativeAt(d, k2, uYear); ok {
+				q1, q2 := q, q
+				q1.month, q1.day = p1.month, p1.day
+				q2.month, q2.day = p2.month, p2.day
+				m, _ := rangeMatch(d, j, e1, k, e, q1, q2)
+				m.exprs[0].pt.anchor, m.exprs[1].pt.anchor = q.anchor, q.anchor
+				return m, true
+			}
+		}
 		return rangeMatch(d, j, e1, k, e2, p1, p2)
 	},
 }
