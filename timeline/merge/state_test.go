@@ -153,6 +153,7 @@ type seqStats struct {
 	Suffixed int // events with an ID suffix ("-2"...) in the merged timelines
 
 	Appends, Compactions int // split saves that appended to the events file, or wrote it anew
+	KeptBase             int // split saves that kept the adjacency lists' base
 }
 
 // splitFiles are a split state's two files in memory: the state's bytes and
@@ -161,6 +162,7 @@ type seqStats struct {
 type splitFiles struct {
 	events               []byte
 	appends, compactions int
+	keptBase             int
 	appendedBytes        int64 // by the appending saves
 }
 
@@ -184,6 +186,9 @@ func (f *splitFiles) save(t *testing.T, st *merge.State) splitSaved {
 	got, err := st.EncodeSplit(&out, side)
 	if err != nil {
 		t.Fatalf("EncodeSplit: %v", err)
+	}
+	if got.KeptBase {
+		f.keptBase++
 	}
 	if side.Append {
 		f.events = append(f.events, added.Bytes()...) // past the old length: the old bytes stay
@@ -304,7 +309,7 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, mode int) s
 		}
 		prev = want
 	}
-	total.Appends, total.Compactions = files.appends, files.compactions
+	total.Appends, total.Compactions, total.KeptBase = files.appends, files.compactions, files.keptBase
 	return total
 }
 
@@ -540,18 +545,26 @@ func TestDecodedStateUpdates(t *testing.T) {
 // changes are Merge's, and saves append rather than write every encoding.
 func TestSplitStateUpdates(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 2026))
-	var appends, compactions int
+	var appends, compactions, keptBase int
+	add := func(got seqStats) {
+		appends, compactions, keptBase = appends+got.Appends, compactions+got.Compactions, keptBase+got.KeptBase
+	}
 	for seq := 0; seq < 40; seq++ {
 		for _, mode := range []int{splitEach, splitKept} {
-			got := checkSequenceVia(t, newWorld(rng, 1+rng.IntN(12)), 8, 3, mode)
-			appends, compactions = appends+got.Appends, compactions+got.Compactions
+			add(checkSequenceVia(t, newWorld(rng, 1+rng.IntN(12)), 8, 3, mode))
 		}
 	}
 	for _, mode := range []int{splitEach, splitKept} {
-		got := checkSequenceVia(t, newWorld(rng, 300), 10, 10, mode)
-		appends, compactions = appends+got.Appends, compactions+got.Compactions
+		add(checkSequenceVia(t, newWorld(rng, 300), 10, 10, mode))
+		// One change at a time to 300 articles: the adjacency lists'
+		// base is kept, and only the lists changed since are named.
+		small := checkSequenceVia(t, newWorld(rng, 300), 30, 1, mode)
+		add(small)
+		if small.KeptBase < small.Appends/2 {
+			t.Errorf("mode %d, one change at a time: %d of %d saves kept the adjacency base", mode, small.KeptBase, small.Appends)
+		}
 	}
-	t.Logf("%d saves appended, %d wrote the events file anew", appends, compactions)
+	t.Logf("%d saves appended (%d keeping the adjacency base), %d wrote the events file anew", appends, keptBase, compactions)
 	if appends < 4*compactions {
 		t.Errorf("%d saves appended, %d wrote the events file anew: saves should mostly append", appends, compactions)
 	}

@@ -36,7 +36,7 @@ import (
 // 10,000-article site's state (24 MB of fresh heap, 0.1 CPU s).
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 12
+	stateVersion = 13
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -77,16 +77,20 @@ func (s *State) encodeBodySplit(w *stateWriter, side *sideWriter) {
 	at := w.pos()
 	if s.exact {
 		w.bool(side != nil)
-		n := s.numbering()
+		n := s.numberingKeeping(side != nil)
+		if side != nil {
+			n.baseEnds = s.keepAdjacencyBase(n, side)
+		}
 		s.encodeNames(w)
 		s.encodeCandidates(w, n)
 		s.encodeArticles(w, n)
 		w.align()
 		at = w.pos()
-		s.encodeAdjacency(w, n)
 		if side != nil {
+			s.encodeAdjacencySplit(w, n, side)
 			s.encodeEventsSplit(w, n, side)
 		} else {
+			s.encodeAdjacency(w, n)
 			s.encodeEvents(w, n)
 		}
 	}
@@ -137,6 +141,7 @@ func (s *State) encodeNames(w *stateWriter) {
 // events are written, so a state updated many times does not grow with the
 // candidates its updates removed.
 type numbering struct {
+	baseEnds bool    // the adjacency ends are the state's own (a split save keeping its base: encodeAdjacencySplit)
 	same     bool    // every candidate is live: sid is the identity (and nil)
 	sameArts bool    // every article record is live: art is the identity
 	sid      []int32 // old sid -> stored sid, -1 when removed
@@ -144,7 +149,13 @@ type numbering struct {
 	event    []int32 // handle+1 -> position in the timeline (events are stored in timeline order), [0] = -1
 }
 
-func (s *State) numbering() numbering {
+func (s *State) numbering() numbering { return s.numberingKeeping(false) }
+
+// numberingKeeping is numbering; with keepDead, removed candidates and
+// articles are stored too (sid and article records are the identity)
+// unless they are more than a quarter of them: a split save then leaves
+// every kept candidate's adjacency list as it was (see encodeAdjacencySplit).
+func (s *State) numberingKeeping(keepDead bool) numbering {
 	n := numbering{art: make([]int32, len(s.arts)), event: make([]int32, len(s.evs)+1)}
 	live := 0
 	for k := range s.pc {
@@ -154,7 +165,15 @@ func (s *State) numbering() numbering {
 	}
 	// Every candidate live (no article removed): sid is the identity,
 	// not an array of it (memory a fresh build would touch first).
-	n.same = live == len(s.pc)
+	n.same = live == len(s.pc) || keepDead && 4*(len(s.pc)-live) <= len(s.pc)
+	if n.same && live < len(s.pc) { // dead ones kept: so are their articles
+		for r := range n.art {
+			n.art[r] = int32(r)
+		}
+		n.sameArts = true
+		s.numberEvents(&n)
+		return n
+	}
 	next := int32(0)
 	if !n.same {
 		n.sid = make([]int32, len(s.pc))
@@ -173,13 +192,18 @@ func (s *State) numbering() numbering {
 		}
 	}
 	n.sameArts = int(next) == len(s.arts)
+	s.numberEvents(&n)
+	return n
+}
+
+// numberEvents sets n.event: events are stored in timeline order.
+func (s *State) numberEvents(n *numbering) {
 	for k := range n.event {
 		n.event[k] = -1
 	}
 	for pos, h := range s.order {
 		n.event[h+1] = int32(pos)
 	}
-	return n
 }
 
 // live tells whether old sid k is stored.
@@ -235,7 +259,16 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 		appendNative(w, len(s.pc), isLive, func(k int) bool { return s.asIs[k] })
 	}
 	end := uint32(0) // the lists themselves are in the kept section: encodeAdjacency
-	appendNative(w, len(s.pc), isLive, func(k int) uint32 { end += uint32(len(s.adj.get(int32(k)))); return end })
+	if n.baseEnds {  // the base's own ends, then its last for candidates added since (their lists are patches)
+		appendNative(w, len(s.pc), isLive, func(k int) uint32 {
+			if k < len(s.adj.ends) {
+				end = s.adj.ends[k]
+			}
+			return end
+		})
+	} else {
+		appendNative(w, len(s.pc), isLive, func(k int) uint32 { end += uint32(len(s.adj.get(int32(k)))); return end })
+	}
 	w.count(size)
 	w.pageAlign()
 	for k := range s.pc {
@@ -284,7 +317,13 @@ func (s *State) encodeAdjacency(w *stateWriter, n numbering) {
 }
 
 func (s *State) encodeArticles(w *stateWriter, n numbering) {
-	w.count(len(s.bySlug))
+	stored := 0
+	for k := range s.arts {
+		if n.art[k] >= 0 {
+			stored++
+		}
+	}
+	w.count(stored)
 	for k := range s.arts {
 		a := &s.arts[k]
 		if n.art[k] < 0 {
@@ -629,7 +668,15 @@ func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper
 	// longest step of a fresh build's merge. Neither part can panic on
 	// damaged bytes (the readers check every length), and the events'
 	// members are checked against the candidates (check) before use.
-	adj, rest, err := adjacencyOf(events)
+	var adj []uint64
+	var patches map[int32][]uint64
+	var rest []byte
+	var err error
+	if split {
+		adj, patches, rest, err = adjacencySplitOf(events, side)
+	} else {
+		adj, rest, err = adjacencyOf(events)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -647,6 +694,14 @@ func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper
 	}
 	s.decodeNames(r)
 	s.decodeCandidates(r, adj)
+	for sid := range patches {
+		if int(sid) >= len(s.pc) {
+			r.fail("adjacency patch")
+		}
+	}
+	if len(patches) > 0 && r.err == nil {
+		s.adj.changed = patches
+	}
 	s.decodeArticles(r)
 	r.padding()
 	headErr := r.end()
@@ -1213,6 +1268,20 @@ func (r *stateReader) count(minSize int) int {
 
 func (r *stateReader) string() string { return string(r.bytes(r.count(1))) }
 
+// uvarint reads a number the caller bounds itself.
+func (r *stateReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.fail("number")
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
 func (r *stateReader) strings() []string {
 	n := r.count(1)
 	out := make([]string, 0, n)
@@ -1301,6 +1370,9 @@ type SideWritten struct {
 	Len     int64  // the file's length with what was written
 	Sum     uint32 // CRC-32C of those Len bytes
 	Written int64  // bytes written to Out
+	// KeptBase: the adjacency lists' base was kept where it is in the
+	// file, and only the lists changed since were named (or written).
+	KeptBase bool
 }
 
 // sideSeg is a part of the events file a state holds: its bytes (mapped,
@@ -1332,6 +1404,12 @@ type sideState struct {
 	next       SideWritten
 	appendMode bool // it appended to the file the state knew (else it wrote every encoding)
 	pending    bool // an EncodeSplit ran and SideSaved has not been told yet
+	// The adjacency lists it wrote: a new base (every list, numbered as
+	// the state numbers them: base not nil, with its ends), or patches
+	// (lists changed since the base) in lists.
+	lists   []listRef
+	base    []uint32 // the new base's ends; nil: none written, or renumbered (the state keeps its lists)
+	baseOff int64
 }
 
 // sideOffset is the offset in the known events file of raw, a stored
@@ -1357,6 +1435,14 @@ func (s *State) SideAppendable() (at int64, sum uint32, ok bool) {
 		return 0, 0, false
 	}
 	live := int64(0)
+	if _, in := s.sideOffset(wordsString(s.adj.words)); in {
+		live += 8 * int64(len(s.adj.words))
+	}
+	for _, l := range s.adj.changed {
+		if _, in := s.sideOffset(wordsString(l)); in {
+			live += 8 * int64(len(l))
+		}
+	}
 	for _, h := range s.order {
 		if raw := s.evs[h].raw; raw != "" {
 			if _, in := s.sideOffset(raw); in {
@@ -1378,6 +1464,7 @@ const sideSlack = 64 << 10
 func (s *State) EncodeSplit(out io.Writer, side EventsSide) (SideWritten, error) {
 	appendTo := side.Append && s.side.known && side.At == s.side.len && side.Sum == s.side.sum
 	s.side.known, s.side.pending, s.side.wrote, s.side.appendMode = false, false, nil, appendTo
+	s.side.lists, s.side.base = nil, nil
 	sw := &sideWriter{stateWriter: stateWriter{b: make([]byte, 0, 2*flushAt), out: side.Out, crc: side.Sum, passed: int(side.At)},
 		appendTo: appendTo}
 	w := stateWriter{b: make([]byte, 0, 2*flushAt), out: out}
@@ -1395,7 +1482,7 @@ func (s *State) EncodeSplit(out io.Writer, side EventsSide) (SideWritten, error)
 	if w.err != nil {
 		return SideWritten{}, w.err
 	}
-	got := SideWritten{Len: int64(sw.pos()), Sum: sw.crc, Written: int64(sw.pos()) - side.At}
+	got := SideWritten{Len: int64(sw.pos()), Sum: sw.crc, Written: int64(sw.pos()) - side.At, KeptBase: sw.keptBase}
 	s.side.start, s.side.wrote, s.side.written, s.side.next, s.side.pending = side.At, sw.wrote, got.Written, got, true
 	return got, nil
 }
@@ -1424,6 +1511,12 @@ func (s *State) SideSaved(written []byte) bool {
 			return false
 		}
 	}
+	for _, l := range sd.lists {
+		if at := l.off - sd.start; at < 0 || at+8*int64(l.n) > int64(len(data)) {
+			sd.known, sd.pending, sd.wrote = false, false, nil
+			return false
+		}
+	}
 	if !sd.appendMode { // every encoding written anew: the parts held before are named by no event any more
 		sd.segs = nil
 	}
@@ -1431,9 +1524,10 @@ func (s *State) SideSaved(written []byte) bool {
 		at := r.off - sd.start
 		s.evs[r.h].raw = data[at : at+int64(r.n)]
 	}
+	s.adoptAdjacency(data)
 	sd.segs = append(sd.segs, sideSeg{at: sd.start, data: data})
 	sd.known, sd.len, sd.sum = true, sd.next.Len, sd.next.Sum
-	sd.pending, sd.wrote = false, nil
+	sd.pending, sd.wrote, sd.lists, sd.base = false, nil, nil, nil
 	return true
 }
 
@@ -1443,6 +1537,7 @@ type sideWriter struct {
 	stateWriter
 	appendTo bool      // the state's known events file: its encodings are named, not written
 	wrote    []sideRef // the encodings written
+	keptBase bool      // the adjacency base was kept (encodeAdjacencySplit)
 }
 
 // encodeEventsSplit is encodeEvents for a split state: the index alone,
@@ -1524,4 +1619,185 @@ func (s *State) segOf(raw string) int {
 		}
 	}
 	return -1
+}
+
+// listRef is an adjacency list a split save wrote to the events file: its
+// candidate, offset and length in words.
+type listRef struct {
+	sid int32
+	off int64
+	n   int
+}
+
+// wordsString is v's memory as a string (for sideOffset).
+func wordsString(v []uint64) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(&v[0])), 8*len(v))
+}
+
+// keepAdjacencyBase tells whether a split save keeps the adjacency lists'
+// base where it is in the events file and writes only the lists changed
+// since (patches): it appends to the file the state knows, no candidate is
+// renumbered, the base lies in that file, and the patches hold no more
+// than a quarter of the base's words (past that a new base is written).
+func (s *State) keepAdjacencyBase(n numbering, side *sideWriter) bool {
+	if !side.appendTo || !n.same || len(s.adj.words) == 0 {
+		return false
+	}
+	if _, ok := s.sideOffset(wordsString(s.adj.words)); !ok {
+		return false
+	}
+	patched := 0
+	for _, l := range s.adj.changed {
+		patched += len(l) + 1
+	}
+	return 4*patched <= len(s.adj.words)
+}
+
+// encodeAdjacencySplit is encodeAdjacency for a split state: the lists are
+// in the events file, 8-byte aligned, used in place by a decoder that maps
+// it. The kept section names the base (every candidate's list, one after
+// another, as the head's ends cut them) by offset and length in words,
+// then the patches: each changed candidate's list (sid, length, offset),
+// in sid order, which replace the base's. With n.baseEnds the base is the
+// one the state was decoded with (or last saved), and the patches are the
+// lists changed since, each written to the file unless it lies there
+// already; otherwise every list is written as a new base, and no patch.
+func (s *State) encodeAdjacencySplit(w *stateWriter, n numbering, side *sideWriter) {
+	if !n.baseEnds {
+		side.pad8()
+		off, total := side.pos(), 0
+		for k := range s.pc {
+			if !n.live(k) {
+				continue
+			}
+			l := s.adj.get(int32(k))
+			total += len(l)
+			if n.same {
+				side.words64(l)
+			} else {
+				for _, e := range l {
+					side.u64(uint64(n.sid[e>>32])<<32 | e&0xffffffff)
+				}
+			}
+			side.maybeFlush()
+		}
+		w.u64(uint64(off))
+		w.u64(uint64(total))
+		w.count(0)
+		if n.same { // the state's own numbering: its next save may keep this base
+			ends, end := make([]uint32, len(s.pc)), uint32(0)
+			for k := range s.pc {
+				end += uint32(len(s.adj.get(int32(k))))
+				ends[k] = end
+			}
+			s.side.base, s.side.baseOff = ends, int64(off)
+		}
+		return
+	}
+	side.keptBase = true
+	at, _ := s.sideOffset(wordsString(s.adj.words))
+	w.u64(uint64(at))
+	w.u64(uint64(len(s.adj.words)))
+	sids := make([]int32, 0, len(s.adj.changed))
+	for sid := range s.adj.changed {
+		if int(sid) < len(s.pc) {
+			sids = append(sids, sid)
+		}
+	}
+	slices.Sort(sids)
+	w.count(len(sids))
+	for _, sid := range sids {
+		l := s.adj.changed[sid]
+		w.u32(uint32(sid))
+		w.b = binary.AppendUvarint(w.b, uint64(len(l)))
+		if len(l) == 0 {
+			continue
+		}
+		off, ok := s.sideOffset(wordsString(l))
+		if !ok || off%8 != 0 {
+			side.pad8()
+			off = int64(side.pos())
+			side.words64(l)
+			side.maybeFlush()
+			s.side.lists = append(s.side.lists, listRef{sid: sid, off: off, n: len(l)})
+		}
+		w.b = binary.AppendUvarint(w.b, uint64(off))
+		w.maybeFlush()
+	}
+}
+
+// pad8 pads the events file with zero bytes to an 8-byte boundary.
+func (sw *sideWriter) pad8() {
+	for sw.pos()%8 != 0 {
+		sw.b = append(sw.b, 0)
+	}
+}
+
+// adoptAdjacency points the state's adjacency lists at what its last
+// EncodeSplit wrote (written, from the file offset s.side.start): a new
+// base, or the patches it appended, so that the next save keeps them.
+func (s *State) adoptAdjacency(written string) {
+	sd := &s.side
+	bytesAt := func(off int64, n int) []uint64 {
+		at := off - sd.start
+		return wordsOf(unsafe.Slice(unsafe.StringData(written[at:]), 8*n))
+	}
+	if sd.base != nil {
+		total := 0
+		if len(sd.base) > 0 {
+			total = int(sd.base[len(sd.base)-1])
+		}
+		if sd.baseOff-sd.start < 0 || sd.baseOff-sd.start+8*int64(total) > int64(len(written)) {
+			return // the state keeps its lists; the next save writes a new base
+		}
+		if total == 0 {
+			s.adj = adjacency{ends: sd.base}
+			return
+		}
+		s.adj = adjacency{words: bytesAt(sd.baseOff, total), ends: sd.base}
+		return
+	}
+	for _, l := range sd.lists {
+		s.adj.changed[l.sid] = bytesAt(l.off, l.n)
+	}
+}
+
+// adjacencySplitOf reads a split state's adjacency header (the kept
+// section's start: encodeAdjacencySplit) and returns the base's words and
+// the patches, in place in side when aligned (else copies), and the rest of
+// the section (the events' index).
+func adjacencySplitOf(section, side []byte) (words []uint64, patches map[int32][]uint64, rest []byte, err error) {
+	r := &stateReader{b: section}
+	listAt := func(off, n uint64) []uint64 {
+		if off > uint64(len(side)) || n > (uint64(len(side))-off)/8 {
+			r.fail("adjacency list")
+			return nil
+		}
+		return wordsOf(side[off : off+8*n])
+	}
+	off, n := r.u64(), r.u64()
+	words = listAt(off, n)
+	count := r.count(5)
+	if count > 0 {
+		patches = make(map[int32][]uint64, count)
+	}
+	for k := 0; k < count && r.err == nil; k++ {
+		sid := int32(r.u32())
+		m := r.uvarint() // bounded by the events file: listAt
+		var l []uint64
+		if m > 0 {
+			l = listAt(r.uvarint(), m)
+		}
+		if _, dup := patches[sid]; dup || sid < 0 {
+			r.fail("adjacency patch")
+		}
+		patches[sid] = l
+	}
+	if r.err != nil {
+		return nil, nil, nil, r.err
+	}
+	return words, patches, r.b, nil
 }
