@@ -117,6 +117,9 @@ var countRule = &rule{
 		if m, ok := halfOf(d, i); ok {
 			return m, true
 		}
+		if m, ok := quarterOf(d, i); ok {
+			return m, true
+		}
 		n, k, okc := count(d, j)
 		if !okc {
 			// bare plural: "years", "recent weeks", "the past few days"
@@ -127,8 +130,8 @@ var countRule = &rule{
 			if d.mod(j+1, mAgo) {
 				return d.fixed(i, j+2, timeline.TypeDate, "PAST_REF")
 			}
-			if u == uHour && d.mod(j+1, mOf) && (d.lowerIs(j-1, "early") || d.lowerIs(j-1, "small") || d.lowerIs(j-1, "wee")) {
-				return match{}, false // "the early hours of Sunday" is a part of the night, not a length
+			if u == uHour && (d.lowerIs(j-1, "early") || d.lowerIs(j-1, "small") || d.lowerIs(j-1, "wee")) {
+				return match{}, false // "the early hours (of Sunday)" is a part of the night, not a length
 			}
 			if d.lowerIs(j+1, "old") || (j > 0 && d.toks[j-1].kind == tNum) {
 				return match{}, false // "52 years old", "1.5 years"
@@ -192,6 +195,9 @@ var countRule = &rule{
 		}
 		if u == uNone || (n == 1 && plural && d.modOf(j) == mA) || (n >= 1000 && !plural) {
 			return match{}, false // "a years", "the 1988 quarter" (a year, not a count)
+		}
+		if u == uQuarter && !plural && d.mod(j, mA) && (d.lowerIs(j-1, "by") || inSet(changeVerbs, d.textOf(max(j-1, 0)))) {
+			return match{}, false // "fell by a quarter", "rose a quarter": a fraction
 		}
 		if d.lowerIs(k+1, "old") || (adjective && u == uQuarter && plural) || (u == uQuarter && d.mod(k+1, mOf) && n > 0 && !filled) {
 			// "52 years old"; "three-quarters", "three quarters of the vote" are
@@ -491,6 +497,47 @@ func halfOf(d *doc, i int) (match, bool) {
 		return match{}, false
 	}
 	return d.fixed(i-1, i+2, timeline.TypeDuration, v)
+}
+
+// changeVerbs tell a change by an amount: the fraction after them is no
+// period ("rose a quarter").
+var changeVerbs = map[string]bool{"rose": true, "fell": true, "grew": true, "cut": true, "added": true,
+	"gained": true, "lost": true, "jumped": true, "dropped": true, "climbed": true, "slid": true, "sank": true,
+	"increased": true, "decreased": true, "declined": true, "shed": true, "slumped": true, "soared": true}
+
+// quarterOf reads "a quarter of an hour" (PT15M), "three quarters of an
+// hour" (PT45M), "a quarter of a century" (P25Y): a fraction of one unit,
+// written in smaller units as halfDuration does.
+func quarterOf(d *doc, i int) (match, bool) {
+	n := 0
+	switch {
+	case d.mod(i, mA) || (d.is(i, cNumWord) && d.toks[i].val == 1):
+		n = 1
+	case d.is(i, cNumWord) && d.toks[i].val == 3:
+		n = 3
+	default:
+		return match{}, false
+	}
+	u, plural := d.unit(i + 1)
+	if u != uQuarter || plural != (n > 1) || !d.mod(i+2, mOf) || !d.mod(i+3, mA) {
+		return match{}, false
+	}
+	var v string
+	switch u2, pl := d.unit(i + 4); {
+	case pl:
+		return match{}, false
+	case u2 == uHour:
+		v = fmt.Sprintf("PT%dM", 15*n)
+	case u2 == uDay:
+		v = fmt.Sprintf("PT%dH", 6*n)
+	case u2 == uYear:
+		v = fmt.Sprintf("P%dM", 3*n)
+	case u2 == uCentury:
+		v = fmt.Sprintf("P%dY", 25*n)
+	default:
+		return match{}, false
+	}
+	return d.fixed(i, i+5, timeline.TypeDuration, v)
 }
 
 // halfDuration writes n and a half units in smaller units, as TimeML does

@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule, namedDayRule}
+var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule, namedDayRule, clockWordRule}
 
 // ordinalDayRule: "on the 15th", "by the 3rd,": a day of the month the
 // narrative is in. Only after a preposition of time and before the end of
@@ -317,8 +317,9 @@ var timeRule = &rule{
 		} else if d.punct(j, '.') && d.glued(j) && d.glued(j+1) && h >= 1 && h <= 12 {
 			// British "9.30am": only with the meridiem, else it is a decimal ("fell 4.30 points")
 			if mm, ok := d.num(j + 1); ok && d.toks[j+1].ndig == 2 && mm <= 59 {
-				if ampm, _ := meridiem(d, j+2); ampm != 0 {
-					p.minute, j = mm, j+2
+				pm, _ := partMeridiem(d, j+2, h)
+				if am, _ := meridiem(d, j+2); am != 0 || pm != 0 {
+					p.minute, j, colon = mm, j+2, true // "3.15 in the morning" too
 				}
 			}
 		}
@@ -340,6 +341,8 @@ var timeRule = &rule{
 		case d.lowerIs(j, "o") && (d.punct(j+1, '\'') || d.punct(j+1, '\u2019')) && d.lowerIs(j+2, "clock"):
 			j += 3
 		case colon && (timezoneAt(d, j) || colonPrepBefore(d, i)):
+		case clockPrepBefore(d, i) && h >= 1 && h <= 12 && j < d.n() && d.is(j, cDeictic) && d.toks[j].val == dTonight:
+			// "at 10 tonight": clockDay reads the evening's hour
 		default:
 			return match{}, false
 		}
@@ -353,6 +356,86 @@ var timeRule = &rule{
 		return d.one(i, j, timeline.TypeTime, p)
 	},
 }
+
+// clockWordRule: clock times told in words: "half past six", "a quarter to
+// nine", "quarter past 10 p.m.", "a quarter after eight in the morning".
+var clockWordRule = &rule{
+	name:     "clock words",
+	triggers: []int{keyMod + mA, keyUnit, keyMod + mPast},
+	match: func(d *doc, i int) (match, bool) {
+		start, j := i, i
+		if d.mod(j, mA) {
+			j++
+		}
+		minute, back := 0, false
+		switch {
+		case j == i && d.mod(j, mPast) && d.lowerIs(i-1, "half") && i > 0 && !d.glued(i):
+			start, minute, j = i-1, 30, j+1
+		case d.lowerIs(j, "quarter") && (d.mod(j+1, mPast) || d.lowerIs(j+1, "after")):
+			minute, j = 15, j+2
+		case d.lowerIs(j, "quarter") && (d.mod(j+1, mTo) || d.lowerIs(j+1, "till")):
+			minute, back, j = 45, true, j+2
+		default:
+			return match{}, false
+		}
+		h, ok := 0, false
+		switch {
+		case j < d.n() && d.toks[j].kind == tNum && d.toks[j].ndig <= 2 && d.isolatedNumberForTime(j) && !(d.glued(j+1) && d.toks[min(j+1, d.n()-1)].kind == tNum):
+			h, ok = int(d.toks[j].val), true
+		case d.is(j, cNumWord):
+			h, ok = int(d.toks[j].val), true
+		}
+		if !ok || h < 1 || h > 12 {
+			return match{}, false
+		}
+		if back {
+			h--
+			if h == 0 {
+				h = 12
+			}
+		}
+		p := relPoint(anchorNarr, uDay, 0)
+		p.hour, p.minute = h, minute
+		j++
+		ampm, k := meridiem(d, j)
+		if ampm == 0 {
+			ampm, k = partMeridiem(d, j, h)
+		}
+		if ampm == 0 && !clockWordsEnd(d, j) {
+			return match{}, false // "a quarter to 10 percent", "a quarter past 3 million"
+		}
+		if ampm == 2 && h < 12 {
+			p.hour = h + 12
+		} else if ampm == 1 && h == 12 {
+			p.hour = 0
+		}
+		j = k
+		if timezoneAt(d, j) {
+			j++
+		}
+		p, j = clockDay(d, j, p)
+		return d.one(start, j, timeline.TypeTime, p)
+	},
+}
+
+// clockWordsEnd reports whether a clock time told in words may end before
+// token k: at punctuation or the end, or before a word that goes on with a
+// time ("on Tuesday", "tonight", "local time", "o'clock") or a new clause.
+func clockWordsEnd(d *doc, k int) bool {
+	if k >= d.n() || d.toks[k].kind == tPunct {
+		return true
+	}
+	if d.toks[k].kind != tWord {
+		return false
+	}
+	if d.is(k, cWeekday) || d.is(k, cDeictic) || timezoneAt(d, k) {
+		return true
+	}
+	return inSet(afterClockWords, d.textOf(k))
+}
+
+var afterClockWords = map[string]bool{"on": true, "at": true, "in": true, "and": true, "or": true, "when": true,
+	"as": true, "this": true, "local": true, "o": true, "that": true, "the": true, "before": true, "after": true}
 
 // clockDay reads the day a clock time at p falls on, from token j: "Thursday",
 // "today", "Nov. 9", each also after "on" ("8 p.m. on Tuesday"), or a day
@@ -370,6 +453,14 @@ func clockDay(d *doc, j int, p point) (point, int) {
 	if e, ok := d.word(k); ok && e.class == cDeictic && (e.val == dToday || e.val == dYesterday || e.val == dTomorrow) {
 		p.shift = map[int32]int{dToday: 0, dYesterday: -1, dTomorrow: 1}[e.val]
 		p.anchor = anchorDCT
+		return p, k + 1
+	}
+	if e, ok := d.word(k); ok && e.class == cDeictic && e.val == dTonight && k == j {
+		// "7 o'clock tonight": this evening's seven
+		p.shift, p.anchor = 0, anchorDCT
+		if p.hour >= 5 && p.hour < 12 {
+			p.hour += 12
+		}
 		return p, k + 1
 	}
 	if q, e, ok := matchMonthDate(d, k); ok && q.day > 0 {

@@ -125,6 +125,9 @@ var deicticRule = &rule{
 		case dNow, dCurrently, dNowadays:
 			return d.fixed(i, j+1, timeline.TypeDate, "PRESENT_REF")
 		case dRecently, dLately:
+			if d.lowerIs(i-1, "as") && d.lowerIs(j+1, "as") {
+				return match{}, false // "as recently as Tuesday": the date that follows is the time
+			}
 			return d.fixed(i, j+1, timeline.TypeDate, "PAST_REF")
 		case dPreviously, dFormerly, dSoon:
 			// TimeML annotators leave these adverbs unmarked far more often than not
