@@ -411,8 +411,9 @@ func (b *builder) publish(pages []Page) {
 		// the whole file system) while the other renames queued behind it.
 		// A Session removes them in the background after the commit; a
 		// build on its own removes them before it returns ("retire" stage),
-		// so that no folder is left beside the output.
-		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true)
+		// so that no folder is left beside the output, the large ones from
+		// as soon as each is replaced, beside the rest of the commit.
+		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true, b.warm == nil)
 		if b.warm != nil {
 			// Even after a failed roll-forward: nothing in it is needed.
 			defer removeRetired(retired)

@@ -45,8 +45,10 @@ const (
 // folder and rolls it forward into out.
 //
 // With retire, it returns the folder of retired files (retire.go) to
-// remove once the build has published, "" when there is none.
-func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int, retire bool) (retired string, err error) {
+// remove once the build has published, "" when there is none; with early
+// too (a build on its own), the large files it replaces are freed during
+// the commit (retirer.freeEarly).
+func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []stagedPage, lock sync.Locker, workers int, retire, early bool) (retired string, err error) {
 	for name, list := range map[string]any{deletedFile: deleted, writtenFile: written} {
 		data, err := json.Marshal(list)
 		if err != nil {
@@ -67,7 +69,7 @@ func commitInPlace(fs afero.Fs, out, tmp string, deleted []string, written []sta
 	}
 	var r *retirer
 	if retire {
-		r = newRetirer(fs, out, suffix)
+		r = newRetirer(fs, out, suffix, early)
 	}
 	err = rollForward(fs, out, commit, workers, r)
 	return r.folder(), err
@@ -234,8 +236,10 @@ func moveAll(fs afero.Fs, moves []move, workers int, r *retirer) error {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				r.keep(moves[i].dst)
-				errs[i] = moveOne(fs, moves[i], &made)
+				early := r.keep(moves[i].dst)
+				if errs[i] = moveOne(fs, moves[i], &made); errs[i] == nil {
+					r.freeEarly(early)
+				}
 			}
 		}()
 	}

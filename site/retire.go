@@ -51,40 +51,75 @@ const largeFileSize = 1 << 20
 var retireFiles = true
 
 type retirer struct {
-	dir  string
-	once sync.Once
-	err  error // creating dir
-	n    atomic.Int64
-	used atomic.Bool
+	dir   string
+	early bool // a build on its own: large files are freed as soon as they are replaced (freeEarly)
+	once  sync.Once
+	err   error // creating dir
+	n     atomic.Int64
+	used  atomic.Bool
 }
 
 // newRetirer returns the retirer of a commit into out; nil (retire nothing)
-// off the OS file system.
-func newRetirer(fs afero.Fs, out, suffix string) *retirer {
+// off the OS file system. With early, the large files are freed during the
+// commit (freeEarly).
+func newRetirer(fs afero.Fs, out, suffix string, early bool) *retirer {
 	if _, ok := fs.(*afero.OsFs); !ok || !retireFiles {
 		return nil
 	}
-	return &retirer{dir: out + retireInfix + suffix}
+	return &retirer{dir: out + retireInfix + suffix, early: early && freeLargeEarly}
 }
 
-// keep links dst into the folder when it is a regular file. A failure only
-// means the rename frees the file itself, as without a retirer.
-func (r *retirer) keep(dst string) {
+// keep links dst into the folder when it is a regular file, and returns the
+// link's name when the retirer frees it early (a large file), else "". A
+// failure only means the rename frees the file itself, as without a
+// retirer.
+func (r *retirer) keep(dst string) (early string) {
 	if r == nil {
-		return
+		return ""
 	}
 	fi, err := os.Lstat(dst)
 	if err != nil || !fi.Mode().IsRegular() {
-		return
+		return ""
 	}
 	r.once.Do(func() { r.err = os.Mkdir(r.dir, 0o755) })
 	if r.err != nil {
+		return ""
+	}
+	name := filepath.Join(r.dir, strconv.FormatInt(r.n.Add(1), 10))
+	if os.Link(dst, name) != nil {
+		return ""
+	}
+	r.used.Store(true)
+	if r.early && fi.Size() >= largeFileSize {
+		return name
+	}
+	return ""
+}
+
+// freeEarly removes link, a large file's retired link, on a goroutine of
+// its own once the rename over the file is done (moveAll), so that its
+// discards (tens of ms for an export) overlap the rest of the commit
+// instead of waiting for the retire stage; removeRetiredNow waits for
+// them. Only a build on its own does: a Session's retired files are
+// removed after the build, off the path to the reloaded page. The link
+// is an extra one, never the output's: removing it at any point leaves
+// the output as it is.
+func (r *retirer) freeEarly(link string) {
+	if link == "" {
 		return
 	}
-	if os.Link(dst, filepath.Join(r.dir, strconv.FormatInt(r.n.Add(1), 10))) == nil {
-		r.used.Store(true)
-	}
+	earlyFrees.Add(1)
+	go func() {
+		defer earlyFrees.Done()
+		_ = os.Remove(link) // else removed with the folder
+	}()
 }
+
+// earlyFrees counts the links being removed by freeEarly.
+var earlyFrees sync.WaitGroup
+
+// freeLargeEarly turns freeEarly on; off only to measure what it saves.
+var freeLargeEarly = true
 
 // take moves a finished commit folder (its journal and the emptied staged
 // folder) into the retired folder, to be removed with it: one rename where
@@ -128,7 +163,7 @@ func removeRetired(dir string) {
 	retiring.Add(1)
 	go func() {
 		defer retiring.Done()
-		_ = os.RemoveAll(dir)
+		removeRetiredFolder(dir)
 	}()
 }
 
@@ -137,14 +172,52 @@ func removeRetired(dir string) {
 // beside the output until the next build.
 func removeRetiredNow(fs afero.Fs, dir string) {
 	if _, ok := fs.(*afero.OsFs); ok {
-		_ = os.RemoveAll(dir)
+		earlyFrees.Wait()
+		removeRetiredFolder(dir)
 		return
 	}
 	_ = fs.RemoveAll(dir)
 }
 
+// removeRetiredFolder removes a retired folder on the OS file system: its
+// files on retireWorkers goroutines, then the rest (the commit folder taken
+// along). Unlinking a replaced file's last link frees its blocks, which
+// this ext4 (no journal, mounted with discard) discards synchronously, so
+// one goroutine waited for each file's discards in turn: the three exports'
+// 44-51 ms and 12-13 ms for the ~75 small pages of a 10k fresh incremental
+// build, one after the other. Several overlap the waits.
+func removeRetiredFolder(dir string) {
+	if entries, err := os.ReadDir(dir); err == nil {
+		jobs := make(chan string)
+		var wg sync.WaitGroup
+		for i := 0; i < min(retireWorkers, len(entries)); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for name := range jobs {
+					_ = os.Remove(name) // what is left is removed below
+				}
+			}()
+		}
+		for _, e := range entries {
+			if !e.IsDir() {
+				jobs <- filepath.Join(dir, e.Name())
+			}
+		}
+		close(jobs)
+		wg.Wait()
+	}
+	_ = os.RemoveAll(dir)
+}
+
+// retireWorkers is the number of goroutines removing a retired folder's files.
+const retireWorkers = 8
+
 // waitRetired waits for this process's background removals.
-func waitRetired() { retiring.Wait() }
+func waitRetired() {
+	earlyFrees.Wait()
+	retiring.Wait()
+}
 
 // removeRetiredBeside starts removing, in the background, the retired
 // folders beside out that earlier builds left (cleanStale waits for it).

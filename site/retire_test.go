@@ -31,7 +31,7 @@ func TestCommitRetiresTheFilesItReplaces(t *testing.T) {
 		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a", tmp + "/site/p2": "new b",
 	})
 	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}, {Name: "p2", Path: "events/b/index.html"}}
-	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true)
+	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,12 +64,43 @@ func TestCommitRetiresTheFilesItReplaces(t *testing.T) {
 	}
 }
 
+// A build on its own frees the large files it replaces during the commit
+// (early): once the commit has returned and those removals are done, the
+// retired folder no longer holds the old big.json, only the small page's
+// link and the commit folder; the output has the new files.
+func TestCommitFreesLargeReplacedFilesEarly(t *testing.T) {
+	root := t.TempDir()
+	fs := afero.NewOsFs()
+	out, tmp := filepath.Join(root, "public"), filepath.Join(root, "public"+tmpInfix+"x2")
+	oldBig, newBig := bytes.Repeat([]byte("o"), largeFileSize+1), bytes.Repeat([]byte("n"), largeFileSize+7)
+	writeFiles(t, fs, map[string]string{
+		out + "/big.json": string(oldBig), out + "/events/a/index.html": "old a",
+		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a",
+	})
+	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}}
+	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlyFrees.Wait()
+	for p, want := range map[string]string{"big.json": string(newBig), "events/a/index.html": "new a"} {
+		if got, _ := os.ReadFile(filepath.Join(out, p)); string(got) != want {
+			t.Errorf("%s: %d bytes %.10q, want %d bytes %.10q", p, len(got), got, len(want), want)
+		}
+	}
+	if got := retiredContents(t, retired); len(got) != 1 || got[0] != "old a" {
+		t.Errorf("retired files hold %.12q, want only the old events/a/index.html (big.json freed)", got)
+	}
+	removeRetiredNow(fs, retired)
+	wantNoFolder(t, fs, retired)
+}
+
 // Off the OS file system nothing is linked, and the commit is as before.
 func TestCommitRetiresNothingOffTheOSFileSystem(t *testing.T) {
 	fs := afero.NewMemMapFs()
 	big := strings.Repeat("o", largeFileSize+1)
 	writeFiles(t, fs, map[string]string{"public/big.json": big, "public.tmp-x/site/p0": "new"})
-	retired, err := commitInPlace(fs, "public", "public.tmp-x", nil, []stagedPage{{Name: "p0", Path: "big.json"}}, nil, 2, true)
+	retired, err := commitInPlace(fs, "public", "public.tmp-x", nil, []stagedPage{{Name: "p0", Path: "big.json"}}, nil, 2, true, true)
 	if err != nil || retired != "" {
 		t.Fatalf("retired %q, err %v; want none", retired, err)
 	}
