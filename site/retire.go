@@ -24,12 +24,12 @@ import (
 // across the rename with a hard link in a folder beside the output,
 // public.retired-<suffix>, so the rename only drops one of its links. A
 // Session (timeline serve) removes the folder in the background after the
-// build has published. A build on its own leaves it (~50-65 ms of wall time
-// to remove the three exports here, mostly waiting on the discards, that
-// `timeline build` would otherwise spend before it exits); the next build
-// removes it in the background from its start, beside its load and merge
-// stages (removeRetiredBeside), and its cleanStale waits for that. So
-// between two builds the replaced exports (~170 MB at 10k) stay on disk.
+// build has published. A build on its own removes it before it returns (its
+// "retire" stage, removeRetiredNow), so that the replaced exports (~170 MB
+// at 10k) do not stay beside the output; it frees the large ones from as
+// soon as each is replaced, beside the rest of the commit (freeEarly). A
+// folder a killed process left is removed in the background by the next
+// build, from its start (removeRetiredBeside); its cleanStale waits for that.
 //
 // Safety: the folder holds only extra links to files the output replaced or
 // still has; nothing in it is ever published or read, and removing it (or a
