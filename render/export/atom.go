@@ -70,7 +70,7 @@ func WriteAtom(w io.Writer, tl timeline.Timeline, s Site) error {
 	enc = xml.NewEncoder(w)
 	enc.Indent("  ", "  ")
 	for _, e := range entries {
-		if err := enc.Encode(p.atomEntry(*e.ev, e.reported)); err != nil {
+		if err := enc.Encode(p.atomEntry(e.idx, *e.ev, e.reported)); err != nil {
 			return fmt.Errorf("feed.atom: event %s: %w", e.ev.ID, err)
 		}
 	}
@@ -115,7 +115,7 @@ func (p *site) newestReports(events []timeline.Event) ([]atomCandidate, time.Tim
 	// tend to have the newest reports, so the kept set settles early.
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := &events[i]
-		if !exportable(*ev) {
+		if !exportable(ev) {
 			continue
 		}
 		c := atomCandidate{ev: ev, idx: i, reported: p.firstReported(i, ev)}
@@ -152,14 +152,14 @@ func sortCandidates(c []atomCandidate) []atomCandidate {
 
 // atomEntry is the entry gorilla/feeds makes of an item with an id, a title,
 // a link, an HTML description and an updated time.
-func (p *site) atomEntry(ev timeline.Event, reported time.Time) *feeds.AtomEntry {
+func (p *site) atomEntry(i int, ev timeline.Event, reported time.Time) *feeds.AtomEntry {
 	e := &feeds.AtomEntry{
 		Title:   oneLine(ev.Title),
 		Links:   []feeds.AtomLink{{Href: p.eventURL(ev), Rel: "alternate"}},
 		Id:      p.entryID(ev),
 		Updated: reported.Format(time.RFC3339),
 	}
-	if summary := p.atomSummary(ev); summary != "" {
+	if summary := p.atomSummary(i, ev); summary != "" {
 		e.Summary = &feeds.AtomSummary{Content: summary, Type: "html"}
 	}
 	return e
@@ -204,23 +204,23 @@ func nameUUID(name string) string {
 
 // atomSummary is the entry's HTML summary; every piece of source text is escaped
 // here, and encoding/xml escapes the HTML once more as the format requires.
-func (p *site) atomSummary(ev timeline.Event) string {
+func (p *site) atomSummary(i int, ev timeline.Event) string {
 	var b strings.Builder
 	b.WriteString("<p>" + html.EscapeString(displayEvent(ev)) + "</p>")
 	b.WriteString(escapeParagraph(firstSentence(ev)))
-	b.WriteString(p.sourcesHTML(ev))
+	b.WriteString(p.sourcesHTML(i, ev))
 	return b.String()
 }
 
 // sourcesHTML is the "Sources: a; b" paragraph of a feed entry or slide, or "".
-func (p *site) sourcesHTML(ev timeline.Event) string {
+func (p *site) sourcesHTML(i int, ev timeline.Event) string {
 	var b strings.Builder
-	p.writeSourcesHTML(&b, ev)
+	p.writeSourcesHTML(&b, i, ev)
 	return b.String()
 }
 
-func (p *site) writeSourcesHTML(b *strings.Builder, ev timeline.Event) {
-	srcs := p.sources(ev)
+func (p *site) writeSourcesHTML(b *strings.Builder, i int, ev timeline.Event) {
+	srcs := p.sources(i, ev)
 	if len(srcs) == 0 {
 		return
 	}

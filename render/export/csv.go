@@ -39,7 +39,7 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	for _, i := range p.order(tl.Events, true) {
 		ev := &tl.Events[i]
 		write := func(io.Writer) error { // rows go through the one writer
-			if err := w.Write(safeCells(p.csvRow(*ev))); err != nil || sp == nil {
+			if err := w.Write(safeCells(p.csvRow(i, *ev))); err != nil || sp == nil {
 				return err
 			}
 			w.Flush() // a spliced fragment ends with its row
@@ -66,7 +66,7 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	return nil
 }
 
-func (p *site) csvRow(ev timeline.Event) []string {
+func (p *site) csvRow(i int, ev timeline.Event) []string {
 	value, first, last := ev.Start.Value, "", ""
 	end, ranged := eventLast(ev)
 	if ranged {
@@ -77,7 +77,7 @@ func (p *site) csvRow(ev timeline.Event) []string {
 		last = lastInstant(end).Format("2006-01-02")
 	}
 	var titles []string
-	for _, src := range p.sources(ev) {
+	for _, src := range p.sources(i, ev) {
 		titles = append(titles, oneLine(src.Title))
 	}
 	return []string{

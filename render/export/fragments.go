@@ -66,7 +66,7 @@ func (p *site) fragmentSum(kind string, i int, ev *timeline.Event, extra string)
 		h.date(*ev.End)
 	}
 	h.str(firstSentence(*ev))
-	for _, src := range p.sources(*ev) {
+	for _, src := range p.sources(i, *ev) {
 		h.str(src.Title)
 		h.str(src.URL)
 		h.time(src.Date)

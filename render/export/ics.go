@@ -60,7 +60,7 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	for _, i := range p.order(tl.Events, false) {
 		ev := &tl.Events[i]
 		write := func(w io.Writer) error {
-			if vevent := vw.vevent(p, ev, stamp); vevent != nil {
+			if vevent := vw.vevent(p, i, ev, stamp); vevent != nil {
 				_, err := w.Write(vevent)
 				return err
 			}

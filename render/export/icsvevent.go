@@ -20,7 +20,7 @@ type veventWriter struct {
 
 // vevent returns event ev's VEVENT, or nil when the event lies outside what
 // the format can write (years 1 to 9999). The slice is reused by the next call.
-func (v *veventWriter) vevent(p *site, ev *timeline.Event, stamp time.Time) []byte {
+func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event, stamp time.Time) []byte {
 	start, end, allDay := icsSpan(*ev)
 	if start.Year() < 1 || end.Year() > 9999 {
 		return nil
@@ -36,7 +36,7 @@ func (v *veventWriter) vevent(p *site, ev *timeline.Event, stamp time.Time) []by
 		v.time("DTEND", "", end.UTC(), icsStampFormat)
 	}
 	v.text("SUMMARY", oneLine(ev.Title))
-	v.description(p, ev)
+	v.description(p, i, ev)
 	if u := p.eventURL(*ev); p.absoluteURL(u) {
 		v.line = append(append(v.line[:0], "URL:"...), u...) // a URI: not escaped
 		v.fold()
@@ -55,14 +55,14 @@ func (v *veventWriter) time(name, params string, t time.Time, layout string) {
 // description writes icsDescription's text (the date as the site shows it,
 // the first sentence, the sources) piece by piece: escaping the pieces and
 // the newlines between them is escaping the joined text.
-func (v *veventWriter) description(p *site, ev *timeline.Event) {
+func (v *veventWriter) description(p *site, i int, ev *timeline.Event) {
 	v.line = append(v.line[:0], "DESCRIPTION:"...)
 	v.escape(displayEvent(*ev))
 	if sentence := firstSentence(*ev); sentence != "" {
 		v.escape("\n")
 		v.escape(oneLine(sentence))
 	}
-	for _, src := range p.sources(*ev) {
+	for _, src := range p.sources(i, *ev) {
 		v.escape("\nSource: ")
 		v.escape(oneLine(src.Title))
 		if src.URL != "" {

@@ -90,7 +90,7 @@ func TestVEventWriterAsTheLibrary(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := p.libraryVEvent(ev, stamp)
-		got := vw.vevent(p, &tl.Events[0], stamp)
+		got := vw.vevent(p, 0, &tl.Events[0], stamp)
 		if !bytes.Equal(got, want) {
 			t.Fatalf("event %q: VEVENT differs from the library's:\n%s", ev.ID, bytediff.First(got, want))
 		}
@@ -133,7 +133,7 @@ func (p *site) icsDescription(ev timeline.Event) string {
 	if sentence := firstSentence(ev); sentence != "" {
 		lines = append(lines, oneLine(sentence))
 	}
-	for _, src := range p.sources(ev) {
+	for _, src := range p.sources(-1, ev) {
 		line := "Source: " + oneLine(src.Title)
 		if src.URL != "" {
 			line += " <" + src.URL + ">"

@@ -40,7 +40,7 @@ func TestOrderedEventsIsAStableSort(t *testing.T) {
 		for _, keepAll := range []bool{true, false} {
 			var want []int
 			for i := range events {
-				if keepAll || exportable(events[i]) {
+				if keepAll || exportable(&events[i]) {
 					want = append(want, i)
 				}
 			}

@@ -227,15 +227,16 @@ type source struct {
 }
 
 // sources lists the articles an event's mentions come from, in mention
-// order, once each. The list is valid until the next call (an export
-// writes its file from one goroutine, using each list at once).
-func (p *site) sources(ev timeline.Event) []source {
+// order, once each; ev is tl.Events[i] (i < 0: an event the export does
+// not index). The list is valid until the next call (an export writes its
+// file from one goroutine, using each list at once).
+func (p *site) sources(i int, ev timeline.Event) []source {
 	out := p.srcScratch[:0]
 	for j, m := range ev.Mentions {
 		if mentionedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		k, ok := p.articleIndex(m.Article)
+		k, ok := p.citedIndex(i, j, m.Article)
 		if !ok {
 			out = append(out, source{Title: firstNonEmpty(m.Source, m.Article)})
 			continue
@@ -255,6 +256,19 @@ func (p *site) sources(ev timeline.Event) []source {
 	}
 	p.srcScratch = out
 	return out
+}
+
+// citedIndex is the index in the timeline's articles of the one that
+// mention j of tl.Events[i] cites (slug), by CitedArticle when the site
+// gives it and i is known: a warm build's exports render a few fragments,
+// for which articleIndex built a map of every article (10,000 at the scale
+// site's size, ~5 ms per build).
+func (p *site) citedIndex(i, j int, slug string) (int32, bool) {
+	if p.CitedArticle != nil && i >= 0 {
+		k := p.CitedArticle(i, j)
+		return int32(k), k >= 0 && k < len(p.all)
+	}
+	return p.articleIndex(slug)
 }
 
 // articleIndex is the index in the timeline's articles of the first with
@@ -354,7 +368,7 @@ func firstNonEmpty(values ...string) string {
 func orderedEvents(events []timeline.Event, keepAll bool) []int {
 	out := make([]int, 0, len(events))
 	for i := range events {
-		if keepAll || exportable(events[i]) {
+		if keepAll || exportable(&events[i]) {
 			out = append(out, i)
 		}
 	}
@@ -495,7 +509,7 @@ func (p *site) order(events []timeline.Event, keepAll bool) []int {
 	o.someOnce.Do(func() { // shared by the exports that skip unexportable dates
 		o.some = make([]int, 0, len(o.all)) // a subsequence of a sorted list is sorted
 		for _, i := range o.all {
-			if exportable(events[i]) {
+			if exportable(&events[i]) {
 				o.some = append(o.some, i)
 			}
 		}
@@ -515,7 +529,7 @@ func bytesOf(write func(io.Writer) error) ([]byte, error) {
 // exportable reports whether an event can be placed on a calendar: its start
 // has a known span in years 1 to 9999 (what ISO 8601 dates, iCalendar and most
 // readers can write without an era or an expanded year).
-func exportable(ev timeline.Event) bool {
+func exportable(ev *timeline.Event) bool {
 	y := ev.Start.Start.Year()
 	return !ev.Start.IsZero() && y >= 1 && y <= 9999
 }

@@ -92,7 +92,7 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 			if id == "" {
 				id = "ev-" + ev.ID
 			}
-			slide := p.tljsSlide(*ev, id)
+			slide := p.tljsSlide(i, *ev, id)
 			buf = appendSlide(buf[:0], &slide)
 			_, err := dst.Write(buf)
 			return err
@@ -118,10 +118,10 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	return nil
 }
 
-func (p *site) tljsSlide(ev timeline.Event, uniqueID string) tljsSlide {
+func (p *site) tljsSlide(i int, ev timeline.Event, uniqueID string) tljsSlide {
 	slide := tljsSlide{
 		StartDate: firstParts(ev.Start),
-		Text:      tljsText{Headline: html.EscapeString(oneLine(ev.Title)), Text: p.tljsBody(ev)},
+		Text:      tljsText{Headline: html.EscapeString(oneLine(ev.Title)), Text: p.tljsBody(i, ev)},
 		UniqueID:  uniqueID,
 	}
 	last, ranged := eventLast(ev)
@@ -140,13 +140,13 @@ func (p *site) tljsSlide(ev timeline.Event, uniqueID string) tljsSlide {
 // tljsBody is the slide's HTML text: the first sentence, the sources, the event page.
 // It is written into one builder: the concatenated pieces were a third of
 // the file's cost.
-func (p *site) tljsBody(ev timeline.Event) string {
+func (p *site) tljsBody(i int, ev timeline.Event) string {
 	var b strings.Builder
 	b.Grow(384)
 	if sentence := firstSentence(ev); sentence != "" {
 		writeParagraph(&b, sentence)
 	}
-	p.writeSourcesHTML(&b, ev)
+	p.writeSourcesHTML(&b, i, ev)
 	b.WriteString("<p>")
 	writeLink(&b, p.eventURL(ev), "Event page")
 	b.WriteString("</p>")

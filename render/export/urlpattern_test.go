@@ -42,33 +42,40 @@ func TestFragmentKeysFollowTheEventURLPattern(t *testing.T) {
 	}
 }
 
-// The feed picks the same entries, with the same dates, when the cited
-// articles come from CitedArticle instead of slug lookups.
-func TestFeedWithCitedArticleIndexes(t *testing.T) {
+// Every export that names an event's sources (the feed, events.ics,
+// events.csv, timeline.json) is the same when the cited articles come from
+// CitedArticle instead of slug lookups.
+func TestExportsWithCitedArticleIndexes(t *testing.T) {
+	exports := map[string]func(timeline.Timeline, Site) ([]byte, error){
+		"feed.atom": Atom, "events.ics": ICS, "events.csv": CSV, "timeline.json": TimelineJS}
 	for seed := int64(1); seed <= 20; seed++ {
 		r := rand.New(rand.NewSource(seed))
 		tl := randomTimeline(r, 30+r.Intn(300))
 		bySlug := map[string]int{}
 		for k, a := range tl.Articles {
-			bySlug[a.Slug] = k
-		}
-		s := absoluteSite()
-		want, err := Atom(tl, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.CitedArticle = func(i, j int) int {
-			if k, ok := bySlug[tl.Events[i].Mentions[j].Article]; ok {
-				return k
+			if _, dup := bySlug[a.Slug]; !dup {
+				bySlug[a.Slug] = k
 			}
-			return -1
 		}
-		got, err := Atom(tl, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("seed %d: feed differs with CitedArticle:\n%s", seed, bytediff.First(got, want))
+		for name, export := range exports {
+			s := absoluteSite()
+			want, err := export(tl, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.CitedArticle = func(i, j int) int {
+				if k, ok := bySlug[tl.Events[i].Mentions[j].Article]; ok {
+					return k
+				}
+				return -1
+			}
+			got, err := export(tl, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("seed %d: %s differs with CitedArticle:\n%s", seed, name, bytediff.First(got, want))
+			}
 		}
 	}
 }
