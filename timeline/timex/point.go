@@ -120,9 +120,11 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 			}
 		case dir == pastDone:
 			dir = -1
-		case (p.weekday < 0 || p.nth != 0) && p.closeTo(a):
+		case (dir <= 0 || p.day > 0) && (p.weekday < 0 || p.nth != 0) && p.closeTo(a):
 			// a month or day without a year close to the anchor is that one,
-			// whatever the tense ("said the vote is on Dec. 7")
+			// whatever the tense ("said the vote is on Dec. 7"); but a month
+			// the future tense names is the next one ("will meet in May" said
+			// in June), a day may be a deadline just past ("by Jan. 14")
 			dir = 0
 		}
 		y = p.chooseYear(a, dir)

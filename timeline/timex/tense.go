@@ -216,7 +216,7 @@ var toFuture = map[string]bool{"set": true, "is": true, "are": true, "due": true
 var futureWords = map[string]bool{
 	"would": true, "'d": false,
 	"will": true, "shall": true, "ll": true, "tomorrow": true, "upcoming": true, "scheduled": true,
-	"expects": true, "expected": true, "intends": true, "due": true,
+	"expects": true, "expected": true, "expect": true, "intends": true, "intend": true, "due": true,
 	"next": true, "coming": true, "wo": true,
 }
 
