@@ -29,6 +29,8 @@ type point struct {
 	season  int
 	week    bool // the expression names a week ("this week")
 	weekend bool
+	// thisDay: "this Sunday": with no tense in its clause, the nearest such day
+	thisDay bool
 	hour    int // -1 when not stated
 	minute  int // -1 when not stated
 	part    int // part of day (partCodes)

@@ -325,6 +325,7 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		if anchor == anchorNarr && shift == 0 {
 			p.dir = 0 // "that Friday", "the same Friday"; "the previous Friday" stays strict
 		}
+		p.thisDay = m == mThis && !d.mod(j-1, mPast) && !d.mod(j-1, mComing)
 		k := j + 1
 		if d.is(k, cPart) {
 			p.part = int(d.toks[k].val)

@@ -31,8 +31,8 @@ func (r *resolver) tenseDir(e expr) int {
 		return pastDone
 	}
 	if best == 0 {
-		if e.pt.weekday >= 0 {
-			return -1 // news reports mostly tell what happened
+		if e.pt.weekday >= 0 && !e.pt.thisDay {
+			return -1 // news reports mostly tell what happened; "this Sunday" the nearest
 		}
 		return 0
 	}
