@@ -88,6 +88,12 @@ func clauseMarker(d *doc, i, j int) (int, int) {
 		if d.toks[k].gap == gPara || sentenceEndAt(d, k) || clauseMarkAt(d, k) {
 			break // what follows a closing quote or parenthesis is another clause ("(4 a.m. Thursday),'' he said")
 		}
+		if at >= 0 && (d.punct(k, ',') || d.lowerIs(k, "and") || d.lowerIs(k, "but")) {
+			// the clause before has its verb: what follows a comma or a
+			// conjunction is another clause ("will hear the case in October,
+			// a spokesman said", "visited it in May and would return")
+			break
+		}
 		if t := tenseOf(d, k); t != 0 {
 			if k-j+1 < bestDist {
 				best, at = t, k
