@@ -114,16 +114,41 @@ func compareEvents(a, b *timeline.Event) int {
 // one sorts indices, so each large Event value is moved once.
 func sortedByKey(events []timeline.Event) []timeline.Event {
 	order := make([]int32, len(events))
-	starts := make([]int64, len(events)) // Start's Unix second: most comparisons end there
+	// Start's and End's instants, read once: compareEvents compares Start
+	// (Date.Compare: first instant, then last instant latest first, then
+	// value) before titles, and most comparisons end at the instants.
+	type instants struct {
+		start, end     int64 // Unix seconds
+		startNs, endNs int32
+	}
+	at := make([]instants, len(events))
 	for i := range order {
 		order[i] = int32(i)
-		starts[i] = events[i].Start.Start.Unix()
+		d := &events[i].Start
+		at[i] = instants{d.Start.Unix(), d.End.Unix(), int32(d.Start.Nanosecond()), int32(d.End.Nanosecond())}
 	}
 	sortInParts(order, func(i, j int32) int {
-		if c := cmp.Compare(starts[i], starts[j]); c != 0 {
+		a, b := &at[i], &at[j]
+		if c := cmp.Compare(a.start, b.start); c != 0 {
 			return c // as Start.Compare: Date.Compare orders by the first instant first
 		}
-		return compareEvents(&events[i], &events[j])
+		if c := cmp.Compare(a.startNs, b.startNs); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.end, a.end); c != 0 {
+			return c // then the last instant, the longer span first
+		}
+		if c := cmp.Compare(b.endNs, a.endNs); c != 0 {
+			return c
+		}
+		ei, ej := &events[i], &events[j]
+		if c := strings.Compare(ei.Start.Value, ej.Start.Value); c != 0 {
+			return c
+		}
+		if c := strings.Compare(ei.Title, ej.Title); c != 0 {
+			return c
+		}
+		return strings.Compare(ei.ID, ej.ID)
 	}, slices.SortFunc[[]int32])
 	// Move events[order[k]] to k in place, one cycle of the permutation at
 	// a time (each visited place marked by order[j] = j).
