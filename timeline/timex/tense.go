@@ -27,7 +27,7 @@ func (r *resolver) tenseDir(e expr) int {
 		return 1 // a deadline or a start: "finish the work by August", "effective Feb. 1"
 	}
 	best, at := clauseMarker(d, e.i, e.j)
-	if best < 0 && donePast(d, at, e.i) {
+	if best < 0 && (donePast(d, at, e.i) || doneAfter(d, at, e.i, e.j)) {
 		return pastDone
 	}
 	if best == 0 {
@@ -127,6 +127,24 @@ func donePast(d *doc, at, i int) bool {
 		if t := tenseOf(d, k); t != 0 {
 			// "will redeem its preferred shares on Oct. 31": an adjective, not the verb
 			return t < 0
+		}
+	}
+	return true
+}
+
+// doneAfter reports whether the past marker at token at, after the date at
+// tokens [i, j), is an action verb of the date's own clause ("In August,
+// the bombs fell"): not a verb of saying or an auxiliary, within a few words.
+func doneAfter(d *doc, at, i, j int) bool {
+	if at < j || at-j > 6 || d.toks[at].kind != tWord || inSet(notDone, d.textOf(at)) {
+		return false
+	}
+	if i > 0 && inSet(determiners, d.textOf(i-1)) {
+		return false // "the Nov. 1 deadline set in the agreement": the date names a thing
+	}
+	for k := j; k < at; k++ {
+		if d.lowerIs(k, "that") || d.lowerIs(k, "would") || d.lowerIs(k, "will") || (d.mod(k, mTo) && k > j) {
+			return false
 		}
 	}
 	return true
