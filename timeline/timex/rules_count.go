@@ -540,6 +540,42 @@ func quarterOf(d *doc, i int) (match, bool) {
 	return d.fixed(i, i+5, timeline.TypeDuration, v)
 }
 
+// halfUnitRule: "a half hour", "the next half hour", "a half-hour show":
+// half of one unit after "half" (a word the lexicon does not know, so the
+// rule starts at the unit and reaches back).
+var halfUnitRule = &rule{
+	name:     "half unit",
+	triggers: []int{keyUnit},
+	match: func(d *doc, i int) (match, bool) {
+		u, plural := d.unit(i)
+		if plural || u == uNone || i < 1 {
+			return match{}, false
+		}
+		k := i - 1
+		if d.dash(k) && d.glued(k) && d.glued(i) {
+			k--
+		}
+		if k < 0 || !d.lowerIs(k, "half") || (k+1 < i && !d.glued(k+1)) {
+			return match{}, false
+		}
+		v, ok := halfDuration(0, u)
+		if !ok {
+			return match{}, false
+		}
+		start := k
+		switch m := d.modOf(k - 1); {
+		case m == mA:
+			start--
+		case m == mNext || m == mPast || m == mLast || m == mComing || d.lowerIs(k-1, "first"):
+			start--
+			if d.mod(start-1, mThe) {
+				start--
+			}
+		}
+		return d.fixed(start, i+1, timeline.TypeDuration, v)
+	},
+}
+
 // halfDuration writes n and a half units in smaller units, as TimeML does
 // ("2 1/2 years" is P2Y6M, "a minute and a half" PT1M30S, "half an hour"
 // PT30M); a half month is taken as 15 days, a half week as 3 1/2 days.

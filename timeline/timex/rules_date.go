@@ -66,7 +66,7 @@ func matchWordYear(d *doc, i int) (int, int, bool) {
 	}
 	hi := int(d.toks[i].val)
 	if (hi == 2 || hi == 1) && d.is(i+1, cNumWord) && d.toks[i+1].val == 1000 {
-		if !d.lowerIs(i-1, "year") {
+		if !d.lowerIs(i-1, "year") && !spokenYearAfterPrep(d, i) {
 			return 0, 0, false // "two thousand people"
 		}
 		y, j := hi*1000, i+2
@@ -86,6 +86,21 @@ func matchWordYear(d *doc, i int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return hi*100 + lo, j, true
+}
+
+// spokenYearAfterPrep reports whether "two thousand and three" at i is a
+// year: after a preposition that takes a year, with the "and" and a count
+// below a hundred, and no noun after it ("in two thousand and three cases").
+func spokenYearAfterPrep(d *doc, i int) bool {
+	if !yearPrepBefore(d, i) || !d.mod(i+2, mAnd) || !d.is(i+3, cNumWord) {
+		return false
+	}
+	n, e, ok := count(d, i+3)
+	if !ok || n < 1 || n > 99 {
+		return false
+	}
+	t := d.toks[min(e, d.n()-1)]
+	return e >= d.n() || t.kind != tWord || t.known || t.upper || inSet(afterClockWords, d.textOf(e))
 }
 
 // matchISO reads 2024-06-12 (and 2024/06/12).
@@ -212,6 +227,14 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 		p, j = yearAfterDay(d, p, j+1)
 		return p, j, true
 	}
+	if d.mod(j, mThe) {
+		// "March the third", as British speech says it
+		if day, e, ok := ordinalAt(d, j+1); ok && !d.unitAfter(e) && !d.dash(e) && !d.lowerIs(e, "half") {
+			p.day = day
+			p, j = yearAfterDay(d, p, e)
+			return p, j, true
+		}
+	}
 	if day, ok := d.num(j); ok || (j < d.n() && d.toks[j].kind == tNum && d.toks[j].ord) {
 		if !ok {
 			day = int(d.toks[j].val)
@@ -298,8 +321,8 @@ func matchDayMonth(d *doc, i int) (point, int, bool) {
 
 // unitAfter reports whether token i is a unit word (so "May 5 years" is no date).
 func (d *doc) unitAfter(i int) bool {
-	_, ok := d.unit(i)
-	return ok
+	u, _ := d.unit(i)
+	return u != uNone
 }
 
 // matchYear reads a four-digit year. Years outside 1900..2099 need a

@@ -5,7 +5,7 @@ import (
 )
 
 // allRules lists the rules in priority order (the first wins a tie).
-var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule, namedDayRule, clockWordRule}
+var allRules = []*rule{periodCodeRule, ordinalDayRule, nthDayRule, beforeLastRule, dayAroundRule, weekOfRule, lastingRule, dayPartRule, dayListRule, whileRule, dateRule, yearEarlierRule, yearEndRule, centuryRule, rangeRule, modifierRule, quarterRule, timeRule, deicticRule, weekdayRule, relativeRule, countRule, setRule, holidayRule, newYearRule, namedDayRule, clockWordRule, halfUnitRule}
 
 // ordinalDayRule: "on the 15th", "by the 3rd,": a day of the month the
 // narrative is in. Only after a preposition of time and before the end of
@@ -229,7 +229,8 @@ var quarterRule = &rule{
 					i++ // "the third-quarter results": an adjective; "the" belongs to the noun
 				}
 				unit, j = u, k+1
-			} else if d.lowerIs(k, "half") {
+			} else if d.lowerIs(k, "half") && !d.unitAfter(k+1) && !(d.dash(k+1) && d.unitAfter(k+2)) {
+				// not "the first half hour": a length
 				if k > j+1 && d.mod(i, mThe) {
 					i++ // "the first-half profit", as "the third-quarter results"
 				}
@@ -783,6 +784,15 @@ var centuryRule = &rule{
 		j := i
 		if d.mod(j, mThe) {
 			j++
+			if m := d.modOf(j); (m == mEarly || m == mMid || m == mLate) && j+1 < d.n() {
+				j++ // "the late nineties", "the mid-eighties": valued as the decade, as "the late 1990s" is
+				if d.dash(j) && d.glued(j) {
+					j++
+				}
+				if !d.is(j, cDecade) {
+					return match{}, false
+				}
+			}
 		}
 		if d.is(j, cDecade) && j > i {
 			p := newPoint()
