@@ -55,10 +55,9 @@ func eventsFileOf(name string) string { return filepath.Join(filepath.Dir(name),
 // stateFileHeader is what precedes merge.State's encoding in the file: the
 // header, the version line, then spaces and a newline up to a multiple of
 // the page size (4096 bytes, or the next multiple for a version line that
-// long), so the encoding's aligned parts are aligned in the file, and in a
-// mapping of it: the decoded state uses its adjacency lists in place
-// (8-byte aligned; unaligned, they would be copied) and its candidates'
-// arrays mapped privately (page-aligned: stateArrays; else copied).
+// long). Since format 13 the state's arrays and adjacency lists are in the
+// events file (aligned there), and the padding is kept for the format's
+// sake only.
 func stateFileHeader(version string) string {
 	h := mergeStateHeader + version
 	pad := (stateHeaderAlign - (len(h)+1)%stateHeaderAlign) % stateHeaderAlign
@@ -146,21 +145,26 @@ func takeStateFile(fs afero.Fs, name string) error {
 	return nil
 }
 
-// readMergeState decodes the state file. On the operating system's file
-// system its sections are mapped rather than read into the heap: memory a
-// process touches for the first time costs about 5 ms of CPU per MB on this
-// project's build machines (see readPack), and reading the 118 MB state of a
-// 10,000-article site into fresh heap cost more than decoding it.
+// readMergeState decodes the state file and the events file it names. On
+// the operating system's file system their sections are mapped rather than
+// read into the heap: memory a process touches for the first time costs
+// about 5 ms of CPU per MB on this project's build machines (see readPack),
+// and reading the 118 MB state of a 10,000-article site into fresh heap cost
+// more than decoding it.
 //
-//   - The head (everything before the events section: names, candidates,
-//     articles; about half the file) is unmapped as soon as it is decoded:
-//     merge.DecodeStatePartsMapped keeps nothing of it. With mapEvents, the
-//     candidates' arrays in it are mapped again, privately, each with room
-//     for new candidates after it (stateArrays), and kept by the state.
-//   - The events section is mapped too when mapEvents is set (Options.MapCache):
-//     the decoded events' strings point into it, so, like the mapped pack, it
-//     is never unmapped (mapping is returned for tests and benchmarks, which
-//     may unmap it once they drop the state). Its pages stay resident: planning
+//   - The head (everything before the events section: names, the arrays'
+//     page tables, articles) is unmapped as soon as it is decoded:
+//     merge.DecodeStateSplit keeps nothing of it. With mapEvents, the
+//     candidates' arrays are mapped privately from the events file's pages,
+//     each with room for new candidates after it (statePages), and kept by
+//     the state.
+//   - The events section (adjacency header, the events' index) and the
+//     events file (arrays' pages, adjacency lists, events' encodings) are
+//     mapped too when mapEvents is set (Options.MapCache): the decoded
+//     events' strings and adjacency lists point into the events file, so,
+//     like the mapped pack, they are never unmapped (mapping, the events
+//     file's, is returned for tests and benchmarks, which may unmap it once
+//     they drop the state). Its pages stay resident: planning
 //     reads every event, and resident they are reserved off the heap's memory
 //     limit after merging (releasePack), as the heap buffer they replace
 //     counted against it (dropped after merging, the pages all faulted back
@@ -171,7 +175,9 @@ func takeStateFile(fs afero.Fs, name string) error {
 // Why a mapping cannot change under the build: the state file is never
 // written in place. saveMergeState writes a new file under a temporary name
 // and renames it over the old one, and takeMergeState removes it; both leave
-// a mapped file's bytes as they were (the mapping holds the old file).
+// a mapped file's bytes as they were (the mapping holds the old file). The
+// events file is only appended to past the bytes any state names, or
+// replaced by rename (saveMergeStateSplit).
 // TestMappedMergeStateOutlivesItsFile checks it. Truncating the file by hand
 // during a build would make the process fault, as for the pack.
 func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merge.State, mapping []byte, err error) {
@@ -217,17 +223,18 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 	if err != nil {
 		return nil, nil, err
 	}
-	side, mapping, err := readEventsFile(fs, eventsFileOf(name), events, mapEvents)
+	ef, side, mapping, err := readEventsFile(fs, eventsFileOf(name), events, mapEvents)
 	if err != nil {
 		unmapSection(eventsMapping)
 		return nil, nil, err
 	}
-	var arrays merge.ArrayMapper
+	defer ef.Close()
+	var pages merge.PageMapper
 	var made [][]byte // the arrays' mappings
-	if osf, isOS := f.(*os.File); isOS && mapEvents && os.Getpagesize() == stateHeaderAlign {
-		arrays = stateArrays(osf, int64(len(header)), &made)
+	if osf, isOS := ef.(*os.File); isOS && mapEvents {
+		pages = statePages(osf, &made)
 	}
-	st, err = decodeUncollected(head[len(header):], events, tail, side, arrays)
+	st, err = decodeUncollected(head[len(header):], events, tail, side, pages)
 	if err != nil {
 		unmapSection(mapping) // nothing decoded is kept
 		unmapSection(eventsMapping)
@@ -237,7 +244,36 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 	if len(made) > 0 {
 		st.SetRelease(func() { releaseArrays(made) })
 	}
+	releaseUnread(mapping, st.SideInPlace())
 	return st, mapping, nil
+}
+
+// releaseUnread drops the resident pages of the events file's mapping
+// outside the ranges the state reads in place (merge.State.SideInPlace):
+// checksumming made every page resident, and the arrays' pages (about 40 MB
+// at 10k: the state's private mappings have them) and the encodings no event
+// names would otherwise count in the process's memory until it ends.
+func releaseUnread(mapping []byte, keep [][2]int64) {
+	if len(mapping) == 0 {
+		return
+	}
+	page := int64(stateHeaderAlign)
+	at := int64(0)                    // the first byte not yet kept or released
+	release := func(from, to int64) { // inward to whole pages
+		from = (from + page - 1) / page * page
+		to = to / page * page
+		if to > from {
+			releaseResident(mapping[from:to])
+		}
+	}
+	for _, r := range keep {
+		if r[0] > int64(len(mapping)) {
+			break
+		}
+		release(at, r[0])
+		at = max(at, r[0]+r[1])
+	}
+	release(at, int64(len(mapping)))
 }
 
 // decodeUncollected is merge.DecodeStateParts with the garbage collector
@@ -245,9 +281,9 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 // state, all of it live until the state is dropped, so a collection while it
 // is built finds nothing to free and only marks again what it marked before.
 // A fresh 10,000-article build collected 3-5 times while decoding its state.
-func decodeUncollected(head, events, tail, side []byte, arrays merge.ArrayMapper) (*merge.State, error) {
+func decodeUncollected(head, events, tail, side []byte, pages merge.PageMapper) (*merge.State, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
-	return merge.DecodeStateSplit(head, events, tail, side, arrays)
+	return merge.DecodeStateSplit(head, events, tail, side, pages)
 }
 
 // readEventsFile returns the first bytes of the events file the state's
@@ -255,24 +291,27 @@ func decodeUncollected(head, events, tail, side []byte, arrays merge.ArrayMapper
 // readMergeState maps the events section, or read. Its checksum is the
 // decoder's to check. The file is never written in place (appended to, or
 // replaced by rename: saveMergeState), so a mapping of it cannot change.
-func readEventsFile(fs afero.Fs, name string, events []byte, mapIt bool) (side, mapping []byte, err error) {
+func readEventsFile(fs afero.Fs, name string, events []byte, mapIt bool) (f afero.File, side, mapping []byte, err error) {
 	n, ok := merge.StateSideLength(events)
 	if !ok || n < int64(len(mergeEventsHeader)) {
-		return nil, nil, fmt.Errorf("%w: no events file length", merge.ErrCorruptState)
+		return nil, nil, nil, fmt.Errorf("%w: no events file length", merge.ErrCorruptState)
 	}
-	f, err := fs.Open(name)
+	f, err = fs.Open(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the events file: %v", err) // not ErrNotExist: a state without its events file is a fault
+		return nil, nil, nil, fmt.Errorf("the events file: %v", err) // not ErrNotExist: a state without its events file is a fault
 	}
-	defer f.Close()
 	info, err := f.Stat()
+	if err == nil && info.Size() < n {
+		err = fmt.Errorf("%w: events file %s of %d bytes, the state names %d", merge.ErrCorruptState, name, info.Size(), n)
+	}
+	if err == nil {
+		side, mapping, err = sectionOf(f, 0, n, mapIt)
+	}
 	if err != nil {
-		return nil, nil, err
+		f.Close()
+		return nil, nil, nil, err
 	}
-	if info.Size() < n {
-		return nil, nil, fmt.Errorf("%w: events file %s of %d bytes, the state names %d", merge.ErrCorruptState, name, info.Size(), n)
-	}
-	return sectionOf(f, 0, n, mapIt)
+	return f, side, mapping, nil
 }
 
 // sectionOf returns the n bytes of f at off: mapped (mapping then non-nil)
@@ -337,6 +376,12 @@ func saveMergeStateSplit(fs afero.Fs, cacheDir, name, version string, st *merge.
 		if ef, err := fs.OpenFile(eventsName, os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
 			if info, err := ef.Stat(); err == nil && info.Size() == at {
 				appendTo, side = ef, merge.EventsSide{Out: &added, At: at, Sum: sum, Append: true}
+				// The arrays' pages are compared with the file's, read (not
+				// through the state's mapping: see merge.EventsSide.Prev).
+				if rf, err := fs.Open(eventsName); err == nil {
+					defer rf.Close()
+					side.Prev = rf
+				}
 			} else {
 				_ = ef.Close()
 			}

@@ -152,8 +152,10 @@ type seqStats struct {
 	merge.UpdateStats
 	Suffixed int // events with an ID suffix ("-2"...) in the merged timelines
 
-	Appends, Compactions int // split saves that appended to the events file, or wrote it anew
-	KeptBase             int // split saves that kept the adjacency lists' base
+	Appends, Compactions int   // split saves that appended to the events file, or wrote it anew
+	KeptBase             int   // split saves that kept the adjacency lists' base
+	Appended, Written    int64 // bytes the appending saves appended; the last save that wrote the file anew wrote
+	StateBytes           int64 // the split saves' state bytes
 }
 
 // splitFiles are a split state's two files in memory: the state's bytes and
@@ -164,6 +166,8 @@ type splitFiles struct {
 	appends, compactions int
 	keptBase             int
 	appendedBytes        int64 // by the appending saves
+	writtenBytes         int64 // by the last save that wrote the file anew
+	stateBytes           int64
 }
 
 type splitSaved struct {
@@ -197,7 +201,9 @@ func (f *splitFiles) save(t *testing.T, st *merge.State) splitSaved {
 	} else {
 		f.events = append([]byte(eventsHeader), added.Bytes()...) // a new file
 		f.compactions++
+		f.writtenBytes = got.Written
 	}
+	f.stateBytes += int64(out.Len())
 	if got.Len != int64(len(f.events)) || got.Written != int64(added.Len()) ||
 		got.Sum != crc32.Checksum(f.events, crc32.MakeTable(crc32.Castagnoli)) {
 		t.Fatalf("EncodeSplit says the events file is %d bytes (CRC %08x, %d written); it is %d", got.Len, got.Sum, got.Written, len(f.events))
@@ -310,6 +316,7 @@ func checkSequenceVia(t *testing.T, w *world, steps, maxChanges int, mode int) s
 		prev = want
 	}
 	total.Appends, total.Compactions, total.KeptBase = files.appends, files.compactions, files.keptBase
+	total.Appended, total.Written, total.StateBytes = files.appendedBytes, files.writtenBytes, files.stateBytes
 	return total
 }
 
@@ -562,6 +569,16 @@ func TestSplitStateUpdates(t *testing.T) {
 		add(small)
 		if small.KeptBase < small.Appends/2 {
 			t.Errorf("mode %d, one change at a time: %d of %d saves kept the adjacency base", mode, small.KeptBase, small.Appends)
+		}
+		// What a save writes (the state and what it appends) is a
+		// fraction of what the events file holds: the arrays' unchanged
+		// pages, lists and encodings are named, not written.
+		saves := int64(small.Appends + small.Compactions)
+		perSave := (small.Appended + small.StateBytes) / saves
+		t.Logf("mode %d, one change at a time: %d bytes written per save (state %d, appended %d); the events file written anew: %d",
+			mode, perSave, small.StateBytes/saves, small.Appended/int64(max(small.Appends, 1)), small.Written)
+		if small.Appends == 0 || 2*perSave > small.Written {
+			t.Errorf("mode %d, one change at a time: %d bytes written per save, the events file written anew %d", mode, perSave, small.Written)
 		}
 	}
 	t.Logf("%d saves appended (%d keeping the adjacency base), %d wrote the events file anew", appends, keptBase, compactions)

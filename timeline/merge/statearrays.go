@@ -88,6 +88,10 @@ func appendCand(b []byte, p *pairCand) []byte {
 // pageAlign pads so that the next byte starts a page of the encoding: two
 // bytes saying how many zero bytes follow, then those.
 func (w *stateWriter) pageAlign() {
+	if w.pages != nil {
+		w.pages.begin(w)
+		return
+	}
 	pad := (statePage - (w.pos()-w.base+2)%statePage) % statePage
 	w.b = binary.LittleEndian.AppendUint16(w.b, uint16(pad))
 	var zeros [statePage]byte
@@ -99,6 +103,7 @@ func (w *stateWriter) pageAlign() {
 func appendNativeAll[T any](w *stateWriter, vs []T) {
 	w.pageAlign()
 	w.bulk(sliceBytes(vs))
+	w.endArray()
 }
 
 // appendNative appends v's memory for each element of vs that keep selects,
@@ -112,6 +117,7 @@ func appendNative[T any](w *stateWriter, n int, keep func(k int) bool, f func(k 
 			w.maybeFlush()
 		}
 	}
+	w.endArray()
 }
 
 // off is the reader's position from the encoding's start.
@@ -133,6 +139,9 @@ func (r *stateReader) pagePadding() {
 // wrote, with room for spare more: the mapper's memory when it gives some,
 // else a copy in the heap. T holds no pointers.
 func arrayOf[T any](r *stateReader, n, spare int) []T {
+	if r.split {
+		return pagedArrayOf[T](r, n, spare)
+	}
 	r.pagePadding()
 	var zero T
 	size := int(unsafe.Sizeof(zero))
@@ -208,7 +217,7 @@ func encodeSentences(w *stateWriter, t *table[int32]) {
 // table is one (a power-of-two size at most half full, so probes end; each
 // key in the slot its own probe finds, so every lookup finds it).
 func decodeSentences(r *stateReader) *table[int32] {
-	slots, used := r.count(12), r.count(0)
+	slots, used := r.arrayCount(12), r.arrayCount(12)
 	t := &table[int32]{keys: arrayOf[uint64](r, slots, 0), vals: arrayOf[int32](r, slots, 0), used: used}
 	if r.err != nil {
 		return newTable[int32](0)
@@ -252,4 +261,218 @@ func (s *State) Release() {
 		*s = State{}
 		release()
 	}
+}
+
+// A split state (EncodeSplit) keeps these arrays in the events file, page
+// by page: the state names, for each array, the offset in the events file
+// of each of its pages (its page table), and a save appends only the pages
+// that differ from those the state was decoded with (or last saved), after
+// comparing them with the file's bytes: after one article, the pages at the
+// arrays' ends, the sentence table's pages holding new sentences, and the
+// event numbers (which follow the timeline's order), instead of every page.
+// A reader maps each array's pages privately from the events file, one run
+// of consecutive pages at a time, with anonymous room after them
+// (PageMapper), or copies them.
+
+// PageMapper returns capBytes of writable memory whose first n bytes are
+// those of the events file's pages at the offsets given (multiples of
+// statePage, one per statePage bytes of n), the rest zero, or nil when it
+// cannot; like ArrayMapper's, the memory stays the state's.
+type PageMapper func(pages []int64, n, capBytes int) []byte
+
+// statePager receives an array's bytes (a stateWriter's, between
+// pageAlign and endArray) and writes its pages to the events file unless
+// the previous page table's page there holds the same bytes.
+type statePager struct {
+	s      *State
+	side   *sideWriter
+	prev   [][]int64 // the previous page tables, by array (nil: none)
+	tables [][]int64 // this save's
+	saved  stateWriter
+	page   []byte
+	table  []int64
+	n      int // bytes of the array so far
+	active bool
+	// previous pages read from the file (previous)
+	readBuf, read []byte
+	readAt        int64
+}
+
+// begin diverts w's bytes to the pager until endArray.
+func (p *statePager) begin(w *stateWriter) {
+	p.saved = *w
+	p.active, p.n, p.table = true, 0, nil
+	if p.page == nil {
+		p.page = make([]byte, 0, statePage)
+	}
+	*w = stateWriter{pages: p, b: w.b[len(w.b):], out: pagerOut{p}}
+}
+
+// endArray ends the array pageAlign began: its last page, zero-padded,
+// then its page table (its length in bytes, its pages' offsets, each as
+// the difference from the page after the one before) in the state.
+func (w *stateWriter) endArray() {
+	p := w.pages
+	if p == nil || !p.active {
+		return
+	}
+	w.flush()
+	if len(p.page) > 0 {
+		p.page = append(p.page, make([]byte, statePage-len(p.page))...)
+		p.put()
+	}
+	p.active = false
+	*w = p.saved
+	w.count(p.n)
+	w.count(len(p.table))
+	next := int64(0)
+	for _, off := range p.table {
+		w.b = binary.AppendVarint(w.b, (off-next)/statePage)
+		next = off + statePage
+	}
+	w.maybeFlush()
+	p.tables = append(p.tables, p.table)
+}
+
+type pagerOut struct{ p *statePager }
+
+func (o pagerOut) Write(b []byte) (int, error) {
+	p := o.p
+	p.n += len(b)
+	for len(b) > 0 {
+		k := min(len(b), statePage-len(p.page))
+		p.page = append(p.page, b[:k]...)
+		b = b[k:]
+		if len(p.page) == statePage {
+			p.put()
+		}
+	}
+	return 0, nil
+}
+
+// put writes the full page p.page: named where the previous table has
+// the same bytes, else appended to the events file.
+func (p *statePager) put() {
+	i, a := len(p.table), len(p.tables)
+	if a < len(p.prev) && i < len(p.prev[a]) {
+		if old, ok := p.previous(p.prev[a], i); ok && old == string(p.page) {
+			p.table = append(p.table, p.prev[a][i])
+			p.page = p.page[:0]
+			return
+		}
+	}
+	side := p.side
+	for side.pos()%statePage != 0 {
+		side.b = append(side.b, 0)
+		side.maybeFlush()
+	}
+	p.table = append(p.table, int64(side.pos()))
+	side.b = append(side.b, p.page...)
+	side.maybeFlush()
+	p.page = p.page[:0]
+}
+
+// previous is the page of table at i as the events file holds it: read
+// from side.prev when the caller gave one (a run of the table's pages at a
+// time, into a buffer of pagerRead bytes), else from the parts of the file
+// the state holds. Read through the file rather than through a mapping of
+// it, the pages compared do not become the process's resident memory (40
+// MB at 10k, counted in its peak beside the mapped arrays' own).
+func (p *statePager) previous(table []int64, i int) (string, bool) {
+	off := table[i]
+	if p.side.prev == nil {
+		return p.s.sideBytes(off, statePage)
+	}
+	if at := off - p.readAt; p.read != nil && at >= 0 && at+statePage <= int64(len(p.read)) {
+		return string(p.read[at : at+statePage]), true
+	}
+	n := 1
+	for i+n < len(table) && n < pagerRead/statePage && table[i+n] == off+int64(n)*statePage {
+		n++
+	}
+	if p.readBuf == nil {
+		p.readBuf = make([]byte, pagerRead)
+	}
+	got, err := p.side.prev.ReadAt(p.readBuf[:n*statePage], off)
+	if got < statePage || err != nil && got < n*statePage {
+		p.read = nil
+		return "", false
+	}
+	p.read, p.readAt = p.readBuf[:got-got%statePage], off
+	return string(p.read[:statePage]), true
+}
+
+// pagerRead is how much of the previous pages previous reads at a time.
+const pagerRead = 256 << 10
+
+// sideBytes is the events file's n bytes at off, when a part the state
+// holds has them.
+func (s *State) sideBytes(off int64, n int) (string, bool) {
+	for _, g := range s.side.segs {
+		if at := off - g.at; at >= 0 && at+int64(n) <= int64(len(g.data)) {
+			return g.data[at : at+int64(n)], true
+		}
+	}
+	return "", false
+}
+
+// pagedArrayOf is arrayOf for a split state: the array's length in bytes
+// and page table, then its pages from the events file.
+func pagedArrayOf[T any](r *stateReader, n, spare int) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	bytesN := r.uvarint() // checked against n
+	pages := r.count(1)
+	if r.err != nil {
+		return nil
+	}
+	if bytesN != uint64(n*size) || pages != (n*size+statePage-1)/statePage {
+		r.fail("array length")
+		return nil
+	}
+	table := make([]int64, pages)
+	next := int64(0)
+	for k := range table {
+		v, m := binary.Varint(r.b)
+		if m <= 0 {
+			r.fail("page table")
+			return nil
+		}
+		r.b = r.b[m:]
+		off := next + v*statePage
+		if off < 0 || off > int64(len(r.side))-statePage {
+			r.fail("page table")
+			return nil
+		}
+		table[k], next = off, off+statePage
+	}
+	r.tables = append(r.tables, table)
+	if r.pager != nil && n > 0 {
+		if mem := r.pager(table, n*size, (n+spare)*size); len(mem) >= (n+spare)*size &&
+			uintptr(unsafe.Pointer(&mem[0]))%unsafe.Alignof(zero) == 0 {
+			r.mapped++
+			return unsafe.Slice((*T)(unsafe.Pointer(&mem[0])), n+spare)[:n]
+		}
+	}
+	out := make([]T, n, n+spare)
+	raw := sliceBytes(out)
+	for k, off := range table {
+		copy(raw[k*statePage:], r.side[off:off+statePage])
+	}
+	return out
+}
+
+// arrayCount is count for the length of arrays of items of at least
+// minSize bytes: in a split state they are in the events file, which must
+// hold them.
+func (r *stateReader) arrayCount(minSize int) int {
+	if !r.split {
+		return r.count(minSize)
+	}
+	v := r.uvarint()
+	if v > uint64(len(r.side))/uint64(max(minSize, 1)) {
+		r.fail("count")
+		return 0
+	}
+	return int(v)
 }

@@ -36,7 +36,7 @@ import (
 // 10,000-article site's state (24 MB of fresh heap, 0.1 CPU s).
 const (
 	stateMagic   = "newsline merge state\n"
-	stateVersion = 13
+	stateVersion = 14
 )
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -80,6 +80,11 @@ func (s *State) encodeBodySplit(w *stateWriter, side *sideWriter) {
 		n := s.numberingKeeping(side != nil)
 		if side != nil {
 			n.baseEnds = s.keepAdjacencyBase(n, side)
+			w.pages = &statePager{s: s, side: side}
+			if side.appendTo {
+				w.pages.prev = s.side.pages
+			}
+			defer func() { s.side.nextPages, w.pages = w.pages.tables, nil }()
 		}
 		s.encodeNames(w)
 		s.encodeCandidates(w, n)
@@ -241,6 +246,7 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 			w.maybeFlush()
 		}
 	}
+	w.endArray()
 	if n.same && n.sameArts { // nothing renumbered: the arrays as they are
 		appendNativeAll(w, s.sidArt[:len(s.pc)])
 		appendNativeAll(w, s.sidK[:len(s.pc)])
@@ -278,6 +284,7 @@ func (s *State) encodeCandidates(w *stateWriter, n numbering) {
 			w.maybeFlush()
 		}
 	}
+	w.endArray()
 	w.count(len(s.valueSpan))
 	for v := range s.valueSpan {
 		w.span(s.valueSpan[v])
@@ -453,6 +460,7 @@ func byID(m map[string]int32) []string {
 // b holds flushAt bytes, keeping the CRC of what it passed on (after the
 // first "flushed" bytes, which are not checksummed).
 type stateWriter struct {
+	pages   *statePager // a split save's: arrays go to the events file by pages (statearrays.go)
 	b       []byte
 	base    int // where the encoding starts in b (Encode appends to a caller's bytes)
 	out     io.Writer
@@ -618,15 +626,15 @@ func DecodeStateParts(head, events, tail []byte) (*State, error) {
 // into the heap (see statearrays.go); the state then keeps that memory, and
 // still nothing of head.
 func DecodeStatePartsMapped(head, events, tail []byte, arrays ArrayMapper) (*State, error) {
-	return decodeParts(head, events, tail, nil, false, arrays)
+	return decodeParts(head, events, tail, nil, false, arrays, nil)
 }
 
 // DecodeStateSplit decodes a state EncodeSplit wrote, cut as for
 // DecodeStatePartsMapped, whose events file's first bytes are side (the
 // length the state names: StateSideLength). The state and its timelines
 // keep side as they keep events (strings read in place).
-func DecodeStateSplit(head, events, tail, side []byte, arrays ArrayMapper) (*State, error) {
-	return decodeParts(head, events, tail, side, true, arrays)
+func DecodeStateSplit(head, events, tail, side []byte, pages PageMapper) (*State, error) {
+	return decodeParts(head, events, tail, side, true, nil, pages)
 }
 
 // StateSideLength reads, from a split state's events section (see
@@ -639,7 +647,7 @@ func StateSideLength(events []byte) (int64, bool) {
 	return int64(n), n < 1<<62
 }
 
-func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper) (*State, error) {
+func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper, pages PageMapper) (*State, error) {
 	if len(head) < len(stateMagic) || string(head[:len(stateMagic)]) != stateMagic || len(tail) != StateTailLen {
 		return nil, fmt.Errorf("%w: not a merge state", ErrCorruptState)
 	}
@@ -649,7 +657,7 @@ func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper
 	if stateSum(head[len(stateMagic):], events, tail[:8]) != binary.LittleEndian.Uint32(tail[8:]) {
 		return nil, fmt.Errorf("%w: checksum mismatch", ErrCorruptState)
 	}
-	r := &stateReader{b: head[len(stateMagic):], origin: len(head), arrays: arrays}
+	r := &stateReader{b: head[len(stateMagic):], origin: len(head), arrays: arrays, split: split, side: side, pager: pages}
 	if v := r.u32(); v != stateVersion {
 		return nil, fmt.Errorf("%w: format version %d, want %d", ErrCorruptState, v, stateVersion)
 	}
@@ -706,6 +714,7 @@ func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper
 	r.padding()
 	headErr := r.end()
 	s.mappedArrays = r.mapped
+	s.side.pages = r.tables
 	if err := cmp.Or(headErr, <-evErr, <-sideErr); err != nil {
 		return nil, err
 	}
@@ -841,7 +850,7 @@ func wordsOf(raw []byte) []uint64 {
 }
 
 func (s *State) decodeCandidates(r *stateReader, adj []uint64) {
-	n := r.count(int(unsafe.Sizeof(pairCand{})) + 4*4 + 2 + 1)
+	n := r.arrayCount(int(unsafe.Sizeof(pairCand{})) + 4*4 + 2 + 1)
 	if layout := r.string(); r.err == nil && layout != candLayout {
 		r.fail("candidate layout (another build of the tool)")
 	}
@@ -854,7 +863,7 @@ func (s *State) decodeCandidates(r *stateReader, adj []uint64) {
 	if r.err == nil && !s.adj.valid() {
 		r.fail("adjacency lists")
 	}
-	size := r.count(4)
+	size := r.arrayCount(4)
 	s.arena = arrayOf[int32](r, size, size/8) // room for the next builds' sets without copying all
 	n = r.count(27)
 	s.valueSpan, s.anc, s.desc = make([]span, n), make([][]int32, n), make([][]int32, n)
@@ -1203,6 +1212,12 @@ type stateReader struct {
 	origin int         // b's length plus its offset from the encoding's start (see off)
 	arrays ArrayMapper // maps the candidates' arrays (arrayOf); nil: copied
 	mapped int         // arrays the mapper gave
+	// A split state's arrays are pages of the events file (side), named
+	// by page tables (statePager), mapped by pager when not nil.
+	split  bool
+	side   []byte
+	pager  PageMapper
+	tables [][]int64
 }
 
 func (r *stateReader) fail(what string) {
@@ -1363,6 +1378,10 @@ type EventsSide struct {
 	// knows (SideAppendable): encodings already there are named by offset,
 	// not written again. Otherwise every live encoding is written to Out.
 	Append bool
+	// Prev, when not nil, reads the events file the state knows: an
+	// appending save compares the arrays' pages with it (else with the
+	// parts of the file the state holds, mapped or in the heap).
+	Prev io.ReaderAt
 }
 
 // SideWritten is what EncodeSplit made of the events file.
@@ -1410,6 +1429,9 @@ type sideState struct {
 	lists   []listRef
 	base    []uint32 // the new base's ends; nil: none written, or renumbered (the state keeps its lists)
 	baseOff int64
+	// The arrays' page tables (statePager): of the state as decoded or
+	// last saved (compared with by the next save), and of the last save.
+	pages, nextPages [][]int64
 }
 
 // sideOffset is the offset in the known events file of raw, a stored
@@ -1435,6 +1457,9 @@ func (s *State) SideAppendable() (at int64, sum uint32, ok bool) {
 		return 0, 0, false
 	}
 	live := int64(0)
+	for _, t := range s.side.pages {
+		live += statePage * int64(len(t))
+	}
 	if _, in := s.sideOffset(wordsString(s.adj.words)); in {
 		live += 8 * int64(len(s.adj.words))
 	}
@@ -1453,9 +1478,9 @@ func (s *State) SideAppendable() (at int64, sum uint32, ok bool) {
 	return s.side.len, s.side.sum, 4*live >= 3*s.side.len-4*sideSlack
 }
 
-// sideSlack is garbage an events file may hold whatever its size (its
-// header, and a small site's few rewritten events).
-const sideSlack = 64 << 10
+// sideSlack is garbage an events file may hold whatever its size: a small
+// site's saves append a page or two of each array every time.
+const sideSlack = 1 << 20
 
 // EncodeSplit writes the state to out as EncodeTo does, but with the
 // events' encodings in the events file (see EventsSide): those written now
@@ -1464,9 +1489,12 @@ const sideSlack = 64 << 10
 func (s *State) EncodeSplit(out io.Writer, side EventsSide) (SideWritten, error) {
 	appendTo := side.Append && s.side.known && side.At == s.side.len && side.Sum == s.side.sum
 	s.side.known, s.side.pending, s.side.wrote, s.side.appendMode = false, false, nil, appendTo
-	s.side.lists, s.side.base = nil, nil
+	s.side.lists, s.side.base, s.side.nextPages = nil, nil, nil
+	if !appendTo {
+		s.side.pages = nil
+	}
 	sw := &sideWriter{stateWriter: stateWriter{b: make([]byte, 0, 2*flushAt), out: side.Out, crc: side.Sum, passed: int(side.At)},
-		appendTo: appendTo}
+		appendTo: appendTo, prev: side.Prev}
 	w := stateWriter{b: make([]byte, 0, 2*flushAt), out: out}
 	w.b = append(w.b, stateMagic...)
 	w.flushed = len(stateMagic) // the magic is not checksummed
@@ -1527,7 +1555,8 @@ func (s *State) SideSaved(written []byte) bool {
 	s.adoptAdjacency(data)
 	sd.segs = append(sd.segs, sideSeg{at: sd.start, data: data})
 	sd.known, sd.len, sd.sum = true, sd.next.Len, sd.next.Sum
-	sd.pending, sd.wrote, sd.lists, sd.base = false, nil, nil, nil
+	sd.pages = sd.nextPages
+	sd.pending, sd.wrote, sd.lists, sd.base, sd.nextPages = false, nil, nil, nil, nil
 	return true
 }
 
@@ -1535,7 +1564,8 @@ func (s *State) SideSaved(written []byte) bool {
 // from its offset pos().
 type sideWriter struct {
 	stateWriter
-	appendTo bool      // the state's known events file: its encodings are named, not written
+	appendTo bool // the state's known events file: its encodings are named, not written
+	prev     io.ReaderAt
 	wrote    []sideRef // the encodings written
 	keptBase bool      // the adjacency base was kept (encodeAdjacencySplit)
 }
@@ -1800,4 +1830,36 @@ func adjacencySplitOf(section, side []byte) (words []uint64, patches map[int32][
 		return nil, nil, nil, r.err
 	}
 	return words, patches, r.b, nil
+}
+
+// SideInPlace lists the ranges (offset, length) of the events file that
+// the state reads in place: its adjacency lists and its events' encodings,
+// merged where they touch, in file order. A caller that mapped the file may
+// drop the rest of the mapping's resident pages (read once, to check the
+// file's checksum): the arrays' pages are the state's own private mappings,
+// and the rest is encodings no event names.
+func (s *State) SideInPlace() [][2]int64 {
+	var rs [][2]int64
+	add := func(v string) {
+		if off, ok := s.sideOffset(v); ok && len(v) > 0 {
+			rs = append(rs, [2]int64{off, int64(len(v))})
+		}
+	}
+	add(wordsString(s.adj.words))
+	for _, l := range s.adj.changed {
+		add(wordsString(l))
+	}
+	for _, h := range s.order {
+		add(s.evs[h].raw)
+	}
+	slices.SortFunc(rs, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+	out := rs[:0]
+	for _, r := range rs {
+		if k := len(out) - 1; k >= 0 && r[0] <= out[k][0]+out[k][1] {
+			out[k][1] = max(out[k][1], r[0]+r[1]-out[k][0])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
