@@ -603,10 +603,10 @@ var notNounAfterMonth = map[string]bool{"for": true, "from": true, "with": true,
 // nthDayRule: a day told by its place in a month: "the first Monday of
 // July", "the last Friday in May", "the final day of February 2024", "the
 // first of July", "the twenty-first of June", "the second Tuesday of next
-// month" (TIMEX3 values the day itself). The month's year is chosen as for the month alone (tense, or the
-// nearest when it is close to the anchor); the day is computed in that year.
-// A month is required: "the first day of the trial", "the last Friday"
-// are left to the other rules.
+// month" (TIMEX3 values the day itself). The month's year is chosen as for
+// the month alone (tense, or the nearest when it is close to the anchor);
+// the day is computed in that year. A month is required: "the first day of
+// the trial", "the last Friday" are left to the other rules.
 var nthDayRule = &rule{
 	name:     "nth day of month",
 	triggers: []int{keyMod + mThe},
