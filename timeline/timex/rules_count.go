@@ -293,6 +293,9 @@ func aheadIn(d *doc, i, end int) bool {
 		}
 	}
 	t := clauseTense(d, i, end)
+	if t == 0 && (d.lowerIs(i-2, "is") || d.lowerIs(i-2, "are")) {
+		return true // "the vote is in three weeks": a present copula schedules it
+	}
 	return t > 0 || (t == 0 && modalBefore(d, i))
 }
 

@@ -309,6 +309,9 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 			p.weekend = true
 			return d.one(i, j+1, typ, p)
 		}
+		if u == uFortnight && the && (m == mNext || m == mComing) {
+			return d.fixed(i, j+1, timeline.TypeDuration, durationValue(1, u)) // "the next fortnight", as "the past fortnight"
+		}
 		if u == uHour || u == uMinute || u == uSecond || u == uMillennium || u == uFortnight || u == uHalf {
 			return match{}, false
 		}
