@@ -49,8 +49,10 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	runtime.GC()
 	b := &builder{fs: fs, opts: opts, warm: warm}
 	removeRetiredBeside(fs, opts.OutDir) // a build on its own left them (retire.go)
-	// When run panicked past result: Build never leaves the state's save running.
+	// When run panicked past result: Build never leaves the state's save
+	// or the manifest's early read running.
 	defer b.joinStateSave()
+	defer b.dropManifest()
 	if defaultPlan { // the real render: its exports splice the published files (exportsplice.go)
 		b.opts.Stages.Plan = b.splicedPlan
 	}
@@ -74,6 +76,7 @@ type builder struct {
 	applied  appliedOverrides  // what the overrides did
 	changes  *timeline.Changes // the events the plan may take as unchanged since prevMemo; nil: none
 	saving   *stateSave        // the merge state being saved beside the build (statesave.go); nil: none
+	manifest *earlyManifest    // the previous manifest, being read beside the first stages (manifest.go); nil: none
 	release  func()            // drops the mapped pack's resident pages after the write stage (releaseLater); nil: none
 }
 
@@ -119,7 +122,8 @@ func (b *builder) warn(ws ...string) { b.sum.Warnings = append(b.sum.Warnings, w
 
 func (b *builder) result() (Summary, error) {
 	b.joinStateSave()
-	b.releasePack() // a build that stopped before writing
+	b.dropManifest() // a build that stopped before publishing
+	b.releasePack()  // a build that stopped before writing
 	b.sum.Errors = len(b.errs)
 	if len(b.errs) == 0 {
 		return b.sum, nil
@@ -134,6 +138,7 @@ func (b *builder) run() (Summary, error) {
 		b.fail(err)
 		return b.result()
 	}
+	b.manifest = readManifestEarly(b.fs, o)
 	dirs, err := b.inputDirs()
 	if err != nil {
 		b.fail(err)
@@ -346,7 +351,7 @@ func (b *builder) plan(tl timeline.Timeline) ([]Page, bool) {
 // pages are staged and committed in place (see commit.go).
 func (b *builder) publish(pages []Page) {
 	o := b.opts
-	warns, err := cleanStale(b.fs, o.OutDir, ioWorkers(o.Workers))
+	warns, repaired, err := cleanStaleRepairing(b.fs, o.OutDir, ioWorkers(o.Workers))
 	b.warn(warns...)
 	if err != nil {
 		b.fail(err)
@@ -357,7 +362,7 @@ func (b *builder) publish(pages []Page) {
 		b.fail(err)
 		return
 	}
-	prev := loadManifest(b.fs, o)
+	prev := b.takeManifest(repaired)
 	v, errs := vetPages(prev, pages)
 	b.fail(errs...)
 	if len(errs) > 0 && !o.KeepGoing {

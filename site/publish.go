@@ -33,14 +33,22 @@ const (
 // process is removing are waited for, the ones a killed process left are
 // removed without a warning, in the background on the OS file system.
 func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err error) {
+	warnings, _, err = cleanStaleRepairing(fs, out, workers)
+	return warnings, err
+}
+
+// cleanStaleRepairing is cleanStale, and reports whether it changed the
+// output: put a previous site back or finished a commit (which may change
+// the marker a manifest read before it was checked against).
+func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []string, repaired bool, err error) {
 	waitRetired()
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	entries, err := afero.ReadDir(fs, parent)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, nil
+			return nil, false, nil
 		}
-		return nil, fmt.Errorf("%s: %w", parent, err)
+		return nil, false, fmt.Errorf("%s: %w", parent, err)
 	}
 	var tmps, olds, commits []string
 	for _, e := range entries {
@@ -60,8 +68,9 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 			// Only one swap runs at a time, so at most one old folder is a whole
 			// previous site; take the newest if a crash left several.
 			sort.Slice(olds, func(i, j int) bool { return modTime(fs, olds[i]) > modTime(fs, olds[j]) })
+			repaired = true
 			if err := fs.Rename(olds[0], out); err != nil {
-				return warnings, fmt.Errorf("restoring %s from %s: %w", out, olds[0], err)
+				return warnings, repaired, fmt.Errorf("restoring %s from %s: %w", out, olds[0], err)
 			}
 			warnings = append(warnings, fmt.Sprintf("restored %s from %s left by an interrupted build", out, olds[0]))
 			olds = olds[1:]
@@ -72,18 +81,19 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 	// too), in name order; two can only exist if finishing one failed.
 	sort.Strings(commits)
 	for _, c := range commits {
+		repaired = true
 		if err := rollForward(fs, out, c, workers, nil); err != nil {
-			return warnings, err
+			return warnings, repaired, err
 		}
 		warnings = append(warnings, fmt.Sprintf("finished publishing %s left by an interrupted build", c))
 	}
 	for _, dir := range append(tmps, olds...) {
 		if err := fs.RemoveAll(dir); err != nil {
-			return warnings, fmt.Errorf("removing stale %s: %w", dir, err)
+			return warnings, repaired, fmt.Errorf("removing stale %s: %w", dir, err)
 		}
 		warnings = append(warnings, fmt.Sprintf("removed %s left by an interrupted build", dir))
 	}
-	return warnings, nil
+	return warnings, repaired, nil
 }
 
 func modTime(fs afero.Fs, p string) int64 {

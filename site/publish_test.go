@@ -306,6 +306,25 @@ func TestIncrementalBuildKilledDuringTheCommitIsFinishedByTheNextBuild(t *testin
 	wantNoFolder(t, mem, "public/articles/b")
 }
 
+// A build reads the previous manifest beside its first stages, before its
+// cleanStale finishes a killed build's commit, and uses it only when
+// cleanStale repaired nothing. Here the killed build (template v2, article b
+// removed) died at its first move, so the early read finds the v1 site's
+// manifest and marker; the roll-forward then publishes v2. The next build is
+// of v1 again: with the manifest read early, its pages would count as
+// unchanged and v2's would stay published.
+func TestManifestReadBeforeARepairIsNotUsed(t *testing.T) {
+	mem, opts, before := killIncrementalAtRename(t, 2)
+	writeFiles(t, mem, map[string]string{"content/template.tmpl": "<html>v1", "content/b.txt": "beta one\n"})
+	if _, err := Build(mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	if after := tree(t, mem, "public"); !reflect.DeepEqual(before, after) {
+		t.Errorf("the output is not the v1 site:\nwant %v\ngot  %v", before, after)
+	}
+	wantFullBuildResult(t, mem, opts)
+}
+
 func TestRollForwardAloneFinishesAKilledCommit(t *testing.T) {
 	mem, _, _ := killIncrementalAtRename(t, 3)
 	if _, err := cleanStale(mem, "public", 2); err != nil {
