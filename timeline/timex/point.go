@@ -39,7 +39,10 @@ type point struct {
 	// nth: the day is the nth weekday of the month ("the first Monday of
 	// July"; -1 the last), or with no weekday the month's last day ("the
 	// last day of May"); format computes it for the year chosen
-	nth       int8
+	nth int8
+	// sameOf: "a year ago today", "ten years ago this week": the shifted
+	// date at the precision of that unit (uDay, uWeek, uMonth)
+	sameOf    uint8
 	shift     int
 	relative  bool // shift/unit apply
 	dir       int  // -1 past, +1 future, 0 from the sentence's tense
@@ -188,6 +191,19 @@ func (p point) withTime(day string, known []string) resolved {
 
 // shifted resolves "last year", "this week", "the next day", "three months ago".
 func (p point) shifted(a time.Time, known []string) resolved {
+	if p.sameOf != uNone && (p.unit == uYear || p.unit == uMonth || p.unit == uWeek) {
+		t := a
+		switch p.unit {
+		case uYear:
+			t = a.AddDate(p.shift, 0, 0)
+		case uMonth:
+			t = a.AddDate(0, p.shift, 0)
+		case uWeek:
+			t = a.AddDate(0, 0, 7*p.shift)
+		}
+		q := relPoint(anchorDCT, p.sameOf, 0)
+		return q.shifted(t, known)
+	}
 	switch p.unit {
 	case uDay:
 		return p.withTime(dayValue(a.AddDate(0, 0, p.shift)), known)

@@ -393,6 +393,16 @@ func distance(d *doc, i, k, n int, u uint8) (match, bool) {
 	}
 	p := relPoint(anchor, u, sign*n)
 	p.yearBack = u == uYear && n == 1 && sign < 0
+	if d.modOf(k) == mAgo {
+		// "a year ago today", "ten years ago this week": that day or week, so long ago
+		if e, ok := d.word(end); ok && e.class == cDeictic && e.val == dToday && u != uDay {
+			p.sameOf, p.yearBack, end = uDay, false, end+1
+		} else if d.mod(end, mThis) {
+			if u2, plural := d.unit(end + 1); !plural && (u2 == uWeek || u2 == uMonth) && u2 < u {
+				p.sameOf, p.yearBack, end = u2, false, end+2
+			}
+		}
+	}
 	return d.one(i, end, timeline.TypeDate, p)
 }
 
