@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"reflect"
@@ -355,7 +356,7 @@ func (o pagerOut) Write(b []byte) (int, error) {
 func (p *statePager) put() {
 	i, a := len(p.table), len(p.tables)
 	if a < len(p.prev) && i < len(p.prev[a]) {
-		if old, ok := p.previous(p.prev[a], i); ok && old == string(p.page) {
+		if old, ok := p.previous(p.prev[a], i); ok && bytes.Equal(old, p.page) {
 			p.table = append(p.table, p.prev[a][i])
 			p.page = p.page[:0]
 			return
@@ -378,13 +379,14 @@ func (p *statePager) put() {
 // the state holds. Read through the file rather than through a mapping of
 // it, the pages compared do not become the process's resident memory (40
 // MB at 10k, counted in its peak beside the mapped arrays' own).
-func (p *statePager) previous(table []int64, i int) (string, bool) {
+func (p *statePager) previous(table []int64, i int) ([]byte, bool) {
 	off := table[i]
 	if p.side.prev == nil {
-		return p.s.sideBytes(off, statePage)
+		old, ok := p.s.sideBytes(off, statePage)
+		return unsafe.Slice(unsafe.StringData(old), len(old)), ok // read only
 	}
 	if at := off - p.readAt; p.read != nil && at >= 0 && at+statePage <= int64(len(p.read)) {
-		return string(p.read[at : at+statePage]), true
+		return p.read[at : at+statePage], true
 	}
 	n := 1
 	for i+n < len(table) && n < pagerRead/statePage && table[i+n] == off+int64(n)*statePage {
@@ -396,10 +398,10 @@ func (p *statePager) previous(table []int64, i int) (string, bool) {
 	got, err := p.side.prev.ReadAt(p.readBuf[:n*statePage], off)
 	if got < statePage || err != nil && got < n*statePage {
 		p.read = nil
-		return "", false
+		return nil, false
 	}
 	p.read, p.readAt = p.readBuf[:got-got%statePage], off
-	return string(p.read[:statePage]), true
+	return p.read[:statePage], true
 }
 
 // pagerRead is how much of the previous pages previous reads at a time.

@@ -918,6 +918,7 @@ func (s *State) decodeEventsFrom(r *stateReader, bodies []byte, split bool) {
 	s.bodies = body
 	er := &eventReader{data: text}
 	at := 0 // where the next encoding starts in body
+	var runs [][2]int64
 	var backing []int32
 	for k := 0; k < n && er.err == nil; k++ {
 		e := &s.evs[k]
@@ -951,9 +952,17 @@ func (s *State) decodeEventsFrom(r *stateReader, bodies []byte, split bool) {
 			}
 			e.raw = body[from : from+size-1]
 			at = int(from + size - 1)
+			if split && size > 1 { // the runs of encodings read in place (SideInPlace)
+				if r := len(runs) - 1; r >= 0 && runs[r][0]+runs[r][1] == int64(from) {
+					runs[r][1] += int64(size - 1)
+				} else {
+					runs = append(runs, [2]int64{int64(from), int64(size - 1)})
+				}
+			}
 		}
 		s.order[k] = int32(k)
 	}
+	s.side.eventRuns = runs
 	if er.err == nil && (er.pos != len(text) || !split && at != len(body)) {
 		er.fail()
 	}
@@ -1432,6 +1441,7 @@ type sideState struct {
 	// The arrays' page tables (statePager): of the state as decoded or
 	// last saved (compared with by the next save), and of the last save.
 	pages, nextPages [][]int64
+	eventRuns        [][2]int64 // a decoded state's: the runs of its events' encodings in the file
 }
 
 // sideOffset is the offset in the known events file of raw, a stored
@@ -1489,7 +1499,7 @@ const sideSlack = 1 << 20
 func (s *State) EncodeSplit(out io.Writer, side EventsSide) (SideWritten, error) {
 	appendTo := side.Append && s.side.known && side.At == s.side.len && side.Sum == s.side.sum
 	s.side.known, s.side.pending, s.side.wrote, s.side.appendMode = false, false, nil, appendTo
-	s.side.lists, s.side.base, s.side.nextPages = nil, nil, nil
+	s.side.lists, s.side.base, s.side.nextPages, s.side.eventRuns = nil, nil, nil, nil
 	if !appendTo {
 		s.side.pages = nil
 	}
@@ -1849,8 +1859,12 @@ func (s *State) SideInPlace() [][2]int64 {
 	for _, l := range s.adj.changed {
 		add(wordsString(l))
 	}
-	for _, h := range s.order {
-		add(s.evs[h].raw)
+	if s.side.eventRuns != nil { // as decoded: the runs decodeEvents found, not 116,000 encodings sorted
+		rs = append(rs, s.side.eventRuns...)
+	} else {
+		for _, h := range s.order {
+			add(s.evs[h].raw)
+		}
 	}
 	slices.SortFunc(rs, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
 	out := rs[:0]
