@@ -270,6 +270,12 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if isAbbrevMonth(d, i) && j == i+1 {
 		return point{}, 0, false
 	}
+	if j == i+1 && d.toks[i].upper && honorificBefore(d, i) {
+		return point{}, 0, false // "Ms. June said", "Mrs May": a surname
+	}
+	if j == i+1 && d.toks[i].upper && ledBody(d, i, j) {
+		return point{}, 0, false // "the May government": Mrs May's, as "the Bush administration"
+	}
 	if d.toks[i].ent.weak && (!temporalCueBefore(d, i) || d.mod(i-1, mThe) || d.mod(i-1, mOn) || d.mod(i-1, mThat)) && !monthBeforeNoun(d, i, j) {
 		return point{}, 0, false
 	}
@@ -281,6 +287,50 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	}
 	return p, j, true
 }
+
+// ledBody reports whether the month at i, after "the", qualifies a noun at j
+// that names a body or a term led by a person ("the May government", "the
+// June administration", "the May cabinet's plan"): English names these by
+// the leader's surname ("the Bush administration"), and a month that is also
+// a name is then that name. The noun must end its phrase: before another
+// noun the month dates the thing ("the May government bond auction", "the
+// June cabinet meeting"), so what follows must be punctuation, a possessive,
+// the end, or a word that cannot be a noun (a preposition, an auxiliary, a
+// past verb).
+func ledBody(d *doc, i, j int) bool {
+	if !d.mod(i-1, mThe) || j >= d.n() || d.toks[j].kind != tWord || d.toks[j].gap != gSpace || !inSet(ledBodies, d.textOf(j)) {
+		return false
+	}
+	k := j + 1
+	if k >= d.n() || d.toks[k].kind != tWord || possessiveAt(d, k) {
+		return true
+	}
+	w := d.textOf(k)
+	return inSet(notNounAfterMonth, w) || inSet(pastWords, w) || inSet(notSubject, w) || inSet(ledBodyNext, w) ||
+		(len(w) > 4 && strings.HasSuffix(w, "ed") && !d.toks[k].upper)
+}
+
+// honorificBefore reports whether an honorific ("Mr.", "Mrs", "Ms.", "Dr.")
+// comes right before token i, which is then a surname.
+func honorificBefore(d *doc, i int) bool {
+	k := i - 1
+	if d.punct(k, '.') && d.glued(k) {
+		k--
+	}
+	return k >= 0 && d.toks[k].kind == tWord && d.toks[k].upper && inSet(honorifics, d.textOf(k))
+}
+
+var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "dr": true, "sir": true,
+	"dame": true, "lady": true, "lord": true}
+
+// ledBodies are nouns for a body or a term led by one person.
+var ledBodies = map[string]bool{"government": true, "administration": true, "cabinet": true, "ministry": true,
+	"regime": true, "premiership": true, "presidency": true, "leadership": true, "camp": true, "doctrine": true}
+
+// ledBodyNext are words after such a noun that end its phrase, besides those
+// notNounAfterMonth, pastWords and notSubject list.
+var ledBodyNext = map[string]bool{"of": true, "in": true, "on": true, "at": true, "as": true, "or": true,
+	"said": true, "says": true, "is": true, "has": true, "wants": true, "insisted": true, "to": true, "by": true}
 
 // nameAfter reports whether token j is a capitalised word the lexicon does
 // not know, on the same line: the word before it is then part of a name

@@ -229,6 +229,39 @@ var pastWords = map[string]bool{
 var timetableVerbs = map[string]bool{"begins": true, "starts": true, "opens": true, "closes": true, "ends": true,
 	"resumes": true, "expires": true, "reconvenes": true, "convenes": true, "adjourns": true}
 
+// scheduleVerbs are third-person presents of events set by a fixture list or
+// a travel plan ("the team plays Friday", "Ms. Orlan visits Kestrel on
+// Monday", "the minister testifies Tuesday"): in news prose the present
+// simple of such a verb tells a timetabled future, as timetableVerbs do.
+// Most are also plural nouns ("two plays", "the hosts", "tax returns"), so
+// tenseOf takes them as verbs only outside a noun's slot (nounSlot). Any
+// "-s" verb was tried in session 12 and lost te3 values: plural nouns
+// before a weekday ("composite trading Friday").
+var scheduleVerbs = map[string]bool{"plays": true, "faces": true, "hosts": true, "meets": true, "visits": true,
+	"travels": true, "arrives": true, "departs": true, "leaves": true, "flies": true, "returns": true,
+	"testifies": true, "debates": true, "races": true, "premieres": true, "airs": true, "kicks": true}
+
+// nounSlot reports whether the word at k stands where a noun does: after a
+// determiner, a possessive "'s", a number, or a word the lexicon knows as a
+// time or a count ("the hosts", "its visits", "two plays", "weekend races",
+// "Friday's races"), or before "of" ("the plays of Shakespeare").
+func nounSlot(d *doc, k int) bool {
+	if d.mod(k+1, mOf) {
+		return true
+	}
+	if k == 0 {
+		return false
+	}
+	p := &d.toks[k-1]
+	if p.kind == tNum || (p.kind == tWord && inSet(determiners, d.textOf(k-1))) {
+		return true
+	}
+	if e, ok := d.word(k - 1); ok && (e.unit != uNone || (e.class != cMod && e.class != cFiller && e.class != cNone)) {
+		return true // "two plays", "weekend races", "Sunday visits"
+	}
+	return d.lowerIs(k-1, "s") && d.glued(k-1) // a possessive: "Friday's races"
+}
+
 // planWords look ahead only before "to" (see tenseOf).
 var planWords = map[string]bool{"plan": true, "plans": true, "planned": true, "planning": true, "going": true}
 
@@ -280,6 +313,9 @@ func tenseOf(d *doc, k int) int {
 	}
 	if inSet(timetableVerbs, w) && !t.upper {
 		return 1 // "voting begins at 7 a.m. Tuesday": a present of the timetable looks ahead
+	}
+	if inSet(scheduleVerbs, w) && !t.upper && !nounSlot(d, k) {
+		return 1 // "the team plays Friday", "the delegation arrives Monday": a fixture looks ahead
 	}
 	past := inSet(pastWords, w) || (len(w) <= 4 && inSet(samePast, w) && participleSlot(d, k)) ||
 		// a regular past: "-ed", but not "succeed" or "United", nor an
