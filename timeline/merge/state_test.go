@@ -832,3 +832,27 @@ func TestSplitStateRefusesAnotherEventsFile(t *testing.T) {
 		t.Errorf("a split state decoded without its events file: error %v", err)
 	}
 }
+
+// TestSplitStateDecodesDamagedEventsFileSafely: the events file is checked
+// (CRC) while the state is decoded from it, so decoding runs on damaged
+// bytes: flipped bytes anywhere in it (the arrays' pages, adjacency lists,
+// encodings) give ErrCorruptState, never a panic or a state.
+func TestSplitStateDecodesDamagedEventsFileSafely(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 2026))
+	w := newWorld(rng, 60)
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	files := &splitFiles{}
+	saved := files.save(t, st)
+	head, events, tail := cutState(saved.state)
+	good := files.events
+	for k := 0; k < 400; k++ {
+		b := append([]byte(nil), good...)
+		for n := 1 + rng.IntN(3); n > 0; n-- {
+			b[rng.IntN(len(b))] ^= byte(1 + rng.IntN(255))
+		}
+		if s, err := merge.DecodeStateSplit(head, events, tail, b, nil); err == nil || s != nil || !errors.Is(err, merge.ErrCorruptState) {
+			t.Fatalf("damage %d: state %v, error %v; want ErrCorruptState", k, s != nil, err)
+		}
+	}
+}
