@@ -297,12 +297,36 @@ type statePager struct {
 	// previous pages read from the file (previous)
 	readBuf, read []byte
 	readAt        int64
+	anew          bool // the array is written whole (begin)
+}
+
+// maxPageRuns is the most runs of consecutive pages an array's pages may
+// lie in before a save writes them anew in one (begin).
+const maxPageRuns = 512
+
+// runs counts the runs of consecutive pages in a page table.
+func runs(table []int64) int {
+	n := 0
+	for k := range table {
+		if k == 0 || table[k] != table[k-1]+statePage {
+			n++
+		}
+	}
+	return n
 }
 
 // begin diverts w's bytes to the pager until endArray.
 func (p *statePager) begin(w *stateWriter) {
 	p.saved = *w
 	p.active, p.n, p.table = true, 0, nil
+	// An array whose pages lie in too many runs is written anew, in one
+	// run: each run is a mapping of its own when read (and a fault of its
+	// own), and a hash table's changed pages (the sentence table's) are
+	// scattered.
+	p.anew = false
+	if a := len(p.tables); a < len(p.prev) {
+		p.anew = runs(p.prev[a]) > maxPageRuns
+	}
 	if p.page == nil {
 		p.page = make([]byte, 0, statePage)
 	}
@@ -355,7 +379,7 @@ func (o pagerOut) Write(b []byte) (int, error) {
 // the same bytes, else appended to the events file.
 func (p *statePager) put() {
 	i, a := len(p.table), len(p.tables)
-	if a < len(p.prev) && i < len(p.prev[a]) {
+	if a < len(p.prev) && i < len(p.prev[a]) && !p.anew {
 		if old, ok := p.previous(p.prev[a], i); ok && bytes.Equal(old, p.page) {
 			p.table = append(p.table, p.prev[a][i])
 			p.page = p.page[:0]
