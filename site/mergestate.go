@@ -228,7 +228,9 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 		unmapSection(eventsMapping)
 		return nil, nil, err
 	}
-	defer ef.Close()
+	if ef != nil {
+		defer ef.Close()
+	}
 	var pages merge.PageMapper
 	var made [][]byte // the arrays' mappings
 	if osf, isOS := ef.(*os.File); isOS && mapEvents {
@@ -292,6 +294,11 @@ func decodeUncollected(head, events, tail, side []byte, pages merge.PageMapper) 
 // decoder's to check. The file is never written in place (appended to, or
 // replaced by rename: saveMergeState), so a mapping of it cannot change.
 func readEventsFile(fs afero.Fs, name string, events []byte, mapIt bool) (f afero.File, side, mapping []byte, err error) {
+	if len(events) == 0 {
+		// A state that keeps nothing (articles it cannot follow: merged in
+		// full every time) has no events section, and names no events file.
+		return nil, nil, nil, nil
+	}
 	n, ok := merge.StateSideLength(events)
 	if !ok || n < int64(len(mergeEventsHeader)) {
 		return nil, nil, nil, fmt.Errorf("%w: no events file length", merge.ErrCorruptState)

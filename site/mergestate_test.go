@@ -260,3 +260,18 @@ func TestMergeStateAppendsItsEvents(t *testing.T) {
 		t.Fatalf("events file sizes %v: want appends, then a file written anew before it doubles (past 1 MB)", sizes)
 	}
 }
+
+// TestMergeStateOfUnusableSlugs: articles the state cannot follow (a
+// repeated slug) leave a state that keeps nothing, and with it no events
+// file to name: the next build reads it without a warning and merges in
+// full, as before the events file.
+func TestMergeStateOfUnusableSlugs(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	arts, per, keys := stateInput(5)
+	arts[4].Slug = arts[3].Slug
+	for build := 0; build < 3; build++ {
+		if ch, w := mergeStateBuild(t, fs, "v1", arts, per, keys, false); ch.Known || len(w) > 0 {
+			t.Fatalf("build %d: changes known %v, warnings %v; want unknown changes and no warning", build, ch.Known, w)
+		}
+	}
+}
