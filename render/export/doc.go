@@ -58,8 +58,11 @@
 //     DTEND;VALUE=DATE, so "2023-09" is 20230901..20231001, "2018".."2020" is
 //     20180101..20210101 and "2024-W24" is 20240610..20240617. TIME precision is a
 //     UTC date-time (DTSTART..DTEND = the hour/minute/part of day stated). A range
-//     mixing a time and a day becomes all-day. DTSTAMP is Site.Updated (derived
-//     from content). SUMMARY = title; DESCRIPTION = date as written, first sentence,
+//     mixing a time and a day becomes all-day. The calendar has no METHOD
+//     (a snapshot, not a scheduling message), so DTSTAMP is when the event's
+//     information was last revised: the publication date of the newest article
+//     it cites (the Unix epoch when none is dated), never a site-wide date, so
+//     a new article leaves the VEVENTs of events it does not report unchanged. SUMMARY = title; DESCRIPTION = date as written, first sentence,
 //     sources; URL only when absolute (BaseURL set). TRANSP:TRANSPARENT (history does
 //     not make anyone busy). Folding at 75 octets and TEXT escaping as
 //     github.com/arran4/golang-ical serialises them (the calendar's header is the

@@ -31,7 +31,9 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
-	sp := p.newSplicer(w, "events.ics", []byte("\r\nDTSTAMP:"+p.feedUpdated().UTC().Format(icsStampFormat)+"\r\n"), len(tl.Events))
+	// No stamp line: each VEVENT's DTSTAMP is its own (icsStamp), so a
+	// copied fragment is copied as it is.
+	sp := p.newSplicer(w, "events.ics", nil, len(tl.Events))
 	defer sp.close()
 	if sp != nil {
 		w = sp
@@ -39,7 +41,13 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	cal := ics.NewCalendar()
 	cal.SetProductId("-//newsline//timeline//EN")
 	cal.SetCalscale("GREGORIAN")
-	cal.SetMethod(ics.MethodPublish)
+	// No METHOD: the file is a snapshot of the timeline, not a scheduling
+	// message (RFC 5545 3.7.2), so each DTSTAMP says when its event's
+	// information was last revised (3.8.7.2), see icsStamp. With METHOD
+	// it would be the file's creation time, the same in every VEVENT: an
+	// article newer than all the others changed all 100,000 of them.
+	// (A METHOD property also requires the same method parameter in the
+	// Content-Type, which a static file server does not send.)
 	if title := oneLine(s.Title); title != "" {
 		cal.SetName(title)
 		cal.SetXWRCalName(title)
@@ -55,12 +63,11 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if _, err := io.WriteString(w, strings.TrimSuffix(head.String(), icsEnd)); err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
-	stamp := p.feedUpdated()
 	var vw veventWriter
 	for _, i := range p.order(tl.Events, false) {
 		ev := &tl.Events[i]
 		write := func(w io.Writer) error {
-			if vevent := vw.vevent(p, i, ev, stamp); vevent != nil {
+			if vevent := vw.vevent(p, i, ev); vevent != nil {
 				_, err := w.Write(vevent)
 				return err
 			}

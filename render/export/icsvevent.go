@@ -20,14 +20,15 @@ type veventWriter struct {
 
 // vevent returns event ev's VEVENT, or nil when the event lies outside what
 // the format can write (years 1 to 9999). The slice is reused by the next call.
-func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event, stamp time.Time) []byte {
+func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event) []byte {
 	start, end, allDay := icsSpan(*ev)
 	if start.Year() < 1 || end.Year() > 9999 {
 		return nil
 	}
 	v.out = append(v.out[:0], "BEGIN:VEVENT\r\n"...)
 	v.text("UID", cleanText(ev.ID)+"@"+p.host())
-	v.time("DTSTAMP", "", stamp.UTC(), icsStampFormat)
+	srcs := p.sources(i, *ev)
+	v.time("DTSTAMP", "", icsStamp(srcs), icsStampFormat)
 	if allDay {
 		v.time("DTSTART", ";VALUE=DATE", start, "20060102")
 		v.time("DTEND", ";VALUE=DATE", end, "20060102")
@@ -36,7 +37,7 @@ func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event, stamp time.Tim
 		v.time("DTEND", "", end.UTC(), icsStampFormat)
 	}
 	v.text("SUMMARY", oneLine(ev.Title))
-	v.description(p, i, ev)
+	v.description(ev, srcs)
 	if u := p.eventURL(*ev); p.absoluteURL(u) {
 		v.line = append(append(v.line[:0], "URL:"...), u...) // a URI: not escaped
 		v.fold()
@@ -44,6 +45,27 @@ func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event, stamp time.Tim
 	v.text("TRANSP", "TRANSPARENT")
 	v.out = append(v.out, "END:VEVENT\r\n"...)
 	return v.out
+}
+
+// icsStamp is a VEVENT's DTSTAMP: when the information about its event was
+// last revised (RFC 5545 3.8.7.2, in a calendar without METHOD), which is
+// the publication date of the newest article it cites, a thing of the
+// event's own sources (an article added about other events leaves the
+// VEVENT as it was, and a rebuild copies it). An event with no dated
+// article (an editor's event sourced by URL) has the Unix epoch, as a
+// calendar with no dated content has (feedUpdated): a fixed, valid date
+// that no unrelated change moves.
+func icsStamp(srcs []source) time.Time {
+	var newest time.Time
+	for _, src := range srcs {
+		if src.Date.After(newest) {
+			newest = src.Date
+		}
+	}
+	if newest.IsZero() {
+		return time.Unix(0, 0).UTC()
+	}
+	return newest.UTC()
 }
 
 func (v *veventWriter) time(name, params string, t time.Time, layout string) {
@@ -55,14 +77,14 @@ func (v *veventWriter) time(name, params string, t time.Time, layout string) {
 // description writes icsDescription's text (the date as the site shows it,
 // the first sentence, the sources) piece by piece: escaping the pieces and
 // the newlines between them is escaping the joined text.
-func (v *veventWriter) description(p *site, i int, ev *timeline.Event) {
+func (v *veventWriter) description(ev *timeline.Event, srcs []source) {
 	v.line = append(v.line[:0], "DESCRIPTION:"...)
 	v.escape(displayEvent(*ev))
 	if sentence := firstSentence(*ev); sentence != "" {
 		v.escape("\n")
 		v.escape(oneLine(sentence))
 	}
-	for _, src := range p.sources(i, *ev) {
+	for _, src := range srcs {
 		v.escape("\nSource: ")
 		v.escape(oneLine(src.Title))
 		if src.URL != "" {

@@ -357,27 +357,59 @@ func TestSpliceNewURLPattern(t *testing.T) {
 	}
 }
 
-// TestSpliceNewStamp: when a newer article moves the build date, copied
-// VEVENTs get the new DTSTAMP and nothing else changes.
-func TestSpliceNewStamp(t *testing.T) {
+// TestNewerArticleLeavesOtherVEVENTs: an article newer than every other,
+// with an event of its own, changes no other event's VEVENT (each DTSTAMP
+// is its event's newest source's date, not the site's newest article's),
+// so a spliced build renders that one VEVENT and copies the rest; the
+// events that cite it get its date.
+func TestNewerArticleLeavesOtherVEVENTs(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	tl := randomTimeline(r, 40)
 	store := newMemSplices()
 	s := relativeSite()
 	s.Splices = store
-	store.publish("events.ics", renderExport(t, splicedExports[0], tl, s))
-	tl.Articles = append(tl.Articles, timeline.Article{Slug: "newest", Meta: timeline.Meta{Title: "Newest", Date: time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)}})
+	before := renderExport(t, splicedExports[0], tl, s)
+	store.publish("events.ics", before)
+	newest := timeline.Article{Slug: "newest", Path: "content/newest.md", Meta: timeline.Meta{Title: "Newest", Date: time.Date(2030, 5, 6, 0, 0, 0, 0, time.UTC)}}
+	tl.Articles = append(tl.Articles, newest)
+	start, _ := timeline.ParseDate("2024-06-12")
+	tl.Events = append(tl.Events, timeline.Event{ID: "from-newest", Title: "Told in the newest", Start: start,
+		Mentions: []timeline.Mention{{Article: "newest", Source: newest.Path, Text: "It happened."}}})
 	got := renderExport(t, splicedExports[0], tl, s)
 	want := renderExport(t, splicedExports[0], tl, relativeSite())
 	if !bytes.Equal(got, want) {
 		t.Fatalf("spliced events.ics differs:\n%s", bytediff.First(got, want))
 	}
-	if st := store.stats["events.ics"]; st.Rendered != 0 || st.Reused == 0 {
-		t.Errorf("new stamp: %d rendered, %d copied; want every VEVENT copied", st.Rendered, st.Reused)
+	if st := store.stats["events.ics"]; st.Rendered != 1 || st.Reused == 0 {
+		t.Errorf("newest article: %d rendered, %d copied; want only its event's VEVENT rendered", st.Rendered, st.Reused)
 	}
-	if !bytes.Contains(got, []byte("DTSTAMP:20300506T000000Z")) || bytes.Contains(got, []byte("DTSTAMP:2024")) {
-		t.Error("copied VEVENTs do not carry the new DTSTAMP")
+	oldEvents, newEvents := veventsByUID(before), veventsByUID(got)
+	if len(oldEvents) < 20 || len(newEvents) != len(oldEvents)+1 {
+		t.Fatalf("%d VEVENTs before, %d after", len(oldEvents), len(newEvents))
 	}
+	for uid, v := range oldEvents {
+		if newEvents[uid] != v {
+			t.Errorf("VEVENT %s changed:\n%s", uid, bytediff.First([]byte(newEvents[uid]), []byte(v)))
+		}
+	}
+	if v := newEvents["from-newest@timeline"]; !strings.Contains(v, "\r\nDTSTAMP:20300506T000000Z\r\n") {
+		t.Errorf("the newest article's event has no DTSTAMP of its date:\n%s", v)
+	}
+}
+
+// veventsByUID splits a calendar into its VEVENTs' bytes, by UID.
+func veventsByUID(cal []byte) map[string]string {
+	out := map[string]string{}
+	for _, v := range strings.SplitAfter(string(cal), "END:VEVENT\r\n") {
+		begin := strings.Index(v, "BEGIN:VEVENT\r\n")
+		if begin < 0 {
+			continue
+		}
+		v = v[begin:]
+		uid, _, _ := strings.Cut(v[strings.Index(v, "UID:")+len("UID:"):], "\r\n")
+		out[uid] = v
+	}
+	return out
 }
 
 // flakyReader fails every read that reaches past limit.
