@@ -138,7 +138,7 @@ func rebuildInSession(session *Session, opts Options, warmFile string) *childRep
 	rep := &childReport{}
 	opts.HeapOnlyLimit = true // as serve.New sets it for a server's builds
 	// Another article than any of the corpus or of the fresh build.
-	err := newscorpus.Toggle(afero.NewOsFs(), warmFile, newscorpus.New(scaleSeed+99).Article(scaleArticles+99))
+	err := newscorpus.Toggle(afero.NewOsFs(), warmFile, newestIfAsked(newscorpus.New(scaleSeed+99).Article(scaleArticles+99), "2030-01-02"))
 	if err != nil {
 		rep.Err = err.Error()
 		return rep
