@@ -491,8 +491,13 @@ func keepSaved(fs afero.Fs, name string, st *merge.State, saved savedState) {
 	}
 	if !st.SideSaved(data[saved.start:]) {
 		unmapSection(mapping) // nothing points into it
+		return
 	}
-	// Otherwise mapped for the state's life, as a read state's events file.
+	// Otherwise mapped for the state's life, as a read state's events
+	// file. Checksumming made all of it resident, where the state reads
+	// little of it until its next save (its events are built, its arrays
+	// its own): the pages go, and come back from the page cache if read.
+	releaseResident(mapping)
 }
 
 // mergeOn updates st with the articles, or merges them from scratch into a
