@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,7 +39,9 @@ import (
 // Server's Session maps the caches again beside the first one's mappings,
 // which are never released, and the peak resident set counted both (~600 MB
 // at 10k against ~400 MB for one). Each rebuild's log names the largest
-// mappings' resident MB.
+// mappings' resident MB. TIMELINE_BENCH_SERVE_MEMPROFILE=prefix writes the
+// heap profile after each rebuild to prefix.<n> (after waiting for the
+// state's save and a collection: figures of such a run are not timings).
 //
 //	TIMELINE_BENCH_DIR=/tmp/incr2k TIMELINE_BENCH_VERSION=incremental-bench+timeline-cache-1 TIMELINE_BENCH_WARM_IDLE=40s go test -run '^$' -bench Rebuilds -benchtime 3x ./site/serve
 func BenchmarkRebuilds(b *testing.B) {
@@ -106,6 +110,11 @@ func BenchmarkRebuilds(b *testing.B) {
 		b.Logf("rebuild %d after %v idle (released meanwhile %+.0f MB, %.0f MB in all): %.0f cpu-ms, %.0f kernel, %.1fk faults, %d GCs, peak RSS %.0f MB (now anon %.0f, file %.0f: %s)",
 			i, idle, released1-released0, released1, (u1+s1-u0-s0)*1000, (s1-s0)*1000, (f1-f0)/1000, gcCycles()-gc0, statusMB("VmHWM:"), statusMB("RssAnon:"), statusMB("RssFile:"), residentByFile(4))
 		b.Logf("\tstages (wall/CPU): %s\n\tkernel/all CPU: %s\n\theap allocated: %s", bs.last.TimingString(), bs.last.SystemString(), bs.last.AllocString())
+		if prefix := os.Getenv("TIMELINE_BENCH_SERVE_MEMPROFILE"); prefix != "" {
+			srv.session.Wait() // the save's garbage is garbage
+			writeHeapProfile(b, fmt.Sprintf("%s.%d", prefix, bs.rebuilds))
+		}
+		bs.rebuilds++
 	}
 	b.StopTimer()
 	srv.session.Wait()
@@ -119,9 +128,10 @@ func BenchmarkRebuilds(b *testing.B) {
 // benchServer is a Server BenchmarkRebuilds keeps for its later runs, and
 // what its last build reported.
 type benchServer struct {
-	srv    *Server
-	last   site.Summary
-	failed error
+	srv      *Server
+	last     site.Summary
+	failed   error
+	rebuilds int // timed so far, over all runs
 }
 
 // benchServers are BenchmarkRebuilds' servers by site and settings.
@@ -161,6 +171,21 @@ func residentByFile(n int) string {
 		parts = append(parts, fmt.Sprintf("%s %.0f", k, kb[k]/1024))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// writeHeapProfile writes the heap profile after a collection to name
+// (TIMELINE_BENCH_SERVE_MEMPROFILE: compare two rebuilds' with pprof -base
+// to see what a server keeps from one rebuild to the next).
+func writeHeapProfile(b *testing.B, name string) {
+	runtime.GC()
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // usage returns the process's user and kernel CPU seconds and page faults so far.
