@@ -1505,6 +1505,9 @@ func (s *State) EncodeSplit(out io.Writer, side EventsSide) (SideWritten, error)
 	}
 	sw := &sideWriter{stateWriter: stateWriter{b: make([]byte, 0, 2*flushAt), out: side.Out, crc: side.Sum, passed: int(side.At)},
 		appendTo: appendTo, prev: side.Prev}
+	if !appendTo { // every encoding is written: one list at its size (2.8 MB at 10k; grown by appending, about twice that)
+		sw.wrote = make([]sideRef, 0, len(s.order))
+	}
 	w := stateWriter{b: make([]byte, 0, 2*flushAt), out: out}
 	w.b = append(w.b, stateMagic...)
 	w.flushed = len(stateMagic) // the magic is not checksummed
