@@ -44,7 +44,10 @@ type Options struct {
 	// dropped after the write stage (releaseLater): the server's next
 	// rebuild read them back, 0.5-1.3k page faults in its load stage (the
 	// articles' slugs; 10k kept site, alternating: load 0.09-0.11 -> 0.02-0.05
-	// CPU s, peak RSS 563-565 -> 617-620 MB).
+	// CPU s, peak RSS 563-565 -> 617-620 MB, figures of a benchmark that ran
+	// two Servers in one process, each mapping the caches; one Server, as
+	// timeline serve runs, peaks at 400-450 MB at 10k with the pack resident:
+	// ~65 MB of it, which the rebuilds fault back in whole when released).
 	HeapOnlyLimit bool
 	// Listing, when set, answers the load stage's walk of the content and
 	// seeds folders from what the previous builds found, Lstat-ing again only
