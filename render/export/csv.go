@@ -23,7 +23,7 @@ func WriteCSV(out io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("events.csv: %w", err)
 	}
-	sp := p.newSplicer(out, "events.csv", nil, len(tl.Events))
+	sp := p.newSplicer(out, "events.csv", len(tl.Events))
 	defer sp.close()
 	if sp != nil {
 		out = sp

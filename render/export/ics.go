@@ -31,9 +31,8 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("events.ics: %w", err)
 	}
-	// No stamp line: each VEVENT's DTSTAMP is its own (icsStamp), so a
-	// copied fragment is copied as it is.
-	sp := p.newSplicer(w, "events.ics", nil, len(tl.Events))
+	// Each VEVENT's DTSTAMP is its own (icsStamp): a copied one stays right.
+	sp := p.newSplicer(w, "events.ics", len(tl.Events))
 	defer sp.close()
 	if sp != nil {
 		w = sp

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -123,7 +122,6 @@ type splicer struct {
 	store SpliceStore
 	prev  io.ReaderAt
 	old   *oldFile    // nil: nothing to reuse
-	stamp []byte      // this build's stamp line (ICS DTSTAMP), nil for none
 	copy  RangeCopier // out, when it copies ranges of prev itself; nil otherwise
 	run   struct {    // fragments of prev to copy, back to back, not yet copied
 		off, n int64
@@ -163,21 +161,19 @@ type splicer struct {
 var copyChunk = 256 << 10 // a variable so tests can cross chunk boundaries in small files
 
 // newSplicer returns the splicer for file, or nil when the site has no store.
-// stamp is the file's build stamp line as it appears in each fragment (nil:
-// the fragments hold none); a fragment copied from a file written with
-// another stamp gets this one.
-func (p *site) newSplicer(w io.Writer, file string, stamp []byte, fragments int) *splicer {
+// A fragment's bytes are all its own: copied, it is written as it was.
+func (p *site) newSplicer(w io.Writer, file string, fragments int) *splicer {
 	if p.Splices == nil {
 		return nil
 	}
-	sp := &splicer{file: file, out: w, store: p.Splices, stamp: stamp}
+	sp := &splicer{file: file, out: w, store: p.Splices}
 	if st, ok := p.Splices.(SpliceIndexStreamer); ok {
 		sp.sink, sp.streams = st.IndexWriter(file)
 	}
 	if sp.streams {
 		sp.idx = getChunk(0)
 	} else {
-		sp.idx = getIndexBuf(fragments*recordSize + len(spliceFormat) + len(file) + len(stamp) + 64)
+		sp.idx = getIndexBuf(fragments*recordSize + len(spliceFormat) + len(file) + 64)
 	}
 	if prev, size, index, ok := p.Splices.Previous(file); ok {
 		sp.previous = true
@@ -187,10 +183,16 @@ func (p *site) newSplicer(w io.Writer, file string, stamp []byte, fragments int)
 		}
 		sp.prev = prev
 		sp.old = decodeIndex(file, index, prev, size, vouched)
+		if sp.old != nil && sp.old.stamped {
+			// Written before fragments-5, when every VEVENT carried the
+			// site's build date, patched into copied ones: no key of
+			// this version names its fragments.
+			sp.old = nil
+		}
 		sp.stats.Vouched = sp.old != nil && vouched
 	}
-	if rc, ok := w.(RangeCopier); ok && sp.old != nil && bytes.Equal(sp.old.stamp, sp.stamp) {
-		sp.copy = rc // a stamp to replace needs the bytes in memory
+	if rc, ok := w.(RangeCopier); ok && sp.old != nil {
+		sp.copy = rc
 	}
 	return sp
 }
@@ -321,21 +323,6 @@ func (sp *splicer) copyOld(key [16]byte) (ok bool, err error) {
 	if crc32.Checksum(data, castagnoli) != crc {
 		return false, nil
 	}
-	if len(data) > 0 && !bytes.Equal(sp.old.stamp, sp.stamp) {
-		i := bytes.Index(data, sp.old.stamp)
-		if i < 0 {
-			return false, nil
-		}
-		rest := data[i+len(sp.old.stamp):]
-		crc = crc32.Update(crc32.Update(crc32.Checksum(data[:i], castagnoli), castagnoli, sp.stamp), castagnoli, rest)
-		if err := sp.emit(data[:i]); err != nil {
-			return false, err
-		}
-		if err := sp.emit(sp.stamp); err != nil {
-			return false, err
-		}
-		data = rest
-	}
 	sp.crc = crc // the bytes emitted are checksummed
 	return true, sp.emit(data)
 }
@@ -429,7 +416,8 @@ func (sp *splicer) finish() error {
 }
 
 // encodeIndex appends to the records (those not yet passed to a sink), in
-// place (no copy of a 100,000-record index), a trailer: format, file name, stamp line, offset of
+// place (no copy of a 100,000-record index), a trailer: format, file name, an empty
+// string (where files before fragments-5 had a stamp line), offset of
 // the first fragment, fragment count, file size, the CRC-32C of the bytes
 // outside the fragments, the trailer's length; then a CRC-32C of everything
 // before. (A CRC of the whole file would need the bytes of every copied
@@ -439,7 +427,7 @@ func (sp *splicer) encodeIndex() []byte {
 	start := len(b)
 	b = append(b, spliceFormat...)
 	b = appendString(b, sp.file)
-	b = appendString(b, string(sp.stamp))
+	b = appendString(b, "")
 	b = binary.AppendUvarint(b, uint64(sp.head))
 	b = binary.AppendUvarint(b, uint64(sp.count))
 	b = binary.AppendUvarint(b, uint64(sp.n))
@@ -455,13 +443,13 @@ func appendString(b []byte, s string) []byte {
 
 // oldFile is the previously published copy of an export and its index.
 type oldFile struct {
-	r      io.ReaderAt
-	size   int64
-	head   int64  // offset of the first fragment
-	gapCRC uint32 // of the bytes outside the fragments
-	stamp  []byte
-	recs   []byte // the index's records
-	count  int    // of records
+	r       io.ReaderAt
+	size    int64
+	head    int64  // offset of the first fragment
+	gapCRC  uint32 // of the bytes outside the fragments
+	stamped bool   // the index has a stamp line: written before fragments-5
+	recs    []byte // the index's records
+	count   int    // of records
 	// offs holds every fragment's offset in r once the file is met out of
 	// order (buildTable); before, offset walks forward from record curJ,
 	// at curOff, the last offset asked for.
@@ -556,7 +544,7 @@ func parseIndex(file string, b []byte, size int64) (*oldFile, error) {
 		count != uint64(len(recs)/recordSize) || int64(total) != size {
 		return nil, errIndex
 	}
-	old := &oldFile{stamp: []byte(stamp), recs: recs, size: size, count: int(count),
+	old := &oldFile{stamped: stamp != "", recs: recs, size: size, count: int(count),
 		head: int64(head), gapCRC: binary.LittleEndian.Uint32(rd.b)}
 	old.curOff = old.head
 	off := int64(head)

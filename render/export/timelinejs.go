@@ -46,7 +46,7 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	if err != nil {
 		return fmt.Errorf("timeline.json: %w", err)
 	}
-	sp := p.newSplicer(w, "timeline.json", nil, len(tl.Events))
+	sp := p.newSplicer(w, "timeline.json", len(tl.Events))
 	defer sp.close()
 	if sp != nil {
 		w = sp
