@@ -29,8 +29,6 @@ type point struct {
 	season  int
 	week    bool // the expression names a week ("this week")
 	weekend bool
-	// thisDay: "this Sunday": with no tense in its clause, the nearest such day
-	thisDay bool
 	hour    int // -1 when not stated
 	minute  int // -1 when not stated
 	part    int // part of day (partCodes)
@@ -125,11 +123,9 @@ func resolvePoint(p point, a time.Time, tense func() int) resolved {
 			}
 		case dir == pastDone:
 			dir = -1
-		case (dir <= 0 || p.day > 0) && (p.weekday < 0 || p.nth != 0) && p.closeTo(a):
+		case (p.weekday < 0 || p.nth != 0) && p.closeTo(a):
 			// a month or day without a year close to the anchor is that one,
-			// whatever the tense ("said the vote is on Dec. 7"); but a month
-			// the future tense names is the next one ("will meet in May" said
-			// in June), a day may be a deadline just past ("by Jan. 14")
+			// whatever the tense ("said the vote is on Dec. 7")
 			dir = 0
 		}
 		y = p.chooseYear(a, dir)
@@ -244,6 +240,10 @@ func (p point) chooseYear(a time.Time, dir int) int {
 	pos := func(y int) time.Time {
 		m, d := p.month, p.day
 		switch {
+		case p.holiday > 0 && p.month > 0:
+			// a movable day is compared where it falls that year ("Good
+			// Friday" is 29 March in 2024), not at its usual date
+			m, d = holidays[p.holiday].date(y)
 		case m == 0 && p.quarter > 0:
 			m = 3*p.quarter - 2
 		case m == 0 && p.half > 0:

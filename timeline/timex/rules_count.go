@@ -293,9 +293,6 @@ func aheadIn(d *doc, i, end int) bool {
 		}
 	}
 	t := clauseTense(d, i, end)
-	if t == 0 && (d.lowerIs(i-2, "is") || d.lowerIs(i-2, "are")) {
-		return true // "the vote is in three weeks": a present copula schedules it
-	}
 	return t > 0 || (t == 0 && modalBefore(d, i))
 }
 
@@ -553,6 +550,13 @@ func quarterOf(d *doc, i int) (match, bool) {
 	return d.fixed(i, i+5, timeline.TypeDuration, v)
 }
 
+// halfLengthAt reports whether a unit shorter than a year follows "half" at
+// k: "the first half hour" is a length, "the first half year" the half.
+func halfLengthAt(d *doc, k int) bool {
+	u, _ := d.unit(k)
+	return u != uNone && u != uYear
+}
+
 // halfUnitRule: "a half hour", "the next half hour", "a half-hour show":
 // half of one unit after "half" (a word the lexicon does not know, so the
 // rule starts at the unit and reaches back).
@@ -579,6 +583,8 @@ var halfUnitRule = &rule{
 		switch m := d.modOf(k - 1); {
 		case m == mA:
 			start--
+		case u == uYear && (d.lowerIs(k-1, "first") || d.lowerIs(k-1, "second")):
+			return match{}, false // "the first half year" is the half, H1
 		case m == mNext || m == mPast || m == mLast || m == mComing || d.lowerIs(k-1, "first"):
 			start--
 			if d.mod(start-1, mThe) {

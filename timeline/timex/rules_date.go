@@ -282,9 +282,6 @@ func matchMonthDate(d *doc, i int) (point, int, bool) {
 	if d.glued(j) && j < d.n() && d.toks[j].kind != tPunct {
 		return point{}, 0, false
 	}
-	if nameAfter(d, j) && !temporalCueBefore(d, i) {
-		return point{}, 0, false // "April Smith, a spokeswoman": a first name
-	}
 	return p, j, true
 }
 
@@ -325,16 +322,19 @@ var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": tr
 
 // ledBodies are nouns for a body or a term led by one person.
 var ledBodies = map[string]bool{"government": true, "administration": true, "cabinet": true, "ministry": true,
-	"regime": true, "premiership": true, "presidency": true, "leadership": true, "camp": true, "doctrine": true}
+	"regime": true, "premiership": true, "presidency": true, "leadership": true, "doctrine": true}
 
 // ledBodyNext are words after such a noun that end its phrase, besides those
-// notNounAfterMonth, pastWords and notSubject list.
-var ledBodyNext = map[string]bool{"of": true, "in": true, "on": true, "at": true, "as": true, "or": true,
+// notNounAfterMonth, pastWords and notSubject list; not "of" ("the June
+// administration of the exam" is the month's).
+var ledBodyNext = map[string]bool{"in": true, "on": true, "at": true, "as": true, "or": true,
 	"said": true, "says": true, "is": true, "has": true, "wants": true, "insisted": true, "to": true, "by": true}
 
 // nameAfter reports whether token j is a capitalised word the lexicon does
-// not know, on the same line: the word before it is then part of a name
-// ("April Smith", "Summer Johnson", "the Winter Olympics").
+// not know, on the same line: a season before it is then part of a name
+// ("Summer Johnson", "the Winter Olympics"). Not used for months: a month
+// before a capitalised word is as often a date of a named thing ("August
+// Brent crude futures", "a June Gallup poll") as a first name.
 func nameAfter(d *doc, j int) bool {
 	if j >= d.n() {
 		return false
@@ -394,31 +394,14 @@ func matchYear(d *doc, i int, cue bool) (int, int, bool) {
 	if !cue && nameBefore(d, i) {
 		return 0, 0, false
 	}
-	if !cue && countNounAt(d, i+1) && !yearPrepBefore(d, i) {
-		return 0, 0, false // "about 2000 people", "at 1950 metres": a count
-	}
 	if _, isUnit := d.unit(i + 1); isUnit && !d.glued(i+1) {
 		return 0, 0, false // "2000 years" is a count
 	}
 	return y, i + 1, true
 }
 
-// countNounAt reports whether token i is a noun that a number counts or
-// measures ("2000 people", "1950 metres") and a year does not modify.
-func countNounAt(d *doc, i int) bool {
-	return i < d.n() && d.toks[i].kind == tWord && !d.toks[i].upper && !d.glued(i) && inSet(countNouns, d.textOf(i))
-}
-
-var countNouns = map[string]bool{"people": true, "persons": true, "men": true, "women": true, "children": true,
-	"troops": true, "soldiers": true, "workers": true, "employees": true, "jobs": true, "residents": true,
-	"students": true, "passengers": true, "refugees": true, "protesters": true, "demonstrators": true,
-	"officers": true, "policemen": true, "delegates": true, "fans": true, "spectators": true, "visitors": true,
-	"tourists": true, "families": true, "households": true, "vehicles": true, "copies": true, "signatures": true,
-	"inmates": true, "prisoners": true, "feet": true, "metres": true, "meters": true, "miles": true,
-	"kilometres": true, "kilometers": true, "acres": true, "tonnes": true, "tons": true, "barrels": true}
-
 // yearPrepBefore reports whether a preposition that takes a year comes
-// before i ("in 2000 people lived there" is still the year).
+// before i ("in two thousand and three").
 func yearPrepBefore(d *doc, i int) bool {
 	switch d.modOf(i - 1) {
 	case mIn, mSince, mUntil, mBefore, mAfter, mFrom, mThrough:

@@ -72,7 +72,8 @@ var namedDayRule = &rule{
 	triggers: []int{keyClass + int(cWeekday)},
 	match: func(d *doc, i int) (match, bool) {
 		h, named := namedWeekday(d, i)
-		if !named || h == 0 || d.toks[i].ent.plural {
+		if !named || h == 0 || d.toks[i].ent.plural || (nameAfter(d, i+1) && !inSet(dayRites, d.textOf(i+1))) {
+			// "the Good Friday Agreement": the name of a thing; not "Maundy Thursday Mass"
 			return match{}, false
 		}
 		p := newPoint()
@@ -85,6 +86,11 @@ var namedDayRule = &rule{
 		return d.one(i-1, j, timeline.TypeDate, p)
 	},
 }
+
+// dayRites are rites held on the day a namedDayRule name gives, often
+// capitalised after it ("Good Friday Mass"): the day is still a date.
+var dayRites = map[string]bool{"mass": true, "service": true, "services": true, "liturgy": true,
+	"vigil": true, "procession": true, "processions": true, "prayers": true}
 
 // date returns the month and day of the holiday in year y.
 func (h holiday) date(y int) (int, int) {

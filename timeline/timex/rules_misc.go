@@ -229,7 +229,7 @@ var quarterRule = &rule{
 					i++ // "the third-quarter results": an adjective; "the" belongs to the noun
 				}
 				unit, j = u, k+1
-			} else if d.lowerIs(k, "half") && !d.unitAfter(k+1) && !(d.dash(k+1) && d.unitAfter(k+2)) {
+			} else if d.lowerIs(k, "half") && !halfLengthAt(d, k+1) && !(d.dash(k+1) && halfLengthAt(d, k+2)) {
 				// not "the first half hour": a length
 				if k > j+1 && d.mod(i, mThe) {
 					i++ // "the first-half profit", as "the third-quarter results"
@@ -318,9 +318,9 @@ var timeRule = &rule{
 		} else if d.punct(j, '.') && d.glued(j) && d.glued(j+1) && h >= 1 && h <= 12 {
 			// British "9.30am": only with the meridiem, else it is a decimal ("fell 4.30 points")
 			if mm, ok := d.num(j + 1); ok && d.toks[j+1].ndig == 2 && mm <= 59 {
-				pm, _ := partMeridiem(d, j+2, h)
-				if am, _ := meridiem(d, j+2); am != 0 || pm != 0 {
-					p.minute, j, colon = mm, j+2, true // "3.15 in the morning" too
+				// only before "am"/"pm": "traded at 1.08 in the morning" is a price
+				if am, _ := meridiem(d, j+2); am != 0 {
+					p.minute, j, colon = mm, j+2, true
 				}
 			}
 		}
@@ -342,8 +342,10 @@ var timeRule = &rule{
 		case d.lowerIs(j, "o") && (d.punct(j+1, '\'') || d.punct(j+1, '\u2019')) && d.lowerIs(j+2, "clock"):
 			j += 3
 		case colon && (timezoneAt(d, j) || colonPrepBefore(d, i)):
-		case clockPrepBefore(d, i) && h >= 1 && h <= 12 && j < d.n() && d.is(j, cDeictic) && d.toks[j].val == dTonight:
-			// "at 10 tonight": clockDay reads the evening's hour
+		case tonightPrepBefore(d, i) && h >= 1 && h < 12 && j < d.n() && d.is(j, cDeictic) && d.toks[j].val == dTonight:
+			// "at 10 tonight": clockDay reads the evening's hour; not after
+			// "to", "by" or "from", where the number is often an amount
+			// ("the toll rose to 10 tonight"), nor 12 (noon or midnight?)
 		default:
 			return match{}, false
 		}
@@ -369,6 +371,13 @@ var clockWordRule = &rule{
 			j++
 		}
 		minute, back := 0, false
+		b := i - 1
+		if d.mod(b, mA) {
+			b-- // the rule also fires at "quarter", after the "a"
+		}
+		if b >= 0 && (d.lowerIs(b, "by") || inSet(changeVerbs, d.textOf(b))) {
+			return match{}, false // "cut by a quarter to 9": a fraction, then the amount it came to
+		}
 		switch {
 		case j == i && d.mod(j, mPast) && d.lowerIs(i-1, "half") && i > 0 && !d.glued(i):
 			start, minute, j = i-1, 30, j+1
@@ -575,7 +584,7 @@ var rangeRule = &rule{
 			if d.mod(k2, mOf) {
 				k2++
 			}
-			if q, e, ok := relativeAt(d, k2, uYear); ok {
+			if q, e, ok := relativeAt(d, k2, uYear); ok && !possessiveAt(d, e) {
 				q1, q2 := q, q
 				q1.month, q1.day = p1.month, p1.day
 				q2.month, q2.day = p2.month, p2.day
@@ -786,6 +795,9 @@ var centuryRule = &rule{
 			j++
 			if m := d.modOf(j); (m == mEarly || m == mMid || m == mLate) && j+1 < d.n() {
 				j++ // "the late nineties", "the mid-eighties": valued as the decade, as "the late 1990s" is
+				if !yearPrepBefore(d, i) {
+					return match{}, false // "temperatures hit the mid-nineties": only "in/since/by ... the late nineties" is the decade
+				}
 				if d.dash(j) && d.glued(j) {
 					j++
 				}
@@ -896,6 +908,16 @@ func colonTimeEndsAt(d *doc, k int) bool {
 				return true
 			}
 		}
+	}
+	return false
+}
+
+// tonightPrepBefore reports whether a preposition that introduces a clock
+// time rather than an amount comes before i: "at", "until", "before", "after".
+func tonightPrepBefore(d *doc, i int) bool {
+	switch d.modOf(i - 1) {
+	case mAt, mUntil, mBefore, mAfter:
+		return true
 	}
 	return false
 }

@@ -221,32 +221,10 @@ var weekdayRule = &rule{
 				{i: j + 1, j: j + 3, typ: timeline.TypeSet, value: weekdaySet(int(d.toks[j+1].val), part), rangeTo: -1},
 			}}, true
 		}
-		if p.part == 0 && j == i+1 && weeklyPractice(d, j) && clauseTense(d, i, j+1) == 0 {
-			// "Friday prayers draw thousands", "she teaches Sunday school": the
-			// weekday names a practice held every such day; a tense fixes one
-			// occasion ("attended Friday prayers" the last Friday, "will march
-			// after Friday prayers" the next)
-			return d.fixed(i, j, timeline.TypeSet, weekdaySet(p.weekday, 0))
-		}
 		// "Wednesday night" stays a DATE (with a part-of-day value), as TimeML annotators mostly type it
 		return d.one(i, j, timeline.TypeDate, p)
 	},
 }
-
-// weeklyPractice reports whether the word at j names a practice held on a
-// set day of every week, which a weekday before it qualifies ("Friday
-// prayers", "Sunday school", "the Saturday market", "the Sunday papers").
-func weeklyPractice(d *doc, j int) bool {
-	if j >= d.n() || d.toks[j].kind != tWord || d.toks[j].gap != gSpace || d.toks[j].end-d.toks[j].start > 12 {
-		return false
-	}
-	return inSet(weeklyPractices, d.textOf(j))
-}
-
-var weeklyPractices = map[string]bool{"prayers": true, "prayer": true, "sermon": true, "sermons": true,
-	"worship": true, "mass": true, "masses": true, "service": true, "services": true, "school": true,
-	"market": true, "markets": true, "papers": true, "paper": true, "newspapers": true, "edition": true,
-	"editions": true, "roast": true, "brunch": true, "liturgy": true}
 
 // relativeRule: "last year", "this week", "next month", "last July",
 // "this summer", "earlier this year", "the next day", "that month".
@@ -350,7 +328,6 @@ func relativeTarget(d *doc, i, j int, the bool, m int32, anchor, shift int, stri
 		if anchor == anchorNarr && shift == 0 {
 			p.dir = 0 // "that Friday", "the same Friday"; "the previous Friday" stays strict
 		}
-		p.thisDay = m == mThis && !d.mod(j-1, mPast) && !d.mod(j-1, mComing)
 		k := j + 1
 		if d.is(k, cPart) {
 			p.part = int(d.toks[k].val)

@@ -19,7 +19,7 @@ func (r *resolver) tenseDir(e expr) int {
 	switch {
 	case (d.lowerIs(e.i-1, "until") || d.lowerIs(e.i-1, "till")) && !d.toks[e.i-1].upper && !d.lowerIs(e.i-2, "up"):
 		return 1
-	case (d.lowerIs(e.i-1, "to") || d.lowerIs(e.i-1, "for")) && movedBefore(d, e.i-1):
+	case (d.lowerIs(e.i-1, "to") || (d.lowerIs(e.i-1, "for") && rescheduledBefore(d, e.i-1))) && movedBefore(d, e.i-1):
 		return 1 // "postponed to March", "extended to the end of July", "rescheduled for July 20": the new date
 	case d.lowerIs(e.i-1, "since") || sinceBefore(d, e.i):
 		return -1
@@ -27,12 +27,12 @@ func (r *resolver) tenseDir(e expr) int {
 		return 1 // a deadline or a start: "finish the work by August", "effective Feb. 1"
 	}
 	best, at := clauseMarker(d, e.i, e.j)
-	if best < 0 && (donePast(d, at, e.i) || doneAfter(d, at, e.i, e.j)) {
+	if best < 0 && donePast(d, at, e.i) {
 		return pastDone
 	}
 	if best == 0 {
-		if e.pt.weekday >= 0 && !e.pt.thisDay {
-			return -1 // news reports mostly tell what happened; "this Sunday" the nearest
+		if e.pt.weekday >= 0 {
+			return -1 // news reports mostly tell what happened
 		}
 		return 0
 	}
@@ -40,7 +40,8 @@ func (r *resolver) tenseDir(e expr) int {
 }
 
 // movedBefore reports whether a verb that moves a date ("postponed",
-// "delayed", "extended", "pushed back") comes right before the preposition
+// "delayed", "extended"; not "moved" or "pushed", which move prices as often:
+// "rates moved to April highs") comes right before the preposition
 // at k: the date after it is where the thing was moved to, which lies ahead
 // as after "until".
 func movedBefore(d *doc, k int) bool {
@@ -54,11 +55,18 @@ func movedBefore(d *doc, k int) bool {
 	return inSet(movedVerbs, d.textOf(v))
 }
 
+// rescheduledBefore reports whether "rescheduled" (or "reset") comes right
+// before the "for" at k: after "delayed for" or "postponed for" a month is
+// as often what was delayed ("imports were delayed for April").
+func rescheduledBefore(d *doc, k int) bool {
+	return d.lowerIs(k-1, "rescheduled") || d.lowerIs(k-1, "reschedule") || d.lowerIs(k-1, "reschedules")
+}
+
 // movedVerbs move an event to another date.
 var movedVerbs = map[string]bool{"postponed": true, "postpone": true, "postpones": true, "delayed": true,
 	"delay": true, "delays": true, "extended": true, "extend": true, "extends": true, "deferred": true,
 	"defer": true, "defers": true, "adjourned": true, "adjourn": true, "adjourns": true, "rescheduled": true,
-	"reschedule": true, "reschedules": true, "moved": true, "pushed": true, "brought": true}
+	"reschedule": true, "reschedules": true}
 
 // pastDone is tenseDir's answer for a date told by a finished action of its
 // own clause ("changed to a calendar year in December"): it lies behind even
@@ -87,12 +95,6 @@ func clauseMarker(d *doc, i, j int) (int, int) {
 	for k := j; k < d.n() && k-j < 30; k++ {
 		if d.toks[k].gap == gPara || sentenceEndAt(d, k) || clauseMarkAt(d, k) {
 			break // what follows a closing quote or parenthesis is another clause ("(4 a.m. Thursday),'' he said")
-		}
-		if at >= 0 && (d.punct(k, ',') || d.lowerIs(k, "and") || d.lowerIs(k, "but")) {
-			// the clause before has its verb: what follows a comma or a
-			// conjunction is another clause ("will hear the case in October,
-			// a spokesman said", "visited it in May and would return")
-			break
 		}
 		if t := tenseOf(d, k); t != 0 {
 			if k-j+1 < bestDist {
@@ -127,24 +129,6 @@ func donePast(d *doc, at, i int) bool {
 		if t := tenseOf(d, k); t != 0 {
 			// "will redeem its preferred shares on Oct. 31": an adjective, not the verb
 			return t < 0
-		}
-	}
-	return true
-}
-
-// doneAfter reports whether the past marker at token at, after the date at
-// tokens [i, j), is an action verb of the date's own clause ("In August,
-// the bombs fell"): not a verb of saying or an auxiliary, within a few words.
-func doneAfter(d *doc, at, i, j int) bool {
-	if at < j || at-j > 6 || d.toks[at].kind != tWord || inSet(notDone, d.textOf(at)) {
-		return false
-	}
-	if i > 0 && inSet(determiners, d.textOf(i-1)) {
-		return false // "the Nov. 1 deadline set in the agreement": the date names a thing
-	}
-	for k := j; k < at; k++ {
-		if d.lowerIs(k, "that") || d.lowerIs(k, "would") || d.lowerIs(k, "will") || (d.mod(k, mTo) && k > j) {
-			return false
 		}
 	}
 	return true
@@ -223,45 +207,6 @@ var pastWords = map[string]bool{
 	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
 }
 
-// timetableVerbs are the present forms of verbs that tell a scheduled event
-// ("the polls open at 7 a.m.", "voting begins Tuesday", "the offer expires
-// Friday"): English uses the present simple for a timetabled future.
-var timetableVerbs = map[string]bool{"begins": true, "starts": true, "opens": true, "closes": true, "ends": true,
-	"resumes": true, "expires": true, "reconvenes": true, "convenes": true, "adjourns": true}
-
-// scheduleVerbs are third-person presents of events set by a fixture list or
-// a travel plan ("the team plays Friday", "Ms. Orlan visits Kestrel on
-// Monday", "the minister testifies Tuesday"): in news prose the present
-// simple of such a verb tells a timetabled future, as timetableVerbs do.
-// Most are also plural nouns ("two plays", "the hosts", "tax returns"), so
-// tenseOf takes them as verbs only outside a noun's slot (nounSlot). Any
-// "-s" verb was tried in session 12 and lost te3 values: plural nouns
-// before a weekday ("composite trading Friday").
-var scheduleVerbs = map[string]bool{"plays": true, "faces": true, "hosts": true, "meets": true, "visits": true,
-	"travels": true, "arrives": true, "departs": true, "leaves": true, "flies": true, "returns": true,
-	"testifies": true, "debates": true, "races": true, "premieres": true, "airs": true, "kicks": true}
-
-// nounSlot reports whether the word at k stands where a noun does: after a
-// determiner, a possessive "'s", a number, or a word the lexicon knows as a
-// time or a count ("the hosts", "its visits", "two plays", "weekend races",
-// "Friday's races"), or before "of" ("the plays of Shakespeare").
-func nounSlot(d *doc, k int) bool {
-	if d.mod(k+1, mOf) {
-		return true
-	}
-	if k == 0 {
-		return false
-	}
-	p := &d.toks[k-1]
-	if p.kind == tNum || (p.kind == tWord && inSet(determiners, d.textOf(k-1))) {
-		return true
-	}
-	if e, ok := d.word(k - 1); ok && (e.unit != uNone || (e.class != cMod && e.class != cFiller && e.class != cNone)) {
-		return true // "two plays", "weekend races", "Sunday visits"
-	}
-	return d.lowerIs(k-1, "s") && d.glued(k-1) // a possessive: "Friday's races"
-}
-
 // planWords look ahead only before "to" (see tenseOf).
 var planWords = map[string]bool{"plan": true, "plans": true, "planned": true, "planning": true, "going": true}
 
@@ -273,7 +218,7 @@ var toFuture = map[string]bool{"set": true, "is": true, "are": true, "due": true
 var futureWords = map[string]bool{
 	"would": true, "'d": false,
 	"will": true, "shall": true, "ll": true, "tomorrow": true, "upcoming": true, "scheduled": true,
-	"expects": true, "expected": true, "expect": true, "intends": true, "intend": true, "due": true,
+	"expects": true, "expected": true, "intends": true, "due": true,
 	"next": true, "coming": true, "wo": true,
 }
 
@@ -310,12 +255,6 @@ func tenseOf(d *doc, k int) int {
 	// "set to resume", "is to meet", "as soon as", "as early as"
 	if (inSet(toFuture, w) && d.mod(k+1, mTo)) || (d.lowerIs(k, "as") && k > 1 && (d.lowerIs(k-1, "soon") || d.lowerIs(k-1, "early")) && d.lowerIs(k-2, "as")) {
 		return 1
-	}
-	if inSet(timetableVerbs, w) && !t.upper {
-		return 1 // "voting begins at 7 a.m. Tuesday": a present of the timetable looks ahead
-	}
-	if inSet(scheduleVerbs, w) && !t.upper && !nounSlot(d, k) {
-		return 1 // "the team plays Friday", "the delegation arrives Monday": a fixture looks ahead
 	}
 	past := inSet(pastWords, w) || (len(w) <= 4 && inSet(samePast, w) && participleSlot(d, k)) ||
 		// a regular past: "-ed", but not "succeed" or "United", nor an
