@@ -411,6 +411,9 @@ var clockWordRule = &rule{
 		if ampm == 0 {
 			ampm, k = partMeridiem(d, j, h)
 		}
+		if ampm == 0 && !clockPrepBefore(d, start) && !d.lowerIs(start-1, "around") {
+			return match{}, false // "the vote went a quarter to seven in favour": with no "at" and no "p.m.", an amount
+		}
 		if ampm == 0 && !clockWordsEnd(d, j) {
 			return match{}, false // "a quarter to 10 percent", "a quarter past 3 million"
 		}
