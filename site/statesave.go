@@ -9,9 +9,11 @@ import (
 
 // A build on its own (`timeline build`) writes the merge state it leaves
 // beside its plan and write stages instead of on the merge's path: encoding
-// and writing the 115 MB state of a 10,000-article site is a tenth of a CPU
-// second or more that the machine's second core can do while the first
-// plans and renders. The build waits for it before it returns (the "state"
+// and writing the state of a 10,000-article site (a 5.5 MB state file and
+// what changed appended to its events file, merge.events, since format 14;
+// the whole 120 MB events file when it is compacted or written anew) costs
+// CPU that the machine's second core can do while the first plans and
+// renders. The build waits for it before it returns (the "state"
 // stage: the wait only; the save's own CPU time falls in the stages it ran
 // beside), so its seconds still include the save and a save that fails is
 // still reported.
@@ -19,7 +21,9 @@ import (
 // The file protocol is mergeWithState's (mergestate.go): the state is taken
 // before merging (renamed aside, never read again), the new one is written
 // under a temporary name and renamed into place, then the taken file is
-// removed. A build killed while saving leaves no state file (a temporary
+// removed. The events file is only appended to (the state names its length
+// and checksum, so bytes past that length are ignored) or replaced whole by
+// rename, so bytes a mapped state points at never change. A build killed while saving leaves no state file (a temporary
 // one, truncated by the next save, at most): the next build merges in full
 // and knows no changes, as after any interrupted build; the plan memo it
 // may have saved meanwhile is used only with changes the merge knows.
