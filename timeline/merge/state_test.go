@@ -580,6 +580,17 @@ func TestSplitStateUpdates(t *testing.T) {
 		if small.Appends == 0 || 2*perSave > small.Written {
 			t.Errorf("mode %d, one change at a time: %d bytes written per save, the events file written anew %d", mode, perSave, small.Written)
 		}
+		// What one change should append: the arrays' changed pages (a
+		// page or two at each of the 11 arrays' ends, beside a few of
+		// the sentence table's), the changed events' encodings and
+		// lists: 26-34 KB a save here, against 212-223 KB for the whole
+		// file and 42 KB for the state file. A fifth of the file and 12
+		// pages a save at most, and the state file a quarter.
+		perAppend := small.Appended / int64(max(small.Appends, 1))
+		if 5*perAppend > small.Written || perAppend > 12*4096 || 4*small.StateBytes/saves > small.Written {
+			t.Errorf("mode %d, one change at a time: %d bytes appended per save (state file %d), the events file written anew %d: want at most a fifth and 48 KB (a quarter)",
+				mode, perAppend, small.StateBytes/saves, small.Written)
+		}
 	}
 	t.Logf("%d saves appended (%d keeping the adjacency base), %d wrote the events file anew", appends, keptBase, compactions)
 	if appends < 4*compactions {

@@ -258,10 +258,24 @@ func (s *State) Release() {
 	if s == nil {
 		return
 	}
+	s.dropHeld()
 	if release := s.release; release != nil {
 		*s = State{}
 		release()
 	}
+}
+
+// dropHeld releases the held mappings of the events file (HoldSide) no
+// event was decoded from, the state being dropped: nothing reads its
+// encodings, parts or lists any more.
+func (s *State) dropHeld() {
+	sd := &s.side
+	for _, p := range sd.held {
+		if p.decodesAt == sd.decodes {
+			p.release()
+		}
+	}
+	sd.held = nil
 }
 
 // A split state (EncodeSplit) keeps these arrays in the events file, page

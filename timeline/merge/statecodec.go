@@ -981,6 +981,7 @@ func (s *State) BuildEvents() error {
 	if s.unbuilt == 0 {
 		return nil
 	}
+	s.decodedRaw()
 	var failed atomic.Bool
 	var decoded atomic.Int64
 	parallel(len(s.evs), 4096, func(_, from, to int) {
@@ -1442,7 +1443,27 @@ type sideState struct {
 	// last saved (compared with by the next save), and of the last save.
 	pages, nextPages [][]int64
 	eventRuns        [][2]int64 // a decoded state's: the runs of its events' encodings in the file
+	// The mappings the state's parts of the file lie in (HoldSide), and
+	// a count bumped by every decoding of stored events from their
+	// encodings (decodedRaw): a decoded event's strings point into its
+	// encoding, so a mapping the state read events from while holding it
+	// is never released (timelines the state returned may point into it).
+	held    []heldPart
+	decodes uint64
 }
+
+// heldPart is a mapping of the events file a state's parts may lie in, and
+// how to release it (HoldSide).
+type heldPart struct {
+	mem       []byte
+	release   func()
+	decodesAt uint64 // side.decodes when it was held
+}
+
+// maxSideSegs is the most parts of its events file a state holds before
+// its next save writes the file anew (SideAppendable): each save that
+// appends adds one, and a state looks an encoding's offset up among them.
+const maxSideSegs = 256
 
 // sideOffset is the offset in the known events file of raw, a stored
 // event's encoding, when raw lies in one of the file's parts the state
@@ -1463,7 +1484,14 @@ func (s *State) sideOffset(raw string) (int64, bool) {
 // better written anew: its bytes are all checksummed when a state is read).
 // The caller still checks that the file on disk has that length.
 func (s *State) SideAppendable() (at int64, sum uint32, ok bool) {
-	if !s.exact || !s.side.known {
+	return s.SideAppendableWithin(SideSlack)
+}
+
+// SideAppendableWithin is SideAppendable with slack bytes of garbage let be
+// whatever the file's size (SideSlack; tests give less, to compact small
+// files), and no more than maxSideSegs parts of the file held.
+func (s *State) SideAppendableWithin(slack int64) (at int64, sum uint32, ok bool) {
+	if !s.exact || !s.side.known || len(s.side.segs) >= maxSideSegs {
 		return 0, 0, false
 	}
 	live := int64(0)
@@ -1485,12 +1513,12 @@ func (s *State) SideAppendable() (at int64, sum uint32, ok bool) {
 			}
 		}
 	}
-	return s.side.len, s.side.sum, 4*live >= 3*s.side.len-4*sideSlack
+	return s.side.len, s.side.sum, 4*live >= 3*s.side.len-4*slack
 }
 
-// sideSlack is garbage an events file may hold whatever its size: a small
+// SideSlack is garbage an events file may hold whatever its size: a small
 // site's saves append a page or two of each array every time.
-const sideSlack = 1 << 20
+const SideSlack = 1 << 20
 
 // EncodeSplit writes the state to out as EncodeTo does, but with the
 // events' encodings in the events file (see EventsSide): those written now
@@ -1560,18 +1588,116 @@ func (s *State) SideSaved(written []byte) bool {
 	}
 	if !sd.appendMode { // every encoding written anew: the parts held before are named by no event any more
 		sd.segs = nil
+		s.bodies = data // Encode's runs of encodings: they lie one after another here now
 	}
 	for _, r := range sd.wrote {
 		at := r.off - sd.start
 		s.evs[r.h].raw = data[at : at+int64(r.n)]
 	}
 	s.adoptAdjacency(data)
-	sd.segs = append(sd.segs, sideSeg{at: sd.start, data: data})
+	if len(data) > 0 { // a save that wrote nothing adds no part
+		sd.segs = append(sd.segs, sideSeg{at: sd.start, data: data})
+	}
 	sd.known, sd.len, sd.sum = true, sd.next.Len, sd.next.Sum
 	sd.pages = sd.nextPages
 	sd.pending, sd.wrote, sd.lists, sd.base, sd.nextPages = false, nil, nil, nil, nil
+	if !sd.appendMode {
+		s.releaseHeld()
+	}
 	return true
 }
+
+// HoldSide tells the state that mem, a mapping, holds the bytes of its
+// events file it was decoded from or last given (SideSaved), and that
+// release unmaps it. The state calls release once nothing can point into
+// mem: after a save that wrote the events file anew (SideSaved) and in
+// Release (and an Update that merges from scratch), when none of its
+// events' encodings, parts of the file or adjacency lists lie in mem, and
+// no event was decoded from an encoding since mem was held (its strings
+// would point into mem, and so would the timelines holding it). A mapping
+// events were decoded from is never released: the process keeps it, as
+// before HoldSide.
+func (s *State) HoldSide(mem []byte, release func()) {
+	if len(mem) == 0 || release == nil {
+		return
+	}
+	s.side.held = append(s.side.held, heldPart{mem: mem, release: release, decodesAt: s.side.decodes})
+}
+
+// SideParts counts the parts of its events file the state holds (one read
+// or written anew, and one per save that appended since), and those of
+// them that lie in none of the mappings it holds (HoldSide): in the heap
+// (for tests).
+func (s *State) SideParts() (parts, inHeap int) {
+	for _, g := range s.side.segs {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(g.data)))
+		mapped := false
+		for _, h := range s.side.held {
+			lo := uintptr(unsafe.Pointer(unsafe.SliceData(h.mem)))
+			mapped = mapped || p >= lo && p+uintptr(len(g.data)) <= lo+uintptr(len(h.mem))
+		}
+		if !mapped {
+			inHeap++
+		}
+	}
+	return len(s.side.segs), inHeap
+}
+
+// releaseHeld releases the held mappings nothing points into (HoldSide)
+// and forgets those events were decoded from (never released).
+func (s *State) releaseHeld() {
+	sd := &s.side
+	kept := sd.held[:0]
+	for _, p := range sd.held {
+		switch {
+		case p.decodesAt != sd.decodes:
+			// Events were decoded while it was held: dropped from the
+			// list, never released.
+		case s.pointsInto(p.mem):
+			kept = append(kept, p)
+		default:
+			p.release()
+		}
+	}
+	clear(sd.held[len(kept):])
+	sd.held = kept
+}
+
+// pointsInto tells whether any of the state's events' encodings, held
+// parts of the events file or adjacency lists lie in mem.
+func (s *State) pointsInto(mem []byte) bool {
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	hi := lo + uintptr(len(mem))
+	in := func(p unsafe.Pointer, n int) bool {
+		a := uintptr(p)
+		return n > 0 && a < hi && a+uintptr(n) > lo
+	}
+	for k := range s.evs {
+		if raw := s.evs[k].raw; in(unsafe.Pointer(unsafe.StringData(raw)), len(raw)) {
+			return true
+		}
+	}
+	for _, g := range s.side.segs {
+		if in(unsafe.Pointer(unsafe.StringData(g.data)), len(g.data)) {
+			return true
+		}
+	}
+	if in(unsafe.Pointer(unsafe.StringData(s.bodies)), len(s.bodies)) {
+		return true
+	}
+	if in(unsafe.Pointer(unsafe.SliceData(s.adj.words)), 8*len(s.adj.words)) {
+		return true
+	}
+	for _, l := range s.adj.changed {
+		if in(unsafe.Pointer(unsafe.SliceData(l)), 8*len(l)) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodedRaw notes that events are decoded from their encodings (HoldSide).
+func (s *State) decodedRaw() { s.side.decodes++ }
 
 // sideWriter is where encodeEventsSplit writes encodings: the events file
 // from its offset pos().

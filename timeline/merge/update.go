@@ -106,6 +106,7 @@ const minChurn = 4096
 func (s *State) restart(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
 	tl, ns := NewState(articles, events, keys)
 	release := s.release
+	s.dropHeld()
 	*s = *ns
 	if release != nil { // nothing reads the old arrays now: give their memory back
 		release()
@@ -575,6 +576,7 @@ func (u *update) sameHashes(touched map[uint64]bool) [][]int32 {
 func (u *update) timeline() timeline.Timeline {
 	s := u.s
 	if s.unbuilt > 0 {
+		s.decodedRaw() // the events held as encodings are decoded into the timeline
 		need := make([]bool, len(s.arts))
 		for _, h := range s.order {
 			if rec := &s.evs[h]; !rec.have() && rec.raw == "" {
@@ -699,6 +701,7 @@ func (u *update) built(h int32) *timeline.Event {
 	s := u.s
 	rec := &s.evs[h]
 	if !rec.have() && rec.raw != "" {
+		s.decodedRaw()
 		er := eventReader{single: true}
 		ev := &timeline.Event{ID: rec.id}
 		if er.event(rec.raw, ev) != nil {
