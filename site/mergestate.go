@@ -247,6 +247,7 @@ func readMergeState(fs afero.Fs, name, version string, mapEvents bool) (st *merg
 		st.SetRelease(func() { releaseArrays(made) })
 	}
 	releaseUnread(mapping, st.SideInPlace())
+	holdMapping(st, mapping)
 	return st, mapping, nil
 }
 
@@ -379,7 +380,7 @@ func saveMergeStateSplit(fs afero.Fs, cacheDir, name, version string, st *merge.
 	var side merge.EventsSide
 	var appendTo afero.File
 	var added bytes.Buffer
-	if at, sum, ok := st.SideAppendable(); ok {
+	if at, sum, ok := st.SideAppendableWithin(eventsSlack); ok {
 		if ef, err := fs.OpenFile(eventsName, os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
 			if info, err := ef.Stat(); err == nil && info.Size() == at {
 				appendTo, side = ef, merge.EventsSide{Out: &added, At: at, Sum: sum, Append: true}
@@ -469,12 +470,24 @@ func appendEncodings(f afero.File, p []byte, want int64) error {
 
 // keepSaved tells st, which a Session keeps, where its save put the
 // events' encodings (merge.State.SideSaved), so that its next save appends
-// to the events file: the bytes appended, or those of the file written anew
-// (mapped, or read, and checked against the checksum the save computed: a
-// file another build replaced meanwhile is not taken for it).
+// to the events file: the bytes appended (mapped back from the file when
+// they are the bytes the save wrote, else the save's copy), or those of the
+// file written anew (mapped, or read, and checked against the checksum the
+// save computed: a file another build replaced meanwhile is not taken for
+// it).
+//
+// The state holds each mapping (merge.State.HoldSide) and unmaps it once
+// nothing points into it: the mappings of the file a later save replaced
+// (and of what was appended to it) once that save's SideSaved has moved the
+// state's encodings and lists into the new file's, and all of them when the
+// state is released; never one events were decoded from (their strings
+// point into it). Before, a Session kept every replaced file's mapping,
+// whose blocks and resident pages (made resident by the compaction that
+// copied from it) the process held until it ended, and kept every appended
+// byte (the arrays' pages included) in its heap until the next compaction.
 func keepSaved(fs afero.Fs, name string, st *merge.State, saved savedState) {
 	if !saved.compacted {
-		st.SideSaved(saved.appended)
+		keepAppended(fs, name, st, saved)
 		return
 	}
 	f, err := fs.Open(eventsFileOf(name))
@@ -493,12 +506,52 @@ func keepSaved(fs afero.Fs, name string, st *merge.State, saved savedState) {
 		unmapSection(mapping) // nothing points into it
 		return
 	}
-	// Otherwise mapped for the state's life, as a read state's events
-	// file. Checksumming made all of it resident, where the state reads
-	// little of it until its next save (its events are built, its arrays
-	// its own): the pages go, and come back from the page cache if read.
+	// Otherwise mapped for as long as the state points into it, as a read
+	// state's events file. Checksumming made all of it resident, where the
+	// state reads little of it until its next save (its events are built,
+	// its arrays its own): the pages go, and come back from the page cache
+	// if read.
+	holdMapping(st, mapping)
 	releaseResident(mapping)
 }
+
+// keepAppended is keepSaved for a save that appended: the appended bytes
+// are mapped from the events file, when it is an operating-system file
+// holding them where the save appended them, so that the state does not
+// keep the save's copy (the arrays' changed pages with the encodings: about
+// 0.6 MB a save at 10k, held until the file is written anew) in its heap; a
+// save that appended nothing gives the state nothing to hold.
+func keepAppended(fs afero.Fs, name string, st *merge.State, saved savedState) {
+	if n := len(saved.appended); n > 0 {
+		if f, err := fs.Open(eventsFileOf(name)); err == nil {
+			defer f.Close()
+			if osf, isOS := f.(*os.File); isOS {
+				if data, mapping, err := mapSection(osf, saved.start, n); err == nil {
+					if bytes.Equal(data, saved.appended) && st.SideSaved(data) {
+						holdMapping(st, mapping)
+						releaseResident(mapping) // compared: resident, and read again only when the file is written anew
+						return
+					}
+					unmapSection(mapping)
+				}
+			}
+		}
+	}
+	st.SideSaved(saved.appended)
+}
+
+// holdMapping gives st the mapping of its events file's bytes (none when
+// they were read), which it unmaps once nothing points into it
+// (merge.State.HoldSide).
+func holdMapping(st *merge.State, mapping []byte) {
+	if len(mapping) > 0 {
+		st.HoldSide(mapping, func() { unmapSection(mapping) })
+	}
+}
+
+// eventsSlack is the garbage an events file may hold whatever its size
+// (merge.SideSlack); tests set less, to write small sites' files anew.
+var eventsSlack int64 = merge.SideSlack
 
 // mergeOn updates st with the articles, or merges them from scratch into a
 // new state when st is nil (Changes not Known), and returns the state to save.
