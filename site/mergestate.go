@@ -161,10 +161,12 @@ func takeStateFile(fs afero.Fs, name string) error {
 //   - The events section (adjacency header, the events' index) and the
 //     events file (arrays' pages, adjacency lists, events' encodings) are
 //     mapped too when mapEvents is set (Options.MapCache): the decoded
-//     events' strings and adjacency lists point into the events file, so,
-//     like the mapped pack, they are never unmapped (mapping, the events
-//     file's, is returned for tests and benchmarks, which may unmap it once
-//     they drop the state). Its pages stay resident: planning
+//     events' strings and adjacency lists point into the events file, so
+//     the state holds the events file's mapping (merge.State.HoldSide),
+//     which it unmaps only once nothing points into it: never after an
+//     Update decoded events from it, as a build's does (mapping is
+//     returned for tests and benchmarks, which may unmap it once they drop
+//     the state without releasing it). Its pages stay resident: planning
 //     reads every event, and resident they are reserved off the heap's memory
 //     limit after merging (releasePack), as the heap buffer they replace
 //     counted against it (dropped after merging, the pages all faulted back

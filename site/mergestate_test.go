@@ -256,7 +256,7 @@ func TestMergeStateAppendsItsEvents(t *testing.T) {
 	for k := 1; k < len(sizes); k++ {
 		shrank = shrank || sizes[k] < sizes[k-1]
 	}
-	if !shrank || slices.Max(sizes) > 2*(sizes[0]+1<<20) { // merge's sideSlack: 1 MB of garbage is always let be
+	if !shrank || slices.Max(sizes) > 2*(sizes[0]+1<<20) { // merge.SideSlack: 1 MB of garbage is always let be
 		t.Fatalf("events file sizes %v: want appends, then a file written anew before it doubles (past 1 MB)", sizes)
 	}
 }
