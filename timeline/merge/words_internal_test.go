@@ -18,25 +18,13 @@ func TestStemmerMatchesContentStems(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	interner := map[string]int32{}
 	st := newStemmer(interner)
-	var names []string // stem ID -> stem
 	for trial := 0; trial < 5000; trial++ {
 		var b strings.Builder
 		for k := rng.IntN(30); k > 0; k-- {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		text := b.String()
-		ids := st.appendIDs(text, nil)
-		if len(names) < len(interner) {
-			names = make([]string, len(interner))
-			for w, id := range interner {
-				names[id] = w
-			}
-		}
-		var got []string
-		for _, id := range ids {
-			got = append(got, names[id])
-		}
-		if want := contentStems(text, nil); !slices.Equal(got, want) {
+		if got, want := stemsSpelled(st, interner, text), contentStems(text, nil); !slices.Equal(got, want) {
 			t.Fatalf("%q: stemmer gives %q, contentStems %q", text, got, want)
 		}
 	}
@@ -92,16 +80,7 @@ func TestStemmerGrowsMidText(t *testing.T) {
 	text := b.String()
 	interner := map[string]int32{}
 	st := newStemmer(interner)
-	ids := st.appendIDs(text, nil)
-	names := make([]string, len(interner))
-	for w, id := range interner {
-		names[id] = w
-	}
-	var got []string
-	for _, id := range ids {
-		got = append(got, names[id])
-	}
-	if want := contentStems(text, nil); !slices.Equal(got, want) {
+	if got, want := stemsSpelled(st, interner, text), contentStems(text, nil); !slices.Equal(got, want) {
 		t.Fatalf("stemmer and contentStems differ on a long text")
 	}
 	filled := 0
@@ -113,4 +92,19 @@ func TestStemmerGrowsMidText(t *testing.T) {
 	if filled != st.cache.used || len(st.cache.slots) <= 1024 {
 		t.Fatalf("%d slots filled, the table counts %d (%d slots)", filled, st.cache.used, len(st.cache.slots))
 	}
+}
+
+// stemsSpelled stems text with st and spells each stem ID back through the
+// stemmer's interner, to compare with contentStems.
+func stemsSpelled(st *stemmer, interner map[string]int32, text string) []string {
+	ids := st.appendIDs(text, nil)
+	names := make([]string, len(interner))
+	for w, id := range interner {
+		names[id] = w
+	}
+	got := make([]string, 0, len(ids))
+	for _, id := range ids {
+		got = append(got, names[id])
+	}
+	return got
 }
