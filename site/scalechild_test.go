@@ -17,6 +17,7 @@ import (
 	"github.com/newsline/timeline/internal/cputime"
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/render/export"
+	"github.com/newsline/timeline/timeline/ingest"
 )
 
 // The scale benchmark runs its incremental build in a fresh process, as an
@@ -126,6 +127,14 @@ func warmRebuild(opts Options, warmFile string) *childReport {
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	var session Session
 	opts.HeapOnlyLimit = true // as serve.New sets it for a server's builds
+	if os.Getenv("TIMELINE_BENCH_WARM_LISTING") == "1" {
+		// As timeline serve runs its builds: the load stage's walk answered
+		// from a Listing that the watcher (here: rebuildInSession) tells of
+		// the toggled file (serve.go, watch.go). Off by default, so that the
+		// warm figures stay comparable with earlier sessions'.
+		opts.Listing = &ingest.Listing{}
+		opts.Listing.Arm()
+	}
 	if _, err := session.Build(afero.NewOsFs(), opts); err != nil {
 		return &childReport{Err: "the session's first build: " + err.Error()}
 	}
@@ -142,6 +151,9 @@ func rebuildInSession(session *Session, opts Options, warmFile string) *childRep
 	if err != nil {
 		rep.Err = err.Error()
 		return rep
+	}
+	if opts.Listing != nil {
+		opts.Listing.Changed(warmFile) // as the watcher tells it
 	}
 	stop := func() {}
 	if name := os.Getenv("TIMELINE_BENCH_WARM_CPUPROFILE"); name != "" {
