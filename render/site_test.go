@@ -290,14 +290,7 @@ func TestKeysFollowContent(t *testing.T) {
 			changed[before[i].Path] = true
 			continue
 		}
-		var x, y bytes.Buffer
-		if err := before[i].Render(&x); err != nil {
-			t.Fatal(err)
-		}
-		if err := after[i].Render(&y); err != nil {
-			t.Fatal(err)
-		}
-		if x.String() != y.String() {
+		if !renderSame(t, before[i], after[i]) {
 			t.Errorf("%s: same Key but different bytes", before[i].Path)
 		}
 	}

@@ -5,6 +5,20 @@ import (
 	"testing"
 )
 
+// renderSame reports whether two pages render the same bytes (fails t when
+// either cannot render).
+func renderSame(t *testing.T, a, b Page) bool {
+	t.Helper()
+	var x, y bytes.Buffer
+	if err := a.Render(&x); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Render(&y); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Equal(x.Bytes(), y.Bytes())
+}
+
 // TestArticleTextEditKeepsSiteWidePages: blank lines appended to an
 // article (no event changes) change its own page's Key and no other: the
 // exports, the timeline and embed pages and search.js keep theirs, and so
@@ -40,14 +54,7 @@ func TestArticleTextEditKeepsSiteWidePages(t *testing.T) {
 				t.Errorf("%s: Key changed with another article's blank lines", p)
 				continue
 			}
-			var x, y bytes.Buffer
-			if err := before[i].Render(&x); err != nil {
-				t.Fatal(err)
-			}
-			if err := after[i].Render(&y); err != nil {
-				t.Fatal(err)
-			}
-			if x.String() != y.String() {
+			if !renderSame(t, before[i], after[i]) {
 				t.Errorf("%s: same Key but different bytes", p)
 			}
 		}

@@ -22,24 +22,13 @@ import (
 // not the page that is new) and the finished commit folder; the next build's
 // cleanStale removes it without rolling anything forward.
 func TestCommitRetiresTheFilesItReplaces(t *testing.T) {
-	root := t.TempDir()
-	fs := afero.NewOsFs()
-	out, tmp := filepath.Join(root, "public"), filepath.Join(root, "public"+tmpInfix+"x1")
-	oldBig, newBig := bytes.Repeat([]byte("o"), largeFileSize+1), bytes.Repeat([]byte("n"), largeFileSize+7)
-	writeFiles(t, fs, map[string]string{
-		out + "/big.json": string(oldBig), out + "/events/a/index.html": "old a",
-		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a", tmp + "/site/p2": "new b",
-	})
+	fs, out, tmp, oldBig, newBig := retireFixture(t, "x1", map[string]string{"p2": "new b"})
 	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}, {Name: "p2", Path: "events/b/index.html"}}
 	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for p, want := range map[string]string{"big.json": string(newBig), "events/a/index.html": "new a", "events/b/index.html": "new b"} {
-		if got, _ := os.ReadFile(filepath.Join(out, p)); string(got) != want {
-			t.Errorf("%s: %d bytes %.10q, want %d bytes %.10q", p, len(got), got, len(want), want)
-		}
-	}
+	wantOutputFiles(t, out, map[string]string{"big.json": string(newBig), "events/a/index.html": "new a", "events/b/index.html": "new b"})
 	if want := out + retireInfix + "x1"; retired != want {
 		t.Fatalf("retired folder %q, want %q", retired, want)
 	}
@@ -69,25 +58,14 @@ func TestCommitRetiresTheFilesItReplaces(t *testing.T) {
 // retired folder no longer holds the old big.json, only the small page's
 // link and the commit folder; the output has the new files.
 func TestCommitFreesLargeReplacedFilesEarly(t *testing.T) {
-	root := t.TempDir()
-	fs := afero.NewOsFs()
-	out, tmp := filepath.Join(root, "public"), filepath.Join(root, "public"+tmpInfix+"x2")
-	oldBig, newBig := bytes.Repeat([]byte("o"), largeFileSize+1), bytes.Repeat([]byte("n"), largeFileSize+7)
-	writeFiles(t, fs, map[string]string{
-		out + "/big.json": string(oldBig), out + "/events/a/index.html": "old a",
-		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a",
-	})
+	fs, out, tmp, _, newBig := retireFixture(t, "x2", nil)
 	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}}
 	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	earlyFrees.Wait()
-	for p, want := range map[string]string{"big.json": string(newBig), "events/a/index.html": "new a"} {
-		if got, _ := os.ReadFile(filepath.Join(out, p)); string(got) != want {
-			t.Errorf("%s: %d bytes %.10q, want %d bytes %.10q", p, len(got), got, len(want), want)
-		}
-	}
+	wantOutputFiles(t, out, map[string]string{"big.json": string(newBig), "events/a/index.html": "new a"})
 	if got := retiredContents(t, retired); len(got) != 1 || got[0] != "old a" {
 		t.Errorf("retired files hold %.12q, want only the old events/a/index.html (big.json freed)", got)
 	}
@@ -358,4 +336,35 @@ func hasStage(sum Summary, stage string) bool {
 		}
 	}
 	return false
+}
+
+// retireFixture makes, on the OS file system, a published output folder
+// (a large big.json and events/a/index.html) and a staging folder named
+// with suffix holding their replacements as pages p0 and p1, plus the
+// extra staged pages given (name -> bytes).
+func retireFixture(t *testing.T, suffix string, extra map[string]string) (fs afero.Fs, out, tmp string, oldBig, newBig []byte) {
+	t.Helper()
+	root := t.TempDir()
+	fs = afero.NewOsFs()
+	out, tmp = filepath.Join(root, "public"), filepath.Join(root, "public"+tmpInfix+suffix)
+	oldBig, newBig = bytes.Repeat([]byte("o"), largeFileSize+1), bytes.Repeat([]byte("n"), largeFileSize+7)
+	files := map[string]string{
+		out + "/big.json": string(oldBig), out + "/events/a/index.html": "old a",
+		tmp + "/site/p0": string(newBig), tmp + "/site/p1": "new a",
+	}
+	for name, data := range extra {
+		files[tmp+"/site/"+name] = data
+	}
+	writeFiles(t, fs, files)
+	return fs, out, tmp, oldBig, newBig
+}
+
+// wantOutputFiles fails t unless each file under out holds its bytes.
+func wantOutputFiles(t *testing.T, out string, want map[string]string) {
+	t.Helper()
+	for p, w := range want {
+		if got, _ := os.ReadFile(filepath.Join(out, p)); string(got) != w {
+			t.Errorf("%s: %d bytes %.10q, want %d bytes %.10q", p, len(got), got, len(w), w)
+		}
+	}
 }

@@ -127,11 +127,13 @@ func warmRebuild(opts Options, warmFile string) *childReport {
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 	var session Session
 	opts.HeapOnlyLimit = true // as serve.New sets it for a server's builds
-	if os.Getenv("TIMELINE_BENCH_WARM_LISTING") == "1" {
+	if os.Getenv("TIMELINE_BENCH_WARM_LISTING") != "0" {
 		// As timeline serve runs its builds: the load stage's walk answered
 		// from a Listing that the watcher (here: rebuildInSession) tells of
-		// the toggled file (serve.go, watch.go). Off by default, so that the
-		// warm figures stay comparable with earlier sessions'.
+		// the toggled file (serve.go, watch.go). On by default since session
+		// 12, as the warm figure is serve's; TIMELINE_BENCH_WARM_LISTING=0
+		// walks the whole content folder, as the warm builds of earlier
+		// sessions' figures did.
 		opts.Listing = &ingest.Listing{}
 		opts.Listing.Arm()
 	}

@@ -154,10 +154,9 @@ type numbering struct {
 	event    []int32 // handle+1 -> position in the timeline (events are stored in timeline order), [0] = -1
 }
 
-func (s *State) numbering() numbering { return s.numberingKeeping(false) }
-
-// numberingKeeping is numbering; with keepDead, removed candidates and
-// articles are stored too (sid and article records are the identity)
+// numberingKeeping numbers what a save stores: live candidates and articles
+// in order, events by their timeline position. With keepDead, removed
+// candidates and articles are stored too (sid and article records are the identity)
 // unless they are more than a quarter of them: a split save then leaves
 // every kept candidate's adjacency list as it was (see encodeAdjacencySplit).
 func (s *State) numberingKeeping(keepDead bool) numbering {
