@@ -58,8 +58,41 @@ type Incremental struct {
 	Pages []Page
 	Stats PlanStats
 	s     *site
-	evs   []Page // the event pages, in timeline order (their Keys go into the memo)
-	arts  []Page // the article pages, in timeline order
+	evs   []Page   // the event pages, in timeline order (their Keys go into the memo)
+	arts  []Page   // the article pages, in timeline order
+	keys  []string // DetachMemo's copy of the Keys of evs then arts; nil: read them from the pages
+}
+
+// DetachMemo copies what the memo reads of Pages (the event and article
+// pages' Keys), so that the caller may change Pages (a build compacts
+// them in place when it vets them) while WriteMemo runs on another
+// goroutine. The copy lies in cfg.Buffers' array when there is one (a
+// Session's, written over by its next plan, which starts after the
+// memo is written). Nothing else WriteMemo reads belongs to Pages.
+func (r *Incremental) DetachMemo() {
+	keys := lend(&r.s.bufs.memoKeys, len(r.evs)+len(r.arts))
+	for i := range r.evs {
+		keys[i] = r.evs[i].Key
+	}
+	for i := range r.arts {
+		keys[len(r.evs)+i] = r.arts[i].Key
+	}
+	r.keys = keys
+}
+
+// eventKey and articleKey are the Keys of event i's and article i's pages.
+func (r *Incremental) eventKey(i int) string {
+	if r.keys != nil {
+		return r.keys[i]
+	}
+	return r.evs[i].Key
+}
+
+func (r *Incremental) articleKey(i int) string {
+	if r.keys != nil {
+		return r.keys[len(r.evs)+i]
+	}
+	return r.arts[i].Key
 }
 
 const memoFormat = "timeline-plan-memo-4\n"
@@ -114,7 +147,7 @@ func (r *Incremental) encodeMemo(mw *memoWriter) {
 		b = append(b, s.heads[i][:]...)
 		b = appendUvarintString(b, s.contents[i])
 		b = binary.AppendUvarint(b, uint64(len(s.articleEvents[i])))
-		mw.b = appendUvarintString(b, r.arts[i].Key)
+		mw.b = appendUvarintString(b, r.articleKey(i))
 		mw.spill()
 	}
 	n := len(s.tl.Events)
@@ -127,7 +160,7 @@ func (r *Incremental) encodeMemo(mw *memoWriter) {
 	c.each(mw, func(b []byte, i int) []byte { return s.appendRecord(b, i) },
 		func(run memoRun) string { return m.data[m.recs+run.j*memoRecord:][:run.n*memoRecord] })
 	c.each(mw, func(b []byte, i int) []byte {
-		k := r.evs[i].Key
+		k := r.eventKey(i)
 		if len(k) != keyLen { // cannot happen (keyWriter.sum); a memo without this key would be wrong
 			k = strings.Repeat("-", keyLen)
 		}

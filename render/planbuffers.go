@@ -36,6 +36,7 @@ type planArrays struct {
 	pageOf               []int32    // pagination.byEvent
 	pathEnds             []int32    // site.pathEnds
 	listed               []int32    // the listing pages' events, one page after another
+	memoKeys             []string   // Incremental.DetachMemo's copy of the page Keys
 }
 
 // arrays returns the arrays to lend: fresh ones, never kept, for a nil b.

@@ -76,6 +76,7 @@ type builder struct {
 	applied  appliedOverrides  // what the overrides did
 	changes  *timeline.Changes // the events the plan may take as unchanged since prevMemo; nil: none
 	saving   *stateSave        // the merge state being saved beside the build (statesave.go); nil: none
+	memoSave *memoSave         // the plan memo being saved beside the write stage (planmemo.go); nil: none
 	manifest *earlyManifest    // the previous manifest, being read beside the first stages (manifest.go); nil: none
 	release  func()            // drops the mapped pack's resident pages after the write stage (releaseLater); nil: none
 }
@@ -121,6 +122,7 @@ func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...
 func (b *builder) warn(ws ...string) { b.sum.Warnings = append(b.sum.Warnings, ws...) }
 
 func (b *builder) result() (Summary, error) {
+	b.joinMemoSave()
 	b.joinStateSave()
 	b.dropManifest() // a build that stopped before publishing
 	b.releasePack()  // a build that stopped before writing
@@ -162,6 +164,7 @@ func (b *builder) run() (Summary, error) {
 		return b.result()
 	}
 	b.publish(pages)
+	b.joinMemoSave()     // its encoding copies runs of the previous memo
 	b.prevMemo.release() // the pages are written: nothing reads the memo now (planmemo.go)
 	return b.result()
 }

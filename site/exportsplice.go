@@ -98,9 +98,7 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 		return nil, err
 	}
 	b.sum.Replanned = r.Stats.Events - r.Stats.Digests
-	if err := savePlanMemo(fs, b.opts, b.applied, r); err != nil {
-		b.warn(fmt.Sprintf("saving the plan memo: %v (the next build plans in full)", err))
-	}
+	b.savePlanMemo(fs, r)
 	return store.stampOnWrite(asSitePages(r.Pages)), nil
 }
 

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -262,5 +263,99 @@ func TestPlanMemoCountsEventsTheOverridesTouch(t *testing.T) {
 	}
 	if !strings.Contains(readFile(t, fs, "public/events/zz-kept/index.html"), "Second report") {
 		t.Error("the kept event's page does not quote the folded event's new report")
+	}
+}
+
+// memoWriteFailFs fails every write to a plan memo being saved.
+type memoWriteFailFs struct{ afero.Fs }
+
+func (f memoWriteFailFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	file, err := f.Fs.OpenFile(name, flag, perm)
+	if err != nil || filepath.Base(name) != planMemoFile+".tmp" {
+		return file, err
+	}
+	return memoWriteFailFile{file}, nil
+}
+
+type memoWriteFailFile struct{ afero.File }
+
+func (memoWriteFailFile) Write([]byte) (int, error) { return 0, errDiskFull }
+
+// The memo saved beside the write stage: a save that fails is reported by
+// the build as a warning, leaves no memo (the previous one was taken), and
+// the next build plans in full; one that succeeds is the memo the save on
+// the plan's path writes, byte for byte.
+func TestPlanMemoSavedBeside(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(41)
+	writeFiles(t, fs, map[string]string{"content/a.md": string(corpus.Article(0)), "content/b.md": string(corpus.Article(1))})
+	dm := &diffingMerge{}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
+		Stages: Stages{MergeChanges: dm.merge}}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	memo := filepath.Join("cache", planMemoFile)
+	writeFiles(t, fs, map[string]string{"content/c.md": string(corpus.Article(2))})
+	sum, err := Build(memoWriteFailFs{fs}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(sum.Warnings, func(w string) bool { return strings.HasPrefix(w, "saving the plan memo: ") }) {
+		t.Errorf("a failed memo save gave no warning: %q", sum.Warnings)
+	}
+	if ok, _ := afero.Exists(fs, memo); ok {
+		t.Error("a failed memo save left a memo")
+	}
+	checkSameAsFullBuild(t, fs, opts, "memo save failed")
+	writeFiles(t, fs, map[string]string{"content/d.md": string(corpus.Article(3))})
+	sum, err = Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Replanned != sum.Events {
+		t.Errorf("after a failed memo save: re-planned %d of %d events, want all", sum.Replanned, sum.Events)
+	}
+	checkSameAsFullBuild(t, fs, opts, "after the failed save")
+	// The same build on a copy of the folders, the memo saved on the
+	// plan's path (the merge's own record of the previous timeline copied
+	// too), writes the same memo.
+	writeFiles(t, fs, map[string]string{"content/e.md": string(corpus.Article(4))})
+	inlineFs := afero.NewMemMapFs()
+	for _, dir := range []string{"content", "cache", "public"} {
+		if err := afero.Walk(fs, dir, func(p string, info os.FileInfo, err error) error {
+			if err != nil || info.IsDir() {
+				return err
+			}
+			data, err := afero.ReadFile(fs, p)
+			if err == nil {
+				err = afero.WriteFile(inlineFs, p, data, info.Mode())
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inlineDm := *dm
+	inlineOpts := opts
+	inlineOpts.Stages.MergeChanges = inlineDm.merge
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	planMemoBeside = false
+	defer func() { planMemoBeside = true }()
+	if _, err := Build(inlineFs, inlineOpts); err != nil {
+		t.Fatal(err)
+	}
+	beside, err := afero.ReadFile(fs, memo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inline, err := afero.ReadFile(inlineFs, memo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(inline) != string(beside) {
+		t.Errorf("the memo saved beside (%d bytes) differs from the one saved on the plan's path (%d bytes)", len(beside), len(inline))
 	}
 }
