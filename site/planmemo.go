@@ -25,9 +25,10 @@ import (
 //
 // A memo is only right for the timeline its plan saw, and Changes describe
 // what changed since the previous merge. Build therefore takes the memo out
-// of the cache folder before merging and writes the new one right after
-// planning: a build that stops anywhere in between (an error, a kill) leaves
-// no memo, and the next build plans in full. Missing, damaged or foreign
+// of the cache folder before merging and writes the new one after planning,
+// beside the write stage (the build waits for it before it returns): a build
+// that stops anywhere in between (an error, a kill) or a save that fails
+// leaves no memo, and the next build plans in full. Missing, damaged or foreign
 // memos are the same: a full plan, never a wrong site.
 
 // planMemoFile is the memo's name in the cache folder.
