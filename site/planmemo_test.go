@@ -142,15 +142,7 @@ func checkPlanMemoStepsWith(t *testing.T, stages Stages, pickID func(afero.Fs) s
 // leaves none behind: the next build's Changes may describe the failed
 // build's merge, which no memo describes.
 func TestPlanMemoIsGoneAfterAFailedBuild(t *testing.T) {
-	fs := afero.NewMemMapFs()
-	corpus := newscorpus.New(37)
-	writeFiles(t, fs, map[string]string{"content/a.md": string(corpus.Article(0)), "content/b.md": string(corpus.Article(1))})
-	dm := &diffingMerge{}
-	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
-		Stages: Stages{MergeChanges: dm.merge}}
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
+	fs, _, opts, _ := builtMemoSite(t, 37, 2)
 	memo := filepath.Join("cache", planMemoFile)
 	if ok, _ := afero.Exists(fs, memo); !ok {
 		t.Fatal("a successful build saved no plan memo")
@@ -170,17 +162,7 @@ func TestPlanMemoIsGoneAfterAFailedBuild(t *testing.T) {
 // A damaged memo, another tool version's, or --no-cache: a full plan and
 // the full build's site.
 func TestPlanMemoDistrustsDamageAndVersions(t *testing.T) {
-	fs := afero.NewMemMapFs()
-	corpus := newscorpus.New(41)
-	for i := 0; i < 6; i++ {
-		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%d.md", i): string(corpus.Article(i))})
-	}
-	dm := &diffingMerge{}
-	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
-		Stages: Stages{MergeChanges: dm.merge}}
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
+	fs, corpus, opts, _ := builtMemoSite(t, 41, 6)
 	memo := filepath.Join("cache", planMemoFile)
 	for step, c := range []struct {
 		name   string
@@ -286,15 +268,7 @@ func (memoWriteFailFile) Write([]byte) (int, error) { return 0, errDiskFull }
 // the next build plans in full; one that succeeds is the memo the save on
 // the plan's path writes, byte for byte.
 func TestPlanMemoSavedBeside(t *testing.T) {
-	fs := afero.NewMemMapFs()
-	corpus := newscorpus.New(41)
-	writeFiles(t, fs, map[string]string{"content/a.md": string(corpus.Article(0)), "content/b.md": string(corpus.Article(1))})
-	dm := &diffingMerge{}
-	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
-		Stages: Stages{MergeChanges: dm.merge}}
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
+	fs, corpus, opts, dm := builtMemoSite(t, 41, 2)
 	memo := filepath.Join("cache", planMemoFile)
 	writeFiles(t, fs, map[string]string{"content/c.md": string(corpus.Article(2))})
 	sum, err := Build(memoWriteFailFs{fs}, opts)
@@ -358,4 +332,24 @@ func TestPlanMemoSavedBeside(t *testing.T) {
 	if string(inline) != string(beside) {
 		t.Errorf("the memo saved beside (%d bytes) differs from the one saved on the plan's path (%d bytes)", len(beside), len(inline))
 	}
+}
+
+// builtMemoSite builds, on a memory file system, a site of n articles of
+// the corpus seeded seed (content/a0.md ...), with a merge stage that
+// reports its changes (dm) and the cache folder "cache", and returns what
+// the memo tests go on with.
+func builtMemoSite(t *testing.T, seed uint64, n int) (afero.Fs, *newscorpus.Corpus, Options, *diffingMerge) {
+	t.Helper()
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(seed)
+	for i := 0; i < n; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%d.md", i): string(corpus.Article(i))})
+	}
+	dm := &diffingMerge{}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test",
+		Stages: Stages{MergeChanges: dm.merge}}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	return fs, corpus, opts, dm
 }
