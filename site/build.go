@@ -75,8 +75,8 @@ type builder struct {
 	prevMemo *planMemo         // the previous build's plan memo (planmemo.go); nil: none
 	applied  appliedOverrides  // what the overrides did
 	changes  *timeline.Changes // the events the plan may take as unchanged since prevMemo; nil: none
-	saving   *stateSave        // the merge state being saved beside the build (statesave.go); nil: none
-	memoSave *memoSave         // the plan memo being saved beside the write stage (planmemo.go); nil: none
+	saving   *besideSave       // the merge state being saved beside the build (statesave.go); nil: none
+	memoSave *besideSave       // the plan memo being saved beside the write stage (planmemo.go); nil: none
 	manifest *earlyManifest    // the previous manifest, being read beside the first stages (manifest.go); nil: none
 	release  func()            // drops the mapped pack's resident pages after the write stage (releaseLater); nil: none
 }

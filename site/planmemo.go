@@ -226,27 +226,13 @@ func planChanges(merged *timeline.Changes, prev *planMemo, ov appliedOverrides, 
 // compare with the save on the plan's path.
 var planMemoBeside = true
 
-// memoSave is a plan memo being saved beside the build.
-type memoSave struct {
-	done    chan struct{}
-	warning string // set before done is closed; "" when the save went well
-}
-
 // savePlanMemo saves r's memo, beside the build unless planMemoBeside is
 // off; joinMemoSave waits for it.
 func (b *builder) savePlanMemo(fs afero.Fs, r *render.Incremental) {
 	o, ov := b.opts, b.applied
-	s := &memoSave{done: make(chan struct{})}
+	s := newBesideSave()
 	save := func() {
-		defer close(s.done)
-		defer func() {
-			if p := recover(); p != nil {
-				s.warning = fmt.Sprintf("saving the plan memo: internal error: %v (the next build plans in full)", p)
-			}
-		}()
-		if err := savePlanMemo(fs, o, ov, r); err != nil {
-			s.warning = fmt.Sprintf("saving the plan memo: %v (the next build plans in full)", err)
-		}
+		s.run(func() error { return savePlanMemo(fs, o, ov, r) }, "the plan memo", "the next build plans in full")
 	}
 	b.memoSave = s
 	if planMemoBeside {
@@ -259,15 +245,4 @@ func (b *builder) savePlanMemo(fs afero.Fs, r *render.Incremental) {
 
 // joinMemoSave waits for the plan memo being saved, if any, and reports
 // how it went, as the "memo" stage (the wait only).
-func (b *builder) joinMemoSave() {
-	s := b.memoSave
-	if s == nil {
-		return
-	}
-	b.memoSave = nil
-	<-s.done
-	if s.warning != "" {
-		b.warn(s.warning)
-	}
-	b.lap("memo")
-}
+func (b *builder) joinMemoSave() { b.joinSave(&b.memoSave, "memo") }

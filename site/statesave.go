@@ -37,10 +37,43 @@ import (
 // off to compare with the save on the merge's path.
 var stateSaveBeside = true
 
-// stateSave is a merge state being saved beside the build.
-type stateSave struct {
+// besideSave is a cache file being saved beside the build: the merge state
+// (here) or the plan memo (planmemo.go).
+type besideSave struct {
 	done    chan struct{}
 	warning string // set before done is closed; "" when the save went well
+}
+
+// newBesideSave returns a save not yet run.
+func newBesideSave() *besideSave { return &besideSave{done: make(chan struct{})} }
+
+// run saves, turning an error or a panic into the warning a build gives:
+// "saving <what>: <reason> (<then>)", then says it is done.
+func (s *besideSave) run(save func() error, what, then string) {
+	defer close(s.done)
+	defer func() {
+		if p := recover(); p != nil {
+			s.warning = fmt.Sprintf("saving %s: internal error: %v (%s)", what, p, then)
+		}
+	}()
+	if err := save(); err != nil {
+		s.warning = fmt.Sprintf("saving %s: %v (%s)", what, err, then)
+	}
+}
+
+// joinSave waits for the save *s, if any, reports how it went and laps
+// stage (the wait only); *s is nil afterwards.
+func (b *builder) joinSave(s **besideSave, stage string) {
+	if *s == nil {
+		return
+	}
+	w := *s
+	*s = nil
+	<-w.done
+	if w.warning != "" {
+		b.warn(w.warning)
+	}
+	b.lap(stage)
 }
 
 // mergeSavingBeside is mergeWithState with the save started on a goroutine
@@ -54,36 +87,12 @@ func (b *builder) mergeSavingBeside(x extraction) (timeline.Timeline, timeline.C
 	}
 	tl, changes, st := mergeOn(st, x.articles, x.eventsOf, x.keys)
 	save := func() error { return saveMergeState(b.fs, o.CacheDir, name, o.Version, st) }
-	s := &stateSave{done: make(chan struct{})}
-	go s.run(save, name)
+	s := newBesideSave()
+	go s.run(save, "the merge state "+name, "the next build merges in full")
 	b.saving = s
 	return tl, changes
 }
 
-// run saves, turning an error or a panic into the warning a build gives.
-func (s *stateSave) run(save func() error, name string) {
-	defer close(s.done)
-	defer func() {
-		if p := recover(); p != nil {
-			s.warning = fmt.Sprintf("saving the merge state %s: internal error: %v (the next build merges in full)", name, p)
-		}
-	}()
-	if err := save(); err != nil {
-		s.warning = fmt.Sprintf("saving the merge state %s: %v (the next build merges in full)", name, err)
-	}
-}
-
 // joinStateSave waits for the merge state being saved, if any, and reports
 // how it went; every way out of a build passes here (result).
-func (b *builder) joinStateSave() {
-	s := b.saving
-	if s == nil {
-		return
-	}
-	b.saving = nil
-	<-s.done
-	if s.warning != "" {
-		b.warn(s.warning)
-	}
-	b.lap("state")
-}
+func (b *builder) joinStateSave() { b.joinSave(&b.saving, "state") }
