@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/newsline/timeline/internal/bytediff"
+	"github.com/newsline/timeline/timeline"
 )
 
 // streamingSplices is memSplices with its indexes streamed
@@ -143,10 +144,7 @@ func TestStreamedIndexAbortedOnFailure(t *testing.T) {
 	tl := randomTimeline(r, 60)
 	edited := mutate(r, tl)
 	for _, e := range splicedExports {
-		store := newStreamingSplices()
-		s := absoluteSite()
-		s.Splices = store
-		store.publish(e.file, renderExport(t, e, tl, s))
+		store, s := publishedStreaming(t, e, tl)
 		size := len(renderExport(t, e, edited, absoluteSite()))
 		commits := store.commits
 		for _, at := range []int{0, size / 2, size - 5} {
@@ -169,10 +167,7 @@ func TestStreamedIndexWriteFailureIsNotTheExports(t *testing.T) {
 	tl := randomTimeline(r, 60)
 	edited := mutate(r, tl)
 	for _, e := range splicedExports {
-		store := newStreamingSplices()
-		s := absoluteSite()
-		s.Splices = store
-		store.publish(e.file, renderExport(t, e, tl, s))
+		store, s := publishedStreaming(t, e, tl)
 		store.failing = true
 		s.Order = new(EventOrder)
 		if got, want := renderExport(t, e, edited, s), renderExport(t, e, edited, absoluteSite()); !bytes.Equal(got, want) {
@@ -182,4 +177,15 @@ func TestStreamedIndexWriteFailureIsNotTheExports(t *testing.T) {
 			t.Errorf("%s: %d commits, %d aborts; want the store to decide on the failed index (2, 0)", e.file, store.commits, store.aborts)
 		}
 	}
+}
+
+// publishedStreaming returns a streaming store holding e's file and index as
+// rendered from tl, and a site that splices through it.
+func publishedStreaming(t *testing.T, e spliceExport, tl timeline.Timeline) (*streamingSplices, Site) {
+	t.Helper()
+	store := newStreamingSplices()
+	s := absoluteSite()
+	s.Splices = store
+	store.publish(e.file, renderExport(t, e, tl, s))
+	return store, s
 }
