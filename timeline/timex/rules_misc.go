@@ -299,6 +299,9 @@ var timeRule = &rule{
 	triggers: []int{keyNum},
 	match: func(d *doc, i int) (match, bool) {
 		h, ok := d.num(i)
+		if ok && d.toks[i].ndig == 4 && d.isolatedNumberForTime(i) {
+			return wireTime(d, i, h)
+		}
 		if !ok || d.toks[i].ndig > 2 || h > 24 || !d.isolatedNumberForTime(i) {
 			return match{}, false
 		}
@@ -341,7 +344,7 @@ var timeRule = &rule{
 			j = k
 		case d.lowerIs(j, "o") && (d.punct(j+1, '\'') || d.punct(j+1, '\u2019')) && d.lowerIs(j+2, "clock"):
 			j += 3
-		case colon && (timezoneAt(d, j) || colonPrepBefore(d, i)):
+		case colon && (zoneEnd(d, j) > j || colonPrepBefore(d, i)):
 		case tonightPrepBefore(d, i) && h >= 1 && h < 12 && j < d.n() && d.is(j, cDeictic) && d.toks[j].val == dTonight:
 			// "at 10 tonight": clockDay reads the evening's hour; not after
 			// "to", "by" or "from", where the number is often an amount
@@ -349,13 +352,7 @@ var timeRule = &rule{
 		default:
 			return match{}, false
 		}
-		if timezoneAt(d, j) {
-			j++
-		}
-		if d.punct(j, ',') && (d.is(j+1, cWeekday) || d.is(j+1, cMonth)) {
-			j++
-		}
-		p, j = clockDay(d, j, p)
+		p, j = zoneDay(d, j, p)
 		return d.one(i, j, timeline.TypeTime, p)
 	},
 }
@@ -422,11 +419,7 @@ var clockWordRule = &rule{
 		} else if ampm == 1 && h == 12 {
 			p.hour = 0
 		}
-		j = k
-		if timezoneAt(d, j) {
-			j++
-		}
-		p, j = clockDay(d, j, p)
+		p, j = zoneDay(d, k, p)
 		return d.one(start, j, timeline.TypeTime, p)
 	},
 }
@@ -521,6 +514,72 @@ var timezones = map[string]bool{"est": true, "edt": true, "cst": true, "cdt": tr
 
 func timezoneAt(d *doc, j int) bool {
 	return j < d.n() && d.toks[j].kind == tWord && d.toks[j].upper && len(d.textOf(j)) <= 4 && inSet(timezones, d.textOf(j))
+}
+
+// zoneDay reads what may follow a clock time at p ending at token j: a
+// zone and a day (clockDay), and returns p on that day and the end of the
+// expression. An abbreviated zone is part of the expression, as TimeML marks
+// "5 p.m. EST"; a zone in words ("local time", "Eastern time") only when a
+// day follows it ("8 p.m. local time on Nov. 5"), else the expression ends
+// before it ("at 10:35 a.m. local time").
+func zoneDay(d *doc, j int, p point) (point, int) {
+	if z := zoneEnd(d, j); z > j && !timezoneAt(d, j) {
+		if q, e := clockDay(d, z, p); e > z {
+			return q, e
+		}
+		return p, j
+	}
+	if timezoneAt(d, j) {
+		j++
+	}
+	if d.punct(j, ',') && (d.is(j+1, cWeekday) || d.is(j+1, cMonth)) {
+		j++
+	}
+	return clockDay(d, j, p)
+}
+
+// zoneEnd returns the end of the time zone told after a clock time ending
+// at j: "EST", "GMT", "local time", "Eastern time", "Pacific Standard Time";
+// j itself if none.
+func zoneEnd(d *doc, j int) int {
+	if timezoneAt(d, j) {
+		return j + 1
+	}
+	if d.lowerIs(j, "local") && d.lowerIs(j+1, "time") {
+		return j + 2
+	}
+	if j < d.n() && d.toks[j].kind == tWord && d.toks[j].upper && inSet(zoneNames, d.textOf(j)) {
+		k := j + 1
+		if d.lowerIs(k, "standard") || d.lowerIs(k, "daylight") {
+			k++
+		}
+		if d.lowerIs(k, "time") {
+			return k + 1
+		}
+	}
+	return j
+}
+
+// zoneNames name the time zones of North America before "time".
+var zoneNames = map[string]bool{"eastern": true, "central": true, "mountain": true, "pacific": true, "atlantic": true}
+
+// wireTime reads the 24-hour clock wire services write with a zone: "at 0600
+// GMT", "by 1400 GMT Friday", "at 2130 local time": hhmm at token i (value
+// v). The zone must follow and a preposition of clock times precede, else
+// four digits are a year ("In 1884 GMT became the standard"); a time
+// restated in parentheses ("10:35 a.m. (0735 GMT)") is not a new one.
+func wireTime(d *doc, i, v int) (match, bool) {
+	h, m := v/100, v%100
+	if h > 23 || m > 59 {
+		return match{}, false
+	}
+	if zoneEnd(d, i+1) == i+1 || !clockPrepBefore(d, i) {
+		return match{}, false
+	}
+	p := relPoint(anchorNarr, uDay, 0)
+	p.hour, p.minute = h, m
+	p, j := zoneDay(d, i+1, p)
+	return d.one(i, j, timeline.TypeTime, p)
 }
 
 // rangeRule: "between 2018 and 2020", "from May to July 2019", "2018–2020",
