@@ -18,6 +18,9 @@ func (r *resolver) tenseDir(e expr) int {
 	// tells what held up to then, so the verb decides
 	switch {
 	case (d.lowerIs(e.i-1, "until") || d.lowerIs(e.i-1, "till")) && !d.toks[e.i-1].upper && !d.lowerIs(e.i-2, "up"):
+		if lastedUntil(d, e.i-1) {
+			return pastDone // "the strike lasted until February": a state that ended then
+		}
 		return 1
 	case (d.lowerIs(e.i-1, "to") || (d.lowerIs(e.i-1, "for") && rescheduledBefore(d, e.i-1))) && movedBefore(d, e.i-1):
 		return 1 // "postponed to March", "extended to the end of July", "rescheduled for July 20": the new date
@@ -38,6 +41,42 @@ func (r *resolver) tenseDir(e expr) int {
 	}
 	return best
 }
+
+// lastedUntil reports whether the "until" at k follows, within three words
+// of its own clause, the simple past of a verb of lasting ("lasted",
+// "remained in office", "stayed there"): the state ended at the date, which
+// lies behind. Not in reported speech ("said the offer remained open until
+// March" may be a present told in the past), and not after a verb that moves
+// a date ("was postponed until March"), which is no verb of lasting.
+func lastedUntil(d *doc, k int) bool {
+	v := -1
+	for b := k - 1; b >= 0 && b >= k-3; b-- {
+		if d.toks[b].kind != tWord {
+			return false
+		}
+		if inSet(lastedVerbs, d.textOf(b)) {
+			v = b
+			break
+		}
+	}
+	if v < 0 || d.lowerIs(v-1, "had") || d.lowerIs(v-1, "have") || d.lowerIs(v-1, "has") {
+		return false // "has remained closed until now": a perfect reaches to the present
+	}
+	for b := v - 1; b >= 0 && v-b <= 30 && !sentenceEndAt(d, b); b-- {
+		if d.toks[b].kind == tWord && inSet(sayingVerbs, d.textOf(b)) {
+			return false
+		}
+	}
+	return true
+}
+
+// lastedVerbs are simple pasts of verbs of lasting.
+var lastedVerbs = map[string]bool{"lasted": true, "remained": true, "stayed": true, "continued": true,
+	"persisted": true, "served": true, "lived": true, "reigned": true, "ruled": true, "survived": true}
+
+// sayingVerbs report speech, whose content may be a present told in the past.
+var sayingVerbs = map[string]bool{"said": true, "says": true, "told": true, "tells": true, "reported": true,
+	"announced": true, "added": true, "stated": true, "claimed": true, "insisted": true, "warned": true}
 
 // movedBefore reports whether a verb that moves a date ("postponed",
 // "delayed", "extended"; not "moved" or "pushed", which move prices as often:
