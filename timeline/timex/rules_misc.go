@@ -632,6 +632,11 @@ var rangeRule = &rule{
 		default:
 			return match{}, false
 		}
+		if intro == mFrom && p1.day > 0 && p1.weekday < 0 {
+			if m, ok := dayOnlyEnd(d, j, e1, k, p1); ok {
+				return m, true
+			}
+		}
 		p2, e2, ok := matchPoint(d, k)
 		if !ok {
 			return match{}, false
@@ -657,6 +662,33 @@ var rangeRule = &rule{
 		}
 		return rangeMatch(d, j, e1, k, e2, p1, p2)
 	},
+}
+
+// dayOnlyEnd reads the second end of "from Aug. 20 to 25": a later day of the
+// first end's month, at token k, that ends the phrase (punctuation, the end of
+// the text, or a year after a comma): "from August 20 to 25 percent" is an
+// amount. Each end is its own expression, as TimeML marks them.
+func dayOnlyEnd(d *doc, j, e1, k int, p1 point) (match, bool) {
+	day, ok := d.num(k)
+	if !ok || d.toks[k].ndig > 2 || day <= p1.day || day > 31 || !d.isolatedNumber(k) {
+		return match{}, false
+	}
+	end := k + 1
+	if end < d.n() {
+		t := d.toks[end]
+		if t.kind != tPunct || t.ch == '%' || t.ch == '-' || t.ch == '/' || (t.ch == '.' || t.ch == ',') && d.glued(end+1) && d.toks[end+1].kind == tNum && d.glued(end) {
+			return match{}, false
+		}
+	}
+	p2 := p1
+	p2.day = day
+	if d.punct(end, ',') {
+		if y, e, ok := matchYear(d, end+1, true); ok && p1.yearDig == 0 {
+			p1.year, p1.yearDig, p2.year, p2.yearDig = y, 4, y, 4
+			end = e
+		}
+	}
+	return rangeMatch(d, j, e1, k, end, p1, p2)
 }
 
 // yearSpan reads a year with a later one's last two digits: a season or a
