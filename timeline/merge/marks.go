@@ -9,29 +9,39 @@ package merge
 // floating-point numbers.
 type marks struct {
 	x *pairIndex
-	// at[s] is 2*mark+1 when stem s is in own's title, 2*mark when it is
-	// only in own's context (titles are part of the context), anything
-	// else otherwise.
-	at   []int32
-	mark int32
-	own  *pairCand
+	// at[s] is titleMark when stem s is in own's title, contextMark when
+	// it is only in own's context (titles are part of the context), 0
+	// otherwise: set clears the previous own's stems before marking the
+	// next one's, so a look-up is a load and an add (see overlap).
+	at  []uint64
+	own *pairCand
 }
 
+// The marks, chosen so that a sum of them over a set counts two things at
+// once: the low 32 bits count the stems in own at all, the high 32 bits
+// those in own's title (a set has far fewer than 2^32 stems).
+const (
+	contextMark = 1
+	titleMark   = 1<<32 | 1
+)
+
 func newMarks(x *pairIndex) *marks {
-	return &marks{x: x, at: make([]int32, x.stems)}
+	return &marks{x: x, at: make([]uint64, x.stems)}
 }
 
 // set makes c the candidate the next pairs are scored against.
 func (m *marks) set(c *pairCand) {
-	if m.mark >= 1<<29 { // marks of earlier candidates could come back: start afresh
-		clear(m.at)
-		m.mark = 0
+	if o := m.own; o != nil {
+		for _, s := range m.x.context(o) {
+			m.at[s] = 0
+		}
+		for _, s := range m.x.title(o) {
+			m.at[s] = 0
+		}
 	}
-	m.mark++
 	m.own = c
-	ctxMark, titleMark := 2*m.mark, 2*m.mark+1
 	for _, s := range m.x.context(c) {
-		m.at[s] = ctxMark
+		m.at[s] = contextMark
 	}
 	for _, s := range m.x.title(c) {
 		m.at[s] = titleMark
@@ -57,26 +67,14 @@ func (m *marks) edge(b *pairCand) (edge, bool) {
 type overlap struct{ titles, contexts, ownTitleInB, bTitleInOwn int }
 
 func (m *marks) overlap(b *pairCand) overlap {
-	var o overlap
-	titleMark := 2*m.mark + 1
+	var t, c uint64 // sums of marks: see contextMark and titleMark
 	for _, s := range m.x.title(b) {
-		v := m.at[s]
-		o.titles += b2i(v == titleMark)
-		o.bTitleInOwn += b2i(v>>1 == m.mark)
+		t += m.at[s]
 	}
 	for _, s := range m.x.context(b) {
-		v := m.at[s]
-		o.contexts += b2i(v>>1 == m.mark)
-		o.ownTitleInB += b2i(v == titleMark)
+		c += m.at[s]
 	}
-	return o
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return overlap{titles: int(t >> 32), bTitleInOwn: int(uint32(t)), contexts: int(uint32(c)), ownTitleInB: int(c >> 32)}
 }
 
 // diceOf is dice for sets of sizes na and nb sharing common elements.

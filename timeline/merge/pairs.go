@@ -227,11 +227,15 @@ func sameArticlePairs(x *pairIndex, members []int32, m *marks, edges *edgeList) 
 		if !ci.hasStart || k == 0 {
 			continue
 		}
-		m.set(ci)
+		marked := false // ci's stems are marked at its first pair to score
 		for _, j := range members[:k] {
 			cj := x.of(int(j))
 			if kindsDiffer(ci.classes, cj.classes) || !x.dates[ci.start].compatible(x.dates[cj.start]) {
 				continue
+			}
+			if !marked {
+				m.set(ci)
+				marked = true
 			}
 			if e, ok := m.edge(cj); ok {
 				edges.add(e)
