@@ -3,6 +3,7 @@ package merge
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -148,6 +149,7 @@ func (x *pairIndex) valueRun(from int) (to int) {
 // fillScratch is a worker's scratch for building groups.
 type fillScratch struct {
 	keys    []uint64 // stem<<32 | position, of one group
+	tmp     []uint64 // sortByStem's second buffer
 	entries []posting
 }
 
@@ -164,7 +166,7 @@ func (g *postingGroup) fill(x *pairIndex, from, to int, scratch *fillScratch) {
 			keys = append(keys, uint64(s)<<32|uint64(p))
 		}
 	}
-	slices.Sort(keys)
+	keys = sortByStem(keys, &scratch.tmp, x.stems)
 	lists, kept := 0, 0
 	eachRun(keys, func(run []uint64) {
 		lists++
@@ -184,6 +186,45 @@ func (g *postingGroup) fill(x *pairIndex, from, to int, scratch *fillScratch) {
 		g.lists = append(g.lists, l)
 	})
 	scratch.keys = keys
+}
+
+// sortByStem sorts keys (stem<<32 | position, stems below stems) as
+// slices.Sort does, given that they come in increasing position (fill's
+// loop) and each once: then ordering them by stem alone, stably, orders
+// them wholly. Long lists are sorted so, by a radix sort on the stem's
+// bytes (a pass per byte of the largest stem, counting then scattering,
+// between keys and *tmp; the result is whichever holds it last); short
+// ones by slices.Sort.
+func sortByStem(keys []uint64, tmp *[]uint64, stems int) []uint64 {
+	passes := (bits.Len(uint(max(stems-1, 1))) + 7) / 8
+	if len(keys) < 64*passes {
+		slices.Sort(keys)
+		return keys
+	}
+	if cap(*tmp) < len(keys) {
+		*tmp = make([]uint64, len(keys), 2*len(keys))
+	}
+	src, dst := keys, (*tmp)[:len(keys)]
+	for pass := range passes {
+		shift := uint(32 + 8*pass)
+		var at [257]int
+		for _, k := range src {
+			at[k>>shift&0xff+1]++
+		}
+		for b := 1; b < len(at); b++ {
+			at[b] += at[b-1]
+		}
+		for _, k := range src {
+			b := k >> shift & 0xff
+			dst[at[b]] = k
+			at[b]++
+		}
+		src, dst = dst, src
+	}
+	if passes%2 == 1 { // the sorted keys are in *tmp: swap the buffers
+		*tmp = keys
+	}
+	return src
 }
 
 // eachRun calls do with each run of keys of one stem.

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/newsline/timeline/timeline"
@@ -29,6 +30,7 @@ type stemShare struct {
 	lastTextIDs []int32 // its stem IDs (nil before the first)
 	inSet       []int32 // local stem ID -> setSerial when in the set unique is building
 	setSerial   int32
+	bits        []uint64 // a bit per local stem ID, all zero between calls (sortedUnique)
 }
 
 func newStemShare() *stemShare {
@@ -154,10 +156,42 @@ func (sh *stemShare) stemSets(ev *timeline.Event, mentions []timeline.Mention) (
 	for _, e := range ev.Entities {
 		ctx = sh.st.appendIDs(e.Name, ctx)
 	}
-	ctx = sh.unique(ctx)
-	slices.Sort(ctx)
+	ctx = sh.sortedUnique(ctx)
 	sh.title, sh.work = title, ctx
 	return classes, title, ctx
+}
+
+// sortedUnique returns the distinct IDs of ids in increasing order, in
+// place. Either the repeats are dropped (unique) and the rest sorted, or,
+// when the IDs are many for the number of stems there are (a word of 64
+// bits per 64 stems to scan costs less than sorting: a lead event's
+// dozens of sentences), each sets its bit in a bitmap and the bitmap is
+// read back in order. Both give the same slice.
+func (sh *stemShare) sortedUnique(ids []int32) []int32 {
+	words := (len(sh.interner) + 63) / 64
+	if len(ids) < 32 || words > 2*len(ids) {
+		ids = sh.unique(ids)
+		slices.Sort(ids)
+		return ids
+	}
+	if len(sh.bits) < words {
+		sh.bits = make([]uint64, words+words/2)
+	}
+	bm := sh.bits[:words]
+	for _, id := range ids {
+		bm[uint32(id)/64] |= 1 << (uint32(id) % 64)
+	}
+	out := ids[:0]
+	for k, w := range bm {
+		if w == 0 {
+			continue
+		}
+		bm[k] = 0 // left all zero for the next call
+		for ; w != 0; w &= w - 1 {
+			out = append(out, int32(k*64+bits.TrailingZeros64(w)))
+		}
+	}
+	return out
 }
 
 // unique drops repeated IDs from ids in place, keeping first occurrences:
