@@ -52,7 +52,10 @@
 //     "week 24 of 2024" or "second quarter of 2024" (the pages' wording, package datefmt). unique_id is "ev-" + the event ID reduced
 //     to TimelineJS's slug alphabet [a-z0-9-] (so TimelineJS keeps it unchanged).
 //     headline and text are HTML (TimelineJS renders them as HTML): every piece of
-//     source text in them is HTML-escaped.
+//     source text in them is HTML-escaped. Strings are escaped as encoding/json does
+//     with SetEscapeHTML(false): < > & of that HTML are written as they are (the
+//     file is fetched and parsed as JSON, never embedded in a page; a literal
+//     "<script" cannot occur, as source text is escaped first).
 //   - ICS: one VEVENT per event, UID "<event ID>@<BaseURL host or 'timeline'>".
 //     Dates without a time of day are all-day: DTSTART;VALUE=DATE and an exclusive
 //     DTEND;VALUE=DATE, so "2023-09" is 20230901..20231001, "2018".."2020" is

@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"regexp"
+	"strings"
 	"testing"
 
 	ics "github.com/arran4/golang-ical"
@@ -58,10 +60,32 @@ func FuzzExportText(f *testing.F) {
 			t.Fatalf("Atom does not parse back: %v\n%s", err, b)
 		}
 
-		for _, data := range [][]byte{mustBytes(TimelineJS(tl, s)), mustBytes(EventJSONLD(ev, s)), mustBytes(NewsArticleJSONLD(a, s))} {
+		for _, data := range [][]byte{mustBytes(EventJSONLD(ev, s)), mustBytes(NewsArticleJSONLD(a, s))} {
 			if !json.Valid(data) || bytes.ContainsAny(data, "<>") {
 				t.Fatalf("JSON invalid or carries raw markup: %s", data)
 			}
 		}
+		// timeline.json writes the HTML of its slides' text with < > as
+		// they are: only the tags it makes itself, never one of the text.
+		data := mustBytes(TimelineJS(tl, s))
+		var doc struct {
+			Title  *tljsSlide
+			Events []tljsSlide
+		}
+		if err := json.Unmarshal(data, &doc); err != nil || len(doc.Events) != 1 {
+			t.Fatalf("timeline.json does not parse back: %v\n%s", err, data)
+		}
+		slides := doc.Events
+		if doc.Title != nil {
+			slides = append(slides, *doc.Title)
+		}
+		for _, sl := range slides {
+			if text := ownTags.ReplaceAllString(sl.Text.Text, ""); strings.ContainsAny(sl.Text.Headline+text+sl.DisplayDate+sl.UniqueID, "<>") {
+				t.Fatalf("timeline.json carries markup of the text: %s", data)
+			}
+		}
 	})
 }
+
+// ownTags are the tags timeline.json's slide text is made of (tljsBody).
+var ownTags = regexp.MustCompile(`</?p>|<a href="[^"<>]*">|</a>`)

@@ -40,7 +40,8 @@ func TimelineJS(tl timeline.Timeline, s Site) ([]byte, error) {
 }
 
 // WriteTimelineJS streams timeline.json to w one slide at a time; the bytes
-// are those of json.Marshal on the whole document.
+// are those of a json.Encoder with SetEscapeHTML(false) on the whole
+// document (< > & as they are: see appendSlide).
 func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	p, err := prepare(s, tl)
 	if err != nil {
@@ -53,16 +54,15 @@ func WriteTimelineJS(w io.Writer, tl timeline.Timeline, s Site) error {
 	}
 	out := NewJSONStream(w)
 	out.Raw("{")
+	var buf []byte // one slide's bytes, reused
 	if title := oneLine(s.Title); title != "" {
-		out.Raw(`"title":`)
-		out.Value(&tljsSlide{
+		buf = appendSlide(append(buf, `"title":`...), &tljsSlide{
 			Text:     tljsText{Headline: html.EscapeString(title), Text: escapeParagraph(s.Description)},
 			UniqueID: "timeline-title",
 		})
-		out.Raw(",")
+		out.Raw(string(append(buf, ',')))
 	}
 	out.Raw(`"events":[`)
-	var buf []byte           // one slide's bytes, reused
 	var used map[string]bool // nil: every ID is a slug of its own (slugIDs)
 	if !s.UniqueIDs || (!s.SlugIDs && !slugIDs(tl.Events)) {
 		used = make(map[string]bool, len(tl.Events)+1)

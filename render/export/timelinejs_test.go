@@ -123,7 +123,8 @@ func TestTimelineJSEscapesHTMLFields(t *testing.T) {
 			t.Errorf("text lacks source and event links: %q", text)
 		}
 	}
-	// The raw bytes never carry a literal "<script": json.Marshal escapes < as \u003c.
+	// The raw bytes never carry a literal "<script": the source text is
+	// HTML-escaped before it is quoted (which leaves < as it is).
 	if bytes.Contains(b, []byte("<script")) {
 		t.Error("raw JSON contains <script")
 	}
