@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 
@@ -85,15 +86,35 @@ func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Artic
 	// The events section is mapped only when the caller accepts a mapping
 	// that is never released (mapEvents: Options.MapCache, which `timeline
 	// build` and serve set; see readMergeState); otherwise it is read.
-	st, warn := takeMergeState(fs, name, version, noCache, mapEvents)
+	tl, changes, st, warn := takeAndMerge(fs, name, version, noCache, mapEvents, arts, events, keys)
 	if warn != "" {
 		warnings = append(warnings, warn)
 	}
-	tl, changes, st := mergeOn(st, arts, events, keys)
 	if err := saveMergeState(fs, cacheDir, name, version, st); err != nil {
 		warnings = append(warnings, fmt.Sprintf("saving the merge state %s: %v (the next build merges in full)", name, err))
 	}
 	return tl, changes, warnings
+}
+
+// takeAndMerge is takeMergeState then mergeOn, with the garbage collector
+// paused from the state's decoding to the end of its Update when the state
+// read is an incremental one (decodeUncollected alone pauses the decoding):
+// that Update decodes the state's 116,000 stored events (10k site) straight
+// into the timeline it returns, 50-60 MB that stay live as the state's do.
+// Collected on the way, a fresh build's merge stage ran two collections of
+// mostly live heap (60 and 118 MB) that freed 2-6 MB; paused, the one that
+// starts when the pause ends marks it once. A full merge (no state, or one
+// that keeps nothing) is not paused: most of what it allocates is garbage.
+func takeAndMerge(fs afero.Fs, name, version string, noCache, mapEvents bool, arts []timeline.Article,
+	events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes, *merge.State, string) {
+	resume := pauseGC()
+	defer resume() // on a panic too
+	st, warn := takeMergeState(fs, name, version, noCache, mapEvents)
+	if st == nil || !st.Incremental() {
+		resume()
+	}
+	tl, changes, st := mergeOn(st, arts, events, keys)
+	return tl, changes, st, warn
 }
 
 // takeMergeState reads and removes the saved state; nil (and why, when
@@ -287,8 +308,37 @@ func releaseUnread(mapping []byte, keep [][2]int64) {
 // is built finds nothing to free and only marks again what it marked before.
 // A fresh 10,000-article build collected 3-5 times while decoding its state.
 func decodeUncollected(head, events, tail, side []byte, pages merge.PageMapper) (*merge.State, error) {
-	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer pauseGC()()
 	return merge.DecodeStateSplit(head, events, tail, side, pages)
+}
+
+// gcPaused counts the pauses of the collector (pauseGC) under way in the
+// process: builds may run at once (tests; a server's), and each pause must
+// not restore the GOGC another has set to -1, nor keep it off after the last.
+var gcPaused struct {
+	sync.Mutex
+	n    int
+	gogc int // the percentage before the first pause, restored after the last
+}
+
+// pauseGC turns the garbage collector off (debug.SetGCPercent(-1); the soft
+// memory limit still makes it collect near the limit) until the function it
+// returns is called (once; later calls do nothing). Pauses nest.
+func pauseGC() (resume func()) {
+	gcPaused.Lock()
+	if gcPaused.n == 0 {
+		gcPaused.gogc = debug.SetGCPercent(-1)
+	}
+	gcPaused.n++
+	gcPaused.Unlock()
+	return sync.OnceFunc(func() {
+		gcPaused.Lock()
+		gcPaused.n--
+		if gcPaused.n == 0 {
+			debug.SetGCPercent(gcPaused.gogc)
+		}
+		gcPaused.Unlock()
+	})
 }
 
 // readEventsFile returns the first bytes of the events file the state's

@@ -81,11 +81,10 @@ func (b *builder) joinSave(s **besideSave, stage string) {
 func (b *builder) mergeSavingBeside(x extraction) (timeline.Timeline, timeline.Changes) {
 	o := b.opts
 	name := filepath.Join(o.CacheDir, mergeStateFile)
-	st, warn := takeMergeState(b.fs, name, o.Version, o.NoCache, o.MapCache)
+	tl, changes, st, warn := takeAndMerge(b.fs, name, o.Version, o.NoCache, o.MapCache, x.articles, x.eventsOf, x.keys)
 	if warn != "" {
 		b.warn(warn)
 	}
-	tl, changes, st := mergeOn(st, x.articles, x.eventsOf, x.keys)
 	save := func() error { return saveMergeState(b.fs, o.CacheDir, name, o.Version, st) }
 	s := newBesideSave()
 	go s.run(save, "the merge state "+name, "the next build merges in full")

@@ -144,6 +144,11 @@ func NewState(articles []timeline.Article, events func(i int) []timeline.Event, 
 	return tl, s
 }
 
+// Incremental says whether Update redoes only the part of the merge its
+// changes touch (false: the state keeps nothing, and Update merges from
+// scratch, as for articles it cannot follow).
+func (s *State) Incremental() bool { return s.exact }
+
 // usableArticles: slugs are non-empty, distinct and free of NUL bytes (so
 // comparing slugs orders candidates of different articles as Merge does).
 func usableArticles(articles []timeline.Article) bool {

@@ -1,0 +1,76 @@
+package site
+
+import (
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// gcPercentNow returns the collector's GOGC percentage without changing it.
+func gcPercentNow() int {
+	p := debug.SetGCPercent(-1)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// Pauses nest: the collector stays off until the last pause ends, and a
+// pause's resume counts once however often it is called.
+func TestPauseGCNests(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(77))
+	first := pauseGC()
+	second := pauseGC()
+	if p := gcPercentNow(); p != -1 {
+		t.Fatalf("paused twice: GOGC %d, want -1", p)
+	}
+	first()
+	first() // a second call does nothing
+	if p := gcPercentNow(); p != -1 {
+		t.Fatalf("one of two pauses over (its resume called twice): GOGC %d, want -1", p)
+	}
+	second()
+	if p := gcPercentNow(); p != 77 {
+		t.Fatalf("both pauses over: GOGC %d, want 77 (the percentage before them)", p)
+	}
+}
+
+// A build's merge runs an incremental state's Update with the collector
+// paused (takeAndMerge), and a full merge (no state: noCache, or none saved)
+// with it on; either way it is on again afterwards.
+func TestTakeAndMergePausesIncrementalUpdates(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	fs := afero.NewMemMapFs()
+	arts, per, keys := stateInput(12)
+	name := filepath.Join("cache", mergeStateFile)
+	merged := func(n int, noCache bool) (gogc int, incremental bool) {
+		t.Helper()
+		gogc = 100
+		events := func(i int) []timeline.Event {
+			gogc = min(gogc, gcPercentNow()) // called during the merge, for the articles it reads
+			return per[i]
+		}
+		tl, ch, st, warn := takeAndMerge(fs, name, "v1", noCache, false, arts[:n], events, keys[:n])
+		if warn != "" || len(tl.Events) == 0 {
+			t.Fatalf("merge of %d articles: warning %q, %d events", n, warn, len(tl.Events))
+		}
+		if err := saveMergeState(fs, "cache", name, "v1", st); err != nil {
+			t.Fatal(err)
+		}
+		if p := gcPercentNow(); p != 100 {
+			t.Fatalf("after the merge of %d articles: GOGC %d, want 100", n, p)
+		}
+		return gogc, ch.Known
+	}
+	if gogc, known := merged(11, false); known || gogc != 100 {
+		t.Fatalf("first merge (no state): changes known %v, GOGC %d during it; want a full merge, collector on", known, gogc)
+	}
+	if gogc, known := merged(12, false); !known || gogc != -1 {
+		t.Fatalf("one article added: changes known %v, GOGC %d during the Update; want an incremental merge, collector off", known, gogc)
+	}
+	if gogc, known := merged(12, true); known || gogc != 100 {
+		t.Fatalf("noCache: changes known %v, GOGC %d during it; want a full merge, collector on", known, gogc)
+	}
+}
