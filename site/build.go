@@ -78,6 +78,7 @@ type builder struct {
 	saving   *besideSave       // the merge state being saved beside the build (statesave.go); nil: none
 	memoSave *besideSave       // the plan memo being saved beside the write stage (planmemo.go); nil: none
 	manifest *earlyManifest    // the previous manifest, being read beside the first stages (manifest.go); nil: none
+	spares   *spares           // empty files being made for the staged pages (publishspare.go); nil: none
 	release  func()            // drops the mapped pack's resident pages after the write stage (releaseLater); nil: none
 }
 
@@ -122,6 +123,7 @@ func (b *builder) fail(errs ...error) { b.errs = append(b.errs, compact(errs)...
 func (b *builder) warn(ws ...string) { b.sum.Warnings = append(b.sum.Warnings, ws...) }
 
 func (b *builder) result() (Summary, error) {
+	b.spares.wait()
 	b.joinMemoSave()
 	b.joinStateSave()
 	b.dropManifest() // a build that stopped before publishing
@@ -141,6 +143,16 @@ func (b *builder) run() (Summary, error) {
 		return b.result()
 	}
 	b.manifest = readManifestEarly(b.fs, o)
+	if !o.NoCache {
+		waitSpares() // a Session's, made after its previous build
+		e := b.manifest
+		b.spares = topUpSpares(b.fs, o.CacheDir, func() int {
+			if <-e.done; e.panicked {
+				return 0
+			}
+			return e.m.size()
+		})
+	}
 	dirs, err := b.inputDirs()
 	if err != nil {
 		b.fail(err)
@@ -374,7 +386,7 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	pages, at := v.pages, v.at
-	w := &writer{fs: b.fs, tmp: tmp, prev: prev, same: v.same, inPlace: prev.size() > 0 && commitsInPlace(len(pages), v.unchanged)}
+	w := &writer{fs: b.fs, tmp: tmp, prev: prev, same: v.same, inPlace: prev.size() > 0 && commitsInPlace(len(pages), v.unchanged), out: o.OutDir, spares: b.spares}
 	if w.inPlace {
 		w.tmp = filepath.Join(tmp, stagedDir)
 		if err := b.fs.Mkdir(w.tmp, 0o755); err != nil { // the pages are staged flat in it
@@ -392,6 +404,9 @@ func (b *builder) publish(pages []Page) {
 	// with eight and 27.2/47.2 with two; rendering in parallel into memory for
 	// one writer was worse still (29.0/38.8, 44.2/54.1).
 	siteWide, rest := w.toWrite(pages)
+	if waitSparesBeforeWrite {
+		b.spares.wait()
+	}
 	if !w.inPlace {
 		w.dir = openPageDir(b.fs, w.tmp)
 	}
@@ -440,6 +455,10 @@ func (b *builder) publish(pages []Page) {
 	}
 	b.sum.Published = true
 	b.sum.Pages = rec.pages
+	if w.inPlace && b.warm != nil && !o.NoCache {
+		// For the Session's next build, off the path to the reloaded page.
+		topUpSparesAfter(b.fs, o.CacheDir, rec.pages)
+	}
 	b.lap("swap")
 	if err := rec.save(b.fs, o.CacheDir, &prev); err != nil {
 		b.warn(fmt.Sprintf("saving the page manifest: %v (the next build renders every page)", err))

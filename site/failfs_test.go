@@ -3,6 +3,7 @@ package site
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/spf13/afero"
@@ -63,9 +64,13 @@ func (f *failFs) Create(name string) (afero.File, error) {
 
 func (f *failFs) Rename(o, n string) error {
 	f.mu.Lock()
-	f.renames++
-	if f.renames == f.crashRenameAt {
-		f.dead = true
+	// The commit's renames; a spare taken by the write stage
+	// (publishspare.go) is not one.
+	if filepath.Base(filepath.Dir(o)) != spareDir {
+		f.renames++
+		if f.renames == f.crashRenameAt {
+			f.dead = true
+		}
 	}
 	dead := f.dead
 	f.mu.Unlock()

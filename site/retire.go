@@ -217,6 +217,7 @@ const retireWorkers = 8
 func waitRetired() {
 	earlyFrees.Wait()
 	retiring.Wait()
+	waitSpares() // publishspare.go: the Sessions' spares for their next builds
 }
 
 // removeRetiredBeside starts removing, in the background, the retired

@@ -1,0 +1,210 @@
+//go:build unix
+
+package site
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// spareSite is a site of 30 small pages of which generation g changes the
+// first changed ones.
+type spareSite struct{ generation, changed int }
+
+func (s *spareSite) content(i int) string {
+	if i < s.changed {
+		return fmt.Sprintf("page %d of generation %d", i, s.generation)
+	}
+	return fmt.Sprintf("page %d", i)
+}
+
+func (s *spareSite) stages() Stages {
+	none := func(afero.Fs, []string, time.Time) ([]timeline.Article, []error) { return nil, nil }
+	return Stages{Load: none, Merge: func([]timeline.Article, [][]timeline.Event) timeline.Timeline { return timeline.Timeline{} },
+		Overrides: func(afero.Fs, string, *timeline.Timeline) []error { return nil },
+		Plan: func(afero.Fs, string, timeline.Timeline) ([]Page, error) {
+			var pages []Page
+			for i := 0; i < 30; i++ {
+				body := s.content(i)
+				pages = append(pages, Page{Path: fmt.Sprintf("events/e%d/index.html", i), Key: body, Render: func(w io.Writer) error {
+					_, err := io.WriteString(w, body)
+					return err
+				}})
+			}
+			return pages, nil
+		}}
+}
+
+func spareOptions(t *testing.T, s *spareSite) Options {
+	root := t.TempDir()
+	opts := Options{Stages: s.stages(), Version: "v", SeedsDir: "-", Workers: 2,
+		ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "public"), CacheDir: filepath.Join(root, "cache")}
+	mustDo(t, os.MkdirAll(opts.ContentDir, 0o755))
+	return opts
+}
+
+func inode(t *testing.T, name string) uint64 {
+	t.Helper()
+	fi, err := os.Lstat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+func spareInodes(t *testing.T, cacheDir string) map[uint64]bool {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(cacheDir, spareDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inodes := map[uint64]bool{}
+	for _, e := range entries {
+		inodes[inode(t, filepath.Join(cacheDir, spareDir, e.Name()))] = true
+	}
+	return inodes
+}
+
+// wantSparePages checks every page of the output against s.
+func wantSparePages(t *testing.T, out string, s *spareSite) {
+	t.Helper()
+	for i := 0; i < 30; i++ {
+		got, err := os.ReadFile(filepath.Join(out, fmt.Sprintf("events/e%d/index.html", i)))
+		if err != nil || string(got) != s.content(i) {
+			t.Errorf("page %d = %q (%v), want %q", i, got, err, s.content(i))
+		}
+	}
+}
+
+// An in-place build stages its changed pages in the spares the cache
+// folder held (the published pages are those files), makes new ones for
+// the next build, and publishes the same pages as without them. Fails
+// without the spares: the pages are new inodes.
+func TestInPlaceBuildStagesPagesInSpares(t *testing.T) {
+	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
+	waitSparesBeforeWrite = true
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := afero.NewOsFs()
+	for g := 0; g < 2; g++ { // the full build, then one that makes the spares
+		s.generation = g
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Made up to the target beside the build, less the five it staged in.
+	before := spareInodes(t, opts.CacheDir)
+	if want := spareTarget(30) - s.changed; len(before) != want {
+		t.Fatalf("%d spares after an in-place build, want %d", len(before), want)
+	}
+	s.generation = 2
+	sum, err := Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rendered != s.changed {
+		t.Fatalf("%s: want %d pages rendered", sum, s.changed)
+	}
+	wantSparePages(t, opts.OutDir, s)
+	for i := 0; i < s.changed; i++ {
+		if ino := inode(t, filepath.Join(opts.OutDir, fmt.Sprintf("events/e%d/index.html", i))); !before[ino] {
+			t.Errorf("changed page %d is inode %d, not one of the spares", i, ino)
+		}
+	}
+	if after := spareInodes(t, opts.CacheDir); len(after) != len(before) {
+		t.Errorf("%d spares after the build, want %d again", len(after), len(before))
+	}
+	waitRetired()
+}
+
+// A spare folder entry the build did not make as an empty file (a symlink
+// to a file elsewhere, a file with data, a second link to a file) is never
+// written into: the files they point at keep their bytes, and the pages
+// are published as without spares. Fails without isBlankFile (the symlink's
+// target and the linked file get a page's bytes).
+func TestSparesThatAreNotBlankFilesAreNotWrittenInto(t *testing.T) {
+	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
+	waitSparesBeforeWrite = true
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := afero.NewOsFs()
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(opts.CacheDir, spareDir)
+	mustDo(t, os.RemoveAll(dir))
+	mustDo(t, os.MkdirAll(dir, 0o755))
+	outside := filepath.Join(filepath.Dir(opts.OutDir), "elsewhere")
+	mustDo(t, os.WriteFile(outside, []byte("keep"), 0o644))
+	mustDo(t, os.Symlink(outside, filepath.Join(dir, "a-link")))
+	mustDo(t, os.WriteFile(filepath.Join(dir, "b-data"), []byte("data"), 0o644))
+	linked := filepath.Join(filepath.Dir(opts.OutDir), "linked")
+	mustDo(t, os.WriteFile(linked, nil, 0o644))
+	mustDo(t, os.Link(linked, filepath.Join(dir, "c-second-link")))
+	s.generation = 1
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	wantSparePages(t, opts.OutDir, s)
+	if got, _ := os.ReadFile(outside); string(got) != "keep" {
+		t.Errorf("the symlink's target holds %q, want %q", got, "keep")
+	}
+	if got, _ := os.ReadFile(linked); len(got) != 0 {
+		t.Errorf("the linked file holds %q, want it empty", got)
+	}
+	for _, name := range []string{"a-link", "b-data", "c-second-link"} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s still in the spare folder (%v): it was taken and not used", name, err)
+		}
+	}
+	waitRetired()
+}
+
+// renameFailFs fails every rename out of a spare folder, as across file
+// systems.
+type renameFailFs struct{ afero.Fs }
+
+func (f renameFailFs) Rename(oldname, newname string) error {
+	if filepath.Base(filepath.Dir(oldname)) == spareDir {
+		return &os.LinkError{Op: "rename", Old: oldname, New: newname, Err: syscall.EXDEV}
+	}
+	return f.Fs.Rename(oldname, newname)
+}
+
+// When spares cannot be renamed into the staging folder, the pages are
+// created as before, and the spares stay.
+func TestSparesThatCannotBeMovedAreLeft(t *testing.T) {
+	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
+	waitSparesBeforeWrite = true
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := renameFailFs{afero.NewMemMapFs()}
+	mustDo(t, fs.MkdirAll(opts.ContentDir, 0o755))
+	for g := 0; g < 3; g++ {
+		s.generation = g
+		sum, err := Build(fs, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g > 0 && sum.Rendered != s.changed {
+			t.Fatalf("build %d: %s, want %d pages rendered", g, sum, s.changed)
+		}
+	}
+	for i := 0; i < 30; i++ {
+		if got, _ := afero.ReadFile(fs, filepath.Join(opts.OutDir, fmt.Sprintf("events/e%d/index.html", i))); string(got) != s.content(i) {
+			t.Errorf("page %d = %q, want %q", i, got, s.content(i))
+		}
+	}
+	if names, _ := afero.ReadDir(fs, filepath.Join(opts.CacheDir, spareDir)); len(names) != spareTarget(30) {
+		t.Errorf("%d spares, want %d (none taken)", len(names), spareTarget(30))
+	}
+}
