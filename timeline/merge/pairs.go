@@ -230,7 +230,7 @@ func sameArticlePairs(x *pairIndex, members []int32, m *marks, edges *edgeList) 
 		marked := false // ci's stems are marked at its first pair to score
 		for _, j := range members[:k] {
 			cj := x.of(int(j))
-			if kindsDiffer(ci.classes, cj.classes) || !x.dates[ci.start].compatible(x.dates[cj.start]) {
+			if kindsDiffer(ci.classes, cj.classes) || !x.datesCompatible(ci.start, cj.start) {
 				continue
 			}
 			if !marked {

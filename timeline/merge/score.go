@@ -86,13 +86,13 @@ func (x *pairIndex) nearIdentical(a, b *pairCand) bool {
 
 // compatible holds the hard rules no score can override.
 func (x *pairIndex) compatible(a, b *pairCand) bool {
-	if !x.dates[a.start].compatible(x.dates[b.start]) {
+	if !x.datesCompatible(a.start, b.start) {
 		return false
 	}
 	if (a.end >= 0) != (b.end >= 0) {
 		return false // a range and a single date are different kinds of statement
 	}
-	if a.end >= 0 && !x.dates[a.end].compatible(x.dates[b.end]) {
+	if a.end >= 0 && !x.datesCompatible(a.end, b.end) {
 		return false
 	}
 	if a.article == b.article && a.lead != b.lead {
@@ -111,6 +111,16 @@ func (x *pairIndex) compatible(a, b *pairCand) bool {
 		}
 	}
 	return true
+}
+
+// datesCompatible: the spans x.dates[i] and x.dates[j] are compatible. Most pairs scored
+// share their start date, and one span ID is one span (with its value), so
+// the same ID needs only the span's known flag (a span contains itself).
+func (x *pairIndex) datesCompatible(i, j int32) bool {
+	if i == j {
+		return x.dates[i].known
+	}
+	return x.dates[i].compatible(&x.dates[j])
 }
 
 // span is a date's covered span [from, to) as plain numbers, so the hard
@@ -145,8 +155,9 @@ func (s span) contains(o span) bool {
 	return s.known && o.known && !o.from.before(s.from) && !s.to.before(o.to)
 }
 
-// compatible: equal, or one contains the other. Unresolved dates merge with nothing.
-func (s span) compatible(o span) bool { return s.contains(o) || o.contains(s) }
+// compatible: equal, or one contains the other. Unresolved dates merge with
+// nothing. The spans are read in place (a span is 40 bytes).
+func (s *span) compatible(o *span) bool { return s.contains(*o) || o.contains(*s) }
 
 // dice is 2|A∩B|/(|A|+|B|) over sorted, duplicate-free slices.
 func dice(a, b []int32) float64 {
