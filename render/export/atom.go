@@ -111,6 +111,7 @@ func (p *site) newestReports(events []timeline.Event) ([]atomCandidate, time.Tim
 	updated := p.feedUpdated()
 	top := make([]atomCandidate, 0, 2*AtomEntries)
 	full := false // top holds AtomEntries sorted entries, the worst last
+	dates := p.articleDates()
 	// From the end: timelines are mostly in date order, and recent events
 	// tend to have the newest reports, so the kept set settles early.
 	for i := len(events) - 1; i >= 0; i-- {
@@ -118,7 +119,7 @@ func (p *site) newestReports(events []timeline.Event) ([]atomCandidate, time.Tim
 		if !exportable(ev) {
 			continue
 		}
-		c := atomCandidate{ev: ev, idx: i, reported: p.firstReported(i, ev)}
+		c := atomCandidate{ev: ev, idx: i, reported: p.firstReportedBy(i, ev, dates)}
 		if c.reported.IsZero() {
 			c.reported = updated
 		}

@@ -220,16 +220,29 @@ func TestNewestReportsAsASortDoes(t *testing.T) {
 		if seed%2 == 0 {
 			s.Updated = time.Time{}
 		}
+		ref, err := prepare(s, tl) // mentions looked up by slug
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seed%4 < 2 { // as render gives them
+			slugs := slugIndex(tl.Articles)
+			s.CitedArticle = func(i, j int) int {
+				if k, ok := slugs[tl.Events[i].Mentions[j].Article]; ok {
+					return int(k)
+				}
+				return -1
+			}
+		}
 		p, err := prepare(s, tl)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, gotUpdated := p.newestReports(tl.Events)
 		// The former selection: timeline order, then a stable sort by report.
-		updated := p.feedUpdated()
+		updated := ref.feedUpdated()
 		var want []atomCandidate
 		for _, i := range orderedEvents(tl.Events, false) {
-			reported := p.firstReported(i, &tl.Events[i])
+			reported := ref.firstReported(i, &tl.Events[i])
 			if reported.IsZero() {
 				reported = updated
 			}

@@ -314,20 +314,33 @@ func mentionedBefore(ms []timeline.Mention, slug string) bool {
 // ev, tl.Events[i], or the build date for an event no article reports (an
 // editor's manual event).
 func (p *site) firstReported(i int, ev *timeline.Event) time.Time {
+	return p.firstReportedBy(i, ev, nil)
+}
+
+// firstReportedBy is firstReported reading the articles' dates in dates
+// (articleDates) when it is not nil: the feed reads them for every event,
+// and there the articles' own Meta.Date, each in a large Article of its
+// own, and the mentions themselves, read only for the cited article's
+// index when CitedArticle gives it, were most of its cost.
+func (p *site) firstReportedBy(i int, ev *timeline.Event, dates []time.Time) time.Time {
 	var first time.Time
-	for j, m := range ev.Mentions {
-		var a *timeline.Article
+	for j := range ev.Mentions {
+		k := -1
 		if p.CitedArticle != nil {
-			if k := p.CitedArticle(i, j); k >= 0 && k < len(p.all) {
-				a = &p.all[k]
-			}
-		} else if k, ok := p.articleIndex(m.Article); ok {
-			a = &p.all[k]
+			k = p.CitedArticle(i, j)
+		} else if a, ok := p.articleIndex(ev.Mentions[j].Article); ok {
+			k = int(a)
 		}
-		if a == nil {
+		if k < 0 || k >= len(p.all) {
 			continue
 		}
-		if d := a.Meta.Date.UTC(); !d.IsZero() && (first.IsZero() || d.Before(first)) {
+		var d time.Time
+		if dates != nil {
+			d = dates[k]
+		} else {
+			d = p.all[k].Meta.Date.UTC()
+		}
+		if !d.IsZero() && (first.IsZero() || d.Before(first)) {
 			first = d
 		}
 	}
@@ -335,6 +348,15 @@ func (p *site) firstReported(i int, ev *timeline.Event) time.Time {
 		return p.updated
 	}
 	return first
+}
+
+// articleDates is each article's Meta.Date in UTC, for firstReportedBy.
+func (p *site) articleDates() []time.Time {
+	dates := make([]time.Time, len(p.all))
+	for k := range p.all {
+		dates[k] = p.all[k].Meta.Date.UTC()
+	}
+	return dates
 }
 
 // firstSentence is the cleaned sentence of the event's first mention.
