@@ -98,23 +98,32 @@ func mergeWithState(fs afero.Fs, cacheDir, version string, arts []timeline.Artic
 
 // takeAndMerge is takeMergeState then mergeOn, with the garbage collector
 // paused from the state's decoding to the end of its Update when the state
-// read is an incremental one (decodeUncollected alone pauses the decoding):
-// that Update decodes the state's 116,000 stored events (10k site) straight
-// into the timeline it returns, 50-60 MB that stay live as the state's do.
-// Collected on the way, a fresh build's merge stage ran two collections of
-// mostly live heap (60 and 118 MB) that freed 2-6 MB; paused, the one that
-// starts when the pause ends marks it once. A full merge (no state, or one
-// that keeps nothing) is not paused: most of what it allocates is garbage.
+// read is an incremental one (takePaused).
 func takeAndMerge(fs afero.Fs, name, version string, noCache, mapEvents bool, arts []timeline.Article,
 	events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes, *merge.State, string) {
-	resume := pauseGC()
+	st, warn, resume := takePaused(fs, name, version, noCache, mapEvents)
 	defer resume() // on a panic too
-	st, warn := takeMergeState(fs, name, version, noCache, mapEvents)
+	tl, changes, st := mergeOn(st, arts, events, keys)
+	return tl, changes, st, warn
+}
+
+// takePaused is takeMergeState with the garbage collector paused from the
+// state's decoding until resume is called, after the caller's Update (mergeOn),
+// when the state read is an incremental one (decodeUncollected alone pauses
+// the decoding): that Update decodes the state's 116,000 stored events (10k
+// site) straight into the timeline it returns, 50-60 MB that stay live as the
+// state's do. Collected on the way, a fresh build's merge stage ran two
+// collections of mostly live heap (60 and 118 MB) that freed 2-6 MB; paused,
+// the one that starts when the pause ends marks it once. A full merge (no
+// state, or one that keeps nothing) is not paused (resume does nothing): most
+// of what it allocates is garbage.
+func takePaused(fs afero.Fs, name, version string, noCache, mapEvents bool) (st *merge.State, warn string, resume func()) {
+	resume = pauseGC()
+	st, warn = takeMergeState(fs, name, version, noCache, mapEvents)
 	if st == nil || !st.Incremental() {
 		resume()
 	}
-	tl, changes, st := mergeOn(st, arts, events, keys)
-	return tl, changes, st, warn
+	return st, warn, resume
 }
 
 // takeMergeState reads and removes the saved state; nil (and why, when

@@ -1,12 +1,14 @@
 package site
 
 import (
+	"fmt"
 	"path/filepath"
 	"runtime/debug"
 	"testing"
 
 	"github.com/spf13/afero"
 
+	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -72,5 +74,39 @@ func TestTakeAndMergePausesIncrementalUpdates(t *testing.T) {
 	}
 	if gogc, known := merged(12, true); known || gogc != 100 {
 		t.Fatalf("noCache: changes known %v, GOGC %d during it; want a full merge, collector on", known, gogc)
+	}
+}
+
+// A Session's build that reads the state from its file (its first, or one
+// after another process built) runs the Update with the collector paused, as
+// a build on its own does; a warm build, from the kept state, does not pause.
+func TestSessionPausesUpdatesOfStatesReadFromFile(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	gogc := 0
+	sessionMerged = func(timeline.Timeline) { gogc = gcPercentNow() } // right after the Update
+	defer func() { sessionMerged = nil }()
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(11)
+	for i := 0; i < 6; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "gc-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil { // saves the state file
+		t.Fatal(err)
+	}
+	writeFiles(t, fs, map[string]string{"content/a06.md": string(corpus.Article(6))})
+	var s Session
+	for build, want := range []int{-1, 100} { // read from the file, then kept
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/b%02d.md", build): string(corpus.Article(20 + build))})
+		if _, err := s.Build(fs, opts); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		if gogc != want || gcPercentNow() != 100 {
+			t.Fatalf("session build %d: GOGC %d after its Update, %d after the build; want %d, 100", build, gogc, gcPercentNow(), want)
+		}
+	}
+	if s.WarmBuilds() != 1 {
+		t.Fatalf("%d warm builds, want 1 (the second)", s.WarmBuilds())
 	}
 }

@@ -203,7 +203,9 @@ func (w *warmBuild) merge(fs afero.Fs, o Options, arts []timeline.Article, event
 	st := w.takeKept(fs, name, o)
 	if st == nil {
 		var warn string
-		st, warn = takeMergeState(fs, name, o.Version, o.NoCache, o.MapCache)
+		var resume func()
+		st, warn, resume = takePaused(fs, name, o.Version, o.NoCache, o.MapCache)
+		defer resume() // after the Update (mergeOn), on a panic too
 		if warn != "" {
 			warnings = append(warnings, warn)
 		}
