@@ -70,3 +70,42 @@ func startWriteback(f afero.File) {
 	}
 	_ = unix.SyncFileRange(int(osf.Fd()), 0, 0, unix.SYNC_FILE_RANGE_WRITE) // advice: a failure changes nothing
 }
+
+// preallocate allocates the blocks of a staged file expected to hold about
+// size bytes (its published copy's), with some room to grow, when that is
+// at least largeFileSize (fallocate(2) FALLOC_FL_KEEP_SIZE: the file's size
+// stays what is written), and returns how many bytes it allocated (0:
+// none). Written into allocated blocks, the file has no delayed
+// allocation, so neither the rename over its published copy (ext4's
+// auto_da_alloc) nor the build needs to write it back: the kernel's
+// flusher does, later. The room left past its end (at most a 64th and
+// 1 MiB) stays allocated until the file is replaced: trimming it
+// (ftruncate) would change the file's modification time after the spliced
+// export has noted it (exportsplice.go), and the next build could not
+// splice it.
+func preallocate(f afero.File, size int64) int64 {
+	osf, ok := f.(*os.File)
+	if !ok || !preallocateLarge || size < largeFileSize {
+		return 0
+	}
+	n := size + size/64 + largeFileSize
+	if unix.Fallocate(int(osf.Fd()), unix.FALLOC_FL_KEEP_SIZE, 0, n) != nil {
+		return 0 // another file system; startWriteback then
+	}
+	return n
+}
+
+// settleLarge finishes a staged file written after preallocate allocated
+// allocated bytes for it (0: none): it starts the writeback of one that
+// outgrew them or had none allocated (startWriteback).
+func settleLarge(f afero.File, allocated int64) error {
+	if allocated > 0 {
+		osf, ok := f.(*os.File)
+		var st unix.Stat_t
+		if ok && unix.Fstat(int(osf.Fd()), &st) == nil && st.Size <= allocated {
+			return nil
+		}
+	}
+	startWriteback(f)
+	return nil
+}

@@ -18,3 +18,9 @@ var kernelCopies atomic.Int64
 // startWriteback does nothing: the staged file is written back when the
 // system chooses.
 func startWriteback(f afero.File) {}
+
+// preallocate allocates nothing here.
+func preallocate(f afero.File, size int64) int64 { return 0 }
+
+// settleLarge does nothing here.
+func settleLarge(f afero.File, allocated int64) error { return nil }

@@ -168,9 +168,10 @@ type writer struct {
 	prev    manifest
 	same    []bool // per page: prev lists it with the same Key (vetPages)
 	inPlace bool
-	dir     *pageDir // a whole new site on the OS file system: tmp, opened (rawwrite_linux.go); else nil
-	out     string   // the published output, whose files' sizes order the site-wide pages (toWrite); "": plan order
-	spares  *spares  // in place: empty files to stage pages in (publishspare.go); nil: none
+	dir     *pageDir        // a whole new site on the OS file system: tmp, opened (rawwrite_linux.go); else nil
+	out     string          // the published output, whose files' sizes order the site-wide pages (toWrite); "": plan order
+	spares  *spares         // in place: empty files to stage pages in (publishspare.go); nil: none
+	sizes   map[int32]int64 // the site-wide pages' published sizes, by page index (toWrite)
 }
 
 // vetted are the planned pages fit to publish, each found in the previous
@@ -294,7 +295,7 @@ func (w *writer) toWrite(pages []Page) (siteWide, rest []int32) {
 			siteWide = append(siteWide, int32(i))
 		}
 	}
-	if w.out != "" && len(siteWide) > 1 {
+	if w.out != "" && len(siteWide) > 0 {
 		size := make(map[int32]int64, len(siteWide))
 		for _, i := range siteWide {
 			if fi, err := w.fs.Stat(filepath.Join(w.out, filepath.FromSlash(pages[i].Path))); err == nil && fi.Mode().IsRegular() {
@@ -302,6 +303,7 @@ func (w *writer) toWrite(pages []Page) (siteWide, rest []int32) {
 			}
 		}
 		sort.SliceStable(siteWide, func(a, b int) bool { return size[siteWide[a]] > size[siteWide[b]] })
+		w.sizes = size
 	}
 	return siteWide, rest
 }
@@ -392,13 +394,22 @@ func (w *writer) render(i int, pg Page) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
+	// A large staged file (an export) is renamed over its published copy
+	// by the commit, which on ext4 first writes its delayed blocks back
+	// (auto_da_alloc) under the file system's rename lock. Its blocks are
+	// allocated before it is written, about as many as its published
+	// copy's (preallocate), so it has no delayed blocks and the kernel
+	// writes it back when it chooses; where that cannot be done, or the
+	// file outgrew them, its writeback is started here (startWriteback),
+	// which overlaps the rest of the write stage instead of holding up
+	// the commit.
+	var allocated int64
+	if w.inPlace {
+		allocated = preallocate(f, w.sizes[int32(i)])
+	}
 	err = renderInto(pg, f, f)
 	if err == nil && w.inPlace {
-		// A large staged file (an export) is renamed over its published
-		// copy by the commit, which on ext4 first writes its delayed
-		// blocks back; started here, that overlaps the rest of the
-		// write stage instead of holding up the commit.
-		startWriteback(f)
+		err = settleLarge(f, allocated)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -208,3 +208,66 @@ func TestSparesThatCannotBeMovedAreLeft(t *testing.T) {
 		t.Errorf("%d spares, want %d (none taken)", len(names), spareTarget(30))
 	}
 }
+
+// sizedPageSite plans one root page of size[generation] bytes.
+type sizedPageSite struct {
+	generation int
+	sizes      []int
+}
+
+func (s *sizedPageSite) body() []byte {
+	b := make([]byte, s.sizes[s.generation])
+	for i := range b {
+		b[i] = byte('a' + (i+s.generation)%26)
+	}
+	return b
+}
+
+func (s *sizedPageSite) stages() Stages {
+	none := func(afero.Fs, []string, time.Time) ([]timeline.Article, []error) { return nil, nil }
+	return Stages{Load: none, Merge: func([]timeline.Article, [][]timeline.Event) timeline.Timeline { return timeline.Timeline{} },
+		Overrides: func(afero.Fs, string, *timeline.Timeline) []error { return nil },
+		Plan: func(afero.Fs, string, timeline.Timeline) ([]Page, error) {
+			body := s.body()
+			return []Page{{Path: "big.json", Key: fmt.Sprint(s.generation), Render: func(w io.Writer) error {
+				_, err := w.Write(body)
+				return err
+			}}, {Path: "events/a/index.html", Key: "a", Render: func(w io.Writer) error {
+				_, err := io.WriteString(w, "a")
+				return err
+			}}}, nil
+		}}
+}
+
+// A large staged page has its blocks allocated from its published copy's
+// size (preallocate), and is published with exactly its own bytes whether
+// it shrank or outgrew them. Fails if the allocation changed the file's
+// size (fallocate without FALLOC_FL_KEEP_SIZE: the shrunk page keeps the
+// old length) or if nothing was allocated ahead (no room past its end).
+func TestLargeStagedPagesArePreallocated(t *testing.T) {
+	s := &sizedPageSite{sizes: []int{3 << 20, 3<<20 - 12345, 5 << 20}}
+	opts := spareOptions(t, &spareSite{})
+	opts.Stages = s.stages()
+	fs := afero.NewOsFs()
+	for g := range s.sizes {
+		s.generation = g
+		sum, err := Build(fs, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g > 0 && sum.Reused != 1 {
+			t.Fatalf("build %d: %s, want an in-place build", g, sum)
+		}
+		name := filepath.Join(opts.OutDir, "big.json")
+		got, err := os.ReadFile(name)
+		if err != nil || string(got) != string(s.body()) {
+			t.Fatalf("build %d: big.json has %d bytes (%v), want its %d", g, len(got), err, len(s.body()))
+		}
+		fi, _ := os.Stat(name)
+		allocated := fi.Sys().(*syscall.Stat_t).Blocks * 512
+		if g == 1 && allocated < fi.Size()+largeFileSize {
+			t.Errorf("build %d: %d bytes allocated for %d: nothing allocated ahead", g, allocated, fi.Size())
+		}
+	}
+	waitRetired()
+}

@@ -150,6 +150,10 @@ func (r *retirer) folder() string {
 // to measure what it saves (BenchmarkSwapLargeExports).
 var writebackEarly = true
 
+// preallocateLarge turns on preallocate for large staged files; off only
+// to measure what it saves (BenchmarkSwapLargeExports).
+var preallocateLarge = true
+
 // retiring counts the folders being removed in the background.
 var retiring sync.WaitGroup
 

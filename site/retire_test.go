@@ -235,16 +235,18 @@ func (s *bigPageSite) stages() Stages {
 //	go test -run '^$' -bench SwapLargeExports -benchtime 5x ./site
 func BenchmarkSwapLargeExports(b *testing.B) {
 	for _, c := range []struct {
-		name             string
-		warm, wb, retire bool
+		name                       string
+		warm, wb, retire, prealloc bool
 	}{
-		{"alone/none", false, false, false}, {"alone/writeback", false, true, false}, {"alone/writeback+retire", false, true, true},
-		{"session/none", true, false, false}, {"session/writeback", true, true, false},
-		{"session/retire", true, false, true}, {"session/writeback+retire", true, true, true},
+		{"alone/none", false, false, false, false}, {"alone/writeback", false, true, false, false}, {"alone/writeback+retire", false, true, true, false},
+		{"alone/prealloc+retire", false, true, true, true},
+		{"session/none", true, false, false, false}, {"session/writeback", true, true, false, false},
+		{"session/retire", true, false, true, false}, {"session/writeback+retire", true, true, true, false},
+		{"session/prealloc+retire", true, true, true, true},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			defer func(r, w bool) { retireFiles, writebackEarly = r, w }(retireFiles, writebackEarly)
-			retireFiles, writebackEarly = c.retire, c.wb
+			defer func(r, w, p bool) { retireFiles, writebackEarly, preallocateLarge = r, w, p }(retireFiles, writebackEarly, preallocateLarge)
+			retireFiles, writebackEarly, preallocateLarge = c.retire, c.wb, c.prealloc
 			benchSwapLargeExports(b, c.warm)
 		})
 	}
