@@ -580,14 +580,11 @@ func (s *site) resolveCitations() citations {
 		c.start[i+1] = c.start[i] + int32(len(s.tl.Events[i].Mentions))
 	}
 	c.index = lend(&s.lent().citeIndex, int(c.start[len(s.tl.Events)]))
+	slugs := newSlugTable(s.tl.Articles)
 	inParallel(len(s.tl.Events), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			for j, m := range s.tl.Events[i].Mentions {
-				a, ok := s.articles[m.Article]
-				if !ok {
-					a = -1
-				}
-				c.index[int(c.start[i])+j] = int32(a)
+			for j := range s.tl.Events[i].Mentions {
+				c.index[int(c.start[i])+j] = int32(slugs.find(s.tl.Events[i].Mentions[j].Article))
 			}
 		}
 	})
