@@ -76,7 +76,7 @@ func FitsDisagrees(s *State) string {
 			old := *f.field
 			for _, v := range edges(f.bound) {
 				*f.field = v
-				if fits, err := s.candidateFits(k), s.checkCandidate(k); fits != (err == nil) {
+				if fits, err := s.candidateFits(k, s.patchedCandidates()), s.checkCandidate(k); fits != (err == nil) {
 					*f.field = old
 					return fmt.Sprintf("candidate %d, %s = %d: fast test %v, slow test %v", k, f.name, v, fits, err)
 				}
@@ -93,7 +93,7 @@ func FitsDisagrees(s *State) string {
 			for _, nb := range edges(len(s.pc)) {
 				for _, sc := range edges(len(s.scores)) {
 					s.adj.set(int32(k), []uint64{uint64(uint32(nb))<<32 | uint64(uint32(sc))})
-					if fits, err := s.candidateFits(k), s.checkCandidate(k); fits != (err == nil) {
+					if fits, err := s.candidateFits(k, s.patchedCandidates()), s.checkCandidate(k); fits != (err == nil) {
 						restore()
 						return fmt.Sprintf("candidate %d, edge %d/%d: fast test %v, slow test %v", k, nb, sc, fits, err)
 					}

@@ -96,6 +96,12 @@ func (a *adjacency) get(sid int32) []uint64 {
 			return l
 		}
 	}
+	return a.stored(sid)
+}
+
+// stored returns sid's list as stored in words, whether or not a changed
+// one takes precedence (get).
+func (a *adjacency) stored(sid int32) []uint64 {
 	if int(sid) >= len(a.ends) {
 		return nil
 	}
