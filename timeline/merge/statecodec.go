@@ -1260,6 +1260,7 @@ type stateReader struct {
 	side   []byte
 	pager  PageMapper
 	tables [][]int64
+	strs   []byte // the free end of the slab strings are copied into (string)
 }
 
 func (r *stateReader) fail(what string) {
@@ -1323,7 +1324,28 @@ func (r *stateReader) count(minSize int) int {
 	return int(v)
 }
 
-func (r *stateReader) string() string { return string(r.bytes(r.count(1))) }
+// string reads a string, copied (the state outlives the bytes it is read
+// from) into a slab shared with the strings read before it: a 10k state's
+// 47,000 strings (stems, slugs, sources, dates; 1 MB) were as many
+// allocations, two thirds of reading it.
+func (r *stateReader) string() string {
+	b := r.bytes(r.count(1))
+	switch {
+	case len(b) == 0:
+		return ""
+	case len(b) > stringSlab/16:
+		return string(b)
+	case len(r.strs) < len(b):
+		r.strs = make([]byte, stringSlab)
+	}
+	n := copy(r.strs, b)
+	s := unsafe.String(&r.strs[0], n)
+	r.strs = r.strs[n:] // never written again: s is immutable
+	return s
+}
+
+// stringSlab is the size of the slabs stateReader.string copies into.
+const stringSlab = 64 << 10
 
 // uvarint reads a number the caller bounds itself.
 func (r *stateReader) uvarint() uint64 {
