@@ -1260,7 +1260,8 @@ type stateReader struct {
 	side   []byte
 	pager  PageMapper
 	tables [][]int64
-	strs   []byte // the free end of the slab strings are copied into (string)
+	strs   []byte  // the free end of the slab strings are copied into (string)
+	ints   []int32 // the free end of the slab int32s cuts lists from
 }
 
 func (r *stateReader) fail(what string) {
@@ -1347,6 +1348,10 @@ func (r *stateReader) string() string {
 // stringSlab is the size of the slabs stateReader.string copies into.
 const stringSlab = 64 << 10
 
+// intSlab is the size, in elements, of the slabs stateReader.int32s cuts
+// lists from.
+const intSlab = 16 << 10
+
 // uvarint reads a number the caller bounds itself.
 func (r *stateReader) uvarint() uint64 {
 	if r.err != nil {
@@ -1396,7 +1401,22 @@ func (r *stateReader) int32sSpared(spareDiv int) []int32 {
 	if spareDiv > 0 {
 		spare = n / spareDiv
 	}
-	out := make([]int32, n, n+spare)
+	var out []int32
+	switch {
+	case n == 0 && spare == 0:
+		out = []int32{} // empty, not nil, as make gives
+	case spare == 0 && n <= intSlab/16:
+		// Cut from a slab shared with the lists read before it (an
+		// article's members, a value's ancestors or descendants: 15,000
+		// allocations of a 10k state), its capacity its length, so that
+		// appending to it copies it instead of overwriting the next list.
+		if len(r.ints) < n {
+			r.ints = make([]int32, intSlab)
+		}
+		out, r.ints = r.ints[:n:n], r.ints[n:]
+	default:
+		out = make([]int32, n, n+spare)
+	}
 	for k := range out {
 		out[k] = int32(binary.LittleEndian.Uint32(raw[4*k:]))
 	}
