@@ -53,6 +53,8 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// or the manifest's early read running.
 	defer b.joinStateSave()
 	defer b.dropManifest()
+	// Nor the spares being made (publishspare.go).
+	defer func() { b.spares.wait() }()
 	if defaultPlan { // the real render: its exports splice the published files (exportsplice.go)
 		b.opts.Stages.Plan = b.splicedPlan
 	}
