@@ -62,6 +62,12 @@ func lastedUntil(d *doc, k int) bool {
 	if v < 0 || d.lowerIs(v-1, "had") || d.lowerIs(v-1, "have") || d.lowerIs(v-1, "has") {
 		return false // "has remained closed until now": a perfect reaches to the present
 	}
+	if v > 0 && inSet(passiveAux, d.textOf(v-1)) {
+		return false // "the hearing was continued until July 9", "the order was stayed": put off, not lasting
+	}
+	if d.lowerIs(v, "stayed") && v+1 < k && inSet(stayedObjects, d.textOf(v+1)) {
+		return false // "a judge stayed the order until July 1": suspended it, which lies ahead
+	}
 	for b := v - 1; b >= 0 && v-b <= 30 && !sentenceEndAt(d, b); b-- {
 		if d.toks[b].kind == tWord && inSet(sayingVerbs, d.textOf(b)) {
 			return false
@@ -73,6 +79,14 @@ func lastedUntil(d *doc, k int) bool {
 // lastedVerbs are simple pasts of verbs of lasting.
 var lastedVerbs = map[string]bool{"lasted": true, "remained": true, "stayed": true, "continued": true,
 	"persisted": true, "served": true, "lived": true, "reigned": true, "ruled": true, "survived": true}
+
+// passiveAux before a verb of lasting makes it a passive of another sense:
+// "was continued" (adjourned), "were stayed" (suspended).
+var passiveAux = map[string]bool{"was": true, "were": true, "is": true, "are": true, "be": true, "been": true, "being": true}
+
+// stayedObjects after "stayed" make it the transitive "suspended" ("stayed
+// the ruling", "stayed its order"), not "remained" ("stayed that way").
+var stayedObjects = map[string]bool{"a": true, "an": true, "the": true, "its": true, "his": true, "her": true, "their": true}
 
 // sayingVerbs report speech, whose content may be a present told in the past.
 var sayingVerbs = map[string]bool{"said": true, "says": true, "told": true, "tells": true, "reported": true,
