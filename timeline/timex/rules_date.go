@@ -394,6 +394,9 @@ func matchYear(d *doc, i int, cue bool) (int, int, bool) {
 	if !cue && nameBefore(d, i) {
 		return 0, 0, false
 	}
+	if !cue && atWireTime(d, i, y) {
+		return 0, 0, false // "at 1930 local time": wireTime's, whose span (before the zone) would tie with the year's
+	}
 	if _, isUnit := d.unit(i + 1); isUnit && !d.glued(i+1) {
 		return 0, 0, false // "2000 years" is a count
 	}

@@ -582,6 +582,17 @@ func wireTime(d *doc, i, v int) (match, bool) {
 	return d.one(i, j, timeline.TypeTime, p)
 }
 
+// atWireTime reports whether the four digits v at i are a 24-hour clock time
+// after "at" ("at 1930 local time", "at about 2015 GMT"): with a zone after
+// them no year follows "at". After "until", "by" or "from" a year may be
+// the zone's subject ("Until 1918 local time varied from town to town").
+func atWireTime(d *doc, i, v int) bool {
+	if !d.mod(i-1, mAt) && !(d.mod(i-1, mAbout) && d.mod(i-2, mAt)) {
+		return false
+	}
+	return v/100 <= 23 && v%100 <= 59 && zoneEnd(d, i+1) > i+1
+}
+
 // rangeRule: "between 2018 and 2020", "from May to July 2019", "2018–2020",
 // "June 12-14, 2024". It yields the two ends as separate expressions (as
 // TimeML annotates them); the first carries the range end.
