@@ -68,6 +68,9 @@ func lastedUntil(d *doc, k int) bool {
 	if d.lowerIs(v, "stayed") && v+1 < k && inSet(stayedObjects, d.textOf(v+1)) {
 		return false // "a judge stayed the order until July 1": suspended it, which lies ahead
 	}
+	if d.lowerIs(v, "ruled") && d.lowerIs(v+1, "out") {
+		return false // "the bank ruled out cuts until September": none before then, which lies ahead
+	}
 	for b := v - 1; b >= 0 && v-b <= 30 && !sentenceEndAt(d, b); b-- {
 		if d.toks[b].kind == tWord && inSet(sayingVerbs, d.textOf(b)) {
 			return false
