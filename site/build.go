@@ -48,7 +48,7 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// In a fresh process this costs nothing.
 	runtime.GC()
 	b := &builder{fs: fs, opts: opts, warm: warm}
-	removeRetiredBeside(fs, opts.OutDir) // a build on its own left them (retire.go)
+	removeRetiredBeside(fs, opts.OutDir, opts.CacheDir) // a killed process or a build on its own left them (retire.go)
 	// When run panicked past result: Build never leaves the state's save
 	// or the manifest's early read running.
 	defer b.joinStateSave()
@@ -438,7 +438,9 @@ func (b *builder) publish(pages []Page) {
 		// build on its own removes them before it returns ("retire" stage),
 		// so that no folder is left beside the output, the large ones from
 		// as soon as each is replaced, beside the rest of the commit.
-		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true, b.warm == nil)
+		// With parking (parkRetired), nothing is freed early: the folder
+		// goes whole into the cache folder, for the next build to remove.
+		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true, b.warm == nil && !parkRetiredFolders)
 		if b.warm != nil {
 			// Even after a failed roll-forward: nothing in it is needed.
 			defer removeRetired(retired)
@@ -467,7 +469,9 @@ func (b *builder) publish(pages []Page) {
 	}
 	b.lap("manifest")
 	if retired != "" && b.warm == nil {
-		removeRetiredNow(b.fs, retired)
+		if !parkRetired(b.fs, retired, o.OutDir, o.CacheDir) {
+			removeRetiredNow(b.fs, retired)
+		}
 		b.lap("retire")
 	}
 }

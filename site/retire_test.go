@@ -112,11 +112,24 @@ func TestCleanStaleRemovesRetiredFolders(t *testing.T) {
 }
 
 // Incremental builds on their own and in a Session replace a large page in
-// place and publish the new one. A build on its own removes the replaced
-// page's retired folder before it returns (its "retire" stage); a Session
-// removes its own in the background (waited for here). Either way no
-// retired folder is left, and a folder an earlier process left is removed.
+// place and publish the new one. A build on its own parks the replaced
+// page's retired folder in the cache folder (one rename: its "retire"
+// stage), where the next build removes it from its start and waits for it
+// in cleanStale; with parking off it removes the folder before it returns.
+// A Session removes its own in the background (waited for here). Either
+// way no retired folder is left beside the output, and one an earlier
+// process left (beside the output or parked) is removed.
 func TestIncrementalBuildsRemoveTheirRetiredFolders(t *testing.T) {
+	for _, park := range []bool{true, false} {
+		t.Run(fmt.Sprintf("park=%v", park), func(t *testing.T) {
+			defer func(p bool) { parkRetiredFolders = p }(parkRetiredFolders)
+			parkRetiredFolders = park
+			testBuildsRemoveRetiredFolders(t, park)
+		})
+	}
+}
+
+func testBuildsRemoveRetiredFolders(t *testing.T, park bool) {
 	root := t.TempDir()
 	fs := afero.NewOsFs()
 	site := &bigPageSite{}
@@ -128,7 +141,13 @@ func TestIncrementalBuildsRemoveTheirRetiredFolders(t *testing.T) {
 	warm := func() (Summary, error) { return session.Build(fs, opts) }
 	for i, build := range []func() (Summary, error){alone, alone, alone, warm, warm} {
 		site.generation = i
-		previous := retiredFolders(t, opts.OutDir)
+		previous := append(retiredFolders(t, opts.OutDir), parkedFolders(t, opts.CacheDir)...)
+		oldBig := site.big()
+		if i > 0 {
+			site.generation = i - 1
+			oldBig = site.big()
+			site.generation = i
+		}
 		sum, err := build()
 		if err != nil {
 			t.Fatal(err)
@@ -136,18 +155,33 @@ func TestIncrementalBuildsRemoveTheirRetiredFolders(t *testing.T) {
 		if i > 0 && sum.Reused == 0 {
 			t.Errorf("build %d: no page reused (%s): not an in-place commit", i, sum)
 		}
+		// Beside the output, nothing once Build has returned (a
+		// Session's own folder once its removal is done).
+		if i < 3 {
+			if left := retiredFolders(t, opts.OutDir); len(left) != 0 {
+				t.Errorf("build %d: left %v beside the output", i, left)
+			}
+		}
+		parked := parkedFolders(t, opts.CacheDir)
 		waitRetired()
-		left := retiredFolders(t, opts.OutDir)
+		left := append(retiredFolders(t, opts.OutDir), parkedFolders(t, opts.CacheDir)...)
 		for _, dir := range previous {
 			if slices.Contains(left, dir) {
 				t.Errorf("build %d: an earlier build's %s is still there", i, dir)
 			}
 		}
-		if len(left) != 0 {
-			t.Errorf("build %d: left %v", i, left)
+		// An in-place build on its own parks the replaced page (the
+		// previous generation's big.json) in the cache folder, or
+		// removes it before returning.
+		if park && (i == 1 || i == 2) {
+			if len(parked) != 1 || len(left) != 1 || left[0] != parked[0] {
+				t.Errorf("build %d: parked %v, left %v; want one parked folder", i, parked, left)
+			} else if got := retiredContents(t, parked[0]); !slices.Contains(got, string(oldBig)) {
+				t.Errorf("build %d: the parked folder holds %d files, none the replaced big.json", i, len(got))
+			}
+		} else if len(left) != 0 || len(parked) != 0 {
+			t.Errorf("build %d: left %v, parked %v", i, left, parked)
 		}
-		// An in-place build on its own retired the replaced page and
-		// removed it before returning.
 		if retires := hasStage(sum, "retire"); retires != (i == 1 || i == 2) {
 			t.Errorf("build %d: retire stage %v, want it only in builds 1 and 2 (in place, on their own)", i, retires)
 		}
@@ -157,6 +191,50 @@ func TestIncrementalBuildsRemoveTheirRetiredFolders(t *testing.T) {
 		}
 	}
 	session.Wait()
+}
+
+// A retired folder is not parked in a cache folder inside the output (it
+// would be published), nor off the OS file system, nor when the cache
+// folder is missing: the caller then removes it.
+func TestParkRetiredOnlyOutsideTheOutput(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	dir := out + retireInfix + "x"
+	mustDo(t, os.MkdirAll(dir, 0o755))
+	mustDo(t, os.MkdirAll(filepath.Join(out, "cache"), 0o755))
+	for _, c := range []struct {
+		fs    afero.Fs
+		cache string
+	}{{afero.NewOsFs(), out}, {afero.NewOsFs(), filepath.Join(out, "cache")}, {afero.NewOsFs(), filepath.Join(root, "missing")},
+		{afero.NewMemMapFs(), filepath.Join(root, "cache")}} {
+		if parkRetired(c.fs, dir, out, c.cache) {
+			t.Errorf("parked into %s", c.cache)
+		}
+	}
+	mustDo(t, os.MkdirAll(filepath.Join(root, "cache"), 0o755))
+	if !parkRetired(afero.NewOsFs(), dir, out, filepath.Join(root, "cache")) {
+		t.Fatal("not parked in a cache folder beside the output")
+	}
+	wantNoFolder(t, afero.NewOsFs(), dir)
+	if got := parkedFolders(t, filepath.Join(root, "cache")); len(got) != 1 || filepath.Base(got[0]) != parkedPrefix+"x" {
+		t.Errorf("parked folders %v, want %s", got, parkedPrefix+"x")
+	}
+}
+
+// parkedFolders lists the retired folders parked in the cache folder.
+func parkedFolders(t *testing.T, cacheDir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), parkedPrefix) {
+			dirs = append(dirs, filepath.Join(cacheDir, e.Name()))
+		}
+	}
+	return dirs
 }
 
 // retiredContents reads the files of a retired folder (not the commit

@@ -16,7 +16,8 @@ import (
 // aloneChildEnv asks the scale child (runScaleChild) for one build on its
 // own, as `timeline build` runs it (Build, no Session, no warm build), with
 // the merge state saved beside the plan and write ("beside") or on the
-// merge's path ("inline").
+// merge's path ("inline"); a way naming "nopark" removes the retired folder
+// before returning instead of parking it in the cache folder (retire.go).
 const aloneChildEnv = "TIMELINE_BENCH_ALONE"
 
 // BenchmarkBuildAlone measures fresh-process incremental builds as
@@ -59,6 +60,7 @@ func BenchmarkBuildAlone(b *testing.B) {
 // runAloneChild is the scale child's build on its own (aloneChildEnv).
 func runAloneChild(dir, way string) int {
 	stateSaveBeside = !strings.Contains(way, "inline")
+	parkRetiredFolders = !strings.Contains(way, "nopark") // retire.go: removed before returning, as before parking
 	opts := scaleOptions(dir)
 	stop := func() {}
 	if name := os.Getenv("TIMELINE_BENCH_INCR_CPUPROFILE"); name != "" {
