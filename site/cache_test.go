@@ -197,7 +197,7 @@ func TestUndecodableRecordIsExtractedAgainAndCompactedAway(t *testing.T) {
 	old := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	var recs []packRecord
 	for key, e := range old.records {
-		recs = append(recs, packRecord{key: key, events: e.enc})
+		recs = append(recs, packRecord{key: key, events: e.enc()})
 	}
 	recs[0].events = "\x05garbage" // a sound CRC around events that do not decode
 	writeFiles(t, fs, map[string]string{old.file: string(appendRecords([]byte(old.header()), recs))})

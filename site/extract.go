@@ -98,7 +98,7 @@ func (l *lazyEvents) decode(i int, rec packEntry) []timeline.Event {
 	warn := ""
 	if !rec.sound(key) {
 		l.cache.markDamaged(key) // reported by damageWarnings
-	} else if events, err := decodeEvents(rec.enc); err == nil {
+	} else if events, err := decodeEvents(rec.enc()); err == nil {
 		return events
 	} else {
 		l.cache.markUndecodable(key)

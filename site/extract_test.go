@@ -132,7 +132,7 @@ func TestLazyEventsAreDecodedOnceOnDemand(t *testing.T) {
 	}
 	for i := range x.lazy.slots {
 		s := &x.lazy.slots[i]
-		if decoded := !s.cached || s.rec.enc == ""; decoded != (i == 2) {
+		if decoded := !s.cached || s.rec.enc() == ""; decoded != (i == 2) {
 			t.Errorf("article %d: decoded %v, want only article 2 decoded", i, decoded)
 		}
 	}
@@ -189,14 +189,14 @@ func damageRecord(t *testing.T, fs afero.Fs, o Options, key [32]byte) {
 	t.Helper()
 	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	e, ok := c.entry(key)
-	if !ok || len(e.enc) == 0 {
+	if !ok || len(e.enc()) == 0 {
 		t.Fatal("no record to damage")
 	}
 	data, err := afero.ReadFile(fs, c.file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := strings.Index(string(data), e.enc) + len(e.enc)/2
+	at := strings.Index(string(data), e.enc()) + len(e.enc())/2
 	data[at] ^= 0x5a
 	if err := afero.WriteFile(fs, c.file, data, 0o644); err != nil {
 		t.Fatal(err)

@@ -88,7 +88,7 @@ func (k *keptPack) readAppended(fs afero.Fs, sink *packSink) error {
 		if _, dup := k.records[e.key]; dup {
 			k.dead++
 		}
-		k.records[e.key] = packEntry{enc: text[at : at+e.n], crc: text[at+e.n : at+e.n+4], key: text[at-32 : at], off: e.off}
+		k.records[e.key] = packEntry{rec: text[at-32 : at+e.n+4], off: e.off}
 	}
 	k.size = sink.pos
 	return nil

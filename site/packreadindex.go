@@ -85,7 +85,7 @@ func (c *extractCache) readIndex(data []byte, mapped bool) (covered int, ok bool
 		if _, dup := records[key]; dup {
 			dups++
 		}
-		records[key] = packEntry{enc: text[off : off+n], crc: text[off+n : off+n+4], key: text[off-32 : off], off: int64(off)}
+		records[key] = recordView(text, int(off), int(n))
 	}
 	if len(r.data) != 0 {
 		return 0, false
@@ -163,7 +163,7 @@ func (c *extractCache) saveAppendedIndex() {
 			dead++
 			continue
 		}
-		entries = append(entries, indexEntry{key: key, off: e.off, n: int64(len(e.enc))})
+		entries = append(entries, indexEntry{key: key, off: e.off, n: int64(len(e.enc()))})
 	}
 	c.saveIndex(append(entries, fresh...), dead, size, tail)
 }

@@ -103,7 +103,7 @@ func TestIndexThatDoesNotMatchIsIgnored(t *testing.T) {
 			c := scanned(t, fs, Options{CacheDir: "cache", Version: "idx-test"})
 			var recs []packRecord
 			for i := 49; i >= 0; i-- { // same records, other order
-				recs = append(recs, packRecord{key: keyOf(i), events: c.records[keyOf(i)].enc})
+				recs = append(recs, packRecord{key: keyOf(i), events: c.records[keyOf(i)].enc()})
 			}
 			writeFiles(t, fs, map[string]string{pack: string(appendRecords([]byte(c.header()), recs))})
 		}, false},
@@ -147,7 +147,7 @@ func TestIndexPointingAtWrongBytesOnlyMisses(t *testing.T) {
 	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	var entries []indexEntry
 	for key, e := range c.records {
-		entries = append(entries, indexEntry{key: key, off: e.off, n: int64(len(e.enc))})
+		entries = append(entries, indexEntry{key: key, off: e.off, n: int64(len(e.enc()))})
 	}
 	// Swap two records' places.
 	entries[0].key, entries[1].key = entries[1].key, entries[0].key
@@ -181,4 +181,22 @@ func flipByte(t *testing.T, fs afero.Fs, name string, at int) {
 func truncate(t *testing.T, fs afero.Fs, name string, n int) {
 	t.Helper()
 	writeFiles(t, fs, map[string]string{name: readFile(t, fs, name)[:n]})
+}
+
+// BenchmarkOpenPack opens the kept site's extraction pack (mapped, through
+// its index) as a fresh build's cache stage does, and reports the heap it
+// allocates: the records map, memory touched for the first time in a build
+// on its own. The site is BenchmarkIncremental's (TIMELINE_BENCH_DIR).
+//
+//	TIMELINE_BENCH_DIR=/tmp/incr10k go test -run '^$' -bench OpenPack -benchmem ./site
+func BenchmarkOpenPack(b *testing.B) {
+	dir := keptBenchDir(b, "a kept site (BenchmarkIncremental's)")
+	opts := scaleOptions(dir)
+	for b.Loop() {
+		c := openExtractCache(afero.NewOsFs(), opts.CacheDir, opts.Version, true, true)
+		if !c.indexed || len(c.records) == 0 {
+			b.Fatalf("pack not opened through its index (%d records, warnings %q)", len(c.records), c.warnings)
+		}
+		releaseResident(c.mapping)
+	}
 }

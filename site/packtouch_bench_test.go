@@ -28,8 +28,8 @@ func BenchmarkReleasedPackTouch(b *testing.B) {
 	}
 	recs := make([]string, 0, len(c.records))
 	for _, e := range c.records {
-		if len(e.enc) > 0 {
-			recs = append(recs, e.enc)
+		if len(e.enc()) > 0 {
+			recs = append(recs, e.enc())
 		}
 	}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
