@@ -558,7 +558,7 @@ func keepSaved(fs afero.Fs, name string, st *merge.State, saved savedState) {
 	}
 	defer f.Close()
 	data, mapping, err := sectionOf(f, 0, saved.side.Len, true)
-	if err != nil || int64(len(data)) != saved.side.Len || crc32.Checksum(data, crc32.MakeTable(crc32.Castagnoli)) != saved.side.Sum {
+	if err != nil || int64(len(data)) != saved.side.Len || merge.Checksum(data) != saved.side.Sum {
 		unmapSection(mapping)
 		st.SideSaved(nil)
 		return

@@ -730,8 +730,8 @@ func decodeParts(head, events, tail, side []byte, split bool, arrays ArrayMapper
 // own core.
 func stateSum(head, events, tail []byte) uint32 {
 	evSum := make(chan uint32, 1)
-	go func() { evSum <- crc32.Update(crc32.Checksum(events, crcTable), crcTable, tail) }()
-	sum := crc32.Checksum(head, crcTable)
+	go func() { evSum <- crcUpdate(crcUpdate(0, events), tail) }()
+	sum := crcUpdate(0, head)
 	return crcCombine(sum, <-evSum, int64(len(events)+len(tail)))
 }
 
@@ -766,7 +766,7 @@ func (s *State) checkSide(events, side []byte) error {
 	if n != uint64(len(side)) {
 		return fmt.Errorf("%w: events file of %d bytes, want %d", ErrCorruptState, len(side), n)
 	}
-	if crc32.Checksum(side, crcTable) != sum {
+	if crcUpdate(0, side) != sum {
 		return fmt.Errorf("%w: events file checksum mismatch", ErrCorruptState)
 	}
 	s.side.known, s.side.len, s.side.sum = true, int64(n), sum

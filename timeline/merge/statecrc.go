@@ -1,5 +1,10 @@
 package merge
 
+import (
+	"hash/crc32"
+	"sync/atomic"
+)
+
 // crcCombine returns the CRC-32C of a+b from crcA = CRC of a, crcB = CRC of
 // b and b's length (zlib's crc32_combine, for the Castagnoli polynomial), so
 // the two sections of a state are checksummed on two cores while the file
@@ -50,3 +55,37 @@ func gf2Square(square, mat *[32]uint32) {
 		square[n] = gf2Times(mat, mat[n])
 	}
 }
+
+// crcTouchChunk is how many bytes crcUpdate reads ahead of the checksum:
+// 256 cache lines, which stay in the core's L1/L2 until summed.
+const crcTouchChunk = 16 << 10
+
+// crcTouched keeps the bytes crcUpdate reads ahead from being optimized
+// away (atomic: checksums run on several goroutines at once).
+var crcTouched atomic.Uint32
+
+// crcUpdate is crc32.Update(crc, crcTable, b), reading each 16 KB chunk's
+// cache lines (one byte of each 64) before summing the chunk. A mapped
+// state's bytes come from memory, not the caches: there the CRC
+// instructions' loads ran at 4-6 GB/s on this machine, where independent
+// loads of one byte a line, then the checksum from the cache, run at
+// 9-12 GB/s together (128 MB in a heap buffer; the 129 MB events file of a
+// kept 10k site: 24-27 -> 15-18 CPU ms per mapped read). Same checksum.
+func crcUpdate(crc uint32, b []byte) uint32 {
+	var x byte
+	for len(b) > 0 {
+		c := b[:min(crcTouchChunk, len(b))]
+		for k := 0; k < len(c); k += 64 {
+			x += c[k]
+		}
+		crc = crc32.Update(crc, crcTable, c)
+		b = b[len(c):]
+	}
+	crcTouched.Store(uint32(x))
+	return crc
+}
+
+// Checksum is the CRC-32C of b (the state's and the events file's
+// checksum), read as crcUpdate reads it: for a caller checking a mapped
+// events file against the sum a save gave (SideWritten.Sum).
+func Checksum(b []byte) uint32 { return crcUpdate(0, b) }
