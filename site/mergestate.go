@@ -116,10 +116,19 @@ func takeAndMerge(fs afero.Fs, name, version string, noCache, mapEvents bool, ar
 // collections of mostly live heap (60 and 118 MB) that freed 2-6 MB; paused,
 // the one that starts when the pause ends marks it once. A full merge (no
 // state, or one that keeps nothing) is not paused (resume does nothing): most
-// of what it allocates is garbage.
+// of what it allocates is garbage. A panic in takeMergeState (a file system's
+// read) resumes before it goes on up: the caller has no resume to defer yet,
+// and the collector would stay off for the rest of the process (a server's).
 func takePaused(fs afero.Fs, name, version string, noCache, mapEvents bool) (st *merge.State, warn string, resume func()) {
 	resume = pauseGC()
+	taken := false
+	defer func() {
+		if !taken {
+			resume()
+		}
+	}()
 	st, warn = takeMergeState(fs, name, version, noCache, mapEvents)
+	taken = true
 	if st == nil || !st.Incremental() {
 		resume()
 	}

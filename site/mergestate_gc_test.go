@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime/debug"
 	"testing"
@@ -108,5 +109,71 @@ func TestSessionPausesUpdatesOfStatesReadFromFile(t *testing.T) {
 	}
 	if s.WarmBuilds() != 1 {
 		t.Fatalf("%d warm builds, want 1 (the second)", s.WarmBuilds())
+	}
+}
+
+// panicStateFs panics on opening the merge state file for reading (a file
+// system's bug, as a driver's) once on is set.
+type panicStateFs struct {
+	afero.Fs
+	on bool
+}
+
+func (f *panicStateFs) panicOn(name string) {
+	if f.on && filepath.Base(name) == mergeStateFile {
+		panic("panicStateFs: reading " + name)
+	}
+}
+
+func (f *panicStateFs) Open(name string) (afero.File, error) {
+	f.panicOn(name)
+	return f.Fs.Open(name)
+}
+
+func (f *panicStateFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, error) {
+	if flag&(os.O_WRONLY|os.O_RDWR) == 0 {
+		f.panicOn(name)
+	}
+	return f.Fs.OpenFile(name, flag, perm)
+}
+
+// A panic while the state is read (takeMergeState, before the caller can
+// defer the resume takePaused returns) ends the pause on its way up: after
+// the build that fails, on its own or a Session's, the collector is on and no
+// pause is counted.
+func TestPanicReadingStateResumesCollector(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, session := range []bool{false, true} {
+		fs := &panicStateFs{Fs: afero.NewMemMapFs()}
+		corpus := newscorpus.New(11)
+		for i := 0; i < 4; i++ {
+			writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+		}
+		opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "gc-test", Workers: 2}
+		if _, err := Build(fs, opts); err != nil { // saves the state file
+			t.Fatal(err)
+		}
+		if _, err := fs.Stat(filepath.Join("cache", mergeStateFile)); err != nil {
+			t.Fatalf("no state saved by the first build: %v", err)
+		}
+		writeFiles(t, fs, map[string]string{"content/a04.md": string(corpus.Article(4))})
+		fs.on = true
+		var err error
+		if session {
+			var s Session
+			_, err = s.Build(fs, opts)
+			s.Wait()
+		} else {
+			_, err = Build(fs, opts)
+		}
+		if err == nil {
+			t.Fatalf("session %v: the build whose state read panicked returned no error", session)
+		}
+		gcPaused.Lock()
+		n := gcPaused.n
+		gcPaused.Unlock()
+		if p := gcPercentNow(); p != 100 || n != 0 {
+			t.Fatalf("session %v: after the build that panicked (%v): GOGC %d, %d pauses under way; want 100, 0", session, err, p, n)
+		}
 	}
 }
