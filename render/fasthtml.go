@@ -423,8 +423,19 @@ func appendArticleMain(b []byte, v *articleView) ([]byte, error) {
 // s.eventRow(i, root, embed, refs).appendHTML would, without building the
 // row's strings first: a listing page is mostly rows.
 func (s *site) appendRow(b []byte, i int, root string, embed bool, refs refsFunc) ([]byte, error) {
+	b = s.appendRowHead(b, i)
+	b = appendRowRefs(b, i, refs)
+	return s.appendRowTail(b, i, root, embed)
+}
+
+// rowHeadStart starts every row (appendRowHead); the event's ID follows.
+const rowHeadStart = `<li class="ev" id="e-`
+
+// appendRowHead appends the part of event i's row before its entity
+// references: the list item's ID and years.
+func (s *site) appendRowHead(b []byte, i int) []byte {
 	ev := &s.tl.Events[i]
-	b = append(b, `<li class="ev" id="e-`...)
+	b = append(b, rowHeadStart...)
 	b = appendText(b, ev.ID)
 	b = append(b, `" data-y="`...)
 	if !ev.Start.IsZero() {
@@ -439,14 +450,27 @@ func (s *site) appendRow(b []byte, i int, root string, embed bool, refs refsFunc
 	} else {
 		b = append(b, '"')
 	}
+	return b
+}
+
+// appendRowRefs appends event i's entity references on the page (refs),
+// when it has any.
+func appendRowRefs(b []byte, i int, refs refsFunc) []byte {
 	n := len(b)
 	b = append(b, ` data-e="`...)
 	m := len(b)
 	if b = refs(b, i); len(b) == m {
-		b = b[:n] // no entities
-	} else {
-		b = append(b, '"') // digits and spaces: nothing to escape
+		return b[:n] // no entities
 	}
+	return append(b, '"') // digits and spaces: nothing to escape
+}
+
+// appendRowTail appends the rest of event i's row on a page at root: its
+// date, its link and the articles it cites. What it writes is what rowKey
+// hashes (the link's ID, title and dates, the cited articles' slugs and
+// labels) given root and embed, which rowCache relies on.
+func (s *site) appendRowTail(b []byte, i int, root string, embed bool) ([]byte, error) {
+	ev := &s.tl.Events[i]
 	date, err := eventDate{s, i}.HTML()
 	if err != nil {
 		return b, err

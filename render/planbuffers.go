@@ -7,7 +7,9 @@ package render
 // the scavenger has returned them, and garbage that brings the next
 // collection closer. Only arrays of numbers are lent (and lists cut from
 // those), so what a PlanBuffers keeps between builds holds nothing of the
-// timeline, the memo or the pages.
+// timeline, the memo or the pages, apart from the listing rows the pages
+// of a plan wrote (rowCache), which the next plan's pages reuse when their
+// row hashes say they show the same.
 //
 // A plan given PlanBuffers overwrites the arrays of the previous plan given
 // the same one, so that plan's pages must no longer be rendered: one plan at
@@ -15,7 +17,8 @@ package render
 // site.Session's builds are). The zero PlanBuffers is ready to use; a nil
 // one lends nothing.
 type PlanBuffers struct {
-	a planArrays
+	a    planArrays
+	rows rowCache // the listing rows of the last build that wrote any (rowCache)
 }
 
 // planArrays are the lent arrays; each is reused when large enough and

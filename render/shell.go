@@ -599,6 +599,18 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 	buf.b = buf.b[:start]
 	rest := tmp.b
 	var err error
+	var rec rowRecorder // the rows written, for the site's rowCache
+	var cache *rowCache // the pages' rows are all of one site
+	if len(slots.pending) > 0 {
+		cache = slots.pending[0].s.rowCache
+	}
+	if cache != nil {
+		n := 0
+		for _, rows := range slots.pending {
+			n += len(rows.events)
+		}
+		rec.keys, rec.rows = make([]uint64, 0, n), make([]cachedRow, 0, n)
+	}
 	for k, rows := range slots.pending {
 		mark := rowsMark + strconv.Itoa(k) + "-->"
 		i := bytes.Index(rest, []byte(mark))
@@ -606,8 +618,9 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 			return fmt.Errorf("render: the rows of year %d lost their place in the page", k)
 		}
 		buf.b = append(buf.b, rest[:i]...)
+		look := newRowLook(rows.root, rows.embed)
 		for _, e := range rows.events {
-			if buf.b, err = rows.s.appendRow(buf.b, int(e), rows.root, rows.embed, rows.refs); err != nil {
+			if buf.b, err = rows.s.appendRowCached(buf.b, int(e), &look, rows.refs, &rec); err != nil {
 				return err
 			}
 			if err = buf.spillRows(); err != nil {
@@ -615,6 +628,9 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 			}
 		}
 		rest = rest[i+len(mark):]
+	}
+	if cache != nil {
+		cache.keep(&rec)
 	}
 	if slots.haveEntities {
 		i := bytes.Index(rest, []byte(entitiesMark))

@@ -57,6 +57,8 @@ type site struct {
 	rowsFromMemo      bool           // the row hashes of the events reusing their memo record are the memo's (rowHashes)
 	keyFromMemo       []bool         // per event: its page Key is the memo's (memoKey); nil without a memo
 	bufs              *planArrays    // where the per-event arrays above come from (Config.Buffers); see lent
+	rowCache          *rowCache      // Config.Buffers' rows, kept for the next plan's pages; nil without Buffers
+	rowsPrev          rowMap         // the rows of rowCache this plan's pages may reuse
 	absOnce           sync.Once      // computes absPrefix (absBase)
 	absPrefix         string         // the base URL resolved, before a plain path
 	absFast           bool           // absPrefix is usable
@@ -106,6 +108,10 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 		return nil, err
 	}
 	s.cfgKey = hashOf(Version, ver, cfg)
+	if cfg.Buffers != nil {
+		s.rowCache = &cfg.Buffers.rows
+		s.rowsPrev = s.rowCache.begin(s.cfgKey)
+	}
 	s.contents = make([]string, len(tl.Articles))
 	s.heads = make([][16]byte, len(tl.Articles))
 	inParallel(len(tl.Articles), func(lo, hi int) {

@@ -1,0 +1,248 @@
+package render
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/zeebo/xxh3"
+)
+
+// rowCache keeps the listing rows a Session's build wrote (appendRow), for
+// its next build's listing pages: an editor saving the same article again
+// rewrites the same year and month pages, whose rows are nearly all as they
+// were. Making them again was most of a warm build's listing pages (~16,000
+// rows per page kind at 10,000 articles).
+//
+// A row is kept under its event's row hash (rowSum: what rowKey writes, the
+// event's link, ID, title and dates, its entities and the labels and slugs
+// of the articles it cites, which is all appendRowHead and appendRowTail
+// read), the page's root, and only for
+// settings and templates of the same cfgKey. The entity references between
+// head and tail are numbers on the page (pageEntities), which another event
+// on the page can shift, so they are written afresh for every row. A reused
+// row must also start with its event's own ID: two events whose row hashes
+// collide do not share bytes.
+//
+// Only the plain pages' rows are kept; an embed page's row is the plain
+// page's with one more "../" before its links' addresses and a target after
+// them (appendEmbedTail). What is kept is the rows the last build that wrote
+// any rows wrote or reused, at most rowCacheMax bytes of them: a warm build
+// of the 10,000-article site writes ~31,000 rows, half of them on plain
+// pages, ~8 MB; a full build's 116,000 plain rows are not all kept.
+type rowCache struct {
+	mu      sync.Mutex
+	cfgKey  string
+	rows    rowMap         // the kept rows: read by a plan's pages, written only by begin
+	gen     uint32         // the generation of the rows the last build wrote (cachedRow.gen)
+	size    int            // bytes of the rows in rows
+	pending []*rowRecorder // what the pages of the plan since begin recorded
+	added   atomic.Int64   // bytes the pages of the plan since begin copied
+	reused  atomic.Int64   // rows written from the kept ones, for tests
+}
+
+// rowCacheMax bounds the bytes of rows a rowCache keeps (rowCache).
+var rowCacheMax = 12 << 20
+
+// rowMap holds rows by their key: the event's row hash (rowSum) mixed with
+// the page's variant (rowVariant).
+type rowMap = map[uint64]cachedRow
+
+// cachedRow is a row without its entity references: b[:head] before
+// them, b[head:] after.
+type cachedRow struct {
+	b       []byte
+	variant uint64 // rowVariant of the page's root and embed
+	head    int32
+	gen     uint32 // the build that last wrote it (rowCache.gen)
+}
+
+// rowVariant hashes what a row depends on besides its event: the page's
+// root and whether it is an embed page.
+func rowVariant(root string, embed bool) uint64 {
+	v := xxh3.HashString(root)
+	if embed {
+		v = ^v
+	}
+	return v | 1 // never 0: a key's sum and variant are mixed (rowKeyOf)
+}
+
+// rowKeyOf is the key of a row of the event with row hash sum on pages of
+// the variant.
+func rowKeyOf(sum, variant uint64) uint64 { return sum ^ variant*0x9e3779b97f4a7c15 }
+
+// begin starts a plan's use of c: the rows the pages of the last build
+// wrote or reused are kept, the others dropped (all of them when the
+// settings or templates changed), and returned for the plan's pages to read
+// without the lock.
+func (c *rowCache) begin(cfgKey string) rowMap {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cfgKey != cfgKey {
+		c.rows, c.size, c.pending, c.cfgKey = nil, 0, nil, cfgKey
+	}
+	if len(c.pending) > 0 { // else the last build wrote no rows: keep the ones before
+		c.gen++
+		if c.rows == nil {
+			c.rows = rowMap{}
+		}
+		for _, r := range c.pending {
+			for j, k := range r.keys {
+				row := r.rows[j]
+				if old, ok := c.rows[k]; ok {
+					c.size -= len(old.b)
+				} else if c.size+len(row.b) > rowCacheMax {
+					continue
+				}
+				row.gen = c.gen
+				c.rows[k] = row
+				c.size += len(row.b)
+			}
+		}
+		for k, row := range c.rows {
+			if row.gen != c.gen {
+				delete(c.rows, k)
+				c.size -= len(row.b)
+			}
+		}
+		c.pending = nil
+	}
+	c.added.Store(int64(c.size))
+	return c.rows
+}
+
+// rowRecorder collects the rows one page wrote or reused, handed to its
+// site's rowCache once the page's rows are written (keep).
+type rowRecorder struct {
+	keys   []uint64
+	rows   []cachedRow
+	slab   []byte // where the page's new rows are copied
+	reused int64  // rows written from the kept ones
+}
+
+// rowSlab is the size of the arrays new rows are copied into.
+const rowSlab = 64 << 10
+
+// reuse records a kept row the page wrote again.
+func (r *rowRecorder) reuse(k uint64, row cachedRow) {
+	r.reused++
+	r.keys = append(r.keys, k)
+	r.rows = append(r.rows, row)
+}
+
+// copy records a new row, head and tail, copied into the recorder's slab.
+func (r *rowRecorder) copy(k, variant uint64, head, tail []byte) {
+	n := len(head) + len(tail)
+	var b []byte
+	if n > rowSlab/8 {
+		b = make([]byte, 0, n)
+	} else {
+		if cap(r.slab)-len(r.slab) < n {
+			r.slab = make([]byte, 0, rowSlab)
+		}
+		b = r.slab[len(r.slab):len(r.slab)]
+		r.slab = r.slab[:len(r.slab)+n]
+	}
+	b = append(append(b, head...), tail...)
+	r.keys = append(r.keys, k)
+	r.rows = append(r.rows, cachedRow{b: b[:n:n], variant: variant, head: int32(len(head))})
+}
+
+// keep hands what r recorded to c, for the next plan (begin).
+func (c *rowCache) keep(r *rowRecorder) {
+	c.reused.Add(r.reused)
+	if len(r.keys) == 0 {
+		return
+	}
+	r.slab = nil
+	c.mu.Lock()
+	c.pending = append(c.pending, r)
+	c.mu.Unlock()
+}
+
+// rowLook is how the rows of one list on a page are looked up in the kept
+// rows: by the page's root and embed, and for an embed page, whose rows are
+// the plain page's with one more "../" in their links and a target on them,
+// by the plain page's (derive) when its root is "../" and the plain one's.
+type rowLook struct {
+	root    string
+	embed   bool
+	variant uint64 // rowVariant of the rows looked up
+	derive  bool   // an embed page's rows made from the plain page's (appendEmbedTail)
+}
+
+func newRowLook(root string, embed bool) rowLook {
+	if embed && strings.HasPrefix(root, "../") {
+		return rowLook{root: root, embed: true, variant: rowVariant(root[3:], false), derive: true}
+	}
+	return rowLook{root: root, embed: embed, variant: rowVariant(root, embed)}
+}
+
+// appendRowCached is appendRow, reusing the row the build before wrote for
+// the same row hash and page variant when the site has a rowCache, and
+// recording what it writes in rec. Only the plain pages' rows are kept: an
+// embed page derives its rows from them.
+func (s *site) appendRowCached(b []byte, i int, l *rowLook, refs refsFunc, rec *rowRecorder) ([]byte, error) {
+	if s.rowCache == nil {
+		return s.appendRow(b, i, l.root, l.embed, refs)
+	}
+	k := rowKeyOf(s.rowSum(i), l.variant)
+	start := len(b)
+	if row, ok := s.rowsPrev[k]; ok && row.variant == l.variant && rowOf(row, s.eventID(i)) {
+		b = append(b, row.b[:row.head]...)
+		b = appendRowRefs(b, i, refs)
+		if !l.derive {
+			b = append(b, row.b[row.head:]...)
+		} else if b, ok = appendEmbedTail(b, row.b[row.head:]); !ok {
+			return s.appendRow(b[:start], i, l.root, l.embed, refs)
+		}
+		rec.reuse(k, row)
+		return b, nil
+	}
+	b = s.appendRowHead(b, i)
+	head := len(b)
+	b = appendRowRefs(b, i, refs)
+	refsEnd := len(b)
+	b, err := s.appendRowTail(b, i, l.root, l.embed)
+	if err != nil || l.embed {
+		return b, err
+	}
+	if n := len(b) - start - (refsEnd - head); s.rowCache.added.Add(int64(n)) <= int64(rowCacheMax) {
+		rec.copy(k, l.variant, b[start:head], b[refsEnd:]) // without the references
+	}
+	return b, nil
+}
+
+// appendEmbedTail appends the tail of a plain page's row (appendRowTail) as
+// the embed page one level below it writes it: every link's address has
+// one more "../" before it and target="_top" after it, as appendSitePath
+// and appendLinkTail write them for the embed page's root. The row's text
+// is escaped, so its only `href="` are its links'. False (and b unusable)
+// when an address is not one appendHrefParts writes unchanged.
+func appendEmbedTail(b, tail []byte) ([]byte, bool) {
+	const attr = `href="`
+	for {
+		j := bytes.Index(tail, []byte(attr))
+		if j < 0 {
+			return append(b, tail...), true
+		}
+		j += len(attr)
+		q := bytes.IndexByte(tail[j:], '"')
+		if q < 0 || !plainHref(tail[j:j+q]) {
+			return b, false
+		}
+		b = append(b, tail[:j]...)
+		b = append(b, "../"...)
+		b = append(b, tail[j:j+q+1]...)
+		b = append(b, ` target="_top"`...)
+		tail = tail[j+q+1:]
+	}
+}
+
+// rowOf says whether row is a row of the event with the given ID.
+func rowOf(row cachedRow, id string) bool {
+	h := row.b[:row.head]
+	return len(h) > len(rowHeadStart)+len(id) && string(h[len(rowHeadStart):len(rowHeadStart)+len(id)]) == id &&
+		h[len(rowHeadStart)+len(id)] == '"'
+}

@@ -1,0 +1,180 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
+	"github.com/newsline/timeline/timeline/overrides"
+)
+
+// TestRowCacheRowsAreRendered plans and renders a paginated timeline with
+// one PlanBuffers through edits that change a row (a title), its neighbours
+// (an event added beside it), the entity numbers of the other rows on its
+// page (an entity that sorts first), what an overrides file changes (a
+// title, a date, a hidden event), a cited article's label, and the settings
+// (so the cfgKey, which hashes the templates too): every page must be the
+// bytes a plan without PlanBuffers renders, and the rows must have been
+// reused (except after the settings change, which drops them).
+func TestRowCacheRowsAreRendered(t *testing.T) {
+	defer func(n int) { paginateAbove = n }(paginateAbove)
+	paginateAbove = 40
+	cfg := Config{Title: "Rows"}
+	buffers := &PlanBuffers{}
+	tl := synthetic(t, 1200)
+	var memo *Memo
+	var last timeline.Timeline
+	step := func(what string, next timeline.Timeline, cfg Config, wantReuse bool) {
+		t.Helper()
+		lent := cfg
+		lent.Buffers = buffers
+		var ch *timeline.Changes
+		if memo != nil && last.Events != nil {
+			ch = referenceChanges(last, next)
+		}
+		before := buffers.rows.reused.Load()
+		inc, err := PlanIncremental(next, lent, memo, ch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := Plan(next, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePlan(t, what, inc.Pages, full, true)
+		reused := buffers.rows.reused.Load() - before
+		if wantReuse && reused == 0 {
+			t.Errorf("%s: no row reused", what)
+		}
+		if !wantReuse && reused != 0 {
+			t.Errorf("%s: %d rows reused, want none", what, reused)
+		}
+		memo, last = roundTrip(t, inc), next
+	}
+	edit := func(f func(tl *timeline.Timeline)) timeline.Timeline {
+		out := timeline.Timeline{Events: slices.Clone(tl.Events), Articles: slices.Clone(tl.Articles)}
+		f(&out)
+		merge.SortEvents(out.Events)
+		tl = out
+		return out
+	}
+	step("first", tl, cfg, false)
+	step("again", tl, cfg, true)
+	k := len(tl.Events) / 2
+	step("title", edit(func(tl *timeline.Timeline) { tl.Events[k].Title = "A new title" }), cfg, true)
+	step("neighbour", edit(func(tl *timeline.Timeline) {
+		ev := tl.Events[k]
+		ev.ID, ev.Title = "beside0001", "Beside it"
+		tl.Events = slices.Insert(tl.Events, k+1, ev)
+	}), cfg, true)
+	step("entity", edit(func(tl *timeline.Timeline) {
+		ev := &tl.Events[k]
+		ev.Entities = append(slices.Clone(ev.Entities), timeline.Entity{Name: "Aaaa, sorted first", Kind: timeline.Person})
+	}), cfg, true)
+	step("entity dropped", edit(func(tl *timeline.Timeline) {
+		ev := &tl.Events[k]
+		ev.Entities = slices.Clone(ev.Entities[:len(ev.Entities)-1])
+	}), cfg, true)
+	step("override", edit(func(tl *timeline.Timeline) {
+		src := fmt.Sprintf("- id: %s\n  title: Overridden title\n- id: %s\n  date: 1999-03\n- id: %s\n  hide: true\n",
+			tl.Events[k-1].ID, tl.Events[k+3].ID, tl.Events[k+5].ID)
+		f, err := overrides.Parse("overrides.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := f.Apply(tl); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}), cfg, true)
+	step("article label", edit(func(tl *timeline.Timeline) { tl.Articles[0].Meta.Publisher = "Another Publisher" }), cfg, true)
+	other := cfg
+	other.Title = "Rows, renamed"
+	step("settings", tl, other, false)
+	step("settings again", tl, other, true)
+}
+
+// TestRowCacheKeepsAtMost: a cache full at rowCacheMax stops keeping rows,
+// and what it kept is still reused with the same bytes.
+func TestRowCacheKeepsAtMost(t *testing.T) {
+	defer func(n, m int) { paginateAbove, rowCacheMax = n, m }(paginateAbove, rowCacheMax)
+	paginateAbove, rowCacheMax = 40, 20<<10
+	cfg := Config{Title: "Rows"}
+	lent := cfg
+	lent.Buffers = &PlanBuffers{}
+	tl := synthetic(t, 600)
+	for round := 0; round < 3; round++ {
+		got, err := Plan(tl, lent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Plan(tl, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePlan(t, fmt.Sprint("round ", round), got, want, true)
+		// What the plan found kept: the rows the pages of the round before wrote.
+		if size := lent.Buffers.rows.size; round > 0 && (size > rowCacheMax || size < rowCacheMax/2) {
+			t.Fatalf("round %d: %d bytes of rows kept, want at most %d (and not far below)", round, size, rowCacheMax)
+		}
+	}
+	if lent.Buffers.rows.reused.Load() == 0 {
+		t.Error("no row reused")
+	}
+}
+
+// TestRowOfChecksTheID: a kept row is another event's when its ID differs,
+// even by a prefix.
+func TestRowOfChecksTheID(t *testing.T) {
+	row := cachedRow{b: []byte(rowHeadStart + `ab-1" data-y="2020"><span>`), head: int32(len(rowHeadStart + `ab-1" data-y="2020"`))}
+	for id, want := range map[string]bool{"ab-1": true, "ab": false, "ab-12": false, "ab-2": false, "": false} {
+		if got := rowOf(row, id); got != want {
+			t.Errorf("rowOf(%q) = %v, want %v", id, got, want)
+		}
+	}
+	if !bytes.HasPrefix(row.b, []byte(rowHeadStart)) {
+		t.Fatal("bad fixture")
+	}
+}
+
+// TestEmbedTailAsRendered: a plain page's row tail made into an embed
+// page's (one level below) is what appendRowTail writes for the embed page,
+// for every event of a timeline whose events cite one to three articles, at
+// the roots of the timeline, year and month pages; an address appendHref
+// would escape is refused.
+func TestEmbedTailAsRendered(t *testing.T) {
+	tl := synthetic(t, 400)
+	for i := range tl.Events {
+		ev := &tl.Events[i]
+		for j := 0; j < i%3; j++ {
+			m := ev.Mentions[0]
+			m.Article = tl.Articles[(i+j+1)%len(tl.Articles)].Slug
+			ev.Mentions = append(ev.Mentions, m)
+		}
+	}
+	s, err := newSite(tl, Config{Title: "Embed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, root := range []string{"", "../", "../../", "../../../"} {
+		for i := range tl.Events {
+			plain, err := s.appendRowTail(nil, i, root, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.appendRowTail(nil, i, "../"+root, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := appendEmbedTail([]byte("x"), plain)
+			if !ok || string(got) != "x"+string(want) {
+				t.Fatalf("root %q, event %d: embed tail\n got %q (%v)\nwant %q", root, i, got, ok, want)
+			}
+		}
+	}
+	if _, ok := appendEmbedTail(nil, []byte(`<a href="../a b/index.html">x</a>`)); ok {
+		t.Error("an address with a space was taken as written unchanged")
+	}
+}
