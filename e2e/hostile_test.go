@@ -2,15 +2,18 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // markerRE finds the marker word each hostile input carries.
@@ -74,6 +77,7 @@ func TestHostileCorpus(t *testing.T) {
 		}
 	}
 	checkInert(t, b.Out, rendered)
+	checkTimelineJSInert(t, b.Out)
 
 	// Hostile slugs and titles must not break the site's own links.
 	brokenLinks(t, b.Out, t.Errorf)
@@ -370,4 +374,103 @@ func checkInert(t *testing.T, out string, rendered map[string][]string) {
 		t.Errorf("Chromium reported a dialog: %s", d)
 	}
 	tb.mu.Unlock()
+}
+
+// tljsInertCheck looks in TimelineJS3's rendering of timeline.json for
+// anything of the text that became markup: elements that load or run
+// something, handlers (TimelineJS's own onclick="void(0)" aside), script
+// URLs, and scripts other than the page's own two.
+const tljsInertCheck = `(() => {
+  const bad = [];
+  const root = document.getElementById('tl');
+  const live = ['script', 'img', 'svg', 'math', 'iframe', 'frame', 'object', 'embed', 'video', 'audio', 'source',
+    'form', 'input', 'textarea', 'style', 'link', 'meta', 'base', 'template', 'noscript'];
+  const urlAttrs = ['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'poster', 'background', 'srcdoc', 'srcset'];
+  for (const el of root.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase();
+    if (live.includes(tag)) bad.push('<' + tag + '> in ' + (el.closest('[id]') || root).id + ': ' + el.outerHTML.slice(0, 80));
+    for (const a of el.attributes) {
+      const name = a.name.toLowerCase(), v = a.value.replace(/[\s\u0000-\u001f]+/g, '').toLowerCase();
+      if (name.startsWith('on') && !(name === 'onclick' && a.value.trim() === 'void(0)')) bad.push(tag + ' has handler ' + name + '=' + a.value.slice(0, 60));
+      if (urlAttrs.includes(name) && /^(javascript|vbscript|data:)/.test(v)) bad.push(tag + ' ' + name + '=' + a.value.slice(0, 60));
+      if (name === 'style' && /javascript|expression\(|url\(/.test(v)) bad.push(tag + ' style=' + a.value.slice(0, 60));
+    }
+  }
+  const node = location.origin + '/_e2e/node_modules/';
+  for (const s of document.querySelectorAll('script')) {
+    if (s.src ? !s.src.startsWith(node) : !s.textContent.includes('new TL.Timeline(')) bad.push('script: ' + (s.src || s.textContent.slice(0, 80)));
+  }
+  return {bad, slides: root.querySelectorAll('.tl-slide').length, text: root.textContent,
+    pwned: String(window.__pwned || ''), dialogs: (window.__e2e || {dialogs: []}).dialogs};
+})()`
+
+// checkTimelineJSInert loads the hostile build's timeline.json into
+// TimelineJS3 (tljsPage), which puts each slide's text in the page as HTML:
+// every slide is shown, every marker of the file is there as text, and
+// nothing of the text runs or became live markup.
+func checkTimelineJSInert(t *testing.T, out string) {
+	t.Helper()
+	start := time.Now()
+	nodeModule(t, "@knight-lab/timelinejs/dist/js/timeline.js")
+	raw, err := os.ReadFile(filepath.Join(out, "timeline.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data struct {
+		Title  json.RawMessage   `json:"title"`
+		Events []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(raw, &data); err != nil {
+		t.Fatalf("timeline.json: %v", err)
+	}
+	slides := len(data.Events)
+	if data.Title != nil {
+		slides++
+	}
+	srv := serveSite(t, out, map[string]string{"tljs.html": tljsPage})
+	tb := newTab(t, srv.URL, tabOptions{width: 1100, height: 700})
+	tb.open(testPrefix + "tljs.html")
+	if !waitFor(tb, `window.__tlReady`, 15*time.Second) {
+		t.Fatalf("TimelineJS3 never fired 'loaded' for the hostile timeline.json")
+	}
+	// Step through every slide, so anything a slide does once shown has run.
+	for i := 0; i < slides; i++ {
+		evalIn[bool](tb, fmt.Sprintf(`(window.__tl.goTo(%d), true)`, i))
+	}
+	time.Sleep(300 * time.Millisecond)
+	res := evalIn[struct {
+		Bad     []string `json:"bad"`
+		Slides  int      `json:"slides"`
+		Text    string   `json:"text"`
+		Pwned   string   `json:"pwned"`
+		Dialogs []string `json:"dialogs"`
+	}](tb, tljsInertCheck)
+	if res.Slides != slides {
+		t.Errorf("TimelineJS3 shows %d slides for the %d of timeline.json", res.Slides, slides)
+	}
+	var shown []string
+	for _, m := range markerRE.FindAllString(string(raw), -1) {
+		if !strings.Contains(res.Text, m) {
+			t.Errorf("TimelineJS3 does not show %s, which timeline.json carries", m)
+		} else if !slices.Contains(shown, m) {
+			shown = append(shown, m)
+		}
+	}
+	if res.Pwned != "" {
+		t.Errorf("timeline.json in TimelineJS3: a hostile script ran (window.__pwned = %q)", res.Pwned)
+	}
+	for _, d := range res.Dialogs {
+		t.Errorf("timeline.json in TimelineJS3: a hostile script opened a dialog: %s", d)
+	}
+	for _, b := range res.Bad {
+		t.Errorf("timeline.json in TimelineJS3: live markup from the input: %s", b)
+	}
+	tb.mu.Lock()
+	for _, d := range tb.dialogs {
+		t.Errorf("timeline.json in TimelineJS3: Chromium reported a dialog: %s", d)
+	}
+	tb.mu.Unlock()
+	sort.Strings(shown)
+	t.Logf("timeline.json in TimelineJS3: %d slides checked in %.1f s, markers shown as text: %s",
+		res.Slides, time.Since(start).Seconds(), strings.Join(shown, " "))
 }
