@@ -146,7 +146,7 @@ func (b *builder) run() (Summary, error) {
 	}
 	b.manifest = readManifestEarly(b.fs, o)
 	if !o.NoCache {
-		waitSpares() // a Session's, made after its previous build
+		b.warm.waitSpares() // a Session's, made after its previous build
 		e := b.manifest
 		b.spares = topUpSpares(b.fs, o.CacheDir, func() int {
 			if <-e.done; e.panicked {
@@ -461,7 +461,7 @@ func (b *builder) publish(pages []Page) {
 	b.sum.Pages = rec.pages
 	if w.inPlace && b.warm != nil && !o.NoCache {
 		// For the Session's next build, off the path to the reloaded page.
-		topUpSparesAfter(b.fs, o.CacheDir, rec.pages)
+		b.warm.spares = topUpSparesAfter(b.fs, o.CacheDir, rec.pages)
 	}
 	b.lap("swap")
 	if err := rec.save(b.fs, o.CacheDir, &prev); err != nil {

@@ -41,7 +41,7 @@ func cleanStale(fs afero.Fs, out string, workers int) (warnings []string, err er
 // output: put a previous site back or finished a commit (which may change
 // the marker a manifest read before it was checked against).
 func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []string, repaired bool, err error) {
-	waitRetired()
+	waitRemovals()
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	entries, err := afero.ReadDir(fs, parent)
 	if err != nil {

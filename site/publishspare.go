@@ -44,8 +44,9 @@ type spares struct {
 	fs    afero.Fs
 	dir   string
 	mu    sync.Mutex
-	names []string // spares ready to take
-	off   bool     // a rename out of dir failed: create the pages instead
+	names []string    // spares ready to take
+	made  os.FileInfo // a file fill made: a spare taken must have its mode and owner
+	off   bool        // a rename out of dir failed: create the pages instead
 	done  chan struct{}
 }
 
@@ -68,9 +69,18 @@ func topUpSpares(fs afero.Fs, cacheDir string, pages func() int) *spares {
 	return s
 }
 
-// fill lists the spare folder and makes files until it holds target.
+// fill lists the spare folder and makes files until it holds target. It
+// makes and lists nothing unless the folder is a real folder (not a symlink
+// to one elsewhere: its entries would be moved into the output, and what
+// the pages do not take removed), and it learns from the first file it
+// makes the mode and owner a spare must have to be taken (isBlankFile): a
+// file made here gets 0644 less the umask, as a page created by the write
+// stage does.
 func (s *spares) fill(target int) {
 	if err := s.fs.MkdirAll(s.dir, 0o755); err != nil {
+		return
+	}
+	if fi, err := lstat(s.fs, s.dir); err != nil || !fi.IsDir() {
 		return
 	}
 	f, err := s.fs.Open(s.dir)
@@ -82,19 +92,49 @@ func (s *spares) fill(target int) {
 	if err != nil {
 		return
 	}
-	s.add(have...)
 	prefix := randomSuffix() + "-"
-	for i := len(have); i < target; i++ {
+	made := func(i int) (string, bool) {
 		name := prefix + strconv.Itoa(i)
 		f, err := s.fs.OpenFile(filepath.Join(s.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
-			return
+			return "", false
 		}
-		if f.Close() != nil {
+		return name, f.Close() == nil
+	}
+	// The first file made tells the mode (once per fill: the umask is the
+	// process's, and a fill runs once per build). When the folder is full,
+	// it is removed again, so that builds that take none do not grow it.
+	first, ok := made(len(have))
+	if !ok {
+		return
+	}
+	fi, err := lstat(s.fs, filepath.Join(s.dir, first))
+	if err != nil || !isBlank(fi, nil) {
+		return
+	}
+	s.made = fi // before any name is listed: take reads it after s.mu
+	s.add(have...)
+	if len(have) >= target {
+		_ = s.fs.Remove(filepath.Join(s.dir, first))
+		return
+	}
+	s.add(first)
+	for i := len(have) + 1; i < target; i++ {
+		name, ok := made(i)
+		if !ok {
 			return
 		}
 		s.add(name)
 	}
+}
+
+// lstat is Lstat where fs has it, else Stat.
+func lstat(fs afero.Fs, name string) (os.FileInfo, error) {
+	if l, ok := fs.(afero.Lstater); ok {
+		fi, _, err := l.LstatIfPossible(name)
+		return fi, err
+	}
+	return fs.Stat(name)
 }
 
 func (s *spares) add(names ...string) {
@@ -126,7 +166,7 @@ func (s *spares) take(name string) bool {
 		}
 		return false
 	}
-	if !isBlankFile(s.fs, name) {
+	if !isBlankFile(s.fs, name, s.made) {
 		_ = s.fs.RemoveAll(name) // never write into what we did not make; the caller creates name
 		return false
 	}
@@ -145,31 +185,37 @@ func (s *spares) wait() {
 }
 
 // isBlankFile reports whether name is an empty regular file (not a link to
-// one) with no other link.
-func isBlankFile(fs afero.Fs, name string) bool {
-	var fi os.FileInfo
-	var err error
-	if l, ok := fs.(afero.Lstater); ok {
-		fi, _, err = l.LstatIfPossible(name)
-	} else {
-		fi, err = fs.Stat(name)
-	}
-	return err == nil && fi.Mode().IsRegular() && fi.Size() == 0 && singleLink(fi)
+// one) with no other link, and with made's mode and owner.
+func isBlankFile(fs afero.Fs, name string, made os.FileInfo) bool {
+	fi, err := lstat(fs, name)
+	return err == nil && isBlank(fi, made)
 }
 
-// sparing counts the Sessions' spares being made after a build.
-var sparing sync.WaitGroup
+// isBlank reports whether fi is an empty regular file with one link and,
+// unless made is nil, made's mode (permissions and the setuid, setgid and
+// sticky bits) and owner: a page staged in it is published with its mode,
+// which must be what a page created by the write stage gets.
+func isBlank(fi, made os.FileInfo) bool {
+	if !fi.Mode().IsRegular() || fi.Size() != 0 || !singleLink(fi) {
+		return false
+	}
+	return made == nil || fi.Mode() == made.Mode() && sameOwner(fi, made)
+}
+
+// sparing counts the Sessions' spares being made after a build, for
+// waitRetired (tests); a Session's next build waits for its own
+// (warmBuild.waitSpares).
+var sparing background
 
 // topUpSparesAfter makes spares for the next build of a Session's site of
-// pages pages, in the background; the next build waits for it (waitSpares).
-func topUpSparesAfter(fs afero.Fs, cacheDir string, pages int) {
-	sparing.Add(1)
+// pages pages, in the background, and returns them for that build to wait
+// for.
+func topUpSparesAfter(fs afero.Fs, cacheDir string, pages int) *spares {
+	done := sparing.start()
 	s := topUpSpares(fs, cacheDir, func() int { return pages })
 	go func() {
-		defer sparing.Done()
+		defer done()
 		s.wait()
 	}()
+	return s
 }
-
-// waitSpares waits for the spares being made after a Session's build.
-func waitSpares() { sparing.Wait() }

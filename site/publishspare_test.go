@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -270,4 +271,161 @@ func TestLargeStagedPagesArePreallocated(t *testing.T) {
 		}
 	}
 	waitRetired()
+}
+
+// A spare folder that is a symlink (here to a folder of the user's beside
+// the output) is not used: no spare is listed in it or made there, so
+// nothing in the folder it points to is moved into the output or removed,
+// and the pages are created as without spares. Fails without the Lstat of
+// the folder (its files and subfolder are taken as spares: the empty file
+// is published as a page, the others removed).
+func TestSpareFolderThatIsASymlinkIsNotUsed(t *testing.T) {
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := afero.NewOsFs()
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(opts.CacheDir, spareDir)
+	mustDo(t, os.RemoveAll(dir))
+	outside := filepath.Join(filepath.Dir(opts.OutDir), "documents")
+	mustDo(t, os.MkdirAll(filepath.Join(outside, "photos"), 0o755))
+	want := map[string]string{"thesis.txt": "years of work", "empty": "", "photos/a.jpg": "jpg"}
+	for name, body := range want {
+		mustDo(t, os.WriteFile(filepath.Join(outside, name), []byte(body), 0o644))
+	}
+	mustDo(t, os.Symlink(outside, dir))
+	for g := 1; g < 4; g++ {
+		s.generation = g
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatal(err)
+		}
+		waitRetired()
+		wantSparePages(t, opts.OutDir, s)
+	}
+	got := map[string]string{}
+	mustDo(t, filepath.WalkDir(outside, func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(path)
+			rel, _ := filepath.Rel(outside, path)
+			got[filepath.ToSlash(rel)] = string(b)
+		}
+		return err
+	}))
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the folder the symlink points to holds %q, want %q as it was", got, want)
+	}
+	if fi, err := os.Lstat(dir); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the spare folder's symlink: %v, %v", fi, err)
+	}
+}
+
+// A spare whose mode (or owner) is not what a file made by the build gets
+// is not taken: the changed pages are published with the mode pages
+// created by the write stage get (here those of the unchanged pages),
+// whatever modes the spare folder's files had. Fails without the mode in
+// isBlankFile (the pages are published -rwsr-xr-x, -rw-------, ...).
+func TestSparesOfAnotherModeAreNotTaken(t *testing.T) {
+	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
+	waitSparesBeforeWrite = true
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := afero.NewOsFs()
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(opts.OutDir, "events/e29/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMode := fi.Mode()
+	dir := filepath.Join(opts.CacheDir, spareDir)
+	mustDo(t, os.MkdirAll(dir, 0o755))
+	modes := []os.FileMode{0o4755, 0o600, 0o666, 0o2644, 0o1644, 0o755, 0o444}
+	for i := 0; i < spareTarget(30); i++ { // the folder full: no spare made with the right mode
+		n := filepath.Join(dir, fmt.Sprintf("a%02d", i))
+		mustDo(t, os.WriteFile(n, nil, 0o600))
+		mustDo(t, os.Chmod(n, modes[i%len(modes)]))
+	}
+	s.generation = 1
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	wantSparePages(t, opts.OutDir, s)
+	for i := 0; i < 30; i++ {
+		fi, err := os.Stat(filepath.Join(opts.OutDir, fmt.Sprintf("events/e%d/index.html", i)))
+		if err != nil || fi.Mode() != wantMode {
+			t.Errorf("page %d published with mode %v (%v), want %v", i, fi.Mode(), err, wantMode)
+		}
+	}
+	waitRetired()
+}
+
+// Sessions building at once in one process, each in its own folders,
+// start background work (spares, retired folders) while others wait for
+// theirs. Run under -race: fails without background (a WaitGroup added to
+// while another goroutine waits on it: reported races, and builds failing
+// with "WaitGroup is reused before previous Wait has returned").
+func TestSessionsBuildingAtOnce(t *testing.T) {
+	var wg sync.WaitGroup
+	for k := 0; k < 4; k++ {
+		s := &spareSite{changed: 5}
+		opts := spareOptions(t, s)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sess Session
+			fs := afero.NewOsFs()
+			for g := 0; g < 25; g++ {
+				s.generation = g
+				if _, err := sess.Build(fs, opts); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+			sess.Wait()
+			wantSparePages(t, opts.OutDir, s)
+		}()
+	}
+	wg.Wait()
+	waitRetired()
+}
+
+// background.Wait waits for the work started before it, and returns while
+// other work is being started and done (fails with a sync.WaitGroup's
+// semantics: the Wait would not return while new work keeps starting).
+func TestBackgroundWaitsForWorkStartedBefore(t *testing.T) {
+	var b background
+	first := b.start()
+	waited := make(chan struct{})
+	go func() {
+		b.Wait()
+		close(waited)
+	}()
+	stop := make(chan struct{})
+	churned := make(chan struct{})
+	go func() { // work that never stops being started
+		defer close(churned)
+		held := b.start()
+		for {
+			select {
+			case <-stop:
+				held()
+				return
+			default:
+				next := b.start()
+				held()
+				held = next
+			}
+		}
+	}()
+	select {
+	case <-waited:
+		t.Fatal("Wait returned before the work started before it was done")
+	case <-time.After(50 * time.Millisecond):
+	}
+	first()
+	<-waited // must return though the other goroutine still has work open
+	close(stop)
+	<-churned
 }

@@ -15,3 +15,14 @@ func singleLink(fi os.FileInfo) bool {
 	}
 	return true
 }
+
+// sameOwner reports whether a and b have the same owner and group; true
+// where the file system does not say.
+func sameOwner(a, b os.FileInfo) bool {
+	sa, ok1 := a.Sys().(*syscall.Stat_t)
+	sb, ok2 := b.Sys().(*syscall.Stat_t)
+	if !ok1 || !ok2 {
+		return ok1 == ok2
+	}
+	return sa.Uid == sb.Uid && sa.Gid == sb.Gid
+}

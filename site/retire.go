@@ -108,15 +108,15 @@ func (r *retirer) freeEarly(link string) {
 	if link == "" {
 		return
 	}
-	earlyFrees.Add(1)
+	done := earlyFrees.start()
 	go func() {
-		defer earlyFrees.Done()
+		defer done()
 		_ = os.Remove(link) // else removed with the folder
 	}()
 }
 
 // earlyFrees counts the links being removed by freeEarly.
-var earlyFrees sync.WaitGroup
+var earlyFrees background
 
 // freeLargeEarly turns freeEarly on; off only to measure what it saves.
 var freeLargeEarly = true
@@ -155,7 +155,7 @@ var writebackEarly = true
 var preallocateLarge = true
 
 // retiring counts the folders being removed in the background.
-var retiring sync.WaitGroup
+var retiring background
 
 // removeRetired removes a retired folder in the background (off the path
 // to the reloaded page); the next build's cleanStale waits for it, and a
@@ -164,9 +164,9 @@ func removeRetired(dir string) {
 	if dir == "" {
 		return
 	}
-	retiring.Add(1)
+	done := retiring.start()
 	go func() {
-		defer retiring.Done()
+		defer done()
 		removeRetiredFolder(dir)
 	}()
 }
@@ -217,11 +217,64 @@ func removeRetiredFolder(dir string) {
 // retireWorkers is the number of goroutines removing a retired folder's files.
 const retireWorkers = 8
 
-// waitRetired waits for this process's background removals.
+// waitRetired waits for this process's background removals, and for the
+// Sessions' spares being made (publishspare.go): what a test waits for
+// before its folders are removed.
 func waitRetired() {
+	waitRemovals()
+	sparing.Wait()
+}
+
+// waitRemovals waits for this process's background removals: the ones
+// started before it was called.
+func waitRemovals() {
 	earlyFrees.Wait()
 	retiring.Wait()
-	waitSpares() // publishspare.go: the Sessions' spares for their next builds
+}
+
+// background counts goroutines doing work in the background, as a
+// sync.WaitGroup would, except that work may be started while another
+// goroutine waits (several Sessions building at once in one process, each
+// starting removals while another's cleanStale waits: a WaitGroup panics,
+// "reused before previous Wait has returned"), and that Wait waits only for
+// the work started before it was called, so that it returns even while
+// other builds go on starting more.
+type background struct {
+	mu   sync.Mutex
+	next uint64
+	open map[uint64]chan struct{}
+}
+
+// start records a piece of work and returns the function that marks it done.
+func (b *background) start() (done func()) {
+	ch := make(chan struct{})
+	b.mu.Lock()
+	if b.open == nil {
+		b.open = map[uint64]chan struct{}{}
+	}
+	id := b.next
+	b.next++
+	b.open[id] = ch
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		delete(b.open, id)
+		b.mu.Unlock()
+		close(ch)
+	}
+}
+
+// Wait waits for the work started before it was called.
+func (b *background) Wait() {
+	b.mu.Lock()
+	chans := make([]chan struct{}, 0, len(b.open))
+	for _, ch := range b.open {
+		chans = append(chans, ch)
+	}
+	b.mu.Unlock()
+	for _, ch := range chans {
+		<-ch
+	}
 }
 
 // removeRetiredBeside starts removing, in the background, the retired

@@ -44,6 +44,7 @@ type Session struct {
 	saving  *warmBuild // the last build, while its merge state is being saved; nil: none
 	savedOK bool       // that build succeeded: its state is kept once saved
 	late    []string   // warnings of a save that ended after its build returned
+	spares  *spares    // being made after the last build, for the next (publishspare.go); nil: none
 
 	plan render.PlanBuffers // the plan's arrays, lent to the next build's plan (render.PlanBuffers)
 }
@@ -63,7 +64,7 @@ func (s *Session) Build(fs afero.Fs, opts Options) (Summary, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle()
-	w := &warmBuild{kept: s.kept, pack: s.pack, plan: &s.plan}
+	w := &warmBuild{kept: s.kept, pack: s.pack, plan: &s.plan, prevSpares: s.spares}
 	s.kept, s.pack = nil, nil // a build that fails keeps nothing
 	sum, err := build(fs, opts, w)
 	sum.Warnings = append(s.late, sum.Warnings...)
@@ -87,6 +88,9 @@ func (s *Session) Build(fs afero.Fs, opts Options) (Summary, error) {
 	case w.st != nil:
 		w.st.Release() // the merge stopped (a panic) before it had a state to save
 	}
+	if w.spares != nil {
+		s.spares = w.spares
+	}
 	if w.used {
 		s.warm++
 	}
@@ -103,6 +107,7 @@ func (s *Session) Wait() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle()
+	s.spares.wait()
 }
 
 // settle waits for the last build's state save and keeps the state if that
@@ -153,9 +158,21 @@ type warmBuild struct {
 
 	plan *render.PlanBuffers // the session's: its builds run one at a time, each done with its pages when it returns
 
+	prevSpares *spares // being made after the session's previous build; nil: none
+	spares     *spares // being made after this one, for the next; nil: none
+
 	save         func() []string // saves the merge state and sets next; nil: nothing to save
 	saved        chan struct{}   // closed when save has run
 	saveWarnings []string        // what save said
+}
+
+// waitSpares waits for the spares being made after the session's previous
+// build (none for a build on its own): the spares of one Session are made
+// one fill at a time.
+func (w *warmBuild) waitSpares() {
+	if w != nil {
+		w.prevSpares.wait()
+	}
 }
 
 // saveState runs save, turning a panic into a warning.
