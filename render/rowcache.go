@@ -2,6 +2,9 @@ package render
 
 import (
 	"bytes"
+	"math"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -75,10 +78,15 @@ func rowKeyOf(sum, variant uint64) uint64 { return sum ^ variant*0x9e3779b97f4a7
 // begin starts a plan's use of c: the rows the pages of the last build
 // wrote or reused are kept, the others dropped (all of them when the
 // settings or templates changed), and returned for the plan's pages to read
-// without the lock.
-func (c *rowCache) begin(cfgKey string) rowMap {
+// without the lock. Under memory pressure (memoryPressed) c keeps nothing
+// and begin returns false: the plan's pages make every row.
+func (c *rowCache) begin(cfgKey string) (rowMap, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if memoryPressed() {
+		c.rows, c.size, c.pending, c.cfgKey = nil, 0, nil, ""
+		return nil, false
+	}
 	if c.cfgKey != cfgKey {
 		c.rows, c.size, c.pending, c.cfgKey = nil, 0, nil, cfgKey
 	}
@@ -109,7 +117,28 @@ func (c *rowCache) begin(cfgKey string) rowMap {
 		c.pending = nil
 	}
 	c.added.Store(int64(c.size))
-	return c.rows
+	return c.rows, true
+}
+
+// memoryPressed (heapNearLimit; a variable for tests) says whether the heap left live by the last collection,
+// doubled (the collector's goal at GOGC=100), reaches the memory limit: the
+// limit then sets when collections run, and rows kept in the heap would
+// bring each one sooner (a Session under a limit that reserves room for
+// its mapped caches collected back to back with ~10 MB of rows kept; one
+// whose limit bounds the heap alone, as timeline serve's, is far from it).
+var memoryPressed = heapNearLimit
+
+func heapNearLimit() bool {
+	limit := debug.SetMemoryLimit(-1)
+	if limit == math.MaxInt64 {
+		return false
+	}
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(live)
+	if live[0].Value.Kind() != metrics.KindUint64 {
+		return true
+	}
+	return 2*live[0].Value.Uint64() >= uint64(max(limit, 0))
 }
 
 // rowRecorder collects the rows one page wrote or reused, handed to its

@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"runtime/debug"
 	"slices"
 	"testing"
 
@@ -176,5 +178,45 @@ func TestEmbedTailAsRendered(t *testing.T) {
 	}
 	if _, ok := appendEmbedTail(nil, []byte(`<a href="../a b/index.html">x</a>`)); ok {
 		t.Error("an address with a space was taken as written unchanged")
+	}
+}
+
+// TestRowCacheGivesWay: under memory pressure a plan keeps no rows and
+// reuses none, and renders the same pages; heapNearLimit sees a limit
+// below twice the live heap, and none.
+func TestRowCacheGivesWay(t *testing.T) {
+	defer func(n int, f func() bool) { paginateAbove, memoryPressed = n, f }(paginateAbove, memoryPressed)
+	paginateAbove = 40
+	cfg := Config{Title: "Rows"}
+	lent := cfg
+	lent.Buffers = &PlanBuffers{}
+	tl := synthetic(t, 600)
+	for round, pressed := range []bool{false, false, true, true, false, false} {
+		memoryPressed = func() bool { return pressed }
+		before := lent.Buffers.rows.reused.Load()
+		got, err := Plan(tl, lent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Plan(tl, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samePlan(t, fmt.Sprint("round ", round), got, want, true)
+		reused, kept := lent.Buffers.rows.reused.Load()-before, len(lent.Buffers.rows.rows)
+		switch {
+		case pressed && (reused != 0 || kept != 0):
+			t.Fatalf("round %d, pressed: %d rows reused, %d kept", round, reused, kept)
+		case !pressed && round%2 == 1 && reused == 0:
+			t.Fatalf("round %d: no row reused", round)
+		}
+	}
+	old := debug.SetMemoryLimit(1)
+	near := heapNearLimit()
+	debug.SetMemoryLimit(math.MaxInt64)
+	none := heapNearLimit()
+	debug.SetMemoryLimit(old)
+	if !near || none {
+		t.Errorf("heapNearLimit: %v under a 1-byte limit, %v under none", near, none)
 	}
 }

@@ -109,8 +109,9 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 	}
 	s.cfgKey = hashOf(Version, ver, cfg)
 	if cfg.Buffers != nil {
-		s.rowCache = &cfg.Buffers.rows
-		s.rowsPrev = s.rowCache.begin(s.cfgKey)
+		if rows, ok := cfg.Buffers.rows.begin(s.cfgKey); ok {
+			s.rowCache, s.rowsPrev = &cfg.Buffers.rows, rows
+		}
 	}
 	s.contents = make([]string, len(tl.Articles))
 	s.heads = make([][16]byte, len(tl.Articles))
