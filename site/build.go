@@ -48,6 +48,17 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// In a fresh process this costs nothing.
 	runtime.GC()
 	b := &builder{fs: fs, opts: opts, warm: warm}
+	// No other build of this cache folder from here on (buildlock.go); a
+	// Session's build holds the lock until its state is saved.
+	unlock, waited := lockBuild(fs, opts)
+	if warm != nil {
+		warm.unlock = unlock
+	} else {
+		defer unlock()
+	}
+	if waited != "" {
+		b.warn(waited)
+	}
 	removeRetiredBeside(fs, opts.OutDir, opts.CacheDir) // a killed process or a build on its own left them (retire.go)
 	// When run panicked past result: Build never leaves the state's save
 	// or the manifest's early read running.

@@ -87,6 +87,9 @@ func (s *Session) Build(fs afero.Fs, opts Options) (Summary, error) {
 		go w.saveState()
 	case w.st != nil:
 		w.st.Release() // the merge stopped (a panic) before it had a state to save
+		w.unlockBuild()
+	default:
+		w.unlockBuild()
 	}
 	if w.spares != nil {
 		s.spares = w.spares
@@ -164,6 +167,15 @@ type warmBuild struct {
 	save         func() []string // saves the merge state and sets next; nil: nothing to save
 	saved        chan struct{}   // closed when save has run
 	saveWarnings []string        // what save said
+	unlock       func()          // releases the build lock (buildlock.go): once the state is saved; nil: not taken
+}
+
+// unlockBuild releases the build lock, if the build took it.
+func (w *warmBuild) unlockBuild() {
+	if w.unlock != nil {
+		w.unlock()
+		w.unlock = nil
+	}
 }
 
 // waitSpares waits for the spares being made after the session's previous
@@ -178,6 +190,7 @@ func (w *warmBuild) waitSpares() {
 // saveState runs save, turning a panic into a warning.
 func (w *warmBuild) saveState() {
 	defer close(w.saved)
+	defer w.unlockBuild() // before saved is closed: the lock is free once Wait returns
 	defer func() {
 		if p := recover(); p != nil {
 			w.next = nil
