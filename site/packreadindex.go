@@ -77,9 +77,17 @@ func (c *extractCache) readIndex(data []byte, mapped bool) (covered int, ok bool
 	dups, first := 0, uint64(len(c.header())+32)
 	for off, i := uint64(0), uint64(0); i < count; i++ {
 		key := [32]byte(r.bytes(32))
-		off += r.uvarint()
+		delta := r.uvarint()
 		n := r.uvarint()
-		if r.bad || off < first || n > cov || off+n+4 > cov {
+		// Overflow-free: off <= cov here, so off+delta cannot wrap once
+		// delta <= cov (a crafted index with a right CRC could otherwise
+		// wrap off+n+4 around uint64 past the check, and the slicing
+		// panicked in every build until --no-cache).
+		if r.bad || delta > cov {
+			return 0, false
+		}
+		off += delta
+		if off < first || off > cov || n > cov-off || cov-off-n < 4 {
 			return 0, false
 		}
 		if _, dup := records[key]; dup {

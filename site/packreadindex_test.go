@@ -1,8 +1,11 @@
 package site
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -168,6 +171,90 @@ func TestIndexPointingAtWrongBytesOnlyMisses(t *testing.T) {
 	}
 	if ws := got.damageWarnings(); len(ws) != 1 {
 		t.Errorf("warnings %v, want one", ws)
+	}
+}
+
+// An index with a right CRC whose offsets or lengths wrap around uint64 (a
+// crafted or corrupted file) is ignored and the pack read whole, without a
+// panic: each entry's offset delta is checked before it is added, and the
+// record's end without an addition (was: off+n+4 > cov, passed by an
+// offset of 2^64-8 and a length of 5, then text[off-32:] panicked in every
+// build until --no-cache).
+func TestIndexWithWrappingOffsetsIsIgnored(t *testing.T) {
+	fs, o := indexedPack(t, 20)
+	c := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	data := []byte(readFile(t, fs, c.file))
+	cov := uint64(len(data))
+	type pair struct{ delta, n uint64 }
+	// The real entries as deltas, in pack order.
+	var real []pair
+	offs := slices.Sorted(func(yield func(int64) bool) {
+		for _, e := range c.records {
+			if !yield(e.off) {
+				return
+			}
+		}
+	})
+	byOff := map[int64][32]byte{}
+	for k, e := range c.records {
+		byOff[e.off] = k
+	}
+	prev := uint64(0)
+	for _, off := range offs {
+		real = append(real, pair{uint64(off) - prev, uint64(len(c.records[byOff[off]].enc()))})
+		prev = uint64(off)
+	}
+	write := func(pairs []pair) {
+		buf := []byte(indexMagic + c.version + "\n")
+		buf = binary.AppendUvarint(buf, cov)
+		buf = append(buf, data[cov-tailLen:]...)
+		buf = binary.AppendUvarint(buf, 0)
+		buf = binary.AppendUvarint(buf, uint64(len(pairs)))
+		for i, p := range pairs {
+			k := keyOf(5000 + i)
+			if i < len(offs) {
+				k = byOff[offs[i]]
+			}
+			buf = append(buf, k[:]...)
+			buf = binary.AppendUvarint(buf, p.delta)
+			buf = binary.AppendUvarint(buf, p.n)
+		}
+		buf = binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
+		writeFiles(t, fs, map[string]string{c.indexFile(): string(buf)})
+	}
+	last := real[len(real)-1]
+	lastOff := prev
+	for _, tc := range []struct {
+		name  string
+		pairs []pair
+		ok    bool
+	}{
+		{"as written", real, true},
+		{"first at 2^64-8", append([]pair{{^uint64(0) - 7, 5}}, real...), false},
+		{"a delta back before the last", append(slices.Clone(real), pair{^uint64(0) - 40, 5}), false},
+		{"a delta past the pack", append(slices.Clone(real), pair{cov, 0}), false},
+		{"a delta of 2^64-1", append(slices.Clone(real), pair{^uint64(0), 0}), false},
+		{"a length of 2^64-1", append(slices.Clone(real[:len(real)-1]), pair{last.delta, ^uint64(0)}), false},
+		{"a length wrapping off+n+4", append(slices.Clone(real[:len(real)-1]), pair{last.delta, ^uint64(0) - lastOff - 2}), false},
+		{"a length past the CRC", append(slices.Clone(real[:len(real)-1]), pair{last.delta, cov - lastOff - 3}), false},
+		{"a length up to the CRC", append(slices.Clone(real[:len(real)-1]), pair{last.delta, cov - lastOff - 4}), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			write(tc.pairs)
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("panicked: %v", p)
+				}
+			}()
+			got := &extractCache{fs: fs, file: c.file, version: c.version}
+			if _, ok := got.readIndex(data, false); ok != tc.ok {
+				t.Errorf("index used: %v, want %v", ok, tc.ok)
+			}
+			opened := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+			if want := scanned(t, fs, o); !tc.ok && (!reflect.DeepEqual(opened.records, want.records) || opened.indexed) {
+				t.Errorf("%d records opened, %d scanned; indexed %v", len(opened.records), len(want.records), opened.indexed)
+			}
+		})
 	}
 }
 
