@@ -59,7 +59,7 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	if waited != "" {
 		b.warn(waited)
 	}
-	removeRetiredBeside(fs, opts.OutDir, opts.CacheDir) // a killed process or a build on its own left them (retire.go)
+	removeRetiredBeside(fs, opts) // a killed process or a build on its own left them (retire.go)
 	// When run panicked past result: Build never leaves the state's save
 	// or the manifest's early read running.
 	defer b.joinStateSave()
@@ -438,6 +438,7 @@ func (b *builder) publish(pages []Page) {
 		return
 	}
 	var retired string // the replaced files' links (retire.go)
+	var park string    // the folder a build on its own parks them in; "": removed before returning
 	if w.inPlace {
 		// The manifest stays: until the log records this commit, its
 		// digest is not the marker's (see manifestlog.go).
@@ -451,7 +452,11 @@ func (b *builder) publish(pages []Page) {
 		// as soon as each is replaced, beside the rest of the commit.
 		// With parking (parkRetired), nothing is freed early: the folder
 		// goes whole into the cache folder, for the next build to remove.
-		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true, b.warm == nil && !parkRetiredFolders)
+		// When it cannot be parked, the large files are freed early.
+		if b.warm == nil {
+			park = canPark(b.fs, o)
+		}
+		retired, err = commitInPlace(b.fs, o.OutDir, tmp, rec.delta.deleted, written, o.SwapLock, ioWorkers(o.Workers), true, b.warm == nil && park == "")
 		if b.warm != nil {
 			// Even after a failed roll-forward: nothing in it is needed.
 			defer removeRetired(retired)
@@ -480,7 +485,7 @@ func (b *builder) publish(pages []Page) {
 	}
 	b.lap("manifest")
 	if retired != "" && b.warm == nil {
-		if !parkRetired(b.fs, retired, o.OutDir, o.CacheDir) {
+		if !parkRetired(retired, o.OutDir, park) {
 			removeRetiredNow(b.fs, retired)
 		}
 		b.lap("retire")

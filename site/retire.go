@@ -278,30 +278,23 @@ func (b *background) Wait() {
 }
 
 // removeRetiredBeside starts removing, in the background, the retired
-// folders earlier builds left: beside out (a killed process's) and in the
-// cache folder (parked there by a build on its own, parkRetired).
+// folders earlier builds left: beside the output (a killed process's) and
+// in the cache folder's parking folder (a build on its own's, parkRetired).
 // cleanStale waits for it.
-func removeRetiredBeside(fs afero.Fs, out, cacheDir string) {
+func removeRetiredBeside(fs afero.Fs, opts Options) {
 	if _, ok := fs.(*afero.OsFs); !ok {
 		return
 	}
-	removeRetiredIn(filepath.Dir(out), filepath.Base(out)+retireInfix) // cleanStale reports an unreadable parent
-	if cacheDir != "" {
-		removeRetiredIn(cacheDir, parkedPrefix)
-	}
-}
-
-// removeRetiredIn starts removing the folders of dir named with prefix.
-func removeRetiredIn(dir, prefix string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
-			removeRetired(filepath.Join(dir, e.Name()))
+	out := opts.OutDir
+	parent, prefix := filepath.Dir(out), filepath.Base(out)+retireInfix
+	if entries, err := os.ReadDir(parent); err == nil { // else cleanStale reports it
+		for _, e := range entries {
+			if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+				removeRetired(filepath.Join(parent, e.Name()))
+			}
 		}
 	}
+	removeParked(opts)
 }
 
 // A build on its own parks its retired folder in the cache folder, with one
@@ -315,35 +308,163 @@ func removeRetiredIn(dir, prefix string) {
 // load and merge stages, and its cleanStale waits for that before it
 // publishes. The cost: the replaced files stay on disk between two builds.
 //
+// The cache folder is whatever the user names (--cache ., $HOME, the
+// output's parent), so folders are parked only in a parking folder the tool
+// made, cache/retired holding the file parkMarker (made with the folder;
+// without it the folder is the user's: nothing is parked there or removed
+// from it), and removed only from inside it: real folders (not symlinks)
+// that neither are nor contain the output, content or seeds folder, compared
+// after resolving symlinks (was: any folder named retired-* in the cache
+// folder, the output included when named so).
+//
 // Safety as for the retired folder beside the output: it holds only extra
 // links to files the output no longer has (and the finished commit folder),
 // nothing in the cache reads it, and removing it at any point, or a crash
 // before, changes nothing published. It is parked only where a rename can
-// take it: the cache folder on the output's file system, and not inside the
-// output; otherwise it is removed as before. So after a successful build
-// the output's parent holds no retired folder.
-const parkedPrefix = "retired-"
+// take it: a parking folder on the output's file system, and neither the
+// output nor in it; otherwise it is removed as before, its large files
+// freed during the commit (the caller asks canPark first). So after a
+// successful build the output's parent holds no retired folder.
+const (
+	parkFolder = "retired"
+	parkMarker = ".timeline-retired"
+	parkNote   = "This folder holds the files timeline builds replaced, parked here for the next build to remove.\n"
+)
 
-// parkRetiredFolders turns parkRetired on; off only to measure what it
-// saves, and for the tests of the removal before returning.
+// parkRetiredFolders turns parking on; off only to measure what it saves,
+// and for the tests of the removal before returning.
 var parkRetiredFolders = true
 
-// parkRetired moves dir, a retired folder beside out, into cacheDir, and
-// reports whether it did.
-func parkRetired(fs afero.Fs, dir, out, cacheDir string) bool {
-	if _, ok := fs.(*afero.OsFs); !ok || !parkRetiredFolders || cacheDir == "" || dir == "" {
+// parkingFolder returns the cache folder's parking folder, made with its
+// marker when missing, or "" when there is none the tool made.
+func parkingFolder(cacheDir string) string {
+	if cacheDir == "" {
+		return ""
+	}
+	dir := filepath.Join(cacheDir, parkFolder)
+	if err := os.Mkdir(dir, 0o755); err == nil {
+		f, err := os.OpenFile(filepath.Join(dir, parkMarker), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			_, err = f.WriteString(parkNote)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			_ = os.RemoveAll(dir) // made just now, by this build
+			return ""
+		}
+		return dir
+	}
+	if !ownParking(dir) {
+		return ""
+	}
+	return dir
+}
+
+// ownParking reports whether dir is a parking folder the tool made: a real
+// folder holding the marker, a regular file.
+func ownParking(dir string) bool {
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() {
 		return false
 	}
-	absOut, err1 := filepath.Abs(out)
-	absCache, err2 := filepath.Abs(cacheDir)
-	if err1 != nil || err2 != nil || absCache == absOut || strings.HasPrefix(absCache, absOut+string(filepath.Separator)) {
-		return false // the parked folder would be in the output
+	fi, err = os.Lstat(filepath.Join(dir, parkMarker))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// canPark returns the parking folder a build on its own will move its
+// retired folder into, or "" when it removes it instead: off the OS file
+// system, without a cache folder, when the parking folder is not the tool's,
+// is or is in the output or holds it, or is on another file system. Asked
+// before the commit, so that a build that cannot park frees the large
+// replaced files during the commit.
+func canPark(fs afero.Fs, opts Options) string {
+	if _, ok := fs.(*afero.OsFs); !ok || !parkRetiredFolders || opts.NoCache {
+		return ""
 	}
-	if fi, err := os.Stat(absCache); err != nil || !fi.IsDir() {
-		return false
+	if opts.CacheDir == "" {
+		return ""
 	}
+	// Checked before the folder is made: never made in the output.
+	park, out := resolvedPath(filepath.Join(opts.CacheDir, parkFolder)), resolvedPath(opts.OutDir)
+	if park == "" || out == "" || within(out, park) || within(park, out) || !sameFileSystem(opts.CacheDir, filepath.Dir(opts.OutDir)) {
+		return ""
+	}
+	return parkingFolder(opts.CacheDir)
+}
+
+// parkRetired moves dir, a retired folder beside out, into park (canPark's
+// answer), and reports whether it did.
+func parkRetired(dir, out, park string) bool {
 	suffix := strings.TrimPrefix(filepath.Base(dir), filepath.Base(out)+retireInfix)
-	return os.Rename(dir, filepath.Join(absCache, parkedPrefix+suffix)) == nil
+	if park == "" || dir == "" || suffix == "" || suffix == filepath.Base(dir) || suffix == parkMarker {
+		return false
+	}
+	return os.Rename(dir, filepath.Join(park, suffix)) == nil
+}
+
+// removeParked starts removing the folders parked in the cache folder's
+// parking folder, if the tool made it: real folders only, none that is or
+// holds the output, content or seeds folder.
+func removeParked(opts Options) {
+	if opts.CacheDir == "" {
+		return
+	}
+	dir := filepath.Join(opts.CacheDir, parkFolder)
+	if !ownParking(dir) {
+		return
+	}
+	entries, err := os.ReadDir(dir)
+	real := resolvedPath(dir)
+	if err != nil || real == "" {
+		return
+	}
+	var keep []string
+	for _, p := range []string{opts.OutDir, opts.ContentDir, opts.SeedsDir} {
+		if p != "" && p != "-" {
+			if r := resolvedPath(p); r != "" {
+				keep = append(keep, r)
+			} else {
+				return // cannot tell where it is: remove nothing
+			}
+		}
+	}
+entries:
+	for _, e := range entries {
+		if !e.IsDir() { // a symlink's type is not a folder's
+			continue
+		}
+		for _, k := range keep {
+			if within(filepath.Join(real, e.Name()), k) { // k is the entry or in it
+				continue entries
+			}
+		}
+		removeRetired(filepath.Join(dir, e.Name()))
+	}
+}
+
+// resolvedPath is p made absolute with its symlinks resolved, as far as it
+// exists (the rest appended as named); "" when that fails.
+func resolvedPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return ""
+	}
+	rest := ""
+	for {
+		if r, err := filepath.EvalSymlinks(abs); err == nil {
+			return filepath.Join(r, rest)
+		} else if !os.IsNotExist(err) {
+			return ""
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return ""
+		}
+		rest = filepath.Join(filepath.Base(abs), rest)
+		abs = parent
+	}
 }
 
 // removeRetiredOn removes a retired folder a killed process left: in the

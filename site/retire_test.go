@@ -193,45 +193,193 @@ func testBuildsRemoveRetiredFolders(t *testing.T, park bool) {
 	session.Wait()
 }
 
-// A retired folder is not parked in a cache folder inside the output (it
-// would be published), nor off the OS file system, nor when the cache
-// folder is missing: the caller then removes it.
-func TestParkRetiredOnlyOutsideTheOutput(t *testing.T) {
+// A build on its own parks only in a parking folder it made (cache/retired
+// with its marker): not off the OS file system, nor without a cache folder,
+// nor in a cache folder that is the output or in it (nothing is made
+// there), nor in a retired folder the user made (no marker) or a symlink to
+// one, nor when the output is in the parking folder.
+func TestCanParkOnlyInItsOwnFolder(t *testing.T) {
 	root := t.TempDir()
 	out := filepath.Join(root, "public")
-	dir := out + retireInfix + "x"
-	mustDo(t, os.MkdirAll(dir, 0o755))
 	mustDo(t, os.MkdirAll(filepath.Join(out, "cache"), 0o755))
+	writeFiles(t, afero.NewOsFs(), map[string]string{
+		root + "/users/retired/notes.txt":      "mine",
+		root + "/made/retired/" + parkMarker:   parkNote,
+		root + "/linked/.keep":                 "",
+		root + "/inside/retired/" + parkMarker: parkNote,
+		root + "/via/retired/site/index.html":  "live",
+	})
+	writeFiles(t, afero.NewOsFs(), map[string]string{root + "/via/retired/" + parkMarker: parkNote})
+	mustDo(t, os.Symlink(filepath.Join(root, "made", "retired"), filepath.Join(root, "linked", parkFolder)))
+	mustDo(t, os.Symlink(filepath.Join(root, "via", "retired", "site"), filepath.Join(root, "pub")))
+	opts := func(cache string) Options { return Options{OutDir: out, CacheDir: cache} }
 	for _, c := range []struct {
-		fs    afero.Fs
-		cache string
-	}{{afero.NewOsFs(), out}, {afero.NewOsFs(), filepath.Join(out, "cache")}, {afero.NewOsFs(), filepath.Join(root, "missing")},
-		{afero.NewMemMapFs(), filepath.Join(root, "cache")}} {
-		if parkRetired(c.fs, dir, out, c.cache) {
-			t.Errorf("parked into %s", c.cache)
+		name string
+		fs   afero.Fs
+		opts Options
+	}{
+		{"memory fs", afero.NewMemMapFs(), opts(filepath.Join(root, "cache"))},
+		{"no cache folder", afero.NewOsFs(), opts("")},
+		{"cache is the output", afero.NewOsFs(), opts(out)},
+		{"cache in the output", afero.NewOsFs(), opts(filepath.Join(out, "cache"))},
+		{"missing cache folder", afero.NewOsFs(), opts(filepath.Join(root, "missing"))},
+		{"user's retired folder", afero.NewOsFs(), opts(filepath.Join(root, "users"))},
+		{"symlinked parking folder", afero.NewOsFs(), opts(filepath.Join(root, "linked"))},
+		{"output in the parking folder", afero.NewOsFs(), Options{OutDir: filepath.Join(root, "inside", "retired", "site"), CacheDir: filepath.Join(root, "inside")}},
+		{"output in the parking folder through a symlink", afero.NewOsFs(), Options{OutDir: filepath.Join(root, "pub"), CacheDir: filepath.Join(root, "via")}},
+	} {
+		if got := canPark(c.fs, c.opts); got != "" {
+			t.Errorf("%s: parks in %s", c.name, got)
 		}
 	}
-	mustDo(t, os.MkdirAll(filepath.Join(root, "cache"), 0o755))
-	if !parkRetired(afero.NewOsFs(), dir, out, filepath.Join(root, "cache")) {
-		t.Fatal("not parked in a cache folder beside the output")
+	for _, dir := range []string{filepath.Join(out, parkFolder), filepath.Join(out, "cache", parkFolder), filepath.Join(root, "users", parkFolder, parkMarker)} {
+		if _, err := os.Lstat(dir); err == nil {
+			t.Errorf("%s was made", dir)
+		}
+	}
+	// A cache folder beside the output: made, with its marker, and used.
+	cache := filepath.Join(root, "cache")
+	mustDo(t, os.Mkdir(cache, 0o755))
+	park := canPark(afero.NewOsFs(), opts(cache))
+	if park != filepath.Join(cache, parkFolder) || !ownParking(park) {
+		t.Fatalf("parks in %q (own: %v), want %s made with its marker", park, ownParking(park), filepath.Join(cache, parkFolder))
+	}
+	dir := out + retireInfix + "x"
+	mustDo(t, os.MkdirAll(dir, 0o755))
+	if !parkRetired(dir, out, park) {
+		t.Fatal("not parked")
 	}
 	wantNoFolder(t, afero.NewOsFs(), dir)
-	if got := parkedFolders(t, filepath.Join(root, "cache")); len(got) != 1 || filepath.Base(got[0]) != parkedPrefix+"x" {
-		t.Errorf("parked folders %v, want %s", got, parkedPrefix+"x")
+	if got := parkedFolders(t, cache); len(got) != 1 || filepath.Base(got[0]) != "x" {
+		t.Errorf("parked folders %v, want x", got)
+	}
+	if again := canPark(afero.NewOsFs(), opts(cache)); again != park {
+		t.Errorf("the next build parks in %q, want %s", again, park)
 	}
 }
 
-// parkedFolders lists the retired folders parked in the cache folder.
+// The next build removes what was parked only from the parking folder the
+// tool made: with the cache folder the output's parent (--cache .), not
+// the user's retired-photos or retired-site, nor anything in a retired
+// folder without the marker; in the tool's, not a symlink (nor what it
+// points to), nor a folder that holds the content folder, nor one that
+// holds the output reached through a symlink.
+func TestRemoveParkedOnlyFromItsOwnFolder(t *testing.T) {
+	root := t.TempDir()
+	fs := afero.NewOsFs()
+	park := filepath.Join(root, parkFolder)
+	writeFiles(t, fs, map[string]string{
+		root + "/retired-photos/p.jpg":           "photo",
+		root + "/retired-site/index.html":        "live",
+		root + "/photos/q.jpg":                   "photo",
+		park + "/" + parkMarker:                  parkNote,
+		park + "/abc/1":                          "old",
+		park + "/outer/content/a.md":             "article",
+		park + "/held/site/index.html":           "live",
+		root + "/users/retired/old/notes.txt":    "mine",
+		root + "/users/retired/.timeline-retire": "not the marker",
+	})
+	mustDo(t, os.Symlink(filepath.Join(root, "photos"), filepath.Join(park, "link")))
+	mustDo(t, os.Symlink(filepath.Join(park, "held", "site"), filepath.Join(root, "pub")))
+	for _, o := range []Options{
+		{OutDir: filepath.Join(root, "pub"), CacheDir: root, ContentDir: filepath.Join(park, "outer", "content"), SeedsDir: "-"},
+		{OutDir: filepath.Join(root, "retired-site"), CacheDir: filepath.Join(root, "users"), ContentDir: filepath.Join(root, "content")},
+	} {
+		removeRetiredBeside(fs, o)
+		waitRetired()
+	}
+	wantNoFolder(t, fs, filepath.Join(park, "abc"))
+	wantOutputFiles(t, root, map[string]string{
+		"retired-photos/p.jpg":           "photo",
+		"retired-site/index.html":        "live",
+		"photos/q.jpg":                   "photo",
+		"retired/link/q.jpg":             "photo",
+		"retired/outer/content/a.md":     "article",
+		"retired/held/site/index.html":   "live",
+		"users/retired/old/notes.txt":    "mine",
+		"retired/" + parkMarker:          parkNote,
+		"users/retired/.timeline-retire": "not the marker",
+	})
+}
+
+// With the cache folder the output's parent (--cache .), builds on their
+// own park in cache/retired and leave the user's folders named retired-*
+// alone, the output named retired-site included: it is committed into in
+// place (the same folder, pages reused) rather than removed at the next
+// build's start and rebuilt. A retired folder of the user's in the cache
+// folder is neither parked in nor emptied; the builds then remove their
+// retired folders before returning.
+func TestParkingLeavesUsersFoldersAlone(t *testing.T) {
+	for _, users := range []bool{false, true} {
+		t.Run(fmt.Sprintf("users-retired=%v", users), func(t *testing.T) {
+			root := t.TempDir()
+			fs := afero.NewOsFs()
+			site := &bigPageSite{}
+			opts := Options{Stages: site.stages(), Version: "v", SeedsDir: "-", Workers: 2,
+				ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "retired-site"), CacheDir: root}
+			mine := map[string]string{"retired-photos/p.jpg": "photo", "retired-notes": "a file"}
+			if users {
+				mine["retired/notes.txt"] = "mine"
+			}
+			for name, data := range mine {
+				writeFiles(t, fs, map[string]string{filepath.Join(root, name): data})
+			}
+			mustDo(t, os.MkdirAll(opts.ContentDir, 0o755))
+			var first os.FileInfo // the output folder after the first build
+			for i := 0; i < 3; i++ {
+				site.generation = i
+				sum, err := Build(fs, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				parked := parkedFolders(t, root)
+				waitRetired()
+				now, err := os.Stat(opts.OutDir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if i == 0 {
+					first = now
+				} else if sum.Reused == 0 || !os.SameFile(first, now) {
+					t.Errorf("build %d: reused %d pages, same output folder %v: not committed in place", i, sum.Reused, os.SameFile(first, now))
+				}
+				if wantParked := i > 0 && !users; (len(parked) == 1) != wantParked || len(parked) > 1 {
+					t.Errorf("build %d: parked %v, want one: %v", i, parked, wantParked)
+				}
+				if left := retiredFolders(t, opts.OutDir); len(left) != 0 {
+					t.Errorf("build %d: left %v beside the output", i, left)
+				}
+				wantOutputFiles(t, root, mine)
+				if users {
+					if entries, _ := os.ReadDir(filepath.Join(root, parkFolder)); len(entries) != 1 {
+						t.Errorf("build %d: the user's retired folder holds %d entries, want their one file", i, len(entries))
+					}
+				}
+				got, _ := os.ReadFile(filepath.Join(opts.OutDir, "big.json"))
+				if want := site.big(); !bytes.Equal(got, want) {
+					t.Errorf("build %d: big.json has %d bytes, want %d", i, len(got), len(want))
+				}
+			}
+		})
+	}
+}
+
+// parkedFolders lists the retired folders parked in the cache folder's
+// parking folder, if the tool made it.
 func parkedFolders(t *testing.T, cacheDir string) []string {
 	t.Helper()
-	entries, err := os.ReadDir(cacheDir)
-	if err != nil && !os.IsNotExist(err) {
+	dir := filepath.Join(cacheDir, parkFolder)
+	if !ownParking(dir) {
+		return nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	var dirs []string
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), parkedPrefix) {
-			dirs = append(dirs, filepath.Join(cacheDir, e.Name()))
+		if e.IsDir() {
+			dirs = append(dirs, filepath.Join(dir, e.Name()))
 		}
 	}
 	return dirs
