@@ -20,6 +20,7 @@ type watcher struct {
 	fsw     *fsnotify.Watcher
 	roots   map[string]bool // watched folders (recursively)
 	files   map[string]bool // single files watched through their folder
+	absent  map[string]bool // watched paths not there yet, watched through their nearest folder
 	listing *ingest.Listing // told of every change under roots; nil: none
 	changes chan []string
 	errs    chan error
@@ -31,24 +32,79 @@ func newWatcher(paths []string, debounce time.Duration, listing *ingest.Listing)
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, roots: map[string]bool{}, files: map[string]bool{}, listing: listing,
-		changes: make(chan []string), errs: make(chan error, 1), stop: make(chan struct{})}
+	w := &watcher{fsw: fsw, roots: map[string]bool{}, files: map[string]bool{}, absent: map[string]bool{},
+		listing: listing, changes: make(chan []string), errs: make(chan error, 1), stop: make(chan struct{})}
 	for _, p := range paths {
-		fi, err := os.Stat(p)
-		switch {
-		case err != nil:
-			continue // absent folders (no seeds/) are fine
-		case fi.IsDir():
-			w.roots[filepath.Clean(p)] = true
-			w.addTree(p)
-		default:
-			// Watch the folder (editors replace files by renaming) but only report this file.
-			w.files[filepath.Clean(p)] = true
-			_ = fsw.Add(filepath.Dir(p))
-		}
+		w.watch(filepath.Clean(p))
 	}
 	go w.loop(debounce)
 	return w, nil
+}
+
+// watch starts watching p, a clean path, and reports whether it is there.
+// A path not there yet (no seeds/, no timeline.yaml) is watched through its
+// nearest existing folder, so that its coming is seen (arrive).
+func (w *watcher) watch(p string) bool {
+	fi, err := os.Stat(p)
+	switch {
+	case err != nil:
+		w.absent[p] = true
+		for dir := filepath.Dir(p); ; dir = filepath.Dir(dir) {
+			if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+				_ = w.fsw.Add(dir)
+				break
+			}
+			if dir == filepath.Dir(dir) {
+				break
+			}
+		}
+		return false
+	case fi.IsDir():
+		w.roots[p] = true
+		w.addTree(p)
+	default:
+		// Watch the folder (editors replace files by renaming) but only report this file.
+		w.files[p] = true
+		_ = w.fsw.Add(filepath.Dir(p))
+	}
+	return true
+}
+
+// arrive handles an event for a watched path not there yet, or for a folder
+// on the way to one: what has come is watched from now on and returned as
+// changed; what is still absent is watched through its nearest folder again
+// (a folder on its way may have come). A watched folder that goes is returned
+// as changed and watched as absent from then on.
+func (w *watcher) arrive(ev fsnotify.Event) []string {
+	name := filepath.Clean(ev.Name)
+	var came []string
+	if w.roots[name] && (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) {
+		// A watched folder removed or moved away: its watches went with it,
+		// so it is watched as absent until it comes back (rm -r seeds; mkdir seeds).
+		delete(w.roots, name)
+		if w.listing != nil {
+			w.listing.Invalidate()
+		}
+		w.watch(name)
+		came = append(came, name) // what it held is gone (or back already)
+	}
+	if len(w.absent) == 0 || !ev.Has(fsnotify.Create) {
+		return came
+	}
+	for p := range w.absent {
+		if p != name && !strings.HasPrefix(p, name+string(filepath.Separator)) {
+			continue
+		}
+		delete(w.absent, p)
+		if w.watch(p) {
+			came = append(came, p)
+			if w.roots[p] && w.listing != nil {
+				w.listing.Invalidate() // a new root: whatever was listed under its name is stale
+			}
+		}
+	}
+	sort.Strings(came)
+	return came
 }
 
 func (w *watcher) addTree(root string) {
@@ -118,11 +174,16 @@ func (w *watcher) loop(debounce time.Duration) {
 			if !ok {
 				return
 			}
-			w.tell(ev) // a new sub-folder of content/ is watched too
-			if !w.relevant(ev.Name) {
+			came := w.arrive(ev) // a watched path that was not there is watched now
+			w.tell(ev)           // a new sub-folder of content/ is watched too
+			for _, p := range came {
+				pending[p] = true
+			}
+			if w.relevant(ev.Name) {
+				pending[ev.Name] = true
+			} else if len(came) == 0 {
 				continue
 			}
-			pending[ev.Name] = true
 			timer.Reset(debounce)
 		case err, ok := <-w.fsw.Errors:
 			if !ok {
