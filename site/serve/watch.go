@@ -180,7 +180,7 @@ func (w *watcher) loop(debounce time.Duration) {
 				pending[p] = true
 			}
 			if w.relevant(ev.Name) {
-				pending[ev.Name] = true
+				pending[filepath.Clean(ev.Name)] = true // one name for one file, however it came
 			} else if len(came) == 0 {
 				continue
 			}
