@@ -48,17 +48,22 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// In a fresh process this costs nothing.
 	runtime.GC()
 	b := &builder{fs: fs, opts: opts, warm: warm}
-	// No other build of this cache folder from here on (buildlock.go); a
-	// Session's build holds the lock until its state is saved.
-	unlock, waited := lockBuild(fs, opts)
+	// Refused before the lock, which makes the output's parent and the
+	// cache folder: a refused build leaves nothing behind.
+	if err := checkInputs(fs, opts); err != nil {
+		b.fail(err)
+		return b.result()
+	}
+	// No other build of this output or this cache folder from here on
+	// (buildlock.go); a Session's build holds the locks until its state is
+	// saved.
+	unlock, lockWarnings := lockBuild(fs, opts)
 	if warm != nil {
 		warm.unlock = unlock
 	} else {
 		defer unlock()
 	}
-	if waited != "" {
-		b.warn(waited)
-	}
+	b.warn(lockWarnings...)
 	removeRetiredBeside(fs, opts) // a killed process or a build on its own left them (retire.go)
 	// When run panicked past result: Build never leaves the state's save
 	// or the manifest's early read running.
@@ -153,10 +158,6 @@ func (b *builder) result() (Summary, error) {
 func (b *builder) run() (Summary, error) {
 	o := b.opts
 	b.lap("")
-	if err := checkOutDir(o.OutDir, o.ContentDir, o.CacheDir); err != nil {
-		b.fail(err)
-		return b.result()
-	}
 	b.manifest = readManifestEarly(b.fs, o)
 	if !o.NoCache {
 		b.warm.waitSpares() // a Session's, made after its previous build
@@ -194,6 +195,19 @@ func (b *builder) run() (Summary, error) {
 	b.joinMemoSave()     // its encoding copies runs of the previous memo
 	b.prevMemo.release() // the pages are written: nothing reads the memo now (planmemo.go)
 	return b.result()
+}
+
+// checkInputs refuses a build before it touches anything: an output folder
+// whose swap would destroy something else (checkOutDir), a missing content
+// folder. inputDirs checks the content folder again once locked.
+func checkInputs(fs afero.Fs, o Options) error {
+	if err := checkOutDir(o.OutDir, o.ContentDir, o.CacheDir); err != nil {
+		return err
+	}
+	if ok, _ := afero.DirExists(fs, o.ContentDir); !ok {
+		return fmt.Errorf("%s: content folder not found", o.ContentDir)
+	}
+	return nil
 }
 
 // inputDirs lists the folders to ingest: the content folder (required) and the

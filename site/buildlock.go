@@ -33,43 +33,100 @@ import (
 // a build runs unlocked, as before.
 const lockFile = "build.lock"
 
-// lockBuild takes the build lock of o's cache folder, waiting for another
-// build that holds it, and returns its release (never nil; call it once) and
-// a warning when it had to wait ("" otherwise).
-func lockBuild(fs afero.Fs, o Options) (release func(), warning string) {
-	none := func() {}
-	if _, ok := fs.(*afero.OsFs); !ok || o.CacheDir == "" {
-		return none, ""
+// lockBuild takes the build locks, waiting for another build that holds
+// one: first the output's parent folder's (flock on the folder itself), which
+// is what keeps two builds of one output from gutting the live site whatever
+// their cache folders (or with a read-only cache, where build.lock cannot be
+// made), then build.lock of o's cache folder, which keeps two builds of one
+// cache from writing it at once. Every build takes them in that order, so
+// two builds never wait for each other's. It returns their release (never
+// nil; call it once) and warnings: one per wait, and one per lock it could
+// not take on the OS file system (the build then runs unlocked there).
+// Called once checkOutDir and the content check passed: it creates the
+// output's parent and the cache folder if missing.
+func lockBuild(fs afero.Fs, o Options) (release func(), warnings []string) {
+	if _, ok := fs.(*afero.OsFs); !ok || !flockWorks {
+		return func() {}, nil
 	}
+	parent := filepath.Dir(filepath.Clean(o.OutDir))
+	var releases []func()
+	if rel, w, err := lockDir(parent, o); err != nil {
+		warnings = append(warnings, fmt.Sprintf("no build lock on %s (%v): another build of %s at once could break the published site", parent, err, o.OutDir))
+	} else {
+		releases = append(releases, rel)
+		warnings = append(warnings, w...)
+	}
+	if o.CacheDir != "" {
+		if rel, w, err := lockCache(fs, o); err != nil {
+			warnings = append(warnings, fmt.Sprintf("no build lock in the cache folder (%v)", err))
+		} else {
+			releases = append(releases, rel)
+			warnings = append(warnings, w...)
+		}
+	}
+	return func() {
+		for i := len(releases) - 1; i >= 0; i-- {
+			releases[i]()
+		}
+	}, warnings
+}
+
+// lockDir locks the folder dir itself, making it first if missing (the
+// build publishes into it).
+func lockDir(dir string, o Options) (release func(), warnings []string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := lockOpen(d, dir+" (the output's parent folder)", o)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return func() { funlock(d); d.Close() }, w, nil
+}
+
+// lockCache locks build.lock of o's cache folder, making both if missing.
+func lockCache(fs afero.Fs, o Options) (release func(), warnings []string, err error) {
 	if err := fs.MkdirAll(o.CacheDir, 0o755); err != nil {
-		return none, ""
+		return nil, nil, err
 	}
 	name := filepath.Join(o.CacheDir, lockFile)
-	f, err := fs.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return none, ""
+		return nil, nil, err
 	}
-	osf, ok := f.(*os.File)
-	if !ok {
+	w, err := lockOpen(f, name, o)
+	if err != nil {
 		f.Close()
-		return none, ""
+		return nil, nil, err
 	}
+	return func() { funlock(f); f.Close() }, w, nil
+}
+
+// lockOpen locks f, named name in what it reports: when another build holds
+// the lock it reports the wait (Progress: a stage named after name, and
+// Options.Waiting) and returns a warning saying how long it waited.
+func lockOpen(f *os.File, name string, o Options) (warnings []string, err error) {
+	stage := "waiting for another build (" + name + ")"
 	var start time.Time
-	locked := flock(osf, func() {
+	err = flock(f, func() {
 		start = time.Now()
 		if o.Progress != nil {
-			o.Progress(Progress{Stage: "waiting for another build (" + name + ")", Total: 1})
+			o.Progress(Progress{Stage: stage, Total: 1})
+		}
+		if o.Waiting != nil {
+			o.Waiting(stage)
 		}
 	})
-	if !locked {
-		f.Close()
-		return none, ""
+	if err != nil || start.IsZero() {
+		return nil, err
 	}
-	if !start.IsZero() {
-		if o.Progress != nil {
-			o.Progress(Progress{Stage: "waiting for another build (" + name + ")", Done: 1, Total: 1})
-		}
-		warning = fmt.Sprintf("waited %.1f s for another build holding %s", time.Since(start).Seconds(), name)
+	if o.Progress != nil {
+		o.Progress(Progress{Stage: stage, Done: 1, Total: 1})
 	}
-	return func() { funlock(osf); f.Close() }, warning
+	return []string{fmt.Sprintf("waited %.1f s for another build holding %s", time.Since(start).Seconds(), name)}, nil
 }

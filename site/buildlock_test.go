@@ -31,21 +31,55 @@ func TestBuildWaitsForTheBuildLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer held.Close()
+	s.generation = 1
+	buildWaitsFor(t, fs, opts, s, held, name)
+}
+
+// Two builds of one output with different cache folders (or a read-only
+// one) lock each other out too: the lock that protects the live site is
+// on the output's parent folder, held here as another build of the same
+// output would hold it. Fails with the lock on the cache folder only: the
+// build, with a cache folder of its own, does not wait.
+func TestBuildsOfOneOutputWaitWhateverTheCache(t *testing.T) {
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := afero.NewOsFs()
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Dir(opts.OutDir)
+	held, err := os.Open(parent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	opts.CacheDir = filepath.Join(parent, "other-cache")
+	s.generation = 1
+	buildWaitsFor(t, fs, opts, s, held, parent)
+}
+
+// buildWaitsFor locks held as another build would and checks that a build
+// of opts waits for it (reporting the wait through Progress and Waiting,
+// touching nothing beside the output meanwhile), then builds once held is
+// unlocked, with one warning naming name.
+func buildWaitsFor(t *testing.T, fs afero.Fs, opts Options, s *spareSite, held *os.File, name string) {
+	t.Helper()
 	if err := syscall.Flock(int(held.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
 	waiting := make(chan struct{}, 1)
+	logged := make(chan string, 1)
 	opts.Progress = func(p Progress) {
 		if strings.HasPrefix(p.Stage, "waiting for another build") && p.Done == 0 {
 			waiting <- struct{}{}
 		}
 	}
+	opts.Waiting = func(line string) { logged <- line }
 	type result struct {
 		sum Summary
 		err error
 	}
 	built := make(chan result, 1)
-	s.generation = 1
 	go func() {
 		sum, err := Build(fs, opts)
 		built <- result{sum, err}
@@ -56,6 +90,9 @@ func TestBuildWaitsForTheBuildLock(t *testing.T) {
 	case <-waiting:
 	case <-time.After(time.Minute):
 		t.Fatal("no wait reported in a minute")
+	}
+	if line := <-logged; !strings.Contains(line, name) {
+		t.Errorf("Waiting got %q, want it naming %s", line, name)
 	}
 	if tmps, _ := filepath.Glob(opts.OutDir + tmpInfix + "*"); len(tmps) != 0 {
 		t.Errorf("temporary folders %v beside the output while waiting", tmps)
@@ -70,6 +107,30 @@ func TestBuildWaitsForTheBuildLock(t *testing.T) {
 	}
 	wantSparePages(t, opts.OutDir, s)
 	waitRetired()
+}
+
+// A build refused before it starts (no content folder; an output folder
+// holding the cache folder) makes no cache folder and no lock file. Fails
+// when the lock is taken first: it makes the cache folder and build.lock.
+func TestRefusedBuildLeavesNothing(t *testing.T) {
+	s := &spareSite{changed: 5}
+	fs := afero.NewOsFs()
+	opts := spareOptions(t, s)
+	opts.ContentDir += "-missing"
+	if _, err := Build(fs, opts); err == nil || !strings.Contains(err.Error(), "content folder not found") {
+		t.Errorf("no content folder: %v, want it refused", err)
+	}
+	if _, err := os.Stat(opts.CacheDir); !os.IsNotExist(err) {
+		t.Errorf("the refused build made its cache folder %s (%v)", opts.CacheDir, err)
+	}
+	opts = spareOptions(t, s)
+	opts.CacheDir = filepath.Join(opts.OutDir, ".c")
+	if _, err := Build(fs, opts); err == nil || !strings.Contains(err.Error(), "refusing") {
+		t.Errorf("cache inside the output: %v, want it refused", err)
+	}
+	if _, err := os.Stat(opts.OutDir); !os.IsNotExist(err) {
+		t.Errorf("the refused build made %s (%v)", opts.OutDir, err)
+	}
 }
 
 // A Session holds the lock from its build until its merge state is saved,

@@ -7,9 +7,12 @@ import (
 	"syscall"
 )
 
+// flockWorks: builds lock each other out (buildlock.go).
+const flockWorks = true
+
 // flock locks f exclusively, calling waiting first when another open file
-// holds the lock, and reports whether it locked it.
-func flock(f *os.File, waiting func()) bool {
+// holds the lock.
+func flock(f *os.File, waiting func()) error {
 	fd := int(f.Fd())
 	err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
 	if err == syscall.EWOULDBLOCK {
@@ -17,7 +20,7 @@ func flock(f *os.File, waiting func()) bool {
 		for err = syscall.Flock(fd, syscall.LOCK_EX); err == syscall.EINTR; err = syscall.Flock(fd, syscall.LOCK_EX) {
 		}
 	}
-	return err == nil
+	return err
 }
 
 // funlock unlocks f.

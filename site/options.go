@@ -73,6 +73,10 @@ type Options struct {
 	Version string
 	// Progress, when set, is called as work advances (from one goroutine at a time).
 	Progress func(Progress)
+	// Waiting, when set, is called with a line saying so when the build
+	// starts waiting for another build's lock (buildlock.go): for a log,
+	// where Progress draws nothing.
+	Waiting func(string)
 	// SwapLock, when set, is held while the output folder is swapped, so a server
 	// reading the output never sees it half-replaced.
 	SwapLock sync.Locker
