@@ -31,14 +31,14 @@ import (
 // Only the plain pages' rows are kept; an embed page's row is the plain
 // page's with one more "../" before its links' addresses and a target after
 // them (appendEmbedTail). What is kept is the rows the last build that wrote
-// any rows wrote or reused, at most rowCacheMax bytes of them: a warm build
+// any rows wrote or reused, at most rowCacheMax bytes of them, in arrays
+// of at most twice their bytes (compactRows): a warm build
 // of the 10,000-article site writes ~31,000 rows, half of them on plain
 // pages, ~8 MB; a full build's 116,000 plain rows are not all kept.
 type rowCache struct {
 	mu      sync.Mutex
 	cfgKey  string
 	rows    rowMap         // the kept rows: read by a plan's pages, written only by begin
-	gen     uint32         // the generation of the rows the last build wrote (cachedRow.gen)
 	size    int            // bytes of the rows in rows
 	pending []*rowRecorder // what the pages of the plan since begin recorded
 	added   atomic.Int64   // bytes the pages of the plan since begin copied
@@ -56,9 +56,9 @@ type rowMap = map[uint64]cachedRow
 // them, b[head:] after.
 type cachedRow struct {
 	b       []byte
-	variant uint64 // rowVariant of the page's root and embed
+	arena   *rowArena // what b is part of
+	variant uint64    // rowVariant of the page's root and embed
 	head    int32
-	gen     uint32 // the build that last wrote it (rowCache.gen)
 }
 
 // rowVariant hashes what a row depends on besides its event: the page's
@@ -78,8 +78,9 @@ func rowKeyOf(sum, variant uint64) uint64 { return sum ^ variant*0x9e3779b97f4a7
 // begin starts a plan's use of c: the rows the pages of the last build
 // wrote or reused are kept, the others dropped (all of them when the
 // settings or templates changed), and returned for the plan's pages to read
-// without the lock. Under memory pressure (memoryPressed) c keeps nothing
-// and begin returns false: the plan's pages make every row.
+// without the lock. The kept rows are a new map: the one the plan before was
+// given is left as it was. Under memory pressure (memoryPressed) c keeps
+// nothing and begin returns false: the plan's pages make every row.
 func (c *rowCache) begin(cfgKey string) (rowMap, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -91,33 +92,61 @@ func (c *rowCache) begin(cfgKey string) (rowMap, bool) {
 		c.rows, c.size, c.pending, c.cfgKey = nil, 0, nil, cfgKey
 	}
 	if len(c.pending) > 0 { // else the last build wrote no rows: keep the ones before
-		c.gen++
-		if c.rows == nil {
-			c.rows = rowMap{}
+		n := 0
+		for _, r := range c.pending {
+			n += len(r.keys)
 		}
+		rows, size := make(rowMap, n), 0
 		for _, r := range c.pending {
 			for j, k := range r.keys {
 				row := r.rows[j]
-				if old, ok := c.rows[k]; ok {
-					c.size -= len(old.b)
-				} else if c.size+len(row.b) > rowCacheMax {
+				if old, ok := rows[k]; ok {
+					size -= len(old.b)
+				} else if size+len(row.b) > rowCacheMax {
 					continue
 				}
-				row.gen = c.gen
-				c.rows[k] = row
-				c.size += len(row.b)
+				rows[k] = row
+				size += len(row.b)
 			}
 		}
-		for k, row := range c.rows {
-			if row.gen != c.gen {
-				delete(c.rows, k)
-				c.size -= len(row.b)
-			}
-		}
-		c.pending = nil
+		compactRows(rows)
+		c.rows, c.size, c.pending = rows, size, nil
 	}
 	c.added.Store(int64(c.size))
 	return c.rows, true
+}
+
+// compactRows copies the rows of rows whose arenas they fill less than half
+// of into one new arena of their size, so that the arenas rows holds are at
+// most twice its rows' bytes: a page that wrote one new row among hundreds
+// it reused made an arena of that row alone (keep), but an arena of
+// hundreds of rows stays while any one of them is reused.
+func compactRows(rows rowMap) {
+	for _, row := range rows {
+		row.arena.live = 0
+	}
+	for _, row := range rows {
+		row.arena.live += len(row.b)
+	}
+	n := 0
+	for _, row := range rows {
+		if 2*row.arena.live < row.arena.size {
+			n += len(row.b)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	buf := make([]byte, 0, n)
+	a := &rowArena{size: cap(buf)}
+	for k, row := range rows {
+		if 2*row.arena.live < row.arena.size {
+			at := len(buf)
+			buf = append(buf, row.b...)
+			row.b, row.arena = buf[at:len(buf):len(buf)], a
+			rows[k] = row
+		}
+	}
 }
 
 // memoryPressed (heapNearLimit; a variable for tests) says whether the heap left live by the last collection,
@@ -146,12 +175,21 @@ func heapNearLimit() bool {
 type rowRecorder struct {
 	keys   []uint64
 	rows   []cachedRow
-	slab   []byte // where the page's new rows are copied
-	reused int64  // rows written from the kept ones
+	buf    *[]byte // the page's new rows, one after another (rowBufs)
+	fresh  []int32 // the indexes in rows of the new rows, in the order of buf
+	reused int64   // rows written from the kept ones
 }
 
-// rowSlab is the size of the arrays new rows are copied into.
-const rowSlab = 64 << 10
+// rowArena is an array that new rows are copied into, one per page (keep)
+// or per compaction (compactRows).
+type rowArena struct {
+	size int // its bytes
+	live int // the bytes of the kept rows in it (compactRows)
+}
+
+// rowBufs holds the arrays a page's new rows are written into before keep
+// copies them into an arena of their size.
+var rowBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // reuse records a kept row the page wrote again.
 func (r *rowRecorder) reuse(k uint64, row cachedRow) {
@@ -160,31 +198,41 @@ func (r *rowRecorder) reuse(k uint64, row cachedRow) {
 	r.rows = append(r.rows, row)
 }
 
-// copy records a new row, head and tail, copied into the recorder's slab.
+// copy records a new row, head and tail, copied into the recorder's buf;
+// its b is set by keep.
 func (r *rowRecorder) copy(k, variant uint64, head, tail []byte) {
-	n := len(head) + len(tail)
-	var b []byte
-	if n > rowSlab/8 {
-		b = make([]byte, 0, n)
-	} else {
-		if cap(r.slab)-len(r.slab) < n {
-			r.slab = make([]byte, 0, rowSlab)
-		}
-		b = r.slab[len(r.slab):len(r.slab)]
-		r.slab = r.slab[:len(r.slab)+n]
+	if r.buf == nil {
+		r.buf = rowBufs.Get().(*[]byte)
 	}
+	b := *r.buf
+	n := len(b)
 	b = append(append(b, head...), tail...)
+	*r.buf = b
+	r.fresh = append(r.fresh, int32(len(r.rows)))
 	r.keys = append(r.keys, k)
-	r.rows = append(r.rows, cachedRow{b: b[:n:n], variant: variant, head: int32(len(head))})
+	r.rows = append(r.rows, cachedRow{b: b[n:len(b):len(b)], variant: variant, head: int32(len(head))})
 }
 
-// keep hands what r recorded to c, for the next plan (begin).
+// keep hands what r recorded to c, for the next plan (begin). The page's
+// new rows are copied into one arena of exactly their bytes.
 func (c *rowCache) keep(r *rowRecorder) {
 	c.reused.Add(r.reused)
+	if r.buf != nil {
+		b := append([]byte(nil), *r.buf...)
+		a := &rowArena{size: cap(b)}
+		at := 0
+		for _, j := range r.fresh {
+			n := len(r.rows[j].b)
+			r.rows[j].b, r.rows[j].arena = b[at:at+n:at+n], a
+			at += n
+		}
+		*r.buf = (*r.buf)[:0]
+		rowBufs.Put(r.buf)
+		r.buf, r.fresh = nil, nil
+	}
 	if len(r.keys) == 0 {
 		return
 	}
-	r.slab = nil
 	c.mu.Lock()
 	c.pending = append(c.pending, r)
 	c.mu.Unlock()
