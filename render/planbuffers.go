@@ -69,3 +69,7 @@ func (s *site) lent() *planArrays {
 	}
 	return s.bufs
 }
+
+// RowsReused is the number of listing rows the plans given b wrote from the
+// rows a plan before them kept (rowCache): for tests and statistics.
+func (b *PlanBuffers) RowsReused() int64 { return b.rows.reused.Load() }

@@ -86,8 +86,8 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	}
 	store := newExportSplices(fs, b.opts)
 	cfg.Splices = store
-	if b.warm != nil && lendPlanBuffers {
-		cfg.Buffers = b.warm.plan // a Session's: see render.PlanBuffers
+	if b.warm != nil && lendPlanBuffers && !b.opts.NoCache {
+		cfg.Buffers = b.warm.plan // a Session's, unless NoCache (no kept rows reused): see render.PlanBuffers
 	}
 	var prev *render.Memo
 	if b.prevMemo != nil {
