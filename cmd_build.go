@@ -79,6 +79,9 @@ func init() {
 			}
 			stderr := cmd.ErrOrStderr()
 			opts.Progress = progressReporter(stderr)
+			if opts.Progress == nil { // no terminal: no bar says the build waits for another's lock
+				opts.Waiting = func(line string) { fmt.Fprintln(stderr, "build:", line) }
+			}
 			opts.MapCache = true  // serve maps it too (see Options.MapCache)
 			opts.HugePages = true // likewise
 			sum, err := site.Build(afero.NewOsFs(), opts)

@@ -57,6 +57,10 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, done: make(chan struct{}), clients: map[chan event]struct{}{}}
 	s.cfg.Build.SwapLock = &s.out
+	if s.cfg.Build.Waiting == nil { // a rebuild waiting for another build's lock says so
+		log := s.cfg.Log
+		s.cfg.Build.Waiting = func(line string) { fmt.Fprintln(log, "build:", line) }
+	}
 	// The session keeps the mapped caches from one rebuild to the next: the
 	// memory limit bounds the heap alone (see site.Options.HeapOnlyLimit).
 	s.cfg.Build.HeapOnlyLimit = true
