@@ -53,6 +53,27 @@ func spareOptions(t *testing.T, s *spareSite) Options {
 	return opts
 }
 
+// waitForSpares makes the test's builds wait for the spares before writing
+// (so the in-place build takes them), until the test ends.
+func waitForSpares(t *testing.T) {
+	v := waitSparesBeforeWrite
+	t.Cleanup(func() { waitSparesBeforeWrite = v })
+	waitSparesBeforeWrite = true
+}
+
+// builtSpareSite is a spare site with 5 changed pages a build, its options,
+// and the OS file system its first (full) build has been made on.
+func builtSpareSite(t *testing.T) (*spareSite, Options, afero.Fs) {
+	t.Helper()
+	s := &spareSite{changed: 5}
+	opts := spareOptions(t, s)
+	fs := afero.NewOsFs()
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	return s, opts, fs
+}
+
 func inode(t *testing.T, name string) uint64 {
 	t.Helper()
 	fi, err := os.Lstat(name)
@@ -91,8 +112,7 @@ func wantSparePages(t *testing.T, out string, s *spareSite) {
 // the next build, and publishes the same pages as without them. Fails
 // without the spares: the pages are new inodes.
 func TestInPlaceBuildStagesPagesInSpares(t *testing.T) {
-	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
-	waitSparesBeforeWrite = true
+	waitForSpares(t)
 	s := &spareSite{changed: 5}
 	opts := spareOptions(t, s)
 	fs := afero.NewOsFs()
@@ -133,14 +153,8 @@ func TestInPlaceBuildStagesPagesInSpares(t *testing.T) {
 // are published as without spares. Fails without isBlankFile (the symlink's
 // target and the linked file get a page's bytes).
 func TestSparesThatAreNotBlankFilesAreNotWrittenInto(t *testing.T) {
-	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
-	waitSparesBeforeWrite = true
-	s := &spareSite{changed: 5}
-	opts := spareOptions(t, s)
-	fs := afero.NewOsFs()
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
+	waitForSpares(t)
+	s, opts, fs := builtSpareSite(t)
 	dir := filepath.Join(opts.CacheDir, spareDir)
 	mustDo(t, os.RemoveAll(dir))
 	mustDo(t, os.MkdirAll(dir, 0o755))
@@ -184,8 +198,7 @@ func (f renameFailFs) Rename(oldname, newname string) error {
 // When spares cannot be renamed into the staging folder, the pages are
 // created as before, and the spares stay.
 func TestSparesThatCannotBeMovedAreLeft(t *testing.T) {
-	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
-	waitSparesBeforeWrite = true
+	waitForSpares(t)
 	s := &spareSite{changed: 5}
 	opts := spareOptions(t, s)
 	fs := renameFailFs{afero.NewMemMapFs()}
@@ -280,12 +293,7 @@ func TestLargeStagedPagesArePreallocated(t *testing.T) {
 // the folder (its files and subfolder are taken as spares: the empty file
 // is published as a page, the others removed).
 func TestSpareFolderThatIsASymlinkIsNotUsed(t *testing.T) {
-	s := &spareSite{changed: 5}
-	opts := spareOptions(t, s)
-	fs := afero.NewOsFs()
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
+	s, opts, fs := builtSpareSite(t)
 	dir := filepath.Join(opts.CacheDir, spareDir)
 	mustDo(t, os.RemoveAll(dir))
 	outside := filepath.Join(filepath.Dir(opts.OutDir), "documents")
@@ -326,14 +334,8 @@ func TestSpareFolderThatIsASymlinkIsNotUsed(t *testing.T) {
 // whatever modes the spare folder's files had. Fails without the mode in
 // isBlankFile (the pages are published -rwsr-xr-x, -rw-------, ...).
 func TestSparesOfAnotherModeAreNotTaken(t *testing.T) {
-	defer func(v bool) { waitSparesBeforeWrite = v }(waitSparesBeforeWrite)
-	waitSparesBeforeWrite = true
-	s := &spareSite{changed: 5}
-	opts := spareOptions(t, s)
-	fs := afero.NewOsFs()
-	if _, err := Build(fs, opts); err != nil {
-		t.Fatal(err)
-	}
+	waitForSpares(t)
+	s, opts, fs := builtSpareSite(t)
 	fi, err := os.Stat(filepath.Join(opts.OutDir, "events/e29/index.html"))
 	if err != nil {
 		t.Fatal(err)
