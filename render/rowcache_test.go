@@ -110,15 +110,7 @@ func TestRowCacheKeepsAtMost(t *testing.T) {
 	lent.Buffers = &PlanBuffers{}
 	tl := synthetic(t, 600)
 	for round := 0; round < 3; round++ {
-		got, err := Plan(tl, lent)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := Plan(tl, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		samePlan(t, fmt.Sprint("round ", round), got, want, true)
+		planSameWithBuffers(t, fmt.Sprint("round ", round), tl, lent, cfg)
 		// What the plan found kept: the rows the pages of the round before wrote.
 		if size := lent.Buffers.rows.size; round > 0 && (size > rowCacheMax || size < rowCacheMax/2) {
 			t.Fatalf("round %d: %d bytes of rows kept, want at most %d (and not far below)", round, size, rowCacheMax)
@@ -196,15 +188,7 @@ func TestRowCacheGivesWay(t *testing.T) {
 	for round, pressed := range []bool{false, false, true, true, false, false} {
 		memoryPressed = func() bool { return pressed }
 		before := lent.Buffers.rows.reused.Load()
-		got, err := Plan(tl, lent)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := Plan(tl, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		samePlan(t, fmt.Sprint("round ", round), got, want, true)
+		planSameWithBuffers(t, fmt.Sprint("round ", round), tl, lent, cfg)
 		reused, kept := lent.Buffers.rows.reused.Load()-before, len(lent.Buffers.rows.rows)
 		switch {
 		case pressed && (reused != 0 || kept != 0):
@@ -315,4 +299,19 @@ func TestCompactRowsMovesSparseArenas(t *testing.T) {
 	if r := rows[3]; string(r.b) != "row two" || r.arena != dense {
 		t.Errorf("dense row moved: %q", r.b)
 	}
+}
+
+// planSameWithBuffers plans tl with lent (a Config with Buffers) and with cfg
+// (the same without) and fails the test unless the two plans are the same.
+func planSameWithBuffers(t *testing.T, name string, tl timeline.Timeline, lent, cfg Config) {
+	t.Helper()
+	got, err := Plan(tl, lent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Plan(tl, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	samePlan(t, name, got, want, true)
 }

@@ -9,9 +9,7 @@ import (
 )
 
 func TestMemoryLimitIsSetForTheBuildAndRestored(t *testing.T) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
-	}
+	skipUnderGOMEMLIMIT(t)
 	before := debug.SetMemoryLimit(-1) // -1 reads without changing
 	for _, tc := range []struct{ opt, want int64 }{{0, DefaultMemoryLimit}, {300 << 20, 300 << 20}, {-1, before}} {
 		restore := applyMemoryLimit(tc.opt)
@@ -38,9 +36,7 @@ func TestGOMEMLIMITOverridesTheOption(t *testing.T) {
 // Memory the build holds outside the heap (the mapped pack) comes off the
 // limit the build set, never below a quarter of it; GOMEMLIMIT is left alone.
 func TestMappedPackComesOffTheLimit(t *testing.T) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
-	}
+	skipUnderGOMEMLIMIT(t)
 	for _, tc := range []struct{ mapped, want int64 }{{100 << 20, 300 << 20}, {0, 400 << 20}, {390 << 20, 100 << 20}} {
 		restore := applyMemoryLimit(400 << 20)
 		reserveOutsideHeap(400<<20, tc.mapped)
@@ -60,9 +56,7 @@ func TestMappedPackComesOffTheLimit(t *testing.T) {
 // The reservation can be changed later against the same base (releasePack
 // shrinks it to what stays resident), and does nothing under GOMEMLIMIT.
 func TestReservationIsResetAgainstTheBase(t *testing.T) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
-	}
+	skipUnderGOMEMLIMIT(t)
 	restore := applyMemoryLimit(400 << 20)
 	defer restore()
 	reserve := reserveOutsideHeap(400<<20, 100<<20)
@@ -89,12 +83,8 @@ func TestReservationIsResetAgainstTheBase(t *testing.T) {
 // under B2, and B2's end left B1's 400 MiB set for good; a change of B1's
 // reservation dropped B2's).
 func TestConcurrentBuildsShareTheMemoryLimit(t *testing.T) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
-	}
 	const mb = 1 << 20
-	before := debug.SetMemoryLimit(-1)
-	defer debug.SetMemoryLimit(before)
+	before := limitOfThisTest(t)
 	b1, b2 := make(chan func()), make(chan func())
 	done := make(chan bool)
 	for _, b := range []chan func(){b1, b2} {
@@ -160,12 +150,8 @@ func TestConcurrentBuildsShareTheMemoryLimit(t *testing.T) {
 // is never above its own nor below the floor of the smallest; the limit found
 // before them is back after them. Run with -race.
 func TestManyConcurrentBuildsNeverLiftALimit(t *testing.T) {
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
-	}
 	const mb = 1 << 20
-	before := debug.SetMemoryLimit(-1)
-	defer debug.SetMemoryLimit(before)
+	before := limitOfThisTest(t)
 	var wg sync.WaitGroup
 	start := make(chan bool)
 	for g := range 8 {
@@ -192,4 +178,23 @@ func TestManyConcurrentBuildsNeverLiftALimit(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("all builds ended: limit %d, want %d restored", got, before)
 	}
+}
+
+// skipUnderGOMEMLIMIT skips a test of the memory limit's handling when the
+// environment sets GOMEMLIMIT, which then decides the limit.
+func skipUnderGOMEMLIMIT(t *testing.T) {
+	t.Helper()
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		t.Skip("GOMEMLIMIT is set: the environment decides the limit")
+	}
+}
+
+// limitOfThisTest skips under GOMEMLIMIT and returns the process's memory
+// limit, which is put back when the test ends.
+func limitOfThisTest(t *testing.T) int64 {
+	t.Helper()
+	skipUnderGOMEMLIMIT(t)
+	before := debug.SetMemoryLimit(-1) // -1 reads without changing
+	t.Cleanup(func() { debug.SetMemoryLimit(before) })
+	return before
 }
