@@ -339,9 +339,10 @@ func (b *builder) releasePack() {
 }
 
 // dropPackAgain drops the pack's pages faulted back in after releasePack by
-// work that ran on past the write stage (the saves beside the build, joined
-// just before): with both cores busy, a build on its own left 32 pages of the
-// pack resident in 11 of 30 runs of TestHeapOnlyLimitKeepsThePackResident.
+// work that ran on past the write stage (presumably the saves beside the
+// build, joined just before; not traced): with both cores busy, a build on
+// its own left 32 pages of the pack resident in 11 of 30 runs of
+// TestHeapOnlyLimitKeepsThePackResident, none with this.
 func (b *builder) dropPackAgain() {
 	if b.released != nil {
 		b.released()

@@ -81,12 +81,7 @@ func lockDir(dir string, o Options) (release func(), warnings []string, err erro
 	if err != nil {
 		return nil, nil, err
 	}
-	w, err := lockOpen(d, dir+" (the output's parent folder)", o)
-	if err != nil {
-		d.Close()
-		return nil, nil, err
-	}
-	return func() { funlock(d); d.Close() }, w, nil
+	return lockHeld(d, dir+" (the output's parent folder)", o)
 }
 
 // lockCache locks build.lock of o's cache folder, making both if missing.
@@ -99,6 +94,12 @@ func lockCache(fs afero.Fs, o Options) (release func(), warnings []string, err e
 	if err != nil {
 		return nil, nil, err
 	}
+	return lockHeld(f, name, o)
+}
+
+// lockHeld locks the open file f (lockOpen) and returns what unlocks and
+// closes it; f is closed when the lock cannot be taken.
+func lockHeld(f *os.File, name string, o Options) (release func(), warnings []string, err error) {
 	w, err := lockOpen(f, name, o)
 	if err != nil {
 		f.Close()
