@@ -493,8 +493,10 @@ func (b *builder) publish(pages []Page) {
 		if err := forgetManifest(b.fs, o.CacheDir); err != nil {
 			b.warn(fmt.Sprintf("removing the page manifest: %v", err))
 		}
-		warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
-		b.warn(warns...)
+		if err = unmarkTemp(b.fs, tmp); err == nil { // else the mark would be published (stale.go)
+			warns, err = swap(b.fs, o.OutDir, tmp, o.SwapLock, ioWorkers(o.Workers))
+			b.warn(warns...)
+		}
 	}
 	if err != nil {
 		b.fail(err)

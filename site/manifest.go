@@ -499,4 +499,6 @@ func forgetManifest(fs afero.Fs, cacheDir string) error {
 }
 
 // isReservedPath reports whether a page path would overwrite the marker file.
-func isReservedPath(p string) bool { return strings.EqualFold(p, markerFile) }
+func isReservedPath(p string) bool {
+	return strings.EqualFold(p, markerFile) || strings.EqualFold(p, buildMarker) // buildMarker: stale.go
+}

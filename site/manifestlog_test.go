@@ -218,11 +218,11 @@ func TestInPlaceCommitsAppendToTheManifestLog(t *testing.T) {
 func TestRollForwardOfAStagedTreeWithoutAList(t *testing.T) {
 	fs := afero.NewMemMapFs()
 	writeFiles(t, fs, map[string]string{
-		"public/index.html":                        "old",
-		"public/events/a/index.html":               "old a",
-		"public.commit-x/deleted":                  `["events/a/index.html"]`,
-		"public.commit-x/site/index.html":          "new",
-		"public.commit-x/site/events/b/index.html": "new b",
+		"public/index.html":                                   "old",
+		"public/events/a/index.html":                          "old a",
+		"public.commit-00000000000a/deleted":                  `["events/a/index.html"]`,
+		"public.commit-00000000000a/site/index.html":          "new",
+		"public.commit-00000000000a/site/events/b/index.html": "new b",
 	})
 	if _, err := cleanStale(fs, "public", 2); err != nil {
 		t.Fatal(err)
@@ -231,7 +231,7 @@ func TestRollForwardOfAStagedTreeWithoutAList(t *testing.T) {
 	if got := tree(t, fs, "public"); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("site = %v, want %v", got, want)
 	}
-	wantNoFolder(t, fs, "public.commit-x")
+	wantNoFolder(t, fs, "public.commit-00000000000a")
 }
 
 // A journal naming a file outside the staged folder or a page outside the
@@ -240,10 +240,10 @@ func TestRollForwardRefusesABadJournal(t *testing.T) {
 	for _, entry := range []string{`{"n":"../x","p":"index.html"}`, `{"n":"p0","p":"../escape"}`, `{"n":"p0","p":"/abs"}`} {
 		fs := afero.NewMemMapFs()
 		writeFiles(t, fs, map[string]string{
-			"public/index.html":       "old",
-			"public.commit-x/deleted": `[]`,
-			"public.commit-x/written": "[" + entry + "]",
-			"public.commit-x/site/p0": "new",
+			"public/index.html":                  "old",
+			"public.commit-00000000000a/deleted": `[]`,
+			"public.commit-00000000000a/written": "[" + entry + "]",
+			"public.commit-00000000000a/site/p0": "new",
 		})
 		if _, err := cleanStale(fs, "public", 2); err == nil {
 			t.Errorf("journal entry %s: accepted", entry)

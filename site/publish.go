@@ -36,6 +36,10 @@ func makeTemp(fs afero.Fs, out string) (string, error) {
 	if err := fs.MkdirAll(tmp, 0o755); err != nil {
 		return "", fmt.Errorf("creating %s: %w", tmp, err)
 	}
+	if err := markTemp(fs, tmp); err != nil { // before anything else: what tells cleanStale it is a build's (stale.go)
+		_ = fs.Remove(tmp)
+		return "", fmt.Errorf("creating %s: %w", tmp, err)
+	}
 	return tmp, nil
 }
 

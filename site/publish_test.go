@@ -80,12 +80,10 @@ func TestBuildKilledDuringTheSwapIsRepaired(t *testing.T) {
 	}
 	// The old site was moved aside, then the process died before the new one moved in.
 	before := tree(t, mem, "public")
-	if err := mem.Rename("public", "public.old-dead"); err != nil {
+	if err := mem.Rename("public", "public.old-00000000dead"); err != nil {
 		t.Fatal(err)
 	}
-	if err := mem.MkdirAll("public.tmp-dead/half", 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeFiles(t, mem, map[string]string{"public.tmp-00000000dead/" + buildMarker: "", "public.tmp-00000000dead/half/p": "x"})
 	warns, err := cleanStale(mem, "public", 2)
 	if err != nil {
 		t.Fatal(err)

@@ -81,7 +81,15 @@ func (r *retirer) keep(dst string) (early string) {
 	if err != nil || !fi.Mode().IsRegular() {
 		return ""
 	}
-	r.once.Do(func() { r.err = os.Mkdir(r.dir, 0o755) })
+	r.once.Do(func() {
+		// Marked before anything is linked in it: what tells the next
+		// build's clean-up that it is a build's (stale.go).
+		if r.err = os.Mkdir(r.dir, 0o755); r.err == nil {
+			if r.err = os.WriteFile(filepath.Join(r.dir, buildMarker), nil, 0o644); r.err != nil {
+				_ = os.Remove(r.dir)
+			}
+		}
+	})
 	if r.err != nil {
 		return ""
 	}
@@ -286,11 +294,15 @@ func removeRetiredBeside(fs afero.Fs, opts Options) {
 		return
 	}
 	out := opts.OutDir
-	parent, prefix := filepath.Dir(out), filepath.Base(out)+retireInfix
+	parent, base := filepath.Dir(out), filepath.Base(out)
 	if entries, err := os.ReadDir(parent); err == nil { // else cleanStale reports it
 		for _, e := range entries {
-			if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
-				removeRetired(filepath.Join(parent, e.Name()))
+			// Only a retired folder a build made: its exact name and its
+			// mark (stale.go), else the user's public.retired-2023 went.
+			if infix, ok := buildFolderInfix(base, e.Name()); ok && infix == retireInfix && e.IsDir() {
+				if dir := filepath.Join(parent, e.Name()); madeByBuild(fs, dir, infix) != notBuilds {
+					removeRetired(dir)
+				}
 			}
 		}
 	}

@@ -22,26 +22,27 @@ import (
 // not the page that is new) and the finished commit folder; the next build's
 // cleanStale removes it without rolling anything forward.
 func TestCommitRetiresTheFilesItReplaces(t *testing.T) {
-	fs, out, tmp, oldBig, newBig := retireFixture(t, "x1", map[string]string{"p2": "new b"})
+	fs, out, tmp, oldBig, newBig := retireFixture(t, "0000000000a1", map[string]string{"p2": "new b"})
 	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}, {Name: "p2", Path: "events/b/index.html"}}
 	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantOutputFiles(t, out, map[string]string{"big.json": string(newBig), "events/a/index.html": "new a", "events/b/index.html": "new b"})
-	if want := out + retireInfix + "x1"; retired != want {
+	if want := out + retireInfix + "0000000000a1"; retired != want {
 		t.Fatalf("retired folder %q, want %q", retired, want)
 	}
-	// The two replaced files, and the finished commit folder (taken along,
-	// so that it is no longer beside the output to be rolled forward).
+	// Its mark, the two replaced files, and the finished commit folder
+	// (taken along, so that it is no longer beside the output to be rolled
+	// forward).
 	entries, err := os.ReadDir(retired)
-	if err != nil || len(entries) != 3 || entries[2].Name() != "commit" || !entries[2].IsDir() {
-		t.Fatalf("retired folder holds %v (%v), want the two replaced files and the commit folder", entries, err)
+	if err != nil || len(entries) != 4 || entries[0].Name() != buildMarker || entries[3].Name() != "commit" || !entries[3].IsDir() {
+		t.Fatalf("retired folder holds %v (%v), want its mark, the two replaced files and the commit folder", entries, err)
 	}
 	if got := retiredContents(t, retired); len(got) != 2 || !slices.Contains(got, string(oldBig)) || !slices.Contains(got, "old a") {
 		t.Errorf("retired files hold %.12q, want the old big.json and events/a/index.html", got)
 	}
-	wantNoFolder(t, fs, out+commitInfix+"x1")
+	wantNoFolder(t, fs, out+commitInfix+"0000000000a1")
 	warns, err := cleanStale(fs, out, 2) // a crash now: nothing is rolled forward again
 	if err != nil || len(warns) != 0 {
 		t.Errorf("cleanStale after the commit: warnings %q, err %v; want none", warns, err)
@@ -58,7 +59,7 @@ func TestCommitRetiresTheFilesItReplaces(t *testing.T) {
 // retired folder no longer holds the old big.json, only the small page's
 // link and the commit folder; the output has the new files.
 func TestCommitFreesLargeReplacedFilesEarly(t *testing.T) {
-	fs, out, tmp, _, newBig := retireFixture(t, "x2", nil)
+	fs, out, tmp, _, newBig := retireFixture(t, "0000000000a2", nil)
 	written := []stagedPage{{Name: "p0", Path: "big.json"}, {Name: "p1", Path: "events/a/index.html"}}
 	retired, err := commitInPlace(fs, out, tmp, nil, written, nil, 2, true, true)
 	if err != nil {
@@ -97,8 +98,8 @@ func TestCleanStaleRemovesRetiredFolders(t *testing.T) {
 			root = osRoot
 		}
 		out := filepath.Join(root, "public")
-		dead := out + retireInfix + "dead"
-		writeFiles(t, fs, map[string]string{out + "/index.html": "page", dead + "/1": "old"})
+		dead := out + retireInfix + "00000000dead"
+		writeFiles(t, fs, map[string]string{out + "/index.html": "page", dead + "/" + buildMarker: "", dead + "/1": "old"})
 		warns, err := cleanStale(fs, out, 2)
 		waitRetired()
 		if err != nil || len(warns) != 0 {
@@ -395,7 +396,7 @@ func retiredContents(t *testing.T, dir string) []string {
 	}
 	var got []string
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() && e.Name() != buildMarker {
 			data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 			if err != nil {
 				t.Fatal(err)

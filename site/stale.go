@@ -36,18 +36,40 @@ func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []strin
 		}
 		return nil, false, fmt.Errorf("%s: %w", parent, err)
 	}
-	var tmps, olds, commits []string
+	var tmps, olds, commits, empties []string
 	for _, e := range entries {
-		switch name := e.Name(); {
-		case e.IsDir() && strings.HasPrefix(name, base+commitInfix):
-			commits = append(commits, filepath.Join(parent, name))
-		case e.IsDir() && strings.HasPrefix(name, base+tmpInfix):
-			tmps = append(tmps, filepath.Join(parent, name))
-		case e.IsDir() && strings.HasPrefix(name, base+oldInfix):
-			olds = append(olds, filepath.Join(parent, name))
-		case e.IsDir() && strings.HasPrefix(name, base+retireInfix):
-			removeRetiredOn(fs, filepath.Join(parent, name))
+		if !e.IsDir() {
+			continue
 		}
+		name := e.Name()
+		infix, ok := buildFolderInfix(base, name)
+		if !ok {
+			continue // not a name a build gives: the user's (public.old-backup)
+		}
+		dir := filepath.Join(parent, name)
+		switch madeByBuild(fs, dir, infix) {
+		case notBuilds:
+			warnings = append(warnings, fmt.Sprintf("left %s alone: named like a build's folder, but it holds no mark of one", dir))
+			continue
+		case emptyFolder: // never an old folder: that is a whole previous site, even empty
+			empties = append(empties, dir)
+			continue
+		}
+		switch infix {
+		case commitInfix:
+			commits = append(commits, dir)
+		case tmpInfix:
+			tmps = append(tmps, dir)
+		case oldInfix:
+			olds = append(olds, dir)
+		case retireInfix:
+			removeRetiredOn(fs, dir)
+		}
+	}
+	for _, dir := range empties {
+		// Made by a build killed before it marked it: nothing in it to
+		// lose, and Remove (not RemoveAll) removes nothing that came since.
+		_ = fs.Remove(dir)
 	}
 	if len(olds) > 0 {
 		if exists, _ := afero.DirExists(fs, out); !exists {
@@ -87,4 +109,108 @@ func modTime(fs afero.Fs, p string) int64 {
 		return fi.ModTime().UnixNano()
 	}
 	return 0
+}
+
+// A folder beside the output is a build's (cleanStale removes it, restores
+// it or finishes it) only when its name is the output's name, an infix and
+// a randomSuffix, exactly, and it holds what a build puts in it before
+// anything else (madeByBuild): was any folder whose name began with
+// public.tmp-, public.old-, public.commit- or public.retired-, so a user's
+// public.old-backup was removed, or renamed into the output when it was
+// missing.
+//
+// buildMarker is the empty file makeTemp makes first in a temporary folder
+// and the retirer in a retired folder. A commit folder is a temporary folder
+// renamed after its journal (deletedFile) was written; a commit a build of
+// an earlier version left has the journal only. An old folder is the output
+// itself renamed by the swap: nothing can be written in it first, so its
+// name is all there is to go by. A temporary folder swapped in whole loses
+// its buildMarker just before the swap (unmarkTemp), when it already holds
+// the site's markerFile; a folder a build made and was killed before
+// marking is empty.
+const buildMarker = ".timeline-build"
+
+// buildFolderInfix returns the infix of name when it is base+infix+suffix
+// with suffix as randomSuffix makes them (12 lowercase hex digits).
+func buildFolderInfix(base, name string) (infix string, ok bool) {
+	rest, ok := strings.CutPrefix(name, base)
+	if !ok {
+		return "", false
+	}
+	for _, infix := range []string{tmpInfix, oldInfix, commitInfix, retireInfix} {
+		if suffix, ok := strings.CutPrefix(rest, infix); ok && isRandomSuffix(suffix) {
+			return infix, true
+		}
+	}
+	return "", false
+}
+
+// isRandomSuffix reports whether s is as randomSuffix makes them.
+func isRandomSuffix(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// buildMark is what madeByBuild found in a folder named as a build's.
+type buildMark int
+
+const (
+	notBuilds   buildMark = iota // holds none of what a build puts there first: the user's
+	marked                       // holds it
+	emptyFolder                  // holds nothing: made, not yet marked, or emptied
+)
+
+// madeByBuild tells whether dir, named as a build's folder with infix,
+// holds what a build puts in such a folder before anything else.
+func madeByBuild(fs afero.Fs, dir, infix string) buildMark {
+	var marks []string
+	switch infix {
+	case oldInfix:
+		return marked
+	case tmpInfix:
+		marks = []string{buildMarker, markerFile}
+	case commitInfix:
+		marks = []string{buildMarker, deletedFile}
+	case retireInfix:
+		marks = []string{buildMarker}
+	}
+	for _, m := range marks {
+		if fi, err := lstatIfPossible(fs, filepath.Join(dir, m)); err == nil && fi.Mode().IsRegular() {
+			return marked
+		}
+	}
+	if empty, err := afero.IsEmpty(fs, dir); err == nil && empty {
+		return emptyFolder
+	}
+	return notBuilds
+}
+
+// lstatIfPossible is Lstat where fs has it, else Stat.
+func lstatIfPossible(fs afero.Fs, name string) (os.FileInfo, error) {
+	if l, ok := fs.(afero.Lstater); ok {
+		fi, _, err := l.LstatIfPossible(name)
+		return fi, err
+	}
+	return fs.Stat(name)
+}
+
+// markTemp makes buildMarker in tmp, a temporary folder just made.
+func markTemp(fs afero.Fs, tmp string) error {
+	return afero.WriteFile(fs, filepath.Join(tmp, buildMarker), nil, 0o644)
+}
+
+// unmarkTemp removes buildMarker from tmp before it is swapped in whole as
+// the output: it already holds the site's markerFile.
+func unmarkTemp(fs afero.Fs, tmp string) error {
+	if err := fs.Remove(filepath.Join(tmp, buildMarker)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return nil
 }
