@@ -552,9 +552,20 @@ func bytesOf(write func(io.Writer) error) ([]byte, error) {
 // has a known span in years 1 to 9999 (what ISO 8601 dates, iCalendar and most
 // readers can write without an era or an expanded year).
 func exportable(ev *timeline.Event) bool {
-	y := ev.Start.Start.Year()
+	t := ev.Start.Start
+	if t.Location() == time.UTC {
+		// As below, without Year's calendar arithmetic (a tenth of the
+		// exports' shared ordering): in UTC, years 1 to 9999 are exactly
+		// the instants from 0001-01-01 up to 10000-01-01. The zero time
+		// is 0001-01-01 UTC, so it is excluded as IsZero excludes it.
+		return t.After(firstExportable) && t.Before(pastExportable)
+	}
+	y := t.Year()
 	return !ev.Start.IsZero() && y >= 1 && y <= 9999
 }
+
+// firstExportable and pastExportable bound exportable's UTC instants.
+var firstExportable, pastExportable = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // cleanText makes source text safe for every format: valid UTF-8, newlines as
 // "\n", and no control characters except newline and tab (XML, iCalendar TEXT
