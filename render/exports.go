@@ -36,6 +36,26 @@ func (s *site) exportSite() export.Site {
 	}
 }
 
+// gatheredDigests is eventDigest for the exports of one build: the first
+// call copies every event's digest, in event order, into one array that the
+// exports then read (three of them key each of 116,000 fragments by it at
+// 10,000 articles). Read through eventDigest, each key looked the event up
+// in memoAt and read 16 bytes of its memo record, 60 bytes apart, a third
+// of the exports' fragment keys. The bytes are the same, so are the keys.
+func (s *site) gatheredDigests() func(i int) []byte {
+	var once sync.Once
+	var all [][16]byte
+	return func(i int) []byte {
+		once.Do(func() {
+			all = make([][16]byte, len(s.tl.Events))
+			for j := range all {
+				copy(all[j][:], s.eventDigest(j))
+			}
+		})
+		return all[i][:]
+	}
+}
+
 // pageURL is the site-root-relative link to a page: the folder form
 // ("events/ID/") when the site is hosted at a known base URL, the explicit
 // index.html otherwise, because file:// does not open a folder's index.html.
@@ -58,6 +78,7 @@ func (s *site) exportPages() []Page {
 	}
 	es := s.exportSite()
 	es.Order = new(export.EventOrder) // the exports sort the events once
+	es.EventDigest = s.gatheredDigests()
 	pages := []Page{
 		stream("timeline.json", func(w io.Writer) error { return export.WriteTimelineJS(w, s.tl, es) }),
 		stream("events.ics", func(w io.Writer) error { return export.WriteICS(w, s.tl, es) }),
