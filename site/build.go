@@ -57,7 +57,11 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// No other build of this output or this cache folder from here on
 	// (buildlock.go); a Session's build holds the locks until its state is
 	// saved.
-	unlock, lockWarnings := lockBuild(fs, opts)
+	unlock, lockWarnings, err := lockBuild(fs, opts)
+	if err != nil { // its Context ended while it waited (buildlock.go)
+		b.fail(err)
+		return b.result()
+	}
 	if warm != nil {
 		warm.unlock = unlock
 	} else {

@@ -1,6 +1,8 @@
 package site
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,7 +33,15 @@ import (
 // opens the file: flock locks an open file, not a process). Off the OS file
 // system, without a cache folder, or where the lock file cannot be opened,
 // a build runs unlocked, as before.
+//
+// A build with a Context (Options.Context: timeline serve's, ended when it
+// shuts down) stops waiting when it is done, and fails without having
+// touched anything beside the output or in the cache (was: it waited for
+// good, so a serve stopped behind a hung build hung too).
 const lockFile = "build.lock"
+
+// errWaitStopped is flock's error when the wait was called off.
+var errWaitStopped = errors.New("stopped waiting")
 
 // lockBuild takes the build locks, waiting for another build that holds
 // one: first the output's parent folder's (flock on the folder itself), which
@@ -43,32 +53,46 @@ const lockFile = "build.lock"
 // nil; call it once) and warnings: one per wait, and one per lock it could
 // not take on the OS file system (the build then runs unlocked there).
 // Called once checkOutDir and the content check passed: it creates the
-// output's parent and the cache folder if missing.
-func lockBuild(fs afero.Fs, o Options) (release func(), warnings []string) {
+// output's parent and the cache folder if missing. When o.Context ends
+// while it waits, it releases what it took and returns the error (the
+// build must stop); release is then nil.
+func lockBuild(fs afero.Fs, o Options) (release func(), warnings []string, err error) {
 	if _, ok := fs.(*afero.OsFs); !ok || !flockWorks {
-		return func() {}, nil
+		return func() {}, nil, nil
 	}
 	parent := filepath.Dir(filepath.Clean(o.OutDir))
 	var releases []func()
-	if rel, w, err := lockDir(parent, o); err != nil {
+	releaseAll := func() {
+		for i := len(releases) - 1; i >= 0; i-- {
+			releases[i]()
+		}
+	}
+	if rel, w, err := lockDir(parent, o); errors.Is(err, errWaitStopped) {
+		return nil, nil, stoppedWaiting(o, parent)
+	} else if err != nil {
 		warnings = append(warnings, fmt.Sprintf("no build lock on %s (%v): another build of %s at once could break the published site", parent, err, o.OutDir))
 	} else {
 		releases = append(releases, rel)
 		warnings = append(warnings, w...)
 	}
 	if o.CacheDir != "" {
-		if rel, w, err := lockCache(fs, o); err != nil {
+		if rel, w, err := lockCache(fs, o); errors.Is(err, errWaitStopped) {
+			releaseAll()
+			return nil, nil, stoppedWaiting(o, filepath.Join(o.CacheDir, lockFile))
+		} else if err != nil {
 			warnings = append(warnings, fmt.Sprintf("no build lock in the cache folder (%v)", err))
 		} else {
 			releases = append(releases, rel)
 			warnings = append(warnings, w...)
 		}
 	}
-	return func() {
-		for i := len(releases) - 1; i >= 0; i-- {
-			releases[i]()
-		}
-	}, warnings
+	return releaseAll, warnings, nil
+}
+
+// stoppedWaiting is the error of a build whose context ended while it
+// waited for the lock on name.
+func stoppedWaiting(o Options, name string) error {
+	return fmt.Errorf("stopped waiting for another build (%s): %w", name, context.Cause(o.Context))
 }
 
 // lockDir locks the folder dir itself, making it first if missing (the
@@ -114,6 +138,10 @@ func lockHeld(f *os.File, name string, o Options) (release func(), warnings []st
 func lockOpen(f *os.File, name string, o Options) (warnings []string, err error) {
 	stage := "waiting for another build (" + name + ")"
 	var start time.Time
+	var stop <-chan struct{}
+	if o.Context != nil {
+		stop = o.Context.Done()
+	}
 	err = flock(f, func() {
 		start = time.Now()
 		if o.Progress != nil {
@@ -122,7 +150,7 @@ func lockOpen(f *os.File, name string, o Options) (warnings []string, err error)
 		if o.Waiting != nil {
 			o.Waiting(stage)
 		}
-	})
+	}, stop)
 	if err != nil || start.IsZero() {
 		return nil, err
 	}

@@ -10,6 +10,6 @@ import (
 // flockWorks: builds run unlocked here, as before (and without a warning).
 const flockWorks = false
 
-func flock(f *os.File, waiting func()) error { return errors.ErrUnsupported }
+func flock(f *os.File, waiting func(), stop <-chan struct{}) error { return errors.ErrUnsupported }
 
 func funlock(f *os.File) {}

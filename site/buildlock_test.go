@@ -3,6 +3,8 @@
 package site
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,4 +159,73 @@ func TestSessionReleasesTheBuildLock(t *testing.T) {
 		t.Fatalf("the build lock after Session.Wait: %v", err)
 	}
 	waitRetired()
+}
+
+// A build whose Context ends while it waits for the lock stops waiting and
+// fails, having made nothing beside the output and released the lock it
+// had taken (the parent's, when it waited for the cache's); with the lock free, a done Context does not stop a build. Each
+// lock: the output's parent folder's and the cache folder's. Fails without
+// the Context: the build waits until the holder lets go.
+func TestBuildStopsWaitingWhenItsContextEnds(t *testing.T) {
+	for _, which := range []string{"parent", "cache"} {
+		t.Run(which, func(t *testing.T) {
+			s := &spareSite{changed: 5}
+			opts := spareOptions(t, s)
+			fs := afero.NewOsFs()
+			if _, err := Build(fs, opts); err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Dir(opts.OutDir)
+			held, err := os.Open(name)
+			if which == "cache" {
+				name = filepath.Join(opts.CacheDir, lockFile)
+				held, err = os.OpenFile(name, os.O_RDWR, 0)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer held.Close()
+			mustDo(t, syscall.Flock(int(held.Fd()), syscall.LOCK_EX))
+			defer syscall.Flock(int(held.Fd()), syscall.LOCK_UN)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			opts.Context = ctx
+			opts.Waiting = func(string) { cancel() } // serve shuts down while the build waits
+			s.generation = 1
+			built := make(chan error, 1)
+			go func() {
+				_, err := Build(fs, opts)
+				built <- err
+			}()
+			select {
+			case err = <-built:
+			case <-time.After(30 * time.Second):
+				mustDo(t, syscall.Flock(int(held.Fd()), syscall.LOCK_UN))
+				<-built
+				t.Fatal("the build still waited 30 s after its context ended")
+			}
+			if err == nil || !strings.Contains(err.Error(), "stopped waiting for another build ("+name+")") || !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want it to say it stopped waiting for %s", err, name)
+			}
+			if tmps, _ := filepath.Glob(opts.OutDir + ".*"); len(tmps) != 0 {
+				t.Errorf("folders %v beside the output", tmps)
+			}
+			// The output's parent lock was released when the cache's wait stopped.
+			parent, err := os.Open(filepath.Dir(opts.OutDir))
+			mustDo(t, err)
+			defer parent.Close()
+			if which == "cache" {
+				if err := syscall.Flock(int(parent.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+					t.Errorf("the output's parent is still locked: %v", err)
+				}
+				syscall.Flock(int(parent.Fd()), syscall.LOCK_UN)
+			}
+			mustDo(t, syscall.Flock(int(held.Fd()), syscall.LOCK_UN))
+			if _, err := Build(fs, opts); err != nil { // ctx done, the lock free: it builds
+				t.Fatal(err)
+			}
+			wantSparePages(t, opts.OutDir, s)
+			waitRetired()
+		})
+	}
 }

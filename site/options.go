@@ -4,6 +4,7 @@
 package site
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -73,6 +74,10 @@ type Options struct {
 	Version string
 	// Progress, when set, is called as work advances (from one goroutine at a time).
 	Progress func(Progress)
+	// Context, when set, calls off the build's wait for another build's
+	// lock once it is done (buildlock.go): the build then fails, having
+	// published nothing. Only the wait: a build that has the lock runs on.
+	Context context.Context
 	// Waiting, when set, is called with a line saying so when the build
 	// starts waiting for another build's lock (buildlock.go): for a log,
 	// where Progress draws nothing.

@@ -78,6 +78,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	}
 	defer w.close()
 	s.listing.Arm()
+	// A rebuild waiting for another build's lock stops when ctx ends
+	// (was: serve could not be stopped behind a hung build).
+	s.cfg.Build.Context = ctx
 	s.Rebuild()
 	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
