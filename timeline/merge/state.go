@@ -86,6 +86,8 @@ type State struct {
 	markGen int32
 	local   []int32 // sid -> index in the subset recluster clusters (where mark is its generation)
 
+	pre *predecoder // the running Update's decoding of stored events (predecode.go), nil outside one
+
 	mappedArrays int    // arrays an ArrayMapper gave when decoded (MappedArrays)
 	release      func() // gives back the memory of those arrays (SetRelease)
 
@@ -103,6 +105,7 @@ type UpdateStats struct {
 	Recombined   int  // events combined again
 	ArticlesRead int  // articles whose events were read
 	Materialized int  // events of a decoded state built from their members
+	Predecoded   int  // stored events decoded while the Update ran (predecode.go) and taken into its timeline
 	Recovered    bool // the state proved inconsistent: merged from scratch
 }
 

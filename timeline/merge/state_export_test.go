@@ -24,3 +24,10 @@ func ScribbleReused() (restore func()) {
 	scribbleReused = true
 	return func() { scribbleReused = false }
 }
+
+// PredecodeOff turns the predecoder (predecode.go) off until the returned
+// function is called. Tests using it must not run in parallel.
+func PredecodeOff() (restore func()) {
+	predecodeOn = false
+	return func() { predecodeOn = true }
+}

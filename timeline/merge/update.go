@@ -57,6 +57,8 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 	u := &update{s: s, articles: articles, events: events, index: index,
 		loaded: map[int][]timeline.Event{}, before: map[uint64]int{}, dissolved: map[int32]bool{},
 		firstNew: int32(len(s.pc))}
+	s.pre = s.predecode()
+	defer s.stopPredecode() // on every way out (restart stops it first: it drops the mappings it reads)
 	changed := u.diff(keys)
 	churn := 0 // candidates removed or added
 	for _, r := range u.gone {
@@ -104,6 +106,7 @@ func (s *State) Update(articles []timeline.Article, events func(i int) []timelin
 const minChurn = 4096
 
 func (s *State) restart(articles []timeline.Article, events func(i int) []timeline.Event, keys [][32]byte) (timeline.Timeline, timeline.Changes) {
+	s.stopPredecode() // it reads the mappings dropHeld may release
 	tl, ns := NewState(articles, events, keys)
 	release := s.release
 	s.dropHeld()
@@ -587,19 +590,24 @@ func (u *update) timeline() timeline.Timeline {
 		}
 		u.readArticles(need)
 	}
+	s.pre.finish()
 	out := s.reusedEvents(len(s.order))
 	x := s.view(nil)
-	var built atomic.Int64
+	var built, taken atomic.Int64
 	var damaged atomic.Bool
 	readers := make([]eventReader, workers()) // by worker: their slabs serve many pieces
 	parallel(len(s.order), groupGrain, func(w, from, to int) {
 		var b eventBuilder
 		er := &readers[w]
+		took := 0
+		defer func() { taken.Add(int64(took)) }()
 		for pos := from; pos < to; pos++ {
 			rec := &s.evs[s.order[pos]]
 			switch {
 			case rec.have():
 				out[pos] = *rec.ev
+			case s.pre.take(s.order[pos], rec.id, rec.raw, &out[pos]):
+				took++
 			case rec.raw != "":
 				out[pos] = timeline.Event{ID: rec.id} // event writes only the fields set: the array is reused
 				if er.event(rec.raw, &out[pos]) != nil {
@@ -615,6 +623,7 @@ func (u *update) timeline() timeline.Timeline {
 		panic(errDamagedEvent)
 	}
 	s.Stats.Materialized += int(built.Load())
+	s.Stats.Predecoded += int(taken.Load())
 	return timeline.Timeline{Events: out, Articles: articlesByDate(u.articles, &s.outArticles)}
 }
 
