@@ -13,7 +13,10 @@ import (
 // cleanStale removes the temporary folders a killed build left beside out. If a
 // build was killed in the middle of the swap (out gone, out.old-* present), the
 // previous site is put back first; then the in-place commits a killed build
-// left (out.commit-*, see commit.go) are finished.
+// left (out.commit-*, see commit.go) are finished. Only the folders a
+// build made count (buildFolderInfix, madeByBuild); a folder with a build's
+// exact name but none of its marks is left, with a warning, and the user's
+// others (public.old-backup) are not looked at.
 //
 // Retired folders (retire.go) hold nothing the output needs: the ones this
 // process is removing are waited for, the ones a killed process left are
