@@ -199,6 +199,35 @@ func inParallel(n int, f func(lo, hi int)) {
 	}
 }
 
+// goDo runs f on a goroutine of its own. Its wait returns once f has
+// returned, with what f panicked with, if it did (nil otherwise), for the
+// caller to raise again on its goroutine, as inParallel does, where the
+// build's guard turns it into an error.
+func goDo(f func()) *goRun {
+	r := &goRun{done: make(chan any, 1)}
+	go func() {
+		var panicked any
+		defer func() { r.done <- panicked }()
+		defer func() { panicked = recover() }()
+		f()
+	}()
+	return r
+}
+
+// goRun is a function goDo runs.
+type goRun struct {
+	once     sync.Once
+	done     chan any
+	panicked any
+}
+
+// wait waits for the function to return (at once after the first wait)
+// and returns what it panicked with, or nil.
+func (r *goRun) wait() any {
+	r.once.Do(func() { r.panicked = <-r.done })
+	return r.panicked
+}
+
 // Site plans the site and writes every page under outDir.
 func Site(fsys afero.Fs, outDir string, tl timeline.Timeline, cfg Config) error {
 	pages, err := Plan(tl, cfg)
