@@ -8,6 +8,14 @@ import (
 	"github.com/newsline/timeline/timeline"
 )
 
+// year4 is fmt.Sprintf("%04d", y) for 0 <= y <= 9999, without fmt's
+// formatting machinery (a row's date, for every year, season, quarter and
+// half date on a listing page rendered).
+func year4(y int) string {
+	b := [4]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10)}
+	return string(b[:])
+}
+
 // datetimeAttr gives the HTML datetime attribute for a date: the value itself
 // when HTML can say it at that precision, else the year that contains it, else
 // "" (decades and coarser: the template then uses <span>, not <time>).
@@ -21,7 +29,7 @@ func datetimeAttr(d timeline.Date) string {
 	}
 	switch d.Gran {
 	case timeline.GranYear, timeline.GranHalf, timeline.GranQuarter, timeline.GranSeason:
-		return fmt.Sprintf("%04d", y)
+		return year4(y)
 	case timeline.GranMonth:
 		return d.Start.Format("2006-01")
 	case timeline.GranWeek:

@@ -1,6 +1,9 @@
 package render
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestDatetimeAttrAtItsPrecision(t *testing.T) {
 	cases := []struct{ value, attr string }{
@@ -24,6 +27,16 @@ func TestDatetimeAttrAtItsPrecision(t *testing.T) {
 	for _, c := range cases {
 		if got := datetimeAttr(mustDate(t, c.value)); got != c.attr {
 			t.Errorf("datetimeAttr(%s) = %q, want %q", c.value, got, c.attr)
+		}
+	}
+}
+
+// TestYear4IsSprintf: year4 writes every year datetimeAttr passes it (1 to
+// 9999), and 0, as fmt.Sprintf("%04d") does.
+func TestYear4IsSprintf(t *testing.T) {
+	for y := 0; y <= 9999; y++ {
+		if got, want := year4(y), fmt.Sprintf("%04d", y); got != want {
+			t.Fatalf("year4(%d) = %q, want %q", y, got, want)
 		}
 	}
 }
