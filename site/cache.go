@@ -193,10 +193,11 @@ func (c *extractCache) parse(data []byte, from int) {
 		}
 		start, end := pos+w, pos+w+int(n)-4
 		key := [32]byte(data[start : start+32])
-		if _, dup := c.records[key]; dup {
+		before := len(c.records) // a key met again: its earlier record is dead (readIndex)
+		c.records[key] = recordView(text, start+32, end-start-32)
+		if len(c.records) == before {
 			c.dead++
 		}
-		c.records[key] = recordView(text, start+32, end-start-32)
 		pos = end + 4
 	}
 }

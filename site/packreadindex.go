@@ -90,10 +90,14 @@ func (c *extractCache) readIndex(data []byte, mapped bool) (covered int, ok bool
 		if off < first || off > cov || n > cov-off || cov-off-n < 4 {
 			return 0, false
 		}
-		if _, dup := records[key]; dup {
+		// A key met again replaces the record (the pack's later one wins)
+		// and counts as dead: told by the map's size, which saves a lookup
+		// per entry (30,000 at 10,000 articles).
+		before := len(records)
+		records[key] = recordView(text, int(off), int(n))
+		if len(records) == before {
 			dups++
 		}
-		records[key] = recordView(text, int(off), int(n))
 	}
 	if len(r.data) != 0 {
 		return 0, false

@@ -77,6 +77,9 @@ func TestIndexDescribesThePack(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("appended")
+	if c := openExtractCache(fs, o.CacheDir, o.Version, true, false); c.dead != 1 {
+		t.Errorf("appended pack: %d dead records, want 1 (the superseded one)", c.dead)
+	}
 	c = openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	for i := 0; i < 5; i++ { // most records dead: compacted
 		c.use(keyOf(i))
