@@ -319,15 +319,14 @@ func (w *writer) render(i int, pg Page) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", pg.Path, err)
 	}
-	// A large staged file (an export) is renamed over its published copy
-	// by the commit, which on ext4 first writes its delayed blocks back
-	// (auto_da_alloc) under the file system's rename lock. Its blocks are
-	// allocated before it is written, about as many as its published
+	// A staged file is renamed over its published copy by the commit,
+	// which on ext4 first writes its delayed blocks back (auto_da_alloc)
+	// under the file system's rename lock. A large one (an export) has its
+	// blocks allocated before it is written, about as many as its published
 	// copy's (preallocate), so it has no delayed blocks and the kernel
-	// writes it back when it chooses; where that cannot be done, or the
-	// file outgrew them, its writeback is started here (startWriteback),
-	// which overlaps the rest of the write stage instead of holding up
-	// the commit.
+	// writes it back when it chooses; any other (a page), or one that
+	// outgrew them, has its writeback started here (startWriteback), which
+	// overlaps the rest of the write stage instead of holding up the commit.
 	var allocated int64
 	if w.inPlace {
 		allocated = preallocate(f, w.sizes[int32(i)])
