@@ -43,6 +43,7 @@ type site struct {
 	chromes           sync.Map       // chromeKey -> chrome
 	ld                eventLDWriter  // the event pages' JSON-LD writer, made on first use (exports.go)
 	dates             fragments      // per event: its date (eventDate)
+	dateHTMLs         dateHTMLs      // the dates' HTML by date (eventDate)
 	entityItems       fragments      // per entity: its item in an event page's list (entityItem)
 	citeTails         fragments      // per article: publisher and date after its title in a citation (citeTail)
 	paged             *pagination    // the listing pages of a large timeline; nil for a small one
