@@ -77,6 +77,8 @@ type extractCache struct {
 
 	recalled     *recalledFiles // the session's previous build's notes (rawcache_session.go); nil: none
 	nextRecalled *recalledFiles // this build's, for the session's next; nil: not noted
+
+	fileKeyOf func(path string) [32]byte // names a path's file record (fileMemo.fileKey); nil: no file records this build
 }
 
 // packEntry is one record of the pack as opening found it: one string over
@@ -511,18 +513,76 @@ func (c *extractCache) liveOldCount() int {
 	return n
 }
 
-// liveOldRecords lists the records of the old pack this build used, by key.
+// liveOldRecords lists the records of the old pack this build used, in the
+// order the load stage reads them (recallOrder), the others after them by key.
 func (c *extractCache) liveOldRecords() []packRecord {
-	var live []packRecord
+	type ranked struct {
+		packRecord
+		rank int
+	}
+	rank := c.recallOrder()
+	var live []ranked
 	for key := range c.used {
 		// Checked here because a record used without being read (events
 		// nobody decoded) was never checked, and its copy gets a new CRC.
 		if e, ok := c.records[key]; ok && !c.fresh[key] && e.sound(key) {
-			live = append(live, packRecord{key: key, events: e.enc()})
+			r, ok := rank[key]
+			if !ok {
+				r = len(rank)
+			}
+			live = append(live, ranked{packRecord{key: key, events: e.enc()}, r})
 		}
 	}
-	slices.SortFunc(live, func(a, b packRecord) int { return bytes.Compare(a.key[:], b.key[:]) })
-	return live
+	slices.SortFunc(live, func(a, b ranked) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		return bytes.Compare(a.key[:], b.key[:])
+	})
+	recs := make([]packRecord, len(live))
+	for i, r := range live {
+		recs[i] = r.packRecord
+	}
+	return recs
+}
+
+// recallOrder ranks the records of the articles this build read, by path:
+// each file record then the parsed article it names, then the events of
+// each article. A new pack laid out so is read front to back by the next
+// build's load stage (paths are walked in order), where one sorted by key
+// had it touch two records at random places of 110 MB for each of 10,000
+// files (at 10,000 articles): first touches of pages and cache lines that
+// were most of a fresh process's recall. A file record that does not parse
+// only loses its parsed article's place (its CRC is checked by the caller).
+func (c *extractCache) recallOrder() map[[32]byte]int {
+	paths := make([]string, 0, len(c.known))
+	for p := range c.known {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	rank := make(map[[32]byte]int, 3*len(paths))
+	at := func(key [32]byte) {
+		if _, ok := rank[key]; !ok {
+			rank[key] = len(rank)
+		}
+	}
+	if c.fileKeyOf != nil {
+		for _, p := range paths {
+			key := c.fileKeyOf(p)
+			e, ok := c.records[key]
+			if !ok || !c.used[key] {
+				continue
+			}
+			at(key)
+			if parseKey, ok := fileRecordParseKey(e.enc()); ok {
+				at(parseKey)
+			}
+		}
+	}
+	for _, p := range paths {
+		at(c.known[p])
+	}
+	return rank
 }
 
 // replace renames the new pack over the old one.
@@ -539,7 +599,8 @@ func (c *extractCache) replace() error {
 // the pack again, since this build's records went straight to the file.
 func (c *extractCache) compact() error {
 	again := &extractCache{fs: c.fs, file: c.file, version: c.version, read: true,
-		records: map[[32]byte]packEntry{}, used: c.used, fresh: map[[32]byte]bool{}, rewrite: true}
+		records: map[[32]byte]packEntry{}, used: c.used, fresh: map[[32]byte]bool{}, rewrite: true,
+		known: c.known, fileKeyOf: c.fileKeyOf}
 	data, err := afero.ReadFile(c.fs, c.file)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)

@@ -94,7 +94,9 @@ func newFileMemo(cache *extractCache, version string, opts ingest.Options, start
 	if next := cache.nextRecalled; next != nil {
 		next.version, next.date, next.maxBytes = version, opts.Date, opts.MaxBytes
 	}
-	return &fileMemo{cache: cache, version: version, opts: opts, limit: start.Add(-racyWindow).UnixNano()}
+	m := &fileMemo{cache: cache, version: version, opts: opts, limit: start.Add(-racyWindow).UnixNano()}
+	cache.fileKeyOf = m.fileKey // for the order of a new pack (recallOrder)
+	return m
 }
 
 // fileKey names the file record of path: its stamps are checked against the
@@ -123,6 +125,50 @@ func stamps(buf []byte, f ingest.File) []byte {
 // A file record: stamps, the parse record's key, the extraction key, then the
 // file's bytes.
 const fileRecordKeys = 2 * 32
+
+// fileRecordParseKey returns the parse record's key named by a file record,
+// skipping its stamps as stamps wrote them; ok is false if they do not parse.
+func fileRecordParseKey(rec string) (key [32]byte, ok bool) {
+	b := unsafe.Slice(unsafe.StringData(rec), len(rec))
+	skip := func(n int) bool {
+		if n <= 0 || n > len(b) {
+			return false
+		}
+		b = b[n:]
+		return true
+	}
+	stamp := func() bool {
+		for range 3 { // size, mtime (varints), mode (uvarint): each ends on a byte below 0x80
+			_, n := binary.Uvarint(b)
+			if !skip(n) {
+				return false
+			}
+		}
+		if len(b) == 0 || b[0] > 1 {
+			return false
+		}
+		if sys := b[0] == 1; !skip(1) || !sys {
+			return true
+		}
+		for range 3 { // ino, dev, ctime
+			_, n := binary.Uvarint(b)
+			if !skip(n) {
+				return false
+			}
+		}
+		return true
+	}
+	if !stamp() || len(b) == 0 || b[0] > 1 {
+		return key, false
+	}
+	if sidecar := b[0] == 1; !skip(1) || (sidecar && !stamp()) {
+		return key, false
+	}
+	if len(b) < fileRecordKeys {
+		return key, false
+	}
+	return [32]byte(b[:32]), true
+}
 
 // recall returns the article parsed from f by an earlier build when f's and
 // its sidecar's stamps are those recorded then; the article's Raw is the
