@@ -32,7 +32,7 @@ import (
 //     staged file's writeback.
 //   - writeback-rename: rename-over, the staged file's writeback started
 //     when it was written (sync_file_range WRITE, as writer.render does for
-//     large files).
+//     every staged file since afddc6e; large files only before).
 //   - link-rename: link(2) the published copy into a folder first (as the
 //     retirer does for large files), then rename over it.
 //   - exchange: renameat2(2) RENAME_EXCHANGE of the staged and published

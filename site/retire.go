@@ -154,8 +154,9 @@ func (r *retirer) folder() string {
 	return r.dir
 }
 
-// writebackEarly turns on startWriteback for large staged files; off only
-// to measure what it saves (BenchmarkSwapLargeExports).
+// writebackEarly turns on startWriteback for every staged file (large files
+// only before afddc6e); off only to measure what it saves
+// (BenchmarkSwapLargeExports).
 var writebackEarly = true
 
 // preallocateLarge turns on preallocate for large staged files; off only
