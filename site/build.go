@@ -98,6 +98,7 @@ type builder struct {
 	applied  appliedOverrides  // what the overrides did
 	changes  *timeline.Changes // the events the plan may take as unchanged since prevMemo; nil: none
 	saving   *besideSave       // the merge state being saved beside the build (statesave.go); nil: none
+	taking   *earlyState       // the merge state being taken beside the cache and load stages (statesave.go); nil: none
 	memoSave *besideSave       // the plan memo being saved beside the write stage (planmemo.go); nil: none
 	manifest *earlyManifest    // the previous manifest, being read beside the first stages (manifest.go); nil: none
 	spares   *spares           // empty files being made for the staged pages (publishspare.go); nil: none
@@ -233,6 +234,8 @@ func (b *builder) inputDirs() ([]string, error) {
 // timeline ingests, extracts, merges and applies the overrides.
 func (b *builder) timeline(dirs []string) (timeline.Timeline, bool) {
 	o := b.opts
+	b.startTakingState()
+	defer b.dropTakenState() // none left after merging
 	cache := b.warm.openCache(b.fs, o)
 	if b.warm != nil {
 		cache.noteRecalledFiles() // for the session's next build

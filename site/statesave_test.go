@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -249,5 +251,73 @@ func copyTree(t *testing.T, src, dst afero.Fs, root string) {
 	})
 	if err != nil {
 		t.Errorf("copying the file system: %v", err)
+	}
+}
+
+// panicMemoFs panics on opening the plan memo once on is set: a build that
+// stops after its merge state was taken early (startTakingState) but before
+// its merge.
+type panicMemoFs struct {
+	afero.Fs
+	on bool
+}
+
+func (f *panicMemoFs) Open(name string) (afero.File, error) {
+	if f.on && filepath.Base(name) == planMemoFile {
+		panic("panicMemoFs: reading " + name)
+	}
+	return f.Fs.Open(name)
+}
+
+// A build on its own takes the merge state while it loads (startTakingState);
+// one that stops before merging waits for the take and resumes the garbage
+// collector the take paused (dropTakenState), and the next build, finding no
+// state, merges in full and builds the same site as --no-cache.
+func TestStateTakenEarlyIsDroppedByABuildThatStopsBeforeMerging(t *testing.T) {
+	if !takeStateEarly || !stateSaveBeside {
+		t.Skip("the early take is off")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	fs := &panicMemoFs{Fs: afero.NewMemMapFs()}
+	corpus := newscorpus.New(11)
+	for i := 0; i < 4; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "early-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{mergeStateFile, planMemoFile} {
+		if _, err := fs.Stat(filepath.Join("cache", name)); err != nil {
+			t.Fatalf("the first build saved no %s: %v", name, err)
+		}
+	}
+	writeFiles(t, fs, map[string]string{"content/a04.md": string(corpus.Article(4))})
+	fs.on = true
+	if _, err := Build(fs, opts); err == nil || !strings.Contains(err.Error(), "panicMemoFs") {
+		t.Fatalf("the build whose memo read panicked: error %v", err)
+	}
+	gcPaused.Lock()
+	n := gcPaused.n
+	gcPaused.Unlock()
+	if p := gcPercentNow(); p != 100 || n != 0 {
+		t.Fatalf("after the build that stopped before merging: GOGC %d, %d pauses under way; want 100, 0", p, n)
+	}
+	if _, err := fs.Stat(filepath.Join("cache", mergeStateFile)); err == nil {
+		t.Fatal("the merge state is still in place: it was not taken before the build stopped")
+	}
+	fs.on = false
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	fresh := afero.NewMemMapFs()
+	writeFiles(t, fresh, tree(t, fs, "content")) // the same articles
+	noCache := opts
+	noCache.NoCache = true
+	if _, err := Build(fresh, noCache); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := tree(t, fs, "public"), tree(t, fresh, "public"); !reflect.DeepEqual(got, want) {
+		t.Error("the build after differs from a --no-cache build")
 	}
 }
