@@ -153,15 +153,29 @@ func TestPrintPageDigests(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sort.Slice(plan, func(i, j int) bool { return plan[i].Path < plan[j].Path })
-			total := sha256.New()
-			byKind := map[string]*kindSum{}
-			for _, p := range plan {
+			// Rendered in plan order, as a build writes them (a listing's
+			// embed page after its plain page: rowTwin), summed by path.
+			type rendered struct {
+				page [32]byte
+				n    int
+			}
+			out := make([]rendered, len(plan))
+			for i, p := range plan {
 				var buf bytes.Buffer
 				if err := p.Render(&buf); err != nil {
 					t.Fatalf("%s: %v", p.Path, err)
 				}
-				page := sha256.Sum256(buf.Bytes())
+				out[i] = rendered{sha256.Sum256(buf.Bytes()), buf.Len()}
+			}
+			order := make([]int, len(plan))
+			for i := range order {
+				order[i] = i
+			}
+			sort.Slice(order, func(i, j int) bool { return plan[order[i]].Path < plan[order[j]].Path })
+			total := sha256.New()
+			byKind := map[string]*kindSum{}
+			for _, i := range order {
+				p, page := plan[i], out[i].page
 				fmt.Fprintf(total, "%s %x\n", p.Path, page)
 				k := byKind[pageKind(p.Path)]
 				if k == nil {
@@ -169,7 +183,7 @@ func TestPrintPageDigests(t *testing.T) {
 					byKind[pageKind(p.Path)] = k
 				}
 				k.pages++
-				k.bytes += buf.Len()
+				k.bytes += out[i].n
 				fmt.Fprintf(k.h, "%s %x\n", p.Path, page)
 			}
 			names := make([]string, 0, len(byKind))

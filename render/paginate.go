@@ -47,6 +47,7 @@ type listing struct {
 	digest *[16]byte // what the page shows besides its kind (listingDigest), once computed
 	upHash uint64    // xxh3 of Path, for the memo records of the events listed here (upHash)
 	at     int32     // index in pagination.listings
+	twin   rowTwin   // the plain page's rows, for the embed page
 }
 
 // pagination is the page layout of a large timeline.
@@ -356,7 +357,7 @@ func (s *site) listingView(l *listing, root string, embed bool) *indexView {
 func (s *site) listingRows(l *listing, root string, embed bool) *indexView {
 	table, refs := s.pageEntities(l.events)
 	v := &indexView{Entities: table, Large: len(l.events) >= largeTimeline,
-		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}, slots: &rowSlots{}}
+		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}, slots: &rowSlots{twin: &l.twin}}
 	var years []yearView
 	if len(l.events) > 0 {
 		years = s.yearGroups(l.events)

@@ -261,21 +261,36 @@ func newRowLook(root string, embed bool) rowLook {
 // recording what it writes in rec. Only the plain pages' rows are kept: an
 // embed page derives its rows from them.
 func (s *site) appendRowCached(b []byte, i int, l *rowLook, refs refsFunc, rec *rowRecorder) ([]byte, error) {
+	b, _, _, err := s.appendRowParts(b, i, l, refs, rec)
+	return b, err
+}
+
+// appendRowParts is appendRowCached, also returning where in b the row's
+// entity references start and end.
+func (s *site) appendRowParts(b []byte, i int, l *rowLook, refs refsFunc, rec *rowRecorder) ([]byte, int, int, error) {
+	start := len(b)
 	if s.rowCache == nil {
-		return s.appendRow(b, i, l.root, l.embed, refs)
+		b = s.appendRowHead(b, i)
+		head := len(b)
+		b = appendRowRefs(b, i, refs)
+		refsEnd := len(b)
+		b, err := s.appendRowTail(b, i, l.root, l.embed)
+		return b, head, refsEnd, err
 	}
 	k := rowKeyOf(s.rowSum(i), l.variant)
-	start := len(b)
 	if row, ok := s.rowsPrev[k]; ok && row.variant == l.variant && rowOf(row, s.eventID(i)) {
 		b = append(b, row.b[:row.head]...)
+		head := len(b)
 		b = appendRowRefs(b, i, refs)
+		refsEnd := len(b)
 		if !l.derive {
 			b = append(b, row.b[row.head:]...)
 		} else if b, ok = appendEmbedTail(b, row.b[row.head:]); !ok {
-			return s.appendRow(b[:start], i, l.root, l.embed, refs)
+			b, err := s.appendRow(b[:start], i, l.root, l.embed, refs)
+			return b, -1, -1, err
 		}
 		rec.reuse(k, row)
-		return b, nil
+		return b, head, refsEnd, nil
 	}
 	b = s.appendRowHead(b, i)
 	head := len(b)
@@ -283,12 +298,12 @@ func (s *site) appendRowCached(b []byte, i int, l *rowLook, refs refsFunc, rec *
 	refsEnd := len(b)
 	b, err := s.appendRowTail(b, i, l.root, l.embed)
 	if err != nil || l.embed {
-		return b, err
+		return b, head, refsEnd, err
 	}
 	if n := len(b) - start - (refsEnd - head); s.rowCache.added.Add(int64(n)) <= int64(rowCacheMax) {
 		rec.copy(k, l.variant, b[start:head], b[refsEnd:]) // without the references
 	}
-	return b, nil
+	return b, head, refsEnd, nil
 }
 
 // appendEmbedTail appends the tail of a plain page's row (appendRowTail) as

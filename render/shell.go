@@ -558,6 +558,7 @@ func (s *site) templatePage(buf *pageBuf, d *pageData) error {
 // (yearView.Rows), and its filter table when it left one for that
 // (indexView.EntitiesJSON): the page writer appends them in place.
 type rowSlots struct {
+	twin         *rowTwin // the page's listing's, shared by its plain and embed pages; nil: none
 	pending      []rowList
 	entities     []entityRef
 	haveEntities bool
@@ -611,6 +612,29 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 		}
 		rec.keys, rec.rows = make([]uint64, 0, n), make([]cachedRow, 0, n)
 	}
+	// The rows of a listing's plain page go to its embed page (rowTwin).
+	var record, taken *twinRows
+	if len(slots.pending) > 0 && slots.twin != nil {
+		first := slots.pending[0]
+		switch {
+		case first.embed:
+			if taken = slots.twin.take(); taken != nil {
+				defer taken.release()
+				if first.root != "../"+taken.root {
+					taken = nil // not the plain page's rows one level down
+				}
+			}
+		default:
+			n := 0
+			for _, rows := range slots.pending {
+				n += len(rows.events)
+			}
+			if record = slots.twin.record(&first.s.twins, first.root, n); record != nil {
+				defer func() { slots.twin.recorded(record) }()
+			}
+		}
+	}
+	n := 0 // rows written
 	for k, rows := range slots.pending {
 		mark := rowsMark + strconv.Itoa(k) + "-->"
 		i := bytes.Index(rest, []byte(mark))
@@ -620,9 +644,22 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 		buf.b = append(buf.b, rest[:i]...)
 		look := newRowLook(rows.root, rows.embed)
 		for _, e := range rows.events {
-			if buf.b, err = rows.s.appendRowCached(buf.b, int(e), &look, rows.refs, &rec); err != nil {
+			switch {
+			case taken != nil:
+				buf.b, err = rows.s.appendRowTwin(buf.b, int(e), &look, rows.refs, &rec, taken, n)
+			case record != nil:
+				start := len(buf.b)
+				var head, refs int
+				if buf.b, head, refs, err = rows.s.appendRowParts(buf.b, int(e), &look, rows.refs, &rec); err == nil {
+					record.add(int(e), buf.b[start:], head-start, refs-start)
+				}
+			default:
+				buf.b, err = rows.s.appendRowCached(buf.b, int(e), &look, rows.refs, &rec)
+			}
+			if err != nil {
 				return err
 			}
+			n++
 			if err = buf.spillRows(); err != nil {
 				return err
 			}

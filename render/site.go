@@ -60,6 +60,7 @@ type site struct {
 	bufs              *planArrays    // where the per-event arrays above come from (Config.Buffers); see lent
 	rowCache          *rowCache      // Config.Buffers' rows, kept for the next plan's pages; nil without Buffers
 	rowsPrev          rowMap         // the rows of rowCache this plan's pages may reuse
+	twins             twinBudget     // the plain pages' rows held for their embed pages (rowTwin)
 	absOnce           sync.Once      // computes absPrefix (absBase)
 	absPrefix         string         // the base URL resolved, before a plain path
 	absFast           bool           // absPrefix is usable
