@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/zeebo/xxh3"
@@ -48,6 +49,41 @@ type listing struct {
 	upHash uint64    // xxh3 of Path, for the memo records of the events listed here (upHash)
 	at     int32     // index in pagination.listings
 	twin   rowTwin   // the plain page's rows, for the embed page
+	ents   listingEntities
+}
+
+// listingEntities is a listing's pageEntities, made by the first of its
+// plain and embed pages to come and given to the second (both list the
+// same events), then dropped: it was made twice, ~4% of a warm build's
+// samples.
+type listingEntities struct {
+	mu    sync.Mutex
+	made  bool
+	uses  int
+	table []entityRef // read only by the pages
+	refs  refsFunc
+}
+
+// shareListingEntities is false in tests that make every page's own.
+var shareListingEntities = true
+
+// listingEntities returns l's pageEntities, made once for its two pages.
+func (s *site) listingEntities(l *listing) ([]entityRef, refsFunc) {
+	e := &l.ents
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !shareListingEntities {
+		return s.pageEntities(l.events)
+	}
+	if !e.made {
+		e.table, e.refs = s.pageEntities(l.events)
+		e.made, e.uses = true, 0
+	}
+	table, refs := e.table, e.refs
+	if e.uses++; e.uses == 2 { // both pages have it: a page rendered again makes it again
+		e.made, e.table, e.refs = false, nil, nil
+	}
+	return table, refs
 }
 
 // pagination is the page layout of a large timeline.
@@ -355,7 +391,7 @@ func (s *site) listingView(l *listing, root string, embed bool) *indexView {
 
 // listingRows is the part of a listing page's view that its events make.
 func (s *site) listingRows(l *listing, root string, embed bool) *indexView {
-	table, refs := s.pageEntities(l.events)
+	table, refs := s.listingEntities(l)
 	v := &indexView{Entities: table, Large: len(l.events) >= largeTimeline,
 		Paged: &pagedView{Search: searchShard(l), Events: len(l.events) > 0}, slots: &rowSlots{twin: &l.twin}}
 	var years []yearView

@@ -14,8 +14,9 @@ import (
 // plan order (plain, then embed: rows taken), embed pages first (none
 // taken), and all at once on four goroutines (-race), without and with a
 // Session's PlanBuffers (its first plan: no rows kept; its second: kept
-// rows). Every page must be the bytes of a plan whose pages make every row
-// (twinMax 0), and in plan order rows must have been taken. Some titles
+// rows), and in plan order twice. Every page must be the bytes of a plan
+// whose pages make every row and their own entity table (twinMax 0,
+// shareListingEntities off), and in plan order rows must have been taken. Some titles
 // and an article's label need escaping.
 func TestEmbedRowsFromPlainRows(t *testing.T) {
 	defer func(n int) { paginateAbove = n }(paginateAbove)
@@ -32,8 +33,8 @@ func TestEmbedRowsFromPlainRows(t *testing.T) {
 
 	want := map[string][]byte{}
 	func() {
-		defer func(n int64) { twinMax = n }(twinMax)
-		twinMax = 0
+		defer func(n int64, share bool) { twinMax, shareListingEntities = n, share }(twinMax, shareListingEntities)
+		twinMax, shareListingEntities = 0, false
 		before := twinRowsTaken.Load()
 		pages, err := Plan(tl, cfg)
 		if err != nil {
@@ -54,6 +55,12 @@ func TestEmbedRowsFromPlainRows(t *testing.T) {
 		case "plan":
 			for i, pg := range pages {
 				got[i] = renderBytes(t, pg)
+			}
+		case "plan, twice":
+			for range 2 {
+				for i, pg := range pages {
+					got[i] = renderBytes(t, pg)
+				}
 			}
 		case "embed first":
 			for i, pg := range pages {
@@ -101,7 +108,7 @@ func TestEmbedRowsFromPlainRows(t *testing.T) {
 			}
 		}
 	}
-	for _, order := range []string{"plan", "embed first", "parallel"} {
+	for _, order := range []string{"plan", "plan, twice", "embed first", "parallel"} {
 		before := twinRowsTaken.Load()
 		pages, err := Plan(tl, cfg)
 		if err != nil {
