@@ -620,7 +620,7 @@ const minSwapPages = 1000
 const pageWriters = 1
 
 func (b *builder) discard(tmp string) {
-	if err := b.fs.RemoveAll(tmp); err != nil {
+	if err := removeBuildFolder(b.fs, tmp, tmpInfix, 1); err != nil { // its mark last (stale.go)
 		b.warn(fmt.Sprintf("removing %s: %v (it will be removed by the next build)", tmp, err))
 	}
 	b.sum.Rendered, b.sum.Reused = 0, 0

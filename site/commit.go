@@ -93,7 +93,7 @@ func rollForward(fs afero.Fs, out, commit string, workers int, r *retirer) error
 	if r.take(commit) {
 		return nil // removed with the retired files
 	}
-	if err := fs.RemoveAll(commit); err != nil {
+	if err := removeBuildFolder(fs, commit, commitInfix, 1); err != nil { // its marks last (stale.go)
 		return fmt.Errorf("removing %s: %w", commit, err)
 	}
 	return nil

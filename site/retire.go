@@ -139,8 +139,11 @@ func (r *retirer) take(commit string) bool {
 	if r == nil || !r.used.Load() || !takeCommits {
 		return false
 	}
-	return os.Rename(commit, filepath.Join(r.dir, "commit")) == nil
+	return os.Rename(commit, filepath.Join(r.dir, takenCommit)) == nil
 }
+
+// takenCommit names the commit folder in the retired folder that took it.
+const takenCommit = "commit"
 
 // takeCommits turns retirer.take on; off only to measure what it saves.
 var takeCommits = true
@@ -189,39 +192,25 @@ func removeRetiredNow(fs afero.Fs, dir string) {
 		removeRetiredFolder(dir)
 		return
 	}
-	_ = fs.RemoveAll(dir)
+	_ = removeBuildFolder(fs, dir, retireInfix, 1)
 }
 
 // removeRetiredFolder removes a retired folder on the OS file system: its
 // files on retireWorkers goroutines, then the rest (the commit folder taken
-// along). Unlinking a replaced file's last link frees its blocks, which
-// this ext4 (no journal, mounted with discard) discards synchronously, so
-// one goroutine waited for each file's discards in turn: the three exports'
-// 44-51 ms and 12-13 ms for the ~75 small pages of a 10k fresh incremental
-// build, one after the other. Several overlap the waits.
+// along), its mark last (removeBuildFolder: was first, with the files, so
+// that a process ending before the commit folder was gone left an unmarked
+// folder every later build warned about). Unlinking a replaced file's last
+// link frees its blocks, which this ext4 (no journal, mounted with discard)
+// discards synchronously, so one goroutine waited for each file's discards
+// in turn: the three exports' 44-51 ms and 12-13 ms for the ~75 small pages
+// of a 10k fresh incremental build, one after the other. Several overlap
+// the waits.
 func removeRetiredFolder(dir string) {
-	if entries, err := os.ReadDir(dir); err == nil {
-		jobs := make(chan string)
-		var wg sync.WaitGroup
-		for i := 0; i < min(retireWorkers, len(entries)); i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for name := range jobs {
-					_ = os.Remove(name) // what is left is removed below
-				}
-			}()
-		}
-		for _, e := range entries {
-			if !e.IsDir() {
-				jobs <- filepath.Join(dir, e.Name())
-			}
-		}
-		close(jobs)
-		wg.Wait()
-	}
-	_ = os.RemoveAll(dir)
+	_ = removeBuildFolder(osFs, dir, retireInfix, retireWorkers) // what is left, marked, goes with the next build
 }
+
+// osFs is the OS file system, for the removals written for any afero.Fs.
+var osFs afero.Fs = afero.NewOsFs()
 
 // retireWorkers is the number of goroutines removing a retired folder's files.
 const retireWorkers = 8
@@ -487,5 +476,5 @@ func removeRetiredOn(fs afero.Fs, dir string) {
 		removeRetired(dir)
 		return
 	}
-	_ = fs.RemoveAll(dir)
+	_ = removeBuildFolder(fs, dir, retireInfix, 1)
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 )
@@ -98,8 +99,14 @@ func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []strin
 		}
 		warnings = append(warnings, fmt.Sprintf("finished publishing %s left by an interrupted build", c))
 	}
-	for _, dir := range append(tmps, olds...) {
-		if err := fs.RemoveAll(dir); err != nil {
+	for i, dir := range append(tmps, olds...) {
+		var err error
+		if i < len(tmps) {
+			err = removeBuildFolder(fs, dir, tmpInfix, 1)
+		} else {
+			err = fs.RemoveAll(dir) // an old folder: the output renamed, no mark
+		}
+		if err != nil {
 			return warnings, repaired, fmt.Errorf("removing stale %s: %w", dir, err)
 		}
 		warnings = append(warnings, fmt.Sprintf("removed %s left by an interrupted build", dir))
@@ -173,16 +180,17 @@ const (
 // madeByBuild tells whether dir, named as a build's folder with infix,
 // holds what a build puts in such a folder before anything else.
 func madeByBuild(fs afero.Fs, dir, infix string) buildMark {
-	var marks []string
-	switch infix {
-	case oldInfix:
+	if infix == oldInfix {
 		return marked
-	case tmpInfix:
-		marks = []string{buildMarker, markerFile}
-	case commitInfix:
-		marks = []string{buildMarker, deletedFile}
-	case retireInfix:
-		marks = []string{buildMarker}
+	}
+	marks := buildMarks(infix)
+	if infix == retireInfix {
+		// The commit folder it took (retirer.take): its journal or its
+		// mark. What a process ending while removing the folder left when
+		// the folder's mark went first (6f09a6b until removeBuildFolder).
+		for _, m := range []string{deletedFile, writtenFile, buildMarker} {
+			marks = append(marks, filepath.Join(takenCommit, m))
+		}
 	}
 	for _, m := range marks {
 		if fi, err := lstatIfPossible(fs, filepath.Join(dir, m)); err == nil && fi.Mode().IsRegular() {
@@ -193,6 +201,92 @@ func madeByBuild(fs afero.Fs, dir, infix string) buildMark {
 		return emptyFolder
 	}
 	return notBuilds
+}
+
+// buildMarks lists the files a build puts first in a folder it names with
+// infix (tmp, commit and retired folders; an old folder has none): any one
+// of them marks it as a build's.
+func buildMarks(infix string) []string {
+	switch infix {
+	case tmpInfix:
+		return []string{buildMarker, markerFile}
+	case commitInfix:
+		return []string{buildMarker, deletedFile}
+	case retireInfix:
+		return []string{buildMarker}
+	}
+	return nil
+}
+
+// removeBuildFolder removes dir, a folder a build named with infix, its
+// marks (buildMarks) last: first its other files (on workers goroutines),
+// then its folders, then the marks, then dir. A process ending at any point
+// of it leaves dir marked, empty or gone, so the next build still knows it
+// for a build's and removes it (was: RemoveAll, or the files in parallel,
+// in directory order: a removal cut short after the marks left an unmarked
+// folder beside the output, warned about by every build and never removed).
+// A commit folder is only removed once rolled forward: what is left of it
+// then (staged folders emptied, its journal) rolls forward again to nothing.
+func removeBuildFolder(fs afero.Fs, dir, infix string, workers int) error {
+	entries, err := afero.ReadDir(fs, dir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return err
+	}
+	isMark := map[string]bool{}
+	for _, m := range buildMarks(infix) {
+		isMark[m] = true
+	}
+	var files, dirs []string
+	for _, e := range entries {
+		switch p := filepath.Join(dir, e.Name()); {
+		case isMark[e.Name()]:
+		case e.IsDir():
+			dirs = append(dirs, p)
+		default:
+			files = append(files, p)
+		}
+	}
+	errs := make([]error, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(max(workers, 1), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if err := fs.Remove(files[i]); err != nil && !os.IsNotExist(err) {
+					errs[i] = err
+				}
+			}
+		}()
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err // dir keeps its marks: the next build tries again
+		}
+	}
+	for _, d := range dirs {
+		if err := fs.RemoveAll(d); err != nil {
+			return err
+		}
+	}
+	for _, m := range buildMarks(infix) {
+		if err := fs.Remove(filepath.Join(dir, m)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	if err := fs.Remove(dir); err != nil && !os.IsNotExist(err) {
+		return fs.RemoveAll(dir) // something came in since it was listed
+	}
+	return nil
 }
 
 // lstatIfPossible is Lstat where fs has it, else Stat.

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -205,6 +206,169 @@ func TestBuildFolderNames(t *testing.T) {
 	for i := 0; i < 100; i++ {
 		if s := randomSuffix(); !isRandomSuffix(s) {
 			t.Fatalf("randomSuffix %q not recognised", s)
+		}
+	}
+}
+
+// dyingFs is a process that ends at its Nth removal (counting from 1): that
+// removal and every one after it do nothing. Its RemoveAll removes one
+// entry at a time, in directory order, as os.RemoveAll does, so that it can
+// end inside one too.
+type dyingFs struct {
+	afero.Fs
+	mu      sync.Mutex
+	removes int
+	dieAt   int
+}
+
+func (d *dyingFs) Remove(name string) error {
+	d.mu.Lock()
+	d.removes++
+	dead := d.removes >= d.dieAt
+	d.mu.Unlock()
+	if dead {
+		return errDiskFull
+	}
+	return d.Fs.Remove(name)
+}
+
+func (d *dyingFs) RemoveAll(name string) error {
+	fi, err := d.Fs.Stat(name)
+	if err != nil {
+		return nil
+	}
+	if fi.IsDir() {
+		entries, err := afero.ReadDir(d.Fs, name)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := d.RemoveAll(filepath.Join(name, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return d.Remove(name)
+}
+
+// A removal of a build's folder cut short at any point (the process ended)
+// leaves it marked, empty or gone: the next build removes it, warning of
+// nothing left alone (was: the mark went first, with the files, or in
+// directory order, and the rest stayed beside the output for good, warned
+// about by every build). For the temporary folder a failed build discards,
+// a rolled-forward commit folder, and a retired folder (both file systems:
+// the OS's parallel removal through osFs).
+func TestBuildFolderRemovalCutShortLeavesItMarked(t *testing.T) {
+	layouts := map[string]map[string]string{
+		"public.tmp-0123456789ab":    {buildMarker: "", deletedFile: "[]", writtenFile: "[]", "site/p0": "page", "site/p1": "page"},
+		"public.commit-0123456789ab": {buildMarker: "", deletedFile: "[]", writtenFile: "[]", "site/a/": ""},
+		"public.retired-0123456789ab": {buildMarker: "", "1": "old", "2": "old", "3": "old",
+			"commit/" + buildMarker: "", "commit/" + deletedFile: "[]", "commit/" + writtenFile: "[]", "commit/site/a/": ""},
+	}
+	for _, fsName := range []string{"mem", "os"} {
+		for folder, files := range layouts {
+			infix, _ := buildFolderInfix("public", folder)
+			for n := 1; ; n++ {
+				var fs afero.Fs = afero.NewMemMapFs()
+				root := "/"
+				if fsName == "os" {
+					root = t.TempDir()
+					fs = afero.NewOsFs()
+				}
+				dir, out := filepath.Join(root, folder), filepath.Join(root, "public")
+				mustDo(t, fs.MkdirAll(out, 0o755))
+				for p, body := range files {
+					if strings.HasSuffix(p, "/") {
+						mustDo(t, fs.MkdirAll(filepath.Join(dir, p), 0o755))
+					} else {
+						writeFiles(t, fs, map[string]string{filepath.Join(dir, p): body})
+					}
+				}
+				dying := &dyingFs{Fs: fs, dieAt: n}
+				switch infix {
+				case tmpInfix:
+					(&builder{fs: dying}).discard(dir)
+				case commitInfix:
+					_ = rollForward(dying, out, dir, 1, nil) // fails where the process ended
+				case retireInfix:
+					if fsName == "os" {
+						was := osFs
+						osFs = dying
+						removeRetiredFolder(dir)
+						osFs = was
+					} else {
+						removeRetiredOn(dying, dir)
+					}
+				}
+				if dying.removes < n {
+					if n == 1 {
+						t.Errorf("%s %s: nothing removed through the file system given", fsName, folder)
+					}
+					t.Logf("%s %s: cut short at each of %d removals", fsName, folder, n-1)
+					break
+				}
+				if _, err := fs.Stat(dir); err == nil && madeByBuild(fs, dir, infix) == notBuilds {
+					t.Errorf("%s %s: cut short at removal %d: left unmarked", fsName, folder, n)
+				}
+				warnings, err := cleanStale(fs, out, 1)
+				waitRetired()
+				if err != nil {
+					t.Fatalf("%s %s %d: %v", fsName, folder, n, err)
+				}
+				for _, w := range warnings {
+					if strings.Contains(w, "left") && strings.Contains(w, "alone") {
+						t.Errorf("%s %s %d: %s", fsName, folder, n, w)
+					}
+				}
+				if _, err := fs.Stat(dir); err == nil {
+					t.Errorf("%s %s %d: not removed by the next build", fsName, folder, n)
+				}
+			}
+		}
+	}
+}
+
+// A retired folder a process left after its mark went but before its
+// commit folder did (before the fix above) is the build's: its taken commit
+// folder holds the journal (deleted, written) or the commit's mark, as the
+// two left beside the kept 10k site. The next build removes it, and warns
+// of nothing; a retired folder named as a build's but with none of these
+// is still left alone, with a warning.
+func TestRetiredFolderLeftWithItsCommitIsRemoved(t *testing.T) {
+	for _, fsName := range []string{"mem", "os"} {
+		var fs afero.Fs = afero.NewMemMapFs()
+		root := "/"
+		if fsName == "os" {
+			root = t.TempDir()
+			fs = afero.NewOsFs()
+		}
+		out := filepath.Join(root, "public")
+		left := filepath.Join(root, "public.retired-00000000ab12")
+		left2 := filepath.Join(root, "public.retired-00000000ab14")
+		left3 := filepath.Join(root, "public.retired-00000000ab15")
+		writeFiles(t, fs, map[string]string{
+			filepath.Join(out, "index.html"):                     "site",
+			filepath.Join(left, takenCommit, deletedFile):        "[]",
+			filepath.Join(left2, takenCommit, writtenFile):       "[]",
+			filepath.Join(left2, takenCommit, "site/a/x"):        "moved",
+			filepath.Join(left3, takenCommit, buildMarker):       "",
+			filepath.Join(root, "public.retired-00000000ab13/1"): "the user's: no mark",
+		})
+		warnings, err := cleanStale(fs, out, 1)
+		waitRetired()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, dir := range []string{left, left2, left3} {
+			if _, err := fs.Stat(dir); err == nil {
+				t.Errorf("%s: %s left; warnings %q", fsName, dir, warnings)
+			}
+		}
+		if got := readFile(t, fs, filepath.Join(root, "public.retired-00000000ab13/1")); got != "the user's: no mark" {
+			t.Errorf("%s: the user's folder: %q", fsName, got)
+		}
+		if len(warnings) != 1 || !strings.Contains(warnings[0], "public.retired-00000000ab13") {
+			t.Errorf("%s: warnings %q, want only the user's folder's", fsName, warnings)
 		}
 	}
 }
