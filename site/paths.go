@@ -45,6 +45,9 @@ func checkOutDir(out, content, cache string) error {
 	if clean == "." || clean == string(filepath.Separator) || filepath.Base(clean) == ".." {
 		return fmt.Errorf("output folder %q: refusing to replace it", out)
 	}
+	if err := checkOutName(out); err != nil { // stale.go
+		return err
+	}
 	for _, inner := range []string{content, cache} {
 		if inner != "" && within(clean, inner) {
 			return fmt.Errorf("output folder %q contains %q: refusing to replace it", out, inner)

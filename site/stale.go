@@ -53,7 +53,7 @@ func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []strin
 		dir := filepath.Join(parent, name)
 		switch madeByBuild(fs, dir, infix) {
 		case notBuilds:
-			warnings = append(warnings, fmt.Sprintf("left %s alone: named like a build's folder, but it holds no mark of one", dir))
+			warnings = append(warnings, leftAloneWarning(dir))
 			continue
 		case emptyFolder: // never an old folder: that is a whole previous site, even empty
 			empties = append(empties, dir)
@@ -153,6 +153,36 @@ func buildFolderInfix(base, name string) (infix string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// leftAloneWarning is cleanStale's warning about dir, named as a build's
+// folder but holding none of its marks: what it is and what to do (was: what
+// it is only, repeated by every build with nothing to act on).
+func leftAloneWarning(dir string) string {
+	return fmt.Sprintf("left %s alone: named like a build's folder, but it holds no mark of one; "+
+		"if it is not yours, delete it (it may be what an interrupted build of an older version left); "+
+		"if it is, rename it: every build warns of it", dir)
+}
+
+// checkOutName refuses an output folder named as a build's folder of
+// another output beside it (public.tmp-0123456789ab is public's): that
+// output's builds would take it for one of theirs and remove it, or roll it
+// forward, or rename it into their output (a published site holds
+// markerFile, a temporary folder's mark). Only the exact names count, as in
+// buildFolderInfix.
+func checkOutName(out string) error {
+	base := filepath.Base(filepath.Clean(out))
+	for _, infix := range []string{tmpInfix, oldInfix, commitInfix, retireInfix} {
+		i := strings.LastIndex(base, infix)
+		if i <= 0 {
+			continue
+		}
+		if owner := base[:i]; isRandomSuffix(base[i+len(infix):]) {
+			return fmt.Errorf("output folder %q: named like a folder the builds of %q make beside it, which would remove or replace it: choose another name",
+				out, filepath.Join(filepath.Dir(filepath.Clean(out)), owner))
+		}
+	}
+	return nil
 }
 
 // isRandomSuffix reports whether s is as randomSuffix makes them.

@@ -85,6 +85,9 @@ func TestBuildsLeaveUsersFoldersBesideTheOutputAlone(t *testing.T) {
 			for _, w := range sum.Warnings {
 				if strings.HasPrefix(w, "left ") {
 					left = append(left, filepath.Base(strings.Fields(w)[1]))
+					if !strings.Contains(w, "delete it") || !strings.Contains(w, "older version") {
+						t.Errorf("warning %q: does not say what to do (delete it if it is not yours: an older version's leftover)", w)
+					}
 				}
 			}
 			sort.Strings(left)
@@ -369,6 +372,44 @@ func TestRetiredFolderLeftWithItsCommitIsRemoved(t *testing.T) {
 		}
 		if len(warnings) != 1 || !strings.Contains(warnings[0], "public.retired-00000000ab13") {
 			t.Errorf("%s: warnings %q, want only the user's folder's", fsName, warnings)
+		}
+	}
+}
+
+// An output named as a build's folder of an output beside it is refused
+// before anything is written: public's builds would remove it (a published
+// site holds markerFile, a temporary folder's mark), roll it forward or
+// rename it into public (was: built, then removed by the next build of
+// public: "removed public.tmp-0123456789ab left by an interrupted build").
+// Names that are not exactly a build's are built as before.
+func TestOutputNamedLikeABuildFolderIsRefused(t *testing.T) {
+	for name, owner := range map[string]string{"public.tmp-0123456789ab": "public", "public.old-0123456789ab": "public",
+		"public.commit-0123456789ab": "public", "public.retired-0123456789ab": "public", "a.tmp-b.retired-00000000000f": "a.tmp-b"} {
+		fs, _, opts := newSite(t)
+		opts.OutDir = filepath.Join("sites", name)
+		_, err := Build(fs, opts)
+		if err == nil || !strings.Contains(err.Error(), `"`+opts.OutDir+`"`) || !strings.Contains(err.Error(), `"`+filepath.Join("sites", owner)+`"`) {
+			t.Errorf("build into %s: %v, want it refused, naming it and the output whose folder it would be", name, err)
+		}
+		if _, err := fs.Stat(opts.OutDir); err == nil {
+			t.Errorf("build into %s: made it", name)
+		}
+		// The output it would be the folder of is built as before, and
+		// finds nothing of it.
+		opts.OutDir = filepath.Join("sites", "public")
+		if sum, err := Build(fs, opts); err != nil || len(sum.Warnings) != 0 {
+			t.Errorf("build into sites/public: %v, warnings %q", err, sum.Warnings)
+		}
+	}
+	for _, name := range []string{"public", "public.tmp-mine", "public.tmp-0123456789abc", "public.old-ABCDEF012345",
+		".tmp-0123456789ab", "public.tmp-0123456789ab.d", "public.retired-2023"} {
+		fs, _, opts := newSite(t)
+		opts.OutDir = filepath.Join("sites", name)
+		if _, err := Build(fs, opts); err != nil {
+			t.Errorf("build into %s: %v", name, err)
+		}
+		if _, err := fs.Stat(filepath.Join(opts.OutDir, markerFile)); err != nil {
+			t.Errorf("build into %s: %v", name, err)
 		}
 	}
 }
