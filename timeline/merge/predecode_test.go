@@ -118,3 +118,43 @@ func cloneTimeline(tl timeline.Timeline) timeline.Timeline {
 	tl.Articles = append([]timeline.Article(nil), tl.Articles...)
 	return tl
 }
+
+// TestStemNotesInChunksOfAnySize: a decoded state's Updates (which load
+// the blocking lists of the stems they meet, loadStems) return Merge's
+// timeline and the same changes whatever the size of the chunks loadStems
+// notes its entries in, one entry a chunk included.
+func TestStemNotesInChunksOfAnySize(t *testing.T) {
+	for seed := uint64(0); seed < 6; seed++ {
+		var first []timeline.Changes
+		for _, chunk := range []int{8192, 1, 2, 7} {
+			restore := merge.StemNoteChunk(chunk)
+			rng := rand.New(rand.NewPCG(seed, 37))
+			w := newWorld(rng, 30)
+			arts, per, keys := w.input()
+			_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+			st, err := merge.DecodeState(st.Encode(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var changes []timeline.Changes
+			for round := range 3 {
+				w.change()
+				arts, per, keys = w.input()
+				tl, ch := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
+				if st.Stats.Full || st.Stats.Recovered {
+					t.Fatalf("seed %d, chunk %d, round %d: merged in full (%+v)", seed, chunk, round, st.Stats)
+				}
+				if !reflect.DeepEqual(tl, merge.Merge(arts, per)) {
+					t.Fatalf("seed %d, chunk %d, round %d: Update's timeline differs from Merge's", seed, chunk, round)
+				}
+				changes = append(changes, ch)
+			}
+			restore()
+			if first == nil {
+				first = changes
+			} else if !reflect.DeepEqual(changes, first) {
+				t.Fatalf("seed %d, chunk %d: changes differ from those with chunks of 8192", seed, chunk)
+			}
+		}
+	}
+}

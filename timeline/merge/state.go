@@ -457,6 +457,10 @@ func (s *State) removePostings(sid int32, before map[uint64]int) {
 	}
 }
 
+// stemNoteChunk is how many entries loadStems notes in one chunk (96 KB);
+// tests make it small.
+var stemNoteChunk = 8192
+
 // loadStems loads the blocking lists of the stems not loaded yet, from the
 // live candidates below sid "below" (those above are listed by the caller).
 func (s *State) loadStems(stems []int32, below int32) {
@@ -486,19 +490,55 @@ func (s *State) loadStems(stems []int32, below int32) {
 	if len(lists) == 0 {
 		return
 	}
-	// Two scans of the candidates, counting then filling, so that every
-	// list is made once at its size (grown by appending, they allocated
-	// twice what they hold).
+	// One scan of the candidates notes each entry (its stem's index in
+	// lists, sid, value) in sid order and counts the entries of each stem,
+	// whose lists are then cut from one array at their sizes and filled
+	// from the notes (it scanned the candidates twice, counting then
+	// filling: 90 -> 80 M instructions for the site scale benchmark's
+	// 191k candidates, 388,000 entries). The notes are kept in chunks of
+	// a fixed size, never copied: one slice grown by append allocated five
+	// times what it held (27 MB there, not 4.7), lists grown by appending
+	// twice.
 	// Each entry's value is noted beside it, so the sort reads it in
 	// order instead of from the candidate's record again.
-	sizes, total := make([]int, len(lists)), 0
-	s.eachListed(below, dense, func(d, _, _ int32) { sizes[d]++; total++ })
+	sizes := make([]int, len(lists))
+	var full [][]int32 // chunks of notes filled, each d, sid, value
+	var notes []int32  // the chunk being filled, up to n
+	n := 0
+	for sid := int32(0); sid < below; sid++ {
+		pc := &s.pc[sid]
+		if !pc.hasStart || s.sidArt[sid] < 0 {
+			continue
+		}
+		for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
+			if d := dense[t]; d > 0 {
+				if n+3 > len(notes) {
+					full = append(full, notes[:n])
+					notes, n = make([]int32, 3*stemNoteChunk), 0
+				}
+				note := notes[n : n+3 : n+3]
+				note[0], note[1], note[2] = d-1, sid, pc.dateID
+				n += 3
+				sizes[d-1]++
+			}
+		}
+	}
+	full = append(full, notes[:n])
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
 	flat, sorted := make([]int32, 2*total), make([]int32, total)
 	at := 0
 	for k, n := range sizes {
 		lists[k], at = flat[at:at:at+2*n], at+2*n
 	}
-	s.eachListed(below, dense, func(d, sid, v int32) { lists[d] = append(lists[d], sid, v) })
+	for _, chunk := range full {
+		for j := 0; j+2 < len(chunk); j += 3 {
+			d := chunk[j]
+			lists[d] = append(lists[d], chunk[j+1], chunk[j+2])
+		}
+	}
 	loading := make(map[int32]*stemLists, len(lists))
 	var count []int32 // by value: entries, then where the next one goes
 	var values []int32
@@ -548,23 +588,6 @@ func (s *State) loadStems(stems []int32, below int32) {
 		loading[stemOf[k]] = sl
 	}
 	s.postings.load(loading)
-}
-
-// eachListed calls f(d-1, sid, start value) for every title stem of a live
-// candidate below sid "below" with a start value whose dense[stem] is d > 0,
-// in sid order.
-func (s *State) eachListed(below int32, dense []int32, f func(d, sid, v int32)) {
-	for sid := int32(0); sid < below; sid++ {
-		pc := &s.pc[sid]
-		if !pc.hasStart || s.sidArt[sid] < 0 {
-			continue
-		}
-		for _, t := range s.arena[pc.sets : pc.sets+pc.nTitle] {
-			if d := dense[t]; d > 0 {
-				f(d-1, sid, pc.dateID)
-			}
-		}
-	}
 }
 
 func (s *State) long(value, stem int32) bool {

@@ -31,3 +31,11 @@ func PredecodeOff() (restore func()) {
 	predecodeOn = false
 	return func() { predecodeOn = true }
 }
+
+// StemNoteChunk makes loadStems note n entries a chunk until the returned
+// function is called. Tests using it must not run in parallel.
+func StemNoteChunk(n int) (restore func()) {
+	old := stemNoteChunk
+	stemNoteChunk = n
+	return func() { stemNoteChunk = old }
+}
