@@ -28,14 +28,9 @@ func TestPredecodedEventsAreTheUpdatesOwn(t *testing.T) {
 			}
 			rng := rand.New(rand.NewPCG(seed, 31))
 			w := newWorld(rng, 30)
-			arts, per, keys := w.input()
-			_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
-			st, err := merge.DecodeState(st.Encode(nil))
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := decodedStateOf(t, w)
 			w.change()
-			arts, per, keys = w.input()
+			arts, per, keys := w.input()
 			tl, ch := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
 			if st.Stats.Full || st.Stats.Recovered {
 				t.Fatalf("seed %d: merged in full (%+v)", seed, st.Stats)
@@ -84,13 +79,8 @@ func TestPredecodedEventsAreTheUpdatesOwn(t *testing.T) {
 func TestPredecoderStopsOnRestart(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 31))
 	w := newWorld(rng, 40)
+	st := decodedStateOf(t, w)
 	arts, per, keys := w.input()
-	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
-	st, err := merge.DecodeState(st.Encode(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	arts, per, keys = w.input()
 	i := slices.IndexFunc(per, func(evs []timeline.Event) bool { return len(evs) > 0 && len(evs[0].Mentions) > 0 })
 	if i < 0 {
 		t.Fatal("no article with a mention")
@@ -130,16 +120,11 @@ func TestStemNotesInChunksOfAnySize(t *testing.T) {
 			restore := merge.StemNoteChunk(chunk)
 			rng := rand.New(rand.NewPCG(seed, 37))
 			w := newWorld(rng, 30)
-			arts, per, keys := w.input()
-			_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
-			st, err := merge.DecodeState(st.Encode(nil))
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := decodedStateOf(t, w)
 			var changes []timeline.Changes
 			for round := range 3 {
 				w.change()
-				arts, per, keys = w.input()
+				arts, per, keys := w.input()
 				tl, ch := st.Update(arts, func(i int) []timeline.Event { return per[i] }, keys)
 				if st.Stats.Full || st.Stats.Recovered {
 					t.Fatalf("seed %d, chunk %d, round %d: merged in full (%+v)", seed, chunk, round, st.Stats)
@@ -157,4 +142,17 @@ func TestStemNotesInChunksOfAnySize(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decodedStateOf is the state of w's articles as a fresh build reads it:
+// merged, encoded and decoded again (events stored, not built).
+func decodedStateOf(t *testing.T, w *world) *merge.State {
+	t.Helper()
+	arts, per, keys := w.input()
+	_, st := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+	decoded, err := merge.DecodeState(st.Encode(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decoded
 }
