@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -101,6 +102,66 @@ func TestUniqueSlugAsBefore(t *testing.T) {
 			if g, w := uniqueSlug(slug, got), reference(slug, want); g != w {
 				t.Fatalf("round %d: %q named %q, want %q", round, slug, g, w)
 			}
+		}
+	}
+}
+
+// TestOrderedEventsOnDatesEqualInPart: the order is the stable sort by
+// Date.Compare and ID when neighbouring dates agree in some fields and not
+// others: the same instant in another zone (fields differ, Compare ties on
+// the instants), the same start with another end (precisions), the same
+// span under another value, and dates equal in every field. Sorted, nearly
+// sorted and shuffled timelines; fails if dates equal in their instants are
+// told equal without their values, or equal fields are not told equal.
+func TestOrderedEventsOnDatesEqualInPart(t *testing.T) {
+	east, west := time.FixedZone("E", 2*3600), time.FixedZone("W", -5*3600)
+	at := func(y, m, d, h int) time.Time { return time.Date(y, time.Month(m), d, h, 0, 0, 0, time.UTC) }
+	starts := []time.Time{at(2024, 6, 12, 0), at(2024, 6, 12, 14), at(2024, 6, 13, 0), at(2024, 1, 1, 0)}
+	ends := []time.Duration{time.Hour, 24 * time.Hour, 7 * 24 * time.Hour, 366 * 24 * time.Hour}
+	values := []string{"2024-06-12", "2024-06-12T14", "2024", "2024-W24", "x"}
+	r := rand.New(rand.NewSource(21))
+	date := func() timeline.Date {
+		s := starts[r.Intn(len(starts))]
+		e := s.Add(ends[r.Intn(len(ends))])
+		switch r.Intn(4) { // the same instants in other zones
+		case 0:
+			s = s.In(east)
+		case 1:
+			e = e.In(west)
+		}
+		return timeline.Date{Value: values[r.Intn(len(values))], Gran: timeline.Granularity(r.Intn(3)), Start: s, End: e}
+	}
+	for round := 0; round < 400; round++ {
+		n := r.Intn(80)
+		events := make([]timeline.Event, n)
+		for i := range events {
+			events[i] = timeline.Event{ID: string(rune('a' + r.Intn(5))), Start: date()}
+			if r.Intn(3) == 0 && i > 0 { // a copy of the neighbour's date, field for field
+				events[i].Start = events[i-1].Start
+			}
+		}
+		switch round % 3 {
+		case 0:
+			slices.SortStableFunc(events, func(a, b timeline.Event) int { return a.Start.Compare(b.Start) })
+		case 1: // sorted, then two neighbours swapped
+			slices.SortStableFunc(events, func(a, b timeline.Event) int { return a.Start.Compare(b.Start) })
+			if n > 1 {
+				k := r.Intn(n - 1)
+				events[k], events[k+1] = events[k+1], events[k]
+			}
+		}
+		want := make([]int, n)
+		for i := range want {
+			want[i] = i
+		}
+		slices.SortStableFunc(want, func(i, j int) int {
+			if c := events[i].Start.Compare(events[j].Start); c != 0 {
+				return c
+			}
+			return strings.Compare(events[i].ID, events[j].ID)
+		})
+		if got := orderedEvents(events, true); !slices.Equal(got, want) {
+			t.Fatalf("round %d: order %v, want %v", round, got, want)
 		}
 	}
 }

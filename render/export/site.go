@@ -400,9 +400,15 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 	// One pass checks the order and sorts the runs it finds.
 	start := 0
 	var keys []idKey // sortByID's, reused from run to run
+	var prev *timeline.Date
+	if len(out) > 0 {
+		prev = &events[out[0]].Start
+	}
 	for k := 1; k <= len(out); k++ {
 		if k < len(out) {
-			c := events[out[k-1]].Start.Compare(events[out[k]].Start)
+			cur := &events[out[k]].Start
+			c := compareDates(prev, cur)
+			prev = cur
 			if c > 0 { // not sorted by date: sort the whole
 				slices.SortFunc(out, func(i, j int) int { return compareEvents(events, i, j) })
 				return out
@@ -417,6 +423,20 @@ func orderedEvents(events []timeline.Event, keepAll bool) []int {
 		start = k
 	}
 	return out
+}
+
+// compareDates is a.Compare(*b) (timeline.Date.Compare), told equal
+// without copying either date when their fields are: most neighbours of a
+// sorted timeline share their date (116,745 events on 7,176 dates at
+// 10,000 articles), and Date.Compare takes both by value (two 56-byte
+// copies), comparing the starts, the ends and the values in calls. Equal
+// fields are equal dates; dates differing in a field (another zone of the
+// same instant, say) are compared by Date.Compare itself.
+func compareDates(a, b *timeline.Date) int {
+	if a.Start == b.Start && a.End == b.End && a.Value == b.Value {
+		return 0
+	}
+	return a.Compare(*b)
 }
 
 // sortByID sorts a run of events with equal starts as compareEvents does:
