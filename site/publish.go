@@ -76,7 +76,7 @@ func swap(fs afero.Fs, out, tmp string, lock sync.Locker, workers int) (warnings
 		return nil, fmt.Errorf("publishing %s: %w", out, err)
 	}
 	if old != "" {
-		if err := removeTree(fs, old, workers); err != nil {
+		if err := removeOld(fs, old, workers); err != nil {
 			warnings = append(warnings, fmt.Sprintf("removing %s: %v (it will be removed by the next build)", old, err))
 		}
 	}
@@ -431,6 +431,30 @@ func compact(errs []error) []error {
 	return out
 }
 
+// removeOld removes old, the previous output a swap moved aside, its
+// markerFile first, then the rest (removeTree): a process ending during the
+// removal leaves a folder without it, which cleanStale removes and never
+// restores as the output (was: removeTree alone, in directory order, and a
+// half-removed folder still holding markerFile was put back as the site
+// when the output had gone meanwhile). A markerFile that cannot be removed
+// stops the removal, leaving old whole for the next build.
+func removeOld(fs afero.Fs, old string, workers int) error {
+	if holdsMarker(fs, old) {
+		if err := fs.Remove(filepath.Join(old, markerFile)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return removeTree(fs, old, workers)
+}
+
+// holdsMarker reports whether dir holds markerFile, a regular file: the
+// mark of a whole published site, and of an old folder whose removal has
+// not begun.
+func holdsMarker(fs afero.Fs, dir string) bool {
+	fi, err := lstatIfPossible(fs, filepath.Join(dir, markerFile))
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // removeTree removes dir like RemoveAll, but on the OS filesystem removes the
 // folders two levels down in parallel: a site has one folder per event, and
 // removing a previous site one file at a time dominated incremental builds.
@@ -459,7 +483,7 @@ func removeTree(fs afero.Fs, dir string, workers int) error {
 		go func() {
 			defer wg.Done()
 			for p := range jobs {
-				_ = os.RemoveAll(p) // what fails here fails again below, and is reported there
+				_ = osFs.RemoveAll(p) // what fails here fails again below, and is reported there
 			}
 		}()
 	}
@@ -468,7 +492,7 @@ func removeTree(fs afero.Fs, dir string, workers int) error {
 	}
 	close(jobs)
 	wg.Wait()
-	return os.RemoveAll(dir)
+	return osFs.RemoveAll(dir) // osFs: the tests cut it short
 }
 
 // ioWorkers is the concurrency of file-system-bound stages: more than the cores,

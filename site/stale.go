@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,8 +13,8 @@ import (
 )
 
 // cleanStale removes the temporary folders a killed build left beside out. If a
-// build was killed in the middle of the swap (out gone, out.old-* present), the
-// previous site is put back first; then the in-place commits a killed build
+// build was killed in the middle of the swap (out gone, out.old-* present and
+// still holding markerFile), the previous site is put back first; then the in-place commits a killed build
 // left (out.commit-*, see commit.go) are finished. Only the folders a
 // build made count (buildFolderInfix, madeByBuild); a folder with a build's
 // exact name but none of its marks is left, with a warning, and the user's
@@ -55,7 +56,7 @@ func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []strin
 		case notBuilds:
 			warnings = append(warnings, leftAloneWarning(dir))
 			continue
-		case emptyFolder: // never an old folder: that is a whole previous site, even empty
+		case emptyFolder: // never an old folder (madeByBuild): one without markerFile is removed below
 			empties = append(empties, dir)
 			continue
 		}
@@ -78,14 +79,21 @@ func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []strin
 	if len(olds) > 0 {
 		if exists, _ := afero.DirExists(fs, out); !exists {
 			// Only one swap runs at a time, so at most one old folder is a whole
-			// previous site; take the newest if a crash left several.
-			sort.Slice(olds, func(i, j int) bool { return modTime(fs, olds[i]) > modTime(fs, olds[j]) })
-			repaired = true
-			if err := fs.Rename(olds[0], out); err != nil {
-				return warnings, repaired, fmt.Errorf("restoring %s from %s: %w", out, olds[0], err)
+			// previous site; take the newest if a crash left several. Only
+			// one still holding markerFile is whole: its removal (removeOld)
+			// takes that first, so one cut short is removed, not restored
+			// (was: any old folder, so a half-removed one became the site
+			// when the output had been deleted meanwhile).
+			whole := slices.DeleteFunc(slices.Clone(olds), func(dir string) bool { return !holdsMarker(fs, dir) })
+			sort.Slice(whole, func(i, j int) bool { return modTime(fs, whole[i]) > modTime(fs, whole[j]) })
+			if len(whole) > 0 {
+				repaired = true
+				if err := fs.Rename(whole[0], out); err != nil {
+					return warnings, repaired, fmt.Errorf("restoring %s from %s: %w", out, whole[0], err)
+				}
+				warnings = append(warnings, fmt.Sprintf("restored %s from %s left by an interrupted build", out, whole[0]))
+				olds = slices.DeleteFunc(olds, func(dir string) bool { return dir == whole[0] })
 			}
-			warnings = append(warnings, fmt.Sprintf("restored %s from %s left by an interrupted build", out, olds[0]))
-			olds = olds[1:]
 		}
 	}
 	// A commit folder is a change a killed build had already decided to
@@ -104,7 +112,7 @@ func cleanStaleRepairing(fs afero.Fs, out string, workers int) (warnings []strin
 		if i < len(tmps) {
 			err = removeBuildFolder(fs, dir, tmpInfix, 1)
 		} else {
-			err = fs.RemoveAll(dir) // an old folder: the output renamed, no mark
+			err = removeOld(fs, dir, workers) // markerFile first (publish.go)
 		}
 		if err != nil {
 			return warnings, repaired, fmt.Errorf("removing stale %s: %w", dir, err)
@@ -134,10 +142,11 @@ func modTime(fs afero.Fs, p string) int64 {
 // renamed after its journal (deletedFile) was written; a commit a build of
 // an earlier version left has the journal only. An old folder is the output
 // itself renamed by the swap: nothing can be written in it first, so its
-// name is all there is to go by. A temporary folder swapped in whole loses
-// its buildMarker just before the swap (unmarkTemp), when it already holds
-// the site's markerFile; a folder a build made and was killed before
-// marking is empty.
+// name is all there is to go by; whether it is whole, and may be restored,
+// its markerFile tells (removeOld removes that first). A temporary folder
+// swapped in whole loses its buildMarker just before the swap (unmarkTemp),
+// when it already holds the site's markerFile; a folder a build made and
+// was killed before marking is empty.
 const buildMarker = ".timeline-build"
 
 // buildFolderInfix returns the infix of name when it is base+infix+suffix
