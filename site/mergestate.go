@@ -140,13 +140,20 @@ func takePaused(fs afero.Fs, name, version string, noCache, mapEvents bool) (st 
 // events section (readMergeState).
 func takeMergeState(fs afero.Fs, name, version string, noCache, mapEvents bool) (*merge.State, string) {
 	var st *merge.State
-	var mapping []byte
 	var err error
 	if !noCache {
-		st, mapping, err = readMergeState(fs, name, version, mapEvents)
+		st, _, err = readMergeState(fs, name, version, mapEvents)
 	}
+	return takeRead(fs, name, noCache, st, err)
+}
+
+// takeRead is takeMergeState's second half: it takes the state file
+// (takeStateFile) whose state was read as st, err (readMergeState's; none
+// when noCache), and says what to merge with. A build on its own reads the
+// state early and takes the file at its merge (statesave.go).
+func takeRead(fs afero.Fs, name string, noCache bool, st *merge.State, err error) (*merge.State, string) {
 	if rerr := takeStateFile(fs, name); rerr != nil {
-		unmapSection(mapping) // the state is dropped: nothing points into it
+		st.Release() // the state is dropped: nothing points into its mappings
 		return nil, fmt.Sprintf("removing the merge state %s: %v (merging in full)", name, rerr)
 	}
 	switch {

@@ -97,36 +97,44 @@ func (b *builder) mergeSavingBeside(x extraction) (timeline.Timeline, timeline.C
 // how it went; every way out of a build passes here (result).
 func (b *builder) joinStateSave() { b.joinSave(&b.saving, "state") }
 
-// A build on its own also takes the merge state (takePaused: read, decode,
-// move aside) on a goroutine of its own from the start of its cache stage,
-// while it opens the pack and loads the articles (takeStateEarly), instead of
-// at the start of the merge: none of them reads it, and the load stage keeps
-// about one core of two busy in a fresh incremental build (10k articles:
-// load 0.09 s of CPU in 0.10 s), so the 40-50 ms of reading the state ran on
-// the merge's path with the second core idle before. The state is taken
-// before merging as before (the merge, the plan memo and the save see the
-// same files), only earlier: a build stopped in between leaves no state and
-// the next merges in full, as a build stopped during its merge did. A build
-// that returns before merging waits for the take and resumes the garbage
-// collector (dropTakenState).
+// A build on its own also reads the merge state (readMergeState: read,
+// checksum, decode) on a goroutine of its own from the start of its cache
+// stage, while it opens the pack and loads the articles (takeStateEarly),
+// instead of at the start of the merge: none of them reads it, and the load
+// stage keeps about one core of two busy in a fresh incremental build (10k
+// articles: load 0.09 s of CPU in 0.10 s), so the 40-50 ms of reading the
+// state ran on the merge's path with the second core idle before.
+//
+//   - The file is taken (takeRead: moved aside) at the start of the merge,
+//     as before: a build stopped before merging leaves the state in place,
+//     and the next build merges incrementally (was since f489793: taken
+//     early, and the next build merged in full).
+//   - The garbage collector is paused only while the state is decoded
+//     (decodeUncollected), then from the merge's start to the end of its
+//     Update for an incremental state, as takePaused does (was: paused from
+//     the cache stage on, so a build with many changed articles loaded and
+//     extracted them with the collector off: 10k articles all touched, RSS
+//     at the end of load 196 -> 345 MB; A's review).
+//   - A build that stops before merging waits for the read and releases the
+//     state (dropTakenState): its mapped arrays and events file.
 
-// takeStateEarly turns the early take on; off only to measure what it saves.
+// takeStateEarly turns the early read on; off only to measure what it saves.
 var takeStateEarly = true
 
-// earlyState is the merge state being taken beside the build.
+// earlyState is the merge state being read beside the build.
 type earlyState struct {
 	done     chan struct{}
-	st       *merge.State
-	warn     string
-	resume   func()
+	st       *merge.State // readMergeState's state and error
+	err      error
 	panicked any
 }
 
-// startTakingState starts taking the merge state when the build will merge
-// with it as mergeSavingBeside does (builder.merge's conditions).
+// startTakingState starts reading the merge state when the build will merge
+// with it as mergeSavingBeside does (builder.merge's conditions); with
+// NoCache nothing is read, and the merge takes the file as before.
 func (b *builder) startTakingState() {
 	o := b.opts
-	if !takeStateEarly || b.warm != nil || o.Stages.MergeChanges != nil || !o.Stages.realMerge || !stateSaveBeside {
+	if !takeStateEarly || o.NoCache || b.warm != nil || o.Stages.MergeChanges != nil || !o.Stages.realMerge || !stateSaveBeside {
 		return
 	}
 	name := filepath.Join(o.CacheDir, mergeStateFile)
@@ -135,17 +143,19 @@ func (b *builder) startTakingState() {
 		defer close(e.done)
 		defer func() {
 			if p := recover(); p != nil {
-				e.panicked = p // takePaused resumed the collector; the merge raises it again
+				e.panicked = p // the merge raises it again
 			}
 		}()
-		e.st, e.warn, e.resume = takePaused(b.fs, name, o.Version, o.NoCache, o.MapCache)
+		e.st, _, e.err = readMergeState(b.fs, name, o.Version, o.MapCache)
 	}()
 	b.taking = e
 }
 
-// takeAndMerge is mergestate.go's takeAndMerge with the state taken early
-// when it was (startTakingState). A panic of the early take is raised here,
-// on the merge's path, as if the merge had taken the state itself.
+// takeAndMerge is mergestate.go's takeAndMerge with the state read early
+// when it was (startTakingState): it waits for the read, takes the file
+// (takeRead) and pauses the collector for an incremental state's Update. A
+// panic of the early read is raised here, on the merge's path, as if the
+// merge had read the state itself.
 func (b *builder) takeAndMerge(name string, x extraction) (timeline.Timeline, timeline.Changes, *merge.State, string) {
 	e := b.taking
 	if e == nil {
@@ -157,13 +167,25 @@ func (b *builder) takeAndMerge(name string, x extraction) (timeline.Timeline, ti
 	if e.panicked != nil {
 		panic(e.panicked)
 	}
-	defer e.resume() // on a panic too
-	tl, changes, st := mergeOn(e.st, x.articles, x.eventsOf, x.keys)
-	return tl, changes, st, e.warn
+	taken := false
+	defer func() {
+		if !taken {
+			e.st.Release() // takeRead panicked (a file system's rename): no merge reads it
+		}
+	}()
+	st, warn := takeRead(b.fs, name, false, e.st, e.err)
+	taken = true
+	resume := func() {}
+	if st != nil && st.Incremental() {
+		resume = pauseGC()
+	}
+	defer resume() // after the Update, on a panic too
+	tl, changes, st := mergeOn(st, x.articles, x.eventsOf, x.keys)
+	return tl, changes, st, warn
 }
 
-// dropTakenState waits for a state taken early that no merge used (the
-// build stopped before merging) and resumes the garbage collector.
+// dropTakenState waits for a state read early that no merge used (the build
+// stopped before merging) and releases it; its file stays in place.
 func (b *builder) dropTakenState() {
 	e := b.taking
 	if e == nil {
@@ -172,6 +194,6 @@ func (b *builder) dropTakenState() {
 	b.taking = nil
 	<-e.done
 	if e.panicked == nil {
-		e.resume()
+		e.st.Release()
 	}
 }
