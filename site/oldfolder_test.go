@@ -4,55 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/spf13/afero"
 )
-
-// cutFs is a process that ends at its Nth removal (counting from 1): that
-// removal and every one after it do nothing. Its RemoveAll removes one entry
-// at a time in reverse name order, so that a folder's markerFile goes last:
-// os.RemoveAll goes in directory order, which on ext4 is a hash's, any order.
-type cutFs struct {
-	afero.Fs
-	mu      sync.Mutex
-	removes int
-	cutAt   int
-}
-
-func (c *cutFs) Remove(name string) error {
-	c.mu.Lock()
-	c.removes++
-	dead := c.removes >= c.cutAt
-	c.mu.Unlock()
-	if dead {
-		return errDiskFull
-	}
-	return c.Fs.Remove(name)
-}
-
-func (c *cutFs) RemoveAll(name string) error {
-	fi, err := c.Fs.Stat(name)
-	if err != nil {
-		return nil
-	}
-	if fi.IsDir() {
-		entries, err := afero.ReadDir(c.Fs, name)
-		if err != nil {
-			return err
-		}
-		slices.Reverse(entries)
-		for _, e := range entries {
-			if err := c.RemoveAll(filepath.Join(name, e.Name())); err != nil {
-				return err
-			}
-		}
-	}
-	return c.Remove(name)
-}
 
 // A swap's removal of the previous site (out.old-<hex>) cut short at any
 // point, then the output deleted by the user, then the next build: the
@@ -86,7 +42,7 @@ func TestOldFolderRemovalCutShortIsNotRestored(t *testing.T) {
 			// No manifest: the next build swaps a whole site in.
 			mustDo(t, fs.Remove(filepath.Join(opts.CacheDir, "manifest.bin")))
 			writeFiles(t, fs, map[string]string{filepath.Join(opts.ContentDir, "template.tmpl"): "<html>v2"})
-			cut := &cutFs{Fs: fs, cutAt: n}
+			cut := &dyingFs{Fs: fs, dieAt: n, reversed: true} // the marker goes last, as ext4's hash order can do
 			if fsName == "os" {
 				was := osFs
 				osFs = cut

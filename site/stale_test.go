@@ -3,6 +3,7 @@ package site
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -215,13 +216,16 @@ func TestBuildFolderNames(t *testing.T) {
 
 // dyingFs is a process that ends at its Nth removal (counting from 1): that
 // removal and every one after it do nothing. Its RemoveAll removes one
-// entry at a time, in directory order, as os.RemoveAll does, so that it can
-// end inside one too.
+// entry at a time, so that it can end inside one too: in directory order,
+// as os.RemoveAll does, or with reversed in reverse name order, so that a
+// folder's markerFile goes last (os.RemoveAll's order on ext4 is a hash's,
+// any order).
 type dyingFs struct {
 	afero.Fs
-	mu      sync.Mutex
-	removes int
-	dieAt   int
+	mu       sync.Mutex
+	removes  int
+	dieAt    int
+	reversed bool
 }
 
 func (d *dyingFs) Remove(name string) error {
@@ -244,6 +248,9 @@ func (d *dyingFs) RemoveAll(name string) error {
 		entries, err := afero.ReadDir(d.Fs, name)
 		if err != nil {
 			return err
+		}
+		if d.reversed {
+			slices.Reverse(entries)
 		}
 		for _, e := range entries {
 			if err := d.RemoveAll(filepath.Join(name, e.Name())); err != nil {

@@ -3,9 +3,7 @@ package export
 import (
 	"fmt"
 	"os"
-	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,15 +38,7 @@ func orderBenchEvents(n int) []timeline.Event {
 		}
 		events[i] = timeline.Event{ID: fmt.Sprintf("e%06d", (i*131)%n), Title: fmt.Sprintf("Event %d", i%97), Start: d}
 	}
-	slices.SortStableFunc(events, func(a, b timeline.Event) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Title, b.Title); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	sortAsMerge(events)
 	return events
 }
 

@@ -25,16 +25,8 @@ func TestOrderedEventsIsAStableSort(t *testing.T) {
 			events[i] = timeline.Event{ID: string(rune('a' + r.Intn(6))), Title: randomText(r), Start: d}
 		}
 		switch round % 3 {
-		case 0: // as merge sorts: date, title, ID
-			slices.SortStableFunc(events, func(a, b timeline.Event) int {
-				if c := a.Start.Compare(b.Start); c != 0 {
-					return c
-				}
-				if c := strings.Compare(a.Title, b.Title); c != 0 {
-					return c
-				}
-				return strings.Compare(a.ID, b.ID)
-			})
+		case 0:
+			sortAsMerge(events)
 		case 1:
 			slices.SortStableFunc(events, func(a, b timeline.Event) int { return a.Start.Compare(b.Start) })
 		}
@@ -164,4 +156,17 @@ func TestOrderedEventsOnDatesEqualInPart(t *testing.T) {
 			t.Fatalf("round %d: order %v, want %v", round, got, want)
 		}
 	}
+}
+
+// sortAsMerge sorts events as merge does: by date, title, then ID.
+func sortAsMerge(events []timeline.Event) {
+	slices.SortStableFunc(events, func(a, b timeline.Event) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Title, b.Title); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
