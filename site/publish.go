@@ -24,10 +24,17 @@ const (
 	oldInfix = ".old-"
 )
 
+// randomSuffix names a build's folder beside the output: 12 lowercase hex
+// digits, drawn again when all are digits (0.36% of draws), which
+// isRandomSuffix leaves to the user as a date stamp.
 func randomSuffix() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b[:])
+	for {
+		var b [6]byte
+		_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
+		if s := hex.EncodeToString(b[:]); strings.ContainsAny(s, "abcdef") {
+			return s
+		}
+	}
 }
 
 // makeTemp creates the folder the new site is written into.

@@ -194,17 +194,23 @@ func checkOutName(out string) error {
 	return nil
 }
 
-// isRandomSuffix reports whether s is as randomSuffix makes them.
+// isRandomSuffix reports whether s is as randomSuffix makes them: 12
+// lowercase hex digits, at least one of them a letter. All digits is a
+// user's date stamp (public.old-202611280130, date +%Y%m%d%H%M), never ours.
 func isRandomSuffix(s string) bool {
 	if len(s) != 12 {
 		return false
 	}
+	letters := 0
 	for _, c := range []byte(s) {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+		switch {
+		case c >= 'a' && c <= 'f':
+			letters++
+		case c < '0' || c > '9':
 			return false
 		}
 	}
-	return true
+	return letters > 0
 }
 
 // buildMark is what madeByBuild found in a folder named as a build's.

@@ -23,6 +23,7 @@ func TestBuildsLeaveUsersFoldersBesideTheOutputAlone(t *testing.T) {
 		"public.old-backup/index.html":             "my backup",
 		"public.old-ABCDEF012345/index.html":       "upper case: not a build's",
 		"public.old-0123456789abc/index.html":      "13 digits",
+		"public.old-202611280130/index.html":       "a backup stamped by date +%Y%m%d%H%M: 12 digits, all decimal",
 		"public.retired-2023/photo.jpg":            "photo",
 		"public.tmp-mine/notes.txt":                "notes",
 		"public.commit-log/deleted":                `["index.html"]`,
@@ -196,18 +197,20 @@ func TestBuildKilledAnywhereLeavesOnlyTheUsersFolders(t *testing.T) {
 func TestBuildFolderNames(t *testing.T) {
 	for name, want := range map[string]string{
 		"public.tmp-0123456789ab": tmpInfix, "public.old-abcdefabcdef": oldInfix,
-		"public.commit-000000000000": commitInfix, "public.retired-fedcba987654": retireInfix,
+		"public.commit-00000000000a": commitInfix, "public.retired-fedcba987654": retireInfix,
 		"public.tmp-0123456789a": "", "public.tmp-0123456789abc": "", "public.tmp-0123456789aB": "",
 		"public.old-backup": "", "public.retired-2023": "", "public.tmp-": "", "other.tmp-0123456789ab": "",
 		"public.tmp-0123456789ab/": "", "publicx.tmp-0123456789ab": "",
+		"public.old-202611280130": "", "public.tmp-000000000000": "", // a user's date stamp, all digits
 	} {
 		got, ok := buildFolderInfix("public", name)
 		if got != want || ok != (want != "") {
 			t.Errorf("%s: %q %v, want %q", name, got, ok, want)
 		}
 	}
-	// randomSuffix's names are recognised.
-	for i := 0; i < 100; i++ {
+	// randomSuffix's names are recognised: 2,000 draws hold about 7 of all
+	// digits, which must have been drawn again.
+	for i := 0; i < 2000; i++ {
 		if s := randomSuffix(); !isRandomSuffix(s) {
 			t.Fatalf("randomSuffix %q not recognised", s)
 		}
