@@ -458,7 +458,7 @@ func removeOld(fs afero.Fs, old string, workers int) error {
 // mark of a whole published site, and of an old folder whose removal has
 // not begun.
 func holdsMarker(fs afero.Fs, dir string) bool {
-	fi, err := lstatIfPossible(fs, filepath.Join(dir, markerFile))
+	fi, err := lstat(fs, filepath.Join(dir, markerFile))
 	return err == nil && fi.Mode().IsRegular()
 }
 

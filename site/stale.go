@@ -238,7 +238,7 @@ func madeByBuild(fs afero.Fs, dir, infix string) buildMark {
 		}
 	}
 	for _, m := range marks {
-		if fi, err := lstatIfPossible(fs, filepath.Join(dir, m)); err == nil && fi.Mode().IsRegular() {
+		if fi, err := lstat(fs, filepath.Join(dir, m)); err == nil && fi.Mode().IsRegular() {
 			return marked
 		}
 	}
@@ -332,15 +332,6 @@ func removeBuildFolder(fs afero.Fs, dir, infix string, workers int) error {
 		return fs.RemoveAll(dir) // something came in since it was listed
 	}
 	return nil
-}
-
-// lstatIfPossible is Lstat where fs has it, else Stat.
-func lstatIfPossible(fs afero.Fs, name string) (os.FileInfo, error) {
-	if l, ok := fs.(afero.Lstater); ok {
-		fi, _, err := l.LstatIfPossible(name)
-		return fi, err
-	}
-	return fs.Stat(name)
 }
 
 // markTemp makes buildMarker in tmp, a temporary folder just made.
