@@ -594,9 +594,20 @@ func (x *extractor) mention(s *sentence, t *timeline.Timex) timeline.Mention {
 // exactly (covering the whole of a replaced last character).
 type endMapper interface{ OriginalEnd(end int) int }
 
+// spanMapper is implemented by offset maps that map a span's start and end
+// in one call (ingest.Offsets: OriginalSpan), the same as Original and
+// OriginalEnd.
+type spanMapper interface {
+	OriginalSpan(start, end int) (int, int)
+}
+
 func (x *extractor) original(sp timeline.Span) timeline.Span {
 	if x.a.Offsets == nil {
 		return sp
+	}
+	if sm, ok := x.a.Offsets.(spanMapper); ok {
+		s, e := sm.OriginalSpan(sp.Start, sp.End)
+		return timeline.Span{Start: s, End: e}
 	}
 	out := timeline.Span{Start: x.a.Offsets.Original(sp.Start)}
 	if em, ok := x.a.Offsets.(endMapper); ok {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"sort"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,8 +48,49 @@ func (o *Offsets) Original(i int) int {
 
 // find returns the segment holding Text offset i (0 <= i < textLen).
 func (o *Offsets) find(i int) segment {
-	k := sort.Search(len(o.segs), func(k int) bool { return int(o.segs[k].text) > i }) - 1
-	return o.segs[k]
+	return o.segs[segmentAt(o.segs, 0, i)]
+}
+
+// segmentAt returns the index of the segment of segs[from:] holding Text
+// offset i, which lies in segs[from] or after it: the last segment starting
+// at or before i. A binary search written out (sort.Search calls a closure
+// per step; an extraction asks four times per mention).
+func segmentAt(segs []segment, from, i int) int {
+	lo, hi := from, len(segs) // segs[lo-1].text <= i < segs[hi].text
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if int(segs[mid].text) > i {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return lo - 1
+}
+
+// OriginalSpan returns Original(start) and OriginalEnd(end) together, the
+// span [start, end) of Text in Raw: the segment of end-1 is searched from
+// start's, and a short span (a date, a sentence within one segment) finds
+// it at once.
+func (o *Offsets) OriginalSpan(start, end int) (int, int) {
+	if o == nil || len(o.segs) == 0 || start < 0 || end <= start || end >= o.textLen {
+		return o.Original(start), o.OriginalEnd(end)
+	}
+	segs := o.segs
+	k := segmentAt(segs, 0, start)
+	s := segs[k]
+	rs := int(s.raw)
+	if s.copied {
+		rs += start - int(s.text)
+	}
+	i := end - 1
+	if k+1 < len(segs) && int(segs[k+1].text) <= i {
+		s = segs[segmentAt(segs, k+1, i)]
+	}
+	if s.copied {
+		return rs, int(s.raw) + i - int(s.text) + 1
+	}
+	return rs, int(s.raw + s.rawLen)
 }
 
 // OriginalEnd returns the Raw offset just past the Text byte end-1: the end
