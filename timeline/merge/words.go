@@ -180,9 +180,16 @@ func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 				break
 			}
 		}
-		if j < len(text) && (text[j] >= utf8.RuneSelf || text[j] == '\'') {
-			out, i = st.spellWord(text, i, j, out)
-			continue
+		next := j // where the scan goes on
+		if j < len(text) {
+			if c := text[j]; c >= utf8.RuneSelf || c == '\'' {
+				out, i = st.spellWord(text, i, j, out)
+				continue
+			}
+			// An ASCII separator (no word byte, no apostrophe): the
+			// loop's top would only step over it, so it is skipped
+			// here (one pass of the loop less per word).
+			next = j + 1
 		}
 		// The cache lookup, inline: nearly every word is found (a few
 		// thousand misses in millions), and the two calls it took cost
@@ -203,7 +210,7 @@ func (st *stemmer) appendIDs(text string, out []int32) []int32 {
 				break
 			}
 		}
-		i = j
+		i = next
 	}
 	return out
 }
