@@ -18,16 +18,9 @@ import (
 // Offsets in the result are byte offsets into text. The result is sorted by offset.
 // A zero dct leaves relative expressions unresolved ("XXXX-XX-XX").
 func Resolve(text string, dct time.Time) []timeline.Timex {
-	buf := tokPool.Get().(*[]tok)
-	d := &doc{text: text, toks: (*buf)[:0], exprs: make([]expr, 0, 8)}
-	defer func() {
-		// The tokens are the resolver's scratch: nothing returned points into
-		// them. Keep the buffer for the next call unless one huge block grew it.
-		if cap(d.toks) <= maxPooledToks {
-			*buf = d.toks[:0]
-			tokPool.Put(buf)
-		}
-	}()
+	d := docPool.Get().(*doc)
+	d.text, d.toks, d.exprs = text, d.toks[:0], d.exprs[:0]
+	defer putDoc(d)
 	r := &resolver{d: d}
 	if !dct.IsZero() {
 		r.dct = time.Date(dct.Year(), dct.Month(), dct.Day(), 0, 0, 0, 0, time.UTC)
@@ -94,13 +87,35 @@ const blockSize = 32 << 10
 // break after blockSize bytes, else at a line break, else at a space (an
 // expression never spans a blank line, rarely a line break, never a space
 // inside a word).
-// tokPool recycles token buffers between calls: growing a fresh buffer for
-// every article was most of Resolve's allocation, and the garbage made the
-// collector run while callers (extraction) hold a corpus's events.
-var tokPool = sync.Pool{New: func() any { return new([]tok) }}
+// docPool recycles the doc, its token buffer and its expression arena
+// between calls: growing a fresh buffer for every article was most of
+// Resolve's allocation, and the garbage made the collector run while callers
+// (extraction) hold a corpus's events. (The doc and its arena were allocated
+// per call until session 15: about 2 KB of garbage per article.)
+var docPool = sync.Pool{New: func() any { return &doc{exprs: make([]expr, 0, 8)} }}
 
 // maxPooledToks bounds a recycled buffer (a block is at most 2*blockSize bytes).
 const maxPooledToks = 1 << 16
+
+// maxPooledExprs bounds a recycled expression arena.
+const maxPooledExprs = 1 << 10
+
+// putDoc returns d to the pool. The tokens and expressions are the
+// resolver's scratch: nothing returned points into them. The text and the
+// expressions' strings are dropped so that the pool keeps no text alive, and
+// a buffer one huge block grew is not kept.
+func putDoc(d *doc) {
+	d.text = ""
+	clear(d.exprs[:cap(d.exprs)])
+	d.exprs = d.exprs[:0]
+	if cap(d.exprs) > maxPooledExprs {
+		d.exprs = make([]expr, 0, 8)
+	}
+	if cap(d.toks) > maxPooledToks {
+		d.toks = nil
+	}
+	docPool.Put(d)
+}
 
 func blockEnd(text string, from int) int {
 	if len(text)-from <= 2*blockSize {

@@ -608,7 +608,7 @@ var dateRule = &rule{
 		if p.hour >= 0 || p.part > 0 {
 			typ = timeline.TypeTime
 		}
-		return match{end: end, exprs: []expr{{i: i, j: end, typ: typ, pt: p, isPoint: true, rangeTo: -1}}}, true
+		return d.single(expr{i: i, j: end, typ: typ, pt: p, isPoint: true, rangeTo: -1}), true
 	},
 }
 
