@@ -315,3 +315,49 @@ func planSameWithBuffers(t *testing.T, name string, tl timeline.Timeline, lent, 
 	}
 	samePlan(t, name, got, want, true)
 }
+
+// TestKeptRowsStayInTheirArray: a page's new rows are written into an array
+// sized for its rows (sizeFor), which keep hands to the cache as their arena
+// when they fill at least half of it; a mostly empty array is copied into
+// one of the rows' size. The rows' bytes are what was written either way.
+func TestKeptRowsStayInTheirArray(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		sizedFor int // rows sizeFor is told of
+		write    int // rows written
+		inPlace  bool
+	}{{"full", 40, 40, true}, {"half", 40, 20, true}, {"sparse", 400, 3, false}, {"grown", 2, 40, true}} {
+		var cache rowCache
+		cache.rowBytes.Store(100)
+		var rec rowRecorder
+		rec.sizeFor(&cache, c.sizedFor)
+		var want [][]byte
+		for i := 0; i < c.write; i++ {
+			head := []byte(fmt.Sprintf(`%s%d"`, rowHeadStart, i))
+			tail := bytes.Repeat([]byte{byte('a' + i%26)}, 90)
+			rec.copy(uint64(i+1), 1, head, tail)
+			want = append(want, append(slices.Clone(head), tail...))
+		}
+		written := rec.buf
+		cache.keep(&rec)
+		if len(cache.pending) != 1 {
+			t.Fatalf("%s: %d recorders pending, want 1", c.name, len(cache.pending))
+		}
+		rows := cache.pending[0].rows
+		for i, row := range rows {
+			if !bytes.Equal(row.b, want[i]) {
+				t.Fatalf("%s: row %d is %q, want %q", c.name, i, row.b, want[i])
+			}
+		}
+		inPlace := &rows[0].b[0] == &written[0]
+		if inPlace != c.inPlace {
+			t.Errorf("%s: rows kept in the array they were written into: %v, want %v", c.name, inPlace, c.inPlace)
+		}
+		if a := rows[0].arena; 2*len(written) < a.size {
+			t.Errorf("%s: %d bytes of rows in an arena of %d", c.name, len(written), a.size)
+		}
+		if got := cache.rowBytes.Load(); got != int64(len(written)/c.write) {
+			t.Errorf("%s: mean row %d bytes, want %d", c.name, got, len(written)/c.write)
+		}
+	}
+}

@@ -611,6 +611,9 @@ func expandRows(buf *pageBuf, start int, d *pageData) error {
 			n += len(rows.events)
 		}
 		rec.keys, rec.rows = make([]uint64, 0, n), make([]cachedRow, 0, n)
+		if !slots.pending[0].embed { // an embed page keeps no rows
+			rec.sizeFor(cache, n)
+		}
 	}
 	// The rows of a listing's plain page go to its embed page (rowTwin).
 	var record, taken *twinRows
