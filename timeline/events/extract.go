@@ -7,6 +7,7 @@ package events
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -18,8 +19,27 @@ import (
 // lead event first. Mentions point at the original file through a.Offsets;
 // IDs are left to the merge.
 func Extract(a timeline.Article) []timeline.Event {
-	return ExtractWith(a, timex.Resolve(a.Text, a.Meta.Date))
+	buf := timexPool.Get().(*[]timeline.Timex)
+	ts := timex.ResolveAppend((*buf)[:0], a.Text, a.Meta.Date)
+	evs := ExtractWith(a, ts)
+	// The expressions are read while extracting, never kept: the events
+	// copy their dates, and their strings are the text's or the
+	// resolver's, not the buffer's.
+	clear(ts)
+	if cap(ts) <= maxPooledTimexes {
+		*buf = ts[:0]
+		timexPool.Put(buf)
+	}
+	return evs
 }
+
+// timexPool recycles Extract's buffer of resolved expressions: a new slice
+// per article was about 1.8 KB of garbage (17.8 MB per 10,000 articles), as
+// much as extraction's own events' Mentions.
+var timexPool = sync.Pool{New: func() any { return new([]timeline.Timex) }}
+
+// maxPooledTimexes bounds a recycled buffer (about 190 KB).
+const maxPooledTimexes = 1024
 
 // ExtractWith is Extract given the article's already resolved expressions (so
 // a caller that resolved them once, or a test, need not resolve again).

@@ -1,6 +1,7 @@
 package timex
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/newsline/timeline/timeline"
@@ -54,6 +55,19 @@ func (c *collector) result() []timeline.Timex {
 		out = append(out, *ch...)
 	}
 	return out
+}
+
+// appendTo appends the expressions to dst, grown once.
+func (c *collector) appendTo(dst []timeline.Timex) []timeline.Timex {
+	n := 0
+	for _, ch := range c.chunks {
+		n += len(*ch)
+	}
+	dst = slices.Grow(dst, n)
+	for _, ch := range c.chunks {
+		dst = append(dst, *ch...)
+	}
+	return dst
 }
 
 // release clears the chunks (they must not keep a text's strings alive) and

@@ -18,6 +18,14 @@ import (
 // Offsets in the result are byte offsets into text. The result is sorted by offset.
 // A zero dct leaves relative expressions unresolved ("XXXX-XX-XX").
 func Resolve(text string, dct time.Time) []timeline.Timex {
+	return ResolveAppend(nil, text, dct)
+}
+
+// ResolveAppend is Resolve appending the expressions to dst and returning
+// the extended slice, so that a caller that reads them only while it works
+// (events.Extract) can reuse one buffer across texts. With dst nil the result
+// is a new slice of the exact length, as Resolve returns.
+func ResolveAppend(dst []timeline.Timex, text string, dct time.Time) []timeline.Timex {
 	d := docPool.Get().(*doc)
 	d.text, d.toks, d.exprs = text, d.toks[:0], d.exprs[:0]
 	defer putDoc(d)
@@ -51,7 +59,10 @@ func Resolve(text string, dct time.Time) []timeline.Timex {
 		}
 		from = to
 	}
-	return out.result()
+	if dst == nil {
+		return out.result()
+	}
+	return out.appendTo(dst)
 }
 
 // settle keeps a match clear of the previous one and lets an approximating
