@@ -47,6 +47,15 @@ func TestOrderedEventsIsAStableSort(t *testing.T) {
 				t.Fatalf("round %d, keepAll %v: order %v, want %v", round, keepAll, got, want)
 			}
 		}
+		// The flags EventOrder takes its exportable events from: every
+		// event's, whichever way the ordering went (runs, or the whole sorted).
+		exp := make([]bool, n)
+		orderEvents(events, true, exp)
+		for i := range events {
+			if exp[i] != exportable(&events[i]) {
+				t.Fatalf("round %d: event %d (%v) marked exportable %v", round, i, events[i].Start, exp[i])
+			}
+		}
 	}
 }
 
