@@ -87,6 +87,8 @@ type State struct {
 	local   []int32 // sid -> index in the subset recluster clusters (where mark is its generation)
 
 	pre *predecoder // the running Update's decoding of stored events (predecode.go), nil outside one
+	// adoptMoves counts the events the last adopt moved left and right (for tests).
+	adoptMoves [2]int
 
 	mappedArrays int    // arrays an ArrayMapper gave when decoded (MappedArrays)
 	release      func() // gives back the memory of those arrays (SetRelease)
@@ -106,6 +108,7 @@ type UpdateStats struct {
 	ArticlesRead int  // articles whose events were read
 	Materialized int  // events of a decoded state built from their members
 	Predecoded   int  // stored events decoded while the Update ran (predecode.go) and taken into its timeline
+	Adopted      bool // the predecoder's array became the timeline's (adopt): the events it decoded were not copied
 	Recovered    bool // the state proved inconsistent: merged from scratch
 }
 

@@ -591,7 +591,11 @@ func (u *update) timeline() timeline.Timeline {
 		u.readArticles(need)
 	}
 	s.pre.finish()
-	out := s.reusedEvents(len(s.order))
+	out, placed := s.pre.adopt(s)
+	if out == nil {
+		out = s.reusedEvents(len(s.order))
+	}
+	s.Stats.Adopted = placed != nil
 	x := s.view(nil)
 	var built, taken atomic.Int64
 	var damaged atomic.Bool
@@ -604,6 +608,9 @@ func (u *update) timeline() timeline.Timeline {
 		for pos := from; pos < to; pos++ {
 			rec := &s.evs[s.order[pos]]
 			switch {
+			case placed != nil && placed[pos]:
+				out[pos].ID = rec.id
+				took++
 			case rec.have():
 				out[pos] = *rec.ev
 			case s.pre.take(s.order[pos], rec.id, rec.raw, &out[pos]):
