@@ -158,10 +158,26 @@ func centralities(x *pairIndex, group []*candidate, dst []float64) []float64 {
 }
 
 // sortedEntities sorts es in place by name, then kind, and drops duplicates.
+// A few (most lists: an event names two or three) are sorted by insertion,
+// compared in place (slices.SortStableFunc does the same for up to 20, but
+// through compareEntities, which takes both entities by value: 32-byte
+// copies per comparison); either way the sort is stable, so the result is
+// the same.
 func sortedEntities(es []timeline.Entity) []timeline.Entity {
-	slices.SortStableFunc(es, compareEntities)
+	if len(es) <= smallEntitySort {
+		for i := 1; i < len(es); i++ {
+			for j := i; j > 0 && compareEntityRefs(&es[j], &es[j-1]) < 0; j-- {
+				es[j], es[j-1] = es[j-1], es[j]
+			}
+		}
+	} else {
+		slices.SortStableFunc(es, compareEntities)
+	}
 	return slices.Compact(es)
 }
+
+// smallEntitySort is the most entities sortedEntities sorts by insertion.
+const smallEntitySort = 16
 
 func compareEntities(a, b timeline.Entity) int { return compareEntityRefs(&a, &b) }
 
@@ -202,6 +218,9 @@ func Union(ev timeline.Event, others ...timeline.Event) timeline.Event {
 // mergeWays is the most lists eachInUnion scans for the least head; past
 // it (large groups) it keeps them in a heap.
 const mergeWays = 16
+
+// eachInUnion notes tied lists as bits of a uint32: mergeWays must fit.
+const _ uint32 = 1 << (mergeWays - 1)
 
 // mergedMentions returns the union of the group's mentions, sorted and
 // de-duplicated as sortedMentions would sort all of them in group order.
@@ -262,27 +281,49 @@ func listsOf[T any](lists [][]T, group []*candidate, get func(*candidate) []T) [
 // element: on ties, the element of the earliest list, the one a stable sort
 // of the lists joined in order would keep. It uses up lists (and reorders
 // the slice headers in it).
+//
+// The scan for the least head notes the lists whose heads tie with it, and
+// all of them move past it at once: no list repeats an element, so no later
+// head can equal it. A group's members mostly name the same entities, and
+// each distinct entity costs one scan (was: one scan per list holding it,
+// and a comparison with the last element emitted for each).
 func eachInUnion[T any](lists [][]T, compare func(a, b *T) int, emit func(*T)) {
 	if len(lists) > mergeWays {
 		eachInUnionByHeap(lists, compare, emit)
 		return
 	}
 	k := len(lists)
-	var last *T
-	for k > 0 {
-		best := 0
+	for k > 1 {
+		best, tied := 0, uint32(1) // tied: bit h set when list h's head equals the least so far
 		for h := 1; h < k; h++ {
-			if compare(&lists[h][0], &lists[best][0]) < 0 {
-				best = h
+			switch c := compare(&lists[h][0], &lists[best][0]); {
+			case c < 0:
+				best, tied = h, 1<<h
+			case c == 0:
+				tied |= 1 << h
 			}
 		}
-		if e := &lists[best][0]; last == nil || compare(last, e) != 0 {
-			emit(e)
-			last = e
+		emit(&lists[best][0])
+		emptied := false
+		for t := tied; t != 0; t &= t - 1 {
+			h := bits.TrailingZeros32(t)
+			lists[h] = lists[h][1:]
+			emptied = emptied || len(lists[h]) == 0
 		}
-		if lists[best] = lists[best][1:]; len(lists[best]) == 0 {
-			copy(lists[best:k], lists[best+1:k]) // keeps the lists' order
-			k--
+		if emptied { // drop the used-up lists, keeping the others' order
+			n := 0
+			for _, l := range lists[:k] {
+				if len(l) > 0 {
+					lists[n] = l
+					n++
+				}
+			}
+			k = n
+		}
+	}
+	if k == 1 { // the last list left: the rest of the union, as it is
+		for i := range lists[0] {
+			emit(&lists[0][i])
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/newsline/timeline/timeline"
@@ -46,6 +47,28 @@ func TestMergedMentionsMatchSortingTheJoinedLists(t *testing.T) {
 		}
 		if got := mergedEntities(group); !reflect.DeepEqual(got, want) {
 			t.Fatalf("trial %d (%d members): entities merged %v, sorted %v", trial, members, got, want)
+		}
+	}
+}
+
+// TestSortedEntitiesAsTheStableSort: sortedEntities (insertion for a few,
+// slices.SortStableFunc past smallEntitySort) gives what the stable sort and
+// Compact give, on lists of up to 3*smallEntitySort entities sharing names,
+// kinds and first bytes, and repeating.
+func TestSortedEntitiesAsTheStableSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 3))
+	names := []string{"", "A", "Ab", "Aa", "B", "Ba", "b", "Abc"}
+	kinds := []timeline.EntityKind{timeline.Person, timeline.Place, ""}
+	for trial := 0; trial < 3000; trial++ {
+		es := make([]timeline.Entity, rng.IntN(3*smallEntitySort+1))
+		for k := range es {
+			es[k] = timeline.Entity{Name: names[rng.IntN(len(names))], Kind: kinds[rng.IntN(len(kinds))]}
+		}
+		want := slices.Clone(es)
+		slices.SortStableFunc(want, compareEntities)
+		want = slices.Compact(want)
+		if got := sortedEntities(slices.Clone(es)); !slices.Equal(got, want) {
+			t.Fatalf("trial %d (%d entities): got %v, want %v", trial, len(es), got, want)
 		}
 	}
 }
