@@ -163,6 +163,9 @@ type eventReader struct {
 	spans    []timeline.Span
 	dates    []timeline.Date
 	single   bool // decodes one event: lists get their own memory, no slabs
+	// the last date decoded and its bytes (date)
+	lastDate    string
+	lastDateVal timeline.Date
 }
 
 // event decodes data (appendEvent's bytes) into e, whose ID is set already.
@@ -274,15 +277,14 @@ func (r *eventReader) byte() byte {
 }
 
 func (r *eventReader) uvarint() uint64 {
+	data, pos := r.data, r.pos // locals: the loop does not go through r
 	var v uint64
-	for shift := 0; shift < 64; shift += 7 {
-		if r.pos >= len(r.data) {
-			break
-		}
-		b := r.data[r.pos]
-		r.pos++
+	for shift := 0; shift < 64 && pos < len(data); shift += 7 {
+		b := data[pos]
+		pos++
 		v |= uint64(b&0x7f) << shift
 		if b < 0x80 {
+			r.pos = pos
 			return v
 		}
 	}
@@ -320,11 +322,25 @@ func (r *eventReader) listLen() (n int, isNil bool) {
 	return int(v - 1), false
 }
 
+// date decodes a date; one whose bytes are the last date's (most events
+// share their start date with their neighbour in timeline order, the order
+// a predecoder's worker decodes them in) is that date again. The encoding
+// reads its bytes in order and no further, so equal bytes decode to an
+// equal date.
 func (r *eventReader) date(d *timeline.Date) {
+	from := r.pos
+	if n := len(r.lastDate); n > 0 && n <= len(r.data)-from && r.data[from:from+n] == r.lastDate {
+		*d = r.lastDateVal
+		r.pos += n
+		return
+	}
 	d.Value = r.str()
 	d.Gran = timeline.Granularity(r.varint())
 	d.Start = r.time()
 	d.End = r.time()
+	if r.err == nil {
+		r.lastDate, r.lastDateVal = r.data[from:r.pos], *d
+	}
 }
 
 func (r *eventReader) time() time.Time {
