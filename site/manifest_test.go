@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spf13/afero"
@@ -14,6 +15,9 @@ func TestManifestCodecRoundTripsAndRefusesDamage(t *testing.T) {
 		m.add(fmt.Sprintf("events/e%03d/index.html", (i*37)%300), fmt.Sprintf("key%03d", i*7))
 	}
 	m.add("index.html", "")
+	// Lengths of two and three varint bytes (fieldReader reads one-byte
+	// ones in place).
+	m.add("events/"+strings.Repeat("x", 150)+"/index.html", strings.Repeat("k", 20000))
 	m.seal()
 	data := encodeManifest(m)
 	got, err := decodeManifest(data)

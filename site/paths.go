@@ -12,30 +12,100 @@ import (
 // inside the output folder: page paths come from slugs and overrides an editor
 // (or an attacker) wrote.
 func checkPagePath(p string) error {
-	switch {
-	case p == "" || p == ".":
+	if p == "" || p == "." {
 		return fmt.Errorf("page path %q: empty", p)
-	case strings.ContainsAny(p, "\\\x00:"):
+	}
+	// This runs for every one of 127,000 pages when a manifest is read: the
+	// characters are checked 8 bytes at a time, and the segments only when
+	// the path has a place one could be bad (was: strings.ContainsAny, then
+	// a strings.Cut per segment, 5-7 ms of a fresh 10k build's CPU). The
+	// errors keep their precedence: a bad character, then absolute, then
+	// the first bad segment.
+	if hasBadByte(p) {
 		return fmt.Errorf("page path %q: contains a backslash, colon or NUL", p)
-	case strings.HasPrefix(p, "/"):
+	}
+	if p[0] == '/' {
 		return fmt.Errorf("page path %q: absolute", p)
 	}
-	// One pass over the segments instead of path.Clean and four searches:
-	// this runs for every one of 127,000 pages when a manifest is read.
-	// A relative path is clean when no segment is empty, "." or "..".
-	for rest := p; ; {
+	// A relative path is clean when no segment is empty, "." or "..": a bad
+	// segment starts the path with '.', ends it with '/', or follows a '/'
+	// with '/' or '.'. Page paths have none of these but in a file name's
+	// extension (".html" after a name, never after a '/').
+	if p[0] != '.' && p[len(p)-1] != '/' && !slashBeforeDotOrSlash(p) {
+		return nil
+	}
+	bad := 0 // the first bad segment: 1 "..", 2 "" or "."
+	for rest := p; bad == 0; {
 		seg, more, found := strings.Cut(rest, "/")
-		switch seg {
-		case "..":
-			return fmt.Errorf("page path %q: leaves the output folder", p)
-		case "", ".":
-			return fmt.Errorf("page path %q: not clean", p)
-		}
+		bad = badSegment(seg)
 		if !found {
-			return nil
+			break
 		}
 		rest = more
 	}
+	switch bad {
+	case 1:
+		return fmt.Errorf("page path %q: leaves the output folder", p)
+	case 2:
+		return fmt.Errorf("page path %q: not clean", p)
+	}
+	return nil
+}
+
+// slashBeforeDotOrSlash reports whether a '/' of p is followed by '.' or
+// '/' (one IndexByte per slash: two strings.Contains searched for both).
+func slashBeforeDotOrSlash(p string) bool {
+	for i := 0; ; {
+		j := strings.IndexByte(p[i:], '/')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(p) && (p[i] == '.' || p[i] == '/') {
+			return true
+		}
+	}
+}
+
+// hasBadByte reports whether p holds a backslash, a colon or a NUL, testing
+// 8 bytes at a time: a word has a zero byte exactly when
+// (w - 0x01...01) &^ w & 0x80...80 is not zero, and w ^ c*0x01...01 has a
+// zero byte where w has the byte c.
+func hasBadByte(p string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	zero := func(w uint64) bool { return (w-ones)&^w&highs != 0 }
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		w := le64(p[i : i+8])
+		if zero(w) || zero(w^':'*ones) || zero(w^'\\'*ones) {
+			return true
+		}
+	}
+	for ; i < len(p); i++ {
+		if c := p[i]; c == 0 || c == ':' || c == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+// le64 reads s's first 8 bytes as a little-endian word (one load).
+func le64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// badSegment tells a path segment that leaves the folder (1: "..") or is
+// not clean (2: "" or ".") from a good one (0).
+func badSegment(seg string) int {
+	switch seg {
+	case "..":
+		return 1
+	case "", ".":
+		return 2
+	}
+	return 0
 }
 
 // checkOutDir refuses output folders whose swap would destroy something else:

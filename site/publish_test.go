@@ -2,7 +2,9 @@ package site
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/spf13/afero"
 )
@@ -125,6 +128,67 @@ func TestCheckPagePath(t *testing.T) {
 		}
 	}
 	all("", 6)
+	// And it says what the rule's checks in their order say (slowPagePath,
+	// the check before the one pass), on every string of up to five of 'a',
+	// '.', '/', ':', a backslash and NUL: a bad character first, then absolute, then the
+	// first bad segment.
+	var same func(p string, n int)
+	same = func(p string, n int) {
+		if got, want := fmt.Sprint(checkPagePath(p)), fmt.Sprint(slowPagePath(p)); got != want {
+			t.Errorf("%q: %s, want %s", p, got, want)
+		}
+		if n > 0 {
+			for _, c := range []string{"a", ".", "/", ":", "\\", "\x00"} {
+				same(p+c, n-1)
+			}
+		}
+	}
+	same("", 5)
+	// Longer ones too, which the check reads 8 bytes at a time: each bad
+	// byte at each place of a page's path, and 100,000 strings of up to 40
+	// bytes, mostly letters (a fixed seed: the same strings every run).
+	page := "events/2019-03-04-a-slug-of-some-length/index.html"
+	for i := 0; i <= len(page); i++ {
+		for _, c := range []string{":", "\\", "\x00"} {
+			same(page[:i]+c+page[i:], 0)
+		}
+		same(page[:i], 0)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "abcdefgh.......////:\\\x00"
+	for range 100000 {
+		b := make([]byte, rng.IntN(41))
+		for i := range b {
+			if rng.IntN(8) == 0 {
+				b[i] = alphabet[rng.IntN(len(alphabet))]
+			} else {
+				b[i] = byte('a' + rng.IntN(26))
+			}
+		}
+		same(string(b), 0)
+	}
+}
+
+// slowPagePath is checkPagePath as it was before its one pass: the checks
+// one after the other.
+func slowPagePath(p string) error {
+	switch {
+	case p == "" || p == ".":
+		return fmt.Errorf("page path %q: empty", p)
+	case strings.ContainsAny(p, "\\\x00:"):
+		return fmt.Errorf("page path %q: contains a backslash, colon or NUL", p)
+	case strings.HasPrefix(p, "/"):
+		return fmt.Errorf("page path %q: absolute", p)
+	}
+	for _, seg := range strings.Split(p, "/") {
+		switch seg {
+		case "..":
+			return fmt.Errorf("page path %q: leaves the output folder", p)
+		case "", ".":
+			return fmt.Errorf("page path %q: not clean", p)
+		}
+	}
+	return nil
 }
 
 func TestUnchangedPagesAreLeftInPlaceOnTheOSFilesystem(t *testing.T) {
@@ -354,4 +418,25 @@ func TestIncrementalBuildWritesOnlyChangedPages(t *testing.T) {
 		t.Errorf("rendered %d, renames %d; want 2 and 5", sum.Rendered, fs.renames)
 	}
 	wantFullBuildResult(t, mem, opts)
+}
+
+// isReservedPath compares a path with the reserved names only when it
+// starts with '.': sound only while both names do and no other character
+// folds to '.'.
+func TestReservedNamesStartWithADot(t *testing.T) {
+	for _, name := range []string{markerFile, buildMarker} {
+		if name[0] != '.' || unicode.SimpleFold('.') != '.' {
+			t.Errorf("%q: isReservedPath's first-byte test no longer holds", name)
+		}
+		for _, p := range []string{name, strings.ToUpper(name), strings.ReplaceAll(name, "s", "\u017f"), strings.ReplaceAll(name, "k", "\u212a")} {
+			if !isReservedPath(p) {
+				t.Errorf("%q is not reserved", p)
+			}
+		}
+	}
+	for _, p := range []string{"", ".", "index.html", ".timeline", "x.timeline-manifest", ".timeline-manifest/x"} {
+		if isReservedPath(p) {
+			t.Errorf("%q is reserved", p)
+		}
+	}
 }
