@@ -40,6 +40,7 @@ type planArrays struct {
 	pathEnds             []int32    // site.pathEnds
 	listed               []int32    // the listing pages' events, one page after another
 	memoKeys             []string   // Incremental.DetachMemo's copy of the page Keys
+	gathered             [][16]byte // gatheredDigests' copy of every event's digest, for the exports
 }
 
 // arrays returns the arrays to lend: fresh ones, never kept, for a nil b.

@@ -34,6 +34,7 @@ func poison(b *PlanBuffers) {
 	fill(unsafe.Pointer(unsafe.SliceData(a.pathEnds[:cap(a.pathEnds)])), 4*cap(a.pathEnds))
 	fill(unsafe.Pointer(unsafe.SliceData(a.entityEnds[:cap(a.entityEnds)])), 4*cap(a.entityEnds))
 	fill(unsafe.Pointer(unsafe.SliceData(a.listed[:cap(a.listed)])), 4*cap(a.listed))
+	fill(unsafe.Pointer(unsafe.SliceData(a.gathered[:cap(a.gathered)])), 16*cap(a.gathered))
 	stale := []int32{7, 7, 7}
 	for _, lists := range [][][]int32{a.articleLists[:cap(a.articleLists)]} {
 		for i := range lists {
@@ -112,5 +113,15 @@ func TestPlanBuffersAreReused(t *testing.T) {
 	}
 	if unsafe.SliceData(second.s.eventDigests) != digests || unsafe.SliceData(second.s.rowSums) != rows {
 		t.Error("the second plan allocated its event digests or row hashes afresh")
+	}
+	// The exports' copy of the digests (gatheredDigests), made when the
+	// first export keys a fragment, the second plan's pages done.
+	held := &second.s.gatheredDigests()(0)[0]
+	third, err := PlanIncremental(tl, cfg, roundTrip(t, second), referenceChanges(tl, tl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if &third.s.gatheredDigests()(0)[0] != held {
+		t.Error("the exports of the third plan copied the digests into a new array")
 	}
 }
