@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/spf13/afero"
@@ -38,8 +39,9 @@ func walkFrom(fsys afero.Fs, path string, info fs.FileInfo, workers int, fn file
 		return fn(path, info, err)
 	}
 	infos, errs := lstatAll(fsys, path, names, workers)
+	clean := cleanParent(path)
 	for i, name := range names {
-		filename := filepath.Join(path, name)
+		filename := childPath(path, name, clean)
 		if errs[i] != nil {
 			if err := fn(filename, infos[i], errs[i]); err != nil && err != filepath.SkipDir {
 				return err
@@ -53,6 +55,24 @@ func walkFrom(fsys afero.Fs, path string, info fs.FileInfo, workers int, fn file
 		}
 	}
 	return nil
+}
+
+// cleanParent reports whether filepath.Join(dir, name) is dir + "/" + name
+// for every plain name (childPath): dir is clean, and neither the root, "."
+// nor empty, on a system whose separator is '/'.
+func cleanParent(dir string) bool {
+	return filepath.Separator == '/' && dir != "" && dir != "/" && dir != "." && filepath.Clean(dir) == dir
+}
+
+// childPath is filepath.Join(dir, name), without cleaning the result again
+// when dir is clean (cleanParent) and name a plain name, as a folder's
+// entries are: filepath.Join's Clean was 11M instructions of 10,000 files'
+// walk (callgrind), about 1,100 a file.
+func childPath(dir, name string, clean bool) string {
+	if !clean || name == "" || name == "." || name == ".." || strings.IndexByte(name, '/') >= 0 {
+		return filepath.Join(dir, name)
+	}
+	return dir + "/" + name
 }
 
 func readDirNames(fsys afero.Fs, dir string) ([]string, error) {

@@ -67,7 +67,7 @@ func TestWalkMatchesAferoWalk(t *testing.T) {
 	for _, c := range []struct {
 		fs   afero.Fs
 		root string
-	}{{afero.NewOsFs(), dir}, {mem, "m"}, {mem, "missing"}} {
+	}{{afero.NewOsFs(), dir}, {afero.NewOsFs(), dir + "/"}, {afero.NewOsFs(), dir + "/./b/../a"}, {mem, "m"}, {mem, "./m"}, {mem, "m/"}, {mem, "missing"}} {
 		for _, stopAt := range []string{"", "f077.md", "f050.txt"} {
 			want, wantFn := record(stopAt)
 			wantErr := afero.Walk(c.fs, c.root, wantFn)
@@ -80,6 +80,17 @@ func TestWalkMatchesAferoWalk(t *testing.T) {
 			}
 			if len(*want) < 2 && c.root != "missing" {
 				t.Errorf("%s: afero.Walk visited %d entries", c.root, len(*want))
+			}
+		}
+	}
+}
+
+// childPath is filepath.Join for every folder and entry name.
+func TestChildPathIsJoin(t *testing.T) {
+	for _, dir := range []string{"", ".", "/", "a", "a/", "./a", "a/b", "/a/b", "a//b", "a/./b", "a/../b", "..", "../a"} {
+		for _, name := range []string{"", ".", "..", "x", "x.md", ".x", "x/y", "..x"} {
+			if got, want := childPath(dir, name, cleanParent(dir)), filepath.Join(dir, name); got != want {
+				t.Errorf("childPath(%q, %q) = %q, want %q", dir, name, got, want)
 			}
 		}
 	}
