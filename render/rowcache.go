@@ -196,10 +196,11 @@ type rowArena struct {
 // saw (else defaultRowBytes), plus an eighth, so that keep can hand the
 // array itself to the cache as the rows' arena. The rows were written into
 // a pooled array grown by append from empty, then copied into an arena of
-// their size: in a warm build, whose heap the collector and scavenger have
-// given back, both arrays were memory touched for the first time (perf, 7
-// warm builds of the 10,000-article site: ~31 ms per build in copy and
-// keep, mostly the kernel zeroing pages; 6 MB more heap allocated).
+// their size: one copy more, and ~5 MB more heap allocated per warm build
+// of the 10,000-article site. The arena's pages are still memory a warm
+// build touches for the first time (its heap given back by the scavenger):
+// the kernel's zeroing of them, ~28 ms of CPU per such build in perf, moved
+// from keep's copy to the rows' first writes, undiminished.
 func (r *rowRecorder) sizeFor(c *rowCache, n int) {
 	per := c.rowBytes.Load()
 	if per == 0 {
