@@ -72,3 +72,59 @@ func TestSortedEntitiesAsTheStableSort(t *testing.T) {
 		}
 	}
 }
+
+// TestMergedMentionsOfMembersInOtherArticles: members telling the event in
+// articles of their own (lists that do not overlap, in any member order,
+// which emitDisjoint emits one after the other) merge as sorting all the
+// mentions does; and so do such members when one also holds a copy of
+// another's mention (an overlap: the earliest member's copy is kept,
+// TimexText tells which), or a mention between two of another's.
+func TestMergedMentionsOfMembersInOtherArticles(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 4))
+	disjoint := 0
+	for trial := 0; trial < 3000; trial++ {
+		members := 2 + rng.IntN(mergeWays+4)
+		group := make([]*candidate, members)
+		perm := rng.Perm(members)
+		for k := range group {
+			var ms []timeline.Mention
+			for n := 1 + rng.IntN(4); n > 0; n-- {
+				start := 10 * rng.IntN(12)
+				ms = append(ms, timeline.Mention{Article: fmt.Sprintf("a%02d", perm[k]), Source: "s.md",
+					Sentence: timeline.Span{Start: start, End: start + 5}, Text: "t", TimexText: fmt.Sprintf("member %d", k)})
+			}
+			group[k] = &candidate{mentions: sortedMentions(ms)}
+		}
+		switch rng.IntN(3) {
+		case 1: // a copy of another member's mention
+			from, to := rng.IntN(members), rng.IntN(members)
+			m := group[from].mentions[rng.IntN(len(group[from].mentions))]
+			m.TimexText = fmt.Sprintf("copy in member %d", to)
+			group[to].mentions = sortedMentions(append(slices.Clone(group[to].mentions), m))
+		case 2: // a mention inside another member's range
+			from, to := rng.IntN(members), rng.IntN(members)
+			m := group[from].mentions[0]
+			m.Sentence.Start++
+			m.TimexText = fmt.Sprintf("inside, member %d", to)
+			group[to].mentions = sortedMentions(append(slices.Clone(group[to].mentions), m))
+		}
+		var joined []timeline.Mention
+		for _, c := range group {
+			joined = append(joined, c.mentions...)
+		}
+		if members <= mergeWays {
+			var lists [mergeWays][]timeline.Mention
+			if emitDisjoint(listsOf(lists[:0], group, func(c *candidate) []timeline.Mention { return c.mentions }),
+				compareMentions, func(*timeline.Mention) {}) {
+				disjoint++
+			}
+		}
+		if got, want := mergedMentions(group), sortedMentions(joined); !reflect.DeepEqual(got, want) {
+			t.Fatalf("trial %d (%d members): merged\n%v\nsorted\n%v", trial, members, got, want)
+		}
+	}
+	if disjoint < 500 || disjoint > 2500 {
+		t.Fatalf("%d of 3000 groups had lists that do not overlap: want both kinds", disjoint)
+	}
+	t.Logf("%d of 3000 groups had lists that do not overlap", disjoint)
+}
