@@ -53,18 +53,36 @@ func checkPagePath(p string) error {
 }
 
 // slashBeforeDotOrSlash reports whether a '/' of p is followed by '.' or
-// '/' (one IndexByte per slash: two strings.Contains searched for both).
+// '/', 8 bytes at a time as hasBadByte (was: an IndexByte call per slash).
 func slashBeforeDotOrSlash(p string) bool {
-	for i := 0; ; {
-		j := strings.IndexByte(p[i:], '/')
-		if j < 0 {
-			return false
-		}
-		i += j + 1
-		if i < len(p) && (p[i] == '.' || p[i] == '/') {
+	const ones = 0x0101010101010101
+	carry := uint64(0) // highs' first byte when the word before ended in '/'
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		w := le64(p[i : i+8])
+		slash := zeroBytes(w ^ '/'*ones)
+		next := slash | zeroBytes(w^'.'*ones)
+		if (slash<<8|carry)&next != 0 {
 			return true
 		}
+		carry = slash >> 56
 	}
+	for after := carry != 0; i < len(p); i++ {
+		c := p[i]
+		if after && (c == '.' || c == '/') {
+			return true
+		}
+		after = c == '/'
+	}
+	return false
+}
+
+// zeroBytes has the high bit of each byte of w that is zero set, and no
+// other bit: exact, unlike hasBadByte's test, which only tells whether one
+// is.
+func zeroBytes(w uint64) uint64 {
+	const lows, highs = 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	return ^((w&lows + lows) | w) & highs
 }
 
 // hasBadByte reports whether p holds a backslash, a colon or a NUL, testing
