@@ -3,6 +3,7 @@ package site
 import (
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -283,4 +284,81 @@ func TestLazyOffsetsAnswerAsParsed(t *testing.T) {
 	if a, err := decodeArticleLazily(string(enc), parsed.Path, raw); err == nil {
 		_ = a.Offsets.Original(3)
 	}
+}
+
+// A cached article whose record has a sound CRC but whose offset map is not
+// one AppendBinary wrote (a CRC-32 is no signature: anyone who can write the
+// cache can compute one) is a miss when it is recalled: the article is
+// parsed again and the site is what a full build makes. The recall checks
+// the map it leaves encoded (ingest.CheckBinary); unchecked, the first page
+// or extraction to use it would panic. The cache key names the executable
+// (toolVersion), so an encoder of another build never wrote records this
+// one reads: the check is the one thing between such a record and a crash.
+func TestOffsetMapUnderASoundCRCIsAMiss(t *testing.T) {
+	defer func(w time.Duration) { racyWindow = w }(racyWindow)
+	racyWindow = -time.Hour // recall files by their stat, the lazy decoding's path
+	fs := afero.NewMemMapFs()
+	corpus := newscorpus.New(5)
+	files := map[string]string{}
+	for i := range 6 {
+		files["content/article-"+string(rune('a'+i))+".txt"] = string(corpus.Article(i))
+	}
+	writeFiles(t, fs, files)
+	date := time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC) // plain text: no front matter read
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "forged-test", Workers: 2, Date: date}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(files["content/article-c.txt"])
+	parsed, err := ingest.Parse("content/article-c.txt", raw, nil, ingest.Options{Date: date})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin, _ := parsed.Offsets.(*ingest.Offsets).AppendBinary(nil)
+	if len(bin) < 20 {
+		t.Fatalf("the article's map has %d bytes: too few segments to forge", len(bin))
+	}
+	o := opts.withDefaults()
+	old := openExtractCache(fs, o.CacheDir, o.Version, true, false)
+	var recs []packRecord
+	var offs []int64
+	forged := 0
+	for key, e := range old.records {
+		enc := e.enc()
+		if i := strings.Index(enc, string(bin)); i >= 0 {
+			b := []byte(enc)
+			b[i+len(bin)-1] = 2 // the last segment's copied flag: neither 0 nor 1
+			enc = string(b)
+			forged++
+		}
+		recs, offs = append(recs, packRecord{key: key, events: enc}), append(offs, e.off)
+	}
+	if forged != 1 {
+		t.Fatalf("%d records hold the article's map, want its parsed form's only", forged)
+	}
+	sort.Sort(byOffset{recs, offs}) // the pack's order
+	writeFiles(t, fs, map[string]string{old.file: string(appendRecords([]byte(old.header()), recs))})
+	if err := fs.RemoveAll("public"); err != nil { // every page written again: every map read
+		t.Fatal(err)
+	}
+	sum, err := Build(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Parsed != 1 {
+		t.Errorf("parsed %d articles, want the forged one only", sum.Parsed)
+	}
+	checkSameAsFullBuild(t, fs, opts, "forged map")
+}
+
+type byOffset struct {
+	recs []packRecord
+	offs []int64
+}
+
+func (b byOffset) Len() int           { return len(b.recs) }
+func (b byOffset) Less(i, j int) bool { return b.offs[i] < b.offs[j] }
+func (b byOffset) Swap(i, j int) {
+	b.recs[i], b.recs[j] = b.recs[j], b.recs[i]
+	b.offs[i], b.offs[j] = b.offs[j], b.offs[i]
 }
