@@ -1,12 +1,104 @@
 package site
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"testing"
+
+	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/internal/newscorpus"
 )
+
+// TIMELINE_BUILD_GC=on in a test binary's environment leaves the collector on
+// during builds (buildGCOff false), as before the build-wide pause: for
+// comparing the two in the benchmarks (BenchmarkIncremental's fresh builds run
+// in a child of the test binary, which inherits it).
+func init() {
+	if os.Getenv("TIMELINE_BUILD_GC") == "on" {
+		buildGCOff = false
+	}
+}
+
+// buildPauses is the number of collector pauses a build holds for its whole
+// run: one under the limit applyMemoryLimit sets, when buildGCOff.
+func buildPauses() int {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set || !buildGCOff {
+		return 0
+	}
+	return 1
+}
+
+// firstArticleFs calls look when a build first opens an article.
+type firstArticleFs struct {
+	afero.Fs
+	once sync.Once
+	look func()
+}
+
+func (f *firstArticleFs) Open(name string) (afero.File, error) {
+	if strings.HasSuffix(name, ".md") {
+		f.once.Do(f.look)
+	}
+	return f.Fs.Open(name)
+}
+
+// A build under the limit applyMemoryLimit sets runs with the collector
+// paused (buildGCOff; the limit still makes it collect), and puts back the
+// GOGC it found; a build without a limit (MemoryLimit < 0) leaves the
+// collector on: nothing would bound its heap.
+func TestBuildPausesTheCollectorUnderItsLimit(t *testing.T) {
+	skipUnderGOMEMLIMIT(t)
+	if !buildGCOff {
+		t.Skip("TIMELINE_BUILD_GC=on")
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(77))
+	corpus := newscorpus.New(13)
+	for _, tc := range []struct {
+		limit       int64
+		gogc, pause int
+	}{{0, -1, 1}, {300 << 20, -1, 1}, {-1, 77, 0}} {
+		fs := &firstArticleFs{Fs: afero.NewMemMapFs()}
+		for i := 0; i < 3; i++ {
+			writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+		}
+		gogc, pauses, limit, looked := 0, 0, int64(0), false
+		fs.look = func() {
+			looked, gogc, limit = true, gcPercentNow(), debug.SetMemoryLimit(-1)
+			gcPaused.Lock()
+			pauses = gcPaused.n
+			gcPaused.Unlock()
+		}
+		opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "gc-build-test", Workers: 2, MemoryLimit: tc.limit}
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatal(err)
+		}
+		if !looked {
+			t.Fatalf("limit %d: the build opened no article", tc.limit)
+		}
+		if gogc != tc.gogc || pauses != tc.pause {
+			t.Errorf("limit %d: GOGC %d, %d pauses while loading; want %d, %d", tc.limit, gogc, pauses, tc.gogc, tc.pause)
+		}
+		want := tc.limit
+		if want == 0 {
+			want = DefaultMemoryLimit
+		}
+		if tc.pause > 0 && (limit == math.MaxInt64 || limit > want) {
+			t.Errorf("limit %d: the collector paused under a runtime limit of %d", tc.limit, limit)
+		}
+		gcPaused.Lock()
+		n := gcPaused.n
+		gcPaused.Unlock()
+		if p := gcPercentNow(); p != 77 || n != 0 {
+			t.Errorf("limit %d: after the build GOGC %d, %d pauses under way; want 77, 0", tc.limit, p, n)
+		}
+	}
+}
 
 func TestMemoryLimitIsSetForTheBuildAndRestored(t *testing.T) {
 	skipUnderGOMEMLIMIT(t)
