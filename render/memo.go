@@ -690,6 +690,20 @@ func (m *Memo) near(id string) (int, bool) {
 	return 0, false
 }
 
+// after is find for checkVouched once near has missed a run of IDs (the
+// events past a block of more than nearFar removed ones): the record with
+// this ID if it lies past the last one found (else not found), which it
+// then is. It may build find's table (once per memo).
+func (m *Memo) after(id string) (int, bool) {
+	next := m.next
+	j, ok := m.find(id)
+	if !ok || j < next {
+		m.next = next
+		return 0, false
+	}
+	return j, true
+}
+
 // nearFar is how far past the last record found near looks: past the
 // records of events removed (an article's events lie apart in time, rarely
 // more than a few in a row), at the cost of a compare of lengths, mostly,

@@ -214,19 +214,28 @@ func (s *site) checkNamesWith(vouched *Memo) (bool, error) {
 // and checks only the IDs not found there:
 //   - an ID found is one of a checked list: a slug, a safe name;
 //   - no two events whose IDs were found share one: the memo's IDs are
-//     distinct, and the records found rise (near looks only past the
-//     last one found);
+//     distinct, and the records found rise (near, and after, look only
+//     past the last one found);
 //   - the IDs not found (new, or moved further than near looks: few)
 //     are checked as checkNames does, and against each other (a map);
 //   - an ID found equal to one not found is looked for in a second pass
 //     over the IDs found, through a filter of those not found (idFilter:
 //     a bit test for nearly every event).
-// Past maxUnvouched IDs not found, or anything amiss, checkNames checks
-// them all and reports what it finds as it always has.
+// After a run of resyncAfter IDs not found in a row (past a block of
+// removed events longer than near looks), the next IDs are looked up in
+// find's table too (Memo.after), until one is found. Past maxUnvouched
+// IDs not found, or anything amiss, checkNames checks them all and
+// reports what it finds as it always has.
 
 // maxUnvouched is the most IDs checkVouched checks on their own: past
-// it, checkNames is as cheap.
-const maxUnvouched = 4096
+// it, checkNames is as cheap. A variable for tests.
+var maxUnvouched = 4096
+
+// resyncAfter is how many IDs in a row near does not find before
+// checkVouched looks in find's table (building it: a few milliseconds at
+// 116,000 events, which a warm rebuild's dozen new events, apart in
+// time, rarely cost).
+const resyncAfter = 8
 
 // vouchedIDs returns prev when its IDs are a list a plan given the same
 // PlanBuffers checked (idVouch), else nil.
@@ -251,13 +260,19 @@ func (s *site) checkVouchedIDs(vouched *Memo) bool {
 	at := lend(&s.lent().memoAt, n)
 	var missed map[string]struct{}
 	var filter idFilter
+	run := 0 // IDs not found in a row
 	for i := 0; i < n; i++ {
 		id := s.eventID(i)
-		if j, ok := vouched.near(id); ok {
-			at[i] = int32(j)
+		j, ok := vouched.near(id)
+		if !ok && run >= resyncAfter {
+			j, ok = vouched.after(id)
+		}
+		if ok {
+			at[i], run = int32(j), 0
 			continue
 		}
 		at[i] = -1
+		run++
 		if !export.IsSlugID(id) || len(id) > maxSegment {
 			return false // not one of a slug list's (idVouch): checkNames decides
 		}
