@@ -15,12 +15,15 @@ import (
 	"github.com/newsline/timeline/internal/newscorpus"
 )
 
-// TIMELINE_BUILD_GC=on in a test binary's environment leaves the collector on
-// during builds (buildGCOff false), as before the build-wide pause: for
-// comparing the two in the benchmarks (BenchmarkIncremental's fresh builds run
-// in a child of the test binary, which inherits it).
+// TIMELINE_BUILD_GC=off in a test binary's environment pauses the collector
+// during builds (buildGCOff), on sets it back: for comparing the two in the
+// benchmarks (BenchmarkIncremental's fresh builds run in a child of the test
+// binary, which inherits it).
 func init() {
-	if os.Getenv("TIMELINE_BUILD_GC") == "on" {
+	switch os.Getenv("TIMELINE_BUILD_GC") {
+	case "off":
+		buildGCOff = true
+	case "on":
 		buildGCOff = false
 	}
 }
@@ -54,9 +57,8 @@ func (f *firstArticleFs) Open(name string) (afero.File, error) {
 // collector on: nothing would bound its heap.
 func TestBuildPausesTheCollectorUnderItsLimit(t *testing.T) {
 	skipUnderGOMEMLIMIT(t)
-	if !buildGCOff {
-		t.Skip("TIMELINE_BUILD_GC=on")
-	}
+	defer func(off bool) { buildGCOff = off }(buildGCOff)
+	buildGCOff = true
 	defer debug.SetGCPercent(debug.SetGCPercent(77))
 	corpus := newscorpus.New(13)
 	for _, tc := range []struct {
