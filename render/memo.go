@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
-	"hash/maphash"
 	"io"
 	"slices"
 	"strings"
@@ -52,7 +51,6 @@ type PlanStats struct {
 	Articles   int  // article pages whose Key came from the memo
 	MemoUsed   bool // a memo and known Changes were given and passed the checks
 	MemoRefuse bool // a memo was given but its checks failed: full plan
-	IDsVouched bool // only the event IDs the memo lacks were checked (checkVouched)
 }
 
 // Incremental is the result of PlanIncremental.
@@ -168,15 +166,8 @@ func (r *Incremental) encodeMemo(mw *memoWriter) {
 		}
 		return append(b, k...)
 	}, func(run memoRun) string { return m.data[m.keys+run.j*keyLen:][:run.n*keyLen] })
-	vouch := s.cfg.Buffers != nil && s.slugIDs // the IDs passed checkNames (or the plan would not exist)
-	if vouch {
-		mw.hashFrom(s.cfg.Buffers.ids.seedOf())
-	}
 	c.each(mw, func(b []byte, i int) []byte { return appendUvarintString(b, s.eventID(i)) },
 		func(run memoRun) string { return m.data[m.idsFrom(run.j):m.idSpan[2*(run.j+run.n)-1]] })
-	if vouch {
-		s.cfg.Buffers.ids.vouch(n, mw.hashed())
-	}
 	if c.sameEntities {
 		mw.copy(m.data[m.table0:m.entAt[0]])
 	} else {
@@ -212,32 +203,6 @@ type memoWriter struct {
 	w    io.Writer
 	crc  uint32 // of the bytes written to w so far
 	err  error
-
-	hashing bool         // the bytes from b[hashAt] on go into h too (hashFrom)
-	hashAt  int          // where in b the bytes not yet hashed start
-	h       maphash.Hash // of the bytes between hashFrom and hashed
-}
-
-// hashFrom starts hashing the bytes added from now on, under seed.
-func (mw *memoWriter) hashFrom(seed maphash.Seed) {
-	mw.h.SetSeed(seed)
-	mw.hashing, mw.hashAt = true, len(mw.b)
-}
-
-// hashed stops hashing and returns the hash of the bytes added since
-// hashFrom.
-func (mw *memoWriter) hashed() uint64 {
-	mw.hashPending()
-	mw.hashing = false
-	return mw.h.Sum64()
-}
-
-// hashPending hashes the bytes of b not hashed yet.
-func (mw *memoWriter) hashPending() {
-	if mw.hashing {
-		mw.h.Write(mw.b[mw.hashAt:])
-		mw.hashAt = len(mw.b)
-	}
 }
 
 // spill writes the collected bytes once there are enough of them.
@@ -251,10 +216,8 @@ func (mw *memoWriter) flush() {
 	if mw.w == nil {
 		return
 	}
-	mw.hashPending()
 	mw.write(mw.b)
 	mw.b = mw.b[:0]
-	mw.hashAt = 0
 }
 
 func (mw *memoWriter) write(p []byte) {
@@ -271,9 +234,6 @@ func (mw *memoWriter) copy(s string) {
 		return
 	}
 	mw.flush()
-	if mw.hashing {
-		mw.h.WriteString(s)
-	}
 	if len(s) > 0 {
 		mw.write(unsafe.Slice(unsafe.StringData(s), len(s))) // w may not keep or modify p (io.Writer)
 	}
@@ -596,14 +556,6 @@ func (m *Memo) size() int { return len(m.idSpan) / 2 }
 
 func (m *Memo) id(j int) string { return m.data[m.idSpan[2*j]:m.idSpan[2*j+1]] }
 
-// idSection is the memo's IDs as written, each after its length.
-func (m *Memo) idSection() string {
-	if m.size() == 0 {
-		return ""
-	}
-	return m.data[m.idsFrom(0):m.idSpan[2*m.size()-1]]
-}
-
 // idsFrom is the offset of event j's ID entry in data: its length, then the ID.
 func (m *Memo) idsFrom(j int) int {
 	start := int(m.idSpan[2*j])
@@ -677,40 +629,6 @@ func (m *Memo) find(id string) (int, bool) {
 	return 0, false
 }
 
-// near is find without its table: the record with this ID among the
-// nearFar after the last one found, in order; not found otherwise (the
-// memo may still have it).
-func (m *Memo) near(id string) (int, bool) {
-	for j := m.next; j < min(m.size(), m.next+nearFar); j++ {
-		if m.id(j) == id {
-			m.next = j + 1
-			return j, true
-		}
-	}
-	return 0, false
-}
-
-// after is find for checkVouched once near has missed a run of IDs (the
-// events past a block of more than nearFar removed ones): the record with
-// this ID if it lies past the last one found (else not found), which it
-// then is. It may build find's table (once per memo).
-func (m *Memo) after(id string) (int, bool) {
-	next := m.next
-	j, ok := m.find(id)
-	if !ok || j < next {
-		m.next = next
-		return 0, false
-	}
-	return j, true
-}
-
-// nearFar is how far past the last record found near looks: past the
-// records of events removed (an article's events lie apart in time, rarely
-// more than a few in a row), at the cost of a compare of lengths, mostly,
-// per record and ID not found (a few dozen a warm rebuild). A variable
-// for tests.
-var nearFar = 64
-
 // maxMemoProbes bounds a search (and an insertion) in the ID table: at half
 // load a good hash needs a few probes, and a memo whose IDs crowd one place
 // is answered "not found", which only costs recomputing.
@@ -744,11 +662,7 @@ const memoChecks = 64
 // article it cites has the same metadata as when the memo was made (an
 // article's title shows on the pages of the events citing it, though the
 // events themselves did not change).
-//
-// found says that checkVouched left in memoAt each event's record in prev,
-// or -1 when prev lacks its ID: what find returns for them, prev's IDs
-// being distinct.
-func (s *site) matchMemo(prev *Memo, ch *timeline.Changes, found bool) ([]int32, bool) {
+func (s *site) matchMemo(prev *Memo, ch *timeline.Changes) ([]int32, bool) {
 	if prev == nil || ch == nil || !ch.Known || prev.cfgKey != s.cfgKey {
 		return nil, prev != nil && ch != nil && ch.Known
 	}
@@ -770,7 +684,6 @@ func (s *site) matchMemo(prev *Memo, ch *timeline.Changes, found bool) ([]int32,
 	}
 	at := lend(&s.lent().memoAt, len(s.tl.Events))
 	for i := range s.tl.Events {
-		j, ok := int(at[i]), found && at[i] >= 0 // read before it is written
 		at[i] = -1
 		ev := &s.tl.Events[i]
 		id := s.eventID(i)
@@ -779,9 +692,7 @@ func (s *site) matchMemo(prev *Memo, ch *timeline.Changes, found bool) ([]int32,
 				continue
 			}
 		}
-		if !found {
-			j, ok = prev.find(id)
-		}
+		j, ok := prev.find(id)
 		if !ok || !s.citedSame(i, headSame, prev) {
 			continue
 		}

@@ -1,10 +1,5 @@
 package render
 
-import (
-	"hash/maphash"
-	"sync"
-)
-
 // PlanBuffers lends a plan the per-event arrays of the plan made before it
 // with the same PlanBuffers (Config.Buffers). A warm rebuild of 116,000
 // events (timeline serve) otherwise allocated about 12 MB of them afresh on
@@ -24,52 +19,6 @@ import (
 type PlanBuffers struct {
 	a    planArrays
 	rows rowCache // the listing rows of the last build that wrote any (rowCache)
-	ids  idVouch  // the event IDs of the last memo a plan given b wrote (idVouch)
-}
-
-// idVouch remembers the event IDs of the last memo written by a plan
-// given these PlanBuffers: their count and a hash of the memo's ID section
-// under a seed of its own, never written anywhere. That plan checked those
-// IDs (checkNames: each a safe folder name and a slug, no two alike), and
-// being safe, slugs and distinct is a property of the list alone: a memo
-// read later whose ID section hashes the same under the seed holds that
-// list, so its IDs need no check again (vouchedIDs). Nothing read from
-// disk can set it, and without the seed no one can make other IDs hash
-// the same but by chance (2^-64): a damaged or foreign memo, or one made
-// to look like ours, is checked as before.
-type idVouch struct {
-	mu     sync.Mutex
-	seed   maphash.Seed
-	seeded bool
-	set    bool   // a list was vouched for
-	n      int    // its IDs
-	sum    uint64 // maphash of its ID section under seed
-}
-
-// seedOf returns b's seed, made on first use.
-func (v *idVouch) seedOf() maphash.Seed {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if !v.seeded {
-		v.seed, v.seeded = maphash.MakeSeed(), true
-	}
-	return v.seed
-}
-
-// vouch records that the n IDs whose ID section hashes to sum (under
-// seedOf's seed) were checked.
-func (v *idVouch) vouch(n int, sum uint64) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.set, v.n, v.sum = true, n, sum
-}
-
-// vouches reports whether m's IDs are the list vouched for.
-func (v *idVouch) vouches(m *Memo) bool {
-	v.mu.Lock()
-	set, n, sum, seed := v.set, v.n, v.sum, v.seed
-	v.mu.Unlock()
-	return set && n == m.size() && maphash.String(seed, m.idSection()) == sum
 }
 
 // planArrays are the lent arrays; each is reused when large enough and

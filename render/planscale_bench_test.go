@@ -2,10 +2,8 @@ package render
 
 import (
 	"io"
-	"os"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -21,7 +19,6 @@ type warmScale struct {
 	memo []byte
 	tl   timeline.Timeline
 	ch   *timeline.Changes
-	base timeline.Timeline // the timeline before the new article
 }
 
 func newWarmScale(b *testing.B) warmScale {
@@ -31,7 +28,7 @@ func newWarmScale(b *testing.B) warmScale {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := warmScale{cfg: cfg, memo: first.AppendMemo(nil), tl: withNewArticle(b, base), ch: &timeline.Changes{Known: true}, base: base}
+	w := warmScale{cfg: cfg, memo: first.AppendMemo(nil), tl: withNewArticle(b, base), ch: &timeline.Changes{Known: true}}
 	for _, ev := range w.tl.Events {
 		if strings.HasPrefix(ev.ID, "new") {
 			w.ch.Changed = append(w.ch.Changed, ev.ID)
@@ -61,9 +58,6 @@ func (w warmScale) planned(b *testing.B) (*Memo, *Incremental) {
 // milliseconds of the three together, of the plan alone and of writing the
 // next memo (AppendMemo) alone. arrays=lent plans with one PlanBuffers, as
 // a site.Session's builds do; arrays=fresh allocates them every plan.
-// arrays=session is a Session's builds: one PlanBuffers, and each plan
-// given the memo the one before it wrote (so its IDs are vouched for:
-// checkVouched), the article added and removed in turn.
 //
 //	go test -run '^$' -bench PlanMemoScale -benchtime 10x ./render
 func BenchmarkPlanMemoScale(b *testing.B) {
@@ -77,52 +71,6 @@ func BenchmarkPlanMemoScale(b *testing.B) {
 			planMemoScale(b, w)
 		})
 	}
-	b.Run("arrays=session", func(b *testing.B) {
-		w.cfg.Buffers = &PlanBuffers{}
-		first, err := PlanIncremental(w.base, w.cfg, nil, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		w.memo = first.AppendMemo(nil)
-		planSessionScale(b, w)
-	})
-}
-
-// planSessionScale is planMemoScale with each plan given the memo of the
-// plan before it, the timelines alternating between w.base and w.tl.
-func planSessionScale(b *testing.B, w warmScale) {
-	removed := &timeline.Changes{Known: true, Removed: w.ch.Changed}
-	memo := w.memo
-	var planCPU float64
-	vouched := 0
-	b.ResetTimer()
-	cpu0, _ := cputime.Process()
-	for i := 0; i < b.N; i++ {
-		tl, ch := w.tl, w.ch
-		if i%2 == 1 {
-			tl, ch = w.base, removed
-		}
-		m, err := ParseMemo(memo)
-		if err != nil {
-			b.Fatal(err)
-		}
-		p0, _ := cputime.Process()
-		r, err := PlanIncremental(tl, w.cfg, m, ch)
-		if err != nil {
-			b.Fatal(err)
-		}
-		p1, _ := cputime.Process()
-		planCPU += (p1 - p0).Seconds()
-		if !r.Stats.MemoUsed || r.Stats.Events-r.Stats.Digests > 12 {
-			b.Fatalf("memo not used: %+v", r.Stats)
-		}
-		vouched += btoi(r.Stats.IDsVouched)
-		memo = r.AppendMemo(nil)
-	}
-	cpu1, _ := cputime.Process()
-	b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/plan+memo")
-	b.ReportMetric(planCPU*1000/float64(b.N), "cpu-ms/plan")
-	b.ReportMetric(float64(vouched)/float64(b.N), "vouched/plan")
 }
 
 func planMemoScale(b *testing.B, w warmScale) {
@@ -196,21 +144,12 @@ func BenchmarkAppendMemoScale(b *testing.B) {
 // size (116,000 events): the event pages' paths cut from one string
 // (eventPaths) and the slugs and IDs checked for safety and repeats. It
 // reports the CPU milliseconds of eventPaths alone and of checkNames (which
-// calls eventPaths itself: the rest is the checks); and, for the timeline
-// after one new article (twelve events), of checkNames and of its check
-// against the previous plan's memo, vouched for (checkVouched, the memo's
-// hash included: vouchedIDs), as a Session's warm rebuild does it.
+// calls eventPaths itself: the rest is the checks).
 //
 //	go test -run '^$' -bench CheckNamesScale -benchtime 20x ./render
 func BenchmarkCheckNamesScale(b *testing.B) {
 	tl := synthetic(b, 116000)
-	bufs := &PlanBuffers{}
-	first, err := PlanIncremental(tl, Config{Buffers: bufs}, nil, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	data, next := first.AppendMemo(nil), withNewArticle(b, tl)
-	var pathsCPU, checkCPU, nextCPU, vouchedCPU float64
+	var pathsCPU, checkCPU float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		s := &site{tl: tl, articles: make(map[string]int, len(tl.Articles))}
@@ -223,34 +162,9 @@ func BenchmarkCheckNamesScale(b *testing.B) {
 		cpu2, _ := cputime.Process()
 		pathsCPU += (cpu1 - cpu0).Seconds()
 		checkCPU += (cpu2 - cpu1).Seconds()
-		m, err := ParseMemo(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for k := range 2 { // alternated
-			vouched := (i+k)%2 == 0
-			s := &site{tl: next, cfg: Config{Buffers: bufs}, articles: make(map[string]int, len(next.Articles))}
-			c0, _ := cputime.Process()
-			var v *Memo
-			if vouched {
-				v = s.vouchedIDs(m)
-			}
-			found, err := s.checkNamesWith(v)
-			c1, _ := cputime.Process()
-			if err != nil || found != vouched {
-				b.Fatalf("vouched %v: found %v, %v", vouched, found, err)
-			}
-			if vouched {
-				vouchedCPU += (c1 - c0).Seconds()
-			} else {
-				nextCPU += (c1 - c0).Seconds()
-			}
-		}
 	}
 	b.ReportMetric(pathsCPU*1000/float64(b.N), "cpu-ms/eventPaths")
 	b.ReportMetric(checkCPU*1000/float64(b.N), "cpu-ms/checkNames")
-	b.ReportMetric(nextCPU*1000/float64(b.N), "cpu-ms/checkNames-new")
-	b.ReportMetric(vouchedCPU*1000/float64(b.N), "cpu-ms/checkNames-vouched")
 }
 
 // BenchmarkMatchMemoScale is the memo matching of a warm plan at the scale
@@ -265,7 +179,7 @@ func BenchmarkMatchMemoScale(b *testing.B) {
 	b.ResetTimer()
 	c0, _ := cputime.Process()
 	for i := 0; i < b.N; i++ {
-		if at, refused := s.matchMemo(memo, ch, false); at == nil || refused {
+		if at, refused := s.matchMemo(memo, ch); at == nil || refused {
 			b.Fatal("memo refused")
 		}
 	}
@@ -309,42 +223,4 @@ func BenchmarkSitemapScale(b *testing.B) {
 	b.ReportMetric((cpu1-cpu0).Seconds()*1000/float64(b.N), "cpu-ms/sitemap")
 	b.ReportMetric(float64(m1.TotalAlloc-m0.TotalAlloc)/(1<<20)/float64(b.N), "MB/sitemap")
 	b.ReportMetric(float64(len(pages)), "files")
-}
-
-// TestCheckNamesForCallgrind runs the name checks of BenchmarkCheckNamesScale's
-// warm case CHECKNAMES_CALLS times (skipped unset): the timeline after one
-// new article against the memo of the one before, vouched for
-// (CHECKNAMES_VOUCHED=1: vouchedIDs and checkVouched) or not (checkNames),
-// for instruction counts: the total of n=11 less n=1, over 10.
-//
-//	CHECKNAMES_CALLS=11 CHECKNAMES_VOUCHED=1 valgrind --tool=callgrind ./render.test -test.run CheckNamesForCallgrind
-func TestCheckNamesForCallgrind(t *testing.T) {
-	calls, err := strconv.Atoi(os.Getenv("CHECKNAMES_CALLS"))
-	if err != nil {
-		t.Skip("set CHECKNAMES_CALLS")
-	}
-	vouched := os.Getenv("CHECKNAMES_VOUCHED") == "1"
-	tl := synthetic(t, 116000)
-	bufs := &PlanBuffers{}
-	first, err := PlanIncremental(tl, Config{Buffers: bufs}, nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ParseMemo(first.AppendMemo(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := withNewArticle(t, tl)
-	arrays := &planArrays{} // lent, as in a Session
-	for range calls {
-		s := &site{tl: next, cfg: Config{Buffers: bufs}, bufs: arrays, articles: make(map[string]int, len(next.Articles))}
-		var v *Memo
-		if vouched {
-			v = s.vouchedIDs(m)
-		}
-		if found, err := s.checkNamesWith(v); err != nil || found != vouched {
-			t.Fatalf("found %v, %v", found, err)
-		}
-		m.next = 0
-	}
 }

@@ -101,9 +101,7 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 	}
 	s := &site{tl: tl, cfg: cfg, bufs: cfg.Buffers.arrays(), articles: make(map[string]int, len(tl.Articles)), keys: newKeyWriter(),
 		dates: newFragments("date", len(tl.Events)), citeTails: newFragments("cite-tail", len(tl.Articles))}
-	vouched := s.vouchedIDs(prev)
-	found, err := s.checkNamesWith(vouched)
-	if err != nil {
+	if err := s.checkNames(); err != nil {
 		return nil, err
 	}
 	s.cites = s.resolveCitations()
@@ -136,7 +134,7 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 		s.paged = s.paginate()
 	})
 	defer paged.wait() // even on a panic below: its arrays are the next plan's (lent)
-	s.memoAt, s.stats.MemoRefuse = s.matchMemo(prev, ch, found)
+	s.memoAt, s.stats.MemoRefuse = s.matchMemo(prev, ch)
 	if s.memoAt != nil {
 		s.memo, s.stats.MemoUsed = prev, true
 		s.indexEntitiesFrom(prev)
@@ -158,20 +156,12 @@ func newSiteFrom(tl timeline.Timeline, cfg Config, prev *Memo, ch *timeline.Chan
 // Ingest and merge should never produce them; this is the last guard before a
 // name becomes a path.
 func (s *site) checkNames() error {
-	_, err := s.checkNamesWith(nil)
-	return err
-}
-
-// checkNamesWith is checkNames, checking against vouched, when not nil,
-// only the IDs it lacks (checkVouched). true: it did, and left in memoAt
-// each event's record in vouched (matchMemo).
-func (s *site) checkNamesWith(vouched *Memo) (bool, error) {
 	for i, a := range s.tl.Articles {
 		if !safeSegment(a.Slug) {
-			return false, fmt.Errorf("render: %s: article slug %q is not a safe folder name", a.Path, a.Slug)
+			return fmt.Errorf("render: %s: article slug %q is not a safe folder name", a.Path, a.Slug)
 		}
 		if j, dup := s.articles[a.Slug]; dup {
-			return false, fmt.Errorf("render: %s and %s share the slug %q", s.tl.Articles[j].Path, a.Path, a.Slug)
+			return fmt.Errorf("render: %s and %s share the slug %q", s.tl.Articles[j].Path, a.Path, a.Slug)
 		}
 		s.articles[a.Slug] = i
 	}
@@ -179,10 +169,6 @@ func (s *site) checkNamesWith(vouched *Memo) (bool, error) {
 	// paths, one string in event order, the passes after this one (here,
 	// matchMemo, the event pages, the memo) read them in order from there.
 	s.eventPaths()
-	if vouched != nil && s.checkVouched(vouched) {
-		s.stats.IDsVouched = true
-		return true, nil
-	}
 	ids := newIDSetIn(&s.lent().slots, len(s.tl.Events))
 	s.slugIDs = true
 	for i := range s.tl.Events {
@@ -194,111 +180,13 @@ func (s *site) checkNamesWith(vouched *Memo) (bool, error) {
 		slug := export.IsSlugID(id)
 		s.slugIDs = s.slugIDs && slug
 		if !(slug && len(id) <= maxSegment) && !safeSegment(id) {
-			return false, fmt.Errorf("render: event %q (%q) has an ID that is not a safe folder name", id, s.tl.Events[i].Title)
+			return fmt.Errorf("render: event %q (%q) has an ID that is not a safe folder name", id, s.tl.Events[i].Title)
 		}
 		if !ids.add(id, i, s.eventID) {
-			return false, fmt.Errorf("render: two events share the ID %q", id)
+			return fmt.Errorf("render: two events share the ID %q", id)
 		}
 	}
-	return false, nil
-}
-
-// A warm rebuild's IDs are mostly those of the previous plan's memo,
-// which that plan checked. Checking each of 116,000 IDs again (a slug
-// scan and a hash table of the IDs, one cache miss each) was a third of
-// a warm plan's first pass. When the memo's IDs are a list a plan given
-// the same PlanBuffers checked (idVouch: only then; never because of what
-// the memo says of itself), checkVouched looks for each ID among the
-// memo's records just after the last one found (Memo.near: the events
-// keep their order, so mostly the next one, which matchMemo then reuses)
-// and checks only the IDs not found there:
-//   - an ID found is one of a checked list: a slug, a safe name;
-//   - no two events whose IDs were found share one: the memo's IDs are
-//     distinct, and the records found rise (near, and after, look only
-//     past the last one found);
-//   - the IDs not found (new, or moved further than near looks: few)
-//     are checked as checkNames does, and against each other (a map);
-//   - an ID found equal to one not found is looked for in a second pass
-//     over the IDs found, through a filter of those not found (idFilter:
-//     a bit test for nearly every event).
-// After a run of resyncAfter IDs not found in a row (past a block of
-// removed events longer than near looks), the next IDs are looked up in
-// find's table too (Memo.after), until one is found. Past maxUnvouched
-// IDs not found, or anything amiss, checkNames checks them all and
-// reports what it finds as it always has.
-
-// maxUnvouched is the most IDs checkVouched checks on their own: past
-// it, checkNames is as cheap. A variable for tests.
-var maxUnvouched = 4096
-
-// resyncAfter is how many IDs in a row near does not find before
-// checkVouched looks in find's table (building it: a few milliseconds at
-// 116,000 events, which a warm rebuild's dozen new events, apart in
-// time, rarely cost).
-const resyncAfter = 8
-
-// vouchedIDs returns prev when its IDs are a list a plan given the same
-// PlanBuffers checked (idVouch), else nil.
-func (s *site) vouchedIDs(prev *Memo) *Memo {
-	if prev == nil || s.cfg.Buffers == nil || !s.cfg.Buffers.ids.vouches(prev) {
-		return nil
-	}
-	return prev
-}
-
-// checkVouched checks the event IDs against vouched, a memo whose IDs a
-// plan checked (vouchedIDs), leaving in memoAt each event's record in it
-// or -1; false when checkNames must check them.
-func (s *site) checkVouched(vouched *Memo) bool {
-	ok := s.checkVouchedIDs(vouched)
-	vouched.next = 0 // as found: matchMemo's finds start at the first record
-	return ok
-}
-
-func (s *site) checkVouchedIDs(vouched *Memo) bool {
-	n := len(s.tl.Events)
-	at := lend(&s.lent().memoAt, n)
-	var missed map[string]struct{}
-	var filter idFilter
-	run := 0 // IDs not found in a row
-	for i := 0; i < n; i++ {
-		id := s.eventID(i)
-		j, ok := vouched.near(id)
-		if !ok && run >= resyncAfter {
-			j, ok = vouched.after(id)
-		}
-		if ok {
-			at[i], run = int32(j), 0
-			continue
-		}
-		at[i] = -1
-		run++
-		if !export.IsSlugID(id) || len(id) > maxSegment {
-			return false // not one of a slug list's (idVouch): checkNames decides
-		}
-		if missed == nil {
-			missed = make(map[string]struct{})
-		}
-		if _, dup := missed[id]; dup || len(missed) == maxUnvouched {
-			return false
-		}
-		missed[id] = struct{}{}
-		filter.add(id)
-	}
-	if len(missed) > 0 {
-		for i := 0; i < n; i++ {
-			if at[i] < 0 {
-				continue
-			}
-			if id := s.eventID(i); filter.has(id) {
-				if _, dup := missed[id]; dup {
-					return false
-				}
-			}
-		}
-	}
-	s.slugIDs = true
-	return true
+	return nil
 }
 
 // eventID is tl.Events[i].ID, read from the event's page path (path).
