@@ -2,8 +2,11 @@ package site
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultMemoryLimit is the soft memory limit of a build: with the default
@@ -12,15 +15,16 @@ import (
 const DefaultMemoryLimit = 448 << 20
 
 // buildGCOff pauses the collector while a build under a limit set by
-// applyMemoryLimit runs (see there; a variable for tests and benchmarks).
-// Off: with the collector paused, a build whose heap reaches the limit
-// collects at the limit, and the scavenger, which keeps the process under
-// 95% of it, gives pages back that the heap faults in again at once: an
-// every-article-edited 10k build ran 80.0k page faults instead of 36.7k
-// (peak RSS 455.7 vs 458.0 MB), a full build's stages ~83k instead of ~8k.
-// Small incremental builds gain (fresh 10k: child CPU median 0.649 -> 0.614
-// s); large ones pay. TIMELINE_BUILD_GC=off in a test binary's environment
-// turns it on for comparing.
+// applyMemoryLimit runs, until the first collection the runtime starts on its
+// own (pauseUntilCollected: with GOGC off, the one the limit starts); the GOGC
+// found is back from then on (a variable for tests and benchmarks).
+// A pause for the whole build (8db28eb) lost on big builds: one whose heap
+// reached the limit collected at the limit again and again, and the
+// scavenger, which keeps the process under 95% of it, gave pages back that the
+// heap faulted in again at once: an every-article-edited 10k build ran 80.0k
+// page faults instead of 36.7k (peak RSS 455.7 vs 458.0 MB), a full build's
+// stages ~83k instead of ~8k. TIMELINE_BUILD_GC=off in a test binary's
+// environment turns it on, on off, for comparing.
 var buildGCOff = false
 
 // memLimits counts the builds under way in the process that set a memory limit
@@ -85,7 +89,7 @@ func applyMemoryLimit(limit int64) (restore func()) {
 	}
 	resume := func() {}
 	if buildGCOff {
-		resume = pauseGC()
+		resume = pauseUntilCollected()
 	}
 	id := new(int64)
 	memLimits.Lock()
@@ -142,4 +146,66 @@ func reserveOutsideHeap(limit, n int64) (reserve func(n int64)) {
 	}
 	reserve(n)
 	return reserve
+}
+
+// pauseUntilCollected pauses the collector (pauseGC) until the function it
+// returns is called or the runtime starts a collection of its own, which,
+// with GOGC off, only the soft memory limit does, whichever comes first: a
+// build whose heap stays under the limit collects nothing, and one that
+// reaches it collects there once and then as GOGC says, as if never paused
+// (see buildGCOff). A sentinel object's cleanup (runtime.AddCleanup) runs after
+// the first collection that finds it unreachable; when only forced ones
+// (runtime.GC: the one at a build's start) ran since the pause, it sets
+// another sentinel. A sentinel allocated while another pause's limit-started
+// collection marks survives that one: the pause then ends at the next.
+func pauseUntilCollected() (resume func()) {
+	p := &collectedPause{resume: pauseGC(), before: automaticGCs()}
+	p.arm()
+	return p.end
+}
+
+// collectedPause is a pause of the collector that ends at the first
+// automatic collection after it (pauseUntilCollected).
+type collectedPause struct {
+	resume func() // pauseGC's
+	before uint64 // automatic collections completed when it began
+	done   atomic.Bool
+}
+
+// gcSentinel is what a collectedPause's cleanup is attached to: pointer-free
+// and of 16 bytes or more, so it is not put in a tiny block with other objects
+// that would keep it (and its cleanup) alive.
+type gcSentinel [32]byte
+
+func (p *collectedPause) arm() {
+	runtime.AddCleanup(new(gcSentinel), (*collectedPause).collected, p)
+}
+
+// collected runs on the runtime's cleanup goroutine after a collection.
+func (p *collectedPause) collected() {
+	if p.done.Load() {
+		return
+	}
+	if automaticGCs() > p.before {
+		p.end()
+		return
+	}
+	p.arm() // forced collections only: wait for the next
+}
+
+func (p *collectedPause) end() {
+	if p.done.CompareAndSwap(false, true) {
+		p.resume()
+	}
+}
+
+// automaticGCs returns the number of collections the runtime started on its
+// own (not runtime.GC's) completed so far.
+func automaticGCs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/automatic:gc-cycles"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }

@@ -6,9 +6,11 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -291,4 +293,77 @@ func limitOfThisTest(t *testing.T) int64 {
 	before := debug.SetMemoryLimit(-1) // -1 reads without changing
 	t.Cleanup(func() { debug.SetMemoryLimit(before) })
 	return before
+}
+
+// A pause until collected ends at the first collection the runtime starts on
+// its own (with GOGC off, one the memory limit starts), not at a forced one
+// (runtime.GC, as a build's start runs), and puts back the GOGC it found once;
+// its resume afterwards does nothing.
+func TestPauseUntilCollectedEndsAtTheLimitsCollection(t *testing.T) {
+	skipUnderGOMEMLIMIT(t)
+	defer debug.SetGCPercent(debug.SetGCPercent(77))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	state := func() (int, int) {
+		gcPaused.Lock()
+		defer gcPaused.Unlock()
+		return gcPercentNow(), gcPaused.n
+	}
+	// cleanupsRun waits until a cleanup attached before a forced collection
+	// has run: the pause's sentinels of that collection have been looked at.
+	cleanupsRun := func() {
+		ran := make(chan struct{})
+		runtime.AddCleanup(new([64]byte), func(c chan struct{}) { close(c) }, ran)
+		runtime.GC()
+		select {
+		case <-ran:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a cleanup did not run within 10 s of a collection")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	resume := pauseUntilCollected()
+	for i := 0; i < 3; i++ {
+		cleanupsRun()
+		if p, n := state(); p != -1 || n != 1 {
+			t.Fatalf("after %d forced collections: GOGC %d, %d pauses; want -1, 1", i+1, p, n)
+		}
+	}
+	// Let the limit start one: a limit 64 MB above what the process holds,
+	// and garbage allocated until the runtime has collected on its own.
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(s)
+	debug.SetMemoryLimit(int64(s[0].Value.Uint64()) + 64<<20)
+	before := automaticGCs()
+	var sink []byte
+	for i := 0; automaticGCs() == before; i++ {
+		if i == 10000 {
+			t.Fatal("10 GB allocated under a 64 MB margin and no collection")
+		}
+		sink = make([]byte, 1<<20)
+	}
+	_ = sink
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		p, n := state()
+		if p == 77 && n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("10 s after the limit's collection: GOGC %d, %d pauses; want 77, 0", p, n)
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+	other := pauseGC() // the late resume must not end someone else's pause
+	resume()
+	if p, n := state(); p != -1 || n != 1 {
+		t.Fatalf("the ended pause resumed again: GOGC %d, %d pauses; want -1, 1 (another's pause)", p, n)
+	}
+	other()
+	// Resumed before any collection: the GOGC found, at once.
+	resume = pauseUntilCollected()
+	resume()
+	if p, n := state(); p != 77 || n != 0 {
+		t.Fatalf("resumed before a collection: GOGC %d, %d pauses; want 77, 0", p, n)
+	}
 }
