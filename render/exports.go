@@ -49,10 +49,15 @@ func (s *site) gatheredDigests() func(i int) []byte {
 		once.Do(func() {
 			// Lent (PlanBuffers): a Session's builds allocated it afresh,
 			// 1.9 MB at 116,745 events, each build that wrote exports.
-			all = lend(&s.lent().gathered, len(s.tl.Events)) // every element set below
-			for j := range all {
-				copy(all[j][:], s.eventDigest(j))
+			buf := lend(&s.lent().gathered, len(s.tl.Events)) // every element set below
+			for j := range buf {
+				copy(buf[j][:], s.eventDigest(j))
 			}
+			// Only once whole: should eventDigest panic partway, once
+			// never runs again, and the rest of the lent array would be
+			// the last plan's digests, keys matching other fragments.
+			// Left nil, every later read panics too (its page fails).
+			all = buf
 		})
 		return all[i][:]
 	}
