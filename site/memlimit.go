@@ -25,6 +25,13 @@ const DefaultMemoryLimit = 448 << 20
 // page faults instead of 36.7k (peak RSS 455.7 vs 458.0 MB), a full build's
 // stages ~83k instead of ~8k. TIMELINE_BUILD_GC=off in a test binary's
 // environment turns it on, on off, for comparing.
+// Not yet a win as it stands: in a fresh process (tl build, the benchmarks'
+// child) prepareHugeHeap's ~450 MB block, allocated and freed at the build's
+// start, makes the limit start a collection before the build's heap has grown,
+// which ends the pause: a fresh incremental 10k build still collected in its
+// load and merge stages (peak RSS 361-367 MB, as with the collector on). The
+// pause would have to end only at a collection after the last forced one
+// (the build's runtime.GC, after the block), with the heap's own growth.
 var buildGCOff = false
 
 // memLimits counts the builds under way in the process that set a memory limit
@@ -153,7 +160,8 @@ func reserveOutsideHeap(limit, n int64) (reserve func(n int64)) {
 // with GOGC off, only the soft memory limit does, whichever comes first: a
 // build whose heap stays under the limit collects nothing, and one that
 // reaches it collects there once and then as GOGC says, as if never paused
-// (see buildGCOff). A sentinel object's cleanup (runtime.AddCleanup) runs after
+// (see buildGCOff; memory freed but held counts against the limit too, so a
+// collection the limit starts may come before the heap has grown). A sentinel object's cleanup (runtime.AddCleanup) runs after
 // the first collection that finds it unreachable; when only forced ones
 // (runtime.GC: the one at a build's start) ran since the pause, it sets
 // another sentinel. A sentinel allocated while another pause's limit-started
