@@ -161,7 +161,8 @@ func reserveOutsideHeap(limit, n int64) (reserve func(n int64)) {
 // build whose heap stays under the limit collects nothing, and one that
 // reaches it collects there once and then as GOGC says, as if never paused
 // (see buildGCOff; memory freed but held counts against the limit too, so a
-// collection the limit starts may come before the heap has grown). A sentinel object's cleanup (runtime.AddCleanup) runs after
+// collection the limit starts may come before the heap has grown). A
+// sentinel object's cleanup (runtime.AddCleanup) runs after
 // the first collection that finds it unreachable; when only forced ones
 // (runtime.GC: the one at a build's start) ran since the pause, it sets
 // another sentinel. A sentinel allocated while another pause's limit-started
