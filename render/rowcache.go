@@ -179,7 +179,8 @@ type rowRecorder struct {
 	keys   []uint64
 	rows   []cachedRow
 	buf    []byte  // the page's new rows, one after another: the arena keep gives them
-	want   int     // the bytes buf is made with (sizeFor); 0: grown from empty
+	per    int     // the bytes buf is made with per row (sizeFor); 0: grown from empty
+	n      int     // the page's rows (sizeFor)
 	fresh  []int32 // the indexes in rows of the new rows, in the order of buf
 	reused int64   // rows written from the kept ones
 }
@@ -191,26 +192,50 @@ type rowArena struct {
 	live int // the bytes of the kept rows in it (compactRows)
 }
 
-// sizeFor sizes the array the page's new rows are written into for n rows
-// of the mean bytes (without references) of the rows the last page kept
-// saw (else defaultRowBytes), plus an eighth, so that keep can hand the
-// array itself to the cache as the rows' arena. The rows were written into
-// a pooled array grown by append from empty, then copied into an arena of
-// their size: one copy more, and ~5 MB more heap allocated per warm build
-// of the 10,000-article site. The arena's pages are still memory a warm
-// build touches for the first time (its heap given back by the scavenger):
-// the kernel's zeroing of them, ~28 ms of CPU per such build in perf, moved
-// from keep's copy to the rows' first writes, undiminished.
+// sizeFor readies the array the page's new rows are written into, so that
+// keep can hand the array itself to the cache as the rows' arena: rows of
+// the mean bytes (without references) of the rows the last page kept saw
+// (else defaultRowBytes), plus an eighth; first for at most firstRows of
+// them, then, once a row does not fit, for all the page's rows not written
+// yet (grow). A warm build's pages write a few new rows among the hundreds
+// they reuse (an array for all n rows was ~500 KB for the one new row of a
+// 1,000-row page, then copied to the row's size); a Session's first build
+// writes every row new (one copy of the first rows more per page). The rows
+// were written into a pooled array grown by append from empty, then copied
+// into an arena of their size: one copy more, and ~5 MB more heap allocated
+// per warm build of the 10,000-article site. The arena's pages are still
+// memory a warm build touches for the first time (its heap given back by
+// the scavenger): the kernel's zeroing of them, ~28 ms of CPU per such
+// build in perf, moved from keep's copy to the rows' first writes,
+// undiminished.
 func (r *rowRecorder) sizeFor(c *rowCache, n int) {
 	per := c.rowBytes.Load()
 	if per == 0 {
 		per = defaultRowBytes
 	}
-	r.want = int(per) * n * 9 / 8
+	r.per, r.n = int(per)*9/8, n
 }
 
 // defaultRowBytes is sizeFor's guess before any page kept rows.
 const defaultRowBytes = 448
+
+// firstRows is the most rows sizeFor's first array is made for.
+const firstRows = 4
+
+// grow makes buf an array with room for need bytes more (a row), sized as
+// sizeFor says, its bytes copied; the rows recorded keep pointing into the
+// array before, whose bytes stay as they were, until keep.
+func (r *rowRecorder) grow(need int) {
+	rows := max(r.n-len(r.rows), 1) // the page's rows not recorded yet, this one included
+	if r.buf == nil {
+		rows = min(rows, firstRows)
+	}
+	size := len(r.buf) + max(r.per*rows, need)
+	if r.buf != nil {
+		size = max(size, 2*cap(r.buf)) // the mean misled: grow as append does
+	}
+	r.buf = append(make([]byte, 0, size), r.buf...)
+}
 
 // reuse records a kept row the page wrote again.
 func (r *rowRecorder) reuse(k uint64, row cachedRow) {
@@ -222,8 +247,8 @@ func (r *rowRecorder) reuse(k uint64, row cachedRow) {
 // copy records a new row, head and tail, copied into the recorder's buf;
 // its b is set by keep.
 func (r *rowRecorder) copy(k, variant uint64, head, tail []byte) {
-	if r.buf == nil && r.want > 0 {
-		r.buf = make([]byte, 0, max(r.want, len(head)+len(tail)))
+	if need := len(head) + len(tail); r.per > 0 && len(r.buf)+need > cap(r.buf) {
+		r.grow(need)
 	}
 	b := r.buf
 	n := len(b)

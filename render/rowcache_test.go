@@ -317,26 +317,58 @@ func planSameWithBuffers(t *testing.T, name string, tl timeline.Timeline, lent, 
 }
 
 // TestKeptRowsStayInTheirArray: a page's new rows are written into an array
-// sized for its rows (sizeFor), which keep hands to the cache as their arena
-// when they fill at least half of it; a mostly empty array is copied into
-// one of the rows' size. The rows' bytes are what was written either way.
+// sized for a few rows (firstRows), then, once they do not fit, for the
+// page's rows not written yet (sizeFor, grow), which keep hands to the
+// cache as their arena when they fill at least half of it; a mostly empty
+// array is copied into one of the rows' size. The rows' bytes are what was
+// written either way, and the rows reused are left as they were. Fails
+// when the first array is made for all the page's rows (sparse, one of
+// 1,000: arrays of 44,800 and 112,000 bytes for 400 and 100 bytes of
+// rows), when the second is not made for the rest (all new: 7 arrays), and
+// when keep always copies.
 func TestKeptRowsStayInTheirArray(t *testing.T) {
 	for _, c := range []struct {
-		name     string
-		sizedFor int // rows sizeFor is told of
-		write    int // rows written
-		inPlace  bool
-	}{{"full", 40, 40, true}, {"half", 40, 20, true}, {"sparse", 400, 3, false}, {"grown", 2, 40, true}} {
+		name      string
+		mean      int64            // rowBytes, the mean row of the last page
+		sizedFor  int              // rows sizeFor is told of
+		isNew     func(i int) bool // row i new, else reused
+		rows      int              // rows written
+		inPlace   bool
+		maxArrays int // arrays buf is made as
+		maxCap    int // bytes of the largest
+	}{
+		{"all new", 100, 40, func(int) bool { return true }, 40, true, 2, 4500},
+		{"first half new", 100, 40, func(i int) bool { return i < 20 }, 40, false, 2, 4500},
+		{"sparse", 100, 400, func(i int) bool { return i%100 == 7 }, 400, true, 1, 448},
+		{"one of 1,000", 100, 1000, func(i int) bool { return i == 500 }, 1000, false, 1, 448},
+		{"last row", 100, 1000, func(i int) bool { return i == 999 }, 1000, true, 1, 112},
+		{"grown", 100, 2, func(int) bool { return true }, 40, true, 6, 8192},
+		{"rows over the mean", 50, 40, func(int) bool { return true }, 40, true, 3, 4656},
+	} {
 		var cache rowCache
-		cache.rowBytes.Store(100)
+		cache.rowBytes.Store(c.mean)
 		var rec rowRecorder
 		rec.sizeFor(&cache, c.sizedFor)
 		var want [][]byte
-		for i := 0; i < c.write; i++ {
-			head := []byte(fmt.Sprintf(`%s%d"`, rowHeadStart, i))
-			tail := bytes.Repeat([]byte{byte('a' + i%26)}, 90)
-			rec.copy(uint64(i+1), 1, head, tail)
+		var reused []cachedRow
+		arrays, maxCap := 0, 0
+		var at *byte
+		fresh := 0
+		for i := 0; i < c.rows; i++ {
+			head := []byte(fmt.Sprintf(`%s%04d"`, rowHeadStart, i))
+			tail := bytes.Repeat([]byte{byte('a' + i%26)}, 100-len(head)) // rows of 100 bytes
 			want = append(want, append(slices.Clone(head), tail...))
+			if !c.isNew(i) {
+				row := cachedRow{b: want[i], head: int32(len(head)), variant: 1}
+				rec.reuse(uint64(i+1), row)
+				reused = append(reused, row)
+				continue
+			}
+			rec.copy(uint64(i+1), 1, head, tail)
+			fresh++
+			if p := &rec.buf[:1][0]; p != at {
+				at, arrays, maxCap = p, arrays+1, max(maxCap, cap(rec.buf))
+			}
 		}
 		written := rec.buf
 		cache.keep(&rec)
@@ -344,20 +376,35 @@ func TestKeptRowsStayInTheirArray(t *testing.T) {
 			t.Fatalf("%s: %d recorders pending, want 1", c.name, len(cache.pending))
 		}
 		rows := cache.pending[0].rows
-		for i, row := range rows {
+		if len(rows) != c.rows {
+			t.Fatalf("%s: %d rows recorded, want %d", c.name, len(rows), c.rows)
+		}
+		var first *cachedRow
+		for i := range rows {
+			row := &rows[i]
 			if !bytes.Equal(row.b, want[i]) {
 				t.Fatalf("%s: row %d is %q, want %q", c.name, i, row.b, want[i])
 			}
+			if !c.isNew(i) {
+				if &row.b[0] != &want[i][0] || row.arena != nil {
+					t.Fatalf("%s: reused row %d moved", c.name, i)
+				}
+			} else if first == nil {
+				first = row
+			}
 		}
-		inPlace := &rows[0].b[0] == &written[0]
+		inPlace := &first.b[0] == &written[0]
 		if inPlace != c.inPlace {
 			t.Errorf("%s: rows kept in the array they were written into: %v, want %v", c.name, inPlace, c.inPlace)
 		}
-		if a := rows[0].arena; 2*len(written) < a.size {
+		if a := first.arena; 2*len(written) < a.size {
 			t.Errorf("%s: %d bytes of rows in an arena of %d", c.name, len(written), a.size)
 		}
-		if got := cache.rowBytes.Load(); got != int64(len(written)/c.write) {
-			t.Errorf("%s: mean row %d bytes, want %d", c.name, got, len(written)/c.write)
+		if arrays > c.maxArrays || maxCap > c.maxCap {
+			t.Errorf("%s: rows written into %d arrays of up to %d bytes, want at most %d of up to %d", c.name, arrays, maxCap, c.maxArrays, c.maxCap)
+		}
+		if got := cache.rowBytes.Load(); got != int64(len(written)/fresh) {
+			t.Errorf("%s: mean row %d bytes, want %d", c.name, got, len(written)/fresh)
 		}
 	}
 }
