@@ -119,8 +119,6 @@ func takeAndMerge(fs afero.Fs, name, version string, noCache, mapEvents bool, ar
 // of what it allocates is garbage. A panic in takeMergeState (a file system's
 // read) resumes before it goes on up: the caller has no resume to defer yet,
 // and the collector would stay off for the rest of the process (a server's).
-// With buildGCOff, the collector is off for the whole of a build under the
-// memory limit it sets (applyMemoryLimit): this pause then changes nothing.
 func takePaused(fs afero.Fs, name, version string, noCache, mapEvents bool) (st *merge.State, warn string, resume func()) {
 	resume = pauseGC()
 	taken := false

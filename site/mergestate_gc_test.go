@@ -80,17 +80,11 @@ func TestTakeAndMergePausesIncrementalUpdates(t *testing.T) {
 
 // A Session's build that reads the state from its file (its first, or one
 // after another process built) runs the Update with the collector paused, as
-// a build on its own does; a warm build, from the kept state, does not pause
-// (beyond the build's own pause, buildPauses).
+// a build on its own does; a warm build, from the kept state, does not pause.
 func TestSessionPausesUpdatesOfStatesReadFromFile(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
-	gogc, pauses := 0, 0
-	sessionMerged = func(timeline.Timeline) { // right after the Update
-		gogc = gcPercentNow()
-		gcPaused.Lock()
-		pauses = gcPaused.n
-		gcPaused.Unlock()
-	}
+	gogc := 0
+	sessionMerged = func(timeline.Timeline) { gogc = gcPercentNow() } // right after the Update
 	defer func() { sessionMerged = nil }()
 	fs := afero.NewMemMapFs()
 	corpus := newscorpus.New(11)
@@ -103,22 +97,14 @@ func TestSessionPausesUpdatesOfStatesReadFromFile(t *testing.T) {
 	}
 	writeFiles(t, fs, map[string]string{"content/a06.md": string(corpus.Article(6))})
 	var s Session
-	// The build's own pause (applyMemoryLimit, buildGCOff) is under way
-	// throughout; the Update's comes on top of it.
-	own := buildPauses()
-	for build, want := range []int{1, 0} { // read from the file, then kept
+	for build, want := range []int{-1, 100} { // read from the file, then kept
 		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/b%02d.md", build): string(corpus.Article(20 + build))})
 		if _, err := s.Build(fs, opts); err != nil {
 			t.Fatal(err)
 		}
 		s.Wait()
-		wantGOGC := 100
-		if own+want > 0 {
-			wantGOGC = -1
-		}
-		if gogc != wantGOGC || pauses != own+want || gcPercentNow() != 100 {
-			t.Fatalf("session build %d: GOGC %d and %d pauses after its Update, GOGC %d after the build; want %d, %d, 100",
-				build, gogc, pauses, gcPercentNow(), wantGOGC, own+want)
+		if gogc != want || gcPercentNow() != 100 {
+			t.Fatalf("session build %d: GOGC %d after its Update, %d after the build; want %d, 100", build, gogc, gcPercentNow(), want)
 		}
 	}
 	if s.WarmBuilds() != 1 {
