@@ -69,9 +69,14 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	}
 	b.warn(lockWarnings...)
 	removeRetiredBeside(fs, opts) // a killed process or a build on its own left them (retire.go)
-	// When run panicked past result: Build never leaves the state's save
-	// or the manifest's early read running.
+	// When run panicked past result: Build never leaves the state's save,
+	// the plan memo's save or the manifest's early read running. The memo's
+	// save reads the plan's lent buffers (PlanBuffers), which a Session's
+	// next plan rewrites, and writes the one temporary file the next save
+	// writes (was: not joined here, left running after a panic past
+	// planning; F's review).
 	defer b.joinStateSave()
+	defer b.joinMemoSave()
 	defer b.dropManifest()
 	// Nor the spares being made (publishspare.go).
 	defer func() { b.spares.wait() }()
