@@ -258,7 +258,7 @@ func (w *writer) writeAll(pages []Page, siteWide, rest []int32, workers, heavy i
 	drain := func(jobs []int32, next *atomic.Int64) {
 		for n := next.Add(1) - 1; n < int64(len(jobs)); n = next.Add(1) - 1 {
 			i := int(jobs[n])
-			if err := w.render(i, pages[i]); err != nil {
+			if err := w.renderRecovered(i, pages[i]); err != nil {
 				results.fail(i, err)
 			}
 			prog.step()
@@ -299,20 +299,59 @@ func (w *writer) mkdirFor(name string) error {
 	return nil
 }
 
+// renderRecovered is render with a panic (a file system that panics on
+// open, write or close; the renderer's own are safeRender's) turned into
+// the page's error, as extraction, the state's read and the saves beside
+// the build turn theirs into errors: a page-writing goroutine that panicked
+// took the process down, serve included. Like any page that fails, the
+// page is removed (a --keep-going site never publishes half a page), and
+// without --keep-going nothing is published: the old site stays. A file
+// left open by the panic is closed by the collector.
+func (w *writer) renderRecovered(i int, pg Page) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s: internal error: %v", pg.Path, p)
+			w.removeAfterPanic(i, pg)
+		}
+	}()
+	return w.render(i, pg)
+}
+
+// removeAfterPanic removes what a panicking render of page i may have left,
+// as render removes a page that fails; a removal that panics too is
+// ignored, like one that fails.
+func (w *writer) removeAfterPanic(i int, pg Page) {
+	defer func() { _ = recover() }()
+	if w.dir != nil && strings.Contains(pg.Path, "/") {
+		w.dir.remove(pg.Path)
+		return
+	}
+	_ = w.fs.Remove(w.fileName(i, pg))
+}
+
+// fileName is the file render writes page i into when not below the root
+// of a whole new site (renderBelow).
+func (w *writer) fileName(i int, pg Page) string {
+	if w.inPlace {
+		// Staged flat, named by the page's index, and moved to its path by
+		// the commit (commit.go): no folder to make per page here, and none
+		// to remove after the commit.
+		return filepath.Join(w.tmp, stagedName(i))
+	}
+	return filepath.Join(w.tmp, filepath.FromSlash(pg.Path))
+}
+
 // render writes page i. A page that fails is removed, so a --keep-going site
 // never publishes half a page.
 func (w *writer) render(i int, pg Page) error {
 	if w.dir != nil && strings.Contains(pg.Path, "/") {
 		return w.renderBelow(pg)
 	}
-	name := filepath.Join(w.tmp, filepath.FromSlash(pg.Path))
-	if w.inPlace {
-		// Staged flat, named by the page's index, and moved to its path by
-		// the commit (commit.go): no folder to make per page here, and none
-		// to remove after the commit.
-		name = filepath.Join(w.tmp, stagedName(i))
-	} else if err := w.mkdirFor(name); err != nil {
-		return fmt.Errorf("%s: %w", pg.Path, err)
+	name := w.fileName(i, pg)
+	if !w.inPlace {
+		if err := w.mkdirFor(name); err != nil {
+			return fmt.Errorf("%s: %w", pg.Path, err)
+		}
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	if w.inPlace && w.spares.take(name) {
