@@ -116,15 +116,26 @@ func TestBuildPanickingAfterPlanningJoinsTheMemoSave(t *testing.T) {
 	if _, err := Build(base, fresh); err != nil {
 		t.Fatal(err)
 	}
-	got, want := relTree(t, base, opts.OutDir), relTree(t, base, fresh.OutDir)
-	delete(got, markerFile)
-	delete(want, markerFile)
+	sameSiteFiles(t, "after the Session's builds", siteFiles(t, base, opts.OutDir), siteFiles(t, base, fresh.OutDir))
+}
+
+// siteFiles is an output folder's files by path, less the build marker.
+func siteFiles(t *testing.T, fs afero.Fs, dir string) map[string]string {
+	t.Helper()
+	files := relTree(t, fs, dir)
+	delete(files, markerFile)
+	return files
+}
+
+// sameSiteFiles fails the test unless got holds exactly want's files, byte for byte.
+func sameSiteFiles(t *testing.T, what string, got, want map[string]string) {
+	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("%d files after the Session's builds, %d in a fresh build", len(got), len(want))
+		t.Fatalf("%s: %d files, a fresh build %d", what, len(got), len(want))
 	}
 	for name, body := range want {
 		if got[name] != body {
-			t.Errorf("%s differs from a fresh build's", name)
+			t.Errorf("%s: %s differs from a fresh build's", what, name)
 		}
 	}
 }

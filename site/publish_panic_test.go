@@ -82,8 +82,7 @@ func TestPagesWrittenOnAPanickingFileSystem(t *testing.T) {
 	if _, err := Build(base, fresh); err != nil {
 		t.Fatal(err)
 	}
-	want := relTree(t, base, fresh.OutDir)
-	delete(want, markerFile)
+	want := siteFiles(t, base, fresh.OutDir)
 
 	fs := &pagePanicFs{Fs: base, out: opts.OutDir}
 	arm := func() {
@@ -136,18 +135,8 @@ func TestPagesWrittenOnAPanickingFileSystem(t *testing.T) {
 	if _, err := Build(base, fresh); err != nil {
 		t.Fatal(err)
 	}
-	want = relTree(t, base, fresh.OutDir)
-	delete(want, markerFile)
-	got := relTree(t, base, opts.OutDir)
-	delete(got, markerFile)
-	if len(got) != len(want) {
-		t.Fatalf("the Session's next build: %d files, a fresh build %d", len(got), len(want))
-	}
-	for name, body := range want {
-		if got[name] != body {
-			t.Fatalf("the Session's next build: %s differs from a fresh build's", name)
-		}
-	}
+	want = siteFiles(t, base, fresh.OutDir)
+	sameSiteFiles(t, "the Session's next build", siteFiles(t, base, opts.OutDir), want)
 
 	// --keep-going, a whole new site: the pages that panicked are missing,
 	// the one whose bytes were written before its Close panicked too.
@@ -157,8 +146,7 @@ func TestPagesWrittenOnAPanickingFileSystem(t *testing.T) {
 	arm()
 	_, err = Build(fs, kg)
 	failed("the --keep-going build", err, true)
-	got = relTree(t, base, kg.OutDir)
-	delete(got, markerFile)
+	got := siteFiles(t, base, kg.OutDir)
 	missing := 0
 	for name, body := range want {
 		b, ok := got[name]
