@@ -46,8 +46,10 @@ func BenchmarkScale10k(b *testing.B) {
 	b.Logf("corpus: %d articles, %.1f MB in %s", scaleArticles, float64(size)/1e6, content)
 	fs := afero.NewOsFs()
 	b.ResetTimer()
+	events := 0
 	for i := 0; i < b.N; i++ {
 		full, incr, warm, fullCPU, incrCPU, warmCPU, fullPeak, incrPeak := scaleRun(b, fs, opts, dir, i)
+		events = full.Events
 		b.ReportMetric(full.Elapsed.Seconds(), "full-s")
 		b.ReportMetric(incr.Elapsed.Seconds(), "incr-s")
 		b.ReportMetric(fullCPU.Seconds(), "full-cpu-s")
@@ -60,6 +62,7 @@ func BenchmarkScale10k(b *testing.B) {
 	}
 	b.StopTimer()
 	hugoBuild(b, content)
+	pageFloor(b, filepath.Join(dir, "floor"), events) // what the file system alone charges for the event pages
 }
 
 // scaleRun returns the two builds' summaries, the process CPU time each took
