@@ -89,8 +89,8 @@ func replaceDate(src, date string) string {
 // the stage before it, and all run once untimed before the timed runs.
 func BenchmarkExtractionVsResolution(b *testing.B) {
 	arts := benchCorpus(b, benchArticles)
-	var wall, cpu, kernel [4]time.Duration // resolve, extract, merge, extractwith
-	var faults, allocated, gcs [4]int64
+	var wall, cpu, kernel [5]time.Duration // resolve, extract, merge, extractwith, extractall
+	var faults, allocated, gcs [5]int64
 	okCPU, okRusage := true, true
 	var ms runtime.MemStats
 	stage := func(k int, run func()) {
@@ -147,12 +147,20 @@ func BenchmarkExtractionVsResolution(b *testing.B) {
 				per2[i] = events.ExtractWith(a, dates[i])
 			}
 		})
+		// The same extraction as a batch (ExtractAll: articles resolved
+		// 256 at a time, then extracted), reported beside Extract's with
+		// its own ratio, x-resolution-all, merge included.
+		per2 = nil
+		var all [][]timeline.Event
+		stage(4, func() { all = events.ExtractAll(arts, nil) })
+		_ = all
 	}
-	report := func(d [4]time.Duration, prefix string) {
-		for k, name := range []string{"resolve", "extract", "merge", "extractwith"} {
+	report := func(d [5]time.Duration, prefix string) {
+		for k, name := range []string{"resolve", "extract", "merge", "extractwith", "extractall"} {
 			b.ReportMetric(float64(d[k].Milliseconds())/float64(b.N), prefix+"ms-"+name)
 		}
 		b.ReportMetric(float64(d[1]+d[2])/float64(d[0]), prefix+"x-resolution")
+		b.ReportMetric(float64(d[4]+d[2])/float64(d[0]), prefix+"x-resolution-all")
 	}
 	report(wall, "")
 	if okCPU {
@@ -165,7 +173,7 @@ func BenchmarkExtractionVsResolution(b *testing.B) {
 	// the OS (its scavenger), and a stage then faults it in again; these
 	// figures show how much, under whatever GODEBUG/GOGC the run was given
 	// (the benchmark sets none).
-	for k, name := range []string{"resolve", "extract", "merge", "extractwith"} {
+	for k, name := range []string{"resolve", "extract", "merge", "extractwith", "extractall"} {
 		b.ReportMetric(float64(allocated[k])/1e6/float64(b.N), "MB-"+name)
 		b.ReportMetric(float64(gcs[k])/float64(b.N), "gcs-"+name)
 		if okRusage {

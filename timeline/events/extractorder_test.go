@@ -177,6 +177,7 @@ func TestExtractOrderForPerf(t *testing.T) {
 //	twice       per article, Resolve, then ExtractWith given dates
 //	twiceapart  twice with the resolver given the article half the corpus away
 //	batchK      Resolve K articles, then ExtractWith each of them
+//	all         ExtractAll (batches of BatchArticles)
 //
 // Measured in session 15 (BenchmarkExtractOrder, 6x, -cpu 1): the penalty
 // of alternating is the same for batch1 to batch64 and gone at batch1024;
@@ -195,6 +196,8 @@ func runOrder(order string, arts []timeline.Article, dates [][]timeline.Timex) {
 		stageTwice(arts, dates, 0)
 	case order == "twiceapart":
 		stageTwice(arts, dates, len(arts)/2)
+	case order == "all":
+		events.ExtractAll(arts, nil)
 	case strings.HasPrefix(order, "batch"):
 		size, _ := strconv.Atoi(order[len("batch"):])
 		stageBatch(arts, size)
@@ -203,7 +206,7 @@ func runOrder(order string, arts []timeline.Article, dates [][]timeline.Timex) {
 
 func knownOrder(order string) bool {
 	switch order {
-	case "extract", "split", "twice", "twiceapart":
+	case "extract", "split", "twice", "twiceapart", "all":
 		return true
 	}
 	size, err := strconv.Atoi(strings.TrimPrefix(order, "batch"))

@@ -1,0 +1,17 @@
+package events
+
+import (
+	"time"
+
+	"github.com/newsline/timeline/timeline"
+)
+
+// BatchArticles is batchArticles, for the external tests.
+const BatchArticles = batchArticles
+
+// SetResolveAppend makes ExtractAll resolve with f until restore is called.
+func SetResolveAppend(f func([]timeline.Timex, string, time.Time) []timeline.Timex) (restore func()) {
+	old := resolveAppend
+	resolveAppend = f
+	return func() { resolveAppend = old }
+}
