@@ -31,6 +31,7 @@ func (s *site) exportSite() export.Site {
 		Splices:         s.cfg.Splices,
 		EventDigest:     s.eventDigest, // read only: may be the memo's bytes
 		CitedArticle:    s.cites.of,
+		CitedArticles:   s.cites.ofEvent,
 		UniqueIDs:       true, // checkNames
 		SlugIDs:         s.slugIDs,
 	}

@@ -613,6 +613,9 @@ func (s *site) resolveCitations() citations {
 // of is the index of the article that mention j of event i cites, or -1.
 func (c citations) of(i, j int) int { return int(c.index[int(c.start[i])+j]) }
 
+// ofEvent is of(i, j) for every mention j of event i, in order. Read only.
+func (c citations) ofEvent(i int) []int32 { return c.index[c.start[i]:c.start[i+1]:c.start[i+1]] }
+
 // first is of(i, j) when no earlier mention of event i cites the same
 // article, else -1: each cited article counts once per event, as
 // reportedBefore has it (slugs are unique, so equal slugs are equal indexes).

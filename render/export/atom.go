@@ -112,14 +112,34 @@ func (p *site) newestReports(events []timeline.Event) ([]atomCandidate, time.Tim
 	top := make([]atomCandidate, 0, 2*AtomEntries)
 	full := false // top holds AtomEntries sorted entries, the worst last
 	dates := p.articleDates()
+	// With the exports' shared order and the citations by event, the scan
+	// reads no event but those it keeps: whether each is exportable comes
+	// from the order (which reads every event's date for the other exports
+	// anyway), its cited articles from one array. Reading 116,000 events,
+	// 170 bytes apart, was most of the scan's cost.
+	exp := p.exportableFlags(events)
+	cited := p.CitedArticles
+	if p.CitedArticle == nil {
+		cited = nil
+	}
 	// From the end: timelines are mostly in date order, and recent events
 	// tend to have the newest reports, so the kept set settles early.
 	for i := len(events) - 1; i >= 0; i-- {
 		ev := &events[i]
-		if !exportable(ev) {
+		if exp != nil {
+			if !exp[i] {
+				continue
+			}
+		} else if !exportable(ev) {
 			continue
 		}
-		c := atomCandidate{ev: ev, idx: i, reported: p.firstReportedBy(i, ev, dates)}
+		var reported time.Time
+		if cited != nil {
+			reported = p.firstReportedIn(cited(i), dates)
+		} else {
+			reported = p.firstReportedBy(i, ev, dates)
+		}
+		c := atomCandidate{ev: ev, idx: i, reported: reported}
 		if c.reported.IsZero() {
 			c.reported = updated
 		}

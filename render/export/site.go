@@ -45,6 +45,12 @@ type Site struct {
 	// by slug. The feed reads every mention's article to find the newest
 	// reports, and the slug lookups were most of its cost.
 	CitedArticle func(i, j int) int
+	// CitedArticles, when set with CitedArticle, returns what CitedArticle
+	// gives for every mention of tl.Events[i] at once: element j is
+	// CitedArticle(i, j). The feed reads every event's citations, and
+	// through it needs neither the event's mentions nor a call per mention.
+	// The slice is read only.
+	CitedArticles func(i int) []int32
 	// UniqueIDs says that no two events of the timeline share an ID (render
 	// checks it), which spares an export proving it to itself.
 	UniqueIDs bool
@@ -348,6 +354,40 @@ func (p *site) firstReportedBy(i int, ev *timeline.Event, dates []time.Time) tim
 		return p.updated
 	}
 	return first
+}
+
+// firstReportedIn is firstReportedBy of an event whose mentions cite the
+// articles ks (Site.CitedArticles), with dates from articleDates.
+func (p *site) firstReportedIn(ks []int32, dates []time.Time) time.Time {
+	var first time.Time
+	for _, k := range ks {
+		if k < 0 || int(k) >= len(dates) {
+			continue
+		}
+		if d := dates[k]; !d.IsZero() && (first.IsZero() || d.Before(first)) {
+			first = d
+		}
+	}
+	if first.IsZero() {
+		return p.updated
+	}
+	return first
+}
+
+// exportableFlags is, when the site's shared order (Site.Order) is made of
+// events, whether each event is exportable, as the order read it (element
+// i is exportable(&events[i])); nil otherwise. It makes the order if no
+// export has yet. Read only.
+func (p *site) exportableFlags(events []timeline.Event) []bool {
+	o := p.Order
+	if o == nil || len(events) == 0 {
+		return nil
+	}
+	p.order(events, true)
+	if o.first != &events[0] || o.n != len(events) {
+		return nil
+	}
+	return o.exp
 }
 
 // articleDates is each article's Meta.Date in UTC, for firstReportedBy.
