@@ -27,8 +27,9 @@ import (
 //	  --cache-sim=yes --toggle-collect='*events_test.stage*' \
 //	  /tmp/events.test -test.run TestExtractStagesForCallgrind
 //
-// and callgrind_annotate --inclusive=yes lists stageResolve, stageExtract and
-// stageExtractWith with their instructions and cache misses.
+// and callgrind_annotate --inclusive=yes lists stageResolve, stageExtract,
+// stageExtractWith and stageExtractAll with their instructions and cache
+// misses.
 func TestExtractStagesForCallgrind(t *testing.T) {
 	if os.Getenv("EVENTS_CALLGRIND") == "" {
 		t.Skip("set EVENTS_CALLGRIND=1 and run under valgrind (see the comment)")
@@ -49,7 +50,8 @@ func TestExtractStagesForCallgrind(t *testing.T) {
 	stageResolve(arts)
 	per := stageExtract(arts)
 	per2 := stageExtractWith(arts, dates)
-	if len(per) != len(per2) {
+	per3 := stageExtractAll(arts)
+	if len(per) != len(per2) || len(per) != len(per3) {
 		t.Fatal("stages saw different corpora")
 	}
 }
@@ -68,6 +70,11 @@ func stageExtract(arts []timeline.Article) [][]timeline.Event {
 		per[i] = events.Extract(a)
 	}
 	return per
+}
+
+//go:noinline
+func stageExtractAll(arts []timeline.Article) [][]timeline.Event {
+	return events.ExtractAll(arts, nil)
 }
 
 //go:noinline
@@ -197,7 +204,7 @@ func runOrder(order string, arts []timeline.Article, dates [][]timeline.Timex) {
 	case order == "twiceapart":
 		stageTwice(arts, dates, len(arts)/2)
 	case order == "all":
-		events.ExtractAll(arts, nil)
+		stageExtractAll(arts)
 	case strings.HasPrefix(order, "batch"):
 		size, _ := strconv.Atoi(order[len("batch"):])
 		stageBatch(arts, size)
