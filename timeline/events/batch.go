@@ -7,21 +7,31 @@ import (
 	"github.com/newsline/timeline/timeline/timex"
 )
 
-// batchArticles is how many articles ExtractAll resolves before it extracts
-// them. On this project's shared 2-core machine, resolving and extracting
-// article by article (Extract) costs 15-25% more CPU than the same
-// instructions run stage by stage (BenchmarkExtractOrder, session 15/16:
-// the gap grows with the machine's load, callgrind counts the same
-// instructions and nearly the same cache misses both ways), and batches of
-// 1 to 64 articles pay it as Extract does. A batch of 256 (about 8 ms of
-// resolving, longer than the scheduler's slice, so a slice runs one stage's
-// code and tables, not both) paid none of it; its resolved expressions are
-// about 0.5 MB.
-const batchArticles = 256
+// A batch of ExtractAll ends at batchArticles articles or once its texts
+// reach batchBytes, whichever comes first (a longer article is a batch of
+// its own). On this project's shared 2-core machine, resolving and
+// extracting article by article (Extract) costs 10-25% more CPU than the
+// same instructions run stage by stage, more as the machine's load grows
+// (BenchmarkExtractOrder, sessions 15-16; callgrind counts the same
+// instructions, nearly the same cache misses, and 11% more mispredicted
+// branches alternating), and batches of 1 to 64 articles pay it as Extract
+// does. A batch of 256 of the bench's 1.7 KB articles (about 6 ms of
+// resolving, longer than a scheduler slice, so a slice mostly runs one
+// stage's code and tables, not both) paid none of it.
+const (
+	batchArticles = 256
+	batchBytes    = 512 << 10
+)
+
+// maxPooledBatch bounds the expressions buffer ExtractAll keeps for the next
+// call (about 1.4 MB); the bench's batches of 256 articles hold about 2,500.
+const maxPooledBatch = 8192
 
 // ExtractAll returns Extract(arts[i]) for every article, in order, the
 // same events, but resolves the articles a batch at a time before it
 // extracts them, instead of alternating resolver and extractor per article.
+// Memory grows with a batch's text (its resolved expressions), not with
+// len(arts) beyond the result.
 //
 // failed, when not nil, is called with the index and the value of a panic
 // while resolving or extracting one article: that article's events are nil
@@ -33,58 +43,87 @@ func ExtractAll(arts []timeline.Article, failed func(i int, p any)) [][]timeline
 	if len(arts) == 0 {
 		return out
 	}
-	bp := batchPool.Get().(*timexBatch)
-	defer batchPool.Put(bp)
-	b := bp.slots(min(len(arts), batchArticles))
-	panics := make([]any, len(b)) // a resolve's recovered panic, reported in index order
-	for from := 0; from < len(arts); from += len(b) {
-		group := arts[from:min(from+len(b), len(arts))]
-		for j := range group {
-			b[j], panics[j] = resolveInto(b[j][:0], group[j], failed != nil)
-		}
-		for j := range group {
-			if p := panics[j]; p != nil {
-				panics[j] = nil
+	b := batchPool.Get().(*timexBatch)
+	defer b.release()
+	for from := 0; from < len(arts); {
+		to := batchEnd(arts, from)
+		b.resolve(arts[from:to], failed != nil)
+		lo := 0
+		for j := range to - from {
+			hi := b.ends[j]
+			if p := b.panics[j]; p != nil {
 				failed(from+j, p)
 			} else {
-				out[from+j] = extractWithRecover(group[j], b[j], from+j, failed)
+				out[from+j] = extractWithRecover(arts[from+j], b.ts[lo:hi:hi], from+j, failed)
 			}
-			// The expressions are read while extracting, never kept (see
-			// Extract): cleared, so the buffer holds no article's strings.
-			clear(b[j])
-			if cap(b[j]) > maxPooledTimexes {
-				b[j] = nil
-			}
+			lo = hi
 		}
+		// The expressions are read while extracting, never kept (see
+		// Extract): cleared, so the buffer holds no article's strings.
+		clear(b.ts)
+		clear(b.panics)
+		from = to
 	}
 	return out
 }
 
-// timexBatch is ExtractAll's buffers of resolved expressions, one per
-// article of a batch, recycled across calls.
-type timexBatch struct{ bufs [][]timeline.Timex }
-
-func (t *timexBatch) slots(n int) [][]timeline.Timex {
-	if len(t.bufs) < n {
-		t.bufs = append(t.bufs, make([][]timeline.Timex, n-len(t.bufs))...)
+// batchEnd returns the end of the batch of arts starting at from: as many
+// articles as fit in batchArticles and batchBytes of text, at least one.
+func batchEnd(arts []timeline.Article, from int) int {
+	to, size := from, 0
+	for to < len(arts) && to-from < batchArticles && (to == from || size+len(arts[to].Text) <= batchBytes) {
+		size += len(arts[to].Text)
+		to++
 	}
-	return t.bufs[:n]
+	return to
+}
+
+// timexBatch is ExtractAll's resolved expressions of one batch, in one
+// buffer: article j's are ts[ends[j-1]:ends[j]] (from 0 for j = 0), and
+// panics[j] is the panic its resolving recovered, nil when none.
+type timexBatch struct {
+	ts     []timeline.Timex
+	ends   []int
+	panics []any
 }
 
 var batchPool = sync.Pool{New: func() any { return new(timexBatch) }}
 
-// resolveInto resolves article a into dst. With recovering set, a panic is
-// recovered and returned (never nil: since Go 1.21 panic(nil) recovers as a
-// *runtime.PanicNilError).
-func resolveInto(dst []timeline.Timex, a timeline.Article, recovering bool) (ts []timeline.Timex, panicked any) {
-	if recovering {
-		defer func() {
-			if p := recover(); p != nil {
-				clear(dst[:cap(dst)]) // whatever was written before the panic
-				ts, panicked = dst[:0], p
-			}
-		}()
+// resolve resolves the batch's articles into b. With recovering set, a
+// panic is recovered and kept in panics (never nil: since Go 1.21
+// panic(nil) recovers as a *runtime.PanicNilError), the article's
+// expressions none.
+func (b *timexBatch) resolve(group []timeline.Article, recovering bool) {
+	b.ts, b.ends = b.ts[:0], b.ends[:0]
+	b.panics = append(b.panics[:0], make([]any, len(group))...)
+	for j, a := range group {
+		if recovering {
+			b.ts, b.panics[j] = resolveRecovering(b.ts, a)
+		} else {
+			b.ts = resolveAppend(b.ts, a.Text, a.Meta.Date)
+		}
+		b.ends = append(b.ends, len(b.ts))
 	}
+}
+
+// release returns b to the pool, unless its buffer grew past maxPooledBatch.
+func (b *timexBatch) release() {
+	if cap(b.ts) > maxPooledBatch {
+		b.ts = nil
+	}
+	batchPool.Put(b)
+}
+
+// resolveRecovering appends article a's expressions to dst; a panic is
+// recovered and returned, dst left as it was.
+func resolveRecovering(dst []timeline.Timex, a timeline.Article) (ts []timeline.Timex, panicked any) {
+	n := len(dst)
+	defer func() {
+		if p := recover(); p != nil {
+			clear(dst[n:cap(dst)]) // whatever was written before the panic
+			ts, panicked = dst[:n], p
+		}
+	}()
 	return resolveAppend(dst, a.Text, a.Meta.Date), nil
 }
 

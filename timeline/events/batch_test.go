@@ -2,6 +2,7 @@ package events_test
 
 import (
 	"errors"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -48,6 +49,25 @@ func TestExtractAllIsExtract(t *testing.T) {
 			if !reflect.DeepEqual(got[i], want[i]) {
 				t.Fatalf("call %d, article %d (%s): ExtractAll differs from Extract", call, i, arts[i].Path)
 			}
+		}
+	}
+	// Long articles: batches cut by their text's size, one a batch alone.
+	long := slices.Clone(arts)
+	for _, i := range []int{10, 11, 12, 300, 301} {
+		a := long[i]
+		for len(a.Text) < events.BatchBytes/3 {
+			a.Text += "\n\n" + a.Text
+		}
+		if i == 301 {
+			a.Text += "\n\n" + a.Text + "\n\n" + a.Text
+		}
+		long[i] = a
+		want[i] = events.Extract(a)
+	}
+	got := events.ExtractAll(long, nil)
+	for i := range long {
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Fatalf("long articles, article %d (%s): ExtractAll differs from Extract", i, long[i].Path)
 		}
 	}
 	if got := events.ExtractAll(nil, nil); len(got) != 0 {
@@ -125,4 +145,39 @@ func TestExtractAllRecoversPerArticle(t *testing.T) {
 		}()
 		events.ExtractAll(arts, nil)
 	}()
+}
+
+// TestBatchBounds checks that ExtractAll's batches cover the articles in
+// order, each at most BatchArticles articles and BatchBytes of text (or one
+// article), and as long as both bounds let it be.
+func TestBatchBounds(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		arts := make([]timeline.Article, rng.IntN(700))
+		for i := range arts {
+			n := rng.IntN(4000)
+			if rng.IntN(50) == 0 {
+				n = rng.IntN(2 * events.BatchBytes)
+			}
+			arts[i].Text = strings.Repeat("x", n)
+		}
+		for from := 0; from < len(arts); {
+			to := events.BatchEnd(arts, from)
+			size := 0
+			for _, a := range arts[from:to] {
+				size += len(a.Text)
+			}
+			switch {
+			case to <= from:
+				t.Fatalf("round %d: empty batch at %d", round, from)
+			case to-from > events.BatchArticles:
+				t.Fatalf("round %d: batch [%d,%d) of %d articles", round, from, to, to-from)
+			case to-from > 1 && size > events.BatchBytes:
+				t.Fatalf("round %d: batch [%d,%d) of %d bytes", round, from, to, size)
+			case to < len(arts) && to-from < events.BatchArticles && size+len(arts[to].Text) <= events.BatchBytes:
+				t.Fatalf("round %d: batch [%d,%d) stops before an article that fits", round, from, to)
+			}
+			from = to
+		}
+	}
 }

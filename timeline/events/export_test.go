@@ -6,8 +6,14 @@ import (
 	"github.com/newsline/timeline/timeline"
 )
 
-// BatchArticles is batchArticles, for the external tests.
-const BatchArticles = batchArticles
+// BatchArticles and BatchBytes are batchArticles and batchBytes, and
+// BatchEnd is batchEnd, for the external tests.
+const (
+	BatchArticles = batchArticles
+	BatchBytes    = batchBytes
+)
+
+var BatchEnd = batchEnd
 
 // SetResolveAppend makes ExtractAll resolve with f until restore is called.
 func SetResolveAppend(f func([]timeline.Timex, string, time.Time) []timeline.Timex) (restore func()) {
