@@ -418,19 +418,23 @@ func durationValue(n int, u uint8) string {
 		return "P" + mul(6) + "M"
 	case uYear:
 		return "P" + num + "Y"
+	// An uncounted "decades", "centuries", "millennia" has no number of
+	// years to write, so it takes TIMEX3's own unit letters, E, C and L (as
+	// TimeBank writes them: PXE, PXC, P2L), not TIMEX2's DE, CE and ML; a
+	// counted one is that many years ("two decades" P20Y).
 	case uDecade:
 		if n < 0 {
-			return "P" + num + "DE"
+			return "PXE"
 		}
 		return "P" + mul(10) + "Y"
 	case uCentury:
 		if n < 0 {
-			return "P" + num + "CE"
+			return "PXC"
 		}
 		return "P" + mul(100) + "Y"
 	case uMillennium:
 		if n < 0 {
-			return "PXML"
+			return "PXL"
 		}
 		return "P" + mul(1000) + "Y"
 	}
