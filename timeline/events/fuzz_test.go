@@ -1,6 +1,7 @@
 package events
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -8,7 +9,9 @@ import (
 )
 
 // FuzzExtract feeds arbitrary text through resolution and extraction: no
-// panic, every mention inside the text, every title short and one line.
+// panic, every mention inside the text, every title short and one line; and
+// ExtractAll of the article twice (one batch, one buffer) gives Extract's
+// events for both.
 func FuzzExtract(f *testing.F) {
 	for _, s := range []string{
 		"The board met on 3 March. It will meet again next week.",
@@ -22,7 +25,11 @@ func FuzzExtract(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		a := timeline.Article{Path: "f.txt", Text: text}
 		a.Meta.Date = time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)
-		for _, ev := range Extract(a) {
+		evs := Extract(a)
+		if all := ExtractAll([]timeline.Article{a, a}, nil); !reflect.DeepEqual(all[0], evs) || !reflect.DeepEqual(all[1], evs) {
+			t.Errorf("ExtractAll differs from Extract")
+		}
+		for _, ev := range evs {
 			if len(ev.Title) > maxTitle+len("…") {
 				t.Errorf("title too long: %q", ev.Title)
 			}
