@@ -70,9 +70,15 @@ func (m *manifest) size() int { return len(m.paths) - m.dead }
 func (m *manifest) lookup(path string) int { return m.index.find(m.paths, path) }
 
 // pathIndex finds a path's position: open addressing over XXH3 hashes of
-// the paths, at most half full.
+// the paths, at most half full. A slot holds the position + 1 in its low 32
+// bits (0 is empty) and the hash's high 32 bits above: a probe compares
+// paths only when those match, so building the index of a manifest's
+// 127,000 paths reads no path but the one inserted (was: int32 slots, and
+// every occupied slot a probe passed compared its path, a random read of
+// the path list and of the mapped file: ~10 ms of a fresh 10k build's
+// early manifest read, a third of it in memeqbody).
 type pathIndex struct {
-	slots []int32 // position + 1; 0 is empty
+	slots []uint64
 }
 
 // newPathIndex indexes paths, skipping removed ones (""); ok is false when
@@ -82,7 +88,10 @@ func newPathIndex(paths []string) (x pathIndex, ok bool) {
 	for size < 2*len(paths) {
 		size *= 2
 	}
-	x = pathIndex{slots: make([]int32, size)}
+	x = pathIndex{slots: make([]uint64, size)}
+	if uint64(len(paths)) >= 1<<32-1 { // positions + 1 must fit a slot's 32 bits
+		return x, false
+	}
 	for i, p := range paths {
 		if p != "" && !x.insert(paths, i) {
 			return x, false
@@ -91,17 +100,24 @@ func newPathIndex(paths []string) (x pathIndex, ok bool) {
 	return x, true
 }
 
+// slotTag is the part of a path's hash a slot keeps: the high 32 bits (the
+// low ones pick the slot).
+const slotTag = uint64(0xffffffff_00000000)
+
 // insert adds paths[i], reporting false (and adding nothing) when another
-// position holds the same path. The caller keeps the index at most half full.
+// position holds the same path. The caller keeps the index at most half
+// full, and positions below 2^32-1.
 func (x pathIndex) insert(paths []string, i int) bool {
 	mask := uint64(len(x.slots) - 1)
-	j := xxh3.HashString(paths[i]) & mask
+	h := xxh3.HashString(paths[i])
+	tag := h & slotTag
+	j := h & mask
 	for ; x.slots[j] != 0; j = (j + 1) & mask {
-		if paths[x.slots[j]-1] == paths[i] {
+		if s := x.slots[j]; s&slotTag == tag && paths[uint32(s)-1] == paths[i] {
 			return false
 		}
 	}
-	x.slots[j] = int32(i + 1)
+	x.slots[j] = tag | uint64(uint32(i+1))
 	return true
 }
 
@@ -110,9 +126,13 @@ func (x pathIndex) find(paths []string, path string) int {
 		return -1
 	}
 	mask := uint64(len(x.slots) - 1)
-	for j := xxh3.HashString(path) & mask; x.slots[j] != 0; j = (j + 1) & mask {
-		if i := int(x.slots[j] - 1); paths[i] == path {
-			return i
+	h := xxh3.HashString(path)
+	tag := h & slotTag
+	for j := h & mask; x.slots[j] != 0; j = (j + 1) & mask {
+		if s := x.slots[j]; s&slotTag == tag {
+			if i := int(uint32(s) - 1); paths[i] == path {
+				return i
+			}
 		}
 	}
 	return -1
