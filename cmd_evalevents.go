@@ -30,7 +30,12 @@ func init() {
 			if err != nil {
 				return err
 			}
-			r := semeval.Score(c, events.Extract)
+			arts, per := extractCorpus(c)
+			bySlug := make(map[string][]timeline.Event, len(arts))
+			for i, a := range arts {
+				bySlug[a.Slug] = per[i]
+			}
+			r := semeval.Score(c, func(a timeline.Article) []timeline.Event { return bySlug[a.Slug] })
 			out := cmd.OutOrStdout()
 			if verbose {
 				for _, m := range r.Misses {
@@ -44,7 +49,7 @@ func init() {
 				len(c.Docs), r.Items, c.Undated, c.MissingDoc)
 			fmt.Fprintf(out, "dated recall  %.3f (%d/%d)   target >= 0.65\n", r.Recall, r.Found, r.Items)
 			fmt.Fprintf(out, "disagreement  %.3f (%d/%d)   target <= 0.20\n", r.Disagreement, r.Disagree, r.OnGold)
-			m := scoreMerged(c)
+			m := scoreMerged(c, arts, per)
 			fmt.Fprintf(out, "after merging across articles: dated recall %.3f (%d/%d), disagreement %.3f (%d/%d)\n",
 				m.Recall, m.Found, m.Items, m.Disagreement, m.Disagree, m.OnGold)
 			return nil
@@ -54,20 +59,24 @@ func init() {
 	rootCmd.AddCommand(cmd)
 }
 
-// scoreMerged extracts every article, merges the events across the corpus as
-// a build does, and scores each article's share of the merged events.
-func scoreMerged(c *semeval.Corpus) semeval.Result {
+// extractCorpus returns the corpus's articles, sorted by ID, and their
+// events, extracted as a build does (events.ExtractAll).
+func extractCorpus(c *semeval.Corpus) ([]timeline.Article, [][]timeline.Event) {
 	ids := make([]string, 0, len(c.Docs))
 	for id := range c.Docs {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	arts := make([]timeline.Article, len(ids))
-	per := make([][]timeline.Event, len(ids))
 	for i, id := range ids {
 		arts[i] = c.Docs[id].Article
-		per[i] = events.Extract(arts[i])
 	}
+	return arts, events.ExtractAll(arts, nil)
+}
+
+// scoreMerged merges the articles' events across the corpus as a build
+// does, and scores each article's share of the merged events.
+func scoreMerged(c *semeval.Corpus, arts []timeline.Article, per [][]timeline.Event) semeval.Result {
 	byArticle := semeval.ByArticle(merge.Merge(arts, per))
 	return semeval.Score(c, func(a timeline.Article) []timeline.Event { return byArticle[a.Slug] })
 }
