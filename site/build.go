@@ -75,6 +75,7 @@ func build(fs afero.Fs, opts Options, warm *warmBuild) (sum Summary, err error) 
 	// next plan rewrites, and writes the one temporary file the next save
 	// writes (was: not joined here, left running after a panic past
 	// planning; F's review).
+	defer func() { b.prevMemo.release() }() // after the memo's save, which reads it (a failed build's; planmemo.go)
 	defer b.joinStateSave()
 	defer b.joinMemoSave()
 	defer b.dropManifest()

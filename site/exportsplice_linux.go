@@ -26,7 +26,8 @@ func sysIdentity(info iofs.FileInfo) string {
 // ok is false when it cannot (another Fs, an empty file, a failed mmap):
 // the caller reads the file instead. An index file is only ever replaced by
 // renaming another over it (Written, indexFile.Commit), so no page of the
-// mapping vanishes while it is read.
+// mapping vanishes while it is read. takePlanMemo maps the plan memo
+// through it too, under the same rule (savePlanMemo renames).
 func mapIndexFile(fs afero.Fs, name string) (data []byte, unmap func(), ok bool) {
 	if _, isOS := fs.(*afero.OsFs); !isOS {
 		return nil, nil, false

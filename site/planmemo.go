@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/spf13/afero"
 
@@ -43,7 +44,8 @@ type planMemo struct {
 	overrides string   // appliedOverrides.digest
 	touched   []string // appliedOverrides.touched
 	render    *render.Memo
-	buf       []byte // what the file was read into (render reads it in place), for release
+	buf       []byte // what the file was read into or mapped at (render reads it in place), for release
+	unmap     func() // when buf is the file mapped (mapIndexFile): what release calls
 }
 
 // spareMemo is the buffer of the last plan memo released, for the next
@@ -80,19 +82,45 @@ func putMemoBuffer(b []byte) {
 	}
 }
 
+// memoMaps and memoUnmaps count the memos takePlanMemo mapped and the
+// mappings released (for the tests).
+var memoMaps, memoUnmaps atomic.Int64
+
 // takePlanMemo reads the previous build's memo, unless --no-cache, and
 // removes it from the cache folder. nil: none to use. The build hands the
 // memo back (release) once its pages are written.
 func takePlanMemo(fs afero.Fs, o Options) (*planMemo, error) {
 	name := filepath.Join(o.CacheDir, planMemoFile)
 	var data []byte
+	var unmap func()
 	ok := false
 	if !o.NoCache {
-		data, ok = readRecycled(fs, name, takeMemoBuffer, putMemoBuffer)
+		// Mapped where it can be: a fresh process (timeline build) read
+		// the 12.6 MB of a 10,000-article site's memo into heap it touched
+		// for the first time, the kernel clearing every page of it first,
+		// then copied the file's cached pages into them; mapped, the
+		// memo is those cached pages. The file is removed below and only
+		// ever replaced by renaming another over its name (savePlanMemo),
+		// so the mapped bytes never change; build() releases the memo,
+		// and so unmaps it, only once nothing reads it.
+		if data, unmap, ok = mapIndexFile(fs, name); ok {
+			memoMaps.Add(1)
+			unmapFile := unmap
+			unmap = func() { unmapFile(); memoUnmaps.Add(1) }
+		} else {
+			data, ok = readRecycled(fs, name, takeMemoBuffer, putMemoBuffer)
+		}
+	}
+	giveBack := func() {
+		if unmap != nil {
+			unmap()
+		} else {
+			putMemoBuffer(data)
+		}
 	}
 	if rerr := fs.Remove(name); rerr != nil && !errors.Is(rerr, iofs.ErrNotExist) {
 		if ok {
-			putMemoBuffer(data)
+			giveBack()
 		}
 		return nil, fmt.Errorf("removing the plan memo %s: %w (the next build plans in full)", name, rerr)
 	}
@@ -101,10 +129,10 @@ func takePlanMemo(fs afero.Fs, o Options) (*planMemo, error) {
 	}
 	m := parsePlanMemo(data, o.Version)
 	if m == nil {
-		putMemoBuffer(data)
+		giveBack()
 		return nil, nil
 	}
-	m.buf = data
+	m.buf, m.unmap = data, unmap
 	return m, nil
 }
 
@@ -116,8 +144,12 @@ func (m *planMemo) release() {
 	if m == nil || m.buf == nil {
 		return
 	}
-	buf := m.buf
-	m.buf, m.render = nil, nil
+	buf, unmap := m.buf, m.unmap
+	m.buf, m.render, m.unmap = nil, nil, nil
+	if unmap != nil {
+		unmap()
+		return
+	}
 	putMemoBuffer(buf)
 }
 

@@ -1,9 +1,11 @@
 package site
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -96,7 +98,86 @@ func checkPlanMemoSteps(t *testing.T, stages Stages, pickID func(afero.Fs) strin
 }
 
 func checkPlanMemoStepsWith(t *testing.T, stages Stages, pickID func(afero.Fs) string, build func(afero.Fs, Options) (Summary, error)) {
-	fs := afero.NewMemMapFs()
+	checkPlanMemoStepsOn(t, afero.NewMemMapFs(), stages, pickID, build)
+}
+
+// On the operating system's file system the memo is mapped, not read
+// (takePlanMemo), and unmapped when released: builds on their own, a
+// Session's, and failed builds between (which release it through
+// build()'s defer) still publish what --no-cache builds do. Every build
+// but the first maps its memo (fails when none is mapped); one that read
+// a byte of it after the unmap would crash the test.
+func TestPlanMemoMappedOnTheOSFilesystem(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 20-article site a dozen times")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("the memo is mapped on Linux only")
+	}
+	pickID := func(fs afero.Fs) string {
+		dirs, err := afero.ReadDir(fs, "public/events")
+		if err != nil || len(dirs) == 0 {
+			t.Fatalf("no event pages: %v", err)
+		}
+		return dirs[len(dirs)/2].Name()
+	}
+	for _, way := range []string{"build", "session"} {
+		t.Run(way, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			maps, unmaps := memoMaps.Load(), memoUnmaps.Load()
+			build := Build
+			var session Session
+			if way == "session" {
+				build = func(fs afero.Fs, o Options) (Summary, error) {
+					defer session.Wait()
+					return session.Build(fs, o)
+				}
+			}
+			checkPlanMemoStepsOn(t, afero.NewOsFs(), Stages{}, pickID, build)
+			if memoMaps.Load() == maps {
+				t.Error("no plan memo was mapped")
+			}
+			if m, u := memoMaps.Load()-maps, memoUnmaps.Load()-unmaps; m != u {
+				t.Errorf("%d memos mapped, %d unmapped", m, u)
+			}
+		})
+	}
+	// A build that fails after taking the memo unmaps it too (build()'s
+	// defer), and the next build plans in full, as after any failed build.
+	t.Run("failing", func(t *testing.T) {
+		t.Chdir(t.TempDir())
+		fs := afero.NewOsFs()
+		corpus := newscorpus.New(31)
+		for i := 0; i < 10; i++ {
+			writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+		}
+		opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test", Workers: 2}
+		if _, err := Build(fs, opts); err != nil {
+			t.Fatal(err)
+		}
+		maps, unmaps := memoMaps.Load(), memoUnmaps.Load()
+		failing := opts
+		failing.Stages.Plan = func(afero.Fs, string, timeline.Timeline) ([]Page, error) {
+			return nil, errors.New("planning failed")
+		}
+		if _, err := Build(fs, failing); err == nil {
+			t.Fatal("a failing plan did not fail the build")
+		}
+		if m, u := memoMaps.Load()-maps, memoUnmaps.Load()-unmaps; m != 1 || u != 1 {
+			t.Errorf("the failed build mapped %d memos and unmapped %d, want 1 and 1", m, u)
+		}
+		sum, err := Build(fs, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Replanned != sum.Events {
+			t.Errorf("after a failed build: re-planned %d of %d events, want all", sum.Replanned, sum.Events)
+		}
+		checkSameAsFullBuild(t, fs, opts, "after a failed build")
+	})
+}
+
+func checkPlanMemoStepsOn(t *testing.T, fs afero.Fs, stages Stages, pickID func(afero.Fs) string, build func(afero.Fs, Options) (Summary, error)) {
 	corpus := newscorpus.New(31)
 	for i := 0; i < 20; i++ {
 		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
