@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/spf13/afero"
+	"golang.org/x/sys/unix"
 
 	"github.com/newsline/timeline/internal/cputime"
 )
@@ -29,7 +31,9 @@ func TestRelativeLstatMatchesOSLstat(t *testing.T) {
 	mustOK(os.Chmod(filepath.Join(dir, "sub"), 0o755|os.ModeSetgid|os.ModeSticky))
 	mustOK(os.Symlink("a.md", filepath.Join(dir, "link.md")))
 	mustOK(syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o600))
-	names := []string{"a.md", "gone.md", "link.md", "pipe", "sub"}
+	long := strings.Repeat("x", 252) + ".md" // 255 bytes: the longest name, its NUL the buffer's last byte
+	mustOK(os.WriteFile(filepath.Join(dir, long), []byte("long"), 0o644))
+	names := []string{"a.md", "gone.md", "link.md", "pipe", "sub", long, strings.Repeat("y", 252) + ".md", "nul\x00.md", strings.Repeat("z", 300)}
 	for i := 0; i < 200; i++ { // enough for several runs
 		names = append(names, "a.md")
 	}
@@ -54,6 +58,34 @@ func TestRelativeLstatMatchesOSLstat(t *testing.T) {
 		if !reflect.DeepEqual(got.Sys(), want.Sys()) {
 			t.Errorf("%s: Sys %+v, want %+v", name, got.Sys(), want.Sys())
 		}
+	}
+}
+
+// nameBuf.fstatat stats a name without allocating (unix.Fstatat copies it
+// into a new slice for the NUL), and says what unix.Fstatat says.
+func TestFstatatAllocatesNothing(t *testing.T) {
+	if !haveSysFstatat {
+		t.Skip("no known fstatat call on this architecture: unix.Fstatat is used")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.md"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	var b nameBuf
+	var got, want unix.Stat_t
+	if n := testing.AllocsPerRun(100, func() { err = b.fstatat(fd, "a.md", &got) }); n != 0 || err != nil {
+		t.Errorf("%v allocations a stat, error %v", n, err)
+	}
+	if err := unix.Fstatat(fd, "a.md", &want, unix.AT_SYMLINK_NOFOLLOW); err != nil || got != want {
+		t.Errorf("stat %+v, unix.Fstatat's %+v (%v)", got, want, err)
+	}
+	if err, want := b.fstatat(fd, "gone.md", &got), unix.Fstatat(fd, "gone.md", &want, unix.AT_SYMLINK_NOFOLLOW); err != want {
+		t.Errorf("gone: %v, unix.Fstatat's %v", err, want)
 	}
 }
 
