@@ -80,6 +80,9 @@ type site struct {
 	keyScratch  []byte // fragmentSum's buffer, reused
 	context     []byte // fragmentContext's digest for contextKind
 	contextKind string
+	mask        []byte // fragmentContextWith's digest for maskKind and maskExtra
+	maskKind    string
+	maskExtra   string
 	srcScratch  []source // sources' result, reused
 }
 

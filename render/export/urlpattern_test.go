@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand"
 	"strings"
 	"testing"
@@ -77,5 +78,36 @@ func TestExportsWithCitedArticleIndexes(t *testing.T) {
 				t.Fatalf("seed %d: %s differs with CitedArticle:\n%s", seed, name, bytediff.First(got, want))
 			}
 		}
+	}
+}
+
+// A fragment key made from a 16-byte event digest (masked by its context,
+// fragmentContextWith) differs with the export's kind and the fragment's
+// extra, whichever was asked for last, and within one context two events'
+// keys are equal only when their digests are.
+func TestMaskedFragmentKeysFollowKindAndExtra(t *testing.T) {
+	digests := [][]byte{[]byte("0123456789abcdef"), []byte("0123456789abcdeg"), []byte("1123456789abcdef")}
+	s := Site{BaseURL: "https://x.example/", EventURLPattern: "events/{ID}/", EventDigest: func(i int) []byte { return digests[i] },
+		EventURL: func(e timeline.Event) string { return "events/" + e.ID + "/" }}
+	p, err := prepare(s, timeline.Timeline{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := timeline.Event{ID: "abc"}
+	seen := map[[16]byte]string{}
+	r := rand.New(rand.NewSource(7))
+	for round := 0; round < 200; round++ {
+		kind := []string{"ics", "csv", "tljs"}[r.Intn(3)]
+		extra := []string{"", ",", "x.example", "ev-abc,"}[r.Intn(4)]
+		i := r.Intn(len(digests))
+		what := fmt.Sprintf("%s %q digest %d", kind, extra, i)
+		k := p.spliceKey(kind, i, &ev, extra)
+		if prev, ok := seen[k]; ok && prev != what {
+			t.Fatalf("%s and %s share a key", what, prev)
+		}
+		seen[k] = what
+	}
+	if len(seen) != 3*4*len(digests) {
+		t.Errorf("%d distinct keys, want %d", len(seen), 3*4*len(digests))
 	}
 }
