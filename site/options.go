@@ -110,6 +110,14 @@ type Stages struct {
 	Load func(fs afero.Fs, dirs []string, date time.Time) ([]timeline.Article, []error)
 	// Extract returns one article's candidate events. It may panic; Build recovers.
 	Extract func(a timeline.Article) []timeline.Event
+	// ExtractAll returns Extract's events of every article, in order (see
+	// events.ExtractAll): a panic on article i goes to failed(i, value) and
+	// leaves its events nil, the others extracted. Build extracts its cache
+	// misses through it, a contiguous run of them per call. Left nil it is
+	// events.ExtractAll when Extract is nil too, otherwise Extract called
+	// article by article; Extract left nil beside a custom ExtractAll is
+	// ExtractAll of one article.
+	ExtractAll func(arts []timeline.Article, failed func(i int, p any)) [][]timeline.Event
 	// Merge merges per-article events into the timeline.
 	Merge func(articles []timeline.Article, perArticle [][]timeline.Event) timeline.Timeline
 	// MergeChanges, when set, merges instead of Merge and also says which

@@ -24,11 +24,12 @@ const OverridesFile = "overrides.yaml"
 // DefaultStages are the real pipeline packages.
 func DefaultStages() Stages {
 	return Stages{
-		Load:      loadArticles,
-		Extract:   events.Extract,
-		Merge:     merge.Merge,
-		Overrides: applyOverrides,
-		Plan:      planPages,
+		Load:       loadArticles,
+		Extract:    events.Extract,
+		ExtractAll: events.ExtractAll,
+		Merge:      merge.Merge,
+		Overrides:  applyOverrides,
+		Plan:       planPages,
 	}
 }
 
@@ -105,14 +106,51 @@ func sitePages(planned []render.Page) []Page {
 	return pages
 }
 
+// extractEach is ExtractAll for an extractor of one article: extract called
+// article by article, a panic given to failed (when not nil).
+func extractEach(extract func(timeline.Article) []timeline.Event) func([]timeline.Article, func(int, any)) [][]timeline.Event {
+	return func(arts []timeline.Article, failed func(int, any)) [][]timeline.Event {
+		out := make([][]timeline.Event, len(arts))
+		for i, a := range arts {
+			if failed == nil {
+				out[i] = extract(a)
+				continue
+			}
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						out[i] = nil
+						failed(i, p)
+					}
+				}()
+				out[i] = extract(a)
+			}()
+		}
+		return out
+	}
+}
+
+// extractOneOf is Extract for an ExtractAll: one article's events, a panic
+// going on.
+func extractOneOf(all func([]timeline.Article, func(int, any)) [][]timeline.Event) func(timeline.Article) []timeline.Event {
+	return func(a timeline.Article) []timeline.Event {
+		return all([]timeline.Article{a}, nil)[0]
+	}
+}
+
 func (s Stages) withDefaults() Stages {
 	d := DefaultStages()
 	if s.Load == nil {
 		s.Load = d.Load
 		s.parseCache = true
 	}
-	if s.Extract == nil {
-		s.Extract = d.Extract
+	switch {
+	case s.Extract == nil && s.ExtractAll == nil:
+		s.Extract, s.ExtractAll = d.Extract, d.ExtractAll
+	case s.Extract == nil:
+		s.Extract = extractOneOf(s.ExtractAll)
+	case s.ExtractAll == nil:
+		s.ExtractAll = extractEach(s.Extract)
 	}
 	if s.Merge == nil {
 		s.Merge = d.Merge
