@@ -552,10 +552,10 @@ func (b *builder) recordPages(prev manifest, pages []Page, results *writeResults
 	o := b.opts
 	rec := pageRecord{inPlace: inPlace, delta: manifestDelta{Before: prev.Digest}}
 	if !inPlace {
-		rec.next = manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), paths: make([]string, 0, len(pages)),
-			keys: make([]string, 0, len(pages))}
+		rec.next = manifest{Version: o.Version, Out: filepath.Clean(o.OutDir), ents: make([]uint32, 0, len(pages)),
+			added: make([]pagePair, 0, len(pages))}
 	}
-	kept := make([]bool, len(prev.paths)) // prev's pages the next site has
+	kept := make([]bool, prev.n()) // prev's pages the next site has
 	for i, pg := range pages {
 		if err := results.err(i); err != nil {
 			b.fail(err)

@@ -279,8 +279,11 @@ func moveOne(fs afero.Fs, m move, made *sync.Map) error {
 // (kept[i] is false for prev's page i), sorted.
 func deletedPages(prev manifest, kept []bool) []string {
 	var out []string
-	for i, p := range prev.paths {
-		if !kept[i] && p != "" { // "": removed by an earlier delta
+	for i := range prev.n() {
+		if kept[i] {
+			continue
+		}
+		if p := prev.path(i); p != "" { // "": removed by an earlier delta
 			out = append(out, p)
 		}
 	}

@@ -44,30 +44,95 @@ type manifest struct {
 	Out     string // the output folder it describes
 	Digest  string // hash of the pages, also the content of the output's marker file
 	// The pages, in the order the Digest hashes them and the file lists
-	// them (a build's plan order, which the same pages always have): paths[i]
-	// has the Key keys[i]. Two slices and an index of int32 slots, not a map
-	// of 127,000 strings to strings: building and filling that map for the
-	// previous and the next manifest were most of an incremental build's
-	// "clean" and "swap" allocations.
-	paths []string
-	keys  []string
+	// them (a build's plan order, which the same pages always have): page
+	// i's path and Key are pair(i). A page read from manifest.bin is the
+	// offset of its entry in the file's text (ents[i], high bit clear), not
+	// two strings: the 127,000 pages of the 10k site were 4.4 MB of fresh
+	// []string per read, 254,000 pointers for every collection to scan. A
+	// page added or re-keyed since (deltas, a build's next manifest) is
+	// entAdded and its index in added; a page a delta removed is
+	// entRemoved, and its path and Key read "", which no page has
+	// (checkPagePath).
+	text  string
+	ents  []uint32
+	added []pagePair
 	index pathIndex // positions of paths, for lookups (decodeManifest builds it)
-	// dead counts the pages a delta removed (manifestDelta.applyTo): their
-	// path and Key are "", which no page has (checkPagePath).
+	// dead counts the removed pages.
 	dead int
+}
+
+// pagePair is a page's path and Key held as strings (manifest.added).
+type pagePair struct{ path, key string }
+
+const (
+	entAdded   = uint32(1) << 31 // ents[i]&^entAdded indexes added
+	entRemoved = ^uint32(0)
+)
+
+// n is the number of positions, removed pages included.
+func (m *manifest) n() int { return len(m.ents) }
+
+// pair returns page i's path and Key ("" and "" when removed).
+func (m *manifest) pair(i int) (path, key string) {
+	e := m.ents[i]
+	if e&entAdded != 0 {
+		if e == entRemoved {
+			return "", ""
+		}
+		a := m.added[e&^entAdded]
+		return a.path, a.key
+	}
+	r := fieldReader{text: m.text, pos: int(e)} // decodeManifest read it whole
+	return r.str(), r.str()
+}
+
+// path returns page i's path ("" when removed).
+func (m *manifest) path(i int) string {
+	e := m.ents[i]
+	if e&entAdded != 0 {
+		if e == entRemoved {
+			return ""
+		}
+		return m.added[e&^entAdded].path
+	}
+	r := fieldReader{text: m.text, pos: int(e)}
+	return r.str()
+}
+
+// key returns page i's Key ("" when removed).
+func (m *manifest) key(i int) string {
+	_, k := m.pair(i)
+	return k
 }
 
 // add appends a page.
 func (m *manifest) add(path, key string) {
-	m.paths = append(m.paths, path)
-	m.keys = append(m.keys, key)
+	m.ents = append(m.ents, entAdded|uint32(len(m.added)))
+	m.added = append(m.added, pagePair{path, key})
+}
+
+// setKey gives page i the Key key.
+func (m *manifest) setKey(i int, key string) {
+	if e := m.ents[i]; e&entAdded != 0 && e != entRemoved {
+		m.added[e&^entAdded].key = key
+		return
+	}
+	path := m.path(i)
+	m.ents[i] = entAdded | uint32(len(m.added))
+	m.added = append(m.added, pagePair{path, key})
+}
+
+// remove removes page i (its position stays, reading "").
+func (m *manifest) remove(i int) {
+	m.ents[i] = entRemoved
+	m.dead++
 }
 
 // size is the number of pages.
-func (m *manifest) size() int { return len(m.paths) - m.dead }
+func (m *manifest) size() int { return len(m.ents) - m.dead }
 
 // lookup returns the position of path, or -1.
-func (m *manifest) lookup(path string) int { return m.index.find(m.paths, path) }
+func (m *manifest) lookup(path string) int { return m.index.find(m, path) }
 
 // pathIndex finds a path's position: open addressing over XXH3 hashes of
 // the paths, at most half full. A slot holds the position + 1 in its low 32
@@ -81,39 +146,43 @@ type pathIndex struct {
 	slots []uint64
 }
 
-// newPathIndex indexes paths, skipping removed ones (""); ok is false when
-// a path is listed twice.
-func newPathIndex(paths []string) (x pathIndex, ok bool) {
-	size := 16
-	for size < 2*len(paths) {
-		size *= 2
-	}
-	x = pathIndex{slots: make([]uint64, size)}
-	if uint64(len(paths)) >= 1<<32-1 { // positions + 1 must fit a slot's 32 bits
-		return x, false
-	}
-	for i, p := range paths {
-		if p != "" && !x.insert(paths, i) {
+// newPathIndex indexes m's paths, skipping removed ones (""); ok is false
+// when a path is listed twice.
+func newPathIndex(m *manifest) (x pathIndex, ok bool) {
+	x = sizedPathIndex(m.n())
+	for i := range m.n() {
+		if p := m.path(i); p != "" && !x.insertPath(m, i, p) {
 			return x, false
 		}
 	}
 	return x, true
 }
 
+// sizedPathIndex is an empty index for n paths.
+func sizedPathIndex(n int) pathIndex {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return pathIndex{slots: make([]uint64, size)}
+}
+
 // slotTag is the part of a path's hash a slot keeps: the high 32 bits (the
 // low ones pick the slot).
 const slotTag = uint64(0xffffffff_00000000)
 
-// insert adds paths[i], reporting false (and adding nothing) when another
+// insert adds m's page i, reporting false (and adding nothing) when another
 // position holds the same path. The caller keeps the index at most half
-// full, and positions below 2^32-1.
-func (x pathIndex) insert(paths []string, i int) bool {
+// full (positions are below 2^31: ents).
+func (x pathIndex) insert(m *manifest, i int) bool { return x.insertPath(m, i, m.path(i)) }
+
+func (x pathIndex) insertPath(m *manifest, i int, path string) bool {
 	mask := uint64(len(x.slots) - 1)
-	h := xxh3.HashString(paths[i])
+	h := xxh3.HashString(path)
 	tag := h & slotTag
 	j := h & mask
 	for ; x.slots[j] != 0; j = (j + 1) & mask {
-		if s := x.slots[j]; s&slotTag == tag && paths[uint32(s)-1] == paths[i] {
+		if s := x.slots[j]; s&slotTag == tag && m.path(int(uint32(s)-1)) == path {
 			return false
 		}
 	}
@@ -121,7 +190,7 @@ func (x pathIndex) insert(paths []string, i int) bool {
 	return true
 }
 
-func (x pathIndex) find(paths []string, path string) int {
+func (x pathIndex) find(m *manifest, path string) int {
 	if len(x.slots) == 0 {
 		return -1
 	}
@@ -130,7 +199,7 @@ func (x pathIndex) find(paths []string, path string) int {
 	tag := h & slotTag
 	for j := h & mask; x.slots[j] != 0; j = (j + 1) & mask {
 		if s := x.slots[j]; s&slotTag == tag {
-			if i := int(uint32(s) - 1); paths[i] == path {
+			if i := int(uint32(s) - 1); m.path(i) == path {
 				return i
 			}
 		}
@@ -301,15 +370,15 @@ var mapManifest = true
 var errBadManifest = errors.New("not a readable page manifest")
 
 func encodeManifest(m manifest) []byte {
-	buf := make([]byte, 0, 64+len(m.paths)*64)
+	buf := make([]byte, 0, 64+m.n()*64)
 	buf = append(buf, manifestFormat+"\n"...)
 	for _, s := range []string{m.Version, m.Out, m.Digest} {
 		buf = appendString(buf, s)
 	}
 	buf = binary.AppendUvarint(buf, uint64(m.size()))
-	for i, p := range m.paths {
-		if p != "" { // not removed by a delta
-			buf = appendString(appendString(buf, p), m.keys[i])
+	for i := range m.n() {
+		if p, k := m.pair(i); p != "" { // not removed by a delta
+			buf = appendString(appendString(buf, p), k)
 		}
 	}
 	return binary.LittleEndian.AppendUint32(buf, crc32.ChecksumIEEE(buf))
@@ -371,6 +440,9 @@ func decodeManifest(data []byte) (manifest, error) {
 		return manifest{}, errBadManifest
 	}
 	body := data[:len(data)-4]
+	if len(body) >= int(entAdded) { // entries are offsets below 2^31
+		return manifest{}, errBadManifest
+	}
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(data[len(body):]) {
 		return manifest{}, errBadManifest
 	}
@@ -383,21 +455,23 @@ func decodeManifest(data []byte) (manifest, error) {
 		return manifest{}, errBadManifest
 	}
 	// Room for the pages the next deltas add (manifestDelta.applyTo), which
-	// would otherwise copy both slices at the first one.
+	// would otherwise copy ents at the first one.
 	room := count + count/16 + 16
-	m.paths, m.keys = make([]string, 0, room), make([]string, 0, room)
+	m.text, m.ents = r.text, make([]uint32, 0, room)
+	index := sizedPathIndex(int(count))
 	for i := uint64(0); i < count && !r.bad; i++ {
+		at := r.pos
 		p := next()
-		m.add(p, next())
+		next()
+		m.ents = append(m.ents, uint32(at))
 		// Pages the next build finds unchanged are not checked again (vetPages).
 		r.bad = r.bad || checkPlannedPath(p) != nil
+		if !r.bad && !index.insertPath(&m, int(i), p) {
+			return manifest{}, errBadManifest // a path listed twice
+		}
 	}
 	if !r.done() || m.size() != int(count) {
 		return manifest{}, errBadManifest
-	}
-	index, ok := newPathIndex(m.paths)
-	if !ok {
-		return manifest{}, errBadManifest // a path listed twice
 	}
 	m.index = index
 	return m, nil
@@ -414,9 +488,9 @@ func decodeManifest(data []byte) (manifest, error) {
 // build of the same pages writes the very same digest.
 func (m *manifest) seal() {
 	var sum pageSum
-	for i, p := range m.paths {
-		if p != "" { // not removed by a delta
-			sum.add(p, m.keys[i])
+	for i := range m.n() {
+		if p, k := m.pair(i); p != "" { // not removed by a delta
+			sum.add(p, k)
 		}
 	}
 	m.Digest = sum.digest()

@@ -27,9 +27,10 @@ func TestManifestCodecRoundTripsAndRefusesDamage(t *testing.T) {
 	if got.Version != m.Version || got.Out != m.Out || got.Digest != m.Digest || got.size() != m.size() {
 		t.Fatalf("decoded %+v, want the header and %d pages of %+v", got, m.size(), m)
 	}
-	for i, p := range m.paths {
-		if j := got.lookup(p); j != i || got.keys[j] != m.keys[i] {
-			t.Errorf("%s: found at %d with key %q, want %d and %q", p, j, got.keys[max(j, 0)], i, m.keys[i])
+	for i := range m.n() {
+		p, k := m.pair(i)
+		if j := got.lookup(p); j != i || got.key(j) != k {
+			t.Errorf("%s: found at %d with key %q, want %d and %q", p, j, got.key(max(j, 0)), i, k)
 		}
 	}
 	if j := got.lookup("events/e300/index.html"); j != -1 {
@@ -107,7 +108,7 @@ func TestMappedManifestOutlivesItsFile(t *testing.T) {
 	if err := forgetManifest(fs, cache); err != nil {
 		t.Fatal(err)
 	}
-	if got.Digest != first.Digest || !slices.Equal(got.paths, first.paths) || !slices.Equal(got.keys, first.keys) {
+	if got.Digest != first.Digest || !slices.Equal(manifestPairs(got), manifestPairs(first)) {
 		t.Fatal("the mapped manifest changed when its file was replaced and removed")
 	}
 	data := encodeManifest(first)
@@ -118,4 +119,13 @@ func TestMappedManifestOutlivesItsFile(t *testing.T) {
 	if _, ok := readManifest(fs, cache); ok {
 		t.Error("a damaged mapped manifest was accepted")
 	}
+}
+
+// manifestPairs lists m's pages by position, removed ones as two "".
+func manifestPairs(m manifest) []pagePair {
+	out := make([]pagePair, m.n())
+	for i := range out {
+		out[i].path, out[i].key = m.pair(i)
+	}
+	return out
 }

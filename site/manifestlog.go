@@ -71,7 +71,7 @@ func (d *manifestDelta) seal(m *manifest) error {
 	}
 	for i, p := range d.paths {
 		if j := m.lookup(p); j >= 0 {
-			sum.sub(p, m.keys[j])
+			sum.sub(p, m.key(j))
 		}
 		sum.add(p, d.keys[i])
 	}
@@ -80,7 +80,7 @@ func (d *manifestDelta) seal(m *manifest) error {
 		if j < 0 {
 			return errBadManifest
 		}
-		sum.sub(p, m.keys[j])
+		sum.sub(p, m.key(j))
 	}
 	d.After = sum.digest()
 	return nil
@@ -99,18 +99,18 @@ func (d *manifestDelta) applyTo(m *manifest) error {
 		}
 		sum.add(p, d.keys[i])
 		if j := m.lookup(p); j >= 0 {
-			sum.sub(p, m.keys[j])
-			m.keys[j] = d.keys[i]
+			sum.sub(p, m.key(j))
+			m.setKey(j, d.keys[i])
 			continue
 		}
 		m.add(p, d.keys[i])
-		if 2*len(m.paths) > len(m.index.slots) {
-			index, ok := newPathIndex(m.paths)
+		if 2*m.n() > len(m.index.slots) {
+			index, ok := newPathIndex(m)
 			if !ok {
 				return errBadManifest
 			}
 			m.index = index
-		} else if !m.index.insert(m.paths, len(m.paths)-1) {
+		} else if !m.index.insert(m, m.n()-1) {
 			return errBadManifest
 		}
 	}
@@ -119,9 +119,8 @@ func (d *manifestDelta) applyTo(m *manifest) error {
 		if j < 0 {
 			return errBadManifest // removing what the manifest does not list
 		}
-		sum.sub(p, m.keys[j])
-		m.paths[j], m.keys[j] = "", ""
-		m.dead++
+		sum.sub(p, m.key(j))
+		m.remove(j)
 	}
 	m.Digest = sum.digest()
 	d.After = m.Digest

@@ -15,9 +15,9 @@ import (
 // afresh: what a full build of the same pages records.
 func liveManifest(m manifest) manifest {
 	out := manifest{Version: m.Version, Out: m.Out}
-	for i, p := range m.paths {
-		if p != "" {
-			out.add(p, m.keys[i])
+	for _, pg := range manifestPairs(m) {
+		if pg.path != "" {
+			out.add(pg.path, pg.key)
 		}
 	}
 	out.seal()
@@ -26,9 +26,9 @@ func liveManifest(m manifest) manifest {
 
 func pageMap(m manifest) map[string]string {
 	out := map[string]string{}
-	for i, p := range m.paths {
-		if p != "" {
-			out[p] = m.keys[i]
+	for _, pg := range manifestPairs(m) {
+		if pg.path != "" {
+			out[pg.path] = pg.key
 		}
 	}
 	return out
@@ -38,7 +38,8 @@ func pageMap(m manifest) map[string]string {
 func randomDelta(rng *rand.Rand, m manifest, step int) manifestDelta {
 	d := manifestDelta{Before: m.Digest}
 	gone := map[string]bool{}
-	for _, p := range m.paths {
+	for _, pg := range manifestPairs(m) {
+		p := pg.path
 		if p == "" {
 			continue
 		}
@@ -71,7 +72,7 @@ func TestManifestDeltaDigestEqualsAFullSeal(t *testing.T) {
 	}
 	m.seal()
 	var ok bool
-	if m.index, ok = newPathIndex(m.paths); !ok {
+	if m.index, ok = newPathIndex(&m); !ok {
 		t.Fatal("index refused distinct paths")
 	}
 	mustDo(t, saveManifest(fs, "cache", m))
@@ -105,7 +106,7 @@ func TestManifestLogRefusesDamage(t *testing.T) {
 		m.add(fmt.Sprintf("events/a%d/index.html", i), "k1")
 	}
 	m.seal()
-	m.index, _ = newPathIndex(m.paths)
+	m.index, _ = newPathIndex(&m)
 	mustDo(t, saveManifest(fs, "cache", m))
 	digests := []string{m.Digest}
 	for step := 0; step < 3; step++ {
@@ -136,7 +137,7 @@ func TestManifestLogRefusesDamage(t *testing.T) {
 	// it): the log continues another digest.
 	mustDo(t, afero.WriteFile(fs, manifestLogPath("cache"), data, 0o644))
 	other := liveManifest(m)
-	other.keys[0] = "changed"
+	other.setKey(0, "changed")
 	other.seal()
 	mustDo(t, afero.WriteFile(fs, manifestPath("cache"), encodeManifest(other), 0o644))
 	if _, ok := readManifest(fs, "cache"); ok {
@@ -206,10 +207,10 @@ func TestInPlaceCommitsAppendToTheManifestLog(t *testing.T) {
 	kept, _ := readManifest(fs, opts.CacheDir)
 	keepManifest(fs, opts.CacheDir, &kept)
 	other := liveManifest(kept)
-	other.keys[0] = "another process"
+	other.setKey(0, "another process")
 	mustDo(t, saveManifest(fs, opts.CacheDir, other))
-	if got, ok := readManifest(fs, opts.CacheDir); !ok || got.keys[0] != "another process" {
-		t.Errorf("after another process saved the manifest, read %v with first key %q", ok, got.keys[0])
+	if got, ok := readManifest(fs, opts.CacheDir); !ok || got.key(0) != "another process" {
+		t.Errorf("after another process saved the manifest, read %v with first key %q", ok, got.key(0))
 	}
 }
 

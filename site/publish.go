@@ -128,7 +128,7 @@ type vetted struct {
 // prev twice, or is twice among the few pages prev does not list. With no
 // previous manifest every page is checked.
 func vetPages(prev manifest, pages []Page) (v vetted, errs []error) {
-	claimed := make([]bool, len(prev.paths))
+	claimed := make([]bool, prev.n())
 	var fresh map[string]bool // pages prev does not list
 	var freshSet pageSet      // the same, for a build with no previous manifest
 	if prev.size() == 0 {
@@ -138,12 +138,12 @@ func vetPages(prev manifest, pages []Page) (v vetted, errs []error) {
 	kept, next := pages[:0], 0
 	for _, pg := range pages {
 		var j int
-		if next < len(prev.paths) && prev.paths[next] == pg.Path {
+		if next < prev.n() && prev.path(next) == pg.Path {
 			j = next
 		} else {
 			j = prev.lookup(pg.Path)
 		}
-		same := j >= 0 && prev.keys[j] == pg.Key && pg.Key != ""
+		same := j >= 0 && pg.Key != "" && prev.key(j) == pg.Key
 		if !same {
 			if err := checkPlannedPath(pg.Path); err != nil {
 				errs = append(errs, err)
