@@ -82,6 +82,15 @@ func (m *manifest) pair(i int) (path, key string) {
 		a := m.added[e&^entAdded]
 		return a.path, a.key
 	}
+	// Lengths below 128 are one byte, as a page's path and Key have: read in
+	// place (vetPages reads every page of the previous site).
+	t, at := m.text, int(e)
+	if n := int(t[at]); n < 0x80 {
+		path, at = t[at+1:at+1+n], at+1+n
+		if n := int(t[at]); n < 0x80 {
+			return path, t[at+1 : at+1+n]
+		}
+	}
 	r := fieldReader{text: m.text, pos: int(e)} // decodeManifest read it whole
 	return r.str(), r.str()
 }

@@ -137,13 +137,18 @@ func vetPages(prev manifest, pages []Page) (v vetted, errs []error) {
 	v.at, v.same = make([]int32, 0, len(pages)), make([]bool, 0, len(pages))
 	kept, next := pages[:0], 0
 	for _, pg := range pages {
-		var j int
-		if next < prev.n() && prev.path(next) == pg.Path {
-			j = next
-		} else {
-			j = prev.lookup(pg.Path)
+		j, key := -1, ""
+		if next < prev.n() {
+			if p, k := prev.pair(next); p == pg.Path { // one read of the entry for both
+				j, key = next, k
+			}
 		}
-		same := j >= 0 && pg.Key != "" && prev.key(j) == pg.Key
+		if j < 0 {
+			if j = prev.lookup(pg.Path); j >= 0 {
+				key = prev.key(j)
+			}
+		}
+		same := j >= 0 && pg.Key != "" && key == pg.Key
 		if !same {
 			if err := checkPlannedPath(pg.Path); err != nil {
 				errs = append(errs, err)
