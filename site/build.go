@@ -573,9 +573,9 @@ func (b *builder) recordPages(prev manifest, pages []Page, results *writeResults
 		}
 		switch {
 		case !inPlace:
-			rec.next.add(pg.Path, pg.Key)
+			rec.next.add(b.prevMemo.detach(pg.Path), b.prevMemo.detach(pg.Key))
 		case !reused:
-			rec.delta.set(pg.Path, pg.Key)
+			rec.delta.set(b.prevMemo.detach(pg.Path), b.prevMemo.detach(pg.Key))
 			rec.staged = append(rec.staged, stagedPage{Name: stagedName(i), Path: pg.Path})
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,5 +129,27 @@ func TestExtractRunFallsBackToExtract(t *testing.T) {
 				t.Errorf("%s: article %s: %v, %v; want %v, %v", name, a.Path, evs[j], errs[j], want, wantErr)
 			}
 		}
+	}
+}
+
+// An Extract put in place of DefaultStages' own is the one a build calls for
+// every article it extracts: DefaultStages must not carry an ExtractAll that
+// would extract the cache misses without it.
+func TestReplacedExtractOfDefaultStagesIsUsed(t *testing.T) {
+	fs := afero.NewMemMapFs()
+	opts := corpusSite(t, fs, "", 5)
+	var calls atomic.Int64
+	stages := DefaultStages()
+	stages.Extract = func(a timeline.Article) []timeline.Event {
+		calls.Add(1)
+		return events.Extract(a)
+	}
+	opts.Stages = stages
+	opts.NoCache = true
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got := calls.Load(); got != 5 {
+		t.Errorf("the replaced Extract ran %d times for 5 articles", got)
 	}
 }

@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/spf13/afero"
 
@@ -86,6 +88,9 @@ func putMemoBuffer(b []byte) {
 // mappings released (for the tests).
 var memoMaps, memoUnmaps atomic.Int64
 
+// onMemoMapped, set by tests, hears of each memo mapping's bytes.
+var onMemoMapped func(data []byte)
+
 // takePlanMemo reads the previous build's memo, unless --no-cache, and
 // removes it from the cache folder. nil: none to use. The build hands the
 // memo back (release) once its pages are written.
@@ -105,6 +110,9 @@ func takePlanMemo(fs afero.Fs, o Options) (*planMemo, error) {
 		// and so unmaps it, only once nothing reads it.
 		if data, unmap, ok = mapIndexFile(fs, name); ok {
 			memoMaps.Add(1)
+			if onMemoMapped != nil {
+				onMemoMapped(data)
+			}
 			unmapFile := unmap
 			unmap = func() { unmapFile(); memoUnmaps.Add(1) }
 		} else {
@@ -151,6 +159,25 @@ func (m *planMemo) release() {
 		return
 	}
 	putMemoBuffer(buf)
+}
+
+// detach returns s, copied when its bytes are the memo's: a page the plan
+// took from the memo carries its Key (and may carry its Path) in place, and
+// the manifest the build records outlives the memo (a Session keeps it for
+// its next build), which release unmaps or hands to the next memo's read.
+// A build after a failed one renders such pages (the memo is the failed
+// build's, the manifest older), and a Session's later build read their Keys
+// from unmapped memory. nil m: s.
+func (m *planMemo) detach(s string) string {
+	if m == nil || len(m.buf) == 0 || len(s) == 0 {
+		return s
+	}
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(m.buf)))
+	at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	if at >= start && at < start+uintptr(len(m.buf)) {
+		return strings.Clone(s)
+	}
+	return s
 }
 
 // parsePlanMemo reads the file's content, which it takes over (the render

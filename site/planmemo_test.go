@@ -16,6 +16,7 @@ import (
 	"github.com/newsline/timeline/internal/newscorpus"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
+	"unsafe"
 )
 
 // referenceChanges is changediff.Between as the plan takes it.
@@ -433,4 +434,82 @@ func builtMemoSite(t *testing.T, seed uint64, n int) (afero.Fs, *newscorpus.Corp
 		t.Fatal(err)
 	}
 	return fs, corpus, opts, dm
+}
+
+// The manifest a build keeps for the next one in the process (keptManifest)
+// holds no byte of a plan memo, which is unmapped once the build has
+// written its pages. A build after a failed one renders pages whose Keys the
+// plan took from the failed build's memo, and recorded them in place: the
+// next build read them from unmapped memory (a crash in vetPages, or
+// another mapping's bytes taken for Keys).
+func TestKeptManifestHoldsNoMemoBytes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 21-article site four times")
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("the memo is mapped on Linux only")
+	}
+	t.Chdir(t.TempDir())
+	var mapped [][2]uintptr
+	onMemoMapped = func(data []byte) {
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+		mapped = append(mapped, [2]uintptr{start, start + uintptr(len(data))})
+	}
+	t.Cleanup(func() { onMemoMapped = nil })
+	inMemo := func(s string) bool {
+		at := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		for _, r := range mapped {
+			if len(s) > 0 && at >= r[0] && at < r[1] {
+				return true
+			}
+		}
+		return false
+	}
+	checkKept := func(when string) {
+		t.Helper()
+		keptManifest.Lock()
+		m := keptManifest.m
+		keptManifest.Unlock()
+		if m == nil {
+			t.Fatalf("%s: no manifest kept", when)
+		}
+		bad := 0
+		for _, p := range manifestPairs(*m) {
+			if inMemo(p.path) || inMemo(p.key) {
+				bad++
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%s: %d pages of the kept manifest point into a plan memo", when, bad)
+		}
+	}
+	fs := afero.NewOsFs()
+	corpus := newscorpus.New(31)
+	for i := 0; i < 20; i++ {
+		writeFiles(t, fs, map[string]string{fmt.Sprintf("content/a%02d.md", i): string(corpus.Article(i))})
+	}
+	opts := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "memo-test", Workers: 2}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, fs, map[string]string{"content/b00.md": string(corpus.Article(100)), "content/empty.md": ""})
+	if _, err := Build(fs, opts); err == nil {
+		t.Fatal("a build with an empty article did not fail")
+	}
+	if err := fs.Remove("content/empty.md"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(mapped) < 2 {
+		t.Fatalf("%d memos mapped, want one for each build after the first", len(mapped))
+	}
+	checkKept("after the build following a failed one")
+	writeFiles(t, fs, map[string]string{"content/b01.md": string(corpus.Article(101))})
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	checkKept("one build later")
+	checkSameAsFullBuild(t, fs, opts, "after a failed build and two more")
 }

@@ -21,15 +21,17 @@ import (
 // OverridesFile is the editor's corrections file inside the content folder.
 const OverridesFile = "overrides.yaml"
 
-// DefaultStages are the real pipeline packages.
+// DefaultStages are the real pipeline packages. ExtractAll is left nil: a
+// caller that replaces Extract in these stages must see its Extract used, and
+// an ExtractAll set here would bypass it (withDefaults puts events.ExtractAll
+// beside the default Extract only when both are left nil).
 func DefaultStages() Stages {
 	return Stages{
-		Load:       loadArticles,
-		Extract:    events.Extract,
-		ExtractAll: events.ExtractAll,
-		Merge:      merge.Merge,
-		Overrides:  applyOverrides,
-		Plan:       planPages,
+		Load:      loadArticles,
+		Extract:   events.Extract,
+		Merge:     merge.Merge,
+		Overrides: applyOverrides,
+		Plan:      planPages,
 	}
 }
 
@@ -146,7 +148,7 @@ func (s Stages) withDefaults() Stages {
 	}
 	switch {
 	case s.Extract == nil && s.ExtractAll == nil:
-		s.Extract, s.ExtractAll = d.Extract, d.ExtractAll
+		s.Extract, s.ExtractAll = d.Extract, events.ExtractAll
 	case s.Extract == nil:
 		s.Extract = extractOneOf(s.ExtractAll)
 	case s.ExtractAll == nil:
