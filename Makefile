@@ -12,9 +12,10 @@ build:
 site:
 	$(GO) run . build --content content --out public
 
-## test: run every test (browser tests skip with a message when Chromium is absent)
+## test: run every test (browser tests skip with a message when Chromium is absent); the build for 386 keeps 32-bit targets compiling
 test:
 	$(GO) vet ./...
+	GOARCH=386 $(GO) build ./...
 	$(GO) test -count=1 ./...
 
 ## eval: score the date resolver on the TempEval-3 corpus in ../shared/te3

@@ -445,7 +445,7 @@ func parseMemo(data []byte, owned bool) (*Memo, error) {
 	}
 	m.table0 = rd.off
 	m.readEntities(&rd, n)
-	if rd.err != nil || rd.off != len(m.data) || len(m.data) > 1<<32-1 {
+	if rd.err != nil || rd.off != len(m.data) || uint64(len(m.data)) > 1<<32-1 {
 		return nil, errMemo
 	}
 	return m, nil

@@ -449,7 +449,7 @@ func decodeManifest(data []byte) (manifest, error) {
 		return manifest{}, errBadManifest
 	}
 	body := data[:len(data)-4]
-	if len(body) >= int(entAdded) { // entries are offsets below 2^31
+	if uint64(len(body)) >= uint64(entAdded) { // entries are offsets below 2^31 (uint64: int may be 32 bits)
 		return manifest{}, errBadManifest
 	}
 	if crc32.ChecksumIEEE(body) != binary.LittleEndian.Uint32(data[len(body):]) {

@@ -236,7 +236,7 @@ func (b *indexBuilder) runSentenceID() func(sentenceRef) (int32, bool) {
 	run := newResettable[int32](256)
 	runSource, next := int32(-1), int32(0)
 	return func(ref sentenceRef) (int32, bool) {
-		if ref.start < 0 || ref.start >= 1<<32-1 {
+		if ref.start < 0 || int64(ref.start) >= 1<<32-1 {
 			return b.sentenceID(ref), true // numbered apart, below zero, either way
 		}
 		if ref.source != runSource {
@@ -264,7 +264,7 @@ type sentenceRef struct {
 
 // sentenceID interns a sentence: IDs are only compared for equality.
 func (b *indexBuilder) sentenceID(ref sentenceRef) int32 {
-	if ref.start < 0 || ref.start >= 1<<32-1 { // does not pack into 32 bits
+	if ref.start < 0 || int64(ref.start) >= 1<<32-1 { // does not pack into 32 bits
 		id, ok := b.oddRefs[ref]
 		if !ok {
 			id = -int32(len(b.oddRefs)) - 1

@@ -135,7 +135,7 @@ func compareSeparated(s, t string) (int, bool) {
 func paddedRank(n int) (int64, bool) {
 	const width = 1_000_000_000_000
 	switch {
-	case n <= -width || n >= width:
+	case int64(n) <= -width || int64(n) >= width:
 		return 0, false
 	case n < 0:
 		return int64(-n), true
