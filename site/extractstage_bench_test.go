@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/internal/newscorpus"
+	"github.com/newsline/timeline/timeline"
 )
 
 // BenchmarkExtractStage runs a full build's extract stage (no cache: every
@@ -21,22 +22,9 @@ import (
 //
 //	TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench ExtractStage -benchtime 5x ./site
 func BenchmarkExtractStage(b *testing.B) {
-	n := 2000
-	if v, err := strconv.Atoi(os.Getenv("TIMELINE_BENCH_ARTICLES")); err == nil && v > 0 {
-		n = v
-	}
-	fs := afero.NewMemMapFs()
-	c := newscorpus.New(scaleSeed)
-	for i := 0; i < n; i++ {
-		if err := afero.WriteFile(fs, fmt.Sprintf("content/a%05d.md", i), c.Article(i), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	fs, arts := extractStageCorpus(b)
+	n := len(arts)
 	o := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "bench", NoCache: true}.withDefaults()
-	arts, errs := loadArticles(fs, []string{o.ContentDir}, time.Time{})
-	if len(errs) > 0 || len(arts) != n {
-		b.Fatalf("%d articles, %v", len(arts), errs)
-	}
 	var cpu time.Duration
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -65,22 +53,9 @@ func BenchmarkExtractStage(b *testing.B) {
 //
 //	TIMELINE_BENCH_ARTICLES=2000 go test -run '^$' -bench ExtractStageOneChanged -benchtime 200x -cpu 1 ./site
 func BenchmarkExtractStageOneChanged(b *testing.B) {
-	n := 2000
-	if v, err := strconv.Atoi(os.Getenv("TIMELINE_BENCH_ARTICLES")); err == nil && v > 0 {
-		n = v
-	}
-	fs := afero.NewMemMapFs()
-	c := newscorpus.New(scaleSeed)
-	for i := 0; i < n; i++ {
-		if err := afero.WriteFile(fs, fmt.Sprintf("content/a%05d.md", i), c.Article(i), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
+	fs, arts := extractStageCorpus(b)
+	n := len(arts)
 	o := Options{ContentDir: "content", SeedsDir: "-", OutDir: "public", CacheDir: "cache", Version: "bench"}.withDefaults()
-	arts, errs := loadArticles(fs, []string{o.ContentDir}, time.Time{})
-	if len(errs) > 0 || len(arts) != n {
-		b.Fatalf("%d articles, %v", len(arts), errs)
-	}
 	cache := openExtractCache(fs, o.CacheDir, o.Version, true, false)
 	extractLazily(arts, o, cache)
 	if err := cache.flush(); err != nil {
@@ -102,4 +77,27 @@ func BenchmarkExtractStageOneChanged(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "extract-cpu-us")
+}
+
+// extractStageCorpus writes TIMELINE_BENCH_ARTICLES generated articles
+// (2,000 by default, the scale corpus's seed) to content/ in memory and
+// loads them.
+func extractStageCorpus(b *testing.B) (afero.Fs, []timeline.Article) {
+	b.Helper()
+	n := 2000
+	if v, err := strconv.Atoi(os.Getenv("TIMELINE_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v
+	}
+	fs := afero.NewMemMapFs()
+	c := newscorpus.New(scaleSeed)
+	for i := 0; i < n; i++ {
+		if err := afero.WriteFile(fs, fmt.Sprintf("content/a%05d.md", i), c.Article(i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	arts, errs := loadArticles(fs, []string{"content"}, time.Time{})
+	if len(errs) > 0 || len(arts) != n {
+		b.Fatalf("%d articles, %v", len(arts), errs)
+	}
+	return fs, arts
 }
