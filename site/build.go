@@ -450,21 +450,27 @@ func (b *builder) publish(pages []Page) {
 		}
 	}
 	b.lap("clean")
-	// One goroutine writes the pages below the root (the heavy site-wide ones
-	// still run beside it): they are one folder each in a few parent folders,
-	// and several goroutines creating entries in one folder contend for the
-	// kernel's lock on it. Paired 10k scale runs at load ~1.5 (27 Nov): write
-	// stage 20.9/23.9 and 31.3/34.9 s wall/CPU with one writer, against 24.1/45.1
-	// with eight and 27.2/47.2 with two; rendering in parallel into memory for
-	// one writer was worse still (29.0/38.8, 44.2/54.1).
+	// Through afero, one goroutine writes the pages below the root (the
+	// heavy site-wide ones still run beside it): they are one folder each
+	// in a few parent folders, and several goroutines creating entries in
+	// one folder contend for the kernel's lock on it. Paired 10k scale runs
+	// at load ~1.5 (27 Nov): write stage 20.9/23.9 and 31.3/34.9 s wall/CPU
+	// with one writer, against 24.1/45.1 with eight and 27.2/47.2 with two;
+	// rendering in parallel into memory for one writer was worse still
+	// (29.0/38.8, 44.2/54.1). With system calls (a whole new site on the OS
+	// file system, w.dir), one goroutine makes the folders ahead and Workers
+	// goroutines render and create the files (writeAll).
 	siteWide, rest := w.toWrite(pages)
 	if waitSparesBeforeWrite {
 		b.spares.wait()
 	}
+	writers := pageWriters
 	if !w.inPlace {
-		w.dir = openPageDir(b.fs, w.tmp)
+		if w.dir = openPageDir(b.fs, w.tmp); w.dir != nil {
+			writers = o.Workers
+		}
 	}
-	results := w.writeAll(pages, siteWide, rest, pageWriters, o.Workers, newProgress(o.Progress, "render", len(siteWide)+len(rest)))
+	results := w.writeAll(pages, siteWide, rest, writers, o.Workers, newProgress(o.Progress, "render", len(siteWide)+len(rest)))
 	w.dir.close()
 	b.releasePack()
 	b.lap("write")
@@ -622,7 +628,9 @@ func commitsInPlace(pages, unchanged int) bool {
 // considered: below it an in-place commit is quick whatever the site's size.
 const minSwapPages = 1000
 
-// pageWriters is the number of goroutines writing the pages below the root.
+// pageWriters is the number of goroutines writing the pages below the root
+// through afero; with system calls (pageDir) it is Workers, the folders
+// made ahead by one goroutine of their own (writeAll).
 const pageWriters = 1
 
 func (b *builder) discard(tmp string) {

@@ -255,28 +255,52 @@ func (w *writer) toWrite(pages []Page) (siteWide, rest []int32) {
 // with the others: they are few and staged flat, and the one goroutine
 // writing them (the listing pages, the search shards, the event pages:
 // 40-45% of a 10k incremental write stage's CPU) was what the stage waited
-// for once the exports were done. A whole new site keeps its one writer
-// below the root (see publish in build.go: more contend for the folders).
+// for once the exports were done.
+//
+// A whole new site written with system calls (w.dir) has its pages' folders
+// made by one goroutine ahead of the workers (makeFolders), each page
+// handed on once its folder exists: nearly every page below the root has
+// a folder of its own in one of a few parents (events/, a folder per
+// event), and making a folder holds the kernel's lock on its parent, for
+// which several goroutines making folders would contend; the workers
+// render and create the files, each in its own folder, side by side.
 func (w *writer) writeAll(pages []Page, siteWide, rest []int32, workers, heavy int, prog *progress) *writeResults {
 	results := &writeResults{w: w}
 	var wg sync.WaitGroup
+	write := func(i int) {
+		if err := w.renderRecovered(i, pages[i]); err != nil {
+			results.fail(i, err)
+		}
+		prog.step()
+	}
 	drain := func(jobs []int32, next *atomic.Int64) {
 		for n := next.Add(1) - 1; n < int64(len(jobs)); n = next.Add(1) - 1 {
-			i := int(jobs[n])
-			if err := w.renderRecovered(i, pages[i]); err != nil {
-				results.fail(i, err)
-			}
-			prog.step()
+			write(int(jobs[n]))
 		}
 	}
 	var nextSiteWide, nextRest atomic.Int64
+	drainRest := func() { drain(rest, &nextRest) }
+	if w.dir != nil && len(rest) > 0 {
+		ready := make(chan int32, 1024) // positions in rest whose folder exists
+		workers = max(workers, 1)       // or nothing would take them
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.dir.makeFolders(pages, rest, ready)
+		}()
+		drainRest = func() {
+			for n := range ready {
+				write(int(rest[n]))
+			}
+		}
+	}
 	for i := 0; i < heavy; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			drain(siteWide, &nextSiteWide)
 			if w.inPlace {
-				drain(rest, &nextRest)
+				drainRest()
 			}
 		}()
 	}
@@ -284,7 +308,7 @@ func (w *writer) writeAll(pages []Page, siteWide, rest []int32, workers, heavy i
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			drain(rest, &nextRest)
+			drainRest()
 		}()
 	}
 	wg.Wait()
@@ -397,10 +421,11 @@ func (w *writer) render(i int, pg Page) error {
 }
 
 // renderBelow is render for a page below the root of a whole new site
-// (nearly all of them), created with plain system calls (see pageDir).
+// (nearly all of them), created with plain system calls (see pageDir) in
+// the folder writeAll made ahead.
 // These pages never splice a previous file, so they need no afero.File.
 func (w *writer) renderBelow(pg Page) error {
-	f, err := w.dir.create(pg.Path)
+	f, err := w.dir.createMade(pg.Path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", pg.Path, err)
 	}

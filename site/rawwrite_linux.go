@@ -2,6 +2,7 @@ package site
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -69,6 +70,44 @@ func (d *pageDir) create(rel string) (*pageFD, error) {
 		}
 		return &pageFD{fd: fd, dir: d, rel: rel}, nil
 	}
+}
+
+// createMade is create for a page whose folder was made ahead
+// (makeFolders): one openat; when the folder is missing after all, create.
+func (d *pageDir) createMade(rel string) (*pageFD, error) {
+	for {
+		fd, err := unix.Openat(d.fd, rel, unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_CLOEXEC, 0o644)
+		switch err {
+		case nil:
+			return &pageFD{fd: fd, dir: d, rel: rel}, nil
+		case unix.EINTR:
+			continue
+		}
+		return d.create(rel)
+	}
+}
+
+// makeFolders makes the folder of each page rest lists, in order, and
+// sends its position in rest on ready once the folder exists (or could not
+// be made: the page's create tries again and reports it); then closes ready.
+func (d *pageDir) makeFolders(pages []Page, rest []int32, ready chan<- int32) {
+	defer close(ready)
+	last := ""
+	for n, i := range rest {
+		if dir := path.Dir(pages[i].Path); dir != "." && dir != last && d.mkdirRecovered(dir) == nil {
+			last = dir
+		}
+		ready <- int32(n)
+	}
+}
+
+func (d *pageDir) mkdirRecovered(dir string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	return d.mkdir(dir)
 }
 
 // mkdir makes the folder dir (relative): nearly every page has one of its

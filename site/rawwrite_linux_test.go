@@ -8,16 +8,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
 )
 
 // writePagesBoth writes pages as a whole new site twice on the OS file
-// system, with plain system calls (pageDir) and through afero, and returns
-// both folders and both results.
+// system, with plain system calls (pageDir, two writers) and through afero
+// (one), and returns both folders and both results.
 func writePagesBoth(t *testing.T, pages []Page, prepare func(dir string)) (rawDir, aferoDir string, raw, viaAfero *writeResults) {
 	t.Helper()
 	fs := afero.NewOsFs()
@@ -38,7 +42,11 @@ func writePagesBoth(t *testing.T, pages []Page, prepare func(dir string)) (rawDi
 			defer w.dir.close()
 		}
 		siteWide, rest := w.toWrite(pages)
-		return dir, w.writeAll(pages, siteWide, rest, 1, 1, newProgress(nil, "", 0))
+		workers := 1
+		if useRaw {
+			workers = 2 // as a build with two Workers: folders made ahead (makeFolders)
+		}
+		return dir, w.writeAll(pages, siteWide, rest, workers, 1, newProgress(nil, "", 0))
 	}
 	rawDir, raw = write("raw", true)
 	aferoDir, viaAfero = write("afero", false)
@@ -143,6 +151,68 @@ func TestPageFolderTakenByAFileIsAnError(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(rawDir, "events", "y", "index.html")); string(b) != "y" {
 		t.Errorf("other page = %q", b)
+	}
+}
+
+// A full build on the OS file system renders the pages below the root on
+// its Workers goroutines side by side (their folders made ahead by one
+// goroutine of its own, writeAll), not on one: each page here waits, up to
+// a deadline shared by all, for another to be rendering at the same time.
+// The site is the one the pages describe.
+func TestNewSiteRendersPagesBelowTheRootSideBySide(t *testing.T) {
+	root := t.TempDir()
+	fs := afero.NewOsFs()
+	f := &fakePipeline{}
+	var inFlight atomic.Int32
+	met := make(chan struct{})
+	var once sync.Once
+	deadline := time.After(10 * time.Second)
+	var timedOut atomic.Bool
+	page := func(p, body string) Page {
+		return Page{Path: p, Key: body, Render: func(w io.Writer) error {
+			if inFlight.Add(1) >= 2 {
+				once.Do(func() { close(met) })
+			}
+			if !timedOut.Load() {
+				select {
+				case <-met:
+				case <-deadline:
+					timedOut.Store(true)
+				}
+			}
+			inFlight.Add(-1)
+			_, err := io.WriteString(w, body)
+			return err
+		}}
+	}
+	want := map[string]string{}
+	stages := f.stages()
+	stages.Plan = func(afero.Fs, string, timeline.Timeline) ([]Page, error) {
+		pages := []Page{staticPage("index.html", "root")}
+		for i := 0; i < 40; i++ {
+			p := fmt.Sprintf("events/e%02d/index.html", i)
+			pages = append(pages, page(p, "event "+p))
+			want[filepath.FromSlash(p)] = "event " + p
+		}
+		pages = append(pages, page("years/2024/06/index.html", "June"), page("search/a.json", "a"), page("search/b.json", "b"))
+		want[filepath.FromSlash("years/2024/06/index.html")], want[filepath.FromSlash("search/a.json")], want[filepath.FromSlash("search/b.json")] = "June", "a", "b"
+		return pages, nil
+	}
+	opts := Options{Stages: stages, Version: "v", SeedsDir: "-", Workers: 2, NoCache: true,
+		ContentDir: filepath.Join(root, "content"), OutDir: filepath.Join(root, "public"), CacheDir: filepath.Join(root, "cache")}
+	writeFiles(t, fs, map[string]string{opts.ContentDir + "/a.txt": "alpha\n"})
+	if _, err := Build(fs, opts); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-met:
+	default:
+		t.Error("the pages below the root were rendered one at a time")
+	}
+	for p, body := range want {
+		if b, err := os.ReadFile(filepath.Join(opts.OutDir, p)); err != nil || string(b) != body {
+			t.Errorf("%s = %q, %v; want %q", p, b, err, body)
+		}
 	}
 }
 
