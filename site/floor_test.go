@@ -25,10 +25,7 @@ import (
 // is rendering, allocation and garbage collection.
 func BenchmarkWriteFloor(b *testing.B) {
 	pages := scaleArticles * 1274 / 100
-	body := make([]byte, 8<<10)
-	for i := range body {
-		body[i] = 'a' + byte(i%26)
-	}
+	body := floorPage(8 << 10)
 	for _, run := range []struct {
 		layout  string
 		workers int
@@ -79,4 +76,13 @@ func writeFloorPage(fs afero.Fs, root, layout string, i int, body []byte) error 
 		name = filepath.Join(dir, "index.html")
 	}
 	return afero.WriteFile(fs, name, body, 0o644)
+}
+
+// floorPage is a page body of size bytes of letters.
+func floorPage(size int) []byte {
+	body := make([]byte, size)
+	for i := range body {
+		body[i] = 'a' + byte(i%26)
+	}
+	return body
 }

@@ -44,12 +44,10 @@ func BenchmarkPageFloor(b *testing.B) {
 // reports both (wall and system seconds) and returns the folders' wall time.
 func pageFloor(b *testing.B, dir string, n int) time.Duration {
 	b.Helper()
-	body := make([]byte, 2048)
-	for i := range body {
-		body[i] = 'a' + byte(i%26)
-	}
-	foldersWall, foldersSys := createPages(b, filepath.Join(dir, "folders"), n, body, "%016x/index.html")
-	flatWall, flatSys := createPages(b, filepath.Join(dir, "flat"), n, body, "%016x.html")
+	body := floorPage(2048)
+	workers := runtime.GOMAXPROCS(0)
+	foldersWall, foldersSys := createPages(b, filepath.Join(dir, "folders"), n, workers, body, "%016x/index.html")
+	flatWall, flatSys := createPages(b, filepath.Join(dir, "flat"), n, workers, body, "%016x.html")
 	b.ReportMetric(foldersWall.Seconds(), "floor-s")
 	b.ReportMetric(flatWall.Seconds(), "floor-flat-s")
 	b.Logf("page floor: %d folders with one 2 KB page each, nothing rendered: %.2fs wall, %.2fs system CPU; "+
@@ -60,7 +58,7 @@ func pageFloor(b *testing.B, dir string, n int) time.Duration {
 
 // createPages writes n pages named by format (from a spread of 64-bit IDs,
 // like event IDs) below root/events and returns the wall and system time.
-func createPages(b *testing.B, root string, n int, body []byte, format string) (wall, sys time.Duration) {
+func createPages(b *testing.B, root string, n, workers int, body []byte, format string) (wall, sys time.Duration) {
 	b.Helper()
 	fs := afero.NewOsFs()
 	events := filepath.Join(root, "events")
@@ -72,7 +70,6 @@ func createPages(b *testing.B, root string, n int, body []byte, format string) (
 		b.Fatalf("cannot open %s for raw page writes", events)
 	}
 	defer d.close()
-	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	errs := make([]error, workers)
 	_, s0 := userSystemCPU()

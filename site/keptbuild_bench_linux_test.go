@@ -85,12 +85,15 @@ func BenchmarkPageFloorKept(b *testing.B) {
 	if n <= 0 || workers <= 0 {
 		b.Skip("set TIMELINE_FLOOR_PAGES and TIMELINE_W_WORKERS")
 	}
-	body := make([]byte, size)
-	for i := range body {
-		body[i] = 'a' + byte(i%26)
-	}
+	body := floorPage(size)
 	for it := 0; it < b.N; it++ {
-		events := filepath.Join(dir, "floor", strconv.FormatInt(time.Now().UnixNano(), 10), "events")
+		root := filepath.Join(dir, "floor", strconv.FormatInt(time.Now().UnixNano(), 10))
+		if mode != "onemk" {
+			wall, sys := createPages(b, root, n, workers, body, "%016x/index.html")
+			fmt.Fprintf(os.Stderr, "PAGEFLOOR %s mode=par workers=%d n=%d size=%d: %.2f s wall, %.2f sys\n", root, workers, n, size, wall.Seconds(), sys.Seconds())
+			continue
+		}
+		events := filepath.Join(root, "events")
 		if err := os.MkdirAll(events, 0o755); err != nil {
 			b.Fatal(err)
 		}
@@ -99,37 +102,24 @@ func BenchmarkPageFloorKept(b *testing.B) {
 		u0, s0 := userSystemCPU()
 		start := time.Now()
 		var wg sync.WaitGroup
-		switch mode {
-		case "onemk":
-			ch := make(chan int, 1024)
+		ch := make(chan int, 1024)
+		wg.Go(func() {
+			for i := 0; i < n; i++ {
+				if err := d.mkdir(name(i)); err != nil {
+					panic(err)
+				}
+				ch <- i
+			}
+			close(ch)
+		})
+		for w := 0; w < workers; w++ {
 			wg.Go(func() {
-				for i := 0; i < n; i++ {
-					if err := d.mkdir(name(i)); err != nil {
+				for i := range ch {
+					if err := createPage(d, name(i)+"/index.html", body); err != nil {
 						panic(err)
 					}
-					ch <- i
 				}
-				close(ch)
 			})
-			for w := 0; w < workers; w++ {
-				wg.Go(func() {
-					for i := range ch {
-						if err := createPage(d, name(i)+"/index.html", body); err != nil {
-							panic(err)
-						}
-					}
-				})
-			}
-		default:
-			for w := 0; w < workers; w++ {
-				wg.Go(func() {
-					for i := w; i < n; i += workers {
-						if err := createPage(d, name(i)+"/index.html", body); err != nil {
-							panic(err)
-						}
-					}
-				})
-			}
 		}
 		wg.Wait()
 		wall := time.Since(start)
