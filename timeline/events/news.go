@@ -70,7 +70,7 @@ func (x *extractor) ledeInSimplePast() bool {
 // by a verb of saying ("announced that the price will be cut") keep the
 // report in the past.
 func simplePast(s *sentence) bool {
-	if s.tense <= 0 {
+	if tenseOf(s) <= 0 {
 		return false
 	}
 	var prev, prev2 uint32 // the classes of the two words before
