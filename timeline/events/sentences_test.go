@@ -110,6 +110,21 @@ func TestAbbreviationsAreShort(t *testing.T) {
 	}
 }
 
+// TestIsAbbreviationMatchesList checks isAbbreviation's packed table against
+// the abbreviations list: every abbreviation in any case, and words that
+// differ from one by a letter, a length or a trailing byte.
+func TestIsAbbreviationMatchesList(t *testing.T) {
+	words := []string{"", "a", "Smith", "U.S.A", "usa", "jan.", "janu", "e.gg", "gov'", "approxi", "Septembers", "Ünd", "MRS", "mR"}
+	for w := range abbreviations {
+		words = append(words, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:], w+"x", w[:len(w)-1], "x"+w)
+	}
+	for _, w := range words {
+		if got, want := isAbbreviation(w), abbreviations[strings.ToLower(w)]; got != want {
+			t.Errorf("isAbbreviation(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
 // TestTrimSpanMatchesUnicode checks trimSpan's ASCII table against
 // unicode.IsSpace on every rune, from both ends of random strings of white
 // space of every kind, letters and multi-byte runes.
