@@ -420,15 +420,17 @@ func dropDates(s *sentence, keep []int) []int {
 	} else {
 		drop = buf[:len(s.toks)]
 	}
-	for i := range s.toks {
-		if s.toks[i].quoted {
+	// Only the tokens of a date, a few of the sentence's, drop themselves
+	// or the words before them: the others are passed over by their mark
+	// alone (drop is all false to start with).
+	for i, in := range s.inDate {
+		if !in || s.toks[i].quoted {
 			continue // words quoted are kept whole: "another summer of chaos"
 		}
-		if !s.inDate[i] || i > 0 && s.inDate[i-1] {
-			drop[i] = s.inDate[i]
-			continue
-		}
 		drop[i] = true
+		if i > 0 && s.inDate[i-1] {
+			continue // inside the expression: its start dropped the words before
+		}
 		for j := i - 1; j >= 0 && !s.inDate[j]; j-- {
 			w := s.toks[j].lower()
 			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && s.inDate[j-1]
