@@ -318,10 +318,14 @@ func splitRun(text string, toks []token, i, j int, fl []uint8) (r nameRun, ok bo
 	}
 	r = nameRun{name: joinWords(text, toks, i, j), first: i, last: j}
 	last := toks[j-1].text
+	// Most last words are no acronym, which isAcronym tells at their second
+	// letter: only an acronym is searched for a period.
+	acronym := isAcronym(last)
+	dotted := acronym && strings.Contains(last, ".")
 	switch {
-	case fl[j-1-i0]&capOrg != 0 || isAcronym(last) && !strings.Contains(last, "."):
+	case fl[j-1-i0]&capOrg != 0 || acronym && !dotted:
 		r.kind = timeline.Organisation
-	case strings.Contains(last, ".") && isAcronym(last):
+	case dotted:
 		r.kind = timeline.Place // "U.S.", "U.K."
 		if !strings.HasSuffix(r.name, ".") {
 			r.name += "." // the tokenizer left the final period to the sentence
