@@ -270,17 +270,27 @@ func notSentenceFinalPeriod(text string, dot int) bool {
 // bytes, without hashing a string: it is asked of the word before every
 // period followed by a capital, about 13 per article.
 func isAbbreviation(word string) bool {
-	var buf [8]byte
-	if len(word) > len(buf) {
-		if isASCII(word) {
-			return false // longer than any abbreviation, and lower-casing keeps its length
-		}
-		return abbreviations[strings.ToLower(word)]
+	if k, ok := packLower(word); ok {
+		return abbreviationTable.lookupPacked(k, len(word)) != 0
 	}
-	for i := 0; i < len(word); i++ {
-		c := word[i]
+	if isASCII(word) {
+		return false // empty, or longer than any abbreviation (lower-casing keeps its length)
+	}
+	return abbreviations[strings.ToLower(word)]
+}
+
+// packLower returns packWord of w lower-cased, when w is an ASCII word of
+// one to eight bytes (ok false otherwise): the key of its lower-case form
+// in a classTable, lower-cased on the stack rather than in a new string.
+func packLower(w string) (key uint64, ok bool) {
+	var buf [8]byte
+	if len(w) == 0 || len(w) > len(buf) {
+		return 0, false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
 		if c >= utf8.RuneSelf {
-			return abbreviations[strings.ToLower(word)]
+			return 0, false
 		}
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
@@ -289,7 +299,7 @@ func isAbbreviation(word string) bool {
 	}
 	// The bytes past the word are zero, so buf read as one integer is
 	// packWord of the lower-cased word.
-	return len(word) > 0 && abbreviationTable.lookupPacked(binary.LittleEndian.Uint64(buf[:]), len(word)) != 0
+	return binary.LittleEndian.Uint64(buf[:]), true
 }
 
 // abbreviationTable holds abbreviations (all ASCII, at most eight bytes:

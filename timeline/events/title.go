@@ -703,6 +703,27 @@ var phraseStarters = set("in", "on", "at", "of", "for", "with", "from", "to", "b
 	"but", "while", "when", "where", "because", "although", "though", "which", "who", "whose", "that",
 	"including", "according", "following", "along", "alongside", "among", "like", "even")
 
+// isPhraseStarter is phraseStarters[strings.ToLower(w)], a short ASCII word
+// found by its packed bytes in phraseStarterTable: asked of most words of
+// an over-long title, it copied every capitalised one to lower-case it.
+func isPhraseStarter(w string) bool {
+	if k, ok := packLower(w); ok {
+		return phraseStarterTable.lookupPacked(k, len(w)) != 0
+	}
+	return phraseStarters[strings.ToLower(w)]
+}
+
+// phraseStarterTable holds phraseStarters for isPhraseStarter.
+var phraseStarterTable = func() *classTable {
+	m := map[string]uint32{}
+	for w, ok := range phraseStarters {
+		if ok {
+			m[w] = 1
+		}
+	}
+	return newClassTable(m)
+}()
+
 // weakEnds are words a headline cannot end on: function words, auxiliaries
 // and verbs of saying still waiting for what they govern.
 var weakEnds = set("and", "or", "but", "of", "the", "a", "an", "to", "in", "on", "at", "with", "for", "by",
@@ -737,9 +758,9 @@ func cutAtPhrase(t string) (string, bool) {
 		if b <= verb {
 			continue
 		}
-		prev, next := words[b-1], strings.ToLower(words[b])
+		prev, next := words[b-1], words[b]
 		comma := strings.HasSuffix(prev, ",") || strings.HasSuffix(prev, ";")
-		if !comma && !phraseStarters[next] && !joinsClauses(words, b) && !isParticipleWord(words[b]) {
+		if !comma && !isPhraseStarter(next) && !joinsClauses(words, b) && !isParticipleWord(next) {
 			continue
 		}
 		if n < minPhraseTitle || !endsWell(words[:b]) || needsComplement(words, b) {
@@ -773,8 +794,11 @@ func firstVerbWord(words []string) int {
 // ("laptops and the version of ...", "and said ...") rather than joining two
 // nouns ("computer and electronics maker").
 func joinsClauses(words []string, b int) bool {
-	w := strings.ToLower(words[b])
-	if (w != "and" && w != "or") || b+1 >= len(words) {
+	// EqualFold is strings.ToLower(w) == "and" (or "or") here: only the
+	// ASCII letters fold or lower-case to these, and it makes no copy of
+	// each word asked.
+	w := words[b]
+	if !(len(w) == 3 && strings.EqualFold(w, "and") || len(w) == 2 && strings.EqualFold(w, "or")) || b+1 >= len(words) {
 		return false
 	}
 	next := strings.ToLower(words[b+1])

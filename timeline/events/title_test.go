@@ -107,3 +107,18 @@ func TestTitleEndHelpersMatchTheirDefinitions(t *testing.T) {
 		}
 	}
 }
+
+// TestIsPhraseStarterMatchesList checks isPhraseStarter's packed table
+// against phraseStarters lower-casing the word: every starter in any case
+// and with a mark attached, and words that differ from one by a letter.
+func TestIsPhraseStarterMatchesList(t *testing.T) {
+	words := []string{"", "I", "In.", "Moscow", "Ünder", "ALONGSIDE", "Alongsides", "throughout"}
+	for w := range phraseStarters {
+		words = append(words, w, strings.ToUpper(w), strings.ToUpper(w[:1])+w[1:], w+",", w[:len(w)-1], "x"+w)
+	}
+	for _, w := range words {
+		if got, want := isPhraseStarter(w), phraseStarters[strings.ToLower(w)]; got != want {
+			t.Errorf("isPhraseStarter(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
