@@ -217,9 +217,10 @@ func asciiLowerInto(buf []byte, s string) (string, []byte) {
 	for ; i+8 <= len(b); i += 8 {
 		word := (*[8]byte)(b[i : i+8]) // one bounds test for the load and the store
 		w := binary.LittleEndian.Uint64(word[:])
-		if m := capitalMask(w); m != 0 {
-			binary.LittleEndian.PutUint64(word[:], w|m>>2)
-		}
+		// Stored back whether or not it holds a capital: a test for one
+		// is a branch the processor guesses wrong for many of a text's
+		// words, and costs as many instructions as the store it saves.
+		binary.LittleEndian.PutUint64(word[:], w|capitalMask(w)>>2)
 	}
 	for ; i < len(b); i++ {
 		if c := b[i]; 'A' <= c && c <= 'Z' {
