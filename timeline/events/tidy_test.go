@@ -20,3 +20,34 @@ func TestTidyIsBothChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedsCollapseAgreesWithABytewiseLoop checks the eight-bytes-at-a-time
+// needsCollapse against the plain loop it replaced, on random strings long
+// enough to run over several words of eight, with pairs of spaces across
+// their edges.
+func TestNeedsCollapseAgreesWithABytewiseLoop(t *testing.T) {
+	bytewise := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c == '\n' || c == '\t' || c == '\r' || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') {
+				return true
+			}
+		}
+		return false
+	}
+	alphabet := []string{" ", " ", " ", "a", "bc", "defgh", "\n", "\t", "\r", "\v", "\f", "\x00", "\x80", "é", "\u00a0", "!", "\x21", "\x1f"}
+	r := rand.New(rand.NewPCG(3, 17))
+	for n := 0; n < 50000; n++ {
+		s := ""
+		for k := r.IntN(24); k > 0; k-- {
+			if r.IntN(3) == 0 {
+				s += alphabet[r.IntN(len(alphabet))]
+			} else {
+				s += alphabet[3+r.IntN(3)] // mostly letters, so the spaces stand alone
+			}
+		}
+		if got, want := needsCollapse(s), bytewise(s); got != want {
+			t.Fatalf("needsCollapse(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -243,6 +243,30 @@ func capitalMask(w uint64) uint64 {
 	return ((low + (0x80-'A')*ones) ^ (low + (0x80-'Z'-1)*ones)) &^ w & high
 }
 
+// ones8 has every byte 1: times a byte, it repeats it in all eight.
+const ones8 = 0x0101010101010101
+
+// load8 reads s[i:i+8] (which must lie within s) as one integer, the first
+// byte lowest.
+func load8(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:i+8]), 8)) // read, never written
+}
+
+// spaceBytes returns the top bit (0x80) of exactly the bytes of w that are
+// spaces: on the low seven bits of each byte (so no sum carries into the
+// next), adding 0x7F sets the top bit of a byte that is not zero.
+func spaceBytes(w uint64) uint64 {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	x := w ^ ' '*ones8 // a space is now a zero byte
+	return ^((x&low7 + low7) | x | low7)
+}
+
+// zeroByte is not zero when a byte of w is zero (and may then mark more
+// bytes than that one: it tells whether, not which).
+func zeroByte(w uint64) uint64 {
+	return (w - ones8) &^ w & (0x80 * ones8)
+}
+
 // isSpaceRune is unicode.IsSpace with the ASCII case decided inline.
 func isSpaceRune(r rune) bool {
 	if r < utf8.RuneSelf {
