@@ -56,18 +56,11 @@ func relativeAside(toks []token, i int) (int, int) {
 // anchorOf decides what expression t dates in sentence s.
 func anchorOf(s *sentence, t timeline.Timex) anchor {
 	a := anchor{first: -1}
-	for i := range s.toks {
-		tk := &s.toks[i]
-		if int(tk.start) >= t.Start && int(tk.end) <= t.End {
-			if a.first < 0 {
-				a.first = i
-			}
-			a.last = i + 1
-		}
-	}
-	if a.first < 0 {
+	first, last := tokensWithin(s.toks, t.Start, t.End)
+	if first == last {
 		return a
 	}
+	a.first, a.last = first, last
 	if a.last-a.first > 1 && s.toks[a.first].is(cDeterminer) && a.last < len(s.toks) && s.toks[a.last].word && s.toks[a.last].is(cEventNoun) {
 		a.first++ // "the July 2021 floods": the article belongs to the noun phrase
 	}

@@ -670,27 +670,38 @@ func isDateline(s *sentence) bool {
 }
 
 // markDates sets s.inDate to inDate (all false, one per token) marking which
-// tokens lie inside a date expression. The tokens are in text order and do
-// not overlap, so those inside an expression are a run: the first starting
-// at or after it, found by binary search, and the ones after it that end
-// within it. A sentence's few expressions cost a few steps each, not a pass
-// over its tokens.
+// tokens lie inside a date expression.
 func markDates(s *sentence, inDate []bool) {
 	s.inDate = inDate
 	for _, t := range s.timexes {
-		lo, hi := 0, len(s.toks)
-		for lo < hi {
-			mid := int(uint(lo+hi) >> 1)
-			if int(s.toks[mid].start) < t.Start {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		for i := lo; i < len(s.toks) && int(s.toks[i].end) <= t.End; i++ {
+		first, last := tokensWithin(s.toks, t.Start, t.End)
+		for i := first; i < last; i++ {
 			inDate[i] = true
 		}
 	}
+}
+
+// tokensWithin returns the tokens [first, last) lying within the bytes
+// [start, end) of their sentence (first == last when none does). The tokens
+// are in text order and do not overlap, so those inside are a run: the
+// first starting at or after start, found by binary search, and the ones
+// after it that end by end. An expression costs a few steps, not a pass
+// over the sentence's tokens.
+func tokensWithin(toks []token, start, end int) (first, last int) {
+	lo, hi := 0, len(toks)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if int(toks[mid].start) < start {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	last = lo
+	for last < len(toks) && int(toks[last].end) <= end {
+		last++
+	}
+	return lo, last
 }
 
 // collapseSpace turns every run of white space into one space and trims the
