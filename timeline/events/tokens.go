@@ -119,7 +119,13 @@ func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuo
 			toks, tk = appendToken(toks)
 			tk.text, tk.low, tk.start, tk.end = s[i:j], lw, int32(i), int32(j)
 			tk.word, tk.hyphen, tk.quoted = true, hyphen, inQuote
-			tk.upper = c < utf8.RuneSelf && asciiUpper[c] || c >= utf8.RuneSelf && isUpperSlow(r)
+			// A table look-up for the first byte, not a test: whether a
+			// word is capitalised follows no pattern a branch predictor
+			// learns. A multi-byte rune (upperByte false) is asked apart.
+			tk.upper = upperByte[c]
+			if c >= utf8.RuneSelf {
+				tk.upper = isUpperSlow(r)
+			}
 			tk.cls = 0 // most words are in no list: the filter, inlined, says so without a call
 			if wordClasses.mayHold(lw) {
 				if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
@@ -324,8 +330,8 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// asciiUpper marks the ASCII capitals.
-var asciiUpper = func() (t [utf8.RuneSelf]bool) {
+// upperByte marks the bytes that are ASCII capitals.
+var upperByte = func() (t [256]bool) {
 	for c := 'A'; c <= 'Z'; c++ {
 		t[c] = true
 	}
