@@ -62,9 +62,12 @@ type extractor struct {
 	narrAt   int               // index of the sentence that set narr
 	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
-	lastName string                       // the person most recently named, for "he" in titles
-	scratch  *scratch                     // pooled buffers the sentences live in
-	byKey    map[eventKey]*timeline.Event // date, title and end -> event, to merge repeats
+	lastName string   // the person most recently named, for "he" in titles
+	scratch  *scratch // pooled buffers the sentences live in
+	// keyed and byKey find an event by its date, title and end, to merge
+	// repeats: see eventOf.
+	keyed []keyedEvent
+	byKey map[eventKey]*timeline.Event
 	// newsMonth: the article gives its news no day (see news.go); leadMonth:
 	// and its lede is in the simple past, so the lead event is at the month.
 	newsMonth, leadMonth bool
@@ -103,7 +106,7 @@ func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
 	sc := getScratch()
 	x := &sc.extractor // pooled too: see slab.go
 	*x = extractor{a: a, timexes: timexes, scratch: sc}
-	x.byKey, x.events = x.scratch.byKey, x.scratch.eventList
+	x.byKey, x.events, x.keyed = x.scratch.byKey, x.scratch.eventList, x.scratch.keyed[:0]
 	x.news, x.plans = x.scratch.news[:0], x.scratch.plans[:0]
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
@@ -493,7 +496,7 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 	if t.RangeEnd != nil {
 		key.end, key.ranged = t.RangeEnd.Value, true
 	}
-	if ev := x.byKey[key]; ev != nil {
+	if ev := x.eventOf(key); ev != nil {
 		x.addMention(ev, s, m)
 		return ev
 	}
@@ -504,9 +507,48 @@ func (x *extractor) add(s *sentence, t timeline.Timex, title string) *timeline.E
 		ev.End = &end
 	}
 	x.addMention(ev, s, m)
-	x.byKey[key] = ev
+	x.keep(key, ev)
 	x.events = append(x.events, ev)
 	return ev
+}
+
+// keyedEvent is an event of the article with its key.
+type keyedEvent struct {
+	key eventKey
+	ev  *timeline.Event
+}
+
+// maxScannedEvents is how many dated events an article may have before
+// eventOf looks them up in a map rather than comparing the keys one by one:
+// an article has a handful, for which hashing a key of three strings cost
+// more than the comparisons, most of which fail at a string's length.
+const maxScannedEvents = 16
+
+// eventOf returns the event with the given key, nil when none was kept.
+func (x *extractor) eventOf(key eventKey) *timeline.Event {
+	if len(x.keyed) > maxScannedEvents {
+		return x.byKey[key]
+	}
+	for i := range x.keyed {
+		if x.keyed[i].key == key {
+			return x.keyed[i].ev
+		}
+	}
+	return nil
+}
+
+// keep records ev under key (which eventOf did not find), in the map too
+// once there are more than maxScannedEvents.
+func (x *extractor) keep(key eventKey, ev *timeline.Event) {
+	x.keyed = append(x.keyed, keyedEvent{key, ev})
+	switch {
+	case len(x.keyed) == maxScannedEvents+1:
+		for _, k := range x.keyed {
+			x.byKey[k.key] = k.ev
+		}
+	case len(x.keyed) > maxScannedEvents+1:
+		x.byKey[key] = ev
+	}
 }
 
 // addMention adds a mention of sentence s to ev with the names it holds.

@@ -1,7 +1,9 @@
 package events
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -244,5 +246,59 @@ func TestMarkDatesMarksTokensInsideExpressions(t *testing.T) {
 				t.Fatalf("%q, expressions %v: token %d %q inDate=%v, want %v", s.text, s.timexes, i, tk.text, s.inDate[i], want)
 			}
 		}
+	}
+}
+
+// TestRepeatsMergeAmongManyEvents checks that a statement told twice is one
+// event with two mentions, both among an article's first few dated events
+// (found by comparing keys) and past maxScannedEvents (found in the map).
+func TestRepeatsMergeAmongManyEvents(t *testing.T) {
+	n := 3 * maxScannedEvents
+	year := func(d int) string { return fmt.Sprint(1950 + d) }
+	// Plan 2 is told again while the article has three dated events, plans
+	// n-1 and 3 once it has all n (3 was kept before the map was filled).
+	repeated := []int{2, n - 1, 3}
+	order := []int{1, 2, 3, 2}
+	for d := 4; d <= n; d++ {
+		order = append(order, d)
+	}
+	order = append(order, n-1, 3)
+	var b strings.Builder
+	for _, d := range order {
+		fmt.Fprintf(&b, "In %s, the council approved plan %d. ", year(d), d)
+	}
+	text := b.String()
+	var ts []timeline.Timex
+	for at := 0; ; {
+		i := strings.Index(text[at:], "In ")
+		if i < 0 {
+			break
+		}
+		at += i + len("In ")
+		end := at + 4
+		d, err := timeline.ParseDate(text[at:end])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = append(ts, timeline.Timex{Span: timeline.Span{Start: at, End: end}, Text: text[at:end], Type: timeline.TypeDate, Value: d.Value, Date: d})
+	}
+	want := map[string]int{}
+	for d := 1; d <= n; d++ {
+		want[fmt.Sprintf("%s The council approved plan %d", year(d), d)] = 1
+	}
+	for _, d := range repeated {
+		want[fmt.Sprintf("%s The council approved plan %d", year(d), d)] = 2
+	}
+	got := map[string]int{}
+	for _, ev := range ExtractWith(article(text), ts) {
+		if !ev.Lead {
+			got[ev.Start.Value+" "+ev.Title] += len(ev.Mentions)
+			if got[ev.Start.Value+" "+ev.Title] != len(ev.Mentions) {
+				t.Errorf("%s %q is more than one event", ev.Start.Value, ev.Title)
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("mentions per dated event:\n got %v\nwant %v", got, want)
 	}
 }

@@ -113,6 +113,7 @@ type scratch struct {
 	voteOf  rowIndex
 	votes   []kindVotes
 	nameOf  []string
+	keyed   []keyedEvent                 // the extractor's, emptied on return
 	byKey   map[eventKey]*timeline.Event // the extractor's, emptied on return
 	// See slab.go: events and the extractor's list of them are reused;
 	// spans1 is a block handed out, never reused.
@@ -145,7 +146,9 @@ func putScratch(sc *scratch) {
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.nameOf)
 	clear(sc.book.rows)
-	clear(sc.byKey)
+	if len(sc.byKey) > 0 { // only an article of many events fills it
+		clear(sc.byKey)
+	}
 	if cap(sc.low) > maxPooledText {
 		sc.low = nil // one huge article should not keep its copy alive in the pool
 	}

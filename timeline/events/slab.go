@@ -140,6 +140,8 @@ func (sc *scratch) span(sp timeline.Span) *timeline.Span {
 func (x *extractor) release() {
 	clear(x.events)
 	x.scratch.eventList = x.events[:0]
+	clear(x.keyed)
+	x.scratch.keyed = x.keyed[:0]
 	clear(x.news[:cap(x.news)]) // the whole array: keepLatest leaves pointers past the end
 	clear(x.plans[:cap(x.plans)])
 	x.scratch.news, x.scratch.plans = x.news[:0], x.plans[:0]
