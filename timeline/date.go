@@ -83,10 +83,24 @@ func (d Date) Compare(o Date) int {
 
 func (d Date) String() string { return d.Value }
 
-// DateOf returns the calendar day of t as a day-precision Date.
+// DateOf returns the calendar day of t as a day-precision Date: what
+// ParseDate makes of t formatted "2006-01-02", built without writing the
+// value out and reading it back (extraction asks it of every article).
+// A year Format does not write in four digits goes that way still.
 func DateOf(t time.Time) Date {
-	d, _ := ParseDate(t.Format("2006-01-02"))
-	return d
+	y, m, day := t.Date()
+	if y < 0 || y > 9999 {
+		d, _ := ParseDate(t.Format("2006-01-02"))
+		return d
+	}
+	v := [10]byte{'0', '0', '0', '0', '-', '0', '0', '-', '0', '0'}
+	for i, n := 3, y; n > 0; i, n = i-1, n/10 {
+		v[i] += byte(n % 10)
+	}
+	v[5], v[6] = v[5]+byte(m/10), v[6]+byte(m%10)
+	v[8], v[9] = v[8]+byte(day/10), v[9]+byte(day%10)
+	start := ymd(y, m, day)
+	return Date{Value: string(v[:]), Gran: GranDay, Start: start, End: start.AddDate(0, 0, 1)}
 }
 
 // ParseDate reads a TIMEX3 date value and computes the span it covers.

@@ -88,3 +88,27 @@ func TestSplitAtMostMatchesSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestDateOfIsParseDateOfTheDay checks DateOf against what it stands for,
+// ParseDate of the day formatted "2006-01-02", over days of every month of
+// far-apart years (the edges of four-digit years and past them) in several
+// time zones.
+func TestDateOfIsParseDateOfTheDay(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 14*3600), time.FixedZone("west", -12*3600)}
+	years := []int{-10001, -1, 0, 1, 9, 10, 99, 999, 1000, 1969, 1970, 2000, 2024, 2026, 9999, 10000, 123456}
+	for _, loc := range zones {
+		for _, y := range years {
+			for m := time.January; m <= time.December; m++ {
+				for _, day := range []int{1, 9, 10, 28, 29, 30, 31} {
+					for _, h := range []int{0, 13, 23} {
+						tm := time.Date(y, m, day, h, 59, 59, 999, loc)
+						want, _ := ParseDate(tm.Format("2006-01-02"))
+						if got := DateOf(tm); got != want {
+							t.Fatalf("DateOf(%v) = %#v, want %#v", tm, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
