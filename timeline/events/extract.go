@@ -624,9 +624,16 @@ func (x *extractor) toldPublisher(s *sentence) bool {
 	return strings.Contains(strings.ToLower(s.text), x.publisher)
 }
 
-// isASCII reports whether s is all ASCII.
+// isASCII reports whether s is all ASCII. It reads eight bytes at a time:
+// it is asked of whole sentences (toldPublisher, for every undated one).
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if load8(s, i)&(0x80*ones8) != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}

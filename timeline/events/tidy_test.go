@@ -2,6 +2,7 @@ package events
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -48,6 +49,33 @@ func TestNeedsCollapseAgreesWithABytewiseLoop(t *testing.T) {
 		}
 		if got, want := needsCollapse(s), bytewise(s); got != want {
 			t.Fatalf("needsCollapse(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestIsASCIIAgreesWithABytewiseLoop checks the eight-bytes-at-a-time
+// isASCII against the plain loop, with one byte of any value at every
+// position of strings of every length up to 24.
+func TestIsASCIIAgreesWithABytewiseLoop(t *testing.T) {
+	bytewise := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] >= 0x80 {
+				return false
+			}
+		}
+		return true
+	}
+	for n := 0; n <= 24; n++ {
+		for at := 0; at < max(n, 1); at++ {
+			for _, c := range []byte{'a', 0x7f, 0x80, 0xc3, 0xff} {
+				b := []byte(strings.Repeat("x", n))
+				if at < n {
+					b[at] = c
+				}
+				if got, want := isASCII(string(b)), bytewise(string(b)); got != want {
+					t.Fatalf("isASCII(%q) = %v, want %v", b, got, want)
+				}
+			}
 		}
 	}
 }
