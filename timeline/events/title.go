@@ -74,7 +74,9 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 			keep = append(keep, i)
 		}
 	}
-	if a.rel1 == 0 {
+	if a.rel1 == 0 && s.cls&cJoin != 0 {
+		// (A sentence with no "and" or "but" has no conjuncts to choose
+		// from: datedConjunct would keep every token.)
 		keep = datedConjunct(s.toks, keep, a)
 	}
 	keep = dropBracketed(s.toks, keep)
