@@ -158,12 +158,63 @@ func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int,
 		}
 		edges.chunks[k] = nil // scattered: the GC may have it
 	}
-	parallel(len(from)-1, componentGrain, func(_, lo, hi int) {
+	scratch := make([][]uint64, workerCount(len(from)-1, componentGrain))
+	parallel(len(from)-1, componentGrain, func(w, lo, hi int) {
 		for c := lo; c < hi; c++ {
-			slices.Sort(byComponent[from[c]:from[c+1]])
+			sortKeys(byComponent[from[c]:from[c+1]], &scratch[w])
 		}
 	})
 	return byComponent, from, keys
+}
+
+// radixSortFrom is the fewest keys sortKeys sorts by radix: below it
+// slices.Sort is as fast or faster (measured on random keys of 39 bits,
+// two 17-bit indices and a rank as on the benchmark: slices.Sort against
+// radix 11 against 14 µs at 1,024 keys, 173 against 43 µs at 4,096, 580
+// against 140 µs at 11,000).
+const radixSortFrom = 2048
+
+// sortKeys sorts keys in increasing order, using *tmp as scratch. A
+// component's edges are mostly a few, but the events many articles retell
+// make components of thousands of edges (on the 10,000-article benchmark,
+// 25 components hold four fifths of the edges), which a radix sort on the
+// keys' bytes (a pass per byte in use: count, then scatter) sorts four
+// times faster than comparisons do.
+func sortKeys(keys []uint64, tmp *[]uint64) {
+	if len(keys) < radixSortFrom {
+		slices.Sort(keys)
+		return
+	}
+	var used uint64
+	for _, k := range keys {
+		used |= k
+	}
+	if cap(*tmp) < len(keys) {
+		*tmp = make([]uint64, len(keys))
+	}
+	src, dst := keys, (*tmp)[:len(keys)]
+	for shift := 0; shift < bits.Len64(used); shift += 8 {
+		var at [256]int
+		for _, k := range src {
+			at[k>>shift&0xff]++
+		}
+		if at[src[0]>>shift&0xff] == len(src) {
+			continue // every key has this byte: the pass would not move one
+		}
+		next := 0
+		for b, n := range at {
+			at[b], next = next, next+n
+		}
+		for _, k := range src {
+			b := k >> shift & 0xff
+			dst[at[b]] = k
+			at[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &keys[0] { // the last pass wrote into the scratch
+		copy(keys, src)
+	}
 }
 
 // packRanks is false only in tests, to check that sorting all edges at once

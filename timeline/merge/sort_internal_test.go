@@ -54,3 +54,29 @@ func TestSortedByKeyMatchesSortEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestSortKeysSorts: sortKeys gives slices.Sort's order below and above
+// radixSortFrom, with keys of a few bits and of all 64, keys that share
+// bytes (passes skipped, so the result may end in either buffer) and
+// repeated keys, with scratch of any size.
+func TestSortKeysSorts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 12))
+	var tmp []uint64
+	for _, n := range []int{0, 1, 7, radixSortFrom - 1, radixSortFrom, radixSortFrom + 1, 3*radixSortFrom + 5} {
+		for _, mask := range []uint64{0, 0xff, 0xff00ff, 1<<39 - 1, 0xf0f0_0000_0000_ff00, ^uint64(0)} {
+			keys := make([]uint64, n)
+			for k := range keys {
+				keys[k] = rng.Uint64() & mask
+				if k > 0 && rng.IntN(10) == 0 {
+					keys[k] = keys[rng.IntN(k)]
+				}
+			}
+			want := slices.Clone(keys)
+			slices.Sort(want)
+			sortKeys(keys, &tmp)
+			if !slices.Equal(keys, want) {
+				t.Fatalf("%d keys of mask %#x: not sorted as slices.Sort sorts them", n, mask)
+			}
+		}
+	}
+}
