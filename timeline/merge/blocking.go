@@ -19,8 +19,10 @@ import (
 // scans the segment of its own kind, and finds in the others only the
 // entries with its own title size and hash (or, unclassed, the few sizes a
 // near-identical title can have), by binary search. Every pair the full scan
-// proposed and mayJoinAcross let through is still proposed; the others are
-// never looked at.
+// proposed and mayJoinAcross let through is still proposed, but for those
+// found by title size and hash, which can only join an equal title: they
+// are taken from one list of the group, as an equal title is in all of
+// them (see scan). The others are never looked at.
 
 // posting is one blocking-list entry. It carries what the exact pre-filters
 // (mayJoinAcross) read, so that scanning a list touches one contiguous slice
@@ -360,6 +362,7 @@ type proposer struct {
 // order); seen is scratch of len(x.cands).
 func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, m *marks, edges *edgeList) {
 	var groups []int32
+	var titled []bool // titled[gi]: a list of groups[gi] was scanned for own's title already
 	pr := proposer{x: x, seen: seen, m: m, edges: edges}
 	for p := from; p < to; p++ {
 		c := &x.cands[p]
@@ -369,6 +372,8 @@ func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, m
 		pr.start(p)
 		g := bl.groupOf[c.dateID]
 		groups = append(append(groups[:0], g), bl.ancestors[g]...)
+		titled = slices.Grow(titled[:0], len(groups))[:len(groups)]
+		clear(titled)
 		for _, s := range x.title(c) {
 			for gi, h := range groups {
 				before := int32(math.MaxInt32)
@@ -376,7 +381,8 @@ func crossArticlePairs(x *pairIndex, bl *blocking, from, to int, seen []int32, m
 					before = int32(p) // same value: each pair once, from its later member
 				}
 				if grp, l := bl.find(h, s); l != nil && !l.long {
-					pr.scan(grp, l, before)
+					pr.scan(grp, l, before, !titled[gi])
+					titled[gi] = true
 				}
 			}
 		}
@@ -395,8 +401,15 @@ func (pr *proposer) start(p int) {
 }
 
 // scan proposes the pairs with the entries of one list that may pass
-// mayJoinAcross, among those before pairIndex position "before".
-func (pr *proposer) scan(g *postingGroup, l *postingList, before int32) {
+// mayJoinAcross, among those before pairIndex position "before". The
+// entries found by own's title size and hash (scanRun, and the classed
+// ones an unclassed own takes) can reach Threshold only with own's very
+// title (see equalBelow), which is in every list of own's stems in the
+// group: they are proposed only when sameTitle is set, for the first list
+// of the group scanned. The other lists proposed them again (as many times
+// as own has stems, each set apart by seen) or proposed a title of the
+// same size and hash but other stems, which cannot score enough.
+func (pr *proposer) scan(g *postingGroup, l *postingList, before int32, sameTitle bool) {
 	kind := 0
 	if pr.own.hasEnd {
 		kind = 2
@@ -410,25 +423,38 @@ func (pr *proposer) scan(g *postingGroup, l *postingList, before int32) {
 			}
 			pr.consider(&classed[k])
 		}
-		pr.scanRun(unclassed, before) // same title only
+		if sameTitle {
+			pr.scanRun(unclassed, before) // same title only
+		}
 		return
 	}
 	// Unclassed: a classed title joins only with the same title.
-	for k := range classed {
-		q := &classed[k]
-		if q.pos >= before {
-			break
-		}
-		if q.nTitle == own.nTitle && q.hash == own.hash {
-			pr.consider(q)
+	if sameTitle {
+		for k := range classed {
+			q := &classed[k]
+			if q.pos >= before {
+				break
+			}
+			if q.nTitle == own.nTitle && q.hash == own.hash {
+				pr.consider(q)
+			}
 		}
 	}
 	if !pr.near {
-		pr.scanRun(unclassed, before) // same title only
+		if sameTitle {
+			pr.scanRun(unclassed, before) // same title only
+		}
 		return
 	}
-	pr.scanSizes(unclassed, before)
+	pr.scanSizes(unclassed, before, sameTitle)
 }
+
+// equalBelow: titles of fewer stems than this are near-identical to a
+// title of their size only when the two are the same set (2c/2m >= 0.90
+// needs c = m). Without a shared event class and near-identical titles a
+// pair scores at most 0.30*dice(titles) + 0.30*dice(contexts), so below
+// Threshold unless the title sets are the same.
+const equalBelow = 10
 
 // scanRun proposes the entries of an unclassed segment with own's title
 // (its size and hash), in pairIndex order.
@@ -448,13 +474,16 @@ func (pr *proposer) scanRun(seg []posting, before int32) {
 
 // scanSizes proposes the entries of an unclassed segment whose title size
 // is in own's near-identical window: of own's size, only those with its
-// hash when that size is below 10 (see scan).
-func (pr *proposer) scanSizes(seg []posting, before int32) {
+// hash when that size is below equalBelow, and those only when sameTitle
+// is set (see scan).
+func (pr *proposer) scanSizes(seg []posting, before int32, sameTitle bool) {
 	m := pr.own.nTitle
 	for k := firstTitleKey(seg, uint64(uint32(pr.lo))<<32); k < len(seg) && seg[k].nTitle <= pr.hi; {
 		n := seg[k].nTitle
-		if n == m && m < 10 {
-			pr.scanRun(seg, before)
+		if n == m && m < equalBelow {
+			if sameTitle {
+				pr.scanRun(seg, before)
+			}
 			for k < len(seg) && seg[k].nTitle == n {
 				k++
 			}
