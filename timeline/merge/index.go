@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"cmp"
 	"slices"
 
 	"github.com/newsline/timeline/timeline"
@@ -303,20 +302,9 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 		dateIDs: b.dates.values,
 		stems:   len(b.interner),
 	}
-	// Date order: value rank in the high half, canonical index in the low.
-	rank := b.valueRanks()
-	order := make([]uint64, len(cands))
-	for i, c := range cands {
-		pc := &b.pcs[c.pair]
-		pc.canon = int32(i)
-		if pc.hasStart {
-			x.byValue[c.in.Start.Value] = c.in.Start
-		}
-		order[i] = uint64(rank[pc.dateID])<<32 | uint64(i)
-	}
-	sortInParts(order, cmp.Compare[uint64], func(part []uint64, _ func(a, b uint64) int) { slices.Sort(part) })
-	// Sorted, the ranks have done their part: the high half now holds
-	// where each one's sets start in the arena.
+	order := b.dateOrder(cands, x.byValue)
+	// The high half of order now takes where each one's sets start in
+	// the arena.
 	next := int32(0)
 	for p, key := range order {
 		pc := &b.pcs[cands[uint32(key)].pair]
@@ -345,6 +333,47 @@ func (b *indexBuilder) finish(cands []*candidate) *pairIndex {
 	})
 	x.cands = permuteInPlace(b.pcs, dest)
 	return x
+}
+
+// dateOrder returns the canonical indices of cands (in canonical order) by
+// start date value rank, then canonical order, and numbers them (canon);
+// it fills byValue. Candidates come in canonical order, so counting them
+// by rank and placing each in turn (a counting sort) orders them so
+// (sorting rank-and-index keys cost 5 ms per merge of the 10,000-article
+// benchmark). byValue takes, for each start value, the Date of the last
+// candidate with a start that has it: one assignment per value (was: one
+// per candidate, 4 ms).
+func (b *indexBuilder) dateOrder(cands []*candidate, byValue map[string]timeline.Date) []uint64 {
+	rank := b.valueRanks()
+	ranks := make([]int32, len(cands)) // canonical index -> its value's rank
+	from := make([]int32, len(rank)+1) // rank -> where its candidates start in the order
+	last := make([]int32, len(rank))   // value ID -> its last candidate with a start, -1 for none
+	for v := range last {
+		last[v] = -1
+	}
+	for i, c := range cands {
+		pc := &b.pcs[c.pair]
+		pc.canon = int32(i)
+		ranks[i] = rank[pc.dateID]
+		from[ranks[i]+1]++
+		if pc.hasStart {
+			last[pc.dateID] = int32(i)
+		}
+	}
+	for r := 1; r < len(from); r++ {
+		from[r] += from[r-1]
+	}
+	order := make([]uint64, len(cands))
+	for i, r := range ranks {
+		order[from[r]] = uint64(i)
+		from[r]++
+	}
+	for _, i := range last {
+		if i >= 0 {
+			byValue[cands[i].in.Start.Value] = cands[i].in.Start
+		}
+	}
+	return order
 }
 
 // permuteInPlace moves s[k] to dest[k] for every k (dest is a permutation,

@@ -2,8 +2,11 @@ package merge
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -77,5 +80,69 @@ func TestInternSizesSentencesForAllMentions(t *testing.T) {
 			t.Fatalf("ID %d names two sentences", id)
 		}
 		seen[id] = true
+	}
+}
+
+// TestDateOrderAsSorted: dateOrder's counting sort gives the order sorting
+// (value rank, canonical index) keys gives, and byValue the last Date in
+// canonical order of each start value (one value has several spans), as
+// one assignment per candidate gave them.
+func TestDateOrderAsSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 3))
+	dates := []string{"2020", "2020-09", "2020-09-27", "2020-09-28", "2021", "2019-12-31"}
+	var arts []art
+	for a := 0; a < 50; a++ {
+		var cs []cand
+		for k := 0; k < 1+rng.IntN(5); k++ {
+			cs = append(cs, cand{title: fmt.Sprintf("t%d", rng.IntN(9)), start: dates[rng.IntN(len(dates))],
+				sentence: fmt.Sprintf("Sentence %d of %d.", rng.IntN(3), a)})
+		}
+		arts = append(arts, art{slug: fmt.Sprintf("a%02d", 49-a), pub: "2021-06-01", cands: cs})
+	}
+	articles, per := build(t, arts...)
+	for _, evs := range per { // one value, several spans: the last one's Date is kept
+		for k := range evs {
+			if d := &evs[k].Start; d.Value == "2020-09" {
+				d.End = d.End.Add(time.Duration(rng.IntN(4)) * time.Hour)
+			}
+		}
+	}
+	firsts := []int{0}
+	for _, evs := range per {
+		firsts = append(firsts, firsts[len(firsts)-1]+len(evs))
+	}
+	n := firsts[len(per)]
+	b := newIndexBuilder(n)
+	cands := make([]*candidate, n)
+	b.stem(articles, per, firsts, cands)
+	b.intern(cands)
+	slices.SortStableFunc(cands, compareCandidates)
+	rank := b.valueRanks()
+	var want []uint64
+	wantByValue := map[string]timeline.Date{}
+	for i, c := range cands {
+		pc := &b.pcs[c.pair]
+		want = append(want, uint64(rank[pc.dateID])<<32|uint64(i))
+		if pc.hasStart {
+			wantByValue[c.in.Start.Value] = c.in.Start
+		}
+	}
+	slices.Sort(want)
+	for k := range want {
+		want[k] &= 1<<32 - 1
+	}
+	byValue := map[string]timeline.Date{}
+	if got := b.dateOrder(cands, byValue); !slices.Equal(got, want) {
+		t.Fatalf("dateOrder gives %v, sorting gives %v", got, want)
+	}
+	if !maps.EqualFunc(byValue, wantByValue, func(a, b timeline.Date) bool {
+		return a.Value == b.Value && a.Start.Equal(b.Start) && a.End.Equal(b.End)
+	}) {
+		t.Fatalf("byValue %v, want %v", byValue, wantByValue)
+	}
+	for i, c := range cands {
+		if b.pcs[c.pair].canon != int32(i) {
+			t.Fatalf("candidate %d numbered %d", i, b.pcs[c.pair].canon)
+		}
 	}
 }
