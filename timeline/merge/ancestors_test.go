@@ -2,9 +2,12 @@ package merge
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"testing"
+	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -62,4 +65,102 @@ func TestAncestorValuesMatchesEveryPair(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAncestorValuesAsByYear checks ancestorValues against the way it
+// listed values before (by the years they touch, each in its own location:
+// ancestorValuesByYear) where the two could part: dates of no length or
+// less, and dates in other locations than UTC, at month and year bounds.
+func TestAncestorValuesAsByYear(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 5))
+	zones := []*time.Location{time.UTC, time.FixedZone("east", 14*3600), time.FixedZone("west", -12*3600)}
+	lengths := []time.Duration{0, -time.Hour, time.Nanosecond, time.Hour, 24 * time.Hour, 7 * 24 * time.Hour,
+		31 * 24 * time.Hour, 92 * 24 * time.Hour, 366 * 24 * time.Hour, 400 * 24 * time.Hour}
+	instant := func() time.Time {
+		at := time.Date(2019+rng.IntN(3), time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC)
+		switch rng.IntN(3) {
+		case 0: // a month's first instant, in UTC
+		case 1:
+			at = at.Add(time.Duration(rng.IntN(31*24)) * time.Hour)
+		default:
+			at = at.Add(-time.Duration(rng.IntN(3)) * time.Hour)
+		}
+		return at.In(zones[rng.IntN(len(zones))])
+	}
+	for round := 0; round < 300; round++ {
+		byValue := map[string]timeline.Date{}
+		for k := 0; k < 1+rng.IntN(60); k++ {
+			from := instant()
+			to := from.Add(lengths[rng.IntN(len(lengths))]).In(zones[rng.IntN(len(zones))])
+			if rng.IntN(4) == 0 {
+				to = instant() // ends on a bound, maybe before its start
+			}
+			v := fmt.Sprintf("v%03d", k)
+			byValue[v] = timeline.Date{Value: v, Start: from, End: to}
+		}
+		got, want := ancestorValues(byValue), ancestorValuesByYear(byValue)
+		if !maps.EqualFunc(got, want, slices.Equal[[]string]) {
+			t.Fatalf("round %d: ancestors %v, listing by year gives %v", round, got, want)
+		}
+	}
+}
+
+// ancestorValuesByYear is ancestorValues as it was: values listed under
+// the years they touch (in their own location), a value scanning the
+// longer values of its years.
+func ancestorValuesByYear(byValue map[string]timeline.Date) map[string][]string {
+	values := make([]string, 0, len(byValue))
+	for v := range byValue {
+		values = append(values, v)
+	}
+	sort.Strings(values)
+	spans := make([]span, len(values))
+	lengths := make([]time.Duration, len(values))
+	sameSpan := map[span][]int32{}
+	byYear := map[int][]int32{}
+	var long []int32
+	for k, v := range values {
+		d := byValue[v]
+		spans[k], lengths[k] = spanOf(d), d.End.Sub(d.Start)
+		sameSpan[spans[k]] = append(sameSpan[spans[k]], int32(k))
+		if lengths[k] > 370*24*time.Hour {
+			long = append(long, int32(k))
+			continue
+		}
+		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
+			byYear[y] = append(byYear[y], int32(k))
+		}
+	}
+	out := map[string][]string{}
+	for k, v := range values {
+		d := byValue[v]
+		found := map[int32]bool{}
+		consider := func(u int32) {
+			if int(u) != k && isAncestor(spans[u], spans[k], values[u], v) {
+				found[u] = true
+			}
+		}
+		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
+			for _, u := range byYear[y] {
+				if lengths[u] > lengths[k] {
+					consider(u)
+				}
+			}
+		}
+		for _, u := range sameSpan[spans[k]] {
+			consider(u)
+		}
+		for _, u := range long {
+			consider(u)
+		}
+		var us []string
+		for u := range found {
+			us = append(us, values[u])
+		}
+		if us != nil {
+			sort.Strings(us)
+			out[v] = us
+		}
+	}
+	return out
 }

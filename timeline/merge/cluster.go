@@ -314,61 +314,29 @@ func (g *groups) collect(cands []*candidate) [][]*candidate {
 
 // ancestorValues maps each date value to the other values whose span
 // contains it (coarser, or equal span with a smaller value so each pair is
-// listed once). Values are grouped by the years they touch, so a day only
-// looks at the values of its own year plus the few spans longer than a year.
+// listed once). A value of a year or less is listed under the months (UTC)
+// it touches, longest first, so a day looks only at the longer values of
+// its month (its ancestors touch it), plus those of its own span and the
+// few spans longer than a year: on the 10,000-article benchmark, 22,500
+// values looked at for 3,454 values (was 163,000, listed by year).
 func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
-	values := make([]string, 0, len(byValue))
-	for v := range byValue {
-		values = append(values, v)
-	}
-	sort.Strings(values)
-	spans := make([]span, len(values)) // compared as numbers, not time.Time values
-	lengths := make([]time.Duration, len(values))
-	sameSpan := map[span][]int32{}
-	byYear := map[int][]int32{} // value indices
-	var long []int32
-	for k, v := range values {
-		d := byValue[v]
-		spans[k], lengths[k] = spanOf(d), d.End.Sub(d.Start)
-		sameSpan[spans[k]] = append(sameSpan[spans[k]], int32(k))
-		if lengths[k] > 370*24*time.Hour {
-			long = append(long, int32(k))
-			continue
-		}
-		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
-			byYear[y] = append(byYear[y], int32(k))
-		}
-	}
-	// Longest first: a value containing another is longer or has the same
-	// span, so each value scans only the longer values of its years (and
-	// those of its own span), not all the days of a year.
-	for _, us := range byYear {
-		slices.SortFunc(us, func(a, b int32) int { return cmp.Compare(lengths[b], lengths[a]) })
-	}
-	out := make(map[string][]string, len(values))
-	seen := make([]int, len(values)) // seen[u] == k+1: u already listed for value k
-	for k, v := range values {
-		d := byValue[v]
+	t := newValueTable(byValue)
+	out := make(map[string][]string, len(t.values))
+	seen := make([]int, len(t.values)) // seen[u] == k+1: u already listed for value k
+	for k, v := range t.values {
 		var us []string
 		consider := func(u int32) {
-			if int(u) == k || seen[u] == k+1 || !isAncestor(spans[u], spans[k], values[u], v) {
+			if int(u) == k || seen[u] == k+1 || !isAncestor(t.spans[u], t.spans[k], t.values[u], v) {
 				return
 			}
 			seen[u] = k + 1
-			us = append(us, values[u])
+			us = append(us, t.values[u])
 		}
-		for y := d.Start.Year(); y <= d.End.Add(-time.Nanosecond).Year(); y++ {
-			for _, u := range byYear[y] {
-				if lengths[u] <= lengths[k] {
-					break
-				}
-				consider(u)
-			}
-		}
-		for _, u := range sameSpan[spans[k]] {
+		t.eachLonger(k, consider)
+		for _, u := range t.sameSpan[t.spans[k]] {
 			consider(u)
 		}
-		for _, u := range long {
+		for _, u := range t.long {
 			consider(u)
 		}
 		if us != nil {
@@ -377,6 +345,82 @@ func ancestorValues(byValue map[string]timeline.Date) map[string][]string {
 		}
 	}
 	return out
+}
+
+// valueTable is ancestorValues' index of the values.
+type valueTable struct {
+	values   []string // sorted
+	spans    []span   // compared as numbers, not time.Time values
+	lengths  []time.Duration
+	years    [][2]int // the first and last year each touches, in its own location
+	sameSpan map[span][]int32
+	byMonth  map[int][]int32 // UTC month -> the values of a year or less touching it, longest first
+	long     []int32         // the values longer than a year
+}
+
+func newValueTable(byValue map[string]timeline.Date) *valueTable {
+	n := len(byValue)
+	t := &valueTable{values: make([]string, 0, n), spans: make([]span, n), lengths: make([]time.Duration, n),
+		years: make([][2]int, n), sameSpan: map[span][]int32{}, byMonth: map[int][]int32{}}
+	for v := range byValue {
+		t.values = append(t.values, v)
+	}
+	sort.Strings(t.values)
+	for k, v := range t.values {
+		d := byValue[v]
+		t.spans[k], t.lengths[k] = spanOf(d), d.End.Sub(d.Start)
+		t.years[k] = [2]int{d.Start.Year(), d.End.Add(-time.Nanosecond).Year()}
+		t.sameSpan[t.spans[k]] = append(t.sameSpan[t.spans[k]], int32(k))
+		if t.lengths[k] > 370*24*time.Hour {
+			t.long = append(t.long, int32(k))
+			continue
+		}
+		for m := utcMonth(d.Start); m <= utcMonth(d.End.Add(-time.Nanosecond)); m++ {
+			t.byMonth[m] = append(t.byMonth[m], int32(k))
+		}
+	}
+	// Longest first: a value containing another is longer or has the same
+	// span, so each value scans only the longer values of its month.
+	for _, us := range t.byMonth {
+		slices.SortFunc(us, func(a, b int32) int { return cmp.Compare(t.lengths[b], t.lengths[a]) })
+	}
+	return t
+}
+
+func utcMonth(at time.Time) int {
+	y, m, _ := at.UTC().Date()
+	return 12*y + int(m) - 1
+}
+
+// eachLonger calls visit with the values of a year or less that are longer
+// than value k and touch one of its years (each date in its own location:
+// the values ancestorValues looked at when it listed them by year) and
+// may contain it. One that contains k touches k's first instant, so the
+// values of that instant's month are all a value of positive length needs;
+// one of no length (or less) is compared with all of them.
+func (t *valueTable) eachLonger(k int, visit func(u int32)) {
+	if t.lengths[k] <= 0 {
+		for u := range t.values {
+			if t.lengths[u] > t.lengths[k] && t.lengths[u] <= 370*24*time.Hour && t.yearsMeet(u, k) {
+				visit(int32(u))
+			}
+		}
+		return
+	}
+	d := t.spans[k].from
+	for _, u := range t.byMonth[utcMonth(time.Unix(d.sec, int64(d.nsec)))] {
+		if t.lengths[u] <= t.lengths[k] {
+			break
+		}
+		if t.yearsMeet(int(u), k) {
+			visit(u)
+		}
+	}
+}
+
+// yearsMeet: values u and k touch a year in common, each in its location.
+func (t *valueTable) yearsMeet(u, k int) bool {
+	return max(t.years[u][0], t.years[k][0]) <= min(t.years[u][1], t.years[k][1])
 }
 
 // isAncestor: u (whose value is uValue) contains d, and is strictly longer
