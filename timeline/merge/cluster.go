@@ -371,7 +371,7 @@ func newValueTable(byValue map[string]timeline.Date) *valueTable {
 		t.spans[k], t.lengths[k] = spanOf(d), d.End.Sub(d.Start)
 		t.years[k] = [2]int{d.Start.Year(), d.End.Add(-time.Nanosecond).Year()}
 		t.sameSpan[t.spans[k]] = append(t.sameSpan[t.spans[k]], int32(k))
-		if t.lengths[k] > 370*24*time.Hour {
+		if t.lengths[k] > longValue {
 			t.long = append(t.long, int32(k))
 			continue
 		}
@@ -387,6 +387,10 @@ func newValueTable(byValue map[string]timeline.Date) *valueTable {
 	return t
 }
 
+// longValue: values longer than this are few, and every value looks at
+// them all.
+const longValue = 370 * 24 * time.Hour
+
 func utcMonth(at time.Time) int {
 	y, m, _ := at.UTC().Date()
 	return 12*y + int(m) - 1
@@ -401,7 +405,7 @@ func utcMonth(at time.Time) int {
 func (t *valueTable) eachLonger(k int, visit func(u int32)) {
 	if t.lengths[k] <= 0 {
 		for u := range t.values {
-			if t.lengths[u] > t.lengths[k] && t.lengths[u] <= 370*24*time.Hour && t.yearsMeet(u, k) {
+			if t.lengths[u] > t.lengths[k] && t.lengths[u] <= longValue && t.yearsMeet(u, k) {
 				visit(int32(u))
 			}
 		}
