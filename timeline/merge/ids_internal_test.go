@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -92,6 +93,48 @@ func TestTieSorterMatchesKeyOrder(t *testing.T) {
 		ties.sort(run)
 		if !slices.Equal(run, want) {
 			t.Fatalf("round %d: tie order %v, want %v", round, run, want)
+		}
+	}
+}
+
+// TestEarliestMentionMatchesEveryComparison: skipping all but the first
+// mention of each run of one article and source (and the date of a lone
+// mention) picks the mention that comparing every mention by earlier picks,
+// on sorted mentions whose articles and sources are prefixes of one another
+// followed by NUL bytes, whose offsets lie past the padding's width, and
+// whose articles share or lack a date.
+func TestEarliestMentionMatchesEveryComparison(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pick := func(of ...string) string { return of[rng.IntN(len(of))] }
+	offset := func() int {
+		return []int{0, 1, 12, -3, 1_000_000_000_000, -1_000_000_000_001}[rng.IntN(6)]
+	}
+	day := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for round := range 3000 {
+		pub := map[string]time.Time{}
+		for _, a := range []string{"a", "a\x00b", "b", "c"} {
+			if rng.IntN(4) > 0 {
+				pub[a] = day.AddDate(0, 0, rng.IntN(3))
+			}
+		}
+		var ms []timeline.Mention
+		for range 1 + rng.IntN(8) {
+			m := timeline.Mention{Article: pick("a", "a\x00b", "b", "c", ""), Source: pick("s", "s\x00", "s\x00t", "r"),
+				Sentence: timeline.Span{Start: offset(), End: offset()}, Text: pick("x", "x\x00", "y", "")}
+			if rng.IntN(2) == 0 {
+				m.Timex = &timeline.Span{Start: offset()}
+			}
+			ms = append(ms, m)
+		}
+		ms = sortedMentions(ms)
+		want := 0
+		for k := 1; k < len(ms); k++ {
+			if earlier(&ms[k], pub[ms[k].Article], &ms[want], pub[ms[want].Article]) {
+				want = k
+			}
+		}
+		if got := earliestMention(ms, pub); got != want {
+			t.Fatalf("round %d: earliest mention %d, every comparison gives %d (%+v)", round, got, want, ms)
 		}
 	}
 }

@@ -496,7 +496,7 @@ func (u *update) apply(groups [][]int32) timeline.Changes {
 	pub := u.addPublicationDates(nil, events)
 	touched := map[uint64]bool{}
 	for k := range events {
-		buf, _ := idBase(nil, events[k], cands[k], pub)
+		buf, _ := idBase(nil, &events[k], cands[k], pub)
 		touched[idBits(buf)] = true
 	}
 	for h := range u.dissolved {
