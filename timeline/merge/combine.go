@@ -235,10 +235,12 @@ func mergedMentions(group []*candidate) []timeline.Mention {
 	out := make([]timeline.Mention, 0, n)
 	var held [mergeWays][]timeline.Mention
 	lists := listsOf(held[:0], group, func(c *candidate) []timeline.Mention { return c.mentions })
-	emit := func(m *timeline.Mention) { out = append(out, *m) }
-	if len(lists) < 2 || len(lists) > mergeWays || !emitDisjoint(lists, compareMentions, emit) {
-		eachInUnion(lists, compareMentions, emit)
+	if len(lists) >= 2 && len(lists) <= mergeWays {
+		if joined, ok := appendDisjoint(out, lists, compareMentions); ok {
+			return joined
+		}
 	}
+	eachInUnion(lists, compareMentions, func(m *timeline.Mention) { out = append(out, *m) })
 	return out
 }
 
@@ -331,16 +333,17 @@ func eachInUnion[T any](lists [][]T, compare func(a, b *T) int, emit func(*T)) {
 	}
 }
 
-// emitDisjoint emits the union of lists (2 to mergeWays) and returns
-// true when the lists do not overlap: ordered by their first elements, each
-// one's last comes before the next one's first, so the union is the lists
-// one after the other, with no element in two of them. Else it emits
-// nothing and returns false. A group's members mostly tell the event in
-// different articles, and their mentions, ordered by article first, do not
-// overlap: k-1 comparisons when the lists come in order, as members in
+// appendDisjoint appends the union of lists (2 to mergeWays) to out and
+// returns true when the lists do not overlap: ordered by their first
+// elements, each one's last comes before the next one's first, so the union
+// is the lists one after the other, with no element in two of them. Else it
+// returns out as it was and false. A group's members mostly tell the event
+// in different articles, and their mentions, ordered by article first, do
+// not overlap: k-1 comparisons when the lists come in order, as members in
 // canonical order mostly do, and k-1 more to check them (was: k-1 per
-// element emitted). Entities are not tried: members mostly name the same.
-func emitDisjoint[T any](lists [][]T, compare func(a, b *T) int, emit func(*T)) bool {
+// element). Each list is appended whole, one copy of its elements (was: a
+// call per element). Entities are not tried: members mostly name the same.
+func appendDisjoint[T any](out []T, lists [][]T, compare func(a, b *T) int) ([]T, bool) {
 	var held [mergeWays]int8
 	order := held[:len(lists)]
 	for i := range order {
@@ -354,15 +357,13 @@ func emitDisjoint[T any](lists [][]T, compare func(a, b *T) int, emit func(*T)) 
 	for i := 1; i < len(order); i++ {
 		prev := lists[order[i-1]]
 		if compare(&prev[len(prev)-1], &lists[order[i]][0]) >= 0 {
-			return false
+			return out, false
 		}
 	}
 	for _, i := range order {
-		for k := range lists[i] {
-			emit(&lists[i][k])
-		}
+		out = append(out, lists[i]...)
 	}
-	return true
+	return out, true
 }
 
 // eachInUnionByHeap is eachInUnion for many lists: their indices are kept

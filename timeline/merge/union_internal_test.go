@@ -75,7 +75,7 @@ func TestSortedEntitiesAsTheStableSort(t *testing.T) {
 
 // TestMergedMentionsOfMembersInOtherArticles: members telling the event in
 // articles of their own (lists that do not overlap, in any member order,
-// which emitDisjoint emits one after the other) merge as sorting all the
+// which appendDisjoint appends one after the other) merge as sorting all the
 // mentions does; and so do such members when one also holds a copy of
 // another's mention (an overlap: the earliest member's copy is kept,
 // TimexText tells which), or a mention between two of another's.
@@ -114,8 +114,8 @@ func TestMergedMentionsOfMembersInOtherArticles(t *testing.T) {
 		}
 		if members <= mergeWays {
 			var lists [mergeWays][]timeline.Mention
-			if emitDisjoint(listsOf(lists[:0], group, func(c *candidate) []timeline.Mention { return c.mentions }),
-				compareMentions, func(*timeline.Mention) {}) {
+			if _, ok := appendDisjoint(nil, listsOf(lists[:0], group, func(c *candidate) []timeline.Mention { return c.mentions }),
+				compareMentions); ok {
 				disjoint++
 			}
 		}
