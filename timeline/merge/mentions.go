@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -88,24 +89,29 @@ func comparePrefixes(a, b *timeline.Mention) (int, bool) {
 	if c, ok := compareSeparated(a.Source, b.Source); c != 0 || !ok {
 		return c, ok
 	}
-	for _, pair := range [3][2]int{
-		{a.Sentence.Start, b.Sentence.Start},
-		{a.Sentence.End, b.Sentence.End},
-		{timexStart(a), timexStart(b)},
-	} {
-		x, okx := paddedRank(pair[0])
-		y, oky := paddedRank(pair[1])
-		if !okx || !oky {
-			return 0, false
-		}
-		if x != y {
-			if x < y {
-				return -1, true
-			}
-			return 1, true
-		}
+	if c, ok := comparePadded(a.Sentence.Start, b.Sentence.Start); c != 0 || !ok {
+		return c, ok
 	}
-	return 0, true
+	if c, ok := comparePadded(a.Sentence.End, b.Sentence.End); c != 0 || !ok {
+		return c, ok
+	}
+	return comparePadded(timexStart(a), timexStart(b))
+}
+
+// comparePadded compares appendPadded(x) with appendPadded(y) as paddedRank
+// orders them; ok is false when either is outside ±10^12. Offsets are
+// mostly both in [0, 10^12), where the padded order is the numbers' order.
+func comparePadded(x, y int) (int, bool) {
+	const width = 1_000_000_000_000
+	if uint64(x) < width && uint64(y) < width {
+		return cmp.Compare(x, y), true
+	}
+	rx, okx := paddedRank(x)
+	ry, oky := paddedRank(y)
+	if !okx || !oky {
+		return 0, false
+	}
+	return cmp.Compare(rx, ry), true
 }
 
 // compareSeparated compares s+"\x00" with t+"\x00" as strings.Compare(s, t)
