@@ -105,7 +105,8 @@ func betterTitle(x *pairIndex, a *candidate, ca float64, b *candidate, cb float6
 
 // centrality counts the title stems c shares with the other members' titles
 // (a count, not a ratio, so a bare "44-day war" does not beat a title that
-// also names the place).
+// also names the place). It is the definition: centralities computes it for
+// every member at once (TestCentralitiesMatchPairwise holds them to it).
 func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
 	sum := 0
 	title := x.titleOf(c)
@@ -122,6 +123,29 @@ func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
 // counting each stem's titles once.
 const pairwiseGroup = 8
 
+// pairwiseCentralities appends centralities of a group of up to
+// pairwiseGroup members: each two titles are compared once, their count of
+// shared stems added to both (the count is symmetric: half the merges of
+// centrality's member by member; the members are distinct candidates).
+func pairwiseCentralities(x *pairIndex, group []*candidate, dst []float64) []float64 {
+	var titles [pairwiseGroup][]int32
+	var sums [pairwiseGroup]int
+	for i, c := range group {
+		titles[i] = x.titleOf(c)
+	}
+	for i := range group {
+		for j := i + 1; j < len(group); j++ {
+			n := common(titles[i], titles[j])
+			sums[i] += n
+			sums[j] += n
+		}
+	}
+	for i := range group {
+		dst = append(dst, float64(sums[i]))
+	}
+	return dst
+}
+
 // centralities appends each member's centrality to dst, in group order.
 // For a large group they are counted at once: a member shares a stem with
 // as many other titles as hold it, less its own, so its centrality is that
@@ -129,10 +153,7 @@ const pairwiseGroup = 8
 // same integers).
 func centralities(x *pairIndex, group []*candidate, dst []float64) []float64 {
 	if len(group) <= pairwiseGroup {
-		for _, c := range group {
-			dst = append(dst, centrality(x, group, c))
-		}
-		return dst
+		return pairwiseCentralities(x, group, dst)
 	}
 	titles := 0
 	for _, c := range group {

@@ -6,9 +6,10 @@ import (
 	"testing"
 )
 
-// TestCentralitiesMatchPairwise: counting each stem's titles once gives
-// every member of a large group the centrality that comparing its title
-// with each other title gives, on random groups of every size up to 40
+// TestCentralitiesMatchPairwise: counting each stem's titles once (a large
+// group) or comparing each two titles once (a small one) gives every member
+// the centrality that comparing its title with each other title gives, on
+// random groups of every size up to 40
 // with random sorted title sets (empty ones among them) over few stems.
 func TestCentralitiesMatchPairwise(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
