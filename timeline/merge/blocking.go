@@ -119,7 +119,7 @@ func newBlocking(x *pairIndex) *blocking {
 	nRuns := len(runFrom) - 1
 	bl.groups = make([]postingGroup, nRuns)
 	scratch := make([]fillScratch, workerCount(nRuns, runGrain))
-	parallel(nRuns, runGrain, func(w, lo, hi int) {
+	parallelOn(len(scratch), nRuns, runGrain, func(w, lo, hi int) {
 		for r := lo; r < hi; r++ {
 			bl.groups[r].fill(x, runFrom[r], runFrom[r+1], &scratch[w])
 		}

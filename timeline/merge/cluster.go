@@ -36,7 +36,7 @@ func cluster(cands []*candidate, x *pairIndex, edges *edgeList) [][]*candidate {
 	// after each component: it stays as small as the largest component
 	// needs instead of growing with all of them.
 	refused := make([]*table[uint64], workerCount(nComponents, componentGrain)) // packed roots -> packed members
-	parallel(nComponents, componentGrain, func(w, lo, hi int) {
+	parallelOn(len(refused), nComponents, componentGrain, func(w, lo, hi int) {
 		if refused[w] == nil {
 			refused[w] = newResettable[uint64](64)
 		}
@@ -159,7 +159,7 @@ func edgesByComponent(n int, edges *edgeList) (byComponent []uint64, from []int,
 		edges.chunks[k] = nil // scattered: the GC may have it
 	}
 	scratch := make([][]uint64, workerCount(len(from)-1, componentGrain))
-	parallel(len(from)-1, componentGrain, func(w, lo, hi int) {
+	parallelOn(len(scratch), len(from)-1, componentGrain, func(w, lo, hi int) {
 		for c := lo; c < hi; c++ {
 			sortKeys(byComponent[from[c]:from[c+1]], &scratch[w])
 		}

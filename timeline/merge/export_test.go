@@ -112,3 +112,19 @@ func SetBulkWords(on bool) (restore func()) {
 	bulkWords = on
 	return func() { bulkWords = old }
 }
+
+// SetRisingParallelism makes every read of the worker count return one more
+// than the read before (from 1 up to maxWorkers, then again from 1), with
+// pieces of one item: GOMAXPROCS rising between a stage's sizing of its
+// per-worker scratch and its goroutines' start, as the runtime may make it
+// when a container's CPU limit changes. The returned function restores the
+// defaults.
+func SetRisingParallelism() (restore func()) {
+	restore = SetParallelism(1, 1)
+	n := 0
+	workers = func() int {
+		n = n%maxWorkers + 1
+		return n
+	}
+	return restore
+}

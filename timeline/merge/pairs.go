@@ -46,13 +46,13 @@ func scoredPairs(x *pairIndex) *edgeList {
 		}
 		return scorers[w]
 	}
-	parallel(nArticles, articleGrain, func(w, from, to int) {
+	parallelOn(len(lists), nArticles, articleGrain, func(w, from, to int) {
 		for a := from; a < to; a++ {
 			sameArticlePairs(x, byArticle[articleFrom[a]:articleFrom[a+1]], scorer(w), &lists[w])
 		}
 	})
 	seen := make([][]int32, len(lists))
-	parallel(len(x.cands), pairGrain, func(w, from, to int) {
+	parallelOn(len(lists), len(x.cands), pairGrain, func(w, from, to int) {
 		if seen[w] == nil {
 			seen[w] = make([]int32, len(x.cands))
 		}

@@ -28,8 +28,16 @@ const maxWorkers = 8
 // scheduling. With one worker, or a single piece, the pieces run in order on
 // the calling goroutine.
 func parallel(n, grain int, do func(w, from, to int)) {
+	parallelOn(workerCount(n, grain), n, grain, do)
+}
+
+// parallelOn is parallel on at most nw goroutines, for a caller that sized
+// per-worker scratch by workerCount beforehand: GOMAXPROCS can change between
+// two reads (the runtime follows the container's CPU limit), so w stays below
+// the nw the caller was given rather than the count read again here.
+func parallelOn(nw, n, grain int, do func(w, from, to int)) {
 	grain = max(grain, 1)
-	nw := workerCount(n, grain)
+	nw = max(1, min(nw, workerCount(n, grain)))
 	if nw == 1 {
 		for from := 0; from < n; from += grain {
 			do(0, from, min(from+grain, n))

@@ -2,6 +2,7 @@ package merge_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -51,5 +52,34 @@ func TestWorkersDoNotChangeOutput(t *testing.T) {
 			}
 		}
 		restore()
+	}
+}
+
+// TestRisingWorkerCountKeepsOutput merges, and updates a decoded state, while
+// the worker count rises at every read: a stage must not start more workers
+// than it sized per-worker scratch for (an index out of range before), and
+// the output stays that of one worker.
+func TestRisingWorkerCountKeepsOutput(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 41))
+		w := newWorld(rng, 30)
+		arts, per, _ := w.input()
+		restore := merge.SetParallelism(1, 0)
+		want := mergedJSON(t, arts, per)
+		st := decodedStateOf(t, w)
+		w.change()
+		arts2, per2, keys2 := w.input()
+		wantUpdated := mergedJSON(t, arts2, per2)
+		restore()
+
+		restore = merge.SetRisingParallelism()
+		if got := mergedJSON(t, arts, per); !bytes.Equal(got, want) {
+			t.Errorf("seed %d: Merge with a rising worker count differs from one worker's", seed)
+		}
+		tl, _ := st.Update(arts2, func(i int) []timeline.Event { return per2[i] }, keys2)
+		restore()
+		if got, err := json.Marshal(tl); err != nil || !bytes.Equal(got, wantUpdated) {
+			t.Errorf("seed %d: Update with a rising worker count differs from Merge (%v)", seed, err)
+		}
 	}
 }

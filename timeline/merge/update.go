@@ -600,7 +600,7 @@ func (u *update) timeline() timeline.Timeline {
 	var built, taken atomic.Int64
 	var damaged atomic.Bool
 	readers := make([]eventReader, workers()) // by worker: their slabs serve many pieces
-	parallel(len(s.order), groupGrain, func(w, from, to int) {
+	parallelOn(len(readers), len(s.order), groupGrain, func(w, from, to int) {
 		var b eventBuilder
 		er := &readers[w]
 		took := 0
