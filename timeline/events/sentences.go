@@ -305,17 +305,21 @@ func packLower(w string) (key uint64, ok bool) {
 	return binary.LittleEndian.Uint64(buf[:]), true
 }
 
-// abbreviationTable holds abbreviations (all ASCII, at most eight bytes:
-// a test checks) for isAbbreviation's packed look-up.
-var abbreviationTable = func() *classTable {
+// abbreviationTable holds abbreviations (at most eight bytes: a test
+// checks; a word packLower cannot pack is looked up in the map) for
+// isAbbreviation's packed look-up.
+var abbreviationTable = setTable(abbreviations)
+
+// setTable is a classTable of a word set's members, each of class 1.
+func setTable(words map[string]bool) *classTable {
 	m := map[string]uint32{}
-	for w, ok := range abbreviations {
+	for w, ok := range words {
 		if ok {
 			m[w] = 1
 		}
 	}
 	return newClassTable(m)
-}()
+}
 
 // trimSpan trims the white space (unicode.IsSpace) from both ends of
 // text[s:e], deciding an ASCII byte by the asciiSpace table, without

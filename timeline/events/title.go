@@ -716,15 +716,7 @@ func isPhraseStarter(w string) bool {
 }
 
 // phraseStarterTable holds phraseStarters for isPhraseStarter.
-var phraseStarterTable = func() *classTable {
-	m := map[string]uint32{}
-	for w, ok := range phraseStarters {
-		if ok {
-			m[w] = 1
-		}
-	}
-	return newClassTable(m)
-}()
+var phraseStarterTable = setTable(phraseStarters)
 
 // weakEnds are words a headline cannot end on: function words, auxiliaries
 // and verbs of saying still waiting for what they govern.
