@@ -128,3 +128,20 @@ func SetRisingParallelism() (restore func()) {
 	}
 	return restore
 }
+
+// SetStepParallelism makes the first low reads of the worker count return 1
+// and every later one maxWorkers, with pieces of one item, counting the reads
+// in *reads: each stage in turn meets a count that jumps between its sizing
+// of per-worker scratch and its goroutines' start. The returned function
+// restores the defaults.
+func SetStepParallelism(low int, reads *int) (restore func()) {
+	restore = SetParallelism(1, 1)
+	workers = func() int {
+		*reads++
+		if *reads <= low {
+			return 1
+		}
+		return maxWorkers
+	}
+	return restore
+}

@@ -37,7 +37,7 @@ func parallel(n, grain int, do func(w, from, to int)) {
 // the nw the caller was given rather than the count read again here.
 func parallelOn(nw, n, grain int, do func(w, from, to int)) {
 	grain = max(grain, 1)
-	nw = max(1, min(nw, workerCount(n, grain)))
+	nw = max(1, min(nw, (n+grain-1)/grain)) // never more than pieces
 	if nw == 1 {
 		for from := 0; from < n; from += grain {
 			do(0, from, min(from+grain, n))

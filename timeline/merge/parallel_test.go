@@ -83,3 +83,41 @@ func TestRisingWorkerCountKeepsOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerCountStepKeepsOutput is TestRisingWorkerCountKeepsOutput with
+// the count jumping from 1 to maxWorkers after each read in turn, so every
+// stage (pair scoring too, which sizes its lists by the larger of two reads)
+// is caught between a small sizing and a large start (A's review).
+func TestWorkerCountStepKeepsOutput(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		w := newWorld(rand.New(rand.NewPCG(seed, 43)), 60)
+		arts, per, keys := w.input()
+		restore := merge.SetParallelism(1, 0)
+		want := mergedJSON(t, arts, per)
+		_, first := merge.NewState(arts, func(i int) []timeline.Event { return per[i] }, keys)
+		encoded := first.Encode(nil)
+		w.change()
+		arts2, per2, keys2 := w.input()
+		wantUpdated := mergedJSON(t, arts2, per2)
+		restore()
+		total := 1
+		for low := 0; low <= total; low++ {
+			st, err := merge.DecodeState(encoded) // each Update starts from the state before the change
+			if err != nil {
+				t.Fatal(err)
+			}
+			reads := 0
+			restore := merge.SetStepParallelism(low, &reads)
+			got := mergedJSON(t, arts, per)
+			tl, _ := st.Update(arts2, func(i int) []timeline.Event { return per2[i] }, keys2)
+			restore()
+			total = max(total, reads)
+			if !bytes.Equal(got, want) {
+				t.Errorf("seed %d, %d reads of 1: Merge differs from one worker's", seed, low)
+			}
+			if b, err := json.Marshal(tl); err != nil || !bytes.Equal(b, wantUpdated) {
+				t.Errorf("seed %d, %d reads of 1: Update differs from Merge (%v)", seed, low, err)
+			}
+		}
+	}
+}
