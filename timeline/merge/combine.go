@@ -103,21 +103,6 @@ func betterTitle(x *pairIndex, a *candidate, ca float64, b *candidate, cb float6
 	return a.in.Title < b.in.Title
 }
 
-// centrality counts the title stems c shares with the other members' titles
-// (a count, not a ratio, so a bare "44-day war" does not beat a title that
-// also names the place). It is the definition: centralities computes it for
-// every member at once (TestCentralitiesMatchPairwise holds them to it).
-func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
-	sum := 0
-	title := x.titleOf(c)
-	for _, o := range group {
-		if o != c {
-			sum += common(title, x.titleOf(o))
-		}
-	}
-	return float64(sum)
-}
-
 // pairwiseGroup is the largest group whose centralities are counted pair by
 // pair; past it, comparing every two titles (k² merges) costs more than
 // counting each stem's titles once.
@@ -146,7 +131,10 @@ func pairwiseCentralities(x *pairIndex, group []*candidate, dst []float64) []flo
 	return dst
 }
 
-// centralities appends each member's centrality to dst, in group order.
+// centralities appends each member's centrality to dst, in group order: the
+// count of title stems it shares with the other members' titles (a count,
+// not a ratio, so a bare "44-day war" does not beat a title that also names
+// the place; TestCentralitiesMatchPairwise holds it to that definition).
 // For a large group they are counted at once: a member shares a stem with
 // as many other titles as hold it, less its own, so its centrality is that
 // count summed over its title stems (titles are sets, so the sums are the

@@ -36,3 +36,16 @@ func TestCentralitiesMatchPairwise(t *testing.T) {
 		}
 	}
 }
+
+// centrality is the definition centralities computes for every member at
+// once: the count of title stems c shares with the other members' titles.
+func centrality(x *pairIndex, group []*candidate, c *candidate) float64 {
+	sum := 0
+	title := x.titleOf(c)
+	for _, o := range group {
+		if o != c {
+			sum += common(title, x.titleOf(o))
+		}
+	}
+	return float64(sum)
+}

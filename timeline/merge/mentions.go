@@ -102,8 +102,7 @@ func comparePrefixes(a, b *timeline.Mention) (int, bool) {
 // orders them; ok is false when either is outside ±10^12. Offsets are
 // mostly both in [0, 10^12), where the padded order is the numbers' order.
 func comparePadded(x, y int) (int, bool) {
-	const width = 1_000_000_000_000
-	if uint64(x) < width && uint64(y) < width {
+	if uint64(x) < paddedWidth && uint64(y) < paddedWidth {
 		return cmp.Compare(x, y), true
 	}
 	rx, okx := paddedRank(x)
@@ -139,15 +138,18 @@ func compareSeparated(s, t string) (int, bool) {
 // first, by magnitude ("-000000000001" < "-000000000002"), then the others
 // by value. ok is false outside ±10^12.
 func paddedRank(n int) (int64, bool) {
-	const width = 1_000_000_000_000
 	switch {
-	case int64(n) <= -width || int64(n) >= width:
+	case int64(n) <= -paddedWidth || int64(n) >= paddedWidth:
 		return 0, false
 	case n < 0:
 		return int64(-n), true
 	}
-	return width + int64(n), true
+	return paddedWidth + int64(n), true
 }
+
+// paddedWidth is 10^12, the first offset appendPadded writes in more than
+// its 12 digits.
+const paddedWidth = 1_000_000_000_000
 
 // sortedMentions copies, sorts (article, then offset) and de-duplicates mentions.
 func sortedMentions(ms []timeline.Mention) []timeline.Mention {
