@@ -121,15 +121,108 @@ func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
 
 func (x *extractor) splitSentences() []sentence {
 	sc := x.scratch
+	low, lowBuf := asciiLowerInto(sc.low, x.a.Text)
+	x.low, sc.low = low, lowBuf
+	if out, ok := x.scanSentences(); ok {
+		return out
+	}
+	// A sentence too long for scanSentence: the article is split first,
+	// then tokenized sentence by sentence.
+	return x.splitThenTokenize()
+}
+
+// sentenceFiller fills in the sentences of an article, in text order, once
+// their spans and tokens are known: their expressions, date marks and clean
+// text, in the scratch's shared buffers.
+type sentenceFiller struct {
+	x     *extractor
+	tx    []timeline.Timex
+	dates []bool
+	k     int // the first expression not before the last sentence
+}
+
+func (f *sentenceFiller) fill(s *sentence, spaced bool) {
+	x, sp := f.x, s.span
+	for f.k < len(x.timexes) && x.timexes[f.k].Start < sp.Start {
+		f.k++
+	}
+	from := len(f.tx)
+	for j := f.k; j < len(x.timexes) && x.timexes[j].Start < sp.End; j++ {
+		t := x.timexes[j]
+		if t.End > sp.End {
+			continue
+		}
+		t.Span = timeline.Span{Start: t.Start - sp.Start, End: t.End - sp.Start}
+		f.tx = append(f.tx, t)
+	}
+	if len(f.tx) > from {
+		s.timexes = f.tx[from:len(f.tx):len(f.tx)]
+	}
+	from = len(f.dates)
+	f.dates = slices.Grow(f.dates, len(s.toks))[:from+len(s.toks)]
+	clear(f.dates[from:])
+	markDates(s, f.dates[from:len(f.dates):len(f.dates)])
+	s.clean = s.text
+	if spaced {
+		s.clean = strings.Join(strings.Fields(s.text), " ") // collapseSpace, the test done
+	}
+}
+
+// scanSentences cuts the article into sentences and tokenizes them in one
+// pass over the text (scanSentence), where splitThenTokenize reads it
+// twice. It reports false when a sentence is longer than maxSentence (the
+// scratch's buffers are kept for splitThenTokenize to reuse).
+func (x *extractor) scanSentences() ([]sentence, bool) {
+	sc := x.scratch
+	text := x.a.Text
+	out := sc.sents[:0]
+	quote := false
+	prevEnd := 0
+	buf := sc.toks[:0]
+	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
+	for i := skipSpace(text, 0); i < len(text); i = skipSpace(text, i) {
+		from := i
+		s := sentence{newPara: strings.Contains(text[prevEnd:from], "\n\n")}
+		if s.newPara && opensWithQuote(text[from:]) {
+			// A quotation running over paragraphs reopens each with a mark.
+			quote = false
+		}
+		first := len(buf)
+		var end int
+		var spaced, ok bool
+		buf, end, i, quote, spaced, ok, s.cls = scanSentence(buf, text, x.low, from, quote)
+		if !ok {
+			// Emptied, past what putScratch would clear of the buffers
+			// splitThenTokenize refills (the long sentence's tokens too).
+			clear(out)
+			clear(buf)
+			clear(f.tx)
+			sc.sents, sc.toks, sc.timexes, sc.inDate = out[:0], buf[:0], f.tx[:0], f.dates[:0]
+			return nil, false
+		}
+		s.span = timeline.Span{Start: from, End: end}
+		s.text = text[from:end]
+		s.toks = buf[first:len(buf):len(buf)]
+		f.fill(&s, spaced)
+		out = append(out, s)
+		prevEnd = end
+	}
+	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, f.tx, f.dates
+	return out, true
+}
+
+// splitThenTokenize cuts the article into sentences (splitSentencesInto),
+// then tokenizes each: the way of articles holding a sentence longer than
+// maxSentence, which splitSentencesInto cuts at a space.
+func (x *extractor) splitThenTokenize() []sentence {
+	sc := x.scratch
 	sc.spans = splitSentencesInto(sc.spans[:0], x.a.Text)
 	spans := sc.spans
 	out := sc.sents[:0]
 	quote := false
 	prevEnd := 0
-	buf, tx, dates := sc.toks[:0], sc.timexes[:0], sc.inDate[:0]
-	k := 0
-	low, lowBuf := asciiLowerInto(sc.low, x.a.Text)
-	x.low, sc.low = low, lowBuf
+	buf := sc.toks[:0]
+	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
 	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
 		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
@@ -139,35 +232,13 @@ func (x *extractor) splitSentences() []sentence {
 		}
 		start := len(buf)
 		var spaced bool
-		buf, quote, spaced, s.cls = tokenizeInto(buf, text, low[sp.Start:sp.End], quote)
+		buf, quote, spaced, s.cls = tokenizeInto(buf, text, x.low[sp.Start:sp.End], quote)
 		s.toks = buf[start:len(buf):len(buf)]
-		for k < len(x.timexes) && x.timexes[k].Start < sp.Start {
-			k++
-		}
-		from := len(tx)
-		for j := k; j < len(x.timexes) && x.timexes[j].Start < sp.End; j++ {
-			t := x.timexes[j]
-			if t.End > sp.End {
-				continue
-			}
-			t.Span = timeline.Span{Start: t.Start - sp.Start, End: t.End - sp.Start}
-			tx = append(tx, t)
-		}
-		if len(tx) > from {
-			s.timexes = tx[from:len(tx):len(tx)]
-		}
-		from = len(dates)
-		dates = slices.Grow(dates, len(s.toks))[:from+len(s.toks)]
-		clear(dates[from:])
-		markDates(&s, dates[from:len(dates):len(dates)])
-		s.clean = text
-		if spaced {
-			s.clean = strings.Join(strings.Fields(text), " ") // collapseSpace, the test done
-		}
+		f.fill(&s, spaced)
 		out = append(out, s)
 		prevEnd = sp.End
 	}
-	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, tx, dates
+	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, f.tx, f.dates
 	return out
 }
 

@@ -1,0 +1,205 @@
+package events
+
+import (
+	"encoding/binary"
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// scanSentence reads one sentence of text, from its first byte (from, not
+// white space) to its end, in one pass: it appends the sentence's tokens to
+// toks (offsets relative to from) as tokenizeInto does for the sentence's
+// text, and finds where the sentence ends by the rules of
+// splitSentencesInto, deciding at each mark and line break the tokenizer
+// meets instead of searching the text for them beforehand.
+//
+// It returns the end of the sentence (trimmed, in text), where the search for
+// the next sentence resumes (next), and tokenizeInto's results: whether a
+// quotation is still open, whether the sentence holds the white space
+// collapseSpace changes, and its tokens' classes OR'ed.
+//
+// The two agree because a sentence ends only before white space or at the
+// end of the text: no word, which the tokenizer reads past its end to decide
+// its joins, runs over it. A sentence longer than maxSentence, which
+// splitSentencesInto cuts at a space, is not cut: ok is false, and the
+// caller splits the article the old way.
+func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ []token, end, next int, inQuote, spaced, ok bool, cls uint32) {
+	inQuote = quoteOpen
+	s := text[from:] // offsets in s are the tokens' offsets in the sentence
+	low = low[from:]
+	bad := len(s) // the first white space collapseSpace would change
+	last := 0     // end of the last token
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c == ' ' {
+			if i+1 < len(s) && s[i+1] == ' ' && i < bad {
+				bad = i
+			}
+			i++
+			continue
+		}
+		r, n := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, n = decodeRune(s, i)
+		}
+		switch {
+		case isWordRune(r):
+			j, ascii, hyphen := i+n, n == 1, false
+			for j < len(s) {
+				for j+8 <= len(s) {
+					k := wordBytes8(s[j : j+8])
+					j += k
+					if k < 8 {
+						break
+					}
+				}
+				if j+8 > len(s) {
+					for j < len(s) && wordByte[s[j]] {
+						j++
+					}
+				}
+				if j == len(s) || s[j] == ' ' || s[j] == ',' {
+					break
+				}
+				c := s[j]
+				r2, n2 := rune(c), 1
+				if c >= utf8.RuneSelf {
+					r2, n2 = decodeRune(s, j)
+				}
+				if isWordRune(r2) {
+					j += n2
+					ascii = ascii && n2 == 1
+					continue
+				}
+				if (r2 == '-' || r2 == '.' || r2 == '\'' || r2 == '’' || r2 == '&') && j+n2 < len(s) {
+					r3, _ := runeAt(s, j+n2)
+					if isWordRune(r3) && !isPossessive(s[j:]) {
+						hyphen = hyphen || r2 == '-'
+						j += n2
+						ascii = ascii && n2 == 1
+						continue
+					}
+				}
+				break
+			}
+			lw := low[i:j]
+			if !ascii {
+				lw = strings.ToLower(s[i:j])
+			}
+			var tk *token
+			toks, tk = appendToken(toks)
+			tk.text, tk.low, tk.start, tk.end = s[i:j], lw, int32(i), int32(j)
+			tk.word, tk.hyphen, tk.quoted = true, hyphen, inQuote
+			tk.upper = upperByte[c]
+			if c >= utf8.RuneSelf {
+				tk.upper = isUpperSlow(r)
+			}
+			tk.cls = 0
+			if wordClasses.mayHold(lw) {
+				if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
+					k := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(low[i:i+8]), 8))
+					tk.cls = wordClasses.lookupPacked(k&(1<<(8*n)-1), n)
+				} else {
+					tk.cls = wordClasses.lookup(lw)
+				}
+				cls |= tk.cls
+			}
+			i, last = j, j
+		case isSpaceRune(r):
+			if c == '\n' || c == '\t' || c == '\r' {
+				if c == '\n' && paragraphBreak(text, from+i) {
+					// A blank line ends the sentence; the search
+					// resumes after the line break.
+					return finishScan(toks, from, last, from+i+1, inQuote, bad, cls)
+				}
+				if i < bad {
+					bad = i
+				}
+			}
+			i += n
+		case (r == '\'' || r == '’') && isPossessive(s[i:]):
+			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
+			cls |= possessiveClass
+			i += n + 1
+			last = i
+		default:
+			toks, inQuote, cls = appendMark(toks, s, i, n, r, inQuote, cls)
+			i += n
+			last = i
+			if c != '.' && c != '!' && c != '?' {
+				continue
+			}
+			// A sentence may end here: splitSentencesInto's test.
+			p := from + i - 1
+			e := skipClosers(text, p+1)
+			if e == p+1 && e < len(text) && (text[e] == '.' || text[e] == '!' || text[e] == '?') {
+				continue // "?!" or "...": decide at the last mark
+			}
+			if !followedBySentenceStart(text, e) || c == '.' && notSentenceFinalPeriod(text, p) {
+				continue
+			}
+			// It does, after the closing quotes and brackets, which
+			// belong to it.
+			for i < e-from {
+				r, n := decodeRune(s, i)
+				toks, inQuote, cls = appendMark(toks, s, i, n, r, inQuote, cls)
+				i += n
+			}
+			return finishScan(toks, from, i, from+i, inQuote, bad, cls)
+		}
+	}
+	return finishScan(toks, from, last, len(text), inQuote, bad, cls)
+}
+
+// finishScan is scanSentence's return given the sentence's length (its last
+// token's end), where the search resumes, and the first white space
+// collapseSpace would change (only what lies inside the sentence counts).
+func finishScan(toks []token, from, last, next int, inQuote bool, bad int, cls uint32) ([]token, int, int, bool, bool, bool, uint32) {
+	return toks, from + last, next, inQuote, bad < last, last <= maxSentence, cls
+}
+
+// appendMark appends the punctuation token of the rune r (n bytes at s[i]),
+// as tokenizeInto does for a rune that is neither a word's, a space nor a
+// possessive's apostrophe, and returns the quotation's state after it.
+func appendMark(toks []token, s string, i, n int, r rune, inQuote bool, cls uint32) ([]token, bool, uint32) {
+	opens, closes := quoteEffect(r, inQuote, s, i)
+	if opens {
+		inQuote = true
+	}
+	var tk *token
+	toks, tk = appendToken(toks)
+	tk.text, tk.low, tk.start, tk.end = s[i:i+n], s[i:i+n], int32(i), int32(i+n)
+	tk.word, tk.hyphen, tk.quoted, tk.upper = false, false, inQuote, false
+	tk.cls = 0
+	if wordClasses.mayHold(s[i : i+n]) {
+		tk.cls = wordClasses.lookup(s[i : i+n])
+		cls |= tk.cls
+	}
+	if closes {
+		inQuote = false
+	}
+	return toks, inQuote, cls
+}
+
+// skipSpace returns the first byte at or after i that is not white space
+// (unicode.IsSpace), or len(text).
+func skipSpace(text string, i int) int {
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if !asciiSpace[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, n := decodeRune(text, i)
+		if !isSpaceRune(r) {
+			return i
+		}
+		i += n
+	}
+	return i
+}
