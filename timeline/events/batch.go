@@ -15,17 +15,20 @@ import (
 // (BenchmarkExtractOrder, sessions 15-16; callgrind counts the same
 // instructions, nearly the same cache misses, and 11% more mispredicted
 // branches alternating), and batches of 1 to 64 articles pay it as Extract
-// does. A batch of 256 of the bench's 1.7 KB articles (about 6 ms of
-// resolving, longer than a scheduler slice, so a slice mostly runs one
-// stage's code and tables, not both) paid none of it.
+// does. The cost is paid per change of stage: over the bench's 10,000
+// articles of 1.7 KB (session 19, BenchmarkExtractionVsResolution -test.cpu
+// 1, extractall less resolve and extractwith, alternated runs), batches of
+// 32 cost 100 ms more, of 256 about 20-40 ms, of 1,024 (2 MB of text, about
+// 25 ms of resolving) 2-23 ms, and all 10,000 in one batch 76-83 ms again
+// (its 22 MB of expressions no longer stay in cache, and fault in).
 const (
-	batchArticles = 256
-	batchBytes    = 512 << 10
+	batchArticles = 1024
+	batchBytes    = 2 << 20
 )
 
 // maxPooledBatch bounds the expressions buffer ExtractAll keeps for the next
-// call (about 1.4 MB); the bench's batches of 256 articles hold about 2,500.
-const maxPooledBatch = 8192
+// call (about 2.8 MB); the bench's batches of 1,024 articles hold about 10,000.
+const maxPooledBatch = 16384
 
 // ExtractAll returns Extract(arts[i]) for every article, in order, the
 // same events, but resolves the articles a batch at a time before it
