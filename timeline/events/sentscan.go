@@ -29,7 +29,6 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 	s := text[from:] // offsets in s are the tokens' offsets in the sentence
 	low = low[from:]
 	bad := len(s) // the first white space collapseSpace would change
-	last := 0     // end of the last token
 	i := 0
 	for i < len(s) {
 		c := s[i]
@@ -106,13 +105,13 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 				}
 				cls |= tk.cls
 			}
-			i, last = j, j
+			i = j
 		case isSpaceRune(r):
 			if c == '\n' || c == '\t' || c == '\r' {
 				if c == '\n' && paragraphBreak(text, from+i) {
 					// A blank line ends the sentence; the search
 					// resumes after the line break.
-					return finishScan(toks, from, last, from+i+1, inQuote, bad, cls)
+					return finishScan(toks, from, from+i+1, inQuote, bad, cls)
 				}
 				if i < bad {
 					bad = i
@@ -123,11 +122,9 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
 			cls |= possessiveClass
 			i += n + 1
-			last = i
 		default:
 			toks, inQuote, cls = appendMark(toks, s, i, n, r, inQuote, cls)
 			i += n
-			last = i
 			if c != '.' && c != '!' && c != '?' {
 				continue
 			}
@@ -147,16 +144,18 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 				toks, inQuote, cls = appendMark(toks, s, i, n, r, inQuote, cls)
 				i += n
 			}
-			return finishScan(toks, from, i, from+i, inQuote, bad, cls)
+			return finishScan(toks, from, from+i, inQuote, bad, cls)
 		}
 	}
-	return finishScan(toks, from, last, len(text), inQuote, bad, cls)
+	return finishScan(toks, from, len(text), inQuote, bad, cls)
 }
 
-// finishScan is scanSentence's return given the sentence's length (its last
-// token's end), where the search resumes, and the first white space
-// collapseSpace would change (only what lies inside the sentence counts).
-func finishScan(toks []token, from, last, next int, inQuote bool, bad int, cls uint32) ([]token, int, int, bool, bool, bool, uint32) {
+// finishScan is scanSentence's return given where the search resumes and
+// the first white space collapseSpace would change (only what lies inside
+// the sentence, before its last token's end, counts). The sentence, which
+// starts at a byte that is no space, has a token.
+func finishScan(toks []token, from, next int, inQuote bool, bad int, cls uint32) ([]token, int, int, bool, bool, bool, uint32) {
+	last := int(toks[len(toks)-1].end)
 	return toks, from + last, next, inQuote, bad < last, last <= maxSentence, cls
 }
 
