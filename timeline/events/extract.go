@@ -190,7 +190,7 @@ func (x *extractor) scanSentences() ([]sentence, bool) {
 		first := len(buf)
 		var end int
 		var spaced, ok bool
-		buf, end, i, quote, spaced, ok, s.cls = scanSentence(buf, text, x.low, from, quote)
+		buf, end, i, quote, spaced, ok, s.cls = scanSentence(buf, &x.a.Text, x.low, from, quote)
 		if !ok {
 			// Emptied, past what putScratch would clear of the buffers
 			// splitThenTokenize refills (the long sentence's tokens too).

@@ -24,9 +24,13 @@ import (
 // its joins, runs over it. A sentence longer than maxSentence, which
 // splitSentencesInto cuts at a space, is not cut: ok is false, and the
 // caller splits the article the old way.
-func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ []token, end, next int, inQuote, spaced, ok bool, cls uint32) {
+//
+// The text is passed by its address, and from is worked out again from the
+// length of what is left of it (only at a sentence's end): two registers
+// fewer for the tokenizer's loop to keep.
+func scanSentence(toks []token, text *string, low string, from int, quoteOpen bool) (_ []token, end, next int, inQuote, spaced, ok bool, cls uint32) {
 	inQuote = quoteOpen
-	s := text[from:] // offsets in s are the tokens' offsets in the sentence
+	s := (*text)[from:] // offsets in s are the tokens' offsets in the sentence
 	low = low[from:]
 	bad := len(s) // the first white space collapseSpace would change
 	i := 0
@@ -108,7 +112,7 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 			i = j
 		case isSpaceRune(r):
 			if c == '\n' || c == '\t' || c == '\r' {
-				if c == '\n' && paragraphBreak(text, from+i) {
+				if from := len(*text) - len(s); c == '\n' && paragraphBreak(*text, from+i) {
 					// A blank line ends the sentence; the search
 					// resumes after the line break.
 					return finishScan(toks, from, from+i+1, inQuote, bad, cls)
@@ -129,6 +133,7 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 				continue
 			}
 			// A sentence may end here: splitSentencesInto's test.
+			text, from := *text, len(*text)-len(s)
 			p := from + i - 1
 			e := skipClosers(text, p+1)
 			if e == p+1 && e < len(text) && (text[e] == '.' || text[e] == '!' || text[e] == '?') {
@@ -147,7 +152,7 @@ func scanSentence(toks []token, text, low string, from int, quoteOpen bool) (_ [
 			return finishScan(toks, from, from+i, inQuote, bad, cls)
 		}
 	}
-	return finishScan(toks, from, len(text), inQuote, bad, cls)
+	return finishScan(toks, len(*text)-len(s), len(*text), inQuote, bad, cls)
 }
 
 // finishScan is scanSentence's return given where the search resumes and
