@@ -905,13 +905,10 @@ func finiteTense(s *sentence) int {
 		case len(tk.low) > 4 && strings.HasSuffix(tk.low, "ed") && !tk.capitalised() && prev&cDeterminer == 0:
 			return 1
 		}
-		prev, prevCap = tk.cls, tk.capitalised() && !isOpener(tk.text)
+		prev, prevCap = tk.cls, tk.capitalised() && capFlagsOf(tk)&capOpener == 0
 	}
 	return 0
 }
-
-// isOpener is sentenceOpeners[w], answered by the filtered capFlags table.
-func isOpener(w string) bool { return capFlags.get(w)&capOpener != 0 }
 
 // tenseOf returns the tense of a sentence's main clause: +1 past, -1
 // present, 0 none seen (finiteTense), and past when a present-tense

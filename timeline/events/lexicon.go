@@ -1,6 +1,9 @@
 package events
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Word lists the rules read. They describe English news prose in general, never
 // one article: event nouns, tense markers, function words.
@@ -300,6 +303,7 @@ const (
 	cPhrasePrep                     // phrasePrepositions
 	cSince                          // sinceWords
 	cJoin                           // conjunctions
+	cCapWord                        // capWords: its written form may be one of capFlags
 )
 
 // classLists pairs each lower-case list with its class bit.
@@ -313,6 +317,28 @@ var classLists = []struct {
 	{lowerPersonTitles, cLowerTitle}, {placePrepositions, cPlacePrep}, {saidWords, cSaid},
 	{modals, cModal}, {speechActs, cSpeechAct}, {auxiliaries, cAux}, {tailStarters, cTailStarter},
 	{phrasePrepositions, cPhrasePrep}, {sinceWords, cSince}, {conjunctions, cJoin},
+	{capWords, cCapWord},
+}
+
+// capWords are the words of capFlags lower-cased: a token whose lower-case
+// form is none of them is written as no word of capFlags (whose words are
+// ASCII, so lower-cased as the tokenizer lower-cases them), and its capFlags
+// are 0 without a look-up (capFlagsOf).
+var capWords = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range capFlags.classes {
+		m[strings.ToLower(w)] = true
+	}
+	return m
+}()
+
+// capFlagsOf is capFlags.get(tk.text), looked up only when the token's
+// classes say its word may be in the table.
+func capFlagsOf(tk *token) uint32 {
+	if tk.cls&cCapWord == 0 {
+		return 0
+	}
+	return capFlags.get(tk.text)
 }
 
 // conjunctions join two verb phrases or clauses of a dated sentence, which a

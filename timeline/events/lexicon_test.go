@@ -102,3 +102,38 @@ func TestPackWordPacksEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// TestCapFlagsOfAgreesWithCapFlags checks that a token's classes never
+// hide its capFlags: capFlagsOf, which looks a word up only when its
+// lower-case form is one of capWords, gives what capFlags.get gives, for
+// every word of capFlags in several spellings and every token of the test
+// articles.
+func TestCapFlagsOfAgreesWithCapFlags(t *testing.T) {
+	var text strings.Builder
+	for w := range capFlags.classes {
+		text.WriteString(w + " " + strings.ToUpper(w) + " " + strings.ToLower(w) + " x" + w + " ")
+	}
+	paths, _ := filepath.Glob("testdata/*.md")
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text.Write(raw)
+	}
+	toks := tokenize(text.String()+" \u212aing Éclair", false)
+	found := 0
+	for i := range toks {
+		tk := &toks[i]
+		want := capFlags.get(tk.text)
+		if got := capFlagsOf(tk); got != want {
+			t.Fatalf("token %q: capFlagsOf = %b, capFlags.get = %b", tk.text, got, want)
+		}
+		if want != 0 {
+			found++
+		}
+	}
+	if found == 0 {
+		t.Error("no token has capFlags")
+	}
+}

@@ -222,7 +222,7 @@ func runsOf(out []nameRun, text string, toks []token) []nameRun {
 			fl = make([]uint8, 0, j-i)
 		}
 		for k := i; k < j; k++ {
-			fl = append(fl, uint8(capFlags.get(toks[k].text)))
+			fl = append(fl, uint8(capFlagsOf(&toks[k])))
 		}
 		if r, ok := splitRun(text, toks, i, j, fl); ok {
 			out = append(out, r)

@@ -90,7 +90,7 @@ func simplePast(s *sentence) bool {
 		if present && insideReportedClause(s.toks, i) == 0 {
 			return false
 		}
-		prev, prev2, prevName = tk.cls, prev, tk.capitalised() && !isOpener(tk.text)
+		prev, prev2, prevName = tk.cls, prev, tk.capitalised() && capFlagsOf(tk)&capOpener == 0
 	}
 	return true
 }
