@@ -99,16 +99,21 @@ func scanSentence(toks []token, text *string, low string, from int, quoteOpen bo
 			if c >= utf8.RuneSelf {
 				tk.upper = isUpperSlow(r)
 			}
-			tk.cls = 0
-			if wordClasses.mayHold(lw) {
-				if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
-					k := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(low[i:i+8]), 8))
-					tk.cls = wordClasses.lookupPacked(k&(1<<(8*n)-1), n)
-				} else {
+			// A short ASCII word is looked up straight away, without the
+			// filter: half the words of news prose are listed (function
+			// words), so the filter's test mostly came before a look-up
+			// anyway, and the packed look-up of an unlisted word mostly
+			// ends at its first, empty, slot.
+			if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
+				k := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(low[i:i+8]), 8))
+				tk.cls = wordClasses.lookupPacked(k&(1<<(8*n)-1), n)
+			} else {
+				tk.cls = 0
+				if wordClasses.mayHold(lw) {
 					tk.cls = wordClasses.lookup(lw)
 				}
-				cls |= tk.cls
 			}
+			cls |= tk.cls
 			i = j
 		case isSpaceRune(r):
 			if c == '\n' || c == '\t' || c == '\r' {

@@ -96,6 +96,19 @@ func TestScanSentencesAgreesWithSplitThenTokenize(t *testing.T) {
 			t.Errorf("sentence of %d bytes: scanSentences ok=%v", len(sent), ok)
 		}
 	}
+	// Every listed word, as written and in capitals, in sentences of a few
+	// words: the tokens' classes must agree too.
+	var listed strings.Builder
+	for _, l := range classLists {
+		k := 0
+		for w := range l.words {
+			listed.WriteString(w + " " + strings.ToUpper(w) + " x" + w + " ")
+			if k++; k%4 == 0 {
+				listed.WriteString("end. ")
+			}
+		}
+	}
+	check(listed.String())
 	paths, _ := filepath.Glob("testdata/*.md")
 	more, _ := filepath.Glob("testdata/*/*")
 	for _, p := range append(paths, more...) {
