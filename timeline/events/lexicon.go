@@ -320,10 +320,10 @@ var classLists = []struct {
 	{capWords, cCapWord},
 }
 
-// capWords are the words of capFlags lower-cased: a token whose lower-case
-// form is none of them is written as no word of capFlags (whose words are
-// ASCII, so lower-cased as the tokenizer lower-cases them), and its capFlags
-// are 0 without a look-up (capFlagsOf).
+// capWords are the words of capFlags lower-cased (strings.ToLower, which is
+// how the tokenizer lower-cases a word: asciiLower is the same for ASCII): a
+// token whose lower-case form is none of them is written as no word of
+// capFlags, and its capFlags are 0 without a look-up (capFlagsOf).
 var capWords = func() map[string]bool {
 	m := map[string]bool{}
 	for w := range capFlags.classes {
