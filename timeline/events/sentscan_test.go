@@ -32,6 +32,48 @@ func sentencesBothWays(text string) (fused []sentence, ok bool, twoPass []senten
 	return fused, ok, twoPass
 }
 
+// checkScanSentences fails t when scanSentences and splitThenTokenize
+// disagree on text (or scanSentences gives up on a short text).
+func checkScanSentences(t *testing.T, text string) {
+	t.Helper()
+	fused, ok, twoPass := sentencesBothWays(text)
+	if !ok {
+		if len(text) <= maxSentence {
+			t.Fatalf("%q: scanSentences gave up on a text of %d bytes", text, len(text))
+		}
+		return
+	}
+	if !reflect.DeepEqual(fused, twoPass) {
+		for i := range max(len(fused), len(twoPass)) {
+			if i >= len(fused) || i >= len(twoPass) || !reflect.DeepEqual(fused[i], twoPass[i]) {
+				var f, w any = "none", "none"
+				if i < len(fused) {
+					f = fused[i]
+				}
+				if i < len(twoPass) {
+					w = twoPass[i]
+				}
+				t.Fatalf("%q: sentence %d\nscan:  %+v\nsplit: %+v", text, i, f, w)
+			}
+		}
+	}
+}
+
+// FuzzScanSentences checks scanSentences against splitThenTokenize on
+// arbitrary text.
+func FuzzScanSentences(f *testing.F) {
+	for _, s := range []string{
+		"The board met on 3 March. It will meet again next week.",
+		`"Unclosed quote on Monday. He said "yes" in 2019 [and 2020`,
+		"Dr. J. R. Smith of the U.S. Senate left.\n\n“Yes,” he said?! (No.) Next…",
+		"a  b\tc\r\nd.\u00a0E\u2009f.’ G» H.) \xff",
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) { checkScanSentences(t, text) })
+}
+
 // slices2 copies the sentences and their tokens out of the pooled scratch.
 func slices2(in []sentence) []sentence {
 	out := make([]sentence, len(in))
@@ -51,30 +93,7 @@ func slices2(in []sentence) []sentence {
 // of the marks, spaces, quotes, abbreviations and words the splitter
 // decides by, and on the package's test articles.
 func TestScanSentencesAgreesWithSplitThenTokenize(t *testing.T) {
-	check := func(text string) {
-		t.Helper()
-		fused, ok, twoPass := sentencesBothWays(text)
-		if !ok {
-			if len(text) <= maxSentence {
-				t.Fatalf("%q: scanSentences gave up on a text of %d bytes", text, len(text))
-			}
-			return
-		}
-		if !reflect.DeepEqual(fused, twoPass) {
-			for i := range max(len(fused), len(twoPass)) {
-				if i >= len(fused) || i >= len(twoPass) || !reflect.DeepEqual(fused[i], twoPass[i]) {
-					var f, w any = "none", "none"
-					if i < len(fused) {
-						f = fused[i]
-					}
-					if i < len(twoPass) {
-						w = twoPass[i]
-					}
-					t.Fatalf("%q: sentence %d\nscan:  %+v\nsplit: %+v", text, i, f, w)
-				}
-			}
-		}
-	}
+	check := func(text string) { checkScanSentences(t, text) }
 	alphabet := []string{" ", " ", " ", "  ", "\n", "\n\n", "\n \n", "\t", "\r", "\v", "\u00a0", "\u2009", "\u0085",
 		".", ".", "!", "?", "?!", "...", "\"", "'", "’", "”", "“", "«", "»", ")", "(", "]", "[", ",", "-", "&",
 		"a", "B", "the", "Said", "2020", "'s", "’s", "Mr", "Dr.", "U.S.", "e.g.", "J.", "é", "É", "\xff", "Inc", "3.5"}
