@@ -123,12 +123,7 @@ func (x *extractor) splitSentences() []sentence {
 	sc := x.scratch
 	low, lowBuf := asciiLowerInto(sc.low, x.a.Text)
 	x.low, sc.low = low, lowBuf
-	if out, ok := x.scanSentences(); ok {
-		return out
-	}
-	// A sentence too long for scanSentence: the article is split first,
-	// then tokenized sentence by sentence.
-	return x.splitThenTokenize()
+	return x.scanSentences()
 }
 
 // sentenceFiller fills in the sentences of an article, in text order, once
@@ -168,11 +163,11 @@ func (f *sentenceFiller) fill(s *sentence, spaced bool) {
 	}
 }
 
-// scanSentences cuts the article into sentences and tokenizes them in one
-// pass over the text (scanSentence), where splitThenTokenize reads it
-// twice. It reports false when a sentence is longer than maxSentence (the
-// scratch's buffers are kept for splitThenTokenize to reuse).
-func (x *extractor) scanSentences() ([]sentence, bool) {
+// scanSentences cuts the article into sentences (as splitSentencesInto
+// does) and tokenizes them in one pass over the text (scanSentence). A
+// sentence longer than maxSentence is cut and tokenized again part by part
+// (longSentence): only such an article reads some of its text twice.
+func (x *extractor) scanSentences() []sentence {
 	sc := x.scratch
 	text := x.a.Text
 	out := sc.sents[:0]
@@ -187,18 +182,17 @@ func (x *extractor) scanSentences() ([]sentence, bool) {
 			// A quotation running over paragraphs reopens each with a mark.
 			quote = false
 		}
-		first := len(buf)
+		first, quoteBefore := len(buf), quote
 		var end int
 		var spaced, ok bool
 		buf, end, i, quote, spaced, ok, s.cls = scanSentence(buf, &x.a.Text, x.low, from, quote)
 		if !ok {
-			// Emptied, past what putScratch would clear of the buffers
-			// splitThenTokenize refills (the long sentence's tokens too).
-			clear(out)
-			clear(buf)
-			clear(f.tx)
-			sc.sents, sc.toks, sc.timexes, sc.inDate = out[:0], buf[:0], f.tx[:0], f.dates[:0]
-			return nil, false
+			// Its tokens are dropped, and emptied: putScratch clears only
+			// up to the length the buffer ends with.
+			clear(buf[first:])
+			out, buf, quote = x.longSentence(out, buf[:first], &f, s.newPara, from, end, quoteBefore)
+			prevEnd = end
+			continue
 		}
 		s.span = timeline.Span{Start: from, End: end}
 		s.text = text[from:end]
@@ -208,38 +202,40 @@ func (x *extractor) scanSentences() ([]sentence, bool) {
 		prevEnd = end
 	}
 	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, f.tx, f.dates
-	return out, true
+	return out
 }
 
-// splitThenTokenize cuts the article into sentences (splitSentencesInto),
-// then tokenizes each: the way of articles holding a sentence longer than
-// maxSentence, which splitSentencesInto cuts at a space.
-func (x *extractor) splitThenTokenize() []sentence {
-	sc := x.scratch
-	sc.spans = splitSentencesInto(sc.spans[:0], x.a.Text)
-	spans := sc.spans
-	out := sc.sents[:0]
-	quote := false
-	prevEnd := 0
-	buf := sc.toks[:0]
-	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
-	for _, sp := range spans {
-		text := x.a.Text[sp.Start:sp.End]
-		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
-		if s.newPara && opensWithQuote(text) {
-			// A quotation running over paragraphs reopens each with a mark.
+// longSentence appends to out the parts a sentence text[from:end] longer
+// than maxSentence is cut into (longCut, as splitSentencesInto cuts it),
+// each tokenized on its own (tokenizeText, the text read to the part's
+// end), and returns the quotation's state after the last. newPara tells
+// whether the sentence opens a paragraph, quote the quotation's state before
+// it.
+func (x *extractor) longSentence(out []sentence, buf []token, f *sentenceFiller, newPara bool, from, end int, quote bool) ([]sentence, []token, bool) {
+	text := x.a.Text
+	s := sentence{newPara: newPara}
+	for {
+		cut := end
+		if end-from > maxSentence {
+			cut = longCut(text, from)
+		}
+		first := len(buf)
+		buf, quote, s.cls = tokenizeText(buf, text[:cut], x.low[:cut], from, quote)
+		s.span = timeline.Span{Start: from, End: cut}
+		s.text = text[from:cut]
+		s.toks = buf[first:len(buf):len(buf)]
+		f.fill(&s, needsCollapse(s.text)) // a part is not trimmed at its end: scanSentence's test would not see its white space
+		out = append(out, s)
+		if cut == end {
+			return out, buf, quote
+		}
+		next, _ := trimSpan(text, cut, end)
+		s = sentence{newPara: strings.Contains(text[cut:next], "\n\n")}
+		if s.newPara && opensWithQuote(text[next:]) {
 			quote = false
 		}
-		start := len(buf)
-		var spaced bool
-		buf, quote, spaced, s.cls = tokenizeInto(buf, text, x.low[sp.Start:sp.End], quote)
-		s.toks = buf[start:len(buf):len(buf)]
-		f.fill(&s, spaced)
-		out = append(out, s)
-		prevEnd = sp.End
+		from = next
 	}
-	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, f.tx, f.dates
-	return out
 }
 
 func opensWithQuote(s string) bool {
@@ -836,7 +832,7 @@ func collapseSpace(s string) string {
 // needsCollapse reports whether s holds a newline, tab or carriage return,
 // two spaces in a row, or a space at either end: the white space
 // collapseSpace changes (other white space it changes only alongside these).
-// tokenizeInto finds the same of a sentence while it reads it.
+// scanSentence finds the same of a sentence while it reads it.
 func needsCollapse(s string) bool {
 	n := len(s)
 	if n == 0 {

@@ -43,18 +43,7 @@ func splitSentencesInto(out []timeline.Span, text string) []timeline.Span {
 	emit := func(end int) {
 		s, e := trimSpan(text, start, end)
 		for e-s > maxSentence {
-			// Text without sentence ends (a list, hostile input) is cut at a
-			// space so the work per sentence stays bounded.
-			cut := s + maxSentence
-			if k := strings.LastIndexByte(text[s:cut], ' '); k > 0 {
-				cut = s + k
-			}
-			for cut > s && !utf8.RuneStart(text[cut]) {
-				cut--
-			}
-			if cut == s {
-				cut = s + maxSentence
-			}
+			cut := longCut(text, s)
 			out = append(out, timeline.Span{Start: s, End: cut})
 			s, e = trimSpan(text, cut, e)
 		}
@@ -96,6 +85,25 @@ func splitSentencesInto(out []timeline.Span, text string) []timeline.Span {
 	}
 	emit(len(text))
 	return out
+}
+
+// longCut returns where a sentence starting at s and longer than
+// maxSentence is cut: text without sentence ends (a list, hostile input) is
+// cut at a space so the work per sentence stays bounded. The part before the
+// cut, text[s:cut], is a sentence of its own, not trimmed at its end; the
+// rest, trimmed at its start, is cut again while still too long.
+func longCut(text string, s int) int {
+	cut := s + maxSentence
+	if k := strings.LastIndexByte(text[s:cut], ' '); k > 0 {
+		cut = s + k
+	}
+	for cut > s && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	if cut == s {
+		cut = s + maxSentence
+	}
+	return cut
 }
 
 // scratch is the working memory of one extraction that no event refers to

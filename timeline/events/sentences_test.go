@@ -38,12 +38,13 @@ func TestSplitSentences(t *testing.T) {
 	}
 }
 
-// TestTokenizerFindsSpacing checks that the white space tokenizeInto notes
-// on the way is exactly what collapseSpace would change, and the classes it
-// reports those of its tokens, on random strings of spaces, line ends, tabs,
-// other white space, quotes, letters and listed words.
+// TestTokenizerFindsSpacing checks that the white space scanSentence notes
+// on the way is exactly what collapseSpace would change in the sentence it
+// reads, and the classes it reports those of its tokens, on random strings
+// of spaces, line ends, tabs, other white space, quotes, marks, letters and
+// listed words.
 func TestTokenizerFindsSpacing(t *testing.T) {
-	alphabet := []string{" ", " ", "\n", "\t", "\r", "\v", "\u00a0", "\u2009", "a", "B", "'s", "’", "\"", ".", "-", "é", "said", "Since", "will"}
+	alphabet := []string{" ", " ", "\n", "\t", "\r", "\v", "\u00a0", "\u2009", "a", "B", "'s", "’", "\"", ".", "-", "é", "said", "Since", "will", ". A", "\n\n"}
 	r := rand.New(rand.NewPCG(7, 11))
 	for n := 0; n < 20000; n++ {
 		var b strings.Builder
@@ -51,16 +52,21 @@ func TestTokenizerFindsSpacing(t *testing.T) {
 			b.WriteString(alphabet[r.IntN(len(alphabet))])
 		}
 		s := b.String()
-		toks, _, spaced, cls := tokenizeInto(nil, s, asciiLower(s), false)
-		if spaced != needsCollapse(s) {
-			t.Fatalf("%q: tokenizer says spaced=%v, needsCollapse says %v", s, spaced, needsCollapse(s))
-		}
-		var want uint32
-		for _, tk := range toks {
-			want |= tk.cls
-		}
-		if cls != want {
-			t.Fatalf("%q: tokenizer says classes %b, its tokens have %b", s, cls, want)
+		low := asciiLower(s)
+		for i := skipSpace(s, 0); i < len(s); i = skipSpace(s, i) {
+			from := i
+			toks, end, next, _, spaced, _, cls := scanSentence(nil, &s, low, from, false)
+			if spaced != needsCollapse(s[from:end]) {
+				t.Fatalf("%q: sentence %q: tokenizer says spaced=%v, needsCollapse says %v", s, s[from:end], spaced, needsCollapse(s[from:end]))
+			}
+			var want uint32
+			for _, tk := range toks {
+				want |= tk.cls
+			}
+			if cls != want {
+				t.Fatalf("%q: tokenizer says classes %b, its tokens have %b", s, cls, want)
+			}
+			i = next
 		}
 	}
 }

@@ -8,22 +8,30 @@ import (
 )
 
 // scanSentence reads one sentence of text, from its first byte (from, not
-// white space) to its end, in one pass: it appends the sentence's tokens to
-// toks (offsets relative to from) as tokenizeInto does for the sentence's
-// text, and finds where the sentence ends by the rules of
-// splitSentencesInto, deciding at each mark and line break the tokenizer
-// meets instead of searching the text for them beforehand.
+// white space) to its end, in one pass: it splits it into words and
+// punctuation, appending its tokens to toks (offsets relative to from), and
+// finds where the sentence ends by the rules of splitSentencesInto,
+// deciding at each mark and line break it meets instead of searching the
+// text for them beforehand. It is the package's one tokenizer: tokenizeText
+// reads a text that is not one sentence with it.
+//
+// A possessive "'s" is its own token; hyphens, inner periods and inner
+// apostrophes stay in words. The lower-case form of an ASCII word is a
+// slice of low, the text with its ASCII letters lower-cased (asciiLower),
+// rather than a new string per token. quoteOpen tells whether the sentence
+// starts inside a quotation.
 //
 // It returns the end of the sentence (trimmed, in text), where the search for
-// the next sentence resumes (next), and tokenizeInto's results: whether a
-// quotation is still open, whether the sentence holds the white space
-// collapseSpace changes, and its tokens' classes OR'ed.
+// the next sentence resumes (next), whether a quotation is still open,
+// whether the sentence holds the white space collapseSpace changes
+// (needsCollapse, found on the way), and its tokens' classes OR'ed
+// (sentence.cls).
 //
-// The two agree because a sentence ends only before white space or at the
-// end of the text: no word, which the tokenizer reads past its end to decide
-// its joins, runs over it. A sentence longer than maxSentence, which
-// splitSentencesInto cuts at a space, is not cut: ok is false, and the
-// caller splits the article the old way.
+// A sentence ends only before white space or at the end of the text: no
+// word, which the tokenizer reads past its end to decide its joins, runs
+// over it, so the tokens are those of the sentence's text read on its own.
+// A sentence longer than maxSentence, which splitSentencesInto cuts at a
+// space, is not cut: ok is false, and the caller cuts it (longSentence).
 //
 // The text is passed by its address, and from is worked out again from the
 // length of what is left of it (only at a sentence's end): two registers
@@ -43,15 +51,15 @@ func scanSentence(toks []token, text *string, low string, from int, quoteOpen bo
 			i++
 			continue
 		}
-		r, n := rune(c), 1
+		r, n := rune(c), 1 // runeAt, written out: the call costs more than ASCII's test
 		if c >= utf8.RuneSelf {
 			r, n = decodeRune(s, i)
 		}
-		switch {
+		switch { // words first: the commonest token (a space was skipped above)
 		case isWordRune(r):
 			j, ascii, hyphen := i+n, n == 1, false
 			for j < len(s) {
-				for j+8 <= len(s) {
+				for j+8 <= len(s) { // the common case: ASCII letters and digits
 					k := wordBytes8(s[j : j+8])
 					j += k
 					if k < 8 {
@@ -60,11 +68,11 @@ func scanSentence(toks []token, text *string, low string, from int, quoteOpen bo
 				}
 				if j+8 > len(s) {
 					for j < len(s) && wordByte[s[j]] {
-						j++
+						j++ // the last few bytes of the text
 					}
 				}
 				if j == len(s) || s[j] == ' ' || s[j] == ',' {
-					break
+					break // the usual ends of a word, decided before the rune tests
 				}
 				c := s[j]
 				r2, n2 := rune(c), 1
@@ -91,10 +99,15 @@ func scanSentence(toks []token, text *string, low string, from int, quoteOpen bo
 			if !ascii {
 				lw = strings.ToLower(s[i:j])
 			}
+			// Only a word can start with a capital: an upper-case rune is a
+			// letter, so the other tokens keep upper false.
 			var tk *token
 			toks, tk = appendToken(toks)
 			tk.text, tk.low, tk.start, tk.end = s[i:j], lw, int32(i), int32(j)
 			tk.word, tk.hyphen, tk.quoted = true, hyphen, inQuote
+			// A table look-up for the first byte, not a test: whether a
+			// word is capitalised follows no pattern a branch predictor
+			// learns. A multi-byte rune (upperByte false) is asked apart.
 			tk.upper = upperByte[c]
 			if c >= utf8.RuneSelf {
 				tk.upper = isUpperSlow(r)
@@ -103,7 +116,9 @@ func scanSentence(toks []token, text *string, low string, from int, quoteOpen bo
 			// filter: half the words of news prose are listed (function
 			// words), so the filter's test mostly came before a look-up
 			// anyway, and the packed look-up of an unlisted word mostly
-			// ends at its first, empty, slot.
+			// ends at its first, empty, slot. lw is low[i:j]: its bytes,
+			// packed, are the word's eight bytes in one load, cut to its
+			// length.
 			if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
 				k := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(low[i:i+8]), 8))
 				tk.cls = wordClasses.lookupPacked(k&(1<<(8*n)-1), n)
@@ -170,8 +185,8 @@ func finishScan(toks []token, from, next int, inQuote bool, bad int, cls uint32)
 }
 
 // appendMark appends the punctuation token of the rune r (n bytes at s[i]),
-// as tokenizeInto does for a rune that is neither a word's, a space nor a
-// possessive's apostrophe, and returns the quotation's state after it.
+// a rune that is neither a word's, a space nor a possessive's apostrophe,
+// and returns the quotation's state after it.
 func appendMark(toks []token, s string, i, n int, r rune, inQuote bool, cls uint32) ([]token, bool, uint32) {
 	opens, closes := quoteEffect(r, inQuote, s, i)
 	if opens {
@@ -188,6 +203,30 @@ func appendMark(toks []token, s string, i, n int, r rune, inQuote bool, cls uint
 	}
 	if closes {
 		inQuote = false
+	}
+	return toks, inQuote, cls
+}
+
+// tokenizeText appends the tokens of text[from:] to toks, offsets relative
+// to from, as of one sentence: it reads the text with scanSentence, sentence
+// by sentence, and shifts each one's offsets. Where scanSentence ends a
+// sentence only white space follows, which no token holds or joins over,
+// so the tokens are the same as if text had been read without looking for
+// ends (the quotation's state runs on from one to the next). It returns
+// whether a quotation is still open at the end and the tokens' classes
+// OR'ed. The parts of a long sentence (longSentence) and the tests read
+// text that is not one sentence this way.
+func tokenizeText(toks []token, text, low string, from int, quoteOpen bool) (_ []token, inQuote bool, cls uint32) {
+	inQuote = quoteOpen
+	for i := skipSpace(text, from); i < len(text); i = skipSpace(text, i) {
+		first, d := len(toks), int32(i-from)
+		var c uint32
+		toks, _, i, inQuote, _, _, c = scanSentence(toks, &text, low, i, inQuote)
+		cls |= c
+		for k := first; k < len(toks); k++ {
+			toks[k].start += d
+			toks[k].end += d
+		}
 	}
 	return toks, inQuote, cls
 }

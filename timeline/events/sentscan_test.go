@@ -7,14 +7,46 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsline/timeline/timeline"
 )
 
-// sentencesBothWays splits and tokenizes text with scanSentences (ok false
-// when it gave up on a long sentence) and with splitThenTokenize, the way
-// it replaces.
-func sentencesBothWays(text string) (fused []sentence, ok bool, twoPass []sentence) {
+// splitThenTokenize is the reference scanSentences is checked against: the
+// article cut into sentences by splitSentencesInto (its endFinder, and its
+// own loop cutting long sentences), then each sentence tokenized on its own
+// text, which ends where the sentence does (tokenizeText: the tokenizer is
+// scanSentence, read up to the sentence's end rather than across the whole
+// article), and its white space tested by needsCollapse.
+func (x *extractor) splitThenTokenize() []sentence {
+	sc := x.scratch
+	sc.spans = splitSentencesInto(sc.spans[:0], x.a.Text)
+	out := sc.sents[:0]
+	quote := false
+	prevEnd := 0
+	buf := sc.toks[:0]
+	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
+	for _, sp := range sc.spans {
+		text := x.a.Text[sp.Start:sp.End]
+		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
+		if s.newPara && opensWithQuote(text) {
+			quote = false
+		}
+		start := len(buf)
+		buf, quote, s.cls = tokenizeText(buf, text, x.low[sp.Start:sp.End], 0, quote)
+		s.toks = buf[start:len(buf):len(buf)]
+		f.fill(&s, needsCollapse(text))
+		out = append(out, s)
+		prevEnd = sp.End
+	}
+	sc.sents, sc.toks, sc.timexes, sc.inDate = out, buf, f.tx, f.dates
+	return out
+}
+
+// sentencesBothWays splits and tokenizes text with scanSentences and with
+// the reference, splitThenTokenize.
+func sentencesBothWays(text string) (fused, twoPass []sentence) {
 	run := func(f func(x *extractor) []sentence) []sentence {
 		sc := getScratch()
 		x := &extractor{a: timeline.Article{Text: text}, scratch: sc}
@@ -23,26 +55,20 @@ func sentencesBothWays(text string) (fused []sentence, ok bool, twoPass []senten
 		putScratch(sc)
 		return got
 	}
-	fused = run(func(x *extractor) []sentence {
-		out, okk := x.scanSentences()
-		ok = okk
-		return out
-	})
+	fused = run(func(x *extractor) []sentence { return x.scanSentences() })
 	twoPass = run(func(x *extractor) []sentence { return x.splitThenTokenize() })
-	return fused, ok, twoPass
+	return fused, twoPass
 }
 
 // checkScanSentences fails t when scanSentences and splitThenTokenize
-// disagree on text (or scanSentences gives up on a short text).
+// disagree on text, or a sentence's tokens are not what their text says:
+// each token's text is the sentence's bytes at its offsets (but "'s", always
+// written so), a word's lower-case form is strings.ToLower of it, its
+// classes those classOf (the filtered look-up) gives, and its capital
+// unicode.IsUpper's; the sentence's classes are its tokens' OR'ed.
 func checkScanSentences(t *testing.T, text string) {
 	t.Helper()
-	fused, ok, twoPass := sentencesBothWays(text)
-	if !ok {
-		if len(text) <= maxSentence {
-			t.Fatalf("%q: scanSentences gave up on a text of %d bytes", text, len(text))
-		}
-		return
-	}
+	fused, twoPass := sentencesBothWays(text)
 	if !reflect.DeepEqual(fused, twoPass) {
 		for i := range max(len(fused), len(twoPass)) {
 			if i >= len(fused) || i >= len(twoPass) || !reflect.DeepEqual(fused[i], twoPass[i]) {
@@ -57,10 +83,30 @@ func checkScanSentences(t *testing.T, text string) {
 			}
 		}
 	}
+	for i, s := range fused {
+		var cls uint32
+		for k, tk := range s.toks {
+			cls |= tk.cls
+			at := s.text[tk.start:tk.end]
+			ok := tk.text == at || tk.text == "'s" && strings.ToLower(at) == tk.text || tk.text == "'s" && strings.ToLower(at) == "’s"
+			if tk.word {
+				r, _ := utf8.DecodeRuneInString(tk.text)
+				ok = ok && tk.low == strings.ToLower(tk.text) && tk.cls == classOf(tk.low) && tk.upper == unicode.IsUpper(r)
+			} else {
+				ok = ok && !tk.upper && tk.cls == classOf(tk.low)
+			}
+			if !ok {
+				t.Fatalf("%q: sentence %d (%q), token %d: %+v", text, i, s.text, k, tk)
+			}
+		}
+		if cls != s.cls {
+			t.Fatalf("%q: sentence %d (%q): classes %b, its tokens' %b", text, i, s.text, s.cls, cls)
+		}
+	}
 }
 
-// FuzzScanSentences checks scanSentences against splitThenTokenize on
-// arbitrary text.
+// FuzzScanSentences checks scanSentences against splitThenTokenize, the
+// reference, on arbitrary text.
 func FuzzScanSentences(f *testing.F) {
 	for _, s := range []string{
 		"The board met on 3 March. It will meet again next week.",
@@ -87,11 +133,12 @@ func slices2(in []sentence) []sentence {
 }
 
 // TestScanSentencesAgreesWithSplitThenTokenize checks the one-pass
-// sentence scanner against splitting then tokenizing (which it replaces
-// for all but articles with a sentence over maxSentence): the same spans,
-// texts, tokens, classes, paragraph starts and clean texts, on random texts
-// of the marks, spaces, quotes, abbreviations and words the splitter
-// decides by, and on the package's test articles.
+// sentence scanner against splitting then tokenizing each sentence on its
+// own (the reference, splitThenTokenize): the same spans, texts, tokens,
+// classes, paragraph starts and clean texts, on random texts of the marks,
+// spaces, quotes, abbreviations and words the splitter decides by, on
+// sentences longer than maxSentence (cut in parts), and on the package's
+// test articles.
 func TestScanSentencesAgreesWithSplitThenTokenize(t *testing.T) {
 	check := func(text string) { checkScanSentences(t, text) }
 	alphabet := []string{" ", " ", " ", "  ", "\n", "\n\n", "\n \n", "\t", "\r", "\v", "\u00a0", "\u2009", "\u0085",
@@ -105,15 +152,35 @@ func TestScanSentencesAgreesWithSplitThenTokenize(t *testing.T) {
 		}
 		check(b.String())
 	}
-	// Sentences around maxSentence: scanSentence gives up past it.
+	// Sentences around maxSentence, which are cut past it: at a space, at
+	// a run of spaces or other white space, within a word, within a
+	// multi-byte rune, and in a quotation.
 	for _, n := range []int{maxSentence - 10, maxSentence - 9, maxSentence - 8, maxSentence - 7, maxSentence - 6, maxSentence, 3 * maxSentence} {
-		long := strings.Repeat("word ", n/5) + strings.Repeat("x", n%5)
-		check(long + ". Next one.")
-		check("Before. " + long + "\n\nAfter.")
-		sent := "Begin " + long + "x."
-		if _, ok, _ := sentencesBothWays("Start here. " + sent); ok != (len(sent) <= maxSentence) {
-			t.Errorf("sentence of %d bytes: scanSentences ok=%v", len(sent), ok)
+		for _, w := range []string{"word ", "wo\t  ", "wörd ", "“ab” ", "x’s' "} {
+			long := strings.Repeat(w, n/len(w)) + strings.Repeat("x", n%len(w))
+			check(long + ". Next one.")
+			check("Before. " + long + "\n\nAfter.")
+			check("Start here. Begin " + long + "x. After.")
+			check("\"" + long + "\n\n\"Quoted " + long)
 		}
+		// The part before the cut ends in white space, its only white
+		// space collapseSpace changes.
+		check(strings.Repeat("a", n-10) + "  " + strings.Repeat("b", 20) + ".")
+		check(strings.Repeat("a", n-10) + "\t " + strings.Repeat("b", 20) + ".")
+		check(strings.Repeat("é", n/2+1) + " end.")
+		check(strings.Repeat("\xbf", n) + " end.")
+		check(strings.Repeat("abc", n) + ".")
+	}
+	// Random text without sentence ends: all of it is cut, wherever the
+	// alphabet's white space, marks and runes fall.
+	for n := 0; n < 20; n++ {
+		var long strings.Builder
+		for long.Len() < 5*maxSentence {
+			if a := alphabet[r.IntN(len(alphabet))]; !strings.ContainsAny(a, ".!?") && !strings.Contains(a, "\n") {
+				long.WriteString(a)
+			}
+		}
+		check(long.String())
 	}
 	// Every listed word, as written and in capitals, in sentences of a few
 	// words: the tokens' classes must agree too.

@@ -11,8 +11,8 @@ import (
 )
 
 // token is a word or a punctuation mark of a sentence, with byte offsets
-// relative to the sentence. tokenizeInto sets every field in place (see
-// appendToken): a field added here must be set there too.
+// relative to the sentence. scanSentence and appendMark set every field in
+// place (see appendToken): a field added here must be set there too.
 type token struct {
 	text       string
 	low        string // text in lower case
@@ -30,7 +30,7 @@ func (t *token) is(c uint32) bool { return t.cls&c != 0 }
 func (t token) lower() string { return t.low }
 
 // capitalised reports whether the token starts with an upper-case letter:
-// asked of most tokens several times, so tokenizeInto works it out once.
+// asked of most tokens several times, so scanSentence works it out once.
 func (t token) capitalised() bool { return t.upper }
 
 // The slow paths of the rune tests are functions of their own, so that the
@@ -38,138 +38,6 @@ func (t token) capitalised() bool { return t.upper }
 func isUpperSlow(r rune) bool                { return unicode.IsUpper(r) }
 func isWordSlow(r rune) bool                 { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 func decodeRune(s string, i int) (rune, int) { return utf8.DecodeRuneInString(s[i:]) }
-
-// tokenize splits a sentence into words and punctuation. A possessive "'s" is
-// its own token; hyphens, inner periods and inner apostrophes stay in words.
-// quoteOpen tells whether the sentence starts inside a quotation.
-func tokenize(s string, quoteOpen bool) []token {
-	toks, _, _, _ := tokenizeInto(make([]token, 0, len(s)/5+4), s, asciiLower(s), quoteOpen)
-	return toks
-}
-
-// tokenizeInto appends the tokens of s to toks: an article's sentences share
-// one backing array instead of growing one slice each. low is s with its ASCII
-// letters lower-cased (asciiLower), so the lower-case form of an ASCII word is
-// a slice of it rather than a new string per token. It also returns whether
-// a quotation is still open at the end of s, and spaced, whether s holds
-// the white space collapseSpace changes (needsCollapse), found on the way,
-// and cls, the classes of all the tokens OR'ed (sentence.cls).
-func tokenizeInto(toks []token, s, low string, quoteOpen bool) (_ []token, inQuote, spaced bool, cls uint32) {
-	inQuote = quoteOpen
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c == ' ' {
-			if i == 0 || i == len(s)-1 || s[i+1] == ' ' {
-				spaced = true
-			}
-			i++
-			continue
-		}
-		r, n := rune(c), 1 // runeAt, written out: the call costs more than ASCII's test
-		if c >= utf8.RuneSelf {
-			r, n = decodeRune(s, i)
-		}
-		switch { // words first: the commonest token (a space was skipped above)
-		case isWordRune(r):
-			j, ascii, hyphen := i+n, n == 1, false
-			for j < len(s) {
-				for j+8 <= len(s) { // the common case: ASCII letters and digits
-					k := wordBytes8(s[j : j+8])
-					j += k
-					if k < 8 {
-						break
-					}
-				}
-				if j+8 > len(s) {
-					for j < len(s) && wordByte[s[j]] {
-						j++ // the last few bytes of the text
-					}
-				}
-				if j == len(s) || s[j] == ' ' || s[j] == ',' {
-					break // the usual ends of a word, decided before the rune tests
-				}
-				c := s[j]
-				r2, n2 := rune(c), 1
-				if c >= utf8.RuneSelf {
-					r2, n2 = decodeRune(s, j)
-				}
-				if isWordRune(r2) {
-					j += n2
-					ascii = ascii && n2 == 1
-					continue
-				}
-				if (r2 == '-' || r2 == '.' || r2 == '\'' || r2 == '’' || r2 == '&') && j+n2 < len(s) {
-					r3, _ := runeAt(s, j+n2)
-					if isWordRune(r3) && !isPossessive(s[j:]) {
-						hyphen = hyphen || r2 == '-'
-						j += n2
-						ascii = ascii && n2 == 1
-						continue
-					}
-				}
-				break
-			}
-			lw := low[i:j]
-			if !ascii {
-				lw = strings.ToLower(s[i:j])
-			}
-			// Only a word can start with a capital: an upper-case rune is a
-			// letter, so the other tokens keep upper false.
-			var tk *token
-			toks, tk = appendToken(toks)
-			tk.text, tk.low, tk.start, tk.end = s[i:j], lw, int32(i), int32(j)
-			tk.word, tk.hyphen, tk.quoted = true, hyphen, inQuote
-			// A table look-up for the first byte, not a test: whether a
-			// word is capitalised follows no pattern a branch predictor
-			// learns. A multi-byte rune (upperByte false) is asked apart.
-			tk.upper = upperByte[c]
-			if c >= utf8.RuneSelf {
-				tk.upper = isUpperSlow(r)
-			}
-			tk.cls = 0 // most words are in no list: the filter, inlined, says so without a call
-			if wordClasses.mayHold(lw) {
-				if n := j - i; ascii && n <= 8 && i+8 <= len(low) {
-					// lw is low[i:j]: its bytes, packed, are the word's
-					// eight bytes in one load, cut to its length.
-					k := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(low[i:i+8]), 8))
-					tk.cls = wordClasses.lookupPacked(k&(1<<(8*n)-1), n)
-				} else {
-					tk.cls = wordClasses.lookup(lw)
-				}
-				cls |= tk.cls
-			}
-			i = j
-		case isSpaceRune(r):
-			if c == '\n' || c == '\t' || c == '\r' {
-				spaced = true
-			}
-			i += n
-		case (r == '\'' || r == '’') && isPossessive(s[i:]):
-			toks = append(toks, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: inQuote, cls: possessiveClass})
-			cls |= possessiveClass
-			i += n + 1
-		default:
-			opens, closes := quoteEffect(r, inQuote, s, i)
-			if opens {
-				inQuote = true
-			}
-			var tk *token
-			toks, tk = appendToken(toks)
-			tk.text, tk.low, tk.start, tk.end = s[i:i+n], s[i:i+n], int32(i), int32(i+n)
-			tk.word, tk.hyphen, tk.quoted, tk.upper = false, false, inQuote, false
-			tk.cls = 0
-			if wordClasses.mayHold(s[i : i+n]) {
-				tk.cls = wordClasses.lookup(s[i : i+n])
-				cls |= tk.cls
-			}
-			if closes {
-				inQuote = false
-			}
-			i += n
-		}
-	}
-	return toks, inQuote, spaced, cls
-}
 
 // appendToken extends toks by one token and returns a pointer to it, for
 // the caller to set every field in place: a token built as a value was

@@ -22,3 +22,11 @@ func TestWordBytes8MatchesByteLoop(t *testing.T) {
 		}
 	}
 }
+
+// tokenize splits a text (a sentence or more) into words and punctuation,
+// offsets relative to it, as the extractor's tokenizer does (tokenizeText).
+// quoteOpen tells whether the text starts inside a quotation.
+func tokenize(s string, quoteOpen bool) []token {
+	toks, _, _ := tokenizeText(make([]token, 0, len(s)/5+4), s, asciiLower(s), 0, quoteOpen)
+	return toks
+}
