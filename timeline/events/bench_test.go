@@ -148,7 +148,7 @@ func BenchmarkExtractionVsResolution(b *testing.B) {
 			}
 		})
 		// The same extraction as a batch (ExtractAll: articles resolved
-		// 256 at a time, then extracted), reported beside Extract's with
+		// a batch (batchArticles) at a time, then extracted), reported beside Extract's with
 		// its own ratio, x-resolution-all, merge included.
 		per2 = nil
 		var all [][]timeline.Event
