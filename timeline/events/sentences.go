@@ -6,6 +6,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -154,17 +155,57 @@ func putScratch(sc *scratch) {
 	sc.book.ents = sc.book.ents[:0]
 	clear(sc.nameOf)
 	clear(sc.book.rows)
-	if len(sc.byKey) > 0 { // only an article of many events fills it
+	switch n := len(sc.byKey); {
+	case n > maxPooledKeys:
+		sc.byKey = map[eventKey]*timeline.Event{} // a cleared map keeps its size
+	case n > 0: // only an article of many events fills it
 		clear(sc.byKey)
 	}
-	if cap(sc.low) > maxPooledText {
-		sc.low = nil // one huge article should not keep its copy alive in the pool
-	}
+	sc.dropLarge()
 	scratchPool.Put(sc)
 }
 
-// maxPooledText bounds the lower-cased copy of a text the pool keeps.
-const maxPooledText = 1 << 20
+// maxPooledBuffer bounds, in bytes, each buffer the pool keeps: one huge
+// article should not keep megabytes of scratch alive in the pool for the
+// articles after it, which need a fraction of that. A dropped buffer is
+// allocated again, at the size the next article needs.
+const maxPooledBuffer = 1 << 20
+
+// maxPooledKeys bounds the events in the map of repeats (eventOf) the pool
+// keeps; a larger one is replaced by a new, empty map.
+const maxPooledKeys = 1 << 12
+
+// dropLarge lets go of every buffer of sc larger than maxPooledBuffer
+// (already cleared by the caller, so nil loses nothing).
+func (sc *scratch) dropLarge() {
+	sc.spans = capped(sc.spans)
+	sc.sents = capped(sc.sents)
+	sc.toks = capped(sc.toks)
+	sc.timexes = capped(sc.timexes)
+	sc.inDate = capped(sc.inDate)
+	sc.runs = capped(sc.runs)
+	sc.votes = capped(sc.votes)
+	sc.nameOf = capped(sc.nameOf)
+	sc.keyed = capped(sc.keyed)
+	sc.events = capped(sc.events)
+	sc.eventList = capped(sc.eventList)
+	sc.entArena = capped(sc.entArena)
+	sc.grown = capped(sc.grown)
+	sc.low = capped(sc.low)
+	sc.book.kind = capped(sc.book.kind)
+	sc.book.alias = capped(sc.book.alias)
+	sc.book.ents = capped(sc.book.ents)
+	sc.book.rows = capped(sc.book.rows)
+}
+
+// capped returns s, or nil when its array is larger than maxPooledBuffer.
+func capped[T any](s []T) []T {
+	var zero T
+	if uintptr(cap(s))*unsafe.Sizeof(zero) > maxPooledBuffer {
+		return nil
+	}
+	return s
+}
 
 // endBytes are the bytes that may end a sentence or a paragraph.
 var endBytes = [4]byte{'\n', '.', '!', '?'}

@@ -14,9 +14,6 @@ import "github.com/newsline/timeline/timeline"
 // the mentions and names grow in pooled arenas too and are copied out once,
 // all of an article's into one block each (finishMentions, finishEntities).
 
-// maxPooledEntities bounds the arena of names the pool keeps.
-const maxPooledEntities = 1 << 14
-
 // blockSize is the number of items per block: enough for a typical article.
 const blockSize = 32
 
@@ -151,9 +148,6 @@ func (x *extractor) release() {
 	x.scratch.grown = x.scratch.grown[:0]
 	clear(x.scratch.entArena)
 	x.scratch.entArena = x.scratch.entArena[:0]
-	if cap(x.scratch.entArena) > maxPooledEntities {
-		x.scratch.entArena = nil // an article naming thousands should not keep its arena pooled
-	}
 	sc := x.scratch
 	*x = extractor{} // x is sc.extractor: drop its references to the article
 	putScratch(sc)

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/ingest"
+	"github.com/newsline/timeline/timeline/timex"
 )
 
 // TestEventsOutliveTheNextExtraction checks that no returned event shares
@@ -115,4 +118,68 @@ func testdataArticles(t *testing.T) []timeline.Article {
 		arts = append(arts, a)
 	}
 	return arts
+}
+
+// TestPoolDropsAHugeArticlesBuffers extracts one very long article (thousands
+// of sentences, dated events and names) and checks that the scratch going
+// back to the pool keeps no buffer over maxPooledBuffer, nor a map of repeats
+// sized for it; and that a short article's scratch keeps its buffers, which
+// is what the pool is for.
+func TestPoolDropsAHugeArticlesBuffers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\ntitle: A long record\ndate: 2024-06-14\n---\n")
+	for i := 0; i < 12000; i++ {
+		fmt.Fprintf(&b, "On %d May %d, the council of Orvik%d approved plan %d, Mayor Anna Velden%d said. ",
+			i%28+1, 1990+i%30, i, i, i)
+		if i%10 == 9 {
+			b.WriteString("\n\n")
+		}
+	}
+	long, err := ingest.Parse("content/long.md", []byte(b.String()), nil, ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := testdataArticles(t)[0]
+	var keysBefore int
+	var mapBefore unsafe.Pointer
+	returned := func(a timeline.Article) *scratch {
+		x := newExtractor(a, timex.Resolve(a.Text, a.Meta.Date))
+		x.run()
+		if len(x.result()) == 0 {
+			t.Fatalf("%s: no events", a.Path)
+		}
+		sc := x.scratch
+		keysBefore, mapBefore = len(sc.byKey), reflect.ValueOf(sc.byKey).UnsafePointer()
+		x.release()
+		return sc
+	}
+	sc := returned(long)
+	if keysBefore <= maxPooledKeys {
+		t.Fatalf("the long article holds %d repeat keys, no more than maxPooledKeys (%d): the test needs more", keysBefore, maxPooledKeys)
+	}
+	if reflect.ValueOf(sc.byKey).UnsafePointer() == mapBefore {
+		t.Errorf("the map of repeats that held %d events goes back to the pool (cleared, it keeps its size)", keysBefore)
+	}
+	sizes := map[string]int{
+		"spans": bytesOf(sc.spans), "sents": bytesOf(sc.sents), "toks": bytesOf(sc.toks),
+		"timexes": bytesOf(sc.timexes), "inDate": bytesOf(sc.inDate), "runs": bytesOf(sc.runs),
+		"votes": bytesOf(sc.votes), "nameOf": bytesOf(sc.nameOf), "keyed": bytesOf(sc.keyed),
+		"events": bytesOf(sc.events), "eventList": bytesOf(sc.eventList), "entArena": bytesOf(sc.entArena),
+		"grown": bytesOf(sc.grown), "low": bytesOf(sc.low), "book.kind": bytesOf(sc.book.kind),
+		"book.alias": bytesOf(sc.book.alias), "book.ents": bytesOf(sc.book.ents), "book.rows": bytesOf(sc.book.rows),
+	}
+	for name, n := range sizes {
+		if n > maxPooledBuffer {
+			t.Errorf("after a %d-byte article the pool keeps %s of %d bytes (at most %d)", len(long.Text), name, n, maxPooledBuffer)
+		}
+	}
+	sc = returned(short)
+	if cap(sc.toks) == 0 || cap(sc.sents) == 0 || cap(sc.low) == 0 {
+		t.Errorf("a short article's scratch went back without its buffers (toks %d, sents %d, low %d)", cap(sc.toks), cap(sc.sents), cap(sc.low))
+	}
+}
+
+func bytesOf[T any](s []T) int {
+	var zero T
+	return cap(s) * int(unsafe.Sizeof(zero))
 }
