@@ -5,6 +5,8 @@
 package events
 
 import (
+	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +21,7 @@ import (
 // lead event first. Mentions point at the original file through a.Offsets;
 // IDs are left to the merge.
 func Extract(a timeline.Article) []timeline.Event {
+	checkLength(a)
 	buf := timexPool.Get().(*[]timeline.Timex)
 	ts := timex.ResolveAppend((*buf)[:0], a.Text, a.Meta.Date)
 	evs := ExtractWith(a, ts)
@@ -44,10 +47,26 @@ const maxPooledTimexes = 1024
 // ExtractWith is Extract given the article's already resolved expressions (so
 // a caller that resolved them once, or a test, need not resolve again).
 func ExtractWith(a timeline.Article, timexes []timeline.Timex) []timeline.Event {
+	checkLength(a)
 	x := newExtractor(a, timexes)
 	defer x.release()
 	x.run()
 	return x.result()
+}
+
+// maxText is the longest text extraction reads (bytes): tokens hold their
+// offsets as int32, and a sentence longer than that would come out cut
+// short or panic out of range. Ingest never gives more than 1 GB. A
+// variable, so that a test can lower it.
+var maxText = math.MaxInt32
+
+// checkLength panics, naming the article, when its text is longer than
+// maxText: a clear refusal (ExtractAll reports it through failed) where
+// the offsets would otherwise wrap unnoticed.
+func checkLength(a timeline.Article) {
+	if len(a.Text) > maxText {
+		panic(fmt.Sprintf("events: %s: its text of %d bytes is longer than the %d extraction reads", a.Path, len(a.Text), maxText))
+	}
 }
 
 // extractor holds the state of one pass over an article.

@@ -183,3 +183,36 @@ func bytesOf[T any](s []T) int {
 	var zero T
 	return cap(s) * int(unsafe.Sizeof(zero))
 }
+
+// TestTooLongTextIsRefusedByName lowers maxText (2 GiB, past which token
+// offsets would wrap) and checks that Extract, ExtractWith and ExtractAll
+// refuse a longer article with a panic naming it, which ExtractAll reports
+// through failed while the other articles are extracted.
+func TestTooLongTextIsRefusedByName(t *testing.T) {
+	arts := testdataArticles(t)
+	short := arts[0]
+	defer func(n int) { maxText = n }(maxText)
+	maxText = len(short.Text)
+	long := arts[0]
+	long.Path, long.Text = "content/too-long.md", short.Text+" More."
+	refused := func(name string, run func()) {
+		t.Helper()
+		defer func() {
+			p := recover()
+			if msg, _ := p.(string); !strings.Contains(msg, long.Path) || !strings.Contains(msg, "longer than") {
+				t.Errorf("%s: panic %v, want one naming %s as too long", name, p, long.Path)
+			}
+		}()
+		run()
+	}
+	refused("Extract", func() { Extract(long) })
+	refused("ExtractWith", func() { ExtractWith(long, nil) })
+	var failed []int
+	out := ExtractAll([]timeline.Article{short, long}, func(i int, p any) { failed = append(failed, i) })
+	if len(failed) != 1 || failed[0] != 1 || len(out[0]) == 0 || out[1] != nil {
+		t.Errorf("ExtractAll: failed %v, %d and %d events; want only article 1 failed, article 0 extracted", failed, len(out[0]), len(out[1]))
+	}
+	if len(Extract(short)) == 0 {
+		t.Error("an article of exactly maxText bytes is refused")
+	}
+}
