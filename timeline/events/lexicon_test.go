@@ -60,14 +60,7 @@ func TestTokenClassesAgreeWithTheLists(t *testing.T) {
 			text.WriteString(w + " " + strings.ToUpper(w) + " ")
 		}
 	}
-	paths, _ := filepath.Glob("testdata/*.md")
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text.Write(raw)
-	}
+	writeTestdataArticles(t, &text)
 	toks := tokenize(text.String()+" John's car, 'S", false)
 	seen := map[uint32]bool{}
 	for _, tk := range toks {
@@ -113,14 +106,7 @@ func TestCapFlagsOfAgreesWithCapFlags(t *testing.T) {
 	for w := range capFlags.classes {
 		text.WriteString(w + " " + strings.ToUpper(w) + " " + strings.ToLower(w) + " x" + w + " ")
 	}
-	paths, _ := filepath.Glob("testdata/*.md")
-	for _, p := range paths {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text.Write(raw)
-	}
+	writeTestdataArticles(t, &text)
 	toks := tokenize(text.String()+" \u212aing Éclair", false)
 	found := 0
 	for i := range toks {
@@ -135,5 +121,18 @@ func TestCapFlagsOfAgreesWithCapFlags(t *testing.T) {
 	}
 	if found == 0 {
 		t.Error("no token has capFlags")
+	}
+}
+
+// writeTestdataArticles appends the text of every testdata article to b.
+func writeTestdataArticles(t *testing.T, b *strings.Builder) {
+	t.Helper()
+	paths, _ := filepath.Glob("testdata/*.md")
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(raw)
 	}
 }

@@ -5,12 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/timex"
 )
 
 // splitThenTokenize is the reference scanSentences is checked against: the
@@ -46,10 +49,14 @@ func (x *extractor) splitThenTokenize() []sentence {
 
 // sentencesBothWays splits and tokenizes text with scanSentences and with
 // the reference, splitThenTokenize.
+// Both are given the text's resolved expressions (against a fixed
+// publication date), so that how each sentence, or each part of a long one,
+// gets its expressions and date marks is compared too.
 func sentencesBothWays(text string) (fused, twoPass []sentence) {
+	timexes := timex.Resolve(text, time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC))
 	run := func(f func(x *extractor) []sentence) []sentence {
 		sc := getScratch()
-		x := &extractor{a: timeline.Article{Text: text}, scratch: sc}
+		x := &extractor{a: timeline.Article{Text: text}, scratch: sc, timexes: timexes}
 		x.low, sc.low = asciiLowerInto(sc.low, text)
 		got := slices2(f(x))
 		putScratch(sc)
@@ -83,7 +90,16 @@ func checkScanSentences(t *testing.T, text string) {
 			}
 		}
 	}
+	quote := false
 	for i, s := range fused {
+		if s.newPara && opensWithQuote(s.text) {
+			quote = false
+		}
+		var want []token
+		want, quote = referenceTokens(s.text, quote)
+		if !slices.Equal(s.toks, want) {
+			t.Fatalf("%q: sentence %d (%q):\n tokens %+v\nwritten %+v", text, i, s.text, s.toks, want)
+		}
 		var cls uint32
 		for k, tk := range s.toks {
 			cls |= tk.cls
@@ -103,6 +119,60 @@ func checkScanSentences(t *testing.T, text string) {
 			t.Fatalf("%q: sentence %d (%q): classes %b, its tokens' %b", text, i, s.text, s.cls, cls)
 		}
 	}
+}
+
+// referenceTokens tokenizes a sentence rune by rune, as the tokenizer's
+// comment describes it, with none of its fast paths: the independent
+// reference scanSentence's tokens are checked against (splitThenTokenize
+// tokenizes with scanSentence too, so it checks only where sentences end).
+// White space separates tokens; a word is a run of letters and digits, with
+// an inner hyphen, period, apostrophe or ampersand between two of them
+// (never the apostrophe of a possessive); a possessive "'s" is a token of
+// its own; any other rune is a token of one rune, and quotation marks open
+// and close the quotation the tokens after them are in. It returns the
+// quotation's state after the sentence.
+func referenceTokens(s string, quote bool) ([]token, bool) {
+	var out []token
+	letterOrDigit := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += n
+		case letterOrDigit(r):
+			j, hyphen := i+n, false
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if letterOrDigit(r2) {
+					j += n2
+					continue
+				}
+				if strings.ContainsRune("-.'’&", r2) && j+n2 < len(s) {
+					if r3, _ := utf8.DecodeRuneInString(s[j+n2:]); letterOrDigit(r3) && !isPossessive(s[j:]) {
+						hyphen = hyphen || r2 == '-'
+						j += n2
+						continue
+					}
+				}
+				break
+			}
+			w := s[i:j]
+			low := strings.ToLower(w)
+			out = append(out, token{text: w, low: low, start: int32(i), end: int32(j), word: true,
+				quoted: quote, upper: unicode.IsUpper(r), hyphen: hyphen, cls: classOf(low)})
+			i = j
+		case (r == '\'' || r == '’') && isPossessive(s[i:]):
+			out = append(out, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: quote, cls: classOf("'s")})
+			i += n + 1
+		default:
+			opens, closes := quoteEffect(r, quote, s, i)
+			quote = quote || opens
+			out = append(out, token{text: s[i : i+n], low: s[i : i+n], start: int32(i), end: int32(i + n), quoted: quote, cls: classOf(s[i : i+n])})
+			quote = quote && !closes
+			i += n
+		}
+	}
+	return out, quote
 }
 
 // FuzzScanSentences checks scanSentences against splitThenTokenize, the
@@ -125,6 +195,7 @@ func slices2(in []sentence) []sentence {
 	out := make([]sentence, len(in))
 	for i, s := range in {
 		s.toks = append([]token(nil), s.toks...)
+		s.timexes = append([]timeline.Timex(nil), s.timexes...)
 		s.inDate = append([]bool(nil), s.inDate...)
 		s.clean = strings.Clone(s.clean)
 		out[i] = s
