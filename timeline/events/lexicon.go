@@ -304,6 +304,13 @@ const (
 	cSince                          // sinceWords
 	cJoin                           // conjunctions
 	cCapWord                        // capWords: its written form may be one of capFlags
+
+	// cPairedMark is no list's: the tokenizer gives it to a token whose
+	// text holds a byte hasPairedMark looks for (a quotation mark, a
+	// bracket, or 0xE2, which leads “, ”, ’ and the dashes), so a
+	// sentence's classes (sentence.cls) tell whether a title made of its
+	// tokens may hold one, without a scan of the title's bytes.
+	cPairedMark
 )
 
 // classLists pairs each lower-case list with its class bit.

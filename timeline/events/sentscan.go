@@ -127,6 +127,11 @@ func scanSentence(toks []token, text *string, low string, from int, quoteOpen bo
 				if wordClasses.mayHold(lw) {
 					tk.cls = wordClasses.lookup(lw)
 				}
+				// A word's only paired-mark byte can be the 0xE2 of
+				// a rune not ASCII ("don’t").
+				if !ascii && strings.IndexByte(tk.text, 0xE2) >= 0 {
+					tk.cls |= cPairedMark
+				}
 			}
 			cls |= tk.cls
 			i = j
@@ -196,11 +201,13 @@ func appendMark(toks []token, s string, i, n int, r rune, inQuote bool, cls uint
 	toks, tk = appendToken(toks)
 	tk.text, tk.low, tk.start, tk.end = s[i:i+n], s[i:i+n], int32(i), int32(i+n)
 	tk.word, tk.hyphen, tk.quoted, tk.upper = false, false, inQuote, false
-	tk.cls = 0
+	// A mark's only byte that can be one of hasPairedMark's is its first
+	// (the others of a rune not ASCII are continuation bytes).
+	tk.cls = pairedMarkClass[s[i]]
 	if wordClasses.mayHold(s[i : i+n]) {
-		tk.cls = wordClasses.lookup(s[i : i+n])
-		cls |= tk.cls
+		tk.cls |= wordClasses.lookup(s[i : i+n])
 	}
+	cls |= tk.cls
 	if closes {
 		inQuote = false
 	}

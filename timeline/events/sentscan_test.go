@@ -71,8 +71,9 @@ func sentencesBothWays(text string) (fused, twoPass []sentence) {
 // disagree on text, or a sentence's tokens are not what their text says:
 // each token's text is the sentence's bytes at its offsets (but "'s", always
 // written so), a word's lower-case form is strings.ToLower of it, its
-// classes those classOf (the filtered look-up) gives, and its capital
-// unicode.IsUpper's; the sentence's classes are its tokens' OR'ed.
+// classes those classOf (the filtered look-up) gives with its marks'
+// (markClasses), and its capital unicode.IsUpper's; the sentence's
+// classes are its tokens' OR'ed.
 func checkScanSentences(t *testing.T, text string) {
 	t.Helper()
 	fused, twoPass := sentencesBothWays(text)
@@ -103,13 +104,14 @@ func checkScanSentences(t *testing.T, text string) {
 		var cls uint32
 		for k, tk := range s.toks {
 			cls |= tk.cls
+			want := classOf(tk.low) | markClasses(tk.text)
 			at := s.text[tk.start:tk.end]
 			ok := tk.text == at || tk.text == "'s" && strings.ToLower(at) == tk.text || tk.text == "'s" && strings.ToLower(at) == "’s"
 			if tk.word {
 				r, _ := utf8.DecodeRuneInString(tk.text)
-				ok = ok && tk.low == strings.ToLower(tk.text) && tk.cls == classOf(tk.low) && tk.upper == unicode.IsUpper(r)
+				ok = ok && tk.low == strings.ToLower(tk.text) && tk.cls == want && tk.upper == unicode.IsUpper(r)
 			} else {
-				ok = ok && !tk.upper && tk.cls == classOf(tk.low)
+				ok = ok && !tk.upper && tk.cls == want
 			}
 			if !ok {
 				t.Fatalf("%q: sentence %d (%q), token %d: %+v", text, i, s.text, k, tk)
@@ -119,6 +121,17 @@ func checkScanSentences(t *testing.T, text string) {
 			t.Fatalf("%q: sentence %d (%q): classes %b, its tokens' %b", text, i, s.text, s.cls, cls)
 		}
 	}
+}
+
+// markClasses is the classes a token has by the marks of its text, written
+// from their definitions: cPairedMark when it holds a byte hasPairedMark
+// looks for.
+func markClasses(text string) uint32 {
+	var c uint32
+	if hasPairedMark(text) {
+		c |= cPairedMark
+	}
+	return c
 }
 
 // referenceTokens tokenizes a sentence rune by rune, as the tokenizer's
@@ -159,7 +172,7 @@ func referenceTokens(s string, quote bool) ([]token, bool) {
 			w := s[i:j]
 			low := strings.ToLower(w)
 			out = append(out, token{text: w, low: low, start: int32(i), end: int32(j), word: true,
-				quoted: quote, upper: unicode.IsUpper(r), hyphen: hyphen, cls: classOf(low)})
+				quoted: quote, upper: unicode.IsUpper(r), hyphen: hyphen, cls: classOf(low) | markClasses(w)})
 			i = j
 		case (r == '\'' || r == '’') && isPossessive(s[i:]):
 			out = append(out, token{text: "'s", low: "'s", start: int32(i), end: int32(i + n + 1), quoted: quote, cls: classOf("'s")})
@@ -167,7 +180,7 @@ func referenceTokens(s string, quote bool) ([]token, bool) {
 		default:
 			opens, closes := quoteEffect(r, quote, s, i)
 			quote = quote || opens
-			out = append(out, token{text: s[i : i+n], low: s[i : i+n], start: int32(i), end: int32(i + n), quoted: quote, cls: classOf(s[i : i+n])})
+			out = append(out, token{text: s[i : i+n], low: s[i : i+n], start: int32(i), end: int32(i + n), quoted: quote, cls: classOf(s[i:i+n]) | markClasses(s[i:i+n])})
 			quote = quote && !closes
 			i += n
 		}

@@ -46,7 +46,8 @@ func nounTitle(s *sentence, a anchor) string {
 		}
 	}
 	// Rendered as clauseTitle does, so a tidy phrase is not scanned again.
-	return shortTitleFrom(renderTidy(s, keep))
+	t, isTidy := renderTidy(s, keep)
+	return shortTitleFrom(t, isTidy, mayPair(s))
 }
 
 func isArticle(tk token) bool {
@@ -90,6 +91,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 		return shortTitle(s.text)
 	}
 	title, isTidy := renderTidy(s, keep)
+	pairs := mayPair(s) // byGerund's title too is the sentence's words
 	if len(title) > maxTitle {
 		if t, ok := byGerund(s, keep); ok {
 			title, isTidy = t, false
@@ -97,9 +99,16 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	}
 	if t, named := x.namePronoun(title); named {
 		title, isTidy = t, false
+		pairs = pairs || hasPairedMark(x.lastName)
 	}
-	return shortTitleFrom(title, isTidy)
+	return shortTitleFrom(title, isTidy, pairs)
 }
+
+// mayPair reports whether a title joined from tokens of s may hold a
+// quotation mark or bracket (a byte hasPairedMark looks for): not when no
+// token of s does (cPairedMark), as a title is its tokens joined by white
+// space (every rune of the text but white space is some token's).
+func mayPair(s *sentence) bool { return s.cls&cPairedMark != 0 }
 
 // byGerund retells "he poured oil on the fire by issuing an appeal to ..." as
 // "he issued an appeal to ...": in news prose the phrase after "by" + -ing
@@ -504,6 +513,11 @@ func renderTidy(s *sentence, keep []int) (string, bool) {
 // When the kept tokens follow one another in the text, single-spaced or
 // touching, each as written (about half the titles), the result is that
 // stretch of the sentence's text itself, not a copy.
+//
+// When the only spaces tidy would object to come before marks respace
+// joins to the word before (spaceDropped: a date left out before the full
+// stop gives "results ."), joinKept leaves them out: the result is then
+// respace's, and tidy, so it is not scanned and respaced again.
 func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
 	if len(keep) == 0 {
 		return "", true, true
@@ -513,6 +527,10 @@ func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
 	// each as written (a possessive written "’s" is the token "'s").
 	first := &s.toks[keep[0]]
 	inPlace := int(first.end-first.start) == len(first.text)
+	// dropped: a space would come before a mark respace removes it before
+	// (spaceDropped), where the date before a sentence's full stop was
+	// left out ("results in March." gives "results .").
+	dropped := false
 	for k := 1; k < len(keep); k++ {
 		prev, i, space := keep[k-1], keep[k], true
 		if tk := &s.toks[i]; int(tk.end-tk.start) != len(tk.text) {
@@ -534,6 +552,8 @@ func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
 		if space {
 			before, after := s.toks[prev].text, s.toks[i].text
 			switch {
+			case len(after) == 1 && spaceDropped[after[0]] && before[len(before)-1] != '(':
+				dropped = true
 			case before[len(before)-1] == '(' || markAfterSpace[after[0]] || strings.HasPrefix(after, "n't"):
 				isTidy = false
 			case after[0] == 'n' && len(after) < 3:
@@ -541,7 +561,13 @@ func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
 			}
 		}
 	}
-	if inPlace {
+	// When those are the only spaces respace would change, the join leaves
+	// them out and is respace's result, tidy; else respace does the work.
+	drop := dropped && isTidy && known
+	if dropped && !drop {
+		isTidy = false
+	}
+	if inPlace && !dropped {
 		return s.text[s.toks[keep[0]].start:s.toks[keep[len(keep)-1]].end], isTidy, known
 	}
 	var b strings.Builder
@@ -553,7 +579,10 @@ func joinKept(s *sentence, keep []int) (t string, isTidy, known bool) {
 	for k, i := range keep {
 		if k > 0 {
 			prev := keep[k-1]
-			if prev == i-1 {
+			if after := s.toks[i].text; drop && len(after) == 1 && spaceDropped[after[0]] {
+				// No space (there is no text between but white space:
+				// known).
+			} else if prev == i-1 {
 				switch gap := s.text[s.toks[prev].end:s.toks[i].start]; {
 				case gap == "":
 				case gap == " " || strings.TrimSpace(gap) == "":
@@ -633,6 +662,11 @@ func tidy(t string) bool {
 // ",.';:?!)". A table, as spacedMark asks it after every space of a title.
 var markAfterSpace = [256]bool{',': true, '.': true, '\'': true, ';': true, ':': true, '?': true, '!': true, ')': true}
 
+// spaceDropped marks the marks respace joins to the word before by removing
+// the space before them, and nothing else: all of markAfterSpace but the
+// apostrophe (only " 's" and " ' s " lose their space).
+var spaceDropped = [256]bool{',': true, '.': true, ';': true, ':': true, '?': true, '!': true, ')': true}
+
 // namePronoun replaces an opening "He"/"She" with the person last named.
 // It reports whether it did.
 func (x *extractor) namePronoun(title string) (string, bool) {
@@ -649,16 +683,22 @@ func (x *extractor) namePronoun(title string) (string, bool) {
 
 // shortTitle makes a headline: one line, capitalised, at most maxTitle bytes
 // cut at a word, no dangling quote, bracket or function word at the end.
-func shortTitle(t string) string { return shortTitleFrom(t, false) }
+func shortTitle(t string) string { return shortTitleFrom(t, false, true) }
 
 // shortTitleFrom is shortTitle given whether t is known to be tidy (see
-// tidy), so its spacing needs no second look.
-func shortTitleFrom(t string, isTidy bool) string {
+// tidy), so its spacing needs no second look, and whether it may hold a
+// quotation mark or bracket (pairs; see mayPair), so that balance, which
+// removes only those, need not look for them when it holds none.
+func shortTitleFrom(t string, isTidy, pairs bool) string {
 	if !isTidy {
 		t = tidySpacing(t)
 	}
 	if len(t) > maxTitle {
-		if p, ok := cutAtPhrase(balance(t)); ok {
+		b := t // balance(t): a tidy t holds no white space collapseSpace changes
+		if pairs || !isTidy {
+			b = balanceIf(t, pairs)
+		}
+		if p, ok := cutAtPhrase(b, pairs); ok {
 			t, isTidy = p, false
 		}
 	}
@@ -670,11 +710,14 @@ func shortTitleFrom(t string, isTidy bool) string {
 				cut--
 			}
 		}
-		t = trimWeakEnd(balance(t[:cut])) + "…"
+		t = trimWeakEnd(balanceIf(t[:cut], pairs)) + "…" // (the "…" is no mark balance removes)
 		isTidy = false
 	}
-	if !isTidy || hasPairedMark(t) {
-		t = balance(t) // else balance would only find t needs no collapsing, as tidy did
+	// Else balance would only find t needs no collapsing: a tidy t needs
+	// none (tidy tells), and neither does what tidySpacing, balance and
+	// the cuts above return (TestShortTitleKnowingNoPairsIsShortTitle).
+	if pairs && (!isTidy || hasPairedMark(t)) {
+		t = balance(t)
 	}
 	t = trimDangling(t)
 	r, n := utf8.DecodeRuneInString(t)
@@ -735,8 +778,9 @@ const minPhraseTitle = 36
 // cutAtPhrase shortens an over-long title to its longest prefix of at most
 // maxTitle bytes that ends where a phrase or clause begins (before "in",
 // "to", "which", after a comma) on a word a headline can end on. It reports
-// false when no such prefix is long enough.
-func cutAtPhrase(t string) (string, bool) {
+// false when no such prefix is long enough. pairs is shortTitleFrom's: false
+// when t holds no quotation mark or bracket.
+func cutAtPhrase(t string, pairs bool) (string, bool) {
 	words := strings.Fields(t)
 	n := 0                       // bytes of words[:b] joined
 	bestB := 0                   // the longest good prefix, words[:bestB], joined once at the end
@@ -765,7 +809,7 @@ func cutAtPhrase(t string) (string, bool) {
 	if bestB == 0 {
 		return "", false
 	}
-	best := balance(strings.TrimRight(strings.Join(words[:bestB], " "), ",;:"))
+	best := balanceIf(strings.TrimRight(strings.Join(words[:bestB], " "), ",;:"), pairs)
 	return best, len(best) >= minPhraseTitle
 }
 
@@ -937,6 +981,26 @@ func hasPairedMark(t string) bool {
 // pairedMarkByte marks the bytes hasPairedMark looks for: a table, as it is
 // asked of every byte of most titles.
 var pairedMarkByte = [256]bool{'"': true, '(': true, ')': true, '[': true, ']': true, 0xE2: true}
+
+// pairedMarkClass is cPairedMark for the bytes of pairedMarkByte: the class
+// the tokenizer gives a mark by its first byte.
+var pairedMarkClass = func() (t [256]uint32) {
+	for c, paired := range pairedMarkByte {
+		if paired {
+			t[c] = cPairedMark
+		}
+	}
+	return t
+}()
+
+// balanceIf is balance(t) given whether t may hold a quotation mark or
+// bracket (pairs): with none, balance would only collapse its white space.
+func balanceIf(t string, pairs bool) string {
+	if !pairs {
+		return collapseSpace(t)
+	}
+	return balance(t)
+}
 
 // balance removes quotation marks and brackets that are not closed in t.
 func balance(t string) string {

@@ -9,11 +9,15 @@ import (
 )
 
 // TestJoinKeptJudgesTidyAsTidyDoes checks that joinKept joins as joining
-// the tokens one by one does (joinByToken), and checks the tidiness joinKept works out
-// while joining tokens against tidy's scan of the joined text, whenever
-// joinKept claims to know it: over the sentences of the testdata articles
-// and the seed, with odd spacing and marks added, joining all tokens, every
-// other one and random subsets.
+// the tokens one by one does (joinByToken), or, when it claims the result
+// tidy, as respace of that; checks the tidiness joinKept works out while
+// joining tokens against tidy's scan of the joined text, whenever joinKept
+// claims to know it; checks that renderTidy gives what rendering did before
+// it took joinKept's word (joinByToken, then respace unless tidy); and
+// checks that a sentence none of whose tokens has cPairedMark gives joins
+// with no byte hasPairedMark looks for (mayPair): over the sentences of the
+// testdata articles and the seed, with odd spacing and marks added, joining
+// all tokens, every other one and random subsets.
 func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
 	paths, _ := filepath.Glob("testdata/*.md")
 	paths = append(paths, "../../seeds/000_3439a67832322a1f.txt") // the seed, when present
@@ -26,13 +30,18 @@ func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
 		texts = append(texts, string(raw))
 	}
 	texts = append(texts, "He said ( in June ) that they do n't , and ' s ; : ? ! ) no .", "Go (  now)\t\tand\n n  't n ' t stop.\u00a0Then ( x", "a ,b",
-		"They met ( in June and left", "They met [ in June and left", "Ann said n and n't and no", "They do n't know", "It is Kestria 's")
+		"They met ( in June and left", "They met [ in June and left", "Ann said n and n't and no", "They do n't know", "It is Kestria 's",
+		"It rose , then fell ; it rose ( again ) . Why ? No ! So : yes .", "He ' s here , ( and ) ' s , x ) ; ( . It's a ' s b ' s c .",
+		"They left ’ s , “ quietly ” , [ at 3 ] .", "Hyphen - dash – and — marks , said O’Brien .")
 	r := rand.New(rand.NewPCG(7, 2026))
-	known, checked := 0, 0
+	known, checked, dropped := 0, 0, 0
 	for _, text := range texts {
 		for _, sp := range splitSentencesInto(nil, text) {
 			s := sentence{text: text[sp.Start:sp.End]}
 			s.toks = tokenize(s.text, false)
+			for _, tk := range s.toks {
+				s.cls |= tk.cls
+			}
 			for round := 0; round < 12; round++ {
 				var keep []int
 				for i := range s.toks {
@@ -41,8 +50,22 @@ func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
 					}
 				}
 				got, isTidy, ok := joinKept(&s, keep)
-				if want := joinByToken(&s, keep); got != want {
+				want := joinByToken(&s, keep)
+				if got != want && (!ok || !isTidy || got != respace(want)) {
 					t.Fatalf("joinKept(%q, %v) = %q, joining token by token gives %q", s.text, keep, got, want)
+				}
+				if got != want {
+					dropped++
+				}
+				if !mayPair(&s) && hasPairedMark(want) {
+					t.Fatalf("%q has no token of cPairedMark, but joining %v gives %q", s.text, keep, want)
+				}
+				rendered, renderedTidy := renderTidy(&s, keep)
+				if ref := want; !tidy(ref) {
+					want = respace(ref)
+				}
+				if rendered != want || renderedTidy && !tidy(rendered) {
+					t.Fatalf("renderTidy(%q, %v) = %q (tidy %v), want %q", s.text, keep, rendered, renderedTidy, want)
 				}
 				checked++
 				if !ok {
@@ -57,6 +80,53 @@ func TestJoinKeptJudgesTidyAsTidyDoes(t *testing.T) {
 	}
 	if known < checked/2 {
 		t.Errorf("joinKept knew the tidiness of only %d of %d joins", known, checked)
+	}
+	if dropped == 0 {
+		t.Errorf("joinKept left out no space before a mark in %d joins", checked)
+	}
+}
+
+// TestShortTitleKnowingNoPairsIsShortTitle checks shortTitleFrom told that
+// a title is tidy and holds no quotation mark or bracket, when so (tidy,
+// hasPairedMark), against shortTitle, which is told nothing: on the joins
+// of the sentences of the testdata articles and the seed, and on odd
+// texts, whole and respaced, short and over-long.
+func TestShortTitleKnowingNoPairsIsShortTitle(t *testing.T) {
+	paths, _ := filepath.Glob("testdata/*.md")
+	paths = append(paths, "../../seeds/000_3439a67832322a1f.txt") // the seed, when present
+	titles := []string{"", " ", "a", "the war ,", "He said ( in June ) that they do n't , and ' s ; : ? ! ) no .",
+		"Go (  now)\t\tand\n n  't n ' t stop.\u00a0Then ( x", strings.Repeat("Verran ", 20), strings.Repeat("Verran", 20),
+		"The founder and chair of the harbour board of Osk Trust Ilse Marren has quietly retired",
+		"the council (which met late voted", "iPhone sales rose", "a ’ b … c – d",
+		"the chief executive of Teral Lines marked the final crossing of the old ferry by unveiling a bronze plaque."}
+	r := rand.New(rand.NewPCG(11, 2026))
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue // the seed may be absent
+		}
+		text := string(raw)
+		for _, sp := range splitSentencesInto(nil, text) {
+			s := sentence{text: text[sp.Start:sp.End]}
+			s.toks = tokenize(s.text, false)
+			titles = append(titles, s.text, collapseSpace(s.text))
+			for round := 0; round < 8; round++ {
+				var keep []int
+				for i := range s.toks {
+					if round == 0 || r.IntN(4) > 0 {
+						keep = append(keep, i)
+					}
+				}
+				titles = append(titles, joinByToken(&s, keep))
+			}
+		}
+	}
+	for _, title := range titles {
+		for _, x := range []string{title, respace(title), tidySpacing(title)} {
+			if got, want := shortTitleFrom(x, tidy(x), hasPairedMark(x)), shortTitle(x); got != want {
+				t.Fatalf("shortTitleFrom(%q, %v, %v) = %q, shortTitle gives %q", x, tidy(x), hasPairedMark(x), got, want)
+			}
+		}
 	}
 }
 
