@@ -311,6 +311,12 @@ const (
 	// sentence's classes (sentence.cls) tell whether a title made of its
 	// tokens may hold one, without a scan of the title's bytes.
 	cPairedMark
+	// cComma and cCutMark are no list's either: the marks "," and ";",
+	// ":", "-", "!", "?" (cutTail's, but for the dashes, which are
+	// cPairedMark), given by the tokenizer (markClass), so a title's
+	// steps, which look for them among its words, test a bit.
+	cComma
+	cCutMark
 )
 
 // classLists pairs each lower-case list with its class bit.

@@ -201,9 +201,10 @@ func appendMark(toks []token, s string, i, n int, r rune, inQuote bool, cls uint
 	toks, tk = appendToken(toks)
 	tk.text, tk.low, tk.start, tk.end = s[i:i+n], s[i:i+n], int32(i), int32(i+n)
 	tk.word, tk.hyphen, tk.quoted, tk.upper = false, false, inQuote, false
-	// A mark's only byte that can be one of hasPairedMark's is its first
-	// (the others of a rune not ASCII are continuation bytes).
-	tk.cls = pairedMarkClass[s[i]]
+	// A mark's classes of its own (markClass) follow from its first byte:
+	// an ASCII mark has no other, and the others of a rune not ASCII are
+	// continuation bytes, none of hasPairedMark's.
+	tk.cls = markClass[s[i]]
 	if wordClasses.mayHold(s[i : i+n]) {
 		tk.cls |= wordClasses.lookup(s[i : i+n])
 	}

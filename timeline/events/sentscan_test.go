@@ -125,11 +125,18 @@ func checkScanSentences(t *testing.T, text string) {
 
 // markClasses is the classes a token has by the marks of its text, written
 // from their definitions: cPairedMark when it holds a byte hasPairedMark
-// looks for.
+// looks for, cComma when it is ",", cCutMark when one of ";", ":", "-",
+// "!", "?".
 func markClasses(text string) uint32 {
 	var c uint32
 	if hasPairedMark(text) {
 		c |= cPairedMark
+	}
+	switch text {
+	case ",":
+		c |= cComma
+	case ";", ":", "-", "!", "?":
+		c |= cCutMark
 	}
 	return c
 }

@@ -80,7 +80,9 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 		// from: datedConjunct would keep every token.)
 		keep = datedConjunct(s.toks, keep, a)
 	}
-	keep = dropBracketed(s.toks, keep)
+	if mayPair(s) { // else there is no bracket to drop
+		keep = dropBracketed(s.toks, keep)
+	}
 	keep = dropIntro(s, keep)
 	keep = dropParentheticals(s.toks, keep)
 	keep = cutTail(s.toks, keep)
@@ -180,8 +182,8 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 		return keep
 	}
 	for k := len(keep) - 2; k > v0; k-- {
-		if keep[k] >= a.first {
-			continue
+		if keep[k] >= a.first || !toks[keep[k]].is(cJoin) {
+			continue // (both joins below start with an "and" or "but")
 		}
 		if joinsVerbPhrase(toks, keep, k) {
 			keep = append(keep[:v0], keep[k+1:]...)
@@ -196,7 +198,7 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 		}
 	}
 	for k := v0 + 1; k+1 < len(keep); k++ {
-		if keep[k] >= a.last && joinsVerbPhrase(toks, keep, k) {
+		if keep[k] >= a.last && toks[keep[k]].is(cJoin) && joinsVerbPhrase(toks, keep, k) {
 			return keep[:k]
 		}
 	}
@@ -214,14 +216,14 @@ func joinsVerbPhrase(toks []token, keep []int, k int) bool {
 // joinsClause reports a ", and"/", but" at keep[k] opening a clause with its
 // own subject and finite verb.
 func joinsClause(toks []token, keep []int, k int) bool {
-	if !toks[keep[k]].is(cJoin) || toks[keep[k]].quoted || k == 0 || toks[keep[k-1]].text != "," {
+	if !toks[keep[k]].is(cJoin) || toks[keep[k]].quoted || k == 0 || !toks[keep[k-1]].is(cComma) {
 		return false
 	}
 	for _, i := range keep[k+2:] {
 		if finiteVerb(&toks[i]) {
 			return true
 		}
-		if toks[i].text == "," {
+		if toks[i].is(cComma) {
 			return false
 		}
 	}
@@ -283,6 +285,12 @@ func dropBracketed(toks []token, keep []int) []int {
 	out := keep[:0]
 	depth := 0
 	for _, i := range keep {
+		if toks[i].cls&cPairedMark == 0 { // no bracket: the usual word
+			if depth == 0 {
+				out = append(out, i)
+			}
+			continue
+		}
 		switch toks[i].text {
 		case "(", "[":
 			depth++
@@ -311,7 +319,7 @@ func dropIntro(s *sentence, keep []int) []int {
 		}
 		comma := -1
 		for k := 0; k < len(keep) && k < 16; k++ {
-			if s.toks[keep[k]].text == "," {
+			if s.toks[keep[k]].cls&cComma != 0 {
 				comma = k
 				break
 			}
@@ -357,7 +365,7 @@ func isParticiple(tk token) bool {
 // names (", Ilse Brandt,").
 func dropParentheticals(toks []token, keep []int) []int {
 	for k := 0; k+1 < len(keep); k++ {
-		if toks[keep[k]].text != "," {
+		if toks[keep[k]].cls&cComma == 0 {
 			continue
 		}
 		if m := appositiveName(toks, keep, k); m > 0 {
@@ -371,7 +379,7 @@ func dropParentheticals(toks []token, keep []int) []int {
 		}
 		end := -1
 		for m := k + 1; m < len(keep); m++ {
-			if toks[keep[m]].text == "," {
+			if toks[keep[m]].cls&cComma != 0 {
 				end = m
 				break
 			}
@@ -395,7 +403,7 @@ func appositiveName(toks []token, keep []int, k int) int {
 	for m < len(keep) && toks[keep[m]].word && toks[keep[m]].capitalised() {
 		m++
 	}
-	if m-k < 3 || m >= len(keep)-1 || toks[keep[m]].text != "," {
+	if m-k < 3 || m >= len(keep)-1 || !toks[keep[m]].is(cComma) {
 		return 0 // need two or more capitalised words, then a comma, then more
 	}
 	return m + 1
@@ -405,8 +413,11 @@ func appositiveName(toks []token, keep []int, k int) int {
 // ", saying ...", "; ...", " - ...", ": ...".
 func cutTail(toks []token, keep []int) []int {
 	for k := 1; k < len(keep); k++ {
-		t := toks[keep[k]].text
-		switch t {
+		tk := &toks[keep[k]]
+		if tk.cls&(cComma|cCutMark|cPairedMark) == 0 {
+			continue // a word, or a mark cut at by none of the cases below
+		}
+		switch t := tk.text; t {
 		case ";", ":", "—", "–", "-", "!", "?":
 			return keep[:k]
 		case ",":
@@ -465,8 +476,7 @@ func dropDates(s *sentence, keep []int) []int {
 func trimPunct(toks []token, keep []int) []int {
 	out := keep[:0]
 	for _, i := range keep {
-		t := toks[i].text
-		if t == "," && (len(out) == 0 || toks[out[len(out)-1]].text == ",") {
+		if toks[i].cls&cComma != 0 && (len(out) == 0 || toks[out[len(out)-1]].cls&cComma != 0) {
 			continue
 		}
 		out = append(out, i)
@@ -982,13 +992,18 @@ func hasPairedMark(t string) bool {
 // asked of every byte of most titles.
 var pairedMarkByte = [256]bool{'"': true, '(': true, ')': true, '[': true, ']': true, 0xE2: true}
 
-// pairedMarkClass is cPairedMark for the bytes of pairedMarkByte: the class
-// the tokenizer gives a mark by its first byte.
-var pairedMarkClass = func() (t [256]uint32) {
+// markClass is the classes the tokenizer gives a mark by its first byte:
+// cPairedMark for the bytes of pairedMarkByte, cComma for ",", cCutMark for
+// cutTail's ASCII marks.
+var markClass = func() (t [256]uint32) {
 	for c, paired := range pairedMarkByte {
 		if paired {
 			t[c] = cPairedMark
 		}
+	}
+	t[','] = cComma
+	for _, c := range []byte(";:-!?") {
+		t[c] = cCutMark
 	}
 	return t
 }()
