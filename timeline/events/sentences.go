@@ -37,8 +37,9 @@ func SplitSentences(text string) []timeline.Span {
 	return splitSentencesInto(nil, text)
 }
 
-// splitSentencesInto is SplitSentences appending to out, so an extraction
-// can reuse the slice of the article before.
+// splitSentencesInto is SplitSentences appending to out. Extraction does not
+// call it: scanSentence finds the same ends while it tokenizes, and is
+// checked against it (sentscan_test.go).
 func splitSentencesInto(out []timeline.Span, text string) []timeline.Span {
 	start := 0
 	emit := func(end int) {
@@ -112,7 +113,6 @@ func longCut(text string, s int) int {
 // date marks. It is pooled, so a run over many articles reuses it instead
 // of allocating and collecting it again for each one.
 type scratch struct {
-	spans   []timeline.Span
 	sents   []sentence
 	toks    []token
 	timexes []timeline.Timex
@@ -178,7 +178,6 @@ const maxPooledKeys = 1 << 12
 // dropLarge lets go of every buffer of sc larger than maxPooledBuffer
 // (already cleared by the caller, so nil loses nothing).
 func (sc *scratch) dropLarge() {
-	sc.spans = capped(sc.spans)
 	sc.sents = capped(sc.sents)
 	sc.toks = capped(sc.toks)
 	sc.timexes = capped(sc.timexes)
@@ -374,20 +373,7 @@ func setTable(words map[string]bool) *classTable {
 // text[s:e], deciding an ASCII byte by the asciiSpace table, without
 // decoding it.
 func trimSpan(text string, s, e int) (int, int) {
-	for s < e {
-		if c := text[s]; c < utf8.RuneSelf {
-			if !asciiSpace[c] {
-				break
-			}
-			s++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(text[s:])
-		if !unicode.IsSpace(r) {
-			break
-		}
-		s += n
-	}
+	s = skipSpace(text[:e], s)
 	for e > s {
 		if c := text[e-1]; c < utf8.RuneSelf { // a whole rune: no UTF-8 sequence ends below 0x80
 			if !asciiSpace[c] {

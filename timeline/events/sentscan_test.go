@@ -24,13 +24,13 @@ import (
 // article), and its white space tested by needsCollapse.
 func (x *extractor) splitThenTokenize() []sentence {
 	sc := x.scratch
-	sc.spans = splitSentencesInto(sc.spans[:0], x.a.Text)
+	spans := splitSentencesInto(nil, x.a.Text)
 	out := sc.sents[:0]
 	quote := false
 	prevEnd := 0
 	buf := sc.toks[:0]
 	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
-	for _, sp := range sc.spans {
+	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
 		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
 		if s.newPara && opensWithQuote(text) {

@@ -161,7 +161,7 @@ func TestPoolDropsAHugeArticlesBuffers(t *testing.T) {
 		t.Errorf("the map of repeats that held %d events goes back to the pool (cleared, it keeps its size)", keysBefore)
 	}
 	sizes := map[string]int{
-		"spans": bytesOf(sc.spans), "sents": bytesOf(sc.sents), "toks": bytesOf(sc.toks),
+		"sents": bytesOf(sc.sents), "toks": bytesOf(sc.toks),
 		"timexes": bytesOf(sc.timexes), "inDate": bytesOf(sc.inDate), "runs": bytesOf(sc.runs),
 		"votes": bytesOf(sc.votes), "nameOf": bytesOf(sc.nameOf), "keyed": bytesOf(sc.keyed),
 		"events": bytesOf(sc.events), "eventList": bytesOf(sc.eventList), "entArena": bytesOf(sc.entArena),
