@@ -299,7 +299,10 @@ func (x *extractor) sentence(idx int, s *sentence) {
 			if !a.reported && !x.future(t) {
 				mainDated = true
 				x.lastTold, x.lastToldAt = ev, idx
-				if !presentTense(s) || t.Date.Gran >= timeline.GranDay {
+				// The date's precision first: a day dates the narrative
+				// whatever the tense, which is then not worked out
+				// (tenseOf) for a sentence no other rule asks it of.
+				if t.Date.Gran >= timeline.GranDay || !presentTense(s) {
 					x.narr, x.narrAt = ev, idx
 				}
 				if x.recent(t.Date) {
