@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -96,6 +97,7 @@ type extractor struct {
 	plans                []*timeline.Event // recent events told in the future in main clauses, latest last
 	low                  string            // the text with its ASCII capitals lower-cased (asciiLower)
 	publisher            string            // the publisher's name, trimmed and lower-cased; "" when none
+	newsFrom             time.Time         // recentDays before the publication day (see recent), once per article
 }
 
 // sentence is one sentence of the cleaned text.
@@ -129,6 +131,7 @@ func newExtractor(a timeline.Article, timexes []timeline.Timex) *extractor {
 	x.news, x.plans = x.scratch.news[:0], x.scratch.plans[:0]
 	if !a.Meta.Date.IsZero() {
 		x.dct = timeline.DateOf(a.Meta.Date)
+		x.newsFrom = x.dct.Start.AddDate(0, 0, -recentDays)
 	}
 	x.publisher = strings.ToLower(strings.TrimSpace(a.Meta.Publisher))
 	x.sents = x.splitSentences()
@@ -514,7 +517,7 @@ func (x *extractor) recent(d timeline.Date) bool {
 	if x.dct.IsZero() || d.Gran < timeline.GranDay || !d.Start.Before(x.dct.End) {
 		return false
 	}
-	return !d.Start.Before(x.dct.Start.AddDate(0, 0, -recentDays))
+	return !d.Start.Before(x.newsFrom)
 }
 
 // hasWord reports whether a sentence has any word (not just a stray quote).
