@@ -82,7 +82,7 @@ type extractor struct {
 	narrAt   int               // index of the sentence that set narr
 	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
-	lastName string   // the person most recently named, for "he" in titles
+	lastName string   // the person most recently named before sentence named, for "he" in titles (lastNameBefore)
 	scratch  *scratch // pooled buffers the sentences live in
 	// keyed and byKey find an event by its date, title and end, to merge
 	// repeats: see eventOf.
@@ -98,6 +98,9 @@ type extractor struct {
 	low                  string            // the text with its ASCII capitals lower-cased (asciiLower)
 	publisher            string            // the publisher's name, trimmed and lower-cased; "" when none
 	newsFrom             time.Time         // recentDays before the publication day (see recent), once per article
+	// named and cur: lastName is worked out only as far as a title asks
+	// (lastNameBefore), up to the sentence being read, cur.
+	named, cur int
 }
 
 // sentence is one sentence of the cleaned text.
@@ -266,11 +269,21 @@ func opensWithQuote(s string) bool {
 
 func (x *extractor) run() {
 	for i := range x.sents {
+		x.cur = i
 		x.sentence(i, &x.sents[i])
-		if p := x.names.lastPerson(&x.sents[i]); p != "" {
+	}
+}
+
+// lastNameBefore returns the person most recently named in the sentences
+// before the current one (cur), "" when none is. It reads each sentence once
+// at most, from where the last question left off: most articles never ask.
+func (x *extractor) lastNameBefore() string {
+	for ; x.named < x.cur; x.named++ {
+		if p := x.names.lastPerson(&x.sents[x.named]); p != "" {
 			x.lastName = p
 		}
 	}
+	return x.lastName
 }
 
 // sentence turns one sentence into events or mentions.

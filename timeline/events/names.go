@@ -31,11 +31,9 @@ type nameRun struct {
 	name        string
 	first, last int // token range [first, last)
 	kind        timeline.EntityKind
-	// Filled once the book is complete, so the sentences' look-ups need no map:
-	row   int                 // the name's row in the vote table
-	known bool                // the book classified the name
-	canon string              // its canonical name, when known
-	class timeline.EntityKind // the canonical name's kind, when known
+	// The name's row in the vote table: what the book says of the name is
+	// rows[row] (see resolveRuns), so the sentences' look-ups need no map.
+	row int
 }
 
 func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
@@ -133,15 +131,15 @@ func collectNames(sents []sentence, publisher string, sc *scratch) *nameBook {
 			b.kind[last] = timeline.Person
 		}
 	}
-	b.resolveRuns(sents, nameOf)
+	b.resolveRuns(nameOf)
 	return b
 }
 
-// resolveRuns gives every run its canonical name and kind, looked up once
-// per distinct name (row) rather than once per run and per question.
-// A sentence's runs are resolved through the sentence: its slice may point
-// into an earlier backing array of the shared buffer.
-func (b *nameBook) resolveRuns(sents []sentence, nameOf []string) {
+// resolveRuns works out every distinct name's (row's) canonical name and
+// kind, once per row rather than once per run and per question; a run reads
+// them through its row (b.rows[r.row]) when its sentence is asked, so the
+// runs of the sentences no rule asks about are never visited again.
+func (b *nameBook) resolveRuns(nameOf []string) {
 	b.rows = b.rows[:0]
 	for row := range nameOf {
 		if b.alias[row] < 0 && row < len(nameOf)-1 && nameOf[row] == nameOf[len(nameOf)-1] {
@@ -152,13 +150,6 @@ func (b *nameBook) resolveRuns(sents []sentence, nameOf []string) {
 			rn = resolvedName{known: true, canon: nameOf[a], class: b.kind[a]}
 		}
 		b.rows = append(b.rows, rn)
-	}
-	for i := range sents {
-		for k := range sents[i].runs {
-			r := &sents[i].runs[k]
-			rr := b.rows[r.row]
-			r.known, r.canon, r.class = rr.known, rr.canon, rr.class
-		}
 	}
 }
 
@@ -449,9 +440,9 @@ func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 		return s.ents
 	}
 	from := len(b.ents)
-	for _, r := range s.runs {
-		if r.known {
-			b.ents = append(b.ents, timeline.Entity{Name: r.canon, Kind: r.class})
+	for k := range s.runs {
+		if rr := &b.rows[s.runs[k].row]; rr.known {
+			b.ents = append(b.ents, timeline.Entity{Name: rr.canon, Kind: rr.class})
 		}
 	}
 	if len(b.ents) > from {
@@ -464,8 +455,9 @@ func (b *nameBook) entitiesIn(s *sentence) []timeline.Entity {
 // lastPerson returns the last person named in a sentence, as written.
 func (b *nameBook) lastPerson(s *sentence) string {
 	name := ""
-	for _, r := range s.runs {
-		if r.known && r.class == timeline.Person {
+	for k := range s.runs {
+		r := &s.runs[k]
+		if rr := &b.rows[r.row]; rr.known && rr.class == timeline.Person {
 			name = r.name
 		}
 	}

@@ -1,6 +1,8 @@
 package events
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -58,5 +60,59 @@ func TestPublisherNamedInText(t *testing.T) {
 	}
 	if !found {
 		t.Error("no event names Velden Courier")
+	}
+}
+
+// TestLastNameBeforeIsTheLastPersonNamed checks lastNameBefore, which reads
+// the sentences for their people only when a title asks, against the name
+// the extractor used to keep after every sentence: the last person named in
+// the sentences before the current one, whichever sentences ask and in
+// whatever steps.
+func TestLastNameBeforeIsTheLastPersonNamed(t *testing.T) {
+	texts := []string{
+		"Minister Ilse Brandt visited Velden on Monday. The weather was cold. She opened the bridge on Tuesday. " +
+			"Governor Aron Tarsk arrived on Wednesday. Rain fell. He closed the road on Thursday.",
+		"He spoke first. Mayor Ilse Brandt said nothing. Nobody came.",
+	}
+	paths, _ := filepath.Glob("testdata/*.md")
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(raw))
+	}
+	for _, text := range texts {
+		a := timeline.Article{Path: "a.md", Slug: "a", Text: text}
+		a.Meta.Date = time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)
+		for step := 1; step <= 3; step++ {
+			x := newExtractor(a, timex.Resolve(a.Text, a.Meta.Date))
+			want := "" // the eager reading: after every sentence
+			for i := range x.sents {
+				if i%step == 0 {
+					x.cur = i
+					if got := x.lastNameBefore(); got != want {
+						t.Errorf("step %d, sentence %d of %.40q: lastNameBefore = %q, want %q", step, i, text, got, want)
+					}
+				}
+				if p := x.names.lastPerson(&x.sents[i]); p != "" {
+					want = p
+				}
+			}
+			x.release()
+		}
+	}
+	// And through the titles: a pronoun names the person named last
+	// before it, not the one named after it.
+	a := timeline.Article{Path: "a.md", Slug: "a", Text: texts[0]}
+	a.Meta.Date = time.Date(2024, 6, 14, 0, 0, 0, 0, time.UTC)
+	titles := map[string]bool{}
+	for _, ev := range ExtractWith(a, timex.Resolve(a.Text, a.Meta.Date)) {
+		titles[ev.Title] = true
+	}
+	for _, want := range []string{"Ilse Brandt opened the bridge", "Aron Tarsk closed the road"} {
+		if !titles[want] {
+			t.Errorf("no event titled %q in %v", want, titles)
+		}
 	}
 }

@@ -101,7 +101,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	}
 	if t, named := x.namePronoun(title); named {
 		title, isTidy = t, false
-		pairs = pairs || hasPairedMark(x.lastName)
+		pairs = pairs || hasPairedMark(x.lastNameBefore())
 	}
 	return shortTitleFrom(title, isTidy, pairs)
 }
@@ -680,12 +680,13 @@ var spaceDropped = [256]bool{',': true, '.': true, ';': true, ':': true, '?': tr
 // namePronoun replaces an opening "He"/"She" with the person last named.
 // It reports whether it did.
 func (x *extractor) namePronoun(title string) (string, bool) {
-	if x.lastName == "" {
-		return title, false
-	}
 	for _, p := range []string{"He ", "he ", "She ", "she "} {
 		if strings.HasPrefix(title, p) {
-			return x.lastName + " " + title[len(p):], true
+			name := x.lastNameBefore() // only now: most titles open with no pronoun
+			if name == "" {
+				return title, false
+			}
+			return name + " " + title[len(p):], true
 		}
 	}
 	return title, false
