@@ -272,6 +272,10 @@ func (x *extractor) run() {
 		x.cur = i
 		x.sentence(i, &x.sents[i])
 	}
+	// Past the last sentence: a title built after the run (none is today)
+	// sees the last sentence's names too, as when lastName was kept up
+	// after every sentence.
+	x.cur = len(x.sents)
 }
 
 // lastNameBefore returns the person most recently named in the sentences

@@ -73,6 +73,7 @@ func TestLastNameBeforeIsTheLastPersonNamed(t *testing.T) {
 		"Minister Ilse Brandt visited Velden on Monday. The weather was cold. She opened the bridge on Tuesday. " +
 			"Governor Aron Tarsk arrived on Wednesday. Rain fell. He closed the road on Thursday.",
 		"He spoke first. Mayor Ilse Brandt said nothing. Nobody came.",
+		"The road closed on Monday. Governor Aron Tarsk spoke on Tuesday.",
 	}
 	paths, _ := filepath.Glob("testdata/*.md")
 	for _, p := range paths {
@@ -97,6 +98,13 @@ func TestLastNameBeforeIsTheLastPersonNamed(t *testing.T) {
 				}
 				if p := x.names.lastPerson(&x.sents[i]); p != "" {
 					want = p
+				}
+			}
+			if step == 1 {
+				// After the run, the last sentence's names count too.
+				x.run()
+				if got := x.lastNameBefore(); got != want {
+					t.Errorf("after the run of %.40q: lastNameBefore = %q, want %q", text, got, want)
 				}
 			}
 			x.release()
