@@ -82,7 +82,7 @@ type extractor struct {
 	narrAt   int               // index of the sentence that set narr
 	news     []*timeline.Event // recent events told in main clauses (the news), latest last
 	names    *nameBook
-	lastName string   // the person most recently named before sentence named, for "he" in titles (lastNameBefore)
+	lastName string   // the last person named in the sentences before x.named, for "he" in titles (lastNameBefore)
 	scratch  *scratch // pooled buffers the sentences live in
 	// keyed and byKey find an event by its date, title and end, to merge
 	// repeats: see eventOf.
