@@ -202,7 +202,7 @@ func (x *extractor) scanSentences() []sentence {
 	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
 	for i := skipSpace(text, 0); i < len(text); i = skipSpace(text, i) {
 		from := i
-		s := sentence{newPara: strings.Contains(text[prevEnd:from], "\n\n")}
+		s := sentence{newPara: blankLineIn(text, prevEnd, from)}
 		if s.newPara && opensWithQuote(text[from:]) {
 			// A quotation running over paragraphs reopens each with a mark.
 			quote = false
@@ -255,7 +255,7 @@ func (x *extractor) longSentence(out []sentence, buf []token, f *sentenceFiller,
 			return out, buf, quote
 		}
 		next, _ := trimSpan(text, cut, end)
-		s = sentence{newPara: strings.Contains(text[cut:next], "\n\n")}
+		s = sentence{newPara: blankLineIn(text, cut, next)}
 		if s.newPara && opensWithQuote(text[next:]) {
 			quote = false
 		}

@@ -302,3 +302,31 @@ func TestRepeatsMergeAmongManyEvents(t *testing.T) {
 		t.Fatalf("mentions per dated event:\n got %v\nwant %v", got, want)
 	}
 }
+
+// A blank line ends the carrying of a date however it is written: the
+// sentence splitter ends a paragraph at a line of spaces or a CRLF blank
+// line, and the narrative must stop there too (ingest normalises its own
+// texts, but API callers pass text as it is). The date is older than the
+// news, so only the narrative can carry it.
+func TestNarrativeStopsAtAnyBlankLine(t *testing.T) {
+	for _, gap := range []string{"\n\n", "\r\n\r\n", "\n \t\n", "\r\n  \r\n"} {
+		text := "Port director Ana Rell resigned on 3 March 2019." + gap + "She thanked the staff."
+		evs := ExtractWith(article(text), []timeline.Timex{timexAt(t, text, "3 March 2019", "2019-03-03")})
+		for _, ev := range evs {
+			if ev.Start.Value == "2019-03-03" && len(ev.Mentions) != 1 {
+				t.Errorf("gap %q: resignation has %d mentions, want 1 (the new paragraph is not carried)", gap, len(ev.Mentions))
+			}
+		}
+	}
+	for _, gap := range []string{" ", "\n", "\r\n", "\n   "} {
+		text := "Port director Ana Rell resigned on 3 March 2019." + gap + "She thanked the staff."
+		evs := ExtractWith(article(text), []timeline.Timex{timexAt(t, text, "3 March 2019", "2019-03-03")})
+		found := false
+		for _, ev := range evs {
+			found = found || ev.Start.Value == "2019-03-03" && len(ev.Mentions) == 2
+		}
+		if !found {
+			t.Errorf("gap %q: the next sentence of the paragraph is not carried", gap)
+		}
+	}
+}

@@ -234,6 +234,26 @@ func (f *endFinder) from(i int) int {
 	return first
 }
 
+// blankLineIn reports whether text[from:to], the space between two
+// sentences, holds a blank line, as paragraphBreak sees one: a line of
+// spaces or a CRLF blank line opens a paragraph as "\n\n" does.
+func blankLineIn(text string, from, to int) bool {
+	line := false // a newline was seen, and only spaces since
+	for _, c := range []byte(text[from:to]) {
+		switch c {
+		case '\n':
+			if line {
+				return true
+			}
+			line = true
+		case ' ', '\t', '\r':
+		default:
+			line = false
+		}
+	}
+	return false
+}
+
 // paragraphBreak reports whether the newline at i starts a blank line.
 func paragraphBreak(text string, i int) bool {
 	for j := i + 1; j < len(text); j++ {

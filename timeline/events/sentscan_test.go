@@ -22,6 +22,17 @@ import (
 // text, which ends where the sentence does (tokenizeText: the tokenizer is
 // scanSentence, read up to the sentence's end rather than across the whole
 // article), and its white space tested by needsCollapse.
+// splitterBreakIn reports whether the splitter sees a paragraph break
+// (paragraphBreak) at a newline of text[from:to].
+func splitterBreakIn(text string, from, to int) bool {
+	for i := from; i < to; i++ {
+		if text[i] == '\n' && paragraphBreak(text, i) {
+			return true
+		}
+	}
+	return false
+}
+
 func (x *extractor) splitThenTokenize() []sentence {
 	sc := x.scratch
 	spans := splitSentencesInto(nil, x.a.Text)
@@ -32,7 +43,7 @@ func (x *extractor) splitThenTokenize() []sentence {
 	f := sentenceFiller{x: x, tx: sc.timexes[:0], dates: sc.inDate[:0]}
 	for _, sp := range spans {
 		text := x.a.Text[sp.Start:sp.End]
-		s := sentence{span: sp, text: text, newPara: strings.Contains(x.a.Text[prevEnd:sp.Start], "\n\n")}
+		s := sentence{span: sp, text: text, newPara: splitterBreakIn(x.a.Text, prevEnd, sp.Start)}
 		if s.newPara && opensWithQuote(text) {
 			quote = false
 		}
