@@ -226,6 +226,7 @@ func appendEventMain(b []byte, v *eventView) ([]byte, error) {
 	} else {
 		b = append(b, "<p>No source sentence recorded.</p>\n"...)
 	}
+	b = appendEventID(b, v.ID)
 	b = append(b, "</article>\n<nav class=\"prevnext\" aria-label=\"Previous and next event\">\n<ul>\n"...)
 	if p := v.Prev; p != nil {
 		b = append(b, `<li class="prev"><a rel="prev" href="`...)
@@ -245,6 +246,14 @@ func appendEventMain(b []byte, v *eventView) ([]byte, error) {
 	b = appendHref(b, v.UpHref)
 	b = append(b, "\">Back to the timeline</a></li>\n</ul>\n</nav>\n"...)
 	return b, nil
+}
+
+// appendEventID appends the line that shows an event's ID, which an editor
+// copies into content/overrides.yaml to correct the event.
+func appendEventID(b []byte, id string) []byte {
+	b = append(b, "<p class=\"eid\">Event ID <code>"...)
+	b = appendText(b, id)
+	return append(b, "</code></p>\n"...)
 }
 
 func appendMention(b []byte, m *mentionView) ([]byte, error) {
@@ -573,6 +582,7 @@ func (s *site) appendEventPage(b []byte, i int, root string) ([]byte, error) {
 	} else {
 		b = append(b, "<p>No source sentence recorded.</p>\n"...)
 	}
+	b = appendEventID(b, ev.ID)
 	b = append(b, "</article>\n<nav class=\"prevnext\" aria-label=\"Previous and next event\">\n<ul>\n"...)
 	if i > 0 {
 		p := &s.tl.Events[i-1]

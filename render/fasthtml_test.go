@@ -27,7 +27,8 @@ const (
 </li>
 {{end}}</ol>
 {{else}}<p>{{if .Manual}}Added by the editors of this timeline.{{else}}No source sentence recorded.{{end}}</p>
-{{end}}</article>
+{{end}}<p class="eid">Event ID <code>{{.ID}}</code></p>
+</article>
 <nav class="prevnext" aria-label="Previous and next event">
 <ul>
 {{with .Prev}}<li class="prev"><a rel="prev" href="{{.Href}}"><span class="sr-only">Previous event: </span><span aria-hidden="true">← </span>{{.Title}}</a></li>
