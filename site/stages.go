@@ -78,12 +78,22 @@ func trackOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) appli
 		return appliedOverrides{digest: "?", errs: []error{fmt.Errorf("%s: %w", name, err)}}
 	}
 	digest := fmt.Sprintf("%x", xxh3.Hash128(data).Bytes())
+	// A bad entry stops nothing else (the shipped overrides.yaml says so):
+	// Parse returns the good entries beside its errors, and they apply. Its
+	// errors come joined; each is one error of the build, one line of the
+	// report and one in its count.
 	file, err := overrides.Parse(name, data)
-	if err != nil {
-		return appliedOverrides{digest: digest, errs: []error{err}}
+	var errs []error
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	} else if err != nil {
+		errs = []error{err}
 	}
-	touched, errs := file.ApplyTracked(tl)
-	return appliedOverrides{digest: digest, touched: touched, errs: errs}
+	if file == nil {
+		return appliedOverrides{digest: digest, errs: errs}
+	}
+	touched, applyErrs := file.ApplyTracked(tl)
+	return appliedOverrides{digest: digest, touched: touched, errs: append(errs, applyErrs...)}
 }
 
 // planPages reads the site settings and lists the pages.

@@ -2,6 +2,7 @@ package overrides
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -172,6 +173,25 @@ func TestParseReportsAllProblemsAtOnce(t *testing.T) {
 	_, err := Parse(path, []byte("- id: aaaa000001\n  date: 2020-13\n- id: BAD\n  hide: true\n"))
 	if err == nil || !strings.Contains(err.Error(), path+":2:") || !strings.Contains(err.Error(), path+":3:") {
 		t.Errorf("want problems on lines 2 and 3, got %v", err)
+	}
+}
+
+func TestParseKeepsTheGoodEntriesBesideTheErrors(t *testing.T) {
+	f, err := Parse(path, []byte("- id: aaaa000001\n  date: 2020-13\n- id: aaaa000004\n  hide: true\n- id: BAD\n  hide: true\n- id: aaaa000005\n  title: Quellmark recalls its envoy to Varnia\n"))
+	if err == nil || f == nil {
+		t.Fatalf("Parse = %v, %v: want the good entries and the errors", f, err)
+	}
+	var lines []int
+	for _, e := range f.Entries {
+		lines = append(lines, e.Line)
+	}
+	if fmt.Sprint(lines) != "[3 7]" {
+		t.Errorf("entries kept at lines %v, want [3 7] (the two without problems)", lines)
+	}
+	if _, err := Parse(path, []byte("- id: [unclosed\n")); err == nil {
+		t.Error("a YAML syntax error was not reported")
+	} else if f, _ := Parse(path, []byte("- id: [unclosed\n")); f != nil {
+		t.Errorf("after a YAML syntax error Parse returned entries %+v", f.Entries)
 	}
 }
 

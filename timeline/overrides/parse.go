@@ -94,7 +94,11 @@ var (
 const MaxTitle = 200
 
 // Parse reads an overrides file. An empty file, or one with comments only, has
-// no entries. All problems are reported together, each as an *Error.
+// no entries. All problems are reported together, each as an *Error (joined
+// with errors.Join when there are several). The File returned with them holds
+// the entries that had no problem, so a caller may still apply those: a bad
+// entry stops nothing else. After a YAML syntax error no entry is known and
+// the File is nil.
 func Parse(path string, data []byte) (*File, error) {
 	f := &File{Path: path}
 	tree, err := parser.ParseBytes(data, 0)
@@ -125,7 +129,7 @@ func Parse(path string, data []byte) (*File, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		return f, errors.Join(errs...)
 	}
 	return f, nil
 }
