@@ -209,8 +209,9 @@ func TestICSReadByICALJS(t *testing.T) {
 
 // expectedSpan is the iCalendar rendering of an event's dates that the date
 // model implies: a date without a time of day is all-day, from the first day
-// covered to the day after the last (DTEND exclusive). ical.js prints dates as
-// YYYY-MM-DD and UTC date-times as YYYY-MM-DDThh:mm:ssZ.
+// covered to the day after the last (DTEND exclusive); a time of day is the
+// article's wall-clock time, floating (no zone). ical.js prints dates as
+// YYYY-MM-DD and floating date-times as YYYY-MM-DDThh:mm:ss.
 func expectedSpan(e timeline.Event) (start, end string, allDay bool) {
 	last := e.Start
 	if e.End != nil && !e.End.IsZero() {
@@ -224,7 +225,7 @@ func expectedSpan(e timeline.Event) (start, end string, allDay bool) {
 		}
 		return start, end, true
 	}
-	return e.Start.Start.UTC().Format("2006-01-02T15:04:05Z"), last.End.UTC().Format("2006-01-02T15:04:05Z"), false
+	return e.Start.Start.UTC().Format("2006-01-02T15:04:05"), last.End.UTC().Format("2006-01-02T15:04:05"), false
 }
 
 const feedScript = `import json, sys, feedparser

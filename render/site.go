@@ -23,7 +23,7 @@ import (
 
 // Version is part of every page Key. Bump it when a change to this package's Go
 // code changes output bytes (template and asset changes are hashed on their own).
-const Version = "render-3"
+const Version = "render-4"
 
 // site is a timeline prepared for rendering: lookups built once, shared by pages.
 type site struct {

@@ -63,6 +63,13 @@ func displayEvent(ev timeline.Event) string {
 	return datefmt.Date(ev.Start)
 }
 
+// isoLocalTime is an ISO 8601 date and time of day without a zone. A time of
+// day in an article ("at 9:30 a.m.") is the wall-clock time where it was
+// written; TIMEX3 values carry no zone, and the date model keeps the wall
+// clock in a UTC time.Time only as a container. Writing it with "Z" would claim
+// an instant the text never gave.
+const isoLocalTime = "2006-01-02T15:04:05"
+
 // isoDate writes d as an ISO 8601 date at the precision it has, or "" when ISO
 // 8601 has no form for it (quarters, seasons, halves, decades...).
 func isoDate(d timeline.Date) string {
@@ -75,7 +82,7 @@ func isoDate(d timeline.Date) string {
 		return d.Start.Format("2006-01-02")
 	case timeline.GranTime:
 		if partOfDay(d) == "" {
-			return d.Start.UTC().Format(time.RFC3339)
+			return d.Start.UTC().Format(isoLocalTime)
 		}
 	}
 	return ""

@@ -60,7 +60,10 @@
 //     Dates without a time of day are all-day: DTSTART;VALUE=DATE and an exclusive
 //     DTEND;VALUE=DATE, so "2023-09" is 20230901..20231001, "2018".."2020" is
 //     20180101..20210101 and "2024-W24" is 20240610..20240617. TIME precision is a
-//     UTC date-time (DTSTART..DTEND = the hour/minute/part of day stated). A range
+//     floating date-time, without Z (DTSTART..DTEND = the hour/minute/part of day
+//     stated): the article's wall-clock time, whose zone TIMEX3 does not give, so
+//     every calendar shows it as written instead of moving it by its offset from
+//     UTC. A range
 //     mixing a time and a day becomes all-day. The calendar has no METHOD
 //     (a snapshot, not a scheduling message), so DTSTAMP is when the event's
 //     information was last revised: the publication date of the newest article
@@ -89,7 +92,8 @@
 //   - JSON-LD: "@context":"https://schema.org", NewsArticle / Event; <, > and & are
 //     written as \u003c \u003e \u0026 so the bytes can sit inside
 //     <script type="application/ld+json"> unchanged. Dates are ISO 8601 at the
-//     precision known ("2020", "2023-09", "2024-06-12", or a UTC date-time); other
+//     precision known ("2020", "2023-09", "2024-06-12", or a date-time without a
+//     zone, "2024-06-12T14:30:00", the article's wall-clock time); other
 //     precisions give startDate/endDate as first and last day. "url" is written only
 //     when absolute (JSON-LD does not resolve a relative one against the page).
 //     Event places become "location" (Place), people and organisations "about".

@@ -24,6 +24,10 @@ const icsEnd = "END:VCALENDAR\r\n"
 
 const icsStampFormat = "20060102T150405Z" // the library's UTC timestamp format
 
+// icsFloatingFormat is a DATE-TIME in floating time (RFC 5545 3.3.5, form 1),
+// the library's local timestamp format.
+const icsFloatingFormat = "20060102T150405"
+
 // WriteICS streams events.ics to w one VEVENT at a time: the calendar's
 // properties, each event as it is built, then the end line.
 func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
@@ -94,7 +98,12 @@ func WriteICS(w io.Writer, tl timeline.Timeline, s Site) error {
 
 // icsSpan is the interval to write, end exclusive. A date without a time of day
 // is all-day and covers whole days; an event is timed only when every date it
-// has is a time of day, since DTSTART and DTEND must have the same type.
+// has is a time of day, since DTSTART and DTEND must have the same type. A
+// time of day is the wall-clock time the article gave, with no zone (TIMEX3
+// has none; the date model holds it in UTC only as a container), so it is
+// written in floating time, not as a UTC instant: "at 9:30 a.m." stays 09:30
+// in every reader's calendar, as on the site, instead of moving by the
+// reader's offset from UTC.
 func icsSpan(ev timeline.Event) (start, end time.Time, allDay bool) {
 	last, _ := eventLast(ev)
 	start, end = ev.Start.Start.UTC(), last.End.UTC()

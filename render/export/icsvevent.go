@@ -33,8 +33,10 @@ func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event) []byte {
 		v.time("DTSTART", ";VALUE=DATE", start, "20060102")
 		v.time("DTEND", ";VALUE=DATE", end, "20060102")
 	} else {
-		v.time("DTSTART", "", start.UTC(), icsStampFormat)
-		v.time("DTEND", "", end.UTC(), icsStampFormat)
+		// Floating (RFC 5545 3.3.5, form 1): the article's wall-clock
+		// time, shown as written whatever the reader's zone (see icsSpan).
+		v.time("DTSTART", "", start.UTC(), icsFloatingFormat)
+		v.time("DTEND", "", end.UTC(), icsFloatingFormat)
 	}
 	v.text("SUMMARY", oneLine(ev.Title))
 	v.description(ev, srcs)

@@ -27,8 +27,9 @@ func (p *site) libraryVEvent(ev timeline.Event, stamp time.Time) []byte {
 		v.SetAllDayStartAt(start)
 		v.SetAllDayEndAt(end)
 	} else {
-		v.SetStartAt(start)
-		v.SetEndAt(end)
+		// Floating time: the library's SetStartAt/SetEndAt write UTC.
+		v.SetProperty(ics.ComponentPropertyDtStart, start.Format("20060102T150405"))
+		v.SetProperty(ics.ComponentPropertyDtEnd, end.Format("20060102T150405"))
 	}
 	v.SetSummary(oneLine(ev.Title))
 	v.SetDescription(p.icsDescription(ev))

@@ -67,7 +67,7 @@ func TestEventJSONLDDates(t *testing.T) {
 		"multi": {"2024-06-10", "2024-06-14"},
 		"w24":   {"2024-06-10", "2024-06-16"},
 		"q3":    {"2012-07-01", "2012-09-30"},
-		"t1430": {"2024-06-12T14:30:00Z", ""},
+		"t1430": {"2024-06-12T14:30:00", ""}, // the article's wall-clock time: no zone was given, so none is claimed
 		"morn":  {"2024-06-13", ""},
 	}
 	for id, want := range cases {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -142,7 +141,7 @@ func appendISODate(b []byte, d timeline.Date) ([]byte, bool) {
 		return d.Start.AppendFormat(b, "2006-01-02"), true
 	case timeline.GranTime:
 		if partOfDay(d) == "" {
-			return d.Start.UTC().AppendFormat(b, time.RFC3339), true
+			return d.Start.UTC().AppendFormat(b, isoLocalTime), true
 		}
 	}
 	return b, false
