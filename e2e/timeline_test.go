@@ -388,7 +388,25 @@ func checkShown(t *testing.T, tb *tab, what string, want []string) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("filter %s shows %d events %v, want %d %v", what, len(got), got, len(want), want)
 	}
+	// Each year still shown counts the events it shows ("1 of 6 events"),
+	// not the unfiltered total beside fewer rows.
+	for _, y := range evalIn[[]yearCount](tb, readYearCounts) {
+		if !strings.HasPrefix(y.Count, fmt.Sprint(y.Shown)+" ") {
+			t.Errorf("filter %s: year %s shows %d events under the count %q", what, y.Year, y.Shown, y.Count)
+		}
+	}
 }
+
+// yearCount is a year section still shown on the timeline: its count's text
+// and how many of its events are visible.
+type yearCount struct {
+	Year, Count string
+	Shown       int
+}
+
+const readYearCounts = `[...document.querySelectorAll('#events section.year:not([hidden])')].map(sec => ({
+  year: sec.id, count: sec.querySelector('.count').textContent,
+  shown: [...sec.querySelectorAll('li.ev')].filter(li => li.offsetWidth || li.offsetHeight || li.getClientRects().length).length}))`
 
 func normSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 

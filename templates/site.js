@@ -122,10 +122,18 @@
       li.hidden = !ok;
       if (ok) shown++;
     });
-    sections.forEach(function (sec) {
-      sec.hidden = !sec.querySelector('li.ev:not([hidden])');
-    });
     var active = want.length || words.length || !isNaN(from) || !isNaN(to);
+    sections.forEach(function (sec) {
+      var n = sec.querySelectorAll('li.ev:not([hidden])').length;
+      sec.hidden = !n;
+      // The year's count says how many of its events are shown ("1 of 6
+      // events"), not the unfiltered total next to fewer rows.
+      var count = sec.querySelector('.count');
+      if (!count) return;
+      if (!count.hasAttribute('data-all')) count.setAttribute('data-all', count.textContent);
+      var all = count.getAttribute('data-all');
+      count.textContent = active && n < sec.querySelectorAll('li.ev').length ? n + ' of ' + all : all;
+    });
     if (status) status.textContent = active ? shown + ' of ' + items.length + ' events shown.' : '';
     if (embedded) reportHeight();
   }
