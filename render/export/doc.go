@@ -69,7 +69,8 @@
 //     information was last revised: the publication date of the newest article
 //     it cites (the Unix epoch when none is dated), never a site-wide date, so
 //     a new article leaves the VEVENTs of events it does not report unchanged. SUMMARY = title; DESCRIPTION = date as written, first sentence,
-//     sources; URL only when absolute (BaseURL set). TRANSP:TRANSPARENT (history does
+//     sources (each its title, and "<URL>" only when absolute: a calendar cannot
+//     resolve a relative link); URL only when absolute (BaseURL set). TRANSP:TRANSPARENT (history does
 //     not make anyone busy). Folding at 75 octets and TEXT escaping as
 //     github.com/arran4/golang-ical serialises them (the calendar's header is the
 //     library's; each VEVENT is written by veventWriter, tested byte-identical to

@@ -31,7 +31,7 @@ import (
 // FragmentVersion is part of every fragment key. Bump it when a change to
 // this package changes the bytes of an event's VEVENT, CSV row or slide, or
 // how the key is computed.
-const FragmentVersion = "fragments-8" // 8: times of day floating in events.ics and without a zone in JSON-LD; 7: keys of 16-byte event digests masked (fragmentContextWith); 6: timeline.json without \u003c \u003e \u0026
+const FragmentVersion = "fragments-9" // 9: events.ics cites sources by relative link no more; 8: times of day floating in events.ics and without a zone in JSON-LD; 7: keys of 16-byte event digests masked (fragmentContextWith); 6: timeline.json without \u003c \u003e \u0026
 
 // fragmentSum is the XXH3-128 behind spliceKey.
 func (p *site) fragmentSum(kind string, i int, ev *timeline.Event, extra string) [16]byte {

@@ -146,6 +146,29 @@ func TestICSLinesAreFoldedCRLF(t *testing.T) {
 	}
 }
 
+// A calendar has no address to resolve a relative link against: without a
+// base URL a source is cited by its title alone, not by a path such as
+// <articles/older/index.html> that no calendar can open.
+func TestICSDescriptionCitesOnlyAbsoluteLinks(t *testing.T) {
+	tl := fixture(t)
+	for _, c := range []struct {
+		site Site
+		uid  string
+		want string
+	}{
+		{relativeSite(), "d0612@timeline", "\nSource: Older <b>report</b>"},
+		{absoluteSite(), "d0612@school.example", "\nSource: Older <b>report</b> <https://school.example/history/armenia/articles/older/>"},
+	} {
+		desc, _ := prop(parseICS(t, mustBytes(ICS(tl, c.site)))[c.uid], ics.ComponentPropertyDescription)
+		if !strings.Contains(desc, c.want) {
+			t.Errorf("%s: DESCRIPTION lacks %q:\n%s", c.uid, c.want, desc)
+		}
+		if c.site.BaseURL == "" && strings.Contains(desc, "<articles/") {
+			t.Errorf("%s: DESCRIPTION cites a relative link:\n%s", c.uid, desc)
+		}
+	}
+}
+
 func TestICSLeavesOutUnwritableYears(t *testing.T) {
 	tl := timeline.Timeline{Events: []timeline.Event{
 		{ID: "late", Title: "Year 9999", Start: mustDate(t, "9999")},

@@ -39,7 +39,7 @@ func (v *veventWriter) vevent(p *site, i int, ev *timeline.Event) []byte {
 		v.time("DTEND", "", end.UTC(), icsFloatingFormat)
 	}
 	v.text("SUMMARY", oneLine(ev.Title))
-	v.description(ev, srcs)
+	v.description(p, ev, srcs)
 	if u := p.eventURL(*ev); p.absoluteURL(u) {
 		v.line = append(append(v.line[:0], "URL:"...), u...) // a URI: not escaped
 		v.fold()
@@ -79,7 +79,7 @@ func (v *veventWriter) time(name, params string, t time.Time, layout string) {
 // description writes icsDescription's text (the date as the site shows it,
 // the first sentence, the sources) piece by piece: escaping the pieces and
 // the newlines between them is escaping the joined text.
-func (v *veventWriter) description(ev *timeline.Event, srcs []source) {
+func (v *veventWriter) description(p *site, ev *timeline.Event, srcs []source) {
 	v.line = append(v.line[:0], "DESCRIPTION:"...)
 	v.escape(displayEvent(*ev))
 	if sentence := firstSentence(*ev); sentence != "" {
@@ -89,7 +89,9 @@ func (v *veventWriter) description(ev *timeline.Event, srcs []source) {
 	for _, src := range srcs {
 		v.escape("\nSource: ")
 		v.escape(oneLine(src.Title))
-		if src.URL != "" {
+		// A calendar cannot resolve a relative link: without a base URL
+		// the source is cited by its title alone.
+		if src.URL != "" && p.absoluteURL(src.URL) {
 			v.escape(" <")
 			v.escape(src.URL)
 			v.escape(">")

@@ -155,7 +155,7 @@ func (p *site) icsDescription(ev timeline.Event) string {
 	}
 	for _, src := range p.sources(-1, ev) {
 		line := "Source: " + oneLine(src.Title)
-		if src.URL != "" {
+		if src.URL != "" && absolute(src.URL) {
 			line += " <" + src.URL + ">"
 		}
 		lines = append(lines, line)
