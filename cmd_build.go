@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/newsline/timeline/site"
+	"github.com/newsline/timeline/timeline/ingest"
 )
 
 // buildFlags are shared by build and serve.
@@ -51,14 +52,17 @@ func (f *buildFlags) options() (site.Options, error) {
 	return opts, nil
 }
 
+// parseDateFlag reads --date as front matter's date is read (ingest.ParseDate):
+// a time keeps the zone it was written in, so the publication day, against
+// which relative dates resolve, is the writer's (was: converted to UTC, so
+// 2024-06-14T01:30:00+04:00 made 13 June the publication day here and 14 June
+// in front matter).
 func parseDateFlag(s string) (time.Time, error) {
-	if d, err := time.Parse("2006-01-02", s); err == nil {
-		return d, nil
+	d, err := ingest.ParseDate(s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--date %q: want YYYY-MM-DD or RFC 3339", s)
 	}
-	if d, err := time.Parse(time.RFC3339, s); err == nil {
-		return d.UTC(), nil
-	}
-	return time.Time{}, fmt.Errorf("--date %q: want YYYY-MM-DD or RFC 3339", s)
+	return d, nil
 }
 
 func init() {

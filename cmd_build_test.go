@@ -6,13 +6,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/newsline/timeline/timeline/ingest"
 )
 
 func TestParseDateFlag(t *testing.T) {
-	for in, want := range map[string]string{"2024-06-14": "2024-06-14", "2024-06-14T23:30:00-02:00": "2024-06-15"} {
+	// A time keeps the zone it was written in, as in front matter: the
+	// publication day, against which "yesterday" and "on Wednesday" are
+	// resolved, is the one the writer saw, whatever the offset from UTC.
+	for in, want := range map[string]string{"2024-06-14": "2024-06-14", "2024-06-14T23:30:00-02:00": "2024-06-14",
+		"2024-06-14T01:30:00+04:00": "2024-06-14", "2024-06-14T09:30:00Z": "2024-06-14"} {
 		d, err := parseDateFlag(in)
 		if err != nil || d.Format("2006-01-02") != want {
 			t.Errorf("parseDateFlag(%q) = %v, %v; want %s", in, d, err, want)
+		}
+		// The same text in front matter or a sidecar gives the same instant and day.
+		fm, err := ingest.ParseDate(in)
+		if err != nil || !fm.Equal(d) || fm.Format("2006-01-02") != d.Format("2006-01-02") {
+			t.Errorf("--date %q gives %v, front matter %v (%v)", in, d, fm, err)
 		}
 	}
 	if _, err := parseDateFlag("14/06/2024"); err == nil || !strings.Contains(err.Error(), "--date") {
