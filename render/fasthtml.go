@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/newsline/timeline/timeline"
 )
 
 // The pieces of HTML a site has most of, an event page's content (one per
@@ -489,24 +491,19 @@ func (s *site) appendRowTail(b []byte, i int, root string, embed bool) ([]byte, 
 	b = append(b, `</span> <a class="title" href="`...)
 	b = appendSitePath(b, root, "events/", ev.ID)
 	b = appendLinkTail(b, embed, displayTitle(*ev))
-	first := true
-	for j := range ev.Mentions {
-		a := s.cites.first(i, j)
-		if a < 0 {
-			continue
-		}
-		if first {
+	var buf [8]*timeline.Article
+	cited := s.citedArticles(buf[:0], i)
+	for n, art := range cited {
+		if n == 0 {
 			b = append(b, ` <span class="src">`...)
-			first = false
 		} else {
 			b = append(b, ", "...)
 		}
-		art := &s.tl.Articles[a]
 		b = append(b, `<a href="`...)
 		b = appendSitePath(b, root, "articles/", art.Slug)
-		b = appendLinkTail(b, embed, sourceLabel(art))
+		b = appendLinkTail(b, embed, citedLabel(art, cited))
 	}
-	if !first {
+	if len(cited) > 0 {
 		b = append(b, "</span>"...)
 	}
 	return append(b, "</li>\n"...), nil

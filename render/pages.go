@@ -498,12 +498,16 @@ func (s *site) eventRow(i int, root string, embed bool, refs refsFunc) eventRow 
 		}
 	}
 	row.EntityRefs = string(refs(nil, i))
+	var cited []*timeline.Article
 	for j, m := range ev.Mentions {
 		a, ok := s.article(m.Article)
 		if !ok || reportedBefore(ev.Mentions[:j], m.Article) {
 			continue
 		}
-		row.Sources = append(row.Sources, sourceRef{Slug: a.Slug, Label: sourceLabel(a), Href: root + "articles/" + a.Slug + "/index.html"})
+		cited = append(cited, a)
+	}
+	for _, a := range cited {
+		row.Sources = append(row.Sources, sourceRef{Slug: a.Slug, Label: citedLabel(a, cited), Href: root + "articles/" + a.Slug + "/index.html"})
 	}
 	return row
 }

@@ -518,18 +518,17 @@ func (s *site) listingDigest(l *listing) [16]byte {
 // rowKey writes what an event's row shows: its link, its entities and the
 // articles it cites.
 func (s *site) rowKey(k *keyWriter, i int) {
-	ev := &s.tl.Events[i]
 	k.linkTo(s, i)
 	k.list(len(s.entitiesOf(i)))
 	for _, id := range s.entitiesOf(i) {
 		k.str(s.entities[id].Name)
 		k.str(s.entities[id].Kind)
 	}
-	for j := range ev.Mentions {
-		if a := s.cites.first(i, j); a >= 0 {
-			k.str(s.tl.Articles[a].Slug)
-			k.str(sourceLabel(&s.tl.Articles[a]))
-		}
+	var buf [8]*timeline.Article
+	cited := s.citedArticles(buf[:0], i)
+	for _, a := range cited {
+		k.str(a.Slug)
+		k.str(citedLabel(a, cited))
 	}
 }
 

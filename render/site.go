@@ -16,6 +16,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/newsline/timeline/render/datefmt"
 	"github.com/newsline/timeline/render/export"
 	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
@@ -23,7 +24,7 @@ import (
 
 // Version is part of every page Key. Bump it when a change to this package's Go
 // code changes output bytes (template and asset changes are hashed on their own).
-const Version = "render-4"
+const Version = "render-5"
 
 // site is a timeline prepared for rendering: lookups built once, shared by pages.
 type site struct {
@@ -408,6 +409,55 @@ func sourceLabel(a *timeline.Article) string {
 		return p
 	}
 	return articleTitle(a)
+}
+
+// citedLabel is the text of a timeline row's link to article a, one of the
+// distinct articles the row cites (cited). It is sourceLabel, unless another
+// of them has the same: two links with one text ("The Moscow Times, ..., The
+// Moscow Times") to two articles told a reader, or a screen reader's list of
+// links, nothing about which is which. Then the publication date is added,
+// "The Moscow Times (14 June 2024)", or, when that is shared too (or
+// unknown), the article's title.
+func citedLabel(a *timeline.Article, cited []*timeline.Article) string {
+	label := sourceLabel(a)
+	if len(cited) < 2 {
+		return label
+	}
+	same, sameDay := false, false
+	day := publishedText(a)
+	for _, o := range cited {
+		if o == a || sourceLabel(o) != label {
+			continue
+		}
+		same = true
+		sameDay = sameDay || publishedText(o) == day
+	}
+	switch {
+	case !same:
+		return label
+	case day != "" && !sameDay:
+		return label + " (" + day + ")"
+	}
+	return label + " (" + articleTitle(a) + ")"
+}
+
+// publishedText is an article's publication date as pages show it, or "".
+func publishedText(a *timeline.Article) string {
+	if a.Meta.Date.IsZero() {
+		return ""
+	}
+	return datefmt.Date(timeline.DateOf(a.Meta.Date))
+}
+
+// citedArticles appends to buf the distinct articles event i cites, in the
+// order of its mentions (what its timeline row links to).
+func (s *site) citedArticles(buf []*timeline.Article, i int) []*timeline.Article {
+	for j := range s.tl.Events[i].Mentions {
+		if a := s.cites.first(i, j); a >= 0 {
+			buf = append(buf, &s.tl.Articles[a])
+		}
+	}
+	return buf
 }
 
 // --- keys ---
