@@ -259,6 +259,12 @@ func insideReportedClause(toks []token, i int) int {
 		if tk.text == ";" {
 			return 0
 		}
+		if tk.text == "," && j+1 < i && isParticiple(toks[j+1]) && !reportingVerbs[pastOfGerund(toks[j+1].lower())] {
+			// "added night crossings to its routes, prompting the port to
+			// sue in 1998": a closing participle phrase reports nothing
+			// (", adding that ..." and ", saying ..." report, as before)
+			return 0
+		}
 		if !tk.word {
 			continue
 		}

@@ -558,6 +558,9 @@ func (x *extractor) future(t timeline.Timex) bool {
 // year's conference, ..."): the finer date is the one the clause means.
 func (x *extractor) refinedInSentence(s *sentence, i int) bool {
 	t := s.timexes[i]
+	if t.Date.Gran <= timeline.GranDecade {
+		return false // "in the 1970s ..., and in 1975 ...": an era and a happening in it
+	}
 	for j, o := range s.timexes {
 		if j != i && x.usable(s, o) && o.Date.Gran > t.Date.Gran && t.Date.Contains(o.Date) && t.RangeEnd == nil {
 			return true

@@ -83,6 +83,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	if mayPair(s) { // else there is no bracket to drop
 		keep = dropBracketed(s.toks, keep)
 	}
+	keep = cutParticipleTail(s.toks, keep, a)
 	keep = dropIntro(s, keep)
 	keep = dropParentheticals(s.toks, keep)
 	keep = cutTail(s.toks, keep)
@@ -331,6 +332,35 @@ func dropIntro(s *sentence, keep []int) []int {
 			return keep
 		}
 		keep = keep[comma+1:]
+	}
+	return keep
+}
+
+// cutParticipleTail ends the title of a date told before a closing
+// participle phrase at that phrase ("In the late 1990s the line added night
+// crossings, prompting the port to sue"): the words before its comma are the
+// dated clause, when they hold a finite verb, not an opening phrase that
+// dropIntro would drop. A date inside the phrase keeps the whole sentence.
+func cutParticipleTail(toks []token, keep []int, a anchor) []int {
+	comma := -1
+	for k := len(keep) - 2; k > 0; k-- {
+		tk := &toks[keep[k]]
+		if tk.cls&cComma == 0 {
+			continue
+		}
+		if tk.text != "," || toks[keep[k+1]].quoted || !isParticiple(toks[keep[k+1]]) {
+			return keep // the last comma opens no participle phrase
+		}
+		comma = k
+		break
+	}
+	if comma < 0 || keep[comma] < a.last {
+		return keep
+	}
+	for _, i := range keep[:comma] {
+		if (i < a.first || i >= a.last) && finiteVerb(&toks[i]) {
+			return keep[:comma]
+		}
 	}
 	return keep
 }
