@@ -130,12 +130,43 @@ func premodifiedHead(toks []token, a *anchor) (int, bool) {
 		}
 	}
 	if head < 0 {
+		if timeNounAfter(toks, start) >= 0 {
+			return 0, false // "during the Christmas sales period": a time, which dates the clause
+		}
 		if !a.possessor {
 			a.np1 = -1 // a date modifying a thing, not a happening: dates nothing
 		}
 		return 0, false
 	}
 	return head, true
+}
+
+// timeNouns name a stretch of time: a date premodifying one ("the 2019
+// holiday season", "the Christmas and New Year sales period") names a time,
+// not a thing.
+var timeNouns = set("period", "season", "holidays", "holiday", "weekend", "break", "rush")
+
+// timeNounAfter returns the index of the time noun that ends the noun
+// phrase going on from start, up to the first punctuation or clause word,
+// passing over "and" before a capitalised word ("Christmas and New Year");
+// -1 when the phrase has none.
+func timeNounAfter(toks []token, start int) int {
+	for j := start; j < len(toks) && j < start+6; j++ {
+		tk := &toks[j]
+		if !tk.word || tk.quoted {
+			return -1
+		}
+		if tk.low == "and" && j+1 < len(toks) && toks[j+1].word && toks[j+1].capitalised() {
+			continue
+		}
+		if stopsNounPhrase(tk) {
+			return -1
+		}
+		if timeNouns[tk.low] {
+			return j
+		}
+	}
+	return -1
 }
 
 // possessorStart walks back from a possessive "'s" over the name that owns it.

@@ -483,8 +483,27 @@ func dropDates(s *sentence, keep []int) []int {
 		if i > 0 && s.inDate[i-1] {
 			continue // inside the expression: its start dropped the words before
 		}
+		// "during the Christmas sales period": the time phrase goes with
+		// its date, determiner and all
+		phrase := false
+		if i > 0 && s.toks[i-1].is(cDeterminer) {
+			e := i + 1
+			for e < len(s.toks) && s.inDate[e] {
+				e++
+			}
+			if n := timeNounAfter(s.toks, e); n >= 0 {
+				phrase = true
+				for k := e; k <= n; k++ {
+					drop[k] = true
+				}
+			}
+		}
 		for j := i - 1; j >= 0 && !s.inDate[j]; j-- {
 			w := s.toks[j].lower()
+			if phrase && j == i-1 {
+				drop[j] = true // the determiner
+				continue
+			}
 			between := (w == "and" || w == "to" || w == "through" || w == "-" || w == "–") && j > 0 && s.inDate[j-1]
 			opens := w == "this" || w == "last" || w == "next" || w == "starting" || w == "beginning" || w == "effective" || w == "within"
 			if !between && (!s.toks[j].word || !(s.toks[j].is(cDatePrep) || opens)) {
