@@ -29,28 +29,91 @@ type anchor struct {
 	rel0, rel1 int
 }
 
-// relativeAside finds the comma-delimited relative clause around token i.
-func relativeAside(toks []token, i int) (int, int) {
-	start := -1
+// relativeAside finds the comma-delimited relative clause around the date
+// at tokens [i, last): "Brandt, who had led the city since 2014, said", or a
+// participle set off by commas after a name or a noun with its article
+// ("Jobs, born in San Francisco on February 24, 1955, has built ...", "The
+// bridge, opened in 1987, was closed"), which the date dates, not the clause
+// it interrupts.
+func relativeAside(toks []token, i, last int) (int, int) {
+	start, participle := -1, false
 	for j := i - 1; j > 0; j-- {
 		if toks[j].text == "," || toks[j].text == ";" {
 			return 0, 0
 		}
 		w := toks[j].lower()
-		if (w == "who" || w == "which" || w == "whose") && toks[j-1].text == "," {
+		if toks[j-1].text == "," && (w == "who" || w == "which" || w == "whose") {
 			start = j
+			break
+		}
+		if toks[j-1].text == "," && j >= 2 && asideParticiple(&toks[j]) && namesThing(toks, j-2) {
+			start, participle = j, true
 			break
 		}
 	}
 	if start < 0 {
 		return 0, 0
 	}
-	for j := i + 1; j < len(toks); j++ {
+	for j := max(last, i+1); j < len(toks); j++ {
 		if toks[j].text == "," || toks[j].text == ";" || toks[j].text == "." {
+			if participle && !asideCloses(toks, j) {
+				// "The mayor, Ilse Brandt, resigned on Thursday, days after
+				// ...": the main verb after an appositive, not an aside
+				return 0, 0
+			}
 			return start, j
 		}
 	}
+	if participle {
+		return 0, 0
+	}
 	return start, len(toks)
+}
+
+// asideCloses reports whether the mark at j closes an aside: a comma that
+// the clause's finite verb follows ("Jobs, born in 1955, has built").
+func asideCloses(toks []token, j int) bool {
+	return toks[j].text == "," && j+1 < len(toks) && finiteVerb(&toks[j+1])
+}
+
+// asideParticiples are irregular past participles that open an aside after a
+// name ("Jobs, born in 1955, ...").
+var asideParticiples = set("born", "built", "held", "made", "known", "chosen", "taken", "given", "written",
+	"won", "sold", "bought", "brought", "seen", "begun", "shown", "grown", "drawn", "driven", "sworn",
+	"struck", "caught", "thrown", "laid", "paid", "sent", "spent", "kept", "lost", "left", "led", "hit", "set")
+
+// asideParticiple reports a lower-case past participle: an -ed word or one of
+// asideParticiples.
+func asideParticiple(tk *token) bool {
+	if !tk.word || tk.quoted || tk.capitalised() {
+		return false
+	}
+	w := tk.lower()
+	return asideParticiples[w] || len(w) > 4 && strings.HasSuffix(w, "ed") && w != "indeed"
+}
+
+// namesThing reports whether token k ends a name ("Jobs") or a noun after
+// its article ("the bridge"): what an aside after it can be about.
+func namesThing(toks []token, k int) bool {
+	tk := &toks[k]
+	if !tk.word || tk.quoted {
+		return false
+	}
+	if tk.capitalised() {
+		return k > 0 || !sentenceOpeners[tk.text]
+	}
+	if finiteVerb(tk) {
+		return false
+	}
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if !toks[j].word || toks[j].quoted || finiteVerb(&toks[j]) {
+			return false
+		}
+		if toks[j].is(cDeterminer) {
+			return true // "the bridge", "the harbour bridge"
+		}
+	}
+	return false
 }
 
 // anchorOf decides what expression t dates in sentence s.
@@ -93,7 +156,7 @@ func anchorOf(s *sentence, t timeline.Timex) anchor {
 		a.rep0 = insideReportedClause(s.toks, a.first)
 	}
 	a.reported = a.rep0 > 0
-	a.rel0, a.rel1 = relativeAside(s.toks, a.first)
+	a.rel0, a.rel1 = relativeAside(s.toks, a.first, a.last)
 	return a
 }
 

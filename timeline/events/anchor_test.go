@@ -1,6 +1,9 @@
 package events
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // tokenAt returns the index of the first token of s whose text is word.
 func tokenAt(t *testing.T, s *sentence, word string) int {
@@ -32,6 +35,41 @@ func TestInsideReportedClause(t *testing.T) {
 		s := sentenceOf(t, c.text)
 		if got := insideReportedClause(s.toks, tokenAt(t, s, c.at)) > 0; got != c.want {
 			t.Errorf("insideReportedClause(%q at %q) = %v, want %v", c.text, c.at, got, c.want)
+		}
+	}
+}
+
+func TestRelativeAside(t *testing.T) {
+	cases := []struct {
+		text, at, end string // the date's first and last words (end: at if "")
+		want          string // the aside's words, "" for none
+	}{
+		{"Brandt, who had led the city since 2014, resigned.", "2014", "", "who had led the city since 2014"},
+		// a comma inside the date does not close the aside
+		{"Brandt, born in Port Varda on March 3, 1950, led the city.", "March", "1950", "born in Port Varda on March 3 , 1950"},
+		{"The harbour bridge, opened in 1987, was closed.", "1987", "", "opened in 1987"},
+		// the main verb after an appositive, not an aside
+		{"The mayor of Tarsk, Ilse Brandt, resigned on Thursday, days after the report.", "Thursday", "", ""},
+		// a closing participle phrase, not an aside
+		{"The council met on Monday, shocked by the news of 2019.", "2019", "", ""},
+		// after a verb, not a name or a noun with its article
+		{"The line was sold, renamed in 2004, and sold again.", "2004", "", ""},
+	}
+	for _, c := range cases {
+		s := sentenceOf(t, c.text)
+		i, last := tokenAt(t, s, c.at), 0
+		if c.end == "" {
+			last = i + 1
+		} else {
+			last = tokenAt(t, s, c.end) + 1
+		}
+		r0, r1 := relativeAside(s.toks, i, last)
+		var words []string
+		for k := r0; k < r1; k++ {
+			words = append(words, s.toks[k].text)
+		}
+		if got := strings.Join(words, " "); got != c.want {
+			t.Errorf("relativeAside(%q at %q) = %q, want %q", c.text, c.at, got, c.want)
 		}
 	}
 }

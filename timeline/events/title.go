@@ -85,7 +85,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	}
 	keep = cutParticipleTail(s.toks, keep, a)
 	keep = dropIntro(s, keep)
-	keep = dropParentheticals(s.toks, keep)
+	keep = dropParentheticals(s, keep)
 	keep = cutTail(s.toks, keep)
 	keep = dropDates(s, keep)
 	keep = trimPunct(s.toks, keep)
@@ -265,8 +265,8 @@ func relativeTitle(toks []token, a anchor, keep []int) []int {
 		keep = append(keep, i)
 	}
 	start := a.rel0 + 1
-	if toks[a.rel0].lower() == "whose" {
-		keep = append(keep, a.rel0)
+	if w := toks[a.rel0].lower(); w != "who" && w != "which" {
+		keep = append(keep, a.rel0) // "whose", or the participle of an aside
 	}
 	for i := start; i < a.rel1; i++ {
 		keep = append(keep, i)
@@ -393,7 +393,8 @@ func isParticiple(tk token) bool {
 // dropParentheticals removes ", who ... ," and ", which ... ," when the
 // sentence goes on after them, ", citing ..., " style asides and appositive
 // names (", Ilse Brandt,").
-func dropParentheticals(toks []token, keep []int) []int {
+func dropParentheticals(s *sentence, keep []int) []int {
+	toks := s.toks
 	for k := 0; k+1 < len(keep); k++ {
 		if toks[keep[k]].cls&cComma == 0 {
 			continue
@@ -404,17 +405,21 @@ func dropParentheticals(toks []token, keep []int) []int {
 			continue
 		}
 		w := toks[keep[k+1]].lower()
-		if w != "who" && w != "which" && w != "whose" && w != "citing" && w != "according" && w != "however" {
+		aside := keep[k] > 0 && asideParticiple(&toks[keep[k+1]]) && namesThing(toks, keep[k]-1)
+		if !aside && w != "who" && w != "which" && w != "whose" && w != "citing" && w != "according" && w != "however" {
 			continue
 		}
 		end := -1
 		for m := k + 1; m < len(keep); m++ {
-			if toks[keep[m]].cls&cComma != 0 {
+			if toks[keep[m]].cls&cComma != 0 && !s.inDate[keep[m]] { // not "March 3, 1950"
 				end = m
 				break
 			}
 		}
 		if end < 0 || end == len(keep)-1 {
+			continue
+		}
+		if aside && (keep[end+1] != keep[end]+1 || !asideCloses(toks, keep[end])) {
 			continue
 		}
 		keep = append(keep[:k], keep[end+1:]...)
