@@ -344,8 +344,9 @@ func isTitle(d *doc, m match) bool {
 			continue
 		}
 		prev := &d.toks[k-1]
-		if prev.kind == tPunct || (prev.kind == tWord && prev.known && prev.ent.class == cHoliday) || inNewYear(d, k) {
-			continue // "Christmas Day", "New Year's Day" are names of days, not titles
+		if prev.kind == tPunct || (prev.kind == tWord && prev.known && prev.ent.class == cHoliday) || inNewYear(d, k) ||
+			possessiveAt(d, k-2) && k >= 3 && d.toks[k-3].known && d.toks[k-3].ent.class == cHoliday {
+			continue // "Christmas Day", "New Year's Day", "Valentine's Day" are names of days, not titles
 		}
 		if t.ent.unit != uNone || (t.ent.class == cDeictic && prev.kind == tWord) {
 			// in a headline every word is capitalised, so capitals tell nothing

@@ -13,6 +13,7 @@ import (
 type holiday struct {
 	word       string // the lexicon word (lower case)
 	needsDay   bool   // "Election" alone is no date: it takes "Day"
+	possessive bool   // "Valentine's Day": the word takes "'s" before "Day"
 	month, day int    // fixed date, or the usual one of a floating holiday
 	weekday    time.Weekday
 	nth        int  // floating: nth weekday of the month (-1: the last); 0: fixed
@@ -36,6 +37,15 @@ var holidays = []holiday{
 	{word: "memorial", needsDay: true, month: 5, day: 28, weekday: time.Monday, nth: -1},
 	{word: "easter", month: 4, day: 8, easter: true},
 	{word: "boxing", needsDay: true, month: 12, day: 26},
+	// "Valentine's Day", "St. Patrick's Day": a possessive before "Day"
+	{word: "valentine", needsDay: true, possessive: true, month: 2, day: 14},
+	{word: "patrick", needsDay: true, possessive: true, month: 3, day: 17},
+	// "Veterans Day", "Veterans' Day", "Presidents' Day"
+	{word: "veterans", needsDay: true, month: 11, day: 11},
+	{word: "armistice", needsDay: true, month: 11, day: 11},
+	{word: "bastille", needsDay: true, month: 7, day: 14},
+	{word: "columbus", needsDay: true, month: 10, day: 10, weekday: time.Monday, nth: 2},
+	{word: "presidents", needsDay: true, month: 2, day: 17, weekday: time.Monday, nth: 3},
 	// named weekdays: the weekday follows the word
 	{word: "good", before: true, named: time.Friday, easter: true, offset: -2},
 	{word: "maundy", before: true, named: time.Thursday, easter: true, offset: -3},
@@ -135,6 +145,15 @@ func holidayAt(d *doc, i int) (point, int, bool) {
 	p.holiday, p.month, p.day = int(d.toks[i].val), h.month, h.day
 	j := i + 1
 	switch {
+	case h.possessive:
+		if !possessiveAt(d, j) {
+			return point{}, 0, false // "Valentine" and "Patrick" alone are names
+		}
+		j += 2
+	case h.needsDay && (d.punct(j, '\'') || d.punct(j, '\u2019')) && d.glued(j) && h.word[len(h.word)-1] == 's':
+		j++ // "Veterans' Day", "Presidents' Day"
+	}
+	switch {
 	case d.toks[min(j, d.n()-1)].upper && d.lowerIs(j, "day"):
 		j++
 	case h.word == "christmas" && d.toks[min(j, d.n()-1)].upper && d.lowerIs(j, "eve"):
@@ -166,8 +185,22 @@ var holidayRule = &rule{
 		if y, e, okYear := matchYear(d, j, true); okYear {
 			p.year, p.yearDig, j = y, 4, e // "Christmas 2023"
 		}
-		return d.one(i, j, timeline.TypeDate, p)
+		return d.one(saintBefore(d, i), j, timeline.TypeDate, p)
 	},
+}
+
+// saintBefore returns where a holiday name at i starts: at "St." or
+// "Saint" before it ("St. Patrick's Day"), else at i.
+func saintBefore(d *doc, i int) int {
+	switch {
+	case d.lowerIs(i-1, "saint") && d.toks[i-1].upper:
+		return i - 1
+	case d.lowerIs(i-1, "st") && d.toks[i-1].upper:
+		return i - 1
+	case d.punct(i-1, '.') && d.lowerIs(i-2, "st") && d.toks[i-2].upper && d.glued(i-1):
+		return i - 2
+	}
+	return i
 }
 
 // newYearRule: "New Year's Day", "New Year's Eve", "on New Year's". It
