@@ -261,6 +261,15 @@ var pastWords = map[string]bool{
 	"found": true, "became": true, "brought": true, "built": true, "chose": true, "drew": true, "flew": true,
 	"grew": true, "knew": true, "meant": true, "put": false, "set": false, "shot": true, "stood": true, "thought": true,
 	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
+	// more irregular pasts that are no other common word of news
+	"fought": true, "broke": true, "drove": true, "kept": true, "sought": true, "taught": true, "threw": true,
+	"withdrew": true, "overtook": true, "underwent": true, "oversaw": true, "undertook": true, "overthrew": true,
+	"felt": true, "heard": true, "froze": true, "hid": true, "lit": true, "rode": true, "rang": true,
+	"sang": true, "sank": true, "fled": true, "shook": true, "stole": true, "swept": true, "swore": true,
+	"tore": true, "woke": true, "caught": true, "dug": true, "ate": true, "blew": true, "forgot": true,
+	"forgave": true, "upheld": true, "withheld": true, "slid": true, "spun": true, "stuck": true,
+	"dealt": true, "mistook": true, "arose": true, "shrank": true, "sprang": true, "wept": true,
+	"slept": true, "lent": true, "leapt": true, "knelt": true, "forbade": true, "foresaw": true,
 }
 
 // planWords look ahead only before "to" (see tenseOf).
