@@ -488,14 +488,21 @@ func dropDates(s *sentence, keep []int) []int {
 		if i > 0 && s.inDate[i-1] {
 			continue // inside the expression: its start dropped the words before
 		}
+		e := i + 1
+		for e < len(s.toks) && s.inDate[e] {
+			e++
+		}
+		// "during the first quarter of the financial year": the year the
+		// date counts in goes with it
+		if n := ofYearAfter(s.toks, e); n >= 0 {
+			for k := e; k <= n; k++ {
+				drop[k] = true
+			}
+		}
 		// "during the Christmas sales period": the time phrase goes with
 		// its date, determiner and all
 		phrase := false
 		if i > 0 && s.toks[i-1].is(cDeterminer) {
-			e := i + 1
-			for e < len(s.toks) && s.inDate[e] {
-				e++
-			}
 			if n := timeNounAfter(s.toks, e); n >= 0 {
 				phrase = true
 				for k := e; k <= n; k++ {
@@ -524,6 +531,28 @@ func dropDates(s *sentence, keep []int) []int {
 		}
 	}
 	return out
+}
+
+// yearNouns end an "of" phrase naming the year a date counts in.
+var yearNouns = set("year", "season", "term", "session")
+
+// ofYearAfter returns the index of the last word of "of the financial year",
+// "of the school year", "of its fiscal year", "of the season" starting at
+// e, right after a date; -1 when none starts there.
+func ofYearAfter(toks []token, e int) int {
+	if e+2 >= len(toks) || toks[e].lower() != "of" || !toks[e+1].word || !toks[e+1].is(cDeterminer) {
+		return -1
+	}
+	for j := e + 2; j < len(toks) && j <= e+4; j++ {
+		tk := &toks[j]
+		if !tk.word || tk.quoted || tk.capitalised() {
+			return -1
+		}
+		if yearNouns[tk.low] {
+			return j
+		}
+	}
+	return -1
 }
 
 // trimPunct removes commas and stray marks left at either end or doubled.
