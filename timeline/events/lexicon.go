@@ -79,7 +79,8 @@ var pastMarkers = set("was", "were", "had", "did", "said", "told", "made", "took
 	"laid", "meant", "paid", "put", "quit", "read", "set", "shot", "shut", "sought", "taught",
 	"thought", "threw", "understood", "wore", "withdrew", "overtook", "underwent", "became", "felt",
 	"heard", "forbade", "froze", "hid", "let", "lit", "oversaw", "rode", "rang", "sang", "sank",
-	"slid", "stole", "stuck", "swore", "tore", "woke", "wound", "beat", "bid", "cut", "cost", "dealt")
+	"slid", "stole", "stuck", "swore", "tore", "woke", "wound", "beat", "bid", "cut", "cost", "dealt",
+	"died", "sued", "fled", "owed") // short pasts that finiteVerb's -ed rule (over four letters) misses
 
 // reportingVerbs introduce speech; a date inside the reported clause dates the
 // reported happening, not the report.

@@ -405,7 +405,9 @@ func dropParentheticals(s *sentence, keep []int) []int {
 			continue
 		}
 		w := toks[keep[k+1]].lower()
-		aside := keep[k] > 0 && asideParticiple(&toks[keep[k+1]]) && namesThing(toks, keep[k]-1)
+		// ", born in 1955," and ", the mayor of Orlan," after a name and
+		// before the clause's verb: asides
+		aside := keep[k] > 0 && (asideParticiple(&toks[keep[k+1]]) || isArticle(toks[keep[k+1]])) && namesThing(toks, keep[k]-1)
 		if !aside && w != "who" && w != "which" && w != "whose" && w != "citing" && w != "according" && w != "however" {
 			continue
 		}
