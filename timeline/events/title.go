@@ -83,8 +83,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	if mayPair(s) { // else there is no bracket to drop
 		keep = dropBracketed(s.toks, keep)
 	}
-	keep = cutParticipleTail(s.toks, keep, a)
-	keep = dropIntro(s, keep)
+	keep = dropIntro(s, keep, a)
 	keep = dropParentheticals(s, keep)
 	keep = cutTail(s.toks, keep)
 	keep = dropDates(s, keep)
@@ -310,8 +309,11 @@ func dropBracketed(toks []token, keep []int) []int {
 }
 
 // dropIntro removes introductory phrases set off by a comma ("Speaking at a
-// debate on Wednesday,", "The next day,") and an opening conjunction.
-func dropIntro(s *sentence, keep []int) []int {
+// debate on Wednesday,", "The next day,") and an opening conjunction. Words
+// before the comma that hold the date and a finite verb are no opening
+// phrase but the dated clause ("In 1998 Apple introduced the iMac, in 2001
+// the iPod ..."): they stay.
+func dropIntro(s *sentence, keep []int, a anchor) []int {
 	for round := 0; round < 3 && len(keep) > 0; round++ {
 		first := s.toks[keep[0]]
 		if first.word && (first.lower() == "but" || first.lower() == "and" || first.lower() == "so" || first.lower() == "yet") {
@@ -331,39 +333,49 @@ func dropIntro(s *sentence, keep []int) []int {
 		if !isIntroWord(first) && !s.inDate[keep[0]] {
 			return keep
 		}
+		if datedClause(s, keep[:comma], a) {
+			return keep
+		}
 		keep = keep[comma+1:]
 	}
 	return keep
 }
 
-// cutParticipleTail ends the title of a date told before a closing
-// participle phrase at that phrase ("In the late 1990s the line added night
-// crossings, prompting the port to sue"): the words before its comma are the
-// dated clause, when they hold a finite verb, not an opening phrase that
-// dropIntro would drop. A date inside the phrase keeps the whole sentence.
-func cutParticipleTail(toks []token, keep []int, a anchor) []int {
-	comma := -1
-	for k := len(keep) - 2; k > 0; k-- {
-		tk := &toks[keep[k]]
-		if tk.cls&cComma == 0 {
+// datedClause reports whether the words span, before a comma, open with a
+// preposition, hold the date a and, after it, a subject and a finite verb: a
+// clause fronted by its date ("In 1998 Apple introduced the iMac"), not an
+// opening phrase. A verb after a subordinating or relative word ("After the
+// council voted on Tuesday", "In the years that followed") belongs to no
+// main clause.
+func datedClause(s *sentence, span []int, a anchor) bool {
+	if a.first < 0 || len(span) == 0 || a.first < span[0] || a.last > span[len(span)-1]+1 {
+		return false
+	}
+	if first := &s.toks[span[0]]; s.inDate[span[0]] || !first.word || !first.is(cDatePrep) || subordinators[first.lower()] {
+		return false // "2007 was the year of ...", "Today's glitches were ...": the date is the subject
+	}
+	words := 0
+	for _, i := range span {
+		if i < a.last {
 			continue
 		}
-		if tk.text != "," || toks[keep[k+1]].quoted || !isParticiple(toks[keep[k+1]]) {
-			return keep // the last comma opens no participle phrase
+		tk := &s.toks[i]
+		if subordinators[tk.lower()] || tk.lower() == "that" || tk.lower() == "which" || tk.lower() == "who" {
+			return false
 		}
-		comma = k
-		break
-	}
-	if comma < 0 || keep[comma] < a.last {
-		return keep
-	}
-	for _, i := range keep[:comma] {
-		if (i < a.first || i >= a.last) && finiteVerb(&toks[i]) {
-			return keep[:comma]
+		if finiteVerb(tk) {
+			return words > 0 // a subject between the date and its verb
+		}
+		if tk.word {
+			words++
 		}
 	}
-	return keep
+	return false
 }
+
+// subordinators open a clause that is not the sentence's main one.
+var subordinators = set("after", "before", "while", "when", "whenever", "once", "since", "until", "till",
+	"as", "because", "although", "though", "if", "unless", "whereas", "where")
 
 // speechTag reports whether the tokens are a short closing "she said",
 // "the ministry added" after the words reported.
