@@ -42,7 +42,7 @@ func relativeAside(toks []token, i, last int) (int, int) {
 			return 0, 0
 		}
 		w := toks[j].lower()
-		if toks[j-1].text == "," && (w == "who" || w == "which" || w == "whose") {
+		if toks[j-1].text == "," && (w == "who" || w == "which" || w == "whose") || (w == "who" || w == "which") && nameBefore(toks, j) {
 			start = j
 			break
 		}
@@ -68,6 +68,15 @@ func relativeAside(toks []token, i, last int) (int, int) {
 		return 0, 0
 	}
 	return start, len(toks)
+}
+
+// nameBefore reports whether a name written without a comma comes right
+// before the relative word at j ("He bought Pixar which was acquired by
+// Disney in 2005"): a name takes no defining relative clause, so the clause
+// is an aside all the same.
+func nameBefore(toks []token, j int) bool {
+	k := j - 1
+	return k > 0 && toks[k].word && !toks[k].quoted && toks[k].capitalised() && toks[k].end < toks[j].start
 }
 
 // asideCloses reports whether the mark at j closes an aside: a comma that

@@ -48,6 +48,10 @@ func TestRelativeAside(t *testing.T) {
 		// a comma inside the date does not close the aside
 		{"Brandt, born in Port Varda on March 3, 1950, led the city.", "March", "1950", "born in Port Varda on March 3 , 1950"},
 		{"The harbour bridge, opened in 1987, was closed.", "1987", "", "opened in 1987"},
+		// after a name, "which" opens an aside without its comma; after a
+		// common noun it defines the noun
+		{"He bought Orvane which was sold in 2005.", "2005", "", "which was sold in 2005"},
+		{"The ferries which sailed in 1990 were sold.", "1990", "", ""},
 		// the main verb after an appositive, not an aside
 		{"The mayor of Tarsk, Ilse Brandt, resigned on Thursday, days after the report.", "Thursday", "", ""},
 		// a closing participle phrase, not an aside

@@ -80,6 +80,9 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 		// from: datedConjunct would keep every token.)
 		keep = datedConjunct(s.toks, keep, a)
 	}
+	if a.rel1 == 0 {
+		keep = cutNameRelative(s.toks, keep, a)
+	}
 	if mayPair(s) { // else there is no bracket to drop
 		keep = dropBracketed(s.toks, keep)
 	}
@@ -247,6 +250,9 @@ func finiteVerb(tk *token) bool {
 // had led the city since 2014". It appends the indices to keep.
 func relativeTitle(toks []token, a anchor, keep []int) []int {
 	ante := a.rel0 - 1 // the comma before "who"
+	if toks[ante].text != "," {
+		ante = a.rel0 // "Pixar which was acquired": the name ends before "which"
+	}
 	first := ante
 	if first > 1 && abbreviationStop(toks, first-1) {
 		first-- // "Infogear Technology Corp., which": the name ends with its period
@@ -269,6 +275,22 @@ func relativeTitle(toks []token, a anchor, keep []int) []int {
 	}
 	for i := start; i < a.rel1; i++ {
 		keep = append(keep, i)
+	}
+	return keep
+}
+
+// cutNameRelative ends the title of a date told before a relative clause
+// written without its comma after a name ("In 1986 he bought Pixar which was
+// acquired by Disney in 2005"): the clause is an aside, told apart.
+func cutNameRelative(toks []token, keep []int, a anchor) []int {
+	for k := 1; k < len(keep); k++ {
+		i := keep[k]
+		if i < a.last || !toks[i].word || keep[k-1] != i-1 {
+			continue
+		}
+		if w := toks[i].lower(); (w == "which" || w == "who") && nameBefore(toks, i) {
+			return keep[:k]
+		}
 	}
 	return keep
 }
