@@ -453,11 +453,52 @@ func isBaseline(toks []token, i int) bool {
 		case "than", "compared", "versus", "vs":
 			return true
 		case "from":
-			return j > 0 && (toks[j-1].text == "%" || toks[j-1].lower() == "percent")
+			if j > 0 && (toks[j-1].text == "%" || toks[j-1].lower() == "percent") {
+				return true
+			}
+			return fromAmount(toks, i)
 		}
+	}
+	return fromAmount(toks, i)
+}
+
+// fromAmount reports a date after the amount a change started from: "rose to
+// $7.1 billion in 2006 from $5.8 billion in 2005", "up from 4 pence a year
+// earlier".
+func fromAmount(toks []token, i int) bool {
+	j := i - 1
+	if j >= 0 && toks[j].lower() == "in" {
+		j--
+	}
+	amount := 0
+	for ; j >= 0 && j >= i-8; j-- {
+		tk := &toks[j]
+		if tk.lower() == "from" {
+			return amount > 0
+		}
+		if !amountWord(tk) {
+			return false
+		}
+		amount++
 	}
 	return false
 }
+
+// amountWord reports a token of an amount: a number, a currency or percent
+// sign, or a word of scale or currency.
+func amountWord(tk *token) bool {
+	if tk.quoted || tk.text == "" {
+		return false
+	}
+	if c := tk.text[0]; c >= '0' && c <= '9' {
+		return true
+	}
+	return amountWords[tk.lower()]
+}
+
+var amountWords = set("$", "€", "£", "¥", "%", "us", "c", "us$", "c$", "percent", "per", "cent",
+	"thousand", "million", "billion", "trillion", "bn", "m", "dollars", "euros", "pounds", "pence",
+	"cents", "crowns", "yen", "francs", "a", "share", "points", "tons", "tonnes", "barrels")
 
 // inIntro reports whether token i lies in an introductory phrase: the words
 // before the first comma of a sentence that opens with a preposition or

@@ -77,3 +77,25 @@ func TestRelativeAside(t *testing.T) {
 		}
 	}
 }
+
+func TestIsBaseline(t *testing.T) {
+	cases := []struct {
+		text, at string
+		want     bool
+	}{
+		{"Fares rose 3.2 percent more than in 2019.", "2019", true},
+		{"Fares are up 82% from 2019.", "2019", true},
+		// the amount a change started from
+		{"Revenue rose to 7.1 billion crowns in 2018 from 5.8 billion crowns in 2017.", "2017", true},
+		{"The dividend was 5 pence, up from 4 pence a year earlier.", "a", true},
+		{"Revenue rose to 7.1 billion crowns in 2018 from 5.8 billion crowns in 2017.", "2018", false},
+		{"The dye works moved from Orlen in 2009.", "2009", false},
+		{"Output grew from 2010 to 2014.", "2010", false},
+	}
+	for _, c := range cases {
+		s := sentenceOf(t, c.text)
+		if got := isBaseline(s.toks, tokenAt(t, s, c.at)); got != c.want {
+			t.Errorf("isBaseline(%q at %q) = %v, want %v", c.text, c.at, got, c.want)
+		}
+	}
+}
