@@ -185,11 +185,15 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 		return keep
 	}
 	for k := len(keep) - 2; k > v0; k-- {
+		if keep[k] < a.first && listedVerbPhrase(toks, keep, k) {
+			keep = append(listSubject(toks, keep, v0, k), keep[k+1:]...) // "tripled in 2004, doubled in 2005 and ..."
+			break
+		}
 		if keep[k] >= a.first || !toks[keep[k]].is(cJoin) {
 			continue // (both joins below start with an "and" or "but")
 		}
 		if joinsVerbPhrase(toks, keep, k) {
-			keep = append(keep[:v0], keep[k+1:]...)
+			keep = append(listSubject(toks, keep, v0, k), keep[k+1:]...)
 			break
 		}
 		if joinsClause(toks, keep, k) {
@@ -201,11 +205,73 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 		}
 	}
 	for k := v0 + 1; k+1 < len(keep); k++ {
-		if keep[k] >= a.last && toks[keep[k]].is(cJoin) && joinsVerbPhrase(toks, keep, k) {
+		if keep[k] >= a.last && (toks[keep[k]].is(cJoin) && joinsVerbPhrase(toks, keep, k) || listedVerbPhrase(toks, keep, k)) {
 			return keep[:k]
 		}
 	}
 	return keep
+}
+
+// subjectOf returns the words before a clause's first verb without the
+// comma that closed an aside there ("The firm, founded in 1901, moved"
+// gives "The firm , founded in 1901 ,": the comma goes).
+func subjectOf(toks []token, subj []int) []int {
+	if n := len(subj); n > 0 && toks[subj[n-1]].text == "," {
+		return subj[:n-1]
+	}
+	return subj
+}
+
+// listSubject returns the subject of a list of verb phrases whose item
+// after keep[k] is titled: the words before the first verb v0, or those
+// between a "that" and the list's first verb when the list is the clause
+// of a "that" ("It should be noted that the capital tripled in 2004,
+// doubled in 2005 and ...": "the capital").
+func listSubject(toks []token, keep []int, v0, k int) []int {
+	for t := k - 1; t > v0; t-- {
+		if toks[keep[t]].lower() != "that" || toks[keep[t]].quoted {
+			continue
+		}
+		for m := t + 1; m < k; m++ {
+			if finiteVerb(&toks[keep[m]]) {
+				if m == t+1 {
+					return subjectOf(toks, keep[:v0]) // "that" was the subject
+				}
+				return keep[t+1 : m]
+			}
+		}
+		break
+	}
+	return subjectOf(toks, keep[:v0])
+}
+
+// listedVerbPhrase reports a comma at keep[k] before a finite verb that is
+// no verb of saying: a verb phrase of a list that "and" ends ("tripled in
+// 2004, doubled in 2005 and rose 16 percent in 2006").
+func listedVerbPhrase(toks []token, keep []int, k int) bool {
+	if k+1 >= len(keep) || toks[keep[k]].text != "," || keep[k+1] != keep[k]+1 {
+		return false
+	}
+	if !listVerb(&toks[keep[k+1]]) {
+		return false
+	}
+	// the list goes on to its "and" ("... and rose 16 percent in 2006"),
+	// which tells it from a participle phrase (", expected in late 2006")
+	for m := k + 2; m < len(keep); m++ {
+		if joinsVerbPhrase(toks, keep, m) {
+			return true
+		}
+		if toks[keep[m]].cls&(cComma|cCutMark) != 0 && (toks[keep[m]].text != "," || m+1 >= len(keep) || !listVerb(&toks[keep[m+1]])) {
+			return false
+		}
+	}
+	return false
+}
+
+// listVerb reports a finite verb that can head an item of a list of verb
+// phrases: no verb of saying, present, auxiliary or modal.
+func listVerb(v *token) bool {
+	return finiteVerb(v) && !v.is(cReporting|cPresent|cAux) && v.lower() != "will" && v.lower() != "would"
 }
 
 // joinsVerbPhrase reports an "and"/"but" at keep[k] followed by a finite
