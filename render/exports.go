@@ -92,17 +92,20 @@ func (s *site) exportPages() []Page {
 		stream("events.ics", func(w io.Writer) error { return export.WriteICS(w, s.tl, es) }),
 		stream("events.csv", func(w io.Writer) error { return export.WriteCSV(w, s.tl, es) }),
 		stream("feed.atom", func(w io.Writer) error { return export.WriteAtom(w, s.tl, es) }),
-		stream("oembed.json", func(w io.Writer) error {
-			data, err := export.OEmbed(es, "embed/index.html", embedWidth, embedHeight)
-			if err == nil {
-				_, err = w.Write(data)
-			}
-			return err
-		}),
 	}
 	if s.cfg.BaseURL == "" {
-		return pages // the sitemap protocol needs absolute URLs: no base URL, no sitemap
+		// Both need absolute URLs: the sitemap protocol's, and the iframe src an
+		// oEmbed consumer writes into another site (a relative one shows a
+		// broken frame there). No base URL, neither file.
+		return pages
 	}
+	pages = append(pages, stream("oembed.json", func(w io.Writer) error {
+		data, err := export.OEmbed(es, "embed/index.html", embedWidth, embedHeight)
+		if err == nil {
+			_, err = w.Write(data)
+		}
+		return err
+	}))
 	n := s.sitemapCount()
 	if n <= sitemapLimit {
 		return append(pages, stream("sitemap.xml", func(w io.Writer) error {

@@ -91,7 +91,8 @@ func (s *site) page(kind, pagePath, title string) pageData {
 		Description: s.cfg.Description,
 		HasSitemap:  s.cfg.BaseURL != "",
 	}
-	d.OEmbedHref = d.Root + "oembed.json"
+	// oembed.json and its discovery link exist only with a base URL: the
+	// iframe src an oEmbed consumer pastes into another site must be absolute.
 	if s.cfg.BaseURL != "" {
 		d.Canonical = s.cfg.BaseURL + strings.TrimSuffix(pagePath, "index.html")
 		d.OEmbedHref = s.cfg.BaseURL + "oembed.json"

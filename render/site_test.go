@@ -57,7 +57,7 @@ func TestSiteWritesEveryPage(t *testing.T) {
 		"assets/site.css", "assets/site.js", "search.js",
 		"events/fighting-2018/index.html", "events/pashinyan-2024/index.html", "events/manual-1/index.html",
 		"articles/armenia-csto/index.html", "articles/hostile/index.html",
-		"timeline.json", "events.ics", "events.csv", "feed.atom", "oembed.json",
+		"timeline.json", "events.ics", "events.csv", "feed.atom",
 	} {
 		if _, ok := files[want]; !ok {
 			t.Errorf("missing %s", want)
@@ -404,14 +404,25 @@ func TestEmbedPage(t *testing.T) {
 	if !strings.Contains(page, `id="e-karabakh-2023"`) {
 		t.Error("embed page lacks in-frame event anchors")
 	}
-	if !strings.Contains(page, `type="application/json+oembed"`) {
-		t.Error("embed page lacks the oEmbed discovery link")
-	}
 	if !strings.Contains(files["index.html"], "&lt;iframe src=&#34;embed/index.html&#34;") {
 		t.Error("index lacks the embed snippet")
 	}
-	if !strings.Contains(files["oembed.json"], `"type":"rich"`) {
-		t.Errorf("oembed.json: %s", files["oembed.json"])
+	// Without a base URL the oEmbed iframe src could only be relative, which
+	// another site's page cannot load: no oembed.json, no discovery link.
+	if _, ok := files["oembed.json"]; ok {
+		t.Errorf("oembed.json written without a base URL:\n%s", files["oembed.json"])
+	}
+	for _, p := range htmlFiles(files) {
+		if strings.Contains(files[p], "json+oembed") {
+			t.Errorf("%s announces an oembed.json that was not written", p)
+		}
+	}
+	withBase := build(t, fixture(t), Config{Title: "Armenia", BaseURL: "https://school.example/history/armenia"})
+	if !strings.Contains(withBase["embed/index.html"], `type="application/json+oembed" title="Armenia" href="https://school.example/history/armenia/oembed.json"`) {
+		t.Error("embed page lacks the oEmbed discovery link")
+	}
+	if o := withBase["oembed.json"]; !strings.Contains(o, `"type":"rich"`) || !strings.Contains(o, `src=\"https://school.example/history/armenia/embed/index.html\"`) {
+		t.Errorf("oembed.json: %s", o)
 	}
 }
 
