@@ -60,6 +60,9 @@ func (s *site) articlePage(i int) Page {
 func (s *site) articleData(i int) (pageData, error) {
 	a := &s.tl.Articles[i]
 	d := s.page("article", "articles/"+a.Slug+"/index.html", articleTitle(a))
+	if desc := articleDescription(a); desc != "" { // else the site's
+		d.Description = desc
+	}
 	v := &articleView{Headline: articleTitle(a), Author: strings.TrimSpace(a.Meta.Author),
 		Publisher: strings.TrimSpace(a.Meta.Publisher), Tags: a.Meta.Tags, Sample: a.Meta.Sample,
 		dated: s.articleEvents[i], datedSite: s, datedRoot: d.Root}

@@ -267,8 +267,8 @@ func (k *keyWriter) digest() [16]byte {
 	return k.h.Sum128().Bytes()
 }
 
-// contentDigest hashes an article's text (raw file, body, cleaned text and the
-// spans set aside), the part of it only its own page shows. k is reused for
+// contentDigest hashes an article's text (raw file, body, cleaned text, the
+// spans set aside and a front matter description), the part of it only its own page shows. k is reused for
 // every article: a fresh hash and buffer each was an allocation per article.
 // A body that is the end of the raw file (nearly always: the file after its
 // front matter) is written as where it starts, which says the same.
@@ -284,6 +284,11 @@ func contentDigest(k *keyWriter, a *timeline.Article) string {
 	k.list(len(a.SetAside))
 	for _, sp := range a.SetAside {
 		k.span(sp)
+	}
+	// A sidecar's description is not in Raw; hashed only when given, so the
+	// Keys of articles without one stay as they were.
+	if d := metaDescription(a); d != "" {
+		k.str(d)
 	}
 	return k.sum()
 }
