@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/newsline/timeline/timeline"
 )
@@ -105,7 +106,11 @@ func TestPermalinkOpensTheRightEvent(t *testing.T) {
 	tb.assertClean()
 }
 
-// TestKeyboardNavigation: j and k move the focus from event to event.
+// TestKeyboardNavigation: once Tab has put the focus on an event, j and k
+// (and the arrow keys) move it from event to event. Anywhere else the letters
+// do nothing (WCAG 2.1.4: a single-character shortcut is active only while
+// its component has the focus, so words dictated to speech-input software
+// elsewhere on the page do not move it).
 func TestKeyboardNavigation(t *testing.T) {
 	s := seedSite(t)
 	if len(s.Timeline.Events) < 2 {
@@ -117,20 +122,55 @@ func TestKeyboardNavigation(t *testing.T) {
 	focused := func() string {
 		return evalIn[string](tb, `(() => { const li = document.activeElement && document.activeElement.closest('li.ev'); return li ? li.id : document.activeElement.tagName; })()`)
 	}
+	press := func(key string) {
+		t.Helper()
+		if err := tb.do(chromedp.KeyEvent(key)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ids := s.Timeline.Events
+
+	// Nothing focused (the page itself): j and k are inert.
+	for _, k := range []string{"j", "k", "j"} {
+		press(k)
+		if got := focused(); got != "BODY" {
+			t.Fatalf("after %q with nothing focused the focus is on %q: the shortcut works outside the timeline", k, got)
+		}
+	}
+	if n := evalIn[int](tb, `document.querySelectorAll('li.ev.current').length`); n != 0 {
+		t.Errorf("%d events marked current by j/k pressed outside the timeline", n)
+	}
+	// Typing j into the search field stays in the field.
+	evalIn[any](tb, `(() => { document.getElementById('f-q').focus(); return null; })()`)
+	press("j")
+	if got := focused(); got != "INPUT" {
+		t.Errorf("j typed in the search field moved the focus to %q", got)
+	}
+	setField(tb, "f-q", "")
+
+	// Tab from the top of the page reaches the first event's link.
+	if err := tb.do(chromedp.Navigate(srv.URL + "/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	tabs := 0
+	for ; tabs < 60 && !strings.HasPrefix(focused(), "e-"); tabs++ {
+		press("\t")
+	}
+	if got := focused(); got != "e-"+ids[0].ID {
+		t.Fatalf("after %d Tabs the focus is on %q, want the first event e-%s", tabs, got, ids[0].ID)
+	}
+	t.Logf("the first event is %d Tab stops from the top", tabs)
 	steps := []struct {
 		key  string
 		want string
-	}{{"j", ids[0].ID}, {"j", ids[1].ID}, {"k", ids[0].ID}}
+	}{{"j", ids[1].ID}, {"k", ids[0].ID}, {"k", ids[0].ID}, {kb.ArrowDown, ids[1].ID}, {kb.ArrowUp, ids[0].ID}}
 	for _, st := range steps {
-		if err := tb.do(chromedp.KeyEvent(st.key)); err != nil {
-			t.Fatal(err)
-		}
+		press(st.key)
 		if got := focused(); got != "e-"+st.want {
 			t.Errorf("after %q the focus is on %q, want e-%s", st.key, got, st.want)
 		}
 	}
-	// Tab reaches the first event link after the skip link, header, filters.
+	// The first Tab stop is the skip link.
 	if err := tb.do(chromedp.Navigate(srv.URL+"/index.html"), chromedp.KeyEvent("\t")); err != nil {
 		t.Fatal(err)
 	}

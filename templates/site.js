@@ -167,19 +167,19 @@
     return s;
   }
 
+  /* j/k and the arrows move between events only while the focus is on an
+     event (Tab reaches the first one): single-letter shortcuts that worked
+     anywhere on the page would fire on words spoken to speech-input software
+     (WCAG 2.1.4, Character Key Shortcuts). */
   function onKey(e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var t = e.target, tag = t && t.tagName;
-    if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || (t && t.isContentEditable)) return;
+    var t = e.target;
     var here = t && t.closest ? t.closest('li.ev') : null, dir = 0;
-    if (e.key === 'j') dir = 1;
-    else if (e.key === 'k') dir = -1;
-    else if (here && e.key === 'ArrowDown') dir = 1;
-    else if (here && e.key === 'ArrowUp') dir = -1;
+    if (!here || !list.contains(here)) return;
+    if (e.key === 'j' || e.key === 'ArrowDown') dir = 1;
+    else if (e.key === 'k' || e.key === 'ArrowUp') dir = -1;
     if (!dir) return;
     var visible = items.filter(function (li) { return !li.hidden && !li.parentNode.parentNode.hidden; });
-    if (!visible.length) return;
-    if (!here && location.hash.indexOf('#e-') === 0) here = doc.getElementById(location.hash.slice(1));
     var i = visible.indexOf(here), next = i < 0 ? (dir > 0 ? 0 : visible.length - 1) : i + dir;
     if (next < 0 || next >= visible.length) return;
     e.preventDefault();
