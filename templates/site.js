@@ -26,6 +26,8 @@
     org: form.elements.org, from: form.elements.from, to: form.elements.to
   } : null;
   var searchText = null, searchLoading = false, texts = {};
+  // Name matching (fold): separators of words, and each entity's folded name.
+  var separators = /[\s!-\/:-@\[-`{-~\u00a0\u2010-\u2015\u2018-\u201f\u2026]+/g, folded = [];
 
   if (fields) fillSelects();
   var state = readState();
@@ -72,7 +74,16 @@
   }
 
   function writeFields(s) {
-    Object.keys(fields).forEach(function (k) { if (s[k]) fields[k].value = s[k]; });
+    Object.keys(fields).forEach(function (k) {
+      if (!s[k]) return;
+      fields[k].value = s[k];
+      // A name typed into a shared address (#person=pashinyan) selects the
+      // one entity it finds.
+      if (fields[k].tagName === 'SELECT' && fields[k].value !== s[k]) {
+        var found = matchEntities(s[k], fields[k].getAttribute('data-kind'));
+        if (found.length === 1) fields[k].value = entities[found[0]].name;
+      }
+    });
   }
 
   function onFormChange() {
@@ -87,19 +98,37 @@
     } catch (e) { /* some file:// browsers refuse; the view still filters */ }
   }
 
-  function entityIndex(name, kind) {
-    for (var i = 0; i < entities.length; i++) {
-      if (entities[i].name === name && (!kind || entities[i].kind === kind)) return i;
-    }
-    return -2;
+  /* A name as the filters compare it: lower case, accents dropped, words
+     split at spaces and punctuation ("Nagorno-Karabakh" is "nagorno karabakh"). */
+  function fold(name) {
+    var s = name.toLowerCase();
+    if (s.normalize) s = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    return ' ' + s.replace(separators, ' ').trim() + ' ';
+  }
+
+  /* The entities (indexes) a name given to a filter means: those of exactly
+     that name; else of that name in any case; else those whose name holds it
+     as whole words ("pashinyan" finds Nikol Pashinyan, "minsk" Minsk, not
+     "minsker"). Of the given kind, if any. */
+  function matchEntities(name, kind) {
+    var want = fold(name), tiers = [[], [], []];
+    if (want === '  ') return tiers[0];
+    entities.forEach(function (ent, i) {
+      if (kind && ent.kind !== kind) return;
+      var f = folded[i] || (folded[i] = fold(ent.name));
+      if (ent.name === name) tiers[0].push(i);
+      else if (f === want) tiers[1].push(i);
+      else if (f.indexOf(want) >= 0) tiers[2].push(i);
+    });
+    return tiers[0].length ? tiers[0] : tiers[1].length ? tiers[1] : tiers[2];
   }
 
   function apply(s) {
     var want = [];
-    if (s.person) want.push(entityIndex(s.person, 'person'));
-    if (s.place) want.push(entityIndex(s.place, 'place'));
-    if (s.org) want.push(entityIndex(s.org, 'organisation'));
-    if (s.filter) want.push(entityIndex(s.filter));
+    if (s.person) want.push(matchEntities(s.person, 'person'));
+    if (s.place) want.push(matchEntities(s.place, 'place'));
+    if (s.org) want.push(matchEntities(s.org, 'organisation'));
+    if (s.filter) want.push(matchEntities(s.filter));
     var from = parseInt(s.from, 10), to = parseInt(s.to, 10);
     var words = (s.q || '').toLowerCase().split(/\s+/).filter(Boolean);
     if (words.length && !searchText) loadSearch(s);
@@ -113,7 +142,9 @@
       if (!isNaN(to) && !(y <= to)) ok = false;
       if (ok && want.length) {
         var refs = ' ' + (li.getAttribute('data-e') || '') + ' ';
-        ok = want.every(function (i) { return refs.indexOf(' ' + i + ' ') >= 0; });
+        ok = want.every(function (any) {
+          return any.some(function (i) { return refs.indexOf(' ' + i + ' ') >= 0; });
+        });
       }
       if (ok && words.length) {
         var text = textOf(li);
