@@ -614,7 +614,7 @@ var rangeRule = &rule{
 		if m, ok := yearSpan(d, j); ok {
 			return m, true
 		}
-		p1, e1, ok := matchPoint(d, j)
+		p1, e1, ok := modifiedPoint(d, j, intro)
 		if !ok {
 			return match{}, false
 		}
@@ -648,7 +648,7 @@ var rangeRule = &rule{
 				return m, true
 			}
 		}
-		p2, e2, ok := matchPoint(d, k)
+		p2, e2, ok := modifiedPoint(d, k, intro)
 		if !ok {
 			return match{}, false
 		}
@@ -673,6 +673,23 @@ var rangeRule = &rule{
 		}
 		return rangeMatch(d, j, e1, k, e2, p1, p2)
 	},
+}
+
+// modifiedPoint reads a range's end at token i. After "between" or "from"
+// an end may carry a part-of-period modifier ("between 2019 and early
+// 2021", "from mid-2018 until the end of 2020"): the range still runs from
+// one date to the other, each end at the precision it names (TimeML would
+// mark the part with a MOD we do not output), and the end's expression
+// keeps its modifier, as it does on its own.
+func modifiedPoint(d *doc, i int, intro int32) (point, int, bool) {
+	p, e, ok := matchPoint(d, i)
+	if ok || intro == 0 {
+		return p, e, ok
+	}
+	if j := modifierEnd(d, i); j > i {
+		return matchPoint(d, j)
+	}
+	return point{}, 0, false
 }
 
 // dayOnlyEnd reads the second end of "from Aug. 20 to 25": a later day of the
@@ -769,6 +786,33 @@ func rangeMatch(d *doc, i1, j1, i2, j2 int, p1, p2 point) (match, bool) {
 	}}, true
 }
 
+// modifierEnd returns the end of the part-of-period modifier at token i
+// ("early", "mid-", "late", "the late", "the end of", "the beginning of",
+// "the start of", "the middle of"), or i if none is there.
+func modifierEnd(d *doc, i int) int {
+	j := i
+	switch d.modOf(j) {
+	case mEarly, mMid, mLate:
+		j++
+	case mThe:
+		m := d.modOf(j + 1)
+		switch {
+		case (m == mEarly || m == mMid || m == mLate) && j+2 < d.n():
+			j += 2 // "the late 1970s"
+		case (m == mEnd || m == mBeginning || m == mMiddle) && d.mod(j+2, mOf):
+			return j + 3
+		default:
+			return i
+		}
+	default:
+		return i
+	}
+	if d.dash(j) && d.glued(j) {
+		j++
+	}
+	return j
+}
+
 // modifierRule: "early 2020", "mid-2022", "late last July", "the end of
 // 1990", "the beginning of the year". The value is the modified date's;
 // TimeML marks the part with a MOD attribute we do not output.
@@ -776,27 +820,8 @@ var modifierRule = &rule{
 	name:     "modifier",
 	triggers: []int{keyMod + mEarly, keyMod + mMid, keyMod + mLate, keyMod + mThe},
 	match: func(d *doc, i int) (match, bool) {
-		j := i
-		switch d.modOf(j) {
-		case mEarly, mMid, mLate:
-			j++
-			if d.dash(j) && d.glued(j) {
-				j++
-			}
-		case mThe:
-			m := d.modOf(j + 1)
-			switch {
-			case (m == mEarly || m == mMid || m == mLate) && j+2 < d.n():
-				j += 2 // "the late 1970s"
-				if d.dash(j) && d.glued(j) {
-					j++
-				}
-			case (m == mEnd || m == mBeginning || m == mMiddle) && d.mod(j+2, mOf):
-				j += 3
-			default:
-				return match{}, false
-			}
-		default:
+		j := modifierEnd(d, i)
+		if j == i {
 			return match{}, false
 		}
 		if j < d.n() && d.lowerIs(j, "the") {
