@@ -382,7 +382,10 @@ func insideReportedClause(toks []token, i int) int {
 		}
 		// "Auditors said the port lost money in 2019": a verb of saying
 		// followed directly by its clause; "said yesterday" is not one.
-		if saysAt(toks, j) && j+1 < i && toks[j+1].word && !insideSpan(toks, j+1, i) && !isIntroWord(toks[j+1]) {
+		if saysAt(toks, j) && j+1 < i && toks[j+1].word && !insideSpan(toks, j+1, i) && !isIntroWord(toks[j+1]) &&
+			!(j > 0 && toks[j-1].text == "," && midSpeechTag(toks, j-1) > 0) {
+			// (", said the harbour master, and ...": a tag names the
+			// speaker, it reports no clause)
 			return j + 1
 		}
 		if tk.text == "," {

@@ -30,6 +30,12 @@ func TestInsideReportedClause(t *testing.T) {
 		// a participle of saying goes on reporting
 		{"The mayor said the port lost money, adding that the quay closed in 2014.", "2014", true},
 		{"The mayor said the port lost money, saying the quay closed in 2014.", "2014", true},
+		// a speech tag in mid-sentence names the speaker and reports nothing
+		{"The fleet halved in 2019, said the fisheries board, and lost its cannery in 2021.", "2021", false},
+		{"The council, said Ms. Varga, voted on Tuesday to close the pier.", "Tuesday", false},
+		// but a verb of saying after a comma that goes on with a clause does report
+		{"Varga, 54, said the fleet shrank in 2019.", "2019", true},
+		{"Varga, 54, said the fleet, which grew in 2019, would be sold.", "2019", true},
 	}
 	for _, c := range cases {
 		s := sentenceOf(t, c.text)
@@ -96,6 +102,47 @@ func TestIsBaseline(t *testing.T) {
 		s := sentenceOf(t, c.text)
 		if got := isBaseline(s.toks, tokenAt(t, s, c.at)); got != c.want {
 			t.Errorf("isBaseline(%q at %q) = %v, want %v", c.text, c.at, got, c.want)
+		}
+	}
+}
+
+func TestMidSpeechTag(t *testing.T) {
+	cases := []struct {
+		text string
+		want string // the tag's tokens after its opening comma, "" for none
+	}{
+		{"The council, said Ms. Varga, voted to close the pier.", "said Ms . Varga"},
+		{"The council, Ms. Varga said, voted to close the pier.", "Ms . Varga said"},
+		{"Fares, officials said on Tuesday, will rise.", "officials said on Tuesday"},
+		{"The tug sank, said the harbour master, and the crew swam ashore.", "said the harbour master"},
+		{"The tug sank, said he, and the crew swam ashore.", "said he"},
+		// no tag
+		{"The tug sank, the harbour master said.", ""},                               // it ends the sentence
+		{"Varga, 54, said the fleet, which grew in 2019, would be sold.", ""},        // a relative clause follows
+		{"The bridge, estimated at $5 million, opened in 2015.", ""},                 // no speaker
+		{"The port, the mayor said that day, and the union agreed.", ""},             // "that" after the verb
+		{"The tug sank, said the harbour master who saw it, and the crew swam.", ""}, // a verb of its own
+		{"The port, which the board said, was sold.", ""},
+		{"Trade, the mayor said in a long statement to the council, fell.", ""}, // too long after the verb
+	}
+	for _, c := range cases {
+		s := sentenceOf(t, c.text)
+		got := ""
+		for i := range s.toks {
+			if s.toks[i].text != "," {
+				continue
+			}
+			if m := midSpeechTag(s.toks, i); m > 0 {
+				var words []string
+				for _, tk := range s.toks[i+1 : m] {
+					words = append(words, tk.text)
+				}
+				got = strings.Join(words, " ")
+				break
+			}
+		}
+		if got != c.want {
+			t.Errorf("midSpeechTag(%q) = %q, want %q", c.text, got, c.want)
 		}
 	}
 }

@@ -484,6 +484,86 @@ func speechTag(toks []token, rest []int) bool {
 	return false
 }
 
+// maxTagTokens bounds a speech tag set off by commas in mid-sentence.
+const maxTagTokens = 8
+
+// midSpeechTag returns the closing comma of a speech tag set off by commas
+// inside a sentence, which opens at the comma c: ", said the harbour
+// master," or ", the harbour master said on Tuesday," before the rest of the
+// sentence ("The council, said Ms. Varga, voted ..."). It is the speaker and
+// the verb of saying, in either order, a few words after the verb at most,
+// and no other finite verb; -1 when no such tag opens at c. A relative
+// clause after the closing comma tells the words were no tag but what was
+// said ("Varga, 54, said the fleet, which ...").
+func midSpeechTag(toks []token, c int) int {
+	// Most commas open no tag: a verb of saying before the next mark, told
+	// by its class bit, is looked for first.
+	said := false
+	for m := c + 1; m < len(toks) && m <= c+maxTagTokens && !said; m++ {
+		if toks[m].cls&(cComma|cCutMark) != 0 {
+			return -1
+		}
+		said = toks[m].cls&cReporting != 0
+	}
+	if !said {
+		return -1
+	}
+	verb := -1
+	for m := c + 1; m < len(toks) && m <= c+maxTagTokens; m++ {
+		tk := &toks[m]
+		if tk.quoted {
+			return -1
+		}
+		if tk.cls&cComma != 0 {
+			if verb < 0 || m == c+1 || m+1 >= len(toks) || !toks[m+1].word || relativeWords[toks[m+1].lower()] {
+				return -1
+			}
+			if verb == c+1 && m == c+2 {
+				return -1 // ", said," names no speaker
+			}
+			return m
+		}
+		if !tk.word {
+			if tk.text == "." || tk.text == "'s" {
+				continue // "Ms.", "the port's director"
+			}
+			return -1
+		}
+		w := tk.lower()
+		switch {
+		case m == c+1 && (tk.is(cJoin) || relativeWords[w] || w == "that"):
+			return -1 // ", and the board said", ", which the board said"
+		case verb < 0 && saysAt(toks, m):
+			if m == c+1 {
+				// ", said the harbour master": the speaker follows the
+				// verb; ", estimated at $5 million" has none
+				if m+1 >= len(toks) || !toks[m+1].word || toks[m+1].is(cDatePrep) && !toks[m+1].capitalised() {
+					return -1
+				}
+			}
+			verb = m
+		case w == "that" || finiteVerb(tk):
+			return -1 // "said that ...", or a clause of its own
+		case verb > c+1 && m > verb+4:
+			return -1 // more than a date or a few words after "said"
+		}
+	}
+	return -1
+}
+
+// midSpeechTagAt is midSpeechTag at the comma keep[k] of a title's words,
+// when one opens there after some (k > 0) in a sentence with a verb of
+// saying (its classes tell).
+func midSpeechTagAt(s *sentence, keep []int, k int) int {
+	if k == 0 || s.cls&cReporting == 0 {
+		return -1
+	}
+	return midSpeechTag(s.toks, keep[k])
+}
+
+// relativeWords open a relative clause.
+var relativeWords = set("who", "which", "whose", "whom", "where")
+
 // isParticiple reports a lowercase "-ing" word opening a trailing phrase
 // (", escalating a dispute").
 func isParticiple(tk token) bool {
@@ -503,6 +583,22 @@ func dropParentheticals(s *sentence, keep []int) []int {
 			keep = append(keep[:k], keep[m:]...)
 			k--
 			continue
+		}
+		if m := midSpeechTagAt(s, keep, k); m > 0 {
+			// ", said the harbour master,": the tag goes as an aside does;
+			// the opening comma stays unless the clause's verb comes next
+			// ("The council, said Ms. Varga, voted"), so that what follows
+			// (", and the crew swam ashore") is judged as if no tag were there
+			e := k + m - keep[k]
+			if e+1 < len(keep) && keep[e] == m {
+				from := k + 1
+				if finiteVerb(&toks[keep[e+1]]) {
+					from = k
+				}
+				keep = append(keep[:from], keep[e+1:]...)
+				k-- // what now follows the comma is looked at again
+				continue
+			}
 		}
 		w := toks[keep[k+1]].lower()
 		// ", born in 1955," and ", the mayor of Orlan," after a name and
