@@ -78,7 +78,12 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 	if a.rel1 == 0 && s.cls&cJoin != 0 {
 		// (A sentence with no "and" or "but" has no conjuncts to choose
 		// from: datedConjunct would keep every token.)
-		keep = datedConjunct(s.toks, keep, a)
+		v0 := firstVerb(s.toks, keep)
+		if item, ok := datedListItem(s, keep, a, v0); ok {
+			keep = item
+		} else {
+			keep = datedConjunct(s.toks, keep, a, v0)
+		}
 	}
 	if a.rel1 == 0 {
 		keep = cutNameRelative(s.toks, keep, a)
@@ -170,17 +175,20 @@ func pastOfGerund(g string) string {
 	return stem + "ed"
 }
 
+// firstVerb returns the index in keep of the first finite verb, or -1.
+func firstVerb(toks []token, keep []int) int {
+	for k, i := range keep {
+		if finiteVerb(&toks[i]) {
+			return k
+		}
+	}
+	return -1
+}
+
 // datedConjunct keeps, of verb phrases joined by "and"/"but", the one the
 // date is in, with the subject: "Apple was founded in 1976, and launched the
 // store in 2003" titles the 2003 date "Apple launched the store".
-func datedConjunct(toks []token, keep []int, a anchor) []int {
-	v0 := -1
-	for k, i := range keep {
-		if finiteVerb(&toks[i]) {
-			v0 = k
-			break
-		}
-	}
+func datedConjunct(toks []token, keep []int, a anchor, v0 int) []int {
 	if v0 <= 0 {
 		return keep
 	}
@@ -210,6 +218,142 @@ func datedConjunct(toks []token, keep []int, a anchor) []int {
 		}
 	}
 	return keep
+}
+
+// maxListItems bounds the items of a list datedListItem reads.
+const maxListItems = 8
+
+// datedListItem titles a date told in one item of a list that shares the
+// clause's verb, each item with a date of its own: "The port opened a grain
+// terminal in 2001 and a ferry quay in 2004" titles 2004 "The port opened a
+// ferry quay", and "In 2001 a grain terminal and in 2004 a ferry quay
+// opened" titles it "a ferry quay opened". The items are the words after
+// the verb (or before it) up to the clause's end, split at commas and at an
+// "and" that closes the list; each holds exactly one date, no finite verb,
+// and a word outside its date that names something (a determiner, a
+// number, a name, or two words: "and again in 2004" names nothing, and "in
+// 2019 and 2021" is one date's two ends). It reports false when the words
+// are no such list, and the title is made as before.
+func datedListItem(s *sentence, keep []int, a anchor, v0 int) ([]int, bool) {
+	if len(s.timexes) < 2 {
+		return nil, false // a list of dates needs two
+	}
+	toks := s.toks
+	if v0 <= 0 {
+		return nil, false
+	}
+	// The verb group runs to the first item: "opened", "has opened", "will
+	// open", "plans to open"; a few lower-case words at most.
+	ve := v0 + 1
+	for ve < len(keep) && !listItemStart(s, keep, ve) {
+		if tk := &toks[keep[ve]]; !tk.word || tk.quoted || tk.capitalised() || ve > v0+4 {
+			return nil, false
+		}
+		ve++
+	}
+	before := a.first < keep[v0] // "In 2001 a grain terminal and in 2004 a ferry quay opened"
+	lo, hi := ve, len(keep)
+	if before {
+		lo, hi = 0, v0
+	}
+	// two dates at least on the list's side of the verb (the sentence's
+	// dates, a few, are counted before its words)
+	dates, vs := 0, int(toks[keep[v0]].start)
+	for t := range s.timexes {
+		if before == (s.timexes[t].Start < vs) {
+			dates++
+		}
+	}
+	if dates < 2 {
+		return nil, false
+	}
+	// One pass reads the items, keep[from[m]:to[m]], and gives up at the
+	// first that is none: each opens as an item does, holds exactly one
+	// date, no finite verb, and a word outside its date that names
+	// something (a determiner, a number or a name counts twice).
+	var from, to [maxListItems]int
+	n, joined, at := 0, false, -1
+	dates, names := 0, 0 // of item n
+	from[0] = lo
+	k := lo
+	for ; k < hi; k++ {
+		i := keep[k]
+		tk := &toks[i]
+		if s.inDate[i] {
+			if i == 0 || !s.inDate[i-1] {
+				if dates++; dates > 1 {
+					return nil, false
+				}
+				if i == a.first {
+					at = n
+				}
+			}
+			continue
+		}
+		if tk.cls&(cComma|cCutMark|cJoin) == 0 || tk.quoted || tk.is(cJoin) && tk.lower() != "and" {
+			switch {
+			case tk.quoted || finiteVerb(tk):
+				return nil, false
+			case !tk.word || tk.is(cDatePrep) && k+1 < hi && s.inDate[keep[k+1]]:
+			case tk.cls&cDeterminer != 0 || tk.upper || tk.text[0] <= '9':
+				names += 2
+			default:
+				names++
+			}
+			continue
+		}
+		if tk.cls&cCutMark != 0 || joined && tk.cls&cComma != 0 {
+			break // the list ends with its "and" item: ", the mayor said" is another phrase
+		}
+		if k > from[n] {
+			if dates != 1 || names < 2 || !listItemStart(s, keep, from[n]) {
+				return nil, false
+			}
+			to[n] = k
+			if n++; n == maxListItems {
+				return nil, false
+			}
+			dates, names = 0, 0
+		}
+		from[n] = k + 1
+		joined = joined || tk.is(cJoin)
+	}
+	if !joined || n == 0 || from[n] >= k || before && k < hi || at < 0 {
+		return nil, false
+	}
+	if dates != 1 || names < 2 || !listItemStart(s, keep, from[n]) {
+		return nil, false
+	}
+	to[n] = k
+	if before {
+		// the item, then the verb and what follows it
+		c := copy(keep, keep[from[at]:to[at]])
+		c += copy(keep[c:], keep[v0:])
+		return keep[:c], true
+	}
+	// the subject and verb, then the item; the last one keeps what follows
+	// the list, which the title's later steps judge
+	end := to[at]
+	if at == n {
+		end = len(keep)
+	}
+	c := copy(keep[ve:], keep[from[at]:end])
+	return keep[:ve+c], true
+}
+
+// listItemStart reports whether keep[k] can open an item of a dated list:
+// a determiner, a number, a name, a date or the preposition before one
+// ("a ferry quay in 2004", "in 2004 a ferry quay").
+func listItemStart(s *sentence, keep []int, k int) bool {
+	i := keep[k]
+	if s.inDate[i] {
+		return true
+	}
+	tk := &s.toks[i]
+	if tk.cls&(cDeterminer|cDatePrep) == 0 {
+		return tk.upper && tk.word && !tk.quoted || tk.word && tk.text[0] <= '9'
+	}
+	return tk.is(cDeterminer) || k+1 < len(keep) && s.inDate[keep[k+1]]
 }
 
 // subjectOf returns the words before a clause's first verb without the
