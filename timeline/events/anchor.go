@@ -38,15 +38,20 @@ type anchor struct {
 func relativeAside(toks []token, i, last int) (int, int) {
 	start, participle := -1, false
 	for j := i - 1; j > 0; j-- {
-		if toks[j].text == "," || toks[j].text == ";" {
+		// (the marks' and the relative words' class bits answer for most
+		// words without comparing strings)
+		tk := &toks[j]
+		if tk.cls&cComma != 0 || tk.cls&cCutMark != 0 && tk.text == ";" {
 			return 0, 0
 		}
-		w := toks[j].lower()
-		if toks[j-1].text == "," && (w == "who" || w == "which" || w == "whose") || (w == "who" || w == "which") && nameBefore(toks, j) {
-			start = j
-			break
+		afterComma := toks[j-1].cls&cComma != 0
+		if tk.cls&cRelative != 0 {
+			if w := tk.lower(); afterComma && (w == "who" || w == "which" || w == "whose") || (w == "who" || w == "which") && nameBefore(toks, j) {
+				start = j
+				break
+			}
 		}
-		if toks[j-1].text == "," && j >= 2 && asideParticiple(&toks[j]) && namesThing(toks, j-2) {
+		if afterComma && j >= 2 && asideParticiple(tk) && namesThing(toks, j-2) {
 			start, participle = j, true
 			break
 		}
@@ -496,7 +501,7 @@ func amountWord(tk *token) bool {
 	if c := tk.text[0]; c >= '0' && c <= '9' {
 		return true
 	}
-	return amountWords[tk.lower()]
+	return tk.cls&cAmount != 0 // amountWords: its bit, not a map look-up
 }
 
 var amountWords = set("$", "€", "£", "¥", "%", "us", "c", "us$", "c$", "percent", "per", "cent",

@@ -305,6 +305,8 @@ const (
 	cSince                          // sinceWords
 	cJoin                           // conjunctions
 	cCapWord                        // capWords: its written form may be one of capFlags
+	cRelative                       // relativeWords
+	cAmount                         // amountWords
 
 	// cPairedMark is no list's: the tokenizer gives it to a token whose
 	// text holds a byte hasPairedMark looks for (a quotation mark, a
@@ -331,7 +333,7 @@ var classLists = []struct {
 	{lowerPersonTitles, cLowerTitle}, {placePrepositions, cPlacePrep}, {saidWords, cSaid},
 	{modals, cModal}, {speechActs, cSpeechAct}, {auxiliaries, cAux}, {tailStarters, cTailStarter},
 	{phrasePrepositions, cPhrasePrep}, {sinceWords, cSince}, {conjunctions, cJoin},
-	{capWords, cCapWord},
+	{capWords, cCapWord}, {relativeWords, cRelative}, {amountWords, cAmount},
 }
 
 // capWords are the words of capFlags lower-cased (strings.ToLower, which is
@@ -358,6 +360,9 @@ func capFlagsOf(tk *token) uint32 {
 // conjunctions join two verb phrases or clauses of a dated sentence, which a
 // title keeps only the dated one of (datedConjunct).
 var conjunctions = set("and", "but")
+
+// relativeWords open a relative clause.
+var relativeWords = set("who", "which", "whose", "whom", "where")
 
 // sinceWords is "since" alone: a sentence holding no token of its class
 // (sentence.cls) has none to count from, and sinceEvent skips it.

@@ -85,7 +85,7 @@ func (x *extractor) clauseTitle(s *sentence, a anchor) string {
 			keep = datedConjunct(s.toks, keep, a, v0)
 		}
 	}
-	if a.rel1 == 0 {
+	if a.rel1 == 0 && s.cls&cRelative != 0 { // else no "which" or "who" to cut at
 		keep = cutNameRelative(s.toks, keep, a)
 	}
 	if mayPair(s) { // else there is no bracket to drop
@@ -193,7 +193,7 @@ func datedConjunct(toks []token, keep []int, a anchor, v0 int) []int {
 		return keep
 	}
 	for k := len(keep) - 2; k > v0; k-- {
-		if keep[k] < a.first && listedVerbPhrase(toks, keep, k) {
+		if keep[k] < a.first && toks[keep[k]].cls&cComma != 0 && listedVerbPhrase(toks, keep, k) {
 			keep = append(listSubject(toks, keep, v0, k), keep[k+1:]...) // "tripled in 2004, doubled in 2005 and ..."
 			break
 		}
@@ -213,7 +213,9 @@ func datedConjunct(toks []token, keep []int, a anchor, v0 int) []int {
 		}
 	}
 	for k := v0 + 1; k+1 < len(keep); k++ {
-		if keep[k] >= a.last && (toks[keep[k]].is(cJoin) && joinsVerbPhrase(toks, keep, k) || listedVerbPhrase(toks, keep, k)) {
+		// (a word neither joins nor lists: its class bits tell, without a call)
+		if cls := toks[keep[k]].cls; cls&(cJoin|cComma) != 0 && keep[k] >= a.last &&
+			(cls&cJoin != 0 && joinsVerbPhrase(toks, keep, k) || listedVerbPhrase(toks, keep, k)) {
 			return keep[:k]
 		}
 	}
@@ -393,7 +395,7 @@ func listSubject(toks []token, keep []int, v0, k int) []int {
 // no verb of saying: a verb phrase of a list that "and" ends ("tripled in
 // 2004, doubled in 2005 and rose 16 percent in 2006").
 func listedVerbPhrase(toks []token, keep []int, k int) bool {
-	if k+1 >= len(keep) || toks[keep[k]].text != "," || keep[k+1] != keep[k]+1 {
+	if k+1 >= len(keep) || toks[keep[k]].cls&cComma == 0 || keep[k+1] != keep[k]+1 {
 		return false
 	}
 	if !listVerb(&toks[keep[k+1]]) {
@@ -495,7 +497,9 @@ func relativeTitle(toks []token, a anchor, keep []int) []int {
 func cutNameRelative(toks []token, keep []int, a anchor) []int {
 	for k := 1; k < len(keep); k++ {
 		i := keep[k]
-		if i < a.last || !toks[i].word || keep[k-1] != i-1 {
+		// the class bit, one test, passes over every word but a relative
+		// one (this is asked of every word of most titles)
+		if toks[i].cls&cRelative == 0 || i < a.last || !toks[i].word || keep[k-1] != i-1 {
 			continue
 		}
 		if w := toks[i].lower(); (w == "which" || w == "who") && nameBefore(toks, i) {
@@ -659,7 +663,7 @@ func midSpeechTag(toks []token, c int) int {
 			return -1
 		}
 		if tk.cls&cComma != 0 {
-			if verb < 0 || m == c+1 || m+1 >= len(toks) || !toks[m+1].word || relativeWords[toks[m+1].lower()] {
+			if verb < 0 || m == c+1 || m+1 >= len(toks) || !toks[m+1].word || toks[m+1].is(cRelative) {
 				return -1
 			}
 			if verb == c+1 && m == c+2 {
@@ -675,7 +679,7 @@ func midSpeechTag(toks []token, c int) int {
 		}
 		w := tk.lower()
 		switch {
-		case m == c+1 && (tk.is(cJoin) || relativeWords[w] || w == "that"):
+		case m == c+1 && (tk.cls&(cJoin|cRelative) != 0 || w == "that"):
 			return -1 // ", and the board said", ", which the board said"
 		case verb < 0 && saysAt(toks, m):
 			if m == c+1 {
@@ -704,9 +708,6 @@ func midSpeechTagAt(s *sentence, keep []int, k int) int {
 	}
 	return midSpeechTag(s.toks, keep[k])
 }
-
-// relativeWords open a relative clause.
-var relativeWords = set("who", "which", "whose", "whom", "where")
 
 // isParticiple reports a lowercase "-ing" word opening a trailing phrase
 // (", escalating a dispute").
