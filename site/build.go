@@ -110,6 +110,8 @@ type builder struct {
 	spares   *spares           // empty files being made for the staged pages (publishspare.go); nil: none
 	release  func()            // drops the mapped pack's resident pages after the write stage (releaseLater); nil: none
 	released func()            // release, once run: run again once the saves beside the build are joined (dropPackAgain)
+	prevIDs  *idRecord         // the previous site's event IDs and redirects (redirects.go); nil: not read yet
+	idsErr   error             // reading them failed
 }
 
 // lap records the time since the previous lap as the named stage's.

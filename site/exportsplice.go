@@ -99,7 +99,12 @@ func (b *builder) splicedPlan(fs afero.Fs, contentDir string, tl timeline.Timeli
 	}
 	b.sum.Replanned = r.Stats.Events - r.Stats.Digests
 	b.savePlanMemo(fs, r)
-	return store.stampOnWrite(asSitePages(r.Pages)), nil
+	pages := store.stampOnWrite(asSitePages(r.Pages))
+	moved, err := b.redirectPages(fs, cfg, &tl) // old permalinks of moved events (redirects.go)
+	if err != nil {
+		return nil, err
+	}
+	return append(pages, moved...), nil
 }
 
 // lendPlanBuffers is false only in benchmark runs that measure a
