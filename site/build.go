@@ -398,7 +398,8 @@ func (b *builder) merge(x extraction) (timeline.Timeline, *timeline.Changes) {
 func (b *builder) applyOverrides(tl *timeline.Timeline) {
 	o := b.opts
 	if o.Stages.trackedOverrides {
-		b.applied = trackOverrides(b.fs, o.ContentDir, tl)
+		b.applied = trackOverridesMoved(b.fs, o.ContentDir, tl, b.previousIDs())
+		b.warn(b.applied.warnings...)
 		return
 	}
 	b.applied = appliedOverrides{errs: o.Stages.Overrides(b.fs, o.ContentDir, tl)}

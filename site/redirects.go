@@ -16,6 +16,7 @@ import (
 	"github.com/newsline/timeline/render"
 	"github.com/newsline/timeline/timeline"
 	"github.com/newsline/timeline/timeline/merge"
+	"github.com/newsline/timeline/timeline/overrides"
 )
 
 // Permalinks of events whose ID moved.
@@ -402,8 +403,8 @@ func (b *builder) redirectPages(fs afero.Fs, cfg render.Config, tl *timeline.Tim
 	return pages, nil
 }
 
-// previousIDs reads the previous site's record of IDs once; a read error
-// is the plan's to report.
+// previousIDs reads the previous site's record of IDs once (the overrides
+// stage and the plan both use it); a read error is the plan's to report.
 func (b *builder) previousIDs() idRecord {
 	if b.prevIDs == nil {
 		prev, warns, err := readIDRecord(b.fs, b.opts.OutDir)
@@ -411,6 +412,78 @@ func (b *builder) previousIDs() idRecord {
 		b.prevIDs, b.idsErr = &prev, err
 	}
 	return *b.prevIDs
+}
+
+// remapMovedIDs points the entries of file that select an event by an ID no
+// event of tl has, when the event that ID named lives on under another ID
+// (as planRedirects decides, on the merged timeline), at that ID, and
+// returns a warning for each: the editor's correction keeps applying to the
+// event it was written for, and the file should be updated. An ID nothing
+// lives on from stays, and is reported as matching no event.
+func remapMovedIDs(file *overrides.File, tl *timeline.Timeline, prev idRecord) []string {
+	live := make(map[string]bool, len(tl.Events))
+	for i := range tl.Events {
+		live[tl.Events[i].ID] = true
+	}
+	var lost []string
+	for _, e := range file.Entries {
+		for _, id := range append([]string{e.ID}, e.Merge...) {
+			if id != "" && !live[id] {
+				lost = append(lost, id)
+			}
+		}
+	}
+	if len(lost) == 0 {
+		return nil
+	}
+	wasLive := make(map[string]bool, len(prev.live))
+	for _, id := range prev.live {
+		wasLive[id] = true
+	}
+	holders := mentionHolders(tl, lost, prev.moved)
+	heirOf := func(id string) (string, bool) { // as planRedirects decides
+		to := prev.moved[id]
+		if live[to] {
+			return to, true
+		}
+		if h, ok := heir(tl, id, holders, wasLive); ok {
+			return h, true
+		}
+		if to != "" {
+			return heir(tl, to, holders, wasLive)
+		}
+		return "", false
+	}
+	var warns []string
+	remap := func(line int, id *string) {
+		if *id == "" || live[*id] {
+			return
+		}
+		if to, ok := heirOf(*id); ok {
+			warns = append(warns, fmt.Sprintf("%s:%d: override id %q: the event it named is now %s (its ID moved: an older article tells it, or it was merged); applied to %s, write that ID in the file",
+				file.Path, line, *id, to, to))
+			*id = to
+		}
+	}
+	for k := range file.Entries {
+		e := &file.Entries[k]
+		remap(e.Line, &e.ID)
+		if len(e.Merge) > 0 {
+			e.Merge = slices.Clone(e.Merge)
+			for j := range e.Merge {
+				remap(e.Line, &e.Merge[j])
+			}
+			// Two IDs of one event now: merged once (a merge listing an
+			// event twice would fold it into itself and drop it).
+			seen := map[string]bool{}
+			e.Merge = slices.DeleteFunc(e.Merge, func(id string) bool {
+				dup := seen[id]
+				seen[id] = true
+				return dup
+			})
+		}
+	}
+	return warns
 }
 
 // restoredOutput is the folder the previous site is in: the output, or,

@@ -229,6 +229,39 @@ func TestIDRecordIsReadSafely(t *testing.T) {
 	}
 }
 
+// An override naming the old ID applies to the moved event, with a warning
+// naming the file, the line and the new ID, instead of failing the build.
+func TestOverrideNamingAMovedIDAppliesToTheNewOne(t *testing.T) {
+	s := newRedirectSite(t)
+	a := approvalID(t, s.build("first build"))
+	writeFiles(t, s.fs, map[string]string{"content/overrides.yaml": "# corrections\n- id: " + a + "\n  title: Varnholt council approves the Storvik bridge\n"})
+	s.build("retitled")
+	writeFiles(t, s.fs, map[string]string{"content/storvik-council.md": bridgeOlder})
+	sum, err := Build(s.fs, s.opts)
+	if err != nil {
+		t.Fatalf("older article added: %v", err)
+	}
+	site := tree(t, s.fs, "public")
+	b := approvalID(t, site)
+	var warned []string
+	for _, w := range sum.Warnings {
+		if strings.Contains(w, a) {
+			warned = append(warned, w)
+		}
+	}
+	if len(warned) != 1 || !strings.HasPrefix(warned[0], "content/overrides.yaml:2: ") || !strings.Contains(warned[0], b) {
+		t.Errorf("warnings %q: want one at content/overrides.yaml:2 naming %s and %s", sum.Warnings, a, b)
+	}
+	page := site[filepath.Join("public", "events", b, "index.html")]
+	if !strings.Contains(page, "<h1>Varnholt council approves the Storvik bridge</h1>") {
+		t.Errorf("the override did not apply to %s:\n%s", b, page)
+	}
+	if stub := site[filepath.Join("public", "events", a, "index.html")]; !strings.Contains(stub, ">Varnholt council approves the Storvik bridge</a>") {
+		t.Errorf("stub for %s:\n%s", a, stub)
+	}
+	s.build("again") // and the --no-cache twin agrees
+}
+
 // The same history gives the same bytes whatever the number of workers,
 // and a failed build leaves the stubs and the record as published.
 func TestRedirectsAreDeterministicAndSurviveAFailedBuild(t *testing.T) {
@@ -282,5 +315,44 @@ func TestRedirectsSurviveAnInterruptedSwap(t *testing.T) {
 	}
 	if got := eventPages(t, tree(t, s.fs, "public")); got[a] != b {
 		t.Errorf("after an interrupted swap: %s -> %q, want %s (warnings %q)", a, got[a], b, sum.Warnings)
+	}
+}
+
+// A merge entry naming a moved ID merges the event it moved to; listing
+// both the old and the new ID of one event merges it once, never folding
+// it into itself (which would drop it).
+func TestMergeOverrideNamingAMovedID(t *testing.T) {
+	s := newRedirectSite(t)
+	first := s.build("first build")
+	a := approvalID(t, first)
+	opened := ""
+	for id, kind := range eventPages(t, first) {
+		if kind == "page" && strings.Contains(first[filepath.Join("public", "events", id, "index.html")], "<h1>The bridge opened to traffic</h1>") {
+			opened = id
+		}
+	}
+	if opened == "" {
+		t.Fatal("no page for the opening")
+	}
+	writeFiles(t, s.fs, map[string]string{"content/storvik-council.md": bridgeOlder})
+	b := approvalID(t, s.build("older article"))
+
+	writeFiles(t, s.fs, map[string]string{"content/overrides.yaml": "- merge: [" + a + ", " + b + "]\n  title: Storvik bridge approved\n"})
+	sum, err := Build(s.fs, s.opts)
+	if err != nil {
+		t.Fatalf("merge of an old and a new ID of one event: %v", err)
+	}
+	site := tree(t, s.fs, "public")
+	if page := site[filepath.Join("public", "events", b, "index.html")]; !strings.Contains(page, "<h1>Storvik bridge approved</h1>") {
+		t.Errorf("%s after merging it with its old ID (warnings %q):\n%s", b, sum.Warnings, page)
+	}
+
+	writeFiles(t, s.fs, map[string]string{"content/overrides.yaml": "- merge: [" + opened + ", " + a + "]\n"})
+	if _, err := Build(s.fs, s.opts); err != nil {
+		t.Fatalf("merge naming a moved ID: %v", err)
+	}
+	pages := eventPages(t, tree(t, s.fs, "public"))
+	if pages[opened] != "page" || pages[b] != opened || pages[a] != opened {
+		t.Errorf("after merging %s into %s: %v; want %s and %s redirecting to it", b, opened, pages, a, b)
 	}
 }

@@ -64,11 +64,21 @@ type appliedOverrides struct {
 	digest  string   // of the overrides file's bytes; "" when there is none, "?" when unreadable
 	touched []string // sorted IDs of the events the entries touched
 	errs    []error
+	// warnings: entries naming a moved event's old ID, applied to its new one
+	warnings []string
 }
 
 // trackOverrides is applyOverrides telling which events the overrides
 // touched and which file it applied.
 func trackOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) appliedOverrides {
+	return trackOverridesMoved(fs, contentDir, tl, idRecord{})
+}
+
+// trackOverridesMoved is trackOverrides with an entry that names an ID no
+// event has, but that a moved event had, applied to that event's new ID
+// with a warning (redirects.go, remapMovedIDs); prev is the previous site's
+// record of IDs.
+func trackOverridesMoved(fs afero.Fs, contentDir string, tl *timeline.Timeline, prev idRecord) appliedOverrides {
 	name := filepath.Join(contentDir, OverridesFile)
 	data, err := afero.ReadFile(fs, name)
 	if errors.Is(err, iofs.ErrNotExist) {
@@ -92,8 +102,9 @@ func trackOverrides(fs afero.Fs, contentDir string, tl *timeline.Timeline) appli
 	if file == nil {
 		return appliedOverrides{digest: digest, errs: errs}
 	}
+	warns := remapMovedIDs(file, tl, prev)
 	touched, applyErrs := file.ApplyTracked(tl)
-	return appliedOverrides{digest: digest, touched: touched, errs: append(errs, applyErrs...)}
+	return appliedOverrides{digest: digest, touched: touched, errs: append(errs, applyErrs...), warnings: warns}
 }
 
 // planPages reads the site settings and lists the pages.
