@@ -1,7 +1,9 @@
 package site
 
 import (
+	"fmt"
 	"maps"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -9,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/spf13/afero"
+
+	"github.com/newsline/timeline/timeline"
 )
 
 // Articles of a fictional town for the redirect tests: one sentence, told
@@ -355,4 +359,76 @@ func TestMergeOverrideNamingAMovedID(t *testing.T) {
 	if pages[opened] != "page" || pages[b] != opened || pages[a] != opened {
 		t.Errorf("after merging %s into %s: %v; want %s and %s redirecting to it", b, opened, pages, a, b)
 	}
+}
+
+// goneIDs against a map of every ID, over random edits of a list: events
+// added, removed, moved far or near, and IDs reused.
+func TestGoneIDsIsExact(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 21))
+	for round := range 2000 {
+		n := rng.IntN(40)
+		was := make([]string, n)
+		for i := range was {
+			was[i] = fmt.Sprintf("%010x", rng.Uint64()>>24)
+		}
+		cur := slices.Clone(was)
+		for range rng.IntN(6) {
+			switch k := rng.IntN(4); {
+			case k == 0 && len(cur) > 0:
+				i := rng.IntN(len(cur))
+				cur = slices.Delete(cur, i, i+1)
+			case k == 1:
+				cur = slices.Insert(cur, rng.IntN(len(cur)+1), fmt.Sprintf("%010x", rng.Uint64()>>24))
+			case k == 2 && len(cur) > 1:
+				i, j := rng.IntN(len(cur)), rng.IntN(len(cur))
+				cur[i], cur[j] = cur[j], cur[i]
+			case k == 3 && len(cur) > 0 && len(was) > 0: // an old ID back, elsewhere
+				cur = slices.Insert(cur, rng.IntN(len(cur)+1), was[rng.IntN(len(was))])
+				cur = slices.Compact(cur)
+			}
+		}
+		seen := map[string]bool{}
+		cur = slices.DeleteFunc(cur, func(id string) bool { dup := seen[id]; seen[id] = true; return dup })
+		tl := timeline.Timeline{}
+		for _, id := range cur {
+			tl.Events = append(tl.Events, timeline.Event{ID: id})
+		}
+		var want []string
+		for _, id := range was {
+			if !seen[id] {
+				want = append(want, id)
+			}
+		}
+		got := goneIDs(&tl, was)
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d: was %v, now %v: gone %v, want %v", round, was, cur, got, want)
+		}
+	}
+}
+
+// A Session (timeline serve) keeps the redirects as a build on its own does.
+func TestSessionBuildsKeepRedirects(t *testing.T) {
+	s := newRedirectSite(t)
+	var warm Session
+	build := func(step string) map[string]string {
+		t.Helper()
+		if _, err := warm.Build(s.fs, s.opts); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		return tree(t, s.fs, "public")
+	}
+	a := approvalID(t, build("first build"))
+	writeFiles(t, s.fs, map[string]string{"content/storvik-council.md": bridgeOlder})
+	second := build("older article")
+	b := approvalID(t, second)
+	if got := eventPages(t, second); got[a] != b {
+		t.Errorf("%s -> %q, want %s", a, got[a], b)
+	}
+	if got := eventPages(t, build("again")); got[a] != b {
+		t.Errorf("a later Session build: %s -> %q, want %s", a, got[a], b)
+	}
+	warm.Wait()
+	checkSameAsFullBuild(t, s.fs, s.opts, "after the Session")
 }
