@@ -7,8 +7,10 @@ import (
 	"io"
 	iofs "io/fs"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/afero"
 	"github.com/zeebo/xxh3"
@@ -234,7 +236,7 @@ func idBase(id string) string {
 // mentionHolders maps the bases of the lost IDs (and of their old targets)
 // to the indices of the events holding a mention that hashes to them, each
 // once, in event order: one pass over every mention, made only by a build
-// in which an ID went. The hash is merge's ID hash (assignIDs: the
+// in which an ID went, on every core. The hash is merge's ID hash (assignIDs: the
 // SHA-256 of the mention's article slug, or its source path when it has
 // none, a NUL and its text; the ID spells its first IDLength/2 bytes),
 // compared as a number, without spelling it for each mention.
@@ -257,28 +259,48 @@ func mentionHolders(tl *timeline.Timeline, lost []string, moved map[string]strin
 	if len(wanted) == 0 {
 		return holders
 	}
-	var buf []byte
-	for i := range tl.Events {
-		ev := &tl.Events[i]
-		if ev.Manual {
-			continue // an editor's event, hashed from no mention
-		}
-		for k := range ev.Mentions {
-			m := &ev.Mentions[k]
-			where := m.Article
-			if where == "" {
-				where = m.Source
-			}
-			buf = append(append(append(buf[:0], where...), 0), m.Text...)
-			sum := sha256.Sum256(buf)
-			var v uint64
-			for _, c := range sum[:merge.IDLength/2] {
-				v = v<<8 | uint64(c)
-			}
-			if base, ok := wanted[v]; ok {
-				if list := holders[base]; len(list) == 0 || list[len(list)-1] != i {
-					holders[base] = append(list, i)
+	// On every core, each worker a run of events: the hits (event index,
+	// base) come back in event order whatever the scheduling.
+	type hit struct {
+		event int
+		base  string
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(tl.Events)/4096))
+	hits := make([][]hit, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := w*len(tl.Events)/workers, (w+1)*len(tl.Events)/workers
+		wg.Go(func() {
+			var buf []byte
+			for i := from; i < to; i++ {
+				ev := &tl.Events[i]
+				if ev.Manual {
+					continue // an editor's event, hashed from no mention
 				}
+				for k := range ev.Mentions {
+					m := &ev.Mentions[k]
+					where := m.Article
+					if where == "" {
+						where = m.Source
+					}
+					buf = append(append(append(buf[:0], where...), 0), m.Text...)
+					sum := sha256.Sum256(buf)
+					var v uint64
+					for _, c := range sum[:merge.IDLength/2] {
+						v = v<<8 | uint64(c)
+					}
+					if base, ok := wanted[v]; ok { // read only: safe from every worker
+						hits[w] = append(hits[w], hit{i, base})
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, run := range hits {
+		for _, h := range run {
+			if list := holders[h.base]; len(list) == 0 || list[len(list)-1] != h.event {
+				holders[h.base] = append(list, h.event)
 			}
 		}
 	}

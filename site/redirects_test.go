@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/afero"
 
 	"github.com/newsline/timeline/timeline"
+	"github.com/newsline/timeline/timeline/merge"
 )
 
 // Articles of a fictional town for the redirect tests: one sentence, told
@@ -431,4 +432,60 @@ func TestSessionBuildsKeepRedirects(t *testing.T) {
 	}
 	warm.Wait()
 	checkSameAsFullBuild(t, s.fs, s.opts, "after the Session")
+}
+
+// mentionHolders on a timeline large enough to run on several workers finds
+// the events holding a mention that hashes to each ID (merge.IDFor of the
+// slug, a NUL and the text, its source path when it has no slug), in event
+// order, each once, and nothing for an editor's events.
+func TestMentionHoldersMatchesMergeIDs(t *testing.T) {
+	tl := timeline.Timeline{Events: make([]timeline.Event, 20000)}
+	for i := range tl.Events {
+		tl.Events[i].ID = fmt.Sprintf("e%d", i)
+		for k := range 1 + i%3 {
+			m := timeline.Mention{Article: fmt.Sprintf("article-%d", i/7), Text: fmt.Sprintf("Sentence %d of the Osterholm report.", (i*3+k)%25000)}
+			if i%11 == 0 {
+				m.Article, m.Source = "", fmt.Sprintf("content/raw-%d.txt", i/7)
+			}
+			tl.Events[i].Mentions = append(tl.Events[i].Mentions, m)
+		}
+		tl.Events[i].Manual = i%97 == 5
+	}
+	// One sentence in events far apart (events told by one sentence): both
+	// hold it, the earlier first.
+	tl.Events[19998].Mentions = append(tl.Events[19998].Mentions, tl.Events[3].Mentions[len(tl.Events[3].Mentions)-1])
+	idOf := func(m timeline.Mention) string {
+		where := m.Article
+		if where == "" {
+			where = m.Source
+		}
+		return merge.IDFor(where + "\x00" + m.Text)
+	}
+	var lost []string
+	want := map[string][]int{}
+	for _, i := range []int{3, 5, 4242, 9999, 15001, 19999} {
+		id := idOf(tl.Events[i].Mentions[len(tl.Events[i].Mentions)-1])
+		lost = append(lost, id+"-2")
+		want[id] = nil
+	}
+	for i, ev := range tl.Events {
+		if ev.Manual {
+			continue
+		}
+		for _, m := range ev.Mentions {
+			if list, ok := want[idOf(m)]; ok && (len(list) == 0 || list[len(list)-1] != i) {
+				want[idOf(m)] = append(list, i)
+			}
+		}
+	}
+	got := mentionHolders(&tl, lost, nil)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("holders %v, want %v", got, want)
+	}
+	if shared := want[idOf(tl.Events[3].Mentions[len(tl.Events[3].Mentions)-1])]; len(shared) != 2 {
+		t.Errorf("the test needs a sentence two events far apart hold: %v", shared)
+	}
+	if len(want[idOf(tl.Events[5].Mentions[0])]) != 0 {
+		t.Error("the test needs an editor's event whose mention no other holds")
+	}
 }
