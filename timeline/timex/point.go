@@ -234,6 +234,35 @@ func (p point) shifted(a time.Time, known []string) resolved {
 	return resolved{}
 }
 
+// yearOfRange reports whether p, the end of a range, takes its year from the
+// range's start: a month, season, quarter or half (with or without a day)
+// that states no year and is no shift ("between March and June", "from
+// November 2019 to February"; not "to next March", "to this September",
+// "to Friday").
+func (p point) yearOfRange() bool {
+	return p.yearDig == 0 && !p.relative && !p.sameYear && !p.weekOf && p.dayShift == 0 && !p.yearBack &&
+		!p.thatQuarter && (p.month > 0 || p.season > 0 || p.quarter > 0 || p.half > 0)
+}
+
+// rangeEnd resolves the end of a range in the year of its start, or in the
+// next year if it would fall before the start ("from November to February"):
+// the two ends are read as one span, so the end follows the start whatever
+// the tense would make of it alone.
+func (p point) rangeEnd(start time.Time) resolved {
+	known := p.knownParts()
+	var res resolved
+	for y := start.Year(); y <= start.Year()+1; y++ {
+		res = p.format(p.weekdayYear(y), known)
+		if !res.ok {
+			return res
+		}
+		if dt, err := timeline.ParseDate(res.value); err == nil && !dt.Start.Before(start) {
+			return res
+		}
+	}
+	return res
+}
+
 // chooseYear picks the year of an expression that states no year ("June 12",
 // "in March", "the third quarter"): the closest one in the direction given.
 func (p point) chooseYear(a time.Time, dir int) int {

@@ -159,12 +159,20 @@ type resolver struct {
 // emit resolves a match's expressions onto out, which has room for them.
 func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
 	base := len(out)
-	for _, e := range m.exprs {
-		tx, ok := r.resolveExpr(e)
+	var from time.Time // the start of the range whose end comes next
+	for k, e := range m.exprs {
+		tx, ok := r.resolveExpr(e, from)
 		if !ok {
 			return out[:base]
 		}
 		out = append(out, tx)
+		from = time.Time{}
+		// a start that names only a year holds any month of it, so an end
+		// without a year is read on its own ("between 2019 and March" runs
+		// to the March just past, as the writer would otherwise name 2019's)
+		if e.rangeTo == k+1 && tx.Date.Gran > timeline.GranYear {
+			from = tx.Date.Start
+		}
 	}
 	for k, e := range m.exprs {
 		if e.rangeTo >= 0 && base+e.rangeTo < len(out) {
@@ -178,7 +186,10 @@ func (r *resolver) emit(out []timeline.Timex, m match) []timeline.Timex {
 	return out
 }
 
-func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
+// resolveExpr resolves one expression. from is the start of the range the
+// expression ends, or zero: an end that states no year lies in the start's
+// year, or the next if it would fall before the start (see rangeEnd).
+func (r *resolver) resolveExpr(e expr, from time.Time) (timeline.Timex, bool) {
 	d := r.d
 	start, end := int(d.toks[e.i].start), int(d.toks[e.j-1].end)
 	tx := timeline.Timex{Span: timeline.Span{Start: start, End: end}, Text: d.text[start:end], Type: e.typ}
@@ -225,7 +236,12 @@ func (r *resolver) resolveExpr(e expr) (timeline.Timex, bool) {
 	case p.thatQuarter:
 		p = relPoint(anchorDCT, uQuarter, -1)
 	}
-	res := resolvePoint(p, anchor, func() int { return r.tenseDir(e) })
+	var res resolved
+	if !from.IsZero() && p.yearOfRange() {
+		res = p.rangeEnd(from)
+	} else {
+		res = resolvePoint(p, anchor, func() int { return r.tenseDir(e) })
+	}
 	if !res.ok {
 		return tx, false
 	}
