@@ -3,6 +3,8 @@ package events
 import (
 	"sort"
 	"strings"
+
+	"github.com/newsline/timeline/timeline/timex"
 )
 
 // Word lists the rules read. They describe English news prose in general, never
@@ -71,16 +73,13 @@ var presentVerbsS = set("comes", "goes", "uses", "makes", "offers", "costs", "co
 // subjectPronouns precede a finite verb.
 var subjectPronouns = set("it", "he", "she", "this", "that", "which", "who", "one")
 
-// pastMarkers are finite verbs of the past tense that carry no -ed ending.
-var pastMarkers = set("was", "were", "had", "did", "said", "told", "made", "took", "gave", "began",
-	"came", "went", "got", "saw", "met", "won", "lost", "left", "held", "brought", "bought", "sold",
-	"built", "found", "fought", "ran", "rose", "fell", "led", "sent", "spent", "struck", "stood",
-	"spoke", "wrote", "broke", "chose", "drew", "drove", "flew", "grew", "hit", "kept", "knew",
-	"laid", "meant", "paid", "put", "quit", "read", "set", "shot", "shut", "sought", "taught",
-	"thought", "threw", "understood", "wore", "withdrew", "overtook", "underwent", "became", "felt",
-	"heard", "forbade", "froze", "hid", "let", "lit", "oversaw", "rode", "rang", "sang", "sank",
-	"slid", "stole", "stuck", "swore", "tore", "woke", "wound", "beat", "bid", "cut", "cost", "dealt",
-	"died", "sued", "fled", "owed") // short pasts that finiteVerb's -ed rule (over four letters) misses
+// pastMarkers are finite verbs of the past tense that carry no -ed ending
+// (or too short a word for finiteVerb's -ed rule, which wants over four
+// letters): the resolver's irregular pasts (timex.IrregularPasts, one list
+// for both readers of tense) and the pasts whose present (or a noun) is the
+// same word, which the resolver does not take for the past out of context.
+var pastMarkers = set(append(timex.IrregularPasts(),
+	"hit", "put", "set", "cut", "shut", "quit", "read", "let", "cost", "beat", "bid", "wound")...)
 
 // reportingVerbs introduce speech; a date inside the reported clause dates the
 // reported happening, not the report.

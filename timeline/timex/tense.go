@@ -1,5 +1,7 @@
 package timex
 
+import "slices"
+
 // Tense: which way an underspecified date points ("on Wednesday" in "said on
 // Wednesday" is the last one, in "will meet on Wednesday" the next one).
 
@@ -252,25 +254,52 @@ func sentenceEndAt(d *doc, k int) bool {
 	return k+1 >= d.n() || d.toks[k+1].gap != gNone
 }
 
-var pastWords = map[string]bool{
-	"born": true, // "was born on July 4": a finished event ("will be born" is a passive infinitive)
-	"said": true, "was": true, "were": true, "had": true, "did": true, "told": true, "went": true, "came": true,
-	"took": true, "gave": true, "made": true, "met": true, "saw": true, "began": true, "left": true, "held": true,
-	"won": true, "lost": true, "fell": true, "rose": true, "sold": true, "bought": true, "spoke": true, "wrote": true,
-	"got": true, "paid": true, "hit": false, "led": true, "ran": true, "sent": true, "spent": true, "struck": true,
-	"found": true, "became": true, "brought": true, "built": true, "chose": true, "drew": true, "flew": true,
-	"grew": true, "knew": true, "meant": true, "put": false, "set": false, "shot": true, "stood": true, "thought": true,
-	"understood": true, "wore": true, "ago": true, "last": false, "reportedly": true,
-	// more irregular pasts that are no other common word of news
-	"fought": true, "broke": true, "drove": true, "kept": true, "sought": true, "taught": true, "threw": true,
-	"withdrew": true, "overtook": true, "underwent": true, "oversaw": true, "undertook": true, "overthrew": true,
-	"felt": true, "heard": true, "froze": true, "hid": true, "lit": true, "rode": true, "rang": true,
-	"sang": true, "sank": true, "fled": true, "shook": true, "stole": true, "swept": true, "swore": true,
-	"tore": true, "woke": true, "caught": true, "dug": true, "ate": true, "blew": true, "forgot": true,
-	"forgave": true, "upheld": true, "withheld": true, "slid": true, "spun": true, "stuck": true,
-	"dealt": true, "mistook": true, "arose": true, "shrank": true, "sprang": true, "wept": true,
-	"slept": true, "lent": true, "leapt": true, "knelt": true, "forbade": true, "foresaw": true,
+// irregularPasts are simple pasts that carry no "-ed" a reader could find
+// by their ending (or too short a word for that rule: "died", "sued"), none
+// of them another common word of news: not "hit", "put", "set" or "cut",
+// whose present is the same word. Both tense readers take them: this
+// package's (pastWords) and extraction's (timeline/events, through
+// IrregularPasts), so a verb added here is past to both.
+var irregularPasts = []string{
+	"said", "was", "were", "had", "did", "told", "went", "came",
+	"took", "gave", "made", "met", "saw", "began", "left", "held",
+	"won", "lost", "fell", "rose", "sold", "bought", "spoke", "wrote",
+	"got", "paid", "led", "ran", "sent", "spent", "struck",
+	"found", "became", "brought", "built", "chose", "drew", "flew",
+	"grew", "knew", "meant", "shot", "stood", "thought",
+	"understood", "wore",
+	"fought", "broke", "drove", "kept", "sought", "taught", "threw",
+	"withdrew", "overtook", "underwent", "oversaw", "undertook", "overthrew",
+	"felt", "heard", "froze", "hid", "lit", "rode", "rang",
+	"sang", "sank", "fled", "shook", "stole", "swept", "swore",
+	"tore", "woke", "caught", "dug", "ate", "blew", "forgot",
+	"forgave", "upheld", "withheld", "slid", "spun", "stuck",
+	"dealt", "mistook", "arose", "shrank", "sprang", "wept",
+	"slept", "lent", "leapt", "knelt", "forbade", "foresaw",
+	"died", "sued", "owed", "laid",
 }
+
+// IrregularPasts returns the simple pasts without a findable "-ed" that the
+// resolver reads as the past tense wherever they stand (a new slice: the
+// caller may keep or change it). Extraction builds its list of past
+// verbs from it, so the two readers of tense agree on these words.
+func IrregularPasts() []string { return slices.Clone(irregularPasts) }
+
+// pastWords mark the past tense: the irregular pasts and a few words that
+// tell of a finished happening.
+var pastWords = func() map[string]bool {
+	m := map[string]bool{
+		"born": true, // "was born on July 4": a finished event ("will be born" is a passive infinitive)
+		"ago":  true, "reportedly": true,
+		// not pasts: the present is the same word (samePast reads them as
+		// participles), and "last" is mostly "last year"
+		"hit": false, "put": false, "set": false, "last": false,
+	}
+	for _, w := range irregularPasts {
+		m[w] = true
+	}
+	return m
+}()
 
 // planWords look ahead only before "to" (see tenseOf).
 var planWords = map[string]bool{"plan": true, "plans": true, "planned": true, "planning": true, "going": true}
