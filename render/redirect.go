@@ -8,6 +8,7 @@ import (
 
 	"github.com/zeebo/xxh3"
 
+	"github.com/newsline/timeline/templates"
 	"github.com/newsline/timeline/timeline"
 )
 
@@ -54,27 +55,8 @@ type redirectData struct {
 	Lang, Site, Href, Title, Root, Canonical string
 }
 
-// redirectTemplate is standalone (no layout, no script): a stub's bytes
-// depend only on the two IDs, the new event's title and the settings.
-// The refresh's content is an attribute html/template escapes as text; the
-// URL in it is relative and made of an ID.
-var redirectTemplate = template.Must(template.New("redirect").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>{{.Title}} · {{.Site}}</title>
-{{with .Canonical}}<link rel="canonical" href="{{.}}">
-{{end}}<meta http-equiv="refresh" content="0; url={{.Href}}">
-<link rel="stylesheet" href="{{.Root}}assets/site.css">
-</head>
-<body>
-<main id="main">
-<h1>This event has moved</h1>
-<p>This event moved to <a href="{{.Href}}">{{.Title}}</a>.</p>
-<p><a href="{{.Root}}index.html">Go to the timeline</a></p>
-</main>
-</body>
-</html>
-`))
+// redirectTemplate (templates/redirect.html) is standalone (no layout, no
+// script): a stub's bytes depend only on the two IDs, the new event's title
+// and the settings. The refresh's content is an attribute html/template
+// escapes as text; the URL in it is relative and made of an ID.
+var redirectTemplate = template.Must(template.ParseFS(templates.FS, "redirect.html"))
