@@ -1,7 +1,6 @@
 package site
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -236,10 +235,9 @@ func idBase(id string) string {
 // mentionHolders maps the bases of the lost IDs (and of their old targets)
 // to the indices of the events holding a mention that hashes to them, each
 // once, in event order: one pass over every mention, made only by a build
-// in which an ID went, on every core. The hash is merge's ID hash (assignIDs: the
-// SHA-256 of the mention's article slug, or its source path when it has
-// none, a NUL and its text; the ID spells its first IDLength/2 bytes),
-// compared as a number, without spelling it for each mention.
+// in which an ID went, on every core. The hash is merge's ID hash
+// (merge.MentionIDBits), compared as a number, without spelling it for each
+// mention.
 func mentionHolders(tl *timeline.Timeline, lost []string, moved map[string]string) map[string][]int {
 	holders := map[string][]int{}
 	wanted := map[uint64]string{} // by the hash's bytes: the base spelling them
@@ -278,17 +276,8 @@ func mentionHolders(tl *timeline.Timeline, lost []string, moved map[string]strin
 					continue // an editor's event, hashed from no mention
 				}
 				for k := range ev.Mentions {
-					m := &ev.Mentions[k]
-					where := m.Article
-					if where == "" {
-						where = m.Source
-					}
-					buf = append(append(append(buf[:0], where...), 0), m.Text...)
-					sum := sha256.Sum256(buf)
 					var v uint64
-					for _, c := range sum[:merge.IDLength/2] {
-						v = v<<8 | uint64(c)
-					}
+					v, buf = merge.MentionIDBits(buf, &ev.Mentions[k])
 					if base, ok := wanted[v]; ok { // read only: safe from every worker
 						hits[w] = append(hits[w], hit{i, base})
 					}

@@ -253,14 +253,28 @@ func idBase(buf []byte, ev *timeline.Event, group []*candidate, pub map[string]t
 		return buf, -1
 	}
 	first := earliestMention(ev.Mentions, pub)
-	m := &ev.Mentions[first]
+	return appendMentionKey(buf, &ev.Mentions[first]), first
+}
+
+// appendMentionKey appends to buf what an event's ID hashes when m is its
+// earliest mention: m's article slug (its source path when it has none), a
+// NUL and its sentence.
+func appendMentionKey(buf []byte, m *timeline.Mention) []byte {
 	where := m.Article
 	if where == "" {
 		where = m.Source
 	}
 	buf = append(buf, where...)
 	buf = append(buf, 0)
-	return append(buf, m.Text...), first
+	return append(buf, m.Text...)
+}
+
+// MentionIDBits is the number an event's ID spells (its first IDLength/2
+// hash bytes; a "-2", "-3"... suffix aside) when m is the event's earliest
+// mention. buf is scratch, returned for the next call.
+func MentionIDBits(buf []byte, m *timeline.Mention) (uint64, []byte) {
+	buf = appendMentionKey(buf[:0], m)
+	return idBits(buf), buf
 }
 
 // earliestMention returns the index of the earliest of ms (sorted by
